@@ -1,0 +1,40 @@
+/* A tiny HTTP/1.1 server on TCP port 80, embedded in nodes that answer
+ * requests (Cloud Run instances, VMs, internet clients): it reads one
+ * request per connection (headers and Content-Length body), waits the
+ * service time, answers 200 with a body of the configured size and closes.
+ * The embedding model may watch each request to record its step. */
+#ifndef CLOUDRUN_HTTP_SERVER_H
+#define CLOUDRUN_HTTP_SERVER_H
+
+#include "sim/host.h"
+#include "sim/http.h"
+#include "sim/tcp.h"
+
+typedef struct CloudRunHttpServer CloudRunHttpServer;
+
+/* Called when a whole request arrived, before the service time; returns
+ * the explanation step id to put on the response's first segment. */
+typedef uint32_t (*CloudRunHttpServed) (CloudRunHttpServer *server,
+                                        void *user, uint32_t request_id,
+                                        const SimHttpRequest *request);
+
+struct CloudRunHttpServer {
+  SimHost *host;                /* not owned */
+  SimTime service_time;
+  uint64_t response_size;       /* body bytes */
+  uint8_t *body;                /* the body, built once; owned */
+  GByteArray *scratch;          /* a response being written */
+  CloudRunHttpServed served;    /* optional */
+  void *user;
+  GPtrArray *sessions;          /* CloudRunHttpSession*, owned */
+  GPtrArray *idle;              /* sessions free for reuse */
+  uint64_t requests;            /* requests answered */
+  uint32_t in_flight;           /* requests being served now */
+};
+
+void cloudrun_http_server_init (CloudRunHttpServer *server, SimHost *host,
+                                SimTime service_time, uint64_t response_size,
+                                CloudRunHttpServed served, void *user);
+void cloudrun_http_server_clear (CloudRunHttpServer *server);
+
+#endif

@@ -1,0 +1,60 @@
+/* A Cloud Run service: its settings as the GFE and the autoscaler need
+ * them, and its instances, each a node that serves HTTP on port 80 behind
+ * the GFE. An instance that has not started yet starts on first use and
+ * is ready after the cold start; min-instances are warm from time 0.
+ * Scenario keys read: [service] project, region, ingress, default-url,
+ * invokers, min-instances, max-instances, concurrency, cold-start,
+ * service-time, response-size.
+ * https://cloud.google.com/run/docs/about-instance-autoscaling */
+#ifndef CLOUDRUN_SERVICE_H
+#define CLOUDRUN_SERVICE_H
+
+#include "models/http-server.h"
+#include "models/world.h"
+
+
+typedef struct {
+  CloudRunNode base;
+  SimHost host;                 /* serving address, port eth0 to the GFE */
+  CloudRunHttpServer http;
+  CloudRunServiceNode *service; /* owner */
+  uint32_t index;               /* 0-based in the service */
+  bool started;                 /* cold start begun or done */
+  SimTime ready_at;             /* when it can take requests */
+  uint32_t in_flight;           /* requests the GFE has given it */
+} CloudRunInstance;
+
+struct CloudRunServiceNode {
+  char *name;                   /* the service NAME */
+  char *project;                /* its project NAME */
+  uint64_t project_number;
+  char *region;
+  CloudRunIngress ingress;
+  bool default_url;             /* run.app URLs answer */
+  bool authenticated;           /* invokers = authenticated */
+  uint32_t concurrency;
+  uint32_t min_instances, max_instances;
+  SimTime cold_start;
+  char *hash_host;              /* NAME-HASH-REGIONCODE.a.run.app */
+  char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */
+  GPtrArray *instances;         /* CloudRunInstance*, nodes owned by sim */
+  uint64_t requests;            /* requests the GFE forwarded */
+};
+
+/* Makes the service record and its instance nodes (instance_count of
+ * them, serving at addresses base_addr + i), registers both URL hosts. */
+CloudRunServiceNode *cloudrun_service_new (CloudRunWorld *world,
+                                           const CloudRunServiceNode *config,
+                                           uint32_t instance_count,
+                                           uint32_t base_addr,
+                                           SimTime service_time,
+                                           uint64_t response_size);
+void cloudrun_service_free (CloudRunServiceNode *service);
+/* An instance with a free concurrency slot (starting one if needed), or
+ * NULL when max-instances are all busy. Takes the slot. */
+CloudRunInstance *cloudrun_service_acquire (CloudRunServiceNode *service,
+                                            SimTime now, bool *cold);
+void cloudrun_service_release (CloudRunInstance *instance);
+const char *cloudrun_ingress_name (CloudRunIngress ingress);
+
+#endif

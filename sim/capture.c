@@ -1,0 +1,346 @@
+/* Capture of every link crossing: DIR/pcap/LINK.pcap per link through
+ * libpcap, and one merged DIR/trace.pcapng through sim/pcapng.c.
+ *
+ * Called by the tools when they set up a run (open, close) and by the
+ * world at each frame arrival (sim_capture_packet).
+ *
+ * Invariants:
+ * - pcapng interface ids are the world's if_ids: the IDBs are written in
+ *   if_id order, so the n-th IDB describes sim_world_interface (world, n).
+ * - Each link's state sits in link->capture_data while the capture is
+ *   open; the capture owns it (links array) and frees it at close. Close
+ *   does not touch the world, so it may run after the world is freed; it
+ *   leaves link->capture_data dangling, so a world that runs on must be
+ *   given sim_world_set_capture (world, NULL) first.
+ * - Errors are sticky: the first failure (a path and an errno) is kept and
+ *   reported at close; later ones are ignored, and writing goes on.
+ * - The per-packet path allocates nothing: a stack pcap header and one
+ *   reused GString for comments.
+ *
+ * libpcap's pcap_dump() ignores write errors, so we open each FILE*
+ * ourselves, check ferror() after every pcap_dump(), and close it
+ * ourselves with fclose() (see capture_link_close). */
+
+/* libpcap's headers use u_char and u_int, which glibc hides under a
+ * strict -std=c11 unless asked. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+
+#include "sim/capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <string.h>
+
+#include "sim/pcapng.h"
+
+#define CAPTURE_SNAPLEN 65535u
+#define LINKTYPE_ETHERNET 1     /* pcapng link type of DLT_EN10MB */
+
+/* The error domain declared in sim/capture.h. */
+G_DEFINE_QUARK (sim-capture-error-quark, sim_capture_error)
+
+typedef struct {
+  SimCapture *capture;          /* owner, for assertions */
+  SimLink *link;                /* not owned */
+  char *path;                   /* owned: DIR/pcap/LINK.pcap */
+  FILE *file;                   /* owned */
+  pcap_t *dead;                 /* owned: the link type and precision */
+  pcap_dumper_t *dumper;        /* libpcap's view of file, not owned */
+} SimCaptureLink;
+
+struct SimCapture {
+  SimWorld *world;              /* not owned */
+  GPtrArray *links;             /* SimCaptureLink*, owned */
+  char *pcapng_path;            /* owned; NULL when no pcapng */
+  FILE *pcapng_file;            /* owned; NULL when no pcapng */
+  SimPcapng pcapng;
+  GString *scratch;             /* reused for packet comments */
+  uint64_t pcap_bytes;          /* bytes handed to pcap_dump, headers too */
+  const char *failed_path;      /* first failure: a path owned above */
+  int failed_errno;             /* and its errno; 0 when none */
+};
+
+static void
+capture_fail (SimCapture *capture, const char *path, int err)
+{
+  if (capture->failed_errno != 0)
+    return;
+  capture->failed_path = path;
+  capture->failed_errno = err != 0 ? err : EIO;
+}
+
+/* Flushes and closes one link's file, keeping the first failure. libpcap's
+ * pcap_dump_close() is (void) fclose (file) on the FILE* that
+ * pcap_dump_fopen() returned as the dumper (sf-pcap.c): it owns nothing
+ * else, so fclose() is its destructor and here we can see the result. */
+static void
+capture_link_close (SimCapture *capture, SimCaptureLink *cl)
+{
+  if (cl->file != NULL)
+    {
+      errno = 0;
+      if (fflush (cl->file) != 0 || ferror (cl->file))
+        capture_fail (capture, cl->path, errno);
+      errno = 0;
+      if (fclose (cl->file) != 0)
+        capture_fail (capture, cl->path, errno);
+      cl->file = NULL;
+      cl->dumper = NULL;
+    }
+  if (cl->dead != NULL)
+    pcap_close (cl->dead);
+  cl->dead = NULL;
+}
+
+/* After capture_link_close(): the path may be in the error message. */
+static void
+capture_link_free (gpointer data)
+{
+  SimCaptureLink *cl = data;
+
+  g_free (cl->path);
+  g_free (cl);
+}
+
+static bool
+capture_open_link (SimCapture *capture, SimLink *link, const char *pcap_dir,
+                   GError **error)
+{
+  SimCaptureLink *cl = g_new0 (SimCaptureLink, 1);
+  g_autofree char *name = g_strconcat (link->name, ".pcap", NULL);
+
+  cl->capture = capture;
+  cl->link = link;
+  cl->path = g_build_filename (pcap_dir, name, NULL);
+  g_ptr_array_add (capture->links, cl);
+  cl->file = fopen (cl->path, "wb");
+  if (cl->file == NULL)
+    {
+      int err = errno;
+
+      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
+                   "%s: open failed: %s", cl->path, g_strerror (err));
+      return false;
+    }
+  cl->dead = pcap_open_dead_with_tstamp_precision (
+    DLT_EN10MB, CAPTURE_SNAPLEN, PCAP_TSTAMP_PRECISION_NANO);
+  if (cl->dead == NULL)
+    {
+      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
+                   "%s: pcap_open_dead failed", cl->path);
+      return false;
+    }
+  cl->dumper = pcap_dump_fopen (cl->dead, cl->file);
+  if (cl->dumper == NULL)
+    {
+      /* pcap_dump_fopen() has already fclose()d the file on failure. */
+      cl->file = NULL;
+      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_WRITE,
+                   "%s: write failed: %s", cl->path, pcap_geterr (cl->dead));
+      return false;
+    }
+  capture->pcap_bytes += 24;    /* the pcap file header */
+  link->capture_data = cl;
+  return true;
+}
+
+static bool
+capture_open_links (SimCapture *capture, const char *dir, GError **error)
+{
+  g_autofree char *pcap_dir = g_build_filename (dir, "pcap", NULL);
+
+  if (g_mkdir_with_parents (pcap_dir, 0777) != 0)
+    {
+      int err = errno;
+
+      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
+                   "%s: cannot create directory: %s", pcap_dir,
+                   g_strerror (err));
+      return false;
+    }
+  for (guint i = 0; i < sim_world_n_links (capture->world); i++)
+    if (!capture_open_link (capture, sim_world_link (capture->world, i),
+                            pcap_dir, error))
+      return false;
+  return true;
+}
+
+/* "link LINK to PEERNODE/PEERPORT", or "not connected". */
+static void
+describe_port (const SimPort *port, GString *out)
+{
+  const SimPort *peer = port->link != NULL ? sim_port_peer (port) : NULL;
+
+  g_string_truncate (out, 0);
+  if (peer == NULL)
+    g_string_append (out, "not connected");
+  else
+    g_string_append_printf (out, "link %s to %s/%s", port->link->name,
+                            peer->node->name, peer->name);
+}
+
+static bool
+capture_open_pcapng (SimCapture *capture, const char *dir,
+                     const SimCaptureOptions *options, GError **error)
+{
+  g_autoptr (GString) name = g_string_new (NULL);
+  SimPcapng *w = &capture->pcapng;
+
+  capture->pcapng_path = g_build_filename (dir, "trace.pcapng", NULL);
+  capture->pcapng_file = fopen (capture->pcapng_path, "wb");
+  if (capture->pcapng_file == NULL)
+    {
+      int err = errno;
+
+      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
+                   "%s: open failed: %s", capture->pcapng_path,
+                   g_strerror (err));
+      return false;
+    }
+  sim_pcapng_init (w, capture->pcapng_file);
+  sim_pcapng_write_section (w, "simulated", "cloudrun-netsim",
+                            options->application, options->section_comment);
+  for (guint id = 0; id < sim_world_n_interfaces (capture->world); id++)
+    {
+      const SimPort *port = sim_world_interface (capture->world, id);
+
+      g_assert (port->if_id == id);
+      describe_port (port, capture->scratch);
+      g_string_printf (name, "%s/%s", port->node->name, port->name);
+      sim_pcapng_write_interface (w, LINKTYPE_ETHERNET, CAPTURE_SNAPLEN,
+                                  name->str, capture->scratch->str);
+    }
+  if (w->error != 0)
+    capture_fail (capture, capture->pcapng_path, w->error);
+  return true;
+}
+
+SimCapture *
+sim_capture_open (SimWorld *world, const char *dir,
+                  const SimCaptureOptions *options, GError **error)
+{
+  SimCapture *capture;
+  bool ok = true;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  capture = g_new0 (SimCapture, 1);
+  capture->world = world;
+  capture->links = g_ptr_array_new_with_free_func (capture_link_free);
+  capture->scratch = g_string_sized_new (256);
+  if (options->per_link_pcap)
+    ok = capture_open_links (capture, dir, error);
+  if (ok && options->pcapng)
+    ok = capture_open_pcapng (capture, dir, options, error);
+  if (!ok)
+    {
+      for (guint i = 0; i < capture->links->len; i++)
+        {
+          SimCaptureLink *cl = g_ptr_array_index (capture->links, i);
+
+          if (cl->link->capture_data == cl)
+            cl->link->capture_data = NULL;
+        }
+      sim_capture_close (capture, NULL);
+      return NULL;
+    }
+  return capture;
+}
+
+/* One pcap record: libpcap's header with tv_usec holding nanoseconds, as
+ * it expects of a PCAP_TSTAMP_PRECISION_NANO pcap_t. */
+static void
+capture_pcap_packet (SimCapture *capture, SimCaptureLink *cl, SimTime t,
+                     const SimPacket *packet, uint32_t caplen)
+{
+  struct pcap_pkthdr header;
+
+  g_assert (cl->capture == capture);
+  if (cl->dumper == NULL)
+    return;
+  memset (&header, 0, sizeof header);
+  header.ts.tv_sec = (time_t) (t / SIM_S);
+  header.ts.tv_usec = (suseconds_t) (t % SIM_S);
+  header.caplen = caplen;
+  header.len = packet->len;
+  errno = 0;
+  pcap_dump ((u_char *) cl->dumper, &header, packet->data);
+  if (ferror (cl->file))
+    capture_fail (capture, cl->path, errno);
+  capture->pcap_bytes += 16 + (uint64_t) caplen;
+}
+
+void
+sim_capture_packet (SimCapture *capture, SimPort *rx_port, SimTime t,
+                    const SimPacket *packet)
+{
+  uint32_t caplen = MIN (packet->len, CAPTURE_SNAPLEN);
+  const char *comment = NULL;
+
+  g_assert (t >= 0);
+  g_assert (rx_port->link != NULL);
+  if (rx_port->link->capture_data != NULL)
+    capture_pcap_packet (capture, rx_port->link->capture_data, t, packet,
+                         caplen);
+  if (capture->pcapng_file == NULL)
+    return;
+  if (packet->explain_step != 0)
+    {
+      g_string_truncate (capture->scratch, 0);
+      sim_explain_format (sim_world_explain (capture->world),
+                          packet->explain_step, capture->scratch);
+      comment = capture->scratch->str;
+    }
+  if (!sim_pcapng_write_packet (&capture->pcapng, rx_port->if_id,
+                                (uint64_t) t, packet->data, caplen,
+                                packet->len, comment))
+    capture_fail (capture, capture->pcapng_path, capture->pcapng.error);
+}
+
+static void
+capture_pcapng_close (SimCapture *capture)
+{
+  FILE *file = capture->pcapng_file;
+
+  if (file == NULL)
+    return;
+  if (capture->pcapng.error != 0)
+    capture_fail (capture, capture->pcapng_path, capture->pcapng.error);
+  errno = 0;
+  if (fflush (file) != 0 || ferror (file))
+    capture_fail (capture, capture->pcapng_path, errno);
+  errno = 0;
+  if (fclose (file) != 0)
+    capture_fail (capture, capture->pcapng_path, errno);
+  capture->pcapng_file = NULL;
+}
+
+bool
+sim_capture_close (SimCapture *capture, GError **error)
+{
+  bool ok;
+
+  if (capture == NULL)
+    return true;
+  for (guint i = 0; i < capture->links->len; i++)
+    capture_link_close (capture, g_ptr_array_index (capture->links, i));
+  capture_pcapng_close (capture);
+  /* failed_path points into capture->links or pcapng_path, freed below. */
+  ok = capture->failed_errno == 0;
+  if (!ok)
+    g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_WRITE,
+                 "%s: write failed: %s", capture->failed_path,
+                 g_strerror (capture->failed_errno));
+  g_ptr_array_unref (capture->links);
+  g_string_free (capture->scratch, TRUE);
+  g_free (capture->pcapng_path);
+  g_free (capture);
+  return ok;
+}
+
+uint64_t
+sim_capture_bytes_written (const SimCapture *capture)
+{
+  return capture->pcap_bytes + capture->pcapng.bytes;
+}

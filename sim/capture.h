@@ -1,0 +1,45 @@
+/* Capture of every link crossing: a classic pcap per link written through
+ * libpcap (nanosecond timestamps, DLT_EN10MB) and one merged trace.pcapng
+ * (sim/pcapng.h) with an interface description block per port named
+ * "NODE/PORT" and comments on packets where a decision was taken.
+ *
+ * Write errors are sticky: the first one is kept and reported by
+ * sim_capture_close(), which also checks errors at close. */
+#ifndef SIM_CAPTURE_H
+#define SIM_CAPTURE_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "sim/node.h"
+
+GQuark sim_capture_error_quark (void);
+#define SIM_CAPTURE_ERROR (sim_capture_error_quark ())
+enum
+{
+  SIM_CAPTURE_ERROR_OPEN,       /* a file or directory could not be made */
+  SIM_CAPTURE_ERROR_WRITE,      /* a write, flush or close failed */
+};
+
+typedef struct {
+  bool pcapng;                  /* write DIR/trace.pcapng */
+  bool per_link_pcap;           /* write DIR/pcap/LINK.pcap */
+  const char *application;      /* shb_userappl, e.g. "cloudrun-netsim 0.1" */
+  const char *section_comment;  /* optional SHB comment */
+} SimCaptureOptions;
+
+/* Opens the files in dir (which must exist; pcap/ is created) for every
+ * port and link the world has now; writes the pcapng header blocks. */
+SimCapture *sim_capture_open (SimWorld *world, const char *dir,
+                              const SimCaptureOptions *options,
+                              GError **error);
+/* Records one crossing: the frame arrived on rx_port at time t. The comment
+ * is taken from packet->explain_step through the world's explain log. */
+void sim_capture_packet (SimCapture *capture, SimPort *rx_port, SimTime t,
+                         const SimPacket *packet);
+/* Flushes and closes everything; false with error on any write or close
+ * failure seen since open. Frees the capture either way. */
+bool sim_capture_close (SimCapture *capture, GError **error);
+uint64_t sim_capture_bytes_written (const SimCapture *capture);
+
+#endif

@@ -1,0 +1,67 @@
+/* The event kernel: one flat 4-ary min-heap of events ordered by
+ * (time, sequence). The sequence number is given at scheduling, so events
+ * at the same time fire in the order they were scheduled and runs are
+ * deterministic.
+ *
+ * Event records come from a free list grown in slabs; in steady state
+ * scheduling allocates nothing. Cancellation is O(1): the record is marked
+ * and the loop skips it when it reaches the top of the heap.
+ *
+ * Callers: every node and link in sim/ and models/. */
+#ifndef SIM_EVENT_H
+#define SIM_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+typedef struct SimKernel SimKernel;
+typedef struct SimEvent SimEvent;
+
+/* An event's action. target/arg are the caller's pointers, u a small value
+ * (a direction, an index); the kernel owns none of them. */
+typedef void (*SimEventFn) (SimKernel *kernel, void *target, void *arg,
+                            uint64_t u);
+
+/* A handle to a scheduled event. Cancelling a handle whose event already
+ * fired or was cancelled is a no-op: the record's sequence number no longer
+ * matches. A zeroed SimTimer is "no event". */
+typedef struct {
+  SimEvent *event;              /* the record, possibly reused since */
+  uint64_t seq;                 /* sequence number it had when scheduled */
+} SimTimer;
+
+/* Life cycle. */
+SimKernel *sim_kernel_new (void);
+void sim_kernel_free (SimKernel *kernel);
+
+/* Schedules fn at absolute time at (>= now; g_assert'ed). */
+SimTimer sim_kernel_schedule (SimKernel *kernel, SimTime at, SimEventFn fn,
+                              void *target, void *arg, uint64_t u);
+/* Schedules fn after delay (>= 0). */
+SimTimer sim_kernel_schedule_in (SimKernel *kernel, SimTime delay,
+                                 SimEventFn fn, void *target, void *arg,
+                                 uint64_t u);
+/* Cancels if still pending; returns true when it was. */
+bool sim_kernel_cancel (SimKernel *kernel, SimTimer *timer);
+bool sim_timer_pending (const SimTimer *timer);
+
+/* Running. */
+SimTime sim_kernel_now (const SimKernel *kernel);
+/* Runs events with time <= until; returns the number of events fired.
+ * Stops early when sim_kernel_stop was called. Now becomes the time of the
+ * last event fired (never beyond until). */
+uint64_t sim_kernel_run (SimKernel *kernel, SimTime until);
+/* Fires the next live event if any; false when the heap is empty. */
+bool sim_kernel_step (SimKernel *kernel);
+void sim_kernel_stop (SimKernel *kernel);
+
+/* Introspection. */
+uint64_t sim_kernel_pending (const SimKernel *kernel); /* live + cancelled */
+uint64_t sim_kernel_fired (const SimKernel *kernel);
+uint64_t sim_kernel_allocated_records (const SimKernel *kernel);
+/* Debug: asserts the heap order and index invariants. */
+void sim_kernel_check_invariants (const SimKernel *kernel);
+
+#endif

@@ -1,0 +1,109 @@
+/* Explanation log: one append-only array of steps for every request of a
+ * run, chained per request by step ids, and an interned string store.
+ * Models append as packets pass; report writers and the capture read.
+ * Invariant: a step id is index + 1 and stays valid for the log's life. */
+#include "sim/explain.h"
+
+#include <stdarg.h>
+
+#include "sim/wire.h"
+
+struct SimExplainLog {
+  GArray *steps;                /* SimExplainStep */
+  GStringChunk *strings;        /* interned text */
+  GString *scratch;             /* reused by internf */
+};
+
+SimExplainLog *
+sim_explain_log_new (void)
+{
+  SimExplainLog *log = g_new0 (SimExplainLog, 1);
+
+  log->steps = g_array_sized_new (FALSE, FALSE, sizeof (SimExplainStep), 1024);
+  log->strings = g_string_chunk_new (4096);
+  log->scratch = g_string_new (NULL);
+  return log;
+}
+
+void
+sim_explain_log_free (SimExplainLog *log)
+{
+  if (!log)
+    return;
+  g_array_free (log->steps, TRUE);
+  g_string_chunk_free (log->strings);
+  g_string_free (log->scratch, TRUE);
+  g_free (log);
+}
+
+uint32_t
+sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
+                    const SimExplainStep *step)
+{
+  SimExplainStep copy = *step;
+  uint32_t id;
+
+  copy.next = 0;
+  g_array_append_val (log->steps, copy);
+  id = log->steps->len;
+  if (chain->last)
+    g_array_index (log->steps, SimExplainStep, chain->last - 1).next = id;
+  else
+    chain->first = id;
+  chain->last = id;
+  chain->count++;
+  return id;
+}
+
+const char *
+sim_explain_intern (SimExplainLog *log, const char *text)
+{
+  return text ? g_string_chunk_insert_const (log->strings, text) : NULL;
+}
+
+const char *
+sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  g_string_vprintf (log->scratch, fmt, ap);
+  va_end (ap);
+  return g_string_chunk_insert_const (log->strings, log->scratch->str);
+}
+
+const SimExplainStep *
+sim_explain_get (const SimExplainLog *log, uint32_t id)
+{
+  g_assert (id >= 1 && id <= log->steps->len);
+  return &g_array_index (log->steps, SimExplainStep, id - 1);
+}
+
+uint32_t
+sim_explain_count (const SimExplainLog *log)
+{
+  return log->steps->len;
+}
+
+void
+sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
+{
+  const SimExplainStep *s = sim_explain_get (log, id);
+  char a[16], b[16], c[16], d[16];
+
+  g_string_append_printf (out, "%s at %s", s->state, s->node);
+  if (s->rule)
+    g_string_append_printf (out, ": %s", s->rule);
+  if (s->note)
+    g_string_append_printf (out, "; %s", s->note);
+  if (s->src_before || s->dst_before)
+    {
+      g_string_append_printf (out, " [%s -> %s", sim_ipv4_to_string (s->src_before, a),
+                              sim_ipv4_to_string (s->dst_before, b));
+      if (s->src_after || s->dst_after)
+        g_string_append_printf (out, " => %s -> %s",
+                                sim_ipv4_to_string (s->src_after ? s->src_after : s->src_before, c),
+                                sim_ipv4_to_string (s->dst_after ? s->dst_after : s->dst_before, d));
+      g_string_append_c (out, ']');
+    }
+}

@@ -1,0 +1,48 @@
+/* Explanation records: per request, a chain of steps (state, node, rule,
+ * addresses before and after translation, note) kept in one append-only
+ * log. State words are the caller's vocabulary (models use the
+ * Connectivity Tests names); the engine gives them no meaning.
+ * Strings are interned in the log; steps are referred to by id
+ * (index + 1, so 0 means none). */
+#ifndef SIM_EXPLAIN_H
+#define SIM_EXPLAIN_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+typedef struct SimExplainLog SimExplainLog;
+
+typedef struct {
+  SimTime time;                 /* when the step was taken */
+  const char *state;            /* static vocabulary word */
+  const char *node;             /* node name, outlives the log */
+  const char *rule;             /* interned or static; may be NULL */
+  const char *note;             /* interned or static; may be NULL */
+  uint32_t src_before, dst_before;  /* 0 = not given */
+  uint32_t src_after, dst_after;    /* 0 = unchanged */
+  uint32_t next;                /* id of the next step of the chain */
+} SimExplainStep;
+
+typedef struct {
+  uint32_t first, last;         /* step ids; 0 when empty */
+  uint32_t count;
+} SimExplainChain;
+
+SimExplainLog *sim_explain_log_new (void);
+void sim_explain_log_free (SimExplainLog *log);
+
+/* Appends a copy of step (its next is ignored) to chain; returns its id. */
+uint32_t sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
+                             const SimExplainStep *step);
+/* Interns a string for the log's lifetime (deduplicated). */
+const char *sim_explain_intern (SimExplainLog *log, const char *text);
+const char *sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
+  G_GNUC_PRINTF (2, 3);
+const SimExplainStep *sim_explain_get (const SimExplainLog *log, uint32_t id);
+uint32_t sim_explain_count (const SimExplainLog *log);
+/* One line: "STATE node: rule; note [src -> dst => src' -> dst']". */
+void sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out);
+
+#endif

@@ -1,0 +1,146 @@
+/* IPv4 end host: address ownership, port choice by route, demultiplexing
+ * to TCP and UDP, and framing of outgoing segments. Per packet it only
+ * parses, looks up and prepends; nothing is allocated. */
+#include "sim/host.h"
+
+#include <string.h>
+
+#include "sim/tcp.h"
+
+#define SIM_HOST_TTL 64u
+
+void
+sim_host_init (SimHost *host, SimNode *node, uint32_t addr,
+               SimPort *default_port)
+{
+  memset (host, 0, sizeof *host);
+  host->node = node;
+  host->addrs[0] = addr;
+  host->n_addrs = 1;
+  host->default_port = default_port;
+  sim_rng_init (&host->rng, sim_world_seed (node->world), node->name, "host");
+  host->next_port = 49152 + sim_rng_below (&host->rng, 16384);
+  host->ip_id = (uint16_t) sim_rng_u32 (&host->rng);
+  host->tcp = sim_tcp_new (host);
+}
+
+void
+sim_host_clear (SimHost *host)
+{
+  sim_tcp_free (host->tcp);
+  host->tcp = NULL;
+  if (host->routes)
+    sim_route_table_free (host->routes);
+  host->routes = NULL;
+}
+
+void
+sim_host_add_address (SimHost *host, uint32_t addr)
+{
+  g_assert (host->n_addrs < SIM_HOST_MAX_ADDRS);
+  if (!sim_host_has_address (host, addr))
+    host->addrs[host->n_addrs++] = addr;
+}
+
+bool
+sim_host_has_address (const SimHost *host, uint32_t addr)
+{
+  for (unsigned i = 0; i < host->n_addrs; i++)
+    if (host->addrs[i] == addr)
+      return true;
+  return false;
+}
+
+void
+sim_host_add_route (SimHost *host, uint32_t prefix, uint8_t len,
+                    SimPort *port)
+{
+  if (!host->routes)
+    host->routes = sim_route_table_new ();
+  sim_route_table_add (host->routes, prefix, len, 0, port);
+}
+
+static void
+sim_host_udp_input (SimHost *host, const SimFrame *frame)
+{
+  for (unsigned i = 0; i < host->n_udp; i++)
+    if (host->udp[i].port == frame->dport || host->udp[i].port == 0)
+      {
+        host->udp[i].fn (host, host->udp[i].user, frame);
+        return;
+      }
+  host->rx_unmatched++;
+}
+
+bool
+sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet)
+{
+  SimFrame frame;
+
+  (void) port;
+  if (!sim_frame_parse (packet->data, packet->len, &frame)
+      || !frame.ip || !sim_host_has_address (host, frame.dst))
+    return false;
+  if (frame.proto == SIM_IPPROTO_TCP)
+    sim_tcp_input (host->tcp, &frame, packet->request_id);
+  else if (frame.proto == SIM_IPPROTO_UDP)
+    sim_host_udp_input (host, &frame);
+  else
+    host->rx_unmatched++;
+  sim_packet_release (sim_world_pool (host->node->world), packet);
+  return true;
+}
+
+SimSendResult
+sim_host_output (SimHost *host, SimPacket *packet, uint32_t src, uint32_t dst,
+                 uint8_t proto)
+{
+  static const uint8_t zero_mac[6];
+  SimPort *port = host->default_port;
+
+  if (host->routes)
+    {
+      const SimRoute *route = sim_route_table_lookup (host->routes, dst);
+      if (route)
+        port = route->value;
+    }
+  sim_ipv4_push (packet, src, dst, proto, SIM_HOST_TTL, host->ip_id++);
+  /* The link writes the real addresses (point to point). */
+  sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV4);
+  return sim_port_send (port, packet);
+}
+
+void
+sim_host_bind_udp (SimHost *host, uint16_t port, SimUdpHandler fn, void *user)
+{
+  g_assert (host->n_udp < SIM_HOST_MAX_UDP);
+  host->udp[host->n_udp].port = port;
+  host->udp[host->n_udp].fn = fn;
+  host->udp[host->n_udp].user = user;
+  host->n_udp++;
+}
+
+SimSendResult
+sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst, uint16_t sport,
+                   uint16_t dport, const uint8_t *payload, uint32_t len,
+                   uint32_t request_id, uint32_t explain_step)
+{
+  SimPacket *packet = sim_packet_new (sim_world_pool (host->node->world));
+
+  if (!src)
+    src = host->addrs[0];
+  memcpy (sim_packet_append (packet, len), payload, len);
+  sim_udp_push (packet, src, dst, sport, dport);
+  packet->request_id = request_id;
+  packet->explain_step = explain_step;
+  return sim_host_output (host, packet, src, dst, SIM_IPPROTO_UDP);
+}
+
+uint16_t
+sim_host_ephemeral_port (SimHost *host)
+{
+  uint16_t port = host->next_port;
+
+  host->next_port = port == 65535 ? 49152 : port + 1;
+  return port;
+}

@@ -1,0 +1,78 @@
+/* An IPv4 end host embedded in a node: its addresses, how it picks the
+ * port to send on, its TCP connections (sim/tcp.h) and UDP handlers.
+ * A node that terminates traffic (a client, a resolver, a front end, an
+ * instance) embeds a SimHost and calls sim_host_receive() from its receive
+ * function; everything addressed to one of its addresses is demultiplexed
+ * here. Packets built by the host carry real Ethernet/IPv4/L4 bytes. */
+#ifndef SIM_HOST_H
+#define SIM_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/node.h"
+#include "sim/rng.h"
+#include "sim/route.h"
+#include "sim/wire.h"
+
+typedef struct SimHost SimHost;
+typedef struct SimTcp SimTcp;
+
+/* A UDP datagram arrived: frame is the parsed view of packet. The handler
+ * does not own the packet; the host releases it after the call. */
+typedef void (*SimUdpHandler) (SimHost *host, void *user,
+                               const SimFrame *frame);
+
+#define SIM_HOST_MAX_ADDRS 8u
+#define SIM_HOST_MAX_UDP 4u
+
+struct SimHost {
+  SimNode *node;                /* the embedding node */
+  uint32_t addrs[SIM_HOST_MAX_ADDRS]; /* addresses it answers; [0] primary */
+  unsigned n_addrs;
+  SimPort *default_port;        /* where packets go without a route */
+  SimRouteTable *routes;        /* optional: value is the SimPort* */
+  SimTcp *tcp;                  /* owned */
+  struct {
+    uint16_t port;
+    SimUdpHandler fn;
+    void *user;
+  } udp[SIM_HOST_MAX_UDP];      /* bound UDP ports */
+  unsigned n_udp;
+  uint16_t next_port;           /* next ephemeral port */
+  uint16_t ip_id;               /* next IPv4 identification */
+  SimRng rng;                   /* ISNs and ephemeral ports */
+  uint64_t rx_unmatched;        /* packets for no connection or port */
+};
+
+/* Life cycle; the host is embedded in its node. */
+void sim_host_init (SimHost *host, SimNode *node, uint32_t addr,
+                    SimPort *default_port);
+void sim_host_clear (SimHost *host);
+void sim_host_add_address (SimHost *host, uint32_t addr);
+bool sim_host_has_address (const SimHost *host, uint32_t addr);
+/* Routes dst prefixes to ports (longest prefix wins over default_port). */
+void sim_host_add_route (SimHost *host, uint32_t prefix, uint8_t len,
+                         SimPort *port);
+
+/* Receiving: takes ownership of packet. Returns false (and does not take
+ * the packet) when it is not IPv4 for one of the host's addresses, so a
+ * node can handle it otherwise. */
+bool sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet);
+
+/* Sending: prepends IPv4 and Ethernet in front of the L4 segment already
+ * in packet and sends it on the routed port; takes ownership. */
+SimSendResult sim_host_output (SimHost *host, SimPacket *packet, uint32_t src,
+                               uint32_t dst, uint8_t proto);
+/* Port 0 binds every port not bound before it (bind it last). */
+void sim_host_bind_udp (SimHost *host, uint16_t port, SimUdpHandler fn,
+                        void *user);
+/* Sends one datagram; request_id and explain_step go into the metadata. */
+SimSendResult sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst,
+                                 uint16_t sport, uint16_t dport,
+                                 const uint8_t *payload, uint32_t len,
+                                 uint32_t request_id, uint32_t explain_step);
+/* The next ephemeral port (49152..65535, wrapping). */
+uint16_t sim_host_ephemeral_port (SimHost *host);
+
+#endif

@@ -1,0 +1,39 @@
+/* HTTP/1.1 messages in clear text: request line and response status line,
+ * Host, Content-Length, Content-Type, Connection headers. Bodies are the
+ * caller's bytes; these functions write and parse the header block only. */
+#ifndef SIM_HTTP_H
+#define SIM_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+  char method[16];
+  char path[256];
+  char host[256];               /* Host header, without port */
+  uint64_t content_length;
+} SimHttpRequest;
+
+typedef struct {
+  int status;
+  char reason[64];
+  uint64_t content_length;
+} SimHttpResponse;
+
+/* Each writer returns the header block length, or 0 when cap is short. */
+size_t sim_http_write_request (uint8_t *out, size_t cap,
+                               const SimHttpRequest *req);
+size_t sim_http_write_response (uint8_t *out, size_t cap,
+                                const SimHttpResponse *resp,
+                                const char *content_type);
+/* Standard reason phrase for a status ("OK", "Not Found", ...). */
+const char *sim_http_reason (int status);
+
+/* Parsers return the header block length (through the blank line) when it
+ * is complete, 0 when more bytes are needed, -1 when malformed. */
+int sim_http_parse_request (const uint8_t *data, size_t len,
+                            SimHttpRequest *out);
+int sim_http_parse_response (const uint8_t *data, size_t len,
+                             SimHttpResponse *out);
+
+#endif

@@ -1,0 +1,200 @@
+/* Point-to-point full-duplex links. Per direction a frame waits behind the
+ * frames already queued (FIFO), is serialized at the link rate, then
+ * propagates for the link delay. Since both are FIFO, frames arrive in the
+ * order they were sent: the direction keeps its in-flight frames in a list
+ * and one arrival event per frame pops the head. Queue occupancy counts the
+ * frames whose serialization has not finished; a ring of finish times
+ * retires them lazily at the next send, so accounting costs no event.
+ *
+ * Callers: nodes through sim_port_send(); the world frees links. */
+#include "sim/node.h"
+
+#include <string.h>
+
+#include "sim/capture.h"
+
+#define SIM_LINK_RING_MIN 16u
+
+static void
+sim_link_dir_init (SimLinkDir *d, const SimLinkParams *params)
+{
+  d->ring_cap = params->queue_packets ? params->queue_packets
+                                      : SIM_LINK_RING_MIN;
+  d->finish = g_new (SimTime, d->ring_cap);
+  d->sizes = g_new (uint32_t, d->ring_cap);
+}
+
+SimLink *
+sim_link_new (SimWorld *world, SimPort *a, SimPort *b,
+              const SimLinkParams *params, const char *name)
+{
+  SimLink *link = g_new0 (SimLink, 1);
+
+  g_assert (a->link == NULL && b->link == NULL && a != b);
+  link->params = *params;
+  link->end[0] = a;
+  link->end[1] = b;
+  a->link = link;
+  a->dir = 0;
+  b->link = link;
+  b->dir = 1;
+  link->name = name ? g_strdup (name)
+                    : g_strdup_printf ("%s-%s--%s-%s", a->node->name, a->name,
+                                       b->node->name, b->name);
+  sim_link_dir_init (&link->dir[0], params);
+  sim_link_dir_init (&link->dir[1], params);
+  sim_world_add_link (world, link);
+  return link;
+}
+
+void
+sim_link_free (SimLink *link, SimPacketPool *pool)
+{
+  for (int d = 0; d < 2; d++)
+    {
+      SimPacket *p = link->dir[d].flight_head;
+      while (p)
+        {
+          SimPacket *next = p->next;
+          sim_packet_release (pool, p);
+          p = next;
+        }
+      g_free (link->dir[d].finish);
+      g_free (link->dir[d].sizes);
+    }
+  g_free (link->name);
+  g_free (link);
+}
+
+SimPort *
+sim_port_peer (const SimPort *port)
+{
+  return port->link ? port->link->end[!port->dir] : NULL;
+}
+
+SimTime
+sim_link_serialization (uint64_t rate_bps, uint32_t bytes)
+{
+  unsigned __int128 bits;
+
+  if (rate_bps == 0)
+    return 0;
+  bits = (unsigned __int128) bytes * 8u * 1000000000u;
+  return (SimTime) ((bits + rate_bps - 1) / rate_bps);
+}
+
+/* Retires frames whose serialization finished by now. */
+static void
+sim_link_dir_retire (SimLinkDir *d, SimTime now)
+{
+  while (d->queued_packets > 0 && d->finish[d->ring_head] <= now)
+    {
+      d->queued_bytes -= d->sizes[d->ring_head];
+      d->queued_packets--;
+      d->ring_head = (d->ring_head + 1) % d->ring_cap;
+    }
+}
+
+/* Doubles the ring of an unlimited queue, keeping FIFO order. */
+static void
+sim_link_dir_grow (SimLinkDir *d)
+{
+  uint32_t cap = d->ring_cap * 2;
+  SimTime *finish = g_new (SimTime, cap);
+  uint32_t *sizes = g_new (uint32_t, cap);
+
+  for (uint32_t i = 0; i < d->queued_packets; i++)
+    {
+      uint32_t j = (d->ring_head + i) % d->ring_cap;
+      finish[i] = d->finish[j];
+      sizes[i] = d->sizes[j];
+    }
+  g_free (d->finish);
+  g_free (d->sizes);
+  d->finish = finish;
+  d->sizes = sizes;
+  d->ring_cap = cap;
+  d->ring_head = 0;
+}
+
+static void
+sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
+{
+  SimLink *link = target;
+  SimLinkDir *d = &link->dir[dir];
+  SimPacket *packet = d->flight_head;
+  SimPort *rx = link->end[!dir];
+  SimCapture *capture = sim_world_capture (rx->node->world);
+
+  (void) arg;
+  g_assert (packet != NULL);
+  d->flight_head = packet->next;
+  if (!d->flight_head)
+    d->flight_tail = NULL;
+  packet->next = NULL;
+  d->counters.rx_packets++;
+  d->counters.rx_bytes += packet->len;
+  if (capture)
+    sim_capture_packet (capture, rx, sim_kernel_now (kernel), packet);
+  packet->explain_step = 0;
+  rx->node->klass->receive (rx->node, rx, packet);
+}
+
+SimSendResult
+sim_port_send (SimPort *port, SimPacket *packet)
+{
+  SimLink *link = port->link;
+  SimWorld *world = port->node->world;
+  SimKernel *kernel = sim_world_kernel (world);
+  SimLinkDir *d;
+  SimTime now = sim_kernel_now (kernel), start, finish;
+
+  if (!link)
+    {
+      sim_packet_release (sim_world_pool (world), packet);
+      return SIM_SEND_NO_LINK;
+    }
+  g_assert (packet->len >= 14);
+  d = &link->dir[port->dir];
+  sim_link_dir_retire (d, now);
+  if (link->params.queue_packets
+      && d->queued_packets >= link->params.queue_packets)
+    {
+      d->counters.drop_queue_packets++;
+      sim_packet_release (sim_world_pool (world), packet);
+      return SIM_SEND_DROP_QUEUE;
+    }
+  if (link->params.queue_bytes
+      && d->queued_bytes + packet->len > link->params.queue_bytes)
+    {
+      d->counters.drop_queue_bytes++;
+      sim_packet_release (sim_world_pool (world), packet);
+      return SIM_SEND_DROP_QUEUE;
+    }
+  if (d->queued_packets == d->ring_cap)
+    sim_link_dir_grow (d);
+
+  /* Point to point: no ARP, the addresses are the two ends. */
+  memcpy (packet->data, sim_port_peer (port)->mac, 6);
+  memcpy (packet->data + 6, port->mac, 6);
+
+  start = d->busy_until > now ? d->busy_until : now;
+  finish = start + sim_link_serialization (link->params.rate_bps, packet->len);
+  d->busy_until = finish;
+  d->finish[(d->ring_head + d->queued_packets) % d->ring_cap] = finish;
+  d->sizes[(d->ring_head + d->queued_packets) % d->ring_cap] = packet->len;
+  d->queued_packets++;
+  d->queued_bytes += packet->len;
+  d->counters.tx_packets++;
+  d->counters.tx_bytes += packet->len;
+
+  packet->next = NULL;
+  if (d->flight_tail)
+    d->flight_tail->next = packet;
+  else
+    d->flight_head = packet;
+  d->flight_tail = packet;
+  sim_kernel_schedule (kernel, finish + link->params.delay, sim_link_arrive,
+                       link, NULL, port->dir);
+  return SIM_SEND_OK;
+}

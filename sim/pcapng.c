@@ -1,0 +1,283 @@
+/* A minimal pcapng writer: section header, interface description and
+ * enhanced packet blocks (draft-ietf-opsawg-pcapng).
+ *
+ * Called by sim/capture.c for trace.pcapng, and by tests.
+ *
+ * Invariants:
+ * - Every block is written as: type, total length, body, options, total
+ *   length; the total length is computed before the first byte is written
+ *   and is a multiple of 4 (every variable field is padded with zeros).
+ * - Integers are written little-endian whatever the host, so the output is
+ *   byte-identical everywhere (the byte-order magic tells readers so).
+ * - The first failure is sticky: w->error keeps its errno and every later
+ *   write is skipped. w->bytes counts the bytes handed to stdio.
+ * - Nothing here allocates. */
+#include "sim/pcapng.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+
+#define BT_SHB 0x0A0D0D0Au
+#define BT_IDB 0x00000001u
+#define BT_EPB 0x00000006u
+#define BYTE_ORDER_MAGIC 0x1A2B3C4Du
+
+#define OPT_ENDOFOPT 0
+#define OPT_COMMENT 1
+#define OPT_SHB_HARDWARE 2
+#define OPT_SHB_OS 3
+#define OPT_SHB_USERAPPL 4
+#define OPT_IF_NAME 2
+#define OPT_IF_DESCRIPTION 3
+#define OPT_IF_TSRESOL 9
+
+#define TSRESOL_NANOSECONDS 9   /* 10^-9 s */
+
+/* Type, total length, ..., total length. */
+#define BLOCK_FRAME 12u
+
+static uint32_t
+pad4 (uint64_t n)
+{
+  return (uint32_t) ((4 - (n & 3)) & 3);
+}
+
+/* Length an option value will have: a string is cut to what fits the
+ * 16-bit option length, at a UTF-8 character boundary. */
+static uint16_t
+option_string_len (const char *s)
+{
+  size_t n = strlen (s);
+
+  if (n <= UINT16_MAX)
+    return (uint16_t) n;
+  n = UINT16_MAX;
+  while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+    n--;
+  return (uint16_t) n;
+}
+
+/* Bytes of one option (code, length, value, padding); 0 for a NULL one. */
+static uint32_t
+option_size (const char *s)
+{
+  uint16_t n;
+
+  if (s == NULL)
+    return 0;
+  n = option_string_len (s);
+  return 4u + n + pad4 (n);
+}
+
+static bool
+emit (SimPcapng *w, const void *data, size_t n)
+{
+  if (w->error != 0)
+    return false;
+  if (n == 0)
+    return true;
+  errno = 0;
+  if (fwrite (data, 1, n, w->out) != n)
+    {
+      w->error = errno != 0 ? errno : EIO;
+      return false;
+    }
+  w->bytes += n;
+  return true;
+}
+
+static bool
+emit_u16 (SimPcapng *w, uint16_t v)
+{
+  uint8_t b[2] = { (uint8_t) v, (uint8_t) (v >> 8) };
+
+  return emit (w, b, sizeof b);
+}
+
+static bool
+emit_u32 (SimPcapng *w, uint32_t v)
+{
+  uint8_t b[4] = { (uint8_t) v, (uint8_t) (v >> 8), (uint8_t) (v >> 16),
+                   (uint8_t) (v >> 24) };
+
+  return emit (w, b, sizeof b);
+}
+
+static bool
+emit_pad (SimPcapng *w, uint64_t n)
+{
+  static const uint8_t zeros[4];
+
+  return emit (w, zeros, pad4 (n));
+}
+
+/*  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------------------------------+-------------------------------+
+ * |         Option Code           |         Option Length         |
+ * +-------------------------------+-------------------------------+
+ * /      Option Value (Option Length bytes, zero-padded to 4)     /
+ * +---------------------------------------------------------------+
+ * A NULL string writes nothing. */
+static bool
+emit_option_string (SimPcapng *w, uint16_t code, const char *s)
+{
+  uint16_t n;
+
+  if (s == NULL)
+    return w->error == 0;
+  n = option_string_len (s);
+  return emit_u16 (w, code) && emit_u16 (w, n) && emit (w, s, n)
+         && emit_pad (w, n);
+}
+
+static bool
+emit_endofopt (SimPcapng *w)
+{
+  return emit_u16 (w, OPT_ENDOFOPT) && emit_u16 (w, 0);
+}
+
+void
+sim_pcapng_init (SimPcapng *w, FILE *out)
+{
+  g_assert (out != NULL);
+  memset (w, 0, sizeof *w);
+  w->out = out;
+}
+
+/* Section Header Block:
+ *  0                   1                   2                   3
+ * +---------------------------------------------------------------+
+ * |                   Block Type = 0x0A0D0D0A                     |
+ * +---------------------------------------------------------------+
+ * |                      Block Total Length                       |
+ * +---------------------------------------------------------------+
+ * |                 Byte-Order Magic = 0x1A2B3C4D                 |
+ * +-------------------------------+-------------------------------+
+ * |      Major Version = 1        |      Minor Version = 0        |
+ * +-------------------------------+-------------------------------+
+ * |              Section Length = -1 (64 bits, unknown)           |
+ * +---------------------------------------------------------------+
+ * /  opt_comment (1), shb_hardware (2), shb_os (3),               /
+ * /  shb_userappl (4), opt_endofopt: each only when given         /
+ * +---------------------------------------------------------------+
+ * |                      Block Total Length                       |
+ * +---------------------------------------------------------------+ */
+bool
+sim_pcapng_write_section (SimPcapng *w, const char *hardware,
+                          const char *os, const char *application,
+                          const char *comment)
+{
+  uint32_t opts = option_size (comment) + option_size (hardware)
+                  + option_size (os) + option_size (application);
+  uint32_t total;
+
+  if (opts > 0)
+    opts += 4;                  /* opt_endofopt */
+  total = BLOCK_FRAME + 16 + opts;
+  return emit_u32 (w, BT_SHB) && emit_u32 (w, total)
+         && emit_u32 (w, BYTE_ORDER_MAGIC) && emit_u16 (w, 1)
+         && emit_u16 (w, 0) && emit_u32 (w, UINT32_MAX)
+         && emit_u32 (w, UINT32_MAX)
+         && emit_option_string (w, OPT_COMMENT, comment)
+         && emit_option_string (w, OPT_SHB_HARDWARE, hardware)
+         && emit_option_string (w, OPT_SHB_OS, os)
+         && emit_option_string (w, OPT_SHB_USERAPPL, application)
+         && (opts == 0 || emit_endofopt (w)) && emit_u32 (w, total);
+}
+
+/* Interface Description Block:
+ *  0                   1                   2                   3
+ * +---------------------------------------------------------------+
+ * |                    Block Type = 0x00000001                    |
+ * +---------------------------------------------------------------+
+ * |                      Block Total Length                       |
+ * +-------------------------------+-------------------------------+
+ * |           LinkType            |        Reserved = 0           |
+ * +-------------------------------+-------------------------------+
+ * |                            SnapLen                            |
+ * +---------------------------------------------------------------+
+ * /  if_name (2), if_description (3) when given;                  /
+ * /  if_tsresol (9) = 9, 1 byte + 3 padding; opt_endofopt         /
+ * +---------------------------------------------------------------+
+ * |                      Block Total Length                       |
+ * +---------------------------------------------------------------+ */
+bool
+sim_pcapng_write_interface (SimPcapng *w, uint16_t linktype,
+                            uint32_t snaplen, const char *name,
+                            const char *description)
+{
+  static const uint8_t tsresol[4] = { TSRESOL_NANOSECONDS, 0, 0, 0 };
+  uint32_t opts = option_size (name) + option_size (description) + 8 + 4;
+  uint32_t total = BLOCK_FRAME + 8 + opts;
+
+  /* The id is taken even if the write fails, so that the caller's
+   * numbering and ours never drift apart. */
+  w->n_interfaces++;
+  return emit_u32 (w, BT_IDB) && emit_u32 (w, total)
+         && emit_u16 (w, linktype) && emit_u16 (w, 0)
+         && emit_u32 (w, snaplen)
+         && emit_option_string (w, OPT_IF_NAME, name)
+         && emit_option_string (w, OPT_IF_DESCRIPTION, description)
+         && emit_u16 (w, OPT_IF_TSRESOL) && emit_u16 (w, 1)
+         && emit (w, tsresol, sizeof tsresol) && emit_endofopt (w)
+         && emit_u32 (w, total);
+}
+
+/* Enhanced Packet Block:
+ *  0                   1                   2                   3
+ * +---------------------------------------------------------------+
+ * |                    Block Type = 0x00000006                    |
+ * +---------------------------------------------------------------+
+ * |                      Block Total Length                       |
+ * +---------------------------------------------------------------+
+ * |                         Interface ID                          |
+ * +---------------------------------------------------------------+
+ * |        Timestamp (High): nanoseconds >> 32 (if_tsresol 9)     |
+ * +---------------------------------------------------------------+
+ * |        Timestamp (Low): nanoseconds & 0xFFFFFFFF              |
+ * +---------------------------------------------------------------+
+ * |                    Captured Packet Length                     |
+ * +---------------------------------------------------------------+
+ * |                    Original Packet Length                     |
+ * +---------------------------------------------------------------+
+ * /          Packet Data (captured length, zero-padded to 4)      /
+ * +---------------------------------------------------------------+
+ * /  opt_comment (1), opt_endofopt: only when a comment is given  /
+ * +---------------------------------------------------------------+
+ * |                      Block Total Length                       |
+ * +---------------------------------------------------------------+ */
+bool
+sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
+                         uint64_t timestamp_ns, const uint8_t *data,
+                         uint32_t caplen, uint32_t origlen,
+                         const char *comment)
+{
+  uint32_t opts = comment != NULL ? option_size (comment) + 4 : 0;
+  uint64_t total = (uint64_t) BLOCK_FRAME + 20 + caplen + pad4 (caplen)
+                   + opts;
+
+  g_assert (if_id < w->n_interfaces);
+  g_assert (caplen <= origlen);
+  g_assert (data != NULL || caplen == 0);
+  if (w->error == 0 && total > UINT32_MAX)
+    w->error = EFBIG;
+  return emit_u32 (w, BT_EPB) && emit_u32 (w, (uint32_t) total)
+         && emit_u32 (w, if_id)
+         && emit_u32 (w, (uint32_t) (timestamp_ns >> 32))
+         && emit_u32 (w, (uint32_t) timestamp_ns) && emit_u32 (w, caplen)
+         && emit_u32 (w, origlen) && emit (w, data, caplen)
+         && emit_pad (w, caplen)
+         && emit_option_string (w, OPT_COMMENT, comment)
+         && (opts == 0 || emit_endofopt (w))
+         && emit_u32 (w, (uint32_t) total);
+}
+
+/* Also true once stdio has seen an error on the stream, e.g. a buffered
+ * write that failed only at fflush(). */
+bool
+sim_pcapng_failed (const SimPcapng *w)
+{
+  return w->error != 0 || ferror (w->out);
+}

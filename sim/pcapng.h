@@ -1,0 +1,38 @@
+/* A minimal pcapng writer (libpcap cannot write pcapng): section header
+ * block, interface description blocks (if_name, if_description,
+ * if_tsresol = 9, i.e. nanoseconds), enhanced packet blocks with an
+ * optional opt_comment. Little-endian on every host, so files are byte-identical everywhere.
+ *
+ * Writes go to a FILE* the caller opened and closes; the first failure is
+ * sticky and reported by sim_pcapng_failed(). */
+#ifndef SIM_PCAPNG_H
+#define SIM_PCAPNG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+  FILE *out;                    /* not owned */
+  uint32_t n_interfaces;
+  uint64_t bytes;               /* bytes written so far */
+  int error;                    /* errno of the first failure; 0 none */
+} SimPcapng;
+
+void sim_pcapng_init (SimPcapng *w, FILE *out);
+/* SHB with shb_hardware, shb_os, shb_userappl (NULL to omit) and comment. */
+bool sim_pcapng_write_section (SimPcapng *w, const char *hardware,
+                               const char *os, const char *application,
+                               const char *comment);
+/* IDB; returns false on failure. The interface gets the next id (0, 1..). */
+bool sim_pcapng_write_interface (SimPcapng *w, uint16_t linktype,
+                                 uint32_t snaplen, const char *name,
+                                 const char *description);
+/* EPB with a nanosecond timestamp and an optional comment (NULL none). */
+bool sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
+                              uint64_t timestamp_ns, const uint8_t *data,
+                              uint32_t caplen, uint32_t origlen,
+                              const char *comment);
+bool sim_pcapng_failed (const SimPcapng *w);
+
+#endif

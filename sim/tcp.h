@@ -1,0 +1,82 @@
+/* A small, honest TCP for SimHost: three-way handshake with the MSS
+ * option, sequence and acknowledgement numbers, MSS-sized segments, a
+ * bounded flight, cumulative ACKs (piggy-backed on data the application
+ * sends from its callback), FIN close from either side, and retransmission
+ * by timer with exponential back-off (SYN: 1 s, 2 s, 4 s ... until the
+ * caller's connect timeout; data: go-back-N from the first unacknowledged
+ * byte). Out-of-order segments are not kept. No TIME_WAIT: a connection is
+ * freed once both FINs are acknowledged.
+ *
+ * Connections belong to their host; the callbacks' user pointer is not
+ * owned. After closed() returns the connection is freed. */
+#ifndef SIM_TCP_H
+#define SIM_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/host.h"
+
+#define SIM_TCP_MSS 1460u
+#define SIM_TCP_WINDOW 65535u
+
+typedef struct SimTcpConn SimTcpConn;
+
+typedef enum {
+  SIM_TCP_CLOSED_OK = 0,        /* both sides closed cleanly */
+  SIM_TCP_CLOSED_TIMEOUT,       /* handshake never completed in time */
+  SIM_TCP_CLOSED_RESET,         /* the peer reset the connection */
+  SIM_TCP_CLOSED_ABORTED,       /* the local application aborted */
+} SimTcpCloseReason;
+
+typedef struct {
+  void (*connected) (SimTcpConn *conn, void *user);
+  /* In-order bytes from the peer. */
+  void (*data) (SimTcpConn *conn, void *user, const uint8_t *data,
+                uint32_t len);
+  /* The peer sent FIN: no more data will come. */
+  void (*peer_closed) (SimTcpConn *conn, void *user);
+  /* The connection is over; it is freed when this returns. */
+  void (*closed) (SimTcpConn *conn, void *user, SimTcpCloseReason reason);
+} SimTcpCallbacks;
+
+/* A listener got a new connection (after the handshake completed); it sets
+ * the callbacks with sim_tcp_conn_set_callbacks. */
+typedef void (*SimTcpAcceptFn) (SimTcpConn *conn, void *user);
+
+/* Opens a connection from src (0: the host's primary address) to dst:dport;
+ * connect_timeout bounds the handshake. request_id tags every packet. */
+SimTcpConn *sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst,
+                             uint16_t dport, SimTime connect_timeout,
+                             const SimTcpCallbacks *callbacks, void *user,
+                             uint32_t request_id);
+void sim_tcp_listen (SimHost *host, uint16_t port, SimTcpAcceptFn accept,
+                     void *user);
+void sim_tcp_conn_set_callbacks (SimTcpConn *conn,
+                                 const SimTcpCallbacks *callbacks, void *user);
+
+/* Queues bytes (copied) and sends what the flight allows. */
+void sim_tcp_send (SimTcpConn *conn, const uint8_t *data, uint32_t len);
+/* Sends FIN once every queued byte is sent. */
+void sim_tcp_close (SimTcpConn *conn);
+/* Sends RST and frees the connection (closed() is called with ABORTED). */
+void sim_tcp_abort (SimTcpConn *conn);
+
+/* The explanation step to attach to the next segment this connection
+ * sends (0: none). */
+void sim_tcp_conn_set_comment (SimTcpConn *conn, uint32_t explain_step);
+void sim_tcp_conn_set_request (SimTcpConn *conn, uint32_t request_id);
+uint32_t sim_tcp_conn_request (const SimTcpConn *conn);
+uint32_t sim_tcp_conn_local_addr (const SimTcpConn *conn);
+uint32_t sim_tcp_conn_remote_addr (const SimTcpConn *conn);
+uint16_t sim_tcp_conn_local_port (const SimTcpConn *conn);
+uint16_t sim_tcp_conn_remote_port (const SimTcpConn *conn);
+uint32_t sim_tcp_conn_retransmits (const SimTcpConn *conn);
+
+/* Internal to sim/host.c. */
+SimTcp *sim_tcp_new (SimHost *host);
+void sim_tcp_free (SimTcp *tcp);
+/* request_id: the arriving packet's; a new connection takes it. */
+void sim_tcp_input (SimTcp *tcp, const SimFrame *frame, uint32_t request_id);
+
+#endif

@@ -1,0 +1,530 @@
+/* Wire formats: Internet checksums (RFC 1071), writers for Ethernet II,
+ * IPv4 (RFC 791), UDP (RFC 768) and TCP (RFC 9293) headers, the one frame
+ * parser, NAT rewrites and TTL decrement, and IPv4/CIDR text forms.
+ *
+ * Callers: every node that builds, reads or forwards a frame; the capture
+ * code and tests read frames back with sim_frame_parse().
+ *
+ * Invariants:
+ * - Writers prepend in front of packet->data, so a frame is built from
+ *   the payload outwards; each length field is taken from packet->len.
+ * - Nothing here allocates: these run once per packet.
+ * - sim_frame_parse() never reads outside [data, data + len); every
+ *   pointer it returns lies inside that range.
+ * - Rewrites update checksums incrementally (RFC 1624), so a frame whose
+ *   checksums were right stays right and one that was damaged stays
+ *   damaged, as through a real NAT. */
+#include "sim/wire.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+static inline uint16_t
+get16 (const uint8_t *p)
+{
+  return (uint16_t) (p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+get32 (const uint8_t *p)
+{
+  return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
+         | (uint32_t) p[2] << 8 | p[3];
+}
+
+static inline void
+put16 (uint8_t *p, uint16_t v)
+{
+  p[0] = (uint8_t) (v >> 8);
+  p[1] = (uint8_t) v;
+}
+
+static inline void
+put32 (uint8_t *p, uint32_t v)
+{
+  put16 (p, (uint16_t) (v >> 16));
+  put16 (p + 2, (uint16_t) v);
+}
+
+/* ---- Checksums ---------------------------------------------------- */
+
+/* Adds big-endian 16-bit words; an odd last byte is padded with zero, so
+ * every call but the last of a running sum must have an even len. The
+ * result is folded to 16 bits, so sums never overflow. */
+uint32_t
+sim_checksum_add (uint32_t sum, const void *data, size_t len)
+{
+  const uint8_t *p = data;
+  uint64_t acc = sum;
+  size_t i;
+
+  for (i = 0; i + 1 < len; i += 2)
+    acc += get16 (p + i);
+  if (i < len)
+    acc += (uint32_t) p[i] << 8;
+  while (acc >> 16)
+    acc = (acc & 0xffff) + (acc >> 16);
+  return (uint32_t) acc;
+}
+
+/* Folds the carries back in and complements: the value to put on the
+ * wire, or 0 when verifying a block that includes its checksum. */
+uint16_t
+sim_checksum_fold (uint32_t sum)
+{
+  while (sum >> 16)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t) ~sum;
+}
+
+uint16_t
+sim_checksum_l4 (uint32_t src, uint32_t dst, uint8_t proto,
+                 const void *segment, size_t len)
+{
+  uint8_t pseudo[12];
+
+  g_assert_cmpuint (len, <=, 0xffff);
+  put32 (pseudo, src);
+  put32 (pseudo + 4, dst);
+  pseudo[8] = 0;
+  pseudo[9] = proto;
+  put16 (pseudo + 10, (uint16_t) len);
+  return sim_checksum_fold (
+      sim_checksum_add (sim_checksum_add (0, pseudo, sizeof pseudo),
+                        segment, len));
+}
+
+/* RFC 1624 eqn. 3: the checksum after one covered 16-bit word changed
+ * from old to new, HC' = ~(~HC + ~m + m'). */
+static uint16_t
+checksum_replace16 (uint16_t check, uint16_t old, uint16_t new)
+{
+  return sim_checksum_fold ((uint32_t) (uint16_t) ~check
+                            + (uint16_t) ~old + new);
+}
+
+static uint16_t
+checksum_replace32 (uint16_t check, uint32_t old, uint32_t new)
+{
+  check = checksum_replace16 (check, (uint16_t) (old >> 16),
+                              (uint16_t) (new >> 16));
+  return checksum_replace16 (check, (uint16_t) old, (uint16_t) new);
+}
+
+/* ---- Writers ------------------------------------------------------ */
+
+/*  0                   1
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5   (Ethernet II, 14 bytes)
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |   destination MAC (6 bytes)   |
+ * |     source MAC (6 bytes)      |
+ * |           EtherType           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ */
+void
+sim_eth_push (SimPacket *packet, const uint8_t dst[6], const uint8_t src[6],
+              uint16_t ethertype)
+{
+  uint8_t *h = sim_packet_prepend (packet, SIM_ETH_HLEN);
+
+  memcpy (h, dst, 6);
+  memcpy (h + 6, src, 6);
+  put16 (h + 12, ethertype);
+}
+
+/*  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |Version|  IHL  |  DSCP/ECN = 0 |         Total Length          |
+ * |         Identification        |0|D|M|    Fragment Offset = 0  |
+ * |  Time to Live |    Protocol   |        Header Checksum        |
+ * |                       Source Address                          |
+ * |                    Destination Address                        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * Version 4, IHL 5 (no options), DF set. */
+void
+sim_ipv4_push (SimPacket *packet, uint32_t src, uint32_t dst, uint8_t proto,
+               uint8_t ttl, uint16_t id)
+{
+  uint32_t total = packet->len + SIM_IPV4_HLEN;
+  uint8_t *h;
+
+  g_assert_cmpuint (total, <=, 0xffff);
+  h = sim_packet_prepend (packet, SIM_IPV4_HLEN);
+  h[0] = 0x45;
+  h[1] = 0;
+  put16 (h + 2, (uint16_t) total);
+  put16 (h + 4, id);
+  put16 (h + 6, 0x4000);
+  h[8] = ttl;
+  h[9] = proto;
+  put16 (h + 10, 0);
+  put32 (h + 12, src);
+  put32 (h + 16, dst);
+  put16 (h + 10, sim_checksum_fold (sim_checksum_add (0, h, SIM_IPV4_HLEN)));
+}
+
+/*  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |          Source Port          |       Destination Port        |
+ * |            Length             |           Checksum            |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * A computed checksum of 0 is sent as 0xffff (0 means "none"). */
+void
+sim_udp_push (SimPacket *packet, uint32_t src, uint32_t dst, uint16_t sport,
+              uint16_t dport)
+{
+  uint32_t len = packet->len + SIM_UDP_HLEN;
+  uint16_t check;
+  uint8_t *h;
+
+  g_assert_cmpuint (len, <=, 0xffff);
+  h = sim_packet_prepend (packet, SIM_UDP_HLEN);
+  put16 (h, sport);
+  put16 (h + 2, dport);
+  put16 (h + 4, (uint16_t) len);
+  put16 (h + 6, 0);
+  check = sim_checksum_l4 (src, dst, SIM_IPPROTO_UDP, h, len);
+  put16 (h + 6, check ? check : 0xffff);
+}
+
+/*  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |          Source Port          |       Destination Port        |
+ * |                        Sequence Number                        |
+ * |                    Acknowledgment Number                      |
+ * | Offset|  Rsvd |     Flags     |            Window             |
+ * |           Checksum            |       Urgent Pointer = 0      |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * | Kind = 2      | Length = 4    |     Maximum Segment Size      |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * The MSS option row is present only when h->mss != 0 (offset 6, else 5). */
+void
+sim_tcp_push (SimPacket *packet, uint32_t src, uint32_t dst,
+              const SimTcpHeader *h)
+{
+  uint32_t hlen = h->mss ? SIM_TCP_HLEN + 4 : SIM_TCP_HLEN;
+  uint32_t len = packet->len + hlen;
+  uint8_t *t;
+
+  g_assert_cmpuint (len, <=, 0xffff);
+  t = sim_packet_prepend (packet, hlen);
+  put16 (t, h->sport);
+  put16 (t + 2, h->dport);
+  put32 (t + 4, h->seq);
+  put32 (t + 8, h->ack);
+  t[12] = (uint8_t) (hlen / 4 << 4);
+  t[13] = h->flags;
+  put16 (t + 14, h->window);
+  put16 (t + 16, 0);
+  put16 (t + 18, 0);
+  if (h->mss)
+    {
+      t[20] = 2;
+      t[21] = 4;
+      put16 (t + 22, h->mss);
+    }
+  put16 (t + 16, sim_checksum_l4 (src, dst, SIM_IPPROTO_TCP, t, len));
+}
+
+/* ---- Parser ------------------------------------------------------- */
+
+/* Walks the option list of a TCP header; false when an option's length
+ * is malformed. Fills *mss from a well-formed MSS option. */
+static bool
+parse_tcp_options (const uint8_t *o, uint32_t n, uint16_t *mss)
+{
+  uint32_t i = 0;
+
+  while (i < n)
+    {
+      uint8_t kind = o[i], olen;
+
+      if (kind == 0)            /* end of option list */
+        break;
+      if (kind == 1)            /* no-operation */
+        {
+          i++;
+          continue;
+        }
+      if (i + 1 >= n)
+        return false;
+      olen = o[i + 1];
+      if (olen < 2 || olen > n - i)
+        return false;
+      if (kind == 2)
+        {
+          if (olen != 4)
+            return false;
+          *mss = get16 (o + i + 2);
+        }
+      i += olen;
+    }
+  return true;
+}
+
+static bool
+parse_tcp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
+{
+  uint32_t doff;
+
+  if (l4len < SIM_TCP_HLEN)
+    return false;
+  doff = (uint32_t) (l4[12] >> 4) * 4;
+  if (doff < SIM_TCP_HLEN || doff > l4len)
+    return false;
+  out->tcp.sport = get16 (l4);
+  out->tcp.dport = get16 (l4 + 2);
+  out->tcp.seq = get32 (l4 + 4);
+  out->tcp.ack = get32 (l4 + 8);
+  out->tcp.flags = l4[13];
+  out->tcp.window = get16 (l4 + 14);
+  if (!parse_tcp_options (l4 + SIM_TCP_HLEN, doff - SIM_TCP_HLEN,
+                          &out->tcp.mss))
+    return false;
+  out->sport = out->tcp.sport;
+  out->dport = out->tcp.dport;
+  out->l4 = l4;
+  out->payload = l4 + doff;
+  out->payload_len = l4len - doff;
+  return true;
+}
+
+/* The UDP length must match the IPv4 payload length exactly. */
+static bool
+parse_udp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
+{
+  if (l4len < SIM_UDP_HLEN || get16 (l4 + 4) != l4len)
+    return false;
+  out->sport = get16 (l4);
+  out->dport = get16 (l4 + 2);
+  out->l4 = l4;
+  out->payload = l4 + SIM_UDP_HLEN;
+  out->payload_len = l4len - SIM_UDP_HLEN;
+  return true;
+}
+
+/* ip points at avail bytes after the Ethernet header. Fragments are
+ * rejected: nothing here sends them, and their L4 header may be absent. */
+static bool
+parse_ipv4 (const uint8_t *ip, uint32_t avail, SimFrame *out)
+{
+  uint32_t ihl, total;
+
+  if (avail < SIM_IPV4_HLEN || ip[0] >> 4 != 4)
+    return false;
+  ihl = (uint32_t) (ip[0] & 0x0f) * 4;
+  total = get16 (ip + 2);
+  if (ihl < SIM_IPV4_HLEN || total < ihl || total > avail)
+    return false;
+  if (get16 (ip + 6) & 0x3fff)  /* MF or a fragment offset */
+    return false;
+  out->ip = ip;
+  out->ip_total = (uint16_t) total;
+  out->ip_id = get16 (ip + 4);
+  out->ttl = ip[8];
+  out->proto = ip[9];
+  out->src = get32 (ip + 12);
+  out->dst = get32 (ip + 16);
+  switch (out->proto)
+    {
+    case SIM_IPPROTO_TCP:
+      return parse_tcp (ip + ihl, total - ihl, out);
+    case SIM_IPPROTO_UDP:
+      return parse_udp (ip + ihl, total - ihl, out);
+    default:                    /* no L4 header: payload is the IP payload */
+      out->payload = ip + ihl;
+      out->payload_len = total - ihl;
+      return true;
+    }
+}
+
+/* A frame that is not IPv4 parses with ip == NULL. Trailing bytes past
+ * the IPv4 total length (Ethernet padding) are not part of the payload.
+ * On false, *out holds no meaningful data. */
+bool
+sim_frame_parse (const uint8_t *data, uint32_t len, SimFrame *out)
+{
+  memset (out, 0, sizeof *out);
+  if (len < SIM_ETH_HLEN)
+    return false;
+  out->ethertype = get16 (data + 12);
+  if (out->ethertype != SIM_ETHERTYPE_IPV4)
+    return true;
+  return parse_ipv4 (data + SIM_ETH_HLEN, len - SIM_ETH_HLEN, out);
+}
+
+/* True when the IPv4 header checksum and the UDP/TCP checksum verify. A
+ * UDP checksum of 0 (none sent) verifies; a non-IPv4 frame has nothing
+ * to verify. */
+bool
+sim_frame_checksums_ok (const SimFrame *frame)
+{
+  uint32_t ihl, seglen;
+  const uint8_t *l4 = frame->l4;
+
+  if (frame->ip == NULL)
+    return true;
+  ihl = (uint32_t) (frame->ip[0] & 0x0f) * 4;
+  if (sim_checksum_fold (sim_checksum_add (0, frame->ip, ihl)) != 0)
+    return false;
+  if (l4 == NULL)
+    return true;
+  if (frame->proto == SIM_IPPROTO_UDP && get16 (l4 + 6) == 0)
+    return true;
+  seglen = (uint32_t) (frame->payload - l4) + frame->payload_len;
+  return sim_checksum_l4 (frame->src, frame->dst, frame->proto, l4,
+                          seglen) == 0;
+}
+
+/* ---- Rewrites ----------------------------------------------------- */
+
+/* The frame must parse as Ethernet/IPv4/TCP|UDP (g_assert'ed): callers
+ * rewrite only frames they have parsed. */
+void
+sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src, uint16_t sport,
+                   uint32_t dst, uint16_t dport)
+{
+  SimFrame f;
+  bool ok = sim_frame_parse (frame, len, &f) && f.l4 != NULL;
+  uint8_t *ip = frame + SIM_ETH_HLEN;
+  uint8_t *l4;
+  uint32_t coff;
+  uint16_t check;
+
+  g_assert (ok);
+  if (!ok)                      /* when built with G_DISABLE_ASSERT */
+    return;
+  l4 = frame + (f.l4 - frame);
+  check = get16 (ip + 10);
+  check = checksum_replace32 (check, f.src, src);
+  put16 (ip + 10, checksum_replace32 (check, f.dst, dst));
+  put32 (ip + 12, src);
+  put32 (ip + 16, dst);
+
+  coff = f.proto == SIM_IPPROTO_TCP ? 16 : 6;
+  check = get16 (l4 + coff);
+  if (f.proto == SIM_IPPROTO_TCP || check != 0)
+    {
+      check = checksum_replace32 (check, f.src, src);
+      check = checksum_replace32 (check, f.dst, dst);
+      check = checksum_replace16 (check, f.sport, sport);
+      check = checksum_replace16 (check, f.dport, dport);
+      if (f.proto == SIM_IPPROTO_UDP && check == 0)
+        check = 0xffff;
+      put16 (l4 + coff, check);
+    }
+  put16 (l4, sport);
+  put16 (l4 + 2, dport);
+}
+
+/* False, and the frame unchanged, when it is not a valid IPv4 frame or
+ * its TTL is already 0; false after decrementing when the TTL reached 0
+ * (the caller drops it). */
+bool
+sim_frame_decrement_ttl (uint8_t *frame, uint32_t len)
+{
+  SimFrame f;
+  uint8_t *ip = frame + SIM_ETH_HLEN;
+  uint16_t old;
+
+  if (!sim_frame_parse (frame, len, &f) || f.ip == NULL || f.ttl == 0)
+    return false;
+  old = get16 (ip + 8);         /* TTL and protocol share a word */
+  ip[8]--;
+  put16 (ip + 10, checksum_replace16 (get16 (ip + 10), old, get16 (ip + 8)));
+  return ip[8] != 0;
+}
+
+/* ---- Text forms --------------------------------------------------- */
+
+char *
+sim_ipv4_to_string (uint32_t addr, char *buf)
+{
+  snprintf (buf, 16, "%u.%u.%u.%u", addr >> 24, addr >> 16 & 0xff,
+            addr >> 8 & 0xff, addr & 0xff);
+  return buf;
+}
+
+/* One decimal number of 1 to max_digits digits, no leading zero unless it
+ * is "0", at most max; advances *p past it. */
+static bool
+parse_decimal (const char **p, unsigned max_digits, uint32_t max,
+               uint32_t *out)
+{
+  const char *s = *p;
+  uint32_t v = 0;
+  unsigned n = 0;
+
+  while (s[n] >= '0' && s[n] <= '9')
+    {
+      if (n == max_digits)
+        return false;
+      v = v * 10 + (uint32_t) (s[n] - '0');
+      n++;
+    }
+  if (n == 0 || v > max || (n > 1 && s[0] == '0'))
+    return false;
+  *out = v;
+  *p = s + n;
+  return true;
+}
+
+/* Four octets separated by dots; *end is left after the last one. */
+static bool
+parse_quad (const char *text, const char **end, uint32_t *out)
+{
+  const char *p = text;
+  uint32_t addr = 0, octet;
+
+  for (int i = 0; i < 4; i++)
+    {
+      if (i > 0 && *p++ != '.')
+        return false;
+      if (!parse_decimal (&p, 3, 255, &octet))
+        return false;
+      addr = addr << 8 | octet;
+    }
+  *end = p;
+  *out = addr;
+  return true;
+}
+
+bool
+sim_ipv4_parse (const char *text, uint32_t *out)
+{
+  const char *end;
+  uint32_t addr;
+
+  if (text == NULL || !parse_quad (text, &end, &addr) || *end != '\0')
+    return false;
+  *out = addr;
+  return true;
+}
+
+bool
+sim_cidr_parse (const char *text, uint32_t *prefix, uint8_t *len)
+{
+  const char *p;
+  uint32_t addr, bits;
+
+  if (text == NULL || !parse_quad (text, &p, &addr) || *p++ != '/')
+    return false;
+  if (!parse_decimal (&p, 2, 32, &bits) || *p != '\0')
+    return false;
+  if (addr & ~sim_cidr_mask ((uint8_t) bits))
+    return false;
+  *prefix = addr;
+  *len = (uint8_t) bits;
+  return true;
+}
+
+uint32_t
+sim_cidr_mask (uint8_t len)
+{
+  g_assert_cmpuint (len, <=, 32);
+  return len == 0 ? 0 : 0xffffffffu << (32 - len);
+}

@@ -1,0 +1,325 @@
+/* cloudrun-netsim: the command line. Subcommands run, check, explain and
+ * keys; exit status 0 success, 1 an expectation failed, 2 a usage or
+ * scenario error (the message names file, group and key). */
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/scenario.h"
+#include "tools/output.h"
+#include "tools/report.h"
+#include "tools/run.h"
+
+#define EXIT_EXPECT 1
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+  "Usage: cloudrun-netsim COMMAND [OPTION...]\n"
+  "\n"
+  "A packet-level simulator of Cloud Run networking: which egress, DNS,\n"
+  "Private Google Access, NAT, connector or load balancer set-up makes a\n"
+  "request internal, and where exactly it is lost otherwise.\n"
+  "\n"
+  "Commands:\n"
+  "  run FILE [-o DIR] [--seed N] [--set GROUP.KEY=VALUE]... [--quiet]\n"
+  "      simulate, print the verdict table, write captures and reports\n"
+  "  check FILE...\n"
+  "      simulate and compare with the [expect] groups, one line per item\n"
+  "  explain FILE --traffic NAME [--request N]\n"
+  "      print one request's steps\n"
+  "  keys [KIND]\n"
+  "      document the scenario format from the key tables\n"
+  "\n"
+  "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more.\n"
+  "Exit status: 0 success, 1 an expectation failed, 2 usage or scenario "
+  "error.\n";
+
+static int
+fail (GError *error)
+{
+  fprintf (stderr, "cloudrun-netsim: %s\n", error->message);
+  g_error_free (error);
+  return EXIT_USAGE;
+}
+
+/* Parses options; on a usage error prints it and returns FALSE. */
+static gboolean
+parse_options (const char *command, const char *args, GOptionEntry *entries,
+               int *argc, char ***argv)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (args);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *summary = g_strdup_printf ("cloudrun-netsim %s", command);
+
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      fprintf (stderr, "cloudrun-netsim %s: %s\n", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+default_out_dir (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot && dot != base)
+    *dot = '\0';
+  return g_build_filename ("out", base, NULL);
+}
+
+static void
+print_outputs (const ToolsRun *run, const char *dir)
+{
+  const CloudRunScenario *sc = run->scenario;
+
+  for (guint i = 0; i < sc->services->len; i++)
+    {
+      const CloudRunService *s = g_ptr_array_index (sc->services, i);
+      printf ("service %s: %s  %s\n", s->base.name, s->url, s->number_url);
+    }
+  printf ("\noutputs in %s/: trace.pcapng, pcap/*.pcap, report.txt, "
+          "report.json\n", dir);
+}
+
+static int
+cmd_run (int argc, char **argv)
+{
+  g_autofree char *out_dir = NULL;
+  g_auto (GStrv) sets = NULL;
+  gint64 seed = -1;
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Write outputs into DIR (default out/SCENARIO)", "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the seed", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "Override a key: \"service backend.ingress=internal\"",
+      "GROUP.KEY=VALUE" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, no table",
+      NULL },
+    { NULL },
+  };
+  ToolsRunOptions opt = { 0 };
+  ToolsRun run;
+  ToolsOutput out = { 0 };
+  GError *error = NULL;
+  g_autoptr (GString) table = g_string_new (NULL);
+  ToolsReport rep;
+  int status;
+
+  if (!parse_options ("run", "FILE", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "cloudrun-netsim run: expected one scenario FILE, "
+               "found %d arguments\n", argc - 1);
+      return EXIT_USAGE;
+    }
+  opt = (ToolsRunOptions) { argv[1], seed, sets, quiet };
+  if (!out_dir)
+    out_dir = default_out_dir (argv[1]);
+  if (!tools_run_load (&run, &opt, &error)
+      || !tools_output_begin (&out, out_dir, &error)
+      || !tools_run_execute (&run, &opt, &out, &error)
+      || !tools_run_write_reports (&run, &out, &error)
+      || !tools_output_commit (&out, &error))
+    {
+      tools_output_clear (&out);
+      tools_run_clear (&run);
+      return fail (error);
+    }
+  rep = (ToolsReport) { run.scenario, run.world, run.summaries, run.checks,
+                        run.events };
+  if (!quiet)
+    {
+      tools_report_table (table, &rep);
+      printf ("%s: %s\n\n%s\n", run.scenario->path, run.scenario->title,
+              table->str);
+      print_outputs (&run, out_dir);
+    }
+  status = cloudrun_expect_failures (run.checks) ? EXIT_EXPECT : 0;
+  if (status && !quiet)
+    printf ("%u expectation item(s) failed: see report.txt\n",
+            cloudrun_expect_failures (run.checks));
+  tools_output_clear (&out);
+  tools_run_clear (&run);
+  return status;
+}
+
+static int
+cmd_check (int argc, char **argv)
+{
+  gboolean quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print failures only",
+      NULL },
+    { NULL },
+  };
+  guint passed = 0, failed = 0;
+  int status = 0;
+
+  if (!parse_options ("check", "FILE...", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc < 2)
+    {
+      fprintf (stderr, "cloudrun-netsim check: expected scenario FILEs, "
+               "found none\n");
+      return EXIT_USAGE;
+    }
+  for (int i = 1; i < argc; i++)
+    {
+      ToolsRunOptions opt = { argv[i], -1, NULL, TRUE };
+      ToolsRun run;
+      GError *error = NULL;
+      g_autoptr (GString) lines = g_string_new (NULL);
+      guint f;
+
+      if (!tools_run_load (&run, &opt, &error)
+          || !tools_run_execute (&run, &opt, NULL, &error))
+        {
+          tools_run_clear (&run);
+          fail (error);
+          status = EXIT_USAGE;
+          continue;
+        }
+      f = cloudrun_expect_failures (run.checks);
+      failed += f;
+      passed += run.checks->len - f;
+      for (guint k = 0; k < run.checks->len; k++)
+        {
+          const CloudRunCheckItem *c = &g_array_index (run.checks,
+                                                       CloudRunCheckItem, k);
+          if (!quiet || !c->pass)
+            g_string_append_printf (lines, "%s %s [expect %s] %s: expected "
+                                    "%s, found %s\n", c->pass ? "PASS" : "FAIL",
+                                    argv[i], c->expect, c->key, c->expected,
+                                    c->found);
+        }
+      if (run.checks->len == 0)
+        g_string_append_printf (lines, "NOTE %s: no [expect] groups\n",
+                                argv[i]);
+      fputs (lines->str, stdout);
+      if (f && status == 0)
+        status = EXIT_EXPECT;
+      tools_run_clear (&run);
+    }
+  printf ("%u passed, %u failed\n", passed, failed);
+  return status;
+}
+
+static int
+cmd_explain (int argc, char **argv)
+{
+  g_autofree char *traffic = NULL;
+  gint64 request = 1;
+  GOptionEntry entries[] = {
+    { "traffic", 't', 0, G_OPTION_ARG_STRING, &traffic,
+      "The [traffic NAME] to explain", "NAME" },
+    { "request", 'r', 0, G_OPTION_ARG_INT64, &request,
+      "Which request of it, from 1 (default 1)", "N" },
+    { NULL },
+  };
+  ToolsRunOptions opt = { 0 };
+  ToolsRun run;
+  GError *error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  guint t;
+
+  if (!parse_options ("explain", "FILE", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2 || !traffic)
+    {
+      fprintf (stderr, "cloudrun-netsim explain: expected FILE and "
+               "--traffic NAME\n");
+      return EXIT_USAGE;
+    }
+  opt = (ToolsRunOptions) { argv[1], -1, NULL, TRUE };
+  if (!tools_run_load (&run, &opt, &error)
+      || !tools_run_execute (&run, &opt, NULL, &error))
+    {
+      tools_run_clear (&run);
+      return fail (error);
+    }
+  for (t = 0; t < run.world->n_plans; t++)
+    if (strcmp (run.world->plans[t].name, traffic) == 0)
+      break;
+  if (t == run.world->n_plans || request < 1
+      || request > run.world->plans[t].count)
+    {
+      fprintf (stderr, "cloudrun-netsim explain: %s: expected %s, found "
+               "'%s' request %" G_GINT64_FORMAT "\n", argv[1],
+               t == run.world->n_plans ? "the NAME of a [traffic] group"
+                                       : "a request number of the traffic",
+               traffic, request);
+      tools_run_clear (&run);
+      return EXIT_USAGE;
+    }
+  g_string_append_printf (out, "%s: traffic %s, request %" G_GINT64_FORMAT
+                          " of %u\n", argv[1], traffic, request,
+                          run.world->plans[t].count);
+  tools_report_steps (out, run.world,
+                      run.world->plans[t].first_request + (uint32_t) request - 1,
+                      "");
+  fputs (out->str, stdout);
+  tools_run_clear (&run);
+  return 0;
+}
+
+static int
+cmd_keys (int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr (GString) out = g_string_new (NULL);
+  GError *error = NULL;
+
+  if (!parse_options ("keys", "[KIND]", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc > 2)
+    {
+      fprintf (stderr, "cloudrun-netsim keys: expected at most one KIND\n");
+      return EXIT_USAGE;
+    }
+  if (!cloudrun_keys_describe (out, argc == 2 ? argv[1] : NULL, &error))
+    return fail (error);
+  fputs (out->str, stdout);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *cmd = argc > 1 ? argv[1] : NULL;
+
+  if (!cmd)
+    {
+      fputs (usage_text, stderr);
+      return EXIT_USAGE;
+    }
+  if (strcmp (cmd, "--help") == 0 || strcmp (cmd, "-h") == 0
+      || strcmp (cmd, "help") == 0)
+    {
+      fputs (usage_text, stdout);
+      return 0;
+    }
+  if (strcmp (cmd, "--version") == 0)
+    {
+      printf ("cloudrun-netsim %s (scenario format 1)\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (strcmp (cmd, "run") == 0)
+    return cmd_run (argc - 1, argv + 1);
+  if (strcmp (cmd, "check") == 0)
+    return cmd_check (argc - 1, argv + 1);
+  if (strcmp (cmd, "explain") == 0)
+    return cmd_explain (argc - 1, argv + 1);
+  if (strcmp (cmd, "keys") == 0)
+    return cmd_keys (argc - 1, argv + 1);
+  fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
+           "explain, keys), found '%s'\n", cmd);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,124 @@
+/* Scenario runs for the command line (see tools/run.h). The wall clock is
+ * read here only, for the progress line; the simulation never sees it. */
+#include "tools/run.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "models/build.h"
+#include "sim/capture.h"
+#include "sim/units.h"
+#include "tools/report.h"
+
+#define TLS_NOTE "TLS is not simulated: every exchange is written in clear " \
+                 "as HTTP/1.1 on TCP port 80 so that Wireshark shows it"
+
+gboolean
+tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
+  gsize len;
+
+  memset (run, 0, sizeof *run);
+  if (!g_file_get_contents (opt->path, &data, &len, error))
+    return FALSE;
+  for (char **s = opt->sets; s && *s; s++)
+    g_ptr_array_add (sets, g_strdup (*s));
+  if (opt->seed >= 0)
+    g_ptr_array_add (sets, g_strdup_printf ("scenario.seed=%" G_GINT64_FORMAT,
+                                            opt->seed));
+  g_ptr_array_add (sets, NULL);
+  run->scenario = cloudrun_scenario_load (opt->path, data, len,
+                                          (const char *const *) sets->pdata,
+                                          error);
+  if (!run->scenario)
+    return FALSE;
+  run->world = cloudrun_world_build (run->scenario, error);
+  return run->world != NULL;
+}
+
+/* Runs in slices, printing progress on a terminal. */
+static void
+run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
+{
+  SimWorld *sim = run->world->sim;
+  SimTime end = run->scenario->duration, slice = MAX (end / 100, SIM_MS);
+  gboolean show = !opt->quiet && isatty (STDERR_FILENO);
+  gint64 t0 = g_get_monotonic_time ();
+
+  sim_world_start (sim);
+  for (SimTime t = MIN (slice, end);; t = MIN (t + slice, end))
+    {
+      run->events += sim_world_advance (sim, t);
+      if (show)
+        {
+          double wall = (g_get_monotonic_time () - t0) / 1e6;
+          char now[32];
+          fprintf (stderr, "\r  simulated %-8s %5.1fM events/s %8.0fx real time ",
+                   sim_units_format_time (t, now),
+                   wall > 0 ? run->events / wall / 1e6 : 0.0,
+                   wall > 0 ? (t / 1e9) / wall : 0.0);
+        }
+      if (t >= end || sim_kernel_pending (sim_world_kernel (sim)) == 0)
+        break;
+    }
+  if (show)
+    fprintf (stderr, "\r%70s\r", "");
+  sim_world_finish (sim);
+}
+
+gboolean
+tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
+                   GError **error)
+{
+  SimCapture *capture = NULL;
+
+  if (out)
+    {
+      SimCaptureOptions copt = { TRUE, TRUE, "cloudrun-netsim " PACKAGE_VERSION,
+                                 TLS_NOTE };
+      capture = sim_capture_open (run->world->sim, out->staging, &copt, error);
+      if (!capture)
+        return FALSE;
+      sim_world_set_capture (run->world->sim, capture);
+    }
+  run_with_progress (run, opt);
+  if (capture)
+    {
+      sim_world_set_capture (run->world->sim, NULL);
+      run->capture_bytes = sim_capture_bytes_written (capture);
+      if (!sim_capture_close (capture, error))
+        return FALSE;
+    }
+  run->summaries = cloudrun_summary_new (run->world);
+  run->checks = cloudrun_expect_evaluate (run->scenario, run->world,
+                                          run->summaries);
+  return TRUE;
+}
+
+gboolean
+tools_run_write_reports (ToolsRun *run, ToolsOutput *out, GError **error)
+{
+  ToolsReport rep = { run->scenario, run->world, run->summaries, run->checks,
+                      run->events };
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) json = g_string_new (NULL);
+
+  tools_report_text (text, &rep);
+  tools_report_json (json, &rep);
+  return tools_output_write (out, "report.txt", text, error)
+         && tools_output_write (out, "report.json", json, error);
+}
+
+void
+tools_run_clear (ToolsRun *run)
+{
+  if (run->checks)
+    g_array_unref (run->checks);
+  g_free (run->summaries);
+  cloudrun_world_free (run->world);
+  cloudrun_scenario_free (run->scenario);
+  memset (run, 0, sizeof *run);
+}

@@ -1,0 +1,42 @@
+/* One run of a scenario for the command line: load, build, simulate
+ * (optionally capturing into a staged output directory, with progress on
+ * a terminal), summarize and check expectations, write the reports. */
+#ifndef TOOLS_RUN_H
+#define TOOLS_RUN_H
+
+#include <glib.h>
+
+#include "models/expect.h"
+#include "models/scenario.h"
+#include "models/summary.h"
+#include "models/world.h"
+#include "tools/output.h"
+
+typedef struct {
+  const char *path;             /* scenario file */
+  gint64 seed;                  /* -1: the scenario's own */
+  char **sets;                  /* --set GROUP.KEY=VALUE, NULL-terminated */
+  gboolean quiet;               /* no progress */
+} ToolsRunOptions;
+
+typedef struct {
+  CloudRunScenario *scenario;   /* owned */
+  CloudRunWorld *world;         /* owned */
+  CloudRunTrafficSummary *summaries; /* one per traffic, owned */
+  GArray *checks;               /* CloudRunCheckItem, owned */
+  uint64_t events;              /* events fired */
+  uint64_t capture_bytes;       /* bytes written to captures */
+} ToolsRun;
+
+/* Reads, loads and builds; errors name the file (exit status 2). */
+gboolean tools_run_load (ToolsRun *run, const ToolsRunOptions *options,
+                         GError **error);
+/* Simulates; with out, writes the captures into its staging directory. */
+gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
+                            ToolsOutput *out, GError **error);
+/* report.txt and report.json into out's staging directory. */
+gboolean tools_run_write_reports (ToolsRun *run, ToolsOutput *out,
+                                  GError **error);
+void tools_run_clear (ToolsRun *run);
+
+#endif
