@@ -547,8 +547,9 @@ key_text (Loader *ld, ScanGroup *g, const CloudRunKey *key, GError **error)
   else
     text = g_key_file_get_string (ld->key_file, g->header, key->name,
                                   &local);
-  if (text == NULL && local != NULL)
+  if (local != NULL)
     {
+      g_free (text);
       g_autofree char *raw = g_key_file_get_value (ld->key_file, g->header,
                                                    key->name, NULL);
       g_autofree char *found = cloudrun_quote (raw ? raw : "");

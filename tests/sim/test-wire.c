@@ -136,7 +136,8 @@ build_tcp (uint32_t src, uint32_t dst, const SimTcpHeader *h,
 {
   SimPacket *p = sim_packet_new (pool);
 
-  memcpy (sim_packet_append (p, n), payload, n);
+  if (n > 0)
+    memcpy (sim_packet_append (p, n), payload, n);
   sim_tcp_push (p, src, dst, h);
   sim_ipv4_push (p, src, dst, SIM_IPPROTO_TCP, 64, 0x1234);
   sim_eth_push (p, MAC_B, MAC_A, SIM_ETHERTYPE_IPV4);
