@@ -386,5 +386,6 @@ cloudrun_gfe_add_instance_port (CloudRunGfe *gfe, CloudRunInstance *instance)
                                      instance->base.node.name);
 
   sim_host_add_route (&gfe->host, instance->host.addrs[0], 32, port);
+  instance->service_peer = gfe->serving_addr;
   return port;
 }

@@ -145,13 +145,14 @@ static gboolean
 parse_fraction (const CloudRunKey *key, const char *text, void *object,
                 CloudRunProblem *problem)
 {
-  gsize n = strspn (text, "0123456789");
+  gsize n = strspn (text, "0123456789"), m = 0;
   double v;
 
-  if (n == 0 || (text[n] == '.' && (text[n + 1] == '\0'
-                                    || strspn (text + n + 1, "0123456789")
-                                       != strlen (text + n + 1)))
-      || (text[n] != '.' && text[n] != '\0'))
+  /* DIGITS [ "." DIGITS ], nothing else (no sign, exponent or space). */
+  if (text[n] == '.')
+    m = strspn (text + n + 1, "0123456789");
+  if (n == 0 || (text[n] == '.' && m == 0)
+      || text[n + (text[n] == '.' ? m + 1 : 0)] != '\0')
     return fail_expected (key, text, problem);
   v = g_ascii_strtod (text, NULL);
   if (v < 0 || v > 1)

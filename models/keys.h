@@ -9,8 +9,9 @@
  * text `keys` shows is the text the loader uses.
  *
  * Called by models/scenario.c (loading), tools/ (the `keys` command) and
- * tests. Tables live in models/scenario-keys.c; the parsers of each value
- * type in models/keys.c. */
+ * tests. Tables live in models/scenario-keys.c; messages, suggestions and
+ * `keys` text in models/keys.c; the parsers of each value type in
+ * models/key-values.c and models/key-compound.c. */
 #ifndef MODELS_KEYS_H
 #define MODELS_KEYS_H
 

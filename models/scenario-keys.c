@@ -70,7 +70,8 @@ const char *const cloudrun_drop_causes[] = {
     .help = HELP }
 #define KEY_REF(NAME, TYPE, S, F, RF, KIND, DEFAULT, FLAGS, NOTE, HELP)    \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
-    .flags = FLAGS, .offset = offsetof (S, F), .ref_offset = offsetof (S, RF), \
+    .flags = FLAGS, .offset = offsetof (S, F),                             \
+    .ref_offset = offsetof (S, RF),                                        \
     .ref_kind = CLOUDRUN_KIND_##KIND, .default_note = NOTE, .help = HELP }
 #define KEY_DERIVED(NAME, TYPE, S, F, NOTE, HELP)                          \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .flags = CLOUDRUN_KEY_DERIVED, \

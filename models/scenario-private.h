@@ -1,8 +1,10 @@
-/* Internals shared by the scenario loader's files: models/keys.c (value
- * parsers, messages, suggestions), models/scenario-keys.c (the tables),
- * models/scenario.c (text scan, groups, keys, overrides) and
- * models/scenario-check.c (references and cross checks). Not for use
- * outside models/scenario*.c and models/keys.c. */
+/* Internals shared by the scenario loader's files: models/keys.c
+ * (messages, suggestions, documentation), models/key-values.c and
+ * models/key-compound.c (value parsers), models/scenario-keys.c (the
+ * tables), models/scenario-scan.c (raw text, GKeyFile, overrides, format),
+ * models/scenario.c (objects, keys, defaults) and models/scenario-check*.c
+ * (references and cross checks). Not for use outside those files (tests
+ * excepted). */
 #ifndef MODELS_SCENARIO_PRIVATE_H
 #define MODELS_SCENARIO_PRIVATE_H
 
@@ -65,7 +67,7 @@ gboolean cloudrun_split_list (const char *text, const char *expected,
                               char ***items, CloudRunProblem *problem);
 
 /* Where a message for object/key points: the file, or "FILE (--set)" for
- * a value given by an override. Filled by models/scenario.c. */
+ * a value given by an override. Filled by models/scenario-scan.c. */
 typedef struct {
   const char *path;             /* file name for messages */
   char *set_label;              /* "PATH (--set)" */
@@ -75,6 +77,36 @@ typedef struct {
 const char *cloudrun_load_file_label (const CloudRunLoadContext *ctx,
                                       const CloudRunObject *object,
                                       const char *key);
+
+/* The raw text of a scenario (models/scenario-scan.c). */
+typedef struct {
+  char *name;                   /* key as written */
+  guint line;                   /* line in the file; 0 if only from --set */
+} CloudRunScanKey;
+
+typedef struct {
+  char *header;                 /* text between the brackets */
+  guint line;                   /* line of the header; 0 if from --set */
+  GPtrArray *keys;              /* CloudRunScanKey *, file order */
+  GHashTable *index;            /* name -> CloudRunScanKey * (not owning) */
+  CloudRunObject *object;       /* made in step 4 */
+} CloudRunScanGroup;
+
+typedef struct {
+  const char *path;             /* for messages */
+  GPtrArray *groups;            /* CloudRunScanGroup *, file order */
+  GHashTable *by_header;        /* header -> CloudRunScanGroup *, not
+                                   owning */
+  GKeyFile *key_file;           /* the parsed text plus overrides */
+  CloudRunLoadContext ctx;      /* message labels for steps 4-6 */
+} CloudRunLoader;
+
+void cloudrun_loader_init (CloudRunLoader *loader, const char *path);
+void cloudrun_loader_clear (CloudRunLoader *loader);
+/* Steps 1-3 of the load: scan, GKeyFile, overrides, format. */
+gboolean cloudrun_loader_read (CloudRunLoader *loader, const char *data,
+                               gsize len, const char *const *overrides,
+                               GError **error);
 
 /* Resolves references, fills derived defaults and runs the cross checks
  * of models/scenario-check.c. */

@@ -468,7 +468,8 @@ struct CloudRunTraffic {
   double rate;                  /* per second; 0 when not written */
   SimTime interval;             /* 0 when not written */
   SimTime gap;                  /* mean time between requests: interval,
-                                   or 1s / rate rounded; 0 when count 1 */
+                                   or 1s / rate rounded; 0 when neither
+                                   is written */
   CloudRunPattern pattern;      /* constant or poisson gaps */
   SimTime start;                /* first request */
   char *method;                 /* HTTP method */

@@ -24,7 +24,7 @@ instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
     .rule = sim_explain_internf (sim_world_explain (world->sim),
                                  "container of service %s answers 200 to %s %s",
                                  inst->service->name, req->method, req->path),
-    .dst = inst->host.addrs[0],
+    .src = inst->service_peer, .dst = inst->host.addrs[0],
   };
   uint32_t step;
 

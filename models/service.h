@@ -22,6 +22,7 @@ typedef struct {
   bool started;                 /* cold start begun or done */
   SimTime ready_at;             /* when it can take requests */
   uint32_t in_flight;           /* requests the GFE has given it */
+  uint32_t service_peer;        /* the GFE's serving address */
 } CloudRunInstance;
 
 struct CloudRunServiceNode {

@@ -96,7 +96,7 @@ sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
     g_string_append_printf (out, ": %s", s->rule);
   if (s->note)
     g_string_append_printf (out, "; %s", s->note);
-  if (s->src_before || s->dst_before)
+  if (s->src_before && s->dst_before)
     {
       g_string_append_printf (out, " [%s -> %s", sim_ipv4_to_string (s->src_before, a),
                               sim_ipv4_to_string (s->dst_before, b));
@@ -106,4 +106,8 @@ sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
                                 sim_ipv4_to_string (s->dst_after ? s->dst_after : s->dst_before, d));
       g_string_append_c (out, ']');
     }
+  else if (s->src_before)
+    g_string_append_printf (out, " [from %s]", sim_ipv4_to_string (s->src_before, a));
+  else if (s->dst_before)
+    g_string_append_printf (out, " [to %s]", sim_ipv4_to_string (s->dst_before, b));
 }

@@ -60,6 +60,44 @@ sim_host_add_route (SimHost *host, uint32_t prefix, uint8_t len,
   sim_route_table_add (host->routes, prefix, len, 0, port);
 }
 
+void
+sim_host_set_port_source (SimHost *host, SimPort *port, uint32_t addr)
+{
+  for (unsigned i = 0; i < host->n_sources; i++)
+    if (host->sources[i].port == port)
+      {
+        host->sources[i].addr = addr;
+        return;
+      }
+  g_assert (host->n_sources < SIM_HOST_MAX_ADDRS);
+  host->sources[host->n_sources].port = port;
+  host->sources[host->n_sources].addr = addr;
+  host->n_sources++;
+}
+
+SimPort *
+sim_host_route (const SimHost *host, uint32_t dst)
+{
+  if (host->routes)
+    {
+      const SimRoute *route = sim_route_table_lookup (host->routes, dst);
+      if (route)
+        return route->value;
+    }
+  return host->default_port;
+}
+
+uint32_t
+sim_host_source_for (const SimHost *host, uint32_t dst)
+{
+  SimPort *port = sim_host_route (host, dst);
+
+  for (unsigned i = 0; i < host->n_sources; i++)
+    if (host->sources[i].port == port)
+      return host->sources[i].addr;
+  return host->addrs[0];
+}
+
 static void
 sim_host_udp_input (SimHost *host, const SimFrame *frame)
 {
@@ -96,17 +134,13 @@ sim_host_output (SimHost *host, SimPacket *packet, uint32_t src, uint32_t dst,
                  uint8_t proto)
 {
   static const uint8_t zero_mac[6];
-  SimPort *port = host->default_port;
+  SimPort *port = sim_host_route (host, dst);
 
-  if (host->routes)
-    {
-      const SimRoute *route = sim_route_table_lookup (host->routes, dst);
-      if (route)
-        port = route->value;
-    }
   sim_ipv4_push (packet, src, dst, proto, SIM_HOST_TTL, host->ip_id++);
   /* The link writes the real addresses (point to point). */
   sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV4);
+  if (host->output)
+    return host->output (host, host->output_user, port, packet);
   return sim_port_send (port, packet);
 }
 
@@ -128,7 +162,7 @@ sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst, uint16_t sport,
   SimPacket *packet = sim_packet_new (sim_world_pool (host->node->world));
 
   if (!src)
-    src = host->addrs[0];
+    src = sim_host_source_for (host, dst);
   memcpy (sim_packet_append (packet, len), payload, len);
   sim_udp_push (packet, src, dst, sport, dport);
   packet->request_id = request_id;

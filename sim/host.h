@@ -23,6 +23,12 @@ typedef struct SimTcp SimTcp;
 typedef void (*SimUdpHandler) (SimHost *host, void *user,
                                const SimFrame *frame);
 
+/* Replaces the final send of every frame the host emits (the frame is
+ * whole: Ethernet, IPv4, L4); port is the routed port. Takes ownership.
+ * Used by nodes that wrap their output (the GFE's Geneve replies). */
+typedef SimSendResult (*SimHostOutputFn) (SimHost *host, void *user,
+                                          SimPort *port, SimPacket *packet);
+
 #define SIM_HOST_MAX_ADDRS 8u
 #define SIM_HOST_MAX_UDP 4u
 
@@ -32,6 +38,13 @@ struct SimHost {
   unsigned n_addrs;
   SimPort *default_port;        /* where packets go without a route */
   SimRouteTable *routes;        /* optional: value is the SimPort* */
+  struct {
+    SimPort *port;
+    uint32_t addr;
+  } sources[SIM_HOST_MAX_ADDRS]; /* source address to use per port */
+  unsigned n_sources;
+  SimHostOutputFn output;       /* optional send override */
+  void *output_user;
   SimTcp *tcp;                  /* owned */
   struct {
     uint16_t port;
@@ -54,6 +67,11 @@ bool sim_host_has_address (const SimHost *host, uint32_t addr);
 /* Routes dst prefixes to ports (longest prefix wins over default_port). */
 void sim_host_add_route (SimHost *host, uint32_t prefix, uint8_t len,
                          SimPort *port);
+/* Packets leaving by port use addr as source when the caller gives none. */
+void sim_host_set_port_source (SimHost *host, SimPort *port, uint32_t addr);
+/* The port a packet to dst leaves by, and the source address it takes. */
+SimPort *sim_host_route (const SimHost *host, uint32_t dst);
+uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
 
 /* Receiving: takes ownership of packet. Returns false (and does not take
  * the packet) when it is not IPv4 for one of the host's addresses, so a

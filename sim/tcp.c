@@ -327,7 +327,8 @@ sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst, uint16_t dport,
                  SimTime connect_timeout, const SimTcpCallbacks *callbacks,
                  void *user, uint32_t request_id)
 {
-  SimTcpKey key = { src ? src : host->addrs[0], dst, 0, dport };
+  SimTcpKey key = { src ? src : sim_host_source_for (host, dst), dst, 0,
+                    dport };
   SimTcpConn *conn;
 
   do

@@ -189,8 +189,6 @@ sim_units_parse_rate (const char *text, double *per_second)
 {
   Number n;
   const Unit *unit;
-  char number[64];
-  size_t len;
   double count;
   SimUnitsError e = split_number (text, &n);
 
@@ -199,14 +197,9 @@ sim_units_parse_rate (const char *text, double *per_second)
   unit = find_unit (rate_units, n.unit);
   if (unit == NULL)
     return SIM_UNITS_BAD_UNIT;
-  /* The text is a validated plain decimal; strtod of a copy cut at the
-   * unit is safe. Very long numbers are too large anyway. */
-  len = (size_t) (n.unit - text);
-  if (len >= sizeof number)
-    return SIM_UNITS_OVERFLOW;
-  memcpy (number, text, len);
-  number[len] = '\0';
-  count = strtod (number, NULL);
+  /* The text before the unit is a validated plain decimal, and strtod
+   * stops at the '/' that starts every rate unit. */
+  count = strtod (text, NULL);
   if (!isfinite (count))
     return SIM_UNITS_OVERFLOW;
   *per_second = count * 1e9 / (double) unit->factor;

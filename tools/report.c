@@ -6,16 +6,36 @@
 #include "sim/units.h"
 #include "sim/wire.h"
 
+/* A duration for people, three significant figures: "854ms", "1.05s",
+ * "120us". (The scenario format's exact form is sim_units_format_time.) */
 static const char *
 fmt_time (SimTime t, char *buf)
 {
-  return sim_units_format_time (t, buf);
+  static const struct { SimTime unit; const char *name; } units[] = {
+    { SIM_S, "s" }, { SIM_MS, "ms" }, { SIM_US, "us" },
+  };
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (units); i++)
+    if (t >= units[i].unit)
+      {
+        double v = (double) t / (double) units[i].unit;
+        g_snprintf (buf, 32, v >= 100 ? "%.0f%s" : v >= 10 ? "%.1f%s"
+                                                           : "%.2f%s",
+                    v, units[i].name);
+        return buf;
+      }
+  g_snprintf (buf, 32, "%" G_GINT64_FORMAT "ns", t);
+  return buf;
 }
 
 void
 tools_report_table (GString *out, const ToolsReport *rep)
 {
-  g_string_append_printf (out, "%-22s %8s  %-26s %-10s %-12s %9s %9s\n",
+  int w = 7;                    /* strlen ("traffic") */
+
+  for (guint t = 0; t < rep->world->n_plans; t++)
+    w = MAX (w, (int) strlen (rep->summaries[t].name));
+  g_string_append_printf (out, "%-*s %8s  %-26s %-10s %-12s %8s %8s\n", w,
                           "traffic", "requests", "outcome", "classified",
                           "decided at", "p50", "p99");
   for (guint t = 0; t < rep->world->n_plans; t++)
@@ -35,8 +55,8 @@ tools_report_table (GString *out, const ToolsReport *rep)
           fmt_time (s->p50, p50);
           fmt_time (s->p99, p99);
         }
-      g_string_append_printf (out, "%-22s %8u  %-26s %-10s %-12s %9s %9s\n",
-                              s->name, s->count, outcome, cls,
+      g_string_append_printf (out, "%-*s %8u  %-26s %-10s %-12s %8s %8s\n",
+                              w, s->name, s->count, outcome, cls,
                               s->decided_at ? s->decided_at : "-", p50, p99);
     }
 }

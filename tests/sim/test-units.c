@@ -177,10 +177,17 @@ test_units__rate (void **state)
     { "1e3/s", SIM_UNITS_BAD_NUMBER, 0 },
     { "/s", SIM_UNITS_BAD_NUMBER, 0 },
     { "", SIM_UNITS_EMPTY, 0 },
-    { "1000000000000000000000000000000000000000000000000000000000000000000"
-      "0/s", SIM_UNITS_OVERFLOW, 0 },
+    { "0.000000000000000000000000000000000000000000000000000000000000000001"
+      "/s", SIM_UNITS_OK, 1e-66 },
+    { "1", SIM_UNITS_NO_UNIT, 0 },
   };
+  char huge[512];
+  double ignored;
   (void) state;
+  memset (huge, '9', 400);
+  strcpy (huge + 400, "/s");
+  assert_int_equal (sim_units_parse_rate (huge, &ignored),
+                    SIM_UNITS_OVERFLOW);
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       double got = -1;
@@ -188,7 +195,8 @@ test_units__rate (void **state)
       if (e != cases[i].want_error)
         fail_msg ("'%s': error %s", cases[i].text,
                   sim_units_error_string (e));
-      if (e == SIM_UNITS_OK && fabs (got - cases[i].want) > 1e-12)
+      if (e == SIM_UNITS_OK
+          && fabs (got - cases[i].want) > 1e-12 * fabs (cases[i].want))
         fail_msg ("'%s': %g, want %g", cases[i].text, got, cases[i].want);
     }
 }
