@@ -19,6 +19,7 @@
 #define PUBLIC_RESOLVER 0x08080808u         /* 8.8.8.8 */
 #define GFE_SERVING 0xa9fe0001u             /* 169.254.0.1 */
 #define GOOGLE_FRONT_ENDS 0xd8ef2000u       /* 216.239.32.0/19 */
+#define GFE_FABRIC 0x647ffffeu              /* 100.127.255.254 */
 
 static const SimLinkParams access_link = { 5 * SIM_MS, 1000000000u, 1000, 0 };
 static const SimLinkParams google_link = { SIM_MS, 10000000000u, 1000, 0 };
@@ -197,7 +198,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
                                           "the public resolver public-dns"),
                 dns->host.default_port, &access_link, NULL);
   gfe = cloudrun_gfe_new (world, front_ends, G_N_ELEMENTS (front_ends),
-                          GFE_SERVING);
+                          GFE_SERVING, GFE_FABRIC);
   sim_link_new (world->sim,
                 cloudrun_internet_attach (internet, "gfe", GOOGLE_FRONT_ENDS,
                                           19, "the Google front ends (gfe)"),

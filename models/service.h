@@ -29,6 +29,9 @@ struct CloudRunServiceNode {
   char *name;                   /* the service NAME */
   char *project;                /* its project NAME */
   uint64_t project_number;
+  const char *perimeter;        /* its project's VPC-SC perimeter, or NULL */
+  uint32_t egress_vni;          /* the network its revision sends traffic
+                                   to (connector or Direct VPC); 0 none */
   char *region;
   CloudRunIngress ingress;
   bool default_url;             /* run.app URLs answer */

@@ -1,0 +1,63 @@
+/* An HTTP proxy that terminates the caller's TCP, reads one request, lets
+ * its owner decide, then either answers by itself or opens a connection
+ * upstream, sends the request and relays the response back. The GFE and
+ * the load balancers' proxies are built on it. Sessions are pooled. */
+#ifndef CLOUDRUN_PROXY_H
+#define CLOUDRUN_PROXY_H
+
+#include "sim/host.h"
+#include "sim/http.h"
+#include "sim/tcp.h"
+
+typedef struct CloudRunProxy CloudRunProxy;
+
+typedef struct {
+  CloudRunProxy *proxy;
+  SimTcpConn *client;           /* NULL once closed */
+  SimTcpConn *upstream;         /* NULL when none */
+  GByteArray *rx;               /* the request bytes as received */
+  SimHttpRequest request;       /* parsed head */
+  int header_len;
+  bool decided;
+  uint32_t request_id;
+  uint32_t client_addr, local_addr;  /* the caller and the address it hit */
+  uint16_t client_port, local_port;
+  void *slot;                   /* the owner's per-request state */
+  SimTimer pending;             /* a delayed upstream connection */
+  uint32_t up_src, up_dst;      /* upstream addresses */
+  uint16_t up_port;
+} CloudRunProxySession;
+
+/* A whole request arrived on s: the owner calls answer or forward. */
+typedef void (*CloudRunProxyRequestFn) (CloudRunProxy *proxy, void *user,
+                                        CloudRunProxySession *s);
+/* The session is over (both connections closed): release s->slot. */
+typedef void (*CloudRunProxyDoneFn) (CloudRunProxy *proxy, void *user,
+                                     CloudRunProxySession *s);
+
+struct CloudRunProxy {
+  SimHost *host;                /* not owned */
+  CloudRunProxyRequestFn request;
+  CloudRunProxyDoneFn done;     /* optional */
+  void *user;
+  GPtrArray *sessions;          /* owned */
+  GPtrArray *idle;
+  GByteArray *scratch;          /* an answer being written */
+  uint64_t answered, forwarded;
+};
+
+/* Listens on TCP port on host. */
+void cloudrun_proxy_init (CloudRunProxy *proxy, SimHost *host, uint16_t port,
+                          CloudRunProxyRequestFn request,
+                          CloudRunProxyDoneFn done, void *user);
+void cloudrun_proxy_clear (CloudRunProxy *proxy);
+
+/* Answers status with a small HTML body and closes; step is the
+ * explanation to put on the answer's packet. */
+void cloudrun_proxy_answer (CloudRunProxySession *s, int status,
+                            uint32_t step);
+/* Connects src -> dst:port at time at (>= now) and sends the request. */
+void cloudrun_proxy_forward (CloudRunProxySession *s, uint32_t src,
+                             uint32_t dst, uint16_t port, SimTime at);
+
+#endif
