@@ -90,15 +90,26 @@ static const SimNodeClass dns_server_class = {
 
 CloudRunDnsServer *
 cloudrun_dns_server_new (CloudRunWorld *world, const char *name,
-                         uint32_t addr, const DnsView *view)
+                         uint32_t addr, const DnsView *view,
+                         const char *port_name)
 {
   CloudRunDnsServer *server =
     (CloudRunDnsServer *) sim_node_new (world->sim, &dns_server_class, name);
-  SimPort *port = sim_node_add_port (&server->base.node, "eth0");
+  SimPort *port = sim_node_add_port (&server->base.node, port_name);
 
   server->base.world = world;
   server->view = view;
   sim_host_init (&server->host, &server->base.node, addr, port);
   sim_host_bind_udp (&server->host, SIM_DNS_PORT, dns_server_on_query, server);
   return server;
+}
+
+SimPort *
+cloudrun_dns_server_attach (CloudRunDnsServer *server, const char *port_name,
+                            uint32_t caller_addr)
+{
+  SimPort *port = sim_node_add_port (&server->base.node, port_name);
+
+  sim_host_add_route (&server->host, caller_addr, 32, port);
+  return port;
 }

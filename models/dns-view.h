@@ -25,6 +25,7 @@ typedef struct {
   char *label;                  /* for explanations: "public DNS", "private
                                    zone run-app" */
   GArray *entries;              /* DnsEntry */
+  gconstpointer source;         /* the [dns-zone] it came from, or NULL */
 } DnsZone;
 
 typedef struct {

@@ -88,3 +88,9 @@ cloudrun_internet_attach (CloudRunInternet *internet, const char *port_name,
   cloudrun_internet_add_route (internet, port, prefix, len, label);
   return port;
 }
+
+SimPort *
+cloudrun_internet_port (CloudRunInternet *internet, const char *port_name)
+{
+  return sim_node_add_port (&internet->base.node, port_name);
+}

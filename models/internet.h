@@ -19,6 +19,9 @@ CloudRunInternet *cloudrun_internet_new (CloudRunWorld *world);
 SimPort *cloudrun_internet_attach (CloudRunInternet *internet,
                                    const char *port_name, uint32_t prefix,
                                    uint8_t len, const char *label);
+/* A port with no route yet. */
+SimPort *cloudrun_internet_port (CloudRunInternet *internet,
+                                 const char *port_name);
 void cloudrun_internet_add_route (CloudRunInternet *internet, SimPort *port,
                                   uint32_t prefix, uint8_t len,
                                   const char *label);

@@ -45,10 +45,17 @@ instance_receive (SimNode *self, SimPort *port, SimPacket *packet)
 }
 
 static void
+instance_start (SimNode *self)
+{
+  cloudrun_requester_start (&((CloudRunInstance *) self)->requester);
+}
+
+static void
 instance_clear (SimNode *self)
 {
   CloudRunInstance *inst = (CloudRunInstance *) self;
 
+  cloudrun_requester_clear (&inst->requester);
   cloudrun_http_server_clear (&inst->http);
   sim_host_clear (&inst->host);
 }
@@ -57,6 +64,7 @@ static const SimNodeClass instance_class = {
   .name = "cloud-run-instance",
   .size = sizeof (CloudRunInstance),
   .receive = instance_receive,
+  .start = instance_start,
   .clear = instance_clear,
 };
 
@@ -88,6 +96,10 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config,
       sim_host_init (&inst->host, &inst->base.node, base_addr + i, port);
       cloudrun_http_server_init (&inst->http, &inst->host, service_time,
                                  response_size, instance_served, inst);
+      cloudrun_requester_init (&inst->requester, &inst->base.node, &inst->host,
+                               &world->ledger, CLOUDRUN_HOP_SERVICE,
+                               "START_FROM_CLOUD_RUN_REVISION",
+                               0xa9fea9feu /* 169.254.169.254 */);
       g_ptr_array_add (svc->instances, inst);
     }
   g_hash_table_insert (world->hosts, svc->hash_host, svc);

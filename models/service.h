@@ -10,6 +10,7 @@
 #define CLOUDRUN_SERVICE_H
 
 #include "models/http-server.h"
+#include "models/requester.h"
 #include "models/world.h"
 
 
@@ -17,6 +18,7 @@ typedef struct {
   CloudRunNode base;
   SimHost host;                 /* serving address, port eth0 to the GFE */
   CloudRunHttpServer http;
+  CloudRunRequester requester;  /* the service's own [traffic] */
   CloudRunServiceNode *service; /* owner */
   uint32_t index;               /* 0-based in the service */
   bool started;                 /* cold start begun or done */
@@ -46,7 +48,8 @@ struct CloudRunServiceNode {
 };
 
 /* Makes the service record and its instance nodes (instance_count of
- * them, serving at addresses base_addr + i), registers both URL hosts. */
+ * them, serving at addresses base_addr + i, resolving names through the
+ * metadata server at 169.254.169.254), registers both URL hosts. */
 CloudRunServiceNode *cloudrun_service_new (CloudRunWorld *world,
                                            const CloudRunServiceNode *config,
                                            uint32_t instance_count,

@@ -23,7 +23,9 @@ typedef struct {
                                    lookups only, never iterated */
   GPtrArray *services;          /* CloudRunServiceNode*, not owned */
   GPtrArray *zones;             /* DnsZone*, owned */
-  DnsView public_view;  /* what internet clients resolve with */
+  DnsView public_view;          /* what internet clients resolve with */
+  GPtrArray *views;             /* DnsView* of the networks, owned */
+  GPtrArray *egress;            /* CloudRunRevisionEgress*, owned */
   int ingress_denied_status;    /* [assumptions] ingress-denied-status */
 } CloudRunWorld;
 

@@ -29,7 +29,7 @@ typedef void (*SimUdpHandler) (SimHost *host, void *user,
 typedef SimSendResult (*SimHostOutputFn) (SimHost *host, void *user,
                                           SimPort *port, SimPacket *packet);
 
-#define SIM_HOST_MAX_ADDRS 8u
+#define SIM_HOST_MAX_ADDRS 32u
 #define SIM_HOST_MAX_UDP 4u
 
 struct SimHost {

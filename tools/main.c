@@ -25,7 +25,7 @@ static const char usage_text[] =
   "      simulate, print the verdict table, write captures and reports\n"
   "  check FILE...\n"
   "      simulate and compare with the [expect] groups, one line per item\n"
-  "  explain FILE --traffic NAME [--request N]\n"
+  "  explain FILE --traffic NAME [--request N] [--seed N] [--set ...]\n"
   "      print one request's steps\n"
   "  keys [KIND]\n"
   "      document the scenario format from the key tables\n"
@@ -216,12 +216,17 @@ static int
 cmd_explain (int argc, char **argv)
 {
   g_autofree char *traffic = NULL;
-  gint64 request = 1;
+  g_auto (GStrv) sets = NULL;
+  gint64 request = 1, seed = -1;
   GOptionEntry entries[] = {
     { "traffic", 't', 0, G_OPTION_ARG_STRING, &traffic,
       "The [traffic NAME] to explain", "NAME" },
     { "request", 'r', 0, G_OPTION_ARG_INT64, &request,
       "Which request of it, from 1 (default 1)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the seed", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "Override a key: \"service backend.ingress=internal\"",
+      "GROUP.KEY=VALUE" },
     { NULL },
   };
   ToolsRunOptions opt = { 0 };
@@ -238,7 +243,7 @@ cmd_explain (int argc, char **argv)
                "--traffic NAME\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], -1, NULL, TRUE };
+  opt = (ToolsRunOptions) { argv[1], seed, sets, TRUE };
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_execute (&run, &opt, NULL, &error))
     {

@@ -474,6 +474,49 @@ test_link__unlimited_queue_keeps_every_frame (void **state)
   pair_clear (&pair);
 }
 
+/* A queue limited in bytes only keeps a growing ring of frames: the ring
+ * grows (here while it wraps) and the byte accounting stays exact. 1250
+ * bytes take 10 us at 1 Gb/s; the limit is 25 such frames.
+ *   t = 0:      10 frames, finishing at 10, 20 .. 100 us;
+ *   t = 55 us:  5 have finished; 21 more: 20 fit, 1 is dropped;
+ *   t = 105 us: 5 more have finished; 6 more: 5 fit, 1 is dropped. */
+static void
+test_link__byte_limited_queue_grows_and_keeps_count (void **state)
+{
+  SimLinkParams lp = { .delay = 0, .rate_bps = GBPS,
+                       .queue_bytes = 25 * 1250 };
+  enum { N = 10 + 21 + 6 };
+  SendJob jobs[N];
+  uint32_t accepted = 0;
+  Pair pair;
+
+  (void) state;
+  pair_init (&pair, &lp);
+  for (uint32_t i = 0; i < N; i++)
+    jobs[i] = (SendJob) { sim_node_port (&pair.a->node, 0),
+                          i < 10 ? 0 : i < 31 ? 55 * SIM_US : 105 * SIM_US,
+                          1250, i, 0, false };
+  schedule_jobs (pair.world, jobs, N);
+  sim_world_run (pair.world, SIM_TIME_MAX);
+  for (uint32_t i = 0; i < N; i++)
+    {
+      bool dropped = i == 30 || i == 36;
+
+      if (jobs[i].result != (dropped ? SIM_SEND_DROP_QUEUE : SIM_SEND_OK))
+        fail_msg ("frame %u: result %d", i, (int) jobs[i].result);
+      if (dropped)
+        continue;
+      assert_int_equal (arrival (pair.b, accepted)->tag, i);
+      assert_int_equal (arrival (pair.b, accepted)->time,
+                        (SimTime) (accepted + 1) * 10 * SIM_US);
+      accepted++;
+    }
+  assert_int_equal (pair.b->log->len, 35);
+  assert_int_equal (pair.link->dir[0].counters.drop_queue_bytes, 2);
+  assert_int_equal (pair.link->dir[0].counters.drop_queue_packets, 0);
+  pair_clear (&pair);
+}
+
 /* ---- counters --------------------------------------------------------- */
 
 /* tx counts at send, rx at arrival; the two directions are independent. */
@@ -700,6 +743,7 @@ main (void)
     cmocka_unit_test (test_link__queue_limits_drop_and_count),
     cmocka_unit_test (test_link__queue_frees_when_serialization_ends),
     cmocka_unit_test (test_link__unlimited_queue_keeps_every_frame),
+    cmocka_unit_test (test_link__byte_limited_queue_grows_and_keeps_count),
     cmocka_unit_test (test_link__tx_rx_counters_per_direction),
     cmocka_unit_test (test_link__send_writes_peer_and_own_mac),
     cmocka_unit_test (test_link__unconnected_port_releases_frame),

@@ -198,3 +198,822 @@ net_clear (Net *net)
 
 /* ---- applications ----------------------------------------------------- */
 
+/* One end's application: what it does, and a trace of what it saw. */
+typedef struct {
+  SimWorld *world;
+  /* Behaviour. */
+  const uint8_t *send_on_open;  /* sent when connected or accepted */
+  uint32_t send_on_open_len;
+  bool close_after_send;        /* close right after send_on_open */
+  const uint8_t *reply;         /* sent once reply_after bytes arrived */
+  uint32_t reply_len, reply_after;
+  uint32_t close_after_bytes;   /* close once this many arrived; 0 never */
+  uint32_t abort_after_bytes;   /* abort once this many arrived; 0 never */
+  bool close_on_peer_closed;
+  /* Observations. */
+  GString *trace;               /* "connected;data N;...;closed OK;" */
+  GByteArray *received;
+  SimTcpConn *conn;             /* valid until closed() returns */
+  uint32_t local_addr, remote_addr;
+  uint16_t local_port, remote_port;
+  uint32_t request_id;
+  bool replied, closed;
+  SimTcpCloseReason reason;
+  SimTime opened_at, closed_at;
+  uint32_t retransmits;         /* the connection's, at close */
+} App;
+
+static const char *const reason_names[] = {
+  [SIM_TCP_CLOSED_OK] = "OK", [SIM_TCP_CLOSED_TIMEOUT] = "TIMEOUT",
+  [SIM_TCP_CLOSED_RESET] = "RESET", [SIM_TCP_CLOSED_ABORTED] = "ABORTED",
+};
+
+static void
+app_init (App *app, SimWorld *world)
+{
+  memset (app, 0, sizeof *app);
+  app->world = world;
+  app->trace = g_string_new (NULL);
+  app->received = g_byte_array_new ();
+}
+
+static void
+app_clear (App *app)
+{
+  g_string_free (app->trace, TRUE);
+  g_byte_array_free (app->received, TRUE);
+}
+
+/* Connected (client) or accepted (server). */
+static void
+app_opened (App *app, SimTcpConn *conn)
+{
+  app->conn = conn;
+  app->opened_at = sim_world_now (app->world);
+  app->local_addr = sim_tcp_conn_local_addr (conn);
+  app->remote_addr = sim_tcp_conn_remote_addr (conn);
+  app->local_port = sim_tcp_conn_local_port (conn);
+  app->remote_port = sim_tcp_conn_remote_port (conn);
+  app->request_id = sim_tcp_conn_request (conn);
+  if (app->send_on_open_len)
+    sim_tcp_send (conn, app->send_on_open, app->send_on_open_len);
+  if (app->close_after_send)
+    sim_tcp_close (conn);
+}
+
+static void
+app_connected (SimTcpConn *conn, void *user)
+{
+  App *app = user;
+
+  g_string_append (app->trace, "connected;");
+  app_opened (app, conn);
+}
+
+static void
+app_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
+{
+  App *app = user;
+
+  assert_ptr_equal (conn, app->conn);
+  g_string_append_printf (app->trace, "data %u;", len);
+  g_byte_array_append (app->received, data, len);
+  if (app->reply_len && !app->replied && app->received->len >= app->reply_after)
+    {
+      app->replied = true;
+      sim_tcp_send (conn, app->reply, app->reply_len);
+    }
+  if (app->close_after_bytes && app->received->len >= app->close_after_bytes)
+    sim_tcp_close (conn);
+  if (app->abort_after_bytes && app->received->len >= app->abort_after_bytes)
+    sim_tcp_abort (conn);
+}
+
+static void
+app_peer_closed (SimTcpConn *conn, void *user)
+{
+  App *app = user;
+
+  g_string_append (app->trace, "peer_closed;");
+  if (app->close_on_peer_closed)
+    sim_tcp_close (conn);
+}
+
+static void
+app_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  App *app = user;
+
+  assert_false (app->closed);
+  g_string_append_printf (app->trace, "closed %s;", reason_names[reason]);
+  app->closed = true;
+  app->reason = reason;
+  app->closed_at = sim_world_now (app->world);
+  app->retransmits = sim_tcp_conn_retransmits (conn);
+  app->conn = NULL;
+}
+
+static const SimTcpCallbacks app_callbacks = {
+  app_connected, app_data, app_peer_closed, app_closed,
+};
+
+static void
+app_accept (SimTcpConn *conn, void *user)
+{
+  App *app = user;
+
+  g_string_append (app->trace, "accepted;");
+  sim_tcp_conn_set_callbacks (conn, &app_callbacks, app);
+  app_opened (app, conn);
+}
+
+/* Bytes i * 7 + 3 (mod 251): no period that a segment boundary could
+ * hide. */
+static uint8_t *
+pattern_new (uint32_t len)
+{
+  uint8_t *p = g_malloc (len ? len : 1);
+
+  for (uint32_t i = 0; i < len; i++)
+    p[i] = (uint8_t) ((i * 7u + 3u) % 251u);
+  return p;
+}
+
+/* ---- wire checks on the tap's log ------------------------------------- */
+
+/* Every frame parsed as IPv4/TCP between the two hosts with good
+ * checksums and the connection's request id. */
+static void
+check_wire (const Tap *tap, uint32_t request_id)
+{
+  assert_true (tap->log->len > 0);
+  assert_int_equal (tap->bad, 0);
+  for (guint i = 0; i < tap->log->len; i++)
+    {
+      const Seen *s = seen (tap, i);
+
+      assert_true (s->parsed);
+      assert_true (s->checksums_ok);
+      assert_int_equal (s->src, s->dir == 0 ? CLIENT_ADDR : SERVER_ADDR);
+      assert_int_equal (s->dst, s->dir == 0 ? SERVER_ADDR : CLIENT_ADDR);
+      assert_int_equal (s->request_id, request_id);
+      if (s->tcp.flags & SIM_TCP_SYN)
+        assert_int_equal (s->tcp.mss, SIM_TCP_MSS);
+      else
+        assert_int_equal (s->tcp.mss, 0);
+      assert_int_equal (s->tcp.window, SIM_TCP_WINDOW);
+    }
+}
+
+/* Sequence space consumed by a segment. */
+static uint32_t
+seq_len (const Seen *s)
+{
+  return s->payload_len + !!(s->tcp.flags & SIM_TCP_SYN)
+         + !!(s->tcp.flags & SIM_TCP_FIN);
+}
+
+/* A healthy flow, as Wireshark's TCP analysis wants it: per direction each
+ * segment starts where the previous one ended (no gap, no retransmission);
+ * every ACK is non-decreasing and never acknowledges what has not passed
+ * the tap; at the end each side has acknowledged all of the other's
+ * sequence space, FIN included. Returns the number of segments checked. */
+static guint
+check_sequence (const Tap *tap)
+{
+  uint32_t next[2] = { 0, 0 }, last_ack[2] = { 0, 0 };
+  bool started[2] = { false, false }, acked[2] = { false, false };
+
+  for (guint i = 0; i < tap->log->len; i++)
+    {
+      const Seen *s = seen (tap, i);
+      unsigned d = s->dir;
+
+      assert_false (s->dropped);
+      assert_false (s->tcp.flags & SIM_TCP_RST);
+      if (!started[d])
+        {
+          assert_true (s->tcp.flags & SIM_TCP_SYN);
+          started[d] = true;
+        }
+      else if (s->tcp.seq != next[d])
+        fail_msg ("frame %u (dir %u): seq %u, expected %u", i, d, s->tcp.seq,
+                  next[d]);
+      next[d] = s->tcp.seq + seq_len (s);
+      if (s->tcp.flags & SIM_TCP_ACK)
+        {
+          assert_true (started[!d]);
+          if (SEQ_DIFF (s->tcp.ack, next[!d]) > 0)
+            fail_msg ("frame %u (dir %u): acks %u beyond %u", i, d,
+                      s->tcp.ack, next[!d]);
+          if (acked[d] && SEQ_DIFF (s->tcp.ack, last_ack[d]) < 0)
+            fail_msg ("frame %u (dir %u): ack went back", i, d);
+          last_ack[d] = s->tcp.ack;
+          acked[d] = true;
+        }
+      else
+        assert_true (i == 0 && (s->tcp.flags & SIM_TCP_SYN));
+    }
+  assert_true (acked[0] && acked[1]);
+  assert_int_equal (last_ack[0], next[1]);
+  assert_int_equal (last_ack[1], next[0]);
+  return tap->log->len;
+}
+
+/* Frames in one direction carrying the given flag (0: any). */
+static guint
+count_frames (const Tap *tap, unsigned dir, uint8_t flag)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < tap->log->len; i++)
+    if (seen (tap, i)->dir == dir && (flag == 0 || seen (tap, i)->tcp.flags & flag))
+      n++;
+  return n;
+}
+
+/* ---- one request/response exchange ------------------------------------ */
+
+typedef struct {
+  Net net;
+  App client, server;
+  uint8_t *request, *response;
+} Exchange;
+
+/* Client sends request_len bytes on connect; the server replies with
+ * response_len bytes once the whole request is in and closes when the
+ * client has; the client closes once the whole response is in. */
+static void
+exchange_init_seed (Exchange *x, TapPolicy policy, uint32_t request_len,
+                    uint32_t response_len, uint64_t seed)
+{
+  net_init_seed (&x->net, policy, &default_link, seed);
+  app_init (&x->client, x->net.world);
+  app_init (&x->server, x->net.world);
+  x->request = pattern_new (request_len);
+  x->response = pattern_new (response_len);
+  for (uint32_t i = 0; i < response_len; i++)
+    x->response[i] ^= 0x5A;
+  x->client.send_on_open = x->request;
+  x->client.send_on_open_len = request_len;
+  x->client.close_after_bytes = response_len;
+  x->server.reply = x->response;
+  x->server.reply_len = response_len;
+  x->server.reply_after = request_len;
+  x->server.close_on_peer_closed = true;
+}
+
+static void
+exchange_init (Exchange *x, TapPolicy policy, uint32_t request_len,
+               uint32_t response_len)
+{
+  exchange_init_seed (x, policy, request_len, response_len, 1);
+}
+
+static void
+exchange_start (Exchange *x, uint16_t port)
+{
+  sim_tcp_listen (&x->net.server->host, HTTP_PORT, app_accept, &x->server);
+  sim_tcp_connect (&x->net.client->host, 0, SERVER_ADDR, port, 10 * SIM_S,
+                   &app_callbacks, &x->client, REQUEST_ID);
+}
+
+static void
+exchange_clear (Exchange *x)
+{
+  app_clear (&x->client);
+  app_clear (&x->server);
+  g_free (x->request);
+  g_free (x->response);
+  net_clear (&x->net);
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void
+test_tcp__handshake_then_data_both_ways (void **state)
+{
+  Exchange x;
+  const Seen *syn, *synack, *ack;
+
+  (void) state;
+  exchange_init (&x, TAP_FORWARD, 6, 9);
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, 60 * SIM_S);
+
+  /* The callbacks each side saw, in order. */
+  assert_string_equal (x.client.trace->str,
+                       "connected;data 9;peer_closed;closed OK;");
+  assert_string_equal (x.server.trace->str,
+                       "accepted;data 6;peer_closed;closed OK;");
+  assert_memory_equal (x.server.received->data, x.request, 6);
+  assert_int_equal (x.server.received->len, 6);
+  assert_memory_equal (x.client.received->data, x.response, 9);
+  assert_int_equal (x.client.received->len, 9);
+  /* Both ends name the same connection; the server took the request id. */
+  assert_int_equal (x.client.local_addr, CLIENT_ADDR);
+  assert_int_equal (x.client.remote_addr, SERVER_ADDR);
+  assert_int_equal (x.client.remote_port, HTTP_PORT);
+  assert_true (x.client.local_port >= 49152);
+  assert_int_equal (x.server.local_addr, SERVER_ADDR);
+  assert_int_equal (x.server.remote_addr, CLIENT_ADDR);
+  assert_int_equal (x.server.local_port, HTTP_PORT);
+  assert_int_equal (x.server.remote_port, x.client.local_port);
+  assert_int_equal (x.client.request_id, REQUEST_ID);
+  assert_int_equal (x.server.request_id, REQUEST_ID);
+  assert_int_equal (x.client.retransmits + x.server.retransmits, 0);
+
+  /* The three-way handshake on the wire. */
+  syn = seen (x.net.tap, 0);
+  synack = seen (x.net.tap, 1);
+  ack = seen (x.net.tap, 2);
+  assert_int_equal (syn->dir, 0);
+  assert_int_equal (syn->tcp.flags, SIM_TCP_SYN);
+  assert_int_equal (syn->tcp.sport, x.client.local_port);
+  assert_int_equal (syn->tcp.dport, HTTP_PORT);
+  assert_int_equal (synack->dir, 1);
+  assert_int_equal (synack->tcp.flags, SIM_TCP_SYN | SIM_TCP_ACK);
+  assert_int_equal (synack->tcp.ack, syn->tcp.seq + 1);
+  assert_int_equal (ack->dir, 0);
+  assert_true (ack->tcp.flags & SIM_TCP_ACK);
+  assert_int_equal (ack->tcp.seq, syn->tcp.seq + 1);
+  assert_int_equal (ack->tcp.ack, synack->tcp.seq + 1);
+  /* The client was connected one RTT after its SYN left. */
+  assert_int_equal (x.client.opened_at, 2 * (synack->time - syn->time));
+  check_wire (x.net.tap, REQUEST_ID);
+  check_sequence (x.net.tap);
+  assert_int_equal (count_frames (x.net.tap, 0, SIM_TCP_FIN), 1);
+  assert_int_equal (count_frames (x.net.tap, 1, SIM_TCP_FIN), 1);
+  exchange_clear (&x);
+}
+
+/* Payload sizes around the MSS (odd lengths exercise the checksum's odd
+ * byte): each arrives intact in ceil(n / MSS) segments of at most MSS
+ * bytes, full ones first, PSH on the last; every frame is valid. */
+static void
+test_tcp__payload_arrives_intact_in_mss_segments (void **state)
+{
+  static const uint32_t sizes[] = { 1, 2, 1459, 1460, 1461, 2921, 10000,
+                                    23360, 40000 };
+
+  (void) state;
+  for (size_t c = 0; c < N_ELEMENTS (sizes); c++)
+    {
+      uint32_t n = sizes[c], segments = (n + SIM_TCP_MSS - 1) / SIM_TCP_MSS;
+      uint32_t data_seen = 0, bytes_seen = 0;
+      Exchange x;
+
+      exchange_init (&x, TAP_FORWARD, n, 3);
+      exchange_start (&x, HTTP_PORT);
+      sim_world_run (x.net.world, 60 * SIM_S);
+      assert_int_equal (x.server.received->len, n);
+      assert_memory_equal (x.server.received->data, x.request, n);
+      assert_true (x.client.closed && x.client.reason == SIM_TCP_CLOSED_OK);
+      assert_true (x.server.closed && x.server.reason == SIM_TCP_CLOSED_OK);
+      for (guint i = 0; i < x.net.tap->log->len; i++)
+        {
+          const Seen *s = seen (x.net.tap, i);
+
+          if (s->dir != 0 || s->payload_len == 0)
+            continue;
+          data_seen++;
+          bytes_seen += s->payload_len;
+          if (bytes_seen < n)
+            {
+              assert_int_equal (s->payload_len, SIM_TCP_MSS);
+              assert_false (s->tcp.flags & SIM_TCP_PSH);
+            }
+          else
+            assert_true (s->tcp.flags & SIM_TCP_PSH);
+        }
+      if (data_seen != segments)
+        fail_msg ("%u bytes: %u data segments, expected %u", n, data_seen,
+                  segments);
+      assert_int_equal (bytes_seen, n);
+      /* The link agrees with the tap. */
+      assert_int_equal (x.net.client_link->dir[0].counters.rx_packets,
+                        count_frames (x.net.tap, 0, 0));
+      check_wire (x.net.tap, REQUEST_ID);
+      check_sequence (x.net.tap);
+      exchange_clear (&x);
+    }
+}
+
+/* The client closes first: FIN, the server's FIN, the last ACK; both get
+ * closed(OK), the server after the client; no timer outlives the
+ * connection (the run ends with the last frame). */
+static void
+test_tcp__fin_close_from_client (void **state)
+{
+  Exchange x;
+  const Seen *last;
+  guint n, fin0 = 0, fin1 = 0;
+
+  (void) state;
+  exchange_init (&x, TAP_FORWARD, 100, 0);
+  x.client.close_after_send = true;
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, SIM_TIME_MAX);
+
+  assert_string_equal (x.client.trace->str, "connected;peer_closed;closed OK;");
+  assert_string_equal (x.server.trace->str,
+                       "accepted;data 100;peer_closed;closed OK;");
+  n = x.net.tap->log->len;
+  for (guint i = 0; i < n; i++)
+    if (seen (x.net.tap, i)->tcp.flags & SIM_TCP_FIN)
+      {
+        if (seen (x.net.tap, i)->dir == 0)
+          fin0 = i;
+        else
+          fin1 = i;
+      }
+  assert_true (fin0 > 0 && fin1 > fin0);   /* the client's FIN first */
+  last = seen (x.net.tap, n - 1);
+  assert_int_equal (last->dir, 0);
+  assert_int_equal (last->tcp.flags, SIM_TCP_ACK);
+  assert_int_equal (last->tcp.ack, seen (x.net.tap, fin1)->tcp.seq + 1);
+  assert_true (x.client.closed_at < x.server.closed_at);
+  assert_int_equal (x.server.closed_at, last->time + SIM_MS
+                    + sim_link_serialization (default_link.rate_bps, 54));
+  assert_int_equal (sim_world_now (x.net.world), x.server.closed_at);
+  check_wire (x.net.tap, REQUEST_ID);
+  check_sequence (x.net.tap);
+  exchange_clear (&x);
+}
+
+/* Nobody listens on port 81: the server's host answers the SYN with
+ * RST/ACK and the client gets closed(RESET) one RTT later. */
+static void
+test_tcp__connect_to_closed_port_is_reset (void **state)
+{
+  Exchange x;
+  const Seen *syn, *rst;
+
+  (void) state;
+  exchange_init (&x, TAP_FORWARD, 10, 10);
+  exchange_start (&x, 81);
+  sim_world_run (x.net.world, SIM_TIME_MAX);
+
+  assert_string_equal (x.client.trace->str, "closed RESET;");
+  assert_string_equal (x.server.trace->str, "");
+  assert_int_equal (x.net.tap->log->len, 2);
+  syn = seen (x.net.tap, 0);
+  rst = seen (x.net.tap, 1);
+  assert_int_equal (syn->tcp.flags, SIM_TCP_SYN);
+  assert_int_equal (syn->tcp.dport, 81);
+  assert_int_equal (rst->dir, 1);
+  assert_int_equal (rst->tcp.flags, SIM_TCP_RST | SIM_TCP_ACK);
+  assert_int_equal (rst->tcp.ack, syn->tcp.seq + 1);
+  assert_int_equal (rst->tcp.sport, 81);
+  assert_int_equal (rst->tcp.dport, syn->tcp.sport);
+  assert_true (rst->parsed && rst->checksums_ok);
+  assert_int_equal (x.client.closed_at, 2 * (rst->time - syn->time));
+  /* No SYN retransmission and no connect timeout afterwards. */
+  assert_int_equal (sim_world_now (x.net.world), x.client.closed_at);
+  assert_int_equal (x.client.retransmits, 0);
+  exchange_clear (&x);
+}
+
+/* The path drops everything: the SYN goes out at 0, 1 s, 3 s, 7 s ...
+ * (RTO 1 s, doubled each time), always with the same sequence number,
+ * until closed(TIMEOUT) exactly at the connect timeout; nothing after. */
+static void
+test_tcp__syn_backoff_then_timeout (void **state)
+{
+  static const struct {
+    SimTime timeout;
+    SimTime syn_at[8];
+    unsigned n_syn;
+  } cases[] = {
+    { 10 * SIM_S, { 0, 1 * SIM_S, 3 * SIM_S, 7 * SIM_S }, 4 },
+    { 2 * SIM_S, { 0, 1 * SIM_S }, 2 },
+    { 500 * SIM_MS, { 0 }, 1 },
+    /* The deadline was scheduled first: at 7 s it wins over the RTO. */
+    { 7 * SIM_S, { 0, 1 * SIM_S, 3 * SIM_S }, 3 },
+    { 7 * SIM_S + 1, { 0, 1 * SIM_S, 3 * SIM_S, 7 * SIM_S }, 4 },
+    { 60 * SIM_S, { 0, 1 * SIM_S, 3 * SIM_S, 7 * SIM_S, 15 * SIM_S,
+                    31 * SIM_S }, 6 },
+  };
+  SimLinkParams instant = { 0 };
+
+  (void) state;
+  for (size_t c = 0; c < N_ELEMENTS (cases); c++)
+    {
+      Net net;
+      App client;
+
+      net_init_seed (&net, TAP_DROP_ALL, &instant, 1);
+      app_init (&client, net.world);
+      sim_tcp_connect (&net.client->host, 0, SERVER_ADDR, HTTP_PORT,
+                       cases[c].timeout, &app_callbacks, &client, 5);
+      sim_world_run (net.world, SIM_TIME_MAX);
+
+      assert_string_equal (client.trace->str, "closed TIMEOUT;");
+      if (client.closed_at != cases[c].timeout)
+        fail_msg ("timeout %" G_GINT64_FORMAT ": closed at %" G_GINT64_FORMAT,
+                  cases[c].timeout, client.closed_at);
+      if (net.tap->log->len != cases[c].n_syn)
+        fail_msg ("timeout %" G_GINT64_FORMAT ": %u SYNs, expected %u",
+                  cases[c].timeout, net.tap->log->len, cases[c].n_syn);
+      for (unsigned i = 0; i < cases[c].n_syn; i++)
+        {
+          const Seen *s = seen (net.tap, i);
+
+          assert_int_equal (s->time, cases[c].syn_at[i]);
+          assert_int_equal (s->tcp.flags, SIM_TCP_SYN);
+          assert_int_equal (s->tcp.seq, seen (net.tap, 0)->tcp.seq);
+          assert_int_equal (s->tcp.sport, seen (net.tap, 0)->tcp.sport);
+          assert_true (s->parsed && s->checksums_ok);
+        }
+      assert_int_equal (client.retransmits, cases[c].n_syn - 1);
+      assert_int_equal (sim_world_now (net.world), cases[c].timeout);
+      assert_int_equal (net.server_link->dir[0].counters.tx_packets, 0);
+      app_clear (&client);
+      net_clear (&net);
+    }
+}
+
+/* The tap drops the first data segment once: the receiver keeps nothing
+ * out of order, the sender resends from it one RTO (1 s) later, and the
+ * 10,000 bytes arrive intact; the connection then closes normally. */
+static void
+test_tcp__lost_data_segment_is_retransmitted (void **state)
+{
+  Exchange x;
+  const Seen *lost = NULL, *again = NULL;
+  guint i;
+
+  (void) state;
+  exchange_init (&x, TAP_DROP_FIRST_DATA, 10000, 20);
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, 60 * SIM_S);
+
+  assert_int_equal (x.server.received->len, 10000);
+  assert_memory_equal (x.server.received->data, x.request, 10000);
+  assert_int_equal (x.client.received->len, 20);
+  assert_string_equal (x.client.trace->str,
+                       "connected;data 20;peer_closed;closed OK;");
+  assert_string_equal (x.server.trace->str,
+                       "accepted;data 1460;data 1460;data 1460;data 1460;"
+                       "data 1460;data 1460;data 1240;peer_closed;closed OK;");
+  assert_int_equal (x.client.retransmits, 1);
+  for (i = 0; i < x.net.tap->log->len && !lost; i++)
+    if (seen (x.net.tap, i)->dropped)
+      lost = seen (x.net.tap, i);
+  assert_non_null (lost);
+  assert_int_equal (lost->payload_len, SIM_TCP_MSS);
+  assert_int_equal (lost->tcp.seq, seen (x.net.tap, 0)->tcp.seq + 1);
+  for (; i < x.net.tap->log->len && !again; i++)
+    if (seen (x.net.tap, i)->dir == 0 && seen (x.net.tap, i)->tcp.seq == lost->tcp.seq
+        && seen (x.net.tap, i)->payload_len > 0)
+      again = seen (x.net.tap, i);
+  assert_non_null (again);
+  assert_int_equal (again->payload_len, SIM_TCP_MSS);
+  /* One RTO after it was sent; the original had waited on the link behind
+   * the handshake's last ACK (54 bytes), the copy did not. */
+  assert_int_equal (again->time - lost->time,
+                    SIM_S - sim_link_serialization (default_link.rate_bps, 54));
+  check_wire (x.net.tap, REQUEST_ID);
+  exchange_clear (&x);
+}
+
+/* The client aborts from its data callback: it sends RST and gets
+ * closed(ABORTED); the server gets closed(RESET). */
+static void
+test_tcp__abort_resets_the_peer (void **state)
+{
+  Exchange x;
+  const Seen *rst;
+
+  (void) state;
+  exchange_init (&x, TAP_FORWARD, 5, 5);
+  x.client.close_after_bytes = 0;
+  x.client.abort_after_bytes = 5;
+  x.server.close_on_peer_closed = false;
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, SIM_TIME_MAX);
+
+  assert_string_equal (x.client.trace->str, "connected;data 5;closed ABORTED;");
+  assert_string_equal (x.server.trace->str, "accepted;data 5;closed RESET;");
+  rst = seen (x.net.tap, x.net.tap->log->len - 1);
+  assert_int_equal (rst->dir, 0);
+  assert_true (rst->tcp.flags & SIM_TCP_RST);
+  assert_int_equal (count_frames (x.net.tap, 0, SIM_TCP_RST), 1);
+  assert_int_equal (count_frames (x.net.tap, 1, SIM_TCP_RST), 0);
+  assert_int_equal (sim_world_now (x.net.world), x.server.closed_at);
+  check_wire (x.net.tap, REQUEST_ID);
+  exchange_clear (&x);
+}
+
+/* Seed whose client host draws an initial sequence number in [lo, hi],
+ * replaying sim/host.c's draws from the "client"/"host" stream: the
+ * ephemeral port, the IPv4 id, then the first connection's ISS. The test
+ * checks the SYN on the wire, so a change in that order fails loudly. */
+static uint64_t
+seed_with_client_iss (uint32_t lo, uint32_t hi)
+{
+  for (uint64_t seed = 1; seed < 100000000; seed++)
+    {
+      SimRng rng;
+      uint32_t iss;
+
+      sim_rng_init (&rng, seed, "client", "host");
+      (void) sim_rng_below (&rng, 16384);
+      (void) sim_rng_u32 (&rng);
+      iss = sim_rng_u32 (&rng);
+      if (iss >= lo && iss <= hi)
+        return seed;
+    }
+  fail_msg ("no seed found");
+  return 0;
+}
+
+/* KNOWN BUG (sim/tcp.c, sim_tcp_process_ack): sequence numbers wrap at
+ * 2^32 and any ISS is legal, but `MIN (ack, fin_seq)` compares them as
+ * plain integers. With the client's ISS just below 2^32 (seed 79482: ISS
+ * 4294949718), the first ACK (before the wrap) is numerically larger than
+ * fin_seq (after it), so data_acked becomes the whole send buffer: the
+ * unsent bytes are thrown away, glib logs g_byte_array_remove_range
+ * criticals on the following ACKs, and after the first flight (16
+ * segments, 23,360 bytes) the client sends nothing more, not even FIN or a
+ * retransmission; neither side ever gets closed(). Expected: the 40,000
+ * bytes arrive intact and both sides close cleanly, as with any ISS. */
+static void
+test_tcp__sequence_wrap_keeps_transfer_intact (void **state)
+{
+  enum { N = 40000 };  /* more than one flight (16 MSS) */
+  uint64_t seed = seed_with_client_iss (UINT32_MAX - 20000, UINT32_MAX - 3000);
+  uint32_t iss, got;
+  bool intact, client_ok, server_ok, wire_ok;
+  Exchange x;
+
+  (void) state;
+  exchange_init_seed (&x, TAP_FORWARD, N, 3, seed);
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, 60 * SIM_S);
+
+  /* Observe, then free, then assert: a failure leaks nothing. */
+  iss = seen (x.net.tap, 0)->tcp.seq;
+  got = x.server.received->len;
+  intact = got == N && memcmp (x.server.received->data, x.request, N) == 0;
+  client_ok = x.client.closed && x.client.reason == SIM_TCP_CLOSED_OK;
+  server_ok = x.server.closed && x.server.reason == SIM_TCP_CLOSED_OK;
+  wire_ok = x.net.tap->bad == 0;
+  exchange_clear (&x);
+
+  /* The premise: the client's sequence numbers wrap during the transfer. */
+  assert_true (iss >= UINT32_MAX - 20000);
+  if (!intact)
+    fail_msg ("ISS %u: the server got %u of %u bytes", iss, got, (unsigned) N);
+  assert_true (client_ok);
+  assert_true (server_ok);
+  assert_true (wire_ok);
+}
+
+/* ---- many sequential connections -------------------------------------- */
+
+/* Opens a connection, exchanges 100 bytes each way, closes; 10 ms after
+ * the client's closed() opens the next one, n times. */
+typedef struct {
+  Net net;
+  App client, server;
+  uint8_t payload[100];
+  unsigned started, done, ok;
+  GHashTable *client_conns, *server_conns;  /* distinct records seen */
+  uint64_t pool_allocated, kernel_records;  /* after warm-up */
+  unsigned n;
+} Loop;
+
+static void loop_connect (SimKernel *k, void *target, void *arg, uint64_t u);
+
+static void
+loop_client_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  Loop *loop = user;
+
+  (void) conn;
+  loop->done++;
+  loop->ok += reason == SIM_TCP_CLOSED_OK;
+  if (loop->done == 10)
+    {
+      loop->pool_allocated = sim_packet_pool_allocated (
+        sim_world_pool (loop->net.world));
+      loop->kernel_records = sim_kernel_allocated_records (
+        sim_world_kernel (loop->net.world));
+    }
+  if (loop->started < loop->n)
+    sim_kernel_schedule_in (sim_world_kernel (loop->net.world), 10 * SIM_MS,
+                            loop_connect, loop, NULL, 0);
+}
+
+static void
+loop_client_connected (SimTcpConn *conn, void *user)
+{
+  Loop *loop = user;
+
+  sim_tcp_send (conn, loop->payload, sizeof loop->payload);
+}
+
+static void
+loop_client_data (SimTcpConn *conn, void *user, const uint8_t *d, uint32_t n)
+{
+  (void) user; (void) d; (void) n;
+  sim_tcp_close (conn);
+}
+
+static const SimTcpCallbacks loop_client_callbacks = {
+  loop_client_connected, loop_client_data, NULL, loop_client_closed,
+};
+
+static void
+loop_server_data (SimTcpConn *conn, void *user, const uint8_t *d, uint32_t n)
+{
+  (void) user;
+  sim_tcp_send (conn, d, n);
+}
+
+static void
+loop_server_peer_closed (SimTcpConn *conn, void *user)
+{
+  (void) user;
+  sim_tcp_close (conn);
+}
+
+static const SimTcpCallbacks loop_server_callbacks = {
+  NULL, loop_server_data, loop_server_peer_closed, NULL,
+};
+
+static void
+loop_accept (SimTcpConn *conn, void *user)
+{
+  Loop *loop = user;
+
+  g_hash_table_add (loop->server_conns, conn);
+  sim_tcp_conn_set_callbacks (conn, &loop_server_callbacks, loop);
+}
+
+static void
+loop_connect (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  Loop *loop = target;
+  SimTcpConn *conn;
+
+  (void) k; (void) arg; (void) u;
+  loop->started++;
+  conn = sim_tcp_connect (&loop->net.client->host, 0, SERVER_ADDR, HTTP_PORT,
+                          10 * SIM_S, &loop_client_callbacks, loop,
+                          loop->started);
+  g_hash_table_add (loop->client_conns, conn);
+}
+
+static void
+test_tcp__sequential_connections_reuse_records (void **state)
+{
+  Loop loop;
+
+  (void) state;
+  memset (&loop, 0, sizeof loop);
+  loop.n = 1000;
+  net_init (&loop.net, TAP_FORWARD);
+  loop.client_conns = g_hash_table_new (NULL, NULL);
+  loop.server_conns = g_hash_table_new (NULL, NULL);
+  sim_tcp_listen (&loop.net.server->host, HTTP_PORT, loop_accept, &loop);
+  sim_kernel_schedule (sim_world_kernel (loop.net.world), 0, loop_connect,
+                       &loop, NULL, 0);
+  sim_world_run (loop.net.world, SIM_TIME_MAX);
+
+  assert_int_equal (loop.started, 1000);
+  assert_int_equal (loop.done, 1000);
+  assert_int_equal (loop.ok, 1000);
+  /* Each connection took the record the previous one gave back. */
+  assert_int_equal (g_hash_table_size (loop.client_conns), 1);
+  assert_int_equal (g_hash_table_size (loop.server_conns), 1);
+  /* And nothing else grew after the first ten. */
+  assert_int_equal (sim_packet_pool_allocated (sim_world_pool (loop.net.world)),
+                    loop.pool_allocated);
+  assert_int_equal (sim_kernel_allocated_records (
+                      sim_world_kernel (loop.net.world)),
+                    loop.kernel_records);
+  assert_int_equal (loop.net.tap->bad, 0);
+  g_hash_table_destroy (loop.client_conns);
+  g_hash_table_destroy (loop.server_conns);
+  net_clear (&loop.net);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_tcp__handshake_then_data_both_ways),
+    cmocka_unit_test (test_tcp__payload_arrives_intact_in_mss_segments),
+    cmocka_unit_test (test_tcp__fin_close_from_client),
+    cmocka_unit_test (test_tcp__connect_to_closed_port_is_reset),
+    cmocka_unit_test (test_tcp__syn_backoff_then_timeout),
+    cmocka_unit_test (test_tcp__lost_data_segment_is_retransmitted),
+    cmocka_unit_test (test_tcp__abort_resets_the_peer),
+    cmocka_unit_test (test_tcp__sequence_wrap_keeps_transfer_intact),
+    cmocka_unit_test (test_tcp__sequential_connections_reuse_records),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,760 @@
+/* Tests for sim/capture.c: a tiny world (a -- b over link "ab", a -- c
+ * over an unnamed link, c with an unconnected port) captured into a
+ * temporary directory. After a run the files exist; libpcap reads every
+ * per-link pcap and the pcapng back with nanosecond timestamps equal to
+ * the arrival times the receivers saw, and as many packets as the link's
+ * rx counters; the pcapng (parsed here block by block) has one IDB per
+ * interface named NODE/PORT, EPBs on the receiving interface, and the
+ * explanation text as comment on the packet that carried a step. Write
+ * failures (a file that is a symlink to /dev/full) and open failures come
+ * back from close/open as a GError naming the path. */
+#define _DEFAULT_SOURCE 1       /* symlink; libpcap's u_char */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <pcap/pcap.h>
+#include <unistd.h>
+
+#include "sim/capture.h"
+#include "sim/node.h"
+#include "sim/wire.h"
+
+#define N_ELEMENTS(a) (sizeof (a) / sizeof (a)[0])
+#define LINK_AC "a-eth1--c-eth0"
+
+/* ---- the world -------------------------------------------------------- */
+
+/* One frame a node received. */
+typedef struct {
+  SimTime time;
+  uint32_t if_id;               /* receiving port */
+  uint32_t explain_step;        /* as the receiver saw it */
+  GBytes *bytes;
+} Got;
+
+/* Records what arrives and releases it; echo sends it back the way it
+ * came (so both directions of a link carry frames). */
+typedef struct {
+  SimNode node;
+  bool echo;
+} Endpoint;
+
+static GArray *received;        /* Got, in arrival order, every node */
+
+static void
+endpoint_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  Got g = { sim_world_now (self->world), port->if_id, packet->explain_step,
+            g_bytes_new (packet->data, packet->len) };
+
+  g_array_append_val (received, g);
+  if (((Endpoint *) self)->echo)
+    sim_port_send (port, packet);
+  else
+    sim_packet_release (sim_world_pool (self->world), packet);
+}
+
+static const SimNodeClass endpoint_class = {
+  "endpoint", sizeof (Endpoint), endpoint_receive, NULL, NULL, NULL,
+};
+
+/* A UDP datagram from a with a payload of len bytes of `fill`. */
+typedef struct {
+  SimPort *port;
+  SimTime at;
+  uint32_t len;
+  uint8_t fill;
+  uint32_t explain_step;
+} Send;
+
+static void
+send_fire (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  Send *s = target;
+  SimWorld *world = s->port->node->world;
+  SimPacket *p = sim_packet_new (sim_world_pool (world));
+  static const uint8_t zero[6];
+
+  (void) k; (void) arg; (void) u;
+  memset (sim_packet_append (p, s->len), s->fill, s->len);
+  sim_udp_push (p, 0x0A000001, 0x0A000002, 5000, 6000);
+  sim_ipv4_push (p, 0x0A000001, 0x0A000002, SIM_IPPROTO_UDP, 64, s->fill);
+  sim_eth_push (p, zero, zero, SIM_ETHERTYPE_IPV4);
+  p->explain_step = s->explain_step;
+  sim_port_send (s->port, p);
+}
+
+typedef struct {
+  SimWorld *world;
+  Endpoint *a, *b, *c;
+  SimLink *ab, *ac;
+  Send sends[6];
+  uint32_t step;                /* the explanation step one packet carries */
+  char *comment;                /* its text */
+} Tiny;
+
+static void
+tiny_init (Tiny *t)
+{
+  SimLinkParams lp = { .delay = 1500 * SIM_US, .rate_bps = 1000000000 };
+  SimExplainStep step = {
+    .time = SIM_S, .state = "APPLY_FIREWALL_RULE", .node = "a",
+    .rule = "fw-allow", .note = "ingress", .src_before = 0x0A000001,
+    .dst_before = 0x0A000002,
+  };
+  SimExplainChain chain = { 0 };
+  GString *text = g_string_new (NULL);
+
+  received = g_array_new (FALSE, TRUE, sizeof (Got));
+  t->world = sim_world_new (1);
+  t->a = (Endpoint *) sim_node_new (t->world, &endpoint_class, "a");
+  t->b = (Endpoint *) sim_node_new (t->world, &endpoint_class, "b");
+  t->c = (Endpoint *) sim_node_new (t->world, &endpoint_class, "c");
+  sim_node_add_port (&t->a->node, "eth0");
+  sim_node_add_port (&t->a->node, "eth1");
+  sim_node_add_port (&t->b->node, "eth0");
+  sim_node_add_port (&t->c->node, "eth0");
+  sim_node_add_port (&t->c->node, "spare");     /* never connected */
+  t->b->echo = true;
+  t->ab = sim_link_new (t->world, sim_node_port (&t->a->node, 0),
+                        sim_node_port (&t->b->node, 0), &lp, "ab");
+  t->ac = sim_link_new (t->world, sim_node_port (&t->a->node, 1),
+                        sim_node_port (&t->c->node, 0), &lp, NULL);
+  t->step = sim_explain_append (sim_world_explain (t->world), &chain, &step);
+  sim_explain_format (sim_world_explain (t->world), t->step, text);
+  t->comment = g_string_free (text, FALSE);
+
+  /* Times past 1 s so that seconds and nanoseconds both matter. */
+  t->sends[0] = (Send) { sim_node_port (&t->a->node, 0), SIM_S + 7, 100, 1, 0 };
+  t->sends[1] = (Send) { sim_node_port (&t->a->node, 0), SIM_S + 7, 1400, 2,
+                         t->step };
+  t->sends[2] = (Send) { sim_node_port (&t->a->node, 1), 2 * SIM_S + 999999999,
+                         33, 3, 0 };
+  t->sends[3] = (Send) { sim_node_port (&t->a->node, 1), 3 * SIM_S, 18, 4, 0 };
+  t->sends[4] = (Send) { sim_node_port (&t->c->node, 1), 0, 18, 5, 0 };
+  t->sends[5] = (Send) { sim_node_port (&t->a->node, 0), 5 * SIM_S, 1, 6, 0 };
+  for (size_t i = 0; i < N_ELEMENTS (t->sends); i++)
+    sim_kernel_schedule (sim_world_kernel (t->world), t->sends[i].at,
+                         send_fire, &t->sends[i], NULL, 0);
+}
+
+static void
+tiny_clear (Tiny *t)
+{
+  for (guint i = 0; i < received->len; i++)
+    g_bytes_unref (g_array_index (received, Got, i).bytes);
+  g_array_free (received, TRUE);
+  received = NULL;
+  g_free (t->comment);
+  sim_world_free (t->world);
+}
+
+static uint64_t
+link_rx (const SimLink *link)
+{
+  return link->dir[0].counters.rx_packets + link->dir[1].counters.rx_packets;
+}
+
+static const SimCaptureOptions both = {
+  .pcapng = true, .per_link_pcap = true,
+  .application = "cloudrun-netsim test", .section_comment = "tiny world",
+};
+
+/* ---- temporary directories -------------------------------------------- */
+
+static void
+rm_rf (const char *path)
+{
+  GDir *dir;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK)
+      && g_file_test (path, G_FILE_TEST_IS_DIR)
+      && (dir = g_dir_open (path, 0, NULL)) != NULL)
+    {
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          rm_rf (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+static char *
+temp_dir (void)
+{
+  GError *error = NULL;
+  char *dir = g_dir_make_tmp ("test-capture-XXXXXX", &error);
+
+  assert_non_null (dir);
+  return dir;
+}
+
+/* ---- reading back ----------------------------------------------------- */
+
+/* Arrivals on the interfaces of one link (both ends), in order. */
+static GArray *
+arrivals_on_link (const SimLink *link)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (Got));
+
+  for (guint i = 0; i < received->len; i++)
+    {
+      Got *g = &g_array_index (received, Got, i);
+
+      if (g->if_id == link->end[0]->if_id || g->if_id == link->end[1]->if_id)
+        g_array_append_val (out, *g);
+    }
+  return out;
+}
+
+/* Reads a capture through libpcap at nanosecond precision and compares it
+ * with `expected` record by record: time, lengths and bytes. */
+static void
+check_pcap_file (const char *path, const GArray *expected)
+{
+  char errbuf[PCAP_ERRBUF_SIZE];
+  pcap_t *p = pcap_open_offline_with_tstamp_precision (
+    path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  struct pcap_pkthdr *h;
+  const u_char *data;
+  guint n = 0;
+  int r;
+
+  if (p == NULL)
+    fail_msg ("%s: %s", path, errbuf);
+  assert_int_equal (pcap_datalink (p), DLT_EN10MB);
+  assert_int_equal (pcap_get_tstamp_precision (p), PCAP_TSTAMP_PRECISION_NANO);
+  while ((r = pcap_next_ex (p, &h, &data)) == 1)
+    {
+      const Got *g;
+      size_t len;
+      const uint8_t *bytes;
+      SimTime t = (SimTime) h->ts.tv_sec * SIM_S + h->ts.tv_usec;
+
+      if (n >= expected->len)
+        fail_msg ("%s: more than %u records", path, expected->len);
+      g = &g_array_index (expected, Got, n);
+      bytes = g_bytes_get_data (g->bytes, &len);
+      if (t != g->time)
+        fail_msg ("%s: record %u at %" G_GINT64_FORMAT " ns, arrived at %"
+                  G_GINT64_FORMAT, path, n, t, g->time);
+      assert_int_equal (h->caplen, len);
+      assert_int_equal (h->len, len);
+      assert_memory_equal (data, bytes, len);
+      n++;
+    }
+  assert_int_equal (r, PCAP_ERROR_BREAK);       /* clean end of file */
+  assert_int_equal (n, expected->len);
+  pcap_close (p);
+}
+
+/* A pcapng option walk: code, length and value of each option until
+ * opt_endofopt. */
+typedef struct {
+  const uint8_t *p, *end;
+} Options;
+
+static uint32_t
+le32 (const uint8_t *p)
+{
+  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16
+         | (uint32_t) p[3] << 24;
+}
+
+static uint16_t
+le16 (const uint8_t *p)
+{
+  return (uint16_t) (p[0] | p[1] << 8);
+}
+
+/* The value of option `code` as a string (NULL when absent). */
+static char *
+option_string (const uint8_t *opts, const uint8_t *end, uint16_t code)
+{
+  while (opts + 4 <= end)
+    {
+      uint16_t c = le16 (opts), len = le16 (opts + 2);
+
+      if (c == 0)
+        break;
+      assert_true (opts + 4 + len <= end);
+      if (c == code)
+        return g_strndup ((const char *) opts + 4, len);
+      opts += 4 + ((len + 3u) & ~3u);
+    }
+  return NULL;
+}
+
+/* What the pcapng holds, parsed by hand. */
+typedef struct {
+  char *application, *section_comment;
+  GPtrArray *if_names;          /* char*, by interface id */
+  GArray *if_tsresol;           /* uint8_t */
+  GArray *packets;              /* Got (if_id, time, bytes) */
+  GPtrArray *comments;          /* char* or NULL, per packet */
+} Pcapng;
+
+static void
+pcapng_read (const char *path, Pcapng *out)
+{
+  g_autofree char *contents = NULL;
+  gsize size;
+  const uint8_t *p, *end;
+
+  assert_true (g_file_get_contents (path, &contents, &size, NULL));
+  memset (out, 0, sizeof *out);
+  out->if_names = g_ptr_array_new_with_free_func (g_free);
+  out->if_tsresol = g_array_new (FALSE, FALSE, 1);
+  out->packets = g_array_new (FALSE, FALSE, sizeof (Got));
+  out->comments = g_ptr_array_new_with_free_func (g_free);
+  p = (const uint8_t *) contents;
+  end = p + size;
+  assert_true (size >= 28);
+  assert_int_equal (le32 (p), 0x0A0D0D0A);             /* SHB first */
+  while (p < end)
+    {
+      uint32_t type, len;
+      const uint8_t *body;
+
+      assert_true (p + 12 <= end);
+      type = le32 (p);
+      len = le32 (p + 4);
+      assert_true (len >= 12 && len % 4 == 0 && p + len <= end);
+      assert_int_equal (le32 (p + len - 4), len);    /* trailing length */
+      body = p + 8;
+      if (type == 0x0A0D0D0A)
+        {
+          assert_int_equal (le32 (body), 0x1A2B3C4D);
+          out->section_comment = option_string (body + 16, p + len - 4, 1);
+          out->application = option_string (body + 16, p + len - 4, 4);
+        }
+      else if (type == 1)
+        {
+          char *tsresol;
+
+          assert_int_equal (le16 (body), 1);         /* LINKTYPE_ETHERNET */
+          g_ptr_array_add (out->if_names,
+                           option_string (body + 8, p + len - 4, 2));
+          tsresol = option_string (body + 8, p + len - 4, 9);
+          assert_non_null (tsresol);
+          g_array_append_val (out->if_tsresol, tsresol[0]);
+          g_free (tsresol);
+        }
+      else if (type == 6)
+        {
+          Got g;
+          uint32_t caplen = le32 (body + 12);
+          const uint8_t *opts = body + 20 + ((caplen + 3u) & ~3u);
+
+          g.if_id = le32 (body);
+          g.time = (SimTime) ((uint64_t) le32 (body + 4) << 32 | le32 (body + 8));
+          assert_int_equal (le32 (body + 16), caplen);
+          g.bytes = g_bytes_new (body + 20, caplen);
+          g.explain_step = 0;
+          g_array_append_val (out->packets, g);
+          g_ptr_array_add (out->comments,
+                           option_string (opts, p + len - 4, 1));
+        }
+      else
+        fail_msg ("unexpected block type %u", type);
+      p += len;
+    }
+}
+
+static void
+pcapng_clear (Pcapng *png)
+{
+  for (guint i = 0; i < png->packets->len; i++)
+    g_bytes_unref (g_array_index (png->packets, Got, i).bytes);
+  g_array_free (png->packets, TRUE);
+  g_ptr_array_unref (png->comments);
+  g_ptr_array_unref (png->if_names);
+  g_array_free (png->if_tsresol, TRUE);
+  g_free (png->application);
+  g_free (png->section_comment);
+}
+
+/* Runs the tiny world captured into dir; returns close's result. */
+static bool
+run_captured (Tiny *t, const char *dir, const SimCaptureOptions *options,
+              uint64_t *bytes_written, GError **error)
+{
+  SimCapture *capture = sim_capture_open (t->world, dir, options, error);
+
+  assert_non_null (capture);
+  sim_world_set_capture (t->world, capture);
+  sim_world_run (t->world, SIM_TIME_MAX);
+  sim_world_set_capture (t->world, NULL);
+  if (bytes_written)
+    *bytes_written = sim_capture_bytes_written (capture);
+  return sim_capture_close (capture, error);
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void
+test_capture__files_exist_after_run (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+  g_autofree char *ab = g_build_filename (dir, "pcap", "ab.pcap", NULL);
+  g_autofree char *ac = g_build_filename (dir, "pcap", LINK_AC ".pcap", NULL);
+  GError *error = NULL;
+  uint64_t written = 0;
+  GStatBuf st;
+  uint64_t on_disk = 0;
+  const char *paths[3];
+  Tiny t;
+
+  (void) state;
+  tiny_init (&t);
+  assert_string_equal (t.ac->name, LINK_AC);
+  assert_true (run_captured (&t, dir, &both, &written, &error));
+  assert_null (error);
+  paths[0] = png;
+  paths[1] = ab;
+  paths[2] = ac;
+  for (size_t i = 0; i < N_ELEMENTS (paths); i++)
+    {
+      if (g_stat (paths[i], &st) != 0)
+        fail_msg ("%s is missing", paths[i]);
+      assert_true (st.st_size > 24);
+      on_disk += (uint64_t) st.st_size;
+    }
+  /* Exactly those: one pcap per link, nothing for the spare port. */
+  {
+    g_autofree char *pcap_dir = g_build_filename (dir, "pcap", NULL);
+    GDir *d = g_dir_open (pcap_dir, 0, NULL);
+    guint n = 0;
+
+    assert_non_null (d);
+    while (g_dir_read_name (d))
+      n++;
+    g_dir_close (d);
+    assert_int_equal (n, 2);
+  }
+  assert_int_equal (written, on_disk);
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
+/* Each link's pcap holds its crossings (both directions), as many as the
+ * link's rx counters, stamped with the arrival time to the nanosecond. */
+static void
+test_capture__link_pcaps_match_arrivals (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  GError *error = NULL;
+  Tiny t;
+  SimLink *links[2];
+
+  (void) state;
+  tiny_init (&t);
+  assert_true (run_captured (&t, dir, &both, NULL, &error));
+  links[0] = t.ab;
+  links[1] = t.ac;
+  /* a -> b: 3, echoed b -> a: 3; a -> c: 2. */
+  assert_int_equal (link_rx (t.ab), 6);
+  assert_int_equal (link_rx (t.ac), 2);
+  for (size_t i = 0; i < N_ELEMENTS (links); i++)
+    {
+      g_autofree char *name = g_strconcat (links[i]->name, ".pcap", NULL);
+      g_autofree char *path = g_build_filename (dir, "pcap", name, NULL);
+      GArray *expected = arrivals_on_link (links[i]);
+
+      assert_int_equal (expected->len, link_rx (links[i]));
+      check_pcap_file (path, expected);
+      g_array_free (expected, TRUE);
+    }
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
+/* libpcap reads the merged pcapng too: every crossing of every link, in
+ * arrival order, at nanosecond precision. */
+static void
+test_capture__pcapng_readable_by_libpcap (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+  GError *error = NULL;
+  Tiny t;
+
+  (void) state;
+  tiny_init (&t);
+  assert_true (run_captured (&t, dir, &both, NULL, &error));
+  assert_int_equal (received->len, link_rx (t.ab) + link_rx (t.ac));
+  check_pcap_file (png, received);
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
+/* One IDB per interface, in if_id order, named NODE/PORT (the unconnected
+ * port too), nanosecond resolution; each EPB on the receiving interface;
+ * the packet that carried an explanation step has its text as comment,
+ * the others none; the SHB names the application. */
+static void
+test_capture__pcapng_interfaces_and_comments (void **state)
+{
+  static const char *const names[] = {
+    "a/eth0", "a/eth1", "b/eth0", "c/eth0", "c/spare",
+  };
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+  GError *error = NULL;
+  guint commented = 0;
+  Pcapng r;
+  Tiny t;
+
+  (void) state;
+  tiny_init (&t);
+  assert_true (run_captured (&t, dir, &both, NULL, &error));
+  pcapng_read (png, &r);
+  assert_string_equal (r.application, "cloudrun-netsim test");
+  assert_string_equal (r.section_comment, "tiny world");
+  assert_int_equal (sim_world_n_interfaces (t.world), N_ELEMENTS (names));
+  assert_int_equal (r.if_names->len, N_ELEMENTS (names));
+  for (guint i = 0; i < N_ELEMENTS (names); i++)
+    {
+      assert_non_null (g_ptr_array_index (r.if_names, i));
+      assert_string_equal (g_ptr_array_index (r.if_names, i), names[i]);
+      assert_int_equal (g_array_index (r.if_tsresol, uint8_t, i), 9);
+    }
+  assert_int_equal (r.packets->len, received->len);
+  for (guint i = 0; i < r.packets->len; i++)
+    {
+      const Got *g = &g_array_index (r.packets, Got, i);
+      const Got *want = &g_array_index (received, Got, i);
+      const char *comment = g_ptr_array_index (r.comments, i);
+
+      assert_int_equal (g->if_id, want->if_id);
+      assert_int_equal (g->time, want->time);
+      assert_true (g_bytes_equal (g->bytes, want->bytes));
+      /* The comment went to the capture; the receiver sees none. */
+      assert_int_equal (want->explain_step, 0);
+      if (comment)
+        {
+          commented++;
+          assert_string_equal (comment, t.comment);
+          assert_int_equal (g_bytes_get_size (g->bytes), 1400 + 42);
+          assert_int_equal (g->if_id, 2);                 /* b/eth0 */
+        }
+    }
+  /* The step is written once: b's echo carries no step. */
+  assert_int_equal (commented, 1);
+  pcapng_clear (&r);
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
+/* Wireshark agrees: tshark names each packet's interface NODE/PORT and
+ * shows the comment. Skipped when tshark is not installed ($TSHARK or
+ * the PATH). */
+static void
+test_capture__tshark_sees_interfaces_and_comment (void **state)
+{
+  const char *env = g_getenv ("TSHARK");
+  g_autofree char *tshark = env && *env ? g_strdup (env)
+                                        : g_find_program_in_path ("tshark");
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *out = NULL;
+  GString *expected = g_string_new (NULL);
+  GError *error = NULL;
+  int status = -1;
+  Tiny t;
+
+  (void) state;
+  if (tshark == NULL || !g_file_test (tshark, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_string_free (expected, TRUE);
+      skip ();
+    }
+  dir = temp_dir ();
+  png = g_build_filename (dir, "trace.pcapng", NULL);
+  tiny_init (&t);
+  assert_true (run_captured (&t, dir, &both, NULL, &error));
+  for (guint i = 0; i < received->len; i++)
+    {
+      const Got *g = &g_array_index (received, Got, i);
+      const SimPort *port = sim_world_interface (t.world, g->if_id);
+
+      g_string_append_printf (expected, "%s/%s\t%s\n", port->node->name,
+                              port->name,
+                              g_bytes_get_size (g->bytes) == 1442
+                              && g->if_id == 2 ? t.comment : "");
+    }
+  {
+    const char *argv[] = { tshark, "-r", png, "-T", "fields",
+                           "-e", "frame.interface_name",
+                           "-e", "frame.comment", NULL };
+
+    assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                               NULL, &status, &error));
+  }
+  assert_true (g_spawn_check_wait_status (status, NULL));
+  assert_string_equal (out, expected->str);
+  g_string_free (expected, TRUE);
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
+/* The options choose the files. */
+static void
+test_capture__options_choose_files (void **state)
+{
+  static const struct {
+    bool pcapng, per_link;
+  } cases[] = { { true, false }, { false, true }, { false, false } };
+
+  (void) state;
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      SimCaptureOptions o = both;
+      g_autofree char *dir = temp_dir ();
+      g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+      g_autofree char *ab = g_build_filename (dir, "pcap", "ab.pcap", NULL);
+      GError *error = NULL;
+      Tiny t;
+
+      o.pcapng = cases[i].pcapng;
+      o.per_link_pcap = cases[i].per_link;
+      tiny_init (&t);
+      assert_true (run_captured (&t, dir, &o, NULL, &error));
+      assert_int_equal (g_file_test (png, G_FILE_TEST_EXISTS), cases[i].pcapng);
+      assert_int_equal (g_file_test (ab, G_FILE_TEST_EXISTS),
+                        cases[i].per_link);
+      if (cases[i].per_link)
+        {
+          GArray *expected = arrivals_on_link (t.ab);
+
+          check_pcap_file (ab, expected);
+          g_array_free (expected, TRUE);
+        }
+      tiny_clear (&t);
+      rm_rf (dir);
+    }
+}
+
+/* A file that cannot be written (a symlink to /dev/full made before open)
+ * fails at close with a GError naming its path; the run itself is not
+ * disturbed. */
+static void
+test_capture__write_failure_names_the_path (void **state)
+{
+  static const char *const victims[] = { "trace.pcapng", "pcap/ab.pcap",
+                                         "pcap/" LINK_AC ".pcap" };
+
+  (void) state;
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    skip ();
+  for (size_t i = 0; i < N_ELEMENTS (victims); i++)
+    {
+      g_autofree char *dir = temp_dir ();
+      g_autofree char *pcap_dir = g_build_filename (dir, "pcap", NULL);
+      g_autofree char *victim = g_build_filename (dir, victims[i], NULL);
+      GError *error = NULL;
+      Tiny t;
+
+      assert_int_equal (g_mkdir (pcap_dir, 0700), 0);
+      assert_int_equal (symlink ("/dev/full", victim), 0);
+      tiny_init (&t);
+      assert_false (run_captured (&t, dir, &both, NULL, &error));
+      assert_non_null (error);
+      assert_true (g_error_matches (error, SIM_CAPTURE_ERROR,
+                                    SIM_CAPTURE_ERROR_WRITE));
+      if (strstr (error->message, victim) == NULL)
+        fail_msg ("\"%s\" does not name %s", error->message, victim);
+      assert_int_equal (received->len, link_rx (t.ab) + link_rx (t.ac));
+      assert_int_equal (received->len, 8);
+      g_error_free (error);
+      tiny_clear (&t);
+      rm_rf (dir);
+    }
+}
+
+/* A directory that does not exist (under a regular file, so that it
+ * cannot be made either), or whose pcap/ cannot be made, fails at open
+ * with a GError naming the path; nothing is left attached to the world.
+ * (A merely missing DIR is created by g_mkdir_with_parents when per-link
+ * pcaps are on, so it is not a failure case.) */
+static void
+test_capture__open_failure_names_the_path (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *file = g_build_filename (dir, "file", NULL);
+  g_autofree char *under_file = g_build_filename (file, "x", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no", "such", NULL);
+  g_autofree char *blocked = g_build_filename (dir, "blocked", NULL);
+  g_autofree char *blocked_pcap = g_build_filename (blocked, "pcap", NULL);
+  struct {
+    const char *dir;
+    SimCaptureOptions options;
+    const char *path;           /* expected in the message */
+  } cases[] = {
+    { missing, { .pcapng = true }, missing },
+    { under_file, { .pcapng = true }, under_file },
+    { under_file, both, under_file },
+    { blocked, both, blocked_pcap },
+  };
+
+  (void) state;
+  assert_int_equal (g_mkdir (blocked, 0700), 0);
+  assert_true (g_file_set_contents (blocked_pcap, "not a dir", -1, NULL));
+  assert_true (g_file_set_contents (file, "not a dir", -1, NULL));
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      GError *error = NULL;
+      SimCapture *capture;
+      Tiny t;
+
+      tiny_init (&t);
+      capture = sim_capture_open (t.world, cases[i].dir, &cases[i].options,
+                                  &error);
+      assert_null (capture);
+      assert_non_null (error);
+      assert_true (g_error_matches (error, SIM_CAPTURE_ERROR,
+                                    SIM_CAPTURE_ERROR_OPEN));
+      if (strstr (error->message, cases[i].path) == NULL)
+        fail_msg ("case %zu: \"%s\" does not name %s", i, error->message,
+                  cases[i].path);
+      assert_null (t.ab->capture_data);
+      /* The world runs on uncaptured. */
+      sim_world_run (t.world, SIM_TIME_MAX);
+      assert_int_equal (received->len, 8);
+      g_error_free (error);
+      tiny_clear (&t);
+    }
+  rm_rf (dir);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_capture__files_exist_after_run),
+    cmocka_unit_test (test_capture__link_pcaps_match_arrivals),
+    cmocka_unit_test (test_capture__pcapng_readable_by_libpcap),
+    cmocka_unit_test (test_capture__pcapng_interfaces_and_comments),
+    cmocka_unit_test (test_capture__tshark_sees_interfaces_and_comment),
+    cmocka_unit_test (test_capture__options_choose_files),
+    cmocka_unit_test (test_capture__write_failure_names_the_path),
+    cmocka_unit_test (test_capture__open_failure_names_the_path),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
