@@ -114,6 +114,22 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
                           "response received; no hop on the path decided");
 }
 
+/* identity = id-token: an Authorization header before the blank line.
+ * The token is a fake JWT-shaped string: what matters to the GFE is that
+ * the request carries one (IAM is decided on its presence). */
+static size_t
+requester_add_token (uint8_t *head, size_t n, uint32_t request)
+{
+  char line[128];
+  int k = g_snprintf (line, sizeof line, "Authorization: Bearer "
+                      "eyJhbGciOiJub25lIn0.cloudrun-netsim.%u\r\n", request);
+
+  g_assert (n >= 2 && k > 0 && n + (size_t) k < 1024);
+  memmove (head + n - 2 + k, head + n - 2, 2);
+  memcpy (head + n - 2, line, (size_t) k);
+  return n + (size_t) k;
+}
+
 static void
 call_on_connected (SimTcpConn *conn, void *user)
 {
@@ -129,6 +145,8 @@ call_on_connected (SimTcpConn *conn, void *user)
   g_byte_array_set_size (out, 1024 + plan->request_size);
   n = sim_http_write_request (out->data, 1024, &req);
   g_assert (n > 0);
+  if (plan->id_token)
+    n = requester_add_token (out->data, n, call->request);
   for (uint64_t i = 0; i < plan->request_size; i++)
     out->data[n + i] = "cloudrun-netsim\n"[i % 16];
   sim_tcp_send (conn, out->data, (uint32_t) (n + plan->request_size));

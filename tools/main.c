@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/scenario.h"
+#include "tools/graph.h"
 #include "tools/output.h"
 #include "tools/report.h"
 #include "tools/run.h"
@@ -29,6 +30,8 @@ static const char usage_text[] =
   "      print one request's steps\n"
   "  keys [KIND]\n"
   "      document the scenario format from the key tables\n"
+  "  graph FILE\n"
+  "      print the topology and each traffic's path as Graphviz DOT\n"
   "\n"
   "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more.\n"
   "Exit status: 0 success, 1 an expectation failed, 2 usage or scenario "
@@ -83,7 +86,7 @@ print_outputs (const ToolsRun *run, const char *dir)
       printf ("service %s: %s  %s\n", s->base.name, s->url, s->number_url);
     }
   printf ("\noutputs in %s/: trace.pcapng, pcap/*.pcap, report.txt, "
-          "report.json\n", dir);
+          "report.json, topology.dot (.svg with Graphviz)\n", dir);
 }
 
 static int
@@ -276,6 +279,35 @@ cmd_explain (int argc, char **argv)
 }
 
 static int
+cmd_graph (int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  ToolsRunOptions opt = { 0 };
+  ToolsRun run;
+  GError *error = NULL;
+  g_autoptr (GString) dot = g_string_new (NULL);
+
+  if (!parse_options ("graph", "FILE", entries, &argc, &argv))
+    return EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "cloudrun-netsim graph: expected one scenario FILE\n");
+      return EXIT_USAGE;
+    }
+  opt = (ToolsRunOptions) { argv[1], -1, NULL, TRUE };
+  if (!tools_run_load (&run, &opt, &error)
+      || !tools_run_execute (&run, &opt, NULL, &error))
+    {
+      tools_run_clear (&run);
+      return fail (error);
+    }
+  tools_graph_dot (dot, run.scenario, run.world, run.summaries);
+  fputs (dot->str, stdout);
+  tools_run_clear (&run);
+  return 0;
+}
+
+static int
 cmd_keys (int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
@@ -324,7 +356,9 @@ main (int argc, char **argv)
     return cmd_explain (argc - 1, argv + 1);
   if (strcmp (cmd, "keys") == 0)
     return cmd_keys (argc - 1, argv + 1);
+  if (strcmp (cmd, "graph") == 0)
+    return cmd_graph (argc - 1, argv + 1);
   fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
-           "explain, keys), found '%s'\n", cmd);
+           "explain, keys, graph), found '%s'\n", cmd);
   return EXIT_USAGE;
 }

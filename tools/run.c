@@ -9,6 +9,7 @@
 #include "models/build.h"
 #include "sim/capture.h"
 #include "sim/units.h"
+#include "tools/graph.h"
 #include "tools/report.h"
 
 #define TLS_NOTE "TLS is not simulated: every exchange is written in clear " \
@@ -105,11 +106,17 @@ tools_run_write_reports (ToolsRun *run, ToolsOutput *out, GError **error)
                       run->events };
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GString) json = g_string_new (NULL);
+  g_autoptr (GString) dot = g_string_new (NULL);
+  g_autoptr (GString) svg = g_string_new (NULL);
 
   tools_report_text (text, &rep);
   tools_report_json (json, &rep);
+  tools_graph_dot (dot, run->scenario, run->world, run->summaries);
   return tools_output_write (out, "report.txt", text, error)
-         && tools_output_write (out, "report.json", json, error);
+         && tools_output_write (out, "report.json", json, error)
+         && tools_output_write (out, "topology.dot", dot, error)
+         && (!tools_graph_svg (dot, svg)
+             || tools_output_write (out, "topology.svg", svg, error));
 }
 
 void

@@ -1,0 +1,21 @@
+/* The world as a Graphviz digraph: every node and link of the simulated
+ * topology, and over it each traffic's path (the nodes its first request's
+ * steps passed, DNS aside) in green when delivered or red otherwise, with
+ * the deciding node drawn bold. */
+#ifndef TOOLS_GRAPH_H
+#define TOOLS_GRAPH_H
+
+#include <glib.h>
+
+#include "models/scenario.h"
+#include "models/summary.h"
+#include "models/world.h"
+
+void tools_graph_dot (GString *out, const CloudRunScenario *scenario,
+                      CloudRunWorld *world,
+                      const CloudRunTrafficSummary *summaries);
+/* Renders dot text to SVG with Graphviz's dot; FALSE (and nothing) when
+ * dot is not installed or fails. */
+gboolean tools_graph_svg (const GString *dot, GString *svg);
+
+#endif
