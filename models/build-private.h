@@ -44,6 +44,7 @@ typedef struct {
   GHashTable *networks;         /* CloudRunNetwork* -> BuildNetwork* */
   GHashTable *callers;          /* caller NAME -> CloudRunRequester* */
   GHashTable *connectors;       /* CloudRunConnector* -> node */
+  GHashTable *taken;            /* addresses in use inside networks */
   unsigned next_fabric;         /* fabric addresses handed out */
   unsigned next_external;       /* external addresses handed out */
   unsigned next_lb;             /* load balancer identities */
@@ -51,6 +52,7 @@ typedef struct {
 
 BuildNetwork *build_network (Build *b, const CloudRunNetwork *network);
 uint32_t build_fabric_addr (Build *b);
+const char *build_label (Build *b, const char *text);
 SimPort *build_gfe_fabric (Build *b, SimPort *peer, const char *name);
 /* A port of the network's metadata resolver for a caller at addr. */
 SimPort *build_metadata_port (Build *b, BuildNetwork *net, const char *name,

@@ -21,23 +21,6 @@ build_is_caller (Build *b, const CloudRunService *s)
   return false;
 }
 
-static bool
-build_taken (const CloudRunScenario *sc, uint32_t a)
-{
-  for (guint i = 0; i < sc->vms->len; i++)
-    if (((const CloudRunVm *) g_ptr_array_index (sc->vms, i))->address == a)
-      return true;
-  for (guint i = 0; i < sc->internal_albs->len; i++)
-    if (((const CloudRunInternalAlb *)
-         g_ptr_array_index (sc->internal_albs, i))->address == a)
-      return true;
-  for (guint i = 0; i < sc->psc_endpoints->len; i++)
-    if (((const CloudRunPscEndpoint *)
-         g_ptr_array_index (sc->psc_endpoints, i))->address == a)
-      return true;
-  return false;
-}
-
 /* Direct VPC addresses: the subnet's /28 blocks that no other resource
  * uses are held until they cover direct-vpc-ip-factor addresses per
  * instance; each instance takes the next usable address of the held
@@ -58,13 +41,18 @@ build_direct_addresses (Build *b, const CloudRunSubnet *subnet, uint32_t n,
     {
       bool free_block = true;
       for (uint32_t a = base; a < base + 16 && free_block; a++)
-        free_block = !build_taken (b->sc, a);
+        free_block = !g_hash_table_contains (b->taken, GUINT_TO_POINTER (a));
       if (!free_block)
         continue;
       held += 16;
-      for (uint32_t a = base; a < base + 16 && given < n; a++)
-        if (a >= first && a <= last && (given + 1) * factor <= held)
-          out[given++] = a;
+      for (uint32_t a = base; a < base + 16; a++)
+        {
+          /* The whole block is held, used or not. */
+          g_hash_table_add (b->taken, GUINT_TO_POINTER (a));
+          if (given < n && a >= first && a <= last
+              && (given + 1) * factor <= held)
+            out[given++] = a;
+        }
     }
 }
 
@@ -119,8 +107,8 @@ build_direct_vpc (Build *b, const CloudRunService *s,
   g_autofree char *label = g_strdup_printf ("Direct VPC of service %s",
                                             s->base.name);
   g_autofree char *port_name = g_strdup_printf ("direct-%s", s->base.name);
-  CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_DIRECT_VPC, label, s->subnet,
-                            0, build_nat_for (b, s->subnet, s->subnet->network,
+  CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_DIRECT_VPC,
+                            build_label (b, label), s->subnet, 0, build_nat_for (b, s->subnet, s->subnet->network,
                                               s->subnet->region) };
   SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
 

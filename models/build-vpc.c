@@ -9,6 +9,13 @@
 #include "models/psc.h"
 #include "sim/wire.h"
 
+/* A label that lives as long as the world (in its explanation log). */
+const char *
+build_label (Build *b, const char *text)
+{
+  return sim_explain_intern (sim_world_explain (b->world->sim), text);
+}
+
 uint32_t
 build_fabric_addr (Build *b)
 {
@@ -193,7 +200,8 @@ build_vms (Build *b)
                                                     vm->address, METADATA_ADDR);
       g_autofree char *label = g_strdup_printf ("vm %s", vm->base.name);
       g_autofree char *port_name = g_strdup_printf ("vm-%s", vm->base.name);
-      CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_VM, label, subnet, 0,
+      CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_VM, build_label (b, label),
+                                subnet, 0,
                                 build_nat_for (b, subnet, subnet->network,
                                                subnet->region) };
       SimPort *rport, *meta = sim_node_add_port (&ep->base.node, "metadata");
@@ -226,8 +234,8 @@ build_connectors (Build *b)
       g_autofree char *label = g_strdup_printf ("connector %s", c->base.name);
       g_autofree char *port_name = g_strdup_printf ("connector-%s",
                                                     c->base.name);
-      CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_CONNECTOR, label,
-                                c->subnet, 0,
+      CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_CONNECTOR,
+                                build_label (b, label), c->subnet, 0,
                                 build_nat_for (b, c->subnet, c->network,
                                                c->region) };
       SimLinkParams link = cloudrun_vpc_link;
@@ -257,6 +265,9 @@ build_psc (Build *b, const CloudRunPscEndpoint *e)
   g_autofree char *port_name = g_strdup_printf ("psc-%s", e->base.name);
   SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name, NULL);
 
+  /* Its address is an internal address of the network, usually outside
+   * every subnet: it gets a route of its own. */
+  cloudrun_vpc_router_add_local_range (net->router, e->address, 32, label);
   cloudrun_vpc_router_deliver (net->router, rport, e->address, 32, label);
   sim_link_new (b->world->sim, rport, node->vpc, &cloudrun_vpc_link, NULL);
   build_gfe_fabric (b, node->google, port_name);
@@ -291,8 +302,8 @@ build_internal_alb (Build *b, const CloudRunInternalAlb *alb)
     alb->backend->base.name, alb->backend->hash_host, GFE_FRONT_END,
     build_fabric_addr (b), GFE_FABRIC,
   };
-  CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_PROXY, label, proxies, 0,
-                            NULL };
+  CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_PROXY, build_label (b, label),
+                            proxies, 0, NULL };
   CloudRunLoadBalancer *lb;
   SimPort *rport;
 

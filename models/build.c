@@ -78,6 +78,24 @@ build_zones (Build *b)
   cloudrun_dns_view_add (&w->public_view, google);
 }
 
+/* Addresses that VMs, load balancers and PSC endpoints use: Direct VPC
+ * blocks avoid them. */
+static void
+build_taken_addresses (Build *b)
+{
+  const CloudRunScenario *sc = b->sc;
+
+  for (guint i = 0; i < sc->vms->len; i++)
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunVm *)
+      g_ptr_array_index (sc->vms, i))->address));
+  for (guint i = 0; i < sc->internal_albs->len; i++)
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunInternalAlb *)
+      g_ptr_array_index (sc->internal_albs, i))->address));
+  for (guint i = 0; i < sc->psc_endpoints->len; i++)
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunPscEndpoint *)
+      g_ptr_array_index (sc->psc_endpoints, i))->address));
+}
+
 static void
 build_core (Build *b)
 {
@@ -147,6 +165,8 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   b.networks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   b.callers = g_hash_table_new (g_str_hash, g_str_equal);
   b.connectors = g_hash_table_new (NULL, NULL);
+  b.taken = g_hash_table_new (NULL, NULL);
+  build_taken_addresses (&b);
 
   build_zones (&b);
   build_core (&b);
@@ -161,6 +181,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   g_hash_table_destroy (b.networks);
   g_hash_table_destroy (b.callers);
   g_hash_table_destroy (b.connectors);
+  g_hash_table_destroy (b.taken);
   return w;
 }
 

@@ -103,7 +103,8 @@ cloudrun_connector_new (CloudRunWorld *world, const CloudRunConnector *config,
   c->n_addrs = MIN (MAX (instances, 1u), 12u);
   for (unsigned i = 0; i < c->n_addrs; i++)
     c->addrs[i] = config->block.prefix + 2 + i;
-  cloudrun_snat_init (&c->snat, 4096);
+  /* Each caller instance gets 2048 ports of each connector instance. */
+  cloudrun_snat_init (&c->snat, 2048);
   return c;
 }
 

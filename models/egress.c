@@ -158,7 +158,8 @@ cloudrun_serverless_egress_new (CloudRunWorld *world, uint32_t pool_addr)
   eg->internet = sim_node_add_port (&eg->base.node, "internet");
   eg->attached = g_ptr_array_new ();
   g_ptr_array_add (eg->attached, NULL);   /* port 0: the internet */
-  cloudrun_snat_init (&eg->snat, 64000);
+  /* Each instance gets 2048 ports of the pool address. */
+  cloudrun_snat_init (&eg->snat, 2048);
   return eg;
 }
 

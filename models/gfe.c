@@ -116,13 +116,20 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
                                   net->perimeter);
       return CLOUDRUN_CLASS_INTERNAL;
     }
-  *why = sim_explain_internf (log, "its Geneve envelope names VPC network %s "
-                              "of project %" G_GUINT64_FORMAT ", another "
-                              "project with no Shared VPC or perimeter tie to "
-                              "the service's project %" G_GUINT64_FORMAT,
-                              net ? net->name : "?",
-                              flow->identity.project_number,
-                              svc->project_number);
+  if (net && gfe_shares_with (net, svc->project_number))
+    *why = sim_explain_internf (log, "its Geneve envelope names the Shared "
+                                "VPC network %s (VNI %u), shared with the "
+                                "service's project, but the service's own "
+                                "revision does not send traffic to it",
+                                net->name, net->vni);
+  else
+    *why = sim_explain_internf (log, "its Geneve envelope names VPC network "
+                                "%s of project %" G_GUINT64_FORMAT ", another "
+                                "project with no Shared VPC or perimeter tie "
+                                "to the service's project %" G_GUINT64_FORMAT,
+                                net ? net->name : "?",
+                                flow->identity.project_number,
+                                svc->project_number);
   return CLOUDRUN_CLASS_EXTERNAL;
 }
 
@@ -169,8 +176,11 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
   uint32_t id = cloudrun_request_step (&world->ledger, s->request_id,
                                        &gfe->base.node, &step);
 
+  /* The simulator's own causes for a refusal (section 8); none for 429. */
   cloudrun_request_decide (&world->ledger, s->request_id, verdict,
-                           CLOUDRUN_HOP_GFE, &gfe->base.node, NULL);
+                           CLOUDRUN_HOP_GFE, &gfe->base.node,
+                           verdict == CLOUDRUN_VERDICT_UNAVAILABLE ? NULL
+                           : state);
   gfe->refused++;
   cloudrun_proxy_answer (s, status, id);
 }

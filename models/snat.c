@@ -41,9 +41,11 @@ cloudrun_snat_init (CloudRunSnat *snat, uint32_t ports_per_source)
   snat->by_inside = g_hash_table_new (snat_key_hash, snat_key_equal);
   snat->by_nat = g_hash_table_new_full (snat_key_hash, snat_key_equal, NULL,
                                         g_free);
-  snat->blocks = g_hash_table_new (g_direct_hash, g_direct_equal);
+  snat->blocks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                        NULL);
+  snat->next_block = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_assert (ports_per_source >= 1 && ports_per_source <= 65536 - SNAT_FIRST_PORT);
   snat->ports_per_source = ports_per_source;
-  snat->next_block = SNAT_FIRST_PORT;
 }
 
 void
@@ -52,23 +54,31 @@ cloudrun_snat_clear (CloudRunSnat *snat)
   g_clear_pointer (&snat->by_inside, g_hash_table_destroy);
   g_clear_pointer (&snat->by_nat, g_hash_table_destroy);
   g_clear_pointer (&snat->blocks, g_hash_table_destroy);
+  g_clear_pointer (&snat->next_block, g_hash_table_destroy);
 }
 
-/* The first port of the source's block, given at its first flow. */
+/* The first port of the source's block on nat_addr, given at its first
+ * flow there; 0 when that address has no block left. */
 static uint32_t
-snat_block (CloudRunSnat *snat, uint32_t inside_addr)
+snat_block (CloudRunSnat *snat, uint32_t inside_addr, uint32_t nat_addr)
 {
-  gpointer base = g_hash_table_lookup (snat->blocks,
-                                       GUINT_TO_POINTER (inside_addr));
+  uint64_t key = (uint64_t) inside_addr << 32 | nat_addr;
+  gpointer base = g_hash_table_lookup (snat->blocks, &key);
+  uint32_t next;
 
-  if (!base)
-    {
-      base = GUINT_TO_POINTER (snat->next_block);
-      g_assert (snat->next_block + snat->ports_per_source <= 65536);
-      snat->next_block += snat->ports_per_source;
-      g_hash_table_insert (snat->blocks, GUINT_TO_POINTER (inside_addr), base);
-    }
-  return GPOINTER_TO_UINT (base);
+  if (base)
+    return GPOINTER_TO_UINT (base);
+  next = GPOINTER_TO_UINT (g_hash_table_lookup (snat->next_block,
+                                                GUINT_TO_POINTER (nat_addr)));
+  if (next == 0)
+    next = SNAT_FIRST_PORT;
+  if (next + snat->ports_per_source > 65536)
+    return 0;
+  g_hash_table_insert (snat->next_block, GUINT_TO_POINTER (nat_addr),
+                       GUINT_TO_POINTER (next + snat->ports_per_source));
+  g_hash_table_insert (snat->blocks, g_memdup2 (&key, sizeof key),
+                       GUINT_TO_POINTER (next));
+  return next;
 }
 
 CloudRunSnatEntry *
@@ -82,8 +92,8 @@ cloudrun_snat_outbound (CloudRunSnat *snat, const SimFrame *f,
   *created = false;
   if (flow)
     return &flow->entry;
-  base = snat_block (snat, f->src);
-  for (uint32_t i = 0; i < snat->ports_per_source; i++)
+  base = snat_block (snat, f->src, nat_addr);
+  for (uint32_t i = 0; base && i < snat->ports_per_source; i++)
     {
       /* Ports are tried from the one after the source's port, so flows
        * spread over the block deterministically. */

@@ -4,7 +4,9 @@
  * found again, both ways, by the flow's addresses and ports. A port block
  * per inside address (Cloud NAT's min-ports-per-vm) bounds how many flows
  * one source may hold at once; a mapping is released when both sides have
- * sent FIN, or on RST.
+ * sent FIN, or on RST. Blocks are carved from each translated address's
+ * ports 1024..65535; a source that finds no block left is refused like a
+ * full one.
  * https://cloud.google.com/nat/docs/ports-and-addresses */
 #ifndef CLOUDRUN_SNAT_H
 #define CLOUDRUN_SNAT_H
@@ -30,9 +32,9 @@ typedef struct {
 typedef struct {
   GHashTable *by_inside;        /* flow key -> entry; lookups only */
   GHashTable *by_nat;           /* flow key -> entry; lookups only */
-  GHashTable *blocks;           /* inside addr -> port block base */
+  GHashTable *blocks;           /* (inside, nat) addr -> block base */
+  GHashTable *next_block;       /* nat addr -> next free block base */
   uint32_t ports_per_source;    /* size of each source's block */
-  uint32_t next_block;          /* next block base */
   uint64_t exhausted;           /* flows refused: the block was full */
 } CloudRunSnat;
 

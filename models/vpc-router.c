@@ -208,9 +208,16 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
                                   src->subnet ? src->subnet->base.name : "?");
       return true;
     }
-  *why = sim_explain_internf (log, "Private Google Access is off for subnet "
-                              "%s and no Cloud NAT serves it",
-                              src->subnet ? src->subnet->base.name : "?");
+  if (src->nat)
+    *why = sim_explain_internf (log, "Private Google Access is off for subnet "
+                                "%s; Cloud NAT %s serves it, but "
+                                "[assumptions] nat-enables-pga = false",
+                                src->subnet ? src->subnet->base.name : "?",
+                                src->nat->base.name);
+  else
+    *why = sim_explain_internf (log, "Private Google Access is off for subnet "
+                                "%s and no Cloud NAT serves it",
+                                src->subnet ? src->subnet->base.name : "?");
   return false;
 }
 

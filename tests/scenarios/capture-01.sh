@@ -114,7 +114,7 @@ if ts -r "$CL" -Y "tcp && ip.addr == $GFE" -T fields -E separator=' ' \
   fi
 else
   not_ok "client link: TCP connections to $GFE:80 open SYN, SYN/ACK, ACK"
-  diag_file "$TMP/tshark.err" 5
+  diag_tshark_err
 fi
 
 expect_frames "client link: $REQUESTS HTTP GET with Host: $HOST to $GFE" "$CL" \
@@ -143,7 +143,7 @@ if ts -r "$T" -T fields -e frame.interface_name > "$TMP/ifnames" \
   fi
 else
   not_ok "trace.pcapng: interfaces named NODE/IFACE, alice/eth0 among them"
-  diag_file "$TMP/tshark.err" 5
+  diag_tshark_err
 fi
 
 # tshark 4.0 calls the packet comment field frame.comment (pkt_comment is
@@ -174,19 +174,19 @@ CAPINFOS=$(command -v capinfos 2>/dev/null)
 if [ -n "$CAPINFOS" ]; then
   bad=
   for p in "$OUT"/pcap/*.pcap "$T"; do
-    "$CAPINFOS" -t -a -e "$p" > "$TMP/capinfos" 2>&1 || bad="$bad $(basename "$p")"
-    # 4.0: "File timestamp precision:  nanoseconds (9)"
-    grep -q 'precision: *nanoseconds' "$TMP/capinfos" \
-      || { "$CAPINFOS" "$p" > "$TMP/capinfos" 2>&1
-           grep -q 'precision: *nanoseconds' "$TMP/capinfos"; } \
-      || bad="$bad $(basename "$p")"
+    # 4.0 prints "File timestamp precision:  nanoseconds (9)"
+    if ! "$CAPINFOS" "$p" > "$TMP/capinfos" 2>&1 \
+       || ! grep -q 'precision: *nanoseconds' "$TMP/capinfos"; then
+      bad="$bad $(basename "$p")"
+      cp "$TMP/capinfos" "$TMP/capinfos.bad"
+    fi
   done
   if [ -z "$bad" ]; then
     ok "capinfos: every pcap and trace.pcapng have nanosecond timestamps"
   else
     not_ok "capinfos: every pcap and trace.pcapng have nanosecond timestamps"
     diag "not nanosecond:$bad"
-    diag_file "$TMP/capinfos" 8
+    diag_file "$TMP/capinfos.bad" 6
   fi
   "$CAPINFOS" -k "$T" > "$TMP/capinfos" 2>&1
   if grep -q 'TLS is not simulated' "$TMP/capinfos"; then
@@ -238,7 +238,7 @@ for p in "$OUT"/pcap/*.pcap; do
     ok "$b opens"
   else
     not_ok "$b opens"
-    diag_file "$TMP/tshark.err" 5
+    diag_tshark_err
   fi
   expect_frames "$b: no malformed packet" "$p" "_ws.malformed" -eq 0
   if ! expect_frames "$b: no expert warning or error" "$p" \

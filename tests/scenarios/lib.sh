@@ -21,6 +21,8 @@
 #                                in a filter never reads as "0 frames"
 #   expect_frames DESC FILE FILTER OP N   one TAP line: count OP N, where OP
 #                                is a test(1) operator such as -eq or -ge
+#   diag_tshark_err              $TMP/tshark.err as diagnostics, without the
+#                                "Running as user root" warning
 #
 # Invariants: every TAP line goes through ok/not_ok, so the numbering is
 # right; nothing is written outside $TMP.
@@ -149,6 +151,11 @@ expect_frames () {
   fi
   not_ok "$ef_desc"
   diag "tshark failed on $ef_file with filter '$ef_filter':"
-  diag_file "$TMP/tshark.err" 5
+  diag_tshark_err
   return 1
+}
+
+diag_tshark_err () {
+  grep -v '^Running as user' "$TMP/tshark.err" > "$TMP/tshark.err.diag"
+  diag_file "$TMP/tshark.err.diag" 5
 }

@@ -701,6 +701,9 @@ test_capture__open_failure_names_the_path (void **state)
   g_autofree char *missing = g_build_filename (dir, "no", "such", NULL);
   g_autofree char *blocked = g_build_filename (dir, "blocked", NULL);
   g_autofree char *blocked_pcap = g_build_filename (blocked, "pcap", NULL);
+  g_autofree char *late = g_build_filename (dir, "late", NULL);
+  g_autofree char *late_ac = g_build_filename (late, "pcap", LINK_AC ".pcap",
+                                               NULL);
   struct {
     const char *dir;
     SimCaptureOptions options;
@@ -710,12 +713,16 @@ test_capture__open_failure_names_the_path (void **state)
     { under_file, { .pcapng = true }, under_file },
     { under_file, both, under_file },
     { blocked, both, blocked_pcap },
+    /* The second link's file is a directory: the first link, already
+     * open, is detached again. */
+    { late, both, late_ac },
   };
 
   (void) state;
   assert_int_equal (g_mkdir (blocked, 0700), 0);
   assert_true (g_file_set_contents (blocked_pcap, "not a dir", -1, NULL));
   assert_true (g_file_set_contents (file, "not a dir", -1, NULL));
+  assert_int_equal (g_mkdir_with_parents (late_ac, 0700), 0);
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
       GError *error = NULL;
@@ -733,6 +740,7 @@ test_capture__open_failure_names_the_path (void **state)
         fail_msg ("case %zu: \"%s\" does not name %s", i, error->message,
                   cases[i].path);
       assert_null (t.ab->capture_data);
+      assert_null (t.ac->capture_data);
       /* The world runs on uncaptured. */
       sim_world_run (t.world, SIM_TIME_MAX);
       assert_int_equal (received->len, 8);

@@ -5,6 +5,9 @@
  * sequence/ack consistency, abort, sequence-number wrap, and reuse of
  * connection records over many sequential connections.
  *
+ * Where tshark is installed, Wireshark's TCP analysis reads the captures
+ * too: silent on a healthy flow, retransmissions where a segment was lost.
+ *
  * Shape (ns-3): client -- tap -- server. Client and server are test nodes
  * embedding SimHost; the tap forwards between its two ports, records the
  * parsed TCP header of every frame that crosses it, and can drop. */
@@ -19,7 +22,9 @@
 #include <cmocka.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
+#include "sim/capture.h"
 #include "sim/host.h"
 #include "sim/tcp.h"
 
@@ -641,6 +646,70 @@ test_tcp__fin_close_from_client (void **state)
   exchange_clear (&x);
 }
 
+/* Either side may close first, or both at once (the FINs cross); with
+ * or without data still coming the other way, both get closed(OK), every
+ * byte arrives, and the flow stays consistent. */
+static void
+test_tcp__close_orders (void **state)
+{
+  static const struct {
+    const char *what;
+    uint32_t request, response;
+    bool client_closes_after_send;      /* half-close, then read */
+    bool server_closes_after_reply;
+    bool client_closes_on_peer_closed;
+    bool server_closes_on_peer_closed;
+    const char *client_trace, *server_trace;
+  } cases[] = {
+    { "client first, reply after its FIN", 300, 2000, true, false, false,
+      true, "connected;data 1460;data 540;peer_closed;closed OK;",
+      "accepted;data 300;peer_closed;closed OK;" },
+    { "server first", 300, 2000, false, true, true, false,
+      "connected;data 1460;data 540;peer_closed;closed OK;",
+      "accepted;data 300;peer_closed;closed OK;" },
+    /* The FIN waits behind what the flight limit holds back. */
+    { "client first, more than a flight queued", 40000, 0, true, false,
+      false, true, "connected;peer_closed;closed OK;", NULL },
+    { "FINs cross", 0, 0, true, false, false, false,
+      "connected;peer_closed;closed OK;", "accepted;peer_closed;closed OK;" },
+  };
+
+  (void) state;
+  for (size_t c = 0; c < N_ELEMENTS (cases); c++)
+    {
+      Exchange x;
+
+      exchange_init (&x, TAP_FORWARD, cases[c].request, cases[c].response);
+      x.client.close_after_send = cases[c].client_closes_after_send;
+      x.client.close_after_bytes = 0;
+      x.client.close_on_peer_closed = cases[c].client_closes_on_peer_closed;
+      x.server.close_after_bytes = cases[c].server_closes_after_reply
+                                   ? cases[c].request : 0;
+      x.server.close_on_peer_closed = cases[c].server_closes_on_peer_closed;
+      if (cases[c].request == 0)
+        x.server.close_after_send = true;
+      exchange_start (&x, HTTP_PORT);
+      sim_world_run (x.net.world, SIM_TIME_MAX);
+      if (strcmp (x.client.trace->str, cases[c].client_trace) != 0
+          || (cases[c].server_trace != NULL
+              && strcmp (x.server.trace->str, cases[c].server_trace) != 0))
+        fail_msg ("%s: client \"%s\", server \"%s\"", cases[c].what,
+                  x.client.trace->str, x.server.trace->str);
+      assert_int_equal (x.server.received->len, cases[c].request);
+      assert_memory_equal (x.server.received->data, x.request,
+                           cases[c].request);
+      assert_int_equal (x.client.received->len, cases[c].response);
+      assert_memory_equal (x.client.received->data, x.response,
+                           cases[c].response);
+      assert_int_equal (count_frames (x.net.tap, 0, SIM_TCP_FIN), 1);
+      assert_int_equal (count_frames (x.net.tap, 1, SIM_TCP_FIN), 1);
+      assert_int_equal (x.client.retransmits + x.server.retransmits, 0);
+      check_wire (x.net.tap, REQUEST_ID);
+      check_sequence (x.net.tap);
+      exchange_clear (&x);
+    }
+}
+
 /* Nobody listens on port 81: the server's host answers the SYN with
  * RST/ACK and the client gets closed(RESET) one RTT later. */
 static void
@@ -870,6 +939,105 @@ test_tcp__sequence_wrap_keeps_transfer_intact (void **state)
   assert_true (wire_ok);
 }
 
+/* ---- what Wireshark says ----------------------------------------------- */
+
+static void
+rm_rf (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+
+  if (dir != NULL)
+    {
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          rm_rf (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+/* Frames of a capture file that match a display filter. */
+static guint
+tshark_count (const char *tshark, const char *file, const char *filter)
+{
+  const char *argv[] = { tshark, "-r", file, "-Y", filter, "-T", "fields",
+                         "-e", "frame.number", NULL };
+  g_autofree char *out = NULL;
+  int status = -1;
+  guint n = 0;
+
+  assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                             G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                             NULL, &status, NULL));
+  assert_true (g_spawn_check_wait_status (status, NULL));
+  for (const char *p = out; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* Per-link pcaps (one copy of each frame per file, unlike the merged
+ * pcapng where the tap's two links show every frame twice). */
+static void
+test_tcp__wireshark_analysis (void **state)
+{
+  static const struct {
+    TapPolicy policy;
+    uint32_t request, response;
+    const char *link;           /* per-link pcap to read */
+    const char *filter;
+    guint expected;
+  } cases[] = {
+    { TAP_FORWARD, 30000, 20000, "client-eth0--tap-client-side",
+      "tcp.analysis.flags", 0 },
+    { TAP_FORWARD, 30000, 20000, "tap-server-side--server-eth0",
+      "tcp.analysis.flags", 0 },
+    /* Go-back-N resends all seven segments of the 10,000 bytes. */
+    { TAP_DROP_FIRST_DATA, 10000, 20, "client-eth0--tap-client-side",
+      "tcp.analysis.retransmission", 7 },
+    { TAP_DROP_FIRST_DATA, 10000, 20, "tap-server-side--server-eth0",
+      "tcp.analysis.lost_segment", 1 },
+  };
+  const char *env = g_getenv ("TSHARK");
+  g_autofree char *tshark = env && *env ? g_strdup (env)
+                                        : g_find_program_in_path ("tshark");
+  SimCaptureOptions options = { .per_link_pcap = true };
+
+  (void) state;
+  if (tshark == NULL || !g_file_test (tshark, G_FILE_TEST_IS_EXECUTABLE))
+    skip ();
+  for (size_t c = 0; c < N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("test-tcp-XXXXXX", NULL);
+      g_autofree char *name = g_strconcat (cases[c].link, ".pcap", NULL);
+      g_autofree char *file = g_build_filename (dir, "pcap", name, NULL);
+      SimCapture *capture;
+      Exchange x;
+      guint n;
+
+      assert_non_null (dir);
+      exchange_init (&x, cases[c].policy, cases[c].request, cases[c].response);
+      capture = sim_capture_open (x.net.world, dir, &options, NULL);
+      assert_non_null (capture);
+      sim_world_set_capture (x.net.world, capture);
+      exchange_start (&x, HTTP_PORT);
+      sim_world_run (x.net.world, 60 * SIM_S);
+      sim_world_set_capture (x.net.world, NULL);
+      assert_true (sim_capture_close (capture, NULL));
+      assert_true (x.client.closed && x.client.reason == SIM_TCP_CLOSED_OK);
+      exchange_clear (&x);
+      n = tshark_count (tshark, file, cases[c].filter);
+      rm_rf (dir);
+      if (n != cases[c].expected)
+        fail_msg ("%s: %u frames match %s, expected %u", cases[c].link, n,
+                  cases[c].filter, cases[c].expected);
+    }
+}
+
 /* ---- many sequential connections -------------------------------------- */
 
 /* Opens a connection, exchanges 100 bytes each way, closes; 10 ms after
@@ -1007,11 +1175,13 @@ main (void)
     cmocka_unit_test (test_tcp__handshake_then_data_both_ways),
     cmocka_unit_test (test_tcp__payload_arrives_intact_in_mss_segments),
     cmocka_unit_test (test_tcp__fin_close_from_client),
+    cmocka_unit_test (test_tcp__close_orders),
     cmocka_unit_test (test_tcp__connect_to_closed_port_is_reset),
     cmocka_unit_test (test_tcp__syn_backoff_then_timeout),
     cmocka_unit_test (test_tcp__lost_data_segment_is_retransmitted),
     cmocka_unit_test (test_tcp__abort_resets_the_peer),
     cmocka_unit_test (test_tcp__sequence_wrap_keeps_transfer_intact),
+    cmocka_unit_test (test_tcp__wireshark_analysis),
     cmocka_unit_test (test_tcp__sequential_connections_reuse_records),
   };
 
