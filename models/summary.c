@@ -70,6 +70,7 @@ cloudrun_summary_new (CloudRunWorld *world)
           if (r->outcome == s->main_verdict)
             {
               s->decided_at = cloudrun_hop_name (r->decided_at);
+              s->cause = r->drop_cause;
               break;
             }
         }

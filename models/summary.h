@@ -16,6 +16,7 @@ typedef struct {
   CloudRunVerdict main_verdict; /* the most frequent verdict */
   const char *decided_at;       /* hop kind that decided the first request
                                    with the main verdict */
+  const char *cause;            /* that request's drop cause, or NULL */
   SimTime p50, p99, max;        /* latency of requests with a response */
 } CloudRunTrafficSummary;
 

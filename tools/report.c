@@ -35,9 +35,9 @@ tools_report_table (GString *out, const ToolsReport *rep)
 
   for (guint t = 0; t < rep->world->n_plans; t++)
     w = MAX (w, (int) strlen (rep->summaries[t].name));
-  g_string_append_printf (out, "%-*s %8s  %-26s %-10s %-12s %8s %8s\n", w,
-                          "traffic", "requests", "outcome", "classified",
-                          "decided at", "p50", "p99");
+  g_string_append_printf (out, "%-*s %8s  %-24s %-10s %-12s %-32s %8s %8s\n",
+                          w, "traffic", "requests", "outcome", "classified",
+                          "decided at", "cause", "p50", "p99");
   for (guint t = 0; t < rep->world->n_plans; t++)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];
@@ -55,9 +55,10 @@ tools_report_table (GString *out, const ToolsReport *rep)
           fmt_time (s->p50, p50);
           fmt_time (s->p99, p99);
         }
-      g_string_append_printf (out, "%-*s %8u  %-26s %-10s %-12s %8s %8s\n",
+      g_string_append_printf (out, "%-*s %8u  %-24s %-10s %-12s %-32s %8s %8s\n",
                               w, s->name, s->count, outcome, cls,
-                              s->decided_at ? s->decided_at : "-", p50, p99);
+                              s->decided_at ? s->decided_at : "-",
+                              s->cause ? s->cause : "-", p50, p99);
     }
 }
 
@@ -253,6 +254,8 @@ json_traffic (GString *out, const ToolsReport *rep, guint t)
                           "\"external\": %u}, \"decided_at\": ",
                           s->internal, s->external);
   json_str (out, s->decided_at);
+  g_string_append (out, ", \"cause\": ");
+  json_str (out, s->cause);
   g_string_append_printf (out, ", \"responses\": %u, \"latency_ns\": "
                           "{\"p50\": %" G_GINT64_FORMAT ", \"p99\": %"
                           G_GINT64_FORMAT ", \"max\": %" G_GINT64_FORMAT "}",
