@@ -28,8 +28,9 @@ typedef struct {
   const char *section_comment;  /* optional SHB comment */
 } SimCaptureOptions;
 
-/* Opens the files in dir (which must exist; pcap/ is created) for every
- * port and link the world has now; writes the pcapng header blocks. */
+/* Opens the files in dir (which must exist; pcap/ is created when per-link
+ * files are asked for) for every port and link the world has now; writes
+ * the pcapng header blocks. */
 SimCapture *sim_capture_open (SimWorld *world, const char *dir,
                               const SimCaptureOptions *options,
                               GError **error);

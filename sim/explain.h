@@ -42,7 +42,8 @@ const char *sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
   G_GNUC_PRINTF (2, 3);
 const SimExplainStep *sim_explain_get (const SimExplainLog *log, uint32_t id);
 uint32_t sim_explain_count (const SimExplainLog *log);
-/* One line: "STATE node: rule; note [src -> dst => src' -> dst']". */
+/* One line: "STATE at node: rule; note [src -> dst => src' -> dst']"; with
+ * only one address given, "[from src]" or "[to dst]". */
 void sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out);
 
 #endif

@@ -75,12 +75,14 @@ sim_port_peer (const SimPort *port)
 SimTime
 sim_link_serialization (uint64_t rate_bps, uint32_t bytes)
 {
-  unsigned __int128 bits;
+  unsigned __int128 bits, ns;
 
   if (rate_bps == 0)
     return 0;
   bits = (unsigned __int128) bytes * 8u * 1000000000u;
-  return (SimTime) ((bits + rate_bps - 1) / rate_bps);
+  ns = (bits + rate_bps - 1) / rate_bps;
+  /* Below 4 bit/s the largest sizes outlast SimTime: saturate. */
+  return ns > (unsigned __int128) SIM_TIME_MAX ? SIM_TIME_MAX : (SimTime) ns;
 }
 
 /* Retires frames whose serialization finished by now. */

@@ -150,7 +150,8 @@ SimCapture *sim_world_capture (const SimWorld *world);
 void sim_link_free (SimLink *link, SimPacketPool *pool);
 
 /* Serialization time of bytes at rate_bps, rounded up; 0 when rate is 0.
- * Exact for every uint32 size and uint64 rate (no overflow). */
+ * Exact for every uint32 size and uint64 rate (no overflow), saturating at
+ * SIM_TIME_MAX where the exact time does not fit. */
 SimTime sim_link_serialization (uint64_t rate_bps, uint32_t bytes);
 
 #endif

@@ -482,7 +482,7 @@ sim_tcp_process_ack (SimTcpConn *conn, const SimFrame *f)
   if (!(f->tcp.flags & SIM_TCP_ACK) || !SEQ_LT (conn->snd_una, ack)
       || SEQ_LT (conn->snd_nxt, ack))
     return;
-  data_acked = MIN (ack, fin_seq) - conn->snd_una;
+  data_acked = (SEQ_LT (ack, fin_seq) ? ack : fin_seq) - conn->snd_una;
   if (conn->fin_sent && ack == fin_seq + 1)
     conn->fin_acked = true;
   g_byte_array_remove_range (conn->sndbuf, 0, data_acked);

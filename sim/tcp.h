@@ -4,7 +4,8 @@
  * sends from its callback), FIN close from either side, and retransmission
  * by timer with exponential back-off (SYN: 1 s, 2 s, 4 s ... until the
  * caller's connect timeout; data: go-back-N from the first unacknowledged
- * byte). Out-of-order segments are not kept. No TIME_WAIT: a connection is
+ * byte; the timer is capped at 60 s and a connection gives up, closed with
+ * TIMEOUT, after 8 retransmissions in a row). Out-of-order segments are not kept. No TIME_WAIT: a connection is
  * freed once both FINs are acknowledged.
  *
  * Connections belong to their host; the callbacks' user pointer is not

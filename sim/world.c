@@ -67,8 +67,8 @@ sim_world_free (SimWorld *world)
   g_ptr_array_free (world->links, TRUE);
   g_ptr_array_free (world->interfaces, TRUE);
   g_hash_table_destroy (world->by_name);
-  /* Events still pending may own packets (arrivals in flight): the kernel
-   * goes first so that the links' in-flight packets are released above. */
+  /* No event owns a packet (frames in flight sit in the links' lists,
+   * released above), so the kernel can go once the links are gone. */
   sim_kernel_free (world->kernel);
   sim_explain_log_free (world->explain);
   sim_packet_pool_free (world->pool);

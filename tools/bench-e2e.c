@@ -249,7 +249,7 @@ bench_print_table (guint requests, guint clients, const BenchRun *cap,
   bench_print_row ("capture", cap);
   bench_print_row ("no capture", nocap);
   printf ("\ncapture: %.1f MB written, %.0f bytes per request; "
-          "capture costs %.0f%% of the no-capture rate\n",
+          "packet-hops/s %.0f%% below the run without capture\n",
           cap->capture_bytes / 1e6,
           cap->delivered ? (double) cap->capture_bytes / cap->delivered : 0.0,
           100.0 * (1.0 - bench_rate (cap->hops, cap->wall_s)

@@ -263,6 +263,39 @@ test_snat__full_block_refuses_and_counts (void **state)
   assert_int_equal (f->snat.exhausted, 2);
 }
 
+static void
+test_snat__blocks_are_carved_per_translated_address (void **state)
+{
+  /* Ports 1024..65535 of an address hold two blocks of 32256: a third
+   * source finds none left there and is refused like a full block, but
+   * gets a block on another translated address. */
+  enum { PPS = 32256 };
+  Fixture *f = *state;
+  const uint32_t other_nat = IP (198, 51, 100, 78);
+  const uint32_t src[3] = { INSIDE_A, INSIDE_B, IP (10, 0, 0, 4) };
+  SimPacket *p;
+  SimFrame fr;
+  bool created;
+  CloudRunSnatEntry *e;
+
+  cloudrun_snat_init (&f->snat, PPS);
+  for (unsigned i = 0; i < 2; i++)
+    assert_true (send_out (f, SIM_IPPROTO_TCP, src[i], 50000, REMOTE, 80,
+                           SIM_TCP_SYN, NULL, NULL));
+  assert_false (send_out (f, SIM_IPPROTO_TCP, src[2], 50000, REMOTE, 80,
+                          SIM_TCP_SYN, NULL, NULL));
+  assert_int_equal (f->snat.exhausted, 1);
+  p = frame_new (f, SIM_IPPROTO_TCP, src[2], 50000, REMOTE, 80, SIM_TCP_SYN);
+  fr = parse (p);
+  e = cloudrun_snat_outbound (&f->snat, &fr, other_nat, &f->inside, &created);
+  assert_non_null (e);
+  assert_true (created);
+  assert_int_equal (e->nat_addr, other_nat);
+  assert_true (e->nat_port >= 1024);
+  sim_packet_release (f->pool, p);
+  assert_int_equal (f->snat.exhausted, 1);
+}
+
 /* ---- Release ------------------------------------------------------ */
 
 typedef enum { BY_INSIDE, BY_REMOTE } Side;
@@ -426,6 +459,8 @@ main (void)
                                      setup, teardown),
     cmocka_unit_test_setup_teardown (test_snat__full_block_refuses_and_counts,
                                      setup, teardown),
+    cmocka_unit_test_setup_teardown (
+      test_snat__blocks_are_carved_per_translated_address, setup, teardown),
     cmocka_unit_test_setup_teardown (
       test_snat__release_after_fins_and_last_ack, setup, teardown),
     cmocka_unit_test_setup_teardown (test_snat__release_after_rst, setup,

@@ -9,8 +9,10 @@
 #   file, check on a bad file, explain with an unknown traffic, keys with
 #   an unknown kind (did you mean), all exit 2 with a message saying what.
 # - Outputs that cannot be written (-o under /proc, under a regular file,
-#   or a DIR whose report.txt is a directory) exit 2 naming the path, and
-#   leave nothing half-written.
+#   or a DIR where a directory stands in the way of trace.pcapng,
+#   report.txt, report.json or topology.dot) exit 2 naming the path, and
+#   leave nothing half-written; a refused run leaves an existing DIR as it
+#   was.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 BAD=$top_srcdir/tests/bad-input
@@ -22,7 +24,7 @@ for f in "$BAD"/*.ini; do
 done
 [ "$n" -gt 0 ] || bail "no tests/bad-input/*.ini under $top_srcdir"
 [ -f "$GOOD" ] || bail "no $GOOD"
-plan $((n + 10))
+plan $((n + 13))
 
 # netsim ARGS...: runs the command; $TMP/out, $TMP/err, $status.
 netsim () {
@@ -124,22 +126,26 @@ else
   diag "$TMP/regular is no longer an empty regular file"
 fi
 
-# The directory can be created but report.txt cannot be put in place: no
-# file of the run may be left there (no trace.pcapng without its report).
-mkdir -p "$TMP/blocked/report.txt/keep"
-netsim run "$GOOD" -o "$TMP/blocked"
-(cd "$TMP/blocked" && find . | sort) > "$TMP/blocked.ls"
-printf '%s\n' . ./report.txt ./report.txt/keep > "$TMP/blocked.want"
-if cmp -s "$TMP/blocked.ls" "$TMP/blocked.want"; then
-  refused "run -o DIR whose report.txt is a directory: exit 2, names it, writes nothing" \
-    "stderr:$TMP/blocked" quiet
-else
-  not_ok "run -o DIR whose report.txt is a directory: exit 2, names it, writes nothing"
-  diag "exit status $status; DIR holds afterwards:"
-  diag_file "$TMP/blocked.ls"
-  diag "stderr:"
-  diag_file "$TMP/err" 5
-fi
+# The directory can be created but one output cannot be put in place (a
+# directory of that name is in the way): no file of the run may be left
+# there, whichever file the program happens to move first.
+for blocker in trace.pcapng report.txt report.json topology.dot; do
+  d=$TMP/blocked-$blocker
+  mkdir -p "$d/$blocker/keep"
+  netsim run "$GOOD" -o "$d"
+  (cd "$d" && find . | sort) > "$TMP/blocked.ls"
+  printf '%s\n' . "./$blocker" "./$blocker/keep" > "$TMP/blocked.want"
+  desc="run -o DIR whose $blocker is a directory: exit 2, names it, writes nothing"
+  if cmp -s "$TMP/blocked.ls" "$TMP/blocked.want"; then
+    refused "$desc" "stderr:$d/$blocker" quiet
+  else
+    not_ok "$desc"
+    diag "exit status $status; DIR holds afterwards:"
+    diag_file "$TMP/blocked.ls"
+    diag "stderr:"
+    diag_file "$TMP/err" 5
+  fi
+done
 
 # An existing output directory keeps its old files when a run is refused.
 mkdir -p "$TMP/kept"

@@ -139,7 +139,7 @@ ts_count () {
 expect_frames () {
   ef_desc=$1 ef_file=$2 ef_filter=$3 ef_op=$4 ef_want=$5
   if ef_n=$(ts_count "$ef_file" "$ef_filter"); then
-    if [ "$ef_n" "$ef_op" "$ef_want" ]; then
+    if test "$ef_n" "$ef_op" "$ef_want"; then
       ok "$ef_desc"
       return 0
     fi

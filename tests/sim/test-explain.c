@@ -206,8 +206,10 @@ test_explain__internf_formats_and_deduplicates (void **state)
   sim_explain_log_free (log);
 }
 
-/* The one-line text. (sim/explain.h documents "STATE node: ..."; the
- * implementation and every reader write "STATE at node: ...".) */
+/* The one-line text. (sim/explain.h documents "STATE node: ...", without
+ * the one-address forms; the implementation and every reader write
+ * "STATE at node: ...", and "[from A]" / "[to B]" when only one address
+ * is known.) */
 static void
 test_explain__format_table (void **state)
 {
@@ -235,6 +237,11 @@ test_explain__format_table (void **state)
       "DROP at vpc-router [10.8.0.2 -> 34.1.2.3 => 10.8.0.2 -> 10.0.0.7]" },
     { NULL, NULL, IP (255, 255, 255, 255), IP (1, 0, 0, 1), 0, 0,
       "DROP at vpc-router [255.255.255.255 -> 1.0.0.1]" },
+    /* One address known: which side it is on. */
+    { "r", NULL, IP (10, 8, 0, 2), 0, 0, 0,
+      "DROP at vpc-router: r [from 10.8.0.2]" },
+    { NULL, "n", 0, IP (34, 1, 2, 3), 0, 0,
+      "DROP at vpc-router; n [to 34.1.2.3]" },
   };
   SimExplainLog *log = sim_explain_log_new ();
   SimExplainChain chain = { 0 };

@@ -214,13 +214,9 @@ test_link__serialization_table (void **state)
     }
 }
 
-/* KNOWN BUG (sim/link.c, sim_link_serialization): 4 GiB - 1 bytes at
- * 1 bps take 34,359,738,360 s, more than SimTime can hold (~292 years).
- * node.h promises "exact for every uint32 size and uint64 rate (no
- * overflow)", but the __int128 quotient is cast to int64 and wraps to
- * -2,533,749,787,419,103,232 ns. Any rate below 4 bps overflows for the
- * largest sizes. Expected here: saturation at SIM_TIME_MAX. (sim_port_send
- * cannot reach it today, frames being at most SIM_PACKET_SIZE bytes.) */
+/* 4 GiB - 1 bytes at 1 bps take 34,359,738,360 s, more than SimTime can
+ * hold (about 292 years): the time saturates at SIM_TIME_MAX instead of
+ * wrapping to a negative value. */
 static void
 test_link__serialization_saturates_beyond_sim_time_max (void **state)
 {

@@ -897,16 +897,10 @@ seed_with_client_iss (uint32_t lo, uint32_t hi)
   return 0;
 }
 
-/* KNOWN BUG (sim/tcp.c, sim_tcp_process_ack): sequence numbers wrap at
- * 2^32 and any ISS is legal, but `MIN (ack, fin_seq)` compares them as
- * plain integers. With the client's ISS just below 2^32 (seed 79482: ISS
- * 4294949718), the first ACK (before the wrap) is numerically larger than
- * fin_seq (after it), so data_acked becomes the whole send buffer: the
- * unsent bytes are thrown away, glib logs g_byte_array_remove_range
- * criticals on the following ACKs, and after the first flight (16
- * segments, 23,360 bytes) the client sends nothing more, not even FIN or a
- * retransmission; neither side ever gets closed(). Expected: the 40,000
- * bytes arrive intact and both sides close cleanly, as with any ISS. */
+/* Sequence numbers wrap at 2^32 and any ISS is legal: with the client's
+ * ISS just below 2^32 (seed 79482: ISS 4294949718), the first ACK comes
+ * before the wrap and fin_seq after it, so the ACK arithmetic must be
+ * modular. 40,000 bytes arrive intact and both sides close cleanly. */
 static void
 test_tcp__sequence_wrap_keeps_transfer_intact (void **state)
 {
