@@ -1,0 +1,47 @@
+# Every scenario's capture, read back by tshark: no malformed packet in
+# trace.pcapng; the Geneve envelope (UDP 6081) is there when a request
+# reached the GFE from a VPC or a load balancer (the report says some
+# request was classified internal), and absent from scenarios that have no
+# VPC and no load balancer at all (internet paths carry none).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
+require_tshark
+
+files=$(ls "$top_srcdir"/scenarios/*.ini | sort)
+n=0
+for f in $files; do n=$((n + 3)); done
+plan $n
+
+for f in $files; do
+  name=$(basename "$f" .ini)
+  out="$TMP/$name"
+  if ! "$NETSIM" run "$f" -o "$out" --quiet >"$TMP/run.out" 2>&1 \
+     && [ ! -f "$out/trace.pcapng" ]; then
+    not_ok "$name: run wrote its outputs"
+    diag_file "$TMP/run.out"
+    not_ok "$name: no malformed packet (not run)"
+    not_ok "$name: Geneve where the path crossed Google's fabric (not run)"
+    continue
+  fi
+  ok "$name: run wrote its outputs"
+  expect_frames "$name: no malformed packet in trace.pcapng" \
+    "$out/trace.pcapng" "_ws.malformed || _ws.expert.severity == error" -eq 0
+  internal=$(grep -c '"internal": [1-9]' "$out/report.json")
+  vpc=$(grep -cE '^\[(network|internal-alb|external-alb) ' "$f")
+  geneve=$(ts_count "$out/trace.pcapng" "geneve") || { diag_tshark_err; geneve=-1; }
+  if [ "$internal" -gt 0 ]; then
+    if [ "$geneve" -gt 0 ]; then
+      ok "$name: internal requests crossed the fabric in Geneve ($geneve frames)"
+    else
+      not_ok "$name: internal requests but no Geneve frame ($geneve)"
+    fi
+  elif [ "$vpc" -eq 0 ]; then
+    if [ "$geneve" -eq 0 ]; then
+      ok "$name: internet paths only, no Geneve frame"
+    else
+      not_ok "$name: no VPC and no load balancer, yet $geneve Geneve frames"
+    fi
+  else
+    ok "$name: no internal request; Geneve frames: $geneve (not asserted)"
+  fi
+done
+finish
