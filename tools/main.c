@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/keys.h"
 #include "models/scenario.h"
 #include "tools/graph.h"
 #include "tools/output.h"
@@ -211,7 +212,10 @@ cmd_check (int argc, char **argv)
         status = EXIT_EXPECT;
       tools_run_clear (&run);
     }
-  printf ("%u passed, %u failed\n", passed, failed);
+  /* The closing line counts expectation items; a file that could not be
+   * checked has none, and makes the status 2. */
+  if (passed + failed > 0 || status == 0)
+    printf ("%u passed, %u failed\n", passed, failed);
   return status;
 }
 
@@ -256,14 +260,26 @@ cmd_explain (int argc, char **argv)
   for (t = 0; t < run.world->n_plans; t++)
     if (strcmp (run.world->plans[t].name, traffic) == 0)
       break;
-  if (t == run.world->n_plans || request < 1
-      || request > run.world->plans[t].count)
+  if (t == run.world->n_plans)
     {
-      fprintf (stderr, "cloudrun-netsim explain: %s: expected %s, found "
-               "'%s' request %" G_GINT64_FORMAT "\n", argv[1],
-               t == run.world->n_plans ? "the NAME of a [traffic] group"
-                                       : "a request number of the traffic",
-               traffic, request);
+      g_autofree const char **names = g_new0 (const char *,
+                                              run.world->n_plans + 1);
+      const char *near;
+      for (guint k = 0; k < run.world->n_plans; k++)
+        names[k] = run.world->plans[k].name;
+      near = cloudrun_suggest (traffic, names);
+      fprintf (stderr, "cloudrun-netsim explain: %s: --traffic: expected the "
+               "NAME of a [traffic] group, found '%s'%s%s%s\n", argv[1],
+               traffic, near ? "; did you mean '" : "", near ? near : "",
+               near ? "'?" : "");
+      tools_run_clear (&run);
+      return EXIT_USAGE;
+    }
+  if (request < 1 || request > run.world->plans[t].count)
+    {
+      fprintf (stderr, "cloudrun-netsim explain: %s: --request: expected a "
+               "number from 1 to %u (traffic %s), found %" G_GINT64_FORMAT
+               "\n", argv[1], run.world->plans[t].count, traffic, request);
       tools_run_clear (&run);
       return EXIT_USAGE;
     }

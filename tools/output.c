@@ -78,6 +78,36 @@ move_into_place (const char *from, const char *to, GError **error)
   return TRUE;
 }
 
+static gint
+name_order (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Before anything moves: every staged entry must be able to replace what
+ * stands at its place (a file over a file, pcap/ over a directory). */
+static gboolean
+check_places (ToolsOutput *out, GPtrArray *names, GError **error)
+{
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = g_ptr_array_index (names, i);
+      g_autofree char *from = g_build_filename (out->staging, n, NULL);
+      g_autofree char *to = g_build_filename (out->dir, n, NULL);
+      gboolean from_dir = g_file_test (from, G_FILE_TEST_IS_DIR);
+
+      if (!g_file_test (to, G_FILE_TEST_EXISTS)
+          || from_dir == g_file_test (to, G_FILE_TEST_IS_DIR))
+        continue;
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                   "%s: cannot replace it: expected %s, found %s", to,
+                   from_dir ? "a directory" : "a file",
+                   from_dir ? "something else" : "a directory");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tools_output_commit (ToolsOutput *out, GError **error)
 {
@@ -90,7 +120,9 @@ tools_output_commit (ToolsOutput *out, GError **error)
   while ((name = g_dir_read_name (dir)))
     g_ptr_array_add (names, g_strdup (name));
   g_dir_close (dir);
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, name_order);
+  if (!check_places (out, names, error))
+    return FALSE;
   for (guint i = 0; i < names->len; i++)
     {
       const char *n = g_ptr_array_index (names, i);

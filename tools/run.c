@@ -20,11 +20,19 @@ tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
 {
   g_autofree char *data = NULL;
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) read_error = NULL;
   gsize len;
 
   memset (run, 0, sizeof *run);
-  if (!g_file_get_contents (opt->path, &data, &len, error))
-    return FALSE;
+  if (!g_file_get_contents (opt->path, &data, &len, &read_error))
+    {
+      /* glib says 'Failed to open file "F": REASON'; keep the reason. */
+      const char *reason = strrchr (read_error->message, ':');
+      g_set_error (error, G_FILE_ERROR, read_error->code,
+                   "%s: cannot read the scenario: %s", opt->path,
+                   reason ? reason + 2 : read_error->message);
+      return FALSE;
+    }
   for (char **s = opt->sets; s && *s; s++)
     g_ptr_array_add (sets, g_strdup (*s));
   if (opt->seed >= 0)

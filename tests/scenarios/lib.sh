@@ -109,7 +109,7 @@ finish () {
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/netsim-test.XXXXXX") || bail "mktemp -d failed"
 trap 'rm -rf "$TMP"' EXIT
-trap 'exit 130' INT TERM HUP
+trap 'exit 130' INT TERM HUP PIPE
 
 [ -x "$NETSIM" ] || bail "NETSIM='$NETSIM' is not an executable (build first)"
 [ -d "$top_srcdir/scenarios" ] || bail "top_srcdir='$top_srcdir' has no scenarios/"
