@@ -175,6 +175,17 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
     }
 }
 
+/* Behind the GFE: a port and a link (at build time or when it scales). */
+static void
+build_attach_instance (CloudRunInstance *inst, void *user)
+{
+  CloudRunGfe *gfe = user;
+
+  sim_link_new (inst->base.world->sim,
+                cloudrun_gfe_add_instance_port (gfe, inst),
+                inst->host.default_port, &cloudrun_serving_link, NULL);
+}
+
 void
 build_services (Build *b)
 {
@@ -194,23 +205,13 @@ build_services (Build *b)
         .min_instances = (uint32_t) s->min_instances,
         .max_instances = (uint32_t) s->max_instances,
         .cold_start = s->cold_start, .hash_host = s->hash_host,
-        .number_host = s->number_host,
+        .number_host = s->number_host, .service_time = s->service_time,
+        .response_size = s->response_size,
+        .base_addr = 0xa9fe0000u | ((i + 1) << 8) | 10,
+        .attach = build_attach_instance, .attach_user = b->gfe,
       };
-      uint32_t n = MIN (MAX (1u, config.min_instances),
-                        MAX (1u, config.max_instances));
-      CloudRunServiceNode *svc;
+      CloudRunServiceNode *svc = cloudrun_service_new (b->world, &config);
 
-      n = MIN (n, 240u);
-      svc = cloudrun_service_new (b->world, &config, n,
-                                  0xa9fe0000u | ((i + 1) << 8) | 10,
-                                  s->service_time, s->response_size);
-      for (guint k = 0; k < svc->instances->len; k++)
-        {
-          CloudRunInstance *inst = g_ptr_array_index (svc->instances, k);
-          sim_link_new (b->world->sim,
-                        cloudrun_gfe_add_instance_port (b->gfe, inst),
-                        inst->host.default_port, &cloudrun_serving_link, NULL);
-        }
       if (build_is_caller (b, s))
         {
           CloudRunInstance *first = g_ptr_array_index (svc->instances, 0);

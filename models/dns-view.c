@@ -151,6 +151,24 @@ dns_zone_has_owner (const DnsZone *zone, const char *name)
   return false;
 }
 
+/* True when name exists in the zone: it owns a record, or a record's
+ * owner lies below it (an empty non-terminal, RFC 4592 section 2.2.2). */
+static bool
+dns_zone_name_exists (const DnsZone *zone, const char *name)
+{
+  size_t n = strlen (name);
+
+  for (guint i = 0; i < zone->entries->len; i++)
+    {
+      const char *o = g_array_index (zone->entries, DnsEntry, i).owner;
+      size_t l = strlen (o);
+      if (strcmp (o, name) == 0
+          || (l > n && o[l - n - 1] == '.' && strcmp (o + l - n, name) == 0))
+        return true;
+    }
+  return false;
+}
+
 /* The owner that matches name: itself, or the wildcard of the closest
  * encloser (RFC 4592), which may be several labels up. */
 static const char *
@@ -163,7 +181,7 @@ dns_zone_match (const DnsZone *zone, const char *name, char *buf)
   for (p = strchr (name, '.'); p; p = strchr (p + 1, '.'))
     {
       /* Stop at a name that exists: it is the closest encloser. */
-      if (dns_zone_has_owner (zone, p + 1))
+      if (dns_zone_name_exists (zone, p + 1))
         {
           g_snprintf (buf, SIM_DNS_NAME_MAX + 3, "*.%s", p + 1);
           return dns_zone_has_owner (zone, buf) ? buf : NULL;
@@ -209,12 +227,13 @@ cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
       const DnsEntry *cname = NULL;
       bool any = false;
 
+      if (zone)
+        *zone_label = zone->label;
       if (!zone || !(owner = dns_zone_match (zone, name, wild)))
         {
           m->rcode = SIM_DNS_RCODE_NXDOMAIN;   /* of the last name (RFC 6604) */
           return;
         }
-      *zone_label = zone->label;
       for (guint i = 0; i < zone->entries->len; i++)
         {
           const DnsEntry *e = &g_array_index (zone->entries,

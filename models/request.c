@@ -108,8 +108,10 @@ cloudrun_request_decide (CloudRunLedger *ledger, uint32_t id,
 {
   CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
 
-  if (!r || r->outcome != CLOUDRUN_VERDICT_PENDING)
+  if (!r || r->finished)
     return;
+  /* The last hop to decide is what finally happened: a SYN dropped once
+   * and delivered on its retransmission was delivered. */
   r->outcome = outcome;
   r->decided_at = hop;
   r->decided_node = node ? node->name : NULL;

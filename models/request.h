@@ -82,7 +82,9 @@ CloudRunRequest *cloudrun_ledger_get (CloudRunLedger *ledger, uint32_t id);
  * step id, to put on the packet that carries the decision. */
 uint32_t cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
                                 const SimNode *node, const CloudRunStep *step);
-/* Records the decision once: later calls do not override the first. */
+/* Records a hop's decision. A later decision replaces an earlier one (a
+ * SYN dropped once may get through on its retransmission); nothing is
+ * recorded once the caller has finished with the request. */
 void cloudrun_request_decide (CloudRunLedger *ledger, uint32_t id,
                               CloudRunVerdict outcome, CloudRunHopKind hop,
                               const SimNode *node, const char *drop_cause);

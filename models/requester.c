@@ -53,7 +53,6 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   if (call->finished)
     return;
   call->finished = true;
-  r->finished = true;
   r->end = sim_world_now (caller->node->world);
   r->status = status;
   if (r->outcome == CLOUDRUN_VERDICT_PENDING && seen != CLOUDRUN_VERDICT_PENDING)
@@ -63,6 +62,7 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
       cloudrun_request_decide (caller->ledger, call->request, seen, caller->hop,
                                caller->node, NULL);
     }
+  r->finished = true;           /* no hop decides after this */
   sim_kernel_cancel (caller_kernel (caller), &call->deadline);
   sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
   call->dns_pending = false;

@@ -68,40 +68,50 @@ static const SimNodeClass instance_class = {
   .clear = instance_clear,
 };
 
+/* One more instance node, serving at the next address; attached to the
+ * GFE through the service's attach hook. */
+CloudRunInstance *
+cloudrun_service_add_instance (CloudRunServiceNode *svc)
+{
+  CloudRunWorld *world = svc->world;
+  uint32_t i = svc->instances->len;
+  g_autofree char *name = g_strdup_printf ("%s-%u", svc->name, i + 1);
+  CloudRunInstance *inst = (CloudRunInstance *)
+    sim_node_new (world->sim, &instance_class, name);
+  SimPort *port = sim_node_add_port (&inst->base.node, "eth0");
+
+  inst->base.world = world;
+  inst->service = svc;
+  inst->index = i;
+  inst->started = i < svc->min_instances;
+  sim_host_init (&inst->host, &inst->base.node, svc->base_addr + i, port);
+  cloudrun_http_server_init (&inst->http, &inst->host, svc->service_time,
+                             svc->response_size, instance_served, inst);
+  cloudrun_requester_init (&inst->requester, &inst->base.node, &inst->host,
+                           &world->ledger, CLOUDRUN_HOP_SERVICE,
+                           "START_FROM_CLOUD_RUN_REVISION",
+                           0xa9fea9feu /* 169.254.169.254 */);
+  g_ptr_array_add (svc->instances, inst);
+  if (svc->attach)
+    svc->attach (inst, svc->attach_user);
+  return inst;
+}
+
 CloudRunServiceNode *
-cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config,
-                      uint32_t instance_count, uint32_t base_addr,
-                      SimTime service_time, uint64_t response_size)
+cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
 {
   CloudRunServiceNode *svc = g_new0 (CloudRunServiceNode, 1);
 
   *svc = *config;
+  svc->world = world;
   svc->name = g_strdup (config->name);
   svc->project = g_strdup (config->project);
   svc->region = g_strdup (config->region);
   svc->hash_host = g_strdup (config->hash_host);
   svc->number_host = g_strdup (config->number_host);
   svc->instances = g_ptr_array_new ();
-  for (uint32_t i = 0; i < instance_count; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("%s-%u", svc->name, i + 1);
-      CloudRunInstance *inst = (CloudRunInstance *)
-        sim_node_new (world->sim, &instance_class, name);
-      SimPort *port = sim_node_add_port (&inst->base.node, "eth0");
-
-      inst->base.world = world;
-      inst->service = svc;
-      inst->index = i;
-      inst->started = i < svc->min_instances;
-      sim_host_init (&inst->host, &inst->base.node, base_addr + i, port);
-      cloudrun_http_server_init (&inst->http, &inst->host, service_time,
-                                 response_size, instance_served, inst);
-      cloudrun_requester_init (&inst->requester, &inst->base.node, &inst->host,
-                               &world->ledger, CLOUDRUN_HOP_SERVICE,
-                               "START_FROM_CLOUD_RUN_REVISION",
-                               0xa9fea9feu /* 169.254.169.254 */);
-      g_ptr_array_add (svc->instances, inst);
-    }
+  for (uint32_t i = 0; i < MAX (1u, svc->min_instances); i++)
+    cloudrun_service_add_instance (svc);
   g_hash_table_insert (world->hosts, svc->hash_host, svc);
   g_hash_table_insert (world->hosts, svc->number_host, svc);
   g_ptr_array_add (world->services, svc);
@@ -141,12 +151,17 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
     {
       CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
       if (!inst->started)
-        {
-          inst->started = true;
-          inst->ready_at = now + svc->cold_start;
-          *cold = true;
-          best = inst;
-        }
+        best = inst;
+    }
+  /* Scale out: a new instance, up to max-instances. */
+  if (!best && svc->instances->len < MIN (svc->max_instances,
+                                          CLOUDRUN_MAX_INSTANCE_NODES))
+    best = cloudrun_service_add_instance (svc);
+  if (best && !best->started)
+    {
+      best->started = true;
+      best->ready_at = now + svc->cold_start;
+      *cold = true;
     }
   if (best)
     {

@@ -27,7 +27,15 @@ typedef struct {
   uint32_t service_peer;        /* the GFE's serving address */
 } CloudRunInstance;
 
+/* Connects a new instance to what serves it (the GFE). */
+typedef void (*CloudRunInstanceAttach) (CloudRunInstance *instance,
+                                        void *user);
+
+/* Instance serving addresses are 169.254.S.N with N from 10: at most 240. */
+#define CLOUDRUN_MAX_INSTANCE_NODES 240u
+
 struct CloudRunServiceNode {
+  CloudRunWorld *world;         /* set by cloudrun_service_new */
   char *name;                   /* the service NAME */
   char *project;                /* its project NAME */
   uint64_t project_number;
@@ -41,24 +49,29 @@ struct CloudRunServiceNode {
   uint32_t concurrency;
   uint32_t min_instances, max_instances;
   SimTime cold_start;
+  SimTime service_time;         /* each request's time in the container */
+  uint64_t response_size;       /* body bytes of each answer */
+  uint32_t base_addr;           /* serving address of instance 1 */
+  CloudRunInstanceAttach attach;
+  void *attach_user;
   char *hash_host;              /* NAME-HASH-REGIONCODE.a.run.app */
   char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */
   GPtrArray *instances;         /* CloudRunInstance*, nodes owned by sim */
   uint64_t requests;            /* requests the GFE forwarded */
 };
 
-/* Makes the service record and its instance nodes (instance_count of
- * them, serving at addresses base_addr + i, resolving names through the
- * metadata server at 169.254.169.254), registers both URL hosts. */
+/* Makes the service record from config (name, settings, base_addr,
+ * attach) and its max(1, min-instances) first instance nodes, each
+ * resolving names through the metadata server at 169.254.169.254, and
+ * registers both URL hosts. More instances are made as load asks. */
 CloudRunServiceNode *cloudrun_service_new (CloudRunWorld *world,
-                                           const CloudRunServiceNode *config,
-                                           uint32_t instance_count,
-                                           uint32_t base_addr,
-                                           SimTime service_time,
-                                           uint64_t response_size);
+                                           const CloudRunServiceNode *config);
+CloudRunInstance *cloudrun_service_add_instance (CloudRunServiceNode *svc);
 void cloudrun_service_free (CloudRunServiceNode *service);
-/* An instance with a free concurrency slot (starting one if needed), or
- * NULL when max-instances are all busy. Takes the slot. */
+/* An instance with a free concurrency slot: the least loaded started one,
+ * else one not started yet, else a new one up to max-instances (both
+ * start now and serve after the cold start); NULL when every allowed
+ * instance is at its concurrency. Takes the slot. */
 CloudRunInstance *cloudrun_service_acquire (CloudRunServiceNode *service,
                                             SimTime now, bool *cold);
 void cloudrun_service_release (CloudRunInstance *instance);

@@ -58,6 +58,9 @@ struct SimCapture {
   SimPcapng pcapng;
   GString *scratch;             /* reused for packet comments */
   uint64_t pcap_bytes;          /* bytes handed to pcap_dump, headers too */
+  char *pcap_dir;               /* owned; NULL when no per-link pcaps */
+  guint n_links_open;           /* links of the world given a pcap */
+  guint n_ifaces_written;       /* interfaces given an IDB */
   const char *failed_path;      /* first failure: a path owned above */
   int failed_errno;             /* and its errno; 0 when none */
 };
@@ -160,10 +163,14 @@ capture_open_links (SimCapture *capture, const char *dir, GError **error)
                    g_strerror (err));
       return false;
     }
+  capture->pcap_dir = g_strdup (pcap_dir);
   for (guint i = 0; i < sim_world_n_links (capture->world); i++)
-    if (!capture_open_link (capture, sim_world_link (capture->world, i),
-                            pcap_dir, error))
-      return false;
+    {
+      if (!capture_open_link (capture, sim_world_link (capture->world, i),
+                              pcap_dir, error))
+        return false;
+      capture->n_links_open = i + 1;
+    }
   return true;
 }
 
@@ -179,6 +186,28 @@ describe_port (const SimPort *port, GString *out)
   else
     g_string_append_printf (out, "link %s to %s/%s", port->link->name,
                             peer->node->name, peer->name);
+}
+
+/* IDBs for the interfaces that have none yet, in if_id order. */
+static void
+capture_write_interfaces (SimCapture *capture, GString *name)
+{
+  SimPcapng *w = &capture->pcapng;
+
+  for (guint id = capture->n_ifaces_written;
+       id < sim_world_n_interfaces (capture->world); id++)
+    {
+      const SimPort *port = sim_world_interface (capture->world, id);
+
+      g_assert (port->if_id == id);
+      describe_port (port, capture->scratch);
+      g_string_printf (name, "%s/%s", port->node->name, port->name);
+      sim_pcapng_write_interface (w, LINKTYPE_ETHERNET, CAPTURE_SNAPLEN,
+                                  name->str, capture->scratch->str);
+    }
+  capture->n_ifaces_written = sim_world_n_interfaces (capture->world);
+  if (w->error != 0)
+    capture_fail (capture, capture->pcapng_path, w->error);
 }
 
 static bool
@@ -202,18 +231,7 @@ capture_open_pcapng (SimCapture *capture, const char *dir,
   sim_pcapng_init (w, capture->pcapng_file);
   sim_pcapng_write_section (w, "simulated", "cloudrun-netsim",
                             options->application, options->section_comment);
-  for (guint id = 0; id < sim_world_n_interfaces (capture->world); id++)
-    {
-      const SimPort *port = sim_world_interface (capture->world, id);
-
-      g_assert (port->if_id == id);
-      describe_port (port, capture->scratch);
-      g_string_printf (name, "%s/%s", port->node->name, port->name);
-      sim_pcapng_write_interface (w, LINKTYPE_ETHERNET, CAPTURE_SNAPLEN,
-                                  name->str, capture->scratch->str);
-    }
-  if (w->error != 0)
-    capture_fail (capture, capture->pcapng_path, w->error);
+  capture_write_interfaces (capture, name);
   return true;
 }
 
@@ -246,6 +264,30 @@ sim_capture_open (SimWorld *world, const char *dir,
       return NULL;
     }
   return capture;
+}
+
+void
+sim_capture_grow (SimCapture *capture)
+{
+  g_autoptr (GString) name = g_string_new (NULL);
+
+  if (capture->pcapng_file)
+    capture_write_interfaces (capture, name);
+  for (guint i = capture->n_links_open;
+       capture->pcap_dir && i < sim_world_n_links (capture->world); i++)
+    {
+      GError *error = NULL;
+      SimCaptureLink *cl;
+
+      if (!capture_open_link (capture, sim_world_link (capture->world, i),
+                              capture->pcap_dir, &error))
+        {
+          cl = g_ptr_array_index (capture->links, capture->links->len - 1);
+          capture_fail (capture, cl->path, errno);
+          g_error_free (error);
+        }
+      capture->n_links_open = i + 1;
+    }
 }
 
 /* One pcap record: libpcap's header with tv_usec holding nanoseconds, as

@@ -34,6 +34,11 @@ typedef struct {
 SimCapture *sim_capture_open (SimWorld *world, const char *dir,
                               const SimCaptureOptions *options,
                               GError **error);
+/* Picks up the interfaces and links added to the world since open (or
+ * the last call): their interface blocks and per-link files. The world
+ * calls it when a link is made while a capture is set. A failure is kept
+ * for sim_capture_close(). */
+void sim_capture_grow (SimCapture *capture);
 /* Records one crossing: the frame arrived on rx_port at time t. The comment
  * is taken from packet->explain_step through the world's explain log. */
 void sim_capture_packet (SimCapture *capture, SimPort *rx_port, SimTime t,

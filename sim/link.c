@@ -44,6 +44,8 @@ sim_link_new (SimWorld *world, SimPort *a, SimPort *b,
   sim_link_dir_init (&link->dir[0], params);
   sim_link_dir_init (&link->dir[1], params);
   sim_world_add_link (world, link);
+  if (sim_world_capture (world))
+    sim_capture_grow (sim_world_capture (world));
   return link;
 }
 

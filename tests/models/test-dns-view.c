@@ -282,10 +282,9 @@ test_dns_view__closest_encloser_blocks_parent_wildcard (void **state)
   check_wild_cases (f, cases, G_N_ELEMENTS (cases));
 }
 
-/* BUG: dns_zone_match only counts names that own records as existing, so
- * an empty non-terminal (b.run.app below, which exists because
- * c.b.run.app does) is skipped and q.b.run.app wrongly takes *.run.app
- * (answers 10.0.0.1 instead of NXDOMAIN). */
+/* An empty non-terminal (b.run.app below, which exists because
+ * c.b.run.app does) is the closest encloser of q.b.run.app, so *.run.app
+ * does not apply: NXDOMAIN (RFC 4592 section 2.2.2). */
 static void
 test_dns_view__empty_non_terminal_is_a_closest_encloser (void **state)
 {
@@ -440,10 +439,9 @@ test_dns_view__private_nxdomain_does_not_fall_through (void **state)
   assert_int_equal (a.m.n_answers, 0);
 }
 
-/* BUG: an NXDOMAIN from a private zone comes back with *zone_label NULL,
- * so models/dns-server.c explains it as "no zone: NAME NXDOMAIN" instead
- * of naming the private zone that hid public DNS (dns-view.h: "names the
- * zone that answered last"). */
+/* An NXDOMAIN from a private zone names that zone, so the explanation
+ * says which zone hid public DNS (dns-view.h: "names the zone that
+ * answered last"). */
 static void
 test_dns_view__nxdomain_names_the_zone_that_said_it (void **state)
 {

@@ -222,12 +222,10 @@ test_nat__ports_come_back (void **state)
   assert_int_equal (nat_node (wf)->snat.exhausted, 0);
 }
 
-/* BUG: a connection whose first SYN was dropped at NAT (no port left) is
+/* A connection whose first SYN was dropped at NAT (no port left) is
  * retried by TCP after 1 s; by then a port is free, the retried SYN
- * passes and the request gets its 200. The ledger keeps the first
- * decision, so the request reads "dropped" (decided at nat) with HTTP 200
- * and a DELIVER step. Expected: a request the caller got a 200 for is
- * delivered (the drop was transient and only added latency). */
+ * passes and the request gets its 200: it is delivered (the drop was
+ * transient and only added latency), whatever the first decision was. */
 static void
 test_nat__retried_syn_that_gets_a_port_is_delivered (void **state)
 {

@@ -148,15 +148,9 @@ test_service__room_is_not_429 (void **state)
     }
 }
 
-/* BUG: the builder makes only max(1, min-instances) instance nodes
- * (models/build-services.c) and cloudrun_service_acquire starts only
- * those, so a service with min-instances = 0 never scales beyond one
- * instance: with concurrency 1 and max-instances 2 (or 3) the second
- * overlapping request gets 429 ("every instance is at its concurrency and
- * no more may start") although max-instances allows another instance.
- * Expected: max-instances overlapping requests each get an instance of
- * their own (the later ones after a cold start) and are delivered; one
- * more gets 429. */
+/* With concurrency 1 and max-instances 2 (or 3), overlapping requests
+ * each get an instance of their own (the later ones after a cold start)
+ * and are delivered; one more than max-instances gets 429. */
 static void
 test_service__scales_out_to_max_instances (void **state)
 {
