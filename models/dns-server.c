@@ -6,6 +6,7 @@
  * https://cloud.google.com/dns/docs/vpc-name-res-order */
 #include "models/dns-server.h"
 
+#include <stddef.h>
 #include <string.h>
 
 /* "public DNS: NAME -> ADDR (via CNAME)" or "...: NAME NXDOMAIN". */
@@ -33,7 +34,7 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
 {
   CloudRunDnsServer *server = user;
   CloudRunWorld *world = server->base.world;
-  SimDnsMessage q, a = { 0 };
+  SimDnsMessage q, a;
   const char *zone;
   uint8_t buf[1024];
   size_t n;
@@ -43,6 +44,7 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
 
   if (!sim_dns_parse (frame->payload, frame->payload_len, &q) || q.response)
     return;
+  memset (&a, 0, offsetof (SimDnsMessage, answers));  /* 8 KiB: header only */
   cloudrun_dns_view_resolve (server->view, q.qname, &a, &zone);
   a.id = q.id;
   a.response = true;

@@ -3,6 +3,7 @@
  * reused, so a steady stream of requests allocates nothing. */
 #include "models/requester.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "sim/dns.h"
@@ -223,10 +224,14 @@ static void
 cloudrun_call_query (CloudRunCall *call)
 {
   CloudRunRequester *caller = call->caller;
-  SimDnsMessage q = { .id = (uint16_t) call->slot, .recursion_desired = true,
-                      .qtype = SIM_DNS_TYPE_A };
+  SimDnsMessage q;
   uint8_t buf[512];
   size_t n;
+
+  memset (&q, 0, offsetof (SimDnsMessage, answers));  /* no answers */
+  q.id = (uint16_t) call->slot;
+  q.recursion_desired = true;
+  q.qtype = SIM_DNS_TYPE_A;
 
   g_strlcpy (q.qname, call->plan->host, sizeof q.qname);
   n = sim_dns_write (&q, buf, sizeof buf);
@@ -360,6 +365,7 @@ cloudrun_requester_init (CloudRunRequester *caller, SimNode *node, SimHost *host
   caller->calls = g_ptr_array_new ();
   caller->free_calls = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   caller->scratch = g_byte_array_new ();
+  caller->cursors = g_array_new (FALSE, TRUE, sizeof (CloudRunPlanCursor));
   sim_host_bind_udp (host, 0, caller_on_udp, caller);
 }
 
@@ -378,6 +384,7 @@ cloudrun_requester_clear (CloudRunRequester *caller)
   g_ptr_array_free (caller->plans, TRUE);
   g_array_free (caller->free_calls, TRUE);
   g_byte_array_free (caller->scratch, TRUE);
+  g_array_free (caller->cursors, TRUE);
   caller->calls = NULL;
 }
 
@@ -388,27 +395,41 @@ cloudrun_requester_add_traffic (CloudRunRequester *caller,
   g_ptr_array_add (caller->plans, (gpointer) plan);
 }
 
+/* Requests are scheduled one at a time: each start schedules the next
+ * of its traffic, so the kernel holds one pending start per traffic. */
+static void
+plan_tick (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  CloudRunPlanCursor *c = target;
+  const CloudRunTrafficPlan *plan = c->plan;
+
+  (void) arg; (void) u;
+  call_begin (k, c->requester, (void *) plan, plan->first_request + c->next);
+  if (++c->next >= plan->count)
+    return;
+  c->at += plan->poisson ? sim_rng_exponential (&c->rng, plan->mean_interval)
+                         : plan->interval;
+  sim_kernel_schedule (k, c->at, plan_tick, c, NULL, 0);
+}
+
 void
 cloudrun_requester_start (CloudRunRequester *caller)
 {
   SimKernel *kernel = caller_kernel (caller);
 
+  g_array_set_size (caller->cursors, caller->plans->len);
   for (guint p = 0; p < caller->plans->len; p++)
     {
-      const CloudRunTrafficPlan *plan = g_ptr_array_index (caller->plans, p);
-      SimTime t = plan->start;
-      SimRng rng;               /* one stream per traffic */
-
-      sim_rng_init (&rng, sim_world_seed (caller->node->world),
-                    caller->node->name, plan->name);
-      for (uint32_t i = 0; i < plan->count; i++)
-        {
-          if (plan->poisson && i > 0)
-            t += sim_rng_exponential (&rng, plan->mean_interval);
-          else if (i > 0)
-            t += plan->interval;
-          sim_kernel_schedule (kernel, t, call_begin, caller, (void *) plan,
-                               plan->first_request + i);
-        }
+      CloudRunPlanCursor *c = &g_array_index (caller->cursors,
+                                              CloudRunPlanCursor, p);
+      c->requester = caller;
+      c->plan = g_ptr_array_index (caller->plans, p);
+      c->next = 0;
+      c->at = c->plan->start;
+      /* One stream per traffic: adding one never moves another's draws. */
+      sim_rng_init (&c->rng, sim_world_seed (caller->node->world),
+                    caller->node->name, c->plan->name);
+      if (c->plan->count > 0)
+        sim_kernel_schedule (kernel, c->at, plan_tick, c, NULL, 0);
     }
 }

@@ -37,8 +37,18 @@ typedef struct {
 } CloudRunTrafficPlan;
 
 typedef struct CloudRunCall CloudRunCall;
+typedef struct CloudRunRequester CloudRunRequester;
 
+/* Where a traffic's schedule stands. */
 typedef struct {
+  CloudRunRequester *requester;
+  const CloudRunTrafficPlan *plan;
+  uint32_t next;                /* index of the next request */
+  SimTime at;                   /* its start time */
+  SimRng rng;                   /* the traffic's own stream (poisson) */
+} CloudRunPlanCursor;
+
+struct CloudRunRequester {
   SimNode *node;                /* the caller's node */
   SimHost *host;                /* its IP stack */
   CloudRunLedger *ledger;
@@ -49,7 +59,8 @@ typedef struct {
   GPtrArray *calls;             /* CloudRunCall*, owned; index = DNS id */
   GArray *free_calls;           /* indexes of idle calls */
   GByteArray *scratch;          /* request bytes being written */
-} CloudRunRequester;
+  GArray *cursors;              /* CloudRunPlanCursor, one per plan */
+};
 
 /* Binds the caller's DNS replies on host (a wildcard UDP port). */
 void cloudrun_requester_init (CloudRunRequester *caller, SimNode *node,

@@ -16,6 +16,7 @@
  * - Nothing here allocates: these run once per packet. */
 #include "sim/dns.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define DNS_HLEN 12u
@@ -265,6 +266,8 @@ read_record (const uint8_t *msg, size_t len, size_t *pos, bool answer,
   r = &out->answers[out->n_answers++];
   memcpy (r->name, owner, strlen (owner) + 1);
   r->type = type;
+  r->a = 0;
+  r->cname[0] = '\0';
   r->ttl = (uint32_t) get16 (msg + rdata - 6) << 16 | get16 (msg + rdata - 4);
   if (type == SIM_DNS_TYPE_A)
     {
@@ -289,7 +292,9 @@ sim_dns_parse (const uint8_t *data, size_t len, SimDnsMessage *out)
   uint32_t records;
   size_t pos = DNS_HLEN;
 
-  memset (out, 0, sizeof *out);
+  /* The header fields only: answers are filled as they are read (the
+   * whole message is 8 KiB, and this runs per query). */
+  memset (out, 0, offsetof (SimDnsMessage, answers));
   if (len < DNS_HLEN)
     return false;
   flags = get16 (data + 2);

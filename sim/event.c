@@ -65,6 +65,7 @@ struct SimKernel {
   SimTime now;                  /* time of the last event fired */
   uint64_t next_seq;            /* next sequence number; starts at 1 */
   uint64_t fired;               /* events fired since creation */
+  size_t cancelled;             /* cancelled entries still in the heap */
   bool stop;                    /* set by sim_kernel_stop */
 };
 
@@ -267,14 +268,39 @@ sim_kernel_schedule_in (SimKernel *kernel, SimTime delay, SimEventFn fn,
                               u);
 }
 
-/* The timer is left as is; it simply stops matching. */
+/* Drops every cancelled entry and rebuilds the heap bottom-up (Floyd),
+ * O(n). The order of the live entries is their (time, seq) order as
+ * before, so runs stay deterministic. */
+static void
+kernel_compact (SimKernel *kernel)
+{
+  size_t kept = 0;
+
+  for (size_t i = 0; i < kernel->len; i++)
+    {
+      if (kernel->heap[i].ev->cancelled)
+        record_release (kernel, kernel->heap[i].ev);
+      else
+        kernel->heap[kept++] = kernel->heap[i];
+    }
+  kernel->len = kept;
+  kernel->cancelled = 0;
+  for (size_t i = kept / 4 + 1; i-- > 0;)
+    if (i < kept)
+      heap_sift_down (kernel->heap, kept, i, kernel->heap[i]);
+}
+
+/* The timer is left as is; it simply stops matching. When cancelled
+ * entries make up most of the heap, they are swept out at once, so that
+ * long timeouts cancelled early (the usual case) do not bloat it. */
 bool
 sim_kernel_cancel (SimKernel *kernel, SimTimer *timer)
 {
-  (void) kernel;
   if (!sim_timer_pending (timer))
     return false;
   timer->event->cancelled = true;
+  if (++kernel->cancelled > 4096 && kernel->cancelled > kernel->len / 2)
+    kernel_compact (kernel);
   return true;
 }
 
@@ -309,6 +335,7 @@ kernel_pop_due (SimKernel *kernel, SimTime until, SimHeapEntry *out)
           *out = top;
           return true;
         }
+      kernel->cancelled--;
       record_release (kernel, top.ev);
     }
   return false;

@@ -70,6 +70,8 @@ option_size (const char *s)
   return 4u + n + pad4 (n);
 }
 
+#define EPB_FAST_MAX 4096u   /* a whole simulated frame fits (2048) */
+
 static bool
 emit (SimPcapng *w, const void *data, size_t n)
 {
@@ -248,6 +250,37 @@ sim_pcapng_write_interface (SimPcapng *w, uint16_t linktype,
  * +---------------------------------------------------------------+
  * |                      Block Total Length                       |
  * +---------------------------------------------------------------+ */
+static void
+put_u32 (uint8_t *p, uint32_t v)
+{
+  p[0] = (uint8_t) v;
+  p[1] = (uint8_t) (v >> 8);
+  p[2] = (uint8_t) (v >> 16);
+  p[3] = (uint8_t) (v >> 24);
+}
+
+/* The common case, an EPB without options, in one write: the same bytes
+ * as the field-by-field path below. */
+static bool
+write_plain_epb (SimPcapng *w, uint32_t if_id, uint64_t timestamp_ns,
+                 const uint8_t *data, uint32_t caplen, uint32_t origlen,
+                 uint32_t total)
+{
+  uint8_t block[EPB_FAST_MAX];
+
+  put_u32 (block, BT_EPB);
+  put_u32 (block + 4, total);
+  put_u32 (block + 8, if_id);
+  put_u32 (block + 12, (uint32_t) (timestamp_ns >> 32));
+  put_u32 (block + 16, (uint32_t) timestamp_ns);
+  put_u32 (block + 20, caplen);
+  put_u32 (block + 24, origlen);
+  memcpy (block + 28, data, caplen);
+  memset (block + 28 + caplen, 0, pad4 (caplen));
+  put_u32 (block + total - 4, total);
+  return emit (w, block, total);
+}
+
 bool
 sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
                          uint64_t timestamp_ns, const uint8_t *data,
@@ -263,6 +296,9 @@ sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
   g_assert (data != NULL || caplen == 0);
   if (w->error == 0 && total > UINT32_MAX)
     w->error = EFBIG;
+  if (comment == NULL && total <= EPB_FAST_MAX)
+    return write_plain_epb (w, if_id, timestamp_ns, data, caplen, origlen,
+                            (uint32_t) total);
   return emit_u32 (w, BT_EPB) && emit_u32 (w, (uint32_t) total)
          && emit_u32 (w, if_id)
          && emit_u32 (w, (uint32_t) (timestamp_ns >> 32))
