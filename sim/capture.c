@@ -377,6 +377,7 @@ sim_capture_close (SimCapture *capture, GError **error)
   g_ptr_array_unref (capture->links);
   g_string_free (capture->scratch, TRUE);
   g_free (capture->pcapng_path);
+  g_free (capture->pcap_dir);
   g_free (capture);
   return ok;
 }
