@@ -2,13 +2,12 @@
  * requests (Cloud Run instances, VMs, internet clients): it reads one
  * request per connection (headers and Content-Length body), waits the
  * service time, answers 200 with a body of the configured size and closes.
- * The embedding model may watch each request to record its step. */
+ * It is a CloudRunProxy that always answers by itself. The embedding model
+ * may watch each request to record its step. */
 #ifndef CLOUDRUN_HTTP_SERVER_H
 #define CLOUDRUN_HTTP_SERVER_H
 
-#include "sim/host.h"
-#include "sim/http.h"
-#include "sim/tcp.h"
+#include "models/proxy.h"
 
 typedef struct CloudRunHttpServer CloudRunHttpServer;
 
@@ -19,15 +18,12 @@ typedef uint32_t (*CloudRunHttpServed) (CloudRunHttpServer *server,
                                         const SimHttpRequest *request);
 
 struct CloudRunHttpServer {
-  SimHost *host;                /* not owned */
+  CloudRunProxy proxy;          /* the connections and their requests */
   SimTime service_time;
   uint64_t response_size;       /* body bytes */
   uint8_t *body;                /* the body, built once; owned */
-  GByteArray *scratch;          /* a response being written */
   CloudRunHttpServed served;    /* optional */
   void *user;
-  GPtrArray *sessions;          /* CloudRunHttpSession*, owned */
-  GPtrArray *idle;              /* sessions free for reuse */
   uint64_t requests;            /* requests answered */
   uint32_t in_flight;           /* requests being served now */
 };

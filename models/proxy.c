@@ -23,30 +23,39 @@ session_maybe_done (CloudRunProxySession *s)
 }
 
 void
-cloudrun_proxy_answer (CloudRunProxySession *s, int status, uint32_t step)
+cloudrun_proxy_respond (CloudRunProxySession *s, int status,
+                        const char *content_type, const uint8_t *body,
+                        uint32_t body_len, uint32_t step)
 {
-  static const char body_fmt[] =
-    "<!DOCTYPE html>\n<html lang=en><title>Error %d (%s)</title>"
-    "<p><b>%d.</b> <ins>That's an error.</ins>\n";
   GByteArray *out = s->proxy->scratch;
-  SimHttpResponse resp = { .status = status };
-  char body[256];
-  int blen = g_snprintf (body, sizeof body, body_fmt, status,
-                         sim_http_reason (status), status);
+  SimHttpResponse resp = { .status = status, .content_length = body_len };
   size_t n;
 
   if (!s->client)
     return;
   g_strlcpy (resp.reason, sim_http_reason (status), sizeof resp.reason);
-  resp.content_length = (uint64_t) blen;
-  g_byte_array_set_size (out, 512 + (guint) blen);
-  n = sim_http_write_response (out->data, 512, &resp,
-                               "text/html; charset=UTF-8");
+  g_byte_array_set_size (out, 512 + body_len);
+  n = sim_http_write_response (out->data, 512, &resp, content_type);
   g_assert (n > 0);
-  memcpy (out->data + n, body, (size_t) blen);   /* one segment */
+  /* Head and body in one send: a small answer is one segment. */
+  memcpy (out->data + n, body, body_len);
   sim_tcp_conn_set_comment (s->client, step);
-  sim_tcp_send (s->client, out->data, (uint32_t) (n + (size_t) blen));
+  sim_tcp_send (s->client, out->data, (uint32_t) (n + body_len));
   sim_tcp_close (s->client);
+}
+
+void
+cloudrun_proxy_answer (CloudRunProxySession *s, int status, uint32_t step)
+{
+  static const char body_fmt[] =
+    "<!DOCTYPE html>\n<html lang=en><title>Error %d (%s)</title>"
+    "<p><b>%d.</b> <ins>That's an error.</ins>\n";
+  char body[256];
+  int blen = g_snprintf (body, sizeof body, body_fmt, status,
+                         sim_http_reason (status), status);
+
+  cloudrun_proxy_respond (s, status, "text/html; charset=UTF-8",
+                          (const uint8_t *) body, (uint32_t) blen, step);
   s->proxy->answered++;
 }
 
@@ -103,32 +112,48 @@ static const SimTcpCallbacks upstream_tcp = {
 };
 
 static void
-proxy_connect (SimKernel *k, void *target, void *arg, uint64_t u)
+proxy_connect (CloudRunProxySession *s)
+{
+  if (!s->client)
+    return;                     /* the caller has gone meanwhile */
+  s->upstream = sim_tcp_connect (s->proxy->host, s->up_src, s->up_dst,
+                                 s->up_port, 10 * SIM_S, &upstream_tcp, s,
+                                 s->request_id);
+  s->proxy->forwarded++;
+}
+
+static void
+proxy_later_fire (SimKernel *k, void *target, void *arg, uint64_t u)
 {
   CloudRunProxySession *s = target;
+  CloudRunProxyLaterFn fn = s->later;
 
   (void) k; (void) arg; (void) u;
-  if (s->client)
-    {
-      s->upstream = sim_tcp_connect (s->proxy->host, s->up_src, s->up_dst,
-                                     s->up_port, 10 * SIM_S, &upstream_tcp, s,
-                                     s->request_id);
-      s->proxy->forwarded++;
-    }
+  s->later = NULL;
+  fn (s);
   session_maybe_done (s);
+}
+
+void
+cloudrun_proxy_later (CloudRunProxySession *s, SimTime at,
+                      CloudRunProxyLaterFn fn)
+{
+  SimKernel *kernel = proxy_kernel (s->proxy);
+
+  g_assert (s->later == NULL);
+  s->later = fn;
+  s->pending = sim_kernel_schedule (kernel, MAX (at, sim_kernel_now (kernel)),
+                                    proxy_later_fire, s, NULL, 0);
 }
 
 void
 cloudrun_proxy_forward (CloudRunProxySession *s, uint32_t src, uint32_t dst,
                         uint16_t port, SimTime at)
 {
-  SimKernel *kernel = proxy_kernel (s->proxy);
-
   s->up_src = src;
   s->up_dst = dst;
   s->up_port = port;
-  s->pending = sim_kernel_schedule (kernel, MAX (at, sim_kernel_now (kernel)),
-                                    proxy_connect, s, NULL, 0);
+  cloudrun_proxy_later (s, at, proxy_connect);
 }
 
 static void
@@ -205,6 +230,7 @@ proxy_accept (SimTcpConn *conn, void *user)
   s->decided = false;
   s->slot = NULL;
   s->pending = (SimTimer) { 0 };
+  s->later = NULL;
   s->request_id = sim_tcp_conn_request (conn);
   s->client_addr = sim_tcp_conn_remote_addr (conn);
   s->client_port = sim_tcp_conn_remote_port (conn);

@@ -1,7 +1,8 @@
-/* An HTTP proxy that terminates the caller's TCP, reads one request, lets
- * its owner decide, then either answers by itself or opens a connection
- * upstream, sends the request and relays the response back. The GFE and
- * the load balancers' proxies are built on it. Sessions are pooled. */
+/* An HTTP front: terminates the caller's TCP, reads one request, lets its
+ * owner decide, then either answers by itself (now or later) or opens a
+ * connection upstream, sends the request and relays the response back.
+ * The GFE, the load balancers' proxies and the tiny HTTP servers of
+ * instances, VMs and clients are built on it. Sessions are pooled. */
 #ifndef CLOUDRUN_PROXY_H
 #define CLOUDRUN_PROXY_H
 
@@ -10,8 +11,12 @@
 #include "sim/tcp.h"
 
 typedef struct CloudRunProxy CloudRunProxy;
+typedef struct CloudRunProxySession CloudRunProxySession;
 
-typedef struct {
+/* Work to do for a session later (the session is kept until it ran). */
+typedef void (*CloudRunProxyLaterFn) (CloudRunProxySession *s);
+
+struct CloudRunProxySession {
   CloudRunProxy *proxy;
   SimTcpConn *client;           /* NULL once closed */
   SimTcpConn *upstream;         /* NULL when none */
@@ -23,10 +28,11 @@ typedef struct {
   uint32_t client_addr, local_addr;  /* the caller and the address it hit */
   uint16_t client_port, local_port;
   void *slot;                   /* the owner's per-request state */
-  SimTimer pending;             /* a delayed upstream connection */
+  SimTimer pending;             /* the later work, when any */
+  CloudRunProxyLaterFn later;   /* what it will do */
   uint32_t up_src, up_dst;      /* upstream addresses */
   uint16_t up_port;
-} CloudRunProxySession;
+};
 
 /* A whole request arrived on s: the owner calls answer or forward. */
 typedef void (*CloudRunProxyRequestFn) (CloudRunProxy *proxy, void *user,
@@ -52,6 +58,15 @@ void cloudrun_proxy_init (CloudRunProxy *proxy, SimHost *host, uint16_t port,
                           CloudRunProxyDoneFn done, void *user);
 void cloudrun_proxy_clear (CloudRunProxy *proxy);
 
+/* Answers with status, content type and body, and closes; step is the
+ * explanation to put on the answer's first packet. Nothing when the
+ * caller has gone. */
+void cloudrun_proxy_respond (CloudRunProxySession *s, int status,
+                             const char *content_type, const uint8_t *body,
+                             uint32_t body_len, uint32_t step);
+/* Runs fn for s at time at (>= now). One at a time per session. */
+void cloudrun_proxy_later (CloudRunProxySession *s, SimTime at,
+                           CloudRunProxyLaterFn fn);
 /* Answers status with a small HTML body and closes; step is the
  * explanation to put on the answer's packet. */
 void cloudrun_proxy_answer (CloudRunProxySession *s, int status,
