@@ -5,6 +5,7 @@
 #include "sim/explain.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 
 #include "sim/wire.h"
 
@@ -64,8 +65,16 @@ sim_explain_intern (SimExplainLog *log, const char *text)
 const char *
 sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
 {
+  char buf[512];
   va_list ap;
+  int n;
 
+  /* A stack buffer first: glib's printf allocates on every call. */
+  va_start (ap, fmt);
+  n = vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  if (n >= 0 && (size_t) n < sizeof buf)
+    return g_string_chunk_insert_const (log->strings, buf);
   va_start (ap, fmt);
   g_string_vprintf (log->scratch, fmt, ap);
   va_end (ap);
@@ -89,25 +98,49 @@ void
 sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
 {
   const SimExplainStep *s = sim_explain_get (log, id);
-  char a[16], b[16], c[16], d[16];
+  char a[16], b[16];
 
-  g_string_append_printf (out, "%s at %s", s->state, s->node);
+  /* Plain appends, no printf: this runs for every captured decision. */
+  g_string_append (out, s->state);
+  g_string_append (out, " at ");
+  g_string_append (out, s->node);
   if (s->rule)
-    g_string_append_printf (out, ": %s", s->rule);
+    {
+      g_string_append (out, ": ");
+      g_string_append (out, s->rule);
+    }
   if (s->note)
-    g_string_append_printf (out, "; %s", s->note);
+    {
+      g_string_append (out, "; ");
+      g_string_append (out, s->note);
+    }
   if (s->src_before && s->dst_before)
     {
-      g_string_append_printf (out, " [%s -> %s", sim_ipv4_to_string (s->src_before, a),
-                              sim_ipv4_to_string (s->dst_before, b));
+      g_string_append (out, " [");
+      g_string_append (out, sim_ipv4_to_string (s->src_before, a));
+      g_string_append (out, " -> ");
+      g_string_append (out, sim_ipv4_to_string (s->dst_before, b));
       if (s->src_after || s->dst_after)
-        g_string_append_printf (out, " => %s -> %s",
-                                sim_ipv4_to_string (s->src_after ? s->src_after : s->src_before, c),
-                                sim_ipv4_to_string (s->dst_after ? s->dst_after : s->dst_before, d));
+        {
+          g_string_append (out, " => ");
+          g_string_append (out, sim_ipv4_to_string (s->src_after ? s->src_after
+                                                                  : s->src_before, a));
+          g_string_append (out, " -> ");
+          g_string_append (out, sim_ipv4_to_string (s->dst_after ? s->dst_after
+                                                                  : s->dst_before, b));
+        }
       g_string_append_c (out, ']');
     }
   else if (s->src_before)
-    g_string_append_printf (out, " [from %s]", sim_ipv4_to_string (s->src_before, a));
+    {
+      g_string_append (out, " [from ");
+      g_string_append (out, sim_ipv4_to_string (s->src_before, a));
+      g_string_append_c (out, ']');
+    }
   else if (s->dst_before)
-    g_string_append_printf (out, " [to %s]", sim_ipv4_to_string (s->dst_before, b));
+    {
+      g_string_append (out, " [to ");
+      g_string_append (out, sim_ipv4_to_string (s->dst_before, b));
+      g_string_append_c (out, ']');
+    }
 }
