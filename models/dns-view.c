@@ -140,15 +140,31 @@ dns_view_zone (const DnsView *view, const char *name)
   return best;
 }
 
-/* True when the zone has a record owned by exactly this name. */
-static bool
-dns_zone_has_owner (const DnsZone *zone, const char *name)
+/* The zone's own copy of the owner name, when a record is owned by
+ * exactly this name; NULL otherwise. */
+static const char *
+dns_zone_owner (const DnsZone *zone, const char *name)
 {
   for (guint i = 0; i < zone->entries->len; i++)
-    if (strcmp (g_array_index (zone->entries, DnsEntry, i).owner,
-                name) == 0)
-      return true;
-  return false;
+    {
+      const char *o = g_array_index (zone->entries, DnsEntry, i).owner;
+      if (strcmp (o, name) == 0)
+        return o;
+    }
+  return NULL;
+}
+
+/* The owner "*.suffix" when the zone has that wildcard; NULL otherwise. */
+static const char *
+dns_zone_wildcard (const DnsZone *zone, const char *suffix)
+{
+  for (guint i = 0; i < zone->entries->len; i++)
+    {
+      const char *o = g_array_index (zone->entries, DnsEntry, i).owner;
+      if (o[0] == '*' && o[1] == '.' && strcmp (o + 2, suffix) == 0)
+        return o;
+    }
+  return NULL;
 }
 
 /* True when name exists in the zone: it owns a record, or a record's
@@ -170,27 +186,17 @@ dns_zone_name_exists (const DnsZone *zone, const char *name)
 }
 
 /* The owner that matches name: itself, or the wildcard of the closest
- * encloser (RFC 4592), which may be several labels up. */
+ * encloser (RFC 4592), which may be several labels up: the first
+ * ancestor that exists decides (a wildcard below it makes it exist). */
 static const char *
-dns_zone_match (const DnsZone *zone, const char *name, char *buf)
+dns_zone_match (const DnsZone *zone, const char *name)
 {
-  const char *p;
+  const char *owner = dns_zone_owner (zone, name);
 
-  if (dns_zone_has_owner (zone, name))
-    return name;
-  for (p = strchr (name, '.'); p; p = strchr (p + 1, '.'))
-    {
-      /* Stop at a name that exists: it is the closest encloser. */
-      if (dns_zone_name_exists (zone, p + 1))
-        {
-          g_snprintf (buf, SIM_DNS_NAME_MAX + 3, "*.%s", p + 1);
-          return dns_zone_has_owner (zone, buf) ? buf : NULL;
-        }
-      g_snprintf (buf, SIM_DNS_NAME_MAX + 3, "*.%s", p + 1);
-      if (dns_zone_has_owner (zone, buf))
-        return buf;
-    }
-  return NULL;
+  for (const char *p = strchr (name, '.'); !owner && p; p = strchr (p + 1, '.'))
+    if (dns_zone_name_exists (zone, p + 1))
+      return dns_zone_wildcard (zone, p + 1);
+  return owner;
 }
 
 static void
@@ -214,7 +220,7 @@ void
 cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
                            SimDnsMessage *m, const char **zone_label)
 {
-  char name[SIM_DNS_NAME_MAX + 1], wild[SIM_DNS_NAME_MAX + 3];
+  char name[SIM_DNS_NAME_MAX + 1];
 
   m->n_answers = 0;
   m->rcode = SIM_DNS_RCODE_NXDOMAIN;
@@ -229,7 +235,7 @@ cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
 
       if (zone)
         *zone_label = zone->label;
-      if (!zone || !(owner = dns_zone_match (zone, name, wild)))
+      if (!zone || !(owner = dns_zone_match (zone, name)))
         {
           m->rcode = SIM_DNS_RCODE_NXDOMAIN;   /* of the last name (RFC 6604) */
           return;
@@ -238,7 +244,7 @@ cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
         {
           const DnsEntry *e = &g_array_index (zone->entries,
                                                       DnsEntry, i);
-          if (strcmp (e->owner, owner) != 0)
+          if (e->owner != owner && strcmp (e->owner, owner) != 0)
             continue;
           if (e->type == SIM_DNS_TYPE_CNAME)
             cname = e;
