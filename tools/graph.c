@@ -17,16 +17,77 @@ dot_id (GString *out, const char *name)
   g_string_append_c (out, '"');
 }
 
+/* The box a node is drawn in, read from the topology alone (class names
+ * and links): 0 the internet, 1 Google (the GFE, Cloud Run instances and
+ * their egress), 2 + k the VPC network of the k-th router. */
+static int
+graph_cluster (SimWorld *sim, SimNode *n, const int *router_of)
+{
+  const char *k = n->klass->name;
+
+  if (router_of[n->id] >= 0)
+    return 2 + router_of[n->id];
+  if (strcmp (k, "internet") == 0 || strcmp (n->name, "public-dns") == 0)
+    return 0;
+  if (strcmp (k, "gfe") == 0 || strcmp (k, "cloud-run-instance") == 0
+      || strcmp (k, "serverless-egress") == 0
+      || strcmp (n->name, "metadata-public") == 0)
+    return 1;
+  if (g_str_has_prefix (n->name, "metadata-"))
+    {
+      g_autofree char *router = g_strconcat ("vpc-", n->name + 9, NULL);
+      SimNode *r = sim_world_find_node (sim, router);
+      if (r && router_of[r->id] >= 0)
+        return 2 + router_of[r->id];
+    }
+  /* Whatever hangs off a router is in its network; else off the internet. */
+  for (guint i = 0; i < n->ports->len; i++)
+    {
+      SimPort *peer = sim_port_peer (g_ptr_array_index (n->ports, i));
+      if (peer && router_of[peer->node->id] >= 0)
+        return 2 + router_of[peer->node->id];
+    }
+  return 0;
+}
+
 static void
 graph_topology (GString *out, SimWorld *sim)
 {
-  for (guint i = 0; i < sim_world_n_nodes (sim); i++)
+  guint n = sim_world_n_nodes (sim);
+  g_autofree int *router_of = g_new (int, n);
+  g_autofree int *cluster = g_new (int, n);
+  int routers = 0;
+
+  for (guint i = 0; i < n; i++)
+    router_of[i] = strcmp (sim_world_node (sim, i)->klass->name,
+                           "vpc-router") == 0 ? routers++ : -1;
+  for (guint i = 0; i < n; i++)
+    cluster[i] = graph_cluster (sim, sim_world_node (sim, i), router_of);
+  for (int c = 0; c < 2 + routers; c++)
     {
-      SimNode *n = sim_world_node (sim, i);
-      g_string_append (out, "  ");
-      dot_id (out, n->name);
-      g_string_append_printf (out, " [label=\"%s\\n(%s)\"];\n", n->name,
-                              n->klass->name);
+      g_string_append_printf (out, "  subgraph cluster_%d {\n    label=", c);
+      if (c >= 2)
+        for (guint i = 0; i < n; i++)
+          if (router_of[i] == c - 2)
+            {
+              g_autofree char *label = g_strdup_printf (
+                "VPC network %s", sim_world_node (sim, i)->name + 4);
+              dot_id (out, label);
+            }
+      if (c < 2)
+        dot_id (out, c == 0 ? "internet" : "Google (GFE, Cloud Run)");
+      g_string_append (out, "; style=rounded; color=gray70; "
+                       "fontcolor=gray40;\n");
+      for (guint i = 0; i < n; i++)
+        if (cluster[i] == c)
+          {
+            SimNode *node = sim_world_node (sim, i);
+            g_string_append (out, "    ");
+            dot_id (out, node->name);
+            g_string_append_printf (out, " [label=\"%s\\n(%s)\"];\n",
+                                    node->name, node->klass->name);
+          }
+      g_string_append (out, "  }\n");
     }
   for (guint i = 0; i < sim_world_n_links (sim); i++)
     {
