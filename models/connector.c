@@ -42,9 +42,8 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
                                      sim_ipv4_to_string (e->nat_addr, a)),
         .src = f->src, .dst = f->dst, .src_after = e->nat_addr,
       };
-      packet->explain_step = cloudrun_request_step (&world->ledger,
-                                                    packet->request_id,
-                                                    &c->base.node, &s);
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &c->base.node, &s);
     }
   cloudrun_snat_translate_out (&c->snat, e, packet, f);
   sim_port_send (c->vpc, packet);

@@ -69,9 +69,8 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
         .note = "the instance's own subnet address is the source (no SNAT)",
         .src = f->src, .dst = f->dst,
       };
-      packet->explain_step = cloudrun_request_step (&world->ledger,
-                                                    packet->request_id,
-                                                    &d->base.node, &s);
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &d->base.node, &s);
     }
   sim_port_send (d->vpc, packet);
 }

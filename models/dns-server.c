@@ -38,7 +38,6 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
   const char *zone;
   uint8_t buf[1024];
   size_t n;
-  uint32_t step;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS, .state = "DNS_ANSWER",
                      .src = frame->src, .dst = frame->dst };
 
@@ -53,8 +52,8 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
   g_strlcpy (a.qname, q.qname, sizeof a.qname);
   a.qtype = q.qtype;
   s.rule = dns_server_describe (world, zone, &a);
-  step = cloudrun_request_step (&world->ledger, server->pending_request,
-                                &server->base.node, &s);
+  cloudrun_request_step (&world->ledger, server->pending_request,
+                         &server->base.node, &s);
   if (a.rcode == SIM_DNS_RCODE_NXDOMAIN)
     cloudrun_request_decide (&world->ledger, server->pending_request,
                              CLOUDRUN_VERDICT_DNS_FAILURE, CLOUDRUN_HOP_DNS,
@@ -63,7 +62,7 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
   if (n == 0)
     return;
   sim_host_send_udp (host, frame->dst, frame->src, SIM_DNS_PORT, frame->sport,
-                     buf, (uint32_t) n, server->pending_request, step);
+                     buf, (uint32_t) n, server->pending_request);
 }
 
 static void

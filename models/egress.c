@@ -95,9 +95,8 @@ egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
                 "no VPC identity travels on",
         .src = f->src, .dst = f->dst, .src_after = eg->pool_addr,
       };
-      packet->explain_step = cloudrun_request_step (&world->ledger,
-                                                    packet->request_id,
-                                                    &eg->base.node, &s);
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &eg->base.node, &s);
     }
   cloudrun_snat_translate_out (&eg->snat, e, packet, f);
   sim_port_send (eg->internet, packet);

@@ -1,7 +1,7 @@
 /* Internet clients and VMs (see models/endpoint.h). */
 #include "models/endpoint.h"
 
-static uint32_t
+static void
 endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
                  const SimHttpRequest *req)
 {
@@ -14,13 +14,10 @@ endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
                                  ep->base.node.name, req->method, req->path),
     .dst = ep->host.addrs[0],
   };
-  uint32_t step;
-
   (void) server;
-  step = cloudrun_request_step (&world->ledger, request, &ep->base.node, &s);
+  cloudrun_request_step (&world->ledger, request, &ep->base.node, &s);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
                            ep->hop, &ep->base.node, NULL);
-  return step;
 }
 
 static void

@@ -173,16 +173,16 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
     .hop = CLOUDRUN_HOP_GFE, .state = state, .rule = rule, .note = note,
     .src = s->client_addr, .dst = s->local_addr,
   };
-  uint32_t id = cloudrun_request_step (&world->ledger, s->request_id,
-                                       &gfe->base.node, &step);
 
+  cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node,
+                         &step);
   /* The simulator's own causes for a refusal (section 8); none for 429. */
   cloudrun_request_decide (&world->ledger, s->request_id, verdict,
                            CLOUDRUN_HOP_GFE, &gfe->base.node,
                            verdict == CLOUDRUN_VERDICT_UNAVAILABLE ? NULL
                            : state);
   gfe->refused++;
-  cloudrun_proxy_answer (s, status, id);
+  cloudrun_proxy_answer (s, status);
 }
 
 /* Ingress and IAM passed: to an instance, after its cold start if any. */

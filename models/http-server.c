@@ -1,5 +1,4 @@
-/* The tiny HTTP server (see models/http-server.h). The step id of a
- * request waits in its session's slot while the service time runs. */
+/* The tiny HTTP server (see models/http-server.h). */
 #include "models/http-server.h"
 
 #include <string.h>
@@ -13,8 +12,7 @@ server_respond (CloudRunProxySession *s)
   if (!s->client)
     return;                     /* the caller gave up meanwhile */
   cloudrun_proxy_respond (s, 200, "text/plain", server->body,
-                          (uint32_t) server->response_size,
-                          GPOINTER_TO_UINT (s->slot));
+                          (uint32_t) server->response_size);
   server->requests++;
 }
 
@@ -22,12 +20,8 @@ static void
 server_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 {
   CloudRunHttpServer *server = user;
-  uint32_t step = server->served
-                  ? server->served (server, server->user, s->request_id,
-                                    &s->request)
-                  : 0;
-
-  s->slot = GUINT_TO_POINTER (step);
+  if (server->served)
+    server->served (server, server->user, s->request_id, &s->request);
   server->in_flight++;
   cloudrun_proxy_later (s, sim_kernel_now (sim_world_kernel (
                              proxy->host->node->world)) + server->service_time,

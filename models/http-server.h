@@ -11,11 +11,11 @@
 
 typedef struct CloudRunHttpServer CloudRunHttpServer;
 
-/* Called when a whole request arrived, before the service time; returns
- * the explanation step id to put on the response's first segment. */
-typedef uint32_t (*CloudRunHttpServed) (CloudRunHttpServer *server,
-                                        void *user, uint32_t request_id,
-                                        const SimHttpRequest *request);
+/* Called when a whole request arrived, before the service time (a model
+ * records its DELIVER step here). */
+typedef void (*CloudRunHttpServed) (CloudRunHttpServer *server, void *user,
+                                    uint32_t request_id,
+                                    const SimHttpRequest *request);
 
 struct CloudRunHttpServer {
   CloudRunProxy proxy;          /* the connections and their requests */

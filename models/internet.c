@@ -36,9 +36,8 @@ internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
                                      (const char *) g_ptr_array_index (
                                        internet->labels, route->order)),
       };
-      packet->explain_step = cloudrun_request_step (&world->ledger,
-                                                    packet->request_id,
-                                                    self, &s);
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             self, &s);
     }
   sim_port_send (route->value, packet);
 }

@@ -42,9 +42,8 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
                                     sim_ipv4_to_string (e->nat_addr, a),
                                     e->nat_port);
       s.src_after = e->nat_addr;
-      packet->explain_step = cloudrun_request_step (&world->ledger,
-                                                    packet->request_id,
-                                                    &n->base.node, &s);
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &n->base.node, &s);
     }
   cloudrun_snat_translate_out (&n->snat, e, packet, f);
   sim_port_send (n->internet, packet);

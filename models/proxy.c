@@ -25,7 +25,7 @@ session_maybe_done (CloudRunProxySession *s)
 void
 cloudrun_proxy_respond (CloudRunProxySession *s, int status,
                         const char *content_type, const uint8_t *body,
-                        uint32_t body_len, uint32_t step)
+                        uint32_t body_len)
 {
   GByteArray *out = s->proxy->scratch;
   SimHttpResponse resp = { .status = status, .content_length = body_len };
@@ -39,13 +39,12 @@ cloudrun_proxy_respond (CloudRunProxySession *s, int status,
   g_assert (n > 0);
   /* Head and body in one send: a small answer is one segment. */
   memcpy (out->data + n, body, body_len);
-  sim_tcp_conn_set_comment (s->client, step);
   sim_tcp_send (s->client, out->data, (uint32_t) (n + body_len));
   sim_tcp_close (s->client);
 }
 
 void
-cloudrun_proxy_answer (CloudRunProxySession *s, int status, uint32_t step)
+cloudrun_proxy_answer (CloudRunProxySession *s, int status)
 {
   static const char body_fmt[] =
     "<!DOCTYPE html>\n<html lang=en><title>Error %d (%s)</title>"
@@ -55,7 +54,7 @@ cloudrun_proxy_answer (CloudRunProxySession *s, int status, uint32_t step)
                          sim_http_reason (status), status);
 
   cloudrun_proxy_respond (s, status, "text/html; charset=UTF-8",
-                          (const uint8_t *) body, (uint32_t) blen, step);
+                          (const uint8_t *) body, (uint32_t) blen);
   s->proxy->answered++;
 }
 
@@ -97,7 +96,7 @@ upstream_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
   if (reason != SIM_TCP_CLOSED_OK && s->client)
     {
       if (reason == SIM_TCP_CLOSED_TIMEOUT)
-        cloudrun_proxy_answer (s, 502, 0);   /* the backend never answered */
+        cloudrun_proxy_answer (s, 502);   /* the backend never answered */
       else
         sim_tcp_abort (s->client);
     }
@@ -171,7 +170,7 @@ client_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
   if (s->header_len < 0)
     {
       s->decided = true;
-      cloudrun_proxy_answer (s, 400, 0);
+      cloudrun_proxy_answer (s, 400);
       return;
     }
   if (s->header_len == 0

@@ -58,19 +58,16 @@ void cloudrun_proxy_init (CloudRunProxy *proxy, SimHost *host, uint16_t port,
                           CloudRunProxyDoneFn done, void *user);
 void cloudrun_proxy_clear (CloudRunProxy *proxy);
 
-/* Answers with status, content type and body, and closes; step is the
- * explanation to put on the answer's first packet. Nothing when the
- * caller has gone. */
+/* Answers with status, content type and body, and closes. Nothing when
+ * the caller has gone. */
 void cloudrun_proxy_respond (CloudRunProxySession *s, int status,
                              const char *content_type, const uint8_t *body,
-                             uint32_t body_len, uint32_t step);
+                             uint32_t body_len);
 /* Runs fn for s at time at (>= now). One at a time per session. */
 void cloudrun_proxy_later (CloudRunProxySession *s, SimTime at,
                            CloudRunProxyLaterFn fn);
-/* Answers status with a small HTML body and closes; step is the
- * explanation to put on the answer's packet. */
-void cloudrun_proxy_answer (CloudRunProxySession *s, int status,
-                            uint32_t step);
+/* Answers status with a small HTML body and closes. */
+void cloudrun_proxy_answer (CloudRunProxySession *s, int status);
 /* Connects src -> dst:port at time at (>= now) and sends the request. */
 void cloudrun_proxy_forward (CloudRunProxySession *s, uint32_t src,
                              uint32_t dst, uint16_t port, SimTime at);

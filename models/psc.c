@@ -41,9 +41,8 @@ psc_receive (SimNode *self, SimPort *port, SimPacket *packet)
                                      p->identity.project_number),
         .src = f.src, .dst = f.dst,
       };
-      packet->explain_step = cloudrun_request_step (&world->ledger,
-                                                    packet->request_id,
-                                                    self, &s);
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             self, &s);
     }
   cloudrun_fabric_wrap (packet, p->fabric_addr, p->gfe_fabric_addr,
                         &p->identity);

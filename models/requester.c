@@ -240,7 +240,7 @@ cloudrun_call_query (CloudRunCall *call)
   call->dns_tries++;
   call->dns_port = sim_host_ephemeral_port (caller->host);
   sim_host_send_udp (caller->host, 0, caller->resolver, call->dns_port,
-                     SIM_DNS_PORT, buf, (uint32_t) n, call->request, 0);
+                     SIM_DNS_PORT, buf, (uint32_t) n, call->request);
   call->dns_timer = sim_kernel_schedule_in (caller_kernel (caller),
                                             CLOUDRUN_DNS_TIMEOUT,
                                             call_dns_timeout, call, NULL, 0);

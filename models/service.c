@@ -13,7 +13,7 @@ cloudrun_ingress_name (CloudRunIngress ingress)
 }
 
 /* The instance's container got a whole request: it is delivered. */
-static uint32_t
+static void
 instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
                  const SimHttpRequest *req)
 {
@@ -26,13 +26,10 @@ instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
                                  inst->service->name, req->method, req->path),
     .src = inst->service_peer, .dst = inst->host.addrs[0],
   };
-  uint32_t step;
-
   (void) server;
-  step = cloudrun_request_step (&world->ledger, request, &inst->base.node, &s);
+  cloudrun_request_step (&world->ledger, request, &inst->base.node, &s);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
                            CLOUDRUN_HOP_SERVICE, &inst->base.node, NULL);
-  return step;
 }
 
 static void

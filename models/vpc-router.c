@@ -57,11 +57,8 @@ vpc_step (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   CloudRunWorld *world = r->base.world;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = state,
                      .rule = rule, .note = note, .src = f->src, .dst = f->dst };
-  uint32_t id = cloudrun_request_step (&world->ledger, packet->request_id,
-                                       &r->base.node, &s);
-
-  packet->explain_step = id;
-  return id;
+  return cloudrun_request_step (&world->ledger, packet->request_id,
+                                &r->base.node, &s);
 }
 
 static void
@@ -274,9 +271,8 @@ vpc_to_internet (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                                          ext)),
         .src = f->src, .dst = f->dst, .src_after = src->external_addr,
       };
-      packet->explain_step = cloudrun_request_step (&world->ledger,
-                                                    packet->request_id,
-                                                    &r->base.node, &s);
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &r->base.node, &s);
     }
   cloudrun_snat_translate_out (&r->external, e, packet, f);
   sim_port_send (r->internet, packet);

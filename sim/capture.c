@@ -2,7 +2,7 @@
  * libpcap, and one merged DIR/trace.pcapng through sim/pcapng.c.
  *
  * Called by the tools when they set up a run (open, close) and by the
- * world at each frame arrival (sim_capture_packet).
+ * world at each frame arrival (sim_capture_frame).
  *
  * Invariants:
  * - pcapng interface ids are the world's if_ids: the IDBs are written in
@@ -294,7 +294,7 @@ sim_capture_grow (SimCapture *capture)
  * it expects of a PCAP_TSTAMP_PRECISION_NANO pcap_t. */
 static void
 capture_pcap_packet (SimCapture *capture, SimCaptureLink *cl, SimTime t,
-                     const SimPacket *packet, uint32_t caplen)
+                     const uint8_t *frame, uint32_t len, uint32_t caplen)
 {
   struct pcap_pkthdr header;
 
@@ -305,38 +305,43 @@ capture_pcap_packet (SimCapture *capture, SimCaptureLink *cl, SimTime t,
   header.ts.tv_sec = (time_t) (t / SIM_S);
   header.ts.tv_usec = (suseconds_t) (t % SIM_S);
   header.caplen = caplen;
-  header.len = packet->len;
+  header.len = len;
   errno = 0;
-  pcap_dump ((u_char *) cl->dumper, &header, packet->data);
+  pcap_dump ((u_char *) cl->dumper, &header, frame);
   if (ferror (cl->file))
     capture_fail (capture, cl->path, errno);
   capture->pcap_bytes += 16 + (uint64_t) caplen;
 }
 
 void
-sim_capture_packet (SimCapture *capture, SimPort *rx_port, SimTime t,
-                    const SimPacket *packet)
+sim_capture_frame (SimCapture *capture, SimPort *rx_port, SimTime t,
+                   const uint8_t *frame, uint32_t len, uint32_t first_step,
+                   uint32_t n_steps)
 {
-  uint32_t caplen = MIN (packet->len, CAPTURE_SNAPLEN);
+  uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
   const char *comment = NULL;
 
   g_assert (t >= 0);
   g_assert (rx_port->link != NULL);
   if (rx_port->link->capture_data != NULL)
-    capture_pcap_packet (capture, rx_port->link->capture_data, t, packet,
+    capture_pcap_packet (capture, rx_port->link->capture_data, t, frame, len,
                          caplen);
   if (capture->pcapng_file == NULL)
     return;
-  if (packet->explain_step != 0)
+  if (n_steps > 0)
     {
       g_string_truncate (capture->scratch, 0);
-      sim_explain_format (sim_world_explain (capture->world),
-                          packet->explain_step, capture->scratch);
+      for (uint32_t i = 0; i < n_steps; i++)
+        {
+          if (i > 0)
+            g_string_append (capture->scratch, " | ");
+          sim_explain_format (sim_world_explain (capture->world),
+                              first_step + i, capture->scratch);
+        }
       comment = capture->scratch->str;
     }
   if (!sim_pcapng_write_packet (&capture->pcapng, rx_port->if_id,
-                                (uint64_t) t, packet->data, caplen,
-                                packet->len, comment))
+                                (uint64_t) t, frame, caplen, len, comment))
     capture_fail (capture, capture->pcapng_path, capture->pcapng.error);
 }
 

@@ -39,10 +39,13 @@ SimCapture *sim_capture_open (SimWorld *world, const char *dir,
  * calls it when a link is made while a capture is set. A failure is kept
  * for sim_capture_close(). */
 void sim_capture_grow (SimCapture *capture);
-/* Records one crossing: the frame arrived on rx_port at time t. The comment
- * is taken from packet->explain_step through the world's explain log. */
-void sim_capture_packet (SimCapture *capture, SimPort *rx_port, SimTime t,
-                         const SimPacket *packet);
+/* Records one crossing: frame (len bytes) as it arrived on rx_port at
+ * time t. Its comment is the explanation steps first_step ..
+ * first_step + n_steps - 1, the decisions the receiving node took on it,
+ * joined by " | "; no comment when n_steps is 0. */
+void sim_capture_frame (SimCapture *capture, SimPort *rx_port, SimTime t,
+                        const uint8_t *frame, uint32_t len,
+                        uint32_t first_step, uint32_t n_steps);
 /* Flushes and closes everything; false with error on any write or close
  * failure seen since open. Frees the capture either way. */
 bool sim_capture_close (SimCapture *capture, GError **error);

@@ -157,7 +157,7 @@ sim_host_bind_udp (SimHost *host, uint16_t port, SimUdpHandler fn, void *user)
 SimSendResult
 sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst, uint16_t sport,
                    uint16_t dport, const uint8_t *payload, uint32_t len,
-                   uint32_t request_id, uint32_t explain_step)
+                   uint32_t request_id)
 {
   SimPacket *packet = sim_packet_new (sim_world_pool (host->node->world));
 
@@ -166,7 +166,6 @@ sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst, uint16_t sport,
   memcpy (sim_packet_append (packet, len), payload, len);
   sim_udp_push (packet, src, dst, sport, dport);
   packet->request_id = request_id;
-  packet->explain_step = explain_step;
   return sim_host_output (host, packet, src, dst, SIM_IPPROTO_UDP);
 }
 

@@ -85,11 +85,11 @@ SimSendResult sim_host_output (SimHost *host, SimPacket *packet, uint32_t src,
 /* Port 0 binds every port not bound before it (bind it last). */
 void sim_host_bind_udp (SimHost *host, uint16_t port, SimUdpHandler fn,
                         void *user);
-/* Sends one datagram; request_id and explain_step go into the metadata. */
+/* Sends one datagram; request_id goes into the metadata. */
 SimSendResult sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst,
                                  uint16_t sport, uint16_t dport,
                                  const uint8_t *payload, uint32_t len,
-                                 uint32_t request_id, uint32_t explain_step);
+                                 uint32_t request_id);
 /* The next ephemeral port (49152..65535, wrapping). */
 uint16_t sim_host_ephemeral_port (SimHost *host);
 

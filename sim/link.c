@@ -138,10 +138,24 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   packet->next = NULL;
   d->counters.rx_packets++;
   d->counters.rx_bytes += packet->len;
-  if (capture)
-    sim_capture_packet (capture, rx, sim_kernel_now (kernel), packet);
-  packet->explain_step = 0;
-  rx->node->klass->receive (rx->node, rx, packet);
+  if (!capture)
+    {
+      rx->node->klass->receive (rx->node, rx, packet);
+      return;
+    }
+  /* Captured as it arrived, with the decisions the node takes on it: the
+   * explanation steps appended while it handles the frame. */
+  {
+    SimWorld *world = rx->node->world;
+    SimExplainLog *log = sim_world_explain (world);
+    uint8_t *copy = sim_world_frame_scratch (world);
+    uint32_t len = packet->len, before = sim_explain_count (log);
+
+    memcpy (copy, packet->data, len);
+    rx->node->klass->receive (rx->node, rx, packet);
+    sim_capture_frame (capture, rx, sim_kernel_now (kernel), copy, len,
+                       before + 1, sim_explain_count (log) - before);
+  }
 }
 
 SimSendResult

@@ -9,8 +9,10 @@
  * sim_port_send() writes the Ethernet addresses (every link is point to
  * point, so there is no ARP), queues the frame behind what the direction
  * is already serializing, and schedules its arrival; at arrival the frame
- * is captured once (timestamp: last bit in, interface: the receiving port)
- * and handed to the peer node's receive(), which takes ownership.
+ * is handed to the peer node's receive(), which takes ownership, and
+ * captured once as it arrived (timestamp: last bit in, interface: the
+ * receiving port) with the explanation steps the node appended while
+ * handling it as its comment: the decisions taken on that frame.
  *
  * The world owns the kernel, the packet pool, the explanation log, every
  * node and link, and (optionally) the capture. */
@@ -147,6 +149,8 @@ SimPort *sim_port_peer (const SimPort *port);
 /* Internal to sim/: the world keeps links and the capture. */
 void sim_world_add_link (SimWorld *world, SimLink *link);
 SimCapture *sim_world_capture (const SimWorld *world);
+/* A buffer of SIM_PACKET_SIZE bytes for the frame being captured. */
+uint8_t *sim_world_frame_scratch (SimWorld *world);
 void sim_link_free (SimLink *link, SimPacketPool *pool);
 
 /* Serialization time of bytes at rate_bps, rounded up; 0 when rate is 0.

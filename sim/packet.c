@@ -67,7 +67,6 @@ sim_packet_new (SimPacketPool *pool)
   p->data = p->buf + SIM_PACKET_HEADROOM;
   p->len = 0;
   p->request_id = 0;
-  p->explain_step = 0;
   p->next = NULL;
   return p;
 }
@@ -82,7 +81,6 @@ sim_packet_copy (SimPacketPool *pool, const SimPacket *packet)
   p->len = packet->len;
   memcpy (p->data, packet->data, packet->len);
   p->request_id = packet->request_id;
-  p->explain_step = packet->explain_step;
   return p;
 }
 

@@ -22,9 +22,6 @@ struct SimPacket {
   uint8_t *data;                /* first byte of the frame, inside buf */
   uint32_t len;                 /* frame length in bytes */
   uint32_t request_id;          /* the request this packet serves; 0 none */
-  uint32_t explain_step;        /* 1 + index of the explanation step to
-                                   write as a capture comment; 0 none.
-                                   Cleared once captured. */
   SimPacket *next;              /* free list and queue link */
   uint8_t buf[SIM_PACKET_SIZE];
 };

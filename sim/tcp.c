@@ -44,7 +44,7 @@ struct SimTcpConn {
   uint32_t retransmits, retries;
   SimTcpCallbacks cb;
   void *user;
-  uint32_t request_id, comment;
+  uint32_t request_id;
   int busy;                     /* >0 while input runs; defers the free */
   bool dead;                    /* closed; freed when not busy */
   SimTcpConn *next_free;
@@ -212,8 +212,6 @@ sim_tcp_emit (SimTcpConn *conn, uint8_t flags, uint32_t seq,
     memcpy (sim_packet_append (packet, len), conn->sndbuf->data + offset, len);
   sim_tcp_push (packet, conn->key.laddr, conn->key.raddr, &h);
   packet->request_id = conn->request_id;
-  packet->explain_step = conn->comment;
-  conn->comment = 0;
   sim_host_output (host, packet, conn->key.laddr, conn->key.raddr,
                    SIM_IPPROTO_TCP);
 }
@@ -394,7 +392,6 @@ sim_tcp_abort (SimTcpConn *conn)
   sim_tcp_finish (conn, SIM_TCP_CLOSED_ABORTED);
 }
 
-void sim_tcp_conn_set_comment (SimTcpConn *c, uint32_t s) { c->comment = s; }
 void sim_tcp_conn_set_request (SimTcpConn *c, uint32_t r) { c->request_id = r; }
 uint32_t sim_tcp_conn_request (const SimTcpConn *c) { return c->request_id; }
 uint32_t sim_tcp_conn_local_addr (const SimTcpConn *c) { return c->key.laddr; }

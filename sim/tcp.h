@@ -63,9 +63,6 @@ void sim_tcp_close (SimTcpConn *conn);
 /* Sends RST and frees the connection (closed() is called with ABORTED). */
 void sim_tcp_abort (SimTcpConn *conn);
 
-/* The explanation step to attach to the next segment this connection
- * sends (0: none). */
-void sim_tcp_conn_set_comment (SimTcpConn *conn, uint32_t explain_step);
 void sim_tcp_conn_set_request (SimTcpConn *conn, uint32_t request_id);
 uint32_t sim_tcp_conn_request (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_local_addr (const SimTcpConn *conn);

@@ -19,6 +19,7 @@ struct SimWorld {
   GPtrArray *interfaces;        /* SimPort*, by if_id, not owned */
   GHashTable *by_name;          /* node name -> SimNode*, set-up only */
   SimCapture *capture;          /* optional, not owned */
+  uint8_t frame[SIM_PACKET_SIZE]; /* the frame being captured */
 };
 
 SimWorld *
@@ -122,6 +123,12 @@ void
 sim_world_set_capture (SimWorld *world, SimCapture *capture)
 {
   world->capture = capture;
+}
+
+uint8_t *
+sim_world_frame_scratch (SimWorld *world)
+{
+  return world->frame;
 }
 
 SimCapture *

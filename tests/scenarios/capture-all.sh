@@ -2,13 +2,14 @@
 # trace.pcapng; the Geneve envelope (UDP 6081) is there when a request
 # reached the GFE from a VPC or a load balancer (the report says some
 # request was classified internal), and absent from scenarios that have no
-# VPC and no load balancer at all (internet paths carry none).
+# VPC and no load balancer at all (internet paths carry none); every kind
+# of verdict in the report is commented on the frame it was decided on.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 require_tshark
 
 files=$(ls "$top_srcdir"/scenarios/*.ini | sort)
 n=0
-for f in $files; do n=$((n + 3)); done
+for f in $files; do n=$((n + 4)); done
 plan $n
 
 for f in $files; do
@@ -20,6 +21,7 @@ for f in $files; do
     diag_file "$TMP/run.out"
     not_ok "$name: no malformed packet (not run)"
     not_ok "$name: Geneve where the path crossed Google's fabric (not run)"
+    not_ok "$name: decisions commented where taken (not run)"
     continue
   fi
   ok "$name: run wrote its outputs"
@@ -42,6 +44,20 @@ for f in $files; do
     fi
   else
     ok "$name: no internal request; Geneve frames: $geneve (not asserted)"
+  fi
+  missing=""
+  for pair in "delivered:DELIVER at" "dropped:DROP at" \
+              "denied-by-ingress:INGRESS_DENIED at" "denied-by-iam:IAM_DENIED at"; do
+    verdict=${pair%%:*} word=${pair#*:}
+    grep -q "\"$verdict\": [1-9]" "$out/report.json" || continue
+    c=$(ts_count "$out/trace.pcapng" "frame.comment contains \"$word\"") \
+      || { diag_tshark_err; c=0; }
+    [ "$c" -gt 0 ] || missing="$missing $verdict"
+  done
+  if [ -z "$missing" ]; then
+    ok "$name: each verdict is commented on the frame it was decided on"
+  else
+    not_ok "$name: no frame comment for:$missing"
   fi
 done
 finish

@@ -5,7 +5,7 @@
  * the arrival times the receivers saw, and as many packets as the link's
  * rx counters; the pcapng (parsed here block by block) has one IDB per
  * interface named NODE/PORT, EPBs on the receiving interface, and the
- * explanation text as comment on the packet that carried a step. Write
+ * explanation text as comment on the frame a node decided on. Write
  * failures (a file that is a symlink to /dev/full) and open failures come
  * back from close/open as a GError naming the path. */
 #define _DEFAULT_SOURCE 1       /* symlink; libpcap's u_char */
@@ -36,15 +36,18 @@
 typedef struct {
   SimTime time;
   uint32_t if_id;               /* receiving port */
-  uint32_t explain_step;        /* as the receiver saw it */
   GBytes *bytes;
 } Got;
 
 /* Records what arrives and releases it; echo sends it back the way it
- * came (so both directions of a link carry frames). */
+ * came (so both directions of a link carry frames). A frame of
+ * decide_len bytes makes the node take a decision: it appends an
+ * explanation step while handling it. */
 typedef struct {
   SimNode node;
   bool echo;
+  uint32_t decide_len;
+  const SimExplainStep *decision;
 } Endpoint;
 
 static GArray *received;        /* Got, in arrival order, every node */
@@ -52,10 +55,17 @@ static GArray *received;        /* Got, in arrival order, every node */
 static void
 endpoint_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
-  Got g = { sim_world_now (self->world), port->if_id, packet->explain_step,
+  Endpoint *ep = (Endpoint *) self;
+  Got g = { sim_world_now (self->world), port->if_id,
             g_bytes_new (packet->data, packet->len) };
 
   g_array_append_val (received, g);
+  if (ep->decide_len && packet->len == ep->decide_len)
+    {
+      SimExplainChain chain = { 0 };
+      sim_explain_append (sim_world_explain (self->world), &chain,
+                          ep->decision);
+    }
   if (((Endpoint *) self)->echo)
     sim_port_send (port, packet);
   else
@@ -72,7 +82,6 @@ typedef struct {
   SimTime at;
   uint32_t len;
   uint8_t fill;
-  uint32_t explain_step;
 } Send;
 
 static void
@@ -88,7 +97,6 @@ send_fire (SimKernel *k, void *target, void *arg, uint64_t u)
   sim_udp_push (p, 0x0A000001, 0x0A000002, 5000, 6000);
   sim_ipv4_push (p, 0x0A000001, 0x0A000002, SIM_IPPROTO_UDP, 64, s->fill);
   sim_eth_push (p, zero, zero, SIM_ETHERTYPE_IPV4);
-  p->explain_step = s->explain_step;
   sim_port_send (s->port, p);
 }
 
@@ -97,7 +105,7 @@ typedef struct {
   Endpoint *a, *b, *c;
   SimLink *ab, *ac;
   Send sends[6];
-  uint32_t step;                /* the explanation step one packet carries */
+  SimExplainStep decision;      /* what b decides on the 1400-byte frame */
   char *comment;                /* its text */
 } Tiny;
 
@@ -106,11 +114,12 @@ tiny_init (Tiny *t)
 {
   SimLinkParams lp = { .delay = 1500 * SIM_US, .rate_bps = 1000000000 };
   SimExplainStep step = {
-    .time = SIM_S, .state = "APPLY_FIREWALL_RULE", .node = "a",
+    .time = SIM_S, .state = "APPLY_FIREWALL_RULE", .node = "b",
     .rule = "fw-allow", .note = "ingress", .src_before = 0x0A000001,
     .dst_before = 0x0A000002,
   };
   SimExplainChain chain = { 0 };
+  SimExplainLog *scratch = sim_explain_log_new ();
   GString *text = g_string_new (NULL);
 
   received = g_array_new (FALSE, TRUE, sizeof (Got));
@@ -128,19 +137,23 @@ tiny_init (Tiny *t)
                         sim_node_port (&t->b->node, 0), &lp, "ab");
   t->ac = sim_link_new (t->world, sim_node_port (&t->a->node, 1),
                         sim_node_port (&t->c->node, 0), &lp, NULL);
-  t->step = sim_explain_append (sim_world_explain (t->world), &chain, &step);
-  sim_explain_format (sim_world_explain (t->world), t->step, text);
+  /* b decides on the 1400-byte datagram (1442 bytes framed). */
+  t->decision = step;
+  t->b->decide_len = 1400 + 42;
+  t->b->decision = &t->decision;
+  sim_explain_format (scratch, sim_explain_append (scratch, &chain, &step),
+                      text);
+  sim_explain_log_free (scratch);
   t->comment = g_string_free (text, FALSE);
 
   /* Times past 1 s so that seconds and nanoseconds both matter. */
-  t->sends[0] = (Send) { sim_node_port (&t->a->node, 0), SIM_S + 7, 100, 1, 0 };
-  t->sends[1] = (Send) { sim_node_port (&t->a->node, 0), SIM_S + 7, 1400, 2,
-                         t->step };
+  t->sends[0] = (Send) { sim_node_port (&t->a->node, 0), SIM_S + 7, 100, 1 };
+  t->sends[1] = (Send) { sim_node_port (&t->a->node, 0), SIM_S + 7, 1400, 2 };
   t->sends[2] = (Send) { sim_node_port (&t->a->node, 1), 2 * SIM_S + 999999999,
-                         33, 3, 0 };
-  t->sends[3] = (Send) { sim_node_port (&t->a->node, 1), 3 * SIM_S, 18, 4, 0 };
-  t->sends[4] = (Send) { sim_node_port (&t->c->node, 1), 0, 18, 5, 0 };
-  t->sends[5] = (Send) { sim_node_port (&t->a->node, 0), 5 * SIM_S, 1, 6, 0 };
+                         33, 3 };
+  t->sends[3] = (Send) { sim_node_port (&t->a->node, 1), 3 * SIM_S, 18, 4 };
+  t->sends[4] = (Send) { sim_node_port (&t->c->node, 1), 0, 18, 5 };
+  t->sends[5] = (Send) { sim_node_port (&t->a->node, 0), 5 * SIM_S, 1, 6 };
   for (size_t i = 0; i < N_ELEMENTS (t->sends); i++)
     sim_kernel_schedule (sim_world_kernel (t->world), t->sends[i].at,
                          send_fire, &t->sends[i], NULL, 0);
@@ -363,7 +376,6 @@ pcapng_read (const char *path, Pcapng *out)
           g.time = (SimTime) ((uint64_t) le32 (body + 4) << 32 | le32 (body + 8));
           assert_int_equal (le32 (body + 16), caplen);
           g.bytes = g_bytes_new (body + 20, caplen);
-          g.explain_step = 0;
           g_array_append_val (out->packets, g);
           g_ptr_array_add (out->comments,
                            option_string (opts, p + len - 4, 1));
@@ -504,8 +516,8 @@ test_capture__pcapng_readable_by_libpcap (void **state)
 
 /* One IDB per interface, in if_id order, named NODE/PORT (the unconnected
  * port too), nanosecond resolution; each EPB on the receiving interface;
- * the packet that carried an explanation step has its text as comment,
- * the others none; the SHB names the application. */
+ * the frame on which the receiving node took a decision has the step's
+ * text as comment, the others none; the SHB names the application. */
 static void
 test_capture__pcapng_interfaces_and_comments (void **state)
 {
@@ -543,8 +555,6 @@ test_capture__pcapng_interfaces_and_comments (void **state)
       assert_int_equal (g->if_id, want->if_id);
       assert_int_equal (g->time, want->time);
       assert_true (g_bytes_equal (g->bytes, want->bytes));
-      /* The comment went to the capture; the receiver sees none. */
-      assert_int_equal (want->explain_step, 0);
       if (comment)
         {
           commented++;
@@ -553,7 +563,8 @@ test_capture__pcapng_interfaces_and_comments (void **state)
           assert_int_equal (g->if_id, 2);                 /* b/eth0 */
         }
     }
-  /* The step is written once: b's echo carries no step. */
+  /* The decision is on the frame it was taken on, once: b's echo of it
+   * arrives at a, which decides nothing. */
   assert_int_equal (commented, 1);
   pcapng_clear (&r);
   tiny_clear (&t);

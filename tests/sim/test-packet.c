@@ -53,7 +53,6 @@ test_packet__new_has_headroom_and_no_data (void **state)
   assert_ptr_equal (p->data, p->buf + SIM_PACKET_HEADROOM);
   assert_int_equal (p->len, 0);
   assert_int_equal (p->request_id, 0);
-  assert_int_equal (p->explain_step, 0);
   assert_null (p->next);
   assert_int_equal (sim_packet_headroom (p), SIM_PACKET_HEADROOM);
   assert_int_equal (sim_packet_tailroom (p),
@@ -73,14 +72,12 @@ test_packet__recycled_packet_comes_back_clean (void **state)
   sim_packet_prepend (p, 40);
   sim_packet_append (p, 100);
   p->request_id = 7;
-  p->explain_step = 3;
   sim_packet_release (pool, p);
   q = sim_packet_new (pool);
   assert_ptr_equal (q, p);      /* reused, not a new allocation */
   assert_ptr_equal (q->data, q->buf + SIM_PACKET_HEADROOM);
   assert_int_equal (q->len, 0);
   assert_int_equal (q->request_id, 0);
-  assert_int_equal (q->explain_step, 0);
   assert_null (q->next);
   sim_packet_release (pool, q);
   assert_int_equal (sim_packet_pool_allocated (pool), 2);
@@ -187,14 +184,12 @@ test_packet__copy_keeps_bytes_offset_and_metadata (void **state)
     bytes[i] = (uint8_t) i;
   sim_packet_prepend (p, 42)[0] = 0x5a;
   p->request_id = 99;
-  p->explain_step = 4;
   q = sim_packet_copy (pool, p);
   assert_ptr_not_equal (q, p);
   assert_int_equal (sim_packet_headroom (q), sim_packet_headroom (p));
   assert_int_equal (q->len, p->len);
   assert_memory_equal (q->data, p->data, p->len);
   assert_int_equal (q->request_id, 99);
-  assert_int_equal (q->explain_step, 4);
   assert_null (q->next);
   /* The copy owns its bytes. */
   q->data[0] = 0;
