@@ -9,7 +9,7 @@ require_tshark
 
 files=$(ls "$top_srcdir"/scenarios/*.ini | sort)
 n=0
-for f in $files; do n=$((n + 4)); done
+for f in $files; do n=$((n + 5)); done
 plan $n
 
 for f in $files; do
@@ -22,6 +22,7 @@ for f in $files; do
     not_ok "$name: no malformed packet (not run)"
     not_ok "$name: Geneve where the path crossed Google's fabric (not run)"
     not_ok "$name: decisions commented where taken (not run)"
+    not_ok "$name: checksums (not run)"
     continue
   fi
   ok "$name: run wrote its outputs"
@@ -54,6 +55,22 @@ for f in $files; do
       || { diag_tshark_err; c=0; }
     [ "$c" -gt 0 ] || missing="$missing $verdict"
   done
+  # Every IPv4, TCP and UDP checksum verified, and good (status 1).
+  frames=$(ts_count "$out/trace.pcapng" "frame") || frames=-1
+  good=$(ts -r "$out/trace.pcapng" -o ip.check_checksum:TRUE \
+           -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+           -Y "ip.checksum.status == 1 && (tcp.checksum.status == 1 || udp.checksum.status == 1)" \
+           -T fields -e frame.number 2>"$TMP/tshark.err" | grep -c .)
+  bad=$(ts -r "$out/trace.pcapng" -o ip.check_checksum:TRUE \
+          -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+          -Y "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0" \
+          -T fields -e frame.number 2>>"$TMP/tshark.err" | grep -c .)
+  if [ "$frames" -gt 0 ] && [ "$good" -eq "$frames" ] && [ "$bad" -eq 0 ]; then
+    ok "$name: all $frames frames have good IPv4 and L4 checksums"
+  else
+    not_ok "$name: $good of $frames frames have good checksums, $bad bad"
+    diag_tshark_err
+  fi
   if [ -z "$missing" ]; then
     ok "$name: each verdict is commented on the frame it was decided on"
   else
