@@ -59,8 +59,7 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
   direct_flow_key (f->src, f->sport, f->dst, f->dport, key);
   if (!g_hash_table_contains (d->flows, key))
     g_hash_table_add (d->flows, g_memdup2 (key, sizeof key));
-  if (f->proto == SIM_IPPROTO_TCP
-      && (f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN)
+  if (sim_frame_opens_tcp (f))
     {
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "DIRECT_VPC_EGRESS_CONNECTION",

@@ -322,8 +322,7 @@ gfe_fabric_input (CloudRunGfe *gfe, SimPort *port, SimPacket *packet)
   if (!cloudrun_fabric_unwrap (packet, &id)
       || !sim_frame_parse (packet->data, packet->len, &inner) || !inner.l4)
     return sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
-  if (inner.proto == SIM_IPPROTO_TCP
-      && (inner.tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN)
+  if (sim_frame_opens_tcp (&inner))
     {
       GfeFlowKey key = { inner.dst, inner.src, inner.dport, inner.sport };
       CloudRunGfeFlow *flow = g_hash_table_lookup (gfe->flows, &key);
@@ -353,8 +352,7 @@ gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
   /* A new connection from the internet carries no identity, whatever an
    * earlier connection with the same addresses carried. */
   if (port == gfe->internet && sim_frame_parse (packet->data, packet->len, &f)
-      && f.proto == SIM_IPPROTO_TCP
-      && (f.tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN)
+      && sim_frame_opens_tcp (&f))
     {
       GfeFlowKey key = { f.dst, f.src, f.dport, f.sport };
       g_hash_table_remove (gfe->flows, &key);

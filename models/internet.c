@@ -22,8 +22,7 @@ internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
       sim_packet_release (sim_world_pool (self->world), packet);
       return;
     }
-  if (f.proto == SIM_IPPROTO_TCP
-      && (f.tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN)
+  if (sim_frame_opens_tcp (&f))
     {
       char pfx[16];
       CloudRunStep s = {

@@ -76,8 +76,7 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
     return sim_packet_release (sim_world_pool (self->world), packet);
   if (port == lb->front && !lb->has_proxy_subnet
       && sim_frame_parse (packet->data, packet->len, &f)
-      && f.proto == SIM_IPPROTO_TCP
-      && (f.tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN)
+      && sim_frame_opens_tcp (&f))
     {
       CloudRunStep s = {
         .hop = lb->hop, .state = "DROP",

@@ -10,8 +10,7 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
   SimExplainLog *log = sim_world_explain (world->sim);
   /* Each source keeps to one address: the block holds its ports. */
   uint32_t addr = n->addrs[(f->src * 2654435761u >> 16) % n->n_addrs];
-  bool created, syn = f->proto == SIM_IPPROTO_TCP
-    && (f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN;
+  bool created, syn = sim_frame_opens_tcp (f);
   CloudRunSnatEntry *e = cloudrun_snat_outbound (&n->snat, f, addr, n->vpc,
                                                  &created);
   CloudRunStep s = { .hop = CLOUDRUN_HOP_NAT, .state = "NAT",

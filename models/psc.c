@@ -20,8 +20,7 @@ psc_receive (SimNode *self, SimPort *port, SimPacket *packet)
     }
   if (!sim_frame_parse (packet->data, packet->len, &f) || !f.l4)
     return sim_packet_release (sim_world_pool (self->world), packet);
-  if (f.proto == SIM_IPPROTO_TCP
-      && (f.tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN)
+  if (sim_frame_opens_tcp (&f))
     {
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_PSC_ENDPOINT, .state = "APPLY_ROUTE",

@@ -280,19 +280,14 @@ static void
 call_deadline (SimKernel *k, void *target, void *arg, uint64_t u)
 {
   CloudRunCall *call = target;
+  SimTcpConn *conn = call->conn;
 
   (void) k; (void) arg; (void) u;
-  if (call->conn)
-    {
-      SimTcpConn *conn = call->conn;
-      cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_TIMEOUT,
-                            "no response before the traffic's timeout");
-      if (call->conn == conn)
-        sim_tcp_abort (conn);
-    }
-  else
-    cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_TIMEOUT,
-                          "no response before the traffic's timeout");
+  cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_TIMEOUT,
+                        "no response before the traffic's timeout");
+  /* finish asked for a FIN; a connection still there is reset. */
+  if (conn && call->conn == conn)
+    sim_tcp_abort (conn);
 }
 
 static CloudRunCall *

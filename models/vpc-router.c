@@ -121,8 +121,7 @@ static bool
 vpc_new_flow (const SimFrame *f)
 {
   return f->proto == SIM_IPPROTO_UDP
-         || (f->proto == SIM_IPPROTO_TCP
-             && (f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN);
+         || sim_frame_opens_tcp (f);
 }
 
 /* Delivers inside the network to whatever holds dst. */
@@ -309,7 +308,7 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
                  const SimFrame *f, const CloudRunVpcSource *src)
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
-  bool explain = f->proto == SIM_IPPROTO_TCP && vpc_new_flow (f);
+  bool explain = sim_frame_opens_tcp (f);
   const SimRoute *route;
   const VpcRouteInfo *info;
   const char *rule;

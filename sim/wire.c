@@ -380,6 +380,13 @@ sim_frame_parse (const uint8_t *data, uint32_t len, SimFrame *out)
  * UDP checksum of 0 (none sent) verifies; a non-IPv4 frame has nothing
  * to verify. */
 bool
+sim_frame_opens_tcp (const SimFrame *f)
+{
+  return f->proto == SIM_IPPROTO_TCP
+         && (f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN;
+}
+
+bool
 sim_frame_checksums_ok (const SimFrame *frame)
 {
   uint32_t ihl, seglen;

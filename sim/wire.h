@@ -79,6 +79,8 @@ typedef struct {
  * lengths); checksums are not verified here (see sim_frame_checksums_ok). */
 bool sim_frame_parse (const uint8_t *data, uint32_t len, SimFrame *out);
 bool sim_frame_checksums_ok (const SimFrame *frame);
+/* A TCP SYN without ACK: the packet that opens a connection. */
+bool sim_frame_opens_tcp (const SimFrame *frame);
 
 /* In-place rewrites for NAT/SNAT: update addresses and/or ports of an
  * Ethernet/IPv4/TCP|UDP frame and fix the IPv4 and L4 checksums. */
