@@ -7,6 +7,7 @@
 #include "models/egress.h"
 #include "models/endpoint.h"
 #include "models/gfe.h"
+#include "models/google.h"
 #include "models/internet.h"
 #include "models/nat.h"
 #include "models/vpc-router.h"
@@ -16,8 +17,8 @@
 #define GFE_SERVING 0xa9fe0001u             /* 169.254.0.1 */
 #define GFE_FABRIC 0x647ffffeu              /* 100.127.255.254 */
 #define FABRIC_BASE 0x647f0000u             /* 100.127.0.0/16 */
-#define GOOGLE_FRONT_ENDS 0xd8ef2000u       /* 216.239.32.0/19 */
-#define GFE_FRONT_END 0xd8ef2035u           /* 216.239.32.53 */
+#define GFE_FRONT_END 0xd8ef2035u           /* 216.239.32.53, where load
+                                               balancers' proxies go */
 #define EGRESS_POOL 0x22620010u             /* 34.98.0.16 */
 #define EXTERNAL_BASE 0xc6336400u           /* 198.51.100.0/24 */
 

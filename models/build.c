@@ -99,10 +99,6 @@ build_taken_addresses (Build *b)
 static void
 build_core (Build *b)
 {
-  static const uint32_t front_ends[] = {
-    0xd8ef2035u, 0xd8ef2235u, 0xd8ef2435u, 0xd8ef2635u,
-    0xc7249904u, 0xc7249905u, 0xc7249906u, 0xc7249907u,
-  };
   CloudRunWorld *w = b->world;
   CloudRunDnsServer *dns;
 
@@ -114,14 +110,20 @@ build_core (Build *b)
                                           PUBLIC_RESOLVER, 32,
                                           "the public resolver public-dns"),
                 dns->host.default_port, &cloudrun_access_link, NULL);
-  b->gfe = cloudrun_gfe_new (w, front_ends, G_N_ELEMENTS (front_ends),
-                             GFE_SERVING, GFE_FABRIC);
-  /* private.googleapis.com, 199.36.153.8/30 (restricted is above). */
-  for (uint32_t a = 0xc7249908u; a < 0xc724990cu; a++)
-    sim_host_add_address (&b->gfe->host, a);
+  b->gfe = cloudrun_gfe_new (w, cloudrun_run_app_front_ends,
+                             CLOUDRUN_N_RUN_APP_FRONT_ENDS, GFE_SERVING,
+                             GFE_FABRIC);
+  /* The GFE also answers on the VIPs of both googleapis.com names. */
+  for (uint32_t i = 0; i < 4; i++)
+    {
+      sim_host_add_address (&b->gfe->host, CLOUDRUN_PRIVATE_VIPS + i);
+      sim_host_add_address (&b->gfe->host, CLOUDRUN_RESTRICTED_VIPS + i);
+    }
   sim_link_new (w->sim,
-                cloudrun_internet_attach (b->internet, "gfe", GOOGLE_FRONT_ENDS,
-                                          19, "the Google front ends (gfe)"),
+                cloudrun_internet_attach (b->internet, "gfe",
+                                          CLOUDRUN_GOOGLE_FRONT_ENDS,
+                                          CLOUDRUN_GOOGLE_FRONT_ENDS_LEN,
+                                          "the Google front ends (gfe)"),
                 b->gfe->internet, &cloudrun_google_link, NULL);
 }
 

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "models/google.h"
 #include "sim/wire.h"
 
 #define CLOUDRUN_DNS_TTL 300u
@@ -71,23 +72,16 @@ cloudrun_dns_zone_add_cname (DnsZone *zone, const char *owner,
 DnsZone *
 cloudrun_dns_zone_google_public (void)
 {
-  static const char *const run_app[] = {
-    "216.239.32.53", "216.239.34.53", "216.239.36.53", "216.239.38.53",
-  };
   DnsZone *zone = cloudrun_dns_zone_new ("", "public DNS");
-  uint32_t a;
 
-  for (unsigned i = 0; i < G_N_ELEMENTS (run_app); i++)
-    {
-      sim_ipv4_parse (run_app[i], &a);
-      cloudrun_dns_zone_add_a (zone, "*.run.app", a);
-    }
+  for (unsigned i = 0; i < CLOUDRUN_N_RUN_APP_FRONT_ENDS; i++)
+    cloudrun_dns_zone_add_a (zone, "*.run.app", cloudrun_run_app_front_ends[i]);
   for (unsigned i = 0; i < 4; i++)
     {
       cloudrun_dns_zone_add_a (zone, "private.googleapis.com",
-                               0xc7249908u + i);   /* 199.36.153.8/30 */
+                               CLOUDRUN_PRIVATE_VIPS + i);
       cloudrun_dns_zone_add_a (zone, "restricted.googleapis.com",
-                               0xc7249904u + i);   /* 199.36.153.4/30 */
+                               CLOUDRUN_RESTRICTED_VIPS + i);
     }
   return zone;
 }

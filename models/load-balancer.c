@@ -3,9 +3,9 @@
 
 #include <string.h>
 
+#include "models/google.h"
 #include "sim/wire.h"
 
-#define GOOGLE_FRONT_ENDS 0xd8ef2000u   /* 216.239.32.0/19 */
 
 /* The serverless NEG sends the request to the service, whatever host the
  * caller named: the Host header becomes the service's run.app host. */
@@ -136,7 +136,8 @@ cloudrun_load_balancer_new (CloudRunWorld *world,
   lb->google = sim_node_add_port (&lb->base.node, "google");
   sim_host_init (&lb->host, &lb->base.node, c->address, lb->front);
   sim_host_add_address (&lb->host, lb->proxy_addr);
-  sim_host_add_route (&lb->host, GOOGLE_FRONT_ENDS, 19, lb->google);
+  sim_host_add_route (&lb->host, CLOUDRUN_GOOGLE_FRONT_ENDS,
+                      CLOUDRUN_GOOGLE_FRONT_ENDS_LEN, lb->google);
   lb->host.output = lb_output;
   lb->host.output_user = lb;
   cloudrun_proxy_init (&lb->proxy, &lb->host, 80, lb_request, NULL, lb);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "models/google.h"
 #include "sim/wire.h"
 
 typedef enum {
@@ -40,15 +41,6 @@ struct CloudRunVpcRouter {
   GPtrArray *ingress_rules;
   CloudRunSnat external;        /* VMs' external addresses, 1:1 */
 };
-
-/* Google front ends and API VIPs (CLOUDRUN-NETWORKING.md section 4). */
-static bool
-vpc_google_destination (uint32_t dst)
-{
-  return (dst & 0xffffe000u) == 0xd8ef2000u     /* 216.239.32.0/19 */
-         || (dst & 0xfffffffcu) == 0xc7249904u  /* 199.36.153.4/30 */
-         || (dst & 0xfffffffcu) == 0xc7249908u; /* 199.36.153.8/30 */
-}
 
 static uint32_t
 vpc_step (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
@@ -286,7 +278,7 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
 
   if (src->external_addr)
     return vpc_to_internet (r, packet, f, src, in, route, explain);
-  if (vpc_google_destination (f->dst))
+  if (cloudrun_google_destination (f->dst))
     return vpc_to_google (r, packet, f, src, route, explain);
   if (src->nat && r->nat)
     {

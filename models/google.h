@@ -1,0 +1,25 @@
+/* Google's public addresses that the simulator knows, in one place
+ * (CLOUDRUN-NETWORKING.md sections 4 and 5): the front ends that serve
+ * run.app, and the Private Google Access VIPs of private.googleapis.com and
+ * restricted.googleapis.com. Public DNS answers with them, the GFE listens
+ * on them, and a VPC router treats them as Google destinations. */
+#ifndef CLOUDRUN_GOOGLE_H
+#define CLOUDRUN_GOOGLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLOUDRUN_GOOGLE_FRONT_ENDS 0xd8ef2000u    /* 216.239.32.0/19 */
+#define CLOUDRUN_GOOGLE_FRONT_ENDS_LEN 19u
+#define CLOUDRUN_PRIVATE_VIPS 0xc7249908u         /* 199.36.153.8/30 */
+#define CLOUDRUN_RESTRICTED_VIPS 0xc7249904u      /* 199.36.153.4/30 */
+#define CLOUDRUN_VIPS_LEN 30u
+#define CLOUDRUN_N_RUN_APP_FRONT_ENDS 4u
+
+/* 216.239.32.53, .34.53, .36.53, .38.53: public DNS's run.app answers. */
+extern const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS];
+
+/* A run.app front end or a Private Google Access VIP. */
+bool cloudrun_google_destination (uint32_t dst);
+
+#endif
