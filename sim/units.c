@@ -1,7 +1,7 @@
 /* Scenario units: exact decimal parsing of times, rates, bandwidths and
  * sizes, and the shortest exact text form of a time.
  *
- * Called by models/keys.c when it reads a scenario value, and by whoever
+ * Called by models/format/keys.c when it reads a scenario value, and by whoever
  * prints a time for people (reports, explanations).
  *
  * Grammar (SCENARIO-FORMAT.md, "Units"): DIGITS [ "." DIGITS ] UNIT with no

@@ -28,10 +28,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "models/build.h"
-#include "models/request.h"
-#include "models/scenario.h"
-#include "models/world.h"
+#include "models/build/build.h"
+#include "models/world/request.h"
+#include "models/format/scenario.h"
+#include "models/world/world.h"
 #include "sim/capture.h"
 
 #define BENCH_DEFAULT_REQUESTS 100000

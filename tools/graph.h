@@ -7,9 +7,9 @@
 
 #include <glib.h>
 
-#include "models/scenario.h"
-#include "models/summary.h"
-#include "models/world.h"
+#include "models/format/scenario.h"
+#include "models/build/summary.h"
+#include "models/world/world.h"
 
 void tools_graph_dot (GString *out, const CloudRunScenario *scenario,
                       CloudRunWorld *world,

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/keys.h"
-#include "models/scenario.h"
+#include "models/format/keys.h"
+#include "models/format/scenario.h"
 #include "tools/graph.h"
 #include "tools/output.h"
 #include "tools/report.h"

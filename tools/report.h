@@ -9,10 +9,10 @@
 
 #include <glib.h>
 
-#include "models/expect.h"
-#include "models/scenario.h"
-#include "models/summary.h"
-#include "models/world.h"
+#include "models/build/expect.h"
+#include "models/format/scenario.h"
+#include "models/build/summary.h"
+#include "models/world/world.h"
 
 typedef struct {
   const CloudRunScenario *scenario;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/build.h"
+#include "models/build/build.h"
 #include "sim/capture.h"
 #include "sim/units.h"
 #include "tools/graph.h"

@@ -6,10 +6,10 @@
 
 #include <glib.h>
 
-#include "models/expect.h"
-#include "models/scenario.h"
-#include "models/summary.h"
-#include "models/world.h"
+#include "models/build/expect.h"
+#include "models/format/scenario.h"
+#include "models/build/summary.h"
+#include "models/world/world.h"
 #include "tools/output.h"
 
 typedef struct {

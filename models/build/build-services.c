@@ -1,0 +1,282 @@
+/* The builder: services (their instances behind the GFE and, for a service
+ * that sends traffic, its egress: metadata resolver, default internet
+ * egress, connector or Direct VPC), internet clients and the traffic. */
+#include "models/build/build-private.h"
+
+#include "models/world/connector.h"
+#include "models/world/direct-vpc.h"
+#include "models/world/service.h"
+#include "sim/wire.h"
+
+/* Whether the service sends any [traffic]. */
+static bool
+build_is_caller (Build *b, const CloudRunService *s)
+{
+  for (guint i = 0; i < b->sc->traffics->len; i++)
+    {
+      const CloudRunTraffic *t = g_ptr_array_index (b->sc->traffics, i);
+      if (t->from.kind == CLOUDRUN_KIND_SERVICE && t->from.service == s)
+        return true;
+    }
+  return false;
+}
+
+/* Direct VPC addresses: the subnet's /28 blocks that no other resource
+ * uses are held until they cover direct-vpc-ip-factor addresses per
+ * instance; each instance takes the next usable address of the held
+ * blocks. Instances beyond what the held blocks cover get 0. */
+static void
+build_direct_addresses (Build *b, const CloudRunSubnet *subnet, uint32_t n,
+                        uint32_t *out)
+{
+  uint32_t size = 1u << (32 - subnet->range.len);
+  uint32_t first = subnet->range.prefix + 2;
+  uint32_t last = subnet->range.prefix + size - 3;
+  uint32_t factor = (uint32_t) MAX (1, b->sc->assumptions.direct_vpc_ip_factor);
+  uint32_t held = 0, given = 0;
+
+  memset (out, 0, n * sizeof *out);
+  for (uint32_t base = subnet->range.prefix;
+       base < subnet->range.prefix + size && held < n * factor; base += 16)
+    {
+      bool free_block = true;
+      for (uint32_t a = base; a < base + 16 && free_block; a++)
+        free_block = !g_hash_table_contains (b->taken, GUINT_TO_POINTER (a));
+      if (!free_block)
+        continue;
+      held += 16;
+      for (uint32_t a = base; a < base + 16; a++)
+        {
+          /* The whole block is held, used or not. */
+          g_hash_table_add (b->taken, GUINT_TO_POINTER (a));
+          if (given < n && a >= first && a <= last
+              && (given + 1) * factor <= held)
+            out[given++] = a;
+        }
+    }
+}
+
+static CloudRunServerlessEgress *
+build_egress (Build *b)
+{
+  if (!b->egress)
+    {
+      b->egress = cloudrun_serverless_egress_new (b->world, EGRESS_POOL);
+      sim_link_new (b->world->sim, b->egress->internet,
+                    cloudrun_internet_attach (b->internet, "run-egress",
+                                              EGRESS_POOL, 32,
+                                              "Cloud Run's default internet "
+                                              "egress (dynamic pool)"),
+                    &cloudrun_google_link, NULL);
+    }
+  return b->egress;
+}
+
+static CloudRunRevisionEgress *
+build_egress_config (Build *b, const CloudRunService *s)
+{
+  CloudRunRevisionEgress *cfg = g_new0 (CloudRunRevisionEgress, 1);
+
+  cfg->service = s->base.name;
+  cfg->access = s->vpc_access;
+  cfg->egress = s->vpc_egress;
+  cfg->private_ranges = b->sc->assumptions.private_ranges;
+  g_ptr_array_add (b->world->egress, cfg);
+  return cfg;
+}
+
+static const CloudRunNetwork *
+build_service_network (const CloudRunService *s)
+{
+  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+    return s->connector->network;
+  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+    return s->subnet->network;
+  return NULL;
+}
+
+/* The VPC side of a Direct VPC revision: a node, and a router port whose
+ * sources are the instances' subnet addresses. */
+static CloudRunDirectVpc *
+build_direct_vpc (Build *b, const CloudRunService *s,
+                  const CloudRunRevisionEgress *cfg, const uint32_t *addrs,
+                  guint n)
+{
+  BuildNetwork *net = build_network (b, s->subnet->network);
+  CloudRunDirectVpc *d = cloudrun_direct_vpc_new (b->world, s->base.name, cfg);
+  g_autofree char *label = g_strdup_printf ("Direct VPC of service %s",
+                                            s->base.name);
+  g_autofree char *port_name = g_strdup_printf ("direct-%s", s->base.name);
+  CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_DIRECT_VPC,
+                            build_label (b, label), s->subnet, 0, build_nat_for (b, s->subnet, s->subnet->network,
+                                              s->subnet->region) };
+  SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
+
+  for (guint i = 0; i < n; i++)
+    if (addrs[i])
+      cloudrun_vpc_router_deliver (net->router, rport, addrs[i], 32, label);
+  sim_link_new (b->world->sim, d->vpc, rport, &cloudrun_vpc_link, NULL);
+  return d;
+}
+
+/* A calling service's instances get their egress: a metadata resolver,
+ * the default internet egress, and the connector or Direct VPC. */
+static void
+build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
+{
+  const CloudRunNetwork *network = build_service_network (s);
+  BuildNetwork *net = network ? build_network (b, network) : NULL;
+  CloudRunRevisionEgress *cfg = build_egress_config (b, s);
+  CloudRunServerlessEgress *egress = build_egress (b);
+  g_autofree uint32_t *addrs = g_new0 (uint32_t, svc->instances->len);
+  CloudRunDirectVpc *direct = NULL;
+  CloudRunConnectorNode *conn = NULL;
+
+  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+    {
+      build_direct_addresses (b, s->subnet, svc->instances->len, addrs);
+      direct = build_direct_vpc (b, s, cfg, addrs, svc->instances->len);
+    }
+  else if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+    conn = g_hash_table_lookup (b->connectors, s->connector);
+  for (guint i = 0; i < svc->instances->len; i++)
+    {
+      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      SimNode *node = &inst->base.node;
+      SimHost *host = &inst->host;
+      SimPort *meta = sim_node_add_port (node, "metadata");
+      SimPort *out = sim_node_add_port (node, "egress");
+      SimPort *vpc = NULL;
+
+      sim_link_new (b->world->sim, meta,
+                    build_metadata_port (b, net, node->name, host->addrs[0]),
+                    &cloudrun_serving_link, NULL);
+      sim_link_new (b->world->sim, out,
+                    cloudrun_serverless_egress_attach (egress, node->name, cfg),
+                    &cloudrun_serving_link, NULL);
+      if (direct || conn)
+        {
+          vpc = sim_node_add_port (node, "vpc");
+          sim_link_new (b->world->sim, vpc,
+                        direct ? cloudrun_direct_vpc_attach (direct, node->name,
+                                                             addrs[i])
+                               : cloudrun_connector_attach (conn, node->name,
+                                                            cfg),
+                        &cloudrun_serving_link, NULL);
+        }
+      if (direct && addrs[i])
+        {
+          sim_host_add_address (host, addrs[i]);
+          sim_host_set_port_source (host, vpc, addrs[i]);
+        }
+      cloudrun_egress_configure (host, cfg, out, vpc);
+      sim_host_add_route (host, METADATA_ADDR, 32, meta);
+      sim_host_add_route (host, GFE_SERVING, 32, host->default_port);
+    }
+}
+
+/* Behind the GFE: a port and a link (at build time or when it scales). */
+static void
+build_attach_instance (CloudRunInstance *inst, void *user)
+{
+  CloudRunGfe *gfe = user;
+
+  sim_link_new (inst->base.world->sim,
+                cloudrun_gfe_add_instance_port (gfe, inst),
+                inst->host.default_port, &cloudrun_serving_link, NULL);
+}
+
+void
+build_services (Build *b)
+{
+  for (guint i = 0; i < b->sc->services->len; i++)
+    {
+      const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
+      const CloudRunNetwork *network = build_service_network (s);
+      CloudRunServiceNode config = {
+        .name = s->base.name, .project = s->project->base.name,
+        .project_number = s->project->number,
+        .perimeter = s->project->perimeter,
+        .egress_vni = network ? build_network (b, network)->vni : 0,
+        .region = s->region, .ingress = s->ingress,
+        .default_url = s->default_url,
+        .authenticated = s->invokers == CLOUDRUN_INVOKERS_AUTHENTICATED,
+        .concurrency = (uint32_t) s->concurrency,
+        .min_instances = (uint32_t) s->min_instances,
+        .max_instances = (uint32_t) s->max_instances,
+        .cold_start = s->cold_start, .hash_host = s->hash_host,
+        .number_host = s->number_host, .service_time = s->service_time,
+        .response_size = s->response_size,
+        .base_addr = 0xa9fe0000u | ((i + 1) << 8) | 10,
+        .attach = build_attach_instance, .attach_user = b->gfe,
+      };
+      CloudRunServiceNode *svc = cloudrun_service_new (b->world, &config);
+
+      if (build_is_caller (b, s))
+        {
+          CloudRunInstance *first = g_ptr_array_index (svc->instances, 0);
+          build_caller (b, s, svc);
+          /* Its traffic is sent by its first instance, running from 0. */
+          first->started = true;
+          g_hash_table_insert (b->callers, s->base.name, &first->requester);
+        }
+    }
+}
+
+void
+build_clients (Build *b)
+{
+  for (guint i = 0; i < b->sc->clients->len; i++)
+    {
+      const CloudRunClient *c = g_ptr_array_index (b->sc->clients, i);
+      CloudRunEndpoint *ep = cloudrun_endpoint_new (b->world, c->base.name,
+                                                    CLOUDRUN_HOP_CLIENT, "eth0",
+                                                    c->address,
+                                                    PUBLIC_RESOLVER);
+      g_autofree char *label = g_strdup_printf ("the client %s", c->base.name);
+      sim_link_new (b->world->sim,
+                    cloudrun_internet_attach (b->internet, c->base.name,
+                                              c->address, 32, label),
+                    ep->host.default_port, &cloudrun_access_link, NULL);
+      g_hash_table_insert (b->callers, c->base.name, &ep->requester);
+    }
+}
+
+void
+build_traffic (Build *b)
+{
+  CloudRunWorld *w = b->world;
+  uint32_t next_id = 1;
+
+  w->n_plans = b->sc->traffics->len;
+  w->plans = g_new0 (CloudRunTrafficPlan, MAX (1u, w->n_plans));
+  for (guint i = 0; i < b->sc->traffics->len; i++)
+    {
+      const CloudRunTraffic *t = g_ptr_array_index (b->sc->traffics, i);
+      CloudRunTrafficPlan *p = &w->plans[i];
+      CloudRunRequester *from = g_hash_table_lookup (b->callers,
+                                                     t->from.object->name);
+      *p = (CloudRunTrafficPlan) {
+        .traffic = i, .name = t->base.name, .host = t->url.host,
+        .host_addr = t->url.host_kind == CLOUDRUN_URL_HOST_ADDRESS
+                     ? t->url.address : 0,
+        .port = t->url.port, .path = t->url.path, .method = t->method,
+        .request_size = t->request_size, .count = (uint32_t) t->count,
+        .interval = t->gap, .mean_interval = t->gap,
+        .poisson = t->pattern == CLOUDRUN_PATTERN_POISSON, .start = t->start,
+        .timeout = t->timeout,
+        .id_token = t->identity == CLOUDRUN_IDENTITY_ID_TOKEN,
+        .first_request = next_id,
+      };
+      for (uint32_t k = 0; k < p->count; k++)
+        {
+          CloudRunRequest *r = cloudrun_ledger_get (&w->ledger, next_id + k);
+          r->traffic = i;
+          r->index = k;
+        }
+      next_id += p->count;
+      g_assert (from != NULL);
+      cloudrun_requester_add_traffic (from, p);
+    }
+}
+

@@ -1,0 +1,211 @@
+/* The world builder (see models/build/build.h): the internet, public DNS and the
+ * GFE (here), the VPC side (models/build/build-vpc.c), the services and the
+ * traffic (models/build/build-services.c).
+ *
+ * Address plan of the parts no scenario names: public resolver 8.8.8.8;
+ * the Google front ends answer on 216.239.32.53, .34.53, .36.53, .38.53
+ * (routed as 216.239.32.0/19) and on the Private Google Access VIPs;
+ * instances serve on 169.254.S.N behind the GFE, which speaks to them
+ * from 169.254.0.1; Cloud Run's default internet egress uses 34.98.0.16.
+ * Timing: internet access links 5 ms and 1 Gbit/s; Google's fabric 1 ms
+ * and 10 Gbit/s; inside a VPC 50 us and 10 Gbit/s; GFE to instance
+ * 100 us and 10 Gbit/s; queues of 1000 packets. */
+#include "models/build/build-private.h"
+
+#include "models/world/service.h"
+#include "sim/wire.h"
+
+const SimLinkParams cloudrun_access_link = { 5 * SIM_MS, 1000000000u, 1000, 0 };
+const SimLinkParams cloudrun_google_link = { SIM_MS, 10000000000u, 1000, 0 };
+const SimLinkParams cloudrun_serving_link = { 100 * SIM_US, 10000000000u,
+                                              1000, 0 };
+const SimLinkParams cloudrun_vpc_link = { 50 * SIM_US, 10000000000u, 1000, 0 };
+
+/* A [dns-zone] as the resolver sees it. */
+static DnsZone *
+build_zone (const CloudRunDnsZone *cz)
+{
+  g_autofree char *label = g_strdup_printf ("%s zone %s",
+                                            cz->visibility == CLOUDRUN_DNS_PRIVATE
+                                            ? "private" : "public",
+                                            cz->base.name);
+  DnsZone *z = cloudrun_dns_zone_new (cz->dns_name, label);
+
+  z->source = cz;
+  for (guint i = 0; i < cz->records->len; i++)
+    {
+      const CloudRunDnsRecord *r = &g_array_index (cz->records,
+                                                   CloudRunDnsRecord, i);
+      if (r->type == CLOUDRUN_DNS_A)
+        cloudrun_dns_zone_add_a (z, r->owner, r->address);
+      else if (r->type == CLOUDRUN_DNS_CNAME)
+        cloudrun_dns_zone_add_cname (z, r->owner, r->data);
+    }
+  return z;
+}
+
+/* Every zone; the public ones (Google's, the scenario's public zones, the
+ * external load balancers' hostnames) make the public view. */
+static void
+build_zones (Build *b)
+{
+  CloudRunWorld *w = b->world;
+  const CloudRunScenario *sc = b->sc;
+  DnsZone *google = cloudrun_dns_zone_google_public ();
+
+  g_ptr_array_add (w->zones, google);
+  for (guint i = 0; i < sc->dns_zones->len; i++)
+    {
+      const CloudRunDnsZone *cz = g_ptr_array_index (sc->dns_zones, i);
+      DnsZone *z = build_zone (cz);
+      g_ptr_array_add (w->zones, z);
+      if (cz->visibility == CLOUDRUN_DNS_PUBLIC)
+        cloudrun_dns_view_add (&w->public_view, z);
+    }
+  for (guint i = 0; i < sc->external_albs->len; i++)
+    {
+      const CloudRunExternalAlb *alb = g_ptr_array_index (sc->external_albs, i);
+      g_autofree char *label = g_strdup_printf ("public DNS of external ALB "
+                                                "%s", alb->base.name);
+      DnsZone *z;
+      if (!alb->hostname)
+        continue;
+      z = cloudrun_dns_zone_new (alb->hostname, label);
+      cloudrun_dns_zone_add_a (z, alb->hostname, alb->address);
+      g_ptr_array_add (w->zones, z);
+      cloudrun_dns_view_add (&w->public_view, z);
+    }
+  cloudrun_dns_view_add (&w->public_view, google);
+}
+
+/* Addresses that VMs, load balancers and PSC endpoints use: Direct VPC
+ * blocks avoid them. */
+static void
+build_taken_addresses (Build *b)
+{
+  const CloudRunScenario *sc = b->sc;
+
+  for (guint i = 0; i < sc->vms->len; i++)
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunVm *)
+      g_ptr_array_index (sc->vms, i))->address));
+  for (guint i = 0; i < sc->internal_albs->len; i++)
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunInternalAlb *)
+      g_ptr_array_index (sc->internal_albs, i))->address));
+  for (guint i = 0; i < sc->psc_endpoints->len; i++)
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunPscEndpoint *)
+      g_ptr_array_index (sc->psc_endpoints, i))->address));
+}
+
+static void
+build_core (Build *b)
+{
+  CloudRunWorld *w = b->world;
+  CloudRunDnsServer *dns;
+
+  b->internet = cloudrun_internet_new (w);
+  dns = cloudrun_dns_server_new (w, "public-dns", PUBLIC_RESOLVER,
+                                 &w->public_view, "eth0");
+  sim_link_new (w->sim,
+                cloudrun_internet_attach (b->internet, "public-dns",
+                                          PUBLIC_RESOLVER, 32,
+                                          "the public resolver public-dns"),
+                dns->host.default_port, &cloudrun_access_link, NULL);
+  b->gfe = cloudrun_gfe_new (w, cloudrun_run_app_front_ends,
+                             CLOUDRUN_N_RUN_APP_FRONT_ENDS, GFE_SERVING,
+                             GFE_FABRIC);
+  /* The GFE also answers on the VIPs of both googleapis.com names. */
+  for (uint32_t i = 0; i < 4; i++)
+    {
+      sim_host_add_address (&b->gfe->host, CLOUDRUN_PRIVATE_VIPS + i);
+      sim_host_add_address (&b->gfe->host, CLOUDRUN_RESTRICTED_VIPS + i);
+    }
+  sim_link_new (w->sim,
+                cloudrun_internet_attach (b->internet, "gfe",
+                                          CLOUDRUN_GOOGLE_FRONT_ENDS,
+                                          CLOUDRUN_GOOGLE_FRONT_ENDS_LEN,
+                                          "the Google front ends (gfe)"),
+                b->gfe->internet, &cloudrun_google_link, NULL);
+}
+
+static uint32_t
+build_count_requests (const CloudRunScenario *sc)
+{
+  uint64_t n = 0;
+
+  for (guint i = 0; i < sc->traffics->len; i++)
+    n += (uint64_t) ((const CloudRunTraffic *)
+                     g_ptr_array_index (sc->traffics, i))->count;
+  g_assert (n < UINT32_MAX);
+  return (uint32_t) n;
+}
+
+static void
+build_view_free (gpointer p)
+{
+  cloudrun_dns_view_clear (p);
+  g_free (p);
+}
+
+CloudRunWorld *
+cloudrun_world_build (const CloudRunScenario *sc, GError **error)
+{
+  CloudRunWorld *w = g_new0 (CloudRunWorld, 1);
+  Build b = { .world = w, .sc = sc };
+
+  (void) error;
+  w->sim = sim_world_new (sc->seed);
+  w->hosts = g_hash_table_new (g_str_hash, g_str_equal);
+  w->services = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) cloudrun_service_free);
+  w->zones = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) cloudrun_dns_zone_free);
+  w->views = g_ptr_array_new_with_free_func (build_view_free);
+  w->egress = g_ptr_array_new_with_free_func (g_free);
+  w->ingress_denied_status = (int) sc->assumptions.ingress_denied_status;
+  cloudrun_ledger_init (&w->ledger, w->sim, build_count_requests (sc));
+  cloudrun_dns_view_init (&w->public_view);
+  b.networks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  b.callers = g_hash_table_new (g_str_hash, g_str_equal);
+  b.connectors = g_hash_table_new (NULL, NULL);
+  b.taken = g_hash_table_new (NULL, NULL);
+  build_taken_addresses (&b);
+
+  build_zones (&b);
+  build_core (&b);
+  build_networks (&b);
+  build_vms (&b);
+  build_connectors (&b);
+  build_psc_and_load_balancers (&b);
+  build_services (&b);
+  build_clients (&b);
+  build_traffic (&b);
+
+  g_hash_table_destroy (b.networks);
+  g_hash_table_destroy (b.callers);
+  g_hash_table_destroy (b.connectors);
+  g_hash_table_destroy (b.taken);
+  return w;
+}
+
+void
+cloudrun_world_free (CloudRunWorld *w)
+{
+  if (!w)
+    return;
+  sim_world_free (w->sim);
+  cloudrun_ledger_clear (&w->ledger);
+  g_free (w->plans);
+  g_clear_pointer (&w->hosts, g_hash_table_destroy);
+  g_clear_pointer (&w->services, g_ptr_array_unref);
+  g_clear_pointer (&w->views, g_ptr_array_unref);
+  cloudrun_dns_view_clear (&w->public_view);
+  g_clear_pointer (&w->zones, g_ptr_array_unref);
+  g_clear_pointer (&w->egress, g_ptr_array_unref);
+  g_free (w);
+}
+
+uint64_t
+cloudrun_world_run (CloudRunWorld *w, SimTime duration)
+{
+  return sim_world_run (w->sim, duration);
+}

@@ -1,0 +1,19 @@
+/* Builds the simulated world of a loaded scenario: resources become nodes,
+ * ports and links with addresses and routes (DESIGN.md, "The Cloud Run
+ * world"), [traffic] groups become traffic plans of their callers, and
+ * every request gets its ledger record. */
+#ifndef CLOUDRUN_BUILD_H
+#define CLOUDRUN_BUILD_H
+
+#include <glib.h>
+
+#include "models/format/scenario.h"
+#include "models/world/world.h"
+
+/* NULL with error (CLOUDRUN_SCENARIO_ERROR) when the scenario asks for
+ * something this version cannot simulate. The scenario must outlive the
+ * world (plans point into it). */
+CloudRunWorld *cloudrun_world_build (const CloudRunScenario *scenario,
+                                     GError **error);
+
+#endif

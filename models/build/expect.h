@@ -1,0 +1,27 @@
+/* Checks a finished run against the scenario's [expect] groups: each key
+ * written is one pass/fail item (SCENARIO-FORMAT.md). An item holds when
+ * at least `ratio` of the traffic's requests meet it (ratio defaults to 1,
+ * so every request must); the latency bounds compare percentiles of the
+ * requests that got a response. */
+#ifndef CLOUDRUN_EXPECT_H
+#define CLOUDRUN_EXPECT_H
+
+#include "models/format/scenario.h"
+#include "models/build/summary.h"
+
+typedef struct {
+  const char *expect;           /* the [expect NAME] NAME */
+  const char *key;              /* outcome, status, ... */
+  char *expected;               /* what the file says, owned */
+  char *found;                  /* what the run shows, owned */
+  gboolean pass;
+} CloudRunCheckItem;
+
+/* A GArray of CloudRunCheckItem in file order (its clear function frees
+ * the strings). summaries: one per traffic, as cloudrun_summary_new. */
+GArray *cloudrun_expect_evaluate (const CloudRunScenario *scenario,
+                                  CloudRunWorld *world,
+                                  const CloudRunTrafficSummary *summaries);
+guint cloudrun_expect_failures (const GArray *items);
+
+#endif

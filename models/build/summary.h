@@ -1,0 +1,30 @@
+/* Per-traffic summaries of a finished run, read from the request ledger:
+ * outcome counts, the GFE's classification, the deciding hop, latency
+ * percentiles. Feeds the verdict table, report.txt/json and check. */
+#ifndef CLOUDRUN_SUMMARY_H
+#define CLOUDRUN_SUMMARY_H
+
+#include "models/world/request.h"
+#include "models/world/world.h"
+
+typedef struct {
+  const char *name;             /* the traffic NAME */
+  uint32_t first, count;        /* its request ids: first .. first+count-1 */
+  uint32_t verdicts[CLOUDRUN_N_VERDICTS]; /* requests per verdict */
+  uint32_t internal, external;  /* the GFE's classifications */
+  uint32_t responses;           /* requests that got an HTTP status */
+  CloudRunVerdict main_verdict; /* the most frequent verdict */
+  const char *decided_at;       /* hop kind that decided the first request
+                                   with the main verdict */
+  const char *cause;            /* that request's drop cause, or NULL */
+  SimTime p50, p99, max;        /* latency of requests with a response */
+} CloudRunTrafficSummary;
+
+/* Fills one summary per traffic plan (array of world->n_plans). */
+CloudRunTrafficSummary *cloudrun_summary_new (CloudRunWorld *world);
+/* Nearest-rank percentile (q in 0..100) of the latencies of the requests
+ * with a response; 0 when there is none. */
+SimTime cloudrun_summary_latency (CloudRunWorld *world,
+                                  const CloudRunTrafficSummary *s, double q);
+
+#endif

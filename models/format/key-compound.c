@@ -1,0 +1,534 @@
+/* Parsers of the compound value types of the key tables: CIDR ranges and
+ * lists, DNS and host names, HTTP methods, DNS records (dns-zone
+ * records), URLs (traffic url), route next hops, firewall protocols and
+ * NAT addresses-or-count. Syntax only: whether a name or host exists is
+ * for models/format/scenario-check.c.
+ *
+ * Called through cloudrun_key_parse (models/format/key-values.c). Same contract:
+ * the field is written only on success; a CloudRunProblem otherwise. */
+#include "models/format/scenario-private.h"
+
+#include <string.h>
+
+#include "sim/wire.h"
+
+#define FIELD(type, object, key) \
+  ((type *) G_STRUCT_MEMBER_P ((object), (key)->offset))
+
+char *
+cloudrun_key_compound_expected (CloudRunKeyType type)
+{
+  switch (type)
+    {
+    case CLOUDRUN_KEY_DNS_NAME:
+      return g_strdup ("a DNS name such as run.app.");
+    case CLOUDRUN_KEY_HOSTNAME:
+      return g_strdup ("a host name such as api.example.com");
+    case CLOUDRUN_KEY_METHOD:
+      return g_strdup ("an HTTP method such as GET or POST");
+    case CLOUDRUN_KEY_RECORDS:
+      return g_strdup ("DNS records 'OWNER TYPE DATA' separated by ';' "
+                       "(types A, AAAA, CNAME)");
+    case CLOUDRUN_KEY_URL:
+      return g_strdup ("https://HOST/PATH, http://HOST[:PORT]/PATH or "
+                       "service:NAME");
+    case CLOUDRUN_KEY_NEXT_HOP:
+      return g_strdup ("default-internet-gateway, blackhole or an IPv4 "
+                       "address");
+    case CLOUDRUN_KEY_PROTOCOLS:
+      return g_strdup ("protocols such as all, tcp, udp, icmp or tcp:80 "
+                       "separated by ';'");
+    case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
+      return g_strdup ("a number of addresses from 1 to 16, or IPv4 "
+                       "addresses separated by ';'");
+    default:
+      return g_strdup ("a value");
+    }
+}
+
+static gboolean
+fail_expected (const CloudRunKey *key, const char *text,
+               CloudRunProblem *problem)
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  return cloudrun_problem_set (problem, expected, text);
+}
+
+/* ---- Ranges ------------------------------------------------------- */
+
+/* One CIDR; on "10.0.0.1/24" suggests the range with host bits cleared. */
+static gboolean
+parse_one_cidr (const char *text, const char *expected, CloudRunCidr *out,
+                CloudRunProblem *problem)
+{
+  g_auto (GStrv) parts = NULL;
+  uint32_t addr;
+  guint64 len;
+
+  if (sim_cidr_parse (text, &out->prefix, &out->len))
+    return TRUE;
+  cloudrun_problem_set (problem, expected, text);
+  parts = g_strsplit (text, "/", 2);
+  if (parts[1] != NULL && sim_ipv4_parse (parts[0], &addr)
+      && g_ascii_string_to_unsigned (parts[1], 10, 0, 32, &len, NULL))
+    {
+      char buf[16];
+      addr &= sim_cidr_mask ((uint8_t) len);
+      problem->suggestion = g_strdup_printf ("%s/%u",
+                                             sim_ipv4_to_string (addr, buf),
+                                             (unsigned) len);
+      problem->hint = g_strdup ("the address has bits set beyond the "
+                                "prefix length");
+    }
+  return FALSE;
+}
+
+static gboolean
+parse_cidr_list (const CloudRunKey *key, const char *text, void *object,
+                 CloudRunProblem *problem)
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+  GArray *ranges;
+
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return FALSE;
+  ranges = g_array_new (FALSE, FALSE, sizeof (CloudRunCidr));
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      CloudRunCidr c;
+      if (!parse_one_cidr (items[i], expected, &c, problem))
+        {
+          g_array_unref (ranges);
+          return FALSE;
+        }
+      g_array_append_val (ranges, c);
+    }
+  *FIELD (GArray *, object, key) = ranges;
+  return TRUE;
+}
+
+/* ---- Names -------------------------------------------------------- */
+
+/* Lower-cased DNS name, with or without the final '.'; labels of 1..63
+ * letters, digits, '-' or '_'; "*" only as the first label and only when
+ * wildcard. NULL when not a name. */
+static char *
+normalize_dns_name (const char *text, gboolean wildcard, gboolean final_dot)
+{
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+  gsize len = strlen (lower);
+  g_auto (GStrv) labels = NULL;
+
+  if (len > 0 && lower[len - 1] == '.')
+    lower[--len] = '\0';
+  if (len == 0 || len > 253)
+    return NULL;
+  labels = g_strsplit (lower, ".", -1);
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      gsize n = strlen (labels[i]);
+      if (strcmp (labels[i], "*") == 0 && i == 0 && wildcard
+          && labels[1] != NULL)
+        continue;
+      if (n == 0 || n > 63
+          || strspn (labels[i], "abcdefghijklmnopqrstuvwxyz0123456789-_")
+             != n)
+        return NULL;
+    }
+  return final_dot ? g_strconcat (lower, ".", NULL) : g_strdup (lower);
+}
+
+static gboolean
+parse_name_type (const CloudRunKey *key, const char *text, void *object,
+                 CloudRunProblem *problem)
+{
+  char *name = NULL;
+
+  if (key->type == CLOUDRUN_KEY_METHOD)
+    {
+      gsize n = strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+      if (n > 0 && n <= 16 && text[n] == '\0')
+        name = g_strdup (text);
+    }
+  else
+    name = normalize_dns_name (text, FALSE,
+                               key->type == CLOUDRUN_KEY_DNS_NAME);
+  if (name == NULL)
+    return fail_expected (key, text, problem);
+  *FIELD (char *, object, key) = name;
+  return TRUE;
+}
+
+/* ---- DNS records -------------------------------------------------- */
+
+static void
+record_clear (gpointer data)
+{
+  CloudRunDnsRecord *r = data;
+  g_free (r->owner);
+  g_free (r->data);
+}
+
+#define RECORD_EXPECTED \
+  "a DNS record 'OWNER TYPE DATA' such as " \
+  "'*.run.app. CNAME private.googleapis.com.'"
+
+static gboolean
+parse_record_data (CloudRunDnsRecord *r, const char *data,
+                   CloudRunProblem *problem)
+{
+  switch (r->type)
+    {
+    case CLOUDRUN_DNS_A:
+      if (!sim_ipv4_parse (data, &r->address))
+        return cloudrun_problem_set (problem, "an IPv4 address for an A "
+                                     "record", data);
+      r->data = g_strdup (data);
+      return TRUE;
+    case CLOUDRUN_DNS_AAAA:
+      if (strchr (data, ':') == NULL || !g_hostname_is_ip_address (data))
+        return cloudrun_problem_set (problem, "an IPv6 address for an AAAA "
+                                     "record", data);
+      r->data = g_strdup (data);
+      return TRUE;
+    default:
+      r->data = normalize_dns_name (data, FALSE, TRUE);
+      if (r->data == NULL)
+        return cloudrun_problem_set (problem, "a DNS name for a CNAME "
+                                     "record, such as private.googleapis."
+                                     "com.", data);
+      return TRUE;
+    }
+}
+
+static gboolean
+parse_record (const char *item, CloudRunDnsRecord *r,
+              CloudRunProblem *problem)
+{
+  static const char *const types[] = { "A", "AAAA", "CNAME", NULL };
+  g_auto (GStrv) raw = g_strsplit_set (item, " \t", -1);
+  const char *tok[4] = { NULL, NULL, NULL, NULL };
+  guint n = 0;
+
+  for (guint i = 0; raw[i] != NULL; i++)
+    if (raw[i][0] != '\0' && n < 4)
+      tok[n++] = raw[i];
+  if (n != 3)
+    return cloudrun_problem_set (problem, RECORD_EXPECTED, item);
+  r->owner = normalize_dns_name (tok[0], TRUE, TRUE);
+  if (r->owner == NULL)
+    return cloudrun_problem_set (problem, "an owner name such as "
+                                 "*.run.app. or api.example.com.", tok[0]);
+  for (r->type = 0; types[r->type] != NULL; r->type++)
+    if (strcmp (types[r->type], tok[1]) == 0)
+      return parse_record_data (r, tok[2], problem);
+  cloudrun_problem_set (problem, "a record type A, AAAA or CNAME", tok[1]);
+  problem->suggestion = g_strdup (cloudrun_suggest (tok[1], types));
+  return FALSE;
+}
+
+static gboolean
+parse_records (const CloudRunKey *key, const char *text, void *object,
+               CloudRunProblem *problem)
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+  GArray *records;
+
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return FALSE;
+  records = g_array_new (FALSE, TRUE, sizeof (CloudRunDnsRecord));
+  g_array_set_clear_func (records, record_clear);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      CloudRunDnsRecord r = { 0 };
+      gboolean ok = parse_record (items[i], &r, problem);
+      g_array_append_val (records, r);
+      if (!ok)
+        {
+          g_array_unref (records);
+          return FALSE;
+        }
+    }
+  *FIELD (GArray *, object, key) = records;
+  return TRUE;
+}
+
+/* ---- URLs --------------------------------------------------------- */
+
+static void
+url_clear (CloudRunUrl *url)
+{
+  g_free (url->text);
+  g_free (url->host);
+  g_free (url->path);
+  g_free (url->service_name);
+  memset (url, 0, sizeof *url);
+}
+
+/* HOST[:PORT] of an http(s) URL into url; FALSE on a bad host or port. */
+static gboolean
+parse_authority (const char *authority, CloudRunUrl *url,
+                 CloudRunProblem *problem)
+{
+  const char *colon = strchr (authority, ':');
+  g_autofree char *host = g_strndup (authority, colon ? (gsize) (colon
+                                                        - authority)
+                                                      : strlen (authority));
+  guint64 port = 80;
+
+  if (colon != NULL && url->scheme == CLOUDRUN_URL_HTTPS)
+    {
+      cloudrun_problem_set (problem, "https://HOST/PATH without a port",
+                            url->text);
+      problem->hint = g_strdup ("TLS is not simulated: every request uses "
+                                "TCP port 80");
+      return FALSE;
+    }
+  if (colon != NULL
+      && !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+    return cloudrun_problem_set (problem, "a port from 1 to 65535",
+                                 colon + 1);
+  url->host = normalize_dns_name (host, FALSE, FALSE);
+  if (url->host == NULL)
+    return cloudrun_problem_set (problem, "a host name or IPv4 address in "
+                                 "the URL", host[0] ? host : url->text);
+  url->port = (uint16_t) port;
+  return TRUE;
+}
+
+static gboolean
+parse_url_text (const char *text, CloudRunUrl *url, CloudRunProblem *problem)
+{
+  const char *rest, *end;
+  g_autofree char *authority = NULL;
+
+  url->text = g_strdup (text);
+  url->port = 80;
+  if (g_str_has_prefix (text, "service:"))
+    {
+      url->service_name = g_strdup (text + strlen ("service:"));
+      url->path = g_strdup ("/");
+      return cloudrun_name_is_valid (url->service_name)
+             || cloudrun_problem_set (problem, "service:NAME with the name "
+                                      "of a [service NAME] group", text);
+    }
+  if (g_ascii_strncasecmp (text, "https://", 8) == 0)
+    rest = text + 8;
+  else if (g_ascii_strncasecmp (text, "http://", 7) == 0)
+    {
+      url->scheme = CLOUDRUN_URL_HTTP;
+      rest = text + 7;
+    }
+  else
+    return FALSE;
+  if (strpbrk (text, " \t@") != NULL)
+    return FALSE;
+  end = rest + strcspn (rest, "/?");
+  authority = g_strndup (rest, (gsize) (end - rest));
+  if (!parse_authority (authority, url, problem))
+    return FALSE;
+  url->path = *end == '/' ? g_strdup (end) : g_strconcat ("/", end, NULL);
+  return TRUE;
+}
+
+static gboolean
+parse_url (const CloudRunKey *key, const char *text, void *object,
+           CloudRunProblem *problem)
+{
+  CloudRunUrl url = { 0 };
+
+  if (parse_url_text (text, &url, problem))
+    {
+      *FIELD (CloudRunUrl, object, key) = url;
+      return TRUE;
+    }
+  url_clear (&url);
+  if (problem->expected != NULL)
+    return FALSE;
+  fail_expected (key, text, problem);
+  if (strstr (text, "://") == NULL && strchr (text, ' ') == NULL)
+    problem->suggestion = g_strconcat ("https://", text, NULL);
+  return FALSE;
+}
+
+/* ---- Next hop, protocols, NAT addresses --------------------------- */
+
+static gboolean
+parse_next_hop (const CloudRunKey *key, const char *text, void *object,
+                CloudRunProblem *problem)
+{
+  static const char *const words[] = {
+    "default-internet-gateway", "blackhole", NULL };
+  CloudRunNextHop *hop = FIELD (CloudRunNextHop, object, key);
+
+  if (strcmp (text, words[0]) == 0)
+    hop->kind = CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY;
+  else if (strcmp (text, words[1]) == 0)
+    hop->kind = CLOUDRUN_NEXT_HOP_BLACKHOLE;
+  else if (sim_ipv4_parse (text, &hop->address))
+    hop->kind = CLOUDRUN_NEXT_HOP_ADDRESS;
+  else
+    {
+      fail_expected (key, text, problem);
+      problem->suggestion = g_strdup (cloudrun_suggest (text, words));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_protocol (const char *item, CloudRunProtocol *p)
+{
+  const char *colon = strchr (item, ':');
+  g_autofree char *name = g_strndup (item, colon ? (gsize) (colon - item)
+                                                 : strlen (item));
+  g_auto (GStrv) ports = NULL;
+  guint64 lo, hi;
+
+  p->port_min = 0;
+  p->port_max = 65535;
+  if (strcmp (name, "all") == 0 || strcmp (name, "icmp") == 0)
+    {
+      p->protocol = name[0] == 'a' ? 0 : 1;
+      return colon == NULL;
+    }
+  if (strcmp (name, "tcp") != 0 && strcmp (name, "udp") != 0)
+    return FALSE;
+  p->protocol = name[0] == 't' ? 6 : 17;
+  if (colon == NULL)
+    return TRUE;
+  ports = g_strsplit (colon + 1, "-", 2);
+  if (!g_ascii_string_to_unsigned (ports[0], 10, 1, 65535, &lo, NULL))
+    return FALSE;
+  hi = lo;
+  if (ports[1] != NULL
+      && !g_ascii_string_to_unsigned (ports[1], 10, lo, 65535, &hi, NULL))
+    return FALSE;
+  p->port_min = (uint16_t) lo;
+  p->port_max = (uint16_t) hi;
+  return TRUE;
+}
+
+static gboolean
+parse_protocols (const CloudRunKey *key, const char *text, void *object,
+                 CloudRunProblem *problem)
+{
+  static const char *const words[] = { "all", "tcp", "udp", "icmp", NULL };
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+  GArray *list;
+
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return FALSE;
+  list = g_array_new (FALSE, FALSE, sizeof (CloudRunProtocol));
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      CloudRunProtocol p;
+      if (!parse_protocol (items[i], &p))
+        {
+          g_array_unref (list);
+          cloudrun_problem_set (problem, expected, items[i]);
+          problem->suggestion = g_strdup (cloudrun_suggest (items[i], words));
+          return FALSE;
+        }
+      g_array_append_val (list, p);
+    }
+  if (list->len == 0)
+    {
+      g_array_unref (list);
+      return cloudrun_problem_set (problem, expected, text);
+    }
+  *FIELD (GArray *, object, key) = list;
+  return TRUE;
+}
+
+static gboolean
+parse_nat_addresses (const CloudRunKey *key, const char *text, void *object,
+                     CloudRunProblem *problem)
+{
+  CloudRunNatAddresses *out = FIELD (CloudRunNatAddresses, object, key);
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+  guint64 count;
+
+  if (g_ascii_isdigit (text[0]) && strchr (text, '.') == NULL)
+    {
+      if (!g_ascii_string_to_unsigned (text, 10, 1, 16, &count, NULL))
+        return cloudrun_problem_set (problem, expected, text);
+      out->count = (guint) count;
+      out->addresses = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+      return TRUE;
+    }
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return FALSE;
+  out->addresses = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      uint32_t a;
+      if (!sim_ipv4_parse (items[i], &a))
+        {
+          g_clear_pointer (&out->addresses, g_array_unref);
+          return cloudrun_problem_set (problem, expected, items[i]);
+        }
+      g_array_append_val (out->addresses, a);
+    }
+  out->count = out->addresses->len;
+  return TRUE;
+}
+
+/* ---- Dispatch ----------------------------------------------------- */
+
+gboolean
+cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
+                             void *object, CloudRunProblem *problem)
+{
+  g_autofree char *expected = NULL;
+
+  switch (key->type)
+    {
+    case CLOUDRUN_KEY_CIDR:
+      expected = cloudrun_key_expected (key);
+      return parse_one_cidr (text, expected, FIELD (CloudRunCidr, object,
+                                                    key), problem);
+    case CLOUDRUN_KEY_CIDR_LIST:
+      return parse_cidr_list (key, text, object, problem);
+    case CLOUDRUN_KEY_DNS_NAME: case CLOUDRUN_KEY_HOSTNAME:
+    case CLOUDRUN_KEY_METHOD:
+      return parse_name_type (key, text, object, problem);
+    case CLOUDRUN_KEY_RECORDS:
+      return parse_records (key, text, object, problem);
+    case CLOUDRUN_KEY_URL: return parse_url (key, text, object, problem);
+    case CLOUDRUN_KEY_NEXT_HOP:
+      return parse_next_hop (key, text, object, problem);
+    case CLOUDRUN_KEY_PROTOCOLS:
+      return parse_protocols (key, text, object, problem);
+    case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
+      return parse_nat_addresses (key, text, object, problem);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
+{
+  switch (key->type)
+    {
+    case CLOUDRUN_KEY_CIDR_LIST: case CLOUDRUN_KEY_RECORDS:
+    case CLOUDRUN_KEY_PROTOCOLS:
+      g_clear_pointer (FIELD (GArray *, object, key), g_array_unref);
+      break;
+    case CLOUDRUN_KEY_URL:
+      url_clear (FIELD (CloudRunUrl, object, key));
+      break;
+    case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
+      g_clear_pointer (&FIELD (CloudRunNatAddresses, object, key)->addresses,
+                       g_array_unref);
+      FIELD (CloudRunNatAddresses, object, key)->count = 0;
+      break;
+    default:
+      break;
+    }
+}

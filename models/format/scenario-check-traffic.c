@@ -1,0 +1,519 @@
+/* Scenario cross checks, part 2 (part 1: models/format/scenario-check.c):
+ * - addresses: VM addresses inside their subnet's usable range (the first
+ *   two and last two addresses are reserved, CLOUDRUN-NETWORKING.md
+ *   section 4), defaults to the next free one; client addresses default
+ *   to 203.0.113.10 upwards; PSC endpoint and internal ALB addresses not
+ *   shared with another resource of the network; an internal ALB address
+ *   inside a private subnet of its network and region;
+ * - dns-zone: records owned inside the zone; networks only when private;
+ * - internal-alb: backend in the same region;
+ * - traffic: from names one service, vm or client; url is service:NAME
+ *   or names a host the scenario knows (an IPv4 literal, a service host,
+ *   a load balancer hostname, a DNS record owner, wildcards included);
+ *   rate or interval, not both, one of them when count > 1;
+ * - expect: a [traffic NAME] of the same NAME; ratio only with outcome.
+ *
+ * Called by cloudrun_scenario_check after part 1. */
+#include "models/format/scenario-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sim/wire.h"
+
+#define CLIENT_FIRST 0xcb00710au  /* 203.0.113.10 */
+#define CLIENT_LAST 0xcb0071feu   /* 203.0.113.254 */
+
+static char *
+address_found (uint32_t addr)
+{
+  char buf[16];
+  return g_strdup_printf ("'%s'", sim_ipv4_to_string (addr, buf));
+}
+
+/* ---- Addresses in a network --------------------------------------- */
+
+/* Usable addresses of a subnet: all but the first two and last two. */
+static void
+subnet_usable (const CloudRunSubnet *sn, uint32_t *first, uint32_t *last)
+{
+  uint32_t size = (uint32_t) 1 << (32 - sn->range.len);
+
+  *first = sn->range.prefix + 2;
+  *last = sn->range.prefix + size - 3;
+}
+
+/* The resource of network other than self that holds addr, or NULL. */
+static CloudRunObject *
+address_holder (CloudRunCheck *c, const CloudRunNetwork *net, uint32_t addr,
+                const void *self)
+{
+  for (guint i = 0; i < c->s->vms->len; i++)
+    {
+      CloudRunVm *vm = c->s->vms->pdata[i];
+      if (vm != self && vm->address == addr && vm->subnet->network == net)
+        return &vm->base;
+    }
+  for (guint i = 0; i < c->s->psc_endpoints->len; i++)
+    {
+      CloudRunPscEndpoint *e = c->s->psc_endpoints->pdata[i];
+      if (e != self && e->address == addr && e->network == net)
+        return &e->base;
+    }
+  for (guint i = 0; i < c->s->internal_albs->len; i++)
+    {
+      CloudRunInternalAlb *a = c->s->internal_albs->pdata[i];
+      if (a != self && a->address == addr && a->network == net)
+        return &a->base;
+    }
+  return NULL;
+}
+
+static gboolean
+check_address_free (CloudRunCheck *c, CloudRunObject *o,
+                    const CloudRunNetwork *net, uint32_t addr)
+{
+  CloudRunObject *holder = address_holder (c, net, addr, o);
+  g_autofree char *expected = NULL, *found = NULL, *quoted = NULL;
+
+  if (holder == NULL)
+    return TRUE;
+  quoted = address_found (addr);
+  expected = g_strdup_printf ("an address no other resource of network "
+                              "'%s' uses", net->base.name);
+  found = g_strdup_printf ("%s, the address of [%s]", quoted,
+                           holder->group);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, o,
+                              "address", expected, found, NULL, NULL);
+}
+
+static gboolean
+check_vm_address (CloudRunCheck *c, CloudRunVm *vm)
+{
+  uint32_t first, last;
+  char a[16], b[16];
+  g_autofree char *expected = NULL, *found = NULL;
+
+  if (vm->subnet->purpose != CLOUDRUN_SUBNET_PRIVATE)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &vm->base, "subnet", "a private subnet",
+                                "a proxy-only subnet", NULL, NULL);
+  if (!cloudrun_object_has (&vm->base, "address"))
+    return TRUE;
+  subnet_usable (vm->subnet, &first, &last);
+  if (vm->address < first || vm->address > last)
+    {
+      expected = g_strdup_printf ("an address of subnet '%s' from %s to %s",
+                                  vm->subnet->base.name,
+                                  sim_ipv4_to_string (first, a),
+                                  sim_ipv4_to_string (last, b));
+      found = address_found (vm->address);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
+                                  &vm->base, "address", expected, found,
+                                  NULL, NULL);
+    }
+  return check_address_free (c, &vm->base, vm->subnet->network, vm->address);
+}
+
+static gboolean
+assign_vm_address (CloudRunCheck *c, CloudRunVm *vm)
+{
+  uint32_t first, last;
+
+  if (cloudrun_object_has (&vm->base, "address"))
+    return TRUE;
+  subnet_usable (vm->subnet, &first, &last);
+  for (uint32_t a = first; a <= last; a++)
+    if (address_holder (c, vm->subnet->network, a, vm) == NULL)
+      {
+        vm->address = a;
+        return TRUE;
+      }
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                              &vm->base, "address", "a free address in "
+                              "the subnet", "none left", NULL, NULL);
+}
+
+static gboolean
+client_address_used (GPtrArray *clients, uint32_t addr)
+{
+  for (guint i = 0; i < clients->len; i++)
+    if (((CloudRunClient *) clients->pdata[i])->address == addr)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+check_client_addresses (CloudRunCheck *c)
+{
+  GPtrArray *list = c->s->clients;
+  uint32_t next = CLIENT_FIRST;
+
+  for (guint i = 0; i < list->len; i++)
+    for (guint j = 0; j < i; j++)
+      {
+        CloudRunClient *cl = list->pdata[i], *other = list->pdata[j];
+        g_autofree char *found = NULL, *q = NULL;
+        if (other->address != cl->address
+            || !cloudrun_object_has (&cl->base, "address")
+            || !cloudrun_object_has (&other->base, "address"))
+          continue;
+        q = address_found (cl->address);
+        found = g_strdup_printf ("%s, the address of [%s]", q,
+                                 other->base.group);
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &cl->base, "address", "an address no "
+                                    "other client uses", found, NULL, NULL);
+      }
+  /* Only written addresses are set so far; defaults fill the gaps. */
+  for (guint i = 0; i < list->len; i++)
+    {
+      CloudRunClient *cl = list->pdata[i];
+      if (cloudrun_object_has (&cl->base, "address"))
+        continue;
+      while (next <= CLIENT_LAST && client_address_used (list, next))
+        next++;
+      if (next > CLIENT_LAST)
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &cl->base, "address", "a free address "
+                                    "in 203.0.113.10-254", "none left",
+                                    NULL, NULL);
+      cl->address = next++;
+    }
+  return TRUE;
+}
+
+/* ---- DNS zones, load balancers ------------------------------------ */
+
+static gboolean
+check_dns_zone (CloudRunCheck *c, CloudRunDnsZone *zone)
+{
+  if (zone->visibility == CLOUDRUN_DNS_PUBLIC && zone->networks->len > 0)
+    {
+      g_autofree char *found = cloudrun_quote (zone->network_names[0]);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &zone->base, "networks", "no networks "
+                                  "for a public zone", found, NULL, NULL);
+    }
+  /* A record outside the zone's name is accepted, as the format's own
+   * example has one (private.googleapis.com. in a run.app. zone); like
+   * Cloud DNS, the zone never answers it (models/world/dns-view.c). */
+  return TRUE;
+}
+
+static gboolean
+check_psc_endpoint (CloudRunCheck *c, CloudRunPscEndpoint *e)
+{
+  return check_address_free (c, &e->base, e->network, e->address);
+}
+
+static gboolean
+check_internal_alb (CloudRunCheck *c, CloudRunInternalAlb *alb)
+{
+  GPtrArray *subnets = alb->network->subnets;
+  g_autofree char *expected = NULL, *found = NULL;
+
+  if (strcmp (alb->backend->region, alb->region) != 0)
+    {
+      expected = g_strdup_printf ("a service in %s (the load balancer's "
+                                  "region)", alb->region);
+      found = g_strdup_printf ("'%s' in %s", alb->backend->base.name,
+                               alb->backend->region);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &alb->base, "backend", expected, found,
+                                  NULL, NULL);
+    }
+  for (guint i = 0; i < subnets->len; i++)
+    {
+      CloudRunSubnet *sn = subnets->pdata[i];
+      uint32_t first, last;
+      subnet_usable (sn, &first, &last);
+      if (sn->purpose == CLOUDRUN_SUBNET_PRIVATE
+          && strcmp (sn->region, alb->region) == 0
+          && alb->address >= first && alb->address <= last)
+        return check_address_free (c, &alb->base, alb->network,
+                                   alb->address);
+    }
+  expected = g_strdup_printf ("an address of a private subnet of network "
+                              "'%s' in %s", alb->network->base.name,
+                              alb->region);
+  found = address_found (alb->address);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                              &alb->base, "address", expected, found, NULL,
+                              NULL);
+}
+
+/* ---- Traffic ------------------------------------------------------ */
+
+static gboolean
+resolve_caller (CloudRunCheck *c, CloudRunTraffic *t)
+{
+  static const CloudRunKind kinds[] = {
+    CLOUDRUN_KIND_SERVICE, CLOUDRUN_KIND_VM, CLOUDRUN_KIND_CLIENT };
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *found = cloudrun_quote (t->from_name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      CloudRunObject *o = cloudrun_scenario_find (c->s, kinds[i],
+                                                  t->from_name);
+      g_autofree const char **some = cloudrun_check_names (c->s, kinds[i]);
+      for (guint j = 0; some[j] != NULL; j++)
+        g_ptr_array_add (names, (gpointer) some[j]);
+      if (o == NULL)
+        continue;
+      if (t->from.object != NULL)
+        {
+          g_autofree char *both = g_strdup_printf (
+              "%s, which is both a %s and a %s", found,
+              cloudrun_kind_info (t->from.kind)->name,
+              cloudrun_kind_info (kinds[i])->name);
+          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                      &t->base, "from", "a name that one "
+                                      "service, vm or client has", both,
+                                      NULL, "rename one of them");
+        }
+      t->from.kind = kinds[i];
+      t->from.object = o;
+    }
+  if (t->from.object != NULL)
+    return TRUE;
+  g_ptr_array_add (names, NULL);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_REFERENCE, &t->base,
+                              "from", "the name of a [service NAME], "
+                              "[vm NAME] or [client NAME] group", found,
+                              cloudrun_suggest (t->from_name, (const char *
+                                                const *) names->pdata),
+                              NULL);
+}
+
+/* Whether a record owner (maybe "*.suffix.") names host (no final dot). */
+static gboolean
+owner_matches (const char *owner, const char *host)
+{
+  gsize o = strlen (owner) - 1, h = strlen (host);  /* o: without '.' */
+
+  if (g_str_has_prefix (owner, "*."))
+    return h > o - 1 && host[h - (o - 1)] == '.'
+           && strncmp (host + h - (o - 2), owner + 2, o - 2) == 0;
+  return o == h && strncmp (owner, host, h) == 0;
+}
+
+/* What a URL host names; FALSE when nothing in the scenario. */
+static gboolean
+find_host (CloudRunCheck *c, CloudRunUrl *url)
+{
+  CloudRunScenario *s = c->s;
+
+  if (sim_ipv4_parse (url->host, &url->address))
+    {
+      url->host_kind = CLOUDRUN_URL_HOST_ADDRESS;
+      return TRUE;
+    }
+  for (guint i = 0; i < s->services->len; i++)
+    {
+      CloudRunService *svc = s->services->pdata[i];
+      if (strcmp (url->host, svc->hash_host) == 0
+          || strcmp (url->host, svc->number_host) == 0)
+        {
+          url->host_kind = CLOUDRUN_URL_HOST_SERVICE;
+          url->target = svc;
+          return TRUE;
+        }
+    }
+  for (guint i = 0; i < s->internal_albs->len; i++)
+    {
+      CloudRunInternalAlb *a = s->internal_albs->pdata[i];
+      if (a->hostname != NULL && strcmp (a->hostname, url->host) == 0)
+        {
+          url->host_kind = CLOUDRUN_URL_HOST_INTERNAL_ALB;
+          url->target = a;
+          return TRUE;
+        }
+    }
+  for (guint i = 0; i < s->external_albs->len; i++)
+    {
+      CloudRunExternalAlb *a = s->external_albs->pdata[i];
+      if (a->hostname != NULL && strcmp (a->hostname, url->host) == 0)
+        {
+          url->host_kind = CLOUDRUN_URL_HOST_EXTERNAL_ALB;
+          url->target = a;
+          return TRUE;
+        }
+    }
+  for (guint i = 0; i < s->dns_zones->len; i++)
+    {
+      GArray *records = ((CloudRunDnsZone *) s->dns_zones->pdata[i])->records;
+      for (guint j = 0; j < records->len; j++)
+        if (owner_matches (g_array_index (records, CloudRunDnsRecord,
+                                          j).owner, url->host))
+          {
+            url->host_kind = CLOUDRUN_URL_HOST_DNS_RECORD;
+            return TRUE;
+          }
+    }
+  return FALSE;
+}
+
+/* A service host near host: by edit distance, or else the host of the
+ * service whose NAME starts host's first label, in the same URL form
+ * (for a URL copied from a real project). */
+static const char *
+near_host (CloudRunCheck *c, const char *host)
+{
+  g_autoptr (GPtrArray) hosts = g_ptr_array_new ();
+  gboolean hash_form = g_str_has_suffix (host, ".a.run.app");
+  const char *near;
+
+  for (guint i = 0; i < c->s->services->len; i++)
+    {
+      CloudRunService *svc = c->s->services->pdata[i];
+      g_ptr_array_add (hosts, svc->hash_host);
+      g_ptr_array_add (hosts, svc->number_host);
+    }
+  g_ptr_array_add (hosts, NULL);
+  near = cloudrun_suggest (host, (const char *const *) hosts->pdata);
+  for (guint i = 0; near == NULL && i < c->s->services->len; i++)
+    {
+      CloudRunService *svc = c->s->services->pdata[i];
+      gsize n = strlen (svc->base.name);
+      if (strncmp (host, svc->base.name, n) == 0 && host[n] == '-')
+        near = hash_form ? svc->hash_host : svc->number_host;
+    }
+  return near;
+}
+
+static gboolean
+fail_host (CloudRunCheck *c, CloudRunTraffic *t)
+{
+  g_autofree char *found = cloudrun_quote (t->url.host);
+
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_REFERENCE, &t->base,
+                              "url", "the host of a service, load balancer, "
+                              "VM address or DNS record", found,
+                              near_host (c, t->url.host), NULL);
+}
+
+static gboolean
+check_url (CloudRunCheck *c, CloudRunTraffic *t)
+{
+  CloudRunUrl *url = &t->url;
+  CloudRunService *svc;
+
+  if (url->service_name == NULL)
+    return find_host (c, url) || fail_host (c, t);
+  svc = cloudrun_scenario_find (c->s, CLOUDRUN_KIND_SERVICE,
+                                url->service_name);
+  if (svc == NULL)
+    {
+      g_autofree const char **names = cloudrun_check_names (
+          c->s, CLOUDRUN_KIND_SERVICE);
+      const char *near = cloudrun_suggest (url->service_name, names);
+      g_autofree char *found = cloudrun_quote (url->text);
+      g_autofree char *suggestion = near ? g_strconcat ("service:", near,
+                                                        NULL) : NULL;
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_REFERENCE,
+                                  &t->base, "url", "service:NAME with the "
+                                  "name of a [service NAME] group", found,
+                                  suggestion, NULL);
+    }
+  url->host = g_strdup (svc->hash_host);
+  url->host_kind = CLOUDRUN_URL_HOST_SERVICE;
+  url->target = svc;
+  return TRUE;
+}
+
+/* rate or interval: not both; one when count > 1; the mean gap. */
+static gboolean
+check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
+{
+  gboolean has_rate = cloudrun_object_has (&t->base, "rate");
+  gboolean has_interval = cloudrun_object_has (&t->base, "interval");
+  double gap;
+
+  if (has_rate && has_interval)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &t->base, "interval", "rate or interval, "
+                                "not both", "both", NULL, NULL);
+  if (t->count > 1 && !has_rate && !has_interval)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_KEY, &t->base,
+                                "rate", "rate or interval when count > 1",
+                                "neither", NULL, NULL);
+  if (has_interval)
+    t->gap = t->interval;
+  if (!has_rate)
+    return TRUE;
+  gap = 1e9 / t->rate;
+  if (!(t->rate > 0) || gap < 1 || gap > 9e18)
+    {
+      g_autofree char *found = g_strdup_printf ("%g per second", t->rate);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &t->base,
+                                  "rate", "a rate above 0 and at most "
+                                  "1000000/ms", found, NULL, NULL);
+    }
+  t->gap = (SimTime) llround (gap);
+  return TRUE;
+}
+
+static gboolean
+check_traffic (CloudRunCheck *c, CloudRunTraffic *t)
+{
+  if (!resolve_caller (c, t) || !check_url (c, t) || !check_pacing (c, t))
+    return FALSE;
+  if (t->timeout <= 0)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &t->base,
+                                "timeout", "a time above 0s", "'0s'", NULL,
+                                NULL);
+  return TRUE;
+}
+
+static gboolean
+check_expect (CloudRunCheck *c, CloudRunExpect *e)
+{
+  e->traffic = cloudrun_scenario_find (c->s, CLOUDRUN_KIND_TRAFFIC,
+                                       e->base.name);
+  if (e->traffic == NULL)
+    {
+      g_autofree const char **names = cloudrun_check_names (
+          c->s, CLOUDRUN_KIND_TRAFFIC);
+      g_autofree char *expected = g_strdup_printf (
+          "a [traffic %s] group of the same NAME", e->base.name);
+      const char *near = cloudrun_suggest (e->base.name, names);
+      g_autofree char *suggestion = near ? g_strconcat ("expect ", near,
+                                                        NULL) : NULL;
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_REFERENCE,
+                                  &e->base, NULL, expected, "none",
+                                  suggestion, NULL);
+    }
+  e->traffic->expect = e;
+  if (cloudrun_object_has (&e->base, "ratio")
+      && !cloudrun_object_has (&e->base, "outcome"))
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &e->base, "ratio", "ratio together with "
+                                "outcome", "ratio alone", NULL, NULL);
+  return TRUE;
+}
+
+/* ---- Entry -------------------------------------------------------- */
+
+#define EACH(list, fn)                                   \
+  for (guint i_ = 0; i_ < (list)->len; i_++)             \
+    if (!fn (c, (list)->pdata[i_]))                      \
+      return FALSE
+
+gboolean
+cloudrun_check_traffic_part (CloudRunCheck *c)
+{
+  CloudRunScenario *s = c->s;
+
+  EACH (s->psc_endpoints, check_psc_endpoint);
+  EACH (s->internal_albs, check_internal_alb);
+  EACH (s->vms, check_vm_address);
+  EACH (s->vms, assign_vm_address);
+  if (!check_client_addresses (c))
+    return FALSE;
+  EACH (s->dns_zones, check_dns_zone);
+  EACH (s->traffics, check_traffic);
+  EACH (s->expects, check_expect);
+  return TRUE;
+}

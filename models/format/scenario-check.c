@@ -1,0 +1,548 @@
+/* Scenario cross checks, part 1: resolving name references through the
+ * key tables, derived defaults (project numbers, the only project, NAT
+ * subnets, connector networks, service URL hosts) and the rules that tie
+ * resources together (SCENARIO-FORMAT.md; CLOUDRUN-NETWORKING.md sections
+ * 3 and 4):
+ * - more than one project: every network and service names its project;
+ * - subnets of a network do not overlap;
+ * - a connector has exactly one of range (a /28 outside the network's
+ *   subnets) and subnet (an unused private /28 subnet in its region);
+ * - a service uses a connector only with vpc-access = connector (same
+ *   region) and a subnet only with vpc-access = direct (same region), and
+ *   the VPC is its project's or shared with it.
+ * Addresses, DNS records, load balancers, traffic and expectations are
+ * checked in models/format/scenario-check-traffic.c.
+ *
+ * Called once per load by models/format/scenario.c after every key is parsed. */
+#include "models/format/scenario-private.h"
+#include "models/format/service-url.h"
+
+#include <string.h>
+
+#include "sim/wire.h"
+
+/* ---- Messages ----------------------------------------------------- */
+
+gboolean
+cloudrun_check_fail (CloudRunCheck *c, CloudRunScenarioError code,
+                     const CloudRunObject *o, const char *key,
+                     const char *expected, const char *found,
+                     const char *suggestion, const char *hint)
+{
+  CloudRunProblem p = { 0 };
+
+  p.expected = g_strdup (expected);
+  p.found = g_strdup (found);
+  p.suggestion = g_strdup (suggestion);
+  p.hint = g_strdup (hint);
+  cloudrun_fail (c->error, code, cloudrun_load_file_label (c->ctx, o, key),
+                 o->group, key, &p);
+  cloudrun_problem_clear (&p);
+  return FALSE;
+}
+
+const char **
+cloudrun_check_names (const CloudRunScenario *s, CloudRunKind kind)
+{
+  GPtrArray *list = cloudrun_scenario_objects (s, kind);
+  const char **names = g_new0 (const char *, list->len + 1);
+
+  for (guint i = 0; i < list->len; i++)
+    names[i] = ((CloudRunObject *) list->pdata[i])->name;
+  return names;
+}
+
+gboolean
+cloudrun_check_fail_ref (CloudRunCheck *c, const CloudRunObject *o,
+                         const char *key, CloudRunKind kind,
+                         const char *name)
+{
+  const char *kind_name = cloudrun_kind_info (kind)->name;
+  g_autofree const char **names = cloudrun_check_names (c->s, kind);
+  g_autofree char *expected = g_strdup_printf (
+      "the name of a [%s NAME] group", kind_name);
+  g_autofree char *found = cloudrun_quote (name);
+  g_autofree char *hint = names[0] == NULL
+      ? g_strdup_printf ("the scenario has no [%s NAME] group", kind_name)
+      : NULL;
+
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_REFERENCE, o, key,
+                              expected, found,
+                              cloudrun_suggest (name, names), hint);
+}
+
+char *
+cloudrun_cidr_text (const CloudRunCidr *cidr)
+{
+  char buf[16];
+  return g_strdup_printf ("%s/%u", sim_ipv4_to_string (cidr->prefix, buf),
+                          cidr->len);
+}
+
+gboolean
+cloudrun_cidr_overlap (const CloudRunCidr *a, const CloudRunCidr *b)
+{
+  uint32_t mask = sim_cidr_mask (MIN (a->len, b->len));
+  return (a->prefix & mask) == (b->prefix & mask);
+}
+
+/* ---- References through the tables -------------------------------- */
+
+static gboolean
+resolve_project_default (CloudRunCheck *c, CloudRunObject *o,
+                         const CloudRunKey *key)
+{
+  GPtrArray *projects = c->s->projects;
+  g_autofree const char **names = NULL;
+  g_autofree char *joined = NULL, *expected = NULL;
+
+  if (projects->len == 1)
+    {
+      G_STRUCT_MEMBER (gpointer, o, key->ref_offset) = projects->pdata[0];
+      return TRUE;
+    }
+  names = cloudrun_check_names (c->s, CLOUDRUN_KIND_PROJECT);
+  joined = g_strjoinv (", ", (char **) names);
+  expected = g_strdup_printf ("the name of a [project NAME] group (the "
+                              "scenario has %u projects: %s)", projects->len,
+                              joined);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_KEY, o, key->name,
+                              expected, "nothing", NULL, NULL);
+}
+
+static gboolean
+resolve_name (CloudRunCheck *c, CloudRunObject *o, const CloudRunKey *key)
+{
+  const char *name = G_STRUCT_MEMBER (char *, o, key->offset);
+  gpointer target;
+
+  if (name == NULL)
+    {
+      if (key->ref_kind == CLOUDRUN_KIND_PROJECT)
+        return resolve_project_default (c, o, key);
+      return TRUE;              /* optional, or derived below */
+    }
+  target = cloudrun_scenario_find (c->s, key->ref_kind, name);
+  if (target == NULL)
+    return cloudrun_check_fail_ref (c, o, key->name, key->ref_kind, name);
+  G_STRUCT_MEMBER (gpointer, o, key->ref_offset) = target;
+  return TRUE;
+}
+
+static gboolean
+resolve_name_list (CloudRunCheck *c, CloudRunObject *o,
+                   const CloudRunKey *key)
+{
+  char **names = G_STRUCT_MEMBER (char **, o, key->offset);
+  GPtrArray *targets = g_ptr_array_new ();
+
+  G_STRUCT_MEMBER (GPtrArray *, o, key->ref_offset) = targets;
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      gpointer target = cloudrun_scenario_find (c->s, key->ref_kind,
+                                                names[i]);
+      if (target == NULL)
+        return cloudrun_check_fail_ref (c, o, key->name, key->ref_kind,
+                                        names[i]);
+      g_ptr_array_add (targets, target);
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_references (CloudRunCheck *c)
+{
+  for (int k = CLOUDRUN_KIND_PROJECT; k < CLOUDRUN_KIND_COUNT; k++)
+    {
+      const CloudRunKindInfo *info = cloudrun_kind_info ((CloudRunKind) k);
+      GPtrArray *list = cloudrun_scenario_objects (c->s, info->kind);
+      for (guint i = 0; i < list->len; i++)
+        for (guint j = 0; j < info->n_keys; j++)
+          {
+            const CloudRunKey *key = &info->keys[j];
+            if (key->type == CLOUDRUN_KEY_NAME
+                && !resolve_name (c, list->pdata[i], key))
+              return FALSE;
+            if (key->type == CLOUDRUN_KEY_NAME_LIST
+                && !resolve_name_list (c, list->pdata[i], key))
+              return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+/* ---- Projects, networks, subnets ---------------------------------- */
+
+static gboolean
+check_projects (CloudRunCheck *c)
+{
+  GPtrArray *list = c->s->projects;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      CloudRunProject *p = list->pdata[i];
+      if (!cloudrun_object_has (&p->base, "number"))
+        p->number = cloudrun_project_number_default (p->base.name);
+      for (guint j = 0; j < i; j++)
+        {
+          CloudRunProject *q = list->pdata[j];
+          g_autofree char *found = NULL;
+          if (q->number != p->number)
+            continue;
+          found = g_strdup_printf ("'%012" G_GUINT64_FORMAT "', the number "
+                                   "of [%s] too", p->number, q->base.group);
+          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                      &p->base, "number", "a project number "
+                                      "no other project has", found, NULL,
+                                      NULL);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_subnet (CloudRunCheck *c, CloudRunSubnet *sn)
+{
+  GPtrArray *same = sn->network->subnets;
+  g_autofree char *text = cloudrun_cidr_text (&sn->range);
+
+  if (sn->range.len > 29)
+    {
+      g_autofree char *found = cloudrun_quote (text);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
+                                  &sn->base, "range", "a range of /29 or "
+                                  "larger (Google Cloud's smallest subnet)",
+                                  found, NULL, NULL);
+    }
+  for (guint j = 0; j < same->len; j++)
+    {
+      CloudRunSubnet *other = same->pdata[j];
+      g_autofree char *found = NULL, *expected = NULL, *other_text = NULL;
+      if (!cloudrun_cidr_overlap (&sn->range, &other->range))
+        continue;
+      other_text = cloudrun_cidr_text (&other->range);
+      expected = g_strdup_printf ("a range that overlaps no other subnet of "
+                                  "network '%s'", sn->network->base.name);
+      found = g_strdup_printf ("'%s', which overlaps [%s] %s", text,
+                               other->base.group, other_text);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &sn->base, "range", expected, found, NULL,
+                                  NULL);
+    }
+  g_ptr_array_add (same, sn);
+  return TRUE;
+}
+
+static gboolean
+check_networks_and_subnets (CloudRunCheck *c)
+{
+  for (guint i = 0; i < c->s->networks->len; i++)
+    ((CloudRunNetwork *) c->s->networks->pdata[i])->subnets
+      = g_ptr_array_new ();
+  for (guint i = 0; i < c->s->subnets->len; i++)
+    if (!check_subnet (c, c->s->subnets->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether project may attach to network: its own, or shared with it. */
+gboolean
+cloudrun_network_usable_by (const CloudRunNetwork *network,
+                            const CloudRunProject *project)
+{
+  if (network->project == project)
+    return TRUE;
+  for (guint i = 0; i < network->shared_with->len; i++)
+    if (network->shared_with->pdata[i] == project)
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- NAT ---------------------------------------------------------- */
+
+static gboolean
+check_nat (CloudRunCheck *c, CloudRunNat *nat)
+{
+  GPtrArray *all = nat->network->subnets;
+
+  if (nat->subnet_names == NULL)
+    {
+      for (guint i = 0; i < all->len; i++)
+        {
+          CloudRunSubnet *sn = all->pdata[i];
+          if (strcmp (sn->region, nat->region) == 0
+              && sn->purpose == CLOUDRUN_SUBNET_PRIVATE)
+            g_ptr_array_add (nat->subnets, sn);
+        }
+      return TRUE;
+    }
+  for (guint i = 0; i < nat->subnets->len; i++)
+    {
+      CloudRunSubnet *sn = nat->subnets->pdata[i];
+      g_autofree char *expected = NULL, *found = NULL;
+      if (sn->network == nat->network && strcmp (sn->region, nat->region)
+                                         == 0)
+        continue;
+      expected = g_strdup_printf ("subnets of network '%s' in %s",
+                                  nat->network->base.name, nat->region);
+      found = g_strdup_printf ("'%s' (network '%s', %s)", sn->base.name,
+                               sn->network->base.name, sn->region);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &nat->base, "subnets", expected, found,
+                                  NULL, NULL);
+    }
+  return TRUE;
+}
+
+/* ---- Connectors --------------------------------------------------- */
+
+static gboolean
+check_connector_range (CloudRunCheck *c, CloudRunConnector *cn)
+{
+  g_autofree char *text = cloudrun_cidr_text (&cn->range);
+  g_autofree char *quoted = cloudrun_quote (text);
+  GPtrArray *subnets;
+
+  if (cn->range.len != 28)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &cn->base,
+                                "range", "a /28 CIDR range such as "
+                                "10.8.0.0/28", quoted, NULL, NULL);
+  if (cn->network == NULL)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_KEY, &cn->base,
+                                "network", "the name of a [network NAME] "
+                                "group (a connector with range needs one)",
+                                "nothing", NULL, NULL);
+  subnets = cn->network->subnets;
+  for (guint i = 0; i < subnets->len; i++)
+    {
+      CloudRunSubnet *sn = subnets->pdata[i];
+      g_autofree char *expected = NULL, *found = NULL, *other = NULL;
+      if (!cloudrun_cidr_overlap (&cn->range, &sn->range))
+        continue;
+      other = cloudrun_cidr_text (&sn->range);
+      expected = g_strdup_printf ("a /28 outside the subnets of network "
+                                  "'%s'", cn->network->base.name);
+      found = g_strdup_printf ("%s, which overlaps [%s] %s", quoted,
+                               sn->base.group, other);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &cn->base, "range", expected, found, NULL,
+                                  NULL);
+    }
+  cn->block = cn->range;
+  return TRUE;
+}
+
+static gboolean
+check_connector_subnet (CloudRunCheck *c, CloudRunConnector *cn)
+{
+  CloudRunSubnet *sn = cn->subnet;
+  g_autofree char *text = cloudrun_cidr_text (&sn->range);
+  g_autofree char *found = g_strdup_printf ("'%s' (%s, %s, %s)",
+                                            sn->base.name, text, sn->region,
+                                            sn->network->base.name);
+  g_autofree char *expected = NULL;
+
+  if (sn->range.len != 28 || sn->purpose != CLOUDRUN_SUBNET_PRIVATE)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &cn->base,
+                                "subnet", "a private /28 subnet", found, NULL,
+                                NULL);
+  if (strcmp (sn->region, cn->region) != 0
+      || (cn->network != NULL && cn->network != sn->network))
+    {
+      expected = g_strdup_printf ("a subnet in %s%s%s", cn->region,
+                                  cn->network ? " of network " : "",
+                                  cn->network ? cn->network->base.name : "");
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &cn->base, "subnet", expected, found, NULL,
+                                  NULL);
+    }
+  for (guint i = 0; i < c->s->connectors->len; i++)
+    {
+      CloudRunConnector *other = c->s->connectors->pdata[i];
+      if (other == cn)
+        break;
+      if (other->subnet == sn)
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &cn->base, "subnet", "a subnet no other "
+                                    "connector uses", found, NULL, NULL);
+    }
+  cn->network = sn->network;
+  cn->block = sn->range;
+  return TRUE;
+}
+
+static gboolean
+check_connector (CloudRunCheck *c, CloudRunConnector *cn)
+{
+  gboolean has_range = cloudrun_object_has (&cn->base, "range");
+
+  if (has_range == (cn->subnet != NULL))
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &cn->base, has_range ? "subnet" : "range",
+                                "exactly one of range and subnet",
+                                has_range ? "both" : "neither", NULL, NULL);
+  if (!(has_range ? check_connector_range (c, cn)
+                  : check_connector_subnet (c, cn)))
+    return FALSE;
+  if (cn->min_instances > cn->max_instances)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "a number from min-instances (%" G_GINT64_FORMAT ") to 10",
+          cn->min_instances);
+      g_autofree char *found = g_strdup_printf ("'%" G_GINT64_FORMAT "'",
+                                                cn->max_instances);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &cn->base, "max-instances", expected,
+                                  found, NULL, NULL);
+    }
+  return TRUE;
+}
+
+/* ---- Services ----------------------------------------------------- */
+
+static gboolean
+fail_vpc_key (CloudRunCheck *c, CloudRunService *svc, const char *key,
+              const char *expected, const char *written)
+{
+  const char *access = cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
+                                           "vpc-access", svc->vpc_access);
+  g_autofree char *found = written
+      ? g_strdup_printf ("'%s' with vpc-access = %s", written, access)
+      : g_strdup_printf ("nothing with vpc-access = %s", access);
+
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                              &svc->base, key, expected, found, NULL, NULL);
+}
+
+static gboolean
+check_service_vpc_keys (CloudRunCheck *c, CloudRunService *svc)
+{
+  CloudRunVpcAccess a = svc->vpc_access;
+
+  if (svc->connector_name != NULL && a != CLOUDRUN_VPC_ACCESS_CONNECTOR)
+    return fail_vpc_key (c, svc, "connector", "a connector only with "
+                         "vpc-access = connector", svc->connector_name);
+  if (svc->subnet_name != NULL && a != CLOUDRUN_VPC_ACCESS_DIRECT)
+    return fail_vpc_key (c, svc, "subnet", "a subnet only with vpc-access "
+                         "= direct", svc->subnet_name);
+  if (a == CLOUDRUN_VPC_ACCESS_CONNECTOR && svc->connector == NULL)
+    return fail_vpc_key (c, svc, "connector", "the name of a [connector "
+                         "NAME] group", NULL);
+  if (a == CLOUDRUN_VPC_ACCESS_DIRECT && svc->subnet == NULL)
+    return fail_vpc_key (c, svc, "subnet", "the name of a [subnet NAME] "
+                         "group for Direct VPC egress", NULL);
+  if (a == CLOUDRUN_VPC_ACCESS_NONE
+      && cloudrun_object_has (&svc->base, "vpc-egress"))
+    return fail_vpc_key (c, svc, "vpc-egress", "vpc-egress only with "
+                         "vpc-access = connector or direct",
+                         cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
+                                             "vpc-egress", svc->vpc_egress));
+  return TRUE;
+}
+
+/* The connector or subnet: same region, a network of the service's
+ * project or shared with it. */
+static gboolean
+check_service_attachment (CloudRunCheck *c, CloudRunService *svc)
+{
+  const char *key = svc->connector ? "connector" : "subnet";
+  const char *region = svc->connector ? svc->connector->region
+                                      : svc->subnet->region;
+  CloudRunNetwork *net = svc->connector ? svc->connector->network
+                                        : svc->subnet->network;
+  const char *name = svc->connector ? svc->connector->base.name
+                                    : svc->subnet->base.name;
+  g_autofree char *expected = NULL, *found = NULL;
+
+  if (strcmp (region, svc->region) != 0)
+    {
+      expected = g_strdup_printf ("a %s in %s (the service's region)", key,
+                                  svc->region);
+      found = g_strdup_printf ("'%s' in %s", name, region);
+    }
+  else if (!cloudrun_network_usable_by (net, svc->project))
+    {
+      expected = g_strdup_printf ("a %s in a network of project '%s' or "
+                                  "shared with it", key,
+                                  svc->project->base.name);
+      found = g_strdup_printf ("'%s' (network '%s' of project '%s')", name,
+                               net->base.name, net->project->base.name);
+    }
+  else if (svc->subnet != NULL
+           && svc->subnet->purpose != CLOUDRUN_SUBNET_PRIVATE)
+    {
+      expected = g_strdup ("a private subnet");
+      found = g_strdup_printf ("'%s' (proxy-only)", name);
+    }
+  else
+    return TRUE;
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                              &svc->base, key, expected, found, NULL, NULL);
+}
+
+static gboolean
+check_service (CloudRunCheck *c, CloudRunService *svc)
+{
+  if (!check_service_vpc_keys (c, svc))
+    return FALSE;
+  if ((svc->connector != NULL || svc->subnet != NULL)
+      && !check_service_attachment (c, svc))
+    return FALSE;
+  if (svc->min_instances > svc->max_instances)
+    {
+      g_autofree char *found = g_strdup_printf ("'%" G_GINT64_FORMAT "'",
+                                                svc->min_instances);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &svc->base, "min-instances", "at most "
+                                  "max-instances", found, NULL, NULL);
+    }
+  svc->hash_host = cloudrun_service_hash_host (svc->project->base.name,
+                                               svc->base.name, svc->region);
+  svc->number_host = cloudrun_service_number_host (svc->project->number,
+                                                   svc->base.name,
+                                                   svc->region);
+  svc->url = g_strconcat ("https://", svc->hash_host, NULL);
+  svc->number_url = g_strconcat ("https://", svc->number_host, NULL);
+  return TRUE;
+}
+
+/* ---- Entry -------------------------------------------------------- */
+
+void
+cloudrun_object_clear_derived (CloudRunObject *o)
+{
+  if (o->kind == CLOUDRUN_KIND_NETWORK)
+    g_clear_pointer (&((CloudRunNetwork *) o)->subnets, g_ptr_array_unref);
+  if (o->kind == CLOUDRUN_KIND_SERVICE)
+    {
+      CloudRunService *svc = (CloudRunService *) o;
+      g_clear_pointer (&svc->hash_host, g_free);
+      g_clear_pointer (&svc->number_host, g_free);
+      g_clear_pointer (&svc->url, g_free);
+      g_clear_pointer (&svc->number_url, g_free);
+    }
+}
+
+#define EACH(list, fn)                                   \
+  for (guint i_ = 0; i_ < (list)->len; i_++)             \
+    if (!fn (&c, (list)->pdata[i_]))                     \
+      return FALSE
+
+gboolean
+cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
+                         GError **error)
+{
+  CloudRunCheck c = { s, ctx, error };
+
+  if (s->duration <= 0)
+    return cloudrun_check_fail (&c, CLOUDRUN_SCENARIO_ERROR_VALUE, &s->base,
+                                "duration", "a time above 0s", "'0s'", NULL,
+                                NULL);
+  if (!resolve_references (&c) || !check_projects (&c)
+      || !check_networks_and_subnets (&c))
+    return FALSE;
+  EACH (s->nats, check_nat);
+  EACH (s->connectors, check_connector);
+  EACH (s->services, check_service);
+  return cloudrun_check_traffic_part (&c);
+}

@@ -1,0 +1,458 @@
+/* The key tables of scenario format 1: one table per group kind, each row
+ * naming a key of SCENARIO-FORMAT.md, its type, default text, help and
+ * the field it fills. This file is the single source of keys and
+ * defaults: the loader (models/format/scenario.c), `cloudrun-netsim keys` and
+ * the suggestions all read these rows.
+ *
+ * Reads every key of every group of SCENARIO-FORMAT.md: scenario,
+ * assumptions, project, network, subnet, route, firewall, nat, connector,
+ * service, vm, client, dns-zone, psc-endpoint, internal-alb,
+ * external-alb, traffic, expect.
+ *
+ * Invariant: each choices array follows the order of its C enum in
+ * models/format/scenario.h (checked by the static asserts at the end). */
+#include "models/format/scenario-private.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* ---- Choices ------------------------------------------------------ */
+
+static const char *const google_access_choices[] = {
+  "implicit", "subnet-pga", NULL };
+static const char *const purpose_choices[] = { "private", "proxy-only", NULL };
+static const char *const direction_choices[] = { "egress", "ingress", NULL };
+static const char *const action_choices[] = { "allow", "deny", NULL };
+static const char *const machine_choices[] = {
+  "f1-micro", "e2-micro", "e2-standard-4", NULL };
+static const char *const ingress_choices[] = {
+  "all", "internal", "internal-and-cloud-load-balancing", "none", NULL };
+static const char *const invokers_choices[] = {
+  "public", "authenticated", NULL };
+static const char *const vpc_access_choices[] = {
+  "none", "connector", "direct", NULL };
+static const char *const vpc_egress_choices[] = {
+  "private-ranges-only", "all-traffic", NULL };
+static const char *const visibility_choices[] = { "private", "public", NULL };
+static const char *const bundle_choices[] = { "all-apis", "vpc-sc", NULL };
+static const char *const pattern_choices[] = { "constant", "poisson", NULL };
+static const char *const identity_choices[] = { "none", "id-token", NULL };
+static const char *const outcome_choices[] = {
+  "delivered", "denied-by-ingress", "denied-by-iam", "dropped",
+  "dns-failure", "unavailable", "timeout", NULL };
+static const char *const classified_choices[] = {
+  "internal", "external", NULL };
+
+const char *const cloudrun_hop_kinds[] = {
+  "dns", "egress", "connector", "direct-vpc", "vpc-router", "nat",
+  "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
+  "client", NULL };
+
+const char *const cloudrun_drop_causes[] = {
+  "NO_ROUTE", "PRIVATE_GOOGLE_ACCESS_DISALLOWED", "NO_EXTERNAL_ADDRESS",
+  "FIREWALL_RULE", "LOAD_BALANCER_HAS_NO_PROXY_SUBNET",
+  "FORWARDING_RULE_REGION_MISMATCH", "CLOUD_RUN_REVISION_NOT_READY",
+  "VPC_CONNECTOR_NOT_RUNNING", "CLOUD_NAT_NO_ADDRESSES",
+  "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED", NULL };
+
+/* ---- Row builders ------------------------------------------------- */
+
+#define KEY(NAME, TYPE, S, F, DEFAULT, FLAGS, HELP)                        \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
+    .flags = FLAGS, .offset = offsetof (S, F), .help = HELP }
+#define KEY_INT(NAME, S, F, DEFAULT, FLAGS, MIN, MAX, HELP)                \
+  { .name = NAME, .type = CLOUDRUN_KEY_INT, .default_text = DEFAULT,       \
+    .flags = FLAGS, .offset = offsetof (S, F), .min = MIN, .max = MAX,     \
+    .help = HELP }
+#define KEY_ENUM(NAME, TYPE, S, F, DEFAULT, FLAGS, CHOICES, HELP)          \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
+    .flags = FLAGS, .offset = offsetof (S, F), .choices = CHOICES,         \
+    .help = HELP }
+#define KEY_REF(NAME, TYPE, S, F, RF, KIND, DEFAULT, FLAGS, NOTE, HELP)    \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
+    .flags = FLAGS, .offset = offsetof (S, F),                             \
+    .ref_offset = offsetof (S, RF),                                        \
+    .ref_kind = CLOUDRUN_KIND_##KIND, .default_note = NOTE, .help = HELP }
+#define KEY_DERIVED(NAME, TYPE, S, F, NOTE, HELP)                          \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .flags = CLOUDRUN_KEY_DERIVED, \
+    .offset = offsetof (S, F), .default_note = NOTE, .help = HELP }
+
+#define REQ CLOUDRUN_KEY_REQUIRED
+#define OPT CLOUDRUN_KEY_OPTIONAL
+#define DER CLOUDRUN_KEY_DERIVED
+
+#define ONLY_PROJECT "the scenario's only project"
+
+/* ---- Tables ------------------------------------------------------- */
+
+static const CloudRunKey scenario_keys[] = {
+  KEY_INT ("format", CloudRunScenario, format, NULL, REQ, 1, 1,
+           "Version of the file format; this version reads format 1."),
+  KEY ("title", STRING, CloudRunScenario, title, NULL, REQ,
+       "One line saying what the scenario shows."),
+  KEY ("description", STRING, CloudRunScenario, description, NULL, OPT,
+       "Longer text for reports."),
+  KEY ("seed", UINT64, CloudRunScenario, seed, "1", 0,
+       "Seed of every random stream; same seed, same captures."),
+  KEY ("duration", TIME, CloudRunScenario, duration, "60s", 0,
+       "Simulated time limit."),
+};
+
+static const CloudRunKey assumptions_keys[] = {
+  KEY_ENUM ("connector-google-access", ENUM, CloudRunAssumptions,
+            connector_google_access, "implicit", 0, google_access_choices,
+            "Whether a connector on its own /28 reaches Google front ends "
+            "without Private Google Access (implicit), or follows its "
+            "subnet's PGA flag (subnet-pga)."),
+  KEY ("nat-enables-pga", BOOL, CloudRunAssumptions, nat_enables_pga,
+       "true", 0, "Cloud NAT on a subnet turns on Private Google Access."),
+  KEY_INT ("ingress-denied-status", CloudRunAssumptions,
+           ingress_denied_status, "404", 0, 100, 599,
+           "HTTP status the GFE answers to a request refused by ingress."),
+  KEY_INT ("direct-vpc-ip-factor", CloudRunAssumptions,
+           direct_vpc_ip_factor, "2", 0, 1, 16,
+           "Subnet addresses held per Direct VPC instance."),
+  KEY ("private-ranges", CIDR_LIST, CloudRunAssumptions, private_ranges,
+       "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;240.0.0.0/4;"
+       "199.36.153.4/30;199.36.153.8/30", 0,
+       "Destinations that vpc-egress = private-ranges-only sends into the "
+       "VPC."),
+};
+
+static const CloudRunKey project_keys[] = {
+  KEY_DERIVED ("number", PROJECT_NUMBER, CloudRunProject, number,
+               "12 digits derived from NAME",
+               "Project number, used in URLs and carried to the GFE."),
+  KEY ("perimeter", STRING, CloudRunProject, perimeter, NULL, OPT,
+       "VPC Service Controls perimeter that contains the project."),
+};
+
+static const CloudRunKey network_keys[] = {
+  KEY_REF ("project", NAME, CloudRunNetwork, project_name, project, PROJECT,
+           NULL, DER, ONLY_PROJECT, "Host project of the network."),
+  KEY ("default-route", BOOL, CloudRunNetwork, default_route, "true", 0,
+       "Keep the 0.0.0.0/0 -> default-internet-gateway route."),
+  KEY_REF ("shared-with", NAME_LIST, CloudRunNetwork, shared_with_names,
+           shared_with, PROJECT, "", 0, NULL,
+           "Service projects of a Shared VPC."),
+};
+
+static const CloudRunKey subnet_keys[] = {
+  KEY_REF ("network", NAME, CloudRunSubnet, network_name, network, NETWORK,
+           NULL, REQ, NULL, "Network of the subnet."),
+  KEY ("region", REGION, CloudRunSubnet, region, NULL, REQ,
+       "Region of the subnet."),
+  KEY ("range", CIDR, CloudRunSubnet, range, NULL, REQ,
+       "Primary range; the first two and last two addresses are "
+       "reserved."),
+  KEY ("private-google-access", BOOL, CloudRunSubnet, private_google_access,
+       "false", 0, "Private Google Access for Google-bound traffic."),
+  KEY_ENUM ("purpose", ENUM, CloudRunSubnet, purpose, "private", 0,
+            purpose_choices,
+            "proxy-only: the Envoy subnet an internal ALB needs."),
+};
+
+static const CloudRunKey route_keys[] = {
+  KEY_REF ("network", NAME, CloudRunRoute, network_name, network, NETWORK,
+           NULL, REQ, NULL, "Network of the route."),
+  KEY ("destination", CIDR, CloudRunRoute, destination, NULL, REQ,
+       "Destination range."),
+  KEY ("next-hop", NEXT_HOP, CloudRunRoute, next_hop, NULL, REQ,
+       "default-internet-gateway, blackhole, or an IP address."),
+  KEY_INT ("priority", CloudRunRoute, priority, "1000", 0, 0, 65535,
+           "Among equal prefixes the lower number wins."),
+};
+
+static const CloudRunKey firewall_keys[] = {
+  KEY_REF ("network", NAME, CloudRunFirewall, network_name, network,
+           NETWORK, NULL, REQ, NULL, "Network of the rule."),
+  KEY_ENUM ("direction", ENUM, CloudRunFirewall, direction, NULL, REQ,
+            direction_choices, "Traffic the rule applies to."),
+  KEY_ENUM ("action", ENUM, CloudRunFirewall, action, NULL, REQ,
+            action_choices, "What the rule does to matching traffic."),
+  KEY ("ranges", CIDR_LIST, CloudRunFirewall, ranges, NULL, REQ,
+       "Destinations for egress rules, sources for ingress rules."),
+  KEY ("protocols", PROTOCOLS, CloudRunFirewall, protocols, "all", 0,
+       "Protocols and ports: all, tcp, udp, icmp, tcp:80, udp:53-54."),
+  KEY_INT ("priority", CloudRunFirewall, priority, "1000", 0, 0, 65535,
+           "Lower wins; deny wins a tie. Implicit rules: allow all egress "
+           "and deny all ingress at the lowest priority."),
+};
+
+static const CloudRunKey nat_keys[] = {
+  KEY_REF ("network", NAME, CloudRunNat, network_name, network, NETWORK,
+           NULL, REQ, NULL, "Network the gateway serves."),
+  KEY ("region", REGION, CloudRunNat, region, NULL, REQ,
+       "Region of the gateway."),
+  KEY_REF ("subnets", NAME_LIST, CloudRunNat, subnet_names, subnets, SUBNET,
+           NULL, DER, "every private subnet of the network in the region",
+           "Subnets whose traffic the gateway translates."),
+  KEY ("addresses", ADDRESSES_OR_COUNT, CloudRunNat, addresses, "1", 0,
+       "Public addresses (a list), or how many to allocate."),
+  KEY_INT ("min-ports-per-vm", CloudRunNat, min_ports_per_vm, "64", 0, 2,
+           65536, "Source ports reserved per VM; exhausted: new "
+           "connections drop."),
+};
+
+static const CloudRunKey connector_keys[] = {
+  KEY_REF ("network", NAME, CloudRunConnector, network_name, network,
+           NETWORK, NULL, DER, "the network of subnet (required with range)",
+           "Network the connector enters."),
+  KEY ("region", REGION, CloudRunConnector, region, NULL, REQ,
+       "Region of the connector (= its services' region)."),
+  KEY ("range", CIDR, CloudRunConnector, range, NULL, OPT,
+       "A /28 for a hidden subnet of its own; exactly one of range and "
+       "subnet."),
+  KEY_REF ("subnet", NAME, CloudRunConnector, subnet_name, subnet, SUBNET,
+           NULL, OPT, NULL, "An existing unused /28 subnet; exactly one "
+           "of range and subnet."),
+  KEY_ENUM ("machine-type", ENUM, CloudRunConnector, machine_type,
+            "e2-micro", 0, machine_choices,
+            "Instance type; sets the throughput per instance."),
+  KEY_INT ("min-instances", CloudRunConnector, min_instances, "2", 0, 2, 10,
+           "Instances at start."),
+  KEY_INT ("max-instances", CloudRunConnector, max_instances, "10", 0, 2,
+           10, "Scale-out limit; connectors never scale back in."),
+};
+
+static const CloudRunKey service_keys[] = {
+  KEY_REF ("project", NAME, CloudRunService, project_name, project, PROJECT,
+           NULL, DER, ONLY_PROJECT, "Project of the service."),
+  KEY ("region", REGION, CloudRunService, region, NULL, REQ,
+       "Region of the service."),
+  KEY_ENUM ("ingress", ENUM, CloudRunService, ingress, "all", 0,
+            ingress_choices, "Which requests the GFE lets in."),
+  KEY ("default-url", BOOL, CloudRunService, default_url, "true", 0,
+       "false: the run.app hosts answer 404 to everyone."),
+  KEY_ENUM ("invokers", ENUM, CloudRunService, invokers, "public", 0,
+            invokers_choices, "authenticated: callers need an ID token."),
+  KEY_ENUM ("vpc-access", ENUM, CloudRunService, vpc_access, "none", 0,
+            vpc_access_choices, "How the revision reaches a VPC."),
+  KEY_REF ("connector", NAME, CloudRunService, connector_name, connector,
+           CONNECTOR, NULL, OPT, NULL, "The connector (vpc-access = "
+           "connector); same region."),
+  KEY_REF ("subnet", NAME, CloudRunService, subnet_name, subnet, SUBNET,
+           NULL, OPT, NULL, "The subnet (vpc-access = direct)."),
+  KEY_ENUM ("vpc-egress", ENUM, CloudRunService, vpc_egress,
+            "private-ranges-only", 0, vpc_egress_choices,
+            "What goes into the VPC: private ranges only, or everything."),
+  KEY_INT ("min-instances", CloudRunService, min_instances, "0", 0, 0, 1000,
+           "Instances kept warm."),
+  KEY_INT ("max-instances", CloudRunService, max_instances, "100", 0, 1,
+           1000, "Scale-out limit; beyond it requests get 429."),
+  KEY_INT ("concurrency", CloudRunService, concurrency, "80", 0, 1, 1000,
+           "Requests one instance serves at once."),
+  KEY ("cold-start", TIME, CloudRunService, cold_start, "1s", 0,
+       "Delay before a new instance serves."),
+  KEY ("service-time", TIME, CloudRunService, service_time, "10ms", 0,
+       "Time to answer one request."),
+  KEY ("response-size", SIZE, CloudRunService, response_size, "1KiB", 0,
+       "Response body size."),
+};
+
+static const CloudRunKey vm_keys[] = {
+  KEY_REF ("subnet", NAME, CloudRunVm, subnet_name, subnet, SUBNET, NULL,
+           REQ, NULL, "Subnet of the VM's interface."),
+  KEY_DERIVED ("address", IPV4, CloudRunVm, address,
+               "the next free usable address of the subnet",
+               "Internal address."),
+  KEY ("external-ip", BOOL, CloudRunVm, external_ip, "false", 0,
+       "An external address (Google-bound traffic then leaves by it)."),
+};
+
+static const CloudRunKey client_keys[] = {
+  KEY_DERIVED ("address", IPV4, CloudRunClient, address,
+               "the next free address of 203.0.113.0/24 from .10",
+               "Public address of the host."),
+};
+
+static const CloudRunKey dns_zone_keys[] = {
+  KEY ("dns-name", DNS_NAME, CloudRunDnsZone, dns_name, NULL, REQ,
+       "Zone suffix, such as run.app."),
+  KEY_ENUM ("visibility", ENUM, CloudRunDnsZone, visibility, "private", 0,
+            visibility_choices, "private: only the networks listed see it."),
+  KEY_REF ("networks", NAME_LIST, CloudRunDnsZone, network_names, networks,
+           NETWORK, "", 0, NULL, "Networks a private zone is bound to."),
+  KEY ("records", RECORDS, CloudRunDnsZone, records, "", 0,
+       "OWNER TYPE DATA;... with types A, AAAA, CNAME; * wildcards."),
+};
+
+static const CloudRunKey psc_endpoint_keys[] = {
+  KEY_REF ("network", NAME, CloudRunPscEndpoint, network_name, network,
+           NETWORK, NULL, REQ, NULL, "Network of the endpoint."),
+  KEY ("address", IPV4, CloudRunPscEndpoint, address, NULL, REQ,
+       "Internal address of the endpoint."),
+  KEY_ENUM ("bundle", ENUM, CloudRunPscEndpoint, bundle, "all-apis", 0,
+            bundle_choices, "Google APIs bundle behind the endpoint."),
+};
+
+static const CloudRunKey internal_alb_keys[] = {
+  KEY_REF ("network", NAME, CloudRunInternalAlb, network_name, network,
+           NETWORK, NULL, REQ, NULL, "Network of the load balancer."),
+  KEY ("region", REGION, CloudRunInternalAlb, region, NULL, REQ,
+       "Region (needs a proxy-only subnet there)."),
+  KEY ("address", IPV4, CloudRunInternalAlb, address, NULL, REQ,
+       "Forwarding rule address, in a subnet of the network and region."),
+  KEY_REF ("backend", NAME, CloudRunInternalAlb, backend_name, backend,
+           SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG; "
+           "same region."),
+  KEY ("hostname", HOSTNAME, CloudRunInternalAlb, hostname, NULL, OPT,
+       "Custom host name callers may use."),
+};
+
+static const CloudRunKey external_alb_keys[] = {
+  KEY ("address", IPV4, CloudRunExternalAlb, address, NULL, REQ,
+       "Public address of the load balancer."),
+  KEY_REF ("backend", NAME, CloudRunExternalAlb, backend_name, backend,
+           SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG."),
+  KEY ("hostname", HOSTNAME, CloudRunExternalAlb, hostname, NULL, OPT,
+       "Custom host name callers may use."),
+};
+
+static const CloudRunKey traffic_keys[] = {
+  { .name = "from", .type = CLOUDRUN_KEY_CALLER, .flags = REQ,
+    .offset = offsetof (CloudRunTraffic, from_name),
+    .ref_offset = offsetof (CloudRunTraffic, from),
+    .help = "The caller: a service, vm or client." },
+  KEY ("url", URL, CloudRunTraffic, url, NULL, REQ,
+       "https://HOST/PATH, http://HOST[:PORT]/PATH or service:NAME; sent "
+       "in clear on TCP port 80 (TLS is not simulated)."),
+  KEY_INT ("count", CloudRunTraffic, count, "1", 0, 1, 10000000,
+           "Number of requests."),
+  KEY ("rate", RATE, CloudRunTraffic, rate, NULL, OPT,
+       "Requests per time; rate or interval when count > 1."),
+  KEY ("interval", TIME, CloudRunTraffic, interval, NULL, OPT,
+       "Time between requests; rate or interval when count > 1."),
+  KEY_ENUM ("pattern", ENUM, CloudRunTraffic, pattern, "constant", 0,
+            pattern_choices, "Gaps: constant, or exponential (poisson)."),
+  KEY ("start", TIME, CloudRunTraffic, start, "0s", 0,
+       "Time of the first request."),
+  KEY ("method", METHOD, CloudRunTraffic, method, "GET", 0,
+       "HTTP method."),
+  KEY ("request-size", SIZE, CloudRunTraffic, request_size, "0B", 0,
+       "Request body size."),
+  KEY ("timeout", TIME, CloudRunTraffic, timeout, "10s", 0,
+       "The caller gives up after this long."),
+  KEY_ENUM ("identity", ENUM, CloudRunTraffic, identity, "none", 0,
+            identity_choices,
+            "id-token passes an authenticated invoker check."),
+};
+
+static const CloudRunKey expect_keys[] = {
+  KEY_ENUM ("outcome", ENUM, CloudRunExpect, outcome, NULL, OPT,
+            outcome_choices, "What happens to every request (see ratio)."),
+  KEY_INT ("status", CloudRunExpect, status, NULL, OPT, 100, 599,
+           "HTTP status the caller got."),
+  KEY_ENUM ("classified-as", ENUM, CloudRunExpect, classified_as, NULL, OPT,
+            classified_choices, "The GFE's decision."),
+  KEY_ENUM ("drop-cause", ENUM, CloudRunExpect, drop_cause, NULL, OPT,
+            cloudrun_drop_causes, "Connectivity Tests cause of the drop."),
+  KEY_ENUM ("decided-at", ENUM, CloudRunExpect, decided_at, NULL, OPT,
+            cloudrun_hop_kinds, "Hop kind that decided the outcome."),
+  KEY_ENUM ("via", ENUM_LIST, CloudRunExpect, via, NULL, OPT,
+            cloudrun_hop_kinds,
+            "Hop kinds passed in this order, others may come between."),
+  { .name = "ratio", .type = CLOUDRUN_KEY_FRACTION, .default_text = "1",
+    .offset = offsetof (CloudRunExpect, ratio),
+    .help = "At least this fraction of the requests meets outcome." },
+  KEY ("latency-p50-below", TIME, CloudRunExpect, latency_p50_below, NULL,
+       OPT, "Median latency bound."),
+  KEY ("latency-p99-below", TIME, CloudRunExpect, latency_p99_below, NULL,
+       OPT, "99th percentile latency bound."),
+};
+
+/* ---- Kinds -------------------------------------------------------- */
+
+#define KIND(NAME, ID, SINGLE, S, TABLE, LIST, SUMMARY)                    \
+  { .name = NAME, .kind = CLOUDRUN_KIND_##ID, .singleton = SINGLE,         \
+    .summary = SUMMARY, .size = sizeof (S), .keys = TABLE,                 \
+    .n_keys = G_N_ELEMENTS (TABLE), .list_offset = LIST }
+#define LIST(F) offsetof (CloudRunScenario, F)
+
+static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
+  KIND ("scenario", SCENARIO, TRUE, CloudRunScenario, scenario_keys, 0,
+        "Format, title, seed and duration (required, once)."),
+  KIND ("assumptions", ASSUMPTIONS, TRUE, CloudRunAssumptions,
+        assumptions_keys, 0,
+        "Switches for behaviour the docs leave open (optional, once)."),
+  KIND ("project", PROJECT, FALSE, CloudRunProject, project_keys,
+        LIST (projects), "A project: number and VPC-SC perimeter."),
+  KIND ("network", NETWORK, FALSE, CloudRunNetwork, network_keys,
+        LIST (networks), "A VPC network."),
+  KIND ("subnet", SUBNET, FALSE, CloudRunSubnet, subnet_keys,
+        LIST (subnets), "A subnet of a network in a region."),
+  KIND ("route", ROUTE, FALSE, CloudRunRoute, route_keys, LIST (routes),
+        "A custom static route."),
+  KIND ("firewall", FIREWALL, FALSE, CloudRunFirewall, firewall_keys,
+        LIST (firewalls), "A VPC firewall rule."),
+  KIND ("nat", NAT, FALSE, CloudRunNat, nat_keys, LIST (nats),
+        "A Cloud NAT gateway."),
+  KIND ("connector", CONNECTOR, FALSE, CloudRunConnector, connector_keys,
+        LIST (connectors), "A Serverless VPC Access connector."),
+  KIND ("service", SERVICE, FALSE, CloudRunService, service_keys,
+        LIST (services), "A Cloud Run service."),
+  KIND ("vm", VM, FALSE, CloudRunVm, vm_keys, LIST (vms),
+        "A Compute Engine VM that calls and answers HTTP on port 80."),
+  KIND ("client", CLIENT, FALSE, CloudRunClient, client_keys,
+        LIST (clients), "A host on the internet."),
+  KIND ("dns-zone", DNS_ZONE, FALSE, CloudRunDnsZone, dns_zone_keys,
+        LIST (dns_zones), "A Cloud DNS zone with its records."),
+  KIND ("psc-endpoint", PSC_ENDPOINT, FALSE, CloudRunPscEndpoint,
+        psc_endpoint_keys, LIST (psc_endpoints),
+        "A Private Service Connect endpoint for Google APIs."),
+  KIND ("internal-alb", INTERNAL_ALB, FALSE, CloudRunInternalAlb,
+        internal_alb_keys, LIST (internal_albs),
+        "An internal Application Load Balancer in front of a service."),
+  KIND ("external-alb", EXTERNAL_ALB, FALSE, CloudRunExternalAlb,
+        external_alb_keys, LIST (external_albs),
+        "An external Application Load Balancer in front of a service."),
+  KIND ("traffic", TRAFFIC, FALSE, CloudRunTraffic, traffic_keys,
+        LIST (traffics), "Synthetic requests from a caller to a URL."),
+  KIND ("expect", EXPECT, FALSE, CloudRunExpect, expect_keys,
+        LIST (expects), "Pass/fail items for the traffic of the same NAME."),
+};
+
+/* Enum fields are written through int *. */
+G_STATIC_ASSERT (sizeof (CloudRunIngress) == sizeof (int));
+G_STATIC_ASSERT (sizeof (CloudRunDropCause) == sizeof (int));
+G_STATIC_ASSERT (G_N_ELEMENTS (ingress_choices) - 1
+                 == CLOUDRUN_INGRESS_NONE + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (outcome_choices) - 1
+                 == CLOUDRUN_OUTCOME_TIMEOUT + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_hop_kinds) - 1
+                 == CLOUDRUN_HOP_CLIENT + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_drop_causes) - 1
+                 == CLOUDRUN_DROP_IAM_DENIED + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (machine_choices) - 1
+                 == CLOUDRUN_MACHINE_E2_STANDARD_4 + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (service_keys) <= 64);
+
+const CloudRunKindInfo *
+cloudrun_kind_info (CloudRunKind kind)
+{
+  g_return_val_if_fail (kind < CLOUDRUN_KIND_COUNT, NULL);
+  return &kinds[kind];
+}
+
+const CloudRunKindInfo *
+cloudrun_kind_lookup (const char *name)
+{
+  for (int i = 0; i < CLOUDRUN_KIND_COUNT; i++)
+    if (name != NULL && strcmp (kinds[i].name, name) == 0)
+      return &kinds[i];
+  return NULL;
+}
+
+const CloudRunKey *
+cloudrun_kind_key (const CloudRunKindInfo *info, const char *key,
+                   guint *index)
+{
+  for (guint i = 0; i < info->n_keys; i++)
+    if (strcmp (info->keys[i].name, key) == 0)
+      {
+        if (index != NULL)
+          *index = i;
+        return &info->keys[i];
+      }
+  return NULL;
+}

@@ -1,0 +1,152 @@
+/* Internals shared by the scenario loader's files: models/format/keys.c
+ * (messages, suggestions, documentation), models/format/key-values.c and
+ * models/format/key-compound.c (value parsers), models/format/scenario-keys.c (the
+ * tables), models/format/scenario-scan.c (raw text, GKeyFile, overrides, format),
+ * models/format/scenario.c (objects, keys, defaults) and models/scenario-check*.c
+ * (references and cross checks). Not for use outside those files (tests
+ * excepted). */
+#ifndef MODELS_SCENARIO_PRIVATE_H
+#define MODELS_SCENARIO_PRIVATE_H
+
+#include "models/format/scenario.h"
+
+/* What went wrong with one value, before the file, group and key are
+ * known. All strings owned; NULL when not given. */
+typedef struct {
+  char *expected;               /* "a time with a unit, such as 250ms" */
+  char *found;                  /* "'250'" (quoted by the producer) */
+  char *suggestion;             /* for "; did you mean 'Z'?" */
+  char *hint;                   /* a last "; ..." sentence */
+} CloudRunProblem;
+
+void cloudrun_problem_clear (CloudRunProblem *problem);
+/* Sets expected and found = quoted text; always returns FALSE. */
+gboolean cloudrun_problem_set (CloudRunProblem *problem,
+                               const char *expected, const char *text);
+
+/* 'text' with quotes, non-printable bytes escaped, cut at 60 bytes. */
+char *cloudrun_quote (const char *text);
+
+/* Sets error to "FILE: [GROUP] KEY: expected X, found Y[; HINT][; did
+ * you mean 'Z'?]"; group and key may be NULL. */
+void cloudrun_fail (GError **error, CloudRunScenarioError code,
+                    const char *file, const char *group, const char *key,
+                    const CloudRunProblem *problem);
+/* The same with literal expected and found (found used as is). */
+void cloudrun_fail_literal (GError **error, CloudRunScenarioError code,
+                            const char *file, const char *group,
+                            const char *key, const char *expected,
+                            const char *found, const char *suggestion);
+
+/* Parses text (already stripped; for STRING already unescaped) into the
+ * field of key in object, freeing what was there. FALSE with problem set
+ * on a bad value. */
+gboolean cloudrun_key_parse (const CloudRunKey *key, const char *text,
+                             void *object, CloudRunProblem *problem);
+/* Frees the field of key in object (and the resolved list at ref_offset
+ * for NAME_LIST) and zeroes it. */
+void cloudrun_key_clear (const CloudRunKey *key, void *object);
+/* A short description of what key takes, for messages and `keys`. */
+char *cloudrun_key_expected (const CloudRunKey *key);
+
+/* The compound types (models/format/key-compound.c): CIDR, CIDR_LIST, DNS_NAME,
+ * HOSTNAME, METHOD, RECORDS, URL, NEXT_HOP, PROTOCOLS,
+ * ADDRESSES_OR_COUNT. Same contracts as the three above. */
+gboolean cloudrun_key_compound_parse (const CloudRunKey *key,
+                                      const char *text, void *object,
+                                      CloudRunProblem *problem);
+void cloudrun_key_compound_clear (const CloudRunKey *key, void *object);
+char *cloudrun_key_compound_expected (CloudRunKeyType type);
+
+/* Name syntax of [KIND NAME]: [a-z][a-z0-9-]{0,62}. */
+gboolean cloudrun_name_is_valid (const char *name);
+
+/* Splits a list value on ';', strips items, drops a trailing empty item;
+ * FALSE (problem set) on an empty item in the middle. */
+gboolean cloudrun_split_list (const char *text, const char *expected,
+                              char ***items, CloudRunProblem *problem);
+
+/* Where a message for object/key points: the file, or "FILE (--set)" for
+ * a value given by an override. Filled by models/format/scenario-scan.c. */
+typedef struct {
+  const char *path;             /* file name for messages */
+  char *set_label;              /* "PATH (--set)" */
+  GHashTable *overridden;       /* "GROUP\nKEY" of values from --set */
+} CloudRunLoadContext;
+
+const char *cloudrun_load_file_label (const CloudRunLoadContext *ctx,
+                                      const CloudRunObject *object,
+                                      const char *key);
+
+/* The raw text of a scenario (models/format/scenario-scan.c). */
+typedef struct {
+  char *name;                   /* key as written */
+  guint line;                   /* line in the file; 0 if only from --set */
+} CloudRunScanKey;
+
+typedef struct {
+  char *header;                 /* text between the brackets */
+  guint line;                   /* line of the header; 0 if from --set */
+  GPtrArray *keys;              /* CloudRunScanKey *, file order */
+  GHashTable *index;            /* name -> CloudRunScanKey * (not owning) */
+  CloudRunObject *object;       /* made in step 4 */
+} CloudRunScanGroup;
+
+typedef struct {
+  const char *path;             /* for messages */
+  GPtrArray *groups;            /* CloudRunScanGroup *, file order */
+  GHashTable *by_header;        /* header -> CloudRunScanGroup *, not
+                                   owning */
+  GKeyFile *key_file;           /* the parsed text plus overrides */
+  CloudRunLoadContext ctx;      /* message labels for steps 4-6 */
+} CloudRunLoader;
+
+void cloudrun_loader_init (CloudRunLoader *loader, const char *path);
+void cloudrun_loader_clear (CloudRunLoader *loader);
+/* Steps 1-3 of the load: scan, GKeyFile, overrides, format. */
+gboolean cloudrun_loader_read (CloudRunLoader *loader, const char *data,
+                               gsize len, const char *const *overrides,
+                               GError **error);
+
+/* Resolves references, fills derived defaults and runs the cross checks
+ * of models/format/scenario-check.c. */
+gboolean cloudrun_scenario_check (CloudRunScenario *scenario,
+                                  const CloudRunLoadContext *ctx,
+                                  GError **error);
+
+/* State of one run of the checks (models/scenario-check*.c). */
+typedef struct {
+  CloudRunScenario *s;          /* being checked */
+  const CloudRunLoadContext *ctx; /* message labels */
+  GError **error;               /* where the first problem goes */
+} CloudRunCheck;
+
+/* Sets the error "FILE: [GROUP] KEY: expected ..., found ..." for o and
+ * key (found used as is); returns FALSE. */
+gboolean cloudrun_check_fail (CloudRunCheck *check, CloudRunScenarioError code,
+                              const CloudRunObject *o, const char *key,
+                              const char *expected, const char *found,
+                              const char *suggestion, const char *hint);
+/* "expected the name of a [KIND NAME] group, found 'name'; did you mean";
+ * returns FALSE. */
+gboolean cloudrun_check_fail_ref (CloudRunCheck *check,
+                                  const CloudRunObject *o, const char *key,
+                                  CloudRunKind kind, const char *name);
+/* NAMEs of the objects of kind, NULL-terminated; free the array only. */
+const char **cloudrun_check_names (const CloudRunScenario *s,
+                                   CloudRunKind kind);
+/* "10.0.0.0/24", newly allocated. */
+char *cloudrun_cidr_text (const CloudRunCidr *cidr);
+gboolean cloudrun_cidr_overlap (const CloudRunCidr *a, const CloudRunCidr *b);
+/* Whether project may attach to network: its own or shared with it. */
+gboolean cloudrun_network_usable_by (const CloudRunNetwork *network,
+                                     const CloudRunProject *project);
+/* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
+ * balancers, traffic and expectations. */
+gboolean cloudrun_check_traffic_part (CloudRunCheck *check);
+
+/* Frees what the check added beyond the key fields (service hosts,
+ * network subnet lists, URL targets). */
+void cloudrun_object_clear_derived (CloudRunObject *object);
+
+#endif

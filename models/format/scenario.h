@@ -1,0 +1,559 @@
+/* The scenario: every group of a format 1 scenario file
+ * (SCENARIO-FORMAT.md) as C structs, loaded, defaulted, cross-checked
+ * and with every reference resolved to a pointer.
+ *
+ * Called by tools/ (run, check, explain, graph: the tool reads the file
+ * and passes the bytes; models/ never opens files or prints) and by the
+ * model builders in models/, which turn the objects into nodes.
+ *
+ * Invariants after a successful load:
+ * - every object embeds CloudRunObject first; objects of a kind sit in one
+ *   GPtrArray in file order (owned by the scenario);
+ * - every default of the key tables (models/format/scenario-keys.c) is applied;
+ *   list fields are never NULL unless the key is CLOUDRUN_KEY_OPTIONAL and
+ *   unset (cloudrun_object_has says whether a key was written);
+ * - every name reference points to an object of the right kind; `project`
+ *   is filled even where omitted (single-project scenarios), and there is
+ *   always at least one project (an implicit "default" when none is
+ *   written);
+ * - enum fields hold an index into the key's choices, which follow the
+ *   order of the C enums below. */
+#ifndef MODELS_SCENARIO_H
+#define MODELS_SCENARIO_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "models/format/keys.h"
+#include "sim/time.h"
+
+#define CLOUDRUN_SCENARIO_ERROR (cloudrun_scenario_error_quark ())
+GQuark cloudrun_scenario_error_quark (void);
+
+/* Error codes; every message is "FILE: [GROUP] KEY: expected X, found Y"
+ * (group and key left out where they do not apply, "FILE: line N:" for
+ * text that is not a key file), with "; did you mean 'Z'?" for typos. */
+typedef enum {
+  CLOUDRUN_SCENARIO_ERROR_SYNTAX,     /* empty, not UTF-8, not a key file */
+  CLOUDRUN_SCENARIO_ERROR_FORMAT,     /* format missing or not 1 */
+  CLOUDRUN_SCENARIO_ERROR_GROUP,      /* bad, unknown or repeated group */
+  CLOUDRUN_SCENARIO_ERROR_KEY,        /* unknown, repeated or missing key */
+  CLOUDRUN_SCENARIO_ERROR_VALUE,      /* wrong type, unit, choice, syntax */
+  CLOUDRUN_SCENARIO_ERROR_REFERENCE,  /* a name no group of the kind has */
+  CLOUDRUN_SCENARIO_ERROR_CONFLICT,   /* keys or groups contradict */
+  CLOUDRUN_SCENARIO_ERROR_OVERRIDE,   /* a --set that is not GROUP.KEY=V */
+  CLOUDRUN_SCENARIO_ERROR_KIND,       /* `keys KIND` of an unknown kind */
+} CloudRunScenarioError;
+
+/* ---- Values ------------------------------------------------------- */
+
+typedef struct {
+  uint32_t prefix;              /* host order, host bits zero */
+  uint8_t len;                  /* 0..32 */
+} CloudRunCidr;
+
+typedef enum {
+  CLOUDRUN_DNS_A,
+  CLOUDRUN_DNS_AAAA,
+  CLOUDRUN_DNS_CNAME,
+} CloudRunDnsType;
+
+typedef struct {
+  char *owner;                  /* lower case, ends in '.'; may start "*." */
+  CloudRunDnsType type;         /* A, AAAA or CNAME */
+  char *data;                   /* as written; CNAME lower case with '.' */
+  uint32_t address;             /* A: the address; 0 otherwise */
+} CloudRunDnsRecord;
+
+typedef enum {
+  CLOUDRUN_URL_HTTPS,
+  CLOUDRUN_URL_HTTP,
+} CloudRunUrlScheme;
+
+/* What a URL's host names, found at load time for reports; the
+ * simulation itself resolves the host through DNS. */
+typedef enum {
+  CLOUDRUN_URL_HOST_ADDRESS,      /* an IPv4 literal */
+  CLOUDRUN_URL_HOST_SERVICE,      /* one of a service's two run.app hosts */
+  CLOUDRUN_URL_HOST_INTERNAL_ALB, /* an internal ALB's hostname */
+  CLOUDRUN_URL_HOST_EXTERNAL_ALB, /* an external ALB's hostname */
+  CLOUDRUN_URL_HOST_DNS_RECORD,   /* an owner name of a dns-zone record */
+} CloudRunUrlHostKind;
+
+typedef struct {
+  char *text;                   /* as written */
+  CloudRunUrlScheme scheme;     /* service:NAME is https */
+  char *host;                   /* lower case; service:NAME expanded */
+  uint16_t port;                /* 80 (TLS is not simulated), or the
+                                   PORT of http://HOST:PORT */
+  char *path;                   /* from the first '/'; "/" when none */
+  char *service_name;           /* NAME of service:NAME, else NULL */
+  CloudRunUrlHostKind host_kind;/* what host names */
+  gpointer target;              /* the CloudRunService, CloudRunInternalAlb
+                                   or CloudRunExternalAlb named; else NULL */
+  uint32_t address;             /* host_kind ADDRESS: the address */
+} CloudRunUrl;
+
+typedef enum {
+  CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY,
+  CLOUDRUN_NEXT_HOP_BLACKHOLE,
+  CLOUDRUN_NEXT_HOP_ADDRESS,
+} CloudRunNextHopKind;
+
+typedef struct {
+  CloudRunNextHopKind kind;     /* gateway, blackhole or an address */
+  uint32_t address;             /* kind ADDRESS: the next hop */
+} CloudRunNextHop;
+
+typedef struct {
+  uint8_t protocol;             /* 0 all, 1 icmp, 6 tcp, 17 udp */
+  uint16_t port_min, port_max;  /* tcp/udp ports; 0..65535 when none */
+} CloudRunProtocol;
+
+typedef struct {
+  guint count;                  /* number of addresses (>= 1) */
+  GArray *addresses;            /* of uint32_t; empty when given a count */
+} CloudRunNatAddresses;
+
+/* ---- Choices (indexes into the key tables' choices) --------------- */
+
+typedef enum {
+  CLOUDRUN_GOOGLE_ACCESS_IMPLICIT,
+  CLOUDRUN_GOOGLE_ACCESS_SUBNET_PGA,
+} CloudRunConnectorGoogleAccess;
+
+typedef enum {
+  CLOUDRUN_SUBNET_PRIVATE,
+  CLOUDRUN_SUBNET_PROXY_ONLY,
+} CloudRunSubnetPurpose;
+
+typedef enum {
+  CLOUDRUN_FIREWALL_EGRESS,
+  CLOUDRUN_FIREWALL_INGRESS,
+} CloudRunFirewallDirection;
+
+typedef enum {
+  CLOUDRUN_FIREWALL_ALLOW,
+  CLOUDRUN_FIREWALL_DENY,
+} CloudRunFirewallAction;
+
+typedef enum {
+  CLOUDRUN_MACHINE_F1_MICRO,
+  CLOUDRUN_MACHINE_E2_MICRO,
+  CLOUDRUN_MACHINE_E2_STANDARD_4,
+} CloudRunMachineType;
+
+typedef enum {
+  CLOUDRUN_INGRESS_ALL,
+  CLOUDRUN_INGRESS_INTERNAL,
+  CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING,
+  CLOUDRUN_INGRESS_NONE,
+} CloudRunIngress;
+
+typedef enum {
+  CLOUDRUN_INVOKERS_PUBLIC,
+  CLOUDRUN_INVOKERS_AUTHENTICATED,
+} CloudRunInvokers;
+
+typedef enum {
+  CLOUDRUN_VPC_ACCESS_NONE,
+  CLOUDRUN_VPC_ACCESS_CONNECTOR,
+  CLOUDRUN_VPC_ACCESS_DIRECT,
+} CloudRunVpcAccess;
+
+typedef enum {
+  CLOUDRUN_VPC_EGRESS_PRIVATE_RANGES_ONLY,
+  CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC,
+} CloudRunVpcEgress;
+
+typedef enum {
+  CLOUDRUN_DNS_PRIVATE,
+  CLOUDRUN_DNS_PUBLIC,
+} CloudRunDnsVisibility;
+
+typedef enum {
+  CLOUDRUN_PSC_ALL_APIS,
+  CLOUDRUN_PSC_VPC_SC,
+} CloudRunPscBundle;
+
+typedef enum {
+  CLOUDRUN_PATTERN_CONSTANT,
+  CLOUDRUN_PATTERN_POISSON,
+} CloudRunPattern;
+
+typedef enum {
+  CLOUDRUN_IDENTITY_NONE,
+  CLOUDRUN_IDENTITY_ID_TOKEN,
+} CloudRunIdentity;
+
+typedef enum {
+  CLOUDRUN_OUTCOME_DELIVERED,
+  CLOUDRUN_OUTCOME_DENIED_BY_INGRESS,
+  CLOUDRUN_OUTCOME_DENIED_BY_IAM,
+  CLOUDRUN_OUTCOME_DROPPED,
+  CLOUDRUN_OUTCOME_DNS_FAILURE,
+  CLOUDRUN_OUTCOME_UNAVAILABLE,
+  CLOUDRUN_OUTCOME_TIMEOUT,
+} CloudRunOutcome;
+
+typedef enum {
+  CLOUDRUN_CLASSIFIED_INTERNAL,
+  CLOUDRUN_CLASSIFIED_EXTERNAL,
+} CloudRunClassification;
+
+/* Hop kinds; names in cloudrun_hop_kinds[]. */
+typedef enum {
+  CLOUDRUN_HOP_DNS,
+  CLOUDRUN_HOP_EGRESS,
+  CLOUDRUN_HOP_CONNECTOR,
+  CLOUDRUN_HOP_DIRECT_VPC,
+  CLOUDRUN_HOP_VPC_ROUTER,
+  CLOUDRUN_HOP_NAT,
+  CLOUDRUN_HOP_INTERNET,
+  CLOUDRUN_HOP_PSC_ENDPOINT,
+  CLOUDRUN_HOP_ILB,
+  CLOUDRUN_HOP_EXTERNAL_ALB,
+  CLOUDRUN_HOP_GFE,
+  CLOUDRUN_HOP_SERVICE,
+  CLOUDRUN_HOP_VM,
+  CLOUDRUN_HOP_CLIENT,
+} CloudRunHopKind;
+
+/* Drop and abort causes (CLOUDRUN-NETWORKING.md section 8, plus the
+ * simulator's own INGRESS_DENIED and IAM_DENIED); names in
+ * cloudrun_drop_causes[]. */
+typedef enum {
+  CLOUDRUN_DROP_NO_ROUTE,
+  CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
+  CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
+  CLOUDRUN_DROP_FIREWALL_RULE,
+  CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET,
+  CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH,
+  CLOUDRUN_DROP_CLOUD_RUN_REVISION_NOT_READY,
+  CLOUDRUN_DROP_VPC_CONNECTOR_NOT_RUNNING,
+  CLOUDRUN_DROP_CLOUD_NAT_NO_ADDRESSES,
+  CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES,
+  CLOUDRUN_DROP_INGRESS_DENIED,
+  CLOUDRUN_DROP_IAM_DENIED,
+} CloudRunDropCause;
+
+/* ---- Objects ------------------------------------------------------ */
+
+/* The head of every group's struct. */
+typedef struct {
+  CloudRunKind kind;            /* what the group is */
+  char *name;                   /* NAME of [KIND NAME]; NULL: singletons */
+  char *group;                  /* header text: "service backend" */
+  guint line;                   /* line of the header; 0 when implicit */
+  guint64 set;                  /* bit i: key i of the kind's table was
+                                   written in the file or by --set */
+} CloudRunObject;
+
+typedef struct CloudRunProject CloudRunProject;
+typedef struct CloudRunNetwork CloudRunNetwork;
+typedef struct CloudRunSubnet CloudRunSubnet;
+typedef struct CloudRunConnector CloudRunConnector;
+typedef struct CloudRunService CloudRunService;
+typedef struct CloudRunVm CloudRunVm;
+typedef struct CloudRunClient CloudRunClient;
+typedef struct CloudRunTraffic CloudRunTraffic;
+typedef struct CloudRunExpect CloudRunExpect;
+
+/* [assumptions]: switches for behaviour the docs leave open. */
+typedef struct {
+  CloudRunObject base;          /* [assumptions] (line 0 when absent) */
+  CloudRunConnectorGoogleAccess connector_google_access; /* how a
+                                   connector reaches Google front ends */
+  gboolean nat_enables_pga;     /* Cloud NAT turns on PGA for a subnet */
+  int64_t ingress_denied_status;/* HTTP status of an ingress refusal */
+  int64_t direct_vpc_ip_factor; /* subnet addresses held per instance */
+  GArray *private_ranges;       /* of CloudRunCidr: what private-ranges-
+                                   only sends into the VPC */
+} CloudRunAssumptions;
+
+/* [project NAME] */
+struct CloudRunProject {
+  CloudRunObject base;
+  uint64_t number;              /* 12 digits; derived from NAME unless
+                                   written (cloudrun_project_number_default) */
+  char *perimeter;              /* VPC-SC perimeter name, or NULL */
+  gboolean implicit;            /* made by the loader: no [project] group */
+};
+
+/* [network NAME] */
+struct CloudRunNetwork {
+  CloudRunObject base;
+  char *project_name;           /* project, as written; NULL if omitted */
+  CloudRunProject *project;     /* the host project */
+  gboolean default_route;       /* 0.0.0.0/0 -> default-internet-gateway */
+  char **shared_with_names;     /* shared-with, as written */
+  GPtrArray *shared_with;       /* CloudRunProject *: Shared VPC service
+                                   projects; not owning */
+  GPtrArray *subnets;           /* CloudRunSubnet * of this network in
+                                   file order; not owning */
+};
+
+/* [subnet NAME] */
+struct CloudRunSubnet {
+  CloudRunObject base;
+  char *network_name;           /* network, as written */
+  CloudRunNetwork *network;     /* its network */
+  char *region;                 /* a known region */
+  CloudRunCidr range;           /* primary range */
+  gboolean private_google_access; /* PGA flag as written (NAT may add it,
+                                   see assumptions.nat_enables_pga) */
+  CloudRunSubnetPurpose purpose;/* private or proxy-only */
+};
+
+/* [route NAME]: a custom static route. */
+typedef struct {
+  CloudRunObject base;
+  char *network_name;           /* network, as written */
+  CloudRunNetwork *network;     /* its network */
+  CloudRunCidr destination;     /* destination range */
+  CloudRunNextHop next_hop;     /* gateway, blackhole or an address */
+  int64_t priority;             /* 0..65535, lower wins */
+} CloudRunRoute;
+
+/* [firewall NAME] */
+typedef struct {
+  CloudRunObject base;
+  char *network_name;           /* network, as written */
+  CloudRunNetwork *network;     /* its network */
+  CloudRunFirewallDirection direction; /* egress or ingress */
+  CloudRunFirewallAction action;/* allow or deny */
+  GArray *ranges;               /* of CloudRunCidr: destinations (egress)
+                                   or sources (ingress) */
+  GArray *protocols;            /* of CloudRunProtocol; one "all" entry by
+                                   default */
+  int64_t priority;             /* 0..65535, lower wins; deny wins a tie */
+} CloudRunFirewall;
+
+/* [nat NAME]: a Cloud NAT gateway. */
+typedef struct {
+  CloudRunObject base;
+  char *network_name;           /* network, as written */
+  CloudRunNetwork *network;     /* its network */
+  char *region;                 /* its region */
+  char **subnet_names;          /* subnets, as written; NULL if omitted */
+  GPtrArray *subnets;           /* CloudRunSubnet * served; default: every
+                                   private subnet of the network in the
+                                   region; not owning */
+  CloudRunNatAddresses addresses; /* public addresses, or their count */
+  int64_t min_ports_per_vm;     /* ports reserved per VM */
+} CloudRunNat;
+
+/* [connector NAME]: a Serverless VPC Access connector. */
+struct CloudRunConnector {
+  CloudRunObject base;
+  char *network_name;           /* network, as written; NULL if omitted */
+  CloudRunNetwork *network;     /* its network (from subnet if omitted) */
+  char *region;                 /* its region */
+  CloudRunCidr range;           /* range (hidden /28 subnet), if written */
+  char *subnet_name;            /* subnet, as written; NULL if omitted */
+  CloudRunSubnet *subnet;       /* the existing /28 subnet, or NULL */
+  CloudRunMachineType machine_type; /* instance machine type */
+  int64_t min_instances;        /* instances at start (2..10) */
+  int64_t max_instances;        /* scale-out limit (min..10) */
+  CloudRunCidr block;           /* the /28 in use: range or subnet's */
+};
+
+/* [service NAME]: a Cloud Run service. */
+struct CloudRunService {
+  CloudRunObject base;
+  char *project_name;           /* project, as written; NULL if omitted */
+  CloudRunProject *project;     /* its project */
+  char *region;                 /* its region */
+  CloudRunIngress ingress;      /* who may reach it (decided at the GFE) */
+  gboolean default_url;         /* the run.app hosts answer */
+  CloudRunInvokers invokers;    /* public or authenticated */
+  CloudRunVpcAccess vpc_access; /* none, connector or direct */
+  char *connector_name;         /* connector, as written, or NULL */
+  CloudRunConnector *connector; /* vpc-access connector: the connector */
+  char *subnet_name;            /* subnet, as written, or NULL */
+  CloudRunSubnet *subnet;       /* vpc-access direct: the subnet */
+  CloudRunVpcEgress vpc_egress; /* what enters the VPC */
+  int64_t min_instances;        /* instances kept warm */
+  int64_t max_instances;        /* scale-out limit */
+  int64_t concurrency;          /* requests per instance */
+  SimTime cold_start;           /* delay before a new instance serves */
+  SimTime service_time;         /* time to answer one request */
+  uint64_t response_size;       /* response body bytes */
+  char *hash_host;              /* NAME-HASH-REGIONCODE.a.run.app */
+  char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */
+  char *url;                    /* "https://" hash_host */
+  char *number_url;             /* "https://" number_host */
+};
+
+/* [vm NAME]: a Compute Engine VM. */
+struct CloudRunVm {
+  CloudRunObject base;
+  char *subnet_name;            /* subnet, as written */
+  CloudRunSubnet *subnet;       /* its subnet */
+  uint32_t address;             /* internal address; default the next free
+                                   usable address of the subnet */
+  gboolean external_ip;         /* has an external address */
+};
+
+/* [client NAME]: a host on the internet. */
+struct CloudRunClient {
+  CloudRunObject base;
+  uint32_t address;             /* public address; default the next free
+                                   one of 203.0.113.0/24 from .10 */
+};
+
+/* [dns-zone NAME]: a Cloud DNS zone. */
+typedef struct {
+  CloudRunObject base;
+  char *dns_name;               /* lower case, ends in '.': "run.app." */
+  CloudRunDnsVisibility visibility; /* private or public */
+  char **network_names;         /* networks, as written */
+  GPtrArray *networks;          /* CloudRunNetwork * (private zones); not
+                                   owning */
+  GArray *records;              /* of CloudRunDnsRecord, file order; every
+                                   owner is inside dns_name */
+} CloudRunDnsZone;
+
+/* [psc-endpoint NAME]: a Private Service Connect endpoint for Google
+ * APIs. */
+typedef struct {
+  CloudRunObject base;
+  char *network_name;           /* network, as written */
+  CloudRunNetwork *network;     /* its network */
+  uint32_t address;             /* internal address */
+  CloudRunPscBundle bundle;     /* all-apis or vpc-sc */
+} CloudRunPscEndpoint;
+
+/* [internal-alb NAME]: an internal Application Load Balancer with a
+ * serverless NEG. */
+typedef struct {
+  CloudRunObject base;
+  char *network_name;           /* network, as written */
+  CloudRunNetwork *network;     /* its network */
+  char *region;                 /* its region (= the backend's) */
+  uint32_t address;             /* forwarding rule address, inside a
+                                   private subnet of network and region */
+  char *backend_name;           /* backend, as written */
+  CloudRunService *backend;     /* the service behind it */
+  char *hostname;               /* custom host, or NULL */
+} CloudRunInternalAlb;
+
+/* [external-alb NAME]: an external Application Load Balancer. */
+typedef struct {
+  CloudRunObject base;
+  uint32_t address;             /* public address */
+  char *backend_name;           /* backend, as written */
+  CloudRunService *backend;     /* the service behind it */
+  char *hostname;               /* custom host, or NULL */
+} CloudRunExternalAlb;
+
+/* Who sends a traffic: a service, a VM or an internet client. */
+typedef struct {
+  CloudRunKind kind;            /* SERVICE, VM or CLIENT */
+  union {
+    CloudRunObject *object;     /* any of the three */
+    CloudRunService *service;   /* kind SERVICE */
+    CloudRunVm *vm;             /* kind VM */
+    CloudRunClient *client;     /* kind CLIENT */
+  };
+} CloudRunCaller;
+
+/* [traffic NAME]: synthetic requests. */
+struct CloudRunTraffic {
+  CloudRunObject base;
+  char *from_name;              /* from, as written */
+  CloudRunCaller from;          /* the caller */
+  CloudRunUrl url;              /* the target */
+  int64_t count;                /* number of requests (>= 1) */
+  double rate;                  /* per second; 0 when not written */
+  SimTime interval;             /* 0 when not written */
+  SimTime gap;                  /* mean time between requests: interval,
+                                   or 1s / rate rounded; 0 when neither
+                                   is written */
+  CloudRunPattern pattern;      /* constant or poisson gaps */
+  SimTime start;                /* first request */
+  char *method;                 /* HTTP method */
+  uint64_t request_size;        /* request body bytes */
+  SimTime timeout;              /* caller gives up after */
+  CloudRunIdentity identity;    /* none or id-token */
+  CloudRunExpect *expect;       /* [expect NAME] of the same NAME, or NULL */
+};
+
+/* [expect NAME]: each written key is one pass/fail item (see
+ * cloudrun_object_has). */
+struct CloudRunExpect {
+  CloudRunObject base;
+  CloudRunTraffic *traffic;     /* the traffic of the same NAME */
+  CloudRunOutcome outcome;      /* expected outcome */
+  int64_t status;               /* HTTP status the caller got */
+  CloudRunClassification classified_as; /* the GFE's decision */
+  CloudRunDropCause drop_cause; /* expected drop cause */
+  CloudRunHopKind decided_at;   /* hop kind that decided */
+  GArray *via;                  /* of int (CloudRunHopKind), in order;
+                                   NULL when not written */
+  double ratio;                 /* fraction that must meet outcome */
+  SimTime latency_p50_below;    /* p50 latency bound */
+  SimTime latency_p99_below;    /* p99 latency bound */
+};
+
+/* The whole scenario; its first member is the [scenario] group. */
+typedef struct {
+  CloudRunObject base;          /* [scenario] */
+  char *path;                   /* the file name given to load */
+  int64_t format;               /* 1 */
+  char *title;                  /* title */
+  char *description;            /* description, or NULL */
+  uint64_t seed;                /* seed of every random stream */
+  SimTime duration;             /* simulated time limit */
+  CloudRunAssumptions assumptions; /* [assumptions], defaults if absent */
+  GPtrArray *projects;          /* CloudRunProject *, file order, owned */
+  GPtrArray *networks;          /* CloudRunNetwork * */
+  GPtrArray *subnets;           /* CloudRunSubnet * */
+  GPtrArray *routes;            /* CloudRunRoute * */
+  GPtrArray *firewalls;         /* CloudRunFirewall * */
+  GPtrArray *nats;              /* CloudRunNat * */
+  GPtrArray *connectors;        /* CloudRunConnector * */
+  GPtrArray *services;          /* CloudRunService * */
+  GPtrArray *vms;               /* CloudRunVm * */
+  GPtrArray *clients;           /* CloudRunClient * */
+  GPtrArray *dns_zones;         /* CloudRunDnsZone * */
+  GPtrArray *psc_endpoints;     /* CloudRunPscEndpoint * */
+  GPtrArray *internal_albs;     /* CloudRunInternalAlb * */
+  GPtrArray *external_albs;     /* CloudRunExternalAlb * */
+  GPtrArray *traffics;          /* CloudRunTraffic * */
+  GPtrArray *expects;           /* CloudRunExpect * */
+  GHashTable *names[CLOUDRUN_KIND_COUNT]; /* per kind: NAME -> object;
+                                   load-time lookups only */
+} CloudRunScenario;
+
+/* ---- Life cycle --------------------------------------------------- */
+
+/* Parses data (len bytes, need not be NUL-terminated) read from path (used
+ * in messages only), applies overrides ("GROUP.KEY=VALUE" as given to
+ * --set, e.g. "service backend.ingress=internal"; NULL-terminated; may be
+ * NULL), defaults, references and checks. NULL with error set
+ * (CLOUDRUN_SCENARIO_ERROR) on the first problem. The caller owns the
+ * result. */
+CloudRunScenario *cloudrun_scenario_load (const char *path, const char *data,
+                                          gsize len,
+                                          const char *const *overrides,
+                                          GError **error);
+void cloudrun_scenario_free (CloudRunScenario *scenario);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CloudRunScenario, cloudrun_scenario_free)
+
+/* ---- Queries ------------------------------------------------------ */
+
+/* The objects of a non-singleton kind (not owned by the caller). */
+GPtrArray *cloudrun_scenario_objects (const CloudRunScenario *scenario,
+                                      CloudRunKind kind);
+/* The object of kind named name, or NULL. */
+gpointer cloudrun_scenario_find (const CloudRunScenario *scenario,
+                                 CloudRunKind kind, const char *name);
+/* Whether key was written for object (in the file or by --set). */
+gboolean cloudrun_object_has (const CloudRunObject *object, const char *key);
+/* The text of an ENUM value: cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
+ * "ingress", s->ingress) is "internal". NULL when out of range. */
+const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
+                                int value);
+
+#endif

@@ -1,0 +1,31 @@
+/* Direct VPC egress of one service: its instances' network interfaces in
+ * a subnet, each with its own subnet address (no SNAT), reserved in /28
+ * blocks for bursts (about direct-vpc-ip-factor addresses per instance).
+ * VPC resources cannot open connections to the instances: a packet from
+ * the VPC that is not a reply is dropped. When the subnet has no block
+ * left an instance gets no address and its egress into the VPC aborts
+ * (NO_SERVERLESS_IP_RANGES).
+ * https://cloud.google.com/run/docs/configuring/vpc-direct-vpc
+ * Scenario keys read: [service] subnet; [assumptions] direct-vpc-ip-factor. */
+#ifndef CLOUDRUN_DIRECT_VPC_H
+#define CLOUDRUN_DIRECT_VPC_H
+
+#include "models/world/egress.h"
+#include "sim/route.h"
+
+typedef struct {
+  CloudRunNode base;
+  SimPort *vpc;                 /* to the VPC router */
+  const CloudRunRevisionEgress *cfg;
+  SimRouteTable *instances;     /* instance address /32 -> port */
+  GHashTable *flows;            /* flows the instances opened; lookups */
+} CloudRunDirectVpc;
+
+CloudRunDirectVpc *cloudrun_direct_vpc_new (CloudRunWorld *world,
+                                            const char *service,
+                                            const CloudRunRevisionEgress *cfg);
+/* A port for an instance with address addr (0: none could be given). */
+SimPort *cloudrun_direct_vpc_attach (CloudRunDirectVpc *d,
+                                     const char *port_name, uint32_t addr);
+
+#endif

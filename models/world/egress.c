@@ -1,0 +1,175 @@
+/* Revision egress and the default internet egress (see models/world/egress.h). */
+#include "models/world/egress.h"
+
+void
+cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
+                           SimPort *egress_port, SimPort *vpc_port)
+{
+  if (cfg->access == CLOUDRUN_VPC_ACCESS_NONE || !vpc_port)
+    {
+      sim_host_add_route (host, 0, 0, egress_port);
+      return;
+    }
+  if (cfg->egress == CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC)
+    {
+      sim_host_add_route (host, 0, 0, vpc_port);
+      return;
+    }
+  sim_host_add_route (host, 0, 0, egress_port);
+  for (guint i = 0; i < cfg->private_ranges->len; i++)
+    {
+      const CloudRunCidr *c = &g_array_index (cfg->private_ranges,
+                                              CloudRunCidr, i);
+      sim_host_add_route (host, c->prefix, c->len, vpc_port);
+    }
+}
+
+/* The private range holding dst, or NULL. */
+static const CloudRunCidr *
+egress_private_range (const CloudRunRevisionEgress *cfg, uint32_t dst)
+{
+  const CloudRunCidr *best = NULL;
+
+  for (guint i = 0; i < cfg->private_ranges->len; i++)
+    {
+      const CloudRunCidr *c = &g_array_index (cfg->private_ranges,
+                                              CloudRunCidr, i);
+      if ((dst & sim_cidr_mask (c->len)) == c->prefix
+          && (!best || c->len > best->len))
+        best = c;
+    }
+  return best;
+}
+
+const char *
+cloudrun_egress_why (const CloudRunRevisionEgress *cfg, uint32_t dst,
+                     SimExplainLog *log)
+{
+  const CloudRunCidr *range = egress_private_range (cfg, dst);
+  char d[16], p[16];
+
+  sim_ipv4_to_string (dst, d);
+  if (cfg->access == CLOUDRUN_VPC_ACCESS_NONE)
+    return sim_explain_internf (log, "service %s: vpc-access = none, so every "
+                                "destination leaves by the default internet "
+                                "egress", cfg->service);
+  if (cfg->egress == CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC)
+    return sim_explain_internf (log, "service %s: vpc-egress = all-traffic "
+                                "sends %s into the VPC", cfg->service, d);
+  if (range)
+    return sim_explain_internf (log, "service %s: vpc-egress = "
+                                "private-ranges-only, and %s is in the private "
+                                "range %s/%u, so it enters the VPC",
+                                cfg->service, d,
+                                sim_ipv4_to_string (range->prefix, p),
+                                range->len);
+  return sim_explain_internf (log, "service %s: vpc-egress = "
+                              "private-ranges-only, and %s is in no private "
+                              "range ([assumptions] private-ranges), so it "
+                              "leaves by the default internet egress",
+                              cfg->service, d);
+}
+
+static void
+egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
+                 SimPacket *packet, const SimFrame *f)
+{
+  CloudRunWorld *world = eg->base.world;
+  const CloudRunRevisionEgress *cfg = g_ptr_array_index (eg->attached,
+                                                         port->index);
+  bool created;
+  CloudRunSnatEntry *e = cloudrun_snat_outbound (&eg->snat, f, eg->pool_addr,
+                                                 port, &created);
+
+  if (!e)
+    {
+      sim_packet_release (sim_world_pool (world->sim), packet);
+      return;
+    }
+  if (created && f->proto == SIM_IPPROTO_TCP)
+    {
+      CloudRunStep s = {
+        .hop = CLOUDRUN_HOP_EGRESS, .state = "SERVERLESS_EXTERNAL_CONNECTION",
+        .rule = cloudrun_egress_why (cfg, f->dst, sim_world_explain (world->sim)),
+        .note = "source translated to an address of Google's dynamic pool; "
+                "no VPC identity travels on",
+        .src = f->src, .dst = f->dst, .src_after = eg->pool_addr,
+      };
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &eg->base.node, &s);
+    }
+  cloudrun_snat_translate_out (&eg->snat, e, packet, f);
+  sim_port_send (eg->internet, packet);
+}
+
+static void
+egress_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  CloudRunServerlessEgress *eg = (CloudRunServerlessEgress *) self;
+  CloudRunSnatEntry *e;
+  SimFrame f;
+
+  if (!sim_frame_parse (packet->data, packet->len, &f) || !f.ip || !f.l4)
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
+  if (port != eg->internet)
+    {
+      egress_outbound (eg, port, packet, &f);
+      return;
+    }
+  e = cloudrun_snat_inbound (&eg->snat, &f);
+  if (!e)
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
+  port = e->inside;
+  cloudrun_snat_translate_in (&eg->snat, e, packet, &f);
+  sim_port_send (port, packet);
+}
+
+static void
+egress_clear (SimNode *self)
+{
+  CloudRunServerlessEgress *eg = (CloudRunServerlessEgress *) self;
+
+  cloudrun_snat_clear (&eg->snat);
+  g_ptr_array_free (eg->attached, TRUE);
+}
+
+static const SimNodeClass egress_class = {
+  .name = "serverless-egress",
+  .size = sizeof (CloudRunServerlessEgress),
+  .receive = egress_receive,
+  .clear = egress_clear,
+};
+
+CloudRunServerlessEgress *
+cloudrun_serverless_egress_new (CloudRunWorld *world, uint32_t pool_addr)
+{
+  CloudRunServerlessEgress *eg = (CloudRunServerlessEgress *)
+    sim_node_new (world->sim, &egress_class, "run-egress");
+
+  eg->base.world = world;
+  eg->pool_addr = pool_addr;
+  eg->internet = sim_node_add_port (&eg->base.node, "internet");
+  eg->attached = g_ptr_array_new ();
+  g_ptr_array_add (eg->attached, NULL);   /* port 0: the internet */
+  /* Each instance gets 2048 ports of the pool address. */
+  cloudrun_snat_init (&eg->snat, 2048);
+  return eg;
+}
+
+SimPort *
+cloudrun_serverless_egress_attach (CloudRunServerlessEgress *eg,
+                                   const char *port_name,
+                                   const CloudRunRevisionEgress *cfg)
+{
+  SimPort *port = sim_node_add_port (&eg->base.node, port_name);
+
+  g_assert (port->index == eg->attached->len);
+  g_ptr_array_add (eg->attached, (gpointer) cfg);
+  return port;
+}

@@ -1,0 +1,54 @@
+/* Egress from a Cloud Run revision (CLOUDRUN-NETWORKING.md section 3):
+ * the routes an instance's IP stack gets from its service's vpc-access
+ * and vpc-egress settings, which decide packet by packet whether a
+ * destination leaves by the default internet egress or into the VPC; and
+ * the default internet egress itself, a hop that translates the source to
+ * an address of Google's dynamic pool (Connectivity Tests state
+ * SERVERLESS_EXTERNAL_CONNECTION). The hop is external by nature: nothing
+ * it sends carries a VPC identity.
+ * https://cloud.google.com/run/docs/configuring/vpc-direct-vpc
+ * Scenario keys read: [service] vpc-access, vpc-egress; [assumptions]
+ * private-ranges. */
+#ifndef CLOUDRUN_EGRESS_H
+#define CLOUDRUN_EGRESS_H
+
+#include "models/format/scenario.h"
+#include "models/world/snat.h"
+#include "models/world/world.h"
+#include "sim/host.h"
+
+/* A revision's egress settings, as its instances and the egress hops see
+ * them (the hops only quote them in explanations). */
+typedef struct {
+  const char *service;          /* service NAME */
+  CloudRunVpcAccess access;
+  CloudRunVpcEgress egress;
+  const GArray *private_ranges; /* CloudRunCidr, not owned */
+} CloudRunRevisionEgress;
+
+/* Installs the egress routes on an instance's host: with no VPC access
+ * everything goes to egress_port; private-ranges-only sends the private
+ * ranges to vpc_port and the rest to egress_port; all-traffic sends
+ * everything to vpc_port. */
+void cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
+                                SimPort *egress_port, SimPort *vpc_port);
+/* Why dst left the way it did, for explanations. */
+const char *cloudrun_egress_why (const CloudRunRevisionEgress *cfg,
+                                 uint32_t dst, SimExplainLog *log);
+
+typedef struct {
+  CloudRunNode base;
+  SimPort *internet;            /* towards the internet */
+  uint32_t pool_addr;           /* the dynamic pool address used */
+  CloudRunSnat snat;
+  GPtrArray *attached;          /* CloudRunRevisionEgress* by port index */
+} CloudRunServerlessEgress;
+
+CloudRunServerlessEgress *cloudrun_serverless_egress_new (CloudRunWorld *world,
+                                                          uint32_t pool_addr);
+/* A port for one instance of a revision. */
+SimPort *cloudrun_serverless_egress_attach (CloudRunServerlessEgress *egress,
+                                            const char *port_name,
+                                            const CloudRunRevisionEgress *cfg);
+
+#endif

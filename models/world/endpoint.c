@@ -1,0 +1,77 @@
+/* Internet clients and VMs (see models/world/endpoint.h). */
+#include "models/world/endpoint.h"
+
+static void
+endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
+                 const SimHttpRequest *req)
+{
+  CloudRunEndpoint *ep = user;
+  CloudRunWorld *world = ep->base.world;
+  CloudRunStep s = {
+    .hop = ep->hop, .state = "DELIVER",
+    .rule = sim_explain_internf (sim_world_explain (world->sim),
+                                 "%s %s answers 200 to %s %s", ep->kind,
+                                 ep->base.node.name, req->method, req->path),
+    .dst = ep->host.addrs[0],
+  };
+  (void) server;
+  cloudrun_request_step (&world->ledger, request, &ep->base.node, &s);
+  cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
+                           ep->hop, &ep->base.node, NULL);
+}
+
+static void
+endpoint_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  CloudRunEndpoint *ep = (CloudRunEndpoint *) self;
+
+  if (!sim_host_receive (&ep->host, port, packet))
+    sim_packet_release (sim_world_pool (self->world), packet);
+}
+
+static void
+endpoint_start (SimNode *self)
+{
+  cloudrun_requester_start (&((CloudRunEndpoint *) self)->requester);
+}
+
+static void
+endpoint_clear (SimNode *self)
+{
+  CloudRunEndpoint *ep = (CloudRunEndpoint *) self;
+
+  cloudrun_requester_clear (&ep->requester);
+  cloudrun_http_server_clear (&ep->http);
+  sim_host_clear (&ep->host);
+}
+
+static const SimNodeClass endpoint_class = {
+  .name = "endpoint",
+  .size = sizeof (CloudRunEndpoint),
+  .receive = endpoint_receive,
+  .start = endpoint_start,
+  .clear = endpoint_clear,
+};
+
+CloudRunEndpoint *
+cloudrun_endpoint_new (CloudRunWorld *world, const char *name,
+                       CloudRunHopKind hop, const char *port_name,
+                       uint32_t addr, uint32_t resolver)
+{
+  CloudRunEndpoint *ep = (CloudRunEndpoint *)
+    sim_node_new (world->sim, &endpoint_class, name);
+  SimPort *port = sim_node_add_port (&ep->base.node, port_name);
+  bool vm = hop == CLOUDRUN_HOP_VM;
+
+  ep->base.world = world;
+  ep->hop = hop;
+  ep->kind = vm ? "VM" : "internet host";
+  sim_host_init (&ep->host, &ep->base.node, addr, port);
+  cloudrun_requester_init (&ep->requester, &ep->base.node, &ep->host,
+                           &world->ledger, hop,
+                           vm ? "START_FROM_INSTANCE" : "START_FROM_INTERNET",
+                           resolver);
+  cloudrun_http_server_init (&ep->http, &ep->host, SIM_MS, 1024,
+                             endpoint_served, ep);
+  return ep;
+}

@@ -1,0 +1,27 @@
+/* A host that sends [traffic] requests and answers HTTP on port 80: an
+ * internet client (public DNS) or a Compute Engine VM (the metadata
+ * server's resolver for its network's view, at 169.254.169.254).
+ * Scenario keys read: [client] address; [vm] subnet, address, external-ip
+ * (the VM's external address is the VPC router's business). */
+#ifndef CLOUDRUN_ENDPOINT_H
+#define CLOUDRUN_ENDPOINT_H
+
+#include "models/world/http-server.h"
+#include "models/world/requester.h"
+#include "models/world/world.h"
+
+typedef struct {
+  CloudRunNode base;
+  SimHost host;                 /* first port: its network interface */
+  CloudRunRequester requester;  /* its traffic */
+  CloudRunHttpServer http;      /* answers 200 on port 80 */
+  CloudRunHopKind hop;          /* client or vm */
+  const char *kind;             /* "internet host", "VM" */
+} CloudRunEndpoint;
+
+CloudRunEndpoint *cloudrun_endpoint_new (CloudRunWorld *world,
+                                         const char *name, CloudRunHopKind hop,
+                                         const char *port_name, uint32_t addr,
+                                         uint32_t resolver);
+
+#endif

@@ -1,0 +1,64 @@
+/* The fabric envelope (see models/world/fabric.h). */
+#include "models/world/fabric.h"
+
+#include <string.h>
+
+#include "sim/geneve.h"
+#include "sim/wire.h"
+
+#define FABRIC_TTL 64u
+
+void
+cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
+                      uint32_t outer_dst, const CloudRunFabricIdentity *id)
+{
+  static const uint8_t zero_mac[6];
+  SimGeneve g = { .vni = id->vni & 0xffffff,
+                  .opt_class = CLOUDRUN_FABRIC_OPT_CLASS,
+                  .opt_type = (uint8_t) id->kind, .opt_len = 8 };
+  SimFrame inner;
+  uint16_t entropy = 49152;
+
+  for (int i = 0; i < 8; i++)
+    g.opt_data[i] = (uint8_t) (id->project_number >> (56 - 8 * i));
+  /* The outer source port carries flow entropy, as Geneve asks. */
+  if (sim_frame_parse (packet->data, packet->len, &inner))
+    entropy |= (uint16_t) ((inner.sport ^ inner.dport ^ inner.src) & 0x3fff);
+  sim_geneve_push (packet, &g);
+  sim_udp_push (packet, outer_src, outer_dst, entropy, SIM_GENEVE_PORT);
+  sim_ipv4_push (packet, outer_src, outer_dst, SIM_IPPROTO_UDP, FABRIC_TTL, 0);
+  sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV4);
+}
+
+bool
+cloudrun_fabric_unwrap (SimPacket *packet, CloudRunFabricIdentity *id)
+{
+  SimFrame outer;
+  SimGeneve g;
+
+  if (!sim_frame_parse (packet->data, packet->len, &outer)
+      || outer.proto != SIM_IPPROTO_UDP || outer.dport != SIM_GENEVE_PORT
+      || !sim_geneve_parse (outer.payload, outer.payload_len, &g)
+      || g.opt_class != CLOUDRUN_FABRIC_OPT_CLASS || g.opt_len < 8)
+    return false;
+  id->kind = (CloudRunFabricKind) g.opt_type;
+  id->vni = g.vni;
+  id->project_number = 0;
+  for (int i = 0; i < 8; i++)
+    id->project_number = id->project_number << 8 | g.opt_data[i];
+  sim_packet_strip (packet, (uint32_t) (g.inner - packet->data));
+  packet->len = g.inner_len;
+  return true;
+}
+
+const char *
+cloudrun_fabric_kind_name (CloudRunFabricKind kind)
+{
+  switch (kind)
+    {
+    case CLOUDRUN_FABRIC_VPC: return "VPC network";
+    case CLOUDRUN_FABRIC_INTERNAL_ALB: return "internal Application Load Balancer";
+    case CLOUDRUN_FABRIC_EXTERNAL_ALB: return "external Application Load Balancer";
+    default: return "internet";
+    }
+}

@@ -1,0 +1,449 @@
+/* The Google Front End (see models/world/gfe.h). */
+#include "models/world/gfe.h"
+
+#include <string.h>
+
+#include "sim/wire.h"
+
+typedef struct {
+  uint32_t local, remote;
+  uint16_t lport, rport;
+} GfeFlowKey;
+
+typedef struct {
+  GfeFlowKey key;
+  CloudRunFabricIdentity identity;
+  SimPort *port;                /* the fabric port it came in on */
+  uint32_t outer_peer;          /* outer source of its envelope */
+} CloudRunGfeFlow;
+
+static guint
+flow_hash (gconstpointer p)
+{
+  const GfeFlowKey *k = p;
+  uint64_t h = ((uint64_t) k->local << 32 | k->remote) * 0x9e3779b97f4a7c15u;
+
+  h ^= ((uint64_t) k->lport << 16 | k->rport) * 0xc2b2ae3d27d4eb4fu;
+  return (guint) (h ^ (h >> 31));
+}
+
+static gboolean
+flow_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (GfeFlowKey)) == 0;
+}
+
+static const CloudRunGfeNetwork *
+gfe_network (const CloudRunGfe *gfe, uint32_t vni)
+{
+  for (guint i = 0; i < gfe->networks->len; i++)
+    {
+      const CloudRunGfeNetwork *n = &g_array_index (gfe->networks,
+                                                    CloudRunGfeNetwork, i);
+      if (n->vni == vni)
+        return n;
+    }
+  return NULL;
+}
+
+static bool
+gfe_shares_with (const CloudRunGfeNetwork *net, uint64_t project)
+{
+  for (guint i = 0; net->shared_with && i < net->shared_with->len; i++)
+    if (g_array_index (net->shared_with, uint64_t, i) == project)
+      return true;
+  return false;
+}
+
+/* Internal or external, from the envelope the request's SYN carried
+ * (CLOUDRUN-NETWORKING.md section 2). */
+static CloudRunClass
+gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
+              const CloudRunServiceNode *svc, bool *via_external_lb,
+              const char **why)
+{
+  SimExplainLog *log = sim_world_explain (gfe->base.world->sim);
+  GfeFlowKey key = { s->local_addr, s->client_addr, s->local_port,
+                     s->client_port };
+  const CloudRunGfeFlow *flow = g_hash_table_lookup (gfe->flows, &key);
+  const CloudRunGfeNetwork *net;
+
+  *via_external_lb = false;
+  if (!flow)
+    {
+      *why = "it arrived from the internet: no Geneve envelope, no VPC "
+             "identity";
+      return CLOUDRUN_CLASS_EXTERNAL;
+    }
+  if (flow->identity.kind == CLOUDRUN_FABRIC_INTERNAL_ALB)
+    {
+      *why = "it came through an internal Application Load Balancer "
+             "(Geneve option type 2)";
+      return CLOUDRUN_CLASS_INTERNAL;
+    }
+  if (flow->identity.kind == CLOUDRUN_FABRIC_EXTERNAL_ALB)
+    {
+      *via_external_lb = true;
+      *why = "it came through an external Application Load Balancer "
+             "(Geneve option type 3), which is not an internal source";
+      return CLOUDRUN_CLASS_EXTERNAL;
+    }
+  net = gfe_network (gfe, flow->identity.vni);
+  if (flow->identity.project_number == svc->project_number)
+    {
+      *why = sim_explain_internf (log, "its Geneve envelope names VPC network "
+                                  "%s (VNI %u) of project %" G_GUINT64_FORMAT
+                                  ", the service's own project",
+                                  net ? net->name : "?", flow->identity.vni,
+                                  flow->identity.project_number);
+      return CLOUDRUN_CLASS_INTERNAL;
+    }
+  if (net && svc->egress_vni == net->vni
+      && gfe_shares_with (net, svc->project_number))
+    {
+      *why = sim_explain_internf (log, "its Geneve envelope names the Shared "
+                                  "VPC network %s (VNI %u), the network the "
+                                  "service's own revision sends traffic to",
+                                  net->name, net->vni);
+      return CLOUDRUN_CLASS_INTERNAL;
+    }
+  if (net && net->perimeter && svc->perimeter
+      && strcmp (net->perimeter, svc->perimeter) == 0)
+    {
+      *why = sim_explain_internf (log, "its Geneve envelope names network %s "
+                                  "of a project inside the service's VPC "
+                                  "Service Controls perimeter %s", net->name,
+                                  net->perimeter);
+      return CLOUDRUN_CLASS_INTERNAL;
+    }
+  if (net && gfe_shares_with (net, svc->project_number))
+    *why = sim_explain_internf (log, "its Geneve envelope names the Shared "
+                                "VPC network %s (VNI %u), shared with the "
+                                "service's project, but the service's own "
+                                "revision does not send traffic to it",
+                                net->name, net->vni);
+  else
+    *why = sim_explain_internf (log, "its Geneve envelope names VPC network "
+                                "%s of project %" G_GUINT64_FORMAT ", another "
+                                "project with no Shared VPC or perimeter tie "
+                                "to the service's project %" G_GUINT64_FORMAT,
+                                net ? net->name : "?",
+                                flow->identity.project_number,
+                                svc->project_number);
+  return CLOUDRUN_CLASS_EXTERNAL;
+}
+
+static bool
+gfe_ingress_admits (CloudRunIngress ingress, CloudRunClass cls,
+                    bool via_external_lb)
+{
+  switch (ingress)
+    {
+    case CLOUDRUN_INGRESS_ALL:
+      return true;
+    case CLOUDRUN_INGRESS_INTERNAL:
+      return cls == CLOUDRUN_CLASS_INTERNAL;
+    case CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING:
+      return cls == CLOUDRUN_CLASS_INTERNAL || via_external_lb;
+    case CLOUDRUN_INGRESS_NONE:
+    default:
+      return false;
+    }
+}
+
+/* The request carries an identity token (Authorization: Bearer). */
+static bool
+gfe_has_token (const CloudRunProxySession *s)
+{
+  static const char needle[] = "\r\nauthorization: bearer ";
+  size_t n = sizeof needle - 1;
+
+  for (int i = 0; i + (int) n <= s->header_len; i++)
+    if (g_ascii_strncasecmp ((const char *) s->rx->data + i, needle, n) == 0)
+      return true;
+  return false;
+}
+
+static void
+gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
+            int status, const char *state, const char *rule, const char *note)
+{
+  CloudRunWorld *world = gfe->base.world;
+  CloudRunStep step = {
+    .hop = CLOUDRUN_HOP_GFE, .state = state, .rule = rule, .note = note,
+    .src = s->client_addr, .dst = s->local_addr,
+  };
+
+  cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node,
+                         &step);
+  /* The simulator's own causes for a refusal (section 8); none for 429. */
+  cloudrun_request_decide (&world->ledger, s->request_id, verdict,
+                           CLOUDRUN_HOP_GFE, &gfe->base.node,
+                           verdict == CLOUDRUN_VERDICT_UNAVAILABLE ? NULL
+                           : state);
+  gfe->refused++;
+  cloudrun_proxy_answer (s, status);
+}
+
+/* Ingress and IAM passed: to an instance, after its cold start if any. */
+static void
+gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
+             CloudRunServiceNode *svc, CloudRunClass cls, const char *why)
+{
+  CloudRunWorld *world = gfe->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  bool cold;
+  CloudRunInstance *inst = cloudrun_service_acquire (svc,
+                                                     sim_world_now (world->sim),
+                                                     &cold);
+  CloudRunStep step = {
+    .hop = CLOUDRUN_HOP_GFE, .state = "PROXY_CONNECTION",
+    .src = s->client_addr, .dst = s->local_addr,
+  };
+
+  if (!inst)
+    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 429, "ABORT",
+                       sim_explain_internf (log, "service %s: every instance "
+                                            "is at its concurrency and no "
+                                            "more may start", svc->name),
+                       NULL);
+  s->slot = inst;
+  step.rule = sim_explain_internf (log, "service %s: ingress = %s admits "
+                                   "%s requests", svc->name,
+                                   cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
+                                                       "ingress", svc->ingress),
+                                   cloudrun_class_name (cls));
+  step.note = sim_explain_internf (log, "classified %s: %s; to instance %s%s",
+                                   cloudrun_class_name (cls), why,
+                                   inst->base.node.name,
+                                   cold ? " (cold start)" : "");
+  step.src_after = gfe->serving_addr;
+  step.dst_after = inst->host.addrs[0];
+  cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node, &step);
+  cloudrun_proxy_forward (s, gfe->serving_addr, inst->host.addrs[0], 80,
+                          inst->ready_at);
+}
+
+static void
+gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
+{
+  CloudRunGfe *gfe = user;
+  CloudRunWorld *world = gfe->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  CloudRunServiceNode *svc = g_hash_table_lookup (world->hosts,
+                                                  s->request.host);
+  const char *why, *ingress;
+  bool via_elb;
+  CloudRunClass cls;
+
+  (void) proxy;
+  if (!svc)
+    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 404, "ABORT",
+                       sim_explain_internf (log, "no service owns host %s",
+                                            s->request.host), NULL);
+  cls = gfe_classify (gfe, s, svc, &via_elb, &why);
+  cloudrun_request_classify (&world->ledger, s->request_id, cls);
+  ingress = cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress", svc->ingress);
+  if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app"))
+    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, 404,
+                       "INGRESS_DENIED",
+                       sim_explain_internf (log, "service %s: default-url = "
+                                            "false disables its run.app URLs",
+                                            svc->name), NULL);
+  if (!gfe_ingress_admits (svc->ingress, cls, via_elb))
+    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS,
+                       world->ingress_denied_status, "INGRESS_DENIED",
+                       sim_explain_internf (log, "service %s: ingress = %s "
+                                            "refuses this %s request",
+                                            svc->name, ingress,
+                                            cloudrun_class_name (cls)),
+                       sim_explain_internf (log, "classified %s: %s; status "
+                                            "%d is [assumptions] "
+                                            "ingress-denied-status (observed, "
+                                            "not documented)",
+                                            cloudrun_class_name (cls), why,
+                                            world->ingress_denied_status));
+  if (svc->authenticated && !gfe_has_token (s))
+    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAM, 403,
+                       "IAM_DENIED",
+                       sim_explain_internf (log, "service %s: invokers = "
+                                            "authenticated, and the request "
+                                            "carries no identity token",
+                                            svc->name),
+                       sim_explain_internf (log, "ingress = %s admitted it "
+                                            "(classified %s: %s)", ingress,
+                                            cloudrun_class_name (cls), why));
+  gfe_forward (gfe, s, svc, cls, why);
+}
+
+static void
+gfe_done (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
+{
+  (void) proxy; (void) user;
+  if (s->slot)
+    cloudrun_service_release (s->slot);
+}
+
+/* Replies to a connection that came over the fabric go back wrapped. */
+static SimSendResult
+gfe_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
+{
+  CloudRunGfe *gfe = user;
+  SimFrame f;
+  const CloudRunGfeFlow *flow;
+
+  (void) host;
+  if (sim_frame_parse (packet->data, packet->len, &f) && f.l4)
+    {
+      GfeFlowKey key = { f.src, f.dst, f.sport, f.dport };
+      flow = g_hash_table_lookup (gfe->flows, &key);
+      if (flow)
+        {
+          cloudrun_fabric_wrap (packet, gfe->fabric_addr, flow->outer_peer,
+                                &flow->identity);
+          return sim_port_send (flow->port, packet);
+        }
+    }
+  return sim_port_send (port, packet);
+}
+
+/* A packet from the fabric: unwrap, remember the identity of a new
+ * connection, hand the inner packet to the stack. */
+static void
+gfe_fabric_input (CloudRunGfe *gfe, SimPort *port, SimPacket *packet)
+{
+  CloudRunFabricIdentity id;
+  SimFrame outer, inner;
+  uint32_t outer_src;
+
+  if (!sim_frame_parse (packet->data, packet->len, &outer) || !outer.ip)
+    return sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+  outer_src = outer.src;
+  if (!cloudrun_fabric_unwrap (packet, &id)
+      || !sim_frame_parse (packet->data, packet->len, &inner) || !inner.l4)
+    return sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+  if (sim_frame_opens_tcp (&inner))
+    {
+      GfeFlowKey key = { inner.dst, inner.src, inner.dport, inner.sport };
+      CloudRunGfeFlow *flow = g_hash_table_lookup (gfe->flows, &key);
+      if (!flow)
+        {
+          flow = g_new0 (CloudRunGfeFlow, 1);
+          flow->key = key;
+          g_hash_table_insert (gfe->flows, &flow->key, flow);
+        }
+      flow->identity = id;
+      flow->port = port;
+      flow->outer_peer = outer_src;
+    }
+  if (!sim_host_receive (&gfe->host, port, packet))
+    sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+}
+
+static void
+gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  CloudRunGfe *gfe = (CloudRunGfe *) self;
+  SimFrame f;
+
+  if (port->index < gfe->fabric->len
+      && g_array_index (gfe->fabric, gboolean, port->index))
+    return gfe_fabric_input (gfe, port, packet);
+  /* A new connection from the internet carries no identity, whatever an
+   * earlier connection with the same addresses carried. */
+  if (port == gfe->internet && sim_frame_parse (packet->data, packet->len, &f)
+      && sim_frame_opens_tcp (&f))
+    {
+      GfeFlowKey key = { f.dst, f.src, f.dport, f.sport };
+      g_hash_table_remove (gfe->flows, &key);
+    }
+  if (!sim_host_receive (&gfe->host, port, packet))
+    sim_packet_release (sim_world_pool (self->world), packet);
+}
+
+static void
+gfe_clear (SimNode *self)
+{
+  CloudRunGfe *gfe = (CloudRunGfe *) self;
+
+  cloudrun_proxy_clear (&gfe->proxy);
+  sim_host_clear (&gfe->host);
+  g_hash_table_destroy (gfe->flows);
+  for (guint i = 0; i < gfe->networks->len; i++)
+    {
+      CloudRunGfeNetwork *n = &g_array_index (gfe->networks,
+                                              CloudRunGfeNetwork, i);
+      if (n->shared_with)
+        g_array_unref (n->shared_with);
+    }
+  g_array_free (gfe->networks, TRUE);
+  g_array_free (gfe->fabric, TRUE);
+}
+
+static const SimNodeClass gfe_class = {
+  .name = "gfe",
+  .size = sizeof (CloudRunGfe),
+  .receive = gfe_receive,
+  .clear = gfe_clear,
+};
+
+static void
+gfe_mark_port (CloudRunGfe *gfe, SimPort *port, gboolean fabric)
+{
+  if (gfe->fabric->len <= port->index)
+    g_array_set_size (gfe->fabric, port->index + 1);
+  g_array_index (gfe->fabric, gboolean, port->index) = fabric;
+}
+
+CloudRunGfe *
+cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
+                  unsigned n_front_ends, uint32_t serving_addr,
+                  uint32_t fabric_addr)
+{
+  CloudRunGfe *gfe = (CloudRunGfe *) sim_node_new (world->sim, &gfe_class,
+                                                   "gfe");
+
+  gfe->base.world = world;
+  gfe->internet = sim_node_add_port (&gfe->base.node, "internet");
+  gfe->serving_addr = serving_addr;
+  gfe->fabric_addr = fabric_addr;
+  gfe->flows = g_hash_table_new_full (flow_hash, flow_equal, NULL, g_free);
+  gfe->networks = g_array_new (FALSE, TRUE, sizeof (CloudRunGfeNetwork));
+  gfe->fabric = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  gfe_mark_port (gfe, gfe->internet, FALSE);
+  sim_host_init (&gfe->host, &gfe->base.node, front_ends[0], gfe->internet);
+  for (unsigned i = 1; i < n_front_ends; i++)
+    sim_host_add_address (&gfe->host, front_ends[i]);
+  sim_host_add_address (&gfe->host, serving_addr);
+  gfe->host.output = gfe_output;
+  gfe->host.output_user = gfe;
+  cloudrun_proxy_init (&gfe->proxy, &gfe->host, 80, gfe_request, gfe_done, gfe);
+  return gfe;
+}
+
+SimPort *
+cloudrun_gfe_add_instance_port (CloudRunGfe *gfe, CloudRunInstance *instance)
+{
+  SimPort *port = sim_node_add_port (&gfe->base.node,
+                                     instance->base.node.name);
+
+  gfe_mark_port (gfe, port, FALSE);
+  sim_host_add_route (&gfe->host, instance->host.addrs[0], 32, port);
+  instance->service_peer = gfe->serving_addr;
+  return port;
+}
+
+SimPort *
+cloudrun_gfe_add_fabric_port (CloudRunGfe *gfe, const char *name)
+{
+  SimPort *port = sim_node_add_port (&gfe->base.node, name);
+
+  gfe_mark_port (gfe, port, TRUE);
+  return port;
+}
+
+void
+cloudrun_gfe_add_network (CloudRunGfe *gfe, const CloudRunGfeNetwork *net)
+{
+  g_array_append_val (gfe->networks, *net);
+}

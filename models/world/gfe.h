@@ -1,0 +1,61 @@
+/* The Google Front End: terminates the caller's TCP on the run.app front
+ * end addresses (and the Private Google Access VIPs and PSC endpoint
+ * addresses), reads the Host header, finds the service, classifies the
+ * request internal or external from what its packets carried, applies the
+ * service's ingress setting, then IAM, and either proxies the request to
+ * an instance or answers the refusal itself: the container never sees a
+ * refused request.
+ *
+ * What the packets carry: a request that came in on the internet port has
+ * no envelope and is external. One that crossed Google's fabric carries a
+ * Geneve envelope (models/world/fabric.h): from a VPC network (its VNI and
+ * project number), from an internal or an external Application Load
+ * Balancer. The GFE reads it on the SYN, keeps it for the connection and
+ * wraps its replies the same way.
+ * https://cloud.google.com/run/docs/securing/ingress
+ * Scenario keys read: [service] ingress, default-url, invokers (through
+ * the service record); [project] perimeter; [network] shared-with;
+ * [assumptions] ingress-denied-status. */
+#ifndef CLOUDRUN_GFE_H
+#define CLOUDRUN_GFE_H
+
+#include "models/world/fabric.h"
+#include "models/world/proxy.h"
+#include "models/world/service.h"
+#include "sim/host.h"
+
+/* What the GFE knows of a VNI: the network behind it. */
+typedef struct {
+  uint32_t vni;
+  const char *name;             /* network NAME */
+  uint64_t project_number;      /* its host project */
+  const char *perimeter;        /* its project's VPC-SC perimeter, or NULL */
+  GArray *shared_with;          /* uint64_t project numbers (Shared VPC) */
+} CloudRunGfeNetwork;
+
+typedef struct {
+  CloudRunNode base;
+  SimHost host;                 /* front end addresses; serving address */
+  SimPort *internet;            /* port to the internet */
+  uint32_t serving_addr;        /* source address towards instances */
+  uint32_t fabric_addr;         /* outer address of its Geneve replies */
+  CloudRunProxy proxy;
+  GHashTable *flows;            /* connection -> CloudRunGfeFlow; lookups */
+  GArray *networks;             /* CloudRunGfeNetwork */
+  GArray *fabric;               /* gboolean by port index: a fabric port */
+  uint64_t refused;             /* requests answered by the GFE itself */
+} CloudRunGfe;
+
+CloudRunGfe *cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
+                               unsigned n_front_ends, uint32_t serving_addr,
+                               uint32_t fabric_addr);
+/* Connects an instance: a port towards it and a host route. */
+SimPort *cloudrun_gfe_add_instance_port (CloudRunGfe *gfe,
+                                         CloudRunInstance *instance);
+/* A port on Google's fabric (from a VPC router, a PSC endpoint, a load
+ * balancer proxy). */
+SimPort *cloudrun_gfe_add_fabric_port (CloudRunGfe *gfe, const char *name);
+/* Tells the GFE what a VNI stands for (takes shared_with). */
+void cloudrun_gfe_add_network (CloudRunGfe *gfe, const CloudRunGfeNetwork *net);
+
+#endif

@@ -1,0 +1,36 @@
+/* A tiny HTTP/1.1 server on TCP port 80, embedded in nodes that answer
+ * requests (Cloud Run instances, VMs, internet clients): it reads one
+ * request per connection (headers and Content-Length body), waits the
+ * service time, answers 200 with a body of the configured size and closes.
+ * It is a CloudRunProxy that always answers by itself. The embedding model
+ * may watch each request to record its step. */
+#ifndef CLOUDRUN_HTTP_SERVER_H
+#define CLOUDRUN_HTTP_SERVER_H
+
+#include "models/world/proxy.h"
+
+typedef struct CloudRunHttpServer CloudRunHttpServer;
+
+/* Called when a whole request arrived, before the service time (a model
+ * records its DELIVER step here). */
+typedef void (*CloudRunHttpServed) (CloudRunHttpServer *server, void *user,
+                                    uint32_t request_id,
+                                    const SimHttpRequest *request);
+
+struct CloudRunHttpServer {
+  CloudRunProxy proxy;          /* the connections and their requests */
+  SimTime service_time;
+  uint64_t response_size;       /* body bytes */
+  uint8_t *body;                /* the body, built once; owned */
+  CloudRunHttpServed served;    /* optional */
+  void *user;
+  uint64_t requests;            /* requests answered */
+  uint32_t in_flight;           /* requests being served now */
+};
+
+void cloudrun_http_server_init (CloudRunHttpServer *server, SimHost *host,
+                                SimTime service_time, uint64_t response_size,
+                                CloudRunHttpServed served, void *user);
+void cloudrun_http_server_clear (CloudRunHttpServer *server);
+
+#endif

@@ -1,0 +1,94 @@
+/* The internet router (see models/world/internet.h). It explains the route it
+ * took for the first packet of each request's connection (the SYN) and
+ * counts what it cannot route. */
+#include "models/world/internet.h"
+
+#include "sim/wire.h"
+
+static void
+internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  CloudRunInternet *internet = (CloudRunInternet *) self;
+  CloudRunWorld *world = internet->base.world;
+  const SimRoute *route;
+  SimFrame f;
+
+  (void) port;
+  if (!sim_frame_parse (packet->data, packet->len, &f) || !f.ip
+      || !(route = sim_route_table_lookup (internet->routes, f.dst))
+      || !sim_frame_decrement_ttl (packet->data, packet->len))
+    {
+      internet->no_route++;
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
+  if (sim_frame_opens_tcp (&f))
+    {
+      char pfx[16];
+      CloudRunStep s = {
+        .hop = CLOUDRUN_HOP_INTERNET, .state = "APPLY_ROUTE",
+        .src = f.src, .dst = f.dst,
+        .rule = sim_explain_internf (sim_world_explain (world->sim),
+                                     "internet route %s/%u to %s",
+                                     sim_ipv4_to_string (route->prefix, pfx),
+                                     route->len,
+                                     (const char *) g_ptr_array_index (
+                                       internet->labels, route->order)),
+      };
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             self, &s);
+    }
+  sim_port_send (route->value, packet);
+}
+
+static void
+internet_clear (SimNode *self)
+{
+  CloudRunInternet *internet = (CloudRunInternet *) self;
+
+  sim_route_table_free (internet->routes);
+  g_ptr_array_free (internet->labels, TRUE);
+}
+
+static const SimNodeClass internet_class = {
+  .name = "internet",
+  .size = sizeof (CloudRunInternet),
+  .receive = internet_receive,
+  .clear = internet_clear,
+};
+
+CloudRunInternet *
+cloudrun_internet_new (CloudRunWorld *world)
+{
+  CloudRunInternet *internet =
+    (CloudRunInternet *) sim_node_new (world->sim, &internet_class, "internet");
+
+  internet->base.world = world;
+  internet->routes = sim_route_table_new ();
+  internet->labels = g_ptr_array_new_with_free_func (g_free);
+  return internet;
+}
+
+void
+cloudrun_internet_add_route (CloudRunInternet *internet, SimPort *port,
+                             uint32_t prefix, uint8_t len, const char *label)
+{
+  sim_route_table_add (internet->routes, prefix, len, 0, port);
+  g_ptr_array_add (internet->labels, g_strdup (label));
+}
+
+SimPort *
+cloudrun_internet_attach (CloudRunInternet *internet, const char *port_name,
+                          uint32_t prefix, uint8_t len, const char *label)
+{
+  SimPort *port = sim_node_add_port (&internet->base.node, port_name);
+
+  cloudrun_internet_add_route (internet, port, prefix, len, label);
+  return port;
+}
+
+SimPort *
+cloudrun_internet_port (CloudRunInternet *internet, const char *port_name)
+{
+  return sim_node_add_port (&internet->base.node, port_name);
+}

@@ -1,0 +1,145 @@
+/* Application Load Balancers (see models/world/load-balancer.h). */
+#include "models/world/load-balancer.h"
+
+#include <string.h>
+
+#include "models/world/google.h"
+#include "sim/wire.h"
+
+
+/* The serverless NEG sends the request to the service, whatever host the
+ * caller named: the Host header becomes the service's run.app host. */
+static void
+lb_rewrite_host (CloudRunLoadBalancer *lb, CloudRunProxySession *s)
+{
+  GByteArray *out = lb->proxy.scratch;
+  SimHttpRequest req = s->request;
+  guint body = s->rx->len - (guint) s->header_len;
+  size_t n;
+
+  g_strlcpy (req.host, lb->backend_host, sizeof req.host);
+  g_byte_array_set_size (out, 1024 + body);
+  n = sim_http_write_request (out->data, 1024, &req);
+  g_assert (n > 0);
+  memcpy (out->data + n, s->rx->data + s->header_len, body);
+  g_byte_array_set_size (s->rx, 0);
+  g_byte_array_append (s->rx, out->data, (guint) (n + body));
+}
+
+static void
+lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
+{
+  CloudRunLoadBalancer *lb = user;
+  CloudRunWorld *world = lb->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  CloudRunStep step = {
+    .hop = lb->hop, .state = "PROXY_CONNECTION",
+    .rule = sim_explain_internf (log, "%s: serverless NEG to service %s",
+                                 lb->label, lb->backend),
+    .note = sim_explain_internf (log, "a new connection to the GFE, wrapped "
+                                 "as coming from the %s (Geneve option "
+                                 "type %d)",
+                                 cloudrun_fabric_kind_name (lb->identity.kind),
+                                 (int) lb->identity.kind),
+    .src = s->client_addr, .dst = s->local_addr,
+    .src_after = lb->proxy_addr, .dst_after = lb->gfe_addr,
+  };
+
+  (void) proxy;
+  cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, &step);
+  lb_rewrite_host (lb, s);
+  cloudrun_proxy_forward (s, lb->proxy_addr, lb->gfe_addr, 80,
+                          sim_world_now (world->sim));
+}
+
+static SimSendResult
+lb_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
+{
+  CloudRunLoadBalancer *lb = user;
+
+  (void) host;
+  if (port == lb->google)
+    cloudrun_fabric_wrap (packet, lb->fabric_addr, lb->gfe_fabric_addr,
+                          &lb->identity);
+  return sim_port_send (port, packet);
+}
+
+static void
+lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  CloudRunLoadBalancer *lb = (CloudRunLoadBalancer *) self;
+  CloudRunWorld *world = lb->base.world;
+  CloudRunFabricIdentity id;
+  SimFrame f;
+
+  if (port == lb->google && !cloudrun_fabric_unwrap (packet, &id))
+    return sim_packet_release (sim_world_pool (self->world), packet);
+  if (port == lb->front && !lb->has_proxy_subnet
+      && sim_frame_parse (packet->data, packet->len, &f)
+      && sim_frame_opens_tcp (&f))
+    {
+      CloudRunStep s = {
+        .hop = lb->hop, .state = "DROP",
+        .rule = sim_explain_internf (sim_world_explain (world->sim),
+                                     "%s: no proxy-only subnet in its region, "
+                                     "so no proxy can take the connection",
+                                     lb->label),
+        .note = "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", .src = f.src,
+        .dst = f.dst,
+      };
+      cloudrun_request_step (&world->ledger, packet->request_id, self, &s);
+      cloudrun_request_decide (&world->ledger, packet->request_id,
+                               CLOUDRUN_VERDICT_DROPPED, lb->hop, self,
+                               "LOAD_BALANCER_HAS_NO_PROXY_SUBNET");
+      return sim_packet_release (sim_world_pool (self->world), packet);
+    }
+  if (!sim_host_receive (&lb->host, port, packet))
+    sim_packet_release (sim_world_pool (self->world), packet);
+}
+
+static void
+lb_clear (SimNode *self)
+{
+  CloudRunLoadBalancer *lb = (CloudRunLoadBalancer *) self;
+
+  cloudrun_proxy_clear (&lb->proxy);
+  sim_host_clear (&lb->host);
+}
+
+static const SimNodeClass lb_class = {
+  .name = "load-balancer",
+  .size = sizeof (CloudRunLoadBalancer),
+  .receive = lb_receive,
+  .clear = lb_clear,
+};
+
+CloudRunLoadBalancer *
+cloudrun_load_balancer_new (CloudRunWorld *world,
+                            const CloudRunLoadBalancerConfig *c)
+{
+  CloudRunLoadBalancer *lb = (CloudRunLoadBalancer *)
+    sim_node_new (world->sim, &lb_class, c->name);
+
+  lb->base.world = world;
+  lb->hop = c->hop;
+  lb->label = c->label;
+  lb->backend = c->backend;
+  lb->backend_host = c->backend_host;
+  lb->has_proxy_subnet = c->has_proxy_subnet;
+  lb->proxy_addr = c->proxy_addr ? c->proxy_addr : c->address;
+  lb->gfe_addr = c->gfe_addr;
+  lb->identity = (CloudRunFabricIdentity) { c->kind, c->vni,
+                                            c->project_number };
+  lb->fabric_addr = c->fabric_addr;
+  lb->gfe_fabric_addr = c->gfe_fabric_addr;
+  lb->front = sim_node_add_port (&lb->base.node, "front");
+  lb->google = sim_node_add_port (&lb->base.node, "google");
+  sim_host_init (&lb->host, &lb->base.node, c->address, lb->front);
+  sim_host_add_address (&lb->host, lb->proxy_addr);
+  sim_host_add_route (&lb->host, CLOUDRUN_GOOGLE_FRONT_ENDS,
+                      CLOUDRUN_GOOGLE_FRONT_ENDS_LEN, lb->google);
+  lb->host.output = lb_output;
+  lb->host.output_user = lb;
+  cloudrun_proxy_init (&lb->proxy, &lb->host, 80, lb_request, NULL, lb);
+  return lb;
+}

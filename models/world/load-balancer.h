@@ -1,0 +1,55 @@
+/* Application Load Balancers in front of a Cloud Run service through a
+ * serverless NEG: an Envoy-style proxy that terminates the caller's TCP on
+ * the forwarding rule address and sends the request on to the service
+ * across Google's fabric, its packets wrapped in a Geneve envelope that
+ * names the load balancer (models/world/fabric.h). An internal ALB sits in a
+ * VPC and needs a proxy-only subnet in its region (otherwise
+ * LOAD_BALANCER_HAS_NO_PROXY_SUBNET); its requests are internal. An
+ * external ALB sits on the internet; its requests are external but pass
+ * ingress = internal-and-cloud-load-balancing.
+ * https://cloud.google.com/load-balancing/docs/l7-internal,
+ * https://cloud.google.com/load-balancing/docs/negs/serverless-neg-concepts
+ * Scenario keys read: [internal-alb] network, region, address, backend,
+ * hostname; [external-alb] address, backend, hostname. */
+#ifndef CLOUDRUN_LOAD_BALANCER_H
+#define CLOUDRUN_LOAD_BALANCER_H
+
+#include "models/world/fabric.h"
+#include "models/world/proxy.h"
+#include "models/world/world.h"
+
+typedef struct {
+  CloudRunNode base;
+  SimHost host;                 /* forwarding rule and proxy addresses */
+  CloudRunProxy proxy;
+  SimPort *front;               /* to the VPC router, or the internet */
+  SimPort *google;              /* fabric to the GFE */
+  CloudRunHopKind hop;          /* ilb or external-alb */
+  const char *label;            /* "internal ALB ilb", for explanations */
+  const char *backend;          /* the backend service NAME */
+  const char *backend_host;     /* its run.app host (the NEG's target) */
+  bool has_proxy_subnet;        /* internal: a proxy-only subnet exists */
+  uint32_t proxy_addr;          /* source of the proxied connections */
+  uint32_t gfe_addr;            /* the front end it proxies to */
+  CloudRunFabricIdentity identity;
+  uint32_t fabric_addr, gfe_fabric_addr;
+} CloudRunLoadBalancer;
+
+typedef struct {
+  const char *name;             /* node name */
+  const char *label;
+  CloudRunHopKind hop;
+  CloudRunFabricKind kind;      /* internal or external ALB */
+  uint32_t vni;                 /* identifies the load balancer */
+  uint64_t project_number;
+  uint32_t address;             /* forwarding rule */
+  uint32_t proxy_addr;          /* 0: the forwarding rule address */
+  bool has_proxy_subnet;
+  const char *backend, *backend_host;
+  uint32_t gfe_addr, fabric_addr, gfe_fabric_addr;
+} CloudRunLoadBalancerConfig;
+
+CloudRunLoadBalancer *cloudrun_load_balancer_new (
+  CloudRunWorld *world, const CloudRunLoadBalancerConfig *config);
+
+#endif

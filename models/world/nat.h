@@ -1,0 +1,28 @@
+/* Cloud NAT: translates the source of packets from the subnets it serves
+ * to one of its addresses and a port from the VM's block of
+ * min-ports-per-vm, and back for the replies. It never sees traffic to
+ * Google front ends (the VPC router sends that by Private Google Access,
+ * which NAT turns on: [assumptions] nat-enables-pga).
+ * https://cloud.google.com/nat/docs/overview
+ * Scenario keys read: [nat] network, region, subnets, addresses,
+ * min-ports-per-vm. */
+#ifndef CLOUDRUN_NAT_H
+#define CLOUDRUN_NAT_H
+
+#include "models/world/snat.h"
+#include "models/world/world.h"
+
+typedef struct {
+  CloudRunNode base;
+  const CloudRunNat *config;
+  SimPort *vpc, *internet;
+  uint32_t *addrs;              /* its public addresses, owned */
+  unsigned n_addrs;
+  CloudRunSnat snat;
+} CloudRunNatNode;
+
+CloudRunNatNode *cloudrun_nat_new (CloudRunWorld *world,
+                                   const CloudRunNat *config,
+                                   const uint32_t *addrs, unsigned n_addrs);
+
+#endif

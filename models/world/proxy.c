@@ -1,0 +1,272 @@
+/* The HTTP proxy (see models/world/proxy.h). */
+#include "models/world/proxy.h"
+
+#include <string.h>
+
+static SimKernel *
+proxy_kernel (CloudRunProxy *proxy)
+{
+  return sim_world_kernel (proxy->host->node->world);
+}
+
+static void
+session_maybe_done (CloudRunProxySession *s)
+{
+  CloudRunProxy *proxy = s->proxy;
+
+  if (s->client || s->upstream || sim_timer_pending (&s->pending))
+    return;
+  if (proxy->done)
+    proxy->done (proxy, proxy->user, s);
+  s->slot = NULL;
+  g_ptr_array_add (proxy->idle, s);
+}
+
+void
+cloudrun_proxy_respond (CloudRunProxySession *s, int status,
+                        const char *content_type, const uint8_t *body,
+                        uint32_t body_len)
+{
+  GByteArray *out = s->proxy->scratch;
+  SimHttpResponse resp = { .status = status, .content_length = body_len };
+  size_t n;
+
+  if (!s->client)
+    return;
+  g_strlcpy (resp.reason, sim_http_reason (status), sizeof resp.reason);
+  g_byte_array_set_size (out, 512 + body_len);
+  n = sim_http_write_response (out->data, 512, &resp, content_type);
+  g_assert (n > 0);
+  /* Head and body in one send: a small answer is one segment. */
+  memcpy (out->data + n, body, body_len);
+  sim_tcp_send (s->client, out->data, (uint32_t) (n + body_len));
+  sim_tcp_close (s->client);
+}
+
+void
+cloudrun_proxy_answer (CloudRunProxySession *s, int status)
+{
+  static const char body_fmt[] =
+    "<!DOCTYPE html>\n<html lang=en><title>Error %d (%s)</title>"
+    "<p><b>%d.</b> <ins>That's an error.</ins>\n";
+  char body[256];
+  int blen = g_snprintf (body, sizeof body, body_fmt, status,
+                         sim_http_reason (status), status);
+
+  cloudrun_proxy_respond (s, status, "text/html; charset=UTF-8",
+                          (const uint8_t *) body, (uint32_t) blen);
+  s->proxy->answered++;
+}
+
+static void
+upstream_connected (SimTcpConn *conn, void *user)
+{
+  CloudRunProxySession *s = user;
+
+  sim_tcp_send (conn, s->rx->data, s->rx->len);
+}
+
+static void
+upstream_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
+{
+  CloudRunProxySession *s = user;
+
+  (void) conn;
+  if (s->client)
+    sim_tcp_send (s->client, data, len);
+}
+
+static void
+upstream_peer_closed (SimTcpConn *conn, void *user)
+{
+  CloudRunProxySession *s = user;
+
+  sim_tcp_close (conn);
+  if (s->client)
+    sim_tcp_close (s->client);
+}
+
+static void
+upstream_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  CloudRunProxySession *s = user;
+
+  (void) conn;
+  s->upstream = NULL;
+  if (reason != SIM_TCP_CLOSED_OK && s->client)
+    {
+      if (reason == SIM_TCP_CLOSED_TIMEOUT)
+        cloudrun_proxy_answer (s, 502);   /* the backend never answered */
+      else
+        sim_tcp_abort (s->client);
+    }
+  session_maybe_done (s);
+}
+
+static const SimTcpCallbacks upstream_tcp = {
+  .connected = upstream_connected,
+  .data = upstream_data,
+  .peer_closed = upstream_peer_closed,
+  .closed = upstream_closed,
+};
+
+static void
+proxy_connect (CloudRunProxySession *s)
+{
+  if (!s->client)
+    return;                     /* the caller has gone meanwhile */
+  s->upstream = sim_tcp_connect (s->proxy->host, s->up_src, s->up_dst,
+                                 s->up_port, 10 * SIM_S, &upstream_tcp, s,
+                                 s->request_id);
+  s->proxy->forwarded++;
+}
+
+static void
+proxy_later_fire (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  CloudRunProxySession *s = target;
+  CloudRunProxyLaterFn fn = s->later;
+
+  (void) k; (void) arg; (void) u;
+  s->later = NULL;
+  fn (s);
+  session_maybe_done (s);
+}
+
+void
+cloudrun_proxy_later (CloudRunProxySession *s, SimTime at,
+                      CloudRunProxyLaterFn fn)
+{
+  SimKernel *kernel = proxy_kernel (s->proxy);
+
+  g_assert (s->later == NULL);
+  s->later = fn;
+  s->pending = sim_kernel_schedule (kernel, MAX (at, sim_kernel_now (kernel)),
+                                    proxy_later_fire, s, NULL, 0);
+}
+
+void
+cloudrun_proxy_forward (CloudRunProxySession *s, uint32_t src, uint32_t dst,
+                        uint16_t port, SimTime at)
+{
+  s->up_src = src;
+  s->up_dst = dst;
+  s->up_port = port;
+  cloudrun_proxy_later (s, at, proxy_connect);
+}
+
+static void
+client_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
+{
+  CloudRunProxySession *s = user;
+
+  (void) conn;
+  if (s->decided)
+    return;
+  g_byte_array_append (s->rx, data, len);
+  if (s->header_len == 0)
+    s->header_len = sim_http_parse_request (s->rx->data, s->rx->len,
+                                            &s->request);
+  if (s->header_len < 0)
+    {
+      s->decided = true;
+      cloudrun_proxy_answer (s, 400);
+      return;
+    }
+  if (s->header_len == 0
+      || s->rx->len - (guint) s->header_len < s->request.content_length)
+    return;
+  s->decided = true;
+  s->proxy->request (s->proxy, s->proxy->user, s);
+}
+
+static void
+client_peer_closed (SimTcpConn *conn, void *user)
+{
+  CloudRunProxySession *s = user;
+
+  if (!s->decided)
+    sim_tcp_close (conn);
+}
+
+static void
+client_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  CloudRunProxySession *s = user;
+
+  (void) conn;
+  s->client = NULL;
+  if (reason != SIM_TCP_CLOSED_OK && s->upstream)
+    sim_tcp_abort (s->upstream);
+  session_maybe_done (s);
+}
+
+static const SimTcpCallbacks client_tcp = {
+  .data = client_data,
+  .peer_closed = client_peer_closed,
+  .closed = client_closed,
+};
+
+static void
+proxy_accept (SimTcpConn *conn, void *user)
+{
+  CloudRunProxy *proxy = user;
+  CloudRunProxySession *s;
+
+  if (proxy->idle->len > 0)
+    s = g_ptr_array_steal_index_fast (proxy->idle, proxy->idle->len - 1);
+  else
+    {
+      s = g_new0 (CloudRunProxySession, 1);
+      s->proxy = proxy;
+      s->rx = g_byte_array_new ();
+      g_ptr_array_add (proxy->sessions, s);
+    }
+  s->client = conn;
+  s->upstream = NULL;
+  g_byte_array_set_size (s->rx, 0);
+  s->header_len = 0;
+  s->decided = false;
+  s->slot = NULL;
+  s->pending = (SimTimer) { 0 };
+  s->later = NULL;
+  s->request_id = sim_tcp_conn_request (conn);
+  s->client_addr = sim_tcp_conn_remote_addr (conn);
+  s->client_port = sim_tcp_conn_remote_port (conn);
+  s->local_addr = sim_tcp_conn_local_addr (conn);
+  s->local_port = sim_tcp_conn_local_port (conn);
+  sim_tcp_conn_set_callbacks (conn, &client_tcp, s);
+}
+
+void
+cloudrun_proxy_init (CloudRunProxy *proxy, SimHost *host, uint16_t port,
+                     CloudRunProxyRequestFn request, CloudRunProxyDoneFn done,
+                     void *user)
+{
+  memset (proxy, 0, sizeof *proxy);
+  proxy->host = host;
+  proxy->request = request;
+  proxy->done = done;
+  proxy->user = user;
+  proxy->sessions = g_ptr_array_new ();
+  proxy->idle = g_ptr_array_new ();
+  proxy->scratch = g_byte_array_new ();
+  sim_tcp_listen (host, port, proxy_accept, proxy);
+}
+
+void
+cloudrun_proxy_clear (CloudRunProxy *proxy)
+{
+  if (!proxy->sessions)
+    return;
+  for (guint i = 0; i < proxy->sessions->len; i++)
+    {
+      CloudRunProxySession *s = g_ptr_array_index (proxy->sessions, i);
+      g_byte_array_free (s->rx, TRUE);
+      g_free (s);
+    }
+  g_ptr_array_free (proxy->sessions, TRUE);
+  g_ptr_array_free (proxy->idle, TRUE);
+  g_byte_array_free (proxy->scratch, TRUE);
+  proxy->sessions = NULL;
+}

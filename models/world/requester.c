@@ -1,0 +1,430 @@
+/* The HTTP caller (see models/caller.h). One CloudRunCall per request in
+ * flight, pooled: its index is the DNS id of its query, its buffers are
+ * reused, so a steady stream of requests allocates nothing. */
+#include "models/world/requester.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "sim/dns.h"
+#include "sim/http.h"
+#include "sim/tcp.h"
+
+#define CLOUDRUN_DNS_TIMEOUT (2 * SIM_S)
+#define CLOUDRUN_DNS_TRIES 2
+
+struct CloudRunCall {
+  CloudRunRequester *caller;
+  uint32_t slot;                /* index in caller->calls; the DNS id */
+  const CloudRunTrafficPlan *plan;
+  uint32_t request;             /* ledger id; 0 when idle */
+  uint16_t dns_port;            /* source port of the pending query */
+  int dns_tries;
+  bool dns_pending, finished;
+  SimTimer dns_timer, deadline;
+  SimTcpConn *conn;             /* NULL when none is open */
+  GByteArray *rx;               /* response bytes until the headers end */
+  int header_len;               /* 0 until the headers are complete */
+  SimHttpResponse response;
+  uint64_t body;                /* body bytes received */
+};
+
+static void cloudrun_call_release_if_idle (CloudRunCall *call);
+
+static CloudRunRequest *
+call_request (CloudRunCall *call)
+{
+  return cloudrun_ledger_get (call->caller->ledger, call->request);
+}
+
+static SimKernel *
+caller_kernel (CloudRunRequester *caller)
+{
+  return sim_world_kernel (caller->node->world);
+}
+
+/* The caller's own verdicts: what only the caller can see. */
+static void
+cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
+                      const char *why)
+{
+  CloudRunRequester *caller = call->caller;
+  CloudRunRequest *r = call_request (call);
+
+  if (call->finished)
+    return;
+  call->finished = true;
+  r->end = sim_world_now (caller->node->world);
+  r->status = status;
+  if (r->outcome == CLOUDRUN_VERDICT_PENDING && seen != CLOUDRUN_VERDICT_PENDING)
+    {
+      CloudRunStep step = { .hop = caller->hop, .state = "ABORT", .rule = why };
+      cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
+      cloudrun_request_decide (caller->ledger, call->request, seen, caller->hop,
+                               caller->node, NULL);
+    }
+  r->finished = true;           /* no hop decides after this */
+  sim_kernel_cancel (caller_kernel (caller), &call->deadline);
+  sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
+  call->dns_pending = false;
+  if (call->conn)
+    sim_tcp_close (call->conn);
+  cloudrun_call_release_if_idle (call);
+}
+
+static void
+cloudrun_call_release_if_idle (CloudRunCall *call)
+{
+  if (!call->finished || call->conn || call->request == 0)
+    return;
+  call->request = 0;
+  g_array_append_val (call->caller->free_calls, call->slot);
+}
+
+static void
+call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
+{
+  CloudRunCall *call = user;
+
+  (void) conn;
+  if (call->finished)
+    return;
+  if (call->header_len == 0)
+    {
+      g_byte_array_append (call->rx, data, len);
+      call->header_len = sim_http_parse_response (call->rx->data, call->rx->len,
+                                                  &call->response);
+      if (call->header_len < 0)
+        {
+          cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
+                                "malformed HTTP response");
+          return;
+        }
+      if (call->header_len == 0)
+        return;
+      call->body = call->rx->len - (uint32_t) call->header_len;
+    }
+  else
+    call->body += len;
+  if (call->body >= call->response.content_length)
+    cloudrun_call_finish (call, call->response.status,
+                          call->response.status >= 500
+                          || call->response.status == 429
+                          ? CLOUDRUN_VERDICT_UNAVAILABLE
+                          : CLOUDRUN_VERDICT_DELIVERED,
+                          "response received; no hop on the path decided");
+}
+
+/* identity = id-token: an Authorization header before the blank line.
+ * The token is a fake JWT-shaped string: what matters to the GFE is that
+ * the request carries one (IAM is decided on its presence). */
+static size_t
+requester_add_token (uint8_t *head, size_t n, uint32_t request)
+{
+  char line[128];
+  int k = g_snprintf (line, sizeof line, "Authorization: Bearer "
+                      "eyJhbGciOiJub25lIn0.cloudrun-netsim.%u\r\n", request);
+
+  g_assert (n >= 2 && k > 0 && n + (size_t) k < 1024);
+  memmove (head + n - 2 + k, head + n - 2, 2);
+  memcpy (head + n - 2, line, (size_t) k);
+  return n + (size_t) k;
+}
+
+static void
+call_on_connected (SimTcpConn *conn, void *user)
+{
+  CloudRunCall *call = user;
+  const CloudRunTrafficPlan *plan = call->plan;
+  GByteArray *out = call->caller->scratch;
+  SimHttpRequest req = { .content_length = plan->request_size };
+  size_t n;
+
+  g_strlcpy (req.method, plan->method, sizeof req.method);
+  g_strlcpy (req.path, plan->path, sizeof req.path);
+  g_strlcpy (req.host, plan->host, sizeof req.host);
+  g_byte_array_set_size (out, 1024 + plan->request_size);
+  n = sim_http_write_request (out->data, 1024, &req);
+  g_assert (n > 0);
+  if (plan->id_token)
+    n = requester_add_token (out->data, n, call->request);
+  for (uint64_t i = 0; i < plan->request_size; i++)
+    out->data[n + i] = "cloudrun-netsim\n"[i % 16];
+  sim_tcp_send (conn, out->data, (uint32_t) (n + plan->request_size));
+}
+
+static void
+call_on_peer_closed (SimTcpConn *conn, void *user)
+{
+  CloudRunCall *call = user;
+
+  (void) conn;
+  if (!call->finished)
+    cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
+                          "connection closed before a whole response");
+}
+
+static void
+call_on_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  CloudRunCall *call = user;
+
+  (void) conn;
+  call->conn = NULL;
+  if (!call->finished)
+    {
+      if (reason == SIM_TCP_CLOSED_TIMEOUT)
+        cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_TIMEOUT,
+                              "TCP connection timed out (no SYN-ACK)");
+      else
+        cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
+                              "connection reset");
+    }
+  cloudrun_call_release_if_idle (call);
+}
+
+static const SimTcpCallbacks call_tcp = {
+  .connected = call_on_connected,
+  .data = call_on_data,
+  .peer_closed = call_on_peer_closed,
+  .closed = call_on_closed,
+};
+
+static void
+cloudrun_call_connect (CloudRunCall *call, uint32_t addr)
+{
+  CloudRunRequester *caller = call->caller;
+  CloudRunRequest *r = call_request (call);
+  SimTime left = call->plan->timeout - (sim_world_now (caller->node->world)
+                                        - r->start);
+
+  call->conn = sim_tcp_connect (caller->host, 0, addr, call->plan->port,
+                                left > 0 ? left : 1, &call_tcp, call,
+                                call->request);
+}
+
+static void cloudrun_call_query (CloudRunCall *call);
+
+static void
+call_dns_timeout (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  CloudRunCall *call = target;
+
+  (void) k; (void) arg; (void) u;
+  if (!call->dns_pending || call->finished)
+    return;
+  if (call->dns_tries < CLOUDRUN_DNS_TRIES)
+    cloudrun_call_query (call);
+  else
+    cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DNS_FAILURE,
+                          "no DNS answer after two tries");
+}
+
+static void
+cloudrun_call_query (CloudRunCall *call)
+{
+  CloudRunRequester *caller = call->caller;
+  SimDnsMessage q;
+  uint8_t buf[512];
+  size_t n;
+
+  memset (&q, 0, offsetof (SimDnsMessage, answers));  /* no answers */
+  q.id = (uint16_t) call->slot;
+  q.recursion_desired = true;
+  q.qtype = SIM_DNS_TYPE_A;
+
+  g_strlcpy (q.qname, call->plan->host, sizeof q.qname);
+  n = sim_dns_write (&q, buf, sizeof buf);
+  g_assert (n > 0);
+  call->dns_pending = true;
+  call->dns_tries++;
+  call->dns_port = sim_host_ephemeral_port (caller->host);
+  sim_host_send_udp (caller->host, 0, caller->resolver, call->dns_port,
+                     SIM_DNS_PORT, buf, (uint32_t) n, call->request);
+  call->dns_timer = sim_kernel_schedule_in (caller_kernel (caller),
+                                            CLOUDRUN_DNS_TIMEOUT,
+                                            call_dns_timeout, call, NULL, 0);
+}
+
+/* A DNS answer: the DNS id is the call's slot. */
+static void
+caller_on_udp (SimHost *host, void *user, const SimFrame *frame)
+{
+  CloudRunRequester *caller = user;
+  SimDnsMessage m;
+  CloudRunCall *call;
+
+  (void) host;
+  if (frame->sport != SIM_DNS_PORT
+      || !sim_dns_parse (frame->payload, frame->payload_len, &m)
+      || !m.response || m.id >= caller->calls->len)
+    return;
+  call = g_ptr_array_index (caller->calls, m.id);
+  if (!call->dns_pending || call->finished || frame->dport != call->dns_port)
+    return;
+  call->dns_pending = false;
+  sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
+  for (uint32_t i = 0; i < m.n_answers; i++)
+    if (m.answers[i].type == SIM_DNS_TYPE_A)
+      {
+        cloudrun_call_connect (call, m.answers[i].a);
+        return;
+      }
+  cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DNS_FAILURE,
+                        m.rcode == SIM_DNS_RCODE_NXDOMAIN
+                        ? "DNS answered NXDOMAIN"
+                        : "DNS answer has no address");
+}
+
+static void
+call_deadline (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  CloudRunCall *call = target;
+  SimTcpConn *conn = call->conn;
+
+  (void) k; (void) arg; (void) u;
+  cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_TIMEOUT,
+                        "no response before the traffic's timeout");
+  /* finish asked for a FIN; a connection still there is reset. */
+  if (conn && call->conn == conn)
+    sim_tcp_abort (conn);
+}
+
+static CloudRunCall *
+caller_take_call (CloudRunRequester *caller)
+{
+  CloudRunCall *call;
+
+  if (caller->free_calls->len > 0)
+    {
+      guint last = caller->free_calls->len - 1;
+      uint32_t slot = g_array_index (caller->free_calls, uint32_t, last);
+      g_array_set_size (caller->free_calls, last);
+      call = g_ptr_array_index (caller->calls, slot);
+    }
+  else
+    {
+      g_assert (caller->calls->len < 65536);
+      call = g_new0 (CloudRunCall, 1);
+      call->caller = caller;
+      call->slot = caller->calls->len;
+      call->rx = g_byte_array_new ();
+      g_ptr_array_add (caller->calls, call);
+    }
+  return call;
+}
+
+static void
+call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
+{
+  CloudRunRequester *caller = target;
+  const CloudRunTrafficPlan *plan = arg;
+  CloudRunCall *call = caller_take_call (caller);
+  CloudRunRequest *r = cloudrun_ledger_get (caller->ledger, (uint32_t) request);
+  CloudRunStep step = { .hop = caller->hop, .state = caller->start_state };
+
+  call->plan = plan;
+  call->request = (uint32_t) request;
+  call->dns_tries = 0;
+  call->dns_pending = call->finished = false;
+  call->header_len = 0;
+  call->body = 0;
+  g_byte_array_set_size (call->rx, 0);
+  r->start = sim_kernel_now (k);
+  step.rule = sim_explain_internf (sim_world_explain (caller->node->world),
+                                   "%s http://%s%s (traffic %s)", plan->method,
+                                   plan->host, plan->path, plan->name);
+  step.src = caller->host->addrs[0];
+  cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
+  call->deadline = sim_kernel_schedule_in (k, plan->timeout, call_deadline,
+                                           call, NULL, 0);
+  if (plan->host_addr)
+    cloudrun_call_connect (call, plan->host_addr);
+  else
+    cloudrun_call_query (call);
+}
+
+void
+cloudrun_requester_init (CloudRunRequester *caller, SimNode *node, SimHost *host,
+                      CloudRunLedger *ledger, CloudRunHopKind hop,
+                      const char *start_state, uint32_t resolver)
+{
+  memset (caller, 0, sizeof *caller);
+  caller->node = node;
+  caller->host = host;
+  caller->ledger = ledger;
+  caller->hop = hop;
+  caller->start_state = start_state;
+  caller->resolver = resolver;
+  caller->plans = g_ptr_array_new ();
+  caller->calls = g_ptr_array_new ();
+  caller->free_calls = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  caller->scratch = g_byte_array_new ();
+  caller->cursors = g_array_new (FALSE, TRUE, sizeof (CloudRunPlanCursor));
+  sim_host_bind_udp (host, 0, caller_on_udp, caller);
+}
+
+void
+cloudrun_requester_clear (CloudRunRequester *caller)
+{
+  if (!caller->calls)
+    return;
+  for (guint i = 0; i < caller->calls->len; i++)
+    {
+      CloudRunCall *call = g_ptr_array_index (caller->calls, i);
+      g_byte_array_free (call->rx, TRUE);
+      g_free (call);
+    }
+  g_ptr_array_free (caller->calls, TRUE);
+  g_ptr_array_free (caller->plans, TRUE);
+  g_array_free (caller->free_calls, TRUE);
+  g_byte_array_free (caller->scratch, TRUE);
+  g_array_free (caller->cursors, TRUE);
+  caller->calls = NULL;
+}
+
+void
+cloudrun_requester_add_traffic (CloudRunRequester *caller,
+                             const CloudRunTrafficPlan *plan)
+{
+  g_ptr_array_add (caller->plans, (gpointer) plan);
+}
+
+/* Requests are scheduled one at a time: each start schedules the next
+ * of its traffic, so the kernel holds one pending start per traffic. */
+static void
+plan_tick (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  CloudRunPlanCursor *c = target;
+  const CloudRunTrafficPlan *plan = c->plan;
+
+  (void) arg; (void) u;
+  call_begin (k, c->requester, (void *) plan, plan->first_request + c->next);
+  if (++c->next >= plan->count)
+    return;
+  c->at += plan->poisson ? sim_rng_exponential (&c->rng, plan->mean_interval)
+                         : plan->interval;
+  sim_kernel_schedule (k, c->at, plan_tick, c, NULL, 0);
+}
+
+void
+cloudrun_requester_start (CloudRunRequester *caller)
+{
+  SimKernel *kernel = caller_kernel (caller);
+
+  g_array_set_size (caller->cursors, caller->plans->len);
+  for (guint p = 0; p < caller->plans->len; p++)
+    {
+      CloudRunPlanCursor *c = &g_array_index (caller->cursors,
+                                              CloudRunPlanCursor, p);
+      c->requester = caller;
+      c->plan = g_ptr_array_index (caller->plans, p);
+      c->next = 0;
+      c->at = c->plan->start;
+      /* One stream per traffic: adding one never moves another's draws. */
+      sim_rng_init (&c->rng, sim_world_seed (caller->node->world),
+                    caller->node->name, c->plan->name);
+      if (c->plan->count > 0)
+        sim_kernel_schedule (kernel, c->at, plan_tick, c, NULL, 0);
+    }
+}

@@ -1,0 +1,76 @@
+/* The HTTP caller inside every node that sends synthetic requests (an
+ * internet client, a VM, a Cloud Run instance). For each request of its
+ * traffic it resolves the URL host with a real DNS query to its resolver,
+ * opens TCP to the first address of the answer, sends one HTTP/1.1
+ * request and reads the response (Content-Length), then records the status
+ * and latency it saw. It decides only what it alone can see: a DNS answer
+ * that never came, a timeout, an unusable answer. Everything else is
+ * decided by the hops on the path (models/world/request.h).
+ *
+ * Scenario keys read (through CloudRunTrafficPlan): [traffic] url, count,
+ * rate, interval, pattern, start, method, request-size, timeout. */
+#ifndef CLOUDRUN_REQUESTER_H
+#define CLOUDRUN_REQUESTER_H
+
+#include "models/world/request.h"
+#include "sim/host.h"
+#include "sim/rng.h"
+
+/* What one [traffic] group asks of its caller. */
+typedef struct {
+  uint32_t traffic;             /* index of the [traffic] group */
+  const char *name;             /* the group's NAME */
+  const char *host;             /* URL host (a name, or a dotted quad) */
+  uint32_t host_addr;           /* the host when it is a literal; else 0 */
+  uint16_t port;                /* 80: TLS is not simulated */
+  const char *path;
+  const char *method;
+  uint64_t request_size;        /* body bytes */
+  uint32_t count;
+  SimTime interval;             /* constant pattern: time between requests */
+  SimTime mean_interval;        /* poisson pattern: mean time between */
+  bool poisson;
+  SimTime start;
+  SimTime timeout;              /* for the whole request */
+  bool id_token;                /* sends an identity token */
+  uint32_t first_request;       /* id of its first request in the ledger */
+} CloudRunTrafficPlan;
+
+typedef struct CloudRunCall CloudRunCall;
+typedef struct CloudRunRequester CloudRunRequester;
+
+/* Where a traffic's schedule stands. */
+typedef struct {
+  CloudRunRequester *requester;
+  const CloudRunTrafficPlan *plan;
+  uint32_t next;                /* index of the next request */
+  SimTime at;                   /* its start time */
+  SimRng rng;                   /* the traffic's own stream (poisson) */
+} CloudRunPlanCursor;
+
+struct CloudRunRequester {
+  SimNode *node;                /* the caller's node */
+  SimHost *host;                /* its IP stack */
+  CloudRunLedger *ledger;
+  CloudRunHopKind hop;              /* client, vm or service */
+  const char *start_state;      /* START_FROM_INTERNET, ... */
+  uint32_t resolver;            /* DNS server address */
+  GPtrArray *plans;             /* CloudRunTrafficPlan*, not owned */
+  GPtrArray *calls;             /* CloudRunCall*, owned; index = DNS id */
+  GArray *free_calls;           /* indexes of idle calls */
+  GByteArray *scratch;          /* request bytes being written */
+  GArray *cursors;              /* CloudRunPlanCursor, one per plan */
+};
+
+/* Binds the caller's DNS replies on host (a wildcard UDP port). */
+void cloudrun_requester_init (CloudRunRequester *caller, SimNode *node,
+                           SimHost *host, CloudRunLedger *ledger,
+                           CloudRunHopKind hop, const char *start_state,
+                           uint32_t resolver);
+void cloudrun_requester_clear (CloudRunRequester *caller);
+void cloudrun_requester_add_traffic (CloudRunRequester *caller,
+                                  const CloudRunTrafficPlan *plan);
+/* Schedules every request of every plan (call from the node's start). */
+void cloudrun_requester_start (CloudRunRequester *caller);
+
+#endif

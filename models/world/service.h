@@ -1,0 +1,80 @@
+/* A Cloud Run service: its settings as the GFE and the autoscaler need
+ * them, and its instances, each a node that serves HTTP on port 80 behind
+ * the GFE. An instance that has not started yet starts on first use and
+ * is ready after the cold start; min-instances are warm from time 0.
+ * Scenario keys read: [service] project, region, ingress, default-url,
+ * invokers, min-instances, max-instances, concurrency, cold-start,
+ * service-time, response-size.
+ * https://cloud.google.com/run/docs/about-instance-autoscaling */
+#ifndef CLOUDRUN_SERVICE_H
+#define CLOUDRUN_SERVICE_H
+
+#include "models/world/http-server.h"
+#include "models/world/requester.h"
+#include "models/world/world.h"
+
+
+typedef struct {
+  CloudRunNode base;
+  SimHost host;                 /* serving address, port eth0 to the GFE */
+  CloudRunHttpServer http;
+  CloudRunRequester requester;  /* the service's own [traffic] */
+  CloudRunServiceNode *service; /* owner */
+  uint32_t index;               /* 0-based in the service */
+  bool started;                 /* cold start begun or done */
+  SimTime ready_at;             /* when it can take requests */
+  uint32_t in_flight;           /* requests the GFE has given it */
+  uint32_t service_peer;        /* the GFE's serving address */
+} CloudRunInstance;
+
+/* Connects a new instance to what serves it (the GFE). */
+typedef void (*CloudRunInstanceAttach) (CloudRunInstance *instance,
+                                        void *user);
+
+/* Instance serving addresses are 169.254.S.N with N from 10: at most 240. */
+#define CLOUDRUN_MAX_INSTANCE_NODES 240u
+
+struct CloudRunServiceNode {
+  CloudRunWorld *world;         /* set by cloudrun_service_new */
+  char *name;                   /* the service NAME */
+  char *project;                /* its project NAME */
+  uint64_t project_number;
+  const char *perimeter;        /* its project's VPC-SC perimeter, or NULL */
+  uint32_t egress_vni;          /* the network its revision sends traffic
+                                   to (connector or Direct VPC); 0 none */
+  char *region;
+  CloudRunIngress ingress;
+  bool default_url;             /* run.app URLs answer */
+  bool authenticated;           /* invokers = authenticated */
+  uint32_t concurrency;
+  uint32_t min_instances, max_instances;
+  SimTime cold_start;
+  SimTime service_time;         /* each request's time in the container */
+  uint64_t response_size;       /* body bytes of each answer */
+  uint32_t base_addr;           /* serving address of instance 1 */
+  CloudRunInstanceAttach attach;
+  void *attach_user;
+  char *hash_host;              /* NAME-HASH-REGIONCODE.a.run.app */
+  char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */
+  GPtrArray *instances;         /* CloudRunInstance*, nodes owned by sim */
+  uint64_t requests;            /* requests the GFE forwarded */
+};
+
+/* Makes the service record from config (name, settings, base_addr,
+ * attach) and its max(1, min-instances) first instance nodes, each
+ * resolving names through the metadata server at 169.254.169.254, and
+ * registers both URL hosts. More instances are made as load asks. */
+CloudRunServiceNode *cloudrun_service_new (CloudRunWorld *world,
+                                           const CloudRunServiceNode *config);
+CloudRunInstance *cloudrun_service_add_instance (CloudRunServiceNode *svc);
+void cloudrun_service_free (CloudRunServiceNode *service);
+/* An instance with a free concurrency slot: the least loaded started one,
+ * else one not started yet, else a new one up to max-instances (both
+ * start now and serve after the cold start); NULL when every allowed
+ * instance is at its concurrency. Takes the slot. */
+CloudRunInstance *cloudrun_service_acquire (CloudRunServiceNode *service,
+                                            SimTime now, bool *cold);
+void cloudrun_service_release (CloudRunInstance *instance);
+const char *cloudrun_ingress_name (CloudRunIngress ingress);
+
+#endif

@@ -1,0 +1,71 @@
+/* The VPC router of one network: what happens to a packet between a
+ * source in the VPC (a VM, a connector, Direct VPC instances, load
+ * balancer proxies) and where it goes. Packets of a new connection pass
+ * the egress firewall rules (by priority; deny wins a tie; an implied
+ * allow), then the routes (longest prefix, then priority): subnet routes
+ * deliver inside the network (through the ingress firewall rules to a VM);
+ * a route to the default internet gateway sends a Google destination to
+ * the GFE over Google's fabric in a Geneve envelope naming this network
+ * and its project when the source may use Private Google Access
+ * (otherwise PRIVATE_GOOGLE_ACCESS_DISALLOWED), a VM with an external
+ * address out by that address, anything else to Cloud NAT when it serves
+ * the source (otherwise NO_EXTERNAL_ADDRESS); no route drops (NO_ROUTE).
+ * https://cloud.google.com/vpc/docs/routes,
+ * https://cloud.google.com/vpc/docs/private-google-access,
+ * https://cloud.google.com/firewall/docs/firewalls
+ * Scenario keys read: [network] default-route; [subnet] range,
+ * private-google-access; [route] *; [firewall] *; [assumptions]
+ * connector-google-access, nat-enables-pga. */
+#ifndef CLOUDRUN_VPC_ROUTER_H
+#define CLOUDRUN_VPC_ROUTER_H
+
+#include "models/world/fabric.h"
+#include "models/format/scenario.h"
+#include "models/world/snat.h"
+#include "models/world/world.h"
+#include "sim/route.h"
+
+typedef enum {
+  CLOUDRUN_VPC_SOURCE_VM,
+  CLOUDRUN_VPC_SOURCE_CONNECTOR,
+  CLOUDRUN_VPC_SOURCE_DIRECT_VPC,
+  CLOUDRUN_VPC_SOURCE_PROXY,    /* load balancer proxies */
+} CloudRunVpcSourceKind;
+
+/* What the router knows of the sources behind an attachment port. */
+typedef struct {
+  CloudRunVpcSourceKind kind;
+  const char *label;            /* "vm web", "connector conn", ... */
+  const CloudRunSubnet *subnet; /* its subnet; NULL: a connector's hidden
+                                   /28 */
+  uint32_t external_addr;       /* a VM's external address, or 0 */
+  const CloudRunNat *nat;       /* the Cloud NAT serving it, or NULL */
+} CloudRunVpcSource;
+
+typedef struct CloudRunVpcRouter CloudRunVpcRouter;
+
+CloudRunVpcRouter *cloudrun_vpc_router_new (CloudRunWorld *world,
+                                            const CloudRunScenario *scenario,
+                                            const CloudRunNetwork *network,
+                                            uint32_t vni, uint32_t fabric_addr,
+                                            uint32_t gfe_fabric_addr);
+/* A port to sources (src non-NULL, copied) and/or destinations. */
+SimPort *cloudrun_vpc_router_attach (CloudRunVpcRouter *router,
+                                     const char *port_name,
+                                     const CloudRunVpcSource *src);
+/* Addresses prefix/len are behind port (subnet-local delivery). */
+void cloudrun_vpc_router_deliver (CloudRunVpcRouter *router, SimPort *port,
+                                  uint32_t prefix, uint8_t len,
+                                  const char *label);
+/* A range of the network (a hidden connector subnet, a proxy-only
+ * subnet) that gets a subnet route like the subnets do. */
+void cloudrun_vpc_router_add_local_range (CloudRunVpcRouter *router,
+                                          uint32_t prefix, uint8_t len,
+                                          const char *label);
+SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *router);
+SimPort *cloudrun_vpc_router_internet_port (CloudRunVpcRouter *router);
+void cloudrun_vpc_router_set_nat_port (CloudRunVpcRouter *router,
+                                       SimPort *port);
+uint32_t cloudrun_vpc_router_vni (const CloudRunVpcRouter *router);
+
+#endif

@@ -1,0 +1,44 @@
+/* The Cloud Run world at run time: the simulated nodes built from a
+ * scenario, the request ledger, the traffic plans, and the lookups the
+ * nodes need (which service owns a URL host). models/build/build.c makes it;
+ * tools/ runs it and reads the ledger to report. */
+#ifndef CLOUDRUN_WORLD_H
+#define CLOUDRUN_WORLD_H
+
+#include <glib.h>
+
+#include "models/world/dns-view.h"
+#include "models/world/request.h"
+#include "models/world/requester.h"
+#include "sim/node.h"
+
+typedef struct CloudRunServiceNode CloudRunServiceNode;
+
+typedef struct {
+  SimWorld *sim;                /* owned */
+  CloudRunLedger ledger;        /* every request of the run */
+  CloudRunTrafficPlan *plans;   /* one per [traffic], owned */
+  guint n_plans;
+  GHashTable *hosts;            /* URL host -> CloudRunServiceNode*;
+                                   lookups only, never iterated */
+  GPtrArray *services;          /* CloudRunServiceNode*, not owned */
+  GPtrArray *zones;             /* DnsZone*, owned */
+  DnsView public_view;          /* what internet clients resolve with */
+  GPtrArray *views;             /* DnsView* of the networks, owned */
+  GPtrArray *egress;            /* CloudRunRevisionEgress*, owned */
+  int ingress_denied_status;    /* [assumptions] ingress-denied-status */
+} CloudRunWorld;
+
+/* Each model node embeds SimNode first, then this pointer. */
+typedef struct {
+  SimNode node;
+  CloudRunWorld *world;
+} CloudRunNode;
+
+void cloudrun_world_free (CloudRunWorld *world);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CloudRunWorld, cloudrun_world_free)
+
+/* Runs the world for the scenario's duration; returns events fired. */
+uint64_t cloudrun_world_run (CloudRunWorld *world, SimTime duration);
+
+#endif

@@ -1,0 +1,1034 @@
+/* Unit tests for the scenario loader (models/scenario*.c, models/format/keys.c,
+ * models/key-*.c, models/format/service-url.c): a scenario that writes every key
+ * of every kind loads with the values written; a minimal one gets every
+ * default of the tables; references resolve; --set overrides apply; every
+ * broken file of tests/bad-input fails with its expected fragment; and a
+ * table of further bad inputs (overrides, unusual text) fails the same
+ * way. BAD_INPUT_DIR may be defined at build time. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <glib.h>
+#include <string.h>
+
+#include "models/format/scenario.h"
+#include "models/format/service-url.h"
+#include "sim/wire.h"
+
+#ifndef BAD_INPUT_DIR
+#define BAD_INPUT_DIR "tests/bad-input"
+#endif
+
+#define IP(a, b, c, d) \
+  ((uint32_t) (a) << 24 | (uint32_t) (b) << 16 | (uint32_t) (c) << 8 \
+   | (uint32_t) (d))
+
+/* Every kind, every key at least once (checked by
+ * test_scenario__every_key_is_exercised). */
+static const char everything[] =
+  "# Every group kind and every key.\n"
+  "[scenario]\n"
+  "format = 1\n"
+  "title = Everything at once\n"
+  "description = Line one\\nline two\n"
+  "seed = 42\n"
+  "duration = 2m\n"
+  "\n"
+  "[assumptions]\n"
+  "connector-google-access = subnet-pga\n"
+  "nat-enables-pga = false\n"
+  "ingress-denied-status = 403\n"
+  "direct-vpc-ip-factor = 4\n"
+  "private-ranges = 10.0.0.0/8; 192.168.0.0/16;\n"
+  "\n"
+  "[project host]\n"
+  "number = 123456789012\n"
+  "perimeter = shop-perimeter\n"
+  "\n"
+  "[project app]\n"
+  "\n"
+  "[network shared]\n"
+  "project = host\n"
+  "default-route = false\n"
+  "shared-with = app\n"
+  "\n"
+  "[network other]\n"
+  "project = app\n"
+  "\n"
+  "[subnet run]\n"
+  "network = shared\n"
+  "region = us-central1\n"
+  "range = 10.0.0.0/24\n"
+  "private-google-access = true\n"
+  "purpose = private\n"
+  "\n"
+  "[subnet proxy]\n"
+  "network = shared\n"
+  "region = us-central1\n"
+  "range = 10.1.0.0/26\n"
+  "purpose = proxy-only\n"
+  "\n"
+  "[subnet conn-net]\n"
+  "network = shared\n"
+  "region = us-central1\n"
+  "range = 10.2.0.0/28\n"
+  "\n"
+  "[subnet vms]\n"
+  "network = other\n"
+  "region = europe-west1\n"
+  "range = 192.168.0.0/29\n"
+  "\n"
+  "[route to-onprem]\n"
+  "network = shared\n"
+  "destination = 172.16.0.0/12\n"
+  "next-hop = 10.0.0.9\n"
+  "priority = 900\n"
+  "\n"
+  "[route sink]\n"
+  "network = shared\n"
+  "destination = 0.0.0.0/0\n"
+  "next-hop = blackhole\n"
+  "\n"
+  "[route igw]\n"
+  "network = other\n"
+  "destination = 0.0.0.0/0\n"
+  "next-hop = default-internet-gateway\n"
+  "\n"
+  "[firewall deny-web]\n"
+  "network = shared\n"
+  "direction = egress\n"
+  "action = deny\n"
+  "ranges = 0.0.0.0/0\n"
+  "protocols = tcp:80;tcp:8000-8080;udp;icmp\n"
+  "priority = 100\n"
+  "\n"
+  "[firewall allow-in]\n"
+  "network = shared\n"
+  "direction = ingress\n"
+  "action = allow\n"
+  "ranges = 35.191.0.0/16;130.211.0.0/22\n"
+  "\n"
+  "[nat gw]\n"
+  "network = shared\n"
+  "region = us-central1\n"
+  "subnets = run\n"
+  "addresses = 34.1.2.3;34.1.2.4\n"
+  "min-ports-per-vm = 128\n"
+  "\n"
+  "[nat gw2]\n"
+  "network = other\n"
+  "region = europe-west1\n"
+  "\n"
+  "[connector conn]\n"
+  "network = shared\n"
+  "region = us-central1\n"
+  "range = 10.8.0.0/28\n"
+  "machine-type = e2-standard-4\n"
+  "min-instances = 3\n"
+  "max-instances = 7\n"
+  "\n"
+  "[connector conn2]\n"
+  "region = us-central1\n"
+  "subnet = conn-net\n"
+  "\n"
+  "[service frontend]\n"
+  "project = app\n"
+  "region = us-central1\n"
+  "ingress = internal-and-cloud-load-balancing\n"
+  "default-url = false\n"
+  "invokers = authenticated\n"
+  "vpc-access = connector\n"
+  "connector = conn\n"
+  "vpc-egress = all-traffic\n"
+  "min-instances = 1\n"
+  "max-instances = 5\n"
+  "concurrency = 10\n"
+  "cold-start = 1.5s\n"
+  "service-time = 250ms\n"
+  "response-size = 2MiB\n"
+  "\n"
+  "[service backend]\n"
+  "project = app\n"
+  "region = us-central1\n"
+  "ingress = internal\n"
+  "vpc-access = direct\n"
+  "subnet = run\n"
+  "\n"
+  "[service defaults]\n"
+  "project = host\n"
+  "region = europe-west1\n"
+  "\n"
+  "[vm web]\n"
+  "subnet = vms\n"
+  "address = 192.168.0.3\n"
+  "external-ip = true\n"
+  "\n"
+  "[vm db]\n"
+  "subnet = vms\n"
+  "\n"
+  "[vm cache]\n"
+  "subnet = vms\n"
+  "\n"
+  "[client laptop]\n"
+  "address = 203.0.113.10\n"
+  "\n"
+  "[client phone]\n"
+  "\n"
+  "[dns-zone runapp]\n"
+  "dns-name = RUN.app\n"
+  "visibility = private\n"
+  "networks = shared;other\n"
+  "records = *.run.app. CNAME private.googleapis.com.; "
+  "v6.run.app.  AAAA   2001:db8::1\n"
+  "\n"
+  "[dns-zone googleapis]\n"
+  "dns-name = googleapis.com.\n"
+  "networks = shared\n"
+  "records = private.googleapis.com. A 199.36.153.8;"
+  "private.googleapis.com. A 199.36.153.9\n"
+  "\n"
+  "[dns-zone public]\n"
+  "dns-name = example.com.\n"
+  "visibility = public\n"
+  "records = shop.example.com. A 34.120.0.1\n"
+  "\n"
+  "[psc-endpoint apis]\n"
+  "network = shared\n"
+  "address = 10.3.0.5\n"
+  "bundle = vpc-sc\n"
+  "\n"
+  "[internal-alb ilb]\n"
+  "network = shared\n"
+  "region = us-central1\n"
+  "address = 10.0.0.50\n"
+  "backend = backend\n"
+  "hostname = API.internal.example\n"
+  "\n"
+  "[external-alb xlb]\n"
+  "address = 34.120.0.1\n"
+  "backend = frontend\n"
+  "hostname = shop.example.com\n"
+  "\n"
+  "[traffic to-backend]\n"
+  "from = frontend\n"
+  "url = service:backend\n"
+  "count = 20\n"
+  "rate = 40/s\n"
+  "pattern = poisson\n"
+  "start = 500ms\n"
+  "method = POST\n"
+  "request-size = 1.5KB\n"
+  "timeout = 2s\n"
+  "identity = id-token\n"
+  "\n"
+  "[traffic to-defaults]\n"
+  "from = db\n"
+  "url = https://defaults-123456789012.europe-west1.run.app/api?x=1\n"
+  "count = 3\n"
+  "interval = 100ms\n"
+  "\n"
+  "[traffic to-vm]\n"
+  "from = phone\n"
+  "url = http://192.168.0.3:8080/health\n"
+  "\n"
+  "[traffic to-ilb]\n"
+  "from = web\n"
+  "url = https://api.internal.example\n"
+  "\n"
+  "[traffic to-xlb]\n"
+  "from = laptop\n"
+  "url = http://shop.example.com/\n"
+  "\n"
+  "[traffic to-wildcard]\n"
+  "from = backend\n"
+  "url = https://anything.deep.run.app/x\n"
+  "\n"
+  "[expect to-backend]\n"
+  "outcome = delivered\n"
+  "status = 200\n"
+  "classified-as = internal\n"
+  "drop-cause = IAM_DENIED\n"
+  "decided-at = gfe\n"
+  "via = connector;vpc-router;gfe\n"
+  "ratio = 0.95\n"
+  "latency-p50-below = 50ms\n"
+  "latency-p99-below = 1s\n";
+
+/* The smallest scenario with one object of most kinds, all defaults. */
+static const char minimal[] =
+  "[scenario]\n"
+  "format = 1\n"
+  "title = Defaults\n"
+  "[network net]\n"
+  "[subnet sn]\n"
+  "network = net\n"
+  "region = asia-northeast1\n"
+  "range = 10.0.0.0/24\n"
+  "[route r]\n"
+  "network = net\n"
+  "destination = 10.9.0.0/16\n"
+  "next-hop = 10.0.0.7\n"
+  "[firewall f]\n"
+  "network = net\n"
+  "direction = ingress\n"
+  "action = allow\n"
+  "ranges = 10.0.0.0/8\n"
+  "[nat n]\n"
+  "network = net\n"
+  "region = asia-northeast1\n"
+  "[connector c]\n"
+  "network = net\n"
+  "region = asia-northeast1\n"
+  "range = 10.8.0.0/28\n"
+  "[service s]\n"
+  "region = asia-northeast1\n"
+  "[vm v]\n"
+  "subnet = sn\n"
+  "[client cl]\n"
+  "[dns-zone z]\n"
+  "dns-name = run.app.\n"
+  "[psc-endpoint p]\n"
+  "network = net\n"
+  "address = 10.5.0.1\n"
+  "[traffic t]\n"
+  "from = s\n"
+  "url = service:s\n"
+  "[expect t]\n";
+
+static CloudRunScenario *
+load_ok (const char *text, const char *const *overrides)
+{
+  g_autoptr (GError) error = NULL;
+  CloudRunScenario *s = cloudrun_scenario_load ("test.ini", text,
+                                                strlen (text), overrides,
+                                                &error);
+  if (s == NULL)
+    fail_msg ("load failed: %s", error->message);
+  return s;
+}
+
+/* Loads text expecting failure; returns the message (owned), or NULL
+ * when it loaded. */
+static char *
+try_fail (const char *text, gsize len, const char *const *overrides)
+{
+  g_autoptr (GError) error = NULL;
+  CloudRunScenario *s = cloudrun_scenario_load ("test.ini", text, len,
+                                                overrides, &error);
+  if (s != NULL)
+    {
+      cloudrun_scenario_free (s);
+      return NULL;
+    }
+  assert_true (error->domain == CLOUDRUN_SCENARIO_ERROR);
+  return g_strdup (error->message);
+}
+
+static char *
+load_fail (const char *text, gsize len, const char *const *overrides)
+{
+  char *message = try_fail (text, len, overrides);
+
+  if (message == NULL)
+    fail_msg ("loaded, but should have failed:\n%s", text);
+  return message;
+}
+
+static gpointer
+find (const CloudRunScenario *s, CloudRunKind kind, const char *name)
+{
+  gpointer o = cloudrun_scenario_find (s, kind, name);
+  if (o == NULL)
+    fail_msg ("no %s '%s'", cloudrun_kind_info (kind)->name, name);
+  return o;
+}
+
+static void
+assert_cidr (const CloudRunCidr *c, uint32_t prefix, uint8_t len)
+{
+  assert_int_equal (c->prefix, prefix);
+  assert_int_equal (c->len, len);
+}
+
+/* ---- Good scenarios ----------------------------------------------- */
+
+static void
+test_scenario__every_key_is_exercised (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  (void) state;
+
+  for (int k = 0; k < CLOUDRUN_KIND_COUNT; k++)
+    {
+      const CloudRunKindInfo *info = cloudrun_kind_info ((CloudRunKind) k);
+      for (guint i = 0; i < info->n_keys; i++)
+        {
+          gboolean seen = FALSE;
+          if (info->kind == CLOUDRUN_KIND_SCENARIO)
+            seen = cloudrun_object_has (&s->base, info->keys[i].name);
+          else if (info->kind == CLOUDRUN_KIND_ASSUMPTIONS)
+            seen = cloudrun_object_has (&s->assumptions.base,
+                                        info->keys[i].name);
+          else
+            {
+              GPtrArray *list = cloudrun_scenario_objects (s, info->kind);
+              for (guint j = 0; j < list->len && !seen; j++)
+                seen = cloudrun_object_has (list->pdata[j],
+                                            info->keys[i].name);
+            }
+          if (!seen)
+            fail_msg ("[%s] %s is never written", info->name,
+                      info->keys[i].name);
+        }
+    }
+}
+
+static void
+test_scenario__scenario_and_assumptions (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  const CloudRunAssumptions *a = &s->assumptions;
+  (void) state;
+
+  assert_string_equal (s->path, "test.ini");
+  assert_int_equal (s->format, 1);
+  assert_string_equal (s->title, "Everything at once");
+  assert_string_equal (s->description, "Line one\nline two");
+  assert_true (s->seed == 42);
+  assert_true (s->duration == 120 * SIM_S);
+  assert_int_equal (a->connector_google_access,
+                    CLOUDRUN_GOOGLE_ACCESS_SUBNET_PGA);
+  assert_false (a->nat_enables_pga);
+  assert_int_equal (a->ingress_denied_status, 403);
+  assert_int_equal (a->direct_vpc_ip_factor, 4);
+  assert_int_equal (a->private_ranges->len, 2);
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 1),
+               IP (192, 168, 0, 0), 16);
+}
+
+static void
+test_scenario__network_side (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
+  CloudRunNetwork *shared = find (s, CLOUDRUN_KIND_NETWORK, "shared");
+  CloudRunSubnet *proxy = find (s, CLOUDRUN_KIND_SUBNET, "proxy");
+  CloudRunRoute *onprem = find (s, CLOUDRUN_KIND_ROUTE, "to-onprem");
+  CloudRunRoute *sink = find (s, CLOUDRUN_KIND_ROUTE, "sink");
+  CloudRunRoute *igw = find (s, CLOUDRUN_KIND_ROUTE, "igw");
+  CloudRunFirewall *deny = find (s, CLOUDRUN_KIND_FIREWALL, "deny-web");
+  CloudRunFirewall *allow = find (s, CLOUDRUN_KIND_FIREWALL, "allow-in");
+  CloudRunProtocol *p;
+  (void) state;
+
+  assert_true (host->number == 123456789012u);
+  assert_string_equal (host->perimeter, "shop-perimeter");
+  assert_true (app->number == cloudrun_project_number_default ("app"));
+  assert_false (app->implicit);
+  assert_ptr_equal (shared->project, host);
+  assert_false (shared->default_route);
+  assert_int_equal (shared->shared_with->len, 1);
+  assert_ptr_equal (shared->shared_with->pdata[0], app);
+  assert_int_equal (shared->subnets->len, 3);
+  assert_ptr_equal (proxy->network, shared);
+  assert_int_equal (proxy->purpose, CLOUDRUN_SUBNET_PROXY_ONLY);
+  assert_true (((CloudRunSubnet *) shared->subnets->pdata[0])
+               ->private_google_access);
+  assert_int_equal (onprem->next_hop.kind, CLOUDRUN_NEXT_HOP_ADDRESS);
+  assert_int_equal (onprem->next_hop.address, IP (10, 0, 0, 9));
+  assert_int_equal (onprem->priority, 900);
+  assert_cidr (&onprem->destination, IP (172, 16, 0, 0), 12);
+  assert_int_equal (sink->next_hop.kind, CLOUDRUN_NEXT_HOP_BLACKHOLE);
+  assert_int_equal (sink->priority, 1000);
+  assert_int_equal (igw->next_hop.kind,
+                    CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY);
+  assert_int_equal (deny->direction, CLOUDRUN_FIREWALL_EGRESS);
+  assert_int_equal (deny->action, CLOUDRUN_FIREWALL_DENY);
+  assert_int_equal (deny->protocols->len, 4);
+  p = &g_array_index (deny->protocols, CloudRunProtocol, 1);
+  assert_int_equal (p->protocol, 6);
+  assert_int_equal (p->port_min, 8000);
+  assert_int_equal (p->port_max, 8080);
+  p = &g_array_index (deny->protocols, CloudRunProtocol, 3);
+  assert_int_equal (p->protocol, 1);
+  assert_int_equal (allow->ranges->len, 2);
+  assert_int_equal (allow->protocols->len, 1);
+  assert_int_equal (g_array_index (allow->protocols, CloudRunProtocol, 0)
+                    .protocol, 0);
+}
+
+static void
+test_scenario__nat_and_connectors (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunNat *gw = find (s, CLOUDRUN_KIND_NAT, "gw");
+  CloudRunNat *gw2 = find (s, CLOUDRUN_KIND_NAT, "gw2");
+  CloudRunConnector *conn = find (s, CLOUDRUN_KIND_CONNECTOR, "conn");
+  CloudRunConnector *conn2 = find (s, CLOUDRUN_KIND_CONNECTOR, "conn2");
+  (void) state;
+
+  assert_int_equal (gw->subnets->len, 1);
+  assert_ptr_equal (gw->subnets->pdata[0],
+                    find (s, CLOUDRUN_KIND_SUBNET, "run"));
+  assert_int_equal (gw->addresses.count, 2);
+  assert_int_equal (g_array_index (gw->addresses.addresses, uint32_t, 1),
+                    IP (34, 1, 2, 4));
+  assert_int_equal (gw->min_ports_per_vm, 128);
+  /* Default: every private subnet of the network in the region. */
+  assert_int_equal (gw2->subnets->len, 1);
+  assert_ptr_equal (gw2->subnets->pdata[0],
+                    find (s, CLOUDRUN_KIND_SUBNET, "vms"));
+  assert_int_equal (gw2->addresses.count, 1);
+  assert_int_equal (gw2->addresses.addresses->len, 0);
+  assert_int_equal (gw2->min_ports_per_vm, 64);
+  assert_int_equal (conn->machine_type, CLOUDRUN_MACHINE_E2_STANDARD_4);
+  assert_int_equal (conn->min_instances, 3);
+  assert_int_equal (conn->max_instances, 7);
+  assert_cidr (&conn->block, IP (10, 8, 0, 0), 28);
+  assert_null (conn->subnet);
+  /* A connector on a subnet takes its network from it. */
+  assert_ptr_equal (conn2->subnet, find (s, CLOUDRUN_KIND_SUBNET,
+                                         "conn-net"));
+  assert_ptr_equal (conn2->network, find (s, CLOUDRUN_KIND_NETWORK,
+                                          "shared"));
+  assert_cidr (&conn2->block, IP (10, 2, 0, 0), 28);
+  assert_int_equal (conn2->machine_type, CLOUDRUN_MACHINE_E2_MICRO);
+}
+
+static void
+test_scenario__services_and_urls (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunService *fe = find (s, CLOUDRUN_KIND_SERVICE, "frontend");
+  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
+  char hash[CLOUDRUN_SERVICE_HASH_LEN + 1];
+  g_autofree char *want = NULL;
+  (void) state;
+
+  assert_ptr_equal (fe->project, find (s, CLOUDRUN_KIND_PROJECT, "app"));
+  assert_int_equal (fe->ingress,
+                    CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING);
+  assert_false (fe->default_url);
+  assert_int_equal (fe->invokers, CLOUDRUN_INVOKERS_AUTHENTICATED);
+  assert_int_equal (fe->vpc_access, CLOUDRUN_VPC_ACCESS_CONNECTOR);
+  assert_ptr_equal (fe->connector, find (s, CLOUDRUN_KIND_CONNECTOR,
+                                         "conn"));
+  assert_int_equal (fe->vpc_egress, CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC);
+  assert_int_equal (fe->min_instances, 1);
+  assert_int_equal (fe->max_instances, 5);
+  assert_int_equal (fe->concurrency, 10);
+  assert_true (fe->cold_start == 1500 * SIM_MS);
+  assert_true (fe->service_time == 250 * SIM_MS);
+  assert_true (fe->response_size == 2 * 1048576u);
+  assert_ptr_equal (be->subnet, find (s, CLOUDRUN_KIND_SUBNET, "run"));
+  assert_int_equal (be->vpc_access, CLOUDRUN_VPC_ACCESS_DIRECT);
+  /* Defaults. */
+  assert_int_equal (df->ingress, CLOUDRUN_INGRESS_ALL);
+  assert_true (df->default_url);
+  assert_int_equal (df->vpc_egress, CLOUDRUN_VPC_EGRESS_PRIVATE_RANGES_ONLY);
+  assert_int_equal (df->concurrency, 80);
+  assert_true (df->cold_start == SIM_S);
+  assert_true (df->response_size == 1024);
+  /* URL hosts. */
+  cloudrun_service_hash ("host", "defaults", hash);
+  want = g_strdup_printf ("defaults-%s-ew.a.run.app", hash);
+  assert_string_equal (df->hash_host, want);
+  assert_string_equal (df->number_host,
+                       "defaults-123456789012.europe-west1.run.app");
+  assert_string_equal (df->number_url,
+                       "https://defaults-123456789012.europe-west1.run.app");
+  assert_true (g_str_has_prefix (df->url, "https://defaults-"));
+  assert_true (g_str_has_suffix (fe->hash_host, "-uc.a.run.app"));
+}
+
+static void
+test_scenario__hosts_and_addresses (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunVm *web = find (s, CLOUDRUN_KIND_VM, "web");
+  CloudRunVm *db = find (s, CLOUDRUN_KIND_VM, "db");
+  CloudRunVm *cache = find (s, CLOUDRUN_KIND_VM, "cache");
+  CloudRunClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
+  CloudRunDnsZone *runapp = find (s, CLOUDRUN_KIND_DNS_ZONE, "runapp");
+  CloudRunDnsZone *pub = find (s, CLOUDRUN_KIND_DNS_ZONE, "public");
+  CloudRunPscEndpoint *psc = find (s, CLOUDRUN_KIND_PSC_ENDPOINT, "apis");
+  CloudRunInternalAlb *ilb = find (s, CLOUDRUN_KIND_INTERNAL_ALB, "ilb");
+  CloudRunExternalAlb *xlb = find (s, CLOUDRUN_KIND_EXTERNAL_ALB, "xlb");
+  CloudRunDnsRecord *r;
+  (void) state;
+
+  assert_int_equal (web->address, IP (192, 168, 0, 3));
+  assert_true (web->external_ip);
+  /* Defaults: next free usable address (.2 .. .5 in a /29). */
+  assert_int_equal (db->address, IP (192, 168, 0, 2));
+  assert_int_equal (cache->address, IP (192, 168, 0, 4));
+  assert_false (db->external_ip);
+  assert_int_equal (phone->address, IP (203, 0, 113, 11));
+  assert_string_equal (runapp->dns_name, "run.app.");
+  assert_int_equal (runapp->visibility, CLOUDRUN_DNS_PRIVATE);
+  assert_int_equal (runapp->networks->len, 2);
+  assert_int_equal (runapp->records->len, 2);
+  r = &g_array_index (runapp->records, CloudRunDnsRecord, 0);
+  assert_string_equal (r->owner, "*.run.app.");
+  assert_int_equal (r->type, CLOUDRUN_DNS_CNAME);
+  assert_string_equal (r->data, "private.googleapis.com.");
+  r = &g_array_index (runapp->records, CloudRunDnsRecord, 1);
+  assert_int_equal (r->type, CLOUDRUN_DNS_AAAA);
+  assert_string_equal (r->data, "2001:db8::1");
+  assert_int_equal (pub->visibility, CLOUDRUN_DNS_PUBLIC);
+  assert_int_equal (pub->networks->len, 0);
+  assert_int_equal (g_array_index (pub->records, CloudRunDnsRecord, 0)
+                    .address, IP (34, 120, 0, 1));
+  assert_int_equal (psc->bundle, CLOUDRUN_PSC_VPC_SC);
+  assert_ptr_equal (ilb->backend, find (s, CLOUDRUN_KIND_SERVICE,
+                                        "backend"));
+  assert_string_equal (ilb->hostname, "api.internal.example");
+  assert_ptr_equal (xlb->backend, find (s, CLOUDRUN_KIND_SERVICE,
+                                        "frontend"));
+  assert_int_equal (xlb->address, IP (34, 120, 0, 1));
+}
+
+static void
+test_scenario__traffic_and_expect (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
+  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  CloudRunTraffic *v = find (s, CLOUDRUN_KIND_TRAFFIC, "to-vm");
+  CloudRunTraffic *i = find (s, CLOUDRUN_KIND_TRAFFIC, "to-ilb");
+  CloudRunTraffic *x = find (s, CLOUDRUN_KIND_TRAFFIC, "to-xlb");
+  CloudRunTraffic *w = find (s, CLOUDRUN_KIND_TRAFFIC, "to-wildcard");
+  CloudRunExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "to-backend");
+  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  (void) state;
+
+  assert_int_equal (t->from.kind, CLOUDRUN_KIND_SERVICE);
+  assert_ptr_equal (t->from.service, find (s, CLOUDRUN_KIND_SERVICE,
+                                           "frontend"));
+  assert_string_equal (t->url.service_name, "backend");
+  assert_string_equal (t->url.host, be->hash_host);
+  assert_int_equal (t->url.host_kind, CLOUDRUN_URL_HOST_SERVICE);
+  assert_ptr_equal (t->url.target, be);
+  assert_int_equal (t->url.scheme, CLOUDRUN_URL_HTTPS);
+  assert_int_equal (t->url.port, 80);
+  assert_string_equal (t->url.path, "/");
+  assert_int_equal (t->count, 20);
+  assert_true (t->rate == 40.0);
+  assert_true (t->gap == 25 * SIM_MS);
+  assert_int_equal (t->pattern, CLOUDRUN_PATTERN_POISSON);
+  assert_true (t->start == 500 * SIM_MS);
+  assert_string_equal (t->method, "POST");
+  assert_true (t->request_size == 1500);
+  assert_true (t->timeout == 2 * SIM_S);
+  assert_int_equal (t->identity, CLOUDRUN_IDENTITY_ID_TOKEN);
+  assert_ptr_equal (t->expect, e);
+  assert_int_equal (d->from.kind, CLOUDRUN_KIND_VM);
+  assert_string_equal (d->url.path, "/api?x=1");
+  assert_ptr_equal (d->url.target, find (s, CLOUDRUN_KIND_SERVICE,
+                                         "defaults"));
+  assert_true (d->gap == 100 * SIM_MS);
+  assert_null (d->expect);
+  assert_int_equal (v->from.kind, CLOUDRUN_KIND_CLIENT);
+  assert_int_equal (v->url.scheme, CLOUDRUN_URL_HTTP);
+  assert_int_equal (v->url.host_kind, CLOUDRUN_URL_HOST_ADDRESS);
+  assert_int_equal (v->url.address, IP (192, 168, 0, 3));
+  assert_int_equal (v->url.port, 8080);
+  assert_string_equal (v->method, "GET");
+  assert_true (v->timeout == 10 * SIM_S);
+  assert_true (v->gap == 0);
+  assert_int_equal (i->url.host_kind, CLOUDRUN_URL_HOST_INTERNAL_ALB);
+  assert_string_equal (i->url.path, "/");
+  assert_int_equal (x->url.host_kind, CLOUDRUN_URL_HOST_EXTERNAL_ALB);
+  assert_int_equal (w->url.host_kind, CLOUDRUN_URL_HOST_DNS_RECORD);
+  assert_int_equal (e->outcome, CLOUDRUN_OUTCOME_DELIVERED);
+  assert_int_equal (e->status, 200);
+  assert_int_equal (e->classified_as, CLOUDRUN_CLASSIFIED_INTERNAL);
+  assert_int_equal (e->drop_cause, CLOUDRUN_DROP_IAM_DENIED);
+  assert_int_equal (e->decided_at, CLOUDRUN_HOP_GFE);
+  assert_int_equal (e->via->len, 3);
+  assert_int_equal (g_array_index (e->via, int, 0), CLOUDRUN_HOP_CONNECTOR);
+  assert_int_equal (g_array_index (e->via, int, 2), CLOUDRUN_HOP_GFE);
+  assert_true (e->ratio == 0.95);
+  assert_true (e->latency_p99_below == SIM_S);
+  assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
+                                           "drop-cause", e->drop_cause),
+                       "IAM_DENIED");
+}
+
+static void
+test_scenario__defaults (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (minimal, NULL);
+  const CloudRunAssumptions *a = &s->assumptions;
+  CloudRunProject *p;
+  CloudRunExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "t");
+  CloudRunConnector *c = find (s, CLOUDRUN_KIND_CONNECTOR, "c");
+  CloudRunVm *v = find (s, CLOUDRUN_KIND_VM, "v");
+  (void) state;
+
+  assert_null (s->description);
+  assert_true (s->seed == 1);
+  assert_true (s->duration == 60 * SIM_S);
+  assert_string_equal (a->base.group, "assumptions");
+  assert_int_equal (a->connector_google_access,
+                    CLOUDRUN_GOOGLE_ACCESS_IMPLICIT);
+  assert_true (a->nat_enables_pga);
+  assert_int_equal (a->ingress_denied_status, 404);
+  assert_int_equal (a->direct_vpc_ip_factor, 2);
+  assert_int_equal (a->private_ranges->len, 7);
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 4),
+               IP (240, 0, 0, 0), 4);
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 6),
+               IP (199, 36, 153, 8), 30);
+  /* No [project]: an implicit one that every project key points to. */
+  assert_int_equal (s->projects->len, 1);
+  p = s->projects->pdata[0];
+  assert_true (p->implicit);
+  assert_string_equal (p->base.name, "default");
+  assert_ptr_equal (((CloudRunNetwork *) s->networks->pdata[0])->project, p);
+  assert_ptr_equal (((CloudRunService *) s->services->pdata[0])->project, p);
+  assert_true (p->number >= 100000000000u && p->number <= 999999999999u);
+  assert_int_equal (c->min_instances, 2);
+  assert_int_equal (c->max_instances, 10);
+  assert_int_equal (v->address, IP (10, 0, 0, 2));
+  assert_int_equal (((CloudRunClient *) s->clients->pdata[0])->address,
+                    IP (203, 0, 113, 10));
+  assert_int_equal (((CloudRunPscEndpoint *) s->psc_endpoints->pdata[0])
+                    ->bundle, CLOUDRUN_PSC_ALL_APIS);
+  assert_int_equal (((CloudRunDnsZone *) s->dns_zones->pdata[0])
+                    ->records->len, 0);
+  assert_true (e->ratio == 1.0);
+  assert_null (e->via);
+  assert_false (cloudrun_object_has (&e->base, "outcome"));
+  assert_false (cloudrun_object_has (&e->base, "ratio"));
+  assert_true (cloudrun_object_has (&v->base, "subnet"));
+  assert_false (cloudrun_object_has (&v->base, "no-such-key"));
+}
+
+static void
+test_scenario__overrides (void **state)
+{
+  static const char *const sets[] = {
+    "service s.ingress = internal", "scenario.seed=3",
+    "assumptions.nat-enables-pga=false", "subnet sn.range=10.7.0.0/24",
+    "scenario.description=From --set", NULL };
+  g_autoptr (CloudRunScenario) s = load_ok (minimal, sets);
+  CloudRunService *svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
+  CloudRunSubnet *sn = find (s, CLOUDRUN_KIND_SUBNET, "sn");
+  (void) state;
+
+  assert_int_equal (svc->ingress, CLOUDRUN_INGRESS_INTERNAL);
+  assert_true (cloudrun_object_has (&svc->base, "ingress"));
+  assert_true (s->seed == 3);
+  assert_false (s->assumptions.nat_enables_pga);
+  assert_cidr (&sn->range, IP (10, 7, 0, 0), 24);
+  assert_string_equal (s->description, "From --set");
+}
+
+static void
+test_scenario__lookups (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  (void) state;
+
+  assert_null (cloudrun_scenario_find (s, CLOUDRUN_KIND_SERVICE, "nope"));
+  assert_ptr_equal (cloudrun_scenario_objects (s, CLOUDRUN_KIND_VM),
+                    s->vms);
+  assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress",
+                                           CLOUDRUN_INGRESS_NONE), "none");
+  assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress", 9));
+  assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "region", 0));
+  assert_string_equal (cloudrun_hop_kinds[CLOUDRUN_HOP_DIRECT_VPC],
+                       "direct-vpc");
+  assert_string_equal (
+      cloudrun_drop_causes[CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED],
+      "PRIVATE_GOOGLE_ACCESS_DISALLOWED");
+}
+
+/* ---- Bad inputs --------------------------------------------------- */
+
+typedef struct {
+  const char *text;             /* appended to a valid head */
+  const char *const sets[3];    /* overrides */
+  const char *want;             /* fragment of the message */
+} BadCase;
+
+static const char head[] =
+  "[scenario]\nformat = 1\ntitle = t\n[service s]\nregion = us-central1\n";
+
+static const BadCase bad_cases[] = {
+  { "", { "service s.ingres=all" },
+    "test.ini (--set): [service s] ingres: expected a key of [service NAME]"
+    " (cloudrun-netsim keys service), found 'ingres'; did you mean "
+    "'ingress'?" },
+  { "", { "service s.ingress=internl" },
+    "test.ini (--set): [service s] ingress: expected one of all, internal, "
+    "internal-and-cloud-load-balancing, none, found 'internl'; did you mean "
+    "'internal'?" },
+  { "", { "service x.ingress=all" },
+    "test.ini (--set): [service x]: expected a group that the file defines,"
+    " found 'service x'; did you mean 'service s'?" },
+  { "", { "seed=3" },
+    "test.ini (--set): expected GROUP.KEY=VALUE such as 'service backend."
+    "ingress=internal', found 'seed=3'" },
+  { "", { "scenario.seed" }, "found 'scenario.seed'" },
+  { "", { "scenario.format=2" }, "format 2 is not supported" },
+  { "[client c]\n[client d]\naddress = 203.0.113.10\n", { NULL },
+    NULL },
+  { "[service s2]\nregion = us-central1\nmin-instances = 9\n"
+    "max-instances = 3\n", { NULL },
+    "[service s2] min-instances: expected at most max-instances, "
+    "found '9'" },
+  { "[service t]\nregion = us-central1\nvpc-egress = all-traffic\n",
+    { NULL },
+    "[service t] vpc-egress: expected vpc-egress only with vpc-access = "
+    "connector or direct, found 'all-traffic' with vpc-access = none" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = https://s\n", { NULL },
+    "[traffic t] url: expected the host of a service, load balancer, VM "
+    "address or DNS record, found 's'" },
+  { "[client s]\n[traffic t]\nfrom = s\nurl = service:s\n", { NULL },
+    "[traffic t] from: expected a name that one service, vm or client has, "
+    "found 's', which is both a service and a client; rename one of them" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\nrate = 0/s\n",
+    { NULL }, "[traffic t] rate: expected a rate above 0" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"
+    "ratio = 0.5\n", { NULL },
+    "[expect t] ratio: expected ratio together with outcome, found ratio "
+    "alone" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"
+    "ratio = 1.5\n", { NULL },
+    "[expect t] ratio: expected a number from 0 to 1, such as 0.9, found "
+    "'1.5'" },
+  { "[network n]\n[dns-zone z]\ndns-name = example.com.\nvisibility = "
+    "public\nnetworks = n\n", { NULL },
+    "[dns-zone z] networks: expected no networks for a public zone, found "
+    "'n'" },
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. MX "
+    "mail\n", { NULL },
+    "[dns-zone z] records: expected a record type A, AAAA or CNAME, found "
+    "'MX'" },
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. a "
+    "10.0.0.1\n", { NULL }, "found 'a'; did you mean 'A'?" },
+  { "[project a]\n[project b]\nnumber = 538504492041\n"
+    "[project c]\nnumber = 538504492041\n", { "service s.project=a" },
+    "[project c] number: expected a project number no other project has" },
+  { "[network n]\n[subnet a]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/30\n", { NULL },
+    "[subnet a] range: expected a range of /29 or larger" },
+  { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
+    "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:0\n", { NULL },
+    "[firewall f] protocols: expected protocols such as all, tcp, udp, "
+    "icmp or tcp:80 separated by ';', found 'tcp:0'" },
+  { "[network n]\n[route r]\nnetwork = n\ndestination = 0.0.0.0/0\n"
+    "next-hop = blackhol\n", { NULL }, "did you mean 'blackhole'?" },
+  { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
+    "action = allow\nranges = 10.0.0.0/8;;10.1.0.0/16\n", { NULL },
+    "found '10.0.0.0/8;;10.1.0.0/16'; an item between two ';' is empty" },
+  { "[scenario-x]\n", { NULL },
+    "[scenario-x]: expected a group kind such as service" },
+  { "[project p]\nperimeter = a\\qb\n", { NULL },
+    "[project p] perimeter: expected text whose only escapes are \\s \\n "
+    "\\t \\r \\\\, found 'a\\qb'" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\ntimeout = 0s\n",
+    { NULL }, "[traffic t] timeout: expected a time above 0s, found '0s'" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = backend.example/\n",
+    { NULL }, "did you mean 'https://backend.example/'?" },
+};
+
+static void
+test_scenario__bad_table (void **state)
+{
+  (void) state;
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *text = g_strconcat (head, bad_cases[i].text, NULL);
+      g_autofree char *message = NULL;
+      if (bad_cases[i].want == NULL)
+        {
+          /* Valid despite appearances. */
+          CloudRunScenario *s = load_ok (text, bad_cases[i].sets);
+          cloudrun_scenario_free (s);
+          continue;
+        }
+      message = try_fail (text, strlen (text), bad_cases[i].sets);
+      if (message == NULL)
+        fail_msg ("case %zu loaded, want: %s", i, bad_cases[i].want);
+      if (strstr (message, bad_cases[i].want) == NULL)
+        fail_msg ("case %zu:\n  got:  %s\n  want: %s", i, message,
+                  bad_cases[i].want);
+    }
+}
+
+static void
+test_scenario__not_text (void **state)
+{
+  static const char nul[] = "[scenario]\nformat = 1\0\ntitle = x\n";
+  g_autofree char *m1 = load_fail (nul, sizeof nul - 1, NULL);
+  g_autofree char *m2 = load_fail ("", 0, NULL);
+  g_autofree char *m3 = load_fail ("[scenario\nformat = 1\n", 21, NULL);
+  g_autofree char *m4 = load_fail ("\xef\xbb\xbf[scenario]\n", 14, NULL);
+  (void) state;
+
+  assert_non_null (strstr (m1, "test.ini: line 2: expected UTF-8 text"));
+  assert_non_null (strstr (m2, "found an empty file"));
+  assert_non_null (strstr (m3, "test.ini: line 1: expected a group header "
+                           "such as [service NAME], found '[scenario'"));
+  assert_non_null (strstr (m4, "test.ini: line 1: expected a group header, "
+                           "a key = value line or a # comment"));
+}
+
+static void
+test_scenario__bad_input_files (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (BAD_INPUT_DIR, 0, &error);
+  const char *name;
+  guint n = 0;
+  (void) state;
+
+  if (dir == NULL)
+    fail_msg ("%s", error->message);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL, *stem = NULL, *expect_path = NULL;
+      g_autofree char *data = NULL, *want = NULL, *message = NULL;
+      gsize len;
+      if (!g_str_has_suffix (name, ".ini"))
+        continue;
+      path = g_build_filename (BAD_INPUT_DIR, name, NULL);
+      stem = g_strndup (path, strlen (path) - 4);
+      expect_path = g_strconcat (stem, ".expect", NULL);
+      assert_true (g_file_get_contents (path, &data, &len, NULL));
+      if (!g_file_get_contents (expect_path, &want, NULL, NULL))
+        fail_msg ("%s has no .expect", name);
+      g_strchomp (want);
+      assert_true (want[0] != '\0');
+      {
+        g_autoptr (GError) e = NULL;
+        CloudRunScenario *s = cloudrun_scenario_load (path, data, len, NULL,
+                                                      &e);
+        if (s != NULL)
+          fail_msg ("%s loaded", name);
+        message = g_strdup (e->message);
+      }
+      if (strstr (message, want) == NULL || strstr (message, path) == NULL)
+        fail_msg ("%s:\n  got:  %s\n  want: %s", name, message, want);
+      n++;
+    }
+  assert_true (n >= 25);
+}
+
+/* ---- Tables, documentation, names --------------------------------- */
+
+static void
+test_scenario__keys_describe (void **state)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  (void) state;
+
+  assert_true (cloudrun_keys_describe (out, NULL, NULL));
+  for (int k = 0; k < CLOUDRUN_KIND_COUNT; k++)
+    assert_non_null (strstr (out->str,
+                             cloudrun_kind_info ((CloudRunKind) k)->name));
+  for (int k = 0; k < CLOUDRUN_KIND_COUNT; k++)
+    {
+      const CloudRunKindInfo *info = cloudrun_kind_info ((CloudRunKind) k);
+      g_string_truncate (out, 0);
+      assert_true (cloudrun_keys_describe (out, info->name, NULL));
+      for (guint i = 0; i < info->n_keys; i++)
+        {
+          g_autofree char *line = g_strdup_printf ("\n  %s",
+                                                   info->keys[i].name);
+          assert_non_null (strstr (out->str, line));
+        }
+    }
+  g_string_truncate (out, 0);
+  assert_true (cloudrun_keys_describe (out, "service", NULL));
+  assert_non_null (strstr (out->str, "  ingress = all\n"));
+  assert_non_null (strstr (out->str, "  region (required)\n"));
+  assert_non_null (strstr (out->str, "default: the scenario's only "
+                                     "project"));
+  assert_false (cloudrun_keys_describe (out, "servce", &error));
+  assert_true (g_error_matches (error, CLOUDRUN_SCENARIO_ERROR,
+                                CLOUDRUN_SCENARIO_ERROR_KIND));
+  assert_non_null (strstr (error->message, "did you mean 'service'?"));
+}
+
+static void
+test_scenario__suggest (void **state)
+{
+  static const char *const words[] = {
+    "ingress", "invokers", "internal", "region", "Mbps", "mbit", NULL };
+  (void) state;
+
+  assert_int_equal (cloudrun_edit_distance ("ingres", "ingress"), 1);
+  assert_int_equal (cloudrun_edit_distance ("igress", "ingress"), 1);
+  assert_int_equal (cloudrun_edit_distance ("ingerss", "ingress"), 1);
+  assert_int_equal (cloudrun_edit_distance ("", "abc"), 3);
+  assert_string_equal (cloudrun_suggest ("ingres", words), "ingress");
+  assert_string_equal (cloudrun_suggest ("REGION", words), "region");
+  assert_string_equal (cloudrun_suggest ("regi", words), "region");
+  assert_null (cloudrun_suggest ("x", words));
+  assert_null (cloudrun_suggest ("zzzzzz", words));
+  assert_null (cloudrun_suggest ("", words));
+}
+
+static void
+test_scenario__service_url_names (void **state)
+{
+  char hash[CLOUDRUN_SERVICE_HASH_LEN + 1], again[sizeof hash];
+  g_autofree char *h = NULL, *n = NULL;
+  uint64_t number = cloudrun_project_number_default ("shop");
+  (void) state;
+
+  assert_true (number >= 100000000000u && number <= 999999999999u);
+  assert_true (number == cloudrun_project_number_default ("shop"));
+  assert_true (number != cloudrun_project_number_default ("shoq"));
+  cloudrun_service_hash ("shop", "backend", hash);
+  cloudrun_service_hash ("shop", "backend", again);
+  assert_string_equal (hash, again);
+  assert_int_equal (strlen (hash), 10);
+  assert_int_equal (strspn (hash, "abcdefghijklmnopqrstuvwxyz0123456789"),
+                    10);
+  cloudrun_service_hash ("shop", "frontend", again);
+  assert_string_not_equal (hash, again);
+  h = cloudrun_service_hash_host ("shop", "backend", "asia-northeast1");
+  assert_true (g_str_has_prefix (h, "backend-"));
+  assert_true (g_str_has_suffix (h, "-an.a.run.app"));
+  assert_null (cloudrun_service_hash_host ("shop", "b", "mars-north1"));
+  n = cloudrun_service_number_host (12345678901u, "backend", "us-central1");
+  assert_string_equal (n, "backend-012345678901.us-central1.run.app");
+  assert_string_equal (cloudrun_region_lookup ("us-central1")->code, "uc");
+  assert_string_equal (cloudrun_region_lookup ("europe-west1")->code, "ew");
+  assert_null (cloudrun_region_lookup ("us-central"));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_scenario__every_key_is_exercised),
+    cmocka_unit_test (test_scenario__scenario_and_assumptions),
+    cmocka_unit_test (test_scenario__network_side),
+    cmocka_unit_test (test_scenario__nat_and_connectors),
+    cmocka_unit_test (test_scenario__services_and_urls),
+    cmocka_unit_test (test_scenario__hosts_and_addresses),
+    cmocka_unit_test (test_scenario__traffic_and_expect),
+    cmocka_unit_test (test_scenario__defaults),
+    cmocka_unit_test (test_scenario__overrides),
+    cmocka_unit_test (test_scenario__lookups),
+    cmocka_unit_test (test_scenario__bad_table),
+    cmocka_unit_test (test_scenario__not_text),
+    cmocka_unit_test (test_scenario__bad_input_files),
+    cmocka_unit_test (test_scenario__keys_describe),
+    cmocka_unit_test (test_scenario__suggest),
+    cmocka_unit_test (test_scenario__service_url_names),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

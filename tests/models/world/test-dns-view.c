@@ -1,0 +1,536 @@
+/* Tests for models/world/dns-view.c: name resolution in one Cloud DNS view.
+ * Zones and views are built by hand, then resolved: the zone with the
+ * longest matching origin answers, an exact owner beats a wildcard, an
+ * RFC 4592 wildcard matches several labels deep but not below a name
+ * that exists (the closest-encloser rule), CNAMEs are chased across the
+ * zones of the view (a private zone into public DNS, a private zone into
+ * another), a CNAME loop stops, an NXDOMAIN of a private zone never falls
+ * through to public DNS, and the rcode is that of the last name of a
+ * chain (RFC 6604). CLOUDRUN-NETWORKING.md section 5. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <glib.h>
+#include <string.h>
+
+#include "models/world/dns-view.h"
+#include "sim/dns.h"
+
+#define IP(a, b, c, d) \
+  ((uint32_t) (a) << 24 | (uint32_t) (b) << 16 | (uint32_t) (c) << 8 \
+   | (uint32_t) (d))
+
+/* A view over zones the test owns; freed by view_fixture_free. */
+typedef struct {
+  DnsView view;
+  GPtrArray *zones;
+} ViewFixture;
+
+static ViewFixture *
+view_fixture_new (void)
+{
+  ViewFixture *f = g_new0 (ViewFixture, 1);
+
+  cloudrun_dns_view_init (&f->view);
+  f->zones = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) cloudrun_dns_zone_free);
+  return f;
+}
+
+static DnsZone *
+view_fixture_zone (ViewFixture *f, const char *origin, const char *label)
+{
+  DnsZone *z = cloudrun_dns_zone_new (origin, label);
+
+  g_ptr_array_add (f->zones, z);
+  cloudrun_dns_view_add (&f->view, z);
+  return z;
+}
+
+static DnsZone *
+view_fixture_public (ViewFixture *f)
+{
+  DnsZone *z = cloudrun_dns_zone_google_public ();
+
+  g_ptr_array_add (f->zones, z);
+  cloudrun_dns_view_add (&f->view, z);
+  return z;
+}
+
+static void
+view_fixture_free (ViewFixture *f)
+{
+  cloudrun_dns_view_clear (&f->view);
+  g_ptr_array_unref (f->zones);
+  g_free (f);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ViewFixture, view_fixture_free)
+
+/* The answer and the label of the zone that answered last. */
+typedef struct {
+  SimDnsMessage m;
+  const char *zone;
+} Answer;
+
+static void
+resolve (const ViewFixture *f, const char *qname, Answer *a)
+{
+  memset (a, 0, sizeof *a);
+  a->m.n_answers = 99;             /* must be reset by the resolver */
+  a->m.rcode = 77;
+  cloudrun_dns_view_resolve (&f->view, qname, &a->m, &a->zone);
+}
+
+/* The first A record of the answer, or 0. */
+static uint32_t
+first_a (const Answer *a)
+{
+  for (uint32_t i = 0; i < a->m.n_answers; i++)
+    if (a->m.answers[i].type == SIM_DNS_TYPE_A)
+      return a->m.answers[i].a;
+  return 0;
+}
+
+static uint32_t
+count_type (const Answer *a, uint16_t type)
+{
+  uint32_t n = 0;
+
+  for (uint32_t i = 0; i < a->m.n_answers; i++)
+    n += a->m.answers[i].type == type;
+  return n;
+}
+
+/* ---- Zone choice -------------------------------------------------- */
+
+static void
+test_dns_view__longest_suffix_zone_wins (void **state)
+{
+  /* The same zones added in both orders: the longer origin answers
+   * whatever the order; a name outside it goes to the shorter one. */
+  static const bool long_first[] = { false, true };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (long_first); i++)
+    {
+      g_autoptr (ViewFixture) f = view_fixture_new ();
+      DnsZone *app, *run_app;
+      Answer a;
+
+      if (long_first[i])
+        {
+          run_app = view_fixture_zone (f, "run.app.", "zone run-app");
+          app = view_fixture_zone (f, "app.", "zone app");
+        }
+      else
+        {
+          app = view_fixture_zone (f, "app.", "zone app");
+          run_app = view_fixture_zone (f, "run.app.", "zone run-app");
+        }
+      cloudrun_dns_zone_add_a (app, "svc.run.app.", IP (1, 1, 1, 1));
+      cloudrun_dns_zone_add_a (app, "www.other.app.", IP (3, 3, 3, 3));
+      cloudrun_dns_zone_add_a (run_app, "svc.run.app.", IP (2, 2, 2, 2));
+
+      resolve (f, "svc.run.app", &a);
+      assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+      assert_int_equal (first_a (&a), IP (2, 2, 2, 2));
+      assert_string_equal (a.zone, "zone run-app");
+
+      resolve (f, "www.other.app", &a);
+      assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+      assert_int_equal (first_a (&a), IP (3, 3, 3, 3));
+      assert_string_equal (a.zone, "zone app");
+    }
+}
+
+static void
+test_dns_view__label_boundary_is_respected (void **state)
+{
+  /* "notrun.app" ends in "run.app" as a string but is not in the zone. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *app = view_fixture_zone (f, "app", "zone app");
+  DnsZone *run_app = view_fixture_zone (f, "run.app", "zone run-app");
+  Answer a;
+
+  (void) state;
+  cloudrun_dns_zone_add_a (app, "notrun.app", IP (1, 1, 1, 1));
+  cloudrun_dns_zone_add_a (run_app, "*.run.app", IP (2, 2, 2, 2));
+  resolve (f, "notrun.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (first_a (&a), IP (1, 1, 1, 1));
+  assert_string_equal (a.zone, "zone app");
+}
+
+static void
+test_dns_view__earlier_zone_wins_a_tie (void **state)
+{
+  /* A private zone is added before public ones with the same origin. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *priv = view_fixture_zone (f, "run.app", "private zone run-app");
+  DnsZone *pub = view_fixture_zone (f, "run.app", "public zone run-app");
+  Answer a;
+
+  (void) state;
+  cloudrun_dns_zone_add_a (priv, "*.run.app", IP (10, 0, 0, 100));
+  cloudrun_dns_zone_add_a (pub, "*.run.app", IP (216, 239, 32, 53));
+  resolve (f, "svc-abc-uc.a.run.app", &a);
+  assert_int_equal (first_a (&a), IP (10, 0, 0, 100));
+  assert_string_equal (a.zone, "private zone run-app");
+}
+
+static void
+test_dns_view__names_are_case_insensitive (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "Run.App.", "zone run-app");
+  Answer a;
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "SVC.run.app.", IP (10, 1, 2, 3));
+  resolve (f, "svc.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (first_a (&a), IP (10, 1, 2, 3));
+}
+
+/* ---- Owners and wildcards ----------------------------------------- */
+
+typedef struct {
+  const char *qname;
+  uint8_t rcode;
+  uint32_t a;                   /* expected first A; 0 none */
+} WildCase;
+
+static void
+check_wild_cases (const ViewFixture *f, const WildCase *cases, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      Answer a;
+      resolve (f, cases[i].qname, &a);
+      if (a.m.rcode != cases[i].rcode || first_a (&a) != cases[i].a)
+        fail_msg ("%s: rcode %u A %08x, expected rcode %u A %08x",
+                  cases[i].qname, a.m.rcode, first_a (&a), cases[i].rcode,
+                  cases[i].a);
+      if (cases[i].a)
+        /* A synthesized answer is owned by the name asked, not "*". */
+        assert_string_equal (a.m.answers[0].name, cases[i].qname);
+    }
+}
+
+static void
+test_dns_view__exact_owner_beats_wildcard (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "run.app", "zone run-app");
+  static const WildCase cases[] = {
+    { "svc.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 7) },
+    { "other.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 1) },
+  };
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "*.run.app", IP (10, 0, 0, 1));
+  cloudrun_dns_zone_add_a (z, "svc.run.app", IP (10, 0, 0, 7));
+  check_wild_cases (f, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_dns_view__wildcard_matches_several_labels_deep (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "run.app", "zone run-app");
+  static const WildCase cases[] = {
+    { "a.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 1) },
+    { "svc-abc-uc.a.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 1) },
+    { "svc-123.us-central1.run.app", SIM_DNS_RCODE_NOERROR,
+      IP (10, 0, 0, 1) },
+    { "x.y.z.w.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 1) },
+  };
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "*.run.app", IP (10, 0, 0, 1));
+  check_wild_cases (f, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_dns_view__closest_encloser_blocks_parent_wildcard (void **state)
+{
+  /* RFC 4592 section 2.2: x.run.app exists, so it is the closest encloser
+   * of anything below it; only *.x.run.app could match there. Names under
+   * a name that does not exist still take *.run.app. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "run.app", "zone run-app");
+  static const WildCase cases[] = {
+    { "x.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 2) },
+    { "y.x.run.app", SIM_DNS_RCODE_NXDOMAIN, 0 },
+    { "z.y.x.run.app", SIM_DNS_RCODE_NXDOMAIN, 0 },
+    { "y.deep.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 1) },
+    { "y.w.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 3) },
+    { "z.y.w.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 3) },
+  };
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "*.run.app", IP (10, 0, 0, 1));
+  cloudrun_dns_zone_add_a (z, "x.run.app", IP (10, 0, 0, 2));
+  /* w.run.app exists and has a wildcard of its own. */
+  cloudrun_dns_zone_add_a (z, "w.run.app", IP (10, 0, 0, 4));
+  cloudrun_dns_zone_add_a (z, "*.w.run.app", IP (10, 0, 0, 3));
+  check_wild_cases (f, cases, G_N_ELEMENTS (cases));
+}
+
+/* An empty non-terminal (b.run.app below, which exists because
+ * c.b.run.app does) is the closest encloser of q.b.run.app, so *.run.app
+ * does not apply: NXDOMAIN (RFC 4592 section 2.2.2). */
+static void
+test_dns_view__empty_non_terminal_is_a_closest_encloser (void **state)
+{
+  /* RFC 4592 section 2.2.2: b.run.app owns nothing, but c.b.run.app
+   * exists, so b.run.app exists (an empty non-terminal) and is the
+   * closest encloser of q.b.run.app, which *.run.app must not match. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "run.app", "zone run-app");
+  static const WildCase cases[] = {
+    { "c.b.run.app", SIM_DNS_RCODE_NOERROR, IP (10, 0, 0, 5) },
+    { "q.b.run.app", SIM_DNS_RCODE_NXDOMAIN, 0 },
+  };
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "*.run.app", IP (10, 0, 0, 1));
+  cloudrun_dns_zone_add_a (z, "c.b.run.app", IP (10, 0, 0, 5));
+  check_wild_cases (f, cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_dns_view__every_a_record_of_the_owner_is_answered (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  resolve (f, "backend-abc-uc.a.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 4);
+  assert_int_equal (a.m.answers[0].a, IP (216, 239, 32, 53));
+  assert_int_equal (a.m.answers[3].a, IP (216, 239, 38, 53));
+  assert_string_equal (a.zone, "public DNS");
+  resolve (f, "restricted.googleapis.com", &a);
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_A), 4);
+  assert_int_equal (first_a (&a), IP (199, 36, 153, 4));
+}
+
+/* ---- CNAMEs ------------------------------------------------------- */
+
+static void
+test_dns_view__cname_chased_from_private_into_public (void **state)
+{
+  /* The seed's recipe: *.run.app CNAME private.googleapis.com in a
+   * private zone; the target is answered by public DNS. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *priv = view_fixture_zone (f, "run.app.", "private zone run-app");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_zone_add_cname (priv, "*.run.app.", "private.googleapis.com.");
+  resolve (f, "backend-abc-uc.a.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 5);
+  /* CNAME first, owned by the name asked, then the target's addresses. */
+  assert_int_equal (a.m.answers[0].type, SIM_DNS_TYPE_CNAME);
+  assert_string_equal (a.m.answers[0].name, "backend-abc-uc.a.run.app");
+  assert_string_equal (a.m.answers[0].cname, "private.googleapis.com");
+  assert_int_equal (a.m.answers[1].type, SIM_DNS_TYPE_A);
+  assert_string_equal (a.m.answers[1].name, "private.googleapis.com");
+  assert_int_equal (a.m.answers[1].a, IP (199, 36, 153, 8));
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_A), 4);
+  assert_string_equal (a.zone, "public DNS");
+}
+
+static void
+test_dns_view__cname_chased_between_private_zones (void **state)
+{
+  /* run.app points at a PSC endpoint named in another private zone. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *run = view_fixture_zone (f, "run.app", "private zone run-app");
+  DnsZone *psc = view_fixture_zone (f, "p.googleapis.com",
+                                    "private zone psc");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_zone_add_cname (run, "*.run.app", "run-psc.p.googleapis.com");
+  cloudrun_dns_zone_add_a (psc, "run-psc.p.googleapis.com",
+                           IP (10, 0, 0, 100));
+  resolve (f, "backend-abc-uc.a.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 2);
+  assert_int_equal (a.m.answers[0].type, SIM_DNS_TYPE_CNAME);
+  assert_int_equal (first_a (&a), IP (10, 0, 0, 100));
+  assert_string_equal (a.zone, "private zone psc");
+}
+
+static void
+test_dns_view__cname_chain_of_several_hops (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "example", "zone example");
+  Answer a;
+
+  (void) state;
+  cloudrun_dns_zone_add_cname (z, "a.example", "b.example");
+  cloudrun_dns_zone_add_cname (z, "b.example", "c.example");
+  cloudrun_dns_zone_add_cname (z, "c.example", "d.example");
+  cloudrun_dns_zone_add_a (z, "d.example", IP (10, 9, 8, 7));
+  resolve (f, "a.example", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_CNAME), 3);
+  assert_int_equal (a.m.answers[3].type, SIM_DNS_TYPE_A);
+  assert_string_equal (a.m.answers[2].name, "c.example");
+  assert_int_equal (first_a (&a), IP (10, 9, 8, 7));
+}
+
+static void
+test_dns_view__cname_loop_is_bounded (void **state)
+{
+  /* A loop and a self loop: resolution stops with no address. */
+  static const char *const qnames[] = { "a.example", "self.example" };
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "example", "zone example");
+
+  (void) state;
+  cloudrun_dns_zone_add_cname (z, "a.example", "b.example");
+  cloudrun_dns_zone_add_cname (z, "b.example", "a.example");
+  cloudrun_dns_zone_add_cname (z, "self.example", "self.example");
+  for (guint i = 0; i < G_N_ELEMENTS (qnames); i++)
+    {
+      Answer a;
+      resolve (f, qnames[i], &a);
+      assert_int_equal (count_type (&a, SIM_DNS_TYPE_A), 0);
+      /* At most 8 hops are chased: at most 9 CNAMEs are answered. */
+      assert_in_range (a.m.n_answers, 1, 9);
+      assert_int_equal (count_type (&a, SIM_DNS_TYPE_CNAME), a.m.n_answers);
+    }
+}
+
+/* ---- NXDOMAIN ----------------------------------------------------- */
+
+static void
+test_dns_view__private_nxdomain_does_not_fall_through (void **state)
+{
+  /* A private run.app zone that knows one service hides public run.app:
+   * any other run.app name is NXDOMAIN, although public DNS has
+   * *.run.app. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *priv = view_fixture_zone (f, "run.app", "private zone run-app");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_zone_add_a (priv, "known.run.app", IP (10, 0, 0, 9));
+  resolve (f, "known.run.app", &a);
+  assert_int_equal (first_a (&a), IP (10, 0, 0, 9));
+  resolve (f, "other-abc-uc.a.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NXDOMAIN);
+  assert_int_equal (a.m.n_answers, 0);
+}
+
+/* An NXDOMAIN from a private zone names that zone, so the explanation
+ * says which zone hid public DNS (dns-view.h: "names the zone that
+ * answered last"). */
+static void
+test_dns_view__nxdomain_names_the_zone_that_said_it (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *priv = view_fixture_zone (f, "run.app", "private zone run-app");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_zone_add_a (priv, "known.run.app", IP (10, 0, 0, 9));
+  resolve (f, "other-abc-uc.a.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NXDOMAIN);
+  assert_non_null (a.zone);
+  assert_string_equal (a.zone, "private zone run-app");
+}
+
+static void
+test_dns_view__name_in_no_zone_is_nxdomain (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "run.app", "zone run-app");
+  Answer a;
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "*.run.app", IP (10, 0, 0, 1));
+  resolve (f, "example.com", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NXDOMAIN);
+  assert_int_equal (a.m.n_answers, 0);
+  assert_null (a.zone);
+}
+
+static void
+test_dns_view__rcode_is_the_last_name_of_the_chain (void **state)
+{
+  /* RFC 6604: a CNAME to a name that does not exist is NXDOMAIN, with the
+   * CNAME in the answer; a CNAME to a name that exists is NOERROR. */
+  static const struct {
+    const char *qname;
+    uint8_t rcode;
+    uint32_t cnames, as;
+  } cases[] = {
+    { "dangling.run.app", SIM_DNS_RCODE_NXDOMAIN, 1, 0 },
+    { "two-hops.run.app", SIM_DNS_RCODE_NXDOMAIN, 2, 0 },
+    { "good.run.app", SIM_DNS_RCODE_NOERROR, 1, 4 },
+  };
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *priv = view_fixture_zone (f, "run.app", "private zone run-app");
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_zone_add_cname (priv, "dangling.run.app", "nowhere.example");
+  cloudrun_dns_zone_add_cname (priv, "two-hops.run.app", "mid.run.app");
+  cloudrun_dns_zone_add_cname (priv, "mid.run.app", "missing.run.app");
+  cloudrun_dns_zone_add_cname (priv, "good.run.app",
+                               "restricted.googleapis.com");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Answer a;
+      resolve (f, cases[i].qname, &a);
+      if (a.m.rcode != cases[i].rcode)
+        fail_msg ("%s: rcode %u, expected %u", cases[i].qname, a.m.rcode,
+                  cases[i].rcode);
+      assert_int_equal (count_type (&a, SIM_DNS_TYPE_CNAME), cases[i].cnames);
+      assert_int_equal (count_type (&a, SIM_DNS_TYPE_A), cases[i].as);
+      assert_string_equal (a.m.answers[0].name, cases[i].qname);
+    }
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_dns_view__longest_suffix_zone_wins),
+    cmocka_unit_test (test_dns_view__label_boundary_is_respected),
+    cmocka_unit_test (test_dns_view__earlier_zone_wins_a_tie),
+    cmocka_unit_test (test_dns_view__names_are_case_insensitive),
+    cmocka_unit_test (test_dns_view__exact_owner_beats_wildcard),
+    cmocka_unit_test (test_dns_view__wildcard_matches_several_labels_deep),
+    cmocka_unit_test (test_dns_view__closest_encloser_blocks_parent_wildcard),
+    cmocka_unit_test (test_dns_view__empty_non_terminal_is_a_closest_encloser),
+    cmocka_unit_test (test_dns_view__every_a_record_of_the_owner_is_answered),
+    cmocka_unit_test (test_dns_view__cname_chased_from_private_into_public),
+    cmocka_unit_test (test_dns_view__cname_chased_between_private_zones),
+    cmocka_unit_test (test_dns_view__cname_chain_of_several_hops),
+    cmocka_unit_test (test_dns_view__cname_loop_is_bounded),
+    cmocka_unit_test (test_dns_view__private_nxdomain_does_not_fall_through),
+    cmocka_unit_test (test_dns_view__nxdomain_names_the_zone_that_said_it),
+    cmocka_unit_test (test_dns_view__name_in_no_zone_is_nxdomain),
+    cmocka_unit_test (test_dns_view__rcode_is_the_last_name_of_the_chain),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,380 @@
+/* Tests for models/world/gfe.c through small scenarios (CLOUDRUN-NETWORKING.md
+ * section 2): the GFE classifies a request from what its packets carried
+ * (no envelope from the internet; a Geneve envelope naming a network of
+ * the service's project, a Shared VPC network its revision uses, a
+ * network inside its VPC Service Controls perimeter, or none of these),
+ * applies ingress (all, internal, none), default-url = false and IAM, and
+ * answers refusals itself: the container never sees them.
+ *
+ * Probes: the ledger (verdict, status, classification, deciding hop), the
+ * GFE's steps, the containers' served counters and the packet counters of
+ * the GFE -> instance link. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "tests/models/world/world-fixture.h"
+
+/* The target is always [service backend] (instance backend-1), the
+ * traffic always [traffic call]. */
+static void
+expect_call (WorldFixture *wf, const char *label, const char *verdict,
+             const char *cls, int status)
+{
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+
+  if (strcmp (world_fixture_verdict (wf, "call", 0), verdict) != 0
+      || strcmp (world_fixture_class (wf, "call", 0), cls) != 0
+      || r->status != status)
+    {
+      g_autofree char *steps = world_fixture_steps_text (wf, r);
+      print_error ("%s", steps);
+      fail_msg ("%s: expected %s, %s, %d; found %s, %s, %d", label, verdict,
+                cls, status, world_fixture_verdict (wf, "call", 0),
+                world_fixture_class (wf, "call", 0), r->status);
+    }
+}
+
+/* A refused request: decided at the GFE, never seen by the container. */
+static void
+expect_refused_at_gfe (WorldFixture *wf)
+{
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+
+  assert_string_equal (world_fixture_decided_at (wf, "call", 0), "gfe");
+  assert_null (world_fixture_step (wf, r, "DELIVER", NULL));
+  assert_int_equal (world_fixture_served (wf, "backend"), 0);
+  assert_int_equal (world_fixture_service (wf, "backend")->requests, 0);
+  assert_int_equal (world_fixture_packets (wf, "gfe", "backend-1"), 0);
+}
+
+static void
+expect_served (WorldFixture *wf)
+{
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+
+  assert_string_equal (world_fixture_decided_at (wf, "call", 0), "service");
+  assert_non_null (world_fixture_step (wf, r, "DELIVER", "backend-1"));
+  assert_int_equal (world_fixture_served (wf, "backend"), 1);
+  assert_true (world_fixture_packets (wf, "gfe", "backend-1") > 0);
+}
+
+/* ---- Classification ----------------------------------------------- */
+
+#define BACKEND(project, extra) \
+  "[service backend]\nproject = " project "\nregion = us-central1\n" \
+  "ingress = internal\n" extra "\n"
+
+#define VM_CALLS \
+  "[vm caller]\nsubnet = vms\n\n" \
+  "[traffic call]\nfrom = caller\nurl = service:backend\n"
+
+static const struct {
+  const char *label;
+  const char *ini;
+  const char *cls;              /* the GFE's decision */
+} class_cases[] = {
+  { "an internet client",
+    WF_HEAD
+    "[project shop]\n\n" BACKEND ("shop", "")
+    "[client alice]\n\n"
+    "[traffic call]\nfrom = alice\nurl = service:backend\n",
+    "external" },
+  { "a VPC network of the service's project",
+    WF_HEAD
+    "[project shop]\n\n"
+    "[network net]\nproject = shop\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    BACKEND ("shop", "") VM_CALLS,
+    "internal" },
+  { "a VPC network of another project",
+    WF_HEAD
+    "[project shop]\n\n[project other]\n\n"
+    "[network net]\nproject = other\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    BACKEND ("shop", "") VM_CALLS,
+    "external" },
+  { "a Shared VPC network the service's revision sends traffic to",
+    WF_HEAD
+    "[project host]\n\n[project shop]\n\n"
+    "[network shared]\nproject = host\nshared-with = shop\n\n"
+    "[subnet vms]\nnetwork = shared\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    "[subnet run]\nnetwork = shared\nregion = us-central1\n"
+    "range = 10.2.0.0/24\n\n"
+    BACKEND ("shop", "vpc-access = direct\nsubnet = run\n") VM_CALLS,
+    "internal" },
+  { "a Shared VPC network the service does not use",
+    WF_HEAD
+    "[project host]\n\n[project shop]\n\n"
+    "[network shared]\nproject = host\nshared-with = shop\n\n"
+    "[subnet vms]\nnetwork = shared\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    BACKEND ("shop", "") VM_CALLS,
+    "external" },
+  { "a Shared VPC network not shared with the service's project",
+    WF_HEAD
+    "[project host]\n\n[project shop]\n\n[project third]\n\n"
+    "[network shared]\nproject = host\nshared-with = third\n\n"
+    "[subnet vms]\nnetwork = shared\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    "[network own]\nproject = shop\n\n"
+    "[subnet run]\nnetwork = own\nregion = us-central1\n"
+    "range = 10.2.0.0/24\n\n"
+    BACKEND ("shop", "vpc-access = direct\nsubnet = run\n") VM_CALLS,
+    "external" },
+  { "a network of a project in the service's perimeter",
+    WF_HEAD
+    "[project shop]\nperimeter = fence\n\n"
+    "[project other]\nperimeter = fence\n\n"
+    "[network net]\nproject = other\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    BACKEND ("shop", "") VM_CALLS,
+    "internal" },
+  { "a network of a project in another perimeter",
+    WF_HEAD
+    "[project shop]\nperimeter = fence\n\n"
+    "[project other]\nperimeter = wall\n\n"
+    "[network net]\nproject = other\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    BACKEND ("shop", "") VM_CALLS,
+    "external" },
+  { "a network of a project outside the service's perimeter",
+    WF_HEAD
+    "[project shop]\nperimeter = fence\n\n"
+    "[project other]\n\n"
+    "[network net]\nproject = other\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    BACKEND ("shop", "") VM_CALLS,
+    "external" },
+};
+
+static void
+test_gfe__classification (void **state)
+{
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (class_cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = world_fixture_new (class_cases[i].ini,
+                                                       NULL);
+      CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+      bool internal = strcmp (class_cases[i].cls, "internal") == 0;
+      const SimExplainStep *gfe = world_fixture_step (
+        wf, r, internal ? "PROXY_CONNECTION" : "INGRESS_DENIED", "gfe");
+
+      /* backend has ingress = internal: the class decides admission. */
+      expect_call (wf, class_cases[i].label,
+                   internal ? "delivered" : "denied-by-ingress",
+                   class_cases[i].cls, internal ? 200 : 404);
+      assert_non_null (gfe);
+      if (internal)
+        expect_served (wf);
+      else
+        {
+          assert_string_equal (world_fixture_cause (wf, "call", 0),
+                               "INGRESS_DENIED");
+          expect_refused_at_gfe (wf);
+        }
+    }
+}
+
+static void
+test_gfe__internet_has_no_envelope (void **state)
+{
+  /* From the internet the request reaches the GFE on its internet port,
+   * never on a fabric link; the step says why it is external. */
+  static const char ini[] =
+    WF_HEAD
+    "[service backend]\nregion = us-central1\ningress = all\n\n"
+    "[client alice]\n\n"
+    "[traffic call]\nfrom = alice\nurl = service:backend\ncount = 3\n"
+    "interval = 100ms\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+
+  (void) state;
+  for (guint i = 0; i < 3; i++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, "call", i);
+      const SimExplainStep *s = world_fixture_step (wf, r,
+                                                    "PROXY_CONNECTION", "gfe");
+      assert_string_equal (world_fixture_verdict (wf, "call", i),
+                           "delivered");
+      assert_string_equal (world_fixture_class (wf, "call", i), "external");
+      assert_non_null (s);
+      assert_non_null (strstr (s->note, "no Geneve envelope"));
+      assert_false (world_fixture_passed (r, CLOUDRUN_HOP_VPC_ROUTER));
+    }
+  assert_true (world_fixture_packets (wf, "internet", "gfe") > 0);
+  assert_int_equal (world_fixture_served (wf, "backend"), 3);
+}
+
+/* ---- Refusals ----------------------------------------------------- */
+
+/* A client on the internet and a VM of the service's own project (PGA
+ * on) both calling [service backend]; backend settings appended. */
+static char *
+two_callers (const char *backend_keys)
+{
+  return g_strconcat (
+    WF_HEAD
+    "[project shop]\n\n"
+    "[network net]\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    "[vm caller]\nsubnet = vms\n\n"
+    "[client alice]\n\n"
+    "[traffic call]\nfrom = alice\nurl = service:backend\n\n"
+    "[traffic from-vm]\nfrom = caller\nurl = service:backend\n\n"
+    "[service backend]\nregion = us-central1\n", backend_keys, NULL);
+}
+
+static void
+test_gfe__ingress_none_refuses_everyone (void **state)
+{
+  g_autofree char *ini = two_callers ("ingress = none\n");
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  static const char *const traffics[] = { "call", "from-vm" };
+  static const char *const classes[] = { "external", "internal" };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (traffics); i++)
+    {
+      assert_string_equal (world_fixture_verdict (wf, traffics[i], 0),
+                           "denied-by-ingress");
+      assert_int_equal (world_fixture_status (wf, traffics[i], 0), 404);
+      assert_string_equal (world_fixture_class (wf, traffics[i], 0),
+                           classes[i]);
+      assert_string_equal (world_fixture_decided_at (wf, traffics[i], 0),
+                           "gfe");
+    }
+  assert_int_equal (world_fixture_served (wf, "backend"), 0);
+  assert_int_equal (world_fixture_packets (wf, "gfe", "backend-1"), 0);
+}
+
+static void
+test_gfe__default_url_false_answers_404 (void **state)
+{
+  /* The run.app hosts are off for everyone, internal callers included,
+   * and the answer is 404 whatever ingress-denied-status says. */
+  static const char *const status_403[] = {
+    "assumptions.ingress-denied-status=403", NULL };
+  const char *const *overrides[] = { NULL, status_403 };
+  g_autofree char *ini = two_callers ("ingress = all\ndefault-url = false\n");
+
+  (void) state;
+  for (guint k = 0; k < G_N_ELEMENTS (overrides); k++)
+    {
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides[k]);
+      static const char *const traffics[] = { "call", "from-vm" };
+      for (guint i = 0; i < G_N_ELEMENTS (traffics); i++)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, traffics[i], 0);
+          const SimExplainStep *s = world_fixture_step (wf, r,
+                                                        "INGRESS_DENIED",
+                                                        "gfe");
+          assert_string_equal (world_fixture_verdict (wf, traffics[i], 0),
+                               "denied-by-ingress");
+          assert_int_equal (world_fixture_status (wf, traffics[i], 0), 404);
+          assert_non_null (s);
+          assert_non_null (strstr (s->rule, "default-url = false"));
+        }
+      assert_int_equal (world_fixture_served (wf, "backend"), 0);
+      assert_int_equal (world_fixture_packets (wf, "gfe", "backend-1"), 0);
+    }
+}
+
+static void
+test_gfe__ingress_denied_status_assumption (void **state)
+{
+  static const struct {
+    const char *override;       /* NULL: the default */
+    int status;
+  } cases[] = {
+    { NULL, 404 },
+    { "assumptions.ingress-denied-status=403", 403 },
+    { "assumptions.ingress-denied-status=451", 451 },
+  };
+  g_autofree char *ini = two_callers ("ingress = internal\n");
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *const overrides[] = { cases[i].override, NULL };
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides);
+
+      /* The client is refused with the assumed status; it is still an
+       * ingress refusal (not IAM), and the VM still passes. */
+      expect_call (wf, "internet client", "denied-by-ingress", "external",
+                   cases[i].status);
+      assert_string_equal (world_fixture_cause (wf, "call", 0),
+                           "INGRESS_DENIED");
+      assert_string_equal (world_fixture_verdict (wf, "from-vm", 0),
+                           "delivered");
+      assert_int_equal (world_fixture_served (wf, "backend"), 1);
+    }
+}
+
+static void
+test_gfe__iam_after_ingress (void **state)
+{
+  static const struct {
+    const char *label;
+    const char *backend_keys;
+    const char *identity;
+    const char *verdict;
+    int status;
+  } cases[] = {
+    { "authenticated, no token", "invokers = authenticated\n", "none",
+      "denied-by-iam", 403 },
+    { "authenticated, id-token", "invokers = authenticated\n", "id-token",
+      "delivered", 200 },
+    { "public, no token", "invokers = public\n", "none", "delivered", 200 },
+    { "ingress refuses before IAM looks",
+      "invokers = authenticated\ningress = internal\n", "id-token",
+      "denied-by-ingress", 404 },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (
+        WF_HEAD
+        "[client alice]\n\n"
+        "[traffic call]\nfrom = alice\nurl = service:backend\nidentity = ",
+        cases[i].identity, "\n\n"
+        "[service backend]\nregion = us-central1\n", cases[i].backend_keys,
+        NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+
+      expect_call (wf, cases[i].label, cases[i].verdict, "external",
+                   cases[i].status);
+      if (cases[i].status == 200)
+        expect_served (wf);
+      else
+        expect_refused_at_gfe (wf);
+    }
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_gfe__classification),
+    cmocka_unit_test (test_gfe__internet_has_no_envelope),
+    cmocka_unit_test (test_gfe__ingress_none_refuses_everyone),
+    cmocka_unit_test (test_gfe__default_url_false_answers_404),
+    cmocka_unit_test (test_gfe__ingress_denied_status_assumption),
+    cmocka_unit_test (test_gfe__iam_after_ingress),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,265 @@
+/* Tests for models/world/load-balancer.c and models/world/psc.c through small
+ * scenarios (CLOUDRUN-NETWORKING.md sections 2 and 4): an internal
+ * Application Load Balancer proxies from its proxy-only subnet and its
+ * requests are internal (no Private Google Access needed); without a
+ * proxy-only subnet it drops them (LOAD_BALANCER_HAS_NO_PROXY_SUBNET); an
+ * external ALB passes ingress = internal-and-cloud-load-balancing but not
+ * internal; a PSC endpoint for Google APIs carries the network's identity
+ * without PGA.
+ *
+ * Probes: the ledger, the proxies' steps (addresses before and after),
+ * the packet counters of the fabric links (ilb-NAME, alb-NAME, psc-NAME,
+ * vpc-NET to gfe) and the containers' served counters. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "tests/models/world/world-fixture.h"
+
+static void
+expect_verdict (WorldFixture *wf, const char *traffic, guint index,
+                const char *label, const char *verdict, const char *cls,
+                const char *cause)
+{
+  CloudRunRequest *r = world_fixture_request (wf, traffic, index);
+
+  if (strcmp (world_fixture_verdict (wf, traffic, index), verdict) != 0
+      || strcmp (world_fixture_class (wf, traffic, index), cls) != 0
+      || strcmp (world_fixture_cause (wf, traffic, index), cause) != 0)
+    {
+      g_autofree char *steps = world_fixture_steps_text (wf, r);
+      print_error ("%s", steps);
+      fail_msg ("%s: expected %s, %s, %s; found %s, %s, %s", label, verdict,
+                cls, cause, world_fixture_verdict (wf, traffic, index),
+                world_fixture_class (wf, traffic, index),
+                world_fixture_cause (wf, traffic, index));
+    }
+}
+
+/* ---- Internal ALB ------------------------------------------------- */
+
+/* VM app and Direct VPC service front (private-ranges-only) in subnet vms
+ * of net (PGA off) call internal service backend through internal ALB
+ * ilb at 10.1.0.100 (also backend.internal.example). */
+static char *
+ilb_scenario (bool proxy_subnet)
+{
+  return g_strconcat (
+    WF_HEAD
+    "[project shop]\n\n"
+    "[network net]\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n",
+    proxy_subnet ? "[subnet proxies]\nnetwork = net\nregion = us-central1\n"
+                   "range = 10.129.0.0/23\npurpose = proxy-only\n\n" : "",
+    "[internal-alb ilb]\nnetwork = net\nregion = us-central1\n"
+    "address = 10.1.0.100\nbackend = backend\n"
+    "hostname = backend.internal.example\n\n"
+    "[service backend]\nregion = us-central1\ningress = internal\n\n"
+    "[service front]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = vms\n\n"
+    "[vm app]\nsubnet = vms\naddress = 10.1.0.5\n\n"
+    "[traffic vm-by-address]\nfrom = app\nurl = http://10.1.0.100/\n\n"
+    "[traffic vm-by-name]\nfrom = app\n"
+    "url = https://backend.internal.example/\n\n"
+    "[traffic direct-by-name]\nfrom = front\n"
+    "url = https://backend.internal.example/\n", NULL);
+}
+
+static const char *const ilb_traffics[] = {
+  "vm-by-address", "vm-by-name", "direct-by-name" };
+
+static void
+test_load_balancer__internal_alb_is_internal (void **state)
+{
+  g_autofree char *ini = ilb_scenario (true);
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (ilb_traffics); i++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, ilb_traffics[i], 0);
+      const SimExplainStep *proxy = world_fixture_step (
+        wf, r, "PROXY_CONNECTION", "ilb-ilb");
+      g_autofree char *via = world_fixture_via (wf, ilb_traffics[i], 0);
+
+      expect_verdict (wf, ilb_traffics[i], 0, ilb_traffics[i], "delivered",
+                      "internal", "none");
+      assert_int_equal (r->status, 200);
+      assert_string_equal (world_fixture_decided_at (wf, ilb_traffics[i], 0),
+                           "service");
+      /* The proxy connects from the proxy-only subnet. */
+      assert_non_null (proxy);
+      assert_int_equal (proxy->dst_before, WF_IP (10, 1, 0, 100));
+      assert_int_equal (proxy->src_after & 0xfffffe00u,
+                        WF_IP (10, 129, 0, 0));
+      if (!strstr (via, "vpc-router;ilb;gfe;service"))
+        fail_msg ("%s: via %s", ilb_traffics[i], via);
+    }
+  assert_int_equal (world_fixture_served (wf, "backend"), 3);
+  /* It went over the load balancer's fabric link, not by Private Google
+   * Access (which is off). */
+  assert_true (world_fixture_packets (wf, "ilb-ilb", "gfe") > 0);
+  assert_int_equal (world_fixture_packets (wf, "vpc-net", "gfe"), 0);
+}
+
+static void
+test_load_balancer__internal_alb_needs_proxy_subnet (void **state)
+{
+  g_autofree char *ini = ilb_scenario (false);
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (ilb_traffics); i++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, ilb_traffics[i], 0);
+
+      expect_verdict (wf, ilb_traffics[i], 0, ilb_traffics[i], "dropped", "-",
+                      "LOAD_BALANCER_HAS_NO_PROXY_SUBNET");
+      assert_string_equal (world_fixture_decided_at (wf, ilb_traffics[i], 0),
+                           "ilb");
+      assert_int_equal (r->status, 0);
+      assert_non_null (world_fixture_step (wf, r, "DROP", "ilb-ilb"));
+    }
+  assert_int_equal (world_fixture_served (wf, "backend"), 0);
+  assert_int_equal (world_fixture_packets (wf, "ilb-ilb", "gfe"), 0);
+}
+
+/* ---- External ALB ------------------------------------------------- */
+
+static void
+test_load_balancer__external_alb_and_ingress (void **state)
+{
+  static const struct {
+    const char *ingress;
+    const char *direct, *via_alb;     /* verdicts */
+  } cases[] = {
+    { "all", "delivered", "delivered" },
+    { "internal", "denied-by-ingress", "denied-by-ingress" },
+    { "internal-and-cloud-load-balancing", "denied-by-ingress",
+      "delivered" },
+    { "none", "denied-by-ingress", "denied-by-ingress" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (
+        WF_HEAD
+        "[service backend]\nregion = us-central1\ningress = ",
+        cases[i].ingress, "\n\n"
+        "[external-alb shop-lb]\naddress = 192.0.2.20\nbackend = backend\n"
+        "hostname = shop.example.com\n\n"
+        "[client alice]\n\n"
+        "[traffic direct]\nfrom = alice\nurl = service:backend\n\n"
+        "[traffic via-alb]\nfrom = alice\nurl = https://shop.example.com/\n\n"
+        "[traffic via-alb-address]\nfrom = alice\n"
+        "url = http://192.0.2.20/\n", NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+      static const char *const via_alb[] = { "via-alb", "via-alb-address" };
+      guint served = 0;
+
+      expect_verdict (wf, "direct", 0, cases[i].ingress, cases[i].direct,
+                      "external", strcmp (cases[i].direct, "delivered") == 0
+                                  ? "none" : "INGRESS_DENIED");
+      served += strcmp (cases[i].direct, "delivered") == 0;
+      for (guint k = 0; k < G_N_ELEMENTS (via_alb); k++)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, via_alb[k], 0);
+          bool ok = strcmp (cases[i].via_alb, "delivered") == 0;
+          /* An external ALB's requests are external all the same. */
+          expect_verdict (wf, via_alb[k], 0, cases[i].ingress,
+                          cases[i].via_alb, "external",
+                          ok ? "none" : "INGRESS_DENIED");
+          assert_true (world_fixture_passed (r, CLOUDRUN_HOP_EXTERNAL_ALB));
+          assert_non_null (world_fixture_step (wf, r, "PROXY_CONNECTION",
+                                               "alb-shop-lb"));
+          if (!ok)
+            assert_string_equal (world_fixture_decided_at (wf, via_alb[k], 0),
+                                 "gfe");
+          served += ok;
+        }
+      assert_int_equal (world_fixture_served (wf, "backend"), served);
+      assert_true (world_fixture_packets (wf, "alb-shop-lb", "gfe") > 0);
+    }
+}
+
+/* ---- PSC endpoint ------------------------------------------------- */
+
+static void
+test_load_balancer__psc_endpoint_is_internal_without_pga (void **state)
+{
+  /* A private zone points run.app at the PSC endpoint; PGA is off. The
+   * same zone pointing at the private VIPs instead is dropped. */
+  static const struct {
+    const char *label;
+    const char *record;
+    const char *verdict, *cls, *cause;
+  } cases[] = {
+    { "run.app -> PSC endpoint", "*.run.app. A 10.255.0.5",
+      "delivered", "internal", "none" },
+    { "run.app -> private VIPs", "*.run.app. A 199.36.153.8",
+      "dropped", "-", "PRIVATE_GOOGLE_ACCESS_DISALLOWED" },
+  };
+  static const char *const traffics[] = { "from-vm", "from-direct" };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (
+        WF_HEAD
+        "[project shop]\n\n"
+        "[network net]\n\n"
+        "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+        "range = 10.1.0.0/24\nprivate-google-access = false\n\n"
+        "[psc-endpoint apis]\nnetwork = net\naddress = 10.255.0.5\n\n"
+        "[dns-zone run-app]\ndns-name = run.app.\nnetworks = net\n"
+        "records = ", cases[i].record, "\n\n"
+        "[service backend]\nregion = us-central1\ningress = internal\n\n"
+        "[service front]\nregion = us-central1\nvpc-access = direct\n"
+        "subnet = vms\nvpc-egress = private-ranges-only\n\n"
+        "[vm app]\nsubnet = vms\n\n"
+        "[traffic from-vm]\nfrom = app\nurl = service:backend\n\n"
+        "[traffic from-direct]\nfrom = front\nurl = service:backend\n", NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+      bool ok = strcmp (cases[i].verdict, "delivered") == 0;
+
+      for (guint k = 0; k < G_N_ELEMENTS (traffics); k++)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, traffics[k], 0);
+          const SimExplainStep *dns = world_fixture_step (wf, r, "DNS_ANSWER",
+                                                          "metadata-net");
+          expect_verdict (wf, traffics[k], 0, cases[i].label,
+                          cases[i].verdict, cases[i].cls, cases[i].cause);
+          assert_non_null (dns);
+          assert_non_null (strstr (dns->rule, "private zone run-app"));
+          assert_int_equal (world_fixture_passed (r,
+                                                  CLOUDRUN_HOP_PSC_ENDPOINT),
+                            ok);
+          if (ok)
+            assert_non_null (world_fixture_step (wf, r, "APPLY_ROUTE",
+                                                 "psc-apis"));
+        }
+      assert_int_equal (world_fixture_served (wf, "backend"), ok ? 2 : 0);
+      assert_int_equal (world_fixture_packets (wf, "vpc-net", "gfe"), 0);
+      if (ok)
+        assert_true (world_fixture_packets (wf, "psc-apis", "gfe") > 0);
+    }
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_load_balancer__internal_alb_is_internal),
+    cmocka_unit_test (test_load_balancer__internal_alb_needs_proxy_subnet),
+    cmocka_unit_test (test_load_balancer__external_alb_and_ingress),
+    cmocka_unit_test (test_load_balancer__psc_endpoint_is_internal_without_pga),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

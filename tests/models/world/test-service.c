@@ -1,0 +1,203 @@
+/* Tests for models/world/service.c (instances, cold start, concurrency and
+ * max-instances, CLOUDRUN-NETWORKING.md section 7) through small
+ * scenarios: an internet client calls a public service and the caller's
+ * latency, the GFE's steps and the verdicts show what the autoscaler did.
+ * With min-instances = 0 the first request waits the cold start and later
+ * ones do not; warm instances never make anyone wait; with every instance
+ * at its concurrency and none left to start, the GFE answers 429. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "tests/models/world/world-fixture.h"
+
+/* Client alice calls [service api]; its keys and the traffic's appended. */
+static WorldFixture *
+run_api (const char *api_keys, const char *traffic_keys)
+{
+  g_autofree char *ini = g_strconcat (
+    WF_HEAD
+    "[client alice]\n\n"
+    "[service api]\nregion = us-central1\n", api_keys, "\n"
+    "[traffic calls]\nfrom = alice\nurl = service:api\n", traffic_keys, NULL);
+
+  return world_fixture_new (ini, NULL);
+}
+
+/* Whether the GFE sent the request to an instance that was starting. */
+static bool
+cold (WorldFixture *wf, const CloudRunRequest *r)
+{
+  const SimExplainStep *s = world_fixture_step (wf, r, "PROXY_CONNECTION",
+                                                "gfe");
+
+  assert_non_null (s);
+  return strstr (s->note, "(cold start)") != NULL;
+}
+
+static void
+test_service__cold_start (void **state)
+{
+  /* Three requests 3 s apart, cold start 2 s. */
+  static const struct {
+    const char *min_instances;
+    bool first_cold;
+  } cases[] = {
+    { "0", true },
+    { "1", false },
+    { "3", false },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat ("cold-start = 2s\nmin-instances = ",
+                                           cases[i].min_instances, "\n", NULL);
+      g_autoptr (WorldFixture) wf = run_api (keys,
+                                             "count = 3\ninterval = 3s\n");
+
+      for (guint k = 0; k < 3; k++)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, "calls", k);
+          bool expect_cold = k == 0 && cases[i].first_cold;
+          SimTime latency;
+
+          assert_string_equal (world_fixture_verdict (wf, "calls", k),
+                               "delivered");
+          latency = world_fixture_latency (r);
+          if (expect_cold)
+            assert_true (latency >= 2 * SIM_S);
+          else if (latency >= SIM_S)
+            fail_msg ("min-instances %s, request %u waited %" G_GINT64_FORMAT
+                      " ns", cases[i].min_instances, k + 1,
+                      (gint64) latency);
+          assert_int_equal (cold (wf, r), expect_cold);
+        }
+      assert_int_equal (world_fixture_served (wf, "api"), 3);
+    }
+}
+
+static void
+test_service__cold_start_delays_only_the_container (void **state)
+{
+  /* The wait is the cold start plus the network and the service time:
+   * bounded on both sides. */
+  g_autoptr (WorldFixture) wf = run_api ("cold-start = 1500ms\n"
+                                         "service-time = 10ms\n", "");
+  SimTime latency = world_fixture_latency (world_fixture_request (wf, "calls",
+                                                                  0));
+
+  (void) state;
+  assert_true (latency >= 1500 * SIM_MS + 10 * SIM_MS);
+  assert_true (latency < 1500 * SIM_MS + 200 * SIM_MS);
+}
+
+static void
+test_service__no_room_is_429 (void **state)
+{
+  /* Two overlapping requests (10 ms apart, each served for 500 ms) on a
+   * service that may run one instance taking one request: the second is
+   * answered 429 by the GFE and never reaches a container. */
+  g_autoptr (WorldFixture) wf = run_api (
+    "concurrency = 1\nmax-instances = 1\nservice-time = 500ms\n",
+    "count = 2\ninterval = 10ms\n");
+  CloudRunRequest *second = world_fixture_request (wf, "calls", 1);
+  const SimExplainStep *abort = world_fixture_step (wf, second, "ABORT",
+                                                    "gfe");
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "calls", 0), "delivered");
+  assert_string_equal (world_fixture_verdict (wf, "calls", 1), "unavailable");
+  assert_int_equal (world_fixture_status (wf, "calls", 1), 429);
+  assert_string_equal (world_fixture_decided_at (wf, "calls", 1), "gfe");
+  assert_non_null (abort);
+  assert_non_null (strstr (abort->rule, "concurrency"));
+  assert_null (world_fixture_step (wf, second, "DELIVER", NULL));
+  assert_int_equal (world_fixture_served (wf, "api"), 1);
+}
+
+static void
+test_service__room_is_not_429 (void **state)
+{
+  /* The same overlap fits when an instance takes two requests, or when
+   * the requests do not overlap. */
+  static const struct {
+    const char *label;
+    const char *keys;
+    const char *traffic;
+  } cases[] = {
+    { "concurrency 2", "concurrency = 2\nmax-instances = 1\n"
+      "service-time = 500ms\n", "count = 2\ninterval = 10ms\n" },
+    { "one after the other", "concurrency = 1\nmax-instances = 1\n"
+      "service-time = 500ms\n", "count = 2\ninterval = 3s\n" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = run_api (cases[i].keys, cases[i].traffic);
+      guint n = world_fixture_count_verdict (wf, "calls",
+                                             CLOUDRUN_VERDICT_DELIVERED);
+      if (n != 2)
+        fail_msg ("%s: %u of 2 delivered", cases[i].label, n);
+    }
+}
+
+/* With concurrency 1 and max-instances 2 (or 3), overlapping requests
+ * each get an instance of their own (the later ones after a cold start)
+ * and are delivered; one more than max-instances gets 429. */
+static void
+test_service__scales_out_to_max_instances (void **state)
+{
+  static const struct {
+    const char *max;
+    const char *count;
+    guint n;
+  } cases[] = {
+    { "2", "3", 2 },
+    { "3", "4", 3 },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat ("concurrency = 1\nmax-instances = ",
+                                           cases[i].max,
+                                           "\nservice-time = 500ms\n", NULL);
+      g_autofree char *traffic = g_strconcat ("count = ", cases[i].count,
+                                              "\ninterval = 10ms\n", NULL);
+      g_autoptr (WorldFixture) wf = run_api (keys, traffic);
+      guint n = world_fixture_count_verdict (wf, "calls",
+                                             CLOUDRUN_VERDICT_DELIVERED);
+
+      if (n != cases[i].n)
+        {
+          g_autofree char *steps = world_fixture_steps_text (
+            wf, world_fixture_request (wf, "calls", 1));
+          print_error ("%s", steps);
+          fail_msg ("max-instances %s: %u of %u overlapping requests "
+                    "delivered", cases[i].max, n, cases[i].n);
+        }
+      /* One more than max-instances can take is refused. */
+      assert_int_equal (world_fixture_count_verdict (
+                          wf, "calls", CLOUDRUN_VERDICT_UNAVAILABLE), 1);
+    }
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_service__cold_start),
+    cmocka_unit_test (test_service__cold_start_delays_only_the_container),
+    cmocka_unit_test (test_service__no_room_is_429),
+    cmocka_unit_test (test_service__room_is_not_429),
+    cmocka_unit_test (test_service__scales_out_to_max_instances),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

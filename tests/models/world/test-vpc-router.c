@@ -1,0 +1,459 @@
+/* Tests for models/world/vpc-router.c through small scenarios
+ * (CLOUDRUN-NETWORKING.md section 4): egress firewall rules by priority
+ * (deny wins a tie, an implied allow), routes (no default route, a
+ * blackhole, longest prefix before priority), Private Google Access to
+ * the GFE over the fabric link, a VM's external address that bypasses
+ * it, Cloud NAT turning it on (and the assumption that turns that off),
+ * and the implied ingress deny between VMs.
+ *
+ * The probes are the request ledger (verdict, drop cause, deciding hop),
+ * the router's explanation steps, and the packet counters of the links
+ * around the router: vpc-NET <-> gfe (Google's fabric, Geneve), vpc-NET
+ * <-> internet (external addresses), the caller <-> run-egress (Cloud
+ * Run's default internet egress). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "tests/models/world/world-fixture.h"
+
+/* A Direct VPC service sending everything into network net, calling an
+ * internal service of the same project; Private Google Access on. */
+static const char direct_base[] =
+  WF_HEAD
+  "[project shop]\n\n"
+  "[network net]\n\n"
+  "[subnet run]\nnetwork = net\nregion = us-central1\n"
+  "range = 10.0.0.0/24\nprivate-google-access = true\n\n"
+  "[service front]\nregion = us-central1\nvpc-access = direct\n"
+  "subnet = run\nvpc-egress = all-traffic\n\n"
+  "[service backend]\nregion = us-central1\ningress = internal\n\n"
+  "[traffic call]\nfrom = front\nurl = service:backend\n\n";
+
+static WorldFixture *
+run_direct (const char *extra, const char *const *overrides)
+{
+  g_autofree char *ini = g_strconcat (direct_base, extra ? extra : "", NULL);
+
+  return world_fixture_new (ini, overrides);
+}
+
+/* Fails with the request's steps when its verdict is not the expected. */
+static void
+expect_verdict (WorldFixture *wf, const char *traffic, const char *verdict,
+                const char *cause, const char *label)
+{
+  CloudRunRequest *r = world_fixture_request (wf, traffic, 0);
+
+  if (strcmp (world_fixture_verdict (wf, traffic, 0), verdict) != 0
+      || strcmp (world_fixture_cause (wf, traffic, 0), cause) != 0)
+    {
+      g_autofree char *steps = world_fixture_steps_text (wf, r);
+      print_error ("%s", steps);
+      fail_msg ("%s: expected %s (%s), found %s (%s)", label, verdict, cause,
+                world_fixture_verdict (wf, traffic, 0),
+                world_fixture_cause (wf, traffic, 0));
+    }
+}
+
+/* ---- Egress firewall ---------------------------------------------- */
+
+static void
+test_vpc_router__egress_firewall_priority (void **state)
+{
+  static const struct {
+    const char *label;
+    const char *rules;
+    const char *verdict, *cause;
+    const char *rule_word;      /* in the firewall step's rule */
+  } cases[] = {
+    { "deny 100 beats allow 200",
+      "[firewall allow-web]\nnetwork = net\ndirection = egress\n"
+      "action = allow\nranges = 0.0.0.0/0\npriority = 200\n\n"
+      "[firewall deny-google]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 216.239.32.0/19\npriority = 100\n",
+      "dropped", "FIREWALL_RULE", "deny-google" },
+    { "allow 100 beats deny 200",
+      "[firewall allow-web]\nnetwork = net\ndirection = egress\n"
+      "action = allow\nranges = 216.239.32.0/19\npriority = 100\n\n"
+      "[firewall deny-all]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 0.0.0.0/0\npriority = 200\n",
+      "delivered", "none", "allow-web" },
+    { "same priority, allow written first: deny wins",
+      "[firewall allow-web]\nnetwork = net\ndirection = egress\n"
+      "action = allow\nranges = 0.0.0.0/0\npriority = 500\n\n"
+      "[firewall deny-google]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 216.239.32.0/19\npriority = 500\n",
+      "dropped", "FIREWALL_RULE", "deny-google" },
+    { "same priority, deny written first: deny wins",
+      "[firewall deny-google]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 216.239.32.0/19\npriority = 500\n\n"
+      "[firewall allow-web]\nnetwork = net\ndirection = egress\n"
+      "action = allow\nranges = 0.0.0.0/0\npriority = 500\n",
+      "dropped", "FIREWALL_RULE", "deny-google" },
+    { "no rule: the implied allow", "", "delivered", "none",
+      "implied allow" },
+    { "a deny of other destinations: the implied allow",
+      "[firewall deny-other]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 10.9.0.0/16\npriority = 0\n",
+      "delivered", "none", "implied allow" },
+    { "a deny of udp only lets tcp pass",
+      "[firewall deny-udp]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 0.0.0.0/0\nprotocols = udp\n",
+      "delivered", "none", "implied allow" },
+    { "a deny of tcp:80",
+      "[firewall deny-http]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 0.0.0.0/0\nprotocols = tcp:80\n",
+      "dropped", "FIREWALL_RULE", "deny-http" },
+    { "a deny of tcp:443 does not match port 80",
+      "[firewall deny-https]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 0.0.0.0/0\nprotocols = tcp:443\n",
+      "delivered", "none", "implied allow" },
+    { "a rule of another network does not apply",
+      "[network other]\n\n"
+      "[firewall deny-elsewhere]\nnetwork = other\ndirection = egress\n"
+      "action = deny\nranges = 0.0.0.0/0\npriority = 0\n",
+      "delivered", "none", "implied allow" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = run_direct (cases[i].rules, NULL);
+      CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+      const SimExplainStep *fw = world_fixture_step (
+        wf, r, "APPLY_EGRESS_FIREWALL_RULE", "vpc-net");
+
+      expect_verdict (wf, "call", cases[i].verdict, cases[i].cause,
+                      cases[i].label);
+      assert_non_null (fw);
+      if (!strstr (fw->rule, cases[i].rule_word))
+        fail_msg ("%s: firewall step says '%s'", cases[i].label, fw->rule);
+      if (strcmp (cases[i].verdict, "dropped") == 0)
+        {
+          assert_string_equal (world_fixture_decided_at (wf, "call", 0),
+                               "vpc-router");
+          /* Nothing crossed to the GFE: the container never saw it. */
+          assert_int_equal (world_fixture_packets (wf, "vpc-net", "gfe"), 0);
+          assert_int_equal (world_fixture_served (wf, "backend"), 0);
+        }
+    }
+}
+
+/* ---- Routes ------------------------------------------------------- */
+
+static void
+test_vpc_router__routes (void **state)
+{
+  static const struct {
+    const char *label;
+    const char *extra;
+    const char *const overrides[2];
+    const char *verdict, *cause;
+    const char *rule_word;      /* in the deciding router step */
+  } cases[] = {
+    { "default-route = false: no route", "",
+      { "network net.default-route=false", NULL },
+      "dropped", "NO_ROUTE", "default-route = false" },
+    { "a blackhole for the front ends",
+      "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = blackhole\n", { NULL },
+      "dropped", "NO_ROUTE", "blackhole" },
+    { "a longer blackhole beats the default route, whatever its priority",
+      "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = blackhole\npriority = 65535\n", { NULL },
+      "dropped", "NO_ROUTE", "route sink" },
+    { "a longer gateway route beats a shorter blackhole of priority 0",
+      "[route sink]\nnetwork = net\ndestination = 216.239.0.0/16\n"
+      "next-hop = blackhole\npriority = 0\n\n"
+      "[route to-gfe]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = default-internet-gateway\npriority = 5000\n", { NULL },
+      "delivered", "none", "route to-gfe" },
+    { "same prefix: the lower priority number wins (gateway)",
+      "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = blackhole\npriority = 200\n\n"
+      "[route to-gfe]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = default-internet-gateway\npriority = 100\n", { NULL },
+      "delivered", "none", "route to-gfe" },
+    { "same prefix: the lower priority number wins (blackhole)",
+      "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = blackhole\npriority = 100\n\n"
+      "[route to-gfe]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = default-internet-gateway\npriority = 200\n", { NULL },
+      "dropped", "NO_ROUTE", "route sink" },
+    { "no default route, but a custom route to the gateway",
+      "[route to-gfe]\nnetwork = net\ndestination = 216.239.32.0/19\n"
+      "next-hop = default-internet-gateway\n",
+      { "network net.default-route=false", NULL },
+      "delivered", "none", "route to-gfe" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = run_direct (cases[i].extra,
+                                                cases[i].overrides);
+      CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+      bool dropped = strcmp (cases[i].verdict, "dropped") == 0;
+      const SimExplainStep *s = world_fixture_step (
+        wf, r, dropped ? "DROP" : "APPLY_ROUTE", "vpc-net");
+
+      expect_verdict (wf, "call", cases[i].verdict, cases[i].cause,
+                      cases[i].label);
+      assert_non_null (s);
+      if (!strstr (s->rule, cases[i].rule_word))
+        fail_msg ("%s: router step says '%s'", cases[i].label, s->rule);
+      if (dropped)
+        {
+          assert_string_equal (world_fixture_decided_at (wf, "call", 0),
+                               "vpc-router");
+          assert_int_equal (world_fixture_packets (wf, "vpc-net", "gfe"), 0);
+        }
+      else
+        assert_string_equal (world_fixture_class (wf, "call", 0),
+                             "internal");
+    }
+}
+
+/* ---- Private Google Access ---------------------------------------- */
+
+static void
+test_vpc_router__pga_off_is_disallowed (void **state)
+{
+  static const char *const pga_off[] = {
+    "subnet run.private-google-access=false", NULL };
+  g_autoptr (WorldFixture) wf = run_direct (NULL, pga_off);
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+
+  (void) state;
+  expect_verdict (wf, "call", "dropped", "PRIVATE_GOOGLE_ACCESS_DISALLOWED",
+                  "PGA off");
+  assert_string_equal (world_fixture_decided_at (wf, "call", 0),
+                       "vpc-router");
+  assert_string_equal (world_fixture_class (wf, "call", 0), "-");
+  /* The caller saw a connect timeout, not an HTTP answer. */
+  assert_int_equal (r->status, 0);
+  assert_non_null (world_fixture_step (wf, r, "DROP", "vpc-net"));
+  assert_int_equal (world_fixture_packets (wf, "vpc-net", "gfe"), 0);
+  assert_int_equal (world_fixture_served (wf, "backend"), 0);
+}
+
+static void
+test_vpc_router__pga_on_crosses_the_fabric (void **state)
+{
+  g_autoptr (WorldFixture) wf = run_direct (NULL, NULL);
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+  const SimExplainStep *route;
+
+  (void) state;
+  expect_verdict (wf, "call", "delivered", "none", "PGA on");
+  assert_string_equal (world_fixture_class (wf, "call", 0), "internal");
+  assert_int_equal (r->status, 200);
+  route = world_fixture_step (wf, r, "APPLY_ROUTE", "vpc-net");
+  assert_non_null (route);
+  assert_non_null (strstr (route->note, "Private Google Access is on"));
+  /* Packets went router -> GFE on the fabric and came back; none took
+   * Cloud Run's default internet egress. */
+  assert_true (world_fixture_packets (wf, "vpc-net", "gfe") > 0);
+  assert_true (world_fixture_packets (wf, "gfe", "vpc-net") > 0);
+  assert_int_equal (world_fixture_packets (wf, "front-1", "run-egress"), 0);
+  assert_int_equal (world_fixture_packets (wf, "run-egress", "internet"), 0);
+  assert_int_equal (world_fixture_served (wf, "backend"), 1);
+}
+
+/* A VM in subnet vms of net, calling two services of its project. */
+static const char vm_base[] =
+  WF_HEAD
+  "[project shop]\n\n"
+  "[network net]\n\n"
+  "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+  "range = 10.1.0.0/24\n\n"
+  "[vm app]\nsubnet = vms\naddress = 10.1.0.5\n\n"
+  "[service public]\nregion = us-central1\ningress = all\n\n"
+  "[service private]\nregion = us-central1\ningress = internal\n\n"
+  "[traffic to-public]\nfrom = app\nurl = service:public\n\n"
+  "[traffic to-private]\nfrom = app\nurl = service:private\n\n";
+
+static WorldFixture *
+run_vm (const char *extra, const char *const *overrides)
+{
+  g_autofree char *ini = g_strconcat (vm_base, extra ? extra : "", NULL);
+
+  return world_fixture_new (ini, overrides);
+}
+
+static void
+test_vpc_router__external_ip_bypasses_pga (void **state)
+{
+  static const char *const with_ip[] = {
+    "vm app.external-ip=true", "subnet vms.private-google-access=true",
+    NULL };
+  g_autoptr (WorldFixture) wf = run_vm (NULL, with_ip);
+  CloudRunRequest *r = world_fixture_request (wf, "to-public", 0);
+  const SimExplainStep *route = world_fixture_step (wf, r, "APPLY_ROUTE",
+                                                    "vpc-net");
+
+  (void) state;
+  expect_verdict (wf, "to-public", "delivered", "none", "external IP");
+  assert_string_equal (world_fixture_class (wf, "to-public", 0), "external");
+  /* Left by its external address, a public one (198.51.100.0/24). */
+  assert_non_null (route);
+  assert_non_null (strstr (route->note, "vm app has an external address"));
+  assert_int_equal (route->src_before, WF_IP (10, 1, 0, 5));
+  assert_int_equal (route->src_after & 0xffffff00u, WF_IP (198, 51, 100, 0));
+  assert_true (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
+  /* The same VM is refused by an internal service: it is external. */
+  expect_verdict (wf, "to-private", "denied-by-ingress", "INGRESS_DENIED",
+                  "external IP to internal");
+  assert_string_equal (world_fixture_class (wf, "to-private", 0),
+                       "external");
+  assert_int_equal (world_fixture_status (wf, "to-private", 0), 404);
+  assert_int_equal (world_fixture_packets (wf, "vpc-net", "gfe"), 0);
+  assert_true (world_fixture_packets (wf, "vpc-net", "internet") > 0);
+}
+
+static void
+test_vpc_router__nat_turns_pga_on (void **state)
+{
+  static const char nat[] =
+    "[nat gw]\nnetwork = net\nregion = us-central1\n";
+  static const char nat_elsewhere[] =
+    "[subnet other]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.2.0.0/24\n\n"
+    "[nat gw]\nnetwork = net\nregion = us-central1\nsubnets = other\n";
+  static const char *const no_assumption[] = {
+    "assumptions.nat-enables-pga=false", NULL };
+  static const struct {
+    const char *label;
+    const char *extra;
+    const char *const *overrides;
+    const char *verdict, *cause;
+  } cases[] = {
+    { "no NAT, PGA off", "", NULL,
+      "dropped", "PRIVATE_GOOGLE_ACCESS_DISALLOWED" },
+    { "NAT on the subnet", nat, NULL, "delivered", "none" },
+    { "NAT, nat-enables-pga = false", nat, no_assumption,
+      "dropped", "PRIVATE_GOOGLE_ACCESS_DISALLOWED" },
+    { "NAT serving only another subnet", nat_elsewhere, NULL,
+      "dropped", "PRIVATE_GOOGLE_ACCESS_DISALLOWED" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = run_vm (cases[i].extra,
+                                            cases[i].overrides);
+      bool delivered = strcmp (cases[i].verdict, "delivered") == 0;
+
+      expect_verdict (wf, "to-private", cases[i].verdict, cases[i].cause,
+                      cases[i].label);
+      if (delivered)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, "to-private", 0);
+          const SimExplainStep *route = world_fixture_step (
+            wf, r, "APPLY_ROUTE", "vpc-net");
+          assert_string_equal (world_fixture_class (wf, "to-private", 0),
+                               "internal");
+          assert_non_null (strstr (route->note, "nat-enables-pga"));
+          assert_true (world_fixture_packets (wf, "vpc-net", "gfe") > 0);
+        }
+      else
+        assert_string_equal (world_fixture_decided_at (wf, "to-private", 0),
+                             "vpc-router");
+      /* Cloud NAT never translates traffic to Google front ends. */
+      if (cases[i].extra[0])
+        assert_int_equal (world_fixture_packets (wf, "vpc-net", "nat-gw"), 0);
+    }
+}
+
+/* ---- Ingress firewall between VMs --------------------------------- */
+
+static void
+test_vpc_router__vm_to_vm_ingress (void **state)
+{
+  static const char base[] =
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[vm a]\nsubnet = vms\naddress = 10.1.0.5\n\n"
+    "[vm b]\nsubnet = vms\naddress = 10.1.0.6\n\n"
+    "[traffic a-to-b]\nfrom = a\nurl = http://10.1.0.6/\n\n";
+  static const struct {
+    const char *label;
+    const char *rules;
+    const char *verdict, *cause;
+    const char *rule_word;      /* in the ingress firewall step */
+  } cases[] = {
+    { "no rule: the implied ingress deny", "",
+      "dropped", "FIREWALL_RULE", "implied deny" },
+    { "an allow from the subnet",
+      "[firewall allow-internal]\nnetwork = net\ndirection = ingress\n"
+      "action = allow\nranges = 10.1.0.0/24\nprotocols = tcp:80\n",
+      "delivered", "none", "allow-internal" },
+    { "an allow from elsewhere does not match",
+      "[firewall allow-lb]\nnetwork = net\ndirection = ingress\n"
+      "action = allow\nranges = 35.191.0.0/16\n",
+      "dropped", "FIREWALL_RULE", "implied deny" },
+    { "a deny at 100 beats the allow at 1000",
+      "[firewall allow-internal]\nnetwork = net\ndirection = ingress\n"
+      "action = allow\nranges = 10.1.0.0/24\n\n"
+      "[firewall deny-a]\nnetwork = net\ndirection = ingress\n"
+      "action = deny\nranges = 10.1.0.5/32\npriority = 100\n",
+      "dropped", "FIREWALL_RULE", "deny-a" },
+    { "an egress allow does not open ingress",
+      "[firewall allow-out]\nnetwork = net\ndirection = egress\n"
+      "action = allow\nranges = 10.1.0.0/24\n",
+      "dropped", "FIREWALL_RULE", "implied deny" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (base, cases[i].rules, NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+      CloudRunRequest *r = world_fixture_request (wf, "a-to-b", 0);
+      const SimExplainStep *fw = world_fixture_step (
+        wf, r, "APPLY_INGRESS_FIREWALL_RULE", "vpc-net");
+      uint64_t to_b = world_fixture_packets (wf, "vpc-net", "b");
+
+      expect_verdict (wf, "a-to-b", cases[i].verdict, cases[i].cause,
+                      cases[i].label);
+      assert_non_null (fw);
+      if (!strstr (fw->rule, cases[i].rule_word))
+        fail_msg ("%s: ingress step says '%s'", cases[i].label, fw->rule);
+      if (strcmp (cases[i].verdict, "dropped") == 0)
+        {
+          assert_string_equal (world_fixture_decided_at (wf, "a-to-b", 0),
+                               "vpc-router");
+          assert_int_equal (to_b, 0);
+        }
+      else
+        {
+          assert_string_equal (world_fixture_decided_at (wf, "a-to-b", 0),
+                               "vm");
+          assert_int_equal (world_fixture_status (wf, "a-to-b", 0), 200);
+          assert_true (to_b > 0);
+        }
+    }
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_vpc_router__egress_firewall_priority),
+    cmocka_unit_test (test_vpc_router__routes),
+    cmocka_unit_test (test_vpc_router__pga_off_is_disallowed),
+    cmocka_unit_test (test_vpc_router__pga_on_crosses_the_fabric),
+    cmocka_unit_test (test_vpc_router__external_ip_bypasses_pga),
+    cmocka_unit_test (test_vpc_router__nat_turns_pga_on),
+    cmocka_unit_test (test_vpc_router__vm_to_vm_ingress),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

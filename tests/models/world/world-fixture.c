@@ -1,0 +1,293 @@
+/* World-level test helpers (see tests/models/world/world-fixture.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "tests/models/world/world-fixture.h"
+
+WorldFixture *
+world_fixture_load (const char *ini, const char *const *overrides)
+{
+  g_autoptr (GError) error = NULL;
+  WorldFixture *wf = g_new0 (WorldFixture, 1);
+
+  wf->scenario = cloudrun_scenario_load ("model-test.ini", ini, strlen (ini),
+                                         overrides, &error);
+  if (!wf->scenario)
+    fail_msg ("scenario does not load: %s", error->message);
+  wf->world = cloudrun_world_build (wf->scenario, &error);
+  if (!wf->world)
+    fail_msg ("world does not build: %s", error->message);
+  return wf;
+}
+
+void
+world_fixture_run (WorldFixture *wf)
+{
+  assert_false (wf->ran);
+  cloudrun_world_run (wf->world, wf->scenario->duration);
+  wf->ran = true;
+}
+
+WorldFixture *
+world_fixture_new (const char *ini, const char *const *overrides)
+{
+  WorldFixture *wf = world_fixture_load (ini, overrides);
+
+  world_fixture_run (wf);
+  return wf;
+}
+
+void
+world_fixture_free (WorldFixture *wf)
+{
+  if (!wf)
+    return;
+  cloudrun_world_free (wf->world);
+  cloudrun_scenario_free (wf->scenario);
+  g_free (wf);
+}
+
+/* ---- The ledger --------------------------------------------------- */
+
+static const CloudRunTrafficPlan *
+world_fixture_plan (WorldFixture *wf, const char *traffic)
+{
+  for (guint i = 0; i < wf->world->n_plans; i++)
+    if (strcmp (wf->world->plans[i].name, traffic) == 0)
+      return &wf->world->plans[i];
+  fail_msg ("no traffic named '%s'", traffic);
+  return NULL;
+}
+
+guint
+world_fixture_count (WorldFixture *wf, const char *traffic)
+{
+  return world_fixture_plan (wf, traffic)->count;
+}
+
+CloudRunRequest *
+world_fixture_request (WorldFixture *wf, const char *traffic, guint index)
+{
+  const CloudRunTrafficPlan *p = world_fixture_plan (wf, traffic);
+  CloudRunRequest *r;
+
+  if (index >= p->count)
+    fail_msg ("traffic '%s' has %u requests, not %u", traffic, p->count,
+              index + 1);
+  r = cloudrun_ledger_get (&wf->world->ledger, p->first_request + index);
+  assert_non_null (r);
+  return r;
+}
+
+guint
+world_fixture_count_verdict (WorldFixture *wf, const char *traffic,
+                             CloudRunVerdict verdict)
+{
+  guint n = 0, count = world_fixture_count (wf, traffic);
+
+  for (guint i = 0; i < count; i++)
+    n += world_fixture_request (wf, traffic, i)->outcome == verdict;
+  return n;
+}
+
+const char *
+world_fixture_verdict (WorldFixture *wf, const char *traffic, guint index)
+{
+  return cloudrun_verdict_name (world_fixture_request (wf, traffic,
+                                                       index)->outcome);
+}
+
+const char *
+world_fixture_class (WorldFixture *wf, const char *traffic, guint index)
+{
+  return cloudrun_class_name (world_fixture_request (wf, traffic,
+                                                     index)->classified);
+}
+
+const char *
+world_fixture_cause (WorldFixture *wf, const char *traffic, guint index)
+{
+  const char *cause = world_fixture_request (wf, traffic, index)->drop_cause;
+
+  return cause ? cause : "none";
+}
+
+const char *
+world_fixture_decided_at (WorldFixture *wf, const char *traffic, guint index)
+{
+  return cloudrun_hop_name (world_fixture_request (wf, traffic,
+                                                   index)->decided_at);
+}
+
+int
+world_fixture_status (WorldFixture *wf, const char *traffic, guint index)
+{
+  return world_fixture_request (wf, traffic, index)->status;
+}
+
+char *
+world_fixture_via (WorldFixture *wf, const char *traffic, guint index)
+{
+  const CloudRunRequest *r = world_fixture_request (wf, traffic, index);
+  GString *s = g_string_new (NULL);
+
+  for (uint8_t i = 0; i < r->n_via; i++)
+    g_string_append_printf (s, "%s%s", i ? ";" : "",
+                            cloudrun_hop_name ((CloudRunHopKind) r->via[i]));
+  return g_string_free (s, FALSE);
+}
+
+bool
+world_fixture_passed (const CloudRunRequest *r, CloudRunHopKind hop)
+{
+  for (uint8_t i = 0; i < r->n_via; i++)
+    if (r->via[i] == (uint8_t) hop)
+      return true;
+  return false;
+}
+
+SimTime
+world_fixture_latency (const CloudRunRequest *r)
+{
+  assert_true (r->finished);
+  return r->end - r->start;
+}
+
+/* ---- Steps -------------------------------------------------------- */
+
+static bool
+world_fixture_step_is (const SimExplainStep *s, const char *state,
+                       const char *node)
+{
+  return g_strcmp0 (s->state, state) == 0
+         && (node == NULL || g_strcmp0 (s->node, node) == 0);
+}
+
+const SimExplainStep *
+world_fixture_step (WorldFixture *wf, const CloudRunRequest *r,
+                    const char *state, const char *node)
+{
+  SimExplainLog *log = sim_world_explain (wf->world->sim);
+
+  for (uint32_t id = r->chain.first; id != 0;)
+    {
+      const SimExplainStep *s = sim_explain_get (log, id);
+      if (world_fixture_step_is (s, state, node))
+        return s;
+      id = s->next;
+    }
+  return NULL;
+}
+
+guint
+world_fixture_count_steps (WorldFixture *wf, const CloudRunRequest *r,
+                           const char *state, const char *node)
+{
+  SimExplainLog *log = sim_world_explain (wf->world->sim);
+  guint n = 0;
+
+  for (uint32_t id = r->chain.first; id != 0;)
+    {
+      const SimExplainStep *s = sim_explain_get (log, id);
+      n += world_fixture_step_is (s, state, node);
+      id = s->next;
+    }
+  return n;
+}
+
+char *
+world_fixture_steps_text (WorldFixture *wf, const CloudRunRequest *r)
+{
+  SimExplainLog *log = sim_world_explain (wf->world->sim);
+  GString *out = g_string_new (NULL);
+
+  for (uint32_t id = r->chain.first; id != 0;)
+    {
+      sim_explain_format (log, id, out);
+      g_string_append_c (out, '\n');
+      id = sim_explain_get (log, id)->next;
+    }
+  g_string_append_printf (out, "verdict %s, status %d, classified %s, "
+                          "cause %s, decided at %s\n",
+                          cloudrun_verdict_name (r->outcome), r->status,
+                          cloudrun_class_name (r->classified),
+                          r->drop_cause ? r->drop_cause : "none",
+                          cloudrun_hop_name (r->decided_at));
+  return g_string_free (out, FALSE);
+}
+
+/* ---- Nodes and links ---------------------------------------------- */
+
+SimNode *
+world_fixture_node (WorldFixture *wf, const char *name)
+{
+  SimNode *node = sim_world_find_node (wf->world->sim, name);
+
+  if (!node)
+    fail_msg ("no node named '%s'", name);
+  return node;
+}
+
+SimLink *
+world_fixture_link (WorldFixture *wf, const char *a, const char *b)
+{
+  SimNode *na = world_fixture_node (wf, a), *nb = world_fixture_node (wf, b);
+
+  for (guint i = 0; i < sim_world_n_links (wf->world->sim); i++)
+    {
+      SimLink *l = sim_world_link (wf->world->sim, i);
+      if ((l->end[0]->node == na && l->end[1]->node == nb)
+          || (l->end[0]->node == nb && l->end[1]->node == na))
+        return l;
+    }
+  return NULL;
+}
+
+uint64_t
+world_fixture_link_packets (const SimLink *link)
+{
+  return link->dir[0].counters.rx_packets + link->dir[1].counters.rx_packets;
+}
+
+uint64_t
+world_fixture_packets (WorldFixture *wf, const char *a, const char *b)
+{
+  SimLink *l = world_fixture_link (wf, a, b);
+
+  if (!l)
+    fail_msg ("nodes '%s' and '%s' are not linked", a, b);
+  /* end[0] transmits on dir 0. */
+  return l->dir[l->end[0]->node == world_fixture_node (wf, a) ? 0 : 1]
+         .counters.rx_packets;
+}
+
+CloudRunServiceNode *
+world_fixture_service (WorldFixture *wf, const char *name)
+{
+  for (guint i = 0; i < wf->world->services->len; i++)
+    {
+      CloudRunServiceNode *s = g_ptr_array_index (wf->world->services, i);
+      if (strcmp (s->name, name) == 0)
+        return s;
+    }
+  fail_msg ("no service named '%s'", name);
+  return NULL;
+}
+
+uint64_t
+world_fixture_served (WorldFixture *wf, const char *service)
+{
+  CloudRunServiceNode *s = world_fixture_service (wf, service);
+  uint64_t n = 0;
+
+  for (guint i = 0; i < s->instances->len; i++)
+    n += ((CloudRunInstance *) g_ptr_array_index (s->instances,
+                                                  i))->http.requests;
+  return n;
+}
