@@ -57,8 +57,9 @@ tools_report_table (GString *out, const ToolsReport *rep)
         }
       g_string_append_printf (out, "%-*s %8u  %-24s %-10s %-12s %-32s %8s %8s\n",
                               w, s->name, s->count, outcome, cls,
-                              s->decided_at ? s->decided_at : "-",
-                              s->cause ? s->cause : "-", p50, p99);
+                              cloudrun_hop_name (s->decided_at),
+                              s->cause ? cloudrun_drop_cause_name (s->cause)
+                                       : "-", p50, p99);
     }
 }
 
@@ -87,7 +88,8 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
     g_string_append_printf (out, ", classified %s",
                             cloudrun_class_name (r->classified));
   if (r->drop_cause)
-    g_string_append_printf (out, ", cause %s", r->drop_cause);
+    g_string_append_printf (out, ", cause %s",
+                            cloudrun_drop_cause_name (r->drop_cause));
   if ((int) r->decided_at >= 0)
     g_string_append_printf (out, ", decided at %s (%s)",
                             cloudrun_hop_name (r->decided_at),
@@ -201,7 +203,7 @@ json_request (GString *out, CloudRunWorld *world, uint32_t id)
   g_string_append_printf (out, ", \"status\": %d, \"classified\": ", r->status);
   json_str (out, r->classified ? cloudrun_class_name (r->classified) : NULL);
   g_string_append (out, ", \"drop_cause\": ");
-  json_str (out, r->drop_cause);
+  json_str (out, cloudrun_drop_cause_name (r->drop_cause));
   g_string_append (out, ", \"decided_at\": ");
   json_str (out, (int) r->decided_at >= 0 ? cloudrun_hop_name (r->decided_at)
                                           : NULL);
@@ -253,9 +255,9 @@ json_traffic (GString *out, const ToolsReport *rep, guint t)
   g_string_append_printf (out, "}, \"classified\": {\"internal\": %u, "
                           "\"external\": %u}, \"decided_at\": ",
                           s->internal, s->external);
-  json_str (out, s->decided_at);
+  json_str (out, cloudrun_hop_name (s->decided_at));
   g_string_append (out, ", \"cause\": ");
-  json_str (out, s->cause);
+  json_str (out, cloudrun_drop_cause_name (s->cause));
   g_string_append_printf (out, ", \"responses\": %u, \"latency_ns\": "
                           "{\"p50\": %" G_GINT64_FORMAT ", \"p99\": %"
                           G_GINT64_FORMAT ", \"max\": %" G_GINT64_FORMAT "}",

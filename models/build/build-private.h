@@ -3,6 +3,7 @@
 #define CLOUDRUN_BUILD_PRIVATE_H
 
 #include "models/build/build.h"
+#include "models/build/translate.h"
 #include "models/world/dns-server.h"
 #include "models/world/egress.h"
 #include "models/world/endpoint.h"
@@ -53,7 +54,6 @@ typedef struct {
 
 BuildNetwork *build_network (Build *b, const CloudRunNetwork *network);
 uint32_t build_fabric_addr (Build *b);
-const char *build_label (Build *b, const char *text);
 SimPort *build_gfe_fabric (Build *b, SimPort *peer, const char *name);
 /* A port of the network's metadata resolver for a caller at addr. */
 SimPort *build_metadata_port (Build *b, BuildNetwork *net, const char *name,

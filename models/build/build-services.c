@@ -78,9 +78,9 @@ build_egress_config (Build *b, const CloudRunService *s)
   CloudRunRevisionEgress *cfg = g_new0 (CloudRunRevisionEgress, 1);
 
   cfg->service = s->base.name;
-  cfg->access = s->vpc_access;
-  cfg->egress = s->vpc_egress;
-  cfg->private_ranges = b->sc->assumptions.private_ranges;
+  cfg->access = build_vpc_access (s->vpc_access);
+  cfg->egress = build_vpc_egress (s->vpc_egress);
+  cfg->private_ranges = b->world->private_ranges;
   g_ptr_array_add (b->world->egress, cfg);
   return cfg;
 }
@@ -107,9 +107,10 @@ build_direct_vpc (Build *b, const CloudRunService *s,
   g_autofree char *label = g_strdup_printf ("Direct VPC of service %s",
                                             s->base.name);
   g_autofree char *port_name = g_strdup_printf ("direct-%s", s->base.name);
-  CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_DIRECT_VPC,
-                            build_label (b, label), s->subnet, 0, build_nat_for (b, s->subnet, s->subnet->network,
-                                              s->subnet->region) };
+  CloudRunVpcSource src =
+    build_vpc_source (CLOUDRUN_VPC_SOURCE_DIRECT_VPC, label, s->subnet,
+                      build_nat_for (b, s->subnet, s->subnet->network,
+                                     s->subnet->region));
   SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
 
   for (guint i = 0; i < n; i++)
@@ -198,7 +199,7 @@ build_services (Build *b)
         .project_number = s->project->number,
         .perimeter = s->project->perimeter,
         .egress_vni = network ? build_network (b, network)->vni : 0,
-        .region = s->region, .ingress = s->ingress,
+        .region = s->region, .ingress = build_ingress (s->ingress),
         .default_url = s->default_url,
         .authenticated = s->invokers == CLOUDRUN_INVOKERS_AUTHENTICATED,
         .concurrency = (uint32_t) s->concurrency,

@@ -9,13 +9,6 @@
 #include "models/world/psc.h"
 #include "sim/wire.h"
 
-/* A label that lives as long as the world (in its explanation log). */
-const char *
-build_label (Build *b, const char *text)
-{
-  return sim_explain_intern (sim_world_explain (b->world->sim), text);
-}
-
 uint32_t
 build_fabric_addr (Build *b)
 {
@@ -125,7 +118,8 @@ build_nat (Build *b, BuildNetwork *net, const CloudRunNat *nat)
                : build_external_addr (b, label, inet);
   for (unsigned i = 0; i < nat->addresses.addresses->len && i < n; i++)
     cloudrun_internet_add_route (b->internet, inet, addrs[i], 32, label);
-  net->nat = cloudrun_nat_new (b->world, nat, addrs, n);
+  VpcNatConfig config = { nat->base.name, (uint32_t) nat->min_ports_per_vm };
+  net->nat = cloudrun_nat_new (b->world, &config, addrs, n);
   router_port = cloudrun_vpc_router_attach (net->router, "nat", NULL);
   cloudrun_vpc_router_set_nat_port (net->router, router_port);
   sim_link_new (b->world->sim, router_port, net->nat->vpc, &cloudrun_vpc_link,
@@ -144,10 +138,17 @@ build_networks (Build *b)
       const CloudRunNetwork *n = g_ptr_array_index (sc->networks, i);
       BuildNetwork *net = g_new0 (BuildNetwork, 1);
       g_autofree char *gname = g_strdup_printf ("vpc-%s", n->base.name);
+      VpcRouterConfig config = { 0 };
+      BuildRouterStorage storage;
+
       net->network = n;
       net->vni = 100 + i;
-      net->router = cloudrun_vpc_router_new (b->world, sc, n, net->vni,
-                                             build_fabric_addr (b), GFE_FABRIC);
+      build_router_config (sc, n, &config, &storage);
+      config.vni = net->vni;
+      config.fabric_addr = build_fabric_addr (b);
+      config.gfe_fabric_addr = GFE_FABRIC;
+      net->router = cloudrun_vpc_router_new (b->world, &config);
+      build_router_config_clear (&storage);
       net->view = build_view (b, n);
       build_gfe_fabric (b, cloudrun_vpc_router_google_port (net->router), gname);
       sim_link_new (b->world->sim,
@@ -200,10 +201,10 @@ build_vms (Build *b)
                                                     vm->address, METADATA_ADDR);
       g_autofree char *label = g_strdup_printf ("vm %s", vm->base.name);
       g_autofree char *port_name = g_strdup_printf ("vm-%s", vm->base.name);
-      CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_VM, build_label (b, label),
-                                subnet, 0,
-                                build_nat_for (b, subnet, subnet->network,
-                                               subnet->region) };
+      CloudRunVpcSource src =
+        build_vpc_source (CLOUDRUN_VPC_SOURCE_VM, label, subnet,
+                          build_nat_for (b, subnet, subnet->network,
+                                         subnet->region));
       SimPort *rport, *meta = sim_node_add_port (&ep->base.node, "metadata");
 
       if (vm->external_ip)
@@ -229,15 +230,18 @@ build_connectors (Build *b)
     {
       const CloudRunConnector *c = g_ptr_array_index (b->sc->connectors, i);
       BuildNetwork *net = build_network (b, c->network);
-      CloudRunConnectorNode *node =
-        cloudrun_connector_new (b->world, c, (unsigned) c->min_instances);
+      VpcConnectorConfig config = {
+        c->base.name, { c->block.prefix, c->block.len },
+        (unsigned) c->min_instances,
+      };
+      CloudRunConnectorNode *node = cloudrun_connector_new (b->world, &config);
       g_autofree char *label = g_strdup_printf ("connector %s", c->base.name);
       g_autofree char *port_name = g_strdup_printf ("connector-%s",
                                                     c->base.name);
-      CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_CONNECTOR,
-                                build_label (b, label), c->subnet, 0,
-                                build_nat_for (b, c->subnet, c->network,
-                                               c->region) };
+      CloudRunVpcSource src =
+        build_vpc_source (CLOUDRUN_VPC_SOURCE_CONNECTOR, label, c->subnet,
+                          build_nat_for (b, c->subnet, c->network,
+                                         c->region));
       SimLinkParams link = cloudrun_vpc_link;
       SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name,
                                                    &src);
@@ -248,7 +252,7 @@ build_connectors (Build *b)
       cloudrun_vpc_router_deliver (net->router, rport, c->block.prefix,
                                    c->block.len, label);
       /* Its instances' throughput, together (CLOUDRUN-NETWORKING.md 3). */
-      link.rate_bps = cloudrun_connector_rate (c->machine_type)
+      link.rate_bps = build_connector_rate (c->machine_type)
                       * (uint64_t) node->n_addrs;
       sim_link_new (b->world->sim, node->vpc, rport, &link, NULL);
       g_hash_table_insert (b->connectors, (gpointer) c, node);
@@ -259,7 +263,11 @@ static void
 build_psc (Build *b, const CloudRunPscEndpoint *e)
 {
   BuildNetwork *net = build_network (b, e->network);
-  CloudRunPscNode *node = cloudrun_psc_new (b->world, e, net->vni,
+  VpcPscConfig config = {
+    e->base.name, e->network->base.name, e->address,
+    build_psc_bundle (e->bundle), net->vni, e->network->project->number,
+  };
+  CloudRunPscNode *node = cloudrun_psc_new (b->world, &config,
                                             build_fabric_addr (b), GFE_FABRIC);
   g_autofree char *label = g_strdup_printf ("PSC endpoint %s", e->base.name);
   g_autofree char *port_name = g_strdup_printf ("psc-%s", e->base.name);
@@ -302,8 +310,8 @@ build_internal_alb (Build *b, const CloudRunInternalAlb *alb)
     alb->backend->base.name, alb->backend->hash_host, GFE_FRONT_END,
     build_fabric_addr (b), GFE_FABRIC,
   };
-  CloudRunVpcSource src = { CLOUDRUN_VPC_SOURCE_PROXY, build_label (b, label),
-                            proxies, 0, NULL };
+  CloudRunVpcSource src = build_vpc_source (CLOUDRUN_VPC_SOURCE_PROXY, label,
+                                            proxies, NULL);
   CloudRunLoadBalancer *lb;
   SimPort *rport;
 

@@ -162,6 +162,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   w->views = g_ptr_array_new_with_free_func (build_view_free);
   w->egress = g_ptr_array_new_with_free_func (g_free);
   w->ingress_denied_status = (int) sc->assumptions.ingress_denied_status;
+  w->private_ranges = build_cidrs (sc->assumptions.private_ranges);
   cloudrun_ledger_init (&w->ledger, w->sim, build_count_requests (sc));
   cloudrun_dns_view_init (&w->public_view);
   b.networks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -185,27 +186,4 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   g_hash_table_destroy (b.connectors);
   g_hash_table_destroy (b.taken);
   return w;
-}
-
-void
-cloudrun_world_free (CloudRunWorld *w)
-{
-  if (!w)
-    return;
-  sim_world_free (w->sim);
-  cloudrun_ledger_clear (&w->ledger);
-  g_free (w->plans);
-  g_clear_pointer (&w->hosts, g_hash_table_destroy);
-  g_clear_pointer (&w->services, g_ptr_array_unref);
-  g_clear_pointer (&w->views, g_ptr_array_unref);
-  cloudrun_dns_view_clear (&w->public_view);
-  g_clear_pointer (&w->zones, g_ptr_array_unref);
-  g_clear_pointer (&w->egress, g_ptr_array_unref);
-  g_free (w);
-}
-
-uint64_t
-cloudrun_world_run (CloudRunWorld *w, SimTime duration)
-{
-  return sim_world_run (w->sim, duration);
 }

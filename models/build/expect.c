@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/build/translate.h"
 #include "sim/units.h"
 
 typedef gboolean (*RequestTest) (const CloudRunRequest *r,
@@ -12,9 +13,7 @@ typedef gboolean (*RequestTest) (const CloudRunRequest *r,
 static gboolean
 test_outcome (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return g_strcmp0 (cloudrun_verdict_name (r->outcome),
-                    cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "outcome",
-                                        e->outcome)) == 0;
+  return r->outcome == build_verdict (e->outcome);
 }
 
 static gboolean
@@ -26,23 +25,19 @@ test_status (const CloudRunRequest *r, const CloudRunExpect *e)
 static gboolean
 test_classified (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return g_strcmp0 (cloudrun_class_name (r->classified),
-                    cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "classified-as",
-                                        e->classified_as)) == 0;
+  return r->classified == build_class (e->classified_as);
 }
 
 static gboolean
 test_drop_cause (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return g_strcmp0 (r->drop_cause,
-                    cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "drop-cause",
-                                        e->drop_cause)) == 0;
+  return r->drop_cause == build_drop_cause (e->drop_cause);
 }
 
 static gboolean
 test_decided_at (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return (int) r->decided_at == (int) e->decided_at;
+  return r->decided_at == build_hop_kind (e->decided_at);
 }
 
 /* The expected hops appear in order; others may come between. */
@@ -52,7 +47,7 @@ test_via (const CloudRunRequest *r, const CloudRunExpect *e)
   guint k = 0;
 
   for (uint8_t i = 0; i < r->n_via && k < e->via->len; i++)
-    if (r->via[i] == g_array_index (e->via, int, k))
+    if (r->via[i] == build_hop_kind (g_array_index (e->via, int, k)))
       k++;
   return k == e->via->len;
 }
@@ -71,7 +66,8 @@ request_shows (const CloudRunRequest *r, const char *key)
     return g_strdup (r->classified ? cloudrun_class_name (r->classified)
                                    : "not classified (never reached the GFE)");
   if (strcmp (key, "drop-cause") == 0)
-    return g_strdup (r->drop_cause ? r->drop_cause : "no drop");
+    return g_strdup (r->drop_cause ? cloudrun_drop_cause_name (r->drop_cause)
+                                   : "no drop");
   if (strcmp (key, "decided-at") == 0)
     return g_strdup (cloudrun_hop_name (r->decided_at));
   s = g_string_new (NULL);
@@ -151,7 +147,7 @@ expect_via (const CloudRunExpect *e)
 
   for (guint i = 0; i < e->via->len; i++)
     g_string_append_printf (s, "%s%s", i ? ";" : "",
-                            cloudrun_hop_name (g_array_index (e->via, int, i)));
+                            cloudrun_hop_kinds[g_array_index (e->via, int, i)]);
   return g_string_free (s, FALSE);
 }
 

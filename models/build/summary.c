@@ -48,6 +48,7 @@ cloudrun_summary_new (CloudRunWorld *world)
       s->name = p->name;
       s->first = p->first_request;
       s->count = p->count;
+      s->decided_at = CLOUDRUN_HOP_NONE;
       for (uint32_t i = 0; i < p->count; i++)
         {
           const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger,
@@ -69,7 +70,7 @@ cloudrun_summary_new (CloudRunWorld *world)
                                                           s->first + i);
           if (r->outcome == s->main_verdict)
             {
-              s->decided_at = cloudrun_hop_name (r->decided_at);
+              s->decided_at = r->decided_at;
               s->cause = r->drop_cause;
               break;
             }

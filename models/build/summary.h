@@ -14,9 +14,10 @@ typedef struct {
   uint32_t internal, external;  /* the GFE's classifications */
   uint32_t responses;           /* requests that got an HTTP status */
   CloudRunVerdict main_verdict; /* the most frequent verdict */
-  const char *decided_at;       /* hop kind that decided the first request
+  CloudRunHopKind decided_at;   /* hop kind that decided the first request
                                    with the main verdict */
-  const char *cause;            /* that request's drop cause, or NULL */
+  CloudRunDropCause cause;      /* that request's drop cause, or
+                                   CLOUDRUN_DROP_NONE */
   SimTime p50, p99, max;        /* latency of requests with a response */
 } CloudRunTrafficSummary;
 

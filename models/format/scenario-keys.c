@@ -414,15 +414,10 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
 
 /* Enum fields are written through int *. */
 G_STATIC_ASSERT (sizeof (CloudRunIngress) == sizeof (int));
-G_STATIC_ASSERT (sizeof (CloudRunDropCause) == sizeof (int));
 G_STATIC_ASSERT (G_N_ELEMENTS (ingress_choices) - 1
                  == CLOUDRUN_INGRESS_NONE + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (outcome_choices) - 1
                  == CLOUDRUN_OUTCOME_TIMEOUT + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_hop_kinds) - 1
-                 == CLOUDRUN_HOP_CLIENT + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_drop_causes) - 1
-                 == CLOUDRUN_DROP_IAM_DENIED + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (machine_choices) - 1
                  == CLOUDRUN_MACHINE_E2_STANDARD_4 + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (service_keys) <= 64);

@@ -201,42 +201,6 @@ typedef enum {
   CLOUDRUN_CLASSIFIED_EXTERNAL,
 } CloudRunClassification;
 
-/* Hop kinds; names in cloudrun_hop_kinds[]. */
-typedef enum {
-  CLOUDRUN_HOP_DNS,
-  CLOUDRUN_HOP_EGRESS,
-  CLOUDRUN_HOP_CONNECTOR,
-  CLOUDRUN_HOP_DIRECT_VPC,
-  CLOUDRUN_HOP_VPC_ROUTER,
-  CLOUDRUN_HOP_NAT,
-  CLOUDRUN_HOP_INTERNET,
-  CLOUDRUN_HOP_PSC_ENDPOINT,
-  CLOUDRUN_HOP_ILB,
-  CLOUDRUN_HOP_EXTERNAL_ALB,
-  CLOUDRUN_HOP_GFE,
-  CLOUDRUN_HOP_SERVICE,
-  CLOUDRUN_HOP_VM,
-  CLOUDRUN_HOP_CLIENT,
-} CloudRunHopKind;
-
-/* Drop and abort causes (CLOUDRUN-NETWORKING.md section 8, plus the
- * simulator's own INGRESS_DENIED and IAM_DENIED); names in
- * cloudrun_drop_causes[]. */
-typedef enum {
-  CLOUDRUN_DROP_NO_ROUTE,
-  CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
-  CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
-  CLOUDRUN_DROP_FIREWALL_RULE,
-  CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET,
-  CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH,
-  CLOUDRUN_DROP_CLOUD_RUN_REVISION_NOT_READY,
-  CLOUDRUN_DROP_VPC_CONNECTOR_NOT_RUNNING,
-  CLOUDRUN_DROP_CLOUD_NAT_NO_ADDRESSES,
-  CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES,
-  CLOUDRUN_DROP_INGRESS_DENIED,
-  CLOUDRUN_DROP_IAM_DENIED,
-} CloudRunDropCause;
-
 /* ---- Objects ------------------------------------------------------ */
 
 /* The head of every group's struct. */
@@ -487,9 +451,11 @@ struct CloudRunExpect {
   CloudRunOutcome outcome;      /* expected outcome */
   int64_t status;               /* HTTP status the caller got */
   CloudRunClassification classified_as; /* the GFE's decision */
-  CloudRunDropCause drop_cause; /* expected drop cause */
-  CloudRunHopKind decided_at;   /* hop kind that decided */
-  GArray *via;                  /* of int (CloudRunHopKind), in order;
+  int drop_cause;               /* expected drop cause: an index into
+                                   cloudrun_drop_causes[] */
+  int decided_at;               /* hop kind that decided: an index into
+                                   cloudrun_hop_kinds[] */
+  GArray *via;                  /* of int (cloudrun_hop_kinds[]), in order;
                                    NULL when not written */
   double ratio;                 /* fraction that must meet outcome */
   SimTime latency_p50_below;    /* p50 latency bound */

@@ -1,18 +1,6 @@
 /* Serverless VPC Access connectors (see models/world/connector.h). */
 #include "models/world/connector.h"
 
-uint64_t
-cloudrun_connector_rate (CloudRunMachineType type)
-{
-  switch (type)
-    {
-    case CLOUDRUN_MACHINE_F1_MICRO: return 50000000u;
-    case CLOUDRUN_MACHINE_E2_STANDARD_4: return 1600000000u;
-    case CLOUDRUN_MACHINE_E2_MICRO:
-    default: return 100000000u;
-    }
-}
-
 static void
 connector_outbound (CloudRunConnectorNode *c, SimPort *port,
                     SimPacket *packet, const SimFrame *f)
@@ -38,7 +26,7 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
         .rule = cloudrun_egress_why (cfg, f->dst, log),
         .note = sim_explain_internf (log, "connector %s: source translated to "
                                      "its instance %s (SERVERLESS_VPC_ACCESS)",
-                                     c->config->base.name,
+                                     c->name,
                                      sim_ipv4_to_string (e->nat_addr, a)),
         .src = f->src, .dst = f->dst, .src_after = e->nat_addr,
       };
@@ -76,6 +64,7 @@ connector_clear (SimNode *self)
 
   cloudrun_snat_clear (&c->snat);
   g_ptr_array_free (c->attached, TRUE);
+  g_free (c->name);
 }
 
 static const SimNodeClass connector_class = {
@@ -86,20 +75,19 @@ static const SimNodeClass connector_class = {
 };
 
 CloudRunConnectorNode *
-cloudrun_connector_new (CloudRunWorld *world, const CloudRunConnector *config,
-                        unsigned instances)
+cloudrun_connector_new (CloudRunWorld *world, const VpcConnectorConfig *config)
 {
-  g_autofree char *name = g_strdup_printf ("connector-%s", config->base.name);
+  g_autofree char *name = g_strdup_printf ("connector-%s", config->name);
   CloudRunConnectorNode *c = (CloudRunConnectorNode *)
     sim_node_new (world->sim, &connector_class, name);
 
   c->base.world = world;
-  c->config = config;
+  c->name = g_strdup (config->name);
   c->vpc = sim_node_add_port (&c->base.node, "vpc");
   c->attached = g_ptr_array_new ();
   g_ptr_array_add (c->attached, NULL);
   /* .0 network, .1 gateway, .14 and .15 reserved: .2 .. .13 usable. */
-  c->n_addrs = MIN (MAX (instances, 1u), 12u);
+  c->n_addrs = MIN (MAX (config->instances, 1u), 12u);
   for (unsigned i = 0; i < c->n_addrs; i++)
     c->addrs[i] = config->block.prefix + 2 + i;
   /* Each caller instance gets 2048 ports of each connector instance. */

@@ -14,7 +14,7 @@
 
 typedef struct {
   CloudRunNode base;
-  const CloudRunConnector *config;
+  char *name;                   /* the connector's NAME, owned */
   SimPort *vpc;                 /* to the VPC router */
   uint32_t addrs[12];           /* its instances' addresses */
   unsigned n_addrs;
@@ -23,15 +23,12 @@ typedef struct {
   GPtrArray *attached;          /* CloudRunRevisionEgress* by port index */
 } CloudRunConnectorNode;
 
-/* instances: how many connector instances run (2..10; at most 12 fit in
- * a /28 with its four reserved addresses). */
+/* config->instances: how many connector instances run (at most 12 fit
+ * in a /28 with its four reserved addresses). */
 CloudRunConnectorNode *cloudrun_connector_new (CloudRunWorld *world,
-                                               const CloudRunConnector *config,
-                                               unsigned instances);
+                                               const VpcConnectorConfig *config);
 SimPort *cloudrun_connector_attach (CloudRunConnectorNode *c,
                                     const char *port_name,
                                     const CloudRunRevisionEgress *cfg);
-/* Throughput of one instance of the machine type, bits per second. */
-uint64_t cloudrun_connector_rate (CloudRunMachineType type);
 
 #endif

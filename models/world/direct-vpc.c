@@ -46,14 +46,14 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
         .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "ABORT",
         .rule = "the subnet has no free /28 block for this instance "
                 "([assumptions] direct-vpc-ip-factor)",
-        .note = "NO_SERVERLESS_IP_RANGES", .src = f->src, .dst = f->dst,
+        .note = cloudrun_drop_cause_name (CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES), .src = f->src, .dst = f->dst,
       };
       cloudrun_request_step (&world->ledger, packet->request_id,
                              &d->base.node, &s);
       cloudrun_request_decide (&world->ledger, packet->request_id,
                                CLOUDRUN_VERDICT_DROPPED,
                                CLOUDRUN_HOP_DIRECT_VPC, &d->base.node,
-                               "NO_SERVERLESS_IP_RANGES");
+                               CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES);
       return sim_packet_release (sim_world_pool (world->sim), packet);
     }
   direct_flow_key (f->src, f->sport, f->dst, f->dport, key);

@@ -57,7 +57,7 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
   if (a.rcode == SIM_DNS_RCODE_NXDOMAIN)
     cloudrun_request_decide (&world->ledger, server->pending_request,
                              CLOUDRUN_VERDICT_DNS_FAILURE, CLOUDRUN_HOP_DNS,
-                             &server->base.node, NULL);
+                             &server->base.node, CLOUDRUN_DROP_NONE);
   n = sim_dns_write (&a, buf, sizeof buf);
   if (n == 0)
     return;

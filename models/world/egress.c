@@ -5,12 +5,12 @@ void
 cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
                            SimPort *egress_port, SimPort *vpc_port)
 {
-  if (cfg->access == CLOUDRUN_VPC_ACCESS_NONE || !vpc_port)
+  if (cfg->access == VPC_ACCESS_NONE || !vpc_port)
     {
       sim_host_add_route (host, 0, 0, egress_port);
       return;
     }
-  if (cfg->egress == CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC)
+  if (cfg->egress == VPC_EGRESS_ALL_TRAFFIC)
     {
       sim_host_add_route (host, 0, 0, vpc_port);
       return;
@@ -18,24 +18,21 @@ cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
   sim_host_add_route (host, 0, 0, egress_port);
   for (guint i = 0; i < cfg->private_ranges->len; i++)
     {
-      const CloudRunCidr *c = &g_array_index (cfg->private_ranges,
-                                              CloudRunCidr, i);
+      const VpcCidr *c = &g_array_index (cfg->private_ranges, VpcCidr, i);
       sim_host_add_route (host, c->prefix, c->len, vpc_port);
     }
 }
 
 /* The private range holding dst, or NULL. */
-static const CloudRunCidr *
+static const VpcCidr *
 egress_private_range (const CloudRunRevisionEgress *cfg, uint32_t dst)
 {
-  const CloudRunCidr *best = NULL;
+  const VpcCidr *best = NULL;
 
   for (guint i = 0; i < cfg->private_ranges->len; i++)
     {
-      const CloudRunCidr *c = &g_array_index (cfg->private_ranges,
-                                              CloudRunCidr, i);
-      if ((dst & sim_cidr_mask (c->len)) == c->prefix
-          && (!best || c->len > best->len))
+      const VpcCidr *c = &g_array_index (cfg->private_ranges, VpcCidr, i);
+      if (vpc_cidr_contains (c, dst) && (!best || c->len > best->len))
         best = c;
     }
   return best;
@@ -45,15 +42,15 @@ const char *
 cloudrun_egress_why (const CloudRunRevisionEgress *cfg, uint32_t dst,
                      SimExplainLog *log)
 {
-  const CloudRunCidr *range = egress_private_range (cfg, dst);
+  const VpcCidr *range = egress_private_range (cfg, dst);
   char d[16], p[16];
 
   sim_ipv4_to_string (dst, d);
-  if (cfg->access == CLOUDRUN_VPC_ACCESS_NONE)
+  if (cfg->access == VPC_ACCESS_NONE)
     return sim_explain_internf (log, "service %s: vpc-access = none, so every "
                                 "destination leaves by the default internet "
                                 "egress", cfg->service);
-  if (cfg->egress == CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC)
+  if (cfg->egress == VPC_EGRESS_ALL_TRAFFIC)
     return sim_explain_internf (log, "service %s: vpc-egress = all-traffic "
                                 "sends %s into the VPC", cfg->service, d);
   if (range)

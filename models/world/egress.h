@@ -12,7 +12,7 @@
 #ifndef CLOUDRUN_EGRESS_H
 #define CLOUDRUN_EGRESS_H
 
-#include "models/format/scenario.h"
+#include "models/world/config.h"
 #include "models/world/snat.h"
 #include "models/world/world.h"
 #include "sim/host.h"
@@ -21,9 +21,9 @@
  * them (the hops only quote them in explanations). */
 typedef struct {
   const char *service;          /* service NAME */
-  CloudRunVpcAccess access;
-  CloudRunVpcEgress egress;
-  const GArray *private_ranges; /* CloudRunCidr, not owned */
+  VpcAccess access;
+  VpcEgress egress;
+  const GArray *private_ranges; /* VpcCidr, not owned (the world's) */
 } CloudRunRevisionEgress;
 
 /* Installs the egress routes on an instance's host: with no VPC access

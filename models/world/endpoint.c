@@ -17,7 +17,7 @@ endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
   (void) server;
   cloudrun_request_step (&world->ledger, request, &ep->base.node, &s);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
-                           ep->hop, &ep->base.node, NULL);
+                           ep->hop, &ep->base.node, CLOUDRUN_DROP_NONE);
 }
 
 static void

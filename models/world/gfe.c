@@ -134,18 +134,18 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
 }
 
 static bool
-gfe_ingress_admits (CloudRunIngress ingress, CloudRunClass cls,
+gfe_ingress_admits (GfeIngress ingress, CloudRunClass cls,
                     bool via_external_lb)
 {
   switch (ingress)
     {
-    case CLOUDRUN_INGRESS_ALL:
+    case GFE_INGRESS_ALL:
       return true;
-    case CLOUDRUN_INGRESS_INTERNAL:
+    case GFE_INGRESS_INTERNAL:
       return cls == CLOUDRUN_CLASS_INTERNAL;
-    case CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING:
+    case GFE_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING:
       return cls == CLOUDRUN_CLASS_INTERNAL || via_external_lb;
-    case CLOUDRUN_INGRESS_NONE:
+    case GFE_INGRESS_NONE:
     default:
       return false;
     }
@@ -166,11 +166,14 @@ gfe_has_token (const CloudRunProxySession *s)
 
 static void
 gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
-            int status, const char *state, const char *rule, const char *note)
+            int status, CloudRunDropCause cause, const char *rule,
+            const char *note)
 {
   CloudRunWorld *world = gfe->base.world;
   CloudRunStep step = {
-    .hop = CLOUDRUN_HOP_GFE, .state = state, .rule = rule, .note = note,
+    .hop = CLOUDRUN_HOP_GFE,
+    .state = cause ? cloudrun_drop_cause_name (cause) : "ABORT",
+    .rule = rule, .note = note,
     .src = s->client_addr, .dst = s->local_addr,
   };
 
@@ -178,9 +181,7 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
                          &step);
   /* The simulator's own causes for a refusal (section 8); none for 429. */
   cloudrun_request_decide (&world->ledger, s->request_id, verdict,
-                           CLOUDRUN_HOP_GFE, &gfe->base.node,
-                           verdict == CLOUDRUN_VERDICT_UNAVAILABLE ? NULL
-                           : state);
+                           CLOUDRUN_HOP_GFE, &gfe->base.node, cause);
   gfe->refused++;
   cloudrun_proxy_answer (s, status);
 }
@@ -202,7 +203,8 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
   };
 
   if (!inst)
-    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 429, "ABORT",
+    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
+                       CLOUDRUN_DROP_NONE,
                        sim_explain_internf (log, "service %s: every instance "
                                             "is at its concurrency and no "
                                             "more may start", svc->name),
@@ -210,8 +212,7 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
   s->slot = inst;
   step.rule = sim_explain_internf (log, "service %s: ingress = %s admits "
                                    "%s requests", svc->name,
-                                   cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
-                                                       "ingress", svc->ingress),
+                                   gfe_ingress_name (svc->ingress),
                                    cloudrun_class_name (cls));
   step.note = sim_explain_internf (log, "classified %s: %s; to instance %s%s",
                                    cloudrun_class_name (cls), why,
@@ -238,21 +239,23 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 
   (void) proxy;
   if (!svc)
-    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 404, "ABORT",
+    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 404,
+                       CLOUDRUN_DROP_NONE,
                        sim_explain_internf (log, "no service owns host %s",
                                             s->request.host), NULL);
   cls = gfe_classify (gfe, s, svc, &via_elb, &why);
   cloudrun_request_classify (&world->ledger, s->request_id, cls);
-  ingress = cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress", svc->ingress);
+  ingress = gfe_ingress_name (svc->ingress);
   if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app"))
     return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, 404,
-                       "INGRESS_DENIED",
+                       CLOUDRUN_DROP_INGRESS_DENIED,
                        sim_explain_internf (log, "service %s: default-url = "
                                             "false disables its run.app URLs",
                                             svc->name), NULL);
   if (!gfe_ingress_admits (svc->ingress, cls, via_elb))
     return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS,
-                       world->ingress_denied_status, "INGRESS_DENIED",
+                       world->ingress_denied_status,
+                       CLOUDRUN_DROP_INGRESS_DENIED,
                        sim_explain_internf (log, "service %s: ingress = %s "
                                             "refuses this %s request",
                                             svc->name, ingress,
@@ -265,7 +268,7 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
                                             world->ingress_denied_status));
   if (svc->authenticated && !gfe_has_token (s))
     return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAM, 403,
-                       "IAM_DENIED",
+                       CLOUDRUN_DROP_IAM_DENIED,
                        sim_explain_internf (log, "service %s: invokers = "
                                             "authenticated, and the request "
                                             "carries no identity token",

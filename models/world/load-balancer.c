@@ -84,13 +84,14 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
                                      "%s: no proxy-only subnet in its region, "
                                      "so no proxy can take the connection",
                                      lb->label),
-        .note = "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", .src = f.src,
+        .note = cloudrun_drop_cause_name (
+          CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET), .src = f.src,
         .dst = f.dst,
       };
       cloudrun_request_step (&world->ledger, packet->request_id, self, &s);
       cloudrun_request_decide (&world->ledger, packet->request_id,
                                CLOUDRUN_VERDICT_DROPPED, lb->hop, self,
-                               "LOAD_BALANCER_HAS_NO_PROXY_SUBNET");
+                               CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET);
       return sim_packet_release (sim_world_pool (self->world), packet);
     }
   if (!sim_host_receive (&lb->host, port, packet))

@@ -22,14 +22,14 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
         {
           s.state = "DROP";
           s.rule = sim_explain_internf (log, "Cloud NAT %s: no port left in "
-                                        "this VM's block (min-ports-per-vm = %"
-                                        G_GINT64_FORMAT ")", n->config->base.name,
-                                        n->config->min_ports_per_vm);
+                                        "this VM's block (min-ports-per-vm = %u)",
+                                        n->name,
+                                        n->min_ports_per_vm);
           cloudrun_request_step (&world->ledger, packet->request_id,
                                  &n->base.node, &s);
           cloudrun_request_decide (&world->ledger, packet->request_id,
                                    CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_NAT,
-                                   &n->base.node, NULL);
+                                   &n->base.node, CLOUDRUN_DROP_NONE);
         }
       return sim_packet_release (sim_world_pool (world->sim), packet);
     }
@@ -37,7 +37,7 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
     {
       char a[16];
       s.rule = sim_explain_internf (log, "Cloud NAT %s translates the source "
-                                    "to %s:%u", n->config->base.name,
+                                    "to %s:%u", n->name,
                                     sim_ipv4_to_string (e->nat_addr, a),
                                     e->nat_port);
       s.src_after = e->nat_addr;
@@ -73,6 +73,7 @@ nat_clear (SimNode *self)
 
   cloudrun_snat_clear (&n->snat);
   g_free (n->addrs);
+  g_free (n->name);
 }
 
 static const SimNodeClass nat_class = {
@@ -83,20 +84,21 @@ static const SimNodeClass nat_class = {
 };
 
 CloudRunNatNode *
-cloudrun_nat_new (CloudRunWorld *world, const CloudRunNat *config,
+cloudrun_nat_new (CloudRunWorld *world, const VpcNatConfig *config,
                   const uint32_t *addrs, unsigned n_addrs)
 {
-  g_autofree char *name = g_strdup_printf ("nat-%s", config->base.name);
+  g_autofree char *name = g_strdup_printf ("nat-%s", config->name);
   CloudRunNatNode *n = (CloudRunNatNode *) sim_node_new (world->sim,
                                                          &nat_class, name);
 
   g_assert (n_addrs > 0);
   n->base.world = world;
-  n->config = config;
+  n->name = g_strdup (config->name);
+  n->min_ports_per_vm = config->min_ports_per_vm;
   n->vpc = sim_node_add_port (&n->base.node, "vpc");
   n->internet = sim_node_add_port (&n->base.node, "internet");
   n->addrs = g_memdup2 (addrs, n_addrs * sizeof *addrs);
   n->n_addrs = n_addrs;
-  cloudrun_snat_init (&n->snat, (uint32_t) config->min_ports_per_vm);
+  cloudrun_snat_init (&n->snat, config->min_ports_per_vm);
   return n;
 }

@@ -14,7 +14,8 @@
 
 typedef struct {
   CloudRunNode base;
-  const CloudRunNat *config;
+  char *name;                   /* the gateway's NAME, owned */
+  uint32_t min_ports_per_vm;    /* ports reserved per VM */
   SimPort *vpc, *internet;
   uint32_t *addrs;              /* its public addresses, owned */
   unsigned n_addrs;
@@ -22,7 +23,7 @@ typedef struct {
 } CloudRunNatNode;
 
 CloudRunNatNode *cloudrun_nat_new (CloudRunWorld *world,
-                                   const CloudRunNat *config,
+                                   const VpcNatConfig *config,
                                    const uint32_t *addrs, unsigned n_addrs);
 
 #endif

@@ -27,15 +27,13 @@ psc_receive (SimNode *self, SimPort *port, SimPacket *packet)
         .rule = sim_explain_internf (sim_world_explain (world->sim),
                                      "PSC endpoint %s (%s, GOOGLE_API_PSC) "
                                      "forwards to Google's front ends",
-                                     p->config->base.name,
-                                     cloudrun_enum_name (CLOUDRUN_KIND_PSC_ENDPOINT,
-                                                         "bundle",
-                                                         p->config->bundle)),
+                                     p->name,
+                                     vpc_psc_bundle_name (p->bundle)),
         .note = sim_explain_internf (sim_world_explain (world->sim),
                                      "with network %s's identity (Geneve VNI "
                                      "%u, project %" G_GUINT64_FORMAT "); no "
                                      "Private Google Access needed",
-                                     p->config->network->base.name,
+                                     p->network,
                                      p->identity.vni,
                                      p->identity.project_number),
         .src = f.src, .dst = f.dst,
@@ -48,26 +46,38 @@ psc_receive (SimNode *self, SimPort *port, SimPacket *packet)
   sim_port_send (p->google, packet);
 }
 
+static void
+psc_clear (SimNode *self)
+{
+  CloudRunPscNode *p = (CloudRunPscNode *) self;
+
+  g_free (p->name);
+  g_free (p->network);
+}
+
 static const SimNodeClass psc_class = {
   .name = "psc-endpoint",
   .size = sizeof (CloudRunPscNode),
   .receive = psc_receive,
+  .clear = psc_clear,
 };
 
 CloudRunPscNode *
-cloudrun_psc_new (CloudRunWorld *world, const CloudRunPscEndpoint *config,
-                  uint32_t vni, uint32_t fabric_addr, uint32_t gfe_fabric_addr)
+cloudrun_psc_new (CloudRunWorld *world, const VpcPscConfig *config,
+                  uint32_t fabric_addr, uint32_t gfe_fabric_addr)
 {
-  g_autofree char *name = g_strdup_printf ("psc-%s", config->base.name);
+  g_autofree char *name = g_strdup_printf ("psc-%s", config->name);
   CloudRunPscNode *p = (CloudRunPscNode *) sim_node_new (world->sim,
                                                          &psc_class, name);
 
   p->base.world = world;
-  p->config = config;
+  p->name = g_strdup (config->name);
+  p->network = g_strdup (config->network);
+  p->bundle = config->bundle;
   p->vpc = sim_node_add_port (&p->base.node, "vpc");
   p->google = sim_node_add_port (&p->base.node, "google");
   p->identity = (CloudRunFabricIdentity) {
-    CLOUDRUN_FABRIC_VPC, vni, config->network->project->number };
+    CLOUDRUN_FABRIC_VPC, config->vni, config->project_number };
   p->fabric_addr = fabric_addr;
   p->gfe_fabric_addr = gfe_fabric_addr;
   return p;

@@ -11,15 +11,17 @@
 
 typedef struct {
   CloudRunNode base;
-  const CloudRunPscEndpoint *config;
+  char *name;                   /* the endpoint's NAME, owned */
+  char *network;                /* its network's NAME, owned */
+  VpcPscBundle bundle;
   SimPort *vpc, *google;
   CloudRunFabricIdentity identity;
   uint32_t fabric_addr, gfe_fabric_addr;
 } CloudRunPscNode;
 
 CloudRunPscNode *cloudrun_psc_new (CloudRunWorld *world,
-                                   const CloudRunPscEndpoint *config,
-                                   uint32_t vni, uint32_t fabric_addr,
+                                   const VpcPscConfig *config,
+                                   uint32_t fabric_addr,
                                    uint32_t gfe_fabric_addr);
 
 #endif

@@ -1,24 +1,10 @@
 /* Request records and their explanation steps (see models/world/request.h). */
 #include "models/world/request.h"
 
-static const char *const hop_names[] = {
-  "dns", "egress", "connector", "direct-vpc", "vpc-router", "nat",
-  "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
-  "client",
-};
-
 static const char *const outcome_names[CLOUDRUN_N_VERDICTS] = {
   "pending", "delivered", "denied-by-ingress", "denied-by-iam", "dropped",
   "dns-failure", "unavailable", "timeout",
 };
-
-const char *
-cloudrun_hop_name (CloudRunHopKind hop)
-{
-  if (hop < 0 || (size_t) hop >= G_N_ELEMENTS (hop_names))
-    return "none";
-  return hop_names[hop];
-}
 
 const char *
 cloudrun_verdict_name (CloudRunVerdict outcome)
@@ -104,7 +90,7 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
 void
 cloudrun_request_decide (CloudRunLedger *ledger, uint32_t id,
                          CloudRunVerdict outcome, CloudRunHopKind hop,
-                         const SimNode *node, const char *drop_cause)
+                         const SimNode *node, CloudRunDropCause drop_cause)
 {
   CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
 

@@ -13,11 +13,8 @@
 #include <stdint.h>
 
 #include "sim/explain.h"
-#include "models/format/scenario.h"
+#include "models/world/config.h"
 #include "sim/node.h"
-
-/* Hop kinds are CloudRunHopKind of models/format/scenario.h; "none" is: */
-#define CLOUDRUN_HOP_NONE ((CloudRunHopKind) -1)
 
 typedef enum {
   CLOUDRUN_VERDICT_PENDING = 0,   /* not finished when the run ended */
@@ -48,7 +45,7 @@ typedef struct {
   CloudRunVerdict outcome;
   int status;                     /* HTTP status the caller got; 0 none */
   CloudRunClass classified;       /* the GFE's decision */
-  const char *drop_cause;         /* a section 8 cause, when dropped */
+  CloudRunDropCause drop_cause;   /* why, when dropped or refused */
   CloudRunHopKind decided_at;         /* hop kind that decided the outcome */
   const char *decided_node;       /* node name that decided */
   uint8_t via[CLOUDRUN_MAX_VIA];  /* hop kinds passed, in order */
@@ -87,11 +84,10 @@ uint32_t cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
  * recorded once the caller has finished with the request. */
 void cloudrun_request_decide (CloudRunLedger *ledger, uint32_t id,
                               CloudRunVerdict outcome, CloudRunHopKind hop,
-                              const SimNode *node, const char *drop_cause);
+                              const SimNode *node, CloudRunDropCause cause);
 void cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
                                 CloudRunClass classified);
 
-const char *cloudrun_hop_name (CloudRunHopKind hop);
 const char *cloudrun_verdict_name (CloudRunVerdict outcome);
 const char *cloudrun_class_name (CloudRunClass classified);
 

@@ -61,7 +61,7 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
       CloudRunStep step = { .hop = caller->hop, .state = "ABORT", .rule = why };
       cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
       cloudrun_request_decide (caller->ledger, call->request, seen, caller->hop,
-                               caller->node, NULL);
+                               caller->node, CLOUDRUN_DROP_NONE);
     }
   r->finished = true;           /* no hop decides after this */
   sim_kernel_cancel (caller_kernel (caller), &call->deadline);

@@ -3,15 +3,6 @@
 
 #include <string.h>
 
-const char *
-cloudrun_ingress_name (CloudRunIngress ingress)
-{
-  static const char *const names[] = {
-    "all", "internal", "internal-and-cloud-load-balancing", "none",
-  };
-  return names[ingress];
-}
-
 /* The instance's container got a whole request: it is delivered. */
 static void
 instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
@@ -29,7 +20,7 @@ instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
   (void) server;
   cloudrun_request_step (&world->ledger, request, &inst->base.node, &s);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
-                           CLOUDRUN_HOP_SERVICE, &inst->base.node, NULL);
+                           CLOUDRUN_HOP_SERVICE, &inst->base.node, CLOUDRUN_DROP_NONE);
 }
 
 static void

@@ -43,7 +43,7 @@ struct CloudRunServiceNode {
   uint32_t egress_vni;          /* the network its revision sends traffic
                                    to (connector or Direct VPC); 0 none */
   char *region;
-  CloudRunIngress ingress;
+  GfeIngress ingress;
   bool default_url;             /* run.app URLs answer */
   bool authenticated;           /* invokers = authenticated */
   uint32_t concurrency;
@@ -75,6 +75,5 @@ void cloudrun_service_free (CloudRunServiceNode *service);
 CloudRunInstance *cloudrun_service_acquire (CloudRunServiceNode *service,
                                             SimTime now, bool *cold);
 void cloudrun_service_release (CloudRunInstance *instance);
-const char *cloudrun_ingress_name (CloudRunIngress ingress);
 
 #endif

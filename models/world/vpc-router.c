@@ -9,6 +9,9 @@
 #include "models/world/google.h"
 #include "sim/wire.h"
 
+/* Ports of a VM's external address open to translated flows. */
+#define VPC_EXTERNAL_PORTS 64000u
+
 typedef enum {
   ROUTE_SUBNET,                 /* deliver inside the network */
   ROUTE_GATEWAY,                /* default-internet-gateway */
@@ -24,8 +27,10 @@ typedef struct {
 
 struct CloudRunVpcRouter {
   CloudRunNode base;
-  const CloudRunNetwork *network;
-  const CloudRunScenario *scenario;
+  char *network;                /* the network's NAME, owned */
+  bool default_route;           /* has 0.0.0.0/0 to the gateway */
+  VpcConnectorGoogleAccess connector_google_access;
+  bool nat_enables_pga;
   uint32_t vni;
   uint64_t project_number;
   uint32_t fabric_addr, gfe_fabric_addr;
@@ -37,8 +42,8 @@ struct CloudRunVpcRouter {
   GPtrArray *route_info;        /* VpcRouteInfo*, owned */
   SimRouteTable *local;         /* value: SimPort* of the destination */
   GPtrArray *local_labels;      /* char*, by local route order, owned */
-  GPtrArray *egress_rules;      /* CloudRunFirewall*, priority order */
-  GPtrArray *ingress_rules;
+  GPtrArray *egress_rules;      /* VpcFirewallRule*, priority order, owned */
+  GPtrArray *ingress_rules;     /* likewise */
   CloudRunSnat external;        /* VMs' external addresses, 1:1 */
 };
 
@@ -55,13 +60,13 @@ vpc_step (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
 
 static void
 vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
-          bool explain, const char *cause, const char *rule)
+          bool explain, CloudRunDropCause cause, const char *rule)
 {
   CloudRunWorld *world = r->base.world;
 
   if (explain)
     {
-      vpc_step (r, packet, f, "DROP", rule, cause);
+      vpc_step (r, packet, f, "DROP", rule, cloudrun_drop_cause_name (cause));
       cloudrun_request_decide (&world->ledger, packet->request_id,
                                CLOUDRUN_VERDICT_DROPPED,
                                CLOUDRUN_HOP_VPC_ROUTER, &r->base.node, cause);
@@ -70,19 +75,15 @@ vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
 }
 
 static bool
-vpc_rule_matches (const CloudRunFirewall *fw, uint32_t addr, const SimFrame *f)
+vpc_rule_matches (const VpcFirewallRule *fw, uint32_t addr, const SimFrame *f)
 {
   bool in_range = false, proto_ok = false;
 
-  for (guint i = 0; i < fw->ranges->len && !in_range; i++)
+  for (guint i = 0; i < fw->n_ranges && !in_range; i++)
+    in_range = vpc_cidr_contains (&fw->ranges[i], addr);
+  for (guint i = 0; i < fw->n_protocols && !proto_ok; i++)
     {
-      const CloudRunCidr *c = &g_array_index (fw->ranges, CloudRunCidr, i);
-      in_range = (addr & sim_cidr_mask (c->len)) == c->prefix;
-    }
-  for (guint i = 0; i < fw->protocols->len && !proto_ok; i++)
-    {
-      const CloudRunProtocol *p = &g_array_index (fw->protocols,
-                                                  CloudRunProtocol, i);
+      const VpcProtocolMatch *p = &fw->protocols[i];
       proto_ok = p->protocol == 0
                  || (p->protocol == f->proto && f->dport >= p->port_min
                      && f->dport <= p->port_max);
@@ -91,16 +92,16 @@ vpc_rule_matches (const CloudRunFirewall *fw, uint32_t addr, const SimFrame *f)
 }
 
 /* The deciding rule (NULL: the implied rule) and whether it allows. */
-static const CloudRunFirewall *
+static const VpcFirewallRule *
 vpc_firewall (GPtrArray *rules, uint32_t addr, const SimFrame *f, bool *allow,
               bool implied_allow)
 {
   for (guint i = 0; i < rules->len; i++)
     {
-      const CloudRunFirewall *fw = g_ptr_array_index (rules, i);
+      const VpcFirewallRule *fw = g_ptr_array_index (rules, i);
       if (vpc_rule_matches (fw, addr, f))
         {
-          *allow = fw->action == CLOUDRUN_FIREWALL_ALLOW;
+          *allow = fw->action == VPC_FIREWALL_ALLOW;
           return fw;
         }
     }
@@ -127,7 +128,7 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   const CloudRunVpcSource *dsrc;
 
   if (!dest)
-    return vpc_drop (r, packet, f, explain, "NO_ROUTE",
+    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
                      "no instance in the network has this address");
   port = dest->value;
   dsrc = port->index < r->sources->len
@@ -135,13 +136,13 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   if (dsrc && dsrc->kind == CLOUDRUN_VPC_SOURCE_VM && vpc_new_flow (f))
     {
       bool allow;
-      const CloudRunFirewall *fw = vpc_firewall (r->ingress_rules, f->src, f,
+      const VpcFirewallRule *fw = vpc_firewall (r->ingress_rules, f->src, f,
                                                  &allow, false);
       /* A connector brings implicit rules admitting its traffic. */
       bool implicit = !fw && src && src->kind == CLOUDRUN_VPC_SOURCE_CONNECTOR;
       const char *rule = fw ? sim_explain_internf (log, "firewall %s (ingress, "
-                                                   "priority %" G_GINT64_FORMAT
-                                                   ")", fw->base.name,
+                                                   "priority %u)",
+                                                   fw->name,
                                                    fw->priority)
                        : implicit ? "the connector's implicit ingress rule"
                                   : "implied deny ingress rule";
@@ -149,7 +150,7 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
         vpc_step (r, packet, f, "APPLY_INGRESS_FIREWALL_RULE", rule,
                   allow || implicit ? "allowed" : "denied");
       if (!allow && !implicit)
-        return vpc_drop (r, packet, f, explain, "FIREWALL_RULE", rule);
+        return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
     }
   if (explain)
     {
@@ -166,13 +167,12 @@ static bool
 vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
                            const char **why)
 {
-  const CloudRunAssumptions *as = &r->scenario->assumptions;
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
 
   if (src->kind == CLOUDRUN_VPC_SOURCE_CONNECTOR && !src->subnet)
     {
-      bool implicit = as->connector_google_access
-                      == CLOUDRUN_GOOGLE_ACCESS_IMPLICIT;
+      bool implicit = r->connector_google_access
+                      == VPC_CONNECTOR_GOOGLE_IMPLICIT;
       *why = implicit ? "[assumptions] connector-google-access = implicit: "
                         "a connector on its own /28 reaches Google front ends "
                         "(observed, see CLOUDRUN-NETWORKING.md section 4)"
@@ -181,31 +181,31 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
                         "Access";
       return implicit;
     }
-  if (src->subnet && src->subnet->private_google_access)
+  if (src->subnet && src->subnet_pga)
     {
       *why = sim_explain_internf (log, "Private Google Access is on for "
-                                  "subnet %s", src->subnet->base.name);
+                                  "subnet %s", src->subnet);
       return true;
     }
-  if (src->nat && as->nat_enables_pga)
+  if (src->nat && r->nat_enables_pga)
     {
       *why = sim_explain_internf (log, "Cloud NAT %s serves subnet %s, which "
                                   "turns Private Google Access on "
                                   "([assumptions] nat-enables-pga)",
-                                  src->nat->base.name,
-                                  src->subnet ? src->subnet->base.name : "?");
+                                  src->nat,
+                                  src->subnet ? src->subnet : "?");
       return true;
     }
   if (src->nat)
     *why = sim_explain_internf (log, "Private Google Access is off for subnet "
                                 "%s; Cloud NAT %s serves it, but "
                                 "[assumptions] nat-enables-pga = false",
-                                src->subnet ? src->subnet->base.name : "?",
-                                src->nat->base.name);
+                                src->subnet ? src->subnet : "?",
+                                src->nat);
   else
     *why = sim_explain_internf (log, "Private Google Access is off for subnet "
                                 "%s and no Cloud NAT serves it",
-                                src->subnet ? src->subnet->base.name : "?");
+                                src->subnet ? src->subnet : "?");
   return false;
 }
 
@@ -219,7 +219,7 @@ vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                 r->project_number };
 
   if (!vpc_private_google_access (r, src, &why))
-    return vpc_drop (r, packet, f, explain, "PRIVATE_GOOGLE_ACCESS_DISALLOWED",
+    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
                      sim_explain_internf (log, "%s; the destination is a "
                                           "Google front end: %s", route, why));
   if (explain)
@@ -246,7 +246,7 @@ vpc_to_internet (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                                  &created);
 
   if (!e)
-    return vpc_drop (r, packet, f, explain, "NO_EXTERNAL_ADDRESS",
+    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
                      "no port left on the external address");
   if (explain)
     {
@@ -285,11 +285,11 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       if (explain)
         vpc_step (r, packet, f, "APPLY_ROUTE", route,
                   sim_explain_internf (log, "to the internet through Cloud "
-                                       "NAT %s", src->nat->base.name));
+                                       "NAT %s", src->nat));
       sim_port_send (r->nat, packet);
       return;
     }
-  vpc_drop (r, packet, f, explain, "NO_EXTERNAL_ADDRESS",
+  vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
             sim_explain_internf (log, "%s; %s has no external address and no "
                                  "Cloud NAT serves it", route, src->label));
 }
@@ -309,22 +309,22 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
   if (vpc_new_flow (f))
     {
       bool allow;
-      const CloudRunFirewall *fw = vpc_firewall (r->egress_rules, f->dst, f,
+      const VpcFirewallRule *fw = vpc_firewall (r->egress_rules, f->dst, f,
                                                  &allow, true);
-      rule = fw ? sim_explain_internf (log, "firewall %s (egress, priority %"
-                                       G_GINT64_FORMAT ")", fw->base.name,
+      rule = fw ? sim_explain_internf (log, "firewall %s (egress, priority %u)",
+                                       fw->name,
                                        fw->priority)
                 : "implied allow egress rule";
       if (explain)
         vpc_step (r, packet, f, "APPLY_EGRESS_FIREWALL_RULE", rule,
                   allow ? "allowed" : "denied");
       if (!allow)
-        return vpc_drop (r, packet, f, explain, "FIREWALL_RULE", rule);
+        return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
     }
   route = sim_route_table_lookup (r->routes, f->dst);
   if (!route)
-    return vpc_drop (r, packet, f, explain, "NO_ROUTE",
-                     r->network->default_route
+    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+                     r->default_route
                      ? "no route matches the destination"
                      : "no route matches: the network's default route is "
                        "removed (default-route = false)");
@@ -339,12 +339,12 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
     case ROUTE_GATEWAY:
       return vpc_to_gateway (r, packet, f, src, in, rule, explain);
     case ROUTE_BLACKHOLE:
-      return vpc_drop (r, packet, f, explain, "NO_ROUTE",
+      return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
                        sim_explain_internf (log, "%s: next hop blackhole",
                                             rule));
     case ROUTE_NEXT_HOP_ADDRESS:
     default:
-      return vpc_drop (r, packet, f, explain, "NO_ROUTE",
+      return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
                        sim_explain_internf (log, "%s: a next-hop instance "
                                             "that forwards is not simulated",
                                             rule));
@@ -396,6 +396,7 @@ vpc_clear (SimNode *self)
   g_ptr_array_free (r->egress_rules, TRUE);
   g_ptr_array_free (r->ingress_rules, TRUE);
   cloudrun_snat_clear (&r->external);
+  g_free (r->network);
 }
 
 static const SimNodeClass vpc_router_class = {
@@ -432,10 +433,10 @@ vpc_add_route (CloudRunVpcRouter *r, uint32_t prefix, uint8_t len,
 static gint
 vpc_rule_order (gconstpointer a, gconstpointer b)
 {
-  const CloudRunFirewall *x = *(CloudRunFirewall *const *) a;
-  const CloudRunFirewall *y = *(CloudRunFirewall *const *) b;
-  int px = x->action == CLOUDRUN_FIREWALL_DENY ? 0 : 1;
-  int py = y->action == CLOUDRUN_FIREWALL_DENY ? 0 : 1;
+  const VpcFirewallRule *x = *(VpcFirewallRule *const *) a;
+  const VpcFirewallRule *y = *(VpcFirewallRule *const *) b;
+  int px = x->action == VPC_FIREWALL_DENY ? 0 : 1;
+  int py = y->action == VPC_FIREWALL_DENY ? 0 : 1;
 
   if (x->priority != y->priority)
     return (x->priority > y->priority) - (x->priority < y->priority);
@@ -443,17 +444,38 @@ vpc_rule_order (gconstpointer a, gconstpointer b)
 }
 
 static void
-vpc_load_rules (CloudRunVpcRouter *r)
+vpc_rule_free (gpointer p)
 {
-  const CloudRunScenario *sc = r->scenario;
+  VpcFirewallRule *fw = p;
 
-  for (guint i = 0; i < sc->firewalls->len; i++)
+  g_free ((char *) fw->name);
+  g_free ((VpcCidr *) fw->ranges);
+  g_free ((VpcProtocolMatch *) fw->protocols);
+  g_free (fw);
+}
+
+/* A copy of rule that the router owns. */
+static VpcFirewallRule *
+vpc_rule_copy (const VpcFirewallRule *rule)
+{
+  VpcFirewallRule *fw = g_memdup2 (rule, sizeof *rule);
+
+  fw->name = g_strdup (rule->name);
+  fw->ranges = g_memdup2 (rule->ranges, rule->n_ranges * sizeof *rule->ranges);
+  fw->protocols = g_memdup2 (rule->protocols,
+                             rule->n_protocols * sizeof *rule->protocols);
+  return fw;
+}
+
+static void
+vpc_load_rules (CloudRunVpcRouter *r, const VpcRouterConfig *config)
+{
+  for (guint i = 0; i < config->n_firewalls; i++)
     {
-      CloudRunFirewall *fw = g_ptr_array_index (sc->firewalls, i);
-      if (fw->network != r->network)
-        continue;
-      g_ptr_array_add (fw->direction == CLOUDRUN_FIREWALL_EGRESS
-                       ? r->egress_rules : r->ingress_rules, fw);
+      const VpcFirewallRule *fw = &config->firewalls[i];
+      g_ptr_array_add (fw->direction == VPC_FIREWALL_EGRESS
+                       ? r->egress_rules : r->ingress_rules,
+                       vpc_rule_copy (fw));
     }
   /* g_ptr_array_sort is a stable merge sort: file order breaks full ties. */
   g_ptr_array_sort (r->egress_rules, vpc_rule_order);
@@ -461,64 +483,74 @@ vpc_load_rules (CloudRunVpcRouter *r)
 }
 
 static void
-vpc_load_routes (CloudRunVpcRouter *r)
+vpc_load_routes (CloudRunVpcRouter *r, const VpcRouterConfig *config)
 {
-  const CloudRunScenario *sc = r->scenario;
+  static const VpcRouteKind kinds[] = {
+    [VPC_NEXT_HOP_GATEWAY] = ROUTE_GATEWAY,
+    [VPC_NEXT_HOP_BLACKHOLE] = ROUTE_BLACKHOLE,
+    [VPC_NEXT_HOP_ADDRESS] = ROUTE_NEXT_HOP_ADDRESS,
+  };
 
-  for (guint i = 0; i < r->network->subnets->len; i++)
+  for (guint i = 0; i < config->n_subnets; i++)
     {
-      const CloudRunSubnet *s = g_ptr_array_index (r->network->subnets, i);
+      const VpcSubnetConfig *s = &config->subnets[i];
       vpc_add_route (r, s->range.prefix, s->range.len, 0, ROUTE_SUBNET,
-                     g_strdup_printf ("subnet route of %s", s->base.name), 0);
+                     g_strdup_printf ("subnet route of %s", s->name), 0);
     }
-  for (guint i = 0; i < sc->routes->len; i++)
+  for (guint i = 0; i < config->n_routes; i++)
     {
-      const CloudRunRoute *rt = g_ptr_array_index (sc->routes, i);
-      VpcRouteKind kind = ROUTE_NEXT_HOP_ADDRESS;
-      if (rt->network != r->network)
-        continue;
-      if (rt->next_hop.kind == CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY)
-        kind = ROUTE_GATEWAY;
-      else if (rt->next_hop.kind == CLOUDRUN_NEXT_HOP_BLACKHOLE)
-        kind = ROUTE_BLACKHOLE;
+      const VpcRouteConfig *rt = &config->routes[i];
       vpc_add_route (r, rt->destination.prefix, rt->destination.len,
-                     (uint32_t) rt->priority, kind,
-                     g_strdup_printf ("route %s", rt->base.name),
-                     rt->next_hop.address);
+                     rt->priority, kinds[rt->next_hop],
+                     g_strdup_printf ("route %s", rt->name),
+                     rt->next_hop_address);
     }
-  if (r->network->default_route)
+  if (config->default_route)
     vpc_add_route (r, 0, 0, 1000, ROUTE_GATEWAY,
                    g_strdup ("default route to default-internet-gateway"), 0);
 }
 
-CloudRunVpcRouter *
-cloudrun_vpc_router_new (CloudRunWorld *world, const CloudRunScenario *sc,
-                         const CloudRunNetwork *network, uint32_t vni,
-                         uint32_t fabric_addr, uint32_t gfe_fabric_addr)
+static void
+vpc_source_free (gpointer p)
 {
-  g_autofree char *name = g_strdup_printf ("vpc-%s", network->base.name);
+  CloudRunVpcSource *src = p;
+
+  if (!src)
+    return;
+  g_free ((char *) src->label);
+  g_free ((char *) src->subnet);
+  g_free ((char *) src->nat);
+  g_free (src);
+}
+
+CloudRunVpcRouter *
+cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
+{
+  g_autofree char *name = g_strdup_printf ("vpc-%s", config->network);
   CloudRunVpcRouter *r = (CloudRunVpcRouter *)
     sim_node_new (world->sim, &vpc_router_class, name);
 
   r->base.world = world;
-  r->network = network;
-  r->scenario = sc;
-  r->vni = vni;
-  r->project_number = network->project->number;
-  r->fabric_addr = fabric_addr;
-  r->gfe_fabric_addr = gfe_fabric_addr;
-  r->sources = g_ptr_array_new_with_free_func (g_free);
+  r->network = g_strdup (config->network);
+  r->default_route = config->default_route;
+  r->connector_google_access = config->connector_google_access;
+  r->nat_enables_pga = config->nat_enables_pga;
+  r->vni = config->vni;
+  r->project_number = config->project_number;
+  r->fabric_addr = config->fabric_addr;
+  r->gfe_fabric_addr = config->gfe_fabric_addr;
+  r->sources = g_ptr_array_new_with_free_func (vpc_source_free);
   r->routes = sim_route_table_new ();
   r->route_info = g_ptr_array_new_with_free_func (vpc_route_info_free);
   r->local = sim_route_table_new ();
   r->local_labels = g_ptr_array_new_with_free_func (g_free);
-  r->egress_rules = g_ptr_array_new ();
-  r->ingress_rules = g_ptr_array_new ();
-  cloudrun_snat_init (&r->external, 64000);
+  r->egress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
+  r->ingress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
+  cloudrun_snat_init (&r->external, VPC_EXTERNAL_PORTS);
   r->google = cloudrun_vpc_router_attach (r, "google", NULL);
   r->internet = cloudrun_vpc_router_attach (r, "internet", NULL);
-  vpc_load_rules (r);
-  vpc_load_routes (r);
+  vpc_load_rules (r, config);
+  vpc_load_routes (r, config);
   return r;
 }
 
@@ -529,7 +561,16 @@ cloudrun_vpc_router_attach (CloudRunVpcRouter *r, const char *port_name,
   SimPort *port = sim_node_add_port (&r->base.node, port_name);
 
   g_assert (port->index == r->sources->len);
-  g_ptr_array_add (r->sources, src ? g_memdup2 (src, sizeof *src) : NULL);
+  CloudRunVpcSource *copy = NULL;
+
+  if (src)
+    {
+      copy = g_memdup2 (src, sizeof *src);
+      copy->label = g_strdup (src->label);
+      copy->subnet = g_strdup (src->subnet);
+      copy->nat = g_strdup (src->nat);
+    }
+  g_ptr_array_add (r->sources, copy);
   return port;
 }
 

@@ -13,14 +13,15 @@
  * https://cloud.google.com/vpc/docs/routes,
  * https://cloud.google.com/vpc/docs/private-google-access,
  * https://cloud.google.com/firewall/docs/firewalls
- * Scenario keys read: [network] default-route; [subnet] range,
+ * Configured by VpcRouterConfig (models/world/config.h), from the
+ * scenario keys: [network] default-route; [subnet] range,
  * private-google-access; [route] *; [firewall] *; [assumptions]
  * connector-google-access, nat-enables-pga. */
 #ifndef CLOUDRUN_VPC_ROUTER_H
 #define CLOUDRUN_VPC_ROUTER_H
 
 #include "models/world/fabric.h"
-#include "models/format/scenario.h"
+#include "models/world/config.h"
 #include "models/world/snat.h"
 #include "models/world/world.h"
 #include "sim/route.h"
@@ -36,20 +37,21 @@ typedef enum {
 typedef struct {
   CloudRunVpcSourceKind kind;
   const char *label;            /* "vm web", "connector conn", ... */
-  const CloudRunSubnet *subnet; /* its subnet; NULL: a connector's hidden
-                                   /28 */
+  const char *subnet;           /* its subnet's NAME; NULL: a connector's
+                                   hidden /28 */
+  bool subnet_pga;              /* Private Google Access is on for it */
   uint32_t external_addr;       /* a VM's external address, or 0 */
-  const CloudRunNat *nat;       /* the Cloud NAT serving it, or NULL */
+  const char *nat;              /* NAME of the Cloud NAT serving it, or
+                                   NULL */
 } CloudRunVpcSource;
 
 typedef struct CloudRunVpcRouter CloudRunVpcRouter;
 
+/* The router of config->network (config is copied). */
 CloudRunVpcRouter *cloudrun_vpc_router_new (CloudRunWorld *world,
-                                            const CloudRunScenario *scenario,
-                                            const CloudRunNetwork *network,
-                                            uint32_t vni, uint32_t fabric_addr,
-                                            uint32_t gfe_fabric_addr);
-/* A port to sources (src non-NULL, copied) and/or destinations. */
+                                            const VpcRouterConfig *config);
+/* A port to sources (src non-NULL, copied with its strings) and/or
+ * destinations. */
 SimPort *cloudrun_vpc_router_attach (CloudRunVpcRouter *router,
                                      const char *port_name,
                                      const CloudRunVpcSource *src);

@@ -27,6 +27,8 @@ typedef struct {
   GPtrArray *views;             /* DnsView* of the networks, owned */
   GPtrArray *egress;            /* CloudRunRevisionEgress*, owned */
   int ingress_denied_status;    /* [assumptions] ingress-denied-status */
+  GArray *private_ranges;       /* VpcCidr: what private-ranges-only sends
+                                   into the VPC; owned */
 } CloudRunWorld;
 
 /* Each model node embeds SimNode first, then this pointer. */

@@ -49,7 +49,7 @@ ledger_all_delivered (WorldFixture *wf)
       r->outcome = CLOUDRUN_VERDICT_DELIVERED;
       r->status = 200;
       r->classified = CLOUDRUN_CLASS_EXTERNAL;
-      r->drop_cause = NULL;
+      r->drop_cause = CLOUDRUN_DROP_NONE;
       r->decided_at = CLOUDRUN_HOP_SERVICE;
       r->finished = true;
       r->start = i * 100 * SIM_MS;
@@ -68,7 +68,7 @@ ledger_drop (WorldFixture *wf, guint index)
   r->outcome = CLOUDRUN_VERDICT_DROPPED;
   r->status = 0;
   r->classified = CLOUDRUN_CLASS_NONE;
-  r->drop_cause = "NO_ROUTE";
+  r->drop_cause = CLOUDRUN_DROP_NO_ROUTE;
   r->decided_at = CLOUDRUN_HOP_VPC_ROUTER;
   r->n_via = 2;
 }

@@ -648,11 +648,13 @@ test_scenario__traffic_and_expect (void **state)
   assert_int_equal (e->outcome, CLOUDRUN_OUTCOME_DELIVERED);
   assert_int_equal (e->status, 200);
   assert_int_equal (e->classified_as, CLOUDRUN_CLASSIFIED_INTERNAL);
-  assert_int_equal (e->drop_cause, CLOUDRUN_DROP_IAM_DENIED);
-  assert_int_equal (e->decided_at, CLOUDRUN_HOP_GFE);
+  assert_string_equal (cloudrun_drop_causes[e->drop_cause], "IAM_DENIED");
+  assert_string_equal (cloudrun_hop_kinds[e->decided_at], "gfe");
   assert_int_equal (e->via->len, 3);
-  assert_int_equal (g_array_index (e->via, int, 0), CLOUDRUN_HOP_CONNECTOR);
-  assert_int_equal (g_array_index (e->via, int, 2), CLOUDRUN_HOP_GFE);
+  assert_string_equal (cloudrun_hop_kinds[g_array_index (e->via, int, 0)],
+                       "connector");
+  assert_string_equal (cloudrun_hop_kinds[g_array_index (e->via, int, 2)],
+                       "gfe");
   assert_true (e->ratio == 0.95);
   assert_true (e->latency_p99_below == SIM_S);
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
@@ -743,11 +745,9 @@ test_scenario__lookups (void **state)
                                            CLOUDRUN_INGRESS_NONE), "none");
   assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress", 9));
   assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "region", 0));
-  assert_string_equal (cloudrun_hop_kinds[CLOUDRUN_HOP_DIRECT_VPC],
-                       "direct-vpc");
-  assert_string_equal (
-      cloudrun_drop_causes[CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED],
-      "PRIVATE_GOOGLE_ACCESS_DISALLOWED");
+  assert_string_equal (cloudrun_hop_kinds[3], "direct-vpc");
+  assert_string_equal (cloudrun_drop_causes[1],
+                       "PRIVATE_GOOGLE_ACCESS_DISALLOWED");
 }
 
 /* ---- Bad inputs --------------------------------------------------- */

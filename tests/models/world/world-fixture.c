@@ -113,7 +113,8 @@ world_fixture_class (WorldFixture *wf, const char *traffic, guint index)
 const char *
 world_fixture_cause (WorldFixture *wf, const char *traffic, guint index)
 {
-  const char *cause = world_fixture_request (wf, traffic, index)->drop_cause;
+  const char *cause = cloudrun_drop_cause_name (
+    world_fixture_request (wf, traffic, index)->drop_cause);
 
   return cause ? cause : "none";
 }
@@ -217,7 +218,8 @@ world_fixture_steps_text (WorldFixture *wf, const CloudRunRequest *r)
                           "cause %s, decided at %s\n",
                           cloudrun_verdict_name (r->outcome), r->status,
                           cloudrun_class_name (r->classified),
-                          r->drop_cause ? r->drop_cause : "none",
+                          r->drop_cause ? cloudrun_drop_cause_name (r->drop_cause)
+                                        : "none",
                           cloudrun_hop_name (r->decided_at));
   return g_string_free (out, FALSE);
 }

@@ -1,0 +1,79 @@
+/* Names of the world's vocabulary and settings (see
+ * models/world/config.h). The names are the ones explanations, reports
+ * and the scenario format use. */
+#include "models/world/config.h"
+
+#include "sim/wire.h"
+
+static const char *const hop_names[CLOUDRUN_N_HOPS] = {
+  "dns", "egress", "connector", "direct-vpc", "vpc-router", "nat",
+  "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
+  "client",
+};
+
+static const char *const drop_cause_names[CLOUDRUN_N_DROP_CAUSES] = {
+  NULL, "NO_ROUTE", "PRIVATE_GOOGLE_ACCESS_DISALLOWED",
+  "NO_EXTERNAL_ADDRESS", "FIREWALL_RULE",
+  "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", "FORWARDING_RULE_REGION_MISMATCH",
+  "CLOUD_RUN_REVISION_NOT_READY", "VPC_CONNECTOR_NOT_RUNNING",
+  "CLOUD_NAT_NO_ADDRESSES", "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED",
+  "IAM_DENIED",
+};
+
+const char *
+cloudrun_hop_name (CloudRunHopKind hop)
+{
+  if (hop < 0 || hop >= CLOUDRUN_N_HOPS)
+    return "none";
+  return hop_names[hop];
+}
+
+const char *
+cloudrun_drop_cause_name (CloudRunDropCause cause)
+{
+  g_assert (cause < CLOUDRUN_N_DROP_CAUSES);
+  return drop_cause_names[cause];
+}
+
+bool
+vpc_cidr_contains (const VpcCidr *c, uint32_t addr)
+{
+  return (addr & sim_cidr_mask (c->len)) == c->prefix;
+}
+
+const char *
+vpc_access_name (VpcAccess access)
+{
+  switch (access)
+    {
+    case VPC_ACCESS_CONNECTOR: return "connector";
+    case VPC_ACCESS_DIRECT: return "direct";
+    case VPC_ACCESS_NONE: default: return "none";
+    }
+}
+
+const char *
+vpc_egress_name (VpcEgress egress)
+{
+  return egress == VPC_EGRESS_ALL_TRAFFIC ? "all-traffic"
+                                          : "private-ranges-only";
+}
+
+const char *
+gfe_ingress_name (GfeIngress ingress)
+{
+  switch (ingress)
+    {
+    case GFE_INGRESS_ALL: return "all";
+    case GFE_INGRESS_INTERNAL: return "internal";
+    case GFE_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING:
+      return "internal-and-cloud-load-balancing";
+    case GFE_INGRESS_NONE: default: return "none";
+    }
+}
+
+const char *
+vpc_psc_bundle_name (VpcPscBundle bundle)
+{
+  return bundle == VPC_PSC_VPC_SC ? "vpc-sc" : "all-apis";
+}

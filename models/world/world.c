@@ -1,0 +1,27 @@
+/* The running world's life cycle (see models/world/world.h); made by
+ * models/build/build.c. */
+#include "models/world/world.h"
+
+void
+cloudrun_world_free (CloudRunWorld *w)
+{
+  if (!w)
+    return;
+  sim_world_free (w->sim);
+  cloudrun_ledger_clear (&w->ledger);
+  g_free (w->plans);
+  g_clear_pointer (&w->hosts, g_hash_table_destroy);
+  g_clear_pointer (&w->services, g_ptr_array_unref);
+  g_clear_pointer (&w->views, g_ptr_array_unref);
+  cloudrun_dns_view_clear (&w->public_view);
+  g_clear_pointer (&w->zones, g_ptr_array_unref);
+  g_clear_pointer (&w->egress, g_ptr_array_unref);
+  g_clear_pointer (&w->private_ranges, g_array_unref);
+  g_free (w);
+}
+
+uint64_t
+cloudrun_world_run (CloudRunWorld *w, SimTime duration)
+{
+  return sim_world_run (w->sim, duration);
+}
