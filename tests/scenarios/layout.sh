@@ -1,0 +1,45 @@
+# The layout rule (README, "For developers"): #include arrows point one way,
+# tools -> models/build -> models/format and models/world -> sim. Checks
+# the tree with tools/check-layout, then plants one wrong arrow at a time
+# in a copy of the rooms and checks that the checker names it.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
+
+checker="$top_srcdir/tools/check-layout"
+
+# plant FILE HEADER: a copy of the rooms where FILE includes HEADER.
+plant () {
+  rm -rf "$TMP/tree" && mkdir -p "$TMP/tree" || bail "cannot copy the tree"
+  cp -R "$top_srcdir/sim" "$top_srcdir/models" "$top_srcdir/tools" "$TMP/tree/" \
+    || bail "cannot copy the tree"
+  printf '#include "%s"\n' "$2" >> "$TMP/tree/$1"
+}
+
+set -- \
+  "sim/link.c models/world/world.h" \
+  "sim/event.h tools/run.h" \
+  "models/world/gfe.c models/format/scenario.h" \
+  "models/world/vpc-router.h models/build/build.h" \
+  "models/format/scenario.c models/world/request.h" \
+  "models/format/keys.h tools/output.h" \
+  "models/build/build.c tools/report.h"
+plan $(($# + 1))
+
+if out=$("$checker" "$top_srcdir" 2>&1); then
+  ok "the tree's #include arrows point one way"
+else
+  not_ok "the tree's #include arrows point one way"
+  diag "$out"
+fi
+
+for arrow in "$@"; do
+  file=${arrow% *}; header=${arrow#* }
+  plant "$file" "$header"
+  out=$("$checker" "$TMP/tree" 2>&1); status=$?
+  if [ $status -eq 1 ] && printf '%s\n' "$out" | grep -q "^$file:[0-9]*: .* may not include $header\$"; then
+    ok "a planted arrow $file -> $header is named"
+  else
+    not_ok "a planted arrow $file -> $header is named"
+    diag "status $status: $out"
+  fi
+done
+finish
