@@ -200,9 +200,9 @@ bench_run (const GString *text, gboolean capture, BenchRun *out,
 }
 
 static double
-bench_rate (double count, double wall_s)
+bench_rate (uint64_t count, double wall_s)
 {
-  return wall_s > 0 ? count / wall_s : 0.0;
+  return wall_s > 0 ? (double) count / wall_s : 0.0;
 }
 
 static long
@@ -250,8 +250,9 @@ bench_print_table (guint requests, guint clients, const BenchRun *cap,
   bench_print_row ("no capture", nocap);
   printf ("\ncapture: %.1f MB written, %.0f bytes per request; "
           "packet-hops/s %.0f%% below the run without capture\n",
-          cap->capture_bytes / 1e6,
-          cap->delivered ? (double) cap->capture_bytes / cap->delivered : 0.0,
+          (double) cap->capture_bytes / 1e6,
+          cap->delivered
+          ? (double) cap->capture_bytes / (double) cap->delivered : 0.0,
           100.0 * (1.0 - bench_rate (cap->hops, cap->wall_s)
                    / MAX (bench_rate (nocap->hops, nocap->wall_s), 1.0)));
   printf ("peak RSS: %ld KiB\n", rss);

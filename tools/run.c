@@ -63,12 +63,12 @@ run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
       run->events += sim_world_advance (sim, t);
       if (show)
         {
-          double wall = (g_get_monotonic_time () - t0) / 1e6;
+          double wall = (double) (g_get_monotonic_time () - t0) / 1e6;
           char now[32];
           fprintf (stderr, "\r  simulated %-8s %5.1fM events/s %8.0fx real time ",
                    sim_units_format_time (t, now),
-                   wall > 0 ? run->events / wall / 1e6 : 0.0,
-                   wall > 0 ? (t / 1e9) / wall : 0.0);
+                   wall > 0 ? (double) run->events / wall / 1e6 : 0.0,
+                   wall > 0 ? ((double) t / 1e9) / wall : 0.0);
         }
       if (t >= end || sim_kernel_pending (sim_world_kernel (sim)) == 0)
         break;

@@ -126,6 +126,9 @@ parse_units (const CloudRunKey *key, const char *text, void *object,
       e = sim_units_parse_size (text, FIELD (uint64_t, object, key));
       break;
     }
+  if (e == SIM_UNITS_OK && key->type == CLOUDRUN_KEY_SIZE && key->max > 0
+      && *FIELD (uint64_t, object, key) > (uint64_t) key->max)
+    return fail_expected (key, text, problem);
   if (e == SIM_UNITS_OK)
     return TRUE;
   fail_expected (key, text, problem);

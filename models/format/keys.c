@@ -248,8 +248,14 @@ cloudrun_key_expected (const CloudRunKey *key)
     case CLOUDRUN_KEY_UINT64:
       return g_strdup ("a whole number from 0 to 18446744073709551615");
     case CLOUDRUN_KEY_BOOL: return g_strdup ("true or false");
+    case CLOUDRUN_KEY_SIZE:
+      if (key->max > 0)   /* bounds are whole MiB */
+        return g_strdup_printf ("%s, at most %" G_GINT64_FORMAT "MiB",
+                                sim_units_expected (units_kind (key->type)),
+                                key->max >> 20);
+      return g_strdup (sim_units_expected (units_kind (key->type)));
     case CLOUDRUN_KEY_TIME: case CLOUDRUN_KEY_RATE:
-    case CLOUDRUN_KEY_BANDWIDTH: case CLOUDRUN_KEY_SIZE:
+    case CLOUDRUN_KEY_BANDWIDTH:
       return g_strdup (sim_units_expected (units_kind (key->type)));
     case CLOUDRUN_KEY_FRACTION:
       return g_strdup ("a number from 0 to 1, such as 0.9");

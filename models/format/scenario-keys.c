@@ -64,6 +64,10 @@ const char *const cloudrun_drop_causes[] = {
   { .name = NAME, .type = CLOUDRUN_KEY_INT, .default_text = DEFAULT,       \
     .flags = FLAGS, .offset = offsetof (S, F), .min = MIN, .max = MAX,     \
     .help = HELP }
+/* A size of at most MAX bytes (a whole number of MiB). */
+#define KEY_SIZE(NAME, S, F, DEFAULT, MAX, HELP)                           \
+  { .name = NAME, .type = CLOUDRUN_KEY_SIZE, .default_text = DEFAULT,      \
+    .offset = offsetof (S, F), .max = MAX, .help = HELP }
 #define KEY_ENUM(NAME, TYPE, S, F, DEFAULT, FLAGS, CHOICES, HELP)          \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
     .flags = FLAGS, .offset = offsetof (S, F), .choices = CHOICES,         \
@@ -246,8 +250,8 @@ static const CloudRunKey service_keys[] = {
        "Delay before a new instance serves."),
   KEY ("service-time", TIME, CloudRunService, service_time, "10ms", 0,
        "Time to answer one request."),
-  KEY ("response-size", SIZE, CloudRunService, response_size, "1KiB", 0,
-       "Response body size."),
+  KEY_SIZE ("response-size", CloudRunService, response_size, "1KiB",
+            CLOUDRUN_BODY_MAX, "Response body size."),
 };
 
 static const CloudRunKey vm_keys[] = {
@@ -329,8 +333,8 @@ static const CloudRunKey traffic_keys[] = {
        "Time of the first request."),
   KEY ("method", METHOD, CloudRunTraffic, method, "GET", 0,
        "HTTP method."),
-  KEY ("request-size", SIZE, CloudRunTraffic, request_size, "0B", 0,
-       "Request body size."),
+  KEY_SIZE ("request-size", CloudRunTraffic, request_size, "0B",
+            CLOUDRUN_BODY_MAX, "Request body size."),
   KEY ("timeout", TIME, CloudRunTraffic, timeout, "10s", 0,
        "The caller gives up after this long."),
   KEY_ENUM ("identity", ENUM, CloudRunTraffic, identity, "none", 0,

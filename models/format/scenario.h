@@ -47,6 +47,10 @@ typedef enum {
 
 /* ---- Values ------------------------------------------------------- */
 
+/* The largest request-size and response-size: bodies are held whole in
+ * memory (1 GiB). */
+#define CLOUDRUN_BODY_MAX ((int64_t) 1 << 30)
+
 typedef struct {
   uint32_t prefix;              /* host order, host bits zero */
   uint8_t len;                  /* 0..32 */

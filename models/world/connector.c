@@ -15,7 +15,10 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
                                                  &created);
 
   if (!e)
-    return sim_packet_release (sim_world_pool (world->sim), packet);
+    {
+      sim_packet_release (sim_world_pool (world->sim), packet);
+      return;
+    }
   if (created)
     c->next++;
   if (created && f->proto == SIM_IPPROTO_TCP)
@@ -45,13 +48,22 @@ connector_receive (SimNode *self, SimPort *port, SimPacket *packet)
   SimFrame f;
 
   if (!sim_frame_parse (packet->data, packet->len, &f) || !f.l4)
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   if (port != c->vpc)
-    return connector_outbound (c, port, packet, &f);
+    {
+      connector_outbound (c, port, packet, &f);
+      return;
+    }
   /* From the VPC: only replies to flows the serverless side opened. */
   e = cloudrun_snat_inbound (&c->snat, &f);
   if (!e)
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   port = e->inside;
   cloudrun_snat_translate_in (&c->snat, e, packet, &f);
   sim_port_send (port, packet);

@@ -54,7 +54,8 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
                                CLOUDRUN_VERDICT_DROPPED,
                                CLOUDRUN_HOP_DIRECT_VPC, &d->base.node,
                                CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES);
-      return sim_packet_release (sim_world_pool (world->sim), packet);
+      sim_packet_release (sim_world_pool (world->sim), packet);
+      return;
     }
   direct_flow_key (f->src, f->sport, f->dst, f->dport, key);
   if (!g_hash_table_contains (d->flows, key))
@@ -83,13 +84,22 @@ direct_receive (SimNode *self, SimPort *port, SimPacket *packet)
   SimFrame f;
 
   if (!sim_frame_parse (packet->data, packet->len, &f) || !f.l4)
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   if (port != d->vpc)
-    return direct_outbound (d, packet, &f);
+    {
+      direct_outbound (d, packet, &f);
+      return;
+    }
   direct_flow_key (f.dst, f.dport, f.src, f.sport, key);
   to = sim_route_table_lookup (d->instances, f.dst);
   if (!to || !g_hash_table_contains (d->flows, key))
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   sim_port_send (to->value, packet);
 }
 

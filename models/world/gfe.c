@@ -203,12 +203,15 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
   };
 
   if (!inst)
-    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
-                       CLOUDRUN_DROP_NONE,
-                       sim_explain_internf (log, "service %s: every instance "
-                                            "is at its concurrency and no "
-                                            "more may start", svc->name),
-                       NULL);
+    {
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
+                  CLOUDRUN_DROP_NONE,
+                  sim_explain_internf (log, "service %s: every instance "
+                                       "is at its concurrency and no "
+                                       "more may start", svc->name),
+                  NULL);
+      return;
+    }
   s->slot = inst;
   step.rule = sim_explain_internf (log, "service %s: ingress = %s admits "
                                    "%s requests", svc->name,
@@ -239,43 +242,55 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 
   (void) proxy;
   if (!svc)
-    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 404,
-                       CLOUDRUN_DROP_NONE,
-                       sim_explain_internf (log, "no service owns host %s",
-                                            s->request.host), NULL);
+    {
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 404,
+                  CLOUDRUN_DROP_NONE,
+                  sim_explain_internf (log, "no service owns host %s",
+                                       s->request.host), NULL);
+      return;
+    }
   cls = gfe_classify (gfe, s, svc, &via_elb, &why);
   cloudrun_request_classify (&world->ledger, s->request_id, cls);
   ingress = gfe_ingress_name (svc->ingress);
   if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app"))
-    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, 404,
-                       CLOUDRUN_DROP_INGRESS_DENIED,
-                       sim_explain_internf (log, "service %s: default-url = "
-                                            "false disables its run.app URLs",
-                                            svc->name), NULL);
+    {
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, 404,
+                  CLOUDRUN_DROP_INGRESS_DENIED,
+                  sim_explain_internf (log, "service %s: default-url = "
+                                       "false disables its run.app URLs",
+                                       svc->name), NULL);
+      return;
+    }
   if (!gfe_ingress_admits (svc->ingress, cls, via_elb))
-    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS,
-                       world->ingress_denied_status,
-                       CLOUDRUN_DROP_INGRESS_DENIED,
-                       sim_explain_internf (log, "service %s: ingress = %s "
-                                            "refuses this %s request",
-                                            svc->name, ingress,
-                                            cloudrun_class_name (cls)),
-                       sim_explain_internf (log, "classified %s: %s; status "
-                                            "%d is [assumptions] "
-                                            "ingress-denied-status (observed, "
-                                            "not documented)",
-                                            cloudrun_class_name (cls), why,
-                                            world->ingress_denied_status));
+    {
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS,
+                  world->ingress_denied_status,
+                  CLOUDRUN_DROP_INGRESS_DENIED,
+                  sim_explain_internf (log, "service %s: ingress = %s "
+                                       "refuses this %s request",
+                                       svc->name, ingress,
+                                       cloudrun_class_name (cls)),
+                  sim_explain_internf (log, "classified %s: %s; status "
+                                       "%d is [assumptions] "
+                                       "ingress-denied-status (observed, "
+                                       "not documented)",
+                                       cloudrun_class_name (cls), why,
+                                       world->ingress_denied_status));
+      return;
+    }
   if (svc->authenticated && !gfe_has_token (s))
-    return gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAM, 403,
-                       CLOUDRUN_DROP_IAM_DENIED,
-                       sim_explain_internf (log, "service %s: invokers = "
-                                            "authenticated, and the request "
-                                            "carries no identity token",
-                                            svc->name),
-                       sim_explain_internf (log, "ingress = %s admitted it "
-                                            "(classified %s: %s)", ingress,
-                                            cloudrun_class_name (cls), why));
+    {
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAM, 403,
+                  CLOUDRUN_DROP_IAM_DENIED,
+                  sim_explain_internf (log, "service %s: invokers = "
+                                       "authenticated, and the request "
+                                       "carries no identity token",
+                                       svc->name),
+                  sim_explain_internf (log, "ingress = %s admitted it "
+                                       "(classified %s: %s)", ingress,
+                                       cloudrun_class_name (cls), why));
+      return;
+    }
   gfe_forward (gfe, s, svc, cls, why);
 }
 
@@ -320,11 +335,17 @@ gfe_fabric_input (CloudRunGfe *gfe, SimPort *port, SimPacket *packet)
   uint32_t outer_src;
 
   if (!sim_frame_parse (packet->data, packet->len, &outer) || !outer.ip)
-    return sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+    {
+      sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+      return;
+    }
   outer_src = outer.src;
   if (!cloudrun_fabric_unwrap (packet, &id)
       || !sim_frame_parse (packet->data, packet->len, &inner) || !inner.l4)
-    return sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+    {
+      sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+      return;
+    }
   if (sim_frame_opens_tcp (&inner))
     {
       GfeFlowKey key = { inner.dst, inner.src, inner.dport, inner.sport };
@@ -351,7 +372,10 @@ gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
 
   if (port->index < gfe->fabric->len
       && g_array_index (gfe->fabric, gboolean, port->index))
-    return gfe_fabric_input (gfe, port, packet);
+    {
+      gfe_fabric_input (gfe, port, packet);
+      return;
+    }
   /* A new connection from the internet carries no identity, whatever an
    * earlier connection with the same addresses carried. */
   if (port == gfe->internet && sim_frame_parse (packet->data, packet->len, &f)

@@ -41,7 +41,7 @@ cloudrun_http_server_init (CloudRunHttpServer *server, SimHost *host,
   server->response_size = response_size;
   server->body = g_malloc (response_size ? response_size : 1);
   for (uint64_t i = 0; i < response_size; i++)
-    server->body[i] = filler[i % (sizeof filler - 1)];
+    server->body[i] = (uint8_t) filler[i % (sizeof filler - 1)];
   server->served = served;
   server->user = user;
   cloudrun_proxy_init (&server->proxy, host, 80, server_request, NULL, server);

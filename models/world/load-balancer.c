@@ -73,7 +73,10 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
   SimFrame f;
 
   if (port == lb->google && !cloudrun_fabric_unwrap (packet, &id))
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   if (port == lb->front && !lb->has_proxy_subnet
       && sim_frame_parse (packet->data, packet->len, &f)
       && sim_frame_opens_tcp (&f))
@@ -92,7 +95,8 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
       cloudrun_request_decide (&world->ledger, packet->request_id,
                                CLOUDRUN_VERDICT_DROPPED, lb->hop, self,
                                CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET);
-      return sim_packet_release (sim_world_pool (self->world), packet);
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
     }
   if (!sim_host_receive (&lb->host, port, packet))
     sim_packet_release (sim_world_pool (self->world), packet);

@@ -31,7 +31,8 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
                                    CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_NAT,
                                    &n->base.node, CLOUDRUN_DROP_NONE);
         }
-      return sim_packet_release (sim_world_pool (world->sim), packet);
+      sim_packet_release (sim_world_pool (world->sim), packet);
+      return;
     }
   if (created && syn)
     {
@@ -56,12 +57,21 @@ nat_receive (SimNode *self, SimPort *port, SimPacket *packet)
   SimFrame f;
 
   if (!sim_frame_parse (packet->data, packet->len, &f) || !f.l4)
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   if (port == n->vpc)
-    return nat_outbound (n, packet, &f);
+    {
+      nat_outbound (n, packet, &f);
+      return;
+    }
   e = cloudrun_snat_inbound (&n->snat, &f);
   if (!e)
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   cloudrun_snat_translate_in (&n->snat, e, packet, &f);
   sim_port_send (n->vpc, packet);
 }

@@ -14,12 +14,18 @@ psc_receive (SimNode *self, SimPort *port, SimPacket *packet)
   if (port == p->google)
     {
       if (!cloudrun_fabric_unwrap (packet, &id))
-        return sim_packet_release (sim_world_pool (self->world), packet);
+        {
+          sim_packet_release (sim_world_pool (self->world), packet);
+          return;
+        }
       sim_port_send (p->vpc, packet);
       return;
     }
   if (!sim_frame_parse (packet->data, packet->len, &f) || !f.l4)
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   if (sim_frame_opens_tcp (&f))
     {
       CloudRunStep s = {

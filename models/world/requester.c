@@ -143,13 +143,14 @@ call_on_connected (SimTcpConn *conn, void *user)
   g_strlcpy (req.method, plan->method, sizeof req.method);
   g_strlcpy (req.path, plan->path, sizeof req.path);
   g_strlcpy (req.host, plan->host, sizeof req.host);
-  g_byte_array_set_size (out, 1024 + plan->request_size);
+  /* request-size is at most 1 GiB (the format's bound). */
+  g_byte_array_set_size (out, (guint) (1024 + plan->request_size));
   n = sim_http_write_request (out->data, 1024, &req);
   g_assert (n > 0);
   if (plan->id_token)
     n = requester_add_token (out->data, n, call->request);
   for (uint64_t i = 0; i < plan->request_size; i++)
-    out->data[n + i] = "cloudrun-netsim\n"[i % 16];
+    out->data[n + i] = (guint8) "cloudrun-netsim\n"[i % 16];
   sim_tcp_send (conn, out->data, (uint32_t) (n + plan->request_size));
 }
 

@@ -128,8 +128,11 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   const CloudRunVpcSource *dsrc;
 
   if (!dest)
-    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
-                     "no instance in the network has this address");
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+                "no instance in the network has this address");
+      return;
+    }
   port = dest->value;
   dsrc = port->index < r->sources->len
          ? g_ptr_array_index (r->sources, port->index) : NULL;
@@ -150,7 +153,10 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
         vpc_step (r, packet, f, "APPLY_INGRESS_FIREWALL_RULE", rule,
                   allow || implicit ? "allowed" : "denied");
       if (!allow && !implicit)
-        return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
+        {
+          vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
+          return;
+        }
     }
   if (explain)
     {
@@ -219,9 +225,12 @@ vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                 r->project_number };
 
   if (!vpc_private_google_access (r, src, &why))
-    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
-                     sim_explain_internf (log, "%s; the destination is a "
-                                          "Google front end: %s", route, why));
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
+                sim_explain_internf (log, "%s; the destination is a "
+                                     "Google front end: %s", route, why));
+      return;
+    }
   if (explain)
     vpc_step (r, packet, f, "APPLY_ROUTE", route,
               sim_explain_internf (log, "destination is a Google front end "
@@ -246,8 +255,11 @@ vpc_to_internet (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                                  &created);
 
   if (!e)
-    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
-                     "no port left on the external address");
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
+                "no port left on the external address");
+      return;
+    }
   if (explain)
     {
       CloudRunWorld *world = r->base.world;
@@ -277,9 +289,15 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
 
   if (src->external_addr)
-    return vpc_to_internet (r, packet, f, src, in, route, explain);
+    {
+      vpc_to_internet (r, packet, f, src, in, route, explain);
+      return;
+    }
   if (cloudrun_google_destination (f->dst))
-    return vpc_to_google (r, packet, f, src, route, explain);
+    {
+      vpc_to_google (r, packet, f, src, route, explain);
+      return;
+    }
   if (src->nat && r->nat)
     {
       if (explain)
@@ -319,15 +337,21 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
         vpc_step (r, packet, f, "APPLY_EGRESS_FIREWALL_RULE", rule,
                   allow ? "allowed" : "denied");
       if (!allow)
-        return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
+        {
+          vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
+          return;
+        }
     }
   route = sim_route_table_lookup (r->routes, f->dst);
   if (!route)
-    return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
-                     r->default_route
-                     ? "no route matches the destination"
-                     : "no route matches: the network's default route is "
-                       "removed (default-route = false)");
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+                r->default_route
+                ? "no route matches the destination"
+                : "no route matches: the network's default route is "
+                  "removed (default-route = false)");
+      return;
+    }
   info = route->value;
   rule = sim_explain_internf (log, "%s (%s/%u, priority %u)", info->name,
                               sim_ipv4_to_string (route->prefix, pfx),
@@ -335,19 +359,23 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
   switch (info->kind)
     {
     case ROUTE_SUBNET:
-      return vpc_deliver_local (r, packet, f, src, explain);
+      vpc_deliver_local (r, packet, f, src, explain);
+      return;
     case ROUTE_GATEWAY:
-      return vpc_to_gateway (r, packet, f, src, in, rule, explain);
+      vpc_to_gateway (r, packet, f, src, in, rule, explain);
+      return;
     case ROUTE_BLACKHOLE:
-      return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
-                       sim_explain_internf (log, "%s: next hop blackhole",
-                                            rule));
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+                sim_explain_internf (log, "%s: next hop blackhole",
+                                     rule));
+      return;
     case ROUTE_NEXT_HOP_ADDRESS:
     default:
-      return vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
-                       sim_explain_internf (log, "%s: a next-hop instance "
-                                            "that forwards is not simulated",
-                                            rule));
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+                sim_explain_internf (log, "%s: a next-hop instance "
+                                     "that forwards is not simulated",
+                                     rule));
+      return;
     }
 }
 
@@ -360,16 +388,28 @@ vpc_receive (SimNode *self, SimPort *port, SimPacket *packet)
   SimFrame f;
 
   if (port == r->google && !cloudrun_fabric_unwrap (packet, &id))
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   if (!sim_frame_parse (packet->data, packet->len, &f) || !f.ip
       || !sim_frame_decrement_ttl (packet->data, packet->len))
-    return sim_packet_release (sim_world_pool (self->world), packet);
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
   if (port == r->google || port == r->nat)
-    return vpc_deliver_local (r, packet, &f, NULL, false);
+    {
+      vpc_deliver_local (r, packet, &f, NULL, false);
+      return;
+    }
   if (port == r->internet)
     {
       if (!f.l4 || !(e = cloudrun_snat_inbound (&r->external, &f)))
-        return sim_packet_release (sim_world_pool (self->world), packet);
+        {
+          sim_packet_release (sim_world_pool (self->world), packet);
+          return;
+        }
       port = e->inside;
       cloudrun_snat_translate_in (&r->external, e, packet, &f);
       sim_port_send (port, packet);
@@ -377,8 +417,11 @@ vpc_receive (SimNode *self, SimPort *port, SimPacket *packet)
     }
   if (port->index < r->sources->len && g_ptr_array_index (r->sources,
                                                           port->index))
-    return vpc_from_source (r, port, packet, &f,
-                            g_ptr_array_index (r->sources, port->index));
+    {
+      vpc_from_source (r, port, packet, &f,
+                       g_ptr_array_index (r->sources, port->index));
+      return;
+    }
   /* From a destination-only attachment (a reply): deliver inside. */
   vpc_deliver_local (r, packet, &f, NULL, false);
 }
