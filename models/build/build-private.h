@@ -13,7 +13,7 @@
 #include "models/world/nat.h"
 #include "models/world/vpc-router.h"
 
-#define METADATA_ADDR 0xa9fea9feu           /* 169.254.169.254 */
+#define METADATA_ADDR CLOUDRUN_METADATA_ADDR
 #define PUBLIC_RESOLVER 0x08080808u         /* 8.8.8.8 */
 #define GFE_SERVING 0xa9fe0001u             /* 169.254.0.1 */
 #define GFE_FABRIC 0x647ffffeu              /* 100.127.255.254 */

@@ -15,11 +15,25 @@
 #include "models/world/service.h"
 #include "sim/wire.h"
 
-const SimLinkParams cloudrun_access_link = { 5 * SIM_MS, 1000000000u, 1000, 0 };
-const SimLinkParams cloudrun_google_link = { SIM_MS, 10000000000u, 1000, 0 };
-const SimLinkParams cloudrun_serving_link = { 100 * SIM_US, 10000000000u,
-                                              1000, 0 };
-const SimLinkParams cloudrun_vpc_link = { 50 * SIM_US, 10000000000u, 1000, 0 };
+#define BUILD_QUEUE_PACKETS 1000u     /* every link's queue, per direction */
+#define BUILD_GBPS 1000000000u
+
+const SimLinkParams cloudrun_access_link = {
+  .delay = 5 * SIM_MS, .rate_bps = BUILD_GBPS,
+  .queue_packets = BUILD_QUEUE_PACKETS,
+};
+const SimLinkParams cloudrun_google_link = {
+  .delay = SIM_MS, .rate_bps = 10 * (uint64_t) BUILD_GBPS,
+  .queue_packets = BUILD_QUEUE_PACKETS,
+};
+const SimLinkParams cloudrun_serving_link = {
+  .delay = 100 * SIM_US, .rate_bps = 10 * (uint64_t) BUILD_GBPS,
+  .queue_packets = BUILD_QUEUE_PACKETS,
+};
+const SimLinkParams cloudrun_vpc_link = {
+  .delay = 50 * SIM_US, .rate_bps = 10 * (uint64_t) BUILD_GBPS,
+  .queue_packets = BUILD_QUEUE_PACKETS,
+};
 
 /* A [dns-zone] as the resolver sees it. */
 static DnsZone *

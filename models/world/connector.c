@@ -1,6 +1,9 @@
 /* Serverless VPC Access connectors (see models/world/connector.h). */
 #include "models/world/connector.h"
 
+/* Each caller instance gets this many ports of each connector instance. */
+#define CONNECTOR_PORTS_PER_CALLER 2048u
+
 static void
 connector_outbound (CloudRunConnectorNode *c, SimPort *port,
                     SimPacket *packet, const SimFrame *f)
@@ -102,8 +105,7 @@ cloudrun_connector_new (CloudRunWorld *world, const VpcConnectorConfig *config)
   c->n_addrs = MIN (MAX (config->instances, 1u), 12u);
   for (unsigned i = 0; i < c->n_addrs; i++)
     c->addrs[i] = config->block.prefix + 2 + i;
-  /* Each caller instance gets 2048 ports of each connector instance. */
-  cloudrun_snat_init (&c->snat, 2048);
+  cloudrun_snat_init (&c->snat, CONNECTOR_PORTS_PER_CALLER);
   return c;
 }
 

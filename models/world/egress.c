@@ -1,6 +1,9 @@
 /* Revision egress and the default internet egress (see models/world/egress.h). */
 #include "models/world/egress.h"
 
+/* Each instance gets this many ports of the pool address. */
+#define EGRESS_PORTS_PER_INSTANCE 2048u
+
 void
 cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
                            SimPort *egress_port, SimPort *vpc_port)
@@ -154,8 +157,7 @@ cloudrun_serverless_egress_new (CloudRunWorld *world, uint32_t pool_addr)
   eg->internet = sim_node_add_port (&eg->base.node, "internet");
   eg->attached = g_ptr_array_new ();
   g_ptr_array_add (eg->attached, NULL);   /* port 0: the internet */
-  /* Each instance gets 2048 ports of the pool address. */
-  cloudrun_snat_init (&eg->snat, 2048);
+  cloudrun_snat_init (&eg->snat, EGRESS_PORTS_PER_INSTANCE);
   return eg;
 }
 

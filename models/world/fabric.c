@@ -7,6 +7,8 @@
 #include "sim/wire.h"
 
 #define FABRIC_TTL 64u
+/* Outer UDP source ports carry flow entropy from the dynamic range. */
+#define FABRIC_ENTROPY_BASE 49152u
 
 void
 cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
@@ -17,7 +19,7 @@ cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
                   .opt_class = CLOUDRUN_FABRIC_OPT_CLASS,
                   .opt_type = (uint8_t) id->kind, .opt_len = 8 };
   SimFrame inner;
-  uint16_t entropy = 49152;
+  uint16_t entropy = FABRIC_ENTROPY_BASE;
 
   for (int i = 0; i < 8; i++)
     g.opt_data[i] = (uint8_t) (id->project_number >> (56 - 8 * i));

@@ -15,6 +15,9 @@
 #define CLOUDRUN_RESTRICTED_VIPS 0xc7249904u      /* 199.36.153.4/30 */
 #define CLOUDRUN_VIPS_LEN 30u
 #define CLOUDRUN_N_RUN_APP_FRONT_ENDS 4u
+#define CLOUDRUN_METADATA_ADDR 0xa9fea9feu        /* 169.254.169.254: the
+                                                     metadata server and
+                                                     its DNS resolver */
 
 /* 216.239.32.53, .34.53, .36.53, .38.53: public DNS's run.app answers. */
 extern const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS];

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "models/world/google.h"
+
 /* The instance's container got a whole request: it is delivered. */
 static void
 instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
@@ -78,7 +80,7 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
   cloudrun_requester_init (&inst->requester, &inst->base.node, &inst->host,
                            &world->ledger, CLOUDRUN_HOP_SERVICE,
                            "START_FROM_CLOUD_RUN_REVISION",
-                           0xa9fea9feu /* 169.254.169.254 */);
+                           CLOUDRUN_METADATA_ADDR);
   g_ptr_array_add (svc->instances, inst);
   if (svc->attach)
     svc->attach (inst, svc->attach_user);

@@ -9,6 +9,8 @@
 #include "models/world/google.h"
 #include "sim/wire.h"
 
+/* The priority Google Cloud gives a network's default route. */
+#define VPC_DEFAULT_ROUTE_PRIORITY 1000u
 /* Ports of a VM's external address open to translated flows. */
 #define VPC_EXTERNAL_PORTS 64000u
 
@@ -549,7 +551,7 @@ vpc_load_routes (CloudRunVpcRouter *r, const VpcRouterConfig *config)
                      rt->next_hop_address);
     }
   if (config->default_route)
-    vpc_add_route (r, 0, 0, 1000, ROUTE_GATEWAY,
+    vpc_add_route (r, 0, 0, VPC_DEFAULT_ROUTE_PRIORITY, ROUTE_GATEWAY,
                    g_strdup ("default route to default-internet-gateway"), 0);
 }
 
