@@ -84,28 +84,22 @@ parse_one_cidr (const char *text, const char *expected, CloudRunCidr *out,
 }
 
 static gboolean
+cidr_item (const char *item, void *out, const CloudRunKey *key,
+           const char *expected, CloudRunProblem *problem)
+{
+  (void) key;
+  return parse_one_cidr (item, expected, out, problem);
+}
+
+static gboolean
 parse_cidr_list (const CloudRunKey *key, const char *text, void *object,
                  CloudRunProblem *problem)
 {
-  g_autofree char *expected = cloudrun_key_expected (key);
-  g_auto (GStrv) items = NULL;
-  GArray *ranges;
+  GArray *ranges = cloudrun_parse_list (text, key, sizeof (CloudRunCidr),
+                                        cidr_item, NULL, problem);
 
-  if (!cloudrun_split_list (text, expected, &items, problem))
-    return FALSE;
-  ranges = g_array_new (FALSE, FALSE, sizeof (CloudRunCidr));
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      CloudRunCidr c;
-      if (!parse_one_cidr (items[i], expected, &c, problem))
-        {
-          g_array_unref (ranges);
-          return FALSE;
-        }
-      g_array_append_val (ranges, c);
-    }
   *FIELD (GArray *, object, key) = ranges;
-  return TRUE;
+  return ranges != NULL;
 }
 
 /* ---- Names -------------------------------------------------------- */
@@ -229,30 +223,23 @@ parse_record (const char *item, CloudRunDnsRecord *r,
 }
 
 static gboolean
+record_item (const char *item, void *out, const CloudRunKey *key,
+             const char *expected, CloudRunProblem *problem)
+{
+  (void) key;
+  (void) expected;
+  return parse_record (item, out, problem);
+}
+
+static gboolean
 parse_records (const CloudRunKey *key, const char *text, void *object,
                CloudRunProblem *problem)
 {
-  g_autofree char *expected = cloudrun_key_expected (key);
-  g_auto (GStrv) items = NULL;
-  GArray *records;
+  GArray *records = cloudrun_parse_list (text, key, sizeof (CloudRunDnsRecord),
+                                         record_item, record_clear, problem);
 
-  if (!cloudrun_split_list (text, expected, &items, problem))
-    return FALSE;
-  records = g_array_new (FALSE, TRUE, sizeof (CloudRunDnsRecord));
-  g_array_set_clear_func (records, record_clear);
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      CloudRunDnsRecord r = { 0 };
-      gboolean ok = parse_record (items[i], &r, problem);
-      g_array_append_val (records, r);
-      if (!ok)
-        {
-          g_array_unref (records);
-          return FALSE;
-        }
-    }
   *FIELD (GArray *, object, key) = records;
-  return TRUE;
+  return records != NULL;
 }
 
 /* ---- URLs --------------------------------------------------------- */
@@ -378,6 +365,31 @@ parse_next_hop (const CloudRunKey *key, const char *text, void *object,
   return TRUE;
 }
 
+static gboolean parse_protocol (const char *item, CloudRunProtocol *p);
+
+static gboolean
+protocol_item (const char *item, void *out, const CloudRunKey *key,
+               const char *expected, CloudRunProblem *problem)
+{
+  static const char *const words[] = { "all", "tcp", "udp", "icmp", NULL };
+
+  (void) key;
+  if (parse_protocol (item, out))
+    return TRUE;
+  cloudrun_problem_set (problem, expected, item);
+  problem->suggestion = g_strdup (cloudrun_suggest (item, words));
+  return FALSE;
+}
+
+static gboolean
+address_item (const char *item, void *out, const CloudRunKey *key,
+              const char *expected, CloudRunProblem *problem)
+{
+  (void) key;
+  return sim_ipv4_parse (item, out)
+         || cloudrun_problem_set (problem, expected, item);
+}
+
 static gboolean
 parse_protocol (const char *item, CloudRunProtocol *p)
 {
@@ -415,33 +427,17 @@ static gboolean
 parse_protocols (const CloudRunKey *key, const char *text, void *object,
                  CloudRunProblem *problem)
 {
-  static const char *const words[] = { "all", "tcp", "udp", "icmp", NULL };
-  g_autofree char *expected = cloudrun_key_expected (key);
-  g_auto (GStrv) items = NULL;
-  GArray *list;
+  GArray *list = cloudrun_parse_list (text, key, sizeof (CloudRunProtocol),
+                                     protocol_item, NULL, problem);
 
-  if (!cloudrun_split_list (text, expected, &items, problem))
-    return FALSE;
-  list = g_array_new (FALSE, FALSE, sizeof (CloudRunProtocol));
-  for (guint i = 0; items[i] != NULL; i++)
+  if (list && list->len == 0)
     {
-      CloudRunProtocol p;
-      if (!parse_protocol (items[i], &p))
-        {
-          g_array_unref (list);
-          cloudrun_problem_set (problem, expected, items[i]);
-          problem->suggestion = g_strdup (cloudrun_suggest (items[i], words));
-          return FALSE;
-        }
-      g_array_append_val (list, p);
-    }
-  if (list->len == 0)
-    {
-      g_array_unref (list);
-      return cloudrun_problem_set (problem, expected, text);
+      g_autofree char *expected = cloudrun_key_expected (key);
+      g_clear_pointer (&list, g_array_unref);
+      cloudrun_problem_set (problem, expected, text);
     }
   *FIELD (GArray *, object, key) = list;
-  return TRUE;
+  return list != NULL;
 }
 
 static gboolean
@@ -449,33 +445,21 @@ parse_nat_addresses (const CloudRunKey *key, const char *text, void *object,
                      CloudRunProblem *problem)
 {
   CloudRunNatAddresses *out = FIELD (CloudRunNatAddresses, object, key);
-  g_autofree char *expected = cloudrun_key_expected (key);
-  g_auto (GStrv) items = NULL;
   guint64 count;
 
   if (g_ascii_isdigit (text[0]) && strchr (text, '.') == NULL)
     {
+      g_autofree char *expected = cloudrun_key_expected (key);
       if (!g_ascii_string_to_unsigned (text, 10, 1, 16, &count, NULL))
         return cloudrun_problem_set (problem, expected, text);
       out->count = (guint) count;
       out->addresses = g_array_new (FALSE, FALSE, sizeof (uint32_t));
       return TRUE;
     }
-  if (!cloudrun_split_list (text, expected, &items, problem))
-    return FALSE;
-  out->addresses = g_array_new (FALSE, FALSE, sizeof (uint32_t));
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      uint32_t a;
-      if (!sim_ipv4_parse (items[i], &a))
-        {
-          g_clear_pointer (&out->addresses, g_array_unref);
-          return cloudrun_problem_set (problem, expected, items[i]);
-        }
-      g_array_append_val (out->addresses, a);
-    }
-  out->count = out->addresses->len;
-  return TRUE;
+  out->addresses = cloudrun_parse_list (text, key, sizeof (uint32_t),
+                                        address_item, NULL, problem);
+  out->count = out->addresses ? out->addresses->len : 0;
+  return out->addresses != NULL;
 }
 
 /* ---- Dispatch ----------------------------------------------------- */

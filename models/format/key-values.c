@@ -190,31 +190,30 @@ parse_enum (const CloudRunKey *key, const char *text, void *object,
 }
 
 static gboolean
+choice_item (const char *item, void *out, const CloudRunKey *key,
+             const char *expected, CloudRunProblem *problem)
+{
+  int v = choice_index (key->choices, item);
+
+  if (v >= 0)
+    {
+      *(int *) out = v;
+      return TRUE;
+    }
+  cloudrun_problem_set (problem, expected, item);
+  problem->suggestion = g_strdup (cloudrun_suggest (item, key->choices));
+  return FALSE;
+}
+
+static gboolean
 parse_enum_list (const CloudRunKey *key, const char *text, void *object,
                  CloudRunProblem *problem)
 {
-  g_autofree char *expected = cloudrun_key_expected (key);
-  g_auto (GStrv) items = NULL;
-  GArray *values;
+  GArray *values = cloudrun_parse_list (text, key, sizeof (int), choice_item,
+                                        NULL, problem);
 
-  if (!cloudrun_split_list (text, expected, &items, problem))
-    return FALSE;
-  values = g_array_new (FALSE, FALSE, sizeof (int));
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      int v = choice_index (key->choices, items[i]);
-      if (v < 0)
-        {
-          g_array_unref (values);
-          cloudrun_problem_set (problem, expected, items[i]);
-          problem->suggestion = g_strdup (cloudrun_suggest (items[i],
-                                                            key->choices));
-          return FALSE;
-        }
-      g_array_append_val (values, v);
-    }
   *FIELD (GArray *, object, key) = values;
-  return TRUE;
+  return values != NULL;
 }
 
 static gboolean

@@ -188,6 +188,33 @@ cloudrun_split_list (const char *text, const char *expected, char ***items,
   return TRUE;
 }
 
+GArray *
+cloudrun_parse_list (const char *text, const CloudRunKey *key, guint size,
+                     CloudRunItemParser parse, GDestroyNotify clear,
+                     CloudRunProblem *problem)
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+  GArray *list;
+
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return NULL;
+  list = g_array_sized_new (FALSE, TRUE, size, g_strv_length (items));
+  if (clear)
+    g_array_set_clear_func (list, clear);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_array_set_size (list, i + 1);
+      if (!parse (items[i], list->data + (gsize) i * size, key, expected,
+                  problem))
+        {
+          g_array_unref (list);
+          return NULL;
+        }
+    }
+  return list;
+}
+
 gboolean
 cloudrun_name_is_valid (const char *name)
 {

@@ -66,6 +66,20 @@ gboolean cloudrun_name_is_valid (const char *name);
 gboolean cloudrun_split_list (const char *text, const char *expected,
                               char ***items, CloudRunProblem *problem);
 
+/* Parses one item of a list into out (an element of the list's array);
+ * on failure sets problem (found: the item) and returns FALSE. */
+typedef gboolean (*CloudRunItemParser) (const char *item, void *out,
+                                        const CloudRunKey *key,
+                                        const char *expected,
+                                        CloudRunProblem *problem);
+
+/* A ';' list (cloudrun_split_list) parsed item by item into a new GArray
+ * of elements of size bytes (clear: the array's clear function, or NULL);
+ * NULL with problem set on the first bad item. */
+GArray *cloudrun_parse_list (const char *text, const CloudRunKey *key,
+                             guint size, CloudRunItemParser parse,
+                             GDestroyNotify clear, CloudRunProblem *problem);
+
 /* Where a message for object/key points: the file, or "FILE (--set)" for
  * a value given by an override. Filled by models/format/scenario-scan.c. */
 typedef struct {
