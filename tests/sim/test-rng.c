@@ -156,7 +156,10 @@ below_chi_square (SimRng *rng, uint32_t bound, uint32_t buckets, int draws)
   for (int i = 0; i < draws; i++)
     counts[sim_rng_below (rng, bound) / width]++;
   for (uint32_t i = 0; i < buckets; i++)
-    chi += (counts[i] - expected) * (counts[i] - expected) / expected;
+    {
+      double d = (double) counts[i] - expected;
+      chi += d * d / expected;
+    }
   return chi;
 }
 

@@ -346,7 +346,7 @@ test_wire__parse_rejects_every_truncation (void **state)
   (void) state;
   for (size_t i = 0; i < N_ELEMENTS (vectors); i++)
     {
-      assert_true (sim_frame_parse (vectors[i].bytes, vectors[i].len, &f));
+      assert_true (sim_frame_parse (vectors[i].bytes, (uint32_t) vectors[i].len, &f));
       for (uint32_t cut = 0; cut < vectors[i].len; cut++)
         if (sim_frame_parse (vectors[i].bytes, cut, &f))
           fail_msg ("%s: accepted a frame cut to %u bytes", vectors[i].name,
