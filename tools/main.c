@@ -7,6 +7,7 @@
 
 #include "models/format/keys.h"
 #include "models/format/scenario.h"
+#include "models/world/config.h"
 #include "tools/graph.h"
 #include "tools/output.h"
 #include "tools/report.h"
@@ -323,6 +324,29 @@ cmd_graph (int argc, char **argv)
   return 0;
 }
 
+/* Which drop-cause values a run can show; the others load so that
+ * expectations copied from Connectivity Tests results stay valid. */
+static void
+keys_produced_causes (GString *out)
+{
+  guint col = 6;
+
+  g_string_append (out, "\n  drop-cause values this simulator produces (the "
+                   "others never match):\n     ");
+  for (int c = 1; c < CLOUDRUN_N_DROP_CAUSES; c++)
+    {
+      const char *name = cloudrun_drop_cause_name (c);
+      if (col + strlen (name) + 2 > 78)
+        {
+          g_string_append (out, "\n     ");
+          col = 6;
+        }
+      g_string_append_printf (out, " %s%s", name,
+                              c + 1 < CLOUDRUN_N_DROP_CAUSES ? "," : "\n");
+      col += strlen (name) + 2;
+    }
+}
+
 static int
 cmd_keys (int argc, char **argv)
 {
@@ -339,6 +363,8 @@ cmd_keys (int argc, char **argv)
     }
   if (!cloudrun_keys_describe (out, argc == 2 ? argv[1] : NULL, &error))
     return fail (error);
+  if (argc == 2 && strcmp (argv[1], "expect") == 0)
+    keys_produced_causes (out);
   fputs (out->str, stdout);
   return 0;
 }

@@ -1,6 +1,8 @@
 /* Format values to world configuration (see models/build/translate.h). */
 #include "models/build/translate.h"
 
+#include <string.h>
+
 VpcAccess
 build_vpc_access (CloudRunVpcAccess access)
 {
@@ -72,16 +74,6 @@ static const CloudRunHopKind hop_of_choice[] = {
   CLOUDRUN_HOP_VM, CLOUDRUN_HOP_CLIENT,
 };
 
-static const CloudRunDropCause cause_of_choice[] = {
-  CLOUDRUN_DROP_NO_ROUTE, CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
-  CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS, CLOUDRUN_DROP_FIREWALL_RULE,
-  CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET,
-  CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH,
-  CLOUDRUN_DROP_CLOUD_RUN_REVISION_NOT_READY,
-  CLOUDRUN_DROP_VPC_CONNECTOR_NOT_RUNNING,
-  CLOUDRUN_DROP_CLOUD_NAT_NO_ADDRESSES, CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES,
-  CLOUDRUN_DROP_INGRESS_DENIED, CLOUDRUN_DROP_IAM_DENIED,
-};
 
 CloudRunHopKind
 build_hop_kind (int choice)
@@ -95,10 +87,25 @@ build_hop_kind (int choice)
 CloudRunDropCause
 build_drop_cause (int choice)
 {
-  g_assert (choice >= 0 && (size_t) choice < G_N_ELEMENTS (cause_of_choice));
-  g_assert (g_strv_length ((char **) cloudrun_drop_causes)
-            == G_N_ELEMENTS (cause_of_choice));
-  return cause_of_choice[choice];
+  static CloudRunDropCause of_choice[128];
+  static guint n;
+
+  /* Matched by name once: the format accepts every Connectivity Tests
+   * cause, the world produces a few. */
+  if (n == 0)
+    {
+      for (n = 0; cloudrun_drop_causes[n] != NULL; n++)
+        {
+          of_choice[n] = CLOUDRUN_DROP_UNPRODUCED;
+          for (int c = 1; c < CLOUDRUN_N_DROP_CAUSES; c++)
+            if (strcmp (cloudrun_drop_cause_name (c), cloudrun_drop_causes[n])
+                == 0)
+              of_choice[n] = c;
+        }
+      g_assert (n <= G_N_ELEMENTS (of_choice));
+    }
+  g_assert (choice >= 0 && (guint) choice < n);
+  return of_choice[choice];
 }
 
 CloudRunVerdict
@@ -110,6 +117,8 @@ build_verdict (CloudRunOutcome outcome)
     case CLOUDRUN_OUTCOME_DENIED_BY_INGRESS:
       return CLOUDRUN_VERDICT_DENIED_BY_INGRESS;
     case CLOUDRUN_OUTCOME_DENIED_BY_IAM: return CLOUDRUN_VERDICT_DENIED_BY_IAM;
+    case CLOUDRUN_OUTCOME_DENIED_BY_VPC_SC:
+      return CLOUDRUN_VERDICT_DENIED_BY_VPC_SC;
     case CLOUDRUN_OUTCOME_DROPPED: return CLOUDRUN_VERDICT_DROPPED;
     case CLOUDRUN_OUTCOME_DNS_FAILURE: return CLOUDRUN_VERDICT_DNS_FAILURE;
     case CLOUDRUN_OUTCOME_UNAVAILABLE: return CLOUDRUN_VERDICT_UNAVAILABLE;

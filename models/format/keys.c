@@ -231,11 +231,20 @@ cloudrun_name_is_valid (const char *name)
 
 /* ---- Expected texts ----------------------------------------------- */
 
+/* Choices a message lists in full; longer lists are named by `keys`. */
+#define CHOICES_IN_MESSAGE 20u
+
 static char *
 choices_text (const char *const *choices)
 {
-  g_autofree char *joined = g_strjoinv (", ", (char **) choices);
-  return g_strdup (joined);
+  guint n = g_strv_length ((char **) choices);
+
+  /* A vocabulary too long for one message: point to `keys`. */
+  if (n > CHOICES_IN_MESSAGE)
+    return g_strdup_printf ("the %u names that `cloudrun-netsim keys` lists, "
+                            "such as %s, %s or %s", n, choices[0], choices[1],
+                            choices[2]);
+  return g_strjoinv (", ", (char **) choices);
 }
 
 static const char *

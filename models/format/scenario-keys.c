@@ -38,7 +38,8 @@ static const char *const bundle_choices[] = { "all-apis", "vpc-sc", NULL };
 static const char *const pattern_choices[] = { "constant", "poisson", NULL };
 static const char *const identity_choices[] = { "none", "id-token", NULL };
 static const char *const outcome_choices[] = {
-  "delivered", "denied-by-ingress", "denied-by-iam", "dropped",
+  "delivered", "denied-by-ingress", "denied-by-iam", "denied-by-vpc-sc",
+  "dropped",
   "dns-failure", "unavailable", "timeout", NULL };
 static const char *const classified_choices[] = {
   "internal", "external", NULL };
@@ -48,12 +49,54 @@ const char *const cloudrun_hop_kinds[] = {
   "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
   "client", NULL };
 
+/* Every drop cause of the Connectivity Tests API (DropInfo.Cause, in the
+ * API's order), then its abort cause for Direct VPC and the simulator's
+ * own: expectations written from a Connectivity Tests result load, and
+ * `keys` says which ones the simulator produces. */
 const char *const cloudrun_drop_causes[] = {
-  "NO_ROUTE", "PRIVATE_GOOGLE_ACCESS_DISALLOWED", "NO_EXTERNAL_ADDRESS",
-  "FIREWALL_RULE", "LOAD_BALANCER_HAS_NO_PROXY_SUBNET",
-  "FORWARDING_RULE_REGION_MISMATCH", "CLOUD_RUN_REVISION_NOT_READY",
-  "VPC_CONNECTOR_NOT_RUNNING", "CLOUD_NAT_NO_ADDRESSES",
-  "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED", NULL };
+  "UNKNOWN_EXTERNAL_ADDRESS", "FOREIGN_IP_DISALLOWED", "FIREWALL_RULE",
+  "NO_ROUTE", "ROUTE_BLACKHOLE", "ROUTE_WRONG_NETWORK",
+  "ROUTE_NEXT_HOP_IP_ADDRESS_NOT_RESOLVED",
+  "ROUTE_NEXT_HOP_RESOURCE_NOT_FOUND",
+  "ROUTE_NEXT_HOP_INSTANCE_WRONG_NETWORK",
+  "ROUTE_NEXT_HOP_INSTANCE_NON_PRIMARY_IP",
+  "ROUTE_NEXT_HOP_FORWARDING_RULE_IP_MISMATCH",
+  "ROUTE_NEXT_HOP_VPN_TUNNEL_NOT_ESTABLISHED",
+  "ROUTE_NEXT_HOP_FORWARDING_RULE_TYPE_INVALID",
+  "NO_ROUTE_FROM_INTERNET_TO_PRIVATE_IPV6_ADDRESS",
+  "VPN_TUNNEL_LOCAL_SELECTOR_MISMATCH",
+  "VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH", "PRIVATE_TRAFFIC_TO_INTERNET",
+  "PRIVATE_GOOGLE_ACCESS_DISALLOWED",
+  "PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED", "NO_EXTERNAL_ADDRESS",
+  "UNKNOWN_INTERNAL_ADDRESS", "FORWARDING_RULE_MISMATCH",
+  "FORWARDING_RULE_NO_INSTANCES",
+  "FIREWALL_BLOCKING_LOAD_BALANCER_BACKEND_HEALTH_CHECK",
+  "INSTANCE_NOT_RUNNING", "GKE_CLUSTER_NOT_RUNNING",
+  "CLOUD_SQL_INSTANCE_NOT_RUNNING", "TRAFFIC_TYPE_BLOCKED",
+  "GKE_MASTER_UNAUTHORIZED_ACCESS", "CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS",
+  "DROPPED_INSIDE_GKE_SERVICE", "DROPPED_INSIDE_CLOUD_SQL_SERVICE",
+  "GOOGLE_MANAGED_SERVICE_NO_PEERING",
+  "GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT", "GKE_PSC_ENDPOINT_MISSING",
+  "CLOUD_SQL_INSTANCE_NO_IP_ADDRESS", "GKE_CONTROL_PLANE_REGION_MISMATCH",
+  "PUBLIC_GKE_CONTROL_PLANE_TO_PRIVATE_DESTINATION",
+  "GKE_CONTROL_PLANE_NO_ROUTE",
+  "CLOUD_SQL_INSTANCE_NOT_CONFIGURED_FOR_EXTERNAL_TRAFFIC",
+  "PUBLIC_CLOUD_SQL_INSTANCE_TO_PRIVATE_DESTINATION",
+  "CLOUD_SQL_INSTANCE_NO_ROUTE", "CLOUD_FUNCTION_NOT_ACTIVE",
+  "VPC_CONNECTOR_NOT_SET", "VPC_CONNECTOR_NOT_RUNNING",
+  "FORWARDING_RULE_REGION_MISMATCH", "PSC_CONNECTION_NOT_ACCEPTED",
+  "PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK",
+  "PSC_NEG_PRODUCER_ENDPOINT_NO_GLOBAL_ACCESS",
+  "PSC_NEG_PRODUCER_FORWARDING_RULE_MULTIPLE_PORTS",
+  "CLOUD_SQL_PSC_NEG_UNSUPPORTED",
+  "NO_NAT_SUBNETS_FOR_PSC_SERVICE_ATTACHMENT",
+  "HYBRID_NEG_NON_DYNAMIC_ROUTE_MATCHED",
+  "HYBRID_NEG_NON_LOCAL_DYNAMIC_ROUTE_MATCHED",
+  "CLOUD_RUN_REVISION_NOT_READY", "DROPPED_INSIDE_PSC_SERVICE_PRODUCER",
+  "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", "CLOUD_NAT_NO_ADDRESSES",
+  "ROUTING_LOOP",
+  "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED",
+  "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 
@@ -350,7 +393,7 @@ static const CloudRunKey expect_keys[] = {
   KEY_ENUM ("classified-as", ENUM, CloudRunExpect, classified_as, NULL, OPT,
             classified_choices, "The GFE's decision."),
   KEY_ENUM ("drop-cause", ENUM, CloudRunExpect, drop_cause, NULL, OPT,
-            cloudrun_drop_causes, "Connectivity Tests cause of the drop."),
+            cloudrun_drop_causes, "Connectivity Tests cause of the drop, or the simulator's own."),
   KEY_ENUM ("decided-at", ENUM, CloudRunExpect, decided_at, NULL, OPT,
             cloudrun_hop_kinds, "Hop kind that decided the outcome."),
   KEY_ENUM ("via", ENUM_LIST, CloudRunExpect, via, NULL, OPT,

@@ -40,7 +40,8 @@ typedef enum {
   CLOUDRUN_N_HOPS
 } CloudRunHopKind;
 
-/* Why a request was dropped, aborted or refused. */
+/* Why a request was dropped, aborted or refused: the causes some node
+ * produces (the format accepts every Connectivity Tests cause). */
 typedef enum {
   CLOUDRUN_DROP_NONE = 0,       /* not dropped */
   CLOUDRUN_DROP_NO_ROUTE,
@@ -49,13 +50,17 @@ typedef enum {
   CLOUDRUN_DROP_FIREWALL_RULE,
   CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET,
   CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH,
-  CLOUDRUN_DROP_CLOUD_RUN_REVISION_NOT_READY,
-  CLOUDRUN_DROP_VPC_CONNECTOR_NOT_RUNNING,
-  CLOUDRUN_DROP_CLOUD_NAT_NO_ADDRESSES,
   CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES,
   CLOUDRUN_DROP_INGRESS_DENIED,
   CLOUDRUN_DROP_IAM_DENIED,
-  CLOUDRUN_N_DROP_CAUSES
+  CLOUDRUN_DROP_ROUTE_BLACKHOLE,
+  CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
+  CLOUDRUN_DROP_VPC_SC_DENIED,
+  CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED,  /* the simulator's own */
+  CLOUDRUN_N_DROP_CAUSES,
+  CLOUDRUN_DROP_UNPRODUCED = CLOUDRUN_N_DROP_CAUSES  /* a cause of the
+                                   format's vocabulary that no node produces:
+                                   no request has it */
 } CloudRunDropCause;
 
 /* "dns", "vpc-router", ...; "none" for CLOUDRUN_HOP_NONE. */

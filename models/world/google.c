@@ -1,6 +1,8 @@
 /* Google's known addresses (see models/world/google.h). */
 #include "models/world/google.h"
 
+#include <glib.h>
+
 #include "sim/wire.h"
 
 const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS] = {
@@ -8,11 +10,33 @@ const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS] = {
 };
 
 bool
+cloudrun_google_vip (uint32_t dst)
+{
+  return (dst & sim_cidr_mask (CLOUDRUN_VIPS_LEN)) == CLOUDRUN_PRIVATE_VIPS
+         || (dst & sim_cidr_mask (CLOUDRUN_VIPS_LEN))
+              == CLOUDRUN_RESTRICTED_VIPS;
+}
+
+bool
 cloudrun_google_destination (uint32_t dst)
 {
   return (dst & sim_cidr_mask (CLOUDRUN_GOOGLE_FRONT_ENDS_LEN))
            == CLOUDRUN_GOOGLE_FRONT_ENDS
-         || (dst & sim_cidr_mask (CLOUDRUN_VIPS_LEN)) == CLOUDRUN_PRIVATE_VIPS
-         || (dst & sim_cidr_mask (CLOUDRUN_VIPS_LEN))
-              == CLOUDRUN_RESTRICTED_VIPS;
+         || cloudrun_google_vip (dst);
+}
+
+bool
+cloudrun_private_address (uint32_t dst)
+{
+  static const struct { uint32_t prefix; uint8_t len; } ranges[] = {
+    { 0x0a000000u, 8 },         /* 10.0.0.0/8 */
+    { 0xac100000u, 12 },        /* 172.16.0.0/12 */
+    { 0xc0a80000u, 16 },        /* 192.168.0.0/16 */
+    { 0x64400000u, 10 },        /* 100.64.0.0/10 (RFC 6598) */
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (ranges); i++)
+    if ((dst & sim_cidr_mask (ranges[i].len)) == ranges[i].prefix)
+      return true;
+  return false;
 }

@@ -24,5 +24,10 @@ extern const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS]
 
 /* A run.app front end or a Private Google Access VIP. */
 bool cloudrun_google_destination (uint32_t dst);
+/* One of the VIPs of private.googleapis.com or restricted.googleapis.com. */
+bool cloudrun_google_vip (uint32_t dst);
+/* An internal address (RFC 1918, RFC 6598) that no internet gateway
+ * delivers. */
+bool cloudrun_private_address (uint32_t dst);
 
 #endif

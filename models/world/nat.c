@@ -25,11 +25,14 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
                                         "this VM's block (min-ports-per-vm = %u)",
                                         n->name,
                                         n->min_ports_per_vm);
+          s.note = "CLOUD_NAT_PORTS_EXHAUSTED (the simulator's own cause: "
+                   "Connectivity Tests has none for it)";
           cloudrun_request_step (&world->ledger, packet->request_id,
                                  &n->base.node, &s);
           cloudrun_request_decide (&world->ledger, packet->request_id,
                                    CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_NAT,
-                                   &n->base.node, CLOUDRUN_DROP_NONE);
+                                   &n->base.node,
+                                   CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED);
         }
       sim_packet_release (sim_world_pool (world->sim), packet);
       return;

@@ -2,7 +2,8 @@
 #include "models/world/request.h"
 
 static const char *const outcome_names[CLOUDRUN_N_VERDICTS] = {
-  "pending", "delivered", "denied-by-ingress", "denied-by-iam", "dropped",
+  "pending", "delivered", "denied-by-ingress", "denied-by-iam",
+  "denied-by-vpc-sc", "dropped",
   "dns-failure", "unavailable", "timeout",
 };
 

@@ -181,6 +181,17 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
     {
       bool implicit = r->connector_google_access
                       == VPC_CONNECTOR_GOOGLE_IMPLICIT;
+      if (!implicit && src->nat && r->nat_enables_pga)
+        {
+          *why = sim_explain_internf (log, "[assumptions] "
+                                      "connector-google-access = subnet-pga, "
+                                      "and Cloud NAT %s serves the "
+                                      "connector's hidden subnet, which turns "
+                                      "Private Google Access on "
+                                      "([assumptions] nat-enables-pga)",
+                                      src->nat);
+          return true;
+        }
       *why = implicit ? "[assumptions] connector-google-access = implicit: "
                         "a connector on its own /28 reaches Google front ends "
                         "(observed, see CLOUDRUN-NETWORKING.md section 4)"
@@ -226,7 +237,14 @@ vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   CloudRunFabricIdentity id = { CLOUDRUN_FABRIC_VPC, r->vni,
                                 r->project_number };
 
-  if (!vpc_private_google_access (r, src, &why))
+  if (src->external_addr)
+    why = sim_explain_intern (log, "a VM with an external address reaches "
+                              "the Private Google Access VIPs through the "
+                              "default internet gateway, and the traffic "
+                              "stays inside Google "
+                              "(cloud.google.com/vpc/docs/"
+                              "access-apis-external-ip)");
+  else if (!vpc_private_google_access (r, src, &why))
     {
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
                 sim_explain_internf (log, "%s; the destination is a "
@@ -290,7 +308,15 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
 
-  if (src->external_addr)
+  if (cloudrun_private_address (f->dst))
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
+                sim_explain_internf (log, "%s; the destination is an internal "
+                                     "address, which the internet gateway "
+                                     "does not deliver", route));
+      return;
+    }
+  if (src->external_addr && !cloudrun_google_vip (f->dst))
     {
       vpc_to_internet (r, packet, f, src, in, route, explain);
       return;
@@ -367,7 +393,7 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       vpc_to_gateway (r, packet, f, src, in, rule, explain);
       return;
     case ROUTE_BLACKHOLE:
-      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_ROUTE_BLACKHOLE,
                 sim_explain_internf (log, "%s: next hop blackhole",
                                      rule));
       return;

@@ -192,7 +192,8 @@ test_nat__min_ports_per_vm_exhaustion (void **state)
       else
         {
           dropped++;
-          expect_out (wf, i, "port exhausted", "dropped", "none", "nat");
+          expect_out (wf, i, "port exhausted", "dropped",
+                      "CLOUD_NAT_PORTS_EXHAUSTED", "nat");
           assert_int_equal (r->status, 0);
           assert_non_null (world_fixture_step (wf, r, "DROP", "nat-gw"));
           assert_null (world_fixture_step (wf, r, "DELIVER", "site"));

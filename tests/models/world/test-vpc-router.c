@@ -163,11 +163,11 @@ test_vpc_router__routes (void **state)
     { "a blackhole for the front ends",
       "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
       "next-hop = blackhole\n", { NULL },
-      "dropped", "NO_ROUTE", "blackhole" },
+      "dropped", "ROUTE_BLACKHOLE", "blackhole" },
     { "a longer blackhole beats the default route, whatever its priority",
       "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
       "next-hop = blackhole\npriority = 65535\n", { NULL },
-      "dropped", "NO_ROUTE", "route sink" },
+      "dropped", "ROUTE_BLACKHOLE", "route sink" },
     { "a longer gateway route beats a shorter blackhole of priority 0",
       "[route sink]\nnetwork = net\ndestination = 216.239.0.0/16\n"
       "next-hop = blackhole\npriority = 0\n\n"
@@ -185,7 +185,7 @@ test_vpc_router__routes (void **state)
       "next-hop = blackhole\npriority = 100\n\n"
       "[route to-gfe]\nnetwork = net\ndestination = 216.239.32.0/19\n"
       "next-hop = default-internet-gateway\npriority = 200\n", { NULL },
-      "dropped", "NO_ROUTE", "route sink" },
+      "dropped", "ROUTE_BLACKHOLE", "route sink" },
     { "no default route, but a custom route to the gateway",
       "[route to-gfe]\nnetwork = net\ndestination = 216.239.32.0/19\n"
       "next-hop = default-internet-gateway\n",
@@ -443,6 +443,116 @@ test_vpc_router__vm_to_vm_ingress (void **state)
     }
 }
 
+/* Issue 8: a VM with an external address reaches the Private Google
+ * Access VIPs through the default internet gateway and stays inside
+ * Google, with its network's identity; PGA does not matter. */
+static void
+test_vpc_router__external_ip_reaches_the_vips (void **state)
+{
+  static const char zones[] =
+    "[dns-zone run-app]\ndns-name = run.app.\nvisibility = private\n"
+    "networks = net\nrecords = *.run.app. CNAME private.googleapis.com.\n\n"
+    "[dns-zone googleapis]\ndns-name = googleapis.com.\n"
+    "visibility = private\nnetworks = net\n"
+    "records = private.googleapis.com. A 199.36.153.8\n";
+  static const char *const with_ip[] = { "vm app.external-ip=true", NULL };
+  g_autoptr (WorldFixture) wf = run_vm (zones, with_ip);
+  CloudRunRequest *r = world_fixture_request (wf, "to-private", 0);
+  const SimExplainStep *route = world_fixture_step (wf, r, "APPLY_ROUTE",
+                                                    "vpc-net");
+
+  (void) state;
+  expect_verdict (wf, "to-private", "delivered", "none", "VIP from external IP");
+  assert_string_equal (world_fixture_class (wf, "to-private", 0), "internal");
+  assert_non_null (route);
+  assert_non_null (strstr (route->note, "stays inside Google"));
+  assert_int_equal (route->dst_before, WF_IP (199, 36, 153, 8));
+  assert_false (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
+  assert_true (world_fixture_packets (wf, "vpc-net", "gfe") > 0);
+}
+
+/* Issue 8: an internal destination sent to the internet gateway is
+ * PRIVATE_TRAFFIC_TO_INTERNET, whatever NAT or external address exists. */
+static void
+test_vpc_router__private_traffic_to_internet (void **state)
+{
+  static const char call[] =
+    "[traffic to-nowhere]\nfrom = app\nurl = http://10.9.9.9/\n\n";
+  static const char call_nat[] =
+    "[traffic to-nowhere]\nfrom = app\nurl = http://10.9.9.9/\n\n"
+    "[nat gw]\nnetwork = net\nregion = us-central1\n";
+  static const char *const with_ip[] = { "vm app.external-ip=true", NULL };
+  static const struct {
+    const char *label, *extra;
+    const char *const *overrides;
+  } cases[] = {
+    { "no NAT, no external address", call, NULL },
+    { "Cloud NAT serves the subnet", call_nat, NULL },
+    { "the VM has an external address", call, with_ip },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = run_vm (cases[i].extra,
+                                            cases[i].overrides);
+      CloudRunRequest *r = world_fixture_request (wf, "to-nowhere", 0);
+      const SimExplainStep *drop = world_fixture_step (wf, r, "DROP",
+                                                       "vpc-net");
+      expect_verdict (wf, "to-nowhere", "dropped",
+                      "PRIVATE_TRAFFIC_TO_INTERNET", cases[i].label);
+      assert_non_null (drop);
+      assert_non_null (strstr (drop->rule, "internal address"));
+      assert_false (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
+      assert_false (world_fixture_passed (r, CLOUDRUN_HOP_NAT));
+    }
+}
+
+/* Issue 8: Cloud NAT serving a connector's hidden subnet turns Private
+ * Google Access on for it under connector-google-access = subnet-pga. */
+static void
+test_vpc_router__nat_turns_pga_on_for_a_hidden_connector_subnet (void **state)
+{
+  static const char base[] =
+    WF_HEAD
+    "[project shop]\n\n[network net]\n\n"
+    "[connector conn]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.8.0.0/28\n\n"
+    "[service front]\nregion = us-central1\nvpc-access = connector\n"
+    "connector = conn\nvpc-egress = all-traffic\n\n"
+    "[service backend]\nregion = us-central1\ningress = internal\n\n"
+    "[traffic call]\nfrom = front\nurl = service:backend\n\n"
+    "[assumptions]\nconnector-google-access = subnet-pga\n\n";
+  static const char *const no_nat_pga[] = {
+    "assumptions.nat-enables-pga=false", NULL };
+  static const struct {
+    const char *label, *extra;
+    const char *const *overrides;
+    const char *verdict, *cause;
+  } cases[] = {
+    { "subnet-pga, no NAT", "", NULL,
+      "dropped", "PRIVATE_GOOGLE_ACCESS_DISALLOWED" },
+    { "subnet-pga, NAT in the region",
+      "[nat gw]\nnetwork = net\nregion = us-central1\n", NULL,
+      "delivered", "none" },
+    { "subnet-pga, NAT, nat-enables-pga = false",
+      "[nat gw]\nnetwork = net\nregion = us-central1\n", no_nat_pga,
+      "dropped", "PRIVATE_GOOGLE_ACCESS_DISALLOWED" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (base, cases[i].extra, NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini,
+                                                       cases[i].overrides);
+      expect_verdict (wf, "call", cases[i].verdict, cases[i].cause,
+                      cases[i].label);
+      if (strcmp (cases[i].verdict, "delivered") == 0)
+        assert_string_equal (world_fixture_class (wf, "call", 0), "internal");
+    }
+}
+
 int
 main (void)
 {
@@ -453,6 +563,10 @@ main (void)
     cmocka_unit_test (test_vpc_router__pga_on_crosses_the_fabric),
     cmocka_unit_test (test_vpc_router__external_ip_bypasses_pga),
     cmocka_unit_test (test_vpc_router__nat_turns_pga_on),
+    cmocka_unit_test (test_vpc_router__external_ip_reaches_the_vips),
+    cmocka_unit_test (test_vpc_router__private_traffic_to_internet),
+    cmocka_unit_test (
+      test_vpc_router__nat_turns_pga_on_for_a_hidden_connector_subnet),
     cmocka_unit_test (test_vpc_router__vm_to_vm_ingress),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
