@@ -55,6 +55,70 @@ gfe_shares_with (const CloudRunGfeNetwork *net, uint64_t project)
   return false;
 }
 
+/* The envelope the request's SYN carried, or NULL (from the internet). */
+static const CloudRunGfeFlow *
+gfe_flow (CloudRunGfe *gfe, const CloudRunProxySession *s)
+{
+  GfeFlowKey key = { s->local_addr, s->client_addr, s->local_port,
+                     s->client_port };
+
+  return g_hash_table_lookup (gfe->flows, &key);
+}
+
+/* Whether a request to svc, whose project is in a VPC Service Controls
+ * perimeter, comes from inside it: a VPC network of a project in the same
+ * perimeter, or the service's own internal load balancer. The internet,
+ * an external load balancer's clients and other projects' networks are
+ * outside (CLOUDRUN-NETWORKING.md section 2). */
+static bool
+gfe_inside_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
+                      const CloudRunServiceNode *svc, const char **why)
+{
+  SimExplainLog *log = sim_world_explain (gfe->base.world->sim);
+  const CloudRunGfeFlow *flow = gfe_flow (gfe, s);
+  const CloudRunGfeNetwork *net;
+
+  if (!flow)
+    {
+      *why = "it arrived from the internet, outside every perimeter";
+      return false;
+    }
+  if (flow->identity.kind == CLOUDRUN_FABRIC_EXTERNAL_ALB)
+    {
+      *why = "it came through an external Application Load Balancer from a "
+             "client on the internet, outside the perimeter";
+      return false;
+    }
+  if (flow->identity.kind == CLOUDRUN_FABRIC_INTERNAL_ALB)
+    {
+      *why = "it came through an internal Application Load Balancer of "
+             "the service's project";
+      return flow->identity.project_number == svc->project_number;
+    }
+  net = gfe_network (gfe, flow->identity.vni);
+  if (net && net->perimeter && strcmp (net->perimeter, svc->perimeter) == 0)
+    {
+      *why = sim_explain_internf (log, "its Geneve envelope names network %s, "
+                                  "of a project inside perimeter %s",
+                                  net->name, net->perimeter);
+      return true;
+    }
+  *why = sim_explain_internf (log, "its Geneve envelope names network %s, of "
+                              "a project outside perimeter %s",
+                              net ? net->name : "?", svc->perimeter);
+  return false;
+}
+
+/* Whether the request came through a load balancer's serverless NEG. */
+static bool
+gfe_via_load_balancer (CloudRunGfe *gfe, const CloudRunProxySession *s)
+{
+  const CloudRunGfeFlow *flow = gfe_flow (gfe, s);
+
+  return flow && (flow->identity.kind == CLOUDRUN_FABRIC_INTERNAL_ALB
+                  || flow->identity.kind == CLOUDRUN_FABRIC_EXTERNAL_ALB);
+}
+
 /* Internal or external, from the envelope the request's SYN carried
  * (CLOUDRUN-NETWORKING.md section 2). */
 static CloudRunClass
@@ -63,9 +127,7 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
               const char **why)
 {
   SimExplainLog *log = sim_world_explain (gfe->base.world->sim);
-  GfeFlowKey key = { s->local_addr, s->client_addr, s->local_port,
-                     s->client_port };
-  const CloudRunGfeFlow *flow = g_hash_table_lookup (gfe->flows, &key);
+  const CloudRunGfeFlow *flow = gfe_flow (gfe, s);
   const CloudRunGfeNetwork *net;
 
   *via_external_lb = false;
@@ -236,7 +298,7 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   SimExplainLog *log = sim_world_explain (world->sim);
   CloudRunServiceNode *svc = g_hash_table_lookup (world->hosts,
                                                   s->request.host);
-  const char *why, *ingress;
+  const char *why, *ingress, *sc_why;
   bool via_elb;
   CloudRunClass cls;
 
@@ -252,7 +314,24 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   cls = gfe_classify (gfe, s, svc, &via_elb, &why);
   cloudrun_request_classify (&world->ledger, s->request_id, cls);
   ingress = gfe_ingress_name (svc->ingress);
-  if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app"))
+  if (svc->perimeter && !gfe_inside_perimeter (gfe, s, svc, &sc_why))
+    {
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_VPC_SC, 403,
+                  CLOUDRUN_DROP_VPC_SC_DENIED,
+                  sim_explain_internf (log, "service %s is in VPC Service "
+                                       "Controls perimeter %s, which refuses "
+                                       "requests from outside it whatever "
+                                       "the ingress setting (\"Request is "
+                                       "prohibited by organization's "
+                                       "policy\")", svc->name,
+                                       svc->perimeter),
+                  sc_why);
+      return;
+    }
+  /* A serverless NEG sends the run.app host: default-url = false exists
+   * to force traffic through the load balancer, which still works. */
+  if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app")
+      && !gfe_via_load_balancer (gfe, s))
     {
       gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, 404,
                   CLOUDRUN_DROP_INGRESS_DENIED,

@@ -139,24 +139,6 @@ static const struct {
     "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
     BACKEND ("shop", "") VM_CALLS,
     "internal" },
-  { "a network of a project in another perimeter",
-    WF_HEAD
-    "[project shop]\nperimeter = fence\n\n"
-    "[project other]\nperimeter = wall\n\n"
-    "[network net]\nproject = other\n\n"
-    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
-    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
-    BACKEND ("shop", "") VM_CALLS,
-    "external" },
-  { "a network of a project outside the service's perimeter",
-    WF_HEAD
-    "[project shop]\nperimeter = fence\n\n"
-    "[project other]\n\n"
-    "[network net]\nproject = other\n\n"
-    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
-    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
-    BACKEND ("shop", "") VM_CALLS,
-    "external" },
 };
 
 static void
@@ -365,6 +347,95 @@ test_gfe__iam_after_ingress (void **state)
     }
 }
 
+/* Issue 8: a service whose project is in a VPC Service Controls perimeter
+ * refuses every request from outside it with 403, whatever its ingress
+ * setting; the container never sees it. */
+static void
+test_gfe__vpc_sc_refuses_outside_the_perimeter (void **state)
+{
+#define OTHER_NET(perimeter) \
+  "[project shop]\nperimeter = fence\n\n" \
+  "[project other]\n" perimeter "\n\n" \
+  "[network net]\nproject = other\n\n" \
+  "[subnet vms]\nnetwork = net\nregion = us-central1\n" \
+  "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+  static const char *const ingress_all[] = {
+    "service backend.ingress=all", NULL };
+  static const struct {
+    const char *label, *ini;
+    bool inside;
+  } cases[] = {
+    { "a network of a project in another perimeter",
+      WF_HEAD OTHER_NET ("perimeter = wall") BACKEND ("shop", "") VM_CALLS,
+      false },
+    { "a network of a project in no perimeter",
+      WF_HEAD OTHER_NET ("") BACKEND ("shop", "") VM_CALLS, false },
+    { "an internet client",
+      WF_HEAD "[project shop]\nperimeter = fence\n\n" BACKEND ("shop", "")
+      "[client alice]\n\n"
+      "[traffic call]\nfrom = alice\nurl = service:backend\n", false },
+    { "a network of a project in the same perimeter",
+      WF_HEAD OTHER_NET ("perimeter = fence") BACKEND ("shop", "") VM_CALLS,
+      true },
+  };
+#undef OTHER_NET
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* ingress = all: only the perimeter can refuse. */
+      g_autoptr (WorldFixture) wf = world_fixture_new (cases[i].ini,
+                                                       ingress_all);
+      CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+
+      if (cases[i].inside)
+        {
+          assert_string_equal (world_fixture_verdict (wf, "call", 0),
+                               "delivered");
+          continue;
+        }
+      expect_call (wf, cases[i].label, "denied-by-vpc-sc", "external", 403);
+      assert_string_equal (world_fixture_cause (wf, "call", 0),
+                           "VPC_SC_DENIED");
+      assert_non_null (world_fixture_step (wf, r, "VPC_SC_DENIED", "gfe"));
+      expect_refused_at_gfe (wf);
+    }
+}
+
+/* Issue 8: default-url = false closes the run.app URLs to direct callers,
+ * but a load balancer's serverless NEG (which sends the run.app host)
+ * still reaches the service: that is what the option is for. */
+static void
+test_gfe__default_url_false_keeps_load_balancers (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[subnet proxies]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.9.0.0/24\npurpose = proxy-only\n\n"
+    "[service backend]\nregion = us-central1\n"
+    "ingress = internal-and-cloud-load-balancing\ndefault-url = false\n\n"
+    "[internal-alb ilb]\nnetwork = net\nregion = us-central1\n"
+    "address = 10.1.0.100\nbackend = backend\n\n"
+    "[external-alb elb]\naddress = 203.0.113.80\nbackend = backend\n\n"
+    "[vm caller]\nsubnet = vms\n\n"
+    "[client alice]\n\n"
+    "[traffic call]\nfrom = caller\nurl = http://10.1.0.100/\n\n"
+    "[traffic from-internet]\nfrom = alice\nurl = http://203.0.113.80/\n\n"
+    "[traffic direct]\nfrom = alice\nurl = service:backend\n\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "call", 0), "delivered");
+  assert_string_equal (world_fixture_verdict (wf, "from-internet", 0),
+                       "delivered");
+  assert_string_equal (world_fixture_verdict (wf, "direct", 0),
+                       "denied-by-ingress");
+  assert_int_equal (world_fixture_status (wf, "direct", 0), 404);
+}
+
 int
 main (void)
 {
@@ -375,6 +446,8 @@ main (void)
     cmocka_unit_test (test_gfe__default_url_false_answers_404),
     cmocka_unit_test (test_gfe__ingress_denied_status_assumption),
     cmocka_unit_test (test_gfe__iam_after_ingress),
+    cmocka_unit_test (test_gfe__vpc_sc_refuses_outside_the_perimeter),
+    cmocka_unit_test (test_gfe__default_url_false_keeps_load_balancers),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
