@@ -282,6 +282,28 @@ build_psc (Build *b, const CloudRunPscEndpoint *e)
   sim_host_add_address (&b->gfe->host, e->address);
 }
 
+/* Every subnet and connector range of network n with its region. */
+static GArray *
+build_region_ranges (Build *b, const CloudRunNetwork *n)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (VpcRegionRange));
+
+  for (guint i = 0; i < n->subnets->len; i++)
+    {
+      const CloudRunSubnet *s = g_ptr_array_index (n->subnets, i);
+      VpcRegionRange r = { { s->range.prefix, s->range.len }, s->region };
+      g_array_append_val (out, r);
+    }
+  for (guint i = 0; i < b->sc->connectors->len; i++)
+    {
+      const CloudRunConnector *c = g_ptr_array_index (b->sc->connectors, i);
+      VpcRegionRange r = { { c->block.prefix, c->block.len }, c->region };
+      if (c->network == n && !c->subnet)
+        g_array_append_val (out, r);
+    }
+  return out;
+}
+
 static const CloudRunSubnet *
 build_proxy_subnet (const CloudRunNetwork *n, const char *region)
 {
@@ -304,18 +326,27 @@ build_internal_alb (Build *b, const CloudRunInternalAlb *alb)
   g_autofree char *name = g_strdup_printf ("ilb-%s", alb->base.name);
   g_autofree char *label = g_strdup_printf ("internal ALB %s", alb->base.name);
   CloudRunLoadBalancerConfig cfg = {
-    name, NULL, CLOUDRUN_HOP_ILB, CLOUDRUN_FABRIC_INTERNAL_ALB,
-    0x800000u + ++b->next_lb, alb->backend->project->number, alb->address,
-    proxies ? proxies->range.prefix + 2 : 0, proxies != NULL,
-    alb->backend->base.name, alb->backend->hash_host, GFE_FRONT_END,
-    build_fabric_addr (b), GFE_FABRIC,
+    .name = name, .hop = CLOUDRUN_HOP_ILB,
+    .kind = CLOUDRUN_FABRIC_INTERNAL_ALB, .vni = 0x800000u + ++b->next_lb,
+    .project_number = alb->backend->project->number,
+    .address = alb->address,
+    .proxy_addr = proxies ? proxies->range.prefix + 2 : 0,
+    .has_proxy_subnet = proxies != NULL,
+    .backend = alb->backend->base.name,
+    .backend_host = alb->backend->hash_host, .gfe_addr = GFE_FRONT_END,
+    .fabric_addr = build_fabric_addr (b), .gfe_fabric_addr = GFE_FABRIC,
   };
   CloudRunVpcSource src = build_vpc_source (CLOUDRUN_VPC_SOURCE_PROXY, label,
                                             proxies, NULL);
+  g_autoptr (GArray) ranges = build_region_ranges (b, alb->network);
   CloudRunLoadBalancer *lb;
   SimPort *rport;
 
   cfg.label = sim_explain_intern (sim_world_explain (b->world->sim), label);
+  cfg.region = alb->region;
+  cfg.global_access = alb->global_access;
+  cfg.client_ranges = (const VpcRegionRange *) (void *) ranges->data;
+  cfg.n_client_ranges = ranges->len;
   lb = cloudrun_load_balancer_new (b->world, &cfg);
   rport = cloudrun_vpc_router_attach (net->router, name, &src);
   cloudrun_vpc_router_deliver (net->router, rport, alb->address, 32, label);
@@ -340,10 +371,13 @@ build_external_alb (Build *b, const CloudRunExternalAlb *alb)
   g_autofree char *name = g_strdup_printf ("alb-%s", alb->base.name);
   g_autofree char *label = g_strdup_printf ("external ALB %s", alb->base.name);
   CloudRunLoadBalancerConfig cfg = {
-    name, NULL, CLOUDRUN_HOP_EXTERNAL_ALB, CLOUDRUN_FABRIC_EXTERNAL_ALB,
-    0x800000u + ++b->next_lb, alb->backend->project->number, alb->address,
-    0, true, alb->backend->base.name, alb->backend->hash_host, GFE_FRONT_END,
-    build_fabric_addr (b), GFE_FABRIC,
+    .name = name, .hop = CLOUDRUN_HOP_EXTERNAL_ALB,
+    .kind = CLOUDRUN_FABRIC_EXTERNAL_ALB, .vni = 0x800000u + ++b->next_lb,
+    .project_number = alb->backend->project->number,
+    .address = alb->address, .has_proxy_subnet = true,
+    .backend = alb->backend->base.name,
+    .backend_host = alb->backend->hash_host, .gfe_addr = GFE_FRONT_END,
+    .fabric_addr = build_fabric_addr (b), .gfe_fabric_addr = GFE_FABRIC,
   };
   CloudRunLoadBalancer *lb;
 

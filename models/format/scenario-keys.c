@@ -345,6 +345,9 @@ static const CloudRunKey internal_alb_keys[] = {
            "same region."),
   KEY ("hostname", HOSTNAME, CloudRunInternalAlb, hostname, NULL, OPT,
        "Custom host name callers may use."),
+  KEY ("global-access", BOOL, CloudRunInternalAlb, global_access, "false",
+       0, "Clients in every region may use the regional forwarding rule; "
+       "without it, only its own region's."),
 };
 
 static const CloudRunKey external_alb_keys[] = {

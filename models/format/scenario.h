@@ -405,6 +405,7 @@ typedef struct {
   char *backend_name;           /* backend, as written */
   CloudRunService *backend;     /* the service behind it */
   char *hostname;               /* custom host, or NULL */
+  gboolean global_access;       /* clients of every region may use it */
 } CloudRunInternalAlb;
 
 /* [external-alb NAME]: an external Application Load Balancer. */

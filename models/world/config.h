@@ -75,6 +75,13 @@ typedef struct {
   uint8_t len;                  /* 0..32 */
 } VpcCidr;
 
+/* A range of a network and the region it lives in (a subnet, a
+ * connector's /28): where a packet with a source inside it comes from. */
+typedef struct {
+  VpcCidr range;
+  const char *region;
+} VpcRegionRange;
+
 /* Whether addr is inside c. */
 bool vpc_cidr_contains (const VpcCidr *c, uint32_t addr);
 

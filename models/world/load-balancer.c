@@ -64,6 +64,55 @@ lb_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
   return sim_port_send (port, packet);
 }
 
+/* The region of a source address of the network, or NULL. */
+static const char *
+lb_client_region (const CloudRunLoadBalancer *lb, uint32_t src)
+{
+  for (guint i = 0; lb->client_ranges && i < lb->client_ranges->len; i++)
+    {
+      const VpcRegionRange *r = &g_array_index (lb->client_ranges,
+                                                VpcRegionRange, i);
+      if (vpc_cidr_contains (&r->range, src))
+        return r->region;
+    }
+  return NULL;
+}
+
+/* A regional forwarding rule without global access admits clients of its
+ * own region only (FORWARDING_RULE_REGION_MISMATCH); true when it dropped
+ * the packet. */
+static bool
+lb_region_refuses (CloudRunLoadBalancer *lb, SimPacket *packet,
+                   const SimFrame *f)
+{
+  CloudRunWorld *world = lb->base.world;
+  const char *region;
+
+  if (!lb->region || lb->global_access || !sim_frame_opens_tcp (f))
+    return false;
+  region = lb_client_region (lb, f->src);
+  if (!region || strcmp (region, lb->region) == 0)
+    return false;
+  CloudRunStep s = {
+    .hop = lb->hop, .state = "DROP",
+    .rule = sim_explain_internf (sim_world_explain (world->sim),
+                                 "%s: its forwarding rule in %s admits "
+                                 "clients of its own region only, and this "
+                                 "client is in %s (global-access = false)",
+                                 lb->label, lb->region, region),
+    .note = cloudrun_drop_cause_name (
+      CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH),
+    .src = f->src, .dst = f->dst,
+  };
+  cloudrun_request_step (&world->ledger, packet->request_id,
+                         &lb->base.node, &s);
+  cloudrun_request_decide (&world->ledger, packet->request_id,
+                           CLOUDRUN_VERDICT_DROPPED, lb->hop, &lb->base.node,
+                           CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH);
+  sim_packet_release (sim_world_pool (world->sim), packet);
+  return true;
+}
+
 static void
 lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
@@ -77,6 +126,9 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
       sim_packet_release (sim_world_pool (self->world), packet);
       return;
     }
+  if (port == lb->front && sim_frame_parse (packet->data, packet->len, &f)
+      && lb_region_refuses (lb, packet, &f))
+    return;
   if (port == lb->front && !lb->has_proxy_subnet
       && sim_frame_parse (packet->data, packet->len, &f)
       && sim_frame_opens_tcp (&f))
@@ -109,6 +161,11 @@ lb_clear (SimNode *self)
 
   cloudrun_proxy_clear (&lb->proxy);
   sim_host_clear (&lb->host);
+  for (guint i = 0; lb->client_ranges && i < lb->client_ranges->len; i++)
+    g_free ((char *) g_array_index (lb->client_ranges, VpcRegionRange,
+                                    i).region);
+  g_clear_pointer (&lb->client_ranges, g_array_unref);
+  g_free (lb->region);
 }
 
 static const SimNodeClass lb_class = {
@@ -131,6 +188,15 @@ cloudrun_load_balancer_new (CloudRunWorld *world,
   lb->backend = c->backend;
   lb->backend_host = c->backend_host;
   lb->has_proxy_subnet = c->has_proxy_subnet;
+  lb->region = g_strdup (c->region);
+  lb->global_access = c->global_access;
+  lb->client_ranges = g_array_new (FALSE, FALSE, sizeof (VpcRegionRange));
+  for (guint i = 0; i < c->n_client_ranges; i++)
+    {
+      VpcRegionRange r = { c->client_ranges[i].range,
+                           g_strdup (c->client_ranges[i].region) };
+      g_array_append_val (lb->client_ranges, r);
+    }
   lb->proxy_addr = c->proxy_addr ? c->proxy_addr : c->address;
   lb->gfe_addr = c->gfe_addr;
   lb->identity = (CloudRunFabricIdentity) { c->kind, c->vni,

@@ -29,6 +29,11 @@ typedef struct {
   const char *backend;          /* the backend service NAME */
   const char *backend_host;     /* its run.app host (the NEG's target) */
   bool has_proxy_subnet;        /* internal: a proxy-only subnet exists */
+  char *region;                 /* internal: its region, owned; NULL for
+                                   an external (global) load balancer */
+  bool global_access;           /* internal: clients of every region */
+  GArray *client_ranges;        /* VpcRegionRange (regions owned): where
+                                   the network's sources live */
   uint32_t proxy_addr;          /* source of the proxied connections */
   uint32_t gfe_addr;            /* the front end it proxies to */
   CloudRunFabricIdentity identity;
@@ -46,6 +51,11 @@ typedef struct {
   uint32_t proxy_addr;          /* 0: the forwarding rule address */
   bool has_proxy_subnet;
   const char *backend, *backend_host;
+  const char *region;           /* internal: its region; NULL: global */
+  bool global_access;           /* internal: clients of every region */
+  const VpcRegionRange *client_ranges; /* internal: the network's ranges
+                                   and their regions (copied) */
+  guint n_client_ranges;
   uint32_t gfe_addr, fabric_addr, gfe_fabric_addr;
 } CloudRunLoadBalancerConfig;
 

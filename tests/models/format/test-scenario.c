@@ -206,6 +206,7 @@ static const char everything[] =
   "address = 10.0.0.50\n"
   "backend = backend\n"
   "hostname = API.internal.example\n"
+  "global-access = true\n"
   "\n"
   "[external-alb xlb]\n"
   "address = 34.120.0.1\n"
@@ -588,6 +589,7 @@ test_scenario__hosts_and_addresses (void **state)
   assert_ptr_equal (ilb->backend, find (s, CLOUDRUN_KIND_SERVICE,
                                         "backend"));
   assert_string_equal (ilb->hostname, "api.internal.example");
+  assert_true (ilb->global_access);
   assert_ptr_equal (xlb->backend, find (s, CLOUDRUN_KIND_SERVICE,
                                         "frontend"));
   assert_int_equal (xlb->address, IP (34, 120, 0, 1));

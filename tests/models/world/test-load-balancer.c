@@ -252,12 +252,55 @@ test_load_balancer__psc_endpoint_is_internal_without_pga (void **state)
     }
 }
 
+/* Issue 8: a regional internal ALB admits clients of its own region only,
+ * unless its forwarding rule has global access. */
+static void
+test_load_balancer__internal_alb_region_and_global_access (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[project shop]\n\n[network net]\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[subnet eu]\nnetwork = net\nregion = europe-west1\n"
+    "range = 10.2.0.0/24\n\n"
+    "[subnet proxies]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.129.0.0/23\npurpose = proxy-only\n\n"
+    "[internal-alb ilb]\nnetwork = net\nregion = us-central1\n"
+    "address = 10.1.0.100\nbackend = backend\n\n"
+    "[service backend]\nregion = us-central1\ningress = internal\n\n"
+    "[vm near]\nsubnet = vms\n\n[vm far]\nsubnet = eu\n\n"
+    "[traffic from-near]\nfrom = near\nurl = http://10.1.0.100/\n\n"
+    "[traffic from-far]\nfrom = far\nurl = http://10.1.0.100/\n\n";
+  static const char *const global[] = {
+    "internal-alb ilb.global-access=true", NULL };
+  g_autoptr (WorldFixture) regional = world_fixture_new (ini, NULL);
+  g_autoptr (WorldFixture) open = world_fixture_new (ini, global);
+  CloudRunRequest *r = world_fixture_request (regional, "from-far", 0);
+  const SimExplainStep *drop = world_fixture_step (regional, r, "DROP",
+                                                   "ilb-ilb");
+
+  (void) state;
+  expect_verdict (regional, "from-near", 0, "same region", "delivered",
+                  "internal", "none");
+  expect_verdict (regional, "from-far", 0, "another region, no global access",
+                  "dropped", "-", "FORWARDING_RULE_REGION_MISMATCH");
+  assert_string_equal (world_fixture_decided_at (regional, "from-far", 0),
+                       "ilb");
+  assert_non_null (drop);
+  assert_non_null (strstr (drop->rule, "europe-west1"));
+  expect_verdict (open, "from-far", 0, "another region, global access",
+                  "delivered", "internal", "none");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_load_balancer__internal_alb_is_internal),
     cmocka_unit_test (test_load_balancer__internal_alb_needs_proxy_subnet),
+    cmocka_unit_test (
+      test_load_balancer__internal_alb_region_and_global_access),
     cmocka_unit_test (test_load_balancer__external_alb_and_ingress),
     cmocka_unit_test (test_load_balancer__psc_endpoint_is_internal_without_pga),
   };
