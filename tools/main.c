@@ -90,6 +90,17 @@ print_outputs (const ToolsRun *run, const char *dir)
           "report.json, topology.dot (.svg with Graphviz)\n", dir);
 }
 
+/* Says which staging directories of killed runs begin removed. */
+static gboolean
+note_stale (const ToolsOutput *out)
+{
+  for (guint i = 0; i < out->stale->len; i++)
+    fprintf (stderr, "cloudrun-netsim: %s/%s: removed the staging directory "
+             "of an interrupted run\n", out->dir,
+             (const char *) g_ptr_array_index (out->stale, i));
+  return TRUE;
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
@@ -129,6 +140,7 @@ cmd_run (int argc, char **argv)
     out_dir = default_out_dir (argv[1]);
   if (!tools_run_load (&run, &opt, &error)
       || !tools_output_begin (&out, out_dir, &error)
+      || !note_stale (&out)
       || !tools_run_execute (&run, &opt, &out, &error)
       || !tools_run_write_reports (&run, &out, &error)
       || !tools_output_commit (&out, &error))
