@@ -2,12 +2,14 @@
  * keys; exit status 0 success, 1 an expectation failed, 2 a usage or
  * scenario error (the message names file, group and key). */
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "models/format/keys.h"
 #include "models/format/scenario.h"
 #include "tools/graph.h"
+#include "tools/interrupt.h"
 #include "tools/output.h"
 #include "tools/report.h"
 #include "tools/run.h"
@@ -90,6 +92,22 @@ print_outputs (const ToolsRun *run, const char *dir)
           "report.json, topology.dot (.svg with Graphviz)\n", dir);
 }
 
+/* After a signal stopped a run and what it staged is removed: says so
+ * and dies of the same signal. */
+static void
+interrupted (const char *dir, GError *error, gboolean committed)
+{
+  int signo = tools_interrupt_caught ();
+
+  g_clear_error (&error);
+  fprintf (stderr, "cloudrun-netsim: %s: interrupted by %s; %s\n", dir,
+           signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM"
+           : signo == SIGHUP ? "SIGHUP" : "a signal",
+           committed ? "the outputs were complete already"
+           : "nothing of this run was kept");
+  tools_interrupt_reraise ();
+}
+
 /* Says which staging directories of killed runs begin removed. */
 static gboolean
 note_stale (const ToolsOutput *out)
@@ -138,16 +156,26 @@ cmd_run (int argc, char **argv)
   opt = (ToolsRunOptions) { argv[1], seed, sets, quiet };
   if (!out_dir)
     out_dir = default_out_dir (argv[1]);
+  tools_interrupt_install ();
   if (!tools_run_load (&run, &opt, &error)
       || !tools_output_begin (&out, out_dir, &error)
       || !note_stale (&out)
       || !tools_run_execute (&run, &opt, &out, &error)
       || !tools_run_write_reports (&run, &out, &error)
+      || tools_interrupt_caught ()
       || !tools_output_commit (&out, &error))
     {
       tools_output_clear (&out);
       tools_run_clear (&run);
+      if (tools_interrupt_caught ())
+        interrupted (out_dir, error, FALSE);
       return fail (error);
+    }
+  if (tools_interrupt_caught ())
+    {
+      tools_output_clear (&out);
+      tools_run_clear (&run);
+      interrupted (out_dir, NULL, TRUE);
     }
   rep = (ToolsReport) { run.scenario, run.world, run.summaries, run.checks,
                         run.events };

@@ -2,6 +2,7 @@
  * read here only, for the progress line; the simulation never sees it. */
 #include "tools/run.h"
 
+#include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "sim/capture.h"
 #include "sim/units.h"
 #include "tools/graph.h"
+#include "tools/interrupt.h"
 #include "tools/report.h"
 
 #define TLS_NOTE "TLS is not simulated: every exchange is written in clear " \
@@ -48,23 +50,48 @@ tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
   return run->world != NULL;
 }
 
-/* Runs in slices, printing progress on a terminal. */
-static void
+/* Wall time a slice of simulated time should take: short enough that an
+ * interruption is seen at once, long enough that slicing costs nothing. */
+#define SLICE_WALL_MIN_US 10000
+#define SLICE_WALL_MAX_US 50000
+#define PROGRESS_EVERY_US 100000
+
+/* Runs in slices of simulated time, printing progress on a terminal and
+ * stopping early when a signal was caught (FALSE then). A slice halves
+ * when it took too long in wall time and doubles when it was quick: the
+ * events fired do not depend on where the slices end. */
+static gboolean
 run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
 {
   SimWorld *sim = run->world->sim;
-  SimTime end = run->scenario->duration, slice = MAX (end / 100, SIM_MS);
+  SimTime end = run->scenario->duration;
+  SimTime max_slice = MAX (end / 100, SIM_MS), slice = max_slice;
   gboolean show = !opt->quiet && isatty (STDERR_FILENO);
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0 = g_get_monotonic_time (), shown = 0;
+  gboolean done = TRUE;
 
   sim_world_start (sim);
-  for (SimTime t = MIN (slice, end);; t = MIN (t + slice, end))
+  for (SimTime t = 0;;)
     {
+      gint64 w0 = g_get_monotonic_time (), w1;
+
+      t = t + MIN (slice, end - t);
       run->events += sim_world_advance (sim, t);
-      if (show)
+      w1 = g_get_monotonic_time ();
+      if (w1 - w0 > SLICE_WALL_MAX_US && slice > SIM_US)
+        slice /= 2;
+      else if (w1 - w0 < SLICE_WALL_MIN_US && slice < max_slice)
+        slice = MIN (slice * 2, max_slice);
+      if (tools_interrupt_caught ())
         {
-          double wall = (g_get_monotonic_time () - t0) / 1e6;
+          done = FALSE;
+          break;
+        }
+      if (show && (w1 - shown >= PROGRESS_EVERY_US || t >= end))
+        {
+          double wall = (w1 - t0) / 1e6;
           char now[32];
+          shown = w1;
           fprintf (stderr, "\r  simulated %-8s %5.1fM events/s %8.0fx real time ",
                    sim_units_format_time (t, now),
                    wall > 0 ? run->events / wall / 1e6 : 0.0,
@@ -76,6 +103,7 @@ run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
   if (show)
     fprintf (stderr, "\r%70s\r", "");
   sim_world_finish (sim);
+  return done;
 }
 
 gboolean
@@ -83,6 +111,7 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
                    GError **error)
 {
   SimCapture *capture = NULL;
+  gboolean done;
 
   if (out)
     {
@@ -93,13 +122,19 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
         return FALSE;
       sim_world_set_capture (run->world->sim, capture);
     }
-  run_with_progress (run, opt);
+  done = run_with_progress (run, opt);
   if (capture)
     {
       sim_world_set_capture (run->world->sim, NULL);
       run->capture_bytes = sim_capture_bytes_written (capture);
-      if (!sim_capture_close (capture, error))
+      if (!sim_capture_close (capture, done ? error : NULL) && done)
         return FALSE;
+    }
+  if (!done)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   "interrupted by signal %d", tools_interrupt_caught ());
+      return FALSE;
     }
   run->summaries = cloudrun_summary_new (run->world);
   run->checks = cloudrun_expect_evaluate (run->scenario, run->world,
