@@ -177,6 +177,10 @@ cmd_run (int argc, char **argv)
       tools_run_clear (&run);
       interrupted (out_dir, NULL, TRUE);
     }
+  if (run.graph_warning)
+    fprintf (stderr, "cloudrun-netsim: warning: %s/topology.svg not drawn: "
+             "%s; the other outputs are written\n", out_dir,
+             run.graph_warning);
   rep = (ToolsReport) { run.scenario, run.world, run.summaries, run.checks,
                         run.events };
   if (!quiet)

@@ -151,15 +151,20 @@ tools_run_write_reports (ToolsRun *run, ToolsOutput *out, GError **error)
   g_autoptr (GString) json = g_string_new (NULL);
   g_autoptr (GString) dot = g_string_new (NULL);
   g_autoptr (GString) svg = g_string_new (NULL);
+  g_autoptr (GError) graph_error = NULL;
 
   tools_report_text (text, &rep);
   tools_report_json (json, &rep);
   tools_graph_dot (dot, run->scenario, run->world, run->summaries);
-  return tools_output_write (out, "report.txt", text, error)
-         && tools_output_write (out, "report.json", json, error)
-         && tools_output_write (out, "topology.dot", dot, error)
-         && (!tools_graph_svg (dot, svg)
-             || tools_output_write (out, "topology.svg", svg, error));
+  if (!tools_output_write (out, "report.txt", text, error)
+      || !tools_output_write (out, "report.json", json, error)
+      || !tools_output_write (out, "topology.dot", dot, error))
+    return FALSE;
+  if (tools_graph_svg (dot, svg, &graph_error))
+    return tools_output_write (out, "topology.svg", svg, error);
+  if (graph_error)
+    run->graph_warning = g_strdup (graph_error->message);
+  return TRUE;
 }
 
 void
@@ -168,6 +173,7 @@ tools_run_clear (ToolsRun *run)
   if (run->checks)
     g_array_unref (run->checks);
   g_free (run->summaries);
+  g_free (run->graph_warning);
   cloudrun_world_free (run->world);
   cloudrun_scenario_free (run->scenario);
   memset (run, 0, sizeof *run);

@@ -26,6 +26,8 @@ typedef struct {
   GArray *checks;               /* CloudRunCheckItem, owned */
   uint64_t events;              /* events fired */
   uint64_t capture_bytes;       /* bytes written to captures */
+  char *graph_warning;          /* why topology.svg was not drawn (dot
+                                 * failed), or NULL; owned */
 } ToolsRun;
 
 /* Reads, loads and builds; errors name the file (exit status 2). */
@@ -34,7 +36,9 @@ gboolean tools_run_load (ToolsRun *run, const ToolsRunOptions *options,
 /* Simulates; with out, writes the captures into its staging directory. */
 gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
                             ToolsOutput *out, GError **error);
-/* report.txt and report.json into out's staging directory. */
+/* report.txt, report.json, topology.dot and (when Graphviz draws it)
+ * topology.svg into out's staging directory. A Graphviz failure is not an
+ * error: it leaves graph_warning set and no topology.svg. */
 gboolean tools_run_write_reports (ToolsRun *run, ToolsOutput *out,
                                   GError **error);
 void tools_run_clear (ToolsRun *run);
