@@ -67,6 +67,27 @@ parse_options (const char *command, const char *args, GOptionEntry *entries,
   return TRUE;
 }
 
+/* --seed N: a whole number from 0 to 2^64 - 1, no sign, no spaces. */
+static gboolean
+parse_seed (const char *command, const char *text, ToolsRunOptions *opt)
+{
+  guint64 v;
+
+  if (!text)
+    return TRUE;
+  if (!*text || strspn (text, "0123456789") != strlen (text)
+      || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &v, NULL))
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --seed: expected a whole number "
+               "from 0 to %" G_GUINT64_FORMAT ", found '%s'\n", command,
+               G_MAXUINT64, text);
+      return FALSE;
+    }
+  opt->has_seed = TRUE;
+  opt->seed = v;
+  return TRUE;
+}
+
 static char *
 default_out_dir (const char *path)
 {
@@ -124,12 +145,13 @@ cmd_run (int argc, char **argv)
 {
   g_autofree char *out_dir = NULL;
   g_auto (GStrv) sets = NULL;
-  gint64 seed = -1;
+  g_autofree char *seed = NULL;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Write outputs into DIR (default out/SCENARIO)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the seed", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+      "Override the seed (0 to 18446744073709551615)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Override a key: \"service backend.ingress=internal\"",
       "GROUP.KEY=VALUE" },
@@ -153,7 +175,9 @@ cmd_run (int argc, char **argv)
                "found %d arguments\n", argc - 1);
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], seed, sets, quiet };
+  opt = (ToolsRunOptions) { argv[1], FALSE, 0, sets, quiet };
+  if (!parse_seed ("run", seed, &opt))
+    return EXIT_USAGE;
   if (!out_dir)
     out_dir = default_out_dir (argv[1]);
   tools_interrupt_install ();
@@ -221,7 +245,7 @@ cmd_check (int argc, char **argv)
     }
   for (int i = 1; i < argc; i++)
     {
-      ToolsRunOptions opt = { argv[i], -1, NULL, TRUE };
+      ToolsRunOptions opt = { argv[i], FALSE, 0, NULL, TRUE };
       ToolsRun run;
       GError *error = NULL;
       g_autoptr (GString) lines = g_string_new (NULL);
@@ -268,13 +292,15 @@ cmd_explain (int argc, char **argv)
 {
   g_autofree char *traffic = NULL;
   g_auto (GStrv) sets = NULL;
-  gint64 request = 1, seed = -1;
+  g_autofree char *seed = NULL;
+  gint64 request = 1;
   GOptionEntry entries[] = {
     { "traffic", 't', 0, G_OPTION_ARG_STRING, &traffic,
       "The [traffic NAME] to explain", "NAME" },
     { "request", 'r', 0, G_OPTION_ARG_INT64, &request,
       "Which request of it, from 1 (default 1)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the seed", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+      "Override the seed (0 to 18446744073709551615)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Override a key: \"service backend.ingress=internal\"",
       "GROUP.KEY=VALUE" },
@@ -294,7 +320,9 @@ cmd_explain (int argc, char **argv)
                "--traffic NAME\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], seed, sets, TRUE };
+  opt = (ToolsRunOptions) { argv[1], FALSE, 0, sets, TRUE };
+  if (!parse_seed ("explain", seed, &opt))
+    return EXIT_USAGE;
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_execute (&run, &opt, NULL, &error))
     {
@@ -354,7 +382,7 @@ cmd_graph (int argc, char **argv)
       fprintf (stderr, "cloudrun-netsim graph: expected one scenario FILE\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], -1, NULL, TRUE };
+  opt = (ToolsRunOptions) { argv[1], FALSE, 0, NULL, TRUE };
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_execute (&run, &opt, NULL, &error))
     {

@@ -2,8 +2,11 @@
  * read here only, for the progress line; the simulation never sees it. */
 #include "tools/run.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,28 +20,98 @@
 #define TLS_NOTE "TLS is not simulated: every exchange is written in clear " \
                  "as HTTP/1.1 on TCP port 80 so that Wireshark shows it"
 
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "a directory";
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "something that is not a regular file";
+}
+
+/* Reads the scenario: a regular file of at most TOOLS_RUN_MAX_SCENARIO
+ * bytes. Opened non-blocking so that a FIFO is refused, not waited on;
+ * read to one byte past the limit in case it grew since fstat. */
+static gboolean
+read_scenario (const char *path, char **data, gsize *len, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  g_autofree char *buf = NULL;
+  g_autofree char *found = NULL;
+  gsize got = 0;
+
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   "%s: cannot read the scenario: %s", path, g_strerror (e));
+      return FALSE;
+    }
+  if (S_ISREG (st.st_mode) && st.st_size <= TOOLS_RUN_MAX_SCENARIO)
+    {
+      buf = g_malloc (TOOLS_RUN_MAX_SCENARIO + 2);
+      while (got <= TOOLS_RUN_MAX_SCENARIO)
+        {
+          ssize_t n = read (fd, buf + got, TOOLS_RUN_MAX_SCENARIO + 1 - got);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0)
+            {
+              int e = errno;
+              close (fd);
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                           "%s: cannot read the scenario: %s", path,
+                           g_strerror (e));
+              return FALSE;
+            }
+          if (n == 0)
+            break;
+          got += (gsize) n;
+        }
+    }
+  close (fd);
+  if (!S_ISREG (st.st_mode))
+    found = g_strdup (file_kind (st.st_mode));
+  else if (st.st_size > TOOLS_RUN_MAX_SCENARIO || got > TOOLS_RUN_MAX_SCENARIO)
+    found = g_strdup_printf ("a file of %" G_GINT64_FORMAT " bytes",
+                             (gint64) MAX ((goffset) got, st.st_size));
+  if (found)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s: expected a regular file of at most %d MiB, found %s",
+                   path, TOOLS_RUN_MAX_SCENARIO >> 20, found);
+      return FALSE;
+    }
+  buf[got] = '\0';
+  *data = g_steal_pointer (&buf);
+  *len = got;
+  return TRUE;
+}
+
 gboolean
 tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
 {
   g_autofree char *data = NULL;
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) read_error = NULL;
   gsize len;
 
   memset (run, 0, sizeof *run);
-  if (!g_file_get_contents (opt->path, &data, &len, &read_error))
-    {
-      /* glib says 'Failed to open file "F": REASON'; keep the reason. */
-      const char *reason = strrchr (read_error->message, ':');
-      g_set_error (error, G_FILE_ERROR, read_error->code,
-                   "%s: cannot read the scenario: %s", opt->path,
-                   reason ? reason + 2 : read_error->message);
-      return FALSE;
-    }
+  if (!read_scenario (opt->path, &data, &len, error))
+    return FALSE;
   for (char **s = opt->sets; s && *s; s++)
     g_ptr_array_add (sets, g_strdup (*s));
-  if (opt->seed >= 0)
-    g_ptr_array_add (sets, g_strdup_printf ("scenario.seed=%" G_GINT64_FORMAT,
+  if (opt->has_seed)
+    g_ptr_array_add (sets, g_strdup_printf ("scenario.seed=%" G_GUINT64_FORMAT,
                                             opt->seed));
   g_ptr_array_add (sets, NULL);
   run->scenario = cloudrun_scenario_load (opt->path, data, len,

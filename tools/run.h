@@ -12,9 +12,13 @@
 #include "models/world/world.h"
 #include "tools/output.h"
 
+/* The largest scenario file read, in bytes. */
+#define TOOLS_RUN_MAX_SCENARIO (4 << 20)
+
 typedef struct {
   const char *path;             /* scenario file */
-  gint64 seed;                  /* -1: the scenario's own */
+  gboolean has_seed;            /* FALSE: the scenario's own seed */
+  guint64 seed;                 /* --seed, when has_seed */
   char **sets;                  /* --set GROUP.KEY=VALUE, NULL-terminated */
   gboolean quiet;               /* no progress */
 } ToolsRunOptions;
@@ -30,7 +34,8 @@ typedef struct {
                                  * failed), or NULL; owned */
 } ToolsRun;
 
-/* Reads, loads and builds; errors name the file (exit status 2). */
+/* Reads (only a regular file of at most TOOLS_RUN_MAX_SCENARIO bytes),
+ * loads and builds; errors name the file (exit status 2). */
 gboolean tools_run_load (ToolsRun *run, const ToolsRunOptions *options,
                          GError **error);
 /* Simulates; with out, writes the captures into its staging directory. */
