@@ -215,6 +215,8 @@ make_staging (ToolsOutput *out, GError **error)
   return TRUE;
 }
 
+static gboolean check_places (ToolsOutput *out, GError **error);
+
 gboolean
 tools_output_begin (ToolsOutput *out, const char *dir, GError **error)
 {
@@ -244,7 +246,9 @@ tools_output_begin (ToolsOutput *out, const char *dir, GError **error)
   remove_stale (out);
   ok = make_staging (out, error);
   flock (out->dir_fd, LOCK_UN);
-  return ok;
+  /* Checked again at commit; here so that a refusal comes before a long
+   * simulation, not after it. */
+  return ok && check_places (out, error);
 }
 
 gboolean
@@ -393,7 +397,12 @@ move_all (ToolsOutput *out, GPtrArray *names, GError **error)
                        error))
         return FALSE;
       if (!move_at (out->staging_fd, n, out->dir_fd, n, to, error))
-        return FALSE;
+        {
+          /* The earlier pcap/ goes back rather than away with staging. */
+          if (strcmp (n, "pcap") == 0)
+            renameat (out->staging_fd, STAGING_OLD_PCAP, out->dir_fd, n);
+          return FALSE;
+        }
     }
   for (const char *const *n = output_names; *n; n++)
     if (!has_name (names, *n)

@@ -37,7 +37,8 @@ typedef struct {
 } ToolsOutput;
 
 /* Creates DIR (and its parents) when missing, removes stale staging
- * directories, makes this run's one. On failure out is ready for
+ * directories, makes this run's one, and checks the places of the outputs
+ * (as commit will again). On failure out is ready for
  * tools_output_clear(). */
 gboolean tools_output_begin (ToolsOutput *out, const char *dir,
                              GError **error);

@@ -9,13 +9,14 @@
 # - DIR/pcap holding a link to a directory: the same for its target.
 # - DIR/pcap holding a user's file (not a LINK.pcap name): it survives.
 # - DIR/report.txt a link to a file elsewhere: the file is unchanged.
+# - The refusal comes before the simulation: a long run is refused at once.
 # - A second run into the same DIR replaces pcap/ whole: an earlier run's
 #   capture that this run does not write is gone, DIR has nothing else.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 GOOD=$top_srcdir/scenarios/01-internet-to-public-service.ini
 [ -f "$GOOD" ] || bail "no $GOOD"
-plan 5
+plan 6
 
 # refused_run DESC DIR NAMED KEEP...: runs into DIR; one TAP line: exit 2,
 # stderr names NAMED, every KEEP file still holds "canary", and DIR has no
@@ -70,6 +71,22 @@ echo canary > "$TMP/elsewhere/report.txt"
 mkdir -p "$d" && ln -s "$TMP/elsewhere/report.txt" "$d/report.txt" || bail "ln -s"
 refused_run "DIR/report.txt a link to a file: exit 2, names it, the file is unchanged" \
   "$d" "$d/report.txt" "$TMP/elsewhere/report.txt"
+
+# Refused before simulating: a run of minutes into a DIR with a link.
+LONG=$TMP/long.ini
+sed -e '/^\[expect/,$d' -e 's/^count = .*/count = 100000/' \
+    -e 's/^interval = .*/interval = 2ms/' -e 's/^seed = .*/&\nduration = 600s/' \
+    "$GOOD" > "$LONG" || bail "cannot write $LONG"
+d=$TMP/link-pcap
+timeout -s KILL 5 "$NETSIM" run "$LONG" -q -o "$d" > "$TMP/out" 2> "$TMP/err"
+status=$?
+if [ "$status" -eq 2 ] && grep -qF "$d/pcap" "$TMP/err"; then
+  ok "a long run into a DIR with a link is refused before it simulates"
+else
+  not_ok "a long run into a DIR with a link is refused before it simulates"
+  diag "exit status $status (137: still simulating after 5 s)"
+  diag_file "$TMP/err" 5
+fi
 
 # An earlier run's pcap/ is replaced whole, and nothing else is left.
 d=$TMP/rerun
