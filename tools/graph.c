@@ -1,8 +1,16 @@
-/* Topology pictures (see tools/graph.h). */
+/* Topology pictures (see tools/graph.h). Labels are cut to
+ * GRAPH_LABEL_MAX bytes: Graphviz refuses a quoted string of more than
+ * 16384 and a picture has no use for a longer one. */
 #include "tools/graph.h"
 
 #include <gio/gio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define GRAPH_LABEL_MAX 200
+#define GRAPH_MESSAGE_MAX 200
 
 static void
 dot_id (GString *out, const char *name)
@@ -15,6 +23,25 @@ dot_id (GString *out, const char *name)
       g_string_append_c (out, *p);
     }
   g_string_append_c (out, '"');
+}
+
+/* A label: text as a DOT string, cut at a character boundary to
+ * GRAPH_LABEL_MAX bytes and marked "..." when it was longer. */
+static void
+dot_label (GString *out, const char *text)
+{
+  gsize cut = GRAPH_LABEL_MAX;
+  g_autofree char *shorter = NULL;
+
+  if (strlen (text) <= GRAPH_LABEL_MAX)
+    {
+      dot_id (out, text);
+      return;
+    }
+  while (cut > 0 && ((guchar) text[cut] & 0xC0) == 0x80)
+    cut--;
+  shorter = g_strdup_printf ("%.*s...", (int) cut, text);
+  dot_id (out, shorter);
 }
 
 /* The box a node is drawn in, read from the topology alone (class names
@@ -72,10 +99,10 @@ graph_topology (GString *out, SimWorld *sim)
             {
               g_autofree char *label = g_strdup_printf (
                 "VPC network %s", sim_world_node (sim, i)->name + 4);
-              dot_id (out, label);
+              dot_label (out, label);
             }
       if (c < 2)
-        dot_id (out, c == 0 ? "internet" : "Google (GFE, Cloud Run)");
+        dot_label (out, c == 0 ? "internet" : "Google (GFE, Cloud Run)");
       g_string_append (out, "; style=rounded; color=gray70; "
                        "fontcolor=gray40;\n");
       for (guint i = 0; i < n; i++)
@@ -124,7 +151,7 @@ graph_path (GString *out, CloudRunWorld *world,
           dot_id (out, st->node);
           g_string_append_printf (out, " [color=%s, penwidth=2, "
                                   "constraint=false, label=", color);
-          dot_id (out, s->name);
+          dot_label (out, s->name);
           g_string_append_printf (out, ", fontcolor=%s];\n", color);
         }
       prev = st->node;
@@ -143,7 +170,7 @@ tools_graph_dot (GString *out, const CloudRunScenario *sc,
 {
   g_string_append (out, "digraph topology {\n  graph [rankdir=LR, "
                    "fontname=\"Helvetica\", label=");
-  dot_id (out, sc->title);
+  dot_label (out, sc->title);
   g_string_append (out, "];\n  node [shape=box, style=rounded, "
                    "fontname=\"Helvetica\", fontsize=10];\n"
                    "  edge [fontname=\"Helvetica\", fontsize=9];\n");
@@ -154,27 +181,103 @@ tools_graph_dot (GString *out, const CloudRunScenario *sc,
   g_string_append (out, "}\n");
 }
 
+/* The first line of what dot wrote on stderr (held in a memory file,
+ * which nothing on disk backs and which a pipe-breaking early exit does
+ * not lose), or NULL. */
+static char *
+graph_stderr_line (int fd)
+{
+  char buf[GRAPH_MESSAGE_MAX + 1];
+  ssize_t n = fd >= 0 ? pread (fd, buf, GRAPH_MESSAGE_MAX, 0) : -1;
+
+  if (n <= 0)
+    return NULL;
+  buf[n] = '\0';
+  buf[strcspn (buf, "\r\n")] = '\0';
+  return buf[0] ? g_strdup (buf) : NULL;
+}
+
+/* Why dot made no picture, in one line: its exit and its first line. */
+static void
+graph_failure (GError **error, GSubprocess *proc, int err_fd,
+               const GError *io_error)
+{
+  g_autofree char *first = graph_stderr_line (err_fd);
+  g_autofree char *how = NULL;
+
+  if (g_subprocess_get_if_signaled (proc))
+    how = g_strdup_printf ("dot was killed by signal %d",
+                           g_subprocess_get_term_sig (proc));
+  else if (g_subprocess_get_exit_status (proc) != 0)
+    how = g_strdup_printf ("dot exited with status %d",
+                           g_subprocess_get_exit_status (proc));
+  else if (io_error)
+    how = g_strdup_printf ("dot stopped reading its input (%s)",
+                           io_error->message);
+  else
+    how = g_strdup ("dot wrote no picture");
+  g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "%s%s%s", how,
+               first ? ": " : "", first ? first : "");
+}
+
+/* Starts dot -Tsvg with its stderr into a memory file (*err_fd, or -1
+ * and stderr discarded where there is none). */
+static GSubprocess *
+graph_spawn (const char *path, int *err_fd, GError **error)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  const char *argv[] = { path, "-Tsvg", NULL };
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE
+                           | G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+
+  *err_fd = memfd_create ("dot-stderr", MFD_CLOEXEC);
+  if (*err_fd < 0)
+    flags |= G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  launcher = g_subprocess_launcher_new (flags);
+  if (*err_fd >= 0)
+    g_subprocess_launcher_take_stderr_fd (launcher, dup (*err_fd));
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
+
 gboolean
-tools_graph_svg (const GString *dot, GString *svg)
+tools_graph_svg (const GString *dot, GString *svg, GError **error)
 {
   g_autofree char *path = g_find_program_in_path ("dot");
   g_autoptr (GSubprocess) proc = NULL;
   g_autoptr (GBytes) in = NULL, outb = NULL;
-  const char *argv[] = { NULL, "-Tsvg", NULL };
+  g_autoptr (GError) io_error = NULL;
+  struct sigaction ignore = { 0 }, old;
+  gboolean talked;
+  int err_fd;
 
   if (!path)
     return FALSE;
-  argv[0] = path;
-  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE
-                            | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                            | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL);
+  proc = graph_spawn (path, &err_fd, &io_error);
   if (!proc)
-    return FALSE;
+    {
+      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                   "cannot start %s: %s", path, io_error->message);
+      if (err_fd >= 0)
+        close (err_fd);
+      return FALSE;
+    }
   in = g_bytes_new (dot->str, dot->len);
-  if (!g_subprocess_communicate (proc, in, NULL, &outb, NULL, NULL)
-      || !g_subprocess_get_successful (proc) || !outb)
-    return FALSE;
-  g_string_append_len (svg, g_bytes_get_data (outb, NULL),
-                       (gssize) g_bytes_get_size (outb));
-  return TRUE;
+  /* dot may exit before it read everything: a write to its closed pipe
+   * must be an error here, not SIGPIPE for the whole run. */
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset (&ignore.sa_mask);
+  sigaction (SIGPIPE, &ignore, &old);
+  talked = g_subprocess_communicate (proc, in, NULL, &outb, NULL, &io_error);
+  sigaction (SIGPIPE, &old, NULL);
+  if (!talked)
+    g_subprocess_wait (proc, NULL, NULL);
+  if (!talked || !g_subprocess_get_successful (proc) || !outb
+      || g_bytes_get_size (outb) == 0)
+    graph_failure (error, proc, err_fd, io_error);
+  else
+    g_string_append_len (svg, g_bytes_get_data (outb, NULL),
+                         (gssize) g_bytes_get_size (outb));
+  if (err_fd >= 0)
+    close (err_fd);
+  return svg->len > 0;
 }

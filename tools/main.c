@@ -2,6 +2,7 @@
  * keys; exit status 0 success, 1 an expectation failed, 2 a usage or
  * scenario error (the message names file, group and key). */
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "models/format/scenario.h"
 #include "models/world/config.h"
 #include "tools/graph.h"
+#include "tools/interrupt.h"
 #include "tools/output.h"
 #include "tools/report.h"
 #include "tools/run.h"
@@ -66,6 +68,27 @@ parse_options (const char *command, const char *args, GOptionEntry *entries,
   return TRUE;
 }
 
+/* --seed N: a whole number from 0 to 2^64 - 1, no sign, no spaces. */
+static gboolean
+parse_seed (const char *command, const char *text, ToolsRunOptions *opt)
+{
+  guint64 v;
+
+  if (!text)
+    return TRUE;
+  if (!*text || strspn (text, "0123456789") != strlen (text)
+      || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &v, NULL))
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --seed: expected a whole number "
+               "from 0 to %" G_GUINT64_FORMAT ", found '%s'\n", command,
+               G_MAXUINT64, text);
+      return FALSE;
+    }
+  opt->has_seed = TRUE;
+  opt->seed = v;
+  return TRUE;
+}
+
 static char *
 default_out_dir (const char *path)
 {
@@ -91,17 +114,45 @@ print_outputs (const ToolsRun *run, const char *dir)
           "report.json, topology.dot (.svg with Graphviz)\n", dir);
 }
 
+/* After a signal stopped a run and what it staged is removed: says so
+ * and dies of the same signal. */
+static void
+interrupted (const char *dir, GError *error, gboolean committed)
+{
+  int signo = tools_interrupt_caught ();
+
+  g_clear_error (&error);
+  fprintf (stderr, "cloudrun-netsim: %s: interrupted by %s; %s\n", dir,
+           signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM"
+           : signo == SIGHUP ? "SIGHUP" : "a signal",
+           committed ? "the outputs were complete already"
+           : "nothing of this run was kept");
+  tools_interrupt_reraise ();
+}
+
+/* Says which staging directories of killed runs begin removed. */
+static gboolean
+note_stale (const ToolsOutput *out)
+{
+  for (guint i = 0; i < out->stale->len; i++)
+    fprintf (stderr, "cloudrun-netsim: %s/%s: removed the staging directory "
+             "of an interrupted run\n", out->dir,
+             (const char *) g_ptr_array_index (out->stale, i));
+  return TRUE;
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
   g_autofree char *out_dir = NULL;
   g_auto (GStrv) sets = NULL;
-  gint64 seed = -1;
+  g_autofree char *seed = NULL;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Write outputs into DIR (default out/SCENARIO)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the seed", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+      "Override the seed (0 to 18446744073709551615)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Override a key: \"service backend.ingress=internal\"",
       "GROUP.KEY=VALUE" },
@@ -125,19 +176,36 @@ cmd_run (int argc, char **argv)
                "found %d arguments\n", argc - 1);
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], seed, sets, quiet };
+  opt = (ToolsRunOptions) { argv[1], FALSE, 0, sets, quiet };
+  if (!parse_seed ("run", seed, &opt))
+    return EXIT_USAGE;
   if (!out_dir)
     out_dir = default_out_dir (argv[1]);
+  tools_interrupt_install ();
   if (!tools_run_load (&run, &opt, &error)
       || !tools_output_begin (&out, out_dir, &error)
+      || !note_stale (&out)
       || !tools_run_execute (&run, &opt, &out, &error)
       || !tools_run_write_reports (&run, &out, &error)
+      || tools_interrupt_caught ()
       || !tools_output_commit (&out, &error))
     {
       tools_output_clear (&out);
       tools_run_clear (&run);
+      if (tools_interrupt_caught ())
+        interrupted (out_dir, error, FALSE);
       return fail (error);
     }
+  if (tools_interrupt_caught ())
+    {
+      tools_output_clear (&out);
+      tools_run_clear (&run);
+      interrupted (out_dir, NULL, TRUE);
+    }
+  if (run.graph_warning)
+    fprintf (stderr, "cloudrun-netsim: warning: %s/topology.svg not drawn: "
+             "%s; the other outputs are written\n", out_dir,
+             run.graph_warning);
   rep = (ToolsReport) { run.scenario, run.world, run.summaries, run.checks,
                         run.events };
   if (!quiet)
@@ -178,7 +246,7 @@ cmd_check (int argc, char **argv)
     }
   for (int i = 1; i < argc; i++)
     {
-      ToolsRunOptions opt = { argv[i], -1, NULL, TRUE };
+      ToolsRunOptions opt = { argv[i], FALSE, 0, NULL, TRUE };
       ToolsRun run;
       GError *error = NULL;
       g_autoptr (GString) lines = g_string_new (NULL);
@@ -225,13 +293,15 @@ cmd_explain (int argc, char **argv)
 {
   g_autofree char *traffic = NULL;
   g_auto (GStrv) sets = NULL;
-  gint64 request = 1, seed = -1;
+  g_autofree char *seed = NULL;
+  gint64 request = 1;
   GOptionEntry entries[] = {
     { "traffic", 't', 0, G_OPTION_ARG_STRING, &traffic,
       "The [traffic NAME] to explain", "NAME" },
     { "request", 'r', 0, G_OPTION_ARG_INT64, &request,
       "Which request of it, from 1 (default 1)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Override the seed", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+      "Override the seed (0 to 18446744073709551615)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "Override a key: \"service backend.ingress=internal\"",
       "GROUP.KEY=VALUE" },
@@ -251,7 +321,9 @@ cmd_explain (int argc, char **argv)
                "--traffic NAME\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], seed, sets, TRUE };
+  opt = (ToolsRunOptions) { argv[1], FALSE, 0, sets, TRUE };
+  if (!parse_seed ("explain", seed, &opt))
+    return EXIT_USAGE;
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_execute (&run, &opt, NULL, &error))
     {
@@ -311,7 +383,7 @@ cmd_graph (int argc, char **argv)
       fprintf (stderr, "cloudrun-netsim graph: expected one scenario FILE\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], -1, NULL, TRUE };
+  opt = (ToolsRunOptions) { argv[1], FALSE, 0, NULL, TRUE };
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_execute (&run, &opt, NULL, &error))
     {

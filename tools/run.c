@@ -2,7 +2,11 @@
  * read here only, for the progress line; the simulation never sees it. */
 #include "tools/run.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,33 +14,104 @@
 #include "sim/capture.h"
 #include "sim/units.h"
 #include "tools/graph.h"
+#include "tools/interrupt.h"
 #include "tools/report.h"
 
 #define TLS_NOTE "TLS is not simulated: every exchange is written in clear " \
                  "as HTTP/1.1 on TCP port 80 so that Wireshark shows it"
+
+static const char *
+file_kind (mode_t mode)
+{
+  if (S_ISDIR (mode))
+    return "a directory";
+  if (S_ISFIFO (mode))
+    return "a FIFO";
+  if (S_ISCHR (mode))
+    return "a character device";
+  if (S_ISBLK (mode))
+    return "a block device";
+  if (S_ISSOCK (mode))
+    return "a socket";
+  return "something that is not a regular file";
+}
+
+/* Reads the scenario: a regular file of at most TOOLS_RUN_MAX_SCENARIO
+ * bytes. Opened non-blocking so that a FIFO is refused, not waited on;
+ * read to one byte past the limit in case it grew since fstat. */
+static gboolean
+read_scenario (const char *path, char **data, gsize *len, GError **error)
+{
+  int fd = open (path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  g_autofree char *buf = NULL;
+  g_autofree char *found = NULL;
+  gsize got = 0;
+
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   "%s: cannot read the scenario: %s", path, g_strerror (e));
+      return FALSE;
+    }
+  if (S_ISREG (st.st_mode) && st.st_size <= TOOLS_RUN_MAX_SCENARIO)
+    {
+      buf = g_malloc (TOOLS_RUN_MAX_SCENARIO + 2);
+      while (got <= TOOLS_RUN_MAX_SCENARIO)
+        {
+          ssize_t n = read (fd, buf + got, TOOLS_RUN_MAX_SCENARIO + 1 - got);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0)
+            {
+              int e = errno;
+              close (fd);
+              g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                           "%s: cannot read the scenario: %s", path,
+                           g_strerror (e));
+              return FALSE;
+            }
+          if (n == 0)
+            break;
+          got += (gsize) n;
+        }
+    }
+  close (fd);
+  if (!S_ISREG (st.st_mode))
+    found = g_strdup (file_kind (st.st_mode));
+  else if (st.st_size > TOOLS_RUN_MAX_SCENARIO || got > TOOLS_RUN_MAX_SCENARIO)
+    found = g_strdup_printf ("a file of %" G_GINT64_FORMAT " bytes",
+                             (gint64) MAX ((goffset) got, st.st_size));
+  if (found)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s: expected a regular file of at most %d MiB, found %s",
+                   path, TOOLS_RUN_MAX_SCENARIO >> 20, found);
+      return FALSE;
+    }
+  buf[got] = '\0';
+  *data = g_steal_pointer (&buf);
+  *len = got;
+  return TRUE;
+}
 
 gboolean
 tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
 {
   g_autofree char *data = NULL;
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) read_error = NULL;
   gsize len;
 
   memset (run, 0, sizeof *run);
-  if (!g_file_get_contents (opt->path, &data, &len, &read_error))
-    {
-      /* glib says 'Failed to open file "F": REASON'; keep the reason. */
-      const char *reason = strrchr (read_error->message, ':');
-      g_set_error (error, G_FILE_ERROR, read_error->code,
-                   "%s: cannot read the scenario: %s", opt->path,
-                   reason ? reason + 2 : read_error->message);
-      return FALSE;
-    }
+  if (!read_scenario (opt->path, &data, &len, error))
+    return FALSE;
   for (char **s = opt->sets; s && *s; s++)
     g_ptr_array_add (sets, g_strdup (*s));
-  if (opt->seed >= 0)
-    g_ptr_array_add (sets, g_strdup_printf ("scenario.seed=%" G_GINT64_FORMAT,
+  if (opt->has_seed)
+    g_ptr_array_add (sets, g_strdup_printf ("scenario.seed=%" G_GUINT64_FORMAT,
                                             opt->seed));
   g_ptr_array_add (sets, NULL);
   run->scenario = cloudrun_scenario_load (opt->path, data, len,
@@ -48,23 +123,48 @@ tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
   return run->world != NULL;
 }
 
-/* Runs in slices, printing progress on a terminal. */
-static void
+/* Wall time a slice of simulated time should take: short enough that an
+ * interruption is seen at once, long enough that slicing costs nothing. */
+#define SLICE_WALL_MIN_US 10000
+#define SLICE_WALL_MAX_US 50000
+#define PROGRESS_EVERY_US 100000
+
+/* Runs in slices of simulated time, printing progress on a terminal and
+ * stopping early when a signal was caught (FALSE then). A slice halves
+ * when it took too long in wall time and doubles when it was quick: the
+ * events fired do not depend on where the slices end. */
+static gboolean
 run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
 {
   SimWorld *sim = run->world->sim;
-  SimTime end = run->scenario->duration, slice = MAX (end / 100, SIM_MS);
+  SimTime end = run->scenario->duration;
+  SimTime max_slice = MAX (end / 100, SIM_MS), slice = max_slice;
   gboolean show = !opt->quiet && isatty (STDERR_FILENO);
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0 = g_get_monotonic_time (), shown = 0;
+  gboolean done = TRUE;
 
   sim_world_start (sim);
-  for (SimTime t = MIN (slice, end);; t = MIN (t + slice, end))
+  for (SimTime t = 0;;)
     {
+      gint64 w0 = g_get_monotonic_time (), w1;
+
+      t = t + MIN (slice, end - t);
       run->events += sim_world_advance (sim, t);
-      if (show)
+      w1 = g_get_monotonic_time ();
+      if (w1 - w0 > SLICE_WALL_MAX_US && slice > SIM_US)
+        slice /= 2;
+      else if (w1 - w0 < SLICE_WALL_MIN_US && slice < max_slice)
+        slice = MIN (slice * 2, max_slice);
+      if (tools_interrupt_caught ())
         {
-          double wall = (double) (g_get_monotonic_time () - t0) / 1e6;
+          done = FALSE;
+          break;
+        }
+      if (show && (w1 - shown >= PROGRESS_EVERY_US || t >= end))
+        {
+          double wall = (double) (w1 - t0) / 1e6;
           char now[32];
+          shown = w1;
           fprintf (stderr, "\r  simulated %-8s %5.1fM events/s %8.0fx real time ",
                    sim_units_format_time (t, now),
                    wall > 0 ? (double) run->events / wall / 1e6 : 0.0,
@@ -76,6 +176,7 @@ run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
   if (show)
     fprintf (stderr, "\r%70s\r", "");
   sim_world_finish (sim);
+  return done;
 }
 
 gboolean
@@ -83,6 +184,7 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
                    GError **error)
 {
   SimCapture *capture = NULL;
+  gboolean done;
 
   if (out)
     {
@@ -93,13 +195,19 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
         return FALSE;
       sim_world_set_capture (run->world->sim, capture);
     }
-  run_with_progress (run, opt);
+  done = run_with_progress (run, opt);
   if (capture)
     {
       sim_world_set_capture (run->world->sim, NULL);
       run->capture_bytes = sim_capture_bytes_written (capture);
-      if (!sim_capture_close (capture, error))
+      if (!sim_capture_close (capture, done ? error : NULL) && done)
         return FALSE;
+    }
+  if (!done)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   "interrupted by signal %d", tools_interrupt_caught ());
+      return FALSE;
     }
   run->summaries = cloudrun_summary_new (run->world);
   run->checks = cloudrun_expect_evaluate (run->scenario, run->world,
@@ -116,15 +224,20 @@ tools_run_write_reports (ToolsRun *run, ToolsOutput *out, GError **error)
   g_autoptr (GString) json = g_string_new (NULL);
   g_autoptr (GString) dot = g_string_new (NULL);
   g_autoptr (GString) svg = g_string_new (NULL);
+  g_autoptr (GError) graph_error = NULL;
 
   tools_report_text (text, &rep);
   tools_report_json (json, &rep);
   tools_graph_dot (dot, run->scenario, run->world, run->summaries);
-  return tools_output_write (out, "report.txt", text, error)
-         && tools_output_write (out, "report.json", json, error)
-         && tools_output_write (out, "topology.dot", dot, error)
-         && (!tools_graph_svg (dot, svg)
-             || tools_output_write (out, "topology.svg", svg, error));
+  if (!tools_output_write (out, "report.txt", text, error)
+      || !tools_output_write (out, "report.json", json, error)
+      || !tools_output_write (out, "topology.dot", dot, error))
+    return FALSE;
+  if (tools_graph_svg (dot, svg, &graph_error))
+    return tools_output_write (out, "topology.svg", svg, error);
+  if (graph_error)
+    run->graph_warning = g_strdup (graph_error->message);
+  return TRUE;
 }
 
 void
@@ -133,6 +246,7 @@ tools_run_clear (ToolsRun *run)
   if (run->checks)
     g_array_unref (run->checks);
   g_free (run->summaries);
+  g_free (run->graph_warning);
   cloudrun_world_free (run->world);
   cloudrun_scenario_free (run->scenario);
   memset (run, 0, sizeof *run);

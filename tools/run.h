@@ -12,9 +12,13 @@
 #include "models/world/world.h"
 #include "tools/output.h"
 
+/* The largest scenario file read, in bytes. */
+#define TOOLS_RUN_MAX_SCENARIO (4 << 20)
+
 typedef struct {
   const char *path;             /* scenario file */
-  gint64 seed;                  /* -1: the scenario's own */
+  gboolean has_seed;            /* FALSE: the scenario's own seed */
+  guint64 seed;                 /* --seed, when has_seed */
   char **sets;                  /* --set GROUP.KEY=VALUE, NULL-terminated */
   gboolean quiet;               /* no progress */
 } ToolsRunOptions;
@@ -26,15 +30,20 @@ typedef struct {
   GArray *checks;               /* CloudRunCheckItem, owned */
   uint64_t events;              /* events fired */
   uint64_t capture_bytes;       /* bytes written to captures */
+  char *graph_warning;          /* why topology.svg was not drawn (dot
+                                 * failed), or NULL; owned */
 } ToolsRun;
 
-/* Reads, loads and builds; errors name the file (exit status 2). */
+/* Reads (only a regular file of at most TOOLS_RUN_MAX_SCENARIO bytes),
+ * loads and builds; errors name the file (exit status 2). */
 gboolean tools_run_load (ToolsRun *run, const ToolsRunOptions *options,
                          GError **error);
 /* Simulates; with out, writes the captures into its staging directory. */
 gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
                             ToolsOutput *out, GError **error);
-/* report.txt and report.json into out's staging directory. */
+/* report.txt, report.json, topology.dot and (when Graphviz draws it)
+ * topology.svg into out's staging directory. A Graphviz failure is not an
+ * error: it leaves graph_warning set and no topology.svg. */
 gboolean tools_run_write_reports (ToolsRun *run, ToolsOutput *out,
                                   GError **error);
 void tools_run_clear (ToolsRun *run);
