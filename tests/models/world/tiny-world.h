@@ -1,0 +1,135 @@
+/* Tiny worlds for model tests, built directly from nodes (ns-3's shape):
+ * a CloudRunWorld with no scenario behind it, the few nodes a test needs
+ * made by their constructors, probe nodes that send hand-made frames at
+ * given times and record every frame they receive, and readers for the
+ * ledger's explanation steps.
+ *
+ * Every piece of configuration a node constructor takes (scenario records
+ * today, configuration structs tomorrow) is made here, in the "Configs"
+ * section, so a constructor change is adapted in one place.
+ *
+ * A probe records a frame as it arrived, after taking off a Geneve
+ * envelope of ours (the identity is kept beside it). Helpers that cannot
+ * find what they are asked for fail the running cmocka test. */
+#ifndef TESTS_MODELS_WORLD_TINY_WORLD_H
+#define TESTS_MODELS_WORLD_TINY_WORLD_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/format/scenario.h"
+#include "models/world/egress.h"
+#include "models/world/fabric.h"
+#include "models/world/request.h"
+#include "models/world/world.h"
+#include "sim/node.h"
+#include "sim/wire.h"
+
+#define TW_IP(a, b, c, d) \
+  ((uint32_t) (a) << 24 | (uint32_t) (b) << 16 | (uint32_t) (c) << 8 \
+   | (uint32_t) (d))
+
+/* Every tiny link: 10 us one way, no serialization, no queue limit. */
+#define TW_LINK_DELAY (10 * SIM_US)
+
+typedef struct {
+  CloudRunWorld *world;         /* owned */
+  GPtrArray *owned;             /* configs made for the nodes, owned */
+  GPtrArray *probes;            /* TinyProbe*, not owned (world's nodes) */
+  CloudRunScenario *scenario;   /* made on first use, in owned */
+  bool started;                 /* the nodes' start() ran */
+} TinyWorld;
+
+/* One frame a probe received. */
+typedef struct {
+  uint8_t *bytes;               /* the frame (inner frame if wrapped) */
+  uint32_t len;
+  SimFrame f;                   /* parsed view into bytes */
+  bool wrapped;                 /* it came in a Geneve envelope of ours */
+  CloudRunFabricIdentity id;    /* the envelope's identity when wrapped */
+  uint32_t request_id;          /* metadata it carried */
+  SimTime at;                   /* when it arrived */
+} TinyFrame;
+
+typedef struct {
+  SimNode node;
+  SimPort *port;                /* its one port, "eth0" */
+  GArray *frames;               /* TinyFrame, owned */
+} TinyProbe;
+
+/* ---- Life cycle --------------------------------------------------- */
+
+/* A world with n_requests requests in its ledger (ids 1..n). */
+TinyWorld *tiny_world_new (uint32_t n_requests);
+void tiny_world_free (TinyWorld *tw);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TinyWorld, tiny_world_free)
+/* Runs the kernel until `until`; the first call starts the nodes, so a
+ * test may run in slices and send between them. Nodes stop at free. */
+void tiny_world_run (TinyWorld *tw, SimTime until);
+/* Links two ports with the tiny link parameters. */
+SimLink *tiny_link (TinyWorld *tw, SimPort *a, SimPort *b);
+
+/* ---- Probes ------------------------------------------------------- */
+
+TinyProbe *tiny_probe_new (TinyWorld *tw, const char *name);
+/* Sends at time `at` (from the probe's port) a TCP segment with flags and
+ * ttl and len payload bytes, marked as request request_id. */
+void tiny_probe_send_tcp (TinyProbe *p, SimTime at, uint32_t src,
+                          uint16_t sport, uint32_t dst, uint16_t dport,
+                          uint8_t flags, uint8_t ttl, uint32_t len,
+                          uint32_t request_id);
+/* Sends a UDP datagram carrying payload. */
+void tiny_probe_send_udp (TinyProbe *p, SimTime at, uint32_t src,
+                          uint16_t sport, uint32_t dst, uint16_t dport,
+                          const uint8_t *payload, uint32_t len,
+                          uint32_t request_id);
+/* The same TCP segment, already wrapped in a Geneve envelope of ours
+ * (outer_src -> outer_dst) carrying id. */
+void tiny_probe_send_wrapped_tcp (TinyProbe *p, SimTime at, uint32_t src,
+                                  uint16_t sport, uint32_t dst,
+                                  uint16_t dport, uint8_t flags,
+                                  uint32_t outer_src, uint32_t outer_dst,
+                                  const CloudRunFabricIdentity *id);
+guint tiny_probe_count (const TinyProbe *p);
+/* Frame i (0-based) the probe received; fails the test when missing. */
+const TinyFrame *tiny_probe_frame (const TinyProbe *p, guint i);
+
+/* ---- The ledger --------------------------------------------------- */
+
+CloudRunRequest *tiny_request (TinyWorld *tw, uint32_t id);
+/* The first step of request id in that state (at node when not NULL),
+ * or NULL. */
+const SimExplainStep *tiny_step (TinyWorld *tw, uint32_t id,
+                                 const char *state, const char *node);
+guint tiny_count_steps (TinyWorld *tw, uint32_t id, const char *state,
+                        const char *node);
+
+/* ---- Configs (the one place that knows the constructors' inputs) -- */
+
+/* A project, a network of it (default route on) and a scenario record
+ * holding its (empty) firewalls and routes and default assumptions. */
+CloudRunNetwork *tiny_network (TinyWorld *tw, const char *name,
+                               uint64_t project_number);
+CloudRunScenario *tiny_scenario (TinyWorld *tw);
+/* An ingress or egress firewall rule of network over one range. */
+CloudRunFirewall *tiny_firewall (TinyWorld *tw, CloudRunNetwork *network,
+                                 const char *name,
+                                 CloudRunFirewallDirection direction,
+                                 CloudRunFirewallAction action,
+                                 uint32_t prefix, uint8_t len,
+                                 int64_t priority);
+/* A connector of network on the /28 at block. */
+CloudRunConnector *tiny_connector_config (TinyWorld *tw, const char *name,
+                                          CloudRunNetwork *network,
+                                          uint32_t block);
+/* A PSC endpoint of network at address. */
+CloudRunPscEndpoint *tiny_psc_config (TinyWorld *tw, const char *name,
+                                      CloudRunNetwork *network,
+                                      uint32_t address);
+/* A revision's egress: vpc-access (connector or direct), all-traffic. */
+CloudRunRevisionEgress *tiny_egress_config (TinyWorld *tw,
+                                            const char *service,
+                                            CloudRunVpcAccess access);
+
+#endif
