@@ -105,7 +105,7 @@ cloudrun_snat_outbound (CloudRunSnat *snat, const SimFrame *f,
       flow->inside_key = key;
       flow->nat_key = nat_key;
       flow->entry = (CloudRunSnatEntry) { f->src, f->sport, nat_addr, port,
-                                          f->dst, f->dport, f->proto, 0,
+                                          f->dst, f->dport, f->proto, 0, 0,
                                           inside };
       g_hash_table_insert (snat->by_nat, &flow->nat_key, flow);
       g_hash_table_insert (snat->by_inside, &flow->inside_key, flow);
@@ -141,13 +141,22 @@ snat_track_end (CloudRunSnat *snat, CloudRunSnatEntry *e, const SimFrame *f,
   if (f->proto != SIM_IPPROTO_TCP)
     return;
   if (f->tcp.flags & SIM_TCP_RST)
-    e->fins = 3;
-  else if (f->tcp.flags & SIM_TCP_FIN)
-    e->fins |= side;
-  /* Released at the last ACK after both FINs, or at a reset. */
-  if (e->fins == 3 && !(f->tcp.flags & (SIM_TCP_FIN | SIM_TCP_SYN)))
-    snat_release (snat, e);
-  else if ((f->tcp.flags & SIM_TCP_RST))
+    {
+      snat_release (snat, e);
+      return;
+    }
+  if (f->tcp.flags & SIM_TCP_FIN)
+    {
+      if (!(e->fins & side))
+        e->last_fin = side;
+      e->fins |= side;
+      return;
+    }
+  /* Released at the last ACK: after both FINs, sent by the side that
+   * did not send the later one (a side may also ACK the earlier FIN after
+   * sending its own; the mapping must outlive that, or the other side's
+   * last ACK finds no mapping and a retransmitted FIN makes a new one). */
+  if (e->fins == 3 && side != e->last_fin && !(f->tcp.flags & SIM_TCP_SYN))
     snat_release (snat, e);
 }
 

@@ -4,7 +4,7 @@
  * found again, both ways, by the flow's addresses and ports. A port block
  * per inside address (Cloud NAT's min-ports-per-vm) bounds how many flows
  * one source may hold at once; a mapping is released when both sides have
- * sent FIN, or on RST. Blocks are carved from each translated address's
+ * sent FIN and the other side has acknowledged the later one, or on RST. Blocks are carved from each translated address's
  * ports 1024..65535; a source that finds no block left is refused like a
  * full one.
  * https://cloud.google.com/nat/docs/ports-and-addresses */
@@ -26,6 +26,7 @@ typedef struct {
   uint16_t remote_port;
   uint8_t proto;
   uint8_t fins;                 /* bit 0: inside sent FIN; bit 1: remote */
+  uint8_t last_fin;             /* the side (1 or 2) whose FIN came last */
   SimPort *inside;              /* where replies go back */
 } CloudRunSnatEntry;
 

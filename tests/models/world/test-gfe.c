@@ -8,7 +8,12 @@
  *
  * Probes: the ledger (verdict, status, classification, deciding hop), the
  * GFE's steps, the containers' served counters and the packet counters of
- * the GFE -> instance link. */
+ * the GFE -> instance link.
+ *
+ * The connection-identity tests at the end use a tiny world instead
+ * (tests/models/world/tiny-world.h): the GFE alone between a probe on its
+ * internet port and a probe on a fabric port, so that one client address
+ * and port can come first over the fabric, then from the internet. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +23,9 @@
 
 #include <string.h>
 
+#include "models/world/gfe.h"
+#include "models/world/google.h"
+#include "tests/models/world/tiny-world.h"
 #include "tests/models/world/world-fixture.h"
 
 /* The target is always [service backend] (instance backend-1), the
@@ -347,6 +355,95 @@ test_gfe__iam_after_ingress (void **state)
     }
 }
 
+/* ---- Connection identity on a tiny world -------------------------- */
+
+#define GFE_SERVING TW_IP (169, 254, 1, 1)
+#define GFE_FABRIC TW_IP (100, 64, 0, 1)
+#define VPC_FABRIC TW_IP (100, 64, 0, 9)
+#define CALLER TW_IP (10, 1, 0, 5)
+
+typedef struct {
+  TinyWorld *tw;
+  TinyProbe *inet, *fabric;
+} GfeWorld;
+
+static GfeWorld
+gfe_world (void)
+{
+  GfeWorld w = { tiny_world_new (2), NULL, NULL };
+  CloudRunGfe *gfe = cloudrun_gfe_new (w.tw->world,
+                                       cloudrun_run_app_front_ends,
+                                       CLOUDRUN_N_RUN_APP_FRONT_ENDS,
+                                       GFE_SERVING, GFE_FABRIC);
+
+  w.inet = tiny_probe_new (w.tw, "inet");
+  w.fabric = tiny_probe_new (w.tw, "fabric");
+  tiny_link (w.tw, w.inet->port, gfe->internet);
+  tiny_link (w.tw, w.fabric->port,
+             cloudrun_gfe_add_fabric_port (gfe, "vpc-net"));
+  return w;
+}
+
+static void
+test_gfe__fabric_connection_is_answered_over_the_fabric (void **state)
+{
+  GfeWorld w = gfe_world ();
+  CloudRunFabricIdentity id = { CLOUDRUN_FABRIC_VPC, 7, 123456789012u };
+  const TinyFrame *f;
+
+  (void) state;
+  tiny_probe_send_wrapped_tcp (w.fabric, 0, CALLER, 40000,
+                               cloudrun_run_app_front_ends[0], 80,
+                               SIM_TCP_SYN, VPC_FABRIC, GFE_FABRIC, &id);
+  tiny_world_run (w.tw, SIM_MS);
+  assert_int_equal (tiny_probe_count (w.inet), 0);
+  assert_int_equal (tiny_probe_count (w.fabric), 1);
+  f = tiny_probe_frame (w.fabric, 0);
+  /* The SYN-ACK goes back in the envelope the SYN came in. */
+  assert_true (f->wrapped);
+  assert_int_equal (f->id.kind, CLOUDRUN_FABRIC_VPC);
+  assert_int_equal (f->id.vni, 7);
+  assert_int_equal (f->id.project_number, 123456789012u);
+  assert_int_equal (f->f.tcp.flags, SIM_TCP_SYN | SIM_TCP_ACK);
+  assert_int_equal (f->f.src, cloudrun_run_app_front_ends[0]);
+  assert_int_equal (f->f.dst, CALLER);
+  assert_int_equal (f->f.dport, 40000);
+  tiny_world_free (w.tw);
+}
+
+static void
+test_gfe__internet_connection_forgets_an_earlier_identity (void **state)
+{
+  GfeWorld w = gfe_world ();
+  CloudRunFabricIdentity id = { CLOUDRUN_FABRIC_VPC, 7, 123456789012u };
+  const TinyFrame *f;
+
+  (void) state;
+  /* A connection over the fabric, reset; then a new connection from the
+   * internet with the same addresses and ports. */
+  tiny_probe_send_wrapped_tcp (w.fabric, 0, CALLER, 40000,
+                               cloudrun_run_app_front_ends[0], 80,
+                               SIM_TCP_SYN, VPC_FABRIC, GFE_FABRIC, &id);
+  tiny_probe_send_wrapped_tcp (w.fabric, SIM_MS, CALLER, 40000,
+                               cloudrun_run_app_front_ends[0], 80,
+                               SIM_TCP_RST, VPC_FABRIC, GFE_FABRIC, &id);
+  tiny_probe_send_tcp (w.inet, 2 * SIM_MS, CALLER, 40000,
+                       cloudrun_run_app_front_ends[0], 80, SIM_TCP_SYN, 64,
+                       0, 0);
+  tiny_world_run (w.tw, 3 * SIM_MS);
+  /* Its SYN-ACK goes to the internet, bare: nothing of the VPC's identity
+   * carries over to it. */
+  assert_int_equal (tiny_probe_count (w.fabric), 1);
+  assert_int_equal (tiny_probe_count (w.inet), 1);
+  f = tiny_probe_frame (w.inet, 0);
+  assert_false (f->wrapped);
+  assert_int_equal (f->f.tcp.flags, SIM_TCP_SYN | SIM_TCP_ACK);
+  assert_int_equal (f->f.dst, CALLER);
+  assert_int_equal (f->f.dport, 40000);
+  tiny_world_free (w.tw);
+}
+
+
 /* Issue 8: a service whose project is in a VPC Service Controls perimeter
  * refuses every request from outside it with 403, whatever its ingress
  * setting; the container never sees it. */
@@ -402,6 +499,7 @@ test_gfe__vpc_sc_refuses_outside_the_perimeter (void **state)
     }
 }
 
+
 /* Issue 8: default-url = false closes the run.app URLs to direct callers,
  * but a load balancer's serverless NEG (which sends the run.app host)
  * still reaches the service: that is what the option is for. */
@@ -448,6 +546,8 @@ main (void)
     cmocka_unit_test (test_gfe__iam_after_ingress),
     cmocka_unit_test (test_gfe__vpc_sc_refuses_outside_the_perimeter),
     cmocka_unit_test (test_gfe__default_url_false_keeps_load_balancers),
+    cmocka_unit_test (test_gfe__fabric_connection_is_answered_over_the_fabric),
+    cmocka_unit_test (test_gfe__internet_connection_forgets_an_earlier_identity),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

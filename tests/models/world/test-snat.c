@@ -315,20 +315,28 @@ test_snat__release_after_fins_and_last_ack (void **state)
    * next flow gets a port only once the first is released. */
   static const struct {
     const char *name;
-    EndStep steps[3];
+    EndStep steps[4];
+    guint n;
   } cases[] = {
     { "inside closes first", {
         { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
         { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_INSIDE, SIM_TCP_ACK, false } } },
+        { BY_INSIDE, SIM_TCP_ACK, false } }, 3 },
     { "remote closes first", {
         { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true },
         { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_REMOTE, SIM_TCP_ACK, false } } },
+        { BY_REMOTE, SIM_TCP_ACK, false } }, 3 },
+    /* The inside's FIN goes before its ACK of the remote's FIN: that ACK
+     * is not the last one, the remote's ACK of the inside's FIN is. */
+    { "inside acks the remote's FIN after its own", {
+        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true },
+        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
+        { BY_INSIDE, SIM_TCP_ACK, true },
+        { BY_REMOTE, SIM_TCP_ACK, false } }, 4 },
     { "data after a half close", {
         { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
         { BY_REMOTE, SIM_TCP_PSH | SIM_TCP_ACK, true },
-        { BY_REMOTE, SIM_TCP_ACK, true } } },
+        { BY_REMOTE, SIM_TCP_ACK, true } }, 3 },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -344,7 +352,7 @@ test_snat__release_after_fins_and_last_ack (void **state)
                             SIM_TCP_SYN | SIM_TCP_ACK));
       assert_true (send_out (f, SIM_IPPROTO_TCP, INSIDE_A, 50000, REMOTE, 80,
                              SIM_TCP_ACK, NULL, NULL));
-      for (guint s = 0; s < 3; s++)
+      for (guint s = 0; s < cases[c].n; s++)
         {
           const EndStep *st = &cases[c].steps[s];
           if (st->side == BY_INSIDE)
@@ -357,7 +365,7 @@ test_snat__release_after_fins_and_last_ack (void **state)
                       st->mapped_after ? "released too early"
                                        : "not released");
         }
-      released = !cases[c].steps[2].mapped_after;
+      released = !cases[c].steps[cases[c].n - 1].mapped_after;
       /* The only port of the block: free again exactly when released. */
       if (send_out (f, SIM_IPPROTO_TCP, INSIDE_A, 50001, REMOTE, 80,
                     SIM_TCP_SYN, &next, NULL) != released)

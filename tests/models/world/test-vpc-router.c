@@ -10,7 +10,11 @@
  * the router's explanation steps, and the packet counters of the links
  * around the router: vpc-NET <-> gfe (Google's fabric, Geneve), vpc-NET
  * <-> internet (external addresses), the caller <-> run-egress (Cloud
- * Run's default internet egress). */
+ * Run's default internet egress).
+ *
+ * The hop-level tests at the end use a tiny world instead
+ * (tests/models/world/tiny-world.h): the router alone, with probes on a
+ * connector port and on two VM ports, to read TTLs and ingress rules. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +24,8 @@
 
 #include <string.h>
 
+#include "models/world/vpc-router.h"
+#include "tests/models/world/tiny-world.h"
 #include "tests/models/world/world-fixture.h"
 
 /* A Direct VPC service sending everything into network net, calling an
@@ -443,6 +449,136 @@ test_vpc_router__vm_to_vm_ingress (void **state)
     }
 }
 
+/* ---- The router alone on a tiny world ----------------------------- */
+
+#define CONN_BLOCK TW_IP (10, 8, 0, 0)
+#define DB TW_IP (10, 1, 0, 9)
+#define APP TW_IP (10, 1, 0, 5)
+
+typedef struct {
+  TinyWorld *tw;
+  TinyProbe *conn, *db, *app;
+} RouterWorld;
+
+static SimPort *
+router_source (RouterWorld *w, CloudRunVpcRouter *r, const char *name,
+               CloudRunVpcSourceKind kind, uint32_t prefix, uint8_t len,
+               TinyProbe **probe)
+{
+  CloudRunVpcSource src = { .kind = kind, .label = name };
+  SimPort *port = cloudrun_vpc_router_attach (r, name, &src);
+
+  cloudrun_vpc_router_deliver (r, port, prefix, len, name);
+  *probe = tiny_probe_new (w->tw, name);
+  tiny_link (w->tw, (*probe)->port, port);
+  return port;
+}
+
+/* Network net: a connector's /28, VMs db and app in 10.1.0.0/24, the
+ * firewall rules tw already holds. */
+static RouterWorld
+router_world (TinyWorld *tw, TinyRouterConfig *rc)
+{
+  RouterWorld w = { tw, NULL, NULL, NULL };
+  CloudRunVpcRouter *r = cloudrun_vpc_router_new (tw->world, &rc->config);
+
+  cloudrun_vpc_router_add_local_range (r, CONN_BLOCK, 28, "connector conn");
+  cloudrun_vpc_router_add_local_range (r, TW_IP (10, 1, 0, 0), 24,
+                                       "subnet vms");
+  router_source (&w, r, "connector-conn", CLOUDRUN_VPC_SOURCE_CONNECTOR,
+                 CONN_BLOCK, 28, &w.conn);
+  router_source (&w, r, "vm-db", CLOUDRUN_VPC_SOURCE_VM, DB, 32, &w.db);
+  router_source (&w, r, "vm-app", CLOUDRUN_VPC_SOURCE_VM, APP, 32, &w.app);
+  return w;
+}
+
+static void
+test_vpc_router__decrements_ttl (void **state)
+{
+  g_autoptr (TinyWorld) tw = tiny_world_new (2);
+  RouterWorld w = router_world (tw, tiny_router_config (tw, "net", 123456789012u));
+  const TinyFrame *f;
+
+  (void) state;
+  tiny_probe_send_tcp (w.conn, 0, CONN_BLOCK + 2, 1024, DB, 5432, SIM_TCP_SYN,
+                       64, 0, 1);
+  /* A packet that arrives with TTL 1 dies here. */
+  tiny_probe_send_tcp (w.conn, SIM_US, CONN_BLOCK + 2, 1025, DB, 5432,
+                       SIM_TCP_SYN, 1, 0, 2);
+  tiny_world_run (tw, SIM_MS);
+  assert_int_equal (tiny_probe_count (w.db), 1);
+  f = tiny_probe_frame (w.db, 0);
+  assert_int_equal (f->f.sport, 1024);
+  assert_int_equal (f->f.ttl, 63);
+  assert_true (sim_frame_checksums_ok (&f->f));
+  assert_null (tiny_step (tw, 2, "APPLY_ROUTE", NULL));
+}
+
+static void
+test_vpc_router__connector_has_an_implicit_ingress_rule (void **state)
+{
+  g_autoptr (TinyWorld) tw = tiny_world_new (2);
+  RouterWorld w = router_world (tw, tiny_router_config (tw, "net", 123456789012u));
+  const SimExplainStep *s;
+
+  (void) state;
+  /* No ingress rule at all: the implied deny stops app, but the
+   * connector's own implicit rule admits its instances. */
+  tiny_probe_send_tcp (w.conn, 0, CONN_BLOCK + 2, 1024, DB, 5432, SIM_TCP_SYN,
+                       64, 0, 1);
+  tiny_probe_send_tcp (w.app, 0, APP, 40000, DB, 5432, SIM_TCP_SYN, 64, 0, 2);
+  tiny_world_run (tw, SIM_MS);
+  assert_int_equal (tiny_probe_count (w.db), 1);
+  assert_int_equal (tiny_probe_frame (w.db, 0)->f.src, CONN_BLOCK + 2);
+  s = tiny_step (tw, 1, "APPLY_INGRESS_FIREWALL_RULE", "vpc-net");
+  assert_string_equal (s->rule, "the connector's implicit ingress rule");
+  assert_string_equal (s->note, "allowed");
+  assert_int_equal (tiny_request (tw, 1)->outcome, CLOUDRUN_VERDICT_PENDING);
+  assert_int_equal (tiny_request (tw, 2)->drop_cause,
+                    CLOUDRUN_DROP_FIREWALL_RULE);
+  s = tiny_step (tw, 2, "APPLY_INGRESS_FIREWALL_RULE", "vpc-net");
+  assert_string_equal (s->rule, "implied deny ingress rule");
+}
+
+static void
+test_vpc_router__ingress_priority_and_ties (void **state)
+{
+  static const struct {
+    const char *label;
+    uint32_t allow, deny;       /* priorities */
+    bool delivered;
+  } cases[] = {
+    { "allow first", 100, 200, true },
+    { "deny first", 200, 100, false },
+    { "a tie: deny wins", 100, 100, false },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TinyWorld) tw = tiny_world_new (1);
+      TinyRouterConfig *rc = tiny_router_config (tw, "net", 123456789012u);
+      RouterWorld w;
+
+      tiny_router_firewall (tw, rc, "allow-app", VPC_FIREWALL_INGRESS,
+                            VPC_FIREWALL_ALLOW, APP, 32, cases[i].allow);
+      tiny_router_firewall (tw, rc, "deny-app", VPC_FIREWALL_INGRESS,
+                            VPC_FIREWALL_DENY, APP, 32, cases[i].deny);
+      w = router_world (tw, rc);
+      tiny_probe_send_tcp (w.app, 0, APP, 40000, DB, 5432, SIM_TCP_SYN, 64, 0,
+                           1);
+      tiny_world_run (tw, SIM_MS);
+      if ((tiny_probe_count (w.db) == 1) != cases[i].delivered)
+        fail_msg ("%s: db received %u frames", cases[i].label,
+                  tiny_probe_count (w.db));
+      assert_non_null (strstr (tiny_step (tw, 1, "APPLY_INGRESS_FIREWALL_RULE",
+                                          NULL)->rule,
+                               cases[i].delivered ? "allow-app"
+                                                  : "deny-app"));
+    }
+}
+
+
 /* Issue 8: a VM with an external address reaches the Private Google
  * Access VIPs through the default internet gateway and stays inside
  * Google, with its network's identity; PGA does not matter. */
@@ -470,6 +606,7 @@ test_vpc_router__external_ip_reaches_the_vips (void **state)
   assert_false (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
   assert_true (world_fixture_packets (wf, "vpc-net", "gfe") > 0);
 }
+
 
 /* Issue 8: an internal destination sent to the internet gateway is
  * PRIVATE_TRAFFIC_TO_INTERNET, whatever NAT or external address exists. */
@@ -507,6 +644,7 @@ test_vpc_router__private_traffic_to_internet (void **state)
       assert_false (world_fixture_passed (r, CLOUDRUN_HOP_NAT));
     }
 }
+
 
 /* Issue 8: Cloud NAT serving a connector's hidden subnet turns Private
  * Google Access on for it under connector-google-access = subnet-pga. */
@@ -568,6 +706,9 @@ main (void)
     cmocka_unit_test (
       test_vpc_router__nat_turns_pga_on_for_a_hidden_connector_subnet),
     cmocka_unit_test (test_vpc_router__vm_to_vm_ingress),
+    cmocka_unit_test (test_vpc_router__decrements_ttl),
+    cmocka_unit_test (test_vpc_router__connector_has_an_implicit_ingress_rule),
+    cmocka_unit_test (test_vpc_router__ingress_priority_and_ties),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,0 +1,211 @@
+/* Tests for models/world/proxy.c (the HTTP front the GFE, the load
+ * balancers and the tiny servers are built on) on a tiny world: a node
+ * "front" whose proxy refuses /refuse, forwards /pass upstream now and
+ * /late after 500 ms; an endpoint "client" calls it, an endpoint "site"
+ * is upstream, all three on an internet router.
+ *
+ * Probes: the ledger (status the caller got, latency, steps), the proxy's
+ * answered/forwarded counters and its done callbacks, the upstream's
+ * request counter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "models/world/endpoint.h"
+#include "models/world/internet.h"
+#include "models/world/proxy.h"
+#include "tests/models/world/tiny-world.h"
+
+#define CLIENT TW_IP (192, 0, 2, 10)
+#define FRONT TW_IP (198, 51, 100, 1)
+#define SITE TW_IP (203, 0, 113, 10)
+#define LATE (500 * SIM_MS)
+
+typedef struct {
+  SimNode node;
+  SimHost host;
+  CloudRunProxy proxy;
+  guint done;                   /* sessions over */
+  uint32_t last_request;        /* request id of the last session seen */
+} FrontNode;
+
+static void
+front_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
+{
+  FrontNode *f = user;
+  SimTime now = sim_world_now (f->node.world);
+
+  (void) proxy;
+  f->last_request = s->request_id;
+  if (strcmp (s->request.path, "/refuse") == 0)
+    cloudrun_proxy_answer (s, 403);
+  else
+    cloudrun_proxy_forward (s, FRONT, SITE, 80,
+                            strcmp (s->request.path, "/late") == 0
+                            ? now + LATE : now);
+}
+
+static void
+front_done (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
+{
+  (void) proxy; (void) s;
+  ((FrontNode *) user)->done++;
+}
+
+static void
+front_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  FrontNode *f = (FrontNode *) self;
+
+  if (!sim_host_receive (&f->host, port, packet))
+    sim_packet_release (sim_world_pool (self->world), packet);
+}
+
+static void
+front_clear (SimNode *self)
+{
+  FrontNode *f = (FrontNode *) self;
+
+  cloudrun_proxy_clear (&f->proxy);
+  sim_host_clear (&f->host);
+}
+
+static const SimNodeClass front_class = {
+  .name = "front", .size = sizeof (FrontNode),
+  .receive = front_receive, .clear = front_clear,
+};
+
+typedef struct {
+  TinyWorld *tw;
+  FrontNode *front;
+  CloudRunEndpoint *client, *site;
+  CloudRunTrafficPlan plans[3];
+} ProxyWorld;
+
+static const char *const paths[] = { "/refuse", "/pass", "/late" };
+
+static ProxyWorld *
+proxy_world (void)
+{
+  ProxyWorld *w = g_new0 (ProxyWorld, 1);
+  CloudRunInternet *net;
+  SimPort *port;
+
+  w->tw = tiny_world_new (3);
+  net = cloudrun_internet_new (w->tw->world);
+  w->front = (FrontNode *) sim_node_new (w->tw->world->sim, &front_class,
+                                         "front");
+  port = sim_node_add_port (&w->front->node, "eth0");
+  sim_host_init (&w->front->host, &w->front->node, FRONT, port);
+  cloudrun_proxy_init (&w->front->proxy, &w->front->host, 80, front_request,
+                       front_done, w->front);
+  tiny_link (w->tw, port, cloudrun_internet_attach (net, "front", FRONT, 32,
+                                                    "front"));
+  w->client = cloudrun_endpoint_new (w->tw->world, "client",
+                                     CLOUDRUN_HOP_CLIENT, "eth0", CLIENT, 0);
+  tiny_link (w->tw, w->client->host.default_port,
+             cloudrun_internet_attach (net, "client", CLIENT, 32, "client"));
+  w->site = cloudrun_endpoint_new (w->tw->world, "site", CLOUDRUN_HOP_CLIENT,
+                                   "eth0", SITE, 0);
+  tiny_link (w->tw, w->site->host.default_port,
+             cloudrun_internet_attach (net, "site", SITE, 32, "site"));
+  for (guint i = 0; i < 3; i++)
+    {
+      w->plans[i] = (CloudRunTrafficPlan) {
+        .traffic = i, .name = paths[i], .host = "198.51.100.1",
+        .host_addr = FRONT, .port = 80, .path = paths[i], .method = "GET",
+        .count = 1, .start = i * SIM_S, .timeout = 10 * SIM_S,
+        .first_request = i + 1,
+      };
+      cloudrun_requester_add_traffic (&w->client->requester, &w->plans[i]);
+    }
+  tiny_world_run (w->tw, 30 * SIM_S);
+  return w;
+}
+
+static void
+proxy_world_free (ProxyWorld *w)
+{
+  tiny_world_free (w->tw);
+  g_free (w);
+}
+
+static void
+test_proxy__answers_by_itself (void **state)
+{
+  ProxyWorld *w = proxy_world ();
+  CloudRunRequest *r = tiny_request (w->tw, 1);
+
+  (void) state;
+  assert_true (r->finished);
+  assert_int_equal (r->status, 403);
+  /* Upstream never saw it. */
+  assert_null (tiny_step (w->tw, 1, "DELIVER", "site"));
+  assert_int_equal (w->front->proxy.answered, 1);
+  proxy_world_free (w);
+}
+
+static void
+test_proxy__forwards_and_relays_the_response (void **state)
+{
+  ProxyWorld *w = proxy_world ();
+  CloudRunRequest *r = tiny_request (w->tw, 2);
+
+  (void) state;
+  assert_true (r->finished);
+  assert_int_equal (r->status, 200);
+  /* The request id travelled with the upstream connection. */
+  assert_non_null (tiny_step (w->tw, 2, "DELIVER", "site"));
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+  assert_string_equal (r->decided_node, "site");
+  assert_int_equal (w->front->proxy.forwarded, 2);
+  assert_int_equal (w->site->http.requests, 2);
+  proxy_world_free (w);
+}
+
+static void
+test_proxy__forwards_later_when_asked (void **state)
+{
+  ProxyWorld *w = proxy_world ();
+  SimTime now_latency = tiny_request (w->tw, 2)->end
+                        - tiny_request (w->tw, 2)->start;
+  SimTime late_latency = tiny_request (w->tw, 3)->end
+                         - tiny_request (w->tw, 3)->start;
+
+  (void) state;
+  assert_int_equal (tiny_request (w->tw, 3)->status, 200);
+  assert_int_equal (late_latency - now_latency, LATE);
+  proxy_world_free (w);
+}
+
+static void
+test_proxy__every_session_ends (void **state)
+{
+  ProxyWorld *w = proxy_world ();
+
+  (void) state;
+  /* Both connections of each session closed: done once per request, and
+   * the sessions are back in the pool. */
+  assert_int_equal (w->front->done, 3);
+  assert_int_equal (w->front->proxy.idle->len, w->front->proxy.sessions->len);
+  assert_int_equal (w->front->last_request, 3);
+  assert_int_equal (w->site->http.in_flight, 0);
+  proxy_world_free (w);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_proxy__answers_by_itself),
+    cmocka_unit_test (test_proxy__forwards_and_relays_the_response),
+    cmocka_unit_test (test_proxy__forwards_later_when_asked),
+    cmocka_unit_test (test_proxy__every_session_ends),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
