@@ -160,8 +160,10 @@ parse_principals (const CloudRunKey *key, const char *text, void *object,
 
 /* ---- Audiences ---------------------------------------------------- */
 
-/* https://HOST or http://HOST, then optionally /PATH; no spaces. Kept as
- * written: an audience is compared byte for byte. */
+/* https://HOST or http://HOST, then optionally /PATH; no spaces, quotes
+ * or backslashes (it goes into the token's JSON as is), at most 512
+ * bytes (CLOUDRUN_AUDIENCE_MAX). Kept as written: an audience is compared
+ * byte for byte. */
 static gboolean
 parse_audience (const CloudRunKey *key, const char *text, void *object,
                 CloudRunProblem *problem)
@@ -169,7 +171,7 @@ parse_audience (const CloudRunKey *key, const char *text, void *object,
   const char *rest = g_str_has_prefix (text, "https://") ? text + 8
                      : g_str_has_prefix (text, "http://") ? text + 7 : NULL;
 
-  if (rest == NULL || *rest == '\0' || *rest == '/'
+  if (rest == NULL || *rest == '\0' || *rest == '/' || strlen (text) > 512
       || strpbrk (text, " \t\"\\") != NULL)
     {
       g_autofree char *expected = cloudrun_key_expected (key);
