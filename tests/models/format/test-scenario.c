@@ -948,6 +948,9 @@ static const BadCase bad_cases[] = {
     "url = service:s\nidentity = id-token\naudience = s.run.app\n",
     { NULL }, "[traffic t] audience: expected a URL such as "
     "https://backend-abc123-uc.a.run.app, found 's.run.app'" },
+  { "[client c]\naccount = c@example.com\n[traffic t]\nfrom = c\n"
+    "url = service:s\nidentity = id-token\naudience = https://x.example/"
+    "\"quoted\"\n", { NULL }, "[traffic t] audience: expected a URL" },
 };
 
 static void
