@@ -194,6 +194,7 @@ build_services (Build *b)
     {
       const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
       const CloudRunNetwork *network = build_service_network (s);
+      g_autoptr (GArray) invokers = build_invokers (s->invokers);
       CloudRunServiceNode config = {
         .name = s->base.name, .project = s->project->base.name,
         .project_number = s->project->number,
@@ -201,7 +202,9 @@ build_services (Build *b)
         .egress_vni = network ? build_network (b, network)->vni : 0,
         .region = s->region, .ingress = build_ingress (s->ingress),
         .default_url = s->default_url,
-        .authenticated = s->invokers == CLOUDRUN_INVOKERS_AUTHENTICATED,
+        .invokers = (const IamPrincipal *) (gpointer) invokers->data,
+        .n_invokers = invokers->len,
+        .service_account = s->service_account,
         .concurrency = (uint32_t) s->concurrency,
         .min_instances = (uint32_t) s->min_instances,
         .max_instances = (uint32_t) s->max_instances,
@@ -267,6 +270,8 @@ build_traffic (Build *b)
         .poisson = t->pattern == CLOUDRUN_PATTERN_POISSON, .start = t->start,
         .timeout = t->timeout,
         .id_token = t->identity == CLOUDRUN_IDENTITY_ID_TOKEN,
+        .token_email = build_caller_account (&t->from),
+        .audience = t->audience,
         .first_request = next_id,
       };
       for (uint32_t k = 0; k < p->count; k++)

@@ -265,3 +265,48 @@ build_vpc_source (CloudRunVpcSourceKind kind, const char *label,
     .nat = nat ? nat->base.name : NULL,
   };
 }
+
+GArray *
+build_invokers (const GArray *principals)
+{
+  GArray *out = g_array_sized_new (FALSE, TRUE, sizeof (IamPrincipal),
+                                   principals->len);
+
+  for (guint i = 0; i < principals->len; i++)
+    {
+      const CloudRunPrincipal *p = &g_array_index (principals,
+                                                   CloudRunPrincipal, i);
+      IamPrincipal q = { .email = p->email };
+      switch (p->kind)
+        {
+        case CLOUDRUN_PRINCIPAL_ALL_USERS:
+          q.kind = IAM_PRINCIPAL_ALL_USERS;
+          break;
+        case CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS:
+          q.kind = IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS;
+          break;
+        case CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT:
+          q.kind = IAM_PRINCIPAL_SERVICE_ACCOUNT;
+          break;
+        case CLOUDRUN_PRINCIPAL_USER:
+          q.kind = IAM_PRINCIPAL_USER;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      g_array_append_val (out, q);
+    }
+  return out;
+}
+
+const char *
+build_caller_account (const CloudRunCaller *caller)
+{
+  switch (caller->kind)
+    {
+    case CLOUDRUN_KIND_SERVICE: return caller->service->service_account;
+    case CLOUDRUN_KIND_VM: return caller->vm->service_account;
+    case CLOUDRUN_KIND_CLIENT: return caller->client->account;
+    default: g_assert_not_reached ();
+    }
+}

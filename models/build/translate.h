@@ -30,6 +30,13 @@ CloudRunDropCause build_drop_cause (int choice);
 CloudRunVerdict build_verdict (CloudRunOutcome outcome);
 CloudRunClass build_class (CloudRunClassification classified);
 
+/* A new GArray of IamPrincipal for [service] invokers (a GArray of
+ * CloudRunPrincipal); emails point into the scenario. */
+GArray *build_invokers (const GArray *principals);
+/* The account whose ID tokens a caller sends: a service's or VM's
+ * service-account, a client's account (NULL when it has none). */
+const char *build_caller_account (const CloudRunCaller *caller);
+
 /* A new GArray of VpcCidr holding cidrs (a GArray of CloudRunCidr). */
 GArray *build_cidrs (const GArray *cidrs);
 

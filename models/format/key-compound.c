@@ -42,7 +42,7 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
       return g_strdup ("a number of addresses from 1 to 16, or IPv4 "
                        "addresses separated by ';'");
     default:
-      return g_strdup ("a value");
+      return cloudrun_key_identity_expected (type);
     }
 }
 
@@ -490,6 +490,9 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
       return parse_protocols (key, text, object, problem);
     case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
       return parse_nat_addresses (key, text, object, problem);
+    case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
+    case CLOUDRUN_KEY_AUDIENCE:
+      return cloudrun_key_identity_parse (key, text, object, problem);
     default:
       g_assert_not_reached ();
     }
@@ -511,6 +514,10 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
       g_clear_pointer (&FIELD (CloudRunNatAddresses, object, key)->addresses,
                        g_array_unref);
       FIELD (CloudRunNatAddresses, object, key)->count = 0;
+      break;
+    case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
+    case CLOUDRUN_KEY_AUDIENCE:
+      cloudrun_key_identity_clear (key, object);
       break;
     default:
       break;

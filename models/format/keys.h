@@ -76,6 +76,10 @@ typedef enum {
   CLOUDRUN_KEY_CALLER,          /* char *, a service, vm or client NAME;
                                    resolved to CloudRunCaller at
                                    ref_offset */
+  CLOUDRUN_KEY_EMAIL,           /* char *, an email address, lower case */
+  CLOUDRUN_KEY_PRINCIPALS,      /* GArray * of CloudRunPrincipal */
+  CLOUDRUN_KEY_AUDIENCE,        /* char *, https://HOST[/...] or
+                                   http://HOST[/...] */
 } CloudRunKeyType;
 
 /* CloudRunKey.flags. A key has a default_text, or one of REQUIRED,

@@ -455,10 +455,49 @@ check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
   return TRUE;
 }
 
+/* identity = id-token needs an identity to sign for: a service or VM
+ * always has one; a client only with account. audience belongs to a
+ * token and defaults to https://HOST of the URL. */
+static gboolean
+check_identity (CloudRunCheck *c, CloudRunTraffic *t)
+{
+  if (t->identity == CLOUDRUN_IDENTITY_ID_TOKEN
+      && t->from.kind == CLOUDRUN_KIND_CLIENT
+      && t->from.client->account == NULL)
+    {
+      g_autofree char *expected = g_strdup_printf (
+          "none, or an [client %s] account to send an ID token for (an "
+          "internet host has no service account of its own)",
+          t->from.client->base.name);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &t->base, "identity", expected,
+                                  "'id-token'", NULL, NULL);
+    }
+  if (t->audience != NULL && t->identity != CLOUDRUN_IDENTITY_ID_TOKEN)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &t->base, "audience", "audience together "
+                                "with identity = id-token", "audience "
+                                "without a token", NULL, NULL);
+  if (t->audience == NULL)
+    t->audience = g_strconcat ("https://", t->url.host, NULL);
+  return TRUE;
+}
+
+static gboolean
+fill_vm_identity (CloudRunCheck *c, CloudRunVm *vm)
+{
+  (void) c;
+  if (vm->service_account == NULL)
+    vm->service_account = cloudrun_default_service_account (
+        vm->subnet->network->project);
+  return TRUE;
+}
+
 static gboolean
 check_traffic (CloudRunCheck *c, CloudRunTraffic *t)
 {
-  if (!resolve_caller (c, t) || !check_url (c, t) || !check_pacing (c, t))
+  if (!resolve_caller (c, t) || !check_url (c, t) || !check_pacing (c, t)
+      || !check_identity (c, t))
     return FALSE;
   if (t->timeout <= 0)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &t->base,
@@ -510,6 +549,7 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
   EACH (s->internal_albs, check_internal_alb);
   EACH (s->vms, check_vm_address);
   EACH (s->vms, assign_vm_address);
+  EACH (s->vms, fill_vm_identity);
   if (!check_client_addresses (c))
     return FALSE;
   EACH (s->dns_zones, check_dns_zone);

@@ -496,6 +496,8 @@ check_service (CloudRunCheck *c, CloudRunService *svc)
                                   &svc->base, "min-instances", "at most "
                                   "max-instances", found, NULL, NULL);
     }
+  if (svc->service_account == NULL)
+    svc->service_account = cloudrun_default_service_account (svc->project);
   svc->hash_host = cloudrun_service_hash_host (svc->project->base.name,
                                                svc->base.name, svc->region);
   svc->number_host = cloudrun_service_number_host (svc->project->number,
@@ -504,6 +506,16 @@ check_service (CloudRunCheck *c, CloudRunService *svc)
   svc->url = g_strconcat ("https://", svc->hash_host, NULL);
   svc->number_url = g_strconcat ("https://", svc->number_host, NULL);
   return TRUE;
+}
+
+/* ---- Identities --------------------------------------------------- */
+
+char *
+cloudrun_default_service_account (const CloudRunProject *project)
+{
+  return g_strdup_printf ("%012" G_GUINT64_FORMAT
+                          "-compute@developer.gserviceaccount.com",
+                          project->number);
 }
 
 /* ---- Entry -------------------------------------------------------- */

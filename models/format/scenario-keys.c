@@ -27,8 +27,6 @@ static const char *const machine_choices[] = {
   "f1-micro", "e2-micro", "e2-standard-4", NULL };
 static const char *const ingress_choices[] = {
   "all", "internal", "internal-and-cloud-load-balancing", "none", NULL };
-static const char *const invokers_choices[] = {
-  "public", "authenticated", NULL };
 static const char *const vpc_access_choices[] = {
   "none", "connector", "direct", NULL };
 static const char *const vpc_egress_choices[] = {
@@ -271,8 +269,15 @@ static const CloudRunKey service_keys[] = {
             ingress_choices, "Which requests the GFE lets in."),
   KEY ("default-url", BOOL, CloudRunService, default_url, "true", 0,
        "false: the run.app hosts answer 404 to everyone."),
-  KEY_ENUM ("invokers", ENUM, CloudRunService, invokers, "public", 0,
-            invokers_choices, "authenticated: callers need an ID token."),
+  KEY ("invokers", PRINCIPALS, CloudRunService, invokers, "allUsers", 0,
+       "Who holds the Cloud Run Invoker role: allUsers (anyone, no token), "
+       "allAuthenticatedUsers (any valid ID token), serviceAccount:EMAIL, "
+       "user:EMAIL; public and authenticated are aliases of the first "
+       "two."),
+  KEY_DERIVED ("service-account", EMAIL, CloudRunService, service_account,
+               "PROJECTNUMBER-compute@developer.gserviceaccount.com, the "
+               "project's default compute service account",
+               "Identity of the revision: the email its ID tokens name."),
   KEY_ENUM ("vpc-access", ENUM, CloudRunService, vpc_access, "none", 0,
             vpc_access_choices, "How the revision reaches a VPC."),
   KEY_REF ("connector", NAME, CloudRunService, connector_name, connector,
@@ -305,12 +310,19 @@ static const CloudRunKey vm_keys[] = {
                "Internal address."),
   KEY ("external-ip", BOOL, CloudRunVm, external_ip, "false", 0,
        "An external address (Google-bound traffic then leaves by it)."),
+  KEY_DERIVED ("service-account", EMAIL, CloudRunVm, service_account,
+               "PROJECTNUMBER-compute@developer.gserviceaccount.com of the "
+               "project of its subnet's network",
+               "Identity of the VM: the email its ID tokens name."),
 };
 
 static const CloudRunKey client_keys[] = {
   KEY_DERIVED ("address", IPV4, CloudRunClient, address,
                "the next free address of 203.0.113.0/24 from .10",
                "Public address of the host."),
+  KEY ("account", EMAIL, CloudRunClient, account, NULL, OPT,
+       "Google account (user or service account) whose ID token the "
+       "client sends with identity = id-token; none by default."),
 };
 
 static const CloudRunKey dns_zone_keys[] = {
@@ -385,7 +397,12 @@ static const CloudRunKey traffic_keys[] = {
        "The caller gives up after this long."),
   KEY_ENUM ("identity", ENUM, CloudRunTraffic, identity, "none", 0,
             identity_choices,
-            "id-token passes an authenticated invoker check."),
+            "id-token sends an ID token for the caller's service account "
+            "(Authorization: Bearer)."),
+  KEY_DERIVED ("audience", AUDIENCE, CloudRunTraffic, audience,
+               "https://HOST of url",
+               "aud claim of the ID token (identity = id-token); the "
+               "service's URL passes, anything else gets 401."),
 };
 
 static const CloudRunKey expect_keys[] = {

@@ -58,6 +58,14 @@ gboolean cloudrun_key_compound_parse (const CloudRunKey *key,
 void cloudrun_key_compound_clear (const CloudRunKey *key, void *object);
 char *cloudrun_key_compound_expected (CloudRunKeyType type);
 
+/* The identity types (models/format/key-identity.c): EMAIL, PRINCIPALS,
+ * AUDIENCE. Same contracts. */
+gboolean cloudrun_key_identity_parse (const CloudRunKey *key,
+                                      const char *text, void *object,
+                                      CloudRunProblem *problem);
+void cloudrun_key_identity_clear (const CloudRunKey *key, void *object);
+char *cloudrun_key_identity_expected (CloudRunKeyType type);
+
 /* Name syntax of [KIND NAME]: [a-z][a-z0-9-]{0,62}. */
 gboolean cloudrun_name_is_valid (const char *name);
 
@@ -155,6 +163,9 @@ gboolean cloudrun_cidr_overlap (const CloudRunCidr *a, const CloudRunCidr *b);
 /* Whether project may attach to network: its own or shared with it. */
 gboolean cloudrun_network_usable_by (const CloudRunNetwork *network,
                                      const CloudRunProject *project);
+/* PROJECTNUMBER-compute@developer.gserviceaccount.com, newly allocated:
+ * the default identity of the project's services and VMs. */
+char *cloudrun_default_service_account (const CloudRunProject *project);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);

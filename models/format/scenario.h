@@ -154,10 +154,20 @@ typedef enum {
   CLOUDRUN_INGRESS_NONE,
 } CloudRunIngress;
 
+/* One principal of [service] invokers, as Cloud Run IAM writes it. */
 typedef enum {
-  CLOUDRUN_INVOKERS_PUBLIC,
-  CLOUDRUN_INVOKERS_AUTHENTICATED,
-} CloudRunInvokers;
+  CLOUDRUN_PRINCIPAL_ALL_USERS,         /* allUsers (alias: public) */
+  CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS, /* allAuthenticatedUsers
+                                                 (alias: authenticated) */
+  CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT,   /* serviceAccount:EMAIL */
+  CLOUDRUN_PRINCIPAL_USER,              /* user:EMAIL */
+} CloudRunPrincipalKind;
+
+typedef struct {
+  CloudRunPrincipalKind kind;
+  char *email;                  /* SERVICE_ACCOUNT, USER: lower case; else
+                                   NULL */
+} CloudRunPrincipal;
 
 typedef enum {
   CLOUDRUN_VPC_ACCESS_NONE,
@@ -335,7 +345,11 @@ struct CloudRunService {
   char *region;                 /* its region */
   CloudRunIngress ingress;      /* who may reach it (decided at the GFE) */
   gboolean default_url;         /* the run.app hosts answer */
-  CloudRunInvokers invokers;    /* public or authenticated */
+  GArray *invokers;             /* CloudRunPrincipal, file order (at
+                                   least one); default allUsers */
+  char *service_account;        /* EMAIL its instances' tokens name;
+                                   default PROJECTNUMBER-compute@
+                                   developer.gserviceaccount.com */
   CloudRunVpcAccess vpc_access; /* none, connector or direct */
   char *connector_name;         /* connector, as written, or NULL */
   CloudRunConnector *connector; /* vpc-access connector: the connector */
@@ -362,6 +376,9 @@ struct CloudRunVm {
   uint32_t address;             /* internal address; default the next free
                                    usable address of the subnet */
   gboolean external_ip;         /* has an external address */
+  char *service_account;        /* EMAIL its tokens name; default the
+                                   default compute service account of its
+                                   subnet's network's project */
 };
 
 /* [client NAME]: a host on the internet. */
@@ -369,6 +386,9 @@ struct CloudRunClient {
   CloudRunObject base;
   uint32_t address;             /* public address; default the next free
                                    one of 203.0.113.0/24 from .10 */
+  char *account;                /* EMAIL whose ID token it sends, or NULL:
+                                   an internet host has no ambient
+                                   identity */
 };
 
 /* [dns-zone NAME]: a Cloud DNS zone. */
@@ -446,6 +466,8 @@ struct CloudRunTraffic {
   uint64_t request_size;        /* request body bytes */
   SimTime timeout;              /* caller gives up after */
   CloudRunIdentity identity;    /* none or id-token */
+  char *audience;               /* aud of its ID tokens; default
+                                   "https://" url.host */
   CloudRunExpect *expect;       /* [expect NAME] of the same NAME, or NULL */
 };
 

@@ -82,6 +82,19 @@ gfe_ingress_name (GfeIngress ingress)
 }
 
 const char *
+iam_principal_kind_name (IamPrincipalKind kind)
+{
+  switch (kind)
+    {
+    case IAM_PRINCIPAL_ALL_USERS: return "allUsers";
+    case IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS:
+      return "allAuthenticatedUsers";
+    case IAM_PRINCIPAL_SERVICE_ACCOUNT: return "serviceAccount";
+    case IAM_PRINCIPAL_USER: default: return "user";
+    }
+}
+
+const char *
 vpc_psc_bundle_name (VpcPscBundle bundle)
 {
   return bundle == VPC_PSC_VPC_SC ? "vpc-sc" : "all-apis";

@@ -112,6 +112,24 @@ typedef enum {
 
 const char *gfe_ingress_name (GfeIngress ingress); /* "internal", ... */
 
+/* Who holds the Cloud Run Invoker role on a service (its IAM policy), as
+ * Cloud Run IAM writes principals. */
+typedef enum {
+  IAM_PRINCIPAL_ALL_USERS,      /* allUsers: anyone, token or not */
+  IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS, /* any valid ID token */
+  IAM_PRINCIPAL_SERVICE_ACCOUNT,/* serviceAccount:EMAIL */
+  IAM_PRINCIPAL_USER,           /* user:EMAIL */
+} IamPrincipalKind;
+
+typedef struct {
+  IamPrincipalKind kind;
+  const char *email;            /* SERVICE_ACCOUNT, USER: lower case;
+                                   else NULL */
+} IamPrincipal;
+
+/* "allUsers", "allAuthenticatedUsers", "serviceAccount", "user". */
+const char *iam_principal_kind_name (IamPrincipalKind kind);
+
 /* ---- The VPC router of one network ---------------------------------- */
 
 typedef enum {

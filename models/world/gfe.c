@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "models/world/iam.h"
 #include "sim/wire.h"
 
 typedef struct {
@@ -213,19 +214,6 @@ gfe_ingress_admits (GfeIngress ingress, CloudRunClass cls,
     }
 }
 
-/* The request carries an identity token (Authorization: Bearer). */
-static bool
-gfe_has_token (const CloudRunProxySession *s)
-{
-  static const char needle[] = "\r\nauthorization: bearer ";
-  size_t n = sizeof needle - 1;
-
-  for (int i = 0; i + (int) n <= s->header_len; i++)
-    if (g_ascii_strncasecmp ((const char *) s->rx->data + i, needle, n) == 0)
-      return true;
-  return false;
-}
-
 static void
 gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
             int status, CloudRunDropCause cause, const char *rule,
@@ -301,6 +289,7 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   const char *why, *ingress, *sc_why;
   bool via_elb;
   CloudRunClass cls;
+  CloudRunIamDecision iam;
 
   (void) proxy;
   if (!svc)
@@ -357,19 +346,19 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
                                        world->ingress_denied_status));
       return;
     }
-  if (svc->authenticated && !gfe_has_token (s))
+  cloudrun_iam_check (svc, s->rx->data, (size_t) s->header_len,
+                      sim_world_now (world->sim), log, &iam);
+  if (!iam.admitted)
     {
-      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAM, 403,
-                  CLOUDRUN_DROP_IAM_DENIED,
-                  sim_explain_internf (log, "service %s: invokers = "
-                                       "authenticated, and the request "
-                                       "carries no identity token",
-                                       svc->name),
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAM, iam.status,
+                  CLOUDRUN_DROP_IAM_DENIED, iam.rule,
                   sim_explain_internf (log, "ingress = %s admitted it "
                                        "(classified %s: %s)", ingress,
                                        cloudrun_class_name (cls), why));
       return;
     }
+  if (iam.note)
+    why = sim_explain_internf (log, "%s; %s", why, iam.note);
   gfe_forward (gfe, s, svc, cls, why);
 }
 

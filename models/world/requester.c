@@ -6,11 +6,15 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "models/world/id-token.h"
 #include "sim/dns.h"
 #include "sim/http.h"
 #include "sim/tcp.h"
 
 #define CLOUDRUN_DNS_TIMEOUT (2 * SIM_S)
+/* Room for the request's header block: the written head (at most 1024)
+ * and an Authorization line. */
+#define REQUESTER_HEAD_MAX (1024 + CLOUDRUN_ID_TOKEN_MAX + 32)
 #define CLOUDRUN_DNS_TRIES 2
 
 struct CloudRunCall {
@@ -115,20 +119,25 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
                           "response received; no hop on the path decided");
 }
 
-/* identity = id-token: an Authorization header before the blank line.
- * The token is a fake JWT-shaped string: what matters to the GFE is that
- * the request carries one (IAM is decided on its presence). */
+/* identity = id-token: an Authorization header before the blank line,
+ * holding an ID token minted now for the caller's account
+ * (models/world/id-token.h). head has room for REQUESTER_HEAD_MAX. */
 static size_t
-requester_add_token (uint8_t *head, size_t n, uint32_t request)
+requester_add_token (uint8_t *head, size_t n,
+                     const CloudRunTrafficPlan *plan, SimTime now)
 {
-  char line[128];
-  int k = g_snprintf (line, sizeof line, "Authorization: Bearer "
-                      "eyJhbGciOiJub25lIn0.cloudrun-netsim.%u\r\n", request);
+  static const char name[] = "Authorization: Bearer ";
+  char token[CLOUDRUN_ID_TOKEN_MAX];
+  size_t k = cloudrun_id_token_write (token, sizeof token, plan->token_email,
+                                      plan->audience, now);
+  size_t line = sizeof name - 1 + k + 2;
 
-  g_assert (n >= 2 && k > 0 && n + (size_t) k < 1024);
-  memmove (head + n - 2 + k, head + n - 2, 2);
-  memcpy (head + n - 2, line, (size_t) k);
-  return n + (size_t) k;
+  g_assert (n >= 2 && k > 0 && n + line <= REQUESTER_HEAD_MAX);
+  memmove (head + n - 2 + line, head + n - 2, 2);
+  memcpy (head + n - 2, name, sizeof name - 1);
+  memcpy (head + n - 2 + sizeof name - 1, token, k);
+  memcpy (head + n - 2 + line - 2, "\r\n", 2);
+  return n + line;
 }
 
 static void
@@ -144,11 +153,13 @@ call_on_connected (SimTcpConn *conn, void *user)
   g_strlcpy (req.path, plan->path, sizeof req.path);
   g_strlcpy (req.host, plan->host, sizeof req.host);
   /* request-size is at most 1 GiB (the format's bound). */
-  g_byte_array_set_size (out, (guint) (1024 + plan->request_size));
+  g_byte_array_set_size (out, (guint) (REQUESTER_HEAD_MAX
+                                       + plan->request_size));
   n = sim_http_write_request (out->data, 1024, &req);
   g_assert (n > 0);
   if (plan->id_token)
-    n = requester_add_token (out->data, n, call->request);
+    n = requester_add_token (out->data, n, plan,
+                             sim_world_now (call->caller->node->world));
   for (uint64_t i = 0; i < plan->request_size; i++)
     out->data[n + i] = (guint8) "cloudrun-netsim\n"[i % 16];
   sim_tcp_send (conn, out->data, (uint32_t) (n + plan->request_size));

@@ -8,7 +8,8 @@
  * decided by the hops on the path (models/world/request.h).
  *
  * Scenario keys read (through CloudRunTrafficPlan): [traffic] url, count,
- * rate, interval, pattern, start, method, request-size, timeout. */
+ * rate, interval, pattern, start, method, request-size, timeout,
+ * identity, audience; the caller's service-account (or client account). */
 #ifndef CLOUDRUN_REQUESTER_H
 #define CLOUDRUN_REQUESTER_H
 
@@ -32,7 +33,10 @@ typedef struct {
   bool poisson;
   SimTime start;
   SimTime timeout;              /* for the whole request */
-  bool id_token;                /* sends an identity token */
+  bool id_token;                /* sends an ID token (Authorization:
+                                   Bearer, models/world/id-token.h) */
+  const char *token_email;      /* id_token: the caller's account */
+  const char *audience;         /* id_token: its aud claim */
   uint32_t first_request;       /* id of its first request in the ledger */
 } CloudRunTrafficPlan;
 

@@ -87,6 +87,16 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
   return inst;
 }
 
+static const IamPrincipal *
+service_copy_invokers (const IamPrincipal *from, guint n)
+{
+  IamPrincipal *to = g_new (IamPrincipal, n);
+
+  for (guint i = 0; i < n; i++)
+    to[i] = (IamPrincipal) { from[i].kind, g_strdup (from[i].email) };
+  return to;
+}
+
 CloudRunServiceNode *
 cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
 {
@@ -99,6 +109,10 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   svc->region = g_strdup (config->region);
   svc->hash_host = g_strdup (config->hash_host);
   svc->number_host = g_strdup (config->number_host);
+  svc->service_account = g_strdup (config->service_account);
+  g_assert (config->n_invokers > 0);
+  svc->invokers = service_copy_invokers (config->invokers,
+                                         config->n_invokers);
   svc->instances = g_ptr_array_new ();
   for (uint32_t i = 0; i < MAX (1u, svc->min_instances); i++)
     cloudrun_service_add_instance (svc);
@@ -119,6 +133,10 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   g_free (svc->region);
   g_free (svc->hash_host);
   g_free (svc->number_host);
+  g_free ((char *) svc->service_account);
+  for (guint i = 0; i < svc->n_invokers; i++)
+    g_free ((char *) svc->invokers[i].email);
+  g_free ((IamPrincipal *) svc->invokers);
   g_free (svc);
 }
 

@@ -3,7 +3,7 @@
  * the GFE. An instance that has not started yet starts on first use and
  * is ready after the cold start; min-instances are warm from time 0.
  * Scenario keys read: [service] project, region, ingress, default-url,
- * invokers, min-instances, max-instances, concurrency, cold-start,
+ * invokers, service-account, min-instances, max-instances, concurrency, cold-start,
  * service-time, response-size.
  * https://cloud.google.com/run/docs/about-instance-autoscaling */
 #ifndef CLOUDRUN_SERVICE_H
@@ -45,7 +45,12 @@ struct CloudRunServiceNode {
   char *region;
   GfeIngress ingress;
   bool default_url;             /* run.app URLs answer */
-  bool authenticated;           /* invokers = authenticated */
+  const IamPrincipal *invokers; /* who may invoke it (at least one); in
+                                   a config the caller's, in the record
+                                   owned copies */
+  guint n_invokers;
+  const char *service_account;  /* EMAIL its instances' ID tokens name;
+                                   owned in the record */
   uint32_t concurrency;
   uint32_t min_instances, max_instances;
   SimTime cold_start;

@@ -140,6 +140,7 @@ static const char everything[] =
   "ingress = internal-and-cloud-load-balancing\n"
   "default-url = false\n"
   "invokers = authenticated\n"
+  "service-account = Front@App.iam.gserviceaccount.com\n"
   "vpc-access = connector\n"
   "connector = conn\n"
   "vpc-egress = all-traffic\n"
@@ -154,6 +155,8 @@ static const char everything[] =
   "project = app\n"
   "region = us-central1\n"
   "ingress = internal\n"
+  "invokers = serviceAccount:front@app.iam.gserviceaccount.com; "
+  "user:dev@example.com ;allAuthenticatedUsers;public\n"
   "vpc-access = direct\n"
   "subnet = run\n"
   "\n"
@@ -165,6 +168,7 @@ static const char everything[] =
   "subnet = vms\n"
   "address = 192.168.0.3\n"
   "external-ip = true\n"
+  "service-account = web@host.iam.gserviceaccount.com\n"
   "\n"
   "[vm db]\n"
   "subnet = vms\n"
@@ -174,6 +178,7 @@ static const char everything[] =
   "\n"
   "[client laptop]\n"
   "address = 203.0.113.10\n"
+  "account = dev@example.com\n"
   "\n"
   "[client phone]\n"
   "\n"
@@ -224,6 +229,7 @@ static const char everything[] =
   "request-size = 1.5KB\n"
   "timeout = 2s\n"
   "identity = id-token\n"
+  "audience = https://wrong.example.com/x\n"
   "\n"
   "[traffic to-defaults]\n"
   "from = db\n"
@@ -515,7 +521,11 @@ test_scenario__services_and_urls (void **state)
   assert_int_equal (fe->ingress,
                     CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING);
   assert_false (fe->default_url);
-  assert_int_equal (fe->invokers, CLOUDRUN_INVOKERS_AUTHENTICATED);
+  assert_int_equal (fe->invokers->len, 1);
+  assert_int_equal (g_array_index (fe->invokers, CloudRunPrincipal, 0).kind,
+                    CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS);
+  assert_string_equal (fe->service_account,
+                       "front@app.iam.gserviceaccount.com");
   assert_int_equal (fe->vpc_access, CLOUDRUN_VPC_ACCESS_CONNECTOR);
   assert_ptr_equal (fe->connector, find (s, CLOUDRUN_KIND_CONNECTOR,
                                          "conn"));
@@ -662,6 +672,67 @@ test_scenario__traffic_and_expect (void **state)
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
                                            "drop-cause", e->drop_cause),
                        "IAM_DENIED");
+}
+
+/* [service] invokers and service-account, [vm] service-account, [client]
+ * account, [traffic] audience: principals as Cloud Run IAM writes them,
+ * the old words as aliases, emails lower-cased, the derived defaults. */
+static void
+test_scenario__identity (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
+  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunVm *web = find (s, CLOUDRUN_KIND_VM, "web");
+  CloudRunVm *db = find (s, CLOUDRUN_KIND_VM, "db");
+  CloudRunClient *laptop = find (s, CLOUDRUN_KIND_CLIENT, "laptop");
+  CloudRunClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
+  CloudRunTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
+  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  static const struct {
+    CloudRunPrincipalKind kind;
+    const char *email;
+  } want[] = {
+    { CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT,
+      "front@app.iam.gserviceaccount.com" },
+    { CLOUDRUN_PRINCIPAL_USER, "dev@example.com" },
+    { CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS, NULL },
+    { CLOUDRUN_PRINCIPAL_ALL_USERS, NULL },        /* public */
+  };
+  g_autofree char *default_sa = NULL, *vm_sa = NULL;
+  (void) state;
+
+  assert_int_equal (be->invokers->len, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      const CloudRunPrincipal *p = &g_array_index (be->invokers,
+                                                   CloudRunPrincipal, i);
+      assert_int_equal (p->kind, want[i].kind);
+      if (want[i].email)
+        assert_string_equal (p->email, want[i].email);
+      else
+        assert_null (p->email);
+    }
+  /* Defaults: allUsers, and the project's default compute account. */
+  assert_int_equal (df->invokers->len, 1);
+  assert_int_equal (g_array_index (df->invokers, CloudRunPrincipal, 0).kind,
+                    CLOUDRUN_PRINCIPAL_ALL_USERS);
+  default_sa = g_strdup_printf ("%012" G_GUINT64_FORMAT "-compute@"
+                                "developer.gserviceaccount.com", host->number);
+  assert_string_equal (df->service_account, default_sa);
+  assert_string_equal (web->service_account,
+                       "web@host.iam.gserviceaccount.com");
+  vm_sa = g_strdup_printf ("%012" G_GUINT64_FORMAT "-compute@"
+                           "developer.gserviceaccount.com",
+                           db->subnet->network->project->number);
+  assert_string_equal (db->service_account, vm_sa);
+  assert_string_equal (laptop->account, "dev@example.com");
+  assert_null (phone->account);
+  /* audience as written, or https://HOST of the URL. */
+  assert_string_equal (t->audience, "https://wrong.example.com/x");
+  assert_string_equal (d->audience,
+                       "https://defaults-123456789012.europe-west1.run.app");
 }
 
 static void
@@ -843,6 +914,48 @@ static const BadCase bad_cases[] = {
     { NULL }, "[traffic t] timeout: expected a time above 0s, found '0s'" },
   { "[client c]\n[traffic t]\nfrom = c\nurl = backend.example/\n",
     { NULL }, "did you mean 'https://backend.example/'?" },
+  /* Identity: emails, principals, tokens. */
+  { "", { "service s.service-account=runner" },
+    "test.ini (--set): [service s] service-account: expected an email "
+    "address such as runner@my-project.iam.gserviceaccount.com, found "
+    "'runner'" },
+  { "[service t]\nregion = us-central1\nservice-account = a@@b.com\n",
+    { NULL }, "[service t] service-account: expected an email address" },
+  { "[network n]\n[subnet sn]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\n[vm v]\nsubnet = sn\nservice-account = "
+    "v@localhost\n", { NULL },
+    "[vm v] service-account: expected an email address such as "
+    "runner@my-project.iam.gserviceaccount.com, found 'v@localhost'" },
+  { "", { "service s.invokers=allusers" },
+    "[service s] invokers: expected principals separated by ';': "
+    "allUsers, allAuthenticatedUsers, serviceAccount:EMAIL or user:EMAIL "
+    "(public and authenticated are aliases of the first two), found "
+    "'allusers'; did you mean 'allUsers'?" },
+  { "", { "service s.invokers=serviceaccount:a@b.iam.gserviceaccount.com" },
+    "found 'serviceaccount:a@b.iam.gserviceaccount.com'; did you mean "
+    "'serviceAccount:a@b.iam.gserviceaccount.com'?" },
+  { "", { "service s.invokers=allUsers;serviceAccount:robot" },
+    "found 'serviceAccount:robot'; 'robot' is not an email address" },
+  { "", { "service s.invokers=allUsers:x@y.com" },
+    "found 'allUsers:x@y.com'" },
+  { "", { "service s.invokers=" },
+    "[service s] invokers: expected principals separated by ';'" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n"
+    "identity = id-token\n", { NULL },
+    "[traffic t] identity: expected none, or an [client c] account to send "
+    "an ID token for (an internet host has no service account of its own),"
+    " found 'id-token'" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n"
+    "audience = https://x.example\n", { NULL },
+    "[traffic t] audience: expected audience together with identity = "
+    "id-token, found audience without a token" },
+  { "[client c]\naccount = c@example.com\n[traffic t]\nfrom = c\n"
+    "url = service:s\nidentity = id-token\naudience = s.run.app\n",
+    { NULL }, "[traffic t] audience: expected a URL such as "
+    "https://backend-abc123-uc.a.run.app, found 's.run.app'" },
+  { "[client c]\naccount = c@example.com\n[traffic t]\nfrom = c\n"
+    "url = service:s\nidentity = id-token\naudience = https://x.example/"
+    "\"quoted\"\n", { NULL }, "[traffic t] audience: expected a URL" },
 };
 
 static void
@@ -1034,6 +1147,7 @@ main (void)
     cmocka_unit_test (test_scenario__keys_describe),
     cmocka_unit_test (test_scenario__suggest),
     cmocka_unit_test (test_scenario__service_url_names),
+    cmocka_unit_test (test_scenario__identity),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

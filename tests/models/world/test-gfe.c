@@ -339,7 +339,7 @@ test_gfe__iam_after_ingress (void **state)
     {
       g_autofree char *ini = g_strconcat (
         WF_HEAD
-        "[client alice]\n\n"
+        "[client alice]\naccount = alice@example.com\n\n"
         "[traffic call]\nfrom = alice\nurl = service:backend\nidentity = ",
         cases[i].identity, "\n\n"
         "[service backend]\nregion = us-central1\n", cases[i].backend_keys,
@@ -534,6 +534,115 @@ test_gfe__default_url_false_keeps_load_balancers (void **state)
   assert_int_equal (world_fixture_status (wf, "direct", 0), 404);
 }
 
+/* ---- IAM: who holds the invoker role ---------------------------------
+ * The caller is a service (robot@shop.iam.gserviceaccount.com, or the
+ * project's default compute account) or a client with an account; the
+ * GFE reads the ID token from the request bytes. */
+
+#define SA "robot@shop.iam.gserviceaccount.com"
+#define DEFAULT_SA "123456789012-compute@developer.gserviceaccount.com"
+
+static const struct {
+  const char *label;
+  const char *caller;           /* group(s) defining the caller "me" */
+  const char *traffic;          /* keys added to [traffic call] */
+  const char *invokers;
+  const char *verdict;
+  int status;
+  const char *state;            /* the GFE step holding the text */
+  const char *text;             /* a fragment of that step's rule or note */
+} iam_cases[] = {
+  { "no token where allUsers is not an invoker",
+    "[service me]\nregion = us-central1\nservice-account = " SA "\n",
+    "identity = none\n", "serviceAccount:" SA,
+    "denied-by-iam", 403, "IAM_DENIED",
+    "invokers = serviceAccount:" SA " does not include allUsers, and the "
+    "request carries no identity token (no Authorization header)" },
+  { "wrong audience",
+    "[service me]\nregion = us-central1\nservice-account = " SA "\n",
+    "identity = id-token\naudience = https://other.example.com\n",
+    "serviceAccount:" SA, "denied-by-iam", 401, "IAM_DENIED",
+    "401, the ID token's audience (aud) https://other.example.com is not "
+    "the service's URL" },
+  { "serviceAccount principal matches",
+    "[service me]\nregion = us-central1\nservice-account = " SA "\n",
+    "identity = id-token\n", "serviceAccount:" SA, "delivered", 200,
+    "PROXY_CONNECTION", "IAM: the ID token of serviceAccount:" SA },
+  { "principal mismatch",
+    "[service me]\nregion = us-central1\nservice-account = " SA "\n",
+    "identity = id-token\n",
+    "serviceAccount:other@shop.iam.gserviceaccount.com", "denied-by-iam",
+    403, "IAM_DENIED", "403, serviceAccount:" SA " has a valid ID token "
+    "but not the invoker role" },
+  { "allAuthenticatedUsers admits any valid token",
+    "[service me]\nregion = us-central1\nservice-account = " SA "\n",
+    "identity = id-token\n", "allAuthenticatedUsers", "delivered", 200,
+    "PROXY_CONNECTION", "holds the invoker role (invokers = "
+    "allAuthenticatedUsers)" },
+  { "allAuthenticatedUsers still checks the audience",
+    "[service me]\nregion = us-central1\n",
+    "identity = id-token\naudience = https://backend.example.com\n",
+    "allAuthenticatedUsers", "denied-by-iam", 401, "IAM_DENIED",
+    "audience (aud) https://backend.example.com" },
+  { "the default compute service account signs by default",
+    "[service me]\nregion = us-central1\n", "identity = id-token\n",
+    "serviceAccount:" DEFAULT_SA, "delivered", 200, "PROXY_CONNECTION",
+    "serviceAccount:" DEFAULT_SA },
+  { "public is allUsers: no token needed",
+    "[service me]\nregion = us-central1\n", "identity = none\n",
+    "public", "delivered", 200, NULL, NULL },
+  { "authenticated is allAuthenticatedUsers",
+    "[service me]\nregion = us-central1\n", "identity = none\n",
+    "authenticated", "denied-by-iam", 403, "IAM_DENIED",
+    "invokers = allAuthenticatedUsers does not include allUsers" },
+  { "a user account from a client matches user:",
+    "[client me]\naccount = Dev@Example.com\n", "identity = id-token\n",
+    "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",
+    "the ID token of user:dev@example.com" },
+  { "a user account is not a serviceAccount: principal",
+    "[client me]\naccount = dev@example.com\n", "identity = id-token\n",
+    "serviceAccount:dev@example.com", "denied-by-iam", 403, "IAM_DENIED",
+    "user:dev@example.com has a valid ID token but not the invoker role" },
+};
+
+static void
+test_gfe__iam_principals (void **state)
+{
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (iam_cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (
+        WF_HEAD "[project shop]\nnumber = 123456789012\n\n",
+        iam_cases[i].caller, "\n"
+        "[traffic call]\nfrom = me\nurl = service:backend\n",
+        iam_cases[i].traffic, "\n"
+        "[service backend]\nregion = us-central1\ninvokers = ",
+        iam_cases[i].invokers, "\n", NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+      CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+      const SimExplainStep *step;
+
+      expect_call (wf, iam_cases[i].label, iam_cases[i].verdict, "external",
+                   iam_cases[i].status);
+      if (iam_cases[i].status == 200)
+        expect_served (wf);
+      else
+        {
+          expect_refused_at_gfe (wf);
+          assert_string_equal (world_fixture_cause (wf, "call", 0),
+                               "IAM_DENIED");
+        }
+      if (iam_cases[i].state == NULL)
+        continue;
+      step = world_fixture_step (wf, r, iam_cases[i].state, "gfe");
+      assert_non_null (step);
+      if (!strstr (step->rule ? step->rule : "", iam_cases[i].text)
+          && !strstr (step->note ? step->note : "", iam_cases[i].text))
+        fail_msg ("%s: no '%s' in rule '%s' note '%s'", iam_cases[i].label,
+                  iam_cases[i].text, step->rule, step->note);
+    }
+}
+
 int
 main (void)
 {
@@ -548,6 +657,7 @@ main (void)
     cmocka_unit_test (test_gfe__default_url_false_keeps_load_balancers),
     cmocka_unit_test (test_gfe__fabric_connection_is_answered_over_the_fabric),
     cmocka_unit_test (test_gfe__internet_connection_forgets_an_earlier_identity),
+    cmocka_unit_test (test_gfe__iam_principals),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

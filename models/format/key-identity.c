@@ -1,0 +1,209 @@
+/* Parsers of the identity value types of the key tables: email addresses
+ * ([service] and [vm] service-account, [client] account), IAM principal
+ * lists ([service] invokers) and token audiences ([traffic] audience).
+ * Syntax only: which caller sends what is for
+ * models/format/scenario-check*.c.
+ *
+ * Principals are written as Cloud Run IAM writes them
+ * (https://cloud.google.com/run/docs/securing/managing-access):
+ *
+ *   allUsers | allAuthenticatedUsers | serviceAccount:EMAIL | user:EMAIL
+ *
+ * and the format's older words public and authenticated stay aliases of
+ * allUsers and allAuthenticatedUsers, so older files keep their meaning.
+ *
+ * Called through cloudrun_key_compound_parse (models/format/key-compound.c).
+ * Same contract: the field is written only on success; a CloudRunProblem
+ * otherwise. */
+#include "models/format/scenario-private.h"
+
+#include <string.h>
+
+#define FIELD(type, object, key) \
+  ((type *) G_STRUCT_MEMBER_P ((object), (key)->offset))
+
+#define EMAIL_EXAMPLE "runner@my-project.iam.gserviceaccount.com"
+
+char *
+cloudrun_key_identity_expected (CloudRunKeyType type)
+{
+  switch (type)
+    {
+    case CLOUDRUN_KEY_EMAIL:
+      return g_strdup ("an email address such as " EMAIL_EXAMPLE);
+    case CLOUDRUN_KEY_PRINCIPALS:
+      return g_strdup ("principals separated by ';': allUsers, "
+                       "allAuthenticatedUsers, serviceAccount:EMAIL or "
+                       "user:EMAIL (public and authenticated are aliases "
+                       "of the first two)");
+    case CLOUDRUN_KEY_AUDIENCE:
+      return g_strdup ("a URL such as https://backend-abc123-uc.a.run.app");
+    default:
+      return g_strdup ("a value");
+    }
+}
+
+/* ---- Email addresses ---------------------------------------------- */
+
+/* LOCAL@DOMAIN, lower-cased: LOCAL of letters, digits and ._%+-; DOMAIN
+ * of at least two DNS labels. NULL when not an address. */
+static char *
+normalize_email (const char *text)
+{
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+  const char *at = strchr (lower, '@');
+  g_auto (GStrv) labels = NULL;
+  gsize local;
+
+  if (at == NULL || strchr (at + 1, '@') != NULL || strlen (lower) > 254)
+    return NULL;
+  local = (gsize) (at - lower);
+  if (local == 0 || local > 64
+      || strspn (lower, "abcdefghijklmnopqrstuvwxyz0123456789._%+-") != local
+      || lower[0] == '.' || lower[local - 1] == '.')
+    return NULL;
+  labels = g_strsplit (at + 1, ".", -1);
+  if (g_strv_length (labels) < 2)
+    return NULL;
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      gsize n = strlen (labels[i]);
+      if (n == 0 || n > 63 || labels[i][0] == '-' || labels[i][n - 1] == '-'
+          || strspn (labels[i], "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+        return NULL;
+    }
+  return g_steal_pointer (&lower);
+}
+
+static gboolean
+parse_email (const CloudRunKey *key, const char *text, void *object,
+             CloudRunProblem *problem)
+{
+  char *email = normalize_email (text);
+
+  if (email == NULL)
+    {
+      g_autofree char *expected = cloudrun_key_expected (key);
+      return cloudrun_problem_set (problem, expected, text);
+    }
+  *FIELD (char *, object, key) = email;
+  return TRUE;
+}
+
+/* ---- Principals --------------------------------------------------- */
+
+static void
+principal_clear (gpointer data)
+{
+  g_clear_pointer (&((CloudRunPrincipal *) data)->email, g_free);
+}
+
+static gboolean
+principal_item (const char *item, void *out, const CloudRunKey *key,
+                const char *expected, CloudRunProblem *problem)
+{
+  static const char *const words[] = {
+    "allUsers", "allAuthenticatedUsers", "public", "authenticated",
+    "serviceAccount", "user", NULL };
+  static const CloudRunPrincipalKind kinds[] = {
+    CLOUDRUN_PRINCIPAL_ALL_USERS, CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS,
+    CLOUDRUN_PRINCIPAL_ALL_USERS, CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS,
+    CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT, CLOUDRUN_PRINCIPAL_USER };
+  CloudRunPrincipal *p = out;
+  const char *colon = strchr (item, ':');
+  g_autofree char *word = colon ? g_strndup (item, (gsize) (colon - item))
+                                : g_strdup (item);
+  const char *near;
+
+  (void) key;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gboolean takes_email = kinds[i] >= CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT;
+      if (strcmp (word, words[i]) != 0 || takes_email != (colon != NULL))
+        continue;
+      p->kind = kinds[i];
+      if (!takes_email)
+        return TRUE;
+      p->email = normalize_email (colon + 1);
+      if (p->email != NULL)
+        return TRUE;
+      cloudrun_problem_set (problem, expected, item);
+      problem->hint = g_strdup_printf ("'%s' is not an email address such "
+                                       "as " EMAIL_EXAMPLE, colon + 1);
+      return FALSE;
+    }
+  cloudrun_problem_set (problem, expected, item);
+  near = cloudrun_suggest (word, words);
+  if (near != NULL)
+    problem->suggestion = colon ? g_strconcat (near, colon, NULL)
+                                : g_strdup (near);
+  return FALSE;
+}
+
+static gboolean
+parse_principals (const CloudRunKey *key, const char *text, void *object,
+                  CloudRunProblem *problem)
+{
+  GArray *list = cloudrun_parse_list (text, key, sizeof (CloudRunPrincipal),
+                                      principal_item, principal_clear,
+                                      problem);
+
+  if (list != NULL && list->len == 0)
+    {
+      g_autofree char *expected = cloudrun_key_expected (key);
+      g_array_unref (list);
+      return cloudrun_problem_set (problem, expected, text);
+    }
+  *FIELD (GArray *, object, key) = list;
+  return list != NULL;
+}
+
+/* ---- Audiences ---------------------------------------------------- */
+
+/* https://HOST or http://HOST, then optionally /PATH; no spaces, quotes
+ * or backslashes (it goes into the token's JSON as is), at most 512
+ * bytes (CLOUDRUN_AUDIENCE_MAX). Kept as written: an audience is compared
+ * byte for byte. */
+static gboolean
+parse_audience (const CloudRunKey *key, const char *text, void *object,
+                CloudRunProblem *problem)
+{
+  const char *rest = g_str_has_prefix (text, "https://") ? text + 8
+                     : g_str_has_prefix (text, "http://") ? text + 7 : NULL;
+
+  if (rest == NULL || *rest == '\0' || *rest == '/' || strlen (text) > 512
+      || strpbrk (text, " \t\"\\") != NULL)
+    {
+      g_autofree char *expected = cloudrun_key_expected (key);
+      return cloudrun_problem_set (problem, expected, text);
+    }
+  *FIELD (char *, object, key) = g_strdup (text);
+  return TRUE;
+}
+
+/* ---- Dispatch ----------------------------------------------------- */
+
+gboolean
+cloudrun_key_identity_parse (const CloudRunKey *key, const char *text,
+                             void *object, CloudRunProblem *problem)
+{
+  switch (key->type)
+    {
+    case CLOUDRUN_KEY_EMAIL: return parse_email (key, text, object, problem);
+    case CLOUDRUN_KEY_PRINCIPALS:
+      return parse_principals (key, text, object, problem);
+    case CLOUDRUN_KEY_AUDIENCE:
+      return parse_audience (key, text, object, problem);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+cloudrun_key_identity_clear (const CloudRunKey *key, void *object)
+{
+  if (key->type == CLOUDRUN_KEY_PRINCIPALS)
+    g_clear_pointer (FIELD (GArray *, object, key), g_array_unref);
+  else
+    g_clear_pointer (FIELD (char *, object, key), g_free);
+}

@@ -1,0 +1,132 @@
+/* The GFE's IAM check (see models/world/iam.h). */
+#include "models/world/iam.h"
+
+#include <string.h>
+
+#include "models/world/id-token.h"
+
+static bool
+iam_has (const CloudRunServiceNode *svc, IamPrincipalKind kind,
+         const char *email)
+{
+  for (guint i = 0; i < svc->n_invokers; i++)
+    if (svc->invokers[i].kind == kind
+        && (!email || g_ascii_strcasecmp (svc->invokers[i].email, email) == 0))
+      return true;
+  return false;
+}
+
+/* "serviceAccount:a@x;allAuthenticatedUsers", cut to fit out. */
+static const char *
+iam_invokers_text (const CloudRunServiceNode *svc, char *out, size_t cap)
+{
+  out[0] = '\0';
+  for (guint i = 0; i < svc->n_invokers; i++)
+    {
+      const IamPrincipal *p = &svc->invokers[i];
+      if (i > 0)
+        g_strlcat (out, ";", cap);
+      g_strlcat (out, iam_principal_kind_name (p->kind), cap);
+      if (p->email)
+        {
+          g_strlcat (out, ":", cap);
+          g_strlcat (out, p->email, cap);
+        }
+    }
+  return out;
+}
+
+static void
+iam_refuse (CloudRunIamDecision *out, int status, const char *rule)
+{
+  *out = (CloudRunIamDecision) { false, status, rule, NULL };
+}
+
+/* Reads the token: false (and *out refused with 401) when it cannot be
+ * trusted for this service now. */
+static bool
+iam_read_token (const CloudRunServiceNode *svc, const char *token,
+                size_t token_len, SimTime now, SimExplainLog *log,
+                CloudRunIdTokenClaims *claims, CloudRunIamDecision *out)
+{
+  const char *why;
+  int64_t now_s = now / SIM_S;
+
+  if (!cloudrun_id_token_read (token, token_len, claims, &why))
+    {
+      iam_refuse (out, 401, sim_explain_internf (
+          log, "service %s: 401, the bearer token is malformed: %s",
+          svc->name, why));
+      return false;
+    }
+  if (claims->exp <= now_s)
+    {
+      iam_refuse (out, 401, sim_explain_internf (
+          log, "service %s: 401, the ID token of %s expired: exp %" G_GINT64_FORMAT
+          " is not after now (%" G_GINT64_FORMAT " s of simulated time)",
+          svc->name, claims->email, claims->exp, now_s));
+      return false;
+    }
+  if (!(g_str_has_prefix (claims->aud, "https://")
+        && (strcmp (claims->aud + 8, svc->hash_host) == 0
+            || strcmp (claims->aud + 8, svc->number_host) == 0)))
+    {
+      iam_refuse (out, 401, sim_explain_internf (
+          log, "service %s: 401, the ID token's audience (aud) %s is not "
+          "the service's URL https://%s or https://%s", svc->name,
+          claims->aud, svc->hash_host, svc->number_host));
+      return false;
+    }
+  return true;
+}
+
+void
+cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
+                    size_t len, SimTime now, SimExplainLog *log,
+                    CloudRunIamDecision *out)
+{
+  char invokers[512];
+  const char *token = NULL, *kind;
+  size_t token_len = 0;
+  CloudRunIdTokenClaims claims;
+  CloudRunAuthHeader auth;
+
+  if (iam_has (svc, IAM_PRINCIPAL_ALL_USERS, NULL))
+    {
+      *out = (CloudRunIamDecision) { true, 0, NULL, NULL };
+      return;
+    }
+  iam_invokers_text (svc, invokers, sizeof invokers);
+  auth = cloudrun_id_token_find (head, len, &token, &token_len);
+  if (auth != CLOUDRUN_AUTH_BEARER)
+    {
+      iam_refuse (out, 403, sim_explain_internf (
+          log, "service %s: 403, invokers = %s does not include allUsers, "
+          "and the request carries no %s", svc->name, invokers,
+          auth == CLOUDRUN_AUTH_NONE ? "identity token (no Authorization "
+                                       "header)"
+                                     : "bearer token (Authorization is not "
+                                       "Bearer)"));
+      return;
+    }
+  if (!iam_read_token (svc, token, token_len, now, log, &claims, out))
+    return;
+  kind = g_str_has_suffix (claims.email, ".gserviceaccount.com")
+         ? "serviceAccount" : "user";
+  if (iam_has (svc, IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS, NULL)
+      || iam_has (svc, g_str_equal (kind, "user") ? IAM_PRINCIPAL_USER
+                                                  : IAM_PRINCIPAL_SERVICE_ACCOUNT,
+                  claims.email))
+    {
+      *out = (CloudRunIamDecision) {
+        true, 0, NULL,
+        sim_explain_internf (log, "IAM: the ID token of %s:%s (audience %s) "
+                             "holds the invoker role (invokers = %s)", kind,
+                             claims.email, claims.aud, invokers) };
+      return;
+    }
+  iam_refuse (out, 403, sim_explain_internf (
+      log, "service %s: 403, %s:%s has a valid ID token but not the "
+      "invoker role (invokers = %s)", svc->name, kind, claims.email,
+      invokers));
+}

@@ -1,0 +1,39 @@
+/* The GFE's IAM check, after ingress admitted a request: does the caller
+ * hold the Cloud Run Invoker role on the service? Decided from the
+ * request bytes the GFE received (the Authorization header and the ID
+ * token in it, models/world/id-token.h) and the service's invokers.
+ *
+ *   invokers has allUsers                      -> admitted, token unread
+ *   no Authorization: Bearer header            -> 403
+ *   token malformed, expired, or its audience
+ *   is not one of the service's two URLs       -> 401
+ *   invokers has allAuthenticatedUsers         -> admitted
+ *   the token's principal (serviceAccount:EMAIL
+ *   for *.gserviceaccount.com, else user:EMAIL)
+ *   is an invoker                              -> admitted
+ *   otherwise                                  -> 403
+ *
+ * https://cloud.google.com/run/docs/authenticating/service-to-service
+ * https://cloud.google.com/run/docs/securing/managing-access
+ * Scenario keys read (through the service record): [service] invokers. */
+#ifndef CLOUDRUN_IAM_H
+#define CLOUDRUN_IAM_H
+
+#include "models/world/service.h"
+#include "sim/explain.h"
+
+typedef struct {
+  bool admitted;
+  int status;                   /* refused: 401 or 403 */
+  const char *rule;             /* refused: which check failed and why */
+  const char *note;             /* admitted with a token: whose; NULL when
+                                   allUsers admitted it unread */
+} CloudRunIamDecision;
+
+/* Decides for the request whose header block is head[0, len), at now.
+ * Texts are interned in log. */
+void cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
+                         size_t len, SimTime now, SimExplainLog *log,
+                         CloudRunIamDecision *out);
+
+#endif
