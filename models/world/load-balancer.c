@@ -93,8 +93,7 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
                                "LOAD_BALANCER_HAS_NO_PROXY_SUBNET");
       return sim_packet_release (sim_world_pool (self->world), packet);
     }
-  if (!sim_host_receive (&lb->host, port, packet))
-    sim_packet_release (sim_world_pool (self->world), packet);
+  sim_host_receive (&lb->host, port, packet);
 }
 
 static void

@@ -49,10 +49,7 @@ host_node_receive (SimNode *self, SimPort *port, SimPacket *packet)
   HostNode *h = (HostNode *) self;
 
   if (!sim_host_receive (&h->host, port, packet))
-    {
-      h->not_for_host++;
-      sim_packet_release (sim_world_pool (self->world), packet);
-    }
+    h->not_for_host++;
 }
 
 static void
