@@ -93,9 +93,9 @@ graph_topology (GString *out, SimWorld *sim)
     {
       SimLink *l = sim_world_link (sim, i);
       g_string_append (out, "  ");
-      dot_id (out, l->end[0]->node->name);
+      dot_id (out, sim_link_end (l, 0)->node->name);
       g_string_append (out, " -> ");
-      dot_id (out, l->end[1]->node->name);
+      dot_id (out, sim_link_end (l, 1)->node->name);
       g_string_append (out, " [dir=none, color=gray60];\n");
     }
 }

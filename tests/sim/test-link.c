@@ -397,7 +397,7 @@ test_link__queue_limits_drop_and_count (void **state)
           assert_int_equal (arrival (pair.b, got)->tag, i);
           got++;
         }
-      cnt = &pair.link->dir[0].counters;
+      cnt = sim_link_counters (pair.link, 0);
       assert_int_equal (pair.b->log->len, got);
       assert_int_equal (cnt->drop_queue_packets, cases[c].drop_packets);
       assert_int_equal (cnt->drop_queue_bytes, cases[c].drop_bytes);
@@ -405,7 +405,7 @@ test_link__queue_limits_drop_and_count (void **state)
       assert_int_equal (cnt->tx_bytes, ok_bytes);
       assert_int_equal (cnt->rx_packets, ok_packets);
       assert_int_equal (cnt->rx_bytes, ok_bytes);
-      assert_int_equal (pair.link->dir[1].counters.tx_packets, 0);
+      assert_int_equal (sim_link_counters (pair.link, 1)->tx_packets, 0);
       pair_clear (&pair);        /* dropped frames were released */
     }
 }
@@ -434,7 +434,7 @@ test_link__queue_frees_when_serialization_ends (void **state)
   assert_int_equal (jobs[0].result, SIM_SEND_OK);
   assert_int_equal (jobs[1].result, SIM_SEND_DROP_QUEUE);
   assert_int_equal (jobs[2].result, SIM_SEND_OK);
-  assert_int_equal (pair.link->dir[0].counters.drop_queue_packets, 1);
+  assert_int_equal (sim_link_counters (pair.link, 0)->drop_queue_packets, 1);
   assert_int_equal (pair.b->log->len, 2);
   assert_int_equal (arrival (pair.b, 0)->time, ser + 5 * SIM_MS);
   assert_int_equal (arrival (pair.b, 1)->tag, 2);
@@ -508,8 +508,8 @@ test_link__byte_limited_queue_grows_and_keeps_count (void **state)
       accepted++;
     }
   assert_int_equal (pair.b->log->len, 35);
-  assert_int_equal (pair.link->dir[0].counters.drop_queue_bytes, 2);
-  assert_int_equal (pair.link->dir[0].counters.drop_queue_packets, 0);
+  assert_int_equal (sim_link_counters (pair.link, 0)->drop_queue_bytes, 2);
+  assert_int_equal (sim_link_counters (pair.link, 0)->drop_queue_packets, 0);
   pair_clear (&pair);
 }
 
@@ -526,9 +526,10 @@ test_link__tx_rx_counters_per_direction (void **state)
 
   (void) state;
   pair_init (&pair, &lp);
-  ab = &pair.link->dir[0].counters;
-  ba = &pair.link->dir[1].counters;
-  assert_ptr_equal (pair.link->end[0], sim_node_port (&pair.a->node, 0));
+  ab = sim_link_counters (pair.link, 0);
+  ba = sim_link_counters (pair.link, 1);
+  assert_ptr_equal (sim_link_end (pair.link, 0),
+                    sim_node_port (&pair.a->node, 0));
   jobs[0] = (SendJob) { sim_node_port (&pair.a->node, 0), 0, 100, 0, 0, 0 };
   jobs[1] = (SendJob) { sim_node_port (&pair.a->node, 0), 0, 200, 1, 0, 0 };
   jobs[2] = (SendJob) { sim_node_port (&pair.a->node, 0), 0, 300, 2, 0, 0 };
@@ -718,8 +719,9 @@ test_link__hops_count_delivered_crossings (void **state)
   sim_world_finish (world);
   /* 0: 2 hops, 1: 1 (dropped at f), 2: 2, 3: 2 (b -> f -> a). */
   assert_int_equal (sim_world_hops (world), 7);
-  assert_int_equal (sim_world_link (world, 1)->dir[0].counters.drop_queue_packets,
-                    1);
+  assert_int_equal (
+    sim_link_counters (sim_world_link (world, 1), 0)->drop_queue_packets,
+    1);
   assert_int_equal (b->log->len, 2);
   assert_int_equal (a->log->len, 1);
   assert_int_equal (arrival (a, 0)->tag, 3);

@@ -593,7 +593,7 @@ test_tcp__payload_arrives_intact_in_mss_segments (void **state)
                   segments);
       assert_int_equal (bytes_seen, n);
       /* The link agrees with the tap. */
-      assert_int_equal (x.net.client_link->dir[0].counters.rx_packets,
+      assert_int_equal (sim_link_counters (x.net.client_link, 0)->rx_packets,
                         count_frames (x.net.tap, 0, 0));
       check_wire (x.net.tap, REQUEST_ID);
       check_sequence (x.net.tap);
@@ -793,7 +793,7 @@ test_tcp__syn_backoff_then_timeout (void **state)
         }
       assert_int_equal (client.retransmits, cases[c].n_syn - 1);
       assert_int_equal (sim_world_now (net.world), cases[c].timeout);
-      assert_int_equal (net.server_link->dir[0].counters.tx_packets, 0);
+      assert_int_equal (sim_link_counters (net.server_link, 0)->tx_packets, 0);
       app_clear (&client);
       net_clear (&net);
     }
