@@ -33,6 +33,7 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
+#include "sim/link.h"
 #include "sim/pcapng.h"
 
 #define CAPTURE_SNAPLEN 65535u

@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "sim/link.h"
+
 static void
 dot_id (GString *out, const char *name)
 {

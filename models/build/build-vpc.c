@@ -7,6 +7,7 @@
 #include "models/world/connector.h"
 #include "models/world/load-balancer.h"
 #include "models/world/psc.h"
+#include "sim/link.h"
 #include "sim/wire.h"
 
 /* A label that lives as long as the world (in its explanation log). */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "sim/capture.h"
+#include "sim/link.h"
 #include "sim/node.h"
 #include "sim/wire.h"
 

@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 
 #include "sim/capture.h"
+#include "sim/link.h"
 #include "sim/host.h"
 #include "sim/tcp.h"
 

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sim/link.h"
 #include "tests/models/world/world-fixture.h"
 
 WorldFixture *
