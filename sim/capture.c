@@ -54,7 +54,6 @@ G_DEFINE_QUARK (sim-capture-error-quark, sim_capture_error)
 
 typedef struct {
   SimCapture *capture;          /* owner, for assertions */
-  SimLink *link;                /* not owned */
   char *path;                   /* owned: DIR/pcap/LINK.pcap */
   FILE *file;                   /* owned */
   pcap_t *dead;                 /* owned: the link type and precision */
@@ -129,7 +128,6 @@ capture_open_link (SimCapture *capture, SimLink *link, const char *pcap_dir,
   g_autofree char *name = g_strconcat (sim_link_name (link), ".pcap", NULL);
 
   cl->capture = capture;
-  cl->link = link;
   cl->path = g_build_filename (pcap_dir, name, NULL);
   g_ptr_array_add (capture->links, cl);
   cl->file = fopen (cl->path, "wb");
