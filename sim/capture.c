@@ -1,21 +1,21 @@
 /* Capture of every link crossing: DIR/pcap/LINK.pcap per link through
  * libpcap, and one merged DIR/trace.pcapng through sim/pcapng.c.
  *
- * Called by the tools when they set up a run (open, close) and by the
- * world at each frame arrival (sim_capture_frame).
+ * Called by the tools when they set up a run (open, close) and, as the
+ * world's tap (sim/tap.h), by the links at each frame arrival.
  *
  * Invariants:
  * - pcapng interface ids are the world's if_ids: the IDBs are written in
  *   if_id order, so the n-th IDB describes sim_world_interface (world, n).
- * - Each link's state sits in link->capture_data while the capture is
- *   open; the capture owns it (links array) and frees it at close. Close
- *   does not touch the world, so it may run after the world is freed; it
- *   leaves link->capture_data dangling, so a world that runs on must be
- *   given sim_world_set_capture (world, NULL) first.
+ * - Per-link state sits in links, indexed by link id (links are opened in
+ *   id order), owned by the capture and freed at close. Close does not
+ *   touch the world, so it may run after the world is freed; a world that
+ *   runs on must be given sim_world_set_tap (world, NULL) first.
  * - Errors are sticky: the first failure (a path and an errno) is kept and
  *   reported at close; later ones are ignored, and writing goes on.
- * - The per-packet path allocates nothing: a stack pcap header and one
- *   reused GString for comments.
+ * - The per-packet path allocates nothing: arrived() copies the frame into
+ *   one buffer of the capture, handled() writes it with a stack pcap
+ *   header and one reused GString for comments.
  *
  * libpcap's pcap_dump() ignores write errors, so we open each FILE*
  * ourselves, check ferror() after every pcap_dump(), and close it
@@ -33,17 +33,27 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
+#include "sim/link.h"
 #include "sim/pcapng.h"
 
 #define CAPTURE_SNAPLEN 65535u
 #define LINKTYPE_ETHERNET 1     /* pcapng link type of DLT_EN10MB */
+
+static void capture_link_added (SimTap *tap, SimLink *link);
+static void capture_arrived (SimTap *tap, SimPort *rx, SimTime t,
+                             const SimPacket *packet);
+static void capture_handled (SimTap *tap, SimPort *rx_port, SimTime t,
+                             uint32_t first_step, uint32_t n_steps);
+
+static const SimTapClass capture_tap_class = {
+  capture_link_added, capture_arrived, capture_handled,
+};
 
 /* The error domain declared in sim/capture.h. */
 G_DEFINE_QUARK (sim-capture-error-quark, sim_capture_error)
 
 typedef struct {
   SimCapture *capture;          /* owner, for assertions */
-  SimLink *link;                /* not owned */
   char *path;                   /* owned: DIR/pcap/LINK.pcap */
   FILE *file;                   /* owned */
   pcap_t *dead;                 /* owned: the link type and precision */
@@ -51,8 +61,9 @@ typedef struct {
 } SimCaptureLink;
 
 struct SimCapture {
+  SimTap tap;                   /* first: the links call it */
   SimWorld *world;              /* not owned */
-  GPtrArray *links;             /* SimCaptureLink*, owned */
+  GPtrArray *links;             /* SimCaptureLink*, owned, by link id */
   char *pcapng_path;            /* owned; NULL when no pcapng */
   FILE *pcapng_file;            /* owned; NULL when no pcapng */
   SimPcapng pcapng;
@@ -63,6 +74,8 @@ struct SimCapture {
   guint n_ifaces_written;       /* interfaces given an IDB */
   const char *failed_path;      /* first failure: a path owned above */
   int failed_errno;             /* and its errno; 0 when none */
+  uint32_t frame_len;           /* bytes in frame */
+  uint8_t frame[SIM_PACKET_SIZE]; /* the frame being handled, as it came */
 };
 
 static void
@@ -112,10 +125,9 @@ capture_open_link (SimCapture *capture, SimLink *link, const char *pcap_dir,
                    GError **error)
 {
   SimCaptureLink *cl = g_new0 (SimCaptureLink, 1);
-  g_autofree char *name = g_strconcat (link->name, ".pcap", NULL);
+  g_autofree char *name = g_strconcat (sim_link_name (link), ".pcap", NULL);
 
   cl->capture = capture;
-  cl->link = link;
   cl->path = g_build_filename (pcap_dir, name, NULL);
   g_ptr_array_add (capture->links, cl);
   cl->file = fopen (cl->path, "wb");
@@ -145,7 +157,6 @@ capture_open_link (SimCapture *capture, SimLink *link, const char *pcap_dir,
       return false;
     }
   capture->pcap_bytes += 24;    /* the pcap file header */
-  link->capture_data = cl;
   return true;
 }
 
@@ -184,7 +195,8 @@ describe_port (const SimPort *port, GString *out)
   if (peer == NULL)
     g_string_append (out, "not connected");
   else
-    g_string_append_printf (out, "link %s to %s/%s", port->link->name,
+    g_string_append_printf (out, "link %s to %s/%s",
+                            sim_link_name (port->link),
                             peer->node->name, peer->name);
 }
 
@@ -244,6 +256,7 @@ sim_capture_open (SimWorld *world, const char *dir,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   capture = g_new0 (SimCapture, 1);
+  capture->tap.klass = &capture_tap_class;
   capture->world = world;
   capture->links = g_ptr_array_new_with_free_func (capture_link_free);
   capture->scratch = g_string_sized_new (256);
@@ -253,24 +266,20 @@ sim_capture_open (SimWorld *world, const char *dir,
     ok = capture_open_pcapng (capture, dir, options, error);
   if (!ok)
     {
-      for (guint i = 0; i < capture->links->len; i++)
-        {
-          SimCaptureLink *cl = g_ptr_array_index (capture->links, i);
-
-          if (cl->link->capture_data == cl)
-            cl->link->capture_data = NULL;
-        }
       sim_capture_close (capture, NULL);
       return NULL;
     }
   return capture;
 }
 
-void
-sim_capture_grow (SimCapture *capture)
+/* Tap: a link was made; its ports and files join the capture. */
+static void
+capture_link_added (SimTap *tap, SimLink *link)
 {
+  SimCapture *capture = (SimCapture *) tap;
   g_autoptr (GString) name = g_string_new (NULL);
 
+  (void) link;
   if (capture->pcapng_file)
     capture_write_interfaces (capture, name);
   for (guint i = capture->n_links_open;
@@ -313,19 +322,36 @@ capture_pcap_packet (SimCapture *capture, SimCaptureLink *cl, SimTime t,
   capture->pcap_bytes += 16 + (uint64_t) caplen;
 }
 
-void
-sim_capture_frame (SimCapture *capture, SimPort *rx_port, SimTime t,
-                   const uint8_t *frame, uint32_t len, uint32_t first_step,
-                   uint32_t n_steps)
+/* Tap: keeps the frame as it arrived; the node may change or release it. */
+static void
+capture_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
 {
-  uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
+  SimCapture *capture = (SimCapture *) tap;
+
+  (void) rx;
+  (void) t;
+  g_assert (packet->len <= sizeof capture->frame);
+  memcpy (capture->frame, packet->data, packet->len);
+  capture->frame_len = packet->len;
+}
+
+/* Tap: writes the kept frame, with steps first_step .. first_step +
+ * n_steps - 1 as its pcapng comment when there are any. */
+static void
+capture_handled (SimTap *tap, SimPort *rx_port, SimTime t, uint32_t first_step,
+                 uint32_t n_steps)
+{
+  SimCapture *capture = (SimCapture *) tap;
+  uint32_t len = capture->frame_len, caplen = MIN (len, CAPTURE_SNAPLEN);
+  uint32_t link_id;
   const char *comment = NULL;
 
   g_assert (t >= 0);
   g_assert (rx_port->link != NULL);
-  if (rx_port->link->capture_data != NULL)
-    capture_pcap_packet (capture, rx_port->link->capture_data, t, frame, len,
-                         caplen);
+  link_id = sim_link_id (rx_port->link);
+  if (link_id < capture->links->len)
+    capture_pcap_packet (capture, g_ptr_array_index (capture->links, link_id),
+                         t, capture->frame, len, caplen);
   if (capture->pcapng_file == NULL)
     return;
   if (n_steps > 0)
@@ -341,8 +367,21 @@ sim_capture_frame (SimCapture *capture, SimPort *rx_port, SimTime t,
       comment = capture->scratch->str;
     }
   if (!sim_pcapng_write_packet (&capture->pcapng, rx_port->if_id,
-                                (uint64_t) t, frame, caplen, len, comment))
+                                (uint64_t) t, capture->frame, caplen, len,
+                                comment))
     capture_fail (capture, capture->pcapng_path, capture->pcapng.error);
+}
+
+SimTap *
+sim_capture_tap (SimCapture *capture)
+{
+  return &capture->tap;
+}
+
+void
+sim_world_set_capture (SimWorld *world, SimCapture *capture)
+{
+  sim_world_set_tap (world, capture ? sim_capture_tap (capture) : NULL);
 }
 
 static void

@@ -3,6 +3,9 @@
  * (sim/pcapng.h) with an interface description block per port named
  * "NODE/PORT" and comments on packets where a decision was taken.
  *
+ * The capture is a tap (sim/tap.h): registered with the world, it sees
+ * every frame arrival; the world and the links do not know it.
+ *
  * Write errors are sticky: the first one is kept and reported by
  * sim_capture_close(), which also checks errors at close. */
 #ifndef SIM_CAPTURE_H
@@ -12,6 +15,10 @@
 #include <stdbool.h>
 
 #include "sim/node.h"
+#include "sim/tap.h"
+#include "sim/world.h"
+
+typedef struct SimCapture SimCapture;
 
 GQuark sim_capture_error_quark (void);
 #define SIM_CAPTURE_ERROR (sim_capture_error_quark ())
@@ -34,18 +41,16 @@ typedef struct {
 SimCapture *sim_capture_open (SimWorld *world, const char *dir,
                               const SimCaptureOptions *options,
                               GError **error);
-/* Picks up the interfaces and links added to the world since open (or
- * the last call): their interface blocks and per-link files. The world
- * calls it when a link is made while a capture is set. A failure is kept
- * for sim_capture_close(). */
-void sim_capture_grow (SimCapture *capture);
-/* Records one crossing: frame (len bytes) as it arrived on rx_port at
- * time t. Its comment is the explanation steps first_step ..
- * first_step + n_steps - 1, the decisions the receiving node took on it,
- * joined by " | "; no comment when n_steps is 0. */
-void sim_capture_frame (SimCapture *capture, SimPort *rx_port, SimTime t,
-                        const uint8_t *frame, uint32_t len,
-                        uint32_t first_step, uint32_t n_steps);
+/* The capture's tap, to register with sim_world_set_tap(); borrowed, as
+ * long as the capture is open. As a tap it picks up the interfaces and
+ * links added to the world since open (interface blocks, per-link files;
+ * a failure is kept for sim_capture_close()), and records each frame as
+ * it arrived, with the explanation steps the receiving node appended
+ * while handling it, joined by " | ", as its pcapng comment. */
+SimTap *sim_capture_tap (SimCapture *capture);
+/* sim_world_set_tap (world, capture ? sim_capture_tap (capture) : NULL),
+ * for the tools that set a capture. */
+void sim_world_set_capture (SimWorld *world, SimCapture *capture);
 /* Flushes and closes everything; false with error on any write or close
  * failure seen since open. Frees the capture either way. */
 bool sim_capture_close (SimCapture *capture, GError **error);

@@ -99,12 +99,13 @@ sim_host_source_for (const SimHost *host, uint32_t dst)
 }
 
 static void
-sim_host_udp_input (SimHost *host, const SimFrame *frame)
+sim_host_udp_input (SimHost *host, const SimFrame *frame,
+                    const SimPacket *packet)
 {
   for (unsigned i = 0; i < host->n_udp; i++)
     if (host->udp[i].port == frame->dport || host->udp[i].port == 0)
       {
-        host->udp[i].fn (host, host->udp[i].user, frame);
+        host->udp[i].fn (host, host->udp[i].user, frame, packet);
         return;
       }
   host->rx_unmatched++;
@@ -118,11 +119,14 @@ sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet)
   (void) port;
   if (!sim_frame_parse (packet->data, packet->len, &frame)
       || !frame.ip || !sim_host_has_address (host, frame.dst))
-    return false;
+    {
+      sim_packet_release (sim_world_pool (host->node->world), packet);
+      return false;
+    }
   if (frame.proto == SIM_IPPROTO_TCP)
     sim_tcp_input (host->tcp, &frame, packet->request_id);
   else if (frame.proto == SIM_IPPROTO_UDP)
-    sim_host_udp_input (host, &frame);
+    sim_host_udp_input (host, &frame, packet);
   else
     host->rx_unmatched++;
   sim_packet_release (sim_world_pool (host->node->world), packet);

@@ -18,10 +18,12 @@
 typedef struct SimHost SimHost;
 typedef struct SimTcp SimTcp;
 
-/* A UDP datagram arrived: frame is the parsed view of packet. The handler
- * does not own the packet; the host releases it after the call. */
+/* A UDP datagram arrived: frame is the parsed view of packet, whose
+ * metadata (request id) travels with it. The handler borrows both; the
+ * host releases the packet after the call. */
 typedef void (*SimUdpHandler) (SimHost *host, void *user,
-                               const SimFrame *frame);
+                               const SimFrame *frame,
+                               const SimPacket *packet);
 
 /* Replaces the final send of every frame the host emits (the frame is
  * whole: Ethernet, IPv4, L4); port is the routed port. Takes ownership.
@@ -73,9 +75,9 @@ void sim_host_set_port_source (SimHost *host, SimPort *port, uint32_t addr);
 SimPort *sim_host_route (const SimHost *host, uint32_t dst);
 uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
 
-/* Receiving: takes ownership of packet. Returns false (and does not take
- * the packet) when it is not IPv4 for one of the host's addresses, so a
- * node can handle it otherwise. */
+/* Receiving: always takes ownership of packet. Returns false when it was
+ * not IPv4 for one of the host's addresses (the packet is released and
+ * nothing else happens), true when the host's stack consumed it. */
 bool sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet);
 
 /* Sending: prepends IPv4 and Ethernet in front of the L4 segment already

@@ -6,14 +6,41 @@
  * frames whose serialization has not finished; a ring of finish times
  * retires them lazily at the next send, so accounting costs no event.
  *
- * Callers: nodes through sim_port_send(); the world frees links. */
-#include "sim/node.h"
+ * Callers: nodes through sim_port_send(); the world frees links. At each
+ * arrival the world's tap, if any, sees the frame before and after the
+ * receiving node handles it (sim/tap.h). */
+#include "sim/link.h"
 
 #include <string.h>
 
-#include "sim/capture.h"
+#include "sim/node.h"
+#include "sim/world.h"
 
 #define SIM_LINK_RING_MIN 16u
+
+/* One direction of a link: a ring of serialization finish times of the
+ * frames still queued or being serialized, for queue accounting without
+ * extra events. */
+typedef struct {
+  SimTime busy_until;           /* when the last queued frame is sent */
+  uint32_t queued_packets;      /* frames not yet fully serialized */
+  uint64_t queued_bytes;        /* and their bytes */
+  SimTime *finish;              /* ring of finish times, owned */
+  uint32_t *sizes;              /* ring of frame sizes, owned */
+  uint32_t ring_cap;            /* slots in both rings */
+  uint32_t ring_head;           /* oldest queued frame's slot */
+  SimPacket *flight_head;       /* frames sent, not yet arrived (FIFO) */
+  SimPacket *flight_tail;       /* last of them; NULL when none */
+  SimLinkCounters counters;     /* this direction's counters */
+} SimLinkDir;
+
+struct SimLink {
+  char *name;                   /* owned; file-name safe, unique */
+  uint32_t id;                  /* index in the world */
+  SimPort *end[2];              /* end[0] transmits on dir 0 */
+  SimLinkParams params;         /* the same both ways */
+  SimLinkDir dir[2];            /* per direction of transmission */
+};
 
 static void
 sim_link_dir_init (SimLinkDir *d, const SimLinkParams *params)
@@ -43,9 +70,9 @@ sim_link_new (SimWorld *world, SimPort *a, SimPort *b,
                                        b->node->name, b->name);
   sim_link_dir_init (&link->dir[0], params);
   sim_link_dir_init (&link->dir[1], params);
-  sim_world_add_link (world, link);
-  if (sim_world_capture (world))
-    sim_capture_grow (sim_world_capture (world));
+  link->id = sim_world_add_link (world, link);
+  if (sim_world_tap (world) && sim_world_tap (world)->klass->link_added)
+    sim_world_tap (world)->klass->link_added (sim_world_tap (world), link);
   return link;
 }
 
@@ -66,6 +93,29 @@ sim_link_free (SimLink *link, SimPacketPool *pool)
     }
   g_free (link->name);
   g_free (link);
+}
+
+uint32_t sim_link_id (const SimLink *link) { return link->id; }
+const char *sim_link_name (const SimLink *link) { return link->name; }
+
+SimPort *
+sim_link_end (const SimLink *link, unsigned end)
+{
+  g_assert (end < 2);
+  return link->end[end];
+}
+
+const SimLinkParams *
+sim_link_params (const SimLink *link)
+{
+  return &link->params;
+}
+
+const SimLinkCounters *
+sim_link_counters (const SimLink *link, unsigned dir)
+{
+  g_assert (dir < 2);
+  return &link->dir[dir].counters;
 }
 
 SimPort *
@@ -128,7 +178,11 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   SimLinkDir *d = &link->dir[dir];
   SimPacket *packet = d->flight_head;
   SimPort *rx = link->end[!dir];
-  SimCapture *capture = sim_world_capture (rx->node->world);
+  SimWorld *world = rx->node->world;
+  SimTap *tap = sim_world_tap (world);
+  SimExplainLog *log;
+  SimTime now = sim_kernel_now (kernel);
+  uint32_t before;
 
   (void) arg;
   g_assert (packet != NULL);
@@ -138,24 +192,19 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   packet->next = NULL;
   d->counters.rx_packets++;
   d->counters.rx_bytes += packet->len;
-  if (!capture)
+  if (!tap)
     {
       rx->node->klass->receive (rx->node, rx, packet);
       return;
     }
-  /* Captured as it arrived, with the decisions the node takes on it: the
-   * explanation steps appended while it handles the frame. */
-  {
-    SimWorld *world = rx->node->world;
-    SimExplainLog *log = sim_world_explain (world);
-    uint8_t *copy = sim_world_frame_scratch (world);
-    uint32_t len = packet->len, before = sim_explain_count (log);
-
-    memcpy (copy, packet->data, len);
-    rx->node->klass->receive (rx->node, rx, packet);
-    sim_capture_frame (capture, rx, sim_kernel_now (kernel), copy, len,
-                       before + 1, sim_explain_count (log) - before);
-  }
+  /* The tap sees the frame as it arrived, then the decisions the node took
+   * on it: the explanation steps appended while it handled the frame. */
+  log = sim_world_explain (world);
+  before = sim_explain_count (log);
+  tap->klass->arrived (tap, rx, now, packet);
+  rx->node->klass->receive (rx->node, rx, packet);
+  tap->klass->handled (tap, rx, now, before + 1,
+                       sim_explain_count (log) - before);
 }
 
 SimSendResult

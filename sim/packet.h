@@ -3,8 +3,10 @@
  * Packets come from a pool with a free list; the hot path allocates
  * nothing once the pool has grown to the working set.
  *
- * Ownership: whoever holds a SimPacket owns it. sim_port_send() and a
- * node's receive() take ownership; a node that drops a packet releases it.
+ * Ownership: whoever holds a SimPacket owns it. A function that receives
+ * a packet always takes it, whatever it returns (sim_port_send(), a node's
+ * receive(), sim_host_receive()); a node that drops a packet releases it.
+ * Callbacks that are handed a const packet (UDP handlers, taps) borrow it.
  * Metadata beside the bytes never goes on the wire. */
 #ifndef SIM_PACKET_H
 #define SIM_PACKET_H

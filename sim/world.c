@@ -1,13 +1,14 @@
 /* The world: owns the kernel, the packet pool, the explanation log, the
- * nodes, their ports and the links between them. Set-up code (models/)
- * creates nodes and links; sim_world_run() starts the nodes, runs the
- * kernel and stops them. Invariant: node ids and interface ids are dense
- * indexes in creation order, so captures and reports are deterministic. */
-#include "sim/node.h"
+ * nodes, their ports and the links between them, and keeps the tap the
+ * set-up code registered (not owned). Set-up code (models/) creates nodes
+ * and links; sim_world_run() starts the nodes, runs the kernel and stops
+ * them. Invariant: node, interface and link ids are dense indexes in
+ * creation order, so captures and reports are deterministic. */
+#include "sim/world.h"
 
 #include <string.h>
 
-#include "sim/capture.h"
+#include "sim/node.h"
 
 struct SimWorld {
   SimKernel *kernel;
@@ -18,8 +19,7 @@ struct SimWorld {
   GPtrArray *links;             /* SimLink*, owned */
   GPtrArray *interfaces;        /* SimPort*, by if_id, not owned */
   GHashTable *by_name;          /* node name -> SimNode*, set-up only */
-  SimCapture *capture;          /* optional, not owned */
-  uint8_t frame[SIM_PACKET_SIZE]; /* the frame being captured */
+  SimTap *tap;                  /* optional, not owned */
 };
 
 SimWorld *
@@ -120,28 +120,22 @@ sim_world_interface (const SimWorld *world, guint if_id)
 }
 
 void
-sim_world_set_capture (SimWorld *world, SimCapture *capture)
+sim_world_set_tap (SimWorld *world, SimTap *tap)
 {
-  world->capture = capture;
+  world->tap = tap;
 }
 
-uint8_t *
-sim_world_frame_scratch (SimWorld *world)
+SimTap *
+sim_world_tap (const SimWorld *world)
 {
-  return world->frame;
+  return world->tap;
 }
 
-SimCapture *
-sim_world_capture (const SimWorld *world)
-{
-  return world->capture;
-}
-
-void
+uint32_t
 sim_world_add_link (SimWorld *world, SimLink *link)
 {
-  link->id = world->links->len;
   g_ptr_array_add (world->links, link);
+  return world->links->len - 1;
 }
 
 void
@@ -191,7 +185,8 @@ sim_world_hops (const SimWorld *world)
   for (guint i = 0; i < world->links->len; i++)
     {
       const SimLink *link = g_ptr_array_index (world->links, i);
-      hops += link->dir[0].counters.rx_packets + link->dir[1].counters.rx_packets;
+      hops += sim_link_counters (link, 0)->rx_packets
+              + sim_link_counters (link, 1)->rx_packets;
     }
   return hops;
 }

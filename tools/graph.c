@@ -12,6 +12,8 @@
 #define GRAPH_LABEL_MAX 200
 #define GRAPH_MESSAGE_MAX 200
 
+#include "sim/link.h"
+
 static void
 dot_id (GString *out, const char *name)
 {
@@ -120,9 +122,9 @@ graph_topology (GString *out, SimWorld *sim)
     {
       SimLink *l = sim_world_link (sim, i);
       g_string_append (out, "  ");
-      dot_id (out, l->end[0]->node->name);
+      dot_id (out, sim_link_end (l, 0)->node->name);
       g_string_append (out, " -> ");
-      dot_id (out, l->end[1]->node->name);
+      dot_id (out, sim_link_end (l, 1)->node->name);
       g_string_append (out, " [dir=none, color=gray60];\n");
     }
 }

@@ -7,6 +7,7 @@
 #include "models/world/connector.h"
 #include "models/world/load-balancer.h"
 #include "models/world/psc.h"
+#include "sim/link.h"
 #include "sim/wire.h"
 
 uint32_t
@@ -209,8 +210,9 @@ build_vms (Build *b)
 
       if (vm->external_ip)
         src.external_addr = build_external_addr (
-          b, label, cloudrun_vpc_router_internet_port (net->router)
-                    ->link->end[1]);
+          b, label,
+          sim_link_end (cloudrun_vpc_router_internet_port (net->router)->link,
+                        1));
       rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
       cloudrun_vpc_router_deliver (net->router, rport, vm->address, 32, label);
       sim_link_new (b->world->sim, ep->host.default_port, rport,

@@ -30,7 +30,8 @@ dns_server_describe (CloudRunWorld *world, const char *zone,
 }
 
 static void
-dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
+dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
+                     const SimPacket *packet)
 {
   CloudRunDnsServer *server = user;
   CloudRunWorld *world = server->base.world;
@@ -52,17 +53,17 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame)
   g_strlcpy (a.qname, q.qname, sizeof a.qname);
   a.qtype = q.qtype;
   s.rule = dns_server_describe (world, zone, &a);
-  cloudrun_request_step (&world->ledger, server->pending_request,
+  cloudrun_request_step (&world->ledger, packet->request_id,
                          &server->base.node, &s);
   if (a.rcode == SIM_DNS_RCODE_NXDOMAIN)
-    cloudrun_request_decide (&world->ledger, server->pending_request,
+    cloudrun_request_decide (&world->ledger, packet->request_id,
                              CLOUDRUN_VERDICT_DNS_FAILURE, CLOUDRUN_HOP_DNS,
                              &server->base.node, CLOUDRUN_DROP_NONE);
   n = sim_dns_write (&a, buf, sizeof buf);
   if (n == 0)
     return;
   sim_host_send_udp (host, frame->dst, frame->src, SIM_DNS_PORT, frame->sport,
-                     buf, (uint32_t) n, server->pending_request);
+                     buf, (uint32_t) n, packet->request_id);
 }
 
 static void
@@ -70,10 +71,7 @@ dns_server_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunDnsServer *server = (CloudRunDnsServer *) self;
 
-  server->pending_request = packet->request_id;
-  if (!sim_host_receive (&server->host, port, packet))
-    sim_packet_release (sim_world_pool (self->world), packet);
-  server->pending_request = 0;
+  sim_host_receive (&server->host, port, packet);
 }
 
 static void

@@ -9,7 +9,6 @@ typedef struct {
   CloudRunNode base;
   SimHost host;                 /* a port per caller (or one) */
   const DnsView *view;  /* not owned */
-  uint32_t pending_request;     /* request id of the packet being handled */
 } CloudRunDnsServer;
 
 /* The first port is named port_name and serves every caller without a

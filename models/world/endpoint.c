@@ -25,8 +25,7 @@ endpoint_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunEndpoint *ep = (CloudRunEndpoint *) self;
 
-  if (!sim_host_receive (&ep->host, port, packet))
-    sim_packet_release (sim_world_pool (self->world), packet);
+  sim_host_receive (&ep->host, port, packet);
 }
 
 static void

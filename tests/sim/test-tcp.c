@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 
 #include "sim/capture.h"
+#include "sim/link.h"
 #include "sim/host.h"
 #include "sim/tcp.h"
 
@@ -49,10 +50,7 @@ host_node_receive (SimNode *self, SimPort *port, SimPacket *packet)
   HostNode *h = (HostNode *) self;
 
   if (!sim_host_receive (&h->host, port, packet))
-    {
-      h->not_for_host++;
-      sim_packet_release (sim_world_pool (self->world), packet);
-    }
+    h->not_for_host++;
 }
 
 static void
@@ -596,7 +594,7 @@ test_tcp__payload_arrives_intact_in_mss_segments (void **state)
                   segments);
       assert_int_equal (bytes_seen, n);
       /* The link agrees with the tap. */
-      assert_int_equal (x.net.client_link->dir[0].counters.rx_packets,
+      assert_int_equal (sim_link_counters (x.net.client_link, 0)->rx_packets,
                         count_frames (x.net.tap, 0, 0));
       check_wire (x.net.tap, REQUEST_ID);
       check_sequence (x.net.tap);
@@ -796,7 +794,7 @@ test_tcp__syn_backoff_then_timeout (void **state)
         }
       assert_int_equal (client.retransmits, cases[c].n_syn - 1);
       assert_int_equal (sim_world_now (net.world), cases[c].timeout);
-      assert_int_equal (net.server_link->dir[0].counters.tx_packets, 0);
+      assert_int_equal (sim_link_counters (net.server_link, 0)->tx_packets, 0);
       app_clear (&client);
       net_clear (&net);
     }
@@ -1162,6 +1160,93 @@ test_tcp__sequential_connections_reuse_records (void **state)
   net_clear (&loop.net);
 }
 
+/* ---- ownership -------------------------------------------------------- */
+
+/* What the UDP handler saw: the request id beside the datagram. */
+typedef struct {
+  guint calls;
+  uint32_t request_id;
+  uint16_t dport;
+} UdpSeen;
+
+static void
+udp_record (SimHost *host, void *user, const SimFrame *frame,
+            const SimPacket *packet)
+{
+  UdpSeen *seen = user;
+
+  (void) host;
+  seen->calls++;
+  seen->request_id = packet->request_id;
+  seen->dport = frame->dport;
+}
+
+/* A whole frame: UDP from CLIENT_ADDR to dst:dport, or with ethertype not
+ * IPv4, a bare Ethernet frame the host cannot parse as IPv4. */
+static SimPacket *
+udp_frame (SimWorld *world, uint16_t ethertype, uint32_t dst, uint16_t dport,
+           uint32_t request_id)
+{
+  static const uint8_t mac[6];
+  SimPacket *p = sim_packet_new (sim_world_pool (world));
+
+  memcpy (sim_packet_append (p, 4), "ping", 4);
+  sim_udp_push (p, CLIENT_ADDR, dst, 5353, dport);
+  sim_ipv4_push (p, CLIENT_ADDR, dst, SIM_IPPROTO_UDP, 64, 1);
+  sim_eth_push (p, mac, mac, ethertype);
+  p->request_id = request_id;
+  return p;
+}
+
+/* sim_host_receive takes every packet, consumed by its stack or not: the
+ * pool is empty after each call (and ASan sees no leak or double free).
+ * Its result says whether the stack consumed it; a bound UDP handler sees
+ * the packet's request id. */
+static void
+test_tcp__host_receive_always_takes_the_packet (void **state)
+{
+  static const struct {
+    uint16_t ethertype;
+    uint32_t dst;
+    uint16_t dport;
+    bool consumed;
+    guint handled;              /* UDP handler calls expected */
+    uint64_t unmatched;         /* rx_unmatched expected */
+  } cases[] = {
+    { 0x88B5, SERVER_ADDR, 53, false, 0, 0 },   /* not IPv4 */
+    { SIM_ETHERTYPE_IPV4, 0x0A000009, 53, false, 0, 0 }, /* not its address */
+    { SIM_ETHERTYPE_IPV4, SERVER_ADDR, 53, true, 1, 0 }, /* bound port */
+    { SIM_ETHERTYPE_IPV4, SERVER_ADDR, 54, true, 0, 1 }, /* unbound port */
+  };
+
+  (void) state;
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      SimWorld *w = sim_world_new (1);
+      HostNode *h = host_node_new (w, "server", SERVER_ADDR);
+      SimPacketPool *pool = sim_world_pool (w);
+      UdpSeen seen = { 0 };
+      SimPacket *p;
+
+      sim_host_bind_udp (&h->host, 53, udp_record, &seen);
+      p = udp_frame (w, cases[i].ethertype, cases[i].dst, cases[i].dport,
+                     REQUEST_ID + i);
+      assert_int_equal (sim_packet_pool_in_use (pool), 1);
+      if (sim_host_receive (&h->host, sim_node_port (&h->node, 0), p)
+          != cases[i].consumed)
+        fail_msg ("case %zu: consumed should be %d", i, cases[i].consumed);
+      assert_int_equal (sim_packet_pool_in_use (pool), 0);
+      assert_int_equal (seen.calls, cases[i].handled);
+      if (cases[i].handled)
+        {
+          assert_int_equal (seen.request_id, REQUEST_ID + i);
+          assert_int_equal (seen.dport, 53);
+        }
+      assert_int_equal (h->host.rx_unmatched, cases[i].unmatched);
+      sim_world_free (w);
+    }
+}
+
 int
 main (void)
 {
@@ -1177,6 +1262,7 @@ main (void)
     cmocka_unit_test (test_tcp__sequence_wrap_keeps_transfer_intact),
     cmocka_unit_test (test_tcp__wireshark_analysis),
     cmocka_unit_test (test_tcp__sequential_connections_reuse_records),
+    cmocka_unit_test (test_tcp__host_receive_always_takes_the_packet),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

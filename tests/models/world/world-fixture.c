@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sim/link.h"
 #include "tests/models/world/world-fixture.h"
 
 WorldFixture *
@@ -244,8 +245,9 @@ world_fixture_link (WorldFixture *wf, const char *a, const char *b)
   for (guint i = 0; i < sim_world_n_links (wf->world->sim); i++)
     {
       SimLink *l = sim_world_link (wf->world->sim, i);
-      if ((l->end[0]->node == na && l->end[1]->node == nb)
-          || (l->end[0]->node == nb && l->end[1]->node == na))
+      SimNode *n0 = sim_link_end (l, 0)->node, *n1 = sim_link_end (l, 1)->node;
+
+      if ((n0 == na && n1 == nb) || (n0 == nb && n1 == na))
         return l;
     }
   return NULL;
@@ -254,7 +256,8 @@ world_fixture_link (WorldFixture *wf, const char *a, const char *b)
 uint64_t
 world_fixture_link_packets (const SimLink *link)
 {
-  return link->dir[0].counters.rx_packets + link->dir[1].counters.rx_packets;
+  return sim_link_counters (link, 0)->rx_packets
+         + sim_link_counters (link, 1)->rx_packets;
 }
 
 uint64_t
@@ -265,8 +268,9 @@ world_fixture_packets (WorldFixture *wf, const char *a, const char *b)
   if (!l)
     fail_msg ("nodes '%s' and '%s' are not linked", a, b);
   /* end[0] transmits on dir 0. */
-  return l->dir[l->end[0]->node == world_fixture_node (wf, a) ? 0 : 1]
-         .counters.rx_packets;
+  return sim_link_counters (
+           l, sim_link_end (l, 0)->node == world_fixture_node (wf, a) ? 0 : 1)
+    ->rx_packets;
 }
 
 CloudRunServiceNode *

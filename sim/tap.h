@@ -1,0 +1,41 @@
+/* A tap: an observer the world registers to see every link crossing, as a
+ * pad probe sees the buffers crossing a GStreamer pad. The capture
+ * (sim/capture.c) is one; tests register others. sim/ calls a tap, never
+ * the other way round, and knows nothing of what it does.
+ *
+ * Per frame arrival the link calls arrived() before the receiving node's
+ * receive() (the tap may copy the bytes: the node takes the packet and may
+ * change or release it), then handled() after it, with the explanation
+ * steps the node appended meanwhile. Both run on the per-packet path: a
+ * tap must not allocate there. */
+#ifndef SIM_TAP_H
+#define SIM_TAP_H
+
+#include <stdint.h>
+
+#include "sim/packet.h"
+#include "sim/time.h"
+
+typedef struct SimTap SimTap;
+typedef struct SimPort SimPort;
+typedef struct SimLink SimLink;
+
+typedef struct {
+  /* A link was made while the tap was registered; its two ports, and any
+   * port added before it, are in the world now. Optional. */
+  void (*link_added) (SimTap *tap, SimLink *link);
+  /* packet arrived on rx at time t; borrowed, valid during the call. */
+  void (*arrived) (SimTap *tap, SimPort *rx, SimTime t,
+                   const SimPacket *packet);
+  /* rx's node has handled it: it appended explanation steps first_step ..
+   * first_step + n_steps - 1 (n_steps may be 0). */
+  void (*handled) (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
+                   uint32_t n_steps);
+} SimTapClass;
+
+/* Embedded first in the tap's own struct, like SimNode in a node. */
+struct SimTap {
+  const SimTapClass *klass;     /* static, not owned */
+};
+
+#endif
