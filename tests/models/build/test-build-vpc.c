@@ -17,6 +17,7 @@
 
 #include "models/build/translate.h"
 #include "models/world/connector.h"
+#include "sim/link.h"
 #include "tests/models/world/world-fixture.h"
 
 /* Service front sends everything through connector conn (its keys
@@ -75,7 +76,7 @@ test_build_vpc__connector_runs_min_instances (void **state)
         }
       /* The instances' throughput adds up on the link into the VPC. */
       assert_non_null (link);
-      assert_int_equal (link->params.rate_bps,
+      assert_int_equal (sim_link_params (link)->rate_bps,
                         n * build_connector_rate (CLOUDRUN_MACHINE_E2_MICRO));
     }
 }
@@ -88,7 +89,7 @@ test_build_vpc__connector_machine_type_sets_the_rate (void **state)
 
   (void) state;
   assert_non_null (link);
-  assert_int_equal (link->params.rate_bps,
+  assert_int_equal (sim_link_params (link)->rate_bps,
                     2 * build_connector_rate (CLOUDRUN_MACHINE_F1_MICRO));
   assert_string_equal (world_fixture_verdict (wf, "to-db", 0), "delivered");
 }

@@ -16,6 +16,7 @@
 
 #include "models/world/endpoint.h"
 #include "models/world/http-server.h"
+#include "sim/link.h"
 #include "tests/models/world/tiny-world.h"
 
 #define CLIENT TW_IP (192, 0, 2, 10)
@@ -150,8 +151,8 @@ test_http_server__body_of_the_configured_size (void **state)
   HttpWorld *small = http_world (0, 0, 10 * SIM_S);
   HttpWorld *big = http_world (0, 10000, 10 * SIM_S);
   /* Direction 1 carries what the server sends. */
-  uint64_t extra = big->link->dir[1].counters.rx_bytes
-                   - small->link->dir[1].counters.rx_bytes;
+  uint64_t extra = sim_link_counters (big->link, 1)->rx_bytes
+                   - sim_link_counters (small->link, 1)->rx_bytes;
 
   (void) state;
   assert_int_equal (tiny_request (big->tw, 1)->status, 200);
