@@ -19,7 +19,7 @@ sim_host_init (SimHost *host, SimNode *node, uint32_t addr,
   host->n_addrs = 1;
   host->default_port = default_port;
   sim_rng_init (&host->rng, sim_world_seed (node->world), node->name, "host");
-  host->next_port = 49152 + sim_rng_below (&host->rng, 16384);
+  host->next_port = (uint16_t) (49152 + sim_rng_below (&host->rng, 16384));
   host->ip_id = (uint16_t) sim_rng_u32 (&host->rng);
   host->tcp = sim_tcp_new (host);
 }

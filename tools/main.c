@@ -401,7 +401,7 @@ cmd_graph (int argc, char **argv)
 static void
 keys_produced_causes (GString *out)
 {
-  guint col = 6;
+  size_t col = 6;
 
   g_string_append (out, "\n  drop-cause values this simulator produces (the "
                    "others never match):\n     ");

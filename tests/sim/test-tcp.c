@@ -1230,7 +1230,7 @@ test_tcp__host_receive_always_takes_the_packet (void **state)
 
       sim_host_bind_udp (&h->host, 53, udp_record, &seen);
       p = udp_frame (w, cases[i].ethertype, cases[i].dst, cases[i].dport,
-                     REQUEST_ID + i);
+                     REQUEST_ID + (uint32_t) i);
       assert_int_equal (sim_packet_pool_in_use (pool), 1);
       if (sim_host_receive (&h->host, sim_node_port (&h->node, 0), p)
           != cases[i].consumed)
