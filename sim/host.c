@@ -124,7 +124,7 @@ sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet)
       return false;
     }
   if (frame.proto == SIM_IPPROTO_TCP)
-    sim_tcp_input (host->tcp, &frame, packet->request_id);
+    sim_tcp_input (host->tcp, &frame, packet->request_id, packet->flow_tag);
   else if (frame.proto == SIM_IPPROTO_UDP)
     sim_host_udp_input (host, &frame, packet);
   else

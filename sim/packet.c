@@ -67,6 +67,7 @@ sim_packet_new (SimPacketPool *pool)
   p->data = p->buf + SIM_PACKET_HEADROOM;
   p->len = 0;
   p->request_id = 0;
+  p->flow_tag = 0;
   p->next = NULL;
   return p;
 }
@@ -81,6 +82,7 @@ sim_packet_copy (SimPacketPool *pool, const SimPacket *packet)
   p->len = packet->len;
   memcpy (p->data, packet->data, packet->len);
   p->request_id = packet->request_id;
+  p->flow_tag = packet->flow_tag;
   return p;
 }
 

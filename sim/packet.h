@@ -24,6 +24,11 @@ struct SimPacket {
   uint8_t *data;                /* first byte of the frame, inside buf */
   uint32_t len;                 /* frame length in bytes */
   uint32_t request_id;          /* the request this packet serves; 0 none */
+  uint32_t flow_tag;            /* opaque, set by the node a packet arrived
+                                   at (0 none): a TCP connection keeps its
+                                   SYN's tag and puts it on every packet it
+                                   sends; a reset carries the tag of the
+                                   segment it answers */
   SimPacket *next;              /* free list and queue link */
   uint8_t buf[SIM_PACKET_SIZE];
 };

@@ -45,6 +45,7 @@ struct SimTcpConn {
   SimTcpCallbacks cb;
   void *user;
   uint32_t request_id;
+  uint32_t flow_tag;            /* the opening SYN's packet->flow_tag */
   int busy;                     /* >0 while input runs; defers the free */
   bool dead;                    /* closed; freed when not busy */
   SimTcpConn *next_free;
@@ -212,6 +213,7 @@ sim_tcp_emit (SimTcpConn *conn, uint8_t flags, uint32_t seq,
     memcpy (sim_packet_append (packet, len), conn->sndbuf->data + offset, len);
   sim_tcp_push (packet, conn->key.laddr, conn->key.raddr, &h);
   packet->request_id = conn->request_id;
+  packet->flow_tag = conn->flow_tag;
   sim_host_output (host, packet, conn->key.laddr, conn->key.raddr,
                    SIM_IPPROTO_TCP);
 }
@@ -393,6 +395,7 @@ sim_tcp_abort (SimTcpConn *conn)
 }
 
 void sim_tcp_conn_set_request (SimTcpConn *c, uint32_t r) { c->request_id = r; }
+uint32_t sim_tcp_conn_flow_tag (const SimTcpConn *c) { return c->flow_tag; }
 uint32_t sim_tcp_conn_request (const SimTcpConn *c) { return c->request_id; }
 uint32_t sim_tcp_conn_local_addr (const SimTcpConn *c) { return c->key.laddr; }
 uint32_t sim_tcp_conn_remote_addr (const SimTcpConn *c) { return c->key.raddr; }
@@ -402,7 +405,7 @@ uint32_t sim_tcp_conn_retransmits (const SimTcpConn *c) { return c->retransmits;
 
 /* Replies to a segment that belongs to no connection (RFC 793 reset). */
 static void
-sim_tcp_reset_unknown (SimTcp *tcp, const SimFrame *f)
+sim_tcp_reset_unknown (SimTcp *tcp, const SimFrame *f, uint32_t flow_tag)
 {
   SimHost *host = tcp->host;
   SimPacket *packet;
@@ -422,13 +425,14 @@ sim_tcp_reset_unknown (SimTcp *tcp, const SimFrame *f)
       h.flags = SIM_TCP_RST | SIM_TCP_ACK;
     }
   packet = sim_packet_new (sim_world_pool (host->node->world));
+  packet->flow_tag = flow_tag;
   sim_tcp_push (packet, f->dst, f->src, &h);
   sim_host_output (host, packet, f->dst, f->src, SIM_IPPROTO_TCP);
 }
 
 static void
 sim_tcp_accept_syn (SimTcp *tcp, const SimFrame *f, const SimTcpKey *key,
-                    uint32_t request_id)
+                    uint32_t request_id, uint32_t flow_tag)
 {
   for (unsigned i = 0; i < tcp->n_listeners; i++)
     if (tcp->listeners[i].port == f->dport)
@@ -436,6 +440,7 @@ sim_tcp_accept_syn (SimTcp *tcp, const SimFrame *f, const SimTcpKey *key,
         SimTcpConn *conn = sim_tcp_conn_alloc (tcp, key);
         conn->state = TCP_SYN_RCVD;
         conn->request_id = request_id;
+        conn->flow_tag = flow_tag;
         conn->rcv_nxt = f->tcp.seq + 1;
         if (f->tcp.mss && f->tcp.mss < conn->mss)
           conn->mss = f->tcp.mss;
@@ -444,7 +449,7 @@ sim_tcp_accept_syn (SimTcp *tcp, const SimFrame *f, const SimTcpKey *key,
         sim_tcp_send_syn (conn);
         return;
       }
-  sim_tcp_reset_unknown (tcp, f);
+  sim_tcp_reset_unknown (tcp, f, flow_tag);
 }
 
 static void
@@ -590,7 +595,8 @@ sim_tcp_established_input (SimTcpConn *conn, const SimFrame *f)
 }
 
 void
-sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id)
+sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id,
+               uint32_t flow_tag)
 {
   SimTcpKey key = { f->dst, f->src, f->dport, f->sport };
   SimTcpConn *conn = g_hash_table_lookup (tcp->conns, &key);
@@ -599,9 +605,9 @@ sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id)
     {
       if ((f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK | SIM_TCP_RST))
           == SIM_TCP_SYN)
-        sim_tcp_accept_syn (tcp, f, &key, request_id);
+        sim_tcp_accept_syn (tcp, f, &key, request_id, flow_tag);
       else
-        sim_tcp_reset_unknown (tcp, f);
+        sim_tcp_reset_unknown (tcp, f, flow_tag);
       return;
     }
   conn->busy++;

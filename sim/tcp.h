@@ -64,6 +64,8 @@ void sim_tcp_close (SimTcpConn *conn);
 void sim_tcp_abort (SimTcpConn *conn);
 
 void sim_tcp_conn_set_request (SimTcpConn *conn, uint32_t request_id);
+/* The flow_tag of the packet that opened the connection (0 none). */
+uint32_t sim_tcp_conn_flow_tag (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_request (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_local_addr (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_remote_addr (const SimTcpConn *conn);
@@ -74,7 +76,9 @@ uint32_t sim_tcp_conn_retransmits (const SimTcpConn *conn);
 /* Internal to sim/host.c. */
 SimTcp *sim_tcp_new (SimHost *host);
 void sim_tcp_free (SimTcp *tcp);
-/* request_id: the arriving packet's; a new connection takes it. */
-void sim_tcp_input (SimTcp *tcp, const SimFrame *frame, uint32_t request_id);
+/* request_id, flow_tag: the arriving packet's; a new connection takes
+ * them (see SimPacket.flow_tag). */
+void sim_tcp_input (SimTcp *tcp, const SimFrame *frame, uint32_t request_id,
+                    uint32_t flow_tag);
 
 #endif

@@ -6,33 +6,17 @@
 #include "models/world/iam.h"
 #include "sim/wire.h"
 
+/* A sender on Google's fabric as the GFE met it: the identity its Geneve
+ * envelope carried, the port and outer address it came from. A packet
+ * from it arrives tagged with its index + 1 (SimPacket.flow_tag); the
+ * TCP connection it opens keeps the tag and puts it on every reply, so
+ * identity travels with the connection and nothing is looked up per
+ * connection. */
 typedef struct {
-  uint32_t local, remote;
-  uint16_t lport, rport;
-} GfeFlowKey;
-
-typedef struct {
-  GfeFlowKey key;
   CloudRunFabricIdentity identity;
   SimPort *port;                /* the fabric port it came in on */
   uint32_t outer_peer;          /* outer source of its envelope */
 } CloudRunGfeFlow;
-
-static guint
-flow_hash (gconstpointer p)
-{
-  const GfeFlowKey *k = p;
-  uint64_t h = ((uint64_t) k->local << 32 | k->remote) * 0x9e3779b97f4a7c15u;
-
-  h ^= ((uint64_t) k->lport << 16 | k->rport) * 0xc2b2ae3d27d4eb4fu;
-  return (guint) (h ^ (h >> 31));
-}
-
-static gboolean
-flow_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (GfeFlowKey)) == 0;
-}
 
 static const CloudRunGfeNetwork *
 gfe_network (const CloudRunGfe *gfe, uint32_t vni)
@@ -56,14 +40,41 @@ gfe_shares_with (const CloudRunGfeNetwork *net, uint64_t project)
   return false;
 }
 
+/* The sender a tag names, or NULL (tag 0: from the internet). */
+static const CloudRunGfeFlow *
+gfe_tagged (const CloudRunGfe *gfe, uint32_t tag)
+{
+  if (tag == 0 || tag > gfe->flows->len)
+    return NULL;
+  return &g_array_index (gfe->flows, CloudRunGfeFlow, tag - 1);
+}
+
 /* The envelope the request's SYN carried, or NULL (from the internet). */
 static const CloudRunGfeFlow *
 gfe_flow (CloudRunGfe *gfe, const CloudRunProxySession *s)
 {
-  GfeFlowKey key = { s->local_addr, s->client_addr, s->local_port,
-                     s->client_port };
+  return s->client ? gfe_tagged (gfe, sim_tcp_conn_flow_tag (s->client))
+                   : NULL;
+}
 
-  return g_hash_table_lookup (gfe->flows, &key);
+/* The tag of a fabric sender, remembered on first meeting. */
+static uint32_t
+gfe_tag (CloudRunGfe *gfe, const CloudRunFabricIdentity *id, SimPort *port,
+         uint32_t outer_peer)
+{
+  CloudRunGfeFlow flow = { *id, port, outer_peer };
+
+  for (guint i = 0; i < gfe->flows->len; i++)
+    {
+      const CloudRunGfeFlow *f = &g_array_index (gfe->flows,
+                                                 CloudRunGfeFlow, i);
+      if (f->port == port && f->outer_peer == outer_peer
+          && f->identity.kind == id->kind && f->identity.vni == id->vni
+          && f->identity.project_number == id->project_number)
+        return i + 1;
+    }
+  g_array_append_val (gfe->flows, flow);
+  return gfe->flows->len;
 }
 
 /* Whether a request to svc, whose project is in a VPC Service Controls
@@ -375,26 +386,20 @@ static SimSendResult
 gfe_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
 {
   CloudRunGfe *gfe = user;
-  SimFrame f;
-  const CloudRunGfeFlow *flow;
+  const CloudRunGfeFlow *flow = gfe_tagged (gfe, packet->flow_tag);
 
   (void) host;
-  if (sim_frame_parse (packet->data, packet->len, &f) && f.l4)
+  if (flow)
     {
-      GfeFlowKey key = { f.src, f.dst, f.sport, f.dport };
-      flow = g_hash_table_lookup (gfe->flows, &key);
-      if (flow)
-        {
-          cloudrun_fabric_wrap (packet, gfe->fabric_addr, flow->outer_peer,
-                                &flow->identity);
-          return sim_port_send (flow->port, packet);
-        }
+      cloudrun_fabric_wrap (packet, gfe->fabric_addr, flow->outer_peer,
+                            &flow->identity);
+      return sim_port_send (flow->port, packet);
     }
   return sim_port_send (port, packet);
 }
 
-/* A packet from the fabric: unwrap, remember the identity of a new
- * connection, hand the inner packet to the stack. */
+/* A packet from the fabric: unwrap, tag it with its sender, hand the
+ * inner packet to the stack. */
 static void
 gfe_fabric_input (CloudRunGfe *gfe, SimPort *port, SimPacket *packet)
 {
@@ -414,20 +419,7 @@ gfe_fabric_input (CloudRunGfe *gfe, SimPort *port, SimPacket *packet)
       sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
       return;
     }
-  if (sim_frame_opens_tcp (&inner))
-    {
-      GfeFlowKey key = { inner.dst, inner.src, inner.dport, inner.sport };
-      CloudRunGfeFlow *flow = g_hash_table_lookup (gfe->flows, &key);
-      if (!flow)
-        {
-          flow = g_new0 (CloudRunGfeFlow, 1);
-          flow->key = key;
-          g_hash_table_insert (gfe->flows, &flow->key, flow);
-        }
-      flow->identity = id;
-      flow->port = port;
-      flow->outer_peer = outer_src;
-    }
+  packet->flow_tag = gfe_tag (gfe, &id, port, outer_src);
   sim_host_receive (&gfe->host, port, packet);
 }
 
@@ -435,7 +427,6 @@ static void
 gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunGfe *gfe = (CloudRunGfe *) self;
-  SimFrame f;
 
   if (port->index < gfe->fabric->len
       && g_array_index (gfe->fabric, gboolean, port->index))
@@ -443,14 +434,9 @@ gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
       gfe_fabric_input (gfe, port, packet);
       return;
     }
-  /* A new connection from the internet carries no identity, whatever an
-   * earlier connection with the same addresses carried. */
-  if (port == gfe->internet && sim_frame_parse (packet->data, packet->len, &f)
-      && sim_frame_opens_tcp (&f))
-    {
-      GfeFlowKey key = { f.dst, f.src, f.dport, f.sport };
-      g_hash_table_remove (gfe->flows, &key);
-    }
+  /* From the internet: no envelope, no identity, whatever an earlier
+   * connection with the same addresses carried. */
+  packet->flow_tag = 0;
   sim_host_receive (&gfe->host, port, packet);
 }
 
@@ -461,7 +447,7 @@ gfe_clear (SimNode *self)
 
   cloudrun_proxy_clear (&gfe->proxy);
   sim_host_clear (&gfe->host);
-  g_hash_table_destroy (gfe->flows);
+  g_array_free (gfe->flows, TRUE);
   for (guint i = 0; i < gfe->networks->len; i++)
     {
       CloudRunGfeNetwork *n = &g_array_index (gfe->networks,
@@ -500,7 +486,7 @@ cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
   gfe->internet = sim_node_add_port (&gfe->base.node, "internet");
   gfe->serving_addr = serving_addr;
   gfe->fabric_addr = fabric_addr;
-  gfe->flows = g_hash_table_new_full (flow_hash, flow_equal, NULL, g_free);
+  gfe->flows = g_array_new (FALSE, FALSE, sizeof (CloudRunGfeFlow));
   gfe->networks = g_array_new (FALSE, TRUE, sizeof (CloudRunGfeNetwork));
   gfe->fabric = g_array_new (FALSE, TRUE, sizeof (gboolean));
   gfe_mark_port (gfe, gfe->internet, FALSE);

@@ -40,7 +40,8 @@ typedef struct {
   uint32_t serving_addr;        /* source address towards instances */
   uint32_t fabric_addr;         /* outer address of its Geneve replies */
   CloudRunProxy proxy;
-  GHashTable *flows;            /* connection -> CloudRunGfeFlow; lookups */
+  GArray *flows;                /* CloudRunGfeFlow: the fabric senders met,
+                                   by packet flow_tag - 1 */
   GArray *networks;             /* CloudRunGfeNetwork */
   GArray *fabric;               /* gboolean by port index: a fabric port */
   uint64_t refused;             /* requests answered by the GFE itself */

@@ -443,6 +443,39 @@ test_gfe__internet_connection_forgets_an_earlier_identity (void **state)
   tiny_world_free (w.tw);
 }
 
+/* Two senders on the same fabric port with different identities (say a
+ * network and a PSC endpoint of another project): each connection is
+ * answered in the envelope its own SYN came in, never another's. */
+static void
+test_gfe__each_connection_keeps_its_own_identity (void **state)
+{
+  GfeWorld w = gfe_world ();
+  CloudRunFabricIdentity a = { CLOUDRUN_FABRIC_VPC, 7, 123456789012u };
+  CloudRunFabricIdentity b = { CLOUDRUN_FABRIC_VPC, 8, 210987654321u };
+
+  (void) state;
+  tiny_probe_send_wrapped_tcp (w.fabric, 0, CALLER, 40000,
+                               cloudrun_run_app_front_ends[0], 80,
+                               SIM_TCP_SYN, VPC_FABRIC, GFE_FABRIC, &a);
+  tiny_probe_send_wrapped_tcp (w.fabric, SIM_US, CALLER + 1, 40001,
+                               cloudrun_run_app_front_ends[0], 80,
+                               SIM_TCP_SYN, VPC_FABRIC + 1, GFE_FABRIC, &b);
+  tiny_probe_send_wrapped_tcp (w.fabric, 2 * SIM_US, CALLER + 2, 40002,
+                               cloudrun_run_app_front_ends[0], 80,
+                               SIM_TCP_SYN, VPC_FABRIC, GFE_FABRIC, &a);
+  tiny_world_run (w.tw, SIM_MS);
+  assert_int_equal (tiny_probe_count (w.fabric), 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const TinyFrame *f = tiny_probe_frame (w.fabric, i);
+      const CloudRunFabricIdentity *want = f->f.dst == CALLER + 1 ? &b : &a;
+      assert_true (f->wrapped);
+      assert_int_equal (f->id.vni, want->vni);
+      assert_int_equal (f->id.project_number, want->project_number);
+    }
+  tiny_world_free (w.tw);
+}
+
 
 /* Issue 8: a service whose project is in a VPC Service Controls perimeter
  * refuses every request from outside it with 403, whatever its ingress
@@ -657,6 +690,7 @@ main (void)
     cmocka_unit_test (test_gfe__default_url_false_keeps_load_balancers),
     cmocka_unit_test (test_gfe__fabric_connection_is_answered_over_the_fabric),
     cmocka_unit_test (test_gfe__internet_connection_forgets_an_earlier_identity),
+    cmocka_unit_test (test_gfe__each_connection_keeps_its_own_identity),
     cmocka_unit_test (test_gfe__iam_principals),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
