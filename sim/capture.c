@@ -378,12 +378,6 @@ sim_capture_tap (SimCapture *capture)
   return &capture->tap;
 }
 
-void
-sim_world_set_capture (SimWorld *world, SimCapture *capture)
-{
-  sim_world_set_tap (world, capture ? sim_capture_tap (capture) : NULL);
-}
-
 static void
 capture_pcapng_close (SimCapture *capture)
 {

@@ -48,9 +48,8 @@ SimCapture *sim_capture_open (SimWorld *world, const char *dir,
  * it arrived, with the explanation steps the receiving node appended
  * while handling it, joined by " | ", as its pcapng comment. */
 SimTap *sim_capture_tap (SimCapture *capture);
-/* sim_world_set_tap (world, capture ? sim_capture_tap (capture) : NULL),
- * for the tools that set a capture. */
-void sim_world_set_capture (SimWorld *world, SimCapture *capture);
+/* (Register it with sim_world_set_tap (world, sim_capture_tap (c)); a
+ * world holds one tap at a time.) */
 /* Flushes and closes everything; false with error on any write or close
  * failure seen since open. Frees the capture either way. */
 bool sim_capture_close (SimCapture *capture, GError **error);

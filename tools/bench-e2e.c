@@ -157,7 +157,7 @@ bench_run_world (CloudRunWorld *world, SimTime duration,
       capture = sim_capture_open (world->sim, capture_dir, &copt, error);
       if (!capture)
         return FALSE;
-      sim_world_set_capture (world->sim, capture);
+      sim_world_set_tap (world->sim, sim_capture_tap (capture));
     }
   c0 = bench_cpu ();
   t0 = bench_clock ();
@@ -168,7 +168,7 @@ bench_run_world (CloudRunWorld *world, SimTime duration,
   out->delivered = bench_count_delivered (world);
   if (capture)
     {
-      sim_world_set_capture (world->sim, NULL);
+      sim_world_set_tap (world->sim, NULL);
       out->capture_bytes = sim_capture_bytes_written (capture);
       if (!sim_capture_close (capture, error))
         return FALSE;

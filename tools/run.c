@@ -193,12 +193,12 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
       capture = sim_capture_open (run->world->sim, out->staging, &copt, error);
       if (!capture)
         return FALSE;
-      sim_world_set_capture (run->world->sim, capture);
+      sim_world_set_tap (run->world->sim, sim_capture_tap (capture));
     }
   done = run_with_progress (run, opt);
   if (capture)
     {
-      sim_world_set_capture (run->world->sim, NULL);
+      sim_world_set_tap (run->world->sim, NULL);
       run->capture_bytes = sim_capture_bytes_written (capture);
       if (!sim_capture_close (capture, done ? error : NULL) && done)
         return FALSE;

@@ -410,9 +410,9 @@ run_captured (Tiny *t, const char *dir, const SimCaptureOptions *options,
   SimCapture *capture = sim_capture_open (t->world, dir, options, error);
 
   assert_non_null (capture);
-  sim_world_set_capture (t->world, capture);
+  sim_world_set_tap (t->world, sim_capture_tap (capture));
   sim_world_run (t->world, SIM_TIME_MAX);
-  sim_world_set_capture (t->world, NULL);
+  sim_world_set_tap (t->world, NULL);
   if (bytes_written)
     *bytes_written = sim_capture_bytes_written (capture);
   return sim_capture_close (capture, error);

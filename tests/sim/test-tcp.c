@@ -1015,10 +1015,10 @@ test_tcp__wireshark_analysis (void **state)
       exchange_init (&x, cases[c].policy, cases[c].request, cases[c].response);
       capture = sim_capture_open (x.net.world, dir, &options, NULL);
       assert_non_null (capture);
-      sim_world_set_capture (x.net.world, capture);
+      sim_world_set_tap (x.net.world, sim_capture_tap (capture));
       exchange_start (&x, HTTP_PORT);
       sim_world_run (x.net.world, 60 * SIM_S);
-      sim_world_set_capture (x.net.world, NULL);
+      sim_world_set_tap (x.net.world, NULL);
       assert_true (sim_capture_close (capture, NULL));
       assert_true (x.client.closed && x.client.reason == SIM_TCP_CLOSED_OK);
       exchange_clear (&x);
