@@ -1,6 +1,8 @@
 /* Revision egress and the default internet egress (see models/world/egress.h). */
 #include "models/world/egress.h"
 
+#include "models/world/google.h"
+
 /* Each instance gets this many ports of the pool address. */
 #define EGRESS_PORTS_PER_INSTANCE 2048u
 
@@ -70,6 +72,36 @@ cloudrun_egress_why (const CloudRunRevisionEgress *cfg, uint32_t dst,
                               cfg->service, d);
 }
 
+/* A private destination on the way to the internet: dropped, with the
+ * Connectivity Tests cause, on the connection's first packet. */
+static void
+egress_drop_private (CloudRunServerlessEgress *eg,
+                     const CloudRunRevisionEgress *cfg, SimPacket *packet,
+                     const SimFrame *f)
+{
+  CloudRunWorld *world = eg->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+
+  if (sim_frame_opens_tcp (f))
+    {
+      CloudRunStep s = {
+        .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
+        .rule = cloudrun_egress_why (cfg, f->dst, log),
+        .note = "the destination is an internal address, which the "
+                "internet never delivers (PRIVATE_TRAFFIC_TO_INTERNET); "
+                "give the revision VPC access to reach it",
+        .src = f->src, .dst = f->dst,
+      };
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &eg->base.node, &s);
+      cloudrun_request_decide (&world->ledger, packet->request_id,
+                               CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_EGRESS,
+                               &eg->base.node,
+                               CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET);
+    }
+  sim_packet_release (sim_world_pool (world->sim), packet);
+}
+
 static void
 egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
                  SimPacket *packet, const SimFrame *f)
@@ -78,9 +110,16 @@ egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
   const CloudRunRevisionEgress *cfg = g_ptr_array_index (eg->attached,
                                                          port->index);
   bool created;
-  CloudRunSnatEntry *e = cloudrun_snat_outbound (&eg->snat, f, eg->pool_addr,
-                                                 port, &created);
+  CloudRunSnatEntry *e;
 
+  /* The internet never delivers an internal address: say so instead of
+   * leaving the caller an unexplained timeout. */
+  if (cloudrun_private_address (f->dst))
+    {
+      egress_drop_private (eg, cfg, packet, f);
+      return;
+    }
+  e = cloudrun_snat_outbound (&eg->snat, f, eg->pool_addr, port, &created);
   if (!e)
     {
       sim_packet_release (sim_world_pool (world->sim), packet);

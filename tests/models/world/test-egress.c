@@ -386,6 +386,37 @@ test_egress__direct_vpc_reserves_blocks (void **state)
     }
 }
 
+/* Issue 8: a revision with no VPC access that calls an internal address
+ * sends it to the internet egress, which never delivers it: dropped there
+ * with PRIVATE_TRAFFIC_TO_INTERNET and an explanation, not a silent
+ * timeout. With VPC access the same call enters the VPC. */
+static void
+test_egress__private_address_without_vpc_access_is_explained (void **state)
+{
+  static const char call[] =
+    "[vm db]\nsubnet = run\naddress = 10.0.0.9\n\n"
+    "[traffic to-db]\nfrom = front\nurl = http://10.0.0.9/\n"
+    "timeout = 2s\n\n"
+    "[firewall allow-run]\nnetwork = net\ndirection = ingress\n"
+    "action = allow\nranges = 10.0.0.0/24\n\n";
+  g_autoptr (WorldFixture) none = run_front ("", call, NULL);
+  g_autoptr (WorldFixture) direct = run_front (
+    "vpc-access = direct\nsubnet = run\n", call, NULL);
+  CloudRunRequest *r = world_fixture_request (none, "to-db", 0);
+  const SimExplainStep *drop = world_fixture_step (none, r, "DROP",
+                                                   "run-egress");
+
+  (void) state;
+  expect_verdict (none, "to-db", "no VPC access", "dropped", "-",
+                  "PRIVATE_TRAFFIC_TO_INTERNET");
+  assert_string_equal (world_fixture_decided_at (none, "to-db", 0), "egress");
+  assert_non_null (drop);
+  assert_non_null (strstr (drop->note, "VPC access"));
+  assert_false (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
+  assert_string_equal (world_fixture_verdict (direct, "to-db", 0),
+                       "delivered");
+}
+
 int
 main (void)
 {
@@ -397,6 +428,8 @@ main (void)
     cmocka_unit_test (test_egress__direct_vpc_keeps_the_subnet_address),
     cmocka_unit_test (test_egress__no_block_left_aborts),
     cmocka_unit_test (test_egress__direct_vpc_reserves_blocks),
+    cmocka_unit_test (
+      test_egress__private_address_without_vpc_access_is_explained),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
