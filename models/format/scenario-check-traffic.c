@@ -185,6 +185,17 @@ check_client_addresses (CloudRunCheck *c)
 
 /* ---- DNS zones, load balancers ------------------------------------ */
 
+/* Whether owner (lower case, final '.') is name or below it. */
+static gboolean
+dns_owner_inside (const char *owner, const char *name)
+{
+  gsize o = strlen (owner), n = strlen (name);
+
+  if (strcmp (name, ".") == 0 || strcmp (owner, name) == 0)
+    return TRUE;
+  return o > n && owner[o - n - 1] == '.' && strcmp (owner + o - n, name) == 0;
+}
+
 static gboolean
 check_dns_zone (CloudRunCheck *c, CloudRunDnsZone *zone)
 {
@@ -195,9 +206,23 @@ check_dns_zone (CloudRunCheck *c, CloudRunDnsZone *zone)
                                   &zone->base, "networks", "no networks "
                                   "for a public zone", found, NULL, NULL);
     }
-  /* A record outside the zone's name is accepted, as the format's own
-   * example has one (private.googleapis.com. in a run.app. zone); like
-   * Cloud DNS, the zone never answers it (models/world/dns-view.c). */
+  /* Cloud DNS refuses a record outside the zone's name. */
+  for (guint i = 0; zone->records && i < zone->records->len; i++)
+    {
+      const char *owner = g_array_index (zone->records, CloudRunDnsRecord,
+                                         i).owner;
+      if (!dns_owner_inside (owner, zone->dns_name))
+        {
+          g_autofree char *expected = g_strdup_printf (
+            "owner names inside %s", zone->dns_name);
+          g_autofree char *found = cloudrun_quote (owner);
+          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                      &zone->base, "records", expected, found,
+                                      NULL, "Cloud DNS refuses a record "
+                                      "outside its zone: give it a zone of "
+                                      "its own");
+        }
+    }
   return TRUE;
 }
 
