@@ -78,47 +78,62 @@ lb_client_region (const CloudRunLoadBalancer *lb, uint32_t src)
   return NULL;
 }
 
-/* A regional forwarding rule without global access admits clients of its
- * own region only (FORWARDING_RULE_REGION_MISMATCH); true when it dropped
- * the packet. */
-static bool
-lb_region_refuses (CloudRunLoadBalancer *lb, SimPacket *packet,
-                   const SimFrame *f)
+/* Why the load balancer refuses a connection opened by f, and the cause;
+ * NULL when it takes it. A regional forwarding rule without global access
+ * admits clients of its own region only; an internal ALB needs a
+ * proxy-only subnet for its proxies. */
+static const char *
+lb_refusal (CloudRunLoadBalancer *lb, const SimFrame *f,
+            CloudRunDropCause *cause)
+{
+  SimExplainLog *log = sim_world_explain (lb->base.world->sim);
+  const char *region = lb->region && !lb->global_access
+                       ? lb_client_region (lb, f->src) : NULL;
+
+  if (region && strcmp (region, lb->region) != 0)
+    {
+      *cause = CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH;
+      return sim_explain_internf (log, "%s: its forwarding rule in %s admits "
+                                  "clients of its own region only, and this "
+                                  "client is in %s (global-access = false)",
+                                  lb->label, lb->region, region);
+    }
+  if (!lb->has_proxy_subnet)
+    {
+      *cause = CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET;
+      return sim_explain_internf (log, "%s: no proxy-only subnet in its "
+                                  "region, so no proxy can take the "
+                                  "connection", lb->label);
+    }
+  return NULL;
+}
+
+/* Drops the connection-opening packet, deciding its request. */
+static void
+lb_drop (CloudRunLoadBalancer *lb, SimPacket *packet, const SimFrame *f,
+         const char *rule, CloudRunDropCause cause)
 {
   CloudRunWorld *world = lb->base.world;
-  const char *region;
-
-  if (!lb->region || lb->global_access || !sim_frame_opens_tcp (f))
-    return false;
-  region = lb_client_region (lb, f->src);
-  if (!region || strcmp (region, lb->region) == 0)
-    return false;
   CloudRunStep s = {
-    .hop = lb->hop, .state = "DROP",
-    .rule = sim_explain_internf (sim_world_explain (world->sim),
-                                 "%s: its forwarding rule in %s admits "
-                                 "clients of its own region only, and this "
-                                 "client is in %s (global-access = false)",
-                                 lb->label, lb->region, region),
-    .note = cloudrun_drop_cause_name (
-      CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH),
-    .src = f->src, .dst = f->dst,
+    .hop = lb->hop, .state = "DROP", .rule = rule,
+    .note = cloudrun_drop_cause_name (cause), .src = f->src, .dst = f->dst,
   };
-  cloudrun_request_step (&world->ledger, packet->request_id,
-                         &lb->base.node, &s);
+
+  cloudrun_request_step (&world->ledger, packet->request_id, &lb->base.node,
+                         &s);
   cloudrun_request_decide (&world->ledger, packet->request_id,
                            CLOUDRUN_VERDICT_DROPPED, lb->hop, &lb->base.node,
-                           CLOUDRUN_DROP_FORWARDING_RULE_REGION_MISMATCH);
+                           cause);
   sim_packet_release (sim_world_pool (world->sim), packet);
-  return true;
 }
 
 static void
 lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunLoadBalancer *lb = (CloudRunLoadBalancer *) self;
-  CloudRunWorld *world = lb->base.world;
   CloudRunFabricIdentity id;
+  CloudRunDropCause cause;
+  const char *rule;
   SimFrame f;
 
   if (port == lb->google && !cloudrun_fabric_unwrap (packet, &id))
@@ -127,27 +142,9 @@ lb_receive (SimNode *self, SimPort *port, SimPacket *packet)
       return;
     }
   if (port == lb->front && sim_frame_parse (packet->data, packet->len, &f)
-      && lb_region_refuses (lb, packet, &f))
-    return;
-  if (port == lb->front && !lb->has_proxy_subnet
-      && sim_frame_parse (packet->data, packet->len, &f)
-      && sim_frame_opens_tcp (&f))
+      && sim_frame_opens_tcp (&f) && (rule = lb_refusal (lb, &f, &cause)))
     {
-      CloudRunStep s = {
-        .hop = lb->hop, .state = "DROP",
-        .rule = sim_explain_internf (sim_world_explain (world->sim),
-                                     "%s: no proxy-only subnet in its region, "
-                                     "so no proxy can take the connection",
-                                     lb->label),
-        .note = cloudrun_drop_cause_name (
-          CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET), .src = f.src,
-        .dst = f.dst,
-      };
-      cloudrun_request_step (&world->ledger, packet->request_id, self, &s);
-      cloudrun_request_decide (&world->ledger, packet->request_id,
-                               CLOUDRUN_VERDICT_DROPPED, lb->hop, self,
-                               CLOUDRUN_DROP_LOAD_BALANCER_HAS_NO_PROXY_SUBNET);
-      sim_packet_release (sim_world_pool (self->world), packet);
+      lb_drop (lb, packet, &f, rule, cause);
       return;
     }
   sim_host_receive (&lb->host, port, packet);
