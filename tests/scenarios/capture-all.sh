@@ -3,13 +3,15 @@
 # reached the GFE from a VPC or a load balancer (the report says some
 # request was classified internal), and absent from scenarios that have no
 # VPC and no load balancer at all (internet paths carry none); every kind
-# of verdict in the report is commented on the frame it was decided on.
+# of verdict in the report is commented on the frame it was decided on;
+# every per-link pcap has no expert item of warning severity or above and
+# no TCP reset, so connections through translating hops end with FIN/ACK.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 require_tshark
 
 files=$(ls "$top_srcdir"/scenarios/*.ini | sort)
 n=0
-for f in $files; do n=$((n + 5)); done
+for f in $files; do n=$((n + 6)); done
 plan $n
 
 for f in $files; do
@@ -23,6 +25,7 @@ for f in $files; do
     not_ok "$name: Geneve where the path crossed Google's fabric (not run)"
     not_ok "$name: decisions commented where taken (not run)"
     not_ok "$name: checksums (not run)"
+    not_ok "$name: per-link pcaps free of warnings and resets (not run)"
     continue
   fi
   ok "$name: run wrote its outputs"
@@ -76,5 +79,18 @@ for f in $files; do
   else
     not_ok "$name: no frame comment for:$missing"
   fi
+  dirty=""
+  for p in "$out"/pcap/*.pcap; do
+    [ -s "$p" ] || continue
+    c=$(ts_count "$p" "_ws.expert.severity >= warning || tcp.flags.reset == 1") \
+      || { diag_tshark_err; c=1; }
+    [ "$c" -eq 0 ] || dirty="$dirty $(basename "$p"):$c"
+  done
+  if [ -z "$dirty" ]; then
+    ok "$name: every per-link pcap is free of warnings and resets"
+  else
+    not_ok "$name: warnings or resets in:$dirty"
+  fi
+  rm -rf "$out"
 done
 finish
