@@ -1,6 +1,8 @@
-/* The HTTP caller (see models/caller.h). One CloudRunCall per request in
- * flight, pooled: its index is the DNS id of its query, its buffers are
- * reused, so a steady stream of requests allocates nothing. */
+/* The HTTP caller (see models/world/requester.h). One CloudRunCall per
+ * request in flight, pooled: its buffers are reused, so a steady stream of
+ * requests allocates nothing. A DNS query's id and source port are drawn
+ * from the caller's own random stream, as a stub resolver does; its answer
+ * is found by port and checked by id. */
 #include "models/world/requester.h"
 
 #include <stddef.h>
@@ -16,13 +18,17 @@
  * and an Authorization line. */
 #define REQUESTER_HEAD_MAX (1024 + CLOUDRUN_ID_TOKEN_MAX + 32)
 #define CLOUDRUN_DNS_TRIES 2
+/* Linux's default ephemeral range (net.ipv4.ip_local_port_range). */
+#define DNS_PORT_FIRST 32768u
+#define DNS_PORT_COUNT (60999u - DNS_PORT_FIRST + 1u)
 
 struct CloudRunCall {
   CloudRunRequester *caller;
-  uint32_t slot;                /* index in caller->calls; the DNS id */
+  uint32_t slot;                /* index in caller->calls */
   const CloudRunTrafficPlan *plan;
   uint32_t request;             /* ledger id; 0 when idle */
-  uint16_t dns_port;            /* source port of the pending query */
+  uint16_t dns_id;              /* id of the pending query */
+  uint16_t dns_port;            /* its source port (0: none held) */
   int dns_tries;
   bool dns_pending, finished;
   SimTimer dns_timer, deadline;
@@ -34,6 +40,7 @@ struct CloudRunCall {
 };
 
 static void cloudrun_call_release_if_idle (CloudRunCall *call);
+static void call_dns_release (CloudRunCall *call);
 
 static CloudRunRequest *
 call_request (CloudRunCall *call)
@@ -60,7 +67,14 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   call->finished = true;
   r->end = sim_world_now (caller->node->world);
   r->status = status;
-  if (r->outcome == CLOUDRUN_VERDICT_PENDING && seen != CLOUDRUN_VERDICT_PENDING)
+  /* The caller decides when no hop did, and also when a request the
+   * service answered never reached it whole (timed out, or cut): what the
+   * caller lived through is the outcome. */
+  if ((r->outcome == CLOUDRUN_VERDICT_PENDING
+       && seen != CLOUDRUN_VERDICT_PENDING)
+      || (r->outcome == CLOUDRUN_VERDICT_DELIVERED
+          && (seen == CLOUDRUN_VERDICT_TIMEOUT
+              || seen == CLOUDRUN_VERDICT_UNAVAILABLE)))
     {
       CloudRunStep step = { .hop = caller->hop, .state = "ABORT", .rule = why };
       cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
@@ -71,6 +85,7 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   sim_kernel_cancel (caller_kernel (caller), &call->deadline);
   sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
   call->dns_pending = false;
+  call_dns_release (call);
   if (call->conn)
     sim_tcp_close (call->conn);
   cloudrun_call_release_if_idle (call);
@@ -232,6 +247,40 @@ call_dns_timeout (SimKernel *k, void *target, void *arg, uint64_t u)
                           "no DNS answer after two tries");
 }
 
+/* Frees the call's DNS source port, if it holds one. */
+static void
+call_dns_release (CloudRunCall *call)
+{
+  if (call->dns_port == 0)
+    return;
+  g_hash_table_remove (call->caller->dns_ports,
+                       GUINT_TO_POINTER (call->dns_port));
+  call->dns_port = 0;
+}
+
+/* Draws a fresh id and a source port no other pending query of this
+ * caller holds; false when every port is taken. */
+static bool
+call_dns_draw (CloudRunCall *call)
+{
+  CloudRunRequester *caller = call->caller;
+  uint16_t port;
+
+  if (g_hash_table_size (caller->dns_ports) >= DNS_PORT_COUNT)
+    return false;
+  do
+    port = (uint16_t) (DNS_PORT_FIRST + sim_rng_below (&caller->dns_rng,
+                                                       DNS_PORT_COUNT));
+  while (g_hash_table_contains (caller->dns_ports, GUINT_TO_POINTER (port)));
+  call->dns_id = (uint16_t) sim_rng_below (&caller->dns_rng, 65536);
+  call->dns_port = port;
+  g_hash_table_insert (caller->dns_ports, GUINT_TO_POINTER (port), call);
+  return true;
+}
+
+/* Sends the query; a retry resends the same id from the same port, as a
+ * stub resolver does, so the capture shows it as the retransmission it
+ * is. */
 static void
 cloudrun_call_query (CloudRunCall *call)
 {
@@ -240,8 +289,14 @@ cloudrun_call_query (CloudRunCall *call)
   uint8_t buf[512];
   size_t n;
 
+  if (call->dns_port == 0 && !call_dns_draw (call))
+    {
+      cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DNS_FAILURE,
+                            "no free UDP source port for the DNS query");
+      return;
+    }
   memset (&q, 0, offsetof (SimDnsMessage, answers));  /* no answers */
-  q.id = (uint16_t) call->slot;
+  q.id = call->dns_id;
   q.recursion_desired = true;
   q.qtype = SIM_DNS_TYPE_A;
 
@@ -250,7 +305,6 @@ cloudrun_call_query (CloudRunCall *call)
   g_assert (n > 0);
   call->dns_pending = true;
   call->dns_tries++;
-  call->dns_port = sim_host_ephemeral_port (caller->host);
   sim_host_send_udp (caller->host, 0, caller->resolver, call->dns_port,
                      SIM_DNS_PORT, buf, (uint32_t) n, call->request);
   call->dns_timer = sim_kernel_schedule_in (caller_kernel (caller),
@@ -258,7 +312,7 @@ cloudrun_call_query (CloudRunCall *call)
                                             call_dns_timeout, call, NULL, 0);
 }
 
-/* A DNS answer: the DNS id is the call's slot. */
+/* A DNS answer: to the port of a pending query, with its id. */
 static void
 caller_on_udp (SimHost *host, void *user, const SimFrame *frame,
                const SimPacket *packet)
@@ -271,12 +325,15 @@ caller_on_udp (SimHost *host, void *user, const SimFrame *frame,
   (void) packet;
   if (frame->sport != SIM_DNS_PORT
       || !sim_dns_parse (frame->payload, frame->payload_len, &m)
-      || !m.response || m.id >= caller->calls->len)
+      || !m.response)
     return;
-  call = g_ptr_array_index (caller->calls, m.id);
-  if (!call->dns_pending || call->finished || frame->dport != call->dns_port)
+  call = g_hash_table_lookup (caller->dns_ports,
+                              GUINT_TO_POINTER (frame->dport));
+  if (call == NULL || !call->dns_pending || call->finished
+      || m.id != call->dns_id)
     return;
   call->dns_pending = false;
+  call_dns_release (call);
   sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
   for (uint32_t i = 0; i < m.n_answers; i++)
     if (m.answers[i].type == SIM_DNS_TYPE_A)
@@ -318,7 +375,6 @@ caller_take_call (CloudRunRequester *caller)
     }
   else
     {
-      g_assert (caller->calls->len < 65536);
       call = g_new0 (CloudRunCall, 1);
       call->caller = caller;
       call->slot = caller->calls->len;
@@ -375,6 +431,7 @@ cloudrun_requester_init (CloudRunRequester *caller, SimNode *node, SimHost *host
   caller->free_calls = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   caller->scratch = g_byte_array_new ();
   caller->cursors = g_array_new (FALSE, TRUE, sizeof (CloudRunPlanCursor));
+  caller->dns_ports = g_hash_table_new (NULL, NULL);
   sim_host_bind_udp (host, 0, caller_on_udp, caller);
 }
 
@@ -394,6 +451,7 @@ cloudrun_requester_clear (CloudRunRequester *caller)
   g_array_free (caller->free_calls, TRUE);
   g_byte_array_free (caller->scratch, TRUE);
   g_array_free (caller->cursors, TRUE);
+  g_hash_table_destroy (caller->dns_ports);
   caller->calls = NULL;
 }
 
@@ -426,6 +484,8 @@ cloudrun_requester_start (CloudRunRequester *caller)
 {
   SimKernel *kernel = caller_kernel (caller);
 
+  sim_rng_init (&caller->dns_rng, sim_world_seed (caller->node->world),
+                caller->node->name, "dns");
   g_array_set_size (caller->cursors, caller->plans->len);
   for (guint p = 0; p < caller->plans->len; p++)
     {

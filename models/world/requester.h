@@ -60,7 +60,10 @@ struct CloudRunRequester {
   const char *start_state;      /* START_FROM_INTERNET, ... */
   uint32_t resolver;            /* DNS server address */
   GPtrArray *plans;             /* CloudRunTrafficPlan*, not owned */
-  GPtrArray *calls;             /* CloudRunCall*, owned; index = DNS id */
+  GPtrArray *calls;             /* CloudRunCall*, owned */
+  SimRng dns_rng;               /* DNS query ids and source ports */
+  GHashTable *dns_ports;        /* source port -> its pending CloudRunCall
+                                   (looked up, never walked) */
   GArray *free_calls;           /* indexes of idle calls */
   GByteArray *scratch;          /* request bytes being written */
   GArray *cursors;              /* CloudRunPlanCursor, one per plan */

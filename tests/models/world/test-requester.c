@@ -124,25 +124,33 @@ test_requester__two_dns_tries_then_dns_failure (void **state)
   CloudRunRequest *r;
   SimDnsMessage *q = g_new0 (SimDnsMessage, 1);
   const SimExplainStep *s;
+  SimRng rng;
+  uint16_t port, id;
 
   (void) state;
   tiny_world_run (w->tw, 30 * SIM_S);
-  /* The resolver never answers: the caller asks twice, 2 s apart, from a
-   * fresh port each time, then gives up. */
+  /* The id and port a stub resolver draws: from the caller's own "dns"
+   * stream (seed 1, node "client"), port in Linux's ephemeral range. */
+  sim_rng_init (&rng, 1, "client", "dns");
+  port = (uint16_t) (32768 + sim_rng_below (&rng, 60999 - 32768 + 1));
+  id = (uint16_t) sim_rng_below (&rng, 65536);
+  /* The resolver never answers: the caller asks twice, 2 s apart, the
+   * same query from the same port (a retransmission, as glibc's stub
+   * resolver sends it), then gives up. */
   assert_int_equal (tiny_probe_count (w->resolver), 2);
   for (guint i = 0; i < 2; i++)
     {
       const TinyFrame *f = tiny_probe_frame (w->resolver, i);
       assert_int_equal (f->f.dst, RESOLVER);
       assert_int_equal (f->f.dport, SIM_DNS_PORT);
+      assert_int_equal (f->f.sport, port);
       assert_true (sim_dns_parse (f->f.payload, f->f.payload_len, q));
       assert_false (q->response);
+      assert_int_equal (q->id, id);
       assert_string_equal (q->qname, "site.example");
     }
   assert_int_equal (tiny_probe_frame (w->resolver, 1)->at
                     - tiny_probe_frame (w->resolver, 0)->at, 2 * SIM_S);
-  assert_int_not_equal (tiny_probe_frame (w->resolver, 0)->f.sport,
-                        tiny_probe_frame (w->resolver, 1)->f.sport);
   r = tiny_request (w->tw, 1);
   assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DNS_FAILURE);
   assert_int_equal (r->decided_at, CLOUDRUN_HOP_CLIENT);
@@ -175,6 +183,13 @@ test_requester__answer_to_the_second_try_is_used (void **state)
   a->answers[0].a = SITE;
   n = sim_dns_write (a, buf, sizeof buf);
   assert_true (n > 0);
+  tiny_probe_send_udp (w->resolver, 2700 * SIM_MS, RESOLVER, SIM_DNS_PORT,
+                       CLIENT, retry->f.sport, buf, (uint32_t) n, 1);
+  /* Before it, an answer to the right port with another id, pointing
+   * where nothing listens: a stub resolver ignores it. */
+  a->id ^= 0x5a5a;
+  a->answers[0].a = RESOLVER;
+  n = sim_dns_write (a, buf, sizeof buf);
   tiny_probe_send_udp (w->resolver, 2600 * SIM_MS, RESOLVER, SIM_DNS_PORT,
                        CLIENT, retry->f.sport, buf, (uint32_t) n, 1);
   tiny_world_run (w->tw, 30 * SIM_S);
