@@ -102,6 +102,11 @@ sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
 
   /* Plain appends, no printf: this runs for every captured decision. */
   g_string_append (out, s->state);
+  if (s->cause)
+    {
+      g_string_append_c (out, ' ');
+      g_string_append (out, s->cause);
+    }
   g_string_append (out, " at ");
   g_string_append (out, s->node);
   if (s->rule)

@@ -17,6 +17,8 @@ typedef struct SimExplainLog SimExplainLog;
 typedef struct {
   SimTime time;                 /* when the step was taken */
   const char *state;            /* static vocabulary word */
+  const char *cause;            /* static word qualifying state; may be
+                                   NULL */
   const char *node;             /* node name, outlives the log */
   const char *rule;             /* interned or static; may be NULL */
   const char *note;             /* interned or static; may be NULL */
@@ -42,7 +44,8 @@ const char *sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
   G_GNUC_PRINTF (2, 3);
 const SimExplainStep *sim_explain_get (const SimExplainLog *log, uint32_t id);
 uint32_t sim_explain_count (const SimExplainLog *log);
-/* One line: "STATE at node: rule; note [src -> dst => src' -> dst']"; with
+/* One line: "STATE CAUSE at node: rule; note [src -> dst => src' -> dst']"
+ * (" CAUSE" only when given); with
  * only one address given, "[from src]" or "[to dst]". */
 void sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out);
 

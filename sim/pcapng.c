@@ -285,28 +285,33 @@ bool
 sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
                          uint64_t timestamp_ns, const uint8_t *data,
                          uint32_t caplen, uint32_t origlen,
-                         const char *comment)
+                         const char *const *comments, uint32_t n_comments)
 {
-  uint32_t opts = comment != NULL ? option_size (comment) + 4 : 0;
-  uint64_t total = (uint64_t) BLOCK_FRAME + 20 + caplen + pad4 (caplen)
-                   + opts;
+  uint64_t opts = n_comments > 0 ? 4 : 0;   /* opt_endofopt */
+  uint64_t total;
+  bool ok;
+
+  for (uint32_t i = 0; i < n_comments; i++)
+    opts += option_size (comments[i]);
+  total = (uint64_t) BLOCK_FRAME + 20 + caplen + pad4 (caplen) + opts;
 
   g_assert (if_id < w->n_interfaces);
   g_assert (caplen <= origlen);
   g_assert (data != NULL || caplen == 0);
   if (w->error == 0 && total > UINT32_MAX)
     w->error = EFBIG;
-  if (comment == NULL && total <= EPB_FAST_MAX)
+  if (n_comments == 0 && total <= EPB_FAST_MAX)
     return write_plain_epb (w, if_id, timestamp_ns, data, caplen, origlen,
                             (uint32_t) total);
-  return emit_u32 (w, BT_EPB) && emit_u32 (w, (uint32_t) total)
-         && emit_u32 (w, if_id)
-         && emit_u32 (w, (uint32_t) (timestamp_ns >> 32))
-         && emit_u32 (w, (uint32_t) timestamp_ns) && emit_u32 (w, caplen)
-         && emit_u32 (w, origlen) && emit (w, data, caplen)
-         && emit_pad (w, caplen)
-         && emit_option_string (w, OPT_COMMENT, comment)
-         && (opts == 0 || emit_endofopt (w))
+  ok = emit_u32 (w, BT_EPB) && emit_u32 (w, (uint32_t) total)
+       && emit_u32 (w, if_id)
+       && emit_u32 (w, (uint32_t) (timestamp_ns >> 32))
+       && emit_u32 (w, (uint32_t) timestamp_ns) && emit_u32 (w, caplen)
+       && emit_u32 (w, origlen) && emit (w, data, caplen)
+       && emit_pad (w, caplen);
+  for (uint32_t i = 0; ok && i < n_comments; i++)
+    ok = emit_option_string (w, OPT_COMMENT, comments[i]);
+  return ok && (n_comments == 0 || emit_endofopt (w))
          && emit_u32 (w, (uint32_t) total);
 }
 

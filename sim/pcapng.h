@@ -1,7 +1,8 @@
 /* A minimal pcapng writer (libpcap cannot write pcapng): section header
  * block, interface description blocks (if_name, if_description,
  * if_tsresol = 9, i.e. nanoseconds), enhanced packet blocks with an
- * optional opt_comment. Little-endian on every host, so files are byte-identical everywhere.
+ * opt_comment options, one per comment. Little-endian on every host, so
+ * files are byte-identical everywhere.
  *
  * Writes go to a FILE* the caller opened and closes; the first failure is
  * sticky and reported by sim_pcapng_failed(). */
@@ -28,11 +29,13 @@ bool sim_pcapng_write_section (SimPcapng *w, const char *hardware,
 bool sim_pcapng_write_interface (SimPcapng *w, uint16_t linktype,
                                  uint32_t snaplen, const char *name,
                                  const char *description);
-/* EPB with a nanosecond timestamp and an optional comment (NULL none). */
+/* EPB with a nanosecond timestamp and n_comments opt_comment options, in
+ * order (comments may be NULL when n_comments is 0). */
 bool sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
                               uint64_t timestamp_ns, const uint8_t *data,
                               uint32_t caplen, uint32_t origlen,
-                              const char *comment);
+                              const char *const *comments,
+                              uint32_t n_comments);
 bool sim_pcapng_failed (const SimPcapng *w);
 
 #endif

@@ -44,9 +44,10 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
       /* The instance got no address: the subnet had no /28 block left. */
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "ABORT",
+        .cause = CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES,
         .rule = "the subnet has no free /28 block for this instance "
                 "([assumptions] direct-vpc-ip-factor)",
-        .note = cloudrun_drop_cause_name (CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES), .src = f->src, .dst = f->dst,
+        .src = f->src, .dst = f->dst,
       };
       cloudrun_request_step (&world->ledger, packet->request_id,
                              &d->base.node, &s);

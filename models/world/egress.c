@@ -86,10 +86,11 @@ egress_drop_private (CloudRunServerlessEgress *eg,
     {
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
+        .cause = CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
         .rule = cloudrun_egress_why (cfg, f->dst, log),
         .note = "the destination is an internal address, which the "
-                "internet never delivers (PRIVATE_TRAFFIC_TO_INTERNET); "
-                "give the revision VPC access to reach it",
+                "internet never delivers; give the revision VPC access to "
+                "reach it",
         .src = f->src, .dst = f->dst,
       };
       cloudrun_request_step (&world->ledger, packet->request_id,

@@ -115,8 +115,8 @@ lb_drop (CloudRunLoadBalancer *lb, SimPacket *packet, const SimFrame *f,
 {
   CloudRunWorld *world = lb->base.world;
   CloudRunStep s = {
-    .hop = lb->hop, .state = "DROP", .rule = rule,
-    .note = cloudrun_drop_cause_name (cause), .src = f->src, .dst = f->dst,
+    .hop = lb->hop, .state = "DROP", .cause = cause, .rule = rule,
+    .src = f->src, .dst = f->dst,
   };
 
   cloudrun_request_step (&world->ledger, packet->request_id, &lb->base.node,

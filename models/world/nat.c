@@ -21,12 +21,13 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
       if (syn)
         {
           s.state = "DROP";
+          s.cause = CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED;
           s.rule = sim_explain_internf (log, "Cloud NAT %s: no port left in "
                                         "this VM's block (min-ports-per-vm = %u)",
                                         n->name,
                                         n->min_ports_per_vm);
-          s.note = "CLOUD_NAT_PORTS_EXHAUSTED (the simulator's own cause: "
-                   "Connectivity Tests has none for it)";
+          s.note = "the simulator's own cause: Connectivity Tests has none "
+                   "for it";
           cloudrun_request_step (&world->ledger, packet->request_id,
                                  &n->base.node, &s);
           cloudrun_request_decide (&world->ledger, packet->request_id,

@@ -58,6 +58,7 @@ typedef struct {
 typedef struct {
   CloudRunHopKind hop;                /* the kind of hop taking the step */
   const char *state;              /* vocabulary word */
+  CloudRunDropCause cause;        /* why, for DROP and ABORT; NONE else */
   const char *rule;               /* what decided it (may be NULL) */
   const char *note;               /* more words (may be NULL) */
   uint32_t src, dst;              /* addresses as the packet arrived */

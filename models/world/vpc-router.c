@@ -68,7 +68,11 @@ vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
 
   if (explain)
     {
-      vpc_step (r, packet, f, "DROP", rule, cloudrun_drop_cause_name (cause));
+      CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "DROP",
+                         .cause = cause, .rule = rule,
+                         .src = f->src, .dst = f->dst };
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &r->base.node, &s);
       cloudrun_request_decide (&world->ledger, packet->request_id,
                                CLOUDRUN_VERDICT_DROPPED,
                                CLOUDRUN_HOP_VPC_ROUTER, &r->base.node, cause);

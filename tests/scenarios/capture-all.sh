@@ -50,7 +50,7 @@ for f in $files; do
     ok "$name: no internal request; Geneve frames: $geneve (not asserted)"
   fi
   missing=""
-  for pair in "delivered:DELIVER at" "dropped:DROP at" \
+  for pair in "delivered:DELIVER at" "dropped:DROP " \
               "denied-by-ingress:INGRESS_DENIED at" "denied-by-iam:IAM_DENIED at"; do
     verdict=${pair%%:*} word=${pair#*:}
     grep -q "\"$verdict\": [1-9]" "$out/report.json" || continue

@@ -23,7 +23,7 @@ plan 10
 grep -q "DIRECT_VPC_EGRESS_CONNECTION at direct-vpc-frontend" "$TMP/explain" \
   && ok "explain shows the Direct VPC egress step" \
   || { not_ok "explain shows the Direct VPC egress step"; diag_file "$TMP/explain"; }
-grep -q "DROP at vpc-default: .*PRIVATE_GOOGLE_ACCESS_DISALLOWED" "$TMP/explain" \
+grep -q "DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED at vpc-default: " "$TMP/explain" \
   && ok "explain shows where and why the request was dropped" \
   || { not_ok "explain shows the drop"; diag_file "$TMP/explain"; }
 "$NETSIM" explain "$S05" --traffic call-backend --request 3 \

@@ -60,17 +60,19 @@ static const uint8_t sample[] = {
   U16 (0), U16 (0),             /* opt_endofopt */
   U32 (44),
 
-  /* EPB on interface 0 at 5.000000001 s, 5 bytes, comment; 56 bytes */
+  /* EPB on interface 0 at 5.000000001 s, 5 bytes, two comments (one
+   * option each); 64 bytes */
   U32 (6),                      /* block type */
-  U32 (56),                     /* block total length */
+  U32 (64),                     /* block total length */
   U32 (0),                      /* interface id */
   U32 (1),                      /* timestamp high: 5000000001 >> 32 */
   U32 (0x2A05F201),             /* timestamp low: 5000000001 & 0xFFFFFFFF */
   U32 (5), U32 (5),             /* captured, original length */
   0xDE, 0xAD, 0xBE, 0xEF, 0x01, 0, 0, 0, /* data + 3 pad */
   U16 (1), U16 (6), 'd', 'e', 'n', 'y', ' ', '1', 0, 0, /* opt_comment */
+  U16 (1), U16 (4), 'D', 'R', 'O', 'P', /* opt_comment, no pad */
   U16 (0), U16 (0),             /* opt_endofopt */
-  U32 (56),                     /* block total length */
+  U32 (64),                     /* block total length */
 
   /* EPB on interface 1 at 1000 ns, 14 of 60 bytes, no options; 48 bytes */
   U32 (6), U32 (48),
@@ -90,9 +92,9 @@ write_sample (SimPcapng *w)
   assert_true (sim_pcapng_write_interface (w, 1, 65535, "b/eth0", NULL));
   assert_true (sim_pcapng_write_packet (w, 0, 5000000001ull, epb0_data,
                                         sizeof epb0_data, sizeof epb0_data,
-                                        "deny 1"));
+                                        (const char *[]) { "deny 1", "DROP" }, 2));
   assert_true (sim_pcapng_write_packet (w, 1, 1000, epb1_data,
-                                        sizeof epb1_data, 60, NULL));
+                                        sizeof epb1_data, 60, NULL, 0));
 }
 
 static void
@@ -169,7 +171,7 @@ test_pcapng__tshark_reads_names_and_comment (void **state)
   g_unlink (path);
   assert_non_null (out);
   assert_string_equal (out,
-                       "deny 1\ta/eth0\tlink L to b/eth0\t5.000000001\n"
+                       "deny 1,DROP\ta/eth0\tlink L to b/eth0\t5.000000001\n"
                        "\tb/eth0\t\t0.000001000\n");
 }
 
@@ -202,7 +204,8 @@ test_pcapng__long_comment_cut_at_character (void **state)
   sim_pcapng_init (&w, f);
   assert_true (sim_pcapng_write_section (&w, NULL, NULL, NULL, NULL));
   assert_true (sim_pcapng_write_interface (&w, 1, 65535, NULL, NULL));
-  assert_true (sim_pcapng_write_packet (&w, 0, 0, NULL, 0, 0, comment));
+  assert_true (sim_pcapng_write_packet (&w, 0, 0, NULL, 0, 0,
+                                         (const char *[]) { comment }, 1));
   assert_int_equal (fclose (f), 0);
   assert_memory_equal (buf, bare_shb, sizeof bare_shb);
   epb = (const uint8_t *) buf + 28 + 32;        /* after SHB, bare IDB */
@@ -252,7 +255,7 @@ test_pcapng__write_errors_are_sticky (void **state)
       ok = sim_pcapng_write_section (&w, "sim", "linux", "test", NULL)
            && sim_pcapng_write_interface (&w, 1, 65535, "a/eth0", NULL)
            && sim_pcapng_write_packet (&w, 0, 1, packet, tc->packet_bytes,
-                                       tc->packet_bytes, NULL);
+                                       tc->packet_bytes, NULL, 0);
       if (ok == tc->fails_in_write)
         fail_msg ("%s: write returned %d", tc->name, ok);
       fflush (f);
@@ -263,7 +266,7 @@ test_pcapng__write_errors_are_sticky (void **state)
           assert_int_equal (w.error, ENOSPC);
           bytes = w.bytes;
           assert_false (sim_pcapng_write_packet (&w, 0, 2, packet, 4, 4,
-                                                 NULL));
+                                                 NULL, 0));
           assert_int_equal (w.bytes, bytes);
           assert_int_equal (w.error, ENOSPC);
         }

@@ -1,0 +1,46 @@
+#!/bin/sh
+# One pcapng comment per decision: in scenario 05 the VPC router takes two
+# decisions on the dropped SYN (the egress firewall allows it, the route
+# to the internet gateway drops it). trace.pcapng gives that frame two
+# opt_comment options, in order, and the drop's comment opens with the
+# state and the cause, so Wireshark's Expert Information lists one
+# decision per line, uncut.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
+require_tshark
+
+SCENARIO=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
+OUT=$TMP/out
+SEP=$(printf '\037')
+
+"$NETSIM" run "$SCENARIO" -o "$OUT" > "$TMP/run.out" 2> "$TMP/run.err" \
+  || { diag_file "$TMP/run.err"; bail "scenario 05 did not run"; }
+plan 4
+
+ts -r "$OUT/trace.pcapng" -Y 'frame.comment contains "DROP "' \
+   -T fields -E "occurrence=a" -E "aggregator=$SEP" -e frame.comment \
+   > "$TMP/drops" 2> "$TMP/tshark.err" || diag_tshark_err
+first=$(head -n 1 "$TMP/drops")
+n=$(printf '%s\n' "$first" | tr "$SEP" '\n' | grep -c .)
+if [ "$n" -eq 2 ]; then
+  ok "the dropped SYN's frame carries its two decisions as two comments"
+else
+  not_ok "the dropped SYN's frame carries $n comments, expected 2"
+  diag_file "$TMP/drops"
+fi
+
+c1=$(printf '%s\n' "$first" | cut -d "$SEP" -f 1)
+c2=$(printf '%s\n' "$first" | cut -d "$SEP" -f 2)
+case $c1 in
+  "APPLY_EGRESS_FIREWALL_RULE at vpc-"*) ok "the first comment is the firewall's decision" ;;
+  *) not_ok "the first comment is the firewall's decision"; diag "got: $c1" ;;
+esac
+case $c2 in
+  "DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED at vpc-"*)
+    ok "the drop's comment opens with state and cause" ;;
+  *) not_ok "the drop's comment opens with state and cause"; diag "got: $c2" ;;
+esac
+
+joined=$(ts_count "$OUT/trace.pcapng" 'frame.comment contains " | "') \
+  || { diag_tshark_err; joined=-1; }
+check "no comment joins several decisions" [ "$joined" -eq 0 ]
+finish
