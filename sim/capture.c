@@ -44,9 +44,15 @@ static void capture_arrived (SimTap *tap, SimPort *rx, SimTime t,
                              const SimPacket *packet);
 static void capture_handled (SimTap *tap, SimPort *rx_port, SimTime t,
                              uint32_t first_step, uint32_t n_steps);
+static void capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
+                             const SimPacket *packet, uint32_t first_step,
+                             uint32_t n_steps);
 
 static const SimTapClass capture_tap_class = {
-  capture_link_added, capture_arrived, capture_handled,
+  .link_added = capture_link_added,
+  .arrived = capture_arrived,
+  .handled = capture_handled,
+  .dropped = capture_dropped,
 };
 
 /* The error domain declared in sim/capture.h. */
@@ -67,7 +73,10 @@ struct SimCapture {
   char *pcapng_path;            /* owned; NULL when no pcapng */
   FILE *pcapng_file;            /* owned; NULL when no pcapng */
   SimPcapng pcapng;
-  GString *scratch;             /* reused for packet comments */
+  GString *scratch;             /* reused for packet comments, each
+                                   ending in NUL */
+  GArray *comment_at;           /* gsize offsets into scratch, reused */
+  GPtrArray *comments;          /* const char* into scratch, reused */
   uint64_t pcap_bytes;          /* bytes handed to pcap_dump, headers too */
   char *pcap_dir;               /* owned; NULL when no per-link pcaps */
   guint n_links_open;           /* links of the world given a pcap */
@@ -260,6 +269,8 @@ sim_capture_open (SimWorld *world, const char *dir,
   capture->world = world;
   capture->links = g_ptr_array_new_with_free_func (capture_link_free);
   capture->scratch = g_string_sized_new (256);
+  capture->comment_at = g_array_new (FALSE, FALSE, sizeof (gsize));
+  capture->comments = g_ptr_array_new ();
   if (options->per_link_pcap)
     ok = capture_open_links (capture, dir, error);
   if (ok && options->pcapng)
@@ -335,41 +346,73 @@ capture_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
   capture->frame_len = packet->len;
 }
 
-/* Tap: writes the kept frame, with steps first_step .. first_step +
- * n_steps - 1 as its pcapng comment when there are any. */
+/* Writes a frame to trace.pcapng on interface if_id, with steps
+ * first_step .. first_step + n_steps - 1 as its comments, one per step. */
+static void
+capture_pcapng_packet (SimCapture *capture, uint32_t if_id, SimTime t,
+                       const uint8_t *data, uint32_t len, uint32_t first_step,
+                       uint32_t n_steps)
+{
+  uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
+
+  if (capture->pcapng_file == NULL)
+    return;
+  g_string_truncate (capture->scratch, 0);
+  g_array_set_size (capture->comment_at, 0);
+  g_ptr_array_set_size (capture->comments, 0);
+  for (uint32_t i = 0; i < n_steps; i++)
+    {
+      gsize at = capture->scratch->len;
+
+      g_array_append_val (capture->comment_at, at);
+      sim_explain_format (sim_world_explain (capture->world),
+                          first_step + i, capture->scratch);
+      g_string_append_c (capture->scratch, '\0');
+    }
+  /* Pointers only once scratch has stopped growing. */
+  for (uint32_t i = 0; i < n_steps; i++)
+    g_ptr_array_add (capture->comments,
+                     capture->scratch->str
+                     + g_array_index (capture->comment_at, gsize, i));
+  if (!sim_pcapng_write_packet (&capture->pcapng, if_id, (uint64_t) t, data,
+                                caplen, len,
+                                (const char *const *) capture->comments->pdata,
+                                n_steps))
+    capture_fail (capture, capture->pcapng_path, capture->pcapng.error);
+}
+
+/* Tap: writes the kept frame to its link's pcap and to trace.pcapng. */
 static void
 capture_handled (SimTap *tap, SimPort *rx_port, SimTime t, uint32_t first_step,
                  uint32_t n_steps)
 {
   SimCapture *capture = (SimCapture *) tap;
-  uint32_t len = capture->frame_len, caplen = MIN (len, CAPTURE_SNAPLEN);
+  uint32_t len = capture->frame_len;
   uint32_t link_id;
-  const char *comment = NULL;
 
   g_assert (t >= 0);
   g_assert (rx_port->link != NULL);
   link_id = sim_link_id (rx_port->link);
   if (link_id < capture->links->len)
     capture_pcap_packet (capture, g_ptr_array_index (capture->links, link_id),
-                         t, capture->frame, len, caplen);
-  if (capture->pcapng_file == NULL)
-    return;
+                         t, capture->frame, len, MIN (len, CAPTURE_SNAPLEN));
+  capture_pcapng_packet (capture, rx_port->if_id, t, capture->frame, len,
+                         first_step, n_steps);
+}
+
+/* Tap: a frame dropped before the wire goes to trace.pcapng only, on the
+ * interface that could not send it, with the steps that explain it; the
+ * link's pcap shows the wire, where it never was. */
+static void
+capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
+                 const SimPacket *packet, uint32_t first_step,
+                 uint32_t n_steps)
+{
+  SimCapture *capture = (SimCapture *) tap;
+
   if (n_steps > 0)
-    {
-      g_string_truncate (capture->scratch, 0);
-      for (uint32_t i = 0; i < n_steps; i++)
-        {
-          if (i > 0)
-            g_string_append (capture->scratch, " | ");
-          sim_explain_format (sim_world_explain (capture->world),
-                              first_step + i, capture->scratch);
-        }
-      comment = capture->scratch->str;
-    }
-  if (!sim_pcapng_write_packet (&capture->pcapng, rx_port->if_id,
-                                (uint64_t) t, capture->frame, caplen, len,
-                                comment))
-    capture_fail (capture, capture->pcapng_path, capture->pcapng.error);
+    capture_pcapng_packet (capture, tx_port->if_id, t, packet->data,
+                           packet->len, first_step, n_steps);
 }
 
 SimTap *
@@ -414,6 +457,8 @@ sim_capture_close (SimCapture *capture, GError **error)
                  g_strerror (capture->failed_errno));
   g_ptr_array_unref (capture->links);
   g_string_free (capture->scratch, TRUE);
+  g_array_free (capture->comment_at, TRUE);
+  g_ptr_array_free (capture->comments, TRUE);
   g_free (capture->pcapng_path);
   g_free (capture->pcap_dir);
   g_free (capture);

@@ -11,6 +11,7 @@
  * receiving node handles it (sim/tap.h). */
 #include "sim/link.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "sim/node.h"
@@ -219,6 +220,7 @@ sim_port_send (SimPort *port, SimPacket *packet)
   SimKernel *kernel = sim_world_kernel (world);
   SimLinkDir *d;
   SimTime now = sim_kernel_now (kernel), start, finish;
+  bool full_packets, full_bytes;
 
   if (!link)
     {
@@ -226,28 +228,28 @@ sim_port_send (SimPort *port, SimPacket *packet)
       return SIM_SEND_NO_LINK;
     }
   g_assert (packet->len >= 14);
+  /* Point to point: no ARP, the addresses are the two ends. */
+  memcpy (packet->data, sim_port_peer (port)->mac, 6);
+  memcpy (packet->data + 6, port->mac, 6);
   d = &link->dir[port->dir];
   sim_link_dir_retire (d, now);
-  if (link->params.queue_packets
-      && d->queued_packets >= link->params.queue_packets)
+  full_packets = link->params.queue_packets
+                 && d->queued_packets >= link->params.queue_packets;
+  full_bytes = link->params.queue_bytes
+               && d->queued_bytes + packet->len > link->params.queue_bytes;
+  if (full_packets || full_bytes)
     {
-      d->counters.drop_queue_packets++;
-      sim_packet_release (sim_world_pool (world), packet);
-      return SIM_SEND_DROP_QUEUE;
-    }
-  if (link->params.queue_bytes
-      && d->queued_bytes + packet->len > link->params.queue_bytes)
-    {
-      d->counters.drop_queue_bytes++;
+      if (full_packets)
+        d->counters.drop_queue_packets++;
+      else
+        d->counters.drop_queue_bytes++;
+      /* Said where it happened: a step and a frame comment. */
+      sim_world_explain_drop (world, port, packet, SIM_SEND_DROP_QUEUE);
       sim_packet_release (sim_world_pool (world), packet);
       return SIM_SEND_DROP_QUEUE;
     }
   if (d->queued_packets == d->ring_cap)
     sim_link_dir_grow (d);
-
-  /* Point to point: no ARP, the addresses are the two ends. */
-  memcpy (packet->data, sim_port_peer (port)->mac, 6);
-  memcpy (packet->data + 6, port->mac, 6);
 
   start = d->busy_until > now ? d->busy_until : now;
   finish = start + sim_link_serialization (link->params.rate_bps, packet->len);

@@ -31,6 +31,12 @@ typedef struct {
    * first_step + n_steps - 1 (n_steps may be 0). */
   void (*handled) (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
                    uint32_t n_steps);
+  /* packet, sent on tx at time t, was dropped before the wire (a full
+   * queue); the world's drop explainer appended steps first_step ..
+   * first_step + n_steps - 1 about it. Borrowed. Optional. */
+  void (*dropped) (SimTap *tap, SimPort *tx, SimTime t,
+                   const SimPacket *packet, uint32_t first_step,
+                   uint32_t n_steps);
 } SimTapClass;
 
 /* Embedded first in the tap's own struct, like SimNode in a node. */

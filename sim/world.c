@@ -20,6 +20,8 @@ struct SimWorld {
   GPtrArray *interfaces;        /* SimPort*, by if_id, not owned */
   GHashTable *by_name;          /* node name -> SimNode*, set-up only */
   SimTap *tap;                  /* optional, not owned */
+  SimDropExplainFn drop_explain;  /* optional */
+  void *drop_explain_user;      /* not owned */
 };
 
 SimWorld *
@@ -129,6 +131,29 @@ SimTap *
 sim_world_tap (const SimWorld *world)
 {
   return world->tap;
+}
+
+void
+sim_world_set_drop_explainer (SimWorld *world, SimDropExplainFn fn,
+                              void *user)
+{
+  world->drop_explain = fn;
+  world->drop_explain_user = user;
+}
+
+void
+sim_world_explain_drop (SimWorld *world, SimPort *tx, const SimPacket *packet,
+                        SimSendResult why)
+{
+  uint32_t before = sim_explain_count (world->explain);
+
+  if (world->drop_explain)
+    world->drop_explain (world->drop_explain_user, tx, packet, why);
+  if (world->tap && world->tap->klass->dropped)
+    world->tap->klass->dropped (world->tap, tx,
+                                sim_kernel_now (world->kernel), packet,
+                                before + 1,
+                                sim_explain_count (world->explain) - before);
 }
 
 uint32_t

@@ -47,6 +47,19 @@ SimPort *sim_world_interface (const SimWorld *world, guint if_id);
 void sim_world_set_tap (SimWorld *world, SimTap *tap);
 SimTap *sim_world_tap (const SimWorld *world);
 
+/* Who explains a frame a link dropped before the wire (the world's models
+ * know which request it served and in what words to say it): called with
+ * the packet, borrowed, before the tap sees it and before it is released.
+ * Optional; NULL removes it. */
+typedef void (*SimDropExplainFn) (void *user, SimPort *tx,
+                                  const SimPacket *packet,
+                                  SimSendResult why);
+void sim_world_set_drop_explainer (SimWorld *world, SimDropExplainFn fn,
+                                   void *user);
+/* Internal to sim/link.c: explains the drop, shows it to the tap. */
+void sim_world_explain_drop (SimWorld *world, SimPort *tx,
+                             const SimPacket *packet, SimSendResult why);
+
 /* Calls every node's start(), runs the kernel until `until`, then every
  * node's stop(). Returns events fired. The three steps are also callable
  * one by one, to run in slices (start, advance..., finish). */

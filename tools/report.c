@@ -3,8 +3,10 @@
 
 #include <string.h>
 
+#include "sim/link.h"
 #include "sim/units.h"
 #include "sim/wire.h"
+#include "sim/world.h"
 
 /* A duration for people, three significant figures: "854ms", "1.05s",
  * "120us". (The scenario format's exact form is sim_units_format_time.) */
@@ -120,6 +122,42 @@ report_text_services (GString *out, const CloudRunScenario *sc)
     }
 }
 
+/* Calls fn for every link direction that dropped frames. */
+static void
+report_each_drop (const ToolsReport *rep,
+                  void (*fn) (GString *out, const SimLink *link, unsigned dir,
+                              const SimLinkCounters *c, guint nth),
+                  GString *out)
+{
+  SimWorld *sim = rep->world->sim;
+  guint nth = 0;
+
+  for (guint i = 0; i < sim_world_n_links (sim); i++)
+    for (unsigned dir = 0; dir < 2; dir++)
+      {
+        const SimLink *link = sim_world_link (sim, i);
+        const SimLinkCounters *c = sim_link_counters (link, dir);
+        if (c->drop_queue_packets + c->drop_queue_bytes > 0)
+          fn (out, link, dir, c, nth++);
+      }
+}
+
+static void
+text_drop (GString *out, const SimLink *link, unsigned dir,
+           const SimLinkCounters *c, guint nth)
+{
+  const SimPort *tx = sim_link_end (link, dir);
+
+  if (nth == 0)
+    g_string_append (out, "\nframes dropped by full link queues "
+                     "(LINK_QUEUE_FULL):\n");
+  g_string_append_printf (out, "  %s/%s -> %s: %" G_GUINT64_FORMAT
+                          " (packet limit), %" G_GUINT64_FORMAT
+                          " (byte limit)\n", tx->node->name, tx->name,
+                          sim_port_peer (tx)->node->name,
+                          c->drop_queue_packets, c->drop_queue_bytes);
+}
+
 void
 tools_report_text (GString *out, const ToolsReport *rep)
 {
@@ -153,6 +191,7 @@ tools_report_text (GString *out, const ToolsReport *rep)
       g_string_append (out, "  first request, step by step:\n");
       tools_report_steps (out, rep->world, s->first, "  ");
     }
+  report_each_drop (rep, text_drop, out);
   if (rep->checks->len)
     {
       g_string_append (out, "\nexpectations:\n");
@@ -220,6 +259,8 @@ json_request (GString *out, CloudRunWorld *world, uint32_t id)
       g_string_append_printf (out, "%s\n        {\"t_ns\": %" G_GINT64_FORMAT
                               ", \"state\": ", sep, s->time - r->start);
       json_str (out, s->state);
+      g_string_append (out, ", \"cause\": ");
+      json_str (out, s->cause);
       g_string_append (out, ", \"node\": ");
       json_str (out, s->node);
       g_string_append (out, ", \"rule\": ");
@@ -270,6 +311,38 @@ json_traffic (GString *out, const ToolsReport *rep, guint t)
   g_string_append_c (out, '}');
 }
 
+static void
+json_drop (GString *out, const SimLink *link, unsigned dir,
+           const SimLinkCounters *c, guint nth)
+{
+  const SimPort *tx = sim_link_end (link, dir);
+
+  g_string_append (out, nth ? ",\n    {\"link\": " : "\n    {\"link\": ");
+  json_str (out, sim_link_name (link));
+  g_string_append (out, ", \"from\": ");
+  json_str (out, tx->node->name);
+  g_string_append (out, ", \"to\": ");
+  json_str (out, sim_port_peer (tx)->node->name);
+  g_string_append_printf (out, ", \"queue_full_packets\": %" G_GUINT64_FORMAT
+                          ", \"queue_full_bytes\": %" G_GUINT64_FORMAT "}",
+                          c->drop_queue_packets, c->drop_queue_bytes);
+}
+
+/* When the last request ended (0 when none did). */
+static SimTime
+report_last_request_end (CloudRunWorld *world)
+{
+  SimTime last = 0;
+
+  for (uint32_t id = 1; id <= world->ledger.n; id++)
+    {
+      const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger, id);
+      if (r->finished && r->end > last)
+        last = r->end;
+    }
+  return last;
+}
+
 void
 tools_report_json (GString *out, const ToolsReport *rep)
 {
@@ -285,8 +358,11 @@ tools_report_json (GString *out, const ToolsReport *rep)
   g_string_append_printf (out, ", \"seed\": %" G_GUINT64_FORMAT
                           ", \"duration_ns\": %" G_GINT64_FORMAT "},\n"
                           "  \"events\": %" G_GUINT64_FORMAT ",\n"
+                          "  \"ended_ns\": %" G_GINT64_FORMAT
+                          ", \"last_request_end_ns\": %" G_GINT64_FORMAT ",\n"
                           "  \"services\": [", sc->seed, sc->duration,
-                          rep->events);
+                          rep->events, sim_world_now (rep->world->sim),
+                          report_last_request_end (rep->world));
   for (guint i = 0; i < sc->services->len; i++)
     {
       const CloudRunService *s = g_ptr_array_index (sc->services, i);
@@ -304,7 +380,9 @@ tools_report_json (GString *out, const ToolsReport *rep)
       json_traffic (out, rep, t);
       g_string_append (out, t + 1 < rep->world->n_plans ? ",\n" : "\n");
     }
-  g_string_append (out, "  ],\n  \"expectations\": [");
+  g_string_append (out, "  ],\n  \"link_drops\": [");
+  report_each_drop (rep, json_drop, out);
+  g_string_append (out, "],\n  \"expectations\": [");
   for (guint i = 0; i < rep->checks->len; i++)
     {
       const CloudRunCheckItem *c = &g_array_index (rep->checks,

@@ -94,7 +94,7 @@ const char *const cloudrun_drop_causes[] = {
   "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", "CLOUD_NAT_NO_ADDRESSES",
   "ROUTING_LOOP",
   "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED",
-  "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", NULL };
+  "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", "LINK_QUEUE_FULL", NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 

@@ -26,6 +26,7 @@ static const char *const drop_cause_names[CLOUDRUN_N_DROP_CAUSES] = {
   CAUSE (PRIVATE_TRAFFIC_TO_INTERNET),
   CAUSE (VPC_SC_DENIED),
   CAUSE (CLOUD_NAT_PORTS_EXHAUSTED),
+  CAUSE (LINK_QUEUE_FULL),
 };
 #undef CAUSE
 

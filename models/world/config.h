@@ -57,6 +57,7 @@ typedef enum {
   CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
   CLOUDRUN_DROP_VPC_SC_DENIED,
   CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED,  /* the simulator's own */
+  CLOUDRUN_DROP_LINK_QUEUE_FULL,  /* the simulator's own: a link's queue */
   CLOUDRUN_N_DROP_CAUSES,
   CLOUDRUN_DROP_UNPRODUCED = CLOUDRUN_N_DROP_CAUSES  /* a cause of the
                                    format's vocabulary that no node produces:

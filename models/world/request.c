@@ -1,6 +1,10 @@
 /* Request records and their explanation steps (see models/world/request.h). */
 #include "models/world/request.h"
 
+#include "sim/link.h"
+#include "sim/wire.h"
+#include "sim/world.h"
+
 static const char *const outcome_names[CLOUDRUN_N_VERDICTS] = {
   "pending", "delivered", "denied-by-ingress", "denied-by-iam",
   "denied-by-vpc-sc", "dropped",
@@ -25,9 +29,53 @@ cloudrun_class_name (CloudRunClass classified)
     }
 }
 
+/* The world's drop explainer: a frame a full link queue dropped is a DROP
+ * step of its request, at the node that could not send it. The request is
+ * not decided here: TCP may recover the segment; if the request times out
+ * instead, its steps say which packets were lost where. */
+static void
+ledger_explain_drop (void *user, SimPort *tx, const SimPacket *packet,
+                     SimSendResult why)
+{
+  CloudRunLedger *ledger = user;
+  const SimLink *link = tx->link;
+  const SimLinkParams *params = sim_link_params (link);
+  SimFrame f;
+  CloudRunStep step = {
+    .hop = CLOUDRUN_HOP_NONE, .state = "DROP",
+    .cause = CLOUDRUN_DROP_LINK_QUEUE_FULL,
+    .note = "the simulator's own cause: Connectivity Tests has none for it",
+  };
+  char limits[64];
+
+  g_assert (why == SIM_SEND_DROP_QUEUE);
+  if (cloudrun_ledger_get (ledger, packet->request_id) == NULL)
+    return;
+  if (params->queue_packets && params->queue_bytes)
+    g_snprintf (limits, sizeof limits, "%u packets or %" G_GUINT64_FORMAT
+                " bytes", params->queue_packets, params->queue_bytes);
+  else if (params->queue_packets)
+    g_snprintf (limits, sizeof limits, "%u packets", params->queue_packets);
+  else
+    g_snprintf (limits, sizeof limits, "%" G_GUINT64_FORMAT " bytes",
+                params->queue_bytes);
+  step.rule = sim_explain_internf (sim_world_explain (ledger->world),
+                                   "the queue of %s/%s toward %s is full "
+                                   "(it holds %s at most)", tx->node->name,
+                                   tx->name, sim_port_peer (tx)->node->name,
+                                   limits);
+  if (sim_frame_parse (packet->data, packet->len, &f))
+    {
+      step.src = f.src;
+      step.dst = f.dst;
+    }
+  cloudrun_request_step (ledger, packet->request_id, tx->node, &step);
+}
+
 void
 cloudrun_ledger_init (CloudRunLedger *ledger, SimWorld *world, uint32_t n)
 {
+  sim_world_set_drop_explainer (world, ledger_explain_drop, ledger);
   ledger->world = world;
   ledger->n = n;
   ledger->requests = g_new0 (CloudRunRequest, n);
@@ -69,6 +117,7 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
   CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
   SimExplainStep s = {
     .time = sim_world_now (ledger->world), .state = step->state,
+    .cause = cloudrun_drop_cause_name (step->cause),
     .node = node->name, .rule = step->rule, .note = step->note,
     .src_before = step->src, .dst_before = step->dst,
     .src_after = step->src_after, .dst_after = step->dst_after,
@@ -80,7 +129,8 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
   for (uint32_t sid = r->chain.first; sid != 0;)
     {
       const SimExplainStep *old = sim_explain_get (sim_world_explain (ledger->world), sid);
-      if (old->node == node->name && g_strcmp0 (old->state, step->state) == 0)
+      if (old->node == node->name && g_strcmp0 (old->state, step->state) == 0
+          && g_strcmp0 (old->cause, s.cause) == 0)
         return sid;
       sid = old->next;
     }

@@ -457,6 +457,97 @@ test_link__queue_frees_when_serialization_ends (void **state)
   pair_clear (&pair);
 }
 
+/* A drop explainer that appends one step per dropped frame, and a tap
+ * that records what dropped() was given. */
+typedef struct {
+  SimTap tap;
+  SimWorld *world;
+  SimExplainChain chain;
+  uint32_t explained, dropped_seen, tag;
+  uint32_t first_step, n_steps;
+  SimPort *tx;
+} DropWatch;
+
+static void
+watch_explain (void *user, SimPort *tx, const SimPacket *packet,
+               SimSendResult why)
+{
+  DropWatch *w = user;
+  SimExplainStep s = { .state = "DROP", .cause = "QUEUE", .node = "a" };
+
+  assert_int_equal (why, SIM_SEND_DROP_QUEUE);
+  assert_ptr_equal (tx, w->tx);
+  assert_true (packet->len >= 18);
+  w->explained++;
+  sim_explain_append (sim_world_explain (w->world), &w->chain, &s);
+}
+
+static void
+watch_dropped (SimTap *tap, SimPort *tx, SimTime t, const SimPacket *packet,
+               uint32_t first_step, uint32_t n_steps)
+{
+  DropWatch *w = (DropWatch *) tap;
+
+  (void) t;
+  assert_ptr_equal (tx, w->tx);
+  /* The frame as it would have gone out: addresses written. */
+  assert_memory_equal (packet->data + 6, tx->mac, 6);
+  memcpy (&w->tag, packet->data + 14, 4);
+  w->dropped_seen++;
+  w->first_step = first_step;
+  w->n_steps = n_steps;
+}
+
+static void
+watch_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
+{
+  (void) tap; (void) rx; (void) t; (void) packet;
+}
+
+static void
+watch_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
+               uint32_t n_steps)
+{
+  (void) tap; (void) rx; (void) t; (void) first_step; (void) n_steps;
+}
+
+static const SimTapClass watch_tap_class = {
+  .arrived = watch_arrived, .handled = watch_handled,
+  .dropped = watch_dropped,
+};
+
+/* A frame a full queue drops is explained where it happened: the world's
+ * drop explainer is called with it, then the tap's dropped() with the
+ * steps the explainer appended; a frame that goes out calls neither. */
+static void
+test_link__queue_drop_is_explained_and_shown (void **state)
+{
+  SimLinkParams lp = { .delay = SIM_MS, .rate_bps = 1000000,
+                       .queue_packets = 1 };
+  DropWatch w = { .tap = { &watch_tap_class } };
+  Pair pair;
+  SendJob jobs[2];
+
+  (void) state;
+  pair_init (&pair, &lp);
+  w.world = pair.world;
+  w.tx = sim_node_port (&pair.a->node, 0);
+  sim_world_set_drop_explainer (pair.world, watch_explain, &w);
+  sim_world_set_tap (pair.world, &w.tap);
+  jobs[0] = (SendJob) { w.tx, 0, 1000, 7, 0, 0 };
+  jobs[1] = (SendJob) { w.tx, 0, 1000, 8, 0, 0 };
+  schedule_jobs (pair.world, jobs, 2);
+  sim_world_run (pair.world, SIM_TIME_MAX);
+  assert_int_equal (jobs[1].result, SIM_SEND_DROP_QUEUE);
+  assert_int_equal (w.explained, 1);
+  assert_int_equal (w.dropped_seen, 1);
+  assert_int_equal (w.tag, 8);
+  assert_int_equal (w.n_steps, 1);
+  assert_int_equal (w.first_step, w.chain.first);
+  sim_world_set_tap (pair.world, NULL);
+  pair_clear (&pair);
+}
+
 /* An unlimited queue grows past its initial ring without losing order or
  * frames. */
 static void
@@ -801,7 +892,8 @@ counting_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
 }
 
 static const SimTapClass counting_tap_class = {
-  counting_link_added, counting_arrived, counting_handled,
+  .link_added = counting_link_added, .arrived = counting_arrived,
+  .handled = counting_handled,
 };
 
 /* Frames a -> b with tags 0..4 (b appends tag % 3 steps each) and one
@@ -891,6 +983,7 @@ main (void)
     cmocka_unit_test (test_link__frames_arrive_in_sending_order),
     cmocka_unit_test (test_link__queue_limits_drop_and_count),
     cmocka_unit_test (test_link__queue_frees_when_serialization_ends),
+    cmocka_unit_test (test_link__queue_drop_is_explained_and_shown),
     cmocka_unit_test (test_link__unlimited_queue_keeps_every_frame),
     cmocka_unit_test (test_link__byte_limited_queue_grows_and_keeps_count),
     cmocka_unit_test (test_link__tx_rx_counters_per_direction),
