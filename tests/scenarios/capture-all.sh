@@ -5,13 +5,15 @@
 # VPC and no load balancer at all (internet paths carry none); every kind
 # of verdict in the report is commented on the frame it was decided on;
 # every per-link pcap has no expert item of warning severity or above and
-# no TCP reset, so connections through translating hops end with FIN/ACK.
+# no TCP reset, so connections through translating hops end with FIN/ACK;
+# the run ends when its last request has ended plus the few round trips
+# its connections need to close (under 1 s), never at duration.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 require_tshark
 
 files=$(ls "$top_srcdir"/scenarios/*.ini | sort)
 n=0
-for f in $files; do n=$((n + 6)); done
+for f in $files; do n=$((n + 7)); done
 plan $n
 
 for f in $files; do
@@ -90,6 +92,15 @@ for f in $files; do
     ok "$name: every per-link pcap is free of warnings and resets"
   else
     not_ok "$name: warnings or resets in:$dirty"
+  fi
+  set -- $(sed -n 's/.*"ended_ns": \([0-9]*\), "last_request_end_ns": \([0-9]*\).*/\1 \2/p' \
+             "$out/report.json")
+  if [ $# -eq 2 ] && [ "$2" -gt 0 ] && [ "$1" -ge "$2" ] \
+     && [ $(( $1 - $2 )) -lt 1000000000 ] \
+     && ! grep -q '"pending": [1-9]' "$out/report.json"; then
+    ok "$name: the run ends $(( ($1 - $2) / 1000000 )) ms after its last request"
+  else
+    not_ok "$name: the run ends within 1 s of its last request (ended_ns, last_request_end_ns: $*)"
   fi
   rm -rf "$out"
 done
