@@ -42,13 +42,14 @@ typedef struct {
 
 /* Records what arrives and releases it; echo sends it back the way it
  * came (so both directions of a link carry frames). A frame of
- * decide_len bytes makes the node take a decision: it appends an
- * explanation step while handling it. */
+ * decide_len bytes makes the node take decisions: it appends its
+ * n_decisions explanation steps while handling it. */
 typedef struct {
   SimNode node;
   bool echo;
   uint32_t decide_len;
-  const SimExplainStep *decision;
+  const SimExplainStep *decisions;
+  uint32_t n_decisions;
 } Endpoint;
 
 static GArray *received;        /* Got, in arrival order, every node */
@@ -64,8 +65,9 @@ endpoint_receive (SimNode *self, SimPort *port, SimPacket *packet)
   if (ep->decide_len && packet->len == ep->decide_len)
     {
       SimExplainChain chain = { 0 };
-      sim_explain_append (sim_world_explain (self->world), &chain,
-                          ep->decision);
+      for (uint32_t i = 0; i < ep->n_decisions; i++)
+        sim_explain_append (sim_world_explain (self->world), &chain,
+                            &ep->decisions[i]);
     }
   if (((Endpoint *) self)->echo)
     sim_port_send (port, packet);
@@ -106,8 +108,9 @@ typedef struct {
   Endpoint *a, *b, *c;
   SimLink *ab, *ac;
   Send sends[6];
-  SimExplainStep decision;      /* what b decides on the 1400-byte frame */
-  char *comment;                /* its text */
+  SimExplainStep decisions[2]; /* what b decides on the 1400-byte frame */
+  char *comment;                /* their texts, one comment each, joined
+                                   by newlines as pcapng_read does */
 } Tiny;
 
 static void
@@ -118,6 +121,10 @@ tiny_init (Tiny *t)
     .time = SIM_S, .state = "APPLY_FIREWALL_RULE", .node = "b",
     .rule = "fw-allow", .note = "ingress", .src_before = 0x0A000001,
     .dst_before = 0x0A000002,
+  };
+  SimExplainStep drop = {
+    .time = SIM_S, .state = "DROP", .cause = "NO_ROUTE", .node = "b",
+    .rule = "no route",
   };
   SimExplainChain chain = { 0 };
   SimExplainLog *scratch = sim_explain_log_new ();
@@ -139,10 +146,15 @@ tiny_init (Tiny *t)
   t->ac = sim_link_new (t->world, sim_node_port (&t->a->node, 1),
                         sim_node_port (&t->c->node, 0), &lp, NULL);
   /* b decides on the 1400-byte datagram (1442 bytes framed). */
-  t->decision = step;
+  t->decisions[0] = step;
+  t->decisions[1] = drop;
   t->b->decide_len = 1400 + 42;
-  t->b->decision = &t->decision;
+  t->b->decisions = t->decisions;
+  t->b->n_decisions = 2;
   sim_explain_format (scratch, sim_explain_append (scratch, &chain, &step),
+                      text);
+  g_string_append_c (text, '\n');
+  sim_explain_format (scratch, sim_explain_append (scratch, &chain, &drop),
                       text);
   sim_explain_log_free (scratch);
   t->comment = g_string_free (text, FALSE);
@@ -297,9 +309,12 @@ le16 (const uint8_t *p)
 }
 
 /* The value of option `code` as a string (NULL when absent). */
+/* Every option of that code, in order, joined by newlines; NULL none. */
 static char *
 option_string (const uint8_t *opts, const uint8_t *end, uint16_t code)
 {
+  GString *all = NULL;
+
   while (opts + 4 <= end)
     {
       uint16_t c = le16 (opts), len = le16 (opts + 2);
@@ -308,10 +323,16 @@ option_string (const uint8_t *opts, const uint8_t *end, uint16_t code)
         break;
       assert_true (opts + 4 + len <= end);
       if (c == code)
-        return g_strndup ((const char *) opts + 4, len);
+        {
+          if (all)
+            g_string_append_c (all, '\n');
+          else
+            all = g_string_new (NULL);
+          g_string_append_len (all, (const char *) opts + 4, len);
+        }
       opts += 4 + ((len + 3u) & ~3u);
     }
-  return NULL;
+  return all ? g_string_free (all, FALSE) : NULL;
 }
 
 /* What the pcapng holds, parsed by hand. */
@@ -520,8 +541,8 @@ test_capture__pcapng_readable_by_libpcap (void **state)
 
 /* One IDB per interface, in if_id order, named NODE/PORT (the unconnected
  * port too), nanosecond resolution; each EPB on the receiving interface;
- * the frame on which the receiving node took a decision has the step's
- * text as comment, the others none; the SHB names the application. */
+ * the frame on which the receiving node took decisions has each step's
+ * text as its own comment, in order, the others none; the SHB names the application. */
 static void
 test_capture__pcapng_interfaces_and_comments (void **state)
 {
@@ -614,6 +635,7 @@ test_capture__tshark_sees_interfaces_and_comment (void **state)
     }
   {
     const char *argv[] = { tshark, "-r", png, "-T", "fields",
+                           "-E", "aggregator=\n",
                            "-e", "frame.interface_name",
                            "-e", "frame.comment", NULL };
 

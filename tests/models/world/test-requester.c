@@ -162,6 +162,38 @@ test_requester__two_dns_tries_then_dns_failure (void **state)
   call_world_free (w);
 }
 
+/* The site answers (and decides DELIVER) but the caller's timeout ends
+ * before the whole response is back: what the caller lived through is
+ * the outcome, a timeout decided at the client, status 0. */
+static void
+test_requester__timeout_after_the_answer_is_a_timeout (void **state)
+{
+  CallWorld *w = call_world ("site.example", 1, false, false);
+  const SimExplainStep *deliver;
+  SimTime answered, done;
+  CloudRunRequest *r;
+
+  (void) state;
+  tiny_world_run (w->tw, 30 * SIM_S);
+  r = tiny_request (w->tw, 1);
+  deliver = tiny_step (w->tw, 1, "DELIVER", "site");
+  assert_non_null (deliver);
+  answered = deliver->time - r->start;
+  done = r->end - r->start;
+  assert_true (answered < done);
+  call_world_free (w);
+
+  w = call_world ("site.example", 1, false, false);
+  w->plan.timeout = (answered + done) / 2;
+  tiny_world_run (w->tw, 30 * SIM_S);
+  r = tiny_request (w->tw, 1);
+  assert_non_null (tiny_step (w->tw, 1, "DELIVER", "site"));
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_TIMEOUT);
+  assert_int_equal (r->decided_at, CLOUDRUN_HOP_CLIENT);
+  assert_int_equal (r->status, 0);
+  call_world_free (w);
+}
+
 static void
 test_requester__answer_to_the_second_try_is_used (void **state)
 {
@@ -247,6 +279,7 @@ main (void)
     cmocka_unit_test (test_requester__resolves_connects_and_gets_200),
     cmocka_unit_test (test_requester__two_dns_tries_then_dns_failure),
     cmocka_unit_test (test_requester__answer_to_the_second_try_is_used),
+    cmocka_unit_test (test_requester__timeout_after_the_answer_is_a_timeout),
     cmocka_unit_test (test_requester__literal_address_skips_dns),
     cmocka_unit_test (test_requester__silent_server_times_out),
   };
