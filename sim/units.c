@@ -37,7 +37,8 @@ static const Unit bandwidth_units[] = {
 
 static const Unit size_units[] = {
   { "B", 1 }, { "KB", 1000 }, { "KiB", 1024 }, { "MB", 1000000 },
-  { "MiB", 1048576 }, { NULL, 0 },
+  { "MiB", 1048576 }, { "GB", 1000000000 }, { "GiB", 1073741824 },
+  { "TB", 1000000000000 }, { "TiB", 1099511627776 }, { NULL, 0 },
 };
 
 /* Rates: events per unit of time; the factor is that time in ns. */

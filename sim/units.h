@@ -1,7 +1,7 @@
 /* Scenario units (SCENARIO-FORMAT.md): time (ns us ms s m), rate (N/s,
  * N/ms, N/m), bandwidth (bps kbps Mbps Gbps, decimal), size (B KB KiB MB
- * MiB), written without a space. A bare number where a unit is needed is
- * an error. Parsing is exact: decimal fractions are accepted ("1.5s") and
+ * MiB GB GiB TB TiB), written without a space. A bare number where a unit
+ * is needed is an error. Parsing is exact: decimal fractions are accepted ("1.5s") and
  * converted without floating point where the result is an integer. */
 #ifndef SIM_UNITS_H
 #define SIM_UNITS_H

@@ -14,6 +14,7 @@
 #include "tools/output.h"
 #include "tools/report.h"
 #include "tools/run.h"
+#include "sim/units.h"
 
 #define EXIT_EXPECT 1
 #define EXIT_USAGE 2
@@ -68,6 +69,37 @@ parse_options (const char *command, const char *args, GOptionEntry *entries,
   return TRUE;
 }
 
+/* --capture WHAT and --max-output SIZE. */
+static gboolean
+parse_capture (const char *command, const char *capture,
+               const char *max_output, ToolsRunOptions *opt)
+{
+  static const char *const names[] = { "all", "pcapng", "pcap", "none" };
+  gboolean known = capture == NULL;
+
+  for (guint i = 0; capture && i < G_N_ELEMENTS (names); i++)
+    if (strcmp (capture, names[i]) == 0)
+      {
+        opt->capture = (ToolsCapture) i;
+        known = TRUE;
+      }
+  if (!known)
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --capture: expected all, "
+               "pcapng, pcap or none, found '%s'\n", command, capture);
+      return FALSE;
+    }
+  if (max_output && (sim_units_parse_size (max_output, &opt->max_output)
+                     != SIM_UNITS_OK || opt->max_output == 0))
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --max-output: expected a size "
+               "above 0 such as 500MiB or 20GiB, found '%s'\n", command,
+               max_output);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* --seed N: a whole number from 0 to 2^64 - 1, no sign, no spaces. */
 static gboolean
 parse_seed (const char *command, const char *text, ToolsRunOptions *opt)
@@ -101,8 +133,12 @@ default_out_dir (const char *path)
 }
 
 static void
-print_outputs (const ToolsRun *run, const char *dir)
+print_outputs (const ToolsRun *run, const ToolsRunOptions *opt,
+               const char *dir)
 {
+  static const char *const captures[] = {
+    "trace.pcapng, pcap/*.pcap, ", "trace.pcapng, ", "pcap/*.pcap, ", "",
+  };
   const CloudRunScenario *sc = run->scenario;
 
   for (guint i = 0; i < sc->services->len; i++)
@@ -110,8 +146,8 @@ print_outputs (const ToolsRun *run, const char *dir)
       const CloudRunService *s = g_ptr_array_index (sc->services, i);
       printf ("service %s: %s  %s\n", s->base.name, s->url, s->number_url);
     }
-  printf ("\noutputs in %s/: trace.pcapng, pcap/*.pcap, report.txt, "
-          "report.json, topology.dot (.svg with Graphviz)\n", dir);
+  printf ("\noutputs in %s/: %sreport.txt, report.json, topology.dot "
+          "(.svg with Graphviz)\n", dir, captures[opt->capture]);
 }
 
 /* After a signal stopped a run and what it staged is removed: says so
@@ -148,6 +184,8 @@ cmd_run (int argc, char **argv)
   g_auto (GStrv) sets = NULL;
   g_autofree char *seed = NULL;
   gboolean quiet = FALSE;
+  g_autofree char *capture = NULL;
+  g_autofree char *max_output = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Write outputs into DIR (default out/SCENARIO)", "DIR" },
@@ -158,6 +196,10 @@ cmd_run (int argc, char **argv)
       "GROUP.KEY=VALUE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, no table",
       NULL },
+    { "capture", 0, 0, G_OPTION_ARG_STRING, &capture,
+      "Which captures to write: all (default), pcapng, pcap or none", "WHAT" },
+    { "max-output", 0, 0, G_OPTION_ARG_STRING, &max_output,
+      "Refuse a capture estimated past SIZE (default 2GiB)", "SIZE" },
     { NULL },
   };
   ToolsRunOptions opt = { 0 };
@@ -176,13 +218,15 @@ cmd_run (int argc, char **argv)
                "found %d arguments\n", argc - 1);
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], FALSE, 0, sets, quiet };
-  if (!parse_seed ("run", seed, &opt))
+  opt = (ToolsRunOptions) { .path = argv[1], .sets = sets, .quiet = quiet };
+  if (!parse_seed ("run", seed, &opt)
+      || !parse_capture ("run", capture, max_output, &opt))
     return EXIT_USAGE;
   if (!out_dir)
     out_dir = default_out_dir (argv[1]);
   tools_interrupt_install ();
   if (!tools_run_load (&run, &opt, &error)
+      || !tools_run_check_capture_size (&run, &opt, &error)
       || !tools_output_begin (&out, out_dir, &error)
       || !note_stale (&out)
       || !tools_run_execute (&run, &opt, &out, &error)
@@ -213,7 +257,7 @@ cmd_run (int argc, char **argv)
       tools_report_table (table, &rep);
       printf ("%s: %s\n\n%s\n", run.scenario->path, run.scenario->title,
               table->str);
-      print_outputs (&run, out_dir);
+      print_outputs (&run, &opt, out_dir);
     }
   status = cloudrun_expect_failures (run.checks) ? EXIT_EXPECT : 0;
   if (status && !quiet)
@@ -246,7 +290,7 @@ cmd_check (int argc, char **argv)
     }
   for (int i = 1; i < argc; i++)
     {
-      ToolsRunOptions opt = { argv[i], FALSE, 0, NULL, TRUE };
+      ToolsRunOptions opt = { .path = argv[i], .quiet = TRUE };
       ToolsRun run;
       GError *error = NULL;
       g_autoptr (GString) lines = g_string_new (NULL);
@@ -321,7 +365,7 @@ cmd_explain (int argc, char **argv)
                "--traffic NAME\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], FALSE, 0, sets, TRUE };
+  opt = (ToolsRunOptions) { .path = argv[1], .sets = sets, .quiet = TRUE };
   if (!parse_seed ("explain", seed, &opt))
     return EXIT_USAGE;
   if (!tools_run_load (&run, &opt, &error)
@@ -383,7 +427,7 @@ cmd_graph (int argc, char **argv)
       fprintf (stderr, "cloudrun-netsim graph: expected one scenario FILE\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { argv[1], FALSE, 0, NULL, TRUE };
+  opt = (ToolsRunOptions) { .path = argv[1], .quiet = TRUE };
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_execute (&run, &opt, NULL, &error))
     {

@@ -405,13 +405,26 @@ move_all (ToolsOutput *out, GPtrArray *names, GError **error)
         }
     }
   for (const char *const *n = output_names; *n; n++)
-    if (!has_name (names, *n)
-        && unlinkat (out->dir_fd, *n, 0) != 0 && errno != ENOENT)
-      {
-        g_autofree char *path = g_build_filename (out->dir, *n, NULL);
+    {
+      g_autofree char *path = g_build_filename (out->dir, *n, NULL);
+      struct stat st;
+
+      if (has_name (names, *n))
+        continue;
+      /* An earlier pcap/ (checked to hold only capture files) leaves with
+       * the staging directory. */
+      if (strcmp (*n, "pcap") == 0)
+        {
+          if (fstatat (out->dir_fd, *n, &st, AT_SYMLINK_NOFOLLOW) == 0
+              && !move_at (out->dir_fd, *n, out->staging_fd, STAGING_OLD_PCAP,
+                           path, error))
+            return FALSE;
+          continue;
+        }
+      if (unlinkat (out->dir_fd, *n, 0) != 0 && errno != ENOENT)
         return set_errno_error (error, errno, path,
                                 "cannot remove an earlier run's file");
-      }
+    }
   return TRUE;
 }
 

@@ -179,6 +179,77 @@ run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
   return done;
 }
 
+guint64
+tools_run_capture_estimate (const ToolsRun *run, const ToolsRunOptions *opt)
+{
+  const CloudRunWorld *world = run->world;
+  const GPtrArray *services = run->scenario->services;
+  guint64 response = 1024, total = 0;   /* VMs and clients answer 1 KiB */
+  unsigned kinds = (opt->capture == TOOLS_CAPTURE_ALL) ? 2
+                   : (opt->capture == TOOLS_CAPTURE_NONE) ? 0 : 1;
+
+  for (guint i = 0; i < services->len; i++)
+    response = MAX (response, ((const CloudRunService *)
+                               g_ptr_array_index (services, i))->response_size);
+  for (guint t = 0; t < world->n_plans; t++)
+    {
+      const CloudRunTrafficPlan *p = &world->plans[t];
+      SimTime pace = p->poisson ? p->mean_interval : p->interval;
+      double n = p->count, per, bytes;
+
+      /* Requests due after duration never start. */
+      if (p->start >= run->scenario->duration)
+        n = 0;
+      else if (pace > 0)
+        n = MIN (n, (double) ((run->scenario->duration - p->start) / pace)
+                    + 1.0);
+      per = ((double) p->request_size + (double) response) * 1.05 + 3000.0;
+      bytes = per * n * TOOLS_RUN_ESTIMATE_LINKS * kinds;
+      total = bytes >= (double) (G_MAXUINT64 - total) ? G_MAXUINT64
+              : total + (guint64) bytes;
+    }
+  return total;
+}
+
+/* "143.3 KiB", "2.0 GiB": plain ASCII (g_format_size puts a no-break
+ * space in, which grep and C-locale terminals do not expect). */
+static char *
+format_size (guint64 bytes)
+{
+  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+                                       "PiB", "EiB" };
+  double v = (double) bytes;
+  guint u = 0;
+
+  while (v >= 1024.0 && u + 1 < G_N_ELEMENTS (units))
+    {
+      v /= 1024.0;
+      u++;
+    }
+  return u == 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT " B", bytes)
+                : g_strdup_printf ("%.1f %s", v, units[u]);
+}
+
+gboolean
+tools_run_check_capture_size (const ToolsRun *run, const ToolsRunOptions *opt,
+                              GError **error)
+{
+  guint64 limit = opt->max_output ? opt->max_output : TOOLS_RUN_MAX_OUTPUT;
+  guint64 estimate = tools_run_capture_estimate (run, opt);
+  g_autofree char *est = format_size (estimate);
+  g_autofree char *lim = format_size (limit);
+
+  if (estimate <= limit)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+               "%s: the capture would take about %s (every request's bytes "
+               "over about %u links, in each capture file kind), more than "
+               "the %s allowed; pass --max-output SIZE to allow it, or "
+               "--capture=none (or pcapng, or pcap) to write less",
+               opt->path, est, TOOLS_RUN_ESTIMATE_LINKS, lim);
+  return FALSE;
+}
+
 gboolean
 tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
                    GError **error)
@@ -186,10 +257,12 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
   SimCapture *capture = NULL;
   gboolean done;
 
-  if (out)
+  if (out && opt->capture != TOOLS_CAPTURE_NONE)
     {
-      SimCaptureOptions copt = { TRUE, TRUE, "cloudrun-netsim " PACKAGE_VERSION,
-                                 TLS_NOTE };
+      SimCaptureOptions copt = {
+        opt->capture != TOOLS_CAPTURE_PCAP, opt->capture != TOOLS_CAPTURE_PCAPNG,
+        "cloudrun-netsim " PACKAGE_VERSION, TLS_NOTE };
+
       capture = sim_capture_open (run->world->sim, out->staging, &copt, error);
       if (!capture)
         return FALSE;

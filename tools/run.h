@@ -14,6 +14,18 @@
 
 /* The largest scenario file read, in bytes. */
 #define TOOLS_RUN_MAX_SCENARIO (4 << 20)
+/* The capture a run may write unless told otherwise (--max-output). */
+#define TOOLS_RUN_MAX_OUTPUT ((guint64) 2 << 30)
+/* Links a request's frames are assumed to cross, for the estimate. */
+#define TOOLS_RUN_ESTIMATE_LINKS 6u
+
+/* Which captures a run writes (--capture). */
+typedef enum {
+  TOOLS_CAPTURE_ALL = 0,        /* trace.pcapng and pcap/ */
+  TOOLS_CAPTURE_PCAPNG,         /* trace.pcapng only */
+  TOOLS_CAPTURE_PCAP,           /* pcap/ only */
+  TOOLS_CAPTURE_NONE,
+} ToolsCapture;
 
 typedef struct {
   const char *path;             /* scenario file */
@@ -21,6 +33,8 @@ typedef struct {
   guint64 seed;                 /* --seed, when has_seed */
   char **sets;                  /* --set GROUP.KEY=VALUE, NULL-terminated */
   gboolean quiet;               /* no progress */
+  ToolsCapture capture;         /* --capture */
+  guint64 max_output;           /* --max-output; 0: TOOLS_RUN_MAX_OUTPUT */
 } ToolsRunOptions;
 
 typedef struct {
@@ -38,7 +52,20 @@ typedef struct {
  * loads and builds; errors name the file (exit status 2). */
 gboolean tools_run_load (ToolsRun *run, const ToolsRunOptions *options,
                          GError **error);
-/* Simulates; with out, writes the captures into its staging directory. */
+/* About how many bytes the captures opt asks for would take: per
+ * request its bodies (request-size, and the largest response-size a
+ * service answers with) plus 3000 bytes of DNS, handshake, headers and
+ * close, 5% of segment headers, over TOOLS_RUN_ESTIMATE_LINKS links, once
+ * per file kind written. */
+guint64 tools_run_capture_estimate (const ToolsRun *run,
+                                    const ToolsRunOptions *options);
+/* An error naming the estimate and the ways out when it is past the
+ * output limit (--max-output, or TOOLS_RUN_MAX_OUTPUT). */
+gboolean tools_run_check_capture_size (const ToolsRun *run,
+                                       const ToolsRunOptions *options,
+                                       GError **error);
+/* Simulates; with out, writes the captures options asks for into its
+ * staging directory. */
 gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
                             ToolsOutput *out, GError **error);
 /* report.txt, report.json, topology.dot and (when Graphviz draws it)

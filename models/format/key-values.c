@@ -87,7 +87,8 @@ suggest_unit (const char *text, CloudRunKeyType type,
   static const char *const time_u[] = { "ns", "us", "ms", "s", "m", NULL };
   static const char *const rate_u[] = { "/s", "/ms", "/m", NULL };
   static const char *const bw_u[] = { "bps", "kbps", "Mbps", "Gbps", NULL };
-  static const char *const size_u[] = { "B", "KB", "KiB", "MB", "MiB", NULL };
+  static const char *const size_u[] = { "B", "KB", "KiB", "MB", "MiB", "GB",
+                                        "GiB", "TB", "TiB", NULL };
   const char *const *units = type == CLOUDRUN_KEY_TIME ? time_u
                              : type == CLOUDRUN_KEY_RATE ? rate_u
                              : type == CLOUDRUN_KEY_BANDWIDTH ? bw_u : size_u;

@@ -35,7 +35,7 @@ fi
 # start_long DIR: starts the long run into DIR in the background ($pid)
 # and waits until its staging directory exists; fails after 20 s.
 start_long () {
-  $DEFSIG "$NETSIM" run "$LONG" -q -o "$1" > "$TMP/out" 2> "$TMP/err" &
+  $DEFSIG "$NETSIM" run "$LONG" -q --max-output 1000GiB -o "$1" > "$TMP/out" 2> "$TMP/err" &
   pid=$!
   sl_i=0
   while [ $sl_i -lt 200 ]; do
@@ -160,7 +160,7 @@ fi
 # A write failure: the file size limit (SIGXFSZ ignored, so write fails
 # with EFBIG as it would with ENOSPC).
 d=$TMP/full/a/b
-(trap '' XFSZ; ulimit -f 64; exec "$NETSIM" run "$LONG" -q -o "$d") \
+(trap '' XFSZ; ulimit -f 64; exec "$NETSIM" run "$LONG" -q --max-output 1000GiB -o "$d") \
   > "$TMP/out" 2> "$TMP/err"
 status=$?
 desc="a write failure: exit 2, names the file, no directory of the run left"

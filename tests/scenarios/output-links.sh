@@ -78,7 +78,7 @@ sed -e '/^\[expect/,$d' -e 's/^count = .*/count = 100000/' \
     -e 's/^interval = .*/interval = 2ms/' -e 's/^seed = .*/&\nduration = 600s/' \
     "$GOOD" > "$LONG" || bail "cannot write $LONG"
 d=$TMP/link-pcap
-timeout -s KILL 5 "$NETSIM" run "$LONG" -q -o "$d" > "$TMP/out" 2> "$TMP/err"
+timeout -s KILL 5 "$NETSIM" run "$LONG" -q --max-output 1000GiB -o "$d" > "$TMP/out" 2> "$TMP/err"
 status=$?
 if [ "$status" -eq 2 ] && grep -qF "$d/pcap" "$TMP/err"; then
   ok "a long run into a DIR with a link is refused before it simulates"
