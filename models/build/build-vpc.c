@@ -10,6 +10,9 @@
 #include "sim/link.h"
 #include "sim/wire.h"
 
+static void build_router_regions (Build *b, const CloudRunNetwork *n,
+                                  CloudRunVpcRouter *router);
+
 uint32_t
 build_fabric_addr (Build *b)
 {
@@ -150,6 +153,7 @@ build_networks (Build *b)
       config.gfe_fabric_addr = GFE_FABRIC;
       net->router = cloudrun_vpc_router_new (b->world, &config);
       build_router_config_clear (&storage);
+      build_router_regions (b, n, net->router);
       net->view = build_view (b, n);
       build_gfe_fabric (b, cloudrun_vpc_router_google_port (net->router), gname);
       sim_link_new (b->world->sim,
@@ -304,6 +308,21 @@ build_region_ranges (Build *b, const CloudRunNetwork *n)
         g_array_append_val (out, r);
     }
   return out;
+}
+
+/* Tells the router the region of every range of network n. */
+static void
+build_router_regions (Build *b, const CloudRunNetwork *n,
+                      CloudRunVpcRouter *router)
+{
+  g_autoptr (GArray) ranges = build_region_ranges (b, n);
+
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const VpcRegionRange *r = &g_array_index (ranges, VpcRegionRange, i);
+      cloudrun_vpc_router_add_region (router, r->range.prefix, r->range.len,
+                                      r->region);
+    }
 }
 
 static const CloudRunSubnet *

@@ -4,6 +4,8 @@
  * approximated: rules are checked on packets that open a connection. */
 #include "models/world/vpc-router.h"
 
+#include "models/world/region-latency.h"
+
 #include <string.h>
 
 #include "models/world/google.h"
@@ -47,6 +49,8 @@ struct CloudRunVpcRouter {
   GPtrArray *egress_rules;      /* VpcFirewallRule*, priority order, owned */
   GPtrArray *ingress_rules;     /* likewise */
   CloudRunSnat external;        /* VMs' external addresses, 1:1 */
+  SimRouteTable *regions;       /* value: the range's region (interned in
+                                   the explanation log) */
 };
 
 static uint32_t
@@ -123,6 +127,17 @@ vpc_new_flow (const SimFrame *f)
          || sim_frame_opens_tcp (f);
 }
 
+/* The one-way time between the regions of f's source and destination
+ * (0 inside one region, or when either is not a range of the network). */
+static SimTime
+vpc_region_delay (const CloudRunVpcRouter *r, const SimFrame *f)
+{
+  const SimRoute *a = sim_route_table_lookup (r->regions, f->src);
+  const SimRoute *b = sim_route_table_lookup (r->regions, f->dst);
+
+  return a && b ? cloudrun_region_one_way (a->value, b->value) : 0;
+}
+
 /* Delivers inside the network to whatever holds dst. */
 static void
 vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
@@ -170,7 +185,7 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       vpc_step (r, packet, f, "APPLY_ROUTE",
                 sim_explain_internf (log, "subnet route: %s", label), NULL);
     }
-  sim_port_send (port, packet);
+  cloudrun_send_after (port, packet, vpc_region_delay (r, f));
 }
 
 /* May this source reach Google front ends without an external address?
@@ -465,6 +480,7 @@ vpc_clear (SimNode *self)
 
   sim_route_table_free (r->routes);
   sim_route_table_free (r->local);
+  sim_route_table_free (r->regions);
   g_ptr_array_free (r->route_info, TRUE);
   g_ptr_array_free (r->local_labels, TRUE);
   g_ptr_array_free (r->sources, TRUE);
@@ -618,6 +634,7 @@ cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
   r->routes = sim_route_table_new ();
   r->route_info = g_ptr_array_new_with_free_func (vpc_route_info_free);
   r->local = sim_route_table_new ();
+  r->regions = sim_route_table_new ();
   r->local_labels = g_ptr_array_new_with_free_func (g_free);
   r->egress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
   r->ingress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
@@ -663,6 +680,16 @@ cloudrun_vpc_router_add_local_range (CloudRunVpcRouter *r, uint32_t prefix,
 {
   vpc_add_route (r, prefix, len, 0, ROUTE_SUBNET,
                  g_strdup_printf ("subnet route of %s", label), 0);
+}
+
+void
+cloudrun_vpc_router_add_region (CloudRunVpcRouter *r, uint32_t prefix,
+                                uint8_t len, const char *region)
+{
+  sim_route_table_add (r->regions, prefix, len, 0,
+                       (void *) sim_explain_intern (sim_world_explain (
+                                                      r->base.world->sim),
+                                                    region));
 }
 
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *r) { return r->google; }

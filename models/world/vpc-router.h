@@ -64,6 +64,12 @@ void cloudrun_vpc_router_deliver (CloudRunVpcRouter *router, SimPort *port,
 void cloudrun_vpc_router_add_local_range (CloudRunVpcRouter *router,
                                           uint32_t prefix, uint8_t len,
                                           const char *label);
+/* Addresses prefix/len are in region: a packet delivered inside the
+ * network between two regions is held for the one-way time between them
+ * (models/world/region-latency.h). */
+void cloudrun_vpc_router_add_region (CloudRunVpcRouter *router,
+                                     uint32_t prefix, uint8_t len,
+                                     const char *region);
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *router);
 SimPort *cloudrun_vpc_router_internet_port (CloudRunVpcRouter *router);
 void cloudrun_vpc_router_set_nat_port (CloudRunVpcRouter *router,

@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "models/build/translate.h"
+#include "models/format/service-url.h"
 #include "models/world/connector.h"
+#include "models/world/region-latency.h"
 #include "sim/link.h"
 #include "tests/models/world/world-fixture.h"
 
@@ -107,12 +109,86 @@ test_build_vpc__connector_rate_follows_the_machine_type (void **state)
                     1600000000u);
 }
 
+/* Every region the format accepts has a place in the latency table; the
+ * delays are symmetric, zero inside a region, and near what is measured
+ * between regions (one way: half the usual round trip, +-20%). */
+static void
+test_build_vpc__region_latency_table (void **state)
+{
+  static const struct {
+    const char *a, *b;
+    SimTime lo, hi;
+  } pairs[] = {
+    { "us-east1", "europe-west1", 36 * SIM_MS, 54 * SIM_MS },
+    { "asia-northeast1", "us-west1", 36 * SIM_MS, 56 * SIM_MS },
+    { "europe-west1", "europe-west4", 1 * SIM_MS, 3 * SIM_MS },
+    { "us-central1", "us-east4", 8 * SIM_MS, 16 * SIM_MS },
+  };
+  const char *const *names = cloudrun_region_names ();
+
+  (void) state;
+  for (guint i = 0; names[i]; i++)
+    {
+      if (!cloudrun_region_known (names[i]))
+        fail_msg ("region %s has no place in the latency table", names[i]);
+      assert_int_equal (cloudrun_region_one_way (names[i], names[i]), 0);
+    }
+  assert_int_equal (cloudrun_region_one_way ("us-east1", NULL), 0);
+  assert_int_equal (cloudrun_region_one_way ("us-east1", "mars-north1"), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      SimTime d = cloudrun_region_one_way (pairs[i].a, pairs[i].b);
+      assert_int_equal (d, cloudrun_region_one_way (pairs[i].b, pairs[i].a));
+      if (d < pairs[i].lo || d > pairs[i].hi)
+        fail_msg ("%s - %s: %" G_GINT64_FORMAT " us one way", pairs[i].a,
+                  pairs[i].b, d / SIM_US);
+    }
+}
+
+/* A VM in europe-west1 calls one in us-central1 on the same network: every
+ * packet between them waits the one-way time at the router, so the
+ * request takes at least two round trips (handshake, then request and
+ * response); between two VMs of one region it takes under 5 ms. */
+static void
+test_build_vpc__regions_far_apart_take_their_round_trip (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet us]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[subnet eu]\nnetwork = net\nregion = europe-west1\n"
+    "range = 10.2.0.0/24\n\n"
+    "[firewall allow-all]\nnetwork = net\ndirection = ingress\n"
+    "action = allow\nranges = 10.0.0.0/8\n\n"
+    "[vm db]\nsubnet = us\naddress = 10.1.0.9\n\n"
+    "[vm near]\nsubnet = us\naddress = 10.1.0.10\n\n"
+    "[vm far]\nsubnet = eu\naddress = 10.2.0.10\n\n"
+    "[traffic from-far]\nfrom = far\nurl = http://10.1.0.9/\n\n"
+    "[traffic from-near]\nfrom = near\nurl = http://10.1.0.9/\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  SimTime rtt = 2 * cloudrun_region_one_way ("europe-west1", "us-central1");
+  CloudRunRequest *far = world_fixture_request (wf, "from-far", 0);
+  CloudRunRequest *near = world_fixture_request (wf, "from-near", 0);
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "from-far", 0), "delivered");
+  assert_string_equal (world_fixture_verdict (wf, "from-near", 0),
+                       "delivered");
+  assert_true (rtt > 80 * SIM_MS);
+  assert_true (far->end - far->start >= 2 * rtt);
+  assert_true (far->end - far->start < 2 * rtt + 20 * SIM_MS);
+  assert_true (near->end - near->start < 5 * SIM_MS);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_build_vpc__connector_rate_follows_the_machine_type),
     cmocka_unit_test (test_build_vpc__connector_runs_min_instances),
+    cmocka_unit_test (test_build_vpc__region_latency_table),
+    cmocka_unit_test (test_build_vpc__regions_far_apart_take_their_round_trip),
     cmocka_unit_test (test_build_vpc__connector_machine_type_sets_the_rate),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
