@@ -68,6 +68,7 @@ void build_connectors (Build *b);
 void build_psc_and_load_balancers (Build *b);
 void build_services (Build *b);
 void build_clients (Build *b);
+void build_google_callers (Build *b);
 void build_traffic (Build *b);
 
 #endif

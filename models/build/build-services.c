@@ -5,6 +5,8 @@
 
 #include "models/world/connector.h"
 #include "models/world/direct-vpc.h"
+#include "models/world/gfe.h"
+#include "models/world/product-caller.h"
 #include "models/world/service.h"
 #include "sim/wire.h"
 
@@ -243,6 +245,55 @@ build_clients (Build *b)
                                               c->address, 32, label),
                     ep->host.default_port, &cloudrun_access_link, NULL);
       g_hash_table_insert (b->callers, c->base.name, &ep->requester);
+    }
+}
+
+/* Google products' source addresses: 34.98.1.10 upwards, beside Cloud
+ * Run's default egress (34.98.0.16) [assumption: Google does not document
+ * which of its addresses these products call from]. */
+#define GOOGLE_CALLER_FIRST 0x2262010au
+/* Their VNIs on the fabric, apart from networks' and load balancers'. */
+#define GOOGLE_CALLER_VNI 0x900000u
+
+static const char *const product_labels[] = {
+  [CLOUDRUN_PRODUCT_PUBSUB_PUSH] = "Pub/Sub push",
+  [CLOUDRUN_PRODUCT_CLOUD_TASKS] = "Cloud Tasks",
+  [CLOUDRUN_PRODUCT_CLOUD_SCHEDULER] = "Cloud Scheduler",
+  [CLOUDRUN_PRODUCT_EVENTARC] = "Eventarc",
+  [CLOUDRUN_PRODUCT_WORKFLOWS] = "Workflows",
+};
+
+void
+build_google_callers (Build *b)
+{
+  for (guint i = 0; i < b->sc->google_callers->len; i++)
+    {
+      const CloudRunGoogleCaller *g = g_ptr_array_index (b->sc->google_callers,
+                                                         i);
+      uint32_t addr = GOOGLE_CALLER_FIRST + i;
+      CloudRunFabricIdentity id = {
+        .kind = CLOUDRUN_FABRIC_GOOGLE_PRODUCT, .vni = GOOGLE_CALLER_VNI + i,
+        .project_number = g->project->number,
+      };
+      g_autofree char *label = g_strdup_printf (
+          "%s %s of project %s", product_labels[g->product], g->base.name,
+          g->project->base.name);
+      CloudRunGfeNetwork info = {
+        id.vni, sim_explain_intern (sim_world_explain (b->world->sim), label),
+        g->project->number, g->project->perimeter,
+        g_array_new (FALSE, FALSE, sizeof (uint64_t)),
+      };
+      CloudRunProductCaller *gc = cloudrun_product_caller_new (
+          b->world, g->base.name, addr, PUBLIC_RESOLVER,
+          build_fabric_addr (b), GFE_FABRIC, &id);
+
+      sim_link_new (b->world->sim,
+                    cloudrun_internet_attach (b->internet, g->base.name, addr,
+                                              32, label),
+                    gc->host.default_port, &cloudrun_access_link, NULL);
+      build_gfe_fabric (b, gc->fabric, g->base.name);
+      cloudrun_gfe_add_network (b->gfe, &info);
+      g_hash_table_insert (b->callers, g->base.name, &gc->requester);
     }
 }
 

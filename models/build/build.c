@@ -193,6 +193,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   build_psc_and_load_balancers (&b);
   build_services (&b);
   build_clients (&b);
+  build_google_callers (&b);
   build_traffic (&b);
 
   g_hash_table_destroy (b.networks);

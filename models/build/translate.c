@@ -71,7 +71,7 @@ static const CloudRunHopKind hop_of_choice[] = {
   CLOUDRUN_HOP_DIRECT_VPC, CLOUDRUN_HOP_VPC_ROUTER, CLOUDRUN_HOP_NAT,
   CLOUDRUN_HOP_INTERNET, CLOUDRUN_HOP_PSC_ENDPOINT, CLOUDRUN_HOP_ILB,
   CLOUDRUN_HOP_EXTERNAL_ALB, CLOUDRUN_HOP_GFE, CLOUDRUN_HOP_SERVICE,
-  CLOUDRUN_HOP_VM, CLOUDRUN_HOP_CLIENT,
+  CLOUDRUN_HOP_VM, CLOUDRUN_HOP_CLIENT, CLOUDRUN_HOP_GOOGLE_PRODUCT,
 };
 
 
@@ -307,6 +307,8 @@ build_caller_account (const CloudRunCaller *caller)
     case CLOUDRUN_KIND_SERVICE: return caller->service->service_account;
     case CLOUDRUN_KIND_VM: return caller->vm->service_account;
     case CLOUDRUN_KIND_CLIENT: return caller->client->account;
+    case CLOUDRUN_KIND_GOOGLE_CALLER:
+      return caller->google_caller->service_account;
     default: g_assert_not_reached ();
     }
 }

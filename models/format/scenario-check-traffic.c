@@ -274,7 +274,8 @@ static gboolean
 resolve_caller (CloudRunCheck *c, CloudRunTraffic *t)
 {
   static const CloudRunKind kinds[] = {
-    CLOUDRUN_KIND_SERVICE, CLOUDRUN_KIND_VM, CLOUDRUN_KIND_CLIENT };
+    CLOUDRUN_KIND_SERVICE, CLOUDRUN_KIND_VM, CLOUDRUN_KIND_CLIENT,
+    CLOUDRUN_KIND_GOOGLE_CALLER };
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autofree char *found = cloudrun_quote (t->from_name);
 
@@ -295,7 +296,8 @@ resolve_caller (CloudRunCheck *c, CloudRunTraffic *t)
               cloudrun_kind_info (kinds[i])->name);
           return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                                       &t->base, "from", "a name that one "
-                                      "service, vm or client has", both,
+                                      "service, vm, client or google-caller "
+                                      "has", both,
                                       NULL, "rename one of them");
         }
       t->from.kind = kinds[i];
@@ -306,7 +308,8 @@ resolve_caller (CloudRunCheck *c, CloudRunTraffic *t)
   g_ptr_array_add (names, NULL);
   return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_REFERENCE, &t->base,
                               "from", "the name of a [service NAME], "
-                              "[vm NAME] or [client NAME] group", found,
+                              "[vm NAME], [client NAME] or "
+                              "[google-caller NAME] group", found,
                               cloudrun_suggest (t->from_name, (const char *
                                                 const *) names->pdata),
                               NULL);
@@ -519,6 +522,15 @@ fill_vm_identity (CloudRunCheck *c, CloudRunVm *vm)
 }
 
 static gboolean
+fill_google_caller_identity (CloudRunCheck *c, CloudRunGoogleCaller *gc)
+{
+  (void) c;
+  if (gc->service_account == NULL)
+    gc->service_account = cloudrun_default_service_account (gc->project);
+  return TRUE;
+}
+
+static gboolean
 check_traffic (CloudRunCheck *c, CloudRunTraffic *t)
 {
   if (!resolve_caller (c, t) || !check_url (c, t) || !check_pacing (c, t)
@@ -575,6 +587,7 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
   EACH (s->vms, check_vm_address);
   EACH (s->vms, assign_vm_address);
   EACH (s->vms, fill_vm_identity);
+  EACH (s->google_callers, fill_google_caller_identity);
   if (!check_client_addresses (c))
     return FALSE;
   EACH (s->dns_zones, check_dns_zone);

@@ -45,7 +45,7 @@ static const char *const classified_choices[] = {
 const char *const cloudrun_hop_kinds[] = {
   "dns", "egress", "connector", "direct-vpc", "vpc-router", "nat",
   "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
-  "client", NULL };
+  "client", "google-product", NULL };
 
 /* Every drop cause of the Connectivity Tests API (DropInfo.Cause, in the
  * API's order), then its abort cause for Direct VPC and the simulator's
@@ -325,6 +325,23 @@ static const CloudRunKey client_keys[] = {
        "client sends with identity = id-token; none by default."),
 };
 
+static const char *const product_choices[] = {
+  "pubsub-push", "cloud-tasks", "cloud-scheduler", "eventarc", "workflows",
+  NULL };
+
+static const CloudRunKey google_caller_keys[] = {
+  KEY_ENUM ("product", ENUM, CloudRunGoogleCaller, product, NULL, REQ,
+            product_choices, "The Google product that sends the requests."),
+  KEY_REF ("project", NAME, CloudRunGoogleCaller, project_name, project,
+           PROJECT, NULL, DER, ONLY_PROJECT,
+           "Project of the subscription, queue, job, trigger or workflow."),
+  KEY_DERIVED ("service-account", EMAIL, CloudRunGoogleCaller,
+               service_account,
+               "PROJECTNUMBER-compute@developer.gserviceaccount.com of its "
+               "project",
+               "Identity it signs ID tokens as (identity = id-token)."),
+};
+
 static const CloudRunKey dns_zone_keys[] = {
   KEY ("dns-name", DNS_NAME, CloudRunDnsZone, dns_name, NULL, REQ,
        "Zone suffix, such as run.app."),
@@ -462,6 +479,10 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         "A Compute Engine VM that calls and answers HTTP on port 80."),
   KIND ("client", CLIENT, FALSE, CloudRunClient, client_keys,
         LIST (clients), "A host on the internet."),
+  KIND ("google-caller", GOOGLE_CALLER, FALSE, CloudRunGoogleCaller,
+        google_caller_keys, LIST (google_callers),
+        "A Google product calling services: Pub/Sub push, Cloud Tasks, "
+        "Cloud Scheduler, Eventarc or Workflows."),
   KIND ("dns-zone", DNS_ZONE, FALSE, CloudRunDnsZone, dns_zone_keys,
         LIST (dns_zones), "A Cloud DNS zone with its records."),
   KIND ("psc-endpoint", PSC_ENDPOINT, FALSE, CloudRunPscEndpoint,

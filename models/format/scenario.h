@@ -154,6 +154,14 @@ typedef enum {
   CLOUDRUN_INGRESS_NONE,
 } CloudRunIngress;
 
+typedef enum {
+  CLOUDRUN_PRODUCT_PUBSUB_PUSH,
+  CLOUDRUN_PRODUCT_CLOUD_TASKS,
+  CLOUDRUN_PRODUCT_CLOUD_SCHEDULER,
+  CLOUDRUN_PRODUCT_EVENTARC,
+  CLOUDRUN_PRODUCT_WORKFLOWS,
+} CloudRunProduct;
+
 /* One principal of [service] invokers, as Cloud Run IAM writes it. */
 typedef enum {
   CLOUDRUN_PRINCIPAL_ALL_USERS,         /* allUsers (alias: public) */
@@ -235,6 +243,7 @@ typedef struct CloudRunConnector CloudRunConnector;
 typedef struct CloudRunService CloudRunService;
 typedef struct CloudRunVm CloudRunVm;
 typedef struct CloudRunClient CloudRunClient;
+typedef struct CloudRunGoogleCaller CloudRunGoogleCaller;
 typedef struct CloudRunTraffic CloudRunTraffic;
 typedef struct CloudRunExpect CloudRunExpect;
 
@@ -391,6 +400,18 @@ struct CloudRunClient {
                                    identity */
 };
 
+/* [google-caller NAME]: a Google product that calls services (Pub/Sub
+ * push, Cloud Tasks, ...), from inside Google. */
+struct CloudRunGoogleCaller {
+  CloudRunObject base;
+  CloudRunProduct product;
+  char *project_name;           /* project, as written (NULL: derived) */
+  CloudRunProject *project;     /* the project it belongs to */
+  char *service_account;        /* EMAIL its tokens name; default the
+                                   default compute service account of its
+                                   project */
+};
+
 /* [dns-zone NAME]: a Cloud DNS zone. */
 typedef struct {
   CloudRunObject base;
@@ -445,6 +466,7 @@ typedef struct {
     CloudRunService *service;   /* kind SERVICE */
     CloudRunVm *vm;             /* kind VM */
     CloudRunClient *client;     /* kind CLIENT */
+    CloudRunGoogleCaller *google_caller; /* kind GOOGLE_CALLER */
   };
 } CloudRunCaller;
 
@@ -510,6 +532,7 @@ typedef struct {
   GPtrArray *services;          /* CloudRunService * */
   GPtrArray *vms;               /* CloudRunVm * */
   GPtrArray *clients;           /* CloudRunClient * */
+  GPtrArray *google_callers;    /* CloudRunGoogleCaller * */
   GPtrArray *dns_zones;         /* CloudRunDnsZone * */
   GPtrArray *psc_endpoints;     /* CloudRunPscEndpoint * */
   GPtrArray *internal_albs;     /* CloudRunInternalAlb * */

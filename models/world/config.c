@@ -8,7 +8,7 @@
 static const char *const hop_names[CLOUDRUN_N_HOPS] = {
   "dns", "egress", "connector", "direct-vpc", "vpc-router", "nat",
   "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
-  "client",
+  "client", "google-product",
 };
 
 #define CAUSE(X) [CLOUDRUN_DROP_##X] = #X

@@ -37,6 +37,7 @@ typedef enum {
   CLOUDRUN_HOP_SERVICE,
   CLOUDRUN_HOP_VM,
   CLOUDRUN_HOP_CLIENT,
+  CLOUDRUN_HOP_GOOGLE_PRODUCT,  /* Pub/Sub push, Cloud Tasks, ... */
   CLOUDRUN_N_HOPS
 } CloudRunHopKind;
 

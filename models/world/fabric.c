@@ -61,6 +61,7 @@ cloudrun_fabric_kind_name (CloudRunFabricKind kind)
     case CLOUDRUN_FABRIC_VPC: return "VPC network";
     case CLOUDRUN_FABRIC_INTERNAL_ALB: return "internal Application Load Balancer";
     case CLOUDRUN_FABRIC_EXTERNAL_ALB: return "external Application Load Balancer";
+    case CLOUDRUN_FABRIC_GOOGLE_PRODUCT: return "Google product";
     default: return "internet";
     }
 }

@@ -7,7 +7,9 @@
  *
  *   type 1 (VPC):          VNI = source network, data = its project number
  *   type 2 (internal ALB): VNI = load balancer, data = its project number
- *   type 3 (external ALB): VNI = load balancer, data = its project number */
+ *   type 3 (external ALB): VNI = load balancer, data = its project number
+ *   type 4 (Google product: Pub/Sub push, Cloud Tasks, ...): VNI = the
+ *                          caller, data = its project number */
 #ifndef CLOUDRUN_FABRIC_H
 #define CLOUDRUN_FABRIC_H
 
@@ -23,6 +25,7 @@ typedef enum {
   CLOUDRUN_FABRIC_VPC = 1,
   CLOUDRUN_FABRIC_INTERNAL_ALB = 2,
   CLOUDRUN_FABRIC_EXTERNAL_ALB = 3,
+  CLOUDRUN_FABRIC_GOOGLE_PRODUCT = 4,
 } CloudRunFabricKind;
 
 typedef struct {

@@ -108,6 +108,16 @@ gfe_inside_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
       return flow->identity.project_number == svc->project_number;
     }
   net = gfe_network (gfe, flow->identity.vni);
+  if (flow->identity.kind == CLOUDRUN_FABRIC_GOOGLE_PRODUCT)
+    {
+      bool inside = net && net->perimeter
+                    && strcmp (net->perimeter, svc->perimeter) == 0;
+      *why = sim_explain_internf (log, "it came from %s, of a project %s "
+                                  "perimeter %s", net ? net->name : "?",
+                                  inside ? "inside" : "outside",
+                                  svc->perimeter);
+      return inside;
+    }
   if (net && net->perimeter && strcmp (net->perimeter, svc->perimeter) == 0)
     {
       *why = sim_explain_internf (log, "its Geneve envelope names network %s, "
@@ -163,6 +173,38 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
       return CLOUDRUN_CLASS_EXTERNAL;
     }
   net = gfe_network (gfe, flow->identity.vni);
+  if (flow->identity.kind == CLOUDRUN_FABRIC_GOOGLE_PRODUCT)
+    {
+      /* Google products of the same project or perimeter are internal,
+       * at the run.app URL (the only host the GFE serves here; through an
+       * external ALB they arrive as its clients instead). */
+      if (flow->identity.project_number == svc->project_number)
+        {
+          *why = sim_explain_internf (log, "its Geneve envelope (type 4) "
+                                      "names %s, of the service's own "
+                                      "project: Google products of the "
+                                      "same project are internal at the "
+                                      "run.app URL", net ? net->name : "?");
+          return CLOUDRUN_CLASS_INTERNAL;
+        }
+      if (net && net->perimeter && svc->perimeter
+          && strcmp (net->perimeter, svc->perimeter) == 0)
+        {
+          *why = sim_explain_internf (log, "its Geneve envelope (type 4) "
+                                      "names %s, of a project inside the "
+                                      "service's perimeter %s", net->name,
+                                      net->perimeter);
+          return CLOUDRUN_CLASS_INTERNAL;
+        }
+      *why = sim_explain_internf (log, "its Geneve envelope (type 4) names "
+                                  "%s, of project %" G_GUINT64_FORMAT
+                                  ", not the service's project %"
+                                  G_GUINT64_FORMAT " nor in its perimeter",
+                                  net ? net->name : "?",
+                                  flow->identity.project_number,
+                                  svc->project_number);
+      return CLOUDRUN_CLASS_EXTERNAL;
+    }
   if (flow->identity.project_number == svc->project_number)
     {
       *why = sim_explain_internf (log, "its Geneve envelope names VPC network "

@@ -24,10 +24,11 @@
 #include "models/world/service.h"
 #include "sim/host.h"
 
-/* What the GFE knows of a VNI: the network behind it. */
+/* What the GFE knows of a VNI: the network behind it, or the Google
+ * product calling (Geneve type 4). */
 typedef struct {
   uint32_t vni;
-  const char *name;             /* network NAME */
+  const char *name;             /* network NAME; a product's label */
   uint64_t project_number;      /* its host project */
   const char *perimeter;        /* its project's VPC-SC perimeter, or NULL */
   GArray *shared_with;          /* uint64_t project numbers (Shared VPC) */

@@ -186,6 +186,11 @@ static const char everything_tail[] =
   "\n"
   "[client phone]\n"
   "\n"
+  "[google-caller push]\n"
+  "product = pubsub-push\n"
+  "project = app\n"
+  "service-account = pusher@app.iam.gserviceaccount.com\n"
+  "\n"
   "[dns-zone runapp]\n"
   "dns-name = RUN.app\n"
   "visibility = private\n"
@@ -884,8 +889,8 @@ static const BadCase bad_cases[] = {
     "[traffic t] url: expected the host of a service, load balancer, VM "
     "address or DNS record, found 's'" },
   { "[client s]\n[traffic t]\nfrom = s\nurl = service:s\n", { NULL },
-    "[traffic t] from: expected a name that one service, vm or client has, "
-    "found 's', which is both a service and a client; rename one of them" },
+    "[traffic t] from: expected a name that one service, vm, client or "
+    "google-caller has, found 's', which is both a service and a client; rename one of them" },
   { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\nrate = 0/s\n",
     { NULL }, "[traffic t] rate: expected a rate above 0" },
   { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"

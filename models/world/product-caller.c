@@ -1,0 +1,81 @@
+/* Google products as callers (see models/world/product-caller.h). */
+#include "models/world/product-caller.h"
+
+#include "models/world/google.h"
+#include "sim/wire.h"
+
+static SimSendResult
+caller_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
+{
+  CloudRunProductCaller *gc = user;
+
+  (void) host;
+  if (port == gc->fabric)
+    cloudrun_fabric_wrap (packet, gc->fabric_addr, gc->gfe_fabric_addr,
+                          &gc->identity);
+  return sim_port_send (port, packet);
+}
+
+static void
+caller_receive (SimNode *self, SimPort *port, SimPacket *packet)
+{
+  CloudRunProductCaller *gc = (CloudRunProductCaller *) self;
+  CloudRunFabricIdentity id;
+
+  if (port == gc->fabric && !cloudrun_fabric_unwrap (packet, &id))
+    {
+      sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
+  sim_host_receive (&gc->host, port, packet);
+}
+
+static void
+caller_start (SimNode *self)
+{
+  cloudrun_requester_start (&((CloudRunProductCaller *) self)->requester);
+}
+
+static void
+caller_clear (SimNode *self)
+{
+  CloudRunProductCaller *gc = (CloudRunProductCaller *) self;
+
+  cloudrun_requester_clear (&gc->requester);
+  sim_host_clear (&gc->host);
+}
+
+static const SimNodeClass product_caller_class = {
+  .name = "product-caller",
+  .size = sizeof (CloudRunProductCaller),
+  .receive = caller_receive,
+  .start = caller_start,
+  .clear = caller_clear,
+};
+
+CloudRunProductCaller *
+cloudrun_product_caller_new (CloudRunWorld *world, const char *name,
+                            uint32_t addr, uint32_t resolver,
+                            uint32_t fabric_addr, uint32_t gfe_fabric_addr,
+                            const CloudRunFabricIdentity *identity)
+{
+  CloudRunProductCaller *gc = (CloudRunProductCaller *)
+    sim_node_new (world->sim, &product_caller_class, name);
+  SimPort *internet = sim_node_add_port (&gc->base.node, "internet");
+
+  gc->base.world = world;
+  gc->fabric = sim_node_add_port (&gc->base.node, "fabric");
+  gc->fabric_addr = fabric_addr;
+  gc->gfe_fabric_addr = gfe_fabric_addr;
+  gc->identity = *identity;
+  sim_host_init (&gc->host, &gc->base.node, addr, internet);
+  /* The run.app front ends are reached inside Google. */
+  sim_host_add_route (&gc->host, CLOUDRUN_GOOGLE_FRONT_ENDS,
+                      CLOUDRUN_GOOGLE_FRONT_ENDS_LEN, gc->fabric);
+  gc->host.output = caller_output;
+  gc->host.output_user = gc;
+  cloudrun_requester_init (&gc->requester, &gc->base.node, &gc->host,
+                           &world->ledger, CLOUDRUN_HOP_GOOGLE_PRODUCT,
+                           "START_FROM_GOOGLE_SERVICE", resolver);
+  return gc;
+}

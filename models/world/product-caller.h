@@ -1,0 +1,37 @@
+/* A Google product that calls a service by HTTP: Pub/Sub push, Cloud
+ * Tasks, Cloud Scheduler, Eventarc, Workflows. It runs inside Google, so
+ * a request to a Google front end (216.239.32.0/19) crosses Google's
+ * fabric to the GFE in a Geneve envelope of type 4 naming the caller and
+ * its project (models/world/fabric.h); the GFE counts it internal when
+ * that project is the service's or shares its VPC-SC perimeter. Anything
+ * else (a custom domain at an external ALB) goes out on the internet from
+ * its address, as any client's request does, and is external there.
+ * It resolves with public DNS and signs ID tokens as its service account
+ * (identity = id-token).
+ * CLOUDRUN-NETWORKING.md section 2, internal source 5.
+ * Scenario keys read: [google-caller] product, project, service-account,
+ * through the builder. */
+#ifndef CLOUDRUN_PRODUCT_CALLER_H
+#define CLOUDRUN_PRODUCT_CALLER_H
+
+#include "models/world/fabric.h"
+#include "models/world/requester.h"
+#include "models/world/world.h"
+
+typedef struct {
+  CloudRunNode base;
+  SimHost host;                 /* default port: the internet */
+  SimPort *fabric;              /* towards the GFE */
+  uint32_t fabric_addr, gfe_fabric_addr;  /* outer addresses */
+  CloudRunFabricIdentity identity;        /* what its envelope says */
+  CloudRunRequester requester;  /* its traffic */
+} CloudRunProductCaller;
+
+/* A caller at addr (its address on the internet and inside its
+ * envelopes) whose envelope carries identity (kind GOOGLE_PRODUCT). */
+CloudRunProductCaller *cloudrun_product_caller_new (
+  CloudRunWorld *world, const char *name, uint32_t addr, uint32_t resolver,
+  uint32_t fabric_addr, uint32_t gfe_fabric_addr,
+  const CloudRunFabricIdentity *identity);
+
+#endif
