@@ -4,7 +4,8 @@
  * Called by models/format/keys.c when it reads a scenario value, and by whoever
  * prints a time for people (reports, explanations).
  *
- * Grammar (SCENARIO-FORMAT.md, "Units"): DIGITS [ "." DIGITS ] UNIT with no
+ * Grammar (docs/scenario-format.md, "Values and units"):
+ * DIGITS [ "." DIGITS ] UNIT with no
  * space, no sign, no exponent. The number is converted exactly, without
  * floating point: the integer part is multiplied by the unit, and the
  * fraction is divided down digit by digit (Horner's rule from the last

@@ -1,4 +1,4 @@
-/* Scenario units (SCENARIO-FORMAT.md): time (ns us ms s m), rate (N/s,
+/* Scenario units (docs/scenario-format.md): time (ns us ms s m), rate (N/s,
  * N/ms, N/m), bandwidth (bps kbps Mbps Gbps, decimal), size (B KB KiB MB
  * MiB GB GiB TB TiB), written without a space. A bare number where a unit
  * is needed is an error. Parsing is exact: decimal fractions are accepted ("1.5s") and

@@ -257,7 +257,7 @@ build_connectors (Build *b)
                                              c->block.len, label);
       cloudrun_vpc_router_deliver (net->router, rport, c->block.prefix,
                                    c->block.len, label);
-      /* Its instances' throughput, together (CLOUDRUN-NETWORKING.md 3). */
+      /* Its instances' throughput, together (docs/networking.md). */
       link.rate_bps = build_connector_rate (c->machine_type)
                       * (uint64_t) node->n_addrs;
       sim_link_new (b->world->sim, node->vpc, rport, &link, NULL);

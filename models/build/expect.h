@@ -1,5 +1,5 @@
 /* Checks a finished run against the scenario's [expect] groups: each key
- * written is one pass/fail item (SCENARIO-FORMAT.md). An item holds when
+ * written is one pass/fail item (docs/scenario-format.md). An item holds when
  * at least `ratio` of the traffic's requests meet it (ratio defaults to 1,
  * so every request must); the latency bounds compare percentiles of the
  * requests that got a response. */

@@ -1,5 +1,5 @@
 /* Key tables: the one description of every scenario group kind and key
- * (SCENARIO-FORMAT.md, format 1) that drives parsing, defaults,
+ * (docs/scenario-format.md, format 1) that drives parsing, defaults,
  * validation, `cloudrun-netsim keys [KIND]` and did-you-mean suggestions.
  *
  * Each kind has a struct (CloudRunService, CloudRunSubnet, ... in
@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Group kinds, in the order of SCENARIO-FORMAT.md. */
+/* Group kinds, in the order of docs/scenario-format.md. */
 typedef enum {
   CLOUDRUN_KIND_SCENARIO,
   CLOUDRUN_KIND_ASSUMPTIONS,

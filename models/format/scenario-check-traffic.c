@@ -1,7 +1,7 @@
 /* Scenario cross checks, part 2 (part 1: models/format/scenario-check.c):
  * - addresses: VM addresses inside their subnet's usable range (the first
- *   two and last two addresses are reserved, CLOUDRUN-NETWORKING.md
- *   section 4), defaults to the next free one; client addresses default
+ *   two and last two addresses are reserved, docs/networking.md,
+ *   "Inside the VPC"), defaults to the next free one; client addresses default
  *   to 203.0.113.10 upwards; PSC endpoint and internal ALB addresses not
  *   shared with another resource of the network; an internal ALB address
  *   inside a private subnet of its network and region;

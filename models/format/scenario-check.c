@@ -1,8 +1,8 @@
 /* Scenario cross checks, part 1: resolving name references through the
  * key tables, derived defaults (project numbers, the only project, NAT
  * subnets, connector networks, service URL hosts) and the rules that tie
- * resources together (SCENARIO-FORMAT.md; CLOUDRUN-NETWORKING.md sections
- * 3 and 4):
+ * resources together (docs/scenario-format.md; docs/networking.md, "Egress"
+ * and "Inside the VPC"):
  * - more than one project: every network and service names its project;
  * - subnets of a network do not overlap;
  * - a connector has exactly one of range (a /28 outside the network's

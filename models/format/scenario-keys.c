@@ -1,10 +1,10 @@
 /* The key tables of scenario format 1: one table per group kind, each row
- * naming a key of SCENARIO-FORMAT.md, its type, default text, help and
+ * naming a key of docs/scenario-format.md, its type, default text, help and
  * the field it fills. This file is the single source of keys and
  * defaults: the loader (models/format/scenario.c), `cloudrun-netsim keys` and
  * the suggestions all read these rows.
  *
- * Reads every key of every group of SCENARIO-FORMAT.md: scenario,
+ * Reads every key of every group of docs/scenario-format.md: scenario,
  * assumptions, project, network, subnet, route, firewall, nat, connector,
  * service, vm, client, dns-zone, psc-endpoint, internal-alb,
  * external-alb, traffic, expect.

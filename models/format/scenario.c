@@ -1,5 +1,5 @@
 /* The scenario loader: bytes of a format 1 scenario file
- * (SCENARIO-FORMAT.md) into a CloudRunScenario.
+ * (docs/scenario-format.md) into a CloudRunScenario.
  *
  * Steps, each stopping at the first problem with a message naming file,
  * group and key:

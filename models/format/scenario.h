@@ -1,5 +1,5 @@
 /* The scenario: every group of a format 1 scenario file
- * (SCENARIO-FORMAT.md) as C structs, loaded, defaulted, cross-checked
+ * (docs/scenario-format.md) as C structs, loaded, defaulted, cross-checked
  * and with every reference resolved to a pointer.
  *
  * Called by tools/ (run, check, explain, graph: the tool reads the file

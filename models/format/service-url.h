@@ -1,6 +1,6 @@
 /* Cloud Run URL names and Google Cloud regions.
  *
- * A service answers at two hosts (CLOUDRUN-NETWORKING.md section 5,
+ * A service answers at two hosts (docs/networking.md, "DNS";
  * https://cloud.google.com/run/docs/triggering/https-request):
  *   NAME-HASH-REGIONCODE.a.run.app     (HASH: 10 characters [a-z0-9])
  *   NAME-PROJECTNUMBER.REGION.run.app  (the deterministic URL)

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* ---- Vocabulary (Connectivity Tests names, CLOUDRUN-NETWORKING.md
- * section 8, plus the simulator's own) ------------------------------ */
+/* ---- Vocabulary (Connectivity Tests names, docs/networking.md
+ * "Vocabulary", plus the simulator's own) -------------------------- */
 
 /* The kind of hop that takes a step or decides a request. */
 typedef enum {
@@ -87,7 +87,7 @@ typedef struct {
 /* Whether addr is inside c. */
 bool vpc_cidr_contains (const VpcCidr *c, uint32_t addr);
 
-/* ---- A revision's egress (CLOUDRUN-NETWORKING.md section 3) -------- */
+/* ---- A revision's egress (docs/networking.md, "Egress") ------------ */
 
 typedef enum {
   VPC_ACCESS_NONE,              /* no VPC access: internet egress only */

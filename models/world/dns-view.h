@@ -2,7 +2,7 @@
  * and records A and CNAME, with RFC 4592 wildcards), the longest-suffix
  * zone answers, CNAMEs are chased inside the view, a name under a zone
  * that has no record is NXDOMAIN. The public view holds the built-in
- * public names (CLOUDRUN-NETWORKING.md section 5) and the scenario's
+ * public names (docs/networking.md, "DNS") and the scenario's
  * public zones; a network's view puts its private zones first.
  * https://cloud.google.com/dns/docs/vpc-name-res-order */
 #ifndef CLOUDRUN_DNS_VIEW_H

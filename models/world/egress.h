@@ -1,4 +1,4 @@
-/* Egress from a Cloud Run revision (CLOUDRUN-NETWORKING.md section 3):
+/* Egress from a Cloud Run revision (docs/networking.md, "Egress"):
  * the routes an instance's IP stack gets from its service's vpc-access
  * and vpc-egress settings, which decide packet by packet whether a
  * destination leaves by the default internet egress or into the VPC; and

@@ -81,7 +81,7 @@ gfe_tag (CloudRunGfe *gfe, const CloudRunFabricIdentity *id, SimPort *port,
  * perimeter, comes from inside it: a VPC network of a project in the same
  * perimeter, or the service's own internal load balancer. The internet,
  * an external load balancer's clients and other projects' networks are
- * outside (CLOUDRUN-NETWORKING.md section 2). */
+ * outside (docs/networking.md, "VPC Service Controls"). */
 static bool
 gfe_inside_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
                       const CloudRunServiceNode *svc, const char **why)
@@ -142,7 +142,7 @@ gfe_via_load_balancer (CloudRunGfe *gfe, const CloudRunProxySession *s)
 }
 
 /* Internal or external, from the envelope the request's SYN carried
- * (CLOUDRUN-NETWORKING.md section 2). */
+ * (docs/networking.md, "Ingress at the Google Front End"). */
 static CloudRunClass
 gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
               const CloudRunServiceNode *svc, bool *via_external_lb,

@@ -1,5 +1,5 @@
 /* Google's public addresses that the simulator knows, in one place
- * (CLOUDRUN-NETWORKING.md sections 4 and 5): the front ends that serve
+ * (docs/networking.md, "Inside the VPC", "DNS"): the front ends that serve
  * run.app, and the Private Google Access VIPs of private.googleapis.com and
  * restricted.googleapis.com. Public DNS answers with them, the GFE listens
  * on them, and a VPC router treats them as Google destinations. */

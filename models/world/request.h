@@ -4,7 +4,7 @@
  * steps as packets pass and the node that decides a request's fate records
  * the decision; the caller records what it saw (status, latency). The
  * verdict is assembled from those, never from the scenario's settings.
- * Vocabulary: CLOUDRUN-NETWORKING.md section 8 (Connectivity Tests names)
+ * Vocabulary: docs/networking.md, "Vocabulary" (Connectivity Tests names)
  * plus the simulator's own INGRESS_DENIED and IAM_DENIED. */
 #ifndef CLOUDRUN_REQUEST_H
 #define CLOUDRUN_REQUEST_H

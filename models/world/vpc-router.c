@@ -213,7 +213,7 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
         }
       *why = implicit ? "[assumptions] connector-google-access = implicit: "
                         "a connector on its own /28 reaches Google front ends "
-                        "(observed, see CLOUDRUN-NETWORKING.md section 4)"
+                        "(observed, see docs/networking.md, Inside the VPC)"
                       : "[assumptions] connector-google-access = subnet-pga: "
                         "the connector's hidden subnet has no Private Google "
                         "Access";

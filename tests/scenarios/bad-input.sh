@@ -1,6 +1,7 @@
 #!/bin/sh
-# Bad input is refused cleanly (SCENARIO-FORMAT.md, "Every error names file,
-# group and key"; exit status 2 for a usage or scenario error).
+# Bad input is refused cleanly (docs/scenario-format.md, "Errors": every
+# error names file, group and key; exit status 2 for a usage or scenario
+# error).
 #
 # - Every tests/bad-input/NAME.ini: `run FILE -o DIR` exits 2, its stderr
 #   holds the path as given and the fragment in NAME.expect, stdout is

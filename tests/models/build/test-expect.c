@@ -1,5 +1,5 @@
 /* Tests for models/build/expect.c (cloudrun_expect_evaluate, the `check`
- * command's judge, SCENARIO-FORMAT.md [expect]): most tests build a world
+ * command's judge, docs/scenario-format.md [expect]): most tests build a world
  * without running it and write its ledger by hand, so each semantic is
  * pinned exactly: ratio (at least that fraction must meet the outcome),
  * via as an ordered subsequence (other hops may come between, order

@@ -6,7 +6,7 @@
  * zones of the view (a private zone into public DNS, a private zone into
  * another), a CNAME loop stops, an NXDOMAIN of a private zone never falls
  * through to public DNS, and the rcode is that of the last name of a
- * chain (RFC 6604). CLOUDRUN-NETWORKING.md section 5. */
+ * chain (RFC 6604). docs/networking.md, "DNS". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Tests for Cloud Run revision egress (models/world/egress.c, and the hops it
  * chooses between: models/world/connector.c, models/world/direct-vpc.c) through small
- * scenarios, CLOUDRUN-NETWORKING.md section 3: without VPC access every
+ * scenarios, docs/networking.md, "Egress": without VPC access every
  * request leaves by the default internet egress with a pool address and
  * is external; a connector with private-ranges-only still sends a public
  * run.app address that way; with all-traffic the connector carries it

@@ -1,5 +1,6 @@
-/* Tests for models/world/gfe.c through small scenarios (CLOUDRUN-NETWORKING.md
- * section 2): the GFE classifies a request from what its packets carried
+/* Tests for models/world/gfe.c through small scenarios (docs/networking.md,
+ * "Ingress at the Google Front End"): the GFE classifies a request from
+ * what its packets carried
  * (no envelope from the internet; a Geneve envelope naming a network of
  * the service's project, a Shared VPC network its revision uses, a
  * network inside its VPC Service Controls perimeter, or none of these),

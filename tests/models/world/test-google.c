@@ -1,5 +1,5 @@
 /* Tests for models/world/google.c (Google's addresses the simulator
- * knows, CLOUDRUN-NETWORKING.md sections 4 and 5): which destinations a
+ * knows, docs/networking.md, "Inside the VPC", "DNS"): which destinations a
  * VPC router treats as Google front ends (Private Google Access applies)
  * and the run.app front ends public DNS answers with. */
 #include <setjmp.h>

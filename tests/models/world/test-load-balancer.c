@@ -1,5 +1,5 @@
 /* Tests for models/world/load-balancer.c and models/world/psc.c through small
- * scenarios (CLOUDRUN-NETWORKING.md sections 2 and 4): an internal
+ * scenarios (docs/networking.md, "Load balancers"): an internal
  * Application Load Balancer proxies from its proxy-only subnet and its
  * requests are internal (no Private Google Access needed); without a
  * proxy-only subnet it drops them (LOAD_BALANCER_HAS_NO_PROXY_SUBNET); an

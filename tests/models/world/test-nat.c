@@ -1,5 +1,5 @@
 /* Tests for models/world/nat.c (Cloud NAT) through small scenarios,
- * CLOUDRUN-NETWORKING.md section 4: a VM without an external address
+ * docs/networking.md, "Inside the VPC": a VM without an external address
  * cannot reach the internet (NO_EXTERNAL_ADDRESS) unless Cloud NAT serves
  * its subnet; with NAT the internet sees the NAT address as the source;
  * a VM with its own external address does not use NAT; min-ports-per-vm

@@ -1,5 +1,5 @@
 /* Tests for models/world/service.c (instances, cold start, concurrency and
- * max-instances, CLOUDRUN-NETWORKING.md section 7) through small
+ * max-instances, docs/networking.md, "Capacity and timing") through small
  * scenarios: an internet client calls a public service and the caller's
  * latency, the GFE's steps and the verdicts show what the autoscaler did.
  * With min-instances = 0 the first request waits the cold start and later

@@ -1,5 +1,5 @@
 /* Tests for models/world/vpc-router.c through small scenarios
- * (CLOUDRUN-NETWORKING.md section 4): egress firewall rules by priority
+ * (docs/networking.md, "Inside the VPC"): egress firewall rules by priority
  * (deny wins a tie, an implied allow), routes (no default route, a
  * blackhole, longest prefix before priority), Private Google Access to
  * the GFE over the fabric link, a VM's external address that bypasses
