@@ -8,7 +8,7 @@
  * its address, as any client's request does, and is external there.
  * It resolves with public DNS and signs ID tokens as its service account
  * (identity = id-token).
- * CLOUDRUN-NETWORKING.md section 2, internal source 5.
+ * docs/networking.md, Ingress (internal source 5).
  * Scenario keys read: [google-caller] product, project, service-account,
  * through the builder. */
 #ifndef CLOUDRUN_PRODUCT_CALLER_H
