@@ -318,7 +318,8 @@ static const CloudRunKey vm_keys[] = {
 
 static const CloudRunKey client_keys[] = {
   KEY_DERIVED ("address", IPV4, CloudRunClient, address,
-               "the next free address of 203.0.113.0/24 from .10",
+               "the next address of 203.0.113.0/24 from .10 that no "
+               "group writes and no A record holds",
                "Public address of the host."),
   KEY ("account", EMAIL, CloudRunClient, account, NULL, OPT,
        "Google account (user or service account) whose ID token the "
