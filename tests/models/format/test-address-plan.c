@@ -265,6 +265,48 @@ test_address_plan__defaults_skip_written (void **state)
   assert_false (cloudrun_scenario_address_used (s, IP (203, 0, 113, 17)));
 }
 
+/* ---- Cloud NAT per region ----------------------------------------- */
+
+static void
+test_address_plan__one_nat_per_subnet (void **state)
+{
+  static const Case cases[] = {
+    /* One per region: each serves its own. */
+    { "[nat g]\nnetwork = n\nregion = us-central1\n"
+      "[nat h]\nnetwork = n\nregion = europe-west1\n", NULL },
+    { "[nat g]\nnetwork = n\nregion = us-central1\n"
+      "[nat h]\nnetwork = n\nregion = us-central1\n",
+      "test.ini: [nat h] subnets: expected subnets no other Cloud NAT "
+      "serves, found 'a', which [nat g] serves too; subnets defaults to "
+      "every private subnet of the network in the region" },
+    { "[subnet a2]\nnetwork = n\nregion = us-central1\n"
+      "range = 10.2.0.0/24\n"
+      "[nat g]\nnetwork = n\nregion = us-central1\nsubnets = a\n"
+      "[nat h]\nnetwork = n\nregion = us-central1\nsubnets = a2;a\n",
+      "test.ini: [nat h] subnets: expected subnets no other Cloud NAT "
+      "serves, found 'a', which [nat g] serves too" },
+    /* Two gateways of a region split its subnets. */
+    { "[subnet a2]\nnetwork = n\nregion = us-central1\n"
+      "range = 10.2.0.0/24\n"
+      "[nat g]\nnetwork = n\nregion = us-central1\nsubnets = a\n"
+      "[nat h]\nnetwork = n\nregion = us-central1\nsubnets = a2\n", NULL },
+    /* Without subnets both would take the connectors' hidden ones. */
+    { "[network m]\n"
+      "[nat g]\nnetwork = m\nregion = us-central1\n"
+      "[nat h]\nnetwork = m\nregion = us-central1\n",
+      "test.ini: [nat h] subnets: expected subnets no other Cloud NAT "
+      "serves, found every subnet of us-central1, which [nat g] serves "
+      "too; subnets defaults to every private subnet of the network in "
+      "the region" },
+    { "[nat g]\nnetwork = n\nregion = us-central1\nsubnets = b\n",
+      "test.ini: [nat g] subnets: expected subnets of network 'n' in "
+      "us-central1, found 'b' (network 'n', europe-west1)" },
+  };
+
+  (void) state;
+  run_cases (cases, G_N_ELEMENTS (cases));
+}
+
 int
 main (void)
 {
@@ -273,6 +315,7 @@ main (void)
     cmocka_unit_test (test_address_plan__written_twice),
     cmocka_unit_test (test_address_plan__google_and_private),
     cmocka_unit_test (test_address_plan__defaults_skip_written),
+    cmocka_unit_test (test_address_plan__one_nat_per_subnet),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
