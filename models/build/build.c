@@ -6,7 +6,9 @@
  * the Google front ends answer on 216.239.32.53, .34.53, .36.53, .38.53
  * (routed as 216.239.32.0/19) and on the Private Google Access VIPs;
  * instances serve on 169.254.S.N behind the GFE, which speaks to them
- * from 169.254.0.1; Cloud Run's default internet egress uses 34.98.0.16.
+ * from 169.254.0.1; Cloud Run's default internet egress uses 34.98.0.16
+ * (scenarios may not write these: models/format/scenario-check-address.c);
+ * automatic external addresses: models/build/build-vpc.c.
  * Timing: internet access links 5 ms and 1 Gbit/s; Google's fabric 1 ms
  * and 10 Gbit/s; inside a VPC 50 us and 10 Gbit/s; GFE to instance
  * 100 us and 10 Gbit/s; queues of 1000 packets. */
