@@ -94,8 +94,8 @@ build_zones (Build *b)
   cloudrun_dns_view_add (&w->public_view, google);
 }
 
-/* Addresses that VMs, load balancers and PSC endpoints use: Direct VPC
- * blocks avoid them. */
+/* Addresses that VMs, load balancers and PSC endpoints use, and A
+ * records' data: Direct VPC blocks avoid them. */
 static void
 build_taken_addresses (Build *b)
 {
@@ -110,6 +110,17 @@ build_taken_addresses (Build *b)
   for (guint i = 0; i < sc->psc_endpoints->len; i++)
     g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunPscEndpoint *)
       g_ptr_array_index (sc->psc_endpoints, i))->address));
+  for (guint i = 0; i < sc->dns_zones->len; i++)
+    {
+      const CloudRunDnsZone *z = g_ptr_array_index (sc->dns_zones, i);
+      for (guint k = 0; k < z->records->len; k++)
+        {
+          const CloudRunDnsRecord *r = &g_array_index (z->records,
+                                                       CloudRunDnsRecord, k);
+          if (r->type == CLOUDRUN_DNS_A)
+            g_hash_table_add (b->taken, GUINT_TO_POINTER (r->address));
+        }
+    }
 }
 
 static void

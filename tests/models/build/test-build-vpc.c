@@ -193,6 +193,34 @@ test_build_vpc__automatic_addresses_skip_written (void **state)
                     WF_IP (35, 192, 0, 11));
 }
 
+/* Direct VPC instances take no address an A record holds: the record's
+ * /28 block is skipped whole. */
+static void
+test_build_vpc__direct_vpc_skips_record_data (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_new (
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet run]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[vm db]\nsubnet = run\naddress = 10.1.0.200\n\n"
+    "[firewall in]\nnetwork = net\ndirection = ingress\naction = allow\n"
+    "ranges = 10.1.0.0/24\n\n"
+    "[dns-zone corp]\ndns-name = corp.example.\nnetworks = net\n"
+    "records = old.corp.example. A 10.1.0.5\n\n"
+    "[service front]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = run\n\n"
+    "[traffic to-db]\nfrom = front\nurl = http://10.1.0.200/\n", NULL);
+  CloudRunRequest *r = world_fixture_request (wf, "to-db", 0);
+  const SimExplainStep *d = world_fixture_step (
+    wf, r, "DIRECT_VPC_EGRESS_CONNECTION", "direct-vpc-front");
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "to-db", 0), "delivered");
+  assert_non_null (d);
+  assert_int_equal (d->src_before & 0xfffffff0u, WF_IP (10, 1, 0, 16));
+}
+
 int
 main (void)
 {
@@ -202,6 +230,7 @@ main (void)
     cmocka_unit_test (test_build_vpc__connector_machine_type_sets_the_rate),
     cmocka_unit_test (test_build_vpc__each_region_its_own_nat),
     cmocka_unit_test (test_build_vpc__automatic_addresses_skip_written),
+    cmocka_unit_test (test_build_vpc__direct_vpc_skips_record_data),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
