@@ -9,7 +9,9 @@
  * - an address is written once: on the internet anywhere in the scenario,
  *   inside a network once per network (and never also on the internet);
  * - client addresses default to 203.0.113.10 upwards, skipping every
- *   address the scenario writes or a DNS record holds.
+ *   address the scenario writes or a DNS record holds (VMs' defaults skip
+ *   the internet's written addresses and records through
+ *   cloudrun_check_address_reserved).
  *
  * Called by models/format/scenario-check-traffic.c after the VMs' own
  * checks, before the DNS zones and traffic. */
@@ -263,6 +265,20 @@ cloudrun_scenario_address_in_records (const CloudRunScenario *s,
         }
     }
   return FALSE;
+}
+
+gboolean
+cloudrun_check_address_reserved (const CloudRunScenario *s, uint32_t addr)
+{
+  g_autoptr (GArray) all = written_addresses (s);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const Written *w = &g_array_index (all, Written, i);
+      if (w->addr == addr && w->net == NULL)
+        return TRUE;
+    }
+  return cloudrun_scenario_address_in_records (s, addr);
 }
 
 gboolean

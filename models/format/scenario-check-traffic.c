@@ -125,7 +125,7 @@ assign_vm_address (CloudRunCheck *c, CloudRunVm *vm)
   subnet_usable (vm->subnet, &first, &last);
   for (uint32_t a = first; a <= last; a++)
     if (address_holder (c, vm->subnet->network, a, vm) == NULL
-        && !cloudrun_scenario_address_in_records (c->s, a))
+        && !cloudrun_check_address_reserved (c->s, a))
       {
         vm->address = a;
         return TRUE;

@@ -172,6 +172,10 @@ gboolean cloudrun_check_traffic_part (CloudRunCheck *check);
 /* Part 3 (models/format/scenario-check-address.c): written addresses
  * (Google's refused, each written once), then default client addresses. */
 gboolean cloudrun_check_addresses (CloudRunCheck *check);
+/* Whether a client, NAT or external ALB writes addr or an A record holds
+ * it: what a VM's default address avoids beyond its own network's. */
+gboolean cloudrun_check_address_reserved (const CloudRunScenario *scenario,
+                                          uint32_t addr);
 
 /* Frees what the check added beyond the key fields (service hosts,
  * network subnet lists, URL targets). */

@@ -243,6 +243,7 @@ test_address_plan__defaults_skip_written (void **state)
     "[dns-zone z]\ndns-name = example.com.\nvisibility = public\n"
     "records = a.example.com. A 203.0.113.13;v.example.com. A 10.0.0.2\n"
     "[client second]\n[client third]\n"
+    "[client inside]\naddress = 10.0.0.3\n"
     "[vm v]\nsubnet = a\n");
   CloudRunClient *first = cloudrun_scenario_find (s, CLOUDRUN_KIND_CLIENT,
                                                   "first");
@@ -256,12 +257,13 @@ test_address_plan__defaults_skip_written (void **state)
   assert_int_equal (first->address, IP (203, 0, 113, 10));
   assert_int_equal (second->address, IP (203, 0, 113, 15));
   assert_int_equal (third->address, IP (203, 0, 113, 16));
-  /* 10.0.0.2 is held by a record: the VM takes the next one. */
-  assert_int_equal (vm->address, IP (10, 0, 0, 3));
+  /* 10.0.0.2 is held by a record, 10.0.0.3 by a client: the VM takes
+   * the next one. */
+  assert_int_equal (vm->address, IP (10, 0, 0, 4));
   assert_true (cloudrun_scenario_address_used (s, IP (203, 0, 113, 12)));
   assert_true (cloudrun_scenario_address_used (s, IP (203, 0, 113, 13)));
   assert_true (cloudrun_scenario_address_used (s, IP (203, 0, 113, 16)));
-  assert_true (cloudrun_scenario_address_used (s, IP (10, 0, 0, 3)));
+  assert_true (cloudrun_scenario_address_used (s, IP (10, 0, 0, 4)));
   assert_false (cloudrun_scenario_address_used (s, IP (203, 0, 113, 17)));
 }
 
