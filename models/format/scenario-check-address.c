@@ -40,7 +40,8 @@ static const AddressRange google_owned[] = {
   { 0x08080808u, 32, "the public resolver (8.8.8.8)" },
 };
 
-/* Ranges the internet never routes (RFC 6890). */
+/* Ranges the internet never routes (RFC 6890); RFC 1918's come first. */
+#define N_RFC1918 3
 static const AddressRange not_public[] = {
   { 0x0a000000u, 8, "a private address (RFC 1918)" },
   { 0xac100000u, 12, "a private address (RFC 1918)" },
@@ -207,7 +208,7 @@ check_client (CloudRunCheck *c, const Written *w)
 static gboolean
 check_internal (CloudRunCheck *c, const Written *w)
 {
-  const char *what = range_of (not_public, 3, w->addr);
+  const char *what = range_of (not_public, N_RFC1918, w->addr);
   g_autofree char *q = NULL, *expected = NULL;
 
   for (guint i = 0; what == NULL && i < w->net->subnets->len; i++)
