@@ -21,7 +21,8 @@
 #define GFE_FRONT_END 0xd8ef2035u           /* 216.239.32.53, where load
                                                balancers' proxies go */
 #define EGRESS_POOL 0x22620010u             /* 34.98.0.16 */
-#define EXTERNAL_BASE 0xc6336400u           /* 198.51.100.0/24 */
+#define EXTERNAL_BASE 0x23c00000u           /* 35.192.0.0/16, Google Cloud
+                                               external addresses */
 
 extern const SimLinkParams cloudrun_access_link, cloudrun_google_link,
   cloudrun_serving_link, cloudrun_vpc_link;
@@ -33,7 +34,6 @@ typedef struct {
   uint32_t vni;
   DnsView *view;                /* owned by world->views */
   CloudRunDnsServer *metadata;  /* made at the first caller */
-  CloudRunNatNode *nat;         /* NULL when none */
 } BuildNetwork;
 
 typedef struct {
@@ -48,7 +48,7 @@ typedef struct {
   GHashTable *connectors;       /* CloudRunConnector* -> node */
   GHashTable *taken;            /* addresses in use inside networks */
   unsigned next_fabric;         /* fabric addresses handed out */
-  unsigned next_external;       /* external addresses handed out */
+  unsigned next_external;       /* external addresses tried */
   unsigned next_lb;             /* load balancer identities */
 } Build;
 

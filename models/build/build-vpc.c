@@ -1,7 +1,10 @@
-/* The builder, VPC side: a router, a DNS view and Cloud NAT per network,
- * VMs, connectors, PSC endpoints and load balancers. Addresses of parts no
- * scenario names: fabric 100.127.0.N (the GFE at 100.127.255.254);
- * external addresses (VMs, NAT given a count) from 198.51.100.0/24. */
+/* The builder, VPC side: a router and a DNS view per network, its Cloud
+ * NAT gateways (one per region at most), VMs, connectors, PSC endpoints
+ * and load balancers. Addresses of parts no scenario names: fabric
+ * 100.127.0.N (the GFE at 100.127.255.254); automatic external addresses
+ * (VMs, NAT given a count) from 35.192.0.10 upwards, a range of Google
+ * Cloud's external addresses, skipping every address the scenario uses
+ * (cloudrun_scenario_address_used). */
 #include "models/build/build-private.h"
 
 #include "models/world/connector.h"
@@ -32,9 +35,12 @@ build_gfe_fabric (Build *b, SimPort *peer, const char *name)
 static uint32_t
 build_external_addr (Build *b, const char *label, SimPort *port)
 {
-  uint32_t addr = EXTERNAL_BASE + 10 + b->next_external++;
+  uint32_t addr;
 
-  g_assert (b->next_external < 240);
+  do
+    addr = EXTERNAL_BASE + 10 + b->next_external++;
+  while (cloudrun_scenario_address_used (b->sc, addr));
+  g_assert (b->next_external < 65000);
   cloudrun_internet_add_route (b->internet, port, addr, 32, label);
   return addr;
 }
@@ -105,6 +111,9 @@ build_gfe_network (Build *b, BuildNetwork *net)
   cloudrun_gfe_add_network (b->gfe, &info);
 }
 
+/* A gateway serves its subnets (and, with subnets left to the default,
+ * its region's hidden connector subnets): the router sends their
+ * internet-bound packets to it by source address. */
 static void
 build_nat (Build *b, BuildNetwork *net, const CloudRunNat *nat)
 {
@@ -112,9 +121,9 @@ build_nat (Build *b, BuildNetwork *net, const CloudRunNat *nat)
   unsigned n = MIN (nat->addresses.count, G_N_ELEMENTS (addrs));
   SimPort *router_port, *inet;
   g_autofree char *label = g_strdup_printf ("Cloud NAT %s", nat->base.name);
+  g_autofree char *port_name = g_strdup_printf ("nat-%s", nat->base.name);
+  CloudRunNatNode *node;
 
-  if (net->nat)
-    return;                     /* one NAT per network is simulated */
   inet = cloudrun_internet_port (b->internet, nat->base.name);
   for (unsigned i = 0; i < n; i++)
     addrs[i] = i < nat->addresses.addresses->len
@@ -123,12 +132,24 @@ build_nat (Build *b, BuildNetwork *net, const CloudRunNat *nat)
   for (unsigned i = 0; i < nat->addresses.addresses->len && i < n; i++)
     cloudrun_internet_add_route (b->internet, inet, addrs[i], 32, label);
   VpcNatConfig config = { nat->base.name, (uint32_t) nat->min_ports_per_vm };
-  net->nat = cloudrun_nat_new (b->world, &config, addrs, n);
-  router_port = cloudrun_vpc_router_attach (net->router, "nat", NULL);
-  cloudrun_vpc_router_set_nat_port (net->router, router_port);
-  sim_link_new (b->world->sim, router_port, net->nat->vpc, &cloudrun_vpc_link,
+  node = cloudrun_nat_new (b->world, &config, addrs, n);
+  router_port = cloudrun_vpc_router_attach (net->router, port_name, NULL);
+  for (guint i = 0; i < nat->subnets->len; i++)
+    {
+      const CloudRunSubnet *sn = g_ptr_array_index (nat->subnets, i);
+      cloudrun_vpc_router_add_nat (net->router, router_port, sn->range.prefix,
+                                   sn->range.len);
+    }
+  for (guint i = 0; i < b->sc->connectors->len; i++)
+    {
+      const CloudRunConnector *c = g_ptr_array_index (b->sc->connectors, i);
+      if (!c->subnet && build_nat_for (b, NULL, c->network, c->region) == nat)
+        cloudrun_vpc_router_add_nat (net->router, router_port,
+                                     c->block.prefix, c->block.len);
+    }
+  sim_link_new (b->world->sim, router_port, node->vpc, &cloudrun_vpc_link,
                 NULL);
-  sim_link_new (b->world->sim, net->nat->internet, inet, &cloudrun_access_link,
+  sim_link_new (b->world->sim, node->internet, inet, &cloudrun_access_link,
                 NULL);
 }
 

@@ -6,7 +6,9 @@
  * the Google front ends answer on 216.239.32.53, .34.53, .36.53, .38.53
  * (routed as 216.239.32.0/19) and on the Private Google Access VIPs;
  * instances serve on 169.254.S.N behind the GFE, which speaks to them
- * from 169.254.0.1; Cloud Run's default internet egress uses 34.98.0.16.
+ * from 169.254.0.1; Cloud Run's default internet egress uses 34.98.0.16
+ * (scenarios may not write these: models/format/scenario-check-address.c);
+ * automatic external addresses: models/build/build-vpc.c.
  * Timing: internet access links 5 ms and 1 Gbit/s; Google's fabric 1 ms
  * and 10 Gbit/s; inside a VPC 50 us and 10 Gbit/s; GFE to instance
  * 100 us and 10 Gbit/s; queues of 1000 packets. */
@@ -92,8 +94,8 @@ build_zones (Build *b)
   cloudrun_dns_view_add (&w->public_view, google);
 }
 
-/* Addresses that VMs, load balancers and PSC endpoints use: Direct VPC
- * blocks avoid them. */
+/* Addresses that VMs, load balancers and PSC endpoints use, and A
+ * records' data: Direct VPC blocks avoid them. */
 static void
 build_taken_addresses (Build *b)
 {
@@ -108,6 +110,17 @@ build_taken_addresses (Build *b)
   for (guint i = 0; i < sc->psc_endpoints->len; i++)
     g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunPscEndpoint *)
       g_ptr_array_index (sc->psc_endpoints, i))->address));
+  for (guint i = 0; i < sc->dns_zones->len; i++)
+    {
+      const CloudRunDnsZone *z = g_ptr_array_index (sc->dns_zones, i);
+      for (guint k = 0; k < z->records->len; k++)
+        {
+          const CloudRunDnsRecord *r = &g_array_index (z->records,
+                                                       CloudRunDnsRecord, k);
+          if (r->type == CLOUDRUN_DNS_A)
+            g_hash_table_add (b->taken, GUINT_TO_POINTER (r->address));
+        }
+    }
 }
 
 static void

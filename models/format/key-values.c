@@ -267,10 +267,12 @@ cloudrun_key_parse (const CloudRunKey *key, const char *text, void *object,
                     CloudRunProblem *problem)
 {
   cloudrun_key_clear (key, object);
-  if (text[0] == '\0' && key->type != CLOUDRUN_KEY_STRING
-      && key->type != CLOUDRUN_KEY_NAME_LIST
-      && key->type != CLOUDRUN_KEY_CIDR_LIST
-      && key->type != CLOUDRUN_KEY_RECORDS)
+  /* An empty list is a value, except where the key is required. */
+  if (text[0] == '\0' && ((key->flags & CLOUDRUN_KEY_REQUIRED)
+                           || (key->type != CLOUDRUN_KEY_STRING
+                               && key->type != CLOUDRUN_KEY_NAME_LIST
+                               && key->type != CLOUDRUN_KEY_CIDR_LIST
+                               && key->type != CLOUDRUN_KEY_RECORDS)))
     return fail_expected (key, text, problem);
   switch (key->type)
     {

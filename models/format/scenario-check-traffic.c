@@ -1,8 +1,8 @@
 /* Scenario cross checks, part 2 (part 1: models/format/scenario-check.c):
  * - addresses: VM addresses inside their subnet's usable range (the first
  *   two and last two addresses are reserved, docs/networking.md,
- *   "Inside the VPC"), defaults to the next free one; client addresses default
- *   to 203.0.113.10 upwards; PSC endpoint and internal ALB addresses not
+ *   "Inside the VPC"), defaults to the next one that nothing uses and no DNS
+ *   record holds; PSC endpoint and internal ALB addresses not
  *   shared with another resource of the network; an internal ALB address
  *   inside a private subnet of its network and region;
  * - dns-zone: records owned inside the zone; networks only when private;
@@ -13,6 +13,9 @@
  *   rate or interval, not both, one of them when count > 1;
  * - expect: a [traffic NAME] of the same NAME; ratio only with outcome.
  *
+ * The address plan across groups is part 3 (models/format/
+ * scenario-check-address.c), called from here after the VMs.
+ *
  * Called by cloudrun_scenario_check after part 1. */
 #include "models/format/scenario-private.h"
 
@@ -20,9 +23,6 @@
 #include <string.h>
 
 #include "sim/wire.h"
-
-#define CLIENT_FIRST 0xcb00710au  /* 203.0.113.10 */
-#define CLIENT_LAST 0xcb0071feu   /* 203.0.113.254 */
 
 static char *
 address_found (uint32_t addr)
@@ -124,7 +124,8 @@ assign_vm_address (CloudRunCheck *c, CloudRunVm *vm)
     return TRUE;
   subnet_usable (vm->subnet, &first, &last);
   for (uint32_t a = first; a <= last; a++)
-    if (address_holder (c, vm->subnet->network, a, vm) == NULL)
+    if (address_holder (c, vm->subnet->network, a, vm) == NULL
+        && !cloudrun_check_address_reserved (c->s, a))
       {
         vm->address = a;
         return TRUE;
@@ -132,55 +133,6 @@ assign_vm_address (CloudRunCheck *c, CloudRunVm *vm)
   return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                               &vm->base, "address", "a free address in "
                               "the subnet", "none left", NULL, NULL);
-}
-
-static gboolean
-client_address_used (GPtrArray *clients, uint32_t addr)
-{
-  for (guint i = 0; i < clients->len; i++)
-    if (((CloudRunClient *) clients->pdata[i])->address == addr)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-check_client_addresses (CloudRunCheck *c)
-{
-  GPtrArray *list = c->s->clients;
-  uint32_t next = CLIENT_FIRST;
-
-  for (guint i = 0; i < list->len; i++)
-    for (guint j = 0; j < i; j++)
-      {
-        CloudRunClient *cl = list->pdata[i], *other = list->pdata[j];
-        g_autofree char *found = NULL, *q = NULL;
-        if (other->address != cl->address
-            || !cloudrun_object_has (&cl->base, "address")
-            || !cloudrun_object_has (&other->base, "address"))
-          continue;
-        q = address_found (cl->address);
-        found = g_strdup_printf ("%s, the address of [%s]", q,
-                                 other->base.group);
-        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                    &cl->base, "address", "an address no "
-                                    "other client uses", found, NULL, NULL);
-      }
-  /* Only written addresses are set so far; defaults fill the gaps. */
-  for (guint i = 0; i < list->len; i++)
-    {
-      CloudRunClient *cl = list->pdata[i];
-      if (cloudrun_object_has (&cl->base, "address"))
-        continue;
-      while (next <= CLIENT_LAST && client_address_used (list, next))
-        next++;
-      if (next > CLIENT_LAST)
-        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                    &cl->base, "address", "a free address "
-                                    "in 203.0.113.10-254", "none left",
-                                    NULL, NULL);
-      cl->address = next++;
-    }
-  return TRUE;
 }
 
 /* ---- DNS zones, load balancers ------------------------------------ */
@@ -588,7 +540,7 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
   EACH (s->vms, assign_vm_address);
   EACH (s->vms, fill_vm_identity);
   EACH (s->google_callers, fill_google_caller_identity);
-  if (!check_client_addresses (c))
+  if (!cloudrun_check_addresses (c))
     return FALSE;
   EACH (s->dns_zones, check_dns_zone);
   EACH (s->traffics, check_traffic);

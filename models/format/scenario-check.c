@@ -5,6 +5,7 @@
  * and "Inside the VPC"):
  * - more than one project: every network and service names its project;
  * - subnets of a network do not overlap;
+ * - a Cloud NAT serves subnets of its region, each served by one NAT;
  * - a connector has exactly one of range (a /28 outside the network's
  *   subnets) and subnet (an unused private /28 subnet in its region);
  * - a service uses a connector only with vpc-access = connector (same
@@ -260,6 +261,39 @@ cloudrun_network_usable_by (const CloudRunNetwork *network,
 
 /* ---- NAT ---------------------------------------------------------- */
 
+/* A subnet has one Cloud NAT at most; two gateways of one region that
+ * both take the default also share its connectors' hidden subnets. */
+static gboolean
+check_nat_alone (CloudRunCheck *c, CloudRunNat *nat)
+{
+  for (guint i = 0; i < c->s->nats->len && c->s->nats->pdata[i] != nat; i++)
+    {
+      CloudRunNat *other = c->s->nats->pdata[i];
+      g_autofree char *found = NULL;
+      if (other->network != nat->network)
+        continue;
+      for (guint k = 0; !found && k < nat->subnets->len; k++)
+        if (g_ptr_array_find (other->subnets, nat->subnets->pdata[k], NULL))
+          found = g_strdup_printf ("'%s', which [%s] serves too",
+                                   ((CloudRunSubnet *)
+                                    nat->subnets->pdata[k])->base.name,
+                                   other->base.group);
+      if (!found && !nat->subnet_names && !other->subnet_names
+          && strcmp (nat->region, other->region) == 0)
+        found = g_strdup_printf ("every subnet of %s, which [%s] serves "
+                                 "too", nat->region, other->base.group);
+      if (found)
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &nat->base, "subnets", "subnets no "
+                                    "other Cloud NAT serves", found, NULL,
+                                    nat->subnet_names ? NULL
+                                    : "subnets defaults to every private "
+                                      "subnet of the network in the "
+                                      "region");
+    }
+  return TRUE;
+}
+
 static gboolean
 check_nat (CloudRunCheck *c, CloudRunNat *nat)
 {
@@ -274,7 +308,7 @@ check_nat (CloudRunCheck *c, CloudRunNat *nat)
               && sn->purpose == CLOUDRUN_SUBNET_PRIVATE)
             g_ptr_array_add (nat->subnets, sn);
         }
-      return TRUE;
+      return check_nat_alone (c, nat);
     }
   for (guint i = 0; i < nat->subnets->len; i++)
     {
@@ -291,7 +325,7 @@ check_nat (CloudRunCheck *c, CloudRunNat *nat)
                                   &nat->base, "subnets", expected, found,
                                   NULL, NULL);
     }
-  return TRUE;
+  return check_nat_alone (c, nat);
 }
 
 /* ---- Connectors --------------------------------------------------- */

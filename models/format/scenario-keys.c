@@ -231,9 +231,12 @@ static const CloudRunKey nat_keys[] = {
        "Region of the gateway."),
   KEY_REF ("subnets", NAME_LIST, CloudRunNat, subnet_names, subnets, SUBNET,
            NULL, DER, "every private subnet of the network in the region",
-           "Subnets whose traffic the gateway translates."),
+           "Subnets whose traffic the gateway translates: its region's, "
+           "none served by another gateway."),
   KEY ("addresses", ADDRESSES_OR_COUNT, CloudRunNat, addresses, "1", 0,
-       "Public addresses (a list), or how many to allocate."),
+       "Public addresses (a list, each written once in the scenario), "
+       "or how many to allocate (Google Cloud external addresses from "
+       "35.192.0.10 up that nothing else uses)."),
   KEY_INT ("min-ports-per-vm", CloudRunNat, min_ports_per_vm, "64", 0, 2,
            65536, "Source ports reserved per VM; exhausted: new "
            "connections drop."),
@@ -309,7 +312,8 @@ static const CloudRunKey vm_keys[] = {
                "the next free usable address of the subnet",
                "Internal address."),
   KEY ("external-ip", BOOL, CloudRunVm, external_ip, "false", 0,
-       "An external address (Google-bound traffic then leaves by it)."),
+       "An external address (Google-bound traffic then leaves by it), "
+       "from 35.192.0.10 up, skipping the scenario's addresses."),
   KEY_DERIVED ("service-account", EMAIL, CloudRunVm, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of the "
                "project of its subnet's network",
@@ -318,8 +322,10 @@ static const CloudRunKey vm_keys[] = {
 
 static const CloudRunKey client_keys[] = {
   KEY_DERIVED ("address", IPV4, CloudRunClient, address,
-               "the next free address of 203.0.113.0/24 from .10",
-               "Public address of the host."),
+               "the next address of 203.0.113.0/24 from .10 that no "
+               "group writes and no A record holds",
+               "Public address of the host, anywhere outside Google's "
+               "ranges."),
   KEY ("account", EMAIL, CloudRunClient, account, NULL, OPT,
        "Google account (user or service account) whose ID token the "
        "client sends with identity = id-token; none by default."),
@@ -357,7 +363,8 @@ static const CloudRunKey psc_endpoint_keys[] = {
   KEY_REF ("network", NAME, CloudRunPscEndpoint, network_name, network,
            NETWORK, NULL, REQ, NULL, "Network of the endpoint."),
   KEY ("address", IPV4, CloudRunPscEndpoint, address, NULL, REQ,
-       "Internal address of the endpoint."),
+       "Internal address of the endpoint: RFC 1918 or in a subnet range "
+       "of its network."),
   KEY_ENUM ("bundle", ENUM, CloudRunPscEndpoint, bundle, "all-apis", 0,
             bundle_choices, "Google APIs bundle behind the endpoint."),
 };
@@ -381,7 +388,8 @@ static const CloudRunKey internal_alb_keys[] = {
 
 static const CloudRunKey external_alb_keys[] = {
   KEY ("address", IPV4, CloudRunExternalAlb, address, NULL, REQ,
-       "Public address of the load balancer."),
+       "Public address of the load balancer, outside Google's front "
+       "ends and VIPs."),
   KEY_REF ("backend", NAME, CloudRunExternalAlb, backend_name, backend,
            SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG."),
   KEY ("hostname", HOSTNAME, CloudRunExternalAlb, hostname, NULL, OPT,

@@ -169,6 +169,13 @@ char *cloudrun_default_service_account (const CloudRunProject *project);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);
+/* Part 3 (models/format/scenario-check-address.c): written addresses
+ * (Google's refused, each written once), then default client addresses. */
+gboolean cloudrun_check_addresses (CloudRunCheck *check);
+/* Whether a client, NAT or external ALB writes addr or an A record holds
+ * it: what a VM's default address avoids beyond its own network's. */
+gboolean cloudrun_check_address_reserved (const CloudRunScenario *scenario,
+                                          uint32_t addr);
 
 /* Frees what the check added beyond the key fields (service hosts,
  * network subnet lists, URL targets). */

@@ -393,8 +393,9 @@ struct CloudRunVm {
 /* [client NAME]: a host on the internet. */
 struct CloudRunClient {
   CloudRunObject base;
-  uint32_t address;             /* public address; default the next free
-                                   one of 203.0.113.0/24 from .10 */
+  uint32_t address;             /* public address; default the next one
+                                   of 203.0.113.0/24 from .10 that no
+                                   group writes and no A record holds */
   char *account;                /* EMAIL whose ID token it sends, or NULL:
                                    an internet host has no ambient
                                    identity */
@@ -572,5 +573,13 @@ gboolean cloudrun_object_has (const CloudRunObject *object, const char *key);
  * "ingress", s->ingress) is "internal". NULL when out of range. */
 const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
                                 int value);
+/* Whether a host of the scenario has addr (a client, VM, NAT address, PSC
+ * endpoint or load balancer, written or derived), or an A record holds
+ * it: addresses the simulator picks by itself avoid these. */
+gboolean cloudrun_scenario_address_used (const CloudRunScenario *scenario,
+                                         uint32_t addr);
+/* Whether an A record of the scenario's DNS zones holds addr. */
+gboolean cloudrun_scenario_address_in_records (
+  const CloudRunScenario *scenario, uint32_t addr);
 
 #endif

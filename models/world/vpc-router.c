@@ -40,7 +40,8 @@ struct CloudRunVpcRouter {
   uint32_t fabric_addr, gfe_fabric_addr;
   SimPort *google;              /* fabric to the GFE */
   SimPort *internet;            /* external addresses of VMs */
-  SimPort *nat;                 /* to Cloud NAT, or NULL */
+  SimRouteTable *nat_sources;   /* source range -> SimPort* to the Cloud
+                                   NAT serving it (one per region) */
   GPtrArray *sources;           /* CloudRunVpcSource* by port index */
   SimRouteTable *routes;        /* value: VpcRouteInfo* */
   GPtrArray *route_info;        /* VpcRouteInfo*, owned */
@@ -326,6 +327,7 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                 bool explain)
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  const SimRoute *nat;
 
   if (cloudrun_private_address (f->dst))
     {
@@ -345,13 +347,15 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       vpc_to_google (r, packet, f, src, route, explain);
       return;
     }
-  if (src->nat && r->nat)
+  /* The gateway of the source's subnet, by the packet's source. */
+  nat = src->nat ? sim_route_table_lookup (r->nat_sources, f->src) : NULL;
+  if (nat)
     {
       if (explain)
         vpc_step (r, packet, f, "APPLY_ROUTE", route,
                   sim_explain_internf (log, "to the internet through Cloud "
                                        "NAT %s", src->nat));
-      sim_port_send (r->nat, packet);
+      sim_port_send (nat->value, packet);
       return;
     }
   vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
@@ -445,7 +449,7 @@ vpc_receive (SimNode *self, SimPort *port, SimPacket *packet)
       sim_packet_release (sim_world_pool (self->world), packet);
       return;
     }
-  if (port == r->google || port == r->nat)
+  if (port == r->google)
     {
       vpc_deliver_local (r, packet, &f, NULL, false);
       return;
@@ -481,6 +485,7 @@ vpc_clear (SimNode *self)
   sim_route_table_free (r->routes);
   sim_route_table_free (r->local);
   sim_route_table_free (r->regions);
+  sim_route_table_free (r->nat_sources);
   g_ptr_array_free (r->route_info, TRUE);
   g_ptr_array_free (r->local_labels, TRUE);
   g_ptr_array_free (r->sources, TRUE);
@@ -635,6 +640,7 @@ cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
   r->route_info = g_ptr_array_new_with_free_func (vpc_route_info_free);
   r->local = sim_route_table_new ();
   r->regions = sim_route_table_new ();
+  r->nat_sources = sim_route_table_new ();
   r->local_labels = g_ptr_array_new_with_free_func (g_free);
   r->egress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
   r->ingress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
@@ -697,7 +703,8 @@ SimPort *cloudrun_vpc_router_internet_port (CloudRunVpcRouter *r) { return r->in
 uint32_t cloudrun_vpc_router_vni (const CloudRunVpcRouter *r) { return r->vni; }
 
 void
-cloudrun_vpc_router_set_nat_port (CloudRunVpcRouter *r, SimPort *port)
+cloudrun_vpc_router_add_nat (CloudRunVpcRouter *r, SimPort *port,
+                             uint32_t prefix, uint8_t len)
 {
-  r->nat = port;
+  sim_route_table_add (r->nat_sources, prefix, len, 0, port);
 }

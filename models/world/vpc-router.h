@@ -8,8 +8,9 @@
  * the GFE over Google's fabric in a Geneve envelope naming this network
  * and its project when the source may use Private Google Access
  * (otherwise PRIVATE_GOOGLE_ACCESS_DISALLOWED), a VM with an external
- * address out by that address, anything else to Cloud NAT when it serves
- * the source (otherwise NO_EXTERNAL_ADDRESS); no route drops (NO_ROUTE).
+ * address out by that address, anything else to the Cloud NAT that serves
+ * the packet's source range (otherwise NO_EXTERNAL_ADDRESS); no route
+ * drops (NO_ROUTE).
  * https://cloud.google.com/vpc/docs/routes,
  * https://cloud.google.com/vpc/docs/private-google-access,
  * https://cloud.google.com/firewall/docs/firewalls
@@ -72,8 +73,10 @@ void cloudrun_vpc_router_add_region (CloudRunVpcRouter *router,
                                      const char *region);
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *router);
 SimPort *cloudrun_vpc_router_internet_port (CloudRunVpcRouter *router);
-void cloudrun_vpc_router_set_nat_port (CloudRunVpcRouter *router,
-                                       SimPort *port);
+/* Sources in prefix/len reach the internet through the Cloud NAT behind
+ * port (a network has one per region, each for its region's subnets). */
+void cloudrun_vpc_router_add_nat (CloudRunVpcRouter *router, SimPort *port,
+                                  uint32_t prefix, uint8_t len);
 uint32_t cloudrun_vpc_router_vni (const CloudRunVpcRouter *router);
 
 #endif

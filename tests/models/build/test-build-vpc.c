@@ -1,6 +1,8 @@
 /* Tests for models/build/build-vpc.c (the VPC side of the builder:
  * networks, VMs, connectors, PSC endpoints) through small scenarios:
- * what each [connector] key turns into in the running world.
+ * what each [connector] key turns into in the running world; one Cloud
+ * NAT per region, each for its own region; automatic external addresses
+ * that skip the scenario's.
  * https://cloud.google.com/vpc/docs/serverless-vpc-access
  *
  * Probes: the connector's ARRIVE_AT_VPC_CONNECTOR steps (which instance
@@ -181,6 +183,118 @@ test_build_vpc__regions_far_apart_take_their_round_trip (void **state)
   assert_true (near->end - near->start < 5 * SIM_MS);
 }
 
+/* ---- Cloud NAT per region, automatic external addresses ----------- */
+
+/* VMs east (us-east1) and west (us-west1) and far (europe-west1), none
+ * with an external address, each call client site; extra adds NATs. */
+static WorldFixture *
+run_regions (const char *extra)
+{
+  g_autofree char *ini = g_strconcat (
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet e]\nnetwork = net\nregion = us-east1\nrange = 10.1.0.0/24\n\n"
+    "[subnet w]\nnetwork = net\nregion = us-west1\nrange = 10.2.0.0/24\n\n"
+    "[subnet f]\nnetwork = net\nregion = europe-west1\n"
+    "range = 10.3.0.0/24\n\n"
+    "[vm east]\nsubnet = e\n\n[vm west]\nsubnet = w\n\n"
+    "[vm far]\nsubnet = f\n\n"
+    "[client site]\naddress = 198.51.100.10\n\n",
+    extra,
+    "\n[traffic from-east]\nfrom = east\nurl = http://198.51.100.10/\n\n"
+    "[traffic from-west]\nfrom = west\nurl = http://198.51.100.10/\n\n"
+    "[traffic from-far]\nfrom = far\nurl = http://198.51.100.10/\n",
+    NULL);
+
+  return world_fixture_new (ini, NULL);
+}
+
+/* Where the traffic's first request was translated, and to what. */
+static uint32_t
+nat_source (WorldFixture *wf, const char *traffic, const char *node)
+{
+  CloudRunRequest *r = world_fixture_request (wf, traffic, 0);
+  const SimExplainStep *s = world_fixture_step (wf, r, "NAT", node);
+
+  if (s == NULL)
+    {
+      g_autofree char *steps = world_fixture_steps_text (wf, r);
+      fail_msg ("%s: no NAT step at %s:\n%s", traffic, node, steps);
+    }
+  assert_string_equal (world_fixture_verdict (wf, traffic, 0), "delivered");
+  return s->src_after;
+}
+
+static void
+test_build_vpc__each_region_its_own_nat (void **state)
+{
+  g_autoptr (WorldFixture) wf = run_regions (
+    "[nat east-gw]\nnetwork = net\nregion = us-east1\n"
+    "addresses = 34.1.0.1\n\n"
+    "[nat west-gw]\nnetwork = net\nregion = us-west1\n"
+    "addresses = 34.2.0.1\n");
+
+  (void) state;
+  assert_int_equal (nat_source (wf, "from-east", "nat-east-gw"),
+                    WF_IP (34, 1, 0, 1));
+  assert_int_equal (nat_source (wf, "from-west", "nat-west-gw"),
+                    WF_IP (34, 2, 0, 1));
+  assert_true (world_fixture_packets (wf, "vpc-net", "nat-east-gw") > 0);
+  assert_true (world_fixture_packets (wf, "vpc-net", "nat-west-gw") > 0);
+  /* A region without a gateway has no internet. */
+  assert_string_equal (world_fixture_verdict (wf, "from-far", 0), "dropped");
+  assert_string_equal (world_fixture_cause (wf, "from-far", 0),
+                       "NO_EXTERNAL_ADDRESS");
+  assert_string_equal (world_fixture_decided_at (wf, "from-far", 0),
+                       "vpc-router");
+}
+
+/* The first automatic address, 35.192.0.10, is the client's: the NAT
+ * takes the next one, and both the VM's and the client's own traffic
+ * arrive. */
+static void
+test_build_vpc__automatic_addresses_skip_written (void **state)
+{
+  g_autoptr (WorldFixture) wf = run_regions (
+    "[client taken]\naddress = 35.192.0.10\n\n"
+    "[nat east-gw]\nnetwork = net\nregion = us-east1\n\n"
+    "[traffic to-taken]\nfrom = east\nurl = http://35.192.0.10/\n");
+
+  (void) state;
+  assert_int_equal (nat_source (wf, "from-east", "nat-east-gw"),
+                    WF_IP (35, 192, 0, 11));
+  assert_int_equal (nat_source (wf, "to-taken", "nat-east-gw"),
+                    WF_IP (35, 192, 0, 11));
+}
+
+/* Direct VPC instances take no address an A record holds: the record's
+ * /28 block is skipped whole. */
+static void
+test_build_vpc__direct_vpc_skips_record_data (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_new (
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet run]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[vm db]\nsubnet = run\naddress = 10.1.0.200\n\n"
+    "[firewall in]\nnetwork = net\ndirection = ingress\naction = allow\n"
+    "ranges = 10.1.0.0/24\n\n"
+    "[dns-zone corp]\ndns-name = corp.example.\nnetworks = net\n"
+    "records = old.corp.example. A 10.1.0.5\n\n"
+    "[service front]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = run\n\n"
+    "[traffic to-db]\nfrom = front\nurl = http://10.1.0.200/\n", NULL);
+  CloudRunRequest *r = world_fixture_request (wf, "to-db", 0);
+  const SimExplainStep *d = world_fixture_step (
+    wf, r, "DIRECT_VPC_EGRESS_CONNECTION", "direct-vpc-front");
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "to-db", 0), "delivered");
+  assert_non_null (d);
+  assert_int_equal (d->src_before & 0xfffffff0u, WF_IP (10, 1, 0, 16));
+}
+
 int
 main (void)
 {
@@ -190,6 +304,9 @@ main (void)
     cmocka_unit_test (test_build_vpc__region_latency_table),
     cmocka_unit_test (test_build_vpc__regions_far_apart_take_their_round_trip),
     cmocka_unit_test (test_build_vpc__connector_machine_type_sets_the_rate),
+    cmocka_unit_test (test_build_vpc__each_region_its_own_nat),
+    cmocka_unit_test (test_build_vpc__automatic_addresses_skip_written),
+    cmocka_unit_test (test_build_vpc__direct_vpc_skips_record_data),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -307,11 +307,11 @@ test_vpc_router__external_ip_bypasses_pga (void **state)
   (void) state;
   expect_verdict (wf, "to-public", "delivered", "none", "external IP");
   assert_string_equal (world_fixture_class (wf, "to-public", 0), "external");
-  /* Left by its external address, a public one (198.51.100.0/24). */
+  /* Left by its external address, a Google Cloud one (35.192.0.0/16). */
   assert_non_null (route);
   assert_non_null (strstr (route->note, "vm app has an external address"));
   assert_int_equal (route->src_before, WF_IP (10, 1, 0, 5));
-  assert_int_equal (route->src_after & 0xffffff00u, WF_IP (198, 51, 100, 0));
+  assert_int_equal (route->src_after & 0xffff0000u, WF_IP (35, 192, 0, 0));
   assert_true (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
   /* The same VM is refused by an internal service: it is external. */
   expect_verdict (wf, "to-private", "denied-by-ingress", "INGRESS_DENIED",
