@@ -317,7 +317,7 @@ app_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
 }
 
 static const SimTcpCallbacks app_callbacks = {
-  app_connected, app_data, app_peer_closed, app_closed,
+  app_connected, app_data, app_peer_closed, app_closed, NULL, NULL,
 };
 
 static void
@@ -1082,7 +1082,8 @@ loop_client_data (SimTcpConn *conn, void *user, const uint8_t *d, uint32_t n)
 }
 
 static const SimTcpCallbacks loop_client_callbacks = {
-  loop_client_connected, loop_client_data, NULL, loop_client_closed,
+  loop_client_connected, loop_client_data, NULL, loop_client_closed, NULL,
+  NULL,
 };
 
 static void
@@ -1100,7 +1101,7 @@ loop_server_peer_closed (SimTcpConn *conn, void *user)
 }
 
 static const SimTcpCallbacks loop_server_callbacks = {
-  NULL, loop_server_data, loop_server_peer_closed, NULL,
+  NULL, loop_server_data, loop_server_peer_closed, NULL, NULL, NULL,
 };
 
 static void
