@@ -43,6 +43,7 @@ struct SimTcpConn {
   SimTcpRing sndbuf;            /* unacknowledged and unsent bytes */
   bool fin_queued, fin_sent, fin_acked, peer_fin;
   SimTimer rto_timer, deadline_timer;
+  SimTimer persist_timer;       /* data held back by a small window */
   SimTime rto, srtt, rttvar;
   uint32_t rtt_seq;             /* segment timed for an RTT sample; 0 none */
   SimTime rtt_sent;

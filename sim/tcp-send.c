@@ -136,43 +136,58 @@ sim_tcp_send_syn (SimTcpConn *conn)
   sim_tcp_arm_rto (conn);
 }
 
+static void sim_tcp_persist_fire (SimKernel *k, void *target, void *arg,
+                                  uint64_t u);
+
+/* Sends len bytes at snd_nxt; the first one in flight is timed. */
+static void
+sim_tcp_send_segment (SimTcpConn *conn, uint32_t offset, uint32_t n,
+                      uint32_t avail)
+{
+  if (conn->rtt_seq == 0 && conn->retries == 0)
+    {
+      conn->rtt_seq = conn->snd_nxt + n;
+      conn->rtt_sent = sim_kernel_now (sim_tcp_kernel (conn->tcp));
+    }
+  sim_tcp_emit (conn, SIM_TCP_ACK | (n == avail ? SIM_TCP_PSH : 0),
+                conn->snd_nxt, offset, n);
+  conn->snd_nxt += n;
+}
+
 /* Sends what the flight allows (at most half the peer's window, so a
  * segment never fills it), then FIN when everything queued is out. A
- * segment shorter than the MSS goes only as the tail of the queued bytes
- * or when nothing is in flight (sender-side silly window avoidance). */
+ * segment is a full MSS or the tail of the queued bytes, never a sliver
+ * of a small window (sender-side silly window avoidance); data held back
+ * with nothing in flight waits for a window update, or the persist timer
+ * when that update is lost. */
 void
 sim_tcp_output (SimTcpConn *conn)
 {
   uint32_t limit = MIN (conn->peer_wnd / 2, SIM_TCP_FLIGHT_MAX);
   uint32_t queued = conn->sndbuf.len;
+  SimKernel *kernel = sim_tcp_kernel (conn->tcp);
   bool sent = false;
 
   if (conn->state != TCP_ESTABLISHED)
     return;
+  sim_kernel_cancel (kernel, &conn->persist_timer);
   for (;;)
     {
       uint32_t offset = conn->snd_nxt - conn->data_start;
       uint32_t avail = queued - MIN (offset, queued);
       uint32_t flight = conn->snd_nxt - conn->snd_una;
+      uint32_t n = MIN (avail, conn->mss);
 
-      if (avail > 0 && flight < limit)
+      if (avail > 0 && flight + n <= limit)
         {
-          uint32_t full = MIN (avail, conn->mss);
-          uint32_t n = MIN (full, limit - flight);
-          uint8_t flags = SIM_TCP_ACK | (n == avail ? SIM_TCP_PSH : 0);
-
-          if (n < full && flight > 0)
-            break;
-          if (conn->rtt_seq == 0 && conn->retries == 0)
-            {
-              conn->rtt_seq = conn->snd_nxt + n;
-              conn->rtt_sent = sim_kernel_now (sim_tcp_kernel (conn->tcp));
-            }
-          sim_tcp_emit (conn, flags, conn->snd_nxt, offset, n);
-          conn->snd_nxt += n;
+          sim_tcp_send_segment (conn, offset, n, avail);
           sent = true;
           continue;
         }
+      if (avail > 0 && flight == 0)
+        conn->persist_timer = sim_kernel_schedule_in (kernel, conn->rto,
+                                                      sim_tcp_persist_fire,
+                                                      conn, NULL, 0);
       if (avail == 0 && conn->fin_queued && !conn->fin_sent)
         {
           sim_tcp_emit (conn, SIM_TCP_FIN | SIM_TCP_ACK, conn->snd_nxt, 0, 0);
@@ -184,6 +199,21 @@ sim_tcp_output (SimTcpConn *conn)
     }
   if (sent && !sim_timer_pending (&conn->rto_timer))
     sim_tcp_arm_rto (conn);
+}
+
+/* The window stayed too small for a segment: one byte probes it, and the
+ * ACK it draws carries the window (RFC 9293 3.8.6.1). */
+static void
+sim_tcp_persist_fire (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  SimTcpConn *conn = target;
+  uint32_t offset = conn->snd_nxt - conn->data_start;
+
+  (void) k; (void) arg; (void) u;
+  if (conn->snd_nxt != conn->snd_una || offset >= conn->sndbuf.len)
+    return;
+  sim_tcp_send_segment (conn, offset, 1, conn->sndbuf.len - offset);
+  sim_tcp_arm_rto (conn);
 }
 
 static void
@@ -266,10 +296,17 @@ sim_tcp_process_ack (SimTcpConn *conn, const SimFrame *f)
 /* ---- The application's side --------------------------------------- */
 
 void
-sim_tcp_send (SimTcpConn *conn, const uint8_t *data, uint32_t len)
+sim_tcp_queue (SimTcpConn *conn, const uint8_t *data, uint32_t len)
 {
   g_assert (!conn->fin_queued && !conn->dead);
-  ring_append (&conn->sndbuf, data, len);
+  if (len)
+    ring_append (&conn->sndbuf, data, len);
+}
+
+void
+sim_tcp_send (SimTcpConn *conn, const uint8_t *data, uint32_t len)
+{
+  sim_tcp_queue (conn, data, len);
   sim_tcp_output (conn);
 }
 

@@ -115,6 +115,7 @@ sim_tcp_finish (SimTcpConn *conn, SimTcpCloseReason reason)
   conn->state = TCP_DONE;
   sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->rto_timer);
   sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->deadline_timer);
+  sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->persist_timer);
   g_hash_table_remove (tcp->conns, &conn->key);
   if (conn->cb.closed)
     conn->cb.closed (conn, conn->user, reason);

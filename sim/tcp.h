@@ -74,6 +74,9 @@ void sim_tcp_conn_set_callbacks (SimTcpConn *conn,
 /* Queues bytes (copied) and sends what the flight allows. Writing more
  * than sim_tcp_send_space grows the buffer (small answers do). */
 void sim_tcp_send (SimTcpConn *conn, const uint8_t *data, uint32_t len);
+/* Queues bytes without sending: more follow at once, then sim_tcp_send
+ * (so a message written in pieces is cut into the same segments). */
+void sim_tcp_queue (SimTcpConn *conn, const uint8_t *data, uint32_t len);
 /* Room left in the send buffer; 0 when full. */
 uint32_t sim_tcp_send_space (const SimTcpConn *conn);
 /* Bytes queued and not yet acknowledged. */

@@ -62,7 +62,7 @@ struct CloudRunRequester {
   GPtrArray *plans;             /* CloudRunTrafficPlan*, not owned */
   GPtrArray *calls;             /* CloudRunCall*, owned; index = DNS id */
   GArray *free_calls;           /* indexes of idle calls */
-  GByteArray *scratch;          /* request bytes being written */
+  GByteArray *scratch;          /* a request head being written */
   GArray *cursors;              /* CloudRunPlanCursor, one per plan */
 };
 
