@@ -2,8 +2,10 @@
  * the callbacks a user sees, MSS-sized segments, FIN close, RST from a
  * closed port, SYN retransmission with back-off and the connect timeout,
  * go-back-N after a lost segment, wire validity (parse and checksums),
- * sequence/ack consistency, abort, sequence-number wrap, and reuse of
- * connection records over many sequential connections.
+ * sequence/ack consistency, abort, sequence-number wrap, reuse of
+ * connection records over many sequential connections, and streaming:
+ * a producer bounded by the send buffer, a receiver's backlog narrowing
+ * the window, the persist probe after a lost window update.
  *
  * Where tshark is installed, Wireshark's TCP analysis reads the captures
  * too: silent on a healthy flow, retransmissions where a segment was lost.
@@ -80,6 +82,7 @@ typedef enum {
   TAP_FORWARD,                  /* everything passes */
   TAP_DROP_ALL,                 /* a black hole */
   TAP_DROP_FIRST_DATA,          /* the first client segment with payload */
+  TAP_DROP_FIRST_UPDATE,        /* the server's first window update */
 } TapPolicy;
 
 /* One frame as the tap saw it. dir 0: client to server. */
@@ -96,6 +99,9 @@ typedef struct {
 typedef struct {
   SimNode node;
   TapPolicy policy;
+  uint32_t last_ack;            /* of the server's last segment */
+  uint16_t last_window;
+  SimTime dropped_update_at;    /* TAP_DROP_FIRST_UPDATE; 0 none yet */
   GArray *log;                  /* Seen, owned */
   unsigned bad;                 /* frames that failed parse or checksums */
   bool dropped_data;
@@ -126,6 +132,19 @@ tap_receive (SimNode *self, SimPort *port, SimPacket *packet)
   else if (tap->policy == TAP_DROP_FIRST_DATA && !tap->dropped_data
            && s.dir == 0 && s.payload_len > 0)
     s.dropped = tap->dropped_data = true;
+  else if (tap->policy == TAP_DROP_FIRST_UPDATE && !tap->dropped_update_at
+           && s.dir == 1 && s.payload_len == 0 && s.tcp.ack == tap->last_ack
+           && s.tcp.window > tap->last_window
+           && !(s.tcp.flags & (SIM_TCP_SYN | SIM_TCP_FIN)))
+    {
+      s.dropped = true;
+      tap->dropped_update_at = s.time;
+    }
+  if (s.dir == 1)
+    {
+      tap->last_ack = s.tcp.ack;
+      tap->last_window = s.tcp.window;
+    }
   g_array_append_val (tap->log, s);
   if (s.dropped)
     sim_packet_release (sim_world_pool (self->world), packet);
@@ -1313,8 +1332,16 @@ typedef struct {
   SimTcpConn *conn;
   GByteArray *received;
   uint32_t held, max_held;
+  uint32_t release_bytes;       /* passed on at a time (0: 8 KiB) */
+  SimTime release_every;        /* (0: 20 ms) */
   bool peer_closed;
 } Holder;
+
+static SimTime
+holder_period (const Holder *h)
+{
+  return h->release_every ? h->release_every : 20 * SIM_MS;
+}
 
 static void
 holder_release (SimKernel *k, void *target, void *arg, uint64_t u)
@@ -1322,11 +1349,11 @@ holder_release (SimKernel *k, void *target, void *arg, uint64_t u)
   Holder *h = target;
 
   (void) arg; (void) u;
-  h->held -= MIN (h->held, 8192u);
+  h->held -= MIN (h->held, h->release_bytes ? h->release_bytes : 8192u);
   if (h->conn)
     sim_tcp_window_update (h->conn);
   if (h->held > 0 || !h->peer_closed)
-    sim_kernel_schedule_in (k, 20 * SIM_MS, holder_release, h, NULL, 0);
+    sim_kernel_schedule_in (k, holder_period (h), holder_release, h, NULL, 0);
   else if (h->conn)
     sim_tcp_close (h->conn);
 }
@@ -1379,7 +1406,7 @@ holder_accept (SimTcpConn *conn, void *user)
 
   h->conn = conn;
   sim_tcp_conn_set_callbacks (conn, &holder_callbacks, h);
-  sim_kernel_schedule_in (sim_world_kernel (h->world), 20 * SIM_MS,
+  sim_kernel_schedule_in (sim_world_kernel (h->world), holder_period (h),
                           holder_release, h, NULL, 0);
 }
 
@@ -1491,6 +1518,47 @@ test_tcp__backlog_narrows_the_window (void **state)
   net_clear (&net);
 }
 
+/* A window update is lost while the sender waits on a narrow window: its
+ * persist timer probes with one byte, the ACK carries the open window,
+ * and data flows again long before the receiver's next update (3 s). */
+static void
+test_tcp__persist_probe_recovers_a_lost_window_update (void **state)
+{
+  Net net;
+  Holder h = { .release_bytes = UINT32_MAX, .release_every = 3 * SIM_S };
+  Producer p = { .max_buffered = 0 };
+  const Seen *probe = NULL, *resumed = NULL;
+
+  (void) state;
+  net_init (&net, TAP_DROP_FIRST_UPDATE);
+  h.world = net.world;
+  h.received = g_byte_array_new ();
+  sim_body_init (&p.body, STREAM_PATTERN, 256u * 1024u);
+  sim_tcp_listen (&net.server->host, HTTP_PORT, holder_accept, &h);
+  sim_tcp_connect (&net.client->host, 0, SERVER_ADDR, HTTP_PORT, 10 * SIM_S,
+                   &producer_callbacks, &p, REQUEST_ID);
+  sim_world_run (net.world, 600 * SIM_S);
+  assert_true (p.closed);
+  check_stream (h.received, 256u * 1024u);
+  assert_true (net.tap->dropped_update_at > 0);
+  for (guint i = 0; i < net.tap->log->len && !resumed; i++)
+    {
+      const Seen *s = seen (net.tap, i);
+
+      if (s->dir != 0 || s->time <= net.tap->dropped_update_at)
+        continue;
+      if (s->payload_len == 1 && !probe)
+        probe = s;
+      else if (s->payload_len == SIM_TCP_MSS)
+        resumed = s;
+    }
+  assert_non_null (probe);
+  assert_non_null (resumed);
+  assert_true (resumed->time - net.tap->dropped_update_at < 3 * SIM_S / 2);
+  g_byte_array_free (h.received, TRUE);
+  net_clear (&net);
+}
+
 int
 main (void)
 {
@@ -1509,6 +1577,7 @@ main (void)
     cmocka_unit_test (test_tcp__host_receive_always_takes_the_packet),
     cmocka_unit_test (test_tcp__producer_streams_within_the_send_buffer),
     cmocka_unit_test (test_tcp__backlog_narrows_the_window),
+    cmocka_unit_test (test_tcp__persist_probe_recovers_a_lost_window_update),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
