@@ -8,6 +8,15 @@
  * TIMEOUT, after 8 retransmissions in a row). Out-of-order segments are not kept. No TIME_WAIT: a connection is
  * freed once both FINs are acknowledged.
  *
+ * Streaming: the send buffer holds SIM_TCP_SNDBUF bytes; a producer
+ * writes at most sim_tcp_send_space and writes more from writable(). The
+ * window we advertise is SIM_TCP_WINDOW less the application's backlog
+ * (bytes it was given and still holds), so a relay that cannot pass bytes
+ * on slows its sender; when the backlog shrinks it calls
+ * sim_tcp_window_update. A sender keeps its flight within half the
+ * peer's window, so the window is never filled nor closed by its own
+ * data.
+ *
  * Connections belong to their host; the callbacks' user pointer is not
  * owned. After closed() returns the connection is freed. */
 #ifndef SIM_TCP_H
@@ -20,6 +29,7 @@
 
 #define SIM_TCP_MSS 1460u
 #define SIM_TCP_WINDOW 65535u
+#define SIM_TCP_SNDBUF 65536u   /* a power of two */
 
 typedef struct SimTcpConn SimTcpConn;
 
@@ -39,6 +49,11 @@ typedef struct {
   void (*peer_closed) (SimTcpConn *conn, void *user);
   /* The connection is over; it is freed when this returns. */
   void (*closed) (SimTcpConn *conn, void *user, SimTcpCloseReason reason);
+  /* Optional: the peer acknowledged data, so sim_tcp_send_space grew. */
+  void (*writable) (SimTcpConn *conn, void *user);
+  /* Optional: bytes data() delivered that the application still holds;
+   * the advertised window shrinks by them. Called for every segment sent. */
+  uint32_t (*backlog) (SimTcpConn *conn, void *user);
 } SimTcpCallbacks;
 
 /* A listener got a new connection (after the handshake completed); it sets
@@ -56,8 +71,19 @@ void sim_tcp_listen (SimHost *host, uint16_t port, SimTcpAcceptFn accept,
 void sim_tcp_conn_set_callbacks (SimTcpConn *conn,
                                  const SimTcpCallbacks *callbacks, void *user);
 
-/* Queues bytes (copied) and sends what the flight allows. */
+/* Queues bytes (copied) and sends what the flight allows. Writing more
+ * than sim_tcp_send_space grows the buffer (small answers do). */
 void sim_tcp_send (SimTcpConn *conn, const uint8_t *data, uint32_t len);
+/* Queues bytes without sending: more follow at once, then sim_tcp_send
+ * (so a message written in pieces is cut into the same segments). */
+void sim_tcp_queue (SimTcpConn *conn, const uint8_t *data, uint32_t len);
+/* Room left in the send buffer; 0 when full. */
+uint32_t sim_tcp_send_space (const SimTcpConn *conn);
+/* Bytes queued and not yet acknowledged. */
+uint32_t sim_tcp_send_buffered (const SimTcpConn *conn);
+/* The backlog shrank: sends a window update (a bare ACK) when the window
+ * grew by two segments or more since the last one advertised. */
+void sim_tcp_window_update (SimTcpConn *conn);
 /* Sends FIN once every queued byte is sent. */
 void sim_tcp_close (SimTcpConn *conn);
 /* Sends RST and frees the connection (closed() is called with ABORTED). */

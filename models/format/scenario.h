@@ -47,8 +47,9 @@ typedef enum {
 
 /* ---- Values ------------------------------------------------------- */
 
-/* The largest request-size and response-size: bodies are held whole in
- * memory (1 GiB). */
+/* The largest request-size and response-size (1 GiB). Bodies stream
+ * through TCP, so memory does not follow them; the bound keeps a run's
+ * simulated work (events, capture size) within reason. */
 #define CLOUDRUN_BODY_MAX ((int64_t) 1 << 30)
 
 typedef struct {

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+static const char server_filler[] = "cloudrun-netsim response body\n";
+
 static void
 server_respond (CloudRunProxySession *s)
 {
@@ -11,21 +13,31 @@ server_respond (CloudRunProxySession *s)
   server->in_flight--;
   if (!s->client)
     return;                     /* the caller gave up meanwhile */
-  cloudrun_proxy_respond (s, 200, "text/plain", server->body,
-                          (uint32_t) server->response_size);
+  cloudrun_proxy_respond_pattern (s, 200, "text/plain", server_filler,
+                                  server->response_size);
   server->requests++;
+}
+
+/* The whole request is in: it is served, answered after the service
+ * time. */
+static void
+server_body_in (CloudRunProxySession *s)
+{
+  CloudRunHttpServer *server = s->proxy->user;
+  SimKernel *kernel = sim_world_kernel (s->proxy->host->node->world);
+
+  if (server->served)
+    server->served (server, server->user, s->request_id, &s->request);
+  server->in_flight++;
+  cloudrun_proxy_later (s, sim_kernel_now (kernel) + server->service_time,
+                        server_respond);
 }
 
 static void
 server_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 {
-  CloudRunHttpServer *server = user;
-  if (server->served)
-    server->served (server, server->user, s->request_id, &s->request);
-  server->in_flight++;
-  cloudrun_proxy_later (s, sim_kernel_now (sim_world_kernel (
-                             proxy->host->node->world)) + server->service_time,
-                        server_respond);
+  (void) proxy; (void) user;
+  cloudrun_proxy_after_body (s, server_body_in);
 }
 
 void
@@ -33,15 +45,9 @@ cloudrun_http_server_init (CloudRunHttpServer *server, SimHost *host,
                            SimTime service_time, uint64_t response_size,
                            CloudRunHttpServed served, void *user)
 {
-  static const char filler[] = "cloudrun-netsim response body\n";
-
   memset (server, 0, sizeof *server);
-  g_assert (response_size <= UINT32_MAX);
   server->service_time = service_time;
   server->response_size = response_size;
-  server->body = g_malloc (response_size ? response_size : 1);
-  for (uint64_t i = 0; i < response_size; i++)
-    server->body[i] = (uint8_t) filler[i % (sizeof filler - 1)];
   server->served = served;
   server->user = user;
   cloudrun_proxy_init (&server->proxy, host, 80, server_request, NULL, server);
@@ -51,5 +57,4 @@ void
 cloudrun_http_server_clear (CloudRunHttpServer *server)
 {
   cloudrun_proxy_clear (&server->proxy);
-  g_clear_pointer (&server->body, g_free);
 }

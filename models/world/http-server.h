@@ -11,8 +11,8 @@
 
 typedef struct CloudRunHttpServer CloudRunHttpServer;
 
-/* Called when a whole request arrived, before the service time (a model
- * records its DELIVER step here). */
+/* Called when a whole request arrived (head and body), before the
+ * service time (a model records its DELIVER step here). */
 typedef void (*CloudRunHttpServed) (CloudRunHttpServer *server, void *user,
                                     uint32_t request_id,
                                     const SimHttpRequest *request);
@@ -20,8 +20,7 @@ typedef void (*CloudRunHttpServed) (CloudRunHttpServer *server, void *user,
 struct CloudRunHttpServer {
   CloudRunProxy proxy;          /* the connections and their requests */
   SimTime service_time;
-  uint64_t response_size;       /* body bytes */
-  uint8_t *body;                /* the body, built once; owned */
+  uint64_t response_size;       /* body bytes, made as they are sent */
   CloudRunHttpServed served;    /* optional */
   void *user;
   uint64_t requests;            /* requests answered */

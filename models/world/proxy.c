@@ -44,6 +44,28 @@ cloudrun_proxy_respond (CloudRunProxySession *s, int status,
 }
 
 void
+cloudrun_proxy_respond_pattern (CloudRunProxySession *s, int status,
+                                const char *content_type,
+                                const char *pattern, uint64_t size)
+{
+  SimHttpResponse resp = { .status = status, .content_length = size };
+  uint8_t head[512];
+  size_t n;
+
+  if (!s->client)
+    return;
+  g_strlcpy (resp.reason, sim_http_reason (status), sizeof resp.reason);
+  n = sim_http_write_response (head, sizeof head, &resp, content_type);
+  g_assert (n > 0);
+  /* Queued with the first of the body: a small answer is one segment. */
+  sim_tcp_queue (s->client, head, (uint32_t) n);
+  sim_body_init (&s->response, pattern, size);
+  s->responding = !sim_body_pump (&s->response, s->client);
+  if (!s->responding)
+    sim_tcp_close (s->client);
+}
+
+void
 cloudrun_proxy_answer (CloudRunProxySession *s, int status)
 {
   static const char body_fmt[] =
@@ -58,12 +80,43 @@ cloudrun_proxy_answer (CloudRunProxySession *s, int status)
   s->proxy->answered++;
 }
 
+/* Bytes held for the other side beyond the relay's own SIM_TCP_SNDBUF:
+ * to their sender they are still unread (sim/tcp.h, backlog). */
+static uint32_t
+relay_backlog (uint64_t held)
+{
+  return held > SIM_TCP_SNDBUF ? (uint32_t) (held - SIM_TCP_SNDBUF) : 0;
+}
+
+static uint32_t
+client_backlog (SimTcpConn *conn, void *user)
+{
+  CloudRunProxySession *s = user;
+  uint64_t held = s->forwarding && !s->upstream_open ? s->rx->len : 0;
+
+  (void) conn;
+  if (s->upstream)
+    held += sim_tcp_send_buffered (s->upstream);
+  return relay_backlog (held);
+}
+
+static uint32_t
+upstream_backlog (SimTcpConn *conn, void *user)
+{
+  CloudRunProxySession *s = user;
+
+  (void) conn;
+  return s->client ? relay_backlog (sim_tcp_send_buffered (s->client)) : 0;
+}
+
 static void
 upstream_connected (SimTcpConn *conn, void *user)
 {
   CloudRunProxySession *s = user;
 
+  s->upstream_open = true;
   sim_tcp_send (conn, s->rx->data, s->rx->len);
+  g_byte_array_set_size (s->rx, 0);
 }
 
 static void
@@ -76,11 +129,23 @@ upstream_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
     sim_tcp_send (s->client, data, len);
 }
 
+/* Upstream took request bytes: the client's window may reopen. */
+static void
+upstream_writable (SimTcpConn *conn, void *user)
+{
+  CloudRunProxySession *s = user;
+
+  (void) conn;
+  if (s->client)
+    sim_tcp_window_update (s->client);
+}
+
 static void
 upstream_peer_closed (SimTcpConn *conn, void *user)
 {
   CloudRunProxySession *s = user;
 
+  s->forwarding = s->upstream_open = false;  /* the rest is not relayed */
   sim_tcp_close (conn);
   if (s->client)
     sim_tcp_close (s->client);
@@ -93,6 +158,7 @@ upstream_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
 
   (void) conn;
   s->upstream = NULL;
+  s->forwarding = s->upstream_open = false;
   if (reason != SIM_TCP_CLOSED_OK && s->client)
     {
       if (reason == SIM_TCP_CLOSED_TIMEOUT)
@@ -108,6 +174,8 @@ static const SimTcpCallbacks upstream_tcp = {
   .data = upstream_data,
   .peer_closed = upstream_peer_closed,
   .closed = upstream_closed,
+  .writable = upstream_writable,
+  .backlog = upstream_backlog,
 };
 
 static void
@@ -152,7 +220,77 @@ cloudrun_proxy_forward (CloudRunProxySession *s, uint32_t src, uint32_t dst,
   s->up_src = src;
   s->up_dst = dst;
   s->up_port = port;
+  s->forwarding = true;
   cloudrun_proxy_later (s, at, proxy_connect);
+}
+
+void
+cloudrun_proxy_after_body (CloudRunProxySession *s, CloudRunProxyLaterFn fn)
+{
+  if (s->body_left > 0)
+    s->body_done = fn;
+  else
+    fn (s);
+}
+
+static void
+body_complete (CloudRunProxySession *s)
+{
+  CloudRunProxyLaterFn fn = s->body_done;
+
+  s->body_done = NULL;
+  if (fn)
+    fn (s);
+}
+
+/* Reads the head; once whole, hands it to the owner. Bytes past the
+ * body are not read: one request per connection. */
+static void
+client_head (CloudRunProxySession *s, const uint8_t *data, uint32_t len)
+{
+  uint64_t have;
+
+  g_byte_array_append (s->rx, data, len);
+  s->header_len = sim_http_parse_request (s->rx->data, s->rx->len,
+                                          &s->request);
+  if (s->header_len < 0)
+    {
+      s->decided = true;
+      cloudrun_proxy_answer (s, 400);
+      return;
+    }
+  if (s->header_len == 0)
+    return;
+  s->decided = true;
+  have = s->rx->len - (guint) s->header_len;
+  if (have > s->request.content_length)
+    {
+      g_byte_array_set_size (s->rx, (guint) s->header_len
+                                    + (guint) s->request.content_length);
+      have = s->request.content_length;
+    }
+  s->body_left = s->request.content_length - have;
+  s->proxy->request (s->proxy, s->proxy->user, s);
+  if (s->body_left == 0)
+    body_complete (s);
+}
+
+/* Body bytes: relayed upstream, held until it opens, or read and dropped
+ * (answered here). */
+static void
+client_body (CloudRunProxySession *s, const uint8_t *data, uint32_t len)
+{
+  uint32_t n = (uint32_t) MIN ((uint64_t) len, s->body_left);
+
+  if (n == 0)
+    return;
+  s->body_left -= n;
+  if (s->forwarding && s->upstream_open)
+    sim_tcp_send (s->upstream, data, n);
+  else if (s->forwarding)
+    g_byte_array_append (s->rx, data, n);
+  if (s->body_left == 0)
+    body_complete (s);
 }
 
 static void
@@ -162,22 +300,25 @@ client_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
 
   (void) conn;
   if (s->decided)
-    return;
-  g_byte_array_append (s->rx, data, len);
-  if (s->header_len == 0)
-    s->header_len = sim_http_parse_request (s->rx->data, s->rx->len,
-                                            &s->request);
-  if (s->header_len < 0)
+    client_body (s, data, len);
+  else
+    client_head (s, data, len);
+}
+
+/* The client took response bytes: more of a streamed answer, or a
+ * reopened window for the upstream. */
+static void
+client_writable (SimTcpConn *conn, void *user)
+{
+  CloudRunProxySession *s = user;
+
+  if (s->responding && sim_body_pump (&s->response, conn))
     {
-      s->decided = true;
-      cloudrun_proxy_answer (s, 400);
-      return;
+      s->responding = false;
+      sim_tcp_close (conn);
     }
-  if (s->header_len == 0
-      || s->rx->len - (guint) s->header_len < s->request.content_length)
-    return;
-  s->decided = true;
-  s->proxy->request (s->proxy, s->proxy->user, s);
+  if (s->upstream)
+    sim_tcp_window_update (s->upstream);
 }
 
 static void
@@ -205,6 +346,8 @@ static const SimTcpCallbacks client_tcp = {
   .data = client_data,
   .peer_closed = client_peer_closed,
   .closed = client_closed,
+  .writable = client_writable,
+  .backlog = client_backlog,
 };
 
 static void
@@ -226,7 +369,9 @@ proxy_accept (SimTcpConn *conn, void *user)
   s->upstream = NULL;
   g_byte_array_set_size (s->rx, 0);
   s->header_len = 0;
-  s->decided = false;
+  s->decided = s->forwarding = s->upstream_open = s->responding = false;
+  s->body_left = 0;
+  s->body_done = NULL;
   s->slot = NULL;
   s->pending = (SimTimer) { 0 };
   s->later = NULL;

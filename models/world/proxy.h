@@ -1,11 +1,18 @@
-/* An HTTP front: terminates the caller's TCP, reads one request, lets its
- * owner decide, then either answers by itself (now or later) or opens a
- * connection upstream, sends the request and relays the response back.
+/* An HTTP front: terminates the caller's TCP, reads one request head, lets
+ * its owner decide, then either answers by itself (now or later) or opens
+ * a connection upstream, sends the request and relays the response back.
  * The GFE, the load balancers' proxies and the tiny HTTP servers of
- * instances, VMs and clients are built on it. Sessions are pooled. */
+ * instances, VMs and clients are built on it. Sessions are pooled.
+ *
+ * Bodies stream: the request body is relayed upstream as it arrives (held
+ * in rx only until the upstream connection opens), the response as it
+ * comes back. A relay holds at most SIM_TCP_SNDBUF bytes of its own; past
+ * that the bytes count as unread and shrink the window it advertises to
+ * their sender (sim/tcp.h), so memory does not follow body sizes. */
 #ifndef CLOUDRUN_PROXY_H
 #define CLOUDRUN_PROXY_H
 
+#include "sim/body.h"
 #include "sim/host.h"
 #include "sim/http.h"
 #include "sim/tcp.h"
@@ -20,10 +27,17 @@ struct CloudRunProxySession {
   CloudRunProxy *proxy;
   SimTcpConn *client;           /* NULL once closed */
   SimTcpConn *upstream;         /* NULL when none */
-  GByteArray *rx;               /* the request bytes as received */
+  GByteArray *rx;               /* the head, then body bytes not yet sent
+                                   upstream (until it connects) */
   SimHttpRequest request;       /* parsed head */
   int header_len;
-  bool decided;
+  bool decided;                 /* the head was read and handed over */
+  bool forwarding;              /* body bytes go upstream */
+  bool upstream_open;           /* upstream connected: rx was sent */
+  uint64_t body_left;           /* request body bytes still to come */
+  CloudRunProxyLaterFn body_done;  /* run once the body is in, or NULL */
+  SimBody response;             /* a streamed answer's body */
+  bool responding;              /* response is being written */
   uint32_t request_id;
   uint32_t client_addr, local_addr;  /* the caller and the address it hit */
   uint16_t client_port, local_port;
@@ -34,7 +48,8 @@ struct CloudRunProxySession {
   uint16_t up_port;
 };
 
-/* A whole request arrived on s: the owner calls answer or forward. */
+/* A request head arrived on s (its body may still be coming): the owner
+ * calls answer, respond, forward or after_body. */
 typedef void (*CloudRunProxyRequestFn) (CloudRunProxy *proxy, void *user,
                                         CloudRunProxySession *s);
 /* The session is over (both connections closed): release s->slot. */
@@ -63,6 +78,14 @@ void cloudrun_proxy_clear (CloudRunProxy *proxy);
 void cloudrun_proxy_respond (CloudRunProxySession *s, int status,
                              const char *content_type, const uint8_t *body,
                              uint32_t body_len);
+/* Answers status with a body of size bytes of pattern (not owned),
+ * written as the connection makes room, then closes. */
+void cloudrun_proxy_respond_pattern (CloudRunProxySession *s, int status,
+                                     const char *content_type,
+                                     const char *pattern, uint64_t size);
+/* Runs fn for s once the whole request body has arrived (now if it has). */
+void cloudrun_proxy_after_body (CloudRunProxySession *s,
+                                CloudRunProxyLaterFn fn);
 /* Runs fn for s at time at (>= now). One at a time per session. */
 void cloudrun_proxy_later (CloudRunProxySession *s, SimTime at,
                            CloudRunProxyLaterFn fn);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/world/id-token.h"
+#include "sim/body.h"
 #include "sim/dns.h"
 #include "sim/http.h"
 #include "sim/tcp.h"
@@ -37,6 +38,7 @@ struct CloudRunCall {
   int header_len;               /* 0 until the headers are complete */
   SimHttpResponse response;
   uint64_t body;                /* body bytes received */
+  SimBody request_body;         /* made as the send buffer makes room */
 };
 
 static void cloudrun_call_release_if_idle (CloudRunCall *call);
@@ -160,24 +162,31 @@ call_on_connected (SimTcpConn *conn, void *user)
 {
   CloudRunCall *call = user;
   const CloudRunTrafficPlan *plan = call->plan;
-  GByteArray *out = call->caller->scratch;
+  uint8_t *head = call->caller->scratch->data;
   SimHttpRequest req = { .content_length = plan->request_size };
   size_t n;
 
   g_strlcpy (req.method, plan->method, sizeof req.method);
   g_strlcpy (req.path, plan->path, sizeof req.path);
   g_strlcpy (req.host, plan->host, sizeof req.host);
-  /* request-size is at most 1 GiB (the format's bound). */
-  g_byte_array_set_size (out, (guint) (REQUESTER_HEAD_MAX
-                                       + plan->request_size));
-  n = sim_http_write_request (out->data, 1024, &req);
+  n = sim_http_write_request (head, 1024, &req);
   g_assert (n > 0);
   if (plan->id_token)
-    n = requester_add_token (out->data, n, plan,
+    n = requester_add_token (head, n, plan,
                              sim_world_now (call->caller->node->world));
-  for (uint64_t i = 0; i < plan->request_size; i++)
-    out->data[n + i] = (guint8) "cloudrun-netsim\n"[i % 16];
-  sim_tcp_send (conn, out->data, (uint32_t) (n + plan->request_size));
+  /* The head, then the body streamed through the window. */
+  sim_tcp_queue (conn, head, (uint32_t) n);
+  sim_body_init (&call->request_body, "cloudrun-netsim\n", plan->request_size);
+  sim_body_pump (&call->request_body, conn);
+}
+
+static void
+call_on_writable (SimTcpConn *conn, void *user)
+{
+  CloudRunCall *call = user;
+
+  if (!call->finished && call->request_body.sent < call->request_body.size)
+    sim_body_pump (&call->request_body, conn);
 }
 
 static void
@@ -215,6 +224,7 @@ static const SimTcpCallbacks call_tcp = {
   .data = call_on_data,
   .peer_closed = call_on_peer_closed,
   .closed = call_on_closed,
+  .writable = call_on_writable,
 };
 
 static void
@@ -429,7 +439,8 @@ cloudrun_requester_init (CloudRunRequester *caller, SimNode *node, SimHost *host
   caller->plans = g_ptr_array_new ();
   caller->calls = g_ptr_array_new ();
   caller->free_calls = g_array_new (FALSE, FALSE, sizeof (uint32_t));
-  caller->scratch = g_byte_array_new ();
+  caller->scratch = g_byte_array_sized_new (REQUESTER_HEAD_MAX);
+  g_byte_array_set_size (caller->scratch, REQUESTER_HEAD_MAX);
   caller->cursors = g_array_new (FALSE, TRUE, sizeof (CloudRunPlanCursor));
   caller->dns_ports = g_hash_table_new (NULL, NULL);
   sim_host_bind_udp (host, 0, caller_on_udp, caller);

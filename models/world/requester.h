@@ -65,7 +65,7 @@ struct CloudRunRequester {
   GHashTable *dns_ports;        /* source port -> its pending CloudRunCall
                                    (looked up, never walked) */
   GArray *free_calls;           /* indexes of idle calls */
-  GByteArray *scratch;          /* request bytes being written */
+  GByteArray *scratch;          /* a request head being written */
   GArray *cursors;              /* CloudRunPlanCursor, one per plan */
 };
 

@@ -2,8 +2,10 @@
  * the callbacks a user sees, MSS-sized segments, FIN close, RST from a
  * closed port, SYN retransmission with back-off and the connect timeout,
  * go-back-N after a lost segment, wire validity (parse and checksums),
- * sequence/ack consistency, abort, sequence-number wrap, and reuse of
- * connection records over many sequential connections.
+ * sequence/ack consistency, abort, sequence-number wrap, reuse of
+ * connection records over many sequential connections, and streaming:
+ * a producer bounded by the send buffer, a receiver's backlog narrowing
+ * the window, the persist probe after a lost window update.
  *
  * Where tshark is installed, Wireshark's TCP analysis reads the captures
  * too: silent on a healthy flow, retransmissions where a segment was lost.
@@ -24,6 +26,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "sim/body.h"
 #include "sim/capture.h"
 #include "sim/link.h"
 #include "sim/host.h"
@@ -79,6 +82,7 @@ typedef enum {
   TAP_FORWARD,                  /* everything passes */
   TAP_DROP_ALL,                 /* a black hole */
   TAP_DROP_FIRST_DATA,          /* the first client segment with payload */
+  TAP_DROP_FIRST_UPDATE,        /* the server's first window update */
 } TapPolicy;
 
 /* One frame as the tap saw it. dir 0: client to server. */
@@ -95,6 +99,9 @@ typedef struct {
 typedef struct {
   SimNode node;
   TapPolicy policy;
+  uint32_t last_ack;            /* of the server's last segment */
+  uint16_t last_window;
+  SimTime dropped_update_at;    /* TAP_DROP_FIRST_UPDATE; 0 none yet */
   GArray *log;                  /* Seen, owned */
   unsigned bad;                 /* frames that failed parse or checksums */
   bool dropped_data;
@@ -125,6 +132,19 @@ tap_receive (SimNode *self, SimPort *port, SimPacket *packet)
   else if (tap->policy == TAP_DROP_FIRST_DATA && !tap->dropped_data
            && s.dir == 0 && s.payload_len > 0)
     s.dropped = tap->dropped_data = true;
+  else if (tap->policy == TAP_DROP_FIRST_UPDATE && !tap->dropped_update_at
+           && s.dir == 1 && s.payload_len == 0 && s.tcp.ack == tap->last_ack
+           && s.tcp.window > tap->last_window
+           && !(s.tcp.flags & (SIM_TCP_SYN | SIM_TCP_FIN)))
+    {
+      s.dropped = true;
+      tap->dropped_update_at = s.time;
+    }
+  if (s.dir == 1)
+    {
+      tap->last_ack = s.tcp.ack;
+      tap->last_window = s.tcp.window;
+    }
   g_array_append_val (tap->log, s);
   if (s.dropped)
     sim_packet_release (sim_world_pool (self->world), packet);
@@ -317,7 +337,7 @@ app_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
 }
 
 static const SimTcpCallbacks app_callbacks = {
-  app_connected, app_data, app_peer_closed, app_closed,
+  app_connected, app_data, app_peer_closed, app_closed, NULL, NULL,
 };
 
 static void
@@ -1082,7 +1102,8 @@ loop_client_data (SimTcpConn *conn, void *user, const uint8_t *d, uint32_t n)
 }
 
 static const SimTcpCallbacks loop_client_callbacks = {
-  loop_client_connected, loop_client_data, NULL, loop_client_closed,
+  loop_client_connected, loop_client_data, NULL, loop_client_closed, NULL,
+  NULL,
 };
 
 static void
@@ -1100,7 +1121,7 @@ loop_server_peer_closed (SimTcpConn *conn, void *user)
 }
 
 static const SimTcpCallbacks loop_server_callbacks = {
-  NULL, loop_server_data, loop_server_peer_closed, NULL,
+  NULL, loop_server_data, loop_server_peer_closed, NULL, NULL, NULL,
 };
 
 static void
@@ -1247,6 +1268,297 @@ test_tcp__host_receive_always_takes_the_packet (void **state)
     }
 }
 
+/* ---- streaming -------------------------------------------------------- */
+
+#define STREAM_SIZE (4u * 1024u * 1024u)
+#define STREAM_PATTERN "streamed through the window\n"
+
+/* A client that writes a pattern body only as the send buffer makes room,
+ * and closes once all of it is queued. */
+typedef struct {
+  SimBody body;
+  uint32_t max_buffered;        /* the most ever queued and unacked */
+  bool closed;
+} Producer;
+
+static void
+producer_pump (SimTcpConn *conn, Producer *p)
+{
+  if (p->body.sent == p->body.size)
+    return;
+  if (sim_body_pump (&p->body, conn))
+    sim_tcp_close (conn);
+  p->max_buffered = MAX (p->max_buffered, sim_tcp_send_buffered (conn));
+}
+
+static void
+producer_connected (SimTcpConn *conn, void *user)
+{
+  producer_pump (conn, user);
+}
+
+static void
+producer_writable (SimTcpConn *conn, void *user)
+{
+  producer_pump (conn, user);
+}
+
+static void
+producer_peer_closed (SimTcpConn *conn, void *user)
+{
+  (void) user;
+  sim_tcp_close (conn);
+}
+
+static void
+producer_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  Producer *p = user;
+
+  (void) conn;
+  assert_int_equal (reason, SIM_TCP_CLOSED_OK);
+  p->closed = true;
+}
+
+static const SimTcpCallbacks producer_callbacks = {
+  producer_connected, NULL, producer_peer_closed, producer_closed,
+  producer_writable, NULL,
+};
+
+/* A receiver that holds what it got (its backlog) and passes 8 KiB on
+ * every 20 ms, telling TCP each time. */
+typedef struct {
+  SimWorld *world;
+  SimTcpConn *conn;
+  GByteArray *received;
+  uint32_t held, max_held;
+  uint32_t release_bytes;       /* passed on at a time (0: 8 KiB) */
+  SimTime release_every;        /* (0: 20 ms) */
+  bool peer_closed;
+} Holder;
+
+static SimTime
+holder_period (const Holder *h)
+{
+  return h->release_every ? h->release_every : 20 * SIM_MS;
+}
+
+static void
+holder_release (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  Holder *h = target;
+
+  (void) arg; (void) u;
+  h->held -= MIN (h->held, h->release_bytes ? h->release_bytes : 8192u);
+  if (h->conn)
+    sim_tcp_window_update (h->conn);
+  if (h->held > 0 || !h->peer_closed)
+    sim_kernel_schedule_in (k, holder_period (h), holder_release, h, NULL, 0);
+  else if (h->conn)
+    sim_tcp_close (h->conn);
+}
+
+static void
+holder_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
+{
+  Holder *h = user;
+
+  (void) conn;
+  g_byte_array_append (h->received, data, len);
+  h->held += len;
+  h->max_held = MAX (h->max_held, h->held);
+}
+
+static void
+holder_peer_closed (SimTcpConn *conn, void *user)
+{
+  Holder *h = user;
+
+  (void) conn;
+  h->peer_closed = true;
+}
+
+static void
+holder_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  Holder *h = user;
+
+  (void) conn;
+  assert_int_equal (reason, SIM_TCP_CLOSED_OK);
+  h->conn = NULL;
+}
+
+static uint32_t
+holder_backlog (SimTcpConn *conn, void *user)
+{
+  (void) conn;
+  return ((Holder *) user)->held;
+}
+
+static const SimTcpCallbacks holder_callbacks = {
+  NULL, holder_data, holder_peer_closed, holder_closed, NULL, holder_backlog,
+};
+
+static void
+holder_accept (SimTcpConn *conn, void *user)
+{
+  Holder *h = user;
+
+  h->conn = conn;
+  sim_tcp_conn_set_callbacks (conn, &holder_callbacks, h);
+  sim_kernel_schedule_in (sim_world_kernel (h->world), holder_period (h),
+                          holder_release, h, NULL, 0);
+}
+
+static void
+check_stream (const GByteArray *received, uint32_t size)
+{
+  SimBody want;
+  uint8_t *expected = g_malloc (size);
+
+  sim_body_init (&want, STREAM_PATTERN, size);
+  sim_body_read (&want, expected, size);
+  assert_int_equal (received->len, size);
+  assert_memory_equal (received->data, expected, size);
+  g_free (expected);
+}
+
+/* Data segments from the client: all full size but the last. */
+static void
+check_full_segments (const Tap *tap, uint32_t size)
+{
+  uint32_t bytes = 0;
+
+  for (guint i = 0; i < tap->log->len; i++)
+    {
+      const Seen *s = seen (tap, i);
+
+      if (s->dir != 0 || s->payload_len == 0)
+        continue;
+      bytes += s->payload_len;
+      if (bytes < size && s->payload_len != SIM_TCP_MSS)
+        fail_msg ("frame %u: %u bytes at offset %u", i, s->payload_len,
+                  bytes - s->payload_len);
+    }
+  assert_int_equal (bytes, size);
+}
+
+/* A 4 MiB body written from writable() never has more than
+ * SIM_TCP_SNDBUF bytes queued, arrives intact in full segments, and the
+ * ring a connection record keeps did not grow for it. */
+static void
+test_tcp__producer_streams_within_the_send_buffer (void **state)
+{
+  Net net;
+  App server;
+  Producer p = { .max_buffered = 0 };
+
+  (void) state;
+  net_init (&net, TAP_FORWARD);
+  app_init (&server, net.world);
+  server.close_on_peer_closed = true;
+  sim_body_init (&p.body, STREAM_PATTERN, STREAM_SIZE);
+  sim_tcp_listen (&net.server->host, HTTP_PORT, app_accept, &server);
+  sim_tcp_connect (&net.client->host, 0, SERVER_ADDR, HTTP_PORT, 10 * SIM_S,
+                   &producer_callbacks, &p, REQUEST_ID);
+  sim_world_run (net.world, 600 * SIM_S);
+  assert_true (p.closed);
+  check_stream (server.received, STREAM_SIZE);
+  assert_true (p.max_buffered > 0 && p.max_buffered <= SIM_TCP_SNDBUF);
+  check_full_segments (net.tap, STREAM_SIZE);
+  check_sequence (net.tap);
+  app_clear (&server);
+  net_clear (&net);
+}
+
+/* A receiver that holds bytes advertises SIM_TCP_WINDOW less what it
+ * holds: the sender never sends past it, the window narrows but never
+ * closes, window updates reopen it, and segments stay full size. */
+static void
+test_tcp__backlog_narrows_the_window (void **state)
+{
+  Net net;
+  Holder h = { .held = 0 };
+  Producer p = { .max_buffered = 0 };
+  uint16_t min_window = SIM_TCP_WINDOW;
+  guint updates = 0;
+  uint32_t last_ack = 0;
+
+  (void) state;
+  net_init (&net, TAP_FORWARD);
+  h.world = net.world;
+  h.received = g_byte_array_new ();
+  sim_body_init (&p.body, STREAM_PATTERN, 1024u * 1024u);
+  sim_tcp_listen (&net.server->host, HTTP_PORT, holder_accept, &h);
+  sim_tcp_connect (&net.client->host, 0, SERVER_ADDR, HTTP_PORT, 10 * SIM_S,
+                   &producer_callbacks, &p, REQUEST_ID);
+  sim_world_run (net.world, 600 * SIM_S);
+  assert_true (p.closed);
+  assert_null (h.conn);
+  check_stream (h.received, 1024u * 1024u);
+  assert_true (h.max_held <= SIM_TCP_WINDOW);
+  assert_true (h.max_held > SIM_TCP_WINDOW / 2);
+  for (guint i = 0; i < net.tap->log->len; i++)
+    {
+      const Seen *s = seen (net.tap, i);
+
+      if (s->dir != 1 || (s->tcp.flags & SIM_TCP_SYN))
+        continue;
+      min_window = MIN (min_window, s->tcp.window);
+      if (s->payload_len == 0 && !(s->tcp.flags & SIM_TCP_FIN)
+          && s->tcp.ack == last_ack)
+        updates++;
+      last_ack = s->tcp.ack;
+    }
+  assert_true (min_window > 0 && min_window < 2 * SIM_TCP_MSS);
+  assert_true (updates > 0);
+  check_full_segments (net.tap, 1024u * 1024u);
+  check_sequence (net.tap);
+  g_byte_array_free (h.received, TRUE);
+  net_clear (&net);
+}
+
+/* A window update is lost while the sender waits on a narrow window: its
+ * persist timer probes with one byte, the ACK carries the open window,
+ * and data flows again long before the receiver's next update (3 s). */
+static void
+test_tcp__persist_probe_recovers_a_lost_window_update (void **state)
+{
+  Net net;
+  Holder h = { .release_bytes = UINT32_MAX, .release_every = 3 * SIM_S };
+  Producer p = { .max_buffered = 0 };
+  const Seen *probe = NULL, *resumed = NULL;
+
+  (void) state;
+  net_init (&net, TAP_DROP_FIRST_UPDATE);
+  h.world = net.world;
+  h.received = g_byte_array_new ();
+  sim_body_init (&p.body, STREAM_PATTERN, 256u * 1024u);
+  sim_tcp_listen (&net.server->host, HTTP_PORT, holder_accept, &h);
+  sim_tcp_connect (&net.client->host, 0, SERVER_ADDR, HTTP_PORT, 10 * SIM_S,
+                   &producer_callbacks, &p, REQUEST_ID);
+  sim_world_run (net.world, 600 * SIM_S);
+  assert_true (p.closed);
+  check_stream (h.received, 256u * 1024u);
+  assert_true (net.tap->dropped_update_at > 0);
+  for (guint i = 0; i < net.tap->log->len && !resumed; i++)
+    {
+      const Seen *s = seen (net.tap, i);
+
+      if (s->dir != 0 || s->time <= net.tap->dropped_update_at)
+        continue;
+      if (s->payload_len == 1 && !probe)
+        probe = s;
+      else if (s->payload_len == SIM_TCP_MSS)
+        resumed = s;
+    }
+  assert_non_null (probe);
+  assert_non_null (resumed);
+  assert_true (resumed->time - net.tap->dropped_update_at < 3 * SIM_S / 2);
+  g_byte_array_free (h.received, TRUE);
+  net_clear (&net);
+}
+
 int
 main (void)
 {
@@ -1263,6 +1575,9 @@ main (void)
     cmocka_unit_test (test_tcp__wireshark_analysis),
     cmocka_unit_test (test_tcp__sequential_connections_reuse_records),
     cmocka_unit_test (test_tcp__host_receive_always_takes_the_packet),
+    cmocka_unit_test (test_tcp__producer_streams_within_the_send_buffer),
+    cmocka_unit_test (test_tcp__backlog_narrows_the_window),
+    cmocka_unit_test (test_tcp__persist_probe_recovers_a_lost_window_update),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

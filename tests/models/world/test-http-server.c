@@ -29,6 +29,8 @@ typedef struct {
   uint32_t served_request;      /* what the served callback saw */
   char served_path[64];
   SimTime served_at;
+  SimLink *link;                /* to the client; direction 0 is its way */
+  uint64_t bytes_in_at_served;  /* client bytes the link had carried */
 } ServerNode;
 
 static void
@@ -41,6 +43,7 @@ server_served (CloudRunHttpServer *http, void *user, uint32_t request,
   s->served_request = request;
   g_strlcpy (s->served_path, req->path, sizeof s->served_path);
   s->served_at = sim_world_now (s->node.world);
+  s->bytes_in_at_served = sim_link_counters (s->link, 0)->rx_bytes;
 }
 
 static void
@@ -71,9 +74,11 @@ typedef struct {
   CloudRunTrafficPlan plan;
 } HttpWorld;
 
-/* One GET /item from client to server, run for 30 s. */
+/* One request for /item with a body of request_size bytes (POST when
+ * not empty, else GET) from client to server, run for 30 s. */
 static HttpWorld *
-http_world (SimTime service_time, uint64_t response_size, SimTime timeout)
+http_world_sized (SimTime service_time, uint64_t request_size,
+                  uint64_t response_size, SimTime timeout)
 {
   HttpWorld *w = g_new0 (HttpWorld, 1);
   CloudRunEndpoint *client;
@@ -90,14 +95,21 @@ http_world (SimTime service_time, uint64_t response_size, SimTime timeout)
   client = cloudrun_endpoint_new (w->tw->world, "client", CLOUDRUN_HOP_CLIENT,
                                   "eth0", CLIENT, 0);
   w->link = tiny_link (w->tw, client->host.default_port, port);
+  w->server->link = w->link;
   w->plan = (CloudRunTrafficPlan) {
     .name = "t", .host = "203.0.113.10", .host_addr = SERVER, .port = 80,
-    .path = "/item", .method = "GET", .count = 1, .timeout = timeout,
-    .first_request = 1,
+    .path = "/item", .method = request_size ? "POST" : "GET", .count = 1,
+    .timeout = timeout, .first_request = 1, .request_size = request_size,
   };
   cloudrun_requester_add_traffic (&client->requester, &w->plan);
   tiny_world_run (w->tw, 30 * SIM_S);
   return w;
+}
+
+static HttpWorld *
+http_world (SimTime service_time, uint64_t response_size, SimTime timeout)
+{
+  return http_world_sized (service_time, 0, response_size, timeout);
 }
 
 static void
@@ -176,6 +188,35 @@ test_http_server__caller_gone_gets_no_answer (void **state)
   http_world_free (w);
 }
 
+/* The request is served once its whole body is in, not on its head: by
+ * then the link has carried the 200 KiB body to the server. */
+static void
+test_http_server__served_once_the_body_is_in (void **state)
+{
+  HttpWorld *w = http_world_sized (0, 200 * 1024, 100, 10 * SIM_S);
+
+  (void) state;
+  assert_int_equal (tiny_request (w->tw, 1)->status, 200);
+  assert_int_equal (w->server->served_request, 1);
+  assert_true (w->server->bytes_in_at_served >= 200 * 1024);
+  http_world_free (w);
+}
+
+/* A 4 MiB answer streams: it arrives whole (the caller counts its
+ * Content-Length) over a link that carried about that much. */
+static void
+test_http_server__multi_megabyte_body_streams (void **state)
+{
+  HttpWorld *w = http_world_sized (0, 0, 4 * 1024 * 1024, 20 * SIM_S);
+  uint64_t sent = sim_link_counters (w->link, 1)->rx_bytes;
+
+  (void) state;
+  assert_int_equal (tiny_request (w->tw, 1)->status, 200);
+  assert_int_equal (w->server->http.requests, 1);
+  assert_in_range (sent, 4 * 1024 * 1024, 4 * 1024 * 1024 + 3000 * 64);
+  http_world_free (w);
+}
+
 int
 main (void)
 {
@@ -184,6 +225,8 @@ main (void)
     cmocka_unit_test (test_http_server__served_sees_the_request_before_answering),
     cmocka_unit_test (test_http_server__body_of_the_configured_size),
     cmocka_unit_test (test_http_server__caller_gone_gets_no_answer),
+    cmocka_unit_test (test_http_server__served_once_the_body_is_in),
+    cmocka_unit_test (test_http_server__multi_megabyte_body_streams),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

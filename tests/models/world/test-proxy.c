@@ -1,8 +1,9 @@
 /* Tests for models/world/proxy.c (the HTTP front the GFE, the load
  * balancers and the tiny servers are built on) on a tiny world: a node
  * "front" whose proxy refuses /refuse, forwards /pass upstream now and
- * /late after 500 ms; an endpoint "client" calls it, an endpoint "site"
- * is upstream, all three on an internet router.
+ * /late after 500 ms (also a POST /late with a 1 MiB body); an endpoint
+ * "client" calls it, an endpoint "site" is upstream, all three on an
+ * internet router.
  *
  * Probes: the ledger (status the caller got, latency, steps), the proxy's
  * answered/forwarded counters and its done callbacks, the upstream's
@@ -32,7 +33,23 @@ typedef struct {
   CloudRunProxy proxy;
   guint done;                   /* sessions over */
   uint32_t last_request;        /* request id of the last session seen */
+  CloudRunProxySession *post;   /* the POST's session, sampled */
+  guint max_held;               /* the most body bytes it held in rx */
 } FrontNode;
+
+/* Every millisecond while the POST's session lives: how much of the body
+ * the front holds for an upstream that is not open yet. */
+static void
+front_sample (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  FrontNode *f = target;
+
+  (void) arg; (void) u;
+  if (!f->post || !f->post->client)
+    return;
+  f->max_held = MAX (f->max_held, f->post->rx->len);
+  sim_kernel_schedule_in (k, SIM_MS, front_sample, f, NULL, 0);
+}
 
 static void
 front_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
@@ -42,6 +59,12 @@ front_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 
   (void) proxy;
   f->last_request = s->request_id;
+  if (strcmp (s->request.method, "POST") == 0)
+    {
+      f->post = s;
+      sim_kernel_schedule_in (sim_world_kernel (f->node.world), SIM_MS,
+                              front_sample, f, NULL, 0);
+    }
   if (strcmp (s->request.path, "/refuse") == 0)
     cloudrun_proxy_answer (s, 403);
   else
@@ -84,10 +107,11 @@ typedef struct {
   TinyWorld *tw;
   FrontNode *front;
   CloudRunEndpoint *client, *site;
-  CloudRunTrafficPlan plans[3];
+  CloudRunTrafficPlan plans[4];
 } ProxyWorld;
 
-static const char *const paths[] = { "/refuse", "/pass", "/late" };
+static const char *const paths[] = { "/refuse", "/pass", "/late", "/late" };
+#define POST_SIZE (1024u * 1024u)
 
 static ProxyWorld *
 proxy_world (void)
@@ -96,7 +120,7 @@ proxy_world (void)
   CloudRunInternet *net;
   SimPort *port;
 
-  w->tw = tiny_world_new (3);
+  w->tw = tiny_world_new (4);
   net = cloudrun_internet_new (w->tw->world);
   w->front = (FrontNode *) sim_node_new (w->tw->world->sim, &front_class,
                                          "front");
@@ -114,7 +138,7 @@ proxy_world (void)
                                    "eth0", SITE, 0);
   tiny_link (w->tw, w->site->host.default_port,
              cloudrun_internet_attach (net, "site", SITE, 32, "site"));
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
       w->plans[i] = (CloudRunTrafficPlan) {
         .traffic = i, .name = paths[i], .host = "198.51.100.1",
@@ -122,6 +146,12 @@ proxy_world (void)
         .count = 1, .start = i * SIM_S, .timeout = 10 * SIM_S,
         .first_request = i + 1,
       };
+      if (i == 3)
+        {
+          w->plans[i].method = "POST";
+          w->plans[i].request_size = POST_SIZE;
+          w->plans[i].timeout = 20 * SIM_S;
+        }
       cloudrun_requester_add_traffic (&w->client->requester, &w->plans[i]);
     }
   tiny_world_run (w->tw, 30 * SIM_S);
@@ -163,8 +193,8 @@ test_proxy__forwards_and_relays_the_response (void **state)
   assert_non_null (tiny_step (w->tw, 2, "DELIVER", "site"));
   assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
   assert_string_equal (r->decided_node, "site");
-  assert_int_equal (w->front->proxy.forwarded, 2);
-  assert_int_equal (w->site->http.requests, 2);
+  assert_int_equal (w->front->proxy.forwarded, 3);
+  assert_int_equal (w->site->http.requests, 3);
   proxy_world_free (w);
 }
 
@@ -191,10 +221,27 @@ test_proxy__every_session_ends (void **state)
   (void) state;
   /* Both connections of each session closed: done once per request, and
    * the sessions are back in the pool. */
-  assert_int_equal (w->front->done, 3);
+  assert_int_equal (w->front->done, 4);
   assert_int_equal (w->front->proxy.idle->len, w->front->proxy.sessions->len);
-  assert_int_equal (w->front->last_request, 3);
+  assert_int_equal (w->front->last_request, 4);
   assert_int_equal (w->site->http.in_flight, 0);
+  proxy_world_free (w);
+}
+
+/* The front decides on the head and holds the POST's body while the
+ * upstream is not open: its window narrows, so it holds about one
+ * window, not the 1 MiB body; then the body is relayed and delivered. */
+static void
+test_proxy__holds_a_window_not_the_body (void **state)
+{
+  ProxyWorld *w = proxy_world ();
+  CloudRunRequest *r = tiny_request (w->tw, 4);
+
+  (void) state;
+  assert_int_equal (r->status, 200);
+  assert_non_null (tiny_step (w->tw, 4, "DELIVER", "site"));
+  assert_true (w->front->max_held > SIM_TCP_WINDOW / 2);
+  assert_true (w->front->max_held <= SIM_TCP_SNDBUF + SIM_TCP_WINDOW);
   proxy_world_free (w);
 }
 
@@ -206,6 +253,7 @@ main (void)
     cmocka_unit_test (test_proxy__forwards_and_relays_the_response),
     cmocka_unit_test (test_proxy__forwards_later_when_asked),
     cmocka_unit_test (test_proxy__every_session_ends),
+    cmocka_unit_test (test_proxy__holds_a_window_not_the_body),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
