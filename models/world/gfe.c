@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "models/world/google.h"
 #include "models/world/iam.h"
 #include "sim/wire.h"
 
@@ -320,10 +321,16 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
                                    "%s requests", svc->name,
                                    gfe_ingress_name (svc->ingress),
                                    cloudrun_class_name (cls));
-  step.note = sim_explain_internf (log, "classified %s: %s; to instance %s%s",
+  step.note = sim_explain_internf (log, "classified %s: %s; to instance %s%s%s",
                                    cloudrun_class_name (cls), why,
                                    inst->base.node.name,
-                                   cold ? " (cold start)" : "");
+                                   cold ? " (cold start)" : "",
+                                   (s->local_addr
+                                    & sim_cidr_mask (CLOUDRUN_VIPS_LEN))
+                                   == CLOUDRUN_RESTRICTED_VIPS
+                                   ? "; restricted.googleapis.com serves "
+                                     "only services VPC Service Controls "
+                                     "supports, and Cloud Run is one" : "");
   step.src_after = gfe->serving_addr;
   step.dst_after = inst->host.addrs[0];
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node, &step);

@@ -295,6 +295,40 @@ test_build_vpc__direct_vpc_skips_record_data (void **state)
   assert_int_equal (d->src_before & 0xfffffff0u, WF_IP (10, 1, 0, 16));
 }
 
+/* The restricted VIP (restricted.googleapis.com, 199.36.153.4/30) serves
+ * only services VPC Service Controls supports; Cloud Run is one, so a
+ * request through it is served as through the private VIP, and the GFE's
+ * step says why. */
+static void
+test_build_vpc__restricted_vip_serves_cloud_run (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[project shop]\n\n"
+    "[network net]\n\n"
+    "[subnet run]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    "[dns-zone run-app]\ndns-name = run.app.\nnetworks = net\n"
+    "records = *.run.app. CNAME restricted.googleapis.com.\n\n"
+    "[dns-zone apis]\ndns-name = googleapis.com.\nnetworks = net\n"
+    "records = restricted.googleapis.com. A 199.36.153.4\n\n"
+    "[service front]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = run\nvpc-egress = private-ranges-only\n\n"
+    "[service back]\nregion = us-central1\ningress = internal\n\n"
+    "[traffic t]\nfrom = front\nurl = service:back\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  CloudRunRequest *r = world_fixture_request (wf, "t", 0);
+  const SimExplainStep *s = world_fixture_step (wf, r, "PROXY_CONNECTION",
+                                                "gfe");
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "t", 0), "delivered");
+  assert_string_equal (world_fixture_class (wf, "t", 0), "internal");
+  assert_non_null (s);
+  assert_non_null (strstr (s->note, "restricted.googleapis.com serves only "
+                           "services VPC Service Controls supports"));
+}
+
 int
 main (void)
 {
@@ -307,6 +341,7 @@ main (void)
     cmocka_unit_test (test_build_vpc__each_region_its_own_nat),
     cmocka_unit_test (test_build_vpc__automatic_addresses_skip_written),
     cmocka_unit_test (test_build_vpc__direct_vpc_skips_record_data),
+    cmocka_unit_test (test_build_vpc__restricted_vip_serves_cloud_run),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
