@@ -801,7 +801,7 @@ counting_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
 }
 
 static const SimTapClass counting_tap_class = {
-  counting_link_added, counting_arrived, counting_handled,
+  counting_link_added, counting_arrived, counting_handled, NULL,
 };
 
 /* Frames a -> b with tags 0..4 (b appends tag % 3 steps each) and one
