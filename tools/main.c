@@ -9,6 +9,7 @@
 #include "models/format/keys.h"
 #include "models/format/scenario.h"
 #include "models/world/config.h"
+#include "sim/capture.h"
 #include "tools/graph.h"
 #include "tools/interrupt.h"
 #include "tools/output.h"
@@ -110,7 +111,8 @@ print_outputs (const ToolsRun *run, const char *dir)
       const CloudRunService *s = g_ptr_array_index (sc->services, i);
       printf ("service %s: %s  %s\n", s->base.name, s->url, s->number_url);
     }
-  printf ("\noutputs in %s/: trace.pcapng, pcap/*.pcap, report.txt, "
+  printf ("\noutputs in %s/: trace.pcapng, pcap/*.pcap (and pcap/"
+          SIM_CAPTURE_KEYLOG_NAME " when there was TLS), report.txt, "
           "report.json, topology.dot (.svg with Graphviz)\n", dir);
 }
 
