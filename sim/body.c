@@ -33,10 +33,10 @@ sim_body_read (SimBody *body, uint8_t *out, uint32_t n)
 }
 
 bool
-sim_body_pump (SimBody *body, SimTcpConn *conn)
+sim_body_pump (SimBody *body, SimTls *tls, SimTcpConn *conn)
 {
   uint8_t chunk[BODY_CHUNK];
-  uint32_t space = sim_tcp_send_space (conn);
+  uint32_t space = sim_tls_conn_send_space (tls, conn);
 
   /* Queued first and sent once, so chunks do not cut short segments. */
   while (space > 0 && body->sent < body->size)
@@ -44,9 +44,9 @@ sim_body_pump (SimBody *body, SimTcpConn *conn)
       uint32_t n = (uint32_t) MIN ((uint64_t) MIN (space, BODY_CHUNK),
                                    body->size - body->sent);
       sim_body_read (body, chunk, n);
-      sim_tcp_queue (conn, chunk, n);
+      sim_tls_conn_queue (tls, conn, chunk, n);
       space -= n;
     }
-  sim_tcp_send (conn, NULL, 0);
+  sim_tls_conn_flush (tls, conn);
   return body->sent == body->size;
 }

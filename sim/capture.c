@@ -47,12 +47,14 @@ static void capture_handled (SimTap *tap, SimPort *rx_port, SimTime t,
 static void capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
                              const SimPacket *packet, uint32_t first_step,
                              uint32_t n_steps);
+static void capture_secrets (SimTap *tap, const char *keylog_line);
 
 static const SimTapClass capture_tap_class = {
   .link_added = capture_link_added,
   .arrived = capture_arrived,
   .handled = capture_handled,
   .dropped = capture_dropped,
+  .secrets = capture_secrets,
 };
 
 /* The error domain declared in sim/capture.h. */
@@ -79,6 +81,8 @@ struct SimCapture {
   GPtrArray *comments;          /* const char* into scratch, reused */
   uint64_t pcap_bytes;          /* bytes handed to pcap_dump, headers too */
   char *pcap_dir;               /* owned; NULL when no per-link pcaps */
+  char *keylog_path;            /* owned: DIR/pcap/tls-keys.log */
+  FILE *keylog_file;            /* owned; opened at the first secret */
   guint n_links_open;           /* links of the world given a pcap */
   guint n_ifaces_written;       /* interfaces given an IDB */
   const char *failed_path;      /* first failure: a path owned above */
@@ -415,6 +419,37 @@ capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
                            packet->len, first_step, n_steps);
 }
 
+/* Tap: session secrets go into trace.pcapng as a decryption secrets
+ * block, before the frames they decrypt, and into DIR/pcap/tls-keys.log
+ * for the per-link pcaps. */
+static void
+capture_secrets (SimTap *tap, const char *keylog_line)
+{
+  SimCapture *capture = (SimCapture *) tap;
+  uint32_t len = (uint32_t) strlen (keylog_line);
+
+  if (capture->pcapng_file
+      && !sim_pcapng_write_secrets (&capture->pcapng, SIM_PCAPNG_SECRETS_TLS,
+                                    (const uint8_t *) keylog_line, len))
+    capture_fail (capture, capture->pcapng_path, capture->pcapng.error);
+  if (capture->pcap_dir == NULL)
+    return;
+  if (capture->keylog_path == NULL)
+    {
+      capture->keylog_path = g_build_filename (capture->pcap_dir,
+                                               SIM_CAPTURE_KEYLOG_NAME, NULL);
+      capture->keylog_file = fopen (capture->keylog_path, "wb");
+      if (capture->keylog_file == NULL)
+        capture_fail (capture, capture->keylog_path, errno);
+    }
+  if (capture->keylog_file == NULL)
+    return;
+  errno = 0;
+  if (fwrite (keylog_line, 1, len, capture->keylog_file) != len)
+    capture_fail (capture, capture->keylog_path, errno);
+  capture->pcap_bytes += len;
+}
+
 SimTap *
 sim_capture_tap (SimCapture *capture)
 {
@@ -449,7 +484,14 @@ sim_capture_close (SimCapture *capture, GError **error)
   for (guint i = 0; i < capture->links->len; i++)
     capture_link_close (capture, g_ptr_array_index (capture->links, i));
   capture_pcapng_close (capture);
-  /* failed_path points into capture->links or pcapng_path, freed below. */
+  if (capture->keylog_file)
+    {
+      errno = 0;
+      if (fclose (capture->keylog_file) != 0)
+        capture_fail (capture, capture->keylog_path, errno);
+    }
+  /* failed_path points into capture->links, pcapng_path or keylog_path,
+   * freed below. */
   ok = capture->failed_errno == 0;
   if (!ok)
     g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_WRITE,
@@ -461,6 +503,7 @@ sim_capture_close (SimCapture *capture, GError **error)
   g_ptr_array_free (capture->comments, TRUE);
   g_free (capture->pcapng_path);
   g_free (capture->pcap_dir);
+  g_free (capture->keylog_path);
   g_free (capture);
   return ok;
 }

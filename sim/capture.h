@@ -1,7 +1,10 @@
 /* Capture of every link crossing: a classic pcap per link written through
  * libpcap (nanosecond timestamps, DLT_EN10MB) and one merged trace.pcapng
  * (sim/pcapng.h) with an interface description block per port named
- * "NODE/PORT" and comments on packets where a decision was taken.
+ * "NODE/PORT" and comments on packets where a decision was taken. TLS
+ * session secrets (SimTapClass.secrets) go into trace.pcapng as
+ * decryption secrets blocks and, beside the per-link files, into
+ * pcap/tls-keys.log (made at the first secret).
  *
  * The capture is a tap (sim/tap.h): registered with the world, it sees
  * every frame arrival; the world and the links do not know it.
@@ -19,6 +22,8 @@
 #include "sim/world.h"
 
 typedef struct SimCapture SimCapture;
+
+#define SIM_CAPTURE_KEYLOG_NAME "tls-keys.log"
 
 GQuark sim_capture_error_quark (void);
 #define SIM_CAPTURE_ERROR (sim_capture_error_quark ())

@@ -1,5 +1,6 @@
-/* A minimal pcapng writer: section header, interface description and
- * enhanced packet blocks (draft-ietf-opsawg-pcapng).
+/* A minimal pcapng writer: section header, interface description,
+ * enhanced packet and decryption secrets blocks
+ * (draft-ietf-opsawg-pcapng).
  *
  * Called by sim/capture.c for trace.pcapng, and by tests.
  *
@@ -21,6 +22,7 @@
 #define BT_SHB 0x0A0D0D0Au
 #define BT_IDB 0x00000001u
 #define BT_EPB 0x00000006u
+#define BT_DSB 0x0000000Au
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
 #define OPT_ENDOFOPT 0
@@ -312,6 +314,21 @@ sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
   for (uint32_t i = 0; ok && i < n_comments; i++)
     ok = emit_option_string (w, OPT_COMMENT, comments[i]);
   return ok && (n_comments == 0 || emit_endofopt (w))
+         && emit_u32 (w, (uint32_t) total);
+}
+
+/* DSB: secrets type, secrets length, the secrets padded, no options. */
+bool
+sim_pcapng_write_secrets (SimPcapng *w, uint32_t secrets_type,
+                          const uint8_t *data, uint32_t len)
+{
+  uint64_t total = (uint64_t) BLOCK_FRAME + 8 + len + pad4 (len);
+
+  if (w->error == 0 && total > UINT32_MAX)
+    w->error = EFBIG;
+  return emit_u32 (w, BT_DSB) && emit_u32 (w, (uint32_t) total)
+         && emit_u32 (w, secrets_type) && emit_u32 (w, len)
+         && emit (w, data, len) && emit_pad (w, len)
          && emit_u32 (w, (uint32_t) total);
 }
 

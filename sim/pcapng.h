@@ -1,8 +1,8 @@
 /* A minimal pcapng writer (libpcap cannot write pcapng): section header
  * block, interface description blocks (if_name, if_description,
  * if_tsresol = 9, i.e. nanoseconds), enhanced packet blocks with an
- * opt_comment options, one per comment. Little-endian on every host, so
- * files are byte-identical everywhere.
+ * opt_comment options, one per comment, and decryption secrets blocks.
+ * Little-endian on every host, so files are byte-identical everywhere.
  *
  * Writes go to a FILE* the caller opened and closes; the first failure is
  * sticky and reported by sim_pcapng_failed(). */
@@ -36,6 +36,12 @@ bool sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
                               uint32_t caplen, uint32_t origlen,
                               const char *const *comments,
                               uint32_t n_comments);
+/* DSB (block type 0x0000000A) holding len bytes of secrets of a type
+ * such as SIM_PCAPNG_SECRETS_TLS (a TLS key log, sim/tls.h). Readers use
+ * them for the packets after the block. */
+#define SIM_PCAPNG_SECRETS_TLS 0x544c534bu      /* "TLSK" */
+bool sim_pcapng_write_secrets (SimPcapng *w, uint32_t secrets_type,
+                               const uint8_t *data, uint32_t len);
 bool sim_pcapng_failed (const SimPcapng *w);
 
 #endif

@@ -37,6 +37,10 @@ typedef struct {
   void (*dropped) (SimTap *tap, SimPort *tx, SimTime t,
                    const SimPacket *packet, uint32_t first_step,
                    uint32_t n_steps);
+  /* A protocol picked session secrets before its first frame: one line
+   * of an NSS key log ("CLIENT_RANDOM <hex> <hex>\n", sim/tls.h),
+   * borrowed. Optional. */
+  void (*secrets) (SimTap *tap, const char *keylog_line);
 } SimTapClass;
 
 /* Embedded first in the tap's own struct, like SimNode in a node. */

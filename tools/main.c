@@ -9,6 +9,7 @@
 #include "models/format/keys.h"
 #include "models/format/scenario.h"
 #include "models/world/config.h"
+#include "sim/capture.h"
 #include "tools/graph.h"
 #include "tools/interrupt.h"
 #include "tools/output.h"
@@ -137,7 +138,10 @@ print_outputs (const ToolsRun *run, const ToolsRunOptions *opt,
                const char *dir)
 {
   static const char *const captures[] = {
-    "trace.pcapng, pcap/*.pcap, ", "trace.pcapng, ", "pcap/*.pcap, ", "",
+    "trace.pcapng, pcap/*.pcap (and pcap/" SIM_CAPTURE_KEYLOG_NAME
+    " when there was TLS), ", "trace.pcapng, ",
+    "pcap/*.pcap (and pcap/" SIM_CAPTURE_KEYLOG_NAME " when there was TLS), ",
+    "",
   };
   const CloudRunScenario *sc = run->scenario;
 

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/capture.h"
+
 #define STAGING_PREFIX ".partial-"
 #define STAGING_OLD_PCAP "pcap.old"
 #define REMOVE_MAX_DEPTH 16
@@ -34,6 +36,9 @@ gboolean
 tools_output_is_capture_name (const char *name)
 {
   gsize len = strlen (name);
+
+  if (strcmp (name, SIM_CAPTURE_KEYLOG_NAME) == 0)
+    return TRUE;
 
   if (len <= 5 || !g_str_has_suffix (name, ".pcap")
       || !(g_ascii_islower (name[0]) || g_ascii_isdigit (name[0])))
@@ -295,8 +300,8 @@ check_pcap_dir (ToolsOutput *out, GError **error)
       if (!S_ISREG (st.st_mode) || !tools_output_is_capture_name (n))
         {
           close (fd);
-          return refuse (error, path, "only the LINK.pcap files a run "
-                         "writes in pcap/", S_ISREG (st.st_mode)
+          return refuse (error, path, "only the LINK.pcap files (and "
+                         "tls-keys.log) a run writes in pcap/", S_ISREG (st.st_mode)
                          ? "a file the run did not write" :
                          describe_mode (st.st_mode));
         }

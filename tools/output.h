@@ -7,10 +7,10 @@
  *
  * What the run may touch in DIR is a fixed list of its own names
  * (trace.pcapng, report.txt, report.json, topology.dot, topology.svg and
- * pcap/ holding only NAME.pcap files). DIR itself is the user's choice and
- * may be a symbolic link; inside it no link is ever followed (every call
- * works relative to DIR's descriptor, with O_NOFOLLOW and
- * AT_SYMLINK_NOFOLLOW, like rsync and tar). Anything else where an output
+ * pcap/ holding only NAME.pcap files and tls-keys.log). DIR itself is
+ * the user's choice and may be a symbolic link; inside it no link is ever
+ * followed (every call works relative to DIR's descriptor, with
+ * O_NOFOLLOW and AT_SYMLINK_NOFOLLOW, like rsync and tar). Anything else where an output
  * goes (a link, a directory where a file goes, a file in pcap/ the run
  * would not have written) is an error naming it, before anything moves.
  * An output of a previous run that this run did not make again (a
@@ -54,8 +54,9 @@ gboolean tools_output_commit (ToolsOutput *out, GError **error);
 void tools_output_abort (ToolsOutput *out);
 /* Aborts what is not committed, closes, frees; out may be all zero. */
 void tools_output_clear (ToolsOutput *out);
-/* TRUE for a name the capture gives a per-link file: [a-z0-9][a-z0-9._-]*
- * ending in ".pcap" (link names are built from scenario names). */
+/* TRUE for a name the capture gives a file in pcap/: a per-link file
+ * [a-z0-9][a-z0-9._-]* ending in ".pcap" (link names are built from
+ * scenario names), or the TLS key log tls-keys.log. */
 gboolean tools_output_is_capture_name (const char *name);
 
 #endif

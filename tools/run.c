@@ -17,8 +17,10 @@
 #include "tools/interrupt.h"
 #include "tools/report.h"
 
-#define TLS_NOTE "TLS is not simulated: every exchange is written in clear " \
-                 "as HTTP/1.1 on TCP port 80 so that Wireshark shows it"
+#define TLS_NOTE "https is TLS 1.2 on port 443 with a NULL cipher "     \
+                 "(TLS_RSA_WITH_NULL_SHA256); its keys are in this file "    \
+                 "(decryption secrets blocks) and in pcap/tls-keys.log, so "  \
+                 "Wireshark shows the HTTP/1.1 inside"
 
 static const char *
 file_kind (mode_t mode)

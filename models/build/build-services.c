@@ -315,7 +315,8 @@ build_traffic (Build *b)
         .traffic = i, .name = t->base.name, .host = t->url.host,
         .host_addr = t->url.host_kind == CLOUDRUN_URL_HOST_ADDRESS
                      ? t->url.address : 0,
-        .port = t->url.port, .path = t->url.path, .method = t->method,
+        .port = t->url.port, .tls = t->url.scheme == CLOUDRUN_URL_HTTPS,
+        .path = t->url.path, .method = t->method,
         .request_size = t->request_size, .count = (uint32_t) t->count,
         .interval = t->gap, .mean_interval = t->gap,
         .poisson = t->pattern == CLOUDRUN_PATTERN_POISSON, .start = t->start,

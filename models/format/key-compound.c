@@ -30,8 +30,8 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
       return g_strdup ("DNS records 'OWNER TYPE DATA' separated by ';' "
                        "(types A, AAAA, CNAME)");
     case CLOUDRUN_KEY_URL:
-      return g_strdup ("https://HOST/PATH, http://HOST[:PORT]/PATH or "
-                       "service:NAME");
+      return g_strdup ("https://HOST[:PORT]/PATH, http://HOST[:PORT]/PATH "
+                       "or service:NAME");
     case CLOUDRUN_KEY_NEXT_HOP:
       return g_strdup ("default-internet-gateway, blackhole or an IPv4 "
                        "address");
@@ -263,16 +263,8 @@ parse_authority (const char *authority, CloudRunUrl *url,
   g_autofree char *host = g_strndup (authority, colon ? (gsize) (colon
                                                         - authority)
                                                       : strlen (authority));
-  guint64 port = 80;
+  guint64 port = url->scheme == CLOUDRUN_URL_HTTPS ? 443 : 80;
 
-  if (colon != NULL && url->scheme == CLOUDRUN_URL_HTTPS)
-    {
-      cloudrun_problem_set (problem, "https://HOST/PATH without a port",
-                            url->text);
-      problem->hint = g_strdup ("TLS is not simulated: every request uses "
-                                "TCP port 80");
-      return FALSE;
-    }
   if (colon != NULL
       && !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
     return cloudrun_problem_set (problem, "a port from 1 to 65535",
@@ -292,7 +284,7 @@ parse_url_text (const char *text, CloudRunUrl *url, CloudRunProblem *problem)
   g_autofree char *authority = NULL;
 
   url->text = g_strdup (text);
-  url->port = 80;
+  url->port = 443;              /* service:NAME is https */
   if (g_str_has_prefix (text, "service:"))
     {
       url->service_name = g_strdup (text + strlen ("service:"));

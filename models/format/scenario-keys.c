@@ -402,8 +402,9 @@ static const CloudRunKey traffic_keys[] = {
     .ref_offset = offsetof (CloudRunTraffic, from),
     .help = "The caller: a service, vm or client." },
   KEY ("url", URL, CloudRunTraffic, url, NULL, REQ,
-       "https://HOST/PATH, http://HOST[:PORT]/PATH or service:NAME; sent "
-       "in clear on TCP port 80 (TLS is not simulated)."),
+       "https://HOST[:PORT]/PATH, http://HOST[:PORT]/PATH or service:NAME; "
+       "https is TLS on port 443 (keys in the capture), http is clear on "
+       "80."),
   KEY_INT ("count", CloudRunTraffic, count, "1", 0, 1, 10000000,
            "Number of requests."),
   KEY ("rate", RATE, CloudRunTraffic, rate, NULL, OPT,

@@ -89,8 +89,8 @@ typedef struct {
   char *text;                   /* as written */
   CloudRunUrlScheme scheme;     /* service:NAME is https */
   char *host;                   /* lower case; service:NAME expanded */
-  uint16_t port;                /* 80 (TLS is not simulated), or the
-                                   PORT of http://HOST:PORT */
+  uint16_t port;                /* the URL's PORT, else 443 for https
+                                   (TLS), 80 for http */
   char *path;                   /* from the first '/'; "/" when none */
   char *service_name;           /* NAME of service:NAME, else NULL */
   CloudRunUrlHostKind host_kind;/* what host names */

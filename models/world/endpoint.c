@@ -72,5 +72,7 @@ cloudrun_endpoint_new (CloudRunWorld *world, const char *name,
                            resolver);
   cloudrun_http_server_init (&ep->http, &ep->host, SIM_MS, 1024,
                              endpoint_served, ep);
+  if (!vm)                      /* clients answer https too; VMs 80 only */
+    cloudrun_proxy_listen_tls (&ep->http.proxy, SIM_TLS_PORT);
   return ep;
 }

@@ -1,5 +1,5 @@
-/* A host that sends [traffic] requests and answers HTTP on port 80: an
- * internet client (public DNS) or a Compute Engine VM (the metadata
+/* A host that sends [traffic] requests and answers HTTP on port 80 (an
+ * internet client also https on 443): an internet client (public DNS) or a Compute Engine VM (the metadata
  * server's resolver for its network's view, at 169.254.169.254).
  * Scenario keys read: [client] address; [vm] subnet, address, external-ip
  * (the VM's external address is the VPC router's business). */
@@ -14,7 +14,7 @@ typedef struct {
   CloudRunNode base;
   SimHost host;                 /* first port: its network interface */
   CloudRunRequester requester;  /* its traffic */
-  CloudRunHttpServer http;      /* answers 200 on port 80 */
+  CloudRunHttpServer http;      /* answers 200 on port 80 (and 443) */
   CloudRunHopKind hop;          /* client or vm */
   const char *kind;             /* "internet host", "VM" */
 } CloudRunEndpoint;

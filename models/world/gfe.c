@@ -546,6 +546,7 @@ cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
   gfe->host.output = gfe_output;
   gfe->host.output_user = gfe;
   cloudrun_proxy_init (&gfe->proxy, &gfe->host, 80, gfe_request, gfe_done, gfe);
+  cloudrun_proxy_listen_tls (&gfe->proxy, SIM_TLS_PORT);
   return gfe;
 }
 

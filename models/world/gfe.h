@@ -1,5 +1,5 @@
-/* The Google Front End: terminates the caller's TCP on the run.app front
- * end addresses (and the Private Google Access VIPs and PSC endpoint
+/* The Google Front End: terminates the caller's TCP (port 80) or TLS (port
+ * 443, sim/tls.h) on the run.app front end addresses (and the Private Google Access VIPs and PSC endpoint
  * addresses), reads the Host header, finds the service, classifies the
  * request internal or external from what its packets carried, applies the
  * service's ingress setting, then IAM, and either proxies the request to

@@ -208,5 +208,6 @@ cloudrun_load_balancer_new (CloudRunWorld *world,
   lb->host.output = lb_output;
   lb->host.output_user = lb;
   cloudrun_proxy_init (&lb->proxy, &lb->host, 80, lb_request, NULL, lb);
+  cloudrun_proxy_listen_tls (&lb->proxy, SIM_TLS_PORT);
   return lb;
 }

@@ -1,6 +1,6 @@
 /* Application Load Balancers in front of a Cloud Run service through a
- * serverless NEG: an Envoy-style proxy that terminates the caller's TCP on
- * the forwarding rule address and sends the request on to the service
+ * serverless NEG: an Envoy-style proxy that terminates the caller's TCP
+ * (port 80) or TLS (port 443) on the forwarding rule address and sends the request on to the service
  * across Google's fabric, its packets wrapped in a Geneve envelope that
  * names the load balancer (models/world/fabric.h). An internal ALB sits in a
  * VPC and needs a proxy-only subnet in its region (otherwise

@@ -39,8 +39,8 @@ cloudrun_proxy_respond (CloudRunProxySession *s, int status,
   g_assert (n > 0);
   /* Head and body in one send: a small answer is one segment. */
   memcpy (out->data + n, body, body_len);
-  sim_tcp_send (s->client, out->data, (uint32_t) (n + body_len));
-  sim_tcp_close (s->client);
+  sim_tls_conn_send (s->tls, s->client, out->data, (uint32_t) (n + body_len));
+  sim_tls_conn_close (s->tls, s->client);
 }
 
 void
@@ -58,11 +58,11 @@ cloudrun_proxy_respond_pattern (CloudRunProxySession *s, int status,
   n = sim_http_write_response (head, sizeof head, &resp, content_type);
   g_assert (n > 0);
   /* Queued with the first of the body: a small answer is one segment. */
-  sim_tcp_queue (s->client, head, (uint32_t) n);
+  sim_tls_conn_queue (s->tls, s->client, head, (uint32_t) n);
   sim_body_init (&s->response, pattern, size);
-  s->responding = !sim_body_pump (&s->response, s->client);
+  s->responding = !sim_body_pump (&s->response, s->tls, s->client);
   if (!s->responding)
-    sim_tcp_close (s->client);
+    sim_tls_conn_close (s->tls, s->client);
 }
 
 void
@@ -126,7 +126,7 @@ upstream_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
 
   (void) conn;
   if (s->client)
-    sim_tcp_send (s->client, data, len);
+    sim_tls_conn_send (s->tls, s->client, data, len);
 }
 
 /* Upstream took request bytes: the client's window may reopen. */
@@ -148,7 +148,7 @@ upstream_peer_closed (SimTcpConn *conn, void *user)
   s->forwarding = s->upstream_open = false;  /* the rest is not relayed */
   sim_tcp_close (conn);
   if (s->client)
-    sim_tcp_close (s->client);
+    sim_tls_conn_close (s->tls, s->client);
 }
 
 static void
@@ -312,10 +312,10 @@ client_writable (SimTcpConn *conn, void *user)
 {
   CloudRunProxySession *s = user;
 
-  if (s->responding && sim_body_pump (&s->response, conn))
+  if (s->responding && sim_body_pump (&s->response, s->tls, conn))
     {
       s->responding = false;
-      sim_tcp_close (conn);
+      sim_tls_conn_close (s->tls, conn);
     }
   if (s->upstream)
     sim_tcp_window_update (s->upstream);
@@ -327,7 +327,7 @@ client_peer_closed (SimTcpConn *conn, void *user)
   CloudRunProxySession *s = user;
 
   if (!s->decided)
-    sim_tcp_close (conn);
+    sim_tls_conn_close (s->tls, conn);
 }
 
 static void
@@ -350,7 +350,7 @@ static const SimTcpCallbacks client_tcp = {
   .backlog = client_backlog,
 };
 
-static void
+static CloudRunProxySession *
 proxy_accept (SimTcpConn *conn, void *user)
 {
   CloudRunProxy *proxy = user;
@@ -363,6 +363,7 @@ proxy_accept (SimTcpConn *conn, void *user)
       s = g_new0 (CloudRunProxySession, 1);
       s->proxy = proxy;
       s->rx = g_byte_array_new ();
+      s->tls = sim_tls_new ();
       g_ptr_array_add (proxy->sessions, s);
     }
   s->client = conn;
@@ -381,6 +382,30 @@ proxy_accept (SimTcpConn *conn, void *user)
   s->local_addr = sim_tcp_conn_local_addr (conn);
   s->local_port = sim_tcp_conn_local_port (conn);
   sim_tcp_conn_set_callbacks (conn, &client_tcp, s);
+  return s;
+}
+
+static void
+proxy_accept_clear (SimTcpConn *conn, void *user)
+{
+  proxy_accept (conn, user);
+}
+
+static void
+proxy_accept_tls (SimTcpConn *conn, void *user)
+{
+  CloudRunProxy *proxy = user;
+  CloudRunProxySession *s = proxy_accept (conn, user);
+
+  sim_tls_accept (s->tls, conn, &proxy->tls_rng, &client_tcp, s);
+}
+
+void
+cloudrun_proxy_listen_tls (CloudRunProxy *proxy, uint16_t port)
+{
+  sim_rng_init (&proxy->tls_rng, sim_world_seed (proxy->host->node->world),
+                proxy->host->node->name, "tls-server");
+  sim_tcp_listen (proxy->host, port, proxy_accept_tls, proxy);
 }
 
 void
@@ -396,7 +421,7 @@ cloudrun_proxy_init (CloudRunProxy *proxy, SimHost *host, uint16_t port,
   proxy->sessions = g_ptr_array_new ();
   proxy->idle = g_ptr_array_new ();
   proxy->scratch = g_byte_array_new ();
-  sim_tcp_listen (host, port, proxy_accept, proxy);
+  sim_tcp_listen (host, port, proxy_accept_clear, proxy);
 }
 
 void
@@ -408,6 +433,7 @@ cloudrun_proxy_clear (CloudRunProxy *proxy)
     {
       CloudRunProxySession *s = g_ptr_array_index (proxy->sessions, i);
       g_byte_array_free (s->rx, TRUE);
+      sim_tls_free (s->tls);
       g_free (s);
     }
   g_ptr_array_free (proxy->sessions, TRUE);

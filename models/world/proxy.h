@@ -1,6 +1,7 @@
-/* An HTTP front: terminates the caller's TCP, reads one request head, lets
- * its owner decide, then either answers by itself (now or later) or opens
- * a connection upstream, sends the request and relays the response back.
+/* An HTTP front: terminates the caller's TCP (or TLS on a TLS listener;
+ * upstream is always clear), reads one request head, lets its owner
+ * decide, then either answers by itself (now or later) or opens a
+ * connection upstream, sends the request and relays the response back.
  * The GFE, the load balancers' proxies and the tiny HTTP servers of
  * instances, VMs and clients are built on it. Sessions are pooled.
  *
@@ -16,6 +17,7 @@
 #include "sim/host.h"
 #include "sim/http.h"
 #include "sim/tcp.h"
+#include "sim/tls.h"
 
 typedef struct CloudRunProxy CloudRunProxy;
 typedef struct CloudRunProxySession CloudRunProxySession;
@@ -26,6 +28,7 @@ typedef void (*CloudRunProxyLaterFn) (CloudRunProxySession *s);
 struct CloudRunProxySession {
   CloudRunProxy *proxy;
   SimTcpConn *client;           /* NULL once closed */
+  SimTls *tls;                  /* carries client when it came on TLS */
   SimTcpConn *upstream;         /* NULL when none */
   GByteArray *rx;               /* the head, then body bytes not yet sent
                                    upstream (until it connects) */
@@ -64,6 +67,7 @@ struct CloudRunProxy {
   GPtrArray *sessions;          /* owned */
   GPtrArray *idle;
   GByteArray *scratch;          /* an answer being written */
+  SimRng tls_rng;               /* server randoms of the TLS listener */
   uint64_t answered, forwarded;
 };
 
@@ -71,6 +75,9 @@ struct CloudRunProxy {
 void cloudrun_proxy_init (CloudRunProxy *proxy, SimHost *host, uint16_t port,
                           CloudRunProxyRequestFn request,
                           CloudRunProxyDoneFn done, void *user);
+/* Also listens on TCP port with TLS (sim/tls.h) in front: requests come
+ * and answers go through it, the owner sees no difference. */
+void cloudrun_proxy_listen_tls (CloudRunProxy *proxy, uint16_t port);
 void cloudrun_proxy_clear (CloudRunProxy *proxy);
 
 /* Answers with status, content type and body, and closes. Nothing when

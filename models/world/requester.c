@@ -13,6 +13,7 @@
 #include "sim/dns.h"
 #include "sim/http.h"
 #include "sim/tcp.h"
+#include "sim/tls.h"
 
 #define CLOUDRUN_DNS_TIMEOUT (2 * SIM_S)
 /* Room for the request's header block: the written head (at most 1024)
@@ -34,6 +35,7 @@ struct CloudRunCall {
   bool dns_pending, finished;
   SimTimer dns_timer, deadline;
   SimTcpConn *conn;             /* NULL when none is open */
+  SimTls *tls;                  /* carries conn when the plan is https */
   GByteArray *rx;               /* response bytes until the headers end */
   int header_len;               /* 0 until the headers are complete */
   SimHttpResponse response;
@@ -89,7 +91,7 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   call->dns_pending = false;
   call_dns_release (call);
   if (call->conn)
-    sim_tcp_close (call->conn);
+    sim_tls_conn_close (call->tls, call->conn);
   cloudrun_call_release_if_idle (call);
 }
 
@@ -175,9 +177,9 @@ call_on_connected (SimTcpConn *conn, void *user)
     n = requester_add_token (head, n, plan,
                              sim_world_now (call->caller->node->world));
   /* The head, then the body streamed through the window. */
-  sim_tcp_queue (conn, head, (uint32_t) n);
+  sim_tls_conn_queue (call->tls, conn, head, (uint32_t) n);
   sim_body_init (&call->request_body, "cloudrun-netsim\n", plan->request_size);
-  sim_body_pump (&call->request_body, conn);
+  sim_body_pump (&call->request_body, call->tls, conn);
 }
 
 static void
@@ -186,7 +188,7 @@ call_on_writable (SimTcpConn *conn, void *user)
   CloudRunCall *call = user;
 
   if (!call->finished && call->request_body.sent < call->request_body.size)
-    sim_body_pump (&call->request_body, conn);
+    sim_body_pump (&call->request_body, call->tls, conn);
 }
 
 static void
@@ -235,9 +237,15 @@ cloudrun_call_connect (CloudRunCall *call, uint32_t addr)
   SimTime left = call->plan->timeout - (sim_world_now (caller->node->world)
                                         - r->start);
 
-  call->conn = sim_tcp_connect (caller->host, 0, addr, call->plan->port,
-                                left > 0 ? left : 1, &call_tcp, call,
-                                call->request);
+  if (call->plan->tls)
+    call->conn = sim_tls_connect (call->tls, caller->host, 0, addr,
+                                  call->plan->port, left > 0 ? left : 1,
+                                  call->plan->host, &caller->tls_rng,
+                                  &call_tcp, call, call->request);
+  else
+    call->conn = sim_tcp_connect (caller->host, 0, addr, call->plan->port,
+                                  left > 0 ? left : 1, &call_tcp, call,
+                                  call->request);
 }
 
 static void cloudrun_call_query (CloudRunCall *call);
@@ -389,6 +397,7 @@ caller_take_call (CloudRunRequester *caller)
       call->caller = caller;
       call->slot = caller->calls->len;
       call->rx = g_byte_array_new ();
+      call->tls = sim_tls_new ();
       g_ptr_array_add (caller->calls, call);
     }
   return call;
@@ -412,8 +421,9 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
   g_byte_array_set_size (call->rx, 0);
   r->start = sim_kernel_now (k);
   step.rule = sim_explain_internf (sim_world_explain (caller->node->world),
-                                   "%s http://%s%s (traffic %s)", plan->method,
-                                   plan->host, plan->path, plan->name);
+                                   "%s %s://%s%s (traffic %s)", plan->method,
+                                   plan->tls ? "https" : "http", plan->host,
+                                   plan->path, plan->name);
   step.src = caller->host->addrs[0];
   cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
   call->deadline = sim_kernel_schedule_in (k, plan->timeout, call_deadline,
@@ -444,6 +454,8 @@ cloudrun_requester_init (CloudRunRequester *caller, SimNode *node, SimHost *host
   caller->cursors = g_array_new (FALSE, TRUE, sizeof (CloudRunPlanCursor));
   caller->dns_ports = g_hash_table_new (NULL, NULL);
   sim_host_bind_udp (host, 0, caller_on_udp, caller);
+  sim_rng_init (&caller->tls_rng, sim_world_seed (node->world), node->name,
+                "tls");
 }
 
 void
@@ -455,6 +467,7 @@ cloudrun_requester_clear (CloudRunRequester *caller)
     {
       CloudRunCall *call = g_ptr_array_index (caller->calls, i);
       g_byte_array_free (call->rx, TRUE);
+      sim_tls_free (call->tls);
       g_free (call);
     }
   g_ptr_array_free (caller->calls, TRUE);

@@ -1,9 +1,9 @@
 /* The HTTP caller inside every node that sends synthetic requests (an
  * internet client, a VM, a Cloud Run instance). For each request of its
  * traffic it resolves the URL host with a real DNS query to its resolver,
- * opens TCP to the first address of the answer, sends one HTTP/1.1
- * request and reads the response (Content-Length), then records the status
- * and latency it saw. It decides only what it alone can see: a DNS answer
+ * opens TCP to the first address of the answer (with TLS for https),
+ * sends one HTTP/1.1 request and reads the response (Content-Length),
+ * then records the status and latency it saw. It decides only what it alone can see: a DNS answer
  * that never came, a timeout, an unusable answer. Everything else is
  * decided by the hops on the path (models/world/request.h).
  *
@@ -23,7 +23,8 @@ typedef struct {
   const char *name;             /* the group's NAME */
   const char *host;             /* URL host (a name, or a dotted quad) */
   uint32_t host_addr;           /* the host when it is a literal; else 0 */
-  uint16_t port;                /* 80: TLS is not simulated */
+  uint16_t port;                /* the URL's port */
+  bool tls;                     /* https: TLS (sim/tls.h), SNI = host */
   const char *path;
   const char *method;
   uint64_t request_size;        /* body bytes */
@@ -67,6 +68,7 @@ struct CloudRunRequester {
   GArray *free_calls;           /* indexes of idle calls */
   GByteArray *scratch;          /* a request head being written */
   GArray *cursors;              /* CloudRunPlanCursor, one per plan */
+  SimRng tls_rng;               /* the TLS clients' randoms and secrets */
 };
 
 /* Binds the caller's DNS replies on host (a wildcard UDP port). */

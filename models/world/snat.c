@@ -106,7 +106,7 @@ cloudrun_snat_outbound (CloudRunSnat *snat, const SimFrame *f,
       flow->nat_key = nat_key;
       flow->entry = (CloudRunSnatEntry) { f->src, f->sport, nat_addr, port,
                                           f->dst, f->dport, f->proto, 0, 0,
-                                          inside };
+                                          0, inside };
       g_hash_table_insert (snat->by_nat, &flow->nat_key, flow);
       g_hash_table_insert (snat->by_inside, &flow->inside_key, flow);
       *created = true;
@@ -148,15 +148,22 @@ snat_track_end (CloudRunSnat *snat, CloudRunSnatEntry *e, const SimFrame *f,
   if (f->tcp.flags & SIM_TCP_FIN)
     {
       if (!(e->fins & side))
-        e->last_fin = side;
+        {
+          e->last_fin = side;
+          e->last_fin_end = f->tcp.seq + f->payload_len + 1;
+        }
       e->fins |= side;
       return;
     }
-  /* Released at the last ACK: after both FINs, sent by the side that
-   * did not send the later one (a side may also ACK the earlier FIN after
-   * sending its own; the mapping must outlive that, or the other side's
-   * last ACK finds no mapping and a retransmitted FIN makes a new one). */
-  if (e->fins == 3 && side != e->last_fin && !(f->tcp.flags & SIM_TCP_SYN))
+  /* Released at the last ACK: after both FINs, the one that acknowledges
+   * the later FIN, from the side that did not send it (a side may also
+   * ACK the earlier FIN, or data sent before the later FIN such as a TLS
+   * close_notify, after sending its own; the mapping must outlive that,
+   * or the other side's last ACK finds no mapping and a retransmitted
+   * FIN makes a new one). */
+  if (e->fins == 3 && side != e->last_fin && !(f->tcp.flags & SIM_TCP_SYN)
+      && (f->tcp.flags & SIM_TCP_ACK)
+      && (int32_t) (f->tcp.ack - e->last_fin_end) >= 0)
     snat_release (snat, e);
 }
 

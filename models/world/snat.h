@@ -27,6 +27,7 @@ typedef struct {
   uint8_t proto;
   uint8_t fins;                 /* bit 0: inside sent FIN; bit 1: remote */
   uint8_t last_fin;             /* the side (1 or 2) whose FIN came last */
+  uint32_t last_fin_end;        /* its sequence number + 1 */
   SimPort *inside;              /* where replies go back */
 } CloudRunSnatEntry;
 

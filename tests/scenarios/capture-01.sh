@@ -5,7 +5,8 @@
 #
 # - On the client's link (pcap/*alice*.pcap): the DNS query and answer
 #   (A 216.239.32.53) for the service host, a full TCP handshake on every
-#   connection to the GFE, GET with the right Host header, 200 back.
+#   connection to the GFE on port 443, GET with the right Host header, 200
+#   back, read through TLS with pcap/tls-keys.log as Wireshark's key log.
 # - Every classic pcap/*.pcap opens, has no malformed packet, no expert
 #   warning or error and no TCP analysis flag: per link, the flows are
 #   healthy.
@@ -28,6 +29,9 @@ REQUESTS=3                      # count = 3 in the scenario
 OUT=$TMP/out
 
 "$NETSIM" run "$SCENARIO" -o "$OUT" > "$TMP/run.out" 2> "$TMP/run.err"
+# The per-link pcaps carry https: tshark reads them with the run's key log.
+mkdir -p "$TMP/wireshark"
+echo "tls.keylog_file: $OUT/pcap/tls-keys.log" > "$TMP/wireshark/preferences"
 run_status=$?
 if [ "$run_status" -ne 0 ] || [ ! -f "$OUT/trace.pcapng" ]; then
   diag "$NETSIM run $SCENARIO -o $OUT exited $run_status"
@@ -92,7 +96,7 @@ if ts -r "$CL" -Y "tcp && ip.addr == $GFE" -T fields -E separator=' ' \
     function b(x) { return x == "1" || x == "True" }
     function inc(x) { return (x + 1) % 4294967296 }
     { k = ++seen[$1] }
-    k == 1 { streams++; ok[$1] = ($2 == client && $3 == 80 && b($4) && !b($5) &&
+    k == 1 { streams++; ok[$1] = ($2 == client && $3 == 443 && b($4) && !b($5) &&
                                   !b($6) && !b($7)); isn_c[$1] = $8 }
     k == 2 { ok[$1] = ok[$1] && $2 == gfe && b($4) && b($5) && !b($6) &&
                       !b($7) && $9 == inc(isn_c[$1]); isn_s[$1] = $8 }
@@ -105,21 +109,21 @@ if ts -r "$CL" -Y "tcp && ip.addr == $GFE" -T fields -E separator=' ' \
     }' "$TMP/tcp" > "$TMP/tcp.bad" 2> "$TMP/tcp.sum"
   read -r streams bad < "$TMP/tcp.sum"
   if [ "$streams" -ge 1 ] && [ "$bad" -eq 0 ]; then
-    ok "client link: $streams TCP connection(s) to $GFE:80, each opens SYN, SYN/ACK, ACK"
+    ok "client link: $streams TCP connection(s) to $GFE:443, each opens SYN, SYN/ACK, ACK"
   else
-    not_ok "client link: TCP connections to $GFE:80 open SYN, SYN/ACK, ACK"
+    not_ok "client link: TCP connections to $GFE:443 open SYN, SYN/ACK, ACK"
     diag "$streams connection(s), $bad without a proper handshake"
     diag_file "$TMP/tcp.bad" 5
     diag_file "$TMP/tcp" 12
   fi
 else
-  not_ok "client link: TCP connections to $GFE:80 open SYN, SYN/ACK, ACK"
+  not_ok "client link: TCP connections to $GFE:443 open SYN, SYN/ACK, ACK"
   diag_tshark_err
 fi
 
 expect_frames "client link: $REQUESTS HTTP GET with Host: $HOST to $GFE" "$CL" \
   "http.request.method == \"GET\" && http.host == \"$HOST\" && ip.dst == $GFE
-   && tcp.dstport == 80" -eq "$REQUESTS"
+   && tcp.dstport == 443" -eq "$REQUESTS"
 expect_frames "client link: $REQUESTS HTTP 200 responses from $GFE" "$CL" \
   "http.response.code == 200 && ip.src == $GFE && ip.dst == $CLIENT" \
   -eq "$REQUESTS"
@@ -189,10 +193,10 @@ if [ -n "$CAPINFOS" ]; then
     diag_file "$TMP/capinfos.bad" 6
   fi
   "$CAPINFOS" -k "$T" > "$TMP/capinfos" 2>&1
-  if grep -q 'TLS is not simulated' "$TMP/capinfos"; then
-    ok "capinfos: trace.pcapng says in its capture comment that TLS is not simulated"
+  if grep -q 'keys are in this file' "$TMP/capinfos"; then
+    ok "capinfos: trace.pcapng says in its capture comment that its TLS keys are in it"
   else
-    not_ok "capinfos: trace.pcapng says in its capture comment that TLS is not simulated"
+    not_ok "capinfos: trace.pcapng says in its capture comment that its TLS keys are in it"
     diag_file "$TMP/capinfos" 8
   fi
 else

@@ -342,6 +342,8 @@ typedef struct {
   GArray *if_tsresol;           /* uint8_t */
   GArray *packets;              /* Got (if_id, time, bytes) */
   GPtrArray *comments;          /* char* or NULL, per packet */
+  char *secrets;                /* the TLS key log of the DSB, or NULL */
+  guint packets_before_secrets; /* EPBs written before it */
 } Pcapng;
 
 static void
@@ -404,6 +406,15 @@ pcapng_read (const char *path, Pcapng *out)
           g_ptr_array_add (out->comments,
                            option_string (opts, p + len - 4, 1));
         }
+      else if (type == 0x0A)
+        {
+          assert_null (out->secrets);                /* one in the test */
+          assert_int_equal (le32 (body), 0x544c534b);  /* "TLSK" */
+          assert_true (le32 (body + 4) <= len - 20);
+          out->secrets = g_strndup ((const char *) body + 8,
+                                    le32 (body + 4));
+          out->packets_before_secrets = out->packets->len;
+        }
       else
         fail_msg ("unexpected block type %u", type);
       p += len;
@@ -421,6 +432,7 @@ pcapng_clear (Pcapng *png)
   g_array_free (png->if_tsresol, TRUE);
   g_free (png->application);
   g_free (png->section_comment);
+  g_free (png->secrets);
 }
 
 /* Runs the tiny world captured into dir; returns close's result. */
@@ -687,6 +699,52 @@ test_capture__options_choose_files (void **state)
     }
 }
 
+/* Secrets given to the tap before the first frame go into trace.pcapng
+ * as a decryption secrets block ahead of every packet, and into
+ * pcap/tls-keys.log; without per-link files there is no key log. */
+static void
+test_capture__secrets_in_pcapng_and_key_log (void **state)
+{
+  static const char line[] = "CLIENT_RANDOM 0102 0304\n";
+
+  (void) state;
+  for (int per_link = 1; per_link >= 0; per_link--)
+    {
+      SimCaptureOptions o = both;
+      g_autofree char *dir = temp_dir ();
+      g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+      g_autofree char *log = g_build_filename (dir, "pcap", "tls-keys.log",
+                                               NULL);
+      g_autofree char *logged = NULL;
+      SimCapture *capture;
+      GError *error = NULL;
+      Pcapng got;
+      Tiny t;
+
+      o.per_link_pcap = per_link;
+      tiny_init (&t);
+      capture = sim_capture_open (t.world, dir, &o, &error);
+      assert_non_null (capture);
+      sim_capture_tap (capture)->klass->secrets (sim_capture_tap (capture),
+                                                 line);
+      sim_world_set_tap (t.world, sim_capture_tap (capture));
+      sim_world_run (t.world, SIM_TIME_MAX);
+      sim_world_set_tap (t.world, NULL);
+      assert_true (sim_capture_close (capture, &error));
+      pcapng_read (png, &got);
+      assert_string_equal (got.secrets, line);
+      assert_int_equal (got.packets_before_secrets, 0);
+      assert_true (got.packets->len > 0);
+      assert_int_equal (g_file_get_contents (log, &logged, NULL, NULL),
+                        per_link);
+      if (per_link)
+        assert_string_equal (logged, line);
+      pcapng_clear (&got);
+      tiny_clear (&t);
+      rm_rf (dir);
+    }
+}
+
 /* A file that cannot be written (a symlink to /dev/full made before open)
  * fails at close with a GError naming its path; the run itself is not
  * disturbed. */
@@ -795,6 +853,7 @@ main (void)
     cmocka_unit_test (test_capture__pcapng_interfaces_and_comments),
     cmocka_unit_test (test_capture__tshark_sees_interfaces_and_comment),
     cmocka_unit_test (test_capture__options_choose_files),
+    cmocka_unit_test (test_capture__secrets_in_pcapng_and_key_log),
     cmocka_unit_test (test_capture__write_failure_names_the_path),
     cmocka_unit_test (test_capture__open_failure_names_the_path),
   };

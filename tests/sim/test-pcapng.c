@@ -1,4 +1,4 @@
-/* Unit tests for sim/pcapng.c: the exact bytes of SHB, IDB and EPB blocks
+/* Unit tests for sim/pcapng.c: the exact bytes of SHB, IDB, EPB and DSB blocks
  * (checked by hand against draft-ietf-opsawg-pcapng), tshark reading the
  * same blocks back, option truncation, and sticky write errors. */
 #define _DEFAULT_SOURCE 1       /* open_memstream, fmemopen */
@@ -118,6 +118,32 @@ test_pcapng__blocks_match_spec_bytes (void **state)
     if ((uint8_t) buf[i] != sample[i])
       fail_msg ("byte %zu: got 0x%02x, want 0x%02x", i, (uint8_t) buf[i],
                 sample[i]);
+  free (buf);
+}
+
+/* DSB: type 0x0000000A, total length, secrets type "TLSK", secrets
+ * length, the secrets padded to 4, no options, total length again. */
+static void
+test_pcapng__secrets_block_bytes (void **state)
+{
+  static const uint8_t want[] = {
+    U32 (0x0000000A), U32 (28), U32 (0x544c534b), U32 (6),
+    'a', 'b', 'c', 'd', 'e', '\n', 0, 0, U32 (28),
+  };
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream (&buf, &size);
+  SimPcapng w;
+
+  (void) state;
+  assert_non_null (f);
+  sim_pcapng_init (&w, f);
+  assert_true (sim_pcapng_write_secrets (&w, SIM_PCAPNG_SECRETS_TLS,
+                                         (const uint8_t *) "abcde\n", 6));
+  assert_int_equal (fclose (f), 0);
+  assert_int_equal (w.bytes, sizeof want);
+  assert_int_equal (size, sizeof want);
+  assert_memory_equal (buf, want, sizeof want);
   free (buf);
 }
 
@@ -279,6 +305,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_pcapng__blocks_match_spec_bytes),
+    cmocka_unit_test (test_pcapng__secrets_block_bytes),
     cmocka_unit_test (test_pcapng__tshark_reads_names_and_comment),
     cmocka_unit_test (test_pcapng__long_comment_cut_at_character),
     cmocka_unit_test (test_pcapng__write_errors_are_sticky),

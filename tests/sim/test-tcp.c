@@ -1286,7 +1286,7 @@ producer_pump (SimTcpConn *conn, Producer *p)
 {
   if (p->body.sent == p->body.size)
     return;
-  if (sim_body_pump (&p->body, conn))
+  if (sim_body_pump (&p->body, NULL, conn))
     sim_tcp_close (conn);
   p->max_buffered = MAX (p->max_buffered, sim_tcp_send_buffered (conn));
 }

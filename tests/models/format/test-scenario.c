@@ -648,7 +648,7 @@ test_scenario__traffic_and_expect (void **state)
   assert_int_equal (t->url.host_kind, CLOUDRUN_URL_HOST_SERVICE);
   assert_ptr_equal (t->url.target, be);
   assert_int_equal (t->url.scheme, CLOUDRUN_URL_HTTPS);
-  assert_int_equal (t->url.port, 80);
+  assert_int_equal (t->url.port, 443);
   assert_string_equal (t->url.path, "/");
   assert_int_equal (t->count, 20);
   assert_true (t->rate == 40.0);

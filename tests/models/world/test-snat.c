@@ -60,6 +60,8 @@ teardown (void **state)
 
 /* A whole frame src:sport -> dst:dport; TCP with flags, or UDP when
  * proto is UDP. A few payload bytes so checksums cover data too. */
+static uint32_t next_ack;       /* the next frame's ACK number; 0: 5000 */
+
 static SimPacket *
 frame_new (Fixture *f, uint8_t proto, uint32_t src, uint16_t sport,
            uint32_t dst, uint16_t dport, uint8_t flags)
@@ -72,7 +74,8 @@ frame_new (Fixture *f, uint8_t proto, uint32_t src, uint16_t sport,
   if (proto == SIM_IPPROTO_TCP)
     {
       SimTcpHeader h = { .sport = sport, .dport = dport, .seq = 1000,
-                         .ack = (flags & SIM_TCP_ACK) ? 5000 : 0,
+                         .ack = !(flags & SIM_TCP_ACK) ? 0
+                                : next_ack ? next_ack : 5000,
                          .flags = flags, .window = 65535 };
       sim_tcp_push (p, src, dst, &h);
     }
@@ -305,6 +308,7 @@ typedef struct {
   Side side;
   uint8_t flags;
   bool mapped_after;            /* the mapping still exists after it */
+  uint32_t ack;                 /* its ACK number; 0: 5000, past every FIN */
 } EndStep;
 
 static void
@@ -319,24 +323,32 @@ test_snat__release_after_fins_and_last_ack (void **state)
     guint n;
   } cases[] = {
     { "inside closes first", {
-        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_INSIDE, SIM_TCP_ACK, false } }, 3 },
+        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_INSIDE, SIM_TCP_ACK, false, 0 } }, 3 },
     { "remote closes first", {
-        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_REMOTE, SIM_TCP_ACK, false } }, 3 },
+        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_REMOTE, SIM_TCP_ACK, false, 0 } }, 3 },
     /* The inside's FIN goes before its ACK of the remote's FIN: that ACK
      * is not the last one, the remote's ACK of the inside's FIN is. */
     { "inside acks the remote's FIN after its own", {
-        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_INSIDE, SIM_TCP_ACK, true },
-        { BY_REMOTE, SIM_TCP_ACK, false } }, 4 },
+        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_INSIDE, SIM_TCP_ACK, true, 0 },
+        { BY_REMOTE, SIM_TCP_ACK, false, 0 } }, 4 },
+    /* Every frame carries 16 bytes at seq 1000: a FIN ends at 1017. An
+     * ACK of the bytes before the later FIN (a TLS close_notify sent
+     * just before it) is not the last ACK. */
+    { "the remote acks the data before the inside's later FIN", {
+        { BY_REMOTE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_INSIDE, SIM_TCP_PSH | SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_REMOTE, SIM_TCP_ACK, true, 1016 },
+        { BY_REMOTE, SIM_TCP_ACK, false, 1017 } }, 4 },
     { "data after a half close", {
-        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true },
-        { BY_REMOTE, SIM_TCP_PSH | SIM_TCP_ACK, true },
-        { BY_REMOTE, SIM_TCP_ACK, true } }, 3 },
+        { BY_INSIDE, SIM_TCP_FIN | SIM_TCP_ACK, true, 0 },
+        { BY_REMOTE, SIM_TCP_PSH | SIM_TCP_ACK, true, 0 },
+        { BY_REMOTE, SIM_TCP_ACK, true, 0 } }, 3 },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -355,11 +367,13 @@ test_snat__release_after_fins_and_last_ack (void **state)
       for (guint s = 0; s < cases[c].n; s++)
         {
           const EndStep *st = &cases[c].steps[s];
+          next_ack = st->ack;
           if (st->side == BY_INSIDE)
             assert_true (send_out (f, SIM_IPPROTO_TCP, INSIDE_A, 50000,
                                    REMOTE, 80, st->flags, NULL, NULL));
           else
             assert_true (send_in (f, REMOTE, 80, e.nat_port, st->flags));
+          next_ack = 0;
           if (mapped (f, REMOTE, 80, e.nat_port) != st->mapped_after)
             fail_msg ("%s, step %u: mapping %s", cases[c].name, s + 1,
                       st->mapped_after ? "released too early"

@@ -112,13 +112,13 @@ test_vpc_router__egress_firewall_priority (void **state)
       "[firewall deny-udp]\nnetwork = net\ndirection = egress\n"
       "action = deny\nranges = 0.0.0.0/0\nprotocols = udp\n",
       "delivered", "none", "implied allow" },
-    { "a deny of tcp:80",
-      "[firewall deny-http]\nnetwork = net\ndirection = egress\n"
-      "action = deny\nranges = 0.0.0.0/0\nprotocols = tcp:80\n",
-      "dropped", "FIREWALL_RULE", "deny-http" },
-    { "a deny of tcp:443 does not match port 80",
+    { "a deny of tcp:443 stops an https call",
       "[firewall deny-https]\nnetwork = net\ndirection = egress\n"
       "action = deny\nranges = 0.0.0.0/0\nprotocols = tcp:443\n",
+      "dropped", "FIREWALL_RULE", "deny-https" },
+    { "a deny of tcp:80 does not match https (port 443)",
+      "[firewall deny-http]\nnetwork = net\ndirection = egress\n"
+      "action = deny\nranges = 0.0.0.0/0\nprotocols = tcp:80\n",
       "delivered", "none", "implied allow" },
     { "a rule of another network does not apply",
       "[network other]\n\n"
