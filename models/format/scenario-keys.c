@@ -234,8 +234,10 @@ static const CloudRunKey nat_keys[] = {
            "Subnets whose traffic the gateway translates."),
   KEY ("addresses", ADDRESSES_OR_COUNT, CloudRunNat, addresses, "1", 0,
        "Public addresses (a list), or how many to allocate."),
+  /* At most 65536 - 1024: the NAT hands out ports 1024..65535 (snat.c,
+   * SNAT_FIRST_PORT), and one VM cannot be given more than there are. */
   KEY_INT ("min-ports-per-vm", CloudRunNat, min_ports_per_vm, "64", 0, 2,
-           65536, "Source ports reserved per VM; exhausted: new "
+           64512, "Source ports reserved per VM; exhausted: new "
            "connections drop."),
 };
 
