@@ -9,13 +9,19 @@
 # and no sanitizer report on stderr (NETSIM may be a sanitizer build), and
 # a refusal (2) must name the key. One TAP line per key.
 #
+# A run still going after 20 s gets SIGTERM, and SIGKILL 2 s later (a
+# long simulation slice does not look at SIGTERM).
 # KNOWN_FAILURES lists the cases (KIND.KEY=VALUE) that fail for reasons
 # deeper than a bound in the key table; they are reported as TODO (they
 # do not fail the suite) until fixed, and a listed case that passes is
 # reported so that it can be removed from the list.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
+# The open cases are not run (each costs the whole 20 s) unless
+# HOSTILE_RUN_KNOWN=1, which also says which of them pass now.
 KNOWN_FAILURES="
+service.response-size=1024MiB
+traffic.request-size=1024MiB
 "
 
 kinds=$("$NETSIM" keys | sed -n 's/^  \[\([a-z-]*\).*/\1/p')
@@ -77,8 +83,12 @@ while read -r kind key type; do
   bad=""; known=""; fixed=""
   for v in $(values_for "$type"); do
     case=$kind.$key=$v
+    if is_known "$case" && [ "${HOSTILE_RUN_KNOWN:-0}" != 1 ]; then
+      known="$known $v"
+      continue
+    fi
     t0=$(date +%s)
-    timeout 20 "$NETSIM" run "$file" -o "$TMP/out" -q \
+    timeout -k 2 20 "$NETSIM" run "$file" -o "$TMP/out" -q \
       --set "scenario.duration=2s" --set "$group.$key=$v" \
       > "$TMP/stdout" 2> "$TMP/stderr"
     rc=$?
@@ -88,7 +98,7 @@ while read -r kind key type; do
     case $rc in
       0|1) ;;
       2) grep -q -- "$key" "$TMP/stderr" || why="refused without naming $key" ;;
-      124) why="timed out after 20 s" ;;
+      124|137) why="timed out after 20 s" ;;
       *) why="exit status $rc" ;;
     esac
     if grep -E -q 'CRITICAL|WARNING|runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer' "$TMP/stderr"; then
