@@ -237,8 +237,10 @@ static const CloudRunKey nat_keys[] = {
        "Public addresses (a list, each written once in the scenario), "
        "or how many to allocate (Google Cloud external addresses from "
        "35.192.0.10 up that nothing else uses)."),
+  /* At most 65536 - 1024: the NAT hands out ports 1024..65535 (snat.c,
+   * SNAT_FIRST_PORT), and one VM cannot be given more than there are. */
   KEY_INT ("min-ports-per-vm", CloudRunNat, min_ports_per_vm, "64", 0, 2,
-           65536, "Source ports reserved per VM; exhausted: new "
+           64512, "Source ports reserved per VM; exhausted: new "
            "connections drop."),
 };
 
