@@ -154,9 +154,14 @@ sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst, uint16_t dport,
   SimTcpKey key = { src ? src : sim_host_source_for (host, dst), dst, 0,
                     dport };
   SimTcpConn *conn;
+  uint32_t tries = 0;
 
   do
-    key.lport = sim_host_ephemeral_port (host);
+    {
+      if (tries++ == SIM_TCP_EPHEMERAL_PORTS)
+        return NULL;            /* every port toward dst:dport is taken */
+      key.lport = sim_host_ephemeral_port (host);
+    }
   while (g_hash_table_contains (host->tcp->conns, &key));
   conn = sim_tcp_conn_alloc (host->tcp, &key);
   conn->state = TCP_SYN_SENT;

@@ -60,8 +60,12 @@ typedef struct {
  * the callbacks with sim_tcp_conn_set_callbacks. */
 typedef void (*SimTcpAcceptFn) (SimTcpConn *conn, void *user);
 
+/* Ephemeral ports a host draws from (49152-65535, as IANA suggests). */
+#define SIM_TCP_EPHEMERAL_PORTS 16384u
+
 /* Opens a connection from src (0: the host's primary address) to dst:dport;
- * connect_timeout bounds the handshake. request_id tags every packet. */
+ * connect_timeout bounds the handshake. request_id tags every packet.
+ * NULL when every ephemeral port toward dst:dport is in use. */
 SimTcpConn *sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst,
                              uint16_t dport, SimTime connect_timeout,
                              const SimTcpCallbacks *callbacks, void *user,

@@ -611,6 +611,8 @@ sim_tls_connect (SimTls *tls, SimHost *host, uint32_t src, uint32_t dst,
     }
   tls->conn = sim_tcp_connect (host, src, dst, dport, connect_timeout,
                                &tls_tcp, tls, request_id);
+  if (tls->conn == NULL)
+    tls_reset (tls, true, NULL, NULL, NULL);   /* free for another try */
   return tls->conn;
 }
 

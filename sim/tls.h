@@ -52,7 +52,7 @@ void sim_tls_free (SimTls *tls);
 /* A client: draws its random and master secret from rng, tells the
  * world's tap, then connects as sim_tcp_connect() does. server_name is
  * the SNI (NULL or an address literal: none). rng is borrowed for the
- * connection's life. */
+ * connection's life. NULL, and tls free again, when TCP has no port. */
 SimTcpConn *sim_tls_connect (SimTls *tls, SimHost *host, uint32_t src,
                              uint32_t dst, uint16_t dport,
                              SimTime connect_timeout, const char *server_name,

@@ -186,6 +186,11 @@ proxy_connect (CloudRunProxySession *s)
   s->upstream = sim_tcp_connect (s->proxy->host, s->up_src, s->up_dst,
                                  s->up_port, 10 * SIM_S, &upstream_tcp, s,
                                  s->request_id);
+  if (s->upstream == NULL)
+    {
+      cloudrun_proxy_answer (s, 502);   /* no port left toward the backend */
+      return;
+    }
   s->proxy->forwarded++;
 }
 

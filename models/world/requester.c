@@ -246,6 +246,11 @@ cloudrun_call_connect (CloudRunCall *call, uint32_t addr)
     call->conn = sim_tcp_connect (caller->host, 0, addr, call->plan->port,
                                   left > 0 ? left : 1, &call_tcp, call,
                                   call->request);
+  if (call->conn == NULL)
+    cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
+                          "no free ephemeral TCP port: 16,384 connections "
+                          "of this caller to that address and port are "
+                          "open");
 }
 
 static void cloudrun_call_query (CloudRunCall *call);

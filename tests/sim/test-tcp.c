@@ -820,6 +820,32 @@ test_tcp__syn_backoff_then_timeout (void **state)
     }
 }
 
+/* A host has SIM_TCP_EPHEMERAL_PORTS ports toward one address and port:
+ * with all of them in connections (SYNs lost, so none ends), one more
+ * connect returns NULL at once instead of searching for ever; another
+ * port of the same server is still open to it. */
+static void
+test_tcp__ephemeral_ports_run_out_with_null (void **state)
+{
+  static const SimTcpCallbacks silent = { .connected = NULL };
+  SimLinkParams instant = { 0 };
+  Net net;
+
+  (void) state;
+  net_init_seed (&net, TAP_DROP_ALL, &instant, 1);
+  for (uint32_t i = 0; i < SIM_TCP_EPHEMERAL_PORTS; i++)
+    assert_non_null (sim_tcp_connect (&net.client->host, 0, SERVER_ADDR,
+                                      HTTP_PORT, SIM_S, &silent,
+                                      NULL, 5));
+  assert_null (sim_tcp_connect (&net.client->host, 0, SERVER_ADDR, HTTP_PORT,
+                                SIM_S, &silent, NULL, 5));
+  assert_non_null (sim_tcp_connect (&net.client->host, 0, SERVER_ADDR,
+                                    HTTP_PORT + 1, SIM_S, &silent,
+                                    NULL, 5));
+  sim_world_run (net.world, SIM_TIME_MAX);
+  net_clear (&net);
+}
+
 /* The tap drops the first data segment once: the receiver keeps nothing
  * out of order, the sender resends from it one RTO (1 s) later, and the
  * 10,000 bytes arrive intact; the connection then closes normally. */
@@ -1569,6 +1595,7 @@ main (void)
     cmocka_unit_test (test_tcp__close_orders),
     cmocka_unit_test (test_tcp__connect_to_closed_port_is_reset),
     cmocka_unit_test (test_tcp__syn_backoff_then_timeout),
+    cmocka_unit_test (test_tcp__ephemeral_ports_run_out_with_null),
     cmocka_unit_test (test_tcp__lost_data_segment_is_retransmitted),
     cmocka_unit_test (test_tcp__abort_resets_the_peer),
     cmocka_unit_test (test_tcp__sequence_wrap_keeps_transfer_intact),
