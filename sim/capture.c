@@ -43,9 +43,9 @@ static void capture_link_added (SimTap *tap, SimLink *link);
 static void capture_arrived (SimTap *tap, SimPort *rx, SimTime t,
                              const SimPacket *packet);
 static void capture_handled (SimTap *tap, SimPort *rx_port, SimTime t,
-                             uint32_t first_step, uint32_t n_steps);
+                             const uint32_t *steps, uint32_t n_steps);
 static void capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
-                             const SimPacket *packet, uint32_t first_step,
+                             const SimPacket *packet, const uint32_t *steps,
                              uint32_t n_steps);
 static void capture_secrets (SimTap *tap, const char *keylog_line);
 
@@ -350,12 +350,12 @@ capture_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
   capture->frame_len = packet->len;
 }
 
-/* Writes a frame to trace.pcapng on interface if_id, with steps
- * first_step .. first_step + n_steps - 1 as its comments, one per step. */
+/* Writes a frame to trace.pcapng on interface if_id, with steps[0 ..
+ * n_steps - 1] as its comments, one per step. */
 static void
 capture_pcapng_packet (SimCapture *capture, uint32_t if_id, SimTime t,
-                       const uint8_t *data, uint32_t len, uint32_t first_step,
-                       uint32_t n_steps)
+                       const uint8_t *data, uint32_t len,
+                       const uint32_t *steps, uint32_t n_steps)
 {
   uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
 
@@ -370,7 +370,7 @@ capture_pcapng_packet (SimCapture *capture, uint32_t if_id, SimTime t,
 
       g_array_append_val (capture->comment_at, at);
       sim_explain_format (sim_world_explain (capture->world),
-                          first_step + i, capture->scratch);
+                          steps[i], capture->scratch);
       g_string_append_c (capture->scratch, '\0');
     }
   /* Pointers only once scratch has stopped growing. */
@@ -387,8 +387,8 @@ capture_pcapng_packet (SimCapture *capture, uint32_t if_id, SimTime t,
 
 /* Tap: writes the kept frame to its link's pcap and to trace.pcapng. */
 static void
-capture_handled (SimTap *tap, SimPort *rx_port, SimTime t, uint32_t first_step,
-                 uint32_t n_steps)
+capture_handled (SimTap *tap, SimPort *rx_port, SimTime t,
+                 const uint32_t *steps, uint32_t n_steps)
 {
   SimCapture *capture = (SimCapture *) tap;
   uint32_t len = capture->frame_len;
@@ -401,7 +401,7 @@ capture_handled (SimTap *tap, SimPort *rx_port, SimTime t, uint32_t first_step,
     capture_pcap_packet (capture, g_ptr_array_index (capture->links, link_id),
                          t, capture->frame, len, MIN (len, CAPTURE_SNAPLEN));
   capture_pcapng_packet (capture, rx_port->if_id, t, capture->frame, len,
-                         first_step, n_steps);
+                         steps, n_steps);
 }
 
 /* Tap: a frame dropped before the wire goes to trace.pcapng only, on the
@@ -409,14 +409,14 @@ capture_handled (SimTap *tap, SimPort *rx_port, SimTime t, uint32_t first_step,
  * link's pcap shows the wire, where it never was. */
 static void
 capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
-                 const SimPacket *packet, uint32_t first_step,
+                 const SimPacket *packet, const uint32_t *steps,
                  uint32_t n_steps)
 {
   SimCapture *capture = (SimCapture *) tap;
 
   if (n_steps > 0)
     capture_pcapng_packet (capture, tx_port->if_id, t, packet->data,
-                           packet->len, first_step, n_steps);
+                           packet->len, steps, n_steps);
 }
 
 /* Tap: session secrets go into trace.pcapng as a decryption secrets

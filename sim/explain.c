@@ -1,7 +1,9 @@
-/* Explanation log: one append-only array of steps for every request of a
- * run, chained per request by step ids, and an interned string store.
- * Models append as packets pass; report writers and the capture read.
- * Invariant: a step id is index + 1 and stays valid for the log's life. */
+/* Explanation log: one array of steps, chained per request by step ids,
+ * and an interned string store. Models append as packets pass; report
+ * writers and the capture read. A released chain's slots are reused (last
+ * released, first reused), so the array follows the steps alive, not the
+ * run's length. Invariant: a step id is index + 1 and stays valid until
+ * its chain is released. */
 #include "sim/explain.h"
 
 #include <stdarg.h>
@@ -10,7 +12,10 @@
 #include "sim/wire.h"
 
 struct SimExplainLog {
-  GArray *steps;                /* SimExplainStep */
+  GArray *steps;                /* SimExplainStep; state NULL when free */
+  GArray *free_ids;             /* uint32_t: released step ids, a stack */
+  GArray *journal;              /* uint32_t: ids appended while watched */
+  uint32_t watching;            /* nesting depth of journal_begin */
   GStringChunk *strings;        /* interned text */
   GString *scratch;             /* reused by internf */
 };
@@ -21,6 +26,8 @@ sim_explain_log_new (void)
   SimExplainLog *log = g_new0 (SimExplainLog, 1);
 
   log->steps = g_array_sized_new (FALSE, FALSE, sizeof (SimExplainStep), 1024);
+  log->free_ids = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  log->journal = g_array_sized_new (FALSE, FALSE, sizeof (uint32_t), 64);
   log->strings = g_string_chunk_new (4096);
   log->scratch = g_string_new (NULL);
   return log;
@@ -32,6 +39,8 @@ sim_explain_log_free (SimExplainLog *log)
   if (!log)
     return;
   g_array_free (log->steps, TRUE);
+  g_array_free (log->free_ids, TRUE);
+  g_array_free (log->journal, TRUE);
   g_string_chunk_free (log->strings);
   g_string_free (log->scratch, TRUE);
   g_free (log);
@@ -44,9 +53,21 @@ sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
   SimExplainStep copy = *step;
   uint32_t id;
 
+  g_assert (step->state != NULL);
   copy.next = 0;
-  g_array_append_val (log->steps, copy);
-  id = log->steps->len;
+  if (log->free_ids->len > 0)
+    {
+      id = g_array_index (log->free_ids, uint32_t, log->free_ids->len - 1);
+      g_array_set_size (log->free_ids, log->free_ids->len - 1);
+      g_array_index (log->steps, SimExplainStep, id - 1) = copy;
+    }
+  else
+    {
+      g_array_append_val (log->steps, copy);
+      id = log->steps->len;
+    }
+  if (log->watching)
+    g_array_append_val (log->journal, id);
   if (chain->last)
     g_array_index (log->steps, SimExplainStep, chain->last - 1).next = id;
   else
@@ -54,6 +75,50 @@ sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
   chain->last = id;
   chain->count++;
   return id;
+}
+
+void
+sim_explain_release (SimExplainLog *log, SimExplainChain *chain)
+{
+  uint32_t id = chain->first;
+
+  while (id != 0)
+    {
+      SimExplainStep *s = &g_array_index (log->steps, SimExplainStep, id - 1);
+      uint32_t next = s->next;
+
+      g_assert (s->state != NULL);
+      s->state = NULL;
+      g_array_append_val (log->free_ids, id);
+      id = next;
+    }
+  *chain = (SimExplainChain) { 0 };
+}
+
+uint32_t
+sim_explain_journal_begin (SimExplainLog *log)
+{
+  log->watching++;
+  return log->journal->len;
+}
+
+const uint32_t *
+sim_explain_journal_since (const SimExplainLog *log, uint32_t mark,
+                           uint32_t *n)
+{
+  g_assert (log->watching > 0 && mark <= log->journal->len);
+  *n = log->journal->len - mark;
+  return &g_array_index (log->journal, uint32_t, 0) + mark;
+}
+
+void
+sim_explain_journal_end (SimExplainLog *log, uint32_t mark)
+{
+  g_assert (log->watching > 0);
+  if (--log->watching == 0)
+    g_array_set_size (log->journal, 0);
+  else
+    g_assert (mark <= log->journal->len);
 }
 
 const char *
@@ -84,14 +149,18 @@ sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
 const SimExplainStep *
 sim_explain_get (const SimExplainLog *log, uint32_t id)
 {
+  const SimExplainStep *s;
+
   g_assert (id >= 1 && id <= log->steps->len);
-  return &g_array_index (log->steps, SimExplainStep, id - 1);
+  s = &g_array_index (log->steps, SimExplainStep, id - 1);
+  g_assert (s->state != NULL);
+  return s;
 }
 
 uint32_t
 sim_explain_count (const SimExplainLog *log)
 {
-  return log->steps->len;
+  return log->steps->len - log->free_ids->len;
 }
 
 void

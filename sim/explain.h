@@ -1,6 +1,6 @@
 /* Explanation records: per request, a chain of steps (state, node, rule,
- * addresses before and after translation, note) kept in one append-only
- * log. State words are the caller's vocabulary (models use the
+ * addresses before and after translation, note) kept in one log, whose
+ * slots a released chain gives back. State words are the caller's vocabulary (models use the
  * Connectivity Tests names); the engine gives them no meaning.
  * Strings are interned in the log; steps are referred to by id
  * (index + 1, so 0 means none). */
@@ -38,11 +38,26 @@ void sim_explain_log_free (SimExplainLog *log);
 /* Appends a copy of step (its next is ignored) to chain; returns its id. */
 uint32_t sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
                              const SimExplainStep *step);
+/* Gives chain's steps back to the log (their ids become invalid and are
+ * reused by later appends); chain is empty afterwards. */
+void sim_explain_release (SimExplainLog *log, SimExplainChain *chain);
+
+/* The journal: which steps were appended while something watched (a tap
+ * around a node's handling of one frame). begin returns a mark; since
+ * gives the ids appended after it (valid until the next append); end
+ * closes the watch. Watches nest; the journal empties when the outermost
+ * ends, so it holds one frame's steps, not the run's. */
+uint32_t sim_explain_journal_begin (SimExplainLog *log);
+const uint32_t *sim_explain_journal_since (const SimExplainLog *log,
+                                           uint32_t mark, uint32_t *n);
+void sim_explain_journal_end (SimExplainLog *log, uint32_t mark);
+
 /* Interns a string for the log's lifetime (deduplicated). */
 const char *sim_explain_intern (SimExplainLog *log, const char *text);
 const char *sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
   G_GNUC_PRINTF (2, 3);
 const SimExplainStep *sim_explain_get (const SimExplainLog *log, uint32_t id);
+/* Steps alive (appended and not released). */
 uint32_t sim_explain_count (const SimExplainLog *log);
 /* One line: "STATE CAUSE at node: rule; note [src -> dst => src' -> dst']"
  * (" CAUSE" only when given); with

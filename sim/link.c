@@ -187,7 +187,8 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   SimTap *tap = sim_world_tap (world);
   SimExplainLog *log;
   SimTime now = sim_kernel_now (kernel);
-  uint32_t before;
+  const uint32_t *steps;
+  uint32_t mark, n_steps;
 
   (void) arg;
   g_assert (packet != NULL);
@@ -205,11 +206,12 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   /* The tap sees the frame as it arrived, then the decisions the node took
    * on it: the explanation steps appended while it handled the frame. */
   log = sim_world_explain (world);
-  before = sim_explain_count (log);
+  mark = sim_explain_journal_begin (log);
   tap->klass->arrived (tap, rx, now, packet);
   rx->node->klass->receive (rx->node, rx, packet);
-  tap->klass->handled (tap, rx, now, before + 1,
-                       sim_explain_count (log) - before);
+  steps = sim_explain_journal_since (log, mark, &n_steps);
+  tap->klass->handled (tap, rx, now, steps, n_steps);
+  sim_explain_journal_end (log, mark);
 }
 
 SimSendResult

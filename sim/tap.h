@@ -27,15 +27,15 @@ typedef struct {
   /* packet arrived on rx at time t; borrowed, valid during the call. */
   void (*arrived) (SimTap *tap, SimPort *rx, SimTime t,
                    const SimPacket *packet);
-  /* rx's node has handled it: it appended explanation steps first_step ..
-   * first_step + n_steps - 1 (n_steps may be 0). */
-  void (*handled) (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
-                   uint32_t n_steps);
+  /* rx's node has handled it: it appended the explanation steps
+   * steps[0 .. n_steps - 1] (ids; borrowed; n_steps may be 0). */
+  void (*handled) (SimTap *tap, SimPort *rx, SimTime t,
+                   const uint32_t *steps, uint32_t n_steps);
   /* packet, sent on tx at time t, was dropped before the wire (a full
-   * queue); the world's drop explainer appended steps first_step ..
-   * first_step + n_steps - 1 about it. Borrowed. Optional. */
+   * queue); the world's drop explainer appended the steps
+   * steps[0 .. n_steps - 1] about it. Borrowed. Optional. */
   void (*dropped) (SimTap *tap, SimPort *tx, SimTime t,
-                   const SimPacket *packet, uint32_t first_step,
+                   const SimPacket *packet, const uint32_t *steps,
                    uint32_t n_steps);
   /* A protocol picked session secrets before its first frame: one line
    * of an NSS key log ("CLIENT_RANDOM <hex> <hex>\n", sim/tls.h),

@@ -145,15 +145,18 @@ void
 sim_world_explain_drop (SimWorld *world, SimPort *tx, const SimPacket *packet,
                         SimSendResult why)
 {
-  uint32_t before = sim_explain_count (world->explain);
+  uint32_t mark = sim_explain_journal_begin (world->explain);
+  const uint32_t *steps;
+  uint32_t n_steps;
 
   if (world->drop_explain)
     world->drop_explain (world->drop_explain_user, tx, packet, why);
+  steps = sim_explain_journal_since (world->explain, mark, &n_steps);
   if (world->tap && world->tap->klass->dropped)
     world->tap->klass->dropped (world->tap, tx,
                                 sim_kernel_now (world->kernel), packet,
-                                before + 1,
-                                sim_explain_count (world->explain) - before);
+                                steps, n_steps);
+  sim_explain_journal_end (world->explain, mark);
 }
 
 uint32_t

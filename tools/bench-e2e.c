@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "models/build/build.h"
+#include "models/build/summary.h"
 #include "models/world/request.h"
 #include "models/format/scenario.h"
 #include "models/world/world.h"
@@ -131,15 +132,13 @@ bench_remove_tree (const char *dir)
 }
 
 static uint64_t
-bench_count_delivered (const CloudRunWorld *world)
+bench_count_delivered (CloudRunWorld *world)
 {
+  g_autofree CloudRunTrafficSummary *sums = cloudrun_summary_new (world);
   uint64_t n = 0;
 
-  for (uint32_t i = 0; i < world->ledger.n; i++)
-    {
-      const CloudRunRequest *r = &world->ledger.requests[i];
-      n += r->finished && r->outcome == CLOUDRUN_VERDICT_DELIVERED;
-    }
+  for (guint t = 0; t < world->n_plans; t++)
+    n += sums[t].verdicts[CLOUDRUN_VERDICT_DELIVERED];
   return n;
 }
 

@@ -136,9 +136,12 @@ graph_path (GString *out, CloudRunWorld *world,
 {
   const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger, s->first);
   SimExplainLog *log = sim_world_explain (world->sim);
-  const char *color = r->outcome == CLOUDRUN_VERDICT_DELIVERED
-                      ? "forestgreen" : "red3";
+  const char *color;
   const char *prev = NULL;
+
+  if (r == NULL)                /* it never began: no path to draw */
+    return;
+  color = r->outcome == CLOUDRUN_VERDICT_DELIVERED ? "forestgreen" : "red3";
 
   for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
     {

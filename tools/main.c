@@ -372,8 +372,7 @@ cmd_explain (int argc, char **argv)
   opt = (ToolsRunOptions) { .path = argv[1], .sets = sets, .quiet = TRUE };
   if (!parse_seed ("explain", seed, &opt))
     return EXIT_USAGE;
-  if (!tools_run_load (&run, &opt, &error)
-      || !tools_run_execute (&run, &opt, NULL, &error))
+  if (!tools_run_load (&run, &opt, &error))
     {
       tools_run_clear (&run);
       return fail (error);
@@ -403,6 +402,14 @@ cmd_explain (int argc, char **argv)
                "\n", argv[1], run.world->plans[t].count, traffic, request);
       tools_run_clear (&run);
       return EXIT_USAGE;
+    }
+  /* Requests are freed as they finish; this one stays to be shown. */
+  cloudrun_ledger_keep (&run.world->ledger, run.world->plans[t].first_request
+                                            + (uint32_t) request - 1);
+  if (!tools_run_execute (&run, &opt, NULL, &error))
+    {
+      tools_run_clear (&run);
+      return fail (error);
     }
   g_string_append_printf (out, "%s: traffic %s, request %" G_GINT64_FORMAT
                           " of %u\n", argv[1], traffic, request,

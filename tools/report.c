@@ -74,6 +74,12 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
   unsigned n = 1;
   char t[32];
 
+  if (r == NULL)
+    {
+      g_string_append_printf (out, "%s    verdict: pending (it never began: "
+                              "the run's duration ended first)\n", indent);
+      return;
+    }
   for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
     {
       const SimExplainStep *s = sim_explain_get (log, id);
@@ -237,6 +243,11 @@ json_request (GString *out, CloudRunWorld *world, uint32_t id)
   SimExplainLog *log = sim_world_explain (world->sim);
   const char *sep = "";
 
+  if (r == NULL)                /* it never began */
+    {
+      g_string_append (out, "null");
+      return;
+    }
   g_string_append (out, "{\"verdict\": ");
   json_str (out, cloudrun_verdict_name (r->outcome));
   g_string_append_printf (out, ", \"status\": %d, \"classified\": ", r->status);
@@ -300,9 +311,12 @@ json_traffic (GString *out, const ToolsReport *rep, guint t)
   g_string_append (out, ", \"cause\": ");
   json_str (out, cloudrun_drop_cause_name (s->cause));
   g_string_append_printf (out, ", \"responses\": %u, \"latency_ns\": "
-                          "{\"p50\": %" G_GINT64_FORMAT ", \"p99\": %"
-                          G_GINT64_FORMAT ", \"max\": %" G_GINT64_FORMAT "}",
-                          s->responses, s->p50, s->p99, s->max);
+                          "{\"p50\": %" G_GINT64_FORMAT ", \"p90\": %"
+                          G_GINT64_FORMAT ", \"p99\": %" G_GINT64_FORMAT
+                          ", \"p99.9\": %" G_GINT64_FORMAT ", \"max\": %"
+                          G_GINT64_FORMAT "}",
+                          s->responses, s->p50, s->p90, s->p99, s->p999,
+                          s->max);
   if (s->count)
     {
       g_string_append (out, ",\n      \"first_request\": ");
@@ -330,16 +344,12 @@ json_drop (GString *out, const SimLink *link, unsigned dir,
 
 /* When the last request ended (0 when none did). */
 static SimTime
-report_last_request_end (CloudRunWorld *world)
+report_last_request_end (const ToolsReport *rep)
 {
   SimTime last = 0;
 
-  for (uint32_t id = 1; id <= world->ledger.n; id++)
-    {
-      const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger, id);
-      if (r->finished && r->end > last)
-        last = r->end;
-    }
+  for (guint t = 0; t < rep->world->n_plans; t++)
+    last = MAX (last, rep->summaries[t].last_end);
   return last;
 }
 
@@ -362,7 +372,7 @@ tools_report_json (GString *out, const ToolsReport *rep)
                           ", \"last_request_end_ns\": %" G_GINT64_FORMAT ",\n"
                           "  \"services\": [", sc->seed, sc->duration,
                           rep->events, sim_world_now (rep->world->sim),
-                          report_last_request_end (rep->world));
+                          report_last_request_end (rep));
   for (guint i = 0; i < sc->services->len; i++)
     {
       const CloudRunService *s = g_ptr_array_index (sc->services, i);

@@ -301,7 +301,6 @@ void
 build_traffic (Build *b)
 {
   CloudRunWorld *w = b->world;
-  uint32_t next_id = 1;
 
   w->n_plans = b->sc->traffics->len;
   w->plans = g_new0 (CloudRunTrafficPlan, MAX (1u, w->n_plans));
@@ -324,15 +323,9 @@ build_traffic (Build *b)
         .id_token = t->identity == CLOUDRUN_IDENTITY_ID_TOKEN,
         .token_email = build_caller_account (&t->from),
         .audience = t->audience,
-        .first_request = next_id,
+        .first_request = cloudrun_ledger_add_traffic (&w->ledger,
+                                                      (uint32_t) t->count),
       };
-      for (uint32_t k = 0; k < p->count; k++)
-        {
-          CloudRunRequest *r = cloudrun_ledger_get (&w->ledger, next_id + k);
-          r->traffic = i;
-          r->index = k;
-        }
-      next_id += p->count;
       g_assert (from != NULL);
       cloudrun_requester_add_traffic (from, p);
     }

@@ -13,6 +13,7 @@
  * and 10 Gbit/s; inside a VPC 50 us and 10 Gbit/s; GFE to instance
  * 100 us and 10 Gbit/s; queues of 1000 packets. */
 #include "models/build/build-private.h"
+#include "models/build/expect.h"
 
 #include "models/world/service.h"
 #include "sim/wire.h"
@@ -154,18 +155,6 @@ build_core (Build *b)
                 b->gfe->internet, &cloudrun_google_link, NULL);
 }
 
-static uint32_t
-build_count_requests (const CloudRunScenario *sc)
-{
-  uint64_t n = 0;
-
-  for (guint i = 0; i < sc->traffics->len; i++)
-    n += (uint64_t) ((const CloudRunTraffic *)
-                     g_ptr_array_index (sc->traffics, i))->count;
-  g_assert (n < UINT32_MAX);
-  return (uint32_t) n;
-}
-
 static void
 build_view_free (gpointer p)
 {
@@ -190,7 +179,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   w->egress = g_ptr_array_new_with_free_func (g_free);
   w->ingress_denied_status = (int) sc->assumptions.ingress_denied_status;
   w->private_ranges = build_cidrs (sc->assumptions.private_ranges);
-  cloudrun_ledger_init (&w->ledger, w->sim, build_count_requests (sc));
+  cloudrun_ledger_init (&w->ledger, w->sim);
   cloudrun_dns_view_init (&w->public_view);
   b.networks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   b.callers = g_hash_table_new (g_str_hash, g_str_equal);
@@ -208,6 +197,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   build_clients (&b);
   build_google_callers (&b);
   build_traffic (&b);
+  cloudrun_expect_watch (sc, w);
 
   g_hash_table_destroy (b.networks);
   g_hash_table_destroy (b.callers);

@@ -76,34 +76,124 @@ request_shows (const CloudRunRequest *r, const char *key)
   return g_string_free (s, FALSE);
 }
 
+/* One request key of one [expect] group, counted as requests settle. */
+typedef struct {
+  const CloudRunExpect *e;
+  const char *key;              /* outcome, status, ... (static) */
+  RequestTest test;
+  uint32_t traffic;             /* index of the expectation's traffic */
+  uint32_t met;                 /* requests that meet it */
+  uint32_t miss_index;          /* lowest index that did not; UINT32_MAX */
+  char *miss_shows;             /* what that one showed, owned */
+} ExpectCount;
+
+typedef struct {
+  GArray *counts;               /* ExpectCount */
+} ExpectWatch;
+
+static const struct {
+  const char *key;
+  RequestTest test;
+} request_keys[] = {
+  { "outcome", test_outcome },
+  { "status", test_status },
+  { "classified-as", test_classified },
+  { "drop-cause", test_drop_cause },
+  { "decided-at", test_decided_at },
+  { "via", test_via },
+};
+
+static void
+expect_settle (void *user, const CloudRunRequest *r, uint32_t times)
+{
+  ExpectWatch *w = user;
+
+  for (guint i = 0; i < w->counts->len; i++)
+    {
+      ExpectCount *c = &g_array_index (w->counts, ExpectCount, i);
+      if (c->traffic != r->traffic)
+        continue;
+      if (c->test (r, c->e))
+        c->met += times;
+      else if (r->index < c->miss_index)
+        {
+          c->miss_index = r->index;
+          g_free (c->miss_shows);
+          c->miss_shows = request_shows (r, c->key);
+        }
+    }
+}
+
+static void
+expect_watch_free (gpointer p)
+{
+  ExpectWatch *w = p;
+
+  for (guint i = 0; i < w->counts->len; i++)
+    g_free (g_array_index (w->counts, ExpectCount, i).miss_shows);
+  g_array_free (w->counts, TRUE);
+  g_free (w);
+}
+
+void
+cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
+{
+  ExpectWatch *w = g_new0 (ExpectWatch, 1);
+
+  w->counts = g_array_new (FALSE, TRUE, sizeof (ExpectCount));
+  for (guint i = 0; i < sc->expects->len; i++)
+    {
+      const CloudRunExpect *e = g_ptr_array_index (sc->expects, i);
+      guint t;
+      for (t = 0; t < sc->traffics->len; t++)
+        if (g_ptr_array_index (sc->traffics, t) == e->traffic)
+          break;
+      g_assert (t < sc->traffics->len);
+      for (guint k = 0; k < G_N_ELEMENTS (request_keys); k++)
+        if (cloudrun_object_has (&e->base, request_keys[k].key))
+          {
+            ExpectCount c = {
+              .e = e, .key = request_keys[k].key,
+              .test = request_keys[k].test, .traffic = t,
+              .miss_index = UINT32_MAX,
+            };
+            g_array_append_val (w->counts, c);
+          }
+    }
+  cloudrun_ledger_watch (&world->ledger, expect_settle, w, expect_watch_free);
+}
+
+static const ExpectCount *
+expect_count_of (CloudRunWorld *world, const CloudRunExpect *e,
+                 const char *key)
+{
+  const ExpectWatch *w = world->ledger.settle_user;
+
+  g_assert (world->ledger.on_settle == expect_settle);
+  for (guint i = 0; i < w->counts->len; i++)
+    {
+      const ExpectCount *c = &g_array_index (w->counts, ExpectCount, i);
+      if (c->e == e && strcmp (c->key, key) == 0)
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
 static void
 check_requests (GArray *items, CloudRunWorld *world,
                 const CloudRunTrafficSummary *sum, const CloudRunExpect *e,
-                const char *key, char *expected, RequestTest test)
+                const char *key, char *expected)
 {
   CloudRunCheckItem item = { e->base.name, key, expected, NULL, FALSE };
-  uint32_t met = 0;
-  const CloudRunRequest *first_miss = NULL;
+  const ExpectCount *c = expect_count_of (world, e, key);
 
-  for (uint32_t i = 0; i < sum->count; i++)
-    {
-      const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger,
-                                                      sum->first + i);
-      if (test (r, e))
-        met++;
-      else if (!first_miss)
-        first_miss = r;
-    }
-  item.pass = sum->count > 0 && met >= ceil (e->ratio * sum->count - 1e-9);
-  if (first_miss)
-    {
-      g_autofree char *shows = request_shows (first_miss, key);
-      item.found = g_strdup_printf ("%u of %u requests; request %u shows %s",
-                                    met, sum->count,
-                                    first_miss->index + 1, shows);
-    }
+  item.pass = sum->count > 0 && c->met >= ceil (e->ratio * sum->count - 1e-9);
+  if (c->miss_shows)
+    item.found = g_strdup_printf ("%u of %u requests; request %u shows %s",
+                                  c->met, sum->count, c->miss_index + 1,
+                                  c->miss_shows);
   else
-    item.found = g_strdup_printf ("%u of %u requests", met, sum->count);
+    item.found = g_strdup_printf ("%u of %u requests", c->met, sum->count);
   g_array_append_val (items, item);
 }
 
@@ -159,23 +249,21 @@ check_one (GArray *items, const CloudRunExpect *e, CloudRunWorld *world,
 
   if (cloudrun_object_has (o, "outcome"))
     check_requests (items, world, sum, e, "outcome",
-                    expect_enum ("outcome", e->outcome), test_outcome);
+                    expect_enum ("outcome", e->outcome));
   if (cloudrun_object_has (o, "status"))
     check_requests (items, world, sum, e, "status",
-                    g_strdup_printf ("%" G_GINT64_FORMAT, e->status),
-                    test_status);
+                    g_strdup_printf ("%" G_GINT64_FORMAT, e->status));
   if (cloudrun_object_has (o, "classified-as"))
     check_requests (items, world, sum, e, "classified-as",
-                    expect_enum ("classified-as", e->classified_as),
-                    test_classified);
+                    expect_enum ("classified-as", e->classified_as));
   if (cloudrun_object_has (o, "drop-cause"))
     check_requests (items, world, sum, e, "drop-cause",
-                    expect_enum ("drop-cause", e->drop_cause), test_drop_cause);
+                    expect_enum ("drop-cause", e->drop_cause));
   if (cloudrun_object_has (o, "decided-at"))
     check_requests (items, world, sum, e, "decided-at",
-                    expect_enum ("decided-at", e->decided_at), test_decided_at);
+                    expect_enum ("decided-at", e->decided_at));
   if (cloudrun_object_has (o, "via"))
-    check_requests (items, world, sum, e, "via", expect_via (e), test_via);
+    check_requests (items, world, sum, e, "via", expect_via (e));
   if (cloudrun_object_has (o, "latency-p50-below"))
     check_latency (items, sum, e, "latency-p50-below", e->latency_p50_below,
                    sum->p50);

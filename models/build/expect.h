@@ -17,6 +17,10 @@ typedef struct {
   gboolean pass;
 } CloudRunCheckItem;
 
+/* Counts each request key of the [expect] groups as the world's requests
+ * settle (the ledger owns the count); call once, before the run. */
+void cloudrun_expect_watch (const CloudRunScenario *scenario,
+                            CloudRunWorld *world);
 /* A GArray of CloudRunCheckItem in file order (its clear function frees
  * the strings). summaries: one per traffic, as cloudrun_summary_new. */
 GArray *cloudrun_expect_evaluate (const CloudRunScenario *scenario,

@@ -1,37 +1,7 @@
 /* Traffic summaries (see models/build/summary.h). */
 #include "models/build/summary.h"
 
-#include <math.h>
-
-static int
-time_cmp (const void *a, const void *b)
-{
-  SimTime x = *(const SimTime *) a, y = *(const SimTime *) b;
-
-  return (x > y) - (x < y);
-}
-
-SimTime
-cloudrun_summary_latency (CloudRunWorld *world, const CloudRunTrafficSummary *s,
-                          double q)
-{
-  g_autofree SimTime *lat = g_new (SimTime, MAX (1u, s->count));
-  uint32_t n = 0;
-  size_t rank;
-
-  for (uint32_t i = 0; i < s->count; i++)
-    {
-      const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger,
-                                                      s->first + i);
-      if (r->status > 0)
-        lat[n++] = r->end - r->start;
-    }
-  if (n == 0)
-    return 0;
-  qsort (lat, n, sizeof *lat, time_cmp);
-  rank = (size_t) ceil (q / 100.0 * n);
-  return lat[rank > 0 ? rank - 1 : 0];
-}
+#include <string.h>
 
 CloudRunTrafficSummary *
 cloudrun_summary_new (CloudRunWorld *world)
@@ -39,45 +9,36 @@ cloudrun_summary_new (CloudRunWorld *world)
   CloudRunTrafficSummary *all = g_new0 (CloudRunTrafficSummary,
                                         MAX (1u, world->n_plans));
 
+  cloudrun_ledger_close (&world->ledger);
   for (guint t = 0; t < world->n_plans; t++)
     {
-      const CloudRunTrafficPlan *p = &world->plans[t];
+      const CloudRunTally *tally = cloudrun_ledger_tally (&world->ledger, t);
       CloudRunTrafficSummary *s = &all[t];
       uint32_t best = 0;
 
-      s->name = p->name;
-      s->first = p->first_request;
-      s->count = p->count;
-      s->decided_at = CLOUDRUN_HOP_NONE;
-      for (uint32_t i = 0; i < p->count; i++)
-        {
-          const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger,
-                                                          s->first + i);
-          s->verdicts[r->outcome]++;
-          s->internal += r->classified == CLOUDRUN_CLASS_INTERNAL;
-          s->external += r->classified == CLOUDRUN_CLASS_EXTERNAL;
-          s->responses += r->status > 0;
-        }
+      s->name = world->plans[t].name;
+      s->first = tally->first_id;
+      s->count = tally->count;
+      memcpy (s->verdicts, tally->verdicts, sizeof s->verdicts);
+      s->internal = tally->internal;
+      s->external = tally->external;
+      s->responses = tally->responses;
+      s->last_end = tally->last_end;
       for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
         if (s->verdicts[v] > best)
           {
             best = s->verdicts[v];
             s->main_verdict = v;
           }
-      for (uint32_t i = 0; i < p->count; i++)
-        {
-          const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger,
-                                                          s->first + i);
-          if (r->outcome == s->main_verdict)
-            {
-              s->decided_at = r->decided_at;
-              s->cause = r->drop_cause;
-              break;
-            }
-        }
-      s->p50 = cloudrun_summary_latency (world, s, 50);
-      s->p99 = cloudrun_summary_latency (world, s, 99);
-      s->max = cloudrun_summary_latency (world, s, 100);
+      s->decided_at = best ? tally->first[s->main_verdict].decided_at
+                           : CLOUDRUN_HOP_NONE;
+      s->cause = best ? tally->first[s->main_verdict].cause
+                      : CLOUDRUN_DROP_NONE;
+      s->p50 = sim_histogram_percentile (&tally->latency, 50);
+      s->p90 = sim_histogram_percentile (&tally->latency, 90);
+      s->p99 = sim_histogram_percentile (&tally->latency, 99);
+      s->p999 = sim_histogram_percentile (&tally->latency, 99.9);
+      s->max = sim_histogram_percentile (&tally->latency, 100);
     }
   return all;
 }

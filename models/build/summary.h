@@ -1,6 +1,7 @@
-/* Per-traffic summaries of a finished run, read from the request ledger:
- * outcome counts, the GFE's classification, the deciding hop, latency
- * percentiles. Feeds the verdict table, report.txt/json and check. */
+/* Per-traffic summaries of a finished run, read from the request
+ * ledger's tallies: outcome counts, the GFE's classification, the deciding
+ * hop, latency percentiles (kept to four significant digits,
+ * sim/histogram.h). Feeds the verdict table, report.txt/json and check. */
 #ifndef CLOUDRUN_SUMMARY_H
 #define CLOUDRUN_SUMMARY_H
 
@@ -18,14 +19,14 @@ typedef struct {
                                    with the main verdict */
   CloudRunDropCause cause;      /* that request's drop cause, or
                                    CLOUDRUN_DROP_NONE */
-  SimTime p50, p99, max;        /* latency of requests with a response */
+  SimTime p50, p90, p99, p999;  /* nearest-rank latency percentiles of the
+                                   requests with a response; 0 if none */
+  SimTime max;                  /* their largest latency, exact */
+  SimTime last_end;             /* when its last finished request ended */
 } CloudRunTrafficSummary;
 
-/* Fills one summary per traffic plan (array of world->n_plans). */
+/* Closes the ledger (the run is over) and fills one summary per traffic
+ * plan (array of world->n_plans). */
 CloudRunTrafficSummary *cloudrun_summary_new (CloudRunWorld *world);
-/* Nearest-rank percentile (q in 0..100) of the latencies of the requests
- * with a response; 0 when there is none. */
-SimTime cloudrun_summary_latency (CloudRunWorld *world,
-                                  const CloudRunTrafficSummary *s, double q);
 
 #endif

@@ -73,30 +73,242 @@ ledger_explain_drop (void *user, SimPort *tx, const SimPacket *packet,
 }
 
 void
-cloudrun_ledger_init (CloudRunLedger *ledger, SimWorld *world, uint32_t n)
+cloudrun_ledger_init (CloudRunLedger *ledger, SimWorld *world)
 {
   sim_world_set_drop_explainer (world, ledger_explain_drop, ledger);
-  ledger->world = world;
-  ledger->n = n;
-  ledger->requests = g_new0 (CloudRunRequest, n);
-  for (uint32_t i = 0; i < n; i++)
-    {
-      ledger->requests[i].id = i + 1;
-      ledger->requests[i].decided_at = CLOUDRUN_HOP_NONE;
-    }
+  *ledger = (CloudRunLedger) {
+    .world = world,
+    .live = g_hash_table_new_full (NULL, NULL, NULL, g_free),
+    .spare = g_ptr_array_new_with_free_func (g_free),
+    .lingering = g_array_new (FALSE, FALSE, sizeof (uint32_t)),
+    .keep = g_hash_table_new (NULL, NULL),
+    .tallies = g_array_new (FALSE, TRUE, sizeof (CloudRunTally)),
+  };
 }
 
 void
 cloudrun_ledger_clear (CloudRunLedger *ledger)
 {
-  g_clear_pointer (&ledger->requests, g_free);
-  ledger->n = 0;
+  if (!ledger->tallies)
+    return;
+  for (guint t = 0; t < ledger->tallies->len; t++)
+    sim_histogram_clear (&g_array_index (ledger->tallies, CloudRunTally,
+                                         t).latency);
+  g_hash_table_destroy (ledger->live);
+  g_ptr_array_free (ledger->spare, TRUE);
+  g_array_free (ledger->lingering, TRUE);
+  g_hash_table_destroy (ledger->keep);
+  g_array_free (ledger->tallies, TRUE);
+  ledger->tallies = NULL;
+  if (ledger->settle_free)
+    ledger->settle_free (ledger->settle_user);
+}
+
+uint32_t
+cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count)
+{
+  CloudRunTally t = { .count = count, .first_id = 1 };
+  guint n = ledger->tallies->len;
+
+  if (n > 0)
+    {
+      const CloudRunTally *last = &g_array_index (ledger->tallies,
+                                                  CloudRunTally, n - 1);
+      t.first_id = last->first_id + last->count;
+    }
+  g_assert ((uint64_t) t.first_id + count <= UINT32_MAX);
+  for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
+    t.first[v].index = UINT32_MAX;
+  sim_histogram_init (&t.latency);
+  g_array_append_val (ledger->tallies, t);
+  return t.first_id;
+}
+
+void
+cloudrun_ledger_keep (CloudRunLedger *ledger, uint32_t id)
+{
+  g_hash_table_add (ledger->keep, GUINT_TO_POINTER (id));
+}
+
+void
+cloudrun_ledger_watch (CloudRunLedger *ledger, CloudRunSettleFunc fn,
+                       void *user, GDestroyNotify free_user)
+{
+  g_assert (ledger->on_settle == NULL);
+  ledger->on_settle = fn;
+  ledger->settle_free = free_user;
+  ledger->settle_user = user;
+}
+
+const CloudRunTally *
+cloudrun_ledger_tally (const CloudRunLedger *ledger, uint32_t traffic)
+{
+  g_assert (traffic < ledger->tallies->len);
+  return &g_array_index (ledger->tallies, CloudRunTally, traffic);
 }
 
 CloudRunRequest *
 cloudrun_ledger_get (CloudRunLedger *ledger, uint32_t id)
 {
-  return id >= 1 && id <= ledger->n ? &ledger->requests[id - 1] : NULL;
+  return id ? g_hash_table_lookup (ledger->live, GUINT_TO_POINTER (id)) : NULL;
+}
+
+/* Frees the records that finished CLOUDRUN_LEDGER_LINGER ago or more. */
+static void
+ledger_free_lingering (CloudRunLedger *ledger)
+{
+  SimTime now = sim_world_now (ledger->world);
+  SimExplainLog *log = sim_world_explain (ledger->world);
+
+  while (ledger->linger_head < ledger->lingering->len)
+    {
+      uint32_t id = g_array_index (ledger->lingering, uint32_t,
+                                   ledger->linger_head);
+      CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
+
+      if (now - r->end < CLOUDRUN_LEDGER_LINGER)
+        break;
+      sim_explain_release (log, &r->chain);
+      g_hash_table_steal (ledger->live, GUINT_TO_POINTER (id));
+      g_ptr_array_add (ledger->spare, r);
+      ledger->linger_head++;
+    }
+  /* Drop the consumed prefix once it is the larger part. */
+  if (ledger->linger_head > 1024
+      && ledger->linger_head * 2 > ledger->lingering->len)
+    {
+      g_array_remove_range (ledger->lingering, 0, ledger->linger_head);
+      ledger->linger_head = 0;
+    }
+}
+
+/* The traffic whose ids hold id (their first ids ascend). */
+static uint32_t
+ledger_traffic_of (const CloudRunLedger *ledger, uint32_t id)
+{
+  guint lo = 0, hi = ledger->tallies->len;
+
+  while (hi - lo > 1)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (cloudrun_ledger_tally (ledger, mid)->first_id <= id)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+CloudRunRequest *
+cloudrun_ledger_begin (CloudRunLedger *ledger, uint32_t id)
+{
+  CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
+  uint32_t traffic, index;
+  CloudRunTally *t;
+
+  g_assert (!ledger->closed && ledger->tallies->len > 0);
+  if (r != NULL)
+    {
+      r->start = sim_world_now (ledger->world);
+      return r;
+    }
+  traffic = ledger_traffic_of (ledger, id);
+  t = &g_array_index (ledger->tallies, CloudRunTally, traffic);
+  g_assert (id >= t->first_id && id - t->first_id < t->count);
+  index = id - t->first_id;
+  ledger_free_lingering (ledger);
+  r = ledger->spare->len > 0
+      ? g_ptr_array_steal_index_fast (ledger->spare, ledger->spare->len - 1)
+      : g_new (CloudRunRequest, 1);
+  *r = (CloudRunRequest) {
+    .id = id, .traffic = traffic, .index = index,
+    .start = sim_world_now (ledger->world), .decided_at = CLOUDRUN_HOP_NONE,
+  };
+  g_hash_table_insert (ledger->live, GUINT_TO_POINTER (id), r);
+  t->started = MAX (t->started, index + 1);
+  if (++ledger->in_flight > ledger->peak_in_flight)
+    ledger->peak_in_flight = ledger->in_flight;
+  return r;
+}
+
+/* Adds r (times requests like it) to its traffic's tally. */
+static void
+ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
+               uint32_t times)
+{
+  CloudRunTally *t = &g_array_index (ledger->tallies, CloudRunTally,
+                                     r->traffic);
+
+  t->verdicts[r->outcome] += times;
+  t->internal += r->classified == CLOUDRUN_CLASS_INTERNAL ? times : 0;
+  t->external += r->classified == CLOUDRUN_CLASS_EXTERNAL ? times : 0;
+  if (r->index < t->first[r->outcome].index)
+    {
+      t->first[r->outcome].index = r->index;
+      t->first[r->outcome].decided_at = r->decided_at;
+      t->first[r->outcome].cause = r->drop_cause;
+    }
+  if (r->status > 0)
+    {
+      t->responses += times;
+      sim_histogram_add (&t->latency, r->end - r->start, times);
+    }
+  if (r->finished && r->end > t->last_end)
+    t->last_end = r->end;
+  if (ledger->on_settle)
+    ledger->on_settle (ledger->settle_user, r, times);
+}
+
+void
+cloudrun_ledger_finish (CloudRunLedger *ledger, CloudRunRequest *r)
+{
+  g_assert (!r->finished && !ledger->closed);
+  r->finished = true;
+  ledger->in_flight--;
+  ledger_settle (ledger, r, 1);
+  if (r->index != 0
+      && !g_hash_table_contains (ledger->keep, GUINT_TO_POINTER (r->id)))
+    g_array_append_val (ledger->lingering, r->id);
+}
+
+static int
+id_cmp (const void *a, const void *b)
+{
+  uint32_t x = GPOINTER_TO_UINT (*(const gpointer *) a);
+  uint32_t y = GPOINTER_TO_UINT (*(const gpointer *) b);
+
+  return (x > y) - (x < y);
+}
+
+void
+cloudrun_ledger_close (CloudRunLedger *ledger)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer key, value;
+
+  if (ledger->closed)
+    return;
+  ledger->closed = true;
+  /* In id order: the walk's own order never shows. */
+  g_hash_table_iter_init (&it, ledger->live);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (!((CloudRunRequest *) value)->finished)
+      g_ptr_array_add (ids, key);
+  g_ptr_array_sort (ids, id_cmp);
+  for (guint i = 0; i < ids->len; i++)
+    ledger_settle (ledger, cloudrun_ledger_get (ledger, GPOINTER_TO_UINT (
+                                                  ids->pdata[i])), 1);
+  for (guint t = 0; t < ledger->tallies->len; t++)
+    {
+      const CloudRunTally *tally = cloudrun_ledger_tally (ledger, t);
+      CloudRunRequest blank = {
+        .id = tally->first_id + tally->started, .traffic = t,
+        .index = tally->started, .decided_at = CLOUDRUN_HOP_NONE,
+      };
+      if (tally->started < tally->count)
+        ledger_settle (ledger, &blank, tally->count - tally->started);
+    }
 }
 
 static void
@@ -161,6 +373,6 @@ cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
 {
   CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
 
-  if (r && r->classified == CLOUDRUN_CLASS_NONE)
+  if (r && !r->finished && r->classified == CLOUDRUN_CLASS_NONE)
     r->classified = classified;
 }

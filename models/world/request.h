@@ -1,9 +1,17 @@
-/* Requests and their fate. Every synthetic request has a record made at
- * build time (ids are dense, 1-based, in traffic order), so nodes refer to
- * it by the id that travels in packet metadata. Models append explanation
- * steps as packets pass and the node that decides a request's fate records
- * the decision; the caller records what it saw (status, latency). The
- * verdict is assembled from those, never from the scenario's settings.
+/* Requests and their fate. A request's record is made when its caller
+ * starts it (ids are dense, 1-based, in traffic order, given out per
+ * traffic at build time), so nodes refer to it by the id that travels in
+ * packet metadata. Models append explanation steps as packets pass and the
+ * node that decides a request's fate records the decision; the caller
+ * records what it saw (status, latency). The verdict is assembled from
+ * those, never from the scenario's settings.
+ *
+ * Memory follows the requests in flight, not the run's count: when the
+ * caller finishes a request, its outcome is settled into its traffic's
+ * tally (and shown to a watcher, the [expect] evaluation); the record and
+ * its steps linger CLOUDRUN_LEDGER_LINGER more (late frames of the request
+ * still get their comments), then are freed. The first request of each
+ * traffic, and any request kept on purpose, stay to the end.
  * Vocabulary: docs/networking.md, "Vocabulary" (Connectivity Tests names)
  * plus the simulator's own INGRESS_DENIED and IAM_DENIED. */
 #ifndef CLOUDRUN_REQUEST_H
@@ -13,6 +21,7 @@
 #include <stdint.h>
 
 #include "sim/explain.h"
+#include "sim/histogram.h"
 #include "models/world/config.h"
 #include "sim/node.h"
 
@@ -65,17 +74,74 @@ typedef struct {
   uint32_t src_after, dst_after;  /* after translation; 0 unchanged */
 } CloudRunStep;
 
+/* How long a finished request's record stays for its late frames. */
+#define CLOUDRUN_LEDGER_LINGER (10 * SIM_S)
+
+/* What one traffic's settled requests add up to. */
 typedef struct {
-  SimWorld *world;                /* not owned */
-  CloudRunRequest *requests;      /* n, owned */
-  uint32_t n;
+  uint32_t first_id;            /* id of its request 0 */
+  uint32_t count;               /* requests it plans */
+  uint32_t started;             /* requests begun (they begin in order) */
+  uint32_t verdicts[CLOUDRUN_N_VERDICTS]; /* settled requests per verdict */
+  uint32_t internal, external;  /* the GFE's classifications */
+  uint32_t responses;           /* requests that got an HTTP status */
+  struct {
+    uint32_t index;             /* lowest index with the verdict; UINT32_MAX
+                                   when none */
+    CloudRunHopKind decided_at; /* where it was decided */
+    CloudRunDropCause cause;    /* its drop cause */
+  } first[CLOUDRUN_N_VERDICTS];
+  SimHistogram latency;         /* of the requests with a response */
+  SimTime last_end;             /* latest end of a finished request; 0 */
+} CloudRunTally;
+
+/* Shown each request as it settles: times > 1 for the requests that never
+ * began (r is then a blank record with the first such index). */
+typedef void (*CloudRunSettleFunc) (void *user, const CloudRunRequest *r,
+                                    uint32_t times);
+
+typedef struct {
+  SimWorld *world;              /* not owned */
+  GHashTable *live;             /* id -> CloudRunRequest*, owned: begun and
+                                   not yet freed (looked up, never walked) */
+  GPtrArray *spare;             /* freed records for reuse, owned */
+  GArray *lingering;            /* uint32_t ids finished, in end order */
+  guint linger_head;            /* first entry of lingering still held */
+  GHashTable *keep;             /* ids kept to the end besides index 0 */
+  GArray *tallies;              /* CloudRunTally, one per traffic */
+  CloudRunSettleFunc on_settle; /* may be NULL */
+  void *settle_user;            /* owned through settle_free */
+  GDestroyNotify settle_free;
+  uint32_t in_flight, peak_in_flight; /* begun, not finished */
+  bool closed;                  /* cloudrun_ledger_close ran */
 } CloudRunLedger;
 
-void cloudrun_ledger_init (CloudRunLedger *ledger, SimWorld *world,
-                           uint32_t n);
+void cloudrun_ledger_init (CloudRunLedger *ledger, SimWorld *world);
 void cloudrun_ledger_clear (CloudRunLedger *ledger);
-/* NULL for id 0 or out of range. */
+/* Plans a traffic of count requests; returns the id of its request 0.
+ * Traffics are numbered in the order they are added, from 0. */
+uint32_t cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count);
+/* Keeps request id to the end (explain shows it). Before the run. */
+void cloudrun_ledger_keep (CloudRunLedger *ledger, uint32_t id);
+/* Shows each settling request to fn; the ledger owns user (freed with
+ * free_user). One watcher. */
+void cloudrun_ledger_watch (CloudRunLedger *ledger, CloudRunSettleFunc fn,
+                            void *user, GDestroyNotify free_user);
+
+/* The caller begins request id: its record, made now (or the live one
+ * when it exists), start = now. Frees what has lingered long enough; call
+ * it from an event, never while a frame is being handled. */
+CloudRunRequest *cloudrun_ledger_begin (CloudRunLedger *ledger, uint32_t id);
+/* The caller is done with r (end and status set): settles it. */
+void cloudrun_ledger_finish (CloudRunLedger *ledger, CloudRunRequest *r);
+/* The run ended: settles the requests still in flight as they stand and
+ * the ones never begun as pending. Once; later calls do nothing. */
+void cloudrun_ledger_close (CloudRunLedger *ledger);
+
+/* The live record of id; NULL for id 0, an id never begun or one freed. */
 CloudRunRequest *cloudrun_ledger_get (CloudRunLedger *ledger, uint32_t id);
+const CloudRunTally *cloudrun_ledger_tally (const CloudRunLedger *ledger,
+                                            uint32_t traffic);
 
 /* Appends a step taken at node now; records the hop in via. Returns the
  * step id, to put on the packet that carries the decision. */

@@ -85,7 +85,7 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
       cloudrun_request_decide (caller->ledger, call->request, seen, caller->hop,
                                caller->node, CLOUDRUN_DROP_NONE);
     }
-  r->finished = true;           /* no hop decides after this */
+  cloudrun_ledger_finish (caller->ledger, r); /* no hop decides after */
   sim_kernel_cancel (caller_kernel (caller), &call->deadline);
   sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
   call->dns_pending = false;
@@ -414,7 +414,6 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
   CloudRunRequester *caller = target;
   const CloudRunTrafficPlan *plan = arg;
   CloudRunCall *call = caller_take_call (caller);
-  CloudRunRequest *r = cloudrun_ledger_get (caller->ledger, (uint32_t) request);
   CloudRunStep step = { .hop = caller->hop, .state = caller->start_state };
 
   call->plan = plan;
@@ -424,7 +423,7 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
   call->header_len = 0;
   call->body = 0;
   g_byte_array_set_size (call->rx, 0);
-  r->start = sim_kernel_now (k);
+  cloudrun_ledger_begin (caller->ledger, (uint32_t) request);
   step.rule = sim_explain_internf (sim_world_explain (caller->node->world),
                                    "%s %s://%s%s (traffic %s)", plan->method,
                                    plan->tls ? "https" : "http", plan->host,

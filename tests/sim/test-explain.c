@@ -295,8 +295,8 @@ test_explain__format_appends_the_given_step (void **state)
   sim_explain_log_free (log);
 }
 
-/* Id 0 means "none" and an id past the end was never given: both are
- * programming errors and abort. */
+/* Id 0 means "none", an id past the end was never given and a released
+ * id is no step: all are programming errors and abort. */
 static void
 get_zero (void)
 {
@@ -317,9 +317,21 @@ get_past_end (void)
 }
 
 static void
+get_released (void)
+{
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain chain = { 0 };
+  SimExplainStep s = step_at (0, "S", "n");
+
+  sim_explain_append (log, &chain, &s);
+  sim_explain_release (log, &chain);
+  (void) sim_explain_get (log, 1);
+}
+
+static void
 test_explain__get_invalid_id_aborts (void **state)
 {
-  void (*fns[]) (void) = { get_zero, get_past_end };
+  void (*fns[]) (void) = { get_zero, get_past_end, get_released };
 
   (void) state;
   for (size_t i = 0; i < N_ELEMENTS (fns); i++)
@@ -346,6 +358,73 @@ test_explain__get_invalid_id_aborts (void **state)
     }
 }
 
+/* A released chain gives its slots back: the count follows the steps
+ * alive, the next appends reuse the freed ids (last freed first), and the
+ * other chains are untouched. */
+static void
+test_explain__release_reuses_slots (void **state)
+{
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain a = { 0 }, b = { 0 }, c = { 0 };
+  SimExplainStep s = step_at (1, "STEP", "n");
+
+  (void) state;
+  sim_explain_append (log, &a, &s);             /* 1 */
+  sim_explain_append (log, &b, &s);             /* 2 */
+  sim_explain_append (log, &a, &s);             /* 3 */
+  sim_explain_release (log, &a);
+  assert_int_equal (a.first, 0);
+  assert_int_equal (a.count, 0);
+  assert_int_equal (sim_explain_count (log), 1);
+  assert_int_equal (sim_explain_append (log, &c, &s), 3);
+  assert_int_equal (sim_explain_append (log, &c, &s), 1);
+  assert_int_equal (sim_explain_append (log, &c, &s), 4);
+  assert_int_equal (sim_explain_count (log), 4);
+  assert_int_equal (sim_explain_get (log, 3)->next, 1);
+  assert_int_equal (sim_explain_get (log, 1)->next, 4);
+  assert_int_equal (b.first, 2);
+  assert_int_equal (sim_explain_get (log, 2)->next, 0);
+  sim_explain_log_free (log);
+}
+
+/* The journal holds the ids appended under a watch, reused ids included,
+ * nested watches see their own part, and it empties when the outermost
+ * watch ends; appends outside any watch are not journaled. */
+static void
+test_explain__journal_holds_watched_appends (void **state)
+{
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain a = { 0 }, b = { 0 };
+  SimExplainStep s = step_at (1, "STEP", "n");
+  const uint32_t *ids;
+  uint32_t outer, inner, n;
+
+  (void) state;
+  sim_explain_append (log, &a, &s);             /* 1, unwatched */
+  sim_explain_append (log, &a, &s);             /* 2 */
+  sim_explain_release (log, &a);                /* frees 1, 2 */
+  outer = sim_explain_journal_begin (log);
+  sim_explain_append (log, &b, &s);             /* 2 */
+  inner = sim_explain_journal_begin (log);
+  sim_explain_append (log, &b, &s);             /* 1 */
+  sim_explain_append (log, &b, &s);             /* 3 */
+  ids = sim_explain_journal_since (log, inner, &n);
+  assert_int_equal (n, 2);
+  assert_int_equal (ids[0], 1);
+  assert_int_equal (ids[1], 3);
+  sim_explain_journal_end (log, inner);
+  ids = sim_explain_journal_since (log, outer, &n);
+  assert_int_equal (n, 3);
+  assert_int_equal (ids[0], 2);
+  sim_explain_journal_end (log, outer);
+  outer = sim_explain_journal_begin (log);
+  assert_int_equal (outer, 0);
+  sim_explain_journal_since (log, outer, &n);
+  assert_int_equal (n, 0);
+  sim_explain_journal_end (log, outer);
+  sim_explain_log_free (log);
+}
+
 int
 main (void)
 {
@@ -359,6 +438,8 @@ main (void)
     cmocka_unit_test (test_explain__format_table),
     cmocka_unit_test (test_explain__format_appends_the_given_step),
     cmocka_unit_test (test_explain__get_invalid_id_aborts),
+    cmocka_unit_test (test_explain__release_reuses_slots),
+    cmocka_unit_test (test_explain__journal_holds_watched_appends),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

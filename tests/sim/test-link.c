@@ -484,7 +484,7 @@ watch_explain (void *user, SimPort *tx, const SimPacket *packet,
 
 static void
 watch_dropped (SimTap *tap, SimPort *tx, SimTime t, const SimPacket *packet,
-               uint32_t first_step, uint32_t n_steps)
+               const uint32_t *steps, uint32_t n_steps)
 {
   DropWatch *w = (DropWatch *) tap;
 
@@ -494,7 +494,7 @@ watch_dropped (SimTap *tap, SimPort *tx, SimTime t, const SimPacket *packet,
   assert_memory_equal (packet->data + 6, tx->mac, 6);
   memcpy (&w->tag, packet->data + 14, 4);
   w->dropped_seen++;
-  w->first_step = first_step;
+  w->first_step = n_steps ? steps[0] : 0;
   w->n_steps = n_steps;
 }
 
@@ -505,10 +505,10 @@ watch_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
 }
 
 static void
-watch_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
+watch_handled (SimTap *tap, SimPort *rx, SimTime t, const uint32_t *steps,
                uint32_t n_steps)
 {
-  (void) tap; (void) rx; (void) t; (void) first_step; (void) n_steps;
+  (void) tap; (void) rx; (void) t; (void) steps; (void) n_steps;
 }
 
 static const SimTapClass watch_tap_class = {
@@ -842,7 +842,7 @@ typedef struct {
   SimTime time;
   uint32_t if_id;               /* receiving interface */
   uint32_t tag;                 /* read from the packet in arrived() */
-  uint32_t first_step, n_steps; /* from handled() */
+  uint32_t first_step, n_steps; /* from handled(): first id, count */
 } TapSeen;
 
 typedef struct {
@@ -877,8 +877,8 @@ counting_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
 }
 
 static void
-counting_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
-                  uint32_t n_steps)
+counting_handled (SimTap *tap, SimPort *rx, SimTime t,
+                  const uint32_t *steps, uint32_t n_steps)
 {
   CountingTap *ct = (CountingTap *) tap;
   TapSeen *s = &g_array_index (ct->seen, TapSeen, ct->seen->len - 1);
@@ -886,7 +886,10 @@ counting_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first_step,
   assert_true (ct->open);
   assert_ptr_equal (rx, ct->rx);
   assert_int_equal (t, s->time);
-  s->first_step = first_step;
+  /* Nothing is released here: the steps are consecutive ids. */
+  for (uint32_t k = 1; k < n_steps; k++)
+    assert_int_equal (steps[k], steps[0] + k);
+  s->first_step = n_steps ? steps[0] : 0;
   s->n_steps = n_steps;
   ct->open = false;
 }

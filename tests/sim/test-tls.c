@@ -187,10 +187,10 @@ watch_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
 }
 
 static void
-watch_handled (SimTap *tap, SimPort *rx, SimTime t, uint32_t first,
+watch_handled (SimTap *tap, SimPort *rx, SimTime t, const uint32_t *steps,
                uint32_t n)
 {
-  (void) tap; (void) rx; (void) t; (void) first; (void) n;
+  (void) tap; (void) rx; (void) t; (void) steps; (void) n;
 }
 
 static void

@@ -51,7 +51,6 @@ ledger_all_delivered (WorldFixture *wf)
       r->classified = CLOUDRUN_CLASS_EXTERNAL;
       r->drop_cause = CLOUDRUN_DROP_NONE;
       r->decided_at = CLOUDRUN_HOP_SERVICE;
-      r->finished = true;
       r->start = i * 100 * SIM_MS;
       r->end = r->start + 10 * SIM_MS;
       r->n_via = G_N_ELEMENTS (hops);
@@ -73,11 +72,23 @@ ledger_drop (WorldFixture *wf, guint index)
   r->n_via = 2;
 }
 
-/* The items of the run as it stands now. */
+/* The items of the run as it stands now: the requests written by hand
+ * finish (in index order, as a caller would settle them), then the run
+ * ends. */
 static GArray *
 evaluate (WorldFixture *wf)
 {
-  g_autofree CloudRunTrafficSummary *sums = cloudrun_summary_new (wf->world);
+  g_autofree CloudRunTrafficSummary *sums = NULL;
+
+  for (guint t = 0; t < wf->world->n_plans; t++)
+    for (guint i = 0; i < wf->world->plans[t].count; i++)
+      {
+        CloudRunRequest *r = cloudrun_ledger_get (
+          &wf->world->ledger, wf->world->plans[t].first_request + i);
+        if (r && !r->finished && !wf->ran)
+          cloudrun_ledger_finish (&wf->world->ledger, r);
+      }
+  sums = cloudrun_summary_new (wf->world);
 
   return cloudrun_expect_evaluate (wf->scenario, wf->world, sums);
 }

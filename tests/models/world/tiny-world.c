@@ -45,7 +45,15 @@ tiny_world_new (uint32_t n_requests)
   CloudRunWorld *w = g_new0 (CloudRunWorld, 1);
 
   w->sim = sim_world_new (1);
-  cloudrun_ledger_init (&w->ledger, w->sim, n_requests);
+  cloudrun_ledger_init (&w->ledger, w->sim);
+  /* One traffic of n requests, all live and kept: tests write them by
+   * hand or through callers whose plans start at id 1. */
+  cloudrun_ledger_add_traffic (&w->ledger, n_requests);
+  for (uint32_t id = 1; id <= n_requests; id++)
+    {
+      cloudrun_ledger_keep (&w->ledger, id);
+      cloudrun_ledger_begin (&w->ledger, id);
+    }
   w->hosts = g_hash_table_new (g_str_hash, g_str_equal);
   w->services = g_ptr_array_new ();
   w->zones = g_ptr_array_new_with_free_func (

@@ -24,6 +24,11 @@ world_fixture_load (const char *ini, const char *const *overrides)
   wf->world = cloudrun_world_build (wf->scenario, &error);
   if (!wf->world)
     fail_msg ("world does not build: %s", error->message);
+  /* The tests read any request after the run: keep them all. */
+  for (guint t = 0; t < wf->world->n_plans; t++)
+    for (uint32_t k = 0; k < wf->world->plans[t].count; k++)
+      cloudrun_ledger_keep (&wf->world->ledger,
+                            wf->world->plans[t].first_request + k);
   return wf;
 }
 
@@ -82,7 +87,10 @@ world_fixture_request (WorldFixture *wf, const char *traffic, guint index)
     fail_msg ("traffic '%s' has %u requests, not %u", traffic, p->count,
               index + 1);
   r = cloudrun_ledger_get (&wf->world->ledger, p->first_request + index);
-  assert_non_null (r);
+  if (r == NULL && !wf->ran)    /* written by hand, as if it ran */
+    r = cloudrun_ledger_begin (&wf->world->ledger, p->first_request + index);
+  if (r == NULL)
+    fail_msg ("request %u of traffic '%s' never began", index + 1, traffic);
   return r;
 }
 
