@@ -39,8 +39,9 @@ guint tools_check_file_failures (const ToolsCheckFile *file);
 /* TAP version 13 of files (ToolsCheckFile *) onto out: the plan first,
  * "ok N - FILE [expect NAME] KEY", "not ok N - ... # expected X, found
  * Y", a file that did not load "not ok N - FILE # load error: MESSAGE"
- * (the prefix keeps a file named skip.ini from reading as a directive), and the
- * totals as a closing comment. */
+ * (the prefix keeps a file named skip.ini from reading as a SKIP
+ * directive), and the totals as a closing comment. '#' and '\' in the
+ * text are escaped with '\', as TAP asks. */
 void tools_check_report_tap (GString *out, const GPtrArray *files);
 /* JUnit XML of files onto out. */
 void tools_check_report_junit (GString *out, const GPtrArray *files);
