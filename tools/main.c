@@ -1,6 +1,8 @@
-/* cloudrun-netsim: the command line. Subcommands run, check, explain and
- * keys; exit status 0 success, 1 an expectation failed, 2 a usage or
- * scenario error (the message names file, group and key). */
+/* cloudrun-netsim: the command line. Subcommands run, check
+ * (tools/check.c), explain, keys and graph; exit status 0 success, 1 an
+ * expectation failed, 2 a usage or scenario error (the message names
+ * file, group and key). An unknown command gets a did-you-mean. */
+#include <errno.h>
 #include <glib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include "models/format/scenario.h"
 #include "models/world/config.h"
 #include "sim/capture.h"
+#include "tools/check.h"
+#include "tools/cli.h"
 #include "tools/graph.h"
 #include "tools/interrupt.h"
 #include "tools/output.h"
@@ -17,8 +21,8 @@
 #include "tools/run.h"
 #include "sim/units.h"
 
-#define EXIT_EXPECT 1
-#define EXIT_USAGE 2
+#define EXIT_EXPECT TOOLS_EXIT_EXPECT
+#define EXIT_USAGE TOOLS_EXIT_USAGE
 
 static const char usage_text[] =
   "Usage: cloudrun-netsim COMMAND [OPTION...]\n"
@@ -28,47 +32,23 @@ static const char usage_text[] =
   "request internal, and where exactly it is lost otherwise.\n"
   "\n"
   "Commands:\n"
-  "  run FILE [-o DIR] [--seed N] [--set GROUP.KEY=VALUE]... [--quiet]\n"
+  "  run FILE [-o DIR] [--seed N] [--set GROUP.KEY=VALUE]...\n"
+  "           [--unset GROUP.KEY]... [--quiet]\n"
   "      simulate, print the verdict table, write captures and reports\n"
-  "  check FILE...\n"
+  "  check FILE... [--set ...] [--unset ...] [--tap] [--junit FILE]\n"
   "      simulate and compare with the [expect] groups, one line per item\n"
   "  explain FILE --traffic NAME [--request N] [--seed N] [--set ...]\n"
+  "           [--unset ...]\n"
   "      print one request's steps\n"
   "  keys [KIND]\n"
   "      document the scenario format from the key tables\n"
   "  graph FILE\n"
   "      print the topology and each traffic's path as Graphviz DOT\n"
   "\n"
-  "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more.\n"
+  "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more,\n"
+  "with examples; `man cloudrun-netsim` for the whole story.\n"
   "Exit status: 0 success, 1 an expectation failed, 2 usage or scenario "
   "error.\n";
-
-static int
-fail (GError *error)
-{
-  fprintf (stderr, "cloudrun-netsim: %s\n", error->message);
-  g_error_free (error);
-  return EXIT_USAGE;
-}
-
-/* Parses options; on a usage error prints it and returns FALSE. */
-static gboolean
-parse_options (const char *command, const char *args, GOptionEntry *entries,
-               int *argc, char ***argv)
-{
-  g_autoptr (GOptionContext) ctx = g_option_context_new (args);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *summary = g_strdup_printf ("cloudrun-netsim %s", command);
-
-  g_option_context_set_summary (ctx, summary);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, argc, argv, &error))
-    {
-      fprintf (stderr, "cloudrun-netsim %s: %s\n", command, error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* --capture WHAT and --max-output SIZE. */
 static gboolean
@@ -121,6 +101,32 @@ parse_seed (const char *command, const char *text, ToolsRunOptions *opt)
   opt->seed = v;
   return TRUE;
 }
+
+/* The "Examples:" block of each command's --help (check's is in
+ * tools/check.c): real command lines on scenarios of scenarios/. */
+#define S00 "scenarios/00-tour.ini"
+#define S05 "scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini"
+#define PGA "'subnet run-subnet.private-google-access=true'"
+static const char run_examples[] =
+  "Examples:\n"
+  "  cloudrun-netsim run " S05 "\n"
+  "  cloudrun-netsim run " S05 " \\\n"
+  "      --set " PGA " -o out/05-with-pga\n"
+  "  cloudrun-netsim run " S00 " --capture none --quiet";
+static const char explain_examples[] =
+  "Examples:\n"
+  "  cloudrun-netsim explain " S05 " --traffic call-backend\n"
+  "  cloudrun-netsim explain " S05 " --traffic call-backend \\\n"
+  "      --request 3 --set " PGA;
+static const char keys_examples[] =
+  "Examples:\n"
+  "  cloudrun-netsim keys\n"
+  "  cloudrun-netsim keys service\n"
+  "  cloudrun-netsim keys expect";
+static const char graph_examples[] =
+  "Examples:\n"
+  "  cloudrun-netsim graph " S00 " > tour.dot\n"
+  "  cloudrun-netsim graph " S05 " | dot -Tsvg > 05.svg";
 
 static char *
 default_out_dir (const char *path)
@@ -185,7 +191,7 @@ static int
 cmd_run (int argc, char **argv)
 {
   g_autofree char *out_dir = NULL;
-  g_auto (GStrv) sets = NULL;
+  g_auto (ToolsCliEdits) edits = { 0 };
   g_autofree char *seed = NULL;
   gboolean quiet = FALSE;
   g_autofree char *capture = NULL;
@@ -195,9 +201,6 @@ cmd_run (int argc, char **argv)
       "Write outputs into DIR (default out/SCENARIO)", "DIR" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
       "Override the seed (0 to 18446744073709551615)", "N" },
-    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
-      "Override a key: \"service backend.ingress=internal\"",
-      "GROUP.KEY=VALUE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, no table",
       NULL },
     { "capture", 0, 0, G_OPTION_ARG_STRING, &capture,
@@ -214,7 +217,8 @@ cmd_run (int argc, char **argv)
   ToolsReport rep;
   int status;
 
-  if (!parse_options ("run", "FILE", entries, &argc, &argv))
+  if (!tools_cli_parse ("run", "FILE", run_examples, entries, &edits, &argc,
+                        &argv))
     return EXIT_USAGE;
   if (argc != 2)
     {
@@ -222,7 +226,8 @@ cmd_run (int argc, char **argv)
                "found %d arguments\n", argc - 1);
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { .path = argv[1], .sets = sets, .quiet = quiet };
+  opt = (ToolsRunOptions) { .path = argv[1], .quiet = quiet };
+  tools_cli_edits_apply (&edits, &opt);
   if (!parse_seed ("run", seed, &opt)
       || !parse_capture ("run", capture, max_output, &opt))
     return EXIT_USAGE;
@@ -242,7 +247,7 @@ cmd_run (int argc, char **argv)
       tools_run_clear (&run);
       if (tools_interrupt_caught ())
         interrupted (out_dir, error, FALSE);
-      return fail (error);
+      return tools_cli_fail (error);
     }
   if (tools_interrupt_caught ())
     {
@@ -273,74 +278,10 @@ cmd_run (int argc, char **argv)
 }
 
 static int
-cmd_check (int argc, char **argv)
-{
-  gboolean quiet = FALSE;
-  GOptionEntry entries[] = {
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print failures only",
-      NULL },
-    { NULL },
-  };
-  guint passed = 0, failed = 0;
-  int status = 0;
-
-  if (!parse_options ("check", "FILE...", entries, &argc, &argv))
-    return EXIT_USAGE;
-  if (argc < 2)
-    {
-      fprintf (stderr, "cloudrun-netsim check: expected scenario FILEs, "
-               "found none\n");
-      return EXIT_USAGE;
-    }
-  for (int i = 1; i < argc; i++)
-    {
-      ToolsRunOptions opt = { .path = argv[i], .quiet = TRUE };
-      ToolsRun run;
-      GError *error = NULL;
-      g_autoptr (GString) lines = g_string_new (NULL);
-      guint f;
-
-      if (!tools_run_load (&run, &opt, &error)
-          || !tools_run_execute (&run, &opt, NULL, &error))
-        {
-          tools_run_clear (&run);
-          fail (error);
-          status = EXIT_USAGE;
-          continue;
-        }
-      f = cloudrun_expect_failures (run.checks);
-      failed += f;
-      passed += run.checks->len - f;
-      for (guint k = 0; k < run.checks->len; k++)
-        {
-          const CloudRunCheckItem *c = &g_array_index (run.checks,
-                                                       CloudRunCheckItem, k);
-          if (!quiet || !c->pass)
-            g_string_append_printf (lines, "%s %s [expect %s] %s: expected "
-                                    "%s, found %s\n", c->pass ? "PASS" : "FAIL",
-                                    argv[i], c->expect, c->key, c->expected,
-                                    c->found);
-        }
-      if (run.checks->len == 0)
-        g_string_append_printf (lines, "NOTE %s: no [expect] groups\n",
-                                argv[i]);
-      fputs (lines->str, stdout);
-      if (f && status == 0)
-        status = EXIT_EXPECT;
-      tools_run_clear (&run);
-    }
-  /* The closing line counts expectation items; a file that could not be
-   * checked has none, and makes the status 2. */
-  if (passed + failed > 0 || status == 0)
-    printf ("%u passed, %u failed\n", passed, failed);
-  return status;
-}
-
-static int
 cmd_explain (int argc, char **argv)
 {
   g_autofree char *traffic = NULL;
-  g_auto (GStrv) sets = NULL;
+  g_auto (ToolsCliEdits) edits = { 0 };
   g_autofree char *seed = NULL;
   gint64 request = 1;
   GOptionEntry entries[] = {
@@ -350,9 +291,6 @@ cmd_explain (int argc, char **argv)
       "Which request of it, from 1 (default 1)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
       "Override the seed (0 to 18446744073709551615)", "N" },
-    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
-      "Override a key: \"service backend.ingress=internal\"",
-      "GROUP.KEY=VALUE" },
     { NULL },
   };
   ToolsRunOptions opt = { 0 };
@@ -361,7 +299,8 @@ cmd_explain (int argc, char **argv)
   g_autoptr (GString) out = g_string_new (NULL);
   guint t;
 
-  if (!parse_options ("explain", "FILE", entries, &argc, &argv))
+  if (!tools_cli_parse ("explain", "FILE", explain_examples, entries, &edits,
+                        &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2 || !traffic)
     {
@@ -369,13 +308,14 @@ cmd_explain (int argc, char **argv)
                "--traffic NAME\n");
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { .path = argv[1], .sets = sets, .quiet = TRUE };
+  opt = (ToolsRunOptions) { .path = argv[1], .quiet = TRUE };
+  tools_cli_edits_apply (&edits, &opt);
   if (!parse_seed ("explain", seed, &opt))
     return EXIT_USAGE;
   if (!tools_run_load (&run, &opt, &error))
     {
       tools_run_clear (&run);
-      return fail (error);
+      return tools_cli_fail (error);
     }
   for (t = 0; t < run.world->n_plans; t++)
     if (strcmp (run.world->plans[t].name, traffic) == 0)
@@ -431,7 +371,8 @@ cmd_graph (int argc, char **argv)
   GError *error = NULL;
   g_autoptr (GString) dot = g_string_new (NULL);
 
-  if (!parse_options ("graph", "FILE", entries, &argc, &argv))
+  if (!tools_cli_parse ("graph", "FILE", graph_examples, entries, NULL,
+                        &argc, &argv))
     return EXIT_USAGE;
   if (argc != 2)
     {
@@ -443,7 +384,7 @@ cmd_graph (int argc, char **argv)
       || !tools_run_execute (&run, &opt, NULL, &error))
     {
       tools_run_clear (&run);
-      return fail (error);
+      return tools_cli_fail (error);
     }
   tools_graph_dot (dot, run.scenario, run.world, run.summaries);
   fputs (dot->str, stdout);
@@ -481,7 +422,8 @@ cmd_keys (int argc, char **argv)
   g_autoptr (GString) out = g_string_new (NULL);
   GError *error = NULL;
 
-  if (!parse_options ("keys", "[KIND]", entries, &argc, &argv))
+  if (!tools_cli_parse ("keys", "[KIND]", keys_examples, entries, NULL,
+                        &argc, &argv))
     return EXIT_USAGE;
   if (argc > 2)
     {
@@ -489,17 +431,44 @@ cmd_keys (int argc, char **argv)
       return EXIT_USAGE;
     }
   if (!cloudrun_keys_describe (out, argc == 2 ? argv[1] : NULL, &error))
-    return fail (error);
+    return tools_cli_fail (error);
   if (argc == 2 && strcmp (argv[1], "expect") == 0)
     keys_produced_causes (out);
   fputs (out->str, stdout);
   return 0;
 }
 
+static const struct {
+  const char *name;
+  int (*main) (int argc, char **argv);
+} commands[] = {
+  { "run", cmd_run },
+  { "check", tools_check_main },
+  { "explain", cmd_explain },
+  { "keys", cmd_keys },
+  { "graph", cmd_graph },
+};
+
+/* The command's status, or 2 when what it printed could not all be
+ * written (a full disk under a redirection, a closed pipe). */
+static int
+finish (int status)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      fprintf (stderr, "cloudrun-netsim: standard output: cannot write: "
+               "%s\n", g_strerror (errno));
+      return EXIT_USAGE;
+    }
+  return status;
+}
+
 int
 main (int argc, char **argv)
 {
   const char *cmd = argc > 1 ? argv[1] : NULL;
+  const char *names[G_N_ELEMENTS (commands) + 1] = { NULL };
+  const char *near;
 
   if (!cmd)
     {
@@ -510,24 +479,22 @@ main (int argc, char **argv)
       || strcmp (cmd, "help") == 0)
     {
       fputs (usage_text, stdout);
-      return 0;
+      return finish (0);
     }
   if (strcmp (cmd, "--version") == 0)
     {
       printf ("cloudrun-netsim %s (scenario format 1)\n", PACKAGE_VERSION);
-      return 0;
+      return finish (0);
     }
-  if (strcmp (cmd, "run") == 0)
-    return cmd_run (argc - 1, argv + 1);
-  if (strcmp (cmd, "check") == 0)
-    return cmd_check (argc - 1, argv + 1);
-  if (strcmp (cmd, "explain") == 0)
-    return cmd_explain (argc - 1, argv + 1);
-  if (strcmp (cmd, "keys") == 0)
-    return cmd_keys (argc - 1, argv + 1);
-  if (strcmp (cmd, "graph") == 0)
-    return cmd_graph (argc - 1, argv + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (cmd, commands[i].name) == 0)
+        return finish (commands[i].main (argc - 1, argv + 1));
+      names[i] = commands[i].name;
+    }
+  near = cloudrun_suggest (cmd, names);
   fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
-           "explain, keys, graph), found '%s'\n", cmd);
+           "explain, keys, graph), found '%s'%s%s%s\n", cmd,
+           near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return EXIT_USAGE;
 }

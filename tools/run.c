@@ -116,9 +116,9 @@ tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
     g_ptr_array_add (sets, g_strdup_printf ("scenario.seed=%" G_GUINT64_FORMAT,
                                             opt->seed));
   g_ptr_array_add (sets, NULL);
-  run->scenario = cloudrun_scenario_load (opt->path, data, len,
-                                          (const char *const *) sets->pdata,
-                                          error);
+  run->scenario = cloudrun_scenario_load_full (
+      opt->path, data, len, (const char *const *) sets->pdata,
+      (const char *const *) opt->unsets, error);
   if (!run->scenario)
     return FALSE;
   run->world = cloudrun_world_build (run->scenario, error);

@@ -32,6 +32,7 @@ typedef struct {
   gboolean has_seed;            /* FALSE: the scenario's own seed */
   guint64 seed;                 /* --seed, when has_seed */
   char **sets;                  /* --set GROUP.KEY=VALUE, NULL-terminated */
+  char **unsets;                /* --unset GROUP.KEY, NULL-terminated */
   gboolean quiet;               /* no progress */
   ToolsCapture capture;         /* --capture */
   guint64 max_output;           /* --max-output; 0: TOOLS_RUN_MAX_OUTPUT */

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 PACKAGES="build-essential autoconf automake libtool pkg-config \
-libglib2.0-dev libpcap-dev libcmocka-dev tshark graphviz"
+libglib2.0-dev libpcap-dev libcmocka-dev tshark graphviz \
+groff-base libxml2-utils"
 
 setup_packages () {
   local missing=""

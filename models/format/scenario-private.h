@@ -88,12 +88,15 @@ GArray *cloudrun_parse_list (const char *text, const CloudRunKey *key,
                              guint size, CloudRunItemParser parse,
                              GDestroyNotify clear, CloudRunProblem *problem);
 
-/* Where a message for object/key points: the file, or "FILE (--set)" for
- * a value given by an override. Filled by models/format/scenario-scan.c. */
+/* Where a message for object/key points: the file, "FILE (--set)" for a
+ * value given by an override, or "FILE (--unset)" for a key an unset
+ * removed. Filled by models/format/scenario-scan.c. */
 typedef struct {
   const char *path;             /* file name for messages */
   char *set_label;              /* "PATH (--set)" */
+  char *unset_label;            /* "PATH (--unset)" */
   GHashTable *overridden;       /* "GROUP\nKEY" of values from --set */
+  GHashTable *unset;            /* "GROUP\nKEY" of keys --unset removed */
 } CloudRunLoadContext;
 
 const char *cloudrun_load_file_label (const CloudRunLoadContext *ctx,
@@ -125,10 +128,11 @@ typedef struct {
 
 void cloudrun_loader_init (CloudRunLoader *loader, const char *path);
 void cloudrun_loader_clear (CloudRunLoader *loader);
-/* Steps 1-3 of the load: scan, GKeyFile, overrides, format. */
+/* Steps 1-3 of the load: scan, GKeyFile, unsets then overrides, format.
+ * unsets: "GROUP.KEY" as given to --unset (NULL-terminated, may be NULL). */
 gboolean cloudrun_loader_read (CloudRunLoader *loader, const char *data,
                                gsize len, const char *const *overrides,
-                               GError **error);
+                               const char *const *unsets, GError **error);
 
 /* Resolves references, fills derived defaults and runs the cross checks
  * of models/format/scenario-check.c. */

@@ -2,13 +2,16 @@
  *   1. scan the raw text: UTF-8, line shapes, group headers, repeated
  *      groups and keys, trailing comments (GKeyFile would silently merge
  *      repeated groups and keep " # ..." in values, so we look first);
- *   2. parse it with GKeyFile and apply the --set overrides
- *      ("GROUP.KEY=VALUE"; a missing [assumptions] group may be made);
+ *   2. parse it with GKeyFile, remove the keys --unset names ("GROUP.KEY",
+ *      written in the file: its default applies then), and apply the
+ *      --set overrides ("GROUP.KEY=VALUE"; a missing [assumptions] group
+ *      may be made);
  *   3. check [scenario] format = 1 before anything that a later format
  *      might change.
  * Messages: "FILE: line N: expected X, found Y" for text that is not a key
  * file, "FILE: [GROUP] KEY: expected X, found Y" otherwise, and
- * "FILE (--set): ..." for a bad override.
+ * "FILE (--set): ..." for a bad override, "FILE (--unset): ..." for a bad
+ * unset.
  *
  * Called by models/format/scenario.c (cloudrun_scenario_load), which goes on with
  * objects, keys and checks. Never opens files or prints. */
@@ -69,8 +72,10 @@ cloudrun_load_file_label (const CloudRunLoadContext *ctx,
   if (object == NULL || key == NULL || object->group == NULL)
     return ctx->path;
   id = g_strconcat (object->group, "\n", key, NULL);
-  return g_hash_table_contains (ctx->overridden, id) ? ctx->set_label
-                                                     : ctx->path;
+  if (g_hash_table_contains (ctx->overridden, id))
+    return ctx->set_label;
+  return g_hash_table_contains (ctx->unset, id) ? ctx->unset_label
+                                                : ctx->path;
 }
 
 /* ---- 1. Raw text -------------------------------------------------- */
@@ -263,8 +268,12 @@ fail_override (CloudRunLoader *ld, GError **error, const char *text)
   return FALSE;
 }
 
+/* The group an override or unset names (label: the message's file), or
+ * NULL with an error suggesting the nearest header. An override may make
+ * [assumptions]. */
 static CloudRunScanGroup *
-override_group (CloudRunLoader *ld, const char *header, GError **error)
+override_group (CloudRunLoader *ld, const char *label, const char *header,
+                gboolean make_assumptions, GError **error)
 {
   CloudRunScanGroup *g = g_hash_table_lookup (ld->by_header, header);
   g_autofree const char **headers = NULL;
@@ -272,15 +281,14 @@ override_group (CloudRunLoader *ld, const char *header, GError **error)
 
   if (g != NULL)
     return g;
-  if (strcmp (header, "assumptions") == 0)
+  if (make_assumptions && strcmp (header, "assumptions") == 0)
     return scan_group_add (ld, header, 0);
   headers = (const char **) g_new0 (char *, ld->groups->len + 1);
   for (guint i = 0; i < ld->groups->len; i++)
     headers[i] = ((CloudRunScanGroup *) ld->groups->pdata[i])->header;
   found = cloudrun_quote (header);
-  cloudrun_fail_literal (error, CLOUDRUN_SCENARIO_ERROR_OVERRIDE,
-                         ld->ctx.set_label, header, NULL,
-                         "a group that the file defines", found,
+  cloudrun_fail_literal (error, CLOUDRUN_SCENARIO_ERROR_OVERRIDE, label,
+                         header, NULL, "a group that the file defines", found,
                          cloudrun_suggest (header, headers));
   return NULL;
 }
@@ -301,7 +309,7 @@ apply_override (CloudRunLoader *ld, const char *text, GError **error)
   if (dot == NULL || dot == lhs || !key_shape_ok (dot + 1))
     return fail_override (ld, error, text);
   *dot = '\0';
-  g = override_group (ld, lhs, error);
+  g = override_group (ld, ld->ctx.set_label, lhs, TRUE, error);
   if (g == NULL)
     return FALSE;
   if (!g_hash_table_contains (g->index, dot + 1))
@@ -309,6 +317,55 @@ apply_override (CloudRunLoader *ld, const char *text, GError **error)
   g_key_file_set_value (ld->key_file, g->header, dot + 1, value);
   g_hash_table_add (ld->ctx.overridden,
                     g_strconcat (g->header, "\n", dot + 1, NULL));
+  return TRUE;
+}
+
+/* --unset GROUP.KEY: the key leaves the file as if never written, so the
+ * table's default applies (and a required key fails as missing). Only a
+ * key the file writes can be unset; the message suggests the nearest. */
+static gboolean
+apply_unset (CloudRunLoader *ld, const char *text, GError **error)
+{
+  g_autofree char *lhs = g_strstrip (g_strdup (text));
+  g_autofree const char **names = NULL;
+  g_autofree char *found = NULL;
+  char *dot = strrchr (lhs, '.');
+  CloudRunScanGroup *g;
+  CloudRunScanKey *k;
+
+  if (dot == NULL || dot == lhs || !key_shape_ok (dot + 1))
+    {
+      found = cloudrun_quote (text);
+      cloudrun_fail_literal (error, CLOUDRUN_SCENARIO_ERROR_OVERRIDE,
+                             ld->ctx.unset_label, NULL, NULL, "GROUP.KEY "
+                             "such as 'service backend.ingress'", found,
+                             NULL);
+      return FALSE;
+    }
+  *dot = '\0';
+  g = override_group (ld, ld->ctx.unset_label, lhs, FALSE, error);
+  if (g == NULL)
+    return FALSE;
+  k = g_hash_table_lookup (g->index, dot + 1);
+  if (k == NULL)
+    {
+      g_autofree char *expected = g_strdup_printf ("a key that [%s] writes",
+                                                   g->header);
+      names = (const char **) g_new0 (char *, g->keys->len + 1);
+      for (guint i = 0; i < g->keys->len; i++)
+        names[i] = ((CloudRunScanKey *) g->keys->pdata[i])->name;
+      found = cloudrun_quote (dot + 1);
+      cloudrun_fail_literal (error, CLOUDRUN_SCENARIO_ERROR_OVERRIDE,
+                             ld->ctx.unset_label, g->header, dot + 1,
+                             expected, found, cloudrun_suggest (dot + 1,
+                                                                names));
+      return FALSE;
+    }
+  g_key_file_remove_key (ld->key_file, g->header, k->name, NULL);
+  g_hash_table_add (ld->ctx.unset, g_strconcat (g->header, "\n", k->name,
+                                                NULL));
+  g_hash_table_remove (g->index, k->name);
+  g_ptr_array_remove (g->keys, k);
   return TRUE;
 }
 
@@ -379,8 +436,11 @@ cloudrun_loader_init (CloudRunLoader *ld, const char *path)
   ld->by_header = g_hash_table_new (g_str_hash, g_str_equal);
   ld->ctx.path = path;
   ld->ctx.set_label = g_strdup_printf ("%s (--set)", path);
+  ld->ctx.unset_label = g_strdup_printf ("%s (--unset)", path);
   ld->ctx.overridden = g_hash_table_new_full (g_str_hash, g_str_equal,
                                               g_free, NULL);
+  ld->ctx.unset = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         NULL);
 }
 
 void
@@ -390,12 +450,15 @@ cloudrun_loader_clear (CloudRunLoader *ld)
   g_clear_pointer (&ld->by_header, g_hash_table_unref);
   g_clear_pointer (&ld->key_file, g_key_file_free);
   g_clear_pointer (&ld->ctx.overridden, g_hash_table_unref);
+  g_clear_pointer (&ld->ctx.unset, g_hash_table_unref);
   g_clear_pointer (&ld->ctx.set_label, g_free);
+  g_clear_pointer (&ld->ctx.unset_label, g_free);
 }
 
 gboolean
 cloudrun_loader_read (CloudRunLoader *ld, const char *data, gsize len,
-           const char *const *overrides, GError **error)
+                      const char *const *overrides,
+                      const char *const *unsets, GError **error)
 {
   g_autofree char *text = NULL;
 
@@ -404,6 +467,9 @@ cloudrun_loader_read (CloudRunLoader *ld, const char *data, gsize len,
   text = g_strndup (data, len);
   if (!scan_text (ld, text, error) || !load_key_file (ld, text, len, error))
     return FALSE;
+  for (guint i = 0; unsets != NULL && unsets[i] != NULL; i++)
+    if (!apply_unset (ld, unsets[i], error))
+      return FALSE;
   for (guint i = 0; overrides != NULL && overrides[i] != NULL; i++)
     if (!apply_override (ld, overrides[i], error))
       return FALSE;

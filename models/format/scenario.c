@@ -3,7 +3,8 @@
  *
  * Steps, each stopping at the first problem with a message naming file,
  * group and key:
- *   1-3. raw text, GKeyFile, overrides, format (models/format/scenario-scan.c);
+ *   1-3. raw text, GKeyFile, unsets and overrides, format
+ *        (models/format/scenario-scan.c);
  *   4. one object per group, kinds and names checked, in file order;
  *   5. fill every key through the kind's table (models/format/scenario-keys.c),
  *      then the table's defaults, then the required keys;
@@ -145,7 +146,8 @@ apply_defaults (const CloudRunLoadContext *ctx, const CloudRunKindInfo *info,
           cloudrun_problem_set (&p, expected, NULL);
           p.hint = g_strdup ("the key is required");
           cloudrun_fail (error, CLOUDRUN_SCENARIO_ERROR_KEY,
-                         cloudrun_load_file_label (ctx, o, NULL), o->group,
+                         cloudrun_load_file_label (ctx, o, key->name),
+                         o->group,
                          key->name, &p);
           cloudrun_problem_clear (&p);
           return FALSE;
@@ -269,6 +271,15 @@ CloudRunScenario *
 cloudrun_scenario_load (const char *path, const char *data, gsize len,
                         const char *const *overrides, GError **error)
 {
+  return cloudrun_scenario_load_full (path, data, len, overrides, NULL,
+                                      error);
+}
+
+CloudRunScenario *
+cloudrun_scenario_load_full (const char *path, const char *data, gsize len,
+                             const char *const *overrides,
+                             const char *const *unsets, GError **error)
+{
   CloudRunLoader ld;
   CloudRunScenario *s = NULL;
   gboolean ok;
@@ -278,7 +289,7 @@ cloudrun_scenario_load (const char *path, const char *data, gsize len,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   cloudrun_loader_init (&ld, path);
   ok = cloudrun_loader_read (&ld, data != NULL ? data : "", len, overrides,
-                             error);
+                             unsets, error);
   if (ok)
     {
       s = scenario_new (path);

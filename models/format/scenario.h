@@ -557,6 +557,15 @@ CloudRunScenario *cloudrun_scenario_load (const char *path, const char *data,
                                           gsize len,
                                           const char *const *overrides,
                                           GError **error);
+/* The same, first removing the keys unsets names ("GROUP.KEY" as given to
+ * --unset, e.g. "service backend.ingress"; NULL-terminated; may be NULL)
+ * so that their defaults apply: each must be written in the file. Unsets
+ * apply before overrides. */
+CloudRunScenario *cloudrun_scenario_load_full (const char *path,
+                                               const char *data, gsize len,
+                                               const char *const *overrides,
+                                               const char *const *unsets,
+                                               GError **error);
 void cloudrun_scenario_free (CloudRunScenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CloudRunScenario, cloudrun_scenario_free)
 

@@ -826,6 +826,63 @@ test_scenario__overrides (void **state)
   assert_string_equal (s->description, "From --set");
 }
 
+/* --unset: the key leaves the file and its default applies; unsets come
+ * before sets; a required key unset, or a group or key the file does not
+ * write, is an error naming it with "FILE (--unset)". */
+static void
+test_scenario__unsets (void **state)
+{
+  static const char text[] =
+    "[scenario]\nformat = 1\ntitle = t\nseed = 9\n"
+    "[service s]\nregion = us-central1\ningress = internal\n";
+  static const struct {
+    const char *unset;
+    const char *want;
+  } bad[] = {
+    { "service s.region", "test.ini (--unset): [service s] region: expected "
+      "a Google Cloud region such as us-central1, found nothing; the key is "
+      "required" },
+    { "service s.ingres", "test.ini (--unset): [service s] ingres: expected "
+      "a key that [service s] writes, found 'ingres'; did you mean "
+      "'ingress'?" },
+    { "service s.cold-start", "test.ini (--unset): [service s] cold-start: "
+      "expected a key that [service s] writes, found 'cold-start'" },
+    { "servce s.ingress", "test.ini (--unset): [servce s]: expected a group "
+      "that the file defines, found 'servce s'; did you mean 'service s'?" },
+    { "assumptions.nat-enables-pga", "test.ini (--unset): [assumptions]: "
+      "expected a group that the file defines, found 'assumptions'" },
+    { "service s ingress", "test.ini (--unset): expected GROUP.KEY such as "
+      "'service backend.ingress', found 'service s ingress'" },
+  };
+  static const char *const unsets[] = { "service s.ingress",
+                                        "scenario.seed", NULL };
+  static const char *const sets[] = { "scenario.seed=4", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CloudRunScenario) s = cloudrun_scenario_load_full (
+      "test.ini", text, strlen (text), NULL, unsets, &error);
+  g_autoptr (CloudRunScenario) again = NULL;
+  CloudRunService *svc;
+  (void) state;
+
+  assert_non_null (s);
+  svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
+  assert_int_equal (svc->ingress, CLOUDRUN_INGRESS_ALL);
+  assert_false (cloudrun_object_has (&svc->base, "ingress"));
+  again = cloudrun_scenario_load_full ("test.ini", text, strlen (text), sets,
+                                       unsets, &error);
+  assert_non_null (again);
+  assert_true (again->seed == 4);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *const one[] = { bad[i].unset, NULL };
+      CloudRunScenario *b = cloudrun_scenario_load_full (
+          "test.ini", text, strlen (text), NULL, one, &error);
+      assert_null (b);
+      assert_string_equal (error->message, bad[i].want);
+      g_clear_error (&error);
+    }
+}
+
 static void
 test_scenario__lookups (void **state)
 {
@@ -1161,6 +1218,7 @@ main (void)
     cmocka_unit_test (test_scenario__traffic_and_expect),
     cmocka_unit_test (test_scenario__defaults),
     cmocka_unit_test (test_scenario__overrides),
+    cmocka_unit_test (test_scenario__unsets),
     cmocka_unit_test (test_scenario__lookups),
     cmocka_unit_test (test_scenario__bad_table),
     cmocka_unit_test (test_scenario__not_text),
