@@ -349,7 +349,7 @@ cmd_explain (int argc, char **argv)
   if (!tools_run_execute (&run, &opt, NULL, &error))
     {
       tools_run_clear (&run);
-      return fail (error);
+      return tools_cli_fail (error);
     }
   g_string_append_printf (out, "%s: traffic %s, request %" G_GINT64_FORMAT
                           " of %u\n", argv[1], traffic, request,
