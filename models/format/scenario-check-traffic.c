@@ -495,6 +495,32 @@ check_traffic (CloudRunCheck *c, CloudRunTraffic *t)
   return TRUE;
 }
 
+/* Request ids are 32-bit: the traffics together stay well inside. */
+static gboolean
+check_total_requests (CloudRunCheck *c)
+{
+  uint64_t total = 0;
+
+  for (guint i = 0; i < c->s->traffics->len; i++)
+    {
+      CloudRunTraffic *t = c->s->traffics->pdata[i];
+      total += (uint64_t) t->count;
+      if (total > CLOUDRUN_MAX_REQUESTS)
+        {
+          g_autofree char *expected = g_strdup_printf (
+            "at most %u requests in all [traffic] groups together",
+            CLOUDRUN_MAX_REQUESTS);
+          g_autofree char *found = g_strdup_printf (
+            "%" G_GINT64_FORMAT ", which brings the total to %"
+            G_GUINT64_FORMAT, t->count, total);
+          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
+                                      &t->base, "count", expected, found,
+                                      NULL, NULL);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 check_expect (CloudRunCheck *c, CloudRunExpect *e)
 {
@@ -544,6 +570,8 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
     return FALSE;
   EACH (s->dns_zones, check_dns_zone);
   EACH (s->traffics, check_traffic);
+  if (!check_total_requests (c))
+    return FALSE;
   EACH (s->expects, check_expect);
   return TRUE;
 }

@@ -207,13 +207,13 @@ check_subnet (CloudRunCheck *c, CloudRunSubnet *sn)
   GPtrArray *same = sn->network->subnets;
   g_autofree char *text = cloudrun_cidr_text (&sn->range);
 
-  if (sn->range.len > 29)
+  if (sn->range.len > 29 || sn->range.len < 4)
     {
       g_autofree char *found = cloudrun_quote (text);
       return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
-                                  &sn->base, "range", "a range of /29 or "
-                                  "larger (Google Cloud's smallest subnet)",
-                                  found, NULL, NULL);
+                                  &sn->base, "range", "a prefix length from "
+                                  "/4 to /29 (Google Cloud's largest and "
+                                  "smallest subnet)", found, NULL, NULL);
     }
   for (guint j = 0; j < same->len; j++)
     {

@@ -52,6 +52,10 @@ typedef enum {
  * simulated work (events, capture size) within reason. */
 #define CLOUDRUN_BODY_MAX ((int64_t) 1 << 30)
 
+/* The most requests of all [traffic] groups together (each has at most
+ * 10,000,000): request ids are 32-bit and dense. */
+#define CLOUDRUN_MAX_REQUESTS 100000000u
+
 typedef struct {
   uint32_t prefix;              /* host order, host bits zero */
   uint8_t len;                  /* 0..32 */

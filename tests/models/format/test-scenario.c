@@ -973,7 +973,11 @@ static const BadCase bad_cases[] = {
     "[project c] number: expected a project number no other project has" },
   { "[network n]\n[subnet a]\nnetwork = n\nregion = us-central1\n"
     "range = 10.0.0.0/30\n", { NULL },
-    "[subnet a] range: expected a range of /29 or larger" },
+    "[subnet a] range: expected a prefix length from /4 to /29" },
+  { "[network n]\n[subnet a]\nnetwork = n\nregion = us-central1\n"
+    "range = 0.0.0.0/0\n", { NULL },
+    "[subnet a] range: expected a prefix length from /4 to /29 (Google "
+    "Cloud's largest and smallest subnet), found '0.0.0.0/0'" },
   { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
     "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:0\n", { NULL },
     "[firewall f] protocols: expected protocols such as all, tcp, udp, "

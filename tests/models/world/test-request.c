@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "models/world/internet.h"
+#include "sim/event.h"
+#include "sim/world.h"
 #include "tests/models/world/tiny-world.h"
 
 static void
@@ -174,6 +176,115 @@ test_request__names_as_reports_print_them (void **state)
   assert_string_equal (cloudrun_class_name (CLOUDRUN_CLASS_NONE), "-");
 }
 
+/* ---- Memory follows the requests in flight ------------------------ */
+
+typedef struct {
+  TinyWorld *tw;
+  TinyProbe *at;
+  guint peak_live, peak_steps;  /* records and steps alive, at most */
+  uint32_t settled, settle_calls;
+} Churn;
+
+static void
+churn_settled (void *user, const CloudRunRequest *r, uint32_t times)
+{
+  Churn *c = user;
+
+  (void) r;
+  c->settled += times;
+  c->settle_calls++;
+}
+
+/* Request u begins now with three steps. */
+static void
+churn_begin (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  Churn *c = target;
+
+  (void) k; (void) arg;
+  cloudrun_ledger_begin (&c->tw->world->ledger, (uint32_t) u);
+  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_CLIENT, "START");
+  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_GFE, "PROXY");
+  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_SERVICE, "DELIVER");
+}
+
+/* Request u ends: odd ids delivered with 200, even ones dropped. */
+static void
+churn_finish (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  Churn *c = target;
+  CloudRunLedger *ledger = &c->tw->world->ledger;
+  CloudRunRequest *r = cloudrun_ledger_get (ledger, (uint32_t) u);
+
+  (void) arg;
+  cloudrun_request_decide (ledger, r->id, u % 2 ? CLOUDRUN_VERDICT_DELIVERED
+                                                : CLOUDRUN_VERDICT_DROPPED,
+                           u % 2 ? CLOUDRUN_HOP_SERVICE
+                                 : CLOUDRUN_HOP_VPC_ROUTER,
+                           &c->at->node, u % 2 ? CLOUDRUN_DROP_NONE
+                                               : CLOUDRUN_DROP_NO_ROUTE);
+  r->status = u % 2 ? 200 : 0;
+  r->end = sim_kernel_now (k);
+  cloudrun_ledger_finish (ledger, r);
+  c->peak_live = MAX (c->peak_live, g_hash_table_size (ledger->live));
+  c->peak_steps = MAX (c->peak_steps,
+                       sim_explain_count (sim_world_explain (
+                         c->tw->world->sim)));
+}
+
+/* 1,000 requests, one a second, each 50 ms long, of a traffic of 1,002:
+ * records and steps alive stay a handful (in flight, lingering 10 s, the
+ * first and a kept one), yet every request is counted: the tally, the
+ * watcher, the latency, the first of each verdict, the two never begun. */
+static void
+test_request__memory_follows_requests_in_flight (void **state)
+{
+  g_autoptr (TinyWorld) tw = tiny_world_new (0);
+  CloudRunLedger *ledger = &tw->world->ledger;
+  SimKernel *k = sim_world_kernel (tw->world->sim);
+  Churn c = { tw, tiny_probe_new (tw, "n"), 0, 0, 0, 0 };
+  const CloudRunTally *t;
+  uint32_t first = cloudrun_ledger_add_traffic (ledger, 1002);
+
+  (void) state;
+  assert_int_equal (first, 1);
+  cloudrun_ledger_keep (ledger, 501);
+  cloudrun_ledger_watch (ledger, churn_settled, &c, NULL);
+  for (uint32_t i = 0; i < 1000; i++)
+    {
+      sim_kernel_schedule (k, i * SIM_S, churn_begin, &c, NULL, first + i);
+      sim_kernel_schedule (k, i * SIM_S + 50 * SIM_MS, churn_finish, &c,
+                           NULL, first + i);
+    }
+  tiny_world_run (tw, 2000 * SIM_S);
+  cloudrun_ledger_close (ledger);
+  cloudrun_ledger_close (ledger);               /* once */
+
+  assert_true (c.peak_live <= 14);
+  assert_true (c.peak_steps <= 14 * 3);
+  assert_int_equal (ledger->peak_in_flight, 1);
+  t = cloudrun_ledger_tally (ledger, 1);
+  assert_int_equal (t->started, 1000);
+  assert_int_equal (t->verdicts[CLOUDRUN_VERDICT_DELIVERED], 500);
+  assert_int_equal (t->verdicts[CLOUDRUN_VERDICT_DROPPED], 500);
+  assert_int_equal (t->verdicts[CLOUDRUN_VERDICT_PENDING], 2);
+  assert_int_equal (t->responses, 500);
+  assert_int_equal (t->first[CLOUDRUN_VERDICT_DROPPED].index, 1);
+  assert_int_equal (t->first[CLOUDRUN_VERDICT_DROPPED].cause,
+                    CLOUDRUN_DROP_NO_ROUTE);
+  assert_int_equal (t->first[CLOUDRUN_VERDICT_DELIVERED].index, 0);
+  assert_int_equal (t->first[CLOUDRUN_VERDICT_PENDING].index, 1000);
+  assert_int_equal (sim_histogram_percentile (&t->latency, 50), 50 * SIM_MS);
+  assert_int_equal (t->last_end, 999 * SIM_S + 50 * SIM_MS);
+  assert_int_equal (c.settled, 1002);
+  assert_int_equal (c.settle_calls, 1001);
+  /* The first and the kept one stay, with their steps; others went. */
+  assert_int_equal (cloudrun_ledger_get (ledger, 1)->chain.count, 3);
+  assert_int_equal (cloudrun_ledger_get (ledger, 501)->chain.count, 3);
+  assert_null (cloudrun_ledger_get (ledger, 2));
+  assert_null (cloudrun_ledger_get (ledger, 1001));
+}
+
 int
 main (void)
 {
@@ -185,6 +296,7 @@ main (void)
     cmocka_unit_test (test_request__last_decision_wins_until_finished),
     cmocka_unit_test (test_request__first_classification_sticks),
     cmocka_unit_test (test_request__names_as_reports_print_them),
+    cmocka_unit_test (test_request__memory_follows_requests_in_flight),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
