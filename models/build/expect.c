@@ -167,9 +167,10 @@ static const ExpectCount *
 expect_count_of (CloudRunWorld *world, const CloudRunExpect *e,
                  const char *key)
 {
-  const ExpectWatch *w = world->ledger.settle_user;
+  const ExpectWatch *w = cloudrun_ledger_watcher (&world->ledger,
+                                                  expect_settle);
 
-  g_assert (world->ledger.on_settle == expect_settle);
+  g_assert (w != NULL);
   for (guint i = 0; i < w->counts->len; i++)
     {
       const ExpectCount *c = &g_array_index (w->counts, ExpectCount, i);

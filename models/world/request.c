@@ -83,6 +83,7 @@ cloudrun_ledger_init (CloudRunLedger *ledger, SimWorld *world)
     .lingering = g_array_new (FALSE, FALSE, sizeof (uint32_t)),
     .keep = g_hash_table_new (NULL, NULL),
     .tallies = g_array_new (FALSE, TRUE, sizeof (CloudRunTally)),
+    .watchers = g_array_new (FALSE, FALSE, sizeof (CloudRunWatcher)),
   };
 }
 
@@ -100,8 +101,14 @@ cloudrun_ledger_clear (CloudRunLedger *ledger)
   g_hash_table_destroy (ledger->keep);
   g_array_free (ledger->tallies, TRUE);
   ledger->tallies = NULL;
-  if (ledger->settle_free)
-    ledger->settle_free (ledger->settle_user);
+  for (guint i = 0; i < ledger->watchers->len; i++)
+    {
+      CloudRunWatcher *w = &g_array_index (ledger->watchers, CloudRunWatcher,
+                                           i);
+      if (w->free_user)
+        w->free_user (w->user);
+    }
+  g_array_free (ledger->watchers, TRUE);
 }
 
 uint32_t
@@ -134,10 +141,18 @@ void
 cloudrun_ledger_watch (CloudRunLedger *ledger, CloudRunSettleFunc fn,
                        void *user, GDestroyNotify free_user)
 {
-  g_assert (ledger->on_settle == NULL);
-  ledger->on_settle = fn;
-  ledger->settle_free = free_user;
-  ledger->settle_user = user;
+  CloudRunWatcher w = { fn, user, free_user };
+
+  g_array_append_val (ledger->watchers, w);
+}
+
+void *
+cloudrun_ledger_watcher (const CloudRunLedger *ledger, CloudRunSettleFunc fn)
+{
+  for (guint i = 0; i < ledger->watchers->len; i++)
+    if (g_array_index (ledger->watchers, CloudRunWatcher, i).fn == fn)
+      return g_array_index (ledger->watchers, CloudRunWatcher, i).user;
+  return NULL;
 }
 
 const CloudRunTally *
@@ -255,8 +270,12 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
     }
   if (r->finished && r->end > t->last_end)
     t->last_end = r->end;
-  if (ledger->on_settle)
-    ledger->on_settle (ledger->settle_user, r, times);
+  for (guint i = 0; i < ledger->watchers->len; i++)
+    {
+      const CloudRunWatcher *w = &g_array_index (ledger->watchers,
+                                                 CloudRunWatcher, i);
+      w->fn (w->user, r, times);
+    }
 }
 
 void

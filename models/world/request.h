@@ -101,6 +101,12 @@ typedef void (*CloudRunSettleFunc) (void *user, const CloudRunRequest *r,
                                     uint32_t times);
 
 typedef struct {
+  CloudRunSettleFunc fn;
+  void *user;                   /* owned through free_user (may be NULL) */
+  GDestroyNotify free_user;
+} CloudRunWatcher;
+
+typedef struct {
   SimWorld *world;              /* not owned */
   GHashTable *live;             /* id -> CloudRunRequest*, owned: begun and
                                    not yet freed (looked up, never walked) */
@@ -109,9 +115,7 @@ typedef struct {
   guint linger_head;            /* first entry of lingering still held */
   GHashTable *keep;             /* ids kept to the end besides index 0 */
   GArray *tallies;              /* CloudRunTally, one per traffic */
-  CloudRunSettleFunc on_settle; /* may be NULL */
-  void *settle_user;            /* owned through settle_free */
-  GDestroyNotify settle_free;
+  GArray *watchers;             /* CloudRunWatcher, in watch order */
   uint32_t in_flight, peak_in_flight; /* begun, not finished */
   bool closed;                  /* cloudrun_ledger_close ran */
 } CloudRunLedger;
@@ -123,10 +127,13 @@ void cloudrun_ledger_clear (CloudRunLedger *ledger);
 uint32_t cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count);
 /* Keeps request id to the end (explain shows it). Before the run. */
 void cloudrun_ledger_keep (CloudRunLedger *ledger, uint32_t id);
-/* Shows each settling request to fn; the ledger owns user (freed with
- * free_user). One watcher. */
+/* Shows each settling request to fn, after the watchers before it; the
+ * ledger owns user (freed with free_user). */
 void cloudrun_ledger_watch (CloudRunLedger *ledger, CloudRunSettleFunc fn,
                             void *user, GDestroyNotify free_user);
+/* The user of the watcher fn was given with; NULL when none. */
+void *cloudrun_ledger_watcher (const CloudRunLedger *ledger,
+                               CloudRunSettleFunc fn);
 
 /* The caller begins request id: its record, made now (or the live one
  * when it exists), start = now. Frees what has lingered long enough; call
