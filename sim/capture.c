@@ -1,5 +1,6 @@
 /* Capture of every link crossing: DIR/pcap/LINK.pcap per link through
- * libpcap, and one merged DIR/trace.pcapng through sim/pcapng.c.
+ * libpcap (made at the link's first frame: a link that carried nothing
+ * leaves no file), and one merged DIR/trace.pcapng through sim/pcapng.c.
  *
  * Called by the tools when they set up a run (open, close) and, as the
  * world's tap (sim/tap.h), by the links at each frame arrival.
@@ -7,7 +8,7 @@
  * Invariants:
  * - pcapng interface ids are the world's if_ids: the IDBs are written in
  *   if_id order, so the n-th IDB describes sim_world_interface (world, n).
- * - Per-link state sits in links, indexed by link id (links are opened in
+ * - Per-link state sits in links, indexed by link id (links are added in
  *   id order), owned by the capture and freed at close. Close does not
  *   touch the world, so it may run after the world is freed; a world that
  *   runs on must be given sim_world_set_tap (world, NULL) first.
@@ -66,6 +67,7 @@ typedef struct {
   FILE *file;                   /* owned */
   pcap_t *dead;                 /* owned: the link type and precision */
   pcap_dumper_t *dumper;        /* libpcap's view of file, not owned */
+  bool opened;                  /* its first frame came: file tried */
 } SimCaptureLink;
 
 struct SimCapture {
@@ -133,9 +135,10 @@ capture_link_free (gpointer data)
   g_free (cl);
 }
 
-static bool
-capture_open_link (SimCapture *capture, SimLink *link, const char *pcap_dir,
-                   GError **error)
+/* A link's pcap is made at its first frame: a link that carried nothing
+ * leaves no file. */
+static void
+capture_add_link (SimCapture *capture, SimLink *link, const char *pcap_dir)
 {
   SimCaptureLink *cl = g_new0 (SimCaptureLink, 1);
   g_autofree char *name = g_strconcat (sim_link_name (link), ".pcap", NULL);
@@ -143,34 +146,38 @@ capture_open_link (SimCapture *capture, SimLink *link, const char *pcap_dir,
   cl->capture = capture;
   cl->path = g_build_filename (pcap_dir, name, NULL);
   g_ptr_array_add (capture->links, cl);
+}
+
+/* Opens cl's file and writes its header; a failure is the capture's
+ * first failure (reported at close) and leaves cl without a dumper. */
+static void
+capture_link_open (SimCapture *capture, SimCaptureLink *cl)
+{
+  cl->opened = true;
+  errno = 0;
   cl->file = fopen (cl->path, "wb");
   if (cl->file == NULL)
     {
-      int err = errno;
-
-      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
-                   "%s: open failed: %s", cl->path, g_strerror (err));
-      return false;
+      capture_fail (capture, cl->path, errno);
+      return;
     }
   cl->dead = pcap_open_dead_with_tstamp_precision (
     DLT_EN10MB, CAPTURE_SNAPLEN, PCAP_TSTAMP_PRECISION_NANO);
   if (cl->dead == NULL)
     {
-      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
-                   "%s: pcap_open_dead failed", cl->path);
-      return false;
+      capture_fail (capture, cl->path, ENOMEM);
+      return;
     }
+  errno = 0;
   cl->dumper = pcap_dump_fopen (cl->dead, cl->file);
   if (cl->dumper == NULL)
     {
       /* pcap_dump_fopen() has already fclose()d the file on failure. */
       cl->file = NULL;
-      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_WRITE,
-                   "%s: write failed: %s", cl->path, pcap_geterr (cl->dead));
-      return false;
+      capture_fail (capture, cl->path, errno);
+      return;
     }
   capture->pcap_bytes += 24;    /* the pcap file header */
-  return true;
 }
 
 static bool
@@ -190,9 +197,8 @@ capture_open_links (SimCapture *capture, const char *dir, GError **error)
   capture->pcap_dir = g_strdup (pcap_dir);
   for (guint i = 0; i < sim_world_n_links (capture->world); i++)
     {
-      if (!capture_open_link (capture, sim_world_link (capture->world, i),
-                              pcap_dir, error))
-        return false;
+      capture_add_link (capture, sim_world_link (capture->world, i),
+                        pcap_dir);
       capture->n_links_open = i + 1;
     }
   return true;
@@ -300,16 +306,8 @@ capture_link_added (SimTap *tap, SimLink *link)
   for (guint i = capture->n_links_open;
        capture->pcap_dir && i < sim_world_n_links (capture->world); i++)
     {
-      GError *error = NULL;
-      SimCaptureLink *cl;
-
-      if (!capture_open_link (capture, sim_world_link (capture->world, i),
-                              capture->pcap_dir, &error))
-        {
-          cl = g_ptr_array_index (capture->links, capture->links->len - 1);
-          capture_fail (capture, cl->path, errno);
-          g_error_free (error);
-        }
+      capture_add_link (capture, sim_world_link (capture->world, i),
+                        capture->pcap_dir);
       capture->n_links_open = i + 1;
     }
 }
@@ -323,6 +321,8 @@ capture_pcap_packet (SimCapture *capture, SimCaptureLink *cl, SimTime t,
   struct pcap_pkthdr header;
 
   g_assert (cl->capture == capture);
+  if (!cl->opened)
+    capture_link_open (capture, cl);
   if (cl->dumper == NULL)
     return;
   memset (&header, 0, sizeof header);

@@ -1,5 +1,5 @@
-/* Capture of every link crossing: a classic pcap per link written through
- * libpcap (nanosecond timestamps, DLT_EN10MB) and one merged trace.pcapng
+/* Capture of every link crossing: a classic pcap per link that carried a
+ * frame, written through libpcap (nanosecond timestamps, DLT_EN10MB) and one merged trace.pcapng
  * (sim/pcapng.h) with an interface description block per port named
  * "NODE/PORT" and comments on packets where a decision was taken. TLS
  * session secrets (SimTapClass.secrets) go into trace.pcapng as

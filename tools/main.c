@@ -55,19 +55,25 @@ static gboolean
 parse_capture (const char *command, const char *capture,
                const char *max_output, ToolsRunOptions *opt)
 {
-  static const char *const names[] = { "all", "pcapng", "pcap", "none" };
+  /* trace (trace.pcapng) and links (pcap/) name what the files hold. */
+  static const struct { const char *name; ToolsCapture what; } names[] = {
+    { "all", TOOLS_CAPTURE_ALL }, { "trace", TOOLS_CAPTURE_PCAPNG },
+    { "links", TOOLS_CAPTURE_PCAP }, { "none", TOOLS_CAPTURE_NONE },
+    { "pcapng", TOOLS_CAPTURE_PCAPNG }, { "pcap", TOOLS_CAPTURE_PCAP },
+  };
   gboolean known = capture == NULL;
 
   for (guint i = 0; capture && i < G_N_ELEMENTS (names); i++)
-    if (strcmp (capture, names[i]) == 0)
+    if (strcmp (capture, names[i].name) == 0)
       {
-        opt->capture = (ToolsCapture) i;
+        opt->capture = names[i].what;
         known = TRUE;
       }
   if (!known)
     {
-      fprintf (stderr, "cloudrun-netsim %s: --capture: expected all, "
-               "pcapng, pcap or none, found '%s'\n", command, capture);
+      fprintf (stderr, "cloudrun-netsim %s: --capture: expected all, trace "
+               "(trace.pcapng only), links (pcap/ only) or none, found "
+               "'%s'\n", command, capture);
       return FALSE;
     }
   if (max_output && (sim_units_parse_size (max_output, &opt->max_output)
@@ -204,7 +210,8 @@ cmd_run (int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, no table",
       NULL },
     { "capture", 0, 0, G_OPTION_ARG_STRING, &capture,
-      "Which captures to write: all (default), pcapng, pcap or none", "WHAT" },
+      "Which captures to write: all (default), trace (trace.pcapng), links "
+      "(pcap/) or none", "WHAT" },
     { "max-output", 0, 0, G_OPTION_ARG_STRING, &max_output,
       "Refuse a capture estimated past SIZE (default 2GiB)", "SIZE" },
     { NULL },

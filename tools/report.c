@@ -30,38 +30,58 @@ fmt_time (SimTime t, char *buf)
   return buf;
 }
 
+/* Every outcome a traffic's requests had, the most frequent first:
+ * "unavailable 150/200, delivered 50". */
+static char *
+table_outcomes (const CloudRunTrafficSummary *s)
+{
+  GString *o = g_string_new (NULL);
+
+  g_string_append_printf (o, "%s %u/%u",
+                          cloudrun_verdict_name (s->main_verdict),
+                          s->verdicts[s->main_verdict], s->count);
+  for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
+    if (v != (int) s->main_verdict && s->verdicts[v])
+      g_string_append_printf (o, ", %s %u", cloudrun_verdict_name (v),
+                              s->verdicts[v]);
+  return g_string_free (o, FALSE);
+}
+
 void
 tools_report_table (GString *out, const ToolsReport *rep)
 {
-  int w = 7;                    /* strlen ("traffic") */
+  guint n = rep->world->n_plans;
+  g_autofree char **outcomes = g_new0 (char *, n + 1);
+  int w = 7, wo = 7;            /* strlen ("traffic"), ("outcome") */
 
-  for (guint t = 0; t < rep->world->n_plans; t++)
-    w = MAX (w, (int) strlen (rep->summaries[t].name));
-  g_string_append_printf (out, "%-*s %8s  %-24s %-10s %-12s %-32s %8s %8s\n",
-                          w, "traffic", "requests", "outcome", "classified",
-                          "decided at", "cause", "p50", "p99");
-  for (guint t = 0; t < rep->world->n_plans; t++)
+  for (guint t = 0; t < n; t++)
+    {
+      outcomes[t] = table_outcomes (&rep->summaries[t]);
+      w = MAX (w, (int) strlen (rep->summaries[t].name));
+      wo = MAX (wo, (int) strlen (outcomes[t]));
+    }
+  g_string_append_printf (out, "%-*s %8s  %-*s %-10s %-12s %-32s %8s %8s\n",
+                          w, "traffic", "requests", wo, "outcome",
+                          "classified", "decided at", "cause", "p50", "p99");
+  for (guint t = 0; t < n; t++)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];
-      g_autofree char *outcome = NULL;
       char p50[32] = "-", p99[32] = "-";
       const char *cls = s->internal && s->external ? "mixed"
                         : s->internal ? "internal"
                         : s->external ? "external" : "-";
 
-      outcome = g_strdup_printf ("%s %u/%u",
-                                 cloudrun_verdict_name (s->main_verdict),
-                                 s->verdicts[s->main_verdict], s->count);
       if (s->responses)
         {
           fmt_time (s->p50, p50);
           fmt_time (s->p99, p99);
         }
-      g_string_append_printf (out, "%-*s %8u  %-24s %-10s %-12s %-32s %8s %8s\n",
-                              w, s->name, s->count, outcome, cls,
+      g_string_append_printf (out, "%-*s %8u  %-*s %-10s %-12s %-32s %8s %8s\n",
+                              w, s->name, s->count, wo, outcomes[t], cls,
                               cloudrun_hop_name (s->decided_at),
                               s->cause ? cloudrun_drop_cause_name (s->cause)
                                        : "-", p50, p99);
+      g_free (outcomes[t]);
     }
 }
 

@@ -131,6 +131,36 @@ tools_run_load (ToolsRun *run, const ToolsRunOptions *opt, GError **error)
 #define SLICE_WALL_MAX_US 50000
 #define PROGRESS_EVERY_US 100000
 
+/* One progress line: how far (the larger of simulated time over duration
+ * and requests ended over requests planned), the ETA from the wall time
+ * so far, the requests ended, the event rate. */
+static void
+progress_line (const ToolsRun *run, SimTime t, double wall)
+{
+  const CloudRunLedger *ledger = &run->world->ledger;
+  uint64_t ended = 0, planned = 0;
+  double done = (double) t / (double) run->scenario->duration;
+  char now[32], eta[32] = "-";
+
+  for (guint i = 0; i < run->world->n_plans; i++)
+    {
+      const CloudRunTally *tally = cloudrun_ledger_tally (ledger, i);
+      planned += tally->count;
+      for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
+        ended += tally->verdicts[v];
+    }
+  if (planned)
+    done = MAX (done, (double) ended / (double) planned);
+  done = MIN (done, 1.0);
+  if (done > 0 && wall > 0)
+    sim_units_format_time ((SimTime) (wall * (1 - done) / done + 0.5) * SIM_S,
+                           eta);
+  fprintf (stderr, "\r  %5.1f%%  ETA %-6s  simulated %-8s  %" G_GUINT64_FORMAT
+           "/%" G_GUINT64_FORMAT " requests ended  %5.1fM events/s ",
+           100 * done, eta, sim_units_format_time (t, now), ended, planned,
+           wall > 0 ? (double) run->events / wall / 1e6 : 0.0);
+}
+
 /* Runs in slices of simulated time, printing progress on a terminal and
  * stopping early when a signal was caught (FALSE then). A slice halves
  * when it took too long in wall time and doubles when it was quick: the
@@ -164,19 +194,14 @@ run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
         }
       if (show && (w1 - shown >= PROGRESS_EVERY_US || t >= end))
         {
-          double wall = (double) (w1 - t0) / 1e6;
-          char now[32];
           shown = w1;
-          fprintf (stderr, "\r  simulated %-8s %5.1fM events/s %8.0fx real time ",
-                   sim_units_format_time (t, now),
-                   wall > 0 ? (double) run->events / wall / 1e6 : 0.0,
-                   wall > 0 ? ((double) t / 1e9) / wall : 0.0);
+          progress_line (run, t, (double) (w1 - t0) / 1e6);
         }
       if (t >= end || sim_kernel_pending (sim_world_kernel (sim)) == 0)
         break;
     }
   if (show)
-    fprintf (stderr, "\r%70s\r", "");
+    fprintf (stderr, "\r%100s\r", "");
   sim_world_finish (sim);
   return done;
 }
@@ -257,8 +282,11 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
                    GError **error)
 {
   SimCapture *capture = NULL;
+  g_autoptr (GString) warnings = g_string_new (NULL);
   gboolean done;
 
+  tools_run_warn_duration (run, warnings);
+  fputs (warnings->str, stderr);
   if (out && opt->capture != TOOLS_CAPTURE_NONE)
     {
       SimCaptureOptions copt = {
@@ -285,6 +313,9 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
       return FALSE;
     }
   run->summaries = cloudrun_summary_new (run->world);
+  g_string_truncate (warnings, 0);
+  tools_run_warn_pending (run, warnings);
+  fputs (warnings->str, stderr);
   run->checks = cloudrun_expect_evaluate (run->scenario, run->world,
                                           run->summaries);
   return TRUE;

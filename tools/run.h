@@ -74,6 +74,13 @@ gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
  * error: it leaves graph_warning set and no topology.svg. */
 gboolean tools_run_write_reports (ToolsRun *run, ToolsOutput *out,
                                   GError **error);
+/* Appends a "warning: ..." line per traffic whose requests would start
+ * after [scenario] duration ends the run, or may still be open then
+ * (tools/run-warnings.c). After tools_run_load. */
+void tools_run_warn_duration (const ToolsRun *run, GString *out);
+/* Appends a warning when duration cut requests (they are pending). After
+ * tools_run_execute. */
+void tools_run_warn_pending (const ToolsRun *run, GString *out);
 void tools_run_clear (ToolsRun *run);
 
 #endif

@@ -782,6 +782,50 @@ test_capture__write_failure_names_the_path (void **state)
     }
 }
 
+/* A link's pcap is made at its first frame: a link that carried nothing
+ * leaves no file; one whose file cannot be made (a directory is in the
+ * way) fails at close naming it, and the run is not disturbed. */
+static void
+test_capture__link_files_at_first_frame (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *idle = g_build_filename (dir, "pcap", "idle.pcap", NULL);
+  g_autofree char *ab = g_build_filename (dir, "pcap", "ab.pcap", NULL);
+  g_autofree char *ac = g_build_filename (dir, "pcap", LINK_AC ".pcap", NULL);
+  SimLinkParams lp = { .delay = SIM_US, .rate_bps = 1000000000 };
+  GError *error = NULL;
+  Endpoint *d;
+  Tiny t;
+
+  (void) state;
+  tiny_init (&t);
+  d = (Endpoint *) sim_node_new (t.world, &endpoint_class, "d");
+  sim_node_add_port (&d->node, "eth0");
+  sim_link_new (t.world, sim_node_add_port (&t.b->node, "eth1"),
+                sim_node_port (&d->node, 0), &lp, "idle");
+  assert_true (run_captured (&t, dir, &both, NULL, &error));
+  assert_true (g_file_test (ab, G_FILE_TEST_IS_REGULAR));
+  assert_false (g_file_test (idle, G_FILE_TEST_EXISTS));
+  tiny_clear (&t);
+  rm_rf (dir);
+
+  g_free (dir);
+  dir = temp_dir ();
+  g_free (ac);
+  ac = g_build_filename (dir, "pcap", LINK_AC ".pcap", NULL);
+  assert_int_equal (g_mkdir_with_parents (ac, 0700), 0);
+  tiny_init (&t);
+  assert_false (run_captured (&t, dir, &both, NULL, &error));
+  assert_true (g_error_matches (error, SIM_CAPTURE_ERROR,
+                                SIM_CAPTURE_ERROR_WRITE));
+  if (strstr (error->message, ac) == NULL)
+    fail_msg ("\"%s\" does not name %s", error->message, ac);
+  assert_int_equal (received->len, 8);
+  g_error_free (error);
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
 /* A directory that does not exist (under a regular file, so that it
  * cannot be made either), or whose pcap/ cannot be made, fails at open
  * with a GError naming the path; nothing is left attached to the world.
@@ -796,9 +840,6 @@ test_capture__open_failure_names_the_path (void **state)
   g_autofree char *missing = g_build_filename (dir, "no", "such", NULL);
   g_autofree char *blocked = g_build_filename (dir, "blocked", NULL);
   g_autofree char *blocked_pcap = g_build_filename (blocked, "pcap", NULL);
-  g_autofree char *late = g_build_filename (dir, "late", NULL);
-  g_autofree char *late_ac = g_build_filename (late, "pcap", LINK_AC ".pcap",
-                                               NULL);
   struct {
     const char *dir;
     SimCaptureOptions options;
@@ -808,16 +849,12 @@ test_capture__open_failure_names_the_path (void **state)
     { under_file, { .pcapng = true }, under_file },
     { under_file, both, under_file },
     { blocked, both, blocked_pcap },
-    /* The second link's file is a directory: the first link, already
-     * open, is detached again. */
-    { late, both, late_ac },
   };
 
   (void) state;
   assert_int_equal (g_mkdir (blocked, 0700), 0);
   assert_true (g_file_set_contents (blocked_pcap, "not a dir", -1, NULL));
   assert_true (g_file_set_contents (file, "not a dir", -1, NULL));
-  assert_int_equal (g_mkdir_with_parents (late_ac, 0700), 0);
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
       GError *error = NULL;
@@ -856,6 +893,7 @@ main (void)
     cmocka_unit_test (test_capture__secrets_in_pcapng_and_key_log),
     cmocka_unit_test (test_capture__write_failure_names_the_path),
     cmocka_unit_test (test_capture__open_failure_names_the_path),
+    cmocka_unit_test (test_capture__link_files_at_first_frame),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
