@@ -11,7 +11,8 @@
 # - The script loads and dissects every frame of the five trace.pcapng
 #   and of a per-link pcap with no Lua error on stderr and no "Lua Error"
 #   expert item; a copy of the plugin with a runtime error planted is
-#   caught by the same check.
+#   caught by the same check; installed in the personal plugins folder
+#   and named with -X too, it loads once, with no error.
 # - 12: a frame has cloudrun.cause == "INGRESS_DENIED"; its step's node
 #   and its hop's node are the gfe; `tshark -z expert` lists it as a
 #   warning (Security) and not as an error.
@@ -47,7 +48,7 @@ for s in 01 05 06 12 24; do
     > "$TMP/run$s.out" 2> "$TMP/run$s.err" \
     || { diag_file "$TMP/run$s.err"; bail "scenario $s did not run"; }
 done
-plan 24
+plan 25
 
 # A configuration directory that holds only the profile.
 mkdir -p "$TMP/wsprof/profiles" || bail "mkdir failed"
@@ -116,7 +117,24 @@ else
   ok "a planted Lua error is caught"
 fi
 
-# 3-6: scenario 12, the ingress refusal.
+# 3: installed in the personal plugins folder (README.md) and named with
+# -X as well, it still loads without error and dissects once.
+mkdir -p "$TMP/home/.local/lib/wireshark/plugins" || bail "mkdir failed"
+cp "$LUA" "$TMP/home/.local/lib/wireshark/plugins/" || bail "cp failed"
+HOME=$TMP/home ts -r "$TMP/out12/trace.pcapng" \
+  -Y 'cloudrun.cause == "INGRESS_DENIED"' -T fields -e cloudrun.cause \
+  > "$TMP/twice" 2> "$TMP/tshark.err"
+grep -v '^Running as user' "$TMP/tshark.err" > "$TMP/twice.err"
+if [ ! -s "$TMP/twice.err" ] && [ "$(sed -n 1p "$TMP/twice")" = INGRESS_DENIED ]
+then
+  ok "installed as a plugin and named with -X too, it loads once, cleanly"
+else
+  not_ok "installed as a plugin and named with -X too, it loads once, cleanly"
+  diag_file "$TMP/twice.err" 5
+  diag_file "$TMP/twice" 3
+fi
+
+# 4-7: scenario 12, the ingress refusal.
 T12=$TMP/out12/trace.pcapng
 expect_frames "12: a frame carries cloudrun.cause INGRESS_DENIED" \
   "$T12" 'cloudrun.cause == "INGRESS_DENIED"' -ge 1
@@ -142,7 +160,7 @@ section "$TMP/expert12" Errors > "$TMP/errors12"
 check "12: no error in -z expert (a refusal is not a drop)" \
   test ! -s "$TMP/errors12"
 
-# 7-8: scenario 05, the drop.
+# 8-9: scenario 05, the drop.
 T05=$TMP/out05/trace.pcapng
 expect_frames "05: the drop is DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED at the VPC router" \
   "$T05" 'cloudrun.state == "DROP" && cloudrun.cause == "PRIVATE_GOOGLE_ACCESS_DISALLOWED" && cloudrun.node == "vpc-default"' -ge 1
@@ -157,7 +175,7 @@ else
   diag_file "$TMP/expert05" 30
 fi
 
-# 9: scenario 24, the perimeter.
+# 10: scenario 24, the perimeter.
 tl -r "$TMP/out24/trace.pcapng" -q -z expert > "$TMP/expert24" \
   2> "$TMP/tshark.err" || diag_tshark_err
 section "$TMP/expert24" Warns > "$TMP/warns24"
@@ -173,7 +191,7 @@ else
   diag_file "$TMP/expert24" 30
 fi
 
-# 10-15: scenario 06, the Geneve identity and the classification.
+# 11-16: scenario 06, the Geneve identity and the classification.
 T06=$TMP/out06/trace.pcapng
 PROJECT=$(sed -n 's|^service backend: .* https://backend-\([0-9][0-9]*\)\..*|\1|p' \
             "$TMP/run06.out")
@@ -207,7 +225,7 @@ else
   diag_file "$TMP/expert06" 30
 fi
 
-# 16-17: the profile's columns.
+# 17-18: the profile's columns.
 tp -r "$T12" -Y 'cloudrun.cause == "INGRESS_DENIED"' -T fields \
    -e _ws.col.Interface -e _ws.col.Decision > "$TMP/cols" \
    2> "$TMP/tshark.err" || diag_tshark_err
@@ -228,7 +246,7 @@ else
   diag_file "$TMP/vnicol" 3
 fi
 
-# 18-20: the profile's colouring rules (tshark --color applies them).
+# 19-21: the profile's colouring rules (tshark --color applies them).
 # color_of FILE FILTER: the colouring rule names of the matching frames.
 color_of () {
   tp --color -r "$1" -Y "$2" -T fields -e frame.coloring_rule.name \
@@ -244,7 +262,7 @@ c=$(color_of "$T06" 'cloudrun.class == "internal"')
 check "profile: the internal classification is coloured 'cloudrun-netsim: internal' (got '$c')" \
   test "$c" = "cloudrun-netsim: internal"
 
-# 21-24: healthy flows under the profile raise no warning; without it,
+# 22-25: healthy flows under the profile raise no warning; without it,
 # the per-hop copies do: TCP "retransmissions" (06: Direct VPC, 01: an
 # internet client) and DNS "retransmissions" (01: the public resolver's
 # query and answer cross several hops).

@@ -34,7 +34,15 @@
 --
 -- Tested with Wireshark 4.0 (Debian 12), Lua 5.2.
 
-local proto = Proto("cloudrun", "cloudrun-netsim")
+-- Loaded twice (installed in the plugins folder and named with -X
+-- lua_script: as well), the second copy steps aside: Wireshark refuses a
+-- second protocol of the same name, and that refusal is the only way
+-- Proto fails here. (Each script has its own globals, so a flag would not
+-- do.)
+local made, proto = pcall(Proto, "cloudrun", "cloudrun-netsim")
+if not made then
+  return
+end
 
 -- What Wireshark has already dissected.
 local f_comment = Field.new("frame.comment")
