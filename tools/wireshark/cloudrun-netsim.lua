@@ -124,8 +124,8 @@ end
 local IP = "%d+%.%d+%.%d+%.%d+"
 
 -- The trailing "[...]" of a step: "A -> B", "A -> B => C -> D",
--- "from A" or "to B". Returns src, dst, src', dst' (some nil), or nothing
--- when the text is none of these.
+-- "from A" or "to B". Returns src, dst, src', dst' (some nil), or false
+-- when the text is none of these (then it stays part of the note).
 local function parse_addrs (a)
   local s, d, s2, d2 = a:match("^(" .. IP .. ") %-> (" .. IP .. ") => ("
                                .. IP .. ") %-> (" .. IP .. ")$")
