@@ -1,0 +1,308 @@
+-- cloudrun-netsim.lua: a Wireshark post-dissector for cloudrun-netsim's
+-- captures (OUT/trace.pcapng and OUT/pcap/*.pcap).
+--
+--   tshark -X lua_script:tools/wireshark/cloudrun-netsim.lua -r OUT/trace.pcapng
+--   or copy (or symlink) it into ~/.local/lib/wireshark/plugins/
+--
+-- It adds a "cloudrun-netsim" tree (filter name: cloudrun) to every frame
+-- that carries a simulator comment or the simulator's Geneve option:
+--
+--   * the hop: the capture interface the frame was seen on
+--     (pcapng IDB name "NODE/PORT", frame.interface_name);
+--   * one subtree per decision, from the frame's pcapng comments (one
+--     opt_comment per step, written by sim_explain_format in
+--     sim/explain.c): "STATE[ CAUSE] at NODE[: RULE][; NOTE][ [ADDRS]]",
+--     split into cloudrun.state, .cause, .node, .rule, .note, the
+--     addresses, the GFE's classification (cloudrun.class) and an
+--     assumption flag when the text cites "[assumptions]";
+--   * the Geneve option of Google's fabric (models/world/fabric.h):
+--     option class 0xfff0, type = source kind (1 VPC network, 2 internal
+--     ALB, 3 external ALB, 4 Google product), VNI = the network (or load
+--     balancer, or caller) id, 8 data bytes = the project number, big
+--     endian. Wireshark 4.0 shows that option as "Unknown Option Data".
+--
+-- Expert items tell the story in Analyze > Expert Information: a DROP or
+-- ABORT is an error, a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*) a
+-- warning, the GFE's classification (internal/external) a note, and a
+-- decision resting on a documented assumption a note of the Assumption
+-- group.
+--
+-- The GFE writes a refusal with its cause as the state word
+-- ("INGRESS_DENIED at gfe: ..."); such a step gets the word as both
+-- cloudrun.state and cloudrun.cause, so that one filter finds every cause:
+--   cloudrun.cause == "INGRESS_DENIED"
+--
+-- Tested with Wireshark 4.0 (Debian 12), Lua 5.2.
+
+-- Loaded twice (installed in the plugins folder and named with -X
+-- lua_script: as well), the second copy steps aside: Wireshark refuses a
+-- second protocol of the same name, and that refusal is the only way
+-- Proto fails here. (Each script has its own globals, so a flag would not
+-- do.)
+local made, proto = pcall(Proto, "cloudrun", "cloudrun-netsim")
+if not made then
+  return
+end
+
+-- What Wireshark has already dissected.
+local f_comment = Field.new("frame.comment")
+local f_ifname = Field.new("frame.interface_name")
+local f_vni = Field.new("geneve.vni")
+local f_option = Field.new("geneve.option")
+
+local GENEVE_CLASS = 0xfff0
+
+local kinds = {
+  [1] = "VPC",
+  [2] = "internal ALB",
+  [3] = "external ALB",
+  [4] = "Google product",
+}
+local kind_long = {
+  [1] = "VPC network",
+  [2] = "internal Application Load Balancer",
+  [3] = "external Application Load Balancer",
+  [4] = "Google product (Pub/Sub push, Cloud Tasks, ...)",
+}
+
+local refusals = {
+  INGRESS_DENIED = true,
+  IAM_DENIED = true,
+}
+
+local pf = {
+  hop = ProtoField.string("cloudrun.hop", "Hop (capture interface)"),
+  hop_node = ProtoField.string("cloudrun.hop.node", "Node"),
+  hop_port = ProtoField.string("cloudrun.hop.port", "Port"),
+  step = ProtoField.string("cloudrun.step", "Decision"),
+  decision = ProtoField.string("cloudrun.decision", "State and cause"),
+  state = ProtoField.string("cloudrun.state", "State"),
+  cause = ProtoField.string("cloudrun.cause", "Cause"),
+  node = ProtoField.string("cloudrun.node", "Node"),
+  rule = ProtoField.string("cloudrun.rule", "Rule"),
+  note = ProtoField.string("cloudrun.note", "Note"),
+  class = ProtoField.string("cloudrun.class", "GFE classification"),
+  assumption = ProtoField.bool("cloudrun.assumption",
+                               "Rests on an assumption"),
+  assumption_key = ProtoField.string("cloudrun.assumption.key",
+                                     "Assumption"),
+  src = ProtoField.ipv4("cloudrun.src", "Source"),
+  dst = ProtoField.ipv4("cloudrun.dst", "Destination"),
+  src_after = ProtoField.ipv4("cloudrun.src_after", "Source after"),
+  dst_after = ProtoField.ipv4("cloudrun.dst_after", "Destination after"),
+  geneve = ProtoField.bytes("cloudrun.geneve", "Fabric identity (Geneve option)"),
+  geneve_class = ProtoField.uint16("cloudrun.geneve.class", "Option class",
+                                   base.HEX),
+  geneve_type = ProtoField.uint8("cloudrun.geneve.type", "Source kind (type)",
+                                 base.DEC, kind_long, 0x7f),
+  geneve_kind = ProtoField.string("cloudrun.geneve.kind", "Source kind"),
+  geneve_network = ProtoField.uint24("cloudrun.geneve.network",
+                                     "Network / source id (VNI)", base.DEC),
+  geneve_project = ProtoField.uint64("cloudrun.geneve.project",
+                                     "Project number", base.DEC),
+}
+proto.fields = pf
+
+local ex = {
+  drop = ProtoExpert.new("cloudrun.drop.expert", "Dropped or aborted",
+                         expert.group.PROTOCOL, expert.severity.ERROR),
+  refused = ProtoExpert.new("cloudrun.refused.expert", "Refused",
+                            expert.group.SECURITY, expert.severity.WARN),
+  classified = ProtoExpert.new("cloudrun.class.expert",
+                               "Classified by the GFE",
+                               expert.group.PROTOCOL, expert.severity.NOTE),
+  assumption = ProtoExpert.new("cloudrun.assumption.expert",
+                               "Rests on an assumption",
+                               expert.group.ASSUMPTION, expert.severity.NOTE),
+}
+proto.experts = ex
+
+local function is_refusal (word)
+  return word ~= nil and (refusals[word] or word:find("^VPC_SC") ~= nil)
+end
+
+local IP = "%d+%.%d+%.%d+%.%d+"
+
+-- The trailing "[...]" of a step: "A -> B", "A -> B => C -> D",
+-- "from A" or "to B". Returns src, dst, src', dst' (some nil), or false
+-- when the text is none of these (then it stays part of the note).
+local function parse_addrs (a)
+  local s, d, s2, d2 = a:match("^(" .. IP .. ") %-> (" .. IP .. ") => ("
+                               .. IP .. ") %-> (" .. IP .. ")$")
+  if s then return s, d, s2, d2 end
+  s, d = a:match("^(" .. IP .. ") %-> (" .. IP .. ")$")
+  if s then return s, d end
+  s = a:match("^from (" .. IP .. ")$")
+  if s then return s end
+  d = a:match("^to (" .. IP .. ")$")
+  if d then return nil, d end
+  return false
+end
+
+-- "STATE[ CAUSE] at NODE[: RULE][; NOTE][ [ADDRS]]" (sim_explain_format).
+-- Returns a table, or nil when the text is not a simulator step.
+local function parse_step (text)
+  local st = {}
+  local rest
+  st.state, st.cause, rest = text:match("^([%u%d_]+) ([%u%d_]+) at (.*)$")
+  if not st.state then
+    st.state, rest = text:match("^([%u%d_]+) at (.*)$")
+    if not st.state then return nil end
+  end
+  local body, addrs = rest:match("^(.*) %[([^%[%]]*)%]$")
+  if body then
+    local s, d, s2, d2 = parse_addrs(addrs)
+    if s == false then
+      body = rest
+    else
+      st.src, st.dst, st.src_after, st.dst_after = s, d, s2, d2
+    end
+  else
+    body = rest
+  end
+  local node, tail = body:match("^([^%s:;]+)(.*)$")
+  if not node then return nil end
+  st.node = node
+  local rule_note = tail:match("^: (.*)$")
+  if rule_note then
+    local r, n = rule_note:match("^(.-); (.*)$")
+    if r then st.rule, st.note = r, n else st.rule = rule_note end
+  else
+    st.note = tail:match("^; (.*)$")
+  end
+  if not st.cause and is_refusal(st.state) then
+    st.cause = st.state
+  end
+  st.class = text:match("classified (%l+)")
+  if st.class ~= "internal" and st.class ~= "external" then
+    st.class = nil
+  end
+  if text:find("[assumptions]", 1, true) then
+    st.assumption = true
+    st.assumption_key = text:match("%[assumptions%] ([%w%-%.]+)")
+  end
+  return st
+end
+
+local function add_step (tree, text, n)
+  local st = parse_step(text)
+  if not st then
+    return nil
+  end
+  local decision = st.state .. (st.cause and st.cause ~= st.state
+                                and (" " .. st.cause) or "")
+  local sub = tree:add(pf.step, text, "Decision " .. n .. ": " .. decision
+                       .. " at " .. st.node)
+  sub:add(pf.decision, decision):set_generated()
+  sub:add(pf.state, st.state)
+  if st.cause then sub:add(pf.cause, st.cause) end
+  sub:add(pf.node, st.node)
+  if st.rule then sub:add(pf.rule, st.rule) end
+  if st.note then sub:add(pf.note, st.note) end
+  if st.class then sub:add(pf.class, st.class) end
+  if st.src then sub:add(pf.src, Address.ip(st.src)) end
+  if st.dst then sub:add(pf.dst, Address.ip(st.dst)) end
+  if st.src_after then sub:add(pf.src_after, Address.ip(st.src_after)) end
+  if st.dst_after then sub:add(pf.dst_after, Address.ip(st.dst_after)) end
+  if st.assumption then
+    sub:add(pf.assumption, true)
+    if st.assumption_key then
+      sub:add(pf.assumption_key, st.assumption_key)
+    end
+  end
+
+  -- One expert item per part of the story this step tells.
+  local head = decision .. " at " .. st.node
+  if st.state == "DROP" or st.state == "ABORT" then
+    sub:add_proto_expert_info(ex.drop, head .. (st.rule and (": " .. st.rule) or "")
+                              .. (st.note and ("; " .. st.note) or ""))
+  elseif is_refusal(st.state) or is_refusal(st.cause) then
+    sub:add_proto_expert_info(ex.refused, head .. (st.rule and (": " .. st.rule) or ""))
+  end
+  if st.class then
+    local why = text:match("classified " .. st.class .. ": ([^;%)]*)")
+    sub:add_proto_expert_info(ex.classified, "classified " .. st.class
+                              .. " at " .. st.node
+                              .. (why and (": " .. why) or ""))
+  end
+  if st.assumption then
+    sub:add_proto_expert_info(ex.assumption, head .. " rests on [assumptions] "
+                              .. (st.assumption_key or "(unnamed)"))
+  end
+  return st
+end
+
+-- The first option of class 0xfff0 of the Geneve header, as a tree.
+local function add_geneve (tree)
+  local options = { f_option() }
+  for _, fi in ipairs(options) do
+    local r = fi.range
+    if r and r:len() >= 12 and r(0, 2):uint() == GENEVE_CLASS then
+      local t = r(2, 1):uint()
+      local kind = t % 128
+      local dlen = (r(3, 1):uint() % 32) * 4
+      if dlen >= 8 then
+        local sub = tree:add(pf.geneve, r)
+        sub:add(pf.geneve_class, r(0, 2))
+        sub:add(pf.geneve_type, r(2, 1))
+        sub:add(pf.geneve_kind, r(2, 1), kinds[kind] or ("unknown " .. kind))
+        local vni = { f_vni() }
+        if vni[1] then
+          sub:add(pf.geneve_network, vni[1].range)
+        end
+        sub:add(pf.geneve_project, r(4, 8))
+        sub:set_text("Fabric identity (Geneve option class 0xfff0): "
+                     .. (kinds[kind] or ("kind " .. kind))
+                        .. (vni[1] and (", VNI " .. tostring(vni[1].value)) or "")
+                        .. ", project " .. tostring(r(4, 8):uint64()))
+        return true
+      end
+    end
+  end
+  return false
+end
+
+function proto.dissector (tvb, pinfo, tree)
+  local comments = { f_comment() }
+  local options = { f_option() }
+  if #comments == 0 and #options == 0 then
+    return
+  end
+  local top = nil
+  local function root ()
+    if not top then
+      top = tree:add(proto)
+      local ifname = f_ifname()
+      if ifname then
+        local name = tostring(ifname.value)
+        local h = top:add(pf.hop, name)
+        local n, p = name:match("^([^/]+)/(.*)$")
+        if n then
+          h:add(pf.hop_node, n)
+          h:add(pf.hop_port, p)
+        end
+      end
+    end
+    return top
+  end
+  local n = 0
+  for _, fi in ipairs(comments) do
+    local text = tostring(fi.value)
+    if parse_step(text) then
+      n = n + 1
+      add_step(root(), text, n)
+    end
+  end
+  if #options > 0 then
+    -- Build the tree only when the option is ours.
+    for _, fi in ipairs(options) do
+      local r = fi.range
+      if r and r:len() >= 12 and r(0, 2):uint() == GENEVE_CLASS then
+        add_geneve(root())
+        break
+      end
+    end
+  end
+end
+
+register_postdissector(proto)
