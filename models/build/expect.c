@@ -268,6 +268,9 @@ check_one (GArray *items, const CloudRunExpect *e, CloudRunWorld *world,
   if (cloudrun_object_has (o, "latency-p50-below"))
     check_latency (items, sum, e, "latency-p50-below", e->latency_p50_below,
                    sum->p50);
+  if (cloudrun_object_has (o, "latency-p90-below"))
+    check_latency (items, sum, e, "latency-p90-below", e->latency_p90_below,
+                   sum->p90);
   if (cloudrun_object_has (o, "latency-p99-below"))
     check_latency (items, sum, e, "latency-p99-below", e->latency_p99_below,
                    sum->p99);

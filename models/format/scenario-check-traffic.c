@@ -403,7 +403,8 @@ check_url (CloudRunCheck *c, CloudRunTraffic *t)
   return TRUE;
 }
 
-/* rate or interval: not both; one when count > 1; the mean gap. */
+/* rate or interval: not both; one when count > 1 (none for a burst);
+ * the mean gap. */
 static gboolean
 check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
 {
@@ -415,6 +416,18 @@ check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                                 &t->base, "interval", "rate or interval, "
                                 "not both", "both", NULL, NULL);
+  if (t->pattern == CLOUDRUN_PATTERN_BURST)
+    {
+      if (has_rate || has_interval)
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &t->base, has_rate ? "rate" : "interval",
+                                    "no rate or interval with pattern = "
+                                    "burst (every request starts at start)",
+                                    has_rate ? "rate" : "interval", NULL,
+                                    NULL);
+      t->gap = 0;
+      return TRUE;
+    }
   if (t->count > 1 && !has_rate && !has_interval)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_KEY, &t->base,
                                 "rate", "rate or interval when count > 1",

@@ -33,7 +33,8 @@ static const char *const vpc_egress_choices[] = {
   "private-ranges-only", "all-traffic", NULL };
 static const char *const visibility_choices[] = { "private", "public", NULL };
 static const char *const bundle_choices[] = { "all-apis", "vpc-sc", NULL };
-static const char *const pattern_choices[] = { "constant", "poisson", NULL };
+static const char *const pattern_choices[] = { "constant", "poisson", "burst",
+                                                NULL };
 static const char *const identity_choices[] = { "none", "id-token", NULL };
 static const char *const outcome_choices[] = {
   "delivered", "denied-by-ingress", "denied-by-iam", "denied-by-vpc-sc",
@@ -414,7 +415,8 @@ static const CloudRunKey traffic_keys[] = {
   KEY ("interval", TIME, CloudRunTraffic, interval, NULL, OPT,
        "Time between requests; rate or interval when count > 1."),
   KEY_ENUM ("pattern", ENUM, CloudRunTraffic, pattern, "constant", 0,
-            pattern_choices, "Gaps: constant, or exponential (poisson)."),
+            pattern_choices, "Gaps: constant, exponential (poisson), or "
+            "none: every request at start (burst)."),
   KEY ("start", TIME, CloudRunTraffic, start, "0s", 0,
        "Time of the first request."),
   KEY ("method", METHOD, CloudRunTraffic, method, "GET", 0,
@@ -452,6 +454,8 @@ static const CloudRunKey expect_keys[] = {
     .help = "At least this fraction of the requests meets outcome." },
   KEY ("latency-p50-below", TIME, CloudRunExpect, latency_p50_below, NULL,
        OPT, "Median latency bound."),
+  KEY ("latency-p90-below", TIME, CloudRunExpect, latency_p90_below, NULL,
+       OPT, "90th percentile latency bound."),
   KEY ("latency-p99-below", TIME, CloudRunExpect, latency_p99_below, NULL,
        OPT, "99th percentile latency bound."),
 };

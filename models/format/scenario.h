@@ -206,6 +206,7 @@ typedef enum {
 typedef enum {
   CLOUDRUN_PATTERN_CONSTANT,
   CLOUDRUN_PATTERN_POISSON,
+  CLOUDRUN_PATTERN_BURST,       /* all at start, no gap */
 } CloudRunPattern;
 
 typedef enum {
@@ -515,6 +516,7 @@ struct CloudRunExpect {
                                    NULL when not written */
   double ratio;                 /* fraction that must meet outcome */
   SimTime latency_p50_below;    /* p50 latency bound */
+  SimTime latency_p90_below;    /* p90 latency bound */
   SimTime latency_p99_below;    /* p99 latency bound */
 };
 

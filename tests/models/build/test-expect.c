@@ -234,8 +234,8 @@ test_expect__via_must_hold_for_every_request (void **state)
 static void
 test_expect__latency_bounds (void **state)
 {
-  /* Latencies 40, 10, 30, 20 ms: p50 (nearest rank 2 of 4) is 20 ms, p99
-   * (rank 4) is 40 ms. A fifth-like outlier without a response (status 0)
+  /* Latencies 40, 10, 30, 20 ms: p50 (nearest rank 2 of 4) is 20 ms, p90
+   * and p99 (rank 4) are 40 ms. A fifth-like outlier without a response (status 0)
    * is left out. Bounds are strict. */
   static const struct {
     const char *keys;
@@ -245,6 +245,8 @@ test_expect__latency_bounds (void **state)
     { "latency-p50-below = 25ms\n", "latency-p50-below", TRUE },
     { "latency-p50-below = 20ms\n", "latency-p50-below", FALSE },
     { "latency-p50-below = 15ms\n", "latency-p50-below", FALSE },
+    { "latency-p90-below = 41ms\n", "latency-p90-below", TRUE },
+    { "latency-p90-below = 40ms\n", "latency-p90-below", FALSE },
     { "latency-p99-below = 41ms\n", "latency-p99-below", TRUE },
     { "latency-p99-below = 40ms\n", "latency-p99-below", FALSE },
     { "latency-p99-below = 1s\n", "latency-p99-below", TRUE },
@@ -321,11 +323,12 @@ test_expect__one_item_per_key (void **state)
 {
   static const char *const keys[] = {
     "outcome", "status", "classified-as", "drop-cause", "decided-at", "via",
-    "latency-p50-below", "latency-p99-below" };
+    "latency-p50-below", "latency-p90-below", "latency-p99-below" };
   g_autoptr (WorldFixture) wf = load_t (
     "outcome = delivered\nstatus = 200\nclassified-as = external\n"
     "drop-cause = NO_ROUTE\ndecided-at = service\nvia = gfe;service\n"
-    "latency-p50-below = 1s\nlatency-p99-below = 1s\n");
+    "latency-p50-below = 1s\nlatency-p90-below = 1s\n"
+    "latency-p99-below = 1s\n");
   g_autoptr (GArray) items = NULL;
 
   (void) state;

@@ -271,6 +271,7 @@ static const char everything_tail[] =
   "via = connector;vpc-router;gfe\n"
   "ratio = 0.95\n"
   "latency-p50-below = 50ms\n"
+  "latency-p90-below = 200ms\n"
   "latency-p99-below = 1s\n";
 
 /* The smallest scenario with one object of most kinds, all defaults. */
@@ -689,6 +690,7 @@ test_scenario__traffic_and_expect (void **state)
   assert_string_equal (cloudrun_hop_kinds[g_array_index (e->via, int, 2)],
                        "gfe");
   assert_true (e->ratio == 0.95);
+  assert_true (e->latency_p90_below == 200 * SIM_MS);
   assert_true (e->latency_p99_below == SIM_S);
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
                                            "drop-cause", e->drop_cause),
