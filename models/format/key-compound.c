@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "sim/units.h"
 #include "sim/wire.h"
 
 #define FIELD(type, object, key) \
@@ -41,6 +42,10 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
     case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
       return g_strdup ("a number of addresses from 1 to 16, or IPv4 "
                        "addresses separated by ';'");
+    case CLOUDRUN_KEY_DELAY:
+      return g_strdup ("a time such as 10ms, or a distribution: exp:MEAN, "
+                       "lognormal:MEDIAN,P99 (P99 above MEDIAN above 0s) or "
+                       "normal:MEAN,SD");
     default:
       return cloudrun_key_identity_expected (type);
     }
@@ -357,6 +362,51 @@ parse_next_hop (const CloudRunKey *key, const char *text, void *object,
   return TRUE;
 }
 
+/* A time, or KIND:T[,T] for a distribution (sim/delay.h). */
+static gboolean
+parse_delay (const CloudRunKey *key, const char *text, void *object,
+             CloudRunProblem *problem)
+{
+  static const struct {
+    const char *prefix;
+    SimDelayKind kind;
+  } kinds[] = {
+    { "exp:", SIM_DELAY_EXPONENTIAL },
+    { "lognormal:", SIM_DELAY_LOGNORMAL },
+    { "normal:", SIM_DELAY_NORMAL },
+  };
+  /* fixed is the TIME key's value; the forms with a ':' are checked here. */
+  SimDelay *d = FIELD (SimDelay, object, key);
+  const char *args = text;
+  g_auto (GStrv) parts = NULL;
+
+  *d = (SimDelay) { SIM_DELAY_FIXED, 0, 0 };
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_has_prefix (text, kinds[i].prefix))
+      {
+        d->kind = kinds[i].kind;
+        args = text + strlen (kinds[i].prefix);
+      }
+  if (d->kind == SIM_DELAY_FIXED && strchr (text, ':') == NULL)
+    {
+      /* A plain time: the time parser's own message and suggestion. */
+      CloudRunKey as_time = *key;
+      as_time.type = CLOUDRUN_KEY_TIME;
+      as_time.offset = key->offset + offsetof (SimDelay, a);
+      return cloudrun_key_parse (&as_time, text, object, problem);
+    }
+  parts = g_strsplit (args, ",", 3);
+  if (d->kind == SIM_DELAY_FIXED     /* KIND: none of the above */
+      || g_strv_length (parts) != (d->kind == SIM_DELAY_EXPONENTIAL ? 1u : 2u)
+      || sim_units_parse_time (g_strstrip (parts[0]), &d->a) != SIM_UNITS_OK
+      || (parts[1] && sim_units_parse_time (g_strstrip (parts[1]), &d->b)
+                      != SIM_UNITS_OK)
+      || d->a < 0 || d->b < 0
+      || (d->kind == SIM_DELAY_LOGNORMAL && !(d->b > d->a && d->a > 0)))
+    return fail_expected (key, text, problem);
+  return TRUE;
+}
+
 static gboolean parse_protocol (const char *item, CloudRunProtocol *p);
 
 static gboolean
@@ -478,6 +528,8 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
     case CLOUDRUN_KEY_URL: return parse_url (key, text, object, problem);
     case CLOUDRUN_KEY_NEXT_HOP:
       return parse_next_hop (key, text, object, problem);
+    case CLOUDRUN_KEY_DELAY:
+      return parse_delay (key, text, object, problem);
     case CLOUDRUN_KEY_PROTOCOLS:
       return parse_protocols (key, text, object, problem);
     case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:

@@ -55,6 +55,7 @@ typedef enum {
   CLOUDRUN_KEY_UINT64,          /* uint64_t, any */
   CLOUDRUN_KEY_BOOL,            /* gboolean: true | false */
   CLOUDRUN_KEY_TIME,            /* SimTime (ns) */
+  CLOUDRUN_KEY_DELAY,           /* SimDelay: a time or a distribution */
   CLOUDRUN_KEY_RATE,            /* double, events per second */
   CLOUDRUN_KEY_BANDWIDTH,       /* uint64_t, bits per second */
   CLOUDRUN_KEY_SIZE,            /* uint64_t, bytes */

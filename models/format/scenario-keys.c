@@ -302,8 +302,10 @@ static const CloudRunKey service_keys[] = {
            "Requests one instance serves at once."),
   KEY ("cold-start", TIME, CloudRunService, cold_start, "1s", 0,
        "Delay before a new instance serves."),
-  KEY ("service-time", TIME, CloudRunService, service_time, "10ms", 0,
-       "Time to answer one request."),
+  KEY ("service-time", DELAY, CloudRunService, service_time, "10ms", 0,
+       "Time to answer one request: a time, or a distribution each "
+       "instance draws from (exp:MEAN, lognormal:MEDIAN,P99, "
+       "normal:MEAN,SD)."),
   KEY_SIZE ("response-size", CloudRunService, response_size, "1KiB",
             CLOUDRUN_BODY_MAX, "Response body size."),
 };

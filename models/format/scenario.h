@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "models/format/keys.h"
+#include "sim/delay.h"
 #include "sim/time.h"
 
 #define CLOUDRUN_SCENARIO_ERROR (cloudrun_scenario_error_quark ())
@@ -375,7 +376,8 @@ struct CloudRunService {
   int64_t max_instances;        /* scale-out limit */
   int64_t concurrency;          /* requests per instance */
   SimTime cold_start;           /* delay before a new instance serves */
-  SimTime service_time;         /* time to answer one request */
+  SimDelay service_time;        /* time to answer one request, fixed or
+                                   drawn per request */
   uint64_t response_size;       /* response body bytes */
   char *hash_host;              /* NAME-HASH-REGIONCODE.a.run.app */
   char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */

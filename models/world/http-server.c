@@ -29,7 +29,9 @@ server_body_in (CloudRunProxySession *s)
   if (server->served)
     server->served (server, server->user, s->request_id, &s->request);
   server->in_flight++;
-  cloudrun_proxy_later (s, sim_kernel_now (kernel) + server->service_time,
+  cloudrun_proxy_later (s, sim_kernel_now (kernel)
+                           + sim_delay_draw (&server->service_time,
+                                             &server->rng),
                         server_respond);
 }
 
@@ -46,11 +48,20 @@ cloudrun_http_server_init (CloudRunHttpServer *server, SimHost *host,
                            CloudRunHttpServed served, void *user)
 {
   memset (server, 0, sizeof *server);
-  server->service_time = service_time;
+  server->service_time = (SimDelay) { SIM_DELAY_FIXED, service_time, 0 };
+  sim_rng_init (&server->rng, sim_world_seed (host->node->world),
+                host->node->name, "service-time");
   server->response_size = response_size;
   server->served = served;
   server->user = user;
   cloudrun_proxy_init (&server->proxy, host, 80, server_request, NULL, server);
+}
+
+void
+cloudrun_http_server_set_service_time (CloudRunHttpServer *server,
+                                       const SimDelay *service_time)
+{
+  server->service_time = *service_time;
 }
 
 void

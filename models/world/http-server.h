@@ -8,6 +8,7 @@
 #define CLOUDRUN_HTTP_SERVER_H
 
 #include "models/world/proxy.h"
+#include "sim/delay.h"
 
 typedef struct CloudRunHttpServer CloudRunHttpServer;
 
@@ -19,7 +20,8 @@ typedef void (*CloudRunHttpServed) (CloudRunHttpServer *server, void *user,
 
 struct CloudRunHttpServer {
   CloudRunProxy proxy;          /* the connections and their requests */
-  SimTime service_time;
+  SimDelay service_time;        /* fixed, or drawn per request from rng */
+  SimRng rng;                   /* the node's "service-time" stream */
   uint64_t response_size;       /* body bytes, made as they are sent */
   CloudRunHttpServed served;    /* optional */
   void *user;
@@ -30,6 +32,10 @@ struct CloudRunHttpServer {
 void cloudrun_http_server_init (CloudRunHttpServer *server, SimHost *host,
                                 SimTime service_time, uint64_t response_size,
                                 CloudRunHttpServed served, void *user);
+/* Answers after a time drawn from service_time for each request (the
+ * node's own "service-time" random stream). */
+void cloudrun_http_server_set_service_time (CloudRunHttpServer *server,
+                                            const SimDelay *service_time);
 void cloudrun_http_server_clear (CloudRunHttpServer *server);
 
 #endif

@@ -74,8 +74,9 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
   inst->index = i;
   inst->started = i < svc->min_instances;
   sim_host_init (&inst->host, &inst->base.node, svc->base_addr + i, port);
-  cloudrun_http_server_init (&inst->http, &inst->host, svc->service_time,
+  cloudrun_http_server_init (&inst->http, &inst->host, 0,
                              svc->response_size, instance_served, inst);
+  cloudrun_http_server_set_service_time (&inst->http, &svc->service_time);
   cloudrun_requester_init (&inst->requester, &inst->base.node, &inst->host,
                            &world->ledger, CLOUDRUN_HOP_SERVICE,
                            "START_FROM_CLOUD_RUN_REVISION",

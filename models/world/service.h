@@ -54,7 +54,7 @@ struct CloudRunServiceNode {
   uint32_t concurrency;
   uint32_t min_instances, max_instances;
   SimTime cold_start;
-  SimTime service_time;         /* each request's time in the container */
+  SimDelay service_time;        /* each request's time in the container */
   uint64_t response_size;       /* body bytes of each answer */
   uint32_t base_addr;           /* serving address of instance 1 */
   CloudRunInstanceAttach attach;

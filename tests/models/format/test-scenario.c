@@ -163,6 +163,7 @@ static const char everything_tail[] =
   "user:dev@example.com ;allAuthenticatedUsers;public\n"
   "vpc-access = direct\n"
   "subnet = run\n"
+  "service-time = lognormal:20ms, 200ms\n"
   "\n"
   "[service defaults]\n"
   "project = host\n"
@@ -556,11 +557,17 @@ test_scenario__services_and_urls (void **state)
   assert_int_equal (fe->max_instances, 5);
   assert_int_equal (fe->concurrency, 10);
   assert_true (fe->cold_start == 1500 * SIM_MS);
-  assert_true (fe->service_time == 250 * SIM_MS);
+  assert_int_equal (fe->service_time.kind, SIM_DELAY_FIXED);
+  assert_true (fe->service_time.a == 250 * SIM_MS);
   assert_true (fe->response_size == 2 * 1048576u);
   assert_ptr_equal (be->subnet, find (s, CLOUDRUN_KIND_SUBNET, "run"));
   assert_int_equal (be->vpc_access, CLOUDRUN_VPC_ACCESS_DIRECT);
+  assert_int_equal (be->service_time.kind, SIM_DELAY_LOGNORMAL);
+  assert_true (be->service_time.a == 20 * SIM_MS);
+  assert_true (be->service_time.b == 200 * SIM_MS);
   /* Defaults. */
+  assert_int_equal (df->service_time.kind, SIM_DELAY_FIXED);
+  assert_true (df->service_time.a == 10 * SIM_MS);
   assert_int_equal (df->ingress, CLOUDRUN_INGRESS_ALL);
   assert_true (df->default_url);
   assert_int_equal (df->vpc_egress, CLOUDRUN_VPC_EGRESS_PRIVATE_RANGES_ONLY);
@@ -976,6 +983,14 @@ static const BadCase bad_cases[] = {
   { "[network n]\n[subnet a]\nnetwork = n\nregion = us-central1\n"
     "range = 10.0.0.0/30\n", { NULL },
     "[subnet a] range: expected a prefix length from /4 to /29" },
+  { "[service t]\nregion = us-central1\nservice-time = lognormal:200ms,20ms\n",
+    { NULL }, "[service t] service-time: expected a time such as 10ms, or a "
+    "distribution: exp:MEAN, lognormal:MEDIAN,P99 (P99 above MEDIAN above "
+    "0s) or normal:MEAN,SD, found 'lognormal:200ms,20ms'" },
+  { "[service t]\nregion = us-central1\nservice-time = normal:5ms\n",
+    { NULL }, "[service t] service-time: expected a time such as 10ms" },
+  { "[service t]\nregion = us-central1\nservice-time = gamma:5ms\n",
+    { NULL }, "found 'gamma:5ms'" },
   { "[network n]\n[subnet a]\nnetwork = n\nregion = us-central1\n"
     "range = 0.0.0.0/0\n", { NULL },
     "[subnet a] range: expected a prefix length from /4 to /29 (Google "
