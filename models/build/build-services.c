@@ -213,6 +213,7 @@ build_services (Build *b)
         .cold_start = s->cold_start, .hash_host = s->hash_host,
         .number_host = s->number_host, .service_time = s->service_time,
         .response_size = s->response_size,
+        .pending_wait = b->sc->assumptions.pending_wait,
         .base_addr = 0xa9fe0000u | ((i + 1) << 8) | 10,
         .attach = build_attach_instance, .attach_user = b->gfe,
       };

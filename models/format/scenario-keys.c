@@ -158,6 +158,11 @@ static const CloudRunKey assumptions_keys[] = {
   KEY_INT ("direct-vpc-ip-factor", CloudRunAssumptions,
            direct_vpc_ip_factor, "2", 0, 1, 16,
            "Subnet addresses held per Direct VPC instance."),
+  KEY ("pending-wait", TIME, CloudRunAssumptions, pending_wait, NULL, OPT,
+       "How long a request waits for a free instance slot, with every "
+       "allowed instance at its concurrency, before 429 (default: 3.5 "
+       "times cold-start or 10s, whichever is greater, as Google "
+       "documents)."),
   KEY ("private-ranges", CIDR_LIST, CloudRunAssumptions, private_ranges,
        "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;240.0.0.0/4;"
        "199.36.153.4/30;199.36.153.8/30", 0,

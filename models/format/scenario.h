@@ -262,6 +262,8 @@ typedef struct {
   gboolean nat_enables_pga;     /* Cloud NAT turns on PGA for a subnet */
   int64_t ingress_denied_status;/* HTTP status of an ingress refusal */
   int64_t direct_vpc_ip_factor; /* subnet addresses held per instance */
+  SimTime pending_wait;         /* how long a request waits for a slot
+                                   before 429; 0: Google's bound */
   GArray *private_ranges;       /* of CloudRunCidr: what private-ranges-
                                    only sends into the VPC */
 } CloudRunAssumptions;

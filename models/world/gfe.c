@@ -1,6 +1,8 @@
 /* The Google Front End (see models/world/gfe.h). */
 #include "models/world/gfe.h"
 
+#include "sim/units.h"
+
 #include <string.h>
 
 #include "models/world/google.h"
@@ -290,6 +292,96 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
   cloudrun_proxy_answer (s, status);
 }
 
+/* ---- The pending queue (models/world/pending.h) -------------------- */
+
+/* Wait a time's text: "10s". */
+static const char *
+gfe_time (SimTime t, char *buf)
+{
+  return sim_units_format_time (t, buf);
+}
+
+/* The wait of requests queued up to seq is over: each still there gets
+ * 429. */
+static void
+gfe_pending_due (SimKernel *kernel, void *target, void *arg, uint64_t seq)
+{
+  CloudRunServiceNode *svc = target;
+  CloudRunGfe *gfe = arg;
+  SimExplainLog *log = sim_world_explain (gfe->base.world->sim);
+  CloudRunPendingEntry e;
+  char waited[32];
+
+  (void) kernel;
+  while (cloudrun_pending_pop_due (&svc->pending, seq, &e))
+    {
+      svc->pending.expired++;
+      gfe_refuse (gfe, e.session, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
+                  CLOUDRUN_DROP_NONE,
+                  sim_explain_internf (log, "service %s: waited %s in the "
+                                       "pending queue and no instance "
+                                       "freed a slot (max-instances = %u, "
+                                       "each at concurrency %u)", svc->name,
+                                       gfe_time (svc->pending.max_wait,
+                                                 waited),
+                                       MIN (svc->max_instances,
+                                            CLOUDRUN_MAX_INSTANCE_NODES),
+                                       svc->concurrency),
+                  "Google: a request waits for a free instance up to 3.5 "
+                  "times the average startup time or 10s, whichever is "
+                  "greater, then gets 429 ([assumptions] pending-wait)");
+    }
+}
+
+/* Every allowed instance is at its concurrency: s waits for a slot. */
+static void
+gfe_queue (CloudRunGfe *gfe, CloudRunProxySession *s,
+           CloudRunServiceNode *svc, CloudRunClass cls, const char *why)
+{
+  CloudRunWorld *world = gfe->base.world;
+  SimKernel *kernel = sim_world_kernel (world->sim);
+  SimTime now = sim_kernel_now (kernel);
+  char wait[32];
+  uint64_t seq = cloudrun_pending_push (&svc->pending, s, cls, why, now);
+  CloudRunStep step = {
+    .hop = CLOUDRUN_HOP_GFE, .state = "PENDING_QUEUE",
+    .rule = sim_explain_internf (sim_world_explain (world->sim),
+                                 "service %s: every allowed instance is at "
+                                 "its concurrency (%u running, "
+                                 "max-instances = %u%s, concurrency %u): "
+                                 "the request waits for a free slot, at "
+                                 "most %s", svc->name, svc->instances->len,
+                                 svc->max_instances,
+                                 svc->max_instances
+                                 > CLOUDRUN_MAX_INSTANCE_NODES
+                                 ? ", the simulator makes at most 240" : "",
+                                 svc->concurrency,
+                                 gfe_time (svc->pending.max_wait, wait)),
+    .note = "the simulator's own step: Connectivity Tests has none for it",
+    .src = s->client_addr, .dst = s->local_addr,
+  };
+
+  gfe->queued++;
+  cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node,
+                         &step);
+  sim_kernel_schedule (kernel, now + svc->pending.max_wait, gfe_pending_due,
+                       svc, gfe, seq);
+}
+
+static void gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
+                         CloudRunServiceNode *svc, CloudRunClass cls,
+                         const char *why);
+
+/* A slot of svc is free: the oldest waiting request takes it. */
+static void
+gfe_serve_pending (CloudRunGfe *gfe, CloudRunServiceNode *svc)
+{
+  CloudRunPendingEntry e;
+
+  if (cloudrun_pending_pop (&svc->pending, &e))
+    gfe_forward (gfe, e.session, svc, e.cls, e.why);
+}
+
 /* Ingress and IAM passed: to an instance, after its cold start if any. */
 static void
 gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
@@ -308,12 +400,7 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
 
   if (!inst)
     {
-      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
-                  CLOUDRUN_DROP_NONE,
-                  sim_explain_internf (log, "service %s: every instance "
-                                       "is at its concurrency and no "
-                                       "more may start", svc->name),
-                  NULL);
+      gfe_queue (gfe, s, svc, cls, why);
       return;
     }
   s->slot = inst;
@@ -425,9 +512,27 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 static void
 gfe_done (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 {
-  (void) proxy; (void) user;
-  if (s->slot)
-    cloudrun_service_release (s->slot);
+  CloudRunGfe *gfe = user;
+  CloudRunInstance *inst = s->slot;
+
+  (void) proxy;
+  if (inst)
+    {
+      s->slot = NULL;
+      cloudrun_service_release (inst);
+      gfe_serve_pending (gfe, inst->service);
+      return;
+    }
+  /* A caller that left while it waited leaves the queue. */
+  for (guint i = 0; gfe->queued > 0 && i < gfe->base.world->services->len;
+       i++)
+    {
+      CloudRunServiceNode *svc = g_ptr_array_index (gfe->base.world->services,
+                                                    i);
+      if (svc->pending.waiting > 0 && cloudrun_pending_forget (&svc->pending,
+                                                               s))
+        break;
+    }
 }
 
 /* Replies to a connection that came over the fabric go back wrapped. */

@@ -46,6 +46,7 @@ typedef struct {
   GArray *networks;             /* CloudRunGfeNetwork */
   GArray *fabric;               /* gboolean by port index: a fabric port */
   uint64_t refused;             /* requests answered by the GFE itself */
+  uint64_t queued;              /* requests that waited for a slot */
 } CloudRunGfe;
 
 CloudRunGfe *cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,

@@ -114,6 +114,9 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   svc->invokers = service_copy_invokers (config->invokers,
                                          config->n_invokers);
   svc->instances = g_ptr_array_new ();
+  cloudrun_pending_init (&svc->pending, config->pending_wait
+                         ? config->pending_wait
+                         : cloudrun_pending_documented_wait (svc->cold_start));
   for (uint32_t i = 0; i < MAX (1u, svc->min_instances); i++)
     cloudrun_service_add_instance (svc);
   g_hash_table_insert (world->hosts, svc->hash_host, svc);
@@ -128,6 +131,7 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   if (!svc)
     return;
   g_ptr_array_free (svc->instances, TRUE);
+  cloudrun_pending_clear (&svc->pending);
   g_free (svc->name);
   g_free (svc->project);
   g_free (svc->region);

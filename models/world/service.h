@@ -10,6 +10,7 @@
 #define CLOUDRUN_SERVICE_H
 
 #include "models/world/http-server.h"
+#include "models/world/pending.h"
 #include "models/world/requester.h"
 #include "models/world/world.h"
 
@@ -63,6 +64,9 @@ struct CloudRunServiceNode {
   char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */
   GPtrArray *instances;         /* CloudRunInstance*, nodes owned by sim */
   uint64_t requests;            /* requests the GFE forwarded */
+  SimTime pending_wait;         /* in a config: [assumptions] pending-wait,
+                                   or 0 for Google's documented bound */
+  CloudRunPendingQueue pending; /* requests waiting for a free slot */
 };
 
 /* Makes the service record from config (name, settings, base_addr,

@@ -97,28 +97,70 @@ test_service__cold_start_delays_only_the_container (void **state)
   assert_true (latency < 1500 * SIM_MS + 200 * SIM_MS);
 }
 
+/* Two overlapping requests (10 ms apart, each served for 500 ms) on a
+ * service that may run one instance taking one request: the second waits
+ * in the GFE's pending queue (a PENDING_QUEUE step) and takes the slot the
+ * first frees, so both are delivered, the second about 500 ms later. */
 static void
-test_service__no_room_is_429 (void **state)
+test_service__no_room_waits_in_the_pending_queue (void **state)
 {
-  /* Two overlapping requests (10 ms apart, each served for 500 ms) on a
-   * service that may run one instance taking one request: the second is
-   * answered 429 by the GFE and never reaches a container. */
   g_autoptr (WorldFixture) wf = run_api (
     "concurrency = 1\nmax-instances = 1\nservice-time = 500ms\n",
     "count = 2\ninterval = 10ms\n");
+  CloudRunRequest *first = world_fixture_request (wf, "calls", 0);
   CloudRunRequest *second = world_fixture_request (wf, "calls", 1);
-  const SimExplainStep *abort = world_fixture_step (wf, second, "ABORT",
-                                                    "gfe");
+  const SimExplainStep *wait = world_fixture_step (wf, second,
+                                                   "PENDING_QUEUE", "gfe");
 
   (void) state;
-  assert_string_equal (world_fixture_verdict (wf, "calls", 0), "delivered");
-  assert_string_equal (world_fixture_verdict (wf, "calls", 1), "unavailable");
-  assert_int_equal (world_fixture_status (wf, "calls", 1), 429);
-  assert_string_equal (world_fixture_decided_at (wf, "calls", 1), "gfe");
-  assert_non_null (abort);
-  assert_non_null (strstr (abort->rule, "concurrency"));
-  assert_null (world_fixture_step (wf, second, "DELIVER", NULL));
-  assert_int_equal (world_fixture_served (wf, "api"), 1);
+  assert_string_equal (world_fixture_verdict (wf, "calls", 1), "delivered");
+  assert_non_null (wait);
+  assert_non_null (strstr (wait->rule, "at most 10s"));
+  assert_null (world_fixture_step (wf, first, "PENDING_QUEUE", NULL));
+  assert_true (second->end >= first->end + 490 * SIM_MS);
+  assert_int_equal (world_fixture_served (wf, "api"), 2);
+}
+
+/* A request that waits longer than the pending queue allows (Google's
+ * 10 s, or [assumptions] pending-wait) is answered 429 by the GFE and
+ * never reaches a container. */
+static void
+test_service__pending_wait_over_is_429 (void **state)
+{
+  static const struct {
+    const char *keys;
+    SimTime wait;
+  } cases[] = {
+    { "", 10 * SIM_S },
+    { "[assumptions]\npending-wait = 2s\n", 2 * SIM_S },
+    { "cold-start = 4s\n", 14 * SIM_S },         /* 3.5 x 4 s */
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat (
+        "concurrency = 1\nmax-instances = 1\nservice-time = 30s\n",
+        cases[i].keys, NULL);
+      g_autoptr (WorldFixture) wf = run_api (
+        keys, "count = 2\ninterval = 10ms\ntimeout = 60s\n");
+      CloudRunRequest *second = world_fixture_request (wf, "calls", 1);
+      const SimExplainStep *wait = world_fixture_step (wf, second,
+                                                       "PENDING_QUEUE",
+                                                       "gfe");
+      const SimExplainStep *abort = world_fixture_step (wf, second, "ABORT",
+                                                        "gfe");
+
+      assert_string_equal (world_fixture_verdict (wf, "calls", 1),
+                           "unavailable");
+      assert_int_equal (world_fixture_status (wf, "calls", 1), 429);
+      assert_string_equal (world_fixture_decided_at (wf, "calls", 1), "gfe");
+      assert_non_null (wait);
+      assert_non_null (abort);
+      assert_non_null (strstr (abort->rule, "pending queue"));
+      assert_int_equal (abort->time - wait->time, cases[i].wait);
+      assert_null (world_fixture_step (wf, second, "DELIVER", NULL));
+    }
 }
 
 static void
@@ -149,8 +191,9 @@ test_service__room_is_not_429 (void **state)
 }
 
 /* With concurrency 1 and max-instances 2 (or 3), overlapping requests
- * each get an instance of their own (the later ones after a cold start)
- * and are delivered; one more than max-instances gets 429. */
+ * each get an instance of their own (the later ones after a cold start);
+ * one more than max-instances can take waits for the first free slot and
+ * is delivered too, the last. */
 static void
 test_service__scales_out_to_max_instances (void **state)
 {
@@ -174,18 +217,23 @@ test_service__scales_out_to_max_instances (void **state)
       g_autoptr (WorldFixture) wf = run_api (keys, traffic);
       guint n = world_fixture_count_verdict (wf, "calls",
                                              CLOUDRUN_VERDICT_DELIVERED);
+      CloudRunRequest *last = world_fixture_request (wf, "calls", cases[i].n);
 
-      if (n != cases[i].n)
+      if (n != cases[i].n + 1)
         {
           g_autofree char *steps = world_fixture_steps_text (
             wf, world_fixture_request (wf, "calls", 1));
           print_error ("%s", steps);
           fail_msg ("max-instances %s: %u of %u overlapping requests "
-                    "delivered", cases[i].max, n, cases[i].n);
+                    "delivered", cases[i].max, n, cases[i].n + 1);
         }
-      /* One more than max-instances can take is refused. */
-      assert_int_equal (world_fixture_count_verdict (
-                          wf, "calls", CLOUDRUN_VERDICT_UNAVAILABLE), 1);
+      /* Only the one past max-instances waited. */
+      assert_non_null (world_fixture_step (wf, last, "PENDING_QUEUE", "gfe"));
+      for (guint k = 0; k < cases[i].n; k++)
+        assert_null (world_fixture_step (wf, world_fixture_request (wf,
+                                                                    "calls",
+                                                                    k),
+                                         "PENDING_QUEUE", NULL));
     }
 }
 
@@ -195,7 +243,8 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_service__cold_start),
     cmocka_unit_test (test_service__cold_start_delays_only_the_container),
-    cmocka_unit_test (test_service__no_room_is_429),
+    cmocka_unit_test (test_service__no_room_waits_in_the_pending_queue),
+    cmocka_unit_test (test_service__pending_wait_over_is_429),
     cmocka_unit_test (test_service__room_is_not_429),
     cmocka_unit_test (test_service__scales_out_to_max_instances),
   };

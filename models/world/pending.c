@@ -1,0 +1,95 @@
+/* The pending queue of a Cloud Run service (see models/world/pending.h):
+ * a FIFO in a GArray, entries [head, len); a forgotten entry stays as a
+ * hole (session NULL) that pops skip. Allocation-free once grown. */
+#include "models/world/pending.h"
+
+void
+cloudrun_pending_init (CloudRunPendingQueue *q, SimTime max_wait)
+{
+  *q = (CloudRunPendingQueue) {
+    .entries = g_array_new (FALSE, FALSE, sizeof (CloudRunPendingEntry)),
+    .next_seq = 1, .max_wait = max_wait,
+  };
+}
+
+void
+cloudrun_pending_clear (CloudRunPendingQueue *q)
+{
+  g_clear_pointer (&q->entries, g_array_unref);
+}
+
+SimTime
+cloudrun_pending_documented_wait (SimTime cold_start)
+{
+  return MAX (10 * SIM_S, cold_start * 7 / 2);
+}
+
+uint64_t
+cloudrun_pending_push (CloudRunPendingQueue *q, CloudRunProxySession *s,
+                       CloudRunClass cls, const char *why, SimTime now)
+{
+  CloudRunPendingEntry e = { s, cls, why, now, q->next_seq++ };
+
+  /* Reuse the consumed prefix once it is the larger part. */
+  if (q->head > 64 && q->head * 2 > q->entries->len)
+    {
+      g_array_remove_range (q->entries, 0, q->head);
+      q->head = 0;
+    }
+  g_array_append_val (q->entries, e);
+  q->queued++;
+  if (++q->waiting > q->peak)
+    q->peak = q->waiting;
+  return e.seq;
+}
+
+static gboolean
+pending_take (CloudRunPendingQueue *q, uint64_t max_seq,
+              CloudRunPendingEntry *out)
+{
+  while (q->head < q->entries->len)
+    {
+      CloudRunPendingEntry *e = &g_array_index (q->entries,
+                                                CloudRunPendingEntry, q->head);
+      if (e->seq > max_seq)
+        return FALSE;
+      q->head++;
+      if (e->session == NULL)
+        continue;
+      *out = *e;
+      q->waiting--;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+cloudrun_pending_pop (CloudRunPendingQueue *q, CloudRunPendingEntry *out)
+{
+  return pending_take (q, UINT64_MAX, out);
+}
+
+gboolean
+cloudrun_pending_pop_due (CloudRunPendingQueue *q, uint64_t seq,
+                          CloudRunPendingEntry *out)
+{
+  return pending_take (q, seq, out);
+}
+
+gboolean
+cloudrun_pending_forget (CloudRunPendingQueue *q,
+                         const CloudRunProxySession *s)
+{
+  for (guint i = q->head; q->waiting > 0 && i < q->entries->len; i++)
+    {
+      CloudRunPendingEntry *e = &g_array_index (q->entries,
+                                                CloudRunPendingEntry, i);
+      if (e->session == s)
+        {
+          e->session = NULL;
+          q->waiting--;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
