@@ -58,7 +58,10 @@ dot_label (GString *out, const char *text)
 typedef struct {
   int tail, head;
   gboolean delivered;
-  gboolean named;               /* the label shows the names */
+  int named;                    /* 0 no label, 1 the names beside the
+                                   first edges of paths (an xlabel: no
+                                   room made for it), 2 a label (into the
+                                   hop that decided) */
   gboolean cause;               /* one traffic and its cause */
   GString *names;               /* '\n' between */
   guint n_names;
@@ -76,7 +79,7 @@ path_edge_free (gpointer data)
 
 static void
 path_edge_add (GPtrArray *edges, int tail, int head, gboolean delivered,
-               gboolean named, const char *name, const char *cause)
+               int named, const char *name, const char *cause)
 {
   PathEdge *e = NULL;
 
@@ -93,7 +96,7 @@ path_edge_add (GPtrArray *edges, int tail, int head, gboolean delivered,
       e->tail = tail;
       e->head = head;
       e->delivered = delivered;
-      e->named = named || cause;
+      e->named = cause ? 2 : named;
       e->names = g_string_new (NULL);
       e->cause = cause != NULL;
       g_ptr_array_add (edges, e);
@@ -163,10 +166,11 @@ path_edges (GPtrArray *edges, const GraphPicture *pic, CloudRunWorld *world,
       last = (int) i;
   for (guint i = 1; i < seq->len; i++)
     path_edge_add (edges, g_array_index (seq, int, i - 1),
-                   g_array_index (seq, int, i), ok, i == 1 || (int) i == last,
-                   s->name, (int) i == last ? cause : NULL);
+                   g_array_index (seq, int, i), ok,
+                   (int) i == last ? 2 : i == 1, s->name,
+                   (int) i == last ? cause : NULL);
   if (cause && last < 0 && d >= 0)      /* decided where it began */
-    path_edge_add (edges, d, d, ok, TRUE, s->name, cause);
+    path_edge_add (edges, d, d, ok, 2, s->name, cause);
 }
 
 /* A box with its shown nodes and boxes inside. */
@@ -180,8 +184,8 @@ graph_box (GString *out, const GraphPicture *pic, int b, const gboolean *shown,
   g_string_append_printf (out, "%ssubgraph cluster_%d {\n%s  label=", pad, b,
                           pad);
   dot_label (out, box->label);
-  g_string_append_printf (out, "; color=\"%s\"; fontcolor=\"%s\";\n",
-                          box->color, box->color);
+  g_string_append_printf (out, "; color=\"%s\"; fontcolor=\"%s\"; "
+                          "fontsize=12;\n", box->color, box->color);
   for (guint i = 0; i < pic->nodes->len; i++)
     {
       const GraphNode *n = g_ptr_array_index (pic->nodes, i);
@@ -221,55 +225,39 @@ graph_edge (GString *out, const GraphPicture *pic, int tail, int head,
   g_string_append_printf (out, " [%s%s];\n", attrs, back ? ", dir=back" : "");
 }
 
-/* Each column one rank, left to right (an invisible edge from each
- * column's first node to the next's); the legend in the last. */
+/* The columns in order, left to right: an invisible edge from each
+ * column's first node to the next's (the edges drawn from the left column
+ * to the right do the rest); the legend where dot puts it. Ranks are
+ * not forced with rank=same: across boxes, dot then loses edges or the
+ * boxes themselves. */
 static void
 graph_columns (GString *out, const GraphPicture *pic, const gboolean *shown)
 {
-  int last = -1, prev = -1;
+  int prev = -1;
 
-  for (guint i = 0; i < pic->nodes->len; i++)
-    if (shown[i])
-      last = MAX (last, ((GraphNode *) g_ptr_array_index (pic->nodes, i))
-                          ->column);
-  for (int c = 0; c <= last; c++)
-    {
-      g_string_append (out, "  { rank=same;");
-      if (c == last)
-        g_string_append (out, " legend;");
-      for (guint i = 0; i < pic->nodes->len; i++)
-        {
-          const GraphNode *n = g_ptr_array_index (pic->nodes, i);
-          if (!shown[i] || n->column != c)
-            continue;
-          g_string_append_c (out, ' ');
-          dot_id (out, n->id);
-          g_string_append_c (out, ';');
-        }
-      g_string_append (out, " }\n");
-      for (guint i = 0; i < pic->nodes->len; i++)
-        {
-          const GraphNode *n = g_ptr_array_index (pic->nodes, i);
-          if (!shown[i] || n->column != c)
-            continue;
-          if (prev >= 0)
-            {
-              g_string_append (out, "  ");
-              dot_id (out, ((GraphNode *) g_ptr_array_index (pic->nodes,
-                                                             prev))->id);
-              g_string_append (out, " -> ");
-              dot_id (out, n->id);
-              g_string_append (out, " [style=invis];\n");
-            }
-          prev = (int) i;
-          break;
-        }
-    }
+  for (int c = 0; c <= 6; c++)
+    for (guint i = 0; i < pic->nodes->len; i++)
+      {
+        const GraphNode *n = g_ptr_array_index (pic->nodes, i);
+        if (!shown[i] || n->column != c)
+          continue;
+        if (prev >= 0)
+          {
+            g_string_append (out, "  ");
+            dot_id (out, ((GraphNode *) g_ptr_array_index (pic->nodes,
+                                                           prev))->id);
+            g_string_append (out, " -> ");
+            dot_id (out, n->id);
+            g_string_append (out, " [style=invis];\n");
+          }
+        prev = (int) i;
+        break;
+      }
 }
 
 static const char legend[] =
   "  subgraph cluster_legend {\n"
-  "    label=\"legend\"; color=gray55; fontcolor=gray40;\n"
+  "    label=\"legend\"; color=gray55; fontcolor=gray40; fontsize=12;\n"
   "    legend [shape=plaintext, style=\"\", fontsize=10, label=<"
   "<TABLE BORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\">"
   "<TR><TD WIDTH=\"24\" HEIGHT=\"4\" BGCOLOR=\"forestgreen\"></TD>"
@@ -321,7 +309,7 @@ tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
 
   g_string_append (out, "digraph topology {\n  graph [rankdir=LR, "
                    "fontname=\"Helvetica\", fontsize=16, labelloc=t, "
-                   "newrank=true, nodesep=0.1, ranksep=0.25, "
+                   "nodesep=0.1, ranksep=0.25, "
                    "size=\"22,12.4\", label=");
   dot_label (out, title);
   g_string_append (out, "];\n  node [shape=box, style=\"rounded,filled\", "
@@ -345,7 +333,7 @@ tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
       dot_label (attrs, e->names->str);
       if (e->named)
         {
-          g_string_append (attrs, ", label=");
+          g_string_append (attrs, e->named == 2 ? ", label=" : ", xlabel=");
           dot_label (attrs, e->names->str);
         }
       if (e->cause)

@@ -2,9 +2,9 @@
 # The topology picture a class can read (tools/graph.h, issue 9).
 #
 # - The tour drawn by dot fits a projector: the SVG within 1600 x 900 pt
-#   (the graph's size attribute) and, drawn at its natural size, within
-#   2150 x 1150 pt (measured 2082 x 1101), so that the text is scaled by
-#   no less than about 0.73.
+#   (the graph's size attribute, 16:9) and, drawn at its natural size
+#   (-Gsize=), within 1600 x 1000 pt (measured 1532 x 976), so that the
+#   size attribute scales the text by no less than about 0.9.
 # - No label repeats itself ("gfe (gfe)", a name and its class).
 # - 40 instances of a service are one node "backend x40", and none of
 #   backend-1 .. backend-40 is drawn.
@@ -45,8 +45,8 @@ if [ -n "$have_dot" ]; then
   fi
   dot -Tsvg -Gsize= "$TMP/tour.dot" > "$TMP/natural.svg" 2> "$TMP/dot.err"
   set -- $(svg_size "$TMP/natural.svg")
-  desc="the tour at its natural size is within 2150 x 1150 pt"
-  if [ -n "${2:-}" ] && awk "BEGIN { exit !($1 <= 2150 && $2 <= 1150) }"; then
+  desc="the tour at its natural size is within 1600 x 1000 pt"
+  if [ -n "${2:-}" ] && awk "BEGIN { exit !($1 <= 1600 && $2 <= 1000) }"; then
     ok "$desc ($1 x $2)"
   else
     not_ok "$desc"
@@ -54,7 +54,7 @@ if [ -n "$have_dot" ]; then
   fi
 else
   skip "the tour's SVG is within 1600 x 900 pt" "no Graphviz dot"
-  skip "the tour at its natural size is within 2150 x 1150 pt" \
+  skip "the tour at its natural size is within 1600 x 1000 pt" \
     "no Graphviz dot"
 fi
 
