@@ -58,10 +58,7 @@ dot_label (GString *out, const char *text)
 typedef struct {
   int tail, head;
   gboolean delivered;
-  int named;                    /* 0 no label, 1 the names beside the
-                                   first edges of paths (an xlabel: no
-                                   room made for it), 2 a label (into the
-                                   hop that decided) */
+  gboolean named;               /* the label shows the names */
   gboolean cause;               /* one traffic and its cause */
   GString *names;               /* '\n' between */
   guint n_names;
@@ -79,7 +76,7 @@ path_edge_free (gpointer data)
 
 static void
 path_edge_add (GPtrArray *edges, int tail, int head, gboolean delivered,
-               int named, const char *name, const char *cause)
+               gboolean named, const char *name, const char *cause)
 {
   PathEdge *e = NULL;
 
@@ -96,7 +93,7 @@ path_edge_add (GPtrArray *edges, int tail, int head, gboolean delivered,
       e->tail = tail;
       e->head = head;
       e->delivered = delivered;
-      e->named = cause ? 2 : named;
+      e->named = named || cause;
       e->names = g_string_new (NULL);
       e->cause = cause != NULL;
       g_ptr_array_add (edges, e);
@@ -167,10 +164,10 @@ path_edges (GPtrArray *edges, const GraphPicture *pic, CloudRunWorld *world,
   for (guint i = 1; i < seq->len; i++)
     path_edge_add (edges, g_array_index (seq, int, i - 1),
                    g_array_index (seq, int, i), ok,
-                   (int) i == last ? 2 : i == 1, s->name,
+                   i == 1 || (int) i == last, s->name,
                    (int) i == last ? cause : NULL);
   if (cause && last < 0 && d >= 0)      /* decided where it began */
-    path_edge_add (edges, d, d, ok, 2, s->name, cause);
+    path_edge_add (edges, d, d, ok, TRUE, s->name, cause);
 }
 
 /* A box with its shown nodes and boxes inside. */
@@ -267,8 +264,8 @@ static const char legend[] =
   "<TR><TD WIDTH=\"24\" HEIGHT=\"1\" BGCOLOR=\"gray60\"></TD>"
   "<TD ALIGN=\"LEFT\">a link no traffic took</TD></TR>"
   "<TR><TD BORDER=\"2\" COLOR=\"red3\"> </TD>"
-  "<TD ALIGN=\"LEFT\">the hop that decided;<BR ALIGN=\"LEFT\"/>"
-  "bold: the cause</TD></TR>"
+  "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">the hop that decided;<BR/>"
+  "bold text: the cause</TD></TR>"
   "<TR><TD BGCOLOR=\"#dbe8fb\" BORDER=\"1\"> </TD>"
   "<TD ALIGN=\"LEFT\">a service; \u00d7N instances</TD></TR>"
   "<TR><TD>PGA</TD><TD ALIGN=\"LEFT\">Private Google Access</TD></TR>"
@@ -333,7 +330,7 @@ tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
       dot_label (attrs, e->names->str);
       if (e->named)
         {
-          g_string_append (attrs, e->named == 2 ? ", label=" : ", xlabel=");
+          g_string_append (attrs, ", label=");
           dot_label (attrs, e->names->str);
         }
       if (e->cause)
