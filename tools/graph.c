@@ -161,13 +161,22 @@ path_edges (GPtrArray *edges, const GraphPicture *pic, CloudRunWorld *world,
   for (guint i = 1; i < seq->len; i++)
     if (g_array_index (seq, int, i) == d)
       last = (int) i;
+  if (cause && d < 0 && seq->len >= 2)  /* decided where the picture does
+                                           not draw (a metadata resolver):
+                                           the cause on its last edge */
+    last = (int) seq->len - 1;
   for (guint i = 1; i < seq->len; i++)
     path_edge_add (edges, g_array_index (seq, int, i - 1),
                    g_array_index (seq, int, i), ok,
                    i == 1 || (int) i == last, s->name,
                    (int) i == last ? cause : NULL);
-  if (cause && last < 0 && d >= 0)      /* decided where it began */
-    path_edge_add (edges, d, d, ok, TRUE, s->name, cause);
+  if (cause && last < 0)                /* decided where it began */
+    {
+      int at = d >= 0 ? d
+        : seq->len ? g_array_index (seq, int, seq->len - 1) : -1;
+      if (at >= 0)
+        path_edge_add (edges, at, at, ok, TRUE, s->name, cause);
+    }
 }
 
 /* A box with its shown nodes and boxes inside. */
