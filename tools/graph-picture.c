@@ -21,7 +21,6 @@ enum {
 typedef struct {
   GraphPicture *pic;
   const CloudRunScenario *sc;
-  CloudRunWorld *world;
   GHashTable *callers;          /* service NAME -> itself; lookups only */
   gboolean projects;            /* more than one project: name them */
   GHashTable *seen;             /* "a b" of the links drawn; lookups only */
@@ -458,7 +457,7 @@ graph_picture_new (const CloudRunScenario *sc, CloudRunWorld *world)
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash,
                                                        g_str_equal, g_free,
                                                        NULL);
-  Picture p = { .pic = pic, .sc = sc, .world = world, .seen = seen };
+  Picture p = { .pic = pic, .sc = sc, .seen = seen };
   guint written = 0;
 
   pic->nodes = g_ptr_array_new ();

@@ -1,4 +1,6 @@
-/* Topology pictures (see tools/graph.h). Labels are cut to
+/* Topology pictures (see tools/graph.h): the nodes and boxes of
+ * tools/graph-picture.c written as DOT with the traffics' paths, the
+ * columns and the legend; and dot run to make the SVG. Labels are cut to
  * GRAPH_LABEL_MAX bytes: Graphviz refuses a quoted string of more than
  * 16384 and a picture has no use for a longer one. */
 #include "tools/graph.h"
