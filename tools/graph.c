@@ -1,4 +1,6 @@
-/* Topology pictures (see tools/graph.h). Labels are cut to
+/* Topology pictures (see tools/graph.h): the nodes and boxes of
+ * tools/graph-picture.c written as DOT with the traffics' paths, the
+ * columns and the legend; and dot run to make the SVG. Labels are cut to
  * GRAPH_LABEL_MAX bytes: Graphviz refuses a quoted string of more than
  * 16384 and a picture has no use for a longer one. */
 #include "tools/graph.h"
@@ -12,7 +14,7 @@
 #define GRAPH_LABEL_MAX 200
 #define GRAPH_MESSAGE_MAX 200
 
-#include "sim/link.h"
+#include "tools/graph-picture.h"
 
 static void
 dot_id (GString *out, const char *name)
@@ -20,6 +22,11 @@ dot_id (GString *out, const char *name)
   g_string_append_c (out, '"');
   for (const char *p = name; *p; p++)
     {
+      if (*p == '\n')
+        {
+          g_string_append (out, "\\n");
+          continue;
+        }
       if (*p == '"' || *p == '\\')
         g_string_append_c (out, '\\');
       g_string_append_c (out, *p);
@@ -46,144 +53,319 @@ dot_label (GString *out, const char *text)
   dot_id (out, shorter);
 }
 
-/* The box a node is drawn in, read from the topology alone (class names
- * and links): 0 the internet, 1 Google (the GFE, Cloud Run instances and
- * their egress), 2 + k the VPC network of the k-th router. */
-static int
-graph_cluster (SimWorld *sim, SimNode *n, const int *router_of)
-{
-  const char *k = n->klass->name;
+/* One drawn edge of the traffics' paths: the traffics that crossed tail
+ * to head with one outcome (named when the edge is the first of their
+ * paths or the last, into the hop that decided), or one refused or
+ * dropped traffic into the hop that decided it, with the cause. */
+typedef struct {
+  int tail, head;
+  gboolean delivered;
+  gboolean named;               /* the label shows the names */
+  gboolean cause;               /* one traffic and its cause */
+  GString *names;               /* '\n' between */
+  guint n_names;
+} PathEdge;
 
-  if (router_of[n->id] >= 0)
-    return 2 + router_of[n->id];
-  if (strcmp (k, "internet") == 0 || strcmp (n->name, "public-dns") == 0)
-    return 0;
-  if (strcmp (k, "gfe") == 0 || strcmp (k, "cloud-run-instance") == 0
-      || strcmp (k, "serverless-egress") == 0
-      || strcmp (n->name, "metadata-public") == 0)
-    return 1;
-  if (g_str_has_prefix (n->name, "metadata-"))
-    {
-      g_autofree char *router = g_strconcat ("vpc-", n->name + 9, NULL);
-      SimNode *r = sim_world_find_node (sim, router);
-      if (r && router_of[r->id] >= 0)
-        return 2 + router_of[r->id];
-    }
-  /* Whatever hangs off a router is in its network; else off the internet. */
-  for (guint i = 0; i < n->ports->len; i++)
-    {
-      SimPort *peer = sim_port_peer (g_ptr_array_index (n->ports, i));
-      if (peer && router_of[peer->node->id] >= 0)
-        return 2 + router_of[peer->node->id];
-    }
-  return 0;
+#define PATH_NAMES_MAX 6        /* names on one edge; then "..." */
+
+static void
+path_edge_free (gpointer data)
+{
+  PathEdge *e = data;
+  g_string_free (e->names, TRUE);
+  g_free (e);
 }
 
 static void
-graph_topology (GString *out, SimWorld *sim)
+path_edge_add (GPtrArray *edges, int tail, int head, gboolean delivered,
+               gboolean named, const char *name, const char *cause)
 {
-  guint n = sim_world_n_nodes (sim);
-  g_autofree int *router_of = g_new (int, n);
-  g_autofree int *cluster = g_new (int, n);
-  int routers = 0;
+  PathEdge *e = NULL;
 
-  for (guint i = 0; i < n; i++)
-    router_of[i] = strcmp (sim_world_node (sim, i)->klass->name,
-                           "vpc-router") == 0 ? routers++ : -1;
-  for (guint i = 0; i < n; i++)
-    cluster[i] = graph_cluster (sim, sim_world_node (sim, i), router_of);
-  for (int c = 0; c < 2 + routers; c++)
+  for (guint i = 0; !cause && i < edges->len; i++)
     {
-      g_string_append_printf (out, "  subgraph cluster_%d {\n    label=", c);
-      if (c >= 2)
-        for (guint i = 0; i < n; i++)
-          if (router_of[i] == c - 2)
-            {
-              g_autofree char *label = g_strdup_printf (
-                "VPC network %s", sim_world_node (sim, i)->name + 4);
-              dot_label (out, label);
-            }
-      if (c < 2)
-        dot_label (out, c == 0 ? "internet" : "Google (GFE, Cloud Run)");
-      g_string_append (out, "; style=rounded; color=gray70; "
-                       "fontcolor=gray40;\n");
-      for (guint i = 0; i < n; i++)
-        if (cluster[i] == c)
-          {
-            SimNode *node = sim_world_node (sim, i);
-            g_string_append (out, "    ");
-            dot_id (out, node->name);
-            g_string_append_printf (out, " [label=\"%s\\n(%s)\"];\n",
-                                    node->name, node->klass->name);
-          }
-      g_string_append (out, "  }\n");
+      PathEdge *x = g_ptr_array_index (edges, i);
+      if (x->tail == tail && x->head == head && x->delivered == delivered
+          && x->named == named && !x->cause)
+        e = x;
     }
-  for (guint i = 0; i < sim_world_n_links (sim); i++)
+  if (!e)
     {
-      SimLink *l = sim_world_link (sim, i);
-      g_string_append (out, "  ");
-      dot_id (out, sim_link_end (l, 0)->node->name);
-      g_string_append (out, " -> ");
-      dot_id (out, sim_link_end (l, 1)->node->name);
-      g_string_append (out, " [dir=none, color=gray60];\n");
+      e = g_new0 (PathEdge, 1);
+      e->tail = tail;
+      e->head = head;
+      e->delivered = delivered;
+      e->named = named || cause;
+      e->names = g_string_new (NULL);
+      e->cause = cause != NULL;
+      g_ptr_array_add (edges, e);
     }
+  if (e->n_names < PATH_NAMES_MAX)
+    g_string_append_printf (e->names, "%s%s", e->n_names ? "\n" : "", name);
+  else if (e->n_names == PATH_NAMES_MAX)
+    g_string_append (e->names, "\n...");
+  e->n_names++;
+  if (cause)
+    g_string_append_printf (e->names, "\n%s", cause);
 }
 
-/* One traffic's first request: its steps' nodes in order. */
+/* Why a request that was not delivered ended, in the ledger's words:
+ * "DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED", "INGRESS_DENIED, HTTP 404". */
+static char *
+path_cause (const CloudRunRequest *r)
+{
+  const char *cause = cloudrun_drop_cause_name (r->drop_cause);
+  g_autofree char *status = r->status
+    ? g_strdup_printf (", HTTP %d", r->status) : g_strdup ("");
+
+  if (r->outcome == CLOUDRUN_VERDICT_DROPPED)
+    return g_strdup_printf ("DROP %s", cause ? cause : "");
+  if (r->drop_cause != CLOUDRUN_DROP_NONE && cause)
+    return g_strdup_printf ("%s%s", cause, status);
+  return g_strdup_printf ("%s%s", cloudrun_verdict_name (r->outcome), status);
+}
+
+/* One traffic's first request: the drawn nodes its steps passed, DNS
+ * answers aside, as edges; shown[] marks them; decided[] the node that
+ * decided (1 delivered, 2 not). */
 static void
-graph_path (GString *out, CloudRunWorld *world,
-            const CloudRunTrafficSummary *s)
+path_edges (GPtrArray *edges, const GraphPicture *pic, CloudRunWorld *world,
+            const CloudRunTrafficSummary *s, gboolean *shown, int *decided)
 {
   const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger, s->first);
   SimExplainLog *log = sim_world_explain (world->sim);
-  const char *color;
-  const char *prev = NULL;
+  g_autoptr (GArray) seq = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree char *cause = NULL;
+  gboolean ok;
+  int d, last = -1;
 
   if (r == NULL)                /* it never began: no path to draw */
     return;
-  color = r->outcome == CLOUDRUN_VERDICT_DELIVERED ? "forestgreen" : "red3";
-
+  ok = r->outcome == CLOUDRUN_VERDICT_DELIVERED;
   for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
     {
       const SimExplainStep *st = sim_explain_get (log, id);
-      if (strcmp (st->state, "DNS_ANSWER") == 0)
+      int n = graph_picture_of_name (pic, world->sim, st->node);
+      if (strcmp (st->state, "DNS_ANSWER") == 0 || n < 0
+          || (seq->len && g_array_index (seq, int, seq->len - 1) == n))
         continue;
-      if (prev && strcmp (prev, st->node) != 0)
-        {
-          g_string_append (out, "  ");
-          dot_id (out, prev);
-          g_string_append (out, " -> ");
-          dot_id (out, st->node);
-          g_string_append_printf (out, " [color=%s, penwidth=2, "
-                                  "constraint=false, label=", color);
-          dot_label (out, s->name);
-          g_string_append_printf (out, ", fontcolor=%s];\n", color);
-        }
-      prev = st->node;
+      g_array_append_val (seq, n);
+      shown[n] = TRUE;
     }
-  if (r->decided_node)
+  d = graph_picture_of_name (pic, world->sim, r->decided_node);
+  if (d >= 0)
     {
-      g_string_append (out, "  ");
-      dot_id (out, r->decided_node);
-      g_string_append_printf (out, " [penwidth=3, color=%s];\n", color);
+      decided[d] = MAX (decided[d], ok ? 1 : 2);
+      shown[d] = TRUE;
     }
+  if (!ok)
+    cause = path_cause (r);
+  for (guint i = 1; i < seq->len; i++)
+    if (g_array_index (seq, int, i) == d)
+      last = (int) i;
+  if (cause && d < 0 && seq->len >= 2)  /* decided where the picture does
+                                           not draw (a metadata resolver):
+                                           the cause on its last edge */
+    last = (int) seq->len - 1;
+  for (guint i = 1; i < seq->len; i++)
+    path_edge_add (edges, g_array_index (seq, int, i - 1),
+                   g_array_index (seq, int, i), ok,
+                   i == 1 || (int) i == last, s->name,
+                   (int) i == last ? cause : NULL);
+  if (cause && last < 0)                /* decided where it began */
+    {
+      int at = d >= 0 ? d
+        : seq->len ? g_array_index (seq, int, seq->len - 1) : -1;
+      if (at >= 0)
+        path_edge_add (edges, at, at, ok, TRUE, s->name, cause);
+    }
+}
+
+/* A box with its shown nodes and boxes inside. */
+static void
+graph_box (GString *out, const GraphPicture *pic, int b, const gboolean *shown,
+           const gboolean *used, const int *decided, int depth)
+{
+  const GraphBox *box = g_ptr_array_index (pic->boxes, b);
+  g_autofree char *pad = g_strnfill ((gsize) (2 * depth), ' ');
+
+  g_string_append_printf (out, "%ssubgraph cluster_%d {\n%s  label=", pad, b,
+                          pad);
+  dot_label (out, box->label);
+  g_string_append_printf (out, "; color=\"%s\"; fontcolor=\"%s\"; "
+                          "fontsize=12;\n", box->color, box->color);
+  for (guint i = 0; i < pic->nodes->len; i++)
+    {
+      const GraphNode *n = g_ptr_array_index (pic->nodes, i);
+      if (n->box != b || !shown[i])
+        continue;
+      g_string_append_printf (out, "%s  ", pad);
+      dot_id (out, n->id);
+      g_string_append (out, " [label=");
+      dot_label (out, n->label);
+      g_string_append_printf (out, ", fillcolor=\"%s\"", n->fill);
+      if (decided[i])
+        g_string_append_printf (out, ", penwidth=2.5, color=%s",
+                                decided[i] == 2 ? "red3" : "forestgreen");
+      g_string_append (out, "];\n");
+    }
+  for (guint c = (guint) b + 1; c < pic->boxes->len; c++)
+    if (used[c] && ((GraphBox *) g_ptr_array_index (pic->boxes, c))->parent
+                     == b)
+      graph_box (out, pic, (int) c, shown, used, decided, depth + 1);
+  g_string_append_printf (out, "%s}\n", pad);
+}
+
+/* An edge drawn from the left column to the right (the arrow where it
+ * belongs), so that every edge helps the layout. */
+static void
+graph_edge (GString *out, const GraphPicture *pic, int tail, int head,
+            const char *attrs)
+{
+  const GraphNode *t = g_ptr_array_index (pic->nodes, tail);
+  const GraphNode *h = g_ptr_array_index (pic->nodes, head);
+  gboolean back = h->column < t->column;
+
+  g_string_append (out, "  ");
+  dot_id (out, back ? h->id : t->id);
+  g_string_append (out, " -> ");
+  dot_id (out, back ? t->id : h->id);
+  g_string_append_printf (out, " [%s%s];\n", attrs, back ? ", dir=back" : "");
+}
+
+/* The columns in order, left to right: an invisible edge from each
+ * column's first node to the next's (the edges drawn from the left column
+ * to the right do the rest); the legend where dot puts it. Ranks are
+ * not forced with rank=same: across boxes, dot then loses edges or the
+ * boxes themselves. */
+static void
+graph_columns (GString *out, const GraphPicture *pic, const gboolean *shown)
+{
+  int prev = -1;
+
+  for (int c = 0; c <= 6; c++)
+    for (guint i = 0; i < pic->nodes->len; i++)
+      {
+        const GraphNode *n = g_ptr_array_index (pic->nodes, i);
+        if (!shown[i] || n->column != c)
+          continue;
+        if (prev >= 0)
+          {
+            g_string_append (out, "  ");
+            dot_id (out, ((GraphNode *) g_ptr_array_index (pic->nodes,
+                                                           prev))->id);
+            g_string_append (out, " -> ");
+            dot_id (out, n->id);
+            g_string_append (out, " [style=invis];\n");
+          }
+        prev = (int) i;
+        break;
+      }
+}
+
+static const char legend[] =
+  "  subgraph cluster_legend {\n"
+  "    label=\"legend\"; color=gray55; fontcolor=gray40; fontsize=12;\n"
+  "    legend [shape=plaintext, style=\"\", fontsize=10, label=<"
+  "<TABLE BORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\">"
+  "<TR><TD WIDTH=\"24\" HEIGHT=\"4\" BGCOLOR=\"forestgreen\"></TD>"
+  "<TD ALIGN=\"LEFT\">a traffic, delivered</TD></TR>"
+  "<TR><TD WIDTH=\"24\" HEIGHT=\"4\" BGCOLOR=\"red3\"></TD>"
+  "<TD ALIGN=\"LEFT\">a traffic, refused or dropped</TD></TR>"
+  "<TR><TD WIDTH=\"24\" HEIGHT=\"1\" BGCOLOR=\"gray60\"></TD>"
+  "<TD ALIGN=\"LEFT\">a link no traffic took</TD></TR>"
+  "<TR><TD BORDER=\"2\" COLOR=\"red3\"> </TD>"
+  "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">the hop that decided;<BR/>"
+  "bold text: the cause</TD></TR>"
+  "<TR><TD BGCOLOR=\"#dbe8fb\" BORDER=\"1\"> </TD>"
+  "<TD ALIGN=\"LEFT\">a service; \u00d7N instances</TD></TR>"
+  "<TR><TD>PGA</TD><TD ALIGN=\"LEFT\">Private Google Access</TD></TR>"
+  "</TABLE>>];\n"
+  "  }\n";
+
+void
+tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
+                         CloudRunWorld *world,
+                         const CloudRunTrafficSummary *summaries,
+                         const char *traffic)
+{
+  g_autoptr (GraphPicture) pic = graph_picture_new (sc, world);
+  g_autoptr (GPtrArray) edges = g_ptr_array_new_with_free_func (
+    path_edge_free);
+  guint n = pic->nodes->len;
+  g_autofree gboolean *shown = g_new0 (gboolean, n);
+  g_autofree gboolean *used = g_new0 (gboolean, pic->boxes->len);
+  g_autofree int *decided = g_new0 (int, n);
+  g_autoptr (GHashTable) taken = g_hash_table_new_full (g_str_hash,
+                                                        g_str_equal, g_free,
+                                                        NULL);
+  g_autofree char *title = traffic
+    ? g_strdup_printf ("%s\ntraffic %s", sc->title, traffic)
+    : g_strdup (sc->title);
+
+  for (guint t = 0; t < world->n_plans; t++)
+    if (summaries[t].count > 0
+        && (!traffic || strcmp (summaries[t].name, traffic) == 0))
+      path_edges (edges, pic, world, &summaries[t], shown, decided);
+  for (guint i = 0; !traffic && i < n; i++)
+    shown[i] = TRUE;
+  for (guint i = 0; i < n; i++)
+    for (int b = shown[i] ? ((GraphNode *) g_ptr_array_index (pic->nodes, i))
+                              ->box : -1;
+         b >= 0; b = ((GraphBox *) g_ptr_array_index (pic->boxes, b))->parent)
+      used[b] = TRUE;
+
+  g_string_append (out, "digraph topology {\n  graph [rankdir=LR, "
+                   "fontname=\"Helvetica\", fontsize=16, labelloc=t, "
+                   "nodesep=0.1, ranksep=0.25, "
+                   "size=\"22,12.4\", label=");
+  dot_label (out, title);
+  g_string_append (out, "];\n  node [shape=box, style=\"rounded,filled\", "
+                   "fontname=\"Helvetica\", fontsize=10, margin=\"0.08,0.03\"];\n"
+                   "  edge [fontname=\"Helvetica\", fontsize=9, "
+                   "arrowsize=0.6];\n");
+  for (guint b = 0; b < pic->boxes->len; b++)
+    if (used[b] && ((GraphBox *) g_ptr_array_index (pic->boxes, b))->parent
+                     < 0)
+      graph_box (out, pic, (int) b, shown, used, decided, 1);
+  g_string_append (out, legend);
+  graph_columns (out, pic, shown);
+  for (guint i = 0; i < edges->len; i++)
+    {
+      const PathEdge *e = g_ptr_array_index (edges, i);
+      const char *color = e->delivered ? "forestgreen" : "red3";
+      g_autoptr (GString) attrs = g_string_new (NULL);
+
+      g_string_append_printf (attrs, "color=%s, fontcolor=%s, penwidth=2.2, "
+                              "tooltip=", color, color);
+      dot_label (attrs, e->names->str);
+      if (e->named)
+        {
+          g_string_append (attrs, ", label=");
+          dot_label (attrs, e->names->str);
+        }
+      if (e->cause)
+        g_string_append (attrs, ", fontname=\"Helvetica-Bold\"");
+      graph_edge (out, pic, e->tail, e->head, attrs->str);
+      g_hash_table_add (taken, g_strdup_printf ("%d %d", MIN (e->tail, e->head),
+                                                MAX (e->tail, e->head)));
+    }
+  for (guint i = 0; i + 1 < pic->links->len; i += 2)
+    {
+      int a = g_array_index (pic->links, int, i);
+      int b = g_array_index (pic->links, int, i + 1);
+      g_autofree char *key = g_strdup_printf ("%d %d", MIN (a, b), MAX (a, b));
+      if (shown[a] && shown[b] && !g_hash_table_contains (taken, key))
+        graph_edge (out, pic, a, b, "dir=none, color=gray60");
+    }
+  g_string_append (out, "}\n");
 }
 
 void
 tools_graph_dot (GString *out, const CloudRunScenario *sc,
                  CloudRunWorld *world, const CloudRunTrafficSummary *summaries)
 {
-  g_string_append (out, "digraph topology {\n  graph [rankdir=LR, "
-                   "fontname=\"Helvetica\", label=");
-  dot_label (out, sc->title);
-  g_string_append (out, "];\n  node [shape=box, style=rounded, "
-                   "fontname=\"Helvetica\", fontsize=10];\n"
-                   "  edge [fontname=\"Helvetica\", fontsize=9];\n");
-  graph_topology (out, world->sim);
-  for (guint t = 0; t < world->n_plans; t++)
-    if (summaries[t].count > 0)
-      graph_path (out, world, &summaries[t]);
-  g_string_append (out, "}\n");
+  tools_graph_dot_traffic (out, sc, world, summaries, NULL);
 }
 
 /* The first line of what dot wrote on stderr (held in a memory file,

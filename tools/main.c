@@ -42,8 +42,9 @@ static const char usage_text[] =
   "      print one request's steps\n"
   "  keys [KIND]\n"
   "      document the scenario format from the key tables\n"
-  "  graph FILE\n"
-  "      print the topology and each traffic's path as Graphviz DOT\n"
+  "  graph FILE [--traffic NAME]\n"
+  "      print the topology and each traffic's path (or one traffic's\n"
+  "      path alone) as Graphviz DOT\n"
   "\n"
   "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more,\n"
   "with examples; `man cloudrun-netsim` for the whole story.\n"
@@ -132,7 +133,9 @@ static const char keys_examples[] =
 static const char graph_examples[] =
   "Examples:\n"
   "  cloudrun-netsim graph " S00 " > tour.dot\n"
-  "  cloudrun-netsim graph " S05 " | dot -Tsvg > 05.svg";
+  "  cloudrun-netsim graph " S05 " | dot -Tsvg > 05.svg\n"
+  "  cloudrun-netsim graph " S00 " --traffic a-direct-all-no-pga"
+  " | dot -Tpng > one.png";
 
 static char *
 default_out_dir (const char *path)
@@ -372,7 +375,12 @@ cmd_explain (int argc, char **argv)
 static int
 cmd_graph (int argc, char **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
+  g_autofree char *traffic = NULL;
+  GOptionEntry entries[] = {
+    { "traffic", 't', 0, G_OPTION_ARG_STRING, &traffic,
+      "Draw only this [traffic NAME]'s path", "NAME" },
+    { NULL },
+  };
   ToolsRunOptions opt = { 0 };
   ToolsRun run;
   GError *error = NULL;
@@ -387,13 +395,26 @@ cmd_graph (int argc, char **argv)
       return EXIT_USAGE;
     }
   opt = (ToolsRunOptions) { .path = argv[1], .quiet = TRUE };
-  if (!tools_run_load (&run, &opt, &error)
-      || !tools_run_execute (&run, &opt, NULL, &error))
+  if (!tools_run_load (&run, &opt, &error))
     {
       tools_run_clear (&run);
       return tools_cli_fail (error);
     }
-  tools_graph_dot (dot, run.scenario, run.world, run.summaries);
+  if (traffic && !cloudrun_scenario_find (run.scenario, CLOUDRUN_KIND_TRAFFIC,
+                                          traffic))
+    {
+      fprintf (stderr, "cloudrun-netsim graph: %s: --traffic: expected the "
+               "NAME of a [traffic] group, found '%s'\n", argv[1], traffic);
+      tools_run_clear (&run);
+      return EXIT_USAGE;
+    }
+  if (!tools_run_execute (&run, &opt, NULL, &error))
+    {
+      tools_run_clear (&run);
+      return tools_cli_fail (error);
+    }
+  tools_graph_dot_traffic (dot, run.scenario, run.world, run.summaries,
+                           traffic);
   fputs (dot->str, stdout);
   tools_run_clear (&run);
   return 0;

@@ -1,6 +1,7 @@
 # The commands a user reads from: --help and --version, keys (the format
 # from the key tables), explain (one request's steps) and graph (DOT with
-# each traffic's path coloured by its verdict and the deciding node bold).
+# each traffic's path coloured by its verdict, the deciding node bold and
+# the cause on the edge into it; tests/scenarios/picture.sh has more).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 S05="$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini"
@@ -35,10 +36,10 @@ grep -q "Geneve VNI" "$TMP/explain-pga" && grep -q "verdict: delivered" "$TMP/ex
 "$NETSIM" graph "$S05" >"$TMP/graph.dot" 2>&1
 head -1 "$TMP/graph.dot" | grep -q "^digraph topology" \
   && ok "graph prints a DOT digraph" || not_ok "graph prints a DOT digraph"
-grep -q '"direct-vpc-frontend" -> "vpc-default" \[color=red3' "$TMP/graph.dot" \
+grep -q '"subnet run-subnet" -> "router default" \[color=red3.*DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED' "$TMP/graph.dot" \
   && ok "graph draws the dropped path in red" \
   || { not_ok "graph draws the dropped path in red"; diag_file "$TMP/graph.dot"; }
-grep -q '"vpc-default" \[penwidth=3, color=red3\]' "$TMP/graph.dot" \
+grep -q '"router default" \[label="VPC router", .*penwidth=2.5, color=red3\]' "$TMP/graph.dot" \
   && ok "graph marks the deciding node" \
   || { not_ok "graph marks the deciding node"; diag_file "$TMP/graph.dot"; }
 finish
