@@ -1,5 +1,5 @@
 /* cloudrun-netsim: the command line. Subcommands run, check
- * (tools/check.c), explain, keys and graph; exit status 0 success, 1 an
+ * (tools/check.c), explain, keys, graph and sweep (tools/sweep.c); exit status 0 success, 1 an
  * expectation failed, 2 a usage or scenario error (the message names
  * file, group and key). An unknown command gets a did-you-mean. */
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include "tools/output.h"
 #include "tools/report.h"
 #include "tools/run.h"
+#include "tools/sweep.h"
 #include "sim/units.h"
 
 #define EXIT_EXPECT TOOLS_EXIT_EXPECT
@@ -44,6 +45,9 @@ static const char usage_text[] =
   "      document the scenario format from the key tables\n"
   "  graph FILE\n"
   "      print the topology and each traffic's path as Graphviz DOT\n"
+  "  sweep FILE (--list-runs | --run N | --jobs N | --collect DIR) [-o DIR]\n"
+  "      run the cross product of the scenario's [sweep] group, write\n"
+  "      summary.csv\n"
   "\n"
   "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more,\n"
   "with examples; `man cloudrun-netsim` for the whole story.\n"
@@ -454,6 +458,7 @@ static const struct {
   { "explain", cmd_explain },
   { "keys", cmd_keys },
   { "graph", cmd_graph },
+  { "sweep", tools_sweep_main },
 };
 
 /* The command's status, or 2 when what it printed could not all be
@@ -501,7 +506,7 @@ main (int argc, char **argv)
     }
   near = cloudrun_suggest (cmd, names);
   fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
-           "explain, keys, graph), found '%s'%s%s%s\n", cmd,
+           "explain, keys, graph, sweep), found '%s'%s%s%s\n", cmd,
            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return EXIT_USAGE;
 }
