@@ -206,7 +206,23 @@ spawn_run (const ToolsSweep *sw, guint n, const char *self, const char *dir,
                         G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, pid, error);
 }
 
-/* Every run, at most jobs at once; stops starting runs after one fails.
+/* Passes a signal the sweep caught on to the runs still going (once),
+ * so that each removes what it staged. */
+static void
+forward_signal (const GPid *pids, guint next, gboolean *forwarded)
+{
+  int signo = tools_interrupt_caught ();
+
+  if (!signo || *forwarded)
+    return;
+  *forwarded = TRUE;
+  for (guint n = 0; n < next; n++)
+    if (pids[n] > 0)
+      kill (pids[n], signo);
+}
+
+/* Every run, at most jobs at once; stops starting runs after one fails
+ * or a signal came (passed on to the runs going, then raised again).
  * Then collects. The exit status. */
 static int
 run_all (const ToolsSweep *sw, guint jobs, const char *dir,
@@ -215,18 +231,21 @@ run_all (const ToolsSweep *sw, guint jobs, const char *dir,
   g_autofree char *self = self_path ();
   g_autofree GPid *pids = g_new0 (GPid, sw->n_runs);
   guint next = 0, running = 0, broken = 0, failed = 0, done = 0;
+  gboolean forwarded = FALSE;
   GError *error = NULL;
 
   if (!self)
     return usage ("cannot find this program to run the runs with%s%s", "",
                   "");
+  tools_interrupt_install ();
   while (next < sw->n_runs || running > 0)
     {
       int status;
       pid_t pid;
       guint n;
 
-      if (next < sw->n_runs && running < jobs && !broken)
+      forward_signal (pids, next, &forwarded);
+      if (next < sw->n_runs && running < jobs && !broken && !forwarded)
         {
           if (!spawn_run (sw, next, self, dir, pass, &pids[next], &error))
             {
@@ -242,9 +261,13 @@ run_all (const ToolsSweep *sw, guint jobs, const char *dir,
         }
       if (running == 0)
         break;
-      pid = waitpid (-1, &status, 0);
-      if (pid < 0 && errno == EINTR)
-        continue;
+      /* Polled, so that a signal is passed on at once. */
+      pid = waitpid (-1, &status, WNOHANG);
+      if (pid == 0 || (pid < 0 && errno == EINTR))
+        {
+          g_usleep (20000);
+          continue;
+        }
       if (pid < 0)
         break;
       for (n = 0; n < next && pids[n] != pid; n++)
@@ -256,17 +279,27 @@ run_all (const ToolsSweep *sw, guint jobs, const char *dir,
       if (WIFEXITED (status) && WEXITSTATUS (status) <= TOOLS_EXIT_EXPECT)
         {
           if (!pass->quiet)
-            fprintf (stderr, "run %u done (%u of %u)%s\n", n, ++done, sw->n_runs,
-                     WEXITSTATUS (status) ? ": an expectation failed" : "");
+            fprintf (stderr, "run %u done (%u of %u)%s\n", n, ++done,
+                     sw->n_runs, WEXITSTATUS (status)
+                     ? ": an expectation failed" : "");
           continue;
         }
       broken++;
+      if (forwarded)
+        continue;
       if (WIFEXITED (status))
         fprintf (stderr, "cloudrun-netsim sweep: run %u failed (exit "
                  "status %d)\n", n, WEXITSTATUS (status));
       else
         fprintf (stderr, "cloudrun-netsim sweep: run %u was killed by "
                  "signal %d\n", n, WTERMSIG (status));
+    }
+  if (tools_interrupt_caught ())
+    {
+      fprintf (stderr, "cloudrun-netsim sweep: %s: interrupted; the runs "
+               "that finished are kept, %s/summary.csv is not written\n",
+               dir, dir);
+      tools_interrupt_reraise ();
     }
   if (broken)
     {

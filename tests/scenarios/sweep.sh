@@ -6,7 +6,8 @@
 # - run and check ignore [sweep]; --set cannot name it; [sweep NAME] and a
 #   key that is not a --set target are refused by the loader.
 # - --list-runs: 8 lines "N<TAB>seed=S<TAB>TARGET=V..." in the documented
-#   order (keys in file order, the last fastest, seeds innermost).
+#   order (keys in file order, the last fastest, seeds innermost); 2 x 3
+#   values without seeds count like an odometer.
 # - --jobs 2: summary.csv has the header and 8 rows; PGA off is dropped
 #   (PRIVATE_GOOGLE_ACCESS_DISALLOWED at vpc-router), on is delivered; the
 #   [expect] of 05 fails in the PGA-on runs, so exit 1 and a non-zero
@@ -14,6 +15,7 @@
 # - --jobs 1 gives the same bytes as --jobs 2; so do GNU parallel over
 #   `--list-runs | cut -f1` with --run {}, then --collect (Debian package
 #   parallel, which tools/setup.sh installs: a missing one fails).
+# - SIGTERM to --jobs reaches the runs, which keep nothing half-written.
 # - Bad values and targets are refused naming file, [sweep], key and
 #   value (exit 2); --collect with a run missing, or a run's rows from
 #   another sweep, exits 2 naming the file.
@@ -21,7 +23,7 @@
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 [ -f "$S05" ] || bail "no scenario 05 under $top_srcdir"
-plan 18
+plan 20
 
 STUDY=$TMP/study.ini
 PGA="subnet run-subnet.private-google-access"
@@ -100,6 +102,18 @@ if [ "$status" -eq 0 ] && [ "$(cut -f1,2 "$TMP/out" | tr '\t\n' ' :')" \
   ok "--list-runs without seeds: 4 runs with the scenario's seed (5)"
 else
   not_ok "--list-runs without seeds: 4 runs with the scenario's seed (5)"
+  diag_file "$TMP/out"; diag_file "$TMP/err" 5
+fi
+
+# Mixed radices, no seeds: 2 x 3 runs, the second key fastest.
+{ cat "$S05"; printf '\n[sweep]\n%s = 1;2\n%s = 1s;2s;3s\n' "$COUNT" \
+  "traffic call-backend.timeout"; } > "$TMP/radix.ini"
+netsim sweep "$TMP/radix.ini" --list-runs
+if [ "$status" -eq 0 ] && [ "$(cut -f1,3,4 "$TMP/out" | sed 's/[^\t]*=//g' \
+     | tr '\t\n' ' :')" = "0 1 1s:1 1 2s:2 1 3s:3 2 1s:4 2 2s:5 2 3s:" ]; then
+  ok "--list-runs of 2 x 3 values: the odometer order"
+else
+  not_ok "--list-runs of 2 x 3 values: the odometer order"
   diag_file "$TMP/out"; diag_file "$TMP/err" 5
 fi
 
@@ -193,6 +207,27 @@ cp "$TMP/par/run-1/summary.csv" "$TMP/par/run-6/summary.csv" 2>/dev/null \
 netsim sweep "$STUDY" --collect "$TMP/par"
 expect_status "--collect with another run's rows: exit 2, says what it expected" 2 \
   err "$TMP/par/run-6/summary.csv: expected on line 2 a row starting '6,1,true,3,call-backend,'"
+
+# A signal to --jobs is passed on to the runs going: each removes what it
+# staged; the sweep dies of the signal and writes no summary.csv.
+{ sed 's/^count = 3$/count = 100000/; s/^interval = 100ms$/interval = 1ms/' \
+    "$S05"; printf '\n[sweep]\n%s = false;true\n' "$PGA"; } > "$TMP/long.ini"
+"$NETSIM" sweep "$TMP/long.ini" --jobs 2 -o "$TMP/long" > "$TMP/long.out" \
+  2> "$TMP/long.err" &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+if [ "$status" -eq 143 ] && [ ! -e "$TMP/long/summary.csv" ] \
+   && [ -z "$(ls -A "$TMP/long" 2>/dev/null)" ] \
+   && grep -qF "$TMP/long/run-1: interrupted; nothing of this run was kept" "$TMP/long.err"
+then
+  ok "SIGTERM to --jobs: passed on, nothing staged left, status 143"
+else
+  not_ok "SIGTERM to --jobs: passed on, nothing staged left, status 143"
+  diag "status $status"; diag_file "$TMP/long.err" 8; ls -aR "$TMP/long" 2>&1 | diag_file /dev/stdin
+fi
 
 # ---- Bad [sweep] values and targets ----------------------------------
 
