@@ -1,7 +1,8 @@
 /* cloudrun-netsim: the command line. Subcommands run, check
- * (tools/check.c), explain, keys, graph and sweep (tools/sweep.c); exit status 0 success, 1 an
- * expectation failed, 2 a usage or scenario error (the message names
- * file, group and key). An unknown command gets a did-you-mean. */
+ * (tools/check.c), explain, keys, graph and sweep (tools/sweep.c); exit
+ * status 0 success, 1 an expectation failed, 2 a usage or scenario error
+ * (the message names file, group and key). An unknown command gets a
+ * did-you-mean. */
 #include <errno.h>
 #include <glib.h>
 #include <signal.h>
