@@ -1,7 +1,8 @@
 /* cloudrun-netsim: the command line. Subcommands run, check
- * (tools/check.c), explain, keys and graph; exit status 0 success, 1 an
- * expectation failed, 2 a usage or scenario error (the message names
- * file, group and key). An unknown command gets a did-you-mean. */
+ * (tools/check.c), explain, keys, graph and sweep (tools/sweep.c); exit
+ * status 0 success, 1 an expectation failed, 2 a usage or scenario error
+ * (the message names file, group and key). An unknown command gets a
+ * did-you-mean. */
 #include <errno.h>
 #include <glib.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "tools/output.h"
 #include "tools/report.h"
 #include "tools/run.h"
+#include "tools/sweep.h"
 #include "sim/units.h"
 
 #define EXIT_EXPECT TOOLS_EXIT_EXPECT
@@ -45,6 +47,9 @@ static const char usage_text[] =
   "  graph FILE [--traffic NAME]\n"
   "      print the topology and each traffic's path (or one traffic's\n"
   "      path alone) as Graphviz DOT\n"
+  "  sweep FILE (--list-runs | --run N | --jobs N | --collect DIR) [-o DIR]\n"
+  "      run the cross product of the scenario's [sweep] group, write\n"
+  "      summary.csv\n"
   "\n"
   "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more,\n"
   "with examples; `man cloudrun-netsim` for the whole story.\n"
@@ -475,6 +480,7 @@ static const struct {
   { "explain", cmd_explain },
   { "keys", cmd_keys },
   { "graph", cmd_graph },
+  { "sweep", tools_sweep_main },
 };
 
 /* The command's status, or 2 when what it printed could not all be
@@ -522,7 +528,7 @@ main (int argc, char **argv)
     }
   near = cloudrun_suggest (cmd, names);
   fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
-           "explain, keys, graph), found '%s'%s%s%s\n", cmd,
+           "explain, keys, graph, sweep), found '%s'%s%s%s\n", cmd,
            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return EXIT_USAGE;
 }

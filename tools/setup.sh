@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES="build-essential autoconf automake libtool pkg-config \
 libglib2.0-dev libpcap-dev libcmocka-dev tshark graphviz \
-groff-base libxml2-utils"
+groff-base libxml2-utils parallel"
 
 setup_packages () {
   local missing=""

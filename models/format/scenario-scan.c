@@ -169,6 +169,30 @@ key_shape_ok (const char *key)
                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
 }
 
+/* [sweep], or [sweep NAME] (which step 4 refuses with its own message). */
+static gboolean
+is_sweep (const char *header)
+{
+  return strcmp (header, CLOUDRUN_SWEEP_GROUP) == 0
+         || g_str_has_prefix (header, CLOUDRUN_SWEEP_GROUP " ");
+}
+
+/* A [sweep] key: seeds, or the GROUP.KEY of a --set ("service
+ * backend.vpc-egress"); tools/sweep.c checks that it names a key. */
+static gboolean
+sweep_key_shape_ok (const char *key)
+{
+  const char *dot = strrchr (key, '.');
+  g_autofree char *header = NULL;
+
+  if (strcmp (key, "seeds") == 0)
+    return TRUE;
+  if (dot == NULL || dot == key || !key_shape_ok (dot + 1))
+    return FALSE;
+  header = g_strndup (key, (gsize) (dot - key));
+  return header_shape_ok (header);
+}
+
 static gboolean
 scan_key_line (CloudRunLoader *ld, const char *text, guint line,
                CloudRunScanGroup *group, GError **error)
@@ -188,9 +212,12 @@ scan_key_line (CloudRunLoader *ld, const char *text, guint line,
   value = eq + 1;
   while (g_ascii_isspace (*value))
     value++;
-  if (!key_shape_ok (key))
-    return fail_line (ld, error, line, "a key of letters, digits and '-' "
-                      "before '='", text);
+  if (is_sweep (group->header) ? !sweep_key_shape_ok (key)
+                                : !key_shape_ok (key))
+    return fail_line (ld, error, line, is_sweep (group->header)
+                      ? "a [sweep] key: seeds, or GROUP.KEY as --set takes "
+                        "it such as 'service backend.vpc-egress'"
+                      : "a key of letters, digits and '-' before '='", text);
   seen = g_hash_table_lookup (group->index, key);
   if (seen != NULL)
     {
@@ -279,6 +306,14 @@ override_group (CloudRunLoader *ld, const char *label, const char *header,
   g_autofree const char **headers = NULL;
   g_autofree char *found = NULL;
 
+  if (g != NULL && strcmp (header, CLOUDRUN_SWEEP_GROUP) == 0)
+    {
+      cloudrun_fail_literal (error, CLOUDRUN_SCENARIO_ERROR_OVERRIDE, label,
+                             header, NULL, "a group that describes the "
+                             "network or its traffic ([sweep] is read by "
+                             "cloudrun-netsim sweep only)", "[sweep]", NULL);
+      return NULL;
+    }
   if (g != NULL)
     return g;
   if (make_assumptions && strcmp (header, "assumptions") == 0)

@@ -5,7 +5,8 @@
  * group and key:
  *   1-3. raw text, GKeyFile, unsets and overrides, format
  *        (models/format/scenario-scan.c);
- *   4. one object per group, kinds and names checked, in file order;
+ *   4. one object per group, kinds and names checked, in file order
+ *      ([sweep] makes none: it is cloudrun-netsim sweep's, tools/sweep.c);
  *   5. fill every key through the kind's table (models/format/scenario-keys.c),
  *      then the table's defaults, then the required keys;
  *   6. references and cross checks (models/format/scenario-check.c, then
@@ -106,6 +107,10 @@ make_object (CloudRunLoader *ld, CloudRunScenario *s, CloudRunScanGroup *g,
 
   for (int k = 0; k < CLOUDRUN_KIND_COUNT; k++)
     kinds[k] = cloudrun_kind_info ((CloudRunKind) k)->name;
+  /* [sweep] is for cloudrun-netsim sweep (tools/sweep.c): no object. */
+  if (strcmp (kind, CLOUDRUN_SWEEP_GROUP) == 0)
+    return name == NULL || fail_group (ld, error, g->header, "[sweep] "
+                                       "without a name", "a name", NULL);
   if (info == NULL)
     return fail_group (ld, error, g->header, "a group kind such as service, "
                        "network or traffic (cloudrun-netsim keys lists "
@@ -241,6 +246,8 @@ build_objects (CloudRunLoader *ld, CloudRunScenario *s, GError **error)
   for (guint i = 0; i < ld->groups->len; i++)
     {
       CloudRunScanGroup *g = ld->groups->pdata[i];
+      if (g->object == NULL)
+        continue;               /* [sweep] */
       info = cloudrun_kind_info (g->object->kind);
       for (guint j = 0; j < g->keys->len; j++)
         if (!fill_key (ld, g, info, g->keys->pdata[j], error))
