@@ -15,6 +15,7 @@
 #include "sim/capture.h"
 #include "tools/check.h"
 #include "tools/cli.h"
+#include "tools/explain-whatif.h"
 #include "tools/graph.h"
 #include "tools/interrupt.h"
 #include "tools/output.h"
@@ -299,11 +300,14 @@ cmd_explain (int argc, char **argv)
   g_auto (ToolsCliEdits) edits = { 0 };
   g_autofree char *seed = NULL;
   gint64 request = 1;
+  gboolean no_what_if = FALSE;
   GOptionEntry entries[] = {
     { "traffic", 't', 0, G_OPTION_ARG_STRING, &traffic,
       "The [traffic NAME] to explain", "NAME" },
     { "request", 'r', 0, G_OPTION_ARG_INT64, &request,
       "Which request of it, from 1 (default 1)", "N" },
+    { "no-what-if", 0, 0, G_OPTION_ARG_NONE, &no_what_if,
+      "Skip re-simulating each single setting change", NULL },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
       "Override the seed (0 to 18446744073709551615)", "N" },
     { NULL },
@@ -372,6 +376,8 @@ cmd_explain (int argc, char **argv)
   tools_report_steps (out, run.world,
                       run.world->plans[t].first_request + (uint32_t) request - 1,
                       "");
+  if (!no_what_if)
+    tools_explain_what_if (out, &opt, &run, t, (uint32_t) request - 1);
   fputs (out->str, stdout);
   tools_run_clear (&run);
   return 0;

@@ -123,6 +123,17 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
                             cloudrun_hop_name (r->decided_at),
                             r->decided_node);
   g_string_append_c (out, '\n');
+  /* What the caller lived through, after the deciding step. */
+  if (!r->finished)
+    g_string_append_printf (out, "%s    the caller: still waiting when the "
+                            "run ended\n", indent);
+  else if (r->status)
+    g_string_append_printf (out, "%s    the caller: HTTP %d after %s\n",
+                            indent, r->status, fmt_time (r->end - r->start, t));
+  else
+    g_string_append_printf (out, "%s    the caller: no HTTP answer; it gave "
+                            "up after %s\n", indent,
+                            fmt_time (r->end - r->start, t));
 }
 
 void

@@ -286,7 +286,8 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
   gboolean done;
 
   tools_run_warn_duration (run, warnings);
-  fputs (warnings->str, stderr);
+  if (!opt->silent)
+    fputs (warnings->str, stderr);
   if (out && opt->capture != TOOLS_CAPTURE_NONE)
     {
       SimCaptureOptions copt = {
@@ -315,7 +316,8 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
   run->summaries = cloudrun_summary_new (run->world);
   g_string_truncate (warnings, 0);
   tools_run_warn_pending (run, warnings);
-  fputs (warnings->str, stderr);
+  if (!opt->silent)
+    fputs (warnings->str, stderr);
   run->checks = cloudrun_expect_evaluate (run->scenario, run->world,
                                           run->summaries);
   return TRUE;

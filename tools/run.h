@@ -34,6 +34,8 @@ typedef struct {
   char **sets;                  /* --set GROUP.KEY=VALUE, NULL-terminated */
   char **unsets;                /* --unset GROUP.KEY, NULL-terminated */
   gboolean quiet;               /* no progress */
+  gboolean silent;              /* no warnings either (explain's what-if
+                                   runs) */
   ToolsCapture capture;         /* --capture */
   guint64 max_output;           /* --max-output; 0: TOOLS_RUN_MAX_OUTPUT */
 } ToolsRunOptions;
