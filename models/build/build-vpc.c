@@ -131,7 +131,8 @@ build_nat (Build *b, BuildNetwork *net, const CloudRunNat *nat)
                : build_external_addr (b, label, inet);
   for (unsigned i = 0; i < nat->addresses.addresses->len && i < n; i++)
     cloudrun_internet_add_route (b->internet, inet, addrs[i], 32, label);
-  VpcNatConfig config = { nat->base.name, (uint32_t) nat->min_ports_per_vm };
+  VpcNatConfig config = { nat->base.name, (uint32_t) nat->min_ports_per_vm,
+                          nat->tcp_time_wait_timeout };
   node = cloudrun_nat_new (b->world, &config, addrs, n);
   router_port = cloudrun_vpc_router_attach (net->router, port_name, NULL);
   for (guint i = 0; i < nat->subnets->len; i++)

@@ -248,6 +248,10 @@ static const CloudRunKey nat_keys[] = {
   KEY_INT ("min-ports-per-vm", CloudRunNat, min_ports_per_vm, "64", 0, 2,
            64512, "Source ports reserved per VM; exhausted: new "
            "connections drop."),
+  KEY ("tcp-time-wait-timeout", TIME, CloudRunNat, tcp_time_wait_timeout,
+       "120s", 0, "How long the port of a TCP connection that closed "
+       "stays taken before another connection to the same destination "
+       "may use it (Cloud NAT's TCP TIME_WAIT timeout)."),
 };
 
 static const CloudRunKey connector_keys[] = {

@@ -343,6 +343,7 @@ typedef struct {
                                    region; not owning */
   CloudRunNatAddresses addresses; /* public addresses, or their count */
   int64_t min_ports_per_vm;     /* ports reserved per VM */
+  SimTime tcp_time_wait_timeout; /* a closed TCP flow holds its port */
 } CloudRunNat;
 
 /* [connector NAME]: a Serverless VPC Access connector. */

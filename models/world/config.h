@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/time.h"
+
 /* ---- Vocabulary (Connectivity Tests names, docs/networking.md
  * "Vocabulary", plus the simulator's own) -------------------------- */
 
@@ -220,6 +222,7 @@ typedef struct {
 typedef struct {
   const char *name;             /* the node is nat-NAME */
   uint32_t min_ports_per_vm;    /* ports reserved per VM (1..64512) */
+  SimTime tcp_time_wait;        /* a closed flow's port is held this long */
 } VpcNatConfig;
 
 typedef enum {

@@ -114,5 +114,6 @@ cloudrun_nat_new (CloudRunWorld *world, const VpcNatConfig *config,
   n->addrs = g_memdup2 (addrs, n_addrs * sizeof *addrs);
   n->n_addrs = n_addrs;
   cloudrun_snat_init (&n->snat, config->min_ports_per_vm);
+  cloudrun_snat_hold_closed (&n->snat, world->sim, config->tcp_time_wait);
   return n;
 }

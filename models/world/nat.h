@@ -4,8 +4,12 @@
  * Google front ends (the VPC router sends that by Private Google Access,
  * which NAT turns on: [assumptions] nat-enables-pga).
  * https://cloud.google.com/nat/docs/overview
+ * A TCP connection that closed keeps its port for tcp-time-wait-timeout
+ * (120 s by default), as Cloud NAT's TCP TIME_WAIT timeout does
+ * (https://cloud.google.com/nat/docs/tune-nat-configuration#specify-timeouts):
+ * a burst of short connections can run a VM's block out.
  * Scenario keys read: [nat] network, region, subnets, addresses,
- * min-ports-per-vm. */
+ * min-ports-per-vm, tcp-time-wait-timeout. */
 #ifndef CLOUDRUN_NAT_H
 #define CLOUDRUN_NAT_H
 

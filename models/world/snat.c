@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "sim/world.h"
+
 #define SNAT_FIRST_PORT 1024u
 
 typedef struct {
@@ -46,6 +48,14 @@ cloudrun_snat_init (CloudRunSnat *snat, uint32_t ports_per_source)
   snat->next_block = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_assert (ports_per_source >= 1 && ports_per_source <= 65536 - SNAT_FIRST_PORT);
   snat->ports_per_source = ports_per_source;
+}
+
+void
+cloudrun_snat_hold_closed (CloudRunSnat *snat, SimWorld *world,
+                           SimTime time_wait)
+{
+  snat->clock = world;
+  snat->time_wait = time_wait;
 }
 
 void
@@ -99,14 +109,20 @@ cloudrun_snat_outbound (CloudRunSnat *snat, const SimFrame *f,
        * spread over the block deterministically. */
       uint16_t port = (uint16_t) (base + (f->sport + i) % snat->ports_per_source);
       SnatKey nat_key = { nat_addr, f->dst, port, f->dport, f->proto };
-      if (g_hash_table_contains (snat->by_nat, &nat_key))
+      SnatFlow *held = g_hash_table_lookup (snat->by_nat, &nat_key);
+      if (held && !(held->entry.held_until
+                    && sim_world_now (snat->clock) >= held->entry.held_until))
         continue;
+      if (held)                 /* its TIME_WAIT is over */
+        g_hash_table_remove (snat->by_nat, &held->nat_key);
       flow = g_new0 (SnatFlow, 1);
       flow->inside_key = key;
       flow->nat_key = nat_key;
-      flow->entry = (CloudRunSnatEntry) { f->src, f->sport, nat_addr, port,
-                                          f->dst, f->dport, f->proto, 0, 0,
-                                          0, inside };
+      flow->entry = (CloudRunSnatEntry) {
+        .inside_addr = f->src, .inside_port = f->sport, .nat_addr = nat_addr,
+        .nat_port = port, .remote_addr = f->dst, .remote_port = f->dport,
+        .proto = f->proto, .inside = inside,
+      };
       g_hash_table_insert (snat->by_nat, &flow->nat_key, flow);
       g_hash_table_insert (snat->by_inside, &flow->inside_key, flow);
       *created = true;
@@ -134,11 +150,27 @@ snat_release (CloudRunSnat *snat, CloudRunSnatEntry *e)
   g_hash_table_remove (snat->by_nat, &flow->nat_key);   /* frees flow */
 }
 
+/* A flow that closed with FINs: its port stays taken for TIME_WAIT; the
+ * inside tuple may start a new flow at once (it gets another port). */
+static void
+snat_close (CloudRunSnat *snat, CloudRunSnatEntry *e)
+{
+  SnatFlow *flow = (SnatFlow *) ((char *) e - G_STRUCT_OFFSET (SnatFlow, entry));
+
+  if (snat->time_wait <= 0)
+    {
+      snat_release (snat, e);
+      return;
+    }
+  g_hash_table_remove (snat->by_inside, &flow->inside_key);
+  e->held_until = sim_world_now (snat->clock) + snat->time_wait;
+}
+
 static void
 snat_track_end (CloudRunSnat *snat, CloudRunSnatEntry *e, const SimFrame *f,
                 uint8_t side)
 {
-  if (f->proto != SIM_IPPROTO_TCP)
+  if (f->proto != SIM_IPPROTO_TCP || e->held_until)
     return;
   if (f->tcp.flags & SIM_TCP_RST)
     {
@@ -164,7 +196,7 @@ snat_track_end (CloudRunSnat *snat, CloudRunSnatEntry *e, const SimFrame *f,
   if (e->fins == 3 && side != e->last_fin && !(f->tcp.flags & SIM_TCP_SYN)
       && (f->tcp.flags & SIM_TCP_ACK)
       && (int32_t) (f->tcp.ack - e->last_fin_end) >= 0)
-    snat_release (snat, e);
+    snat_close (snat, e);
 }
 
 void

@@ -4,7 +4,8 @@
  * found again, both ways, by the flow's addresses and ports. A port block
  * per inside address (Cloud NAT's min-ports-per-vm) bounds how many flows
  * one source may hold at once; a mapping is released when both sides have
- * sent FIN and the other side has acknowledged the later one, or on RST. Blocks are carved from each translated address's
+ * sent FIN and the other side has acknowledged the later one (then, for
+ * Cloud NAT, its port stays taken for the TIME_WAIT timeout), or on RST. Blocks are carved from each translated address's
  * ports 1024..65535; a source that finds no block left is refused like a
  * full one.
  * https://cloud.google.com/nat/docs/ports-and-addresses */
@@ -29,6 +30,7 @@ typedef struct {
   uint8_t last_fin;             /* the side (1 or 2) whose FIN came last */
   uint32_t last_fin_end;        /* its sequence number + 1 */
   SimPort *inside;              /* where replies go back */
+  SimTime held_until;           /* closed, its port held until then; 0 */
 } CloudRunSnatEntry;
 
 typedef struct {
@@ -38,10 +40,17 @@ typedef struct {
   GHashTable *next_block;       /* nat addr -> next free block base */
   uint32_t ports_per_source;    /* size of each source's block */
   uint64_t exhausted;           /* flows refused: the block was full */
+  SimWorld *clock;              /* for now(), when closed flows are held */
+  SimTime time_wait;            /* how long; 0: released at once */
 } CloudRunSnat;
 
 void cloudrun_snat_init (CloudRunSnat *snat, uint32_t ports_per_source);
 void cloudrun_snat_clear (CloudRunSnat *snat);
+/* A TCP flow that closed with FINs keeps its port taken for time_wait
+ * (reading world's clock) before the port serves another flow; its
+ * mapping still translates late segments meanwhile. RST releases at once. */
+void cloudrun_snat_hold_closed (CloudRunSnat *snat, SimWorld *world,
+                                SimTime time_wait);
 /* The mapping of an outbound frame, made if new (nat_addr is the address
  * to use). NULL when the source's port block is full. */
 CloudRunSnatEntry *cloudrun_snat_outbound (CloudRunSnat *snat,

@@ -120,6 +120,7 @@ static const char everything_head[] =
   "subnets = run\n"
   "addresses = 34.1.2.3;34.1.2.4\n"
   "min-ports-per-vm = 128\n"
+  "tcp-time-wait-timeout = 30s\n"
   "\n"
   "[nat gw2]\n"
   "network = other\n"
@@ -510,6 +511,7 @@ test_scenario__nat_and_connectors (void **state)
   assert_int_equal (g_array_index (gw->addresses.addresses, uint32_t, 1),
                     IP (34, 1, 2, 4));
   assert_int_equal (gw->min_ports_per_vm, 128);
+  assert_true (gw->tcp_time_wait_timeout == 30 * SIM_S);
   /* Default: every private subnet of the network in the region. */
   assert_int_equal (gw2->subnets->len, 1);
   assert_ptr_equal (gw2->subnets->pdata[0],
@@ -517,6 +519,7 @@ test_scenario__nat_and_connectors (void **state)
   assert_int_equal (gw2->addresses.count, 1);
   assert_int_equal (gw2->addresses.addresses->len, 0);
   assert_int_equal (gw2->min_ports_per_vm, 64);
+  assert_true (gw2->tcp_time_wait_timeout == 120 * SIM_S);
   assert_int_equal (conn->machine_type, CLOUDRUN_MACHINE_E2_STANDARD_4);
   assert_int_equal (conn->min_instances, 3);
   assert_int_equal (conn->max_instances, 7);
