@@ -214,6 +214,7 @@ build_services (Build *b)
         .number_host = s->number_host, .service_time = s->service_time,
         .response_size = s->response_size,
         .pending_wait = b->sc->assumptions.pending_wait,
+        .idle_timeout = b->sc->assumptions.instance_idle_timeout,
         .base_addr = 0xa9fe0000u | ((i + 1) << 8) | 10,
         .attach = build_attach_instance, .attach_user = b->gfe,
       };

@@ -163,6 +163,11 @@ static const CloudRunKey assumptions_keys[] = {
        "allowed instance at its concurrency, before 429 (default: 3.5 "
        "times cold-start or 10s, whichever is greater, as Google "
        "documents)."),
+  KEY ("instance-idle-timeout", TIME, CloudRunAssumptions,
+       instance_idle_timeout, "15m", 0,
+       "An instance beyond min-instances idle this long retires; its next "
+       "request starts it cold (Google keeps idle instances up to 15 "
+       "minutes; 0s: never)."),
   KEY ("private-ranges", CIDR_LIST, CloudRunAssumptions, private_ranges,
        "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;240.0.0.0/4;"
        "199.36.153.4/30;199.36.153.8/30", 0,

@@ -269,6 +269,8 @@ typedef struct {
   int64_t direct_vpc_ip_factor; /* subnet addresses held per instance */
   SimTime pending_wait;         /* how long a request waits for a slot
                                    before 429; 0: Google's bound */
+  SimTime instance_idle_timeout; /* an idle instance beyond min-instances
+                                   retires after this; 0 never */
   GArray *private_ranges;       /* of CloudRunCidr: what private-ranges-
                                    only sends into the VPC */
 } CloudRunAssumptions;

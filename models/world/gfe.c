@@ -411,7 +411,12 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
   step.note = sim_explain_internf (log, "classified %s: %s; to instance %s%s%s",
                                    cloudrun_class_name (cls), why,
                                    inst->base.node.name,
-                                   cold ? " (cold start)" : "",
+                                   !cold ? ""
+                                   : inst->retirements
+                                   ? " (cold start: it had retired after "
+                                     "[assumptions] instance-idle-timeout "
+                                     "idle)"
+                                   : " (cold start)",
                                    (s->local_addr
                                     & sim_cidr_mask (CLOUDRUN_VIPS_LEN))
                                    == CLOUDRUN_RESTRICTED_VIPS

@@ -150,6 +150,19 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
   CloudRunInstance *best = NULL;
 
   *cold = false;
+  /* Instances beyond min-instances idle long enough have retired. */
+  for (guint i = svc->min_instances; svc->idle_timeout > 0
+                                     && i < svc->instances->len; i++)
+    {
+      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      if (inst->started && inst->in_flight == 0 && now >= inst->ready_at
+          && now - MAX (inst->idle_since, inst->ready_at) >= svc->idle_timeout)
+        {
+          inst->started = false;
+          inst->retirements++;
+          svc->retired++;
+        }
+    }
   /* The least loaded started instance with a free slot (lowest index on a
    * tie, so the choice is deterministic). */
   for (guint i = 0; i < svc->instances->len; i++)
@@ -187,5 +200,6 @@ void
 cloudrun_service_release (CloudRunInstance *inst)
 {
   g_assert (inst->in_flight > 0);
-  inst->in_flight--;
+  if (--inst->in_flight == 0)
+    inst->idle_since = sim_world_now (inst->base.node.world);
 }

@@ -1,7 +1,10 @@
 /* A Cloud Run service: its settings as the GFE and the autoscaler need
  * them, and its instances, each a node that serves HTTP on port 80 behind
  * the GFE. An instance that has not started yet starts on first use and
- * is ready after the cold start; min-instances are warm from time 0.
+ * is ready after the cold start; min-instances are warm from time 0. An
+ * instance beyond min-instances that has been idle for [assumptions]
+ * instance-idle-timeout (15 min: Google keeps idle instances "up to 15
+ * minutes") retires: its next request starts it cold again.
  * Scenario keys read: [service] project, region, ingress, default-url,
  * invokers, service-account, min-instances, max-instances, concurrency, cold-start,
  * service-time, response-size.
@@ -25,6 +28,8 @@ typedef struct {
   bool started;                 /* cold start begun or done */
   SimTime ready_at;             /* when it can take requests */
   uint32_t in_flight;           /* requests the GFE has given it */
+  SimTime idle_since;           /* when in_flight last fell to 0 */
+  uint32_t retirements;         /* times it retired after idling */
   uint32_t service_peer;        /* the GFE's serving address */
 } CloudRunInstance;
 
@@ -66,6 +71,9 @@ struct CloudRunServiceNode {
   uint64_t requests;            /* requests the GFE forwarded */
   SimTime pending_wait;         /* in a config: [assumptions] pending-wait,
                                    or 0 for Google's documented bound */
+  SimTime idle_timeout;         /* an instance beyond min-instances idle
+                                   this long retires; 0 never */
+  uint64_t retired;             /* instances retired so far */
   CloudRunPendingQueue pending; /* requests waiting for a free slot */
 };
 

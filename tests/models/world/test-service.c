@@ -37,7 +37,7 @@ cold (WorldFixture *wf, const CloudRunRequest *r)
                                                 "gfe");
 
   assert_non_null (s);
-  return strstr (s->note, "(cold start)") != NULL;
+  return strstr (s->note, "(cold start") != NULL;
 }
 
 static void
@@ -237,6 +237,47 @@ test_service__scales_out_to_max_instances (void **state)
     }
 }
 
+/* An instance beyond min-instances idle for [assumptions]
+ * instance-idle-timeout (5 s here) retires: the next request, 10 s later,
+ * waits a cold start again, and the step says why; 3 s later it is still
+ * warm; a min-instances instance never retires. */
+static void
+test_service__idle_instances_retire (void **state)
+{
+  static const struct {
+    const char *keys;
+    const char *interval;
+    bool second_cold;
+  } cases[] = {
+    { "min-instances = 0\n", "10s", true },
+    { "min-instances = 0\n", "3s", false },
+    { "min-instances = 1\n", "10s", false },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat (
+        cases[i].keys, "cold-start = 1s\n"
+        "[assumptions]\ninstance-idle-timeout = 5s\n", NULL);
+      g_autofree char *traffic = g_strconcat ("count = 2\ninterval = ",
+                                              cases[i].interval, "\n", NULL);
+      g_autoptr (WorldFixture) wf = run_api (keys, traffic);
+      CloudRunRequest *second = world_fixture_request (wf, "calls", 1);
+      const SimExplainStep *s = world_fixture_step (wf, second,
+                                                    "PROXY_CONNECTION", "gfe");
+
+      assert_non_null (s);
+      if (cold (wf, second) != cases[i].second_cold)
+        fail_msg ("case %u: the second request is %s", i,
+                  cases[i].second_cold ? "warm" : "cold");
+      assert_int_equal (strstr (s->note, "it had retired") != NULL,
+                        cases[i].second_cold);
+      assert_string_equal (world_fixture_verdict (wf, "calls", 1),
+                           "delivered");
+    }
+}
+
 int
 main (void)
 {
@@ -247,6 +288,7 @@ main (void)
     cmocka_unit_test (test_service__pending_wait_over_is_429),
     cmocka_unit_test (test_service__room_is_not_429),
     cmocka_unit_test (test_service__scales_out_to_max_instances),
+    cmocka_unit_test (test_service__idle_instances_retire),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
