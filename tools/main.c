@@ -156,8 +156,8 @@ print_outputs (const ToolsRun *run, const ToolsRunOptions *opt,
       const CloudRunService *s = g_ptr_array_index (sc->services, i);
       printf ("service %s: %s  %s\n", s->base.name, s->url, s->number_url);
     }
-  printf ("\noutputs in %s/: %sreport.txt, report.json, topology.dot "
-          "(.svg with Graphviz)\n", dir, captures[opt->capture]);
+  printf ("\noutputs in %s/: %sreport.txt, report.json, requests.jsonl, "
+          "topology.dot (.svg with Graphviz)\n", dir, captures[opt->capture]);
 }
 
 /* After a signal stopped a run and what it staged is removed: says so

@@ -65,8 +65,8 @@ guint64 tools_run_capture_estimate (const ToolsRun *run,
 gboolean tools_run_check_capture_size (const ToolsRun *run,
                                        const ToolsRunOptions *options,
                                        GError **error);
-/* Simulates; with out, writes the captures options asks for into its
- * staging directory. */
+/* Simulates; with out, writes requests.jsonl (tools/requests.h) and the
+ * captures options asks for into its staging directory. */
 gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
                             ToolsOutput *out, GError **error);
 /* report.txt, report.json, topology.dot and (when Graphviz draws it)

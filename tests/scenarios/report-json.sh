@@ -1,4 +1,6 @@
 #!/bin/sh
+# The outputs for programs, report.json and requests.jsonl.
+#
 # report.json is an interface: every scenario's report validates against
 # docs/report-schema.json (JSON Schema draft 2020-12, with
 # python3-jsonschema, which tools/test installs: without it the test
@@ -12,6 +14,16 @@
 # - Absent is null: in scenario 05 (every request dropped) the first
 #   request's status and latency, and the traffic's latency percentiles,
 #   are null, not 0.
+# - requests.jsonl, for each scenario: one line per request (the sum of
+#   the traffics' requests), each a JSON object with every field, index
+#   1..count and ids once each per traffic, outcomes counted per traffic
+#   as report.json counts them; one TAP line per scenario.
+# - A run shorter than its traffic (scenario 01, duration 300ms, requests
+#   every 200ms): the two begun and unfinished are pending with a start
+#   and no end, then the one never begun, pending with no start, in id
+#   order at the end; run --capture=none still writes the file.
+# - A write that fails (a file size limit, SIGXFSZ ignored): exit 2, the
+#   message names requests.jsonl, and no output directory is left.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 SCHEMA=$top_srcdir/docs/report-schema.json
@@ -24,7 +36,7 @@ python3 -c 'import jsonschema' 2> "$TMP/err" \
 ls "$top_srcdir"/scenarios/*.ini > "$TMP/scenarios" 2> /dev/null
 n=$(grep -c . "$TMP/scenarios")
 [ "$n" -gt 0 ] || bail "no scenarios/*.ini"
-plan $((n + 3))
+plan $((2 * n + 5))
 
 # validate SCHEMA FILE...: one line per FILE, "ok" or the first errors.
 validate () {
@@ -46,6 +58,45 @@ for f in sys.argv[2:]:
     for e in errs[:3]:
         print("%s: at /%s: %s" % (f, "/".join(map(str, e.absolute_path)),
                                   e.message[:300]))
+EOF
+}
+
+# requests_match DIR: DIR/requests.jsonl against DIR/report.json; prints
+# what it checked, or what is wrong (exit 1).
+requests_match () {
+  python3 - "$1/report.json" "$1/requests.jsonl" <<'EOF'
+import collections, json, sys
+KEYS = ["traffic", "index", "id", "start_ns", "end_ns", "outcome", "status",
+        "classified", "cause", "decided_at", "decided_node", "latency_ns",
+        "via"]
+rep = json.load(open(sys.argv[1]))
+want = {t["name"]: t for t in rep["traffic"]}
+seen = collections.defaultdict(collections.Counter)
+index = collections.defaultdict(set)
+ids = set()
+n = 0
+for line in open(sys.argv[2], encoding="utf-8"):
+    n += 1
+    r = json.loads(line)
+    assert list(r) == KEYS, "line %d: keys %s" % (n, list(r))
+    assert r["traffic"] in want, "line %d: traffic %r" % (n, r["traffic"])
+    assert r["id"] not in ids, "line %d: id %d twice" % (n, r["id"])
+    ids.add(r["id"])
+    index[r["traffic"]].add(r["index"])
+    seen[r["traffic"]][r["outcome"]] += 1
+    assert (r["latency_ns"] is None) == (r["status"] is None), "line %d" % n
+    if r["end_ns"] is not None:
+        assert r["end_ns"] >= r["start_ns"], "line %d" % n
+for name, t in want.items():
+    counts = {k: v for k, v in t["outcomes"].items() if v}
+    assert dict(seen[name]) == counts, \
+        "%s: requests.jsonl counts %s, report.json %s" % (
+            name, dict(seen[name]), counts)
+    assert index[name] == set(range(1, t["requests"] + 1)), \
+        "%s: indexes are not 1..%d" % (name, t["requests"])
+total = sum(t["requests"] for t in rep["traffic"])
+assert n == total, "%d lines for %d requests" % (n, total)
+print("%d lines, one per request, outcomes as in report.json" % n)
 EOF
 }
 
@@ -74,6 +125,12 @@ while read -r f; do
     ok "$name: report.json matches the schema"
   else
     not_ok "$name: report.json matches the schema"
+    diag_file "$TMP/v"
+  fi
+  if requests_match "$out" > "$TMP/v" 2>&1; then
+    ok "$name: requests.jsonl: $(cat "$TMP/v")"
+  else
+    not_ok "$name: requests.jsonl: one line per request, as report.json counts them"
     diag_file "$TMP/v"
   fi
 done < "$TMP/scenarios"
@@ -108,5 +165,48 @@ if [ -s "$TMP/v" ] && [ "$(cat "$TMP/v")" != ok ]; then
 else
   not_ok "the schema refuses a first request with status 0 instead of null"
   diag_file "$TMP/v"
+fi
+
+# A run shorter than its traffic.
+S01=$top_srcdir/scenarios/01-internet-to-public-service.ini
+SHORT=$TMP/short
+"$NETSIM" run "$S01" -q --capture=none -o "$SHORT" \
+  --set 'scenario.duration=300ms' > "$TMP/run.out" 2> "$TMP/run.err"
+python3 - "$SHORT/requests.jsonl" > "$TMP/v" 2>&1 <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = [(r["index"], r["outcome"], r["start_ns"] is None, r["end_ns"])
+       for r in rows]
+assert got == [(1, "pending", False, None), (2, "pending", False, None),
+               (3, "pending", True, None)], got
+never = rows[2]
+assert all(never[k] is None for k in ("status", "classified", "cause",
+                                       "decided_at", "decided_node",
+                                       "latency_ns")), never
+assert never["via"] == [], never
+EOF
+if [ $? -eq 0 ] && [ ! -e "$SHORT/trace.pcapng" ]; then
+  ok "duration 300ms, 3 requests 200ms apart: 2 unfinished then 1 never begun, all pending (--capture=none)"
+else
+  not_ok "duration 300ms, 3 requests 200ms apart: 2 unfinished then 1 never begun, all pending (--capture=none)"
+  diag_file "$TMP/run.err" 5
+  diag_file "$TMP/v"
+fi
+
+# A write that fails: the shell's file size limit (512 or 1024 bytes,
+# less than the 20 lines' file), SIGXFSZ ignored so that write(2) fails
+# with EFBIG instead.
+(trap '' XFSZ; ulimit -f 1 && exec "$NETSIM" run "$S01" -q --capture=none \
+   --set 'traffic alice-calls-hello.count=20' -o "$TMP/full/out") \
+  > "$TMP/run.out" 2> "$TMP/run.err"
+status=$?
+if [ "$status" -eq 2 ] && grep -q 'requests\.jsonl: cannot write it' "$TMP/run.err" \
+   && [ ! -e "$TMP/full" ]; then
+  ok "a failed write of requests.jsonl: exit 2, names it, leaves no directory"
+else
+  not_ok "a failed write of requests.jsonl: exit 2, names it, leaves no directory"
+  diag "exit status $status"
+  diag_file "$TMP/run.err" 5
+  ls -laR "$TMP/full" 2>&1 | sed 's/^/#   /'
 fi
 finish
