@@ -262,7 +262,8 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
 
   /* requests.jsonl is a report, not a capture: written whatever
    * --capture says, as the requests settle. */
-  if (out && !tools_requests_begin (run->world, out, error))
+  if (out && !opt->no_requests
+      && !tools_requests_begin (run->world, out, error))
     return FALSE;
   if (out && opt->capture != TOOLS_CAPTURE_NONE)
     {
@@ -290,7 +291,7 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
       return FALSE;
     }
   run->summaries = cloudrun_summary_new (run->world);
-  if (out && !tools_requests_end (run->world, error))
+  if (out && !opt->no_requests && !tools_requests_end (run->world, error))
     return FALSE;
   run->checks = cloudrun_expect_evaluate (run->scenario, run->world,
                                           run->summaries);

@@ -24,6 +24,8 @@
 #   order at the end; run --capture=none still writes the file.
 # - A write that fails (a file size limit, SIGXFSZ ignored): exit 2, the
 #   message names requests.jsonl, and no output directory is left.
+# - run --no-requests into the directory of the short run: no
+#   requests.jsonl (the earlier run's is removed), report.json still there.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 SCHEMA=$top_srcdir/docs/report-schema.json
@@ -36,7 +38,7 @@ python3 -c 'import jsonschema' 2> "$TMP/err" \
 ls "$top_srcdir"/scenarios/*.ini > "$TMP/scenarios" 2> /dev/null
 n=$(grep -c . "$TMP/scenarios")
 [ "$n" -gt 0 ] || bail "no scenarios/*.ini"
-plan $((2 * n + 5))
+plan $((2 * n + 6))
 
 # validate SCHEMA FILE...: one line per FILE, "ok" or the first errors.
 validate () {
@@ -208,5 +210,17 @@ else
   diag "exit status $status"
   diag_file "$TMP/run.err" 5
   ls -laR "$TMP/full" 2>&1 | sed 's/^/#   /'
+fi
+
+"$NETSIM" run "$S01" -q --capture=none --no-requests -o "$SHORT" \
+  > "$TMP/run.out" 2> "$TMP/run.err"
+status=$?
+if [ "$status" -eq 0 ] && [ ! -e "$SHORT/requests.jsonl" ] \
+   && [ -s "$SHORT/report.json" ]; then
+  ok "run --no-requests: no requests.jsonl (the earlier one removed), report.json written"
+else
+  not_ok "run --no-requests: no requests.jsonl (the earlier one removed), report.json written"
+  diag "exit status $status"
+  diag_file "$TMP/run.err" 5
 fi
 finish
