@@ -171,8 +171,9 @@ print_outputs (const ToolsRun *run, const ToolsRunOptions *opt,
       const CloudRunService *s = g_ptr_array_index (sc->services, i);
       printf ("service %s: %s  %s\n", s->base.name, s->url, s->number_url);
     }
-  printf ("\noutputs in %s/: %sreport.txt, report.json, topology.dot "
-          "(.svg with Graphviz)\n", dir, captures[opt->capture]);
+  printf ("\noutputs in %s/: %sreport.txt, report.json, %stopology.dot "
+          "(.svg with Graphviz)\n", dir, captures[opt->capture],
+          opt->no_requests ? "" : "requests.jsonl, ");
 }
 
 /* After a signal stopped a run and what it staged is removed: says so
@@ -211,6 +212,7 @@ cmd_run (int argc, char **argv)
   gboolean quiet = FALSE;
   g_autofree char *capture = NULL;
   g_autofree char *max_output = NULL;
+  gboolean no_requests = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Write outputs into DIR (default out/SCENARIO)", "DIR" },
@@ -223,6 +225,8 @@ cmd_run (int argc, char **argv)
       "(pcap/) or none", "WHAT" },
     { "max-output", 0, 0, G_OPTION_ARG_STRING, &max_output,
       "Refuse a capture estimated past SIZE (default 2GiB)", "SIZE" },
+    { "no-requests", 0, 0, G_OPTION_ARG_NONE, &no_requests,
+      "Do not write requests.jsonl (one line per request)", NULL },
     { NULL },
   };
   ToolsRunOptions opt = { 0 };
@@ -242,7 +246,8 @@ cmd_run (int argc, char **argv)
                "found %d arguments\n", argc - 1);
       return EXIT_USAGE;
     }
-  opt = (ToolsRunOptions) { .path = argv[1], .quiet = quiet };
+  opt = (ToolsRunOptions) { .path = argv[1], .quiet = quiet,
+                            .no_requests = no_requests };
   tools_cli_edits_apply (&edits, &opt);
   if (!parse_seed ("run", seed, &opt)
       || !parse_capture ("run", capture, max_output, &opt))

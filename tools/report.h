@@ -1,9 +1,8 @@
 /* Reports of a finished run for people and programs: the verdict table
  * printed by `run`, report.txt, report.json, and one request's steps (for
  * `explain` and the reports). Everything is formatted into a GString; the
- * caller writes it. JSON is written by hand (a small escaper) rather than
- * through a library: the shape is fixed and flat, and the project keeps
- * its dependencies to glib, libpcap and cmocka. */
+ * caller writes it. tools/report.c writes the text, tools/report-json.c
+ * report.json through json-glib (its shape: docs/report-schema.json). */
 #ifndef TOOLS_REPORT_H
 #define TOOLS_REPORT_H
 
@@ -26,6 +25,7 @@ void tools_report_table (GString *out, const ToolsReport *report);
 void tools_report_steps (GString *out, CloudRunWorld *world,
                          uint32_t request_id, const char *indent);
 void tools_report_text (GString *out, const ToolsReport *report);
+/* report.json: pretty-printed JSON and a final newline. */
 void tools_report_json (GString *out, const ToolsReport *report);
 void tools_report_checks (GString *out, const char *path,
                           const GArray *checks);

@@ -16,6 +16,7 @@
 #include "tools/graph.h"
 #include "tools/interrupt.h"
 #include "tools/report.h"
+#include "tools/requests.h"
 
 #define TLS_NOTE "https is TLS 1.2 on port 443 with a NULL cipher "     \
                  "(TLS_RSA_WITH_NULL_SHA256); its keys are in this file "    \
@@ -288,6 +289,11 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
   tools_run_warn_duration (run, warnings);
   if (!opt->silent)
     fputs (warnings->str, stderr);
+  /* requests.jsonl is a report, not a capture: written whatever
+   * --capture says, as the requests settle. */
+  if (out && !opt->no_requests
+      && !tools_requests_begin (run->world, out, error))
+    return FALSE;
   if (out && opt->capture != TOOLS_CAPTURE_NONE)
     {
       SimCaptureOptions copt = {
@@ -318,6 +324,8 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
   tools_run_warn_pending (run, warnings);
   if (!opt->silent)
     fputs (warnings->str, stderr);
+  if (out && !opt->no_requests && !tools_requests_end (run->world, error))
+    return FALSE;
   run->checks = cloudrun_expect_evaluate (run->scenario, run->world,
                                           run->summaries);
   return TRUE;

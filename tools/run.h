@@ -38,6 +38,7 @@ typedef struct {
                                    runs) */
   ToolsCapture capture;         /* --capture */
   guint64 max_output;           /* --max-output; 0: TOOLS_RUN_MAX_OUTPUT */
+  gboolean no_requests;         /* --no-requests: no requests.jsonl */
 } ToolsRunOptions;
 
 typedef struct {
@@ -67,8 +68,9 @@ guint64 tools_run_capture_estimate (const ToolsRun *run,
 gboolean tools_run_check_capture_size (const ToolsRun *run,
                                        const ToolsRunOptions *options,
                                        GError **error);
-/* Simulates; with out, writes the captures options asks for into its
- * staging directory. */
+/* Simulates; with out, writes requests.jsonl (tools/requests.h, unless
+ * no_requests) and the captures options asks for into its staging
+ * directory. */
 gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
                             ToolsOutput *out, GError **error);
 /* report.txt, report.json, topology.dot and (when Graphviz draws it)

@@ -185,10 +185,13 @@ check_requests (GArray *items, CloudRunWorld *world,
                 const CloudRunTrafficSummary *sum, const CloudRunExpect *e,
                 const char *key, char *expected)
 {
-  CloudRunCheckItem item = { e->base.name, key, expected, NULL, FALSE };
+  CloudRunCheckItem item = { .expect = e->base.name, .key = key,
+                             .expected = expected };
   const ExpectCount *c = expect_count_of (world, e, key);
 
   item.pass = sum->count > 0 && c->met >= ceil (e->ratio * sum->count - 1e-9);
+  item.met = c->met;
+  item.of = sum->count;
   if (c->miss_shows)
     item.found = g_strdup_printf ("%u of %u requests; request %u shows %s",
                                   c->met, sum->count, c->miss_index + 1,
@@ -204,10 +207,13 @@ check_latency (GArray *items, const CloudRunTrafficSummary *sum,
                SimTime value)
 {
   char b[32], v[32];
-  CloudRunCheckItem item = { e->base.name, key, NULL, NULL, FALSE };
+  CloudRunCheckItem item = { .expect = e->base.name, .key = key };
 
   item.expected = g_strdup_printf ("below %s", sim_units_format_time (bound, b));
   item.pass = sum->responses > 0 && value < bound;
+  item.is_latency = TRUE;
+  item.of = sum->responses;
+  item.value = sum->responses > 0 ? value : 0;
   item.found = sum->responses > 0
                ? g_strdup_printf ("%s over %u responses",
                                   sim_units_format_time (value, v),

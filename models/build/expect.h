@@ -15,6 +15,12 @@ typedef struct {
   char *expected;               /* what the file says, owned */
   char *found;                  /* what the run shows, owned */
   gboolean pass;
+  /* What found says, for programs (report.json). A request key: met of
+   * the traffic's `of` requests meet it. A latency key (is_latency): the
+   * percentile is value over `of` responses (none when of is 0). */
+  gboolean is_latency;
+  uint32_t met, of;
+  SimTime value;
 } CloudRunCheckItem;
 
 /* Counts each request key of the [expect] groups as the world's requests

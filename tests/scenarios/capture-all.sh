@@ -33,7 +33,7 @@ for f in $files; do
   ok "$name: run wrote its outputs"
   expect_frames "$name: no malformed packet in trace.pcapng" \
     "$out/trace.pcapng" "_ws.malformed || _ws.expert.severity == error" -eq 0
-  internal=$(grep -c '"internal": [1-9]' "$out/report.json")
+  internal=$(grep -c '"internal" *: *[1-9]' "$out/report.json")
   vpc=$(grep -cE '^\[(network|internal-alb|external-alb) ' "$f")
   geneve=$(ts_count "$out/trace.pcapng" "geneve") || { diag_tshark_err; geneve=-1; }
   if [ "$internal" -gt 0 ]; then
@@ -55,7 +55,7 @@ for f in $files; do
   for pair in "delivered:DELIVER at" "dropped:DROP " \
               "denied-by-ingress:INGRESS_DENIED at" "denied-by-iam:IAM_DENIED at"; do
     verdict=${pair%%:*} word=${pair#*:}
-    grep -q "\"$verdict\": [1-9]" "$out/report.json" || continue
+    grep -q "\"$verdict\" *: *[1-9]" "$out/report.json" || continue
     c=$(ts_count "$out/trace.pcapng" "frame.comment contains \"$word\"") \
       || { diag_tshark_err; c=0; }
     [ "$c" -gt 0 ] || missing="$missing $verdict"
@@ -93,11 +93,11 @@ for f in $files; do
   else
     not_ok "$name: warnings or resets in:$dirty"
   fi
-  set -- $(sed -n 's/.*"ended_ns": \([0-9]*\), "last_request_end_ns": \([0-9]*\).*/\1 \2/p' \
+  set -- $(sed -n 's/^  "\(ended_ns\|last_request_end_ns\)" *: *\([0-9]*\),$/\2/p' \
              "$out/report.json")
   if [ $# -eq 2 ] && [ "$2" -gt 0 ] && [ "$1" -ge "$2" ] \
      && [ $(( $1 - $2 )) -lt 1000000000 ] \
-     && ! grep -q '"pending": [1-9]' "$out/report.json"; then
+     && ! grep -q '"pending" *: *[1-9]' "$out/report.json"; then
     ok "$name: the run ends $(( ($1 - $2) / 1000000 )) ms after its last request"
   else
     not_ok "$name: the run ends within 1 s of its last request (ended_ns, last_request_end_ns: $*)"

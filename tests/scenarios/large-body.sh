@@ -43,7 +43,7 @@ done
 [ "$npcap" -gt 0 ] || bail "no pcap/*.pcap"
 plan $((1 + 2 * npcap + 2 * 6))
 
-if grep -q '"delivered": 1' "$OUT/report.json"; then
+if grep -q '"delivered" *: *1' "$OUT/report.json"; then
   ok "the request with a 3 MiB body is delivered"
 else
   not_ok "the request with a 3 MiB body is delivered"

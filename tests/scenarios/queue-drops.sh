@@ -18,7 +18,7 @@ OUT=$TMP/out
   || { diag_file "$TMP/run.err"; bail "the burst did not run"; }
 plan 5
 
-n=$(grep -c '"queue_full_packets": [1-9]' "$OUT/report.json")
+n=$(grep -c '"queue_full_packets" *: *[1-9]' "$OUT/report.json")
 check "report.json counts drops on the links that dropped ($n)" [ "$n" -gt 0 ]
 grep -q '^  internet/alice -> alice: [1-9][0-9]* (packet limit)' "$OUT/report.txt"
 check "report.txt counts the drops toward the client's access link" [ $? -eq 0 ]
@@ -28,12 +28,13 @@ c=$(ts_count "$OUT/trace.pcapng" \
   || { diag_tshark_err; c=0; }
 check "trace.pcapng shows dropped frames with their cause ($c)" [ "$c" -gt 0 ]
 
-grep -q '"delivered": 100' "$OUT/report.json"
+grep -q '"delivered" *: *100' "$OUT/report.json"
 check "TCP recovers every dropped segment: 100 delivered" [ $? -eq 0 ]
 
 # The run ends when its last request has ended plus the time its
 # connections need to close, not at duration (60 s).
-ended=$(sed -n 's/.*"ended_ns": \([0-9]*\), "last_request_end_ns": \([0-9]*\).*/\1 \2/p' "$OUT/report.json")
+ended=$(sed -n 's/^  "\(ended_ns\|last_request_end_ns\)" *: *\([0-9]*\),$/\2/p' \
+          "$OUT/report.json" | tr '\n' ' ')
 set -- $ended
 if [ $# -eq 2 ] && [ "$1" -ge "$2" ] && [ $(( $1 - $2 )) -lt 1000000000 ]; then
   ok "the run ends $(( ($1 - $2) / 1000000 )) ms after its last request"
