@@ -60,3 +60,14 @@ tools_cli_edits_clear (ToolsCliEdits *edits)
   g_clear_pointer (&edits->sets, g_strfreev);
   g_clear_pointer (&edits->unsets, g_strfreev);
 }
+
+char *
+tools_cli_default_out_dir (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+
+  if (dot && dot != base)
+    *dot = '\0';
+  return g_build_filename ("out", base, NULL);
+}

@@ -37,5 +37,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolsCliEdits, tools_cli_edits_clear)
 /* Prints "cloudrun-netsim: MESSAGE" on stderr, frees error, returns
  * TOOLS_EXIT_USAGE. */
 int tools_cli_fail (GError *error);
+/* out/STEM for the scenario file path (STEM: its name without the last
+ * extension); newly allocated. */
+char *tools_cli_default_out_dir (const char *path);
 
 #endif

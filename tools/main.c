@@ -143,17 +143,6 @@ static const char graph_examples[] =
   "  cloudrun-netsim graph " S00 " --traffic a-direct-all-no-pga"
   " | dot -Tpng > one.png";
 
-static char *
-default_out_dir (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  char *dot = strrchr (base, '.');
-
-  if (dot && dot != base)
-    *dot = '\0';
-  return g_build_filename ("out", base, NULL);
-}
-
 static void
 print_outputs (const ToolsRun *run, const ToolsRunOptions *opt,
                const char *dir)
@@ -253,7 +242,7 @@ cmd_run (int argc, char **argv)
       || !parse_capture ("run", capture, max_output, &opt))
     return EXIT_USAGE;
   if (!out_dir)
-    out_dir = default_out_dir (argv[1]);
+    out_dir = tools_cli_default_out_dir (argv[1]);
   tools_interrupt_install ();
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_check_capture_size (&run, &opt, &error)

@@ -107,17 +107,6 @@ parse_capture (const SweepPassOn *pass, ToolsRunOptions *opt)
   return TRUE;
 }
 
-static char *
-default_out_dir (const char *path)
-{
-  g_autofree char *base = g_path_get_basename (path);
-  char *dot = strrchr (base, '.');
-
-  if (dot && dot != base)
-    *dot = '\0';
-  return g_build_filename ("out", base, NULL);
-}
-
 /* Run n into DIR/run-N/ like `run`, with summary.csv; the exit status. */
 static int
 run_one (const ToolsSweep *sw, guint n, const char *dir,
@@ -390,7 +379,7 @@ tools_sweep_main (int argc, char **argv)
           : !tools_sweep_validate (&sw, &error))
     return tools_cli_fail (error);
   if (!out_dir && !collect)
-    out_dir = default_out_dir (argv[1]);
+    out_dir = tools_cli_default_out_dir (argv[1]);
   if (list)
     {
       g_autoptr (GString) lines = g_string_new (NULL);

@@ -135,6 +135,19 @@ expect_watch_free (gpointer p)
   g_free (w);
 }
 
+/* The index of e's [traffic] group (the loader made sure it exists). */
+static guint
+expect_traffic_index (const CloudRunScenario *sc, const CloudRunExpect *e)
+{
+  guint t;
+
+  for (t = 0; t < sc->traffics->len; t++)
+    if (g_ptr_array_index (sc->traffics, t) == e->traffic)
+      break;
+  g_assert (t < sc->traffics->len);
+  return t;
+}
+
 void
 cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
 {
@@ -144,11 +157,7 @@ cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
   for (guint i = 0; i < sc->expects->len; i++)
     {
       const CloudRunExpect *e = g_ptr_array_index (sc->expects, i);
-      guint t;
-      for (t = 0; t < sc->traffics->len; t++)
-        if (g_ptr_array_index (sc->traffics, t) == e->traffic)
-          break;
-      g_assert (t < sc->traffics->len);
+      guint t = expect_traffic_index (sc, e);
       for (guint k = 0; k < G_N_ELEMENTS (request_keys); k++)
         if (cloudrun_object_has (&e->base, request_keys[k].key))
           {
@@ -292,12 +301,7 @@ cloudrun_expect_evaluate (const CloudRunScenario *sc, CloudRunWorld *world,
   for (guint i = 0; i < sc->expects->len; i++)
     {
       const CloudRunExpect *e = g_ptr_array_index (sc->expects, i);
-      guint t;
-      for (t = 0; t < sc->traffics->len; t++)
-        if (g_ptr_array_index (sc->traffics, t) == e->traffic)
-          break;
-      g_assert (t < sc->traffics->len);
-      check_one (items, e, world, &summaries[t]);
+      check_one (items, e, world, &summaries[expect_traffic_index (sc, e)]);
     }
   return items;
 }
