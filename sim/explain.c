@@ -55,6 +55,7 @@ sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
 
   g_assert (step->state != NULL);
   copy.next = 0;
+  copy.frame = 0;
   if (log->free_ids->len > 0)
     {
       id = g_array_index (log->free_ids, uint32_t, log->free_ids->len - 1);
@@ -75,6 +76,19 @@ sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
   chain->last = id;
   chain->count++;
   return id;
+}
+
+void
+sim_explain_stamp_frame (SimExplainLog *log, const uint32_t *steps,
+                         uint32_t n, uint64_t frame)
+{
+  for (uint32_t i = 0; i < n; i++)
+    {
+      SimExplainStep *s = &g_array_index (log->steps, SimExplainStep,
+                                          steps[i] - 1);
+      if (s->frame == 0)
+        s->frame = frame;
+    }
 }
 
 void

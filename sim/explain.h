@@ -25,6 +25,9 @@ typedef struct {
   uint32_t src_before, dst_before;  /* 0 = not given */
   uint32_t src_after, dst_after;    /* 0 = unchanged */
   uint32_t next;                /* id of the next step of the chain */
+  uint64_t frame;               /* the trace frame that first showed it
+                                   (1-based, as the capture numbers
+                                   trace.pcapng); 0 none */
 } SimExplainStep;
 
 typedef struct {
@@ -38,6 +41,10 @@ void sim_explain_log_free (SimExplainLog *log);
 /* Appends a copy of step (its next is ignored) to chain; returns its id. */
 uint32_t sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
                              const SimExplainStep *step);
+/* Marks steps[0 .. n - 1] as shown first by trace frame frame (those
+ * already marked keep theirs). */
+void sim_explain_stamp_frame (SimExplainLog *log, const uint32_t *steps,
+                              uint32_t n, uint64_t frame);
 /* Gives chain's steps back to the log (their ids become invalid and are
  * reused by later appends); chain is empty afterwards. */
 void sim_explain_release (SimExplainLog *log, SimExplainChain *chain);

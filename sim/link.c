@@ -189,6 +189,7 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   SimTime now = sim_kernel_now (kernel);
   const uint32_t *steps;
   uint32_t mark, n_steps;
+  uint64_t frame;
 
   (void) arg;
   g_assert (packet != NULL);
@@ -198,19 +199,19 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   packet->next = NULL;
   d->counters.rx_packets++;
   d->counters.rx_bytes += packet->len;
-  if (!tap)
-    {
-      rx->node->klass->receive (rx->node, rx, packet);
-      return;
-    }
-  /* The tap sees the frame as it arrived, then the decisions the node took
-   * on it: the explanation steps appended while it handled the frame. */
+  /* Every arrival is a frame of trace.pcapng, captured or not: the steps
+   * the node appended while it handled it are stamped with its number.
+   * The tap sees the frame as it arrived, then those steps. */
   log = sim_world_explain (world);
+  frame = sim_world_next_trace_frame (world);
   mark = sim_explain_journal_begin (log);
-  tap->klass->arrived (tap, rx, now, packet);
+  if (tap)
+    tap->klass->arrived (tap, rx, now, packet);
   rx->node->klass->receive (rx->node, rx, packet);
   steps = sim_explain_journal_since (log, mark, &n_steps);
-  tap->klass->handled (tap, rx, now, steps, n_steps);
+  sim_explain_stamp_frame (log, steps, n_steps, frame);
+  if (tap)
+    tap->klass->handled (tap, rx, now, steps, n_steps);
   sim_explain_journal_end (log, mark);
 }
 

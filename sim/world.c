@@ -22,6 +22,7 @@ struct SimWorld {
   SimTap *tap;                  /* optional, not owned */
   SimDropExplainFn drop_explain;  /* optional */
   void *drop_explain_user;      /* not owned */
+  uint64_t trace_frames;        /* frames trace.pcapng has (or would have) */
 };
 
 SimWorld *
@@ -141,6 +142,12 @@ sim_world_set_drop_explainer (SimWorld *world, SimDropExplainFn fn,
   world->drop_explain_user = user;
 }
 
+uint64_t
+sim_world_next_trace_frame (SimWorld *world)
+{
+  return ++world->trace_frames;
+}
+
 void
 sim_world_explain_drop (SimWorld *world, SimPort *tx, const SimPacket *packet,
                         SimSendResult why)
@@ -152,6 +159,10 @@ sim_world_explain_drop (SimWorld *world, SimPort *tx, const SimPacket *packet,
   if (world->drop_explain)
     world->drop_explain (world->drop_explain_user, tx, packet, why);
   steps = sim_explain_journal_since (world->explain, mark, &n_steps);
+  /* The capture shows such a frame only with its explanation. */
+  if (n_steps > 0)
+    sim_explain_stamp_frame (world->explain, steps, n_steps,
+                             sim_world_next_trace_frame (world));
   if (world->tap && world->tap->klass->dropped)
     world->tap->klass->dropped (world->tap, tx,
                                 sim_kernel_now (world->kernel), packet,

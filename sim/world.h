@@ -56,6 +56,11 @@ typedef void (*SimDropExplainFn) (void *user, SimPort *tx,
                                   SimSendResult why);
 void sim_world_set_drop_explainer (SimWorld *world, SimDropExplainFn fn,
                                    void *user);
+/* The number of the next frame of trace.pcapng, whether a capture writes
+ * it or not: every link arrival, and every frame a full queue dropped
+ * that has an explanation, in order from 1 (the capture writes exactly
+ * these, sim/capture.c). Internal to sim/link.c and sim/world.c. */
+uint64_t sim_world_next_trace_frame (SimWorld *world);
 /* Internal to sim/link.c: explains the drop, shows it to the tap. */
 void sim_world_explain_drop (SimWorld *world, SimPort *tx,
                              const SimPacket *packet, SimSendResult why);

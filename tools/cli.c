@@ -3,6 +3,7 @@
 #include "tools/cli.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int
 tools_cli_fail (GError *error)

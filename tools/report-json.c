@@ -85,6 +85,7 @@ json_steps (JsonBuilder *b, CloudRunWorld *world, const CloudRunRequest *r)
       const SimExplainStep *s = sim_explain_get (log, id);
       json_builder_begin_object (b);
       add_int (b, "t_ns", s->time - r->start);
+      add_int_or_null (b, "frame", s->frame != 0, (gint64) s->frame);
       add_str (b, "state", s->state);
       add_str (b, "cause", s->cause);
       add_str (b, "node", s->node);

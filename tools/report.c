@@ -108,6 +108,9 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
       g_string_append_printf (out, "%s%2u. +%-9s ", indent, n++,
                               fmt_time (s->time - r->start, t));
       sim_explain_format (log, id, out);
+      if (s->frame)
+        g_string_append_printf (out, " (trace.pcapng frame %" G_GUINT64_FORMAT
+                                ")", s->frame);
       g_string_append_c (out, '\n');
     }
   g_string_append_printf (out, "%s    verdict: %s", indent,
