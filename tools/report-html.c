@@ -79,7 +79,8 @@ esc (GString *out, const char *text)
 }
 
 /* Appends a vocabulary word (DROP, PRIVATE_GOOGLE_ACCESS_DISALLOWED)
- * escaped, with a place to break after each underscore; NULL as dash. */
+ * escaped, with a place to break (a zero-width space) after each
+ * underscore; NULL as dash. */
 static void
 esc_word (GString *out, const char *word)
 {
@@ -95,7 +96,7 @@ esc_word (GString *out, const char *word)
     {
       g_string_append_c (out, *p);
       if (*p == '_')
-        g_string_append (out, "<wbr/>");
+        g_string_append (out, "&#8203;");
     }
 }
 
@@ -193,7 +194,7 @@ html_verdicts (GString *out, const ToolsReport *rep)
       g_string_append (out, "</td><td class=\"hop\">");
       esc (out, s->count ? cloudrun_hop_name (s->decided_at) : NULL);
       g_string_append_printf (out, "</td><td class=\"%s\">",
-                              verdict_class (s->main_verdict));
+                              s->cause ? verdict_class (s->main_verdict) : "");
       esc_word (out, s->cause ? cloudrun_drop_cause_name (s->cause) : NULL);
       g_string_append_printf (out, "</td><td class=\"num\">%s</td>"
                               "<td class=\"num\">%s</td>"
