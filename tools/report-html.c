@@ -39,7 +39,9 @@ static const char style[] =
   ".caller{font-size:25px;margin:8px 0 4px}\n"
   ".picture svg{width:100%;height:auto;max-height:90vh}\n"
   ".note{background:#fff3cd;border-left:8px solid #a06000;padding:8px 16px}\n"
-  "ul.files li{margin:2px 0}\n";
+  "ul.files li{margin:2px 0}\n"
+  "ul.pcaps{columns:2;font-size:17px;"
+  "font-family:'DejaVu Sans Mono',monospace}\n";
 
 /* A duration for people, three significant figures ("854ms", "1.05s"):
  * the form of report.txt's. */
@@ -162,8 +164,9 @@ html_head (GString *out, const ToolsReport *rep)
 static void
 html_verdicts (GString *out, const ToolsReport *rep)
 {
-  g_string_append (out, "<h2>Verdicts</h2>\n<table>\n<tr><th>traffic</th>"
-                   "<th>requests</th><th>outcomes</th><th>classified</th>"
+  g_string_append (out, "<h2 id=\"verdicts\">Verdicts</h2>\n<table>\n"
+                   "<tr><th>traffic</th><th>requests</th><th>outcomes</th>"
+                   "<th>classified</th>"
                    "<th class=\"hop\">decided at</th><th>cause</th>"
                    "<th>p50</th><th>p90</th><th>p99</th></tr>\n");
   for (guint t = 0; t < rep->world->n_plans; t++)
@@ -210,7 +213,7 @@ html_picture (GString *out, const GString *svg, const char *graph_note)
 {
   const char *start = svg ? strstr (svg->str, "<svg") : NULL;
 
-  g_string_append (out, "<h2>The picture</h2>\n");
+  g_string_append (out, "<h2 id=\"picture\">The picture</h2>\n");
   if (start)
     {
       g_string_append (out, "<div class=\"picture\">\n");
@@ -352,8 +355,9 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
 static void
 html_requests (GString *out, const ToolsReport *rep)
 {
-  g_string_append (out, "<h2>Each traffic's first request, step by "
-                   "step</h2>\n<p>The highlighted step (&#9654;) is the one "
+  g_string_append (out, "<h2 id=\"requests\">Each traffic's first "
+                   "request, step by step</h2>\n"
+                   "<p>The highlighted step (&#9654;) is the one "
                    "that decided.</p>\n");
   for (guint t = 0; t < rep->world->n_plans; t++)
     {
@@ -379,8 +383,9 @@ html_expectations (GString *out, const ToolsReport *rep)
 {
   if (!rep->checks->len)
     return;
-  g_string_append (out, "<h2>Expectations</h2>\n<table>\n<tr><th></th>"
-                   "<th>expect</th><th>key</th><th>expected</th>"
+  g_string_append (out, "<h2 id=\"expectations\">Expectations</h2>\n"
+                   "<table>\n<tr><th></th><th>expect</th><th>key</th>"
+                   "<th>expected</th>"
                    "<th>found</th></tr>\n");
   for (guint i = 0; i < rep->checks->len; i++)
     {
@@ -407,8 +412,8 @@ html_services (GString *out, const CloudRunScenario *sc)
 {
   if (!sc->services->len)
     return;
-  g_string_append (out, "<h2>Services</h2>\n<table>\n<tr><th>service</th>"
-                   "<th>URLs</th></tr>\n");
+  g_string_append (out, "<h2 id=\"services\">Services</h2>\n<table>\n"
+                   "<tr><th>service</th><th>URLs</th></tr>\n");
   for (guint i = 0; i < sc->services->len; i++)
     {
       const CloudRunService *s = g_ptr_array_index (sc->services, i);
@@ -423,14 +428,38 @@ html_services (GString *out, const CloudRunScenario *sc)
   g_string_append (out, "</table>\n");
 }
 
+/* What an output is, for the list; NULL for a name not known here. */
+static const char *
+output_about (const char *name)
+{
+  static const char *const about[][2] = {
+    { "report.html", "this page" },
+    { "report.json", "the same for programs" },
+    { "report.txt", "the same as text" },
+    { "summary.csv", "the sweep's rows of this run" },
+    { "topology.dot", "the picture for Graphviz" },
+    { "topology.svg", "the picture" },
+    { "trace.pcapng", "every hop of every packet, with the decisions as "
+      "frame comments (Wireshark)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (about); i++)
+    if (strcmp (name, about[i][0]) == 0)
+      return about[i][1];
+  return NULL;
+}
+
 static void
 html_outputs (GString *out, const char *const *outputs)
 {
   guint pcaps = 0;
 
-  g_string_append (out, "<h2>Outputs</h2>\n<ul class=\"files\">\n");
+  g_string_append (out, "<h2 id=\"outputs\">Outputs</h2>\n"
+                   "<ul class=\"files\">\n");
   for (const char *const *n = outputs; n && *n; n++)
     {
+      const char *about = output_about (*n);
+
       if (g_str_has_prefix (*n, "pcap/"))
         {
           pcaps++;
@@ -440,21 +469,26 @@ html_outputs (GString *out, const char *const *outputs)
       esc (out, *n);
       g_string_append (out, "\">");
       esc (out, *n);
-      g_string_append (out, "</a></li>\n");
+      g_string_append (out, "</a>");
+      if (about)
+        g_string_append_printf (out, ": %s", about);
+      g_string_append (out, "</li>\n");
     }
   if (pcaps)
     {
-      g_string_append_printf (out, "<li>pcap/ (%u files):", pcaps);
+      g_string_append_printf (out, "<li>pcap/: one capture per link, for "
+                              "Wireshark's TCP analysis (%u files)\n"
+                              "<ul class=\"pcaps\">\n", pcaps);
       for (const char *const *n = outputs; *n; n++)
         if (g_str_has_prefix (*n, "pcap/"))
           {
-            g_string_append (out, " <a class=\"mono\" href=\"");
+            g_string_append (out, "<li><a href=\"");
             esc (out, *n);
             g_string_append (out, "\">");
             esc (out, *n + 5);
-            g_string_append (out, "</a>");
+            g_string_append (out, "</a></li>\n");
           }
-      g_string_append (out, "</li>\n");
+      g_string_append (out, "</ul></li>\n");
     }
   g_string_append (out, "</ul>\n");
 }
