@@ -436,6 +436,7 @@ output_about (const char *name)
     { "report.html", "this page" },
     { "report.json", "the same for programs" },
     { "report.txt", "the same as text" },
+    { "requests.jsonl", "every request, one JSON object a line" },
     { "summary.csv", "the sweep's rows of this run" },
     { "topology.dot", "the picture for Graphviz" },
     { "topology.svg", "the picture" },
