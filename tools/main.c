@@ -160,8 +160,8 @@ print_outputs (const ToolsRun *run, const ToolsRunOptions *opt,
       const CloudRunService *s = g_ptr_array_index (sc->services, i);
       printf ("service %s: %s  %s\n", s->base.name, s->url, s->number_url);
     }
-  printf ("\noutputs in %s/: %sreport.txt, report.json, %stopology.dot "
-          "(.svg with Graphviz)\n", dir, captures[opt->capture],
+  printf ("\noutputs in %s/: %sreport.html, report.txt, report.json, "
+          "%stopology.dot (.svg with Graphviz)\n", dir, captures[opt->capture],
           opt->no_requests ? "" : "requests.jsonl, ");
 }
 

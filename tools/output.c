@@ -22,8 +22,8 @@
 
 /* Everything a run may put in DIR; "pcap" is a directory. */
 static const char *const output_names[] = {
-  "pcap", "report.json", "report.txt", "requests.jsonl", "summary.csv",
-  "topology.dot", "topology.svg", "trace.pcapng", NULL
+  "pcap", "report.html", "report.json", "report.txt", "requests.jsonl",
+  "summary.csv", "topology.dot", "topology.svg", "trace.pcapng", NULL
 };
 
 static gboolean

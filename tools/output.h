@@ -6,9 +6,9 @@
  * looks whole, nor an empty DIR.
  *
  * What the run may touch in DIR is a fixed list of its own names
- * (trace.pcapng, report.txt, report.json, requests.jsonl, topology.dot,
- * topology.svg, summary.csv (a sweep's run, tools/sweep.c) and pcap/
- * holding only NAME.pcap files and tls-keys.log). DIR itself is
+ * (trace.pcapng, report.txt, report.json, report.html, requests.jsonl,
+ * topology.dot, topology.svg, summary.csv (a sweep's run, tools/sweep.c)
+ * and pcap/ holding only NAME.pcap files and tls-keys.log). DIR itself is
  * the user's choice and may be a symbolic link; inside it no link is ever
  * followed (every call works relative to DIR's descriptor, with
  * O_NOFOLLOW and AT_SYMLINK_NOFOLLOW, like rsync and tar). Anything else where an output

@@ -17,6 +17,7 @@
 #include "tools/interrupt.h"
 #include "tools/report.h"
 #include "tools/requests.h"
+#include "tools/report-html.h"
 
 #define TLS_NOTE "https is TLS 1.2 on port 443 with a NULL cipher "     \
                  "(TLS_RSA_WITH_NULL_SHA256); its keys are in this file "    \
@@ -341,6 +342,7 @@ tools_run_write_reports (ToolsRun *run, ToolsOutput *out, GError **error)
   g_autoptr (GString) dot = g_string_new (NULL);
   g_autoptr (GString) svg = g_string_new (NULL);
   g_autoptr (GError) graph_error = NULL;
+  gboolean drawn;
 
   tools_report_text (text, &rep);
   tools_report_json (json, &rep);
@@ -349,11 +351,13 @@ tools_run_write_reports (ToolsRun *run, ToolsOutput *out, GError **error)
       || !tools_output_write (out, "report.json", json, error)
       || !tools_output_write (out, "topology.dot", dot, error))
     return FALSE;
-  if (tools_graph_svg (dot, svg, &graph_error))
-    return tools_output_write (out, "topology.svg", svg, error);
-  if (graph_error)
+  drawn = tools_graph_svg (dot, svg, &graph_error);
+  if (drawn && !tools_output_write (out, "topology.svg", svg, error))
+    return FALSE;
+  if (!drawn && graph_error)
     run->graph_warning = g_strdup (graph_error->message);
-  return TRUE;
+  return tools_report_html_write (out, &rep, drawn ? svg : NULL,
+                                  run->graph_warning, error);
 }
 
 void

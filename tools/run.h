@@ -73,9 +73,10 @@ gboolean tools_run_check_capture_size (const ToolsRun *run,
  * directory. */
 gboolean tools_run_execute (ToolsRun *run, const ToolsRunOptions *options,
                             ToolsOutput *out, GError **error);
-/* report.txt, report.json, topology.dot and (when Graphviz draws it)
- * topology.svg into out's staging directory. A Graphviz failure is not an
- * error: it leaves graph_warning set and no topology.svg. */
+/* report.txt, report.json, topology.dot, (when Graphviz draws it)
+ * topology.svg and report.html (tools/report-html.h) into out's staging
+ * directory. A Graphviz failure is not an error: it leaves graph_warning
+ * set, no topology.svg, and a note in report.html. */
 gboolean tools_run_write_reports (ToolsRun *run, ToolsOutput *out,
                                   GError **error);
 /* Appends a "warning: ..." line per traffic whose requests would start

@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES="build-essential autoconf automake libtool pkg-config \
 libglib2.0-dev libjson-glib-dev libpcap-dev libcmocka-dev tshark graphviz \
-groff-base libxml2-utils parallel python3-jsonschema"
+groff-base libxml2-utils parallel python3-jsonschema chromium"
 
 setup_packages () {
   local missing=""
