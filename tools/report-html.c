@@ -320,7 +320,7 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
   decided = deciding_step (log, r);
   g_string_append (out, "<table>\n<tr><th>#</th><th>time</th><th>state</th>"
                    "<th>cause</th><th>node</th><th>rule</th><th>note</th>"
-                   "<th>addresses</th></tr>\n");
+                   "<th>addresses</th><th>frame</th></tr>\n");
   for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
     {
       const SimExplainStep *s = sim_explain_get (log, id);
@@ -346,6 +346,9 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
       esc (out, s->note);
       g_string_append (out, "</td><td class=\"mono\">");
       html_addresses (out, s);
+      g_string_append (out, "</td><td class=\"num\">");
+      if (s->frame)                 /* trace.pcapng's frame number */
+        g_string_append_printf (out, "%" G_GUINT64_FORMAT, s->frame);
       g_string_append (out, "</td></tr>\n");
     }
   g_string_append (out, "</table>\n");
