@@ -139,6 +139,9 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
     g_string_append_printf (out, "%s    the caller: no HTTP answer; it gave "
                             "up after %s\n", indent,
                             fmt_time (r->end - r->start, t));
+  if (r->finished && r->retransmits)
+    g_string_append_printf (out, "%s    its TCP sent %u segment(s) again on "
+                            "the way\n", indent, r->retransmits);
 }
 
 void

@@ -60,6 +60,7 @@ typedef struct {
   const char *decided_node;       /* node name that decided */
   uint8_t via[CLOUDRUN_MAX_VIA];  /* hop kinds passed, in order */
   uint8_t n_via;
+  uint32_t retransmits;           /* segments the caller's TCP sent again */
   SimExplainChain chain;          /* the steps */
 } CloudRunRequest;
 

@@ -71,6 +71,8 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   call->finished = true;
   r->end = sim_world_now (caller->node->world);
   r->status = status;
+  if (call->conn)
+    r->retransmits = sim_tcp_conn_retransmits (call->conn);
   /* The caller decides when no hop did, and also when a request the
    * service answered never reached it whole (timed out, or cut): what the
    * caller lived through is the outcome. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # explain finishes the story and says what would change it: after the
 # verdict, what the caller lived through (the HTTP status and when, or how
-# long it waited before giving up); then the single setting changes that
+# long it waited before giving up, and how often its TCP sent again); then the single setting changes that
 # change the request's fate, each found by re-simulating (PGA on for the
 # subnet that dropped it; ingress = all for a refused internet client),
 # with the fate each gives; --no-what-if leaves that part out.
@@ -9,13 +9,15 @@
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 S12=$top_srcdir/scenarios/12-internet-client-refused-by-internal.ini
-plan 7
+plan 8
 
 "$NETSIM" explain "$S05" --traffic call-backend > "$TMP/05" 2> "$TMP/err"
 check "explain exits 0" [ $? -eq 0 ]
 grep -q "^    the caller: no HTTP answer; it gave up after 3.00s$" "$TMP/05"
 check "a dropped request: the caller gave up after its timeout" [ $? -eq 0 ] \
   || diag_file "$TMP/05"
+grep -q "^    its TCP sent [1-9][0-9]* segment(s) again on the way$" "$TMP/05"
+check "a dropped request: its SYN was sent again before the caller gave up" [ $? -eq 0 ]
 grep -q "^what would change it, one setting at a time ([0-9]* re-simulated):" "$TMP/05"
 check "the what-if part says how many changes were re-simulated" [ $? -eq 0 ]
 grep -q "^  --set 'subnet run-subnet.private-google-access=true' *-> delivered, HTTP 200, classified internal$" "$TMP/05"
