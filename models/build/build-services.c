@@ -26,16 +26,17 @@ build_is_caller (Build *b, const CloudRunService *s)
 /* Direct VPC addresses: the subnet's /28 blocks that no other resource
  * uses are held until they cover direct-vpc-ip-factor addresses per
  * instance; each instance takes the next usable address of the held
- * blocks. Instances beyond what the held blocks cover get 0. */
+ * blocks. Instances beyond what the held blocks cover get 0. svc counts
+ * the blocks as its own (models/world/service.h, address pools). */
 static void
 build_direct_addresses (Build *b, const CloudRunSubnet *subnet, uint32_t n,
-                        uint32_t *out)
+                        uint32_t *out, CloudRunServiceNode *svc)
 {
   uint32_t size = 1u << (32 - subnet->range.len);
   uint32_t first = subnet->range.prefix + 2;
   uint32_t last = subnet->range.prefix + size - 3;
   uint32_t factor = (uint32_t) MAX (1, b->sc->assumptions.direct_vpc_ip_factor);
-  uint32_t held = 0, given = 0;
+  uint32_t held = 0, given = 0, usable;
 
   memset (out, 0, n * sizeof *out);
   for (uint32_t base = subnet->range.prefix;
@@ -47,14 +48,17 @@ build_direct_addresses (Build *b, const CloudRunSubnet *subnet, uint32_t n,
       if (!free_block)
         continue;
       held += 16;
+      usable = 0;
       for (uint32_t a = base; a < base + 16; a++)
         {
           /* The whole block is held, used or not. */
           g_hash_table_add (b->taken, GUINT_TO_POINTER (a));
+          usable += a >= first && a <= last;
           if (given < n && a >= first && a <= last
               && (given + 1) * factor <= held)
             out[given++] = a;
         }
+      cloudrun_service_hold_block (svc, usable);
     }
 }
 
@@ -137,7 +141,7 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
 
   if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
     {
-      build_direct_addresses (b, s->subnet, svc->instances->len, addrs);
+      build_direct_addresses (b, s->subnet, svc->instances->len, addrs, svc);
       direct = build_direct_vpc (b, s, cfg, addrs, svc->instances->len);
     }
   else if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
@@ -189,9 +193,79 @@ build_attach_instance (CloudRunInstance *inst, void *user)
                 inst->host.default_port, &cloudrun_serving_link, NULL);
 }
 
+/* Blocks a pool holds at most: 240 instances x 16 addresses, in blocks of
+ * at least 12 usable addresses. */
+#define POOL_MAX_BLOCKS 320u
+
+/* Direct VPC's address pools: per subnet a Direct VPC service sends
+ * from, its /28 blocks no address of the scenario or earlier reservation
+ * touches, lowest taken first. Each such service holds at start the
+ * blocks its running instances need (a caller's were reserved with its
+ * first instances' addresses). */
+static void
+build_direct_pools (Build *b, GPtrArray *svcs)
+{
+  g_autoptr (GHashTable) pools = g_hash_table_new (NULL, NULL);
+
+  b->world->ip_pools = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) cloudrun_address_pool_free);
+  for (guint i = 0; i < b->sc->services->len; i++)
+    {
+      const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
+      CloudRunServiceNode *svc = g_ptr_array_index (svcs, i);
+      const CloudRunSubnet *sn = s->subnet;
+      CloudRunAddressPool *pool;
+
+      if (s->vpc_access != CLOUDRUN_VPC_ACCESS_DIRECT)
+        continue;
+      pool = g_hash_table_lookup (pools, sn);
+      if (!pool)
+        {
+          uint32_t size = 1u << (32 - sn->range.len);
+          uint32_t bs = MIN (16u, size);  /* a /29 is one block of 8 */
+          pool = g_new0 (CloudRunAddressPool, 1);
+          pool->subnet = g_strdup (sn->base.name);
+          pool->free_blocks = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+          /* The lowest blocks, enough for any service's instances (240
+           * at most, 16 addresses each at most); reversed below, so that
+           * taking from the end takes the lowest. */
+          for (uint32_t k = 0; k < size / bs
+                               && pool->free_blocks->len < POOL_MAX_BLOCKS;
+               k++)
+            {
+              uint32_t base = sn->range.prefix + k * bs, usable = 0;
+              bool free_block = true;
+              for (uint32_t a = base; a < base + bs && free_block; a++)
+                {
+                  free_block = !g_hash_table_contains (b->taken,
+                                                       GUINT_TO_POINTER (a));
+                  usable += a >= sn->range.prefix + 2
+                            && a <= sn->range.prefix + size - 3;
+                }
+              if (free_block && usable > 0)
+                g_array_append_val (pool->free_blocks, usable);
+            }
+          for (guint lo = 0, hi = pool->free_blocks->len; lo + 1 < hi;
+               lo++, hi--)
+            {
+              uint32_t *v = (uint32_t *) (gpointer) pool->free_blocks->data;
+              uint32_t t = v[lo];
+              v[lo] = v[hi - 1];
+              v[hi - 1] = t;
+            }
+          g_hash_table_insert (pools, (gpointer) sn, pool);
+          g_ptr_array_add (b->world->ip_pools, pool);
+        }
+      cloudrun_service_use_addresses (
+        svc, pool, (uint32_t) MAX (1, b->sc->assumptions.direct_vpc_ip_factor));
+    }
+}
+
 void
 build_services (Build *b)
 {
+  g_autoptr (GPtrArray) svcs = g_ptr_array_new ();
+
   for (guint i = 0; i < b->sc->services->len; i++)
     {
       const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
@@ -220,6 +294,7 @@ build_services (Build *b)
       };
       CloudRunServiceNode *svc = cloudrun_service_new (b->world, &config);
 
+      g_ptr_array_add (svcs, svc);
       if (build_is_caller (b, s))
         {
           CloudRunInstance *first = g_ptr_array_index (svc->instances, 0);
@@ -229,6 +304,7 @@ build_services (Build *b)
           g_hash_table_insert (b->callers, s->base.name, &first->requester);
         }
     }
+  build_direct_pools (b, svcs);
 }
 
 void

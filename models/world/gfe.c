@@ -278,7 +278,12 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
   CloudRunWorld *world = gfe->base.world;
   CloudRunStep step = {
     .hop = CLOUDRUN_HOP_GFE,
-    .state = cause ? cloudrun_drop_cause_name (cause) : "ABORT",
+    /* A refusal is named by its cause; a request the service cannot take
+     * (429) is an ABORT, with the cause when there is one. */
+    .state = cause && verdict != CLOUDRUN_VERDICT_UNAVAILABLE
+             ? cloudrun_drop_cause_name (cause) : "ABORT",
+    .cause = verdict == CLOUDRUN_VERDICT_UNAVAILABLE ? cause
+                                                     : CLOUDRUN_DROP_NONE,
     .rule = rule, .note = note,
     .src = s->client_addr, .dst = s->local_addr,
   };
@@ -303,6 +308,29 @@ gfe_time (SimTime t, char *buf)
 
 /* The wait of requests queued up to seq is over: each still there gets
  * 429. */
+/* Why no instance can take a request now, for the steps. */
+static const char *
+gfe_no_room (CloudRunServiceNode *svc, bool no_addresses, SimExplainLog *log)
+{
+  if (no_addresses)
+    return sim_explain_internf (log, "service %s: no instance can start: "
+                                "Direct VPC's subnet %s has no free /28 "
+                                "block left (%u addresses held, %u per "
+                                "instance, [assumptions] "
+                                "direct-vpc-ip-factor)", svc->name,
+                                svc->ip_pool->subnet, svc->ip_held,
+                                svc->ip_factor);
+  return sim_explain_internf (log, "service %s: every allowed instance is at "
+                              "its concurrency (%u running, max-instances = "
+                              "%u%s, concurrency %u)", svc->name,
+                              svc->instances->len, svc->max_instances,
+                              svc->max_instances > CLOUDRUN_MAX_INSTANCE_NODES
+                              ? ", the simulator makes at most 240" : "",
+                              svc->concurrency);
+}
+
+/* The wait of requests queued up to seq is over: each still there gets
+ * 429. */
 static void
 gfe_pending_due (SimKernel *kernel, void *target, void *arg, uint64_t seq)
 {
@@ -317,45 +345,38 @@ gfe_pending_due (SimKernel *kernel, void *target, void *arg, uint64_t seq)
     {
       svc->pending.expired++;
       gfe_refuse (gfe, e.session, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
-                  CLOUDRUN_DROP_NONE,
-                  sim_explain_internf (log, "service %s: waited %s in the "
-                                       "pending queue and no instance "
-                                       "freed a slot (max-instances = %u, "
-                                       "each at concurrency %u)", svc->name,
+                  e.no_addresses ? CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES
+                                 : CLOUDRUN_DROP_NONE,
+                  sim_explain_internf (log, "%s; it waited %s in the "
+                                       "pending queue and no instance freed "
+                                       "a slot", gfe_no_room (svc,
+                                                             e.no_addresses,
+                                                             log),
                                        gfe_time (svc->pending.max_wait,
-                                                 waited),
-                                       MIN (svc->max_instances,
-                                            CLOUDRUN_MAX_INSTANCE_NODES),
-                                       svc->concurrency),
+                                                 waited)),
                   "Google: a request waits for a free instance up to 3.5 "
                   "times the average startup time or 10s, whichever is "
                   "greater, then gets 429 ([assumptions] pending-wait)");
     }
 }
 
-/* Every allowed instance is at its concurrency: s waits for a slot. */
+/* No instance can take s now: it waits for a slot. */
 static void
 gfe_queue (CloudRunGfe *gfe, CloudRunProxySession *s,
            CloudRunServiceNode *svc, CloudRunClass cls, const char *why)
 {
   CloudRunWorld *world = gfe->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
   SimKernel *kernel = sim_world_kernel (world->sim);
   SimTime now = sim_kernel_now (kernel);
   char wait[32];
-  uint64_t seq = cloudrun_pending_push (&svc->pending, s, cls, why, now);
+  uint64_t seq = cloudrun_pending_push (&svc->pending, s, cls, why,
+                                        svc->ip_short, now);
   CloudRunStep step = {
     .hop = CLOUDRUN_HOP_GFE, .state = "PENDING_QUEUE",
-    .rule = sim_explain_internf (sim_world_explain (world->sim),
-                                 "service %s: every allowed instance is at "
-                                 "its concurrency (%u running, "
-                                 "max-instances = %u%s, concurrency %u): "
-                                 "the request waits for a free slot, at "
-                                 "most %s", svc->name, svc->instances->len,
-                                 svc->max_instances,
-                                 svc->max_instances
-                                 > CLOUDRUN_MAX_INSTANCE_NODES
-                                 ? ", the simulator makes at most 240" : "",
-                                 svc->concurrency,
+    .rule = sim_explain_internf (log, "%s: the request waits for a free "
+                                 "slot, at most %s",
+                                 gfe_no_room (svc, svc->ip_short, log),
                                  gfe_time (svc->pending.max_wait, wait)),
     .note = "the simulator's own step: Connectivity Tests has none for it",
     .src = s->client_addr, .dst = s->local_addr,

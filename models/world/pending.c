@@ -26,9 +26,10 @@ cloudrun_pending_documented_wait (SimTime cold_start)
 
 uint64_t
 cloudrun_pending_push (CloudRunPendingQueue *q, CloudRunProxySession *s,
-                       CloudRunClass cls, const char *why, SimTime now)
+                       CloudRunClass cls, const char *why, bool no_addresses,
+                       SimTime now)
 {
-  CloudRunPendingEntry e = { s, cls, why, now, q->next_seq++ };
+  CloudRunPendingEntry e = { s, cls, why, no_addresses, now, q->next_seq++ };
 
   /* Reuse the consumed prefix once it is the larger part. */
   if (q->head > 64 && q->head * 2 > q->entries->len)

@@ -19,6 +19,8 @@ typedef struct {
   CloudRunProxySession *session;  /* NULL once gone (caller left) */
   CloudRunClass cls;              /* the GFE's classification */
   const char *why;                /* its reason (interned) */
+  bool no_addresses;              /* no instance could start for want of
+                                   Direct VPC addresses */
   SimTime since;                  /* when it began to wait */
   uint64_t seq;                   /* its place, from 1 */
 } CloudRunPendingEntry;
@@ -39,7 +41,8 @@ SimTime cloudrun_pending_documented_wait (SimTime cold_start);
 /* Queues s; returns its seq. */
 uint64_t cloudrun_pending_push (CloudRunPendingQueue *q,
                                 CloudRunProxySession *s, CloudRunClass cls,
-                                const char *why, SimTime now);
+                                const char *why, bool no_addresses,
+                                SimTime now);
 /* Takes the oldest entry still there into *out; FALSE when none. */
 gboolean cloudrun_pending_pop (CloudRunPendingQueue *q,
                                CloudRunPendingEntry *out);

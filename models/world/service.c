@@ -132,6 +132,7 @@ cloudrun_service_free (CloudRunServiceNode *svc)
     return;
   g_ptr_array_free (svc->instances, TRUE);
   cloudrun_pending_clear (&svc->pending);
+  g_clear_pointer (&svc->ip_blocks, g_array_unref);
   g_free (svc->name);
   g_free (svc->project);
   g_free (svc->region);
@@ -144,12 +145,102 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   g_free (svc);
 }
 
+void
+cloudrun_address_pool_free (CloudRunAddressPool *pool)
+{
+  if (!pool)
+    return;
+  g_free (pool->subnet);
+  g_array_unref (pool->free_blocks);
+  g_free (pool);
+}
+
+void
+cloudrun_service_use_addresses (CloudRunServiceNode *svc,
+                                CloudRunAddressPool *pool, uint32_t factor)
+{
+  svc->ip_pool = pool;
+  svc->ip_factor = MAX (1u, factor);
+  if (!svc->ip_blocks)
+    svc->ip_blocks = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+}
+
+void
+cloudrun_service_hold_block (CloudRunServiceNode *svc, uint32_t usable)
+{
+  if (!svc->ip_blocks)
+    svc->ip_blocks = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  g_array_append_val (svc->ip_blocks, usable);
+  svc->ip_held += usable;
+}
+
+/* Instances that hold addresses at now: started, or retired less than
+ * CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD ago. */
+static uint32_t
+service_ip_users (const CloudRunServiceNode *svc, SimTime now)
+{
+  uint32_t n = 0;
+
+  for (guint i = 0; i < svc->instances->len; i++)
+    {
+      const CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      n += inst->started || now < inst->ip_held_until;
+    }
+  return n;
+}
+
+/* Holds the blocks users instances need: takes from the pool (FALSE when
+ * it has too few) and gives back what is no longer needed. */
+static bool
+service_ip_hold (CloudRunServiceNode *svc, uint32_t users)
+{
+  GArray *pool = svc->ip_pool->free_blocks;
+  uint64_t need = (uint64_t) users * svc->ip_factor;
+
+  while (svc->ip_held < need)
+    {
+      uint32_t block;
+      if (pool->len == 0)
+        return false;
+      block = g_array_index (pool, uint32_t, pool->len - 1);
+      g_array_set_size (pool, pool->len - 1);
+      g_array_append_val (svc->ip_blocks, block);
+      svc->ip_held += block;
+    }
+  while (svc->ip_blocks->len > 0)
+    {
+      uint32_t last = g_array_index (svc->ip_blocks, uint32_t,
+                                     svc->ip_blocks->len - 1);
+      if (svc->ip_held - last < need)
+        break;
+      g_array_set_size (svc->ip_blocks, svc->ip_blocks->len - 1);
+      g_array_append_val (pool, last);
+      svc->ip_held -= last;
+    }
+  return true;
+}
+
+/* Whether one more instance may start now: always, unless Direct VPC's
+ * subnet has no block left for its addresses. */
+static bool
+service_may_start (CloudRunServiceNode *svc, SimTime now, uint32_t more)
+{
+  if (!svc->ip_pool)
+    return true;
+  if (service_ip_hold (svc, service_ip_users (svc, now) + more))
+    return true;
+  svc->ip_short = true;
+  service_ip_hold (svc, service_ip_users (svc, now));
+  return false;
+}
+
 CloudRunInstance *
 cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
 {
   CloudRunInstance *best = NULL;
 
   *cold = false;
+  svc->ip_short = false;
   /* Instances beyond min-instances idle long enough have retired. */
   for (guint i = svc->min_instances; svc->idle_timeout > 0
                                      && i < svc->instances->len; i++)
@@ -160,6 +251,7 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
         {
           inst->started = false;
           inst->retirements++;
+          inst->ip_held_until = now + CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD;
           svc->retired++;
         }
     }
@@ -178,13 +270,22 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
       if (!inst->started)
         best = inst;
     }
-  /* Scale out: a new instance, up to max-instances. */
+  /* An instance starting needs its addresses (a retired one may still
+   * hold its own); then scale out, up to max-instances. */
+  if (best && !best->started
+      && !service_may_start (svc, now, now < best->ip_held_until ? 0 : 1))
+    return NULL;
   if (!best && svc->instances->len < MIN (svc->max_instances,
                                           CLOUDRUN_MAX_INSTANCE_NODES))
-    best = cloudrun_service_add_instance (svc);
+    {
+      if (!service_may_start (svc, now, 1))
+        return NULL;
+      best = cloudrun_service_add_instance (svc);
+    }
   if (best && !best->started)
     {
       best->started = true;
+      best->ip_held_until = 0;
       best->ready_at = now + svc->cold_start;
       *cold = true;
     }

@@ -29,9 +29,23 @@ typedef struct {
   SimTime ready_at;             /* when it can take requests */
   uint32_t in_flight;           /* requests the GFE has given it */
   SimTime idle_since;           /* when in_flight last fell to 0 */
+  SimTime ip_held_until;        /* retired: its addresses held until */
   uint32_t retirements;         /* times it retired after idling */
   uint32_t service_peer;        /* the GFE's serving address */
 } CloudRunInstance;
+
+/* A subnet's /28 blocks that Direct VPC may still take: each holds the
+ * count of its usable addresses (16, less the subnet's reserved first two
+ * and last two when they fall in it). Shared by the services that send
+ * from the subnet; owned by the world (CloudRunWorld.ip_pools). */
+typedef struct {
+  char *subnet;                 /* its NAME, owned */
+  GArray *free_blocks;          /* uint32_t usable addresses, taken from the
+                                   end */
+} CloudRunAddressPool;
+
+/* How long a retired instance's Direct VPC addresses stay held. */
+#define CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD (20 * 60 * SIM_S)
 
 /* Connects a new instance to what serves it (the GFE). */
 typedef void (*CloudRunInstanceAttach) (CloudRunInstance *instance,
@@ -74,6 +88,14 @@ struct CloudRunServiceNode {
   SimTime idle_timeout;         /* an instance beyond min-instances idle
                                    this long retires; 0 never */
   uint64_t retired;             /* instances retired so far */
+  CloudRunAddressPool *ip_pool; /* Direct VPC: its subnet's free blocks;
+                                   NULL: no address limit */
+  uint32_t ip_factor;           /* addresses held per instance */
+  GArray *ip_blocks;            /* uint32_t usable addresses of the blocks
+                                   it holds, in the order taken; owned */
+  uint32_t ip_held;             /* their sum */
+  bool ip_short;                /* the last acquire could not start an
+                                   instance: no block left */
   CloudRunPendingQueue pending; /* requests waiting for a free slot */
 };
 
@@ -85,6 +107,15 @@ CloudRunServiceNode *cloudrun_service_new (CloudRunWorld *world,
                                            const CloudRunServiceNode *config);
 CloudRunInstance *cloudrun_service_add_instance (CloudRunServiceNode *svc);
 void cloudrun_service_free (CloudRunServiceNode *service);
+void cloudrun_address_pool_free (CloudRunAddressPool *pool);
+/* Direct VPC: svc draws its addresses from pool, factor per instance,
+ * holding at once the blocks its instances running now need. */
+void cloudrun_service_use_addresses (CloudRunServiceNode *svc,
+                                     CloudRunAddressPool *pool,
+                                     uint32_t factor);
+/* Counts a /28 block of usable addresses reserved for svc at build time
+ * (its first instances' addresses) as held by it. */
+void cloudrun_service_hold_block (CloudRunServiceNode *svc, uint32_t usable);
 /* An instance with a free concurrency slot: the least loaded started one,
  * else one not started yet, else a new one up to max-instances (both
  * start now and serve after the cold start); NULL when every allowed

@@ -16,6 +16,7 @@ cloudrun_world_free (CloudRunWorld *w)
   cloudrun_dns_view_clear (&w->public_view);
   g_clear_pointer (&w->zones, g_ptr_array_unref);
   g_clear_pointer (&w->egress, g_ptr_array_unref);
+  g_clear_pointer (&w->ip_pools, g_ptr_array_unref);
   g_clear_pointer (&w->private_ranges, g_array_unref);
   g_free (w);
 }

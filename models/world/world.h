@@ -26,6 +26,7 @@ typedef struct {
   DnsView public_view;          /* what internet clients resolve with */
   GPtrArray *views;             /* DnsView* of the networks, owned */
   GPtrArray *egress;            /* CloudRunRevisionEgress*, owned */
+  GPtrArray *ip_pools;          /* CloudRunAddressPool*, owned */
   int ingress_denied_status;    /* [assumptions] ingress-denied-status */
   GArray *private_ranges;       /* VpcCidr: what private-ranges-only sends
                                    into the VPC; owned */

@@ -278,6 +278,55 @@ test_service__idle_instances_retire (void **state)
     }
 }
 
+/* Direct VPC: each instance needs 2 addresses of its subnet, taken in /28
+ * blocks. A /28 (12 usable) carries 6 instances: of a burst of 10 (one
+ * request per instance), the 7th waits in the pending queue because no
+ * instance can start, and the step names the subnet; a /27 (28 usable,
+ * 14 instances) starts one instance per request. */
+static void
+test_service__direct_vpc_addresses_bound_instances (void **state)
+{
+  static const struct {
+    const char *range;
+    bool waits;
+  } cases[] = {
+    { "10.0.0.0/28", true },
+    { "10.0.0.0/27", false },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat (
+        "vpc-access = direct\nsubnet = run\nvpc-egress = all-traffic\n"
+        "concurrency = 1\nmax-instances = 50\nservice-time = 3s\n\n"
+        "[network n]\n[subnet run]\nnetwork = n\nregion = us-central1\n"
+        "private-google-access = true\nrange = ", cases[i].range, "\n",
+        NULL);
+      g_autoptr (WorldFixture) wf = run_api (
+        keys, "pattern = burst\ncount = 10\ntimeout = 25s\n");
+      CloudRunRequest *seventh = world_fixture_request (wf, "calls", 6);
+      const SimExplainStep *wait = world_fixture_step (wf, seventh,
+                                                       "PENDING_QUEUE",
+                                                       "gfe");
+      guint waited = 0;
+
+      for (guint k = 0; k < 10; k++)
+        waited += world_fixture_step (wf, world_fixture_request (wf, "calls",
+                                                                 k),
+                                      "PENDING_QUEUE", NULL) != NULL;
+      if ((wait != NULL) != cases[i].waits)
+        fail_msg ("%s: the 7th request %s", cases[i].range,
+                  wait ? "waited" : "did not wait");
+      assert_int_equal (waited, cases[i].waits ? 4 : 0);
+      if (wait)
+        assert_non_null (strstr (wait->rule, "no instance can start: Direct "
+                                 "VPC's subnet run has no free /28 block"));
+      assert_int_equal (world_fixture_count_verdict (
+                          wf, "calls", CLOUDRUN_VERDICT_DELIVERED), 10);
+    }
+}
+
 int
 main (void)
 {
@@ -289,6 +338,7 @@ main (void)
     cmocka_unit_test (test_service__room_is_not_429),
     cmocka_unit_test (test_service__scales_out_to_max_instances),
     cmocka_unit_test (test_service__idle_instances_retire),
+    cmocka_unit_test (test_service__direct_vpc_addresses_bound_instances),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
