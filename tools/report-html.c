@@ -43,28 +43,6 @@ static const char style[] =
   "ul.pcaps{columns:2;font-size:17px;"
   "font-family:'DejaVu Sans Mono',monospace}\n";
 
-/* A duration for people, three significant figures ("854ms", "1.05s"):
- * the form of report.txt's. */
-static const char *
-fmt_time (SimTime t, char *buf)
-{
-  static const struct { SimTime unit; const char *name; } units[] = {
-    { SIM_S, "s" }, { SIM_MS, "ms" }, { SIM_US, "us" },
-  };
-
-  for (unsigned i = 0; i < G_N_ELEMENTS (units); i++)
-    if (t >= units[i].unit)
-      {
-        double v = (double) t / (double) units[i].unit;
-        g_snprintf (buf, 32, v >= 100 ? "%.0f%s" : v >= 10 ? "%.1f%s"
-                                                           : "%.2f%s",
-                    v, units[i].name);
-        return buf;
-      }
-  g_snprintf (buf, 32, "%" G_GINT64_FORMAT "ns", t);
-  return buf;
-}
-
 /* Appends text escaped for HTML; NULL or "" as dash. */
 static void
 esc (GString *out, const char *text)
@@ -151,7 +129,7 @@ html_head (GString *out, const ToolsReport *rep)
   g_string_append_printf (out, "</code>, seed %" G_GUINT64_FORMAT
                           ", duration %s, %" G_GUINT64_FORMAT " events; "
                           "cloudrun-netsim %s.", sc->seed,
-                          fmt_time (sc->duration, d), rep->events,
+                          tools_report_duration (sc->duration, d), rep->events,
                           PACKAGE_VERSION);
   if (rep->checks->len)
     g_string_append_printf (out, " Expectations: <span class=\"%s\">%u "
@@ -179,9 +157,9 @@ html_verdicts (GString *out, const ToolsReport *rep)
 
       if (s->responses)
         {
-          fmt_time (s->p50, p[0]);
-          fmt_time (s->p90, p[1]);
-          fmt_time (s->p99, p[2]);
+          tools_report_duration (s->p50, p[0]);
+          tools_report_duration (s->p90, p[1]);
+          tools_report_duration (s->p99, p[2]);
         }
       g_string_append (out, "<tr><td class=\"name\"><b>");
       esc (out, s->name);
@@ -270,11 +248,11 @@ html_caller (GString *out, const CloudRunRequest *r)
   else if (r->status)
     g_string_append_printf (out, "<span class=\"%s\">HTTP %d</span> after %s",
                             r->status < 400 ? "good" : "bad", r->status,
-                            fmt_time (r->end - r->start, t));
+                            tools_report_duration (r->end - r->start, t));
   else
     g_string_append_printf (out, "<span class=\"bad\">no HTTP answer</span>; "
                             "it gave up after %s",
-                            fmt_time (r->end - r->start, t));
+                            tools_report_duration (r->end - r->start, t));
   g_string_append_printf (out, " (verdict <span class=\"%s\">%s</span>",
                           verdict_class (r->outcome),
                           cloudrun_verdict_name (r->outcome));
@@ -334,7 +312,7 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
       g_string_append_printf (out, "<td class=\"num\">%u%s</td>"
                               "<td class=\"num\">+%s</td><td class=\"%s\">",
                               n++, id == decided ? " &#9654;" : "",
-                              fmt_time (s->time - r->start, t), cls);
+                              tools_report_duration (s->time - r->start, t), cls);
       esc_word (out, s->state);
       g_string_append_printf (out, "</td><td class=\"%s\">", cls);
       esc_word (out, s->cause);

@@ -10,10 +10,8 @@
 #include "sim/wire.h"
 #include "sim/world.h"
 
-/* A duration for people, three significant figures: "854ms", "1.05s",
- * "120us". (The scenario format's exact form is sim_units_format_time.) */
-static const char *
-fmt_time (SimTime t, char *buf)
+const char *
+tools_report_duration (SimTime t, char *buf)
 {
   static const struct { SimTime unit; const char *name; } units[] = {
     { SIM_S, "s" }, { SIM_MS, "ms" }, { SIM_US, "us" },
@@ -75,8 +73,8 @@ tools_report_table (GString *out, const ToolsReport *rep)
 
       if (s->responses)
         {
-          fmt_time (s->p50, p50);
-          fmt_time (s->p99, p99);
+          tools_report_duration (s->p50, p50);
+          tools_report_duration (s->p99, p99);
         }
       g_string_append_printf (out, "%-*s %8u  %-*s %-10s %-12s %-32s %8s %8s\n",
                               w, s->name, s->count, wo, outcomes[t], cls,
@@ -106,7 +104,7 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
     {
       const SimExplainStep *s = sim_explain_get (log, id);
       g_string_append_printf (out, "%s%2u. +%-9s ", indent, n++,
-                              fmt_time (s->time - r->start, t));
+                              tools_report_duration (s->time - r->start, t));
       sim_explain_format (log, id, out);
       if (s->frame)
         g_string_append_printf (out, " (trace.pcapng frame %" G_GUINT64_FORMAT
@@ -134,11 +132,11 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
                             "run ended\n", indent);
   else if (r->status)
     g_string_append_printf (out, "%s    the caller: HTTP %d after %s\n",
-                            indent, r->status, fmt_time (r->end - r->start, t));
+                            indent, r->status, tools_report_duration (r->end - r->start, t));
   else
     g_string_append_printf (out, "%s    the caller: no HTTP answer; it gave "
                             "up after %s\n", indent,
-                            fmt_time (r->end - r->start, t));
+                            tools_report_duration (r->end - r->start, t));
   if (r->finished && r->retransmits)
     g_string_append_printf (out, "%s    its TCP sent %u segment(s) again on "
                             "the way\n", indent, r->retransmits);
@@ -213,7 +211,7 @@ tools_report_text (GString *out, const ToolsReport *rep)
   g_string_append_printf (out, "scenario: %s: %s\nseed: %" G_GUINT64_FORMAT
                           ", duration: %s, events: %" G_GUINT64_FORMAT "\n\n",
                           sc->path, sc->title, sc->seed,
-                          fmt_time (sc->duration, d), rep->events);
+                          tools_report_duration (sc->duration, d), rep->events);
   report_text_services (out, sc);
   g_string_append_c (out, '\n');
   tools_report_table (out, rep);

@@ -21,6 +21,10 @@ typedef struct {
   uint64_t events;              /* events fired */
 } ToolsReport;
 
+/* A duration for people, three significant figures: "854ms", "1.05s",
+ * "120us" (the scenario format's exact form is sim_units_format_time);
+ * buf holds 32 bytes. */
+const char *tools_report_duration (SimTime t, char *buf);
 void tools_report_table (GString *out, const ToolsReport *report);
 void tools_report_steps (GString *out, CloudRunWorld *world,
                          uint32_t request_id, const char *indent);
