@@ -1,66 +1,50 @@
 /* TLS 1.2 PRF and HMAC-SHA256 (see sim/tls-prf.h). */
 #include "sim/tls-prf.h"
 
+#include <glib.h>
 #include <string.h>
-
-#define HMAC_BLOCK 64u
 
 void
 sim_tls_hmac_init (SimTlsHmac *h, const uint8_t *key, size_t key_len)
 {
-  uint8_t k[HMAC_BLOCK] = { 0 };
-
-  if (h->sum == NULL)
-    h->sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_checksum_reset (h->sum);
-  if (key_len > HMAC_BLOCK)
-    {
-      gsize n = SIM_TLS_SHA256_LEN;
-
-      g_checksum_update (h->sum, key, (gssize) key_len);
-      g_checksum_get_digest (h->sum, k, &n);
-      g_checksum_reset (h->sum);
-    }
-  else
-    memcpy (k, key, key_len);
-  for (size_t i = 0; i < HMAC_BLOCK; i++)
-    {
-      h->ipad[i] = k[i] ^ 0x36;
-      h->opad[i] = k[i] ^ 0x5c;
-    }
+  hmac_sha256_set_key (&h->ctx, key_len, key);
 }
 
 void
 sim_tls_hmac_clear (SimTlsHmac *h)
 {
-  g_clear_pointer (&h->sum, g_checksum_free);
+  memset (h, 0, sizeof *h);
 }
 
+/* Drops any partial message: the running state restarts from the key's
+ * inner state (nettle's digest does the same after each MAC). */
 void
 sim_tls_hmac_begin (SimTlsHmac *h)
 {
-  g_checksum_reset (h->sum);
-  g_checksum_update (h->sum, h->ipad, HMAC_BLOCK);
+  h->ctx.state = h->ctx.inner;
 }
 
 void
 sim_tls_hmac_update (SimTlsHmac *h, const uint8_t *data, size_t len)
 {
-  g_checksum_update (h->sum, data, (gssize) len);
+  hmac_sha256_update (&h->ctx, len, data);
 }
 
 void
 sim_tls_hmac_end (SimTlsHmac *h, uint8_t out[SIM_TLS_SHA256_LEN])
 {
-  uint8_t inner[SIM_TLS_SHA256_LEN];
-  gsize n = sizeof inner;
+  hmac_sha256_digest (&h->ctx, SIM_TLS_SHA256_LEN, out);
+}
 
-  g_checksum_get_digest (h->sum, inner, &n);
-  g_checksum_reset (h->sum);
-  g_checksum_update (h->sum, h->opad, HMAC_BLOCK);
-  g_checksum_update (h->sum, inner, sizeof inner);
-  n = SIM_TLS_SHA256_LEN;
-  g_checksum_get_digest (h->sum, out, &n);
+void
+sim_tls_sha256 (const uint8_t *data, size_t len,
+                uint8_t out[SIM_TLS_SHA256_LEN])
+{
+  struct sha256_ctx ctx;
+
+  sha256_init (&ctx);
+  sha256_update (&ctx, len, data);
+  sha256_digest (&ctx, SIM_TLS_SHA256_LEN, out);
 }
 
 /* P_SHA256: A(0) = label || seed, A(i) = HMAC(A(i-1)), output
@@ -72,24 +56,20 @@ sim_tls_prf (const uint8_t *secret, size_t secret_len, const char *label,
 {
   size_t label_len = strlen (label);
   uint8_t a[SIM_TLS_SHA256_LEN], block[SIM_TLS_SHA256_LEN];
-  SimTlsHmac h = { 0 };
+  SimTlsHmac h;
 
   sim_tls_hmac_init (&h, secret, secret_len);
-  sim_tls_hmac_begin (&h);
   sim_tls_hmac_update (&h, (const uint8_t *) label, label_len);
   sim_tls_hmac_update (&h, seed, seed_len);
   sim_tls_hmac_end (&h, a);
   for (size_t done = 0; done < out_len; done += sizeof block)
     {
-      sim_tls_hmac_begin (&h);
       sim_tls_hmac_update (&h, a, sizeof a);
       sim_tls_hmac_update (&h, (const uint8_t *) label, label_len);
       sim_tls_hmac_update (&h, seed, seed_len);
       sim_tls_hmac_end (&h, block);
       memcpy (out + done, block, MIN (sizeof block, out_len - done));
-      sim_tls_hmac_begin (&h);
       sim_tls_hmac_update (&h, a, sizeof a);
       sim_tls_hmac_end (&h, a);
     }
-  sim_tls_hmac_clear (&h);
 }

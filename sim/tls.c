@@ -218,12 +218,8 @@ static void
 tls_verify_data (SimTls *tls, const char *label, uint8_t *out)
 {
   uint8_t hash[SIM_TLS_SHA256_LEN];
-  gsize n = sizeof hash;
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
 
-  g_checksum_update (sum, tls->transcript->data, tls->transcript->len);
-  g_checksum_get_digest (sum, hash, &n);
-  g_checksum_free (sum);
+  sim_tls_sha256 (tls->transcript->data, tls->transcript->len, hash);
   sim_tls_prf (tls->master, sizeof tls->master, label, hash, sizeof hash, out,
                TLS_VERIFY_LEN);
 }

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES="build-essential autoconf automake libtool pkg-config \
-libglib2.0-dev libjson-glib-dev libpcap-dev libcmocka-dev tshark graphviz \
+libglib2.0-dev libjson-glib-dev libpcap-dev nettle-dev libcmocka-dev tshark graphviz \
 groff-base libxml2-utils parallel python3-jsonschema chromium"
 
 setup_packages () {
