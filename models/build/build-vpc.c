@@ -259,8 +259,12 @@ build_connectors (Build *b)
       const CloudRunConnector *c = g_ptr_array_index (b->sc->connectors, i);
       BuildNetwork *net = build_network (b, c->network);
       VpcConnectorConfig config = {
-        c->base.name, { c->block.prefix, c->block.len },
-        (unsigned) c->min_instances,
+        .name = c->base.name,
+        .block = { c->block.prefix, c->block.len },
+        .min_instances = (unsigned) c->min_instances,
+        .max_instances = (unsigned) c->max_instances,
+        .rate_bps = build_connector_rate (c->machine_type),
+        .start_time = b->sc->assumptions.connector_start_time,
       };
       CloudRunConnectorNode *node = cloudrun_connector_new (b->world, &config);
       g_autofree char *label = g_strdup_printf ("connector %s", c->base.name);
@@ -279,9 +283,8 @@ build_connectors (Build *b)
                                              c->block.len, label);
       cloudrun_vpc_router_deliver (net->router, rport, c->block.prefix,
                                    c->block.len, label);
-      /* Its instances' throughput, together (docs/networking.md). */
-      link.rate_bps = build_connector_rate (c->machine_type)
-                      * (uint64_t) node->n_addrs;
+      /* The instances' own queues set the pace: the link has none. */
+      link.rate_bps = 0;
       sim_link_new (b->world->sim, node->vpc, rport, &link, NULL);
       g_hash_table_insert (b->connectors, (gpointer) c, node);
     }

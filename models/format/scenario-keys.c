@@ -95,7 +95,8 @@ const char *const cloudrun_drop_causes[] = {
   "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", "CLOUD_NAT_NO_ADDRESSES",
   "ROUTING_LOOP",
   "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED",
-  "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", "LINK_QUEUE_FULL", NULL };
+  "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", "LINK_QUEUE_FULL",
+  "VPC_CONNECTOR_QUEUE_FULL", NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 
@@ -168,6 +169,10 @@ static const CloudRunKey assumptions_keys[] = {
        "An instance beyond min-instances idle this long retires; its next "
        "request starts it cold (Google keeps idle instances up to 15 "
        "minutes; 0s: never)."),
+  KEY ("connector-start-time", TIME, CloudRunAssumptions,
+       connector_start_time, "60s", 0,
+       "How long an instance a connector adds under load takes before it "
+       "forwards traffic (a VM's boot; Google documents no figure)."),
   KEY ("private-ranges", CIDR_LIST, CloudRunAssumptions, private_ranges,
        "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;240.0.0.0/4;"
        "199.36.153.4/30;199.36.153.8/30", 0,

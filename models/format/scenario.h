@@ -271,6 +271,8 @@ typedef struct {
                                    before 429; 0: Google's bound */
   SimTime instance_idle_timeout; /* an idle instance beyond min-instances
                                    retires after this; 0 never */
+  SimTime connector_start_time; /* a connector's added instance forwards
+                                   after this */
   GArray *private_ranges;       /* of CloudRunCidr: what private-ranges-
                                    only sends into the VPC */
 } CloudRunAssumptions;

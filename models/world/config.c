@@ -27,6 +27,7 @@ static const char *const drop_cause_names[CLOUDRUN_N_DROP_CAUSES] = {
   CAUSE (VPC_SC_DENIED),
   CAUSE (CLOUD_NAT_PORTS_EXHAUSTED),
   CAUSE (LINK_QUEUE_FULL),
+  CAUSE (VPC_CONNECTOR_QUEUE_FULL),
 };
 #undef CAUSE
 

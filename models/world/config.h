@@ -61,6 +61,7 @@ typedef enum {
   CLOUDRUN_DROP_VPC_SC_DENIED,
   CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED,  /* the simulator's own */
   CLOUDRUN_DROP_LINK_QUEUE_FULL,  /* the simulator's own: a link's queue */
+  CLOUDRUN_DROP_VPC_CONNECTOR_QUEUE_FULL,  /* the simulator's own */
   CLOUDRUN_N_DROP_CAUSES,
   CLOUDRUN_DROP_UNPRODUCED = CLOUDRUN_N_DROP_CAUSES  /* a cause of the
                                    format's vocabulary that no node produces:
@@ -215,7 +216,10 @@ typedef struct {
 typedef struct {
   const char *name;             /* the node is connector-NAME */
   VpcCidr block;                /* its /28 (hidden or a user subnet) */
-  unsigned instances;           /* instances running (2..12) */
+  unsigned min_instances;       /* running from time 0 (1..12) */
+  unsigned max_instances;       /* scale-out limit (min..12) */
+  uint64_t rate_bps;            /* each instance's throughput */
+  SimTime start_time;           /* a new instance serves after this */
 } VpcConnectorConfig;
 
 /* A Cloud NAT gateway. */

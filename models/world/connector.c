@@ -1,8 +1,184 @@
 /* Serverless VPC Access connectors (see models/world/connector.h). */
 #include "models/world/connector.h"
 
+#include "sim/link.h"
+
 /* Each caller instance gets this many ports of each connector instance. */
 #define CONNECTOR_PORTS_PER_CALLER 2048u
+
+static CloudRunConnectorInstance *
+connector_instance_of (CloudRunConnectorNode *c, uint32_t addr)
+{
+  uint32_t i = addr - c->prefix - 2;
+
+  g_assert (i < c->n_started);
+  return &c->instances[i];
+}
+
+static void
+connector_start_instance (CloudRunConnectorNode *c, SimTime ready_at)
+{
+  CloudRunConnectorInstance *inst = &c->instances[c->n_started++];
+
+  inst->started = true;
+  inst->ready_at = ready_at;
+}
+
+/* Ends the scale-out windows that are over: the first one over decides,
+ * from what its instances carried, whether one more instance starts. */
+static void
+connector_scale (CloudRunConnectorNode *c, SimTime now)
+{
+  SimTime window = CLOUDRUN_CONNECTOR_WINDOW;
+  SimTime busy[2] = { 0, 0 };
+  unsigned ready = 0;
+
+  if (now < c->window_start + window)
+    return;
+  for (unsigned i = 0; i < c->n_started; i++)
+    {
+      CloudRunConnectorInstance *inst = &c->instances[i];
+
+      if (inst->ready_at <= c->window_start)
+        ready++;
+      for (int d = 0; d < 2; d++)
+        {
+          busy[d] += inst->busy[d];
+          inst->busy[d] = 0;
+        }
+    }
+  if (c->n_started < c->max_instances
+      && c->instances[c->n_started - 1].ready_at <= now
+      && (c->window_drops > 0
+          || (ready > 0 && MAX (busy[0], busy[1]) * 100 > (SimTime) ready * window
+                                           * CLOUDRUN_CONNECTOR_BUSY_PCT)))
+    connector_start_instance (c, now + c->start_time);
+  c->window_drops = 0;
+  c->window_start = now - (now - c->window_start) % window;
+}
+
+/* The running instance whose queues empty first; ties go round, from the
+ * one after the instance given the last new flow. */
+static uint32_t
+connector_pick (CloudRunConnectorNode *c, SimTime now)
+{
+  CloudRunConnectorInstance *best = NULL;
+  SimTime best_free = 0;
+
+  for (unsigned k = 0; k < c->n_started; k++)
+    {
+      CloudRunConnectorInstance *inst =
+        &c->instances[(c->next_pick + k) % c->n_started];
+      SimTime free_at = MAX (inst->free_at[0], inst->free_at[1]);
+
+      if (inst->ready_at > now)
+        continue;
+      free_at = MAX (free_at, now);
+      if (!best || free_at < best_free)
+        {
+          best = inst;
+          best_free = free_at;
+        }
+    }
+  g_assert (best);
+  return best->addr;
+}
+
+static void
+connector_depart (SimKernel *kernel, void *target, void *arg, uint64_t u)
+{
+  CloudRunConnectorNode *c = target;
+  CloudRunConnectorInstance *inst = &c->instances[u & 0xff];
+  int dir = (int) (u >> 8) & 1;
+  SimPort *port = g_ptr_array_index (c->base.node.ports, u >> 9);
+
+  (void) kernel;
+  inst->queued[dir]--;
+  sim_port_send (port, arg);
+}
+
+/* A packet the full queue of inst could not take: a DROP step of its
+ * request, which TCP may still recover. */
+static void
+connector_drop (CloudRunConnectorNode *c, CloudRunConnectorInstance *inst,
+                int dir, SimPacket *packet, const SimFrame *f)
+{
+  CloudRunWorld *world = c->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  char a[16];
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_CONNECTOR, .state = "DROP",
+    .cause = CLOUDRUN_DROP_VPC_CONNECTOR_QUEUE_FULL,
+    .src = f->src, .dst = f->dst,
+    .note = "the simulator's own cause: Connectivity Tests has none for it",
+  };
+
+  inst->dropped++;
+  c->window_drops++;
+  s.rule = sim_explain_internf (log, "connector %s: instance %s's queue %s "
+                                "the VPC is full (%u packets)", c->name,
+                                sim_ipv4_to_string (inst->addr, a),
+                                dir == CONNECTOR_TO_VPC ? "into" : "from",
+                                CLOUDRUN_CONNECTOR_QUEUE_PACKETS);
+  cloudrun_request_step (&world->ledger, packet->request_id, &c->base.node,
+                         &s);
+  sim_packet_release (sim_world_pool (world->sim), packet);
+}
+
+/* Queues packet on inst's queue in direction dir, to leave by port when
+ * the instance has sent what is ahead of it and the packet itself; the
+ * wait ahead of it, or -1 when the queue was full and it was dropped. */
+static SimTime
+connector_forward (CloudRunConnectorNode *c, CloudRunConnectorInstance *inst,
+                   int dir, SimPort *port, SimPacket *packet,
+                   const SimFrame *f)
+{
+  SimKernel *kernel = sim_world_kernel (c->base.world->sim);
+  SimTime now = sim_kernel_now (kernel);
+  SimTime start = MAX (now, inst->free_at[dir]);
+  SimTime tx = sim_link_serialization (c->rate_bps, packet->len);
+
+  if (inst->queued[dir] >= CLOUDRUN_CONNECTOR_QUEUE_PACKETS)
+    {
+      connector_drop (c, inst, dir, packet, f);
+      return -1;
+    }
+  inst->free_at[dir] = start + tx;
+  inst->busy[dir] += tx;
+  inst->queued[dir]++;
+  sim_kernel_schedule (kernel, start + tx, connector_depart, c, packet,
+                       (uint64_t) port->index << 9 | (uint64_t) dir << 8
+                       | (uint64_t) (inst - c->instances));
+  return start - now;
+}
+
+/* A wait of a millisecond or more behind other traffic is a step of the
+ * request (its first such wait; later ones reuse the step). */
+static void
+connector_note_wait (CloudRunConnectorNode *c,
+                     const CloudRunConnectorInstance *inst, int dir,
+                     uint32_t request_id, const SimFrame *f, SimTime wait)
+{
+  CloudRunWorld *world = c->base.world;
+  char a[16];
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_CONNECTOR, .state = "CONNECTOR_QUEUE",
+    .src = f->src, .dst = f->dst,
+    .note = "the simulator's own step: Connectivity Tests has none for it",
+  };
+
+  if (wait < CLOUDRUN_CONNECTOR_NOTED_WAIT)
+    return;
+  s.rule = sim_explain_internf (sim_world_explain (world->sim),
+                                "connector %s: a packet waited %.3f ms in "
+                                "instance %s's queue %s the VPC (%u packets "
+                                "queued, %" G_GUINT64_FORMAT " bit/s)",
+                                c->name, (double) wait / SIM_MS,
+                                sim_ipv4_to_string (inst->addr, a),
+                                dir == CONNECTOR_TO_VPC ? "into" : "from",
+                                inst->queued[dir], c->rate_bps);
+  cloudrun_request_step (&world->ledger, request_id, &c->base.node, &s);
+}
 
 static void
 connector_outbound (CloudRunConnectorNode *c, SimPort *port,
@@ -10,44 +186,62 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
 {
   CloudRunWorld *world = c->base.world;
   SimExplainLog *log = sim_world_explain (world->sim);
+  SimTime now = sim_world_now (world->sim);
   const CloudRunRevisionEgress *cfg = g_ptr_array_index (c->attached,
                                                          port->index);
-  uint32_t addr = c->addrs[c->next % c->n_addrs];
+  CloudRunConnectorInstance *inst;
   bool created;
-  CloudRunSnatEntry *e = cloudrun_snat_outbound (&c->snat, f, addr, port,
-                                                 &created);
+  CloudRunSnatEntry *e;
+  uint32_t request_id = packet->request_id;
+  SimTime wait;
 
+  connector_scale (c, now);
+  e = cloudrun_snat_outbound (&c->snat, f, connector_pick (c, now), port,
+                              &created);
   if (!e)
     {
       sim_packet_release (sim_world_pool (world->sim), packet);
       return;
     }
+  inst = connector_instance_of (c, e->nat_addr);
   if (created)
-    c->next++;
-  if (created && f->proto == SIM_IPPROTO_TCP)
+    {
+      inst->flows++;
+      c->next_pick = (unsigned) (inst - c->instances) + 1;
+    }
+  cloudrun_snat_translate_out (&c->snat, e, packet, f);
+  wait = connector_forward (c, inst, CONNECTOR_TO_VPC, c->vpc, packet, f);
+  if (!created)
+    connector_note_wait (c, inst, CONNECTOR_TO_VPC, request_id, f, wait);
+  if (created && f->proto == SIM_IPPROTO_TCP && wait >= 0)
     {
       char a[16];
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_CONNECTOR, .state = "ARRIVE_AT_VPC_CONNECTOR",
         .rule = cloudrun_egress_why (cfg, f->dst, log),
-        .note = sim_explain_internf (log, "connector %s: source translated to "
-                                     "its instance %s (SERVERLESS_VPC_ACCESS)",
-                                     c->name,
-                                     sim_ipv4_to_string (e->nat_addr, a)),
-        .src = f->src, .dst = f->dst, .src_after = e->nat_addr,
+        .src = f->src, .dst = f->dst, .src_after = inst->addr,
       };
-      cloudrun_request_step (&world->ledger, packet->request_id,
-                             &c->base.node, &s);
+
+      sim_ipv4_to_string (inst->addr, a);
+      s.note = wait > 0
+        ? sim_explain_internf (log, "connector %s: source translated to its "
+                               "instance %s (SERVERLESS_VPC_ACCESS), which "
+                               "sends it after %.3f ms in its queue",
+                               c->name, a, (double) wait / SIM_MS)
+        : sim_explain_internf (log, "connector %s: source translated to its "
+                               "instance %s (SERVERLESS_VPC_ACCESS)",
+                               c->name, a);
+      cloudrun_request_step (&world->ledger, request_id, &c->base.node, &s);
     }
-  cloudrun_snat_translate_out (&c->snat, e, packet, f);
-  sim_port_send (c->vpc, packet);
 }
 
 static void
 connector_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunConnectorNode *c = (CloudRunConnectorNode *) self;
+  CloudRunConnectorInstance *inst;
   CloudRunSnatEntry *e;
+  uint32_t request_id;
   SimFrame f;
 
   if (!sim_frame_parse (packet->data, packet->len, &f) || !f.l4)
@@ -67,9 +261,14 @@ connector_receive (SimNode *self, SimPort *port, SimPacket *packet)
       sim_packet_release (sim_world_pool (self->world), packet);
       return;
     }
+  connector_scale (c, sim_world_now (self->world));
   port = e->inside;
+  inst = connector_instance_of (c, e->nat_addr);
+  request_id = packet->request_id;
   cloudrun_snat_translate_in (&c->snat, e, packet, &f);
-  sim_port_send (port, packet);
+  connector_note_wait (c, inst, CONNECTOR_FROM_VPC, request_id, &f,
+                       connector_forward (c, inst, CONNECTOR_FROM_VPC, port,
+                                          packet, &f));
 }
 
 static void
@@ -95,16 +294,22 @@ cloudrun_connector_new (CloudRunWorld *world, const VpcConnectorConfig *config)
   g_autofree char *name = g_strdup_printf ("connector-%s", config->name);
   CloudRunConnectorNode *c = (CloudRunConnectorNode *)
     sim_node_new (world->sim, &connector_class, name);
+  unsigned max = CLOUDRUN_CONNECTOR_MAX_INSTANCES;
 
   c->base.world = world;
   c->name = g_strdup (config->name);
   c->vpc = sim_node_add_port (&c->base.node, "vpc");
   c->attached = g_ptr_array_new ();
   g_ptr_array_add (c->attached, NULL);
-  /* .0 network, .1 gateway, .14 and .15 reserved: .2 .. .13 usable. */
-  c->n_addrs = MIN (MAX (config->instances, 1u), 12u);
-  for (unsigned i = 0; i < c->n_addrs; i++)
-    c->addrs[i] = config->block.prefix + 2 + i;
+  c->prefix = config->block.prefix;
+  c->rate_bps = config->rate_bps;
+  c->start_time = config->start_time;
+  c->max_instances = CLAMP (config->max_instances, 1u, max);
+  for (unsigned i = 0; i < max; i++)
+    c->instances[i].addr = config->block.prefix + 2 + i;
+  for (unsigned i = 0; i < CLAMP (config->min_instances, 1u,
+                                  c->max_instances); i++)
+    connector_start_instance (c, 0);
   cloudrun_snat_init (&c->snat, CONNECTOR_PORTS_PER_CALLER);
   return c;
 }
@@ -118,4 +323,10 @@ cloudrun_connector_attach (CloudRunConnectorNode *c, const char *port_name,
   g_assert (port->index == c->attached->len);
   g_ptr_array_add (c->attached, (gpointer) cfg);
   return port;
+}
+
+unsigned
+cloudrun_connector_instances (const CloudRunConnectorNode *c)
+{
+  return c->n_started;
 }

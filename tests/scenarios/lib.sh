@@ -14,7 +14,8 @@
 #                                exit 99 (a set-up failure, not a test)
 #   require_tshark               skip_all when $TSHARK is empty
 #   ts ARGS...                   tshark with no name resolution and an empty
-#                                personal configuration (no -o overrides)
+#                                personal configuration (no -o overrides),
+#                                or the one in $TS_CONFIG when set
 #   ts_count FILE FILTER         prints how many frames of FILE match the
 #                                display filter; fails (status 1, message in
 #                                $TMP/tshark.err) when tshark does, so a typo
@@ -124,7 +125,7 @@ require_tshark () {
 # An empty personal configuration directory, so that nobody's Wireshark
 # preferences, disabled protocols or "decode as" change what is dissected.
 ts () {
-  WIRESHARK_CONFIG_DIR=$TMP/wireshark "$TSHARK" -n "$@"
+  WIRESHARK_CONFIG_DIR=${TS_CONFIG:-$TMP/wireshark} "$TSHARK" -n "$@"
 }
 
 ts_count () {

@@ -63,6 +63,8 @@ test_build_vpc__connector_runs_min_instances (void **state)
       guint n = cases[i].instances;
       g_autoptr (WorldFixture) wf = run_connector (cases[i].keys, n + 1);
       SimLink *link = world_fixture_link (wf, "connector-conn", "vpc-net");
+      CloudRunConnectorNode *conn = (CloudRunConnectorNode *)
+        world_fixture_node (wf, "connector-conn");
 
       /* Each new connection leaves from the next instance, .2, .3, ...
        * of the /28, then wraps around to the first. */
@@ -78,10 +80,13 @@ test_build_vpc__connector_runs_min_instances (void **state)
             fail_msg ("%s: request %u left from .%u, not .%u",
                       cases[i].keys, k, s->src_after & 0xff, 2 + k % n);
         }
-      /* The instances' throughput adds up on the link into the VPC. */
+      /* min-instances run, each at its machine type's rate; the link
+       * into the VPC adds no limit of its own. */
       assert_non_null (link);
-      assert_int_equal (sim_link_params (link)->rate_bps,
-                        n * build_connector_rate (CLOUDRUN_MACHINE_E2_MICRO));
+      assert_int_equal (sim_link_params (link)->rate_bps, 0);
+      assert_int_equal (cloudrun_connector_instances (conn), n);
+      assert_int_equal (conn->rate_bps,
+                        build_connector_rate (CLOUDRUN_MACHINE_E2_MICRO));
     }
 }
 
@@ -92,9 +97,13 @@ test_build_vpc__connector_machine_type_sets_the_rate (void **state)
   SimLink *link = world_fixture_link (wf, "connector-conn", "vpc-net");
 
   (void) state;
+  CloudRunConnectorNode *conn = (CloudRunConnectorNode *)
+    world_fixture_node (wf, "connector-conn");
+
   assert_non_null (link);
-  assert_int_equal (sim_link_params (link)->rate_bps,
-                    2 * build_connector_rate (CLOUDRUN_MACHINE_F1_MICRO));
+  assert_int_equal (conn->rate_bps,
+                    build_connector_rate (CLOUDRUN_MACHINE_F1_MICRO));
+  assert_int_equal (conn->max_instances, 10);
   assert_string_equal (world_fixture_verdict (wf, "to-db", 0), "delivered");
 }
 

@@ -46,6 +46,7 @@ static const char everything_head[] =
   "direct-vpc-ip-factor = 4\n"
   "pending-wait = 30s\n"
   "instance-idle-timeout = 1m\n"
+  "connector-start-time = 5s\n"
   "private-ranges = 10.0.0.0/8; 192.168.0.0/16;\n"
   "\n"
   "[project host]\n"
@@ -439,6 +440,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_int_equal (a->direct_vpc_ip_factor, 4);
   assert_true (a->pending_wait == 30 * SIM_S);
   assert_true (a->instance_idle_timeout == 60 * SIM_S);
+  assert_true (a->connector_start_time == 5 * SIM_S);
   assert_int_equal (a->private_ranges->len, 2);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 1),
                IP (192, 168, 0, 0), 16);
@@ -794,6 +796,7 @@ test_scenario__defaults (void **state)
   assert_int_equal (a->direct_vpc_ip_factor, 2);
   assert_true (a->pending_wait == 0);
   assert_true (a->instance_idle_timeout == 15 * 60 * SIM_S);
+  assert_true (a->connector_start_time == 60 * SIM_S);
   assert_int_equal (a->private_ranges->len, 7);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 4),
                IP (240, 0, 0, 0), 4);

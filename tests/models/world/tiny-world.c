@@ -341,7 +341,11 @@ tiny_router_firewall (TinyWorld *tw, TinyRouterConfig *rc, const char *name,
 VpcConnectorConfig
 tiny_connector_config (const char *name, uint32_t block, unsigned instances)
 {
-  return (VpcConnectorConfig) { name, { block, 28 }, instances };
+  return (VpcConnectorConfig) {
+    .name = name, .block = { block, 28 },
+    .min_instances = instances, .max_instances = instances,
+    .rate_bps = 100000000u, .start_time = 60 * SIM_S,
+  };
 }
 
 VpcPscConfig
