@@ -25,7 +25,8 @@
                                                external addresses */
 
 extern const SimLinkParams cloudrun_access_link, cloudrun_google_link,
-  cloudrun_serving_link, cloudrun_vpc_link;
+  cloudrun_serving_link, cloudrun_vpc_link,
+  cloudrun_direct_vpc_link;
 
 /* What the builder keeps per network. */
 typedef struct {

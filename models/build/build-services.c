@@ -169,7 +169,8 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
                                                              addrs[i])
                                : cloudrun_connector_attach (conn, node->name,
                                                             cfg),
-                        &cloudrun_serving_link, NULL);
+                        direct ? &cloudrun_direct_vpc_link
+                               : &cloudrun_serving_link, NULL);
         }
       if (direct && addrs[i])
         {

@@ -33,6 +33,11 @@ const SimLinkParams cloudrun_serving_link = {
   .delay = 100 * SIM_US, .rate_bps = 10 * (uint64_t) BUILD_GBPS,
   .queue_packets = BUILD_QUEUE_PACKETS,
 };
+/* A Direct VPC instance's way into the VPC: 1 Gbit/s at most [Google]. */
+const SimLinkParams cloudrun_direct_vpc_link = {
+  .delay = 100 * SIM_US, .rate_bps = BUILD_GBPS,
+  .queue_packets = BUILD_QUEUE_PACKETS,
+};
 const SimLinkParams cloudrun_vpc_link = {
   .delay = 50 * SIM_US, .rate_bps = 10 * (uint64_t) BUILD_GBPS,
   .queue_packets = BUILD_QUEUE_PACKETS,

@@ -302,6 +302,10 @@ test_build_vpc__direct_vpc_skips_record_data (void **state)
   assert_string_equal (world_fixture_verdict (wf, "to-db", 0), "delivered");
   assert_non_null (d);
   assert_int_equal (d->src_before & 0xfffffff0u, WF_IP (10, 1, 0, 16));
+  /* Its way into the VPC carries 1 Gbit/s at most. */
+  assert_int_equal (sim_link_params (world_fixture_link (wf, "front-1",
+                                                         "direct-vpc-front"))
+                    ->rate_bps, 1000000000u);
 }
 
 /* The restricted VIP (restricted.googleapis.com, 199.36.153.4/30) serves
