@@ -30,8 +30,9 @@
  *   front[(i - 1) / 4] orders strictly before front[i] for every i > 0
  *   (seqs are unique, so there are no ties). Every other entry sits in
  *   bucket bucket_index (t, last) > front_bits; a bucket's min is its
- *   least time; bit i of nonempty is set exactly when bucket i has
- *   entries. So every front entry orders before every bucket entry.
+ *   least time; its chunks are all full but the newest; bit i of
+ *   nonempty is set exactly when bucket i has entries. So every front
+ *   entry orders before every bucket entry.
  * - every entry's record has a seq that is non-zero and below next_seq;
  *   len counts the entries, cancelled those whose record is cancelled.
  * - a record is either queued (seq != 0) or on the free list (seq == 0);
@@ -42,10 +43,11 @@
  * Hot path: schedule (pop a free record, append to a bucket or sift up
  * the front) and run (pop the front, refilling it from the lowest bucket
  * when empty; free the record, call). Neither allocates in steady state:
- * the arrays double when full and keep their size. Moves and comparisons
- * read only the inline entries (the record's seq only between equal
- * times). Records are fetched ahead: all of a bucket's when it becomes
- * the front, and the next top's at each pop. */
+ * the front doubles when full and keeps its size, and bucket chunks come
+ * from a pool that keeps its peak. Moves and comparisons read only the
+ * inline entries (the record's seq only between equal times). Records
+ * are fetched ahead: all of a bucket's when it becomes the front, and the
+ * next top's at each pop. */
 #include "sim/event.h"
 
 #include <glib.h>
@@ -56,7 +58,8 @@
 /* Times are >= 0, so two differ in bits 0..62 only: buckets 1..63 (0,
  * equal times, is always within the front). */
 #define SIM_EVENT_BUCKETS 64
-#define SIM_EVENT_BUCKET_INITIAL 64
+/* A bucket is a chain of 4 KiB chunks. */
+#define SIM_EVENT_CHUNK_ENTRIES 255
 /* The lowest bucket becomes the front once it has this many entries or
  * fewer: 2 KiB of entries and 8 KiB of records, in L1. Splitting further
  * moves entries more often; a larger front makes every pop deeper. In
@@ -94,11 +97,23 @@ typedef struct {
   SimEvent *ev;                 /* the record */
 } SimQueueEntry;
 
-/* One radix bucket, emptied whole. */
+/* Buckets hold their entries in chunks from one pool: a split hands the
+ * chunks it has read to the buckets it fills, so a split writes into
+ * memory it has just read, and the buckets together never hold much more
+ * than the entries they have. */
+typedef struct SimChunk SimChunk;
+struct SimChunk {
+  SimChunk *next;               /* the bucket's older chunk, or next free */
+  size_t len;                   /* entries used */
+  SimQueueEntry entries[SIM_EVENT_CHUNK_ENTRIES];
+};
+G_STATIC_ASSERT (sizeof (SimChunk) == 4096);
+
+/* One radix bucket, emptied whole: a chain of chunks, all full but the
+ * newest. */
 typedef struct {
-  SimQueueEntry *entries;       /* owned, len used of cap */
-  size_t len;
-  size_t cap;                   /* doubles when full */
+  SimChunk *chunks;             /* newest first, appended to; NULL if empty */
+  size_t len;                   /* entries in all its chunks */
   SimTime min;                  /* least time in it; SIM_TIME_MAX if none */
 } SimBucket;
 
@@ -109,6 +124,8 @@ struct SimKernel {
   unsigned front_bits;          /* the front's span of times: see above */
   SimBucket buckets[SIM_EVENT_BUCKETS];
   uint64_t nonempty;            /* bit i set when bucket i has entries */
+  SimChunk *free_chunks;        /* chunks ready for reuse */
+  GPtrArray *all_chunks;        /* owned: every chunk allocated */
   SimTime last;                 /* the buckets' base */
   size_t len;                   /* entries queued (live + cancelled) */
   SimEvent *free_list;          /* records ready for reuse */
@@ -249,28 +266,61 @@ bucket_index (SimTime time, SimTime last)
   return diff == 0 ? 0 : 64 - (unsigned) __builtin_clzll (diff);
 }
 
+static SimChunk *
+chunk_take (SimKernel *kernel)
+{
+  SimChunk *chunk = kernel->free_chunks;
+
+  if (G_UNLIKELY (chunk == NULL))
+    {
+      chunk = g_new (SimChunk, 1);
+      g_ptr_array_add (kernel->all_chunks, chunk);
+    }
+  else
+    kernel->free_chunks = chunk->next;
+  chunk->len = 0;
+  return chunk;
+}
+
+static inline void
+chunk_release (SimKernel *kernel, SimChunk *chunk)
+{
+  chunk->next = kernel->free_chunks;
+  kernel->free_chunks = chunk;
+}
+
 static inline void
 bucket_append (SimKernel *kernel, unsigned i, SimQueueEntry entry)
 {
   SimBucket *bucket = &kernel->buckets[i];
+  SimChunk *chunk = bucket->chunks;
 
-  if (G_UNLIKELY (bucket->len == bucket->cap))
+  if (G_UNLIKELY (chunk == NULL || chunk->len == SIM_EVENT_CHUNK_ENTRIES))
     {
-      bucket->cap = bucket->cap ? bucket->cap * 2 : SIM_EVENT_BUCKET_INITIAL;
-      bucket->entries = g_renew (SimQueueEntry, bucket->entries, bucket->cap);
+      chunk = chunk_take (kernel);
+      chunk->next = bucket->chunks;
+      bucket->chunks = chunk;
     }
-  bucket->entries[bucket->len++] = entry;
+  chunk->entries[chunk->len++] = entry;
+  bucket->len++;
   if (entry.time < bucket->min)
     bucket->min = entry.time;
   kernel->nonempty |= (uint64_t) 1 << i;
 }
 
-static inline void
-bucket_clear (SimKernel *kernel, unsigned i)
+/* Empties bucket i and returns its chain of chunks, which the caller
+ * reads and then releases. */
+static inline SimChunk *
+bucket_detach (SimKernel *kernel, unsigned i)
 {
-  kernel->buckets[i].len = 0;
-  kernel->buckets[i].min = SIM_TIME_MAX;
+  SimBucket *bucket = &kernel->buckets[i];
+  SimChunk *chain = bucket->chunks;
+
+  bucket->chunks = NULL;
+  bucket->len = 0;
+  bucket->min = SIM_TIME_MAX;
   kernel->nonempty &= ~((uint64_t) 1 << i);
+  return chain;
 }
 
 /* ---- the queue ------------------------------------------------------- */
@@ -304,11 +354,17 @@ queue_rebase (SimKernel *kernel, SimTime base)
   memcpy (all, kernel->front, n * sizeof *all);
   for (unsigned i = 1; i < SIM_EVENT_BUCKETS; i++)
     {
-      SimBucket *bucket = &kernel->buckets[i];
+      SimChunk *chunk = bucket_detach (kernel, i);
 
-      memcpy (all + n, bucket->entries, bucket->len * sizeof *all);
-      n += bucket->len;
-      bucket_clear (kernel, i);
+      while (chunk)
+        {
+          SimChunk *next = chunk->next;
+
+          memcpy (all + n, chunk->entries, chunk->len * sizeof *all);
+          n += chunk->len;
+          chunk_release (kernel, chunk);
+          chunk = next;
+        }
     }
   kernel->front_len = 0;
   kernel->front_bits = 0;
@@ -349,39 +405,52 @@ queue_min_time (const SimKernel *kernel)
 static void
 queue_take_bucket (SimKernel *kernel, unsigned i)
 {
-  SimBucket *bucket = &kernel->buckets[i];
+  SimChunk *chunk;
 
+  front_reserve (kernel, kernel->buckets[i].len);
+  chunk = bucket_detach (kernel, i);
   kernel->front_bits = i - 1;
-  front_reserve (kernel, bucket->len);
-  for (size_t j = 0; j < bucket->len; j++)
+  while (chunk)
     {
-      kernel->front[j] = bucket->entries[j];
-      __builtin_prefetch (bucket->entries[j].ev);
+      SimChunk *next = chunk->next;
+
+      for (size_t j = 0; j < chunk->len; j++)
+        {
+          kernel->front[kernel->front_len++] = chunk->entries[j];
+          __builtin_prefetch (chunk->entries[j].ev);
+        }
+      chunk_release (kernel, chunk);
+      chunk = next;
     }
-  kernel->front_len = bucket->len;
   front_heapify (kernel);
-  bucket_clear (kernel, i);
 }
 
 /* Splits the large bucket i into lower buckets around last, its least
- * time; its entries at last go to the front. */
+ * time; its entries at last go to the front. Each chunk read is free for
+ * the next ones written. */
 static void
 queue_split_bucket (SimKernel *kernel, unsigned i)
 {
-  SimBucket *bucket = &kernel->buckets[i];
+  SimChunk *chunk = bucket_detach (kernel, i);
   SimTime last = kernel->last;
 
   kernel->front_bits = 0;
-  for (size_t j = 0; j < bucket->len; j++)
+  while (chunk)
     {
-      SimQueueEntry entry = bucket->entries[j];
+      SimChunk *next = chunk->next;
 
-      if (entry.time == last)
-        front_push (kernel, entry);
-      else
-        bucket_append (kernel, bucket_index (entry.time, last), entry);
+      for (size_t j = 0; j < chunk->len; j++)
+        {
+          SimQueueEntry entry = chunk->entries[j];
+
+          if (entry.time == last)
+            front_push (kernel, entry);
+          else
+            bucket_append (kernel, bucket_index (entry.time, last), entry);
+        }
+      chunk_release (kernel, chunk);
+      chunk = next;
     }
-  bucket_clear (kernel, i);
 }
 
 /* Refills the empty front from the lowest bucket, whose least time
@@ -457,6 +526,7 @@ sim_kernel_new (void)
                          kernel->front_cap + SIM_EVENT_FRONT_SLACK);
   for (unsigned i = 0; i < SIM_EVENT_BUCKETS; i++)
     kernel->buckets[i].min = SIM_TIME_MAX;
+  kernel->all_chunks = g_ptr_array_new_with_free_func (g_free);
   kernel->slabs = g_ptr_array_new_with_free_func (g_aligned_free);
   kernel->next_seq = 1;
   return kernel;
@@ -468,8 +538,7 @@ sim_kernel_free (SimKernel *kernel)
   if (!kernel)
     return;
   g_free (kernel->front);
-  for (unsigned i = 0; i < SIM_EVENT_BUCKETS; i++)
-    g_free (kernel->buckets[i].entries);
+  g_ptr_array_free (kernel->all_chunks, TRUE);
   g_ptr_array_free (kernel->slabs, TRUE);
   g_free (kernel);
 }
@@ -528,19 +597,27 @@ entries_sweep (SimKernel *kernel, SimQueueEntry *entries, size_t *len)
   return min;
 }
 
-/* Drops every cancelled entry, O(n): sweeps each bucket and the front,
- * then rebuilds the front's heap. Where each live entry is filed does not
- * change, so the queue fires as it would have. */
+/* Drops every cancelled entry, O(n): files each bucket's live entries
+ * into it again and sweeps the front, then rebuilds the front's heap.
+ * Where each live entry is filed does not change, so the queue fires as
+ * it would have. */
 static void
 kernel_compact (SimKernel *kernel)
 {
   for (unsigned i = 1; i < SIM_EVENT_BUCKETS; i++)
     {
-      SimBucket *bucket = &kernel->buckets[i];
+      SimChunk *chunk = bucket_detach (kernel, i);
 
-      bucket->min = entries_sweep (kernel, bucket->entries, &bucket->len);
-      if (bucket->len == 0)
-        bucket_clear (kernel, i);
+      while (chunk)
+        {
+          SimChunk *next = chunk->next;
+
+          entries_sweep (kernel, chunk->entries, &chunk->len);
+          for (size_t j = 0; j < chunk->len; j++)
+            bucket_append (kernel, i, chunk->entries[j]);
+          chunk_release (kernel, chunk);
+          chunk = next;
+        }
     }
   entries_sweep (kernel, kernel->front, &kernel->front_len);
   front_heapify (kernel);
@@ -679,6 +756,37 @@ check_entry (const SimKernel *kernel, const SimQueueEntry *e, size_t *count,
   *cancelled += e->ev->cancelled;
 }
 
+/* Checks bucket i: its chunks, its entries' places, its min and its bit
+ * in nonempty. */
+static void
+check_bucket (const SimKernel *kernel, unsigned i, size_t *count,
+              size_t *cancelled)
+{
+  const SimBucket *bucket = &kernel->buckets[i];
+  SimTime min = SIM_TIME_MAX;
+  size_t len = 0;
+
+  g_assert (((kernel->nonempty >> i) & 1) == (bucket->len > 0));
+  g_assert ((bucket->chunks == NULL) == (bucket->len == 0));
+  g_assert (bucket->len == 0 || i > kernel->front_bits);
+  for (const SimChunk *c = bucket->chunks; c; c = c->next)
+    {
+      g_assert (c->len > 0 && c->len <= SIM_EVENT_CHUNK_ENTRIES);
+      g_assert (c == bucket->chunks || c->len == SIM_EVENT_CHUNK_ENTRIES);
+      for (size_t j = 0; j < c->len; j++)
+        {
+          const SimQueueEntry *e = &c->entries[j];
+
+          check_entry (kernel, e, count, cancelled);
+          g_assert (bucket_index (e->time, kernel->last) == i);
+          min = MIN (min, e->time);
+        }
+      len += c->len;
+    }
+  g_assert (len == bucket->len);
+  g_assert (bucket->min == min);
+}
+
 void
 sim_kernel_check_invariants (const SimKernel *kernel)
 {
@@ -699,23 +807,7 @@ sim_kernel_check_invariants (const SimKernel *kernel)
                   < 0);
     }
   for (unsigned i = 0; i < SIM_EVENT_BUCKETS; i++)
-    {
-      const SimBucket *bucket = &kernel->buckets[i];
-      SimTime min = SIM_TIME_MAX;
-
-      g_assert (bucket->len <= bucket->cap);
-      g_assert (((kernel->nonempty >> i) & 1) == (bucket->len > 0));
-      g_assert (bucket->len == 0 || i > kernel->front_bits);
-      for (size_t j = 0; j < bucket->len; j++)
-        {
-          const SimQueueEntry *e = &bucket->entries[j];
-
-          check_entry (kernel, e, &count, &cancelled);
-          g_assert (bucket_index (e->time, kernel->last) == i);
-          min = MIN (min, e->time);
-        }
-      g_assert (bucket->min == min);
-    }
+    check_bucket (kernel, i, &count, &cancelled);
   g_assert (count == kernel->len);
   g_assert (cancelled == kernel->cancelled);
   for (const SimEvent *ev = kernel->free_list; ev; ev = ev->next_free)
