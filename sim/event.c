@@ -8,11 +8,12 @@
  * the highest bit where its time differs from `last`, a base no later
  * than any queued time; a bucket is emptied into lower ones around its
  * least time (the new base) only when it is the lowest. Each move is a
- * step of a sequential pass over an array, so a large queue costs memory
- * bandwidth instead of a cache miss per level of a heap. A calendar or
- * ladder queue streams too, but its bucket widths must be tuned to the
- * spread of times, and retuned when that changes; the radix heap has
- * nothing to tune and a fixed bound (an entry moves at most 63 times).
+ * step of a sequential pass over a bucket's chunks, so a large queue
+ * costs memory bandwidth instead of a cache miss per level of a heap. A
+ * calendar or ladder queue streams too, but its bucket widths must be
+ * tuned to the spread of times, and retuned when that changes; the radix
+ * heap has nothing to tune and a fixed bound (an entry moves at most 63
+ * times).
  *
  * The front: splitting buckets down to single times would move every
  * entry about log2(spread) times and leave ties to sort. Instead, once
@@ -266,6 +267,7 @@ bucket_index (SimTime time, SimTime last)
   return diff == 0 ? 0 : 64 - (unsigned) __builtin_clzll (diff);
 }
 
+/* A free chunk, or a new one: the pool grows to the queue's peak only. */
 static SimChunk *
 chunk_take (SimKernel *kernel)
 {
