@@ -1,38 +1,80 @@
-/* The event kernel declared in sim/event.h: one flat 4-ary min-heap of
- * small inline entries {time, seq, record}, ordered by (time, seq), and
- * event records drawn from a free list that grows in slabs.
+/* The event kernel declared in sim/event.h: a radix heap of small inline
+ * entries {time, record} whose lowest bucket is kept as a 4-ary min-heap
+ * ordered by (time, seq), and event records drawn from a free list that
+ * grows in slabs.
+ *
+ * Why a radix heap: simulated time never goes backwards, so the queue
+ * only has to be monotone. A radix heap files an entry in the bucket of
+ * the highest bit where its time differs from `last`, a base no later
+ * than any queued time; a bucket is emptied into lower ones around its
+ * least time (the new base) only when it is the lowest. Each move is a
+ * step of a sequential pass over a bucket's chunks, so a large queue
+ * costs memory bandwidth instead of a cache miss per level of a heap. A
+ * calendar or ladder queue streams too, but its bucket widths must be
+ * tuned to the spread of times, and retuned when that changes; the radix
+ * heap has nothing to tune and a fixed bound (an entry moves at most 63
+ * times).
+ *
+ * The front: splitting buckets down to single times would move every
+ * entry about log2(spread) times and leave ties to sort. Instead, once
+ * the lowest bucket holds at most SIM_EVENT_FRONT_MAX entries it becomes
+ * the front, a small 4-ary heap in cache ordered by (time, seq), which
+ * then also takes every newly scheduled time in its range (the times
+ * sharing last's bits from front_bits up). Equal times thus fire in seq
+ * order, and the run is the same as with one heap.
  *
  * Callers: sim/link.c, sim/world.c, every model, tools/bench-kernel.c.
  *
  * Invariants (checked by sim_kernel_check_invariants):
- * - heap[(i - 1) / 4] orders strictly before heap[i] for every i > 0;
- *   seqs are unique, so there are no ties between entries.
- * - every heap entry's seq equals its record's seq, which is non-zero and
- *   below next_seq; no pending entry is earlier than now.
- * - a record is either in the heap (seq != 0) or on the free list
- *   (seq == 0); heap length + free list length == allocated records.
- *   A record's seq is zeroed before its callback runs, so a SimTimer
- *   naming a fired, skipped or reused record no longer matches.
+ * - now and last are <= every queued time. The front holds exactly the
+ *   queued times t with t >> front_bits == last >> front_bits, as a heap:
+ *   front[(i - 1) / 4] orders strictly before front[i] for every i > 0
+ *   (seqs are unique, so there are no ties). Every other entry sits in
+ *   bucket bucket_index (t, last) > front_bits; a bucket's min is its
+ *   least time; its chunks are all full but the newest; bit i of
+ *   nonempty is set exactly when bucket i has entries. So every front
+ *   entry orders before every bucket entry.
+ * - every entry's record has a seq that is non-zero and below next_seq;
+ *   len counts the entries, cancelled those whose record is cancelled.
+ * - a record is either queued (seq != 0) or on the free list (seq == 0);
+ *   len + free list length == allocated records. A record's seq is zeroed
+ *   before its callback runs, so a SimTimer naming a fired, skipped or
+ *   reused record no longer matches.
  *
- * Hot path: schedule (pop a free record, sift up) and run (pop the top,
- * sift down, free the record, call). Neither allocates in steady state;
- * comparisons read only the inline entries, never the records. A large
- * heap is bound by memory latency, not instructions, so the sift-down
- * prefetches each level's grandchildren once the heap outgrows the
- * caches, and the pop prefetches the next top's record
- * (tools/bench-kernel.c measures the effect). */
+ * Hot path: schedule (pop a free record, append to a bucket or sift up
+ * the front) and run (pop the front, refilling it from the lowest bucket
+ * when empty; free the record, call). Neither allocates in steady state:
+ * the front doubles when full and keeps its size, and bucket chunks come
+ * from a pool that keeps its peak. Moves and comparisons read only the
+ * inline entries (the record's seq only between equal times). Records
+ * are fetched ahead: all of a bucket's when it becomes the front, and the
+ * next top's at each pop. */
 #include "sim/event.h"
 
 #include <glib.h>
 #include <stdalign.h>
+#include <string.h>
 
 #define SIM_EVENT_SLAB_RECORDS 1024
-#define SIM_EVENT_HEAP_INITIAL 1024
+/* Times are >= 0, so two differ in bits 0..62 only: buckets 1..63 (0,
+ * equal times, is always within the front). */
+#define SIM_EVENT_BUCKETS 64
+/* A bucket is a chain of 4 KiB chunks. */
+#define SIM_EVENT_CHUNK_ENTRIES 255
+/* The lowest bucket becomes the front once it has this many entries or
+ * fewer: 2 KiB of entries and 8 KiB of records, in L1. Splitting further
+ * moves entries more often; a larger front makes every pop deeper. In
+ * the hold model of tools/bench-kernel.c, 64 to 256 ran fastest at
+ * populations 1e3 to 1e6 (within the noise of each other), 4096 and
+ * more up to a third slower. */
+#define SIM_EVENT_FRONT_MAX 128
+#define SIM_EVENT_FRONT_INITIAL 1024
 #define SIM_EVENT_ARITY 4
-/* Spare entries past cap: a full group of grandchildren. */
-#define SIM_EVENT_HEAP_SLACK (SIM_EVENT_ARITY * SIM_EVENT_ARITY)
-/* Below this many entries (384 KiB) the heap stays in cache and
- * prefetching only costs instructions. */
+/* Spare entries past the front's cap: a full group of grandchildren. */
+#define SIM_EVENT_FRONT_SLACK (SIM_EVENT_ARITY * SIM_EVENT_ARITY)
+/* Below this many entries (256 KiB) the front stays in cache and
+ * prefetching only costs instructions. It grows this large only when
+ * many events crowd into a narrow span of time. */
 #define SIM_EVENT_PREFETCH_MIN 16384
 
 /* One cache line per record (slabs come from g_aligned_alloc0, glib >=
@@ -49,47 +91,74 @@ struct SimEvent {
 };
 G_STATIC_ASSERT (sizeof (SimEvent) == 64);
 
-/* One heap slot: the ordering key copied beside the record pointer. */
+/* One queue slot: the time copied beside the record pointer. Equal times
+ * are ordered by the record's seq, which does not change while queued. */
 typedef struct {
   SimTime time;                 /* when it fires */
-  uint64_t seq;                 /* tie-breaker: scheduling order */
   SimEvent *ev;                 /* the record */
-} SimHeapEntry;
+} SimQueueEntry;
+
+/* Buckets hold their entries in chunks from one pool: a split hands the
+ * chunks it has read to the buckets it fills, so a split writes into
+ * memory it has just read, and the buckets together never hold much more
+ * than the entries they have. */
+typedef struct SimChunk SimChunk;
+struct SimChunk {
+  SimChunk *next;               /* the bucket's older chunk, or next free */
+  size_t len;                   /* entries used */
+  SimQueueEntry entries[SIM_EVENT_CHUNK_ENTRIES];
+};
+G_STATIC_ASSERT (sizeof (SimChunk) == 4096);
+
+/* One radix bucket, emptied whole: a chain of chunks, all full but the
+ * newest. */
+typedef struct {
+  SimChunk *chunks;             /* newest first, appended to; NULL if empty */
+  size_t len;                   /* entries in all its chunks */
+  SimTime min;                  /* least time in it; SIM_TIME_MAX if none */
+} SimBucket;
 
 struct SimKernel {
-  SimHeapEntry *heap;           /* 4-ary min-heap, len used of cap */
-  size_t len;                   /* entries in the heap (live + cancelled) */
-  size_t cap;                   /* allocated entries; doubles when full */
+  SimQueueEntry *front;         /* 4-ary min-heap, front_len of front_cap */
+  size_t front_len;
+  size_t front_cap;             /* doubles when full */
+  unsigned front_bits;          /* the front's span of times: see above */
+  SimBucket buckets[SIM_EVENT_BUCKETS];
+  uint64_t nonempty;            /* bit i set when bucket i has entries */
+  SimChunk *free_chunks;        /* chunks ready for reuse */
+  GPtrArray *all_chunks;        /* owned: every chunk allocated */
+  SimTime last;                 /* the buckets' base */
+  size_t len;                   /* entries queued (live + cancelled) */
   SimEvent *free_list;          /* records ready for reuse */
   GPtrArray *slabs;             /* owned arrays of SIM_EVENT_SLAB_RECORDS */
   SimTime now;                  /* time of the last event fired */
   uint64_t next_seq;            /* next sequence number; starts at 1 */
   uint64_t fired;               /* events fired since creation */
-  size_t cancelled;             /* cancelled entries still in the heap */
+  size_t cancelled;             /* cancelled entries still queued */
   bool stop;                    /* set by sim_kernel_stop */
 };
 
-/* ---- heap ------------------------------------------------------------ */
+/* ---- the front: a 4-ary heap ---------------------------------------- */
 
 static inline int
-entry_cmp (const SimHeapEntry *a, const SimHeapEntry *b)
+entry_cmp (const SimQueueEntry *a, const SimQueueEntry *b)
 {
   int c = (a->time > b->time) - (a->time < b->time);
 
   if (c != 0)
     return c;
-  return (a->seq > b->seq) - (a->seq < b->seq);
+  return (a->ev->seq > b->ev->seq) - (a->ev->seq < b->ev->seq);
 }
 
 static inline bool
-entry_less (const SimHeapEntry *a, const SimHeapEntry *b)
+entry_less (const SimQueueEntry *a, const SimQueueEntry *b)
 {
   return entry_cmp (a, b) < 0;
 }
 
 /* Places entry at hole i, moving parents down while it orders first. */
 static inline void
-heap_sift_up (SimHeapEntry *heap, size_t i, SimHeapEntry entry)
+heap_sift_up (SimQueueEntry *heap, size_t i, SimQueueEntry entry)
 {
   while (i > 0)
     {
@@ -106,7 +175,8 @@ heap_sift_up (SimHeapEntry *heap, size_t i, SimHeapEntry entry)
 /* Places entry at hole i, moving the least child up while it orders
  * before entry. */
 static inline void
-heap_sift_down (SimHeapEntry *heap, size_t len, size_t i, SimHeapEntry entry)
+heap_sift_down (SimQueueEntry *heap, size_t len, size_t i,
+                SimQueueEntry entry)
 {
   bool prefetch = len >= SIM_EVENT_PREFETCH_MIN;
 
@@ -122,12 +192,11 @@ heap_sift_down (SimHeapEntry *heap, size_t len, size_t i, SimHeapEntry entry)
       if (end > len)
         end = len;
       /* The 16 grandchildren are contiguous: fetch them while the
-       * children are compared, so the next level does not wait on memory.
-       * The allocation has SIM_EVENT_HEAP_SLACK spare entries, so the
-       * addresses stay inside it. (Written inline: GCC drops a call to a
-       * helper that only prefetches, having deemed it pure.) */
+       * children are compared. The allocation has SIM_EVENT_FRONT_SLACK
+       * spare entries, so the addresses stay inside it. (Written inline:
+       * GCC drops a call to a helper that only prefetches.) */
       if (prefetch && grandchild < len)
-        for (size_t k = 0; k < SIM_EVENT_HEAP_SLACK * sizeof *heap; k += 64)
+        for (size_t k = 0; k < SIM_EVENT_FRONT_SLACK * sizeof *heap; k += 64)
           __builtin_prefetch ((const char *) &heap[grandchild] + k);
       for (size_t j = child + 1; j < end; j++)
         if (entry_less (&heap[j], &heap[best]))
@@ -140,36 +209,274 @@ heap_sift_down (SimHeapEntry *heap, size_t len, size_t i, SimHeapEntry entry)
   heap[i] = entry;
 }
 
+/* Makes front[0, front_len) a heap bottom-up (Floyd), O(n). */
 static void
-heap_grow (SimKernel *kernel)
+front_heapify (SimKernel *kernel)
 {
-  kernel->cap *= 2;
-  kernel->heap = g_renew (SimHeapEntry, kernel->heap,
-                          kernel->cap + SIM_EVENT_HEAP_SLACK);
+  size_t len = kernel->front_len;
+
+  for (size_t i = len / SIM_EVENT_ARITY + 1; i-- > 0;)
+    if (i < len)
+      heap_sift_down (kernel->front, len, i, kernel->front[i]);
+}
+
+/* Makes room for at least need entries. */
+static void
+front_reserve (SimKernel *kernel, size_t need)
+{
+  if (need <= kernel->front_cap)
+    return;
+  while (kernel->front_cap < need)
+    kernel->front_cap *= 2;
+  kernel->front = g_renew (SimQueueEntry, kernel->front,
+                           kernel->front_cap + SIM_EVENT_FRONT_SLACK);
 }
 
 static inline void
-heap_push (SimKernel *kernel, SimHeapEntry entry)
+front_push (SimKernel *kernel, SimQueueEntry entry)
 {
-  if (G_UNLIKELY (kernel->len == kernel->cap))
-    heap_grow (kernel);
-  heap_sift_up (kernel->heap, kernel->len++, entry);
+  if (G_UNLIKELY (kernel->front_len == kernel->front_cap))
+    front_reserve (kernel, kernel->front_len + 1);
+  heap_sift_up (kernel->front, kernel->front_len++, entry);
 }
 
-/* Removes and returns the top entry; the heap is not empty. Starts
+/* Removes and returns the top entry; the front is not empty. Starts
  * fetching the new top's record, which the next firing will read. */
-static inline SimHeapEntry
-heap_pop (SimKernel *kernel)
+static inline SimQueueEntry
+front_pop (SimKernel *kernel)
 {
-  SimHeapEntry top = kernel->heap[0];
-  SimHeapEntry last = kernel->heap[--kernel->len];
+  SimQueueEntry top = kernel->front[0];
+  SimQueueEntry last = kernel->front[--kernel->front_len];
 
-  if (kernel->len > 0)
+  if (kernel->front_len > 0)
     {
-      heap_sift_down (kernel->heap, kernel->len, 0, last);
-      __builtin_prefetch (kernel->heap[0].ev);
+      heap_sift_down (kernel->front, kernel->front_len, 0, last);
+      __builtin_prefetch (kernel->front[0].ev);
     }
   return top;
+}
+
+/* ---- the radix buckets ---------------------------------------------- */
+
+/* 0 when time == last, else 1 + the highest bit where they differ. */
+static inline unsigned
+bucket_index (SimTime time, SimTime last)
+{
+  uint64_t diff = (uint64_t) time ^ (uint64_t) last;
+
+  return diff == 0 ? 0 : 64 - (unsigned) __builtin_clzll (diff);
+}
+
+/* A free chunk, or a new one: the pool grows to the queue's peak only. */
+static SimChunk *
+chunk_take (SimKernel *kernel)
+{
+  SimChunk *chunk = kernel->free_chunks;
+
+  if (G_UNLIKELY (chunk == NULL))
+    {
+      chunk = g_new (SimChunk, 1);
+      g_ptr_array_add (kernel->all_chunks, chunk);
+    }
+  else
+    kernel->free_chunks = chunk->next;
+  chunk->len = 0;
+  return chunk;
+}
+
+static inline void
+chunk_release (SimKernel *kernel, SimChunk *chunk)
+{
+  chunk->next = kernel->free_chunks;
+  kernel->free_chunks = chunk;
+}
+
+static inline void
+bucket_append (SimKernel *kernel, unsigned i, SimQueueEntry entry)
+{
+  SimBucket *bucket = &kernel->buckets[i];
+  SimChunk *chunk = bucket->chunks;
+
+  if (G_UNLIKELY (chunk == NULL || chunk->len == SIM_EVENT_CHUNK_ENTRIES))
+    {
+      chunk = chunk_take (kernel);
+      chunk->next = bucket->chunks;
+      bucket->chunks = chunk;
+    }
+  chunk->entries[chunk->len++] = entry;
+  bucket->len++;
+  if (entry.time < bucket->min)
+    bucket->min = entry.time;
+  kernel->nonempty |= (uint64_t) 1 << i;
+}
+
+/* Empties bucket i and returns its chain of chunks, which the caller
+ * reads and then releases. */
+static inline SimChunk *
+bucket_detach (SimKernel *kernel, unsigned i)
+{
+  SimBucket *bucket = &kernel->buckets[i];
+  SimChunk *chain = bucket->chunks;
+
+  bucket->chunks = NULL;
+  bucket->len = 0;
+  bucket->min = SIM_TIME_MAX;
+  kernel->nonempty &= ~((uint64_t) 1 << i);
+  return chain;
+}
+
+/* ---- the queue ------------------------------------------------------- */
+
+static inline bool
+queue_in_front (const SimKernel *kernel, SimTime time)
+{
+  return ((uint64_t) time ^ (uint64_t) kernel->last) >> kernel->front_bits
+    == 0;
+}
+
+/* Files an entry at or after last in the front or its bucket. */
+static inline void
+queue_file (SimKernel *kernel, SimQueueEntry entry)
+{
+  if (queue_in_front (kernel, entry.time))
+    front_push (kernel, entry);
+  else
+    bucket_append (kernel, bucket_index (entry.time, kernel->last), entry);
+}
+
+/* Files every entry again around a new, lower base; O(n). Needed only
+ * when a run stopped at until after skipping cancelled entries, so last
+ * ran ahead of now, and the caller then schedules between the two. */
+static void
+queue_rebase (SimKernel *kernel, SimTime base)
+{
+  size_t n = kernel->front_len;
+  SimQueueEntry *all = g_new (SimQueueEntry, kernel->len);
+
+  memcpy (all, kernel->front, n * sizeof *all);
+  for (unsigned i = 1; i < SIM_EVENT_BUCKETS; i++)
+    {
+      SimChunk *chunk = bucket_detach (kernel, i);
+
+      while (chunk)
+        {
+          SimChunk *next = chunk->next;
+
+          memcpy (all + n, chunk->entries, chunk->len * sizeof *all);
+          n += chunk->len;
+          chunk_release (kernel, chunk);
+          chunk = next;
+        }
+    }
+  kernel->front_len = 0;
+  kernel->front_bits = 0;
+  kernel->last = base;
+  for (size_t j = 0; j < n; j++)
+    queue_file (kernel, all[j]);
+  g_free (all);
+}
+
+static inline void
+queue_push (SimKernel *kernel, SimQueueEntry entry)
+{
+  if (G_UNLIKELY (entry.time < kernel->last))
+    queue_rebase (kernel, entry.time);
+  queue_file (kernel, entry);
+  kernel->len++;
+}
+
+/* The lowest non-empty bucket; there is one. */
+static inline unsigned
+queue_lowest (const SimKernel *kernel)
+{
+  return (unsigned) __builtin_ctzll (kernel->nonempty);
+}
+
+/* The least time queued; the queue is not empty. */
+static inline SimTime
+queue_min_time (const SimKernel *kernel)
+{
+  if (kernel->front_len > 0)
+    return kernel->front[0].time;
+  return kernel->buckets[queue_lowest (kernel)].min;
+}
+
+/* Makes the small bucket i the whole front. Its times share their bits
+ * from i - 1 up with last, its least time. Their records are fetched
+ * now, in parallel, rather than one miss per firing. */
+static void
+queue_take_bucket (SimKernel *kernel, unsigned i)
+{
+  SimChunk *chunk;
+
+  front_reserve (kernel, kernel->buckets[i].len);
+  chunk = bucket_detach (kernel, i);
+  kernel->front_bits = i - 1;
+  while (chunk)
+    {
+      SimChunk *next = chunk->next;
+
+      for (size_t j = 0; j < chunk->len; j++)
+        {
+          kernel->front[kernel->front_len++] = chunk->entries[j];
+          __builtin_prefetch (chunk->entries[j].ev);
+        }
+      chunk_release (kernel, chunk);
+      chunk = next;
+    }
+  front_heapify (kernel);
+}
+
+/* Splits the large bucket i into lower buckets around last, its least
+ * time; its entries at last go to the front. Each chunk read is free for
+ * the next ones written. */
+static void
+queue_split_bucket (SimKernel *kernel, unsigned i)
+{
+  SimChunk *chunk = bucket_detach (kernel, i);
+  SimTime last = kernel->last;
+
+  kernel->front_bits = 0;
+  while (chunk)
+    {
+      SimChunk *next = chunk->next;
+
+      for (size_t j = 0; j < chunk->len; j++)
+        {
+          SimQueueEntry entry = chunk->entries[j];
+
+          if (entry.time == last)
+            front_push (kernel, entry);
+          else
+            bucket_append (kernel, bucket_index (entry.time, last), entry);
+        }
+      chunk_release (kernel, chunk);
+      chunk = next;
+    }
+}
+
+/* Refills the empty front from the lowest bucket, whose least time
+ * becomes last. */
+static void
+queue_refill_front (SimKernel *kernel)
+{
+  unsigned i = queue_lowest (kernel);
+
+  kernel->last = kernel->buckets[i].min;
+  if (kernel->buckets[i].len <= SIM_EVENT_FRONT_MAX)
+    queue_take_bucket (kernel, i);
+  else
+    queue_split_bucket (kernel, i);
+}
+
+/* Removes and returns the first entry; the queue is not empty. */
+static inline SimQueueEntry
+queue_pop (SimKernel *kernel)
+{
+  if (kernel->front_len == 0)
+    queue_refill_front (kernel);
+  kernel->len--;
+  return front_pop (kernel);
 }
 
 /* ---- records --------------------------------------------------------- */
@@ -216,8 +523,12 @@ sim_kernel_new (void)
 {
   SimKernel *kernel = g_new0 (SimKernel, 1);
 
-  kernel->cap = SIM_EVENT_HEAP_INITIAL;
-  kernel->heap = g_new (SimHeapEntry, kernel->cap + SIM_EVENT_HEAP_SLACK);
+  kernel->front_cap = SIM_EVENT_FRONT_INITIAL;
+  kernel->front = g_new (SimQueueEntry,
+                         kernel->front_cap + SIM_EVENT_FRONT_SLACK);
+  for (unsigned i = 0; i < SIM_EVENT_BUCKETS; i++)
+    kernel->buckets[i].min = SIM_TIME_MAX;
+  kernel->all_chunks = g_ptr_array_new_with_free_func (g_free);
   kernel->slabs = g_ptr_array_new_with_free_func (g_aligned_free);
   kernel->next_seq = 1;
   return kernel;
@@ -228,7 +539,8 @@ sim_kernel_free (SimKernel *kernel)
 {
   if (!kernel)
     return;
-  g_free (kernel->heap);
+  g_free (kernel->front);
+  g_ptr_array_free (kernel->all_chunks, TRUE);
   g_ptr_array_free (kernel->slabs, TRUE);
   g_free (kernel);
 }
@@ -240,7 +552,6 @@ sim_kernel_schedule (SimKernel *kernel, SimTime at, SimEventFn fn,
                      void *target, void *arg, uint64_t u)
 {
   SimEvent *ev;
-  SimHeapEntry entry;
 
   g_assert (at >= kernel->now);
   g_assert (fn != NULL);
@@ -251,11 +562,8 @@ sim_kernel_schedule (SimKernel *kernel, SimTime at, SimEventFn fn,
   ev->u = u;
   ev->seq = kernel->next_seq++;
   ev->cancelled = false;
-  entry.time = at;
-  entry.seq = ev->seq;
-  entry.ev = ev;
-  heap_push (kernel, entry);
-  return (SimTimer) { .event = ev, .seq = entry.seq };
+  queue_push (kernel, (SimQueueEntry) { .time = at, .ev = ev });
+  return (SimTimer) { .event = ev, .seq = ev->seq };
 }
 
 SimTimer
@@ -268,30 +576,58 @@ sim_kernel_schedule_in (SimKernel *kernel, SimTime delay, SimEventFn fn,
                               u);
 }
 
-/* Drops every cancelled entry and rebuilds the heap bottom-up (Floyd),
- * O(n). The order of the live entries is their (time, seq) order as
- * before, so runs stay deterministic. */
+/* Keeps the live entries of entries[0, *len), in their order, and frees
+ * the cancelled ones' records; returns the least time kept. */
+static SimTime
+entries_sweep (SimKernel *kernel, SimQueueEntry *entries, size_t *len)
+{
+  SimTime min = SIM_TIME_MAX;
+  size_t kept = 0;
+
+  for (size_t j = 0; j < *len; j++)
+    {
+      if (entries[j].ev->cancelled)
+        {
+          record_release (kernel, entries[j].ev);
+          kernel->len--;
+          continue;
+        }
+      min = MIN (min, entries[j].time);
+      entries[kept++] = entries[j];
+    }
+  *len = kept;
+  return min;
+}
+
+/* Drops every cancelled entry, O(n): files each bucket's live entries
+ * into it again and sweeps the front, then rebuilds the front's heap.
+ * Where each live entry is filed does not change, so the queue fires as
+ * it would have. */
 static void
 kernel_compact (SimKernel *kernel)
 {
-  size_t kept = 0;
-
-  for (size_t i = 0; i < kernel->len; i++)
+  for (unsigned i = 1; i < SIM_EVENT_BUCKETS; i++)
     {
-      if (kernel->heap[i].ev->cancelled)
-        record_release (kernel, kernel->heap[i].ev);
-      else
-        kernel->heap[kept++] = kernel->heap[i];
+      SimChunk *chunk = bucket_detach (kernel, i);
+
+      while (chunk)
+        {
+          SimChunk *next = chunk->next;
+
+          entries_sweep (kernel, chunk->entries, &chunk->len);
+          for (size_t j = 0; j < chunk->len; j++)
+            bucket_append (kernel, i, chunk->entries[j]);
+          chunk_release (kernel, chunk);
+          chunk = next;
+        }
     }
-  kernel->len = kept;
+  entries_sweep (kernel, kernel->front, &kernel->front_len);
+  front_heapify (kernel);
   kernel->cancelled = 0;
-  for (size_t i = kept / 4 + 1; i-- > 0;)
-    if (i < kept)
-      heap_sift_down (kernel->heap, kept, i, kernel->heap[i]);
 }
 
 /* The timer is left as is; it simply stops matching. When cancelled
- * entries make up most of the heap, they are swept out at once, so that
+ * entries make up most of the queue, they are swept out at once, so that
  * long timeouts cancelled early (the usual case) do not bloat it. */
 bool
 sim_kernel_cancel (SimKernel *kernel, SimTimer *timer)
@@ -324,11 +660,11 @@ sim_kernel_now (const SimKernel *kernel)
 /* Pops entries due by until, freeing cancelled ones, and returns the
  * first live one in *out; false when none is due. */
 static inline bool
-kernel_pop_due (SimKernel *kernel, SimTime until, SimHeapEntry *out)
+kernel_pop_due (SimKernel *kernel, SimTime until, SimQueueEntry *out)
 {
-  while (kernel->len > 0 && kernel->heap[0].time <= until)
+  while (kernel->len > 0 && queue_min_time (kernel) <= until)
     {
-      SimHeapEntry top = heap_pop (kernel);
+      SimQueueEntry top = queue_pop (kernel);
 
       if (G_LIKELY (!top.ev->cancelled))
         {
@@ -344,7 +680,7 @@ kernel_pop_due (SimKernel *kernel, SimTime until, SimHeapEntry *out)
 /* Frees the record first, so the callback may reuse it and a timer for
  * the firing event no longer matches, then calls it. */
 static inline void
-kernel_fire (SimKernel *kernel, const SimHeapEntry *entry)
+kernel_fire (SimKernel *kernel, const SimQueueEntry *entry)
 {
   SimEvent *ev = entry->ev;
   SimEventFn fn = ev->fn;
@@ -361,7 +697,7 @@ kernel_fire (SimKernel *kernel, const SimHeapEntry *entry)
 uint64_t
 sim_kernel_run (SimKernel *kernel, SimTime until)
 {
-  SimHeapEntry entry;
+  SimQueueEntry entry;
   uint64_t count = 0;
 
   kernel->stop = false;
@@ -376,7 +712,7 @@ sim_kernel_run (SimKernel *kernel, SimTime until)
 bool
 sim_kernel_step (SimKernel *kernel)
 {
-  SimHeapEntry entry;
+  SimQueueEntry entry;
 
   if (!kernel_pop_due (kernel, SIM_TIME_MAX, &entry))
     return false;
@@ -410,26 +746,72 @@ sim_kernel_allocated_records (const SimKernel *kernel)
   return (uint64_t) kernel->slabs->len * SIM_EVENT_SLAB_RECORDS;
 }
 
+/* Checks one entry; counts it in *count and *cancelled. */
+static void
+check_entry (const SimKernel *kernel, const SimQueueEntry *e, size_t *count,
+             size_t *cancelled)
+{
+  g_assert (e->ev != NULL);
+  g_assert (e->ev->seq != 0 && e->ev->seq < kernel->next_seq);
+  g_assert (e->time >= kernel->last && e->time >= kernel->now);
+  (*count)++;
+  *cancelled += e->ev->cancelled;
+}
+
+/* Checks bucket i: its chunks, its entries' places, its min and its bit
+ * in nonempty. */
+static void
+check_bucket (const SimKernel *kernel, unsigned i, size_t *count,
+              size_t *cancelled)
+{
+  const SimBucket *bucket = &kernel->buckets[i];
+  SimTime min = SIM_TIME_MAX;
+  size_t len = 0;
+
+  g_assert (((kernel->nonempty >> i) & 1) == (bucket->len > 0));
+  g_assert ((bucket->chunks == NULL) == (bucket->len == 0));
+  g_assert (bucket->len == 0 || i > kernel->front_bits);
+  for (const SimChunk *c = bucket->chunks; c; c = c->next)
+    {
+      g_assert (c->len > 0 && c->len <= SIM_EVENT_CHUNK_ENTRIES);
+      g_assert (c == bucket->chunks || c->len == SIM_EVENT_CHUNK_ENTRIES);
+      for (size_t j = 0; j < c->len; j++)
+        {
+          const SimQueueEntry *e = &c->entries[j];
+
+          check_entry (kernel, e, count, cancelled);
+          g_assert (bucket_index (e->time, kernel->last) == i);
+          min = MIN (min, e->time);
+        }
+      len += c->len;
+    }
+  g_assert (len == bucket->len);
+  g_assert (bucket->min == min);
+}
+
 void
 sim_kernel_check_invariants (const SimKernel *kernel)
 {
   uint64_t allocated = sim_kernel_allocated_records (kernel);
   uint64_t free_count = 0;
+  size_t count = 0, cancelled = 0;
 
-  g_assert (kernel->len <= kernel->cap);
   g_assert (kernel->next_seq >= 1);
-  for (size_t i = 0; i < kernel->len; i++)
+  g_assert (kernel->front_len <= kernel->front_cap);
+  for (size_t i = 0; i < kernel->front_len; i++)
     {
-      const SimHeapEntry *e = &kernel->heap[i];
+      const SimQueueEntry *e = &kernel->front[i];
 
-      g_assert (e->ev != NULL);
-      g_assert (e->seq != 0 && e->seq < kernel->next_seq);
-      g_assert (e->ev->seq == e->seq);
-      g_assert (e->time >= kernel->now);
+      check_entry (kernel, e, &count, &cancelled);
+      g_assert (queue_in_front (kernel, e->time));
       if (i > 0)
-        g_assert (entry_cmp (&kernel->heap[(i - 1) / SIM_EVENT_ARITY], e)
+        g_assert (entry_cmp (&kernel->front[(i - 1) / SIM_EVENT_ARITY], e)
                   < 0);
     }
+  for (unsigned i = 0; i < SIM_EVENT_BUCKETS; i++)
+    check_bucket (kernel, i, &count, &cancelled);
+  g_assert (count == kernel->len);
+  g_assert (cancelled == kernel->cancelled);
   for (const SimEvent *ev = kernel->free_list; ev; ev = ev->next_free)
     {
       g_assert (ev->seq == 0);

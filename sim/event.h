@@ -1,11 +1,11 @@
-/* The event kernel: one flat 4-ary min-heap of events ordered by
- * (time, sequence). The sequence number is given at scheduling, so events
- * at the same time fire in the order they were scheduled and runs are
- * deterministic.
+/* The event kernel: a monotone priority queue (a radix heap) of events
+ * ordered by (time, sequence). The sequence number is given at
+ * scheduling, so events at the same time fire in the order they were
+ * scheduled and runs are deterministic.
  *
  * Event records come from a free list grown in slabs; in steady state
  * scheduling allocates nothing. Cancellation is O(1): the record is marked
- * and the loop skips it when it reaches the top of the heap.
+ * and the loop skips it when it reaches the front of the queue.
  *
  * Callers: every node and link in sim/ and models/. */
 #ifndef SIM_EVENT_H
@@ -53,7 +53,7 @@ SimTime sim_kernel_now (const SimKernel *kernel);
  * Stops early when sim_kernel_stop was called. Now becomes the time of the
  * last event fired (never beyond until). */
 uint64_t sim_kernel_run (SimKernel *kernel, SimTime until);
-/* Fires the next live event if any; false when the heap is empty. */
+/* Fires the next live event if any; false when the queue is empty. */
 bool sim_kernel_step (SimKernel *kernel);
 void sim_kernel_stop (SimKernel *kernel);
 
@@ -61,7 +61,7 @@ void sim_kernel_stop (SimKernel *kernel);
 uint64_t sim_kernel_pending (const SimKernel *kernel); /* live + cancelled */
 uint64_t sim_kernel_fired (const SimKernel *kernel);
 uint64_t sim_kernel_allocated_records (const SimKernel *kernel);
-/* Debug: asserts the heap order and index invariants. */
+/* Debug: asserts the queue's bucket, order and record invariants. */
 void sim_kernel_check_invariants (const SimKernel *kernel);
 
 #endif

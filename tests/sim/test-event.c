@@ -1,7 +1,10 @@
 /* Unit tests for sim/event.c: firing order (random times, ties, a
- * randomized comparison with a reference sort), cancellation and stale
- * timers, scheduling from callbacks, run(until), stop, the past-time
- * assertion, and no record allocation in steady state. */
+ * randomized comparison with a reference sort at 10^6 events), the radix
+ * queue's edges (time 0, jumps to 2^62 and the end of time, many events
+ * at now while firing, cancelling the current minimum, scheduling behind
+ * a skipped cancelled event, compaction), cancellation and stale timers,
+ * scheduling from callbacks, run(until), stop, the past-time assertion,
+ * and no record allocation in steady state. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <setjmp.h>
@@ -285,12 +288,23 @@ test_event__schedule_in_past_aborts (void **state)
 
 /* ---- randomized comparison with a reference sort -------------------- */
 
+/* Every event scheduled, by index: the index is its scheduling order, so
+ * the kernel must fire the live ones sorted by (time, index). */
 typedef struct {
   SimTime time;
   uint64_t index;
   SimTimer timer;
   bool cancelled;
+  bool fired;
 } RefEvent;
+
+typedef struct {
+  RefEvent *ref;                /* max entries, n used */
+  uint64_t n;
+  uint64_t max;
+  SimRng rng;
+  GArray *log;                  /* Fired, in firing order */
+} RefRun;
 
 static int
 ref_cmp (const void *pa, const void *pb)
@@ -301,55 +315,419 @@ ref_cmp (const void *pa, const void *pb)
   return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
+static void ref_fire (SimKernel *kernel, void *target, void *arg,
+                      uint64_t u);
+
+static void
+ref_schedule (SimKernel *kernel, RefRun *run, SimTime at)
+{
+  RefEvent *r;
+
+  if (run->n == run->max)
+    return;
+  r = &run->ref[run->n];
+  r->time = at;
+  r->index = run->n;
+  r->cancelled = r->fired = false;
+  r->timer = sim_kernel_schedule (kernel, at, ref_fire, run, NULL, run->n);
+  run->n++;
+}
+
+/* Cancels a random event scheduled so far, checking the kernel's answer
+ * against the record of what fired and what was cancelled. */
+static void
+ref_cancel_some (SimKernel *kernel, RefRun *run)
+{
+  RefEvent *r = &run->ref[sim_rng_below (&run->rng, (uint32_t) run->n)];
+  bool was_pending = !r->cancelled && !r->fired;
+
+  assert_int_equal (sim_timer_pending (&r->timer), was_pending);
+  assert_int_equal (sim_kernel_cancel (kernel, &r->timer), was_pending);
+  r->cancelled = r->cancelled || was_pending;
+}
+
+/* Logs the firing, then may schedule at now (a tie behind the events
+ * already there), a little later (ties with older events), much later,
+ * or cancel some event (possibly the current minimum). */
+static void
+ref_fire (SimKernel *kernel, void *target, void *arg, uint64_t u)
+{
+  RefRun *run = target;
+  SimTime now = sim_kernel_now (kernel);
+  Fired f = { now, u };
+
+  (void) arg;
+  assert_false (run->ref[u].fired || run->ref[u].cancelled);
+  run->ref[u].fired = true;
+  g_array_append_val (run->log, f);
+  switch (sim_rng_below (&run->rng, 8))
+    {
+    case 0:
+    case 1:
+      ref_schedule (kernel, run, now);
+      break;
+    case 2:
+    case 3:
+      ref_schedule (kernel, run, now + sim_rng_below (&run->rng, 50));
+      break;
+    case 4:
+      ref_schedule (kernel, run, now + sim_rng_below (&run->rng, 1u << 20));
+      break;
+    case 5:
+      ref_cancel_some (kernel, run);
+      break;
+    default:
+      break;
+    }
+}
+
 static void
 test_event__matches_reference_sort (void **state)
 {
-  enum { N = 100000 };
+  enum { N = 1000000, FILL = 500000, SPAN = 20000 };
   SimKernel *k = sim_kernel_new ();
-  GArray *log = fired_log_new ();
-  RefEvent *ref = g_new (RefEvent, N);
-  SimRng rng;
-  guint want = 0, got = 0;
+  RefRun run = { .ref = g_new (RefEvent, N), .max = N,
+                 .log = fired_log_new () };
+  guint got = 0;
+  int slice = 0;
 
   (void) state;
-  sim_rng_init (&rng, 7, "test", "reference");
-  for (uint64_t i = 0; i < N; i++)
-    {
-      ref[i].time = sim_rng_below (&rng, 5000);    /* ~20 per time */
-      ref[i].index = i;
-      ref[i].timer = sim_kernel_schedule (k, ref[i].time, record_fired, log,
-                                          NULL, i);
-      ref[i].cancelled = false;
-    }
-  for (uint64_t i = 0; i < N / 10; i++)
-    {
-      RefEvent *r = &ref[sim_rng_below (&rng, N)];
-      bool was = !r->cancelled;
-
-      assert_int_equal (sim_kernel_cancel (k, &r->timer), was);
-      r->cancelled = true;
-    }
+  sim_rng_init (&run.rng, 7, "test", "reference");
+  for (uint64_t i = 0; i < FILL; i++)            /* ~20 per time */
+    ref_schedule (k, &run, sim_rng_below (&run.rng, SPAN));
+  for (uint64_t i = 0; i < FILL / 10; i++)
+    ref_cancel_some (k, &run);
   sim_kernel_check_invariants (k);
-  for (SimTime until = 0; until < 5000; until += 97)
+  /* Slices: each run stops at until, possibly just after skipping a
+   * cancelled event; then schedule from outside, at now and later. */
+  for (SimTime until = 0; until < 2 * SPAN; until += 97, slice++)
     {
       sim_kernel_run (k, until);
-      sim_kernel_check_invariants (k);
+      ref_schedule (k, &run, sim_kernel_now (k));
+      ref_schedule (k, &run, until + 1);
+      if (slice % 64 == 0)
+        sim_kernel_check_invariants (k);
     }
   sim_kernel_run (k, SIM_TIME_MAX);
-  qsort (ref, N, sizeof *ref, ref_cmp);
-  for (guint i = 0; i < N; i++)
-    {
-      if (ref[i].cancelled)
-        continue;
-      assert_true (got < log->len);
-      assert_int_equal (fired_u (log, got), ref[i].index);
-      assert_int_equal (g_array_index (log, Fired, got).time, ref[i].time);
-      got++;
-      want++;
-    }
-  assert_int_equal (log->len, want);
+  sim_kernel_check_invariants (k);
+  assert_int_equal (run.n, N);
   assert_int_equal (sim_kernel_pending (k), 0);
-  g_free (ref);
+  qsort (run.ref, run.n, sizeof *run.ref, ref_cmp);
+  for (guint i = 0; i < run.n; i++)
+    {
+      if (run.ref[i].cancelled)
+        continue;
+      assert_true (got < run.log->len);
+      assert_int_equal (fired_u (run.log, got), run.ref[i].index);
+      assert_int_equal (g_array_index (run.log, Fired, got).time,
+                        run.ref[i].time);
+      got++;
+    }
+  assert_int_equal (run.log->len, got);
+  g_free (run.ref);
+  g_array_free (run.log, TRUE);
+  sim_kernel_free (k);
+}
+
+/* ---- the radix queue's edges ---------------------------------------- */
+
+/* Checks log against want, time and u. */
+static void
+assert_fired (GArray *log, const Fired *want, guint n)
+{
+  assert_int_equal (log->len, n);
+  for (guint i = 0; i < n; i++)
+    {
+      assert_int_equal (g_array_index (log, Fired, i).time, want[i].time);
+      assert_int_equal (fired_u (log, i), want[i].u);
+    }
+}
+
+#define T62 ((SimTime) 1 << 62)
+
+/* u 1 at time 0 schedules 3 at 0; u 10 at 2^62 schedules 11 at now, 12
+ * at the end of time and 13 at now + 1. */
+static void
+jump_fire (SimKernel *kernel, void *target, void *arg, uint64_t u)
+{
+  SimTime now = sim_kernel_now (kernel);
+
+  record_fired (kernel, target, arg, u);
+  if (u == 1)
+    sim_kernel_schedule (kernel, 0, record_fired, target, arg, 3);
+  if (u == 10)
+    {
+      sim_kernel_schedule (kernel, now, record_fired, target, arg, 11);
+      sim_kernel_schedule (kernel, SIM_TIME_MAX, record_fired, target, arg,
+                           12);
+      sim_kernel_schedule_in (kernel, 1, record_fired, target, arg, 13);
+    }
+}
+
+static void
+test_event__time_zero_and_huge_jumps (void **state)
+{
+  SimKernel *k = sim_kernel_new ();
+  GArray *log = fired_log_new ();
+  static const Fired want[] = {
+    { 0, 1 }, { 0, 2 }, { 0, 3 }, { 1, 4 }, { T62 - 1, 5 }, { T62, 10 },
+    { T62, 14 }, { T62, 11 }, { T62 + 1, 15 }, { T62 + 1, 13 },
+    { SIM_TIME_MAX - 1, 16 }, { SIM_TIME_MAX, 17 }, { SIM_TIME_MAX, 12 },
+  };
+
+  (void) state;
+  sim_kernel_schedule (k, SIM_TIME_MAX, record_fired, log, NULL, 17);
+  sim_kernel_schedule (k, T62 + 1, record_fired, log, NULL, 15);
+  sim_kernel_schedule (k, 0, jump_fire, log, NULL, 1);
+  sim_kernel_schedule (k, T62, jump_fire, log, NULL, 10);
+  sim_kernel_schedule (k, SIM_TIME_MAX - 1, record_fired, log, NULL, 16);
+  sim_kernel_schedule (k, 1, record_fired, log, NULL, 4);
+  sim_kernel_schedule (k, 0, record_fired, log, NULL, 2);
+  sim_kernel_schedule (k, T62, record_fired, log, NULL, 14);
+  sim_kernel_schedule (k, T62 - 1, record_fired, log, NULL, 5);
+  sim_kernel_check_invariants (k);
+  assert_int_equal (sim_kernel_run (k, 0), 3);
+  assert_int_equal (sim_kernel_run (k, T62 - 1), 2);
+  sim_kernel_check_invariants (k);
+  assert_int_equal (sim_kernel_run (k, T62), 3);
+  sim_kernel_check_invariants (k);
+  assert_int_equal (sim_kernel_run (k, SIM_TIME_MAX), 5);
+  assert_fired (log, want, G_N_ELEMENTS (want));
+  assert_int_equal (sim_kernel_now (k), SIM_TIME_MAX);
+  sim_kernel_check_invariants (k);
+  g_array_free (log, TRUE);
+  sim_kernel_free (k);
+}
+
+/* A burst: the first event at its time schedules BURST more at now, and
+ * every 100th of those one more at now. u is the scheduling order, so
+ * the log must come out sorted by (time, u). */
+typedef struct {
+  GArray *log;
+  uint64_t next_u;
+} Burst;
+
+enum { BURST = 20000 };
+
+static void
+burst_fire (SimKernel *kernel, void *target, void *arg, uint64_t u)
+{
+  Burst *burst = target;
+  SimTime now = sim_kernel_now (kernel);
+
+  record_fired (kernel, burst->log, arg, u);
+  if (u == 0)
+    for (int i = 0; i < BURST; i++)
+      sim_kernel_schedule (kernel, now, burst_fire, burst, arg,
+                           burst->next_u++);
+  else if (u % 100 == 0)
+    sim_kernel_schedule (kernel, now, burst_fire, burst, arg,
+                         burst->next_u++);
+}
+
+static void
+test_event__many_events_at_now_while_firing (void **state)
+{
+  SimKernel *k = sim_kernel_new ();
+  Burst burst = { fired_log_new (), 0 };
+  uint64_t scheduled, fired;
+
+  (void) state;
+  for (int i = 0; i < 300; i++)         /* at 1000, then 1001 and later */
+    sim_kernel_schedule (k, 1000 + (i % 3 ? 0 : i), burst_fire, &burst,
+                         NULL, burst.next_u++);
+  scheduled = burst.next_u;
+  fired = sim_kernel_run (k, 1000);
+  assert_int_equal (fired, burst.log->len);
+  assert_true (burst.log->len > 200 + BURST + BURST / 100);
+  assert_int_equal (g_array_index (burst.log, Fired, burst.log->len - 1).time,
+                    1000);
+  sim_kernel_check_invariants (k);
+  sim_kernel_run (k, SIM_TIME_MAX);
+  assert_true (burst.next_u > scheduled + BURST);
+  assert_int_equal (burst.log->len, burst.next_u);
+  for (guint i = 1; i < burst.log->len; i++)
+    {
+      const Fired *a = &g_array_index (burst.log, Fired, i - 1);
+      const Fired *b = &g_array_index (burst.log, Fired, i);
+
+      assert_true (a->time < b->time || (a->time == b->time && a->u < b->u));
+    }
+  g_array_free (burst.log, TRUE);
+  sim_kernel_free (k);
+}
+
+/* u 1 cancels the timer in arg, the next event at the same time. */
+static void
+cancel_next_fire (SimKernel *kernel, void *target, void *arg, uint64_t u)
+{
+  record_fired (kernel, target, NULL, u);
+  assert_true (sim_kernel_cancel (kernel, arg));
+}
+
+static void
+test_event__cancel_current_minimum (void **state)
+{
+  SimKernel *k = sim_kernel_new ();
+  GArray *log = fired_log_new ();
+  SimTimer a, d, y;
+  static const Fired want[] = { { 10, 2 }, { 30, 5 }, { 40, 6 }, { 40, 9 } };
+
+  (void) state;
+  /* Before anything ran. */
+  a = sim_kernel_schedule (k, 10, record_fired, log, NULL, 1);
+  sim_kernel_schedule (k, 10, record_fired, log, NULL, 2);
+  assert_true (sim_kernel_cancel (k, &a));
+  assert_int_equal (sim_kernel_run (k, 10), 1);
+  /* After a run(until) that stopped in front of it. */
+  d = sim_kernel_schedule (k, 30, record_fired, log, NULL, 4);
+  sim_kernel_schedule (k, 30, record_fired, log, NULL, 5);
+  for (int i = 0; i < 500; i++)         /* a bucket too big to be the front */
+    sim_kernel_schedule (k, 1000 + i, record_fired, log, NULL, 100);
+  assert_int_equal (sim_kernel_run (k, 29), 0);
+  assert_true (sim_kernel_cancel (k, &d));
+  sim_kernel_check_invariants (k);
+  assert_int_equal (sim_kernel_run (k, 30), 1);
+  /* From a callback: the next event at the same time. */
+  sim_kernel_schedule (k, 40, cancel_next_fire, log, &y, 6);
+  y = sim_kernel_schedule (k, 40, record_fired, log, NULL, 8);
+  sim_kernel_schedule (k, 40, record_fired, log, NULL, 9);
+  assert_int_equal (sim_kernel_run (k, 39), 0);
+  assert_int_equal (sim_kernel_run (k, 40), 2);
+  assert_false (sim_timer_pending (&y));
+  sim_kernel_check_invariants (k);
+  assert_int_equal (sim_kernel_run (k, SIM_TIME_MAX), 500);
+  for (guint i = 0; i < 500; i++)
+    assert_int_equal (g_array_index (log, Fired, 4 + i).time, 1000 + i);
+  g_array_set_size (log, 4);
+  assert_fired (log, want, G_N_ELEMENTS (want));
+  g_array_free (log, TRUE);
+  sim_kernel_free (k);
+}
+
+/* A run that stops at until just after skipping a cancelled event has
+ * looked past now; the caller may still schedule between the two, also
+ * in an earlier power-of-two block of time (40 against 64). */
+static void
+test_event__schedule_behind_skipped_cancelled (void **state)
+{
+  SimKernel *k = sim_kernel_new ();
+  GArray *log = fired_log_new ();
+  SimTimer c;
+  static const Fired want[] = { { 5, 1 }, { 40, 4 }, { 55, 5 }, { 64, 6 },
+                                { 80, 3 }, { 1 << 20, 7 } };
+
+  (void) state;
+  sim_kernel_schedule (k, 5, record_fired, log, NULL, 1);
+  c = sim_kernel_schedule (k, 64, record_fired, log, NULL, 2);
+  sim_kernel_schedule (k, 80, record_fired, log, NULL, 3);
+  assert_int_equal (sim_kernel_run (k, 5), 1);
+  assert_true (sim_kernel_cancel (k, &c));
+  assert_int_equal (sim_kernel_run (k, 70), 0);    /* skips 64 */
+  assert_int_equal (sim_kernel_now (k), 5);
+  assert_int_equal (sim_kernel_pending (k), 1);
+  sim_kernel_schedule (k, 40, record_fired, log, NULL, 4);
+  sim_kernel_schedule (k, 55, record_fired, log, NULL, 5);
+  sim_kernel_schedule (k, 64, record_fired, log, NULL, 6);
+  sim_kernel_schedule (k, 1 << 20, record_fired, log, NULL, 7);
+  sim_kernel_check_invariants (k);
+  assert_int_equal (sim_kernel_run (k, SIM_TIME_MAX), 5);
+  assert_fired (log, want, G_N_ELEMENTS (want));
+  g_array_free (log, TRUE);
+  sim_kernel_free (k);
+}
+
+/* Cancelling most of a large queue sweeps the cancelled entries out, in
+ * the middle of a run, and the rest still fire in (time, seq) order. */
+static void
+test_event__compaction_keeps_order (void **state)
+{
+  enum { N = 40000 };
+  SimKernel *k = sim_kernel_new ();
+  GArray *log = fired_log_new ();
+  SimTimer *timers = g_new (SimTimer, N);
+  SimTime *times = g_new (SimTime, N);
+  SimRng rng;
+  uint64_t cancelled = 0, pending;
+
+  (void) state;
+  sim_rng_init (&rng, 5, "test", "compaction");
+  for (uint64_t i = 0; i < N; i++)
+    {
+      times[i] = sim_rng_below (&rng, 4000);      /* ~10 per time */
+      timers[i] = sim_kernel_schedule (k, times[i], record_fired, log, NULL,
+                                       i);
+    }
+  sim_kernel_run (k, 1000);             /* the front is in use */
+  pending = sim_kernel_pending (k);
+  for (uint64_t i = 0; i < N; i++)
+    if (i % 4 != 0 && sim_kernel_cancel (k, &timers[i]))
+      cancelled++;
+  assert_true (cancelled > pending / 2);
+  assert_true (sim_kernel_pending (k) < pending);  /* swept */
+  sim_kernel_check_invariants (k);
+  sim_kernel_run (k, SIM_TIME_MAX);
+  for (guint i = 1; i < log->len; i++)
+    {
+      const Fired *a = &g_array_index (log, Fired, i - 1);
+      const Fired *b = &g_array_index (log, Fired, i);
+
+      assert_true (a->time < b->time || (a->time == b->time && a->u < b->u));
+      assert_int_equal (b->time, times[b->u]);
+    }
+  assert_int_equal (log->len, N - cancelled);
+  assert_int_equal (sim_kernel_pending (k), 0);
+  sim_kernel_check_invariants (k);
+  g_free (times);
+  g_free (timers);
+  g_array_free (log, TRUE);
+  sim_kernel_free (k);
+}
+
+/* Handles to fired, cancelled and swept events stay dead once their
+ * records are reused by new events. */
+static void
+test_event__stale_handles_after_reuse (void **state)
+{
+  enum { N = 10000, FRESH = 5000 };
+  SimKernel *k = sim_kernel_new ();
+  GArray *log = fired_log_new ();
+  SimTimer *old = g_new (SimTimer, N);
+  SimTimer *fresh = g_new (SimTimer, FRESH);
+  uint64_t records;
+  guint early = 0;
+
+  (void) state;
+  for (uint64_t i = 0; i < N; i++)
+    old[i] = sim_kernel_schedule (k, (SimTime) (i % 100), record_fired, log,
+                                  NULL, i);
+  for (uint64_t i = 0; i < N; i++)      /* 7500: the sweep runs once */
+    if (i % 4 != 3)
+      assert_true (sim_kernel_cancel (k, &old[i]));
+  assert_true (sim_kernel_pending (k) < N);
+  for (uint64_t i = 3; i < N; i += 4)
+    early += i % 100 < 50;
+  assert_int_equal (sim_kernel_run (k, 49), early);
+  records = sim_kernel_allocated_records (k);
+  for (uint64_t i = 0; i < FRESH; i++)
+    fresh[i] = sim_kernel_schedule (k, 100 + (SimTime) i, record_fired, log,
+                                    NULL, N + i);
+  assert_int_equal (sim_kernel_allocated_records (k), records);
+  for (uint64_t i = 0; i < N; i++)
+    {
+      bool live = i % 4 == 3 && i % 100 >= 50;
+
+      assert_int_equal (sim_timer_pending (&old[i]), live);
+      assert_int_equal (sim_kernel_cancel (k, &old[i]), live);
+    }
+  for (uint64_t i = 0; i < FRESH; i++)
+    assert_true (sim_timer_pending (&fresh[i]));
+  sim_kernel_check_invariants (k);
+  assert_int_equal (sim_kernel_run (k, SIM_TIME_MAX), FRESH);
+  for (guint i = 0; i < FRESH; i++)
+    assert_int_equal (fired_u (log, early + i), N + i);
+  g_free (old);
+  g_free (fresh);
   g_array_free (log, TRUE);
   sim_kernel_free (k);
 }
@@ -426,6 +804,12 @@ main (void)
     cmocka_unit_test (test_event__step_skips_cancelled),
     cmocka_unit_test (test_event__schedule_in_past_aborts),
     cmocka_unit_test (test_event__matches_reference_sort),
+    cmocka_unit_test (test_event__time_zero_and_huge_jumps),
+    cmocka_unit_test (test_event__many_events_at_now_while_firing),
+    cmocka_unit_test (test_event__cancel_current_minimum),
+    cmocka_unit_test (test_event__schedule_behind_skipped_cancelled),
+    cmocka_unit_test (test_event__compaction_keeps_order),
+    cmocka_unit_test (test_event__stale_handles_after_reuse),
     cmocka_unit_test (test_event__steady_state_allocates_no_records),
   };
 
