@@ -22,9 +22,10 @@ void tools_report_html (GString *out, const ToolsReport *report,
                         const GString *svg, const char *graph_note,
                         const char *const *outputs);
 
-/* The "Load over time" section: a small chart per service, Direct VPC
- * subnet, Cloud NAT gateway and connector whose gauges moved (written by
- * tools/report-series.c); nothing when none did. Finishes series. */
+/* The "Load over time" section (tools/report-series.c): a small chart
+ * per service, Direct VPC subnet, Cloud NAT gateway and connector with a
+ * gauge that changed after time 0; nothing when none did. Finishes
+ * series. */
 void tools_report_html_series (GString *out, CloudRunSeries *series);
 
 /* Formats the page, its outputs list being what out's staging directory

@@ -1,8 +1,9 @@
 /* report.html's load over time (see tools/report-html.h): one small step
  * chart per service, Direct VPC subnet, Cloud NAT gateway and connector
- * with a gauge that moved (models/world/series.h, report.json's series),
- * each line the largest value of each bucket; inline SVG with integer
- * coordinates, so the bytes do not depend on the locale. */
+ * with a gauge that changed after time 0 (models/world/series.h,
+ * report.json's series), each line the largest value of each bucket;
+ * inline SVG with integer coordinates, so the bytes do not depend on the
+ * locale. */
 #include "tools/report-html.h"
 
 #include <string.h>
@@ -167,26 +168,30 @@ esc_text (GString *out, const char *text)
   g_string_append (out, e);
 }
 
-/* The chart of the gauges of (kind, name) that moved, from the first. */
+/* The chart of the gauges of (kind, name), the first at first, when one
+ * of them moved: those that were ever above 0. */
 static void
 plot_group (GString *out, const CloudRunSeries *s, guint first)
 {
   const CloudRunGauge *f = g_ptr_array_index (s->gauges, first);
   g_autoptr (GPtrArray) shown = g_ptr_array_new ();
   int64_t top = 0;
+  bool moved = false;
   char t[32];
 
   for (guint i = first; i < s->gauges->len; i++)
     {
       const CloudRunGauge *g = g_ptr_array_index (s->gauges, i);
-      if (strcmp (g->kind, f->kind) == 0 && strcmp (g->name, f->name) == 0
-          && cloudrun_gauge_used (g))
+      if (strcmp (g->kind, f->kind) != 0 || strcmp (g->name, f->name) != 0)
+        continue;
+      moved = moved || cloudrun_gauge_moved (g);
+      if (cloudrun_gauge_used (g))
         {
           g_ptr_array_add (shown, (gpointer) g);
           top = MAX (top, g->peak);
         }
     }
-  if (shown->len == 0)
+  if (!moved)
     return;
   top = count_top (top);
   g_string_append_printf (out, "<h3>%s <b>", kind_words (f->kind));
@@ -231,14 +236,15 @@ tools_report_html_series (GString *out, CloudRunSeries *s)
     return;
   cloudrun_series_finish (s);
   for (guint i = 0; i < s->gauges->len && !any; i++)
-    any = cloudrun_gauge_used (g_ptr_array_index (s->gauges, i));
+    any = cloudrun_gauge_moved (g_ptr_array_index (s->gauges, i));
   if (!any)
     return;
   g_string_append_printf (out, "<h2 id=\"load\">Load over time</h2>\n"
                           "<p>Each line is the highest value in each %s "
                           "of simulated time (report.json's "
-                          "<code>series</code>); counts that stayed at 0 "
-                          "are left out.</p>\n",
+                          "<code>series</code>); what never changed after "
+                          "the start, and counts that stayed at 0, are left "
+                          "out.</p>\n",
                           tools_report_duration (s->period, p));
   for (guint i = 0; i < s->gauges->len; i++)
     {

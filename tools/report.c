@@ -166,7 +166,8 @@ report_text_services (GString *out, const CloudRunScenario *sc)
 }
 
 /* The peaks of the load over time (report.json's series), one line per
- * service, subnet, NAT gateway or connector with a gauge that moved:
+ * service, subnet, NAT gateway or connector with a gauge that changed
+ * after time 0:
  * "  service cold: in_flight 50, instances 5, queue 0". */
 static void
 report_text_load (GString *out, CloudRunSeries *s)
@@ -179,7 +180,7 @@ report_text_load (GString *out, CloudRunSeries *s)
   for (guint i = 0; i < s->gauges->len; i++)
     {
       const CloudRunGauge *g = g_ptr_array_index (s->gauges, i);
-      bool seen = false, used = false;
+      bool seen = false, moved = false;
 
       for (guint j = 0; j < s->gauges->len && !seen; j++)
         {
@@ -187,9 +188,9 @@ report_text_load (GString *out, CloudRunSeries *s)
           bool same = strcmp (g->kind, h->kind) == 0
                       && strcmp (g->name, h->name) == 0;
           seen = same && j < i;
-          used = used || (same && cloudrun_gauge_used (h));
+          moved = moved || (same && cloudrun_gauge_moved (h));
         }
-      if (seen || !used)
+      if (seen || !moved)
         continue;
       if (!header)
         g_string_append (out, "\npeak load (report.json's series):\n");

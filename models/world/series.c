@@ -103,6 +103,7 @@ static void
 gauge_move (CloudRunGauge *g, SimTime now, int64_t value)
 {
   gauge_reach (g, MAX (series_bucket (g->series, now), g->bucket));
+  g->moved = g->moved || (now > 0 && value != g->value);
   g->value = value;
   g->max[g->bucket] = MAX (g->max[g->bucket], value);
   if (value > g->peak)
@@ -190,4 +191,10 @@ bool
 cloudrun_gauge_used (const CloudRunGauge *g)
 {
   return g && g->peak > 0;
+}
+
+bool
+cloudrun_gauge_moved (const CloudRunGauge *g)
+{
+  return g && g->moved;
 }

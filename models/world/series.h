@@ -32,6 +32,7 @@ typedef struct {
   int64_t value;                /* now */
   int64_t peak;                 /* the largest value so far */
   SimTime peak_at;              /* when it was first reached */
+  bool moved;                   /* it changed after time 0 */
   guint bucket;                 /* the bucket of the last change */
   int64_t *max;                 /* per bucket: the largest value in it */
   int64_t *end;                 /* per bucket: the value at its end (once
@@ -79,5 +80,7 @@ void cloudrun_gauge_add_later (CloudRunGauge *gauge, SimTime when,
 void cloudrun_series_finish (CloudRunSeries *series);
 /* Whether the gauge was ever above 0. */
 bool cloudrun_gauge_used (const CloudRunGauge *gauge);
+/* Whether it changed after time 0 (not only set as the run began). */
+bool cloudrun_gauge_moved (const CloudRunGauge *gauge);
 
 #endif

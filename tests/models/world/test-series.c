@@ -2,9 +2,10 @@
  * report.html: the round bucket period chosen from the duration; each
  * bucket's largest value and its value at the end; buckets a change
  * skips filled when the next change comes; the last value carried to the
- * end by finish; changes announced for later (TIME_WAIT) applied when
- * due; a gauge found again by its names; memory that does not grow with
- * the number of changes; NULL gauges doing nothing. */
+ * end by finish; whether a gauge moved after time 0; changes announced
+ * for later (TIME_WAIT) applied when due; a gauge found again by its
+ * names; memory that does not grow with the number of changes; NULL
+ * gauges doing nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,7 +128,10 @@ test_series__finish_carries_the_last_value_to_the_end (void **state)
   (void) state;
   assert_int_equal (s->n_buckets, 200);
   cloudrun_gauge_set (g, 0, 4);
+  cloudrun_gauge_set (g, 10 * SIM_MS, 4);   /* no change */
+  assert_false (cloudrun_gauge_moved (g));  /* set as the run began */
   cloudrun_gauge_set (g, 500 * SIM_MS, 6);
+  assert_true (cloudrun_gauge_moved (g));
   cloudrun_series_finish (s);
   assert_int_equal (g->max[99], 4);
   assert_int_equal (g->max[100], 6);
@@ -135,6 +139,7 @@ test_series__finish_carries_the_last_value_to_the_end (void **state)
   assert_int_equal (g->end[last], 6);
   assert_int_equal (g->bucket, last);
   assert_false (cloudrun_gauge_used (idle));
+  assert_false (cloudrun_gauge_moved (idle));
   assert_true (cloudrun_gauge_used (g));
   assert_int_equal (idle->end[last], 0);
   /* Finished: again changes nothing, nor do late changes. */
