@@ -30,7 +30,7 @@ metric_words (const char *metric)
   static const char *const words[][2] = {
     { "in_flight", "requests in flight" },
     { "instances", "instances" },
-    { "queue", "waiting in the pending queue" },
+    { "queue", "waiting in the queue" },
     { "addresses", "addresses held" },
     { "ports", "ports taken" },
   };

@@ -61,7 +61,8 @@ SimTime cloudrun_series_period (SimTime duration);
 CloudRunSeries *cloudrun_series_new (SimTime duration);
 void cloudrun_series_free (CloudRunSeries *series);
 /* The gauge named (kind, name, metric), at 0 from time 0; made on the
- * first call, the same one after. */
+ * first call, the same one after (a lookup over every gauge: keep the
+ * handle for the changes). */
 CloudRunGauge *cloudrun_series_gauge (CloudRunSeries *series,
                                       const char *kind, const char *name,
                                       const char *metric);
