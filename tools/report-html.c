@@ -40,6 +40,11 @@ static const char style[] =
   ".picture svg{width:100%;height:auto;max-height:90vh}\n"
   ".note{background:#fff3cd;border-left:8px solid #a06000;padding:8px 16px}\n"
   "ul.files li{margin:2px 0}\n"
+  ".load svg{max-width:100%;height:auto}\n"
+  ".load text{font-size:16px;fill:#111}\n"
+  ".c0{color:#1f4fbf}.c1{color:#00661a}.c2{color:#a00000}"
+  ".c3{color:#6a3d9a}\n"
+  ".legend span{font-weight:bold;white-space:nowrap}\n"
   "ul.pcaps{columns:2;font-size:17px;"
   "font-family:'DejaVu Sans Mono',monospace}\n";
 
@@ -482,6 +487,7 @@ tools_report_html (GString *out, const ToolsReport *rep, const GString *svg,
   html_head (out, rep);
   html_verdicts (out, rep);
   html_picture (out, svg, graph_note);
+  tools_report_html_series (out, rep->world->series);
   html_requests (out, rep);
   html_expectations (out, rep);
   html_services (out, rep->scenario);

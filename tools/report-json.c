@@ -278,6 +278,52 @@ json_services (JsonBuilder *b, const CloudRunScenario *sc)
   json_builder_end_array (b);
 }
 
+static void
+json_bucket_array (JsonBuilder *b, const char *name, const int64_t *v,
+                   guint n)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_int_value (b, v[i]);
+  json_builder_end_array (b);
+}
+
+/* Load over time (models/world/series.h): every gauge, in the order the
+ * world made them; null when the world keeps none. */
+static void
+json_series (JsonBuilder *b, CloudRunSeries *series)
+{
+  json_builder_set_member_name (b, "series");
+  if (!series)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  cloudrun_series_finish (series);
+  json_builder_begin_object (b);
+  add_int (b, "period_ns", series->period);
+  add_int (b, "buckets", series->n_buckets);
+  json_builder_set_member_name (b, "gauges");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < series->gauges->len; i++)
+    {
+      const CloudRunGauge *g = g_ptr_array_index (series->gauges, i);
+      json_builder_begin_object (b);
+      add_str (b, "kind", g->kind);
+      add_str (b, "name", g->name);
+      add_str (b, "metric", g->metric);
+      add_int (b, "peak", g->peak);
+      add_int_or_null (b, "peak_ns", g->peak > 0, g->peak_at);
+      add_int (b, "last", g->value);
+      json_bucket_array (b, "max", g->max, series->n_buckets);
+      json_bucket_array (b, "end", g->end, series->n_buckets);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 void
 tools_report_json (GString *out, const ToolsReport *rep)
 {
@@ -305,6 +351,7 @@ tools_report_json (GString *out, const ToolsReport *rep)
   json_expectations (b, rep->checks);
   add_int (b, "passed", rep->checks->len - failed);
   add_int (b, "failed", failed);
+  json_series (b, rep->world->series);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);

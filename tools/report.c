@@ -165,6 +165,48 @@ report_text_services (GString *out, const CloudRunScenario *sc)
     }
 }
 
+/* The peaks of the load over time (report.json's series), one line per
+ * service, subnet, NAT gateway or connector with a gauge that changed
+ * after time 0:
+ * "  service cold: in_flight 50, instances 5, queue 0". */
+static void
+report_text_load (GString *out, CloudRunSeries *s)
+{
+  bool header = false;
+
+  if (!s)
+    return;
+  cloudrun_series_finish (s);
+  for (guint i = 0; i < s->gauges->len; i++)
+    {
+      const CloudRunGauge *g = g_ptr_array_index (s->gauges, i);
+      bool seen = false, moved = false;
+
+      for (guint j = 0; j < s->gauges->len && !seen; j++)
+        {
+          const CloudRunGauge *h = g_ptr_array_index (s->gauges, j);
+          bool same = strcmp (g->kind, h->kind) == 0
+                      && strcmp (g->name, h->name) == 0;
+          seen = same && j < i;
+          moved = moved || (same && cloudrun_gauge_moved (h));
+        }
+      if (seen || !moved)
+        continue;
+      if (!header)
+        g_string_append (out, "\npeak load (report.json's series):\n");
+      header = true;
+      g_string_append_printf (out, "  %s %s:", g->kind, g->name);
+      for (guint j = i; j < s->gauges->len; j++)
+        {
+          const CloudRunGauge *h = g_ptr_array_index (s->gauges, j);
+          if (strcmp (g->kind, h->kind) == 0 && strcmp (g->name, h->name) == 0)
+            g_string_append_printf (out, "%s %s %" G_GINT64_FORMAT,
+                                    j > i ? "," : "", h->metric, h->peak);
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
 /* Calls fn for every link direction that dropped frames. */
 static void
 report_each_drop (const ToolsReport *rep,
@@ -235,6 +277,7 @@ tools_report_text (GString *out, const ToolsReport *rep)
       tools_report_steps (out, rep->world, s->first, "  ");
     }
   report_each_drop (rep, text_drop, out);
+  report_text_load (out, rep->world->series);
   if (rep->checks->len)
     {
       g_string_append (out, "\nexpectations:\n");

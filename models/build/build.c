@@ -175,6 +175,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
 
   (void) error;
   w->sim = sim_world_new (sc->seed);
+  w->series = cloudrun_series_new (sc->duration);
   w->hosts = g_hash_table_new (g_str_hash, g_str_equal);
   w->services = g_ptr_array_new_with_free_func (
     (GDestroyNotify) cloudrun_service_free);

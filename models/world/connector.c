@@ -311,6 +311,8 @@ cloudrun_connector_new (CloudRunWorld *world, const VpcConnectorConfig *config)
                                   c->max_instances); i++)
     connector_start_instance (c, 0);
   cloudrun_snat_init (&c->snat, CONNECTOR_PORTS_PER_CALLER);
+  cloudrun_gauge_set (cloudrun_world_gauge (world, "connector", c->name,
+                                            "instances"), 0, c->n_started);
   return c;
 }
 

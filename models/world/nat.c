@@ -115,5 +115,8 @@ cloudrun_nat_new (CloudRunWorld *world, const VpcNatConfig *config,
   n->n_addrs = n_addrs;
   cloudrun_snat_init (&n->snat, config->min_ports_per_vm);
   cloudrun_snat_hold_closed (&n->snat, world->sim, config->tcp_time_wait);
+  cloudrun_snat_count_ports (&n->snat,
+                             cloudrun_world_gauge (world, "nat", n->name,
+                                                   "ports"), world->sim);
   return n;
 }

@@ -3,6 +3,8 @@
  * hole (session NULL) that pops skip. Allocation-free once grown. */
 #include "models/world/pending.h"
 
+#include "sim/world.h"
+
 void
 cloudrun_pending_init (CloudRunPendingQueue *q, SimTime max_wait)
 {
@@ -16,6 +18,22 @@ void
 cloudrun_pending_clear (CloudRunPendingQueue *q)
 {
   g_clear_pointer (&q->entries, g_array_unref);
+}
+
+void
+cloudrun_pending_record (CloudRunPendingQueue *q, CloudRunGauge *depth,
+                         SimWorld *clock)
+{
+  q->depth = depth;
+  q->clock = clock;
+}
+
+/* waiting changed. */
+static void
+pending_count (CloudRunPendingQueue *q)
+{
+  if (q->depth)
+    cloudrun_gauge_set (q->depth, sim_world_now (q->clock), q->waiting);
 }
 
 SimTime
@@ -41,6 +59,7 @@ cloudrun_pending_push (CloudRunPendingQueue *q, CloudRunProxySession *s,
   q->queued++;
   if (++q->waiting > q->peak)
     q->peak = q->waiting;
+  pending_count (q);
   return e.seq;
 }
 
@@ -59,6 +78,7 @@ pending_take (CloudRunPendingQueue *q, uint64_t max_seq,
         continue;
       *out = *e;
       q->waiting--;
+      pending_count (q);
       return TRUE;
     }
   return FALSE;
@@ -89,6 +109,7 @@ cloudrun_pending_forget (CloudRunPendingQueue *q,
         {
           e->session = NULL;
           q->waiting--;
+          pending_count (q);
           return TRUE;
         }
     }

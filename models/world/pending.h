@@ -14,6 +14,7 @@
 
 #include "models/world/proxy.h"
 #include "models/world/request.h"
+#include "models/world/series.h"
 
 typedef struct {
   CloudRunProxySession *session;  /* NULL once gone (caller left) */
@@ -32,10 +33,16 @@ typedef struct {
   SimTime max_wait;             /* how long an entry may wait */
   uint32_t waiting, peak;       /* entries queued now, at most */
   uint64_t queued, expired;     /* entries ever queued; answered 429 */
+  CloudRunGauge *depth;         /* waiting over time, or NULL */
+  SimWorld *clock;              /* for the depth's times */
 } CloudRunPendingQueue;
 
 void cloudrun_pending_init (CloudRunPendingQueue *q, SimTime max_wait);
 void cloudrun_pending_clear (CloudRunPendingQueue *q);
+/* Records how many wait in depth (models/world/series.h), at clock's
+ * time. */
+void cloudrun_pending_record (CloudRunPendingQueue *q, CloudRunGauge *depth,
+                              SimWorld *clock);
 /* Google's bound for a service whose instances start in cold_start. */
 SimTime cloudrun_pending_documented_wait (SimTime cold_start);
 /* Queues s; returns its seq. */

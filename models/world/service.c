@@ -36,7 +36,11 @@ instance_receive (SimNode *self, SimPort *port, SimPacket *packet)
 static void
 instance_start (SimNode *self)
 {
-  cloudrun_requester_start (&((CloudRunInstance *) self)->requester);
+  CloudRunInstance *inst = (CloudRunInstance *) self;
+
+  /* Started before the run: min-instances, a caller's first. */
+  cloudrun_gauge_add (inst->service->instances_gauge, 0, inst->started);
+  cloudrun_requester_start (&inst->requester);
 }
 
 static void
@@ -117,6 +121,13 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   cloudrun_pending_init (&svc->pending, config->pending_wait
                          ? config->pending_wait
                          : cloudrun_pending_documented_wait (svc->cold_start));
+  svc->in_flight_gauge = cloudrun_world_gauge (world, "service", svc->name,
+                                               "in_flight");
+  svc->instances_gauge = cloudrun_world_gauge (world, "service", svc->name,
+                                               "instances");
+  cloudrun_pending_record (&svc->pending,
+                           cloudrun_world_gauge (world, "service", svc->name,
+                                                 "queue"), world->sim);
   for (uint32_t i = 0; i < MAX (1u, svc->min_instances); i++)
     cloudrun_service_add_instance (svc);
   g_hash_table_insert (world->hosts, svc->hash_host, svc);
@@ -161,6 +172,9 @@ cloudrun_service_use_addresses (CloudRunServiceNode *svc,
 {
   svc->ip_pool = pool;
   svc->ip_factor = MAX (1u, factor);
+  pool->held = cloudrun_world_gauge (svc->world, "subnet", pool->subnet,
+                                     "addresses");
+  cloudrun_gauge_add (pool->held, 0, svc->ip_held);
   if (!svc->ip_blocks)
     svc->ip_blocks = g_array_new (FALSE, FALSE, sizeof (uint32_t));
 }
@@ -206,6 +220,8 @@ service_ip_hold (CloudRunServiceNode *svc, uint32_t users)
       g_array_set_size (pool, pool->len - 1);
       g_array_append_val (svc->ip_blocks, block);
       svc->ip_held += block;
+      cloudrun_gauge_add (svc->ip_pool->held,
+                          sim_world_now (svc->world->sim), block);
     }
   while (svc->ip_blocks->len > 0)
     {
@@ -216,6 +232,8 @@ service_ip_hold (CloudRunServiceNode *svc, uint32_t users)
       g_array_set_size (svc->ip_blocks, svc->ip_blocks->len - 1);
       g_array_append_val (pool, last);
       svc->ip_held -= last;
+      cloudrun_gauge_add (svc->ip_pool->held,
+                          sim_world_now (svc->world->sim), -(int64_t) last);
     }
   return true;
 }
@@ -253,6 +271,7 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
           inst->retirements++;
           inst->ip_held_until = now + CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD;
           svc->retired++;
+          cloudrun_gauge_add (svc->instances_gauge, now, -1);
         }
     }
   /* The least loaded started instance with a free slot (lowest index on a
@@ -288,11 +307,13 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
       best->ip_held_until = 0;
       best->ready_at = now + svc->cold_start;
       *cold = true;
+      cloudrun_gauge_add (svc->instances_gauge, now, 1);
     }
   if (best)
     {
       best->in_flight++;
       svc->requests++;
+      cloudrun_gauge_add (svc->in_flight_gauge, now, 1);
     }
   return best;
 }
@@ -300,7 +321,10 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
 void
 cloudrun_service_release (CloudRunInstance *inst)
 {
+  SimTime now = sim_world_now (inst->base.node.world);
+
   g_assert (inst->in_flight > 0);
+  cloudrun_gauge_add (inst->service->in_flight_gauge, now, -1);
   if (--inst->in_flight == 0)
-    inst->idle_since = sim_world_now (inst->base.node.world);
+    inst->idle_since = now;
 }

@@ -42,6 +42,7 @@ typedef struct {
   char *subnet;                 /* its NAME, owned */
   GArray *free_blocks;          /* uint32_t usable addresses, taken from the
                                    end */
+  CloudRunGauge *held;          /* addresses its services hold */
 } CloudRunAddressPool;
 
 /* How long a retired instance's Direct VPC addresses stay held. */
@@ -97,6 +98,8 @@ struct CloudRunServiceNode {
   bool ip_short;                /* the last acquire could not start an
                                    instance: no block left */
   CloudRunPendingQueue pending; /* requests waiting for a free slot */
+  CloudRunGauge *in_flight_gauge; /* requests its instances hold now */
+  CloudRunGauge *instances_gauge; /* instances started, cold or ready */
 };
 
 /* Makes the service record from config (name, settings, base_addr,

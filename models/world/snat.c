@@ -59,6 +59,22 @@ cloudrun_snat_hold_closed (CloudRunSnat *snat, SimWorld *world,
 }
 
 void
+cloudrun_snat_count_ports (CloudRunSnat *snat, CloudRunGauge *ports,
+                           SimWorld *world)
+{
+  snat->ports = ports;
+  snat->clock = world;
+}
+
+/* A port was taken (1) or given back (-1) now. */
+static void
+snat_count (CloudRunSnat *snat, int64_t delta)
+{
+  if (snat->ports)
+    cloudrun_gauge_add (snat->ports, sim_world_now (snat->clock), delta);
+}
+
+void
 cloudrun_snat_clear (CloudRunSnat *snat)
 {
   g_clear_pointer (&snat->by_inside, g_hash_table_destroy);
@@ -125,6 +141,7 @@ cloudrun_snat_outbound (CloudRunSnat *snat, const SimFrame *f,
       };
       g_hash_table_insert (snat->by_nat, &flow->nat_key, flow);
       g_hash_table_insert (snat->by_inside, &flow->inside_key, flow);
+      snat_count (snat, 1);
       *created = true;
       return &flow->entry;
     }
@@ -148,6 +165,7 @@ snat_release (CloudRunSnat *snat, CloudRunSnatEntry *e)
 
   g_hash_table_remove (snat->by_inside, &flow->inside_key);
   g_hash_table_remove (snat->by_nat, &flow->nat_key);   /* frees flow */
+  snat_count (snat, -1);
 }
 
 /* A flow that closed with FINs: its port stays taken for TIME_WAIT; the
@@ -164,6 +182,7 @@ snat_close (CloudRunSnat *snat, CloudRunSnatEntry *e)
     }
   g_hash_table_remove (snat->by_inside, &flow->inside_key);
   e->held_until = sim_world_now (snat->clock) + snat->time_wait;
+  cloudrun_gauge_add_later (snat->ports, e->held_until, -1);
 }
 
 static void

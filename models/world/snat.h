@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "models/world/series.h"
 #include "sim/node.h"
 #include "sim/wire.h"
 
@@ -42,6 +43,7 @@ typedef struct {
   uint64_t exhausted;           /* flows refused: the block was full */
   SimWorld *clock;              /* for now(), when closed flows are held */
   SimTime time_wait;            /* how long; 0: released at once */
+  CloudRunGauge *ports;         /* ports taken over time, or NULL */
 } CloudRunSnat;
 
 void cloudrun_snat_init (CloudRunSnat *snat, uint32_t ports_per_source);
@@ -51,6 +53,10 @@ void cloudrun_snat_clear (CloudRunSnat *snat);
  * mapping still translates late segments meanwhile. RST releases at once. */
 void cloudrun_snat_hold_closed (CloudRunSnat *snat, SimWorld *world,
                                 SimTime time_wait);
+/* Records the ports taken (flows, and closed flows' TIME_WAIT holds) in
+ * ports (models/world/series.h), at world's time. */
+void cloudrun_snat_count_ports (CloudRunSnat *snat, CloudRunGauge *ports,
+                                SimWorld *world);
 /* The mapping of an outbound frame, made if new (nat_addr is the address
  * to use). NULL when the source's port block is full. */
 CloudRunSnatEntry *cloudrun_snat_outbound (CloudRunSnat *snat,

@@ -18,6 +18,7 @@ cloudrun_world_free (CloudRunWorld *w)
   g_clear_pointer (&w->egress, g_ptr_array_unref);
   g_clear_pointer (&w->ip_pools, g_ptr_array_unref);
   g_clear_pointer (&w->private_ranges, g_array_unref);
+  cloudrun_series_free (w->series);
   g_free (w);
 }
 
@@ -25,4 +26,11 @@ uint64_t
 cloudrun_world_run (CloudRunWorld *w, SimTime duration)
 {
   return sim_world_run (w->sim, duration);
+}
+
+CloudRunGauge *
+cloudrun_world_gauge (CloudRunWorld *w, const char *kind, const char *name,
+                      const char *metric)
+{
+  return cloudrun_series_gauge (w->series, kind, name, metric);
 }

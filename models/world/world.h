@@ -10,6 +10,7 @@
 #include "models/world/dns-view.h"
 #include "models/world/request.h"
 #include "models/world/requester.h"
+#include "models/world/series.h"
 #include "sim/node.h"
 
 typedef struct CloudRunServiceNode CloudRunServiceNode;
@@ -30,6 +31,7 @@ typedef struct {
   int ingress_denied_status;    /* [assumptions] ingress-denied-status */
   GArray *private_ranges;       /* VpcCidr: what private-ranges-only sends
                                    into the VPC; owned */
+  CloudRunSeries *series;       /* load over time, owned; NULL: none */
 } CloudRunWorld;
 
 /* Each model node embeds SimNode first, then this pointer. */
@@ -40,6 +42,11 @@ typedef struct {
 
 void cloudrun_world_free (CloudRunWorld *world);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CloudRunWorld, cloudrun_world_free)
+
+/* The world's gauge (kind, name, metric) of its series (see
+ * models/world/series.h), made on first call; NULL when it keeps none. */
+CloudRunGauge *cloudrun_world_gauge (CloudRunWorld *world, const char *kind,
+                                     const char *name, const char *metric);
 
 /* Runs the world for the scenario's duration; returns events fired. */
 uint64_t cloudrun_world_run (CloudRunWorld *world, SimTime duration);
