@@ -147,7 +147,8 @@ static gboolean
 bench_run_world (CloudRunWorld *world, SimTime duration,
                  const char *capture_dir, BenchRun *out, GError **error)
 {
-  SimCaptureOptions copt = { true, true, "cloudrun-netsim bench-e2e", NULL };
+  SimCaptureOptions copt = { true, true, "cloudrun-netsim bench-e2e", NULL,
+                             false };
   SimCapture *capture = NULL;
   double t0, c0;
 
