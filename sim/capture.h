@@ -7,10 +7,15 @@
  * pcap/tls-keys.log (made at the first secret).
  *
  * The capture is a tap (sim/tap.h): registered with the world, it sees
- * every frame arrival; the world and the links do not know it.
+ * every frame arrival; the world and the links do not know it. On the
+ * simulation thread it only copies what the files need; one writer
+ * thread of its own formats and writes them, behind a bounded number of
+ * large buffers (the simulation waits when they are all full). The files
+ * are the same bytes with or without the thread.
  *
- * Write errors are sticky: the first one is kept and reported by
- * sim_capture_close(), which also checks errors at close. */
+ * Write errors are sticky: the first one is kept (by the writer thread)
+ * and reported by sim_capture_close(), which also checks errors at close;
+ * after one, writing goes on and the simulation never waits for good. */
 #ifndef SIM_CAPTURE_H
 #define SIM_CAPTURE_H
 
@@ -38,6 +43,9 @@ typedef struct {
   bool per_link_pcap;           /* write DIR/pcap/LINK.pcap */
   const char *application;      /* shb_userappl, e.g. "cloudrun-netsim 0.1" */
   const char *section_comment;  /* optional SHB comment */
+  bool synchronous;             /* write on the caller's thread, no writer
+                                   thread: the same files, for tests that
+                                   compare the two */
 } SimCaptureOptions;
 
 /* Opens the files in dir (which must exist; pcap/ is created when per-link
@@ -58,6 +66,8 @@ SimTap *sim_capture_tap (SimCapture *capture);
 /* Flushes and closes everything; false with error on any write or close
  * failure seen since open. Frees the capture either way. */
 bool sim_capture_close (SimCapture *capture, GError **error);
-uint64_t sim_capture_bytes_written (const SimCapture *capture);
+/* Bytes handed to the files so far, headers too; waits for the writer
+ * thread to have written everything recorded until now. */
+uint64_t sim_capture_bytes_written (SimCapture *capture);
 
 #endif

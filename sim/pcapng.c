@@ -72,7 +72,8 @@ option_size (const char *s)
   return 4u + n + pad4 (n);
 }
 
-#define EPB_FAST_MAX 4096u   /* a whole simulated frame fits (2048) */
+#define EPB_FAST_MAX 8192u   /* a whole simulated frame (2048) and its
+                                 usual comments fit */
 
 static bool
 emit (SimPcapng *w, const void *data, size_t n)
@@ -261,14 +262,16 @@ put_u32 (uint8_t *p, uint32_t v)
   p[3] = (uint8_t) (v >> 24);
 }
 
-/* The common case, an EPB without options, in one write: the same bytes
- * as the field-by-field path below. */
+/* The common case, a block that fits EPB_FAST_MAX, in one write: the
+ * same bytes as the field-by-field path below. */
 static bool
-write_plain_epb (SimPcapng *w, uint32_t if_id, uint64_t timestamp_ns,
+write_whole_epb (SimPcapng *w, uint32_t if_id, uint64_t timestamp_ns,
                  const uint8_t *data, uint32_t caplen, uint32_t origlen,
+                 const char *const *comments, uint32_t n_comments,
                  uint32_t total)
 {
   uint8_t block[EPB_FAST_MAX];
+  uint32_t at;
 
   put_u32 (block, BT_EPB);
   put_u32 (block + 4, total);
@@ -279,7 +282,26 @@ write_plain_epb (SimPcapng *w, uint32_t if_id, uint64_t timestamp_ns,
   put_u32 (block + 24, origlen);
   memcpy (block + 28, data, caplen);
   memset (block + 28 + caplen, 0, pad4 (caplen));
-  put_u32 (block + total - 4, total);
+  at = 28 + caplen + pad4 (caplen);
+  for (uint32_t i = 0; i < n_comments; i++)
+    {
+      uint16_t n = option_string_len (comments[i]);
+
+      block[at] = OPT_COMMENT;
+      block[at + 1] = 0;
+      block[at + 2] = (uint8_t) n;
+      block[at + 3] = (uint8_t) (n >> 8);
+      memcpy (block + at + 4, comments[i], n);
+      memset (block + at + 4 + n, 0, pad4 (n));
+      at += 4 + n + pad4 (n);
+    }
+  if (n_comments > 0)
+    {
+      memset (block + at, 0, 4);        /* opt_endofopt */
+      at += 4;
+    }
+  g_assert (at + 4 == total);
+  put_u32 (block + at, total);
   return emit (w, block, total);
 }
 
@@ -302,9 +324,9 @@ sim_pcapng_write_packet (SimPcapng *w, uint32_t if_id,
   g_assert (data != NULL || caplen == 0);
   if (w->error == 0 && total > UINT32_MAX)
     w->error = EFBIG;
-  if (n_comments == 0 && total <= EPB_FAST_MAX)
-    return write_plain_epb (w, if_id, timestamp_ns, data, caplen, origlen,
-                            (uint32_t) total);
+  if (total <= EPB_FAST_MAX)
+    return write_whole_epb (w, if_id, timestamp_ns, data, caplen, origlen,
+                            comments, n_comments, (uint32_t) total);
   ok = emit_u32 (w, BT_EPB) && emit_u32 (w, (uint32_t) total)
        && emit_u32 (w, if_id)
        && emit_u32 (w, (uint32_t) (timestamp_ns >> 32))

@@ -1,25 +1,29 @@
-/* bench-e2e: end-to-end throughput of the whole simulator on a scaled
- * scenario 01 (scenarios/01-internet-to-public-service.ini): CLIENTS
- * internet clients, each sending its share of REQUESTS GETs at a constant
- * rate to the one public service `hello` (ingress all), with enough warm
- * instances and concurrency that nothing is refused.
+/* bench-e2e: end-to-end throughput of the whole simulator on one of the
+ * worlds of tools/bench-world.h: `simple` (the default: scenario 01
+ * scaled, CLIENTS internet clients to one public service) or `mixed`
+ * (one traffic per way out of Cloud Run: default egress, a connector,
+ * Direct VPC all-traffic and private-ranges-only, a private zone to the
+ * VIPs, a PSC endpoint, an internal ALB, Cloud NAT to the internet).
  *
  * The scenario text is generated in memory and loaded, built and run like
  * `cloudrun-netsim run` does (tools/run.c), twice on fresh worlds: once
  * with full capture (trace.pcapng and the per-link pcaps, into a temporary
  * directory removed afterwards) and once without. Only the run itself
- * (cloudrun_world_run) is timed; loading, building and closing the
- * capture are not.
+ * (cloudrun_world_run) is timed, with the capture's writer thread
+ * catching up at the end; loading, building and closing are not.
  *
- * Figures: packet-hops per second (sim_world_hops: frames delivered over
- * links) with and without capture, delivered requests per second and
- * capture bytes per second with capture, and the process's peak RSS.
+ * Figures per run: events, packet-hops (sim_world_hops: frames delivered
+ * over links) and delivered requests per second, capture bytes per
+ * second; per traffic: requests, delivered and requests per second;
+ * the process's peak RSS.
  *
- * Usage: bench-e2e [--json] [--requests N] [--clients N]. --json prints
- * exactly one JSON object on stdout. Exit 0 when both runs delivered
- * every request, 1 when a run failed or delivered fewer, 2 on bad options.
+ * Usage: bench-e2e [--json] [--world simple|mixed] [--requests N]
+ * [--clients N] [--print-scenario] (the text, to run with `cloudrun-netsim
+ * run`). --json prints exactly one JSON object on stdout (fields
+ * in tools/bench). Exit 0 when both runs delivered every request of every
+ * traffic, 1 when a run failed or delivered fewer, 2 on bad options.
  * The wall clock is read here, in a tool, never in sim/ or models/. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE 1           /* RUSAGE_THREAD */
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -34,28 +38,28 @@
 #include "models/format/scenario.h"
 #include "models/world/world.h"
 #include "sim/capture.h"
+#include "tools/bench-world.h"
 
 #define BENCH_DEFAULT_REQUESTS 100000
 #define BENCH_DEFAULT_CLIENTS 20
-/* Each client sends one request per interval; the clients' first
- * requests are spread evenly over one interval. */
-#define BENCH_INTERVAL_US 1000
-/* Aggregate load is CLIENTS / interval (20,000 requests/s by default),
- * each held about 40 ms: some 800 in flight, far below the capacity of
- * BENCH_INSTANCES x BENCH_CONCURRENCY. */
-#define BENCH_INSTANCES 10
-#define BENCH_CONCURRENCY 1000
-/* Simulated time after the last request is sent: more than the caller's
- * 10 s default timeout, so every request ends before the run does. */
-#define BENCH_TAIL_S 12
+
+/* One traffic of a run. */
+typedef struct {
+  char *name;                   /* owned */
+  uint64_t requests;            /* planned */
+  uint64_t delivered;           /* finished with DELIVERED */
+} BenchPath;
 
 typedef struct {
   double wall_s;                /* wall time of cloudrun_world_run */
   double cpu_s;                 /* user + system CPU time of the same */
+  double sim_cpu_s;             /* of the simulation thread alone */
   uint64_t events;              /* events fired */
   uint64_t hops;                /* packet-hops delivered over links */
+  uint64_t requests;            /* requests planned */
   uint64_t delivered;           /* requests finished with DELIVERED */
   uint64_t capture_bytes;       /* bytes written to the captures; 0 off */
+  GArray *paths;                /* BenchPath, one per traffic, owned */
 } BenchRun;
 
 static double
@@ -70,44 +74,29 @@ bench_clock (void)
 /* User + system CPU time of the process: beside the wall time, it shows
  * how much a busy shared machine took from the run. */
 static double
-bench_cpu (void)
+bench_cpu_of (int who)
 {
   struct rusage ru;
 
-  if (getrusage (RUSAGE_SELF, &ru) != 0)
+  if (getrusage (who, &ru) != 0)
     return 0.0;
   return (double) ru.ru_utime.tv_sec + (double) ru.ru_stime.tv_sec
          + (double) (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
 }
 
-/* The scaled scenario 01: requests split as evenly as possible. */
-static GString *
-bench_scenario_text (guint requests, guint clients)
+static double
+bench_cpu (void)
 {
-  GString *s = g_string_new (NULL);
-  guint per = requests / clients, extra = requests % clients;
-  guint longest = per + (extra ? 1 : 0);
-  guint64 last_us = (guint64) (longest - 1) * BENCH_INTERVAL_US
-                    + BENCH_INTERVAL_US;
+  return bench_cpu_of (RUSAGE_SELF);
+}
 
-  g_string_append_printf (s,
-      "[scenario]\nformat = 1\n"
-      "title = bench-e2e: %u internet clients to a public service\n"
-      "seed = 1\nduration = %" G_GUINT64_FORMAT "ms\n\n"
-      "[project shop]\n\n"
-      "[service hello]\nregion = asia-northeast1\ningress = all\n"
-      "min-instances = %u\nmax-instances = %u\nconcurrency = %u\n\n",
-      clients, last_us / 1000 + 1 + BENCH_TAIL_S * 1000,
-      BENCH_INSTANCES, BENCH_INSTANCES, BENCH_CONCURRENCY);
-  for (guint i = 0; i < clients; i++)
-    g_string_append_printf (s, "[client c%u]\n\n", i);
-  for (guint i = 0; i < clients; i++)
-    g_string_append_printf (s,
-        "[traffic t%u]\nfrom = c%u\nurl = service:hello\ncount = %u\n"
-        "interval = %uus\nstart = %uus\n\n",
-        i, i, per + (i < extra ? 1 : 0), BENCH_INTERVAL_US,
-        i * BENCH_INTERVAL_US / clients);
-  return s;
+/* The calling thread's CPU time: the simulation's, without the capture's
+ * writer thread; it shows what capture costs the critical path on a
+ * machine whose other cores are busy. */
+static double
+bench_thread_cpu (void)
+{
+  return bench_cpu_of (RUSAGE_THREAD);
 }
 
 /* Removes what sim_capture_open made in dir (files and pcap/), then dir. */
@@ -131,15 +120,29 @@ bench_remove_tree (const char *dir)
     fprintf (stderr, "bench-e2e: cannot remove %s\n", dir);
 }
 
-static uint64_t
-bench_count_delivered (CloudRunWorld *world)
+static void
+bench_path_clear (gpointer data)
+{
+  g_free (((BenchPath *) data)->name);
+}
+
+/* Per traffic and in all: requests planned and delivered. */
+static void
+bench_count_delivered (CloudRunWorld *world, BenchRun *out)
 {
   g_autofree CloudRunTrafficSummary *sums = cloudrun_summary_new (world);
-  uint64_t n = 0;
 
+  out->paths = g_array_new (FALSE, TRUE, sizeof (BenchPath));
+  g_array_set_clear_func (out->paths, bench_path_clear);
   for (guint t = 0; t < world->n_plans; t++)
-    n += sums[t].verdicts[CLOUDRUN_VERDICT_DELIVERED];
-  return n;
+    {
+      BenchPath p = { g_strdup (sums[t].name), sums[t].count,
+                      sums[t].verdicts[CLOUDRUN_VERDICT_DELIVERED] };
+
+      g_array_append_val (out->paths, p);
+      out->requests += p.requests;
+      out->delivered += p.delivered;
+    }
 }
 
 /* Runs world, timed; with capture_dir, captures everything into it. */
@@ -147,9 +150,10 @@ static gboolean
 bench_run_world (CloudRunWorld *world, SimTime duration,
                  const char *capture_dir, BenchRun *out, GError **error)
 {
-  SimCaptureOptions copt = { true, true, "cloudrun-netsim bench-e2e", NULL };
+  SimCaptureOptions copt = { true, true, "cloudrun-netsim bench-e2e", NULL,
+                             false };
   SimCapture *capture = NULL;
-  double t0, c0;
+  double t0, c0, s0;
 
   if (capture_dir)
     {
@@ -159,16 +163,20 @@ bench_run_world (CloudRunWorld *world, SimTime duration,
       sim_world_set_tap (world->sim, sim_capture_tap (capture));
     }
   c0 = bench_cpu ();
+  s0 = bench_thread_cpu ();
   t0 = bench_clock ();
   out->events = cloudrun_world_run (world, duration);
+  /* The writer thread's backlog counts: it waits for it. */
+  if (capture)
+    out->capture_bytes = sim_capture_bytes_written (capture);
   out->wall_s = bench_clock () - t0;
   out->cpu_s = bench_cpu () - c0;
+  out->sim_cpu_s = bench_thread_cpu () - s0;
   out->hops = sim_world_hops (world->sim);
-  out->delivered = bench_count_delivered (world);
+  bench_count_delivered (world, out);
   if (capture)
     {
       sim_world_set_tap (world->sim, NULL);
-      out->capture_bytes = sim_capture_bytes_written (capture);
       if (!sim_capture_close (capture, error))
         return FALSE;
     }
@@ -213,40 +221,90 @@ bench_peak_rss_kib (void)
 }
 
 static void
-bench_print_json (const BenchRun *cap, const BenchRun *nocap, long rss)
+bench_print_json (BenchWorld world, const BenchRun *cap,
+                  const BenchRun *nocap, long rss)
 {
-  printf ("{\"requests\": %" G_GUINT64_FORMAT ", "
+  printf ("{\"world\": \"%s\", \"requests\": %" G_GUINT64_FORMAT ", "
+          "\"events_per_s_capture\": %.0f, "
+          "\"events_per_s_nocapture\": %.0f, "
           "\"packet_hops_per_s_capture\": %.0f, "
           "\"packet_hops_per_s_nocapture\": %.0f, "
           "\"requests_per_s_capture\": %.0f, "
-          "\"capture_bytes_per_s\": %.0f, \"peak_rss_kib\": %ld}\n",
-          cap->delivered, bench_rate (cap->hops, cap->wall_s),
+          "\"requests_per_s_nocapture\": %.0f, "
+          "\"capture_bytes_per_s\": %.0f, \"capture_bytes\": %"
+          G_GUINT64_FORMAT ", \"cpu_s_capture\": %.3f, "
+          "\"cpu_s_nocapture\": %.3f, \"sim_cpu_s_capture\": %.3f, "
+          "\"sim_cpu_s_nocapture\": %.3f, \"peak_rss_kib\": %ld, "
+          "\"paths\": [", bench_world_name (world), cap->delivered,
+          bench_rate (cap->events, cap->wall_s),
+          bench_rate (nocap->events, nocap->wall_s),
+          bench_rate (cap->hops, cap->wall_s),
           bench_rate (nocap->hops, nocap->wall_s),
           bench_rate (cap->delivered, cap->wall_s),
-          bench_rate (cap->capture_bytes, cap->wall_s), rss);
+          bench_rate (nocap->delivered, nocap->wall_s),
+          bench_rate (cap->capture_bytes, cap->wall_s), cap->capture_bytes,
+          cap->cpu_s, nocap->cpu_s, cap->sim_cpu_s, nocap->sim_cpu_s, rss);
+  for (guint i = 0; i < cap->paths->len; i++)
+    {
+      const BenchPath *p = &g_array_index (cap->paths, BenchPath, i);
+      const BenchPath *q = &g_array_index (nocap->paths, BenchPath, i);
+
+      printf ("%s{\"path\": \"%s\", \"path_requests\": %" G_GUINT64_FORMAT
+              ", \"path_delivered_capture\": %" G_GUINT64_FORMAT
+              ", \"path_delivered_nocapture\": %" G_GUINT64_FORMAT
+              ", \"path_requests_per_s_capture\": %.0f"
+              ", \"path_requests_per_s_nocapture\": %.0f}",
+              i ? ", " : "", p->name, p->requests, p->delivered,
+              q->delivered, bench_rate (p->delivered, cap->wall_s),
+              bench_rate (q->delivered, nocap->wall_s));
+    }
+  printf ("]}\n");
 }
 
 static void
 bench_print_row (const char *label, const BenchRun *r)
 {
-  printf ("%-10s %8.3f %7.3f %10" G_GUINT64_FORMAT " %11" G_GUINT64_FORMAT
-          " %12.0f %9" G_GUINT64_FORMAT " %10.0f %12.1f\n", label, r->wall_s,
-          r->cpu_s, r->events, r->hops, bench_rate (r->hops, r->wall_s),
-          r->delivered, bench_rate (r->delivered, r->wall_s),
+  printf ("%-10s %8.3f %7.3f %10" G_GUINT64_FORMAT " %11.0f %12.0f %9"
+          G_GUINT64_FORMAT " %10.0f %12.1f\n", label, r->wall_s,
+          r->cpu_s, r->events, bench_rate (r->events, r->wall_s),
+          bench_rate (r->hops, r->wall_s), r->delivered,
+          bench_rate (r->delivered, r->wall_s),
           bench_rate (r->capture_bytes, r->wall_s) / 1e6);
 }
 
 static void
-bench_print_table (guint requests, guint clients, const BenchRun *cap,
+bench_print_table (BenchWorld world, guint clients, const BenchRun *cap,
                    const BenchRun *nocap, long rss)
 {
-  printf ("scaled scenario 01: %u requests from %u internet clients to "
-          "service hello\n\n", requests, clients);
+  if (world == BENCH_WORLD_SIMPLE)
+    printf ("simple world (scaled scenario 01): %" G_GUINT64_FORMAT
+            " requests from %u internet clients to service hello\n\n",
+            cap->requests, clients);
+  else
+    printf ("mixed world: %" G_GUINT64_FORMAT " requests over %u paths "
+            "out of Cloud Run\n\n", cap->requests, cap->paths->len);
   printf ("%-10s %8s %7s %10s %11s %12s %9s %10s %12s\n", "run", "wall s",
-          "cpu s", "events", "pkt-hops", "pkt-hops/s", "delivered", "req/s",
+          "cpu s", "events", "events/s", "pkt-hops/s", "delivered", "req/s",
           "capture MB/s");
   bench_print_row ("capture", cap);
   bench_print_row ("no capture", nocap);
+  if (world == BENCH_WORLD_MIXED)
+    {
+      printf ("\n%-24s %9s %9s %10s %7s %10s\n", "path (capture run)",
+              "requests", "delivered", "req/s", "share", "no-cap req/s");
+      for (guint i = 0; i < cap->paths->len; i++)
+        {
+          const BenchPath *p = &g_array_index (cap->paths, BenchPath, i);
+          const BenchPath *q = &g_array_index (nocap->paths, BenchPath, i);
+
+          printf ("%-24s %9" G_GUINT64_FORMAT " %9" G_GUINT64_FORMAT
+                  " %10.0f %6.1f%% %10.0f\n", p->name, p->requests,
+                  p->delivered, bench_rate (p->delivered, cap->wall_s),
+                  cap->delivered ? 100.0 * (double) p->delivered
+                                   / (double) cap->delivered : 0.0,
+                  bench_rate (q->delivered, nocap->wall_s));
+        }
+    }
   printf ("\ncapture: %.1f MB written, %.0f bytes per request; "
           "packet-hops/s %.0f%% below the run without capture\n",
           (double) cap->capture_bytes / 1e6,
@@ -254,33 +312,73 @@ bench_print_table (guint requests, guint clients, const BenchRun *cap,
           ? (double) cap->capture_bytes / (double) cap->delivered : 0.0,
           100.0 * (1.0 - bench_rate (cap->hops, cap->wall_s)
                    / MAX (bench_rate (nocap->hops, nocap->wall_s), 1.0)));
+  printf ("simulation thread CPU: %.3f s with capture, %.3f s without "
+          "(%.0f and %.0f packet-hops per CPU second)\n", cap->sim_cpu_s,
+          nocap->sim_cpu_s, bench_rate (cap->hops, cap->sim_cpu_s),
+          bench_rate (nocap->hops, nocap->sim_cpu_s));
   printf ("peak RSS: %ld KiB\n", rss);
+}
+
+/* Every traffic delivered every request; says which did not. */
+static gboolean
+bench_all_delivered (const char *label, const BenchRun *r)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < r->paths->len; i++)
+    {
+      const BenchPath *p = &g_array_index (r->paths, BenchPath, i);
+
+      if (p->delivered != p->requests)
+        {
+          fprintf (stderr, "bench-e2e: %s: traffic %s delivered %"
+                   G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " requests\n",
+                   label, p->name, p->delivered, p->requests);
+          ok = FALSE;
+        }
+    }
+  return ok;
 }
 
 int
 main (int argc, char **argv)
 {
-  gboolean json = FALSE;
+  gboolean json = FALSE, print = FALSE;
   gint requests = BENCH_DEFAULT_REQUESTS, clients = BENCH_DEFAULT_CLIENTS;
+  g_autofree char *world_name = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "world", 0, 0, G_OPTION_ARG_STRING, &world_name,
+      "simple (default) or mixed", "WORLD" },
     { "requests", 0, 0, G_OPTION_ARG_INT, &requests,
       "Requests in all (default 100000)", "N" },
+    { "print-scenario", 0, 0, G_OPTION_ARG_NONE, &print,
+      "Print the world's scenario text and exit", NULL },
     { "clients", 0, 0, G_OPTION_ARG_INT, &clients,
-      "Internet clients (default 20)", "N" },
+      "Internet clients of the simple world (default 20)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) text = NULL;
+  BenchWorld world = BENCH_WORLD_SIMPLE;
   BenchRun cap, nocap;
+  gboolean ok;
 
-  g_option_context_set_summary (context, "End-to-end benchmark: a scaled "
-                                "scenario 01, run with and without capture.");
+  g_option_context_set_summary (context, "End-to-end benchmark: a world "
+                                "(scaled scenario 01, or mixed paths out "
+                                "of Cloud Run), run with and without "
+                                "capture.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "bench-e2e: %s\n", error->message);
+      return 2;
+    }
+  if (world_name && !bench_world_parse (world_name, &world))
+    {
+      fprintf (stderr, "bench-e2e: --world: expected simple or mixed, "
+               "found '%s'\n", world_name);
       return 2;
     }
   if (requests < 1 || clients < 1 || clients > 240)
@@ -290,7 +388,19 @@ main (int argc, char **argv)
       return 2;
     }
   clients = MIN (clients, requests);
-  text = bench_scenario_text ((guint) requests, (guint) clients);
+  if ((guint) requests < bench_world_min_requests (world, (guint) clients))
+    {
+      fprintf (stderr, "bench-e2e: the %s world needs --requests >= %u\n",
+               bench_world_name (world),
+               bench_world_min_requests (world, (guint) clients));
+      return 2;
+    }
+  text = bench_world_text (world, (guint) requests, (guint) clients);
+  if (print)
+    {
+      fputs (text->str, stdout);
+      return 0;
+    }
   if (!bench_run (text, TRUE, &cap, &error)
       || !bench_run (text, FALSE, &nocap, &error))
     {
@@ -298,17 +408,14 @@ main (int argc, char **argv)
       return 1;
     }
   if (json)
-    bench_print_json (&cap, &nocap, bench_peak_rss_kib ());
+    bench_print_json (world, &cap, &nocap, bench_peak_rss_kib ());
   else
-    bench_print_table ((guint) requests, (guint) clients, &cap, &nocap,
+    bench_print_table (world, (guint) clients, &cap, &nocap,
                        bench_peak_rss_kib ());
-  if (cap.delivered != (uint64_t) requests
-      || nocap.delivered != (uint64_t) requests)
-    {
-      fprintf (stderr, "bench-e2e: delivered %" G_GUINT64_FORMAT " and %"
-               G_GUINT64_FORMAT " of %d requests (capture, no capture)\n",
-               cap.delivered, nocap.delivered, requests);
-      return 1;
-    }
-  return 0;
+  ok = bench_all_delivered ("capture", &cap)
+       && bench_all_delivered ("no capture", &nocap)
+       && cap.requests == (uint64_t) requests;
+  g_array_unref (cap.paths);
+  g_array_unref (nocap.paths);
+  return ok ? 0 : 1;
 }

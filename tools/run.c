@@ -299,7 +299,10 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
     {
       SimCaptureOptions copt = {
         opt->capture != TOOLS_CAPTURE_PCAP, opt->capture != TOOLS_CAPTURE_PCAPNG,
-        "cloudrun-netsim " PACKAGE_VERSION, TLS_NOTE };
+        "cloudrun-netsim " PACKAGE_VERSION, TLS_NOTE,
+        /* Tests compare the files written with and without the capture's
+         * writer thread (tests/scenarios/capture-thread.sh). */
+        g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0 };
 
       capture = sim_capture_open (run->world->sim, out->staging, &copt, error);
       if (!capture)

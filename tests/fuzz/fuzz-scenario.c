@@ -92,7 +92,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   CloudRunScenario *sc;
   CloudRunWorld *world;
   SimCapture *capture;
-  SimCaptureOptions copt = { TRUE, TRUE, "fuzz", "fuzz" };
+  SimCaptureOptions copt = { TRUE, TRUE, "fuzz", "fuzz", FALSE };
   CloudRunTrafficSummary *summaries;
   GArray *checks;
   ToolsReport rep;

@@ -880,6 +880,208 @@ test_capture__open_failure_names_the_path (void **state)
   rm_rf (dir);
 }
 
+/* ---- the writer thread ------------------------------------------------ */
+
+/* Drives the capture's tap by hand with far more than the writer's
+ * chunks hold: frames of every size on the tiny world's links and on
+ * links made mid-stream (new interfaces and files), frames with comments,
+ * one frame whose comments are larger than a chunk, drops and secrets,
+ * then the tiny world's own run. */
+static bool
+run_stream (const char *dir, bool synchronous, uint64_t *bytes_written,
+            GError **error)
+{
+  SimCaptureOptions o = both;
+  SimLinkParams lp = { .delay = SIM_US, .rate_bps = 1000000000 };
+  g_autofree char *long_note = g_strnfill (60000, 'n');
+  SimExplainStep step = { .time = SIM_S, .state = "APPLY_ROUTE",
+                          .node = "a", .rule = "r", .note = "x" };
+  SimExplainStep big = step;
+  GArray *ports = g_array_new (FALSE, FALSE, sizeof (SimPort *));
+  uint32_t steps[40];
+  SimCapture *capture;
+  SimTap *tap;
+  Tiny t;
+  bool ok;
+
+  o.synchronous = synchronous;
+  big.note = long_note;
+  tiny_init (&t);
+  capture = sim_capture_open (t.world, dir, &o, error);
+  assert_non_null (capture);
+  tap = sim_capture_tap (capture);
+  sim_world_set_tap (t.world, tap);
+  for (guint i = 0; i < sim_world_n_interfaces (t.world); i++)
+    {
+      SimPort *port = sim_world_interface (t.world, i);
+
+      if (port->link)
+        g_array_append_val (ports, port);
+    }
+  for (uint32_t i = 0; i < 30000; i++)
+    {
+      SimPort *rx = g_array_index (ports, SimPort *, i % ports->len);
+      SimPacket *p = sim_packet_new (sim_world_pool (t.world));
+      uint32_t len = 14 + (i * 37) % 1500, n_steps = 0;
+      SimTime at = (SimTime) i * 333333;
+
+      memset (sim_packet_append (p, len), (int) i, len);
+      if (i % 7000 == 6999)
+        {
+          /* A new node and link: its IDBs and file come mid-stream. */
+          g_autofree char *name = g_strdup_printf ("n%u", i);
+          SimNode *n = sim_node_new (t.world, &endpoint_class, name);
+
+          sim_node_add_port (n, "eth0");
+          sim_link_new (t.world, sim_node_add_port (&t.c->node, name),
+                        sim_node_port (n, 0), &lp, name);
+          for (guint k = 0; k < 2; k++)
+            {
+              SimPort *port = sim_node_port (n, 0);
+
+              if (k == 1)
+                port = (SimPort *) sim_port_peer (port);
+              g_array_append_val (ports, port);
+            }
+        }
+      if (i % 5 == 0)
+        {
+          SimExplainChain chain = { 0 };
+
+          n_steps = 1 + i % 3;
+          for (uint32_t k = 0; k < n_steps; k++)
+            steps[k] = sim_explain_append (sim_world_explain (t.world),
+                                           &chain, &step);
+        }
+      if (i == 12345)
+        {
+          SimExplainChain chain = { 0 };
+
+          n_steps = 40;
+          for (uint32_t k = 0; k < n_steps; k++)
+            steps[k] = sim_explain_append (sim_world_explain (t.world),
+                                           &chain, &big);
+        }
+      if (i % 3000 == 0)
+        {
+          g_autofree char *line = g_strdup_printf (
+            "CLIENT_RANDOM %064u %096u\n", i, i);
+
+          tap->klass->secrets (tap, line);
+        }
+      if (i % 1000 == 999)
+        tap->klass->dropped (tap, rx, at, p, steps, n_steps);
+      else
+        {
+          tap->klass->arrived (tap, rx, at, p);
+          tap->klass->handled (tap, rx, at, steps, n_steps);
+        }
+      sim_packet_release (sim_world_pool (t.world), p);
+    }
+  sim_world_run (t.world, SIM_TIME_MAX);
+  sim_world_set_tap (t.world, NULL);
+  *bytes_written = sim_capture_bytes_written (capture);
+  ok = sim_capture_close (capture, error);
+  g_array_free (ports, TRUE);
+  tiny_clear (&t);
+  return ok;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The names of the files under dir, relative, sorted. */
+static GPtrArray *
+list_files (const char *dir, const char *prefix, GPtrArray *out)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  assert_non_null (d);
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *rel = prefix ? g_build_filename (prefix, name, NULL)
+                                    : g_strdup (name);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        list_files (path, rel, out);
+      else
+        g_ptr_array_add (out, g_steal_pointer (&rel));
+    }
+  g_ptr_array_sort (out, compare_names);
+  return out;
+}
+
+/* The writer thread writes the same bytes as the caller's thread: every
+ * file, and the count of bytes written. */
+static void
+test_capture__writer_thread_writes_the_same_bytes (void **state)
+{
+  g_autofree char *sync_dir = temp_dir ();
+  g_autofree char *thread_dir = temp_dir ();
+  g_autoptr (GPtrArray) sync_files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) thread_files = g_ptr_array_new_with_free_func (g_free);
+  uint64_t sync_bytes = 0, thread_bytes = 0, total = 0;
+  GError *error = NULL;
+
+  (void) state;
+  assert_true (run_stream (sync_dir, true, &sync_bytes, &error));
+  assert_true (run_stream (thread_dir, false, &thread_bytes, &error));
+  assert_int_equal (sync_bytes, thread_bytes);
+  list_files (sync_dir, NULL, sync_files);
+  list_files (thread_dir, NULL, thread_files);
+  assert_int_equal (sync_files->len, thread_files->len);
+  /* trace.pcapng, tls-keys.log, the tiny world's 2 pcaps, 4 new links. */
+  assert_int_equal (sync_files->len, 8);
+  for (guint i = 0; i < sync_files->len; i++)
+    {
+      const char *name = g_ptr_array_index (sync_files, i);
+      g_autofree char *a = g_build_filename (sync_dir, name, NULL);
+      g_autofree char *b = g_build_filename (thread_dir, name, NULL);
+      g_autofree char *da = NULL, *db = NULL;
+      gsize la = 0, lb = 0;
+
+      assert_string_equal (name, g_ptr_array_index (thread_files, i));
+      assert_true (g_file_get_contents (a, &da, &la, NULL));
+      assert_true (g_file_get_contents (b, &db, &lb, NULL));
+      if (la != lb || memcmp (da, db, la) != 0)
+        fail_msg ("%s differs: %zu and %zu bytes", name, la, lb);
+      total += la;
+    }
+  /* More than the writer's chunks (4 x 2 MiB) hold at once. */
+  assert_true (total > 16u << 20);
+  assert_int_equal (total, sync_bytes);
+  rm_rf (sync_dir);
+  rm_rf (thread_dir);
+}
+
+/* A write failure met by the writer thread comes back at close, and the
+ * simulation went on to the end without waiting for good. */
+static void
+test_capture__writer_thread_failure_at_close (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *victim = g_build_filename (dir, "trace.pcapng", NULL);
+  GError *error = NULL;
+  uint64_t bytes = 0;
+
+  (void) state;
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    skip ();
+  assert_int_equal (symlink ("/dev/full", victim), 0);
+  assert_false (run_stream (dir, false, &bytes, &error));
+  assert_true (g_error_matches (error, SIM_CAPTURE_ERROR,
+                                SIM_CAPTURE_ERROR_WRITE));
+  if (strstr (error->message, victim) == NULL)
+    fail_msg ("\"%s\" does not name %s", error->message, victim);
+  g_error_free (error);
+  rm_rf (dir);
+}
+
 int
 main (void)
 {
@@ -894,6 +1096,8 @@ main (void)
     cmocka_unit_test (test_capture__write_failure_names_the_path),
     cmocka_unit_test (test_capture__open_failure_names_the_path),
     cmocka_unit_test (test_capture__link_files_at_first_frame),
+    cmocka_unit_test (test_capture__writer_thread_writes_the_same_bytes),
+    cmocka_unit_test (test_capture__writer_thread_failure_at_close),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -1,0 +1,358 @@
+/* The capture's files, written from records (sim/capture-writer.h).
+ *
+ * Called by sim/capture.c: open and close on the caller's thread, before
+ * the writer thread starts and after it stopped; consume on the writer
+ * thread (or on the caller's without one).
+ *
+ * Invariants:
+ * - Records are carried out in stream order: an IDB, a link or a secret
+ *   lands before the frames recorded after it, as if written at once.
+ * - Per-link files are opened at the link's first frame, in stream
+ *   order. libpcap writes each file's header (pcap_dump_fopen on our own
+ *   FILE*, with a large buffer of ours); the records after it are
+ *   written here, the bytes pcap_dump() would write: struct
+ *   pcap_sf_pkthdr (32-bit seconds, nanoseconds, caplen, len; host byte
+ *   order) and the data, nothing once the stream has an error.
+ * - Errors are sticky: the first (a path and an errno) is kept for close;
+ *   later ones are ignored and writing goes on, as on one thread.
+ * - Nothing allocates per frame: comments is reused. */
+
+/* libpcap's headers use u_char and u_int, which glibc hides under a
+ * strict -std=c11 unless asked. */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+
+#include "sim/capture-writer.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <string.h>
+
+#include "sim/capture.h"
+#include "sim/packet.h"
+
+#define CAPTURE_SNAPLEN 65535u
+#define LINKTYPE_ETHERNET 1     /* pcapng link type of DLT_EN10MB */
+/* stdio buffers: a write to the kernel per this many bytes. */
+#define PCAPNG_BUFFER ((size_t) 1 << 20)
+#define LINK_BUFFER ((size_t) 64 << 10)
+#define PCAP_RECORD_HEADER 16   /* sizeof (struct pcap_sf_pkthdr) */
+
+typedef struct {
+  char *path;                   /* owned: DIR/pcap/LINK.pcap */
+  FILE *file;                   /* owned */
+  char *buffer;                 /* owned: file's stdio buffer */
+  pcap_t *dead;                 /* owned: the link type and precision */
+  bool opened;                  /* its first frame came: file tried */
+} CaptureWriterLink;
+
+static void
+writer_fail (CaptureWriter *w, const char *path, int err)
+{
+  if (w->failed_errno != 0)
+    return;
+  w->failed_path = path;
+  w->failed_errno = err != 0 ? err : EIO;
+}
+
+static void
+writer_link_free (gpointer data)
+{
+  CaptureWriterLink *cl = data;
+
+  g_free (cl->path);
+  g_free (cl->buffer);
+  g_free (cl);
+}
+
+void
+capture_writer_init (CaptureWriter *w)
+{
+  memset (w, 0, sizeof *w);
+  w->links = g_ptr_array_new_with_free_func (writer_link_free);
+  w->comments = g_ptr_array_new ();
+}
+
+bool
+capture_writer_open_pcap_dir (CaptureWriter *w, const char *dir,
+                              GError **error)
+{
+  g_autofree char *pcap_dir = g_build_filename (dir, "pcap", NULL);
+
+  if (g_mkdir_with_parents (pcap_dir, 0777) != 0)
+    {
+      int err = errno;
+
+      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
+                   "%s: cannot create directory: %s", pcap_dir,
+                   g_strerror (err));
+      return false;
+    }
+  w->pcap_dir = g_steal_pointer (&pcap_dir);
+  return true;
+}
+
+bool
+capture_writer_open_pcapng (CaptureWriter *w, const char *dir,
+                            const char *application,
+                            const char *section_comment, GError **error)
+{
+  w->pcapng_path = g_build_filename (dir, "trace.pcapng", NULL);
+  w->pcapng_file = fopen (w->pcapng_path, "wb");
+  if (w->pcapng_file == NULL)
+    {
+      int err = errno;
+
+      g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_OPEN,
+                   "%s: open failed: %s", w->pcapng_path, g_strerror (err));
+      return false;
+    }
+  /* glibc ignores the size unless given the buffer. */
+  w->pcapng_buffer = g_malloc (PCAPNG_BUFFER);
+  setvbuf (w->pcapng_file, w->pcapng_buffer, _IOFBF, PCAPNG_BUFFER);
+  sim_pcapng_init (&w->pcapng, w->pcapng_file);
+  sim_pcapng_write_section (&w->pcapng, "simulated", "cloudrun-netsim",
+                            application, section_comment);
+  return true;
+}
+
+/* Opens cl's file and writes its header; a failure is kept for close and
+ * leaves cl without a file. */
+static void
+writer_link_open (CaptureWriter *w, CaptureWriterLink *cl)
+{
+  pcap_dumper_t *dumper;
+
+  cl->opened = true;
+  errno = 0;
+  cl->file = fopen (cl->path, "wb");
+  if (cl->file == NULL)
+    {
+      writer_fail (w, cl->path, errno);
+      return;
+    }
+  cl->buffer = g_malloc (LINK_BUFFER);
+  setvbuf (cl->file, cl->buffer, _IOFBF, LINK_BUFFER);
+  cl->dead = pcap_open_dead_with_tstamp_precision (
+    DLT_EN10MB, CAPTURE_SNAPLEN, PCAP_TSTAMP_PRECISION_NANO);
+  if (cl->dead == NULL)
+    {
+      writer_fail (w, cl->path, ENOMEM);
+      fclose (cl->file);
+      cl->file = NULL;
+      return;
+    }
+  errno = 0;
+  dumper = pcap_dump_fopen (cl->dead, cl->file);
+  if (dumper == NULL)
+    {
+      /* pcap_dump_fopen() has already fclose()d the file on failure. */
+      cl->file = NULL;
+      writer_fail (w, cl->path, errno);
+      return;
+    }
+  w->pcap_bytes += 24;          /* the pcap file header */
+}
+
+static void
+put_host_u32 (uint8_t *p, uint32_t v)
+{
+  memcpy (p, &v, sizeof v);
+}
+
+/* One pcap record, as pcap_dump() writes it for a
+ * PCAP_TSTAMP_PRECISION_NANO pcap_t: tv_usec holds nanoseconds. */
+static void
+writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
+                   const uint8_t *frame, uint32_t len)
+{
+  CaptureWriterLink *cl;
+  uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
+  uint8_t record[PCAP_RECORD_HEADER + SIM_PACKET_SIZE];
+
+  g_assert (link_id < w->links->len);
+  cl = g_ptr_array_index (w->links, link_id);
+  if (!cl->opened)
+    writer_link_open (w, cl);
+  if (cl->file == NULL)
+    return;
+  w->pcap_bytes += PCAP_RECORD_HEADER + (uint64_t) caplen;
+  if (ferror (cl->file))
+    return;
+  put_host_u32 (record, (uint32_t) (int32_t) (t / SIM_S));
+  put_host_u32 (record + 4, (uint32_t) (int32_t) (t % SIM_S));
+  put_host_u32 (record + 8, caplen);
+  put_host_u32 (record + 12, len);
+  errno = 0;
+  if (caplen <= SIM_PACKET_SIZE)
+    {
+      memcpy (record + PCAP_RECORD_HEADER, frame, caplen);
+      fwrite (record, 1, PCAP_RECORD_HEADER + caplen, cl->file);
+    }
+  else if (fwrite (record, PCAP_RECORD_HEADER, 1, cl->file) == 1)
+    fwrite (frame, 1, caplen, cl->file);
+  if (ferror (cl->file))
+    writer_fail (w, cl->path, errno);
+}
+
+static void
+writer_pcapng_frame (CaptureWriter *w, const CaptureRecFrame *f,
+                     const uint8_t *frame, const char *comments)
+{
+  g_ptr_array_set_size (w->comments, 0);
+  for (uint32_t i = 0; i < f->n_comments; i++)
+    {
+      g_ptr_array_add (w->comments, (gpointer) comments);
+      comments += strlen (comments) + 1;
+    }
+  if (!sim_pcapng_write_packet (&w->pcapng, f->if_id, (uint64_t) f->t,
+                                frame, MIN (f->len, CAPTURE_SNAPLEN), f->len,
+                                (const char *const *) w->comments->pdata,
+                                f->n_comments))
+    writer_fail (w, w->pcapng_path, w->pcapng.error);
+}
+
+static void
+writer_secrets (CaptureWriter *w, const char *line)
+{
+  uint32_t len = (uint32_t) strlen (line);
+
+  if (w->pcapng_file
+      && !sim_pcapng_write_secrets (&w->pcapng, SIM_PCAPNG_SECRETS_TLS,
+                                    (const uint8_t *) line, len))
+    writer_fail (w, w->pcapng_path, w->pcapng.error);
+  if (w->pcap_dir == NULL)
+    return;
+  if (w->keylog_path == NULL)
+    {
+      w->keylog_path = g_build_filename (w->pcap_dir,
+                                         SIM_CAPTURE_KEYLOG_NAME, NULL);
+      w->keylog_file = fopen (w->keylog_path, "wb");
+      if (w->keylog_file == NULL)
+        writer_fail (w, w->keylog_path, errno);
+    }
+  if (w->keylog_file == NULL)
+    return;
+  errno = 0;
+  if (fwrite (line, 1, len, w->keylog_file) != len)
+    writer_fail (w, w->keylog_path, errno);
+  w->pcap_bytes += len;
+}
+
+static void
+writer_record (CaptureWriter *w, const CaptureRec *rec)
+{
+  const char *body = (const char *) rec + sizeof *rec;
+
+  switch (rec->type)
+    {
+    case CAPTURE_REC_INTERFACE:
+      sim_pcapng_write_interface (&w->pcapng, LINKTYPE_ETHERNET,
+                                  CAPTURE_SNAPLEN, body,
+                                  body + strlen (body) + 1);
+      if (w->pcapng.error != 0)
+        writer_fail (w, w->pcapng_path, w->pcapng.error);
+      break;
+    case CAPTURE_REC_LINK:
+      {
+        CaptureWriterLink *cl = g_new0 (CaptureWriterLink, 1);
+        g_autofree char *name = g_strconcat (body, ".pcap", NULL);
+
+        cl->path = g_build_filename (w->pcap_dir, name, NULL);
+        g_ptr_array_add (w->links, cl);
+      }
+      break;
+    case CAPTURE_REC_FRAME:
+      {
+        const CaptureRecFrame *f = (const CaptureRecFrame *) rec;
+        const uint8_t *frame = (const uint8_t *) (f + 1);
+
+        if (f->link_id != CAPTURE_NO_LINK)
+          writer_pcap_frame (w, f->link_id, f->t, frame, f->len);
+        if (f->if_id != CAPTURE_NO_INTERFACE)
+          writer_pcapng_frame (w, f, frame,
+                               (const char *) frame + f->len);
+      }
+      break;
+    case CAPTURE_REC_SECRETS:
+      writer_secrets (w, body);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+capture_writer_consume (gpointer data, const uint8_t *bytes, size_t len)
+{
+  CaptureWriter *w = data;
+  size_t at = 0;
+
+  while (at < len)
+    {
+      const CaptureRec *rec = (const CaptureRec *) (bytes + at);
+
+      g_assert (rec->size >= sizeof *rec && rec->size % 8 == 0
+                && rec->size <= len - at);
+      writer_record (w, rec);
+      at += rec->size;
+    }
+}
+
+/* Flushes and closes file, keeping the first failure as path's. */
+static void
+writer_close_file (CaptureWriter *w, FILE *file, const char *path)
+{
+  errno = 0;
+  if (fflush (file) != 0 || ferror (file))
+    writer_fail (w, path, errno);
+  errno = 0;
+  if (fclose (file) != 0)
+    writer_fail (w, path, errno);
+}
+
+/* libpcap's pcap_dump_close() is (void) fclose (file) on the FILE* that
+ * pcap_dump_fopen() returned as the dumper (sf-pcap.c): it owns nothing
+ * else, so fclose() is its destructor and here we can see the result. */
+void
+capture_writer_close (CaptureWriter *w)
+{
+  for (guint i = 0; i < w->links->len; i++)
+    {
+      CaptureWriterLink *cl = g_ptr_array_index (w->links, i);
+
+      if (cl->file)
+        writer_close_file (w, cl->file, cl->path);
+      cl->file = NULL;
+      if (cl->dead)
+        pcap_close (cl->dead);
+      cl->dead = NULL;
+    }
+  if (w->pcapng_file)
+    {
+      if (w->pcapng.error != 0)
+        writer_fail (w, w->pcapng_path, w->pcapng.error);
+      writer_close_file (w, w->pcapng_file, w->pcapng_path);
+      w->pcapng_file = NULL;
+    }
+  if (w->keylog_file)
+    {
+      errno = 0;
+      if (fclose (w->keylog_file) != 0)
+        writer_fail (w, w->keylog_path, errno);
+      w->keylog_file = NULL;
+    }
+}
+
+void
+capture_writer_clear (CaptureWriter *w)
+{
+  g_ptr_array_unref (w->links);
+  g_ptr_array_free (w->comments, TRUE);
+  g_free (w->pcap_dir);
+  g_free (w->pcapng_path);
+  g_free (w->pcapng_buffer);
+  g_free (w->keylog_path);
+  memset (w, 0, sizeof *w);
+}
