@@ -300,7 +300,7 @@ build_services (Build *b)
           CloudRunInstance *first = g_ptr_array_index (svc->instances, 0);
           build_caller (b, s, svc);
           /* Its traffic is sent by its first instance, running from 0. */
-          first->started = true;
+          cloudrun_service_start_early (first);
           g_hash_table_insert (b->callers, s->base.name, &first->requester);
         }
     }

@@ -327,6 +327,125 @@ test_service__direct_vpc_addresses_bound_instances (void **state)
     }
 }
 
+/* The choice as the autoscaler made it before its heaps, by scanning:
+ * retire the idle, then the least loaded started instance with a free
+ * slot (lowest index on a tie), else the first not started, else a new
+ * one; -1 for none. Kept in model[] (started, in_flight, idle_since,
+ * ready_at per instance). */
+typedef struct {
+  bool started;
+  uint32_t in_flight;
+  SimTime idle_since, ready_at;
+} ModelInstance;
+
+static int
+model_acquire (ModelInstance *m, guint *n, guint max, uint32_t conc,
+               uint32_t min, SimTime idle, SimTime cold_start, SimTime now)
+{
+  int best = -1;
+
+  for (guint i = min; idle > 0 && i < *n; i++)
+    if (m[i].started && m[i].in_flight == 0 && now >= m[i].ready_at
+        && now - MAX (m[i].idle_since, m[i].ready_at) >= idle)
+      m[i].started = false;
+  for (guint i = 0; i < *n; i++)
+    if (m[i].started && m[i].in_flight < conc
+        && (best < 0 || m[i].in_flight < m[best].in_flight))
+      best = (int) i;
+  for (guint i = 0; best < 0 && i < *n; i++)
+    if (!m[i].started)
+      best = (int) i;
+  if (best < 0 && *n < max)
+    best = (int) (*n)++;
+  if (best < 0)
+    return -1;
+  if (!m[best].started)
+    {
+      m[best].started = true;
+      m[best].ready_at = now + cold_start;
+    }
+  m[best].in_flight++;
+  return best;
+}
+
+/* Random acquires and releases over time (instances idle 5 s retire)
+ * choose exactly what the scan chose, ties to the lowest index: first a
+ * fixed sequence with a tie, then 20000 random steps, filling all 40
+ * instances (refusals) and draining them in turns. */
+static void
+test_service__acquire_is_least_loaded_lowest_index (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_load (
+    WF_HEAD "[client alice]\n\n[service api]\nregion = us-central1\n"
+    "concurrency = 3\nmax-instances = 40\nmin-instances = 2\n"
+    "cold-start = 1s\n[assumptions]\ninstance-idle-timeout = 5s\n"
+    "[traffic calls]\nfrom = alice\nurl = service:api\n", NULL);
+  CloudRunServiceNode *svc = world_fixture_service (wf, "api");
+  ModelInstance model[40] = { { 0 } };
+  GPtrArray *held = g_ptr_array_new ();
+  SimTime released_at = sim_world_now (wf->world->sim), now = 0;
+  guint n = 2, seq[] = { 0, 1, 0, 1, 0, 1, 2 };
+  guint32 rng = 12345;
+  guint refused = 0;
+  bool cold;
+
+  (void) state;
+  model[0].started = model[1].started = true;
+  /* Both warm instances tie at every load: they fill alternately. */
+  for (guint k = 0; k < G_N_ELEMENTS (seq); k++)
+    {
+      CloudRunInstance *inst = cloudrun_service_acquire (svc, now, &cold);
+      assert_non_null (inst);
+      assert_int_equal (inst->index, seq[k]);
+      assert_int_equal (model_acquire (model, &n, 40, 3, 2, 5 * SIM_S,
+                                       SIM_S, now), seq[k]);
+      g_ptr_array_add (held, inst);
+    }
+  for (guint step = 0; step < 20000; step++)
+    {
+      guint release = step / 2000 % 2 ? 70 : 30;
+
+      rng = rng * 1103515245u + 12345u;
+      if ((rng >> 16) % 100 < 2)
+        now += 6 * SIM_S;       /* long enough for the idle to retire */
+      else if ((rng >> 16) % 100 < release && held->len > 0)
+        {
+          guint k = (rng >> 8) % held->len;
+          CloudRunInstance *inst = g_ptr_array_steal_index_fast (held, k);
+          cloudrun_service_release (inst);
+          if (--model[inst->index].in_flight == 0)
+            model[inst->index].idle_since = released_at;
+        }
+      else
+        {
+          CloudRunInstance *inst;
+          int want;
+
+          now += SIM_MS;
+          inst = cloudrun_service_acquire (svc, now, &cold);
+          want = model_acquire (model, &n, 40, 3, 2, 5 * SIM_S, SIM_S, now);
+          refused += want < 0;
+          if (want < 0)
+            assert_null (inst);
+          else if (!inst || inst->index != (guint) want)
+            fail_msg ("step %u: chose %d, the scan %d", step,
+                      inst ? (int) inst->index : -1, want);
+          if (inst)
+            g_ptr_array_add (held, inst);
+        }
+    }
+  assert_true (svc->retired > 0);
+  assert_true (refused > 0);
+  assert_int_equal (svc->instances->len, n);
+  for (guint i = 0; i < n; i++)
+    {
+      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      assert_int_equal (inst->started, model[i].started);
+      assert_int_equal (inst->in_flight, model[i].in_flight);
+    }
+  g_ptr_array_free (held, TRUE);
+}
+
 int
 main (void)
 {
@@ -339,6 +458,7 @@ main (void)
     cmocka_unit_test (test_service__scales_out_to_max_instances),
     cmocka_unit_test (test_service__idle_instances_retire),
     cmocka_unit_test (test_service__direct_vpc_addresses_bound_instances),
+    cmocka_unit_test (test_service__acquire_is_least_loaded_lowest_index),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
