@@ -322,10 +322,8 @@ gfe_no_room (CloudRunServiceNode *svc, bool no_addresses, SimExplainLog *log)
                                 svc->ip_factor);
   return sim_explain_internf (log, "service %s: every allowed instance is at "
                               "its concurrency (%u running, max-instances = "
-                              "%u%s, concurrency %u)", svc->name,
+                              "%u, concurrency %u)", svc->name,
                               svc->instances->len, svc->max_instances,
-                              svc->max_instances > CLOUDRUN_MAX_INSTANCE_NODES
-                              ? ", the simulator makes at most 240" : "",
                               svc->concurrency);
 }
 

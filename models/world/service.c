@@ -420,8 +420,7 @@ cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
   if (best && !best->started
       && !service_may_start (svc, now, now < best->ip_held_until ? 0 : 1))
     return NULL;
-  if (!best && svc->instances->len < MIN (svc->max_instances,
-                                          CLOUDRUN_MAX_INSTANCE_NODES))
+  if (!best && svc->instances->len < svc->max_instances)
     {
       if (!service_may_start (svc, now, 1))
         return NULL;

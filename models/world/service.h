@@ -68,9 +68,6 @@ typedef struct {
 typedef void (*CloudRunInstanceAttach) (CloudRunInstance *instance,
                                         void *user);
 
-/* Instance serving addresses are 169.254.S.N with N from 10: at most 240. */
-#define CLOUDRUN_MAX_INSTANCE_NODES 240u
-
 struct CloudRunServiceNode {
   CloudRunWorld *world;         /* set by cloudrun_service_new */
   char *name;                   /* the service NAME */
@@ -93,7 +90,8 @@ struct CloudRunServiceNode {
   SimTime cold_start;
   SimDelay service_time;        /* each request's time in the container */
   uint64_t response_size;       /* body bytes of each answer */
-  uint32_t base_addr;           /* serving address of instance 1 */
+  uint32_t base_addr;           /* serving address of instance 1; instance
+                                   k serves at base_addr + k - 1 */
   CloudRunInstanceAttach attach;
   void *attach_user;
   char *hash_host;              /* NAME-HASH-REGIONCODE.a.run.app */

@@ -327,6 +327,44 @@ test_service__direct_vpc_addresses_bound_instances (void **state)
     }
 }
 
+/* A burst of 1000 requests on a service that takes one at a time and may
+ * run 1000 instances: each request gets an instance of its own, all 1000
+ * start and serve one request each, each at its own address in the
+ * service's /24s of 169.254.0.0/16 (169.254.1.10 to 169.254.4.241). */
+static void
+test_service__runs_a_thousand_instances (void **state)
+{
+  g_autoptr (WorldFixture) wf = run_api (
+    "concurrency = 1\nmax-instances = 1000\ncold-start = 1s\n"
+    "service-time = 5s\n", "pattern = burst\ncount = 1000\ntimeout = 60s\n");
+  CloudRunServiceNode *svc = world_fixture_service (wf, "api");
+  g_autoptr (GHashTable) addrs = g_hash_table_new (NULL, NULL);
+
+  (void) state;
+  assert_int_equal (world_fixture_count_verdict (wf, "calls",
+                                                 CLOUDRUN_VERDICT_DELIVERED),
+                    1000);
+  assert_int_equal (svc->instances->len, 1000);
+  assert_int_equal (svc->running, 1000);
+  for (guint i = 0; i < svc->instances->len; i++)
+    {
+      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      uint32_t a = inst->host.addrs[0];
+      assert_true (inst->started);
+      assert_int_equal (inst->http.requests, 1);
+      assert_int_equal (a, WF_IP (169, 254, 1, 10) + i);
+      assert_false (g_hash_table_contains (addrs, GUINT_TO_POINTER (a)));
+      g_hash_table_add (addrs, GUINT_TO_POINTER (a));
+    }
+  assert_int_equal (((CloudRunInstance *) g_ptr_array_index (
+                       svc->instances, 999))->host.addrs[0],
+                    WF_IP (169, 254, 4, 241));
+  for (guint k = 0; k < 1000; k++)
+    assert_null (world_fixture_step (wf, world_fixture_request (wf, "calls",
+                                                                k),
+                                     "PENDING_QUEUE", NULL));
+}
+
 /* The choice as the autoscaler made it before its heaps, by scanning:
  * retire the idle, then the least loaded started instance with a free
  * slot (lowest index on a tie), else the first not started, else a new
@@ -458,6 +496,7 @@ main (void)
     cmocka_unit_test (test_service__scales_out_to_max_instances),
     cmocka_unit_test (test_service__idle_instances_retire),
     cmocka_unit_test (test_service__direct_vpc_addresses_bound_instances),
+    cmocka_unit_test (test_service__runs_a_thousand_instances),
     cmocka_unit_test (test_service__acquire_is_least_loaded_lowest_index),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
