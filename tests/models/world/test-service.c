@@ -327,6 +327,37 @@ test_service__direct_vpc_addresses_bound_instances (void **state)
     }
 }
 
+/* One instance taking one request at a time, busy 2 s: a caller that
+ * gives up (timeout 500 ms) while it waits in the pending queue leaves
+ * it, so the slot the first request frees goes to the one waiting behind
+ * it, which ends about 2 s later, not 4 s. */
+static void
+test_service__caller_leaving_the_queue_gives_up_its_place (void **state)
+{
+  g_autoptr (WorldFixture) wf = run_api (
+    "concurrency = 1\nmax-instances = 1\nmin-instances = 1\n"
+    "service-time = 2s\n",
+    "count = 1\n"
+    "[traffic quitter]\nfrom = alice\nurl = service:api\nstart = 10ms\n"
+    "timeout = 500ms\n"
+    "[traffic patient]\nfrom = alice\nurl = service:api\nstart = 20ms\n"
+    "timeout = 30s\n");
+  CloudRunRequest *patient = world_fixture_request (wf, "patient", 0);
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "quitter", 0), "timeout");
+  assert_non_null (world_fixture_step (wf, world_fixture_request (wf,
+                                                                  "quitter",
+                                                                  0),
+                                       "PENDING_QUEUE", "gfe"));
+  assert_string_equal (world_fixture_verdict (wf, "patient", 0),
+                       "delivered");
+  assert_non_null (world_fixture_step (wf, patient, "PENDING_QUEUE", "gfe"));
+  assert_true (patient->end >= 4 * SIM_S);
+  assert_true (patient->end < 5 * SIM_S);
+  assert_int_equal (world_fixture_served (wf, "api"), 2);
+}
+
 /* A burst of 1000 requests on a service that takes one at a time and may
  * run 1000 instances: each request gets an instance of its own, all 1000
  * start and serve one request each, each at its own address in the
@@ -496,6 +527,7 @@ main (void)
     cmocka_unit_test (test_service__scales_out_to_max_instances),
     cmocka_unit_test (test_service__idle_instances_retire),
     cmocka_unit_test (test_service__direct_vpc_addresses_bound_instances),
+    cmocka_unit_test (test_service__caller_leaving_the_queue_gives_up_its_place),
     cmocka_unit_test (test_service__runs_a_thousand_instances),
     cmocka_unit_test (test_service__acquire_is_least_loaded_lowest_index),
   };
