@@ -330,7 +330,8 @@ test_service__direct_vpc_addresses_bound_instances (void **state)
 /* One instance taking one request at a time, busy 2 s: a caller that
  * gives up (timeout 500 ms) while it waits in the pending queue leaves
  * it, so the slot the first request frees goes to the one waiting behind
- * it, which ends about 2 s later, not 4 s. */
+ * it, which ends about 2 s later; the GFE forwards only the two that
+ * stayed. */
 static void
 test_service__caller_leaving_the_queue_gives_up_its_place (void **state)
 {
@@ -356,6 +357,11 @@ test_service__caller_leaving_the_queue_gives_up_its_place (void **state)
   assert_true (patient->end >= 4 * SIM_S);
   assert_true (patient->end < 5 * SIM_S);
   assert_int_equal (world_fixture_served (wf, "api"), 2);
+  /* The GFE never forwarded the one that left. */
+  assert_int_equal (world_fixture_service (wf, "api")->requests, 2);
+  assert_null (world_fixture_step (wf, world_fixture_request (wf, "quitter",
+                                                              0),
+                                   "PROXY_CONNECTION", "gfe"));
 }
 
 /* A burst of 1000 requests on a service that takes one at a time and may
