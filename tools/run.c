@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
@@ -279,6 +280,21 @@ tools_run_check_capture_size (const ToolsRun *run, const ToolsRunOptions *opt,
   return FALSE;
 }
 
+/* A capture keeps each link's pcap open from its first frame on: a
+ * thousand instances pass the usual soft limit of 1024 open files, so the
+ * soft limit goes up to the hard one. */
+static void
+run_raise_file_limit (void)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+    {
+      rl.rlim_cur = rl.rlim_max;
+      (void) setrlimit (RLIMIT_NOFILE, &rl);
+    }
+}
+
 gboolean
 tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
                    GError **error)
@@ -304,6 +320,8 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
          * writer thread (tests/scenarios/capture-thread.sh). */
         g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0 };
 
+      if (copt.per_link_pcap)
+        run_raise_file_limit ();
       capture = sim_capture_open (run->world->sim, out->staging, &copt, error);
       if (!capture)
         return FALSE;

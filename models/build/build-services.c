@@ -194,9 +194,9 @@ build_attach_instance (CloudRunInstance *inst, void *user)
                 inst->host.default_port, &cloudrun_serving_link, NULL);
 }
 
-/* Blocks a pool holds at most: 240 instances x 16 addresses, in blocks of
- * at least 12 usable addresses. */
-#define POOL_MAX_BLOCKS 320u
+/* Blocks a pool holds at most: 1000 instances x 16 addresses, in blocks
+ * of at least 12 usable addresses. */
+#define POOL_MAX_BLOCKS 1334u
 
 /* Direct VPC's address pools: per subnet a Direct VPC service sends
  * from, its /28 blocks no address of the scenario or earlier reservation
@@ -227,7 +227,7 @@ build_direct_pools (Build *b, GPtrArray *svcs)
           pool = g_new0 (CloudRunAddressPool, 1);
           pool->subnet = g_strdup (sn->base.name);
           pool->free_blocks = g_array_new (FALSE, FALSE, sizeof (uint32_t));
-          /* The lowest blocks, enough for any service's instances (240
+          /* The lowest blocks, enough for any service's instances (1000
            * at most, 16 addresses each at most); reversed below, so that
            * taking from the end takes the lowest. */
           for (uint32_t k = 0; k < size / bs
@@ -290,7 +290,7 @@ build_services (Build *b)
         .response_size = s->response_size,
         .pending_wait = b->sc->assumptions.pending_wait,
         .idle_timeout = b->sc->assumptions.instance_idle_timeout,
-        .base_addr = 0xa9fe0000u | ((i + 1) << 8) | 10,
+        .base_addr = s->serving_base,
         .attach = build_attach_instance, .attach_user = b->gfe,
       };
       CloudRunServiceNode *svc = cloudrun_service_new (b->world, &config);
@@ -301,7 +301,7 @@ build_services (Build *b)
           CloudRunInstance *first = g_ptr_array_index (svc->instances, 0);
           build_caller (b, s, svc);
           /* Its traffic is sent by its first instance, running from 0. */
-          first->started = true;
+          cloudrun_service_start_early (first);
           g_hash_table_insert (b->callers, s->base.name, &first->requester);
         }
     }

@@ -5,8 +5,12 @@
  * Address plan of the parts no scenario names: public resolver 8.8.8.8;
  * the Google front ends answer on 216.239.32.53, .34.53, .36.53, .38.53
  * (routed as 216.239.32.0/19) and on the Private Google Access VIPs;
- * instances serve on 169.254.S.N behind the GFE, which speaks to them
- * from 169.254.0.1; Cloud Run's default internet egress uses 34.98.0.16
+ * instances serve behind the GFE, which speaks to them from 169.254.0.1,
+ * on 169.254.0.0/16: each service, in file order, takes the next /24s
+ * its max-instances need (from 169.254.1.0/24; instance k at the first
+ * one's .10 + k - 1, so 1000 instances take four), never the metadata
+ * server's 169.254.169.0/24 nor 169.254.255.0/24 (chosen in
+ * models/format/scenario-check-address.c); Cloud Run's default internet egress uses 34.98.0.16
  * (scenarios may not write these: models/format/scenario-check-address.c);
  * automatic external addresses: models/build/build-vpc.c.
  * Timing: internet access links 5 ms and 1 Gbit/s; Google's fabric 1 ms

@@ -11,7 +11,13 @@
  * - client addresses default to 203.0.113.10 upwards, skipping every
  *   address the scenario writes or a DNS record holds (VMs' defaults skip
  *   the internet's written addresses and records through
- *   cloudrun_check_address_reserved).
+ *   cloudrun_check_address_reserved);
+ * - Cloud Run instances serve behind the GFE (169.254.0.1) from
+ *   169.254.0.0/16: each service, in file order, takes the next /24s its
+ *   max-instances need, its instance k at the first one's .10 + k - 1
+ *   (169.254.S.10 to .255, then on through the next /24s), never
+ *   169.254.0.0/24, the metadata server's 169.254.169.0/24 or
+ *   169.254.255.0/24; 253 /24s in all (63 services of 1000 instances).
  *
  * Called by models/format/scenario-check-traffic.c after the VMs' own
  * checks, before the DNS zones and traffic. */
@@ -324,10 +330,44 @@ assign_client_addresses (CloudRunCheck *c)
   return TRUE;
 }
 
+#define SERVING_NET 0xa9fe0000u   /* 169.254.0.0/16 */
+#define SERVING_METADATA_24 169u  /* 169.254.169.0/24 */
+#define SERVING_LAST_24 254u
+#define SERVING_HOST_FIRST 10u    /* an instance range starts at .10 */
+
+/* Each service's serving_base: the next /24s of 169.254.0.0/16 that hold
+ * its max-instances from .10, none crossing the metadata server's. */
+static gboolean
+assign_serving_addresses (CloudRunCheck *c)
+{
+  uint32_t next = 1;
+
+  for (guint i = 0; i < c->s->services->len; i++)
+    {
+      CloudRunService *svc = c->s->services->pdata[i];
+      uint32_t n = (uint32_t) (svc->max_instances + SERVING_HOST_FIRST
+                               + 255) / 256;
+      if (next <= SERVING_METADATA_24 && next + n > SERVING_METADATA_24)
+        next = SERVING_METADATA_24 + 1;
+      if (next + n - 1 > SERVING_LAST_24)
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &svc->base, "max-instances",
+                                    "instance addresses left in "
+                                    "169.254.0.0/16 (253 /24s for all "
+                                    "services' instances: 63 services of "
+                                    "1000, 253 of up to 246)",
+                                    "none left", NULL, NULL);
+      svc->serving_base = SERVING_NET | next << 8 | SERVING_HOST_FIRST;
+      next += n;
+    }
+  return TRUE;
+}
+
 gboolean
 cloudrun_check_addresses (CloudRunCheck *c)
 {
   g_autoptr (GArray) all = written_addresses (c->s);
 
-  return check_written (c, all) && assign_client_addresses (c);
+  return check_written (c, all) && assign_client_addresses (c)
+         && assign_serving_addresses (c);
 }

@@ -395,6 +395,9 @@ struct CloudRunService {
   char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */
   char *url;                    /* "https://" hash_host */
   char *number_url;             /* "https://" number_host */
+  uint32_t serving_base;        /* its first instance's serving address
+                                   (169.254.0.0/16, see
+                                   scenario-check-address.c) */
 };
 
 /* [vm NAME]: a Compute Engine VM. */

@@ -322,10 +322,8 @@ gfe_no_room (CloudRunServiceNode *svc, bool no_addresses, SimExplainLog *log)
                                 svc->ip_factor);
   return sim_explain_internf (log, "service %s: every allowed instance is at "
                               "its concurrency (%u running, max-instances = "
-                              "%u%s, concurrency %u)", svc->name,
+                              "%u, concurrency %u)", svc->name,
                               svc->instances->len, svc->max_instances,
-                              svc->max_instances > CLOUDRUN_MAX_INSTANCE_NODES
-                              ? ", the simulator makes at most 240" : "",
                               svc->concurrency);
 }
 
@@ -343,6 +341,7 @@ gfe_pending_due (SimKernel *kernel, void *target, void *arg, uint64_t seq)
   (void) kernel;
   while (cloudrun_pending_pop_due (&svc->pending, seq, &e))
     {
+      e.session->queue = NULL;
       svc->pending.expired++;
       gfe_refuse (gfe, e.session, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
                   e.no_addresses ? CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES
@@ -383,6 +382,8 @@ gfe_queue (CloudRunGfe *gfe, CloudRunProxySession *s,
   };
 
   gfe->queued++;
+  s->queue = svc;
+  s->queue_seq = seq;
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node,
                          &step);
   sim_kernel_schedule (kernel, now + svc->pending.max_wait, gfe_pending_due,
@@ -400,7 +401,10 @@ gfe_serve_pending (CloudRunGfe *gfe, CloudRunServiceNode *svc)
   CloudRunPendingEntry e;
 
   if (cloudrun_pending_pop (&svc->pending, &e))
-    gfe_forward (gfe, e.session, svc, e.cls, e.why);
+    {
+      e.session->queue = NULL;
+      gfe_forward (gfe, e.session, svc, e.cls, e.why);
+    }
 }
 
 /* Ingress and IAM passed: to an instance, after its cold start if any. */
@@ -550,14 +554,11 @@ gfe_done (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
       return;
     }
   /* A caller that left while it waited leaves the queue. */
-  for (guint i = 0; gfe->queued > 0 && i < gfe->base.world->services->len;
-       i++)
+  if (s->queue)
     {
-      CloudRunServiceNode *svc = g_ptr_array_index (gfe->base.world->services,
-                                                    i);
-      if (svc->pending.waiting > 0 && cloudrun_pending_forget (&svc->pending,
-                                                               s))
-        break;
+      CloudRunServiceNode *svc = s->queue;
+      s->queue = NULL;
+      cloudrun_pending_forget (&svc->pending, s, s->queue_seq);
     }
 }
 

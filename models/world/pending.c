@@ -99,19 +99,22 @@ cloudrun_pending_pop_due (CloudRunPendingQueue *q, uint64_t seq,
 
 gboolean
 cloudrun_pending_forget (CloudRunPendingQueue *q,
-                         const CloudRunProxySession *s)
+                         const CloudRunProxySession *s, uint64_t seq)
 {
-  for (guint i = q->head; q->waiting > 0 && i < q->entries->len; i++)
-    {
-      CloudRunPendingEntry *e = &g_array_index (q->entries,
-                                                CloudRunPendingEntry, i);
-      if (e->session == s)
-        {
-          e->session = NULL;
-          q->waiting--;
-          pending_count (q);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  CloudRunPendingEntry *e;
+  uint64_t first;
+
+  if (q->head >= q->entries->len)
+    return FALSE;
+  /* Entries hold consecutive seqs from the first kept. */
+  first = g_array_index (q->entries, CloudRunPendingEntry, 0).seq;
+  if (seq < first + q->head || seq - first >= q->entries->len)
+    return FALSE;
+  e = &g_array_index (q->entries, CloudRunPendingEntry, seq - first);
+  if (e->session != s)
+    return FALSE;
+  e->session = NULL;
+  q->waiting--;
+  pending_count (q);
+  return TRUE;
 }

@@ -57,8 +57,10 @@ gboolean cloudrun_pending_pop (CloudRunPendingQueue *q,
  * into *out; FALSE when none is. */
 gboolean cloudrun_pending_pop_due (CloudRunPendingQueue *q, uint64_t seq,
                                    CloudRunPendingEntry *out);
-/* s went away while waiting: forgets it. FALSE when it was not queued. */
+/* s, queued as seq, went away while waiting: forgets it. FALSE when it
+ * was not waiting there. O(1). */
 gboolean cloudrun_pending_forget (CloudRunPendingQueue *q,
-                                  const CloudRunProxySession *s);
+                                  const CloudRunProxySession *s,
+                                  uint64_t seq);
 
 #endif

@@ -378,7 +378,7 @@ proxy_accept (SimTcpConn *conn, void *user)
   s->decided = s->forwarding = s->upstream_open = s->responding = false;
   s->body_left = 0;
   s->body_done = NULL;
-  s->slot = NULL;
+  s->slot = s->queue = NULL;
   s->pending = (SimTimer) { 0 };
   s->later = NULL;
   s->request_id = sim_tcp_conn_request (conn);

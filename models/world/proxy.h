@@ -45,6 +45,8 @@ struct CloudRunProxySession {
   uint32_t client_addr, local_addr;  /* the caller and the address it hit */
   uint16_t client_port, local_port;
   void *slot;                   /* the owner's per-request state */
+  void *queue;                  /* the owner's: what it waits in, if any */
+  uint64_t queue_seq;           /* and its place there */
   SimTimer pending;             /* the later work, when any */
   CloudRunProxyLaterFn later;   /* what it will do */
   uint32_t up_src, up_dst;      /* upstream addresses */

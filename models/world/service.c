@@ -61,6 +61,121 @@ static const SimNodeClass instance_class = {
   .clear = instance_clear,
 };
 
+/* ---- Instance heaps: binary min-heaps, each instance knowing its place
+ * (heap_at, from 1), so that any of them moves in O(log n). ---------- */
+
+static bool
+heap_before (CloudRunHeapOrder order, const CloudRunInstance *a,
+             const CloudRunInstance *b)
+{
+  if (order == CLOUDRUN_HEAP_SLOTS && a->in_flight != b->in_flight)
+    return a->in_flight < b->in_flight;
+  if (order == CLOUDRUN_HEAP_IDLE && a->retire_at != b->retire_at)
+    return a->retire_at < b->retire_at;
+  return a->index < b->index;
+}
+
+static CloudRunInstance *
+heap_item (const CloudRunInstanceHeap *h, guint i)
+{
+  return g_ptr_array_index (h->items, i);
+}
+
+static void
+heap_put (CloudRunInstanceHeap *h, guint i, CloudRunInstance *inst)
+{
+  h->items->pdata[i] = inst;
+  inst->heap_at[h->order] = i + 1;
+}
+
+/* Moves the item at i up or down to its place. */
+static void
+heap_fix (CloudRunInstanceHeap *h, guint i)
+{
+  CloudRunInstance *inst = heap_item (h, i);
+  guint n = h->items->len;
+
+  while (i > 0 && heap_before (h->order, inst, heap_item (h, (i - 1) / 2)))
+    {
+      heap_put (h, i, heap_item (h, (i - 1) / 2));
+      i = (i - 1) / 2;
+    }
+  for (;;)
+    {
+      guint c = 2 * i + 1;
+      if (c + 1 < n && heap_before (h->order, heap_item (h, c + 1),
+                                    heap_item (h, c)))
+        c++;
+      if (c >= n || !heap_before (h->order, heap_item (h, c), inst))
+        break;
+      heap_put (h, i, heap_item (h, c));
+      i = c;
+    }
+  heap_put (h, i, inst);
+}
+
+static void
+heap_init (CloudRunInstanceHeap *h, CloudRunHeapOrder order)
+{
+  h->items = g_ptr_array_new ();
+  h->order = order;
+}
+
+static CloudRunInstance *
+heap_first (const CloudRunInstanceHeap *h)
+{
+  return h->items->len > 0 ? heap_item (h, 0) : NULL;
+}
+
+static void
+heap_add (CloudRunInstanceHeap *h, CloudRunInstance *inst)
+{
+  g_ptr_array_add (h->items, inst);
+  heap_fix (h, h->items->len - 1);
+}
+
+static void
+heap_remove (CloudRunInstanceHeap *h, CloudRunInstance *inst)
+{
+  guint i = inst->heap_at[h->order] - 1;
+  CloudRunInstance *last = g_ptr_array_steal_index_fast (h->items,
+                                                         h->items->len - 1);
+
+  inst->heap_at[h->order] = 0;
+  if (last == inst)
+    return;
+  heap_put (h, i, last);
+  heap_fix (h, i);
+}
+
+/* ---- Instance states ---------------------------------------------- */
+
+/* inst went idle: beyond min-instances, it may retire. */
+static void
+instance_idles (CloudRunInstance *inst)
+{
+  CloudRunServiceNode *svc = inst->service;
+
+  if (inst->index < svc->min_instances || svc->idle_timeout == 0)
+    return;
+  inst->retire_at = MAX (inst->idle_since, inst->ready_at) + svc->idle_timeout;
+  heap_add (&svc->idle, inst);
+}
+
+/* inst starts, ready at ready_at. */
+static void
+instance_starts (CloudRunInstance *inst, SimTime ready_at)
+{
+  CloudRunServiceNode *svc = inst->service;
+
+  if (inst->heap_at[CLOUDRUN_HEAP_STOPPED])
+    heap_remove (&svc->stopped, inst);
+  inst->started = true;
+  inst->ready_at = ready_at;
+  svc->running++;
+  heap_add (&svc->slots, inst);
+}
+
 /* One more instance node, serving at the next address; attached to the
  * GFE through the service's attach hook. */
 CloudRunInstance *
@@ -76,7 +191,6 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
   inst->base.world = world;
   inst->service = svc;
   inst->index = i;
-  inst->started = i < svc->min_instances;
   sim_host_init (&inst->host, &inst->base.node, svc->base_addr + i, port);
   cloudrun_http_server_init (&inst->http, &inst->host, 0,
                              svc->response_size, instance_served, inst);
@@ -86,9 +200,22 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
                            "START_FROM_CLOUD_RUN_REVISION",
                            CLOUDRUN_METADATA_ADDR);
   g_ptr_array_add (svc->instances, inst);
+  if (i < svc->min_instances)
+    instance_starts (inst, 0);
+  else
+    heap_add (&svc->stopped, inst);
   if (svc->attach)
     svc->attach (inst, svc->attach_user);
   return inst;
+}
+
+void
+cloudrun_service_start_early (CloudRunInstance *inst)
+{
+  if (inst->started)
+    return;
+  instance_starts (inst, 0);
+  instance_idles (inst);
 }
 
 static const IamPrincipal *
@@ -118,6 +245,10 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   svc->invokers = service_copy_invokers (config->invokers,
                                          config->n_invokers);
   svc->instances = g_ptr_array_new ();
+  heap_init (&svc->slots, CLOUDRUN_HEAP_SLOTS);
+  heap_init (&svc->stopped, CLOUDRUN_HEAP_STOPPED);
+  heap_init (&svc->idle, CLOUDRUN_HEAP_IDLE);
+  g_queue_init (&svc->ip_retired);
   cloudrun_pending_init (&svc->pending, config->pending_wait
                          ? config->pending_wait
                          : cloudrun_pending_documented_wait (svc->cold_start));
@@ -142,6 +273,10 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   if (!svc)
     return;
   g_ptr_array_free (svc->instances, TRUE);
+  g_ptr_array_free (svc->slots.items, TRUE);
+  g_ptr_array_free (svc->stopped.items, TRUE);
+  g_ptr_array_free (svc->idle.items, TRUE);
+  g_queue_clear_full (&svc->ip_retired, g_free);
   cloudrun_pending_clear (&svc->pending);
   g_clear_pointer (&svc->ip_blocks, g_array_unref);
   g_free (svc->name);
@@ -188,19 +323,27 @@ cloudrun_service_hold_block (CloudRunServiceNode *svc, uint32_t usable)
   svc->ip_held += usable;
 }
 
-/* Instances that hold addresses at now: started, or retired less than
- * CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD ago. */
-static uint32_t
-service_ip_users (const CloudRunServiceNode *svc, SimTime now)
-{
-  uint32_t n = 0;
+/* A retirement whose addresses stay held until then (ip_retired). */
+typedef struct {
+  CloudRunInstance *inst;
+  SimTime until;
+} RetiredHold;
 
-  for (guint i = 0; i < svc->instances->len; i++)
+/* Instances that hold addresses at now: started, or retired less than
+ * CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD ago. Holds end in the order they
+ * began, so ip_retired drops them from its head; one whose instance
+ * started again (ip_held_until changed) was already uncounted. */
+static uint32_t
+service_ip_users (CloudRunServiceNode *svc, SimTime now)
+{
+  RetiredHold *h;
+
+  while ((h = g_queue_peek_head (&svc->ip_retired)) && now >= h->until)
     {
-      const CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
-      n += inst->started || now < inst->ip_held_until;
+      svc->ip_holding -= h->inst->ip_held_until == h->until;
+      g_free (g_queue_pop_head (&svc->ip_retired));
     }
-  return n;
+  return svc->running + svc->ip_holding;
 }
 
 /* Holds the blocks users instances need: takes from the pool (FALSE when
@@ -252,79 +395,96 @@ service_may_start (CloudRunServiceNode *svc, SimTime now, uint32_t more)
   return false;
 }
 
+/* inst, idle beyond min-instances long enough, retires. */
+static void
+instance_retires (CloudRunInstance *inst, SimTime now)
+{
+  CloudRunServiceNode *svc = inst->service;
+
+  heap_remove (&svc->idle, inst);
+  heap_remove (&svc->slots, inst);
+  heap_add (&svc->stopped, inst);
+  inst->started = false;
+  inst->retirements++;
+  inst->ip_held_until = now + CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD;
+  svc->running--;
+  svc->retired++;
+  cloudrun_gauge_add (svc->instances_gauge, now, -1);
+  if (svc->ip_pool)
+    {
+      RetiredHold *h = g_new (RetiredHold, 1);
+      *h = (RetiredHold) { inst, inst->ip_held_until };
+      g_queue_push_tail (&svc->ip_retired, h);
+      svc->ip_holding++;
+    }
+}
+
 CloudRunInstance *
 cloudrun_service_acquire (CloudRunServiceNode *svc, SimTime now, bool *cold)
 {
-  CloudRunInstance *best = NULL;
+  CloudRunInstance *best, *idle;
 
   *cold = false;
   svc->ip_short = false;
   /* Instances beyond min-instances idle long enough have retired. */
-  for (guint i = svc->min_instances; svc->idle_timeout > 0
-                                     && i < svc->instances->len; i++)
-    {
-      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
-      if (inst->started && inst->in_flight == 0 && now >= inst->ready_at
-          && now - MAX (inst->idle_since, inst->ready_at) >= svc->idle_timeout)
-        {
-          inst->started = false;
-          inst->retirements++;
-          inst->ip_held_until = now + CLOUDRUN_DIRECT_VPC_ADDRESS_HOLD;
-          svc->retired++;
-          cloudrun_gauge_add (svc->instances_gauge, now, -1);
-        }
-    }
-  /* The least loaded started instance with a free slot (lowest index on a
-   * tie, so the choice is deterministic). */
-  for (guint i = 0; i < svc->instances->len; i++)
-    {
-      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
-      if (inst->started && inst->in_flight < svc->concurrency
-          && (!best || inst->in_flight < best->in_flight))
-        best = inst;
-    }
-  for (guint i = 0; !best && i < svc->instances->len; i++)
-    {
-      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
-      if (!inst->started)
-        best = inst;
-    }
+  while ((idle = heap_first (&svc->idle)) && now >= idle->retire_at)
+    instance_retires (idle, now);
+  /* The least loaded started instance with a free slot, else the first
+   * not started. */
+  best = heap_first (&svc->slots);
+  if (!best)
+    best = heap_first (&svc->stopped);
   /* An instance starting needs its addresses (a retired one may still
    * hold its own); then scale out, up to max-instances. */
   if (best && !best->started
       && !service_may_start (svc, now, now < best->ip_held_until ? 0 : 1))
     return NULL;
-  if (!best && svc->instances->len < MIN (svc->max_instances,
-                                          CLOUDRUN_MAX_INSTANCE_NODES))
+  if (!best && svc->instances->len < svc->max_instances)
     {
       if (!service_may_start (svc, now, 1))
         return NULL;
       best = cloudrun_service_add_instance (svc);
     }
-  if (best && !best->started)
+  if (!best)
+    return NULL;
+  if (!best->started)
     {
-      best->started = true;
+      /* service_may_start counted holds at now: this one no longer is. */
+      if (svc->ip_pool && now < best->ip_held_until)
+        svc->ip_holding--;
       best->ip_held_until = 0;
-      best->ready_at = now + svc->cold_start;
+      instance_starts (best, now + svc->cold_start);
       *cold = true;
       cloudrun_gauge_add (svc->instances_gauge, now, 1);
     }
-  if (best)
-    {
-      best->in_flight++;
-      svc->requests++;
-      cloudrun_gauge_add (svc->in_flight_gauge, now, 1);
-    }
+  if (best->in_flight == 0 && best->heap_at[CLOUDRUN_HEAP_IDLE])
+    heap_remove (&svc->idle, best);
+  best->in_flight++;
+  svc->requests++;
+  cloudrun_gauge_add (svc->in_flight_gauge, now, 1);
+  if (best->in_flight >= svc->concurrency)
+    heap_remove (&svc->slots, best);
+  else
+    heap_fix (&svc->slots, best->heap_at[CLOUDRUN_HEAP_SLOTS] - 1);
   return best;
 }
 
 void
 cloudrun_service_release (CloudRunInstance *inst)
 {
+  CloudRunServiceNode *svc = inst->service;
   SimTime now = sim_world_now (inst->base.node.world);
 
   g_assert (inst->in_flight > 0);
   cloudrun_gauge_add (inst->service->in_flight_gauge, now, -1);
-  if (--inst->in_flight == 0)
-    inst->idle_since = now;
+  inst->in_flight--;
+  if (inst->heap_at[CLOUDRUN_HEAP_SLOTS])
+    heap_fix (&svc->slots, inst->heap_at[CLOUDRUN_HEAP_SLOTS] - 1);
+  else
+    heap_add (&svc->slots, inst);
+  if (inst->in_flight == 0)
+    {
+      inst->idle_since = now;
+      instance_idles (inst);
+    }
 }

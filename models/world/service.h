@@ -32,7 +32,24 @@ typedef struct {
   SimTime ip_held_until;        /* retired: its addresses held until */
   uint32_t retirements;         /* times it retired after idling */
   uint32_t service_peer;        /* the GFE's serving address */
+  SimTime retire_at;            /* idle beyond min-instances: retires then */
+  guint heap_at[3];             /* its place in the service's heaps, from
+                                   1; 0 when not in one */
 } CloudRunInstance;
+
+/* A binary min-heap of a service's instances, in one of three orders. */
+typedef enum {
+  CLOUDRUN_HEAP_SLOTS,          /* started with a free slot: (in_flight,
+                                   index) */
+  CLOUDRUN_HEAP_IDLE,           /* idle beyond min-instances: (retire_at,
+                                   index) */
+  CLOUDRUN_HEAP_STOPPED,        /* not started: index */
+} CloudRunHeapOrder;
+
+typedef struct {
+  GPtrArray *items;             /* CloudRunInstance*, items[0] first */
+  CloudRunHeapOrder order;
+} CloudRunInstanceHeap;
 
 /* A subnet's /28 blocks that Direct VPC may still take: each holds the
  * count of its usable addresses (16, less the subnet's reserved first two
@@ -51,9 +68,6 @@ typedef struct {
 /* Connects a new instance to what serves it (the GFE). */
 typedef void (*CloudRunInstanceAttach) (CloudRunInstance *instance,
                                         void *user);
-
-/* Instance serving addresses are 169.254.S.N with N from 10: at most 240. */
-#define CLOUDRUN_MAX_INSTANCE_NODES 240u
 
 struct CloudRunServiceNode {
   CloudRunWorld *world;         /* set by cloudrun_service_new */
@@ -77,12 +91,17 @@ struct CloudRunServiceNode {
   SimTime cold_start;
   SimDelay service_time;        /* each request's time in the container */
   uint64_t response_size;       /* body bytes of each answer */
-  uint32_t base_addr;           /* serving address of instance 1 */
+  uint32_t base_addr;           /* serving address of instance 1; instance
+                                   k serves at base_addr + k - 1 */
   CloudRunInstanceAttach attach;
   void *attach_user;
   char *hash_host;              /* NAME-HASH-REGIONCODE.a.run.app */
   char *number_host;            /* NAME-PROJECTNUMBER.REGION.run.app */
   GPtrArray *instances;         /* CloudRunInstance*, nodes owned by sim */
+  CloudRunInstanceHeap slots;   /* what acquire chooses from, in order: */
+  CloudRunInstanceHeap stopped;
+  CloudRunInstanceHeap idle;    /* what retires first */
+  uint32_t running;             /* instances started */
   uint64_t requests;            /* requests the GFE forwarded */
   SimTime pending_wait;         /* in a config: [assumptions] pending-wait,
                                    or 0 for Google's documented bound */
@@ -97,6 +116,9 @@ struct CloudRunServiceNode {
   uint32_t ip_held;             /* their sum */
   bool ip_short;                /* the last acquire could not start an
                                    instance: no block left */
+  GQueue ip_retired;            /* Direct VPC: retirements whose addresses
+                                   may still be held, oldest first */
+  uint32_t ip_holding;          /* retired ones holding addresses now */
   CloudRunPendingQueue pending; /* requests waiting for a free slot */
   CloudRunGauge *in_flight_gauge; /* requests its instances hold now */
   CloudRunGauge *instances_gauge; /* instances started, cold or ready */
@@ -109,6 +131,8 @@ struct CloudRunServiceNode {
 CloudRunServiceNode *cloudrun_service_new (CloudRunWorld *world,
                                            const CloudRunServiceNode *config);
 CloudRunInstance *cloudrun_service_add_instance (CloudRunServiceNode *svc);
+/* A not started instance runs from time 0 (a caller's first). */
+void cloudrun_service_start_early (CloudRunInstance *instance);
 void cloudrun_service_free (CloudRunServiceNode *service);
 void cloudrun_address_pool_free (CloudRunAddressPool *pool);
 /* Direct VPC: svc draws its addresses from pool, factor per instance,
@@ -119,10 +143,11 @@ void cloudrun_service_use_addresses (CloudRunServiceNode *svc,
 /* Counts a /28 block of usable addresses reserved for svc at build time
  * (its first instances' addresses) as held by it. */
 void cloudrun_service_hold_block (CloudRunServiceNode *svc, uint32_t usable);
-/* An instance with a free concurrency slot: the least loaded started one,
- * else one not started yet, else a new one up to max-instances (both
- * start now and serve after the cold start); NULL when every allowed
- * instance is at its concurrency. Takes the slot. */
+/* An instance with a free concurrency slot: the least loaded started one
+ * (lowest index on a tie), else the first not started yet, else a new one
+ * up to max-instances (both start now and serve after the cold start);
+ * NULL when every allowed instance is at its concurrency. Takes the slot.
+ * O(log instances). */
 CloudRunInstance *cloudrun_service_acquire (CloudRunServiceNode *service,
                                             SimTime now, bool *cold);
 void cloudrun_service_release (CloudRunInstance *instance);

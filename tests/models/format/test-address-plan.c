@@ -267,6 +267,67 @@ test_address_plan__defaults_skip_written (void **state)
   assert_false (cloudrun_scenario_address_used (s, IP (203, 0, 113, 17)));
 }
 
+/* ---- Instance serving addresses ----------------------------------- */
+
+/* [service bN] groups of max-instances 1000, N from first to last. */
+static char *
+big_services (guint first, guint last)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = first; i <= last; i++)
+    g_string_append_printf (out, "[service b%u]\nregion = us-central1\n"
+                            "max-instances = 1000\n", i);
+  return g_string_free (out, FALSE);
+}
+
+static uint32_t
+serving_base (CloudRunScenario *s, const char *name)
+{
+  CloudRunService *svc = cloudrun_scenario_find (s, CLOUDRUN_KIND_SERVICE,
+                                                 name);
+
+  assert_non_null (svc);
+  return svc->serving_base;
+}
+
+/* Each service takes the /24s its max-instances need from .10 (s: 100,
+ * one; b0: 1000, four; mid: 247, two; small: 246, one), in file order;
+ * a range never crosses the metadata server's 169.254.169.0/24, and 253
+ * /24s are all there are. */
+static void
+test_address_plan__instance_ranges (void **state)
+{
+  g_autofree char *b0 = big_services (0, 0);
+  g_autofree char *bigs = big_services (1, 40);
+  g_autofree char *tail = g_strconcat (
+    b0, "[service mid]\nregion = us-central1\nmax-instances = 247\n"
+    "[service small]\nregion = us-central1\nmax-instances = 246\n",
+    bigs, "[service after]\nregion = us-central1\n", NULL);
+  g_autoptr (CloudRunScenario) s = load_ok (tail);
+  g_autofree char *full = big_services (0, 61);
+  g_autofree char *over = big_services (0, 62);
+  g_autofree char *message = NULL;
+
+  (void) state;
+  assert_int_equal (serving_base (s, "s"), IP (169, 254, 1, 10));
+  assert_int_equal (serving_base (s, "b0"), IP (169, 254, 2, 10));
+  assert_int_equal (serving_base (s, "mid"), IP (169, 254, 6, 10));
+  assert_int_equal (serving_base (s, "small"), IP (169, 254, 8, 10));
+  assert_int_equal (serving_base (s, "b1"), IP (169, 254, 9, 10));
+  /* b40 ends at 169.254.168.255; after skips 169.254.169.0/24. */
+  assert_int_equal (serving_base (s, "b40"), IP (169, 254, 165, 10));
+  assert_int_equal (serving_base (s, "after"), IP (169, 254, 170, 10));
+  g_clear_pointer (&s, cloudrun_scenario_free);
+  /* s and 62 of 1000 fit (1 + 41 x 4 before 169, 21 x 4 after, ending
+   * at 169.254.253.255); 63 do not. */
+  s = load_ok (full);
+  assert_int_equal (serving_base (s, "b61"), IP (169, 254, 250, 10));
+  assert_null (load (over, &message));
+  assert_non_null (strstr (message, "[service b62] max-instances"));
+  assert_non_null (strstr (message, "none left"));
+}
+
 /* ---- Cloud NAT per region ----------------------------------------- */
 
 static void
@@ -318,6 +379,7 @@ main (void)
     cmocka_unit_test (test_address_plan__google_and_private),
     cmocka_unit_test (test_address_plan__defaults_skip_written),
     cmocka_unit_test (test_address_plan__one_nat_per_subnet),
+    cmocka_unit_test (test_address_plan__instance_ranges),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -327,6 +327,200 @@ test_service__direct_vpc_addresses_bound_instances (void **state)
     }
 }
 
+/* One instance taking one request at a time, busy 2 s: a caller that
+ * gives up (timeout 500 ms) while it waits in the pending queue leaves
+ * it, so the slot the first request frees goes to the one waiting behind
+ * it, which ends about 2 s later; the GFE forwards only the two that
+ * stayed. */
+static void
+test_service__caller_leaving_the_queue_gives_up_its_place (void **state)
+{
+  g_autoptr (WorldFixture) wf = run_api (
+    "concurrency = 1\nmax-instances = 1\nmin-instances = 1\n"
+    "service-time = 2s\n",
+    "count = 1\n"
+    "[traffic quitter]\nfrom = alice\nurl = service:api\nstart = 10ms\n"
+    "timeout = 500ms\n"
+    "[traffic patient]\nfrom = alice\nurl = service:api\nstart = 20ms\n"
+    "timeout = 30s\n");
+  CloudRunRequest *patient = world_fixture_request (wf, "patient", 0);
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (wf, "quitter", 0), "timeout");
+  assert_non_null (world_fixture_step (wf, world_fixture_request (wf,
+                                                                  "quitter",
+                                                                  0),
+                                       "PENDING_QUEUE", "gfe"));
+  assert_string_equal (world_fixture_verdict (wf, "patient", 0),
+                       "delivered");
+  assert_non_null (world_fixture_step (wf, patient, "PENDING_QUEUE", "gfe"));
+  assert_true (patient->end >= 4 * SIM_S);
+  assert_true (patient->end < 5 * SIM_S);
+  assert_int_equal (world_fixture_served (wf, "api"), 2);
+  /* The GFE never forwarded the one that left. */
+  assert_int_equal (world_fixture_service (wf, "api")->requests, 2);
+  assert_null (world_fixture_step (wf, world_fixture_request (wf, "quitter",
+                                                              0),
+                                   "PROXY_CONNECTION", "gfe"));
+}
+
+/* A burst of 1000 requests on a service that takes one at a time and may
+ * run 1000 instances: each request gets an instance of its own, all 1000
+ * start and serve one request each, each at its own address in the
+ * service's /24s of 169.254.0.0/16 (169.254.1.10 to 169.254.4.241). */
+static void
+test_service__runs_a_thousand_instances (void **state)
+{
+  g_autoptr (WorldFixture) wf = run_api (
+    "concurrency = 1\nmax-instances = 1000\ncold-start = 1s\n"
+    "service-time = 5s\n", "pattern = burst\ncount = 1000\ntimeout = 60s\n");
+  CloudRunServiceNode *svc = world_fixture_service (wf, "api");
+  g_autoptr (GHashTable) addrs = g_hash_table_new (NULL, NULL);
+
+  (void) state;
+  assert_int_equal (world_fixture_count_verdict (wf, "calls",
+                                                 CLOUDRUN_VERDICT_DELIVERED),
+                    1000);
+  assert_int_equal (svc->instances->len, 1000);
+  assert_int_equal (svc->running, 1000);
+  for (guint i = 0; i < svc->instances->len; i++)
+    {
+      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      uint32_t a = inst->host.addrs[0];
+      assert_true (inst->started);
+      assert_int_equal (inst->http.requests, 1);
+      assert_int_equal (a, WF_IP (169, 254, 1, 10) + i);
+      assert_false (g_hash_table_contains (addrs, GUINT_TO_POINTER (a)));
+      g_hash_table_add (addrs, GUINT_TO_POINTER (a));
+    }
+  assert_int_equal (((CloudRunInstance *) g_ptr_array_index (
+                       svc->instances, 999))->host.addrs[0],
+                    WF_IP (169, 254, 4, 241));
+  for (guint k = 0; k < 1000; k++)
+    assert_null (world_fixture_step (wf, world_fixture_request (wf, "calls",
+                                                                k),
+                                     "PENDING_QUEUE", NULL));
+}
+
+/* The choice as the autoscaler made it before its heaps, by scanning:
+ * retire the idle, then the least loaded started instance with a free
+ * slot (lowest index on a tie), else the first not started, else a new
+ * one; -1 for none. Kept in model[] (started, in_flight, idle_since,
+ * ready_at per instance). */
+typedef struct {
+  bool started;
+  uint32_t in_flight;
+  SimTime idle_since, ready_at;
+} ModelInstance;
+
+static int
+model_acquire (ModelInstance *m, guint *n, guint max, uint32_t conc,
+               uint32_t min, SimTime idle, SimTime cold_start, SimTime now)
+{
+  int best = -1;
+
+  for (guint i = min; idle > 0 && i < *n; i++)
+    if (m[i].started && m[i].in_flight == 0 && now >= m[i].ready_at
+        && now - MAX (m[i].idle_since, m[i].ready_at) >= idle)
+      m[i].started = false;
+  for (guint i = 0; i < *n; i++)
+    if (m[i].started && m[i].in_flight < conc
+        && (best < 0 || m[i].in_flight < m[best].in_flight))
+      best = (int) i;
+  for (guint i = 0; best < 0 && i < *n; i++)
+    if (!m[i].started)
+      best = (int) i;
+  if (best < 0 && *n < max)
+    best = (int) (*n)++;
+  if (best < 0)
+    return -1;
+  if (!m[best].started)
+    {
+      m[best].started = true;
+      m[best].ready_at = now + cold_start;
+    }
+  m[best].in_flight++;
+  return best;
+}
+
+/* Random acquires and releases over time (instances idle 5 s retire)
+ * choose exactly what the scan chose, ties to the lowest index: first a
+ * fixed sequence with a tie, then 20000 random steps, filling all 40
+ * instances (refusals) and draining them in turns. */
+static void
+test_service__acquire_is_least_loaded_lowest_index (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_load (
+    WF_HEAD "[client alice]\n\n[service api]\nregion = us-central1\n"
+    "concurrency = 3\nmax-instances = 40\nmin-instances = 2\n"
+    "cold-start = 1s\n[assumptions]\ninstance-idle-timeout = 5s\n"
+    "[traffic calls]\nfrom = alice\nurl = service:api\n", NULL);
+  CloudRunServiceNode *svc = world_fixture_service (wf, "api");
+  ModelInstance model[40] = { { 0 } };
+  GPtrArray *held = g_ptr_array_new ();
+  SimTime released_at = sim_world_now (wf->world->sim), now = 0;
+  guint n = 2, seq[] = { 0, 1, 0, 1, 0, 1, 2 };
+  guint32 rng = 12345;
+  guint refused = 0;
+  bool cold;
+
+  (void) state;
+  model[0].started = model[1].started = true;
+  /* Both warm instances tie at every load: they fill alternately. */
+  for (guint k = 0; k < G_N_ELEMENTS (seq); k++)
+    {
+      CloudRunInstance *inst = cloudrun_service_acquire (svc, now, &cold);
+      assert_non_null (inst);
+      assert_int_equal (inst->index, seq[k]);
+      assert_int_equal (model_acquire (model, &n, 40, 3, 2, 5 * SIM_S,
+                                       SIM_S, now), seq[k]);
+      g_ptr_array_add (held, inst);
+    }
+  for (guint step = 0; step < 20000; step++)
+    {
+      guint release = step / 2000 % 2 ? 70 : 30;
+
+      rng = rng * 1103515245u + 12345u;
+      if ((rng >> 16) % 100 < 2)
+        now += 6 * SIM_S;       /* long enough for the idle to retire */
+      else if ((rng >> 16) % 100 < release && held->len > 0)
+        {
+          guint k = (rng >> 8) % held->len;
+          CloudRunInstance *inst = g_ptr_array_steal_index_fast (held, k);
+          cloudrun_service_release (inst);
+          if (--model[inst->index].in_flight == 0)
+            model[inst->index].idle_since = released_at;
+        }
+      else
+        {
+          CloudRunInstance *inst;
+          int want;
+
+          now += SIM_MS;
+          inst = cloudrun_service_acquire (svc, now, &cold);
+          want = model_acquire (model, &n, 40, 3, 2, 5 * SIM_S, SIM_S, now);
+          refused += want < 0;
+          if (want < 0)
+            assert_null (inst);
+          else if (!inst || inst->index != (guint) want)
+            fail_msg ("step %u: chose %d, the scan %d", step,
+                      inst ? (int) inst->index : -1, want);
+          if (inst)
+            g_ptr_array_add (held, inst);
+        }
+    }
+  assert_true (svc->retired > 0);
+  assert_true (refused > 0);
+  assert_int_equal (svc->instances->len, n);
+  for (guint i = 0; i < n; i++)
+    {
+      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      assert_int_equal (inst->started, model[i].started);
+      assert_int_equal (inst->in_flight, model[i].in_flight);
+    }
+  g_ptr_array_free (held, TRUE);
+}
+
 int
 main (void)
 {
@@ -339,6 +533,9 @@ main (void)
     cmocka_unit_test (test_service__scales_out_to_max_instances),
     cmocka_unit_test (test_service__idle_instances_retire),
     cmocka_unit_test (test_service__direct_vpc_addresses_bound_instances),
+    cmocka_unit_test (test_service__caller_leaving_the_queue_gives_up_its_place),
+    cmocka_unit_test (test_service__runs_a_thousand_instances),
+    cmocka_unit_test (test_service__acquire_is_least_loaded_lowest_index),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
