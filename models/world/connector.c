@@ -52,7 +52,10 @@ connector_scale (CloudRunConnectorNode *c, SimTime now)
       && (c->window_drops > 0
           || (ready > 0 && MAX (busy[0], busy[1]) * 100 > (SimTime) ready * window
                                            * CLOUDRUN_CONNECTOR_BUSY_PCT)))
-    connector_start_instance (c, now + c->start_time);
+    {
+      connector_start_instance (c, now + c->start_time);
+      cloudrun_gauge_set (c->instances_gauge, now, c->n_started);
+    }
   c->window_drops = 0;
   c->window_start = now - (now - c->window_start) % window;
 }
@@ -311,8 +314,9 @@ cloudrun_connector_new (CloudRunWorld *world, const VpcConnectorConfig *config)
                                   c->max_instances); i++)
     connector_start_instance (c, 0);
   cloudrun_snat_init (&c->snat, CONNECTOR_PORTS_PER_CALLER);
-  cloudrun_gauge_set (cloudrun_world_gauge (world, "connector", c->name,
-                                            "instances"), 0, c->n_started);
+  c->instances_gauge = cloudrun_world_gauge (world, "connector", c->name,
+                                             "instances");
+  cloudrun_gauge_set (c->instances_gauge, 0, c->n_started);
   return c;
 }
 

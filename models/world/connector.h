@@ -15,6 +15,8 @@
  * CLOUDRUN_CONNECTOR_BUSY_PCT percent of the time in either direction, or
  * a queue dropped a packet, it starts one more instance, up to
  * max-instances, which serves after start_time. It never removes one.
+ * The instances started (from their start) are a gauge of the world's
+ * series: report.json's load over time.
  * https://cloud.google.com/vpc/docs/serverless-vpc-access
  * Scenario keys read: [connector] range, subnet, machine-type,
  * min-instances, max-instances; [assumptions] connector-start-time. */
@@ -60,6 +62,7 @@ typedef struct {
   SimTime window_start;         /* the scale-out window in progress */
   uint64_t window_drops;        /* queue drops in it */
   uint32_t prefix;              /* the /28's network address */
+  CloudRunGauge *instances_gauge; /* instances started, over time */
   CloudRunSnat snat;
   GPtrArray *attached;          /* CloudRunRevisionEgress* by port index */
 } CloudRunConnectorNode;
