@@ -94,10 +94,17 @@ connector_depart (SimKernel *kernel, void *target, void *arg, uint64_t u)
   CloudRunConnectorInstance *inst = &c->instances[u & 0xff];
   int dir = (int) (u >> 8) & 1;
   SimPort *port = g_ptr_array_index (c->base.node.ports, u >> 9);
+  SimPacket *packet = inst->head[dir];
 
   (void) kernel;
+  (void) arg;
+  /* Departures of one queue fire in the order they were queued. */
+  inst->head[dir] = packet->next;
+  if (!inst->head[dir])
+    inst->tail[dir] = NULL;
+  packet->next = NULL;
   inst->queued[dir]--;
-  sim_port_send (port, arg);
+  sim_port_send (port, packet);
 }
 
 /* A packet the full queue of inst could not take: a DROP step of its
@@ -149,7 +156,13 @@ connector_forward (CloudRunConnectorNode *c, CloudRunConnectorInstance *inst,
   inst->free_at[dir] = start + tx;
   inst->busy[dir] += tx;
   inst->queued[dir]++;
-  sim_kernel_schedule (kernel, start + tx, connector_depart, c, packet,
+  packet->next = NULL;
+  if (inst->tail[dir])
+    inst->tail[dir]->next = packet;
+  else
+    inst->head[dir] = packet;
+  inst->tail[dir] = packet;
+  sim_kernel_schedule (kernel, start + tx, connector_depart, c, NULL,
                        (uint64_t) port->index << 9 | (uint64_t) dir << 8
                        | (uint64_t) (inst - c->instances));
   return start - now;
@@ -279,6 +292,17 @@ connector_clear (SimNode *self)
 {
   CloudRunConnectorNode *c = (CloudRunConnectorNode *) self;
 
+  /* Packets still queued when the run ended. */
+  for (unsigned i = 0; i < c->n_started; i++)
+    for (int d = 0; d < 2; d++)
+      while (c->instances[i].head[d])
+        {
+          SimPacket *p = c->instances[i].head[d];
+
+          c->instances[i].head[d] = p->next;
+          p->next = NULL;
+          sim_packet_release (sim_world_pool (self->world), p);
+        }
   cloudrun_snat_clear (&c->snat);
   g_ptr_array_free (c->attached, TRUE);
   g_free (c->name);

@@ -43,6 +43,9 @@ typedef struct {
   bool started;
   SimTime free_at[2];           /* when each queue has sent all it holds */
   uint32_t queued[2];           /* packets in each queue */
+  SimPacket *head[2], *tail[2]; /* each queue, first to leave first,
+                                   linked by next; owned (no event owns a
+                                   packet) */
   SimTime busy[2];              /* transmit time queued this window */
   uint64_t dropped;             /* packets its full queues dropped */
   uint64_t flows;               /* flows it was given */

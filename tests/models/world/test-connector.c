@@ -317,6 +317,20 @@ test_connector__busy_instances_scale_out_and_never_in (void **state)
   tiny_world_free (c.tw);
 }
 
+/* A run that ends with frames still queued frees them (the packet pool
+ * asserts at free that none is left in use). */
+static void
+test_connector__queued_frames_are_freed_at_the_end (void **state)
+{
+  ConnWorld c = slow_world (1, 1, SIM_S);
+
+  (void) state;
+  send_burst (&c, 0, 0, 50, 40000);
+  tiny_world_run (c.tw, 5 * SIM_MS);
+  assert_true (c.conn->instances[0].queued[CONNECTOR_TO_VPC] > 40);
+  tiny_world_free (c.tw);
+}
+
 static void
 test_connector__light_load_does_not_scale_out (void **state)
 {
@@ -345,6 +359,7 @@ main (void)
     cmocka_unit_test (test_connector__a_full_queue_drops_with_a_cause),
     cmocka_unit_test (test_connector__busy_instances_scale_out_and_never_in),
     cmocka_unit_test (test_connector__light_load_does_not_scale_out),
+    cmocka_unit_test (test_connector__queued_frames_are_freed_at_the_end),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
