@@ -302,7 +302,8 @@ build_psc (Build *b, const CloudRunPscEndpoint *e)
                                             build_fabric_addr (b), GFE_FABRIC);
   g_autofree char *label = g_strdup_printf ("PSC endpoint %s", e->base.name);
   g_autofree char *port_name = g_strdup_printf ("psc-%s", e->base.name);
-  SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name, NULL);
+  SimPort *rport = cloudrun_vpc_router_attach_psc (net->router, port_name,
+                                                   e->base.name);
 
   /* Its address is an internal address of the network, usually outside
    * every subnet: it gets a route of its own. */

@@ -243,6 +243,8 @@ build_router_config (const CloudRunScenario *sc, const CloudRunNetwork *n,
     sc->assumptions.connector_google_access == CLOUDRUN_GOOGLE_ACCESS_IMPLICIT
     ? VPC_CONNECTOR_GOOGLE_IMPLICIT : VPC_CONNECTOR_GOOGLE_SUBNET_PGA;
   config->nat_enables_pga = sc->assumptions.nat_enables_pga;
+  config->psc_needs_pga =
+    sc->assumptions.psc_google_access == CLOUDRUN_GOOGLE_ACCESS_SUBNET_PGA;
 }
 
 void

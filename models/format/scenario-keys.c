@@ -153,6 +153,13 @@ static const CloudRunKey assumptions_keys[] = {
             "subnet's PGA flag (subnet-pga)."),
   KEY ("nat-enables-pga", BOOL, CloudRunAssumptions, nat_enables_pga,
        "true", 0, "Cloud NAT on a subnet turns on Private Google Access."),
+  KEY_ENUM ("psc-google-access", ENUM, CloudRunAssumptions,
+            psc_google_access, "subnet-pga", 0, google_access_choices,
+            "Whether a caller without an external address reaches a Private "
+            "Service Connect endpoint for Google APIs only from a subnet with "
+            "Private Google Access, as Google's endpoint page says "
+            "(subnet-pga), or from any subnet, as field reports treat PSC as "
+            "an alternative to PGA (implicit)."),
   KEY_INT ("ingress-denied-status", CloudRunAssumptions,
            ingress_denied_status, "404", 0, 100, 599,
            "HTTP status the GFE answers to a request refused by ingress."),

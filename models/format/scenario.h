@@ -265,6 +265,8 @@ typedef struct {
   CloudRunConnectorGoogleAccess connector_google_access; /* how a
                                    connector reaches Google front ends */
   gboolean nat_enables_pga;     /* Cloud NAT turns on PGA for a subnet */
+  CloudRunConnectorGoogleAccess psc_google_access; /* whether a caller
+                                   needs PGA to use a PSC endpoint */
   int64_t ingress_denied_status;/* HTTP status of an ingress refusal */
   int64_t direct_vpc_ip_factor; /* subnet addresses held per instance */
   SimTime pending_wait;         /* how long a request waits for a slot

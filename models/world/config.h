@@ -208,6 +208,9 @@ typedef struct {
   guint n_firewalls;
   VpcConnectorGoogleAccess connector_google_access;
   bool nat_enables_pga;         /* Cloud NAT turns PGA on where it serves */
+  bool psc_needs_pga;           /* a caller without an external address
+                                   uses a PSC endpoint for Google APIs only
+                                   with Private Google Access */
 } VpcRouterConfig;
 
 /* ---- Hops with a name and a few numbers ----------------------------- */

@@ -37,8 +37,7 @@ psc_receive (SimNode *self, SimPort *port, SimPacket *packet)
                                      vpc_psc_bundle_name (p->bundle)),
         .note = sim_explain_internf (sim_world_explain (world->sim),
                                      "with network %s's identity (Geneve VNI "
-                                     "%u, project %" G_GUINT64_FORMAT "); no "
-                                     "Private Google Access needed",
+                                     "%u, project %" G_GUINT64_FORMAT ")",
                                      p->network,
                                      p->identity.vni,
                                      p->identity.project_number),

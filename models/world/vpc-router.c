@@ -35,6 +35,7 @@ struct CloudRunVpcRouter {
   bool default_route;           /* has 0.0.0.0/0 to the gateway */
   VpcConnectorGoogleAccess connector_google_access;
   bool nat_enables_pga;
+  bool psc_needs_pga;           /* [assumptions] psc-google-access */
   uint32_t vni;
   uint64_t project_number;
   uint32_t fabric_addr, gfe_fabric_addr;
@@ -43,6 +44,8 @@ struct CloudRunVpcRouter {
   SimRouteTable *nat_sources;   /* source range -> SimPort* to the Cloud
                                    NAT serving it (one per region) */
   GPtrArray *sources;           /* CloudRunVpcSource* by port index */
+  GPtrArray *psc_endpoints;     /* char* NAME of the PSC endpoint behind a
+                                   port, by port index, or NULL; owned */
   SimRouteTable *routes;        /* value: VpcRouteInfo* */
   GPtrArray *route_info;        /* VpcRouteInfo*, owned */
   SimRouteTable *local;         /* value: SimPort* of the destination */
@@ -139,6 +142,47 @@ vpc_region_delay (const CloudRunVpcRouter *r, const SimFrame *f)
   return a && b ? cloudrun_region_one_way (a->value, b->value) : 0;
 }
 
+static bool vpc_private_google_access (CloudRunVpcRouter *r,
+                                       const CloudRunVpcSource *src,
+                                       const char **why);
+
+/* May src use the PSC endpoint for Google APIs named endpoint? Google's
+ * endpoint page: a VM without an external address must be on a subnet
+ * with Private Google Access ([assumptions] psc-google-access). */
+static bool
+vpc_psc_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
+                const char *endpoint, const char **why)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  const char *pga;
+  bool allowed;
+
+  if (src->external_addr)
+    {
+      *why = sim_explain_internf (log, "%s has an external address: it "
+                                  "needs no Private Google Access to use "
+                                  "PSC endpoint %s", src->label, endpoint);
+      return true;
+    }
+  if (!r->psc_needs_pga)
+    {
+      *why = sim_explain_internf (log, "[assumptions] psc-google-access = "
+                                  "implicit: PSC endpoint %s is used from "
+                                  "any subnet, Private Google Access or not",
+                                  endpoint);
+      return true;
+    }
+  allowed = vpc_private_google_access (r, src, &pga);
+  *why = sim_explain_internf (log, "PSC endpoint %s for Google APIs: %s; a "
+                              "caller without an external address uses an "
+                              "endpoint only with Private Google Access "
+                              "(cloud.google.com/vpc/docs/"
+                              "configure-private-service-connect-apis; "
+                              "[assumptions] psc-google-access = subnet-pga)",
+                              endpoint, pga);
+  return allowed;
+}
+
 /* Delivers inside the network to whatever holds dst. */
 static void
 vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
@@ -148,6 +192,7 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   const SimRoute *dest = sim_route_table_lookup (r->local, f->dst);
   SimPort *port;
   const CloudRunVpcSource *dsrc;
+  const char *psc, *note = NULL;
 
   if (!dest)
     {
@@ -158,6 +203,14 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   port = dest->value;
   dsrc = port->index < r->sources->len
          ? g_ptr_array_index (r->sources, port->index) : NULL;
+  psc = port->index < r->psc_endpoints->len
+        ? g_ptr_array_index (r->psc_endpoints, port->index) : NULL;
+  if (psc && src && vpc_new_flow (f) && !vpc_psc_access (r, src, psc, &note))
+    {
+      vpc_drop (r, packet, f, explain,
+                CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED, note);
+      return;
+    }
   if (dsrc && dsrc->kind == CLOUDRUN_VPC_SOURCE_VM && vpc_new_flow (f))
     {
       bool allow;
@@ -184,7 +237,7 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
     {
       const char *label = g_ptr_array_index (r->local_labels, dest->order);
       vpc_step (r, packet, f, "APPLY_ROUTE",
-                sim_explain_internf (log, "subnet route: %s", label), NULL);
+                sim_explain_internf (log, "subnet route: %s", label), note);
     }
   cloudrun_send_after (port, packet, vpc_region_delay (r, f));
 }
@@ -248,22 +301,56 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
   return false;
 }
 
-static void
-vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
-               const CloudRunVpcSource *src, const char *route, bool explain)
+/* A VM with an external address needs no Private Google Access: its
+ * Google-bound packets leave from that address (translated 1:1) but stay
+ * inside Google, with the network's identity. False when no port is left
+ * on the address (the packet is dropped). */
+static bool
+vpc_external_to_google (CloudRunVpcRouter *r, SimPacket *packet,
+                        const SimFrame *f, const CloudRunVpcSource *src,
+                        SimPort *in, bool explain, const char **why)
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
-  const char *why;
+  bool created;
+  char ext[16];
+  CloudRunSnatEntry *e = cloudrun_snat_outbound (&r->external, f,
+                                                 src->external_addr, in,
+                                                 &created);
+
+  if (!e)
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
+                "no port left on the external address");
+      return false;
+    }
+  if (explain)
+    *why = sim_explain_internf (log, "%s has an external address %s: it "
+                                "leaves from that address but stays inside "
+                                "Google, and needs no Private Google Access "
+                                "(cloud.google.com/vpc/docs/"
+                                "private-google-access, "
+                                "cloud.google.com/vpc/docs/"
+                                "access-apis-external-ip)", src->label,
+                                sim_ipv4_to_string (src->external_addr, ext));
+  cloudrun_snat_translate_out (&r->external, e, packet, f);
+  return true;
+}
+
+static void
+vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
+               const CloudRunVpcSource *src, SimPort *in, const char *route,
+               bool explain)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  const char *why = NULL;
   CloudRunFabricIdentity id = { CLOUDRUN_FABRIC_VPC, r->vni,
                                 r->project_number };
 
   if (src->external_addr)
-    why = sim_explain_intern (log, "a VM with an external address reaches "
-                              "the Private Google Access VIPs through the "
-                              "default internet gateway, and the traffic "
-                              "stays inside Google "
-                              "(cloud.google.com/vpc/docs/"
-                              "access-apis-external-ip)");
+    {
+      if (!vpc_external_to_google (r, packet, f, src, in, explain, &why))
+        return;
+    }
   else if (!vpc_private_google_access (r, src, &why))
     {
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
@@ -272,12 +359,19 @@ vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       return;
     }
   if (explain)
-    vpc_step (r, packet, f, "APPLY_ROUTE", route,
-              sim_explain_internf (log, "destination is a Google front end "
-                                   "(GOOGLE_API); %s: carried to the GFE with "
-                                   "this network's identity (Geneve VNI %u, "
-                                   "project %" G_GUINT64_FORMAT ")", why,
-                                   r->vni, r->project_number));
+    {
+      CloudRunStep s = {
+        .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "APPLY_ROUTE", .rule = route,
+        .note = sim_explain_internf (log, "destination is a Google front end "
+                                     "(GOOGLE_API); %s: carried to the GFE "
+                                     "with this network's identity (Geneve "
+                                     "VNI %u, project %" G_GUINT64_FORMAT ")",
+                                     why, r->vni, r->project_number),
+        .src = f->src, .dst = f->dst, .src_after = src->external_addr,
+      };
+      cloudrun_request_step (&r->base.world->ledger, packet->request_id,
+                             &r->base.node, &s);
+    }
   cloudrun_fabric_wrap (packet, r->fabric_addr, r->gfe_fabric_addr, &id);
   sim_port_send (r->google, packet);
 }
@@ -337,14 +431,14 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                      "does not deliver", route));
       return;
     }
-  if (src->external_addr && !cloudrun_google_vip (f->dst))
-    {
-      vpc_to_internet (r, packet, f, src, in, route, explain);
-      return;
-    }
   if (cloudrun_google_destination (f->dst))
     {
-      vpc_to_google (r, packet, f, src, route, explain);
+      vpc_to_google (r, packet, f, src, in, route, explain);
+      return;
+    }
+  if (src->external_addr)
+    {
+      vpc_to_internet (r, packet, f, src, in, route, explain);
       return;
     }
   /* The gateway of the source's subnet, by the packet's source. */
@@ -451,6 +545,14 @@ vpc_receive (SimNode *self, SimPort *port, SimPacket *packet)
     }
   if (port == r->google)
     {
+      /* A reply to a VM that reached Google by its external address. */
+      if (f.l4 && (e = cloudrun_snat_inbound (&r->external, &f)))
+        {
+          port = e->inside;
+          cloudrun_snat_translate_in (&r->external, e, packet, &f);
+          sim_port_send (port, packet);
+          return;
+        }
       vpc_deliver_local (r, packet, &f, NULL, false);
       return;
     }
@@ -489,6 +591,7 @@ vpc_clear (SimNode *self)
   g_ptr_array_free (r->route_info, TRUE);
   g_ptr_array_free (r->local_labels, TRUE);
   g_ptr_array_free (r->sources, TRUE);
+  g_ptr_array_free (r->psc_endpoints, TRUE);
   g_ptr_array_free (r->egress_rules, TRUE);
   g_ptr_array_free (r->ingress_rules, TRUE);
   cloudrun_snat_clear (&r->external);
@@ -631,11 +734,13 @@ cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
   r->default_route = config->default_route;
   r->connector_google_access = config->connector_google_access;
   r->nat_enables_pga = config->nat_enables_pga;
+  r->psc_needs_pga = config->psc_needs_pga;
   r->vni = config->vni;
   r->project_number = config->project_number;
   r->fabric_addr = config->fabric_addr;
   r->gfe_fabric_addr = config->gfe_fabric_addr;
   r->sources = g_ptr_array_new_with_free_func (vpc_source_free);
+  r->psc_endpoints = g_ptr_array_new_with_free_func (g_free);
   r->routes = sim_route_table_new ();
   r->route_info = g_ptr_array_new_with_free_func (vpc_route_info_free);
   r->local = sim_route_table_new ();
@@ -669,6 +774,17 @@ cloudrun_vpc_router_attach (CloudRunVpcRouter *r, const char *port_name,
       copy->nat = g_strdup (src->nat);
     }
   g_ptr_array_add (r->sources, copy);
+  g_ptr_array_add (r->psc_endpoints, NULL);
+  return port;
+}
+
+SimPort *
+cloudrun_vpc_router_attach_psc (CloudRunVpcRouter *r, const char *port_name,
+                                const char *endpoint)
+{
+  SimPort *port = cloudrun_vpc_router_attach (r, port_name, NULL);
+
+  g_ptr_array_index (r->psc_endpoints, port->index) = g_strdup (endpoint);
   return port;
 }
 

@@ -17,7 +17,7 @@
  * Configured by VpcRouterConfig (models/world/config.h), from the
  * scenario keys: [network] default-route; [subnet] range,
  * private-google-access; [route] *; [firewall] *; [assumptions]
- * connector-google-access, nat-enables-pga. */
+ * connector-google-access, nat-enables-pga, psc-google-access. */
 #ifndef CLOUDRUN_VPC_ROUTER_H
 #define CLOUDRUN_VPC_ROUTER_H
 
@@ -56,6 +56,11 @@ CloudRunVpcRouter *cloudrun_vpc_router_new (CloudRunWorld *world,
 SimPort *cloudrun_vpc_router_attach (CloudRunVpcRouter *router,
                                      const char *port_name,
                                      const CloudRunVpcSource *src);
+/* A port to the PSC endpoint for Google APIs named endpoint: a source
+ * reaches it as VpcRouterConfig.psc_needs_pga says. */
+SimPort *cloudrun_vpc_router_attach_psc (CloudRunVpcRouter *router,
+                                         const char *port_name,
+                                         const char *endpoint);
 /* Addresses prefix/len are behind port (subnet-local delivery). */
 void cloudrun_vpc_router_deliver (CloudRunVpcRouter *router, SimPort *port,
                                   uint32_t prefix, uint8_t len,

@@ -42,6 +42,7 @@ static const char everything_head[] =
   "[assumptions]\n"
   "connector-google-access = subnet-pga\n"
   "nat-enables-pga = false\n"
+  "psc-google-access = implicit\n"
   "ingress-denied-status = 403\n"
   "direct-vpc-ip-factor = 4\n"
   "pending-wait = 30s\n"
@@ -436,6 +437,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_int_equal (a->connector_google_access,
                     CLOUDRUN_GOOGLE_ACCESS_SUBNET_PGA);
   assert_false (a->nat_enables_pga);
+  assert_int_equal (a->psc_google_access, CLOUDRUN_GOOGLE_ACCESS_IMPLICIT);
   assert_int_equal (a->ingress_denied_status, 403);
   assert_int_equal (a->direct_vpc_ip_factor, 4);
   assert_true (a->pending_wait == 30 * SIM_S);

@@ -192,18 +192,24 @@ test_load_balancer__external_alb_and_ingress (void **state)
 /* ---- PSC endpoint ------------------------------------------------- */
 
 static void
-test_load_balancer__psc_endpoint_is_internal_without_pga (void **state)
+test_load_balancer__psc_endpoint_is_internal (void **state)
 {
-  /* A private zone points run.app at the PSC endpoint; PGA is off. The
-   * same zone pointing at the private VIPs instead is dropped. */
+  /* A private zone points run.app at the PSC endpoint, with PGA on as
+   * Google's endpoint page asks (or PGA off under [assumptions]
+   * psc-google-access = implicit). The same zone pointing at the private
+   * VIPs with PGA off is dropped. */
   static const struct {
     const char *label;
     const char *record;
+    const char *pga, *assumption;
     const char *verdict, *cls, *cause;
   } cases[] = {
-    { "run.app -> PSC endpoint", "*.run.app. A 10.255.0.5",
+    { "run.app -> PSC endpoint", "*.run.app. A 10.255.0.5", "true", "",
       "delivered", "internal", "none" },
-    { "run.app -> private VIPs", "*.run.app. A 199.36.153.8",
+    { "run.app -> PSC endpoint, implicit", "*.run.app. A 10.255.0.5",
+      "false", "[assumptions]\npsc-google-access = implicit\n\n",
+      "delivered", "internal", "none" },
+    { "run.app -> private VIPs", "*.run.app. A 199.36.153.8", "false", "",
       "dropped", "-", "PRIVATE_GOOGLE_ACCESS_DISALLOWED" },
   };
   static const char *const traffics[] = { "from-vm", "from-direct" };
@@ -212,11 +218,11 @@ test_load_balancer__psc_endpoint_is_internal_without_pga (void **state)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *ini = g_strconcat (
-        WF_HEAD
+        WF_HEAD, cases[i].assumption,
         "[project shop]\n\n"
         "[network net]\n\n"
         "[subnet vms]\nnetwork = net\nregion = us-central1\n"
-        "range = 10.1.0.0/24\nprivate-google-access = false\n\n"
+        "range = 10.1.0.0/24\nprivate-google-access = ", cases[i].pga, "\n\n"
         "[psc-endpoint apis]\nnetwork = net\naddress = 10.255.0.5\n\n"
         "[dns-zone run-app]\ndns-name = run.app.\nnetworks = net\n"
         "records = ", cases[i].record, "\n\n"
@@ -302,7 +308,7 @@ main (void)
     cmocka_unit_test (
       test_load_balancer__internal_alb_region_and_global_access),
     cmocka_unit_test (test_load_balancer__external_alb_and_ingress),
-    cmocka_unit_test (test_load_balancer__psc_endpoint_is_internal_without_pga),
+    cmocka_unit_test (test_load_balancer__psc_endpoint_is_internal),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

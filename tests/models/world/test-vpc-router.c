@@ -293,34 +293,127 @@ run_vm (const char *extra, const char *const *overrides)
   return world_fixture_new (ini, overrides);
 }
 
+/* Issue 19: a VM with an external address in a network of the service's
+ * project is internal (run/docs/securing/ingress: "even if the originating
+ * resource has an external IP address"). It needs no Private Google
+ * Access: its packets leave from the external address but stay inside
+ * Google, with the network's identity. */
 static void
-test_vpc_router__external_ip_bypasses_pga (void **state)
+test_vpc_router__external_ip_is_internal_in_its_project (void **state)
 {
   static const char *const with_ip[] = {
-    "vm app.external-ip=true", "subnet vms.private-google-access=true",
+    "vm app.external-ip=true", "subnet vms.private-google-access=false",
     NULL };
   g_autoptr (WorldFixture) wf = run_vm (NULL, with_ip);
-  CloudRunRequest *r = world_fixture_request (wf, "to-public", 0);
+  CloudRunRequest *r = world_fixture_request (wf, "to-private", 0);
   const SimExplainStep *route = world_fixture_step (wf, r, "APPLY_ROUTE",
                                                     "vpc-net");
 
   (void) state;
   expect_verdict (wf, "to-public", "delivered", "none", "external IP");
-  assert_string_equal (world_fixture_class (wf, "to-public", 0), "external");
-  /* Left by its external address, a Google Cloud one (35.192.0.0/16). */
+  expect_verdict (wf, "to-private", "delivered", "none",
+                  "external IP to internal");
+  assert_string_equal (world_fixture_class (wf, "to-private", 0),
+                       "internal");
+  assert_int_equal (world_fixture_status (wf, "to-private", 0), 200);
+  /* Left from its external address, a Google Cloud one (35.192.0.0/16),
+   * over Google's fabric, not the internet. */
   assert_non_null (route);
-  assert_non_null (strstr (route->note, "vm app has an external address"));
+  assert_non_null (strstr (route->note, "stays inside Google"));
   assert_int_equal (route->src_before, WF_IP (10, 1, 0, 5));
   assert_int_equal (route->src_after & 0xffff0000u, WF_IP (35, 192, 0, 0));
-  assert_true (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
-  /* The same VM is refused by an internal service: it is external. */
+  assert_false (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
+  assert_int_equal (world_fixture_packets (wf, "vpc-net", "internet"), 0);
+  assert_true (world_fixture_packets (wf, "vpc-net", "gfe") > 0);
+  /* The replies come back through the translation to the VM. */
+  assert_true (world_fixture_packets (wf, "gfe", "vpc-net") > 0);
+}
+
+/* The same VM in another project's network stays external. */
+static void
+test_vpc_router__external_ip_in_another_project_is_external (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[project shop]\n\n[project partner]\n\n"
+    "[network net]\nproject = partner\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[vm app]\nsubnet = vms\naddress = 10.1.0.5\nexternal-ip = true\n\n"
+    "[service private]\nproject = shop\nregion = us-central1\n"
+    "ingress = internal\n\n"
+    "[traffic to-private]\nfrom = app\nurl = service:private\n\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  CloudRunRequest *r = world_fixture_request (wf, "to-private", 0);
+
+  (void) state;
   expect_verdict (wf, "to-private", "denied-by-ingress", "INGRESS_DENIED",
-                  "external IP to internal");
+                  "another project's VM with an external IP");
   assert_string_equal (world_fixture_class (wf, "to-private", 0),
                        "external");
   assert_int_equal (world_fixture_status (wf, "to-private", 0), 404);
-  assert_int_equal (world_fixture_packets (wf, "vpc-net", "gfe"), 0);
-  assert_true (world_fixture_packets (wf, "vpc-net", "internet") > 0);
+  assert_false (world_fixture_passed (r, CLOUDRUN_HOP_INTERNET));
+  assert_true (world_fixture_packets (wf, "vpc-net", "gfe") > 0);
+}
+
+/* Issue 19: a PSC endpoint for Google APIs needs Private Google Access on
+ * the caller's subnet, unless the caller has an external address
+ * (vpc/docs/configure-private-service-connect-apis); [assumptions]
+ * psc-google-access = implicit keeps the field's reading. */
+static void
+test_vpc_router__psc_endpoint_needs_pga (void **state)
+{
+  static const char psc[] =
+    "[psc-endpoint apis]\nnetwork = net\naddress = 10.255.0.5\n\n"
+    "[dns-zone run-app]\ndns-name = run.app.\nvisibility = private\n"
+    "networks = net\nrecords = *.run.app. A 10.255.0.5\n\n";
+  static const char *const pga_off[] = { NULL };
+  static const char *const pga_on[] = {
+    "subnet vms.private-google-access=true", NULL };
+  static const char *const implicit[] = {
+    "assumptions.psc-google-access=implicit", NULL };
+  static const char *const with_ip[] = { "vm app.external-ip=true", NULL };
+  static const struct {
+    const char *label;
+    const char *const *overrides;
+    bool delivered;
+    const char *words;
+  } cases[] = {
+    { "PGA off", pga_off, false, "psc-google-access = subnet-pga" },
+    { "PGA on", pga_on, true, "Private Google Access is on" },
+    { "implicit", implicit, true, "psc-google-access = implicit" },
+    { "external IP", with_ip, true, "has an external address" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = run_vm (psc, cases[i].overrides);
+      CloudRunRequest *r = world_fixture_request (wf, "to-private", 0);
+      const SimExplainStep *step
+        = world_fixture_step (wf, r, cases[i].delivered ? "APPLY_ROUTE"
+                                                        : "DROP", "vpc-net");
+
+      if (cases[i].delivered)
+        {
+          expect_verdict (wf, "to-private", "delivered", "none",
+                          cases[i].label);
+          assert_string_equal (world_fixture_class (wf, "to-private", 0),
+                               "internal");
+          assert_true (world_fixture_passed (r, CLOUDRUN_HOP_PSC_ENDPOINT));
+        }
+      else
+        {
+          expect_verdict (wf, "to-private", "dropped",
+                          "PRIVATE_GOOGLE_ACCESS_DISALLOWED", cases[i].label);
+          assert_false (world_fixture_passed (r, CLOUDRUN_HOP_PSC_ENDPOINT));
+          assert_int_equal (world_fixture_packets (wf, "vpc-net",
+                                                   "psc-apis"), 0);
+        }
+      assert_non_null (step);
+      assert_non_null (strstr (cases[i].delivered ? step->note : step->rule,
+                               cases[i].words));
+    }
 }
 
 static void
@@ -581,7 +674,8 @@ test_vpc_router__ingress_priority_and_ties (void **state)
 
 /* Issue 8: a VM with an external address reaches the Private Google
  * Access VIPs through the default internet gateway and stays inside
- * Google, with its network's identity; PGA does not matter. */
+ * Google, with its network's identity; PGA does not matter (issue 19: the
+ * public run.app address likewise). */
 static void
 test_vpc_router__external_ip_reaches_the_vips (void **state)
 {
@@ -699,7 +793,10 @@ main (void)
     cmocka_unit_test (test_vpc_router__routes),
     cmocka_unit_test (test_vpc_router__pga_off_is_disallowed),
     cmocka_unit_test (test_vpc_router__pga_on_crosses_the_fabric),
-    cmocka_unit_test (test_vpc_router__external_ip_bypasses_pga),
+    cmocka_unit_test (test_vpc_router__external_ip_is_internal_in_its_project),
+    cmocka_unit_test (
+      test_vpc_router__external_ip_in_another_project_is_external),
+    cmocka_unit_test (test_vpc_router__psc_endpoint_needs_pga),
     cmocka_unit_test (test_vpc_router__nat_turns_pga_on),
     cmocka_unit_test (test_vpc_router__external_ip_reaches_the_vips),
     cmocka_unit_test (test_vpc_router__private_traffic_to_internet),
