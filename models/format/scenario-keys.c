@@ -343,8 +343,10 @@ static const CloudRunKey vm_keys[] = {
                "the next free usable address of the subnet",
                "Internal address."),
   KEY ("external-ip", BOOL, CloudRunVm, external_ip, "false", 0,
-       "An external address (Google-bound traffic then leaves by it), "
-       "from 35.192.0.10 up, skipping the scenario's addresses."),
+       "An external address, from 35.192.0.10 up, skipping the "
+       "scenario's addresses: internet traffic leaves by it; Google-bound "
+       "traffic leaves from it but stays inside Google with the network's "
+       "identity (no PGA needed)."),
   KEY_DERIVED ("service-account", EMAIL, CloudRunVm, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of the "
                "project of its subnet's network",
