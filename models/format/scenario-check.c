@@ -590,5 +590,7 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   EACH (s->nats, check_nat);
   EACH (s->connectors, check_connector);
   EACH (s->services, check_service);
+  if (!cloudrun_check_caller_names (&c))
+    return FALSE;
   return cloudrun_check_traffic_part (&c);
 }

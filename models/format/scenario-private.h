@@ -176,6 +176,10 @@ gboolean cloudrun_check_traffic_part (CloudRunCheck *check);
 /* Part 3 (models/format/scenario-check-address.c): written addresses
  * (Google's refused, each written once), then default client addresses. */
 gboolean cloudrun_check_addresses (CloudRunCheck *check);
+/* Part 4 (models/format/scenario-check-names.c): a [vm], [client] or
+ * [google-caller] NAME is no node name the simulator makes, and no other
+ * caller's. */
+gboolean cloudrun_check_caller_names (CloudRunCheck *check);
 /* Whether a client, NAT or external ALB writes addr or an A record holds
  * it: what a VM's default address avoids beyond its own network's. */
 gboolean cloudrun_check_address_reserved (const CloudRunScenario *scenario,

@@ -1210,6 +1210,55 @@ test_scenario__suggest (void **state)
   assert_null (cloudrun_suggest ("", words));
 }
 
+/* Issue 27: a caller NAME that is a node name the simulator makes, or
+ * another caller's NAME, is refused at load; a near miss loads. */
+static void
+test_scenario__caller_names_stay_apart_from_node_names (void **state)
+{
+  static const char world[] =
+    "[scenario]\nformat = 1\ntitle = t\n\n[project shop]\n\n"
+    "[network n]\n\n[subnet s]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\n\n[connector c]\nnetwork = n\n"
+    "region = us-central1\nrange = 10.8.0.0/28\n\n"
+    "[service api]\nregion = us-central1\nmax-instances = 3\n\n";
+  static const struct {
+    const char *group;
+    const char *words;          /* in the message; NULL: loads */
+  } cases[] = {
+    { "[client internet]\n", "the simulator's own node 'internet'" },
+    { "[client gfe]\n", "the simulator's own node 'gfe'" },
+    { "[vm public-dns]\nsubnet = s\n", "own node 'public-dns'" },
+    { "[vm vpc-n]\nsubnet = s\n", "the node of network n" },
+    { "[vm metadata-n]\nsubnet = s\n", "the node of network n" },
+    { "[client connector-c]\n", "the node of connector c" },
+    { "[client direct-vpc-api]\n", "the node of service api" },
+    { "[vm api-1]\nsubnet = s\n", "an instance of service api" },
+    { "[client api-3]\n", "an instance of service api" },
+    { "[client api-4]\n", NULL },
+    { "[client api-0]\n", NULL },
+    { "[client api-01]\n", NULL },
+    { "[client vpc-m]\n", NULL },
+    { "[vm web]\nsubnet = s\n\n[client web]\n", "vm web too" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (world, cases[i].group, NULL);
+      g_autofree char *message = try_fail (text, strlen (text), NULL);
+
+      if (cases[i].words == NULL)
+        {
+          if (message != NULL)
+            fail_msg ("%s refused: %s", cases[i].group, message);
+          continue;
+        }
+      if (message == NULL || strstr (message, cases[i].words) == NULL)
+        fail_msg ("%s: expected '%s' in %s", cases[i].group,
+                  cases[i].words, message ? message : "(loaded)");
+    }
+}
+
 static void
 test_scenario__service_url_names (void **state)
 {
@@ -1261,6 +1310,7 @@ main (void)
     cmocka_unit_test (test_scenario__keys_describe),
     cmocka_unit_test (test_scenario__suggest),
     cmocka_unit_test (test_scenario__service_url_names),
+    cmocka_unit_test (test_scenario__caller_names_stay_apart_from_node_names),
     cmocka_unit_test (test_scenario__identity),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
