@@ -454,7 +454,8 @@ parse_protocol (const char *item, CloudRunProtocol *p)
   if (colon == NULL)
     return TRUE;
   ports = g_strsplit (colon + 1, "-", 2);
-  if (!g_ascii_string_to_unsigned (ports[0], 10, 1, 65535, &lo, NULL))
+  if (ports[0] == NULL
+      || !g_ascii_string_to_unsigned (ports[0], 10, 1, 65535, &lo, NULL))
     return FALSE;
   hi = lo;
   if (ports[1] != NULL

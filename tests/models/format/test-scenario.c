@@ -1013,6 +1013,15 @@ static const BadCase bad_cases[] = {
     "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:0\n", { NULL },
     "[firewall f] protocols: expected protocols such as all, tcp, udp, "
     "icmp or tcp:80 separated by ';', found 'tcp:0'" },
+  /* Issue 27: an empty port after the colon is an error, not a GLib
+   * critical (make check runs with G_DEBUG=fatal-warnings). */
+  { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
+    "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:\n", { NULL },
+    "[firewall f] protocols: expected protocols such as all, tcp, udp, "
+    "icmp or tcp:80 separated by ';', found 'tcp:'" },
+  { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
+    "action = allow\nranges = 0.0.0.0/0\nprotocols = udp:-53\n", { NULL },
+    "found 'udp:-53'" },
   { "[network n]\n[route r]\nnetwork = n\ndestination = 0.0.0.0/0\n"
     "next-hop = blackhol\n", { NULL }, "did you mean 'blackhole'?" },
   { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
