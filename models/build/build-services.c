@@ -282,6 +282,7 @@ build_services (Build *b)
         .invokers = (const IamPrincipal *) (gpointer) invokers->data,
         .n_invokers = invokers->len,
         .service_account = s->service_account,
+        .custom_audiences = (const char *const *) s->custom_audiences,
         .concurrency = (uint32_t) s->concurrency,
         .min_instances = (uint32_t) s->min_instances,
         .max_instances = (uint32_t) s->max_instances,
@@ -402,6 +403,8 @@ build_traffic (Build *b)
         .id_token = t->identity == CLOUDRUN_IDENTITY_ID_TOKEN,
         .token_email = build_caller_account (&t->from),
         .audience = t->audience,
+        .serverless_header
+          = t->token_header == CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,
         .first_request = cloudrun_ledger_add_traffic (&w->ledger,
                                                       (uint32_t) t->count),
       };

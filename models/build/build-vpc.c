@@ -402,6 +402,7 @@ build_internal_alb (Build *b, const CloudRunInternalAlb *alb)
                                  32, label);
   sim_link_new (b->world->sim, lb->front, rport, &cloudrun_vpc_link, NULL);
   build_gfe_fabric (b, lb->google, name);
+  cloudrun_gfe_add_serverless_neg (b->gfe, cfg.vni, alb->backend->hash_host);
   if (alb->hostname)
     {
       /* As if a private zone of the network had the record. */
@@ -435,6 +436,7 @@ build_external_alb (Build *b, const CloudRunExternalAlb *alb)
                                           label),
                 &cloudrun_access_link, NULL);
   build_gfe_fabric (b, lb->google, name);
+  cloudrun_gfe_add_serverless_neg (b->gfe, cfg.vni, alb->backend->hash_host);
 }
 
 void

@@ -536,7 +536,7 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
     case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
       return parse_nat_addresses (key, text, object, problem);
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
-    case CLOUDRUN_KEY_AUDIENCE:
+    case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
       return cloudrun_key_identity_parse (key, text, object, problem);
     default:
       g_assert_not_reached ();
@@ -561,7 +561,7 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
       FIELD (CloudRunNatAddresses, object, key)->count = 0;
       break;
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
-    case CLOUDRUN_KEY_AUDIENCE:
+    case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
       cloudrun_key_identity_clear (key, object);
       break;
     default:

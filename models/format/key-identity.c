@@ -1,6 +1,7 @@
 /* Parsers of the identity value types of the key tables: email addresses
  * ([service] and [vm] service-account, [client] account), IAM principal
- * lists ([service] invokers) and token audiences ([traffic] audience).
+ * lists ([service] invokers) and token audiences ([traffic] audience,
+ * [service] custom-audiences).
  * Syntax only: which caller sends what is for
  * models/format/scenario-check*.c.
  *
@@ -38,6 +39,10 @@ cloudrun_key_identity_expected (CloudRunKeyType type)
                        "of the first two)");
     case CLOUDRUN_KEY_AUDIENCE:
       return g_strdup ("a URL such as https://backend-abc123-uc.a.run.app");
+    case CLOUDRUN_KEY_AUDIENCE_LIST:
+      return g_strdup ("audiences separated by ';', such as "
+                       "https://api.example.com (no spaces, quotes or "
+                       "backslashes, at most 512 bytes each)");
     default:
       return g_strdup ("a value");
     }
@@ -181,6 +186,31 @@ parse_audience (const CloudRunKey *key, const char *text, void *object,
   return TRUE;
 }
 
+/* Custom audiences: Cloud Run takes any string, so any run of visible
+ * characters but quotes and backslashes (they go into a token's JSON as
+ * they are), at most CLOUDRUN_AUDIENCE_MAX bytes each. Kept as written. */
+static gboolean
+parse_audience_list (const CloudRunKey *key, const char *text, void *object,
+                     CloudRunProblem *problem)
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return FALSE;
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      gboolean ok = strlen (items[i]) <= 512;
+      for (const char *p = items[i]; ok && *p; p++)
+        ok = (guchar) *p > 0x20 && (guchar) *p < 0x7f && *p != '"'
+             && *p != '\\';
+      if (!ok)
+        return cloudrun_problem_set (problem, expected, items[i]);
+    }
+  *FIELD (char **, object, key) = g_steal_pointer (&items);
+  return TRUE;
+}
+
 /* ---- Dispatch ----------------------------------------------------- */
 
 gboolean
@@ -194,6 +224,8 @@ cloudrun_key_identity_parse (const CloudRunKey *key, const char *text,
       return parse_principals (key, text, object, problem);
     case CLOUDRUN_KEY_AUDIENCE:
       return parse_audience (key, text, object, problem);
+    case CLOUDRUN_KEY_AUDIENCE_LIST:
+      return parse_audience_list (key, text, object, problem);
     default:
       g_assert_not_reached ();
     }
@@ -204,6 +236,8 @@ cloudrun_key_identity_clear (const CloudRunKey *key, void *object)
 {
   if (key->type == CLOUDRUN_KEY_PRINCIPALS)
     g_clear_pointer (FIELD (GArray *, object, key), g_array_unref);
+  else if (key->type == CLOUDRUN_KEY_AUDIENCE_LIST)
+    g_clear_pointer (FIELD (char **, object, key), g_strfreev);
   else
     g_clear_pointer (FIELD (char *, object, key), g_free);
 }

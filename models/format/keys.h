@@ -82,6 +82,8 @@ typedef enum {
   CLOUDRUN_KEY_PRINCIPALS,      /* GArray * of CloudRunPrincipal */
   CLOUDRUN_KEY_AUDIENCE,        /* char *, https://HOST[/...] or
                                    http://HOST[/...] */
+  CLOUDRUN_KEY_AUDIENCE_LIST,   /* char ** (NULL-terminated), any token
+                                   audiences */
 } CloudRunKeyType;
 
 /* CloudRunKey.flags. A key has a default_text, or one of REQUIRED,

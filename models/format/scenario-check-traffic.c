@@ -449,8 +449,8 @@ check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
 }
 
 /* identity = id-token needs an identity to sign for: a service or VM
- * always has one; a client only with account. audience belongs to a
- * token and defaults to https://HOST of the URL. */
+ * always has one; a client only with account. audience and token-header
+ * belong to a token; audience defaults to https://HOST of the URL. */
 static gboolean
 check_identity (CloudRunCheck *c, CloudRunTraffic *t)
 {
@@ -471,6 +471,12 @@ check_identity (CloudRunCheck *c, CloudRunTraffic *t)
                                 &t->base, "audience", "audience together "
                                 "with identity = id-token", "audience "
                                 "without a token", NULL, NULL);
+  if (cloudrun_object_has (&t->base, "token-header")
+      && t->identity != CLOUDRUN_IDENTITY_ID_TOKEN)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &t->base, "token-header", "token-header "
+                                "together with identity = id-token",
+                                "token-header without a token", NULL, NULL);
   if (t->audience == NULL)
     t->audience = g_strconcat ("https://", t->url.host, NULL);
   return TRUE;

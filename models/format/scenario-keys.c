@@ -36,6 +36,8 @@ static const char *const bundle_choices[] = { "all-apis", "vpc-sc", NULL };
 static const char *const pattern_choices[] = { "constant", "poisson", "burst",
                                                 NULL };
 static const char *const identity_choices[] = { "none", "id-token", NULL };
+static const char *const token_header_choices[] = {
+  "authorization", "x-serverless-authorization", NULL };
 static const char *const outcome_choices[] = {
   "delivered", "denied-by-ingress", "denied-by-iam", "denied-by-vpc-sc",
   "dropped",
@@ -306,6 +308,12 @@ static const CloudRunKey service_keys[] = {
        "allAuthenticatedUsers (any valid ID token), serviceAccount:EMAIL, "
        "user:EMAIL; public and authenticated are aliases of the first "
        "two."),
+  KEY ("custom-audiences", AUDIENCE_LIST, CloudRunService, custom_audiences,
+       "", 0,
+       "Audiences its IAM check accepts in an ID token besides its two "
+       "run.app URLs (gcloud --add-custom-audiences), such as the URL "
+       "callers use through a load balancer; each matches with or without "
+       "a final '/'."),
   KEY_DERIVED ("service-account", EMAIL, CloudRunService, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com, the "
                "project's default compute service account",
@@ -462,7 +470,14 @@ static const CloudRunKey traffic_keys[] = {
   KEY_DERIVED ("audience", AUDIENCE, CloudRunTraffic, audience,
                "https://HOST of url",
                "aud claim of the ID token (identity = id-token); the "
-               "service's URL passes, anything else gets 401."),
+               "service's run.app URLs and its custom-audiences pass (with "
+               "or without a final '/'), anything else gets 401."),
+  KEY_ENUM ("token-header", ENUM, CloudRunTraffic, token_header,
+            "authorization", 0, token_header_choices,
+            "Header the ID token travels in (identity = id-token): "
+            "Authorization: Bearer, or X-Serverless-Authorization: Bearer, "
+            "which Cloud Run's IAM check reads first and which leaves "
+            "Authorization to the application."),
 };
 
 static const CloudRunKey expect_keys[] = {
@@ -554,6 +569,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (outcome_choices) - 1
 G_STATIC_ASSERT (G_N_ELEMENTS (machine_choices) - 1
                  == CLOUDRUN_MACHINE_E2_STANDARD_4 + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (service_keys) <= 64);
+G_STATIC_ASSERT (G_N_ELEMENTS (token_header_choices) - 1
+                 == CLOUDRUN_TOKEN_HEADER_X_SERVERLESS + 1);
 
 const CloudRunKindInfo *
 cloudrun_kind_info (CloudRunKind kind)

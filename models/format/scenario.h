@@ -220,6 +220,12 @@ typedef enum {
   CLOUDRUN_IDENTITY_ID_TOKEN,
 } CloudRunIdentity;
 
+/* The header an ID token travels in. */
+typedef enum {
+  CLOUDRUN_TOKEN_HEADER_AUTHORIZATION,
+  CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,  /* X-Serverless-Authorization */
+} CloudRunTokenHeader;
+
 typedef enum {
   CLOUDRUN_OUTCOME_DELIVERED,
   CLOUDRUN_OUTCOME_DENIED_BY_INGRESS,
@@ -377,6 +383,9 @@ struct CloudRunService {
   gboolean default_url;         /* the run.app hosts answer */
   GArray *invokers;             /* CloudRunPrincipal, file order (at
                                    least one); default allUsers */
+  char **custom_audiences;      /* audiences its IAM check accepts besides
+                                   its URLs (NULL-terminated, may be
+                                   empty) */
   char *service_account;        /* EMAIL its instances' tokens name;
                                    default PROJECTNUMBER-compute@
                                    developer.gserviceaccount.com */
@@ -516,6 +525,7 @@ struct CloudRunTraffic {
   CloudRunIdentity identity;    /* none or id-token */
   char *audience;               /* aud of its ID tokens; default
                                    "https://" url.host */
+  CloudRunTokenHeader token_header; /* where its ID tokens go */
   CloudRunExpect *expect;       /* [expect NAME] of the same NAME, or NULL */
 };
 

@@ -134,6 +134,31 @@ gfe_inside_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
   return false;
 }
 
+/* The service a request is for: the one a load balancer's serverless NEG
+ * names when the envelope names a load balancer; otherwise the owner of
+ * the Host. *neg tells which. NULL when none. */
+static CloudRunServiceNode *
+gfe_service (CloudRunGfe *gfe, const CloudRunProxySession *s, bool *neg)
+{
+  const CloudRunGfeFlow *flow = gfe_flow (gfe, s);
+  GHashTable *hosts = gfe->base.world->hosts;
+
+  *neg = false;
+  if (flow && (flow->identity.kind == CLOUDRUN_FABRIC_INTERNAL_ALB
+               || flow->identity.kind == CLOUDRUN_FABRIC_EXTERNAL_ALB))
+    for (guint i = 0; i < gfe->negs->len; i++)
+      {
+        const CloudRunGfeNeg *n = &g_array_index (gfe->negs, CloudRunGfeNeg,
+                                                  i);
+        if (n->vni == flow->identity.vni)
+          {
+            *neg = true;
+            return g_hash_table_lookup (hosts, n->service_host);
+          }
+      }
+  return g_hash_table_lookup (hosts, s->request.host);
+}
+
 /* Whether the request came through a load balancer's serverless NEG. */
 static bool
 gfe_via_load_balancer (CloudRunGfe *gfe, const CloudRunProxySession *s)
@@ -461,8 +486,8 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   CloudRunGfe *gfe = user;
   CloudRunWorld *world = gfe->base.world;
   SimExplainLog *log = sim_world_explain (world->sim);
-  CloudRunServiceNode *svc = g_hash_table_lookup (world->hosts,
-                                                  s->request.host);
+  bool neg;
+  CloudRunServiceNode *svc = gfe_service (gfe, s, &neg);
   const char *why, *ingress, *sc_why;
   bool via_elb;
   CloudRunClass cls;
@@ -478,6 +503,10 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
       return;
     }
   cls = gfe_classify (gfe, s, svc, &via_elb, &why);
+  if (neg)
+    why = sim_explain_internf (log, "%s; its serverless NEG sends it to "
+                               "service %s whatever its Host (%s)", why,
+                               svc->name, s->request.host);
   cloudrun_request_classify (&world->ledger, s->request_id, cls);
   ingress = gfe_ingress_name (svc->ingress);
   if (svc->perimeter && !gfe_inside_perimeter (gfe, s, svc, &sc_why))
@@ -637,6 +666,9 @@ gfe_clear (SimNode *self)
         g_array_unref (n->shared_with);
     }
   g_array_free (gfe->networks, TRUE);
+  for (guint i = 0; i < gfe->negs->len; i++)
+    g_free (g_array_index (gfe->negs, CloudRunGfeNeg, i).service_host);
+  g_array_free (gfe->negs, TRUE);
   g_array_free (gfe->fabric, TRUE);
 }
 
@@ -669,6 +701,7 @@ cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
   gfe->fabric_addr = fabric_addr;
   gfe->flows = g_array_new (FALSE, FALSE, sizeof (CloudRunGfeFlow));
   gfe->networks = g_array_new (FALSE, TRUE, sizeof (CloudRunGfeNetwork));
+  gfe->negs = g_array_new (FALSE, FALSE, sizeof (CloudRunGfeNeg));
   gfe->fabric = g_array_new (FALSE, TRUE, sizeof (gboolean));
   gfe_mark_port (gfe, gfe->internet, FALSE);
   sim_host_init (&gfe->host, &gfe->base.node, front_ends[0], gfe->internet);
@@ -707,4 +740,13 @@ void
 cloudrun_gfe_add_network (CloudRunGfe *gfe, const CloudRunGfeNetwork *net)
 {
   g_array_append_val (gfe->networks, *net);
+}
+
+void
+cloudrun_gfe_add_serverless_neg (CloudRunGfe *gfe, uint32_t vni,
+                                 const char *service_host)
+{
+  CloudRunGfeNeg neg = { vni, g_strdup (service_host) };
+
+  g_array_append_val (gfe->negs, neg);
 }

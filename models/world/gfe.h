@@ -11,7 +11,9 @@
  * Geneve envelope (models/world/fabric.h): from a VPC network (its VNI and
  * project number), from an internal or an external Application Load
  * Balancer. The GFE reads it on the SYN, keeps it for the connection and
- * wraps its replies the same way.
+ * wraps its replies the same way. A load balancer's request keeps the
+ * Host its client used: the GFE finds the service from the load
+ * balancer's serverless NEG instead.
  * https://cloud.google.com/run/docs/securing/ingress
  * Scenario keys read: [service] ingress, default-url, invokers (through
  * the service record); [project] perimeter; [network] shared-with;
@@ -34,6 +36,13 @@ typedef struct {
   GArray *shared_with;          /* uint64_t project numbers (Shared VPC) */
 } CloudRunGfeNetwork;
 
+/* A load balancer's serverless NEG as the GFE knows it: the envelope's
+ * VNI names the load balancer, the NEG the service it sends to. */
+typedef struct {
+  uint32_t vni;                 /* the load balancer */
+  char *service_host;           /* its service's run.app host, owned */
+} CloudRunGfeNeg;
+
 typedef struct {
   CloudRunNode base;
   SimHost host;                 /* front end addresses; serving address */
@@ -44,6 +53,8 @@ typedef struct {
   GArray *flows;                /* CloudRunGfeFlow: the fabric senders met,
                                    by packet flow_tag - 1 */
   GArray *networks;             /* CloudRunGfeNetwork */
+  GArray *negs;                 /* CloudRunGfeNeg: the load balancers'
+                                   serverless NEGs */
   GArray *fabric;               /* gboolean by port index: a fabric port */
   uint64_t refused;             /* requests answered by the GFE itself */
   uint64_t queued;              /* requests that waited for a slot */
@@ -60,5 +71,9 @@ SimPort *cloudrun_gfe_add_instance_port (CloudRunGfe *gfe,
 SimPort *cloudrun_gfe_add_fabric_port (CloudRunGfe *gfe, const char *name);
 /* Tells the GFE what a VNI stands for (takes shared_with). */
 void cloudrun_gfe_add_network (CloudRunGfe *gfe, const CloudRunGfeNetwork *net);
+/* Tells the GFE the service a load balancer's serverless NEG sends to:
+ * its requests go there whatever their Host (service_host is copied). */
+void cloudrun_gfe_add_serverless_neg (CloudRunGfe *gfe, uint32_t vni,
+                                      const char *service_host);
 
 #endif

@@ -36,6 +36,52 @@ iam_invokers_text (const CloudRunServiceNode *svc, char *out, size_t cap)
   return out;
 }
 
+/* Whether aud, less one final '/', is want, less one final '/' (prefix
+ * written before want when not NULL). */
+static bool
+iam_audience_is (const char *aud, const char *prefix, const char *want)
+{
+  size_t n = strlen (aud), p = prefix ? strlen (prefix) : 0;
+  size_t w = strlen (want);
+
+  if (n > 0 && aud[n - 1] == '/')
+    n--;
+  if (w > 0 && want[w - 1] == '/')
+    w--;
+  return n == p + w && (p == 0 || memcmp (aud, prefix, p) == 0)
+         && memcmp (aud + p, want, w) == 0;
+}
+
+/* The audience as the service accepts it: "URL" for one of its run.app
+ * URLs, "custom" for one of its custom audiences; NULL: refused. */
+static const char *
+iam_audience_kind (const CloudRunServiceNode *svc, const char *aud)
+{
+  if (iam_audience_is (aud, "https://", svc->hash_host)
+      || iam_audience_is (aud, "https://", svc->number_host))
+    return "URL";
+  for (guint i = 0; svc->custom_audiences && svc->custom_audiences[i]; i++)
+    if (iam_audience_is (aud, NULL, svc->custom_audiences[i]))
+      return "custom";
+  return NULL;
+}
+
+/* "https://a.example;https://b.example", cut to fit out; "none". */
+static const char *
+iam_custom_text (const CloudRunServiceNode *svc, char *out, size_t cap)
+{
+  g_strlcpy (out, "none", cap);
+  for (guint i = 0; svc->custom_audiences && svc->custom_audiences[i]; i++)
+    {
+      if (i == 0)
+        out[0] = '\0';
+      else
+        g_strlcat (out, ";", cap);
+      g_strlcat (out, svc->custom_audiences[i], cap);
+    }
+  return out;
+}
+
 static void
 iam_refuse (CloudRunIamDecision *out, int status, const char *rule)
 {
@@ -67,14 +113,15 @@ iam_read_token (const CloudRunServiceNode *svc, const char *token,
           svc->name, claims->email, claims->exp, now_s));
       return false;
     }
-  if (!(g_str_has_prefix (claims->aud, "https://")
-        && (strcmp (claims->aud + 8, svc->hash_host) == 0
-            || strcmp (claims->aud + 8, svc->number_host) == 0)))
+  if (iam_audience_kind (svc, claims->aud) == NULL)
     {
+      char custom[512];
       iam_refuse (out, 401, sim_explain_internf (
           log, "service %s: 401, the ID token's audience (aud) %s is not "
-          "the service's URL https://%s or https://%s", svc->name,
-          claims->aud, svc->hash_host, svc->number_host));
+          "the service's URL https://%s or https://%s, nor one of its "
+          "custom-audiences (%s), with or without a final '/'", svc->name,
+          claims->aud, svc->hash_host, svc->number_host,
+          iam_custom_text (svc, custom, sizeof custom)));
       return false;
     }
   return true;
@@ -86,7 +133,7 @@ cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
                     CloudRunIamDecision *out)
 {
   char invokers[512];
-  const char *token = NULL, *kind;
+  const char *token = NULL, *kind, *field, *aud_kind;
   size_t token_len = 0;
   CloudRunIdTokenClaims claims;
   CloudRunAuthHeader auth;
@@ -97,16 +144,25 @@ cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
       return;
     }
   iam_invokers_text (svc, invokers, sizeof invokers);
-  auth = cloudrun_id_token_find (head, len, &token, &token_len);
+  /* X-Serverless-Authorization, when present, is the one read: the
+   * application keeps Authorization for itself. */
+  field = CLOUDRUN_ID_TOKEN_SERVERLESS_FIELD;
+  auth = cloudrun_id_token_find (head, len, field, &token, &token_len);
+  if (auth == CLOUDRUN_AUTH_NONE)
+    {
+      field = CLOUDRUN_ID_TOKEN_FIELD;
+      auth = cloudrun_id_token_find (head, len, field, &token, &token_len);
+    }
   if (auth != CLOUDRUN_AUTH_BEARER)
     {
       iam_refuse (out, 403, sim_explain_internf (
           log, "service %s: 403, invokers = %s does not include allUsers, "
-          "and the request carries no %s", svc->name, invokers,
+          "and the request carries no %s%s%s", svc->name, invokers,
           auth == CLOUDRUN_AUTH_NONE ? "identity token (no Authorization "
                                        "header)"
-                                     : "bearer token (Authorization is not "
-                                       "Bearer)"));
+                                     : "bearer token (",
+          auth == CLOUDRUN_AUTH_NONE ? "" : field,
+          auth == CLOUDRUN_AUTH_NONE ? "" : " is not Bearer)"));
       return;
     }
   if (!iam_read_token (svc, token, token_len, now, log, &claims, out))
@@ -118,11 +174,17 @@ cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
                                                   : IAM_PRINCIPAL_SERVICE_ACCOUNT,
                   claims.email))
     {
+      aud_kind = iam_audience_kind (svc, claims.aud);
       *out = (CloudRunIamDecision) {
         true, 0, NULL,
-        sim_explain_internf (log, "IAM: the ID token of %s:%s (audience %s) "
-                             "holds the invoker role (invokers = %s)", kind,
-                             claims.email, claims.aud, invokers) };
+        sim_explain_internf (log, "IAM: the ID token of %s:%s (audience %s%s"
+                             "%s) holds the invoker role (invokers = %s)",
+                             kind, claims.email, claims.aud,
+                             g_str_equal (aud_kind, "custom")
+                             ? ", a custom audience" : "",
+                             g_str_equal (field, CLOUDRUN_ID_TOKEN_FIELD)
+                             ? "" : ", in X-Serverless-Authorization",
+                             invokers) };
       return;
     }
   iam_refuse (out, 403, sim_explain_internf (

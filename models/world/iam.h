@@ -1,12 +1,16 @@
 /* The GFE's IAM check, after ingress admitted a request: does the caller
  * hold the Cloud Run Invoker role on the service? Decided from the
- * request bytes the GFE received (the Authorization header and the ID
- * token in it, models/world/id-token.h) and the service's invokers.
+ * request bytes the GFE received (the token's header field and the ID
+ * token in it, models/world/id-token.h) and the service's invokers and
+ * custom audiences. The field read is X-Serverless-Authorization when the
+ * request has one, else Authorization.
  *
  *   invokers has allUsers                      -> admitted, token unread
- *   no Authorization: Bearer header            -> 403
+ *   no FIELD: Bearer header                    -> 403
  *   token malformed, expired, or its audience
- *   is not one of the service's two URLs       -> 401
+ *   is none of the service's two URLs and its
+ *   custom audiences (each with or without a
+ *   final '/')                                 -> 401
  *   invokers has allAuthenticatedUsers         -> admitted
  *   the token's principal (serviceAccount:EMAIL
  *   for *.gserviceaccount.com, else user:EMAIL)
@@ -14,8 +18,10 @@
  *   otherwise                                  -> 403
  *
  * https://cloud.google.com/run/docs/authenticating/service-to-service
+ * https://cloud.google.com/run/docs/configuring/custom-audiences
  * https://cloud.google.com/run/docs/securing/managing-access
- * Scenario keys read (through the service record): [service] invokers. */
+ * Scenario keys read (through the service record): [service] invokers,
+ * custom-audiences. */
 #ifndef CLOUDRUN_IAM_H
 #define CLOUDRUN_IAM_H
 

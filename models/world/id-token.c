@@ -1,6 +1,6 @@
 /* Simulated Google ID tokens (see models/world/id-token.h): base64url
  * (RFC 4648 section 5, no padding), a JSON object of flat claims, and the
- * Authorization header around them. */
+ * header field around them. */
 #include "models/world/id-token.h"
 
 #include <glib.h>
@@ -128,11 +128,13 @@ cloudrun_id_token_write (char *out, size_t cap, const char *email,
 /* ---- Finding ------------------------------------------------------ */
 
 CloudRunAuthHeader
-cloudrun_id_token_find (const uint8_t *head, size_t len, const char **token,
-                        size_t *token_len)
+cloudrun_id_token_find (const uint8_t *head, size_t len, const char *field,
+                        const char **token, size_t *token_len)
 {
-  static const char name[] = "\r\nauthorization:";
-  size_t n = sizeof name - 1;
+  char name[48];
+  size_t n = (size_t) g_snprintf (name, sizeof name, "\r\n%s:", field);
+
+  g_assert (n < sizeof name);
 
   for (size_t i = 0; i + n <= len; i++)
     {

@@ -1,12 +1,13 @@
 /* Google-signed ID tokens as the simulator writes and reads them: what a
- * caller with identity = id-token puts in its request's Authorization
- * header, and what the GFE reads back from the request bytes it received
- * before it applies IAM.
+ * caller with identity = id-token puts in its request's Authorization (or
+ * X-Serverless-Authorization) header, and what the GFE reads back from
+ * the request bytes it received before it applies IAM.
  *
  * The token is JWT-shaped so that a Wireshark user can read it, and
  * clearly fake: nothing is signed.
  *
  *   Authorization: Bearer HHHH.PPPP.SSSS
+ *   X-Serverless-Authorization: Bearer HHHH.PPPP.SSSS   (the same token)
  *     HHHH  base64url of {"alg":"RS256","kid":"cloudrun-netsim-simulated",
  *                         "typ":"JWT"}
  *     PPPP  base64url of {"aud":AUDIENCE,"azp":EMAIL,"email":EMAIL,
@@ -37,6 +38,10 @@
 #define CLOUDRUN_ID_TOKEN_MAX 2048u        /* longest token written or read */
 #define CLOUDRUN_EMAIL_MAX 254u            /* an email address (RFC 5321) */
 #define CLOUDRUN_AUDIENCE_MAX 512u         /* the format's bound */
+/* The header fields a token travels in; Cloud Run's IAM check reads the
+ * second when present, the first otherwise. */
+#define CLOUDRUN_ID_TOKEN_FIELD "Authorization"
+#define CLOUDRUN_ID_TOKEN_SERVERLESS_FIELD "X-Serverless-Authorization"
 
 /* Claims the GFE reads. Strings are NUL-terminated copies. */
 typedef struct {
@@ -46,11 +51,11 @@ typedef struct {
   int64_t iat, exp;             /* seconds of simulated time */
 } CloudRunIdTokenClaims;
 
-/* What a request's header block says about a bearer token. */
+/* What a request's header block says about a bearer token in a field. */
 typedef enum {
-  CLOUDRUN_AUTH_NONE,           /* no Authorization header */
-  CLOUDRUN_AUTH_NOT_BEARER,     /* Authorization with another scheme */
-  CLOUDRUN_AUTH_BEARER,         /* Authorization: Bearer TOKEN */
+  CLOUDRUN_AUTH_NONE,           /* no such field */
+  CLOUDRUN_AUTH_NOT_BEARER,     /* the field with another scheme */
+  CLOUDRUN_AUTH_BEARER,         /* FIELD: Bearer TOKEN */
 } CloudRunAuthHeader;
 
 /* Writes the token for email and audience minted at now into out
@@ -58,10 +63,12 @@ typedef enum {
 size_t cloudrun_id_token_write (char *out, size_t cap, const char *email,
                                 const char *audience, SimTime now);
 
-/* Finds the Authorization header in the header block head[0, len) (as
- * sim_http_parse_request measured it); for a bearer token sets *token and
- * *token_len to the token's bytes inside head. */
+/* Finds the first header field named field (case-insensitive; at most
+ * 40 bytes, such as CLOUDRUN_ID_TOKEN_FIELD) in the header block
+ * head[0, len) (as sim_http_parse_request measured it); for a bearer
+ * token sets *token and *token_len to the token's bytes inside head. */
 CloudRunAuthHeader cloudrun_id_token_find (const uint8_t *head, size_t len,
+                                           const char *field,
                                            const char **token,
                                            size_t *token_len);
 

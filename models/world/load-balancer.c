@@ -4,24 +4,38 @@
 #include <string.h>
 
 #include "models/world/google.h"
+#include "sim/http-forward.h"
 #include "sim/wire.h"
 
 
-/* The serverless NEG sends the request to the service, whatever host the
- * caller named: the Host header becomes the service's run.app host. */
+/* Room the proxy's own fields take in the forwarded head. */
+#define LB_ADDED_FIELDS 160u
+
+/* The request goes on with the caller's own fields, Host included (the
+ * serverless NEG, not the Host, names the service: the GFE reads it from
+ * the envelope), less the hop-by-hop ones, plus the load balancer's
+ * X-Forwarded-For (client, forwarding rule), Via and X-Forwarded-Proto
+ * (sim/http-forward.h). */
 static void
-lb_rewrite_host (CloudRunLoadBalancer *lb, CloudRunProxySession *s)
+lb_forward_head (CloudRunLoadBalancer *lb, CloudRunProxySession *s)
 {
   GByteArray *out = lb->proxy.scratch;
-  SimHttpRequest req = s->request;
-  guint body = s->rx->len - (guint) s->header_len;
+  guint head = (guint) s->header_len, body = s->rx->len - head;
+  char client[16], rule[16], xff[40];
+  SimHttpForward fw = {
+    .xff_append = xff, .via = CLOUDRUN_LB_VIA,
+    .proto = s->local_port == SIM_TLS_PORT ? "https" : "http",
+  };
   size_t n;
 
-  g_strlcpy (req.host, lb->backend_host, sizeof req.host);
-  g_byte_array_set_size (out, 1024 + body);
-  n = sim_http_write_request (out->data, 1024, &req);
+  g_snprintf (xff, sizeof xff, "%s,%s",
+              sim_ipv4_to_string (s->client_addr, client),
+              sim_ipv4_to_string (s->local_addr, rule));
+  g_byte_array_set_size (out, head + LB_ADDED_FIELDS + body);
+  n = sim_http_forward_request (s->rx->data, head, out->data,
+                                head + LB_ADDED_FIELDS, &fw);
   g_assert (n > 0);
-  memcpy (out->data + n, s->rx->data + s->header_len, body);
+  memcpy (out->data + n, s->rx->data + head, body);
   g_byte_array_set_size (s->rx, 0);
   g_byte_array_append (s->rx, out->data, (guint) (n + body));
 }
@@ -47,7 +61,7 @@ lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 
   (void) proxy;
   cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, &step);
-  lb_rewrite_host (lb, s);
+  lb_forward_head (lb, s);
   cloudrun_proxy_forward (s, lb->proxy_addr, lb->gfe_addr, 80,
                           sim_world_now (world->sim));
 }

@@ -1,12 +1,18 @@
 /* Application Load Balancers in front of a Cloud Run service through a
  * serverless NEG: an Envoy-style proxy that terminates the caller's TCP
- * (port 80) or TLS (port 443) on the forwarding rule address and sends the request on to the service
- * across Google's fabric, its packets wrapped in a Geneve envelope that
- * names the load balancer (models/world/fabric.h). An internal ALB sits in a
- * VPC and needs a proxy-only subnet in its region (otherwise
- * LOAD_BALANCER_HAS_NO_PROXY_SUBNET); its requests are internal. An
- * external ALB sits on the internet; its requests are external but pass
- * ingress = internal-and-cloud-load-balancing.
+ * (port 80) or TLS (port 443) on the forwarding rule address and sends
+ * the request on to the service across Google's fabric, its packets
+ * wrapped in a Geneve envelope that names the load balancer
+ * (models/world/fabric.h); the GFE finds the service from that name (the
+ * NEG), not from the Host. The request goes on with the caller's header
+ * fields, Host and Authorization included, less the hop-by-hop ones, plus
+ * X-Forwarded-For (client, forwarding rule), Via: 1.1 google and
+ * X-Forwarded-Proto (sim/http-forward.h).
+ * An internal ALB sits in a VPC and needs a proxy-only subnet in its
+ * region (otherwise LOAD_BALANCER_HAS_NO_PROXY_SUBNET); its requests are
+ * internal. An external ALB sits on the internet; its requests are
+ * external but pass ingress = internal-and-cloud-load-balancing.
+ * https://cloud.google.com/load-balancing/docs/https (headers),
  * https://cloud.google.com/load-balancing/docs/l7-internal,
  * https://cloud.google.com/load-balancing/docs/negs/serverless-neg-concepts
  * Scenario keys read: [internal-alb] network, region, address, backend,
@@ -17,6 +23,9 @@
 #include "models/world/fabric.h"
 #include "models/world/proxy.h"
 #include "models/world/world.h"
+
+/* The Via entry Google's Application Load Balancers add. */
+#define CLOUDRUN_LB_VIA "1.1 google"
 
 typedef struct {
   CloudRunNode base;

@@ -17,8 +17,8 @@
 
 #define CLOUDRUN_DNS_TIMEOUT (2 * SIM_S)
 /* Room for the request's header block: the written head (at most 1024)
- * and an Authorization line. */
-#define REQUESTER_HEAD_MAX (1024 + CLOUDRUN_ID_TOKEN_MAX + 32)
+ * and an Authorization or X-Serverless-Authorization line. */
+#define REQUESTER_HEAD_MAX (1024 + CLOUDRUN_ID_TOKEN_MAX + 48)
 #define CLOUDRUN_DNS_TRIES 2
 /* Linux's default ephemeral range (net.ipv4.ip_local_port_range). */
 #define DNS_PORT_FIRST 32768u
@@ -140,23 +140,27 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
                           "response received; no hop on the path decided");
 }
 
-/* identity = id-token: an Authorization header before the blank line,
- * holding an ID token minted now for the caller's account
- * (models/world/id-token.h). head has room for REQUESTER_HEAD_MAX. */
+/* identity = id-token: an Authorization (or X-Serverless-Authorization)
+ * header before the blank line, holding an ID token minted now for the
+ * caller's account (models/world/id-token.h). head has room for
+ * REQUESTER_HEAD_MAX. */
 static size_t
 requester_add_token (uint8_t *head, size_t n,
                      const CloudRunTrafficPlan *plan, SimTime now)
 {
-  static const char name[] = "Authorization: Bearer ";
+  const char *name = plan->serverless_header
+                     ? CLOUDRUN_ID_TOKEN_SERVERLESS_FIELD ": Bearer "
+                     : CLOUDRUN_ID_TOKEN_FIELD ": Bearer ";
+  size_t name_len = strlen (name);
   char token[CLOUDRUN_ID_TOKEN_MAX];
   size_t k = cloudrun_id_token_write (token, sizeof token, plan->token_email,
                                       plan->audience, now);
-  size_t line = sizeof name - 1 + k + 2;
+  size_t line = name_len + k + 2;
 
   g_assert (n >= 2 && k > 0 && n + line <= REQUESTER_HEAD_MAX);
   memmove (head + n - 2 + line, head + n - 2, 2);
-  memcpy (head + n - 2, name, sizeof name - 1);
-  memcpy (head + n - 2 + sizeof name - 1, token, k);
+  memcpy (head + n - 2, name, name_len);
+  memcpy (head + n - 2 + name_len, token, k);
   memcpy (head + n - 2 + line - 2, "\r\n", 2);
   return n + line;
 }

@@ -9,7 +9,8 @@
  *
  * Scenario keys read (through CloudRunTrafficPlan): [traffic] url, count,
  * rate, interval, pattern, start, method, request-size, timeout,
- * identity, audience; the caller's service-account (or client account). */
+ * identity, audience, token-header; the caller's service-account (or
+ * client account). */
 #ifndef CLOUDRUN_REQUESTER_H
 #define CLOUDRUN_REQUESTER_H
 
@@ -38,6 +39,8 @@ typedef struct {
                                    Bearer, models/world/id-token.h) */
   const char *token_email;      /* id_token: the caller's account */
   const char *audience;         /* id_token: its aud claim */
+  bool serverless_header;       /* id_token: sent in X-Serverless-
+                                   Authorization, not Authorization */
   uint32_t first_request;       /* id of its first request in the ledger */
 } CloudRunTrafficPlan;
 

@@ -241,6 +241,8 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   svc->hash_host = g_strdup (config->hash_host);
   svc->number_host = g_strdup (config->number_host);
   svc->service_account = g_strdup (config->service_account);
+  svc->custom_audiences = (const char *const *)
+    g_strdupv ((char **) config->custom_audiences);
   g_assert (config->n_invokers > 0);
   svc->invokers = service_copy_invokers (config->invokers,
                                          config->n_invokers);
@@ -285,6 +287,7 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   g_free (svc->hash_host);
   g_free (svc->number_host);
   g_free ((char *) svc->service_account);
+  g_strfreev ((char **) svc->custom_audiences);
   for (guint i = 0; i < svc->n_invokers; i++)
     g_free ((char *) svc->invokers[i].email);
   g_free ((IamPrincipal *) svc->invokers);

@@ -6,8 +6,8 @@
  * instance-idle-timeout (15 min: Google keeps idle instances "up to 15
  * minutes") retires: its next request starts it cold again.
  * Scenario keys read: [service] project, region, ingress, default-url,
- * invokers, service-account, min-instances, max-instances, concurrency, cold-start,
- * service-time, response-size.
+ * invokers, custom-audiences, service-account, min-instances,
+ * max-instances, concurrency, cold-start, service-time, response-size.
  * https://cloud.google.com/run/docs/about-instance-autoscaling */
 #ifndef CLOUDRUN_SERVICE_H
 #define CLOUDRUN_SERVICE_H
@@ -86,6 +86,10 @@ struct CloudRunServiceNode {
   guint n_invokers;
   const char *service_account;  /* EMAIL its instances' ID tokens name;
                                    owned in the record */
+  const char *const *custom_audiences; /* audiences IAM accepts besides
+                                   its URLs, NULL-terminated (NULL: none);
+                                   in a config the caller's, in the record
+                                   an owned copy */
   uint32_t concurrency;
   uint32_t min_instances, max_instances;
   SimTime cold_start;

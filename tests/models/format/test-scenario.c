@@ -166,6 +166,7 @@ static const char everything_tail[] =
   "ingress = internal\n"
   "invokers = serviceAccount:front@app.iam.gserviceaccount.com; "
   "user:dev@example.com ;allAuthenticatedUsers;public\n"
+  "custom-audiences = https://api.example.com ; my-audience;\n"
   "vpc-access = direct\n"
   "subnet = run\n"
   "service-time = lognormal:20ms, 200ms\n"
@@ -245,6 +246,7 @@ static const char everything_tail[] =
   "timeout = 2s\n"
   "identity = id-token\n"
   "audience = https://wrong.example.com/x\n"
+  "token-header = x-serverless-authorization\n"
   "\n"
   "[traffic to-defaults]\n"
   "from = db\n"
@@ -770,6 +772,14 @@ test_scenario__identity (void **state)
   assert_string_equal (db->service_account, vm_sa);
   assert_string_equal (laptop->account, "dev@example.com");
   assert_null (phone->account);
+  /* custom-audiences as written, in order; none by default. */
+  assert_int_equal (g_strv_length (be->custom_audiences), 2);
+  assert_string_equal (be->custom_audiences[0], "https://api.example.com");
+  assert_string_equal (be->custom_audiences[1], "my-audience");
+  assert_int_equal (g_strv_length (df->custom_audiences), 0);
+  /* token-header as written; Authorization by default. */
+  assert_int_equal (t->token_header, CLOUDRUN_TOKEN_HEADER_X_SERVERLESS);
+  assert_int_equal (d->token_header, CLOUDRUN_TOKEN_HEADER_AUTHORIZATION);
   /* audience as written, or https://HOST of the URL. */
   assert_string_equal (t->audience, "https://wrong.example.com/x");
   assert_string_equal (d->audience,
@@ -1078,6 +1088,22 @@ static const BadCase bad_cases[] = {
   { "[client c]\naccount = c@example.com\n[traffic t]\nfrom = c\n"
     "url = service:s\nidentity = id-token\naudience = https://x.example/"
     "\"quoted\"\n", { NULL }, "[traffic t] audience: expected a URL" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n"
+    "token-header = x-serverless-authorization\n", { NULL },
+    "[traffic t] token-header: expected token-header together with "
+    "identity = id-token, found token-header without a token" },
+  { "[client c]\naccount = c@example.com\n[traffic t]\nfrom = c\n"
+    "url = service:s\nidentity = id-token\ntoken-header = bearer\n",
+    { NULL }, "[traffic t] token-header: expected one of authorization, "
+    "x-serverless-authorization, found 'bearer'" },
+  { "", { "service s.custom-audiences=https://a.example;my aud" },
+    "[service s] custom-audiences: expected audiences separated by ';', "
+    "such as https://api.example.com (no spaces, quotes or backslashes, "
+    "at most 512 bytes each), found 'my aud'" },
+  { "", { "service s.custom-audiences=https://a.example/\\x" },
+    "[service s] custom-audiences: expected audiences separated by ';'" },
+  { "", { "service s.custom-audiences=a;;b" },
+    "an item between two ';' is empty" },
 };
 
 static void

@@ -26,6 +26,8 @@
 
 #include "models/world/gfe.h"
 #include "models/world/google.h"
+#include "models/world/iam.h"
+#include "models/world/id-token.h"
 #include "tests/models/world/tiny-world.h"
 #include "tests/models/world/world-fixture.h"
 
@@ -585,58 +587,92 @@ static const struct {
   int status;
   const char *state;            /* the GFE step holding the text */
   const char *text;             /* a fragment of that step's rule or note */
+  const char *backend;          /* more keys of [service backend], or NULL */
 } iam_cases[] = {
   { "no token where allUsers is not an invoker",
     "[service me]\nregion = us-central1\nservice-account = " SA "\n",
     "identity = none\n", "serviceAccount:" SA,
     "denied-by-iam", 403, "IAM_DENIED",
     "invokers = serviceAccount:" SA " does not include allUsers, and the "
-    "request carries no identity token (no Authorization header)" },
+    "request carries no identity token (no Authorization header)", NULL },
   { "wrong audience",
     "[service me]\nregion = us-central1\nservice-account = " SA "\n",
     "identity = id-token\naudience = https://other.example.com\n",
     "serviceAccount:" SA, "denied-by-iam", 401, "IAM_DENIED",
     "401, the ID token's audience (aud) https://other.example.com is not "
-    "the service's URL" },
+    "the service's URL", NULL },
   { "serviceAccount principal matches",
     "[service me]\nregion = us-central1\nservice-account = " SA "\n",
     "identity = id-token\n", "serviceAccount:" SA, "delivered", 200,
-    "PROXY_CONNECTION", "IAM: the ID token of serviceAccount:" SA },
+    "PROXY_CONNECTION", "IAM: the ID token of serviceAccount:" SA, NULL },
   { "principal mismatch",
     "[service me]\nregion = us-central1\nservice-account = " SA "\n",
     "identity = id-token\n",
     "serviceAccount:other@shop.iam.gserviceaccount.com", "denied-by-iam",
     403, "IAM_DENIED", "403, serviceAccount:" SA " has a valid ID token "
-    "but not the invoker role" },
+    "but not the invoker role", NULL },
   { "allAuthenticatedUsers admits any valid token",
     "[service me]\nregion = us-central1\nservice-account = " SA "\n",
     "identity = id-token\n", "allAuthenticatedUsers", "delivered", 200,
     "PROXY_CONNECTION", "holds the invoker role (invokers = "
-    "allAuthenticatedUsers)" },
+    "allAuthenticatedUsers)", NULL },
   { "allAuthenticatedUsers still checks the audience",
     "[service me]\nregion = us-central1\n",
     "identity = id-token\naudience = https://backend.example.com\n",
     "allAuthenticatedUsers", "denied-by-iam", 401, "IAM_DENIED",
-    "audience (aud) https://backend.example.com" },
+    "audience (aud) https://backend.example.com", NULL },
   { "the default compute service account signs by default",
     "[service me]\nregion = us-central1\n", "identity = id-token\n",
     "serviceAccount:" DEFAULT_SA, "delivered", 200, "PROXY_CONNECTION",
-    "serviceAccount:" DEFAULT_SA },
+    "serviceAccount:" DEFAULT_SA, NULL },
   { "public is allUsers: no token needed",
     "[service me]\nregion = us-central1\n", "identity = none\n",
-    "public", "delivered", 200, NULL, NULL },
+    "public", "delivered", 200, NULL, NULL, NULL },
   { "authenticated is allAuthenticatedUsers",
     "[service me]\nregion = us-central1\n", "identity = none\n",
     "authenticated", "denied-by-iam", 403, "IAM_DENIED",
-    "invokers = allAuthenticatedUsers does not include allUsers" },
+    "invokers = allAuthenticatedUsers does not include allUsers", NULL },
   { "a user account from a client matches user:",
     "[client me]\naccount = Dev@Example.com\n", "identity = id-token\n",
     "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",
-    "the ID token of user:dev@example.com" },
+    "the ID token of user:dev@example.com", NULL },
   { "a user account is not a serviceAccount: principal",
     "[client me]\naccount = dev@example.com\n", "identity = id-token\n",
     "serviceAccount:dev@example.com", "denied-by-iam", 403, "IAM_DENIED",
-    "user:dev@example.com has a valid ID token but not the invoker role" },
+    "user:dev@example.com has a valid ID token but not the invoker role", NULL },
+  { "a custom audience passes",
+    "[client me]\naccount = dev@example.com\n",
+    "identity = id-token\naudience = https://api.example.com\n",
+    "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",
+    "(audience https://api.example.com, a custom audience)",
+    "custom-audiences = https://other.example;https://api.example.com\n" },
+  { "a custom audience passes with a final '/'",
+    "[client me]\naccount = dev@example.com\n",
+    "identity = id-token\naudience = https://api.example.com/\n",
+    "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",
+    "a custom audience", "custom-audiences = https://api.example.com\n" },
+  { "a custom audience written with a final '/' passes without",
+    "[client me]\naccount = dev@example.com\n",
+    "identity = id-token\naudience = https://api.example.com\n",
+    "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",
+    "a custom audience", "custom-audiences = https://api.example.com/\n" },
+  { "a path below a custom audience does not pass",
+    "[client me]\naccount = dev@example.com\n",
+    "identity = id-token\naudience = https://api.example.com/x\n",
+    "user:dev@example.com", "denied-by-iam", 401, "IAM_DENIED",
+    "nor one of its custom-audiences (https://api.example.com)",
+    "custom-audiences = https://api.example.com\n" },
+  { "the run.app URL passes with a final '/'",
+    "[client me]\naccount = dev@example.com\n",
+    "identity = id-token\n"
+    "audience = https://backend-123456789012.us-central1.run.app/\n",
+    "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",
+    "(audience https://backend-123456789012.us-central1.run.app/)", NULL },
+  { "a token in X-Serverless-Authorization is read",
+    "[client me]\naccount = dev@example.com\n",
+    "identity = id-token\ntoken-header = x-serverless-authorization\n",
+    "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",
+    "in X-Serverless-Authorization", NULL },
 };
 
 static void
@@ -651,7 +687,8 @@ test_gfe__iam_principals (void **state)
         "[traffic call]\nfrom = me\nurl = service:backend\n",
         iam_cases[i].traffic, "\n"
         "[service backend]\nregion = us-central1\ninvokers = ",
-        iam_cases[i].invokers, "\n", NULL);
+        iam_cases[i].invokers, "\n",
+        iam_cases[i].backend ? iam_cases[i].backend : "", NULL);
       g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
       CloudRunRequest *r = world_fixture_request (wf, "call", 0);
       const SimExplainStep *step;
@@ -677,6 +714,62 @@ test_gfe__iam_principals (void **state)
     }
 }
 
+/* Both headers in one request: X-Serverless-Authorization is the one
+ * read, whatever Authorization holds (the application's). */
+static void
+test_gfe__iam_reads_x_serverless_authorization_first (void **state)
+{
+  static const char ini[] =
+    WF_HEAD "[project shop]\nnumber = 123456789012\n\n"
+    "[service backend]\nregion = us-central1\n"
+    "invokers = serviceAccount:" SA "\n";
+  static const struct {
+    const char *label;
+    const char *authorization, *serverless;  /* "good", "bad" or a value */
+    bool admitted;
+    int status;
+  } cases[] = {
+    { "a good X-Serverless-Authorization wins over a bad Authorization",
+      "bad", "good", true, 0 },
+    { "a bad X-Serverless-Authorization loses whatever Authorization holds",
+      "good", "bad", false, 401 },
+    { "X-Serverless-Authorization not Bearer: Authorization is not read",
+      "good", "Basic dXNlcjpwdw==", false, 403 },
+    { "Authorization alone is read", "good", NULL, true, 0 },
+  };
+  g_autoptr (WorldFixture) wf = world_fixture_load (ini, NULL);
+  const CloudRunServiceNode *svc = world_fixture_service (wf, "backend");
+  SimExplainLog *log = sim_world_explain (wf->world->sim);
+  char good[CLOUDRUN_ID_TOKEN_MAX], bad[CLOUDRUN_ID_TOKEN_MAX];
+  g_autofree char *good_aud = g_strconcat ("https://", svc->hash_host, NULL);
+
+  (void) state;
+  assert_true (cloudrun_id_token_write (good, sizeof good, SA, good_aud, 0));
+  assert_true (cloudrun_id_token_write (bad, sizeof bad, SA,
+                                        "https://other.example.com", 0));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *a = cases[i].authorization, *x = cases[i].serverless;
+      g_autofree char *head = g_strdup_printf (
+        "GET / HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+        "%s%s%s%s\r\n", svc->hash_host,
+        g_str_equal (a, "good") ? good : bad,
+        x ? "X-Serverless-Authorization: " : "",
+        x && (g_str_equal (x, "good") || g_str_equal (x, "bad"))
+        ? "Bearer " : "",
+        x ? (g_str_equal (x, "good") ? good : g_str_equal (x, "bad") ? bad
+             : x) : "", x ? "\r\n" : "");
+      CloudRunIamDecision d;
+
+      cloudrun_iam_check (svc, (const uint8_t *) head, strlen (head), 0, log,
+                          &d);
+      if (d.admitted != cases[i].admitted
+          || (!d.admitted && d.status != cases[i].status))
+        fail_msg ("%s: admitted %d status %d (%s)", cases[i].label,
+                  d.admitted, d.status, d.rule ? d.rule : "-");
+    }
+}
+
 int
 main (void)
 {
@@ -693,6 +786,7 @@ main (void)
     cmocka_unit_test (test_gfe__internet_connection_forgets_an_earlier_identity),
     cmocka_unit_test (test_gfe__each_connection_keeps_its_own_identity),
     cmocka_unit_test (test_gfe__iam_principals),
+    cmocka_unit_test (test_gfe__iam_reads_x_serverless_authorization_first),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -299,6 +299,97 @@ test_load_balancer__internal_alb_region_and_global_access (void **state)
                   "delivered", "internal", "none");
 }
 
+/* ---- What a load balancer passes on -------------------------------
+ * The container's view: the request bytes that reach instance backend-1
+ * (through the load balancer, then the GFE). */
+
+/* expect_line: the first line of bytes that starts as want does (up to
+ * its colon, or whole) is want. */
+static void
+expect_line (const GByteArray *bytes, const char *label, const char *want)
+{
+  const char *colon = strchr (want, ':');
+  g_autofree char *name = g_strndup (want, colon ? (gsize) (colon - want + 1)
+                                                 : strlen (want));
+  g_autofree char *line = world_fixture_line (bytes, name);
+
+  if (line == NULL || strcmp (line, want) != 0)
+    fail_msg ("%s: expected the line '%s', found '%s'", label, want,
+              line ? line : "(none)");
+}
+
+static void
+test_load_balancer__external_alb_forwards_headers (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[service backend]\nregion = us-central1\n"
+    "invokers = user:alice@example.com\n"
+    "custom-audiences = https://shop.example.com\n\n"
+    "[external-alb shop-lb]\naddress = 192.0.2.20\nbackend = backend\n"
+    "hostname = shop.example.com\n\n"
+    "[client alice]\naddress = 203.0.113.10\naccount = alice@example.com\n\n"
+    "[traffic call]\nfrom = alice\nurl = https://shop.example.com/a\n"
+    "identity = id-token\n";
+  g_autoptr (WorldFixture) wf = world_fixture_load (ini, NULL);
+  GByteArray *seen = world_fixture_sniff (wf, "backend-1");
+  g_autofree char *auth = NULL;
+
+  (void) state;
+  world_fixture_run (wf);
+  expect_verdict (wf, "call", 0, "call", "delivered", "external", "none");
+  assert_int_equal (world_fixture_status (wf, "call", 0), 200);
+  /* The Host the client used, its own fields, then the load balancer's. */
+  expect_line (seen, "call", "GET /a HTTP/1.1");
+  expect_line (seen, "call", "Host: shop.example.com");
+  expect_line (seen, "call", "User-Agent: cloudrun-netsim");
+  expect_line (seen, "call", "X-Forwarded-For: 203.0.113.10,192.0.2.20");
+  expect_line (seen, "call", "Via: 1.1 google");
+  expect_line (seen, "call", "X-Forwarded-Proto: https");
+  auth = world_fixture_line (seen, "Authorization: Bearer ");
+  assert_non_null (auth);
+}
+
+static void
+test_load_balancer__internal_alb_forwards_headers (void **state)
+{
+  g_autofree char *base = ilb_scenario (true);
+  g_autofree char *ini = g_strconcat (base, "\n[traffic plain]\nfrom = app\n"
+                                      "url = http://10.1.0.100/p\n", NULL);
+  g_autoptr (WorldFixture) wf = world_fixture_load (ini, NULL);
+  GByteArray *seen = world_fixture_sniff (wf, "backend-1");
+
+  (void) state;
+  world_fixture_run (wf);
+  expect_verdict (wf, "plain", 0, "plain", "delivered", "internal", "none");
+  expect_line (seen, "plain", "GET /p HTTP/1.1");
+  expect_line (seen, "plain", "Host: 10.1.0.100");
+  expect_line (seen, "plain", "X-Forwarded-For: 10.1.0.5,10.1.0.100");
+  expect_line (seen, "plain", "X-Forwarded-Proto: http");
+  expect_line (seen, "plain", "Via: 1.1 google");
+}
+
+/* Straight to run.app, nothing is added: the fields are the load
+ * balancer's. */
+static void
+test_load_balancer__no_proxy_fields_without_one (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[service backend]\nregion = us-central1\n\n"
+    "[client alice]\n\n"
+    "[traffic call]\nfrom = alice\nurl = service:backend\n";
+  g_autoptr (WorldFixture) wf = world_fixture_load (ini, NULL);
+  GByteArray *seen = world_fixture_sniff (wf, "backend-1");
+
+  (void) state;
+  world_fixture_run (wf);
+  expect_verdict (wf, "call", 0, "call", "delivered", "external", "none");
+  expect_line (seen, "call", "User-Agent: cloudrun-netsim");
+  assert_null (world_fixture_line (seen, "Via:"));
+  assert_null (world_fixture_line (seen, "X-Forwarded-For:"));
+}
+
 int
 main (void)
 {
@@ -309,6 +400,9 @@ main (void)
       test_load_balancer__internal_alb_region_and_global_access),
     cmocka_unit_test (test_load_balancer__external_alb_and_ingress),
     cmocka_unit_test (test_load_balancer__psc_endpoint_is_internal),
+    cmocka_unit_test (test_load_balancer__external_alb_forwards_headers),
+    cmocka_unit_test (test_load_balancer__internal_alb_forwards_headers),
+    cmocka_unit_test (test_load_balancer__no_proxy_fields_without_one),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -9,7 +9,15 @@
 #include <string.h>
 
 #include "sim/link.h"
+#include "sim/tap.h"
+#include "sim/wire.h"
 #include "tests/models/world/world-fixture.h"
+
+struct WorldFixtureSniff {
+  SimTap tap;                   /* first: the world calls it */
+  SimNode *node;                /* what it listens to */
+  GByteArray *bytes;            /* TCP payloads that arrived there */
+};
 
 WorldFixture *
 world_fixture_load (const char *ini, const char *const *overrides)
@@ -54,6 +62,12 @@ world_fixture_free (WorldFixture *wf)
 {
   if (!wf)
     return;
+  if (wf->sniff)
+    {
+      sim_world_set_tap (wf->world->sim, NULL);
+      g_byte_array_free (wf->sniff->bytes, TRUE);
+      g_free (wf->sniff);
+    }
   cloudrun_world_free (wf->world);
   cloudrun_scenario_free (wf->scenario);
   g_free (wf);
@@ -304,4 +318,61 @@ world_fixture_served (WorldFixture *wf, const char *service)
     n += ((CloudRunInstance *) g_ptr_array_index (s->instances,
                                                   i))->http.requests;
   return n;
+}
+
+/* ---- Listening to a node ------------------------------------------ */
+
+static void
+sniff_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
+{
+  WorldFixtureSniff *sniff = (WorldFixtureSniff *) tap;
+  SimFrame f;
+
+  (void) t;
+  if (rx->node == sniff->node
+      && sim_frame_parse (packet->data, packet->len, &f)
+      && f.proto == 6 && f.payload_len > 0)
+    g_byte_array_append (sniff->bytes, f.payload, f.payload_len);
+}
+
+static void
+sniff_handled (SimTap *tap, SimPort *rx, SimTime t, const uint32_t *steps,
+               uint32_t n_steps)
+{
+  (void) tap; (void) rx; (void) t; (void) steps; (void) n_steps;
+}
+
+static const SimTapClass sniff_class = {
+  .arrived = sniff_arrived,
+  .handled = sniff_handled,
+};
+
+GByteArray *
+world_fixture_sniff (WorldFixture *wf, const char *node)
+{
+  assert_false (wf->ran);
+  assert_null (wf->sniff);
+  wf->sniff = g_new0 (WorldFixtureSniff, 1);
+  wf->sniff->tap.klass = &sniff_class;
+  wf->sniff->node = world_fixture_node (wf, node);
+  wf->sniff->bytes = g_byte_array_new ();
+  sim_world_set_tap (wf->world->sim, &wf->sniff->tap);
+  return wf->sniff->bytes;
+}
+
+char *
+world_fixture_line (const GByteArray *bytes, const char *prefix)
+{
+  size_t n = strlen (prefix);
+
+  for (guint i = 0; i + n <= bytes->len; i++)
+    if ((i == 0 || bytes->data[i - 1] == '\n')
+        && memcmp (bytes->data + i, prefix, n) == 0)
+      {
+        guint end = i;
+        while (end < bytes->len && bytes->data[end] != '\r')
+          end++;
+        return g_strndup ((const char *) bytes->data + i, end - i);
+      }
+  return NULL;
 }

@@ -32,10 +32,13 @@
   ((uint32_t) (a) << 24 | (uint32_t) (b) << 16 | (uint32_t) (c) << 8 \
    | (uint32_t) (d))
 
+typedef struct WorldFixtureSniff WorldFixtureSniff;
+
 typedef struct {
   CloudRunScenario *scenario;   /* owned */
   CloudRunWorld *world;         /* owned; built from scenario */
   bool ran;                     /* world_fixture_run was called */
+  WorldFixtureSniff *sniff;     /* owned; NULL when nothing listens */
 } WorldFixture;
 
 /* ---- Life cycle --------------------------------------------------- */
@@ -107,6 +110,14 @@ uint64_t world_fixture_link_packets (const SimLink *link);
  * not linked). */
 uint64_t world_fixture_packets (WorldFixture *wf, const char *a,
                                 const char *b);
+/* Listens, during the run to come, to the node named node: the TCP
+ * payload bytes of every frame that arrives there, in arrival order (a
+ * tap on the world; one node per fixture). Call between
+ * world_fixture_load and world_fixture_run; the array is owned by wf. */
+GByteArray *world_fixture_sniff (WorldFixture *wf, const char *node);
+/* The first line of bytes (as world_fixture_sniff gathered them) that
+ * starts with prefix, without its CRLF, or NULL; free with g_free. */
+char *world_fixture_line (const GByteArray *bytes, const char *prefix);
 /* The service record of the [service NAME]. */
 CloudRunServiceNode *world_fixture_service (WorldFixture *wf,
                                             const char *name);
