@@ -13,6 +13,67 @@ tools_cli_fail (GError *error)
   return TOOLS_EXIT_USAGE;
 }
 
+/* GOption converts a text option (G_OPTION_ARG_STRING and _ARRAY) from
+ * the locale's character set; in the C locale a byte above 0x7f fails
+ * with a message that names no option. Text options are therefore taken
+ * as bytes (a copy of the entries with the FILENAME types) and checked
+ * afterwards by cli_check_text, which names the option. */
+static GOptionEntry *
+cli_entries_as_bytes (const GOptionEntry *entries)
+{
+  guint n = 0;
+  GOptionEntry *copy;
+
+  while (entries[n].long_name)
+    n++;
+  copy = g_memdup2 (entries, (n + 1) * sizeof *entries);
+  for (guint i = 0; i < n; i++)
+    if (copy[i].arg == G_OPTION_ARG_STRING)
+      copy[i].arg = G_OPTION_ARG_FILENAME;
+    else if (copy[i].arg == G_OPTION_ARG_STRING_ARRAY)
+      copy[i].arg = G_OPTION_ARG_FILENAME_ARRAY;
+  return copy;
+}
+
+/* Text an option may carry: UTF-8 without control characters. */
+static gboolean
+cli_text_ok (const char *value)
+{
+  if (!g_utf8_validate (value, -1, NULL))
+    return FALSE;
+  for (const char *p = value; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+cli_check_text (const char *command, const GOptionEntry *entries)
+{
+  for (const GOptionEntry *e = entries; e->long_name; e++)
+    {
+      char *one[] = { NULL, NULL };
+      char **values = one;
+
+      if (e->arg == G_OPTION_ARG_STRING)
+        one[0] = *(char **) e->arg_data;
+      else if (e->arg == G_OPTION_ARG_STRING_ARRAY)
+        values = *(char ***) e->arg_data;
+      else
+        continue;
+      for (guint i = 0; values && values[i]; i++)
+        if (!cli_text_ok (values[i]))
+          {
+            g_autofree char *shown = g_strescape (values[i], NULL);
+            fprintf (stderr, "cloudrun-netsim %s: --%s: expected UTF-8 text "
+                     "without control characters, found '%s'\n", command,
+                     e->long_name, shown);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
 gboolean
 tools_cli_parse (const char *command, const char *args, const char *examples,
                  GOptionEntry *entries, ToolsCliEdits *edits, int *argc,
@@ -21,6 +82,7 @@ tools_cli_parse (const char *command, const char *args, const char *examples,
   g_autoptr (GOptionContext) ctx = g_option_context_new (args);
   g_autoptr (GError) error = NULL;
   g_autofree char *summary = g_strdup_printf ("cloudrun-netsim %s", command);
+  g_autofree GOptionEntry *main_bytes = NULL, *edit_bytes = NULL;
   GOptionEntry edit_entries[] = {
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
       "Override a key (repeatable): \"service backend.ingress=all\"",
@@ -33,19 +95,22 @@ tools_cli_parse (const char *command, const char *args, const char *examples,
   g_option_context_set_summary (ctx, summary);
   if (examples)
     g_option_context_set_description (ctx, examples);
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  main_bytes = cli_entries_as_bytes (entries);
+  g_option_context_add_main_entries (ctx, main_bytes, NULL);
   if (edits)
     {
       edit_entries[0].arg_data = &edits->sets;
       edit_entries[1].arg_data = &edits->unsets;
-      g_option_context_add_main_entries (ctx, edit_entries, NULL);
+      edit_bytes = cli_entries_as_bytes (edit_entries);
+      g_option_context_add_main_entries (ctx, edit_bytes, NULL);
     }
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
       fprintf (stderr, "cloudrun-netsim %s: %s\n", command, error->message);
       return FALSE;
     }
-  return TRUE;
+  return cli_check_text (command, entries)
+         && (!edits || cli_check_text (command, edit_entries));
 }
 
 void

@@ -25,7 +25,7 @@ for f in "$BAD"/*.ini; do
 done
 [ "$n" -gt 0 ] || bail "no tests/bad-input/*.ini under $top_srcdir"
 [ -f "$GOOD" ] || bail "no $GOOD"
-plan $((n + 13))
+plan $((n + 16))
 
 # netsim ARGS...: runs the command; $TMP/out, $TMP/err, $status.
 netsim () {
@@ -106,6 +106,23 @@ refused "check on a bad file: exit 2, names the file and the key" \
 netsim explain "$GOOD" --traffic no-such-traffic
 refused "explain with an unknown traffic: exit 2, names it" \
   "stderr:no-such-traffic" quiet
+
+# Text options are UTF-8 without control characters; a non-ASCII value is
+# passed on (and judged by the key it sets) whatever the locale.
+netsim run "$GOOD" -o "$TMP/out-latin1" --set "$(printf 'scenario.title=caf\351')"
+refused "--set with a byte that is not UTF-8: exit 2, names --set" \
+  "stderr:--set: expected UTF-8 text" "stderr:caf\\351" quiet \
+  "absent:$TMP/out-latin1"
+
+netsim explain "$GOOD" --traffic "$(printf 'a\033[2Jb')"
+refused "--traffic with an escape: exit 2, names --traffic, shows it escaped" \
+  "stderr:--traffic: expected UTF-8 text" "stderr:a\\033[2Jb" quiet
+
+LC_ALL=C netsim run "$GOOD" -o "$TMP/out-utf8" \
+  --set "service hello.ingress=allé"
+refused "a UTF-8 --set value in the C locale is judged by its key" \
+  "stderr:[service hello] ingress: expected one of" "stderr:found 'allé'" \
+  quiet "absent:$TMP/out-utf8"
 
 netsim keys servce
 refused "keys with an unknown kind: exit 2, did you mean 'service'" \
