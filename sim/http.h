@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 typedef struct {
-  char method[16];
+  char method[17];              /* up to 16 characters */
   char path[256];
   char host[256];               /* Host header, without port */
   uint64_t content_length;

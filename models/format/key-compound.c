@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "sim/http.h"
+
 #include "sim/units.h"
 #include "sim/wire.h"
 
@@ -282,6 +284,39 @@ parse_authority (const char *authority, CloudRunUrl *url,
   return TRUE;
 }
 
+/* The request target sent for PATH (what follows the authority; '/' when
+ * empty): bytes above 0x7f percent-encoded as a browser does; NULL with
+ * problem set for a control character (it cannot be typed in a URL) or a
+ * target longer than the request line carries (SimHttpRequest.path). */
+static char *
+url_path_encode (const char *path, CloudRunProblem *problem)
+{
+  g_autoptr (GString) out = g_string_new (*path == '/' ? "" : "/");
+  g_autofree char *shown = NULL;
+
+  for (const uint8_t *p = (const uint8_t *) path; *p; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      {
+        shown = g_strescape (path, NULL);
+        cloudrun_problem_set (problem, "a URL path without control "
+                              "characters (write such a byte "
+                              "percent-encoded, as %01)", shown);
+        return NULL;
+      }
+    else if (*p >= 0x80)
+      g_string_append_printf (out, "%%%02X", *p);
+    else
+      g_string_append_c (out, (char) *p);
+  if (out->len >= sizeof ((SimHttpRequest *) NULL)->path)
+    {
+      shown = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", out->len);
+      cloudrun_problem_set (problem, "a URL path of at most 255 bytes, "
+                            "percent-encoded", shown);
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static gboolean
 parse_url_text (const char *text, CloudRunUrl *url, CloudRunProblem *problem)
 {
@@ -313,8 +348,8 @@ parse_url_text (const char *text, CloudRunUrl *url, CloudRunProblem *problem)
   authority = g_strndup (rest, (gsize) (end - rest));
   if (!parse_authority (authority, url, problem))
     return FALSE;
-  url->path = *end == '/' ? g_strdup (end) : g_strconcat ("/", end, NULL);
-  return TRUE;
+  url->path = url_path_encode (end, problem);
+  return url->path != NULL;
 }
 
 static gboolean

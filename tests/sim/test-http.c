@@ -92,6 +92,8 @@ test_http__request_round_trips (void **state)
     { "POST", "/upload", "internal.example", 1048576 },
     { "DELETE", "/a/b/c?d=e&f=g#h", "10.0.0.1", 18446744073709551615u },
     { "OPTIONS", "*", "x", 1 },
+    /* Issue 27: the longest method the format takes goes whole. */
+    { "ABCDEFGHIJKLMNOP", "/", "x", 0 },
   };
   (void) state;
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)

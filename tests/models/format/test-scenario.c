@@ -1023,6 +1023,20 @@ static const BadCase bad_cases[] = {
     "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:0\n", { NULL },
     "[firewall f] protocols: expected protocols such as all, tcp, udp, "
     "icmp or tcp:80 separated by ';', found 'tcp:0'" },
+  /* Issue 27: a control character in a URL's path is refused (shown
+   * escaped); a path longer than the request line carries likewise. */
+  { "[client c]\n[traffic t]\nfrom = c\n"
+    "url = https://s-886042166782.us-central1.run.app/a\001b\n", { NULL },
+    "[traffic t] url: expected a URL path without control characters "
+    "(write such a byte percent-encoded, as %01), found '/a\\001b'" },
+  { "[client c]\n[traffic t]\nfrom = c\n"
+    "url = https://s-886042166782.us-central1.run.app/"
+    "0123456789012345678901234567890123456789012345678901234567890123456789"
+    "0123456789012345678901234567890123456789012345678901234567890123456789"
+    "0123456789012345678901234567890123456789012345678901234567890123456789"
+    "012345678901234567890123456789012345012345678\n", { NULL },
+    "expected a URL path of at most 255 bytes, percent-encoded, found "
+    "'256 bytes'" },
   /* Issue 27: an empty port after the colon is an error, not a GLib
    * critical (make check runs with G_DEBUG=fatal-warnings). */
   { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
@@ -1247,6 +1261,21 @@ test_scenario__suggest (void **state)
 
 /* Issue 27: a caller NAME that is a node name the simulator makes, or
  * another caller's NAME, is refused at load; a near miss loads. */
+/* Issue 27: bytes above 0x7f in a URL's path are sent percent-encoded,
+ * as a browser sends them. */
+static void
+test_scenario__url_path_is_percent_encoded (void **state)
+{
+  static const char *const utf8[] = {
+    "traffic to-defaults.url=https://defaults-123456789012.europe-west1."
+    "run.app/caf\xc3\xa9?q=\xe2\x82\xac", NULL };
+  g_autoptr (CloudRunScenario) s = load_ok (everything, utf8);
+  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+
+  (void) state;
+  assert_string_equal (d->url.path, "/caf%C3%A9?q=%E2%82%AC");
+}
+
 static void
 test_scenario__caller_names_stay_apart_from_node_names (void **state)
 {
@@ -1346,6 +1375,7 @@ main (void)
     cmocka_unit_test (test_scenario__suggest),
     cmocka_unit_test (test_scenario__service_url_names),
     cmocka_unit_test (test_scenario__caller_names_stay_apart_from_node_names),
+    cmocka_unit_test (test_scenario__url_path_is_percent_encoded),
     cmocka_unit_test (test_scenario__identity),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
