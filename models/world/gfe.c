@@ -126,7 +126,7 @@ gfe_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
       /* The service's own internal load balancer is inside with it. */
       origin = "it came through an internal Application Load Balancer of "
                "the service's project";
-      if (flow->identity.project_number == svc->project_number)
+      if (svc->project_number == flow->identity.project_number)
         caller.perimeter = svc->perimeter;
     }
   else
@@ -145,7 +145,8 @@ gfe_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
                                                      : "");
     }
   v = cloudrun_perimeter_judge_run (svc->perimeter, &caller, log, &reason);
-  *why = reason ? sim_explain_internf (log, "%s; %s", origin, reason) : NULL;
+  *why = v == CLOUDRUN_PERIMETER_NOT_ENFORCED ? reason
+         : sim_explain_internf (log, "%s; %s", origin, reason);
   return v;
 }
 

@@ -259,6 +259,30 @@ test_perimeter__cloud_tasks_sends_only_tokens_to_run_app (void **state)
     }
 }
 
+/* The service's own internal ALB (its serverless NEG lives in the
+ * service's project) is inside the perimeter, though the caller's VM is
+ * in a network of a project outside it and its proxies' private
+ * addresses match no access level. */
+static void
+test_perimeter__own_internal_alb_is_inside (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_new (
+    WF_HEAD SHOP ("all") "[perimeter fence]\nprojects = shop\n"
+    "restricted-services = run.googleapis.com\n\n"
+    "[network net]\nproject = other\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[subnet proxies]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.9.0.0/24\npurpose = proxy-only\n\n"
+    "[internal-alb ilb]\nnetwork = net\nregion = us-central1\n"
+    "address = 10.1.0.100\nbackend = backend\n\n"
+    "[vm caller]\nsubnet = vms\n\n"
+    "[traffic call]\nfrom = caller\nurl = http://10.1.0.100/\n", NULL);
+
+  (void) state;
+  expect_verdict (wf, "own internal ALB", "delivered", "none");
+}
+
 int
 main (void)
 {
@@ -272,6 +296,7 @@ main (void)
       test_perimeter__members_internal_only_when_run_restricted),
     cmocka_unit_test (
       test_perimeter__cloud_tasks_sends_only_tokens_to_run_app),
+    cmocka_unit_test (test_perimeter__own_internal_alb_is_inside),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
