@@ -65,9 +65,10 @@ box_network (Picture *p, const CloudRunNetwork *net)
 {
   g_autofree char *pkey = g_strconcat ("project ", net->project->base.name,
                                        NULL);
-  g_autofree char *plabel = net->project->perimeter
+  g_autofree char *plabel = cloudrun_project_perimeter (net->project)
     ? g_strdup_printf ("project %s (VPC-SC perimeter %s)",
-                       net->project->base.name, net->project->perimeter)
+                       net->project->base.name,
+                       cloudrun_project_perimeter (net->project))
     : g_strdup (pkey);
   int project = box_get (p, pkey, plabel, -1, "gray55");
   g_autofree char *key = g_strconcat ("network ", net->base.name, NULL);

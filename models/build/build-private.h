@@ -63,6 +63,11 @@ const CloudRunNat *build_nat_for (Build *b, const CloudRunSubnet *subnet,
                                   const CloudRunNetwork *network,
                                   const char *region);
 
+/* The perimeters (models/build/build-perimeter.c), before anything that
+ * points at them; the perimeter a project is in, or NULL. */
+void build_perimeters (Build *b);
+const CloudRunPerimeterPolicy *build_perimeter (Build *b,
+                                                const CloudRunProject *project);
 void build_networks (Build *b);
 void build_vms (Build *b);
 void build_connectors (Build *b);

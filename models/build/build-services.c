@@ -275,7 +275,7 @@ build_services (Build *b)
       CloudRunServiceNode config = {
         .name = s->base.name, .project = s->project->base.name,
         .project_number = s->project->number,
-        .perimeter = s->project->perimeter,
+        .perimeter = build_perimeter (b, s->project),
         .egress_vni = network ? build_network (b, network)->vni : 0,
         .region = s->region, .ingress = build_ingress (s->ingress),
         .default_url = s->default_url,
@@ -360,7 +360,7 @@ build_google_callers (Build *b)
           g->project->base.name);
       CloudRunGfeNetwork info = {
         id.vni, sim_explain_intern (sim_world_explain (b->world->sim), label),
-        g->project->number, g->project->perimeter,
+        g->project->number, build_perimeter (b, g->project),
         g_array_new (FALSE, FALSE, sizeof (uint64_t)),
       };
       CloudRunProductCaller *gc = cloudrun_product_caller_new (
@@ -371,6 +371,8 @@ build_google_callers (Build *b)
                     cloudrun_internet_attach (b->internet, g->base.name, addr,
                                               32, label),
                     gc->host.default_port, &cloudrun_access_link, NULL);
+      if (g->product == CLOUDRUN_PRODUCT_CLOUD_TASKS)
+        cloudrun_product_caller_be_tasks (gc, build_perimeter (b, g->project));
       build_gfe_fabric (b, gc->fabric, g->base.name);
       cloudrun_gfe_add_network (b->gfe, &info);
       g_hash_table_insert (b->callers, g->base.name, &gc->requester);

@@ -100,7 +100,7 @@ build_gfe_network (Build *b, BuildNetwork *net)
 {
   const CloudRunNetwork *n = net->network;
   CloudRunGfeNetwork info = { net->vni, n->base.name, n->project->number,
-                              n->project->perimeter,
+                              build_perimeter (b, n->project),
                               g_array_new (FALSE, FALSE, sizeof (uint64_t)) };
 
   for (guint i = 0; i < n->shared_with->len; i++)

@@ -197,6 +197,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   b.taken = g_hash_table_new (NULL, NULL);
   build_taken_addresses (&b);
 
+  build_perimeters (&b);
   build_zones (&b);
   build_core (&b);
   build_networks (&b);

@@ -1,5 +1,6 @@
 /* Parsers of the compound value types of the key tables: CIDR ranges and
- * lists, DNS and host names, HTTP methods, DNS records (dns-zone
+ * lists, DNS and host names, Google API names (perimeter
+ * restricted-services), HTTP methods, DNS records (dns-zone
  * records), URLs (traffic url), route next hops, firewall protocols and
  * NAT addresses-or-count. Syntax only: whether a name or host exists is
  * for models/format/scenario-check.c.
@@ -29,6 +30,9 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
       return g_strdup ("a host name such as api.example.com");
     case CLOUDRUN_KEY_METHOD:
       return g_strdup ("an HTTP method such as GET or POST");
+    case CLOUDRUN_KEY_API_LIST:
+      return g_strdup ("Google API names separated by ';', such as "
+                       "run.googleapis.com;cloudtasks.googleapis.com");
     case CLOUDRUN_KEY_RECORDS:
       return g_strdup ("DNS records 'OWNER TYPE DATA' separated by ';' "
                        "(types A, AAAA, CNAME)");
@@ -540,6 +544,46 @@ parse_nat_addresses (const CloudRunKey *key, const char *text, void *object,
   return out->addresses != NULL;
 }
 
+/* ---- Google API names ------------------------------------------- */
+
+/* NAME.googleapis.com, lower-cased: NAME of DNS labels (letters, digits,
+ * '-'), as VPC Service Controls lists restricted services. */
+static gboolean
+api_name_is_valid (const char *name)
+{
+  const char *end = g_str_has_suffix (name, ".googleapis.com")
+                    ? name + strlen (name) - strlen (".googleapis.com")
+                    : NULL;
+
+  if (end == NULL || end == name || name[0] == '.' || end[-1] == '.')
+    return FALSE;
+  for (const char *c = name; c < end; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.')
+      return FALSE;
+  return strstr (name, "..") == NULL;
+}
+
+static gboolean
+parse_api_list (const CloudRunKey *key, const char *text, void *object,
+                CloudRunProblem *problem)
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return FALSE;
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      char *lower = g_ascii_strdown (items[i], -1);
+      g_free (items[i]);
+      items[i] = lower;
+      if (!api_name_is_valid (lower))
+        return cloudrun_problem_set (problem, expected, lower);
+    }
+  *FIELD (char **, object, key) = g_steal_pointer (&items);
+  return TRUE;
+}
+
 /* ---- Dispatch ----------------------------------------------------- */
 
 gboolean
@@ -570,6 +614,8 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
       return parse_protocols (key, text, object, problem);
     case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
       return parse_nat_addresses (key, text, object, problem);
+    case CLOUDRUN_KEY_API_LIST:
+      return parse_api_list (key, text, object, problem);
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
       return cloudrun_key_identity_parse (key, text, object, problem);
@@ -594,6 +640,9 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
       g_clear_pointer (&FIELD (CloudRunNatAddresses, object, key)->addresses,
                        g_array_unref);
       FIELD (CloudRunNatAddresses, object, key)->count = 0;
+      break;
+    case CLOUDRUN_KEY_API_LIST:
+      g_clear_pointer (FIELD (char **, object, key), g_strfreev);
       break;
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:

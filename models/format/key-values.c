@@ -273,6 +273,7 @@ cloudrun_key_parse (const CloudRunKey *key, const char *text, void *object,
                                && key->type != CLOUDRUN_KEY_NAME_LIST
                                && key->type != CLOUDRUN_KEY_CIDR_LIST
                                && key->type != CLOUDRUN_KEY_AUDIENCE_LIST
+                               && key->type != CLOUDRUN_KEY_API_LIST
                                && key->type != CLOUDRUN_KEY_RECORDS)))
     return fail_expected (key, text, problem);
   switch (key->type)

@@ -24,6 +24,7 @@ typedef enum {
   CLOUDRUN_KIND_SCENARIO,
   CLOUDRUN_KIND_ASSUMPTIONS,
   CLOUDRUN_KIND_PROJECT,
+  CLOUDRUN_KIND_PERIMETER,
   CLOUDRUN_KIND_NETWORK,
   CLOUDRUN_KIND_SUBNET,
   CLOUDRUN_KIND_ROUTE,
@@ -84,6 +85,9 @@ typedef enum {
                                    http://HOST[/...] */
   CLOUDRUN_KEY_AUDIENCE_LIST,   /* char ** (NULL-terminated), any token
                                    audiences */
+  CLOUDRUN_KEY_API_LIST,        /* char ** (NULL-terminated), Google API
+                                   service names NAME.googleapis.com,
+                                   lower case */
 } CloudRunKeyType;
 
 /* CloudRunKey.flags. A key has a default_text, or one of REQUIRED,

@@ -585,7 +585,7 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
                                 "duration", "a time above 0s", "'0s'", NULL,
                                 NULL);
   if (!resolve_references (&c) || !check_projects (&c)
-      || !check_networks_and_subnets (&c))
+      || !cloudrun_check_perimeters (&c) || !check_networks_and_subnets (&c))
     return FALSE;
   EACH (s->nats, check_nat);
   EACH (s->connectors, check_connector);

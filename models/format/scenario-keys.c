@@ -5,7 +5,7 @@
  * the suggestions all read these rows.
  *
  * Reads every key of every group of docs/scenario-format.md: scenario,
- * assumptions, project, network, subnet, route, firewall, nat, connector,
+ * assumptions, project, perimeter, network, subnet, route, firewall, nat, connector,
  * service, vm, client, dns-zone, psc-endpoint, internal-alb,
  * external-alb, traffic, expect.
  *
@@ -98,7 +98,7 @@ const char *const cloudrun_drop_causes[] = {
   "ROUTING_LOOP",
   "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED",
   "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", "LINK_QUEUE_FULL",
-  "VPC_CONNECTOR_QUEUE_FULL", NULL };
+  "VPC_CONNECTOR_QUEUE_FULL", "TARGET_TYPE_NOT_PERMITTED_FOR_VPC", NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 
@@ -194,7 +194,31 @@ static const CloudRunKey project_keys[] = {
                "12 digits derived from NAME",
                "Project number, used in URLs and carried to the GFE."),
   KEY ("perimeter", STRING, CloudRunProject, perimeter, NULL, OPT,
-       "VPC Service Controls perimeter that contains the project."),
+       "VPC Service Controls perimeter that contains the project and "
+       "restricts Cloud Run (run.googleapis.com); a [perimeter NAME] "
+       "group of that name, if any, must restrict it too."),
+};
+
+static const CloudRunKey perimeter_keys[] = {
+  KEY_REF ("projects", NAME_LIST, CloudRunPerimeter, project_names,
+           projects, PROJECT, "", 0, NULL,
+           "Projects inside the perimeter (a project is in one perimeter "
+           "at most); projects whose perimeter key names it join too."),
+  KEY ("restricted-services", API_LIST, CloudRunPerimeter,
+       restricted_services, "", 0,
+       "Google APIs the perimeter protects, such as run.googleapis.com "
+       "(the GFE refuses outsiders at run.app and custom domains) and "
+       "cloudtasks.googleapis.com (Cloud Tasks delivers only "
+       "authenticated requests to run.app); none by default."),
+  KEY ("access-level-ranges", CIDR_LIST, CloudRunPerimeter, access_ranges,
+       "", 0,
+       "Public source ranges an access level admits from outside the "
+       "perimeter (not private ranges; not from another perimeter)."),
+  KEY ("access-level-identities", PRINCIPALS, CloudRunPerimeter,
+       access_identities, NULL, OPT,
+       "serviceAccount:EMAIL or user:EMAIL an access level names; Cloud "
+       "Run's enforcement ignores them when a service is invoked (Google: "
+       "it does not use the caller's IAM identity)."),
 };
 
 static const CloudRunKey network_keys[] = {
@@ -521,6 +545,9 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         "Switches for behaviour the docs leave open (optional, once)."),
   KIND ("project", PROJECT, FALSE, CloudRunProject, project_keys,
         LIST (projects), "A project: number and VPC-SC perimeter."),
+  KIND ("perimeter", PERIMETER, FALSE, CloudRunPerimeter, perimeter_keys,
+        LIST (perimeters), "A VPC Service Controls perimeter: projects, "
+        "restricted services, access levels."),
   KIND ("network", NETWORK, FALSE, CloudRunNetwork, network_keys,
         LIST (networks), "A VPC network."),
   KIND ("subnet", SUBNET, FALSE, CloudRunSubnet, subnet_keys,

@@ -170,6 +170,9 @@ gboolean cloudrun_network_usable_by (const CloudRunNetwork *network,
 /* PROJECTNUMBER-compute@developer.gserviceaccount.com, newly allocated:
  * the default identity of the project's services and VMs. */
 char *cloudrun_default_service_account (const CloudRunProject *project);
+/* VPC Service Controls (models/format/scenario-check-perimeter.c):
+ * perimeter membership, the perimeter key, access levels. */
+gboolean cloudrun_check_perimeters (CloudRunCheck *check);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);

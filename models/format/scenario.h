@@ -255,6 +255,7 @@ typedef struct {
 } CloudRunObject;
 
 typedef struct CloudRunProject CloudRunProject;
+typedef struct CloudRunPerimeter CloudRunPerimeter;
 typedef struct CloudRunNetwork CloudRunNetwork;
 typedef struct CloudRunSubnet CloudRunSubnet;
 typedef struct CloudRunConnector CloudRunConnector;
@@ -290,8 +291,25 @@ struct CloudRunProject {
   CloudRunObject base;
   uint64_t number;              /* 12 digits; derived from NAME unless
                                    written (cloudrun_project_number_default) */
-  char *perimeter;              /* VPC-SC perimeter name, or NULL */
+  char *perimeter;              /* perimeter, as written: a VPC-SC
+                                   perimeter restricting Cloud Run; NULL */
   gboolean implicit;            /* made by the loader: no [project] group */
+  CloudRunPerimeter *in_perimeter; /* the [perimeter NAME] group that lists
+                                   it or that perimeter names; NULL: none
+                                   (perimeter alone is then an implicit
+                                   one restricting run.googleapis.com) */
+};
+
+/* [perimeter NAME]: a VPC Service Controls service perimeter. */
+struct CloudRunPerimeter {
+  CloudRunObject base;
+  char **project_names;         /* projects, as written */
+  GPtrArray *projects;          /* CloudRunProject *: members; not owning */
+  char **restricted_services;   /* restricted-services: API names */
+  GArray *access_ranges;        /* access-level-ranges: CloudRunCidr, public
+                                   source ranges an access level admits */
+  GArray *access_identities;    /* access-level-identities:
+                                   CloudRunPrincipal (serviceAccount:, user:) */
 };
 
 /* [network NAME] */
@@ -560,6 +578,7 @@ typedef struct {
   SimTime duration;             /* simulated time limit */
   CloudRunAssumptions assumptions; /* [assumptions], defaults if absent */
   GPtrArray *projects;          /* CloudRunProject *, file order, owned */
+  GPtrArray *perimeters;        /* CloudRunPerimeter * */
   GPtrArray *networks;          /* CloudRunNetwork * */
   GPtrArray *subnets;           /* CloudRunSubnet * */
   GPtrArray *routes;            /* CloudRunRoute * */
@@ -618,6 +637,15 @@ gboolean cloudrun_object_has (const CloudRunObject *object, const char *key);
  * "ingress", s->ingress) is "internal". NULL when out of range. */
 const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
                                 int value);
+/* The VPC-SC perimeter project is in: its [perimeter] group's NAME, or
+ * its perimeter key (an implicit perimeter); NULL when none. */
+const char *cloudrun_project_perimeter (const CloudRunProject *project);
+/* Whether project's perimeter restricts the API service (such as
+ * "run.googleapis.com"); an implicit perimeter restricts Cloud Run only.
+ * FALSE when the project is in no perimeter. */
+gboolean cloudrun_project_restricts (const CloudRunProject *project,
+                                     const char *api);
+
 /* Whether a host of the scenario has addr (a client, VM, NAT address, PSC
  * endpoint or load balancer, written or derived), or an A record holds
  * it: addresses the simulator picks by itself avoid these. */

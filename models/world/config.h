@@ -62,6 +62,8 @@ typedef enum {
   CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED,  /* the simulator's own */
   CLOUDRUN_DROP_LINK_QUEUE_FULL,  /* the simulator's own: a link's queue */
   CLOUDRUN_DROP_VPC_CONNECTOR_QUEUE_FULL,  /* the simulator's own */
+  CLOUDRUN_DROP_TARGET_TYPE_NOT_PERMITTED_FOR_VPC,  /* Cloud Tasks' error
+                                   code in a VPC-SC perimeter */
   CLOUDRUN_N_DROP_CAUSES,
   CLOUDRUN_DROP_UNPRODUCED = CLOUDRUN_N_DROP_CAUSES  /* a cause of the
                                    format's vocabulary that no node produces:

@@ -7,6 +7,7 @@
 
 #include "models/world/google.h"
 #include "models/world/iam.h"
+#include "models/world/id-token.h"
 #include "sim/wire.h"
 
 /* A sender on Google's fabric as the GFE met it: the identity its Geneve
@@ -80,58 +81,74 @@ gfe_tag (CloudRunGfe *gfe, const CloudRunFabricIdentity *id, SimPort *port,
   return gfe->flows->len;
 }
 
-/* Whether a request to svc, whose project is in a VPC Service Controls
- * perimeter, comes from inside it: a VPC network of a project in the same
- * perimeter, or the service's own internal load balancer. The internet,
- * an external load balancer's clients and other projects' networks are
- * outside (docs/networking.md, "VPC Service Controls"). */
+/* The ID token's email, when the request carries a readable one. */
 static bool
-gfe_inside_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
-                      const CloudRunServiceNode *svc, const char **why)
+gfe_token_email (const CloudRunProxySession *s, CloudRunIdTokenClaims *claims)
+{
+  const char *token, *why, *field;
+  size_t token_len;
+
+  return cloudrun_id_token_find_iam (s->rx->data, (size_t) s->header_len,
+                                     &field, &token, &token_len)
+           == CLOUDRUN_AUTH_BEARER
+         && cloudrun_id_token_read (token, token_len, claims, &why);
+}
+
+/* VPC Service Controls for a request to svc (models/world/perimeter.h),
+ * from what its packets carry: the caller's network and project from the
+ * Geneve envelope, the source address, the ID token. *why says where it
+ * came from and what the perimeter made of it. */
+static CloudRunPerimeterVerdict
+gfe_perimeter (CloudRunGfe *gfe, const CloudRunProxySession *s,
+               const CloudRunServiceNode *svc, const char **why)
 {
   SimExplainLog *log = sim_world_explain (gfe->base.world->sim);
   const CloudRunGfeFlow *flow = gfe_flow (gfe, s);
-  const CloudRunGfeNetwork *net;
+  const CloudRunGfeNetwork *net = NULL;
+  CloudRunPerimeterCaller caller = { .source = s->client_addr };
+  CloudRunIdTokenClaims claims;
+  CloudRunPerimeterVerdict v;
+  const char *origin, *reason;
 
+  *why = NULL;
+  if (!svc->perimeter)
+    return CLOUDRUN_PERIMETER_NOT_ENFORCED;
+  /* The token matters only to say that an access level naming its
+   * identity admits nothing here. */
+  if (svc->perimeter->identities->len > 0 && gfe_token_email (s, &claims))
+    caller.token_email = claims.email;
   if (!flow)
+    origin = "it arrived from the internet";
+  else if (flow->identity.kind == CLOUDRUN_FABRIC_EXTERNAL_ALB)
+    origin = "it came through an external Application Load Balancer from "
+             "a client on the internet";
+  else if (flow->identity.kind == CLOUDRUN_FABRIC_INTERNAL_ALB)
     {
-      *why = "it arrived from the internet, outside every perimeter";
-      return false;
+      /* The service's own internal load balancer is inside with it. */
+      origin = "it came through an internal Application Load Balancer of "
+               "the service's project";
+      if (svc->project_number == flow->identity.project_number)
+        caller.perimeter = svc->perimeter;
     }
-  if (flow->identity.kind == CLOUDRUN_FABRIC_EXTERNAL_ALB)
+  else
     {
-      *why = "it came through an external Application Load Balancer from a "
-             "client on the internet, outside the perimeter";
-      return false;
+      net = gfe_network (gfe, flow->identity.vni);
+      caller.perimeter = net ? net->perimeter : NULL;
+      origin = sim_explain_internf (log, "%s %s, of a project %s%s",
+                                    flow->identity.kind
+                                    == CLOUDRUN_FABRIC_GOOGLE_PRODUCT
+                                    ? "it came from"
+                                    : "its Geneve envelope names network",
+                                    net ? net->name : "?",
+                                    caller.perimeter ? "in perimeter "
+                                                     : "in no perimeter",
+                                    caller.perimeter ? caller.perimeter->name
+                                                     : "");
     }
-  if (flow->identity.kind == CLOUDRUN_FABRIC_INTERNAL_ALB)
-    {
-      *why = "it came through an internal Application Load Balancer of "
-             "the service's project";
-      return flow->identity.project_number == svc->project_number;
-    }
-  net = gfe_network (gfe, flow->identity.vni);
-  if (flow->identity.kind == CLOUDRUN_FABRIC_GOOGLE_PRODUCT)
-    {
-      bool inside = net && net->perimeter
-                    && strcmp (net->perimeter, svc->perimeter) == 0;
-      *why = sim_explain_internf (log, "it came from %s, of a project %s "
-                                  "perimeter %s", net ? net->name : "?",
-                                  inside ? "inside" : "outside",
-                                  svc->perimeter);
-      return inside;
-    }
-  if (net && net->perimeter && strcmp (net->perimeter, svc->perimeter) == 0)
-    {
-      *why = sim_explain_internf (log, "its Geneve envelope names network %s, "
-                                  "of a project inside perimeter %s",
-                                  net->name, net->perimeter);
-      return true;
-    }
-  *why = sim_explain_internf (log, "its Geneve envelope names network %s, of "
-                              "a project outside perimeter %s",
-                              net ? net->name : "?", svc->perimeter);
-  return false;
+  v = cloudrun_perimeter_judge_run (svc->perimeter, &caller, log, &reason);
+  *why = v == CLOUDRUN_PERIMETER_NOT_ENFORCED ? reason
+         : sim_explain_internf (log, "%s; %s", origin, reason);
+  return v;
 }
 
 /* The service a request is for: the one a load balancer's serverless NEG
@@ -215,13 +232,12 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
                                       "run.app URL", net ? net->name : "?");
           return CLOUDRUN_CLASS_INTERNAL;
         }
-      if (net && net->perimeter && svc->perimeter
-          && strcmp (net->perimeter, svc->perimeter) == 0)
+      if (net && net->perimeter && net->perimeter == svc->perimeter)
         {
           *why = sim_explain_internf (log, "its Geneve envelope (type 4) "
                                       "names %s, of a project inside the "
                                       "service's perimeter %s", net->name,
-                                      net->perimeter);
+                                      net->perimeter->name);
           return CLOUDRUN_CLASS_INTERNAL;
         }
       *why = sim_explain_internf (log, "its Geneve envelope (type 4) names "
@@ -251,13 +267,16 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
                                   net->name, net->vni);
       return CLOUDRUN_CLASS_INTERNAL;
     }
-  if (net && net->perimeter && svc->perimeter
-      && strcmp (net->perimeter, svc->perimeter) == 0)
+  /* Google: resources the service's perimeter allows are internal, when
+   * that perimeter restricts Cloud Run (run/docs/securing/ingress). */
+  if (net && net->perimeter && net->perimeter == svc->perimeter
+      && svc->perimeter->restricts_run)
     {
       *why = sim_explain_internf (log, "its Geneve envelope names network %s "
                                   "of a project inside the service's VPC "
-                                  "Service Controls perimeter %s", net->name,
-                                  net->perimeter);
+                                  "Service Controls perimeter %s, which "
+                                  "restricts run.googleapis.com", net->name,
+                                  net->perimeter->name);
       return CLOUDRUN_CLASS_INTERNAL;
     }
   if (net && gfe_shares_with (net, svc->project_number))
@@ -266,6 +285,13 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
                                 "service's project, but the service's own "
                                 "revision does not send traffic to it",
                                 net->name, net->vni);
+  else if (net && net->perimeter && net->perimeter == svc->perimeter)
+    *why = sim_explain_internf (log, "its Geneve envelope names VPC network "
+                                "%s of another project in the service's "
+                                "perimeter %s, but that perimeter does not "
+                                "restrict run.googleapis.com, so it makes "
+                                "nothing internal", net->name,
+                                net->perimeter->name);
   else
     *why = sim_explain_internf (log, "its Geneve envelope names VPC network "
                                 "%s of project %" G_GUINT64_FORMAT ", another "
@@ -489,6 +515,7 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   bool neg;
   CloudRunServiceNode *svc = gfe_service (gfe, s, &neg);
   const char *why, *ingress, *sc_why;
+  CloudRunPerimeterVerdict sc;
   bool via_elb;
   CloudRunClass cls;
   CloudRunIamDecision iam;
@@ -509,20 +536,25 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
                                svc->name, s->request.host);
   cloudrun_request_classify (&world->ledger, s->request_id, cls);
   ingress = gfe_ingress_name (svc->ingress);
-  if (svc->perimeter && !gfe_inside_perimeter (gfe, s, svc, &sc_why))
+  sc = gfe_perimeter (gfe, s, svc, &sc_why);
+  if (sc == CLOUDRUN_PERIMETER_REFUSED)
     {
       gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_VPC_SC, 403,
                   CLOUDRUN_DROP_VPC_SC_DENIED,
                   sim_explain_internf (log, "service %s is in VPC Service "
-                                       "Controls perimeter %s, which refuses "
-                                       "requests from outside it whatever "
-                                       "the ingress setting (\"Request is "
-                                       "prohibited by organization's "
-                                       "policy\")", svc->name,
-                                       svc->perimeter),
+                                       "Controls perimeter %s, which "
+                                       "restricts run.googleapis.com and "
+                                       "refuses requests from outside it "
+                                       "whatever the ingress setting "
+                                       "(\"Request is prohibited by "
+                                       "organization's policy\")", svc->name,
+                                       svc->perimeter->name),
                   sc_why);
       return;
     }
+  if (sc != CLOUDRUN_PERIMETER_INSIDE && sc_why)
+    why = sim_explain_internf (log, "%s; VPC Service Controls: %s", why,
+                               sc_why);
   /* A serverless NEG sends the run.app host: default-url = false exists
    * to force traffic through the load balancer, which still works. */
   if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app")

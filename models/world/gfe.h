@@ -16,12 +16,14 @@
  * balancer's serverless NEG instead.
  * https://cloud.google.com/run/docs/securing/ingress
  * Scenario keys read: [service] ingress, default-url, invokers (through
- * the service record); [project] perimeter; [network] shared-with;
+ * the service record); [project] perimeter, [perimeter NAME] (through
+ * models/world/perimeter.h); [network] shared-with;
  * [assumptions] ingress-denied-status. */
 #ifndef CLOUDRUN_GFE_H
 #define CLOUDRUN_GFE_H
 
 #include "models/world/fabric.h"
+#include "models/world/perimeter.h"
 #include "models/world/proxy.h"
 #include "models/world/service.h"
 #include "sim/host.h"
@@ -32,7 +34,8 @@ typedef struct {
   uint32_t vni;
   const char *name;             /* network NAME; a product's label */
   uint64_t project_number;      /* its host project */
-  const char *perimeter;        /* its project's VPC-SC perimeter, or NULL */
+  const CloudRunPerimeterPolicy *perimeter; /* its project's VPC-SC
+                                   perimeter, or NULL */
   GArray *shared_with;          /* uint64_t project numbers (Shared VPC) */
 } CloudRunGfeNetwork;
 

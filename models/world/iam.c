@@ -146,13 +146,7 @@ cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
   iam_invokers_text (svc, invokers, sizeof invokers);
   /* X-Serverless-Authorization, when present, is the one read: the
    * application keeps Authorization for itself. */
-  field = CLOUDRUN_ID_TOKEN_SERVERLESS_FIELD;
-  auth = cloudrun_id_token_find (head, len, field, &token, &token_len);
-  if (auth == CLOUDRUN_AUTH_NONE)
-    {
-      field = CLOUDRUN_ID_TOKEN_FIELD;
-      auth = cloudrun_id_token_find (head, len, field, &token, &token_len);
-    }
+  auth = cloudrun_id_token_find_iam (head, len, &field, &token, &token_len);
   if (auth != CLOUDRUN_AUTH_BEARER)
     {
       iam_refuse (out, 403, sim_explain_internf (

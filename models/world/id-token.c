@@ -341,3 +341,18 @@ cloudrun_id_token_read (const char *token, size_t len,
     }
   return true;
 }
+
+CloudRunAuthHeader
+cloudrun_id_token_find_iam (const uint8_t *head, size_t len,
+                            const char **field, const char **token,
+                            size_t *token_len)
+{
+  CloudRunAuthHeader auth;
+
+  *field = CLOUDRUN_ID_TOKEN_SERVERLESS_FIELD;
+  auth = cloudrun_id_token_find (head, len, *field, token, token_len);
+  if (auth != CLOUDRUN_AUTH_NONE)
+    return auth;
+  *field = CLOUDRUN_ID_TOKEN_FIELD;
+  return cloudrun_id_token_find (head, len, *field, token, token_len);
+}

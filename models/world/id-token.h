@@ -71,6 +71,14 @@ CloudRunAuthHeader cloudrun_id_token_find (const uint8_t *head, size_t len,
                                            const char *field,
                                            const char **token,
                                            size_t *token_len);
+/* The field Cloud Run's IAM check reads: X-Serverless-Authorization when
+ * present, else Authorization (run/docs/authenticating/service-to-service);
+ * sets *field to the one found (or Authorization), and the token as
+ * cloudrun_id_token_find does. */
+CloudRunAuthHeader cloudrun_id_token_find_iam (const uint8_t *head, size_t len,
+                                               const char **field,
+                                               const char **token,
+                                               size_t *token_len);
 
 /* Decodes token[0, len) into out. False when it is not a token of the
  * shape above (three base64url segments, a JSON object payload with

@@ -79,3 +79,35 @@ cloudrun_product_caller_new (CloudRunWorld *world, const char *name,
                            "START_FROM_GOOGLE_SERVICE", resolver);
   return gc;
 }
+
+/* Cloud Tasks' own check of a task's target before it sends it. */
+static bool
+caller_tasks_gate (void *user, const CloudRunTrafficPlan *plan,
+                   CloudRunRefusal *out)
+{
+  CloudRunProductCaller *gc = user;
+  const char *why;
+
+  if (cloudrun_perimeter_tasks_permit (gc->tasks_perimeter, plan->host,
+                                       plan->id_token,
+                                       sim_world_explain (gc->base.node.world),
+                                       &why))
+    return true;
+  *out = (CloudRunRefusal) {
+    .verdict = CLOUDRUN_VERDICT_DENIED_BY_VPC_SC,
+    .cause = CLOUDRUN_DROP_TARGET_TYPE_NOT_PERMITTED_FOR_VPC,
+    .rule = why,
+    .note = "Google: tasks/docs/use-vpc-service-controls; the task fails "
+            "in Cloud Tasks and no packet leaves",
+  };
+  return false;
+}
+
+void
+cloudrun_product_caller_be_tasks (CloudRunProductCaller *gc,
+                                  const CloudRunPerimeterPolicy *perimeter)
+{
+  gc->tasks_perimeter = perimeter;
+  gc->requester.gate = caller_tasks_gate;
+  gc->requester.gate_user = gc;
+}

@@ -8,13 +8,17 @@
  * its address, as any client's request does, and is external there.
  * It resolves with public DNS and signs ID tokens as its service account
  * (identity = id-token).
- * docs/networking.md, Ingress (internal source 5).
+ * Cloud Tasks in a perimeter restricting cloudtasks.googleapis.com sends
+ * only authenticated requests to run.app; it fails any other task itself
+ * with TARGET_TYPE_NOT_PERMITTED_FOR_VPC (models/world/perimeter.h).
+ * docs/networking.md, Ingress (internal source 5), VPC Service Controls.
  * Scenario keys read: [google-caller] product, project, service-account,
- * through the builder. */
+ * [project] perimeter and [perimeter NAME], through the builder. */
 #ifndef CLOUDRUN_PRODUCT_CALLER_H
 #define CLOUDRUN_PRODUCT_CALLER_H
 
 #include "models/world/fabric.h"
+#include "models/world/perimeter.h"
 #include "models/world/requester.h"
 #include "models/world/world.h"
 
@@ -25,6 +29,8 @@ typedef struct {
   uint32_t fabric_addr, gfe_fabric_addr;  /* outer addresses */
   CloudRunFabricIdentity identity;        /* what its envelope says */
   CloudRunRequester requester;  /* its traffic */
+  const CloudRunPerimeterPolicy *tasks_perimeter; /* Cloud Tasks: its
+                                   project's perimeter, or NULL */
 } CloudRunProductCaller;
 
 /* A caller at addr (its address on the internet and inside its
@@ -33,5 +39,10 @@ CloudRunProductCaller *cloudrun_product_caller_new (
   CloudRunWorld *world, const char *name, uint32_t addr, uint32_t resolver,
   uint32_t fabric_addr, uint32_t gfe_fabric_addr,
   const CloudRunFabricIdentity *identity);
+
+/* The caller is Cloud Tasks, of a project in perimeter (may be NULL):
+ * each request first passes cloudrun_perimeter_tasks_permit. */
+void cloudrun_product_caller_be_tasks (CloudRunProductCaller *caller,
+                                       const CloudRunPerimeterPolicy *perimeter);
 
 #endif

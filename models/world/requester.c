@@ -421,6 +421,7 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
   const CloudRunTrafficPlan *plan = arg;
   CloudRunCall *call = caller_take_call (caller);
   CloudRunStep step = { .hop = caller->hop, .state = caller->start_state };
+  CloudRunRefusal refusal;
 
   call->plan = plan;
   call->request = (uint32_t) request;
@@ -438,6 +439,18 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
   cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
   call->deadline = sim_kernel_schedule_in (k, plan->timeout, call_deadline,
                                            call, NULL, 0);
+  if (caller->gate && !caller->gate (caller->gate_user, plan, &refusal))
+    {
+      CloudRunStep no = { .hop = caller->hop,
+                          .state = cloudrun_drop_cause_name (refusal.cause),
+                          .rule = refusal.rule, .note = refusal.note,
+                          .src = caller->host->addrs[0] };
+      cloudrun_request_step (caller->ledger, call->request, caller->node, &no);
+      cloudrun_request_decide (caller->ledger, call->request, refusal.verdict,
+                               caller->hop, caller->node, refusal.cause);
+      cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_PENDING, NULL);
+      return;
+    }
   if (plan->host_addr)
     cloudrun_call_connect (call, plan->host_addr);
   else

@@ -47,6 +47,20 @@ typedef struct {
 typedef struct CloudRunCall CloudRunCall;
 typedef struct CloudRunRequester CloudRunRequester;
 
+/* A sender's own refusal of a request before it leaves (a Google
+ * product's rule about what it may send). */
+typedef struct {
+  CloudRunVerdict verdict;      /* the outcome */
+  CloudRunDropCause cause;      /* its cause; the step is named by it */
+  const char *rule;             /* why (interned) */
+  const char *note;             /* its source (may be NULL) */
+} CloudRunRefusal;
+
+/* Whether the sender sends plan's next request; false fills *out. */
+typedef bool (*CloudRunRequesterGate) (void *user,
+                                       const CloudRunTrafficPlan *plan,
+                                       CloudRunRefusal *out);
+
 /* Where a traffic's schedule stands. */
 typedef struct {
   CloudRunRequester *requester;
@@ -72,6 +86,8 @@ struct CloudRunRequester {
   GByteArray *scratch;          /* a request head being written */
   GArray *cursors;              /* CloudRunPlanCursor, one per plan */
   SimRng tls_rng;               /* the TLS clients' randoms and secrets */
+  CloudRunRequesterGate gate;   /* NULL: every request leaves */
+  void *gate_user;
 };
 
 /* Binds the caller's DNS replies on host (a wildcard UDP port). */

@@ -14,6 +14,7 @@
 
 #include "models/world/http-server.h"
 #include "models/world/pending.h"
+#include "models/world/perimeter.h"
 #include "models/world/requester.h"
 #include "models/world/world.h"
 
@@ -74,7 +75,8 @@ struct CloudRunServiceNode {
   char *name;                   /* the service NAME */
   char *project;                /* its project NAME */
   uint64_t project_number;
-  const char *perimeter;        /* its project's VPC-SC perimeter, or NULL */
+  const CloudRunPerimeterPolicy *perimeter; /* its project's VPC-SC
+                                   perimeter, or NULL; owned by the world */
   uint32_t egress_vni;          /* the network its revision sends traffic
                                    to (connector or Direct VPC); 0 none */
   char *region;

@@ -17,6 +17,7 @@ cloudrun_world_free (CloudRunWorld *w)
   g_clear_pointer (&w->zones, g_ptr_array_unref);
   g_clear_pointer (&w->egress, g_ptr_array_unref);
   g_clear_pointer (&w->ip_pools, g_ptr_array_unref);
+  g_clear_pointer (&w->perimeters, g_ptr_array_unref);
   g_clear_pointer (&w->private_ranges, g_array_unref);
   cloudrun_series_free (w->series);
   g_free (w);

@@ -28,6 +28,8 @@ typedef struct {
   GPtrArray *views;             /* DnsView* of the networks, owned */
   GPtrArray *egress;            /* CloudRunRevisionEgress*, owned */
   GPtrArray *ip_pools;          /* CloudRunAddressPool*, owned */
+  GPtrArray *perimeters;        /* CloudRunPerimeterPolicy*, owned
+                                   (models/world/perimeter.h) */
   int ingress_denied_status;    /* [assumptions] ingress-denied-status */
   GArray *private_ranges;       /* VpcCidr: what private-ranges-only sends
                                    into the VPC; owned */

@@ -22,7 +22,8 @@
 --     endian. Wireshark 4.0 shows that option as "Unknown Option Data".
 --
 -- Expert items tell the story in Analyze > Expert Information: a DROP or
--- ABORT is an error, a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*) a
+-- ABORT is an error, a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*,
+-- TARGET_TYPE_NOT_PERMITTED_FOR_VPC) a
 -- warning, the GFE's classification (internal/external) a note, and a
 -- decision resting on a documented assumption a note of the Assumption
 -- group.
@@ -68,6 +69,9 @@ local kind_long = {
 local refusals = {
   INGRESS_DENIED = true,
   IAM_DENIED = true,
+  -- Cloud Tasks in a perimeter: the task fails before a packet leaves,
+  -- so only a frame comment quoting the word can carry it.
+  TARGET_TYPE_NOT_PERMITTED_FOR_VPC = true,
 }
 
 local pf = {

@@ -280,7 +280,13 @@ static const char everything_tail[] =
   "ratio = 0.95\n"
   "latency-p50-below = 50ms\n"
   "latency-p90-below = 200ms\n"
-  "latency-p99-below = 1s\n";
+  "latency-p99-below = 1s\n"
+  "\n"
+  "[perimeter lab]\n"
+  "projects = app\n"
+  "restricted-services = Run.googleapis.com; cloudtasks.googleapis.com\n"
+  "access-level-ranges = 203.0.113.0/24\n"
+  "access-level-identities = user:Ops@Example.com\n";
 
 /* The smallest scenario with one object of most kinds, all defaults. */
 /* everything_head and everything_tail together, made once. */
@@ -1120,6 +1126,48 @@ static const BadCase bad_cases[] = {
     "an item between two ';' is empty" },
 };
 
+/* [perimeter NAME] and [project] perimeter: membership, the implicit
+ * perimeter of format 1 (restricting Cloud Run only), parsed access
+ * levels. */
+static void
+test_scenario__perimeters (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
+  CloudRunPerimeter *lab = find (s, CLOUDRUN_KIND_PERIMETER, "lab");
+  const CloudRunPrincipal *who;
+  (void) state;
+
+  assert_ptr_equal (app->in_perimeter, lab);
+  assert_string_equal (cloudrun_project_perimeter (app), "lab");
+  assert_true (cloudrun_project_restricts (app, "run.googleapis.com"));
+  assert_true (cloudrun_project_restricts (app,
+                                           "cloudtasks.googleapis.com"));
+  assert_false (cloudrun_project_restricts (app, "storage.googleapis.com"));
+  assert_null (host->in_perimeter);
+  assert_string_equal (cloudrun_project_perimeter (host), "shop-perimeter");
+  assert_true (cloudrun_project_restricts (host, "run.googleapis.com"));
+  assert_false (cloudrun_project_restricts (host,
+                                            "cloudtasks.googleapis.com"));
+  assert_int_equal (lab->access_ranges->len, 1);
+  assert_cidr (&g_array_index (lab->access_ranges, CloudRunCidr, 0),
+               0xcb007100u, 24);
+  who = &g_array_index (lab->access_identities, CloudRunPrincipal, 0);
+  assert_int_equal (who->kind, CLOUDRUN_PRINCIPAL_USER);
+  assert_string_equal (who->email, "ops@example.com");
+  /* A perimeter group of the key's name restricting Cloud Run: joined. */
+  {
+    g_autoptr (CloudRunScenario) t = load_ok (
+      "[scenario]\nformat = 1\ntitle = t\n[project p]\nperimeter = f\n"
+      "[perimeter f]\nrestricted-services = run.googleapis.com\n", NULL);
+    CloudRunProject *p = find (t, CLOUDRUN_KIND_PROJECT, "p");
+    assert_ptr_equal (p->in_perimeter,
+                      find (t, CLOUDRUN_KIND_PERIMETER, "f"));
+    assert_string_equal (cloudrun_project_perimeter (p), "f");
+  }
+}
+
 static void
 test_scenario__bad_table (void **state)
 {
@@ -1368,6 +1416,7 @@ main (void)
     cmocka_unit_test (test_scenario__overrides),
     cmocka_unit_test (test_scenario__unsets),
     cmocka_unit_test (test_scenario__lookups),
+    cmocka_unit_test (test_scenario__perimeters),
     cmocka_unit_test (test_scenario__bad_table),
     cmocka_unit_test (test_scenario__not_text),
     cmocka_unit_test (test_scenario__bad_input_files),
