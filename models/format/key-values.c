@@ -26,6 +26,20 @@ fail_expected (const CloudRunKey *key, const char *text,
   return cloudrun_problem_set (problem, expected, text);
 }
 
+/* Text that reaches titles, reports, SVG and the terminal: no control
+ * characters (C0, DEL, C1) but line feeds and tabs. text is UTF-8. */
+static gboolean
+text_is_printable (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_iscntrl (c) && c != '\n' && c != '\t')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Decimal digits only, into *out; FALSE on anything else or overflow. */
 static gboolean
 parse_digits (const char *text, guint64 *out)
@@ -278,8 +292,13 @@ cloudrun_key_parse (const CloudRunKey *key, const char *text, void *object,
     return fail_expected (key, text, problem);
   switch (key->type)
     {
-    case CLOUDRUN_KEY_STRING: case CLOUDRUN_KEY_NAME:
-    case CLOUDRUN_KEY_CALLER:
+    case CLOUDRUN_KEY_STRING:
+      if (!text_is_printable (text))
+        return cloudrun_problem_set (problem, "text without control "
+                                     "characters (\\n and \\t aside)", text);
+      *FIELD (char *, object, key) = g_strdup (text);
+      return TRUE;
+    case CLOUDRUN_KEY_NAME: case CLOUDRUN_KEY_CALLER:
       *FIELD (char *, object, key) = g_strdup (text);
       return TRUE;
     case CLOUDRUN_KEY_NAME_LIST:

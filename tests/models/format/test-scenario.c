@@ -1029,6 +1029,14 @@ static const BadCase bad_cases[] = {
     "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:0\n", { NULL },
     "[firewall f] protocols: expected protocols such as all, tcp, udp, "
     "icmp or tcp:80 separated by ';', found 'tcp:0'" },
+  /* Issue 27: text reaching titles, SVG and terminals holds no control
+   * character but line feeds and tabs. */
+  { "", { "scenario.title=red \033[31mtitle" },
+    "[scenario] title: expected text without control characters (\\n and "
+    "\\t aside), found 'red \\x1b[31mtitle'" },
+  { "", { "scenario.description=a\\rb" },
+    "[scenario] description: expected text without control characters" },
+  { "", { "scenario.description=line one\\n\\tline two" }, NULL },
   /* Issue 27: a control character in a URL's path is refused (shown
    * escaped); a path longer than the request line carries likewise. */
   { "[client c]\n[traffic t]\nfrom = c\n"
