@@ -7,6 +7,7 @@
 
 #include "models/world/google.h"
 #include "models/world/iam.h"
+#include "models/world/region-latency.h"
 #include "sim/wire.h"
 
 /* A sender on Google's fabric as the GFE met it: the identity its Geneve
@@ -407,6 +408,35 @@ gfe_serve_pending (CloudRunGfe *gfe, CloudRunServiceNode *svc)
     }
 }
 
+/* The region the request set out from (its SYN's origin), or NULL. */
+static const char *
+gfe_caller_region (const CloudRunProxySession *s)
+{
+  return s->client ? cloudrun_region_of_origin (sim_tcp_conn_origin (s->client))
+                   : NULL;
+}
+
+/* note, with the backbone crossing when the request set out from another
+ * region than svc's. */
+static const char *
+gfe_backbone_note (CloudRunGfe *gfe, const CloudRunProxySession *s,
+                   const CloudRunServiceNode *svc, const char *note)
+{
+  const char *from = gfe_caller_region (s);
+  SimTime d = cloudrun_region_one_way (from, svc->region);
+
+  if (d <= 0)
+    return note;
+  return sim_explain_internf (sim_world_explain (gfe->base.world->sim),
+                              "%s; it reached Google's front end in %s, "
+                              "where it set out from, and crosses Google's "
+                              "backbone to the service's region %s: %.1f ms "
+                              "each way (the inter-region table, "
+                              "models/world/region-latency.h), held on the "
+                              "GFE's path to the instance", note, from,
+                              svc->region, (double) d / (double) SIM_MS);
+}
+
 /* Ingress and IAM passed: to an instance, after its cold start if any. */
 static void
 gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
@@ -448,6 +478,7 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
                                    ? "; restricted.googleapis.com serves "
                                      "only services VPC Service Controls "
                                      "supports, and Cloud Run is one" : "");
+  step.note = gfe_backbone_note (gfe, s, svc, step.note);
   step.src_after = gfe->serving_addr;
   step.dst_after = inst->host.addrs[0];
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node, &step);
@@ -562,12 +593,43 @@ gfe_done (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
     }
 }
 
+/* How long packet, to or from the instance behind port, crosses Google's
+ * backbone: from the region it set out from to the instance's; 0 for
+ * other ports and for handshake segments (SYN, SYN-ACK). */
+static SimTime
+gfe_backbone (const CloudRunGfe *gfe, const SimPort *port,
+              const SimPacket *packet)
+{
+  const char *region = port->index < gfe->port_region->len
+                       ? g_ptr_array_index (gfe->port_region, port->index)
+                       : NULL;
+  SimFrame f;
+
+  if (!region || !packet->origin
+      || !sim_frame_parse (packet->data, packet->len, &f)
+      || (f.proto == SIM_IPPROTO_TCP && (f.tcp.flags & SIM_TCP_SYN)))
+    return 0;
+  return cloudrun_region_one_way (cloudrun_region_of_origin (packet->origin),
+                                  region);
+}
+
+static void
+gfe_receive_later (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  SimPort *port = target;
+  CloudRunGfe *gfe = (CloudRunGfe *) port->node;
+
+  (void) k; (void) u;
+  sim_host_receive (&gfe->host, port, arg);
+}
+
 /* Replies to a connection that came over the fabric go back wrapped. */
 static SimSendResult
 gfe_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
 {
   CloudRunGfe *gfe = user;
   const CloudRunGfeFlow *flow = gfe_tagged (gfe, packet->flow_tag);
+  SimTime delay;
 
   (void) host;
   if (flow)
@@ -575,6 +637,12 @@ gfe_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
       cloudrun_fabric_wrap (packet, gfe->fabric_addr, flow->outer_peer,
                             &flow->identity);
       return sim_port_send (flow->port, packet);
+    }
+  delay = gfe_backbone (gfe, port, packet);
+  if (delay > 0)
+    {
+      cloudrun_send_after (port, packet, delay);
+      return SIM_SEND_OK;
     }
   return sim_port_send (port, packet);
 }
@@ -608,6 +676,7 @@ static void
 gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunGfe *gfe = (CloudRunGfe *) self;
+  SimTime delay;
 
   if (port->index < gfe->fabric->len
       && g_array_index (gfe->fabric, gboolean, port->index))
@@ -618,6 +687,14 @@ gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
   /* From the internet: no envelope, no identity, whatever an earlier
    * connection with the same addresses carried. */
   packet->flow_tag = 0;
+  delay = gfe_backbone (gfe, port, packet);
+  if (delay > 0)
+    {
+      SimKernel *kernel = sim_world_kernel (self->world);
+      sim_kernel_schedule (kernel, sim_kernel_now (kernel) + delay,
+                           gfe_receive_later, port, packet, 0);
+      return;
+    }
   sim_host_receive (&gfe->host, port, packet);
 }
 
@@ -638,6 +715,7 @@ gfe_clear (SimNode *self)
     }
   g_array_free (gfe->networks, TRUE);
   g_array_free (gfe->fabric, TRUE);
+  g_ptr_array_free (gfe->port_region, TRUE);
 }
 
 static const SimNodeClass gfe_class = {
@@ -670,6 +748,7 @@ cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
   gfe->flows = g_array_new (FALSE, FALSE, sizeof (CloudRunGfeFlow));
   gfe->networks = g_array_new (FALSE, TRUE, sizeof (CloudRunGfeNetwork));
   gfe->fabric = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  gfe->port_region = g_ptr_array_new ();
   gfe_mark_port (gfe, gfe->internet, FALSE);
   sim_host_init (&gfe->host, &gfe->base.node, front_ends[0], gfe->internet);
   for (unsigned i = 1; i < n_front_ends; i++)
@@ -689,6 +768,9 @@ cloudrun_gfe_add_instance_port (CloudRunGfe *gfe, CloudRunInstance *instance)
                                      instance->base.node.name);
 
   gfe_mark_port (gfe, port, FALSE);
+  if (gfe->port_region->len <= port->index)
+    g_ptr_array_set_size (gfe->port_region, (gint) port->index + 1);
+  g_ptr_array_index (gfe->port_region, port->index) = instance->service->region;
   sim_host_add_route (&gfe->host, instance->host.addrs[0], 32, port);
   instance->service_peer = gfe->serving_addr;
   return port;

@@ -75,6 +75,19 @@ cloudrun_region_known (const char *region)
   return region_index (region) >= 0;
 }
 
+uint16_t
+cloudrun_region_origin (const char *region)
+{
+  return (uint16_t) (region_index (region) + 1);
+}
+
+const char *
+cloudrun_region_of_origin (uint16_t origin)
+{
+  return origin >= 1 && origin <= G_N_ELEMENTS (regions)
+         ? regions[origin - 1].name : NULL;
+}
+
 SimTime
 cloudrun_region_one_way (const char *a, const char *b)
 {

@@ -11,7 +11,15 @@
  *
  * A packet between two regions of one VPC network is held by the VPC
  * router for the one-way time before it goes on (FIFO per path, as the
- * delay is the same for every packet of it). */
+ * delay is the same for every packet of it). A request that reached a
+ * Google front end from another region than its service's crosses
+ * Google's backbone: the GFE holds its packets to and from the instance
+ * for the same table's one-way time (models/world/gfe.h).
+ *
+ * Where a packet set out from travels with it as SimPacket.origin: the
+ * region of the host that sent it (a Cloud Run instance's service, a VM's
+ * subnet, an internet client's [client] location), in this file's
+ * numbering. */
 #ifndef CLOUDRUN_REGION_LATENCY_H
 #define CLOUDRUN_REGION_LATENCY_H
 
@@ -23,6 +31,11 @@
 
 /* Whether the table knows region (a Cloud Run location name). */
 bool cloudrun_region_known (const char *region);
+/* A region as a packet's origin (SimPacket.origin): its place in the
+ * table + 1; 0 for NULL or an unknown name. */
+uint16_t cloudrun_region_origin (const char *region);
+/* The region an origin names, or NULL (0, or not a region's). */
+const char *cloudrun_region_of_origin (uint16_t origin);
 /* One-way time between two regions: 0 for the same region or when either
  * is NULL or unknown. */
 SimTime cloudrun_region_one_way (const char *a, const char *b);
