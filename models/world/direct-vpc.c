@@ -137,6 +137,32 @@ direct_release (SimKernel *k, void *target, void *arg, uint64_t u)
     }
 }
 
+/* The step of a connection whose first packet starts waiting until up. */
+static void
+direct_held_step (CloudRunDirectVpc *d, const SimPacket *packet,
+                  const SimFrame *f, SimTime up)
+{
+  CloudRunWorld *world = d->base.world;
+  char at[32], delay[32];
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "DIRECT_VPC_STARTING",
+    .rule = sim_explain_internf (sim_world_explain (world->sim),
+                                 "the instance started cold and its way "
+                                 "into the VPC is up only at %s "
+                                 "([assumptions] direct-vpc-start-delay = "
+                                 "%s; Google documents connection "
+                                 "establishment delays of a minute or more "
+                                 "on instance startup): the packet waits",
+                                 direct_ms (up, at),
+                                 direct_ms (d->start_delay, delay)),
+    .note = "the simulator's own step: Connectivity Tests has none for it",
+    .src = f->src, .dst = f->dst,
+  };
+
+  cloudrun_request_step (&world->ledger, packet->request_id, &d->base.node,
+                         &s);
+}
+
 /* Holds packet when its instance's way into the VPC is not up yet (a
  * retransmission of a held packet is dropped). False: it may go now. */
 static bool
@@ -169,6 +195,8 @@ direct_hold (CloudRunDirectVpc *d, SimPort *port, SimPacket *packet,
     }
   g_array_append_val (d->held, h);
   sim_kernel_schedule (kernel, up, direct_release, d, packet, 0);
+  if (sim_frame_opens_tcp (f))
+    direct_held_step (d, packet, f, up);
   return true;
 }
 

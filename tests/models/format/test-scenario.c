@@ -47,6 +47,7 @@ static const char everything_head[] =
   "pending-wait = 30s\n"
   "instance-idle-timeout = 1m\n"
   "connector-start-time = 5s\n"
+  "direct-vpc-start-delay = 45s\n"
   "private-ranges = 10.0.0.0/8; 192.168.0.0/16;\n"
   "\n"
   "[project host]\n"
@@ -188,6 +189,7 @@ static const char everything_tail[] =
   "[client laptop]\n"
   "address = 203.0.113.10\n"
   "account = dev@example.com\n"
+  "location = europe-west1\n"
   "\n"
   "[client phone]\n"
   "\n"
@@ -277,7 +279,8 @@ static const char everything_tail[] =
   "ratio = 0.95\n"
   "latency-p50-below = 50ms\n"
   "latency-p90-below = 200ms\n"
-  "latency-p99-below = 1s\n";
+  "latency-p99-below = 1s\n"
+  "latency-p50-above = 5ms\n";
 
 /* The smallest scenario with one object of most kinds, all defaults. */
 /* everything_head and everything_tail together, made once. */
@@ -441,6 +444,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_true (a->pending_wait == 30 * SIM_S);
   assert_true (a->instance_idle_timeout == 60 * SIM_S);
   assert_true (a->connector_start_time == 5 * SIM_S);
+  assert_true (a->direct_vpc_start_delay == 45 * SIM_S);
   assert_int_equal (a->private_ranges->len, 2);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 1),
                IP (192, 168, 0, 0), 16);
@@ -708,6 +712,7 @@ test_scenario__traffic_and_expect (void **state)
   assert_true (e->ratio == 0.95);
   assert_true (e->latency_p90_below == 200 * SIM_MS);
   assert_true (e->latency_p99_below == SIM_S);
+  assert_true (e->latency_p50_above == 5 * SIM_MS);
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
                                            "drop-cause", e->drop_cause),
                        "IAM_DENIED");
@@ -768,6 +773,8 @@ test_scenario__identity (void **state)
   assert_string_equal (db->service_account, vm_sa);
   assert_string_equal (laptop->account, "dev@example.com");
   assert_null (phone->account);
+  assert_string_equal (laptop->location, "europe-west1");
+  assert_null (phone->location);
   /* audience as written, or https://HOST of the URL. */
   assert_string_equal (t->audience, "https://wrong.example.com/x");
   assert_string_equal (d->audience,
@@ -797,6 +804,7 @@ test_scenario__defaults (void **state)
   assert_true (a->pending_wait == 0);
   assert_true (a->instance_idle_timeout == 15 * 60 * SIM_S);
   assert_true (a->connector_start_time == 60 * SIM_S);
+  assert_true (a->direct_vpc_start_delay == 0);
   assert_int_equal (a->private_ranges->len, 7);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 4),
                IP (240, 0, 0, 0), 4);
