@@ -377,6 +377,7 @@ build_google_callers (Build *b)
           b->world, g->base.name, addr, PUBLIC_RESOLVER,
           build_fabric_addr (b), GFE_FABRIC, &id);
 
+      gc->host.origin = cloudrun_region_origin (g->region);
       sim_link_new (b->world->sim,
                     cloudrun_internet_attach (b->internet, g->base.name, addr,
                                               32, label),

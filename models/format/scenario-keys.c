@@ -382,6 +382,10 @@ static const CloudRunKey google_caller_keys[] = {
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of its "
                "project",
                "Identity it signs ID tokens as (identity = id-token)."),
+  KEY ("region", REGION, CloudRunGoogleCaller, region, NULL, OPT,
+       "Region of its queue, job, trigger or workflow: its requests cross "
+       "Google's backbone from there to the service's region (the "
+       "inter-region table). Default: none (no backbone delay)."),
 };
 
 static const CloudRunKey dns_zone_keys[] = {

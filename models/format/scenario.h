@@ -438,6 +438,8 @@ struct CloudRunGoogleCaller {
   char *service_account;        /* EMAIL its tokens name; default the
                                    default compute service account of its
                                    project */
+  char *region;                 /* where its queue, job, trigger or
+                                   workflow is, or NULL: no backbone */
 };
 
 /* [dns-zone NAME]: a Cloud DNS zone. */

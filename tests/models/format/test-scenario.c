@@ -197,6 +197,7 @@ static const char everything_tail[] =
   "product = pubsub-push\n"
   "project = app\n"
   "service-account = pusher@app.iam.gserviceaccount.com\n"
+  "region = us-east4\n"
   "\n"
   "[dns-zone runapp]\n"
   "dns-name = RUN.app\n"
@@ -775,6 +776,9 @@ test_scenario__identity (void **state)
   assert_null (phone->account);
   assert_string_equal (laptop->location, "europe-west1");
   assert_null (phone->location);
+  assert_string_equal (((const CloudRunGoogleCaller *)
+                        g_ptr_array_index (s->google_callers, 0))->region,
+                       "us-east4");
   /* audience as written, or https://HOST of the URL. */
   assert_string_equal (t->audience, "https://wrong.example.com/x");
   assert_string_equal (d->audience,

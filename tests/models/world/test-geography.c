@@ -5,7 +5,9 @@
  * (models/world/region-latency.h); one round trip, the upstream handshake
  * aside. Callers: an internet client with [client] location (none: no
  * backbone), a VM of a subnet in another region, a Cloud Run service of
- * another region, a client behind an external Application Load Balancer.
+ * another region, a client behind an external Application Load Balancer,
+ * a Google product with a region; an internal ALB's proxies are in its
+ * region.
  *
  * Probes: the latency the caller saw, the GFE's PROXY_CONNECTION step. */
 #include <setjmp.h>
@@ -152,6 +154,22 @@ test_geography__external_alb_client_is_met_where_it_is (void **state)
                          "europe-west1");
 }
 
+/* A Google product with a region pays from there; without one, nothing. */
+static void
+test_geography__google_product_region (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_new (
+    GEO_HEAD "[google-caller job]\nproduct = cloud-scheduler\n"
+    "region = asia-southeast1\n\n" GEO_CALL ("job", BACKEND_URL), NULL);
+  g_autoptr (WorldFixture) none = world_fixture_new (
+    GEO_HEAD "[google-caller job]\nproduct = cloud-scheduler\n\n"
+    GEO_CALL ("job", BACKEND_URL), NULL);
+
+  (void) state;
+  assert_one_round_trip (latency_of (wf, "call"), latency_of (none, "call"),
+                         "asia-southeast1");
+}
+
 /* A VM of another region through an internal ALB with global access pays
  * the VPC's inter-region delay to the load balancer, and no backbone after
  * it: the proxies are in the service's region. */
@@ -191,6 +209,7 @@ main (void)
     cmocka_unit_test (test_geography__cloud_run_caller_in_another_region),
     cmocka_unit_test (test_geography__external_alb_client_is_met_where_it_is),
     cmocka_unit_test (test_geography__internal_alb_proxies_are_in_their_region),
+    cmocka_unit_test (test_geography__google_product_region),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
