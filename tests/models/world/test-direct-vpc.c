@@ -188,6 +188,12 @@ test_direct_vpc__cold_instance_waits_for_its_way_in (void **state)
   assert_non_null (strstr (s->note, "waited 5s"));
   s = tiny_step (w.tw, 3, "DIRECT_VPC_EGRESS_CONNECTION", "direct-vpc-front");
   assert_null (strstr (s->note, "waited"));
+  /* The wait itself is a step of its own, so that a caller that gives up
+   * meanwhile has its explanation. */
+  s = tiny_step (w.tw, 1, "DIRECT_VPC_STARTING", "direct-vpc-front");
+  assert_non_null (s);
+  assert_non_null (strstr (s->rule, "direct-vpc-start-delay = 5s"));
+  assert_null (tiny_step (w.tw, 3, "DIRECT_VPC_STARTING", NULL));
   tiny_world_free (w.tw);
 }
 
