@@ -408,35 +408,6 @@ gfe_serve_pending (CloudRunGfe *gfe, CloudRunServiceNode *svc)
     }
 }
 
-/* The region the request set out from (its SYN's origin), or NULL. */
-static const char *
-gfe_caller_region (const CloudRunProxySession *s)
-{
-  return s->client ? cloudrun_region_of_origin (sim_tcp_conn_origin (s->client))
-                   : NULL;
-}
-
-/* note, with the backbone crossing when the request set out from another
- * region than svc's. */
-static const char *
-gfe_backbone_note (CloudRunGfe *gfe, const CloudRunProxySession *s,
-                   const CloudRunServiceNode *svc, const char *note)
-{
-  const char *from = gfe_caller_region (s);
-  SimTime d = cloudrun_region_one_way (from, svc->region);
-
-  if (d <= 0)
-    return note;
-  return sim_explain_internf (sim_world_explain (gfe->base.world->sim),
-                              "%s; it reached Google's front end in %s, "
-                              "where it set out from, and crosses Google's "
-                              "backbone to the service's region %s: %.1f ms "
-                              "each way (the inter-region table, "
-                              "models/world/region-latency.h), held on the "
-                              "GFE's path to the instance", note, from,
-                              svc->region, (double) d / (double) SIM_MS);
-}
-
 /* Ingress and IAM passed: to an instance, after its cold start if any. */
 static void
 gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
@@ -478,7 +449,9 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
                                    ? "; restricted.googleapis.com serves "
                                      "only services VPC Service Controls "
                                      "supports, and Cloud Run is one" : "");
-  step.note = gfe_backbone_note (gfe, s, svc, step.note);
+  step.note = cloudrun_backbone_note (log, s->client ? sim_tcp_conn_origin (
+                                         s->client) : 0, svc->region,
+                                       step.note);
   step.src_after = gfe->serving_addr;
   step.dst_after = inst->host.addrs[0];
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node, &step);
@@ -594,23 +567,15 @@ gfe_done (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 }
 
 /* How long packet, to or from the instance behind port, crosses Google's
- * backbone: from the region it set out from to the instance's; 0 for
- * other ports and for handshake segments (SYN, SYN-ACK). */
+ * backbone (0 on other ports). */
 static SimTime
 gfe_backbone (const CloudRunGfe *gfe, const SimPort *port,
               const SimPacket *packet)
 {
-  const char *region = port->index < gfe->port_region->len
-                       ? g_ptr_array_index (gfe->port_region, port->index)
-                       : NULL;
-  SimFrame f;
-
-  if (!region || !packet->origin
-      || !sim_frame_parse (packet->data, packet->len, &f)
-      || (f.proto == SIM_IPPROTO_TCP && (f.tcp.flags & SIM_TCP_SYN)))
-    return 0;
-  return cloudrun_region_one_way (cloudrun_region_of_origin (packet->origin),
-                                  region);
+  return port->index < gfe->port_region->len
+         ? cloudrun_backbone_delay (packet, g_ptr_array_index (
+                                      gfe->port_region, port->index))
+         : 0;
 }
 
 static void

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 
+#include "sim/explain.h"
 #include "sim/packet.h"
 #include "sim/port.h"
 #include "sim/time.h"
@@ -39,6 +40,16 @@ const char *cloudrun_region_of_origin (uint16_t origin);
 /* One-way time between two regions: 0 for the same region or when either
  * is NULL or unknown. */
 SimTime cloudrun_region_one_way (const char *a, const char *b);
+/* How long packet, between the GFE and an instance in region, crosses
+ * Google's backbone: the one-way time from the region it set out from
+ * (packet->origin); 0 when either is unknown, for the same region, and
+ * for the handshake's SYN and SYN-ACK. */
+SimTime cloudrun_backbone_delay (const SimPacket *packet, const char *region);
+/* note, followed by the crossing (the region pair, the one-way time, the
+ * table) when origin is another region than region's; note alone
+ * otherwise. */
+const char *cloudrun_backbone_note (SimExplainLog *log, uint16_t origin,
+                                    const char *region, const char *note);
 /* Sends packet on port after delay (now when delay is 0); the packet is
  * held by the kernel meanwhile. */
 void cloudrun_send_after (SimPort *port, SimPacket *packet, SimTime delay);
