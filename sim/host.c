@@ -124,7 +124,8 @@ sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet)
       return false;
     }
   if (frame.proto == SIM_IPPROTO_TCP)
-    sim_tcp_input (host->tcp, &frame, packet->request_id, packet->flow_tag);
+    sim_tcp_input (host->tcp, &frame, packet->request_id, packet->flow_tag,
+                   packet->origin);
   else if (frame.proto == SIM_IPPROTO_UDP)
     sim_host_udp_input (host, &frame, packet);
   else
@@ -140,6 +141,8 @@ sim_host_output (SimHost *host, SimPacket *packet, uint32_t src, uint32_t dst,
   static const uint8_t zero_mac[6];
   SimPort *port = sim_host_route (host, dst);
 
+  if (!packet->origin)
+    packet->origin = host->origin;
   sim_ipv4_push (packet, src, dst, proto, SIM_HOST_TTL, host->ip_id++);
   /* The link writes the real addresses (point to point). */
   sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV4);

@@ -58,6 +58,8 @@ struct SimHost {
   uint16_t ip_id;               /* next IPv4 identification */
   SimRng rng;                   /* ISNs and ephemeral ports */
   uint64_t rx_unmatched;        /* packets for no connection or port */
+  uint16_t origin;              /* stamped on every packet it sends that
+                                   has none (SimPacket.origin); 0 none */
 };
 
 /* Life cycle; the host is embedded in its node. */

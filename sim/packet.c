@@ -68,6 +68,7 @@ sim_packet_new (SimPacketPool *pool)
   p->len = 0;
   p->request_id = 0;
   p->flow_tag = 0;
+  p->origin = 0;
   p->next = NULL;
   return p;
 }
@@ -83,6 +84,7 @@ sim_packet_copy (SimPacketPool *pool, const SimPacket *packet)
   memcpy (p->data, packet->data, packet->len);
   p->request_id = packet->request_id;
   p->flow_tag = packet->flow_tag;
+  p->origin = packet->origin;
   return p;
 }
 

@@ -29,6 +29,10 @@ struct SimPacket {
                                    SYN's tag and puts it on every packet it
                                    sends; a reset carries the tag of the
                                    segment it answers */
+  uint16_t origin;              /* opaque place the packet set out from (0
+                                   unknown): the sending host's, or its
+                                   TCP connection's (sim/tcp.h); kept as
+                                   it is forwarded */
   SimPacket *next;              /* free list and queue link */
   uint8_t buf[SIM_PACKET_SIZE];
 };

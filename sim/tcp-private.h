@@ -52,6 +52,7 @@ struct SimTcpConn {
   void *user;
   uint32_t request_id;
   uint32_t flow_tag;            /* the opening SYN's packet->flow_tag */
+  uint16_t origin;              /* the opening SYN's packet->origin, or set */
   int busy;                     /* >0 while input runs; defers the free */
   bool dead;                    /* closed; freed when not busy */
   SimTcpConn *next_free;

@@ -114,6 +114,7 @@ sim_tcp_emit (SimTcpConn *conn, uint8_t flags, uint32_t seq,
   sim_tcp_push (packet, conn->key.laddr, conn->key.raddr, &h);
   packet->request_id = conn->request_id;
   packet->flow_tag = conn->flow_tag;
+  packet->origin = conn->origin;
   sim_host_output (host, packet, conn->key.laddr, conn->key.raddr,
                    SIM_IPPROTO_TCP);
 }

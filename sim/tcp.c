@@ -151,6 +151,16 @@ sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst, uint16_t dport,
                  SimTime connect_timeout, const SimTcpCallbacks *callbacks,
                  void *user, uint32_t request_id)
 {
+  return sim_tcp_connect_from (host, 0, src, dst, dport, connect_timeout,
+                               callbacks, user, request_id);
+}
+
+SimTcpConn *
+sim_tcp_connect_from (SimHost *host, uint16_t origin, uint32_t src,
+                      uint32_t dst, uint16_t dport, SimTime connect_timeout,
+                      const SimTcpCallbacks *callbacks, void *user,
+                      uint32_t request_id)
+{
   SimTcpKey key = { src ? src : sim_host_source_for (host, dst), dst, 0,
                     dport };
   SimTcpConn *conn;
@@ -168,6 +178,7 @@ sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst, uint16_t dport,
   conn->cb = *callbacks;
   conn->user = user;
   conn->request_id = request_id;
+  conn->origin = origin;
   conn->deadline_timer =
     sim_kernel_schedule_in (sim_tcp_kernel (host->tcp), connect_timeout,
                             sim_tcp_deadline_fire, conn, NULL, 0);
@@ -198,6 +209,7 @@ sim_tcp_conn_set_callbacks (SimTcpConn *conn, const SimTcpCallbacks *cb,
 
 void sim_tcp_conn_set_request (SimTcpConn *c, uint32_t r) { c->request_id = r; }
 uint32_t sim_tcp_conn_flow_tag (const SimTcpConn *c) { return c->flow_tag; }
+uint16_t sim_tcp_conn_origin (const SimTcpConn *c) { return c->origin; }
 uint32_t sim_tcp_conn_request (const SimTcpConn *c) { return c->request_id; }
 uint32_t sim_tcp_conn_local_addr (const SimTcpConn *c) { return c->key.laddr; }
 uint32_t sim_tcp_conn_remote_addr (const SimTcpConn *c) { return c->key.raddr; }
@@ -234,7 +246,7 @@ sim_tcp_reset_unknown (SimTcp *tcp, const SimFrame *f, uint32_t flow_tag)
 
 static void
 sim_tcp_accept_syn (SimTcp *tcp, const SimFrame *f, const SimTcpKey *key,
-                    uint32_t request_id, uint32_t flow_tag)
+                    uint32_t request_id, uint32_t flow_tag, uint16_t origin)
 {
   for (unsigned i = 0; i < tcp->n_listeners; i++)
     if (tcp->listeners[i].port == f->dport)
@@ -243,6 +255,7 @@ sim_tcp_accept_syn (SimTcp *tcp, const SimFrame *f, const SimTcpKey *key,
         conn->state = TCP_SYN_RCVD;
         conn->request_id = request_id;
         conn->flow_tag = flow_tag;
+        conn->origin = origin;
         conn->rcv_nxt = f->tcp.seq + 1;
         if (f->tcp.mss && f->tcp.mss < conn->mss)
           conn->mss = f->tcp.mss;
@@ -358,7 +371,7 @@ sim_tcp_established_input (SimTcpConn *conn, const SimFrame *f)
 
 void
 sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id,
-               uint32_t flow_tag)
+               uint32_t flow_tag, uint16_t origin)
 {
   SimTcpKey key = { f->dst, f->src, f->dport, f->sport };
   SimTcpConn *conn = g_hash_table_lookup (tcp->conns, &key);
@@ -367,7 +380,7 @@ sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id,
     {
       if ((f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK | SIM_TCP_RST))
           == SIM_TCP_SYN)
-        sim_tcp_accept_syn (tcp, f, &key, request_id, flow_tag);
+        sim_tcp_accept_syn (tcp, f, &key, request_id, flow_tag, origin);
       else
         sim_tcp_reset_unknown (tcp, f, flow_tag);
       return;

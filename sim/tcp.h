@@ -70,6 +70,13 @@ SimTcpConn *sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst,
                              uint16_t dport, SimTime connect_timeout,
                              const SimTcpCallbacks *callbacks, void *user,
                              uint32_t request_id);
+/* The same, every packet of it carrying origin (SimPacket.origin; 0: the
+ * host's). */
+SimTcpConn *sim_tcp_connect_from (SimHost *host, uint16_t origin,
+                                  uint32_t src, uint32_t dst, uint16_t dport,
+                                  SimTime connect_timeout,
+                                  const SimTcpCallbacks *callbacks,
+                                  void *user, uint32_t request_id);
 void sim_tcp_listen (SimHost *host, uint16_t port, SimTcpAcceptFn accept,
                      void *user);
 void sim_tcp_conn_set_callbacks (SimTcpConn *conn,
@@ -96,6 +103,10 @@ void sim_tcp_abort (SimTcpConn *conn);
 void sim_tcp_conn_set_request (SimTcpConn *conn, uint32_t request_id);
 /* The flow_tag of the packet that opened the connection (0 none). */
 uint32_t sim_tcp_conn_flow_tag (const SimTcpConn *conn);
+/* The origin of the packet that opened an accepted connection, or the one
+ * an opened one was given (0 none); every packet it sends carries it, so
+ * a connection's replies keep the place its opener set out from. */
+uint16_t sim_tcp_conn_origin (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_request (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_local_addr (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_remote_addr (const SimTcpConn *conn);
@@ -106,9 +117,9 @@ uint32_t sim_tcp_conn_retransmits (const SimTcpConn *conn);
 /* Internal to sim/host.c. */
 SimTcp *sim_tcp_new (SimHost *host);
 void sim_tcp_free (SimTcp *tcp);
-/* request_id, flow_tag: the arriving packet's; a new connection takes
- * them (see SimPacket.flow_tag). */
+/* request_id, flow_tag, origin: the arriving packet's; a new connection
+ * takes them (see SimPacket.flow_tag and .origin). */
 void sim_tcp_input (SimTcp *tcp, const SimFrame *frame, uint32_t request_id,
-                    uint32_t flow_tag);
+                    uint32_t flow_tag, uint16_t origin);
 
 #endif

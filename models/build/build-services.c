@@ -7,6 +7,7 @@
 #include "models/world/direct-vpc.h"
 #include "models/world/gfe.h"
 #include "models/world/product-caller.h"
+#include "models/world/region-latency.h"
 #include "models/world/service.h"
 #include "sim/wire.h"
 
@@ -110,6 +111,8 @@ build_direct_vpc (Build *b, const CloudRunService *s,
 {
   BuildNetwork *net = build_network (b, s->subnet->network);
   CloudRunDirectVpc *d = cloudrun_direct_vpc_new (b->world, s->base.name, cfg);
+
+  d->start_delay = b->sc->assumptions.direct_vpc_start_delay;
   g_autofree char *label = g_strdup_printf ("Direct VPC of service %s",
                                             s->base.name);
   g_autofree char *port_name = g_strdup_printf ("direct-%s", s->base.name);
@@ -163,14 +166,19 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
                     &cloudrun_serving_link, NULL);
       if (direct || conn)
         {
+          SimPort *side;
+
           vpc = sim_node_add_port (node, "vpc");
-          sim_link_new (b->world->sim, vpc,
-                        direct ? cloudrun_direct_vpc_attach (direct, node->name,
-                                                             addrs[i])
-                               : cloudrun_connector_attach (conn, node->name,
-                                                            cfg),
+          side = direct ? cloudrun_direct_vpc_attach (direct, node->name,
+                                                      addrs[i])
+                        : cloudrun_connector_attach (conn, node->name, cfg);
+          sim_link_new (b->world->sim, vpc, side,
                         direct ? &cloudrun_direct_vpc_link
                                : &cloudrun_serving_link, NULL);
+          /* The caller's first instance, unless warm before the run
+           * (min-instances), starts cold at 0 (build_services). */
+          if (direct && i == 0 && !inst->started)
+            cloudrun_direct_vpc_cold_start (direct, side, 0);
         }
       if (direct && addrs[i])
         {
@@ -320,6 +328,9 @@ build_clients (Build *b)
                                                     c->address,
                                                     PUBLIC_RESOLVER);
       g_autofree char *label = g_strdup_printf ("the client %s", c->base.name);
+
+      /* Where it is; none: wherever its target is (no backbone). */
+      ep->host.origin = cloudrun_region_origin (c->location);
       sim_link_new (b->world->sim,
                     cloudrun_internet_attach (b->internet, c->base.name,
                                               c->address, 32, label),
@@ -367,6 +378,7 @@ build_google_callers (Build *b)
           b->world, g->base.name, addr, PUBLIC_RESOLVER,
           build_fabric_addr (b), GFE_FABRIC, &id);
 
+      gc->host.origin = cloudrun_region_origin (g->region);
       sim_link_new (b->world->sim,
                     cloudrun_internet_attach (b->internet, g->base.name, addr,
                                               32, label),

@@ -10,6 +10,7 @@
 #include "models/world/connector.h"
 #include "models/world/load-balancer.h"
 #include "models/world/psc.h"
+#include "models/world/region-latency.h"
 #include "sim/link.h"
 #include "sim/wire.h"
 
@@ -234,6 +235,8 @@ build_vms (Build *b)
                                          subnet->region));
       SimPort *rport, *meta = sim_node_add_port (&ep->base.node, "metadata");
 
+      ep->host.origin = cloudrun_region_origin (subnet->region);
+
       if (vm->external_ip)
         src.external_addr = build_external_addr (
           b, label,
@@ -395,6 +398,9 @@ build_internal_alb (Build *b, const CloudRunInternalAlb *alb)
   cfg.client_ranges = (const VpcRegionRange *) (void *) ranges->data;
   cfg.n_client_ranges = ranges->len;
   lb = cloudrun_load_balancer_new (b->world, &cfg);
+  /* Its proxies are in its region; an external ALB's are at Google's
+   * edge, where each client is met (no origin of their own). */
+  lb->host.origin = cloudrun_region_origin (alb->region);
   rport = cloudrun_vpc_router_attach (net->router, name, &src);
   cloudrun_vpc_router_deliver (net->router, rport, alb->address, 32, label);
   if (proxies)

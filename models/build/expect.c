@@ -210,16 +210,18 @@ check_requests (GArray *items, CloudRunWorld *world,
   g_array_append_val (items, item);
 }
 
+/* value below bound, or (above) at least bound. */
 static void
 check_latency (GArray *items, const CloudRunTrafficSummary *sum,
                const CloudRunExpect *e, const char *key, SimTime bound,
-               SimTime value)
+               SimTime value, gboolean above)
 {
   char b[32], v[32];
   CloudRunCheckItem item = { .expect = e->base.name, .key = key };
 
-  item.expected = g_strdup_printf ("below %s", sim_units_format_time (bound, b));
-  item.pass = sum->responses > 0 && value < bound;
+  item.expected = g_strdup_printf ("%s %s", above ? "at least" : "below",
+                                   sim_units_format_time (bound, b));
+  item.pass = sum->responses > 0 && (above ? value >= bound : value < bound);
   item.is_latency = TRUE;
   item.of = sum->responses;
   item.value = sum->responses > 0 ? value : 0;
@@ -282,13 +284,16 @@ check_one (GArray *items, const CloudRunExpect *e, CloudRunWorld *world,
     check_requests (items, world, sum, e, "via", expect_via (e));
   if (cloudrun_object_has (o, "latency-p50-below"))
     check_latency (items, sum, e, "latency-p50-below", e->latency_p50_below,
-                   sum->p50);
+                   sum->p50, FALSE);
   if (cloudrun_object_has (o, "latency-p90-below"))
     check_latency (items, sum, e, "latency-p90-below", e->latency_p90_below,
-                   sum->p90);
+                   sum->p90, FALSE);
   if (cloudrun_object_has (o, "latency-p99-below"))
     check_latency (items, sum, e, "latency-p99-below", e->latency_p99_below,
-                   sum->p99);
+                   sum->p99, FALSE);
+  if (cloudrun_object_has (o, "latency-p50-above"))
+    check_latency (items, sum, e, "latency-p50-above", e->latency_p50_above,
+                   sum->p50, TRUE);
 }
 
 GArray *

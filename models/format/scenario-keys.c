@@ -182,6 +182,13 @@ static const CloudRunKey assumptions_keys[] = {
        connector_start_time, "60s", 0,
        "How long an instance a connector adds under load takes before it "
        "forwards traffic (a VM's boot; Google documents no figure)."),
+  KEY ("direct-vpc-start-delay", TIME, CloudRunAssumptions,
+       direct_vpc_start_delay, "0s", 0,
+       "How long after a Direct VPC instance starts cold its packets into "
+       "the VPC wait before they go (Google: connection establishment "
+       "delays of a minute or more on instance startup; 0s keeps older "
+       "scenarios' timing). Instances warm before the run "
+       "(min-instances) do not wait."),
   KEY ("private-ranges", CIDR_LIST, CloudRunAssumptions, private_ranges,
        "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;240.0.0.0/4;"
        "199.36.153.4/30;199.36.153.8/30", 0,
@@ -394,6 +401,11 @@ static const CloudRunKey client_keys[] = {
   KEY ("account", EMAIL, CloudRunClient, account, NULL, OPT,
        "Google account (user or service account) whose ID token the "
        "client sends with identity = id-token; none by default."),
+  KEY ("location", REGION, CloudRunClient, location, NULL, OPT,
+       "Region the client is in or near: Google's front end meets its "
+       "requests there and carries them over Google's backbone to the "
+       "service's region (the inter-region table). Default: the region of "
+       "each service it calls (no backbone delay)."),
 };
 
 static const char *const product_choices[] = {
@@ -411,6 +423,10 @@ static const CloudRunKey google_caller_keys[] = {
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of its "
                "project",
                "Identity it signs ID tokens as (identity = id-token)."),
+  KEY ("region", REGION, CloudRunGoogleCaller, region, NULL, OPT,
+       "Region of its queue, job, trigger or workflow: its requests cross "
+       "Google's backbone from there to the service's region (the "
+       "inter-region table). Default: none (no backbone delay)."),
 };
 
 static const CloudRunKey dns_zone_keys[] = {
@@ -527,6 +543,9 @@ static const CloudRunKey expect_keys[] = {
        OPT, "90th percentile latency bound."),
   KEY ("latency-p99-below", TIME, CloudRunExpect, latency_p99_below, NULL,
        OPT, "99th percentile latency bound."),
+  KEY ("latency-p50-above", TIME, CloudRunExpect, latency_p50_above, NULL,
+       OPT, "Median latency floor: the median is at least this long (a "
+       "delay the path must pay, such as a backbone crossing)."),
 };
 
 /* ---- Kinds -------------------------------------------------------- */

@@ -282,6 +282,8 @@ typedef struct {
                                    retires after this; 0 never */
   SimTime connector_start_time; /* a connector's added instance forwards
                                    after this */
+  SimTime direct_vpc_start_delay; /* a Direct VPC instance's connections
+                                   wait this long after its cold start */
   GArray *private_ranges;       /* of CloudRunCidr: what private-ranges-
                                    only sends into the VPC */
 } CloudRunAssumptions;
@@ -451,6 +453,8 @@ struct CloudRunClient {
   char *account;                /* EMAIL whose ID token it sends, or NULL:
                                    an internet host has no ambient
                                    identity */
+  char *location;               /* the region it is in or near, or NULL:
+                                   wherever each target service is */
 };
 
 /* [google-caller NAME]: a Google product that calls services (Pub/Sub
@@ -463,6 +467,8 @@ struct CloudRunGoogleCaller {
   char *service_account;        /* EMAIL its tokens name; default the
                                    default compute service account of its
                                    project */
+  char *region;                 /* where its queue, job, trigger or
+                                   workflow is, or NULL: no backbone */
 };
 
 /* [dns-zone NAME]: a Cloud DNS zone. */
@@ -565,6 +571,7 @@ struct CloudRunExpect {
   SimTime latency_p50_below;    /* p50 latency bound */
   SimTime latency_p90_below;    /* p90 latency bound */
   SimTime latency_p99_below;    /* p99 latency bound */
+  SimTime latency_p50_above;    /* p50 latency floor */
 };
 
 /* The whole scenario; its first member is the [scenario] group. */

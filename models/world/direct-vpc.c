@@ -4,7 +4,17 @@
  * opened. */
 #include "models/world/direct-vpc.h"
 
+#include "sim/units.h"
 #include "sim/wire.h"
+
+/* A packet waiting for its instance's way into the VPC. */
+typedef struct {
+  SimPacket *packet;
+  SimTime since;                /* when it arrived */
+  uint32_t src, dst, seq;
+  uint16_t sport, dport, len;
+  uint8_t proto, flags;
+} DirectHeld;
 
 /* A flow key: local addr/port and remote addr/port packed. */
 static uint64_t *
@@ -33,8 +43,40 @@ flow_equal (gconstpointer a, gconstpointer b)
   return x[0] == y[0] && x[1] == y[1];
 }
 
+/* t to the nearest millisecond, for people. */
+static const char *
+direct_ms (SimTime t, char *buf)
+{
+  return sim_units_format_time ((t + SIM_MS / 2) / SIM_MS * SIM_MS, buf);
+}
+
+/* Words on a connection that waited for the instance's start-up. */
+static const char *
+direct_waited (CloudRunDirectVpc *d, SimTime since)
+{
+  char at[32], waited[32], delay[32];
+  SimTime now = sim_world_now (d->base.world->sim);
+
+  if (since < 0)
+    return "the instance's own subnet address is the source (no SNAT)";
+  return sim_explain_internf (sim_world_explain (d->base.world->sim),
+                              "the instance's own subnet address is the "
+                              "source (no SNAT); the instance started cold "
+                              "and its way into the VPC came up only now: "
+                              "this connection's first packet waited %s "
+                              "(held since %s; [assumptions] "
+                              "direct-vpc-start-delay = %s; Google documents "
+                              "connection establishment delays of a minute "
+                              "or more on instance startup)",
+                              direct_ms (now - since, waited),
+                              direct_ms (since, at),
+                              sim_units_format_time (d->start_delay, delay));
+}
+
+/* since: when the packet arrived, if it waited for the start-up; else -1. */
 static void
-direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
+direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f,
+                 SimTime since)
 {
   CloudRunWorld *world = d->base.world;
   uint64_t key[2];
@@ -67,13 +109,95 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
         .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "DIRECT_VPC_EGRESS_CONNECTION",
         .rule = cloudrun_egress_why (d->cfg, f->dst,
                                      sim_world_explain (world->sim)),
-        .note = "the instance's own subnet address is the source (no SNAT)",
+        .note = direct_waited (d, since),
         .src = f->src, .dst = f->dst,
       };
       cloudrun_request_step (&world->ledger, packet->request_id,
                              &d->base.node, &s);
     }
   sim_port_send (d->vpc, packet);
+}
+
+static void
+direct_release (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  CloudRunDirectVpc *d = target;
+  SimFrame f;
+
+  (void) k; (void) u;
+  for (guint i = 0; i < d->held->len; i++)
+    {
+      DirectHeld h = g_array_index (d->held, DirectHeld, i);
+      if (h.packet != arg)
+        continue;
+      g_array_remove_index (d->held, i);
+      sim_frame_parse (h.packet->data, h.packet->len, &f);
+      direct_outbound (d, h.packet, &f, h.since);
+      return;
+    }
+}
+
+/* The step of a connection whose first packet starts waiting until up. */
+static void
+direct_held_step (CloudRunDirectVpc *d, const SimPacket *packet,
+                  const SimFrame *f, SimTime up)
+{
+  CloudRunWorld *world = d->base.world;
+  char at[32], delay[32];
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "DIRECT_VPC_STARTING",
+    .rule = sim_explain_internf (sim_world_explain (world->sim),
+                                 "the instance started cold and its way "
+                                 "into the VPC is up only at %s "
+                                 "([assumptions] direct-vpc-start-delay = "
+                                 "%s; Google documents connection "
+                                 "establishment delays of a minute or more "
+                                 "on instance startup): the packet waits",
+                                 direct_ms (up, at),
+                                 direct_ms (d->start_delay, delay)),
+    .note = "the simulator's own step: Connectivity Tests has none for it",
+    .src = f->src, .dst = f->dst,
+  };
+
+  cloudrun_request_step (&world->ledger, packet->request_id, &d->base.node,
+                         &s);
+}
+
+/* Holds packet when its instance's way into the VPC is not up yet (a
+ * retransmission of a held packet is dropped). False: it may go now. */
+static bool
+direct_hold (CloudRunDirectVpc *d, SimPort *port, SimPacket *packet,
+             const SimFrame *f)
+{
+  SimKernel *kernel = sim_world_kernel (d->base.world->sim);
+  SimTime now = sim_kernel_now (kernel);
+  SimTime up = port->index < d->up_at->len
+               ? g_array_index (d->up_at, SimTime, port->index) : 0;
+  bool tcp = f->proto == SIM_IPPROTO_TCP;
+  DirectHeld h = {
+    packet, now, f->src, f->dst, tcp ? f->tcp.seq : 0, f->sport, f->dport,
+    (uint16_t) f->payload_len, f->proto, tcp ? f->tcp.flags : 0,
+  };
+
+  if (now >= up)
+    return false;
+  for (guint i = 0; tcp && i < d->held->len; i++)
+    {
+      const DirectHeld *o = &g_array_index (d->held, DirectHeld, i);
+      if (o->src == h.src && o->dst == h.dst && o->sport == h.sport
+          && o->dport == h.dport && o->proto == h.proto && o->seq == h.seq
+          && o->flags == h.flags && o->len == h.len)
+        {
+          d->held_duplicates++;
+          sim_packet_release (sim_world_pool (d->base.world->sim), packet);
+          return true;
+        }
+    }
+  g_array_append_val (d->held, h);
+  sim_kernel_schedule (kernel, up, direct_release, d, packet, 0);
+  if (sim_frame_opens_tcp (f))
+    direct_held_step (d, packet, f, up);
+  return true;
 }
 
 static void
@@ -91,7 +215,8 @@ direct_receive (SimNode *self, SimPort *port, SimPacket *packet)
     }
   if (port != d->vpc)
     {
-      direct_outbound (d, packet, &f);
+      if (!direct_hold (d, port, packet, &f))
+        direct_outbound (d, packet, &f, -1);
       return;
     }
   direct_flow_key (f.dst, f.dport, f.src, f.sport, key);
@@ -111,6 +236,11 @@ direct_clear (SimNode *self)
 
   sim_route_table_free (d->instances);
   g_hash_table_destroy (d->flows);
+  for (guint i = 0; i < d->held->len; i++)
+    sim_packet_release (sim_world_pool (self->world),
+                        g_array_index (d->held, DirectHeld, i).packet);
+  g_array_free (d->held, TRUE);
+  g_array_free (d->up_at, TRUE);
 }
 
 static const SimNodeClass direct_class = {
@@ -133,6 +263,8 @@ cloudrun_direct_vpc_new (CloudRunWorld *world, const char *service,
   d->vpc = sim_node_add_port (&d->base.node, "vpc");
   d->instances = sim_route_table_new ();
   d->flows = g_hash_table_new_full (flow_hash, flow_equal, g_free, NULL);
+  d->up_at = g_array_new (FALSE, TRUE, sizeof (SimTime));
+  d->held = g_array_new (FALSE, FALSE, sizeof (DirectHeld));
   return d;
 }
 
@@ -145,4 +277,13 @@ cloudrun_direct_vpc_attach (CloudRunDirectVpc *d, const char *port_name,
   if (addr)
     sim_route_table_add (d->instances, addr, 32, 0, port);
   return port;
+}
+
+void
+cloudrun_direct_vpc_cold_start (CloudRunDirectVpc *d, SimPort *port,
+                                SimTime at)
+{
+  if (d->up_at->len <= port->index)
+    g_array_set_size (d->up_at, port->index + 1);
+  g_array_index (d->up_at, SimTime, port->index) = at + d->start_delay;
 }

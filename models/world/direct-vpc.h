@@ -5,8 +5,15 @@
  * the VPC that is not a reply is dropped. When the subnet has no block
  * left an instance gets no address and its egress into the VPC aborts
  * (NO_SERVERLESS_IP_RANGES).
+ *
+ * Start-up: Google documents connection establishment delays on instance
+ * startup with Direct VPC. An instance that starts cold gets its way into
+ * the VPC start_delay later: until then the node holds what it sends
+ * (each packet once: a retransmission of a held segment is dropped as a
+ * duplicate) and lets it go, in order, when the way is up.
  * https://cloud.google.com/run/docs/configuring/vpc-direct-vpc
- * Scenario keys read: [service] subnet; [assumptions] direct-vpc-ip-factor. */
+ * Scenario keys read: [service] subnet; [assumptions] direct-vpc-ip-factor,
+ * direct-vpc-start-delay. */
 #ifndef CLOUDRUN_DIRECT_VPC_H
 #define CLOUDRUN_DIRECT_VPC_H
 
@@ -19,6 +26,12 @@ typedef struct {
   const CloudRunRevisionEgress *cfg;
   SimRouteTable *instances;     /* instance address /32 -> port */
   GHashTable *flows;            /* flows the instances opened; lookups */
+  SimTime start_delay;          /* [assumptions] direct-vpc-start-delay */
+  GArray *up_at;                /* SimTime by port index: when the
+                                   instance's way into the VPC is up (0:
+                                   from the start) */
+  GArray *held;                 /* packets waiting for it, arrival order */
+  uint64_t held_duplicates;     /* retransmissions of held packets dropped */
 } CloudRunDirectVpc;
 
 CloudRunDirectVpc *cloudrun_direct_vpc_new (CloudRunWorld *world,
@@ -27,5 +40,9 @@ CloudRunDirectVpc *cloudrun_direct_vpc_new (CloudRunWorld *world,
 /* A port for an instance with address addr (0: none could be given). */
 SimPort *cloudrun_direct_vpc_attach (CloudRunDirectVpc *d,
                                      const char *port_name, uint32_t addr);
+/* The instance behind port starts cold at time at: what it sends into the
+ * VPC waits until at + d->start_delay. */
+void cloudrun_direct_vpc_cold_start (CloudRunDirectVpc *d, SimPort *port,
+                                     SimTime at);
 
 #endif

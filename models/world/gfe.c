@@ -8,6 +8,7 @@
 #include "models/world/google.h"
 #include "models/world/iam.h"
 #include "models/world/id-token.h"
+#include "models/world/region-latency.h"
 #include "sim/wire.h"
 
 /* A sender on Google's fabric as the GFE met it: the identity its Geneve
@@ -499,6 +500,9 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
                                    ? "; restricted.googleapis.com serves "
                                      "only services VPC Service Controls "
                                      "supports, and Cloud Run is one" : "");
+  step.note = cloudrun_backbone_note (log, s->client ? sim_tcp_conn_origin (
+                                         s->client) : 0, svc->region,
+                                       step.note);
   step.src_after = gfe->serving_addr;
   step.dst_after = inst->host.addrs[0];
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node, &step);
@@ -623,12 +627,35 @@ gfe_done (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
     }
 }
 
+/* How long packet, to or from the instance behind port, crosses Google's
+ * backbone (0 on other ports). */
+static SimTime
+gfe_backbone (const CloudRunGfe *gfe, const SimPort *port,
+              const SimPacket *packet)
+{
+  return port->index < gfe->port_region->len
+         ? cloudrun_backbone_delay (packet, g_ptr_array_index (
+                                      gfe->port_region, port->index))
+         : 0;
+}
+
+static void
+gfe_receive_later (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  SimPort *port = target;
+  CloudRunGfe *gfe = (CloudRunGfe *) port->node;
+
+  (void) k; (void) u;
+  sim_host_receive (&gfe->host, port, arg);
+}
+
 /* Replies to a connection that came over the fabric go back wrapped. */
 static SimSendResult
 gfe_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
 {
   CloudRunGfe *gfe = user;
   const CloudRunGfeFlow *flow = gfe_tagged (gfe, packet->flow_tag);
+  SimTime delay;
 
   (void) host;
   if (flow)
@@ -636,6 +663,12 @@ gfe_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
       cloudrun_fabric_wrap (packet, gfe->fabric_addr, flow->outer_peer,
                             &flow->identity);
       return sim_port_send (flow->port, packet);
+    }
+  delay = gfe_backbone (gfe, port, packet);
+  if (delay > 0)
+    {
+      cloudrun_send_after (port, packet, delay);
+      return SIM_SEND_OK;
     }
   return sim_port_send (port, packet);
 }
@@ -669,6 +702,7 @@ static void
 gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
 {
   CloudRunGfe *gfe = (CloudRunGfe *) self;
+  SimTime delay;
 
   if (port->index < gfe->fabric->len
       && g_array_index (gfe->fabric, gboolean, port->index))
@@ -679,6 +713,14 @@ gfe_receive (SimNode *self, SimPort *port, SimPacket *packet)
   /* From the internet: no envelope, no identity, whatever an earlier
    * connection with the same addresses carried. */
   packet->flow_tag = 0;
+  delay = gfe_backbone (gfe, port, packet);
+  if (delay > 0)
+    {
+      SimKernel *kernel = sim_world_kernel (self->world);
+      sim_kernel_schedule (kernel, sim_kernel_now (kernel) + delay,
+                           gfe_receive_later, port, packet, 0);
+      return;
+    }
   sim_host_receive (&gfe->host, port, packet);
 }
 
@@ -702,6 +744,7 @@ gfe_clear (SimNode *self)
     g_free (g_array_index (gfe->negs, CloudRunGfeNeg, i).service_host);
   g_array_free (gfe->negs, TRUE);
   g_array_free (gfe->fabric, TRUE);
+  g_ptr_array_free (gfe->port_region, TRUE);
 }
 
 static const SimNodeClass gfe_class = {
@@ -735,6 +778,7 @@ cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
   gfe->networks = g_array_new (FALSE, TRUE, sizeof (CloudRunGfeNetwork));
   gfe->negs = g_array_new (FALSE, FALSE, sizeof (CloudRunGfeNeg));
   gfe->fabric = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  gfe->port_region = g_ptr_array_new ();
   gfe_mark_port (gfe, gfe->internet, FALSE);
   sim_host_init (&gfe->host, &gfe->base.node, front_ends[0], gfe->internet);
   for (unsigned i = 1; i < n_front_ends; i++)
@@ -754,6 +798,9 @@ cloudrun_gfe_add_instance_port (CloudRunGfe *gfe, CloudRunInstance *instance)
                                      instance->base.node.name);
 
   gfe_mark_port (gfe, port, FALSE);
+  if (gfe->port_region->len <= port->index)
+    g_ptr_array_set_size (gfe->port_region, (gint) port->index + 1);
+  g_ptr_array_index (gfe->port_region, port->index) = instance->service->region;
   sim_host_add_route (&gfe->host, instance->host.addrs[0], 32, port);
   instance->service_peer = gfe->serving_addr;
   return port;

@@ -14,6 +14,14 @@
  * wraps its replies the same way. A load balancer's request keeps the
  * Host its client used: the GFE finds the service from the load
  * balancer's serverless NEG instead.
+ *
+ * Geography: one GFE node stands for Google's front ends everywhere. A
+ * request is met near where it set out from (its SYN's SimPacket.origin,
+ * models/world/region-latency.h) and crosses Google's backbone to its
+ * service's region: every packet between the GFE and the instance, both
+ * ways, is held for the inter-region one-way time, except the upstream
+ * handshake's SYN and SYN-ACK (the front end's connections into the
+ * region are kept open, so a request pays one backbone round trip).
  * https://cloud.google.com/run/docs/securing/ingress
  * Scenario keys read: [service] ingress, default-url, invokers (through
  * the service record); [project] perimeter, [perimeter NAME] (through
@@ -59,6 +67,8 @@ typedef struct {
   GArray *negs;                 /* CloudRunGfeNeg: the load balancers'
                                    serverless NEGs */
   GArray *fabric;               /* gboolean by port index: a fabric port */
+  GPtrArray *port_region;       /* by port index: the region of the
+                                   instance behind it, or NULL */
   uint64_t refused;             /* requests answered by the GFE itself */
   uint64_t queued;              /* requests that waited for a slot */
 } CloudRunGfe;

@@ -183,9 +183,14 @@ proxy_connect (CloudRunProxySession *s)
 {
   if (!s->client)
     return;                     /* the caller has gone meanwhile */
-  s->upstream = sim_tcp_connect (s->proxy->host, s->up_src, s->up_dst,
-                                 s->up_port, 10 * SIM_S, &upstream_tcp, s,
-                                 s->request_id);
+  /* A proxy with no place of its own (the GFE, a global load balancer)
+   * sends on the place the request set out from. */
+  s->upstream = sim_tcp_connect_from (s->proxy->host,
+                                      s->proxy->host->origin ? 0
+                                      : sim_tcp_conn_origin (s->client),
+                                      s->up_src, s->up_dst, s->up_port,
+                                      10 * SIM_S, &upstream_tcp, s,
+                                      s->request_id);
   if (s->upstream == NULL)
     {
       cloudrun_proxy_answer (s, 502);   /* no port left toward the backend */

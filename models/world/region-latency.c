@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sim/node.h"
+#include "sim/wire.h"
 #include "sim/world.h"
 
 /* The city each region is in (degrees), from the Cloud Run locations
@@ -75,6 +76,19 @@ cloudrun_region_known (const char *region)
   return region_index (region) >= 0;
 }
 
+uint16_t
+cloudrun_region_origin (const char *region)
+{
+  return (uint16_t) (region_index (region) + 1);
+}
+
+const char *
+cloudrun_region_of_origin (uint16_t origin)
+{
+  return origin >= 1 && origin <= G_N_ELEMENTS (regions)
+         ? regions[origin - 1].name : NULL;
+}
+
 SimTime
 cloudrun_region_one_way (const char *a, const char *b)
 {
@@ -93,6 +107,37 @@ cloudrun_region_one_way (const char *a, const char *b)
   /* Whole microseconds: the same on every host's libm rounding. */
   return (SimTime) llround (km * ROUTE_FACTOR / FIBRE_KM_PER_S * 1e6)
          * SIM_US;
+}
+
+SimTime
+cloudrun_backbone_delay (const SimPacket *packet, const char *region)
+{
+  SimFrame f;
+
+  if (!region || !packet->origin
+      || !sim_frame_parse (packet->data, packet->len, &f)
+      || (f.proto == SIM_IPPROTO_TCP && (f.tcp.flags & SIM_TCP_SYN)))
+    return 0;
+  return cloudrun_region_one_way (cloudrun_region_of_origin (packet->origin),
+                                  region);
+}
+
+const char *
+cloudrun_backbone_note (SimExplainLog *log, uint16_t origin,
+                        const char *region, const char *note)
+{
+  const char *from = cloudrun_region_of_origin (origin);
+  SimTime d = cloudrun_region_one_way (from, region);
+
+  if (d <= 0)
+    return note;
+  return sim_explain_internf (log, "%s; it reached Google's front end in "
+                              "%s, where it set out from, and crosses "
+                              "Google's backbone to the service's region "
+                              "%s: %.1f ms each way (the inter-region "
+                              "table, models/world/region-latency.h), held "
+                              "on the GFE's path to the instance", note,
+                              from, region, (double) d / (double) SIM_MS);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "models/world/google.h"
+#include "models/world/region-latency.h"
 
 /* The instance's container got a whole request: it is delivered. */
 static void
@@ -192,6 +193,7 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
   inst->service = svc;
   inst->index = i;
   sim_host_init (&inst->host, &inst->base.node, svc->base_addr + i, port);
+  inst->host.origin = cloudrun_region_origin (svc->region);
   cloudrun_http_server_init (&inst->http, &inst->host, 0,
                              svc->response_size, instance_served, inst);
   cloudrun_http_server_set_service_time (&inst->http, &svc->service_time);

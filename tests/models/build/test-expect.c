@@ -236,7 +236,7 @@ test_expect__latency_bounds (void **state)
 {
   /* Latencies 40, 10, 30, 20 ms: p50 (nearest rank 2 of 4) is 20 ms, p90
    * and p99 (rank 4) are 40 ms. A fifth-like outlier without a response (status 0)
-   * is left out. Bounds are strict. */
+   * is left out. Bounds are strict; the floor (above) is not. */
   static const struct {
     const char *keys;
     const char *key;
@@ -250,6 +250,10 @@ test_expect__latency_bounds (void **state)
     { "latency-p99-below = 41ms\n", "latency-p99-below", TRUE },
     { "latency-p99-below = 40ms\n", "latency-p99-below", FALSE },
     { "latency-p99-below = 1s\n", "latency-p99-below", TRUE },
+    /* A floor is met at the bound itself. */
+    { "latency-p50-above = 20ms\n", "latency-p50-above", TRUE },
+    { "latency-p50-above = 15ms\n", "latency-p50-above", TRUE },
+    { "latency-p50-above = 21ms\n", "latency-p50-above", FALSE },
   };
   static const SimTime latency_ms[] = { 40, 10, 30, 20 };
 

@@ -48,6 +48,7 @@ static const char everything_head[] =
   "pending-wait = 30s\n"
   "instance-idle-timeout = 1m\n"
   "connector-start-time = 5s\n"
+  "direct-vpc-start-delay = 45s\n"
   "private-ranges = 10.0.0.0/8; 192.168.0.0/16;\n"
   "\n"
   "[project host]\n"
@@ -190,6 +191,7 @@ static const char everything_tail[] =
   "[client laptop]\n"
   "address = 203.0.113.10\n"
   "account = dev@example.com\n"
+  "location = europe-west1\n"
   "\n"
   "[client phone]\n"
   "\n"
@@ -197,6 +199,7 @@ static const char everything_tail[] =
   "product = pubsub-push\n"
   "project = app\n"
   "service-account = pusher@app.iam.gserviceaccount.com\n"
+  "region = us-east4\n"
   "\n"
   "[dns-zone runapp]\n"
   "dns-name = RUN.app\n"
@@ -281,6 +284,7 @@ static const char everything_tail[] =
   "latency-p50-below = 50ms\n"
   "latency-p90-below = 200ms\n"
   "latency-p99-below = 1s\n"
+  "latency-p50-above = 5ms\n"
   "\n"
   "[perimeter lab]\n"
   "projects = app\n"
@@ -451,6 +455,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_true (a->pending_wait == 30 * SIM_S);
   assert_true (a->instance_idle_timeout == 60 * SIM_S);
   assert_true (a->connector_start_time == 5 * SIM_S);
+  assert_true (a->direct_vpc_start_delay == 45 * SIM_S);
   assert_int_equal (a->private_ranges->len, 2);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 1),
                IP (192, 168, 0, 0), 16);
@@ -718,6 +723,7 @@ test_scenario__traffic_and_expect (void **state)
   assert_true (e->ratio == 0.95);
   assert_true (e->latency_p90_below == 200 * SIM_MS);
   assert_true (e->latency_p99_below == SIM_S);
+  assert_true (e->latency_p50_above == 5 * SIM_MS);
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
                                            "drop-cause", e->drop_cause),
                        "IAM_DENIED");
@@ -786,6 +792,11 @@ test_scenario__identity (void **state)
   /* token-header as written; Authorization by default. */
   assert_int_equal (t->token_header, CLOUDRUN_TOKEN_HEADER_X_SERVERLESS);
   assert_int_equal (d->token_header, CLOUDRUN_TOKEN_HEADER_AUTHORIZATION);
+  assert_string_equal (laptop->location, "europe-west1");
+  assert_null (phone->location);
+  assert_string_equal (((const CloudRunGoogleCaller *)
+                        g_ptr_array_index (s->google_callers, 0))->region,
+                       "us-east4");
   /* audience as written, or https://HOST of the URL. */
   assert_string_equal (t->audience, "https://wrong.example.com/x");
   assert_string_equal (d->audience,
@@ -815,6 +826,7 @@ test_scenario__defaults (void **state)
   assert_true (a->pending_wait == 0);
   assert_true (a->instance_idle_timeout == 15 * 60 * SIM_S);
   assert_true (a->connector_start_time == 60 * SIM_S);
+  assert_true (a->direct_vpc_start_delay == 0);
   assert_int_equal (a->private_ranges->len, 7);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 4),
                IP (240, 0, 0, 0), 4);
