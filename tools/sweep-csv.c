@@ -9,14 +9,25 @@
  *
  * collect merges the DIR/run-N/summary.csv files that `sweep --run N`
  * wrote, after checking that each is there, has the header of this sweep
- * and, row by row, the run, seed, values and traffic names of run N. */
+ * and, row by row, the run, seed, values and traffic names of run N. It
+ * reads only what such a run writes: DIR/run-N a directory and its
+ * summary.csv a regular file, neither reached through a symbolic link,
+ * and no larger than SUMMARY_MAX; its errors say where a file differs,
+ * never what it holds. */
 #include "tools/sweep.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "models/world/config.h"
 #include "models/world/request.h"
+
+/* The largest summary.csv a run writes is a few hundred bytes a traffic. */
+#define SUMMARY_MAX (16u << 20)
 
 /* The outcome columns: every verdict, pending last. */
 static const CloudRunVerdict outcome_columns[] = {
@@ -157,10 +168,9 @@ collect_run (const ToolsSweep *sw, guint n, const char *file,
                      "a file cut short");
   if (strcmp (lines[0], header) != 0)
     {
-      g_autofree char *found = g_strdup_printf ("'%s'", lines[0]);
       g_autofree char *expected = g_strdup_printf (
           "the header of this sweep '%s' on line 1", header);
-      return fail_run (error, file, expected, found);
+      return fail_run (error, file, expected, "another first line");
     }
   if (len - 2 != n_traffic)
     {
@@ -183,8 +193,7 @@ collect_run (const ToolsSweep *sw, guint n, const char *file,
               "on line %u a row starting '%s' (run %u, its seed, its "
               "values, traffic %s)", t + 2, prefix->str, n,
               combo->traffic[t]);
-          g_autofree char *found = g_strdup_printf ("'%s'", row);
-          return fail_run (error, file, expected, found);
+          return fail_run (error, file, expected, "a row that does not");
         }
       rest = row + prefix->len;
       for (const char *p = rest; *p; p++)
@@ -194,7 +203,10 @@ collect_run (const ToolsSweep *sw, guint n, const char *file,
           g_autofree char *expected = g_strdup_printf (
               "on line %u %u fields after the traffic NAME", t + 2,
               TAIL_FIELDS);
-          g_autofree char *found = g_strdup_printf ("'%s'", rest);
+          g_autofree char *found = g_strdup_printf (
+              "%u fields%s", commas + 1, strpbrk (rest, "\"\r")
+                                         ? " with a quote or a carriage return"
+                                         : "");
           return fail_run (error, file, expected, found);
         }
       last = strrchr (rest, ',') + 1;
@@ -203,6 +215,62 @@ collect_run (const ToolsSweep *sw, guint n, const char *file,
       g_string_append_c (all, '\n');
     }
   *failed += any_failed ? 1 : 0;
+  return TRUE;
+}
+
+/* What stands at path, for an error: "a symbolic link", "a FIFO", ... */
+static const char *
+file_kind (mode_t mode)
+{
+  return S_ISLNK (mode) ? "a symbolic link" : S_ISDIR (mode) ? "a directory"
+         : S_ISFIFO (mode) ? "a FIFO" : S_ISSOCK (mode) ? "a socket"
+         : S_ISCHR (mode) || S_ISBLK (mode) ? "a device"
+         : "a regular file";
+}
+
+/* DIR/run-N/summary.csv into *text, as sweep --run wrote it: run-N a real
+ * directory, summary.csv a regular file of at most SUMMARY_MAX bytes,
+ * neither a link; opened without blocking (a FIFO never stalls it). */
+static gboolean
+read_summary (const char *dir, const char *file, char **text,
+              const char *expected, GError **error)
+{
+  struct stat st;
+  int fd;
+  ssize_t got;
+  gsize len = 0;
+  g_autofree char *buf = NULL;
+
+  if (lstat (dir, &st) != 0)
+    return fail_run (error, file, expected, g_strerror (errno));
+  if (!S_ISDIR (st.st_mode))
+    return fail_run (error, dir, "a directory sweep --run wrote",
+                     file_kind (st.st_mode));
+  fd = open (file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return fail_run (error, file, expected, errno == ENOENT
+                     ? "no such file" : errno == ELOOP ? "a symbolic link"
+                     : g_strerror (errno));
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)
+      || st.st_size > (off_t) SUMMARY_MAX)
+    {
+      g_autofree char *found = !S_ISREG (st.st_mode)
+          ? g_strdup (file_kind (st.st_mode))
+          : g_strdup_printf ("%jd bytes", (intmax_t) st.st_size);
+      close (fd);
+      return fail_run (error, file, "a regular file of at most 16 MiB",
+                       found);
+    }
+  buf = g_malloc ((gsize) st.st_size + 1);
+  while ((got = read (fd, buf + len, (gsize) st.st_size - len)) > 0)
+    len += (gsize) got;
+  close (fd);
+  if (got < 0)
+    return fail_run (error, file, "a file it can read", g_strerror (errno));
+  buf[len] = '\0';
+  if (memchr (buf, '\0', len) != NULL || !g_utf8_validate (buf, -1, NULL))
+    return fail_run (error, file, expected, "bytes that are not UTF-8 text");
+  *text = g_steal_pointer (&buf);
   return TRUE;
 }
 
@@ -222,21 +290,16 @@ tools_sweep_collect (const ToolsSweep *sw, const char *dir, guint *failed,
   for (guint n = 0; n < sw->n_runs; n++)
     {
       g_autofree char *name = g_strdup_printf ("run-%u", n);
-      g_autofree char *file = g_build_filename (dir, name, "summary.csv",
+      g_autofree char *run_dir = g_build_filename (dir, name, NULL);
+      g_autofree char *file = g_build_filename (run_dir, "summary.csv",
                                                 NULL);
       g_autofree char *text = NULL;
+      g_autofree char *expected = g_strdup_printf (
+          "the summary of run %u of %u (cloudrun-netsim sweep %s --run "
+          "%u -o %s writes it)", n, sw->n_runs, sw->path, n, dir);
 
-      if (!g_file_get_contents (file, &text, NULL, &local))
-        {
-          g_autofree char *expected = g_strdup_printf (
-              "the summary of run %u of %u (cloudrun-netsim sweep %s --run "
-              "%u -o %s writes it)", n, sw->n_runs, sw->path, n, dir);
-          g_autofree char *found = g_error_matches (local, G_FILE_ERROR,
-                                                    G_FILE_ERROR_NOENT)
-                                   ? g_strdup ("no such file")
-                                   : g_strdup (local->message);
-          return fail_run (error, file, expected, found);
-        }
+      if (!read_summary (run_dir, file, &text, expected, error))
+        return FALSE;
       if (!collect_run (sw, n, file, header->str, text, all, failed, error))
         return FALSE;
     }

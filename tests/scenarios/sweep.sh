@@ -23,7 +23,7 @@
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 [ -f "$S05" ] || bail "no scenario 05 under $top_srcdir"
-plan 20
+plan 24
 
 STUDY=$TMP/study.ini
 PGA="subnet run-subnet.private-google-access"
@@ -207,6 +207,38 @@ cp "$TMP/par/run-1/summary.csv" "$TMP/par/run-6/summary.csv" 2>/dev/null \
 netsim sweep "$STUDY" --collect "$TMP/par"
 expect_status "--collect with another run's rows: exit 2, says what it expected" 2 \
   err "$TMP/par/run-6/summary.csv: expected on line 2 a row starting '6,1,true,3,call-backend,'"
+
+# --collect reads only regular files a run wrote: a FIFO does not stall it
+# (a timeout stands guard), a link is refused, and no error quotes what
+# the file holds.
+rm -f "$TMP/par/run-6/summary.csv"
+mkfifo "$TMP/par/run-6/summary.csv"
+timeout 10 "$NETSIM" sweep "$STUDY" --collect "$TMP/par" > "$TMP/out" 2> "$TMP/err"
+status=$?
+expect_status "--collect with a FIFO for a summary: exit 2 at once, says a FIFO" 2 \
+  err "$TMP/par/run-6/summary.csv: expected a regular file of at most 16 MiB, found a FIFO"
+rm -f "$TMP/par/run-6/summary.csv"
+printf 'root:SECRET-LINE:0:0\n' > "$TMP/secret"
+ln -s "$TMP/secret" "$TMP/par/run-6/summary.csv"
+netsim sweep "$STUDY" --collect "$TMP/par"
+expect_status "--collect with a link for a summary: exit 2, refused as a link" 2 \
+  err "$TMP/par/run-6/summary.csv: expected the summary of run 6 of 8" \
+  err "found a symbolic link"
+rm -f "$TMP/par/run-6/summary.csv"
+cp "$TMP/secret" "$TMP/par/run-6/summary.csv"
+netsim sweep "$STUDY" --collect "$TMP/par"
+if [ "$status" -eq 2 ] && ! grep -q SECRET-LINE "$TMP/err" \
+   && grep -qF "found another first line" "$TMP/err"; then
+  ok "--collect with a foreign file: exit 2, never quotes what it holds"
+else
+  not_ok "--collect with a foreign file: exit 2, never quotes what it holds"
+  diag "status $status"; diag_file "$TMP/err" 5
+fi
+rm -rf "$TMP/par/run-6"
+ln -s "$TMP/par/run-1" "$TMP/par/run-6"
+netsim sweep "$STUDY" --collect "$TMP/par"
+expect_status "--collect with a link for a run's directory: exit 2, says so" 2 \
+  err "$TMP/par/run-6: expected a directory sweep --run wrote, found a symbolic link"
 
 # A signal to --jobs is passed on to the runs going: each removes what it
 # staged; the sweep dies of the signal and writes no summary.csv.
