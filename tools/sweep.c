@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "sim/units.h"
@@ -107,6 +108,22 @@ parse_capture (const SweepPassOn *pass, ToolsRunOptions *opt)
   return TRUE;
 }
 
+/* DIR/run-N is the sweep's own: nothing there yet, or a real directory
+ * (an earlier run's); a link or any other file is refused, so that a run
+ * never writes through it. */
+static gboolean
+run_dir_is_own (const char *run_dir, GError **error)
+{
+  struct stat st;
+
+  if (lstat (run_dir, &st) != 0 || S_ISDIR (st.st_mode))
+    return TRUE;
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST, "%s: expected a "
+               "directory of this sweep's run or nothing, found %s", run_dir,
+               S_ISLNK (st.st_mode) ? "a symbolic link" : "another file");
+  return FALSE;
+}
+
 /* Run n into DIR/run-N/ like `run`, with summary.csv; the exit status. */
 static int
 run_one (const ToolsSweep *sw, guint n, const char *dir,
@@ -128,6 +145,7 @@ run_one (const ToolsSweep *sw, guint n, const char *dir,
   tools_interrupt_install ();
   if (!tools_run_load (&run, &opt, &error)
       || !tools_run_check_capture_size (&run, &opt, &error)
+      || !run_dir_is_own (run_dir, &error)
       || !tools_output_begin (&out, run_dir, &error)
       || !tools_run_execute (&run, &opt, &out, &error)
       || !tools_run_write_reports (&run, &out, &error)

@@ -23,7 +23,7 @@
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 [ -f "$S05" ] || bail "no scenario 05 under $top_srcdir"
-plan 24
+plan 25
 
 STUDY=$TMP/study.ini
 PGA="subnet run-subnet.private-google-access"
@@ -196,6 +196,21 @@ then
 else
   not_ok "--run 2: exit 0, says what it ran, writes run 2's row"
   diag "status $status"; diag_file "$TMP/out" 5; diag_file "$TMP/err" 5
+fi
+
+# A link at DIR/run-N is not followed: the run refuses, its target stays.
+mkdir "$TMP/victim" "$TMP/linked"
+echo keep > "$TMP/victim/report.txt"
+ln -s "$TMP/victim" "$TMP/linked/run-3"
+netsim sweep "$STUDY" --run 3 -o "$TMP/linked"
+if [ "$status" -eq 2 ] && [ "$(cat "$TMP/victim/report.txt")" = keep ] \
+   && [ "$(ls "$TMP/victim")" = report.txt ] \
+   && grep -qF "$TMP/linked/run-3: expected a directory of this sweep's run or nothing, found a symbolic link" "$TMP/err"
+then
+  ok "--run N with a link at DIR/run-N: exit 2, the link's target untouched"
+else
+  not_ok "--run N with a link at DIR/run-N: exit 2, the link's target untouched"
+  diag "status $status"; diag_file "$TMP/err" 5; ls -la "$TMP/victim" | diag_file /dev/stdin
 fi
 
 rm -r "$TMP/par/run-6"
