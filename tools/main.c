@@ -181,7 +181,8 @@ interrupted (const char *dir, GError *error, gboolean committed)
   tools_interrupt_reraise ();
 }
 
-/* Says which staging directories of killed runs begin removed. */
+/* Says which staging directories of killed runs begin removed, and which
+ * it could not remove. */
 static gboolean
 note_stale (const ToolsOutput *out)
 {
@@ -189,6 +190,10 @@ note_stale (const ToolsOutput *out)
     fprintf (stderr, "cloudrun-netsim: %s/%s: removed the staging directory "
              "of an interrupted run\n", out->dir,
              (const char *) g_ptr_array_index (out->stale, i));
+  for (guint i = 0; i < out->stale_kept->len; i++)
+    fprintf (stderr, "cloudrun-netsim: %s/%s: could not remove the staging "
+             "directory of an interrupted run (remove it by hand)\n",
+             out->dir, (const char *) g_ptr_array_index (out->stale_kept, i));
   return TRUE;
 }
 

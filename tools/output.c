@@ -122,19 +122,16 @@ list_dir (int fd)
 
 /* Removes parent/name and, if it is a real directory, what is in it;
  * never follows a link. Best effort: what cannot go stays. */
-static void
+static gboolean
 remove_tree_at (int parent, const char *name, int depth)
 {
   struct stat st;
   int fd;
 
   if (fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-    return;
+    return errno == ENOENT;
   if (!S_ISDIR (st.st_mode))
-    {
-      unlinkat (parent, name, 0);
-      return;
-    }
+    return unlinkat (parent, name, 0) == 0;
   fd = openat (parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd >= 0 && depth < REMOVE_MAX_DEPTH)
     {
@@ -144,7 +141,7 @@ remove_tree_at (int parent, const char *name, int depth)
     }
   if (fd >= 0)
     close (fd);
-  unlinkat (parent, name, AT_REMOVEDIR);
+  return unlinkat (parent, name, AT_REMOVEDIR) == 0;
 }
 
 /* mkdir -p that remembers what it made. */
@@ -197,8 +194,9 @@ remove_stale (ToolsOutput *out)
       close (fd);
       if (!stale)
         continue;               /* a run in progress */
-      remove_tree_at (out->dir_fd, n, 0);
-      g_ptr_array_add (out->stale, g_strdup (n));
+      g_ptr_array_add (remove_tree_at (out->dir_fd, n, 0) ? out->stale
+                                                          : out->stale_kept,
+                       g_strdup (n));
     }
 }
 
@@ -231,6 +229,7 @@ tools_output_begin (ToolsOutput *out, const char *dir, GError **error)
   out->dir_fd = out->staging_fd = -1;
   out->created = g_ptr_array_new_with_free_func (g_free);
   out->stale = g_ptr_array_new_with_free_func (g_free);
+  out->stale_kept = g_ptr_array_new_with_free_func (g_free);
   out->dir = g_strdup (dir);
   if (!*dir)
     {
@@ -475,6 +474,7 @@ tools_output_clear (ToolsOutput *out)
     close (out->dir_fd);
   g_clear_pointer (&out->created, g_ptr_array_unref);
   g_clear_pointer (&out->stale, g_ptr_array_unref);
+  g_clear_pointer (&out->stale_kept, g_ptr_array_unref);
   g_clear_pointer (&out->dir, g_free);
   out->dir_fd = -1;
 }

@@ -34,7 +34,8 @@ typedef struct {
                                  * parents), outermost first; removed
                                  * again, if empty, when the run fails */
   GPtrArray *stale;             /* names of staging directories left by
-                                 * killed runs that begin removed */
+                                 * killed runs, removed at begin */
+  GPtrArray *stale_kept;        /* likewise, that could not be removed */
 } ToolsOutput;
 
 /* Creates DIR (and its parents) when missing, removes stale staging

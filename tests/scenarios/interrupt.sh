@@ -8,6 +8,7 @@
 # - A run killed with SIGKILL leaves its staging directory; the next run
 #   into the same DIR removes it and says so. A planted stale staging
 #   directory holding a link is removed without following the link.
+# - A stale staging directory it cannot remove is said as such.
 # - A staging directory of a run still in progress is left alone.
 # - A write failure (the file size limit, as ENOSPC would) exits 2 and
 #   removes the directories the run created for -o DIR.
@@ -15,7 +16,7 @@
 
 GOOD=$top_srcdir/scenarios/01-internet-to-public-service.ini
 [ -f "$GOOD" ] || bail "no $GOOD"
-plan 6
+plan 7
 
 # A run of many requests over a long simulated time (about 15 s of wall
 # time and a gigabyte of capture if left alone).
@@ -131,6 +132,27 @@ else
   not_ok "$desc"
   diag "exit status $status"
   ls -a "$d" "$TMP/user" | sed 's/^/#   /'
+  diag_file "$TMP/err" 5
+fi
+
+# A stale staging directory that cannot be removed (deeper than the
+# removal walks, so its top stays) is said as such, never "removed".
+d=$TMP/deep
+deep=$d/.partial-Deep01
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  deep=$deep/d$i
+done
+mkdir -p "$deep" || bail "mkdir"
+"$NETSIM" run "$GOOD" -q -o "$d" > "$TMP/out" 2> "$TMP/err"
+status=$?
+desc="a stale staging directory it cannot remove: said so, not 'removed'"
+if [ "$status" -eq 0 ] && [ -d "$d/.partial-Deep01" ] \
+   && grep -qF "$d/.partial-Deep01: could not remove the staging directory" "$TMP/err" \
+   && ! grep -q "removed the staging directory" "$TMP/err"; then
+  ok "$desc"
+else
+  not_ok "$desc"
+  diag "exit status $status"
   diag_file "$TMP/err" 5
 fi
 
