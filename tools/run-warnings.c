@@ -33,15 +33,32 @@ tools_run_warn_duration (const ToolsRun *run, GString *out)
     {
       const CloudRunTrafficPlan *p = &w->plans[t];
       SimTime pace = p->poisson ? p->mean_interval : p->interval;
-      SimTime last_start = p->start + (SimTime) (p->count - 1) * pace;
+      SimTime last_start, end;
       uint64_t within = plan_started_within (p, duration);
 
-      if (p->count == 0 || last_start + p->timeout <= duration)
+      if (p->count == 0)
+        continue;
+      /* Saturating: count times interval may pass what SimTime holds. */
+      last_start = sim_time_add_sat (p->start,
+                                     sim_time_mul_sat (pace, p->count - 1));
+      end = sim_time_add_sat (last_start, p->timeout);
+      if (end <= duration)
         continue;
       sim_units_format_time (duration, d);
       sim_units_format_time (last_start, last);
-      sim_units_format_time (last_start + p->timeout, need);
-      if (within < p->count)
+      sim_units_format_time (end, need);
+      if (end == SIM_TIME_MAX)
+        g_string_append_printf (out, "cloudrun-netsim: warning: %s: [traffic "
+                                "%s]: %" G_GUINT64_FORMAT " of its %u "
+                                "requests %s after [scenario] duration (%s) "
+                                "ends the run (the last beyond the 292 years "
+                                "a run can reach); they will be pending. A "
+                                "lower count or a shorter interval lets them "
+                                "finish.\n", run->scenario->path, p->name,
+                                (uint64_t) p->count - within, p->count,
+                                p->poisson ? "would, on average, start"
+                                           : "would start", d);
+      else if (within < p->count)
         g_string_append_printf (out, "cloudrun-netsim: warning: %s: [traffic %s]: %" G_GUINT64_FORMAT
                                 " of its %u requests %s after [scenario] "
                                 "duration (%s) ends the run (the last at %s"

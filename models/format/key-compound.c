@@ -441,6 +441,7 @@ parse_delay (const CloudRunKey *key, const char *text, void *object,
       || (parts[1] && sim_units_parse_time (g_strstrip (parts[1]), &d->b)
                       != SIM_UNITS_OK)
       || d->a < 0 || d->b < 0
+      || d->a > CLOUDRUN_TIME_KEY_MAX || d->b > CLOUDRUN_TIME_KEY_MAX
       || (d->kind == SIM_DELAY_LOGNORMAL && !(d->b > d->a && d->a > 0)))
     return fail_expected (key, text, problem);
   return TRUE;

@@ -144,6 +144,9 @@ parse_units (const CloudRunKey *key, const char *text, void *object,
   if (e == SIM_UNITS_OK && key->type == CLOUDRUN_KEY_SIZE && key->max > 0
       && *FIELD (uint64_t, object, key) > (uint64_t) key->max)
     return fail_expected (key, text, problem);
+  if (e == SIM_UNITS_OK && key->type == CLOUDRUN_KEY_TIME
+      && *FIELD (SimTime, object, key) > CLOUDRUN_TIME_KEY_MAX)
+    return fail_expected (key, text, problem);
   if (e == SIM_UNITS_OK)
     return TRUE;
   fail_expected (key, text, problem);

@@ -290,8 +290,10 @@ cloudrun_key_expected (const CloudRunKey *key)
                                 sim_units_expected (units_kind (key->type)),
                                 key->max >> 20);
       return g_strdup (sim_units_expected (units_kind (key->type)));
-    case CLOUDRUN_KEY_TIME: case CLOUDRUN_KEY_RATE:
-    case CLOUDRUN_KEY_BANDWIDTH:
+    case CLOUDRUN_KEY_TIME:
+      return g_strdup_printf ("%s, at most 43200m (30 days)",
+                              sim_units_expected (units_kind (key->type)));
+    case CLOUDRUN_KEY_RATE: case CLOUDRUN_KEY_BANDWIDTH:
       return g_strdup (sim_units_expected (units_kind (key->type)));
     case CLOUDRUN_KEY_FRACTION:
       return g_strdup ("a number from 0 to 1, such as 0.9");

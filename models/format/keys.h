@@ -20,6 +20,11 @@
 #include <stdint.h>
 
 /* Group kinds, in the order of docs/scenario-format.md. */
+/* Every time a key takes is at most this (30 days): sums of a few such
+ * times and a run's clock stay far inside SimTime, and a run's memory
+ * that follows its duration stays small. */
+#define CLOUDRUN_TIME_KEY_MAX ((SimTime) 30 * 24 * 3600 * SIM_S)
+
 typedef enum {
   CLOUDRUN_KIND_SCENARIO,
   CLOUDRUN_KIND_ASSUMPTIONS,

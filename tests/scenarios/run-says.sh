@@ -11,7 +11,7 @@
 
 S=$top_srcdir/scenarios/01-internet-to-public-service.ini
 T='traffic alice-calls-hello'
-plan 12
+plan 13
 
 "$NETSIM" run "$S" -o "$TMP/cut" --capture=none --set "$T.count=200" \
   --set "$T.interval=1s" > "$TMP/cut.out" 2> "$TMP/cut.err"
@@ -29,6 +29,14 @@ check "the verdict table shows every outcome, the most frequent first" [ $? -eq 
 grep -q "its last request starts at 52s and may run to its timeout, past \[scenario\] duration (1m)" "$TMP/soft.err"
 check "a traffic that may run past duration gets the softer warning" [ $? -eq 0 ] \
   || diag_file "$TMP/soft.err"
+
+# Issue 27: count times interval past what a run's clock holds (10^7
+# times 16m) is said without an overflow.
+"$NETSIM" run "$S" -q -o "$TMP/far" --capture=none --set "$T.count=10000000" \
+  --set "$T.interval=16m" 2> "$TMP/far.err"
+grep -q "9999999 of its 10000000 requests would start after \[scenario\] duration (1m) ends the run (the last beyond the 292 years a run can reach)" "$TMP/far.err"
+check "a last start past SimTime's range: warned, no overflow" [ $? -eq 0 ] \
+  || diag_file "$TMP/far.err"
 
 "$NETSIM" run "$S" -q -o "$TMP/fits" 2> "$TMP/fits.err"
 check "a run that fits says nothing on stderr" [ ! -s "$TMP/fits.err" ] \

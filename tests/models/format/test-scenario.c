@@ -1041,6 +1041,17 @@ static const BadCase bad_cases[] = {
     "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:0\n", { NULL },
     "[firewall f] protocols: expected protocols such as all, tcp, udp, "
     "icmp or tcp:80 separated by ';', found 'tcp:0'" },
+  /* Issue 27: every time is at most 30 days, so sums stay in range. */
+  { "", { "scenario.duration=43201m" },
+    "[scenario] duration: expected a time with a unit, such as 250ms or "
+    "1.5s, at most 43200m (30 days), found '43201m'" },
+  { "", { "scenario.duration=43200m" }, NULL },
+  { "", { "service s.cold-start=9223372036854775807ns" },
+    "[service s] cold-start: expected a time with a unit, such as 250ms or "
+    "1.5s, at most 43200m (30 days)" },
+  { "", { "service s.service-time=lognormal:1ms,43201m" },
+    "[service s] service-time: expected a time such as 10ms" },
+  { "", { "service s.service-time=normal:43200m,43200m" }, NULL },
   /* Issue 27: text reaching titles, SVG and terminals holds no control
    * character but line feeds and tabs. */
   { "", { "scenario.title=red \033[31mtitle" },
