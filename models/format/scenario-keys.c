@@ -350,9 +350,10 @@ static const CloudRunKey client_keys[] = {
                "group writes and no A record holds",
                "Public address of the host, anywhere outside Google's "
                "ranges."),
-  KEY ("account", EMAIL, CloudRunClient, account, NULL, OPT,
-       "Google account (user or service account) whose ID token the "
-       "client sends with identity = id-token; none by default."),
+  KEY_DERIVED ("account", EMAIL, CloudRunClient, account,
+               "NAME@example.com, a Google user named after the client",
+               "Google account (user or service account) whose ID token the "
+               "client sends with identity = id-token."),
 };
 
 static const char *const product_choices[] = {
