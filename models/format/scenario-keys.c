@@ -155,7 +155,9 @@ static const CloudRunKey assumptions_keys[] = {
        "true", 0, "Cloud NAT on a subnet turns on Private Google Access."),
   KEY_INT ("ingress-denied-status", CloudRunAssumptions,
            ingress_denied_status, "404", 0, 100, 599,
-           "HTTP status the GFE answers to a request refused by ingress."),
+           "HTTP status the GFE answers to a request refused by ingress; "
+           "Google documents 404 rather than 403 (Cloud Run release "
+           "notes, 2023-08-03)."),
   KEY_INT ("direct-vpc-ip-factor", CloudRunAssumptions,
            direct_vpc_ip_factor, "2", 0, 1, 16,
            "Subnet addresses held per Direct VPC instance."),
@@ -219,7 +221,10 @@ static const CloudRunKey route_keys[] = {
   KEY ("destination", CIDR, CloudRunRoute, destination, NULL, REQ,
        "Destination range."),
   KEY ("next-hop", NEXT_HOP, CloudRunRoute, next_hop, NULL, REQ,
-       "default-internet-gateway, blackhole, or an IP address."),
+       "default-internet-gateway, blackhole, or an IP address. Nobody "
+       "creates a blackhole route: a route becomes one when its next hop "
+       "(a VM, a tunnel) is gone (NEXT_HOP_BLACKHOLE); blackhole stands "
+       "for that."),
   KEY_INT ("priority", CloudRunRoute, priority, "1000", 0, 0, 65535,
            "Among equal prefixes the lower number wins."),
 };
@@ -279,10 +284,11 @@ static const CloudRunKey connector_keys[] = {
   KEY_ENUM ("machine-type", ENUM, CloudRunConnector, machine_type,
             "e2-micro", 0, machine_choices,
             "Instance type; sets the throughput per instance."),
-  KEY_INT ("min-instances", CloudRunConnector, min_instances, "2", 0, 2, 10,
-           "Instances at start."),
-  KEY_INT ("max-instances", CloudRunConnector, max_instances, "10", 0, 2,
-           10, "Scale-out limit; connectors never scale back in."),
+  KEY_INT ("min-instances", CloudRunConnector, min_instances, "2", 0, 2, 9,
+           "Instances at start; Google allows 2 to 9."),
+  KEY_INT ("max-instances", CloudRunConnector, max_instances, "10", 0, 3,
+           10, "Scale-out limit, above min-instances; Google allows 3 to "
+           "10. Connectors never scale back in."),
 };
 
 static const CloudRunKey service_keys[] = {

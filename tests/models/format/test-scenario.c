@@ -938,6 +938,10 @@ typedef struct {
 static const char head[] =
   "[scenario]\nformat = 1\ntitle = t\n[service s]\nregion = us-central1\n";
 
+#define CONN_BOUNDS \
+  "[network n]\n[connector c]\nnetwork = n\nregion = us-central1\n" \
+  "range = 10.8.0.0/28\n"
+
 static const BadCase bad_cases[] = {
   { "", { "service s.ingres=all" },
     "test.ini (--set): [service s] ingres: expected a key of [service NAME]"
@@ -961,6 +965,19 @@ static const BadCase bad_cases[] = {
     "max-instances = 3\n", { NULL },
     "[service s2] min-instances: expected at most max-instances, "
     "found '9'" },
+  /* Connector bounds are Google's (gcloud compute networks vpc-access
+   * connectors create): min 2 to 9, max 3 to 10 and above min. */
+  { CONN_BOUNDS "min-instances = 10\n", { NULL },
+    "[connector c] min-instances: expected a whole number from 2 to 9, "
+    "found '10'" },
+  { CONN_BOUNDS "max-instances = 2\n", { NULL },
+    "[connector c] max-instances: expected a whole number from 3 to 10, "
+    "found '2'" },
+  { CONN_BOUNDS "min-instances = 5\nmax-instances = 5\n", { NULL },
+    "[connector c] max-instances: expected a number above min-instances "
+    "(5) and at most 10, found '5'" },
+  { CONN_BOUNDS "min-instances = 9\nmax-instances = 10\n", { NULL }, NULL },
+  { CONN_BOUNDS "min-instances = 2\nmax-instances = 3\n", { NULL }, NULL },
   { "[service t]\nregion = us-central1\nvpc-egress = all-traffic\n",
     { NULL },
     "[service t] vpc-egress: expected vpc-egress only with vpc-access = "

@@ -302,6 +302,7 @@ test_gfe__ingress_denied_status_assumption (void **state)
     {
       const char *const overrides[] = { cases[i].override, NULL };
       g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides);
+      const SimExplainStep *step;
 
       /* The client is refused with the assumed status; it is still an
        * ingress refusal (not IAM), and the VM still passes. */
@@ -309,6 +310,12 @@ test_gfe__ingress_denied_status_assumption (void **state)
                    cases[i].status);
       assert_string_equal (world_fixture_cause (wf, "call", 0),
                            "INGRESS_DENIED");
+      /* The step names the source of the status: Google documents 404. */
+      step = world_fixture_step (wf, world_fixture_request (wf, "call", 0),
+                                 "INGRESS_DENIED", "gfe");
+      assert_non_null (step);
+      assert_non_null (strstr (step->note, "Google documents 404: Cloud "
+                                           "Run release notes, 2023-08-03"));
       assert_string_equal (world_fixture_verdict (wf, "from-vm", 0),
                            "delivered");
       assert_int_equal (world_fixture_served (wf, "backend"), 1);
