@@ -56,7 +56,7 @@ static const char mixed_topology[] =
   "range = 10.129.0.0/23\npurpose = proxy-only\n\n"
   "[connector conn]\nnetwork = vpc\nregion = asia-northeast1\n"
   "range = 10.8.0.0/28\nmachine-type = e2-standard-4\n"
-  "min-instances = 10\nmax-instances = 10\n\n"
+  "min-instances = 9\nmax-instances = 10\n\n"
   "[internal-alb backend-ilb]\nnetwork = vpc\nregion = asia-northeast1\n"
   "address = 10.0.0.100\nbackend = backend\n"
   "hostname = backend.internal.example\n\n"

@@ -448,24 +448,12 @@ check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
   return TRUE;
 }
 
-/* identity = id-token needs an identity to sign for: a service or VM
- * always has one; a client only with account. audience and token-header
- * belong to a token; audience defaults to https://HOST of the URL. */
+/* Every caller has an identity to sign for (a client's account has a
+ * default, fill_client_identity). audience and token-header belong to a
+ * token; audience defaults to https://HOST of the URL. */
 static gboolean
 check_identity (CloudRunCheck *c, CloudRunTraffic *t)
 {
-  if (t->identity == CLOUDRUN_IDENTITY_ID_TOKEN
-      && t->from.kind == CLOUDRUN_KIND_CLIENT
-      && t->from.client->account == NULL)
-    {
-      g_autofree char *expected = g_strdup_printf (
-          "none, or an [client %s] account to send an ID token for (an "
-          "internet host has no service account of its own)",
-          t->from.client->base.name);
-      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                  &t->base, "identity", expected,
-                                  "'id-token'", NULL, NULL);
-    }
   if (t->audience != NULL && t->identity != CLOUDRUN_IDENTITY_ID_TOKEN)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                                 &t->base, "audience", "audience together "
@@ -489,6 +477,19 @@ fill_vm_identity (CloudRunCheck *c, CloudRunVm *vm)
   if (vm->service_account == NULL)
     vm->service_account = cloudrun_default_service_account (
         vm->subnet->network->project);
+  return TRUE;
+}
+
+/* A client without account sends the ID token of a Google user named
+ * after it, NAME@example.com: format 1 files written before account
+ * existed sent a token for identity = id-token, and allAuthenticatedUsers
+ * accepted it; it still does. */
+static gboolean
+fill_client_identity (CloudRunCheck *c, CloudRunClient *client)
+{
+  (void) c;
+  if (client->account == NULL)
+    client->account = g_strconcat (client->base.name, "@example.com", NULL);
   return TRUE;
 }
 
@@ -584,6 +585,7 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
   EACH (s->vms, check_vm_address);
   EACH (s->vms, assign_vm_address);
   EACH (s->vms, fill_vm_identity);
+  EACH (s->clients, fill_client_identity);
   EACH (s->google_callers, fill_google_caller_identity);
   if (!cloudrun_check_addresses (c))
     return FALSE;

@@ -418,11 +418,13 @@ check_connector (CloudRunCheck *c, CloudRunConnector *cn)
   if (!(has_range ? check_connector_range (c, cn)
                   : check_connector_subnet (c, cn)))
     return FALSE;
-  if (cn->min_instances > cn->max_instances)
+  /* Google: max-instances above min-instances (gcloud compute networks
+   * vpc-access connectors create). */
+  if (cn->min_instances >= cn->max_instances)
     {
       g_autofree char *expected = g_strdup_printf (
-          "a number from min-instances (%" G_GINT64_FORMAT ") to 10",
-          cn->min_instances);
+          "a number above min-instances (%" G_GINT64_FORMAT ") and at most "
+          "10", cn->min_instances);
       g_autofree char *found = g_strdup_printf ("'%" G_GINT64_FORMAT "'",
                                                 cn->max_instances);
       return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,

@@ -136,25 +136,32 @@ const char *const cloudrun_drop_causes[] = {
 
 static const CloudRunKey scenario_keys[] = {
   KEY_INT ("format", CloudRunScenario, format, NULL, REQ, 1, 1,
-           "Version of the file format; this version reads format 1."),
+           "Version of the file format. Any other number is refused with a "
+           "message saying which format this version reads."),
   KEY ("title", STRING, CloudRunScenario, title, NULL, REQ,
        "One line saying what the scenario shows."),
   KEY ("description", STRING, CloudRunScenario, description, NULL, OPT,
        "Longer text for reports."),
   KEY ("seed", UINT64, CloudRunScenario, seed, "1", 0,
-       "Seed of every random stream; same seed, same captures."),
+       "Seed of every random stream (DNS ids and ports, Poisson gaps, TLS "
+       "randoms). Same file and seed: byte-identical outputs. `run --seed N` "
+       "overrides it."),
   KEY ("duration", TIME, CloudRunScenario, duration, "60s", 0,
-       "Simulated time limit."),
+       "Simulated time limit. The run ends as soon as every request has "
+       "ended; requests still open at the limit are counted as `pending`, "
+       "and `run` and `check` say so."),
 };
 
 static const CloudRunKey assumptions_keys[] = {
   KEY_ENUM ("connector-google-access", ENUM, CloudRunAssumptions,
             connector_google_access, "implicit", 0, google_access_choices,
-            "Whether a connector on its own /28 reaches Google front ends "
-            "without Private Google Access (implicit), or follows its "
-            "subnet's PGA flag (subnet-pga)."),
+            "`implicit`: a connector on its own /28 range (a hidden subnet) "
+            "reaches Google front ends without Private Google Access; a "
+            "connector on a user subnet follows that subnet's PGA flag. "
+            "`subnet-pga`: the hidden subnet counts as PGA off."),
   KEY ("nat-enables-pga", BOOL, CloudRunAssumptions, nat_enables_pga,
-       "true", 0, "Cloud NAT on a subnet turns on Private Google Access."),
+       "true", 0, "A Cloud NAT gateway serving a subnet turns Private Google "
+                  "Access on for it."),
   KEY_ENUM ("psc-google-access", ENUM, CloudRunAssumptions,
             psc_google_access, "subnet-pga", 0, google_access_choices,
             "Whether a caller without an external address reaches a Private "
@@ -164,24 +171,26 @@ static const CloudRunKey assumptions_keys[] = {
             "an alternative to PGA (implicit)."),
   KEY_INT ("ingress-denied-status", CloudRunAssumptions,
            ingress_denied_status, "404", 0, 100, 599,
-           "HTTP status the GFE answers to a request refused by ingress."),
+           "HTTP status the GFE answers to a request refused by ingress; "
+           "Google documents 404 rather than 403 (Cloud Run release "
+           "notes, 2023-08-03)."),
   KEY_INT ("direct-vpc-ip-factor", CloudRunAssumptions,
            direct_vpc_ip_factor, "2", 0, 1, 16,
            "Subnet addresses held per Direct VPC instance."),
   KEY ("pending-wait", TIME, CloudRunAssumptions, pending_wait, NULL, OPT,
-       "How long a request waits for a free instance slot, with every "
-       "allowed instance at its concurrency, before 429 (default: 3.5 "
-       "times cold-start or 10s, whichever is greater, as Google "
-       "documents)."),
+       "How long a request that finds every allowed instance at its "
+       "concurrency waits in the pending queue for a free slot before the "
+       "GFE answers 429. Unset: Google's bound, 3.5 times the service's "
+       "`cold-start` or 10s, whichever is greater."),
   KEY ("instance-idle-timeout", TIME, CloudRunAssumptions,
        instance_idle_timeout, "15m", 0,
-       "An instance beyond min-instances idle this long retires; its next "
-       "request starts it cold (Google keeps idle instances up to 15 "
-       "minutes; 0s: never)."),
+       "An instance beyond `min-instances` that has been idle this long "
+       "retires, and its next request starts it cold again (Google keeps "
+       "idle instances \"up to 15 minutes\"); `0s`: never."),
   KEY ("connector-start-time", TIME, CloudRunAssumptions,
        connector_start_time, "60s", 0,
        "How long an instance a connector adds under load takes before it "
-       "forwards traffic (a VM's boot; Google documents no figure)."),
+       "forwards traffic (a VM's boot; Google publishes no figure)."),
   KEY ("direct-vpc-start-delay", TIME, CloudRunAssumptions,
        direct_vpc_start_delay, "0s", 0,
        "How long after a Direct VPC instance starts cold its packets into "
@@ -192,14 +201,16 @@ static const CloudRunKey assumptions_keys[] = {
   KEY ("private-ranges", CIDR_LIST, CloudRunAssumptions, private_ranges,
        "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;240.0.0.0/4;"
        "199.36.153.4/30;199.36.153.8/30", 0,
-       "Destinations that vpc-egress = private-ranges-only sends into the "
+       "Destinations that `vpc-egress = private-ranges-only` sends into the "
        "VPC."),
 };
 
 static const CloudRunKey project_keys[] = {
   KEY_DERIVED ("number", PROJECT_NUMBER, CloudRunProject, number,
                "12 digits derived from NAME",
-               "Project number, used in URLs and carried to the GFE."),
+               "Used in service URLs, default service accounts, and carried "
+               "to the GFE as the network's identity. Two projects may not "
+               "have the same number."),
   KEY ("perimeter", STRING, CloudRunProject, perimeter, NULL, OPT,
        "VPC Service Controls perimeter that contains the project and "
        "restricts Cloud Run (run.googleapis.com); a [perimeter NAME] "
@@ -232,10 +243,11 @@ static const CloudRunKey network_keys[] = {
   KEY_REF ("project", NAME, CloudRunNetwork, project_name, project, PROJECT,
            NULL, DER, ONLY_PROJECT, "Host project of the network."),
   KEY ("default-route", BOOL, CloudRunNetwork, default_route, "true", 0,
-       "Keep the 0.0.0.0/0 -> default-internet-gateway route."),
+       "Keep the `0.0.0.0/0 -> default-internet-gateway` route."),
   KEY_REF ("shared-with", NAME_LIST, CloudRunNetwork, shared_with_names,
            shared_with, PROJECT, "", 0, NULL,
-           "Service projects of a Shared VPC."),
+           "Service projects of a Shared VPC: their services may attach to "
+           "this network."),
 };
 
 static const CloudRunKey subnet_keys[] = {
@@ -244,13 +256,17 @@ static const CloudRunKey subnet_keys[] = {
   KEY ("region", REGION, CloudRunSubnet, region, NULL, REQ,
        "Region of the subnet."),
   KEY ("range", CIDR, CloudRunSubnet, range, NULL, REQ,
-       "Primary range; the first two and last two addresses are "
-       "reserved."),
+       "Primary range; the first two and last two addresses are reserved. It "
+       "may not overlap another subnet (or a connector range) of the same "
+       "network."),
   KEY ("private-google-access", BOOL, CloudRunSubnet, private_google_access,
-       "false", 0, "Private Google Access for Google-bound traffic."),
+       "false", 0, "Private Google Access for Google-bound traffic from this "
+                   "subnet."),
   KEY_ENUM ("purpose", ENUM, CloudRunSubnet, purpose, "private", 0,
             purpose_choices,
-            "proxy-only: the Envoy subnet an internal ALB needs."),
+            "`proxy-only`: the subnet of Envoy proxies that an internal ALB "
+            "needs in its region. VMs, connectors, Direct VPC and load "
+            "balancer addresses use `private` subnets."),
 };
 
 static const CloudRunKey route_keys[] = {
@@ -259,9 +275,15 @@ static const CloudRunKey route_keys[] = {
   KEY ("destination", CIDR, CloudRunRoute, destination, NULL, REQ,
        "Destination range."),
   KEY ("next-hop", NEXT_HOP, CloudRunRoute, next_hop, NULL, REQ,
-       "default-internet-gateway, blackhole, or an IP address."),
+       "Where matching packets go. `blackhole` drops them "
+       "(`ROUTE_BLACKHOLE`); nobody creates a blackhole route: a route "
+       "becomes one when its next hop (a VM, a tunnel) is gone "
+       "(`NEXT_HOP_BLACKHOLE`), and `blackhole` stands for that. A route to "
+       "an IP address loads, but a forwarding instance is not simulated: "
+       "packets it matches are dropped with `NO_ROUTE` and a step that says "
+       "so."),
   KEY_INT ("priority", CloudRunRoute, priority, "1000", 0, 0, 65535,
-           "Among equal prefixes the lower number wins."),
+           "Among routes of equal prefix length the lower number wins."),
 };
 
 static const CloudRunKey firewall_keys[] = {
@@ -274,7 +296,8 @@ static const CloudRunKey firewall_keys[] = {
   KEY ("ranges", CIDR_LIST, CloudRunFirewall, ranges, NULL, REQ,
        "Destinations for egress rules, sources for ingress rules."),
   KEY ("protocols", PROTOCOLS, CloudRunFirewall, protocols, "all", 0,
-       "Protocols and ports: all, tcp, udp, icmp, tcp:80, udp:53-54."),
+       "Protocols and ports the rule matches, such as `tcp:443` or "
+       "`udp:53-54`."),
   KEY_INT ("priority", CloudRunFirewall, priority, "1000", 0, 0, 65535,
            "Lower wins; deny wins a tie. Implicit rules: allow all egress "
            "and deny all ingress at the lowest priority."),
@@ -287,21 +310,25 @@ static const CloudRunKey nat_keys[] = {
        "Region of the gateway."),
   KEY_REF ("subnets", NAME_LIST, CloudRunNat, subnet_names, subnets, SUBNET,
            NULL, DER, "every private subnet of the network in the region",
-           "Subnets whose traffic the gateway translates: its region's, "
-           "none served by another gateway."),
+           "Subnets whose traffic the gateway translates: subnets of its own "
+           "region, none of them served by another gateway."),
   KEY ("addresses", ADDRESSES_OR_COUNT, CloudRunNat, addresses, "1", 0,
-       "Public addresses (a list, each written once in the scenario), "
-       "or how many to allocate (Google Cloud external addresses from "
-       "35.192.0.10 up that nothing else uses)."),
+       "The gateway's public addresses. A count is filled with automatic "
+       "external addresses (see [Addresses](#addresses)); listed addresses "
+       "must be public, outside Google's ranges, and each written once in "
+       "the scenario."),
   /* At most 65536 - 1024: the NAT hands out ports 1024..65535 (snat.c,
    * SNAT_FIRST_PORT), and one VM cannot be given more than there are. */
   KEY_INT ("min-ports-per-vm", CloudRunNat, min_ports_per_vm, "64", 0, 2,
-           64512, "Source ports reserved per VM; exhausted: new "
-           "connections drop."),
+           64512, "Source ports reserved per VM; when a VM's ports run out, "
+                  "its new connections are dropped "
+                  "(`CLOUD_NAT_PORTS_EXHAUSTED`)."),
   KEY ("tcp-time-wait-timeout", TIME, CloudRunNat, tcp_time_wait_timeout,
-       "120s", 0, "How long the port of a TCP connection that closed "
-       "stays taken before another connection to the same destination "
-       "may use it (Cloud NAT's TCP TIME_WAIT timeout)."),
+       "120s", 0, "How long the port of a TCP connection that closed stays "
+                  "taken before another connection to the same destination "
+                  "may use it (Cloud NAT's TCP TIME_WAIT timeout); a burst "
+                  "of short connections to one host can run a VM's block of "
+                  "ports out."),
 };
 
 static const CloudRunKey connector_keys[] = {
@@ -309,20 +336,22 @@ static const CloudRunKey connector_keys[] = {
            NETWORK, NULL, DER, "the network of subnet (required with range)",
            "Network the connector enters."),
   KEY ("region", REGION, CloudRunConnector, region, NULL, REQ,
-       "Region of the connector (= its services' region)."),
+       "Region of the connector; the services that use it must be in the "
+       "same region."),
   KEY ("range", CIDR, CloudRunConnector, range, NULL, OPT,
-       "A /28 for a hidden subnet of its own; exactly one of range and "
-       "subnet."),
+       "A hidden subnet of its own; must not overlap the network's subnets."),
   KEY_REF ("subnet", NAME, CloudRunConnector, subnet_name, subnet, SUBNET,
-           NULL, OPT, NULL, "An existing unused /28 subnet; exactly one "
-           "of range and subnet."),
+           NULL, OPT, NULL, "An existing private /28 subnet in the "
+                            "connector's region, used by no other connector."),
   KEY_ENUM ("machine-type", ENUM, CloudRunConnector, machine_type,
             "e2-micro", 0, machine_choices,
             "Instance type; sets the throughput per instance."),
-  KEY_INT ("min-instances", CloudRunConnector, min_instances, "2", 0, 2, 10,
-           "Instances at start."),
-  KEY_INT ("max-instances", CloudRunConnector, max_instances, "10", 0, 2,
-           10, "Scale-out limit; connectors never scale back in."),
+  KEY_INT ("min-instances", CloudRunConnector, min_instances, "2", 0, 2, 9,
+           "Instances at start; Google allows 2 to 9."),
+  KEY_INT ("max-instances", CloudRunConnector, max_instances, "10", 0, 3,
+           10, "Scale-out limit: the connector adds instances under load up "
+               "to this many and never removes them (see "
+               "[networking.md](networking.md#capacity-and-timing))."),
 };
 
 static const CloudRunKey service_keys[] = {
@@ -333,12 +362,13 @@ static const CloudRunKey service_keys[] = {
   KEY_ENUM ("ingress", ENUM, CloudRunService, ingress, "all", 0,
             ingress_choices, "Which requests the GFE lets in."),
   KEY ("default-url", BOOL, CloudRunService, default_url, "true", 0,
-       "false: the run.app hosts answer 404 to everyone."),
+       "`false`: the run.app hosts answer 404 to direct callers; a load "
+       "balancer's serverless NEG still reaches the service."),
   KEY ("invokers", PRINCIPALS, CloudRunService, invokers, "allUsers", 0,
-       "Who holds the Cloud Run Invoker role: allUsers (anyone, no token), "
-       "allAuthenticatedUsers (any valid ID token), serviceAccount:EMAIL, "
-       "user:EMAIL; public and authenticated are aliases of the first "
-       "two."),
+       "Who holds the Cloud Run Invoker role: `allUsers` (anyone, no token "
+       "needed), `allAuthenticatedUsers` (any valid ID token), "
+       "`serviceAccount:EMAIL`, `user:EMAIL`. `public` and `authenticated` "
+       "are accepted as aliases of the first two."),
   KEY ("custom-audiences", AUDIENCE_LIST, CloudRunService, custom_audiences,
        "", 0,
        "Audiences its IAM check accepts in an ID token besides its two "
@@ -352,40 +382,53 @@ static const CloudRunKey service_keys[] = {
   KEY_ENUM ("vpc-access", ENUM, CloudRunService, vpc_access, "none", 0,
             vpc_access_choices, "How the revision reaches a VPC."),
   KEY_REF ("connector", NAME, CloudRunService, connector_name, connector,
-           CONNECTOR, NULL, OPT, NULL, "The connector (vpc-access = "
-           "connector); same region."),
+           CONNECTOR, NULL, OPT, NULL, "The connector; only with, and "
+                                       "required by, `vpc-access = "
+                                       "connector`; same region as the "
+                                       "service."),
   KEY_REF ("subnet", NAME, CloudRunService, subnet_name, subnet, SUBNET,
-           NULL, OPT, NULL, "The subnet (vpc-access = direct)."),
+           NULL, OPT, NULL, "The subnet for Direct VPC egress; only with, "
+                            "and required by, `vpc-access = direct`; a "
+                            "private subnet in the service's region."),
   KEY_ENUM ("vpc-egress", ENUM, CloudRunService, vpc_egress,
             "private-ranges-only", 0, vpc_egress_choices,
-            "What goes into the VPC: private ranges only, or everything."),
+            "What goes into the VPC: destinations in `[assumptions] "
+            "private-ranges` only, or everything. Only with `vpc-access = "
+            "connector` or `direct`."),
   KEY_INT ("min-instances", CloudRunService, min_instances, "0", 0, 0, 1000,
-           "Instances kept warm."),
+           "Instances kept warm from time 0."),
   KEY_INT ("max-instances", CloudRunService, max_instances, "100", 0, 1,
-           1000, "Scale-out limit; beyond it requests get 429."),
+           1000, "Scale-out limit; with every instance busy, requests get "
+                 "429. Each service's instances take the /24s of "
+                 "169.254.0.0/16 their number needs (one up to 246, four for "
+                 "1000); all services together have 253."),
   KEY_INT ("concurrency", CloudRunService, concurrency, "80", 0, 1, 1000,
            "Requests one instance serves at once."),
   KEY ("cold-start", TIME, CloudRunService, cold_start, "1s", 0,
        "Delay before a new instance serves."),
   KEY ("service-time", DELAY, CloudRunService, service_time, "10ms", 0,
-       "Time to answer one request: a time, or a distribution each "
-       "instance draws from (exp:MEAN, lognormal:MEDIAN,P99, "
-       "normal:MEAN,SD)."),
+       "Time to answer one request: a time, or a distribution each instance "
+       "draws from for every request, from its own random stream (the same "
+       "seed gives the same draws): `exp:MEAN` (exponential), "
+       "`lognormal:MEDIAN,P99` (log-normal with that median and 99th "
+       "percentile; P99 above MEDIAN above 0s), `normal:MEAN,SD` (normal; a "
+       "draw below 0 counts as 0). Example: `lognormal:20ms,200ms`."),
   KEY_SIZE ("response-size", CloudRunService, response_size, "1KiB",
             CLOUDRUN_BODY_MAX, "Response body size."),
 };
 
 static const CloudRunKey vm_keys[] = {
   KEY_REF ("subnet", NAME, CloudRunVm, subnet_name, subnet, SUBNET, NULL,
-           REQ, NULL, "Subnet of the VM's interface."),
+           REQ, NULL, "Subnet of the VM's interface (a private subnet)."),
   KEY_DERIVED ("address", IPV4, CloudRunVm, address,
                "the next free usable address of the subnet",
-               "Internal address."),
+               "Internal address: a usable address of the subnet, used by "
+               "nothing else in the network."),
   KEY ("external-ip", BOOL, CloudRunVm, external_ip, "false", 0,
-       "An external address, from 35.192.0.10 up, skipping the "
-       "scenario's addresses: internet traffic leaves by it; Google-bound "
-       "traffic leaves from it but stays inside Google with the network's "
-       "identity (no PGA needed)."),
+       "Give the VM an external address (automatic, see "
+       "[Addresses](#addresses)): its internet-bound traffic leaves by it; "
+       "its Google-bound traffic leaves from it but stays inside Google "
+       "with the network's identity (no Private Google Access needed)."),
   KEY_DERIVED ("service-account", EMAIL, CloudRunVm, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of the "
                "project of its subnet's network",
@@ -396,11 +439,12 @@ static const CloudRunKey client_keys[] = {
   KEY_DERIVED ("address", IPV4, CloudRunClient, address,
                "the next address of 203.0.113.0/24 from .10 that no "
                "group writes and no A record holds",
-               "Public address of the host, anywhere outside Google's "
-               "ranges."),
-  KEY ("account", EMAIL, CloudRunClient, account, NULL, OPT,
-       "Google account (user or service account) whose ID token the "
-       "client sends with identity = id-token; none by default."),
+               "Public address of the host; anywhere outside Google's "
+               "ranges, written once in the scenario."),
+  KEY_DERIVED ("account", EMAIL, CloudRunClient, account,
+               "NAME@example.com, a Google user named after the client",
+               "Google account (user or service account) whose ID token the "
+               "client sends with `identity = id-token`."),
   KEY ("location", REGION, CloudRunClient, location, NULL, OPT,
        "Region the client is in or near: Google's front end meets its "
        "requests there and carries them over Google's backbone to the "
@@ -422,7 +466,7 @@ static const CloudRunKey google_caller_keys[] = {
                service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of its "
                "project",
-               "Identity it signs ID tokens as (identity = id-token)."),
+               "Identity it signs ID tokens as (`identity = id-token`)."),
   KEY ("region", REGION, CloudRunGoogleCaller, region, NULL, OPT,
        "Region of its queue, job, trigger or workflow: its requests cross "
        "Google's backbone from there to the service's region (the "
@@ -431,21 +475,23 @@ static const CloudRunKey google_caller_keys[] = {
 
 static const CloudRunKey dns_zone_keys[] = {
   KEY ("dns-name", DNS_NAME, CloudRunDnsZone, dns_name, NULL, REQ,
-       "Zone suffix, such as run.app."),
+       "Zone suffix, such as `run.app.`."),
   KEY_ENUM ("visibility", ENUM, CloudRunDnsZone, visibility, "private", 0,
-            visibility_choices, "private: only the networks listed see it."),
+            visibility_choices, "`private`: only the listed networks see it."),
   KEY_REF ("networks", NAME_LIST, CloudRunDnsZone, network_names, networks,
-           NETWORK, "", 0, NULL, "Networks a private zone is bound to."),
+           NETWORK, "", 0, NULL, "Networks a private zone is bound to; a "
+                                 "public zone may not list any."),
   KEY ("records", RECORDS, CloudRunDnsZone, records, "", 0,
-       "OWNER TYPE DATA;... with types A, AAAA, CNAME; * wildcards."),
+       "Records `OWNER TYPE DATA` separated by `;`, of types `A`, `AAAA`, "
+       "`CNAME`; an owner may start with the wildcard `*.`"),
 };
 
 static const CloudRunKey psc_endpoint_keys[] = {
   KEY_REF ("network", NAME, CloudRunPscEndpoint, network_name, network,
            NETWORK, NULL, REQ, NULL, "Network of the endpoint."),
   KEY ("address", IPV4, CloudRunPscEndpoint, address, NULL, REQ,
-       "Internal address of the endpoint: RFC 1918 or in a subnet range "
-       "of its network."),
+       "Internal address of the endpoint: in RFC 1918 space or in a subnet "
+       "range of its network, used by nothing else in the network."),
   KEY_ENUM ("bundle", ENUM, CloudRunPscEndpoint, bundle, "all-apis", 0,
             bundle_choices, "Google APIs bundle behind the endpoint."),
 };
@@ -454,64 +500,73 @@ static const CloudRunKey internal_alb_keys[] = {
   KEY_REF ("network", NAME, CloudRunInternalAlb, network_name, network,
            NETWORK, NULL, REQ, NULL, "Network of the load balancer."),
   KEY ("region", REGION, CloudRunInternalAlb, region, NULL, REQ,
-       "Region (needs a proxy-only subnet there)."),
+       "Region; it needs a `proxy-only` subnet there."),
   KEY ("address", IPV4, CloudRunInternalAlb, address, NULL, REQ,
-       "Forwarding rule address, in a subnet of the network and region."),
+       "Forwarding rule address, in a private subnet of the network and "
+       "region."),
   KEY_REF ("backend", NAME, CloudRunInternalAlb, backend_name, backend,
            SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG; "
            "same region."),
   KEY ("hostname", HOSTNAME, CloudRunInternalAlb, hostname, NULL, OPT,
-       "Custom host name callers may use."),
+       "Custom host name callers may use; it resolves in the network's DNS "
+       "view."),
   KEY ("global-access", BOOL, CloudRunInternalAlb, global_access, "false",
-       0, "Clients in every region may use the regional forwarding rule; "
-       "without it, only its own region's."),
+       0, "`true`: clients of every region may use the regional forwarding "
+          "rule; `false`: only clients of its own region."),
 };
 
 static const CloudRunKey external_alb_keys[] = {
   KEY ("address", IPV4, CloudRunExternalAlb, address, NULL, REQ,
-       "Public address of the load balancer, outside Google's front "
-       "ends and VIPs."),
+       "Public address of the load balancer, outside Google's front ends and "
+       "VIPs, written once in the scenario."),
   KEY_REF ("backend", NAME, CloudRunExternalAlb, backend_name, backend,
            SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG."),
   KEY ("hostname", HOSTNAME, CloudRunExternalAlb, hostname, NULL, OPT,
-       "Custom host name callers may use."),
+       "Custom host name callers may use; it resolves in public DNS."),
 };
 
 static const CloudRunKey traffic_keys[] = {
   { .name = "from", .type = CLOUDRUN_KEY_CALLER, .flags = REQ,
     .offset = offsetof (CloudRunTraffic, from_name),
     .ref_offset = offsetof (CloudRunTraffic, from),
-    .help = "The caller: a service, vm or client." },
+    .help = "The caller. A service's traffic is sent by its first instance. "
+            "The name must belong to only one of these kinds." },
   KEY ("url", URL, CloudRunTraffic, url, NULL, REQ,
-       "https://HOST[:PORT]/PATH, http://HOST[:PORT]/PATH or service:NAME; "
-       "https is TLS on port 443 (keys in the capture), http is clear on "
-       "80."),
+       "What to call: `https://HOST[:PORT]/PATH`, `http://HOST[:PORT]/PATH` "
+       "or `service:NAME` (below); https is TLS on port 443 (keys in the "
+       "capture), http is clear on 80."),
   KEY_INT ("count", CloudRunTraffic, count, "1", 0, 1, 10000000,
-           "Number of requests."),
+           "Number of requests; all [traffic] groups together may have at "
+           "most 100000000."),
   KEY ("rate", RATE, CloudRunTraffic, rate, NULL, OPT,
        "Requests per time; rate or interval when count > 1."),
   KEY ("interval", TIME, CloudRunTraffic, interval, NULL, OPT,
        "Time between requests; rate or interval when count > 1."),
   KEY_ENUM ("pattern", ENUM, CloudRunTraffic, pattern, "constant", 0,
-            pattern_choices, "Gaps: constant, exponential (poisson), or "
-            "none: every request at start (burst)."),
+            pattern_choices, "Gaps between requests: constant, exponentially "
+                             "distributed with the same mean (Poisson "
+                             "arrivals), or none: with `burst` every request "
+                             "starts at `start` (then neither `rate` nor "
+                             "`interval` is written)."),
   KEY ("start", TIME, CloudRunTraffic, start, "0s", 0,
        "Time of the first request."),
   KEY ("method", METHOD, CloudRunTraffic, method, "GET", 0,
-       "HTTP method."),
+       "HTTP method, such as `GET` or `POST`."),
   KEY_SIZE ("request-size", CloudRunTraffic, request_size, "0B",
             CLOUDRUN_BODY_MAX, "Request body size."),
   KEY ("timeout", TIME, CloudRunTraffic, timeout, "10s", 0,
        "The caller gives up after this long."),
   KEY_ENUM ("identity", ENUM, CloudRunTraffic, identity, "none", 0,
             identity_choices,
-            "id-token sends an ID token for the caller's service account "
-            "(Authorization: Bearer)."),
+            "`id-token` sends `Authorization: Bearer` with an ID token for "
+            "the caller's identity (a service's or VM's service account, a "
+            "client's `account`, by default `NAME@example.com`)."),
   KEY_DERIVED ("audience", AUDIENCE, CloudRunTraffic, audience,
                "https://HOST of url",
-               "aud claim of the ID token (identity = id-token); the "
-               "service's run.app URLs and its custom-audiences pass (with "
-               "or without a final '/'), anything else gets 401."),
+               "`aud` claim of the ID token; only with `identity = "
+               "id-token`. The service's two run.app URLs and its "
+               "`custom-audiences` pass IAM, each with or without a final "
+               "`/`; anything else gets 401."),
   KEY_ENUM ("token-header", ENUM, CloudRunTraffic, token_header,
             "authorization", 0, token_header_choices,
             "Header the ID token travels in (identity = id-token): "
@@ -522,27 +577,35 @@ static const CloudRunKey traffic_keys[] = {
 
 static const CloudRunKey expect_keys[] = {
   KEY_ENUM ("outcome", ENUM, CloudRunExpect, outcome, NULL, OPT,
-            outcome_choices, "What happens to every request (see ratio)."),
+            outcome_choices, "What happens to every request (or to `ratio` "
+                             "of them)."),
   KEY_INT ("status", CloudRunExpect, status, NULL, OPT, 100, 599,
            "HTTP status the caller got."),
   KEY_ENUM ("classified-as", ENUM, CloudRunExpect, classified_as, NULL, OPT,
-            classified_choices, "The GFE's decision."),
+            classified_choices, "How the GFE classified the request; a "
+                                "request that never reached the GFE is "
+                                "neither."),
   KEY_ENUM ("drop-cause", ENUM, CloudRunExpect, drop_cause, NULL, OPT,
             cloudrun_drop_causes, "Connectivity Tests cause of the drop, or the simulator's own."),
   KEY_ENUM ("decided-at", ENUM, CloudRunExpect, decided_at, NULL, OPT,
-            cloudrun_hop_kinds, "Hop kind that decided the outcome."),
+            cloudrun_hop_kinds, "The kind of hop that decided the outcome."),
   KEY_ENUM ("via", ENUM_LIST, CloudRunExpect, via, NULL, OPT,
             cloudrun_hop_kinds,
-            "Hop kinds passed in this order, others may come between."),
+            "Hop kinds the request passed, in this order; other hops may "
+            "come between. Example: `direct-vpc;vpc-router;gfe`."),
   { .name = "ratio", .type = CLOUDRUN_KEY_FRACTION, .default_text = "1",
     .offset = offsetof (CloudRunExpect, ratio),
-    .help = "At least this fraction of the requests meets outcome." },
+    .help = "An item holds when at least this fraction of the traffic's "
+            "requests meets it. Only together with `outcome`." },
   KEY ("latency-p50-below", TIME, CloudRunExpect, latency_p50_below, NULL,
-       OPT, "Median latency bound."),
+       OPT, "The median latency of the requests that got a response is below "
+            "this."),
   KEY ("latency-p90-below", TIME, CloudRunExpect, latency_p90_below, NULL,
-       OPT, "90th percentile latency bound."),
+       OPT, "The 90th percentile latency of the requests that got a response "
+            "is below this."),
   KEY ("latency-p99-below", TIME, CloudRunExpect, latency_p99_below, NULL,
-       OPT, "99th percentile latency bound."),
+       OPT, "The 99th percentile latency of the requests that got a response "
+            "is below this."),
   KEY ("latency-p50-above", TIME, CloudRunExpect, latency_p50_above, NULL,
        OPT, "Median latency floor: the median is at least this long (a "
        "delay the path must pay, such as a backbone crossing)."),

@@ -450,9 +450,9 @@ struct CloudRunClient {
   uint32_t address;             /* public address; default the next one
                                    of 203.0.113.0/24 from .10 that no
                                    group writes and no A record holds */
-  char *account;                /* EMAIL whose ID token it sends, or NULL:
-                                   an internet host has no ambient
-                                   identity */
+  char *account;                /* EMAIL whose ID token it sends; default
+                                   NAME@example.com, a user named after
+                                   the client */
   char *location;               /* the region it is in or near, or NULL:
                                    wherever each target service is */
 };

@@ -582,8 +582,9 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
                                        cloudrun_class_name (cls)),
                   sim_explain_internf (log, "classified %s: %s; status "
                                        "%d is [assumptions] "
-                                       "ingress-denied-status (observed, "
-                                       "not documented)",
+                                       "ingress-denied-status (Google "
+                                       "documents 404: Cloud Run release "
+                                       "notes, 2023-08-03)",
                                        cloudrun_class_name (cls), why,
                                        world->ingress_denied_status));
       return;

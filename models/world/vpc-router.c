@@ -511,8 +511,8 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       return;
     case ROUTE_BLACKHOLE:
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_ROUTE_BLACKHOLE,
-                sim_explain_internf (log, "%s: next hop blackhole",
-                                     rule));
+                sim_explain_internf (log, "%s: next hop blackhole (its "
+                                     "next hop no longer exists)", rule));
       return;
     case ROUTE_NEXT_HOP_ADDRESS:
     default:

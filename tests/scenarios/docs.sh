@@ -11,6 +11,11 @@
 #   the team's private folder (dot-dot-slash "shared") or the two
 #   reference documents that lived there (refs below spells the names):
 #   a clone does not have that folder, so nothing may send users there.
+#   tests/compat/ is left out: it keeps shipped scenario files byte for
+#   byte, history included.
+# - One text, one place: each key row's meaning cell is the help that
+#   `keys KIND` prints (tools/docs-keys writes them; `make docs-keys`
+#   rewrites the document).
 # - The checks can fail: a copy of the document without one key row, and a
 #   planted reference to the private folder, are both caught.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
@@ -82,10 +87,21 @@ else
   ok "outcomes, hop kinds and produced drop causes are in scenario-format.md"
 fi
 
+# The meaning column comes from the key tables.
+"$top_srcdir/tools/docs-keys" "$NETSIM" "$DOC" > "$TMP/generated.md" \
+  2>> "$TMP/err" || bail "tools/docs-keys failed"
+if diff -u "$DOC" "$TMP/generated.md" > "$TMP/help.diff"; then
+  ok "every key row's meaning in scenario-format.md is the key's help (tools/docs-keys)"
+else
+  not_ok "every key row's meaning in scenario-format.md is the key's help (make docs-keys rewrites it)"
+  diag_file "$TMP/help.diff" 30
+fi
+
 # refs DIR: files under DIR that send readers to the team's private folder.
 refs () {
   grep -rIl --exclude-dir=.git --exclude-dir=build --exclude-dir='build-*' \
     --exclude-dir=_build --exclude-dir=out --exclude-dir=autom4te.cache \
+    --exclude-dir=compat \
     -e '\.\./shared' -e 'SCENARIO-FORMAT\.md' -e 'CLOUDRUN-NETWORKING\.md' \
     "$1"
 }
@@ -108,5 +124,11 @@ printf 'see ../%s/%s.md\n' shared SCENARIO-FORMAT > "$TMP/tree/planted.c"
 refs "$TMP/tree" > "$TMP/planted"
 check "a planted reference to the private folder is caught" \
   grep -q 'planted\.c$' "$TMP/planted"
+sed 's/^\(| `default-url` |.*| \)[^|]*|$/\1the run.app hosts answer 404 to everyone. |/' \
+  "$DOC" > "$TMP/contradicts.md"
+"$top_srcdir/tools/docs-keys" "$NETSIM" "$TMP/contradicts.md" \
+  > "$TMP/regenerated.md" 2>> "$TMP/err"
+check "a meaning cell that is not the key's help is caught" \
+  test -n "$(diff "$TMP/contradicts.md" "$TMP/regenerated.md")"
 
 finish

@@ -783,7 +783,9 @@ test_scenario__identity (void **state)
                            db->subnet->network->project->number);
   assert_string_equal (db->service_account, vm_sa);
   assert_string_equal (laptop->account, "dev@example.com");
-  assert_null (phone->account);
+  /* A client without account: a user named after it (format 1 files
+   * sent a token from such a client before account existed). */
+  assert_string_equal (phone->account, "phone@example.com");
   /* custom-audiences as written, in order; none by default. */
   assert_int_equal (g_strv_length (be->custom_audiences), 2);
   assert_string_equal (be->custom_audiences[0], "https://api.example.com");
@@ -966,6 +968,10 @@ typedef struct {
 static const char head[] =
   "[scenario]\nformat = 1\ntitle = t\n[service s]\nregion = us-central1\n";
 
+#define CONN_BOUNDS \
+  "[network n]\n[connector c]\nnetwork = n\nregion = us-central1\n" \
+  "range = 10.8.0.0/28\n"
+
 static const BadCase bad_cases[] = {
   { "", { "service s.ingres=all" },
     "test.ini (--set): [service s] ingres: expected a key of [service NAME]"
@@ -989,6 +995,19 @@ static const BadCase bad_cases[] = {
     "max-instances = 3\n", { NULL },
     "[service s2] min-instances: expected at most max-instances, "
     "found '9'" },
+  /* Connector bounds are Google's (gcloud compute networks vpc-access
+   * connectors create): min 2 to 9, max 3 to 10 and above min. */
+  { CONN_BOUNDS "min-instances = 10\n", { NULL },
+    "[connector c] min-instances: expected a whole number from 2 to 9, "
+    "found '10'" },
+  { CONN_BOUNDS "max-instances = 2\n", { NULL },
+    "[connector c] max-instances: expected a whole number from 3 to 10, "
+    "found '2'" },
+  { CONN_BOUNDS "min-instances = 5\nmax-instances = 5\n", { NULL },
+    "[connector c] max-instances: expected a number above min-instances "
+    "(5) and at most 10, found '5'" },
+  { CONN_BOUNDS "min-instances = 9\nmax-instances = 10\n", { NULL }, NULL },
+  { CONN_BOUNDS "min-instances = 2\nmax-instances = 3\n", { NULL }, NULL },
   { "[service t]\nregion = us-central1\nvpc-egress = all-traffic\n",
     { NULL },
     "[service t] vpc-egress: expected vpc-egress only with vpc-access = "
@@ -1123,11 +1142,6 @@ static const BadCase bad_cases[] = {
     "found 'allUsers:x@y.com'" },
   { "", { "service s.invokers=" },
     "[service s] invokers: expected principals separated by ';'" },
-  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n"
-    "identity = id-token\n", { NULL },
-    "[traffic t] identity: expected none, or an [client c] account to send "
-    "an ID token for (an internet host has no service account of its own),"
-    " found 'id-token'" },
   { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n"
     "audience = https://x.example\n", { NULL },
     "[traffic t] audience: expected audience together with identity = "

@@ -304,6 +304,7 @@ test_gfe__ingress_denied_status_assumption (void **state)
     {
       const char *const overrides[] = { cases[i].override, NULL };
       g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides);
+      const SimExplainStep *step;
 
       /* The client is refused with the assumed status; it is still an
        * ingress refusal (not IAM), and the VM still passes. */
@@ -311,6 +312,12 @@ test_gfe__ingress_denied_status_assumption (void **state)
                    cases[i].status);
       assert_string_equal (world_fixture_cause (wf, "call", 0),
                            "INGRESS_DENIED");
+      /* The step names the source of the status: Google documents 404. */
+      step = world_fixture_step (wf, world_fixture_request (wf, "call", 0),
+                                 "INGRESS_DENIED", "gfe");
+      assert_non_null (step);
+      assert_non_null (strstr (step->note, "Google documents 404: Cloud "
+                                           "Run release notes, 2023-08-03"));
       assert_string_equal (world_fixture_verdict (wf, "from-vm", 0),
                            "delivered");
       assert_int_equal (world_fixture_served (wf, "backend"), 1);
@@ -632,6 +639,17 @@ static const struct {
     "[service me]\nregion = us-central1\n", "identity = none\n",
     "authenticated", "denied-by-iam", 403, "IAM_DENIED",
     "invokers = allAuthenticatedUsers does not include allUsers", NULL },
+  /* Format 1 files sent a token from a client without account (issue 19,
+   * item 7): the client signs as NAME@example.com, a user. */
+  { "a client without account signs as a user named after it",
+    "[client me]\n", "identity = id-token\n", "allAuthenticatedUsers",
+    "delivered", 200, "PROXY_CONNECTION",
+    "the ID token of user:me@example.com", NULL },
+  { "a client without account holds no role it was not given",
+    "[client me]\n", "identity = id-token\n", "serviceAccount:" SA,
+    "denied-by-iam", 403, "IAM_DENIED",
+    "403, user:me@example.com has a valid ID token but not the invoker",
+    NULL },
   { "a user account from a client matches user:",
     "[client me]\naccount = Dev@Example.com\n", "identity = id-token\n",
     "user:dev@example.com", "delivered", 200, "PROXY_CONNECTION",

@@ -169,7 +169,9 @@ test_vpc_router__routes (void **state)
     { "a blackhole for the front ends",
       "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
       "next-hop = blackhole\n", { NULL },
-      "dropped", "ROUTE_BLACKHOLE", "blackhole" },
+      "dropped", "ROUTE_BLACKHOLE",
+      /* A blackhole is a route whose next hop is gone (NEXT_HOP_BLACKHOLE). */
+      "next hop blackhole (its next hop no longer exists)" },
     { "a longer blackhole beats the default route, whatever its priority",
       "[route sink]\nnetwork = net\ndestination = 216.239.32.0/19\n"
       "next-hop = blackhole\npriority = 65535\n", { NULL },
