@@ -301,6 +301,23 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
   return false;
 }
 
+/* The 1:1 translation of a VM's flow to its external address; NULL (the
+ * packet dropped) when no port is left on the address. */
+static CloudRunSnatEntry *
+vpc_external_flow (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
+                   const CloudRunVpcSource *src, SimPort *in, bool explain)
+{
+  bool created;
+  CloudRunSnatEntry *e = cloudrun_snat_outbound (&r->external, f,
+                                                 src->external_addr, in,
+                                                 &created);
+
+  if (!e)
+    vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
+              "no port left on the external address");
+  return e;
+}
+
 /* A VM with an external address needs no Private Google Access: its
  * Google-bound packets leave from that address (translated 1:1) but stay
  * inside Google, with the network's identity. False when no port is left
@@ -311,18 +328,11 @@ vpc_external_to_google (CloudRunVpcRouter *r, SimPacket *packet,
                         SimPort *in, bool explain, const char **why)
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
-  bool created;
   char ext[16];
-  CloudRunSnatEntry *e = cloudrun_snat_outbound (&r->external, f,
-                                                 src->external_addr, in,
-                                                 &created);
+  CloudRunSnatEntry *e = vpc_external_flow (r, packet, f, src, in, explain);
 
   if (!e)
-    {
-      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
-                "no port left on the external address");
-      return false;
-    }
+    return false;
   if (explain)
     *why = sim_explain_internf (log, "%s has an external address %s: it "
                                 "leaves from that address but stays inside "
@@ -383,17 +393,10 @@ vpc_to_internet (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                  bool explain)
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
-  bool created;
-  CloudRunSnatEntry *e = cloudrun_snat_outbound (&r->external, f,
-                                                 src->external_addr, in,
-                                                 &created);
+  CloudRunSnatEntry *e = vpc_external_flow (r, packet, f, src, in, explain);
 
   if (!e)
-    {
-      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
-                "no port left on the external address");
-      return;
-    }
+    return;
   if (explain)
     {
       CloudRunWorld *world = r->base.world;

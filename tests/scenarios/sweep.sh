@@ -257,7 +257,10 @@ expect_status "--collect with a link for a run's directory: exit 2, says so" 2 \
 
 # A signal to --jobs is passed on to the runs going: each removes what it
 # staged; the sweep dies of the signal and writes no summary.csv.
-{ sed 's/^count = 3$/count = 100000/; s/^interval = 100ms$/interval = 1ms/' \
+# Both runs must outlast the second before the signal on a quiet machine:
+# an hour of simulated time at a request a millisecond.
+{ sed 's/^count = 3$/count = 3600000/; s/^interval = 100ms$/interval = 1ms/;
+       s/^\[scenario\]$/[scenario]\nduration = 60m/' \
     "$S05"; printf '\n[sweep]\n%s = false;true\n' "$PGA"; } > "$TMP/long.ini"
 "$NETSIM" sweep "$TMP/long.ini" --jobs 2 -o "$TMP/long" > "$TMP/long.out" \
   2> "$TMP/long.err" &
