@@ -3,40 +3,13 @@
  * header's names, the fields that go through, then the values of the
  * fields the proxy appends to. */
 #include "sim/http-forward.h"
+#include "sim/http-private.h"
 
 #include <string.h>
 
 #define FORWARD_CONNECTION_NAMES 16u  /* names one Connection may list */
 
-typedef struct {
-  const uint8_t *p;
-  size_t n;
-} Span;
-
-typedef struct {
-  uint8_t *out;
-  size_t cap, len;
-  bool ok;
-} Writer;
-
-static void
-w_bytes (Writer *w, const void *s, size_t n)
-{
-  if (!w->ok || n > w->cap - w->len)
-    {
-      w->ok = false;
-      return;
-    }
-  memcpy (w->out + w->len, s, n);
-  w->len += n;
-}
-
-static void
-w_str (Writer *w, const char *s)
-{
-  w_bytes (w, s, strlen (s));
-}
-
+/* ASCII lower case of c. */
 static uint8_t
 lower (uint8_t c)
 {
@@ -44,27 +17,12 @@ lower (uint8_t c)
 }
 
 static bool
-ieq (Span s, const char *lit)
+iprefix (SimHttpSpan s, const char *lit)
 {
   size_t n = strlen (lit);
+  SimHttpSpan head = { s.p, n };
 
-  if (s.n != n)
-    return false;
-  for (size_t i = 0; i < n; i++)
-    {
-      if (lower (s.p[i]) != (uint8_t) lit[i])
-        return false;
-    }
-  return true;
-}
-
-static bool
-iprefix (Span s, const char *lit)
-{
-  size_t n = strlen (lit);
-  Span head = { s.p, n };
-
-  return s.n >= n && ieq (head, lit);
+  return s.n >= n && sim_http_span_ieq (head, lit);
 }
 
 bool
@@ -73,12 +31,12 @@ sim_http_is_hop_by_hop (const char *name, size_t n)
   static const char *const names[] = {
     "connection", "keep-alive", "te", "trailer", "transfer-encoding",
     "upgrade" };
-  Span s = { (const uint8_t *) name, n };
+  SimHttpSpan s = { (const uint8_t *) name, n };
 
   if (iprefix (s, "proxy-"))
     return true;
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (ieq (s, names[i]))
+    if (sim_http_span_ieq (s, names[i]))
       return true;
   return false;
 }
@@ -87,36 +45,23 @@ sim_http_is_hop_by_hop (const char *name, size_t n)
  * line (without CRLF), its name and its trimmed value. False at the
  * blank line or on a line without a colon. */
 static bool
-next_field (const uint8_t *d, size_t end, size_t *pos, Span *line,
-            Span *name, Span *value)
+next_field (const uint8_t *d, size_t end, size_t *pos, SimHttpSpan *line,
+            SimHttpSpan *name, SimHttpSpan *value)
 {
   const uint8_t *cr = *pos < end ? memchr (d + *pos, '\r', end - *pos) : NULL;
-  const uint8_t *colon;
 
   if (cr == NULL || cr == d + *pos)
     return false;
   line->p = d + *pos;
   line->n = (size_t) (cr - line->p);
   *pos += line->n + 2;
-  colon = memchr (line->p, ':', line->n);
-  if (colon == NULL || colon == line->p)
-    return false;
-  name->p = line->p;
-  name->n = (size_t) (colon - line->p);
-  value->p = colon + 1;
-  value->n = line->n - name->n - 1;
-  while (value->n && (value->p[0] == ' ' || value->p[0] == '\t'))
-    value->p++, value->n--;
-  while (value->n && (value->p[value->n - 1] == ' '
-                      || value->p[value->n - 1] == '\t'))
-    value->n--;
-  return true;
+  return sim_http_split_field (*line, name, value);
 }
 
 /* Splits a Connection value's comma-separated names into names (at most
  * FORWARD_CONNECTION_NAMES in all, counting *n already there). */
 static void
-connection_names (Span value, Span *names, size_t *n)
+connection_names (SimHttpSpan value, SimHttpSpan *names, size_t *n)
 {
   size_t i = 0;
 
@@ -132,12 +77,12 @@ connection_names (Span value, Span *names, size_t *n)
         i++;
       stop = i;
       if (stop > start)
-        names[(*n)++] = (Span) { value.p + start, stop - start };
+        names[(*n)++] = (SimHttpSpan) { value.p + start, stop - start };
     }
 }
 
 static bool
-named_by_connection (Span name, const Span *names, size_t n)
+named_by_connection (SimHttpSpan name, const SimHttpSpan *names, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     {
@@ -154,32 +99,32 @@ named_by_connection (Span name, const Span *names, size_t n)
 /* The proxy's own line "NAME: OLD<sep>MINE": OLD is every received value
  * of NAME in order, joined by sep. */
 static void
-append_field (Writer *w, const uint8_t *d, size_t first, size_t end,
+append_field (SimHttpWriter *w, const uint8_t *d, size_t first, size_t end,
               const char *name, const char *sep, const char *mine)
 {
   size_t pos = first;
-  Span line, fname, value;
+  SimHttpSpan line, fname, value;
 
-  w_str (w, name);
-  w_str (w, ": ");
+  sim_http_write_str (w, name);
+  sim_http_write_str (w, ": ");
   while (next_field (d, end, &pos, &line, &fname, &value))
-    if (ieq (fname, name[0] == 'V' ? "via" : "x-forwarded-for")
+    if (sim_http_span_ieq (fname, name[0] == 'V' ? "via" : "x-forwarded-for")
         && value.n > 0)
       {
-        w_bytes (w, value.p, value.n);
-        w_str (w, sep);
+        sim_http_write_bytes (w, value.p, value.n);
+        sim_http_write_str (w, sep);
       }
-  w_str (w, mine);
-  w_str (w, "\r\n");
+  sim_http_write_str (w, mine);
+  sim_http_write_str (w, "\r\n");
 }
 
 size_t
 sim_http_forward_request (const uint8_t *head, size_t len, uint8_t *out,
                           size_t cap, const SimHttpForward *fw)
 {
-  Writer w = { out, cap, 0, true };
+  SimHttpWriter w = { out, cap, 0, true };
   const uint8_t *eol = memchr (head, '\r', len);
-  Span names[FORWARD_CONNECTION_NAMES], line, name, value;
+  SimHttpSpan names[FORWARD_CONNECTION_NAMES], line, name, value;
   size_t n_names = 0, first, pos;
 
   if (eol == NULL || len < 4 || memcmp (head + len - 4, "\r\n\r\n", 4) != 0)
@@ -187,20 +132,20 @@ sim_http_forward_request (const uint8_t *head, size_t len, uint8_t *out,
   first = (size_t) (eol - head) + 2;
   pos = first;
   while (next_field (head, len, &pos, &line, &name, &value))
-    if (ieq (name, "connection"))
+    if (sim_http_span_ieq (name, "connection"))
       connection_names (value, names, &n_names);
-  w_bytes (&w, head, first);
+  sim_http_write_bytes (&w, head, first);
   pos = first;
   while (next_field (head, len, &pos, &line, &name, &value))
     {
       if (sim_http_is_hop_by_hop ((const char *) name.p, name.n)
           || named_by_connection (name, names, n_names)
-          || (fw->xff_append && ieq (name, "x-forwarded-for"))
-          || (fw->via && ieq (name, "via"))
-          || (fw->proto && ieq (name, "x-forwarded-proto")))
+          || (fw->xff_append && sim_http_span_ieq (name, "x-forwarded-for"))
+          || (fw->via && sim_http_span_ieq (name, "via"))
+          || (fw->proto && sim_http_span_ieq (name, "x-forwarded-proto")))
         continue;
-      w_bytes (&w, line.p, line.n);
-      w_str (&w, "\r\n");
+      sim_http_write_bytes (&w, line.p, line.n);
+      sim_http_write_str (&w, "\r\n");
     }
   if (fw->xff_append)
     append_field (&w, head, first, len, "X-Forwarded-For", ",",
@@ -209,10 +154,10 @@ sim_http_forward_request (const uint8_t *head, size_t len, uint8_t *out,
     append_field (&w, head, first, len, "Via", ", ", fw->via);
   if (fw->proto)
     {
-      w_str (&w, "X-Forwarded-Proto: ");
-      w_str (&w, fw->proto);
-      w_str (&w, "\r\n");
+      sim_http_write_str (&w, "X-Forwarded-Proto: ");
+      sim_http_write_str (&w, fw->proto);
+      sim_http_write_str (&w, "\r\n");
     }
-  w_str (&w, "\r\n");
+  sim_http_write_str (&w, "\r\n");
   return w.ok ? w.len : 0;
 }

@@ -19,6 +19,7 @@
  *   header block longer than HTTP_HEADER_MAX.
  * - Nothing here allocates: these run once per packet. */
 #include "sim/http.h"
+#include "sim/http-private.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -62,17 +63,9 @@ all_of (const char *s, bool (*ok) (uint8_t), bool allow_empty)
 
 /* ---- Writers ------------------------------------------------------ */
 
-typedef struct {
-  uint8_t *out;
-  size_t cap, len;
-  bool ok;                      /* false once anything did not fit */
-} HttpWriter;
-
-static void
-w_str (HttpWriter *w, const char *s)
+void
+sim_http_write_bytes (SimHttpWriter *w, const void *s, size_t n)
 {
-  size_t n = strlen (s);
-
   if (!w->ok || n > w->cap - w->len)
     {
       w->ok = false;
@@ -82,32 +75,38 @@ w_str (HttpWriter *w, const char *s)
   w->len += n;
 }
 
+void
+sim_http_write_str (SimHttpWriter *w, const char *s)
+{
+  sim_http_write_bytes (w, s, strlen (s));
+}
+
 static void
-w_u64 (HttpWriter *w, uint64_t v)
+w_u64 (SimHttpWriter *w, uint64_t v)
 {
   char digits[24];
 
   snprintf (digits, sizeof digits, "%" PRIu64, v);
-  w_str (w, digits);
+  sim_http_write_str (w, digits);
 }
 
 size_t
 sim_http_write_request (uint8_t *out, size_t cap, const SimHttpRequest *req)
 {
-  HttpWriter w = { out, cap, 0, true };
+  SimHttpWriter w = { out, cap, 0, true };
 
   if (!all_of (req->method, is_tchar, false)
       || !all_of (req->path, is_vchar, false)
       || !all_of (req->host, is_vchar, false))
     return 0;
-  w_str (&w, req->method);
-  w_str (&w, " ");
-  w_str (&w, req->path);
-  w_str (&w, " HTTP/1.1\r\nHost: ");
-  w_str (&w, req->host);
-  w_str (&w, "\r\nUser-Agent: cloudrun-netsim\r\nContent-Length: ");
+  sim_http_write_str (&w, req->method);
+  sim_http_write_str (&w, " ");
+  sim_http_write_str (&w, req->path);
+  sim_http_write_str (&w, " HTTP/1.1\r\nHost: ");
+  sim_http_write_str (&w, req->host);
+  sim_http_write_str (&w, "\r\nUser-Agent: cloudrun-netsim\r\nContent-Length: ");
   w_u64 (&w, req->content_length);
-  w_str (&w, "\r\n\r\n");
+  sim_http_write_str (&w, "\r\n\r\n");
   return w.ok ? w.len : 0;
 }
 
@@ -117,7 +116,7 @@ size_t
 sim_http_write_response (uint8_t *out, size_t cap,
                          const SimHttpResponse *resp, const char *content_type)
 {
-  HttpWriter w = { out, cap, 0, true };
+  SimHttpWriter w = { out, cap, 0, true };
   const char *reason = resp->reason[0] ? resp->reason
                                        : sim_http_reason (resp->status);
 
@@ -125,18 +124,18 @@ sim_http_write_response (uint8_t *out, size_t cap,
       || !all_of (reason, is_text, true)
       || (content_type && !all_of (content_type, is_text, false)))
     return 0;
-  w_str (&w, "HTTP/1.1 ");
+  sim_http_write_str (&w, "HTTP/1.1 ");
   w_u64 (&w, (uint64_t) resp->status);
-  w_str (&w, " ");
-  w_str (&w, reason);
+  sim_http_write_str (&w, " ");
+  sim_http_write_str (&w, reason);
   if (content_type)
     {
-      w_str (&w, "\r\nContent-Type: ");
-      w_str (&w, content_type);
+      sim_http_write_str (&w, "\r\nContent-Type: ");
+      sim_http_write_str (&w, content_type);
     }
-  w_str (&w, "\r\nContent-Length: ");
+  sim_http_write_str (&w, "\r\nContent-Length: ");
   w_u64 (&w, resp->content_length);
-  w_str (&w, "\r\nConnection: close\r\n\r\n");
+  sim_http_write_str (&w, "\r\nConnection: close\r\n\r\n");
   return w.ok ? w.len : 0;
 }
 
@@ -171,10 +170,6 @@ sim_http_reason (int status)
 /* ---- Parsers ------------------------------------------------------ */
 
 /* A span of the input, not NUL-terminated. */
-typedef struct {
-  const uint8_t *p;
-  size_t n;
-} Span;
 
 /* The header block's length through "\r\n\r\n", 0 when incomplete, -1
  * when too long. */
@@ -193,7 +188,7 @@ block_length (const uint8_t *d, size_t len)
 /* The line at *pos (which must end with CRLF before end); advances *pos
  * past the CRLF. False when the line holds a control character. */
 static bool
-next_line (const uint8_t *d, size_t end, size_t *pos, Span *line)
+next_line (const uint8_t *d, size_t end, size_t *pos, SimHttpSpan *line)
 {
   size_t i = *pos;
 
@@ -211,8 +206,8 @@ next_line (const uint8_t *d, size_t end, size_t *pos, Span *line)
   return true;
 }
 
-static bool
-span_ieq (Span s, const char *lit)
+bool
+sim_http_span_ieq (SimHttpSpan s, const char *lit)
 {
   size_t n = strlen (lit);
 
@@ -229,7 +224,7 @@ span_ieq (Span s, const char *lit)
 
 /* Digits only, no sign, no overflow. */
 static bool
-span_u64 (Span s, uint64_t *out)
+span_u64 (SimHttpSpan s, uint64_t *out)
 {
   uint64_t v = 0;
 
@@ -249,7 +244,7 @@ span_u64 (Span s, uint64_t *out)
 
 /* Copies s into a buffer of cap bytes as a C string; false if too long. */
 static bool
-span_copy (Span s, char *out, size_t cap)
+span_copy (SimHttpSpan s, char *out, size_t cap)
 {
   if (s.n >= cap)
     return false;
@@ -258,9 +253,8 @@ span_copy (Span s, char *out, size_t cap)
   return true;
 }
 
-/* Splits "name: value" (optional whitespace around the value). */
-static bool
-split_field (Span line, Span *name, Span *value)
+bool
+sim_http_split_field (SimHttpSpan line, SimHttpSpan *name, SimHttpSpan *value)
 {
   size_t i = 0;
 
@@ -284,7 +278,7 @@ split_field (Span line, Span *name, Span *value)
 /* The Host value without ":port" ("[v6]:port" keeps the brackets); the
  * port, when present, is digits only (possibly none, RFC 3986). */
 static bool
-host_strip_port (Span value, Span *host)
+host_strip_port (SimHttpSpan value, SimHttpSpan *host)
 {
   const uint8_t *mark;
   size_t colon;
@@ -328,20 +322,20 @@ parse_fields (const uint8_t *d, size_t pos, size_t end, uint64_t *length,
   *have_host = false;
   while (pos < end)
     {
-      Span line, name, value, h;
+      SimHttpSpan line, name, value, h;
       uint64_t v;
 
       if (!next_line (d, end + 2, &pos, &line)
-          || !split_field (line, &name, &value))
+          || !sim_http_split_field (line, &name, &value))
         return false;
-      if (span_ieq (name, "content-length"))
+      if (sim_http_span_ieq (name, "content-length"))
         {
           if (!span_u64 (value, &v) || (have_length && v != *length))
             return false;
           *length = v;
           have_length = true;
         }
-      else if (host && span_ieq (name, "host"))
+      else if (host && sim_http_span_ieq (name, "host"))
         {
           if (*have_host || !host_strip_port (value, &h)
               || !span_copy (h, host, host_cap))
@@ -357,7 +351,7 @@ parse_fields (const uint8_t *d, size_t pos, size_t end, uint64_t *length,
  * its space, only when third_optional (a reason phrase); it keeps any
  * further spaces. */
 static bool
-split_start (Span line, Span part[3], bool third_optional)
+split_start (SimHttpSpan line, SimHttpSpan part[3], bool third_optional)
 {
   size_t i = 0;
 
@@ -377,7 +371,7 @@ split_start (Span line, Span part[3], bool third_optional)
 }
 
 static bool
-is_http1_version (Span v)
+is_http1_version (SimHttpSpan v)
 {
   return v.n == 8 && memcmp (v.p, "HTTP/1.", 7) == 0 && v.p[7] >= '0'
          && v.p[7] <= '9';
@@ -385,7 +379,7 @@ is_http1_version (Span v)
 
 /* Three digits, 100 to 599. */
 static bool
-span_status (Span s, int *status)
+span_status (SimHttpSpan s, int *status)
 {
   if (s.n != 3 || s.p[0] < '1' || s.p[0] > '5')
     return false;
@@ -404,7 +398,7 @@ sim_http_parse_request (const uint8_t *data, size_t len, SimHttpRequest *out)
 {
   int block = block_length (data, len);
   size_t pos = 0, end;
-  Span line, part[3];
+  SimHttpSpan line, part[3];
   bool have_host;
 
   memset (out, 0, sizeof *out);
@@ -438,7 +432,7 @@ sim_http_parse_response (const uint8_t *data, size_t len,
 {
   int block = block_length (data, len);
   size_t pos = 0, end;
-  Span line, part[3];
+  SimHttpSpan line, part[3];
   bool have_host;
 
   memset (out, 0, sizeof *out);
