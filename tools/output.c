@@ -2,7 +2,8 @@
  * (begin, commit, clear) and tools/run.c (write). Invariants: inside DIR
  * every call is relative to dir_fd and never follows a symbolic link;
  * removal walks only real directories (unlinkat on a link removes the
- * link); nothing is moved before every place was checked. */
+ * link); nothing is moved before every place was checked; DIR is locked
+ * (flock) from begin to clear, so one run at a time writes into it. */
 #include "tools/output.h"
 
 #include <dirent.h>
@@ -243,13 +244,25 @@ tools_output_begin (ToolsOutput *out, const char *dir, GError **error)
   if (out->dir_fd < 0)
     return set_errno_error (error, errno, dir,
                             "cannot open the output directory");
-  /* DIR's lock orders this run's staging against another run's sweep. */
-  if (flock (out->dir_fd, LOCK_EX) != 0)
-    return set_errno_error (error, errno, dir,
-                            "cannot lock the output directory");
+  /* DIR's lock is this run's from here to clear: a second run into DIR
+   * is refused while it lasts, so two runs' outputs never mix. */
+  if (flock (out->dir_fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      if (errno == EWOULDBLOCK)
+        {
+          /* DIR is the other run's now, even if this one made it. */
+          g_ptr_array_set_size (out->created, 0);
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                       "%s: another cloudrun-netsim run is writing into this "
+                       "directory; wait for it to end, or choose another -o",
+                       dir);
+          return FALSE;
+        }
+      return set_errno_error (error, errno, dir,
+                              "cannot lock the output directory");
+    }
   remove_stale (out);
   ok = make_staging (out, error);
-  flock (out->dir_fd, LOCK_UN);
   /* Checked again at commit; here so that a refusal comes before a long
    * simulation, not after it. */
   return ok && check_places (out, error);

@@ -38,10 +38,11 @@ typedef struct {
   GPtrArray *stale_kept;        /* likewise, that could not be removed */
 } ToolsOutput;
 
-/* Creates DIR (and its parents) when missing, removes stale staging
- * directories, makes this run's one, and checks the places of the outputs
- * (as commit will again). On failure out is ready for
- * tools_output_clear(). */
+/* Creates DIR (and its parents) when missing, locks it for this run (a
+ * run already writing into DIR: an error saying so), removes stale
+ * staging directories, makes this run's one, and checks the places of
+ * the outputs (as commit will again). On failure out is ready for
+ * tools_output_clear(), which also unlocks DIR. */
 gboolean tools_output_begin (ToolsOutput *out, const char *dir,
                              GError **error);
 /* Writes contents to staging/name (name may be "pcap/x.pcap"). */

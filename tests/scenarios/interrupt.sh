@@ -9,7 +9,8 @@
 #   into the same DIR removes it and says so. A planted stale staging
 #   directory holding a link is removed without following the link.
 # - A stale staging directory it cannot remove is said as such.
-# - A staging directory of a run still in progress is left alone.
+# - A run still in progress keeps DIR: a second run into it is refused
+#   and leaves the first run's staging directory alone.
 # - A write failure (the file size limit, as ENOSPC would) exits 2 and
 #   removes the directories the run created for -o DIR.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
@@ -156,15 +157,18 @@ else
   diag_file "$TMP/err" 5
 fi
 
-# A run in progress keeps its staging directory while another run into
-# the same DIR comes and goes.
+# A run in progress keeps DIR to itself: a second run into the same DIR
+# is refused at once (exit 2, saying why), writes nothing there and leaves
+# the first run's staging directory alone.
 d=$TMP/concurrent
-desc="a staging directory of a run in progress is left alone"
+desc="a second run into a DIR a run is writing: refused, the first untouched"
 if start_long "$d"; then
   live=$(ls -a "$d" | grep '^\.partial-')
   "$NETSIM" run "$GOOD" -q -o "$d" > "$TMP/out2" 2> "$TMP/err2"
   status=$?
-  if [ "$status" -eq 0 ] && [ -d "$d/$live" ] && kill -0 "$pid" 2>/dev/null
+  if [ "$status" -eq 2 ] && [ -d "$d/$live" ] && kill -0 "$pid" 2>/dev/null \
+     && [ "$(ls -A "$d")" = "$live" ] \
+     && grep -qF "$d: another cloudrun-netsim run is writing into this directory" "$TMP/err2"
   then
     ok "$desc"
   else
