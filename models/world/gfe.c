@@ -559,8 +559,9 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   if (sc != CLOUDRUN_PERIMETER_INSIDE && sc_why)
     why = sim_explain_internf (log, "%s; VPC Service Controls: %s", why,
                                sc_why);
-  /* A serverless NEG sends the run.app host: default-url = false exists
-   * to force traffic through the load balancer, which still works. */
+  /* default-url = false exists to force traffic through a load balancer,
+   * whose serverless NEG still reaches the service whatever Host its
+   * client sent (a run.app host included). */
   if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app")
       && !gfe_via_load_balancer (gfe, s))
     {

@@ -544,8 +544,10 @@ test_gfe__vpc_sc_refuses_outside_the_perimeter (void **state)
 
 
 /* Issue 8: default-url = false closes the run.app URLs to direct callers,
- * but a load balancer's serverless NEG (which sends the run.app host)
- * still reaches the service: that is what the option is for. */
+ * but a load balancer's serverless NEG still reaches the service: that is
+ * what the option is for. It does so whatever Host the client used, the
+ * run.app host included (a private zone pointing run.app at the internal
+ * ALB: "via-zone"). */
 static void
 test_gfe__default_url_false_keeps_load_balancers (void **state)
 {
@@ -563,13 +565,20 @@ test_gfe__default_url_false_keeps_load_balancers (void **state)
     "[external-alb elb]\naddress = 203.0.113.80\nbackend = backend\n\n"
     "[vm caller]\nsubnet = vms\n\n"
     "[client alice]\n\n"
+    "[dns-zone run-app]\ndns-name = run.app.\nnetworks = net\n"
+    "records = *.run.app. A 10.1.0.100\n\n"
     "[traffic call]\nfrom = caller\nurl = http://10.1.0.100/\n\n"
+    "[traffic via-zone]\nfrom = caller\nurl = service:backend\n\n"
     "[traffic from-internet]\nfrom = alice\nurl = http://203.0.113.80/\n\n"
     "[traffic direct]\nfrom = alice\nurl = service:backend\n\n";
   g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
 
   (void) state;
   assert_string_equal (world_fixture_verdict (wf, "call", 0), "delivered");
+  assert_string_equal (world_fixture_verdict (wf, "via-zone", 0),
+                       "delivered");
+  assert_true (world_fixture_passed (world_fixture_request (wf, "via-zone", 0),
+                                     CLOUDRUN_HOP_ILB));
   assert_string_equal (world_fixture_verdict (wf, "from-internet", 0),
                        "delivered");
   assert_string_equal (world_fixture_verdict (wf, "direct", 0),
