@@ -2,8 +2,9 @@
  * by json-glib's JsonGenerator (compact) into a GString, then through a
  * stdio buffer; the first failed write is remembered, later lines are
  * skipped, and end reports it. A run of requests never begun (the ledger
- * shows them once, times > 1) is one object whose index and id change
- * from line to line, so ten million of them cost no allocation each. */
+ * shows them once, with their count) is one line, the first of them with
+ * never_begun = the count: the file follows the requests that began, not
+ * the count a traffic asked for. */
 #include "tools/requests.h"
 
 #include <errno.h>
@@ -100,13 +101,9 @@ requests_settle (void *user, const CloudRunRequest *r, uint32_t times)
   if (w->error || !w->file)
     return;
   o = request_object (w->world, r, begun);
+  if (!begun)
+    json_object_set_int_member (o, "never_begun", times);
   write_line (w, o);
-  for (uint32_t k = 1; k < times && !w->error; k++)
-    {
-      json_object_set_int_member (o, "index", (gint64) r->index + 1 + k);
-      json_object_set_int_member (o, "id", (gint64) r->id + k);
-      write_line (w, o);
-    }
 }
 
 static void

@@ -5,11 +5,12 @@
  * begin before the run, end after the ledger closed (cloudrun_summary_new).
  *
  * Order: the requests that finished, in the order they finished; then
- * those unfinished when the run ended, by id; then those never begun, by
- * id (each traffic's run of them in traffic order). Each line holds
- * traffic, index (1-based), id, start_ns, end_ns, outcome, status,
- * classified, cause, decided_at, decided_node, latency_ns and via; an
- * absent value is null (README.md, Outputs). */
+ * those unfinished when the run ended, by id; then, per traffic in
+ * traffic order, one line for its run of requests never begun: the first
+ * of them, with never_begun = how many. Each line holds traffic, index
+ * (1-based), id, start_ns, end_ns, outcome, status, classified, cause,
+ * decided_at, decided_node, latency_ns and via (and never_begun on that
+ * last kind of line); an absent value is null (README.md, Outputs). */
 #ifndef TOOLS_REQUESTS_H
 #define TOOLS_REQUESTS_H
 

@@ -77,15 +77,19 @@ seen = collections.defaultdict(collections.Counter)
 index = collections.defaultdict(set)
 ids = set()
 n = 0
+lines = 0
 for line in open(sys.argv[2], encoding="utf-8"):
-    n += 1
+    lines += 1
     r = json.loads(line)
-    assert list(r) == KEYS, "line %d: keys %s" % (n, list(r))
+    times = r.get("never_begun", 1)
+    n += times
+    assert list(r) == KEYS + (["never_begun"] if "never_begun" in r else []), \
+        "line %d: keys %s" % (lines, list(r))
     assert r["traffic"] in want, "line %d: traffic %r" % (n, r["traffic"])
     assert r["id"] not in ids, "line %d: id %d twice" % (n, r["id"])
-    ids.add(r["id"])
-    index[r["traffic"]].add(r["index"])
-    seen[r["traffic"]][r["outcome"]] += 1
+    ids.update(range(r["id"], r["id"] + times))
+    index[r["traffic"]].update(range(r["index"], r["index"] + times))
+    seen[r["traffic"]][r["outcome"]] += times
     assert (r["latency_ns"] is None) == (r["status"] is None), "line %d" % n
     if r["end_ns"] is not None:
         assert r["end_ns"] >= r["start_ns"], "line %d" % n
@@ -97,8 +101,8 @@ for name, t in want.items():
     assert index[name] == set(range(1, t["requests"] + 1)), \
         "%s: indexes are not 1..%d" % (name, t["requests"])
 total = sum(t["requests"] for t in rep["traffic"])
-assert n == total, "%d lines for %d requests" % (n, total)
-print("%d lines, one per request, outcomes as in report.json" % n)
+assert n == total, "%d requests in requests.jsonl for %d" % (n, total)
+print("%d lines for %d requests, outcomes as in report.json" % (lines, n))
 EOF
 }
 
@@ -186,6 +190,8 @@ assert all(never[k] is None for k in ("status", "classified", "cause",
                                        "decided_at", "decided_node",
                                        "latency_ns")), never
 assert never["via"] == [], never
+assert never["never_begun"] == 1, never
+assert all("never_begun" not in r for r in rows[:2]), rows
 EOF
 if [ $? -eq 0 ] && [ ! -e "$SHORT/trace.pcapng" ]; then
   ok "duration 300ms, 3 requests 200ms apart: 2 unfinished then 1 never begun, all pending (--capture=none)"
