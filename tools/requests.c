@@ -17,6 +17,7 @@ typedef struct {
   char *path;                   /* staging/requests.jsonl, for errors */
   FILE *file;                   /* NULL once closed */
   int error;                    /* errno of the first failed write; 0 */
+  guint64 bytes;                /* written so far (handed to stdio) */
   JsonGenerator *gen;
   GString *line;
 } RequestsWriter;
@@ -88,6 +89,7 @@ write_line (RequestsWriter *w, JsonObject *o)
   errno = 0;
   if (fwrite (w->line->str, 1, w->line->len, w->file) != w->line->len)
     w->error = errno ? errno : EIO;
+  w->bytes += w->line->len;
 }
 
 static void
@@ -167,4 +169,13 @@ tools_requests_end (CloudRunWorld *world, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+guint64
+tools_requests_bytes (CloudRunWorld *world)
+{
+  RequestsWriter *w = cloudrun_ledger_watcher (&world->ledger,
+                                               requests_settle);
+
+  return w ? w->bytes : 0;
 }

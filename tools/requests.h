@@ -29,5 +29,7 @@ gboolean tools_requests_begin (CloudRunWorld *world, ToolsOutput *out,
 /* After the ledger closed: flushes and closes the file. FALSE, with an
  * error naming the file, when any write or the close failed. */
 gboolean tools_requests_end (CloudRunWorld *world, GError **error);
+/* Bytes written to requests.jsonl so far; 0 when it is not written. */
+guint64 tools_requests_bytes (CloudRunWorld *world);
 
 #endif

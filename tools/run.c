@@ -168,8 +168,37 @@ progress_line (const ToolsRun *run, SimTime t, double wall)
  * stopping early when a signal was caught (FALSE then). A slice halves
  * when it took too long in wall time and doubles when it was quick: the
  * events fired do not depend on where the slices end. */
+/* "143.3 KiB", "2.0 GiB": plain ASCII (g_format_size puts a no-break
+ * space in, which grep and C-locale terminals do not expect). */
+static char *
+format_size (guint64 bytes)
+{
+  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+                                       "PiB", "EiB" };
+  double v = (double) bytes;
+  guint u = 0;
+
+  while (v >= 1024.0 && u + 1 < G_N_ELEMENTS (units))
+    {
+      v /= 1024.0;
+      u++;
+    }
+  return u == 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT " B", bytes)
+                : g_strdup_printf ("%.1f %s", v, units[u]);
+}
+
+/* Bytes the run's files hold so far: the captures (waiting for the
+ * writer thread) and requests.jsonl. */
+static guint64
+output_bytes (ToolsRun *run, SimCapture *capture)
+{
+  return (capture ? sim_capture_bytes_written (capture) : 0)
+         + tools_requests_bytes (run->world);
+}
+
 static gboolean
-run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
+run_with_progress (ToolsRun *run, const ToolsRunOptions *opt,
+                   SimCapture *capture, guint64 limit)
 {
   SimWorld *sim = run->world->sim;
   SimTime end = run->scenario->duration;
@@ -192,6 +221,14 @@ run_with_progress (ToolsRun *run, const ToolsRunOptions *opt)
         slice = MIN (slice * 2, max_slice);
       if (tools_interrupt_caught ())
         {
+          done = FALSE;
+          break;
+        }
+      /* The estimate may fall short (a path longer than it assumes): the
+       * bound holds all the same. */
+      if (limit && output_bytes (run, capture) > limit)
+        {
+          run->over_limit_at = t;
           done = FALSE;
           break;
         }
@@ -239,25 +276,6 @@ tools_run_capture_estimate (const ToolsRun *run, const ToolsRunOptions *opt)
               : total + (guint64) bytes;
     }
   return total;
-}
-
-/* "143.3 KiB", "2.0 GiB": plain ASCII (g_format_size puts a no-break
- * space in, which grep and C-locale terminals do not expect). */
-static char *
-format_size (guint64 bytes)
-{
-  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
-                                       "PiB", "EiB" };
-  double v = (double) bytes;
-  guint u = 0;
-
-  while (v >= 1024.0 && u + 1 < G_N_ELEMENTS (units))
-    {
-      v /= 1024.0;
-      u++;
-    }
-  return u == 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT " B", bytes)
-                : g_strdup_printf ("%.1f %s", v, units[u]);
 }
 
 gboolean
@@ -327,13 +345,30 @@ tools_run_execute (ToolsRun *run, const ToolsRunOptions *opt, ToolsOutput *out,
         return FALSE;
       sim_world_set_tap (run->world->sim, sim_capture_tap (capture));
     }
-  done = run_with_progress (run, opt);
+  done = run_with_progress (run, opt, capture,
+                            out ? (opt->max_output ? opt->max_output
+                                                   : TOOLS_RUN_MAX_OUTPUT)
+                                : 0);
   if (capture)
     {
       sim_world_set_tap (run->world->sim, NULL);
       run->capture_bytes = sim_capture_bytes_written (capture);
       if (!sim_capture_close (capture, done ? error : NULL) && done)
         return FALSE;
+    }
+  if (!done && run->over_limit_at)
+    {
+      char at[32];
+      g_autofree char *lim = format_size (opt->max_output ? opt->max_output
+                                                          : TOOLS_RUN_MAX_OUTPUT);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   "%s: the outputs passed the %s allowed at simulated time "
+                   "%s, so the run stopped and kept nothing; pass "
+                   "--max-output SIZE to allow more, or write less with "
+                   "--capture=none (or pcapng, or pcap) or --no-requests",
+                   opt->path, lim,
+                   sim_units_format_time (run->over_limit_at, at));
+      return FALSE;
     }
   if (!done)
     {

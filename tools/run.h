@@ -48,6 +48,8 @@ typedef struct {
   GArray *checks;               /* CloudRunCheckItem, owned */
   uint64_t events;              /* events fired */
   uint64_t capture_bytes;       /* bytes written to captures */
+  SimTime over_limit_at;        /* when the outputs passed --max-output,
+                                   which stopped the run; 0 they did not */
   char *graph_warning;          /* why topology.svg was not drawn (dot
                                  * failed), or NULL; owned */
 } ToolsRun;

@@ -3,12 +3,14 @@
 # output directory shows one run: captures an earlier run wrote and this
 # one did not are removed. Before simulating, run estimates the capture
 # and refuses one past --max-output (default 2 GiB), naming the estimate,
-# before DIR is even made; --capture=none needs no room.
+# before DIR is even made; --capture=none needs no room for captures. The
+# bound holds for every output as the run goes, whatever the estimate
+# said: requests.jsonl past it stops the run, keeping nothing.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 S=$top_srcdir/scenarios/01-internet-to-public-service.ini
 D=$TMP/out
-plan 10
+plan 11
 
 "$NETSIM" run "$S" -q -o "$D" >/dev/null 2>"$TMP/err"
 check "a full run writes trace.pcapng and pcap/" \
@@ -37,7 +39,17 @@ check "the refused run made nothing (no DIR)" test ! -e "$TMP/big"
 
 "$NETSIM" run "$S" -q -o "$TMP/big" --max-output 1KiB --capture=none \
   >/dev/null 2>"$TMP/err"
-check "--capture=none runs under any --max-output" [ $? -eq 0 ]
+check "--capture=none: no capture to estimate; 3 requests fit 1KiB" [ $? -eq 0 ]
+
+"$NETSIM" run "$S" -q -o "$TMP/jsonl" --max-output 4KiB --capture=none \
+  --set 'traffic alice-calls-hello.count=100' \
+  --set 'traffic alice-calls-hello.interval=100ms' >/dev/null 2>"$TMP/err"
+st=$?
+grep -q "the outputs passed the 4.0 KiB allowed at simulated time .*, so the run stopped and kept nothing" "$TMP/err"
+said=$?
+check "outputs past --max-output during the run: exit 2, said so, no DIR" \
+  [ "$st" -eq 2 -a "$said" -eq 0 -a ! -e "$TMP/jsonl" ] \
+  || diag_file "$TMP/err"
 
 # Ten million requests a millisecond apart: about 60,000 start within the
 # 60 s duration, past the default limit.
