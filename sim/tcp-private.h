@@ -55,12 +55,18 @@ struct SimTcpConn {
   uint16_t origin;              /* the opening SYN's packet->origin, or set */
   int busy;                     /* >0 while input runs; defers the free */
   bool dead;                    /* closed; freed when not busy */
+  bool outbound;                /* opened by connect: counted in
+                                   SimTcp.toward */
   SimTcpConn *next_free;
 };
 
 struct SimTcp {
   SimHost *host;
   GHashTable *conns;            /* SimTcpKey* -> SimTcpConn*; lookup only */
+  GHashTable *toward;           /* SimTcpKey* with lport 0 (owned) -> the
+                                   number of connections connect opened
+                                   toward that address and port; lookup
+                                   only */
   SimTcpConn *free_list;
   struct {
     uint16_t port;

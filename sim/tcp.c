@@ -32,6 +32,8 @@ sim_tcp_new (SimHost *host)
 
   tcp->host = host;
   tcp->conns = g_hash_table_new (sim_tcp_key_hash, sim_tcp_key_equal);
+  tcp->toward = g_hash_table_new_full (sim_tcp_key_hash, sim_tcp_key_equal,
+                                       NULL, g_free);
   return tcp;
 }
 
@@ -61,6 +63,7 @@ sim_tcp_free (SimTcp *tcp)
       tcp->free_list = next;
     }
   g_hash_table_destroy (tcp->conns);
+  g_hash_table_destroy (tcp->toward);
   g_free (tcp);
 }
 
@@ -68,6 +71,34 @@ SimKernel *
 sim_tcp_kernel (SimTcp *tcp)
 {
   return sim_world_kernel (tcp->host->node->world);
+}
+
+/* A destination of SimTcp.toward: its key (lport 0) and count. */
+typedef struct {
+  SimTcpKey key;
+  uint32_t n;
+} SimTcpToward;
+
+/* The connections connect opened toward key's remote address and port
+ * (key's lport ignored); with delta, counts one more (1) or less (-1).
+ * A destination's record is made at its first connection and kept. */
+static uint32_t
+sim_tcp_count_toward (SimTcp *tcp, const SimTcpKey *key, int delta)
+{
+  SimTcpKey dest = { key->laddr, key->raddr, 0, key->rport };
+  SimTcpToward *t = g_hash_table_lookup (tcp->toward, &dest);
+
+  if (delta == 0)
+    return t ? t->n : 0;
+  if (!t)
+    {
+      t = g_new0 (SimTcpToward, 1);
+      t->key = dest;
+      g_hash_table_insert (tcp->toward, &t->key, t);
+    }
+  g_assert (delta > 0 || t->n > 0);
+  t->n = (uint32_t) ((int64_t) t->n + delta);
+  return t->n;
 }
 
 static SimTcpConn *
@@ -117,6 +148,8 @@ sim_tcp_finish (SimTcpConn *conn, SimTcpCloseReason reason)
   sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->deadline_timer);
   sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->persist_timer);
   g_hash_table_remove (tcp->conns, &conn->key);
+  if (conn->outbound)
+    sim_tcp_count_toward (tcp, &conn->key, -1);
   if (conn->cb.closed)
     conn->cb.closed (conn, conn->user, reason);
   if (conn->busy == 0)
@@ -166,6 +199,10 @@ sim_tcp_connect_from (SimHost *host, uint16_t origin, uint32_t src,
   SimTcpConn *conn;
   uint32_t tries = 0;
 
+  /* Every port toward dst:dport taken: said at once, not found by
+   * trying all of them (a burst past the ports would be quadratic). */
+  if (sim_tcp_count_toward (host->tcp, &key, 0) >= SIM_TCP_EPHEMERAL_PORTS)
+    return NULL;
   do
     {
       if (tries++ == SIM_TCP_EPHEMERAL_PORTS)
@@ -174,6 +211,8 @@ sim_tcp_connect_from (SimHost *host, uint16_t origin, uint32_t src,
     }
   while (g_hash_table_contains (host->tcp->conns, &key));
   conn = sim_tcp_conn_alloc (host->tcp, &key);
+  conn->outbound = true;
+  sim_tcp_count_toward (host->tcp, &key, 1);
   conn->state = TCP_SYN_SENT;
   conn->cb = *callbacks;
   conn->user = user;
