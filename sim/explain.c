@@ -192,6 +192,12 @@ sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
     }
   g_string_append (out, " at ");
   g_string_append (out, s->node);
+  if (s->tag)
+    {
+      g_string_append (out, " (");
+      g_string_append (out, s->tag);
+      g_string_append_c (out, ')');
+    }
   if (s->rule)
     {
       g_string_append (out, ": ");

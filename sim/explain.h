@@ -20,6 +20,10 @@ typedef struct {
   const char *cause;            /* static word qualifying state; may be
                                    NULL */
   const char *node;             /* node name, outlives the log */
+  const char *tag;              /* static word for programs that read the
+                                   text, written "(TAG)" right after the
+                                   node, where no free text can reach; may
+                                   be NULL */
   const char *rule;             /* interned or static; may be NULL */
   const char *note;             /* interned or static; may be NULL */
   uint32_t src_before, dst_before;  /* 0 = not given */
@@ -66,8 +70,8 @@ const char *sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
 const SimExplainStep *sim_explain_get (const SimExplainLog *log, uint32_t id);
 /* Steps alive (appended and not released). */
 uint32_t sim_explain_count (const SimExplainLog *log);
-/* One line: "STATE CAUSE at node: rule; note [src -> dst => src' -> dst']"
- * (" CAUSE" only when given); with
+/* One line: "STATE CAUSE at node (tag): rule; note [src -> dst => src' ->
+ * dst']" (" CAUSE" and " (tag)" only when given); with
  * only one address given, "[from src]" or "[to dst]". */
 void sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out);
 

@@ -328,8 +328,13 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
             const char *note)
 {
   CloudRunWorld *world = gfe->base.world;
+  const CloudRunRequest *r = cloudrun_ledger_get (&world->ledger,
+                                                  s->request_id);
   CloudRunStep step = {
     .hop = CLOUDRUN_HOP_GFE,
+    /* The class, when the GFE had decided it, as a word programs read
+     * (the Wireshark plugin), apart from the free text. */
+    .tag = r && r->classified ? cloudrun_class_name (r->classified) : NULL,
     /* A refusal is named by its cause; a request the service cannot take
      * (429) is an ABORT, with the cause when there is one. */
     .state = cause && verdict != CLOUDRUN_VERDICT_UNAVAILABLE
@@ -472,6 +477,7 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
                                                      &cold);
   CloudRunStep step = {
     .hop = CLOUDRUN_HOP_GFE, .state = "PROXY_CONNECTION",
+    .tag = cloudrun_class_name (cls),
     .src = s->client_addr, .dst = s->local_addr,
   };
 

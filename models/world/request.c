@@ -349,8 +349,8 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
   SimExplainStep s = {
     .time = sim_world_now (ledger->world), .state = step->state,
     .cause = cloudrun_drop_cause_name (step->cause),
-    .node = node->name, .rule = step->rule, .note = step->note,
-    .src_before = step->src, .dst_before = step->dst,
+    .node = node->name, .tag = step->tag, .rule = step->rule,
+    .note = step->note, .src_before = step->src, .dst_before = step->dst,
     .src_after = step->src_after, .dst_after = step->dst_after,
   };
 

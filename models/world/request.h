@@ -71,6 +71,9 @@ typedef struct {
   CloudRunDropCause cause;        /* why, for DROP and ABORT; NONE else */
   const char *rule;               /* what decided it (may be NULL) */
   const char *note;               /* more words (may be NULL) */
+  const char *tag;                /* a static word after the node for
+                                     programs (the GFE's classification);
+                                     may be NULL */
   uint32_t src, dst;              /* addresses as the packet arrived */
   uint32_t src_after, dst_after;  /* after translation; 0 unchanged */
 } CloudRunStep;

@@ -19,7 +19,9 @@
 # - 05: the drop is cloudrun.state DROP, cause
 #   PRIVATE_GOOGLE_ACCESS_DISALLOWED, at the VPC router, and an error
 #   in -z expert.
-# - 24: the perimeter's refusals are warnings too (VPC_SC_DENIED).
+# - 24: the perimeter's refusals are warnings too (VPC_SC_DENIED); with a
+#   perimeter named "x classified internal" they are still external (the
+#   class is read from the GFE's tag, not from free text).
 # - 06: every frame that carries the option of class 0xfff0 gets the
 #   decoded identity: kind "VPC", the project number the service URL
 #   names (backend-NUMBER.REGION.run.app), the VNI the router's comment
@@ -51,7 +53,7 @@ for s in 01 05 06 12 24; do
     > "$TMP/run$s.out" 2> "$TMP/run$s.err" \
     || { diag_file "$TMP/run$s.err"; bail "scenario $s did not run"; }
 done
-plan 25
+plan 26
 
 # A configuration directory that holds only the profile.
 mkdir -p "$TMP/wsprof/profiles" || bail "mkdir failed"
@@ -192,6 +194,26 @@ if [ "$n" -ge 2 ] && [ "$n" -eq "${n_frames:-0}" ]; then
 else
   not_ok "24: the VPC Service Controls refusals are warnings ($n of ${n_frames:-?})"
   diag_file "$TMP/expert24" 30
+fi
+
+# 10b: free text cannot fool it (issue 27): a perimeter named "x classified
+# internal" refuses the internet and another project's VM; their refusals
+# are read as external, from the GFE's "(external)" tag, not the name.
+"$NETSIM" run "$top_srcdir"/scenarios/24-*.ini -o "$TMP/out24x" \
+  --set "project shop.perimeter=x classified internal" \
+  --set "project lab.perimeter=x classified internal" \
+  > "$TMP/run24x.out" 2> "$TMP/run24x.err" || diag_file "$TMP/run24x.err"
+n_ext=$(ts_count "$TMP/out24x/trace.pcapng" \
+          'cloudrun.cause == "VPC_SC_DENIED" && cloudrun.class == "external"') \
+  || diag_tshark_err
+n_int=$(ts_count "$TMP/out24x/trace.pcapng" \
+          'cloudrun.cause == "VPC_SC_DENIED" && cloudrun.class == "internal"') \
+  || diag_tshark_err
+if [ "${n_ext:-0}" -ge 2 ] && [ "${n_int:-1}" -eq 0 ]; then
+  ok "24, a perimeter named 'x classified internal': its refusals still read external"
+else
+  not_ok "24, a perimeter named 'x classified internal': its refusals still read external"
+  diag "external ${n_ext:-?}, internal ${n_int:-?}"
 fi
 
 # 11-16: scenario 06, the Geneve identity and the classification.

@@ -216,34 +216,39 @@ test_explain__format_table (void **state)
     uint32_t src_before, dst_before, src_after, dst_after;
     const char *expected;
     const char *cause;
+    const char *tag;
   } cases[] = {
-    { NULL, NULL, 0, 0, 0, 0, "DROP at vpc-router", NULL },
+    { NULL, NULL, 0, 0, 0, 0, "DROP at vpc-router", NULL, NULL },
     /* The cause follows the state, so a comment opens with both. */
     { "r", NULL, IP (10, 8, 0, 2), IP (10, 0, 0, 5), 0, 0,
-      "DROP NO_ROUTE at vpc-router: r [10.8.0.2 -> 10.0.0.5]", "NO_ROUTE" },
-    { "fw-deny-all", NULL, 0, 0, 0, 0, "DROP at vpc-router: fw-deny-all", NULL },
-    { NULL, "no route", 0, 0, 0, 0, "DROP at vpc-router; no route", NULL },
+      "DROP NO_ROUTE at vpc-router: r [10.8.0.2 -> 10.0.0.5]", "NO_ROUTE", NULL },
+    { "fw-deny-all", NULL, 0, 0, 0, 0, "DROP at vpc-router: fw-deny-all", NULL, NULL },
+    { NULL, "no route", 0, 0, 0, 0, "DROP at vpc-router; no route", NULL, NULL },
     { "fw-deny-all", "priority 1000", 0, 0, 0, 0,
-      "DROP at vpc-router: fw-deny-all; priority 1000", NULL },
+      "DROP at vpc-router: fw-deny-all; priority 1000", NULL, NULL },
     { NULL, NULL, IP (10, 8, 0, 2), IP (10, 0, 0, 5), 0, 0,
-      "DROP at vpc-router [10.8.0.2 -> 10.0.0.5]", NULL },
+      "DROP at vpc-router [10.8.0.2 -> 10.0.0.5]", NULL, NULL },
     { "r", "n", IP (10, 8, 0, 2), IP (10, 0, 0, 5), 0, 0,
-      "DROP at vpc-router: r; n [10.8.0.2 -> 10.0.0.5]", NULL },
+      "DROP at vpc-router: r; n [10.8.0.2 -> 10.0.0.5]", NULL, NULL },
     /* Translation: both, source only (SNAT), destination only (DNAT). */
     { "nat", NULL, IP (10, 8, 0, 2), IP (34, 1, 2, 3), IP (35, 9, 9, 9),
       IP (34, 1, 2, 4),
-      "DROP at vpc-router: nat [10.8.0.2 -> 34.1.2.3 => 35.9.9.9 -> 34.1.2.4]", NULL },
+      "DROP at vpc-router: nat [10.8.0.2 -> 34.1.2.3 => 35.9.9.9 -> 34.1.2.4]", NULL, NULL },
     { NULL, NULL, IP (10, 8, 0, 2), IP (34, 1, 2, 3), IP (35, 9, 9, 9), 0,
-      "DROP at vpc-router [10.8.0.2 -> 34.1.2.3 => 35.9.9.9 -> 34.1.2.3]", NULL },
+      "DROP at vpc-router [10.8.0.2 -> 34.1.2.3 => 35.9.9.9 -> 34.1.2.3]", NULL, NULL },
     { NULL, NULL, IP (10, 8, 0, 2), IP (34, 1, 2, 3), 0, IP (10, 0, 0, 7),
-      "DROP at vpc-router [10.8.0.2 -> 34.1.2.3 => 10.8.0.2 -> 10.0.0.7]", NULL },
+      "DROP at vpc-router [10.8.0.2 -> 34.1.2.3 => 10.8.0.2 -> 10.0.0.7]", NULL, NULL },
     { NULL, NULL, IP (255, 255, 255, 255), IP (1, 0, 0, 1), 0, 0,
-      "DROP at vpc-router [255.255.255.255 -> 1.0.0.1]", NULL },
+      "DROP at vpc-router [255.255.255.255 -> 1.0.0.1]", NULL, NULL },
     /* One address known: which side it is on. */
     { "r", NULL, IP (10, 8, 0, 2), 0, 0, 0,
-      "DROP at vpc-router: r [from 10.8.0.2]", NULL },
+      "DROP at vpc-router: r [from 10.8.0.2]", NULL, NULL },
     { NULL, "n", 0, IP (34, 1, 2, 3), 0, 0,
-      "DROP at vpc-router; n [to 34.1.2.3]", NULL },
+      "DROP at vpc-router; n [to 34.1.2.3]", NULL, NULL },
+    /* A tag for programs: right after the node, before any free text. */
+    { "r", "classified internal", 0, 0, 0, 0,
+      "DROP CAUSE at vpc-router (external): r; classified internal",
+      "CAUSE", "external" },
   };
   SimExplainLog *log = sim_explain_log_new ();
   SimExplainChain chain = { 0 };
@@ -257,6 +262,7 @@ test_explain__format_table (void **state)
 
       s.rule = cases[i].rule;
       s.cause = cases[i].cause;
+      s.tag = cases[i].tag;
       s.note = cases[i].note;
       s.src_before = cases[i].src_before;
       s.dst_before = cases[i].dst_before;

@@ -11,9 +11,11 @@
 --     (pcapng IDB name "NODE/PORT", frame.interface_name);
 --   * one subtree per decision, from the frame's pcapng comments (one
 --     opt_comment per step, written by sim_explain_format in
---     sim/explain.c): "STATE[ CAUSE] at NODE[: RULE][; NOTE][ [ADDRS]]",
+--     sim/explain.c): "STATE[ CAUSE] at NODE[ (TAG)][: RULE][; NOTE][ [ADDRS]]",
 --     split into cloudrun.state, .cause, .node, .rule, .note, the
---     addresses, the GFE's classification (cloudrun.class) and an
+--     addresses, the GFE's classification (cloudrun.class, read only from
+--     the "(internal)"/"(external)" tag after the node, where no name or
+--     free text of a scenario can reach) and an
 --     assumption flag when the text cites "[assumptions]";
 --   * the Geneve option of Google's fabric (models/world/fabric.h):
 --     option class 0xfff0, type = source kind (1 VPC network, 2 internal
@@ -143,7 +145,8 @@ local function parse_addrs (a)
   return false
 end
 
--- "STATE[ CAUSE] at NODE[: RULE][; NOTE][ [ADDRS]]" (sim_explain_format).
+-- "STATE[ CAUSE] at NODE[ (TAG)][: RULE][; NOTE][ [ADDRS]]"
+-- (sim_explain_format).
 -- Returns a table, or nil when the text is not a simulator step.
 local function parse_step (text)
   local st = {}
@@ -167,6 +170,13 @@ local function parse_step (text)
   local node, tail = body:match("^([^%s:;]+)(.*)$")
   if not node then return nil end
   st.node = node
+  -- The tag "(WORD)" right after the node is the simulator's, never free
+  -- text (sim/explain.h): the GFE's classification is read there only.
+  local tag, after = tail:match("^ %((%l+)%)(.*)$")
+  if tag then
+    st.tag = tag
+    tail = after
+  end
   local rule_note = tail:match("^: (.*)$")
   if rule_note then
     local r, n = rule_note:match("^(.-); (.*)$")
@@ -177,9 +187,8 @@ local function parse_step (text)
   if not st.cause and is_refusal(st.state) then
     st.cause = st.state
   end
-  st.class = text:match("classified (%l+)")
-  if st.class ~= "internal" and st.class ~= "external" then
-    st.class = nil
+  if st.tag == "internal" or st.tag == "external" then
+    st.class = st.tag
   end
   if text:find("[assumptions]", 1, true) then
     st.assumption = true

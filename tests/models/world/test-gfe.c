@@ -170,6 +170,9 @@ test_gfe__classification (void **state)
                    internal ? "delivered" : "denied-by-ingress",
                    class_cases[i].cls, internal ? 200 : 404);
       assert_non_null (gfe);
+      /* The class is also the step's tag, for programs (issue 27). */
+      assert_non_null (gfe->tag);
+      assert_string_equal (gfe->tag, class_cases[i].cls);
       if (internal)
         expect_served (wf);
       else
