@@ -31,7 +31,7 @@
 -- group.
 --
 -- The GFE writes a refusal with its cause as the state word
--- ("INGRESS_DENIED at gfe: ..."); such a step gets the word as both
+-- ("INGRESS_DENIED at gfe (external): ..."); such a step gets the word as both
 -- cloudrun.state and cloudrun.cause, so that one filter finds every cause:
 --   cloudrun.cause == "INGRESS_DENIED"
 --
