@@ -1,4 +1,5 @@
-/* Explanation log: one array of steps, chained per request by step ids,
+/* Explanation log: steps in pages of EXPLAIN_PAGE, chained per request by
+ * step ids,
  * and an interned string store. Models append as packets pass; report
  * writers and the capture read. A released chain's slots are reused (last
  * released, first reused), so the array follows the steps alive, not the
@@ -11,8 +12,15 @@
 
 #include "sim/wire.h"
 
+/* Steps a page holds: the log grows a page at a time, never by copying
+ * one large block (a run with millions of steps alive asks for none). */
+#define EXPLAIN_PAGE_BITS 12
+#define EXPLAIN_PAGE (1u << EXPLAIN_PAGE_BITS)
+
 struct SimExplainLog {
-  GArray *steps;                /* SimExplainStep; state NULL when free */
+  GPtrArray *pages;             /* SimExplainStep[EXPLAIN_PAGE]; state NULL
+                                   when free */
+  uint32_t n_steps;             /* slots used: ids 1 .. n_steps */
   GArray *free_ids;             /* uint32_t: released step ids, a stack */
   GArray *journal;              /* uint32_t: ids appended while watched */
   uint32_t watching;            /* nesting depth of journal_begin */
@@ -25,7 +33,7 @@ sim_explain_log_new (void)
 {
   SimExplainLog *log = g_new0 (SimExplainLog, 1);
 
-  log->steps = g_array_sized_new (FALSE, FALSE, sizeof (SimExplainStep), 1024);
+  log->pages = g_ptr_array_new_with_free_func (g_free);
   log->free_ids = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   log->journal = g_array_sized_new (FALSE, FALSE, sizeof (uint32_t), 64);
   log->strings = g_string_chunk_new (4096);
@@ -33,12 +41,23 @@ sim_explain_log_new (void)
   return log;
 }
 
+/* The slot of step id (1-based), which must have been used. */
+static SimExplainStep *
+explain_slot (const SimExplainLog *log, uint32_t id)
+{
+  uint32_t i = id - 1;
+
+  return (SimExplainStep *) g_ptr_array_index (log->pages,
+                                               i >> EXPLAIN_PAGE_BITS)
+         + (i & (EXPLAIN_PAGE - 1));
+}
+
 void
 sim_explain_log_free (SimExplainLog *log)
 {
   if (!log)
     return;
-  g_array_free (log->steps, TRUE);
+  g_ptr_array_free (log->pages, TRUE);
   g_array_free (log->free_ids, TRUE);
   g_array_free (log->journal, TRUE);
   g_string_chunk_free (log->strings);
@@ -60,17 +79,19 @@ sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
     {
       id = g_array_index (log->free_ids, uint32_t, log->free_ids->len - 1);
       g_array_set_size (log->free_ids, log->free_ids->len - 1);
-      g_array_index (log->steps, SimExplainStep, id - 1) = copy;
     }
   else
     {
-      g_array_append_val (log->steps, copy);
-      id = log->steps->len;
+      g_assert (log->n_steps < UINT32_MAX);
+      if (log->n_steps % EXPLAIN_PAGE == 0)
+        g_ptr_array_add (log->pages, g_new (SimExplainStep, EXPLAIN_PAGE));
+      id = ++log->n_steps;
     }
+  *explain_slot (log, id) = copy;
   if (log->watching)
     g_array_append_val (log->journal, id);
   if (chain->last)
-    g_array_index (log->steps, SimExplainStep, chain->last - 1).next = id;
+    explain_slot (log, chain->last)->next = id;
   else
     chain->first = id;
   chain->last = id;
@@ -84,8 +105,7 @@ sim_explain_stamp_frame (SimExplainLog *log, const uint32_t *steps,
 {
   for (uint32_t i = 0; i < n; i++)
     {
-      SimExplainStep *s = &g_array_index (log->steps, SimExplainStep,
-                                          steps[i] - 1);
+      SimExplainStep *s = explain_slot (log, steps[i]);
       if (s->frame == 0)
         s->frame = frame;
     }
@@ -98,7 +118,7 @@ sim_explain_release (SimExplainLog *log, SimExplainChain *chain)
 
   while (id != 0)
     {
-      SimExplainStep *s = &g_array_index (log->steps, SimExplainStep, id - 1);
+      SimExplainStep *s = explain_slot (log, id);
       uint32_t next = s->next;
 
       g_assert (s->state != NULL);
@@ -165,8 +185,8 @@ sim_explain_get (const SimExplainLog *log, uint32_t id)
 {
   const SimExplainStep *s;
 
-  g_assert (id >= 1 && id <= log->steps->len);
-  s = &g_array_index (log->steps, SimExplainStep, id - 1);
+  g_assert (id >= 1 && id <= log->n_steps);
+  s = explain_slot (log, id);
   g_assert (s->state != NULL);
   return s;
 }
@@ -174,7 +194,7 @@ sim_explain_get (const SimExplainLog *log, uint32_t id)
 uint32_t
 sim_explain_count (const SimExplainLog *log)
 {
-  return log->steps->len - log->free_ids->len;
+  return log->n_steps - log->free_ids->len;
 }
 
 void
