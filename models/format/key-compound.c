@@ -51,7 +51,8 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
     case CLOUDRUN_KEY_DELAY:
       return g_strdup ("a time such as 10ms, or a distribution: exp:MEAN, "
                        "lognormal:MEDIAN,P99 (P99 above MEDIAN above 0s) or "
-                       "normal:MEAN,SD");
+                       "normal:MEAN,SD; each time at most 43200m (30 "
+                       "days)");
     default:
       return cloudrun_key_identity_expected (type);
     }

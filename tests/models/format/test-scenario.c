@@ -1047,7 +1047,7 @@ static const BadCase bad_cases[] = {
   { "[service t]\nregion = us-central1\nservice-time = lognormal:200ms,20ms\n",
     { NULL }, "[service t] service-time: expected a time such as 10ms, or a "
     "distribution: exp:MEAN, lognormal:MEDIAN,P99 (P99 above MEDIAN above "
-    "0s) or normal:MEAN,SD, found 'lognormal:200ms,20ms'" },
+    "0s) or normal:MEAN,SD; each time at most 43200m (30 days), found 'lognormal:200ms,20ms'" },
   { "[service t]\nregion = us-central1\nservice-time = normal:5ms\n",
     { NULL }, "[service t] service-time: expected a time such as 10ms" },
   { "[service t]\nregion = us-central1\nservice-time = gamma:5ms\n",
