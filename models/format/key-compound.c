@@ -565,25 +565,20 @@ api_name_is_valid (const char *name)
   return strstr (name, "..") == NULL;
 }
 
+/* An API name, lower-cased in place. */
+static gboolean
+api_item (char *item)
+{
+  for (char *c = item; *c; c++)
+    *c = g_ascii_tolower (*c);
+  return api_name_is_valid (item);
+}
+
 static gboolean
 parse_api_list (const CloudRunKey *key, const char *text, void *object,
                 CloudRunProblem *problem)
 {
-  g_autofree char *expected = cloudrun_key_expected (key);
-  g_auto (GStrv) items = NULL;
-
-  if (!cloudrun_split_list (text, expected, &items, problem))
-    return FALSE;
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      char *lower = g_ascii_strdown (items[i], -1);
-      g_free (items[i]);
-      items[i] = lower;
-      if (!api_name_is_valid (lower))
-        return cloudrun_problem_set (problem, expected, lower);
-    }
-  *FIELD (char **, object, key) = g_steal_pointer (&items);
-  return TRUE;
+  return cloudrun_parse_checked_list (key, text, object, problem, api_item);
 }
 
 /* ---- Dispatch ----------------------------------------------------- */

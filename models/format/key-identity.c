@@ -190,25 +190,21 @@ parse_audience (const CloudRunKey *key, const char *text, void *object,
  * characters but quotes and backslashes (they go into a token's JSON as
  * they are), at most CLOUDRUN_AUDIENCE_MAX bytes each. Kept as written. */
 static gboolean
+audience_item (char *item)
+{
+  gboolean ok = strlen (item) <= 512;
+
+  for (const char *p = item; ok && *p; p++)
+    ok = (guchar) *p > 0x20 && (guchar) *p < 0x7f && *p != '"' && *p != '\\';
+  return ok;
+}
+
+static gboolean
 parse_audience_list (const CloudRunKey *key, const char *text, void *object,
                      CloudRunProblem *problem)
 {
-  g_autofree char *expected = cloudrun_key_expected (key);
-  g_auto (GStrv) items = NULL;
-
-  if (!cloudrun_split_list (text, expected, &items, problem))
-    return FALSE;
-  for (guint i = 0; items[i] != NULL; i++)
-    {
-      gboolean ok = strlen (items[i]) <= 512;
-      for (const char *p = items[i]; ok && *p; p++)
-        ok = (guchar) *p > 0x20 && (guchar) *p < 0x7f && *p != '"'
-             && *p != '\\';
-      if (!ok)
-        return cloudrun_problem_set (problem, expected, items[i]);
-    }
-  *FIELD (char **, object, key) = g_steal_pointer (&items);
-  return TRUE;
+  return cloudrun_parse_checked_list (key, text, object, problem,
+                                      audience_item);
 }
 
 /* ---- Dispatch ----------------------------------------------------- */

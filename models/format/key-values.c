@@ -280,6 +280,23 @@ parse_name_list (const CloudRunKey *key, const char *text, void *object,
 }
 
 gboolean
+cloudrun_parse_checked_list (const CloudRunKey *key, const char *text,
+                             void *object, CloudRunProblem *problem,
+                             gboolean (*check) (char *item))
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  g_auto (GStrv) items = NULL;
+
+  if (!cloudrun_split_list (text, expected, &items, problem))
+    return FALSE;
+  for (guint i = 0; items[i] != NULL; i++)
+    if (!check (items[i]))
+      return cloudrun_problem_set (problem, expected, items[i]);
+  *FIELD (char **, object, key) = g_steal_pointer (&items);
+  return TRUE;
+}
+
+gboolean
 cloudrun_key_parse (const CloudRunKey *key, const char *text, void *object,
                     CloudRunProblem *problem)
 {

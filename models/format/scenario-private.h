@@ -74,6 +74,13 @@ gboolean cloudrun_name_is_valid (const char *name);
 gboolean cloudrun_split_list (const char *text, const char *expected,
                               char ***items, CloudRunProblem *problem);
 
+/* A ';' list of words kept as written (a NULL-terminated char ** at key's
+ * field), each item passed through check, which may rewrite it in place
+ * (never longer); the first item check refuses is the problem's found. */
+gboolean cloudrun_parse_checked_list (const CloudRunKey *key, const char *text,
+                                      void *object, CloudRunProblem *problem,
+                                      gboolean (*check) (char *item));
+
 /* Parses one item of a list into out (an element of the list's array);
  * on failure sets problem (found: the item) and returns FALSE. */
 typedef gboolean (*CloudRunItemParser) (const char *item, void *out,
