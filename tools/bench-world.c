@@ -76,7 +76,7 @@ static const char mixed_topology[] =
   "private.googleapis.com. A 199.36.153.11\n\n"
   "[network pscnet]\n\n"
   "[subnet psc-subnet]\nnetwork = pscnet\nregion = asia-northeast1\n"
-  "range = 10.2.0.0/24\n\n"
+  "range = 10.2.0.0/24\nprivate-google-access = true\n\n"
   "[psc-endpoint apis]\nnetwork = pscnet\naddress = 10.255.0.5\n"
   "bundle = all-apis\n\n"
   "[dns-zone run-app-psc]\ndns-name = run.app.\nvisibility = private\n"
