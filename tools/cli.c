@@ -92,6 +92,9 @@ tools_cli_parse (const char *command, const char *args, const char *examples,
     { NULL },
   };
 
+  /* "Usage: cloudrun-netsim explain [OPTION…] FILE", not the bare
+   * subcommand GOption would take from argv[0]. */
+  g_set_prgname (summary);
   g_option_context_set_summary (ctx, summary);
   if (examples)
     g_option_context_set_description (ctx, examples);

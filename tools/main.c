@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <signal.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -509,6 +510,9 @@ main (int argc, char **argv)
   const char *names[G_N_ELEMENTS (commands) + 1] = { NULL };
   const char *near;
 
+  /* Help text in the terminal's own character set ("[OPTION…]" in a
+   * UTF-8 locale); the outputs do not depend on it. */
+  setlocale (LC_CTYPE, "");
   if (!cmd)
     {
       fputs (usage_text, stderr);

@@ -22,7 +22,7 @@ S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 MAN=$top_srcdir/docs/cloudrun-netsim.1
 COMMANDS="run check explain keys graph sweep"
 [ -f "$S02" ] && [ -f "$S05" ] || bail "no scenarios 02 and 05 under $top_srcdir"
-plan 21
+plan 22
 
 # netsim ARGS...: runs the command; $TMP/out, $TMP/err, $status.
 netsim () {
@@ -185,6 +185,8 @@ fi
 
 for c in $COMMANDS; do
   "$NETSIM" "$c" --help > "$TMP/help-$c" 2>&1 || echo "$c --help failed" >> "$TMP/help-bad"
+  sed -n 2p "$TMP/help-$c" | grep -q "^  cloudrun-netsim $c \\[OPTION" \
+    || echo "$c: usage line '$(sed -n 2p "$TMP/help-$c")' does not name cloudrun-netsim $c" >> "$TMP/help-missing"
   grep -q '^Examples:$' "$TMP/help-$c" || { echo "$c: no Examples:" >> "$TMP/help-missing"; continue; }
   sed -n '/^Examples:$/,$p' "$TMP/help-$c" | tr ' ' '\n' | grep '^scenarios/' \
     | while read -r f; do
@@ -194,9 +196,9 @@ for c in $COMMANDS; do
       done >> "$TMP/help-missing"
 done
 if [ ! -s "$TMP/help-missing" ] && [ ! -f "$TMP/help-bad" ]; then
-  ok "every subcommand's --help has examples on scenario files that exist"
+  ok "every subcommand's --help names cloudrun-netsim SUBCOMMAND and has examples on scenario files that exist"
 else
-  not_ok "every subcommand's --help has examples on scenario files that exist"
+  not_ok "every subcommand's --help names cloudrun-netsim SUBCOMMAND and has examples on scenario files that exist"
   diag_file "$TMP/help-missing"
 fi
 
@@ -212,6 +214,38 @@ elif command -v groff >/dev/null 2>&1; then
   fi
 else
   skip "the man page renders without a groff warning" "no groff (groff-base)"
+fi
+
+# man_breaks FILE: rendered at widths 60 to 100, the lines that end in a
+# literal cut at a hyphen (a command, path or option, or a word whose
+# other half holds a hyphen, as "de-" + "nied-by-ingress") and the lines
+# wider than 80 columns at 80; prints them, nothing when none.
+man_breaks () {
+  for w in 60 64 68 72 76 80 84 88 92 96 100; do
+    groff -man -Tutf8 -rLL=${w}n -P-cbou "$1" 2>/dev/null | awk -v w="$w" '
+      w == 80 && length > 80 { print "width " w ": over 80 columns: " $0 }
+      prev != "" { t = $1; gsub(/[.,;:)]+$/, "", t)
+                   if (t ~ /[-\/.]/) print "width " w ": " prev " | " $1
+                   prev = "" }
+      /[a-z]-$/ { last = $NF
+                  if (last ~ /^(cloudrun|--|-)/ || last ~ /[\/.]/ || last ~ /-.*-$/)
+                    print "width " w ": " last
+                  else prev = last }'
+  done | sort -u
+}
+if command -v groff >/dev/null 2>&1 && [ -f "$MAN" ]; then
+  man_breaks "$MAN" > "$TMP/breaks"
+  sed 's/^\.nh$//; s/cloudrun\\-netsim/cloudrun-netsim/g' "$MAN" > "$TMP/planted.1"
+  man_breaks "$TMP/planted.1" > "$TMP/breaks-planted"
+  if [ ! -s "$TMP/breaks" ] && [ -s "$TMP/breaks-planted" ]; then
+    ok "the man page cuts no literal at a hyphen and fits 80 columns (a copy without .nh and \\- is caught)"
+  else
+    not_ok "the man page cuts no literal at a hyphen and fits 80 columns (a copy without .nh and \\- is caught)"
+    diag_file "$TMP/breaks"
+    [ -s "$TMP/breaks-planted" ] || diag "the planted copy was not caught"
+  fi
+else
+  skip "the man page cuts no literal at a hyphen" "no groff (groff-base)"
 fi
 
 # The man page as plain text (roff escapes of '-' and fonts undone), so
