@@ -8,6 +8,7 @@
 #define SIM_EXPLAIN_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/time.h"
@@ -24,6 +25,9 @@ typedef struct {
                                    text, written "(TAG)" right after the
                                    node, where no free text can reach; may
                                    be NULL */
+  bool aside;                   /* an observation at a node the chain
+                                   passed already: whoever draws the path
+                                   skips it */
   const char *rule;             /* interned or static; may be NULL */
   const char *note;             /* interned or static; may be NULL */
   uint32_t src_before, dst_before;  /* 0 = not given */

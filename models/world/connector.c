@@ -179,6 +179,9 @@ connector_note_wait (CloudRunConnectorNode *c,
   char a[16];
   CloudRunStep s = {
     .hop = CLOUDRUN_HOP_CONNECTOR, .state = "CONNECTOR_QUEUE",
+    /* The request passed the connector at ARRIVE_AT_VPC_CONNECTOR; a
+     * wait, in either direction and whenever it comes, adds no hop. */
+    .aside = true,
     .src = f->src, .dst = f->dst,
     .note = "the simulator's own step: Connectivity Tests has none for it",
   };

@@ -349,7 +349,8 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
   SimExplainStep s = {
     .time = sim_world_now (ledger->world), .state = step->state,
     .cause = cloudrun_drop_cause_name (step->cause),
-    .node = node->name, .tag = step->tag, .rule = step->rule,
+    .node = node->name, .tag = step->tag, .aside = step->aside,
+    .rule = step->rule,
     .note = step->note, .src_before = step->src, .dst_before = step->dst,
     .src_after = step->src_after, .dst_after = step->dst_after,
   };
@@ -365,7 +366,8 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
         return sid;
       sid = old->next;
     }
-  cloudrun_request_pass (r, step->hop);
+  if (!step->aside)
+    cloudrun_request_pass (r, step->hop);
   return sim_explain_append (sim_world_explain (ledger->world), &r->chain, &s);
 }
 

@@ -74,6 +74,10 @@ typedef struct {
   const char *tag;                /* a static word after the node for
                                      programs (the GFE's classification);
                                      may be NULL */
+  bool aside;                     /* an observation at a hop the request
+                                     passed already (a queue wait, on the
+                                     way in or back): explained, but not a
+                                     hop of its path (via) */
   uint32_t src, dst;              /* addresses as the packet arrived */
   uint32_t src_after, dst_after;  /* after translation; 0 unchanged */
 } CloudRunStep;

@@ -7,6 +7,8 @@
 #   caller without PGA, issue 19) and between
 #   3:2 and 2:1 wide, so that the size attribute scales the text by no
 #   less than about 0.85.
+# - A path goes forward only: a connector's queue wait on the way back
+#   draws no edge from the backend into the connector (scenario 37).
 # - No label repeats itself ("gfe (gfe)", a name and its class).
 # - 40 instances of a service are one node "backend x40", and none of
 #   backend-1 .. backend-40 is drawn.
@@ -20,7 +22,7 @@
 
 TOUR=$top_srcdir/scenarios/00-tour.ini
 [ -f "$TOUR" ] || bail "no $TOUR"
-plan 10
+plan 11
 
 have_dot=
 command -v dot > /dev/null 2>&1 && have_dot=1
@@ -58,6 +60,18 @@ else
   skip "the tour's SVG is within 1600 x 900 pt" "no Graphviz dot"
   skip "the tour at its natural size is within 1800 x 1060 pt, 3:2 to 2:1" \
     "no Graphviz dot"
+fi
+
+# 2b. A path goes forward only: scenario 37's connector queue waits (on
+# the way back too) draw no edge from the backend into a connector.
+"$NETSIM" graph "$top_srcdir"/scenarios/37-*.ini > "$TMP/s37.dot" 2> "$TMP/err" \
+  || bail "graph of scenario 37 failed"
+# (dot draws an edge against its rank as "A" -> "B" [dir=back].)
+if grep -Eq '^  ("service backend" -> "connector|"connector [^"]*" -> "service backend")' "$TMP/s37.dot"; then
+  not_ok "37: no edge from the backend back into a connector"
+  grep -E '"service backend"' "$TMP/s37.dot" | diag_file /dev/stdin
+else
+  ok "37: no edge from the backend back into a connector"
 fi
 
 # 3. No label that says a thing twice, in any scenario's picture.

@@ -418,6 +418,43 @@ test_vpc_router__psc_endpoint_needs_pga (void **state)
     }
 }
 
+/* A connector's queue waits (CONNECTOR_QUEUE, on the way in or back, and
+ * whenever they come) are observations at a hop the request passed: its
+ * path (via) names the connector once, where it was passed. */
+static void
+test_vpc_router__connector_waits_add_no_hop (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[project shop]\n\n[network net]\n\n"
+    "[connector conn]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.8.0.0/28\nmachine-type = f1-micro\n\n"
+    "[service front]\nregion = us-central1\nvpc-access = connector\n"
+    "connector = conn\nvpc-egress = all-traffic\nmin-instances = 1\n\n"
+    "[service backend]\nregion = us-central1\ningress = internal\n"
+    "min-instances = 2\nresponse-size = 256KiB\n\n"
+    "[traffic burst]\nfrom = front\nurl = service:backend\n"
+    "pattern = burst\ncount = 20\n\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  guint waited = 0;
+
+  (void) state;
+  for (guint i = 0; i < 20; i++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, "burst", i);
+      g_autofree char *via = world_fixture_via (wf, "burst", i);
+
+      assert_string_equal (world_fixture_verdict (wf, "burst", i),
+                           "delivered");
+      assert_string_equal (via,
+                           "service;dns;connector;vpc-router;gfe;service");
+      waited += world_fixture_count_steps (wf, r, "CONNECTOR_QUEUE",
+                                           "connector-conn");
+    }
+  /* The burst did queue: the test would see a misplaced hop. */
+  assert_true (waited > 0);
+}
+
 static void
 test_vpc_router__nat_turns_pga_on (void **state)
 {
@@ -800,6 +837,7 @@ main (void)
       test_vpc_router__external_ip_in_another_project_is_external),
     cmocka_unit_test (test_vpc_router__psc_endpoint_needs_pga),
     cmocka_unit_test (test_vpc_router__nat_turns_pga_on),
+    cmocka_unit_test (test_vpc_router__connector_waits_add_no_hop),
     cmocka_unit_test (test_vpc_router__external_ip_reaches_the_vips),
     cmocka_unit_test (test_vpc_router__private_traffic_to_internet),
     cmocka_unit_test (
