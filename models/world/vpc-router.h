@@ -3,12 +3,16 @@
  * balancer proxies) and where it goes. Packets of a new connection pass
  * the egress firewall rules (by priority; deny wins a tie; an implied
  * allow), then the routes (longest prefix, then priority): subnet routes
- * deliver inside the network (through the ingress firewall rules to a VM);
- * a route to the default internet gateway sends a Google destination to
- * the GFE over Google's fabric in a Geneve envelope naming this network
- * and its project when the source may use Private Google Access
- * (otherwise PRIVATE_GOOGLE_ACCESS_DISALLOWED), a VM with an external
- * address out by that address, anything else to the Cloud NAT that serves
+ * deliver inside the network (through the ingress firewall rules to a VM;
+ * to a PSC endpoint for Google APIs only from a source that may use
+ * Private Google Access, or a VM with an external address, under
+ * [assumptions] psc-google-access = subnet-pga); a route to the default
+ * internet gateway sends a Google destination to the GFE over Google's
+ * fabric in a Geneve envelope naming this network and its project when
+ * the source may use Private Google Access or is a VM with an external
+ * address (its packets then leave from that address, translated 1:1;
+ * otherwise PRIVATE_GOOGLE_ACCESS_DISALLOWED), other public destinations
+ * out by a VM's external address or else to the Cloud NAT that serves
  * the packet's source range (otherwise NO_EXTERNAL_ADDRESS); no route
  * drops (NO_ROUTE).
  * https://cloud.google.com/vpc/docs/routes,
