@@ -23,7 +23,7 @@
  * sharing last's bits from front_bits up). Equal times thus fire in seq
  * order, and the run is the same as with one heap.
  *
- * Callers: sim/link.c, sim/world.c, every model, tools/bench-kernel.c.
+ * Callers: sim/link.c, sim/world.c, every model, tools/benchmarks/bench-kernel.c.
  *
  * Invariants (checked by sim_kernel_check_invariants):
  * - now and last are <= every queued time. The front holds exactly the
@@ -64,7 +64,7 @@
 /* The lowest bucket becomes the front once it has this many entries or
  * fewer: 2 KiB of entries and 8 KiB of records, in L1. Splitting further
  * moves entries more often; a larger front makes every pop deeper. In
- * the hold model of tools/bench-kernel.c, 64 to 256 ran fastest at
+ * the hold model of tools/benchmarks/bench-kernel.c, 64 to 256 ran fastest at
  * populations 1e3 to 1e6 (within the noise of each other), 4096 and
  * more up to a third slower. */
 #define SIM_EVENT_FRONT_MAX 128

@@ -3,7 +3,7 @@
  * (scenario seed, node, purpose).
  *
  * Callers: models (traffic arrivals, instance choice, back-off jitter),
- * tools/bench-kernel.c.
+ * tools/benchmarks/bench-kernel.c.
  *
  * Seeding: FNV-1a 64 over node, a 0 byte, then purpose (so "ab"+"c" and
  * "a"+"bc" differ); that hash and the seed go through splitmix64 to give

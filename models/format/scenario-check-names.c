@@ -2,7 +2,7 @@
  * the simulator makes (docs/scenario-format.md, "Names").
  *
  * A [vm], [client] or [google-caller] becomes a node named by its own
- * NAME. The builder (models/build/) names every other node itself: the
+ * NAME. The builder (models/assemble/) names every other node itself: the
  * built-in ones (internet, gfe, public-dns, run-egress), one per resource
  * with a prefix (vpc-NETWORK, metadata-NETWORK, connector-NAME,
  * direct-vpc-SERVICE, nat-NAME, psc-NAME, ilb-NAME, alb-NAME), and a

@@ -178,7 +178,7 @@ is_sweep (const char *header)
 }
 
 /* A [sweep] key: seeds, or the GROUP.KEY of a --set ("service
- * backend.vpc-egress"); tools/sweep.c checks that it names a key. */
+ * backend.vpc-egress"); tools/cli/sweep.c checks that it names a key. */
 static gboolean
 sweep_key_shape_ok (const char *key)
 {

@@ -6,7 +6,7 @@
  *   1-3. raw text, GKeyFile, unsets and overrides, format
  *        (models/format/scenario-scan.c);
  *   4. one object per group, kinds and names checked, in file order
- *      ([sweep] makes none: it is cloudrun-netsim sweep's, tools/sweep.c);
+ *      ([sweep] makes none: it is cloudrun-netsim sweep's, tools/cli/sweep.c);
  *   5. fill every key through the kind's table (models/format/scenario-keys.c),
  *      then the table's defaults, then the required keys;
  *   6. references and cross checks (models/format/scenario-check.c, then
@@ -107,7 +107,7 @@ make_object (CloudRunLoader *ld, CloudRunScenario *s, CloudRunScanGroup *g,
 
   for (int k = 0; k < CLOUDRUN_KIND_COUNT; k++)
     kinds[k] = cloudrun_kind_info ((CloudRunKind) k)->name;
-  /* [sweep] is for cloudrun-netsim sweep (tools/sweep.c): no object. */
+  /* [sweep] is for cloudrun-netsim sweep (tools/cli/sweep.c): no object. */
   if (strcmp (kind, CLOUDRUN_SWEEP_GROUP) == 0)
     return name == NULL || fail_group (ld, error, g->header, "[sweep] "
                                        "without a name", "a name", NULL);

@@ -46,7 +46,7 @@ typedef enum {
   CLOUDRUN_SCENARIO_ERROR_KIND,       /* `keys KIND` of an unknown kind */
 } CloudRunScenarioError;
 
-/* The group of parameters for cloudrun-netsim sweep (tools/sweep.c):
+/* The group of parameters for cloudrun-netsim sweep (tools/cli/sweep.c):
  * the loader accepts it (keys "seeds" and GROUP.KEY as --set takes them)
  * and makes no object of it; --set and --unset cannot name it. */
 #define CLOUDRUN_SWEEP_GROUP "sweep"

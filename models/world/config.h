@@ -3,13 +3,13 @@
  * vocabulary they explain themselves in (hop kinds, drop causes).
  *
  * models/world/ depends on sim/ and on this header, never on
- * models/format/; models/build/ is the only room that sees both and
+ * models/format/; models/assemble/ is the only room that sees both and
  * translates a scenario record into these structs. Constructors copy
  * what they keep: a config may live on the caller's stack.
  *
  * Enum names here are the world's own; the file format has its own
  * choice indexes (models/format/scenario.h), translated in
- * models/build/translate.c. */
+ * models/assemble/translate.c. */
 #ifndef CLOUDRUN_WORLD_CONFIG_H
 #define CLOUDRUN_WORLD_CONFIG_H
 

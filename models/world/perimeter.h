@@ -20,7 +20,7 @@
  * https://cloud.google.com/tasks/docs/use-vpc-service-controls
  *
  * Called by models/world/gfe.c and models/world/product-caller.c; made by
- * models/build/ from [perimeter NAME] and [project] perimeter. */
+ * models/assemble/ from [perimeter NAME] and [project] perimeter. */
 #ifndef CLOUDRUN_PERIMETER_H
 #define CLOUDRUN_PERIMETER_H
 

@@ -1,5 +1,5 @@
 /* The running world's life cycle (see models/world/world.h); made by
- * models/build/build.c. */
+ * models/assemble/build.c. */
 #include "models/world/world.h"
 
 void

@@ -1,6 +1,6 @@
 /* The Cloud Run world at run time: the simulated nodes built from a
  * scenario, the request ledger, the traffic plans, and the lookups the
- * nodes need (which service owns a URL host). models/build/build.c makes it;
+ * nodes need (which service owns a URL host). models/assemble/build.c makes it;
  * tools/ runs it and reads the ledger to report. */
 #ifndef CLOUDRUN_WORLD_H
 #define CLOUDRUN_WORLD_H

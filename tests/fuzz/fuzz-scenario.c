@@ -30,14 +30,14 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "models/build/build.h"
-#include "models/build/expect.h"
-#include "models/build/summary.h"
+#include "models/assemble/build.h"
+#include "tools/report/expect.h"
+#include "tools/report/summary.h"
 #include "models/format/scenario.h"
 #include "sim/capture.h"
 #include "sim/world.h"
-#include "tools/graph.h"
-#include "tools/report.h"
+#include "tools/report/graph.h"
+#include "tools/report/report.h"
 
 /* Simulated time limit of one input; small enough for thousands a minute. */
 #define FUZZ_MAX_TIME (2 * SIM_S)
@@ -121,6 +121,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       cloudrun_scenario_free (sc);
       return 0;
     }
+  cloudrun_expect_watch (sc, world);
   capture = sim_capture_open (world->sim, scratch, &copt, &error);
   if (capture)
     sim_world_set_tap (world->sim, sim_capture_tap (capture));

@@ -14,7 +14,7 @@
 #   tests/compat/ is left out: it keeps shipped scenario files byte for
 #   byte, history included.
 # - One text, one place: each key row's meaning cell is the help that
-#   `keys KIND` prints (tools/docs-keys writes them; `make docs-keys`
+#   `keys KIND` prints (tools/dev/docs-keys writes them; `make docs-keys`
 #   rewrites the document).
 # - The checks can fail: a copy of the document without one key row, and a
 #   planted reference to the private folder, are both caught.
@@ -88,10 +88,10 @@ else
 fi
 
 # The meaning column comes from the key tables.
-"$top_srcdir/tools/docs-keys" "$NETSIM" "$DOC" > "$TMP/generated.md" \
-  2>> "$TMP/err" || bail "tools/docs-keys failed"
+"$top_srcdir/tools/dev/docs-keys" "$NETSIM" "$DOC" > "$TMP/generated.md" \
+  2>> "$TMP/err" || bail "tools/dev/docs-keys failed"
 if diff -u "$DOC" "$TMP/generated.md" > "$TMP/help.diff"; then
-  ok "every key row's meaning in scenario-format.md is the key's help (tools/docs-keys)"
+  ok "every key row's meaning in scenario-format.md is the key's help (tools/dev/docs-keys)"
 else
   not_ok "every key row's meaning in scenario-format.md is the key's help (make docs-keys rewrites it)"
   diag_file "$TMP/help.diff" 30
@@ -126,7 +126,7 @@ check "a planted reference to the private folder is caught" \
   grep -q 'planted\.c$' "$TMP/planted"
 sed 's/^\(| `default-url` |.*| \)[^|]*|$/\1the run.app hosts answer 404 to everyone. |/' \
   "$DOC" > "$TMP/contradicts.md"
-"$top_srcdir/tools/docs-keys" "$NETSIM" "$TMP/contradicts.md" \
+"$top_srcdir/tools/dev/docs-keys" "$NETSIM" "$TMP/contradicts.md" \
   > "$TMP/regenerated.md" 2>> "$TMP/err"
 check "a meaning cell that is not the key's help is caught" \
   test -n "$(diff "$TMP/contradicts.md" "$TMP/regenerated.md")"

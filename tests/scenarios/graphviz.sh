@@ -1,5 +1,5 @@
 #!/bin/sh
-# Graphviz as a real dependency (tools/graph.h): a failing or early-exiting
+# Graphviz as a real dependency (tools/report/graph.h): a failing or early-exiting
 # dot is a warning naming what happened, the run's other outputs stand and
 # exit 0, and no topology.svg of an earlier run is left beside the new
 # topology.dot. Over-long labels are cut before dot sees them.

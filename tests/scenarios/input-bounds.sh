@@ -1,5 +1,5 @@
 #!/bin/sh
-# Bounded input (tools/run.h): the scenario file is read only if it is a
+# Bounded input (tools/session/run.h): the scenario file is read only if it is a
 # regular file of at most 4 MiB, and --seed takes only a whole number from
 # 0 to 2^64 - 1. Each refusal is quick, exits 2, names the file or the
 # option, says what was expected and found, and creates no DIR.

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Interrupted and failed runs leave nothing behind (tools/interrupt.h,
-# tools/output.h).
+# Interrupted and failed runs leave nothing behind (tools/cli/interrupt.h,
+# tools/session/output.h).
 #
 # - SIGINT, SIGTERM to a long run that has made its staging directory:
 #   it stops within seconds, exits 130 / 143 (dies of the signal), and

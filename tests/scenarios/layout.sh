@@ -1,10 +1,10 @@
 # The layout rule (README, "For developers"): #include arrows point one way,
-# tools -> models/build -> models/format and models/world -> sim. Checks
-# the tree with tools/check-layout, then plants one wrong arrow at a time
+# tools -> models/assemble -> models/format and models/world -> sim. Checks
+# the tree with tools/dev/check-layout, then plants one wrong arrow at a time
 # in a copy of the rooms and checks that the checker names it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
-checker="$top_srcdir/tools/check-layout"
+checker="$top_srcdir/tools/dev/check-layout"
 
 # plant FILE HEADER: a copy of the rooms where FILE includes HEADER.
 plant () {
@@ -16,12 +16,12 @@ plant () {
 
 set -- \
   "sim/link.c models/world/world.h" \
-  "sim/event.h tools/run.h" \
+  "sim/event.h tools/session/run.h" \
   "models/world/gfe.c models/format/scenario.h" \
-  "models/world/vpc-router.h models/build/build.h" \
+  "models/world/vpc-router.h models/assemble/build.h" \
   "models/format/scenario.c models/world/request.h" \
-  "models/format/keys.h tools/output.h" \
-  "models/build/build.c tools/report.h"
+  "models/format/keys.h tools/session/output.h" \
+  "models/assemble/build.c tools/report/report.h"
 plan $(($# + 1))
 
 if out=$("$checker" "$top_srcdir" 2>&1); then

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A run touches nothing outside its own outputs (tools/output.h): no
+# A run touches nothing outside its own outputs (tools/session/output.h): no
 # symbolic link in DIR is followed, and an entry where an output goes that
 # the run did not write (a link, a user's file in DIR/pcap/) is refused
 # with exit 2 naming it, before anything is moved.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The topology picture a class can read (tools/graph.h, issue 9).
+# The topology picture a class can read (tools/report/graph.h, issue 9).
 #
 # - The tour drawn by dot fits a projector: the SVG within 1600 x 900 pt
 #   (the graph's size attribute, 16:9) and, drawn at its natural size

@@ -1,5 +1,5 @@
 #!/bin/sh
-# report.html, the run's page for a class (tools/report-html.h, issue 9).
+# report.html, the run's page for a class (tools/report/report-html.h, issue 9).
 #
 # For the tour and two scenarios of one lesson each (05: dropped for lack
 # of PGA, 14: refused by IAM):
@@ -18,7 +18,7 @@
 # - text from the scenario is escaped (a title and description with <, &);
 # - when dot fails, a note replaces the picture and the page stays
 #   well-formed;
-# - headless Chromium (required: tools/setup.sh installs it) loads it with
+# - headless Chromium (required: tools/dev/setup.sh installs it) loads it with
 #   no console message (checked against a page that logs one, so a change
 #   in Chromium's logging cannot make the check pass vacuously) and takes a
 #   1600 x 1200 screenshot, kept as report-tour.png in the build
@@ -161,7 +161,7 @@ well_formed "dot failing: well-formed" "$TMP/nodot/report.html"
 
 # 19-21. Chromium: required, as tools/test installs it.
 if ! command -v "$CHROMIUM" > /dev/null 2>&1; then
-  diag "no $CHROMIUM: install it (tools/setup.sh lists it)"
+  diag "no $CHROMIUM: install it (tools/dev/setup.sh lists it)"
   not_ok "headless Chromium logs a console message of a page that has one"
   not_ok "headless Chromium loads the tour's report.html with no console message"
   not_ok "the screenshot is a 1600-pixel-wide PNG of a plausible size"

@@ -14,7 +14,7 @@
 #   failed_expectations there.
 # - --jobs 1 gives the same bytes as --jobs 2; so do GNU parallel over
 #   `--list-runs | cut -f1` with --run {}, then --collect (Debian package
-#   parallel, which tools/setup.sh installs: a missing one fails).
+#   parallel, which tools/dev/setup.sh installs: a missing one fails).
 # - SIGTERM to --jobs reaches the runs, which keep nothing half-written.
 # - Bad values and targets are refused naming file, [sweep], key and
 #   value (exit 2); --collect with a run missing, or a run's rows from

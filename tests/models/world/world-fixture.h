@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/build/build.h"
+#include "models/assemble/build.h"
 #include "models/world/request.h"
 #include "models/format/scenario.h"
 #include "models/world/service.h"

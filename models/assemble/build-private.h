@@ -1,0 +1,80 @@
+/* Shared by the builder's files (models/assemble*.c), nobody else. */
+#ifndef CLOUDRUN_BUILD_PRIVATE_H
+#define CLOUDRUN_BUILD_PRIVATE_H
+
+#include "models/assemble/build.h"
+#include "models/assemble/translate.h"
+#include "models/world/dns-server.h"
+#include "models/world/egress.h"
+#include "models/world/endpoint.h"
+#include "models/world/gfe.h"
+#include "models/world/google.h"
+#include "models/world/internet.h"
+#include "models/world/nat.h"
+#include "models/world/vpc-router.h"
+
+#define METADATA_ADDR CLOUDRUN_METADATA_ADDR
+#define PUBLIC_RESOLVER 0x08080808u         /* 8.8.8.8 */
+#define GFE_SERVING 0xa9fe0001u             /* 169.254.0.1 */
+#define GFE_FABRIC 0x647ffffeu              /* 100.127.255.254 */
+#define FABRIC_BASE 0x647f0000u             /* 100.127.0.0/16 */
+#define GFE_FRONT_END 0xd8ef2035u           /* 216.239.32.53, where load
+                                               balancers' proxies go */
+#define EGRESS_POOL 0x22620010u             /* 34.98.0.16 */
+#define EXTERNAL_BASE 0x23c00000u           /* 35.192.0.0/16, Google Cloud
+                                               external addresses */
+
+extern const SimLinkParams cloudrun_access_link, cloudrun_google_link,
+  cloudrun_serving_link, cloudrun_vpc_link,
+  cloudrun_direct_vpc_link;
+
+/* What the builder keeps per network. */
+typedef struct {
+  const CloudRunNetwork *network;
+  CloudRunVpcRouter *router;
+  uint32_t vni;
+  DnsView *view;                /* owned by world->views */
+  CloudRunDnsServer *metadata;  /* made at the first caller */
+} BuildNetwork;
+
+typedef struct {
+  CloudRunWorld *world;
+  const CloudRunScenario *sc;
+  CloudRunInternet *internet;
+  CloudRunGfe *gfe;
+  CloudRunServerlessEgress *egress;  /* made at the first service caller */
+  CloudRunDnsServer *public_metadata;/* idem, for services without VPC */
+  GHashTable *networks;         /* CloudRunNetwork* -> BuildNetwork* */
+  GHashTable *callers;          /* caller NAME -> CloudRunRequester* */
+  GHashTable *connectors;       /* CloudRunConnector* -> node */
+  GHashTable *taken;            /* addresses in use inside networks */
+  unsigned next_fabric;         /* fabric addresses handed out */
+  unsigned next_external;       /* external addresses tried */
+  unsigned next_lb;             /* load balancer identities */
+} Build;
+
+BuildNetwork *build_network (Build *b, const CloudRunNetwork *network);
+uint32_t build_fabric_addr (Build *b);
+SimPort *build_gfe_fabric (Build *b, SimPort *peer, const char *name);
+/* A port of the network's metadata resolver for a caller at addr. */
+SimPort *build_metadata_port (Build *b, BuildNetwork *net, const char *name,
+                              uint32_t addr);
+const CloudRunNat *build_nat_for (Build *b, const CloudRunSubnet *subnet,
+                                  const CloudRunNetwork *network,
+                                  const char *region);
+
+/* The perimeters (models/assemble/build-perimeter.c), before anything that
+ * points at them; the perimeter a project is in, or NULL. */
+void build_perimeters (Build *b);
+const CloudRunPerimeterPolicy *build_perimeter (Build *b,
+                                                const CloudRunProject *project);
+void build_networks (Build *b);
+void build_vms (Build *b);
+void build_connectors (Build *b);
+void build_psc_and_load_balancers (Build *b);
+void build_services (Build *b);
+void build_clients (Build *b);
+void build_google_callers (Build *b);
+void build_traffic (Build *b);
+
+#endif

@@ -1,0 +1,429 @@
+/* The builder: services (their instances behind the GFE and, for a service
+ * that sends traffic, its egress: metadata resolver, default internet
+ * egress, connector or Direct VPC), internet clients and the traffic. */
+#include "models/assemble/build-private.h"
+
+#include "models/world/connector.h"
+#include "models/world/direct-vpc.h"
+#include "models/world/gfe.h"
+#include "models/world/product-caller.h"
+#include "models/world/region-latency.h"
+#include "models/world/service.h"
+#include "sim/wire.h"
+
+/* Whether the service sends any [traffic]. */
+static bool
+build_is_caller (Build *b, const CloudRunService *s)
+{
+  for (guint i = 0; i < b->sc->traffics->len; i++)
+    {
+      const CloudRunTraffic *t = g_ptr_array_index (b->sc->traffics, i);
+      if (t->from.kind == CLOUDRUN_KIND_SERVICE && t->from.service == s)
+        return true;
+    }
+  return false;
+}
+
+/* Direct VPC addresses: the subnet's /28 blocks that no other resource
+ * uses are held until they cover direct-vpc-ip-factor addresses per
+ * instance; each instance takes the next usable address of the held
+ * blocks. Instances beyond what the held blocks cover get 0. svc counts
+ * the blocks as its own (models/world/service.h, address pools). */
+static void
+build_direct_addresses (Build *b, const CloudRunSubnet *subnet, uint32_t n,
+                        uint32_t *out, CloudRunServiceNode *svc)
+{
+  uint32_t size = 1u << (32 - subnet->range.len);
+  uint32_t first = subnet->range.prefix + 2;
+  uint32_t last = subnet->range.prefix + size - 3;
+  uint32_t factor = (uint32_t) MAX (1, b->sc->assumptions.direct_vpc_ip_factor);
+  uint32_t held = 0, given = 0, usable;
+
+  memset (out, 0, n * sizeof *out);
+  for (uint32_t base = subnet->range.prefix;
+       base < subnet->range.prefix + size && held < n * factor; base += 16)
+    {
+      bool free_block = true;
+      for (uint32_t a = base; a < base + 16 && free_block; a++)
+        free_block = !g_hash_table_contains (b->taken, GUINT_TO_POINTER (a));
+      if (!free_block)
+        continue;
+      held += 16;
+      usable = 0;
+      for (uint32_t a = base; a < base + 16; a++)
+        {
+          /* The whole block is held, used or not. */
+          g_hash_table_add (b->taken, GUINT_TO_POINTER (a));
+          usable += a >= first && a <= last;
+          if (given < n && a >= first && a <= last
+              && (given + 1) * factor <= held)
+            out[given++] = a;
+        }
+      cloudrun_service_hold_block (svc, usable);
+    }
+}
+
+static CloudRunServerlessEgress *
+build_egress (Build *b)
+{
+  if (!b->egress)
+    {
+      b->egress = cloudrun_serverless_egress_new (b->world, EGRESS_POOL);
+      sim_link_new (b->world->sim, b->egress->internet,
+                    cloudrun_internet_attach (b->internet, "run-egress",
+                                              EGRESS_POOL, 32,
+                                              "Cloud Run's default internet "
+                                              "egress (dynamic pool)"),
+                    &cloudrun_google_link, NULL);
+    }
+  return b->egress;
+}
+
+static CloudRunRevisionEgress *
+build_egress_config (Build *b, const CloudRunService *s)
+{
+  CloudRunRevisionEgress *cfg = g_new0 (CloudRunRevisionEgress, 1);
+
+  cfg->service = s->base.name;
+  cfg->access = build_vpc_access (s->vpc_access);
+  cfg->egress = build_vpc_egress (s->vpc_egress);
+  cfg->private_ranges = b->world->private_ranges;
+  g_ptr_array_add (b->world->egress, cfg);
+  return cfg;
+}
+
+static const CloudRunNetwork *
+build_service_network (const CloudRunService *s)
+{
+  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+    return s->connector->network;
+  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+    return s->subnet->network;
+  return NULL;
+}
+
+/* The VPC side of a Direct VPC revision: a node, and a router port whose
+ * sources are the instances' subnet addresses. */
+static CloudRunDirectVpc *
+build_direct_vpc (Build *b, const CloudRunService *s,
+                  const CloudRunRevisionEgress *cfg, const uint32_t *addrs,
+                  guint n)
+{
+  BuildNetwork *net = build_network (b, s->subnet->network);
+  CloudRunDirectVpc *d = cloudrun_direct_vpc_new (b->world, s->base.name, cfg);
+
+  d->start_delay = b->sc->assumptions.direct_vpc_start_delay;
+  g_autofree char *label = g_strdup_printf ("Direct VPC of service %s",
+                                            s->base.name);
+  g_autofree char *port_name = g_strdup_printf ("direct-%s", s->base.name);
+  CloudRunVpcSource src =
+    build_vpc_source (CLOUDRUN_VPC_SOURCE_DIRECT_VPC, label, s->subnet,
+                      build_nat_for (b, s->subnet, s->subnet->network,
+                                     s->subnet->region));
+  SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
+
+  for (guint i = 0; i < n; i++)
+    if (addrs[i])
+      cloudrun_vpc_router_deliver (net->router, rport, addrs[i], 32, label);
+  sim_link_new (b->world->sim, d->vpc, rport, &cloudrun_vpc_link, NULL);
+  return d;
+}
+
+/* A calling service's instances get their egress: a metadata resolver,
+ * the default internet egress, and the connector or Direct VPC. */
+static void
+build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
+{
+  const CloudRunNetwork *network = build_service_network (s);
+  BuildNetwork *net = network ? build_network (b, network) : NULL;
+  CloudRunRevisionEgress *cfg = build_egress_config (b, s);
+  CloudRunServerlessEgress *egress = build_egress (b);
+  g_autofree uint32_t *addrs = g_new0 (uint32_t, svc->instances->len);
+  CloudRunDirectVpc *direct = NULL;
+  CloudRunConnectorNode *conn = NULL;
+
+  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+    {
+      build_direct_addresses (b, s->subnet, svc->instances->len, addrs, svc);
+      direct = build_direct_vpc (b, s, cfg, addrs, svc->instances->len);
+    }
+  else if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+    conn = g_hash_table_lookup (b->connectors, s->connector);
+  for (guint i = 0; i < svc->instances->len; i++)
+    {
+      CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
+      SimNode *node = &inst->base.node;
+      SimHost *host = &inst->host;
+      SimPort *meta = sim_node_add_port (node, "metadata");
+      SimPort *out = sim_node_add_port (node, "egress");
+      SimPort *vpc = NULL;
+
+      sim_link_new (b->world->sim, meta,
+                    build_metadata_port (b, net, node->name, host->addrs[0]),
+                    &cloudrun_serving_link, NULL);
+      sim_link_new (b->world->sim, out,
+                    cloudrun_serverless_egress_attach (egress, node->name, cfg),
+                    &cloudrun_serving_link, NULL);
+      if (direct || conn)
+        {
+          SimPort *side;
+
+          vpc = sim_node_add_port (node, "vpc");
+          side = direct ? cloudrun_direct_vpc_attach (direct, node->name,
+                                                      addrs[i])
+                        : cloudrun_connector_attach (conn, node->name, cfg);
+          sim_link_new (b->world->sim, vpc, side,
+                        direct ? &cloudrun_direct_vpc_link
+                               : &cloudrun_serving_link, NULL);
+          /* The caller's first instance, unless warm before the run
+           * (min-instances), starts cold at 0 (build_services). */
+          if (direct && i == 0 && !inst->started)
+            cloudrun_direct_vpc_cold_start (direct, side, 0);
+        }
+      if (direct && addrs[i])
+        {
+          sim_host_add_address (host, addrs[i]);
+          sim_host_set_port_source (host, vpc, addrs[i]);
+        }
+      cloudrun_egress_configure (host, cfg, out, vpc);
+      sim_host_add_route (host, METADATA_ADDR, 32, meta);
+      sim_host_add_route (host, GFE_SERVING, 32, host->default_port);
+    }
+}
+
+/* Behind the GFE: a port and a link (at build time or when it scales). */
+static void
+build_attach_instance (CloudRunInstance *inst, void *user)
+{
+  CloudRunGfe *gfe = user;
+
+  sim_link_new (inst->base.world->sim,
+                cloudrun_gfe_add_instance_port (gfe, inst),
+                inst->host.default_port, &cloudrun_serving_link, NULL);
+}
+
+/* Blocks a pool holds at most: 1000 instances x 16 addresses, in blocks
+ * of at least 12 usable addresses. */
+#define POOL_MAX_BLOCKS 1334u
+
+/* Direct VPC's address pools: per subnet a Direct VPC service sends
+ * from, its /28 blocks no address of the scenario or earlier reservation
+ * touches, lowest taken first. Each such service holds at start the
+ * blocks its running instances need (a caller's were reserved with its
+ * first instances' addresses). */
+static void
+build_direct_pools (Build *b, GPtrArray *svcs)
+{
+  g_autoptr (GHashTable) pools = g_hash_table_new (NULL, NULL);
+
+  b->world->ip_pools = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) cloudrun_address_pool_free);
+  for (guint i = 0; i < b->sc->services->len; i++)
+    {
+      const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
+      CloudRunServiceNode *svc = g_ptr_array_index (svcs, i);
+      const CloudRunSubnet *sn = s->subnet;
+      CloudRunAddressPool *pool;
+
+      if (s->vpc_access != CLOUDRUN_VPC_ACCESS_DIRECT)
+        continue;
+      pool = g_hash_table_lookup (pools, sn);
+      if (!pool)
+        {
+          uint32_t size = 1u << (32 - sn->range.len);
+          uint32_t bs = MIN (16u, size);  /* a /29 is one block of 8 */
+          pool = g_new0 (CloudRunAddressPool, 1);
+          pool->subnet = g_strdup (sn->base.name);
+          pool->free_blocks = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+          /* The lowest blocks, enough for any service's instances (1000
+           * at most, 16 addresses each at most); reversed below, so that
+           * taking from the end takes the lowest. */
+          for (uint32_t k = 0; k < size / bs
+                               && pool->free_blocks->len < POOL_MAX_BLOCKS;
+               k++)
+            {
+              uint32_t base = sn->range.prefix + k * bs, usable = 0;
+              bool free_block = true;
+              for (uint32_t a = base; a < base + bs && free_block; a++)
+                {
+                  free_block = !g_hash_table_contains (b->taken,
+                                                       GUINT_TO_POINTER (a));
+                  usable += a >= sn->range.prefix + 2
+                            && a <= sn->range.prefix + size - 3;
+                }
+              if (free_block && usable > 0)
+                g_array_append_val (pool->free_blocks, usable);
+            }
+          for (guint lo = 0, hi = pool->free_blocks->len; lo + 1 < hi;
+               lo++, hi--)
+            {
+              uint32_t *v = (uint32_t *) (gpointer) pool->free_blocks->data;
+              uint32_t t = v[lo];
+              v[lo] = v[hi - 1];
+              v[hi - 1] = t;
+            }
+          g_hash_table_insert (pools, (gpointer) sn, pool);
+          g_ptr_array_add (b->world->ip_pools, pool);
+        }
+      cloudrun_service_use_addresses (
+        svc, pool, (uint32_t) MAX (1, b->sc->assumptions.direct_vpc_ip_factor));
+    }
+}
+
+void
+build_services (Build *b)
+{
+  g_autoptr (GPtrArray) svcs = g_ptr_array_new ();
+
+  for (guint i = 0; i < b->sc->services->len; i++)
+    {
+      const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
+      const CloudRunNetwork *network = build_service_network (s);
+      g_autoptr (GArray) invokers = build_invokers (s->invokers);
+      CloudRunServiceNode config = {
+        .name = s->base.name, .project = s->project->base.name,
+        .project_number = s->project->number,
+        .perimeter = build_perimeter (b, s->project),
+        .egress_vni = network ? build_network (b, network)->vni : 0,
+        .region = s->region, .ingress = build_ingress (s->ingress),
+        .default_url = s->default_url,
+        .invokers = (const IamPrincipal *) (gpointer) invokers->data,
+        .n_invokers = invokers->len,
+        .service_account = s->service_account,
+        .custom_audiences = (const char *const *) s->custom_audiences,
+        .concurrency = (uint32_t) s->concurrency,
+        .min_instances = (uint32_t) s->min_instances,
+        .max_instances = (uint32_t) s->max_instances,
+        .cold_start = s->cold_start, .hash_host = s->hash_host,
+        .number_host = s->number_host, .service_time = s->service_time,
+        .response_size = s->response_size,
+        .pending_wait = b->sc->assumptions.pending_wait,
+        .idle_timeout = b->sc->assumptions.instance_idle_timeout,
+        .base_addr = s->serving_base,
+        .attach = build_attach_instance, .attach_user = b->gfe,
+      };
+      CloudRunServiceNode *svc = cloudrun_service_new (b->world, &config);
+
+      g_ptr_array_add (svcs, svc);
+      if (build_is_caller (b, s))
+        {
+          CloudRunInstance *first = g_ptr_array_index (svc->instances, 0);
+          build_caller (b, s, svc);
+          /* Its traffic is sent by its first instance, running from 0. */
+          cloudrun_service_start_early (first);
+          g_hash_table_insert (b->callers, s->base.name, &first->requester);
+        }
+    }
+  build_direct_pools (b, svcs);
+}
+
+void
+build_clients (Build *b)
+{
+  for (guint i = 0; i < b->sc->clients->len; i++)
+    {
+      const CloudRunClient *c = g_ptr_array_index (b->sc->clients, i);
+      CloudRunEndpoint *ep = cloudrun_endpoint_new (b->world, c->base.name,
+                                                    CLOUDRUN_HOP_CLIENT, "eth0",
+                                                    c->address,
+                                                    PUBLIC_RESOLVER);
+      g_autofree char *label = g_strdup_printf ("the client %s", c->base.name);
+
+      /* Where it is; none: wherever its target is (no backbone). */
+      ep->host.origin = cloudrun_region_origin (c->location);
+      sim_link_new (b->world->sim,
+                    cloudrun_internet_attach (b->internet, c->base.name,
+                                              c->address, 32, label),
+                    ep->host.default_port, &cloudrun_access_link, NULL);
+      g_hash_table_insert (b->callers, c->base.name, &ep->requester);
+    }
+}
+
+/* Google products' source addresses: 34.98.1.10 upwards, beside Cloud
+ * Run's default egress (34.98.0.16) [assumption: Google does not document
+ * which of its addresses these products call from]. */
+#define GOOGLE_CALLER_FIRST 0x2262010au
+/* Their VNIs on the fabric, apart from networks' and load balancers'. */
+#define GOOGLE_CALLER_VNI 0x900000u
+
+static const char *const product_labels[] = {
+  [CLOUDRUN_PRODUCT_PUBSUB_PUSH] = "Pub/Sub push",
+  [CLOUDRUN_PRODUCT_CLOUD_TASKS] = "Cloud Tasks",
+  [CLOUDRUN_PRODUCT_CLOUD_SCHEDULER] = "Cloud Scheduler",
+  [CLOUDRUN_PRODUCT_EVENTARC] = "Eventarc",
+  [CLOUDRUN_PRODUCT_WORKFLOWS] = "Workflows",
+};
+
+void
+build_google_callers (Build *b)
+{
+  for (guint i = 0; i < b->sc->google_callers->len; i++)
+    {
+      const CloudRunGoogleCaller *g = g_ptr_array_index (b->sc->google_callers,
+                                                         i);
+      uint32_t addr = GOOGLE_CALLER_FIRST + i;
+      CloudRunFabricIdentity id = {
+        .kind = CLOUDRUN_FABRIC_GOOGLE_PRODUCT, .vni = GOOGLE_CALLER_VNI + i,
+        .project_number = g->project->number,
+      };
+      g_autofree char *label = g_strdup_printf (
+          "%s %s of project %s", product_labels[g->product], g->base.name,
+          g->project->base.name);
+      CloudRunGfeNetwork info = {
+        id.vni, sim_explain_intern (sim_world_explain (b->world->sim), label),
+        g->project->number, build_perimeter (b, g->project),
+        g_array_new (FALSE, FALSE, sizeof (uint64_t)),
+      };
+      CloudRunProductCaller *gc = cloudrun_product_caller_new (
+          b->world, g->base.name, addr, PUBLIC_RESOLVER,
+          build_fabric_addr (b), GFE_FABRIC, &id);
+
+      gc->host.origin = cloudrun_region_origin (g->region);
+      sim_link_new (b->world->sim,
+                    cloudrun_internet_attach (b->internet, g->base.name, addr,
+                                              32, label),
+                    gc->host.default_port, &cloudrun_access_link, NULL);
+      if (g->product == CLOUDRUN_PRODUCT_CLOUD_TASKS)
+        cloudrun_product_caller_be_tasks (gc, build_perimeter (b, g->project));
+      build_gfe_fabric (b, gc->fabric, g->base.name);
+      cloudrun_gfe_add_network (b->gfe, &info);
+      g_hash_table_insert (b->callers, g->base.name, &gc->requester);
+    }
+}
+
+void
+build_traffic (Build *b)
+{
+  CloudRunWorld *w = b->world;
+
+  w->n_plans = b->sc->traffics->len;
+  w->plans = g_new0 (CloudRunTrafficPlan, MAX (1u, w->n_plans));
+  for (guint i = 0; i < b->sc->traffics->len; i++)
+    {
+      const CloudRunTraffic *t = g_ptr_array_index (b->sc->traffics, i);
+      CloudRunTrafficPlan *p = &w->plans[i];
+      CloudRunRequester *from = g_hash_table_lookup (b->callers,
+                                                     t->from.object->name);
+      *p = (CloudRunTrafficPlan) {
+        .traffic = i, .name = t->base.name, .host = t->url.host,
+        .host_addr = t->url.host_kind == CLOUDRUN_URL_HOST_ADDRESS
+                     ? t->url.address : 0,
+        .port = t->url.port, .tls = t->url.scheme == CLOUDRUN_URL_HTTPS,
+        .path = t->url.path, .method = t->method,
+        .request_size = t->request_size, .count = (uint32_t) t->count,
+        .interval = t->gap, .mean_interval = t->gap,
+        .poisson = t->pattern == CLOUDRUN_PATTERN_POISSON, .start = t->start,
+        .timeout = t->timeout,
+        .id_token = t->identity == CLOUDRUN_IDENTITY_ID_TOKEN,
+        .token_email = build_caller_account (&t->from),
+        .audience = t->audience,
+        .serverless_header
+          = t->token_header == CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,
+        .first_request = cloudrun_ledger_add_traffic (&w->ledger,
+                                                      (uint32_t) t->count),
+      };
+      g_assert (from != NULL);
+      cloudrun_requester_add_traffic (from, p);
+    }
+}
+

@@ -1,0 +1,491 @@
+/* Tests for tools/report/expect.c (cloudrun_expect_evaluate, the `check`
+ * command's judge, docs/scenario-format.md [expect]): most tests build a world
+ * without running it and write its ledger by hand, so each semantic is
+ * pinned exactly: ratio (at least that fraction must meet the outcome),
+ * via as an ordered subsequence (other hops may come between, order
+ * matters), the latency bounds (strictly below a nearest-rank percentile
+ * of the requests that got a response), and one item per key written.
+ * A last test judges a real run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "tools/report/expect.h"
+#include "tools/report/summary.h"
+#include "tests/models/world/world-fixture.h"
+
+/* Four requests of traffic t from alice to api; [expect t] keys appended. */
+/* A fixture whose world counts its [expect] keys as requests settle (the
+ * door does this for every run), run when run is set. */
+static WorldFixture *
+expect_fixture (const char *ini, bool run)
+{
+  WorldFixture *wf = world_fixture_load (ini, NULL);
+
+  cloudrun_expect_watch (wf->scenario, wf->world);
+  if (run)
+    world_fixture_run (wf);
+  return wf;
+}
+
+static WorldFixture *
+load_t (const char *expect_keys)
+{
+  g_autofree char *ini = g_strconcat (
+    WF_HEAD
+    "[service api]\nregion = us-central1\n\n"
+    "[client alice]\n\n"
+    "[traffic t]\nfrom = alice\nurl = service:api\ncount = 4\n"
+    "interval = 100ms\n\n"
+    "[expect t]\n", expect_keys, NULL);
+
+  return expect_fixture (ini, false);
+}
+
+/* Every request of t as a healthy delivery: client, dns, internet, gfe,
+ * service; 200, external, 10 ms. */
+static void
+ledger_all_delivered (WorldFixture *wf)
+{
+  static const CloudRunHopKind hops[] = {
+    CLOUDRUN_HOP_CLIENT, CLOUDRUN_HOP_DNS, CLOUDRUN_HOP_INTERNET,
+    CLOUDRUN_HOP_GFE, CLOUDRUN_HOP_SERVICE };
+
+  for (guint i = 0; i < world_fixture_count (wf, "t"); i++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, "t", i);
+      r->outcome = CLOUDRUN_VERDICT_DELIVERED;
+      r->status = 200;
+      r->classified = CLOUDRUN_CLASS_EXTERNAL;
+      r->drop_cause = CLOUDRUN_DROP_NONE;
+      r->decided_at = CLOUDRUN_HOP_SERVICE;
+      r->start = i * 100 * SIM_MS;
+      r->end = r->start + 10 * SIM_MS;
+      r->n_via = G_N_ELEMENTS (hops);
+      for (guint k = 0; k < G_N_ELEMENTS (hops); k++)
+        r->via[k] = (uint8_t) hops[k];
+    }
+}
+
+static void
+ledger_drop (WorldFixture *wf, guint index)
+{
+  CloudRunRequest *r = world_fixture_request (wf, "t", index);
+
+  r->outcome = CLOUDRUN_VERDICT_DROPPED;
+  r->status = 0;
+  r->classified = CLOUDRUN_CLASS_NONE;
+  r->drop_cause = CLOUDRUN_DROP_NO_ROUTE;
+  r->decided_at = CLOUDRUN_HOP_VPC_ROUTER;
+  r->n_via = 2;
+}
+
+/* The items of the run as it stands now: the requests written by hand
+ * finish (in index order, as a caller would settle them), then the run
+ * ends. */
+static GArray *
+evaluate (WorldFixture *wf)
+{
+  g_autofree CloudRunTrafficSummary *sums = NULL;
+
+  for (guint t = 0; t < wf->world->n_plans; t++)
+    for (guint i = 0; i < wf->world->plans[t].count; i++)
+      {
+        CloudRunRequest *r = cloudrun_ledger_get (
+          &wf->world->ledger, wf->world->plans[t].first_request + i);
+        if (r && !r->finished && !wf->ran)
+          cloudrun_ledger_finish (&wf->world->ledger, r);
+      }
+  sums = cloudrun_summary_new (wf->world);
+
+  return cloudrun_expect_evaluate (wf->scenario, wf->world, sums);
+}
+
+/* The only item of key; fails when there is not exactly one. */
+static const CloudRunCheckItem *
+item_of (const GArray *items, const char *key)
+{
+  const CloudRunCheckItem *found = NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const CloudRunCheckItem *it = &g_array_index (items, CloudRunCheckItem,
+                                                    i);
+      if (strcmp (it->key, key) == 0)
+        {
+          if (found)
+            fail_msg ("two items for key %s", key);
+          found = it;
+        }
+    }
+  if (!found)
+    fail_msg ("no item for key %s", key);
+  return found;
+}
+
+/* ---- ratio -------------------------------------------------------- */
+
+static void
+test_expect__ratio (void **state)
+{
+  static const struct {
+    const char *ratio;          /* NULL: not written (1) */
+    guint delivered;            /* of 4 */
+    gboolean pass;
+  } cases[] = {
+    { NULL, 4, TRUE },
+    { NULL, 3, FALSE },
+    { "0.5", 2, TRUE },
+    { "0.5", 4, TRUE },
+    { "0.5", 1, FALSE },
+    { "0.75", 3, TRUE },
+    { "0.75", 2, FALSE },
+    { "0.25", 1, TRUE },
+    { "0.25", 0, FALSE },
+    { "1", 4, TRUE },
+    { "1", 3, FALSE },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat (
+        "outcome = delivered\n", cases[i].ratio ? "ratio = " : "",
+        cases[i].ratio ? cases[i].ratio : "", "\n", NULL);
+      g_autoptr (WorldFixture) wf = load_t (keys);
+      g_autoptr (GArray) items = NULL;
+      g_autofree char *count = g_strdup_printf ("%u of 4 requests",
+                                                cases[i].delivered);
+      const CloudRunCheckItem *it;
+
+      ledger_all_delivered (wf);
+      for (guint k = cases[i].delivered; k < 4; k++)
+        ledger_drop (wf, k);
+      items = evaluate (wf);
+      assert_int_equal (items->len, 1);
+      it = item_of (items, "outcome");
+      if (it->pass != cases[i].pass)
+        fail_msg ("ratio %s with %u of 4 delivered: %s (found: %s)",
+                  cases[i].ratio ? cases[i].ratio : "(1)",
+                  cases[i].delivered, it->pass ? "passes" : "fails",
+                  it->found);
+      assert_string_equal (it->expect, "t");
+      assert_string_equal (it->expected, "delivered");
+      assert_true (g_str_has_prefix (it->found, count));
+      if (cases[i].delivered < 4)
+        assert_non_null (strstr (it->found, "shows dropped"));
+      assert_int_equal (cloudrun_expect_failures (items), !cases[i].pass);
+    }
+}
+
+/* ---- via ---------------------------------------------------------- */
+
+static void
+test_expect__via_is_an_ordered_subsequence (void **state)
+{
+  /* Every request passed client;dns;internet;gfe;service. */
+  static const struct {
+    const char *via;
+    gboolean pass;
+  } cases[] = {
+    { "client;dns;internet;gfe;service", TRUE },
+    { "client;gfe;service", TRUE },       /* hops between are fine */
+    { "internet;service", TRUE },
+    { "gfe", TRUE },
+    { "gfe;client", FALSE },              /* wrong order */
+    { "service;gfe", FALSE },
+    { "client;vpc-router;gfe", FALSE },   /* a hop never passed */
+    { "service;service", FALSE },         /* passed once, not twice */
+    { "client;dns;internet;gfe;service;client", FALSE },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat ("via = ", cases[i].via, "\n",
+                                           NULL);
+      g_autoptr (WorldFixture) wf = load_t (keys);
+      g_autoptr (GArray) items = NULL;
+      const CloudRunCheckItem *it;
+
+      ledger_all_delivered (wf);
+      items = evaluate (wf);
+      it = item_of (items, "via");
+      if (it->pass != cases[i].pass)
+        fail_msg ("via %s: %s (found: %s)", cases[i].via,
+                  it->pass ? "passes" : "fails", it->found);
+      assert_string_equal (it->expected, cases[i].via);
+    }
+}
+
+static void
+test_expect__via_must_hold_for_every_request (void **state)
+{
+  g_autoptr (WorldFixture) wf = load_t ("via = internet;gfe;service\n");
+  g_autoptr (GArray) items = NULL;
+  const CloudRunCheckItem *it;
+
+  (void) state;
+  ledger_all_delivered (wf);
+  /* Request 3 stopped at the GFE. */
+  world_fixture_request (wf, "t", 2)->n_via = 4;
+  items = evaluate (wf);
+  it = item_of (items, "via");
+  assert_false (it->pass);
+  assert_true (g_str_has_prefix (it->found, "3 of 4 requests"));
+  assert_non_null (strstr (it->found, "request 3"));
+  assert_non_null (strstr (it->found, "client;dns;internet;gfe"));
+}
+
+/* ---- latency ------------------------------------------------------ */
+
+static void
+test_expect__latency_bounds (void **state)
+{
+  /* Latencies 40, 10, 30, 20 ms: p50 (nearest rank 2 of 4) is 20 ms, p90
+   * and p99 (rank 4) are 40 ms. A fifth-like outlier without a response (status 0)
+   * is left out. Bounds are strict; the floor (above) is not. */
+  static const struct {
+    const char *keys;
+    const char *key;
+    gboolean pass;
+  } cases[] = {
+    { "latency-p50-below = 25ms\n", "latency-p50-below", TRUE },
+    { "latency-p50-below = 20ms\n", "latency-p50-below", FALSE },
+    { "latency-p50-below = 15ms\n", "latency-p50-below", FALSE },
+    { "latency-p90-below = 41ms\n", "latency-p90-below", TRUE },
+    { "latency-p90-below = 40ms\n", "latency-p90-below", FALSE },
+    { "latency-p99-below = 41ms\n", "latency-p99-below", TRUE },
+    { "latency-p99-below = 40ms\n", "latency-p99-below", FALSE },
+    { "latency-p99-below = 1s\n", "latency-p99-below", TRUE },
+    /* A floor is met at the bound itself. */
+    { "latency-p50-above = 20ms\n", "latency-p50-above", TRUE },
+    { "latency-p50-above = 15ms\n", "latency-p50-above", TRUE },
+    { "latency-p50-above = 21ms\n", "latency-p50-above", FALSE },
+  };
+  static const SimTime latency_ms[] = { 40, 10, 30, 20 };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *keys = g_strconcat (cases[i].keys, NULL);
+      g_autoptr (WorldFixture) wf = load_t (keys);
+      g_autoptr (GArray) items = NULL;
+      const CloudRunCheckItem *it;
+
+      ledger_all_delivered (wf);
+      for (guint k = 0; k < 4; k++)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, "t", k);
+          r->end = r->start + latency_ms[k] * SIM_MS;
+        }
+      items = evaluate (wf);
+      assert_int_equal (items->len, 1);
+      it = item_of (items, cases[i].key);
+      if (it->pass != cases[i].pass)
+        fail_msg ("%s: %s (found: %s)", cases[i].keys,
+                  it->pass ? "passes" : "fails", it->found);
+      assert_non_null (strstr (it->found, "over 4 responses"));
+    }
+}
+
+static void
+test_expect__latency_counts_only_responses (void **state)
+{
+  g_autoptr (WorldFixture) wf = load_t ("latency-p99-below = 50ms\n");
+  g_autoptr (GArray) items = NULL;
+  const CloudRunCheckItem *it;
+
+  (void) state;
+  ledger_all_delivered (wf);
+  /* A request that timed out after 10 s has no response: not counted. */
+  ledger_drop (wf, 3);
+  world_fixture_request (wf, "t", 3)->end
+    = world_fixture_request (wf, "t", 3)->start + 10 * SIM_S;
+  items = evaluate (wf);
+  it = item_of (items, "latency-p99-below");
+  assert_true (it->pass);
+  assert_non_null (strstr (it->found, "over 3 responses"));
+}
+
+static void
+test_expect__latency_without_responses_fails (void **state)
+{
+  g_autoptr (WorldFixture) wf = load_t ("latency-p50-below = 1m\n"
+                                        "latency-p99-below = 1m\n");
+  g_autoptr (GArray) items = NULL;
+
+  (void) state;
+  ledger_all_delivered (wf);
+  for (guint k = 0; k < 4; k++)
+    ledger_drop (wf, k);
+  items = evaluate (wf);
+  assert_int_equal (items->len, 2);
+  assert_false (item_of (items, "latency-p50-below")->pass);
+  assert_false (item_of (items, "latency-p99-below")->pass);
+  assert_string_equal (item_of (items, "latency-p50-below")->found,
+                       "no request got a response");
+  assert_int_equal (cloudrun_expect_failures (items), 2);
+}
+
+/* ---- One item per key --------------------------------------------- */
+
+static void
+test_expect__one_item_per_key (void **state)
+{
+  static const char *const keys[] = {
+    "outcome", "status", "classified-as", "drop-cause", "decided-at", "via",
+    "latency-p50-below", "latency-p90-below", "latency-p99-below" };
+  g_autoptr (WorldFixture) wf = load_t (
+    "outcome = delivered\nstatus = 200\nclassified-as = external\n"
+    "drop-cause = NO_ROUTE\ndecided-at = service\nvia = gfe;service\n"
+    "latency-p50-below = 1s\nlatency-p90-below = 1s\n"
+    "latency-p99-below = 1s\n");
+  g_autoptr (GArray) items = NULL;
+
+  (void) state;
+  ledger_all_delivered (wf);
+  items = evaluate (wf);
+  assert_int_equal (items->len, G_N_ELEMENTS (keys));
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const CloudRunCheckItem *it = item_of (items, keys[i]);
+      assert_string_equal (it->expect, "t");
+      assert_non_null (it->expected);
+      assert_non_null (it->found);
+      /* Only the drop cause is wrong: nothing was dropped. */
+      assert_int_equal (it->pass, strcmp (keys[i], "drop-cause") != 0);
+    }
+  assert_string_equal (item_of (items, "drop-cause")->expected, "NO_ROUTE");
+  assert_non_null (strstr (item_of (items, "drop-cause")->found, "no drop"));
+  assert_int_equal (cloudrun_expect_failures (items), 1);
+}
+
+static void
+test_expect__request_keys_hold_for_every_request (void **state)
+{
+  /* status, classified-as, drop-cause, decided-at: one request that does
+   * not match fails the item. */
+  static const struct {
+    const char *keys;
+    const char *key;
+  } cases[] = {
+    { "status = 200\n", "status" },
+    { "classified-as = external\n", "classified-as" },
+    { "decided-at = service\n", "decided-at" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (int spoil = 0; spoil < 2; spoil++)
+      {
+        g_autoptr (WorldFixture) wf = load_t (cases[i].keys);
+        g_autoptr (GArray) items = NULL;
+        const CloudRunCheckItem *it;
+
+        ledger_all_delivered (wf);
+        if (spoil)
+          ledger_drop (wf, 1);
+        items = evaluate (wf);
+        it = item_of (items, cases[i].key);
+        if (it->pass != !spoil)
+          fail_msg ("%s with %d spoiled request: %s (found: %s)",
+                    cases[i].key, spoil, it->pass ? "passes" : "fails",
+                    it->found);
+      }
+}
+
+static void
+test_expect__items_follow_file_order (void **state)
+{
+  /* Two traffics, their expects written in the other order: items come
+   * in the order of the [expect] groups. */
+  static const char ini[] =
+    WF_HEAD
+    "[service api]\nregion = us-central1\n\n"
+    "[client alice]\n\n"
+    "[traffic first]\nfrom = alice\nurl = service:api\n\n"
+    "[traffic second]\nfrom = alice\nurl = service:api\n\n"
+    "[expect second]\nstatus = 200\n\n"
+    "[expect first]\noutcome = delivered\nstatus = 200\n";
+  g_autoptr (WorldFixture) wf = expect_fixture (ini, true);
+  g_autoptr (GArray) items = evaluate (wf);
+
+  (void) state;
+  assert_int_equal (items->len, 3);
+  assert_string_equal (g_array_index (items, CloudRunCheckItem, 0).expect,
+                       "second");
+  assert_string_equal (g_array_index (items, CloudRunCheckItem, 1).expect,
+                       "first");
+  assert_string_equal (g_array_index (items, CloudRunCheckItem, 1).key,
+                       "outcome");
+  assert_string_equal (g_array_index (items, CloudRunCheckItem, 2).key,
+                       "status");
+  assert_int_equal (cloudrun_expect_failures (items), 0);
+}
+
+/* ---- A real run --------------------------------------------------- */
+
+static void
+test_expect__judges_a_real_run (void **state)
+{
+  /* The tour's first lesson, with one expectation that is wrong on
+   * purpose: it must fail, the others pass. */
+  static const char ini[] =
+    WF_HEAD
+    "[service hello]\nregion = asia-northeast1\ningress = all\n\n"
+    "[service backend]\nregion = asia-northeast1\ningress = internal\n\n"
+    "[client alice]\n\n"
+    "[traffic to-hello]\nfrom = alice\nurl = service:hello\ncount = 3\n"
+    "interval = 100ms\n\n"
+    "[traffic to-backend]\nfrom = alice\nurl = service:backend\ncount = 3\n"
+    "interval = 100ms\n\n"
+    "[expect to-hello]\noutcome = delivered\nstatus = 200\n"
+    "classified-as = external\nvia = client;internet;gfe;service\n"
+    "latency-p99-below = 2s\n\n"
+    "[expect to-backend]\noutcome = delivered\ndecided-at = gfe\n"
+    "status = 404\n";
+  g_autoptr (WorldFixture) wf = expect_fixture (ini, true);
+  g_autoptr (GArray) items = evaluate (wf);
+
+  (void) state;
+  assert_int_equal (items->len, 8);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const CloudRunCheckItem *it = &g_array_index (items, CloudRunCheckItem,
+                                                    i);
+      bool wrong = strcmp (it->expect, "to-backend") == 0
+                   && strcmp (it->key, "outcome") == 0;
+      if (it->pass == wrong)
+        fail_msg ("[expect %s] %s: %s (expected %s, found %s)", it->expect,
+                  it->key, it->pass ? "passes" : "fails", it->expected,
+                  it->found);
+      if (wrong)
+        assert_true (g_str_has_prefix (it->found, "0 of 3 requests; "
+                                       "request 1 shows denied-by-ingress"));
+    }
+  assert_int_equal (cloudrun_expect_failures (items), 1);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_expect__ratio),
+    cmocka_unit_test (test_expect__via_is_an_ordered_subsequence),
+    cmocka_unit_test (test_expect__via_must_hold_for_every_request),
+    cmocka_unit_test (test_expect__latency_bounds),
+    cmocka_unit_test (test_expect__latency_counts_only_responses),
+    cmocka_unit_test (test_expect__latency_without_responses_fails),
+    cmocka_unit_test (test_expect__one_item_per_key),
+    cmocka_unit_test (test_expect__request_keys_hold_for_every_request),
+    cmocka_unit_test (test_expect__items_follow_file_order),
+    cmocka_unit_test (test_expect__judges_a_real_run),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

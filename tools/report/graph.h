@@ -1,0 +1,33 @@
+/* The world as a Graphviz digraph, left to right: the simulated topology
+ * folded and boxed as tools/report/graph-picture.h says (a service's instances
+ * one node with their count, settings on the nodes), and over it each
+ * traffic's path (the nodes its first request's steps passed, DNS aside)
+ * in green when delivered or red otherwise, named on its edges; the hop
+ * that decided a refused or dropped traffic has its cause on the edge
+ * into it and a bold frame; a legend box explains the colours. Labels
+ * longer than 200 bytes are cut. */
+#ifndef TOOLS_GRAPH_H
+#define TOOLS_GRAPH_H
+
+#include <glib.h>
+
+#include "models/format/scenario.h"
+#include "tools/report/summary.h"
+#include "models/world/world.h"
+
+void tools_graph_dot (GString *out, const CloudRunScenario *scenario,
+                      CloudRunWorld *world,
+                      const CloudRunTrafficSummary *summaries);
+/* The same for one traffic (traffic not NULL): only the nodes its first
+ * request passed and their boxes, and its path alone. */
+void tools_graph_dot_traffic (GString *out, const CloudRunScenario *scenario,
+                              CloudRunWorld *world,
+                              const CloudRunTrafficSummary *summaries,
+                              const char *traffic);
+/* Renders dot text to SVG with Graphviz's dot (SIGPIPE ignored while it
+ * runs). FALSE and nothing in svg when dot is not installed (error left
+ * unset: the picture is optional) or when it fails or exits early (error
+ * says how, with the first line dot wrote on stderr). */
+gboolean tools_graph_svg (const GString *dot, GString *svg, GError **error);
+
+#endif
