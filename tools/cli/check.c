@@ -1,13 +1,12 @@
-/* The check command (see tools/cli/check.h): runs each file without
- * captures, keeps its items (tools/report/check-report.h), prints them as it
- * goes (or all at the end as TAP), then writes the JUnit file. */
-#include "tools/cli/check.h"
+/* `cloudrun-netsim check FILE...`: simulates each scenario without
+ * captures and compares it with its [expect] groups, printing one
+ * PASS/FAIL line per item as it goes (or TAP with --tap, all at the end)
+ * and writing JUnit XML with --junit. Exit status 0 when every item held,
+ * 1 when one failed, 2 when a file could not be checked or the JUnit file
+ * could not be written. */
+#include "tools/cli/cli.h"
 
 #include <stdio.h>
-
-#include "tools/report/check-report.h"
-#include "tools/cli/cli.h"
-#include "tools/session/run.h"
 
 static const char examples[] =
   "Examples:\n"
@@ -19,52 +18,37 @@ static const char examples[] =
 
 /* Loads and runs path; the result, with the load message on failure
  * (also printed on stderr). */
-static ToolsCheckFile *
-check_one (const char *path, const ToolsCliEdits *edits)
+static CloudRunCheckFile *
+check_one (const char *path, const CloudRunEdits *edits)
 {
-  ToolsRunOptions opt = { .path = path, .quiet = TRUE };
-  ToolsRun run;
+  g_autoptr (CloudRunSession) s = NULL;
   GError *error = NULL;
-  ToolsCheckFile *file;
+  CloudRunCheckFile *file;
 
-  tools_cli_edits_apply (edits, &opt);
-  if (!tools_run_load (&run, &opt, &error)
-      || !tools_run_execute (&run, &opt, NULL, &error))
+  if (!(s = tools_cli_load (path, edits, &error))
+      || !tools_cli_run (s, NULL, NULL, 0, TRUE, &error))
     {
-      file = tools_check_file_new (path, NULL, error);
-      tools_run_clear (&run);
+      file = cloudrun_check_file_new (path, NULL, error);
       tools_cli_fail (error);
       return file;
     }
-  file = tools_check_file_new (path, run.checks, NULL);
-  tools_run_clear (&run);
-  return file;
-}
-
-/* The PASS/FAIL lines of file (failures only when quiet). */
-static void
-print_lines (const ToolsCheckFile *file, gboolean quiet)
-{
-  g_autoptr (GString) lines = g_string_new (NULL);
-
-  for (guint k = 0; k < file->items->len; k++)
-    {
-      const ToolsCheckItem *c = &g_array_index (file->items, ToolsCheckItem,
-                                                k);
-      if (!quiet || !c->pass)
-        g_string_append_printf (lines, "%s %s [expect %s] %s: expected %s, "
-                                "found %s\n", c->pass ? "PASS" : "FAIL",
-                                file->path, c->expect, c->key, c->expected,
-                                c->found);
-    }
-  if (file->items->len == 0)
-    g_string_append_printf (lines, "NOTE %s: no [expect] groups\n",
-                            file->path);
-  fputs (lines->str, stdout);
+  return cloudrun_check_file_new (path, s, NULL);
 }
 
 /* Prints the TAP of files, or writes their JUnit XML to junit; FALSE
  * after printing a write error. */
+/* The PASS/FAIL lines of file (failures only when quiet). */
+static void
+print_lines (CloudRunCheckFile *file, gboolean quiet)
+{
+  g_autoptr (GString) lines = g_string_new (NULL);
+  g_autoptr (GPtrArray) one = g_ptr_array_new ();
+
+  g_ptr_array_add (one, file);
+  cloudrun_check_render (lines, one, CLOUDRUN_REPORT_CHECKS, quiet, NULL);
+  fputs (lines->str, stdout);
+}
+
 static gboolean
 report (const GPtrArray *files, gboolean tap, const char *junit)
 {
@@ -73,15 +57,15 @@ report (const GPtrArray *files, gboolean tap, const char *junit)
 
   if (tap)
     {
-      tools_check_report_tap (out, files);
+      cloudrun_check_render (out, files, CLOUDRUN_REPORT_TAP, FALSE, NULL);
       fputs (out->str, stdout);
       g_string_truncate (out, 0);
     }
   if (!junit)
     return TRUE;
   fflush (stdout);
-  tools_check_report_junit (out, files);
-  if (!tools_check_report_write (junit, out, &error))
+  cloudrun_check_render (out, files, CLOUDRUN_REPORT_JUNIT, FALSE, NULL);
+  if (!cloudrun_write_file (junit, out, &error))
     {
       fprintf (stderr, "cloudrun-netsim check: --junit: %s\n",
                error->message);
@@ -92,7 +76,7 @@ report (const GPtrArray *files, gboolean tap, const char *junit)
 }
 
 int
-tools_check_main (int argc, char **argv)
+tools_cmd_check (int argc, char **argv)
 {
   gboolean quiet = FALSE, tap = FALSE;
   g_autofree char *junit = NULL;
@@ -107,7 +91,8 @@ tools_check_main (int argc, char **argv)
   };
   g_auto (ToolsCliEdits) edits = { 0 };
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) tools_check_file_free);
+      (GDestroyNotify) cloudrun_check_file_free);
+  CloudRunEdits ed;
   guint passed = 0, failed = 0;
   int status = 0;
 
@@ -120,19 +105,21 @@ tools_check_main (int argc, char **argv)
                "found none\n");
       return TOOLS_EXIT_USAGE;
     }
+  if (!tools_cli_edits ("check", &edits, &ed))
+    return TOOLS_EXIT_USAGE;
   for (int i = 1; i < argc; i++)
     {
-      ToolsCheckFile *file = check_one (argv[i], &edits);
-      guint f = tools_check_file_failures (file);
+      CloudRunCheckFile *file = check_one (argv[i], &ed);
+      guint f = cloudrun_check_file_failures (file);
 
       g_ptr_array_add (files, file);
-      if (file->error)
+      if (cloudrun_check_file_error (file))
         status = TOOLS_EXIT_USAGE;
       else if (f && status == 0)
         status = TOOLS_EXIT_EXPECT;
       failed += f;
-      passed += file->items->len - f;
-      if (!tap && !file->error)
+      passed += cloudrun_check_file_items (file) - f;
+      if (!tap)
         print_lines (file, quiet);
     }
   /* The closing line counts expectation items; a file that could not be

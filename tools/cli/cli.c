@@ -116,11 +116,29 @@ tools_cli_parse (const char *command, const char *args, const char *examples,
          && (!edits || cli_check_text (command, edit_entries));
 }
 
-void
-tools_cli_edits_apply (const ToolsCliEdits *edits, ToolsRunOptions *opt)
+gboolean
+tools_cli_edits (const char *command, const ToolsCliEdits *edits,
+                 CloudRunEdits *out)
 {
-  opt->sets = edits->sets;
-  opt->unsets = edits->unsets;
+  const char *text = edits->seed;
+  guint64 v;
+
+  *out = (CloudRunEdits) { (const char *const *) edits->sets,
+                           (const char *const *) edits->unsets, FALSE, 0 };
+  if (!text)
+    return TRUE;
+  /* A whole number from 0 to 2^64 - 1, no sign, no spaces. */
+  if (!*text || strspn (text, "0123456789") != strlen (text)
+      || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &v, NULL))
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --seed: expected a whole number "
+               "from 0 to %" G_GUINT64_FORMAT ", found '%s'\n", command,
+               G_MAXUINT64, text);
+      return FALSE;
+    }
+  out->has_seed = TRUE;
+  out->seed = v;
+  return TRUE;
 }
 
 void
@@ -128,6 +146,45 @@ tools_cli_edits_clear (ToolsCliEdits *edits)
 {
   g_clear_pointer (&edits->sets, g_strfreev);
   g_clear_pointer (&edits->unsets, g_strfreev);
+  g_clear_pointer (&edits->seed, g_free);
+}
+
+gboolean
+tools_cli_capture (const char *command, const char *capture,
+                   const char *max_output, CloudRunOutputOptions *options,
+                   guint64 *max_output_bytes)
+{
+  /* trace (trace.pcapng) and links (pcap/) name what the files hold. */
+  static const struct { const char *name; CloudRunCapture what; } names[] = {
+    { "all", CLOUDRUN_CAPTURE_ALL }, { "trace", CLOUDRUN_CAPTURE_TRACE },
+    { "links", CLOUDRUN_CAPTURE_LINKS }, { "none", CLOUDRUN_CAPTURE_NONE },
+    { "pcapng", CLOUDRUN_CAPTURE_TRACE }, { "pcap", CLOUDRUN_CAPTURE_LINKS },
+  };
+  gboolean known = capture == NULL;
+
+  *max_output_bytes = CLOUDRUN_OUTPUT_MAX_DEFAULT;
+  for (guint i = 0; capture && i < G_N_ELEMENTS (names); i++)
+    if (strcmp (capture, names[i].name) == 0)
+      {
+        options->capture = names[i].what;
+        known = TRUE;
+      }
+  if (!known)
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --capture: expected all, trace "
+               "(trace.pcapng only), links (pcap/ only) or none, found "
+               "'%s'\n", command, capture);
+      return FALSE;
+    }
+  if (max_output && (!cloudrun_parse_size (max_output, max_output_bytes)
+                     || *max_output_bytes == 0))
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --max-output: expected a size "
+               "above 0 such as 500MiB or 20GiB, found '%s'\n", command,
+               max_output);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 char *

@@ -1,23 +1,34 @@
-/* What the subcommands share (tools/cli/main.c, tools/cli/check.c): option
- * parsing with an "Examples:" block in --help, the scenario edits --set
- * and --unset that run, check and explain take, the exit statuses, and
- * how a load error is reported. */
+/* What the subcommands share (the files of tools/cli/): option parsing with an
+ * "Examples:" block in --help, the scenario edits --set, --unset and
+ * --seed, --capture and --max-output, the exit statuses, how an error is
+ * reported, and driving a session to its end with progress, signals and
+ * the output limit. The command reaches the simulator only through the
+ * door, tools/session/cloudrun-netsim.h. */
 #ifndef TOOLS_CLI_H
 #define TOOLS_CLI_H
 
 #include <glib.h>
 
-#include "tools/session/run.h"
+#include "tools/session/cloudrun-netsim.h"
 
 /* Exit statuses: 0 success. */
 #define TOOLS_EXIT_EXPECT 1     /* an expectation item failed */
 #define TOOLS_EXIT_USAGE 2      /* a usage, scenario or write error */
 
+/* The commands; argv[0] is the command's name. */
+int tools_cmd_run (int argc, char **argv);
+int tools_cmd_check (int argc, char **argv);
+int tools_cmd_explain (int argc, char **argv);
+int tools_cmd_keys (int argc, char **argv);
+int tools_cmd_graph (int argc, char **argv);
+int tools_cmd_sweep (int argc, char **argv);
+
 /* --set GROUP.KEY=VALUE and --unset GROUP.KEY, as given (both repeatable;
- * the loader applies every unset, then every set). */
+ * the loader applies every unset, then every set), and --seed N. */
 typedef struct {
   char **sets;                  /* NULL-terminated or NULL; owned */
   char **unsets;                /* NULL-terminated or NULL; owned */
+  char *seed;                   /* --seed as given, or NULL; owned */
 } ToolsCliEdits;
 
 /* Parses the options of `cloudrun-netsim COMMAND` (args: the operands for
@@ -28,11 +39,20 @@ typedef struct {
 gboolean tools_cli_parse (const char *command, const char *args,
                           const char *examples, GOptionEntry *entries,
                           ToolsCliEdits *edits, int *argc, char ***argv);
-/* Points opt's sets and unsets at edits' (which must outlive opt). */
-void tools_cli_edits_apply (const ToolsCliEdits *edits,
-                            ToolsRunOptions *opt);
+/* The door's edits from edits (which must outlive them); FALSE after
+ * printing the error when --seed is not a whole number from 0 to 2^64-1. */
+gboolean tools_cli_edits (const char *command, const ToolsCliEdits *edits,
+                          CloudRunEdits *out);
 void tools_cli_edits_clear (ToolsCliEdits *edits);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolsCliEdits, tools_cli_edits_clear)
+
+/* --capture WHAT and --max-output SIZE (either may be NULL) into options
+ * and max_output (CLOUDRUN_OUTPUT_MAX_DEFAULT when not given); FALSE
+ * after printing the error. */
+gboolean tools_cli_capture (const char *command, const char *capture,
+                            const char *max_output,
+                            CloudRunOutputOptions *options,
+                            guint64 *max_output_bytes);
 
 /* Prints "cloudrun-netsim: MESSAGE" on stderr, frees error, returns
  * TOOLS_EXIT_USAGE. */
@@ -40,5 +60,23 @@ int tools_cli_fail (GError *error);
 /* out/STEM for the scenario file path (STEM: its name without the last
  * extension); newly allocated. */
 char *tools_cli_default_out_dir (const char *path);
+
+/* Loads path with edits (messages name the file). */
+CloudRunSession *tools_cli_load (const char *path, const CloudRunEdits *edits,
+                                 GError **error);
+/* An error naming the estimate and the ways out when the captures of
+ * options would take more than max_output bytes. */
+gboolean tools_cli_check_output_size (const CloudRunSession *s,
+                                      const CloudRunOutputOptions *options,
+                                      guint64 max_output, GError **error);
+/* Runs a loaded session to its end (dir and options may be NULL: nothing
+ * written) and finishes it: what the scenario cannot do as written goes
+ * to stderr, and a progress line on a terminal unless quiet. FALSE with
+ * error when it did not run: interrupted by a signal
+ * (tools/cli/interrupt.h; G_IO_ERROR_CANCELLED), or its outputs passed
+ * max_output (0: no limit). */
+gboolean tools_cli_run (CloudRunSession *s, CloudRunOutputDir *dir,
+                        const CloudRunOutputOptions *options,
+                        guint64 max_output, gboolean quiet, GError **error);
 
 #endif

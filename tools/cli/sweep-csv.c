@@ -19,25 +19,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "models/world/config.h"
-#include "models/world/request.h"
 
 /* The largest summary.csv a run writes is a few hundred bytes a traffic. */
 #define SUMMARY_MAX (16u << 20)
 
 /* The outcome columns: every verdict, pending last. */
-static const CloudRunVerdict outcome_columns[] = {
-  CLOUDRUN_VERDICT_DELIVERED, CLOUDRUN_VERDICT_DENIED_BY_INGRESS,
-  CLOUDRUN_VERDICT_DENIED_BY_IAM, CLOUDRUN_VERDICT_DENIED_BY_VPC_SC,
-  CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_VERDICT_DNS_FAILURE,
-  CLOUDRUN_VERDICT_UNAVAILABLE, CLOUDRUN_VERDICT_TIMEOUT,
-  CLOUDRUN_VERDICT_PENDING,
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (outcome_columns) == CLOUDRUN_N_VERDICTS);
 
 /* The columns after traffic: requests, the outcomes, then these. */
 static const char *const tail_columns[] = {
@@ -74,9 +65,8 @@ tools_sweep_csv_header (GString *out, const ToolsSweep *sw)
       csv_field (out, ((ToolsSweepParam *) sw->params->pdata[i])->target);
     }
   g_string_append (out, ",traffic,requests");
-  for (guint v = 0; v < G_N_ELEMENTS (outcome_columns); v++)
-    g_string_append_printf (out, ",%s",
-                            cloudrun_verdict_name (outcome_columns[v]));
+  for (guint v = 0; v < CLOUDRUN_N_OUTCOMES; v++)
+    g_string_append_printf (out, ",%s", cloudrun_outcome_name (v));
   for (guint i = 0; tail_columns[i]; i++)
     g_string_append_printf (out, ",%s", tail_columns[i]);
   g_string_append_c (out, '\n');
@@ -103,42 +93,33 @@ row_prefix (GString *out, const ToolsSweep *sw, guint n, const char *traffic)
 }
 
 /* Fields after the traffic NAME (and their separating commas). */
-#define TAIL_FIELDS (1 + CLOUDRUN_N_VERDICTS + 10)
+#define TAIL_FIELDS (1 + CLOUDRUN_N_OUTCOMES + 10)
 G_STATIC_ASSERT (G_N_ELEMENTS (tail_columns) == 10 + 1);
 
 void
 tools_sweep_csv_rows (GString *out, const ToolsSweep *sw, guint n,
-                      const ToolsRun *run)
+                      const CloudRunSession *session)
 {
-  for (guint t = 0; t < run->world->n_plans; t++)
+  for (guint t = 0; t < cloudrun_session_n_traffics (session); t++)
     {
-      const CloudRunTrafficSummary *s = &run->summaries[t];
-      guint failed = 0;
+      CloudRunTrafficResult r;
 
-      for (guint k = 0; run->checks && k < run->checks->len; k++)
-        {
-          const CloudRunCheckItem *c = &g_array_index (run->checks,
-                                                       CloudRunCheckItem, k);
-          failed += !c->pass && strcmp (c->expect, s->name) == 0;
-        }
-      row_prefix (out, sw, n, s->name);
-      g_string_append_printf (out, "%u", s->count);
-      for (guint v = 0; v < G_N_ELEMENTS (outcome_columns); v++)
-        g_string_append_printf (out, ",%u", s->verdicts[outcome_columns[v]]);
-      g_string_append_printf (out, ",%u,%u,%s,%s", s->internal, s->external,
-                              (int) s->decided_at >= 0
-                              ? cloudrun_hop_name (s->decided_at) : "",
-                              s->cause != CLOUDRUN_DROP_NONE
-                              ? cloudrun_drop_cause_name (s->cause) : "");
-      if (s->responses)
-        g_string_append_printf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                                ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                                ",%" G_GINT64_FORMAT, (gint64) s->p50,
-                                (gint64) s->p90, (gint64) s->p99,
-                                (gint64) s->p999, (gint64) s->max);
+      cloudrun_session_traffic_result (session, t, &r);
+      row_prefix (out, sw, n, r.name);
+      g_string_append_printf (out, "%u", r.requests);
+      for (guint v = 0; v < CLOUDRUN_N_OUTCOMES; v++)
+        g_string_append_printf (out, ",%u", r.outcomes[v]);
+      g_string_append_printf (out, ",%u,%u,%s,%s", r.internal, r.external,
+                              r.decided_at ? r.decided_at : "",
+                              r.cause ? r.cause : "");
+      if (r.has_latency)
+        g_string_append_printf (out, ",%" G_GUINT64_FORMAT ",%"
+                                G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%"
+                                G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, r.p50,
+                                r.p90, r.p99, r.p999, r.max);
       else
         g_string_append (out, ",,,,,");
-      g_string_append_printf (out, ",%u\n", failed);
+      g_string_append_printf (out, ",%u\n", r.failed_expectations);
     }
 }
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/format/scenario.h"
+#include "tools/cli/cli.h"
 
 static void
 param_free (gpointer data)
@@ -207,20 +207,18 @@ tools_sweep_list_line (GString *out, const ToolsSweep *sw, guint n)
   g_string_append_c (out, '\n');
 }
 
-/* Loads the scenario with sets (and no seed); the loaded run in run. */
-static gboolean
-load_with (const ToolsSweep *sw, char **sets, ToolsRun *run, GError **error)
+/* Loads the scenario with sets (and no seed). */
+static CloudRunSession *
+load_with (const ToolsSweep *sw, char **sets, GError **error)
 {
-  ToolsRunOptions opt = { .path = sw->path, .quiet = TRUE, .sets = sets };
+  CloudRunEdits edits = { (const char *const *) sets, NULL, FALSE, 0 };
 
-  return tools_run_load (run, &opt, error);
+  return tools_cli_load (sw->path, &edits, error);
 }
 
 gboolean
 tools_sweep_validate_values (ToolsSweep *sw, GError **error)
 {
-  ToolsRun run;
-
   for (guint i = 0; i < sw->params->len; i++)
     {
       const ToolsSweepParam *p = sw->params->pdata[i];
@@ -230,9 +228,8 @@ tools_sweep_validate_values (ToolsSweep *sw, GError **error)
                                                   p->values[v]);
           char *sets[] = { set, NULL };
           g_autoptr (GError) local = NULL;
-          gboolean ok = load_with (sw, sets, &run, &local);
-          tools_run_clear (&run);
-          if (!ok)
+          g_autoptr (CloudRunSession) s = load_with (sw, sets, &local);
+          if (!s)
             {
               g_autofree char *found = g_strdup_printf (
                   "value '%s' (%s)", p->values[v], local->message);
@@ -252,15 +249,15 @@ tools_sweep_validate_combo (ToolsSweep *sw, guint c, GError **error)
   guint n = c * MAX (sw->seeds, 1);
   g_auto (GStrv) sets = tools_sweep_sets (sw, n);
   g_autoptr (GError) local = NULL;
-  ToolsRun run;
+  g_autoptr (CloudRunSession) s = NULL;
+  guint n_traffics;
 
   if (sw->combos[c].traffic)
     return TRUE;
-  if (!load_with (sw, sets, &run, &local))
+  if (!(s = load_with (sw, sets, &local)))
     {
       g_autoptr (GString) line = g_string_new (NULL);
       g_autofree char *found = NULL;
-      tools_run_clear (&run);
       for (guint i = 0; sets[i]; i++)
         g_string_append_printf (line, "%s'%s'", i ? ", " : "", sets[i]);
       found = g_strdup_printf ("run %u (%s) does not load: %s", n, line->str,
@@ -268,11 +265,11 @@ tools_sweep_validate_combo (ToolsSweep *sw, guint c, GError **error)
       return fail (error, sw->path, NULL, "values that load together",
                    found);
     }
-  sw->combos[c].seed = run.scenario->seed;
-  sw->combos[c].traffic = g_new0 (char *, run.world->n_plans + 1);
-  for (guint t = 0; t < run.world->n_plans; t++)
-    sw->combos[c].traffic[t] = g_strdup (run.world->plans[t].name);
-  tools_run_clear (&run);
+  n_traffics = cloudrun_session_n_traffics (s);
+  sw->combos[c].seed = cloudrun_session_seed (s);
+  sw->combos[c].traffic = g_new0 (char *, n_traffics + 1);
+  for (guint t = 0; t < n_traffics; t++)
+    sw->combos[c].traffic[t] = g_strdup (cloudrun_session_traffic_name (s, t));
   return TRUE;
 }
 

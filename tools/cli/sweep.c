@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "sim/units.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/interrupt.h"
 
@@ -76,15 +75,17 @@ parse_count (const char *text, guint64 min, guint64 max, guint *out)
 
 /* --capture and --max-output, with the names `run` takes. */
 static gboolean
-parse_capture (const SweepPassOn *pass, ToolsRunOptions *opt)
+parse_capture (const SweepPassOn *pass, CloudRunOutputOptions *opt,
+               guint64 *max_output)
 {
-  static const struct { const char *name; ToolsCapture what; } names[] = {
-    { "all", TOOLS_CAPTURE_ALL }, { "trace", TOOLS_CAPTURE_PCAPNG },
-    { "links", TOOLS_CAPTURE_PCAP }, { "none", TOOLS_CAPTURE_NONE },
-    { "pcapng", TOOLS_CAPTURE_PCAPNG }, { "pcap", TOOLS_CAPTURE_PCAP },
+  static const struct { const char *name; CloudRunCapture what; } names[] = {
+    { "all", CLOUDRUN_CAPTURE_ALL }, { "trace", CLOUDRUN_CAPTURE_TRACE },
+    { "links", CLOUDRUN_CAPTURE_LINKS }, { "none", CLOUDRUN_CAPTURE_NONE },
+    { "pcapng", CLOUDRUN_CAPTURE_TRACE }, { "pcap", CLOUDRUN_CAPTURE_LINKS },
   };
   gboolean known = FALSE;
 
+  *max_output = CLOUDRUN_OUTPUT_MAX_DEFAULT;
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (strcmp (pass->capture, names[i].name) == 0)
       {
@@ -98,8 +99,8 @@ parse_capture (const SweepPassOn *pass, ToolsRunOptions *opt)
       return FALSE;
     }
   if (pass->max_output
-      && (sim_units_parse_size (pass->max_output, &opt->max_output)
-          != SIM_UNITS_OK || opt->max_output == 0))
+      && (!cloudrun_parse_size (pass->max_output, max_output)
+          || *max_output == 0))
     {
       usage ("--max-output: expected a size above 0 such as 500MiB, found "
              "'%s'%s", pass->max_output, "");
@@ -124,39 +125,60 @@ run_dir_is_own (const char *run_dir, GError **error)
   return FALSE;
 }
 
-/* Run n into DIR/run-N/ like `run`, with summary.csv; the exit status. */
+/* Run n into run_dir like `run`, with summary.csv; FALSE with error at
+ * the first failure. */
+static gboolean
+run_into (const ToolsSweep *sw, guint n, const char *run_dir,
+          const CloudRunOutputOptions *opt, guint64 max_output,
+          CloudRunSession **session, GError **error)
+{
+  g_auto (GStrv) sets = tools_sweep_sets (sw, n);
+  CloudRunEdits edits = { (const char *const *) sets, NULL, TRUE,
+                          tools_sweep_seed (sw, n) };
+  g_autoptr (CloudRunSession) s = NULL;
+  g_autoptr (CloudRunOutputDir) o = NULL;
+  g_autoptr (GString) csv = g_string_new (NULL);
+
+  if (!(s = tools_cli_load (sw->path, &edits, error))
+      || !tools_cli_check_output_size (s, opt, max_output, error)
+      || !run_dir_is_own (run_dir, error)
+      || !(o = cloudrun_output_dir_begin (run_dir, error))
+      || !tools_cli_run (s, o, opt, max_output, TRUE, error)
+      || !cloudrun_session_write_reports (s, o, error))
+    return FALSE;
+  tools_sweep_csv_header (csv, sw);
+  tools_sweep_csv_rows (csv, sw, n, s);
+  if (!cloudrun_output_dir_write (o, "summary.csv", csv, error))
+    return FALSE;
+  if (tools_interrupt_caught ())
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
+      return FALSE;
+    }
+  if (!cloudrun_output_dir_commit (o, error))
+    return FALSE;
+  *session = g_steal_pointer (&s);
+  return TRUE;
+}
+
+/* Run n into DIR/run-N/; the exit status. */
 static int
 run_one (const ToolsSweep *sw, guint n, const char *dir,
          const SweepPassOn *pass)
 {
-  g_auto (GStrv) sets = tools_sweep_sets (sw, n);
   g_autofree char *name = g_strdup_printf ("run-%u", n);
   g_autofree char *run_dir = g_build_filename (dir, name, NULL);
-  g_autoptr (GString) csv = g_string_new (NULL);
-  ToolsRunOptions opt = { .path = sw->path, .sets = sets, .quiet = TRUE,
-                          .has_seed = TRUE, .seed = tools_sweep_seed (sw, n) };
-  ToolsRun run;
-  ToolsOutput out = { 0 };
+  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, FALSE };
+  g_autoptr (CloudRunSession) s = NULL;
   GError *error = NULL;
+  guint64 max_output;
   guint failed;
 
-  if (!parse_capture (pass, &opt))
+  if (!parse_capture (pass, &opt, &max_output))
     return TOOLS_EXIT_USAGE;
   tools_interrupt_install ();
-  if (!tools_run_load (&run, &opt, &error)
-      || !tools_run_check_capture_size (&run, &opt, &error)
-      || !run_dir_is_own (run_dir, &error)
-      || !tools_output_begin (&out, run_dir, &error)
-      || !tools_run_execute (&run, &opt, &out, &error)
-      || !tools_run_write_reports (&run, &out, &error)
-      || (tools_sweep_csv_header (csv, sw),
-          tools_sweep_csv_rows (csv, sw, n, &run),
-          !tools_output_write (&out, "summary.csv", csv, &error))
-      || tools_interrupt_caught ()
-      || !tools_output_commit (&out, &error))
+  if (!run_into (sw, n, run_dir, &opt, max_output, &s, &error))
     {
-      tools_output_clear (&out);
-      tools_run_clear (&run);
       if (tools_interrupt_caught ())
         {
           g_clear_error (&error);
@@ -166,11 +188,11 @@ run_one (const ToolsSweep *sw, guint n, const char *dir,
         }
       return tools_cli_fail (error);
     }
-  if (run.graph_warning)
+  if (cloudrun_session_graph_warning (s))
     fprintf (stderr, "cloudrun-netsim: warning: %s/topology.svg not drawn: "
              "%s; the other outputs are written\n", run_dir,
-             run.graph_warning);
-  failed = cloudrun_expect_failures (run.checks);
+             cloudrun_session_graph_warning (s));
+  failed = cloudrun_session_failures (s);
   if (!pass->quiet)
     {
       g_autoptr (GString) line = g_string_new (NULL);
@@ -180,8 +202,6 @@ run_one (const ToolsSweep *sw, guint n, const char *dir,
         printf ("%s/: %u expectation item(s) failed: see report.txt\n",
                 run_dir, failed);
     }
-  tools_output_clear (&out);
-  tools_run_clear (&run);
   return failed ? TOOLS_EXIT_EXPECT : 0;
 }
 
@@ -323,7 +343,7 @@ run_all (const ToolsSweep *sw, guint jobs, const char *dir,
 }
 
 int
-tools_sweep_main (int argc, char **argv)
+tools_cmd_sweep (int argc, char **argv)
 {
   g_autofree char *out_dir = NULL, *run = NULL, *jobs = NULL;
   g_autofree char *collect = NULL, *capture = NULL, *max_output = NULL;
@@ -349,8 +369,9 @@ tools_sweep_main (int argc, char **argv)
       "Refuse a run's capture estimated past SIZE (default 2GiB)", "SIZE" },
     { NULL },
   };
-  ToolsRunOptions base = { 0 };
-  ToolsRun loaded;
+  CloudRunOutputOptions base = { CLOUDRUN_CAPTURE_NONE, FALSE };
+  guint64 max_bytes;
+  g_autoptr (CloudRunSession) loaded = NULL;
   g_auto (ToolsSweep) sw = { 0 };
   SweepPassOn pass;
   GError *error = NULL;
@@ -372,17 +393,12 @@ tools_sweep_main (int argc, char **argv)
     return usage ("--jobs: expected a number of processes from 1 to "
                   G_STRINGIFY (MAX_JOBS) ", found '%s'%s", jobs, "");
   pass = (SweepPassOn) { capture ? capture : "none", max_output, quiet };
-  if (!parse_capture (&pass, &base))
+  if (!parse_capture (&pass, &base, &max_bytes))
     return TOOLS_EXIT_USAGE;
   /* The file's own errors first, as `run` would give them. */
-  base.path = argv[1];
-  base.quiet = TRUE;
-  if (!tools_run_load (&loaded, &base, &error))
-    {
-      tools_run_clear (&loaded);
-      return tools_cli_fail (error);
-    }
-  tools_run_clear (&loaded);
+  if (!(loaded = tools_cli_load (argv[1], NULL, &error)))
+    return tools_cli_fail (error);
+  g_clear_pointer (&loaded, cloudrun_session_free);
   if (!tools_sweep_parse (&sw, argv[1], &error))
     return tools_cli_fail (error);
   if (run && !parse_count (run, 0, sw.n_runs - 1, &n))

@@ -13,7 +13,7 @@
 
 #include <glib.h>
 
-#include "tools/session/run.h"
+#include "tools/cli/cli.h"
 
 /* The most runs one sweep may have (values of every key multiplied, and
  * by the seeds). */
@@ -74,14 +74,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolsSweep, tools_sweep_clear)
  * traffic, from a finished run). */
 void tools_sweep_csv_header (GString *out, const ToolsSweep *sweep);
 void tools_sweep_csv_rows (GString *out, const ToolsSweep *sweep, guint n,
-                           const ToolsRun *run);
+                           const CloudRunSession *session);
 /* Merges DIR/run-N/summary.csv of every run into DIR/summary.csv, in run
  * order, after checking each against the sweep; failed: how many runs
  * had a failed expectation. An error names the run's file. */
 gboolean tools_sweep_collect (const ToolsSweep *sweep, const char *dir,
                               guint *failed, GError **error);
 
-/* The sweep command (tools/cli/sweep.c). */
-int tools_sweep_main (int argc, char **argv);
 
 #endif

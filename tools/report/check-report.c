@@ -325,3 +325,24 @@ tools_check_report_write (const char *path, const GString *contents,
     }
   return TRUE;
 }
+
+void
+tools_check_report_lines (GString *out, const ToolsCheckFile *file,
+                          gboolean quiet)
+{
+  if (file->error)
+    return;
+  for (guint k = 0; k < file->items->len; k++)
+    {
+      const ToolsCheckItem *c = &g_array_index (file->items, ToolsCheckItem,
+                                                k);
+      if (!quiet || !c->pass)
+        g_string_append_printf (out, "%s %s [expect %s] %s: expected %s, "
+                                "found %s\n", c->pass ? "PASS" : "FAIL",
+                                file->path, c->expect, c->key, c->expected,
+                                c->found);
+    }
+  if (file->items->len == 0)
+    g_string_append_printf (out, "NOTE %s: no [expect] groups\n",
+                            file->path);
+}

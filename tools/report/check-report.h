@@ -36,6 +36,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ToolsCheckFile, tools_check_file_free)
 /* Failing items of file (0 for a load failure). */
 guint tools_check_file_failures (const ToolsCheckFile *file);
 
+/* The PASS/FAIL lines `check` prints for file (failures only when quiet;
+ * a NOTE when it has no items; nothing for a load failure). */
+void tools_check_report_lines (GString *out, const ToolsCheckFile *file,
+                               gboolean quiet);
 /* TAP version 13 of files (ToolsCheckFile *) onto out: the plan first,
  * "ok N - FILE [expect NAME] KEY", "not ok N - ... # expected X, found
  * Y", a file that did not load "not ok N - FILE # load error: MESSAGE"

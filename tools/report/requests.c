@@ -121,13 +121,26 @@ requests_writer_free (gpointer p)
   g_free (w);
 }
 
+void
+tools_requests_begin_stream (CloudRunWorld *world, FILE *f, const char *name)
+{
+  RequestsWriter *w = g_new0 (RequestsWriter, 1);
+
+  w->world = world;
+  w->path = g_strdup (name);
+  w->file = f;
+  w->gen = json_generator_new ();
+  w->line = g_string_sized_new (512);
+  cloudrun_ledger_watch (&world->ledger, requests_settle, w,
+                         requests_writer_free);
+}
+
 gboolean
 tools_requests_begin (CloudRunWorld *world, ToolsOutput *out, GError **error)
 {
   g_autofree char *path = g_build_filename (out->staging, TOOLS_REQUESTS_NAME,
                                             NULL);
   FILE *f = fopen (path, "wxe");
-  RequestsWriter *w;
 
   if (!f)
     {
@@ -136,14 +149,7 @@ tools_requests_begin (CloudRunWorld *world, ToolsOutput *out, GError **error)
                    "%s: cannot create it: %s", path, g_strerror (e));
       return FALSE;
     }
-  w = g_new0 (RequestsWriter, 1);
-  w->world = world;
-  w->path = g_steal_pointer (&path);
-  w->file = f;
-  w->gen = json_generator_new ();
-  w->line = g_string_sized_new (512);
-  cloudrun_ledger_watch (&world->ledger, requests_settle, w,
-                         requests_writer_free);
+  tools_requests_begin_stream (world, f, path);
   return TRUE;
 }
 

@@ -15,6 +15,7 @@
 #define TOOLS_REQUESTS_H
 
 #include <glib.h>
+#include <stdio.h>
 
 #include "models/world/world.h"
 #include "tools/session/output.h"
@@ -24,6 +25,9 @@
 
 /* Creates staging/requests.jsonl and watches world's ledger (the ledger
  * owns the watcher; it closes the file if end is never called). */
+/* The same onto f (owned: end closes it); name is for messages. */
+void tools_requests_begin_stream (CloudRunWorld *world, FILE *f,
+                                  const char *name);
 gboolean tools_requests_begin (CloudRunWorld *world, ToolsOutput *out,
                                GError **error);
 /* After the ledger closed: flushes and closes the file. FALSE, with an

@@ -3,7 +3,7 @@
  * be pending), or may still be open when it ends; after the run, how many
  * requests duration cut. Called by run and check (tools/cli/main.c,
  * tools/cli/check.c); the text goes to stderr, one "warning:" line each. */
-#include "tools/session/run.h"
+#include "tools/session/session-private.h"
 
 #include "sim/units.h"
 

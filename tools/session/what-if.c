@@ -5,9 +5,9 @@
  * user sets up (services, subnets, routes, firewalls, NAT, connectors, VMs,
  * DNS zones, PSC endpoints, load balancers) and of the traffic explained;
  * [assumptions] are not settings and stay as they are. A candidate the
- * loader refuses (it needs another key too) is skipped. Called by
- * tools/cli/main.c's explain. */
-#include "tools/cli/explain-whatif.h"
+ * loader refuses (it needs another key too) is skipped. The door's
+ * cloudrun_session_render_what_if. */
+#include "tools/session/session-private.h"
 
 #include <string.h>
 
@@ -56,36 +56,39 @@ what_if_describe (GString *out, const WhatIfFate *f)
     g_string_append_printf (out, ", %s", cloudrun_drop_cause_name (f->cause));
 }
 
-/* Runs the scenario with one more --set; FALSE when it does not load. */
+/* Runs the scenario of base with one more --set; FALSE when it does not
+ * load. */
 static gboolean
-what_if_run (const ToolsRunOptions *base, const char *set, guint traffic,
+what_if_run (const CloudRunSession *base, const char *set, guint traffic,
              uint32_t index, WhatIfFate *fate)
 {
   g_autoptr (GPtrArray) sets = g_ptr_array_new ();
-  ToolsRunOptions opt = *base;
-  g_autoptr (GError) error = NULL;
-  gboolean ok = FALSE;
-  ToolsRun run;
+  CloudRunEdits edits = { NULL, (const char *const *) base->unsets,
+                          base->has_seed, base->seed };
+  g_autoptr (CloudRunSession) s = NULL;
+  const CloudRunTrafficPlan *plan;
 
-  for (char **s = base->sets; s && *s; s++)
-    g_ptr_array_add (sets, *s);
+  for (char **p = base->sets; p && *p; p++)
+    g_ptr_array_add (sets, *p);
   g_ptr_array_add (sets, (gpointer) set);
   g_ptr_array_add (sets, NULL);
-  opt.sets = (char **) sets->pdata;
-  opt.quiet = opt.silent = TRUE;
-  if (tools_run_load (&run, &opt, &error) && traffic < run.world->n_plans
-      && index < run.world->plans[traffic].count)
-    {
-      uint32_t id = run.world->plans[traffic].first_request + index;
-      cloudrun_ledger_keep (&run.world->ledger, id);
-      if (tools_run_execute (&run, &opt, NULL, &error))
-        {
-          *fate = what_if_fate (cloudrun_ledger_get (&run.world->ledger, id));
-          ok = TRUE;
-        }
-    }
-  tools_run_clear (&run);
-  return ok;
+  edits.sets = (const char *const *) sets->pdata;
+  s = cloudrun_session_load (base->run.scenario->path, base->text, base->len,
+                             &edits, NULL);
+  if (!s || traffic >= s->run.world->n_plans
+      || index >= s->run.world->plans[traffic].count)
+    return FALSE;
+  plan = &s->run.world->plans[traffic];
+  cloudrun_session_keep_request (s, traffic, index);
+  if (!cloudrun_session_start (s, NULL, NULL, NULL, NULL))
+    return FALSE;
+  while (cloudrun_session_advance (s, G_MAXUINT64))
+    ;
+  if (!cloudrun_session_finish (s, TRUE, NULL, NULL))
+    return FALSE;
+  *fate = what_if_fate (cloudrun_ledger_get (&s->run.world->ledger,
+                                             plan->first_request + index));
+  return TRUE;
 }
 
 /* The --set texts of the other values of obj's true/false and one-of
@@ -113,9 +116,10 @@ what_if_candidates (const CloudRunKindInfo *info, const CloudRunObject *obj,
 }
 
 void
-tools_explain_what_if (GString *out, const ToolsRunOptions *opt,
-                       const ToolsRun *seen, guint traffic, uint32_t index)
+cloudrun_session_render_what_if (CloudRunSession *s, guint traffic,
+                                 guint index, GString *out)
 {
+  const ToolsRun *seen = &s->run;
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
   const CloudRunTrafficPlan *plan = &seen->world->plans[traffic];
   WhatIfFate was = what_if_fate (cloudrun_ledger_get (
@@ -144,7 +148,7 @@ tools_explain_what_if (GString *out, const ToolsRunOptions *opt,
       const char *set = g_ptr_array_index (sets, i);
       WhatIfFate now;
 
-      if (!what_if_run (opt, set, traffic, index, &now))
+      if (!what_if_run (s, set, traffic, index, &now))
         continue;
       tried++;
       if (now.outcome == was.outcome && now.classified == was.classified

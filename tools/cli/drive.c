@@ -1,0 +1,183 @@
+/* Driving a session to its end for the command (see tools/cli/cli.h): in
+ * slices of simulated time sized by the wall clock, with a progress line
+ * on a terminal, stopping at a signal or when the outputs pass their
+ * limit. The wall clock is read here only; the simulation never sees it,
+ * and where the slices end changes nothing it writes. */
+#include "tools/cli/cli.h"
+
+#include <gio/gio.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "tools/cli/interrupt.h"
+
+/* Wall time a slice of simulated time should take: short enough that an
+ * interruption is seen at once, long enough that slicing costs nothing. */
+#define SLICE_WALL_MIN_US 10000
+#define SLICE_WALL_MAX_US 50000
+#define PROGRESS_EVERY_US 100000
+/* Simulated time units: nanoseconds. */
+#define NS_US G_GUINT64_CONSTANT (1000)
+#define NS_MS G_GUINT64_CONSTANT (1000000)
+#define NS_S G_GUINT64_CONSTANT (1000000000)
+
+/* "143.3 KiB", "2.0 GiB": plain ASCII (g_format_size puts a no-break
+ * space in, which grep and C-locale terminals do not expect). */
+static char *
+format_size (guint64 bytes)
+{
+  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+                                       "PiB", "EiB" };
+  double v = (double) bytes;
+  guint u = 0;
+
+  while (v >= 1024.0 && u + 1 < G_N_ELEMENTS (units))
+    {
+      v /= 1024.0;
+      u++;
+    }
+  return u == 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT " B", bytes)
+                : g_strdup_printf ("%.1f %s", v, units[u]);
+}
+
+/* One progress line: how far (the larger of simulated time over duration
+ * and requests ended over requests planned), the ETA from the wall time
+ * so far, the requests ended, the event rate. */
+static void
+progress_line (const CloudRunProgress *p, double wall)
+{
+  double done = p->duration ? (double) p->now / (double) p->duration : 1.0;
+  char now[32], eta[32] = "-";
+
+  if (p->requests_planned)
+    done = MAX (done, (double) p->requests_ended
+                      / (double) p->requests_planned);
+  done = MIN (done, 1.0);
+  if (done > 0 && wall > 0)
+    cloudrun_format_time ((guint64) (wall * (1 - done) / done + 0.5) * NS_S,
+                          eta);
+  fprintf (stderr, "\r  %5.1f%%  ETA %-6s  simulated %-8s  %" G_GUINT64_FORMAT
+           "/%" G_GUINT64_FORMAT " requests ended  %5.1fM events/s ",
+           100 * done, eta, cloudrun_format_time (p->now, now),
+           p->requests_ended, p->requests_planned,
+           wall > 0 ? (double) p->events / wall / 1e6 : 0.0);
+}
+
+CloudRunSession *
+tools_cli_load (const char *path, const CloudRunEdits *edits, GError **error)
+{
+  return cloudrun_session_load_file (path, edits, error);
+}
+
+gboolean
+tools_cli_check_output_size (const CloudRunSession *s,
+                             const CloudRunOutputOptions *options,
+                             guint64 max_output, GError **error)
+{
+  guint64 estimate = cloudrun_session_output_estimate (s, options);
+  g_autofree char *est = format_size (estimate);
+  g_autofree char *lim = format_size (max_output);
+
+  if (estimate <= max_output)
+    return TRUE;
+  g_set_error (error, CLOUDRUN_SESSION_ERROR,
+               CLOUDRUN_SESSION_ERROR_OUTPUT_LIMIT,
+               "%s: the capture would take about %s (every request's bytes "
+               "over about %u links, in each capture file kind), more than "
+               "the %s allowed; pass --max-output SIZE to allow it, or "
+               "--capture=none (or pcapng, or pcap) to write less",
+               cloudrun_session_path (s), est, CLOUDRUN_ESTIMATE_LINKS, lim);
+  return FALSE;
+}
+
+/* Advances s to its end in slices: a slice halves when it took too long
+ * in wall time and doubles when it was quick. FALSE when a signal was
+ * caught or the outputs passed limit (over_at: when). */
+static gboolean
+run_slices (CloudRunSession *s, gboolean show, guint64 limit,
+            guint64 *over_at)
+{
+  guint64 end = cloudrun_session_duration (s);
+  guint64 max_slice = MAX (end / 100, NS_MS), slice = max_slice;
+  gint64 t0 = g_get_monotonic_time (), shown = 0;
+  CloudRunProgress p;
+
+  for (;;)
+    {
+      gint64 w0 = g_get_monotonic_time (), w1;
+      gboolean more = cloudrun_session_advance (s, slice);
+
+      w1 = g_get_monotonic_time ();
+      if (w1 - w0 > SLICE_WALL_MAX_US && slice > NS_US)
+        slice /= 2;
+      else if (w1 - w0 < SLICE_WALL_MIN_US && slice < max_slice)
+        slice = MIN (slice * 2, max_slice);
+      if (tools_interrupt_caught ())
+        return FALSE;
+      cloudrun_session_progress (s, &p);
+      /* The estimate may fall short (a path longer than it assumes): the
+       * bound holds all the same. */
+      if (limit && p.output_bytes > limit)
+        {
+          *over_at = p.now;
+          return FALSE;
+        }
+      if (show && (w1 - shown >= PROGRESS_EVERY_US || !more))
+        {
+          shown = w1;
+          progress_line (&p, (double) (w1 - t0) / 1e6);
+        }
+      if (!more)
+        return TRUE;
+    }
+}
+
+gboolean
+tools_cli_run (CloudRunSession *s, CloudRunOutputDir *dir,
+               const CloudRunOutputOptions *options, guint64 max_output,
+               gboolean quiet, GError **error)
+{
+  g_autoptr (GString) warnings = g_string_new (NULL);
+  gboolean show = !quiet && isatty (STDERR_FILENO);
+  guint64 over_at = 0;
+  gboolean done;
+
+  if (!cloudrun_session_start (s, dir, options, warnings, error))
+    {
+      fputs (warnings->str, stderr);
+      return FALSE;
+    }
+  fputs (warnings->str, stderr);
+  g_string_truncate (warnings, 0);
+  done = run_slices (s, show, dir ? max_output : 0, &over_at);
+  if (show)
+    fprintf (stderr, "\r%100s\r", "");
+  if (!cloudrun_session_finish (s, done, warnings, done ? error : NULL)
+      && done)
+    {
+      fputs (warnings->str, stderr);
+      return FALSE;
+    }
+  fputs (warnings->str, stderr);
+  if (!done && over_at)
+    {
+      char at[32];
+      g_autofree char *lim = format_size (max_output);
+      g_set_error (error, CLOUDRUN_SESSION_ERROR,
+                   CLOUDRUN_SESSION_ERROR_OUTPUT_LIMIT,
+                   "%s: the outputs passed the %s allowed at simulated time "
+                   "%s, so the run stopped and kept nothing; pass "
+                   "--max-output SIZE to allow more, or write less with "
+                   "--capture=none (or pcapng, or pcap) or --no-requests",
+                   cloudrun_session_path (s), lim,
+                   cloudrun_format_time (over_at, at));
+      return FALSE;
+    }
+  if (!done)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   "interrupted by signal %d", tools_interrupt_caught ());
+      return FALSE;
+    }
+  return TRUE;
+}

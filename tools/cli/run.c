@@ -1,0 +1,177 @@
+/* `cloudrun-netsim run FILE`: simulates, prints the verdict table and
+ * writes the captures and reports into the output directory, all at once
+ * (nothing of a failed or interrupted run is kept). */
+#include "tools/cli/cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "tools/cli/interrupt.h"
+
+#define S00 "scenarios/00-tour.ini"
+#define S05 "scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini"
+#define PGA "'subnet run-subnet.private-google-access=true'"
+static const char examples[] =
+  "Examples:\n"
+  "  cloudrun-netsim run " S05 "\n"
+  "  cloudrun-netsim run " S05 " \\\n"
+  "      --set " PGA " -o out/05-with-pga\n"
+  "  cloudrun-netsim run " S00 " --capture none --quiet";
+
+static void
+print_outputs (const CloudRunSession *s, const CloudRunOutputOptions *opt,
+               const char *dir)
+{
+  static const char *const captures[] = {
+    "trace.pcapng, pcap/*.pcap (and pcap/" CLOUDRUN_KEYLOG_NAME
+    " when there was TLS), ", "trace.pcapng, ",
+    "pcap/*.pcap (and pcap/" CLOUDRUN_KEYLOG_NAME " when there was TLS), ",
+    "",
+  };
+
+  for (guint i = 0; i < cloudrun_session_n_services (s); i++)
+    {
+      const char *name, *url, *number_url;
+      cloudrun_session_service (s, i, &name, &url, &number_url);
+      printf ("service %s: %s  %s\n", name, url, number_url);
+    }
+  printf ("\noutputs in %s/: %sreport.html, report.txt, report.json, "
+          "%stopology.dot (.svg with Graphviz)\n", dir, captures[opt->capture],
+          opt->no_requests ? "" : "requests.jsonl, ");
+}
+
+/* After a signal stopped a run and what it staged is removed: says so
+ * and dies of the same signal. */
+static void
+interrupted (const char *dir, GError *error, gboolean committed)
+{
+  int signo = tools_interrupt_caught ();
+
+  g_clear_error (&error);
+  fprintf (stderr, "cloudrun-netsim: %s: interrupted by %s; %s\n", dir,
+           signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM"
+           : signo == SIGHUP ? "SIGHUP" : "a signal",
+           committed ? "the outputs were complete already"
+           : "nothing of this run was kept");
+  tools_interrupt_reraise ();
+}
+
+/* Says which staging directories of killed runs begin removed, and which
+ * it could not remove. */
+static void
+note_stale (const CloudRunOutputDir *o)
+{
+  const char *dir = cloudrun_output_dir_path (o);
+
+  for (guint i = 0; i < cloudrun_output_dir_n_stale (o, FALSE); i++)
+    fprintf (stderr, "cloudrun-netsim: %s/%s: removed the staging directory "
+             "of an interrupted run\n", dir,
+             cloudrun_output_dir_stale (o, FALSE, i));
+  for (guint i = 0; i < cloudrun_output_dir_n_stale (o, TRUE); i++)
+    fprintf (stderr, "cloudrun-netsim: %s/%s: could not remove the staging "
+             "directory of an interrupted run (remove it by hand)\n",
+             dir, cloudrun_output_dir_stale (o, TRUE, i));
+}
+
+/* Loads, checks the size, begins the directory, runs, writes the reports
+ * and commits; FALSE with error at the first failure. */
+static gboolean
+run_into (const char *path, const CloudRunEdits *edits, const char *out_dir,
+          const CloudRunOutputOptions *opt, guint64 max_output,
+          gboolean quiet, CloudRunSession **session, GError **error)
+{
+  g_autoptr (CloudRunSession) s = NULL;
+  g_autoptr (CloudRunOutputDir) o = NULL;
+
+  if (!(s = tools_cli_load (path, edits, error))
+      || !tools_cli_check_output_size (s, opt, max_output, error)
+      || !(o = cloudrun_output_dir_begin (out_dir, error)))
+    return FALSE;
+  note_stale (o);
+  if (!tools_cli_run (s, o, opt, max_output, quiet, error)
+      || !cloudrun_session_write_reports (s, o, error))
+    return FALSE;
+  if (tools_interrupt_caught ())
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
+      return FALSE;
+    }
+  if (!cloudrun_output_dir_commit (o, error))
+    return FALSE;
+  *session = g_steal_pointer (&s);
+  return TRUE;
+}
+
+int
+tools_cmd_run (int argc, char **argv)
+{
+  g_autofree char *out_dir = NULL;
+  g_auto (ToolsCliEdits) edits = { 0 };
+  gboolean quiet = FALSE;
+  g_autofree char *capture = NULL;
+  g_autofree char *max_output = NULL;
+  gboolean no_requests = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Write outputs into DIR (default out/SCENARIO)", "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &edits.seed,
+      "Override the seed (0 to 18446744073709551615)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No progress, no table",
+      NULL },
+    { "capture", 0, 0, G_OPTION_ARG_STRING, &capture,
+      "Which captures to write: all (default), trace (trace.pcapng), links "
+      "(pcap/) or none", "WHAT" },
+    { "max-output", 0, 0, G_OPTION_ARG_STRING, &max_output,
+      "Refuse a capture estimated past SIZE (default 2GiB)", "SIZE" },
+    { "no-requests", 0, 0, G_OPTION_ARG_NONE, &no_requests,
+      "Do not write requests.jsonl (one line per request)", NULL },
+    { NULL },
+  };
+  CloudRunEdits ed;
+  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, FALSE };
+  guint64 limit;
+  g_autoptr (CloudRunSession) s = NULL;
+  GError *error = NULL;
+  g_autoptr (GString) table = g_string_new (NULL);
+  guint failed;
+
+  if (!tools_cli_parse ("run", "FILE", examples, entries, &edits, &argc,
+                        &argv))
+    return TOOLS_EXIT_USAGE;
+  if (argc != 2)
+    {
+      fprintf (stderr, "cloudrun-netsim run: expected one scenario FILE, "
+               "found %d arguments\n", argc - 1);
+      return TOOLS_EXIT_USAGE;
+    }
+  opt.no_requests = no_requests;
+  if (!tools_cli_edits ("run", &edits, &ed)
+      || !tools_cli_capture ("run", capture, max_output, &opt, &limit))
+    return TOOLS_EXIT_USAGE;
+  if (!out_dir)
+    out_dir = tools_cli_default_out_dir (argv[1]);
+  tools_interrupt_install ();
+  if (!run_into (argv[1], &ed, out_dir, &opt, limit, quiet, &s, &error))
+    {
+      if (tools_interrupt_caught ())
+        interrupted (out_dir, error, FALSE);
+      return tools_cli_fail (error);
+    }
+  if (tools_interrupt_caught ())
+    interrupted (out_dir, NULL, TRUE);
+  if (cloudrun_session_graph_warning (s))
+    fprintf (stderr, "cloudrun-netsim: warning: %s/topology.svg not drawn: "
+             "%s; the other outputs are written\n", out_dir,
+             cloudrun_session_graph_warning (s));
+  failed = cloudrun_session_failures (s);
+  if (!quiet)
+    {
+      cloudrun_session_render (s, CLOUDRUN_REPORT_TABLE, table, NULL);
+      printf ("%s: %s\n\n%s\n", cloudrun_session_path (s),
+              cloudrun_session_title (s), table->str);
+      print_outputs (s, &opt, out_dir);
+      if (failed)
+        printf ("%u expectation item(s) failed: see report.txt\n", failed);
+    }
+  return failed ? TOOLS_EXIT_EXPECT : 0;
+}
