@@ -1,8 +1,12 @@
 /* Fuzz target for scenario files (issue 11): one input is the bytes of a
- * scenario file. It is loaded, built, simulated for at most FUZZ_MAX_TIME
- * of simulated time with the capture written to a scratch directory, and
- * every report (verdict table, report.txt, report.json, topology.dot) is
- * rendered to memory; then everything is freed.
+ * scenario file. Through the door (tools/session/cloudrun-netsim.h) it is
+ * loaded, built, simulated for at most FUZZ_MAX_TIME of simulated time
+ * with every capture staged in an output directory in a scratch folder
+ * (never committed), and every report the door renders (the verdict
+ * table, report.txt, report.json, report.html, topology.dot, the check
+ * lines, TAP, JUnit, requests.jsonl, one traffic's picture, one request's
+ * steps) is made; then everything is freed. (The SVG picture is left
+ * out: it is Graphviz's work, a process per input.)
  *
  * Built two ways from this one file:
  *  - with -DFUZZ_LIBFUZZER and clang -fsanitize=fuzzer: only
@@ -22,6 +26,7 @@
  *    fatal-warnings unless already set). */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,17 +35,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "models/assemble/build.h"
-#include "tools/report/expect.h"
-#include "tools/report/summary.h"
-#include "models/format/scenario.h"
-#include "sim/capture.h"
-#include "sim/world.h"
-#include "tools/report/graph.h"
-#include "tools/report/report.h"
+#include "tools/session/cloudrun-netsim.h"
 
-/* Simulated time limit of one input; small enough for thousands a minute. */
-#define FUZZ_MAX_TIME (2 * SIM_S)
+/* Simulated time limit of one input (ns); small enough for thousands a
+ * minute; advanced in slices of FUZZ_SLICE. */
+#define FUZZ_MAX_TIME G_GUINT64_CONSTANT (2000000000)
+#define FUZZ_SLICE G_GUINT64_CONSTANT (100000000)
 /* The largest input tried (the command line allows 4 MiB). */
 #define FUZZ_MAX_INPUT (64 * 1024)
 /* Mutations of the run without arguments (make check). */
@@ -85,71 +85,69 @@ ignore_log (const gchar *domain, GLogLevelFlags level, const gchar *msg,
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* Every report the door renders for a finished session. */
+static const CloudRunReport reports[] = {
+  CLOUDRUN_REPORT_TABLE, CLOUDRUN_REPORT_TEXT, CLOUDRUN_REPORT_JSON,
+  CLOUDRUN_REPORT_HTML, CLOUDRUN_REPORT_DOT, CLOUDRUN_REPORT_CHECKS,
+  CLOUDRUN_REPORT_TAP, CLOUDRUN_REPORT_JUNIT, CLOUDRUN_REPORT_REQUESTS,
+};
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   GError *error = NULL;
-  CloudRunScenario *sc;
-  CloudRunWorld *world;
-  SimCapture *capture;
-  SimCaptureOptions copt = { TRUE, TRUE, "fuzz", "fuzz", FALSE };
-  CloudRunTrafficSummary *summaries;
-  GArray *checks;
-  ToolsReport rep;
-  GString *out;
-  uint64_t events;
+  g_autoptr (CloudRunSession) s = NULL;
+  g_autoptr (CloudRunOutputDir) dir = NULL;
+  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, FALSE };
+  CloudRunProgress p;
+  g_autoptr (GString) out = g_string_new (NULL);
+  gboolean kept;
 
   if (size > FUZZ_MAX_INPUT)
     return 0;
   scratch_make ();
-  sc = cloudrun_scenario_load ("fuzz.ini", (const char *) data, size, NULL,
-                               &error);
-  if (!sc)
+  s = cloudrun_session_load ("fuzz.ini", (const char *) data, size, NULL,
+                             &error);
+  if (!s)
     {
       /* A refusal must say something. */
       g_assert (error && error->message && *error->message);
       g_error_free (error);
       return 0;
     }
-  if (sc->duration > FUZZ_MAX_TIME)
-    sc->duration = FUZZ_MAX_TIME;
-  world = cloudrun_world_build (sc, &error);
-  if (!world)
+  /* The first request of the first traffic, to render its steps. */
+  kept = cloudrun_session_n_traffics (s) > 0
+         && cloudrun_session_traffic_requests (s, 0) > 0;
+  if (kept)
+    cloudrun_session_keep_request (s, 0, 0);
+  cloudrun_session_keep_requests (s);
+  dir = cloudrun_output_dir_begin (scratch, &error);
+  if (!dir)
+    g_clear_error (&error);
+  if (!cloudrun_session_start (s, dir, &opt, out, &error))
     {
       g_assert (error && error->message && *error->message);
       g_error_free (error);
-      cloudrun_scenario_free (sc);
       return 0;
     }
-  cloudrun_expect_watch (sc, world);
-  capture = sim_capture_open (world->sim, scratch, &copt, &error);
-  if (capture)
-    sim_world_set_tap (world->sim, sim_capture_tap (capture));
-  else
-    g_clear_error (&error);
-  sim_world_start (world->sim);
-  events = sim_world_advance (world->sim, sc->duration);
-  sim_world_finish (world->sim);
-  if (capture)
+  do
+    cloudrun_session_progress (s, &p);
+  while (p.now < FUZZ_MAX_TIME && cloudrun_session_advance (s, FUZZ_SLICE));
+  if (!cloudrun_session_finish (s, TRUE, out, &error))
     {
-      sim_world_set_tap (world->sim, NULL);
-      if (!sim_capture_close (capture, &error))
-        g_clear_error (&error);
+      g_clear_error (&error);
+      return 0;
     }
-  summaries = cloudrun_summary_new (world);
-  checks = cloudrun_expect_evaluate (sc, world, summaries);
-  rep = (ToolsReport) { sc, world, summaries, checks, events };
-  out = g_string_new (NULL);
-  tools_report_table (out, &rep);
-  tools_report_text (out, &rep);
-  tools_report_json (out, &rep);
-  tools_report_checks (out, "fuzz.ini", checks);
-  tools_graph_dot (out, sc, world, summaries);
-  g_string_free (out, TRUE);
-  g_array_unref (checks);
-  g_free (summaries);
-  cloudrun_world_free (world);
-  cloudrun_scenario_free (sc);
+  for (guint i = 0; i < G_N_ELEMENTS (reports); i++)
+    if (!cloudrun_session_render (s, reports[i], out, &error))
+      g_error ("fuzz: report %d: %s", (int) reports[i], error->message);
+  cloudrun_session_render_dot_traffic (s, NULL, out);
+  if (kept)
+    {
+      cloudrun_session_render_dot_traffic (
+        s, cloudrun_session_traffic_name (s, 0), out);
+      cloudrun_session_render_steps (s, 0, 0, out);
+    }
   return 0;
 }
 

@@ -20,19 +20,6 @@
 #include "tests/models/world/world-fixture.h"
 
 /* Four requests of traffic t from alice to api; [expect t] keys appended. */
-/* A fixture whose world counts its [expect] keys as requests settle (the
- * door does this for every run), run when run is set. */
-static WorldFixture *
-expect_fixture (const char *ini, bool run)
-{
-  WorldFixture *wf = world_fixture_load (ini, NULL);
-
-  cloudrun_expect_watch (wf->scenario, wf->world);
-  if (run)
-    world_fixture_run (wf);
-  return wf;
-}
-
 static WorldFixture *
 load_t (const char *expect_keys)
 {
@@ -44,7 +31,7 @@ load_t (const char *expect_keys)
     "interval = 100ms\n\n"
     "[expect t]\n", expect_keys, NULL);
 
-  return expect_fixture (ini, false);
+  return world_fixture_load (ini, NULL);
 }
 
 /* Every request of t as a healthy delivery: client, dns, internet, gfe,
@@ -413,7 +400,7 @@ test_expect__items_follow_file_order (void **state)
     "[traffic second]\nfrom = alice\nurl = service:api\n\n"
     "[expect second]\nstatus = 200\n\n"
     "[expect first]\noutcome = delivered\nstatus = 200\n";
-  g_autoptr (WorldFixture) wf = expect_fixture (ini, true);
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
   g_autoptr (GArray) items = evaluate (wf);
 
   (void) state;
@@ -450,7 +437,7 @@ test_expect__judges_a_real_run (void **state)
     "latency-p99-below = 2s\n\n"
     "[expect to-backend]\noutcome = delivered\ndecided-at = gfe\n"
     "status = 404\n";
-  g_autoptr (WorldFixture) wf = expect_fixture (ini, true);
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
   g_autoptr (GArray) items = evaluate (wf);
 
   (void) state;

@@ -6,11 +6,13 @@
  * VIPs, a PSC endpoint, an internal ALB, Cloud NAT to the internet).
  *
  * The scenario text is generated in memory and loaded, built and run like
- * `cloudrun-netsim run` does (tools/session/run.c), twice on fresh worlds: once
- * with full capture (trace.pcapng and the per-link pcaps, into a temporary
- * directory removed afterwards) and once without. Only the run itself
- * (cloudrun_world_run) is timed, with the capture's writer thread
- * catching up at the end; loading, building and closing are not.
+ * `cloudrun-netsim run` does, through the door
+ * (tools/session/cloudrun-netsim.h), twice on fresh sessions: once with
+ * full capture (trace.pcapng and the per-link pcaps, into an output
+ * directory in a temporary folder, never committed and removed
+ * afterwards) and once without. Only the run itself (advancing to the
+ * end) is timed, with the capture's writer thread catching up at the end;
+ * loading, building, finishing and closing are not.
  *
  * Figures per run: events, packet-hops (sim_world_hops: frames delivered
  * over links) and delivered requests per second, capture bytes per
@@ -27,18 +29,14 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
-#include "models/assemble/build.h"
-#include "tools/report/summary.h"
-#include "models/world/request.h"
-#include "models/format/scenario.h"
-#include "models/world/world.h"
-#include "sim/capture.h"
 #include "tools/benchmarks/bench-world.h"
+#include "tools/session/cloudrun-netsim.h"
 
 #define BENCH_DEFAULT_REQUESTS 100000
 #define BENCH_DEFAULT_CLIENTS 20
@@ -51,7 +49,7 @@ typedef struct {
 } BenchPath;
 
 typedef struct {
-  double wall_s;                /* wall time of cloudrun_world_run */
+  double wall_s;                /* wall time of the run */
   double cpu_s;                 /* user + system CPU time of the same */
   double sim_cpu_s;             /* of the simulation thread alone */
   uint64_t events;              /* events fired */
@@ -99,110 +97,86 @@ bench_thread_cpu (void)
   return bench_cpu_of (RUSAGE_THREAD);
 }
 
-/* Removes what sim_capture_open made in dir (files and pcap/), then dir. */
-static void
-bench_remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR)
-          && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        bench_remove_tree (path);
-      else if (g_unlink (path) != 0)
-        fprintf (stderr, "bench-e2e: cannot remove %s\n", path);
-    }
-  if (g_rmdir (dir) != 0)
-    fprintf (stderr, "bench-e2e: cannot remove %s\n", dir);
-}
-
 static void
 bench_path_clear (gpointer data)
 {
   g_free (((BenchPath *) data)->name);
 }
 
-/* Per traffic and in all: requests planned and delivered. */
+/* Per traffic and in all: requests planned and delivered (the first
+ * outcome is delivered). */
 static void
-bench_count_delivered (CloudRunWorld *world, BenchRun *out)
+bench_count_delivered (const CloudRunSession *s, BenchRun *out)
 {
-  g_autofree CloudRunTrafficSummary *sums = cloudrun_summary_new (world);
-
   out->paths = g_array_new (FALSE, TRUE, sizeof (BenchPath));
   g_array_set_clear_func (out->paths, bench_path_clear);
-  for (guint t = 0; t < world->n_plans; t++)
+  for (guint t = 0; t < cloudrun_session_n_traffics (s); t++)
     {
-      BenchPath p = { g_strdup (sums[t].name), sums[t].count,
-                      sums[t].verdicts[CLOUDRUN_VERDICT_DELIVERED] };
+      CloudRunTrafficResult r;
+      BenchPath p;
 
+      cloudrun_session_traffic_result (s, t, &r);
+      p = (BenchPath) { g_strdup (r.name), r.requests, r.outcomes[0] };
       g_array_append_val (out->paths, p);
       out->requests += p.requests;
       out->delivered += p.delivered;
     }
 }
 
-/* Runs world, timed; with capture_dir, captures everything into it. */
+/* Runs s, timed; with dir, captures everything into its staging
+ * directory (removed with dir, never committed). */
 static gboolean
-bench_run_world (CloudRunWorld *world, SimTime duration,
-                 const char *capture_dir, BenchRun *out, GError **error)
+bench_run_session (CloudRunSession *s, CloudRunOutputDir *dir, BenchRun *out,
+                   GError **error)
 {
-  SimCaptureOptions copt = { true, true, "cloudrun-netsim bench-e2e", NULL,
-                             false };
-  SimCapture *capture = NULL;
+  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, TRUE };
+  CloudRunProgress p;
   double t0, c0, s0;
 
-  if (capture_dir)
-    {
-      capture = sim_capture_open (world->sim, capture_dir, &copt, error);
-      if (!capture)
-        return FALSE;
-      sim_world_set_tap (world->sim, sim_capture_tap (capture));
-    }
+  if (!cloudrun_session_start (s, dir, &opt, NULL, error))
+    return FALSE;
   c0 = bench_cpu ();
   s0 = bench_thread_cpu ();
   t0 = bench_clock ();
-  out->events = cloudrun_world_run (world, duration);
-  /* The writer thread's backlog counts: it waits for it. */
-  if (capture)
-    out->capture_bytes = sim_capture_bytes_written (capture);
+  while (cloudrun_session_advance (s, G_MAXUINT64))
+    ;
+  /* The writer thread's backlog counts: progress waits for it. */
+  cloudrun_session_progress (s, &p);
   out->wall_s = bench_clock () - t0;
   out->cpu_s = bench_cpu () - c0;
   out->sim_cpu_s = bench_thread_cpu () - s0;
-  out->hops = sim_world_hops (world->sim);
-  bench_count_delivered (world, out);
-  if (capture)
-    {
-      sim_world_set_tap (world->sim, NULL);
-      if (!sim_capture_close (capture, error))
-        return FALSE;
-    }
+  out->events = p.events;
+  out->hops = p.hops;
+  if (!cloudrun_session_finish (s, TRUE, NULL, error))
+    return FALSE;
+  out->capture_bytes = cloudrun_session_capture_bytes (s);
+  bench_count_delivered (s, out);
   return TRUE;
 }
 
-/* Loads and builds text afresh, then runs it (see bench_run_world). */
+/* Loads and builds text afresh, then runs it (see bench_run_session). */
 static gboolean
 bench_run (const GString *text, gboolean capture, BenchRun *out,
            GError **error)
 {
-  g_autoptr (CloudRunScenario) sc = NULL;
-  g_autoptr (CloudRunWorld) world = NULL;
-  g_autofree char *dir = NULL;
+  g_autoptr (CloudRunSession) s = NULL;
+  g_autoptr (CloudRunOutputDir) dir = NULL;
+  g_autofree char *tmp = NULL;
   gboolean ok;
 
   memset (out, 0, sizeof *out);
-  sc = cloudrun_scenario_load ("bench-e2e.ini", text->str, text->len, NULL,
-                               error);
-  if (!sc || !(world = cloudrun_world_build (sc, error)))
+  s = cloudrun_session_load ("bench-e2e.ini", text->str, text->len, NULL,
+                             error);
+  if (!s)
     return FALSE;
-  if (capture && !(dir = g_dir_make_tmp ("cloudrun-bench-e2e-XXXXXX", error)))
+  if (capture
+      && (!(tmp = g_dir_make_tmp ("cloudrun-bench-e2e-XXXXXX", error))
+          || !(dir = cloudrun_output_dir_begin (tmp, error))))
     return FALSE;
-  ok = bench_run_world (world, sc->duration, dir, out, error);
-  if (dir)
-    bench_remove_tree (dir);
+  ok = bench_run_session (s, dir, out, error);
+  g_clear_pointer (&dir, cloudrun_output_dir_free);
+  if (tmp && g_rmdir (tmp) != 0)
+    fprintf (stderr, "bench-e2e: cannot remove %s\n", tmp);
   return ok;
 }
 

@@ -169,6 +169,7 @@ typedef struct {
   guint64 requests_ended;       /* requests with a verdict */
   guint64 requests_planned;
   guint64 events;               /* events fired so far */
+  guint64 hops;                 /* frames delivered over links so far */
   guint64 output_bytes;         /* written to captures and requests.jsonl */
 } CloudRunProgress;
 

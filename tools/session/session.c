@@ -388,6 +388,7 @@ cloudrun_session_progress (const CloudRunSession *s, CloudRunProgress *p)
   p->now = (guint64) s->reached;
   p->duration = (guint64) s->run.scenario->duration;
   p->events = s->run.events;
+  p->hops = sim_world_hops (s->run.world->sim);
   for (guint i = 0; i < s->run.world->n_plans; i++)
     {
       const CloudRunTally *tally = cloudrun_ledger_tally (ledger, i);

@@ -25,13 +25,14 @@ world_fixture_load (const char *ini, const char *const *overrides)
   g_autoptr (GError) error = NULL;
   WorldFixture *wf = g_new0 (WorldFixture, 1);
 
-  wf->scenario = cloudrun_scenario_load ("model-test.ini", ini, strlen (ini),
-                                         overrides, &error);
-  if (!wf->scenario)
-    fail_msg ("scenario does not load: %s", error->message);
-  wf->world = cloudrun_world_build (wf->scenario, &error);
-  if (!wf->world)
-    fail_msg ("world does not build: %s", error->message);
+  CloudRunEdits edits = { overrides, NULL, FALSE, 0 };
+
+  wf->session = cloudrun_session_load ("model-test.ini", ini, strlen (ini),
+                                       &edits, &error);
+  if (!wf->session)
+    fail_msg ("scenario does not load or build: %s", error->message);
+  wf->scenario = wf->session->run.scenario;
+  wf->world = wf->session->run.world;
   /* The tests read any request after the run: keep them all. */
   for (guint t = 0; t < wf->world->n_plans; t++)
     for (uint32_t k = 0; k < wf->world->plans[t].count; k++)
@@ -43,8 +44,15 @@ world_fixture_load (const char *ini, const char *const *overrides)
 void
 world_fixture_run (WorldFixture *wf)
 {
+  g_autoptr (GError) error = NULL;
+
   assert_false (wf->ran);
-  cloudrun_world_run (wf->world, wf->scenario->duration);
+  if (!cloudrun_session_start (wf->session, NULL, NULL, NULL, &error))
+    fail_msg ("the run does not start: %s", error->message);
+  while (cloudrun_session_advance (wf->session, G_MAXUINT64))
+    ;
+  if (!cloudrun_session_finish (wf->session, TRUE, NULL, &error))
+    fail_msg ("the run does not finish: %s", error->message);
   wf->ran = true;
 }
 
@@ -68,8 +76,7 @@ world_fixture_free (WorldFixture *wf)
       g_byte_array_free (wf->sniff->bytes, TRUE);
       g_free (wf->sniff);
     }
-  cloudrun_world_free (wf->world);
-  cloudrun_scenario_free (wf->scenario);
+  cloudrun_session_free (wf->session);
   g_free (wf);
 }
 

@@ -1,6 +1,8 @@
 /* Helpers shared by the world-level model tests (tests/models/test-*.c
- * that go through a whole scenario): load a scenario from a string, build
- * its world, run it for the scenario's duration, then read what happened
+ * that go through a whole scenario): load a scenario from a string and
+ * build its world, run it for the scenario's duration (both through the
+ * door, tools/session/cloudrun-netsim.h, as every program does; the
+ * tests then look inside, tools/session/session-private.h), and read what happened
  * the way a probe would: the ledger (verdict, status, classification,
  * drop cause, deciding hop, hops passed), the explanation steps of a
  * request, the counters of the link between two nodes, a node or a
@@ -16,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/assemble/build.h"
+#include "tools/session/session-private.h"
 #include "models/world/request.h"
 #include "models/format/scenario.h"
 #include "models/world/service.h"
@@ -35,8 +37,10 @@
 typedef struct WorldFixtureSniff WorldFixtureSniff;
 
 typedef struct {
-  CloudRunScenario *scenario;   /* owned */
-  CloudRunWorld *world;         /* owned; built from scenario */
+  CloudRunSession *session;     /* owned: loaded, built and run through
+                                   the door (tools/session/) */
+  CloudRunScenario *scenario;   /* the session's */
+  CloudRunWorld *world;         /* the session's, built from scenario */
   bool ran;                     /* world_fixture_run was called */
   WorldFixtureSniff *sniff;     /* owned; NULL when nothing listens */
 } WorldFixture;
