@@ -79,4 +79,23 @@ gboolean tools_cli_run (CloudRunSession *s, CloudRunOutputDir *dir,
                         const CloudRunOutputOptions *options,
                         guint64 max_output, gboolean quiet, GError **error);
 
+/* One more output of a run, written before the directory is committed. */
+typedef gboolean (*ToolsCliExtra) (CloudRunSession *s, CloudRunOutputDir *dir,
+                                   gpointer user, GError **error);
+
+/* A whole run into an output directory, as `run` and each run of a sweep
+ * make it: loads path with edits, refuses a capture estimated past
+ * max_output, begins dir (saying on stderr which staging directories of
+ * killed runs it removed), runs, writes the reports and extra's output
+ * (extra may be NULL) and commits. On success *session is the finished
+ * session; on failure nothing of the run is kept. */
+gboolean tools_cli_run_into (const char *path, const CloudRunEdits *edits,
+                             const char *dir,
+                             const CloudRunOutputOptions *options,
+                             guint64 max_output, gboolean quiet,
+                             ToolsCliExtra extra, gpointer user,
+                             CloudRunSession **session, GError **error);
+/* The warning that topology.svg of dir was not drawn, when it was not. */
+void tools_cli_warn_graph (const CloudRunSession *s, const char *dir);
+
 #endif

@@ -181,3 +181,59 @@ tools_cli_run (CloudRunSession *s, CloudRunOutputDir *dir,
     }
   return TRUE;
 }
+
+/* Says which staging directories of killed runs begin removed, and which
+ * it could not remove. */
+static void
+note_stale (const CloudRunOutputDir *o)
+{
+  const char *dir = cloudrun_output_dir_path (o);
+
+  for (guint i = 0; i < cloudrun_output_dir_n_stale (o, FALSE); i++)
+    fprintf (stderr, "cloudrun-netsim: %s/%s: removed the staging directory "
+             "of an interrupted run\n", dir,
+             cloudrun_output_dir_stale (o, FALSE, i));
+  for (guint i = 0; i < cloudrun_output_dir_n_stale (o, TRUE); i++)
+    fprintf (stderr, "cloudrun-netsim: %s/%s: could not remove the staging "
+             "directory of an interrupted run (remove it by hand)\n",
+             dir, cloudrun_output_dir_stale (o, TRUE, i));
+}
+
+gboolean
+tools_cli_run_into (const char *path, const CloudRunEdits *edits,
+                    const char *dir, const CloudRunOutputOptions *options,
+                    guint64 max_output, gboolean quiet, ToolsCliExtra extra,
+                    gpointer user, CloudRunSession **session, GError **error)
+{
+  g_autoptr (CloudRunSession) s = NULL;
+  g_autoptr (CloudRunOutputDir) o = NULL;
+
+  if (!(s = tools_cli_load (path, edits, error))
+      || !tools_cli_check_output_size (s, options, max_output, error)
+      || !(o = cloudrun_output_dir_begin (dir, error)))
+    return FALSE;
+  note_stale (o);
+  if (!tools_cli_run (s, o, options, max_output, quiet, error)
+      || !cloudrun_session_write_reports (s, o, error)
+      || (extra && !extra (s, o, user, error)))
+    return FALSE;
+  if (tools_interrupt_caught ())
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted by "
+                   "signal %d", tools_interrupt_caught ());
+      return FALSE;
+    }
+  if (!cloudrun_output_dir_commit (o, error))
+    return FALSE;
+  *session = g_steal_pointer (&s);
+  return TRUE;
+}
+
+void
+tools_cli_warn_graph (const CloudRunSession *s, const char *dir)
+{
+  if (cloudrun_session_graph_warning (s))
+    fprintf (stderr, "cloudrun-netsim: warning: %s/topology.svg not drawn: "
+             "%s; the other outputs are written\n", dir,
+             cloudrun_session_graph_warning (s));
+}

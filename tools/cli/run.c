@@ -56,52 +56,6 @@ interrupted (const char *dir, GError *error, gboolean committed)
   tools_interrupt_reraise ();
 }
 
-/* Says which staging directories of killed runs begin removed, and which
- * it could not remove. */
-static void
-note_stale (const CloudRunOutputDir *o)
-{
-  const char *dir = cloudrun_output_dir_path (o);
-
-  for (guint i = 0; i < cloudrun_output_dir_n_stale (o, FALSE); i++)
-    fprintf (stderr, "cloudrun-netsim: %s/%s: removed the staging directory "
-             "of an interrupted run\n", dir,
-             cloudrun_output_dir_stale (o, FALSE, i));
-  for (guint i = 0; i < cloudrun_output_dir_n_stale (o, TRUE); i++)
-    fprintf (stderr, "cloudrun-netsim: %s/%s: could not remove the staging "
-             "directory of an interrupted run (remove it by hand)\n",
-             dir, cloudrun_output_dir_stale (o, TRUE, i));
-}
-
-/* Loads, checks the size, begins the directory, runs, writes the reports
- * and commits; FALSE with error at the first failure. */
-static gboolean
-run_into (const char *path, const CloudRunEdits *edits, const char *out_dir,
-          const CloudRunOutputOptions *opt, guint64 max_output,
-          gboolean quiet, CloudRunSession **session, GError **error)
-{
-  g_autoptr (CloudRunSession) s = NULL;
-  g_autoptr (CloudRunOutputDir) o = NULL;
-
-  if (!(s = tools_cli_load (path, edits, error))
-      || !tools_cli_check_output_size (s, opt, max_output, error)
-      || !(o = cloudrun_output_dir_begin (out_dir, error)))
-    return FALSE;
-  note_stale (o);
-  if (!tools_cli_run (s, o, opt, max_output, quiet, error)
-      || !cloudrun_session_write_reports (s, o, error))
-    return FALSE;
-  if (tools_interrupt_caught ())
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
-      return FALSE;
-    }
-  if (!cloudrun_output_dir_commit (o, error))
-    return FALSE;
-  *session = g_steal_pointer (&s);
-  return TRUE;
-}
-
 int
 tools_cmd_run (int argc, char **argv)
 {
@@ -151,7 +105,8 @@ tools_cmd_run (int argc, char **argv)
   if (!out_dir)
     out_dir = tools_cli_default_out_dir (argv[1]);
   tools_interrupt_install ();
-  if (!run_into (argv[1], &ed, out_dir, &opt, limit, quiet, &s, &error))
+  if (!tools_cli_run_into (argv[1], &ed, out_dir, &opt, limit, quiet, NULL,
+                           NULL, &s, &error))
     {
       if (tools_interrupt_caught ())
         interrupted (out_dir, error, FALSE);
@@ -159,10 +114,7 @@ tools_cmd_run (int argc, char **argv)
     }
   if (tools_interrupt_caught ())
     interrupted (out_dir, NULL, TRUE);
-  if (cloudrun_session_graph_warning (s))
-    fprintf (stderr, "cloudrun-netsim: warning: %s/topology.svg not drawn: "
-             "%s; the other outputs are written\n", out_dir,
-             cloudrun_session_graph_warning (s));
+  tools_cli_warn_graph (s, out_dir);
   failed = cloudrun_session_failures (s);
   if (!quiet)
     {

@@ -73,40 +73,13 @@ parse_count (const char *text, guint64 min, guint64 max, guint *out)
   return TRUE;
 }
 
-/* --capture and --max-output, with the names `run` takes. */
+/* --capture and --max-output, as `run` takes them. */
 static gboolean
 parse_capture (const SweepPassOn *pass, CloudRunOutputOptions *opt,
                guint64 *max_output)
 {
-  static const struct { const char *name; CloudRunCapture what; } names[] = {
-    { "all", CLOUDRUN_CAPTURE_ALL }, { "trace", CLOUDRUN_CAPTURE_TRACE },
-    { "links", CLOUDRUN_CAPTURE_LINKS }, { "none", CLOUDRUN_CAPTURE_NONE },
-    { "pcapng", CLOUDRUN_CAPTURE_TRACE }, { "pcap", CLOUDRUN_CAPTURE_LINKS },
-  };
-  gboolean known = FALSE;
-
-  *max_output = CLOUDRUN_OUTPUT_MAX_DEFAULT;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (strcmp (pass->capture, names[i].name) == 0)
-      {
-        opt->capture = names[i].what;
-        known = TRUE;
-      }
-  if (!known)
-    {
-      usage ("--capture: expected all, trace, links or none, found '%s'%s",
-             pass->capture, "");
-      return FALSE;
-    }
-  if (pass->max_output
-      && (!cloudrun_parse_size (pass->max_output, max_output)
-          || *max_output == 0))
-    {
-      usage ("--max-output: expected a size above 0 such as 500MiB, found "
-             "'%s'%s", pass->max_output, "");
-      return FALSE;
-    }
-  return TRUE;
+  return tools_cli_capture ("sweep", pass->capture, pass->max_output, opt,
+                            max_output);
 }
 
 /* DIR/run-N is the sweep's own: nothing there yet, or a real directory
@@ -125,40 +98,22 @@ run_dir_is_own (const char *run_dir, GError **error)
   return FALSE;
 }
 
-/* Run n into run_dir like `run`, with summary.csv; FALSE with error at
- * the first failure. */
+/* summary.csv of run n (user: SweepRun) into the run's directory. */
+typedef struct {
+  const ToolsSweep *sweep;
+  guint n;
+} SweepRun;
+
 static gboolean
-run_into (const ToolsSweep *sw, guint n, const char *run_dir,
-          const CloudRunOutputOptions *opt, guint64 max_output,
-          CloudRunSession **session, GError **error)
+write_summary (CloudRunSession *s, CloudRunOutputDir *o, gpointer user,
+               GError **error)
 {
-  g_auto (GStrv) sets = tools_sweep_sets (sw, n);
-  CloudRunEdits edits = { (const char *const *) sets, NULL, TRUE,
-                          tools_sweep_seed (sw, n) };
-  g_autoptr (CloudRunSession) s = NULL;
-  g_autoptr (CloudRunOutputDir) o = NULL;
+  const SweepRun *run = user;
   g_autoptr (GString) csv = g_string_new (NULL);
 
-  if (!(s = tools_cli_load (sw->path, &edits, error))
-      || !tools_cli_check_output_size (s, opt, max_output, error)
-      || !run_dir_is_own (run_dir, error)
-      || !(o = cloudrun_output_dir_begin (run_dir, error))
-      || !tools_cli_run (s, o, opt, max_output, TRUE, error)
-      || !cloudrun_session_write_reports (s, o, error))
-    return FALSE;
-  tools_sweep_csv_header (csv, sw);
-  tools_sweep_csv_rows (csv, sw, n, s);
-  if (!cloudrun_output_dir_write (o, "summary.csv", csv, error))
-    return FALSE;
-  if (tools_interrupt_caught ())
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INTR, "interrupted");
-      return FALSE;
-    }
-  if (!cloudrun_output_dir_commit (o, error))
-    return FALSE;
-  *session = g_steal_pointer (&s);
-  return TRUE;
+  tools_sweep_csv_header (csv, run->sweep);
+  tools_sweep_csv_rows (csv, run->sweep, run->n, s);
+  return cloudrun_output_dir_write (o, "summary.csv", csv, error);
 }
 
 /* Run n into DIR/run-N/; the exit status. */
@@ -173,11 +128,17 @@ run_one (const ToolsSweep *sw, guint n, const char *dir,
   GError *error = NULL;
   guint64 max_output;
   guint failed;
+  g_auto (GStrv) sets = tools_sweep_sets (sw, n);
+  CloudRunEdits edits = { (const char *const *) sets, NULL, TRUE,
+                          tools_sweep_seed (sw, n) };
+  SweepRun run = { sw, n };
 
   if (!parse_capture (pass, &opt, &max_output))
     return TOOLS_EXIT_USAGE;
   tools_interrupt_install ();
-  if (!run_into (sw, n, run_dir, &opt, max_output, &s, &error))
+  if (!run_dir_is_own (run_dir, &error)
+      || !tools_cli_run_into (sw->path, &edits, run_dir, &opt, max_output,
+                              TRUE, write_summary, &run, &s, &error))
     {
       if (tools_interrupt_caught ())
         {
@@ -188,10 +149,7 @@ run_one (const ToolsSweep *sw, guint n, const char *dir,
         }
       return tools_cli_fail (error);
     }
-  if (cloudrun_session_graph_warning (s))
-    fprintf (stderr, "cloudrun-netsim: warning: %s/topology.svg not drawn: "
-             "%s; the other outputs are written\n", run_dir,
-             cloudrun_session_graph_warning (s));
+  tools_cli_warn_graph (s, run_dir);
   failed = cloudrun_session_failures (s);
   if (!pass->quiet)
     {
