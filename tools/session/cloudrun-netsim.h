@@ -16,7 +16,10 @@
  * the same bytes in every output, however the caller slices the run.
  * Errors come through GError; a message names the file, group and key
  * when it is about the scenario (CLOUDRUN_SESSION_ERROR_SCENARIO: the
- * command's exit status 2). Times are nanoseconds of simulated time. */
+ * command's exit status 2). Times are nanoseconds of simulated time.
+ *
+ * Callers: tools/cli/ (the command), tools/benchmarks/bench-e2e.c,
+ * tests/fuzz/fuzz-scenario.c and the world tests' fixture. */
 #ifndef CLOUDRUN_NETSIM_H
 #define CLOUDRUN_NETSIM_H
 
@@ -175,10 +178,12 @@ typedef struct {
 
 void cloudrun_session_progress (const CloudRunSession *s,
                                 CloudRunProgress *progress);
-/* Ends the run: closes the captures, summarizes, checks the [expect]
- * groups, closes requests.jsonl. complete FALSE (the caller stopped it
- * early): closes what is open quietly and returns FALSE, with no
- * reports. Appends a warning when the duration cut requests short. */
+/* Ends the run where it stands (normally once advance returned FALSE;
+ * earlier, requests still open are pending): closes the captures,
+ * summarizes, checks the [expect] groups, closes requests.jsonl, and
+ * appends a warning to warnings when the end cut requests short.
+ * complete FALSE (the caller abandons the run: a signal, an output
+ * limit): closes what is open quietly and returns FALSE; no reports. */
 gboolean cloudrun_session_finish (CloudRunSession *s, gboolean complete,
                                   GString *warnings, GError **error);
 
