@@ -109,7 +109,9 @@ cloudrun_session_load (const char *name, const char *text, gsize len,
   g_autoptr (CloudRunSession) s = g_new0 (CloudRunSession, 1);
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
 
-  s->text = g_memdup2 (text, len + 1);
+  /* A copy with a NUL after it, for re-runs (what-if). */
+  s->text = g_malloc (len + 1);
+  memcpy (s->text, text, len);
   s->text[len] = '\0';
   s->len = len;
   if (edits)
