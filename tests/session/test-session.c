@@ -95,13 +95,25 @@ test_edits_and_errors (void **state)
   const char *bad[] = { "service api.ingress=everyone", NULL };
   CloudRunEdits edits = { sets, NULL, TRUE, 42 };
   g_autoptr (GError) error = NULL;
+  const char *wrong[] = { "expect also.outcome=dropped", NULL };
   g_autoptr (CloudRunSession) s = load (&edits, &error);
+  g_autoptr (CloudRunSession) failing = NULL;
   CloudRunSession *refused;
+  CloudRunTrafficResult r;
 
   (void) state;
   assert_non_null (s);
   assert_int_equal (cloudrun_session_traffic_requests (s, 1), 4);
   assert_int_equal (cloudrun_session_seed (s), 42);
+  /* A failed item counts against its own traffic only. */
+  edits.sets = wrong;
+  failing = load (&edits, &error);
+  run (failing, G_MAXUINT64);
+  assert_int_equal (cloudrun_session_failures (failing), 1);
+  cloudrun_session_traffic_result (failing, 0, &r);
+  assert_int_equal (r.failed_expectations, 0);
+  cloudrun_session_traffic_result (failing, 1, &r);
+  assert_int_equal (r.failed_expectations, 1);
   edits.sets = bad;
   refused = load (&edits, &error);
   assert_null (refused);
