@@ -75,16 +75,18 @@ sim_host_set_port_source (SimHost *host, SimPort *port, uint32_t addr)
   host->n_sources++;
 }
 
+const SimRoute *
+sim_host_route_taken (const SimHost *host, uint32_t dst)
+{
+  return host->routes ? sim_route_table_lookup (host->routes, dst) : NULL;
+}
+
 SimPort *
 sim_host_route (const SimHost *host, uint32_t dst)
 {
-  if (host->routes)
-    {
-      const SimRoute *route = sim_route_table_lookup (host->routes, dst);
-      if (route)
-        return route->value;
-    }
-  return host->default_port;
+  const SimRoute *route = sim_host_route_taken (host, dst);
+
+  return route ? route->value : host->default_port;
 }
 
 uint32_t

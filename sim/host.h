@@ -75,6 +75,9 @@ void sim_host_add_route (SimHost *host, uint32_t prefix, uint8_t len,
 void sim_host_set_port_source (SimHost *host, SimPort *port, uint32_t addr);
 /* The port a packet to dst leaves by, and the source address it takes. */
 SimPort *sim_host_route (const SimHost *host, uint32_t dst);
+/* The route that decides it (its prefix says why), or NULL when dst
+ * leaves by default_port, no route matching. */
+const SimRoute *sim_host_route_taken (const SimHost *host, uint32_t dst);
 uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
 
 /* Receiving: always takes ownership of packet. Returns false when it was
