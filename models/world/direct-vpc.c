@@ -92,13 +92,7 @@ direct_outbound (CloudRunDirectVpc *d, const SimPort *port, SimPacket *packet,
                 "([assumptions] direct-vpc-ip-factor)",
         .src = f->src, .dst = f->dst,
       };
-      cloudrun_request_step (&world->ledger, packet->request_id,
-                             &d->base.node, &s);
-      cloudrun_request_decide (&world->ledger, packet->request_id,
-                               CLOUDRUN_VERDICT_DROPPED,
-                               CLOUDRUN_HOP_DIRECT_VPC, &d->base.node,
-                               CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES);
-      sim_packet_release (sim_world_pool (world->sim), packet);
+      cloudrun_node_drop (&d->base, packet, &s);
       return;
     }
   direct_flow_key (f->src, f->sport, f->dst, f->dport, key);

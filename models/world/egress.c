@@ -68,28 +68,20 @@ egress_drop_private (CloudRunServerlessEgress *eg,
                      const CloudRunEgressSide *side, SimPacket *packet,
                      const SimFrame *f)
 {
-  CloudRunWorld *world = eg->base.world;
-  SimExplainLog *log = sim_world_explain (world->sim);
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
+    .cause = CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
+    .note = "the destination is an internal address, which the "
+            "internet never delivers; give the revision VPC access to "
+            "reach it",
+    .src = f->src, .dst = f->dst,
+  };
+  bool opens = sim_frame_opens_tcp (f);
 
-  if (sim_frame_opens_tcp (f))
-    {
-      CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
-        .cause = CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
-        .rule = cloudrun_egress_why (side, f->dst, log),
-        .note = "the destination is an internal address, which the "
-                "internet never delivers; give the revision VPC access to "
-                "reach it",
-        .src = f->src, .dst = f->dst,
-      };
-      cloudrun_request_step (&world->ledger, packet->request_id,
-                             &eg->base.node, &s);
-      cloudrun_request_decide (&world->ledger, packet->request_id,
-                               CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_EGRESS,
-                               &eg->base.node,
-                               CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET);
-    }
-  sim_packet_release (sim_world_pool (world->sim), packet);
+  if (opens)
+    s.rule = cloudrun_egress_why (side, f->dst,
+                                  sim_world_explain (eg->base.world->sim));
+  cloudrun_node_drop (&eg->base, packet, opens ? &s : NULL);
 }
 
 static void

@@ -72,20 +72,11 @@ static void
 vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
           bool explain, CloudRunDropCause cause, const char *rule)
 {
-  CloudRunWorld *world = r->base.world;
+  CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "DROP",
+                     .cause = cause, .rule = rule,
+                     .src = f->src, .dst = f->dst };
 
-  if (explain)
-    {
-      CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "DROP",
-                         .cause = cause, .rule = rule,
-                         .src = f->src, .dst = f->dst };
-      cloudrun_request_step (&world->ledger, packet->request_id,
-                             &r->base.node, &s);
-      cloudrun_request_decide (&world->ledger, packet->request_id,
-                               CLOUDRUN_VERDICT_DROPPED,
-                               CLOUDRUN_HOP_VPC_ROUTER, &r->base.node, cause);
-    }
-  sim_packet_release (sim_world_pool (world->sim), packet);
+  cloudrun_node_drop (&r->base, packet, explain ? &s : NULL);
 }
 
 static bool
