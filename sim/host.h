@@ -84,6 +84,9 @@ uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
  * not IPv4 for one of the host's addresses (the packet is released and
  * nothing else happens), true when the host's stack consumed it. */
 bool sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet);
+/* The same for a packet its caller has parsed already (frame, its view). */
+bool sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
+                             const SimFrame *frame);
 
 /* Sending: prepends IPv4 and Ethernet in front of the L4 segment already
  * in packet and sends it on the routed port; takes ownership. */
