@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "models/format/scenario.h"
+#include "models/world/vpc-router.h"
 #include "models/world/world.h"
 
 /* NULL with error (CLOUDRUN_SCENARIO_ERROR) when the scenario asks for
@@ -15,5 +16,12 @@
  * world (plans point into it). */
 CloudRunWorld *cloudrun_world_build (const CloudRunScenario *scenario,
                                      GError **error);
+
+/* Private Google Access of a subnet's sources as the world decides it: the
+ * VPC router's rule (cloudrun_subnet_pga) with the Cloud NAT the builder
+ * gives the subnet. For whoever describes the world without building it
+ * (the topology picture). */
+CloudRunSubnetPga cloudrun_build_subnet_pga (const CloudRunScenario *scenario,
+                                             const CloudRunSubnet *subnet);
 
 #endif
