@@ -1,7 +1,8 @@
 /* Builds the simulated world of a loaded scenario: resources become nodes,
- * ports and links with addresses and routes (DESIGN.md, "The Cloud Run
- * world"), [traffic] groups become traffic plans of their callers, and
- * every request gets its ledger record. */
+ * ports and links with addresses and routes (docs/networking.md,
+ * "Addresses and timing of the parts you do not write"), [traffic] groups
+ * become traffic plans of their callers, and every request gets its
+ * ledger record. */
 #ifndef CLOUDRUN_BUILD_H
 #define CLOUDRUN_BUILD_H
 
@@ -11,8 +12,8 @@
 #include "models/world/vpc-router.h"
 #include "models/world/world.h"
 
-/* NULL with error (CLOUDRUN_SCENARIO_ERROR) when the scenario asks for
- * something this version cannot simulate. The scenario must outlive the
+/* Cannot fail: it always returns a new world and never sets error (which
+ * stays for the callers that pass one). The scenario must outlive the
  * world (plans point into it). */
 CloudRunWorld *cloudrun_world_build (const CloudRunScenario *scenario,
                                      GError **error);
