@@ -39,6 +39,7 @@ for f in $files; do
     not_ok "$name: decisions commented where taken (not run)"
     not_ok "$name: checksums (not run)"
     not_ok "$name: per-link pcaps free of warnings and resets (not run)"
+    not_ok "$name: the run ends within 1 s of its last request (not run)"
     continue
   fi
   ok "$name: run wrote its outputs"
