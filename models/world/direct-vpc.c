@@ -172,8 +172,8 @@ direct_hold (CloudRunDirectVpc *d, SimPort *port, SimPacket *packet,
                ? g_array_index (d->up_at, SimTime, port->index) : 0;
   bool tcp = f->proto == SIM_IPPROTO_TCP;
   DirectHeld h = {
-    packet, port, now, f->src, f->dst, tcp ? f->tcp.seq : 0, f->sport, f->dport,
-    (uint16_t) f->payload_len, f->proto, tcp ? f->tcp.flags : 0,
+    packet, port, now, f->src, f->dst, tcp ? f->tcp.seq : 0, f->sport,
+    f->dport, (uint16_t) f->payload_len, f->proto, tcp ? f->tcp.flags : 0,
   };
 
   if (now >= up)

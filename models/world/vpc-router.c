@@ -293,7 +293,8 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
   pga = cloudrun_subnet_pga (src->subnet && src->subnet_pga,
                              src->nat != NULL, r->nat_enables_pga);
   if (!why)
-    return pga == CLOUDRUN_SUBNET_PGA_ON || pga == CLOUDRUN_SUBNET_PGA_ON_BY_NAT;
+    return pga == CLOUDRUN_SUBNET_PGA_ON
+           || pga == CLOUDRUN_SUBNET_PGA_ON_BY_NAT;
   switch (pga)
     {
     case CLOUDRUN_SUBNET_PGA_ON:
