@@ -75,16 +75,18 @@ sim_host_set_port_source (SimHost *host, SimPort *port, uint32_t addr)
   host->n_sources++;
 }
 
+const SimRoute *
+sim_host_route_taken (const SimHost *host, uint32_t dst)
+{
+  return host->routes ? sim_route_table_lookup (host->routes, dst) : NULL;
+}
+
 SimPort *
 sim_host_route (const SimHost *host, uint32_t dst)
 {
-  if (host->routes)
-    {
-      const SimRoute *route = sim_route_table_lookup (host->routes, dst);
-      if (route)
-        return route->value;
-    }
-  return host->default_port;
+  const SimRoute *route = sim_host_route_taken (host, dst);
+
+  return route ? route->value : host->default_port;
 }
 
 uint32_t
@@ -112,26 +114,37 @@ sim_host_udp_input (SimHost *host, const SimFrame *frame,
 }
 
 bool
-sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet)
+sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
+                        const SimFrame *frame)
 {
-  SimFrame frame;
-
   (void) port;
-  if (!sim_frame_parse (packet->data, packet->len, &frame)
-      || !frame.ip || !sim_host_has_address (host, frame.dst))
+  if (!frame->ip || !sim_host_has_address (host, frame->dst))
     {
       sim_packet_release (sim_world_pool (host->node->world), packet);
       return false;
     }
-  if (frame.proto == SIM_IPPROTO_TCP)
-    sim_tcp_input (host->tcp, &frame, packet->request_id, packet->flow_tag,
+  if (frame->proto == SIM_IPPROTO_TCP)
+    sim_tcp_input (host->tcp, frame, packet->request_id, packet->flow_tag,
                    packet->origin);
-  else if (frame.proto == SIM_IPPROTO_UDP)
-    sim_host_udp_input (host, &frame, packet);
+  else if (frame->proto == SIM_IPPROTO_UDP)
+    sim_host_udp_input (host, frame, packet);
   else
     host->rx_unmatched++;
   sim_packet_release (sim_world_pool (host->node->world), packet);
   return true;
+}
+
+bool
+sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet)
+{
+  SimFrame frame;
+
+  if (!sim_frame_parse (packet->data, packet->len, &frame))
+    {
+      sim_packet_release (sim_world_pool (host->node->world), packet);
+      return false;
+    }
+  return sim_host_receive_frame (host, port, packet, &frame);
 }
 
 SimSendResult

@@ -75,12 +75,18 @@ void sim_host_add_route (SimHost *host, uint32_t prefix, uint8_t len,
 void sim_host_set_port_source (SimHost *host, SimPort *port, uint32_t addr);
 /* The port a packet to dst leaves by, and the source address it takes. */
 SimPort *sim_host_route (const SimHost *host, uint32_t dst);
+/* The route that decides it (its prefix says why), or NULL when dst
+ * leaves by default_port, no route matching. */
+const SimRoute *sim_host_route_taken (const SimHost *host, uint32_t dst);
 uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
 
 /* Receiving: always takes ownership of packet. Returns false when it was
  * not IPv4 for one of the host's addresses (the packet is released and
  * nothing else happens), true when the host's stack consumed it. */
 bool sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet);
+/* The same for a packet its caller has parsed already (frame, its view). */
+bool sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
+                             const SimFrame *frame);
 
 /* Sending: prepends IPv4 and Ethernet in front of the L4 segment already
  * in packet and sends it on the routed port; takes ownership. */

@@ -59,6 +59,8 @@ SimPort *build_gfe_fabric (Build *b, SimPort *peer, const char *name);
 /* A port of the network's metadata resolver for a caller at addr. */
 SimPort *build_metadata_port (Build *b, BuildNetwork *net, const char *name,
                               uint32_t addr);
+/* The Cloud NAT serving subnet (NULL: a connector's hidden subnet, served
+ * when the NAT lists no subnets) in network and region; NULL when none. */
 const CloudRunNat *build_nat_for (Build *b, const CloudRunSubnet *subnet,
                                   const CloudRunNetwork *network,
                                   const char *region);

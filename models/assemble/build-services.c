@@ -162,7 +162,8 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
                     build_metadata_port (b, net, node->name, host->addrs[0]),
                     &cloudrun_serving_link, NULL);
       sim_link_new (b->world->sim, out,
-                    cloudrun_serverless_egress_attach (egress, node->name, cfg),
+                    cloudrun_serverless_egress_attach (egress, node->name, cfg,
+                                                       host),
                     &cloudrun_serving_link, NULL);
       if (direct || conn)
         {
@@ -170,8 +171,9 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
 
           vpc = sim_node_add_port (node, "vpc");
           side = direct ? cloudrun_direct_vpc_attach (direct, node->name,
-                                                      addrs[i])
-                        : cloudrun_connector_attach (conn, node->name, cfg);
+                                                      addrs[i], host)
+                        : cloudrun_connector_attach (conn, node->name, cfg,
+                                                     host);
           sim_link_new (b->world->sim, vpc, side,
                         direct ? &cloudrun_direct_vpc_link
                                : &cloudrun_serving_link, NULL);

@@ -193,13 +193,15 @@ build_networks (Build *b)
     }
 }
 
-const CloudRunNat *
-build_nat_for (Build *b, const CloudRunSubnet *subnet,
-               const CloudRunNetwork *network, const char *region)
+/* The Cloud NAT of sc serving subnet (NULL: a connector's hidden subnet)
+ * in network and region, or NULL. */
+static const CloudRunNat *
+nat_for (const CloudRunScenario *sc, const CloudRunSubnet *subnet,
+         const CloudRunNetwork *network, const char *region)
 {
-  for (guint i = 0; i < b->sc->nats->len; i++)
+  for (guint i = 0; i < sc->nats->len; i++)
     {
-      const CloudRunNat *nat = g_ptr_array_index (b->sc->nats, i);
+      const CloudRunNat *nat = g_ptr_array_index (sc->nats, i);
       if (nat->network != network || g_strcmp0 (nat->region, region) != 0)
         continue;
       /* A hidden connector subnet is served when no list was written. */
@@ -214,6 +216,23 @@ build_nat_for (Build *b, const CloudRunSubnet *subnet,
           return nat;
     }
   return NULL;
+}
+
+const CloudRunNat *
+build_nat_for (Build *b, const CloudRunSubnet *subnet,
+               const CloudRunNetwork *network, const char *region)
+{
+  return nat_for (b->sc, subnet, network, region);
+}
+
+CloudRunSubnetPga
+cloudrun_build_subnet_pga (const CloudRunScenario *sc,
+                           const CloudRunSubnet *subnet)
+{
+  return cloudrun_subnet_pga (subnet->private_google_access,
+                              nat_for (sc, subnet, subnet->network,
+                                       subnet->region) != NULL,
+                              sc->assumptions.nat_enables_pga);
 }
 
 void

@@ -87,25 +87,17 @@ build_hop_kind (int choice)
 CloudRunDropCause
 build_drop_cause (int choice)
 {
-  static CloudRunDropCause of_choice[128];
-  static guint n;
+  const char *name;
 
-  /* Matched by name once: the format accepts every Connectivity Tests
-   * cause, the world produces a few. */
-  if (n == 0)
-    {
-      for (n = 0; cloudrun_drop_causes[n] != NULL; n++)
-        {
-          of_choice[n] = CLOUDRUN_DROP_UNPRODUCED;
-          for (int c = 1; c < CLOUDRUN_N_DROP_CAUSES; c++)
-            if (strcmp (cloudrun_drop_cause_name (c), cloudrun_drop_causes[n])
-                == 0)
-              of_choice[n] = c;
-        }
-      g_assert (n <= G_N_ELEMENTS (of_choice));
-    }
-  g_assert (choice >= 0 && (guint) choice < n);
-  return of_choice[choice];
+  g_assert (choice >= 0
+            && (guint) choice < g_strv_length ((char **) cloudrun_drop_causes));
+  /* Matched by name: the format accepts every Connectivity Tests cause,
+   * the world produces a few. */
+  name = cloudrun_drop_causes[choice];
+  for (int c = 1; c < CLOUDRUN_N_DROP_CAUSES; c++)
+    if (strcmp (cloudrun_drop_cause_name (c), name) == 0)
+      return c;
+  return CLOUDRUN_DROP_UNPRODUCED;
 }
 
 CloudRunVerdict

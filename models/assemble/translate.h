@@ -25,7 +25,9 @@ uint64_t build_connector_rate (CloudRunMachineType type);
 /* [expect] values: choice indexes of cloudrun_hop_kinds[] and
  * cloudrun_drop_causes[], and the outcome and classification choices. */
 CloudRunHopKind build_hop_kind (int choice);
-/* CLOUDRUN_DROP_UNPRODUCED for a cause the world never produces. */
+/* CLOUDRUN_DROP_UNPRODUCED for a cause the world never produces. Matched
+ * by name on every call: translate once (tools/report/expect.c does, when
+ * it starts counting). */
 CloudRunDropCause build_drop_cause (int choice);
 CloudRunVerdict build_verdict (CloudRunOutcome outcome);
 CloudRunClass build_class (CloudRunClassification classified);

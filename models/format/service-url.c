@@ -10,48 +10,58 @@
 
 #include <string.h>
 
-static const CloudRunRegion regions[] = {
-  { "africa-south1", "fs", "Johannesburg" },        /* code unconfirmed */
-  { "asia-east1", "de", "Taiwan" },
-  { "asia-east2", "df", "Hong Kong" },
-  { "asia-northeast1", "an", "Tokyo" },
-  { "asia-northeast2", "dt", "Osaka" },
-  { "asia-northeast3", "du", "Seoul" },
-  { "asia-south1", "el", "Mumbai" },
-  { "asia-south2", "em", "Delhi" },
-  { "asia-southeast1", "as", "Singapore" },
-  { "asia-southeast2", "et", "Jakarta" },
-  { "australia-southeast1", "ts", "Sydney" },
-  { "australia-southeast2", "km", "Melbourne" },
-  { "europe-central2", "lm", "Warsaw" },
-  { "europe-north1", "lz", "Finland" },
-  { "europe-southwest1", "no", "Madrid" },
-  { "europe-west1", "ew", "Belgium" },
-  { "europe-west2", "nw", "London" },
-  { "europe-west3", "ey", "Frankfurt" },
-  { "europe-west4", "ez", "Netherlands" },
-  { "europe-west6", "oa", "Zurich" },
-  { "europe-west8", "oc", "Milan" },
-  { "europe-west9", "od", "Paris" },
-  { "europe-west10", "oe", "Berlin" },              /* code unconfirmed */
-  { "europe-west12", "og", "Turin" },
-  { "me-central1", "ww", "Doha" },
-  { "me-central2", "wx", "Dammam" },                /* code unconfirmed */
-  { "me-west1", "zf", "Tel Aviv" },
-  { "northamerica-northeast1", "nn", "Montreal" },
-  { "northamerica-northeast2", "pd", "Toronto" },
-  { "southamerica-east1", "rj", "Sao Paulo" },
-  { "southamerica-west1", "tl", "Santiago" },
-  { "us-central1", "uc", "Iowa" },
-  { "us-east1", "ue", "South Carolina" },
-  { "us-east4", "uk", "Northern Virginia" },
-  { "us-east5", "ul", "Columbus" },
-  { "us-south1", "vp", "Dallas" },
-  { "us-west1", "uw", "Oregon" },
-  { "us-west2", "wl", "Los Angeles" },
-  { "us-west3", "wm", "Salt Lake City" },
-  { "us-west4", "wn", "Las Vegas" },
-};
+/* Each region once: name, run.app code, city. */
+#define REGIONS(X) \
+  X ("africa-south1", "fs", "Johannesburg")        /* code unconfirmed */ \
+  X ("asia-east1", "de", "Taiwan") \
+  X ("asia-east2", "df", "Hong Kong") \
+  X ("asia-northeast1", "an", "Tokyo") \
+  X ("asia-northeast2", "dt", "Osaka") \
+  X ("asia-northeast3", "du", "Seoul") \
+  X ("asia-south1", "el", "Mumbai") \
+  X ("asia-south2", "em", "Delhi") \
+  X ("asia-southeast1", "as", "Singapore") \
+  X ("asia-southeast2", "et", "Jakarta") \
+  X ("australia-southeast1", "ts", "Sydney") \
+  X ("australia-southeast2", "km", "Melbourne") \
+  X ("europe-central2", "lm", "Warsaw") \
+  X ("europe-north1", "lz", "Finland") \
+  X ("europe-southwest1", "no", "Madrid") \
+  X ("europe-west1", "ew", "Belgium") \
+  X ("europe-west2", "nw", "London") \
+  X ("europe-west3", "ey", "Frankfurt") \
+  X ("europe-west4", "ez", "Netherlands") \
+  X ("europe-west6", "oa", "Zurich") \
+  X ("europe-west8", "oc", "Milan") \
+  X ("europe-west9", "od", "Paris") \
+  X ("europe-west10", "oe", "Berlin")              /* code unconfirmed */ \
+  X ("europe-west12", "og", "Turin") \
+  X ("me-central1", "ww", "Doha") \
+  X ("me-central2", "wx", "Dammam")                /* code unconfirmed */ \
+  X ("me-west1", "zf", "Tel Aviv") \
+  X ("northamerica-northeast1", "nn", "Montreal") \
+  X ("northamerica-northeast2", "pd", "Toronto") \
+  X ("southamerica-east1", "rj", "Sao Paulo") \
+  X ("southamerica-west1", "tl", "Santiago") \
+  X ("us-central1", "uc", "Iowa") \
+  X ("us-east1", "ue", "South Carolina") \
+  X ("us-east4", "uk", "Northern Virginia") \
+  X ("us-east5", "ul", "Columbus") \
+  X ("us-south1", "vp", "Dallas") \
+  X ("us-west1", "uw", "Oregon") \
+  X ("us-west2", "wl", "Los Angeles") \
+  X ("us-west3", "wm", "Salt Lake City") \
+  X ("us-west4", "wn", "Las Vegas")
+
+#define REGION_ROW(name, code, city) { name, code, city },
+static const CloudRunRegion regions[] = { REGIONS (REGION_ROW) };
+#undef REGION_ROW
+
+/* The names alone, NULL-terminated: a table of its own, fixed at compile
+ * time. */
+#define REGION_NAME(name, code, city) name,
+static const char *const region_names[] = { REGIONS (REGION_NAME) NULL };
+#undef REGION_NAME
 
 const CloudRunRegion *
 cloudrun_region_lookup (const char *name)
@@ -67,13 +77,7 @@ cloudrun_region_lookup (const char *name)
 const char *const *
 cloudrun_region_names (void)
 {
-  static const char *names[G_N_ELEMENTS (regions) + 1];
-
-  /* Filled once; the table is constant so a repeated fill is harmless. */
-  if (names[0] == NULL)
-    for (gsize i = 0; i < G_N_ELEMENTS (regions); i++)
-      names[i] = regions[i].name;
-  return names;
+  return region_names;
 }
 
 static uint64_t

@@ -54,24 +54,6 @@ vpc_cidr_contains (const VpcCidr *c, uint32_t addr)
 }
 
 const char *
-vpc_access_name (VpcAccess access)
-{
-  switch (access)
-    {
-    case VPC_ACCESS_CONNECTOR: return "connector";
-    case VPC_ACCESS_DIRECT: return "direct";
-    case VPC_ACCESS_NONE: default: return "none";
-    }
-}
-
-const char *
-vpc_egress_name (VpcEgress egress)
-{
-  return egress == VPC_EGRESS_ALL_TRAFFIC ? "all-traffic"
-                                          : "private-ranges-only";
-}
-
-const char *
 gfe_ingress_name (GfeIngress ingress)
 {
   switch (ingress)

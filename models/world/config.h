@@ -105,9 +105,6 @@ typedef enum {
   VPC_EGRESS_ALL_TRAFFIC,
 } VpcEgress;
 
-const char *vpc_access_name (VpcAccess access);   /* "connector", ... */
-const char *vpc_egress_name (VpcEgress egress);   /* "all-traffic", ... */
-
 /* ---- The GFE's view of a service ------------------------------------ */
 
 typedef enum {

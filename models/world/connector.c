@@ -206,8 +206,9 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
   CloudRunWorld *world = c->base.world;
   SimExplainLog *log = sim_world_explain (world->sim);
   SimTime now = sim_world_now (world->sim);
-  const CloudRunRevisionEgress *cfg = g_ptr_array_index (c->attached,
-                                                         port->index);
+  const CloudRunEgressSide *side = &g_array_index (c->attached,
+                                                   CloudRunEgressSide,
+                                                   port->index);
   CloudRunConnectorInstance *inst;
   bool created;
   CloudRunSnatEntry *e;
@@ -237,7 +238,7 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
       char a[16];
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_CONNECTOR, .state = "ARRIVE_AT_VPC_CONNECTOR",
-        .rule = cloudrun_egress_why (cfg, f->dst, log),
+        .rule = cloudrun_egress_why (side, f->dst, log),
         .src = f->src, .dst = f->dst, .src_after = inst->addr,
       };
 
@@ -307,7 +308,7 @@ connector_clear (SimNode *self)
           sim_packet_release (sim_world_pool (self->world), p);
         }
   cloudrun_snat_clear (&c->snat);
-  g_ptr_array_free (c->attached, TRUE);
+  g_array_free (c->attached, TRUE);
   g_free (c->name);
 }
 
@@ -329,8 +330,8 @@ cloudrun_connector_new (CloudRunWorld *world, const VpcConnectorConfig *config)
   c->base.world = world;
   c->name = g_strdup (config->name);
   c->vpc = sim_node_add_port (&c->base.node, "vpc");
-  c->attached = g_ptr_array_new ();
-  g_ptr_array_add (c->attached, NULL);
+  c->attached = g_array_new (FALSE, TRUE, sizeof (CloudRunEgressSide));
+  g_array_set_size (c->attached, 1);
   c->prefix = config->block.prefix;
   c->rate_bps = config->rate_bps;
   c->start_time = config->start_time;
@@ -349,12 +350,14 @@ cloudrun_connector_new (CloudRunWorld *world, const VpcConnectorConfig *config)
 
 SimPort *
 cloudrun_connector_attach (CloudRunConnectorNode *c, const char *port_name,
-                           const CloudRunRevisionEgress *cfg)
+                           const CloudRunRevisionEgress *cfg,
+                           const SimHost *host)
 {
   SimPort *port = sim_node_add_port (&c->base.node, port_name);
+  CloudRunEgressSide side = { cfg, host };
 
   g_assert (port->index == c->attached->len);
-  g_ptr_array_add (c->attached, (gpointer) cfg);
+  g_array_append_val (c->attached, side);
   return port;
 }
 

@@ -67,14 +67,16 @@ typedef struct {
   uint32_t prefix;              /* the /28's network address */
   CloudRunGauge *instances_gauge; /* instances started, over time */
   CloudRunSnat snat;
-  GPtrArray *attached;          /* CloudRunRevisionEgress* by port index */
+  GArray *attached;             /* CloudRunEgressSide by port index */
 } CloudRunConnectorNode;
 
 CloudRunConnectorNode *cloudrun_connector_new (CloudRunWorld *world,
                                                const VpcConnectorConfig *config);
+/* A port for one instance of a revision, whose stack is host. */
 SimPort *cloudrun_connector_attach (CloudRunConnectorNode *c,
                                     const char *port_name,
-                                    const CloudRunRevisionEgress *cfg);
+                                    const CloudRunRevisionEgress *cfg,
+                                    const SimHost *host);
 /* Instances running or starting now. */
 unsigned cloudrun_connector_instances (const CloudRunConnectorNode *c);
 

@@ -10,6 +10,7 @@
 /* A packet waiting for its instance's way into the VPC. */
 typedef struct {
   SimPacket *packet;
+  const SimPort *port;          /* the instance's */
   SimTime since;                /* when it arrived */
   uint32_t src, dst, seq;
   uint16_t sport, dport, len;
@@ -75,8 +76,8 @@ direct_waited (CloudRunDirectVpc *d, SimTime since)
 
 /* since: when the packet arrived, if it waited for the start-up; else -1. */
 static void
-direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f,
-                 SimTime since)
+direct_outbound (CloudRunDirectVpc *d, const SimPort *port, SimPacket *packet,
+                 const SimFrame *f, SimTime since)
 {
   CloudRunWorld *world = d->base.world;
   uint64_t key[2];
@@ -91,13 +92,7 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f,
                 "([assumptions] direct-vpc-ip-factor)",
         .src = f->src, .dst = f->dst,
       };
-      cloudrun_request_step (&world->ledger, packet->request_id,
-                             &d->base.node, &s);
-      cloudrun_request_decide (&world->ledger, packet->request_id,
-                               CLOUDRUN_VERDICT_DROPPED,
-                               CLOUDRUN_HOP_DIRECT_VPC, &d->base.node,
-                               CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES);
-      sim_packet_release (sim_world_pool (world->sim), packet);
+      cloudrun_node_drop (&d->base, packet, &s);
       return;
     }
   direct_flow_key (f->src, f->sport, f->dst, f->dport, key);
@@ -107,8 +102,10 @@ direct_outbound (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f,
     {
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "DIRECT_VPC_EGRESS_CONNECTION",
-        .rule = cloudrun_egress_why (d->cfg, f->dst,
-                                     sim_world_explain (world->sim)),
+        .rule = cloudrun_egress_why (&g_array_index (d->sides,
+                                                     CloudRunEgressSide,
+                                                     port->index),
+                                     f->dst, sim_world_explain (world->sim)),
         .note = direct_waited (d, since),
         .src = f->src, .dst = f->dst,
       };
@@ -132,7 +129,7 @@ direct_release (SimKernel *k, void *target, void *arg, uint64_t u)
         continue;
       g_array_remove_index (d->held, i);
       sim_frame_parse (h.packet->data, h.packet->len, &f);
-      direct_outbound (d, h.packet, &f, h.since);
+      direct_outbound (d, h.port, h.packet, &f, h.since);
       return;
     }
 }
@@ -175,8 +172,8 @@ direct_hold (CloudRunDirectVpc *d, SimPort *port, SimPacket *packet,
                ? g_array_index (d->up_at, SimTime, port->index) : 0;
   bool tcp = f->proto == SIM_IPPROTO_TCP;
   DirectHeld h = {
-    packet, now, f->src, f->dst, tcp ? f->tcp.seq : 0, f->sport, f->dport,
-    (uint16_t) f->payload_len, f->proto, tcp ? f->tcp.flags : 0,
+    packet, port, now, f->src, f->dst, tcp ? f->tcp.seq : 0, f->sport,
+    f->dport, (uint16_t) f->payload_len, f->proto, tcp ? f->tcp.flags : 0,
   };
 
   if (now >= up)
@@ -216,7 +213,7 @@ direct_receive (SimNode *self, SimPort *port, SimPacket *packet)
   if (port != d->vpc)
     {
       if (!direct_hold (d, port, packet, &f))
-        direct_outbound (d, packet, &f, -1);
+        direct_outbound (d, port, packet, &f, -1);
       return;
     }
   direct_flow_key (f.dst, f.dport, f.src, f.sport, key);
@@ -235,6 +232,7 @@ direct_clear (SimNode *self)
   CloudRunDirectVpc *d = (CloudRunDirectVpc *) self;
 
   sim_route_table_free (d->instances);
+  g_array_free (d->sides, TRUE);
   g_hash_table_destroy (d->flows);
   for (guint i = 0; i < d->held->len; i++)
     sim_packet_release (sim_world_pool (self->world),
@@ -262,6 +260,8 @@ cloudrun_direct_vpc_new (CloudRunWorld *world, const char *service,
   d->cfg = cfg;
   d->vpc = sim_node_add_port (&d->base.node, "vpc");
   d->instances = sim_route_table_new ();
+  d->sides = g_array_new (FALSE, TRUE, sizeof (CloudRunEgressSide));
+  g_array_set_size (d->sides, 1);         /* port 0: the VPC */
   d->flows = g_hash_table_new_full (flow_hash, flow_equal, g_free, NULL);
   d->up_at = g_array_new (FALSE, TRUE, sizeof (SimTime));
   d->held = g_array_new (FALSE, FALSE, sizeof (DirectHeld));
@@ -270,9 +270,13 @@ cloudrun_direct_vpc_new (CloudRunWorld *world, const char *service,
 
 SimPort *
 cloudrun_direct_vpc_attach (CloudRunDirectVpc *d, const char *port_name,
-                            uint32_t addr)
+                            uint32_t addr, const SimHost *host)
 {
   SimPort *port = sim_node_add_port (&d->base.node, port_name);
+  CloudRunEgressSide side = { d->cfg, host };
+
+  g_assert (port->index == d->sides->len);
+  g_array_append_val (d->sides, side);
 
   if (addr)
     sim_route_table_add (d->instances, addr, 32, 0, port);

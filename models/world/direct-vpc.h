@@ -25,6 +25,7 @@ typedef struct {
   SimPort *vpc;                 /* to the VPC router */
   const CloudRunRevisionEgress *cfg;
   SimRouteTable *instances;     /* instance address /32 -> port */
+  GArray *sides;                /* CloudRunEgressSide by port index */
   GHashTable *flows;            /* flows the instances opened; lookups */
   SimTime start_delay;          /* [assumptions] direct-vpc-start-delay */
   GArray *up_at;                /* SimTime by port index: when the
@@ -37,9 +38,11 @@ typedef struct {
 CloudRunDirectVpc *cloudrun_direct_vpc_new (CloudRunWorld *world,
                                             const char *service,
                                             const CloudRunRevisionEgress *cfg);
-/* A port for an instance with address addr (0: none could be given). */
+/* A port for an instance with address addr (0: none could be given),
+ * whose stack is host. */
 SimPort *cloudrun_direct_vpc_attach (CloudRunDirectVpc *d,
-                                     const char *port_name, uint32_t addr);
+                                     const char *port_name, uint32_t addr,
+                                     const SimHost *host);
 /* The instance behind port starts cold at time at: what it sends into the
  * VPC waits until at + d->start_delay. */
 void cloudrun_direct_vpc_cold_start (CloudRunDirectVpc *d, SimPort *port,

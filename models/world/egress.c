@@ -28,26 +28,13 @@ cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
     }
 }
 
-/* The private range holding dst, or NULL. */
-static const VpcCidr *
-egress_private_range (const CloudRunRevisionEgress *cfg, uint32_t dst)
-{
-  const VpcCidr *best = NULL;
-
-  for (guint i = 0; i < cfg->private_ranges->len; i++)
-    {
-      const VpcCidr *c = &g_array_index (cfg->private_ranges, VpcCidr, i);
-      if (vpc_cidr_contains (c, dst) && (!best || c->len > best->len))
-        best = c;
-    }
-  return best;
-}
-
 const char *
-cloudrun_egress_why (const CloudRunRevisionEgress *cfg, uint32_t dst,
+cloudrun_egress_why (const CloudRunEgressSide *side, uint32_t dst,
                      SimExplainLog *log)
 {
-  const VpcCidr *range = egress_private_range (cfg, dst);
+  const CloudRunRevisionEgress *cfg = side->cfg;
+  const SimRoute *route = side->host
+                          ? sim_host_route_taken (side->host, dst) : NULL;
   char d[16], p[16];
 
   sim_ipv4_to_string (dst, d);
@@ -58,13 +45,15 @@ cloudrun_egress_why (const CloudRunRevisionEgress *cfg, uint32_t dst,
   if (cfg->egress == VPC_EGRESS_ALL_TRAFFIC)
     return sim_explain_internf (log, "service %s: vpc-egress = all-traffic "
                                 "sends %s into the VPC", cfg->service, d);
-  if (range)
+  /* private-ranges-only routes the private ranges, and only them, by
+   * prefix (cloudrun_egress_configure): the rest takes 0.0.0.0/0. */
+  if (route && route->len > 0)
     return sim_explain_internf (log, "service %s: vpc-egress = "
                                 "private-ranges-only, and %s is in the private "
                                 "range %s/%u, so it enters the VPC",
                                 cfg->service, d,
-                                sim_ipv4_to_string (range->prefix, p),
-                                range->len);
+                                sim_ipv4_to_string (route->prefix, p),
+                                route->len);
   return sim_explain_internf (log, "service %s: vpc-egress = "
                               "private-ranges-only, and %s is in no private "
                               "range ([assumptions] private-ranges), so it "
@@ -76,31 +65,23 @@ cloudrun_egress_why (const CloudRunRevisionEgress *cfg, uint32_t dst,
  * Connectivity Tests cause, on the connection's first packet. */
 static void
 egress_drop_private (CloudRunServerlessEgress *eg,
-                     const CloudRunRevisionEgress *cfg, SimPacket *packet,
+                     const CloudRunEgressSide *side, SimPacket *packet,
                      const SimFrame *f)
 {
-  CloudRunWorld *world = eg->base.world;
-  SimExplainLog *log = sim_world_explain (world->sim);
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
+    .cause = CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
+    .note = "the destination is an internal address, which the "
+            "internet never delivers; give the revision VPC access to "
+            "reach it",
+    .src = f->src, .dst = f->dst,
+  };
+  bool opens = sim_frame_opens_tcp (f);
 
-  if (sim_frame_opens_tcp (f))
-    {
-      CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
-        .cause = CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
-        .rule = cloudrun_egress_why (cfg, f->dst, log),
-        .note = "the destination is an internal address, which the "
-                "internet never delivers; give the revision VPC access to "
-                "reach it",
-        .src = f->src, .dst = f->dst,
-      };
-      cloudrun_request_step (&world->ledger, packet->request_id,
-                             &eg->base.node, &s);
-      cloudrun_request_decide (&world->ledger, packet->request_id,
-                               CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_EGRESS,
-                               &eg->base.node,
-                               CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET);
-    }
-  sim_packet_release (sim_world_pool (world->sim), packet);
+  if (opens)
+    s.rule = cloudrun_egress_why (side, f->dst,
+                                  sim_world_explain (eg->base.world->sim));
+  cloudrun_node_drop (&eg->base, packet, opens ? &s : NULL);
 }
 
 static void
@@ -108,8 +89,9 @@ egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
                  SimPacket *packet, const SimFrame *f)
 {
   CloudRunWorld *world = eg->base.world;
-  const CloudRunRevisionEgress *cfg = g_ptr_array_index (eg->attached,
-                                                         port->index);
+  const CloudRunEgressSide *side = &g_array_index (eg->attached,
+                                                   CloudRunEgressSide,
+                                                   port->index);
   bool created;
   CloudRunSnatEntry *e;
 
@@ -117,7 +99,7 @@ egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
    * leaving the caller an unexplained timeout. */
   if (cloudrun_private_address (f->dst))
     {
-      egress_drop_private (eg, cfg, packet, f);
+      egress_drop_private (eg, side, packet, f);
       return;
     }
   e = cloudrun_snat_outbound (&eg->snat, f, eg->pool_addr, port, &created);
@@ -130,7 +112,8 @@ egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
     {
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_EGRESS, .state = "SERVERLESS_EXTERNAL_CONNECTION",
-        .rule = cloudrun_egress_why (cfg, f->dst, sim_world_explain (world->sim)),
+        .rule = cloudrun_egress_why (side, f->dst,
+                                     sim_world_explain (world->sim)),
         .note = "source translated to an address of Google's dynamic pool; "
                 "no VPC identity travels on",
         .src = f->src, .dst = f->dst, .src_after = eg->pool_addr,
@@ -176,7 +159,7 @@ egress_clear (SimNode *self)
   CloudRunServerlessEgress *eg = (CloudRunServerlessEgress *) self;
 
   cloudrun_snat_clear (&eg->snat);
-  g_ptr_array_free (eg->attached, TRUE);
+  g_array_free (eg->attached, TRUE);
 }
 
 static const SimNodeClass egress_class = {
@@ -195,8 +178,8 @@ cloudrun_serverless_egress_new (CloudRunWorld *world, uint32_t pool_addr)
   eg->base.world = world;
   eg->pool_addr = pool_addr;
   eg->internet = sim_node_add_port (&eg->base.node, "internet");
-  eg->attached = g_ptr_array_new ();
-  g_ptr_array_add (eg->attached, NULL);   /* port 0: the internet */
+  eg->attached = g_array_new (FALSE, TRUE, sizeof (CloudRunEgressSide));
+  g_array_set_size (eg->attached, 1);     /* port 0: the internet */
   cloudrun_snat_init (&eg->snat, EGRESS_PORTS_PER_INSTANCE);
   return eg;
 }
@@ -204,11 +187,13 @@ cloudrun_serverless_egress_new (CloudRunWorld *world, uint32_t pool_addr)
 SimPort *
 cloudrun_serverless_egress_attach (CloudRunServerlessEgress *eg,
                                    const char *port_name,
-                                   const CloudRunRevisionEgress *cfg)
+                                   const CloudRunRevisionEgress *cfg,
+                                   const SimHost *host)
 {
   SimPort *port = sim_node_add_port (&eg->base.node, port_name);
+  CloudRunEgressSide side = { cfg, host };
 
   g_assert (port->index == eg->attached->len);
-  g_ptr_array_add (eg->attached, (gpointer) cfg);
+  g_array_append_val (eg->attached, side);
   return port;
 }

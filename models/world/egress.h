@@ -32,8 +32,18 @@ typedef struct {
  * everything to vpc_port. */
 void cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
                                 SimPort *egress_port, SimPort *vpc_port);
-/* Why dst left the way it did, for explanations. */
-const char *cloudrun_egress_why (const CloudRunRevisionEgress *cfg,
+/* An instance on a port of an egress hop (the default internet egress,
+ * a connector, Direct VPC): its revision's settings and its IP stack,
+ * whose route for a destination is the decision the hop explains. */
+typedef struct {
+  const CloudRunRevisionEgress *cfg;
+  const SimHost *host;          /* NULL: no stack (a test's probe) */
+} CloudRunEgressSide;
+
+/* Why dst left the way it did, for explanations: the settings and the
+ * route the sending instance's stack took for dst
+ * (sim_host_route_taken), never a second look at the ranges. */
+const char *cloudrun_egress_why (const CloudRunEgressSide *side,
                                  uint32_t dst, SimExplainLog *log);
 
 typedef struct {
@@ -41,14 +51,15 @@ typedef struct {
   SimPort *internet;            /* towards the internet */
   uint32_t pool_addr;           /* the dynamic pool address used */
   CloudRunSnat snat;
-  GPtrArray *attached;          /* CloudRunRevisionEgress* by port index */
+  GArray *attached;             /* CloudRunEgressSide by port index */
 } CloudRunServerlessEgress;
 
 CloudRunServerlessEgress *cloudrun_serverless_egress_new (CloudRunWorld *world,
                                                           uint32_t pool_addr);
-/* A port for one instance of a revision. */
+/* A port for one instance of a revision, whose stack is host. */
 SimPort *cloudrun_serverless_egress_attach (CloudRunServerlessEgress *egress,
                                             const char *port_name,
-                                            const CloudRunRevisionEgress *cfg);
+                                            const CloudRunRevisionEgress *cfg,
+                                            const SimHost *host);
 
 #endif

@@ -32,24 +32,56 @@ cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
   sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV4);
 }
 
+/* Reads packet's envelope, if it is one of ours: outer frame, Geneve
+ * header, identity. */
+static bool
+fabric_read (const SimPacket *packet, SimFrame *outer, SimGeneve *g,
+             CloudRunFabricIdentity *id)
+{
+  if (!sim_frame_parse (packet->data, packet->len, outer)
+      || outer->proto != SIM_IPPROTO_UDP || outer->dport != SIM_GENEVE_PORT
+      || !sim_geneve_parse (outer->payload, outer->payload_len, g)
+      || g->opt_class != CLOUDRUN_FABRIC_OPT_CLASS || g->opt_len < 8)
+    return false;
+  id->kind = (CloudRunFabricKind) g->opt_type;
+  id->vni = g->vni;
+  id->project_number = 0;
+  for (int i = 0; i < 8; i++)
+    id->project_number = id->project_number << 8 | g->opt_data[i];
+  return true;
+}
+
+/* Leaves the inner frame alone in packet. */
+static void
+fabric_strip (SimPacket *packet, const SimGeneve *g)
+{
+  sim_packet_strip (packet, (uint32_t) (g->inner - packet->data));
+  packet->len = g->inner_len;
+}
+
 bool
 cloudrun_fabric_unwrap (SimPacket *packet, CloudRunFabricIdentity *id)
 {
   SimFrame outer;
   SimGeneve g;
 
-  if (!sim_frame_parse (packet->data, packet->len, &outer)
-      || outer.proto != SIM_IPPROTO_UDP || outer.dport != SIM_GENEVE_PORT
-      || !sim_geneve_parse (outer.payload, outer.payload_len, &g)
-      || g.opt_class != CLOUDRUN_FABRIC_OPT_CLASS || g.opt_len < 8)
+  if (!fabric_read (packet, &outer, &g, id))
     return false;
-  id->kind = (CloudRunFabricKind) g.opt_type;
-  id->vni = g.vni;
-  id->project_number = 0;
-  for (int i = 0; i < 8; i++)
-    id->project_number = id->project_number << 8 | g.opt_data[i];
-  sim_packet_strip (packet, (uint32_t) (g.inner - packet->data));
-  packet->len = g.inner_len;
+  fabric_strip (packet, &g);
+  return true;
+}
+
+bool
+cloudrun_fabric_open (SimPacket *packet, CloudRunFabricFrame *frame)
+{
+  SimFrame outer;
+  SimGeneve g;
+
+  if (!fabric_read (packet, &outer, &g, &frame->identity)
+      || !sim_frame_parse (g.inner, g.inner_len, &frame->inner))
+    return false;
+  frame->outer_src = outer.src;
+  fabric_strip (packet, &g);
   return true;
 }
 

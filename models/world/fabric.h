@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "sim/packet.h"
+#include "sim/wire.h"
 
 #define CLOUDRUN_FABRIC_OPT_CLASS 0xfff0u
 
@@ -43,6 +44,18 @@ void cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
  * remains) and fills identity; otherwise returns false and leaves it. */
 bool cloudrun_fabric_unwrap (SimPacket *packet,
                              CloudRunFabricIdentity *identity);
+/* A fabric frame read once: who sent the envelope and the inner frame,
+ * parsed (its pointers are into the packet, valid while it is). */
+typedef struct {
+  uint32_t outer_src;           /* the envelope's source address */
+  CloudRunFabricIdentity identity;
+  SimFrame inner;
+} CloudRunFabricFrame;
+
+/* As cloudrun_fabric_unwrap, also giving the envelope's source and the
+ * inner frame parsed; false (packet left as it was) when the inner frame
+ * does not parse either. Each header is parsed once. */
+bool cloudrun_fabric_open (SimPacket *packet, CloudRunFabricFrame *frame);
 const char *cloudrun_fabric_kind_name (CloudRunFabricKind kind);
 
 #endif

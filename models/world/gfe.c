@@ -363,8 +363,6 @@ gfe_time (SimTime t, char *buf)
   return sim_units_format_time (t, buf);
 }
 
-/* The wait of requests queued up to seq is over: each still there gets
- * 429. */
 /* Why no instance can take a request now, for the steps. */
 static const char *
 gfe_no_room (CloudRunServiceNode *svc, bool no_addresses, SimExplainLog *log)
@@ -682,28 +680,19 @@ gfe_output (SimHost *host, void *user, SimPort *port, SimPacket *packet)
 }
 
 /* A packet from the fabric: unwrap, tag it with its sender, hand the
- * inner packet to the stack. */
+ * inner packet to the stack (the frame read once, on the way). */
 static void
 gfe_fabric_input (CloudRunGfe *gfe, SimPort *port, SimPacket *packet)
 {
-  CloudRunFabricIdentity id;
-  SimFrame outer, inner;
-  uint32_t outer_src;
+  CloudRunFabricFrame ff;
 
-  if (!sim_frame_parse (packet->data, packet->len, &outer) || !outer.ip)
+  if (!cloudrun_fabric_open (packet, &ff) || !ff.inner.l4)
     {
       sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
       return;
     }
-  outer_src = outer.src;
-  if (!cloudrun_fabric_unwrap (packet, &id)
-      || !sim_frame_parse (packet->data, packet->len, &inner) || !inner.l4)
-    {
-      sim_packet_release (sim_world_pool (gfe->base.node.world), packet);
-      return;
-    }
-  packet->flow_tag = gfe_tag (gfe, &id, port, outer_src);
-  sim_host_receive (&gfe->host, port, packet);
+  packet->flow_tag = gfe_tag (gfe, &ff.identity, port, ff.outer_src);
+  sim_host_receive_frame (&gfe->host, port, packet, &ff.inner);
 }
 
 static void

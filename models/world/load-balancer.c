@@ -127,18 +127,12 @@ static void
 lb_drop (CloudRunLoadBalancer *lb, SimPacket *packet, const SimFrame *f,
          const char *rule, CloudRunDropCause cause)
 {
-  CloudRunWorld *world = lb->base.world;
   CloudRunStep s = {
     .hop = lb->hop, .state = "DROP", .cause = cause, .rule = rule,
     .src = f->src, .dst = f->dst,
   };
 
-  cloudrun_request_step (&world->ledger, packet->request_id, &lb->base.node,
-                         &s);
-  cloudrun_request_decide (&world->ledger, packet->request_id,
-                           CLOUDRUN_VERDICT_DROPPED, lb->hop, &lb->base.node,
-                           cause);
-  sim_packet_release (sim_world_pool (world->sim), packet);
+  cloudrun_node_drop (&lb->base, packet, &s);
 }
 
 static void

@@ -28,14 +28,8 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
                                         n->min_ports_per_vm);
           s.note = "the simulator's own cause: Connectivity Tests has none "
                    "for it";
-          cloudrun_request_step (&world->ledger, packet->request_id,
-                                 &n->base.node, &s);
-          cloudrun_request_decide (&world->ledger, packet->request_id,
-                                   CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_NAT,
-                                   &n->base.node,
-                                   CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED);
         }
-      sim_packet_release (sim_world_pool (world->sim), packet);
+      cloudrun_node_drop (&n->base, packet, syn ? &s : NULL);
       return;
     }
   if (created && syn)

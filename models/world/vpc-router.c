@@ -1,7 +1,9 @@
 /* The VPC router (see models/world/vpc-router.h). Per packet: parse, look up,
  * rewrite or wrap, send; explanation steps are taken on the first packet
- * of a connection (a SYN) only. Stateful firewall semantics are
- * approximated: rules are checked on packets that open a connection. */
+ * of a connection (a SYN) only, and their words (rule and route texts)
+ * are written then only: `explain` says so, and text is NULL otherwise.
+ * Stateful firewall semantics are approximated: rules are checked on
+ * packets that open a connection. */
 #include "models/world/vpc-router.h"
 
 #include "models/world/region-latency.h"
@@ -72,20 +74,11 @@ static void
 vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
           bool explain, CloudRunDropCause cause, const char *rule)
 {
-  CloudRunWorld *world = r->base.world;
+  CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "DROP",
+                     .cause = cause, .rule = rule,
+                     .src = f->src, .dst = f->dst };
 
-  if (explain)
-    {
-      CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "DROP",
-                         .cause = cause, .rule = rule,
-                         .src = f->src, .dst = f->dst };
-      cloudrun_request_step (&world->ledger, packet->request_id,
-                             &r->base.node, &s);
-      cloudrun_request_decide (&world->ledger, packet->request_id,
-                               CLOUDRUN_VERDICT_DROPPED,
-                               CLOUDRUN_HOP_VPC_ROUTER, &r->base.node, cause);
-    }
-  sim_packet_release (sim_world_pool (world->sim), packet);
+  cloudrun_node_drop (&r->base, packet, explain ? &s : NULL);
 }
 
 static bool
@@ -148,7 +141,8 @@ static bool vpc_private_google_access (CloudRunVpcRouter *r,
 
 /* May src use the PSC endpoint for Google APIs named endpoint? Google's
  * endpoint page: a VM without an external address must be on a subnet
- * with Private Google Access ([assumptions] psc-google-access). */
+ * with Private Google Access ([assumptions] psc-google-access). why, when
+ * given, says which rule or assumption decided. */
 static bool
 vpc_psc_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
                 const char *endpoint, const char **why)
@@ -159,27 +153,30 @@ vpc_psc_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
 
   if (src->external_addr)
     {
-      *why = sim_explain_internf (log, "%s has an external address: it "
-                                  "needs no Private Google Access to use "
-                                  "PSC endpoint %s", src->label, endpoint);
+      if (why)
+        *why = sim_explain_internf (log, "%s has an external address: it "
+                                    "needs no Private Google Access to use "
+                                    "PSC endpoint %s", src->label, endpoint);
       return true;
     }
   if (!r->psc_needs_pga)
     {
-      *why = sim_explain_internf (log, "[assumptions] psc-google-access = "
-                                  "implicit: PSC endpoint %s is used from "
-                                  "any subnet, Private Google Access or not",
-                                  endpoint);
+      if (why)
+        *why = sim_explain_internf (log, "[assumptions] psc-google-access = "
+                                    "implicit: PSC endpoint %s is used from "
+                                    "any subnet, Private Google Access or "
+                                    "not", endpoint);
       return true;
     }
-  allowed = vpc_private_google_access (r, src, &pga);
-  *why = sim_explain_internf (log, "PSC endpoint %s for Google APIs: %s; a "
-                              "caller without an external address uses an "
-                              "endpoint only with Private Google Access "
-                              "(cloud.google.com/vpc/docs/"
-                              "configure-private-service-connect-apis; "
-                              "[assumptions] psc-google-access = subnet-pga)",
-                              endpoint, pga);
+  allowed = vpc_private_google_access (r, src, why ? &pga : NULL);
+  if (why)
+    *why = sim_explain_internf (log, "PSC endpoint %s for Google APIs: %s; a "
+                                "caller without an external address uses an "
+                                "endpoint only with Private Google Access "
+                                "(cloud.google.com/vpc/docs/"
+                                "configure-private-service-connect-apis; "
+                                "[assumptions] psc-google-access = "
+                                "subnet-pga)", endpoint, pga);
   return allowed;
 }
 
@@ -205,7 +202,8 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
          ? g_ptr_array_index (r->sources, port->index) : NULL;
   psc = port->index < r->psc_endpoints->len
         ? g_ptr_array_index (r->psc_endpoints, port->index) : NULL;
-  if (psc && src && vpc_new_flow (f) && !vpc_psc_access (r, src, psc, &note))
+  if (psc && src && vpc_new_flow (f)
+      && !vpc_psc_access (r, src, psc, explain ? &note : NULL))
     {
       vpc_drop (r, packet, f, explain,
                 CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED, note);
@@ -218,12 +216,12 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                                  &allow, false);
       /* A connector brings implicit rules admitting its traffic. */
       bool implicit = !fw && src && src->kind == CLOUDRUN_VPC_SOURCE_CONNECTOR;
-      const char *rule = fw ? sim_explain_internf (log, "firewall %s (ingress, "
-                                                   "priority %u)",
-                                                   fw->name,
-                                                   fw->priority)
-                       : implicit ? "the connector's implicit ingress rule"
-                                  : "implied deny ingress rule";
+      const char *rule = !explain ? NULL
+                         : fw ? sim_explain_internf (log, "firewall %s "
+                                                     "(ingress, priority %u)",
+                                                     fw->name, fw->priority)
+                         : implicit ? "the connector's implicit ingress rule"
+                                    : "implied deny ingress rule";
       if (explain)
         vpc_step (r, packet, f, "APPLY_INGRESS_FIREWALL_RULE", rule,
                   allow || implicit ? "allowed" : "denied");
@@ -242,63 +240,86 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   cloudrun_send_after (port, packet, vpc_region_delay (r, f));
 }
 
+CloudRunSubnetPga
+cloudrun_subnet_pga (bool subnet_pga, bool nat_serves, bool nat_enables_pga)
+{
+  if (subnet_pga)
+    return CLOUDRUN_SUBNET_PGA_ON;
+  if (nat_serves)
+    return nat_enables_pga ? CLOUDRUN_SUBNET_PGA_ON_BY_NAT
+                           : CLOUDRUN_SUBNET_PGA_OFF_NAT;
+  return CLOUDRUN_SUBNET_PGA_OFF;
+}
+
 /* May this source reach Google front ends without an external address?
- * why says which rule or assumption decided. */
+ * why, when given, says which rule or assumption decided. */
 static bool
 vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
                            const char **why)
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  const char *subnet = src->subnet ? src->subnet : "?";
+  CloudRunSubnetPga pga;
 
   if (src->kind == CLOUDRUN_VPC_SOURCE_CONNECTOR && !src->subnet)
     {
       bool implicit = r->connector_google_access
                       == VPC_CONNECTOR_GOOGLE_IMPLICIT;
-      if (!implicit && src->nat && r->nat_enables_pga)
+      /* The hidden subnet has no Private Google Access of its own. */
+      pga = cloudrun_subnet_pga (false, src->nat != NULL,
+                                 r->nat_enables_pga);
+      if (!implicit && pga == CLOUDRUN_SUBNET_PGA_ON_BY_NAT)
         {
-          *why = sim_explain_internf (log, "[assumptions] "
-                                      "connector-google-access = subnet-pga, "
-                                      "and Cloud NAT %s serves the "
-                                      "connector's hidden subnet, which turns "
-                                      "Private Google Access on "
-                                      "([assumptions] nat-enables-pga)",
-                                      src->nat);
+          if (why)
+            *why = sim_explain_internf (log, "[assumptions] "
+                                        "connector-google-access = "
+                                        "subnet-pga, and Cloud NAT %s serves "
+                                        "the connector's hidden subnet, which "
+                                        "turns Private Google Access on "
+                                        "([assumptions] nat-enables-pga)",
+                                        src->nat);
           return true;
         }
-      *why = implicit ? "[assumptions] connector-google-access = implicit: "
-                        "a connector on its own /28 reaches Google front ends "
-                        "(observed, see docs/networking.md, Inside the VPC)"
-                      : "[assumptions] connector-google-access = subnet-pga: "
-                        "the connector's hidden subnet has no Private Google "
-                        "Access";
+      if (why)
+        *why = implicit ? "[assumptions] connector-google-access = implicit: "
+                          "a connector on its own /28 reaches Google front "
+                          "ends (observed, see docs/networking.md, Inside "
+                          "the VPC)"
+                        : "[assumptions] connector-google-access = "
+                          "subnet-pga: the connector's hidden subnet has no "
+                          "Private Google Access";
       return implicit;
     }
-  if (src->subnet && src->subnet_pga)
+  pga = cloudrun_subnet_pga (src->subnet && src->subnet_pga,
+                             src->nat != NULL, r->nat_enables_pga);
+  if (!why)
+    return pga == CLOUDRUN_SUBNET_PGA_ON
+           || pga == CLOUDRUN_SUBNET_PGA_ON_BY_NAT;
+  switch (pga)
     {
+    case CLOUDRUN_SUBNET_PGA_ON:
       *why = sim_explain_internf (log, "Private Google Access is on for "
                                   "subnet %s", src->subnet);
       return true;
-    }
-  if (src->nat && r->nat_enables_pga)
-    {
+    case CLOUDRUN_SUBNET_PGA_ON_BY_NAT:
       *why = sim_explain_internf (log, "Cloud NAT %s serves subnet %s, which "
                                   "turns Private Google Access on "
                                   "([assumptions] nat-enables-pga)",
-                                  src->nat,
-                                  src->subnet ? src->subnet : "?");
+                                  src->nat, subnet);
       return true;
+    case CLOUDRUN_SUBNET_PGA_OFF_NAT:
+      *why = sim_explain_internf (log, "Private Google Access is off for "
+                                  "subnet %s; Cloud NAT %s serves it, but "
+                                  "[assumptions] nat-enables-pga = false",
+                                  subnet, src->nat);
+      return false;
+    case CLOUDRUN_SUBNET_PGA_OFF:
+    default:
+      *why = sim_explain_internf (log, "Private Google Access is off for "
+                                  "subnet %s and no Cloud NAT serves it",
+                                  subnet);
+      return false;
     }
-  if (src->nat)
-    *why = sim_explain_internf (log, "Private Google Access is off for subnet "
-                                "%s; Cloud NAT %s serves it, but "
-                                "[assumptions] nat-enables-pga = false",
-                                src->subnet ? src->subnet : "?",
-                                src->nat);
-  else
-    *why = sim_explain_internf (log, "Private Google Access is off for subnet "
-                                "%s and no Cloud NAT serves it",
-                                src->subnet ? src->subnet : "?");
-  return false;
 }
 
 /* The 1:1 translation of a VM's flow to its external address; NULL (the
@@ -361,11 +382,13 @@ vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       if (!vpc_external_to_google (r, packet, f, src, in, explain, &why))
         return;
     }
-  else if (!vpc_private_google_access (r, src, &why))
+  else if (!vpc_private_google_access (r, src, explain ? &why : NULL))
     {
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
-                sim_explain_internf (log, "%s; the destination is a "
-                                     "Google front end: %s", route, why));
+                explain ? sim_explain_internf (log, "%s; the destination is "
+                                               "a Google front end: %s",
+                                               route, why)
+                        : NULL);
       return;
     }
   if (explain)
@@ -429,9 +452,11 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   if (cloudrun_private_address (f->dst))
     {
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
-                sim_explain_internf (log, "%s; the destination is an internal "
-                                     "address, which the internet gateway "
-                                     "does not deliver", route));
+                explain ? sim_explain_internf (log, "%s; the destination is "
+                                               "an internal address, which "
+                                               "the internet gateway does "
+                                               "not deliver", route)
+                        : NULL);
       return;
     }
   if (cloudrun_google_destination (f->dst))
@@ -456,8 +481,10 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       return;
     }
   vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
-            sim_explain_internf (log, "%s; %s has no external address and no "
-                                 "Cloud NAT serves it", route, src->label));
+            explain ? sim_explain_internf (log, "%s; %s has no external "
+                                           "address and no Cloud NAT serves "
+                                           "it", route, src->label)
+                    : NULL);
 }
 
 /* A packet from a source in the network. */
@@ -477,10 +504,11 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       bool allow;
       const VpcFirewallRule *fw = vpc_firewall (r->egress_rules, f->dst, f,
                                                  &allow, true);
-      rule = fw ? sim_explain_internf (log, "firewall %s (egress, priority %u)",
-                                       fw->name,
-                                       fw->priority)
-                : "implied allow egress rule";
+      rule = !explain ? NULL
+             : fw ? sim_explain_internf (log, "firewall %s (egress, "
+                                         "priority %u)", fw->name,
+                                         fw->priority)
+             : "implied allow egress rule";
       if (explain)
         vpc_step (r, packet, f, "APPLY_EGRESS_FIREWALL_RULE", rule,
                   allow ? "allowed" : "denied");
@@ -501,9 +529,10 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       return;
     }
   info = route->value;
-  rule = sim_explain_internf (log, "%s (%s/%u, priority %u)", info->name,
-                              sim_ipv4_to_string (route->prefix, pfx),
-                              route->len, route->priority);
+  rule = !explain ? NULL
+         : sim_explain_internf (log, "%s (%s/%u, priority %u)", info->name,
+                                sim_ipv4_to_string (route->prefix, pfx),
+                                route->len, route->priority);
   switch (info->kind)
     {
     case ROUTE_SUBNET:
@@ -514,15 +543,18 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       return;
     case ROUTE_BLACKHOLE:
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_ROUTE_BLACKHOLE,
-                sim_explain_internf (log, "%s: next hop blackhole (its "
-                                     "next hop no longer exists)", rule));
+                explain ? sim_explain_internf (log, "%s: next hop blackhole "
+                                               "(its next hop no longer "
+                                               "exists)", rule)
+                        : NULL);
       return;
     case ROUTE_NEXT_HOP_ADDRESS:
     default:
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
-                sim_explain_internf (log, "%s: a next-hop instance "
-                                     "that forwards is not simulated",
-                                     rule));
+                explain ? sim_explain_internf (log, "%s: a next-hop "
+                                               "instance that forwards is "
+                                               "not simulated", rule)
+                        : NULL);
       return;
     }
 }

@@ -50,6 +50,24 @@ typedef struct {
                                    NULL */
 } CloudRunVpcSource;
 
+/* Whether sources on a subnet, without an external address, reach Google
+ * front ends (Private Google Access), and what decides it. */
+typedef enum {
+  CLOUDRUN_SUBNET_PGA_OFF,      /* off, and no Cloud NAT serves the subnet */
+  CLOUDRUN_SUBNET_PGA_OFF_NAT,  /* off; a Cloud NAT serves it, but
+                                   [assumptions] nat-enables-pga = false */
+  CLOUDRUN_SUBNET_PGA_ON,       /* on for the subnet */
+  CLOUDRUN_SUBNET_PGA_ON_BY_NAT,/* off for the subnet, turned on by the
+                                   Cloud NAT serving it ([assumptions]
+                                   nat-enables-pga) */
+} CloudRunSubnetPga;
+
+/* The rule itself: the router decides a subnet source's Google-bound
+ * packets by it, and the picture labels a subnet with it (through
+ * cloudrun_build_subnet_pga). */
+CloudRunSubnetPga cloudrun_subnet_pga (bool subnet_pga, bool nat_serves,
+                                       bool nat_enables_pga);
+
 typedef struct CloudRunVpcRouter CloudRunVpcRouter;
 
 /* The router of config->network (config is copied). */

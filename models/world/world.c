@@ -3,6 +3,22 @@
 #include "models/world/world.h"
 
 void
+cloudrun_node_drop (CloudRunNode *node, SimPacket *packet,
+                    const CloudRunStep *step)
+{
+  CloudRunLedger *ledger = &node->world->ledger;
+
+  if (step)
+    {
+      cloudrun_request_step (ledger, packet->request_id, &node->node, step);
+      cloudrun_request_decide (ledger, packet->request_id,
+                               CLOUDRUN_VERDICT_DROPPED, step->hop,
+                               &node->node, step->cause);
+    }
+  sim_packet_release (sim_world_pool (node->world->sim), packet);
+}
+
+void
 cloudrun_world_free (CloudRunWorld *w)
 {
   if (!w)

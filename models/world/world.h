@@ -42,6 +42,13 @@ typedef struct {
   CloudRunWorld *world;
 } CloudRunNode;
 
+/* Drops packet at node, releasing it. With a step (on the packet that
+ * decides: a connection's first), the drop is explained by it (state DROP
+ * or ABORT, its cause) and the request is decided DROPPED there, at
+ * step->hop for step->cause; without one it goes silently. */
+void cloudrun_node_drop (CloudRunNode *node, SimPacket *packet,
+                         const CloudRunStep *step);
+
 void cloudrun_world_free (CloudRunWorld *world);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CloudRunWorld, cloudrun_world_free)
 

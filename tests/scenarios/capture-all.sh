@@ -5,8 +5,11 @@
 # 4.0, which the profile lowers to a note; the per-link pcaps, one copy
 # each, are read below without it); the Geneve envelope (UDP 6081) is there when a request
 # reached the GFE from a VPC or a load balancer (the report says some
-# request was classified internal), and absent from scenarios that have no
-# VPC and no load balancer at all (internet paths carry none); every kind
+# request was classified internal), absent from scenarios that have no
+# VPC and no load balancer at all (internet paths carry none), and, where
+# a VPC or load balancer is but no request was internal, there only if
+# the GFE classified some request external (what crossed the fabric to it
+# was classified); every kind
 # of verdict in the report is commented on the frame it was decided on;
 # every per-link pcap has no expert item of warning severity or above and
 # no TCP reset, so connections through translating hops end with FIN/ACK;
@@ -36,6 +39,7 @@ for f in $files; do
     not_ok "$name: decisions commented where taken (not run)"
     not_ok "$name: checksums (not run)"
     not_ok "$name: per-link pcaps free of warnings and resets (not run)"
+    not_ok "$name: the run ends within 1 s of its last request (not run)"
     continue
   fi
   ok "$name: run wrote its outputs"
@@ -61,7 +65,14 @@ for f in $files; do
       not_ok "$name: no VPC and no load balancer, yet $geneve Geneve frames"
     fi
   else
-    ok "$name: no internal request; Geneve frames: $geneve (not asserted)"
+    external=$(grep -c '"external" *: *[1-9]' "$out/report.json")
+    if [ "$geneve" -lt 0 ]; then
+      not_ok "$name: Geneve frames could not be counted"
+    elif [ "$geneve" -gt 0 ] && [ "$external" -eq 0 ]; then
+      not_ok "$name: $geneve Geneve frames, yet the GFE classified no request"
+    else
+      ok "$name: no internal request; $geneve Geneve frames, with a request classified external when any"
+    fi
   fi
   missing=""
   for pair in "delivered:DELIVER at" "dropped:DROP " \

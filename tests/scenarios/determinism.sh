@@ -1,6 +1,6 @@
 #!/bin/sh
-# Same scenario, same seed: byte-identical outputs (DESIGN.md,
-# "Determinism"). Runs scenario 01 and the tour twice each, into two
+# Same scenario, same seed: byte-identical outputs (docs/scenario-format.md,
+# `seed`). Runs scenario 01 and the tour twice each, into two
 # different directories, and compares the sha256 of every file they wrote
 # (trace.pcapng, each pcap, report.txt, report.json, topology.*). Then runs
 # each with --seed 1 and --seed 2: the trace must differ (TCP initial

@@ -7,49 +7,64 @@
 #include "models/assemble/translate.h"
 #include "sim/units.h"
 
+typedef struct ExpectCount ExpectCount;
 typedef gboolean (*RequestTest) (const CloudRunRequest *r,
-                                 const CloudRunExpect *e);
+                                 const ExpectCount *c);
+
+/* One request key of one [expect] group, counted as requests settle. */
+struct ExpectCount {
+  const CloudRunExpect *e;
+  const char *key;              /* outcome, status, ... (static) */
+  RequestTest test;
+  CloudRunDropCause cause;      /* drop-cause: the expected cause in the
+                                   world's terms, translated once */
+  uint32_t traffic;             /* index of the expectation's traffic */
+  uint32_t met;                 /* requests that meet it */
+  uint32_t miss_index;          /* lowest index that did not; UINT32_MAX */
+  char *miss_shows;             /* what that one showed, owned */
+};
 
 static gboolean
-test_outcome (const CloudRunRequest *r, const CloudRunExpect *e)
+test_outcome (const CloudRunRequest *r, const ExpectCount *c)
 {
-  return r->outcome == build_verdict (e->outcome);
+  return r->outcome == build_verdict (c->e->outcome);
 }
 
 static gboolean
-test_status (const CloudRunRequest *r, const CloudRunExpect *e)
+test_status (const CloudRunRequest *r, const ExpectCount *c)
 {
-  return r->status == e->status;
+  return r->status == c->e->status;
 }
 
 static gboolean
-test_classified (const CloudRunRequest *r, const CloudRunExpect *e)
+test_classified (const CloudRunRequest *r, const ExpectCount *c)
 {
-  return r->classified == build_class (e->classified_as);
+  return r->classified == build_class (c->e->classified_as);
 }
 
 static gboolean
-test_drop_cause (const CloudRunRequest *r, const CloudRunExpect *e)
+test_drop_cause (const CloudRunRequest *r, const ExpectCount *c)
 {
-  return r->drop_cause == build_drop_cause (e->drop_cause);
+  return r->drop_cause == c->cause;
 }
 
 static gboolean
-test_decided_at (const CloudRunRequest *r, const CloudRunExpect *e)
+test_decided_at (const CloudRunRequest *r, const ExpectCount *c)
 {
-  return r->decided_at == build_hop_kind (e->decided_at);
+  return r->decided_at == build_hop_kind (c->e->decided_at);
 }
 
 /* The expected hops appear in order; others may come between. */
 static gboolean
-test_via (const CloudRunRequest *r, const CloudRunExpect *e)
+test_via (const CloudRunRequest *r, const ExpectCount *c)
 {
+  const GArray *via = c->e->via;
   guint k = 0;
 
-  for (uint8_t i = 0; i < r->n_via && k < e->via->len; i++)
-    if (r->via[i] == build_hop_kind (g_array_index (e->via, int, k)))
+  for (uint8_t i = 0; i < r->n_via && k < via->len; i++)
+    if (r->via[i] == build_hop_kind (g_array_index (via, int, k)))
       k++;
-  return k == e->via->len;
+  return k == via->len;
 }
 
 /* What a request shows for a key, for the "found" text. */
@@ -75,17 +90,6 @@ request_shows (const CloudRunRequest *r, const char *key)
     g_string_append_printf (s, "%s%s", i ? ";" : "", cloudrun_hop_name (r->via[i]));
   return g_string_free (s, FALSE);
 }
-
-/* One request key of one [expect] group, counted as requests settle. */
-typedef struct {
-  const CloudRunExpect *e;
-  const char *key;              /* outcome, status, ... (static) */
-  RequestTest test;
-  uint32_t traffic;             /* index of the expectation's traffic */
-  uint32_t met;                 /* requests that meet it */
-  uint32_t miss_index;          /* lowest index that did not; UINT32_MAX */
-  char *miss_shows;             /* what that one showed, owned */
-} ExpectCount;
 
 typedef struct {
   GArray *counts;               /* ExpectCount */
@@ -113,7 +117,7 @@ expect_settle (void *user, const CloudRunRequest *r, uint32_t times)
       ExpectCount *c = &g_array_index (w->counts, ExpectCount, i);
       if (c->traffic != r->traffic)
         continue;
-      if (c->test (r, c->e))
+      if (c->test (r, c))
         c->met += times;
       else if (r->index < c->miss_index)
         {
@@ -166,6 +170,8 @@ cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
               .test = request_keys[k].test, .traffic = t,
               .miss_index = UINT32_MAX,
             };
+            if (request_keys[k].test == test_drop_cause)
+              c.cause = build_drop_cause (e->drop_cause);
             g_array_append_val (w->counts, c);
           }
     }

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "models/assemble/build.h"
 #include "models/world/service.h"
 #include "sim/link.h"
 
@@ -176,33 +177,33 @@ node_service (Picture *p, const CloudRunServiceNode *svc)
                    calling ? COL_CALLER : COL_CALLED, FILL_RUN);
 }
 
-/* Whether a Cloud NAT serves the subnet. */
-static gboolean
-subnet_has_nat (Picture *p, const CloudRunSubnet *sub)
-{
-  for (guint i = 0; i < p->sc->nats->len; i++)
-    {
-      const CloudRunNat *nat = g_ptr_array_index (p->sc->nats, i);
-      for (guint j = 0; j < nat->subnets->len; j++)
-        if (g_ptr_array_index (nat->subnets, j) == sub)
-          return TRUE;
-    }
-  return FALSE;
-}
-
 static int
 node_subnet (Picture *p, const CloudRunSubnet *sub)
 {
   g_autofree char *id = g_strconcat ("subnet ", sub->base.name, NULL);
   g_autofree char *range = cidr_text (sub->range);
   g_autofree char *label = NULL;
-  const char *pga = sub->private_google_access ? "PGA on" : "PGA off";
+  const char *pga;
 
   if (sub->purpose == CLOUDRUN_SUBNET_PROXY_ONLY)
     pga = "proxy-only";
-  else if (!sub->private_google_access && subnet_has_nat (p, sub))
-    pga = p->sc->assumptions.nat_enables_pga ? "PGA off, on by Cloud NAT"
-                                             : "PGA off, Cloud NAT";
+  else
+    switch (cloudrun_build_subnet_pga (p->sc, sub))
+      {
+      case CLOUDRUN_SUBNET_PGA_ON:
+        pga = "PGA on";
+        break;
+      case CLOUDRUN_SUBNET_PGA_ON_BY_NAT:
+        pga = "PGA off, on by Cloud NAT";
+        break;
+      case CLOUDRUN_SUBNET_PGA_OFF_NAT:
+        pga = "PGA off, Cloud NAT";
+        break;
+      case CLOUDRUN_SUBNET_PGA_OFF:
+      default:
+        pga = "PGA off";
+        break;
+      }
   label = g_strdup_printf ("%s\n%s\n%s", id, range, pga);
   return node_add (p, id, label, box_region (p, sub->network, sub->region),
                    COL_SUBNET, FILL_VPC);

@@ -45,7 +45,8 @@ conn_world_with (const VpcConnectorConfig *config)
              cloudrun_connector_attach (c.conn, "inst-0",
                                         tiny_egress_config (
                                           c.tw, "front",
-                                          VPC_ACCESS_CONNECTOR)));
+                                          VPC_ACCESS_CONNECTOR),
+                                        NULL));
   tiny_link (c.tw, c.conn->vpc, c.vpc->port);
   return c;
 }

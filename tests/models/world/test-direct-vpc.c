@@ -44,10 +44,10 @@ direct_world (void)
   w.inst = tiny_probe_new (w.tw, "inst");
   w.noaddr = tiny_probe_new (w.tw, "noaddr");
   w.vpc = tiny_probe_new (w.tw, "vpc");
-  w.inst_side = cloudrun_direct_vpc_attach (w.d, "inst-0", INST);
+  w.inst_side = cloudrun_direct_vpc_attach (w.d, "inst-0", INST, NULL);
   tiny_link (w.tw, w.inst->port, w.inst_side);
   tiny_link (w.tw, w.noaddr->port,
-             cloudrun_direct_vpc_attach (w.d, "inst-1", 0));
+             cloudrun_direct_vpc_attach (w.d, "inst-1", 0, NULL));
   tiny_link (w.tw, w.d->vpc, w.vpc->port);
   return w;
 }

@@ -3,7 +3,8 @@
  * gives back the inner frame byte for byte and the identity of each kind
  * (VPC network, internal ALB, external ALB); the outer frame is a valid
  * UDP datagram to port 6081 (checksums included) whose Geneve header
- * shows the VNI and the option a student reads in Wireshark; a frame that
+ * shows the VNI and the option a student reads in Wireshark; opening an
+ * envelope also gives its sender and the inner frame parsed; a frame that
  * is not one of our envelopes is left untouched. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -112,6 +113,41 @@ test_fabric__round_trip_of_each_identity (void **state)
         assert_int_equal (p->request_id, 42);     /* metadata travels on */
         sim_packet_release (pool, p);
       }
+}
+
+/* Opening reads the envelope once: the same inner frame and identity as
+ * unwrapping, the envelope's source, and the inner frame parsed. */
+static void
+test_fabric__open_gives_sender_and_parsed_inner (void **state)
+{
+  SimPacketPool *pool = *state;
+
+  for (int k = 0; k < N_INNER; k++)
+    {
+      SimPacket *p = inner_new (pool, (InnerKind) k);
+      g_autofree uint8_t *before = g_memdup2 (p->data, p->len);
+      uint32_t len = p->len;
+      CloudRunFabricFrame ff;
+      SimFrame want;
+
+      assert_true (sim_frame_parse (p->data, p->len, &want));
+      cloudrun_fabric_wrap (p, OUTER_SRC, OUTER_DST, &identities[1]);
+      assert_true (cloudrun_fabric_open (p, &ff));
+      assert_int_equal (ff.outer_src, OUTER_SRC);
+      assert_int_equal (ff.identity.kind, identities[1].kind);
+      assert_int_equal (ff.identity.vni, identities[1].vni);
+      assert_int_equal (ff.identity.project_number,
+                        identities[1].project_number);
+      assert_int_equal (p->len, len);
+      assert_memory_equal (p->data, before, len);
+      assert_ptr_equal (ff.inner.ip, p->data + SIM_ETH_HLEN);
+      assert_int_equal (ff.inner.src, want.src);
+      assert_int_equal (ff.inner.dst, want.dst);
+      assert_int_equal (ff.inner.proto, want.proto);
+      assert_int_equal (ff.inner.dport, want.dport);
+      assert_int_equal (ff.inner.payload_len, want.payload_len);
+      sim_packet_release (pool, p);
+    }
 }
 
 static void
@@ -251,6 +287,8 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_fabric__round_trip_of_each_identity,
                                      setup, teardown),
+    cmocka_unit_test_setup_teardown (
+      test_fabric__open_gives_sender_and_parsed_inner, setup, teardown),
     cmocka_unit_test_setup_teardown (
       test_fabric__outer_frame_is_geneve_on_udp_6081, setup, teardown),
     cmocka_unit_test_setup_teardown (test_fabric__same_flow_same_outer_port,
