@@ -26,7 +26,7 @@ perimeter_from_group (const CloudRunPerimeter *pm)
       g_ptr_array_add (p->identities,
                        g_strdup_printf ("%s:%s",
                                         who->kind
-                                        == CLOUDRUN_PRINCIPAL_USER
+                                        == IAM_PRINCIPAL_USER
                                         ? "user" : "serviceAccount",
                                         who->email));
     }

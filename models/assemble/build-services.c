@@ -85,8 +85,8 @@ build_egress_config (Build *b, const CloudRunService *s)
   CloudRunRevisionEgress *cfg = g_new0 (CloudRunRevisionEgress, 1);
 
   cfg->service = s->base.name;
-  cfg->access = build_vpc_access (s->vpc_access);
-  cfg->egress = build_vpc_egress (s->vpc_egress);
+  cfg->access = s->vpc_access;
+  cfg->egress = s->vpc_egress;
   cfg->private_ranges = b->world->private_ranges;
   g_ptr_array_add (b->world->egress, cfg);
   return cfg;
@@ -95,9 +95,9 @@ build_egress_config (Build *b, const CloudRunService *s)
 static const CloudRunNetwork *
 build_service_network (const CloudRunService *s)
 {
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+  if (s->vpc_access == VPC_ACCESS_CONNECTOR)
     return s->connector->network;
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+  if (s->vpc_access == VPC_ACCESS_DIRECT)
     return s->subnet->network;
   return NULL;
 }
@@ -142,12 +142,12 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
   CloudRunDirectVpc *direct = NULL;
   CloudRunConnectorNode *conn = NULL;
 
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+  if (s->vpc_access == VPC_ACCESS_DIRECT)
     {
       build_direct_addresses (b, s->subnet, svc->instances->len, addrs, svc);
       direct = build_direct_vpc (b, s, cfg, addrs, svc->instances->len);
     }
-  else if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+  else if (s->vpc_access == VPC_ACCESS_CONNECTOR)
     conn = g_hash_table_lookup (b->connectors, s->connector);
   for (guint i = 0; i < svc->instances->len; i++)
     {
@@ -225,7 +225,7 @@ build_direct_pools (Build *b, GPtrArray *svcs)
       const CloudRunSubnet *sn = s->subnet;
       CloudRunAddressPool *pool;
 
-      if (s->vpc_access != CLOUDRUN_VPC_ACCESS_DIRECT)
+      if (s->vpc_access != VPC_ACCESS_DIRECT)
         continue;
       pool = g_hash_table_lookup (pools, sn);
       if (!pool)
@@ -285,7 +285,7 @@ build_services (Build *b)
         .project_number = s->project->number,
         .perimeter = build_perimeter (b, s->project),
         .egress_vni = network ? build_network (b, network)->vni : 0,
-        .region = s->region, .ingress = build_ingress (s->ingress),
+        .region = s->region, .ingress = s->ingress,
         .default_url = s->default_url,
         .invokers = (const IamPrincipal *) (gpointer) invokers->data,
         .n_invokers = invokers->len,

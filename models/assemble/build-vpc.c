@@ -299,7 +299,7 @@ build_psc (Build *b, const CloudRunPscEndpoint *e)
   BuildNetwork *net = build_network (b, e->network);
   VpcPscConfig config = {
     e->base.name, e->network->base.name, e->address,
-    build_psc_bundle (e->bundle), net->vni, e->network->project->number,
+    e->bundle, net->vni, e->network->project->number,
   };
   CloudRunPscNode *node = cloudrun_psc_new (b->world, &config,
                                             build_fabric_addr (b), GFE_FABRIC);

@@ -383,16 +383,15 @@ static gboolean
 parse_next_hop (const CloudRunKey *key, const char *text, void *object,
                 CloudRunProblem *problem)
 {
-  static const char *const words[] = {
-    "default-internet-gateway", "blackhole", NULL };
+  const char *const *words = vpc_next_hop_words;
   CloudRunNextHop *hop = FIELD (CloudRunNextHop, object, key);
 
-  if (strcmp (text, words[0]) == 0)
-    hop->kind = CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY;
-  else if (strcmp (text, words[1]) == 0)
-    hop->kind = CLOUDRUN_NEXT_HOP_BLACKHOLE;
+  if (strcmp (text, words[VPC_NEXT_HOP_GATEWAY]) == 0)
+    hop->kind = VPC_NEXT_HOP_GATEWAY;
+  else if (strcmp (text, words[VPC_NEXT_HOP_BLACKHOLE]) == 0)
+    hop->kind = VPC_NEXT_HOP_BLACKHOLE;
   else if (sim_ipv4_parse (text, &hop->address))
-    hop->kind = CLOUDRUN_NEXT_HOP_ADDRESS;
+    hop->kind = VPC_NEXT_HOP_ADDRESS;
   else
     {
       fail_expected (key, text, problem);

@@ -107,13 +107,16 @@ static gboolean
 principal_item (const char *item, void *out, const CloudRunKey *key,
                 const char *expected, CloudRunProblem *problem)
 {
+  /* The vocabulary's words, then two aliases of its own. */
+#define PRINCIPAL_WORD(ID, WORD) WORD,
+#define PRINCIPAL_KIND(ID, WORD) IAM_PRINCIPAL_##ID,
   static const char *const words[] = {
-    "allUsers", "allAuthenticatedUsers", "public", "authenticated",
-    "serviceAccount", "user", NULL };
-  static const CloudRunPrincipalKind kinds[] = {
-    CLOUDRUN_PRINCIPAL_ALL_USERS, CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS,
-    CLOUDRUN_PRINCIPAL_ALL_USERS, CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS,
-    CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT, CLOUDRUN_PRINCIPAL_USER };
+    IAM_PRINCIPAL_LIST (PRINCIPAL_WORD) "public", "authenticated", NULL };
+  static const IamPrincipalKind kinds[] = {
+    IAM_PRINCIPAL_LIST (PRINCIPAL_KIND) IAM_PRINCIPAL_ALL_USERS,
+    IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS };
+#undef PRINCIPAL_WORD
+#undef PRINCIPAL_KIND
   CloudRunPrincipal *p = out;
   const char *colon = strchr (item, ':');
   g_autofree char *word = colon ? g_strndup (item, (gsize) (colon - item))
@@ -123,7 +126,7 @@ principal_item (const char *item, void *out, const CloudRunKey *key,
   (void) key;
   for (guint i = 0; words[i] != NULL; i++)
     {
-      gboolean takes_email = kinds[i] >= CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT;
+      gboolean takes_email = kinds[i] >= IAM_PRINCIPAL_SERVICE_ACCOUNT;
       if (strcmp (word, words[i]) != 0 || takes_email != (colon != NULL))
         continue;
       p->kind = kinds[i];

@@ -203,7 +203,7 @@ parse_enum (const CloudRunKey *key, const char *text, void *object,
       problem->suggestion = g_strdup (cloudrun_suggest (text, key->choices));
       return FALSE;
     }
-  *FIELD (int, object, key) = i;
+  *FIELD (int, object, key) = key->first + i;
   return TRUE;
 }
 
@@ -215,7 +215,7 @@ choice_item (const char *item, void *out, const CloudRunKey *key,
 
   if (v >= 0)
     {
-      *(int *) out = v;
+      *(int *) out = key->first + v;
       return TRUE;
     }
   cloudrun_problem_set (problem, expected, item);

@@ -435,8 +435,9 @@ cloudrun_enum_name (CloudRunKind kind, const char *key, int value)
   const CloudRunKindInfo *info = cloudrun_kind_info (kind);
   const CloudRunKey *row = info ? cloudrun_kind_key (info, key, NULL) : NULL;
 
-  if (row == NULL || row->choices == NULL || value < 0
-      || (guint) value >= g_strv_length ((char **) row->choices))
+  if (row == NULL || row->choices == NULL || value < row->first
+      || (guint) (value - row->first)
+         >= g_strv_length ((char **) row->choices))
     return NULL;
-  return row->choices[value];
+  return row->choices[value - row->first];
 }

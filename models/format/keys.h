@@ -66,8 +66,8 @@ typedef enum {
   CLOUDRUN_KEY_BANDWIDTH,       /* uint64_t, bits per second */
   CLOUDRUN_KEY_SIZE,            /* uint64_t, bytes */
   CLOUDRUN_KEY_FRACTION,        /* double in [0, 1] */
-  CLOUDRUN_KEY_ENUM,            /* int: index into choices */
-  CLOUDRUN_KEY_ENUM_LIST,       /* GArray * of int: indexes into choices */
+  CLOUDRUN_KEY_ENUM,            /* int: the value of a choice */
+  CLOUDRUN_KEY_ENUM_LIST,       /* GArray * of int: values of choices */
   CLOUDRUN_KEY_IPV4,            /* uint32_t, host order */
   CLOUDRUN_KEY_CIDR,            /* CloudRunCidr */
   CLOUDRUN_KEY_CIDR_LIST,       /* GArray * of CloudRunCidr */
@@ -109,6 +109,8 @@ typedef struct {
   const char *default_text;     /* parsed like file text; NULL: see flags */
   unsigned flags;               /* CLOUDRUN_KEY_* */
   const char *const *choices;   /* ENUM, ENUM_LIST: NULL-terminated */
+  int first;                    /* ENUM, ENUM_LIST: the value of
+                                   choices[0]; the others follow */
   const char *help;             /* one sentence for `keys` */
   size_t offset;                /* offsetof the field in the kind's struct */
   CloudRunKind ref_kind;        /* NAME, NAME_LIST: the kind named */
@@ -154,10 +156,5 @@ const char *cloudrun_suggest (const char *found,
                               const char *const *candidates);
 /* Optimal string alignment distance, ASCII case-insensitive. */
 guint cloudrun_edit_distance (const char *a, const char *b);
-
-/* Vocabularies used by [expect], NULL-terminated, in the order of the
- * enums in models/format/scenario.h. */
-extern const char *const cloudrun_hop_kinds[];
-extern const char *const cloudrun_drop_causes[];
 
 #endif

@@ -99,13 +99,13 @@ check_access_levels (CloudRunCheck *c, CloudRunPerimeter *pm)
     {
       const CloudRunPrincipal *who = &g_array_index (pm->access_identities,
                                                      CloudRunPrincipal, i);
-      if (who->kind == CLOUDRUN_PRINCIPAL_ALL_USERS
-          || who->kind == CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS)
+      if (who->kind == IAM_PRINCIPAL_ALL_USERS
+          || who->kind == IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS)
         return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
                                     &pm->base, "access-level-identities",
                                     "serviceAccount:EMAIL or user:EMAIL "
                                     "(an access level's members)",
-                                    who->kind == CLOUDRUN_PRINCIPAL_ALL_USERS
+                                    who->kind == IAM_PRINCIPAL_ALL_USERS
                                     ? "'allUsers'"
                                     : "'allAuthenticatedUsers'", NULL, NULL);
     }

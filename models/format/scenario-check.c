@@ -440,8 +440,7 @@ static gboolean
 fail_vpc_key (CloudRunCheck *c, CloudRunService *svc, const char *key,
               const char *expected, const char *written)
 {
-  const char *access = cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
-                                           "vpc-access", svc->vpc_access);
+  const char *access = vpc_access_name (svc->vpc_access);
   g_autofree char *found = written
       ? g_strdup_printf ("'%s' with vpc-access = %s", written, access)
       : g_strdup_printf ("nothing with vpc-access = %s", access);
@@ -453,26 +452,25 @@ fail_vpc_key (CloudRunCheck *c, CloudRunService *svc, const char *key,
 static gboolean
 check_service_vpc_keys (CloudRunCheck *c, CloudRunService *svc)
 {
-  CloudRunVpcAccess a = svc->vpc_access;
+  VpcAccess a = svc->vpc_access;
 
-  if (svc->connector_name != NULL && a != CLOUDRUN_VPC_ACCESS_CONNECTOR)
+  if (svc->connector_name != NULL && a != VPC_ACCESS_CONNECTOR)
     return fail_vpc_key (c, svc, "connector", "a connector only with "
                          "vpc-access = connector", svc->connector_name);
-  if (svc->subnet_name != NULL && a != CLOUDRUN_VPC_ACCESS_DIRECT)
+  if (svc->subnet_name != NULL && a != VPC_ACCESS_DIRECT)
     return fail_vpc_key (c, svc, "subnet", "a subnet only with vpc-access "
                          "= direct", svc->subnet_name);
-  if (a == CLOUDRUN_VPC_ACCESS_CONNECTOR && svc->connector == NULL)
+  if (a == VPC_ACCESS_CONNECTOR && svc->connector == NULL)
     return fail_vpc_key (c, svc, "connector", "the name of a [connector "
                          "NAME] group", NULL);
-  if (a == CLOUDRUN_VPC_ACCESS_DIRECT && svc->subnet == NULL)
+  if (a == VPC_ACCESS_DIRECT && svc->subnet == NULL)
     return fail_vpc_key (c, svc, "subnet", "the name of a [subnet NAME] "
                          "group for Direct VPC egress", NULL);
-  if (a == CLOUDRUN_VPC_ACCESS_NONE
+  if (a == VPC_ACCESS_NONE
       && cloudrun_object_has (&svc->base, "vpc-egress"))
     return fail_vpc_key (c, svc, "vpc-egress", "vpc-egress only with "
                          "vpc-access = connector or direct",
-                         cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
-                                             "vpc-egress", svc->vpc_egress));
+                         vpc_egress_name (svc->vpc_egress));
   return TRUE;
 }
 

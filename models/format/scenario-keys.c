@@ -9,8 +9,10 @@
  * service, vm, client, dns-zone, psc-endpoint, internal-alb,
  * external-alb, traffic, expect.
  *
- * Invariant: each choices array follows the order of its C enum in
- * models/format/scenario.h (checked by the static asserts at the end). */
+ * Invariant: each choices array of this file follows the order of its C
+ * enum in models/format/scenario.h (checked by the static asserts at the
+ * end); the vocabulary's word tables (models/vocab/vocabulary.h) are
+ * generated with their enums. */
 #include "models/format/scenario-private.h"
 
 #include <stddef.h>
@@ -21,84 +23,14 @@
 static const char *const google_access_choices[] = {
   "implicit", "subnet-pga", NULL };
 static const char *const purpose_choices[] = { "private", "proxy-only", NULL };
-static const char *const direction_choices[] = { "egress", "ingress", NULL };
-static const char *const action_choices[] = { "allow", "deny", NULL };
 static const char *const machine_choices[] = {
   "f1-micro", "e2-micro", "e2-standard-4", NULL };
-static const char *const ingress_choices[] = {
-  "all", "internal", "internal-and-cloud-load-balancing", "none", NULL };
-static const char *const vpc_access_choices[] = {
-  "none", "connector", "direct", NULL };
-static const char *const vpc_egress_choices[] = {
-  "private-ranges-only", "all-traffic", NULL };
 static const char *const visibility_choices[] = { "private", "public", NULL };
-static const char *const bundle_choices[] = { "all-apis", "vpc-sc", NULL };
 static const char *const pattern_choices[] = { "constant", "poisson", "burst",
                                                 NULL };
 static const char *const identity_choices[] = { "none", "id-token", NULL };
 static const char *const token_header_choices[] = {
   "authorization", "x-serverless-authorization", NULL };
-static const char *const outcome_choices[] = {
-  "delivered", "denied-by-ingress", "denied-by-iam", "denied-by-vpc-sc",
-  "dropped",
-  "dns-failure", "unavailable", "timeout", NULL };
-static const char *const classified_choices[] = {
-  "internal", "external", NULL };
-
-const char *const cloudrun_hop_kinds[] = {
-  "dns", "egress", "connector", "direct-vpc", "vpc-router", "nat",
-  "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
-  "client", "google-product", NULL };
-
-/* Every drop cause of the Connectivity Tests API (DropInfo.Cause, in the
- * API's order), then its abort cause for Direct VPC and the simulator's
- * own: expectations written from a Connectivity Tests result load, and
- * `keys` says which ones the simulator produces. */
-const char *const cloudrun_drop_causes[] = {
-  "UNKNOWN_EXTERNAL_ADDRESS", "FOREIGN_IP_DISALLOWED", "FIREWALL_RULE",
-  "NO_ROUTE", "ROUTE_BLACKHOLE", "ROUTE_WRONG_NETWORK",
-  "ROUTE_NEXT_HOP_IP_ADDRESS_NOT_RESOLVED",
-  "ROUTE_NEXT_HOP_RESOURCE_NOT_FOUND",
-  "ROUTE_NEXT_HOP_INSTANCE_WRONG_NETWORK",
-  "ROUTE_NEXT_HOP_INSTANCE_NON_PRIMARY_IP",
-  "ROUTE_NEXT_HOP_FORWARDING_RULE_IP_MISMATCH",
-  "ROUTE_NEXT_HOP_VPN_TUNNEL_NOT_ESTABLISHED",
-  "ROUTE_NEXT_HOP_FORWARDING_RULE_TYPE_INVALID",
-  "NO_ROUTE_FROM_INTERNET_TO_PRIVATE_IPV6_ADDRESS",
-  "VPN_TUNNEL_LOCAL_SELECTOR_MISMATCH",
-  "VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH", "PRIVATE_TRAFFIC_TO_INTERNET",
-  "PRIVATE_GOOGLE_ACCESS_DISALLOWED",
-  "PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED", "NO_EXTERNAL_ADDRESS",
-  "UNKNOWN_INTERNAL_ADDRESS", "FORWARDING_RULE_MISMATCH",
-  "FORWARDING_RULE_NO_INSTANCES",
-  "FIREWALL_BLOCKING_LOAD_BALANCER_BACKEND_HEALTH_CHECK",
-  "INSTANCE_NOT_RUNNING", "GKE_CLUSTER_NOT_RUNNING",
-  "CLOUD_SQL_INSTANCE_NOT_RUNNING", "TRAFFIC_TYPE_BLOCKED",
-  "GKE_MASTER_UNAUTHORIZED_ACCESS", "CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS",
-  "DROPPED_INSIDE_GKE_SERVICE", "DROPPED_INSIDE_CLOUD_SQL_SERVICE",
-  "GOOGLE_MANAGED_SERVICE_NO_PEERING",
-  "GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT", "GKE_PSC_ENDPOINT_MISSING",
-  "CLOUD_SQL_INSTANCE_NO_IP_ADDRESS", "GKE_CONTROL_PLANE_REGION_MISMATCH",
-  "PUBLIC_GKE_CONTROL_PLANE_TO_PRIVATE_DESTINATION",
-  "GKE_CONTROL_PLANE_NO_ROUTE",
-  "CLOUD_SQL_INSTANCE_NOT_CONFIGURED_FOR_EXTERNAL_TRAFFIC",
-  "PUBLIC_CLOUD_SQL_INSTANCE_TO_PRIVATE_DESTINATION",
-  "CLOUD_SQL_INSTANCE_NO_ROUTE", "CLOUD_FUNCTION_NOT_ACTIVE",
-  "VPC_CONNECTOR_NOT_SET", "VPC_CONNECTOR_NOT_RUNNING",
-  "FORWARDING_RULE_REGION_MISMATCH", "PSC_CONNECTION_NOT_ACCEPTED",
-  "PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK",
-  "PSC_NEG_PRODUCER_ENDPOINT_NO_GLOBAL_ACCESS",
-  "PSC_NEG_PRODUCER_FORWARDING_RULE_MULTIPLE_PORTS",
-  "CLOUD_SQL_PSC_NEG_UNSUPPORTED",
-  "NO_NAT_SUBNETS_FOR_PSC_SERVICE_ATTACHMENT",
-  "HYBRID_NEG_NON_DYNAMIC_ROUTE_MATCHED",
-  "HYBRID_NEG_NON_LOCAL_DYNAMIC_ROUTE_MATCHED",
-  "CLOUD_RUN_REVISION_NOT_READY", "DROPPED_INSIDE_PSC_SERVICE_PRODUCER",
-  "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", "CLOUD_NAT_NO_ADDRESSES",
-  "ROUTING_LOOP",
-  "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED",
-  "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", "LINK_QUEUE_FULL",
-  "VPC_CONNECTOR_QUEUE_FULL", "TARGET_TYPE_NOT_PERMITTED_FOR_VPC", NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 
@@ -116,6 +48,12 @@ const char *const cloudrun_drop_causes[] = {
 #define KEY_ENUM(NAME, TYPE, S, F, DEFAULT, FLAGS, CHOICES, HELP)          \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
     .flags = FLAGS, .offset = offsetof (S, F), .choices = CHOICES,         \
+    .help = HELP }
+/* An optional ENUM or ENUM_LIST of vocabulary words whose first value is
+ * FIRST. */
+#define KEY_WORDS(NAME, TYPE, S, F, FLAGS, WORDS, FIRST, HELP)            \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .flags = FLAGS,             \
+    .offset = offsetof (S, F), .choices = WORDS, .first = FIRST,           \
     .help = HELP }
 #define KEY_REF(NAME, TYPE, S, F, RF, KIND, DEFAULT, FLAGS, NOTE, HELP)    \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
@@ -290,9 +228,10 @@ static const CloudRunKey firewall_keys[] = {
   KEY_REF ("network", NAME, CloudRunFirewall, network_name, network,
            NETWORK, NULL, REQ, NULL, "Network of the rule."),
   KEY_ENUM ("direction", ENUM, CloudRunFirewall, direction, NULL, REQ,
-            direction_choices, "Traffic the rule applies to."),
+            vpc_firewall_direction_words, "Traffic the rule applies to."),
   KEY_ENUM ("action", ENUM, CloudRunFirewall, action, NULL, REQ,
-            action_choices, "What the rule does to matching traffic."),
+            vpc_firewall_action_words,
+            "What the rule does to matching traffic."),
   KEY ("ranges", CIDR_LIST, CloudRunFirewall, ranges, NULL, REQ,
        "Destinations for egress rules, sources for ingress rules."),
   KEY ("protocols", PROTOCOLS, CloudRunFirewall, protocols, "all", 0,
@@ -360,7 +299,7 @@ static const CloudRunKey service_keys[] = {
   KEY ("region", REGION, CloudRunService, region, NULL, REQ,
        "Region of the service."),
   KEY_ENUM ("ingress", ENUM, CloudRunService, ingress, "all", 0,
-            ingress_choices, "Which requests the GFE lets in."),
+            gfe_ingress_words, "Which requests the GFE lets in."),
   KEY ("default-url", BOOL, CloudRunService, default_url, "true", 0,
        "`false`: the run.app hosts answer 404 to direct callers; a load "
        "balancer's serverless NEG still reaches the service."),
@@ -380,7 +319,7 @@ static const CloudRunKey service_keys[] = {
                "project's default compute service account",
                "Identity of the revision: the email its ID tokens name."),
   KEY_ENUM ("vpc-access", ENUM, CloudRunService, vpc_access, "none", 0,
-            vpc_access_choices, "How the revision reaches a VPC."),
+            vpc_access_words, "How the revision reaches a VPC."),
   KEY_REF ("connector", NAME, CloudRunService, connector_name, connector,
            CONNECTOR, NULL, OPT, NULL, "The connector; only with, and "
                                        "required by, `vpc-access = "
@@ -391,7 +330,7 @@ static const CloudRunKey service_keys[] = {
                             "and required by, `vpc-access = direct`; a "
                             "private subnet in the service's region."),
   KEY_ENUM ("vpc-egress", ENUM, CloudRunService, vpc_egress,
-            "private-ranges-only", 0, vpc_egress_choices,
+            "private-ranges-only", 0, vpc_egress_words,
             "What goes into the VPC: destinations in `[assumptions] "
             "private-ranges` only, or everything. Only with `vpc-access = "
             "connector` or `direct`."),
@@ -493,7 +432,7 @@ static const CloudRunKey psc_endpoint_keys[] = {
        "Internal address of the endpoint: in RFC 1918 space or in a subnet "
        "range of its network, used by nothing else in the network."),
   KEY_ENUM ("bundle", ENUM, CloudRunPscEndpoint, bundle, "all-apis", 0,
-            bundle_choices, "Google APIs bundle behind the endpoint."),
+            vpc_psc_bundle_words, "Google APIs bundle behind the endpoint."),
 };
 
 static const CloudRunKey internal_alb_keys[] = {
@@ -576,23 +515,24 @@ static const CloudRunKey traffic_keys[] = {
 };
 
 static const CloudRunKey expect_keys[] = {
-  KEY_ENUM ("outcome", ENUM, CloudRunExpect, outcome, NULL, OPT,
-            outcome_choices, "What happens to every request (or to `ratio` "
-                             "of them)."),
+  KEY_WORDS ("outcome", ENUM, CloudRunExpect, outcome, OPT,
+             cloudrun_verdict_words, CLOUDRUN_VERDICT_DELIVERED,
+             "What happens to every request (or to `ratio` of them)."),
   KEY_INT ("status", CloudRunExpect, status, NULL, OPT, 100, 599,
            "HTTP status the caller got."),
-  KEY_ENUM ("classified-as", ENUM, CloudRunExpect, classified_as, NULL, OPT,
-            classified_choices, "How the GFE classified the request; a "
-                                "request that never reached the GFE is "
-                                "neither."),
-  KEY_ENUM ("drop-cause", ENUM, CloudRunExpect, drop_cause, NULL, OPT,
-            cloudrun_drop_causes, "Connectivity Tests cause of the drop, or the simulator's own."),
-  KEY_ENUM ("decided-at", ENUM, CloudRunExpect, decided_at, NULL, OPT,
-            cloudrun_hop_kinds, "The kind of hop that decided the outcome."),
-  KEY_ENUM ("via", ENUM_LIST, CloudRunExpect, via, NULL, OPT,
-            cloudrun_hop_kinds,
-            "Hop kinds the request passed, in this order; other hops may "
-            "come between. Example: `direct-vpc;vpc-router;gfe`."),
+  KEY_WORDS ("classified-as", ENUM, CloudRunExpect, classified_as, OPT,
+             cloudrun_class_words, CLOUDRUN_CLASS_INTERNAL,
+             "How the GFE classified the request; a request that never "
+             "reached the GFE is neither."),
+  KEY_WORDS ("drop-cause", ENUM, CloudRunExpect, drop_cause, OPT,
+             cloudrun_drop_cause_words, CLOUDRUN_DROP_NONE + 1,
+             "Connectivity Tests cause of the drop, or the simulator's own."),
+  KEY_WORDS ("decided-at", ENUM, CloudRunExpect, decided_at, OPT,
+             cloudrun_hop_words, 0,
+             "The kind of hop that decided the outcome."),
+  KEY_WORDS ("via", ENUM_LIST, CloudRunExpect, via, OPT, cloudrun_hop_words,
+             0, "Hop kinds the request passed, in this order; other hops "
+                "may come between. Example: `direct-vpc;vpc-router;gfe`."),
   { .name = "ratio", .type = CLOUDRUN_KEY_FRACTION, .default_text = "1",
     .offset = offsetof (CloudRunExpect, ratio),
     .help = "An item holds when at least this fraction of the traffic's "
@@ -670,11 +610,8 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
 };
 
 /* Enum fields are written through int *. */
-G_STATIC_ASSERT (sizeof (CloudRunIngress) == sizeof (int));
-G_STATIC_ASSERT (G_N_ELEMENTS (ingress_choices) - 1
-                 == CLOUDRUN_INGRESS_NONE + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (outcome_choices) - 1
-                 == CLOUDRUN_OUTCOME_TIMEOUT + 1);
+G_STATIC_ASSERT (sizeof (GfeIngress) == sizeof (int));
+G_STATIC_ASSERT (sizeof (CloudRunHopKind) == sizeof (int));
 G_STATIC_ASSERT (G_N_ELEMENTS (machine_choices) - 1
                  == CLOUDRUN_MACHINE_E2_STANDARD_4 + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (service_keys) <= 64);

@@ -16,8 +16,9 @@
  *   is filled even where omitted (single-project scenarios), and there is
  *   always at least one project (an implicit "default" when none is
  *   written);
- * - enum fields hold an index into the key's choices, which follow the
- *   order of the C enums below. */
+ * - enum fields hold the value of the C enum, this file's own below or
+ *   the vocabulary's (models/vocab/vocabulary.h) that both the format
+ *   and the world speak. */
 #ifndef MODELS_SCENARIO_H
 #define MODELS_SCENARIO_H
 
@@ -25,6 +26,7 @@
 #include <stdint.h>
 
 #include "models/format/keys.h"
+#include "models/vocab/vocabulary.h"
 #include "sim/delay.h"
 #include "sim/time.h"
 
@@ -109,14 +111,8 @@ typedef struct {
   uint32_t address;             /* host_kind ADDRESS: the address */
 } CloudRunUrl;
 
-typedef enum {
-  CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY,
-  CLOUDRUN_NEXT_HOP_BLACKHOLE,
-  CLOUDRUN_NEXT_HOP_ADDRESS,
-} CloudRunNextHopKind;
-
 typedef struct {
-  CloudRunNextHopKind kind;     /* gateway, blackhole or an address */
+  VpcNextHopKind kind;          /* gateway, blackhole or an address */
   uint32_t address;             /* kind ADDRESS: the next hop */
 } CloudRunNextHop;
 
@@ -143,27 +139,10 @@ typedef enum {
 } CloudRunSubnetPurpose;
 
 typedef enum {
-  CLOUDRUN_FIREWALL_EGRESS,
-  CLOUDRUN_FIREWALL_INGRESS,
-} CloudRunFirewallDirection;
-
-typedef enum {
-  CLOUDRUN_FIREWALL_ALLOW,
-  CLOUDRUN_FIREWALL_DENY,
-} CloudRunFirewallAction;
-
-typedef enum {
   CLOUDRUN_MACHINE_F1_MICRO,
   CLOUDRUN_MACHINE_E2_MICRO,
   CLOUDRUN_MACHINE_E2_STANDARD_4,
 } CloudRunMachineType;
-
-typedef enum {
-  CLOUDRUN_INGRESS_ALL,
-  CLOUDRUN_INGRESS_INTERNAL,
-  CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING,
-  CLOUDRUN_INGRESS_NONE,
-} CloudRunIngress;
 
 typedef enum {
   CLOUDRUN_PRODUCT_PUBSUB_PUSH,
@@ -173,41 +152,16 @@ typedef enum {
   CLOUDRUN_PRODUCT_WORKFLOWS,
 } CloudRunProduct;
 
-/* One principal of [service] invokers, as Cloud Run IAM writes it. */
-typedef enum {
-  CLOUDRUN_PRINCIPAL_ALL_USERS,         /* allUsers (alias: public) */
-  CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS, /* allAuthenticatedUsers
-                                                 (alias: authenticated) */
-  CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT,   /* serviceAccount:EMAIL */
-  CLOUDRUN_PRINCIPAL_USER,              /* user:EMAIL */
-} CloudRunPrincipalKind;
-
 typedef struct {
-  CloudRunPrincipalKind kind;
+  IamPrincipalKind kind;        /* allUsers (alias: public), ... */
   char *email;                  /* SERVICE_ACCOUNT, USER: lower case; else
                                    NULL */
 } CloudRunPrincipal;
 
 typedef enum {
-  CLOUDRUN_VPC_ACCESS_NONE,
-  CLOUDRUN_VPC_ACCESS_CONNECTOR,
-  CLOUDRUN_VPC_ACCESS_DIRECT,
-} CloudRunVpcAccess;
-
-typedef enum {
-  CLOUDRUN_VPC_EGRESS_PRIVATE_RANGES_ONLY,
-  CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC,
-} CloudRunVpcEgress;
-
-typedef enum {
   CLOUDRUN_DNS_PRIVATE,
   CLOUDRUN_DNS_PUBLIC,
 } CloudRunDnsVisibility;
-
-typedef enum {
-  CLOUDRUN_PSC_ALL_APIS,
-  CLOUDRUN_PSC_VPC_SC,
-} CloudRunPscBundle;
 
 typedef enum {
   CLOUDRUN_PATTERN_CONSTANT,
@@ -225,22 +179,6 @@ typedef enum {
   CLOUDRUN_TOKEN_HEADER_AUTHORIZATION,
   CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,  /* X-Serverless-Authorization */
 } CloudRunTokenHeader;
-
-typedef enum {
-  CLOUDRUN_OUTCOME_DELIVERED,
-  CLOUDRUN_OUTCOME_DENIED_BY_INGRESS,
-  CLOUDRUN_OUTCOME_DENIED_BY_IAM,
-  CLOUDRUN_OUTCOME_DENIED_BY_VPC_SC,
-  CLOUDRUN_OUTCOME_DROPPED,
-  CLOUDRUN_OUTCOME_DNS_FAILURE,
-  CLOUDRUN_OUTCOME_UNAVAILABLE,
-  CLOUDRUN_OUTCOME_TIMEOUT,
-} CloudRunOutcome;
-
-typedef enum {
-  CLOUDRUN_CLASSIFIED_INTERNAL,
-  CLOUDRUN_CLASSIFIED_EXTERNAL,
-} CloudRunClassification;
 
 /* ---- Objects ------------------------------------------------------ */
 
@@ -354,8 +292,8 @@ typedef struct {
   CloudRunObject base;
   char *network_name;           /* network, as written */
   CloudRunNetwork *network;     /* its network */
-  CloudRunFirewallDirection direction; /* egress or ingress */
-  CloudRunFirewallAction action;/* allow or deny */
+  VpcFirewallDirection direction; /* egress or ingress */
+  VpcFirewallAction action;     /* allow or deny */
   GArray *ranges;               /* of CloudRunCidr: destinations (egress)
                                    or sources (ingress) */
   GArray *protocols;            /* of CloudRunProtocol; one "all" entry by
@@ -399,7 +337,7 @@ struct CloudRunService {
   char *project_name;           /* project, as written; NULL if omitted */
   CloudRunProject *project;     /* its project */
   char *region;                 /* its region */
-  CloudRunIngress ingress;      /* who may reach it (decided at the GFE) */
+  GfeIngress ingress;           /* who may reach it (decided at the GFE) */
   gboolean default_url;         /* the run.app hosts answer */
   GArray *invokers;             /* CloudRunPrincipal, file order (at
                                    least one); default allUsers */
@@ -409,12 +347,12 @@ struct CloudRunService {
   char *service_account;        /* EMAIL its instances' tokens name;
                                    default PROJECTNUMBER-compute@
                                    developer.gserviceaccount.com */
-  CloudRunVpcAccess vpc_access; /* none, connector or direct */
+  VpcAccess vpc_access;         /* none, connector or direct */
   char *connector_name;         /* connector, as written, or NULL */
   CloudRunConnector *connector; /* vpc-access connector: the connector */
   char *subnet_name;            /* subnet, as written, or NULL */
   CloudRunSubnet *subnet;       /* vpc-access direct: the subnet */
-  CloudRunVpcEgress vpc_egress; /* what enters the VPC */
+  VpcEgress vpc_egress;         /* what enters the VPC */
   int64_t min_instances;        /* instances kept warm */
   int64_t max_instances;        /* scale-out limit */
   int64_t concurrency;          /* requests per instance */
@@ -490,7 +428,7 @@ typedef struct {
   char *network_name;           /* network, as written */
   CloudRunNetwork *network;     /* its network */
   uint32_t address;             /* internal address */
-  CloudRunPscBundle bundle;     /* all-apis or vpc-sc */
+  VpcPscBundle bundle;          /* all-apis or vpc-sc */
 } CloudRunPscEndpoint;
 
 /* [internal-alb NAME]: an internal Application Load Balancer with a
@@ -558,14 +496,12 @@ struct CloudRunTraffic {
 struct CloudRunExpect {
   CloudRunObject base;
   CloudRunTraffic *traffic;     /* the traffic of the same NAME */
-  CloudRunOutcome outcome;      /* expected outcome */
+  CloudRunVerdict outcome;      /* expected outcome */
   int64_t status;               /* HTTP status the caller got */
-  CloudRunClassification classified_as; /* the GFE's decision */
-  int drop_cause;               /* expected drop cause: an index into
-                                   cloudrun_drop_causes[] */
-  int decided_at;               /* hop kind that decided: an index into
-                                   cloudrun_hop_kinds[] */
-  GArray *via;                  /* of int (cloudrun_hop_kinds[]), in order;
+  CloudRunClass classified_as;  /* the GFE's decision */
+  CloudRunDropCause drop_cause; /* expected drop cause */
+  CloudRunHopKind decided_at;   /* hop kind that decided */
+  GArray *via;                  /* of int (CloudRunHopKind), in order;
                                    NULL when not written */
   double ratio;                 /* fraction that must meet outcome */
   SimTime latency_p50_below;    /* p50 latency bound */

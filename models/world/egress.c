@@ -85,7 +85,7 @@ egress_drop_private (CloudRunServerlessEgress *eg,
   if (sim_frame_opens_tcp (f))
     {
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
+        .hop = CLOUDRUN_HOP_EGRESS, .state = CLOUDRUN_STATE_DROP,
         .cause = CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
         .rule = cloudrun_egress_why (cfg, f->dst, log),
         .note = "the destination is an internal address, which the "
@@ -129,7 +129,8 @@ egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
   if (created && f->proto == SIM_IPPROTO_TCP)
     {
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_EGRESS, .state = "SERVERLESS_EXTERNAL_CONNECTION",
+        .hop = CLOUDRUN_HOP_EGRESS,
+        .state = CLOUDRUN_STATE_SERVERLESS_EXTERNAL_CONNECTION,
         .rule = cloudrun_egress_why (cfg, f->dst, sim_world_explain (world->sim)),
         .note = "source translated to an address of Google's dynamic pool; "
                 "no VPC identity travels on",

@@ -1,5 +1,6 @@
 # The layout rule (README, "For developers"): #include arrows point one way,
-# tools -> models/assemble -> models/format and models/world -> sim. Checks
+# tools -> models/assemble -> models/format and models/world -> models/vocab
+# and sim. Checks
 # the tree with tools/dev/check-layout, then plants one wrong arrow at a time
 # in a copy of the rooms and checks that the checker names it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
@@ -21,7 +22,10 @@ set -- \
   "models/world/vpc-router.h models/assemble/build.h" \
   "models/format/scenario.c models/world/request.h" \
   "models/format/keys.h tools/session/output.h" \
-  "models/assemble/build.c tools/report/report.h"
+  "models/assemble/build.c tools/report/report.h" \
+  "models/vocab/vocabulary.h models/world/config.h" \
+  "models/vocab/vocabulary.c models/format/keys.h" \
+  "models/vocab/vocabulary.h sim/time.h"
 plan $(($# + 1))
 
 if out=$("$checker" "$top_srcdir" 2>&1); then

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/assemble/translate.h"
+#include "models/world/request.h"
 #include "sim/units.h"
 
 typedef gboolean (*RequestTest) (const CloudRunRequest *r,
@@ -13,7 +13,7 @@ typedef gboolean (*RequestTest) (const CloudRunRequest *r,
 static gboolean
 test_outcome (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return r->outcome == build_verdict (e->outcome);
+  return r->outcome == e->outcome;
 }
 
 static gboolean
@@ -25,19 +25,19 @@ test_status (const CloudRunRequest *r, const CloudRunExpect *e)
 static gboolean
 test_classified (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return r->classified == build_class (e->classified_as);
+  return r->classified == e->classified_as;
 }
 
 static gboolean
 test_drop_cause (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return r->drop_cause == build_drop_cause (e->drop_cause);
+  return r->drop_cause == e->drop_cause;
 }
 
 static gboolean
 test_decided_at (const CloudRunRequest *r, const CloudRunExpect *e)
 {
-  return r->decided_at == build_hop_kind (e->decided_at);
+  return r->decided_at == e->decided_at;
 }
 
 /* The expected hops appear in order; others may come between. */
@@ -47,7 +47,7 @@ test_via (const CloudRunRequest *r, const CloudRunExpect *e)
   guint k = 0;
 
   for (uint8_t i = 0; i < r->n_via && k < e->via->len; i++)
-    if (r->via[i] == build_hop_kind (g_array_index (e->via, int, k)))
+    if (r->via[i] == g_array_index (e->via, int, k))
       k++;
   return k == e->via->len;
 }
@@ -255,7 +255,8 @@ expect_via (const CloudRunExpect *e)
 
   for (guint i = 0; i < e->via->len; i++)
     g_string_append_printf (s, "%s%s", i ? ";" : "",
-                            cloudrun_hop_kinds[g_array_index (e->via, int, i)]);
+                            cloudrun_hop_name (g_array_index (e->via, int,
+                                                              i)));
   return g_string_free (s, FALSE);
 }
 

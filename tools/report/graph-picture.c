@@ -158,20 +158,18 @@ node_service (Picture *p, const CloudRunServiceNode *svc)
                      calling ? COL_CALLER : COL_CALLED, FILL_RUN);
   if (p->projects)
     g_string_append_printf (l, "\nproject %s", s->project->base.name);
-  g_string_append_printf (l, "\ningress: %s", cloudrun_enum_name (
-                            CLOUDRUN_KIND_SERVICE, "ingress", s->ingress));
+  g_string_append_printf (l, "\ningress: %s", gfe_ingress_name (s->ingress));
   if (!s->default_url)
     g_string_append (l, "\nrun.app URLs off");
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_NONE)
+  if (s->vpc_access == VPC_ACCESS_NONE)
     g_string_append (l, "\nno VPC access");
   else
     g_string_append_printf (l, "\n%s%s, %s",
-                            s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT
+                            s->vpc_access == VPC_ACCESS_DIRECT
                               ? "Direct VPC" : "connector ",
-                            s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT
+                            s->vpc_access == VPC_ACCESS_DIRECT
                               ? "" : s->connector->base.name,
-                            cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
-                                                "vpc-egress", s->vpc_egress));
+                            vpc_egress_name (s->vpc_egress));
   return node_add (p, id, l->str, box_run (p, s->region, calling),
                    calling ? COL_CALLER : COL_CALLED, FILL_RUN);
 }
@@ -370,7 +368,7 @@ node_of (Picture *p, SimNode *n)
       g_autofree char *addr = address_text (e->address);
       g_autofree char *label = g_strdup_printf (
         "%s\n%s, %s", id, addr,
-        cloudrun_enum_name (CLOUDRUN_KIND_PSC_ENDPOINT, "bundle", e->bundle));
+        vpc_psc_bundle_name (e->bundle));
       return node_add (p, id, label, box_network (p, e->network), COL_ROUTER,
                        FILL_VPC);
     }

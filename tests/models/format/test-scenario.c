@@ -490,16 +490,16 @@ test_scenario__network_side (void **state)
   assert_int_equal (proxy->purpose, CLOUDRUN_SUBNET_PROXY_ONLY);
   assert_true (((CloudRunSubnet *) shared->subnets->pdata[0])
                ->private_google_access);
-  assert_int_equal (onprem->next_hop.kind, CLOUDRUN_NEXT_HOP_ADDRESS);
+  assert_int_equal (onprem->next_hop.kind, VPC_NEXT_HOP_ADDRESS);
   assert_int_equal (onprem->next_hop.address, IP (10, 0, 0, 9));
   assert_int_equal (onprem->priority, 900);
   assert_cidr (&onprem->destination, IP (172, 16, 0, 0), 12);
-  assert_int_equal (sink->next_hop.kind, CLOUDRUN_NEXT_HOP_BLACKHOLE);
+  assert_int_equal (sink->next_hop.kind, VPC_NEXT_HOP_BLACKHOLE);
   assert_int_equal (sink->priority, 1000);
   assert_int_equal (igw->next_hop.kind,
-                    CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY);
-  assert_int_equal (deny->direction, CLOUDRUN_FIREWALL_EGRESS);
-  assert_int_equal (deny->action, CLOUDRUN_FIREWALL_DENY);
+                    VPC_NEXT_HOP_GATEWAY);
+  assert_int_equal (deny->direction, VPC_FIREWALL_EGRESS);
+  assert_int_equal (deny->action, VPC_FIREWALL_DENY);
   assert_int_equal (deny->protocols->len, 4);
   p = &g_array_index (deny->protocols, CloudRunProtocol, 1);
   assert_int_equal (p->protocol, 6);
@@ -566,17 +566,17 @@ test_scenario__services_and_urls (void **state)
 
   assert_ptr_equal (fe->project, find (s, CLOUDRUN_KIND_PROJECT, "app"));
   assert_int_equal (fe->ingress,
-                    CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING);
+                    GFE_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING);
   assert_false (fe->default_url);
   assert_int_equal (fe->invokers->len, 1);
   assert_int_equal (g_array_index (fe->invokers, CloudRunPrincipal, 0).kind,
-                    CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS);
+                    IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS);
   assert_string_equal (fe->service_account,
                        "front@app.iam.gserviceaccount.com");
-  assert_int_equal (fe->vpc_access, CLOUDRUN_VPC_ACCESS_CONNECTOR);
+  assert_int_equal (fe->vpc_access, VPC_ACCESS_CONNECTOR);
   assert_ptr_equal (fe->connector, find (s, CLOUDRUN_KIND_CONNECTOR,
                                          "conn"));
-  assert_int_equal (fe->vpc_egress, CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC);
+  assert_int_equal (fe->vpc_egress, VPC_EGRESS_ALL_TRAFFIC);
   assert_int_equal (fe->min_instances, 1);
   assert_int_equal (fe->max_instances, 5);
   assert_int_equal (fe->concurrency, 10);
@@ -585,16 +585,16 @@ test_scenario__services_and_urls (void **state)
   assert_true (fe->service_time.a == 250 * SIM_MS);
   assert_true (fe->response_size == 2 * 1048576u);
   assert_ptr_equal (be->subnet, find (s, CLOUDRUN_KIND_SUBNET, "run"));
-  assert_int_equal (be->vpc_access, CLOUDRUN_VPC_ACCESS_DIRECT);
+  assert_int_equal (be->vpc_access, VPC_ACCESS_DIRECT);
   assert_int_equal (be->service_time.kind, SIM_DELAY_LOGNORMAL);
   assert_true (be->service_time.a == 20 * SIM_MS);
   assert_true (be->service_time.b == 200 * SIM_MS);
   /* Defaults. */
   assert_int_equal (df->service_time.kind, SIM_DELAY_FIXED);
   assert_true (df->service_time.a == 10 * SIM_MS);
-  assert_int_equal (df->ingress, CLOUDRUN_INGRESS_ALL);
+  assert_int_equal (df->ingress, GFE_INGRESS_ALL);
   assert_true (df->default_url);
-  assert_int_equal (df->vpc_egress, CLOUDRUN_VPC_EGRESS_PRIVATE_RANGES_ONLY);
+  assert_int_equal (df->vpc_egress, VPC_EGRESS_PRIVATE_RANGES_ONLY);
   assert_int_equal (df->concurrency, 80);
   assert_true (df->cold_start == SIM_S);
   assert_true (df->response_size == 1024);
@@ -648,7 +648,7 @@ test_scenario__hosts_and_addresses (void **state)
   assert_int_equal (pub->networks->len, 0);
   assert_int_equal (g_array_index (pub->records, CloudRunDnsRecord, 0)
                     .address, IP (34, 120, 0, 1));
-  assert_int_equal (psc->bundle, CLOUDRUN_PSC_VPC_SC);
+  assert_int_equal (psc->bundle, VPC_PSC_VPC_SC);
   assert_ptr_equal (ilb->backend, find (s, CLOUDRUN_KIND_SERVICE,
                                         "backend"));
   assert_string_equal (ilb->hostname, "api.internal.example");
@@ -710,16 +710,14 @@ test_scenario__traffic_and_expect (void **state)
   assert_string_equal (i->url.path, "/");
   assert_int_equal (x->url.host_kind, CLOUDRUN_URL_HOST_EXTERNAL_ALB);
   assert_int_equal (w->url.host_kind, CLOUDRUN_URL_HOST_DNS_RECORD);
-  assert_int_equal (e->outcome, CLOUDRUN_OUTCOME_DELIVERED);
+  assert_int_equal (e->outcome, CLOUDRUN_VERDICT_DELIVERED);
   assert_int_equal (e->status, 200);
-  assert_int_equal (e->classified_as, CLOUDRUN_CLASSIFIED_INTERNAL);
-  assert_string_equal (cloudrun_drop_causes[e->drop_cause], "IAM_DENIED");
-  assert_string_equal (cloudrun_hop_kinds[e->decided_at], "gfe");
+  assert_int_equal (e->classified_as, CLOUDRUN_CLASS_INTERNAL);
+  assert_int_equal (e->drop_cause, CLOUDRUN_DROP_IAM_DENIED);
+  assert_int_equal (e->decided_at, CLOUDRUN_HOP_GFE);
   assert_int_equal (e->via->len, 3);
-  assert_string_equal (cloudrun_hop_kinds[g_array_index (e->via, int, 0)],
-                       "connector");
-  assert_string_equal (cloudrun_hop_kinds[g_array_index (e->via, int, 2)],
-                       "gfe");
+  assert_int_equal (g_array_index (e->via, int, 0), CLOUDRUN_HOP_CONNECTOR);
+  assert_int_equal (g_array_index (e->via, int, 2), CLOUDRUN_HOP_GFE);
   assert_true (e->ratio == 0.95);
   assert_true (e->latency_p90_below == 200 * SIM_MS);
   assert_true (e->latency_p99_below == SIM_S);
@@ -746,14 +744,14 @@ test_scenario__identity (void **state)
   CloudRunTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
   CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
   static const struct {
-    CloudRunPrincipalKind kind;
+    IamPrincipalKind kind;
     const char *email;
   } want[] = {
-    { CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT,
+    { IAM_PRINCIPAL_SERVICE_ACCOUNT,
       "front@app.iam.gserviceaccount.com" },
-    { CLOUDRUN_PRINCIPAL_USER, "dev@example.com" },
-    { CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS, NULL },
-    { CLOUDRUN_PRINCIPAL_ALL_USERS, NULL },        /* public */
+    { IAM_PRINCIPAL_USER, "dev@example.com" },
+    { IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS, NULL },
+    { IAM_PRINCIPAL_ALL_USERS, NULL },        /* public */
   };
   g_autofree char *default_sa = NULL, *vm_sa = NULL;
   (void) state;
@@ -772,7 +770,7 @@ test_scenario__identity (void **state)
   /* Defaults: allUsers, and the project's default compute account. */
   assert_int_equal (df->invokers->len, 1);
   assert_int_equal (g_array_index (df->invokers, CloudRunPrincipal, 0).kind,
-                    CLOUDRUN_PRINCIPAL_ALL_USERS);
+                    IAM_PRINCIPAL_ALL_USERS);
   default_sa = g_strdup_printf ("%012" G_GUINT64_FORMAT "-compute@"
                                 "developer.gserviceaccount.com", host->number);
   assert_string_equal (df->service_account, default_sa);
@@ -848,7 +846,7 @@ test_scenario__defaults (void **state)
   assert_int_equal (((CloudRunClient *) s->clients->pdata[0])->address,
                     IP (203, 0, 113, 10));
   assert_int_equal (((CloudRunPscEndpoint *) s->psc_endpoints->pdata[0])
-                    ->bundle, CLOUDRUN_PSC_ALL_APIS);
+                    ->bundle, VPC_PSC_ALL_APIS);
   assert_int_equal (((CloudRunDnsZone *) s->dns_zones->pdata[0])
                     ->records->len, 0);
   assert_true (e->ratio == 1.0);
@@ -871,7 +869,7 @@ test_scenario__overrides (void **state)
   CloudRunSubnet *sn = find (s, CLOUDRUN_KIND_SUBNET, "sn");
   (void) state;
 
-  assert_int_equal (svc->ingress, CLOUDRUN_INGRESS_INTERNAL);
+  assert_int_equal (svc->ingress, GFE_INGRESS_INTERNAL);
   assert_true (cloudrun_object_has (&svc->base, "ingress"));
   assert_true (s->seed == 3);
   assert_false (s->assumptions.nat_enables_pga);
@@ -919,7 +917,7 @@ test_scenario__unsets (void **state)
 
   assert_non_null (s);
   svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
-  assert_int_equal (svc->ingress, CLOUDRUN_INGRESS_ALL);
+  assert_int_equal (svc->ingress, GFE_INGRESS_ALL);
   assert_false (cloudrun_object_has (&svc->base, "ingress"));
   again = cloudrun_scenario_load_full ("test.ini", text, strlen (text), sets,
                                        unsets, &error);
@@ -946,15 +944,22 @@ test_scenario__lookups (void **state)
   assert_ptr_equal (cloudrun_scenario_objects (s, CLOUDRUN_KIND_VM),
                     s->vms);
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress",
-                                           CLOUDRUN_INGRESS_NONE), "none");
+                                           GFE_INGRESS_NONE), "none");
   assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress", 9));
   assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "region", 0));
-  assert_string_equal (cloudrun_hop_kinds[3], "direct-vpc");
-  assert_true (g_strv_contains (cloudrun_drop_causes,
-                               "PRIVATE_GOOGLE_ACCESS_DISALLOWED"));
+  assert_string_equal (cloudrun_hop_words[CLOUDRUN_HOP_DIRECT_VPC],
+                       "direct-vpc");
+  assert_string_equal (cloudrun_drop_cause_name (
+                         CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED),
+                       "PRIVATE_GOOGLE_ACCESS_DISALLOWED");
   /* Every Connectivity Tests cause loads, and the simulator's own. */
-  assert_true (g_strv_contains (cloudrun_drop_causes, "ROUTING_LOOP"));
-  assert_true (g_strv_contains (cloudrun_drop_causes, "VPC_SC_DENIED"));
+  assert_true (g_strv_contains (cloudrun_drop_cause_words, "ROUTING_LOOP"));
+  assert_true (g_strv_contains (cloudrun_drop_cause_words, "VPC_SC_DENIED"));
+  assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "outcome",
+                                           CLOUDRUN_VERDICT_DELIVERED),
+                       "delivered");
+  assert_null (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "outcome",
+                                   CLOUDRUN_VERDICT_PENDING));
 }
 
 /* ---- Bad inputs --------------------------------------------------- */
@@ -1199,7 +1204,7 @@ test_scenario__perimeters (void **state)
   assert_cidr (&g_array_index (lab->access_ranges, CloudRunCidr, 0),
                0xcb007100u, 24);
   who = &g_array_index (lab->access_identities, CloudRunPrincipal, 0);
-  assert_int_equal (who->kind, CLOUDRUN_PRINCIPAL_USER);
+  assert_int_equal (who->kind, IAM_PRINCIPAL_USER);
   assert_string_equal (who->email, "ops@example.com");
   /* A perimeter group of the key's name restricting Cloud Run: joined. */
   {
