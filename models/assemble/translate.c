@@ -22,7 +22,7 @@ build_cidrs (const GArray *cidrs)
 
   for (guint i = 0; cidrs && i < cidrs->len; i++)
     {
-      const CloudRunCidr *c = &g_array_index (cidrs, CloudRunCidr, i);
+      const CloudRunSpecCidr *c = &g_array_index (cidrs, CloudRunSpecCidr, i);
       VpcCidr v = { c->prefix, c->len };
       g_array_append_val (out, v);
     }
@@ -30,7 +30,7 @@ build_cidrs (const GArray *cidrs)
 }
 
 static VpcFirewallRule
-build_firewall (const CloudRunFirewall *fw, BuildRouterStorage *storage)
+build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
 {
   GArray *ranges = build_cidrs (fw->ranges);
   VpcProtocolMatch *protocols = g_new (VpcProtocolMatch, fw->protocols->len);
@@ -47,8 +47,8 @@ build_firewall (const CloudRunFirewall *fw, BuildRouterStorage *storage)
 
   for (guint i = 0; i < fw->protocols->len; i++)
     {
-      const CloudRunProtocol *p = &g_array_index (fw->protocols,
-                                                  CloudRunProtocol, i);
+      const CloudRunSpecProtocol *p = &g_array_index (fw->protocols,
+                                                      CloudRunSpecProtocol, i);
       protocols[i] = (VpcProtocolMatch) { p->protocol, p->port_min,
                                           p->port_max };
     }
@@ -58,7 +58,7 @@ build_firewall (const CloudRunFirewall *fw, BuildRouterStorage *storage)
 }
 
 void
-build_router_config (const CloudRunScenario *sc, const CloudRunNetwork *n,
+build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
                      VpcRouterConfig *config, BuildRouterStorage *storage)
 {
   storage->subnets = g_array_new (FALSE, FALSE, sizeof (VpcSubnetConfig));
@@ -67,13 +67,13 @@ build_router_config (const CloudRunScenario *sc, const CloudRunNetwork *n,
   storage->blocks = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < n->subnets->len; i++)
     {
-      const CloudRunSubnet *s = g_ptr_array_index (n->subnets, i);
+      const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
       VpcSubnetConfig v = { s->base.name, { s->range.prefix, s->range.len } };
       g_array_append_val (storage->subnets, v);
     }
   for (guint i = 0; i < sc->routes->len; i++)
     {
-      const CloudRunRoute *rt = g_ptr_array_index (sc->routes, i);
+      const CloudRunSpecRoute *rt = g_ptr_array_index (sc->routes, i);
       VpcRouteConfig v = {
         rt->base.name, { rt->destination.prefix, rt->destination.len },
         rt->next_hop.kind, rt->next_hop.address,
@@ -84,7 +84,7 @@ build_router_config (const CloudRunScenario *sc, const CloudRunNetwork *n,
     }
   for (guint i = 0; i < sc->firewalls->len; i++)
     {
-      const CloudRunFirewall *fw = g_ptr_array_index (sc->firewalls, i);
+      const CloudRunSpecFirewall *fw = g_ptr_array_index (sc->firewalls, i);
       if (fw->network != n)
         continue;
       VpcFirewallRule rule = build_firewall (fw, storage);
@@ -119,7 +119,7 @@ build_router_config_clear (BuildRouterStorage *storage)
 
 CloudRunVpcSource
 build_vpc_source (CloudRunVpcSourceKind kind, const char *label,
-                  const CloudRunSubnet *subnet, const CloudRunNat *nat)
+                  const CloudRunSpecSubnet *subnet, const CloudRunSpecNat *nat)
 {
   return (CloudRunVpcSource) {
     .kind = kind, .label = label,
@@ -137,8 +137,8 @@ build_invokers (const GArray *principals)
 
   for (guint i = 0; i < principals->len; i++)
     {
-      const CloudRunPrincipal *p = &g_array_index (principals,
-                                                   CloudRunPrincipal, i);
+      const CloudRunSpecPrincipal *p
+        = &g_array_index (principals, CloudRunSpecPrincipal, i);
       IamPrincipal q = { .kind = p->kind, .email = p->email };
       g_array_append_val (out, q);
     }
@@ -146,7 +146,7 @@ build_invokers (const GArray *principals)
 }
 
 const char *
-build_caller_account (const CloudRunCaller *caller)
+build_caller_account (const CloudRunSpecCaller *caller)
 {
   switch (caller->kind)
     {

@@ -17,13 +17,13 @@
 uint64_t build_connector_rate (CloudRunMachineType type);
 
 /* A new GArray of IamPrincipal for [service] invokers (a GArray of
- * CloudRunPrincipal); emails point into the scenario. */
+ * CloudRunSpecPrincipal); emails point into the scenario. */
 GArray *build_invokers (const GArray *principals);
 /* The account whose ID tokens a caller sends: a service's or VM's
  * service-account, a client's account (NULL when it has none). */
-const char *build_caller_account (const CloudRunCaller *caller);
+const char *build_caller_account (const CloudRunSpecCaller *caller);
 
-/* A new GArray of VpcCidr holding cidrs (a GArray of CloudRunCidr). */
+/* A new GArray of VpcCidr holding cidrs (a GArray of CloudRunSpecCidr). */
 GArray *build_cidrs (const GArray *cidrs);
 
 /* The router configuration of network: its subnets, routes and firewall
@@ -37,7 +37,7 @@ typedef struct {
 } BuildRouterStorage;
 
 void build_router_config (const CloudRunScenario *sc,
-                          const CloudRunNetwork *network,
+                          const CloudRunSpecNetwork *network,
                           VpcRouterConfig *config,
                           BuildRouterStorage *storage);
 void build_router_config_clear (BuildRouterStorage *storage);
@@ -47,7 +47,7 @@ void build_router_config_clear (BuildRouterStorage *storage);
  * (the router copies them). */
 CloudRunVpcSource build_vpc_source (CloudRunVpcSourceKind kind,
                                     const char *label,
-                                    const CloudRunSubnet *subnet,
-                                    const CloudRunNat *nat);
+                                    const CloudRunSpecSubnet *subnet,
+                                    const CloudRunSpecNat *nat);
 
 #endif

@@ -100,7 +100,7 @@ parse_email (const CloudRunKey *key, const char *text, void *object,
 static void
 principal_clear (gpointer data)
 {
-  g_clear_pointer (&((CloudRunPrincipal *) data)->email, g_free);
+  g_clear_pointer (&((CloudRunSpecPrincipal *) data)->email, g_free);
 }
 
 static gboolean
@@ -117,7 +117,7 @@ principal_item (const char *item, void *out, const CloudRunKey *key,
     IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS };
 #undef PRINCIPAL_WORD
 #undef PRINCIPAL_KIND
-  CloudRunPrincipal *p = out;
+  CloudRunSpecPrincipal *p = out;
   const char *colon = strchr (item, ':');
   g_autofree char *word = colon ? g_strndup (item, (gsize) (colon - item))
                                 : g_strdup (item);
@@ -152,7 +152,8 @@ static gboolean
 parse_principals (const CloudRunKey *key, const char *text, void *object,
                   CloudRunProblem *problem)
 {
-  GArray *list = cloudrun_parse_list (text, key, sizeof (CloudRunPrincipal),
+  GArray *list = cloudrun_parse_list (text, key,
+                                      sizeof (CloudRunSpecPrincipal),
                                       principal_item, principal_clear,
                                       problem);
 

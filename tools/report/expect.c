@@ -8,41 +8,41 @@
 #include "sim/units.h"
 
 typedef gboolean (*RequestTest) (const CloudRunRequest *r,
-                                 const CloudRunExpect *e);
+                                 const CloudRunSpecExpect *e);
 
 static gboolean
-test_outcome (const CloudRunRequest *r, const CloudRunExpect *e)
+test_outcome (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
   return r->outcome == e->outcome;
 }
 
 static gboolean
-test_status (const CloudRunRequest *r, const CloudRunExpect *e)
+test_status (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
   return r->status == e->status;
 }
 
 static gboolean
-test_classified (const CloudRunRequest *r, const CloudRunExpect *e)
+test_classified (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
   return r->classified == e->classified_as;
 }
 
 static gboolean
-test_drop_cause (const CloudRunRequest *r, const CloudRunExpect *e)
+test_drop_cause (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
   return r->drop_cause == e->drop_cause;
 }
 
 static gboolean
-test_decided_at (const CloudRunRequest *r, const CloudRunExpect *e)
+test_decided_at (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
   return r->decided_at == e->decided_at;
 }
 
 /* The expected hops appear in order; others may come between. */
 static gboolean
-test_via (const CloudRunRequest *r, const CloudRunExpect *e)
+test_via (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
   guint k = 0;
 
@@ -78,7 +78,7 @@ request_shows (const CloudRunRequest *r, const char *key)
 
 /* One request key of one [expect] group, counted as requests settle. */
 typedef struct {
-  const CloudRunExpect *e;
+  const CloudRunSpecExpect *e;
   const char *key;              /* outcome, status, ... (static) */
   RequestTest test;
   uint32_t traffic;             /* index of the expectation's traffic */
@@ -137,7 +137,7 @@ expect_watch_free (gpointer p)
 
 /* The index of e's [traffic] group (the loader made sure it exists). */
 static guint
-expect_traffic_index (const CloudRunScenario *sc, const CloudRunExpect *e)
+expect_traffic_index (const CloudRunScenario *sc, const CloudRunSpecExpect *e)
 {
   guint t;
 
@@ -156,7 +156,7 @@ cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
   w->counts = g_array_new (FALSE, TRUE, sizeof (ExpectCount));
   for (guint i = 0; i < sc->expects->len; i++)
     {
-      const CloudRunExpect *e = g_ptr_array_index (sc->expects, i);
+      const CloudRunSpecExpect *e = g_ptr_array_index (sc->expects, i);
       guint t = expect_traffic_index (sc, e);
       for (guint k = 0; k < G_N_ELEMENTS (request_keys); k++)
         if (cloudrun_object_has (&e->base, request_keys[k].key))
@@ -173,7 +173,7 @@ cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
 }
 
 static const ExpectCount *
-expect_count_of (CloudRunWorld *world, const CloudRunExpect *e,
+expect_count_of (CloudRunWorld *world, const CloudRunSpecExpect *e,
                  const char *key)
 {
   const ExpectWatch *w = cloudrun_ledger_watcher (&world->ledger,
@@ -191,7 +191,7 @@ expect_count_of (CloudRunWorld *world, const CloudRunExpect *e,
 
 static void
 check_requests (GArray *items, CloudRunWorld *world,
-                const CloudRunTrafficSummary *sum, const CloudRunExpect *e,
+                const CloudRunTrafficSummary *sum, const CloudRunSpecExpect *e,
                 const char *key, char *expected)
 {
   CloudRunCheckItem item = { .expect = e->base.name, .key = key,
@@ -213,7 +213,7 @@ check_requests (GArray *items, CloudRunWorld *world,
 /* value below bound, or (above) at least bound. */
 static void
 check_latency (GArray *items, const CloudRunTrafficSummary *sum,
-               const CloudRunExpect *e, const char *key, SimTime bound,
+               const CloudRunSpecExpect *e, const char *key, SimTime bound,
                SimTime value, gboolean above)
 {
   char b[32], v[32];
@@ -249,7 +249,7 @@ expect_enum (const char *key, int value)
 }
 
 static char *
-expect_via (const CloudRunExpect *e)
+expect_via (const CloudRunSpecExpect *e)
 {
   GString *s = g_string_new (NULL);
 
@@ -261,10 +261,10 @@ expect_via (const CloudRunExpect *e)
 }
 
 static void
-check_one (GArray *items, const CloudRunExpect *e, CloudRunWorld *world,
+check_one (GArray *items, const CloudRunSpecExpect *e, CloudRunWorld *world,
            const CloudRunTrafficSummary *sum)
 {
-  const CloudRunObject *o = &e->base;
+  const CloudRunSpecObject *o = &e->base;
 
   if (cloudrun_object_has (o, "outcome"))
     check_requests (items, world, sum, e, "outcome",
@@ -306,7 +306,7 @@ cloudrun_expect_evaluate (const CloudRunScenario *sc, CloudRunWorld *world,
   g_array_set_clear_func (items, check_item_clear);
   for (guint i = 0; i < sc->expects->len; i++)
     {
-      const CloudRunExpect *e = g_ptr_array_index (sc->expects, i);
+      const CloudRunSpecExpect *e = g_ptr_array_index (sc->expects, i);
       check_one (items, e, world, &summaries[expect_traffic_index (sc, e)]);
     }
   return items;

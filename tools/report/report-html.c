@@ -406,7 +406,7 @@ html_services (GString *out, const CloudRunScenario *sc)
                    "<tr><th>service</th><th>URLs</th></tr>\n");
   for (guint i = 0; i < sc->services->len; i++)
     {
-      const CloudRunService *s = g_ptr_array_index (sc->services, i);
+      const CloudRunSpecService *s = g_ptr_array_index (sc->services, i);
       g_string_append (out, "<tr><td><b>");
       esc (out, s->base.name);
       g_string_append (out, "</b></td><td class=\"mono\">");

@@ -394,7 +394,7 @@ find (const CloudRunScenario *s, CloudRunKind kind, const char *name)
 }
 
 static void
-assert_cidr (const CloudRunCidr *c, uint32_t prefix, uint8_t len)
+assert_cidr (const CloudRunSpecCidr *c, uint32_t prefix, uint8_t len)
 {
   assert_int_equal (c->prefix, prefix);
   assert_int_equal (c->len, len);
@@ -437,7 +437,7 @@ static void
 test_scenario__scenario_and_assumptions (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  const CloudRunAssumptions *a = &s->assumptions;
+  const CloudRunSpecAssumptions *a = &s->assumptions;
   (void) state;
 
   assert_string_equal (s->path, "test.ini");
@@ -457,7 +457,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_true (a->connector_start_time == 5 * SIM_S);
   assert_true (a->direct_vpc_start_delay == 45 * SIM_S);
   assert_int_equal (a->private_ranges->len, 2);
-  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 1),
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 1),
                IP (192, 168, 0, 0), 16);
 }
 
@@ -465,16 +465,16 @@ static void
 test_scenario__network_side (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
-  CloudRunProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
-  CloudRunNetwork *shared = find (s, CLOUDRUN_KIND_NETWORK, "shared");
-  CloudRunSubnet *proxy = find (s, CLOUDRUN_KIND_SUBNET, "proxy");
-  CloudRunRoute *onprem = find (s, CLOUDRUN_KIND_ROUTE, "to-onprem");
-  CloudRunRoute *sink = find (s, CLOUDRUN_KIND_ROUTE, "sink");
-  CloudRunRoute *igw = find (s, CLOUDRUN_KIND_ROUTE, "igw");
-  CloudRunFirewall *deny = find (s, CLOUDRUN_KIND_FIREWALL, "deny-web");
-  CloudRunFirewall *allow = find (s, CLOUDRUN_KIND_FIREWALL, "allow-in");
-  CloudRunProtocol *p;
+  CloudRunSpecProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunSpecProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
+  CloudRunSpecNetwork *shared = find (s, CLOUDRUN_KIND_NETWORK, "shared");
+  CloudRunSpecSubnet *proxy = find (s, CLOUDRUN_KIND_SUBNET, "proxy");
+  CloudRunSpecRoute *onprem = find (s, CLOUDRUN_KIND_ROUTE, "to-onprem");
+  CloudRunSpecRoute *sink = find (s, CLOUDRUN_KIND_ROUTE, "sink");
+  CloudRunSpecRoute *igw = find (s, CLOUDRUN_KIND_ROUTE, "igw");
+  CloudRunSpecFirewall *deny = find (s, CLOUDRUN_KIND_FIREWALL, "deny-web");
+  CloudRunSpecFirewall *allow = find (s, CLOUDRUN_KIND_FIREWALL, "allow-in");
+  CloudRunSpecProtocol *p;
   (void) state;
 
   assert_true (host->number == 123456789012u);
@@ -488,7 +488,7 @@ test_scenario__network_side (void **state)
   assert_int_equal (shared->subnets->len, 3);
   assert_ptr_equal (proxy->network, shared);
   assert_int_equal (proxy->purpose, CLOUDRUN_SUBNET_PROXY_ONLY);
-  assert_true (((CloudRunSubnet *) shared->subnets->pdata[0])
+  assert_true (((CloudRunSpecSubnet *) shared->subnets->pdata[0])
                ->private_google_access);
   assert_int_equal (onprem->next_hop.kind, VPC_NEXT_HOP_ADDRESS);
   assert_int_equal (onprem->next_hop.address, IP (10, 0, 0, 9));
@@ -501,15 +501,15 @@ test_scenario__network_side (void **state)
   assert_int_equal (deny->direction, VPC_FIREWALL_EGRESS);
   assert_int_equal (deny->action, VPC_FIREWALL_DENY);
   assert_int_equal (deny->protocols->len, 4);
-  p = &g_array_index (deny->protocols, CloudRunProtocol, 1);
+  p = &g_array_index (deny->protocols, CloudRunSpecProtocol, 1);
   assert_int_equal (p->protocol, 6);
   assert_int_equal (p->port_min, 8000);
   assert_int_equal (p->port_max, 8080);
-  p = &g_array_index (deny->protocols, CloudRunProtocol, 3);
+  p = &g_array_index (deny->protocols, CloudRunSpecProtocol, 3);
   assert_int_equal (p->protocol, 1);
   assert_int_equal (allow->ranges->len, 2);
   assert_int_equal (allow->protocols->len, 1);
-  assert_int_equal (g_array_index (allow->protocols, CloudRunProtocol, 0)
+  assert_int_equal (g_array_index (allow->protocols, CloudRunSpecProtocol, 0)
                     .protocol, 0);
 }
 
@@ -517,10 +517,10 @@ static void
 test_scenario__nat_and_connectors (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunNat *gw = find (s, CLOUDRUN_KIND_NAT, "gw");
-  CloudRunNat *gw2 = find (s, CLOUDRUN_KIND_NAT, "gw2");
-  CloudRunConnector *conn = find (s, CLOUDRUN_KIND_CONNECTOR, "conn");
-  CloudRunConnector *conn2 = find (s, CLOUDRUN_KIND_CONNECTOR, "conn2");
+  CloudRunSpecNat *gw = find (s, CLOUDRUN_KIND_NAT, "gw");
+  CloudRunSpecNat *gw2 = find (s, CLOUDRUN_KIND_NAT, "gw2");
+  CloudRunSpecConnector *conn = find (s, CLOUDRUN_KIND_CONNECTOR, "conn");
+  CloudRunSpecConnector *conn2 = find (s, CLOUDRUN_KIND_CONNECTOR, "conn2");
   (void) state;
 
   assert_int_equal (gw->subnets->len, 1);
@@ -557,9 +557,9 @@ static void
 test_scenario__services_and_urls (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunService *fe = find (s, CLOUDRUN_KIND_SERVICE, "frontend");
-  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
-  CloudRunService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
+  CloudRunSpecService *fe = find (s, CLOUDRUN_KIND_SERVICE, "frontend");
+  CloudRunSpecService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunSpecService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
   char hash[CLOUDRUN_SERVICE_HASH_LEN + 1];
   g_autofree char *want = NULL;
   (void) state;
@@ -569,7 +569,8 @@ test_scenario__services_and_urls (void **state)
                     GFE_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING);
   assert_false (fe->default_url);
   assert_int_equal (fe->invokers->len, 1);
-  assert_int_equal (g_array_index (fe->invokers, CloudRunPrincipal, 0).kind,
+  assert_int_equal (g_array_index (fe->invokers, CloudRunSpecPrincipal,
+                                   0).kind,
                     IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS);
   assert_string_equal (fe->service_account,
                        "front@app.iam.gserviceaccount.com");
@@ -614,16 +615,16 @@ static void
 test_scenario__hosts_and_addresses (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunVm *web = find (s, CLOUDRUN_KIND_VM, "web");
-  CloudRunVm *db = find (s, CLOUDRUN_KIND_VM, "db");
-  CloudRunVm *cache = find (s, CLOUDRUN_KIND_VM, "cache");
-  CloudRunClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
-  CloudRunDnsZone *runapp = find (s, CLOUDRUN_KIND_DNS_ZONE, "runapp");
-  CloudRunDnsZone *pub = find (s, CLOUDRUN_KIND_DNS_ZONE, "public");
-  CloudRunPscEndpoint *psc = find (s, CLOUDRUN_KIND_PSC_ENDPOINT, "apis");
-  CloudRunInternalAlb *ilb = find (s, CLOUDRUN_KIND_INTERNAL_ALB, "ilb");
-  CloudRunExternalAlb *xlb = find (s, CLOUDRUN_KIND_EXTERNAL_ALB, "xlb");
-  CloudRunDnsRecord *r;
+  CloudRunSpecVm *web = find (s, CLOUDRUN_KIND_VM, "web");
+  CloudRunSpecVm *db = find (s, CLOUDRUN_KIND_VM, "db");
+  CloudRunSpecVm *cache = find (s, CLOUDRUN_KIND_VM, "cache");
+  CloudRunSpecClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
+  CloudRunSpecDnsZone *runapp = find (s, CLOUDRUN_KIND_DNS_ZONE, "runapp");
+  CloudRunSpecDnsZone *pub = find (s, CLOUDRUN_KIND_DNS_ZONE, "public");
+  CloudRunSpecPscEndpoint *psc = find (s, CLOUDRUN_KIND_PSC_ENDPOINT, "apis");
+  CloudRunSpecInternalAlb *ilb = find (s, CLOUDRUN_KIND_INTERNAL_ALB, "ilb");
+  CloudRunSpecExternalAlb *xlb = find (s, CLOUDRUN_KIND_EXTERNAL_ALB, "xlb");
+  CloudRunSpecDnsRecord *r;
   (void) state;
 
   assert_int_equal (web->address, IP (192, 168, 0, 3));
@@ -637,16 +638,16 @@ test_scenario__hosts_and_addresses (void **state)
   assert_int_equal (runapp->visibility, CLOUDRUN_DNS_PRIVATE);
   assert_int_equal (runapp->networks->len, 2);
   assert_int_equal (runapp->records->len, 2);
-  r = &g_array_index (runapp->records, CloudRunDnsRecord, 0);
+  r = &g_array_index (runapp->records, CloudRunSpecDnsRecord, 0);
   assert_string_equal (r->owner, "*.run.app.");
   assert_int_equal (r->type, CLOUDRUN_DNS_CNAME);
   assert_string_equal (r->data, "private.googleapis.com.");
-  r = &g_array_index (runapp->records, CloudRunDnsRecord, 1);
+  r = &g_array_index (runapp->records, CloudRunSpecDnsRecord, 1);
   assert_int_equal (r->type, CLOUDRUN_DNS_AAAA);
   assert_string_equal (r->data, "2001:db8::1");
   assert_int_equal (pub->visibility, CLOUDRUN_DNS_PUBLIC);
   assert_int_equal (pub->networks->len, 0);
-  assert_int_equal (g_array_index (pub->records, CloudRunDnsRecord, 0)
+  assert_int_equal (g_array_index (pub->records, CloudRunSpecDnsRecord, 0)
                     .address, IP (34, 120, 0, 1));
   assert_int_equal (psc->bundle, VPC_PSC_VPC_SC);
   assert_ptr_equal (ilb->backend, find (s, CLOUDRUN_KIND_SERVICE,
@@ -662,14 +663,14 @@ static void
 test_scenario__traffic_and_expect (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
-  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
-  CloudRunTraffic *v = find (s, CLOUDRUN_KIND_TRAFFIC, "to-vm");
-  CloudRunTraffic *i = find (s, CLOUDRUN_KIND_TRAFFIC, "to-ilb");
-  CloudRunTraffic *x = find (s, CLOUDRUN_KIND_TRAFFIC, "to-xlb");
-  CloudRunTraffic *w = find (s, CLOUDRUN_KIND_TRAFFIC, "to-wildcard");
-  CloudRunExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "to-backend");
-  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunSpecTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
+  CloudRunSpecTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  CloudRunSpecTraffic *v = find (s, CLOUDRUN_KIND_TRAFFIC, "to-vm");
+  CloudRunSpecTraffic *i = find (s, CLOUDRUN_KIND_TRAFFIC, "to-ilb");
+  CloudRunSpecTraffic *x = find (s, CLOUDRUN_KIND_TRAFFIC, "to-xlb");
+  CloudRunSpecTraffic *w = find (s, CLOUDRUN_KIND_TRAFFIC, "to-wildcard");
+  CloudRunSpecExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "to-backend");
+  CloudRunSpecService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
   (void) state;
 
   assert_int_equal (t->from.kind, CLOUDRUN_KIND_SERVICE);
@@ -734,15 +735,15 @@ static void
 test_scenario__identity (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
-  CloudRunService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
-  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
-  CloudRunVm *web = find (s, CLOUDRUN_KIND_VM, "web");
-  CloudRunVm *db = find (s, CLOUDRUN_KIND_VM, "db");
-  CloudRunClient *laptop = find (s, CLOUDRUN_KIND_CLIENT, "laptop");
-  CloudRunClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
-  CloudRunTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
-  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  CloudRunSpecService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunSpecService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
+  CloudRunSpecProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunSpecVm *web = find (s, CLOUDRUN_KIND_VM, "web");
+  CloudRunSpecVm *db = find (s, CLOUDRUN_KIND_VM, "db");
+  CloudRunSpecClient *laptop = find (s, CLOUDRUN_KIND_CLIENT, "laptop");
+  CloudRunSpecClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
+  CloudRunSpecTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
+  CloudRunSpecTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
   static const struct {
     IamPrincipalKind kind;
     const char *email;
@@ -759,8 +760,8 @@ test_scenario__identity (void **state)
   assert_int_equal (be->invokers->len, G_N_ELEMENTS (want));
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
     {
-      const CloudRunPrincipal *p = &g_array_index (be->invokers,
-                                                   CloudRunPrincipal, i);
+      const CloudRunSpecPrincipal *p
+        = &g_array_index (be->invokers, CloudRunSpecPrincipal, i);
       assert_int_equal (p->kind, want[i].kind);
       if (want[i].email)
         assert_string_equal (p->email, want[i].email);
@@ -769,7 +770,8 @@ test_scenario__identity (void **state)
     }
   /* Defaults: allUsers, and the project's default compute account. */
   assert_int_equal (df->invokers->len, 1);
-  assert_int_equal (g_array_index (df->invokers, CloudRunPrincipal, 0).kind,
+  assert_int_equal (g_array_index (df->invokers, CloudRunSpecPrincipal,
+                                   0).kind,
                     IAM_PRINCIPAL_ALL_USERS);
   default_sa = g_strdup_printf ("%012" G_GUINT64_FORMAT "-compute@"
                                 "developer.gserviceaccount.com", host->number);
@@ -794,7 +796,7 @@ test_scenario__identity (void **state)
   assert_int_equal (d->token_header, CLOUDRUN_TOKEN_HEADER_AUTHORIZATION);
   assert_string_equal (laptop->location, "europe-west1");
   assert_null (phone->location);
-  assert_string_equal (((const CloudRunGoogleCaller *)
+  assert_string_equal (((const CloudRunSpecGoogleCaller *)
                         g_ptr_array_index (s->google_callers, 0))->region,
                        "us-east4");
   /* audience as written, or https://HOST of the URL. */
@@ -807,11 +809,11 @@ static void
 test_scenario__defaults (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (minimal, NULL);
-  const CloudRunAssumptions *a = &s->assumptions;
-  CloudRunProject *p;
-  CloudRunExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "t");
-  CloudRunConnector *c = find (s, CLOUDRUN_KIND_CONNECTOR, "c");
-  CloudRunVm *v = find (s, CLOUDRUN_KIND_VM, "v");
+  const CloudRunSpecAssumptions *a = &s->assumptions;
+  CloudRunSpecProject *p;
+  CloudRunSpecExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "t");
+  CloudRunSpecConnector *c = find (s, CLOUDRUN_KIND_CONNECTOR, "c");
+  CloudRunSpecVm *v = find (s, CLOUDRUN_KIND_VM, "v");
   (void) state;
 
   assert_null (s->description);
@@ -828,26 +830,28 @@ test_scenario__defaults (void **state)
   assert_true (a->connector_start_time == 60 * SIM_S);
   assert_true (a->direct_vpc_start_delay == 0);
   assert_int_equal (a->private_ranges->len, 7);
-  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 4),
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 4),
                IP (240, 0, 0, 0), 4);
-  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 6),
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 6),
                IP (199, 36, 153, 8), 30);
   /* No [project]: an implicit one that every project key points to. */
   assert_int_equal (s->projects->len, 1);
   p = s->projects->pdata[0];
   assert_true (p->implicit);
   assert_string_equal (p->base.name, "default");
-  assert_ptr_equal (((CloudRunNetwork *) s->networks->pdata[0])->project, p);
-  assert_ptr_equal (((CloudRunService *) s->services->pdata[0])->project, p);
+  assert_ptr_equal (((CloudRunSpecNetwork *) s->networks->pdata[0])->project,
+                    p);
+  assert_ptr_equal (((CloudRunSpecService *) s->services->pdata[0])->project,
+                    p);
   assert_true (p->number >= 100000000000u && p->number <= 999999999999u);
   assert_int_equal (c->min_instances, 2);
   assert_int_equal (c->max_instances, 10);
   assert_int_equal (v->address, IP (10, 0, 0, 2));
-  assert_int_equal (((CloudRunClient *) s->clients->pdata[0])->address,
+  assert_int_equal (((CloudRunSpecClient *) s->clients->pdata[0])->address,
                     IP (203, 0, 113, 10));
-  assert_int_equal (((CloudRunPscEndpoint *) s->psc_endpoints->pdata[0])
+  assert_int_equal (((CloudRunSpecPscEndpoint *) s->psc_endpoints->pdata[0])
                     ->bundle, VPC_PSC_ALL_APIS);
-  assert_int_equal (((CloudRunDnsZone *) s->dns_zones->pdata[0])
+  assert_int_equal (((CloudRunSpecDnsZone *) s->dns_zones->pdata[0])
                     ->records->len, 0);
   assert_true (e->ratio == 1.0);
   assert_null (e->via);
@@ -865,8 +869,8 @@ test_scenario__overrides (void **state)
     "assumptions.nat-enables-pga=false", "subnet sn.range=10.7.0.0/24",
     "scenario.description=From --set", NULL };
   g_autoptr (CloudRunScenario) s = load_ok (minimal, sets);
-  CloudRunService *svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
-  CloudRunSubnet *sn = find (s, CLOUDRUN_KIND_SUBNET, "sn");
+  CloudRunSpecService *svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
+  CloudRunSpecSubnet *sn = find (s, CLOUDRUN_KIND_SUBNET, "sn");
   (void) state;
 
   assert_int_equal (svc->ingress, GFE_INGRESS_INTERNAL);
@@ -912,7 +916,7 @@ test_scenario__unsets (void **state)
   g_autoptr (CloudRunScenario) s = cloudrun_scenario_load_full (
       "test.ini", text, strlen (text), NULL, unsets, &error);
   g_autoptr (CloudRunScenario) again = NULL;
-  CloudRunService *svc;
+  CloudRunSpecService *svc;
   (void) state;
 
   assert_non_null (s);
@@ -1183,10 +1187,10 @@ static void
 test_scenario__perimeters (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
-  CloudRunProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
-  CloudRunPerimeter *lab = find (s, CLOUDRUN_KIND_PERIMETER, "lab");
-  const CloudRunPrincipal *who;
+  CloudRunSpecProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunSpecProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
+  CloudRunSpecPerimeter *lab = find (s, CLOUDRUN_KIND_PERIMETER, "lab");
+  const CloudRunSpecPrincipal *who;
   (void) state;
 
   assert_ptr_equal (app->in_perimeter, lab);
@@ -1201,9 +1205,9 @@ test_scenario__perimeters (void **state)
   assert_false (cloudrun_project_restricts (host,
                                             "cloudtasks.googleapis.com"));
   assert_int_equal (lab->access_ranges->len, 1);
-  assert_cidr (&g_array_index (lab->access_ranges, CloudRunCidr, 0),
+  assert_cidr (&g_array_index (lab->access_ranges, CloudRunSpecCidr, 0),
                0xcb007100u, 24);
-  who = &g_array_index (lab->access_identities, CloudRunPrincipal, 0);
+  who = &g_array_index (lab->access_identities, CloudRunSpecPrincipal, 0);
   assert_int_equal (who->kind, IAM_PRINCIPAL_USER);
   assert_string_equal (who->email, "ops@example.com");
   /* A perimeter group of the key's name restricting Cloud Run: joined. */
@@ -1211,7 +1215,7 @@ test_scenario__perimeters (void **state)
     g_autoptr (CloudRunScenario) t = load_ok (
       "[scenario]\nformat = 1\ntitle = t\n[project p]\nperimeter = f\n"
       "[perimeter f]\nrestricted-services = run.googleapis.com\n", NULL);
-    CloudRunProject *p = find (t, CLOUDRUN_KIND_PROJECT, "p");
+    CloudRunSpecProject *p = find (t, CLOUDRUN_KIND_PROJECT, "p");
     assert_ptr_equal (p->in_perimeter,
                       find (t, CLOUDRUN_KIND_PERIMETER, "f"));
     assert_string_equal (cloudrun_project_perimeter (p), "f");
@@ -1368,7 +1372,7 @@ test_scenario__url_path_is_percent_encoded (void **state)
     "traffic to-defaults.url=https://defaults-123456789012.europe-west1."
     "run.app/caf\xc3\xa9?q=\xe2\x82\xac", NULL };
   g_autoptr (CloudRunScenario) s = load_ok (everything, utf8);
-  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  CloudRunSpecTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
 
   (void) state;
   assert_string_equal (d->url.path, "/caf%C3%A9?q=%E2%82%AC");
