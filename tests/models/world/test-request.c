@@ -175,6 +175,26 @@ test_request__names_as_reports_print_them (void **state)
   assert_string_equal (cloudrun_verdict_name (CLOUDRUN_VERDICT_DNS_FAILURE),
                        "dns-failure");
   assert_string_equal (cloudrun_class_name (CLOUDRUN_CLASS_NONE), "-");
+  assert_string_equal (cloudrun_verdict_name (CLOUDRUN_VERDICT_PENDING),
+                       "pending");
+  assert_null (cloudrun_drop_cause_name (CLOUDRUN_DROP_NONE));
+  assert_string_equal (cloudrun_drop_cause_name (CLOUDRUN_DROP_NO_ROUTE),
+                       "NO_ROUTE");
+  assert_string_equal (cloudrun_state_name (CLOUDRUN_STATE_APPLY_ROUTE),
+                       "APPLY_ROUTE");
+  assert_null (cloudrun_state_name (CLOUDRUN_STATE_NONE));
+  /* A refusal's state is named by its cause. */
+  for (int c = CLOUDRUN_DROP_INGRESS_DENIED; c <= CLOUDRUN_DROP_VPC_SC_DENIED;
+       c++)
+    assert_string_equal (cloudrun_state_name (cloudrun_refusal_state (c)),
+                         cloudrun_drop_cause_name (c));
+  assert_string_equal (cloudrun_state_name (cloudrun_refusal_state (
+                         CLOUDRUN_DROP_TARGET_TYPE_NOT_PERMITTED_FOR_VPC)),
+                       "TARGET_TYPE_NOT_PERMITTED_FOR_VPC");
+  assert_string_equal (vpc_egress_name (VPC_EGRESS_ALL_TRAFFIC),
+                       "all-traffic");
+  assert_string_equal (gfe_ingress_name (GFE_INGRESS_NONE), "none");
+  assert_string_equal (iam_principal_kind_name (IAM_PRINCIPAL_USER), "user");
 }
 
 /* ---- Memory follows the requests in flight ------------------------ */
