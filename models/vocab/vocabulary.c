@@ -12,7 +12,8 @@ const char *const cloudrun_drop_cause_words[] = {
 const char *const cloudrun_verdict_words[] = {
   CLOUDRUN_VERDICT_LIST (WORD) NULL };
 const char *const cloudrun_class_words[] = { CLOUDRUN_CLASS_LIST (WORD) NULL };
-static const char *const state_words[] = { CLOUDRUN_STATE_LIST (WORD) NULL };
+static const char *const state_words[] = {
+  CLOUDRUN_STATE_LIST (ID_WORD) NULL };
 const char *const vpc_access_words[] = { VPC_ACCESS_LIST (WORD) NULL };
 const char *const vpc_egress_words[] = { VPC_EGRESS_LIST (WORD) NULL };
 const char *const gfe_ingress_words[] = { GFE_INGRESS_LIST (WORD) NULL };
@@ -25,7 +26,8 @@ const char *const vpc_firewall_action_words[] = {
   VPC_FIREWALL_ACTION_LIST (WORD) NULL };
 const char *const vpc_next_hop_words[] = { VPC_NEXT_HOP_LIST (WORD) NULL };
 
-/* Lists that follow a NONE (or PENDING) value: their words start at 1. */
+/* A table holds its list and a NULL: hop kinds count from 0, the lists
+ * after a NONE or PENDING value from 1. */
 G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_hop_words) == CLOUDRUN_N_HOPS + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_drop_cause_words)
                  == CLOUDRUN_N_DROP_CAUSES);

@@ -4,9 +4,10 @@
  * write (Connectivity Tests names where it has them, docs/networking.md
  * "Vocabulary", plus the simulator's own).
  *
- * Each enum is one X-macro list, one line per value: X (ID, "word"). The
- * enum (PREFIX_ID) and its word table are generated from the list, so a
- * value cannot lose its word nor a word its value. A word table holds the
+ * Each enum is one X-macro list, one line per value: X (ID, "word"), or
+ * X (ID) where the word is the ID (drop causes, step states). The enum
+ * (PREFIX_ID) and its word table are generated from the list, so a value
+ * cannot lose its word nor a word its value. A word table holds the
  * listed values' words in order, NULL-terminated: it is what a scenario
  * key accepts (models/format/scenario-keys.c), the first listed value
  * being the key's first choice.
@@ -40,8 +41,12 @@
  * abort cause for Direct VPC and the simulator's own. The word is the
  * ID. A scenario may expect any of them; the nodes produce a few. */
 #define CLOUDRUN_DROP_LIST(X)                                              \
-  X (UNKNOWN_EXTERNAL_ADDRESS) X (FOREIGN_IP_DISALLOWED) X (FIREWALL_RULE) \
-  X (NO_ROUTE) X (ROUTE_BLACKHOLE) X (ROUTE_WRONG_NETWORK)                 \
+  X (UNKNOWN_EXTERNAL_ADDRESS)                                             \
+  X (FOREIGN_IP_DISALLOWED)                                                \
+  X (FIREWALL_RULE)                                                        \
+  X (NO_ROUTE)                                                             \
+  X (ROUTE_BLACKHOLE)                                                      \
+  X (ROUTE_WRONG_NETWORK)                                                  \
   X (ROUTE_NEXT_HOP_IP_ADDRESS_NOT_RESOLVED)                               \
   X (ROUTE_NEXT_HOP_RESOURCE_NOT_FOUND)                                    \
   X (ROUTE_NEXT_HOP_INSTANCE_WRONG_NETWORK)                                \
@@ -51,28 +56,38 @@
   X (ROUTE_NEXT_HOP_FORWARDING_RULE_TYPE_INVALID)                          \
   X (NO_ROUTE_FROM_INTERNET_TO_PRIVATE_IPV6_ADDRESS)                       \
   X (VPN_TUNNEL_LOCAL_SELECTOR_MISMATCH)                                   \
-  X (VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH) X (PRIVATE_TRAFFIC_TO_INTERNET)  \
+  X (VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH)                                  \
+  X (PRIVATE_TRAFFIC_TO_INTERNET)                                          \
   X (PRIVATE_GOOGLE_ACCESS_DISALLOWED)                                     \
   X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED)                     \
-  X (NO_EXTERNAL_ADDRESS) X (UNKNOWN_INTERNAL_ADDRESS)                     \
-  X (FORWARDING_RULE_MISMATCH) X (FORWARDING_RULE_NO_INSTANCES)            \
+  X (NO_EXTERNAL_ADDRESS)                                                  \
+  X (UNKNOWN_INTERNAL_ADDRESS)                                             \
+  X (FORWARDING_RULE_MISMATCH)                                             \
+  X (FORWARDING_RULE_NO_INSTANCES)                                         \
   X (FIREWALL_BLOCKING_LOAD_BALANCER_BACKEND_HEALTH_CHECK)                 \
-  X (INSTANCE_NOT_RUNNING) X (GKE_CLUSTER_NOT_RUNNING)                     \
-  X (CLOUD_SQL_INSTANCE_NOT_RUNNING) X (TRAFFIC_TYPE_BLOCKED)              \
+  X (INSTANCE_NOT_RUNNING)                                                 \
+  X (GKE_CLUSTER_NOT_RUNNING)                                              \
+  X (CLOUD_SQL_INSTANCE_NOT_RUNNING)                                       \
+  X (TRAFFIC_TYPE_BLOCKED)                                                 \
   X (GKE_MASTER_UNAUTHORIZED_ACCESS)                                       \
   X (CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS)                               \
-  X (DROPPED_INSIDE_GKE_SERVICE) X (DROPPED_INSIDE_CLOUD_SQL_SERVICE)      \
+  X (DROPPED_INSIDE_GKE_SERVICE)                                           \
+  X (DROPPED_INSIDE_CLOUD_SQL_SERVICE)                                     \
   X (GOOGLE_MANAGED_SERVICE_NO_PEERING)                                    \
-  X (GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT) X (GKE_PSC_ENDPOINT_MISSING)  \
+  X (GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT)                               \
+  X (GKE_PSC_ENDPOINT_MISSING)                                             \
   X (CLOUD_SQL_INSTANCE_NO_IP_ADDRESS)                                     \
   X (GKE_CONTROL_PLANE_REGION_MISMATCH)                                    \
   X (PUBLIC_GKE_CONTROL_PLANE_TO_PRIVATE_DESTINATION)                      \
   X (GKE_CONTROL_PLANE_NO_ROUTE)                                           \
   X (CLOUD_SQL_INSTANCE_NOT_CONFIGURED_FOR_EXTERNAL_TRAFFIC)               \
   X (PUBLIC_CLOUD_SQL_INSTANCE_TO_PRIVATE_DESTINATION)                     \
-  X (CLOUD_SQL_INSTANCE_NO_ROUTE) X (CLOUD_FUNCTION_NOT_ACTIVE)            \
-  X (VPC_CONNECTOR_NOT_SET) X (VPC_CONNECTOR_NOT_RUNNING)                  \
-  X (FORWARDING_RULE_REGION_MISMATCH) X (PSC_CONNECTION_NOT_ACCEPTED)      \
+  X (CLOUD_SQL_INSTANCE_NO_ROUTE)                                          \
+  X (CLOUD_FUNCTION_NOT_ACTIVE)                                            \
+  X (VPC_CONNECTOR_NOT_SET)                                                \
+  X (VPC_CONNECTOR_NOT_RUNNING)                                            \
+  X (FORWARDING_RULE_REGION_MISMATCH)                                      \
+  X (PSC_CONNECTION_NOT_ACCEPTED)                                          \
   X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)                            \
   X (PSC_NEG_PRODUCER_ENDPOINT_NO_GLOBAL_ACCESS)                           \
   X (PSC_NEG_PRODUCER_FORWARDING_RULE_MULTIPLE_PORTS)                      \
@@ -80,17 +95,21 @@
   X (NO_NAT_SUBNETS_FOR_PSC_SERVICE_ATTACHMENT)                            \
   X (HYBRID_NEG_NON_DYNAMIC_ROUTE_MATCHED)                                 \
   X (HYBRID_NEG_NON_LOCAL_DYNAMIC_ROUTE_MATCHED)                           \
-  X (CLOUD_RUN_REVISION_NOT_READY) X (DROPPED_INSIDE_PSC_SERVICE_PRODUCER) \
-  X (LOAD_BALANCER_HAS_NO_PROXY_SUBNET) X (CLOUD_NAT_NO_ADDRESSES)         \
+  X (CLOUD_RUN_REVISION_NOT_READY)                                         \
+  X (DROPPED_INSIDE_PSC_SERVICE_PRODUCER)                                  \
+  X (LOAD_BALANCER_HAS_NO_PROXY_SUBNET)                                    \
+  X (CLOUD_NAT_NO_ADDRESSES)                                               \
   X (ROUTING_LOOP)                                                         \
   X (NO_SERVERLESS_IP_RANGES) /* Direct VPC's abort cause */               \
   /* the simulator's own: */                                               \
-  X (INGRESS_DENIED) X (IAM_DENIED) X (VPC_SC_DENIED)                      \
+  X (INGRESS_DENIED)                                                       \
+  X (IAM_DENIED)                                                           \
+  X (VPC_SC_DENIED)                                                        \
   X (CLOUD_NAT_PORTS_EXHAUSTED)                                            \
   X (LINK_QUEUE_FULL) /* a link's queue */                                 \
   X (VPC_CONNECTOR_QUEUE_FULL)                                             \
-  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC) /* Cloud Tasks' error code in a    \
-                                   VPC-SC perimeter */
+  /* Cloud Tasks' error code in a VPC-SC perimeter: */                     \
+  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)
 
 /* What became of a request ([expect] outcome), after PENDING. */
 #define CLOUDRUN_VERDICT_LIST(X)                                           \
@@ -110,31 +129,32 @@
   X (EXTERNAL, "external")
 
 /* The state of an explanation step (Connectivity Tests Step.State where
- * it has one). A refusal is a state named by its cause. */
+ * it has one). The word is the ID. A refusal is a state named by its
+ * cause. */
 #define CLOUDRUN_STATE_LIST(X)                                             \
-  X (START_FROM_INTERNET, "START_FROM_INTERNET")                           \
-  X (START_FROM_INSTANCE, "START_FROM_INSTANCE")                           \
-  X (START_FROM_CLOUD_RUN_REVISION, "START_FROM_CLOUD_RUN_REVISION")       \
-  X (START_FROM_GOOGLE_SERVICE, "START_FROM_GOOGLE_SERVICE")               \
-  X (DNS_ANSWER, "DNS_ANSWER")                                             \
-  X (SERVERLESS_EXTERNAL_CONNECTION, "SERVERLESS_EXTERNAL_CONNECTION")     \
-  X (ARRIVE_AT_VPC_CONNECTOR, "ARRIVE_AT_VPC_CONNECTOR")                   \
-  X (CONNECTOR_QUEUE, "CONNECTOR_QUEUE")                                   \
-  X (DIRECT_VPC_STARTING, "DIRECT_VPC_STARTING")                           \
-  X (DIRECT_VPC_EGRESS_CONNECTION, "DIRECT_VPC_EGRESS_CONNECTION")         \
-  X (APPLY_EGRESS_FIREWALL_RULE, "APPLY_EGRESS_FIREWALL_RULE")             \
-  X (APPLY_INGRESS_FIREWALL_RULE, "APPLY_INGRESS_FIREWALL_RULE")           \
-  X (APPLY_ROUTE, "APPLY_ROUTE")                                           \
-  X (NAT, "NAT")                                                           \
-  X (PROXY_CONNECTION, "PROXY_CONNECTION")                                 \
-  X (PENDING_QUEUE, "PENDING_QUEUE")                                       \
-  X (DELIVER, "DELIVER")                                                   \
-  X (DROP, "DROP")                                                         \
-  X (ABORT, "ABORT")                                                       \
-  X (INGRESS_DENIED, "INGRESS_DENIED")                                     \
-  X (IAM_DENIED, "IAM_DENIED")                                             \
-  X (VPC_SC_DENIED, "VPC_SC_DENIED")                                       \
-  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC, "TARGET_TYPE_NOT_PERMITTED_FOR_VPC")
+  X (START_FROM_INTERNET)                                                  \
+  X (START_FROM_INSTANCE)                                                  \
+  X (START_FROM_CLOUD_RUN_REVISION)                                        \
+  X (START_FROM_GOOGLE_SERVICE)                                            \
+  X (DNS_ANSWER)                                                           \
+  X (SERVERLESS_EXTERNAL_CONNECTION)                                       \
+  X (ARRIVE_AT_VPC_CONNECTOR)                                              \
+  X (CONNECTOR_QUEUE)                                                      \
+  X (DIRECT_VPC_STARTING)                                                  \
+  X (DIRECT_VPC_EGRESS_CONNECTION)                                         \
+  X (APPLY_EGRESS_FIREWALL_RULE)                                           \
+  X (APPLY_INGRESS_FIREWALL_RULE)                                          \
+  X (APPLY_ROUTE)                                                          \
+  X (NAT)                                                                  \
+  X (PROXY_CONNECTION)                                                     \
+  X (PENDING_QUEUE)                                                        \
+  X (DELIVER)                                                              \
+  X (DROP)                                                                 \
+  X (ABORT)                                                                \
+  X (INGRESS_DENIED)                                                       \
+  X (IAM_DENIED)                                                           \
+  X (VPC_SC_DENIED)                                                        \
+  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)
 
 /* ---- Settings ----------------------------------------------------- */
 
@@ -212,7 +232,7 @@ typedef enum {
   CLOUDRUN_CLASS_LIST (CLOUDRUN_CLASS_)
 } CloudRunClass;
 
-#define CLOUDRUN_STATE_(ID, WORD) CLOUDRUN_STATE_##ID,
+#define CLOUDRUN_STATE_(ID) CLOUDRUN_STATE_##ID,
 typedef enum {
   CLOUDRUN_STATE_NONE = 0,      /* a step no model took (engine tests) */
   CLOUDRUN_STATE_LIST (CLOUDRUN_STATE_)
