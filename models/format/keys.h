@@ -111,6 +111,8 @@ typedef struct {
   const char *const *choices;   /* ENUM, ENUM_LIST: NULL-terminated */
   int first;                    /* ENUM, ENUM_LIST: the value of
                                    choices[0]; the others follow */
+  const int *values;            /* ENUM, ENUM_LIST: when not NULL, the
+                                   value of each choice instead */
   const char *help;             /* one sentence for `keys` */
   size_t offset;                /* offsetof the field in the kind's struct */
   CloudRunKind ref_kind;        /* NAME, NAME_LIST: the kind named */

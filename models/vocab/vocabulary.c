@@ -7,8 +7,17 @@
 #define ID_WORD(ID) #ID,
 
 const char *const cloudrun_hop_words[] = { CLOUDRUN_HOP_LIST (WORD) NULL };
+#define CAUSE_WORD(ID, WHO) #ID,
+#define CAUSE_VALUE(ID, WHO) CLOUDRUN_DROP_##ID,
+#define CAUSE_NAME(ID, WHO) [CLOUDRUN_DROP_##ID] = #ID,
+#define CAUSE_PRODUCED_P 1
+#define CAUSE_PRODUCED_O 0
+#define CAUSE_COUNT_PRODUCED(ID, WHO) + CAUSE_PRODUCED_##WHO
 const char *const cloudrun_drop_cause_words[] = {
-  CLOUDRUN_DROP_LIST (ID_WORD) NULL };
+  CLOUDRUN_DROP_LIST (CAUSE_WORD) NULL };
+const int cloudrun_drop_cause_values[] = { CLOUDRUN_DROP_LIST (CAUSE_VALUE) };
+static const char *const drop_cause_names[CLOUDRUN_DROP_END] = {
+  CLOUDRUN_DROP_LIST (CAUSE_NAME) };
 const char *const cloudrun_verdict_words[] = {
   CLOUDRUN_VERDICT_LIST (WORD) NULL };
 const char *const cloudrun_class_words[] = { CLOUDRUN_CLASS_LIST (WORD) NULL };
@@ -29,8 +38,11 @@ const char *const vpc_next_hop_words[] = { VPC_NEXT_HOP_LIST (WORD) NULL };
 /* A table holds its list and a NULL: hop kinds count from 0, the lists
  * after a NONE or PENDING value from 1. */
 G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_hop_words) == CLOUDRUN_N_HOPS + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_drop_cause_words)
-                 == CLOUDRUN_N_DROP_CAUSES);
+/* Every produced cause is marked P in the full list, and only those. */
+G_STATIC_ASSERT (0 CLOUDRUN_DROP_LIST (CAUSE_COUNT_PRODUCED)
+                 == CLOUDRUN_N_DROP_CAUSES - 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_drop_cause_values)
+                 == CLOUDRUN_DROP_END - 2);
 G_STATIC_ASSERT (G_N_ELEMENTS (cloudrun_verdict_words)
                  == CLOUDRUN_N_VERDICTS);
 G_STATIC_ASSERT (G_N_ELEMENTS (state_words) == CLOUDRUN_N_STATES);
@@ -46,9 +58,8 @@ cloudrun_hop_name (CloudRunHopKind hop)
 const char *
 cloudrun_drop_cause_name (CloudRunDropCause cause)
 {
-  g_assert (cause < CLOUDRUN_N_DROP_CAUSES);
-  return cause == CLOUDRUN_DROP_NONE ? NULL
-                                     : cloudrun_drop_cause_words[cause - 1];
+  g_assert (cause < CLOUDRUN_DROP_END && cause != CLOUDRUN_N_DROP_CAUSES);
+  return drop_cause_names[cause];
 }
 
 const char *

@@ -36,80 +36,103 @@
   X (CLIENT, "client")                                                     \
   X (GOOGLE_PRODUCT, "google-product") /* Pub/Sub push, Cloud Tasks, ... */
 
-/* Why a request was dropped, aborted or refused: every drop cause of the
- * Connectivity Tests API (DropInfo.Cause, in the API's order), then its
- * abort cause for Direct VPC and the simulator's own. The word is the
- * ID. A scenario may expect any of them; the nodes produce a few. */
-#define CLOUDRUN_DROP_LIST(X)                                              \
-  X (UNKNOWN_EXTERNAL_ADDRESS)                                             \
-  X (FOREIGN_IP_DISALLOWED)                                                \
-  X (FIREWALL_RULE)                                                        \
+/* Why a request was dropped, aborted or refused. The word is the ID.
+ *
+ * CLOUDRUN_DROP_LIST is every cause a scenario may expect: the drop causes
+ * of the Connectivity Tests API (DropInfo.Cause, in the API's order), its
+ * abort cause for Direct VPC, then the simulator's own; P marks a cause
+ * some node produces, O one that loads but never matches. The produced
+ * ones come first in the enum, in the order of
+ * CLOUDRUN_DROP_PRODUCED_LIST (the order `keys expect` lists them), each
+ * marked P in the full list (checked at compile time). */
+#define CLOUDRUN_DROP_PRODUCED_LIST(X)                                     \
   X (NO_ROUTE)                                                             \
-  X (ROUTE_BLACKHOLE)                                                      \
-  X (ROUTE_WRONG_NETWORK)                                                  \
-  X (ROUTE_NEXT_HOP_IP_ADDRESS_NOT_RESOLVED)                               \
-  X (ROUTE_NEXT_HOP_RESOURCE_NOT_FOUND)                                    \
-  X (ROUTE_NEXT_HOP_INSTANCE_WRONG_NETWORK)                                \
-  X (ROUTE_NEXT_HOP_INSTANCE_NON_PRIMARY_IP)                               \
-  X (ROUTE_NEXT_HOP_FORWARDING_RULE_IP_MISMATCH)                           \
-  X (ROUTE_NEXT_HOP_VPN_TUNNEL_NOT_ESTABLISHED)                            \
-  X (ROUTE_NEXT_HOP_FORWARDING_RULE_TYPE_INVALID)                          \
-  X (NO_ROUTE_FROM_INTERNET_TO_PRIVATE_IPV6_ADDRESS)                       \
-  X (VPN_TUNNEL_LOCAL_SELECTOR_MISMATCH)                                   \
-  X (VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH)                                  \
-  X (PRIVATE_TRAFFIC_TO_INTERNET)                                          \
   X (PRIVATE_GOOGLE_ACCESS_DISALLOWED)                                     \
-  X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED)                     \
   X (NO_EXTERNAL_ADDRESS)                                                  \
-  X (UNKNOWN_INTERNAL_ADDRESS)                                             \
-  X (FORWARDING_RULE_MISMATCH)                                             \
-  X (FORWARDING_RULE_NO_INSTANCES)                                         \
-  X (FIREWALL_BLOCKING_LOAD_BALANCER_BACKEND_HEALTH_CHECK)                 \
-  X (INSTANCE_NOT_RUNNING)                                                 \
-  X (GKE_CLUSTER_NOT_RUNNING)                                              \
-  X (CLOUD_SQL_INSTANCE_NOT_RUNNING)                                       \
-  X (TRAFFIC_TYPE_BLOCKED)                                                 \
-  X (GKE_MASTER_UNAUTHORIZED_ACCESS)                                       \
-  X (CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS)                               \
-  X (DROPPED_INSIDE_GKE_SERVICE)                                           \
-  X (DROPPED_INSIDE_CLOUD_SQL_SERVICE)                                     \
-  X (GOOGLE_MANAGED_SERVICE_NO_PEERING)                                    \
-  X (GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT)                               \
-  X (GKE_PSC_ENDPOINT_MISSING)                                             \
-  X (CLOUD_SQL_INSTANCE_NO_IP_ADDRESS)                                     \
-  X (GKE_CONTROL_PLANE_REGION_MISMATCH)                                    \
-  X (PUBLIC_GKE_CONTROL_PLANE_TO_PRIVATE_DESTINATION)                      \
-  X (GKE_CONTROL_PLANE_NO_ROUTE)                                           \
-  X (CLOUD_SQL_INSTANCE_NOT_CONFIGURED_FOR_EXTERNAL_TRAFFIC)               \
-  X (PUBLIC_CLOUD_SQL_INSTANCE_TO_PRIVATE_DESTINATION)                     \
-  X (CLOUD_SQL_INSTANCE_NO_ROUTE)                                          \
-  X (CLOUD_FUNCTION_NOT_ACTIVE)                                            \
-  X (VPC_CONNECTOR_NOT_SET)                                                \
-  X (VPC_CONNECTOR_NOT_RUNNING)                                            \
-  X (FORWARDING_RULE_REGION_MISMATCH)                                      \
-  X (PSC_CONNECTION_NOT_ACCEPTED)                                          \
-  X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)                            \
-  X (PSC_NEG_PRODUCER_ENDPOINT_NO_GLOBAL_ACCESS)                           \
-  X (PSC_NEG_PRODUCER_FORWARDING_RULE_MULTIPLE_PORTS)                      \
-  X (CLOUD_SQL_PSC_NEG_UNSUPPORTED)                                        \
-  X (NO_NAT_SUBNETS_FOR_PSC_SERVICE_ATTACHMENT)                            \
-  X (HYBRID_NEG_NON_DYNAMIC_ROUTE_MATCHED)                                 \
-  X (HYBRID_NEG_NON_LOCAL_DYNAMIC_ROUTE_MATCHED)                           \
-  X (CLOUD_RUN_REVISION_NOT_READY)                                         \
-  X (DROPPED_INSIDE_PSC_SERVICE_PRODUCER)                                  \
+  X (FIREWALL_RULE)                                                        \
   X (LOAD_BALANCER_HAS_NO_PROXY_SUBNET)                                    \
-  X (CLOUD_NAT_NO_ADDRESSES)                                               \
-  X (ROUTING_LOOP)                                                         \
-  X (NO_SERVERLESS_IP_RANGES) /* Direct VPC's abort cause */               \
-  /* the simulator's own: */                                               \
+  X (FORWARDING_RULE_REGION_MISMATCH)                                      \
+  X (NO_SERVERLESS_IP_RANGES)                                              \
   X (INGRESS_DENIED)                                                       \
   X (IAM_DENIED)                                                           \
+  X (ROUTE_BLACKHOLE)                                                      \
+  X (PRIVATE_TRAFFIC_TO_INTERNET)                                          \
   X (VPC_SC_DENIED)                                                        \
   X (CLOUD_NAT_PORTS_EXHAUSTED)                                            \
-  X (LINK_QUEUE_FULL) /* a link's queue */                                 \
+  X (LINK_QUEUE_FULL)                                                      \
   X (VPC_CONNECTOR_QUEUE_FULL)                                             \
-  /* Cloud Tasks' error code in a VPC-SC perimeter: */                     \
   X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)
+
+#define CLOUDRUN_DROP_LIST(X)                                              \
+  X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
+  X (FOREIGN_IP_DISALLOWED, O)                                             \
+  X (FIREWALL_RULE, P)                                                     \
+  X (NO_ROUTE, P)                                                          \
+  X (ROUTE_BLACKHOLE, P)                                                   \
+  X (ROUTE_WRONG_NETWORK, O)                                               \
+  X (ROUTE_NEXT_HOP_IP_ADDRESS_NOT_RESOLVED, O)                            \
+  X (ROUTE_NEXT_HOP_RESOURCE_NOT_FOUND, O)                                 \
+  X (ROUTE_NEXT_HOP_INSTANCE_WRONG_NETWORK, O)                             \
+  X (ROUTE_NEXT_HOP_INSTANCE_NON_PRIMARY_IP, O)                            \
+  X (ROUTE_NEXT_HOP_FORWARDING_RULE_IP_MISMATCH, O)                        \
+  X (ROUTE_NEXT_HOP_VPN_TUNNEL_NOT_ESTABLISHED, O)                         \
+  X (ROUTE_NEXT_HOP_FORWARDING_RULE_TYPE_INVALID, O)                       \
+  X (NO_ROUTE_FROM_INTERNET_TO_PRIVATE_IPV6_ADDRESS, O)                    \
+  X (VPN_TUNNEL_LOCAL_SELECTOR_MISMATCH, O)                                \
+  X (VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH, O)                               \
+  X (PRIVATE_TRAFFIC_TO_INTERNET, P)                                       \
+  X (PRIVATE_GOOGLE_ACCESS_DISALLOWED, P)                                  \
+  X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED, O)                  \
+  X (NO_EXTERNAL_ADDRESS, P)                                               \
+  X (UNKNOWN_INTERNAL_ADDRESS, O)                                          \
+  X (FORWARDING_RULE_MISMATCH, O)                                          \
+  X (FORWARDING_RULE_NO_INSTANCES, O)                                      \
+  X (FIREWALL_BLOCKING_LOAD_BALANCER_BACKEND_HEALTH_CHECK, O)              \
+  X (INSTANCE_NOT_RUNNING, O)                                              \
+  X (GKE_CLUSTER_NOT_RUNNING, O)                                           \
+  X (CLOUD_SQL_INSTANCE_NOT_RUNNING, O)                                    \
+  X (TRAFFIC_TYPE_BLOCKED, O)                                              \
+  X (GKE_MASTER_UNAUTHORIZED_ACCESS, O)                                    \
+  X (CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS, O)                            \
+  X (DROPPED_INSIDE_GKE_SERVICE, O)                                        \
+  X (DROPPED_INSIDE_CLOUD_SQL_SERVICE, O)                                  \
+  X (GOOGLE_MANAGED_SERVICE_NO_PEERING, O)                                 \
+  X (GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT, O)                            \
+  X (GKE_PSC_ENDPOINT_MISSING, O)                                          \
+  X (CLOUD_SQL_INSTANCE_NO_IP_ADDRESS, O)                                  \
+  X (GKE_CONTROL_PLANE_REGION_MISMATCH, O)                                 \
+  X (PUBLIC_GKE_CONTROL_PLANE_TO_PRIVATE_DESTINATION, O)                   \
+  X (GKE_CONTROL_PLANE_NO_ROUTE, O)                                        \
+  X (CLOUD_SQL_INSTANCE_NOT_CONFIGURED_FOR_EXTERNAL_TRAFFIC, O)            \
+  X (PUBLIC_CLOUD_SQL_INSTANCE_TO_PRIVATE_DESTINATION, O)                  \
+  X (CLOUD_SQL_INSTANCE_NO_ROUTE, O)                                       \
+  X (CLOUD_FUNCTION_NOT_ACTIVE, O)                                         \
+  X (VPC_CONNECTOR_NOT_SET, O)                                             \
+  X (VPC_CONNECTOR_NOT_RUNNING, O)                                         \
+  X (FORWARDING_RULE_REGION_MISMATCH, P)                                   \
+  X (PSC_CONNECTION_NOT_ACCEPTED, O)                                       \
+  X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK, O)                         \
+  X (PSC_NEG_PRODUCER_ENDPOINT_NO_GLOBAL_ACCESS, O)                        \
+  X (PSC_NEG_PRODUCER_FORWARDING_RULE_MULTIPLE_PORTS, O)                   \
+  X (CLOUD_SQL_PSC_NEG_UNSUPPORTED, O)                                     \
+  X (NO_NAT_SUBNETS_FOR_PSC_SERVICE_ATTACHMENT, O)                         \
+  X (HYBRID_NEG_NON_DYNAMIC_ROUTE_MATCHED, O)                              \
+  X (HYBRID_NEG_NON_LOCAL_DYNAMIC_ROUTE_MATCHED, O)                        \
+  X (CLOUD_RUN_REVISION_NOT_READY, O)                                      \
+  X (DROPPED_INSIDE_PSC_SERVICE_PRODUCER, O)                               \
+  X (LOAD_BALANCER_HAS_NO_PROXY_SUBNET, P)                                 \
+  X (CLOUD_NAT_NO_ADDRESSES, O)                                            \
+  X (ROUTING_LOOP, O)                                                      \
+  X (NO_SERVERLESS_IP_RANGES, P) /* Direct VPC's abort cause */            \
+  /* the simulator's own: */                                               \
+  X (INGRESS_DENIED, P)                                                    \
+  X (IAM_DENIED, P)                                                        \
+  X (VPC_SC_DENIED, P)                                                     \
+  X (CLOUD_NAT_PORTS_EXHAUSTED, P)                                         \
+  X (LINK_QUEUE_FULL, P) /* a link's queue */                              \
+  X (VPC_CONNECTOR_QUEUE_FULL, P)                                          \
+  /* Cloud Tasks' error code in a VPC-SC perimeter: */                     \
+  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC, P)
 
 /* What became of a request ([expect] outcome), after PENDING. */
 #define CLOUDRUN_VERDICT_LIST(X)                                           \
@@ -213,10 +236,15 @@ typedef enum {
 } CloudRunHopKind;
 
 #define CLOUDRUN_DROP_(ID) CLOUDRUN_DROP_##ID,
+#define CLOUDRUN_DROP_OTHER_P(ID)
+#define CLOUDRUN_DROP_OTHER_O(ID) CLOUDRUN_DROP_##ID,
+#define CLOUDRUN_DROP_OTHER_(ID, WHO) CLOUDRUN_DROP_OTHER_##WHO (ID)
 typedef enum {
   CLOUDRUN_DROP_NONE = 0,       /* not dropped */
-  CLOUDRUN_DROP_LIST (CLOUDRUN_DROP_)
-  CLOUDRUN_N_DROP_CAUSES
+  CLOUDRUN_DROP_PRODUCED_LIST (CLOUDRUN_DROP_)
+  CLOUDRUN_N_DROP_CAUSES,       /* 1 + the causes some node produces */
+  CLOUDRUN_DROP_LIST (CLOUDRUN_DROP_OTHER_)
+  CLOUDRUN_DROP_END             /* past every cause */
 } CloudRunDropCause;
 
 #define CLOUDRUN_VERDICT_(ID, WORD) CLOUDRUN_VERDICT_##ID,
@@ -270,7 +298,9 @@ typedef enum {
 
 /* The listed values' words, NULL-terminated (see the top). */
 extern const char *const cloudrun_hop_words[];
+/* Drop causes in CLOUDRUN_DROP_LIST's order, and their values. */
 extern const char *const cloudrun_drop_cause_words[];
+extern const int cloudrun_drop_cause_values[];
 extern const char *const cloudrun_verdict_words[];
 extern const char *const cloudrun_class_words[];
 extern const char *const vpc_access_words[];

@@ -964,6 +964,21 @@ test_scenario__lookups (void **state)
                        "delivered");
   assert_null (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "outcome",
                                    CLOUDRUN_VERDICT_PENDING));
+  /* Each drop cause once, its word read back from its value; the
+   * produced ones first. */
+  for (guint i = 0; cloudrun_drop_cause_words[i] != NULL; i++)
+    {
+      int v = cloudrun_drop_cause_values[i];
+      assert_string_equal (cloudrun_drop_cause_name (v),
+                           cloudrun_drop_cause_words[i]);
+      assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
+                                               "drop-cause", v),
+                           cloudrun_drop_cause_words[i]);
+      for (guint j = 0; j < i; j++)
+        assert_int_not_equal (cloudrun_drop_cause_values[j], v);
+    }
+  assert_true (CLOUDRUN_DROP_NO_ROUTE < CLOUDRUN_N_DROP_CAUSES);
+  assert_true (CLOUDRUN_DROP_ROUTING_LOOP > CLOUDRUN_N_DROP_CAUSES);
 }
 
 /* ---- Bad inputs --------------------------------------------------- */

@@ -184,13 +184,14 @@ test_request__names_as_reports_print_them (void **state)
                        "APPLY_ROUTE");
   assert_null (cloudrun_state_name (CLOUDRUN_STATE_NONE));
   /* A refusal's state is named by its cause. */
-  for (int c = CLOUDRUN_DROP_INGRESS_DENIED; c <= CLOUDRUN_DROP_VPC_SC_DENIED;
-       c++)
-    assert_string_equal (cloudrun_state_name (cloudrun_refusal_state (c)),
-                         cloudrun_drop_cause_name (c));
-  assert_string_equal (cloudrun_state_name (cloudrun_refusal_state (
-                         CLOUDRUN_DROP_TARGET_TYPE_NOT_PERMITTED_FOR_VPC)),
-                       "TARGET_TYPE_NOT_PERMITTED_FOR_VPC");
+  static const CloudRunDropCause refusals[] = {
+    CLOUDRUN_DROP_INGRESS_DENIED, CLOUDRUN_DROP_IAM_DENIED,
+    CLOUDRUN_DROP_VPC_SC_DENIED,
+    CLOUDRUN_DROP_TARGET_TYPE_NOT_PERMITTED_FOR_VPC };
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    assert_string_equal (cloudrun_state_name (cloudrun_refusal_state (
+                           refusals[i])),
+                         cloudrun_drop_cause_name (refusals[i]));
   assert_string_equal (vpc_egress_name (VPC_EGRESS_ALL_TRAFFIC),
                        "all-traffic");
   assert_string_equal (gfe_ingress_name (GFE_INGRESS_NONE), "none");
