@@ -1,6 +1,7 @@
 /* Explanation records: per request, a chain of steps (state, node, rule,
  * addresses before and after translation, note) kept in one log, whose
- * slots a released chain gives back. State words are the caller's vocabulary (models use the
+ * slots a released chain gives back. State words, and the numbers that
+ * stand for them, are the caller's vocabulary (models use the
  * Connectivity Tests names); the engine gives them no meaning.
  * Strings are interned in the log; steps are referred to by id
  * (index + 1, so 0 means none). */
@@ -18,6 +19,10 @@ typedef struct SimExplainLog SimExplainLog;
 typedef struct {
   SimTime time;                 /* when the step was taken */
   const char *state;            /* static vocabulary word */
+  int code;                     /* the caller's number for state, for
+                                   programs that read steps (models:
+                                   CloudRunState); carried, never read
+                                   here; 0 when none */
   const char *cause;            /* static word qualifying state; may be
                                    NULL */
   const char *node;             /* node name, outlives the log */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 static CloudRunPerimeterPolicy *
-perimeter_from_group (const CloudRunPerimeter *pm)
+perimeter_from_group (const CloudRunSpecPerimeter *pm)
 {
   CloudRunPerimeterPolicy *p = cloudrun_perimeter_new (pm->base.name);
 
@@ -21,12 +21,12 @@ perimeter_from_group (const CloudRunPerimeter *pm)
   for (guint i = 0; pm->access_identities
                     && i < pm->access_identities->len; i++)
     {
-      const CloudRunPrincipal *who = &g_array_index (pm->access_identities,
-                                                     CloudRunPrincipal, i);
+      const CloudRunSpecPrincipal *who
+        = &g_array_index (pm->access_identities, CloudRunSpecPrincipal, i);
       g_ptr_array_add (p->identities,
                        g_strdup_printf ("%s:%s",
                                         who->kind
-                                        == CLOUDRUN_PRINCIPAL_USER
+                                        == IAM_PRINCIPAL_USER
                                         ? "user" : "serviceAccount",
                                         who->email));
     }
@@ -43,7 +43,7 @@ build_perimeters (Build *b)
                      perimeter_from_group (b->sc->perimeters->pdata[i]));
   for (guint i = 0; i < b->sc->projects->len; i++)
     {
-      const CloudRunProject *p = b->sc->projects->pdata[i];
+      const CloudRunSpecProject *p = b->sc->projects->pdata[i];
       CloudRunPerimeterPolicy *implicit;
 
       if (p->in_perimeter || !p->perimeter || build_perimeter (b, p))
@@ -56,7 +56,7 @@ build_perimeters (Build *b)
 }
 
 const CloudRunPerimeterPolicy *
-build_perimeter (Build *b, const CloudRunProject *project)
+build_perimeter (Build *b, const CloudRunSpecProject *project)
 {
   const char *name = cloudrun_project_perimeter (project);
   GPtrArray *all = b->world->perimeters;

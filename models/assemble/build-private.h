@@ -30,7 +30,7 @@ extern const SimLinkParams cloudrun_access_link, cloudrun_google_link,
 
 /* What the builder keeps per network. */
 typedef struct {
-  const CloudRunNetwork *network;
+  const CloudRunSpecNetwork *network;
   CloudRunVpcRouter *router;
   uint32_t vni;
   DnsView *view;                /* owned by world->views */
@@ -44,16 +44,16 @@ typedef struct {
   CloudRunGfe *gfe;
   CloudRunServerlessEgress *egress;  /* made at the first service caller */
   CloudRunDnsServer *public_metadata;/* idem, for services without VPC */
-  GHashTable *networks;         /* CloudRunNetwork* -> BuildNetwork* */
+  GHashTable *networks;         /* CloudRunSpecNetwork* -> BuildNetwork* */
   GHashTable *callers;          /* caller NAME -> CloudRunRequester* */
-  GHashTable *connectors;       /* CloudRunConnector* -> node */
+  GHashTable *connectors;       /* CloudRunSpecConnector* -> node */
   GHashTable *taken;            /* addresses in use inside networks */
   unsigned next_fabric;         /* fabric addresses handed out */
   unsigned next_external;       /* external addresses tried */
   unsigned next_lb;             /* load balancer identities */
 } Build;
 
-BuildNetwork *build_network (Build *b, const CloudRunNetwork *network);
+BuildNetwork *build_network (Build *b, const CloudRunSpecNetwork *network);
 uint32_t build_fabric_addr (Build *b);
 SimPort *build_gfe_fabric (Build *b, SimPort *peer, const char *name);
 /* A port of the network's metadata resolver for a caller at addr. */
@@ -61,15 +61,16 @@ SimPort *build_metadata_port (Build *b, BuildNetwork *net, const char *name,
                               uint32_t addr);
 /* The Cloud NAT serving subnet (NULL: a connector's hidden subnet, served
  * when the NAT lists no subnets) in network and region; NULL when none. */
-const CloudRunNat *build_nat_for (Build *b, const CloudRunSubnet *subnet,
-                                  const CloudRunNetwork *network,
-                                  const char *region);
+const CloudRunSpecNat *build_nat_for (Build *b,
+                                      const CloudRunSpecSubnet *subnet,
+                                      const CloudRunSpecNetwork *network,
+                                      const char *region);
 
 /* The perimeters (models/assemble/build-perimeter.c), before anything that
  * points at them; the perimeter a project is in, or NULL. */
 void build_perimeters (Build *b);
-const CloudRunPerimeterPolicy *build_perimeter (Build *b,
-                                                const CloudRunProject *project);
+const CloudRunPerimeterPolicy *build_perimeter (
+  Build *b, const CloudRunSpecProject *project);
 void build_networks (Build *b);
 void build_vms (Build *b);
 void build_connectors (Build *b);

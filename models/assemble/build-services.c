@@ -13,11 +13,11 @@
 
 /* Whether the service sends any [traffic]. */
 static bool
-build_is_caller (Build *b, const CloudRunService *s)
+build_is_caller (Build *b, const CloudRunSpecService *s)
 {
   for (guint i = 0; i < b->sc->traffics->len; i++)
     {
-      const CloudRunTraffic *t = g_ptr_array_index (b->sc->traffics, i);
+      const CloudRunSpecTraffic *t = g_ptr_array_index (b->sc->traffics, i);
       if (t->from.kind == CLOUDRUN_KIND_SERVICE && t->from.service == s)
         return true;
     }
@@ -30,7 +30,7 @@ build_is_caller (Build *b, const CloudRunService *s)
  * blocks. Instances beyond what the held blocks cover get 0. svc counts
  * the blocks as its own (models/world/service.h, address pools). */
 static void
-build_direct_addresses (Build *b, const CloudRunSubnet *subnet, uint32_t n,
+build_direct_addresses (Build *b, const CloudRunSpecSubnet *subnet, uint32_t n,
                         uint32_t *out, CloudRunServiceNode *svc)
 {
   uint32_t size = 1u << (32 - subnet->range.len);
@@ -80,24 +80,24 @@ build_egress (Build *b)
 }
 
 static CloudRunRevisionEgress *
-build_egress_config (Build *b, const CloudRunService *s)
+build_egress_config (Build *b, const CloudRunSpecService *s)
 {
   CloudRunRevisionEgress *cfg = g_new0 (CloudRunRevisionEgress, 1);
 
   cfg->service = s->base.name;
-  cfg->access = build_vpc_access (s->vpc_access);
-  cfg->egress = build_vpc_egress (s->vpc_egress);
+  cfg->access = s->vpc_access;
+  cfg->egress = s->vpc_egress;
   cfg->private_ranges = b->world->private_ranges;
   g_ptr_array_add (b->world->egress, cfg);
   return cfg;
 }
 
-static const CloudRunNetwork *
-build_service_network (const CloudRunService *s)
+static const CloudRunSpecNetwork *
+build_service_network (const CloudRunSpecService *s)
 {
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+  if (s->vpc_access == VPC_ACCESS_CONNECTOR)
     return s->connector->network;
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+  if (s->vpc_access == VPC_ACCESS_DIRECT)
     return s->subnet->network;
   return NULL;
 }
@@ -105,7 +105,7 @@ build_service_network (const CloudRunService *s)
 /* The VPC side of a Direct VPC revision: a node, and a router port whose
  * sources are the instances' subnet addresses. */
 static CloudRunDirectVpc *
-build_direct_vpc (Build *b, const CloudRunService *s,
+build_direct_vpc (Build *b, const CloudRunSpecService *s,
                   const CloudRunRevisionEgress *cfg, const uint32_t *addrs,
                   guint n)
 {
@@ -132,9 +132,9 @@ build_direct_vpc (Build *b, const CloudRunService *s,
 /* A calling service's instances get their egress: a metadata resolver,
  * the default internet egress, and the connector or Direct VPC. */
 static void
-build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
+build_caller (Build *b, const CloudRunSpecService *s, CloudRunServiceNode *svc)
 {
-  const CloudRunNetwork *network = build_service_network (s);
+  const CloudRunSpecNetwork *network = build_service_network (s);
   BuildNetwork *net = network ? build_network (b, network) : NULL;
   CloudRunRevisionEgress *cfg = build_egress_config (b, s);
   CloudRunServerlessEgress *egress = build_egress (b);
@@ -142,12 +142,12 @@ build_caller (Build *b, const CloudRunService *s, CloudRunServiceNode *svc)
   CloudRunDirectVpc *direct = NULL;
   CloudRunConnectorNode *conn = NULL;
 
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT)
+  if (s->vpc_access == VPC_ACCESS_DIRECT)
     {
       build_direct_addresses (b, s->subnet, svc->instances->len, addrs, svc);
       direct = build_direct_vpc (b, s, cfg, addrs, svc->instances->len);
     }
-  else if (s->vpc_access == CLOUDRUN_VPC_ACCESS_CONNECTOR)
+  else if (s->vpc_access == VPC_ACCESS_CONNECTOR)
     conn = g_hash_table_lookup (b->connectors, s->connector);
   for (guint i = 0; i < svc->instances->len; i++)
     {
@@ -222,12 +222,12 @@ build_direct_pools (Build *b, GPtrArray *svcs)
     (GDestroyNotify) cloudrun_address_pool_free);
   for (guint i = 0; i < b->sc->services->len; i++)
     {
-      const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
+      const CloudRunSpecService *s = g_ptr_array_index (b->sc->services, i);
       CloudRunServiceNode *svc = g_ptr_array_index (svcs, i);
-      const CloudRunSubnet *sn = s->subnet;
+      const CloudRunSpecSubnet *sn = s->subnet;
       CloudRunAddressPool *pool;
 
-      if (s->vpc_access != CLOUDRUN_VPC_ACCESS_DIRECT)
+      if (s->vpc_access != VPC_ACCESS_DIRECT)
         continue;
       pool = g_hash_table_lookup (pools, sn);
       if (!pool)
@@ -279,15 +279,15 @@ build_services (Build *b)
 
   for (guint i = 0; i < b->sc->services->len; i++)
     {
-      const CloudRunService *s = g_ptr_array_index (b->sc->services, i);
-      const CloudRunNetwork *network = build_service_network (s);
+      const CloudRunSpecService *s = g_ptr_array_index (b->sc->services, i);
+      const CloudRunSpecNetwork *network = build_service_network (s);
       g_autoptr (GArray) invokers = build_invokers (s->invokers);
       CloudRunServiceNode config = {
         .name = s->base.name, .project = s->project->base.name,
         .project_number = s->project->number,
         .perimeter = build_perimeter (b, s->project),
         .egress_vni = network ? build_network (b, network)->vni : 0,
-        .region = s->region, .ingress = build_ingress (s->ingress),
+        .region = s->region, .ingress = s->ingress,
         .default_url = s->default_url,
         .invokers = (const IamPrincipal *) (gpointer) invokers->data,
         .n_invokers = invokers->len,
@@ -324,7 +324,7 @@ build_clients (Build *b)
 {
   for (guint i = 0; i < b->sc->clients->len; i++)
     {
-      const CloudRunClient *c = g_ptr_array_index (b->sc->clients, i);
+      const CloudRunSpecClient *c = g_ptr_array_index (b->sc->clients, i);
       CloudRunEndpoint *ep = cloudrun_endpoint_new (b->world, c->base.name,
                                                     CLOUDRUN_HOP_CLIENT, "eth0",
                                                     c->address,
@@ -361,8 +361,8 @@ build_google_callers (Build *b)
 {
   for (guint i = 0; i < b->sc->google_callers->len; i++)
     {
-      const CloudRunGoogleCaller *g = g_ptr_array_index (b->sc->google_callers,
-                                                         i);
+      const CloudRunSpecGoogleCaller *g
+        = g_ptr_array_index (b->sc->google_callers, i);
       uint32_t addr = GOOGLE_CALLER_FIRST + i;
       CloudRunFabricIdentity id = {
         .kind = CLOUDRUN_FABRIC_GOOGLE_PRODUCT, .vni = GOOGLE_CALLER_VNI + i,
@@ -402,7 +402,7 @@ build_traffic (Build *b)
   w->plans = g_new0 (CloudRunTrafficPlan, MAX (1u, w->n_plans));
   for (guint i = 0; i < b->sc->traffics->len; i++)
     {
-      const CloudRunTraffic *t = g_ptr_array_index (b->sc->traffics, i);
+      const CloudRunSpecTraffic *t = g_ptr_array_index (b->sc->traffics, i);
       CloudRunTrafficPlan *p = &w->plans[i];
       CloudRunRequester *from = g_hash_table_lookup (b->callers,
                                                      t->from.object->name);

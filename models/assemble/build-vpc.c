@@ -14,7 +14,7 @@
 #include "sim/link.h"
 #include "sim/wire.h"
 
-static void build_router_regions (Build *b, const CloudRunNetwork *n,
+static void build_router_regions (Build *b, const CloudRunSpecNetwork *n,
                                   CloudRunVpcRouter *router);
 
 uint32_t
@@ -69,7 +69,7 @@ build_metadata_port (Build *b, BuildNetwork *net, const char *name,
 
 /* The network's view: its private zones, then public DNS. */
 static DnsView *
-build_view (Build *b, const CloudRunNetwork *network)
+build_view (Build *b, const CloudRunSpecNetwork *network)
 {
   CloudRunWorld *w = b->world;
   DnsView *view = g_new0 (DnsView, 1);
@@ -78,7 +78,7 @@ build_view (Build *b, const CloudRunNetwork *network)
   for (guint i = 0; i < w->zones->len; i++)
     {
       DnsZone *z = g_ptr_array_index (w->zones, i);
-      const CloudRunDnsZone *cz = z->source;
+      const CloudRunSpecDnsZone *cz = z->source;
       if (cz && cz->visibility == CLOUDRUN_DNS_PRIVATE)
         for (guint k = 0; k < cz->networks->len; k++)
           if (g_ptr_array_index (cz->networks, k) == network)
@@ -91,7 +91,7 @@ build_view (Build *b, const CloudRunNetwork *network)
 }
 
 BuildNetwork *
-build_network (Build *b, const CloudRunNetwork *network)
+build_network (Build *b, const CloudRunSpecNetwork *network)
 {
   return g_hash_table_lookup (b->networks, network);
 }
@@ -99,14 +99,14 @@ build_network (Build *b, const CloudRunNetwork *network)
 static void
 build_gfe_network (Build *b, BuildNetwork *net)
 {
-  const CloudRunNetwork *n = net->network;
+  const CloudRunSpecNetwork *n = net->network;
   CloudRunGfeNetwork info = { net->vni, n->base.name, n->project->number,
                               build_perimeter (b, n->project),
                               g_array_new (FALSE, FALSE, sizeof (uint64_t)) };
 
   for (guint i = 0; i < n->shared_with->len; i++)
     {
-      const CloudRunProject *p = g_ptr_array_index (n->shared_with, i);
+      const CloudRunSpecProject *p = g_ptr_array_index (n->shared_with, i);
       g_array_append_val (info.shared_with, p->number);
     }
   cloudrun_gfe_add_network (b->gfe, &info);
@@ -116,7 +116,7 @@ build_gfe_network (Build *b, BuildNetwork *net)
  * its region's hidden connector subnets): the router sends their
  * internet-bound packets to it by source address. */
 static void
-build_nat (Build *b, BuildNetwork *net, const CloudRunNat *nat)
+build_nat (Build *b, BuildNetwork *net, const CloudRunSpecNat *nat)
 {
   uint32_t addrs[64];
   unsigned n = MIN (nat->addresses.count, G_N_ELEMENTS (addrs));
@@ -138,13 +138,14 @@ build_nat (Build *b, BuildNetwork *net, const CloudRunNat *nat)
   router_port = cloudrun_vpc_router_attach (net->router, port_name, NULL);
   for (guint i = 0; i < nat->subnets->len; i++)
     {
-      const CloudRunSubnet *sn = g_ptr_array_index (nat->subnets, i);
+      const CloudRunSpecSubnet *sn = g_ptr_array_index (nat->subnets, i);
       cloudrun_vpc_router_add_nat (net->router, router_port, sn->range.prefix,
                                    sn->range.len);
     }
   for (guint i = 0; i < b->sc->connectors->len; i++)
     {
-      const CloudRunConnector *c = g_ptr_array_index (b->sc->connectors, i);
+      const CloudRunSpecConnector *c
+        = g_ptr_array_index (b->sc->connectors, i);
       if (!c->subnet && build_nat_for (b, NULL, c->network, c->region) == nat)
         cloudrun_vpc_router_add_nat (net->router, router_port,
                                      c->block.prefix, c->block.len);
@@ -162,7 +163,7 @@ build_networks (Build *b)
 
   for (guint i = 0; i < sc->networks->len; i++)
     {
-      const CloudRunNetwork *n = g_ptr_array_index (sc->networks, i);
+      const CloudRunSpecNetwork *n = g_ptr_array_index (sc->networks, i);
       BuildNetwork *net = g_new0 (BuildNetwork, 1);
       g_autofree char *gname = g_strdup_printf ("vpc-%s", n->base.name);
       VpcRouterConfig config = { 0 };
@@ -188,20 +189,20 @@ build_networks (Build *b)
     }
   for (guint i = 0; i < sc->nats->len; i++)
     {
-      const CloudRunNat *nat = g_ptr_array_index (sc->nats, i);
+      const CloudRunSpecNat *nat = g_ptr_array_index (sc->nats, i);
       build_nat (b, build_network (b, nat->network), nat);
     }
 }
 
 /* The Cloud NAT of sc serving subnet (NULL: a connector's hidden subnet)
  * in network and region, or NULL. */
-static const CloudRunNat *
-nat_for (const CloudRunScenario *sc, const CloudRunSubnet *subnet,
-         const CloudRunNetwork *network, const char *region)
+static const CloudRunSpecNat *
+nat_for (const CloudRunScenario *sc, const CloudRunSpecSubnet *subnet,
+         const CloudRunSpecNetwork *network, const char *region)
 {
   for (guint i = 0; i < sc->nats->len; i++)
     {
-      const CloudRunNat *nat = g_ptr_array_index (sc->nats, i);
+      const CloudRunSpecNat *nat = g_ptr_array_index (sc->nats, i);
       if (nat->network != network || g_strcmp0 (nat->region, region) != 0)
         continue;
       /* A hidden connector subnet is served when no list was written. */
@@ -218,16 +219,16 @@ nat_for (const CloudRunScenario *sc, const CloudRunSubnet *subnet,
   return NULL;
 }
 
-const CloudRunNat *
-build_nat_for (Build *b, const CloudRunSubnet *subnet,
-               const CloudRunNetwork *network, const char *region)
+const CloudRunSpecNat *
+build_nat_for (Build *b, const CloudRunSpecSubnet *subnet,
+               const CloudRunSpecNetwork *network, const char *region)
 {
   return nat_for (b->sc, subnet, network, region);
 }
 
 CloudRunSubnetPga
 cloudrun_build_subnet_pga (const CloudRunScenario *sc,
-                           const CloudRunSubnet *subnet)
+                           const CloudRunSpecSubnet *subnet)
 {
   return cloudrun_subnet_pga (subnet->private_google_access,
                               nat_for (sc, subnet, subnet->network,
@@ -240,8 +241,8 @@ build_vms (Build *b)
 {
   for (guint i = 0; i < b->sc->vms->len; i++)
     {
-      const CloudRunVm *vm = g_ptr_array_index (b->sc->vms, i);
-      const CloudRunSubnet *subnet = vm->subnet;
+      const CloudRunSpecVm *vm = g_ptr_array_index (b->sc->vms, i);
+      const CloudRunSpecSubnet *subnet = vm->subnet;
       BuildNetwork *net = build_network (b, subnet->network);
       CloudRunEndpoint *ep = cloudrun_endpoint_new (b->world, vm->base.name,
                                                     CLOUDRUN_HOP_VM, "nic0",
@@ -278,7 +279,8 @@ build_connectors (Build *b)
 {
   for (guint i = 0; i < b->sc->connectors->len; i++)
     {
-      const CloudRunConnector *c = g_ptr_array_index (b->sc->connectors, i);
+      const CloudRunSpecConnector *c
+        = g_ptr_array_index (b->sc->connectors, i);
       BuildNetwork *net = build_network (b, c->network);
       VpcConnectorConfig config = {
         .name = c->base.name,
@@ -313,12 +315,12 @@ build_connectors (Build *b)
 }
 
 static void
-build_psc (Build *b, const CloudRunPscEndpoint *e)
+build_psc (Build *b, const CloudRunSpecPscEndpoint *e)
 {
   BuildNetwork *net = build_network (b, e->network);
   VpcPscConfig config = {
     e->base.name, e->network->base.name, e->address,
-    build_psc_bundle (e->bundle), net->vni, e->network->project->number,
+    e->bundle, net->vni, e->network->project->number,
   };
   CloudRunPscNode *node = cloudrun_psc_new (b->world, &config,
                                             build_fabric_addr (b), GFE_FABRIC);
@@ -338,19 +340,20 @@ build_psc (Build *b, const CloudRunPscEndpoint *e)
 
 /* Every subnet and connector range of network n with its region. */
 static GArray *
-build_region_ranges (Build *b, const CloudRunNetwork *n)
+build_region_ranges (Build *b, const CloudRunSpecNetwork *n)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (VpcRegionRange));
 
   for (guint i = 0; i < n->subnets->len; i++)
     {
-      const CloudRunSubnet *s = g_ptr_array_index (n->subnets, i);
+      const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
       VpcRegionRange r = { { s->range.prefix, s->range.len }, s->region };
       g_array_append_val (out, r);
     }
   for (guint i = 0; i < b->sc->connectors->len; i++)
     {
-      const CloudRunConnector *c = g_ptr_array_index (b->sc->connectors, i);
+      const CloudRunSpecConnector *c
+        = g_ptr_array_index (b->sc->connectors, i);
       VpcRegionRange r = { { c->block.prefix, c->block.len }, c->region };
       if (c->network == n && !c->subnet)
         g_array_append_val (out, r);
@@ -360,7 +363,7 @@ build_region_ranges (Build *b, const CloudRunNetwork *n)
 
 /* Tells the router the region of every range of network n. */
 static void
-build_router_regions (Build *b, const CloudRunNetwork *n,
+build_router_regions (Build *b, const CloudRunSpecNetwork *n,
                       CloudRunVpcRouter *router)
 {
   g_autoptr (GArray) ranges = build_region_ranges (b, n);
@@ -373,12 +376,12 @@ build_router_regions (Build *b, const CloudRunNetwork *n,
     }
 }
 
-static const CloudRunSubnet *
-build_proxy_subnet (const CloudRunNetwork *n, const char *region)
+static const CloudRunSpecSubnet *
+build_proxy_subnet (const CloudRunSpecNetwork *n, const char *region)
 {
   for (guint i = 0; i < n->subnets->len; i++)
     {
-      const CloudRunSubnet *s = g_ptr_array_index (n->subnets, i);
+      const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
       if (s->purpose == CLOUDRUN_SUBNET_PROXY_ONLY
           && g_strcmp0 (s->region, region) == 0)
         return s;
@@ -387,11 +390,11 @@ build_proxy_subnet (const CloudRunNetwork *n, const char *region)
 }
 
 static void
-build_internal_alb (Build *b, const CloudRunInternalAlb *alb)
+build_internal_alb (Build *b, const CloudRunSpecInternalAlb *alb)
 {
   BuildNetwork *net = build_network (b, alb->network);
-  const CloudRunSubnet *proxies = build_proxy_subnet (alb->network,
-                                                      alb->region);
+  const CloudRunSpecSubnet *proxies = build_proxy_subnet (alb->network,
+                                                          alb->region);
   g_autofree char *name = g_strdup_printf ("ilb-%s", alb->base.name);
   g_autofree char *label = g_strdup_printf ("internal ALB %s", alb->base.name);
   CloudRunLoadBalancerConfig cfg = {
@@ -439,7 +442,7 @@ build_internal_alb (Build *b, const CloudRunInternalAlb *alb)
 }
 
 static void
-build_external_alb (Build *b, const CloudRunExternalAlb *alb)
+build_external_alb (Build *b, const CloudRunSpecExternalAlb *alb)
 {
   g_autofree char *name = g_strdup_printf ("alb-%s", alb->base.name);
   g_autofree char *label = g_strdup_printf ("external ALB %s", alb->base.name);

@@ -48,7 +48,7 @@ const SimLinkParams cloudrun_vpc_link = {
 
 /* A [dns-zone] as the resolver sees it. */
 static DnsZone *
-build_zone (const CloudRunDnsZone *cz)
+build_zone (const CloudRunSpecDnsZone *cz)
 {
   g_autofree char *label = g_strdup_printf ("%s zone %s",
                                             cz->visibility == CLOUDRUN_DNS_PRIVATE
@@ -59,8 +59,8 @@ build_zone (const CloudRunDnsZone *cz)
   z->source = cz;
   for (guint i = 0; i < cz->records->len; i++)
     {
-      const CloudRunDnsRecord *r = &g_array_index (cz->records,
-                                                   CloudRunDnsRecord, i);
+      const CloudRunSpecDnsRecord *r
+        = &g_array_index (cz->records, CloudRunSpecDnsRecord, i);
       if (r->type == CLOUDRUN_DNS_A)
         cloudrun_dns_zone_add_a (z, r->owner, r->address);
       else if (r->type == CLOUDRUN_DNS_CNAME)
@@ -81,7 +81,7 @@ build_zones (Build *b)
   g_ptr_array_add (w->zones, google);
   for (guint i = 0; i < sc->dns_zones->len; i++)
     {
-      const CloudRunDnsZone *cz = g_ptr_array_index (sc->dns_zones, i);
+      const CloudRunSpecDnsZone *cz = g_ptr_array_index (sc->dns_zones, i);
       DnsZone *z = build_zone (cz);
       g_ptr_array_add (w->zones, z);
       if (cz->visibility == CLOUDRUN_DNS_PUBLIC)
@@ -89,7 +89,8 @@ build_zones (Build *b)
     }
   for (guint i = 0; i < sc->external_albs->len; i++)
     {
-      const CloudRunExternalAlb *alb = g_ptr_array_index (sc->external_albs, i);
+      const CloudRunSpecExternalAlb *alb
+        = g_ptr_array_index (sc->external_albs, i);
       g_autofree char *label = g_strdup_printf ("public DNS of external ALB "
                                                 "%s", alb->base.name);
       DnsZone *z;
@@ -111,21 +112,23 @@ build_taken_addresses (Build *b)
   const CloudRunScenario *sc = b->sc;
 
   for (guint i = 0; i < sc->vms->len; i++)
-    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunVm *)
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunSpecVm *)
       g_ptr_array_index (sc->vms, i))->address));
   for (guint i = 0; i < sc->internal_albs->len; i++)
-    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunInternalAlb *)
-      g_ptr_array_index (sc->internal_albs, i))->address));
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (
+      ((const CloudRunSpecInternalAlb *)
+       g_ptr_array_index (sc->internal_albs, i))->address));
   for (guint i = 0; i < sc->psc_endpoints->len; i++)
-    g_hash_table_add (b->taken, GUINT_TO_POINTER (((const CloudRunPscEndpoint *)
-      g_ptr_array_index (sc->psc_endpoints, i))->address));
+    g_hash_table_add (b->taken, GUINT_TO_POINTER (
+      ((const CloudRunSpecPscEndpoint *)
+       g_ptr_array_index (sc->psc_endpoints, i))->address));
   for (guint i = 0; i < sc->dns_zones->len; i++)
     {
-      const CloudRunDnsZone *z = g_ptr_array_index (sc->dns_zones, i);
+      const CloudRunSpecDnsZone *z = g_ptr_array_index (sc->dns_zones, i);
       for (guint k = 0; k < z->records->len; k++)
         {
-          const CloudRunDnsRecord *r = &g_array_index (z->records,
-                                                       CloudRunDnsRecord, k);
+          const CloudRunSpecDnsRecord *r
+            = &g_array_index (z->records, CloudRunSpecDnsRecord, k);
           if (r->type == CLOUDRUN_DNS_A)
             g_hash_table_add (b->taken, GUINT_TO_POINTER (r->address));
         }

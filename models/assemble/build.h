@@ -23,6 +23,6 @@ CloudRunWorld *cloudrun_world_build (const CloudRunScenario *scenario,
  * gives the subnet. For whoever describes the world without building it
  * (the topology picture). */
 CloudRunSubnetPga cloudrun_build_subnet_pga (const CloudRunScenario *scenario,
-                                             const CloudRunSubnet *subnet);
+                                             const CloudRunSpecSubnet *subnet);
 
 #endif

@@ -70,7 +70,7 @@ fail_expected (const CloudRunKey *key, const char *text,
 
 /* One CIDR; on "10.0.0.1/24" suggests the range with host bits cleared. */
 static gboolean
-parse_one_cidr (const char *text, const char *expected, CloudRunCidr *out,
+parse_one_cidr (const char *text, const char *expected, CloudRunSpecCidr *out,
                 CloudRunProblem *problem)
 {
   g_auto (GStrv) parts = NULL;
@@ -107,7 +107,7 @@ static gboolean
 parse_cidr_list (const CloudRunKey *key, const char *text, void *object,
                  CloudRunProblem *problem)
 {
-  GArray *ranges = cloudrun_parse_list (text, key, sizeof (CloudRunCidr),
+  GArray *ranges = cloudrun_parse_list (text, key, sizeof (CloudRunSpecCidr),
                                         cidr_item, NULL, problem);
 
   *FIELD (GArray *, object, key) = ranges;
@@ -171,7 +171,7 @@ parse_name_type (const CloudRunKey *key, const char *text, void *object,
 static void
 record_clear (gpointer data)
 {
-  CloudRunDnsRecord *r = data;
+  CloudRunSpecDnsRecord *r = data;
   g_free (r->owner);
   g_free (r->data);
 }
@@ -181,7 +181,7 @@ record_clear (gpointer data)
   "'*.run.app. CNAME private.googleapis.com.'"
 
 static gboolean
-parse_record_data (CloudRunDnsRecord *r, const char *data,
+parse_record_data (CloudRunSpecDnsRecord *r, const char *data,
                    CloudRunProblem *problem)
 {
   switch (r->type)
@@ -209,7 +209,7 @@ parse_record_data (CloudRunDnsRecord *r, const char *data,
 }
 
 static gboolean
-parse_record (const char *item, CloudRunDnsRecord *r,
+parse_record (const char *item, CloudRunSpecDnsRecord *r,
               CloudRunProblem *problem)
 {
   static const char *const types[] = { "A", "AAAA", "CNAME", NULL };
@@ -247,7 +247,8 @@ static gboolean
 parse_records (const CloudRunKey *key, const char *text, void *object,
                CloudRunProblem *problem)
 {
-  GArray *records = cloudrun_parse_list (text, key, sizeof (CloudRunDnsRecord),
+  GArray *records = cloudrun_parse_list (text, key,
+                                         sizeof (CloudRunSpecDnsRecord),
                                          record_item, record_clear, problem);
 
   *FIELD (GArray *, object, key) = records;
@@ -257,7 +258,7 @@ parse_records (const CloudRunKey *key, const char *text, void *object,
 /* ---- URLs --------------------------------------------------------- */
 
 static void
-url_clear (CloudRunUrl *url)
+url_clear (CloudRunSpecUrl *url)
 {
   g_free (url->text);
   g_free (url->host);
@@ -268,7 +269,7 @@ url_clear (CloudRunUrl *url)
 
 /* HOST[:PORT] of an http(s) URL into url; FALSE on a bad host or port. */
 static gboolean
-parse_authority (const char *authority, CloudRunUrl *url,
+parse_authority (const char *authority, CloudRunSpecUrl *url,
                  CloudRunProblem *problem)
 {
   const char *colon = strchr (authority, ':');
@@ -323,7 +324,8 @@ url_path_encode (const char *path, CloudRunProblem *problem)
 }
 
 static gboolean
-parse_url_text (const char *text, CloudRunUrl *url, CloudRunProblem *problem)
+parse_url_text (const char *text, CloudRunSpecUrl *url,
+                CloudRunProblem *problem)
 {
   const char *rest, *end;
   g_autofree char *authority = NULL;
@@ -361,11 +363,11 @@ static gboolean
 parse_url (const CloudRunKey *key, const char *text, void *object,
            CloudRunProblem *problem)
 {
-  CloudRunUrl url = { 0 };
+  CloudRunSpecUrl url = { 0 };
 
   if (parse_url_text (text, &url, problem))
     {
-      *FIELD (CloudRunUrl, object, key) = url;
+      *FIELD (CloudRunSpecUrl, object, key) = url;
       return TRUE;
     }
   url_clear (&url);
@@ -383,16 +385,15 @@ static gboolean
 parse_next_hop (const CloudRunKey *key, const char *text, void *object,
                 CloudRunProblem *problem)
 {
-  static const char *const words[] = {
-    "default-internet-gateway", "blackhole", NULL };
-  CloudRunNextHop *hop = FIELD (CloudRunNextHop, object, key);
+  const char *const *words = vpc_next_hop_words;
+  CloudRunSpecNextHop *hop = FIELD (CloudRunSpecNextHop, object, key);
 
-  if (strcmp (text, words[0]) == 0)
-    hop->kind = CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY;
-  else if (strcmp (text, words[1]) == 0)
-    hop->kind = CLOUDRUN_NEXT_HOP_BLACKHOLE;
+  if (strcmp (text, words[VPC_NEXT_HOP_GATEWAY]) == 0)
+    hop->kind = VPC_NEXT_HOP_GATEWAY;
+  else if (strcmp (text, words[VPC_NEXT_HOP_BLACKHOLE]) == 0)
+    hop->kind = VPC_NEXT_HOP_BLACKHOLE;
   else if (sim_ipv4_parse (text, &hop->address))
-    hop->kind = CLOUDRUN_NEXT_HOP_ADDRESS;
+    hop->kind = VPC_NEXT_HOP_ADDRESS;
   else
     {
       fail_expected (key, text, problem);
@@ -448,7 +449,7 @@ parse_delay (const CloudRunKey *key, const char *text, void *object,
   return TRUE;
 }
 
-static gboolean parse_protocol (const char *item, CloudRunProtocol *p);
+static gboolean parse_protocol (const char *item, CloudRunSpecProtocol *p);
 
 static gboolean
 protocol_item (const char *item, void *out, const CloudRunKey *key,
@@ -474,7 +475,7 @@ address_item (const char *item, void *out, const CloudRunKey *key,
 }
 
 static gboolean
-parse_protocol (const char *item, CloudRunProtocol *p)
+parse_protocol (const char *item, CloudRunSpecProtocol *p)
 {
   const char *colon = strchr (item, ':');
   g_autofree char *name = g_strndup (item, colon ? (gsize) (colon - item)
@@ -511,7 +512,7 @@ static gboolean
 parse_protocols (const CloudRunKey *key, const char *text, void *object,
                  CloudRunProblem *problem)
 {
-  GArray *list = cloudrun_parse_list (text, key, sizeof (CloudRunProtocol),
+  GArray *list = cloudrun_parse_list (text, key, sizeof (CloudRunSpecProtocol),
                                      protocol_item, NULL, problem);
 
   if (list && list->len == 0)
@@ -528,7 +529,8 @@ static gboolean
 parse_nat_addresses (const CloudRunKey *key, const char *text, void *object,
                      CloudRunProblem *problem)
 {
-  CloudRunNatAddresses *out = FIELD (CloudRunNatAddresses, object, key);
+  CloudRunSpecNatAddresses *out = FIELD (CloudRunSpecNatAddresses, object,
+                                         key);
   guint64 count;
 
   if (g_ascii_isdigit (text[0]) && strchr (text, '.') == NULL)
@@ -593,7 +595,7 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
     {
     case CLOUDRUN_KEY_CIDR:
       expected = cloudrun_key_expected (key);
-      return parse_one_cidr (text, expected, FIELD (CloudRunCidr, object,
+      return parse_one_cidr (text, expected, FIELD (CloudRunSpecCidr, object,
                                                     key), problem);
     case CLOUDRUN_KEY_CIDR_LIST:
       return parse_cidr_list (key, text, object, problem);
@@ -631,12 +633,12 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
       g_clear_pointer (FIELD (GArray *, object, key), g_array_unref);
       break;
     case CLOUDRUN_KEY_URL:
-      url_clear (FIELD (CloudRunUrl, object, key));
+      url_clear (FIELD (CloudRunSpecUrl, object, key));
       break;
     case CLOUDRUN_KEY_ADDRESSES_OR_COUNT:
-      g_clear_pointer (&FIELD (CloudRunNatAddresses, object, key)->addresses,
-                       g_array_unref);
-      FIELD (CloudRunNatAddresses, object, key)->count = 0;
+      g_clear_pointer (&FIELD (CloudRunSpecNatAddresses, object,
+                               key)->addresses, g_array_unref);
+      FIELD (CloudRunSpecNatAddresses, object, key)->count = 0;
       break;
     case CLOUDRUN_KEY_API_LIST:
       g_clear_pointer (FIELD (char **, object, key), g_strfreev);

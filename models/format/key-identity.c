@@ -100,21 +100,24 @@ parse_email (const CloudRunKey *key, const char *text, void *object,
 static void
 principal_clear (gpointer data)
 {
-  g_clear_pointer (&((CloudRunPrincipal *) data)->email, g_free);
+  g_clear_pointer (&((CloudRunSpecPrincipal *) data)->email, g_free);
 }
 
 static gboolean
 principal_item (const char *item, void *out, const CloudRunKey *key,
                 const char *expected, CloudRunProblem *problem)
 {
+  /* The vocabulary's words, then two aliases of its own. */
+#define PRINCIPAL_WORD(ID, WORD) WORD,
+#define PRINCIPAL_KIND(ID, WORD) IAM_PRINCIPAL_##ID,
   static const char *const words[] = {
-    "allUsers", "allAuthenticatedUsers", "public", "authenticated",
-    "serviceAccount", "user", NULL };
-  static const CloudRunPrincipalKind kinds[] = {
-    CLOUDRUN_PRINCIPAL_ALL_USERS, CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS,
-    CLOUDRUN_PRINCIPAL_ALL_USERS, CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS,
-    CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT, CLOUDRUN_PRINCIPAL_USER };
-  CloudRunPrincipal *p = out;
+    IAM_PRINCIPAL_LIST (PRINCIPAL_WORD) "public", "authenticated", NULL };
+  static const IamPrincipalKind kinds[] = {
+    IAM_PRINCIPAL_LIST (PRINCIPAL_KIND) IAM_PRINCIPAL_ALL_USERS,
+    IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS };
+#undef PRINCIPAL_WORD
+#undef PRINCIPAL_KIND
+  CloudRunSpecPrincipal *p = out;
   const char *colon = strchr (item, ':');
   g_autofree char *word = colon ? g_strndup (item, (gsize) (colon - item))
                                 : g_strdup (item);
@@ -123,7 +126,7 @@ principal_item (const char *item, void *out, const CloudRunKey *key,
   (void) key;
   for (guint i = 0; words[i] != NULL; i++)
     {
-      gboolean takes_email = kinds[i] >= CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT;
+      gboolean takes_email = kinds[i] >= IAM_PRINCIPAL_SERVICE_ACCOUNT;
       if (strcmp (word, words[i]) != 0 || takes_email != (colon != NULL))
         continue;
       p->kind = kinds[i];
@@ -149,7 +152,8 @@ static gboolean
 parse_principals (const CloudRunKey *key, const char *text, void *object,
                   CloudRunProblem *problem)
 {
-  GArray *list = cloudrun_parse_list (text, key, sizeof (CloudRunPrincipal),
+  GArray *list = cloudrun_parse_list (text, key,
+                                      sizeof (CloudRunSpecPrincipal),
                                       principal_item, principal_clear,
                                       problem);
 

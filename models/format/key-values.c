@@ -191,6 +191,13 @@ choice_index (const char *const *choices, const char *text)
   return -1;
 }
 
+/* The value of choice i of key. */
+static int
+choice_value (const CloudRunKey *key, int i)
+{
+  return key->values ? key->values[i] : key->first + i;
+}
+
 static gboolean
 parse_enum (const CloudRunKey *key, const char *text, void *object,
             CloudRunProblem *problem)
@@ -203,7 +210,7 @@ parse_enum (const CloudRunKey *key, const char *text, void *object,
       problem->suggestion = g_strdup (cloudrun_suggest (text, key->choices));
       return FALSE;
     }
-  *FIELD (int, object, key) = i;
+  *FIELD (int, object, key) = choice_value (key, i);
   return TRUE;
 }
 
@@ -215,7 +222,7 @@ choice_item (const char *item, void *out, const CloudRunKey *key,
 
   if (v >= 0)
     {
-      *(int *) out = v;
+      *(int *) out = choice_value (key, v);
       return TRUE;
     }
   cloudrun_problem_set (problem, expected, item);

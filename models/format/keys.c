@@ -435,8 +435,10 @@ cloudrun_enum_name (CloudRunKind kind, const char *key, int value)
   const CloudRunKindInfo *info = cloudrun_kind_info (kind);
   const CloudRunKey *row = info ? cloudrun_kind_key (info, key, NULL) : NULL;
 
-  if (row == NULL || row->choices == NULL || value < 0
-      || (guint) value >= g_strv_length ((char **) row->choices))
+  if (row == NULL || row->choices == NULL)
     return NULL;
-  return row->choices[value];
+  for (guint i = 0; row->choices[i] != NULL; i++)
+    if ((row->values ? row->values[i] : row->first + (int) i) == value)
+      return row->choices[i];
+  return NULL;
 }

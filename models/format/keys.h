@@ -2,11 +2,11 @@
  * (docs/scenario-format.md, format 1) that drives parsing, defaults,
  * validation, `cloudrun-netsim keys [KIND]` and did-you-mean suggestions.
  *
- * Each kind has a struct (CloudRunService, CloudRunSubnet, ... in
- * models/format/scenario.h) that embeds CloudRunObject first, and a table of
- * CloudRunKey rows; a row says where its value lives (offsetof) and how to
- * parse it. Defaults are text parsed by the same code as the file, so the
- * text `keys` shows is the text the loader uses.
+ * Each kind has a struct (CloudRunSpecService, CloudRunSpecSubnet, ...
+ * in models/format/scenario.h) that embeds CloudRunSpecObject first, and a
+ * table of CloudRunKey rows; a row says where its value lives (offsetof)
+ * and how to parse it. Defaults are text parsed by the same code as the
+ * file, so the text `keys` shows is the text the loader uses.
  *
  * Called by models/format/scenario.c (loading), tools/ (the `keys` command) and
  * tests. Tables live in models/format/scenario-keys.c; messages, suggestions and
@@ -66,26 +66,26 @@ typedef enum {
   CLOUDRUN_KEY_BANDWIDTH,       /* uint64_t, bits per second */
   CLOUDRUN_KEY_SIZE,            /* uint64_t, bytes */
   CLOUDRUN_KEY_FRACTION,        /* double in [0, 1] */
-  CLOUDRUN_KEY_ENUM,            /* int: index into choices */
-  CLOUDRUN_KEY_ENUM_LIST,       /* GArray * of int: indexes into choices */
+  CLOUDRUN_KEY_ENUM,            /* int: the value of a choice */
+  CLOUDRUN_KEY_ENUM_LIST,       /* GArray * of int: values of choices */
   CLOUDRUN_KEY_IPV4,            /* uint32_t, host order */
-  CLOUDRUN_KEY_CIDR,            /* CloudRunCidr */
-  CLOUDRUN_KEY_CIDR_LIST,       /* GArray * of CloudRunCidr */
+  CLOUDRUN_KEY_CIDR,            /* CloudRunSpecCidr */
+  CLOUDRUN_KEY_CIDR_LIST,       /* GArray * of CloudRunSpecCidr */
   CLOUDRUN_KEY_REGION,          /* char *, a known Google Cloud region */
   CLOUDRUN_KEY_PROJECT_NUMBER,  /* uint64_t, written as 12 digits */
   CLOUDRUN_KEY_DNS_NAME,        /* char *, lower case, ending in '.' */
   CLOUDRUN_KEY_HOSTNAME,        /* char *, lower case, no final '.' */
   CLOUDRUN_KEY_METHOD,          /* char *, an HTTP method token */
-  CLOUDRUN_KEY_RECORDS,         /* GArray * of CloudRunDnsRecord */
-  CLOUDRUN_KEY_URL,             /* CloudRunUrl */
-  CLOUDRUN_KEY_NEXT_HOP,        /* CloudRunNextHop */
-  CLOUDRUN_KEY_PROTOCOLS,       /* GArray * of CloudRunProtocol */
-  CLOUDRUN_KEY_ADDRESSES_OR_COUNT, /* CloudRunNatAddresses */
+  CLOUDRUN_KEY_RECORDS,         /* GArray * of CloudRunSpecDnsRecord */
+  CLOUDRUN_KEY_URL,             /* CloudRunSpecUrl */
+  CLOUDRUN_KEY_NEXT_HOP,        /* CloudRunSpecNextHop */
+  CLOUDRUN_KEY_PROTOCOLS,       /* GArray * of CloudRunSpecProtocol */
+  CLOUDRUN_KEY_ADDRESSES_OR_COUNT, /* CloudRunSpecNatAddresses */
   CLOUDRUN_KEY_CALLER,          /* char *, a service, vm or client NAME;
-                                   resolved to CloudRunCaller at
+                                   resolved to CloudRunSpecCaller at
                                    ref_offset */
   CLOUDRUN_KEY_EMAIL,           /* char *, an email address, lower case */
-  CLOUDRUN_KEY_PRINCIPALS,      /* GArray * of CloudRunPrincipal */
+  CLOUDRUN_KEY_PRINCIPALS,      /* GArray * of CloudRunSpecPrincipal */
   CLOUDRUN_KEY_AUDIENCE,        /* char *, https://HOST[/...] or
                                    http://HOST[/...] */
   CLOUDRUN_KEY_AUDIENCE_LIST,   /* char ** (NULL-terminated), any token
@@ -109,6 +109,10 @@ typedef struct {
   const char *default_text;     /* parsed like file text; NULL: see flags */
   unsigned flags;               /* CLOUDRUN_KEY_* */
   const char *const *choices;   /* ENUM, ENUM_LIST: NULL-terminated */
+  int first;                    /* ENUM, ENUM_LIST: the value of
+                                   choices[0]; the others follow */
+  const int *values;            /* ENUM, ENUM_LIST: when not NULL, the
+                                   value of each choice instead */
   const char *help;             /* one sentence for `keys` */
   size_t offset;                /* offsetof the field in the kind's struct */
   CloudRunKind ref_kind;        /* NAME, NAME_LIST: the kind named */
@@ -154,10 +158,5 @@ const char *cloudrun_suggest (const char *found,
                               const char *const *candidates);
 /* Optimal string alignment distance, ASCII case-insensitive. */
 guint cloudrun_edit_distance (const char *a, const char *b);
-
-/* Vocabularies used by [expect], NULL-terminated, in the order of the
- * enums in models/format/scenario.h. */
-extern const char *const cloudrun_hop_kinds[];
-extern const char *const cloudrun_drop_causes[];
 
 #endif

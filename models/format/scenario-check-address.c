@@ -81,14 +81,14 @@ quoted_address (uint32_t addr)
  * (a network, or NULL for the internet). */
 typedef struct {
   uint32_t addr;
-  const CloudRunObject *o;
+  const CloudRunSpecObject *o;
   const char *key;
-  const CloudRunNetwork *net;
+  const CloudRunSpecNetwork *net;
 } Written;
 
 static void
 add (GArray *out, uint32_t addr, const void *o, const char *key,
-     const CloudRunNetwork *net)
+     const CloudRunSpecNetwork *net)
 {
   Written w = { addr, o, key, net };
   g_array_append_val (out, w);
@@ -102,36 +102,36 @@ written_addresses (const CloudRunScenario *s)
 
   for (guint i = 0; i < s->clients->len; i++)
     {
-      const CloudRunClient *cl = s->clients->pdata[i];
+      const CloudRunSpecClient *cl = s->clients->pdata[i];
       if (cloudrun_object_has (&cl->base, "address"))
         add (out, cl->address, cl, "address", NULL);
     }
   for (guint i = 0; i < s->nats->len; i++)
     {
-      const CloudRunNat *nat = s->nats->pdata[i];
+      const CloudRunSpecNat *nat = s->nats->pdata[i];
       GArray *list = nat->addresses.addresses;
       for (guint k = 0; list && k < list->len; k++)
         add (out, g_array_index (list, uint32_t, k), nat, "addresses", NULL);
     }
   for (guint i = 0; i < s->external_albs->len; i++)
     {
-      const CloudRunExternalAlb *a = s->external_albs->pdata[i];
+      const CloudRunSpecExternalAlb *a = s->external_albs->pdata[i];
       add (out, a->address, a, "address", NULL);
     }
   for (guint i = 0; i < s->vms->len; i++)
     {
-      const CloudRunVm *vm = s->vms->pdata[i];
+      const CloudRunSpecVm *vm = s->vms->pdata[i];
       if (cloudrun_object_has (&vm->base, "address"))
         add (out, vm->address, vm, "address", vm->subnet->network);
     }
   for (guint i = 0; i < s->psc_endpoints->len; i++)
     {
-      const CloudRunPscEndpoint *e = s->psc_endpoints->pdata[i];
+      const CloudRunSpecPscEndpoint *e = s->psc_endpoints->pdata[i];
       add (out, e->address, e, "address", e->network);
     }
   for (guint i = 0; i < s->internal_albs->len; i++)
     {
-      const CloudRunInternalAlb *a = s->internal_albs->pdata[i];
+      const CloudRunSpecInternalAlb *a = s->internal_albs->pdata[i];
       add (out, a->address, a, "address", a->network);
     }
   return out;
@@ -219,7 +219,7 @@ check_internal (CloudRunCheck *c, const Written *w)
 
   for (guint i = 0; what == NULL && i < w->net->subnets->len; i++)
     {
-      const CloudRunSubnet *sn = w->net->subnets->pdata[i];
+      const CloudRunSpecSubnet *sn = w->net->subnets->pdata[i];
       if ((w->addr & sim_cidr_mask (sn->range.len)) == sn->range.prefix)
         what = sn->base.name;
     }
@@ -262,11 +262,12 @@ cloudrun_scenario_address_in_records (const CloudRunScenario *s,
 {
   for (guint i = 0; i < s->dns_zones->len; i++)
     {
-      GArray *records = ((CloudRunDnsZone *) s->dns_zones->pdata[i])->records;
+      GArray *records
+        = ((CloudRunSpecDnsZone *) s->dns_zones->pdata[i])->records;
       for (guint k = 0; records && k < records->len; k++)
         {
-          const CloudRunDnsRecord *r = &g_array_index (records,
-                                                       CloudRunDnsRecord, k);
+          const CloudRunSpecDnsRecord *r
+            = &g_array_index (records, CloudRunSpecDnsRecord, k);
           if (r->type == CLOUDRUN_DNS_A && r->address == addr)
             return TRUE;
         }
@@ -297,10 +298,10 @@ cloudrun_scenario_address_used (const CloudRunScenario *s, uint32_t addr)
     if (g_array_index (all, Written, i).addr == addr)
       return TRUE;
   for (guint i = 0; i < s->clients->len; i++)
-    if (((const CloudRunClient *) s->clients->pdata[i])->address == addr)
+    if (((const CloudRunSpecClient *) s->clients->pdata[i])->address == addr)
       return TRUE;
   for (guint i = 0; i < s->vms->len; i++)
-    if (((const CloudRunVm *) s->vms->pdata[i])->address == addr)
+    if (((const CloudRunSpecVm *) s->vms->pdata[i])->address == addr)
       return TRUE;
   return cloudrun_scenario_address_in_records (s, addr);
 }
@@ -314,7 +315,7 @@ assign_client_addresses (CloudRunCheck *c)
 
   for (guint i = 0; i < c->s->clients->len; i++)
     {
-      CloudRunClient *cl = c->s->clients->pdata[i];
+      CloudRunSpecClient *cl = c->s->clients->pdata[i];
       if (cloudrun_object_has (&cl->base, "address"))
         continue;
       while (next <= CLIENT_LAST
@@ -344,7 +345,7 @@ assign_serving_addresses (CloudRunCheck *c)
 
   for (guint i = 0; i < c->s->services->len; i++)
     {
-      CloudRunService *svc = c->s->services->pdata[i];
+      CloudRunSpecService *svc = c->s->services->pdata[i];
       uint32_t n = (uint32_t) (svc->max_instances + SERVING_HOST_FIRST
                                + 255) / 256;
       if (next <= SERVING_METADATA_24 && next + n > SERVING_METADATA_24)

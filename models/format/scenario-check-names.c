@@ -38,7 +38,7 @@ static const struct {
 /* Whether name is one of service's instance nodes, SERVICE-N with N from
  * 1 to its max-instances. */
 static gboolean
-names_an_instance (const char *name, const CloudRunService *svc)
+names_an_instance (const char *name, const CloudRunSpecService *svc)
 {
   size_t len = strlen (svc->base.name);
   const char *digits = name + len + 1;
@@ -69,14 +69,14 @@ node_taken (const CloudRunScenario *s, const char *name)
       list = cloudrun_scenario_objects (s, prefixed_nodes[i].kind);
       for (guint k = 0; k < list->len; k++)
         {
-          const CloudRunObject *o = list->pdata[k];
+          const CloudRunSpecObject *o = list->pdata[k];
           if (strcmp (name + plen, o->name) == 0)
             return g_strdup_printf ("the node of %s", o->group);
         }
     }
   for (guint i = 0; i < s->services->len; i++)
     {
-      const CloudRunService *svc = s->services->pdata[i];
+      const CloudRunSpecService *svc = s->services->pdata[i];
       if (names_an_instance (name, svc))
         return g_strdup_printf ("an instance of %s (1 to max-instances "
                                 "%" G_GINT64_FORMAT ")", svc->base.group,
@@ -86,7 +86,7 @@ node_taken (const CloudRunScenario *s, const char *name)
 }
 
 static gboolean
-check_caller_name (CloudRunCheck *c, const CloudRunObject *o)
+check_caller_name (CloudRunCheck *c, const CloudRunSpecObject *o)
 {
   g_autofree char *taken = node_taken (c->s, o->name);
   g_autofree char *found = NULL;
@@ -104,7 +104,7 @@ static const CloudRunKind caller_kinds[] = {
   CLOUDRUN_KIND_VM, CLOUDRUN_KIND_CLIENT, CLOUDRUN_KIND_GOOGLE_CALLER };
 
 /* A caller of an earlier kind of caller_kinds than kind named name. */
-static const CloudRunObject *
+static const CloudRunSpecObject *
 earlier_caller (const CloudRunScenario *s, guint kind, const char *name)
 {
   for (guint i = 0; i < kind; i++)
@@ -112,7 +112,7 @@ earlier_caller (const CloudRunScenario *s, guint kind, const char *name)
       GPtrArray *list = cloudrun_scenario_objects (s, caller_kinds[i]);
       for (guint k = 0; k < list->len; k++)
         {
-          const CloudRunObject *o = list->pdata[k];
+          const CloudRunSpecObject *o = list->pdata[k];
           if (strcmp (o->name, name) == 0)
             return o;
         }
@@ -128,8 +128,8 @@ cloudrun_check_caller_names (CloudRunCheck *c)
       GPtrArray *list = cloudrun_scenario_objects (c->s, caller_kinds[i]);
       for (guint k = 0; k < list->len; k++)
         {
-          const CloudRunObject *o = list->pdata[k];
-          const CloudRunObject *twin = earlier_caller (c->s, i, o->name);
+          const CloudRunSpecObject *o = list->pdata[k];
+          const CloudRunSpecObject *twin = earlier_caller (c->s, i, o->name);
           g_autofree char *found = NULL;
 
           if (!check_caller_name (c, o))

@@ -20,13 +20,13 @@
 #define RUN_API "run.googleapis.com"
 
 /* RFC 1918, and the other ranges no public source has. */
-static const CloudRunCidr private_ranges[] = {
+static const CloudRunSpecCidr private_ranges[] = {
   { 0x0a000000u, 8 }, { 0xac100000u, 12 }, { 0xc0a80000u, 16 },
   { 0x64400000u, 10 }, { 0x7f000000u, 8 }, { 0xa9fe0000u, 16 },
 };
 
 static gboolean
-perimeter_lists (const CloudRunPerimeter *pm, const char *api)
+perimeter_lists (const CloudRunSpecPerimeter *pm, const char *api)
 {
   return pm->restricted_services
          && g_strv_contains ((const char *const *) pm->restricted_services,
@@ -34,13 +34,13 @@ perimeter_lists (const CloudRunPerimeter *pm, const char *api)
 }
 
 const char *
-cloudrun_project_perimeter (const CloudRunProject *p)
+cloudrun_project_perimeter (const CloudRunSpecProject *p)
 {
   return p->in_perimeter ? p->in_perimeter->base.name : p->perimeter;
 }
 
 gboolean
-cloudrun_project_restricts (const CloudRunProject *p, const char *api)
+cloudrun_project_restricts (const CloudRunSpecProject *p, const char *api)
 {
   if (p->in_perimeter)
     return perimeter_lists (p->in_perimeter, api);
@@ -49,11 +49,11 @@ cloudrun_project_restricts (const CloudRunProject *p, const char *api)
 
 /* Each listed project joins pm; once only, in one perimeter only. */
 static gboolean
-check_members (CloudRunCheck *c, CloudRunPerimeter *pm)
+check_members (CloudRunCheck *c, CloudRunSpecPerimeter *pm)
 {
   for (guint i = 0; i < pm->projects->len; i++)
     {
-      CloudRunProject *p = pm->projects->pdata[i];
+      CloudRunSpecProject *p = pm->projects->pdata[i];
       g_autofree char *found = NULL;
 
       if (p->in_perimeter == pm)
@@ -75,12 +75,12 @@ check_members (CloudRunCheck *c, CloudRunPerimeter *pm)
 }
 
 static gboolean
-check_access_levels (CloudRunCheck *c, CloudRunPerimeter *pm)
+check_access_levels (CloudRunCheck *c, CloudRunSpecPerimeter *pm)
 {
   for (guint i = 0; pm->access_ranges && i < pm->access_ranges->len; i++)
     {
-      const CloudRunCidr *r = &g_array_index (pm->access_ranges,
-                                              CloudRunCidr, i);
+      const CloudRunSpecCidr *r = &g_array_index (pm->access_ranges,
+                                                  CloudRunSpecCidr, i);
       for (guint k = 0; k < G_N_ELEMENTS (private_ranges); k++)
         if (cloudrun_cidr_overlap (r, &private_ranges[k]))
           {
@@ -97,15 +97,15 @@ check_access_levels (CloudRunCheck *c, CloudRunPerimeter *pm)
   for (guint i = 0; pm->access_identities
                     && i < pm->access_identities->len; i++)
     {
-      const CloudRunPrincipal *who = &g_array_index (pm->access_identities,
-                                                     CloudRunPrincipal, i);
-      if (who->kind == CLOUDRUN_PRINCIPAL_ALL_USERS
-          || who->kind == CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS)
+      const CloudRunSpecPrincipal *who
+        = &g_array_index (pm->access_identities, CloudRunSpecPrincipal, i);
+      if (who->kind == IAM_PRINCIPAL_ALL_USERS
+          || who->kind == IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS)
         return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
                                     &pm->base, "access-level-identities",
                                     "serviceAccount:EMAIL or user:EMAIL "
                                     "(an access level's members)",
-                                    who->kind == CLOUDRUN_PRINCIPAL_ALL_USERS
+                                    who->kind == IAM_PRINCIPAL_ALL_USERS
                                     ? "'allUsers'"
                                     : "'allAuthenticatedUsers'", NULL, NULL);
     }
@@ -114,9 +114,9 @@ check_access_levels (CloudRunCheck *c, CloudRunPerimeter *pm)
 
 /* A project's perimeter key against the groups. */
 static gboolean
-check_project_key (CloudRunCheck *c, CloudRunProject *p)
+check_project_key (CloudRunCheck *c, CloudRunSpecProject *p)
 {
-  CloudRunPerimeter *pm;
+  CloudRunSpecPerimeter *pm;
   g_autofree char *found = NULL;
 
   if (p->perimeter == NULL)

@@ -35,7 +35,7 @@ address_found (uint32_t addr)
 
 /* Usable addresses of a subnet: all but the first two and last two. */
 static void
-subnet_usable (const CloudRunSubnet *sn, uint32_t *first, uint32_t *last)
+subnet_usable (const CloudRunSpecSubnet *sn, uint32_t *first, uint32_t *last)
 {
   uint32_t size = (uint32_t) 1 << (32 - sn->range.len);
 
@@ -44,25 +44,25 @@ subnet_usable (const CloudRunSubnet *sn, uint32_t *first, uint32_t *last)
 }
 
 /* The resource of network other than self that holds addr, or NULL. */
-static CloudRunObject *
-address_holder (CloudRunCheck *c, const CloudRunNetwork *net, uint32_t addr,
-                const void *self)
+static CloudRunSpecObject *
+address_holder (CloudRunCheck *c, const CloudRunSpecNetwork *net,
+                uint32_t addr, const void *self)
 {
   for (guint i = 0; i < c->s->vms->len; i++)
     {
-      CloudRunVm *vm = c->s->vms->pdata[i];
+      CloudRunSpecVm *vm = c->s->vms->pdata[i];
       if (vm != self && vm->address == addr && vm->subnet->network == net)
         return &vm->base;
     }
   for (guint i = 0; i < c->s->psc_endpoints->len; i++)
     {
-      CloudRunPscEndpoint *e = c->s->psc_endpoints->pdata[i];
+      CloudRunSpecPscEndpoint *e = c->s->psc_endpoints->pdata[i];
       if (e != self && e->address == addr && e->network == net)
         return &e->base;
     }
   for (guint i = 0; i < c->s->internal_albs->len; i++)
     {
-      CloudRunInternalAlb *a = c->s->internal_albs->pdata[i];
+      CloudRunSpecInternalAlb *a = c->s->internal_albs->pdata[i];
       if (a != self && a->address == addr && a->network == net)
         return &a->base;
     }
@@ -70,10 +70,10 @@ address_holder (CloudRunCheck *c, const CloudRunNetwork *net, uint32_t addr,
 }
 
 static gboolean
-check_address_free (CloudRunCheck *c, CloudRunObject *o,
-                    const CloudRunNetwork *net, uint32_t addr)
+check_address_free (CloudRunCheck *c, CloudRunSpecObject *o,
+                    const CloudRunSpecNetwork *net, uint32_t addr)
 {
-  CloudRunObject *holder = address_holder (c, net, addr, o);
+  CloudRunSpecObject *holder = address_holder (c, net, addr, o);
   g_autofree char *expected = NULL, *found = NULL, *quoted = NULL;
 
   if (holder == NULL)
@@ -88,7 +88,7 @@ check_address_free (CloudRunCheck *c, CloudRunObject *o,
 }
 
 static gboolean
-check_vm_address (CloudRunCheck *c, CloudRunVm *vm)
+check_vm_address (CloudRunCheck *c, CloudRunSpecVm *vm)
 {
   uint32_t first, last;
   char a[16], b[16];
@@ -116,7 +116,7 @@ check_vm_address (CloudRunCheck *c, CloudRunVm *vm)
 }
 
 static gboolean
-assign_vm_address (CloudRunCheck *c, CloudRunVm *vm)
+assign_vm_address (CloudRunCheck *c, CloudRunSpecVm *vm)
 {
   uint32_t first, last;
 
@@ -149,7 +149,7 @@ dns_owner_inside (const char *owner, const char *name)
 }
 
 static gboolean
-check_dns_zone (CloudRunCheck *c, CloudRunDnsZone *zone)
+check_dns_zone (CloudRunCheck *c, CloudRunSpecDnsZone *zone)
 {
   if (zone->visibility == CLOUDRUN_DNS_PUBLIC && zone->networks->len > 0)
     {
@@ -161,7 +161,7 @@ check_dns_zone (CloudRunCheck *c, CloudRunDnsZone *zone)
   /* Cloud DNS refuses a record outside the zone's name. */
   for (guint i = 0; zone->records && i < zone->records->len; i++)
     {
-      const char *owner = g_array_index (zone->records, CloudRunDnsRecord,
+      const char *owner = g_array_index (zone->records, CloudRunSpecDnsRecord,
                                          i).owner;
       if (!dns_owner_inside (owner, zone->dns_name))
         {
@@ -179,13 +179,13 @@ check_dns_zone (CloudRunCheck *c, CloudRunDnsZone *zone)
 }
 
 static gboolean
-check_psc_endpoint (CloudRunCheck *c, CloudRunPscEndpoint *e)
+check_psc_endpoint (CloudRunCheck *c, CloudRunSpecPscEndpoint *e)
 {
   return check_address_free (c, &e->base, e->network, e->address);
 }
 
 static gboolean
-check_internal_alb (CloudRunCheck *c, CloudRunInternalAlb *alb)
+check_internal_alb (CloudRunCheck *c, CloudRunSpecInternalAlb *alb)
 {
   GPtrArray *subnets = alb->network->subnets;
   g_autofree char *expected = NULL, *found = NULL;
@@ -202,7 +202,7 @@ check_internal_alb (CloudRunCheck *c, CloudRunInternalAlb *alb)
     }
   for (guint i = 0; i < subnets->len; i++)
     {
-      CloudRunSubnet *sn = subnets->pdata[i];
+      CloudRunSpecSubnet *sn = subnets->pdata[i];
       uint32_t first, last;
       subnet_usable (sn, &first, &last);
       if (sn->purpose == CLOUDRUN_SUBNET_PRIVATE
@@ -223,7 +223,7 @@ check_internal_alb (CloudRunCheck *c, CloudRunInternalAlb *alb)
 /* ---- Traffic ------------------------------------------------------ */
 
 static gboolean
-resolve_caller (CloudRunCheck *c, CloudRunTraffic *t)
+resolve_caller (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   static const CloudRunKind kinds[] = {
     CLOUDRUN_KIND_SERVICE, CLOUDRUN_KIND_VM, CLOUDRUN_KIND_CLIENT,
@@ -233,8 +233,8 @@ resolve_caller (CloudRunCheck *c, CloudRunTraffic *t)
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      CloudRunObject *o = cloudrun_scenario_find (c->s, kinds[i],
-                                                  t->from_name);
+      CloudRunSpecObject *o = cloudrun_scenario_find (c->s, kinds[i],
+                                                      t->from_name);
       g_autofree const char **some = cloudrun_check_names (c->s, kinds[i]);
       for (guint j = 0; some[j] != NULL; j++)
         g_ptr_array_add (names, (gpointer) some[j]);
@@ -281,7 +281,7 @@ owner_matches (const char *owner, const char *host)
 
 /* What a URL host names; FALSE when nothing in the scenario. */
 static gboolean
-find_host (CloudRunCheck *c, CloudRunUrl *url)
+find_host (CloudRunCheck *c, CloudRunSpecUrl *url)
 {
   CloudRunScenario *s = c->s;
 
@@ -292,7 +292,7 @@ find_host (CloudRunCheck *c, CloudRunUrl *url)
     }
   for (guint i = 0; i < s->services->len; i++)
     {
-      CloudRunService *svc = s->services->pdata[i];
+      CloudRunSpecService *svc = s->services->pdata[i];
       if (strcmp (url->host, svc->hash_host) == 0
           || strcmp (url->host, svc->number_host) == 0)
         {
@@ -303,7 +303,7 @@ find_host (CloudRunCheck *c, CloudRunUrl *url)
     }
   for (guint i = 0; i < s->internal_albs->len; i++)
     {
-      CloudRunInternalAlb *a = s->internal_albs->pdata[i];
+      CloudRunSpecInternalAlb *a = s->internal_albs->pdata[i];
       if (a->hostname != NULL && strcmp (a->hostname, url->host) == 0)
         {
           url->host_kind = CLOUDRUN_URL_HOST_INTERNAL_ALB;
@@ -313,7 +313,7 @@ find_host (CloudRunCheck *c, CloudRunUrl *url)
     }
   for (guint i = 0; i < s->external_albs->len; i++)
     {
-      CloudRunExternalAlb *a = s->external_albs->pdata[i];
+      CloudRunSpecExternalAlb *a = s->external_albs->pdata[i];
       if (a->hostname != NULL && strcmp (a->hostname, url->host) == 0)
         {
           url->host_kind = CLOUDRUN_URL_HOST_EXTERNAL_ALB;
@@ -323,9 +323,10 @@ find_host (CloudRunCheck *c, CloudRunUrl *url)
     }
   for (guint i = 0; i < s->dns_zones->len; i++)
     {
-      GArray *records = ((CloudRunDnsZone *) s->dns_zones->pdata[i])->records;
+      GArray *records
+        = ((CloudRunSpecDnsZone *) s->dns_zones->pdata[i])->records;
       for (guint j = 0; j < records->len; j++)
-        if (owner_matches (g_array_index (records, CloudRunDnsRecord,
+        if (owner_matches (g_array_index (records, CloudRunSpecDnsRecord,
                                           j).owner, url->host))
           {
             url->host_kind = CLOUDRUN_URL_HOST_DNS_RECORD;
@@ -347,7 +348,7 @@ near_host (CloudRunCheck *c, const char *host)
 
   for (guint i = 0; i < c->s->services->len; i++)
     {
-      CloudRunService *svc = c->s->services->pdata[i];
+      CloudRunSpecService *svc = c->s->services->pdata[i];
       g_ptr_array_add (hosts, svc->hash_host);
       g_ptr_array_add (hosts, svc->number_host);
     }
@@ -355,7 +356,7 @@ near_host (CloudRunCheck *c, const char *host)
   near = cloudrun_suggest (host, (const char *const *) hosts->pdata);
   for (guint i = 0; near == NULL && i < c->s->services->len; i++)
     {
-      CloudRunService *svc = c->s->services->pdata[i];
+      CloudRunSpecService *svc = c->s->services->pdata[i];
       gsize n = strlen (svc->base.name);
       if (strncmp (host, svc->base.name, n) == 0 && host[n] == '-')
         near = hash_form ? svc->hash_host : svc->number_host;
@@ -364,7 +365,7 @@ near_host (CloudRunCheck *c, const char *host)
 }
 
 static gboolean
-fail_host (CloudRunCheck *c, CloudRunTraffic *t)
+fail_host (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   g_autofree char *found = cloudrun_quote (t->url.host);
 
@@ -375,10 +376,10 @@ fail_host (CloudRunCheck *c, CloudRunTraffic *t)
 }
 
 static gboolean
-check_url (CloudRunCheck *c, CloudRunTraffic *t)
+check_url (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
-  CloudRunUrl *url = &t->url;
-  CloudRunService *svc;
+  CloudRunSpecUrl *url = &t->url;
+  CloudRunSpecService *svc;
 
   if (url->service_name == NULL)
     return find_host (c, url) || fail_host (c, t);
@@ -406,7 +407,7 @@ check_url (CloudRunCheck *c, CloudRunTraffic *t)
 /* rate or interval: not both; one when count > 1 (none for a burst);
  * the mean gap. */
 static gboolean
-check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
+check_pacing (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   gboolean has_rate = cloudrun_object_has (&t->base, "rate");
   gboolean has_interval = cloudrun_object_has (&t->base, "interval");
@@ -452,7 +453,7 @@ check_pacing (CloudRunCheck *c, CloudRunTraffic *t)
  * default, fill_client_identity). audience and token-header belong to a
  * token; audience defaults to https://HOST of the URL. */
 static gboolean
-check_identity (CloudRunCheck *c, CloudRunTraffic *t)
+check_identity (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   if (t->audience != NULL && t->identity != CLOUDRUN_IDENTITY_ID_TOKEN)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
@@ -471,7 +472,7 @@ check_identity (CloudRunCheck *c, CloudRunTraffic *t)
 }
 
 static gboolean
-fill_vm_identity (CloudRunCheck *c, CloudRunVm *vm)
+fill_vm_identity (CloudRunCheck *c, CloudRunSpecVm *vm)
 {
   (void) c;
   if (vm->service_account == NULL)
@@ -485,7 +486,7 @@ fill_vm_identity (CloudRunCheck *c, CloudRunVm *vm)
  * existed sent a token for identity = id-token, and allAuthenticatedUsers
  * accepted it; it still does. */
 static gboolean
-fill_client_identity (CloudRunCheck *c, CloudRunClient *client)
+fill_client_identity (CloudRunCheck *c, CloudRunSpecClient *client)
 {
   (void) c;
   if (client->account == NULL)
@@ -494,7 +495,7 @@ fill_client_identity (CloudRunCheck *c, CloudRunClient *client)
 }
 
 static gboolean
-fill_google_caller_identity (CloudRunCheck *c, CloudRunGoogleCaller *gc)
+fill_google_caller_identity (CloudRunCheck *c, CloudRunSpecGoogleCaller *gc)
 {
   (void) c;
   if (gc->service_account == NULL)
@@ -503,7 +504,7 @@ fill_google_caller_identity (CloudRunCheck *c, CloudRunGoogleCaller *gc)
 }
 
 static gboolean
-check_traffic (CloudRunCheck *c, CloudRunTraffic *t)
+check_traffic (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   if (!resolve_caller (c, t) || !check_url (c, t) || !check_pacing (c, t)
       || !check_identity (c, t))
@@ -523,7 +524,7 @@ check_total_requests (CloudRunCheck *c)
 
   for (guint i = 0; i < c->s->traffics->len; i++)
     {
-      CloudRunTraffic *t = c->s->traffics->pdata[i];
+      CloudRunSpecTraffic *t = c->s->traffics->pdata[i];
       total += (uint64_t) t->count;
       if (total > CLOUDRUN_MAX_REQUESTS)
         {
@@ -542,7 +543,7 @@ check_total_requests (CloudRunCheck *c)
 }
 
 static gboolean
-check_expect (CloudRunCheck *c, CloudRunExpect *e)
+check_expect (CloudRunCheck *c, CloudRunSpecExpect *e)
 {
   e->traffic = cloudrun_scenario_find (c->s, CLOUDRUN_KIND_TRAFFIC,
                                        e->base.name);

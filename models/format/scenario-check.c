@@ -26,7 +26,7 @@
 
 gboolean
 cloudrun_check_fail (CloudRunCheck *c, CloudRunScenarioError code,
-                     const CloudRunObject *o, const char *key,
+                     const CloudRunSpecObject *o, const char *key,
                      const char *expected, const char *found,
                      const char *suggestion, const char *hint)
 {
@@ -49,12 +49,12 @@ cloudrun_check_names (const CloudRunScenario *s, CloudRunKind kind)
   const char **names = g_new0 (const char *, list->len + 1);
 
   for (guint i = 0; i < list->len; i++)
-    names[i] = ((CloudRunObject *) list->pdata[i])->name;
+    names[i] = ((CloudRunSpecObject *) list->pdata[i])->name;
   return names;
 }
 
 gboolean
-cloudrun_check_fail_ref (CloudRunCheck *c, const CloudRunObject *o,
+cloudrun_check_fail_ref (CloudRunCheck *c, const CloudRunSpecObject *o,
                          const char *key, CloudRunKind kind,
                          const char *name)
 {
@@ -73,7 +73,7 @@ cloudrun_check_fail_ref (CloudRunCheck *c, const CloudRunObject *o,
 }
 
 char *
-cloudrun_cidr_text (const CloudRunCidr *cidr)
+cloudrun_cidr_text (const CloudRunSpecCidr *cidr)
 {
   char buf[16];
   return g_strdup_printf ("%s/%u", sim_ipv4_to_string (cidr->prefix, buf),
@@ -81,7 +81,7 @@ cloudrun_cidr_text (const CloudRunCidr *cidr)
 }
 
 gboolean
-cloudrun_cidr_overlap (const CloudRunCidr *a, const CloudRunCidr *b)
+cloudrun_cidr_overlap (const CloudRunSpecCidr *a, const CloudRunSpecCidr *b)
 {
   uint32_t mask = sim_cidr_mask (MIN (a->len, b->len));
   return (a->prefix & mask) == (b->prefix & mask);
@@ -90,7 +90,7 @@ cloudrun_cidr_overlap (const CloudRunCidr *a, const CloudRunCidr *b)
 /* ---- References through the tables -------------------------------- */
 
 static gboolean
-resolve_project_default (CloudRunCheck *c, CloudRunObject *o,
+resolve_project_default (CloudRunCheck *c, CloudRunSpecObject *o,
                          const CloudRunKey *key)
 {
   GPtrArray *projects = c->s->projects;
@@ -112,7 +112,7 @@ resolve_project_default (CloudRunCheck *c, CloudRunObject *o,
 }
 
 static gboolean
-resolve_name (CloudRunCheck *c, CloudRunObject *o, const CloudRunKey *key)
+resolve_name (CloudRunCheck *c, CloudRunSpecObject *o, const CloudRunKey *key)
 {
   const char *name = G_STRUCT_MEMBER (char *, o, key->offset);
   gpointer target;
@@ -131,7 +131,7 @@ resolve_name (CloudRunCheck *c, CloudRunObject *o, const CloudRunKey *key)
 }
 
 static gboolean
-resolve_name_list (CloudRunCheck *c, CloudRunObject *o,
+resolve_name_list (CloudRunCheck *c, CloudRunSpecObject *o,
                    const CloudRunKey *key)
 {
   char **names = G_STRUCT_MEMBER (char **, o, key->offset);
@@ -181,12 +181,12 @@ check_projects (CloudRunCheck *c)
 
   for (guint i = 0; i < list->len; i++)
     {
-      CloudRunProject *p = list->pdata[i];
+      CloudRunSpecProject *p = list->pdata[i];
       if (!cloudrun_object_has (&p->base, "number"))
         p->number = cloudrun_project_number_default (p->base.name);
       for (guint j = 0; j < i; j++)
         {
-          CloudRunProject *q = list->pdata[j];
+          CloudRunSpecProject *q = list->pdata[j];
           g_autofree char *found = NULL;
           if (q->number != p->number)
             continue;
@@ -202,7 +202,7 @@ check_projects (CloudRunCheck *c)
 }
 
 static gboolean
-check_subnet (CloudRunCheck *c, CloudRunSubnet *sn)
+check_subnet (CloudRunCheck *c, CloudRunSpecSubnet *sn)
 {
   GPtrArray *same = sn->network->subnets;
   g_autofree char *text = cloudrun_cidr_text (&sn->range);
@@ -217,7 +217,7 @@ check_subnet (CloudRunCheck *c, CloudRunSubnet *sn)
     }
   for (guint j = 0; j < same->len; j++)
     {
-      CloudRunSubnet *other = same->pdata[j];
+      CloudRunSpecSubnet *other = same->pdata[j];
       g_autofree char *found = NULL, *expected = NULL, *other_text = NULL;
       if (!cloudrun_cidr_overlap (&sn->range, &other->range))
         continue;
@@ -238,7 +238,7 @@ static gboolean
 check_networks_and_subnets (CloudRunCheck *c)
 {
   for (guint i = 0; i < c->s->networks->len; i++)
-    ((CloudRunNetwork *) c->s->networks->pdata[i])->subnets
+    ((CloudRunSpecNetwork *) c->s->networks->pdata[i])->subnets
       = g_ptr_array_new ();
   for (guint i = 0; i < c->s->subnets->len; i++)
     if (!check_subnet (c, c->s->subnets->pdata[i]))
@@ -248,8 +248,8 @@ check_networks_and_subnets (CloudRunCheck *c)
 
 /* Whether project may attach to network: its own, or shared with it. */
 gboolean
-cloudrun_network_usable_by (const CloudRunNetwork *network,
-                            const CloudRunProject *project)
+cloudrun_network_usable_by (const CloudRunSpecNetwork *network,
+                            const CloudRunSpecProject *project)
 {
   if (network->project == project)
     return TRUE;
@@ -264,18 +264,18 @@ cloudrun_network_usable_by (const CloudRunNetwork *network,
 /* A subnet has one Cloud NAT at most; two gateways of one region that
  * both take the default also share its connectors' hidden subnets. */
 static gboolean
-check_nat_alone (CloudRunCheck *c, CloudRunNat *nat)
+check_nat_alone (CloudRunCheck *c, CloudRunSpecNat *nat)
 {
   for (guint i = 0; i < c->s->nats->len && c->s->nats->pdata[i] != nat; i++)
     {
-      CloudRunNat *other = c->s->nats->pdata[i];
+      CloudRunSpecNat *other = c->s->nats->pdata[i];
       g_autofree char *found = NULL;
       if (other->network != nat->network)
         continue;
       for (guint k = 0; !found && k < nat->subnets->len; k++)
         if (g_ptr_array_find (other->subnets, nat->subnets->pdata[k], NULL))
           found = g_strdup_printf ("'%s', which [%s] serves too",
-                                   ((CloudRunSubnet *)
+                                   ((CloudRunSpecSubnet *)
                                     nat->subnets->pdata[k])->base.name,
                                    other->base.group);
       if (!found && !nat->subnet_names && !other->subnet_names
@@ -295,7 +295,7 @@ check_nat_alone (CloudRunCheck *c, CloudRunNat *nat)
 }
 
 static gboolean
-check_nat (CloudRunCheck *c, CloudRunNat *nat)
+check_nat (CloudRunCheck *c, CloudRunSpecNat *nat)
 {
   GPtrArray *all = nat->network->subnets;
 
@@ -303,7 +303,7 @@ check_nat (CloudRunCheck *c, CloudRunNat *nat)
     {
       for (guint i = 0; i < all->len; i++)
         {
-          CloudRunSubnet *sn = all->pdata[i];
+          CloudRunSpecSubnet *sn = all->pdata[i];
           if (strcmp (sn->region, nat->region) == 0
               && sn->purpose == CLOUDRUN_SUBNET_PRIVATE)
             g_ptr_array_add (nat->subnets, sn);
@@ -312,7 +312,7 @@ check_nat (CloudRunCheck *c, CloudRunNat *nat)
     }
   for (guint i = 0; i < nat->subnets->len; i++)
     {
-      CloudRunSubnet *sn = nat->subnets->pdata[i];
+      CloudRunSpecSubnet *sn = nat->subnets->pdata[i];
       g_autofree char *expected = NULL, *found = NULL;
       if (sn->network == nat->network && strcmp (sn->region, nat->region)
                                          == 0)
@@ -331,7 +331,7 @@ check_nat (CloudRunCheck *c, CloudRunNat *nat)
 /* ---- Connectors --------------------------------------------------- */
 
 static gboolean
-check_connector_range (CloudRunCheck *c, CloudRunConnector *cn)
+check_connector_range (CloudRunCheck *c, CloudRunSpecConnector *cn)
 {
   g_autofree char *text = cloudrun_cidr_text (&cn->range);
   g_autofree char *quoted = cloudrun_quote (text);
@@ -349,7 +349,7 @@ check_connector_range (CloudRunCheck *c, CloudRunConnector *cn)
   subnets = cn->network->subnets;
   for (guint i = 0; i < subnets->len; i++)
     {
-      CloudRunSubnet *sn = subnets->pdata[i];
+      CloudRunSpecSubnet *sn = subnets->pdata[i];
       g_autofree char *expected = NULL, *found = NULL, *other = NULL;
       if (!cloudrun_cidr_overlap (&cn->range, &sn->range))
         continue;
@@ -367,9 +367,9 @@ check_connector_range (CloudRunCheck *c, CloudRunConnector *cn)
 }
 
 static gboolean
-check_connector_subnet (CloudRunCheck *c, CloudRunConnector *cn)
+check_connector_subnet (CloudRunCheck *c, CloudRunSpecConnector *cn)
 {
-  CloudRunSubnet *sn = cn->subnet;
+  CloudRunSpecSubnet *sn = cn->subnet;
   g_autofree char *text = cloudrun_cidr_text (&sn->range);
   g_autofree char *found = g_strdup_printf ("'%s' (%s, %s, %s)",
                                             sn->base.name, text, sn->region,
@@ -392,7 +392,7 @@ check_connector_subnet (CloudRunCheck *c, CloudRunConnector *cn)
     }
   for (guint i = 0; i < c->s->connectors->len; i++)
     {
-      CloudRunConnector *other = c->s->connectors->pdata[i];
+      CloudRunSpecConnector *other = c->s->connectors->pdata[i];
       if (other == cn)
         break;
       if (other->subnet == sn)
@@ -406,7 +406,7 @@ check_connector_subnet (CloudRunCheck *c, CloudRunConnector *cn)
 }
 
 static gboolean
-check_connector (CloudRunCheck *c, CloudRunConnector *cn)
+check_connector (CloudRunCheck *c, CloudRunSpecConnector *cn)
 {
   gboolean has_range = cloudrun_object_has (&cn->base, "range");
 
@@ -437,11 +437,10 @@ check_connector (CloudRunCheck *c, CloudRunConnector *cn)
 /* ---- Services ----------------------------------------------------- */
 
 static gboolean
-fail_vpc_key (CloudRunCheck *c, CloudRunService *svc, const char *key,
+fail_vpc_key (CloudRunCheck *c, CloudRunSpecService *svc, const char *key,
               const char *expected, const char *written)
 {
-  const char *access = cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
-                                           "vpc-access", svc->vpc_access);
+  const char *access = vpc_access_name (svc->vpc_access);
   g_autofree char *found = written
       ? g_strdup_printf ("'%s' with vpc-access = %s", written, access)
       : g_strdup_printf ("nothing with vpc-access = %s", access);
@@ -451,40 +450,39 @@ fail_vpc_key (CloudRunCheck *c, CloudRunService *svc, const char *key,
 }
 
 static gboolean
-check_service_vpc_keys (CloudRunCheck *c, CloudRunService *svc)
+check_service_vpc_keys (CloudRunCheck *c, CloudRunSpecService *svc)
 {
-  CloudRunVpcAccess a = svc->vpc_access;
+  VpcAccess a = svc->vpc_access;
 
-  if (svc->connector_name != NULL && a != CLOUDRUN_VPC_ACCESS_CONNECTOR)
+  if (svc->connector_name != NULL && a != VPC_ACCESS_CONNECTOR)
     return fail_vpc_key (c, svc, "connector", "a connector only with "
                          "vpc-access = connector", svc->connector_name);
-  if (svc->subnet_name != NULL && a != CLOUDRUN_VPC_ACCESS_DIRECT)
+  if (svc->subnet_name != NULL && a != VPC_ACCESS_DIRECT)
     return fail_vpc_key (c, svc, "subnet", "a subnet only with vpc-access "
                          "= direct", svc->subnet_name);
-  if (a == CLOUDRUN_VPC_ACCESS_CONNECTOR && svc->connector == NULL)
+  if (a == VPC_ACCESS_CONNECTOR && svc->connector == NULL)
     return fail_vpc_key (c, svc, "connector", "the name of a [connector "
                          "NAME] group", NULL);
-  if (a == CLOUDRUN_VPC_ACCESS_DIRECT && svc->subnet == NULL)
+  if (a == VPC_ACCESS_DIRECT && svc->subnet == NULL)
     return fail_vpc_key (c, svc, "subnet", "the name of a [subnet NAME] "
                          "group for Direct VPC egress", NULL);
-  if (a == CLOUDRUN_VPC_ACCESS_NONE
+  if (a == VPC_ACCESS_NONE
       && cloudrun_object_has (&svc->base, "vpc-egress"))
     return fail_vpc_key (c, svc, "vpc-egress", "vpc-egress only with "
                          "vpc-access = connector or direct",
-                         cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
-                                             "vpc-egress", svc->vpc_egress));
+                         vpc_egress_name (svc->vpc_egress));
   return TRUE;
 }
 
 /* The connector or subnet: same region, a network of the service's
  * project or shared with it. */
 static gboolean
-check_service_attachment (CloudRunCheck *c, CloudRunService *svc)
+check_service_attachment (CloudRunCheck *c, CloudRunSpecService *svc)
 {
   const char *key = svc->connector ? "connector" : "subnet";
   const char *region = svc->connector ? svc->connector->region
                                       : svc->subnet->region;
-  CloudRunNetwork *net = svc->connector ? svc->connector->network
+  CloudRunSpecNetwork *net = svc->connector ? svc->connector->network
                                         : svc->subnet->network;
   const char *name = svc->connector ? svc->connector->base.name
                                     : svc->subnet->base.name;
@@ -517,7 +515,7 @@ check_service_attachment (CloudRunCheck *c, CloudRunService *svc)
 }
 
 static gboolean
-check_service (CloudRunCheck *c, CloudRunService *svc)
+check_service (CloudRunCheck *c, CloudRunSpecService *svc)
 {
   if (!check_service_vpc_keys (c, svc))
     return FALSE;
@@ -547,7 +545,7 @@ check_service (CloudRunCheck *c, CloudRunService *svc)
 /* ---- Identities --------------------------------------------------- */
 
 char *
-cloudrun_default_service_account (const CloudRunProject *project)
+cloudrun_default_service_account (const CloudRunSpecProject *project)
 {
   return g_strdup_printf ("%012" G_GUINT64_FORMAT
                           "-compute@developer.gserviceaccount.com",
@@ -557,13 +555,13 @@ cloudrun_default_service_account (const CloudRunProject *project)
 /* ---- Entry -------------------------------------------------------- */
 
 void
-cloudrun_object_clear_derived (CloudRunObject *o)
+cloudrun_object_clear_derived (CloudRunSpecObject *o)
 {
   if (o->kind == CLOUDRUN_KIND_NETWORK)
-    g_clear_pointer (&((CloudRunNetwork *) o)->subnets, g_ptr_array_unref);
+    g_clear_pointer (&((CloudRunSpecNetwork *) o)->subnets, g_ptr_array_unref);
   if (o->kind == CLOUDRUN_KIND_SERVICE)
     {
-      CloudRunService *svc = (CloudRunService *) o;
+      CloudRunSpecService *svc = (CloudRunSpecService *) o;
       g_clear_pointer (&svc->hash_host, g_free);
       g_clear_pointer (&svc->number_host, g_free);
       g_clear_pointer (&svc->url, g_free);

@@ -9,8 +9,10 @@
  * service, vm, client, dns-zone, psc-endpoint, internal-alb,
  * external-alb, traffic, expect.
  *
- * Invariant: each choices array follows the order of its C enum in
- * models/format/scenario.h (checked by the static asserts at the end). */
+ * Invariant: each choices array of this file follows the order of its C
+ * enum in models/format/scenario.h (checked by the static asserts at the
+ * end); the vocabulary's word tables (models/vocab/vocabulary.h) are
+ * generated with their enums. */
 #include "models/format/scenario-private.h"
 
 #include <stddef.h>
@@ -21,84 +23,14 @@
 static const char *const google_access_choices[] = {
   "implicit", "subnet-pga", NULL };
 static const char *const purpose_choices[] = { "private", "proxy-only", NULL };
-static const char *const direction_choices[] = { "egress", "ingress", NULL };
-static const char *const action_choices[] = { "allow", "deny", NULL };
 static const char *const machine_choices[] = {
   "f1-micro", "e2-micro", "e2-standard-4", NULL };
-static const char *const ingress_choices[] = {
-  "all", "internal", "internal-and-cloud-load-balancing", "none", NULL };
-static const char *const vpc_access_choices[] = {
-  "none", "connector", "direct", NULL };
-static const char *const vpc_egress_choices[] = {
-  "private-ranges-only", "all-traffic", NULL };
 static const char *const visibility_choices[] = { "private", "public", NULL };
-static const char *const bundle_choices[] = { "all-apis", "vpc-sc", NULL };
 static const char *const pattern_choices[] = { "constant", "poisson", "burst",
                                                 NULL };
 static const char *const identity_choices[] = { "none", "id-token", NULL };
 static const char *const token_header_choices[] = {
   "authorization", "x-serverless-authorization", NULL };
-static const char *const outcome_choices[] = {
-  "delivered", "denied-by-ingress", "denied-by-iam", "denied-by-vpc-sc",
-  "dropped",
-  "dns-failure", "unavailable", "timeout", NULL };
-static const char *const classified_choices[] = {
-  "internal", "external", NULL };
-
-const char *const cloudrun_hop_kinds[] = {
-  "dns", "egress", "connector", "direct-vpc", "vpc-router", "nat",
-  "internet", "psc-endpoint", "ilb", "external-alb", "gfe", "service", "vm",
-  "client", "google-product", NULL };
-
-/* Every drop cause of the Connectivity Tests API (DropInfo.Cause, in the
- * API's order), then its abort cause for Direct VPC and the simulator's
- * own: expectations written from a Connectivity Tests result load, and
- * `keys` says which ones the simulator produces. */
-const char *const cloudrun_drop_causes[] = {
-  "UNKNOWN_EXTERNAL_ADDRESS", "FOREIGN_IP_DISALLOWED", "FIREWALL_RULE",
-  "NO_ROUTE", "ROUTE_BLACKHOLE", "ROUTE_WRONG_NETWORK",
-  "ROUTE_NEXT_HOP_IP_ADDRESS_NOT_RESOLVED",
-  "ROUTE_NEXT_HOP_RESOURCE_NOT_FOUND",
-  "ROUTE_NEXT_HOP_INSTANCE_WRONG_NETWORK",
-  "ROUTE_NEXT_HOP_INSTANCE_NON_PRIMARY_IP",
-  "ROUTE_NEXT_HOP_FORWARDING_RULE_IP_MISMATCH",
-  "ROUTE_NEXT_HOP_VPN_TUNNEL_NOT_ESTABLISHED",
-  "ROUTE_NEXT_HOP_FORWARDING_RULE_TYPE_INVALID",
-  "NO_ROUTE_FROM_INTERNET_TO_PRIVATE_IPV6_ADDRESS",
-  "VPN_TUNNEL_LOCAL_SELECTOR_MISMATCH",
-  "VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH", "PRIVATE_TRAFFIC_TO_INTERNET",
-  "PRIVATE_GOOGLE_ACCESS_DISALLOWED",
-  "PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED", "NO_EXTERNAL_ADDRESS",
-  "UNKNOWN_INTERNAL_ADDRESS", "FORWARDING_RULE_MISMATCH",
-  "FORWARDING_RULE_NO_INSTANCES",
-  "FIREWALL_BLOCKING_LOAD_BALANCER_BACKEND_HEALTH_CHECK",
-  "INSTANCE_NOT_RUNNING", "GKE_CLUSTER_NOT_RUNNING",
-  "CLOUD_SQL_INSTANCE_NOT_RUNNING", "TRAFFIC_TYPE_BLOCKED",
-  "GKE_MASTER_UNAUTHORIZED_ACCESS", "CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS",
-  "DROPPED_INSIDE_GKE_SERVICE", "DROPPED_INSIDE_CLOUD_SQL_SERVICE",
-  "GOOGLE_MANAGED_SERVICE_NO_PEERING",
-  "GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT", "GKE_PSC_ENDPOINT_MISSING",
-  "CLOUD_SQL_INSTANCE_NO_IP_ADDRESS", "GKE_CONTROL_PLANE_REGION_MISMATCH",
-  "PUBLIC_GKE_CONTROL_PLANE_TO_PRIVATE_DESTINATION",
-  "GKE_CONTROL_PLANE_NO_ROUTE",
-  "CLOUD_SQL_INSTANCE_NOT_CONFIGURED_FOR_EXTERNAL_TRAFFIC",
-  "PUBLIC_CLOUD_SQL_INSTANCE_TO_PRIVATE_DESTINATION",
-  "CLOUD_SQL_INSTANCE_NO_ROUTE", "CLOUD_FUNCTION_NOT_ACTIVE",
-  "VPC_CONNECTOR_NOT_SET", "VPC_CONNECTOR_NOT_RUNNING",
-  "FORWARDING_RULE_REGION_MISMATCH", "PSC_CONNECTION_NOT_ACCEPTED",
-  "PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK",
-  "PSC_NEG_PRODUCER_ENDPOINT_NO_GLOBAL_ACCESS",
-  "PSC_NEG_PRODUCER_FORWARDING_RULE_MULTIPLE_PORTS",
-  "CLOUD_SQL_PSC_NEG_UNSUPPORTED",
-  "NO_NAT_SUBNETS_FOR_PSC_SERVICE_ATTACHMENT",
-  "HYBRID_NEG_NON_DYNAMIC_ROUTE_MATCHED",
-  "HYBRID_NEG_NON_LOCAL_DYNAMIC_ROUTE_MATCHED",
-  "CLOUD_RUN_REVISION_NOT_READY", "DROPPED_INSIDE_PSC_SERVICE_PRODUCER",
-  "LOAD_BALANCER_HAS_NO_PROXY_SUBNET", "CLOUD_NAT_NO_ADDRESSES",
-  "ROUTING_LOOP",
-  "NO_SERVERLESS_IP_RANGES", "INGRESS_DENIED", "IAM_DENIED",
-  "VPC_SC_DENIED", "CLOUD_NAT_PORTS_EXHAUSTED", "LINK_QUEUE_FULL",
-  "VPC_CONNECTOR_QUEUE_FULL", "TARGET_TYPE_NOT_PERMITTED_FOR_VPC", NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 
@@ -116,6 +48,12 @@ const char *const cloudrun_drop_causes[] = {
 #define KEY_ENUM(NAME, TYPE, S, F, DEFAULT, FLAGS, CHOICES, HELP)          \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
     .flags = FLAGS, .offset = offsetof (S, F), .choices = CHOICES,         \
+    .help = HELP }
+/* An optional ENUM or ENUM_LIST of vocabulary words whose first value is
+ * FIRST. */
+#define KEY_WORDS(NAME, TYPE, S, F, FLAGS, WORDS, FIRST, HELP)            \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .flags = FLAGS,             \
+    .offset = offsetof (S, F), .choices = WORDS, .first = FIRST,           \
     .help = HELP }
 #define KEY_REF(NAME, TYPE, S, F, RF, KIND, DEFAULT, FLAGS, NOTE, HELP)    \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
@@ -153,52 +91,52 @@ static const CloudRunKey scenario_keys[] = {
 };
 
 static const CloudRunKey assumptions_keys[] = {
-  KEY_ENUM ("connector-google-access", ENUM, CloudRunAssumptions,
+  KEY_ENUM ("connector-google-access", ENUM, CloudRunSpecAssumptions,
             connector_google_access, "implicit", 0, google_access_choices,
             "`implicit`: a connector on its own /28 range (a hidden subnet) "
             "reaches Google front ends without Private Google Access; a "
             "connector on a user subnet follows that subnet's PGA flag. "
             "`subnet-pga`: the hidden subnet counts as PGA off."),
-  KEY ("nat-enables-pga", BOOL, CloudRunAssumptions, nat_enables_pga,
+  KEY ("nat-enables-pga", BOOL, CloudRunSpecAssumptions, nat_enables_pga,
        "true", 0, "A Cloud NAT gateway serving a subnet turns Private Google "
                   "Access on for it."),
-  KEY_ENUM ("psc-google-access", ENUM, CloudRunAssumptions,
+  KEY_ENUM ("psc-google-access", ENUM, CloudRunSpecAssumptions,
             psc_google_access, "subnet-pga", 0, google_access_choices,
             "Whether a caller without an external address reaches a Private "
             "Service Connect endpoint for Google APIs only from a subnet with "
             "Private Google Access, as Google's endpoint page says "
             "(subnet-pga), or from any subnet, as field reports treat PSC as "
             "an alternative to PGA (implicit)."),
-  KEY_INT ("ingress-denied-status", CloudRunAssumptions,
+  KEY_INT ("ingress-denied-status", CloudRunSpecAssumptions,
            ingress_denied_status, "404", 0, 100, 599,
            "HTTP status the GFE answers to a request refused by ingress; "
            "Google documents 404 rather than 403 (Cloud Run release "
            "notes, 2023-08-03)."),
-  KEY_INT ("direct-vpc-ip-factor", CloudRunAssumptions,
+  KEY_INT ("direct-vpc-ip-factor", CloudRunSpecAssumptions,
            direct_vpc_ip_factor, "2", 0, 1, 16,
            "Subnet addresses held per Direct VPC instance."),
-  KEY ("pending-wait", TIME, CloudRunAssumptions, pending_wait, NULL, OPT,
+  KEY ("pending-wait", TIME, CloudRunSpecAssumptions, pending_wait, NULL, OPT,
        "How long a request that finds every allowed instance at its "
        "concurrency waits in the pending queue for a free slot before the "
        "GFE answers 429. Unset: Google's bound, 3.5 times the service's "
        "`cold-start` or 10s, whichever is greater."),
-  KEY ("instance-idle-timeout", TIME, CloudRunAssumptions,
+  KEY ("instance-idle-timeout", TIME, CloudRunSpecAssumptions,
        instance_idle_timeout, "15m", 0,
        "An instance beyond `min-instances` that has been idle this long "
        "retires, and its next request starts it cold again (Google keeps "
        "idle instances \"up to 15 minutes\"); `0s`: never."),
-  KEY ("connector-start-time", TIME, CloudRunAssumptions,
+  KEY ("connector-start-time", TIME, CloudRunSpecAssumptions,
        connector_start_time, "60s", 0,
        "How long an instance a connector adds under load takes before it "
        "forwards traffic (a VM's boot; Google publishes no figure)."),
-  KEY ("direct-vpc-start-delay", TIME, CloudRunAssumptions,
+  KEY ("direct-vpc-start-delay", TIME, CloudRunSpecAssumptions,
        direct_vpc_start_delay, "0s", 0,
        "How long after a Direct VPC instance starts cold its packets into "
        "the VPC wait before they go (Google: connection establishment "
        "delays of a minute or more on instance startup; 0s keeps older "
        "scenarios' timing). Instances warm before the run "
        "(min-instances) do not wait."),
-  KEY ("private-ranges", CIDR_LIST, CloudRunAssumptions, private_ranges,
+  KEY ("private-ranges", CIDR_LIST, CloudRunSpecAssumptions, private_ranges,
        "10.0.0.0/8;172.16.0.0/12;192.168.0.0/16;100.64.0.0/10;240.0.0.0/4;"
        "199.36.153.4/30;199.36.153.8/30", 0,
        "Destinations that `vpc-egress = private-ranges-only` sends into the "
@@ -206,33 +144,33 @@ static const CloudRunKey assumptions_keys[] = {
 };
 
 static const CloudRunKey project_keys[] = {
-  KEY_DERIVED ("number", PROJECT_NUMBER, CloudRunProject, number,
+  KEY_DERIVED ("number", PROJECT_NUMBER, CloudRunSpecProject, number,
                "12 digits derived from NAME",
                "Used in service URLs, default service accounts, and carried "
                "to the GFE as the network's identity. Two projects may not "
                "have the same number."),
-  KEY ("perimeter", STRING, CloudRunProject, perimeter, NULL, OPT,
+  KEY ("perimeter", STRING, CloudRunSpecProject, perimeter, NULL, OPT,
        "VPC Service Controls perimeter that contains the project and "
        "restricts Cloud Run (run.googleapis.com); a [perimeter NAME] "
        "group of that name, if any, must restrict it too."),
 };
 
 static const CloudRunKey perimeter_keys[] = {
-  KEY_REF ("projects", NAME_LIST, CloudRunPerimeter, project_names,
+  KEY_REF ("projects", NAME_LIST, CloudRunSpecPerimeter, project_names,
            projects, PROJECT, "", 0, NULL,
            "Projects inside the perimeter (a project is in one perimeter "
            "at most); projects whose perimeter key names it join too."),
-  KEY ("restricted-services", API_LIST, CloudRunPerimeter,
+  KEY ("restricted-services", API_LIST, CloudRunSpecPerimeter,
        restricted_services, "", 0,
        "Google APIs the perimeter protects, such as run.googleapis.com "
        "(the GFE refuses outsiders at run.app and custom domains) and "
        "cloudtasks.googleapis.com (Cloud Tasks delivers only "
        "authenticated requests to run.app); none by default."),
-  KEY ("access-level-ranges", CIDR_LIST, CloudRunPerimeter, access_ranges,
+  KEY ("access-level-ranges", CIDR_LIST, CloudRunSpecPerimeter, access_ranges,
        "", 0,
        "Public source ranges an access level admits from outside the "
        "perimeter (not private ranges; not from another perimeter)."),
-  KEY ("access-level-identities", PRINCIPALS, CloudRunPerimeter,
+  KEY ("access-level-identities", PRINCIPALS, CloudRunSpecPerimeter,
        access_identities, NULL, OPT,
        "serviceAccount:EMAIL or user:EMAIL an access level names; Cloud "
        "Run's enforcement ignores them when a service is invoked (Google: "
@@ -240,29 +178,29 @@ static const CloudRunKey perimeter_keys[] = {
 };
 
 static const CloudRunKey network_keys[] = {
-  KEY_REF ("project", NAME, CloudRunNetwork, project_name, project, PROJECT,
-           NULL, DER, ONLY_PROJECT, "Host project of the network."),
-  KEY ("default-route", BOOL, CloudRunNetwork, default_route, "true", 0,
+  KEY_REF ("project", NAME, CloudRunSpecNetwork, project_name, project,
+           PROJECT, NULL, DER, ONLY_PROJECT, "Host project of the network."),
+  KEY ("default-route", BOOL, CloudRunSpecNetwork, default_route, "true", 0,
        "Keep the `0.0.0.0/0 -> default-internet-gateway` route."),
-  KEY_REF ("shared-with", NAME_LIST, CloudRunNetwork, shared_with_names,
+  KEY_REF ("shared-with", NAME_LIST, CloudRunSpecNetwork, shared_with_names,
            shared_with, PROJECT, "", 0, NULL,
            "Service projects of a Shared VPC: their services may attach to "
            "this network."),
 };
 
 static const CloudRunKey subnet_keys[] = {
-  KEY_REF ("network", NAME, CloudRunSubnet, network_name, network, NETWORK,
+  KEY_REF ("network", NAME, CloudRunSpecSubnet, network_name, network, NETWORK,
            NULL, REQ, NULL, "Network of the subnet."),
-  KEY ("region", REGION, CloudRunSubnet, region, NULL, REQ,
+  KEY ("region", REGION, CloudRunSpecSubnet, region, NULL, REQ,
        "Region of the subnet."),
-  KEY ("range", CIDR, CloudRunSubnet, range, NULL, REQ,
+  KEY ("range", CIDR, CloudRunSpecSubnet, range, NULL, REQ,
        "Primary range; the first two and last two addresses are reserved. It "
        "may not overlap another subnet (or a connector range) of the same "
        "network."),
-  KEY ("private-google-access", BOOL, CloudRunSubnet, private_google_access,
-       "false", 0, "Private Google Access for Google-bound traffic from this "
-                   "subnet."),
-  KEY_ENUM ("purpose", ENUM, CloudRunSubnet, purpose, "private", 0,
+  KEY ("private-google-access", BOOL, CloudRunSpecSubnet,
+       private_google_access, "false", 0,
+       "Private Google Access for Google-bound traffic from this subnet."),
+  KEY_ENUM ("purpose", ENUM, CloudRunSpecSubnet, purpose, "private", 0,
             purpose_choices,
             "`proxy-only`: the subnet of Envoy proxies that an internal ALB "
             "needs in its region. VMs, connectors, Direct VPC and load "
@@ -270,11 +208,11 @@ static const CloudRunKey subnet_keys[] = {
 };
 
 static const CloudRunKey route_keys[] = {
-  KEY_REF ("network", NAME, CloudRunRoute, network_name, network, NETWORK,
+  KEY_REF ("network", NAME, CloudRunSpecRoute, network_name, network, NETWORK,
            NULL, REQ, NULL, "Network of the route."),
-  KEY ("destination", CIDR, CloudRunRoute, destination, NULL, REQ,
+  KEY ("destination", CIDR, CloudRunSpecRoute, destination, NULL, REQ,
        "Destination range."),
-  KEY ("next-hop", NEXT_HOP, CloudRunRoute, next_hop, NULL, REQ,
+  KEY ("next-hop", NEXT_HOP, CloudRunSpecRoute, next_hop, NULL, REQ,
        "Where matching packets go. `blackhole` drops them "
        "(`ROUTE_BLACKHOLE`); nobody creates a blackhole route: a route "
        "becomes one when its next hop (a VM, a tunnel) is gone "
@@ -282,48 +220,50 @@ static const CloudRunKey route_keys[] = {
        "an IP address loads, but a forwarding instance is not simulated: "
        "packets it matches are dropped with `NO_ROUTE` and a step that says "
        "so."),
-  KEY_INT ("priority", CloudRunRoute, priority, "1000", 0, 0, 65535,
+  KEY_INT ("priority", CloudRunSpecRoute, priority, "1000", 0, 0, 65535,
            "Among routes of equal prefix length the lower number wins."),
 };
 
 static const CloudRunKey firewall_keys[] = {
-  KEY_REF ("network", NAME, CloudRunFirewall, network_name, network,
+  KEY_REF ("network", NAME, CloudRunSpecFirewall, network_name, network,
            NETWORK, NULL, REQ, NULL, "Network of the rule."),
-  KEY_ENUM ("direction", ENUM, CloudRunFirewall, direction, NULL, REQ,
-            direction_choices, "Traffic the rule applies to."),
-  KEY_ENUM ("action", ENUM, CloudRunFirewall, action, NULL, REQ,
-            action_choices, "What the rule does to matching traffic."),
-  KEY ("ranges", CIDR_LIST, CloudRunFirewall, ranges, NULL, REQ,
+  KEY_ENUM ("direction", ENUM, CloudRunSpecFirewall, direction, NULL, REQ,
+            vpc_firewall_direction_words, "Traffic the rule applies to."),
+  KEY_ENUM ("action", ENUM, CloudRunSpecFirewall, action, NULL, REQ,
+            vpc_firewall_action_words,
+            "What the rule does to matching traffic."),
+  KEY ("ranges", CIDR_LIST, CloudRunSpecFirewall, ranges, NULL, REQ,
        "Destinations for egress rules, sources for ingress rules."),
-  KEY ("protocols", PROTOCOLS, CloudRunFirewall, protocols, "all", 0,
+  KEY ("protocols", PROTOCOLS, CloudRunSpecFirewall, protocols, "all", 0,
        "Protocols and ports the rule matches, such as `tcp:443` or "
        "`udp:53-54`."),
-  KEY_INT ("priority", CloudRunFirewall, priority, "1000", 0, 0, 65535,
+  KEY_INT ("priority", CloudRunSpecFirewall, priority, "1000", 0, 0, 65535,
            "Lower wins; deny wins a tie. Implicit rules: allow all egress "
            "and deny all ingress at the lowest priority."),
 };
 
 static const CloudRunKey nat_keys[] = {
-  KEY_REF ("network", NAME, CloudRunNat, network_name, network, NETWORK,
+  KEY_REF ("network", NAME, CloudRunSpecNat, network_name, network, NETWORK,
            NULL, REQ, NULL, "Network the gateway serves."),
-  KEY ("region", REGION, CloudRunNat, region, NULL, REQ,
+  KEY ("region", REGION, CloudRunSpecNat, region, NULL, REQ,
        "Region of the gateway."),
-  KEY_REF ("subnets", NAME_LIST, CloudRunNat, subnet_names, subnets, SUBNET,
-           NULL, DER, "every private subnet of the network in the region",
+  KEY_REF ("subnets", NAME_LIST, CloudRunSpecNat, subnet_names, subnets,
+           SUBNET, NULL, DER,
+           "every private subnet of the network in the region",
            "Subnets whose traffic the gateway translates: subnets of its own "
            "region, none of them served by another gateway."),
-  KEY ("addresses", ADDRESSES_OR_COUNT, CloudRunNat, addresses, "1", 0,
+  KEY ("addresses", ADDRESSES_OR_COUNT, CloudRunSpecNat, addresses, "1", 0,
        "The gateway's public addresses. A count is filled with automatic "
        "external addresses (see [Addresses](#addresses)); listed addresses "
        "must be public, outside Google's ranges, and each written once in "
        "the scenario."),
   /* At most 65536 - 1024: the NAT hands out ports 1024..65535 (snat.c,
    * SNAT_FIRST_PORT), and one VM cannot be given more than there are. */
-  KEY_INT ("min-ports-per-vm", CloudRunNat, min_ports_per_vm, "64", 0, 2,
+  KEY_INT ("min-ports-per-vm", CloudRunSpecNat, min_ports_per_vm, "64", 0, 2,
            64512, "Source ports reserved per VM; when a VM's ports run out, "
                   "its new connections are dropped "
                   "(`CLOUD_NAT_PORTS_EXHAUSTED`)."),
-  KEY ("tcp-time-wait-timeout", TIME, CloudRunNat, tcp_time_wait_timeout,
+  KEY ("tcp-time-wait-timeout", TIME, CloudRunSpecNat, tcp_time_wait_timeout,
        "120s", 0, "How long the port of a TCP connection that closed stays "
                   "taken before another connection to the same destination "
                   "may use it (Cloud NAT's TCP TIME_WAIT timeout); a burst "
@@ -332,120 +272,120 @@ static const CloudRunKey nat_keys[] = {
 };
 
 static const CloudRunKey connector_keys[] = {
-  KEY_REF ("network", NAME, CloudRunConnector, network_name, network,
+  KEY_REF ("network", NAME, CloudRunSpecConnector, network_name, network,
            NETWORK, NULL, DER, "the network of subnet (required with range)",
            "Network the connector enters."),
-  KEY ("region", REGION, CloudRunConnector, region, NULL, REQ,
+  KEY ("region", REGION, CloudRunSpecConnector, region, NULL, REQ,
        "Region of the connector; the services that use it must be in the "
        "same region."),
-  KEY ("range", CIDR, CloudRunConnector, range, NULL, OPT,
+  KEY ("range", CIDR, CloudRunSpecConnector, range, NULL, OPT,
        "A hidden subnet of its own; must not overlap the network's subnets."),
-  KEY_REF ("subnet", NAME, CloudRunConnector, subnet_name, subnet, SUBNET,
+  KEY_REF ("subnet", NAME, CloudRunSpecConnector, subnet_name, subnet, SUBNET,
            NULL, OPT, NULL, "An existing private /28 subnet in the "
                             "connector's region, used by no other connector."),
-  KEY_ENUM ("machine-type", ENUM, CloudRunConnector, machine_type,
+  KEY_ENUM ("machine-type", ENUM, CloudRunSpecConnector, machine_type,
             "e2-micro", 0, machine_choices,
             "Instance type; sets the throughput per instance."),
-  KEY_INT ("min-instances", CloudRunConnector, min_instances, "2", 0, 2, 9,
+  KEY_INT ("min-instances", CloudRunSpecConnector, min_instances, "2", 0, 2, 9,
            "Instances at start; Google allows 2 to 9."),
-  KEY_INT ("max-instances", CloudRunConnector, max_instances, "10", 0, 3,
+  KEY_INT ("max-instances", CloudRunSpecConnector, max_instances, "10", 0, 3,
            10, "Scale-out limit: the connector adds instances under load up "
                "to this many and never removes them (see "
                "[networking.md](networking.md#capacity-and-timing))."),
 };
 
 static const CloudRunKey service_keys[] = {
-  KEY_REF ("project", NAME, CloudRunService, project_name, project, PROJECT,
-           NULL, DER, ONLY_PROJECT, "Project of the service."),
-  KEY ("region", REGION, CloudRunService, region, NULL, REQ,
+  KEY_REF ("project", NAME, CloudRunSpecService, project_name, project,
+           PROJECT, NULL, DER, ONLY_PROJECT, "Project of the service."),
+  KEY ("region", REGION, CloudRunSpecService, region, NULL, REQ,
        "Region of the service."),
-  KEY_ENUM ("ingress", ENUM, CloudRunService, ingress, "all", 0,
-            ingress_choices, "Which requests the GFE lets in."),
-  KEY ("default-url", BOOL, CloudRunService, default_url, "true", 0,
+  KEY_ENUM ("ingress", ENUM, CloudRunSpecService, ingress, "all", 0,
+            gfe_ingress_words, "Which requests the GFE lets in."),
+  KEY ("default-url", BOOL, CloudRunSpecService, default_url, "true", 0,
        "`false`: the run.app hosts answer 404 to direct callers; a load "
        "balancer's serverless NEG still reaches the service."),
-  KEY ("invokers", PRINCIPALS, CloudRunService, invokers, "allUsers", 0,
+  KEY ("invokers", PRINCIPALS, CloudRunSpecService, invokers, "allUsers", 0,
        "Who holds the Cloud Run Invoker role: `allUsers` (anyone, no token "
        "needed), `allAuthenticatedUsers` (any valid ID token), "
        "`serviceAccount:EMAIL`, `user:EMAIL`. `public` and `authenticated` "
        "are accepted as aliases of the first two."),
-  KEY ("custom-audiences", AUDIENCE_LIST, CloudRunService, custom_audiences,
-       "", 0,
+  KEY ("custom-audiences", AUDIENCE_LIST, CloudRunSpecService,
+       custom_audiences, "", 0,
        "Audiences its IAM check accepts in an ID token besides its two "
        "run.app URLs (gcloud --add-custom-audiences), such as the URL "
        "callers use through a load balancer; each matches with or without "
        "a final '/'."),
-  KEY_DERIVED ("service-account", EMAIL, CloudRunService, service_account,
+  KEY_DERIVED ("service-account", EMAIL, CloudRunSpecService, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com, the "
                "project's default compute service account",
                "Identity of the revision: the email its ID tokens name."),
-  KEY_ENUM ("vpc-access", ENUM, CloudRunService, vpc_access, "none", 0,
-            vpc_access_choices, "How the revision reaches a VPC."),
-  KEY_REF ("connector", NAME, CloudRunService, connector_name, connector,
+  KEY_ENUM ("vpc-access", ENUM, CloudRunSpecService, vpc_access, "none", 0,
+            vpc_access_words, "How the revision reaches a VPC."),
+  KEY_REF ("connector", NAME, CloudRunSpecService, connector_name, connector,
            CONNECTOR, NULL, OPT, NULL, "The connector; only with, and "
                                        "required by, `vpc-access = "
                                        "connector`; same region as the "
                                        "service."),
-  KEY_REF ("subnet", NAME, CloudRunService, subnet_name, subnet, SUBNET,
+  KEY_REF ("subnet", NAME, CloudRunSpecService, subnet_name, subnet, SUBNET,
            NULL, OPT, NULL, "The subnet for Direct VPC egress; only with, "
                             "and required by, `vpc-access = direct`; a "
                             "private subnet in the service's region."),
-  KEY_ENUM ("vpc-egress", ENUM, CloudRunService, vpc_egress,
-            "private-ranges-only", 0, vpc_egress_choices,
+  KEY_ENUM ("vpc-egress", ENUM, CloudRunSpecService, vpc_egress,
+            "private-ranges-only", 0, vpc_egress_words,
             "What goes into the VPC: destinations in `[assumptions] "
             "private-ranges` only, or everything. Only with `vpc-access = "
             "connector` or `direct`."),
-  KEY_INT ("min-instances", CloudRunService, min_instances, "0", 0, 0, 1000,
-           "Instances kept warm from time 0."),
-  KEY_INT ("max-instances", CloudRunService, max_instances, "100", 0, 1,
+  KEY_INT ("min-instances", CloudRunSpecService, min_instances, "0", 0, 0,
+           1000, "Instances kept warm from time 0."),
+  KEY_INT ("max-instances", CloudRunSpecService, max_instances, "100", 0, 1,
            1000, "Scale-out limit; with every instance busy, requests get "
                  "429. Each service's instances take the /24s of "
                  "169.254.0.0/16 their number needs (one up to 246, four for "
                  "1000); all services together have 253."),
-  KEY_INT ("concurrency", CloudRunService, concurrency, "80", 0, 1, 1000,
+  KEY_INT ("concurrency", CloudRunSpecService, concurrency, "80", 0, 1, 1000,
            "Requests one instance serves at once."),
-  KEY ("cold-start", TIME, CloudRunService, cold_start, "1s", 0,
+  KEY ("cold-start", TIME, CloudRunSpecService, cold_start, "1s", 0,
        "Delay before a new instance serves."),
-  KEY ("service-time", DELAY, CloudRunService, service_time, "10ms", 0,
+  KEY ("service-time", DELAY, CloudRunSpecService, service_time, "10ms", 0,
        "Time to answer one request: a time, or a distribution each instance "
        "draws from for every request, from its own random stream (the same "
        "seed gives the same draws): `exp:MEAN` (exponential), "
        "`lognormal:MEDIAN,P99` (log-normal with that median and 99th "
        "percentile; P99 above MEDIAN above 0s), `normal:MEAN,SD` (normal; a "
        "draw below 0 counts as 0). Example: `lognormal:20ms,200ms`."),
-  KEY_SIZE ("response-size", CloudRunService, response_size, "1KiB",
+  KEY_SIZE ("response-size", CloudRunSpecService, response_size, "1KiB",
             CLOUDRUN_BODY_MAX, "Response body size."),
 };
 
 static const CloudRunKey vm_keys[] = {
-  KEY_REF ("subnet", NAME, CloudRunVm, subnet_name, subnet, SUBNET, NULL,
+  KEY_REF ("subnet", NAME, CloudRunSpecVm, subnet_name, subnet, SUBNET, NULL,
            REQ, NULL, "Subnet of the VM's interface (a private subnet)."),
-  KEY_DERIVED ("address", IPV4, CloudRunVm, address,
+  KEY_DERIVED ("address", IPV4, CloudRunSpecVm, address,
                "the next free usable address of the subnet",
                "Internal address: a usable address of the subnet, used by "
                "nothing else in the network."),
-  KEY ("external-ip", BOOL, CloudRunVm, external_ip, "false", 0,
+  KEY ("external-ip", BOOL, CloudRunSpecVm, external_ip, "false", 0,
        "Give the VM an external address (automatic, see "
        "[Addresses](#addresses)): its internet-bound traffic leaves by it; "
        "its Google-bound traffic leaves from it but stays inside Google "
        "with the network's identity (no Private Google Access needed)."),
-  KEY_DERIVED ("service-account", EMAIL, CloudRunVm, service_account,
+  KEY_DERIVED ("service-account", EMAIL, CloudRunSpecVm, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of the "
                "project of its subnet's network",
                "Identity of the VM: the email its ID tokens name."),
 };
 
 static const CloudRunKey client_keys[] = {
-  KEY_DERIVED ("address", IPV4, CloudRunClient, address,
+  KEY_DERIVED ("address", IPV4, CloudRunSpecClient, address,
                "the next address of 203.0.113.0/24 from .10 that no "
                "group writes and no A record holds",
                "Public address of the host; anywhere outside Google's "
                "ranges, written once in the scenario."),
-  KEY_DERIVED ("account", EMAIL, CloudRunClient, account,
+  KEY_DERIVED ("account", EMAIL, CloudRunSpecClient, account,
                "NAME@example.com, a Google user named after the client",
                "Google account (user or service account) whose ID token the "
                "client sends with `identity = id-token`."),
-  KEY ("location", REGION, CloudRunClient, location, NULL, OPT,
+  KEY ("location", REGION, CloudRunSpecClient, location, NULL, OPT,
        "Region the client is in or near: Google's front end meets its "
        "requests there and carries them over Google's backbone to the "
        "service's region (the inter-region table). Default: the region of "
@@ -457,117 +397,117 @@ static const char *const product_choices[] = {
   NULL };
 
 static const CloudRunKey google_caller_keys[] = {
-  KEY_ENUM ("product", ENUM, CloudRunGoogleCaller, product, NULL, REQ,
+  KEY_ENUM ("product", ENUM, CloudRunSpecGoogleCaller, product, NULL, REQ,
             product_choices, "The Google product that sends the requests."),
-  KEY_REF ("project", NAME, CloudRunGoogleCaller, project_name, project,
+  KEY_REF ("project", NAME, CloudRunSpecGoogleCaller, project_name, project,
            PROJECT, NULL, DER, ONLY_PROJECT,
            "Project of the subscription, queue, job, trigger or workflow."),
-  KEY_DERIVED ("service-account", EMAIL, CloudRunGoogleCaller,
+  KEY_DERIVED ("service-account", EMAIL, CloudRunSpecGoogleCaller,
                service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of its "
                "project",
                "Identity it signs ID tokens as (`identity = id-token`)."),
-  KEY ("region", REGION, CloudRunGoogleCaller, region, NULL, OPT,
+  KEY ("region", REGION, CloudRunSpecGoogleCaller, region, NULL, OPT,
        "Region of its queue, job, trigger or workflow: its requests cross "
        "Google's backbone from there to the service's region (the "
        "inter-region table). Default: none (no backbone delay)."),
 };
 
 static const CloudRunKey dns_zone_keys[] = {
-  KEY ("dns-name", DNS_NAME, CloudRunDnsZone, dns_name, NULL, REQ,
+  KEY ("dns-name", DNS_NAME, CloudRunSpecDnsZone, dns_name, NULL, REQ,
        "Zone suffix, such as `run.app.`."),
-  KEY_ENUM ("visibility", ENUM, CloudRunDnsZone, visibility, "private", 0,
+  KEY_ENUM ("visibility", ENUM, CloudRunSpecDnsZone, visibility, "private", 0,
             visibility_choices, "`private`: only the listed networks see it."),
-  KEY_REF ("networks", NAME_LIST, CloudRunDnsZone, network_names, networks,
+  KEY_REF ("networks", NAME_LIST, CloudRunSpecDnsZone, network_names, networks,
            NETWORK, "", 0, NULL, "Networks a private zone is bound to; a "
                                  "public zone may not list any."),
-  KEY ("records", RECORDS, CloudRunDnsZone, records, "", 0,
+  KEY ("records", RECORDS, CloudRunSpecDnsZone, records, "", 0,
        "Records `OWNER TYPE DATA` separated by `;`, of types `A`, `AAAA`, "
        "`CNAME`; an owner may start with the wildcard `*.`"),
 };
 
 static const CloudRunKey psc_endpoint_keys[] = {
-  KEY_REF ("network", NAME, CloudRunPscEndpoint, network_name, network,
+  KEY_REF ("network", NAME, CloudRunSpecPscEndpoint, network_name, network,
            NETWORK, NULL, REQ, NULL, "Network of the endpoint."),
-  KEY ("address", IPV4, CloudRunPscEndpoint, address, NULL, REQ,
+  KEY ("address", IPV4, CloudRunSpecPscEndpoint, address, NULL, REQ,
        "Internal address of the endpoint: in RFC 1918 space or in a subnet "
        "range of its network, used by nothing else in the network."),
-  KEY_ENUM ("bundle", ENUM, CloudRunPscEndpoint, bundle, "all-apis", 0,
-            bundle_choices, "Google APIs bundle behind the endpoint."),
+  KEY_ENUM ("bundle", ENUM, CloudRunSpecPscEndpoint, bundle, "all-apis", 0,
+            vpc_psc_bundle_words, "Google APIs bundle behind the endpoint."),
 };
 
 static const CloudRunKey internal_alb_keys[] = {
-  KEY_REF ("network", NAME, CloudRunInternalAlb, network_name, network,
+  KEY_REF ("network", NAME, CloudRunSpecInternalAlb, network_name, network,
            NETWORK, NULL, REQ, NULL, "Network of the load balancer."),
-  KEY ("region", REGION, CloudRunInternalAlb, region, NULL, REQ,
+  KEY ("region", REGION, CloudRunSpecInternalAlb, region, NULL, REQ,
        "Region; it needs a `proxy-only` subnet there."),
-  KEY ("address", IPV4, CloudRunInternalAlb, address, NULL, REQ,
+  KEY ("address", IPV4, CloudRunSpecInternalAlb, address, NULL, REQ,
        "Forwarding rule address, in a private subnet of the network and "
        "region."),
-  KEY_REF ("backend", NAME, CloudRunInternalAlb, backend_name, backend,
+  KEY_REF ("backend", NAME, CloudRunSpecInternalAlb, backend_name, backend,
            SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG; "
            "same region."),
-  KEY ("hostname", HOSTNAME, CloudRunInternalAlb, hostname, NULL, OPT,
+  KEY ("hostname", HOSTNAME, CloudRunSpecInternalAlb, hostname, NULL, OPT,
        "Custom host name callers may use; it resolves in the network's DNS "
        "view."),
-  KEY ("global-access", BOOL, CloudRunInternalAlb, global_access, "false",
+  KEY ("global-access", BOOL, CloudRunSpecInternalAlb, global_access, "false",
        0, "`true`: clients of every region may use the regional forwarding "
           "rule; `false`: only clients of its own region."),
 };
 
 static const CloudRunKey external_alb_keys[] = {
-  KEY ("address", IPV4, CloudRunExternalAlb, address, NULL, REQ,
+  KEY ("address", IPV4, CloudRunSpecExternalAlb, address, NULL, REQ,
        "Public address of the load balancer, outside Google's front ends and "
        "VIPs, written once in the scenario."),
-  KEY_REF ("backend", NAME, CloudRunExternalAlb, backend_name, backend,
+  KEY_REF ("backend", NAME, CloudRunSpecExternalAlb, backend_name, backend,
            SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG."),
-  KEY ("hostname", HOSTNAME, CloudRunExternalAlb, hostname, NULL, OPT,
+  KEY ("hostname", HOSTNAME, CloudRunSpecExternalAlb, hostname, NULL, OPT,
        "Custom host name callers may use; it resolves in public DNS."),
 };
 
 static const CloudRunKey traffic_keys[] = {
   { .name = "from", .type = CLOUDRUN_KEY_CALLER, .flags = REQ,
-    .offset = offsetof (CloudRunTraffic, from_name),
-    .ref_offset = offsetof (CloudRunTraffic, from),
+    .offset = offsetof (CloudRunSpecTraffic, from_name),
+    .ref_offset = offsetof (CloudRunSpecTraffic, from),
     .help = "The caller. A service's traffic is sent by its first instance. "
             "The name must belong to only one of these kinds." },
-  KEY ("url", URL, CloudRunTraffic, url, NULL, REQ,
+  KEY ("url", URL, CloudRunSpecTraffic, url, NULL, REQ,
        "What to call: `https://HOST[:PORT]/PATH`, `http://HOST[:PORT]/PATH` "
        "or `service:NAME` (below); https is TLS on port 443 (keys in the "
        "capture), http is clear on 80."),
-  KEY_INT ("count", CloudRunTraffic, count, "1", 0, 1, 10000000,
+  KEY_INT ("count", CloudRunSpecTraffic, count, "1", 0, 1, 10000000,
            "Number of requests; all [traffic] groups together may have at "
            "most 100000000."),
-  KEY ("rate", RATE, CloudRunTraffic, rate, NULL, OPT,
+  KEY ("rate", RATE, CloudRunSpecTraffic, rate, NULL, OPT,
        "Requests per time; rate or interval when count > 1."),
-  KEY ("interval", TIME, CloudRunTraffic, interval, NULL, OPT,
+  KEY ("interval", TIME, CloudRunSpecTraffic, interval, NULL, OPT,
        "Time between requests; rate or interval when count > 1."),
-  KEY_ENUM ("pattern", ENUM, CloudRunTraffic, pattern, "constant", 0,
+  KEY_ENUM ("pattern", ENUM, CloudRunSpecTraffic, pattern, "constant", 0,
             pattern_choices, "Gaps between requests: constant, exponentially "
                              "distributed with the same mean (Poisson "
                              "arrivals), or none: with `burst` every request "
                              "starts at `start` (then neither `rate` nor "
                              "`interval` is written)."),
-  KEY ("start", TIME, CloudRunTraffic, start, "0s", 0,
+  KEY ("start", TIME, CloudRunSpecTraffic, start, "0s", 0,
        "Time of the first request."),
-  KEY ("method", METHOD, CloudRunTraffic, method, "GET", 0,
+  KEY ("method", METHOD, CloudRunSpecTraffic, method, "GET", 0,
        "HTTP method, such as `GET` or `POST`."),
-  KEY_SIZE ("request-size", CloudRunTraffic, request_size, "0B",
+  KEY_SIZE ("request-size", CloudRunSpecTraffic, request_size, "0B",
             CLOUDRUN_BODY_MAX, "Request body size."),
-  KEY ("timeout", TIME, CloudRunTraffic, timeout, "10s", 0,
+  KEY ("timeout", TIME, CloudRunSpecTraffic, timeout, "10s", 0,
        "The caller gives up after this long."),
-  KEY_ENUM ("identity", ENUM, CloudRunTraffic, identity, "none", 0,
+  KEY_ENUM ("identity", ENUM, CloudRunSpecTraffic, identity, "none", 0,
             identity_choices,
             "`id-token` sends `Authorization: Bearer` with an ID token for "
             "the caller's identity (a service's or VM's service account, a "
             "client's `account`, by default `NAME@example.com`)."),
-  KEY_DERIVED ("audience", AUDIENCE, CloudRunTraffic, audience,
+  KEY_DERIVED ("audience", AUDIENCE, CloudRunSpecTraffic, audience,
                "https://HOST of url",
                "`aud` claim of the ID token; only with `identity = "
                "id-token`. The service's two run.app URLs and its "
                "`custom-audiences` pass IAM, each with or without a final "
                "`/`; anything else gets 401."),
-  KEY_ENUM ("token-header", ENUM, CloudRunTraffic, token_header,
+  KEY_ENUM ("token-header", ENUM, CloudRunSpecTraffic, token_header,
             "authorization", 0, token_header_choices,
             "Header the ID token travels in (identity = id-token): "
             "Authorization: Bearer, or X-Serverless-Authorization: Bearer, "
@@ -576,37 +516,41 @@ static const CloudRunKey traffic_keys[] = {
 };
 
 static const CloudRunKey expect_keys[] = {
-  KEY_ENUM ("outcome", ENUM, CloudRunExpect, outcome, NULL, OPT,
-            outcome_choices, "What happens to every request (or to `ratio` "
-                             "of them)."),
-  KEY_INT ("status", CloudRunExpect, status, NULL, OPT, 100, 599,
+  KEY_WORDS ("outcome", ENUM, CloudRunSpecExpect, outcome, OPT,
+             cloudrun_verdict_words, CLOUDRUN_VERDICT_DELIVERED,
+             "What happens to every request (or to `ratio` of them)."),
+  KEY_INT ("status", CloudRunSpecExpect, status, NULL, OPT, 100, 599,
            "HTTP status the caller got."),
-  KEY_ENUM ("classified-as", ENUM, CloudRunExpect, classified_as, NULL, OPT,
-            classified_choices, "How the GFE classified the request; a "
-                                "request that never reached the GFE is "
-                                "neither."),
-  KEY_ENUM ("drop-cause", ENUM, CloudRunExpect, drop_cause, NULL, OPT,
-            cloudrun_drop_causes, "Connectivity Tests cause of the drop, or the simulator's own."),
-  KEY_ENUM ("decided-at", ENUM, CloudRunExpect, decided_at, NULL, OPT,
-            cloudrun_hop_kinds, "The kind of hop that decided the outcome."),
-  KEY_ENUM ("via", ENUM_LIST, CloudRunExpect, via, NULL, OPT,
-            cloudrun_hop_kinds,
-            "Hop kinds the request passed, in this order; other hops may "
-            "come between. Example: `direct-vpc;vpc-router;gfe`."),
+  KEY_WORDS ("classified-as", ENUM, CloudRunSpecExpect, classified_as, OPT,
+             cloudrun_class_words, CLOUDRUN_CLASS_INTERNAL,
+             "How the GFE classified the request; a request that never "
+             "reached the GFE is neither."),
+  { .name = "drop-cause", .type = CLOUDRUN_KEY_ENUM, .flags = OPT,
+    .offset = offsetof (CloudRunSpecExpect, drop_cause),
+    .choices = cloudrun_drop_cause_words,
+    .values = cloudrun_drop_cause_values,
+    .help = "Connectivity Tests cause of the drop, or the simulator's own." },
+  KEY_WORDS ("decided-at", ENUM, CloudRunSpecExpect, decided_at, OPT,
+             cloudrun_hop_words, 0,
+             "The kind of hop that decided the outcome."),
+  KEY_WORDS ("via", ENUM_LIST, CloudRunSpecExpect, via, OPT,
+             cloudrun_hop_words, 0,
+             "Hop kinds the request passed, in this order; other hops may "
+             "come between. Example: `direct-vpc;vpc-router;gfe`."),
   { .name = "ratio", .type = CLOUDRUN_KEY_FRACTION, .default_text = "1",
-    .offset = offsetof (CloudRunExpect, ratio),
+    .offset = offsetof (CloudRunSpecExpect, ratio),
     .help = "An item holds when at least this fraction of the traffic's "
             "requests meets it. Only together with `outcome`." },
-  KEY ("latency-p50-below", TIME, CloudRunExpect, latency_p50_below, NULL,
+  KEY ("latency-p50-below", TIME, CloudRunSpecExpect, latency_p50_below, NULL,
        OPT, "The median latency of the requests that got a response is below "
             "this."),
-  KEY ("latency-p90-below", TIME, CloudRunExpect, latency_p90_below, NULL,
+  KEY ("latency-p90-below", TIME, CloudRunSpecExpect, latency_p90_below, NULL,
        OPT, "The 90th percentile latency of the requests that got a response "
             "is below this."),
-  KEY ("latency-p99-below", TIME, CloudRunExpect, latency_p99_below, NULL,
+  KEY ("latency-p99-below", TIME, CloudRunSpecExpect, latency_p99_below, NULL,
        OPT, "The 99th percentile latency of the requests that got a response "
             "is below this."),
-  KEY ("latency-p50-above", TIME, CloudRunExpect, latency_p50_above, NULL,
+  KEY ("latency-p50-above", TIME, CloudRunSpecExpect, latency_p50_above, NULL,
        OPT, "Median latency floor: the median is at least this long (a "
        "delay the path must pay, such as a backbone crossing)."),
 };
@@ -622,59 +566,56 @@ static const CloudRunKey expect_keys[] = {
 static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("scenario", SCENARIO, TRUE, CloudRunScenario, scenario_keys, 0,
         "Format, title, seed and duration (required, once)."),
-  KIND ("assumptions", ASSUMPTIONS, TRUE, CloudRunAssumptions,
+  KIND ("assumptions", ASSUMPTIONS, TRUE, CloudRunSpecAssumptions,
         assumptions_keys, 0,
         "Switches for behaviour the docs leave open (optional, once)."),
-  KIND ("project", PROJECT, FALSE, CloudRunProject, project_keys,
+  KIND ("project", PROJECT, FALSE, CloudRunSpecProject, project_keys,
         LIST (projects), "A project: number and VPC-SC perimeter."),
-  KIND ("perimeter", PERIMETER, FALSE, CloudRunPerimeter, perimeter_keys,
+  KIND ("perimeter", PERIMETER, FALSE, CloudRunSpecPerimeter, perimeter_keys,
         LIST (perimeters), "A VPC Service Controls perimeter: projects, "
         "restricted services, access levels."),
-  KIND ("network", NETWORK, FALSE, CloudRunNetwork, network_keys,
+  KIND ("network", NETWORK, FALSE, CloudRunSpecNetwork, network_keys,
         LIST (networks), "A VPC network."),
-  KIND ("subnet", SUBNET, FALSE, CloudRunSubnet, subnet_keys,
+  KIND ("subnet", SUBNET, FALSE, CloudRunSpecSubnet, subnet_keys,
         LIST (subnets), "A subnet of a network in a region."),
-  KIND ("route", ROUTE, FALSE, CloudRunRoute, route_keys, LIST (routes),
+  KIND ("route", ROUTE, FALSE, CloudRunSpecRoute, route_keys, LIST (routes),
         "A custom static route."),
-  KIND ("firewall", FIREWALL, FALSE, CloudRunFirewall, firewall_keys,
+  KIND ("firewall", FIREWALL, FALSE, CloudRunSpecFirewall, firewall_keys,
         LIST (firewalls), "A VPC firewall rule."),
-  KIND ("nat", NAT, FALSE, CloudRunNat, nat_keys, LIST (nats),
+  KIND ("nat", NAT, FALSE, CloudRunSpecNat, nat_keys, LIST (nats),
         "A Cloud NAT gateway."),
-  KIND ("connector", CONNECTOR, FALSE, CloudRunConnector, connector_keys,
+  KIND ("connector", CONNECTOR, FALSE, CloudRunSpecConnector, connector_keys,
         LIST (connectors), "A Serverless VPC Access connector."),
-  KIND ("service", SERVICE, FALSE, CloudRunService, service_keys,
+  KIND ("service", SERVICE, FALSE, CloudRunSpecService, service_keys,
         LIST (services), "A Cloud Run service."),
-  KIND ("vm", VM, FALSE, CloudRunVm, vm_keys, LIST (vms),
+  KIND ("vm", VM, FALSE, CloudRunSpecVm, vm_keys, LIST (vms),
         "A Compute Engine VM that calls and answers HTTP on port 80."),
-  KIND ("client", CLIENT, FALSE, CloudRunClient, client_keys,
+  KIND ("client", CLIENT, FALSE, CloudRunSpecClient, client_keys,
         LIST (clients), "A host on the internet."),
-  KIND ("google-caller", GOOGLE_CALLER, FALSE, CloudRunGoogleCaller,
+  KIND ("google-caller", GOOGLE_CALLER, FALSE, CloudRunSpecGoogleCaller,
         google_caller_keys, LIST (google_callers),
         "A Google product calling services: Pub/Sub push, Cloud Tasks, "
         "Cloud Scheduler, Eventarc or Workflows."),
-  KIND ("dns-zone", DNS_ZONE, FALSE, CloudRunDnsZone, dns_zone_keys,
+  KIND ("dns-zone", DNS_ZONE, FALSE, CloudRunSpecDnsZone, dns_zone_keys,
         LIST (dns_zones), "A Cloud DNS zone with its records."),
-  KIND ("psc-endpoint", PSC_ENDPOINT, FALSE, CloudRunPscEndpoint,
+  KIND ("psc-endpoint", PSC_ENDPOINT, FALSE, CloudRunSpecPscEndpoint,
         psc_endpoint_keys, LIST (psc_endpoints),
         "A Private Service Connect endpoint for Google APIs."),
-  KIND ("internal-alb", INTERNAL_ALB, FALSE, CloudRunInternalAlb,
+  KIND ("internal-alb", INTERNAL_ALB, FALSE, CloudRunSpecInternalAlb,
         internal_alb_keys, LIST (internal_albs),
         "An internal Application Load Balancer in front of a service."),
-  KIND ("external-alb", EXTERNAL_ALB, FALSE, CloudRunExternalAlb,
+  KIND ("external-alb", EXTERNAL_ALB, FALSE, CloudRunSpecExternalAlb,
         external_alb_keys, LIST (external_albs),
         "An external Application Load Balancer in front of a service."),
-  KIND ("traffic", TRAFFIC, FALSE, CloudRunTraffic, traffic_keys,
+  KIND ("traffic", TRAFFIC, FALSE, CloudRunSpecTraffic, traffic_keys,
         LIST (traffics), "Synthetic requests from a caller to a URL."),
-  KIND ("expect", EXPECT, FALSE, CloudRunExpect, expect_keys,
+  KIND ("expect", EXPECT, FALSE, CloudRunSpecExpect, expect_keys,
         LIST (expects), "Pass/fail items for the traffic of the same NAME."),
 };
 
 /* Enum fields are written through int *. */
-G_STATIC_ASSERT (sizeof (CloudRunIngress) == sizeof (int));
-G_STATIC_ASSERT (G_N_ELEMENTS (ingress_choices) - 1
-                 == CLOUDRUN_INGRESS_NONE + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (outcome_choices) - 1
-                 == CLOUDRUN_OUTCOME_TIMEOUT + 1);
+G_STATIC_ASSERT (sizeof (GfeIngress) == sizeof (int));
+G_STATIC_ASSERT (sizeof (CloudRunHopKind) == sizeof (int));
 G_STATIC_ASSERT (G_N_ELEMENTS (machine_choices) - 1
                  == CLOUDRUN_MACHINE_E2_STANDARD_4 + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (service_keys) <= 64);

@@ -107,7 +107,7 @@ typedef struct {
 } CloudRunLoadContext;
 
 const char *cloudrun_load_file_label (const CloudRunLoadContext *ctx,
-                                      const CloudRunObject *object,
+                                      const CloudRunSpecObject *object,
                                       const char *key);
 
 /* The raw text of a scenario (models/format/scenario-scan.c). */
@@ -121,7 +121,7 @@ typedef struct {
   guint line;                   /* line of the header; 0 if from --set */
   GPtrArray *keys;              /* CloudRunScanKey *, file order */
   GHashTable *index;            /* name -> CloudRunScanKey * (not owning) */
-  CloudRunObject *object;       /* made in step 4 */
+  CloudRunSpecObject *object;   /* made in step 4 */
 } CloudRunScanGroup;
 
 typedef struct {
@@ -157,26 +157,27 @@ typedef struct {
 /* Sets the error "FILE: [GROUP] KEY: expected ..., found ..." for o and
  * key (found used as is); returns FALSE. */
 gboolean cloudrun_check_fail (CloudRunCheck *check, CloudRunScenarioError code,
-                              const CloudRunObject *o, const char *key,
+                              const CloudRunSpecObject *o, const char *key,
                               const char *expected, const char *found,
                               const char *suggestion, const char *hint);
 /* "expected the name of a [KIND NAME] group, found 'name'; did you mean";
  * returns FALSE. */
 gboolean cloudrun_check_fail_ref (CloudRunCheck *check,
-                                  const CloudRunObject *o, const char *key,
+                                  const CloudRunSpecObject *o, const char *key,
                                   CloudRunKind kind, const char *name);
 /* NAMEs of the objects of kind, NULL-terminated; free the array only. */
 const char **cloudrun_check_names (const CloudRunScenario *s,
                                    CloudRunKind kind);
 /* "10.0.0.0/24", newly allocated. */
-char *cloudrun_cidr_text (const CloudRunCidr *cidr);
-gboolean cloudrun_cidr_overlap (const CloudRunCidr *a, const CloudRunCidr *b);
+char *cloudrun_cidr_text (const CloudRunSpecCidr *cidr);
+gboolean cloudrun_cidr_overlap (const CloudRunSpecCidr *a,
+                                const CloudRunSpecCidr *b);
 /* Whether project may attach to network: its own or shared with it. */
-gboolean cloudrun_network_usable_by (const CloudRunNetwork *network,
-                                     const CloudRunProject *project);
+gboolean cloudrun_network_usable_by (const CloudRunSpecNetwork *network,
+                                     const CloudRunSpecProject *project);
 /* PROJECTNUMBER-compute@developer.gserviceaccount.com, newly allocated:
  * the default identity of the project's services and VMs. */
-char *cloudrun_default_service_account (const CloudRunProject *project);
+char *cloudrun_default_service_account (const CloudRunSpecProject *project);
 /* VPC Service Controls (models/format/scenario-check-perimeter.c):
  * perimeter membership, the perimeter key, access levels. */
 gboolean cloudrun_check_perimeters (CloudRunCheck *check);
@@ -197,6 +198,6 @@ gboolean cloudrun_check_address_reserved (const CloudRunScenario *scenario,
 
 /* Frees what the check added beyond the key fields (service hosts,
  * network subnet lists, URL targets). */
-void cloudrun_object_clear_derived (CloudRunObject *object);
+void cloudrun_object_clear_derived (CloudRunSpecObject *object);
 
 #endif

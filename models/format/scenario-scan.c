@@ -65,7 +65,7 @@ scan_key_add (CloudRunScanGroup *g, const char *name, guint line)
 
 const char *
 cloudrun_load_file_label (const CloudRunLoadContext *ctx,
-                          const CloudRunObject *object, const char *key)
+                          const CloudRunSpecObject *object, const char *key)
 {
   g_autofree char *id = NULL;
 
@@ -453,7 +453,7 @@ check_format (CloudRunLoader *ld, GError **error)
     p.hint = g_strdup_printf ("format %s is not supported by this version; "
                               "this version reads format 1", value);
   cloudrun_fail (error, CLOUDRUN_SCENARIO_ERROR_FORMAT,
-                 cloudrun_load_file_label (&ld->ctx, &(CloudRunObject) {
+                 cloudrun_load_file_label (&ld->ctx, &(CloudRunSpecObject) {
                    .group = "scenario" }, "format"), "scenario", "format",
                  &p);
   cloudrun_problem_clear (&p);

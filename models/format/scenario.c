@@ -21,7 +21,7 @@
 /* ---- 4. Objects --------------------------------------------------- */
 
 static void
-object_clear (const CloudRunKindInfo *info, CloudRunObject *object)
+object_clear (const CloudRunKindInfo *info, CloudRunSpecObject *object)
 {
   for (guint i = 0; i < info->n_keys; i++)
     cloudrun_key_clear (&info->keys[i], object);
@@ -33,7 +33,7 @@ object_clear (const CloudRunKindInfo *info, CloudRunObject *object)
 static void
 object_free (gpointer data)
 {
-  CloudRunObject *object = data;
+  CloudRunSpecObject *object = data;
 
   object_clear (cloudrun_kind_info (object->kind), object);
   g_free (object);
@@ -59,11 +59,11 @@ scenario_new (const char *path)
 
 /* The object of a group: the scenario itself, its assumptions, or a new
  * object appended to the kind's list. */
-static CloudRunObject *
+static CloudRunSpecObject *
 object_new (CloudRunScenario *s, const CloudRunKindInfo *info,
             const char *name, const char *header, guint line)
 {
-  CloudRunObject *o;
+  CloudRunSpecObject *o;
 
   if (info->kind == CLOUDRUN_KIND_SCENARIO)
     o = &s->base;
@@ -137,7 +137,7 @@ make_object (CloudRunLoader *ld, CloudRunScenario *s, CloudRunScanGroup *g,
 
 static gboolean
 apply_defaults (const CloudRunLoadContext *ctx, const CloudRunKindInfo *info,
-                CloudRunObject *o, GError **error)
+                CloudRunSpecObject *o, GError **error)
 {
   for (guint i = 0; i < info->n_keys; i++)
     {
@@ -264,7 +264,7 @@ build_objects (CloudRunLoader *ld, CloudRunScenario *s, GError **error)
   if (s->projects->len == 0)
     {
       info = cloudrun_kind_info (CLOUDRUN_KIND_PROJECT);
-      CloudRunProject *p = (CloudRunProject *) object_new (
+      CloudRunSpecProject *p = (CloudRunSpecProject *) object_new (
           s, info, "default", "project default", 0);
       p->implicit = TRUE;
       apply_defaults (&ld->ctx, info, &p->base, error);
@@ -351,7 +351,7 @@ cloudrun_scenario_find (const CloudRunScenario *s, CloudRunKind kind,
 }
 
 gboolean
-cloudrun_object_has (const CloudRunObject *object, const char *key)
+cloudrun_object_has (const CloudRunSpecObject *object, const char *key)
 {
   guint index;
 

@@ -7,7 +7,7 @@
  * model builders in models/, which turn the objects into nodes.
  *
  * Invariants after a successful load:
- * - every object embeds CloudRunObject first; objects of a kind sit in one
+ * - every object embeds CloudRunSpecObject first; objects of a kind sit in one
  *   GPtrArray in file order (owned by the scenario);
  * - every default of the key tables (models/format/scenario-keys.c) is applied;
  *   list fields are never NULL unless the key is CLOUDRUN_KEY_OPTIONAL and
@@ -16,8 +16,9 @@
  *   is filled even where omitted (single-project scenarios), and there is
  *   always at least one project (an implicit "default" when none is
  *   written);
- * - enum fields hold an index into the key's choices, which follow the
- *   order of the C enums below. */
+ * - enum fields hold the value of the C enum, this file's own below or
+ *   the vocabulary's (models/vocab/vocabulary.h) that both the format
+ *   and the world speak. */
 #ifndef MODELS_SCENARIO_H
 #define MODELS_SCENARIO_H
 
@@ -25,6 +26,7 @@
 #include <stdint.h>
 
 #include "models/format/keys.h"
+#include "models/vocab/vocabulary.h"
 #include "sim/delay.h"
 #include "sim/time.h"
 
@@ -65,7 +67,7 @@ typedef enum {
 typedef struct {
   uint32_t prefix;              /* host order, host bits zero */
   uint8_t len;                  /* 0..32 */
-} CloudRunCidr;
+} CloudRunSpecCidr;
 
 typedef enum {
   CLOUDRUN_DNS_A,
@@ -78,7 +80,7 @@ typedef struct {
   CloudRunDnsType type;         /* A, AAAA or CNAME */
   char *data;                   /* as written; CNAME lower case with '.' */
   uint32_t address;             /* A: the address; 0 otherwise */
-} CloudRunDnsRecord;
+} CloudRunSpecDnsRecord;
 
 typedef enum {
   CLOUDRUN_URL_HTTPS,
@@ -104,31 +106,26 @@ typedef struct {
   char *path;                   /* from the first '/'; "/" when none */
   char *service_name;           /* NAME of service:NAME, else NULL */
   CloudRunUrlHostKind host_kind;/* what host names */
-  gpointer target;              /* the CloudRunService, CloudRunInternalAlb
-                                   or CloudRunExternalAlb named; else NULL */
+  gpointer target;              /* the CloudRunSpecService,
+                                   CloudRunSpecInternalAlb or
+                                   CloudRunSpecExternalAlb named; else NULL */
   uint32_t address;             /* host_kind ADDRESS: the address */
-} CloudRunUrl;
-
-typedef enum {
-  CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY,
-  CLOUDRUN_NEXT_HOP_BLACKHOLE,
-  CLOUDRUN_NEXT_HOP_ADDRESS,
-} CloudRunNextHopKind;
+} CloudRunSpecUrl;
 
 typedef struct {
-  CloudRunNextHopKind kind;     /* gateway, blackhole or an address */
+  VpcNextHopKind kind;          /* gateway, blackhole or an address */
   uint32_t address;             /* kind ADDRESS: the next hop */
-} CloudRunNextHop;
+} CloudRunSpecNextHop;
 
 typedef struct {
   uint8_t protocol;             /* 0 all, 1 icmp, 6 tcp, 17 udp */
   uint16_t port_min, port_max;  /* tcp/udp ports; 0..65535 when none */
-} CloudRunProtocol;
+} CloudRunSpecProtocol;
 
 typedef struct {
   guint count;                  /* number of addresses (>= 1) */
   GArray *addresses;            /* of uint32_t; empty when given a count */
-} CloudRunNatAddresses;
+} CloudRunSpecNatAddresses;
 
 /* ---- Choices (indexes into the key tables' choices) --------------- */
 
@@ -143,27 +140,10 @@ typedef enum {
 } CloudRunSubnetPurpose;
 
 typedef enum {
-  CLOUDRUN_FIREWALL_EGRESS,
-  CLOUDRUN_FIREWALL_INGRESS,
-} CloudRunFirewallDirection;
-
-typedef enum {
-  CLOUDRUN_FIREWALL_ALLOW,
-  CLOUDRUN_FIREWALL_DENY,
-} CloudRunFirewallAction;
-
-typedef enum {
   CLOUDRUN_MACHINE_F1_MICRO,
   CLOUDRUN_MACHINE_E2_MICRO,
   CLOUDRUN_MACHINE_E2_STANDARD_4,
 } CloudRunMachineType;
-
-typedef enum {
-  CLOUDRUN_INGRESS_ALL,
-  CLOUDRUN_INGRESS_INTERNAL,
-  CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING,
-  CLOUDRUN_INGRESS_NONE,
-} CloudRunIngress;
 
 typedef enum {
   CLOUDRUN_PRODUCT_PUBSUB_PUSH,
@@ -173,41 +153,16 @@ typedef enum {
   CLOUDRUN_PRODUCT_WORKFLOWS,
 } CloudRunProduct;
 
-/* One principal of [service] invokers, as Cloud Run IAM writes it. */
-typedef enum {
-  CLOUDRUN_PRINCIPAL_ALL_USERS,         /* allUsers (alias: public) */
-  CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS, /* allAuthenticatedUsers
-                                                 (alias: authenticated) */
-  CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT,   /* serviceAccount:EMAIL */
-  CLOUDRUN_PRINCIPAL_USER,              /* user:EMAIL */
-} CloudRunPrincipalKind;
-
 typedef struct {
-  CloudRunPrincipalKind kind;
+  IamPrincipalKind kind;        /* allUsers (alias: public), ... */
   char *email;                  /* SERVICE_ACCOUNT, USER: lower case; else
                                    NULL */
-} CloudRunPrincipal;
-
-typedef enum {
-  CLOUDRUN_VPC_ACCESS_NONE,
-  CLOUDRUN_VPC_ACCESS_CONNECTOR,
-  CLOUDRUN_VPC_ACCESS_DIRECT,
-} CloudRunVpcAccess;
-
-typedef enum {
-  CLOUDRUN_VPC_EGRESS_PRIVATE_RANGES_ONLY,
-  CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC,
-} CloudRunVpcEgress;
+} CloudRunSpecPrincipal;
 
 typedef enum {
   CLOUDRUN_DNS_PRIVATE,
   CLOUDRUN_DNS_PUBLIC,
 } CloudRunDnsVisibility;
-
-typedef enum {
-  CLOUDRUN_PSC_ALL_APIS,
-  CLOUDRUN_PSC_VPC_SC,
-} CloudRunPscBundle;
 
 typedef enum {
   CLOUDRUN_PATTERN_CONSTANT,
@@ -226,22 +181,6 @@ typedef enum {
   CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,  /* X-Serverless-Authorization */
 } CloudRunTokenHeader;
 
-typedef enum {
-  CLOUDRUN_OUTCOME_DELIVERED,
-  CLOUDRUN_OUTCOME_DENIED_BY_INGRESS,
-  CLOUDRUN_OUTCOME_DENIED_BY_IAM,
-  CLOUDRUN_OUTCOME_DENIED_BY_VPC_SC,
-  CLOUDRUN_OUTCOME_DROPPED,
-  CLOUDRUN_OUTCOME_DNS_FAILURE,
-  CLOUDRUN_OUTCOME_UNAVAILABLE,
-  CLOUDRUN_OUTCOME_TIMEOUT,
-} CloudRunOutcome;
-
-typedef enum {
-  CLOUDRUN_CLASSIFIED_INTERNAL,
-  CLOUDRUN_CLASSIFIED_EXTERNAL,
-} CloudRunClassification;
-
 /* ---- Objects ------------------------------------------------------ */
 
 /* The head of every group's struct. */
@@ -252,23 +191,23 @@ typedef struct {
   guint line;                   /* line of the header; 0 when implicit */
   guint64 set;                  /* bit i: key i of the kind's table was
                                    written in the file or by --set */
-} CloudRunObject;
+} CloudRunSpecObject;
 
-typedef struct CloudRunProject CloudRunProject;
-typedef struct CloudRunPerimeter CloudRunPerimeter;
-typedef struct CloudRunNetwork CloudRunNetwork;
-typedef struct CloudRunSubnet CloudRunSubnet;
-typedef struct CloudRunConnector CloudRunConnector;
-typedef struct CloudRunService CloudRunService;
-typedef struct CloudRunVm CloudRunVm;
-typedef struct CloudRunClient CloudRunClient;
-typedef struct CloudRunGoogleCaller CloudRunGoogleCaller;
-typedef struct CloudRunTraffic CloudRunTraffic;
-typedef struct CloudRunExpect CloudRunExpect;
+typedef struct CloudRunSpecProject CloudRunSpecProject;
+typedef struct CloudRunSpecPerimeter CloudRunSpecPerimeter;
+typedef struct CloudRunSpecNetwork CloudRunSpecNetwork;
+typedef struct CloudRunSpecSubnet CloudRunSpecSubnet;
+typedef struct CloudRunSpecConnector CloudRunSpecConnector;
+typedef struct CloudRunSpecService CloudRunSpecService;
+typedef struct CloudRunSpecVm CloudRunSpecVm;
+typedef struct CloudRunSpecClient CloudRunSpecClient;
+typedef struct CloudRunSpecGoogleCaller CloudRunSpecGoogleCaller;
+typedef struct CloudRunSpecTraffic CloudRunSpecTraffic;
+typedef struct CloudRunSpecExpect CloudRunSpecExpect;
 
 /* [assumptions]: switches for behaviour the docs leave open. */
 typedef struct {
-  CloudRunObject base;          /* [assumptions] (line 0 when absent) */
+  CloudRunSpecObject base;      /* [assumptions] (line 0 when absent) */
   CloudRunConnectorGoogleAccess connector_google_access; /* how a
                                    connector reaches Google front ends */
   gboolean nat_enables_pga;     /* Cloud NAT turns on PGA for a subnet */
@@ -284,56 +223,59 @@ typedef struct {
                                    after this */
   SimTime direct_vpc_start_delay; /* a Direct VPC instance's connections
                                    wait this long after its cold start */
-  GArray *private_ranges;       /* of CloudRunCidr: what private-ranges-
+  GArray *private_ranges;       /* of CloudRunSpecCidr: what private-ranges-
                                    only sends into the VPC */
-} CloudRunAssumptions;
+} CloudRunSpecAssumptions;
 
 /* [project NAME] */
-struct CloudRunProject {
-  CloudRunObject base;
+struct CloudRunSpecProject {
+  CloudRunSpecObject base;
   uint64_t number;              /* 12 digits; derived from NAME unless
                                    written (cloudrun_project_number_default) */
   char *perimeter;              /* perimeter, as written: a VPC-SC
                                    perimeter restricting Cloud Run; NULL */
   gboolean implicit;            /* made by the loader: no [project] group */
-  CloudRunPerimeter *in_perimeter; /* the [perimeter NAME] group that lists
+  CloudRunSpecPerimeter *in_perimeter; /* the [perimeter NAME] group that lists
                                    it or that perimeter names; NULL: none
                                    (perimeter alone is then an implicit
                                    one restricting run.googleapis.com) */
 };
 
 /* [perimeter NAME]: a VPC Service Controls service perimeter. */
-struct CloudRunPerimeter {
-  CloudRunObject base;
+struct CloudRunSpecPerimeter {
+  CloudRunSpecObject base;
   char **project_names;         /* projects, as written */
-  GPtrArray *projects;          /* CloudRunProject *: members; not owning */
+  GPtrArray *projects;          /* CloudRunSpecProject *: members; not
+                                   owning */
   char **restricted_services;   /* restricted-services: API names */
-  GArray *access_ranges;        /* access-level-ranges: CloudRunCidr, public
-                                   source ranges an access level admits */
+  GArray *access_ranges;        /* access-level-ranges: CloudRunSpecCidr,
+                                   public source ranges an access level
+                                   admits */
   GArray *access_identities;    /* access-level-identities:
-                                   CloudRunPrincipal (serviceAccount:, user:) */
+                                   CloudRunSpecPrincipal (serviceAccount:,
+                                   user:) */
 };
 
 /* [network NAME] */
-struct CloudRunNetwork {
-  CloudRunObject base;
+struct CloudRunSpecNetwork {
+  CloudRunSpecObject base;
   char *project_name;           /* project, as written; NULL if omitted */
-  CloudRunProject *project;     /* the host project */
+  CloudRunSpecProject *project; /* the host project */
   gboolean default_route;       /* 0.0.0.0/0 -> default-internet-gateway */
   char **shared_with_names;     /* shared-with, as written */
-  GPtrArray *shared_with;       /* CloudRunProject *: Shared VPC service
+  GPtrArray *shared_with;       /* CloudRunSpecProject *: Shared VPC service
                                    projects; not owning */
-  GPtrArray *subnets;           /* CloudRunSubnet * of this network in
+  GPtrArray *subnets;           /* CloudRunSpecSubnet * of this network in
                                    file order; not owning */
 };
 
 /* [subnet NAME] */
-struct CloudRunSubnet {
-  CloudRunObject base;
+struct CloudRunSpecSubnet {
+  CloudRunSpecObject base;
   char *network_name;           /* network, as written */
-  CloudRunNetwork *network;     /* its network */
+  CloudRunSpecNetwork *network; /* its network */
   char *region;                 /* a known region */
-  CloudRunCidr range;           /* primary range */
+  CloudRunSpecCidr range;       /* primary range */
   gboolean private_google_access; /* PGA flag as written (NAT may add it,
                                    see assumptions.nat_enables_pga) */
   CloudRunSubnetPurpose purpose;/* private or proxy-only */
@@ -341,67 +283,67 @@ struct CloudRunSubnet {
 
 /* [route NAME]: a custom static route. */
 typedef struct {
-  CloudRunObject base;
+  CloudRunSpecObject base;
   char *network_name;           /* network, as written */
-  CloudRunNetwork *network;     /* its network */
-  CloudRunCidr destination;     /* destination range */
-  CloudRunNextHop next_hop;     /* gateway, blackhole or an address */
+  CloudRunSpecNetwork *network; /* its network */
+  CloudRunSpecCidr destination; /* destination range */
+  CloudRunSpecNextHop next_hop; /* gateway, blackhole or an address */
   int64_t priority;             /* 0..65535, lower wins */
-} CloudRunRoute;
+} CloudRunSpecRoute;
 
 /* [firewall NAME] */
 typedef struct {
-  CloudRunObject base;
+  CloudRunSpecObject base;
   char *network_name;           /* network, as written */
-  CloudRunNetwork *network;     /* its network */
-  CloudRunFirewallDirection direction; /* egress or ingress */
-  CloudRunFirewallAction action;/* allow or deny */
-  GArray *ranges;               /* of CloudRunCidr: destinations (egress)
+  CloudRunSpecNetwork *network; /* its network */
+  VpcFirewallDirection direction; /* egress or ingress */
+  VpcFirewallAction action;     /* allow or deny */
+  GArray *ranges;               /* of CloudRunSpecCidr: destinations (egress)
                                    or sources (ingress) */
-  GArray *protocols;            /* of CloudRunProtocol; one "all" entry by
+  GArray *protocols;            /* of CloudRunSpecProtocol; one "all" entry by
                                    default */
   int64_t priority;             /* 0..65535, lower wins; deny wins a tie */
-} CloudRunFirewall;
+} CloudRunSpecFirewall;
 
 /* [nat NAME]: a Cloud NAT gateway. */
 typedef struct {
-  CloudRunObject base;
+  CloudRunSpecObject base;
   char *network_name;           /* network, as written */
-  CloudRunNetwork *network;     /* its network */
+  CloudRunSpecNetwork *network; /* its network */
   char *region;                 /* its region */
   char **subnet_names;          /* subnets, as written; NULL if omitted */
-  GPtrArray *subnets;           /* CloudRunSubnet * served; default: every
+  GPtrArray *subnets;           /* CloudRunSpecSubnet * served; default: every
                                    private subnet of the network in the
                                    region; not owning */
-  CloudRunNatAddresses addresses; /* public addresses, or their count */
+  CloudRunSpecNatAddresses addresses; /* public addresses, or their count */
   int64_t min_ports_per_vm;     /* ports reserved per VM */
   SimTime tcp_time_wait_timeout; /* a closed TCP flow holds its port */
-} CloudRunNat;
+} CloudRunSpecNat;
 
 /* [connector NAME]: a Serverless VPC Access connector. */
-struct CloudRunConnector {
-  CloudRunObject base;
+struct CloudRunSpecConnector {
+  CloudRunSpecObject base;
   char *network_name;           /* network, as written; NULL if omitted */
-  CloudRunNetwork *network;     /* its network (from subnet if omitted) */
+  CloudRunSpecNetwork *network; /* its network (from subnet if omitted) */
   char *region;                 /* its region */
-  CloudRunCidr range;           /* range (hidden /28 subnet), if written */
+  CloudRunSpecCidr range;       /* range (hidden /28 subnet), if written */
   char *subnet_name;            /* subnet, as written; NULL if omitted */
-  CloudRunSubnet *subnet;       /* the existing /28 subnet, or NULL */
+  CloudRunSpecSubnet *subnet;   /* the existing /28 subnet, or NULL */
   CloudRunMachineType machine_type; /* instance machine type */
   int64_t min_instances;        /* instances at start (2..10) */
   int64_t max_instances;        /* scale-out limit (min..10) */
-  CloudRunCidr block;           /* the /28 in use: range or subnet's */
+  CloudRunSpecCidr block;       /* the /28 in use: range or subnet's */
 };
 
 /* [service NAME]: a Cloud Run service. */
-struct CloudRunService {
-  CloudRunObject base;
+struct CloudRunSpecService {
+  CloudRunSpecObject base;
   char *project_name;           /* project, as written; NULL if omitted */
-  CloudRunProject *project;     /* its project */
+  CloudRunSpecProject *project; /* its project */
   char *region;                 /* its region */
-  CloudRunIngress ingress;      /* who may reach it (decided at the GFE) */
+  GfeIngress ingress;           /* who may reach it (decided at the GFE) */
   gboolean default_url;         /* the run.app hosts answer */
-  GArray *invokers;             /* CloudRunPrincipal, file order (at
+  GArray *invokers;             /* CloudRunSpecPrincipal, file order (at
                                    least one); default allUsers */
   char **custom_audiences;      /* audiences its IAM check accepts besides
                                    its URLs (NULL-terminated, may be
@@ -409,12 +351,12 @@ struct CloudRunService {
   char *service_account;        /* EMAIL its instances' tokens name;
                                    default PROJECTNUMBER-compute@
                                    developer.gserviceaccount.com */
-  CloudRunVpcAccess vpc_access; /* none, connector or direct */
+  VpcAccess vpc_access;         /* none, connector or direct */
   char *connector_name;         /* connector, as written, or NULL */
-  CloudRunConnector *connector; /* vpc-access connector: the connector */
+  CloudRunSpecConnector *connector; /* vpc-access connector: the connector */
   char *subnet_name;            /* subnet, as written, or NULL */
-  CloudRunSubnet *subnet;       /* vpc-access direct: the subnet */
-  CloudRunVpcEgress vpc_egress; /* what enters the VPC */
+  CloudRunSpecSubnet *subnet;   /* vpc-access direct: the subnet */
+  VpcEgress vpc_egress;         /* what enters the VPC */
   int64_t min_instances;        /* instances kept warm */
   int64_t max_instances;        /* scale-out limit */
   int64_t concurrency;          /* requests per instance */
@@ -432,10 +374,10 @@ struct CloudRunService {
 };
 
 /* [vm NAME]: a Compute Engine VM. */
-struct CloudRunVm {
-  CloudRunObject base;
+struct CloudRunSpecVm {
+  CloudRunSpecObject base;
   char *subnet_name;            /* subnet, as written */
-  CloudRunSubnet *subnet;       /* its subnet */
+  CloudRunSpecSubnet *subnet;   /* its subnet */
   uint32_t address;             /* internal address; default the next free
                                    usable address of the subnet */
   gboolean external_ip;         /* has an external address */
@@ -445,8 +387,8 @@ struct CloudRunVm {
 };
 
 /* [client NAME]: a host on the internet. */
-struct CloudRunClient {
-  CloudRunObject base;
+struct CloudRunSpecClient {
+  CloudRunSpecObject base;
   uint32_t address;             /* public address; default the next one
                                    of 203.0.113.0/24 from .10 that no
                                    group writes and no A record holds */
@@ -459,11 +401,11 @@ struct CloudRunClient {
 
 /* [google-caller NAME]: a Google product that calls services (Pub/Sub
  * push, Cloud Tasks, ...), from inside Google. */
-struct CloudRunGoogleCaller {
-  CloudRunObject base;
+struct CloudRunSpecGoogleCaller {
+  CloudRunSpecObject base;
   CloudRunProduct product;
   char *project_name;           /* project, as written (NULL: derived) */
-  CloudRunProject *project;     /* the project it belongs to */
+  CloudRunSpecProject *project; /* the project it belongs to */
   char *service_account;        /* EMAIL its tokens name; default the
                                    default compute service account of its
                                    project */
@@ -473,68 +415,68 @@ struct CloudRunGoogleCaller {
 
 /* [dns-zone NAME]: a Cloud DNS zone. */
 typedef struct {
-  CloudRunObject base;
+  CloudRunSpecObject base;
   char *dns_name;               /* lower case, ends in '.': "run.app." */
   CloudRunDnsVisibility visibility; /* private or public */
   char **network_names;         /* networks, as written */
-  GPtrArray *networks;          /* CloudRunNetwork * (private zones); not
+  GPtrArray *networks;          /* CloudRunSpecNetwork * (private zones); not
                                    owning */
-  GArray *records;              /* of CloudRunDnsRecord, file order; every
+  GArray *records;              /* of CloudRunSpecDnsRecord, file order; every
                                    owner is inside dns_name */
-} CloudRunDnsZone;
+} CloudRunSpecDnsZone;
 
 /* [psc-endpoint NAME]: a Private Service Connect endpoint for Google
  * APIs. */
 typedef struct {
-  CloudRunObject base;
+  CloudRunSpecObject base;
   char *network_name;           /* network, as written */
-  CloudRunNetwork *network;     /* its network */
+  CloudRunSpecNetwork *network; /* its network */
   uint32_t address;             /* internal address */
-  CloudRunPscBundle bundle;     /* all-apis or vpc-sc */
-} CloudRunPscEndpoint;
+  VpcPscBundle bundle;          /* all-apis or vpc-sc */
+} CloudRunSpecPscEndpoint;
 
 /* [internal-alb NAME]: an internal Application Load Balancer with a
  * serverless NEG. */
 typedef struct {
-  CloudRunObject base;
+  CloudRunSpecObject base;
   char *network_name;           /* network, as written */
-  CloudRunNetwork *network;     /* its network */
+  CloudRunSpecNetwork *network; /* its network */
   char *region;                 /* its region (= the backend's) */
   uint32_t address;             /* forwarding rule address, inside a
                                    private subnet of network and region */
   char *backend_name;           /* backend, as written */
-  CloudRunService *backend;     /* the service behind it */
+  CloudRunSpecService *backend; /* the service behind it */
   char *hostname;               /* custom host, or NULL */
   gboolean global_access;       /* clients of every region may use it */
-} CloudRunInternalAlb;
+} CloudRunSpecInternalAlb;
 
 /* [external-alb NAME]: an external Application Load Balancer. */
 typedef struct {
-  CloudRunObject base;
+  CloudRunSpecObject base;
   uint32_t address;             /* public address */
   char *backend_name;           /* backend, as written */
-  CloudRunService *backend;     /* the service behind it */
+  CloudRunSpecService *backend; /* the service behind it */
   char *hostname;               /* custom host, or NULL */
-} CloudRunExternalAlb;
+} CloudRunSpecExternalAlb;
 
 /* Who sends a traffic: a service, a VM or an internet client. */
 typedef struct {
   CloudRunKind kind;            /* SERVICE, VM or CLIENT */
   union {
-    CloudRunObject *object;     /* any of the three */
-    CloudRunService *service;   /* kind SERVICE */
-    CloudRunVm *vm;             /* kind VM */
-    CloudRunClient *client;     /* kind CLIENT */
-    CloudRunGoogleCaller *google_caller; /* kind GOOGLE_CALLER */
+    CloudRunSpecObject *object; /* any of the three */
+    CloudRunSpecService *service; /* kind SERVICE */
+    CloudRunSpecVm *vm;         /* kind VM */
+    CloudRunSpecClient *client; /* kind CLIENT */
+    CloudRunSpecGoogleCaller *google_caller; /* kind GOOGLE_CALLER */
   };
-} CloudRunCaller;
+} CloudRunSpecCaller;
 
 /* [traffic NAME]: synthetic requests. */
-struct CloudRunTraffic {
-  CloudRunObject base;
+struct CloudRunSpecTraffic {
+  CloudRunSpecObject base;
   char *from_name;              /* from, as written */
-  CloudRunCaller from;          /* the caller */
-  CloudRunUrl url;              /* the target */
+  CloudRunSpecCaller from;      /* the caller */
+  CloudRunSpecUrl url;          /* the target */
   int64_t count;                /* number of requests (>= 1) */
   double rate;                  /* per second; 0 when not written */
   SimTime interval;             /* 0 when not written */
@@ -550,22 +492,20 @@ struct CloudRunTraffic {
   char *audience;               /* aud of its ID tokens; default
                                    "https://" url.host */
   CloudRunTokenHeader token_header; /* where its ID tokens go */
-  CloudRunExpect *expect;       /* [expect NAME] of the same NAME, or NULL */
+  CloudRunSpecExpect *expect;   /* [expect NAME] of the same NAME, or NULL */
 };
 
 /* [expect NAME]: each written key is one pass/fail item (see
  * cloudrun_object_has). */
-struct CloudRunExpect {
-  CloudRunObject base;
-  CloudRunTraffic *traffic;     /* the traffic of the same NAME */
-  CloudRunOutcome outcome;      /* expected outcome */
+struct CloudRunSpecExpect {
+  CloudRunSpecObject base;
+  CloudRunSpecTraffic *traffic; /* the traffic of the same NAME */
+  CloudRunVerdict outcome;      /* expected outcome */
   int64_t status;               /* HTTP status the caller got */
-  CloudRunClassification classified_as; /* the GFE's decision */
-  int drop_cause;               /* expected drop cause: an index into
-                                   cloudrun_drop_causes[] */
-  int decided_at;               /* hop kind that decided: an index into
-                                   cloudrun_hop_kinds[] */
-  GArray *via;                  /* of int (cloudrun_hop_kinds[]), in order;
+  CloudRunClass classified_as;  /* the GFE's decision */
+  CloudRunDropCause drop_cause; /* expected drop cause */
+  CloudRunHopKind decided_at;   /* hop kind that decided */
+  GArray *via;                  /* of int (CloudRunHopKind), in order;
                                    NULL when not written */
   double ratio;                 /* fraction that must meet outcome */
   SimTime latency_p50_below;    /* p50 latency bound */
@@ -576,32 +516,32 @@ struct CloudRunExpect {
 
 /* The whole scenario; its first member is the [scenario] group. */
 typedef struct {
-  CloudRunObject base;          /* [scenario] */
+  CloudRunSpecObject base;      /* [scenario] */
   char *path;                   /* the file name given to load */
   int64_t format;               /* 1 */
   char *title;                  /* title */
   char *description;            /* description, or NULL */
   uint64_t seed;                /* seed of every random stream */
   SimTime duration;             /* simulated time limit */
-  CloudRunAssumptions assumptions; /* [assumptions], defaults if absent */
-  GPtrArray *projects;          /* CloudRunProject *, file order, owned */
-  GPtrArray *perimeters;        /* CloudRunPerimeter * */
-  GPtrArray *networks;          /* CloudRunNetwork * */
-  GPtrArray *subnets;           /* CloudRunSubnet * */
-  GPtrArray *routes;            /* CloudRunRoute * */
-  GPtrArray *firewalls;         /* CloudRunFirewall * */
-  GPtrArray *nats;              /* CloudRunNat * */
-  GPtrArray *connectors;        /* CloudRunConnector * */
-  GPtrArray *services;          /* CloudRunService * */
-  GPtrArray *vms;               /* CloudRunVm * */
-  GPtrArray *clients;           /* CloudRunClient * */
-  GPtrArray *google_callers;    /* CloudRunGoogleCaller * */
-  GPtrArray *dns_zones;         /* CloudRunDnsZone * */
-  GPtrArray *psc_endpoints;     /* CloudRunPscEndpoint * */
-  GPtrArray *internal_albs;     /* CloudRunInternalAlb * */
-  GPtrArray *external_albs;     /* CloudRunExternalAlb * */
-  GPtrArray *traffics;          /* CloudRunTraffic * */
-  GPtrArray *expects;           /* CloudRunExpect * */
+  CloudRunSpecAssumptions assumptions; /* [assumptions], defaults if absent */
+  GPtrArray *projects;          /* CloudRunSpecProject *, file order, owned */
+  GPtrArray *perimeters;        /* CloudRunSpecPerimeter * */
+  GPtrArray *networks;          /* CloudRunSpecNetwork * */
+  GPtrArray *subnets;           /* CloudRunSpecSubnet * */
+  GPtrArray *routes;            /* CloudRunSpecRoute * */
+  GPtrArray *firewalls;         /* CloudRunSpecFirewall * */
+  GPtrArray *nats;              /* CloudRunSpecNat * */
+  GPtrArray *connectors;        /* CloudRunSpecConnector * */
+  GPtrArray *services;          /* CloudRunSpecService * */
+  GPtrArray *vms;               /* CloudRunSpecVm * */
+  GPtrArray *clients;           /* CloudRunSpecClient * */
+  GPtrArray *google_callers;    /* CloudRunSpecGoogleCaller * */
+  GPtrArray *dns_zones;         /* CloudRunSpecDnsZone * */
+  GPtrArray *psc_endpoints;     /* CloudRunSpecPscEndpoint * */
+  GPtrArray *internal_albs;     /* CloudRunSpecInternalAlb * */
+  GPtrArray *external_albs;     /* CloudRunSpecExternalAlb * */
+  GPtrArray *traffics;          /* CloudRunSpecTraffic * */
+  GPtrArray *expects;           /* CloudRunSpecExpect * */
   GHashTable *names[CLOUDRUN_KIND_COUNT]; /* per kind: NAME -> object;
                                    load-time lookups only */
 } CloudRunScenario;
@@ -639,18 +579,19 @@ GPtrArray *cloudrun_scenario_objects (const CloudRunScenario *scenario,
 gpointer cloudrun_scenario_find (const CloudRunScenario *scenario,
                                  CloudRunKind kind, const char *name);
 /* Whether key was written for object (in the file or by --set). */
-gboolean cloudrun_object_has (const CloudRunObject *object, const char *key);
+gboolean cloudrun_object_has (const CloudRunSpecObject *object,
+                              const char *key);
 /* The text of an ENUM value: cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
  * "ingress", s->ingress) is "internal". NULL when out of range. */
 const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
                                 int value);
 /* The VPC-SC perimeter project is in: its [perimeter] group's NAME, or
  * its perimeter key (an implicit perimeter); NULL when none. */
-const char *cloudrun_project_perimeter (const CloudRunProject *project);
+const char *cloudrun_project_perimeter (const CloudRunSpecProject *project);
 /* Whether project's perimeter restricts the API service (such as
  * "run.googleapis.com"); an implicit perimeter restricts Cloud Run only.
  * FALSE when the project is in no perimeter. */
-gboolean cloudrun_project_restricts (const CloudRunProject *project,
+gboolean cloudrun_project_restricts (const CloudRunSpecProject *project,
                                      const char *api);
 
 /* Whether a host of the scenario has addr (a client, VM, NAT address, PSC

@@ -8,9 +8,9 @@
  * project and service names so that the same scenario always gives the
  * same URLs. Region codes are Google's (us-central1 -> uc).
  *
- * Called by models/format/scenario-check.c (filling CloudRunService hosts and
- * checking traffic URLs), by the region key parser, and by tools/ for
- * printing. Pure functions; no state. */
+ * Called by models/format/scenario-check.c (filling CloudRunSpecService
+ * hosts and checking traffic URLs), by the region key parser, and by
+ * tools/ for printing. Pure functions; no state. */
 #ifndef MODELS_SERVICE_URL_H
 #define MODELS_SERVICE_URL_H
 

@@ -117,7 +117,7 @@ connector_drop (CloudRunConnectorNode *c, CloudRunConnectorInstance *inst,
   SimExplainLog *log = sim_world_explain (world->sim);
   char a[16];
   CloudRunStep s = {
-    .hop = CLOUDRUN_HOP_CONNECTOR, .state = "DROP",
+    .hop = CLOUDRUN_HOP_CONNECTOR, .state = CLOUDRUN_STATE_DROP,
     .cause = CLOUDRUN_DROP_VPC_CONNECTOR_QUEUE_FULL,
     .src = f->src, .dst = f->dst,
     .note = "the simulator's own cause: Connectivity Tests has none for it",
@@ -178,7 +178,7 @@ connector_note_wait (CloudRunConnectorNode *c,
   CloudRunWorld *world = c->base.world;
   char a[16];
   CloudRunStep s = {
-    .hop = CLOUDRUN_HOP_CONNECTOR, .state = "CONNECTOR_QUEUE",
+    .hop = CLOUDRUN_HOP_CONNECTOR, .state = CLOUDRUN_STATE_CONNECTOR_QUEUE,
     /* The request passed the connector at ARRIVE_AT_VPC_CONNECTOR; a
      * wait, in either direction and whenever it comes, adds no hop. */
     .aside = true,
@@ -237,7 +237,7 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
     {
       char a[16];
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_CONNECTOR, .state = "ARRIVE_AT_VPC_CONNECTOR",
+        .hop = CLOUDRUN_HOP_CONNECTOR, .state = CLOUDRUN_STATE_ARRIVE_AT_VPC_CONNECTOR,
         .rule = cloudrun_egress_why (side, f->dst, log),
         .src = f->src, .dst = f->dst, .src_after = inst->addr,
       };

@@ -86,7 +86,7 @@ direct_outbound (CloudRunDirectVpc *d, const SimPort *port, SimPacket *packet,
     {
       /* The instance got no address: the subnet had no /28 block left. */
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "ABORT",
+        .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = CLOUDRUN_STATE_ABORT,
         .cause = CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES,
         .rule = "the subnet has no free /28 block for this instance "
                 "([assumptions] direct-vpc-ip-factor)",
@@ -101,7 +101,7 @@ direct_outbound (CloudRunDirectVpc *d, const SimPort *port, SimPacket *packet,
   if (sim_frame_opens_tcp (f))
     {
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "DIRECT_VPC_EGRESS_CONNECTION",
+        .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = CLOUDRUN_STATE_DIRECT_VPC_EGRESS_CONNECTION,
         .rule = cloudrun_egress_why (&g_array_index (d->sides,
                                                      CloudRunEgressSide,
                                                      port->index),
@@ -142,7 +142,8 @@ direct_held_step (CloudRunDirectVpc *d, const SimPacket *packet,
   CloudRunWorld *world = d->base.world;
   char at[32], delay[32];
   CloudRunStep s = {
-    .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = "DIRECT_VPC_STARTING",
+    .hop = CLOUDRUN_HOP_DIRECT_VPC,
+    .state = CLOUDRUN_STATE_DIRECT_VPC_STARTING,
     .rule = sim_explain_internf (sim_world_explain (world->sim),
                                  "the instance started cold and its way "
                                  "into the VPC is up only at %s "

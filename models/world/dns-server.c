@@ -39,7 +39,8 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
   const char *zone;
   uint8_t buf[1024];
   size_t n;
-  CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS, .state = "DNS_ANSWER",
+  CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS,
+                     .state = CLOUDRUN_STATE_DNS_ANSWER,
                      .src = frame->src, .dst = frame->dst };
 
   if (!sim_dns_parse (frame->payload, frame->payload_len, &q) || q.response)

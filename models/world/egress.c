@@ -69,7 +69,7 @@ egress_drop_private (CloudRunServerlessEgress *eg,
                      const SimFrame *f)
 {
   CloudRunStep s = {
-    .hop = CLOUDRUN_HOP_EGRESS, .state = "DROP",
+    .hop = CLOUDRUN_HOP_EGRESS, .state = CLOUDRUN_STATE_DROP,
     .cause = CLOUDRUN_DROP_PRIVATE_TRAFFIC_TO_INTERNET,
     .note = "the destination is an internal address, which the "
             "internet never delivers; give the revision VPC access to "
@@ -111,7 +111,7 @@ egress_outbound (CloudRunServerlessEgress *eg, SimPort *port,
   if (created && f->proto == SIM_IPPROTO_TCP)
     {
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_EGRESS, .state = "SERVERLESS_EXTERNAL_CONNECTION",
+        .hop = CLOUDRUN_HOP_EGRESS, .state = CLOUDRUN_STATE_SERVERLESS_EXTERNAL_CONNECTION,
         .rule = cloudrun_egress_why (side, f->dst,
                                      sim_world_explain (world->sim)),
         .note = "source translated to an address of Google's dynamic pool; "

@@ -8,7 +8,7 @@ endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
   CloudRunEndpoint *ep = user;
   CloudRunWorld *world = ep->base.world;
   CloudRunStep s = {
-    .hop = ep->hop, .state = "DELIVER",
+    .hop = ep->hop, .state = CLOUDRUN_STATE_DELIVER,
     .rule = sim_explain_internf (sim_world_explain (world->sim),
                                  "%s %s answers 200 to %s %s", ep->kind,
                                  ep->base.node.name, req->method, req->path),
@@ -68,7 +68,8 @@ cloudrun_endpoint_new (CloudRunWorld *world, const char *name,
   sim_host_init (&ep->host, &ep->base.node, addr, port);
   cloudrun_requester_init (&ep->requester, &ep->base.node, &ep->host,
                            &world->ledger, hop,
-                           vm ? "START_FROM_INSTANCE" : "START_FROM_INTERNET",
+                           vm ? CLOUDRUN_STATE_START_FROM_INSTANCE
+                              : CLOUDRUN_STATE_START_FROM_INTERNET,
                            resolver);
   cloudrun_http_server_init (&ep->http, &ep->host, SIM_MS, 1024,
                              endpoint_served, ep);

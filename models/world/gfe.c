@@ -338,7 +338,7 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
     /* A refusal is named by its cause; a request the service cannot take
      * (429) is an ABORT, with the cause when there is one. */
     .state = cause && verdict != CLOUDRUN_VERDICT_UNAVAILABLE
-             ? cloudrun_drop_cause_name (cause) : "ABORT",
+             ? cloudrun_refusal_state (cause) : CLOUDRUN_STATE_ABORT,
     .cause = verdict == CLOUDRUN_VERDICT_UNAVAILABLE ? cause
                                                      : CLOUDRUN_DROP_NONE,
     .rule = rule, .note = note,
@@ -427,7 +427,7 @@ gfe_queue (CloudRunGfe *gfe, CloudRunProxySession *s,
   uint64_t seq = cloudrun_pending_push (&svc->pending, s, cls, why,
                                         svc->ip_short, now);
   CloudRunStep step = {
-    .hop = CLOUDRUN_HOP_GFE, .state = "PENDING_QUEUE",
+    .hop = CLOUDRUN_HOP_GFE, .state = CLOUDRUN_STATE_PENDING_QUEUE,
     .rule = sim_explain_internf (log, "%s: the request waits for a free "
                                  "slot, at most %s",
                                  gfe_no_room (svc, svc->ip_short, log),
@@ -474,7 +474,7 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
                                                      sim_world_now (world->sim),
                                                      &cold);
   CloudRunStep step = {
-    .hop = CLOUDRUN_HOP_GFE, .state = "PROXY_CONNECTION",
+    .hop = CLOUDRUN_HOP_GFE, .state = CLOUDRUN_STATE_PROXY_CONNECTION,
     .tag = cloudrun_class_name (cls),
     .src = s->client_addr, .dst = s->local_addr,
   };

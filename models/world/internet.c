@@ -26,7 +26,7 @@ internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
     {
       char pfx[16];
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_INTERNET, .state = "APPLY_ROUTE",
+        .hop = CLOUDRUN_HOP_INTERNET, .state = CLOUDRUN_STATE_APPLY_ROUTE,
         .src = f.src, .dst = f.dst,
         .rule = sim_explain_internf (sim_world_explain (world->sim),
                                      "internet route %s/%u to %s",

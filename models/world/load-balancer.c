@@ -47,7 +47,7 @@ lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   CloudRunWorld *world = lb->base.world;
   SimExplainLog *log = sim_world_explain (world->sim);
   CloudRunStep step = {
-    .hop = lb->hop, .state = "PROXY_CONNECTION",
+    .hop = lb->hop, .state = CLOUDRUN_STATE_PROXY_CONNECTION,
     .rule = sim_explain_internf (log, "%s: serverless NEG to service %s",
                                  lb->label, lb->backend),
     .note = sim_explain_internf (log, "a new connection to the GFE, wrapped "
@@ -128,7 +128,7 @@ lb_drop (CloudRunLoadBalancer *lb, SimPacket *packet, const SimFrame *f,
          const char *rule, CloudRunDropCause cause)
 {
   CloudRunStep s = {
-    .hop = lb->hop, .state = "DROP", .cause = cause, .rule = rule,
+    .hop = lb->hop, .state = CLOUDRUN_STATE_DROP, .cause = cause, .rule = rule,
     .src = f->src, .dst = f->dst,
   };
 

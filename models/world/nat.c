@@ -13,14 +13,14 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
   bool created, syn = sim_frame_opens_tcp (f);
   CloudRunSnatEntry *e = cloudrun_snat_outbound (&n->snat, f, addr, n->vpc,
                                                  &created);
-  CloudRunStep s = { .hop = CLOUDRUN_HOP_NAT, .state = "NAT",
+  CloudRunStep s = { .hop = CLOUDRUN_HOP_NAT, .state = CLOUDRUN_STATE_NAT,
                      .src = f->src, .dst = f->dst };
 
   if (!e)
     {
       if (syn)
         {
-          s.state = "DROP";
+          s.state = CLOUDRUN_STATE_DROP;
           s.cause = CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED;
           s.rule = sim_explain_internf (log, "Cloud NAT %s: no port left in "
                                         "this VM's block (min-ports-per-vm = %u)",

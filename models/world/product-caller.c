@@ -76,7 +76,7 @@ cloudrun_product_caller_new (CloudRunWorld *world, const char *name,
   gc->host.output_user = gc;
   cloudrun_requester_init (&gc->requester, &gc->base.node, &gc->host,
                            &world->ledger, CLOUDRUN_HOP_GOOGLE_PRODUCT,
-                           "START_FROM_GOOGLE_SERVICE", resolver);
+                           CLOUDRUN_STATE_START_FROM_GOOGLE_SERVICE, resolver);
   return gc;
 }
 

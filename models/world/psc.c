@@ -29,7 +29,7 @@ psc_receive (SimNode *self, SimPort *port, SimPacket *packet)
   if (sim_frame_opens_tcp (&f))
     {
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_PSC_ENDPOINT, .state = "APPLY_ROUTE",
+        .hop = CLOUDRUN_HOP_PSC_ENDPOINT, .state = CLOUDRUN_STATE_APPLY_ROUTE,
         .rule = sim_explain_internf (sim_world_explain (world->sim),
                                      "PSC endpoint %s (%s, GOOGLE_API_PSC) "
                                      "forwards to Google's front ends",

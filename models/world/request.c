@@ -5,30 +5,6 @@
 #include "sim/wire.h"
 #include "sim/world.h"
 
-static const char *const outcome_names[CLOUDRUN_N_VERDICTS] = {
-  "pending", "delivered", "denied-by-ingress", "denied-by-iam",
-  "denied-by-vpc-sc", "dropped",
-  "dns-failure", "unavailable", "timeout",
-};
-
-const char *
-cloudrun_verdict_name (CloudRunVerdict outcome)
-{
-  g_assert (outcome < CLOUDRUN_N_VERDICTS);
-  return outcome_names[outcome];
-}
-
-const char *
-cloudrun_class_name (CloudRunClass classified)
-{
-  switch (classified)
-    {
-    case CLOUDRUN_CLASS_INTERNAL: return "internal";
-    case CLOUDRUN_CLASS_EXTERNAL: return "external";
-    default: return "-";
-    }
-}
-
 /* The world's drop explainer: a frame a full link queue dropped is a DROP
  * step of its request, at the node that could not send it. The request is
  * not decided here: TCP may recover the segment; if the request times out
@@ -42,7 +18,7 @@ ledger_explain_drop (void *user, SimPort *tx, const SimPacket *packet,
   const SimLinkParams *params = sim_link_params (link);
   SimFrame f;
   CloudRunStep step = {
-    .hop = CLOUDRUN_HOP_NONE, .state = "DROP",
+    .hop = CLOUDRUN_HOP_NONE, .state = CLOUDRUN_STATE_DROP,
     .cause = CLOUDRUN_DROP_LINK_QUEUE_FULL,
     .note = "the simulator's own cause: Connectivity Tests has none for it",
   };
@@ -347,7 +323,8 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
 {
   CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
   SimExplainStep s = {
-    .time = sim_world_now (ledger->world), .state = step->state,
+    .time = sim_world_now (ledger->world),
+    .state = cloudrun_state_name (step->state), .code = (int) step->state,
     .cause = cloudrun_drop_cause_name (step->cause),
     .node = node->name, .tag = step->tag, .aside = step->aside,
     .rule = step->rule,
@@ -361,7 +338,7 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
   for (uint32_t sid = r->chain.first; sid != 0;)
     {
       const SimExplainStep *old = sim_explain_get (sim_world_explain (ledger->world), sid);
-      if (old->node == node->name && g_strcmp0 (old->state, step->state) == 0
+      if (old->node == node->name && old->code == (int) step->state
           && g_strcmp0 (old->cause, s.cause) == 0)
         return sid;
       sid = old->next;

@@ -25,25 +25,6 @@
 #include "models/world/config.h"
 #include "sim/node.h"
 
-typedef enum {
-  CLOUDRUN_VERDICT_PENDING = 0,   /* not finished when the run ended */
-  CLOUDRUN_VERDICT_DELIVERED,
-  CLOUDRUN_VERDICT_DENIED_BY_INGRESS,
-  CLOUDRUN_VERDICT_DENIED_BY_IAM,
-  CLOUDRUN_VERDICT_DENIED_BY_VPC_SC,
-  CLOUDRUN_VERDICT_DROPPED,
-  CLOUDRUN_VERDICT_DNS_FAILURE,
-  CLOUDRUN_VERDICT_UNAVAILABLE,
-  CLOUDRUN_VERDICT_TIMEOUT,
-  CLOUDRUN_N_VERDICTS
-} CloudRunVerdict;
-
-typedef enum {
-  CLOUDRUN_CLASS_NONE = 0,        /* never reached the GFE */
-  CLOUDRUN_CLASS_INTERNAL,
-  CLOUDRUN_CLASS_EXTERNAL,
-} CloudRunClass;
-
 #define CLOUDRUN_MAX_VIA 24u
 
 typedef struct {
@@ -67,7 +48,7 @@ typedef struct {
 /* One explanation step, as models describe it. */
 typedef struct {
   CloudRunHopKind hop;                /* the kind of hop taking the step */
-  const char *state;              /* vocabulary word */
+  CloudRunState state;            /* what the step is */
   CloudRunDropCause cause;        /* why, for DROP and ABORT; NONE else */
   const char *rule;               /* what decided it (may be NULL) */
   const char *note;               /* more words (may be NULL) */
@@ -170,8 +151,5 @@ void cloudrun_request_decide (CloudRunLedger *ledger, uint32_t id,
                               const SimNode *node, CloudRunDropCause cause);
 void cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
                                 CloudRunClass classified);
-
-const char *cloudrun_verdict_name (CloudRunVerdict outcome);
-const char *cloudrun_class_name (CloudRunClass classified);
 
 #endif

@@ -82,7 +82,8 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
           && (seen == CLOUDRUN_VERDICT_TIMEOUT
               || seen == CLOUDRUN_VERDICT_UNAVAILABLE)))
     {
-      CloudRunStep step = { .hop = caller->hop, .state = "ABORT", .rule = why };
+      CloudRunStep step = { .hop = caller->hop, .state = CLOUDRUN_STATE_ABORT,
+                            .rule = why };
       cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
       cloudrun_request_decide (caller->ledger, call->request, seen, caller->hop,
                                caller->node, CLOUDRUN_DROP_NONE);
@@ -442,7 +443,7 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
   if (caller->gate && !caller->gate (caller->gate_user, plan, &refusal))
     {
       CloudRunStep no = { .hop = caller->hop,
-                          .state = cloudrun_drop_cause_name (refusal.cause),
+                          .state = cloudrun_refusal_state (refusal.cause),
                           .rule = refusal.rule, .note = refusal.note,
                           .src = caller->host->addrs[0] };
       cloudrun_request_step (caller->ledger, call->request, caller->node, &no);
@@ -460,7 +461,7 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
 void
 cloudrun_requester_init (CloudRunRequester *caller, SimNode *node, SimHost *host,
                       CloudRunLedger *ledger, CloudRunHopKind hop,
-                      const char *start_state, uint32_t resolver)
+                      CloudRunState start_state, uint32_t resolver)
 {
   memset (caller, 0, sizeof *caller);
   caller->node = node;

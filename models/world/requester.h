@@ -75,7 +75,7 @@ struct CloudRunRequester {
   SimHost *host;                /* its IP stack */
   CloudRunLedger *ledger;
   CloudRunHopKind hop;              /* client, vm or service */
-  const char *start_state;      /* START_FROM_INTERNET, ... */
+  CloudRunState start_state;    /* START_FROM_INTERNET, ... */
   uint32_t resolver;            /* DNS server address */
   GPtrArray *plans;             /* CloudRunTrafficPlan*, not owned */
   GPtrArray *calls;             /* CloudRunCall*, owned */
@@ -93,7 +93,7 @@ struct CloudRunRequester {
 /* Binds the caller's DNS replies on host (a wildcard UDP port). */
 void cloudrun_requester_init (CloudRunRequester *caller, SimNode *node,
                            SimHost *host, CloudRunLedger *ledger,
-                           CloudRunHopKind hop, const char *start_state,
+                           CloudRunHopKind hop, CloudRunState start_state,
                            uint32_t resolver);
 void cloudrun_requester_clear (CloudRunRequester *caller);
 void cloudrun_requester_add_traffic (CloudRunRequester *caller,

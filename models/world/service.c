@@ -14,7 +14,7 @@ instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
   CloudRunInstance *inst = user;
   CloudRunWorld *world = inst->base.world;
   CloudRunStep s = {
-    .hop = CLOUDRUN_HOP_SERVICE, .state = "DELIVER",
+    .hop = CLOUDRUN_HOP_SERVICE, .state = CLOUDRUN_STATE_DELIVER,
     .rule = sim_explain_internf (sim_world_explain (world->sim),
                                  "container of service %s answers 200 to %s %s",
                                  inst->service->name, req->method, req->path),
@@ -199,7 +199,7 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
   cloudrun_http_server_set_service_time (&inst->http, &svc->service_time);
   cloudrun_requester_init (&inst->requester, &inst->base.node, &inst->host,
                            &world->ledger, CLOUDRUN_HOP_SERVICE,
-                           "START_FROM_CLOUD_RUN_REVISION",
+                           CLOUDRUN_STATE_START_FROM_CLOUD_RUN_REVISION,
                            CLOUDRUN_METADATA_ADDR);
   g_ptr_array_add (svc->instances, inst);
   if (i < svc->min_instances)

@@ -61,7 +61,7 @@ struct CloudRunVpcRouter {
 
 static uint32_t
 vpc_step (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
-          const char *state, const char *rule, const char *note)
+          CloudRunState state, const char *rule, const char *note)
 {
   CloudRunWorld *world = r->base.world;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = state,
@@ -74,7 +74,7 @@ static void
 vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
           bool explain, CloudRunDropCause cause, const char *rule)
 {
-  CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "DROP",
+  CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = CLOUDRUN_STATE_DROP,
                      .cause = cause, .rule = rule,
                      .src = f->src, .dst = f->dst };
 
@@ -223,8 +223,8 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                          : implicit ? "the connector's implicit ingress rule"
                                     : "implied deny ingress rule";
       if (explain)
-        vpc_step (r, packet, f, "APPLY_INGRESS_FIREWALL_RULE", rule,
-                  allow || implicit ? "allowed" : "denied");
+        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_INGRESS_FIREWALL_RULE,
+                  rule, allow || implicit ? "allowed" : "denied");
       if (!allow && !implicit)
         {
           vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
@@ -234,7 +234,7 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   if (explain)
     {
       const char *label = g_ptr_array_index (r->local_labels, dest->order);
-      vpc_step (r, packet, f, "APPLY_ROUTE",
+      vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE,
                 sim_explain_internf (log, "subnet route: %s", label), note);
     }
   cloudrun_send_after (port, packet, vpc_region_delay (r, f));
@@ -394,7 +394,8 @@ vpc_to_google (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   if (explain)
     {
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "APPLY_ROUTE", .rule = route,
+        .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = CLOUDRUN_STATE_APPLY_ROUTE,
+        .rule = route,
         .note = sim_explain_internf (log, "destination is a Google front end "
                                      "(GOOGLE_API); %s: carried to the GFE "
                                      "with this network's identity (Geneve "
@@ -425,7 +426,8 @@ vpc_to_internet (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       CloudRunWorld *world = r->base.world;
       char ext[16];
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = "APPLY_ROUTE", .rule = route,
+        .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = CLOUDRUN_STATE_APPLY_ROUTE,
+        .rule = route,
         .note = sim_explain_internf (log, "%s has an external address %s: it "
                                      "leaves by it to the internet (Private "
                                      "Google Access does not apply)",
@@ -474,7 +476,7 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   if (nat)
     {
       if (explain)
-        vpc_step (r, packet, f, "APPLY_ROUTE", route,
+        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, route,
                   sim_explain_internf (log, "to the internet through Cloud "
                                        "NAT %s", src->nat));
       sim_port_send (nat->value, packet);
@@ -510,8 +512,8 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
                                          fw->priority)
              : "implied allow egress rule";
       if (explain)
-        vpc_step (r, packet, f, "APPLY_EGRESS_FIREWALL_RULE", rule,
-                  allow ? "allowed" : "denied");
+        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_EGRESS_FIREWALL_RULE,
+                  rule, allow ? "allowed" : "denied");
       if (!allow)
         {
           vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);

@@ -1,7 +1,8 @@
 # The layout rule (README, "For developers"; tools/dev/check-layout):
 # #include arrows point one way, the command, the benchmarks and the fuzz
 # target -> the door (tools/session/cloudrun-netsim.h) -> tools/report ->
-# models/assemble -> models/format and models/world -> sim. Checks
+# models/assemble -> models/format and models/world -> models/vocab and
+# sim. Checks
 # the tree with tools/dev/check-layout, then plants one wrong arrow at a time
 # in a copy of the rooms and checks that the checker names it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
@@ -34,7 +35,10 @@ set -- \
   "tests/fuzz/fuzz-scenario.c tools/report/report.h" \
   "tests/fuzz/fuzz-scenario.c models/assemble/build.h" \
   "tools/report/report.c tools/cli/cli.h" \
-  "tools/report/graph.c tools/session/session-private.h"
+  "tools/report/graph.c tools/session/session-private.h" \
+  "models/vocab/vocabulary.h models/world/config.h" \
+  "models/vocab/vocabulary.c models/format/keys.h" \
+  "models/vocab/vocabulary.h sim/time.h"
 plan $(($# + 1))
 
 if out=$("$checker" "$top_srcdir" 2>&1); then

@@ -4,67 +4,52 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/assemble/translate.h"
+#include "models/world/request.h"
 #include "sim/units.h"
 
-typedef struct ExpectCount ExpectCount;
 typedef gboolean (*RequestTest) (const CloudRunRequest *r,
-                                 const ExpectCount *c);
-
-/* One request key of one [expect] group, counted as requests settle. */
-struct ExpectCount {
-  const CloudRunExpect *e;
-  const char *key;              /* outcome, status, ... (static) */
-  RequestTest test;
-  CloudRunDropCause cause;      /* drop-cause: the expected cause in the
-                                   world's terms, translated once */
-  uint32_t traffic;             /* index of the expectation's traffic */
-  uint32_t met;                 /* requests that meet it */
-  uint32_t miss_index;          /* lowest index that did not; UINT32_MAX */
-  char *miss_shows;             /* what that one showed, owned */
-};
+                                 const CloudRunSpecExpect *e);
 
 static gboolean
-test_outcome (const CloudRunRequest *r, const ExpectCount *c)
+test_outcome (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
-  return r->outcome == build_verdict (c->e->outcome);
+  return r->outcome == e->outcome;
 }
 
 static gboolean
-test_status (const CloudRunRequest *r, const ExpectCount *c)
+test_status (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
-  return r->status == c->e->status;
+  return r->status == e->status;
 }
 
 static gboolean
-test_classified (const CloudRunRequest *r, const ExpectCount *c)
+test_classified (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
-  return r->classified == build_class (c->e->classified_as);
+  return r->classified == e->classified_as;
 }
 
 static gboolean
-test_drop_cause (const CloudRunRequest *r, const ExpectCount *c)
+test_drop_cause (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
-  return r->drop_cause == c->cause;
+  return r->drop_cause == e->drop_cause;
 }
 
 static gboolean
-test_decided_at (const CloudRunRequest *r, const ExpectCount *c)
+test_decided_at (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
-  return r->decided_at == build_hop_kind (c->e->decided_at);
+  return r->decided_at == e->decided_at;
 }
 
 /* The expected hops appear in order; others may come between. */
 static gboolean
-test_via (const CloudRunRequest *r, const ExpectCount *c)
+test_via (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
-  const GArray *via = c->e->via;
   guint k = 0;
 
-  for (uint8_t i = 0; i < r->n_via && k < via->len; i++)
-    if (r->via[i] == build_hop_kind (g_array_index (via, int, k)))
+  for (uint8_t i = 0; i < r->n_via && k < e->via->len; i++)
+    if (r->via[i] == g_array_index (e->via, int, k))
       k++;
-  return k == via->len;
+  return k == e->via->len;
 }
 
 /* What a request shows for a key, for the "found" text. */
@@ -90,6 +75,17 @@ request_shows (const CloudRunRequest *r, const char *key)
     g_string_append_printf (s, "%s%s", i ? ";" : "", cloudrun_hop_name (r->via[i]));
   return g_string_free (s, FALSE);
 }
+
+/* One request key of one [expect] group, counted as requests settle. */
+typedef struct {
+  const CloudRunSpecExpect *e;
+  const char *key;              /* outcome, status, ... (static) */
+  RequestTest test;
+  uint32_t traffic;             /* index of the expectation's traffic */
+  uint32_t met;                 /* requests that meet it */
+  uint32_t miss_index;          /* lowest index that did not; UINT32_MAX */
+  char *miss_shows;             /* what that one showed, owned */
+} ExpectCount;
 
 typedef struct {
   GArray *counts;               /* ExpectCount */
@@ -117,7 +113,7 @@ expect_settle (void *user, const CloudRunRequest *r, uint32_t times)
       ExpectCount *c = &g_array_index (w->counts, ExpectCount, i);
       if (c->traffic != r->traffic)
         continue;
-      if (c->test (r, c))
+      if (c->test (r, c->e))
         c->met += times;
       else if (r->index < c->miss_index)
         {
@@ -141,7 +137,7 @@ expect_watch_free (gpointer p)
 
 /* The index of e's [traffic] group (the loader made sure it exists). */
 static guint
-expect_traffic_index (const CloudRunScenario *sc, const CloudRunExpect *e)
+expect_traffic_index (const CloudRunScenario *sc, const CloudRunSpecExpect *e)
 {
   guint t;
 
@@ -160,7 +156,7 @@ cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
   w->counts = g_array_new (FALSE, TRUE, sizeof (ExpectCount));
   for (guint i = 0; i < sc->expects->len; i++)
     {
-      const CloudRunExpect *e = g_ptr_array_index (sc->expects, i);
+      const CloudRunSpecExpect *e = g_ptr_array_index (sc->expects, i);
       guint t = expect_traffic_index (sc, e);
       for (guint k = 0; k < G_N_ELEMENTS (request_keys); k++)
         if (cloudrun_object_has (&e->base, request_keys[k].key))
@@ -170,8 +166,6 @@ cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
               .test = request_keys[k].test, .traffic = t,
               .miss_index = UINT32_MAX,
             };
-            if (request_keys[k].test == test_drop_cause)
-              c.cause = build_drop_cause (e->drop_cause);
             g_array_append_val (w->counts, c);
           }
     }
@@ -179,7 +173,7 @@ cloudrun_expect_watch (const CloudRunScenario *sc, CloudRunWorld *world)
 }
 
 static const ExpectCount *
-expect_count_of (CloudRunWorld *world, const CloudRunExpect *e,
+expect_count_of (CloudRunWorld *world, const CloudRunSpecExpect *e,
                  const char *key)
 {
   const ExpectWatch *w = cloudrun_ledger_watcher (&world->ledger,
@@ -197,7 +191,7 @@ expect_count_of (CloudRunWorld *world, const CloudRunExpect *e,
 
 static void
 check_requests (GArray *items, CloudRunWorld *world,
-                const CloudRunTrafficSummary *sum, const CloudRunExpect *e,
+                const CloudRunTrafficSummary *sum, const CloudRunSpecExpect *e,
                 const char *key, char *expected)
 {
   CloudRunCheckItem item = { .expect = e->base.name, .key = key,
@@ -219,7 +213,7 @@ check_requests (GArray *items, CloudRunWorld *world,
 /* value below bound, or (above) at least bound. */
 static void
 check_latency (GArray *items, const CloudRunTrafficSummary *sum,
-               const CloudRunExpect *e, const char *key, SimTime bound,
+               const CloudRunSpecExpect *e, const char *key, SimTime bound,
                SimTime value, gboolean above)
 {
   char b[32], v[32];
@@ -255,21 +249,22 @@ expect_enum (const char *key, int value)
 }
 
 static char *
-expect_via (const CloudRunExpect *e)
+expect_via (const CloudRunSpecExpect *e)
 {
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; i < e->via->len; i++)
     g_string_append_printf (s, "%s%s", i ? ";" : "",
-                            cloudrun_hop_kinds[g_array_index (e->via, int, i)]);
+                            cloudrun_hop_name (g_array_index (e->via, int,
+                                                              i)));
   return g_string_free (s, FALSE);
 }
 
 static void
-check_one (GArray *items, const CloudRunExpect *e, CloudRunWorld *world,
+check_one (GArray *items, const CloudRunSpecExpect *e, CloudRunWorld *world,
            const CloudRunTrafficSummary *sum)
 {
-  const CloudRunObject *o = &e->base;
+  const CloudRunSpecObject *o = &e->base;
 
   if (cloudrun_object_has (o, "outcome"))
     check_requests (items, world, sum, e, "outcome",
@@ -311,7 +306,7 @@ cloudrun_expect_evaluate (const CloudRunScenario *sc, CloudRunWorld *world,
   g_array_set_clear_func (items, check_item_clear);
   for (guint i = 0; i < sc->expects->len; i++)
     {
-      const CloudRunExpect *e = g_ptr_array_index (sc->expects, i);
+      const CloudRunSpecExpect *e = g_ptr_array_index (sc->expects, i);
       check_one (items, e, world, &summaries[expect_traffic_index (sc, e)]);
     }
   return items;

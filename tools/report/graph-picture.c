@@ -35,7 +35,7 @@ address_text (uint32_t a)
 }
 
 static char *
-cidr_text (CloudRunCidr c)
+cidr_text (CloudRunSpecCidr c)
 {
   g_autofree char *a = address_text (c.prefix);
   return g_strdup_printf ("%s/%u", a, c.len);
@@ -62,7 +62,7 @@ box_get (Picture *p, const char *key, const char *label, int parent,
 
 /* The box of a network (inside its project's). */
 static int
-box_network (Picture *p, const CloudRunNetwork *net)
+box_network (Picture *p, const CloudRunSpecNetwork *net)
 {
   g_autofree char *pkey = g_strconcat ("project ", net->project->base.name,
                                        NULL);
@@ -82,7 +82,7 @@ box_network (Picture *p, const CloudRunNetwork *net)
 
 /* The box of a region of a network; its label names its Cloud NAT. */
 static int
-box_region (Picture *p, const CloudRunNetwork *net, const char *region)
+box_region (Picture *p, const CloudRunSpecNetwork *net, const char *region)
 {
   int parent = box_network (p, net);
   g_autofree char *key = g_strdup_printf ("region %s %s", net->base.name,
@@ -92,7 +92,7 @@ box_region (Picture *p, const CloudRunNetwork *net, const char *region)
   g_string_append (label, region);
   for (guint i = 0; i < p->sc->nats->len; i++)
     {
-      const CloudRunNat *nat = g_ptr_array_index (p->sc->nats, i);
+      const CloudRunSpecNat *nat = g_ptr_array_index (p->sc->nats, i);
       if (nat->network == net && strcmp (nat->region, region) == 0)
         g_string_append_printf (label, ", Cloud NAT %s", nat->base.name);
     }
@@ -145,7 +145,7 @@ node_add (Picture *p, const char *id, const char *label, int box, int column,
 static int
 node_service (Picture *p, const CloudRunServiceNode *svc)
 {
-  const CloudRunService *s = cloudrun_scenario_find (
+  const CloudRunSpecService *s = cloudrun_scenario_find (
     p->sc, CLOUDRUN_KIND_SERVICE, svc->name);
   gboolean calling = g_hash_table_contains (p->callers, svc->name);
   g_autofree char *id = g_strconcat ("service ", svc->name, NULL);
@@ -159,26 +159,24 @@ node_service (Picture *p, const CloudRunServiceNode *svc)
                      calling ? COL_CALLER : COL_CALLED, FILL_RUN);
   if (p->projects)
     g_string_append_printf (l, "\nproject %s", s->project->base.name);
-  g_string_append_printf (l, "\ningress: %s", cloudrun_enum_name (
-                            CLOUDRUN_KIND_SERVICE, "ingress", s->ingress));
+  g_string_append_printf (l, "\ningress: %s", gfe_ingress_name (s->ingress));
   if (!s->default_url)
     g_string_append (l, "\nrun.app URLs off");
-  if (s->vpc_access == CLOUDRUN_VPC_ACCESS_NONE)
+  if (s->vpc_access == VPC_ACCESS_NONE)
     g_string_append (l, "\nno VPC access");
   else
     g_string_append_printf (l, "\n%s%s, %s",
-                            s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT
+                            s->vpc_access == VPC_ACCESS_DIRECT
                               ? "Direct VPC" : "connector ",
-                            s->vpc_access == CLOUDRUN_VPC_ACCESS_DIRECT
+                            s->vpc_access == VPC_ACCESS_DIRECT
                               ? "" : s->connector->base.name,
-                            cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
-                                                "vpc-egress", s->vpc_egress));
+                            vpc_egress_name (s->vpc_egress));
   return node_add (p, id, l->str, box_run (p, s->region, calling),
                    calling ? COL_CALLER : COL_CALLED, FILL_RUN);
 }
 
 static int
-node_subnet (Picture *p, const CloudRunSubnet *sub)
+node_subnet (Picture *p, const CloudRunSpecSubnet *sub)
 {
   g_autofree char *id = g_strconcat ("subnet ", sub->base.name, NULL);
   g_autofree char *range = cidr_text (sub->range);
@@ -210,17 +208,17 @@ node_subnet (Picture *p, const CloudRunSubnet *sub)
 }
 
 static int
-node_router (Picture *p, const CloudRunNetwork *net)
+node_router (Picture *p, const CloudRunSpecNetwork *net)
 {
   g_autofree char *id = g_strconcat ("router ", net->base.name, NULL);
   g_autoptr (GString) l = g_string_new ("VPC router");
   guint routes = 0, rules = 0;
 
   for (guint i = 0; i < p->sc->routes->len; i++)
-    routes += ((CloudRunRoute *) g_ptr_array_index (p->sc->routes, i))
+    routes += ((CloudRunSpecRoute *) g_ptr_array_index (p->sc->routes, i))
                 ->network == net;
   for (guint i = 0; i < p->sc->firewalls->len; i++)
-    rules += ((CloudRunFirewall *) g_ptr_array_index (p->sc->firewalls, i))
+    rules += ((CloudRunSpecFirewall *) g_ptr_array_index (p->sc->firewalls, i))
                ->network == net;
   if (!net->default_route)
     g_string_append (l, "\nno default route");
@@ -236,7 +234,7 @@ node_router (Picture *p, const CloudRunNetwork *net)
 
 /* A network's private zones, or -1 when it has none. */
 static int
-node_private_dns (Picture *p, const CloudRunNetwork *net)
+node_private_dns (Picture *p, const CloudRunSpecNetwork *net)
 {
   g_autofree char *id = g_strconcat ("private DNS ", net->base.name, NULL);
   g_autoptr (GString) l = g_string_new ("private DNS zones");
@@ -244,8 +242,8 @@ node_private_dns (Picture *p, const CloudRunNetwork *net)
 
   for (guint i = 0; i < p->sc->dns_zones->len; i++)
     {
-      const CloudRunDnsZone *z = g_ptr_array_index (p->sc->dns_zones, i);
-      const CloudRunDnsRecord *r;
+      const CloudRunSpecDnsZone *z = g_ptr_array_index (p->sc->dns_zones, i);
+      const CloudRunSpecDnsRecord *r;
       if (z->visibility != CLOUDRUN_DNS_PRIVATE || !z->networks
           || !g_ptr_array_find (z->networks, net, NULL))
         continue;
@@ -253,7 +251,7 @@ node_private_dns (Picture *p, const CloudRunNetwork *net)
       g_string_append_printf (l, "\n%s", z->dns_name);
       if (z->records->len == 0)
         continue;
-      r = &g_array_index (z->records, CloudRunDnsRecord, 0);
+      r = &g_array_index (z->records, CloudRunSpecDnsRecord, 0);
       g_string_append_printf (l, " \u2192 %s", r->data);
       if (z->records->len > 1)
         g_string_append_printf (l, " +%u", z->records->len - 1);
@@ -276,11 +274,11 @@ named (Picture *p, const char *name, const char *prefix, CloudRunKind kind)
 static int
 node_endpoint (Picture *p, const char *name)
 {
-  const CloudRunVm *vm = cloudrun_scenario_find (p->sc, CLOUDRUN_KIND_VM,
-                                                 name);
-  const CloudRunClient *c = cloudrun_scenario_find (p->sc,
-                                                    CLOUDRUN_KIND_CLIENT,
-                                                    name);
+  const CloudRunSpecVm *vm = cloudrun_scenario_find (p->sc, CLOUDRUN_KIND_VM,
+                                                     name);
+  const CloudRunSpecClient *c = cloudrun_scenario_find (p->sc,
+                                                        CLOUDRUN_KIND_CLIENT,
+                                                        name);
   g_autofree char *id = NULL, *label = NULL, *addr = NULL;
 
   if (vm)
@@ -314,8 +312,8 @@ node_of (Picture *p, SimNode *n)
     return node_service (p, ((CloudRunInstance *) n)->service);
   if (strcmp (k, "direct-vpc") == 0
       && (o = named (p, name, "direct-vpc-", CLOUDRUN_KIND_SERVICE))
-      && ((CloudRunService *) o)->subnet)
-    return node_subnet (p, ((CloudRunService *) o)->subnet);
+      && ((CloudRunSpecService *) o)->subnet)
+    return node_subnet (p, ((CloudRunSpecService *) o)->subnet);
   if (strcmp (k, "vpc-router") == 0
       && (o = named (p, name, "vpc-", CLOUDRUN_KIND_NETWORK)))
     return node_router (p, o);
@@ -338,7 +336,7 @@ node_of (Picture *p, SimNode *n)
     return node_endpoint (p, name);
   if ((o = named (p, name, "connector-", CLOUDRUN_KIND_CONNECTOR)))
     {
-      const CloudRunConnector *c = o;
+      const CloudRunSpecConnector *c = o;
       g_autofree char *id = g_strconcat ("connector ", c->base.name, NULL);
       g_autofree char *block = cidr_text (c->block);
       g_autofree char *label = g_strdup_printf ("%s\n%s", id, block);
@@ -347,7 +345,7 @@ node_of (Picture *p, SimNode *n)
     }
   if ((o = named (p, name, "ilb-", CLOUDRUN_KIND_INTERNAL_ALB)))
     {
-      const CloudRunInternalAlb *a = o;
+      const CloudRunSpecInternalAlb *a = o;
       g_autofree char *id = g_strconcat ("internal ALB ", a->base.name, NULL);
       g_autofree char *addr = address_text (a->address);
       g_autofree char *label = g_strdup_printf (
@@ -357,7 +355,7 @@ node_of (Picture *p, SimNode *n)
     }
   if ((o = named (p, name, "alb-", CLOUDRUN_KIND_EXTERNAL_ALB)))
     {
-      const CloudRunExternalAlb *a = o;
+      const CloudRunSpecExternalAlb *a = o;
       g_autofree char *id = g_strconcat ("external ALB ", a->base.name, NULL);
       g_autofree char *addr = address_text (a->address);
       g_autofree char *label = g_strdup_printf ("%s\n%s", id, addr);
@@ -366,25 +364,25 @@ node_of (Picture *p, SimNode *n)
     }
   if ((o = named (p, name, "psc-", CLOUDRUN_KIND_PSC_ENDPOINT)))
     {
-      const CloudRunPscEndpoint *e = o;
+      const CloudRunSpecPscEndpoint *e = o;
       g_autofree char *id = g_strconcat ("PSC endpoint ", e->base.name, NULL);
       g_autofree char *addr = address_text (e->address);
       g_autofree char *label = g_strdup_printf (
         "%s\n%s, %s", id, addr,
-        cloudrun_enum_name (CLOUDRUN_KIND_PSC_ENDPOINT, "bundle", e->bundle));
+        vpc_psc_bundle_name (e->bundle));
       return node_add (p, id, label, box_network (p, e->network), COL_ROUTER,
                        FILL_VPC);
     }
   if ((o = named (p, name, "nat-", CLOUDRUN_KIND_NAT)))
     {
-      const CloudRunNat *nat = o;
+      const CloudRunSpecNat *nat = o;
       g_autofree char *id = g_strconcat ("Cloud NAT ", nat->base.name, NULL);
       return node_add (p, id, id, box_region (p, nat->network, nat->region),
                        COL_ROUTER, FILL_VPC);
     }
   if ((o = cloudrun_scenario_find (p->sc, CLOUDRUN_KIND_GOOGLE_CALLER, name)))
     {
-      const CloudRunGoogleCaller *g = o;
+      const CloudRunSpecGoogleCaller *g = o;
       g_autofree char *label = g_strdup_printf (
         "%s\n%s", name, cloudrun_enum_name (CLOUDRUN_KIND_GOOGLE_CALLER,
                                             "product", g->product));
@@ -436,7 +434,7 @@ static int
 link_end (Picture *p, int node, int other)
 {
   GraphNode *n, *o;
-  const CloudRunVm *vm;
+  const CloudRunSpecVm *vm;
   int sub;
 
   if (node < 0 || other < 0)
@@ -472,12 +470,12 @@ graph_picture_new (const CloudRunScenario *sc, CloudRunWorld *world)
   pic->of_sim = g_new (int, pic->n_sim);
   p.callers = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < sc->projects->len; i++)
-    written += !((CloudRunProject *) g_ptr_array_index (sc->projects, i))
+    written += !((CloudRunSpecProject *) g_ptr_array_index (sc->projects, i))
                   ->implicit;
   p.projects = written > 1;
   for (guint i = 0; i < sc->traffics->len; i++)
     {
-      const CloudRunTraffic *t = g_ptr_array_index (sc->traffics, i);
+      const CloudRunSpecTraffic *t = g_ptr_array_index (sc->traffics, i);
       if (t->from.kind == CLOUDRUN_KIND_SERVICE)
         g_hash_table_add (p.callers, t->from.service->base.name);
     }
@@ -486,7 +484,7 @@ graph_picture_new (const CloudRunScenario *sc, CloudRunWorld *world)
   box_named (&p, "products");
   for (guint i = 0; i < sc->services->len; i++)
     {
-      const CloudRunService *s = g_ptr_array_index (sc->services, i);
+      const CloudRunSpecService *s = g_ptr_array_index (sc->services, i);
       if (g_hash_table_contains (p.callers, s->base.name))
         box_run (&p, s->region, TRUE);
     }
@@ -506,7 +504,7 @@ graph_picture_new (const CloudRunScenario *sc, CloudRunWorld *world)
     }
   for (guint i = 0; i < sc->subnets->len; i++)
     {
-      const CloudRunSubnet *sub = g_ptr_array_index (sc->subnets, i);
+      const CloudRunSpecSubnet *sub = g_ptr_array_index (sc->subnets, i);
       link_add (pic, seen, node_subnet (&p, sub),
                 node_router (&p, sub->network));
     }

@@ -146,7 +146,7 @@ path_edges (GPtrArray *edges, const GraphPicture *pic, CloudRunWorld *world,
     {
       const SimExplainStep *st = sim_explain_get (log, id);
       int n = graph_picture_of_name (pic, world->sim, st->node);
-      if (strcmp (st->state, "DNS_ANSWER") == 0 || st->aside || n < 0
+      if (st->code == CLOUDRUN_STATE_DNS_ANSWER || st->aside || n < 0
           || (seq->len && g_array_index (seq, int, seq->len - 1) == n))
         continue;
       g_array_append_val (seq, n);

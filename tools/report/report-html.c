@@ -93,18 +93,22 @@ verdict_class (CloudRunVerdict v)
          : v == CLOUDRUN_VERDICT_PENDING ? "gone" : "bad";
 }
 
-/* The class of a step's state word: refusals and drops are bad. */
+/* The class of a step's state: drops, aborts and the GFE's and IAM's
+ * refusals are bad. */
 static const char *
-state_class (const char *state)
+state_class (const SimExplainStep *s)
 {
-  if (!state)
-    return "";
-  if (strcmp (state, "DELIVER") == 0)
-    return "good";
-  if (g_str_has_prefix (state, "DROP") || strcmp (state, "ABORT") == 0
-      || g_str_has_suffix (state, "_DENIED"))
-    return "bad";
-  return "";
+  switch ((CloudRunState) s->code)
+    {
+    case CLOUDRUN_STATE_DELIVER:
+      return "good";
+    case CLOUDRUN_STATE_DROP: case CLOUDRUN_STATE_ABORT:
+    case CLOUDRUN_STATE_INGRESS_DENIED: case CLOUDRUN_STATE_IAM_DENIED:
+    case CLOUDRUN_STATE_VPC_SC_DENIED:
+      return "bad";
+    default:
+      return "";
+    }
 }
 
 static void
@@ -307,7 +311,7 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
   for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
     {
       const SimExplainStep *s = sim_explain_get (log, id);
-      const char *cls = state_class (s->state);
+      const char *cls = state_class (s);
 
       if (id == decided)
         g_string_append_printf (out, "<tr class=\"decide-%s\">",
@@ -402,7 +406,7 @@ html_services (GString *out, const CloudRunScenario *sc)
                    "<tr><th>service</th><th>URLs</th></tr>\n");
   for (guint i = 0; i < sc->services->len; i++)
     {
-      const CloudRunService *s = g_ptr_array_index (sc->services, i);
+      const CloudRunSpecService *s = g_ptr_array_index (sc->services, i);
       g_string_append (out, "<tr><td><b>");
       esc (out, s->base.name);
       g_string_append (out, "</b></td><td class=\"mono\">");

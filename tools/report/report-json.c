@@ -265,7 +265,7 @@ json_services (JsonBuilder *b, const CloudRunScenario *sc)
   json_builder_begin_array (b);
   for (guint i = 0; i < sc->services->len; i++)
     {
-      const CloudRunService *s = g_ptr_array_index (sc->services, i);
+      const CloudRunSpecService *s = g_ptr_array_index (sc->services, i);
       json_builder_begin_object (b);
       add_str (b, "name", s->base.name);
       json_builder_set_member_name (b, "urls");

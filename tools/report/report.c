@@ -159,7 +159,7 @@ report_text_services (GString *out, const CloudRunScenario *sc)
 {
   for (guint i = 0; i < sc->services->len; i++)
     {
-      const CloudRunService *s = g_ptr_array_index (sc->services, i);
+      const CloudRunSpecService *s = g_ptr_array_index (sc->services, i);
       g_string_append_printf (out, "service %s: https://%s  https://%s\n",
                               s->base.name, s->hash_host, s->number_host);
     }

@@ -254,7 +254,7 @@ void
 cloudrun_session_service (const CloudRunSession *s, guint i, const char **name,
                           const char **url, const char **number_url)
 {
-  const CloudRunService *svc = g_ptr_array_index (s->run.scenario->services,
+  const CloudRunSpecService *svc = g_ptr_array_index (s->run.scenario->services,
                                                   i);
 
   *name = svc->base.name;
@@ -276,7 +276,7 @@ cloudrun_session_output_estimate (const CloudRunSession *s,
                    : (opt->capture == CLOUDRUN_CAPTURE_NONE) ? 0 : 1;
 
   for (guint i = 0; i < services->len; i++)
-    response = MAX (response, ((const CloudRunService *)
+    response = MAX (response, ((const CloudRunSpecService *)
                                g_ptr_array_index (services, i))->response_size);
   for (guint t = 0; t < world->n_plans; t++)
     {

@@ -94,7 +94,7 @@ what_if_run (const CloudRunSession *base, const char *set, guint traffic,
 /* The --set texts of the other values of obj's true/false and one-of
  * keys, appended to sets. */
 static void
-what_if_candidates (const CloudRunKindInfo *info, const CloudRunObject *obj,
+what_if_candidates (const CloudRunKindInfo *info, const CloudRunSpecObject *obj,
                     GPtrArray *sets)
 {
   for (guint k = 0; k < info->n_keys; k++)
@@ -134,7 +134,7 @@ cloudrun_session_render_what_if (CloudRunSession *s, guint traffic,
                                                    what_if_kinds[i]);
       for (guint o = 0; o < objs->len; o++)
         {
-          const CloudRunObject *obj = g_ptr_array_index (objs, o);
+          const CloudRunSpecObject *obj = g_ptr_array_index (objs, o);
           if (what_if_kinds[i] == CLOUDRUN_KIND_TRAFFIC
               && g_strcmp0 (obj->name, plan->name) != 0)
             continue;

@@ -97,8 +97,8 @@ test_address_plan__required_list_not_empty (void **state)
                                             "records =\n");
 
   (void) state;
-  assert_int_equal (((CloudRunDnsZone *) s->dns_zones->pdata[0])->records->len,
-                    0);
+  assert_int_equal (((CloudRunSpecDnsZone *)
+                     s->dns_zones->pdata[0])->records->len, 0);
   run_cases (cases, G_N_ELEMENTS (cases));
 }
 
@@ -245,13 +245,13 @@ test_address_plan__defaults_skip_written (void **state)
     "[client second]\n[client third]\n"
     "[client inside]\naddress = 10.0.0.3\n"
     "[vm v]\nsubnet = a\n");
-  CloudRunClient *first = cloudrun_scenario_find (s, CLOUDRUN_KIND_CLIENT,
-                                                  "first");
-  CloudRunClient *second = cloudrun_scenario_find (s, CLOUDRUN_KIND_CLIENT,
-                                                   "second");
-  CloudRunClient *third = cloudrun_scenario_find (s, CLOUDRUN_KIND_CLIENT,
-                                                  "third");
-  CloudRunVm *vm = cloudrun_scenario_find (s, CLOUDRUN_KIND_VM, "v");
+  CloudRunSpecClient *first = cloudrun_scenario_find (s, CLOUDRUN_KIND_CLIENT,
+                                                      "first");
+  CloudRunSpecClient *second = cloudrun_scenario_find (s, CLOUDRUN_KIND_CLIENT,
+                                                       "second");
+  CloudRunSpecClient *third = cloudrun_scenario_find (s, CLOUDRUN_KIND_CLIENT,
+                                                      "third");
+  CloudRunSpecVm *vm = cloudrun_scenario_find (s, CLOUDRUN_KIND_VM, "v");
 
   (void) state;
   assert_int_equal (first->address, IP (203, 0, 113, 10));
@@ -284,8 +284,8 @@ big_services (guint first, guint last)
 static uint32_t
 serving_base (CloudRunScenario *s, const char *name)
 {
-  CloudRunService *svc = cloudrun_scenario_find (s, CLOUDRUN_KIND_SERVICE,
-                                                 name);
+  CloudRunSpecService *svc = cloudrun_scenario_find (s, CLOUDRUN_KIND_SERVICE,
+                                                     name);
 
   assert_non_null (svc);
   return svc->serving_base;

@@ -394,7 +394,7 @@ find (const CloudRunScenario *s, CloudRunKind kind, const char *name)
 }
 
 static void
-assert_cidr (const CloudRunCidr *c, uint32_t prefix, uint8_t len)
+assert_cidr (const CloudRunSpecCidr *c, uint32_t prefix, uint8_t len)
 {
   assert_int_equal (c->prefix, prefix);
   assert_int_equal (c->len, len);
@@ -437,7 +437,7 @@ static void
 test_scenario__scenario_and_assumptions (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  const CloudRunAssumptions *a = &s->assumptions;
+  const CloudRunSpecAssumptions *a = &s->assumptions;
   (void) state;
 
   assert_string_equal (s->path, "test.ini");
@@ -457,7 +457,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_true (a->connector_start_time == 5 * SIM_S);
   assert_true (a->direct_vpc_start_delay == 45 * SIM_S);
   assert_int_equal (a->private_ranges->len, 2);
-  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 1),
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 1),
                IP (192, 168, 0, 0), 16);
 }
 
@@ -465,16 +465,16 @@ static void
 test_scenario__network_side (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
-  CloudRunProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
-  CloudRunNetwork *shared = find (s, CLOUDRUN_KIND_NETWORK, "shared");
-  CloudRunSubnet *proxy = find (s, CLOUDRUN_KIND_SUBNET, "proxy");
-  CloudRunRoute *onprem = find (s, CLOUDRUN_KIND_ROUTE, "to-onprem");
-  CloudRunRoute *sink = find (s, CLOUDRUN_KIND_ROUTE, "sink");
-  CloudRunRoute *igw = find (s, CLOUDRUN_KIND_ROUTE, "igw");
-  CloudRunFirewall *deny = find (s, CLOUDRUN_KIND_FIREWALL, "deny-web");
-  CloudRunFirewall *allow = find (s, CLOUDRUN_KIND_FIREWALL, "allow-in");
-  CloudRunProtocol *p;
+  CloudRunSpecProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunSpecProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
+  CloudRunSpecNetwork *shared = find (s, CLOUDRUN_KIND_NETWORK, "shared");
+  CloudRunSpecSubnet *proxy = find (s, CLOUDRUN_KIND_SUBNET, "proxy");
+  CloudRunSpecRoute *onprem = find (s, CLOUDRUN_KIND_ROUTE, "to-onprem");
+  CloudRunSpecRoute *sink = find (s, CLOUDRUN_KIND_ROUTE, "sink");
+  CloudRunSpecRoute *igw = find (s, CLOUDRUN_KIND_ROUTE, "igw");
+  CloudRunSpecFirewall *deny = find (s, CLOUDRUN_KIND_FIREWALL, "deny-web");
+  CloudRunSpecFirewall *allow = find (s, CLOUDRUN_KIND_FIREWALL, "allow-in");
+  CloudRunSpecProtocol *p;
   (void) state;
 
   assert_true (host->number == 123456789012u);
@@ -488,28 +488,28 @@ test_scenario__network_side (void **state)
   assert_int_equal (shared->subnets->len, 3);
   assert_ptr_equal (proxy->network, shared);
   assert_int_equal (proxy->purpose, CLOUDRUN_SUBNET_PROXY_ONLY);
-  assert_true (((CloudRunSubnet *) shared->subnets->pdata[0])
+  assert_true (((CloudRunSpecSubnet *) shared->subnets->pdata[0])
                ->private_google_access);
-  assert_int_equal (onprem->next_hop.kind, CLOUDRUN_NEXT_HOP_ADDRESS);
+  assert_int_equal (onprem->next_hop.kind, VPC_NEXT_HOP_ADDRESS);
   assert_int_equal (onprem->next_hop.address, IP (10, 0, 0, 9));
   assert_int_equal (onprem->priority, 900);
   assert_cidr (&onprem->destination, IP (172, 16, 0, 0), 12);
-  assert_int_equal (sink->next_hop.kind, CLOUDRUN_NEXT_HOP_BLACKHOLE);
+  assert_int_equal (sink->next_hop.kind, VPC_NEXT_HOP_BLACKHOLE);
   assert_int_equal (sink->priority, 1000);
   assert_int_equal (igw->next_hop.kind,
-                    CLOUDRUN_NEXT_HOP_DEFAULT_INTERNET_GATEWAY);
-  assert_int_equal (deny->direction, CLOUDRUN_FIREWALL_EGRESS);
-  assert_int_equal (deny->action, CLOUDRUN_FIREWALL_DENY);
+                    VPC_NEXT_HOP_GATEWAY);
+  assert_int_equal (deny->direction, VPC_FIREWALL_EGRESS);
+  assert_int_equal (deny->action, VPC_FIREWALL_DENY);
   assert_int_equal (deny->protocols->len, 4);
-  p = &g_array_index (deny->protocols, CloudRunProtocol, 1);
+  p = &g_array_index (deny->protocols, CloudRunSpecProtocol, 1);
   assert_int_equal (p->protocol, 6);
   assert_int_equal (p->port_min, 8000);
   assert_int_equal (p->port_max, 8080);
-  p = &g_array_index (deny->protocols, CloudRunProtocol, 3);
+  p = &g_array_index (deny->protocols, CloudRunSpecProtocol, 3);
   assert_int_equal (p->protocol, 1);
   assert_int_equal (allow->ranges->len, 2);
   assert_int_equal (allow->protocols->len, 1);
-  assert_int_equal (g_array_index (allow->protocols, CloudRunProtocol, 0)
+  assert_int_equal (g_array_index (allow->protocols, CloudRunSpecProtocol, 0)
                     .protocol, 0);
 }
 
@@ -517,10 +517,10 @@ static void
 test_scenario__nat_and_connectors (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunNat *gw = find (s, CLOUDRUN_KIND_NAT, "gw");
-  CloudRunNat *gw2 = find (s, CLOUDRUN_KIND_NAT, "gw2");
-  CloudRunConnector *conn = find (s, CLOUDRUN_KIND_CONNECTOR, "conn");
-  CloudRunConnector *conn2 = find (s, CLOUDRUN_KIND_CONNECTOR, "conn2");
+  CloudRunSpecNat *gw = find (s, CLOUDRUN_KIND_NAT, "gw");
+  CloudRunSpecNat *gw2 = find (s, CLOUDRUN_KIND_NAT, "gw2");
+  CloudRunSpecConnector *conn = find (s, CLOUDRUN_KIND_CONNECTOR, "conn");
+  CloudRunSpecConnector *conn2 = find (s, CLOUDRUN_KIND_CONNECTOR, "conn2");
   (void) state;
 
   assert_int_equal (gw->subnets->len, 1);
@@ -557,26 +557,27 @@ static void
 test_scenario__services_and_urls (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunService *fe = find (s, CLOUDRUN_KIND_SERVICE, "frontend");
-  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
-  CloudRunService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
+  CloudRunSpecService *fe = find (s, CLOUDRUN_KIND_SERVICE, "frontend");
+  CloudRunSpecService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunSpecService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
   char hash[CLOUDRUN_SERVICE_HASH_LEN + 1];
   g_autofree char *want = NULL;
   (void) state;
 
   assert_ptr_equal (fe->project, find (s, CLOUDRUN_KIND_PROJECT, "app"));
   assert_int_equal (fe->ingress,
-                    CLOUDRUN_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING);
+                    GFE_INGRESS_INTERNAL_AND_CLOUD_LOAD_BALANCING);
   assert_false (fe->default_url);
   assert_int_equal (fe->invokers->len, 1);
-  assert_int_equal (g_array_index (fe->invokers, CloudRunPrincipal, 0).kind,
-                    CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS);
+  assert_int_equal (g_array_index (fe->invokers, CloudRunSpecPrincipal,
+                                   0).kind,
+                    IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS);
   assert_string_equal (fe->service_account,
                        "front@app.iam.gserviceaccount.com");
-  assert_int_equal (fe->vpc_access, CLOUDRUN_VPC_ACCESS_CONNECTOR);
+  assert_int_equal (fe->vpc_access, VPC_ACCESS_CONNECTOR);
   assert_ptr_equal (fe->connector, find (s, CLOUDRUN_KIND_CONNECTOR,
                                          "conn"));
-  assert_int_equal (fe->vpc_egress, CLOUDRUN_VPC_EGRESS_ALL_TRAFFIC);
+  assert_int_equal (fe->vpc_egress, VPC_EGRESS_ALL_TRAFFIC);
   assert_int_equal (fe->min_instances, 1);
   assert_int_equal (fe->max_instances, 5);
   assert_int_equal (fe->concurrency, 10);
@@ -585,16 +586,16 @@ test_scenario__services_and_urls (void **state)
   assert_true (fe->service_time.a == 250 * SIM_MS);
   assert_true (fe->response_size == 2 * 1048576u);
   assert_ptr_equal (be->subnet, find (s, CLOUDRUN_KIND_SUBNET, "run"));
-  assert_int_equal (be->vpc_access, CLOUDRUN_VPC_ACCESS_DIRECT);
+  assert_int_equal (be->vpc_access, VPC_ACCESS_DIRECT);
   assert_int_equal (be->service_time.kind, SIM_DELAY_LOGNORMAL);
   assert_true (be->service_time.a == 20 * SIM_MS);
   assert_true (be->service_time.b == 200 * SIM_MS);
   /* Defaults. */
   assert_int_equal (df->service_time.kind, SIM_DELAY_FIXED);
   assert_true (df->service_time.a == 10 * SIM_MS);
-  assert_int_equal (df->ingress, CLOUDRUN_INGRESS_ALL);
+  assert_int_equal (df->ingress, GFE_INGRESS_ALL);
   assert_true (df->default_url);
-  assert_int_equal (df->vpc_egress, CLOUDRUN_VPC_EGRESS_PRIVATE_RANGES_ONLY);
+  assert_int_equal (df->vpc_egress, VPC_EGRESS_PRIVATE_RANGES_ONLY);
   assert_int_equal (df->concurrency, 80);
   assert_true (df->cold_start == SIM_S);
   assert_true (df->response_size == 1024);
@@ -614,16 +615,16 @@ static void
 test_scenario__hosts_and_addresses (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunVm *web = find (s, CLOUDRUN_KIND_VM, "web");
-  CloudRunVm *db = find (s, CLOUDRUN_KIND_VM, "db");
-  CloudRunVm *cache = find (s, CLOUDRUN_KIND_VM, "cache");
-  CloudRunClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
-  CloudRunDnsZone *runapp = find (s, CLOUDRUN_KIND_DNS_ZONE, "runapp");
-  CloudRunDnsZone *pub = find (s, CLOUDRUN_KIND_DNS_ZONE, "public");
-  CloudRunPscEndpoint *psc = find (s, CLOUDRUN_KIND_PSC_ENDPOINT, "apis");
-  CloudRunInternalAlb *ilb = find (s, CLOUDRUN_KIND_INTERNAL_ALB, "ilb");
-  CloudRunExternalAlb *xlb = find (s, CLOUDRUN_KIND_EXTERNAL_ALB, "xlb");
-  CloudRunDnsRecord *r;
+  CloudRunSpecVm *web = find (s, CLOUDRUN_KIND_VM, "web");
+  CloudRunSpecVm *db = find (s, CLOUDRUN_KIND_VM, "db");
+  CloudRunSpecVm *cache = find (s, CLOUDRUN_KIND_VM, "cache");
+  CloudRunSpecClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
+  CloudRunSpecDnsZone *runapp = find (s, CLOUDRUN_KIND_DNS_ZONE, "runapp");
+  CloudRunSpecDnsZone *pub = find (s, CLOUDRUN_KIND_DNS_ZONE, "public");
+  CloudRunSpecPscEndpoint *psc = find (s, CLOUDRUN_KIND_PSC_ENDPOINT, "apis");
+  CloudRunSpecInternalAlb *ilb = find (s, CLOUDRUN_KIND_INTERNAL_ALB, "ilb");
+  CloudRunSpecExternalAlb *xlb = find (s, CLOUDRUN_KIND_EXTERNAL_ALB, "xlb");
+  CloudRunSpecDnsRecord *r;
   (void) state;
 
   assert_int_equal (web->address, IP (192, 168, 0, 3));
@@ -637,18 +638,18 @@ test_scenario__hosts_and_addresses (void **state)
   assert_int_equal (runapp->visibility, CLOUDRUN_DNS_PRIVATE);
   assert_int_equal (runapp->networks->len, 2);
   assert_int_equal (runapp->records->len, 2);
-  r = &g_array_index (runapp->records, CloudRunDnsRecord, 0);
+  r = &g_array_index (runapp->records, CloudRunSpecDnsRecord, 0);
   assert_string_equal (r->owner, "*.run.app.");
   assert_int_equal (r->type, CLOUDRUN_DNS_CNAME);
   assert_string_equal (r->data, "private.googleapis.com.");
-  r = &g_array_index (runapp->records, CloudRunDnsRecord, 1);
+  r = &g_array_index (runapp->records, CloudRunSpecDnsRecord, 1);
   assert_int_equal (r->type, CLOUDRUN_DNS_AAAA);
   assert_string_equal (r->data, "2001:db8::1");
   assert_int_equal (pub->visibility, CLOUDRUN_DNS_PUBLIC);
   assert_int_equal (pub->networks->len, 0);
-  assert_int_equal (g_array_index (pub->records, CloudRunDnsRecord, 0)
+  assert_int_equal (g_array_index (pub->records, CloudRunSpecDnsRecord, 0)
                     .address, IP (34, 120, 0, 1));
-  assert_int_equal (psc->bundle, CLOUDRUN_PSC_VPC_SC);
+  assert_int_equal (psc->bundle, VPC_PSC_VPC_SC);
   assert_ptr_equal (ilb->backend, find (s, CLOUDRUN_KIND_SERVICE,
                                         "backend"));
   assert_string_equal (ilb->hostname, "api.internal.example");
@@ -662,14 +663,14 @@ static void
 test_scenario__traffic_and_expect (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
-  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
-  CloudRunTraffic *v = find (s, CLOUDRUN_KIND_TRAFFIC, "to-vm");
-  CloudRunTraffic *i = find (s, CLOUDRUN_KIND_TRAFFIC, "to-ilb");
-  CloudRunTraffic *x = find (s, CLOUDRUN_KIND_TRAFFIC, "to-xlb");
-  CloudRunTraffic *w = find (s, CLOUDRUN_KIND_TRAFFIC, "to-wildcard");
-  CloudRunExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "to-backend");
-  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunSpecTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
+  CloudRunSpecTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  CloudRunSpecTraffic *v = find (s, CLOUDRUN_KIND_TRAFFIC, "to-vm");
+  CloudRunSpecTraffic *i = find (s, CLOUDRUN_KIND_TRAFFIC, "to-ilb");
+  CloudRunSpecTraffic *x = find (s, CLOUDRUN_KIND_TRAFFIC, "to-xlb");
+  CloudRunSpecTraffic *w = find (s, CLOUDRUN_KIND_TRAFFIC, "to-wildcard");
+  CloudRunSpecExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "to-backend");
+  CloudRunSpecService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
   (void) state;
 
   assert_int_equal (t->from.kind, CLOUDRUN_KIND_SERVICE);
@@ -710,16 +711,14 @@ test_scenario__traffic_and_expect (void **state)
   assert_string_equal (i->url.path, "/");
   assert_int_equal (x->url.host_kind, CLOUDRUN_URL_HOST_EXTERNAL_ALB);
   assert_int_equal (w->url.host_kind, CLOUDRUN_URL_HOST_DNS_RECORD);
-  assert_int_equal (e->outcome, CLOUDRUN_OUTCOME_DELIVERED);
+  assert_int_equal (e->outcome, CLOUDRUN_VERDICT_DELIVERED);
   assert_int_equal (e->status, 200);
-  assert_int_equal (e->classified_as, CLOUDRUN_CLASSIFIED_INTERNAL);
-  assert_string_equal (cloudrun_drop_causes[e->drop_cause], "IAM_DENIED");
-  assert_string_equal (cloudrun_hop_kinds[e->decided_at], "gfe");
+  assert_int_equal (e->classified_as, CLOUDRUN_CLASS_INTERNAL);
+  assert_int_equal (e->drop_cause, CLOUDRUN_DROP_IAM_DENIED);
+  assert_int_equal (e->decided_at, CLOUDRUN_HOP_GFE);
   assert_int_equal (e->via->len, 3);
-  assert_string_equal (cloudrun_hop_kinds[g_array_index (e->via, int, 0)],
-                       "connector");
-  assert_string_equal (cloudrun_hop_kinds[g_array_index (e->via, int, 2)],
-                       "gfe");
+  assert_int_equal (g_array_index (e->via, int, 0), CLOUDRUN_HOP_CONNECTOR);
+  assert_int_equal (g_array_index (e->via, int, 2), CLOUDRUN_HOP_GFE);
   assert_true (e->ratio == 0.95);
   assert_true (e->latency_p90_below == 200 * SIM_MS);
   assert_true (e->latency_p99_below == SIM_S);
@@ -736,24 +735,24 @@ static void
 test_scenario__identity (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
-  CloudRunService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
-  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
-  CloudRunVm *web = find (s, CLOUDRUN_KIND_VM, "web");
-  CloudRunVm *db = find (s, CLOUDRUN_KIND_VM, "db");
-  CloudRunClient *laptop = find (s, CLOUDRUN_KIND_CLIENT, "laptop");
-  CloudRunClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
-  CloudRunTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
-  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  CloudRunSpecService *be = find (s, CLOUDRUN_KIND_SERVICE, "backend");
+  CloudRunSpecService *df = find (s, CLOUDRUN_KIND_SERVICE, "defaults");
+  CloudRunSpecProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunSpecVm *web = find (s, CLOUDRUN_KIND_VM, "web");
+  CloudRunSpecVm *db = find (s, CLOUDRUN_KIND_VM, "db");
+  CloudRunSpecClient *laptop = find (s, CLOUDRUN_KIND_CLIENT, "laptop");
+  CloudRunSpecClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
+  CloudRunSpecTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-backend");
+  CloudRunSpecTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
   static const struct {
-    CloudRunPrincipalKind kind;
+    IamPrincipalKind kind;
     const char *email;
   } want[] = {
-    { CLOUDRUN_PRINCIPAL_SERVICE_ACCOUNT,
+    { IAM_PRINCIPAL_SERVICE_ACCOUNT,
       "front@app.iam.gserviceaccount.com" },
-    { CLOUDRUN_PRINCIPAL_USER, "dev@example.com" },
-    { CLOUDRUN_PRINCIPAL_ALL_AUTHENTICATED_USERS, NULL },
-    { CLOUDRUN_PRINCIPAL_ALL_USERS, NULL },        /* public */
+    { IAM_PRINCIPAL_USER, "dev@example.com" },
+    { IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS, NULL },
+    { IAM_PRINCIPAL_ALL_USERS, NULL },        /* public */
   };
   g_autofree char *default_sa = NULL, *vm_sa = NULL;
   (void) state;
@@ -761,8 +760,8 @@ test_scenario__identity (void **state)
   assert_int_equal (be->invokers->len, G_N_ELEMENTS (want));
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
     {
-      const CloudRunPrincipal *p = &g_array_index (be->invokers,
-                                                   CloudRunPrincipal, i);
+      const CloudRunSpecPrincipal *p
+        = &g_array_index (be->invokers, CloudRunSpecPrincipal, i);
       assert_int_equal (p->kind, want[i].kind);
       if (want[i].email)
         assert_string_equal (p->email, want[i].email);
@@ -771,8 +770,9 @@ test_scenario__identity (void **state)
     }
   /* Defaults: allUsers, and the project's default compute account. */
   assert_int_equal (df->invokers->len, 1);
-  assert_int_equal (g_array_index (df->invokers, CloudRunPrincipal, 0).kind,
-                    CLOUDRUN_PRINCIPAL_ALL_USERS);
+  assert_int_equal (g_array_index (df->invokers, CloudRunSpecPrincipal,
+                                   0).kind,
+                    IAM_PRINCIPAL_ALL_USERS);
   default_sa = g_strdup_printf ("%012" G_GUINT64_FORMAT "-compute@"
                                 "developer.gserviceaccount.com", host->number);
   assert_string_equal (df->service_account, default_sa);
@@ -796,7 +796,7 @@ test_scenario__identity (void **state)
   assert_int_equal (d->token_header, CLOUDRUN_TOKEN_HEADER_AUTHORIZATION);
   assert_string_equal (laptop->location, "europe-west1");
   assert_null (phone->location);
-  assert_string_equal (((const CloudRunGoogleCaller *)
+  assert_string_equal (((const CloudRunSpecGoogleCaller *)
                         g_ptr_array_index (s->google_callers, 0))->region,
                        "us-east4");
   /* audience as written, or https://HOST of the URL. */
@@ -809,11 +809,11 @@ static void
 test_scenario__defaults (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (minimal, NULL);
-  const CloudRunAssumptions *a = &s->assumptions;
-  CloudRunProject *p;
-  CloudRunExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "t");
-  CloudRunConnector *c = find (s, CLOUDRUN_KIND_CONNECTOR, "c");
-  CloudRunVm *v = find (s, CLOUDRUN_KIND_VM, "v");
+  const CloudRunSpecAssumptions *a = &s->assumptions;
+  CloudRunSpecProject *p;
+  CloudRunSpecExpect *e = find (s, CLOUDRUN_KIND_EXPECT, "t");
+  CloudRunSpecConnector *c = find (s, CLOUDRUN_KIND_CONNECTOR, "c");
+  CloudRunSpecVm *v = find (s, CLOUDRUN_KIND_VM, "v");
   (void) state;
 
   assert_null (s->description);
@@ -830,26 +830,28 @@ test_scenario__defaults (void **state)
   assert_true (a->connector_start_time == 60 * SIM_S);
   assert_true (a->direct_vpc_start_delay == 0);
   assert_int_equal (a->private_ranges->len, 7);
-  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 4),
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 4),
                IP (240, 0, 0, 0), 4);
-  assert_cidr (&g_array_index (a->private_ranges, CloudRunCidr, 6),
+  assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 6),
                IP (199, 36, 153, 8), 30);
   /* No [project]: an implicit one that every project key points to. */
   assert_int_equal (s->projects->len, 1);
   p = s->projects->pdata[0];
   assert_true (p->implicit);
   assert_string_equal (p->base.name, "default");
-  assert_ptr_equal (((CloudRunNetwork *) s->networks->pdata[0])->project, p);
-  assert_ptr_equal (((CloudRunService *) s->services->pdata[0])->project, p);
+  assert_ptr_equal (((CloudRunSpecNetwork *) s->networks->pdata[0])->project,
+                    p);
+  assert_ptr_equal (((CloudRunSpecService *) s->services->pdata[0])->project,
+                    p);
   assert_true (p->number >= 100000000000u && p->number <= 999999999999u);
   assert_int_equal (c->min_instances, 2);
   assert_int_equal (c->max_instances, 10);
   assert_int_equal (v->address, IP (10, 0, 0, 2));
-  assert_int_equal (((CloudRunClient *) s->clients->pdata[0])->address,
+  assert_int_equal (((CloudRunSpecClient *) s->clients->pdata[0])->address,
                     IP (203, 0, 113, 10));
-  assert_int_equal (((CloudRunPscEndpoint *) s->psc_endpoints->pdata[0])
-                    ->bundle, CLOUDRUN_PSC_ALL_APIS);
-  assert_int_equal (((CloudRunDnsZone *) s->dns_zones->pdata[0])
+  assert_int_equal (((CloudRunSpecPscEndpoint *) s->psc_endpoints->pdata[0])
+                    ->bundle, VPC_PSC_ALL_APIS);
+  assert_int_equal (((CloudRunSpecDnsZone *) s->dns_zones->pdata[0])
                     ->records->len, 0);
   assert_true (e->ratio == 1.0);
   assert_null (e->via);
@@ -867,11 +869,11 @@ test_scenario__overrides (void **state)
     "assumptions.nat-enables-pga=false", "subnet sn.range=10.7.0.0/24",
     "scenario.description=From --set", NULL };
   g_autoptr (CloudRunScenario) s = load_ok (minimal, sets);
-  CloudRunService *svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
-  CloudRunSubnet *sn = find (s, CLOUDRUN_KIND_SUBNET, "sn");
+  CloudRunSpecService *svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
+  CloudRunSpecSubnet *sn = find (s, CLOUDRUN_KIND_SUBNET, "sn");
   (void) state;
 
-  assert_int_equal (svc->ingress, CLOUDRUN_INGRESS_INTERNAL);
+  assert_int_equal (svc->ingress, GFE_INGRESS_INTERNAL);
   assert_true (cloudrun_object_has (&svc->base, "ingress"));
   assert_true (s->seed == 3);
   assert_false (s->assumptions.nat_enables_pga);
@@ -914,12 +916,12 @@ test_scenario__unsets (void **state)
   g_autoptr (CloudRunScenario) s = cloudrun_scenario_load_full (
       "test.ini", text, strlen (text), NULL, unsets, &error);
   g_autoptr (CloudRunScenario) again = NULL;
-  CloudRunService *svc;
+  CloudRunSpecService *svc;
   (void) state;
 
   assert_non_null (s);
   svc = find (s, CLOUDRUN_KIND_SERVICE, "s");
-  assert_int_equal (svc->ingress, CLOUDRUN_INGRESS_ALL);
+  assert_int_equal (svc->ingress, GFE_INGRESS_ALL);
   assert_false (cloudrun_object_has (&svc->base, "ingress"));
   again = cloudrun_scenario_load_full ("test.ini", text, strlen (text), sets,
                                        unsets, &error);
@@ -946,15 +948,37 @@ test_scenario__lookups (void **state)
   assert_ptr_equal (cloudrun_scenario_objects (s, CLOUDRUN_KIND_VM),
                     s->vms);
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress",
-                                           CLOUDRUN_INGRESS_NONE), "none");
+                                           GFE_INGRESS_NONE), "none");
   assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "ingress", 9));
   assert_null (cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "region", 0));
-  assert_string_equal (cloudrun_hop_kinds[3], "direct-vpc");
-  assert_true (g_strv_contains (cloudrun_drop_causes,
-                               "PRIVATE_GOOGLE_ACCESS_DISALLOWED"));
+  assert_string_equal (cloudrun_hop_words[CLOUDRUN_HOP_DIRECT_VPC],
+                       "direct-vpc");
+  assert_string_equal (cloudrun_drop_cause_name (
+                         CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED),
+                       "PRIVATE_GOOGLE_ACCESS_DISALLOWED");
   /* Every Connectivity Tests cause loads, and the simulator's own. */
-  assert_true (g_strv_contains (cloudrun_drop_causes, "ROUTING_LOOP"));
-  assert_true (g_strv_contains (cloudrun_drop_causes, "VPC_SC_DENIED"));
+  assert_true (g_strv_contains (cloudrun_drop_cause_words, "ROUTING_LOOP"));
+  assert_true (g_strv_contains (cloudrun_drop_cause_words, "VPC_SC_DENIED"));
+  assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "outcome",
+                                           CLOUDRUN_VERDICT_DELIVERED),
+                       "delivered");
+  assert_null (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT, "outcome",
+                                   CLOUDRUN_VERDICT_PENDING));
+  /* Each drop cause once, its word read back from its value; the
+   * produced ones first. */
+  for (guint i = 0; cloudrun_drop_cause_words[i] != NULL; i++)
+    {
+      int v = cloudrun_drop_cause_values[i];
+      assert_string_equal (cloudrun_drop_cause_name (v),
+                           cloudrun_drop_cause_words[i]);
+      assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
+                                               "drop-cause", v),
+                           cloudrun_drop_cause_words[i]);
+      for (guint j = 0; j < i; j++)
+        assert_int_not_equal (cloudrun_drop_cause_values[j], v);
+    }
+  assert_true (CLOUDRUN_DROP_NO_ROUTE < CLOUDRUN_N_DROP_CAUSES);
+  assert_true (CLOUDRUN_DROP_ROUTING_LOOP > CLOUDRUN_N_DROP_CAUSES);
 }
 
 /* ---- Bad inputs --------------------------------------------------- */
@@ -1178,10 +1202,10 @@ static void
 test_scenario__perimeters (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
-  CloudRunProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
-  CloudRunProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
-  CloudRunPerimeter *lab = find (s, CLOUDRUN_KIND_PERIMETER, "lab");
-  const CloudRunPrincipal *who;
+  CloudRunSpecProject *host = find (s, CLOUDRUN_KIND_PROJECT, "host");
+  CloudRunSpecProject *app = find (s, CLOUDRUN_KIND_PROJECT, "app");
+  CloudRunSpecPerimeter *lab = find (s, CLOUDRUN_KIND_PERIMETER, "lab");
+  const CloudRunSpecPrincipal *who;
   (void) state;
 
   assert_ptr_equal (app->in_perimeter, lab);
@@ -1196,17 +1220,17 @@ test_scenario__perimeters (void **state)
   assert_false (cloudrun_project_restricts (host,
                                             "cloudtasks.googleapis.com"));
   assert_int_equal (lab->access_ranges->len, 1);
-  assert_cidr (&g_array_index (lab->access_ranges, CloudRunCidr, 0),
+  assert_cidr (&g_array_index (lab->access_ranges, CloudRunSpecCidr, 0),
                0xcb007100u, 24);
-  who = &g_array_index (lab->access_identities, CloudRunPrincipal, 0);
-  assert_int_equal (who->kind, CLOUDRUN_PRINCIPAL_USER);
+  who = &g_array_index (lab->access_identities, CloudRunSpecPrincipal, 0);
+  assert_int_equal (who->kind, IAM_PRINCIPAL_USER);
   assert_string_equal (who->email, "ops@example.com");
   /* A perimeter group of the key's name restricting Cloud Run: joined. */
   {
     g_autoptr (CloudRunScenario) t = load_ok (
       "[scenario]\nformat = 1\ntitle = t\n[project p]\nperimeter = f\n"
       "[perimeter f]\nrestricted-services = run.googleapis.com\n", NULL);
-    CloudRunProject *p = find (t, CLOUDRUN_KIND_PROJECT, "p");
+    CloudRunSpecProject *p = find (t, CLOUDRUN_KIND_PROJECT, "p");
     assert_ptr_equal (p->in_perimeter,
                       find (t, CLOUDRUN_KIND_PERIMETER, "f"));
     assert_string_equal (cloudrun_project_perimeter (p), "f");
@@ -1363,7 +1387,7 @@ test_scenario__url_path_is_percent_encoded (void **state)
     "traffic to-defaults.url=https://defaults-123456789012.europe-west1."
     "run.app/caf\xc3\xa9?q=\xe2\x82\xac", NULL };
   g_autoptr (CloudRunScenario) s = load_ok (everything, utf8);
-  CloudRunTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
+  CloudRunSpecTraffic *d = find (s, CLOUDRUN_KIND_TRAFFIC, "to-defaults");
 
   (void) state;
   assert_string_equal (d->url.path, "/caf%C3%A9?q=%E2%82%AC");

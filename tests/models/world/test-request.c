@@ -20,7 +20,7 @@
 
 static void
 step (TinyWorld *tw, uint32_t id, TinyProbe *at, CloudRunHopKind hop,
-      const char *state)
+      CloudRunState state)
 {
   CloudRunStep s = { .hop = hop, .state = state, .rule = "rule",
                      .src = TW_IP (10, 0, 0, 1), .dst = TW_IP (10, 0, 0, 2) };
@@ -34,15 +34,15 @@ test_request__steps_chain_in_order_with_addresses (void **state)
 {
   g_autoptr (TinyWorld) tw = tiny_world_new (1);
   TinyProbe *a = tiny_probe_new (tw, "a"), *b = tiny_probe_new (tw, "b");
-  CloudRunStep s = { .hop = CLOUDRUN_HOP_NAT, .state = "NAT", .rule = "r",
-                     .note = "n", .src = TW_IP (10, 0, 0, 1),
+  CloudRunStep s = { .hop = CLOUDRUN_HOP_NAT, .state = CLOUDRUN_STATE_NAT,
+                     .rule = "r", .note = "n", .src = TW_IP (10, 0, 0, 1),
                      .dst = TW_IP (8, 8, 8, 8),
                      .src_after = TW_IP (198, 51, 100, 1) };
   SimExplainLog *log = sim_world_explain (tw->world->sim);
   const SimExplainStep *first, *second;
 
   (void) state;
-  step (tw, 1, a, CLOUDRUN_HOP_CLIENT, "START_FROM_INTERNET");
+  step (tw, 1, a, CLOUDRUN_HOP_CLIENT, CLOUDRUN_STATE_START_FROM_INTERNET);
   cloudrun_request_step (&tw->world->ledger, 1, &b->node, &s);
   assert_int_equal (tiny_request (tw, 1)->chain.count, 2);
   first = sim_explain_get (log, tiny_request (tw, 1)->chain.first);
@@ -50,6 +50,7 @@ test_request__steps_chain_in_order_with_addresses (void **state)
   assert_string_equal (first->state, "START_FROM_INTERNET");
   assert_string_equal (first->node, "a");
   assert_string_equal (second->state, "NAT");
+  assert_int_equal (second->code, CLOUDRUN_STATE_NAT);
   assert_string_equal (second->node, "b");
   assert_string_equal (second->note, "n");
   assert_int_equal (second->src_before, TW_IP (10, 0, 0, 1));
@@ -65,13 +66,13 @@ test_request__same_decision_again_is_one_step (void **state)
   TinyProbe *a = tiny_probe_new (tw, "a"), *b = tiny_probe_new (tw, "b");
 
   (void) state;
-  step (tw, 1, a, CLOUDRUN_HOP_VPC_ROUTER, "APPLY_ROUTE");
-  step (tw, 1, a, CLOUDRUN_HOP_VPC_ROUTER, "APPLY_ROUTE");
+  step (tw, 1, a, CLOUDRUN_HOP_VPC_ROUTER, CLOUDRUN_STATE_APPLY_ROUTE);
+  step (tw, 1, a, CLOUDRUN_HOP_VPC_ROUTER, CLOUDRUN_STATE_APPLY_ROUTE);
   assert_int_equal (tiny_request (tw, 1)->chain.count, 1);
   /* Another state at the same node, or the same state at another node,
    * is another step. */
-  step (tw, 1, a, CLOUDRUN_HOP_VPC_ROUTER, "DROP");
-  step (tw, 1, b, CLOUDRUN_HOP_VPC_ROUTER, "APPLY_ROUTE");
+  step (tw, 1, a, CLOUDRUN_HOP_VPC_ROUTER, CLOUDRUN_STATE_DROP);
+  step (tw, 1, b, CLOUDRUN_HOP_VPC_ROUTER, CLOUDRUN_STATE_APPLY_ROUTE);
   assert_int_equal (tiny_request (tw, 1)->chain.count, 3);
   assert_int_equal (tiny_count_steps (tw, 1, "APPLY_ROUTE", "a"), 1);
 }
@@ -106,10 +107,10 @@ test_request__via_lists_hop_kinds_once_in_a_row (void **state)
   CloudRunRequest *r;
 
   (void) state;
-  step (tw, 1, a, CLOUDRUN_HOP_CLIENT, "START_FROM_INTERNET");
-  step (tw, 1, b, CLOUDRUN_HOP_GFE, "PROXY_CONNECTION");
-  step (tw, 1, b, CLOUDRUN_HOP_GFE, "INGRESS_DENIED");
-  step (tw, 1, a, CLOUDRUN_HOP_CLIENT, "ABORT");
+  step (tw, 1, a, CLOUDRUN_HOP_CLIENT, CLOUDRUN_STATE_START_FROM_INTERNET);
+  step (tw, 1, b, CLOUDRUN_HOP_GFE, CLOUDRUN_STATE_PROXY_CONNECTION);
+  step (tw, 1, b, CLOUDRUN_HOP_GFE, CLOUDRUN_STATE_INGRESS_DENIED);
+  step (tw, 1, a, CLOUDRUN_HOP_CLIENT, CLOUDRUN_STATE_ABORT);
   r = tiny_request (tw, 1);
   assert_int_equal (r->n_via, 3);
   assert_int_equal (r->via[0], CLOUDRUN_HOP_CLIENT);
@@ -174,6 +175,27 @@ test_request__names_as_reports_print_them (void **state)
   assert_string_equal (cloudrun_verdict_name (CLOUDRUN_VERDICT_DNS_FAILURE),
                        "dns-failure");
   assert_string_equal (cloudrun_class_name (CLOUDRUN_CLASS_NONE), "-");
+  assert_string_equal (cloudrun_verdict_name (CLOUDRUN_VERDICT_PENDING),
+                       "pending");
+  assert_null (cloudrun_drop_cause_name (CLOUDRUN_DROP_NONE));
+  assert_string_equal (cloudrun_drop_cause_name (CLOUDRUN_DROP_NO_ROUTE),
+                       "NO_ROUTE");
+  assert_string_equal (cloudrun_state_name (CLOUDRUN_STATE_APPLY_ROUTE),
+                       "APPLY_ROUTE");
+  assert_null (cloudrun_state_name (CLOUDRUN_STATE_NONE));
+  /* A refusal's state is named by its cause. */
+  static const CloudRunDropCause refusals[] = {
+    CLOUDRUN_DROP_INGRESS_DENIED, CLOUDRUN_DROP_IAM_DENIED,
+    CLOUDRUN_DROP_VPC_SC_DENIED,
+    CLOUDRUN_DROP_TARGET_TYPE_NOT_PERMITTED_FOR_VPC };
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    assert_string_equal (cloudrun_state_name (cloudrun_refusal_state (
+                           refusals[i])),
+                         cloudrun_drop_cause_name (refusals[i]));
+  assert_string_equal (vpc_egress_name (VPC_EGRESS_ALL_TRAFFIC),
+                       "all-traffic");
+  assert_string_equal (gfe_ingress_name (GFE_INGRESS_NONE), "none");
+  assert_string_equal (iam_principal_kind_name (IAM_PRINCIPAL_USER), "user");
 }
 
 /* ---- Memory follows the requests in flight ------------------------ */
@@ -203,9 +225,12 @@ churn_begin (SimKernel *k, void *target, void *arg, uint64_t u)
 
   (void) k; (void) arg;
   cloudrun_ledger_begin (&c->tw->world->ledger, (uint32_t) u);
-  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_CLIENT, "START");
-  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_GFE, "PROXY");
-  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_SERVICE, "DELIVER");
+  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_CLIENT,
+        CLOUDRUN_STATE_START_FROM_INTERNET);
+  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_GFE,
+        CLOUDRUN_STATE_PROXY_CONNECTION);
+  step (c->tw, (uint32_t) u, c->at, CLOUDRUN_HOP_SERVICE,
+        CLOUDRUN_STATE_DELIVER);
 }
 
 /* Request u ends: odd ids delivered with 200, even ones dropped. */
