@@ -264,6 +264,13 @@ test_vocabulary (void **state)
   assert_int_equal (bytes, 2048);
   assert_false (cloudrun_parse_size ("2 parsecs", &bytes));
   assert_string_equal (cloudrun_suggest ("chekc", names), "check");
+  assert_string_equal (cloudrun_words (CLOUDRUN_WORDS_OUTCOMES)[0],
+                       "delivered");
+  assert_string_equal (cloudrun_words (CLOUDRUN_WORDS_CLASSIFICATIONS)[1],
+                       "external");
+  assert_true (g_strv_contains (cloudrun_words (CLOUDRUN_WORDS_HOPS), "gfe"));
+  assert_true (g_strv_contains (cloudrun_words (CLOUDRUN_WORDS_DROP_CAUSES),
+                                "PRIVATE_GOOGLE_ACCESS_DISALLOWED"));
 }
 
 int

@@ -295,6 +295,20 @@ gboolean cloudrun_write_file (const char *path, const GString *contents,
 
 /* ---- The vocabulary --------------------------------------------------- */
 
+/* The words a run's outcomes are told in and [expect] takes,
+ * NULL-terminated, in the vocabulary's order (models/vocab/): the
+ * outcomes a request ends with ("delivered", ...; "pending", a request
+ * the run's end cut, is not among them), classifications ("internal",
+ * "external"), hop kinds ("dns", "gfe", ...) and drop causes (every one a
+ * file may name). */
+typedef enum {
+  CLOUDRUN_WORDS_OUTCOMES,
+  CLOUDRUN_WORDS_CLASSIFICATIONS,
+  CLOUDRUN_WORDS_HOPS,
+  CLOUDRUN_WORDS_DROP_CAUSES,
+} CloudRunWords;
+
+const char *const *cloudrun_words (CloudRunWords which);
 /* The scenario format's documentation from its key tables: every kind,
  * or the one named (an error for an unknown kind). */
 gboolean cloudrun_describe_keys (GString *out, const char *kind,

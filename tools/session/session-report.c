@@ -316,6 +316,19 @@ keys_produced_causes (GString *out)
     }
 }
 
+const char *const *
+cloudrun_words (CloudRunWords which)
+{
+  switch (which)
+    {
+    case CLOUDRUN_WORDS_OUTCOMES: return cloudrun_verdict_words;
+    case CLOUDRUN_WORDS_CLASSIFICATIONS: return cloudrun_class_words;
+    case CLOUDRUN_WORDS_HOPS: return cloudrun_hop_words;
+    case CLOUDRUN_WORDS_DROP_CAUSES: return cloudrun_drop_cause_words;
+    }
+  g_return_val_if_reached (NULL);
+}
+
 gboolean
 cloudrun_describe_keys (GString *out, const char *kind, GError **error)
 {
