@@ -118,12 +118,12 @@ tiny_init (Tiny *t)
 {
   SimLinkParams lp = { .delay = 1500 * SIM_US, .rate_bps = 1000000000 };
   SimExplainStep step = {
-    .time = SIM_S, .state = CLOUDRUN_STATE_APPLY_FIREWALL_RULE, .node = "b",
+    .time = SIM_S, .state = "APPLY_FIREWALL_RULE", .node = "b",
     .rule = "fw-allow", .note = "ingress", .src_before = 0x0A000001,
     .dst_before = 0x0A000002,
   };
   SimExplainStep drop = {
-    .time = SIM_S, .state = CLOUDRUN_STATE_DROP, .cause = "NO_ROUTE", .node = "b",
+    .time = SIM_S, .state = "DROP", .cause = "NO_ROUTE", .node = "b",
     .rule = "no route",
   };
   SimExplainChain chain = { 0 };
@@ -894,7 +894,7 @@ run_stream (const char *dir, bool synchronous, uint64_t *bytes_written,
   SimCaptureOptions o = both;
   SimLinkParams lp = { .delay = SIM_US, .rate_bps = 1000000000 };
   g_autofree char *long_note = g_strnfill (60000, 'n');
-  SimExplainStep step = { .time = SIM_S, .state = CLOUDRUN_STATE_APPLY_ROUTE,
+  SimExplainStep step = { .time = SIM_S, .state = "APPLY_ROUTE",
                           .node = "a", .rule = "r", .note = "x" };
   SimExplainStep big = step;
   GArray *ports = g_array_new (FALSE, FALSE, sizeof (SimPort *));

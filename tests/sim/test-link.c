@@ -73,7 +73,7 @@ probe_receive (SimNode *self, SimPort *port, SimPacket *packet)
   g_array_append_val (probe->log, a);
   for (uint32_t i = 0; probe->explain && i < a.tag % 3; i++)
     {
-      SimExplainStep step = { .time = a.time, .state = CLOUDRUN_STATE_PROBED,
+      SimExplainStep step = { .time = a.time, .state = "PROBED",
                               .node = self->name };
 
       sim_explain_append (sim_world_explain (self->world), &probe->chain,
@@ -473,7 +473,7 @@ watch_explain (void *user, SimPort *tx, const SimPacket *packet,
                SimSendResult why)
 {
   DropWatch *w = user;
-  SimExplainStep s = { .state = CLOUDRUN_STATE_DROP, .cause = "QUEUE", .node = "a" };
+  SimExplainStep s = { .state = "DROP", .cause = "QUEUE", .node = "a" };
 
   assert_int_equal (why, SIM_SEND_DROP_QUEUE);
   assert_ptr_equal (tx, w->tx);
