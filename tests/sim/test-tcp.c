@@ -1,11 +1,14 @@
 /* Tests for sim/tcp.c through sim/host.c: handshake, data both ways with
  * the callbacks a user sees, MSS-sized segments, FIN close, RST from a
  * closed port, SYN retransmission with back-off and the connect timeout,
- * go-back-N after a lost segment, wire validity (parse and checksums),
+ * go-back-N after a lost segment, data retransmissions that give up after
+ * SIM_TCP_MAX_RETRIES, a lost FIN sent again, a handshake ACK of the
+ * wrong number ignored, wire validity (parse and checksums),
  * sequence/ack consistency, abort, sequence-number wrap, reuse of
  * connection records over many sequential connections, and streaming:
  * a producer bounded by the send buffer, a receiver's backlog narrowing
- * the window, the persist probe after a lost window update.
+ * the window (at most half of it in flight), the persist probe after a
+ * lost window update.
  *
  * Where tshark is installed, Wireshark's TCP analysis reads the captures
  * too: silent on a healthy flow, retransmissions where a segment was lost.

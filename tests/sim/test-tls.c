@@ -3,7 +3,9 @@
  * and its MAC, and a whole exchange client -- server over TCP: the key
  * log line reaches the tap before the first frame, the ClientHello
  * carries the SNI, application bytes sent in odd chunks arrive whole and
- * in records of at most 16 KiB, and the close is close_notify then FIN. */
+ * in records of at most 16 KiB, and the close is close_notify then FIN;
+ * a third party with the key log (as Wireshark) finds the SNI extension
+ * well formed and verifies every record's MAC and both Finished messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

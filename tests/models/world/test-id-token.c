@@ -4,7 +4,9 @@
  * its bytes depend only on email, audience and simulated time; and the
  * GFE's IAM check refuses what no scenario can send today: a malformed
  * token (401), an expired one (401), an Authorization that is not Bearer
- * (403). */
+ * (403); and admits what Google admits though no scenario sends it: an
+ * email in another case, the scheme written "bearer", the project-number
+ * URL with a final '/' as audience. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

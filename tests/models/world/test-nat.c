@@ -4,7 +4,7 @@
  * its subnet; with NAT the internet sees the NAT address as the source;
  * a VM with its own external address does not use NAT; min-ports-per-vm
  * bounds the connections one VM holds at once, and ports come back when
- * connections end.
+ * connections end; a NAT with several addresses spreads its VMs over them.
  *
  * Probes: the ledger, the steps of the router, NAT and internet hops
  * (addresses before and after), the NAT node's exhausted counter and the
