@@ -281,6 +281,54 @@ test_expect__latency_bounds (void **state)
     }
 }
 
+/* Twenty responses of 1 ms to 20 ms: each bound reads its own
+ * percentile, p90 the 18th latency (18 ms), p99 the 20th. */
+static void
+test_expect__each_bound_reads_its_percentile (void **state)
+{
+  static const struct {
+    const char *keys;
+    const char *key;
+    gboolean pass;
+  } cases[] = {
+    { "latency-p50-below = 11ms\n", "latency-p50-below", TRUE },
+    { "latency-p50-below = 10ms\n", "latency-p50-below", FALSE },
+    { "latency-p90-below = 19ms\n", "latency-p90-below", TRUE },
+    { "latency-p90-below = 18ms\n", "latency-p90-below", FALSE },
+    { "latency-p99-below = 21ms\n", "latency-p99-below", TRUE },
+    { "latency-p99-below = 20ms\n", "latency-p99-below", FALSE },
+    { "latency-p50-above = 10ms\n", "latency-p50-above", TRUE },
+    { "latency-p50-above = 11ms\n", "latency-p50-above", FALSE },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (
+        WF_HEAD
+        "[service api]\nregion = us-central1\n\n"
+        "[client alice]\n\n"
+        "[traffic t]\nfrom = alice\nurl = service:api\ncount = 20\n"
+        "interval = 100ms\n\n"
+        "[expect t]\n", cases[i].keys, NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_load (ini, NULL);
+      g_autoptr (GArray) items = NULL;
+      const CloudRunCheckItem *it;
+
+      ledger_all_delivered (wf);
+      for (guint k = 0; k < 20; k++)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, "t", k);
+          r->end = r->start + (SimTime) ((k * 7 % 20) + 1) * SIM_MS;
+        }
+      items = evaluate (wf);
+      it = item_of (items, cases[i].key);
+      if (it->pass != cases[i].pass)
+        fail_msg ("%s: %s (found: %s)", cases[i].keys,
+                  it->pass ? "passes" : "fails", it->found);
+    }
+}
+
 static void
 test_expect__latency_counts_only_responses (void **state)
 {
@@ -467,6 +515,7 @@ main (void)
     cmocka_unit_test (test_expect__via_is_an_ordered_subsequence),
     cmocka_unit_test (test_expect__via_must_hold_for_every_request),
     cmocka_unit_test (test_expect__latency_bounds),
+    cmocka_unit_test (test_expect__each_bound_reads_its_percentile),
     cmocka_unit_test (test_expect__latency_counts_only_responses),
     cmocka_unit_test (test_expect__latency_without_responses_fails),
     cmocka_unit_test (test_expect__one_item_per_key),

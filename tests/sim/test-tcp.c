@@ -1,11 +1,14 @@
 /* Tests for sim/tcp.c through sim/host.c: handshake, data both ways with
  * the callbacks a user sees, MSS-sized segments, FIN close, RST from a
  * closed port, SYN retransmission with back-off and the connect timeout,
- * go-back-N after a lost segment, wire validity (parse and checksums),
+ * go-back-N after a lost segment, data retransmissions that give up after
+ * SIM_TCP_MAX_RETRIES, a lost FIN sent again, a handshake ACK of the
+ * wrong number ignored, wire validity (parse and checksums),
  * sequence/ack consistency, abort, sequence-number wrap, reuse of
  * connection records over many sequential connections, and streaming:
  * a producer bounded by the send buffer, a receiver's backlog narrowing
- * the window, the persist probe after a lost window update.
+ * the window (at most half of it in flight), the persist probe after a
+ * lost window update.
  *
  * Where tshark is installed, Wireshark's TCP analysis reads the captures
  * too: silent on a healthy flow, retransmissions where a segment was lost.
@@ -83,6 +86,9 @@ typedef enum {
   TAP_DROP_ALL,                 /* a black hole */
   TAP_DROP_FIRST_DATA,          /* the first client segment with payload */
   TAP_DROP_FIRST_UPDATE,        /* the server's first window update */
+  TAP_DROP_CLIENT_DATA,         /* every client segment with payload */
+  TAP_DROP_FIRST_FIN,           /* the client's first FIN */
+  TAP_SKEW_HANDSHAKE_ACK,       /* the client's first ACK acks one more */
 } TapPolicy;
 
 /* One frame as the tap saw it. dir 0: client to server. */
@@ -104,8 +110,28 @@ typedef struct {
   SimTime dropped_update_at;    /* TAP_DROP_FIRST_UPDATE; 0 none yet */
   GArray *log;                  /* Seen, owned */
   unsigned bad;                 /* frames that failed parse or checksums */
-  bool dropped_data;
+  bool dropped_data, dropped_fin, skewed_ack;
 } Tap;
+
+/* Adds one to the acknowledgment number of the TCP segment in packet
+ * (Ethernet, IPv4 without options) and writes its checksum again. */
+static void
+skew_ack (SimPacket *packet, const SimFrame *f)
+{
+  uint8_t *t = packet->data + SIM_ETH_HLEN + SIM_IPV4_HLEN;
+  uint32_t ack = f->tcp.ack + 1;
+  uint16_t check;
+
+  t[8] = (uint8_t) (ack >> 24);
+  t[9] = (uint8_t) (ack >> 16);
+  t[10] = (uint8_t) (ack >> 8);
+  t[11] = (uint8_t) ack;
+  t[16] = t[17] = 0;
+  check = sim_checksum_l4 (f->src, f->dst, SIM_IPPROTO_TCP, t,
+                           packet->len - SIM_ETH_HLEN - SIM_IPV4_HLEN);
+  t[16] = (uint8_t) (check >> 8);
+  t[17] = (uint8_t) check;
+}
 
 static void
 tap_receive (SimNode *self, SimPort *port, SimPacket *packet)
@@ -132,6 +158,19 @@ tap_receive (SimNode *self, SimPort *port, SimPacket *packet)
   else if (tap->policy == TAP_DROP_FIRST_DATA && !tap->dropped_data
            && s.dir == 0 && s.payload_len > 0)
     s.dropped = tap->dropped_data = true;
+  else if (tap->policy == TAP_DROP_CLIENT_DATA && s.dir == 0
+           && s.payload_len > 0)
+    s.dropped = true;
+  else if (tap->policy == TAP_DROP_FIRST_FIN && !tap->dropped_fin
+           && s.dir == 0 && (s.tcp.flags & SIM_TCP_FIN))
+    s.dropped = tap->dropped_fin = true;
+  else if (tap->policy == TAP_SKEW_HANDSHAKE_ACK && !tap->skewed_ack
+           && s.dir == 0 && s.tcp.flags == SIM_TCP_ACK)
+    {
+      tap->skewed_ack = true;
+      s.tcp.ack++;
+      skew_ack (packet, &f);
+    }
   else if (tap->policy == TAP_DROP_FIRST_UPDATE && !tap->dropped_update_at
            && s.dir == 1 && s.payload_len == 0 && s.tcp.ack == tap->last_ack
            && s.tcp.window > tap->last_window
@@ -890,6 +929,115 @@ test_tcp__lost_data_segment_is_retransmitted (void **state)
   exchange_clear (&x);
 }
 
+/* The path loses every data segment: the sender resends the first one
+ * SIM_TCP_MAX_RETRIES times, from the same sequence number, the RTO
+ * doubling from 1 s up to SIM_TCP_RTO_MAX, then gives up with
+ * closed(TIMEOUT) at the next timeout. */
+static void
+test_tcp__data_retransmissions_give_up (void **state)
+{
+  Exchange x;
+  const Seen *first = NULL, *last = NULL;
+  guint sent = 0;
+
+  (void) state;
+  exchange_init (&x, TAP_DROP_CLIENT_DATA, 100, 10);
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, SIM_TIME_MAX);
+
+  for (guint i = 0; i < x.net.tap->log->len; i++)
+    {
+      const Seen *s = seen (x.net.tap, i);
+      SimTime gap;
+
+      if (s->dir != 0 || s->payload_len == 0)
+        continue;
+      assert_true (s->dropped);
+      if (!first)
+        first = s;
+      else
+        {
+          gap = MIN ((SimTime) SIM_S << (sent - 1), 60 * SIM_S);
+          if (sent == 1)        /* the original waited behind the ACK */
+            gap -= sim_link_serialization (default_link.rate_bps, 54);
+          assert_int_equal (s->tcp.seq, first->tcp.seq);
+          assert_int_equal (s->payload_len, 100);
+          if (s->time - last->time != gap)
+            fail_msg ("copy %u: %" G_GINT64_FORMAT " ns after the last, "
+                      "expected %" G_GINT64_FORMAT, sent, s->time - last->time,
+                      gap);
+        }
+      last = s;
+      sent++;
+    }
+  assert_int_equal (sent, 1 + 8);       /* SIM_TCP_MAX_RETRIES copies */
+  assert_string_equal (x.client.trace->str, "connected;closed TIMEOUT;");
+  /* 60 s after the last copy left (the tap saw it one link later). */
+  assert_true (x.client.closed_at - last->time > 59 * SIM_S);
+  assert_true (x.client.closed_at - last->time < 60 * SIM_S);
+  assert_int_equal (x.client.retransmits, 8 + 1);
+  assert_string_equal (x.server.trace->str, "accepted;");
+  exchange_clear (&x);
+}
+
+/* The client's FIN is lost: one RTO later (the 200 ms floor, after the
+ * exchange's round trips were timed) the client sends it again, at the
+ * same sequence number, and both ends close normally. */
+static void
+test_tcp__lost_fin_is_sent_again (void **state)
+{
+  Exchange x;
+  const Seen *fin[2] = { NULL, NULL };
+  guint n_fin = 0;
+
+  (void) state;
+  exchange_init (&x, TAP_DROP_FIRST_FIN, 100, 100);
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, 60 * SIM_S);
+
+  assert_true (x.net.tap->dropped_fin);
+  assert_string_equal (x.client.trace->str,
+                       "connected;data 100;peer_closed;closed OK;");
+  assert_string_equal (x.server.trace->str,
+                       "accepted;data 100;peer_closed;closed OK;");
+  for (guint i = 0; i < x.net.tap->log->len; i++)
+    {
+      const Seen *s = seen (x.net.tap, i);
+
+      if (s->dir == 0 && (s->tcp.flags & SIM_TCP_FIN) && n_fin < 2)
+        fin[n_fin++] = s;
+    }
+  assert_int_equal (n_fin, 2);
+  assert_true (fin[0]->dropped && !fin[1]->dropped);
+  assert_int_equal (fin[1]->tcp.seq, fin[0]->tcp.seq);
+  assert_int_equal (fin[1]->time - fin[0]->time, 200 * SIM_MS);
+  assert_int_equal (x.client.retransmits, 1);
+  exchange_clear (&x);
+}
+
+/* The client's ACK of the SYN-ACK acknowledges one byte too many: the
+ * listener does not take it for the end of the handshake (RFC 9293
+ * 3.10.7.4), but the one its SYN-ACK retransmission draws, one RTO
+ * later; only then is the connection accepted. */
+static void
+test_tcp__handshake_needs_the_ack_of_our_syn (void **state)
+{
+  Exchange x;
+
+  (void) state;
+  exchange_init (&x, TAP_SKEW_HANDSHAKE_ACK, 0, 0);
+  exchange_start (&x, HTTP_PORT);
+  sim_world_run (x.net.world, SIM_TIME_MAX);
+
+  assert_true (x.net.tap->skewed_ack);
+  assert_string_equal (x.client.trace->str, "connected;");
+  assert_string_equal (x.server.trace->str, "accepted;");
+  assert_int_equal (count_frames (x.net.tap, 1, SIM_TCP_SYN), 2);
+  assert_true (x.server.opened_at > SIM_S);
+  assert_true (x.server.opened_at < SIM_S + 10 * SIM_MS);
+  exchange_clear (&x);
+}
+
 /* The client aborts from its data callback: it sends RST and gets
  * closed(ABORTED); the server gets closed(RESET). */
 static void
@@ -1508,7 +1656,8 @@ test_tcp__backlog_narrows_the_window (void **state)
   Producer p = { .max_buffered = 0 };
   uint16_t min_window = SIM_TCP_WINDOW;
   guint updates = 0;
-  uint32_t last_ack = 0;
+  uint32_t last_ack = 0, wnd_ack = 0;
+  uint16_t wnd = 0;
 
   (void) state;
   net_init (&net, TAP_FORWARD);
@@ -1528,8 +1677,16 @@ test_tcp__backlog_narrows_the_window (void **state)
     {
       const Seen *s = seen (net.tap, i);
 
+      /* At most half the window in flight (past the last ACK the tap
+       * passed), so a full segment always fits in what is left. */
+      if (s->dir == 0 && s->payload_len > 1 && wnd_ack
+          && SEQ_DIFF (s->tcp.seq + s->payload_len, wnd_ack) > wnd / 2)
+        fail_msg ("frame %u: %d bytes in flight, window %u", i,
+                  SEQ_DIFF (s->tcp.seq + s->payload_len, wnd_ack), wnd);
       if (s->dir != 1 || (s->tcp.flags & SIM_TCP_SYN))
         continue;
+      wnd_ack = s->tcp.ack;
+      wnd = s->tcp.window;
       min_window = MIN (min_window, s->tcp.window);
       if (s->payload_len == 0 && !(s->tcp.flags & SIM_TCP_FIN)
           && s->tcp.ack == last_ack)
@@ -1597,6 +1754,9 @@ main (void)
     cmocka_unit_test (test_tcp__syn_backoff_then_timeout),
     cmocka_unit_test (test_tcp__ephemeral_ports_run_out_with_null),
     cmocka_unit_test (test_tcp__lost_data_segment_is_retransmitted),
+    cmocka_unit_test (test_tcp__data_retransmissions_give_up),
+    cmocka_unit_test (test_tcp__lost_fin_is_sent_again),
+    cmocka_unit_test (test_tcp__handshake_needs_the_ack_of_our_syn),
     cmocka_unit_test (test_tcp__abort_resets_the_peer),
     cmocka_unit_test (test_tcp__sequence_wrap_keeps_transfer_intact),
     cmocka_unit_test (test_tcp__wireshark_analysis),

@@ -3,7 +3,9 @@
  * and its MAC, and a whole exchange client -- server over TCP: the key
  * log line reaches the tap before the first frame, the ClientHello
  * carries the SNI, application bytes sent in odd chunks arrive whole and
- * in records of at most 16 KiB, and the close is close_notify then FIN. */
+ * in records of at most 16 KiB, and the close is close_notify then FIN;
+ * a third party with the key log (as Wireshark) finds the SNI extension
+ * well formed and verifies every record's MAC and both Finished messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -318,6 +320,164 @@ record_types (const GByteArray *s)
   return g_string_free (out, FALSE);
 }
 
+/* ---- what a third party reads with the key log ------------------------ */
+
+/* One record of a TCP byte stream. */
+typedef struct {
+  uint8_t type;
+  const uint8_t *fragment;      /* MAC included when protected */
+  uint32_t len;
+} Record;
+
+static guint
+split_records (const GByteArray *s, Record *out, guint max)
+{
+  guint n = 0;
+
+  for (guint at = 0; at + 5 <= s->len && n < max;)
+    {
+      uint32_t len = (uint32_t) s->data[at + 3] << 8 | s->data[at + 4];
+
+      assert_true (at + 5 + len <= s->len);
+      out[n++] = (Record) { s->data[at], s->data + at + 5, len };
+      at += 5 + len;
+    }
+  return n;
+}
+
+static uint32_t
+be16 (const uint8_t *p)
+{
+  return (uint32_t) p[0] << 8 | p[1];
+}
+
+/* The ClientHello's server_name extension, field by field (RFC 6066
+ * section 3): the lengths must nest exactly, or Wireshark finds no name. */
+static void
+check_client_hello_sni (const Record *r, const char *sni)
+{
+  const uint8_t *m = r->fragment, *b = m + 4, *ext;
+  uint32_t body = (uint32_t) m[1] << 16 | be16 (m + 2), at;
+  uint32_t n = (uint32_t) strlen (sni);
+
+  assert_int_equal (m[0], 1);
+  assert_int_equal (body + 4, r->len);
+  at = 2 + 32;                          /* version, random */
+  at += 1 + b[at];                      /* session id */
+  at += 2 + be16 (b + at);              /* cipher suites */
+  at += 1 + b[at];                      /* compression methods */
+  assert_int_equal (be16 (b + at), body - at - 2);      /* extensions */
+  ext = b + at + 2;
+  assert_int_equal (be16 (ext), 0);                     /* server_name */
+  assert_int_equal (be16 (ext + 2), body - at - 2 - 4);
+  assert_int_equal (be16 (ext + 4), be16 (ext + 2) - 2);        /* list */
+  assert_int_equal (ext[6], 0);                         /* host_name */
+  assert_int_equal (be16 (ext + 7), n);
+  assert_int_equal (be16 (ext + 4), 3 + n);
+  assert_memory_equal (ext + 9, sni, n);
+}
+
+/* Every protected record of one direction carries HMAC-SHA256 (key,
+ * seq | type | 3,3 | length | fragment), seq counting from 0 after its
+ * ChangeCipherSpec; glib's GHmac checks it. Returns the records seen. */
+static guint
+check_record_macs (const Record *rec, guint n, const uint8_t key[32])
+{
+  bool protected = false;
+  uint64_t seq = 0;
+  guint checked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      uint8_t head[13], want[32];
+      gsize want_len = sizeof want;
+      uint32_t len;
+      GHmac *h;
+
+      if (!protected)
+        {
+          protected = rec[i].type == SIM_TLS_CHANGE_CIPHER_SPEC;
+          continue;
+        }
+      assert_true (rec[i].len >= 32);
+      len = rec[i].len - 32;
+      for (int k = 0; k < 8; k++)
+        head[k] = (uint8_t) (seq >> (56 - 8 * k));
+      head[8] = rec[i].type;
+      head[9] = 3;
+      head[10] = 3;
+      head[11] = (uint8_t) (len >> 8);
+      head[12] = (uint8_t) len;
+      h = g_hmac_new (G_CHECKSUM_SHA256, key, 32);
+      g_hmac_update (h, head, sizeof head);
+      g_hmac_update (h, rec[i].fragment, len);
+      g_hmac_get_digest (h, want, &want_len);
+      g_hmac_unref (h);
+      assert_memory_equal (rec[i].fragment + len, want, sizeof want);
+      seq++;
+      checked++;
+    }
+  return checked;
+}
+
+/* verify_data = PRF (master, label, SHA-256 (handshake messages))[0..11]. */
+static void
+check_finished (const uint8_t master[48], const char *label,
+                const GByteArray *transcript, const Record *finished)
+{
+  uint8_t hash[32], want[12];
+  gsize hash_len = sizeof hash;
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (sum, transcript->data, transcript->len);
+  g_checksum_get_digest (sum, hash, &hash_len);
+  g_checksum_free (sum);
+  sim_tls_prf (master, 48, label, hash, sizeof hash, want, sizeof want);
+  assert_int_equal (finished->type, SIM_TLS_HANDSHAKE);
+  assert_int_equal (finished->fragment[0], 20);
+  assert_memory_equal (finished->fragment + 4, want, sizeof want);
+}
+
+/* What Wireshark does with the key log line: the client random and the
+ * master secret from the line, the server random from the ServerHello,
+ * key_block = PRF (master, "key expansion", server_random +
+ * client_random) whose first 32 bytes are the client's write MAC key and
+ * next 32 the server's; with them every protected record's MAC and both
+ * Finished messages verify. */
+static void
+check_as_a_third_party (const Watch *watch, const char *sni)
+{
+  Record c[16], s[16];
+  guint nc = split_records (watch->stream[0], c, G_N_ELEMENTS (c));
+  guint ns = split_records (watch->stream[1], s, G_N_ELEMENTS (s));
+  uint8_t client_random[32], master[48], seed[64], block[64];
+  g_autoptr (GByteArray) transcript = g_byte_array_new ();
+
+  assert_int_equal (watch->keylog->len, SIM_TLS_KEYLOG_LINE_LEN);
+  unhex (watch->keylog->str + 14, client_random, sizeof client_random);
+  unhex (watch->keylog->str + 14 + 64 + 1, master, sizeof master);
+  /* client: ClientHello, ClientKeyExchange, CCS, Finished, ...;
+   * server: ServerHello, Certificate, ServerHelloDone, CCS, Finished. */
+  assert_true (nc >= 4 && ns >= 5);
+  check_client_hello_sni (&c[0], sni);
+  assert_memory_equal (c[0].fragment + 6, client_random, 32);
+  assert_int_equal (s[0].fragment[0], 2);
+  memcpy (seed, s[0].fragment + 6, 32);
+  memcpy (seed + 32, client_random, 32);
+  sim_tls_prf (master, sizeof master, "key expansion", seed, sizeof seed,
+               block, sizeof block);
+  assert_int_equal (check_record_macs (c, nc, block), nc - 3);
+  assert_int_equal (check_record_macs (s, ns, block + 32), ns - 4);
+
+  g_byte_array_append (transcript, c[0].fragment, c[0].len);
+  for (guint i = 0; i < 3; i++)
+    g_byte_array_append (transcript, s[i].fragment, s[i].len);
+  g_byte_array_append (transcript, c[1].fragment, c[1].len);
+  check_finished (master, "client finished", transcript, &c[3]);
+  g_byte_array_append (transcript, c[3].fragment, 16);
+  check_finished (master, "server finished", transcript, &s[4]);
+}
+
 static void
 test_tls__exchange (void **state)
 {
@@ -370,6 +530,8 @@ test_tls__exchange (void **state)
   to_client = record_types (watch.stream[1]);
   assert_string_equal (to_server, "22 22 20 22 23 23 23 23 23 23 23 21");
   assert_string_equal (to_client, "22 22 22 20 22 23 21");
+  /* And a third party with the key log reads and checks it all. */
+  check_as_a_third_party (&watch, sni);
 
   sim_world_set_tap (world, NULL);
   sim_world_free (world);

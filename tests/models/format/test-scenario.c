@@ -996,6 +996,13 @@ static const char head[] =
   "[network n]\n[connector c]\nnetwork = n\nregion = us-central1\n" \
   "range = 10.8.0.0/28\n"
 
+#define NAME63 \
+  "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxy"
+
+#define LABEL61 \
+  "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvw"
+#define LABEL63 LABEL61 "xy"
+
 static const BadCase bad_cases[] = {
   { "", { "service s.ingres=all" },
     "test.ini (--set): [service s] ingres: expected a key of [service NAME]"
@@ -1084,6 +1091,49 @@ static const BadCase bad_cases[] = {
     "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:0\n", { NULL },
     "[firewall f] protocols: expected protocols such as all, tcp, udp, "
     "icmp or tcp:80 separated by ';', found 'tcp:0'" },
+  /* Issue 20: a NAME has at most 63 characters, as Google's names. */
+  { "[client " NAME63 "]\n", { NULL }, NULL },
+  { "[client " NAME63 "a]\n", { NULL },
+    "with NAME matching [a-z][a-z0-9-]{0,62}, or [scenario] or "
+    "[assumptions], found '[client abcdefghijklmnopqrstuvwxyz-0123456789-"
+    "abcdefghijklmn...'" },
+  /* Issue 20: a port range runs upwards. */
+  { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
+    "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:80-90\n", { NULL },
+    NULL },
+  { "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n"
+    "action = allow\nranges = 0.0.0.0/0\nprotocols = tcp:90-80\n", { NULL },
+    "[firewall f] protocols: expected protocols such as all, tcp, udp, "
+    "icmp or tcp:80 separated by ';', found 'tcp:90-80'" },
+  /* Issue 20: Cloud NAT has 1 to 16 addresses. */
+  { "[network n]\n[nat g]\nnetwork = n\nregion = us-central1\n"
+    "addresses = 16\n", { NULL }, NULL },
+  { "[network n]\n[nat g]\nnetwork = n\nregion = us-central1\n"
+    "addresses = 0\n", { NULL },
+    "[nat g] addresses: expected a number of addresses from 1 to 16, or "
+    "IPv4 addresses separated by ';', found '0'" },
+  /* Issue 20: a DNS name has at most 253 characters (255 on the wire). */
+  { "[dns-zone z]\nvisibility = public\ndns-name = " LABEL63 "." LABEL63
+    "." LABEL63 "." LABEL61 ".\n", { NULL }, NULL },
+  { "[dns-zone z]\nvisibility = public\ndns-name = " LABEL63 "." LABEL63
+    "." LABEL63 "." LABEL61 "a.\n", { NULL },
+    "[dns-zone z] dns-name: expected a DNS name such as run.app." },
+  /* Issue 20: a log-normal delay needs P99 above its median. */
+  { "", { "service s.service-time=lognormal:20ms,20ms" },
+    "[service s] service-time: expected a time such as 10ms" },
+  { "", { "service s.service-time=lognormal:20ms,21ms" }, NULL },
+  /* Issue 20: a URL names no user (user@host): a caller sends none. */
+  { "[client c]\n[traffic t]\nfrom = c\n"
+    "url = https://me@api.example.com/\n", { NULL },
+    "[traffic t] url: expected https://HOST[:PORT]/PATH, "
+    "http://HOST[:PORT]/PATH or service:NAME, found "
+    "'https://me@api.example.com/'" },
+  /* Issue 20: a size key takes its bound itself, not a byte more. */
+  { "", { "service s.response-size=1GiB" }, NULL },
+  { "", { "service s.response-size=1073741825B" },
+    "[service s] response-size: expected a size with a unit" },
+  { "", { "service s.response-size=1073741825B" },
+    "at most 1024MiB, found '1073741825B'" },
   /* Issue 27: every time is at most 30 days, so sums stay in range. */
   { "", { "scenario.duration=43201m" },
     "[scenario] duration: expected a time with a unit, such as 250ms or "
@@ -1362,6 +1412,7 @@ test_scenario__suggest (void **state)
 {
   static const char *const words[] = {
     "ingress", "invokers", "internal", "region", "Mbps", "mbit", NULL };
+  static const char *const protocols[] = { "all", "tcp", "udp", "icmp", NULL };
   (void) state;
 
   assert_int_equal (cloudrun_edit_distance ("ingres", "ingress"), 1);
@@ -1374,6 +1425,9 @@ test_scenario__suggest (void **state)
   assert_null (cloudrun_suggest ("x", words));
   assert_null (cloudrun_suggest ("zzzzzz", words));
   assert_null (cloudrun_suggest ("", words));
+  /* Two names equally close: no guess between them. */
+  assert_null (cloudrun_suggest ("tdp", protocols));
+  assert_string_equal (cloudrun_suggest ("tcq", protocols), "tcp");
 }
 
 /* Issue 27: a caller NAME that is a node name the simulator makes, or

@@ -4,7 +4,9 @@
  * its bytes depend only on email, audience and simulated time; and the
  * GFE's IAM check refuses what no scenario can send today: a malformed
  * token (401), an expired one (401), an Authorization that is not Bearer
- * (403). */
+ * (403); and admits what Google admits though no scenario sends it: an
+ * email in another case, the scheme written "bearer", the project-number
+ * URL with a final '/' as audience. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -167,6 +169,22 @@ test_iam__refusals_a_scenario_cannot_send (void **state)
   assert_non_null (strstr (d.rule, "Authorization is not Bearer"));
   d = iam_decide (NULL, 0, log);
   assert_int_equal (d.status, 403);
+  /* Google compares emails without case, and the scheme's name has none
+   * either: a token for Robot@Shop... sent as "bearer" is the invoker's. */
+  cloudrun_id_token_write (token, sizeof token,
+                           "Robot@Shop.iam.gserviceaccount.com", AUD, 0);
+  g_free (bearer);
+  bearer = g_strconcat ("Authorization: bearer ", token, NULL);
+  d = iam_decide (bearer, 0, log);
+  assert_true (d.admitted);
+  /* The service's project-number URL is an audience too, with or without
+   * a final '/'. */
+  cloudrun_id_token_write (token, sizeof token, SA, "https://backend-"
+                           "123456789012.us-central1.run.app/", 0);
+  g_free (bearer);
+  bearer = g_strconcat ("Authorization: Bearer ", token, NULL);
+  d = iam_decide (bearer, 0, log);
+  assert_true (d.admitted);
   sim_explain_log_free (log);
 }
 

@@ -4,7 +4,7 @@
  * its subnet; with NAT the internet sees the NAT address as the source;
  * a VM with its own external address does not use NAT; min-ports-per-vm
  * bounds the connections one VM holds at once, and ports come back when
- * connections end.
+ * connections end; a NAT with several addresses spreads its VMs over them.
  *
  * Probes: the ledger, the steps of the router, NAT and internet hops
  * (addresses before and after), the NAT node's exhausted counter and the
@@ -138,6 +138,41 @@ test_nat__counted_addresses_are_public (void **state)
   assert_non_null (nat);
   /* Automatic NAT addresses are Google Cloud external ones. */
   assert_int_equal (nat->src_after & 0xffff0000u, WF_IP (35, 192, 0, 0));
+}
+
+/* A NAT with two addresses spreads its VMs over them: 10.1.0.5 and
+ * 10.1.0.6 leave from different ones, each from one of the NAT's. */
+static void
+test_nat__vms_spread_over_the_addresses (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_new (
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[vm a]\nsubnet = vms\naddress = 10.1.0.5\n\n"
+    "[vm b]\nsubnet = vms\naddress = 10.1.0.6\n\n"
+    "[client site]\naddress = 203.0.113.10\n\n"
+    "[nat gw]\nnetwork = net\nregion = us-central1\n"
+    "addresses = 198.51.100.77;198.51.100.78\n\n"
+    "[traffic from-a]\nfrom = a\nurl = http://203.0.113.10/\n\n"
+    "[traffic from-b]\nfrom = b\nurl = http://203.0.113.10/\n", NULL);
+  static const char *const traffics[] = { "from-a", "from-b" };
+  uint32_t used[2];
+
+  (void) state;
+  for (guint t = 0; t < 2; t++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, traffics[t], 0);
+      const SimExplainStep *nat = world_fixture_step (wf, r, "NAT", "nat-gw");
+
+      assert_string_equal (world_fixture_verdict (wf, traffics[t], 0),
+                           "delivered");
+      assert_non_null (nat);
+      used[t] = nat->src_after;
+      assert_true (used[t] == NAT_ADDR || used[t] == NAT_ADDR + 1);
+    }
+  assert_true (used[0] != used[1]);
 }
 
 static void
@@ -281,6 +316,7 @@ main (void)
     cmocka_unit_test (test_nat__no_nat_no_external_address),
     cmocka_unit_test (test_nat__translates_to_the_nat_address),
     cmocka_unit_test (test_nat__counted_addresses_are_public),
+    cmocka_unit_test (test_nat__vms_spread_over_the_addresses),
     cmocka_unit_test (test_nat__external_ip_does_not_use_nat),
     cmocka_unit_test (test_nat__min_ports_per_vm_exhaustion),
     cmocka_unit_test (test_nat__ports_come_back),
