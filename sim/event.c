@@ -23,7 +23,8 @@
  * sharing last's bits from front_bits up). Equal times thus fire in seq
  * order, and the run is the same as with one heap.
  *
- * Callers: sim/link.c, sim/world.c, every model, tools/benchmarks/bench-kernel.c.
+ * Callers: sim/link.c, sim/world.c, every model,
+ * tools/benchmarks/bench-kernel.c.
  *
  * Invariants (checked by sim_kernel_check_invariants):
  * - now and last are <= every queued time. The front holds exactly the

@@ -237,7 +237,8 @@ connector_outbound (CloudRunConnectorNode *c, SimPort *port,
     {
       char a[16];
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_CONNECTOR, .state = CLOUDRUN_STATE_ARRIVE_AT_VPC_CONNECTOR,
+        .hop = CLOUDRUN_HOP_CONNECTOR,
+        .state = CLOUDRUN_STATE_ARRIVE_AT_VPC_CONNECTOR,
         .rule = cloudrun_egress_why (side, f->dst, log),
         .src = f->src, .dst = f->dst, .src_after = inst->addr,
       };

@@ -101,7 +101,8 @@ direct_outbound (CloudRunDirectVpc *d, const SimPort *port, SimPacket *packet,
   if (sim_frame_opens_tcp (f))
     {
       CloudRunStep s = {
-        .hop = CLOUDRUN_HOP_DIRECT_VPC, .state = CLOUDRUN_STATE_DIRECT_VPC_EGRESS_CONNECTION,
+        .hop = CLOUDRUN_HOP_DIRECT_VPC,
+        .state = CLOUDRUN_STATE_DIRECT_VPC_EGRESS_CONNECTION,
         .rule = cloudrun_egress_why (&g_array_index (d->sides,
                                                      CloudRunEgressSide,
                                                      port->index),

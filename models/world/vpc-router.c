@@ -74,8 +74,8 @@ static void
 vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
           bool explain, CloudRunDropCause cause, const char *rule)
 {
-  CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = CLOUDRUN_STATE_DROP,
-                     .cause = cause, .rule = rule,
+  CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER,
+                     .state = CLOUDRUN_STATE_DROP, .cause = cause, .rule = rule,
                      .src = f->src, .dst = f->dst };
 
   cloudrun_node_drop (&r->base, packet, explain ? &s : NULL);

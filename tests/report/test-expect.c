@@ -235,8 +235,8 @@ static void
 test_expect__latency_bounds (void **state)
 {
   /* Latencies 40, 10, 30, 20 ms: p50 (nearest rank 2 of 4) is 20 ms, p90
-   * and p99 (rank 4) are 40 ms. A fifth-like outlier without a response (status 0)
-   * is left out. Bounds are strict; the floor (above) is not. */
+   * and p99 (rank 4) are 40 ms. A fifth-like outlier without a response (status
+   * 0) is left out. Bounds are strict; the floor (above) is not. */
   static const struct {
     const char *keys;
     const char *key;

@@ -1,8 +1,8 @@
-/* Scenario text of bench-e2e's worlds (tools/benchmarks/bench-world.h). Each traffic
- * sends at a constant interval from time 0 (the simple world's clients
+/* Scenario text of bench-e2e's worlds (tools/benchmarks/bench-world.h). Each
+ * traffic sends at a constant interval from time 0 (the simple world's clients
  * spread over one interval), and the run lasts BENCH_TAIL_S past the last
- * request: more than a caller's 10 s default timeout, so every request
- * ends before the run does. */
+ * request: more than a caller's 10 s default timeout, so every request ends
+ * before the run does. */
 #include "tools/benchmarks/bench-world.h"
 
 #include <string.h>

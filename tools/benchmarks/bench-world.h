@@ -1,5 +1,5 @@
-/* The worlds bench-e2e runs (tools/benchmarks/bench-e2e.c), as scenario text in the
- * format of docs/scenario-format.md:
+/* The worlds bench-e2e runs (tools/benchmarks/bench-e2e.c), as scenario text in
+ * the format of docs/scenario-format.md:
  *
  * - simple: scenario 01 scaled: CLIENTS internet clients send their share
  *   of REQUESTS GETs to one public service.

@@ -1,4 +1,5 @@
-/* TAP and JUnit XML for `cloudrun-netsim check` (see tools/report/check-report.h).
+/* TAP and JUnit XML for `cloudrun-netsim check` (see
+ * tools/report/check-report.h).
  *
  * The JUnit shape, as Jenkins' junit step and GitLab's
  * artifacts:reports:junit read it:

@@ -72,7 +72,8 @@ request_shows (const CloudRunRequest *r, const char *key)
     return g_strdup (cloudrun_hop_name (r->decided_at));
   s = g_string_new (NULL);
   for (uint8_t i = 0; i < r->n_via; i++)
-    g_string_append_printf (s, "%s%s", i ? ";" : "", cloudrun_hop_name (r->via[i]));
+    g_string_append_printf (s, "%s%s", i ? ";" : "",
+                            cloudrun_hop_name (r->via[i]));
   return g_string_free (s, FALSE);
 }
 

@@ -1,7 +1,7 @@
-/* report.html (see tools/report/report-html.h). The page is polyglot: well-formed
- * XML as well as HTML5 (every element closed, the CSS without '<', '>' or
- * '&'), so that both an HTML and an XML parser can check it. Colours: red
- * for what was refused or dropped, green for what was delivered, grey for
+/* report.html (see tools/report/report-html.h). The page is polyglot:
+ * well-formed XML as well as HTML5 (every element closed, the CSS without '<',
+ * '>' or '&'), so that both an HTML and an XML parser can check it. Colours:
+ * red for what was refused or dropped, green for what was delivered, grey for
  * what never finished; text is near black on white. */
 #include "tools/report/report-html.h"
 

@@ -1,10 +1,10 @@
 /* report.html: the run's report as one self-contained page for a class
  * (a projector): the scenario's title and lesson, the verdict table, the
- * topology picture inline (the SVG dot drew, or a note why there is
- * none), the load over time (small inline SVG charts), each traffic's first request step by step with the deciding
- * step highlighted and what the caller lived through, the expectations,
- * the services' URLs and the run's outputs. No network fetch and no
- * script: inline CSS only. Every text from the scenario is escaped. The
+ * topology picture inline (the SVG dot drew, or a note why there is none), the
+ * load over time (small inline SVG charts), each traffic's first request step
+ * by step with the deciding step highlighted and what the caller lived through,
+ * the expectations, the services' URLs and the run's outputs. No network fetch
+ * and no script: inline CSS only. Every text from the scenario is escaped. The
  * same run gives the same bytes. */
 #ifndef TOOLS_REPORT_HTML_H
 #define TOOLS_REPORT_HTML_H

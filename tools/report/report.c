@@ -1,5 +1,5 @@
-/* Reports for people (see tools/report/report.h): the verdict table, report.txt,
- * one request's steps, the PASS/FAIL lines. report.json is
+/* Reports for people (see tools/report/report.h): the verdict table,
+ * report.txt, one request's steps, the PASS/FAIL lines. report.json is
  * tools/report/report-json.c. */
 #include "tools/report/report.h"
 
@@ -147,8 +147,10 @@ tools_report_checks (GString *out, const char *path, const GArray *checks)
 {
   for (guint i = 0; i < checks->len; i++)
     {
-      const CloudRunCheckItem *c = &g_array_index (checks, CloudRunCheckItem, i);
-      g_string_append_printf (out, "%s %s [expect %s] %s: expected %s, found %s\n",
+      const CloudRunCheckItem *c = &g_array_index (checks, CloudRunCheckItem,
+                                                   i);
+      g_string_append_printf (out,
+                              "%s %s [expect %s] %s: expected %s, found %s\n",
                               c->pass ? "PASS" : "FAIL", path, c->expect,
                               c->key, c->expected, c->found);
     }

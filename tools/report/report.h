@@ -1,8 +1,9 @@
 /* Reports of a finished run for people and programs: the verdict table
  * printed by `run`, report.txt, report.json, and one request's steps (for
  * `explain` and the reports). Everything is formatted into a GString; the
- * caller writes it. tools/report/report.c writes the text, tools/report/report-json.c
- * report.json through json-glib (its shape: docs/report-schema.json). */
+ * caller writes it. tools/report/report.c writes the text,
+ * tools/report/report-json.c report.json through json-glib (its shape:
+ * docs/report-schema.json). */
 #ifndef TOOLS_REPORT_H
 #define TOOLS_REPORT_H
 

@@ -1,10 +1,10 @@
-/* requests.jsonl (see tools/report/requests.h). Each line is a JsonObject written
- * by json-glib's JsonGenerator (compact) into a GString, then through a
- * stdio buffer; the first failed write is remembered, later lines are
- * skipped, and end reports it. A run of requests never begun (the ledger
- * shows them once, with their count) is one line, the first of them with
- * never_begun = the count: the file follows the requests that began, not
- * the count a traffic asked for. */
+/* requests.jsonl (see tools/report/requests.h). Each line is a JsonObject
+ * written by json-glib's JsonGenerator (compact) into a GString, then through a
+ * stdio buffer; the first failed write is remembered, later lines are skipped,
+ * and end reports it. A run of requests never begun (the ledger shows them
+ * once, with their count) is one line, the first of them with never_begun = the
+ * count: the file follows the requests that began, not the count a traffic
+ * asked for. */
 #include "tools/report/requests.h"
 
 #include <errno.h>

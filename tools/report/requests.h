@@ -1,8 +1,8 @@
 /* requests.jsonl: one JSON object per line per request, written as the
  * requests settle (a ledger watcher, models/world/request.h), through a
- * buffered file in the run's staging directory; nothing is kept per
- * request, so memory does not grow with the count. Called by tools/session/run.c:
- * begin before the run, end after the ledger closed (cloudrun_summary_new).
+ * buffered file in the run's staging directory; nothing is kept per request, so
+ * memory does not grow with the count. Called by tools/session/run.c: begin
+ * before the run, end after the ledger closed (cloudrun_summary_new).
  *
  * Order: the requests that finished, in the order they finished; then
  * those unfinished when the run ended, by id; then, per traffic in

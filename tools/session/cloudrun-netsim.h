@@ -5,7 +5,7 @@
  * A session is one scenario, loaded and built into a simulated world:
  *
  *   CloudRunSession *s = cloudrun_session_load_file (path, &edits, &error);
- *   cloudrun_session_start (s, dir, &output, warnings, &error);  (dir may be NULL)
+ * cloudrun_session_start (s, dir, &output, warnings, &error); (dir may be NULL)
  *   while (cloudrun_session_advance (s, slice_ns))
  *     ... progress, signals, output limits: the caller's business ...
  *   cloudrun_session_finish (s, TRUE, warnings, &error);

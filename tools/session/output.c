@@ -1,9 +1,9 @@
-/* Staged output directories (see tools/session/output.h). Called by tools/cli/main.c
- * (begin, commit, clear) and tools/session/run.c (write). Invariants: inside DIR
- * every call is relative to dir_fd and never follows a symbolic link;
- * removal walks only real directories (unlinkat on a link removes the
- * link); nothing is moved before every place was checked; DIR is locked
- * (flock) from begin to clear, so one run at a time writes into it. */
+/* Staged output directories (see tools/session/output.h). Called by
+ * tools/cli/main.c (begin, commit, clear) and tools/session/run.c (write).
+ * Invariants: inside DIR every call is relative to dir_fd and never follows a
+ * symbolic link; removal walks only real directories (unlinkat on a link
+ * removes the link); nothing is moved before every place was checked; DIR is
+ * locked (flock) from begin to clear, so one run at a time writes into it. */
 #include "tools/session/output.h"
 
 #include <dirent.h>

@@ -5,17 +5,17 @@
  * and the directories it created, so it never leaves a half file that
  * looks whole, nor an empty DIR.
  *
- * What the run may touch in DIR is a fixed list of its own names
- * (trace.pcapng, report.txt, report.json, report.html, requests.jsonl,
- * topology.dot, topology.svg, summary.csv (a sweep's run, tools/cli/sweep.c)
- * and pcap/ holding only NAME.pcap files and tls-keys.log). DIR itself is
- * the user's choice and may be a symbolic link; inside it no link is ever
- * followed (every call works relative to DIR's descriptor, with
- * O_NOFOLLOW and AT_SYMLINK_NOFOLLOW, like rsync and tar). Anything else where an output
- * goes (a link, a directory where a file goes, a file in pcap/ the run
- * would not have written) is an error naming it, before anything moves.
- * An output of a previous run that this run did not make again (a
- * topology.svg when Graphviz failed) is removed, so DIR shows one run.
+ * What the run may touch in DIR is a fixed list of its own names (trace.pcapng,
+ * report.txt, report.json, report.html, requests.jsonl, topology.dot,
+ * topology.svg, summary.csv (a sweep's run, tools/cli/sweep.c) and pcap/
+ * holding only NAME.pcap files and tls-keys.log). DIR itself is the user's
+ * choice and may be a symbolic link; inside it no link is ever followed (every
+ * call works relative to DIR's descriptor, with O_NOFOLLOW and
+ * AT_SYMLINK_NOFOLLOW, like rsync and tar). Anything else where an output goes
+ * (a link, a directory where a file goes, a file in pcap/ the run would not
+ * have written) is an error naming it, before anything moves. An output of a
+ * previous run that this run did not make again (a topology.svg when Graphviz
+ * failed) is removed, so DIR shows one run.
  *
  * The staging directory is locked (flock) for the life of the run; a
  * begin finds the unlocked ones that a killed run left in DIR and removes

@@ -66,7 +66,8 @@ read_scenario (const char *path, char **data, gsize *len, GError **error)
       buf = g_malloc (CLOUDRUN_SCENARIO_MAX_BYTES + 2);
       while (got <= CLOUDRUN_SCENARIO_MAX_BYTES)
         {
-          ssize_t n = read (fd, buf + got, CLOUDRUN_SCENARIO_MAX_BYTES + 1 - got);
+          ssize_t n = read (fd, buf + got,
+                            CLOUDRUN_SCENARIO_MAX_BYTES + 1 - got);
           if (n < 0 && errno == EINTR)
             continue;
           if (n < 0)
@@ -86,7 +87,8 @@ read_scenario (const char *path, char **data, gsize *len, GError **error)
   close (fd);
   if (!S_ISREG (st.st_mode))
     found = g_strdup (file_kind (st.st_mode));
-  else if (st.st_size > CLOUDRUN_SCENARIO_MAX_BYTES || got > CLOUDRUN_SCENARIO_MAX_BYTES)
+  else if (st.st_size > CLOUDRUN_SCENARIO_MAX_BYTES
+           || got > CLOUDRUN_SCENARIO_MAX_BYTES)
     found = g_strdup_printf ("a file of %" G_GINT64_FORMAT " bytes",
                              (gint64) MAX ((goffset) got, st.st_size));
   if (found)

@@ -1,12 +1,11 @@
 /* Helpers shared by the world-level model tests (tests/models/test-*.c
- * that go through a whole scenario): load a scenario from a string and
- * build its world, run it for the scenario's duration (both through the
- * door, tools/session/cloudrun-netsim.h, as every program does; the
- * tests then look inside, tools/session/session-private.h), and read what happened
- * the way a probe would: the ledger (verdict, status, classification,
- * drop cause, deciding hop, hops passed), the explanation steps of a
- * request, the counters of the link between two nodes, a node or a
- * service by name.
+ * that go through a whole scenario): load a scenario from a string and build
+ * its world, run it for the scenario's duration (both through the door,
+ * tools/session/cloudrun-netsim.h, as every program does; the tests then look
+ * inside, tools/session/session-private.h), and read what happened the way a
+ * probe would: the ledger (verdict, status, classification, drop cause,
+ * deciding hop, hops passed), the explanation steps of a request, the counters
+ * of the link between two nodes, a node or a service by name.
  *
  * Every helper that cannot find what it is asked for fails the running
  * cmocka test with a message naming it, so a test never reads garbage.
