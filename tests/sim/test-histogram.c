@@ -53,6 +53,34 @@ test_histogram__nearest_rank (void **state)
   sim_histogram_clear (&h);
 }
 
+/* The nearest rank is ceil (q% of count) exactly: 99.9% of 2000 is rank
+ * 1998 (in doubles 1998.0000000000002, one rank too far), 99% of 100 rank
+ * 99, 50% of 3 rank 2. */
+static void
+test_histogram__nearest_rank_is_exact (void **state)
+{
+  SimHistogram h;
+
+  (void) state;
+  sim_histogram_init (&h);
+  for (SimTime v = 1; v <= 2000; v++)
+    sim_histogram_add (&h, v, 1);
+  assert_int_equal (sim_histogram_percentile (&h, 99.9), 1998);
+  assert_int_equal (sim_histogram_percentile (&h, 99), 1980);
+  assert_int_equal (sim_histogram_percentile (&h, 0.05), 1);
+  sim_histogram_clear (&h);
+  sim_histogram_init (&h);
+  for (SimTime v = 1; v <= 100; v++)
+    sim_histogram_add (&h, v, 1);
+  assert_int_equal (sim_histogram_percentile (&h, 99), 99);
+  sim_histogram_clear (&h);
+  sim_histogram_init (&h);
+  for (SimTime v = 1; v <= 3; v++)
+    sim_histogram_add (&h, v, 1);
+  assert_int_equal (sim_histogram_percentile (&h, 50), 2);
+  sim_histogram_clear (&h);
+}
+
 /* Counts add; a percentile crosses from the exact range into decades;
  * the maximum is exact while percentiles show the kept value. */
 static void
@@ -107,6 +135,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_histogram__bucket_value_table),
     cmocka_unit_test (test_histogram__nearest_rank),
+    cmocka_unit_test (test_histogram__nearest_rank_is_exact),
     cmocka_unit_test (test_histogram__counts_ranges_and_max),
     cmocka_unit_test (test_histogram__many_values_one_bucket),
   };
