@@ -216,9 +216,22 @@ either (const Change *c)
   return c->before ? c->before : c->after;
 }
 
+/* text with '|' escaped for a markdown table cell. */
+static void
+md_cell (GString *out, const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '|')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p == '\n' ? ' ' : *p);
+    }
+}
+
 static void
 render_text (GString *out, const char *pa, const char *pb, GPtrArray *set,
-             GArray *ch, guint n_pairs, guint regressions, gboolean md)
+             GArray *ch, guint n_pairs, guint n_after, guint regressions,
+             gboolean md)
 {
   const char *h = md ? "### " : "";
 
@@ -233,8 +246,9 @@ render_text (GString *out, const char *pa, const char *pb, GPtrArray *set,
       setting_line (out, set->pdata[i]);
       g_string_append (out, md ? "`\n" : "\n");
     }
-  g_string_append_printf (out, "\n%sVerdicts changed: %u of %u pair(s), %u "
-                          "regression(s)\n", h, ch->len, n_pairs,
+  g_string_append_printf (out, "\n%sVerdicts changed: %u pair(s) changed, "
+                          "added or removed (%u before, %u after), %u "
+                          "regression(s)\n", h, ch->len, n_pairs, n_after,
                           regressions);
   if (md && ch->len)
     g_string_append (out, "\n| | caller | service | way | before | after "
@@ -254,10 +268,15 @@ render_text (GString *out, const char *pa, const char *pb, GPtrArray *set,
       side (sb, c->before);
       side (sa, c->after);
       if (md)
-        g_string_append_printf (out, "| %s | %s | %s | %s | %s: %s | %s: %s "
-                                "|\n", c->regression ? "**regression**"
-                                : mark, p->from, p->to, p->way, cb, sb->str,
-                                ca, sa->str);
+        {
+          g_string_append_printf (out, "| %s | %s | %s | %s | %s: ",
+                                  c->regression ? "**regression**" : mark,
+                                  p->from, p->to, p->way, cb);
+          md_cell (out, sb->str);
+          g_string_append_printf (out, " | %s: ", ca);
+          md_cell (out, sa->str);
+          g_string_append (out, " |\n");
+        }
       else
         g_string_append_printf (out, "  %-10s %s -> %s (%s): %s -> %s\n"
                                 "    before: %s\n    after:  %s\n", mark,
@@ -447,7 +466,7 @@ tools_cmd_diff (int argc, char **argv)
                  pa->matrix->n_pairs, regressions);
   else
     render_text (out, argv[1], argv[2], settings, changes,
-                 pa->matrix->n_pairs, regressions,
+                 pa->matrix->n_pairs, pb->matrix->n_pairs, regressions,
                  format == REACH_FORMAT_MARKDOWN);
   if (output)
     {
