@@ -29,7 +29,7 @@ S02=$top_srcdir/scenarios/02-default-egress-is-external.ini
 S13=$top_srcdir/scenarios/13-external-alb-with-internal-and-cloud-lb.ini
 [ -f "$S00" ] && [ -f "$S02" ] && [ -f "$S13" ] || bail "no scenarios 00, 02, 13"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 30
+plan 31
 
 netsim () {
   "$NETSIM" "$@" > "$TMP/out" 2> "$TMP/err"
@@ -155,6 +155,20 @@ if [ "$status" -eq 0 ] && cmp -s "$TMP/out" "$TMP/tour.json"; then
 else
   not_ok "--jobs 2 equals --jobs 1 byte for byte"
   diag_file "$TMP/err" 5
+fi
+
+if parallel --version 2>/dev/null | head -1 | grep -q 'GNU parallel'; then
+  seq 1 4 | parallel --will-cite "$NETSIM" reach "$S00" --shard {}/4 \
+    -o "$TMP/par-{}.json" 2>> "$TMP/err"
+  netsim reach --merge "$TMP"/par-*.json --format json
+  if [ "$status" -eq 0 ] && cmp -s "$TMP/out" "$TMP/tour.json"; then
+    ok "the README's GNU parallel recipe (4 slices, then --merge) gives the whole matrix"
+  else
+    not_ok "the README's GNU parallel recipe (4 slices, then --merge) gives the whole matrix"
+    diag_file "$TMP/err" 5
+  fi
+else
+  skip "the README's GNU parallel recipe" "no GNU parallel"
 fi
 
 # ---- intents -------------------------------------------------------------

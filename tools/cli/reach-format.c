@@ -508,6 +508,15 @@ row_name (const ReachCaller *c)
   return g_strdup_printf ("%s (%s)", c->name, c->kind);
 }
 
+/* Ends a line without trailing blanks. */
+static void
+trim_line (GString *out)
+{
+  while (out->len && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
+  g_string_append_c (out, '\n');
+}
+
 static void
 render_table (const ReachMatrix *m, gboolean markdown, GString *out)
 {
@@ -544,7 +553,9 @@ render_table (const ReachMatrix *m, gboolean markdown, GString *out)
   for (guint j = 0; j < nt; j++)
     g_string_append_printf (out, markdown ? " | %-*s" : "  %-*s",
                             (int) width[j + 1], (char *) heads->pdata[j]);
-  g_string_append (out, markdown ? " |\n" : "\n");
+  if (markdown)
+    g_string_append (out, " |");
+  trim_line (out);
   if (markdown)
     {
       g_string_append (out, "| ---");
@@ -564,10 +575,7 @@ render_table (const ReachMatrix *m, gboolean markdown, GString *out)
                                 (char *) cells->pdata[i * nt + j]);
       if (markdown)
         g_string_append (out, " |");
-      /* No trailing blanks. */
-      while (out->len && out->str[out->len - 1] == ' ')
-        g_string_truncate (out, out->len - 1);
-      g_string_append_c (out, '\n');
+      trim_line (out);
     }
   g_string_append_printf (out, "%s%u caller(s) x %u way(s) in: int/ext the "
                           "GFE's classification and the HTTP status; drop, "
