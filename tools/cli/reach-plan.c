@@ -291,11 +291,12 @@ reach_plan_new (const char *path, const ReachOptions *options,
   plan->options = *options;
   plan->matrix = reach_matrix_new ();
   plan->matrix->scenario = g_strdup (path);
+  /* The caller checked the edits (tools_cli_edits said what is wrong). */
   if (options->edits
       && !tools_cli_edits ("reach", options->edits, &plan->edits))
     {
       g_set_error (error, CLOUDRUN_SESSION_ERROR, CLOUDRUN_SESSION_ERROR_USAGE,
-                   "%s: bad --seed", path);
+                   "%s: --seed: not a whole number", path);
       return NULL;
     }
   /* The door reads the file first: its messages for a file that is not

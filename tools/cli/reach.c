@@ -149,6 +149,8 @@ tools_cmd_reach (int argc, char **argv)
   g_autoptr (GString) report = g_string_new (NULL);
   ReachMatrix *m;
   char ***failed = NULL;
+  CloudRunEdits checked;
+  char number[32];
   guint shard = 1, shards = 1, violated = 0;
   GError *error = NULL;
   int status;
@@ -158,12 +160,16 @@ tools_cmd_reach (int argc, char **argv)
     return TOOLS_EXIT_USAGE;
   if (!reach_format_parse ("reach", format_text, FALSE, &format))
     return TOOLS_EXIT_USAGE;
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, count);
   if (count < 1 || count > 1000)
     return usage ("--count: expected a number from 1 to 1000, found %s",
-                  g_strdup_printf ("%" G_GINT64_FORMAT, count));
+                  number);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, jobs);
   if (jobs < 1 || jobs > MAX_JOBS)
     return usage ("--jobs: expected a number from 1 to 1024, found %s",
-                  g_strdup_printf ("%" G_GINT64_FORMAT, jobs));
+                  number);
+  if (!tools_cli_edits ("reach", &edits, &checked))
+    return TOOLS_EXIT_USAGE;
   if (identity && strcmp (identity, "none") != 0
       && strcmp (identity, "id-token") != 0)
     return usage ("--identity: expected id-token or none, found '%s'",
