@@ -333,7 +333,7 @@ reach_matrix_from_json (const char *file, const char *data, gsize len,
     }
   if (r.bad)
     return NULL;
-  if ((guint64) m->callers->len * m->targets->len > G_MAXINT)
+  if ((guint64) m->callers->len * m->targets->len > REACH_MAX_PAIRS)
     {
       bad (&r, "too many pairs");
       return NULL;

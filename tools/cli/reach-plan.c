@@ -344,6 +344,15 @@ reach_plan_new (const char *path, const ReachOptions *options,
   groups = g_key_file_get_groups (kf, NULL);
   plan_callers (plan->matrix, kf, groups, only, base);
   plan_targets (plan->matrix, kf, groups);
+  if ((guint64) plan->matrix->callers->len * plan->matrix->targets->len
+      > REACH_MAX_PAIRS)
+    {
+      g_set_error (error, CLOUDRUN_SESSION_ERROR, CLOUDRUN_SESSION_ERROR_USAGE,
+                   "%s: %u callers x %u ways in is more than the %u pairs "
+                   "one matrix holds", path, plan->matrix->callers->len,
+                   plan->matrix->targets->len, REACH_MAX_PAIRS);
+      return NULL;
+    }
   reach_matrix_size (plan->matrix);
   plan->base = g_string_free (g_steal_pointer (&base), FALSE);
   /* What decides the pairs: the text, the edits, the options. */

@@ -11,6 +11,8 @@
 #include "tools/cli/cli.h"
 
 #define REACH_SCHEMA_VERSION 1
+/* The most pairs a matrix holds (a pointer each, even in a slice). */
+#define REACH_MAX_PAIRS 100000000u
 
 /* A caller: a [service], [vm], [client] or [google-caller], or the
  * internet client reach adds when the scenario has no [client]. */
