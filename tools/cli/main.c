@@ -1,5 +1,5 @@
 /* cloudrun-netsim: the command line. Subcommands run, check, explain,
- * keys, graph and sweep, one file each in tools/cli/; exit
+ * keys, graph, sweep, reach and diff, one file each in tools/cli/; exit
  * status 0 success, 1 an expectation failed, 2 a usage or scenario error
  * (the message names file, group and key). An unknown command gets a
  * did-you-mean. */
@@ -38,6 +38,12 @@ static const char usage_text[] =
   "  sweep FILE (--list-runs | --run N | --jobs N | --collect DIR) [-o DIR]\n"
   "      run the cross product of the scenario's [sweep] group, write\n"
   "      summary.csv\n"
+  "  reach FILE [--format text|markdown|json|csv|junit] [--intents FILE]\n"
+  "           [--jobs N] [--shard I/N] | reach --merge SLICE.json...\n"
+  "      every caller against every service, at each way in: a matrix\n"
+  "  diff BEFORE AFTER [--format text|markdown|json]\n"
+  "           [--fail-on regression|any|none]\n"
+  "      the pairs whose verdict a change turns, and the settings changed\n"
   "\n"
   "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more,\n"
   "with examples; `man cloudrun-netsim` for the whole story.\n"
@@ -54,6 +60,8 @@ static const struct {
   { "keys", tools_cmd_keys },
   { "graph", tools_cmd_graph },
   { "sweep", tools_cmd_sweep },
+  { "reach", tools_cmd_reach },
+  { "diff", tools_cmd_diff },
 };
 
 /* The command's status, or 2 when what it printed could not all be
@@ -104,7 +112,7 @@ main (int argc, char **argv)
     }
   near = cloudrun_suggest (cmd, names);
   fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
-           "explain, keys, graph, sweep), found '%s'%s%s%s\n", cmd,
+           "explain, keys, graph, sweep, reach, diff), found '%s'%s%s%s\n", cmd,
            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return EXIT_USAGE;
 }

@@ -324,6 +324,26 @@ gboolean cloudrun_parse_size (const char *text, guint64 *bytes);
 const char *cloudrun_suggest (const char *word,
                               const char *const *candidates);
 
+/* ---- One traffic's first request (after finish) -------------------- */
+
+/* tools/session/session-reach.c, for `reach`: what became of a traffic's
+ * first request. */
+typedef struct {
+  int status;                   /* the HTTP status it got, 0 for none */
+  const char *classified;       /* "internal", "external", or NULL when
+                                   it never reached a GFE */
+  const char *decided_node;     /* the node that decided it, or NULL */
+} CloudRunFirstRequest;
+
+/* Fills out for traffic's first request and appends the step that
+ * decided it to step (may be NULL): "NODE STATE [CAUSE] [(RULE)][:
+ * NOTE]", the last step its deciding node took. FALSE when it never
+ * began (or the traffic plans none). */
+gboolean cloudrun_session_first_request (const CloudRunSession *s,
+                                         guint traffic,
+                                         CloudRunFirstRequest *out,
+                                         GString *step);
+
 G_END_DECLS
 
 #endif
