@@ -22,6 +22,7 @@ int tools_cmd_explain (int argc, char **argv);
 int tools_cmd_keys (int argc, char **argv);
 int tools_cmd_graph (int argc, char **argv);
 int tools_cmd_sweep (int argc, char **argv);
+int tools_cmd_import (int argc, char **argv);
 
 /* --set GROUP.KEY=VALUE and --unset GROUP.KEY, as given (both repeatable;
  * the loader applies every unset, then every set), and --seed N. */

@@ -1,5 +1,5 @@
 /* cloudrun-netsim: the command line. Subcommands run, check, explain,
- * keys, graph and sweep, one file each in tools/cli/; exit
+ * keys, graph, sweep and import, one file each in tools/cli/; exit
  * status 0 success, 1 an expectation failed, 2 a usage or scenario error
  * (the message names file, group and key). An unknown command gets a
  * did-you-mean. */
@@ -38,6 +38,9 @@ static const char usage_text[] =
   "  sweep FILE (--list-runs | --run N | --jobs N | --collect DIR) [-o DIR]\n"
   "      run the cross product of the scenario's [sweep] group, write\n"
   "      summary.csv\n"
+  "  import FILE... [-o SCENARIO.ini] [--quiet]\n"
+  "      make a scenario from Cloud Asset Inventory exports, terraform\n"
+  "      show -json or gcloud --format=json outputs\n"
   "\n"
   "Options: --help, --version. `cloudrun-netsim COMMAND --help` for more,\n"
   "with examples; `man cloudrun-netsim` for the whole story.\n"
@@ -54,6 +57,7 @@ static const struct {
   { "keys", tools_cmd_keys },
   { "graph", tools_cmd_graph },
   { "sweep", tools_cmd_sweep },
+  { "import", tools_cmd_import },
 };
 
 /* The command's status, or 2 when what it printed could not all be
@@ -104,7 +108,7 @@ main (int argc, char **argv)
     }
   near = cloudrun_suggest (cmd, names);
   fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
-           "explain, keys, graph, sweep), found '%s'%s%s%s\n", cmd,
+           "explain, keys, graph, sweep, import), found '%s'%s%s%s\n", cmd,
            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return EXIT_USAGE;
 }
