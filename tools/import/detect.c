@@ -132,10 +132,29 @@ parse (const char *file, guint line0, const char *text, gsize len,
     }
   if (!json_parser_load_from_data (parser, text, (gssize) len, &e))
     {
-      guint l = json_parser_get_current_line (parser);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   "%s:%u: expected JSON: %s", file,
-                   line0 + (l ? l : 1) - 1, e->message);
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: ...". */
+      const char *msg = e->message;
+      guint64 l = 1, col = 0;
+      char *end;
+
+      if (g_str_has_prefix (msg, "<data>:"))
+        {
+          l = g_ascii_strtoull (msg + 7, &end, 10);
+          if (*end == ':')
+            col = g_ascii_strtoull (end + 1, &end, 10);
+          if (*end == ':')
+            msg = end + 1 + (end[1] == ' ');
+          if (!l)
+            l = 1;
+        }
+      if (col)
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     "%s:%u: column %u: expected JSON: %s", file,
+                     line0 + (guint) l - 1, (guint) col, msg);
+      else
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     "%s:%u: expected JSON: %s", file, line0 + (guint) l - 1,
+                     msg);
       return NULL;
     }
   if (!json_parser_get_root (parser))

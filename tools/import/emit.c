@@ -882,8 +882,14 @@ title_files (const char *const *paths, guint n)
 {
   GString *t = g_string_new ("Imported from ");
 
-  for (guint i = 0; i < n && t->len < 200; i++)
+  for (guint i = 0; i < n; i++)
     {
+      if (t->len > 120)
+        {
+          g_string_append_printf (t, " and %u more file%s", n - i,
+                                  n - i > 1 ? "s" : "");
+          break;
+        }
       g_autofree char *b = g_path_get_basename (paths[i]);
       if (i)
         g_string_append (t, ", ");

@@ -24,6 +24,10 @@ import_fail (ImportSrc *s, const char *rel, const char *format, ...)
   va_start (ap, format);
   msg = g_strdup_vprintf (format, ap);
   va_end (ap);
+  /* A value quoted from the input stays on one line. */
+  for (char *p = msg; *p; p++)
+    if ((unsigned char) *p < ' ' || *p == 0x7f)
+      *p = '?';
   path = import_path (s, rel);
   if (s->line)
     g_set_error (s->error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%u: %s: %s",
