@@ -2,7 +2,9 @@
 # cloudrun-netsim import (tools/import/): the same world, a two-project
 # Shared VPC with a connector service, Direct VPC services (v2 and v1),
 # a private run.app zone pointing at a PSC endpoint, Cloud NAT, firewall
-# rules and a VM, written by hand as a Cloud Asset Inventory export, a
+# rules, a VM, an internal ALB on the Shared VPC and an external ALB
+# (forwarding rule, target proxy, URL map, backend service, serverless
+# NEG), written by hand as a Cloud Asset Inventory export, a
 # terraform plan (show -json) and per-resource gcloud outputs
 # (tests/import/):
 #
@@ -44,6 +46,20 @@ url = service:billing
 [traffic web-to-orders]
 from = web
 url = service:orders
+
+[client browser]
+
+[traffic orders-via-ilb]
+from = orders
+url = https://10.0.0.100/
+
+[traffic browser-via-alb]
+from = browser
+url = https://34.120.10.20/
+
+[traffic browser-to-api]
+from = browser
+url = service:api
 INI
 
 # verdicts DIR: one line per traffic of DIR/report.json: name, outcome,
@@ -89,10 +105,13 @@ orders-to-api denied-by-ingress 404 external gfe INGRESS_DENIED
 orders-to-billing delivered 200 internal service None
 vm-to-billing delivered 200 internal service None
 web-to-orders dropped None None vpc-router PRIVATE_GOOGLE_ACCESS_DISALLOWED
+orders-via-ilb delivered 200 internal service None
+browser-via-alb delivered 200 external service None
+browser-to-api denied-by-ingress 404 external gfe INGRESS_DENIED
 V
 for form in cai terraform gcloud; do
   if cmp -s "$TMP/want.verdicts" "$TMP/$form.verdicts"; then
-    ok "$form: the verdicts the world gives (connector subnet without PGA dropped at the PSC endpoint, Shared VPC ingress, Direct VPC and NAT internal)"
+    ok "$form: the verdicts the world gives (connector subnet without PGA dropped before the PSC endpoint, Shared VPC ingress, Direct VPC and NAT internal, internal ALB internal, external ALB external)"
   else
     not_ok "$form: the verdicts the world gives"
     diag_file "$TMP/$form.verdicts"
@@ -124,6 +143,8 @@ fi
 if grep -q '^\[service orders\]$' "$TMP/cai.ini" \
    && grep -q '^# from .*cai.json:20 //run.googleapis.com/projects/acme-shop/locations/asia-northeast1/services/orders$' "$TMP/cai.ini" \
    && grep -qx 'shared-with = acme-shop' "$TMP/cai.ini" \
+   && grep -qx '\[internal-alb api-ilb\]' "$TMP/cai.ini" \
+   && grep -qx '\[external-alb web-lb\]' "$TMP/cai.ini" \
    && ! grep -q '^\[traffic' "$TMP/cai.ini"; then
   ok "groups keep the resources' names, under a comment naming the resource; the Shared VPC is inferred; no traffic"
 else

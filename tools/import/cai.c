@@ -23,6 +23,16 @@ static const struct { const char *asset, *type; } types[] = {
   { "compute.googleapis.com/Instance", "instance" },
   { "compute.googleapis.com/Project", "project" },
   { "cloudresourcemanager.googleapis.com/Project", "project" },
+  { "compute.googleapis.com/TargetHttpProxy", "target-proxy" },
+  { "compute.googleapis.com/TargetHttpsProxy", "target-proxy" },
+  { "compute.googleapis.com/RegionTargetHttpProxy", "target-proxy" },
+  { "compute.googleapis.com/RegionTargetHttpsProxy", "target-proxy" },
+  { "compute.googleapis.com/UrlMap", "url-map" },
+  { "compute.googleapis.com/RegionUrlMap", "url-map" },
+  { "compute.googleapis.com/BackendService", "backend-service" },
+  { "compute.googleapis.com/RegionBackendService", "backend-service" },
+  { "compute.googleapis.com/NetworkEndpointGroup", "neg" },
+  { "compute.googleapis.com/RegionNetworkEndpointGroup", "neg" },
 };
 
 const char *

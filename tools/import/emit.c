@@ -591,6 +591,22 @@ write_res (Emit *e, GString *out, ImportRes *r)
           list_sorted (out, "records", r->ranges);
         }
       break;
+    case IMPORT_LB:
+      if (strcmp (r->scheme, "INTERNAL_MANAGED") == 0)
+        {
+          g_string_append_printf (out, "[internal-alb %s]\nnetwork = %s\n"
+                                  "region = %s\naddress = %s\nbackend = %s\n",
+                                  r->group, group_of (e, IMPORT_NETWORK,
+                                                      r->network),
+                                  r->region, r->range, r->backend->group);
+          if (r->global_access == 1)
+            g_string_append (out, "global-access = true\n");
+        }
+      else
+        g_string_append_printf (out, "[external-alb %s]\naddress = %s\n"
+                                "backend = %s\n", r->group, r->range,
+                                r->backend->group);
+      break;
     case IMPORT_PSC:
       g_string_append_printf (out, "[psc-endpoint %s]\nnetwork = %s\n"
                               "address = %s\nbundle = %s\n", r->group,
@@ -665,7 +681,72 @@ emitted (ImportKind k)
   return k == IMPORT_PROJECT || k == IMPORT_NETWORK || k == IMPORT_SUBNET
          || k == IMPORT_ROUTE || k == IMPORT_FIREWALL || k == IMPORT_NAT
          || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_VM
-         || k == IMPORT_ZONE || k == IMPORT_PSC;
+         || k == IMPORT_ZONE || k == IMPORT_PSC || k == IMPORT_LB;
+}
+
+/* Follows a load balancer's chain to its service; FALSE with a note
+ * when a link is missing or the kind of load balancer is not modelled. */
+static gboolean
+resolve_lb (Emit *e, ImportRes *r)
+{
+  ImportRes *proxy, *map = NULL, *be = NULL, *neg = NULL, *svc = NULL, *sub;
+  gboolean internal = strcmp (r->scheme, "INTERNAL_MANAGED") == 0;
+
+  if (!internal && (strcmp (r->scheme, "EXTERNAL_MANAGED") != 0
+                    && strcmp (r->scheme, "EXTERNAL") != 0))
+    {
+      note (e, r, "load balancing scheme %s: left out", r->scheme);
+      return FALSE;
+    }
+  if (!internal && r->region)
+    {
+      note (e, r, "a regional external Application Load Balancer: left out");
+      return FALSE;
+    }
+  proxy = find (e, IMPORT_PROXY, r->target);
+  if (proxy)
+    map = find (e, IMPORT_URL_MAP, proxy->target);
+  if (map)
+    be = find (e, IMPORT_BACKEND, map->target);
+  if (be && be->refs->len)
+    neg = find (e, IMPORT_NEG, be->refs->pdata[0]);
+  if (neg && !neg->skip)
+    svc = find (e, IMPORT_SERVICE, neg->target);
+  if (!svc || svc->skip)
+    {
+      note (e, r, "the chain to a Cloud Run service breaks at the %s: load "
+            "balancer left out", !proxy ? "target proxy" : !map ? "URL map"
+            : !be ? "backend service" : !neg || neg->skip ? "serverless NEG"
+            : "service");
+      return FALSE;
+    }
+  r->backend = svc;
+  if (!r->range)
+    {
+      ImportRes *a = find (e, IMPORT_ADDRESS, r->connector);
+      if (!a || !a->range)
+        {
+          note (e, r, "address not known: load balancer left out");
+          return FALSE;
+        }
+      r->range = g_strdup (a->range);
+    }
+  if (!internal)
+    return TRUE;
+  if (!r->network && r->subnet && (sub = find (e, IMPORT_SUBNET, r->subnet))
+      && sub->network)
+    {
+      r->network = import_ref_new (sub->network->text, sub->network->project,
+                                   NULL);
+      g_free (r->network->name);
+      r->network->name = g_strdup (sub->network->name);
+    }
+  if (!r->network || !find (e, IMPORT_NETWORK, r->network) || !r->region)
+    {
+      note (e, r, "no network or region: internal load balancer left out");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -730,6 +811,10 @@ resolve_vpc (Emit *e, ImportRes *r)
           r->skip = TRUE;
           note (e, r, "no network: connector left out");
         }
+      break;
+    case IMPORT_LB:
+      if (!resolve_lb (e, r))
+        r->skip = TRUE;
       break;
     case IMPORT_VM:
       t = find (e, IMPORT_SUBNET, r->subnet);

@@ -18,11 +18,21 @@ static const struct { const char *key, *type; } kinds[] = {
   { "compute#project", "project" },
   { "dns#managedZone", "managed-zone" },
   { "dns#resourceRecordSet", "rrset" },
+  { "compute#targetHttpProxy", "target-proxy" },
+  { "compute#targetHttpsProxy", "target-proxy" },
+  { "compute#urlMap", "url-map" },
+  { "compute#backendService", "backend-service" },
+  { "compute#networkEndpointGroup", "neg" },
 };
 
 /* Path segments of a selfLink or name and the types they name. */
 static const struct { const char *key, *type; } segments[] = {
   { "/subnetworks/", "subnetwork" },
+  { "/targetHttpProxies/", "target-proxy" },
+  { "/targetHttpsProxies/", "target-proxy" },
+  { "/urlMaps/", "url-map" },
+  { "/backendServices/", "backend-service" },
+  { "/networkEndpointGroups/", "neg" },
   { "/networks/", "network" },
   { "/routers/", "router" },
   { "/firewalls/", "firewall" },

@@ -83,6 +83,11 @@ typedef enum {
   IMPORT_PSC,
   IMPORT_IAM,
   IMPORT_XPN,                   /* a Shared VPC service project */
+  IMPORT_LB,                    /* a forwarding rule to a target proxy */
+  IMPORT_PROXY,                 /* a target HTTP(S) proxy */
+  IMPORT_URL_MAP,
+  IMPORT_BACKEND,               /* a backend service */
+  IMPORT_NEG,                   /* a serverless network endpoint group */
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -117,6 +122,9 @@ struct ImportRes {
   gint64 priority, min_instances, max_instances, concurrency;
   gint64 min_ports, tcp_time_wait, n_addresses;
   int pga, default_url, external_ip, default_route, invoker_iam_disabled;
+  int global_access;            /* internal ALB: allowGlobalAccess */
+  char *scheme;                 /* load balancer: loadBalancingScheme */
+  ImportRes *backend;           /* load balancer: the service, resolved */
 };
 
 struct ImportModel {
@@ -219,3 +227,14 @@ gboolean import_rrset (ImportSrc *s, JsonNode *d, const char *project,
 /* A Knative annotation as a whole number ("5"), or -1. */
 gint64 import_annotation_int (ImportSrc *s, JsonObject *o, const char *rel,
                               const char *key);
+/* Load balancers (lb.c): a forwarding rule to a proxy (REST field names
+ * when tf is FALSE, Terraform's otherwise), proxies, URL maps, backend
+ * services and serverless NEGs; each reads the names it refers to with
+ * get (the value at a key, or through Terraform's references). */
+typedef const char *(*ImportGet) (gpointer user, const char *rel);
+gboolean import_lb_rule (ImportSrc *s, JsonNode *d, const char *project,
+                         const char *name, gboolean tf, ImportGet get,
+                         gpointer user);
+gboolean import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
+                         const char *project, const char *name, gboolean tf,
+                         ImportGet get, gpointer user);

@@ -18,7 +18,7 @@ res_free (ImportRes *r)
   g_free (r->direction); g_free (r->action); g_free (r->ingress);
   g_free (r->egress); g_free (r->vpc_access); g_free (r->service_account);
   g_free (r->machine_type); g_free (r->dns_name); g_free (r->visibility);
-  g_free (r->bundle); g_free (r->type);
+  g_free (r->bundle); g_free (r->type); g_free (r->scheme);
   GPtrArray *lists[] = { r->ranges, r->protocols, r->audiences, r->members,
                          r->shared_with };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)

@@ -700,6 +700,29 @@ import_rrset (ImportSrc *s, JsonNode *d, const char *project,
   return TRUE;
 }
 
+typedef struct { ImportSrc *s; JsonNode *d; } RestGet;
+
+static const char *
+rest_get (gpointer user, const char *rel)
+{
+  RestGet *g = user;
+
+  return import_str (g->s, g->d, rel);
+}
+
+/* A target proxy, URL map, backend service or NEG. */
+static gboolean
+lb_part (ImportSrc *s, ImportKind kind, JsonNode *d, const char *project)
+{
+  const char *name = need_name (s, d);
+  g_autofree char *p = compute_project (s, d, project);
+  RestGet g = { s, d };
+
+  if (!name)
+    return FALSE;
+  return import_lb_part (s, kind, d, p, name, FALSE, rest_get, &g);
+}
+
 static gboolean
 forwarding_rule (ImportSrc *s, JsonNode *d, const char *project)
 {
@@ -712,10 +735,17 @@ forwarding_rule (ImportSrc *s, JsonNode *d, const char *project)
 
   if (!name)
     return FALSE;
+  if (target && (strstr (target, "/targetHttpProxies/")
+                 || strstr (target, "/targetHttpsProxies/")))
+    {
+      RestGet g = { s, d };
+      return import_lb_rule (s, d, p, name, FALSE, rest_get, &g);
+    }
   if (!target || (strcmp (target, "all-apis") && strcmp (target, "vpc-sc")))
     {
-      import_not_modelled (s, "forwarding rule to %s (load balancers are "
-                           "not imported yet)", target ? target : "a backend service");
+      import_not_modelled (s, "forwarding rule to %s (only PSC endpoints "
+                           "for Google APIs and Application Load Balancers "
+                           "are modelled)", target ? target : "a backend service");
       return !import_failed (s);
     }
   r = import_res_new (s, IMPORT_PSC, p, NULL, name);
@@ -842,6 +872,14 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
     return instance (s, d, project);
   if (strcmp (type, "project") == 0)
     return project_res (s, d);
+  if (strcmp (type, "target-proxy") == 0)
+    return lb_part (s, IMPORT_PROXY, d, project);
+  if (strcmp (type, "url-map") == 0)
+    return lb_part (s, IMPORT_URL_MAP, d, project);
+  if (strcmp (type, "backend-service") == 0)
+    return lb_part (s, IMPORT_BACKEND, d, project);
+  if (strcmp (type, "neg") == 0)
+    return lb_part (s, IMPORT_NEG, d, project);
   import_unknown_type (s->model, type);
   return TRUE;
 }

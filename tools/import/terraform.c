@@ -564,11 +564,39 @@ managed_zone (TfRes *t)
   return !import_failed (s);
 }
 
+static const char *
+tf_get (gpointer user, const char *rel)
+{
+  return str (user, rel);
+}
+
+static const char *
+tf_name (TfRes *t)
+{
+  const char *name = str (t, "name");
+
+  return name ? name : g_hash_table_lookup (t->tf->names, t->address);
+}
+
+static gboolean
+lb_part (TfRes *t, ImportKind kind)
+{
+  return import_lb_part (&t->src, kind, t->v,
+                         import_str (&t->src, t->v, "project"), tf_name (t),
+                         TRUE, tf_get, t);
+}
+
 static gboolean
 forwarding_rule (TfRes *t)
 {
   ImportSrc *s = &t->src;
-  const char *target = import_str (s, t->v, "target");
+  const char *target = str (t, "target");
+
+  /* A target that is not a Google APIs bundle is a proxy (its URL, or
+   * the name a reference gives). */
+  if (target && strcmp (target, "all-apis") && strcmp (target, "vpc-sc"))
+    return import_lb_rule (s, t->v, import_str (s, t->v, "project"),
+                           tf_name (t), TRUE, tf_get, t);
   const char *ip = str (t, "ip_address");
   const char *net = str (t, "network");
   ImportRes *r;
@@ -727,8 +755,21 @@ resource (TfRes *t, const char *type)
     return managed_zone (t);
   if (strcmp (type, "google_dns_record_set") == 0)
     return record_set (t);
-  if (strcmp (type, "google_compute_global_forwarding_rule") == 0)
+  if (strcmp (type, "google_compute_global_forwarding_rule") == 0
+      || strcmp (type, "google_compute_forwarding_rule") == 0)
     return forwarding_rule (t);
+  if (g_str_has_prefix (type, "google_compute_")
+      && (g_str_has_suffix (type, "target_http_proxy")
+          || g_str_has_suffix (type, "target_https_proxy")))
+    return lb_part (t, IMPORT_PROXY);
+  if (strcmp (type, "google_compute_url_map") == 0
+      || strcmp (type, "google_compute_region_url_map") == 0)
+    return lb_part (t, IMPORT_URL_MAP);
+  if (strcmp (type, "google_compute_backend_service") == 0
+      || strcmp (type, "google_compute_region_backend_service") == 0)
+    return lb_part (t, IMPORT_BACKEND);
+  if (strcmp (type, "google_compute_region_network_endpoint_group") == 0)
+    return lb_part (t, IMPORT_NEG);
   if (strcmp (type, "google_compute_global_address") == 0
       || strcmp (type, "google_compute_address") == 0)
     return address (t);
