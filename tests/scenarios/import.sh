@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 24
+plan 25
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -169,6 +169,25 @@ if grep -q "^not modelled: .*google_compute_route.onprem: next_hop_vpn_tunnel" "
 else
   not_ok "Terraform and gcloud: what is not modelled is listed"
   diag_file "$TMP/terraform.err"
+fi
+
+# ---- VPC Service Controls ----------------------------------------------
+
+"$NETSIM" import "$FX/cai.json" "$FX/cai-access-policy.json" > "$TMP/sc.ini" 2> "$TMP/sc.err"
+status=$?
+printf '\n[client outsider]\n\n[traffic outsider-to-web]\nfrom = outsider\nurl = service:web\n' >> "$TMP/sc.ini"
+if [ $status -eq 0 ] && grep -qx '\[perimeter shop-perimeter\]' "$TMP/sc.ini" \
+   && grep -qx 'projects = acme-shop' "$TMP/sc.ini" \
+   && grep -qx 'restricted-services = cloudtasks.googleapis.com;run.googleapis.com' "$TMP/sc.ini" \
+   && grep -qx 'access-level-ranges = 198.51.100.0/24' "$TMP/sc.ini" \
+   && grep -q 'not modelled: .*private range 10.0.0.0/8' "$TMP/sc.err" \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-sc" "$TMP/sc.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-sc" | grep -qx 'outsider-to-web denied-by-vpc-sc 403 external gfe VPC_SC_DENIED'; then
+  ok "the access-policy export: a perimeter (projects by number, restricted services, access level) that refuses an outsider"
+else
+  not_ok "the access-policy export: a perimeter (projects by number, restricted services, access level) that refuses an outsider"
+  diag_file "$TMP/sc.err"
+  [ -d "$TMP/out-sc" ] && verdicts "$TMP/out-sc" | sed 's/^/# /'
 fi
 
 # ---- names ----------------------------------------------------------------

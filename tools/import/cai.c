@@ -119,14 +119,24 @@ import_cai_line (ImportSrc *s, JsonNode *line)
   if (import_at (s, line, "iamPolicy"))
     return below (s, "iamPolicy", NULL, name,
                   import_at (s, line, "iamPolicy"), project, loc);
-  if (import_at (s, line, "access_policy") || import_at (s, line, "accessPolicy")
-      || import_at (s, line, "service_perimeter")
-      || import_at (s, line, "servicePerimeter"))
-    {
-      import_not_modelled (s, "access policy (VPC Service Controls "
-                           "perimeters are not imported yet)");
-      return TRUE;
-    }
+  {
+    static const char *const keys[] = { "service_perimeter", "servicePerimeter",
+                                        "access_level", "accessLevel" };
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      if (import_at (s, line, keys[i]))
+        {
+          ImportSrc sub = *s;
+          gboolean ok;
+          sub.base = g_strconcat (s->base, ".", keys[i], NULL);
+          ok = i < 2 ? import_perimeter (&sub, import_at (s, line, keys[i]), FALSE)
+                     : import_access_level (&sub, import_at (s, line, keys[i]),
+                                            FALSE);
+          g_free (sub.base);
+          return ok;
+        }
+  }
+  if (import_at (s, line, "access_policy") || import_at (s, line, "accessPolicy"))
+    return TRUE;                /* the policy itself: its parts follow */
   data = import_at (s, line, "resource.data");
   if (import_failed (s))
     return FALSE;

@@ -7,6 +7,7 @@
 #include "tools/import/import-private.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 
@@ -607,6 +608,33 @@ write_res (Emit *e, GString *out, ImportRes *r)
                                 "backend = %s\n", r->group, r->range,
                                 r->backend->group);
       break;
+    case IMPORT_PERIMETER:
+      g_string_append_printf (out, "[perimeter %s]\n", r->group);
+      {
+        g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+        for (guint i = 0; r->shared_with && i < r->shared_with->len; i++)
+          if ((g = group_of (e, IMPORT_PROJECT, &(ImportRef) {
+                 r->shared_with->pdata[i], NULL, r->shared_with->pdata[i], NULL })))
+            g_ptr_array_add (groups, g_strdup (g));
+        sort_unique (groups);
+        list_sorted (out, "projects", groups);
+      }
+      if (r->ranges && r->ranges->len)
+        {
+          sort_unique (r->ranges);
+          list_sorted (out, "restricted-services", r->ranges);
+        }
+      if (r->audiences && r->audiences->len)
+        {
+          sort_unique (r->audiences);
+          list_sorted (out, "access-level-ranges", r->audiences);
+        }
+      if (r->protocols && r->protocols->len)
+        {
+          sort_unique (r->protocols);
+          list_sorted (out, "access-level-identities", r->protocols);
+        }
+      break;
     case IMPORT_PSC:
       g_string_append_printf (out, "[psc-endpoint %s]\nnetwork = %s\n"
                               "address = %s\nbundle = %s\n", r->group,
@@ -681,7 +709,71 @@ emitted (ImportKind k)
   return k == IMPORT_PROJECT || k == IMPORT_NETWORK || k == IMPORT_SUBNET
          || k == IMPORT_ROUTE || k == IMPORT_FIREWALL || k == IMPORT_NAT
          || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_VM
-         || k == IMPORT_ZONE || k == IMPORT_PSC || k == IMPORT_LB;
+         || k == IMPORT_ZONE || k == IMPORT_PSC || k == IMPORT_LB
+         || k == IMPORT_PERIMETER;
+}
+
+/* A private range, which an access level may not admit in the format. */
+static gboolean
+private_range (const char *cidr)
+{
+  static const char *const prefixes[] = { "10.", "192.168.", "127.",
+                                          "169.254.", "0." };
+  guint a = 0, b = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    if (g_str_has_prefix (cidr, prefixes[i]))
+      return TRUE;
+  if (sscanf (cidr, "%u.%u.", &a, &b) == 2)
+    return (a == 172 && b >= 16 && b < 32) || (a == 100 && b >= 64 && b < 128);
+  return FALSE;
+}
+
+static void add_project (Emit *e, const char *project);
+
+/* A perimeter's projects (by number, as VPC-SC names them) as project
+ * ids into shared_with, and its access levels' public ranges and
+ * identities into audiences and protocols. */
+static void
+resolve_perimeter (Emit *e, ImportRes *r)
+{
+  for (guint i = 0; i < r->refs->len; i++)
+    {
+      ImportRef *ref = r->refs->pdata[i];
+      const char *id = g_hash_table_lookup (e->m->numbers, ref->name);
+      g_autofree char *made = NULL;
+
+      if (!id && strspn (ref->name, "0123456789") == strlen (ref->name))
+        {
+          made = g_strdup_printf ("project-%s", ref->name);
+          import_project_number (e->m, made, ref->name);
+          id = made;
+        }
+      else if (!id)
+        id = ref->name;
+      add_unique (&r->shared_with, id);
+      add_project (e, id);
+    }
+  for (guint i = 0; r->members && i < r->members->len; i++)
+    {
+      ImportRef ref = { NULL, NULL, r->members->pdata[i], r->members->pdata[i] };
+      ImportRes *lvl = find (e, IMPORT_ACCESS_LEVEL, &ref);
+
+      if (!lvl)
+        {
+          note (e, r, "access level %s not in the input",
+                (char *) r->members->pdata[i]);
+          continue;
+        }
+      for (guint j = 0; j < lvl->ranges->len; j++)
+        if (private_range (lvl->ranges->pdata[j]))
+          note (e, lvl, "private range %s (the format's access levels admit "
+                "public ranges only)", (char *) lvl->ranges->pdata[j]);
+        else
+          add_unique (&r->audiences, lvl->ranges->pdata[j]);
+      for (guint j = 0; j < lvl->members->len; j++)
+        add_unique (&r->protocols, lvl->members->pdata[j]);
+    }
 }
 
 /* Follows a load balancer's chain to its service; FALSE with a note
@@ -815,6 +907,9 @@ resolve_vpc (Emit *e, ImportRes *r)
     case IMPORT_LB:
       if (!resolve_lb (e, r))
         r->skip = TRUE;
+      break;
+    case IMPORT_PERIMETER:
+      resolve_perimeter (e, r);
       break;
     case IMPORT_VM:
       t = find (e, IMPORT_SUBNET, r->subnet);

@@ -43,6 +43,8 @@ static const struct { const char *key, *type; } segments[] = {
   { "/connectors/", "connector" },
   { "/services/", "run-service" },
   { "/managedZones/", "managed-zone" },
+  { "/servicePerimeters/", "perimeter" },
+  { "/accessLevels/", "access-level" },
 };
 
 static const char *
@@ -182,7 +184,12 @@ one (ImportSrc *s, JsonNode *node, const char *rel)
       JsonObject *o = json_node_get_object (node);
       const char *name = member_string (o, "selfLink");
       sub.origin = name ? name : member_string (o, "name");
-      ok = import_rest (&sub, type, node, NULL, NULL);
+      if (strcmp (type, "perimeter") == 0)
+        ok = import_perimeter (&sub, node, FALSE);
+      else if (strcmp (type, "access-level") == 0)
+        ok = import_access_level (&sub, node, FALSE);
+      else
+        ok = import_rest (&sub, type, node, NULL, NULL);
     }
   g_free (sub.base);
   return ok;

@@ -88,6 +88,8 @@ typedef enum {
   IMPORT_URL_MAP,
   IMPORT_BACKEND,               /* a backend service */
   IMPORT_NEG,                   /* a serverless network endpoint group */
+  IMPORT_PERIMETER,             /* a VPC Service Controls perimeter */
+  IMPORT_ACCESS_LEVEL,
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -238,3 +240,8 @@ gboolean import_lb_rule (ImportSrc *s, JsonNode *d, const char *project,
 gboolean import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
                          const char *project, const char *name, gboolean tf,
                          ImportGet get, gpointer user);
+/* VPC Service Controls (access.c): a service perimeter or an access
+ * level, in REST (camelCase) or CAI export (snake_case) spelling, or
+ * Terraform's (tf). */
+gboolean import_perimeter (ImportSrc *s, JsonNode *d, gboolean tf);
+gboolean import_access_level (ImportSrc *s, JsonNode *d, gboolean tf);

@@ -786,6 +786,16 @@ resource (TfRes *t, const char *type)
     return iam (t, NULL);
   if (strcmp (type, "google_compute_shared_vpc_service_project") == 0)
     return shared_vpc (t);
+  if (strcmp (type, "google_access_context_manager_service_perimeter") == 0)
+    {
+      t->tf->s->model->n_read--;
+      return import_perimeter (&t->src, t->v, TRUE);
+    }
+  if (strcmp (type, "google_access_context_manager_access_level") == 0)
+    {
+      t->tf->s->model->n_read--;
+      return import_access_level (&t->src, t->v, TRUE);
+    }
   if (g_str_has_prefix (type, "google_"))
     import_unknown_type (t->tf->s->model, type);
   else
