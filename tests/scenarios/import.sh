@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 25
+plan 26
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -208,6 +208,23 @@ if "$NETSIM" import "$TMP/two.json" > "$TMP/two.ini" 2> "$TMP/two.err" \
 else
   not_ok "two networks named default in two projects are project-qualified; a name is made valid"
   diag_file "$TMP/two.err"; diag_file "$TMP/two.ini" 40
+fi
+
+# A service whose only invoker is a group: nobody the simulator models.
+cat > "$TMP/iam.json" <<'J'
+{"name": "//run.googleapis.com/projects/solo-1/locations/europe-west1/services/ledger", "asset_type": "run.googleapis.com/Service", "resource": {"data": {"name": "projects/solo-1/locations/europe-west1/services/ledger", "ingress": "INGRESS_TRAFFIC_ALL"}}}
+{"name": "//run.googleapis.com/projects/solo-1/locations/europe-west1/services/ledger", "asset_type": "run.googleapis.com/Service", "iam_policy": {"bindings": [{"role": "roles/run.invoker", "members": ["group:finance@acme.example"]}]}}
+J
+if "$NETSIM" import "$TMP/iam.json" > "$TMP/iam.ini" 2> "$TMP/iam.err" \
+   && grep -qx 'invokers = user:nobody@invoker.invalid' "$TMP/iam.ini" \
+   && grep -q '^not modelled: .*invoker group:finance@acme.example' "$TMP/iam.err" \
+   && printf '\n[client c]\n\n[traffic c-to-ledger]\nfrom = c\nurl = service:ledger\n' >> "$TMP/iam.ini" \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-iam" "$TMP/iam.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-iam" | grep -q '^c-to-ledger denied-by-iam 403 '; then
+  ok "an IAM policy whose only invoker is a group: nobody may invoke (denied-by-iam), the group listed"
+else
+  not_ok "an IAM policy whose only invoker is a group: nobody may invoke (denied-by-iam), the group listed"
+  diag_file "$TMP/iam.err"; diag_file "$TMP/iam.ini" 40
 fi
 
 # ---- hostile input ----------------------------------------------------------

@@ -524,11 +524,16 @@ write_res (Emit *e, GString *out, ImportRes *r)
         g_string_append (out, "default-url = false\n");
       if (r->invoker_iam_disabled == 1)
         g_string_append (out, "invokers = allUsers\n");
-      else if (r->members)
+      else if (r->members && r->members->len)
         {
           sort_unique (r->members);
           list_sorted (out, "invokers", r->members);
         }
+      else if (r->members || e->m->has_iam)
+        g_string_append (out, "# invokers: nobody the simulator models holds "
+                         "roles/run.invoker here;\n# the address below "
+                         "stands for nobody.\n"
+                         "invokers = user:" IMPORT_NOBODY "\n");
       if (r->audiences && r->audiences->len)
         {
           sort_unique (r->audiences);
@@ -1228,7 +1233,13 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
       ImportRes *r = m->res->pdata[i];
       if (r->kind == IMPORT_SERVICE && !r->skip && !r->members
           && r->invoker_iam_disabled != 1)
-        g_ptr_array_add (no_iam, r);
+        {
+          if (m->has_iam)
+            note (&e, r, "no roles/run.invoker binding in the input's IAM "
+                  "policies: nobody may invoke it");
+          else
+            g_ptr_array_add (no_iam, r);
+        }
       if (r->kind < IMPORT_N_KINDS && emitted (r->kind) && !r->skip)
         g_ptr_array_add (sorted, r);
     }

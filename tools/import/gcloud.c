@@ -115,6 +115,7 @@ import_rest_iam (ImportSrc *s, const char *resource, JsonNode *policy)
     return FALSE;
   if (!service && !project)
     return TRUE;                /* the IAM policy of another resource */
+  s->model->has_iam = TRUE;
   for (guint i = 0; b && i < json_array_get_length (b); i++)
     {
       g_autofree char *rk = g_strdup_printf ("bindings[%u].role", i);

@@ -64,6 +64,10 @@ gboolean import_is_token (const char *text);
 /* A zone's region: "us-central1-a" -> "us-central1" (newly allocated). */
 char *import_zone_region (const char *zone);
 
+/* The principal written for "nobody may invoke" (the format needs one;
+ * .invalid is a reserved name, RFC 2606). */
+#define IMPORT_NOBODY "nobody@invoker.invalid"
+
 /* ---- The model -------------------------------------------------------- */
 
 typedef enum {
@@ -135,6 +139,7 @@ struct ImportModel {
   GHashTable *numbers;          /* project number -> project id */
   GHashTable *unknown;          /* resource type -> count, not modelled */
   guint n_read;                 /* resources read, modelled or not */
+  gboolean has_iam;             /* some Cloud Run IAM policy was read */
 };
 
 ImportRes *import_res_new (ImportSrc *s, ImportKind kind,

@@ -36,7 +36,7 @@ import_files (const char *const *paths, guint n, GString *out,
     g_ptr_array_new_with_free_func (g_free),
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
-    0,
+    0, FALSE,
   };
   gboolean ok = TRUE;
 

@@ -688,6 +688,8 @@ iam (TfRes *t, const char *name_key)
 
   if (import_failed (s))
     return FALSE;
+  if (name_key || (role && strcmp (role, "roles/run.invoker") == 0))
+    t->tf->s->model->has_iam = TRUE;
   if (!role || strcmp (role, "roles/run.invoker") != 0)
     return TRUE;
   if (name_key && !service)
