@@ -1037,6 +1037,7 @@ node_taken (GPtrArray *res, const char *name)
     { "vpc-", IMPORT_NETWORK }, { "metadata-", IMPORT_NETWORK },
     { "connector-", IMPORT_CONNECTOR }, { "nat-", IMPORT_NAT },
     { "psc-", IMPORT_PSC }, { "direct-vpc-", IMPORT_SERVICE },
+    { "ilb-", IMPORT_LB }, { "alb-", IMPORT_LB },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)

@@ -44,6 +44,15 @@ import_files (const char *const *paths, guint n, GString *out,
     ok = import_detect_file (&m, paths[i], error);
   if (ok)
     ok = import_emit (&m, paths, n, out, error);
+  if (ok && out->len > CLOUDRUN_SCENARIO_MAX_BYTES)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "the scenario made from the input would be %" G_GSIZE_FORMAT
+                   " bytes, above the %d MiB a scenario file may have: import "
+                   "fewer resources (one project or network at a time)",
+                   out->len, CLOUDRUN_SCENARIO_MAX_BYTES >> 20);
+      ok = FALSE;
+    }
   if (ok)
     {
       GError *e = NULL;
