@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 26
+plan 27
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -208,6 +208,27 @@ if "$NETSIM" import "$TMP/two.json" > "$TMP/two.ini" 2> "$TMP/two.err" \
 else
   not_ok "two networks named default in two projects are project-qualified; a name is made valid"
   diag_file "$TMP/two.err"; diag_file "$TMP/two.ini" 40
+fi
+
+# An auto-mode network's subnets: one name in several regions, one region
+# the simulator does not know.
+cat > "$TMP/auto.json" <<'J'
+[
+ {"kind": "compute#network", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default"},
+ {"kind": "compute#subnetwork", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-central1/subnetworks/default", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default", "region": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-central1", "ipCidrRange": "10.128.0.0/20"},
+ {"kind": "compute#subnetwork", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/regions/europe-north9/subnetworks/default", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default", "region": "https://www.googleapis.com/compute/v1/projects/p1/regions/europe-north9", "ipCidrRange": "10.226.0.0/20"},
+ {"kind": "compute#subnetwork", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-east1/subnetworks/default", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default", "region": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-east1", "ipCidrRange": "10.142.0.0/20"}
+]
+J
+if "$NETSIM" import "$TMP/auto.json" > "$TMP/auto.ini" 2> "$TMP/auto.err" \
+   && grep -qx '\[subnet default-us-central1\]' "$TMP/auto.ini" \
+   && grep -qx '\[subnet default-us-east1\]' "$TMP/auto.ini" \
+   && ! grep -q 'europe-north9' "$TMP/auto.ini.groups" 2>/dev/null \
+   && grep -q '^not modelled: .*region europe-north9 is not one the simulator knows' "$TMP/auto.err"; then
+  ok "subnets of one name in several regions are region-qualified; an unknown region is left out and said"
+else
+  not_ok "subnets of one name in several regions are region-qualified; an unknown region is left out and said"
+  diag_file "$TMP/auto.err"; diag_file "$TMP/auto.ini" 40
 fi
 
 # A service whose only invoker is a group: nobody the simulator models.

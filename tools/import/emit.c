@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tools/session/cloudrun-netsim.h"
+
 
 static gboolean
 regional (ImportKind k)
@@ -267,16 +269,19 @@ cmp_group (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->group, y->group);
 }
 
-/* Candidate level: 0 the name, 1 PROJECT-NAME, 2 PROJECT-NAME-REGION. */
+/* Candidate level: 0 the name, 1 PROJECT-NAME, 2 NAME-REGION (one
+ * project's auto-mode subnets), 3 PROJECT-NAME-REGION. */
 static char *
 candidate (const ImportRes *r, guint level)
 {
   g_autofree char *text = NULL;
 
-  if (level == 0 || !r->project)
+  if (level == 0 || (level == 1 && !r->project) || (level == 2 && !r->region))
     text = g_strdup (r->name);
-  else if (level == 1 || !r->region)
+  else if (level == 1 || (level == 3 && !r->region))
     text = g_strdup_printf ("%s-%s", r->project, r->name);
+  else if (level == 2 || !r->project)
+    text = g_strdup_printf ("%s-%s", r->name, r->region);
   else
     text = g_strdup_printf ("%s-%s-%s", r->project, r->name, r->region);
   return valid_name (text);
@@ -291,7 +296,7 @@ name_kind (GPtrArray *res, ImportKind k)
                                                         NULL);
   g_autoptr (GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
 
-  for (guint level = 0; level < 3; level++)
+  for (guint level = 0; level < 4; level++)
     {
       g_hash_table_remove_all (count);
       for (guint i = 0; i < res->len; i++)
@@ -325,7 +330,7 @@ name_kind (GPtrArray *res, ImportKind k)
       g_autofree char *base = NULL;
       if (r->kind != k || r->skip || r->group)
         continue;
-      base = candidate (r, 2);
+      base = candidate (r, 3);
       do
         {
           g_autofree char *num = g_strdup_printf ("-%u", n++);
@@ -650,6 +655,67 @@ write_res (Emit *e, GString *out, ImportRes *r)
       return;
     }
   g_string_append_c (out, '\n');
+}
+
+/* The regions the scenario format knows, from the door's description of
+ * [subnet] (the list after "regions:"). */
+static GHashTable *
+known_regions (void)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
+  gboolean in = FALSE;
+
+  if (!cloudrun_describe_keys (text, "subnet", NULL))
+    return set;
+  lines = g_strsplit (text->str, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto (GStrv) words = NULL;
+      char *l = g_strstrip (lines[i]);
+
+      if (g_str_has_prefix (l, "regions:"))
+        {
+          in = TRUE;
+          continue;
+        }
+      if (!in)
+        continue;
+      if (!*l || (!strchr (l, ',') && strchr (l, ' ')))
+        break;
+      words = g_strsplit_set (l, ", ", -1);
+      for (guint j = 0; words[j]; j++)
+        if (*words[j] && import_is_word (words[j]))
+          g_hash_table_add (set, g_strdup (words[j]));
+    }
+  return set;
+}
+
+/* Leaves out what lies in a region the format does not know. */
+static void
+drop_unknown_regions (Emit *e)
+{
+  g_autoptr (GHashTable) regions = known_regions ();
+
+  if (!g_hash_table_size (regions))
+    return;
+  for (guint i = 0; i < e->m->res->len; i++)
+    {
+      ImportRes *r = e->m->res->pdata[i];
+      gboolean regional_kind = r->kind == IMPORT_SUBNET || r->kind == IMPORT_NAT
+        || r->kind == IMPORT_CONNECTOR || r->kind == IMPORT_SERVICE
+        || r->kind == IMPORT_VM || r->kind == IMPORT_LB;
+
+      if (regional_kind && !r->skip && r->region
+          && !g_hash_table_contains (regions, r->region))
+        {
+          r->skip = TRUE;
+          note (e, r, "region %s is not one the simulator knows "
+                "(cloudrun-netsim keys subnet): left out", r->region);
+        }
+    }
 }
 
 /* ---- The whole ---------------------------------------------------------- */
@@ -1123,6 +1189,7 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
         }
       index_res (&e, r);
     }
+  drop_unknown_regions (&e);
   n_res = m->res->len;
   for (guint i = 0; i < n_res; i++)
     resolve (&e, m->res->pdata[i]);
