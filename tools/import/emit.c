@@ -276,7 +276,10 @@ candidate (const ImportRes *r, guint level)
 {
   g_autofree char *text = NULL;
 
-  if (level == 0 || (level == 1 && !r->project) || (level == 2 && !r->region))
+  if (r->kind == IMPORT_PROJECT
+      && strspn (r->name, "0123456789") == strlen (r->name))
+    text = g_strdup_printf ("project-%s", r->name);
+  else if (level == 0 || (level == 1 && !r->project) || (level == 2 && !r->region))
     text = g_strdup (r->name);
   else if (level == 1 || (level == 3 && !r->region))
     text = g_strdup_printf ("%s-%s", r->project, r->name);
@@ -415,6 +418,9 @@ write_res (Emit *e, GString *out, ImportRes *r)
           if (strcmp (id, r->name) == 0 && strlen (num) == 12
               && (!best || strcmp (num, best) < 0))
             best = num;
+        if (!best && strlen (r->name) == 12
+            && strspn (r->name, "0123456789") == 12)
+          best = r->name;
         if (best)
           g_string_append_printf (out, "number = %s\n", best);
       }
@@ -1295,6 +1301,18 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
       ImportRes *r = m->res->pdata[i];
       if (!r->skip && emitted (r->kind) && r->project)
         add_project (&e, r->project);
+    }
+  /* A project known only by its number (a v1 service's namespace) beside
+   * projects known by id may be one of them. */
+  for (guint i = 0; i < m->res->len; i++)
+    {
+      ImportRes *r = m->res->pdata[i];
+      if (r->kind == IMPORT_PROJECT && r->name
+          && strspn (r->name, "0123456789") == strlen (r->name)
+          && g_hash_table_size (e.exact) > 0)
+        note (&e, r, "known by its number only: add the project's CAI "
+              "export or gcloud projects list --format=json to join it "
+              "with its id");
     }
   for (guint i = 0; i < m->res->len; i++)
     {
