@@ -20,7 +20,7 @@
 S02=$top_srcdir/scenarios/02-default-egress-is-external.ini
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 MAN=$top_srcdir/docs/cloudrun-netsim.1
-COMMANDS="run check explain keys graph sweep reach diff"
+COMMANDS="run check explain keys graph sweep import reach diff"
 [ -f "$S02" ] && [ -f "$S05" ] || bail "no scenarios 02 and 05 under $top_srcdir"
 plan 22
 

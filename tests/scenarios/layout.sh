@@ -1,8 +1,8 @@
 # The layout rule (README, "For developers"; tools/dev/check-layout):
-# #include arrows point one way, the command, the benchmarks and the fuzz
-# target -> the door (tools/session/cloudrun-netsim.h) -> tools/report ->
-# models/assemble -> models/format and models/world -> models/vocab and
-# sim. Checks
+# #include arrows point one way, the command, the benchmarks, the fuzz
+# target and tools/import (configurations in, a scenario out) -> the door
+# (tools/session/cloudrun-netsim.h) -> tools/report -> models/assemble ->
+# models/format and models/world -> models/vocab and sim. Checks
 # the tree with tools/dev/check-layout, then plants one wrong arrow at a time
 # in a copy of the rooms and checks that the checker names it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
@@ -38,7 +38,12 @@ set -- \
   "tools/report/graph.c tools/session/session-private.h" \
   "models/vocab/vocabulary.h models/world/config.h" \
   "models/vocab/vocabulary.c models/format/keys.h" \
-  "models/vocab/vocabulary.h sim/time.h"
+  "models/vocab/vocabulary.h sim/time.h" \
+  "tools/import/emit.c models/format/scenario.h" \
+  "tools/import/detect.c sim/event.h" \
+  "tools/import/cai.c tools/report/report.h" \
+  "tools/import/import.c tools/session/session-private.h" \
+  "tools/cli/import.c tools/import/import-private.h"
 plan $(($# + 1))
 
 if out=$("$checker" "$top_srcdir" 2>&1); then

@@ -22,6 +22,7 @@ int tools_cmd_explain (int argc, char **argv);
 int tools_cmd_keys (int argc, char **argv);
 int tools_cmd_graph (int argc, char **argv);
 int tools_cmd_sweep (int argc, char **argv);
+int tools_cmd_import (int argc, char **argv);
 int tools_cmd_reach (int argc, char **argv);
 int tools_cmd_diff (int argc, char **argv);
 

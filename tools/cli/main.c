@@ -1,8 +1,8 @@
 /* cloudrun-netsim: the command line. Subcommands run, check, explain,
- * keys, graph, sweep, reach and diff, one file each in tools/cli/; exit
- * status 0 success, 1 an expectation failed, 2 a usage or scenario error
- * (the message names file, group and key). An unknown command gets a
- * did-you-mean. */
+ * keys, graph, sweep, import, reach and diff, one file each in
+ * tools/cli/; exit status 0 success, 1 an expectation failed, 2 a usage
+ * or scenario error (the message names file, group and key). An unknown
+ * command gets a did-you-mean. */
 #include <errno.h>
 #include <glib.h>
 #include <signal.h>
@@ -38,6 +38,9 @@ static const char usage_text[] =
   "  sweep FILE (--list-runs | --run N | --jobs N | --collect DIR) [-o DIR]\n"
   "      run the cross product of the scenario's [sweep] group, write\n"
   "      summary.csv\n"
+  "  import FILE... [-o SCENARIO.ini] [--quiet]\n"
+  "      make a scenario from Cloud Asset Inventory exports, terraform\n"
+  "      show -json or gcloud --format=json outputs\n"
   "  reach FILE [--format text|markdown|json|csv|junit] [--intents FILE]\n"
   "           [--jobs N] [--shard I/N] | reach --merge SLICE.json...\n"
   "      every caller against every service, at each way in: a matrix\n"
@@ -60,6 +63,7 @@ static const struct {
   { "keys", tools_cmd_keys },
   { "graph", tools_cmd_graph },
   { "sweep", tools_cmd_sweep },
+  { "import", tools_cmd_import },
   { "reach", tools_cmd_reach },
   { "diff", tools_cmd_diff },
 };
@@ -112,7 +116,8 @@ main (int argc, char **argv)
     }
   near = cloudrun_suggest (cmd, names);
   fprintf (stderr, "cloudrun-netsim: expected a command (run, check, "
-           "explain, keys, graph, sweep, reach, diff), found '%s'%s%s%s\n", cmd,
+           "explain, keys, graph, sweep, import, reach, diff), found "
+           "'%s'%s%s%s\n", cmd,
            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
   return EXIT_USAGE;
 }

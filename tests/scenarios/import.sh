@@ -1,0 +1,296 @@
+#!/bin/sh
+# cloudrun-netsim import (tools/import/): the same world, a two-project
+# Shared VPC with a connector service, Direct VPC services (v2 and v1),
+# a private run.app zone pointing at a PSC endpoint, Cloud NAT, firewall
+# rules, a VM, an internal ALB on the Shared VPC and an external ALB
+# (forwarding rule, target proxy, URL map, backend service, serverless
+# NEG), written by hand as a Cloud Asset Inventory export, a
+# terraform plan (show -json) and per-resource gcloud outputs
+# (tests/import/):
+#
+# - each imports (exit 0) to a scenario that loads;
+# - with the same [traffic] groups appended, the three give the same
+#   verdicts, and those verdicts are the ones the world should give;
+# - two imports are byte-identical, and -o writes what stdout prints;
+# - what is not modelled is listed on stderr and atop the scenario;
+# - two resources of one name in two projects are project-qualified;
+# - hostile inputs (truncated, wrong types, 100-deep nesting, non-UTF-8,
+#   empty, a bad enum, too big, missing) exit 2 with a message naming the
+#   file, print nothing and leave -o's file alone.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
+
+FX=$top_srcdir/tests/import
+[ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
+command -v python3 >/dev/null 2>&1 || skip_all "no python3"
+plan 28
+
+# The traffic every form is run with.
+cat > "$TMP/traffic.ini" <<'INI'
+
+[traffic web-to-api]
+from = web
+url = service:api
+
+[traffic orders-to-api]
+from = orders
+url = service:api
+
+[traffic orders-to-billing]
+from = orders
+url = service:billing
+
+[traffic vm-to-billing]
+from = batch-vm
+url = service:billing
+
+[traffic web-to-orders]
+from = web
+url = service:orders
+
+[client browser]
+
+[traffic orders-via-ilb]
+from = orders
+url = https://10.0.0.100/
+
+[traffic browser-via-alb]
+from = browser
+url = https://34.120.10.20/
+
+[traffic browser-to-api]
+from = browser
+url = service:api
+INI
+
+# verdicts DIR: one line per traffic of DIR/report.json: name, outcome,
+# status, classification, deciding hop, cause.
+verdicts () {
+  python3 - "$1/report.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for t in d["traffic"]:
+    f = t["first_request"]
+    print(t["name"], t["main_outcome"], f["status"], f["classified"],
+          t["decided_at"], t["cause"])
+PY
+}
+
+for form in cai terraform gcloud; do
+  case $form in
+    cai) set -- "$FX/cai.json" ;;
+    terraform) set -- "$FX/terraform-plan.json" ;;
+    gcloud) set -- "$FX"/gcloud-*.json ;;
+  esac
+  if "$NETSIM" import "$@" > "$TMP/$form.ini" 2> "$TMP/$form.err" \
+     && "$NETSIM" check "$TMP/$form.ini" > /dev/null 2>&1; then
+    ok "$form: imports, and the scenario loads"
+  else
+    not_ok "$form: imports, and the scenario loads"
+    diag_file "$TMP/$form.err"
+  fi
+  cat "$TMP/$form.ini" "$TMP/traffic.ini" > "$TMP/$form-t.ini"
+  if "$NETSIM" run -q --capture none -o "$TMP/out-$form" "$TMP/$form-t.ini" \
+       > /dev/null 2> "$TMP/$form-run.err" \
+     && verdicts "$TMP/out-$form" > "$TMP/$form.verdicts"; then
+    ok "$form: runs with the traffic appended"
+  else
+    not_ok "$form: runs with the traffic appended"
+    diag_file "$TMP/$form-run.err"
+  fi
+done
+
+cat > "$TMP/want.verdicts" <<'V'
+web-to-api dropped None None vpc-router PRIVATE_GOOGLE_ACCESS_DISALLOWED
+orders-to-api denied-by-ingress 404 external gfe INGRESS_DENIED
+orders-to-billing delivered 200 internal service None
+vm-to-billing delivered 200 internal service None
+web-to-orders dropped None None vpc-router PRIVATE_GOOGLE_ACCESS_DISALLOWED
+orders-via-ilb delivered 200 internal service None
+browser-via-alb delivered 200 external service None
+browser-to-api denied-by-ingress 404 external gfe INGRESS_DENIED
+V
+for form in cai terraform gcloud; do
+  if cmp -s "$TMP/want.verdicts" "$TMP/$form.verdicts"; then
+    ok "$form: the verdicts the world gives (connector subnet without PGA dropped before the PSC endpoint, Shared VPC ingress, Direct VPC and NAT internal, internal ALB internal, external ALB external)"
+  else
+    not_ok "$form: the verdicts the world gives"
+    diag_file "$TMP/$form.verdicts"
+  fi
+done
+if cmp -s "$TMP/cai.verdicts" "$TMP/terraform.verdicts" \
+   && cmp -s "$TMP/cai.verdicts" "$TMP/gcloud.verdicts"; then
+  ok "CAI, Terraform and gcloud forms give the same verdicts"
+else
+  not_ok "CAI, Terraform and gcloud forms give the same verdicts"
+fi
+
+# The applied state of the same world (every value known, no
+# configuration) gives the plan's groups.
+"$NETSIM" import -q "$FX/terraform-state.json" > "$TMP/state.ini" 2> "$TMP/state.err"
+st_status=$?
+grep -v -e '^#' -e '^title = ' "$TMP/terraform.ini" > "$TMP/plan.groups"
+grep -v -e '^#' -e '^title = ' "$TMP/state.ini" > "$TMP/state.groups"
+if [ $st_status -eq 0 ] && cmp -s "$TMP/plan.groups" "$TMP/state.groups"; then
+  ok "terraform show -json of the state gives the plan's groups"
+else
+  not_ok "terraform show -json of the state gives the plan's groups"
+  diag_file "$TMP/state.err"
+fi
+
+# ---- determinism and -o ------------------------------------------------
+
+"$NETSIM" import "$FX/cai.json" > "$TMP/cai2.ini" 2> /dev/null
+"$NETSIM" import "$FX/terraform-plan.json" > "$TMP/tf2.ini" 2> /dev/null
+if cmp -s "$TMP/cai.ini" "$TMP/cai2.ini" && cmp -s "$TMP/terraform.ini" "$TMP/tf2.ini"; then
+  ok "two imports of the same input are byte-identical"
+else
+  not_ok "two imports of the same input are byte-identical"
+fi
+"$NETSIM" import -q "$FX/cai.json" -o "$TMP/written.ini" > "$TMP/o.out" 2> "$TMP/o.err"
+if [ $? -eq 0 ] && cmp -s "$TMP/cai.ini" "$TMP/written.ini" && [ ! -s "$TMP/o.out" ] \
+   && [ ! -s "$TMP/o.err" ]; then
+  ok "-o writes what stdout prints; --quiet prints nothing"
+else
+  not_ok "-o writes what stdout prints; --quiet prints nothing"
+fi
+if grep -q '^\[service orders\]$' "$TMP/cai.ini" \
+   && grep -q '^# from .*cai.json:20 //run.googleapis.com/projects/acme-shop/locations/asia-northeast1/services/orders$' "$TMP/cai.ini" \
+   && grep -qx 'shared-with = acme-shop' "$TMP/cai.ini" \
+   && grep -qx '\[internal-alb api-ilb\]' "$TMP/cai.ini" \
+   && grep -qx '\[external-alb web-lb\]' "$TMP/cai.ini" \
+   && ! grep -q '^\[traffic' "$TMP/cai.ini"; then
+  ok "groups keep the resources' names, under a comment naming the resource; the Shared VPC is inferred; no traffic"
+else
+  not_ok "groups keep the resources' names, under a comment naming the resource; the Shared VPC is inferred; no traffic"
+fi
+
+# ---- not modelled -------------------------------------------------------
+
+nm_ok=1
+for what in "allow-iap-ssh: targetTags" "to-onprem: nextHopVpnTunnel" \
+            "resource type storage.googleapis.com/Bucket: 1 resource" \
+            "invoker group:ops@acme.example"; do
+  grep -q "^not modelled: .*$what" "$TMP/cai.err" || { nm_ok=0; diag "stderr lacks $what"; }
+  grep -q "^#   .*$what" "$TMP/cai.ini" || { nm_ok=0; diag "the scenario's header lacks $what"; }
+done
+[ $nm_ok -eq 1 ] && ok "CAI: what is not modelled is on stderr and atop the scenario" \
+  || not_ok "CAI: what is not modelled is on stderr and atop the scenario"
+if grep -q "^not modelled: .*google_compute_route.onprem: next_hop_vpn_tunnel" "$TMP/terraform.err" \
+   && grep -q "^not modelled: resource type google_storage_bucket: 1 resource" "$TMP/terraform.err" \
+   && grep -q "^not modelled: .*gcloud-iam.json.*an IAM policy without the resource" "$TMP/gcloud.err"; then
+  ok "Terraform and gcloud: what is not modelled is listed"
+else
+  not_ok "Terraform and gcloud: what is not modelled is listed"
+  diag_file "$TMP/terraform.err"
+fi
+
+# ---- VPC Service Controls ----------------------------------------------
+
+"$NETSIM" import "$FX/cai.json" "$FX/cai-access-policy.json" > "$TMP/sc.ini" 2> "$TMP/sc.err"
+status=$?
+printf '\n[client outsider]\n\n[traffic outsider-to-web]\nfrom = outsider\nurl = service:web\n' >> "$TMP/sc.ini"
+if [ $status -eq 0 ] && grep -qx '\[perimeter shop-perimeter\]' "$TMP/sc.ini" \
+   && grep -qx 'projects = acme-shop' "$TMP/sc.ini" \
+   && grep -qx 'restricted-services = cloudtasks.googleapis.com;run.googleapis.com' "$TMP/sc.ini" \
+   && grep -qx 'access-level-ranges = 198.51.100.0/24' "$TMP/sc.ini" \
+   && grep -q 'not modelled: .*private range 10.0.0.0/8' "$TMP/sc.err" \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-sc" "$TMP/sc.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-sc" | grep -qx 'outsider-to-web denied-by-vpc-sc 403 external gfe VPC_SC_DENIED'; then
+  ok "the access-policy export: a perimeter (projects by number, restricted services, access level) that refuses an outsider"
+else
+  not_ok "the access-policy export: a perimeter (projects by number, restricted services, access level) that refuses an outsider"
+  diag_file "$TMP/sc.err"
+  [ -d "$TMP/out-sc" ] && verdicts "$TMP/out-sc" | sed 's/^/# /'
+fi
+
+# ---- names ----------------------------------------------------------------
+
+cat > "$TMP/two.json" <<'J'
+[
+ {"kind": "compute#network", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/alpha-1/global/networks/default"},
+ {"kind": "compute#network", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/beta-2/global/networks/default"},
+ {"kind": "compute#subnetwork", "name": "Apps_Subnet", "selfLink": "https://www.googleapis.com/compute/v1/projects/alpha-1/regions/us-central1/subnetworks/Apps_Subnet", "network": "https://www.googleapis.com/compute/v1/projects/alpha-1/global/networks/default", "region": "us-central1", "ipCidrRange": "10.1.0.0/24"}
+]
+J
+if "$NETSIM" import "$TMP/two.json" > "$TMP/two.ini" 2> "$TMP/two.err" \
+   && grep -qx '\[network alpha-1-default\]' "$TMP/two.ini" \
+   && grep -qx '\[network beta-2-default\]' "$TMP/two.ini" \
+   && grep -qx '\[subnet apps-subnet\]' "$TMP/two.ini" \
+   && grep -qx 'network = alpha-1-default' "$TMP/two.ini"; then
+  ok "two networks named default in two projects are project-qualified; a name is made valid"
+else
+  not_ok "two networks named default in two projects are project-qualified; a name is made valid"
+  diag_file "$TMP/two.err"; diag_file "$TMP/two.ini" 40
+fi
+
+# An auto-mode network's subnets: one name in several regions, one region
+# the simulator does not know.
+cat > "$TMP/auto.json" <<'J'
+[
+ {"kind": "compute#network", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default"},
+ {"kind": "compute#subnetwork", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-central1/subnetworks/default", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default", "region": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-central1", "ipCidrRange": "10.128.0.0/20"},
+ {"kind": "compute#subnetwork", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/regions/europe-north9/subnetworks/default", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default", "region": "https://www.googleapis.com/compute/v1/projects/p1/regions/europe-north9", "ipCidrRange": "10.226.0.0/20"},
+ {"kind": "compute#subnetwork", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-east1/subnetworks/default", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default", "region": "https://www.googleapis.com/compute/v1/projects/p1/regions/us-east1", "ipCidrRange": "10.142.0.0/20"}
+]
+J
+if "$NETSIM" import "$TMP/auto.json" > "$TMP/auto.ini" 2> "$TMP/auto.err" \
+   && grep -qx '\[subnet default-us-central1\]' "$TMP/auto.ini" \
+   && grep -qx '\[subnet default-us-east1\]' "$TMP/auto.ini" \
+   && ! grep -v '^#' "$TMP/auto.ini" | grep -q 'europe-north9' \
+   && grep -q '^not modelled: .*region europe-north9 is not one the simulator knows' "$TMP/auto.err"; then
+  ok "subnets of one name in several regions are region-qualified; an unknown region is left out and said"
+else
+  not_ok "subnets of one name in several regions are region-qualified; an unknown region is left out and said"
+  diag_file "$TMP/auto.err"; diag_file "$TMP/auto.ini" 40
+fi
+
+# A service whose only invoker is a group: nobody the simulator models.
+cat > "$TMP/iam.json" <<'J'
+{"name": "//run.googleapis.com/projects/solo-1/locations/europe-west1/services/ledger", "asset_type": "run.googleapis.com/Service", "resource": {"data": {"name": "projects/solo-1/locations/europe-west1/services/ledger", "ingress": "INGRESS_TRAFFIC_ALL"}}}
+{"name": "//run.googleapis.com/projects/solo-1/locations/europe-west1/services/ledger", "asset_type": "run.googleapis.com/Service", "iam_policy": {"bindings": [{"role": "roles/run.invoker", "members": ["group:finance@acme.example"]}]}}
+J
+if "$NETSIM" import "$TMP/iam.json" > "$TMP/iam.ini" 2> "$TMP/iam.err" \
+   && grep -qx 'invokers = user:nobody@invoker.invalid' "$TMP/iam.ini" \
+   && grep -q '^not modelled: .*invoker group:finance@acme.example' "$TMP/iam.err" \
+   && printf '\n[client c]\n\n[traffic c-to-ledger]\nfrom = c\nurl = service:ledger\n' >> "$TMP/iam.ini" \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-iam" "$TMP/iam.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-iam" | grep -q '^c-to-ledger denied-by-iam 403 '; then
+  ok "an IAM policy whose only invoker is a group: nobody may invoke (denied-by-iam), the group listed"
+else
+  not_ok "an IAM policy whose only invoker is a group: nobody may invoke (denied-by-iam), the group listed"
+  diag_file "$TMP/iam.err"; diag_file "$TMP/iam.ini" 40
+fi
+
+# ---- hostile input ----------------------------------------------------------
+
+head -c 700 "$FX/terraform-plan.json" > "$TMP/truncated.json"
+sed 's/"ipCidrRange": "10.0.0.0\/24"/"ipCidrRange": 24/' "$FX/cai.json" > "$TMP/wrong-type.json"
+python3 -c "print('[' * 100 + ']' * 100)" > "$TMP/deep.json"
+printf '[{"kind": "compute#network", "name": "n\377"}]\n' > "$TMP/latin1.json"
+: > "$TMP/empty.json"
+sed 's/"ALL_TRAFFIC"/"SOMETIMES"/' "$FX/cai.json" > "$TMP/bad-egress.json"
+truncate -s 300M "$TMP/huge.json" 2>/dev/null || dd if=/dev/zero of="$TMP/huge.json" bs=1 count=0 seek=300M 2>/dev/null
+
+# hostile FILE TEXT DESC: exit 2, stderr names FILE and holds TEXT,
+# nothing on stdout, -o's old file left as it was.
+hostile () {
+  echo "before" > "$TMP/keep.ini"
+  "$NETSIM" import "$1" -o "$TMP/keep.ini" > "$TMP/h.out" 2> "$TMP/h.err"
+  h_status=$?
+  if [ $h_status -eq 2 ] && grep -qF "$1" "$TMP/h.err" && grep -qF -e "$2" "$TMP/h.err" \
+     && [ ! -s "$TMP/h.out" ] && [ "$(cat "$TMP/keep.ini")" = before ]; then
+    ok "$3: exit 2, names the file, writes nothing"
+  else
+    not_ok "$3: exit 2, names the file, writes nothing"
+    diag "status $h_status"; diag_file "$TMP/h.err" 5
+  fi
+}
+hostile "$TMP/truncated.json" ": column " "truncated JSON"
+hostile "$TMP/wrong-type.json" "wrong-type.json:4: \$.resource.data.ipCidrRange: expected a string, found a number" "a number where a string belongs (line and JSON path)"
+hostile "$TMP/deep.json" "at most 64 levels deep" "100-deep nesting"
+hostile "$TMP/latin1.json" "expected UTF-8 text, found byte 0xff" "non-UTF-8"
+hostile "$TMP/empty.json" "found an empty file" "an empty file"
+hostile "$TMP/bad-egress.json" "bad-egress.json:19: \$.resource.data.template.vpcAccess.egress: expected ALL_TRAFFIC or PRIVATE_RANGES_ONLY" "an egress value that cannot be mapped"
+hostile "$TMP/huge.json" "expected at most 256 MiB" "a file above 256 MiB"
+hostile "$TMP/no-such.json" "cannot read" "a missing file"
+finish
