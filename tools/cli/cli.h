@@ -82,6 +82,22 @@ gboolean tools_cli_run (CloudRunSession *s, CloudRunOutputDir *dir,
                         const CloudRunOutputOptions *options,
                         guint64 max_output, gboolean quiet, GError **error);
 
+/* The scenario to read for paths (n of them): paths[0] itself when it is
+ * one scenario file; otherwise what `import` makes of them (JSON
+ * configuration files, or directories of *.json), written into a new
+ * temporary directory and named after paths[0], with what is not
+ * modelled said on stderr. FALSE with error when they do not import;
+ * clearing it removes the temporary file. */
+typedef struct {
+  char *path;                   /* the scenario file to read */
+  char *tmp_dir;                /* the temporary directory, or NULL */
+} ToolsCliScenario;
+
+gboolean tools_cli_scenario_of (const char *const *paths, guint n,
+                                ToolsCliScenario *scenario, GError **error);
+void tools_cli_scenario_clear (ToolsCliScenario *scenario);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolsCliScenario, tools_cli_scenario_clear)
+
 /* One more output of a run, written before the directory is committed. */
 typedef gboolean (*ToolsCliExtra) (CloudRunSession *s, CloudRunOutputDir *dir,
                                    gpointer user, GError **error);

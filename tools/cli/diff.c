@@ -415,6 +415,8 @@ tools_cmd_diff (int argc, char **argv)
   FailOn fail_on = FAIL_REGRESSION;
   ReachOptions options = { 1, TRUE, NULL };
   g_autoptr (ReachPlan) pa = NULL, pb = NULL;
+  g_auto (ToolsCliScenario) before = { 0 };
+  g_auto (ToolsCliScenario) after = { 0 };
   g_autoptr (GKeyFile) ka = NULL, kb = NULL;
   g_autoptr (GPtrArray) settings = NULL;
   g_autoptr (GArray) changes = NULL;
@@ -446,15 +448,21 @@ tools_cmd_diff (int argc, char **argv)
     return usage ("--identity: expected id-token or none, found '%s'",
                   identity);
   if (argc != 3)
-    return usage ("expected BEFORE and AFTER, two scenario files%s", "");
+    return usage ("expected BEFORE and AFTER: two scenario files, or two "
+                  "configurations to import (a JSON file or a directory of "
+                  "them each)%s", "");
   options.count = (guint) count;
   options.id_token = !identity || strcmp (identity, "id-token") == 0;
-  if (!(pa = reach_plan_new (argv[1], &options, &error))
-      || !(pb = reach_plan_new (argv[2], &options, &error))
-      || !(ka = load_keys (argv[1], &error))
-      || !(kb = load_keys (argv[2], &error))
-      || !reach_run_all (pa, argv[1], (guint) jobs, &error)
-      || !reach_run_all (pb, argv[2], (guint) jobs, &error))
+  if (!tools_cli_scenario_of ((const char *const *) argv + 1, 1, &before,
+                              &error)
+      || !tools_cli_scenario_of ((const char *const *) argv + 2, 1, &after,
+                                 &error)
+      || !(pa = reach_plan_new (before.path, &options, &error))
+      || !(pb = reach_plan_new (after.path, &options, &error))
+      || !(ka = load_keys (before.path, &error))
+      || !(kb = load_keys (after.path, &error))
+      || !reach_run_all (pa, before.path, (guint) jobs, &error)
+      || !reach_run_all (pb, after.path, (guint) jobs, &error))
     return tools_cli_fail (error);
   settings = diff_settings (ka, kb);
   changes = diff_pairs (pa->matrix, pb->matrix);

@@ -41,7 +41,7 @@ static const char usage_text[] =
   "  import FILE... [-o SCENARIO.ini] [--quiet]\n"
   "      make a scenario from Cloud Asset Inventory exports, terraform\n"
   "      show -json or gcloud --format=json outputs\n"
-  "  reach FILE [--format text|markdown|json|csv|junit] [--intents FILE]\n"
+  "  reach FILE... [--format text|markdown|json|csv|junit] [--intents FILE]\n"
   "           [--jobs N] [--shard I/N] | reach --merge SLICE.json...\n"
   "      every caller against every service, at each way in: a matrix\n"
   "  diff BEFORE AFTER [--format text|markdown|json]\n"

@@ -154,8 +154,9 @@ tools_cmd_reach (int argc, char **argv)
   guint shard = 1, shards = 1, violated = 0;
   GError *error = NULL;
   int status;
+  g_auto (ToolsCliScenario) scenario = { 0 };
 
-  if (!tools_cli_parse ("reach", "FILE | --merge SLICE.json...", examples,
+  if (!tools_cli_parse ("reach", "FILE... | --merge SLICE.json...", examples,
                         entries, &edits, &argc, &argv))
     return TOOLS_EXIT_USAGE;
   if (!reach_format_parse ("reach", format_text, FALSE, &format))
@@ -195,10 +196,12 @@ tools_cmd_reach (int argc, char **argv)
     }
   else
     {
-      if (argc != 2)
-        return usage ("expected one scenario FILE (or --merge "
-                      "SLICE.json...)%s", "");
-      if (!(plan = reach_plan_new (argv[1], &options, &error)))
+      if (argc < 2)
+        return usage ("expected a scenario FILE, configurations to import "
+                      "(or --merge SLICE.json...)%s", "");
+      if (!tools_cli_scenario_of ((const char *const *) argv + 1,
+                                  (guint) argc - 1, &scenario, &error)
+          || !(plan = reach_plan_new (scenario.path, &options, &error)))
         return tools_cli_fail (error);
       m = plan->matrix;
       if (m->n_pairs == 0)
@@ -214,7 +217,7 @@ tools_cmd_reach (int argc, char **argv)
           reach_render_json (m, out);
           return emit (out, output);
         }
-      if (!reach_run_all (plan, argv[1], (guint) jobs, &error))
+      if (!reach_run_all (plan, scenario.path, (guint) jobs, &error))
         return tools_cli_fail (error);
     }
   if (intents_file && !intents
