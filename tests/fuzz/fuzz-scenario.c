@@ -189,7 +189,8 @@ below (guint n)
 static GPtrArray *
 dict_read (const char *path)
 {
-  GPtrArray *words = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *words
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   char *text = NULL;
   char **lines;
   GError *error = NULL;
@@ -309,7 +310,8 @@ mutate (GByteArray *buf, GPtrArray *inputs, GPtrArray *dict)
           {
             guint k = below (G_N_ELEMENTS (plain_words));
             w = (const guint8 *) plain_words[k];
-            wl = k == G_N_ELEMENTS (plain_words) - 1 ? 1 : strlen (plain_words[k]);
+            wl = k == G_N_ELEMENTS (plain_words) - 1
+                 ? 1 : strlen (plain_words[k]);
           }
         bytes_insert (buf, below (len + 1), w, (guint) wl);
         break;
@@ -337,10 +339,11 @@ mutate (GByteArray *buf, GPtrArray *inputs, GPtrArray *dict)
           g_byte_array_remove_range (buf, a, b - a);
         break;
       }
-    default:                    /* splice: replace a tail with another input's */
+    default:                   /* splice: replace a tail with another input's */
       {
         gsize ol;
-        const guint8 *o = g_bytes_get_data (inputs->pdata[below (inputs->len)], &ol);
+        const guint8 *o = g_bytes_get_data (inputs->pdata[below (inputs->len)],
+                                            &ol);
         guint at = below (len + 1), from = below ((guint) ol + 1);
         g_byte_array_set_size (buf, at);
         g_byte_array_append (buf, o + from, (guint) (ol - from));
@@ -361,7 +364,8 @@ run_one (const guint8 *data, gsize len)
 int
 main (int argc, char **argv)
 {
-  GPtrArray *inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GPtrArray *inputs
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   GPtrArray *dict = NULL;
   guint64 mutations = 0, seed = 1;
   gboolean tap = FALSE;
@@ -409,7 +413,8 @@ main (int argc, char **argv)
   for (guint64 m = 0; m < mutations; m++)
     {
       gsize len;
-      const guint8 *d = g_bytes_get_data (inputs->pdata[below (inputs->len)], &len);
+      const guint8 *d = g_bytes_get_data (inputs->pdata[below (inputs->len)],
+                                          &len);
       GByteArray *buf = g_byte_array_new ();
       guint n = 1 + below (8);
       g_byte_array_append (buf, d, (guint) len);
@@ -422,8 +427,8 @@ main (int argc, char **argv)
     }
   g_unlink ("fuzz-crash.ini");
   printf ("%sfuzz-scenario: %u inputs, %" G_GUINT64_FORMAT " mutations "
-          "(seed %" G_GUINT64_FORMAT "), no crash\n", tap ? "ok 1 - " : "", inputs->len, mutations,
-          seed);
+          "(seed %" G_GUINT64_FORMAT "), no crash\n", tap ? "ok 1 - " : "",
+          inputs->len, mutations, seed);
   g_ptr_array_unref (inputs);
   if (dict)
     g_ptr_array_unref (dict);

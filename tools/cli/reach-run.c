@@ -1,8 +1,8 @@
 /* Running the pairs of a reachability matrix (see tools/cli/reach.h):
  * each pair is its own world, the scenario with one [traffic reach]
  * group, loaded and run through the door; its verdict is the traffic's
- * result and its first request's. Many pairs fan out over processes of this program,
- * each running one --shard into a JSON slice, merged in pair order. */
+ * result and its first request's. Many pairs fan out over processes of this
+ * program, each running one --shard into a JSON slice, merged in pair order. */
 #include "tools/cli/reach.h"
 
 #include <errno.h>

@@ -87,7 +87,8 @@ import_perimeter (ImportSrc *s, JsonNode *d, gboolean tf)
                                          : "status.egressPolicies",
                                      "status.egress_policies"))
     import_not_modelled (s, "ingress and egress policies of the perimeter");
-  if (import_at (s, d, "spec") || import_bool (s, d, "useExplicitDryRunSpec") == 1
+  if (import_at (s, d, "spec")
+      || import_bool (s, d, "useExplicitDryRunSpec") == 1
       || import_bool (s, d, "use_explicit_dry_run_spec") == 1)
     import_not_modelled (s, "the dry-run spec (only the enforced status "
                          "is modelled)");

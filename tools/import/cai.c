@@ -128,14 +128,16 @@ import_cai_line (ImportSrc *s, JsonNode *line)
           ImportSrc sub = *s;
           gboolean ok;
           sub.base = g_strconcat (s->base, ".", keys[i], NULL);
-          ok = i < 2 ? import_perimeter (&sub, import_at (s, line, keys[i]), FALSE)
-                     : import_access_level (&sub, import_at (s, line, keys[i]),
-                                            FALSE);
+          ok = i < 2
+               ? import_perimeter (&sub, import_at (s, line, keys[i]), FALSE)
+               : import_access_level (&sub, import_at (s, line, keys[i]),
+                                      FALSE);
           g_free (sub.base);
           return ok;
         }
   }
-  if (import_at (s, line, "access_policy") || import_at (s, line, "accessPolicy"))
+  if (import_at (s, line, "access_policy")
+      || import_at (s, line, "accessPolicy"))
     return TRUE;                /* the policy itself: its parts follow */
   data = import_at (s, line, "resource.data");
   if (import_failed (s))

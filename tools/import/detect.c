@@ -74,8 +74,9 @@ read_bounded (const char *path, gsize *len, GError **error)
     {
       close (fd);
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC,
-                   "%s: expected at most %u MiB of JSON, found %" G_GUINT64_FORMAT
-                   " bytes", path, (guint) (IMPORT_MAX_BYTES >> 20),
+                   "%s: expected at most %u MiB of JSON, found %"
+                   G_GUINT64_FORMAT " bytes", path,
+                   (guint) (IMPORT_MAX_BYTES >> 20),
                    (guint64) st.st_size);
       return NULL;
     }

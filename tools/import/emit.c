@@ -42,7 +42,8 @@ index_res (Emit *e, ImportRes *r)
   g_autofree char *nk = g_strdup_printf ("%d|%s", r->kind, r->name);
   GPtrArray *list = g_hash_table_lookup (e->by_name, nk);
 
-  g_hash_table_insert (e->exact, key (r->kind, r->project, r->region, r->name), r);
+  g_hash_table_insert (e->exact,
+                       key (r->kind, r->project, r->region, r->name), r);
   if (!list)
     {
       list = g_ptr_array_new ();
@@ -279,7 +280,8 @@ candidate (const ImportRes *r, guint level)
   if (r->kind == IMPORT_PROJECT
       && strspn (r->name, "0123456789") == strlen (r->name))
     text = g_strdup_printf ("project-%s", r->name);
-  else if (level == 0 || (level == 1 && !r->project) || (level == 2 && !r->region))
+  else if (level == 0 || (level == 1 && !r->project)
+           || (level == 2 && !r->region))
     text = g_strdup (r->name);
   else if (level == 1 || (level == 3 && !r->region))
     text = g_strdup_printf ("%s-%s", r->project, r->name);
@@ -428,16 +430,19 @@ write_res (Emit *e, GString *out, ImportRes *r)
     case IMPORT_NETWORK:
       g_string_append_printf (out, "[network %s]\n", r->group);
       write_project (e, out, r->project ? group_of (e, IMPORT_PROJECT,
-                     &(ImportRef) { r->project, NULL, r->project, NULL }) : NULL);
+                     &(ImportRef) { r->project, NULL, r->project, NULL })
+                     : NULL);
       if (r->default_route == 0)
         g_string_append (out, "default-route = false\n");
       if (r->shared_with && r->shared_with->len)
         {
-          g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+          g_autoptr (GPtrArray) groups
+            = g_ptr_array_new_with_free_func (g_free);
           for (guint i = 0; i < r->shared_with->len; i++)
             {
               const char *p = group_of (e, IMPORT_PROJECT, &(ImportRef) {
-                r->shared_with->pdata[i], NULL, r->shared_with->pdata[i], NULL });
+                r->shared_with->pdata[i], NULL,
+                r->shared_with->pdata[i], NULL });
               if (p)
                 g_ptr_array_add (groups, g_strdup (p));
             }
@@ -458,7 +463,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
         g_string_append_printf (out, "purpose = %s\n", r->purpose);
       break;
     case IMPORT_ROUTE:
-      g_string_append_printf (out, "[route %s]\nnetwork = %s\ndestination = %s\n"
+      g_string_append_printf (out,
+                              "[route %s]\nnetwork = %s\ndestination = %s\n"
                               "next-hop = %s\n", r->group,
                               group_of (e, IMPORT_NETWORK, r->network),
                               r->range, r->next_hop);
@@ -484,7 +490,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
       break;
     case IMPORT_NAT:
       g_string_append_printf (out, "[nat %s]\nnetwork = %s\nregion = %s\n",
-                              r->group, group_of (e, IMPORT_NETWORK, r->network),
+                              r->group,
+                              group_of (e, IMPORT_NETWORK, r->network),
                               r->region);
       if (r->refs->len)
         {
@@ -527,7 +534,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
     case IMPORT_SERVICE:
       g_string_append_printf (out, "[service %s]\n", r->group);
       write_project (e, out, r->project ? group_of (e, IMPORT_PROJECT,
-                     &(ImportRef) { r->project, NULL, r->project, NULL }) : NULL);
+                     &(ImportRef) { r->project, NULL, r->project, NULL })
+                     : NULL);
       g_string_append_printf (out, "region = %s\n", r->region);
       if (r->ingress)
         g_string_append_printf (out, "ingress = %s\n", r->ingress);
@@ -558,7 +566,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
           g_string_append_printf (out, "vpc-access = %s\n", r->vpc_access);
           if (r->connector)
             g_string_append_printf (out, "connector = %s\n",
-                                    group_of (e, IMPORT_CONNECTOR, r->connector));
+                                    group_of (e, IMPORT_CONNECTOR,
+                                              r->connector));
           else
             g_string_append_printf (out, "subnet = %s\n",
                                     group_of (e, IMPORT_SUBNET, r->subnet));
@@ -630,7 +639,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
         g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
         for (guint i = 0; r->shared_with && i < r->shared_with->len; i++)
           if ((g = group_of (e, IMPORT_PROJECT, &(ImportRef) {
-                 r->shared_with->pdata[i], NULL, r->shared_with->pdata[i], NULL })))
+                 r->shared_with->pdata[i], NULL,
+                 r->shared_with->pdata[i], NULL })))
             g_ptr_array_add (groups, g_strdup (g));
         sort_unique (groups);
         list_sorted (out, "projects", groups);
@@ -833,7 +843,8 @@ resolve_perimeter (Emit *e, ImportRes *r)
     }
   for (guint i = 0; r->members && i < r->members->len; i++)
     {
-      ImportRef ref = { NULL, NULL, r->members->pdata[i], r->members->pdata[i] };
+      ImportRef ref = { NULL, NULL, r->members->pdata[i],
+                        r->members->pdata[i] };
       ImportRes *lvl = find (e, IMPORT_ACCESS_LEVEL, &ref);
 
       if (!lvl)
@@ -1066,7 +1077,8 @@ zone_for (Emit *e, ImportRes *rec)
               && strcmp (rec->dns_name + rl - zl, z->dns_name) == 0))
         continue;
       if (!best || strlen (best->dns_name) < zl
-          || (strlen (best->dns_name) == zl && g_strcmp0 (z->project, rec->project) == 0))
+          || (strlen (best->dns_name) == zl
+              && g_strcmp0 (z->project, rec->project) == 0))
         best = z;
     }
   return best;
@@ -1246,9 +1258,10 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
           if (!t->members)
             t->members = g_ptr_array_new_with_free_func (g_free);
           for (guint j = 0; r->ranges && j < r->ranges->len; j++)
-            g_ptr_array_add (t->ranges, g_strdup_printf ("%s %s %s", r->dns_name,
-                                                         r->type,
-                                                         (char *) r->ranges->pdata[j]));
+            g_ptr_array_add (t->ranges,
+                             g_strdup_printf ("%s %s %s", r->dns_name,
+                                              r->type,
+                                              (char *) r->ranges->pdata[j]));
           g_ptr_array_add (t->members, g_strdup (r->origin));
           break;
         case IMPORT_IAM:
@@ -1361,7 +1374,8 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
   if (no_iam->len)
     g_ptr_array_add (m->not_modelled, g_strdup_printf (
       "%u service%s without an IAM policy in the input: invokers left to "
-      "the format's default (allUsers)", no_iam->len, no_iam->len > 1 ? "s" : ""));
+      "the format's default (allUsers)", no_iam->len,
+      no_iam->len > 1 ? "s" : ""));
   {
     g_autoptr (GPtrArray) types = g_ptr_array_new ();
     GHashTableIter it;
@@ -1384,7 +1398,8 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
   groups = sorted->len;
 
   /* The file. */
-  g_string_append (out, "# A scenario made by `cloudrun-netsim import` from:\n");
+  g_string_append (out,
+                   "# A scenario made by `cloudrun-netsim import` from:\n");
   for (guint i = 0; i < n; i++)
     comment (out, "  ", paths[i]);
   g_string_append_printf (out, "# %u resources read, %u groups written.\n",

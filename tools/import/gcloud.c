@@ -106,7 +106,10 @@ import_rest_iam (ImportSrc *s, const char *resource, JsonNode *policy)
   JsonArray *b = import_arr (s, policy, "bindings");
   g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
   gboolean service = strstr (resource, "/services/") != NULL;
-  gboolean project = !service && g_str_has_prefix (resource, "//cloudresourcemanager.googleapis.com/projects/");
+  gboolean project
+    = !service
+      && g_str_has_prefix (resource,
+                           "//cloudresourcemanager.googleapis.com/projects/");
   g_autofree char *proj = import_name_project (resource);
   ImportRes *r = NULL;
 
@@ -167,7 +170,8 @@ one (ImportSrc *s, JsonNode *node, const char *rel)
   if (!type)
     {
       JsonNode *nm = JSON_NODE_HOLDS_OBJECT (node)
-                     ? json_object_get_member (json_node_get_object (node), "name")
+                     ? json_object_get_member (json_node_get_object (node),
+                                               "name")
                      : NULL;
       ok = import_fail (&sub, "", "expected a Google Cloud resource (a kind, "
                         "a selfLink or a name that says its type), found %s",

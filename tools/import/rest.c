@@ -25,7 +25,8 @@ import_member_str (ImportSrc *s, JsonObject *o, const char *rel,
 
   if (!n || JSON_NODE_HOLDS_NULL (n))
     return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+  if (!JSON_NODE_HOLDS_VALUE (n)
+      || json_node_get_value_type (n) != G_TYPE_STRING)
     {
       g_autofree char *at = g_strdup_printf ("%s[\"%s\"]", rel, key);
       import_fail (s, at, "expected a string");
@@ -118,7 +119,8 @@ service_v2 (ImportSrc *s, JsonNode *d, const char *project,
 
 /* A Knative annotation as a whole number ("5"), or -1. */
 gint64
-import_annotation_int (ImportSrc *s, JsonObject *o, const char *rel, const char *key)
+import_annotation_int (ImportSrc *s, JsonObject *o, const char *rel,
+                       const char *key)
 {
   const char *v = import_member_str (s, o, rel, key);
   guint64 u;
@@ -167,7 +169,8 @@ service_v1 (ImportSrc *s, JsonNode *d, const char *project,
   JsonObject *labels = import_obj (s, d, "metadata.labels");
   JsonObject *ann = import_obj (s, d, "metadata.annotations");
   JsonObject *tann = import_obj (s, d, "spec.template.metadata.annotations");
-  const char *sa = "metadata.annotations", *ta = "spec.template.metadata.annotations";
+  const char *sa = "metadata.annotations",
+             *ta = "spec.template.metadata.annotations";
   const char *loc, *v, *connector, *nis;
   ImportRes *r;
 
@@ -224,11 +227,14 @@ service_v1 (ImportSrc *s, JsonNode *d, const char *project,
                     &r->service_account);
   r->concurrency = import_int (s, d, "spec.template.spec.containerConcurrency",
                                G_MAXINT32);
-  r->min_instances = import_annotation_int (s, tann, ta, "autoscaling.knative.dev/minScale");
-  r->max_instances = import_annotation_int (s, tann, ta, "autoscaling.knative.dev/maxScale");
+  r->min_instances = import_annotation_int (s, tann, ta,
+                                            "autoscaling.knative.dev/minScale");
+  r->max_instances = import_annotation_int (s, tann, ta,
+                                            "autoscaling.knative.dev/maxScale");
   connector = import_member_str (s, tann, ta,
                                  "run.googleapis.com/vpc-access-connector");
-  nis = import_member_str (s, tann, ta, "run.googleapis.com/network-interfaces");
+  nis = import_member_str (s, tann, ta,
+                           "run.googleapis.com/network-interfaces");
   if (connector && *connector)
     {
       r->vpc_access = g_strdup ("connector");
@@ -389,7 +395,8 @@ router (ImportSrc *s, JsonNode *d, const char *project, const char *region)
             subs = import_arr (&ns, n, "subnetworks");
             for (guint j = 0; subs && j < json_array_get_length (subs); j++)
               {
-                g_autofree char *sk = g_strdup_printf ("subnetworks[%u].name", j);
+                g_autofree char *sk
+                  = g_strdup_printf ("subnetworks[%u].name", j);
                 const char *sub = import_str (&ns, n, sk);
                 if (sub)
                   g_ptr_array_add (nat->refs, import_ref_new (sub, r->project,
@@ -427,7 +434,8 @@ router (ImportSrc *s, JsonNode *d, const char *project, const char *region)
 /* Firewall fields shared with Terraform: the tags and service accounts
  * that narrow a rule, which the simulator does not model. */
 static void
-firewall_scope (ImportSrc *s, JsonNode *d, ImportRes *r, const char *const keys[4])
+firewall_scope (ImportSrc *s, JsonNode *d, ImportRes *r,
+                const char *const keys[4])
 {
   for (guint i = 0; i < 4; i++)
     {
@@ -502,7 +510,8 @@ firewall (ImportSrc *s, JsonNode *d, const char *project)
       JsonArray *st = import_arr (s, d, "sourceTags");
       JsonArray *ssa = import_arr (s, d, "sourceServiceAccounts");
       if (strcmp (r->direction, "ingress") == 0
-          && ((st && json_array_get_length (st)) || (ssa && json_array_get_length (ssa))))
+          && ((st && json_array_get_length (st))
+              || (ssa && json_array_get_length (ssa))))
         {
           r->skip = TRUE;
           import_not_modelled (s, "a rule with only source tags or "
@@ -534,7 +543,8 @@ route (ImportSrc *s, JsonNode *d, const char *project)
   const char *ip = import_str (s, d, "nextHopIp");
   g_autofree char *p = compute_project (s, d, project);
   static const char *const others[] = { "nextHopInstance", "nextHopIlb",
-    "nextHopVpnTunnel", "nextHopPeering", "nextHopHub", "nextHopInterconnectAttachment" };
+    "nextHopVpnTunnel", "nextHopPeering", "nextHopHub",
+    "nextHopInterconnectAttachment" };
   ImportRes *r;
 
   if (!name)
@@ -642,7 +652,8 @@ managed_zone (ImportSrc *s, JsonNode *d, const char *project)
     return import_fail (s, "visibility", "expected private or public, found "
                         "'%s'", vis);
   r->visibility = g_strdup (vis ? vis : "public");
-  if (import_obj (s, d, "forwardingConfig") || import_obj (s, d, "peeringConfig"))
+  if (import_obj (s, d, "forwardingConfig")
+      || import_obj (s, d, "peeringConfig"))
     {
       import_not_modelled (s, "forwardingConfig/peeringConfig: a forwarding "
                            "or peering zone is left out");
@@ -745,7 +756,8 @@ forwarding_rule (ImportSrc *s, JsonNode *d, const char *project)
     {
       import_not_modelled (s, "forwarding rule to %s (only PSC endpoints "
                            "for Google APIs and Application Load Balancers "
-                           "are modelled)", target ? target : "a backend service");
+                           "are modelled)",
+                           target ? target : "a backend service");
       return !import_failed (s);
     }
   r = import_res_new (s, IMPORT_PSC, p, NULL, name);

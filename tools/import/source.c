@@ -75,7 +75,8 @@ import_at (ImportSrc *s, JsonNode *root, const char *rel)
   for (guint i = 0; parts[i] && node; i++)
     {
       char *p = parts[i], *br = strchr (p, '[');
-      g_autofree char *member = g_strndup (p, br ? (gsize) (br - p) : strlen (p));
+      g_autofree char *member
+        = g_strndup (p, br ? (gsize) (br - p) : strlen (p));
 
       if (*member)
         {
@@ -122,7 +123,8 @@ import_str (ImportSrc *s, JsonNode *root, const char *rel)
 
   if (!n)
     return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+  if (!JSON_NODE_HOLDS_VALUE (n)
+      || json_node_get_value_type (n) != G_TYPE_STRING)
     {
       import_fail (s, rel, "expected a string, found %s", type_name (n));
       return NULL;
@@ -199,7 +201,8 @@ import_int (ImportSrc *s, JsonNode *root, const char *rel, gint64 max)
     v = json_node_get_int (n);
   else if (JSON_NODE_HOLDS_VALUE (n)
            && json_node_get_value_type (n) == G_TYPE_DOUBLE
-           && json_node_get_double (n) == (double) (gint64) json_node_get_double (n)
+           && json_node_get_double (n)
+              == (double) (gint64) json_node_get_double (n)
            && json_node_get_double (n) >= 0 && json_node_get_double (n) < 1e15)
     v = (gint64) json_node_get_double (n);
   else if (JSON_NODE_HOLDS_VALUE (n)
@@ -290,7 +293,8 @@ import_is_cidr (const char *text)
   g_autofree char *ip = NULL;
   guint64 len;
 
-  if (!slash || !slash[1] || strspn (slash + 1, "0123456789") != strlen (slash + 1)
+  if (!slash || !slash[1]
+      || strspn (slash + 1, "0123456789") != strlen (slash + 1)
       || !g_ascii_string_to_unsigned (slash + 1, 10, 0, 32, &len, NULL))
     return FALSE;
   ip = g_strndup (text, (gsize) (slash - text));

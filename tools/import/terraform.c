@@ -237,8 +237,10 @@ cloud_run_v1 (TfRes *t)
                                "container_concurrency", G_MAXINT32);
   if (r->concurrency == 0)
     r->concurrency = -1;
-  r->min_instances = import_annotation_int (s, tann, ta, "autoscaling.knative.dev/minScale");
-  r->max_instances = import_annotation_int (s, tann, ta, "autoscaling.knative.dev/maxScale");
+  r->min_instances = import_annotation_int (s, tann, ta,
+                                            "autoscaling.knative.dev/minScale");
+  r->max_instances = import_annotation_int (s, tann, ta,
+                                            "autoscaling.knative.dev/maxScale");
   v = import_member_str (s, ann, sa, "run.googleapis.com/invoker-iam-disabled");
   if (v)
     r->invoker_iam_disabled = strcmp (v, "true") == 0;
@@ -247,7 +249,8 @@ cloud_run_v1 (TfRes *t)
     r->default_url = 0;
   connector = import_member_str (s, tann, ta,
                                  "run.googleapis.com/vpc-access-connector");
-  nis = import_member_str (s, tann, ta, "run.googleapis.com/network-interfaces");
+  nis = import_member_str (s, tann, ta,
+                           "run.googleapis.com/network-interfaces");
   if (connector && *connector)
     {
       r->vpc_access = g_strdup ("connector");
@@ -301,7 +304,8 @@ subnetwork (TfRes *t)
   ImportRes *r;
   JsonArray *sec;
 
-  if (purpose && strcmp (purpose, "PRIVATE") && strcmp (purpose, "PRIVATE_RFC_1918")
+  if (purpose && strcmp (purpose, "PRIVATE")
+      && strcmp (purpose, "PRIVATE_RFC_1918")
       && strcmp (purpose, "REGIONAL_MANAGED_PROXY")
       && strcmp (purpose, "INTERNAL_HTTPS_LOAD_BALANCER"))
     {
@@ -318,8 +322,10 @@ subnetwork (TfRes *t)
     return import_fail (s, "ip_cidr_range", "expected the subnet's range, "
                         "found nothing");
   r->pga = import_bool (s, t->v, "private_ip_google_access");
-  r->purpose = g_strdup (purpose && (strcmp (purpose, "REGIONAL_MANAGED_PROXY") == 0
-                                     || strcmp (purpose, "INTERNAL_HTTPS_LOAD_BALANCER") == 0)
+  r->purpose = g_strdup (purpose
+                         && (strcmp (purpose, "REGIONAL_MANAGED_PROXY") == 0
+                             || strcmp (purpose,
+                                        "INTERNAL_HTTPS_LOAD_BALANCER") == 0)
                          ? "proxy-only" : "private");
   sec = import_arr (s, t->v, "secondary_ip_range");
   if (sec && json_array_get_length (sec) > 0)
@@ -330,7 +336,8 @@ subnetwork (TfRes *t)
 static gboolean
 router (TfRes *t)
 {
-  ImportRes *r = res_new (t, IMPORT_ROUTER, import_str (&t->src, t->v, "region"));
+  ImportRes *r = res_new (t, IMPORT_ROUTER,
+                          import_str (&t->src, t->v, "region"));
   const char *net = str (t, "network");
 
   if (net)
@@ -359,7 +366,8 @@ router_nat (TfRes *t)
         g_autofree char *at = g_strdup_printf ("subnetwork[%u].name", i);
         const char *sub = str (t, at);
         if (sub)
-          g_ptr_array_add (r->refs, import_ref_new (sub, r->project, r->region));
+          g_ptr_array_add (r->refs,
+                           import_ref_new (sub, r->project, r->region));
       }
   else if (src && strcmp (src, "ALL_SUBNETWORKS_ALL_IP_RANGES")
            && strcmp (src, "ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES"))
@@ -381,8 +389,10 @@ router_nat (TfRes *t)
 static gboolean
 firewall (TfRes *t)
 {
-  static const char *const scope[4] = { "target_tags", "target_service_accounts",
-                                        "source_tags", "source_service_accounts" };
+  static const char *const scope[4] = { "target_tags",
+                                        "target_service_accounts",
+                                        "source_tags",
+                                        "source_service_accounts" };
   ImportSrc *s = &t->src;
   ImportRes *r = res_new (t, IMPORT_FIREWALL, NULL);
   const char *net = str (t, "network");
@@ -409,7 +419,8 @@ firewall (TfRes *t)
       r->skip = TRUE;
       import_not_modelled (s, "disabled: a disabled rule is left out");
     }
-  r->action = g_strdup (allow && json_array_get_length (allow) ? "allow" : "deny");
+  r->action = g_strdup (allow && json_array_get_length (allow)
+                        ? "allow" : "deny");
   import_set_protocols (s, t->v, allow && json_array_get_length (allow)
                         ? "allow" : "deny", "protocol", r);
   for (guint i = 0; i < 4; i++)
@@ -433,7 +444,8 @@ firewall (TfRes *t)
       if (import_set_cidr (s, at, ranges->pdata[i], &c))
         g_ptr_array_add (r->ranges, c);
     }
-  if ((!ranges || !ranges->len) && tags && strcmp (r->direction, "ingress") == 0)
+  if ((!ranges || !ranges->len) && tags
+      && strcmp (r->direction, "ingress") == 0)
     {
       r->skip = TRUE;
       import_not_modelled (s, "a rule with only source tags or service "
@@ -535,7 +547,8 @@ managed_zone (TfRes *t)
   ImportRes *r = res_new (t, IMPORT_ZONE, NULL);
   const char *dns = import_str (s, t->v, "dns_name");
   const char *vis = import_str (s, t->v, "visibility");
-  JsonArray *nets = import_arr (s, t->v, "private_visibility_config[0].networks");
+  JsonArray *nets = import_arr (s, t->v,
+                                "private_visibility_config[0].networks");
   JsonArray *fwd = import_arr (s, t->v, "forwarding_config");
   JsonArray *peer = import_arr (s, t->v, "peering_config");
 
@@ -547,7 +560,8 @@ managed_zone (TfRes *t)
     return import_fail (s, "visibility", "expected private or public, found "
                         "'%s'", vis);
   r->visibility = g_strdup (vis ? vis : "public");
-  if ((fwd && json_array_get_length (fwd)) || (peer && json_array_get_length (peer)))
+  if ((fwd && json_array_get_length (fwd))
+      || (peer && json_array_get_length (peer)))
     {
       import_not_modelled (s, "forwarding_config/peering_config: a forwarding "
                            "or peering zone is left out");
@@ -623,7 +637,8 @@ forwarding_rule (TfRes *t)
 static gboolean
 address (TfRes *t)
 {
-  ImportRes *r = res_new (t, IMPORT_ADDRESS, import_str (&t->src, t->v, "region"));
+  ImportRes *r = res_new (t, IMPORT_ADDRESS,
+                          import_str (&t->src, t->v, "region"));
 
   r->skip = TRUE;
   import_set_ipv4 (&t->src, "address", import_str (&t->src, t->v, "address"),
@@ -639,7 +654,8 @@ instance (TfRes *t)
   g_autofree char *region = zone ? import_zone_region (zone) : NULL;
   ImportRes *r = res_new (t, IMPORT_VM, region);
   const char *sub = str (t, "network_interface[0].subnetwork");
-  const char *subp = import_str (s, t->v, "network_interface[0].subnetwork_project");
+  const char *subp = import_str (s, t->v,
+                                 "network_interface[0].subnetwork_project");
   JsonArray *acs = import_arr (s, t->v, "network_interface[0].access_config");
   JsonArray *nics = import_arr (s, t->v, "network_interface");
 
@@ -700,7 +716,8 @@ iam (TfRes *t, const char *name_key)
       import_not_modelled (s, "condition: a conditional binding is left out");
       return TRUE;
     }
-  ref = import_ref_new (service ? service : "", sp ? sp : import_str (s, t->v, "project"),
+  ref = import_ref_new (service ? service : "",
+                        sp ? sp : import_str (s, t->v, "project"),
                         import_str (s, t->v, "location"));
   r = import_res_new (s, IMPORT_IAM, ref->project, ref->region,
                       service ? ref->name : "");
