@@ -546,6 +546,19 @@ sim_kernel_free (SimKernel *kernel)
   g_free (kernel);
 }
 
+void
+sim_kernel_foreach_pending (SimKernel *kernel, SimEventFn fn,
+                            void (*visit) (void *arg, void *user), void *user)
+{
+  for (guint i = 0; i < kernel->slabs->len; i++)
+    {
+      SimEvent *slab = g_ptr_array_index (kernel->slabs, i);
+      for (guint j = 0; j < SIM_EVENT_SLAB_RECORDS; j++)
+        if (slab[j].seq != 0 && !slab[j].cancelled && slab[j].fn == fn)
+          visit (slab[j].arg, user);
+    }
+}
+
 /* ---- scheduling ------------------------------------------------------ */
 
 SimTimer

@@ -57,6 +57,13 @@ uint64_t sim_kernel_run (SimKernel *kernel, SimTime until);
 bool sim_kernel_step (SimKernel *kernel);
 void sim_kernel_stop (SimKernel *kernel);
 
+/* Calls visit (arg, user) for each event still pending (not cancelled)
+ * whose action is fn: how the owner of such events frees what their args
+ * hold when a run is cut before they fire. Order unspecified. */
+void sim_kernel_foreach_pending (SimKernel *kernel, SimEventFn fn,
+                                 void (*visit) (void *arg, void *user),
+                                 void *user);
+
 /* Introspection. */
 uint64_t sim_kernel_pending (const SimKernel *kernel); /* live + cancelled */
 uint64_t sim_kernel_fired (const SimKernel *kernel);

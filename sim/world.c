@@ -72,11 +72,26 @@ sim_world_free (SimWorld *world)
   g_ptr_array_free (world->interfaces, TRUE);
   g_hash_table_destroy (world->by_name);
   /* No event owns a packet (frames in flight sit in the links' lists,
-   * released above), so the kernel can go once the links are gone. */
+   * released above; nodes that hold one in an event released it with
+   * sim_world_release_pending), so the kernel can go once the links are
+   * gone. */
   sim_kernel_free (world->kernel);
   sim_explain_log_free (world->explain);
   sim_packet_pool_free (world->pool);
   g_free (world);
+}
+
+static void
+release_pending (void *packet, void *pool)
+{
+  sim_packet_release (pool, packet);
+}
+
+void
+sim_world_release_pending (SimWorld *world, SimEventFn fn)
+{
+  sim_kernel_foreach_pending (world->kernel, fn, release_pending,
+                              world->pool);
 }
 
 SimKernel *sim_world_kernel (SimWorld *world) { return world->kernel; }

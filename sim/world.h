@@ -26,6 +26,10 @@ typedef struct SimNode SimNode;
 /* Life cycle. */
 SimWorld *sim_world_new (uint64_t seed);
 void sim_world_free (SimWorld *world);   /* frees nodes (clear) and links */
+/* Releases the packet that each event of action fn still pending holds
+ * as its arg: a node that delays packets with such events calls it from
+ * its clear, for a run cut before they fire. */
+void sim_world_release_pending (SimWorld *world, SimEventFn fn);
 
 /* What the world owns, borrowed. */
 SimKernel *sim_world_kernel (SimWorld *world);

@@ -726,6 +726,8 @@ gfe_clear (SimNode *self)
 {
   CloudRunGfe *gfe = (CloudRunGfe *) self;
 
+  /* Packets from the internet still crossing the backbone. */
+  sim_world_release_pending (self->world, gfe_receive_later);
   cloudrun_proxy_clear (&gfe->proxy);
   sim_host_clear (&gfe->host);
   g_array_free (gfe->flows, TRUE);

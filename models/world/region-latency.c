@@ -148,6 +148,12 @@ send_later_fire (SimKernel *k, void *target, void *arg, uint64_t u)
 }
 
 void
+cloudrun_release_held (SimWorld *world)
+{
+  sim_world_release_pending (world, send_later_fire);
+}
+
+void
 cloudrun_send_after (SimPort *port, SimPacket *packet, SimTime delay)
 {
   SimKernel *kernel = sim_world_kernel (port->node->world);

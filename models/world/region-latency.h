@@ -29,6 +29,7 @@
 #include "sim/packet.h"
 #include "sim/port.h"
 #include "sim/time.h"
+#include "sim/world.h"
 
 /* Whether the table knows region (a Cloud Run location name). */
 bool cloudrun_region_known (const char *region);
@@ -53,5 +54,8 @@ const char *cloudrun_backbone_note (SimExplainLog *log, uint16_t origin,
 /* Sends packet on port after delay (now when delay is 0); the packet is
  * held by the kernel meanwhile. */
 void cloudrun_send_after (SimPort *port, SimPacket *packet, SimTime delay);
+/* Releases the packets still held by cloudrun_send_after when a run ends
+ * before they are sent (before the world is freed). */
+void cloudrun_release_held (SimWorld *world);
 
 #endif

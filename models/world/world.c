@@ -1,6 +1,7 @@
 /* The running world's life cycle (see models/world/world.h); made by
  * models/assemble/build.c. */
 #include "models/world/world.h"
+#include "models/world/region-latency.h"
 
 void
 cloudrun_node_drop (CloudRunNode *node, SimPacket *packet,
@@ -23,6 +24,8 @@ cloudrun_world_free (CloudRunWorld *w)
 {
   if (!w)
     return;
+  if (w->sim)
+    cloudrun_release_held (w->sim);
   sim_world_free (w->sim);
   cloudrun_ledger_clear (&w->ledger);
   g_free (w->plans);
