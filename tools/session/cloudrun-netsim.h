@@ -344,6 +344,22 @@ gboolean cloudrun_session_first_request (const CloudRunSession *s,
                                          CloudRunFirstRequest *out,
                                          GString *step);
 
+/* ---- Key boundaries --------------------------------------------------- */
+
+/* tools/session/session-keys.c, for property tests: fn is called once per
+ * documented boundary of every key of every kind ("service", "traffic",
+ * ...) with a value as --set takes it: for numbers, sizes, times, rates
+ * and fractions the least and greatest values and those one past them;
+ * for true/false and one-of keys each word and a typo; for names,
+ * addresses and ranges an empty, a long and a malformed value. refused
+ * TRUE: a load must refuse the value with a message naming the key;
+ * FALSE: the value is documented as valid (a load may still refuse it
+ * for another group's sake, naming the key). */
+typedef void (*CloudRunKeyBoundaryFn) (const char *kind, const char *key,
+                                       const char *value, gboolean refused,
+                                       gpointer user);
+void cloudrun_key_boundaries (CloudRunKeyBoundaryFn fn, gpointer user);
+
 G_END_DECLS
 
 #endif
