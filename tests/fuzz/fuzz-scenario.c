@@ -19,8 +19,10 @@
  *    deterministic PRNG from the inputs, so a run is repeatable. A crash
  *    leaves the input that caused it in fuzz-crash.ini (the input is
  *    written there before it runs and removed after). Without arguments
- *    (make check) it runs the public scenarios (FUZZ_CORPUS) with the
- *    dictionary (FUZZ_DICT) and FUZZ_CHECK_MUTATIONS mutations, seed 1,
+ *    (make check) it runs the public scenarios (FUZZ_CORPUS) and the
+ *    corpus a libFuzzer campaign kept (FUZZ_KEPT, tests/fuzz/corpus/)
+ *    with the dictionary (FUZZ_DICT) and FUZZ_CHECK_MUTATIONS mutations,
+ *    seed 1,
  *    and prints TAP. Exit status 0 when
  *    every input ran; GLib criticals and warnings abort (G_DEBUG is set
  *    fatal-warnings unless already set). */
@@ -392,6 +394,9 @@ main (int argc, char **argv)
        * of mutations; TAP on stdout. */
       tap = TRUE;
       add_input (inputs, FUZZ_CORPUS);
+#ifdef FUZZ_KEPT
+      add_input (inputs, FUZZ_KEPT);
+#endif
       dict = dict_read (FUZZ_DICT);
       mutations = FUZZ_CHECK_MUTATIONS;
       printf ("1..1\n");
