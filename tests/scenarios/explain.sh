@@ -9,7 +9,7 @@
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 S12=$top_srcdir/scenarios/12-internet-client-refused-by-internal.ini
-plan 8
+plan 9
 
 "$NETSIM" explain "$S05" --traffic call-backend > "$TMP/05" 2> "$TMP/err"
 check "explain exits 0" [ $? -eq 0 ]
@@ -33,4 +33,11 @@ check "ingress = all lets the internet client in (still external)" [ $? -eq 0 ]
 "$NETSIM" explain "$S05" --traffic call-backend --no-what-if > "$TMP/no" 2>&1
 check "--no-what-if leaves the what-if part out" \
   test "$(grep -c 'what would change' "$TMP/no")" -eq 0
+S40=$top_srcdir/scenarios/40-cloud-tasks-in-a-perimeter-needs-a-token.ini
+"$NETSIM" explain "$S40" --traffic task-without-token --no-what-if \
+  > "$TMP/40" 2> "$TMP/err"
+grep -q "^    the caller: no HTTP request; the product refused it before any packet left$" "$TMP/40" \
+  && ! grep -q "gave up after" "$TMP/40"
+check "a task Cloud Tasks refuses: no request left, not 'gave up after 0ns'" [ $? -eq 0 ] \
+  || diag_file "$TMP/40"
 finish

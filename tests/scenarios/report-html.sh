@@ -33,7 +33,7 @@ for f in "$TOUR" "$PGA" "$IAM"; do
 done
 CHROMIUM=${CHROMIUM:-chromium}
 SHOT=$(pwd)/report-tour.png
-plan 21
+plan 22
 
 # run_to SCENARIO DIR [ARGS...]: a run with the captures off; bails when
 # it fails.
@@ -214,5 +214,17 @@ else
   not_ok "the screenshot is a 1600-pixel-wide PNG of a plausible size"
   diag "width '$width', $size bytes"
   diag_file "$TMP/chr.err" 10
+fi
+# Every refusal's state is red: scenario 40's Cloud Tasks refusal
+# (TARGET_TYPE_NOT_PERMITTED_FOR_VPC) as much as the GFE's and IAM's.
+S40=$top_srcdir/scenarios/40-cloud-tasks-in-a-perimeter-needs-a-token.ini
+run_to "$S40" "$TMP/s40"
+refusals=$(grep -o '<td class="[a-z]*">\(INGRESS\|IAM\|VPC\|TARGET\)_&#8203;[A-Z_&#;0-9]*DENIED<\|<td class="[a-z]*">TARGET_&#8203;TYPE_&#8203;NOT_[^<]*<' \
+  "$TMP/s40/report.html")
+if [ -n "$refusals" ] && ! printf '%s\n' "$refusals" | grep -qv 'class="bad"'; then
+  ok "every refusal's state cell is marked bad (scenario 40's TARGET_TYPE_NOT_PERMITTED_FOR_VPC too)"
+else
+  not_ok "every refusal's state cell is marked bad (scenario 40's TARGET_TYPE_NOT_PERMITTED_FOR_VPC too)"
+  diag "$refusals"
 fi
 finish

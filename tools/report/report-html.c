@@ -93,8 +93,9 @@ verdict_class (CloudRunVerdict v)
          : v == CLOUDRUN_VERDICT_PENDING ? "gone" : "bad";
 }
 
-/* The class of a step's state: drops, aborts and the GFE's and IAM's
- * refusals are bad. */
+/* The class of a step's state: drops, aborts and every refusal (the
+ * GFE's, IAM's, VPC Service Controls', a Google product's target type)
+ * are bad. */
 static const char *
 state_class (const SimExplainStep *s)
 {
@@ -105,6 +106,7 @@ state_class (const SimExplainStep *s)
     case CLOUDRUN_STATE_DROP: case CLOUDRUN_STATE_ABORT:
     case CLOUDRUN_STATE_INGRESS_DENIED: case CLOUDRUN_STATE_IAM_DENIED:
     case CLOUDRUN_STATE_VPC_SC_DENIED:
+    case CLOUDRUN_STATE_TARGET_TYPE_NOT_PERMITTED_FOR_VPC:
       return "bad";
     default:
       return "";
@@ -258,6 +260,9 @@ html_caller (GString *out, const CloudRunRequest *r)
     g_string_append_printf (out, "<span class=\"%s\">HTTP %d</span> after %s",
                             r->status < 400 ? "good" : "bad", r->status,
                             tools_report_duration (r->end - r->start, t));
+  else if (r->decided_at == CLOUDRUN_HOP_GOOGLE_PRODUCT)
+    g_string_append (out, "<span class=\"bad\">no HTTP request</span>: the "
+                     "product refused it before any packet left");
   else
     g_string_append_printf (out, "<span class=\"bad\">no HTTP answer</span>; "
                             "it gave up after %s",

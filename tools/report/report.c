@@ -132,7 +132,12 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
                             "run ended\n", indent);
   else if (r->status)
     g_string_append_printf (out, "%s    the caller: HTTP %d after %s\n",
-                            indent, r->status, tools_report_duration (r->end - r->start, t));
+                            indent, r->status,
+                            tools_report_duration (r->end - r->start, t));
+  else if (r->decided_at == CLOUDRUN_HOP_GOOGLE_PRODUCT)
+    g_string_append_printf (out, "%s    the caller: no HTTP request; the "
+                            "product refused it before any packet left\n",
+                            indent);
   else
     g_string_append_printf (out, "%s    the caller: no HTTP answer; it gave "
                             "up after %s\n", indent,
