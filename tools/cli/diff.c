@@ -180,15 +180,7 @@ side (GString *out, const ReachPair *p)
       g_string_append (out, "no such pair");
       return;
     }
-  g_string_append (out, p->outcome);
-  if (p->status > 0)
-    g_string_append_printf (out, " %d", p->status);
-  if (p->classified)
-    g_string_append_printf (out, " %s", p->classified);
-  if (p->decided_at)
-    g_string_append_printf (out, " at %s", p->decided_at);
-  if (p->cause)
-    g_string_append_printf (out, " (%s)", p->cause);
+  reach_describe_fate (p, out);
   if (p->step)
     g_string_append_printf (out, "; step: %s", p->step);
 }

@@ -56,10 +56,9 @@ reach_cell (const ReachPair *p)
 
 /* "web -> api (run.app): delivered 200 internal at service" */
 void
-reach_describe_pair (const ReachPair *p, GString *out)
+reach_describe_fate (const ReachPair *p, GString *out)
 {
-  g_string_append_printf (out, "%s -> %s (%s): %s", p->from, p->to, p->way,
-                          p->outcome);
+  g_string_append (out, p->outcome);
   if (p->status > 0)
     g_string_append_printf (out, " %d", p->status);
   if (p->classified)
@@ -68,6 +67,13 @@ reach_describe_pair (const ReachPair *p, GString *out)
     g_string_append_printf (out, " at %s", p->decided_at);
   if (p->cause)
     g_string_append_printf (out, " (%s)", p->cause);
+}
+
+void
+reach_describe_pair (const ReachPair *p, GString *out)
+{
+  g_string_append_printf (out, "%s -> %s (%s): ", p->from, p->to, p->way);
+  reach_describe_fate (p, out);
 }
 
 /* ---- JSON ---------------------------------------------------------- */

@@ -126,6 +126,9 @@ ReachMatrix *reach_matrix_from_json (const char *file, const char *data,
 /* Joins the slices (each once, all of one matrix) into a whole one. */
 ReachMatrix *reach_matrix_merge (GPtrArray *slices, GPtrArray *names,
                                  GError **error);
+/* "delivered 200 internal at service (CAUSE)": what the pair came to;
+ * describe_pair puts "FROM -> TO (WAY): " before it. */
+void reach_describe_fate (const ReachPair *p, GString *out);
 void reach_describe_pair (const ReachPair *p, GString *out);
 
 /* Intents. */
