@@ -709,18 +709,25 @@ kernel_fire (SimKernel *kernel, const SimQueueEntry *entry)
 }
 
 uint64_t
-sim_kernel_run (SimKernel *kernel, SimTime until)
+sim_kernel_run_at_most (SimKernel *kernel, SimTime until, uint64_t max_events)
 {
   SimQueueEntry entry;
   uint64_t count = 0;
 
   kernel->stop = false;
-  while (!kernel->stop && kernel_pop_due (kernel, until, &entry))
+  while (count < max_events && !kernel->stop
+         && kernel_pop_due (kernel, until, &entry))
     {
       kernel_fire (kernel, &entry);
       count++;
     }
   return count;
+}
+
+uint64_t
+sim_kernel_run (SimKernel *kernel, SimTime until)
+{
+  return sim_kernel_run_at_most (kernel, until, UINT64_MAX);
 }
 
 bool

@@ -53,6 +53,11 @@ SimTime sim_kernel_now (const SimKernel *kernel);
  * Stops early when sim_kernel_stop was called. Now becomes the time of the
  * last event fired (never beyond until). */
 uint64_t sim_kernel_run (SimKernel *kernel, SimTime until);
+/* The same, firing at most max_events events: a caller that must notice a
+ * signal bounds the wall time of a call. Events left at the time reached
+ * fire on the next call, in the same order as in one call. */
+uint64_t sim_kernel_run_at_most (SimKernel *kernel, SimTime until,
+                                 uint64_t max_events);
 /* Fires the next live event if any; false when the queue is empty. */
 bool sim_kernel_step (SimKernel *kernel);
 void sim_kernel_stop (SimKernel *kernel);

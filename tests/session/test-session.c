@@ -219,6 +219,37 @@ test_slices_change_nothing (void **state)
   assert_int_equal (pa.requests_planned, 5);
 }
 
+/* A dense burst: one call with no slice bound stops after
+ * CLOUDRUN_ADVANCE_EVENTS events (a signal is seen in time), and the run
+ * it resumes gives the same reports as many small slices. */
+static void
+test_advance_is_bounded_in_events (void **state)
+{
+  const char *sets[] = { "traffic also.count=200000",
+                         "traffic also.interval=0ms", NULL };
+  CloudRunEdits edits = { sets, NULL, FALSE, 0 };
+  g_autoptr (CloudRunSession) a = load (&edits, NULL);
+  g_autoptr (CloudRunSession) b = load (&edits, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ra = NULL, *rb = NULL;
+  CloudRunProgress p;
+
+  (void) state;
+  assert_true (cloudrun_session_start (a, NULL, NULL, NULL, &error));
+  assert_true (cloudrun_session_advance (a, G_MAXUINT64));
+  cloudrun_session_progress (a, &p);
+  assert_int_equal (p.events, CLOUDRUN_ADVANCE_EVENTS);
+  assert_true (p.now < cloudrun_session_duration (a));
+  assert_true (p.requests_ended < p.requests_planned);
+  while (cloudrun_session_advance (a, G_MAXUINT64))
+    ;
+  assert_true (cloudrun_session_finish (a, TRUE, NULL, &error));
+  run (b, 1000000);
+  ra = render (a, CLOUDRUN_REPORT_JSON);
+  rb = render (b, CLOUDRUN_REPORT_JSON);
+  assert_string_equal (ra, rb);
+}
+
 /* A kept request's steps; an early finish leaves the rest pending. */
 static void
 test_steps_and_early_finish (void **state)
@@ -282,6 +313,7 @@ main (void)
     cmocka_unit_test (test_call_order),
     cmocka_unit_test (test_reports),
     cmocka_unit_test (test_slices_change_nothing),
+    cmocka_unit_test (test_advance_is_bounded_in_events),
     cmocka_unit_test (test_steps_and_early_finish),
     cmocka_unit_test (test_vocabulary),
   };

@@ -3,8 +3,8 @@
  * queue's edges (time 0, jumps to 2^62 and the end of time, many events
  * at now while firing, cancelling the current minimum, scheduling behind
  * a skipped cancelled event, compaction), cancellation and stale timers,
- * scheduling from callbacks, run(until), stop, the past-time assertion,
- * and no record allocation in steady state. */
+ * scheduling from callbacks, run(until), run_at_most, stop, the past-time
+ * assertion, and no record allocation in steady state. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <setjmp.h>
@@ -209,6 +209,41 @@ test_event__run_until_leaves_later_pending (void **state)
   assert_false (sim_kernel_step (k));
   g_array_free (log, TRUE);
   sim_kernel_free (k);
+}
+
+/* A run cut at max_events fires the same events in the same order as one
+ * whole run, ties at the time it stopped included. */
+static void
+test_event__run_at_most_resumes_in_order (void **state)
+{
+  SimKernel *whole = sim_kernel_new (), *cut = sim_kernel_new ();
+  GArray *a = fired_log_new (), *b = fired_log_new ();
+  uint64_t n = 0, fired;
+
+  (void) state;
+  for (uint64_t i = 0; i < 100; i++)
+    {
+      sim_kernel_schedule (whole, (SimTime) (i / 10), record_fired, a, NULL, i);
+      sim_kernel_schedule (cut, (SimTime) (i / 10), record_fired, b, NULL, i);
+    }
+  assert_int_equal (sim_kernel_run (whole, SIM_TIME_MAX), 100);
+  while ((fired = sim_kernel_run_at_most (cut, SIM_TIME_MAX, 7)) != 0)
+    {
+      assert_true (fired <= 7);
+      n++;
+    }
+  assert_int_equal (n, 15);                      /* 14 calls of 7, one of 2 */
+  assert_int_equal (b->len, 100);
+  for (guint i = 0; i < 100; i++)
+    {
+      assert_int_equal (fired_u (a, i), fired_u (b, i));
+      assert_int_equal (g_array_index (a, Fired, i).time,
+                        g_array_index (b, Fired, i).time);
+    }
+  g_array_free (a, TRUE);
+  g_array_free (b, TRUE);
+  sim_kernel_free (whole);
+  sim_kernel_free (cut);
 }
 
 static void
@@ -801,6 +836,7 @@ main (void)
     cmocka_unit_test (test_event__schedule_from_callback),
     cmocka_unit_test (test_event__run_until_leaves_later_pending),
     cmocka_unit_test (test_event__stop_ends_run_until_next_run),
+    cmocka_unit_test (test_event__run_at_most_resumes_in_order),
     cmocka_unit_test (test_event__step_skips_cancelled),
     cmocka_unit_test (test_event__schedule_in_past_aborts),
     cmocka_unit_test (test_event__matches_reference_sort),

@@ -161,9 +161,12 @@ guint64 cloudrun_session_output_estimate (const CloudRunSession *s,
 gboolean cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
                                  const CloudRunOutputOptions *options,
                                  GString *warnings, GError **error);
-/* Simulates up to slice nanoseconds more (at least 1); TRUE while there is
- * more to do (the duration not reached and events pending). Where the
- * slices end changes nothing in the outputs. */
+/* Simulates up to slice nanoseconds more (at least 1), and at most
+ * CLOUDRUN_ADVANCE_EVENTS events, so that a call returns within a fraction
+ * of a second however dense the events (a caller sees a signal in time);
+ * TRUE while there is more to do (the duration not reached and events
+ * pending). Where the slices end changes nothing in the outputs. */
+#define CLOUDRUN_ADVANCE_EVENTS 262144
 gboolean cloudrun_session_advance (CloudRunSession *s, guint64 slice);
 
 typedef struct {

@@ -371,16 +371,24 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
 gboolean
 cloudrun_session_advance (CloudRunSession *s, guint64 slice)
 {
-  SimWorld *sim = s->run.world->sim;
+  SimKernel *kernel = sim_world_kernel (s->run.world->sim);
   SimTime end = s->run.scenario->duration;
   SimTime to;
+  uint64_t fired;
 
   g_return_val_if_fail (s->started && !s->finished, FALSE);
   slice = MAX (slice, 1);
   to = s->reached + (SimTime) MIN (slice, (guint64) (end - s->reached));
-  s->run.events += sim_world_advance (sim, to);
+  fired = sim_kernel_run_at_most (kernel, to, CLOUDRUN_ADVANCE_EVENTS);
+  s->run.events += fired;
+  if (fired == CLOUDRUN_ADVANCE_EVENTS)
+    {
+      /* Cut short: events may remain at the time reached. */
+      s->reached = sim_kernel_now (kernel);
+      return TRUE;
+    }
   s->reached = to;
-  return to < end && sim_kernel_pending (sim_world_kernel (sim)) != 0;
+  return to < end && sim_kernel_pending (kernel) != 0;
 }
 
 void
