@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 28
+plan 29
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -259,6 +259,25 @@ if "$NETSIM" import "$TMP/iam.json" > "$TMP/iam.ini" 2> "$TMP/iam.err" \
 else
   not_ok "an IAM policy whose only invoker is a group: nobody may invoke (denied-by-iam), the group listed"
   diag_file "$TMP/iam.err"; diag_file "$TMP/iam.ini" 40
+fi
+
+# Terraform's v1 service carries the Knative annotations CAI and gcloud
+# carry, read by the same code: custom audiences, and a second network
+# interface said as not modelled.
+cat > "$TMP/tfv1.json" <<'J'
+{"format_version": "1.0", "values": {"root_module": {"resources": [
+ {"address": "google_cloud_run_service.api", "mode": "managed", "type": "google_cloud_run_service", "name": "api", "values": {"name": "api", "project": "p1", "location": "us-central1",
+  "metadata": [{"annotations": {"run.googleapis.com/ingress": "internal", "run.googleapis.com/custom-audiences": "[\"https://api.example.com\"]"}}],
+  "template": [{"metadata": [{"annotations": {"run.googleapis.com/network-interfaces": "[{\"network\": \"default\", \"subnetwork\": \"run-subnet\"}, {\"network\": \"other\", \"subnetwork\": \"second\"}]"}}]}]}}
+]}}}
+J
+if "$NETSIM" import "$TMP/tfv1.json" > "$TMP/tfv1.ini" 2> "$TMP/tfv1.err" \
+   && grep -qx 'custom-audiences = https://api.example.com' "$TMP/tfv1.ini" \
+   && grep -q '^not modelled: .*network-interfaces"\]: interfaces after the first' "$TMP/tfv1.err"; then
+  ok "terraform's google_cloud_run_service: custom audiences read, a second interface said"
+else
+  not_ok "terraform's google_cloud_run_service: custom audiences read, a second interface said"
+  diag_file "$TMP/tfv1.err"; diag_file "$TMP/tfv1.ini" 40
 fi
 
 # ---- hostile input ----------------------------------------------------------

@@ -231,9 +231,14 @@ gboolean import_depth_ok (const char *text, gsize len, guint *line);
  * NULL: the zone whose name is its longest suffix). */
 gboolean import_rrset (ImportSrc *s, JsonNode *d, const char *project,
                        const char *zone, const char *const keys[3]);
-/* A Knative annotation as a whole number ("5"), or -1. */
+/* Knative (v1) services (knative.c): a run.googleapis.com annotation as
+ * a whole number ("5"), or -1; and every annotation the simulator models,
+ * from the service's (ann, at path sa) and its template's (tann, ta). */
 gint64 import_annotation_int (ImportSrc *s, JsonObject *o, const char *rel,
                               const char *key);
+gboolean import_knative_annotations (ImportSrc *s, JsonObject *ann,
+                                     const char *sa, JsonObject *tann,
+                                     const char *ta, ImportRes *r);
 /* Load balancers (lb.c): a forwarding rule to a proxy (REST field names
  * when tf is FALSE, Terraform's otherwise), proxies, URL maps, backend
  * services and serverless NEGs; each reads the names it refers to with

@@ -117,49 +117,6 @@ service_v2 (ImportSrc *s, JsonNode *d, const char *project,
   return !import_failed (s);
 }
 
-/* A Knative annotation as a whole number ("5"), or -1. */
-gint64
-import_annotation_int (ImportSrc *s, JsonObject *o, const char *rel,
-                       const char *key)
-{
-  const char *v = import_member_str (s, o, rel, key);
-  guint64 u;
-
-  if (!v)
-    return -1;
-  if (!*v || strspn (v, "0123456789") != strlen (v)
-      || !g_ascii_string_to_unsigned (v, 10, 0, G_MAXINT32, &u, NULL))
-    {
-      g_autofree char *at = g_strdup_printf ("%s[\"%s\"]", rel, key);
-      import_fail (s, at, "expected a whole number, found '%s'", v);
-      return -1;
-    }
-  return (gint64) u;
-}
-
-/* JSON inside a string (a Knative annotation), depth-checked. */
-static JsonNode *
-inner_json (ImportSrc *s, const char *rel, const char *key, const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *at = g_strdup_printf ("%s[\"%s\"]", rel, key);
-  guint line;
-
-  if (!import_depth_ok (text, strlen (text), &line))
-    {
-      import_fail (s, at, "expected JSON at most %d levels deep",
-                   IMPORT_MAX_DEPTH);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, text, -1, &error))
-    {
-      import_fail (s, at, "expected JSON in the string: %s", error->message);
-      return NULL;
-    }
-  return json_parser_steal_root (parser);
-}
-
 static gboolean
 service_v1 (ImportSrc *s, JsonNode *d, const char *project,
             const char *region)
@@ -171,7 +128,7 @@ service_v1 (ImportSrc *s, JsonNode *d, const char *project,
   JsonObject *tann = import_obj (s, d, "spec.template.metadata.annotations");
   const char *sa = "metadata.annotations",
              *ta = "spec.template.metadata.annotations";
-  const char *loc, *v, *connector, *nis;
+  const char *loc;
   ImportRes *r;
 
   if (import_failed (s))
@@ -186,89 +143,13 @@ service_v1 (ImportSrc *s, JsonNode *d, const char *project,
   if (!r->region)
     return import_fail (s, "metadata.labels", "expected the label "
                         "cloud.googleapis.com/location, found nothing");
-  v = import_member_str (s, ann, sa, "run.googleapis.com/ingress");
-  if (v)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[\"run.googleapis.com/"
-                                             "ingress\"]", sa);
-      if (strcmp (v, "all") && strcmp (v, "internal")
-          && strcmp (v, "internal-and-cloud-load-balancing")
-          && strcmp (v, "none"))
-        return import_fail (s, at, "expected all, internal or "
-                            "internal-and-cloud-load-balancing, found '%s'",
-                            v);
-      import_set_ingress (s, at, v, r);
-    }
-  v = import_member_str (s, ann, sa, "run.googleapis.com/default-url-disabled");
-  if (v && strcmp (v, "true") == 0)
-    r->default_url = 0;
-  v = import_member_str (s, ann, sa, "run.googleapis.com/invoker-iam-disabled");
-  if (v)
-    r->invoker_iam_disabled = strcmp (v, "true") == 0;
-  v = import_member_str (s, ann, sa, "run.googleapis.com/custom-audiences");
-  if (v)
-    {
-      g_autoptr (JsonNode) aud = inner_json (s, sa, "run.googleapis.com/"
-                                             "custom-audiences", v);
-      g_autofree char *at = g_strdup_printf ("%s[\"run.googleapis.com/"
-                                             "custom-audiences\"]", sa);
-      ImportSrc inner = *s;
-
-      if (!aud)
-        return FALSE;
-      inner.base = import_path (s, at);
-      r->audiences = import_strs (&inner, aud, "");
-      g_free (inner.base);
-      if (import_failed (s))
-        return FALSE;
-    }
+  if (!import_knative_annotations (s, ann, sa, tann, ta, r))
+    return FALSE;
   import_set_token (s, "spec.template.spec.serviceAccountName",
                     import_str (s, d, "spec.template.spec.serviceAccountName"),
                     &r->service_account);
   r->concurrency = import_int (s, d, "spec.template.spec.containerConcurrency",
                                G_MAXINT32);
-  r->min_instances = import_annotation_int (s, tann, ta,
-                                            "autoscaling.knative.dev/minScale");
-  r->max_instances = import_annotation_int (s, tann, ta,
-                                            "autoscaling.knative.dev/maxScale");
-  connector = import_member_str (s, tann, ta,
-                                 "run.googleapis.com/vpc-access-connector");
-  nis = import_member_str (s, tann, ta,
-                           "run.googleapis.com/network-interfaces");
-  if (connector && *connector)
-    {
-      r->vpc_access = g_strdup ("connector");
-      r->connector = import_ref_new (connector, r->project, r->region);
-    }
-  else if (nis)
-    {
-      g_autoptr (JsonNode) ni = inner_json (s, ta, "run.googleapis.com/"
-                                            "network-interfaces", nis);
-      g_autofree char *at = g_strdup_printf ("%s[\"run.googleapis.com/"
-                                             "network-interfaces\"]", ta);
-      ImportSrc inner = *s;
-      JsonArray *a;
-
-      if (!ni)
-        return FALSE;
-      inner.base = import_path (s, at);
-      a = import_arr (&inner, ni, "");
-      if (a && json_array_get_length (a) > 0)
-        {
-          import_set_interface (r, import_str (&inner, ni, "[0].network"),
-                                import_str (&inner, ni, "[0].subnetwork"));
-          if (json_array_get_length (a) > 1)
-            import_not_modelled (s, "%s: interfaces after the first", at);
-        }
-      g_free (inner.base);
-    }
-  if (r->vpc_access)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[\"run.googleapis.com/"
-                                             "vpc-access-egress\"]", ta);
-      import_set_egress (s, at, import_member_str (s, tann, ta,
-                         "run.googleapis.com/vpc-access-egress"), r);
-    }
   return !import_failed (s);
 }
 

@@ -215,21 +215,10 @@ cloud_run_v1 (TfRes *t)
   const char *ta = "template[0].metadata[0].annotations";
   JsonObject *ann = import_obj (s, t->v, sa);
   JsonObject *tann = import_obj (s, t->v, ta);
-  const char *v, *connector, *nis;
 
   if (!r->region)
     return import_fail (s, "location", "expected the service's region, "
                         "found nothing");
-  v = import_member_str (s, ann, sa, "run.googleapis.com/ingress");
-  if (v)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[\"run.googleapis.com/"
-                                             "ingress\"]", sa);
-      if (g_str_has_prefix (v, "INGRESS_"))
-        return import_fail (s, at, "expected all, internal or "
-                            "internal-and-cloud-load-balancing, found '%s'", v);
-      import_set_ingress (s, at, v, r);
-    }
   import_set_token (s, "template[0].spec[0].service_account_name",
                     import_str (s, t->v, "template[0].spec[0]."
                                 "service_account_name"), &r->service_account);
@@ -237,52 +226,7 @@ cloud_run_v1 (TfRes *t)
                                "container_concurrency", G_MAXINT32);
   if (r->concurrency == 0)
     r->concurrency = -1;
-  r->min_instances = import_annotation_int (s, tann, ta,
-                                            "autoscaling.knative.dev/minScale");
-  r->max_instances = import_annotation_int (s, tann, ta,
-                                            "autoscaling.knative.dev/maxScale");
-  v = import_member_str (s, ann, sa, "run.googleapis.com/invoker-iam-disabled");
-  if (v)
-    r->invoker_iam_disabled = strcmp (v, "true") == 0;
-  v = import_member_str (s, ann, sa, "run.googleapis.com/default-url-disabled");
-  if (v && strcmp (v, "true") == 0)
-    r->default_url = 0;
-  connector = import_member_str (s, tann, ta,
-                                 "run.googleapis.com/vpc-access-connector");
-  nis = import_member_str (s, tann, ta,
-                           "run.googleapis.com/network-interfaces");
-  if (connector && *connector)
-    {
-      r->vpc_access = g_strdup ("connector");
-      r->connector = import_ref_new (connector, r->project, r->region);
-    }
-  else if (nis)
-    {
-      g_autoptr (JsonParser) p = json_parser_new ();
-      g_autofree char *at = g_strdup_printf ("%s[\"run.googleapis.com/"
-                                             "network-interfaces\"]", ta);
-      guint line;
-      JsonNode *n;
-      ImportSrc inner = *s;
-
-      if (!import_depth_ok (nis, strlen (nis), &line)
-          || !json_parser_load_from_data (p, nis, -1, NULL)
-          || !(n = json_parser_get_root (p)) || !JSON_NODE_HOLDS_ARRAY (n))
-        return import_fail (s, at, "expected a JSON array of "
-                            "{network, subnetwork}, found '%s'", nis);
-      inner.base = import_path (s, at);
-      import_set_interface (r, import_str (&inner, n, "[0].network"),
-                            import_str (&inner, n, "[0].subnetwork"));
-      g_free (inner.base);
-    }
-  if (r->vpc_access)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[\"run.googleapis.com/"
-                                             "vpc-access-egress\"]", ta);
-      import_set_egress (s, at, import_member_str (s, tann, ta,
-                         "run.googleapis.com/vpc-access-egress"), r);
-    }
-  return !import_failed (s);
+  return import_knative_annotations (s, ann, sa, tann, ta, r);
 }
 
 static gboolean
