@@ -23,6 +23,10 @@
 /* Linux's default ephemeral range (net.ipv4.ip_local_port_range). */
 #define DNS_PORT_FIRST 32768u
 #define DNS_PORT_COUNT (60999u - DNS_PORT_FIRST + 1u)
+/* Random draws of a DNS source port before the free ones are counted
+ * instead: with most ports taken, redrawing would cost count / free
+ * draws each time. */
+#define DNS_PORT_TRIES 32
 
 struct CloudRunCall {
   CloudRunRequester *caller;
@@ -281,11 +285,44 @@ call_dns_timeout (SimKernel *k, void *target, void *arg, uint64_t u)
 static void
 call_dns_release (CloudRunCall *call)
 {
+  CloudRunRequester *caller = call->caller;
+
   if (call->dns_port == 0)
     return;
-  g_hash_table_remove (call->caller->dns_ports,
-                       GUINT_TO_POINTER (call->dns_port));
+  g_hash_table_remove (caller->dns_ports, GUINT_TO_POINTER (call->dns_port));
+  if (caller->dns_free.n)
+    sim_free_index_give (&caller->dns_free, call->dns_port - DNS_PORT_FIRST);
   call->dns_port = 0;
+}
+
+/* A free DNS source port of caller, at random: a few draws among all
+ * ports, then (most are taken) one among the free ones counted. */
+static uint16_t
+dns_free_port (CloudRunRequester *caller)
+{
+  SimFreeIndex *fi = &caller->dns_free;
+  GHashTableIter it;
+  gpointer port;
+
+  for (guint i = 0; i < DNS_PORT_TRIES; i++)
+    {
+      uint16_t p = (uint16_t) (DNS_PORT_FIRST
+                               + sim_rng_below (&caller->dns_rng,
+                                                DNS_PORT_COUNT));
+      if (!g_hash_table_contains (caller->dns_ports, GUINT_TO_POINTER (p)))
+        return p;
+    }
+  if (!fi->n)
+    {
+      sim_free_index_init (fi, DNS_PORT_COUNT);
+      g_hash_table_iter_init (&it, caller->dns_ports);
+      while (g_hash_table_iter_next (&it, &port, NULL))
+        sim_free_index_take (fi, GPOINTER_TO_UINT (port) - DNS_PORT_FIRST);
+    }
+  return (uint16_t) (DNS_PORT_FIRST
+                     + sim_free_index_nth_free (
+                         fi, (uint32_t) sim_rng_below (
+                               &caller->dns_rng, sim_free_index_n_free (fi))));
 }
 
 /* Draws a fresh id and a source port no other pending query of this
@@ -298,13 +335,12 @@ call_dns_draw (CloudRunCall *call)
 
   if (g_hash_table_size (caller->dns_ports) >= DNS_PORT_COUNT)
     return false;
-  do
-    port = (uint16_t) (DNS_PORT_FIRST + sim_rng_below (&caller->dns_rng,
-                                                       DNS_PORT_COUNT));
-  while (g_hash_table_contains (caller->dns_ports, GUINT_TO_POINTER (port)));
+  port = dns_free_port (caller);
   call->dns_id = (uint16_t) sim_rng_below (&caller->dns_rng, 65536);
   call->dns_port = port;
   g_hash_table_insert (caller->dns_ports, GUINT_TO_POINTER (port), call);
+  if (caller->dns_free.n)
+    sim_free_index_take (&caller->dns_free, port - DNS_PORT_FIRST);
   return true;
 }
 
@@ -500,6 +536,8 @@ cloudrun_requester_clear (CloudRunRequester *caller)
   g_byte_array_free (caller->scratch, TRUE);
   g_array_free (caller->cursors, TRUE);
   g_hash_table_destroy (caller->dns_ports);
+  if (caller->dns_free.n)
+    sim_free_index_clear (&caller->dns_free);
   caller->calls = NULL;
 }
 

@@ -16,6 +16,7 @@
 
 #include "models/world/request.h"
 #include "sim/host.h"
+#include "sim/free-index.h"
 #include "sim/rng.h"
 
 /* What one [traffic] group asks of its caller. */
@@ -81,7 +82,10 @@ struct CloudRunRequester {
   GPtrArray *calls;             /* CloudRunCall*, owned */
   SimRng dns_rng;               /* DNS query ids and source ports */
   GHashTable *dns_ports;        /* source port -> its pending CloudRunCall
-                                   (looked up, never walked) */
+                                   (looked up; walked only to fill
+                                   dns_free, where order is moot) */
+  SimFreeIndex dns_free;        /* the same ports, for a draw when most
+                                   are taken; made at the first such */
   GArray *free_calls;           /* indexes of idle calls */
   GByteArray *scratch;          /* a request head being written */
   GArray *cursors;              /* CloudRunPlanCursor, one per plan */

@@ -17,7 +17,7 @@
 
 GOOD=$top_srcdir/scenarios/01-internet-to-public-service.ini
 [ -f "$GOOD" ] || bail "no $GOOD"
-plan 7
+plan 8
 
 # A run of many requests over a long simulated time (about 15 s of wall
 # time and a gigabyte of capture if left alone).
@@ -34,14 +34,27 @@ else
   DEFSIG=
 fi
 
-# start_long DIR: starts the long run into DIR in the background ($pid)
-# and waits until its staging directory exists; fails after 20 s.
+# A dense burst: 400,000 requests 1us apart in a 30-day run, so one
+# slice of simulated time holds them all and most DNS source ports are
+# taken at once (a single advance took 90 s before it was bounded).
+DENSE=$TMP/dense.ini
+sed -e 's/^count = .*/count = 400000/' -e 's/^interval = .*/interval = 1us/' \
+    -e 's/^duration = .*/duration = 43200m/' "$LONG" > "$DENSE" \
+  || bail "cannot write $DENSE"
+
+# start_long DIR [FILE OPTION...]: starts the long run (or FILE with
+# OPTIONs) into DIR in the background ($pid) and waits until its staging
+# directory exists; fails after 20 s.
 start_long () {
-  $DEFSIG "$NETSIM" run "$LONG" -q --max-output 1000GiB -o "$1" > "$TMP/out" 2> "$TMP/err" &
+  sl_dir=$1
+  sl_file=${2:-$LONG}
+  [ $# -ge 2 ] && shift 2 || shift
+  $DEFSIG "$NETSIM" run "$sl_file" -q --max-output 1000GiB "$@" -o "$sl_dir" \
+    > "$TMP/out" 2> "$TMP/err" &
   pid=$!
   sl_i=0
   while [ $sl_i -lt 200 ]; do
-    if ls -a "$1" 2>/dev/null | grep -q '^\.partial-'; then
+    if ls -a "$sl_dir" 2>/dev/null | grep -q '^\.partial-'; then
       sleep 0.5
       return 0
     fi
@@ -94,6 +107,25 @@ for sig in INT TERM; do
     diag_file "$TMP/err" 5
   fi
 done
+
+# However dense the events, a signal acts within seconds.
+desc="SIGTERM during a dense burst acts within 5 s"
+if start_long "$TMP/dense/out" "$DENSE" --capture=none --no-requests; then
+  t0=$(date +%s)
+  kill -TERM "$pid"
+  wait_status
+  took=$(( $(date +%s) - t0 ))
+  if [ "$status" -eq 143 ] && [ "$took" -le 5 ]; then
+    ok "$desc"
+  else
+    not_ok "$desc"
+    diag "exit status $status after ${took}s"
+    diag_file "$TMP/err" 5
+  fi
+else
+  not_ok "$desc"
+  diag "no staging directory appeared in $TMP/dense/out"
+fi
 
 # SIGKILL: the staging directory stays; the next run removes it.
 d=$TMP/killed
