@@ -64,6 +64,17 @@ sim_free_index_n_free (const SimFreeIndex *fi)
   return fi->n - fi->taken;
 }
 
+uint32_t
+sim_free_index_taken_below (const SimFreeIndex *fi, uint32_t i)
+{
+  uint32_t sum = 0;
+
+  g_assert (i <= fi->n);
+  for (uint32_t j = i; j > 0; j -= j & -j)
+    sum += fi->tree[j];
+  return sum;
+}
+
 /* Binary lifting: tree[pos + step] covers slots pos .. pos + step - 1
  * whenever pos is a multiple of 2 * step, so step - tree[pos + step] of
  * them are free. */

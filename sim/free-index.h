@@ -22,6 +22,8 @@ void sim_free_index_take (SimFreeIndex *fi, uint32_t i);
 void sim_free_index_give (SimFreeIndex *fi, uint32_t i);
 bool sim_free_index_taken (const SimFreeIndex *fi, uint32_t i);
 uint32_t sim_free_index_n_free (const SimFreeIndex *fi);
+/* How many of the slots below i (<= n) are taken. */
+uint32_t sim_free_index_taken_below (const SimFreeIndex *fi, uint32_t i);
 /* The k-th free slot in increasing order (k < n_free). */
 uint32_t sim_free_index_nth_free (const SimFreeIndex *fi, uint32_t k);
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "sim/free-index.h"
 #include "sim/world.h"
 
 #define SNAT_FIRST_PORT 1024u
@@ -31,10 +32,79 @@ snat_key_equal (gconstpointer x, gconstpointer y)
   return memcmp (x, y, sizeof (SnatKey)) == 0;
 }
 
+/* Ports tried one by one before a group counts its free ports. */
+#define SNAT_SCAN_TRIES 32
+
+/* The ports of one source's block toward one remote address and port:
+ * how many a flow holds, and the TIME_WAIT holds of closed ones (in order
+ * of their end: every hold lasts time_wait). While live plus the holds not
+ * yet over fill the block, a new flow is refused without trying every
+ * port; once a search has tried many, the group keeps which ports are
+ * free, and finds the next free one in O(log ports). */
+typedef struct {
+  SimTime until;
+  uint16_t port;
+} SnatHold;
+
+typedef struct {
+  SnatKey key;                  /* nat addr, remote addr, block base,
+                                   remote port, protocol */
+  uint32_t live;
+  GArray *holds;                /* SnatHold, from index head */
+  guint head;
+  SimFreeIndex taken;           /* port - base; made at a long search */
+} SnatGroup;
+
 typedef struct {
   SnatKey inside_key, nat_key;
+  SnatGroup *group;
   CloudRunSnatEntry entry;
 } SnatFlow;
+
+static void
+snat_group_free (gpointer p)
+{
+  SnatGroup *g = p;
+
+  g_array_free (g->holds, TRUE);
+  if (g->taken.n)
+    sim_free_index_clear (&g->taken);
+  g_free (g);
+}
+
+/* The group of a flow from base's block toward f's remote end, made at
+ * its first flow; its holds over by now dropped. */
+static SnatGroup *
+snat_group (CloudRunSnat *snat, const SimFrame *f, uint32_t nat_addr,
+            uint32_t base)
+{
+  SnatKey key = { nat_addr, f->dst, (uint16_t) base, f->dport, f->proto };
+  SnatGroup *g = g_hash_table_lookup (snat->groups, &key);
+
+  if (!g)
+    {
+      g = g_new0 (SnatGroup, 1);
+      g->key = key;
+      g->holds = g_array_new (FALSE, FALSE, sizeof (SnatHold));
+      g_hash_table_insert (snat->groups, &g->key, g);
+    }
+  while (g->head < g->holds->len
+         && sim_world_now (snat->clock)
+            >= g_array_index (g->holds, SnatHold, g->head).until)
+    {
+      if (g->taken.n)
+        sim_free_index_give (&g->taken, g_array_index (g->holds, SnatHold,
+                                                       g->head).port
+                                        - (uint32_t) base);
+      g->head++;
+    }
+  if (g->head > 64 && g->head * 2 > g->holds->len)
+    {
+      g_array_remove_range (g->holds, 0, g->head);
+      g->head = 0;
+    }
+  return g;
+}
 
 void
 cloudrun_snat_init (CloudRunSnat *snat, uint32_t ports_per_source)
@@ -46,6 +116,8 @@ cloudrun_snat_init (CloudRunSnat *snat, uint32_t ports_per_source)
   snat->blocks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                         NULL);
   snat->next_block = g_hash_table_new (g_direct_hash, g_direct_equal);
+  snat->groups = g_hash_table_new_full (snat_key_hash, snat_key_equal, NULL,
+                                        snat_group_free);
   g_assert (ports_per_source >= 1 && ports_per_source <= 65536 - SNAT_FIRST_PORT);
   snat->ports_per_source = ports_per_source;
 }
@@ -81,6 +153,7 @@ cloudrun_snat_clear (CloudRunSnat *snat)
   g_clear_pointer (&snat->by_nat, g_hash_table_destroy);
   g_clear_pointer (&snat->blocks, g_hash_table_destroy);
   g_clear_pointer (&snat->next_block, g_hash_table_destroy);
+  g_clear_pointer (&snat->groups, g_hash_table_destroy);
 }
 
 /* The first port of the source's block on nat_addr, given at its first
@@ -107,25 +180,65 @@ snat_block (CloudRunSnat *snat, uint32_t inside_addr, uint32_t nat_addr)
   return next;
 }
 
+/* The first free slot of g's block at or after slot, cyclically, found
+ * in its free index (made now from the flow table if it has none): the
+ * slot the one-by-one search would reach. The block has a free port. */
+static uint32_t
+snat_next_free (CloudRunSnat *snat, SnatGroup *g, uint32_t slot)
+{
+  SimFreeIndex *fi = &g->taken;
+  uint32_t before;
+
+  if (!fi->n)
+    {
+      sim_free_index_init (fi, snat->ports_per_source);
+      for (uint32_t i = 0; i < snat->ports_per_source; i++)
+        {
+          SnatKey k = { g->key.a, g->key.b, (uint16_t) (g->key.pa + i),
+                        g->key.pb, g->key.proto };
+          SnatFlow *held = g_hash_table_lookup (snat->by_nat, &k);
+          if (held && !(held->entry.held_until
+                        && sim_world_now (snat->clock)
+                           >= held->entry.held_until))
+            sim_free_index_take (fi, i);
+        }
+    }
+  before = slot - sim_free_index_taken_below (fi, slot);
+  return sim_free_index_nth_free (fi, before < sim_free_index_n_free (fi)
+                                      ? before : 0);
+}
+
 CloudRunSnatEntry *
 cloudrun_snat_outbound (CloudRunSnat *snat, const SimFrame *f,
                         uint32_t nat_addr, SimPort *inside, bool *created)
 {
   SnatKey key = { f->src, f->dst, f->sport, f->dport, f->proto };
   SnatFlow *flow = g_hash_table_lookup (snat->by_inside, &key);
+  SnatGroup *group;
   uint32_t base;
 
   *created = false;
   if (flow)
     return &flow->entry;
   base = snat_block (snat, f->src, nat_addr);
+  group = base ? snat_group (snat, f, nat_addr, base) : NULL;
+  if (group && group->live + (group->holds->len - group->head)
+               >= snat->ports_per_source)
+    base = 0;                   /* every port of the block is taken */
   for (uint32_t i = 0; base && i < snat->ports_per_source; i++)
     {
       /* Ports are tried from the one after the source's port, so flows
        * spread over the block deterministically. */
-      uint16_t port = (uint16_t) (base + (f->sport + i) % snat->ports_per_source);
-      SnatKey nat_key = { nat_addr, f->dst, port, f->dport, f->proto };
-      SnatFlow *held = g_hash_table_lookup (snat->by_nat, &nat_key);
+      uint32_t slot = (f->sport + i) % snat->ports_per_source;
+      uint16_t port;
+      SnatKey nat_key;
+      SnatFlow *held;
+
+      if (i == SNAT_SCAN_TRIES)
+        slot = snat_next_free (snat, group, slot);
+      port = (uint16_t) (base + slot);
+      nat_key = (SnatKey) { nat_addr, f->dst, port, f->dport, f->proto };
+      held = g_hash_table_lookup (snat->by_nat, &nat_key);
       if (held && !(held->entry.held_until
                     && sim_world_now (snat->clock) >= held->entry.held_until))
         continue;
@@ -134,6 +247,10 @@ cloudrun_snat_outbound (CloudRunSnat *snat, const SimFrame *f,
       flow = g_new0 (SnatFlow, 1);
       flow->inside_key = key;
       flow->nat_key = nat_key;
+      flow->group = group;
+      group->live++;
+      if (group->taken.n)
+        sim_free_index_take (&group->taken, slot);
       flow->entry = (CloudRunSnatEntry) {
         .inside_addr = f->src, .inside_port = f->sport, .nat_addr = nat_addr,
         .nat_port = port, .remote_addr = f->dst, .remote_port = f->dport,
@@ -164,6 +281,10 @@ snat_release (CloudRunSnat *snat, CloudRunSnatEntry *e)
   SnatFlow *flow = (SnatFlow *) ((char *) e - G_STRUCT_OFFSET (SnatFlow, entry));
 
   g_hash_table_remove (snat->by_inside, &flow->inside_key);
+  flow->group->live--;
+  if (flow->group->taken.n)
+    sim_free_index_give (&flow->group->taken,
+                         e->nat_port - (uint32_t) flow->group->key.pa);
   g_hash_table_remove (snat->by_nat, &flow->nat_key);   /* frees flow */
   snat_count (snat, -1);
 }
@@ -182,6 +303,9 @@ snat_close (CloudRunSnat *snat, CloudRunSnatEntry *e)
     }
   g_hash_table_remove (snat->by_inside, &flow->inside_key);
   e->held_until = sim_world_now (snat->clock) + snat->time_wait;
+  flow->group->live--;
+  g_array_append_val (flow->group->holds,
+                      ((SnatHold) { e->held_until, e->nat_port }));
   cloudrun_gauge_add_later (snat->ports, e->held_until, -1);
 }
 

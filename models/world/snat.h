@@ -39,6 +39,8 @@ typedef struct {
   GHashTable *by_nat;           /* flow key -> entry; lookups only */
   GHashTable *blocks;           /* (inside, nat) addr -> block base */
   GHashTable *next_block;       /* nat addr -> next free block base */
+  GHashTable *groups;           /* a block's ports toward one remote end:
+                                   how many are taken; lookups only */
   uint32_t ports_per_source;    /* size of each source's block */
   uint64_t exhausted;           /* flows refused: the block was full */
   SimWorld *clock;              /* for now(), when closed flows are held */

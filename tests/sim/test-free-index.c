@@ -1,6 +1,6 @@
-/* Unit tests for sim/free-index.c: the k-th free slot against a plain
- * scan, through random takes and gives, at sizes that are and are not
- * powers of two, full and empty. */
+/* Unit tests for sim/free-index.c: the k-th free slot and the taken ones
+ * below a slot against a plain scan, through random takes and gives, at
+ * sizes that are and are not powers of two, full and empty. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,9 +25,17 @@ nth_free_by_scan (const SimFreeIndex *fi, uint32_t k)
 static void
 check_all (const SimFreeIndex *fi)
 {
+  uint32_t below = 0;
+
   for (uint32_t k = 0; k < sim_free_index_n_free (fi); k++)
     assert_int_equal (sim_free_index_nth_free (fi, k),
                       nth_free_by_scan (fi, k));
+  for (uint32_t i = 0; i <= fi->n; i++)
+    {
+      assert_int_equal (sim_free_index_taken_below (fi, i), below);
+      if (i < fi->n && sim_free_index_taken (fi, i))
+        below++;
+    }
 }
 
 static void

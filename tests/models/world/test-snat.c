@@ -3,7 +3,8 @@
  * once per flow and found again by the replies; each source keeps to its
  * own block of ports_per_source ports; a full block refuses new flows and
  * counts them; a mapping is released after FIN both ways and the last
- * ACK, or after a RST, and its port can then be used again; translated
+ * ACK, or after a RST, and its port can then be used again; a new flow
+ * takes the first free port after its slot however far it lies; translated
  * frames keep valid checksums. Frames are real Ethernet/IPv4/TCP|UDP
  * bytes built with sim/wire.h. */
 #include <setjmp.h>
@@ -419,6 +420,54 @@ test_snat__release_after_rst (void **state)
     }
 }
 
+/* A block of 300 with a free port every 50: a new flow gets the first
+ * free port at or after its own port's slot, cyclically, however many
+ * taken ports lie between (past 32, the free ports are counted instead
+ * of tried one by one). */
+static void
+test_snat__next_free_port_is_the_first_after_the_slot (void **state)
+{
+  enum { P = 300 };
+  Fixture *f = *state;
+  gboolean taken[P];
+  uint16_t sport_of[P];
+  CloudRunSnatEntry e;
+  uint32_t base = 0;
+
+  cloudrun_snat_init (&f->snat, P);
+  for (uint16_t i = 0; i < P; i++)
+    {
+      assert_true (send_out (f, SIM_IPPROTO_TCP, INSIDE_A, 1000 + i, REMOTE,
+                             443, SIM_TCP_SYN, &e, NULL));
+      if (i == 0)
+        base = e.nat_port - (1000 % P);
+      sport_of[e.nat_port - base] = 1000 + i;
+      taken[e.nat_port - base] = TRUE;
+    }
+  for (uint32_t slot = 7; slot < P; slot += 50)
+    {
+      assert_true (send_out (f, SIM_IPPROTO_TCP, INSIDE_A, sport_of[slot],
+                             REMOTE, 443, SIM_TCP_RST | SIM_TCP_ACK, NULL,
+                             NULL));
+      taken[slot] = FALSE;
+    }
+  for (uint16_t n = 0; n < 6; n++)
+    {
+      static const uint16_t slots[] = { 8, 60, 110, 170, 260, 208 };
+      uint16_t sport = (uint16_t) (P * 100 + slots[n]);
+      uint32_t want = slots[n];
+
+      while (taken[want])
+        want = (want + 1) % P;
+      assert_true (send_out (f, SIM_IPPROTO_TCP, INSIDE_A, sport, REMOTE, 443,
+                             SIM_TCP_SYN, &e, NULL));
+      assert_int_equal (e.nat_port - base, want);
+      taken[want] = TRUE;
+    }
+  assert_false (send_out (f, SIM_IPPROTO_TCP, INSIDE_A, 30000, REMOTE, 443,
+                          SIM_TCP_SYN, NULL, NULL));
+}
+
 /* ---- Translation -------------------------------------------------- */
 
 static void
@@ -487,6 +536,8 @@ main (void)
       test_snat__release_after_fins_and_last_ack, setup, teardown),
     cmocka_unit_test_setup_teardown (test_snat__release_after_rst, setup,
                                      teardown),
+    cmocka_unit_test_setup_teardown (
+      test_snat__next_free_port_is_the_first_after_the_slot, setup, teardown),
     cmocka_unit_test_setup_teardown (
       test_snat__translated_frames_keep_valid_checksums, setup, teardown),
   };
