@@ -1,5 +1,5 @@
 #!/bin/sh
-# Sweeps (README.md, "Sweeps"; docs/scenario-format.md, "[sweep]"), on
+# Sweeps (docs/ci.md, "Sweeps"; docs/scenario-format.md, "[sweep]"), on
 # scenario 05 with a [sweep] of Private Google Access (false;true) and the
 # traffic's count (2;3), seeds = 2: 8 runs.
 #
