@@ -25,7 +25,7 @@ DOCS=$(ls README.md docs/*.md scenarios/README.md)
 
 TREE=$TMP/tree
 mkdir -p "$TREE" "$TMP/bin" || bail "mkdir"
-tar --exclude=./.git --exclude='./build*' --exclude=./out \
+tar --exclude=./.git --exclude='./build*' --exclude=./_build --exclude=./_inst --exclude=./out \
     --exclude=./autom4te.cache -cf - . | (cd "$TREE" && tar -xf -) \
   || bail "cannot copy the tree"
 mkdir -p "$TREE/build" || bail "mkdir"
