@@ -1,5 +1,5 @@
 #!/bin/sh
-# The command line as a CI system uses it (README.md, "In CI"):
+# The command line as a CI system uses it (docs/ci.md):
 #
 # - check --set flips a verdict (a passing scenario made to fail exits 1);
 #   --unset of a required key exits 2 naming it, of an optional key lets

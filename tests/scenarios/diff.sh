@@ -1,5 +1,5 @@
 #!/bin/sh
-# diff: what a change does (README.md, "Who reaches whom").
+# diff: what a change does (docs/ci.md, "Who reaches whom").
 #
 # - Private Google Access switched off (scenario 06 and a copy with
 #   private-google-access = false): exit 1, the setting listed as changed,

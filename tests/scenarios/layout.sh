@@ -1,4 +1,4 @@
-# The layout rule (README, "For developers"; tools/dev/check-layout):
+# The layout rule (docs/development.md, "Layout"; tools/dev/check-layout):
 # #include arrows point one way, the command, the benchmarks, the fuzz
 # target and tools/import (configurations in, a scenario out) -> the door
 # (tools/session/cloudrun-netsim.h) -> tools/report -> models/assemble ->

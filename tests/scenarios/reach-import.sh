@@ -1,5 +1,5 @@
 #!/bin/sh
-# reach and diff straight from configurations (README.md, "Who reaches
+# reach and diff straight from configurations (docs/ci.md, "Who reaches
 # whom"): the files `import` reads, imported into a temporary scenario
 # first.
 #

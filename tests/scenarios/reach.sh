@@ -1,5 +1,5 @@
 #!/bin/sh
-# reach: every caller against every service (README.md, "Who reaches
+# reach: every caller against every service (docs/ci.md, "Who reaches
 # whom").
 #
 # - The tour's matrix (scenarios/00-tour.ini) has the cells Google
@@ -162,13 +162,13 @@ if parallel --version 2>/dev/null | head -1 | grep -q 'GNU parallel'; then
     -o "$TMP/par-{}.json" 2>> "$TMP/err"
   netsim reach --merge "$TMP"/par-*.json --format json
   if [ "$status" -eq 0 ] && cmp -s "$TMP/out" "$TMP/tour.json"; then
-    ok "the README's GNU parallel recipe (4 slices, then --merge) gives the whole matrix"
+    ok "docs/ci.md's GNU parallel recipe (4 slices, then --merge) gives the whole matrix"
   else
-    not_ok "the README's GNU parallel recipe (4 slices, then --merge) gives the whole matrix"
+    not_ok "docs/ci.md's GNU parallel recipe (4 slices, then --merge) gives the whole matrix"
     diag_file "$TMP/err" 5
   fi
 else
-  skip "the README's GNU parallel recipe" "no GNU parallel"
+  skip "docs/ci.md's GNU parallel recipe" "no GNU parallel"
 fi
 
 # ---- intents -------------------------------------------------------------

@@ -5,13 +5,14 @@
 # a traffic that only may run past it gets the softer warning; a run that
 # fits says nothing; check warns the same; the verdict table shows every
 # outcome, not only the most frequent; on a terminal, progress shows the
-# percentage and an ETA; --capture=trace and links name what they keep;
+# percentage and an ETA, and in a log a line every few seconds, times
+# readable; --capture=trace and links name what they keep;
 # a link that carried nothing leaves no pcap.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 S=$top_srcdir/scenarios/01-internet-to-public-service.ini
 T='traffic alice-calls-hello'
-plan 13
+plan 16
 
 "$NETSIM" run "$S" -o "$TMP/cut" --capture=none --set "$T.count=200" \
   --set "$T.interval=1s" > "$TMP/cut.out" 2> "$TMP/cut.err"
@@ -56,6 +57,30 @@ if command -v script > /dev/null; then
 else
   skip "no script(1) to give the run a terminal"
 fi
+
+# Issue 22: in a log (stderr not a terminal), whole lines every few
+# seconds of wall time (here every 10 ms), times readable (three
+# significant digits, not raw microseconds); a short run says nothing.
+CLOUDRUN_NETSIM_PROGRESS_SECONDS=0.01 "$NETSIM" run "$S" -o "$TMP/log" \
+  --capture=none --set "$T.count=20000" --set "$T.interval=2ms" \
+  --set scenario.duration=61234567us \
+  > /dev/null 2> "$TMP/log.err"
+lines=$(grep -c "^ *[0-9.]*%  ETA [0-9.]*[a-z]*  *simulated [0-9.]*[a-z]*  *[0-9]*/20000 requests ended  *[0-9.]*M events/s$" "$TMP/log.err")
+long=$(sed -n 's/.*simulated \([0-9.]*\)[a-z]* .*/\1/p' "$TMP/log.err" \
+       | tr -d . | sed 's/^0*//' | grep -c '....')
+cr=$(tr -cd '\r' < "$TMP/log.err" | wc -c)
+check "not on a terminal: progress as whole lines ($lines), no carriage return, readable times" \
+  [ "$lines" -ge 2 -a "$long" -eq 0 -a "$cr" -eq 0 ] || diag_file "$TMP/log.err"
+"$NETSIM" run "$S" -o "$TMP/short" --capture=none > /dev/null 2> "$TMP/short.err"
+check "not on a terminal, a run of less than 5 s prints no progress" \
+  [ ! -s "$TMP/short.err" ] || diag_file "$TMP/short.err"
+
+# Issue 22: report.txt names each traffic's URL with its own scheme.
+"$NETSIM" run "$top_srcdir/scenarios/16-cloud-nat-turns-on-pga.ini" -q \
+  -o "$TMP/16" --capture=none 2> "$TMP/err"
+schemes=$(grep -c "^traffic call-backend: GET https://backend-\|^traffic call-internet: GET http://203.0.113.50/, " "$TMP/16/report.txt")
+check "report.txt: an https traffic reads https://, an http one http://" \
+  [ "$schemes" -eq 2 ] || diag_file "$TMP/16/report.txt" 40
 
 "$NETSIM" run "$S" -q -o "$TMP/trace" --capture=trace 2> "$TMP/err"
 check "--capture=trace keeps trace.pcapng only" \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Sweeps (README.md, "Sweeps"; docs/scenario-format.md, "[sweep]"), on
+# Sweeps (docs/ci.md, "Sweeps"; docs/scenario-format.md, "[sweep]"), on
 # scenario 05 with a [sweep] of Private Google Access (false;true) and the
 # traffic's count (2;3), seeds = 2: 8 runs.
 #
@@ -11,7 +11,8 @@
 # - --jobs 2: summary.csv has the header and 8 rows; PGA off is dropped
 #   (PRIVATE_GOOGLE_ACCESS_DISALLOWED at vpc-router), on is delivered; the
 #   [expect] of 05 fails in the PGA-on runs, so exit 1 and a non-zero
-#   failed_expectations there.
+#   failed_expectations there; stderr says so in one line, even with
+#   --quiet (issue 22).
 # - --jobs 1 gives the same bytes as --jobs 2; so do GNU parallel over
 #   `--list-runs | cut -f1` with --run {}, then --collect (Debian package
 #   parallel, which tools/dev/setup.sh installs: a missing one fails).
@@ -23,7 +24,7 @@
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 [ -f "$S05" ] || bail "no scenario 05 under $top_srcdir"
-plan 25
+plan 26
 
 STUDY=$TMP/study.ini
 PGA="subnet run-subnet.private-google-access"
@@ -121,6 +122,9 @@ fi
 
 netsim sweep "$STUDY" --jobs 2 -o "$TMP/j2" --quiet
 expect_status "--jobs 2: exit 1, the PGA-on runs fail 05's [expect]" 1
+expect_status "--jobs 2 --quiet: one line says how many runs failed their expectations and that this is the exit 1" 1 \
+  err "cloudrun-netsim sweep: 4 of 8 run(s) failed their expectations" \
+  err "summary.csv says where): that is why the exit status is 1"
 CSV=$TMP/j2/summary.csv
 head -1 "$CSV" > "$TMP/header"
 echo "run,seed,$PGA,$COUNT,traffic,requests,delivered,denied-by-ingress,denied-by-iam,denied-by-vpc-sc,dropped,dns-failure,unavailable,timeout,pending,internal,external,decided_at,cause,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,failed_expectations" > "$TMP/want-header"

@@ -1,8 +1,10 @@
 /* Driving a session to its end for the command (see tools/cli/cli.h): in
  * slices of simulated time sized by the wall clock, with a progress line
- * on a terminal, stopping at a signal or when the outputs pass their
- * limit. The wall clock is read here only; the simulation never sees it,
- * and where the slices end changes nothing it writes. */
+ * (redrawn on a terminal, one line every few seconds of wall time in a
+ * log), stopping at a signal or when the outputs pass their limit. The
+ * wall clock is read here only; the simulation never sees it, and where
+ * the slices end or when a progress line is printed changes nothing it
+ * writes. */
 #include "tools/cli/cli.h"
 
 #include <gio/gio.h>
@@ -16,6 +18,9 @@
 #define SLICE_WALL_MIN_US 10000
 #define SLICE_WALL_MAX_US 50000
 #define PROGRESS_EVERY_US 100000
+/* When stderr is not a terminal (a CI log): a line this often, or every
+ * CLOUDRUN_NETSIM_PROGRESS_SECONDS seconds. */
+#define PROGRESS_LOG_EVERY_US 5000000
 /* Simulated time units: nanoseconds. */
 #define NS_US G_GUINT64_CONSTANT (1000)
 #define NS_MS G_GUINT64_CONSTANT (1000000)
@@ -40,11 +45,47 @@ format_size (guint64 bytes)
                 : g_strdup_printf ("%.1f %s", v, units[u]);
 }
 
+/* How the progress is shown: not at all, redrawn in place on a
+ * terminal, or as whole lines now and then in a log. */
+typedef enum { PROGRESS_NONE, PROGRESS_TERMINAL, PROGRESS_LOG } ProgressMode;
+
+/* A time to three significant digits ("1.23s", "45.7s", "62m"), not the
+ * exact nanoseconds: the progress line is read at a glance. */
+static const char *
+readable_time (guint64 ns, char *buf)
+{
+  guint64 unit = 1;
+
+  while (ns / unit >= 1000)
+    unit *= 10;
+  if (unit > 1)
+    ns = (ns / unit + (ns % unit >= unit / 2)) * unit;
+  return cloudrun_format_time (ns, buf);
+}
+
+/* Wall time between two progress lines in mode. */
+static gint64
+progress_every_us (ProgressMode mode)
+{
+  const char *env = g_getenv ("CLOUDRUN_NETSIM_PROGRESS_SECONDS");
+  char *end;
+  double seconds;
+
+  if (mode != PROGRESS_LOG)
+    return PROGRESS_EVERY_US;
+  if (!env || !*env)
+    return PROGRESS_LOG_EVERY_US;
+  seconds = g_ascii_strtod (env, &end);
+  if (*end || !(seconds >= 0 && seconds <= 86400))
+    return PROGRESS_LOG_EVERY_US;
+  return (gint64) (seconds * 1e6);
+}
+
 /* One progress line: how far (the larger of simulated time over duration
  * and requests ended over requests planned), the ETA from the wall time
  * so far, the requests ended, the event rate. */
 static void
-progress_line (const CloudRunProgress *p, double wall)
+progress_line (const CloudRunProgress *p, double wall, ProgressMode mode)
 {
   double done = p->duration ? (double) p->now / (double) p->duration : 1.0;
   char now[32], eta[32] = "-";
@@ -54,13 +95,15 @@ progress_line (const CloudRunProgress *p, double wall)
                       / (double) p->requests_planned);
   done = MIN (done, 1.0);
   if (done > 0 && wall > 0)
-    cloudrun_format_time ((guint64) (wall * (1 - done) / done + 0.5) * NS_S,
-                          eta);
-  fprintf (stderr, "\r  %5.1f%%  ETA %-6s  simulated %-8s  %" G_GUINT64_FORMAT
-           "/%" G_GUINT64_FORMAT " requests ended  %5.1fM events/s ",
-           100 * done, eta, cloudrun_format_time (p->now, now),
+    readable_time ((guint64) (wall * (1 - done) / done + 0.5) * NS_S, eta);
+  fprintf (stderr, "%s  %5.1f%%  ETA %-6s  simulated %-8s  %" G_GUINT64_FORMAT
+           "/%" G_GUINT64_FORMAT " requests ended  %5.1fM events/s%s",
+           mode == PROGRESS_TERMINAL ? "\r" : "",
+           100 * done, eta, readable_time (p->now, now),
            p->requests_ended, p->requests_planned,
-           wall > 0 ? (double) p->events / wall / 1e6 : 0.0);
+           wall > 0 ? (double) p->events / wall / 1e6 : 0.0,
+           mode == PROGRESS_TERMINAL ? " " : "\n");
+  fflush (stderr);
 }
 
 CloudRunSession *
@@ -94,12 +137,15 @@ tools_cli_check_output_size (const CloudRunSession *s,
  * in wall time and doubles when it was quick. FALSE when a signal was
  * caught or the outputs passed limit (over_at: when). */
 static gboolean
-run_slices (CloudRunSession *s, gboolean show, guint64 limit,
+run_slices (CloudRunSession *s, ProgressMode show, guint64 limit,
             guint64 *over_at)
 {
   guint64 end = cloudrun_session_duration (s);
   guint64 max_slice = MAX (end / 100, NS_MS), slice = max_slice;
-  gint64 t0 = g_get_monotonic_time (), shown = 0;
+  gint64 t0 = g_get_monotonic_time (), every = progress_every_us (show);
+  /* A log gets its first line after one interval: a short run says
+   * nothing there. */
+  gint64 shown = show == PROGRESS_LOG ? t0 : 0;
   CloudRunProgress p;
 
   for (;;)
@@ -122,10 +168,12 @@ run_slices (CloudRunSession *s, gboolean show, guint64 limit,
           *over_at = p.now;
           return FALSE;
         }
-      if (show && (w1 - shown >= PROGRESS_EVERY_US || !more))
+      if (show == PROGRESS_TERMINAL
+          ? w1 - shown >= every || !more
+          : show == PROGRESS_LOG && more && w1 - shown >= every)
         {
           shown = w1;
-          progress_line (&p, (double) (w1 - t0) / 1e6);
+          progress_line (&p, (double) (w1 - t0) / 1e6, show);
         }
       if (!more)
         return TRUE;
@@ -138,7 +186,9 @@ tools_cli_run (CloudRunSession *s, CloudRunOutputDir *dir,
                gboolean quiet, GError **error)
 {
   g_autoptr (GString) warnings = g_string_new (NULL);
-  gboolean show = !quiet && isatty (STDERR_FILENO);
+  ProgressMode show = quiet ? PROGRESS_NONE
+                     : isatty (STDERR_FILENO) ? PROGRESS_TERMINAL
+                     : PROGRESS_LOG;
   guint64 over_at = 0;
   gboolean done;
 
@@ -150,7 +200,7 @@ tools_cli_run (CloudRunSession *s, CloudRunOutputDir *dir,
   fputs (warnings->str, stderr);
   g_string_truncate (warnings, 0);
   done = run_slices (s, show, dir ? max_output : 0, &over_at);
-  if (show)
+  if (show == PROGRESS_TERMINAL)
     fprintf (stderr, "\r%100s\r", "");
   if (!cloudrun_session_finish (s, done, warnings, done ? error : NULL)
       && done)

@@ -1,5 +1,5 @@
 /* Intents (reach --intents FILE): what must hold of the matrix, one per
- * line (README.md, "Intents"):
+ * line (docs/ci.md, "Intents"):
  *
  *   SUBJECT VERB SERVICE [internally | externally]
  *   SUBJECT  a caller's NAME | the internet | every caller

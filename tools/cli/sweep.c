@@ -163,6 +163,25 @@ run_one (const ToolsSweep *sw, guint n, const char *dir,
   return failed ? TOOLS_EXIT_EXPECT : 0;
 }
 
+/* After a collect: the summary line, and when runs failed their
+ * expectations, the line saying that this is why the exit status is 1
+ * (even with --quiet: it explains the status). The exit status. */
+static int
+collected (const ToolsSweep *sw, const char *dir, guint failed,
+           gboolean quiet)
+{
+  if (!quiet)
+    printf ("%s/summary.csv: %u run(s), %u with a failed expectation\n",
+            dir, sw->n_runs, failed);
+  if (failed)
+    fprintf (stderr, "cloudrun-netsim sweep: %u of %u run(s) failed their "
+             "expectations (the scenario's [expect] groups, checked in "
+             "every run; the failed_expectations column of %s/summary.csv "
+             "says where): that is why the exit status is 1\n", failed,
+             sw->n_runs, dir);
+  return failed ? TOOLS_EXIT_EXPECT : 0;
+}
+
 /* This program, to run the runs with. */
 static char *
 self_path (void)
@@ -294,10 +313,7 @@ run_all (const ToolsSweep *sw, guint jobs, const char *dir,
     }
   if (!tools_sweep_collect (sw, dir, &failed, &error))
     return tools_cli_fail (error);
-  if (!pass->quiet)
-    printf ("%s/summary.csv: %u run(s), %u with a failed expectation\n",
-            dir, sw->n_runs, failed);
-  return failed ? TOOLS_EXIT_EXPECT : 0;
+  return collected (sw, dir, failed, pass->quiet);
 }
 
 int
@@ -386,8 +402,5 @@ tools_cmd_sweep (int argc, char **argv)
     return run_all (&sw, n_jobs, out_dir, &pass);
   if (!tools_sweep_collect (&sw, collect, &failed, &error))
     return tools_cli_fail (error);
-  if (!quiet)
-    printf ("%s/summary.csv: %u run(s), %u with a failed expectation\n",
-            collect, sw.n_runs, failed);
-  return failed ? TOOLS_EXIT_EXPECT : 0;
+  return collected (&sw, collect, failed, quiet);
 }

@@ -1,5 +1,5 @@
 /* cloudrun-netsim sweep: the runs a scenario's [sweep] group declares
- * (docs/scenario-format.md, "[sweep]"; README.md, "Sweeps").
+ * (docs/scenario-format.md, "[sweep]"; docs/ci.md, "Sweeps").
  *
  * Each key of [sweep] but seeds is a --set target (GROUP NAME.KEY as
  * --set takes it) with ';'-separated values; seeds = N runs every

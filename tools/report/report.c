@@ -268,9 +268,10 @@ tools_report_text (GString *out, const ToolsReport *rep)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];
       const CloudRunTrafficPlan *p = &rep->world->plans[t];
-      g_string_append_printf (out, "\ntraffic %s: %s http://%s%s, %u "
-                              "request(s)\n", s->name, p->method, p->host,
-                              p->path, s->count);
+      g_string_append_printf (out, "\ntraffic %s: %s %s://%s%s, %u "
+                              "request(s)\n", s->name, p->method,
+                              p->tls ? "https" : "http", p->host, p->path,
+                              s->count);
       for (int v = 1; v < CLOUDRUN_N_VERDICTS; v++)
         if (s->verdicts[v])
           g_string_append_printf (out, "  %-18s %u\n",
