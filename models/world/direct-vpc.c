@@ -17,6 +17,29 @@ typedef struct {
   uint8_t proto, flags;
 } DirectHeld;
 
+/* Held TCP segments are told apart by addresses, ports, sequence number,
+ * flags and length: a second with the same is a retransmission. */
+static guint
+held_hash (gconstpointer p)
+{
+  const DirectHeld *h = p;
+  uint64_t a = ((uint64_t) h->src << 32 | h->dst) * 0x9e3779b97f4a7c15u;
+  uint64_t b = ((uint64_t) h->sport << 48 | (uint64_t) h->dport << 32
+                | h->seq) * 0xc2b2ae3d27d4eb4fu;
+
+  return (guint) (a ^ b ^ ((a ^ b) >> 31) ^ h->len ^ (guint) h->flags << 16);
+}
+
+static gboolean
+held_equal (gconstpointer x, gconstpointer y)
+{
+  const DirectHeld *a = x, *b = y;
+
+  return a->src == b->src && a->dst == b->dst && a->sport == b->sport
+         && a->dport == b->dport && a->proto == b->proto && a->seq == b->seq
+         && a->flags == b->flags && a->len == b->len;
+}
+
 /* A flow key: local addr/port and remote addr/port packed. */
 static uint64_t *
 direct_flow_key (uint32_t laddr, uint16_t lport, uint32_t raddr,
@@ -120,19 +143,17 @@ static void
 direct_release (SimKernel *k, void *target, void *arg, uint64_t u)
 {
   CloudRunDirectVpc *d = target;
+  DirectHeld *h = g_hash_table_lookup (d->held, arg);
   SimFrame f;
 
   (void) k; (void) u;
-  for (guint i = 0; i < d->held->len; i++)
-    {
-      DirectHeld h = g_array_index (d->held, DirectHeld, i);
-      if (h.packet != arg)
-        continue;
-      g_array_remove_index (d->held, i);
-      sim_frame_parse (h.packet->data, h.packet->len, &f);
-      direct_outbound (d, h.port, h.packet, &f, h.since);
-      return;
-    }
+  if (!h)
+    return;
+  g_hash_table_remove (d->held_segments, h);
+  g_hash_table_steal (d->held, arg);
+  sim_frame_parse (h->packet->data, h->packet->len, &f);
+  direct_outbound (d, h->port, h->packet, &f, h->since);
+  g_free (h);
 }
 
 /* The step of a connection whose first packet starts waiting until up. */
@@ -177,22 +198,20 @@ direct_hold (CloudRunDirectVpc *d, SimPort *port, SimPacket *packet,
     packet, port, now, f->src, f->dst, tcp ? f->tcp.seq : 0, f->sport,
     f->dport, (uint16_t) f->payload_len, f->proto, tcp ? f->tcp.flags : 0,
   };
+  DirectHeld *held;
 
   if (now >= up)
     return false;
-  for (guint i = 0; tcp && i < d->held->len; i++)
+  if (tcp && g_hash_table_contains (d->held_segments, &h))
     {
-      const DirectHeld *o = &g_array_index (d->held, DirectHeld, i);
-      if (o->src == h.src && o->dst == h.dst && o->sport == h.sport
-          && o->dport == h.dport && o->proto == h.proto && o->seq == h.seq
-          && o->flags == h.flags && o->len == h.len)
-        {
-          d->held_duplicates++;
-          sim_packet_release (sim_world_pool (d->base.world->sim), packet);
-          return true;
-        }
+      d->held_duplicates++;
+      sim_packet_release (sim_world_pool (d->base.world->sim), packet);
+      return true;
     }
-  g_array_append_val (d->held, h);
+  held = g_memdup2 (&h, sizeof h);
+  g_hash_table_insert (d->held, packet, held);
+  if (tcp)
+    g_hash_table_add (d->held_segments, held);
   sim_kernel_schedule (kernel, up, direct_release, d, packet, 0);
   if (sim_frame_opens_tcp (f))
     direct_held_step (d, packet, f, up);
@@ -232,14 +251,17 @@ static void
 direct_clear (SimNode *self)
 {
   CloudRunDirectVpc *d = (CloudRunDirectVpc *) self;
+  GHashTableIter it;
+  gpointer packet;
 
   sim_route_table_free (d->instances);
   g_array_free (d->sides, TRUE);
   g_hash_table_destroy (d->flows);
-  for (guint i = 0; i < d->held->len; i++)
-    sim_packet_release (sim_world_pool (self->world),
-                        g_array_index (d->held, DirectHeld, i).packet);
-  g_array_free (d->held, TRUE);
+  g_hash_table_iter_init (&it, d->held);
+  while (g_hash_table_iter_next (&it, &packet, NULL))
+    sim_packet_release (sim_world_pool (self->world), packet);
+  g_hash_table_destroy (d->held_segments);
+  g_hash_table_destroy (d->held);
   g_array_free (d->up_at, TRUE);
 }
 
@@ -266,7 +288,9 @@ cloudrun_direct_vpc_new (CloudRunWorld *world, const char *service,
   g_array_set_size (d->sides, 1);         /* port 0: the VPC */
   d->flows = g_hash_table_new_full (flow_hash, flow_equal, g_free, NULL);
   d->up_at = g_array_new (FALSE, TRUE, sizeof (SimTime));
-  d->held = g_array_new (FALSE, FALSE, sizeof (DirectHeld));
+  d->held = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                   g_free);
+  d->held_segments = g_hash_table_new (held_hash, held_equal);
   return d;
 }
 

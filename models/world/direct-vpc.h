@@ -31,7 +31,11 @@ typedef struct {
   GArray *up_at;                /* SimTime by port index: when the
                                    instance's way into the VPC is up (0:
                                    from the start) */
-  GArray *held;                 /* packets waiting for it, arrival order */
+  GHashTable *held;             /* packet waiting for it -> its DirectHeld
+                                   (lookups; walked only to free) */
+  GHashTable *held_segments;    /* the held TCP segments, by their
+                                   addresses, ports, sequence, flags and
+                                   length; lookups only */
   uint64_t held_duplicates;     /* retransmissions of held packets dropped */
 } CloudRunDirectVpc;
 
