@@ -222,8 +222,8 @@ capture_put_frame (SimCapture *capture, uint32_t if_id, uint32_t link_id,
       f.n_comments = n_steps;
       for (uint32_t i = 0; i < n_steps; i++)
         {
-          sim_explain_format (sim_world_explain (capture->world), steps[i],
-                              capture->scratch);
+          sim_explain_format_comment (sim_world_explain (capture->world),
+                                      steps[i], capture->scratch);
           g_string_append_c (capture->scratch, '\0');
         }
       f.comments_len = (uint32_t) capture->scratch->len;

@@ -258,3 +258,24 @@ sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
       g_string_append_c (out, ']');
     }
 }
+
+void
+sim_explain_format_comment (const SimExplainLog *log, uint32_t id,
+                            GString *out)
+{
+  const SimExplainStep *s = sim_explain_get (log, id);
+  char n[16];
+
+  sim_explain_format (log, id, out);
+  if (s->subject == NULL)
+    return;
+  g_string_append (out, " (");
+  g_string_append (out, s->subject);
+  if (s->subject_request > 0)
+    {
+      g_string_append (out, ", request ");
+      g_snprintf (n, sizeof n, "%u", s->subject_request);
+      g_string_append (out, n);
+    }
+  g_string_append_c (out, ')');
+}

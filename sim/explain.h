@@ -41,6 +41,9 @@ typedef struct {
   uint64_t frame;               /* the trace frame that first showed it
                                    (1-based, as the capture numbers
                                    trace.pcapng); 0 none */
+  const char *subject;          /* whose step it is, e.g. "traffic alice"
+                                   (outlives the log); may be NULL */
+  uint32_t subject_request;     /* 1-based request of subject; 0 none */
 } SimExplainStep;
 
 typedef struct {
@@ -83,5 +86,10 @@ uint32_t sim_explain_count (const SimExplainLog *log);
  * dst']" (" CAUSE" and " (tag)" only when given); with
  * only one address given, "[from src]" or "[to dst]". */
 void sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out);
+/* The capture's comment: sim_explain_format's line, then, when the step
+ * has a subject, " (SUBJECT, request N)" (", request N" when given), last,
+ * where no free text can follow it. */
+void sim_explain_format_comment (const SimExplainLog *log, uint32_t id,
+                                 GString *out);
 
 #endif
