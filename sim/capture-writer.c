@@ -170,6 +170,7 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
   CaptureWriterLink *cl;
   uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
   uint8_t record[PCAP_RECORD_HEADER + SIM_PACKET_SIZE];
+  uint64_t at = (uint64_t) (w->epoch_ns + t);
 
   g_assert (link_id < w->links->len);
   cl = g_ptr_array_index (w->links, link_id);
@@ -180,8 +181,8 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
   w->pcap_bytes += PCAP_RECORD_HEADER + (uint64_t) caplen;
   if (ferror (cl->file))
     return;
-  put_host_u32 (record, (uint32_t) (int32_t) (t / SIM_S));
-  put_host_u32 (record + 4, (uint32_t) (int32_t) (t % SIM_S));
+  put_host_u32 (record, (uint32_t) (at / SIM_S));
+  put_host_u32 (record + 4, (uint32_t) (at % SIM_S));
   put_host_u32 (record + 8, caplen);
   put_host_u32 (record + 12, len);
   errno = 0;
@@ -206,7 +207,8 @@ writer_pcapng_frame (CaptureWriter *w, const CaptureRecFrame *f,
       g_ptr_array_add (w->comments, (gpointer) comments);
       comments += strlen (comments) + 1;
     }
-  if (!sim_pcapng_write_packet (&w->pcapng, f->if_id, (uint64_t) f->t,
+  if (!sim_pcapng_write_packet (&w->pcapng, f->if_id,
+                                (uint64_t) (w->epoch_ns + f->t),
                                 frame, MIN (f->len, CAPTURE_SNAPLEN), f->len,
                                 (const char *const *) w->comments->pdata,
                                 f->n_comments))

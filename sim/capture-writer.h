@@ -62,6 +62,7 @@ typedef struct {
   FILE *keylog_file;            /* owned */
   uint64_t pcap_bytes;          /* bytes written to pcap/, headers too */
   GPtrArray *comments;          /* const char*, reused per frame */
+  int64_t epoch_ns;             /* added to every frame's time */
   const char *failed_path;      /* first failure: a path owned above */
   int failed_errno;             /* and its errno; 0 when none */
 } CaptureWriter;

@@ -165,6 +165,8 @@ sim_capture_open (SimWorld *world, const char *dir,
   capture->name = g_string_sized_new (64);
   w = &capture->writer;
   capture_writer_init (w);
+  g_assert (options->epoch_ns >= 0);
+  w->epoch_ns = options->epoch_ns;
   if ((options->per_link_pcap
        && !capture_writer_open_pcap_dir (w, dir, error))
       || (options->pcapng

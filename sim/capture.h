@@ -46,6 +46,11 @@ typedef struct {
   bool synchronous;             /* write on the caller's thread, no writer
                                    thread: the same files, for tests that
                                    compare the two */
+  int64_t epoch_ns;             /* the files' timestamp of simulated time
+                                   0, in ns since 1970-01-01T00:00:00Z
+                                   (0: 1970); at most 2^32 s minus the
+                                   run, for the per-link files' 32-bit
+                                   seconds */
 } SimCaptureOptions;
 
 /* Opens the files in dir (which must exist; pcap/ is created when per-link

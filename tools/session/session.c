@@ -354,7 +354,8 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
         "cloudrun-netsim " PACKAGE_VERSION, TLS_NOTE,
         /* Tests compare the files written with and without the capture's
          * writer thread (tests/scenarios/capture-thread.sh). */
-        g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0 };
+        g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0,
+        s->run.scenario->start_time * SIM_S };
 
       if (copt.per_link_pcap)
         run_raise_file_limit ();
