@@ -88,7 +88,7 @@ sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
       id = ++log->n_steps;
     }
   *explain_slot (log, id) = copy;
-  if (log->watching)
+  if (log->watching && !copy.outbound)
     g_array_append_val (log->journal, id);
   if (chain->last)
     explain_slot (log, chain->last)->next = id;
@@ -153,6 +153,15 @@ sim_explain_journal_end (SimExplainLog *log, uint32_t mark)
     g_array_set_size (log->journal, 0);
   else
     g_assert (mark <= log->journal->len);
+}
+
+void
+sim_explain_journal_add (SimExplainLog *log, uint32_t id)
+{
+  if (log->watching == 0 || id == 0 || id > log->n_steps
+      || explain_slot (log, id)->state == NULL)
+    return;
+  g_array_append_val (log->journal, id);
 }
 
 const char *

@@ -55,6 +55,9 @@ typedef struct {
   const char *tag;                /* a static word after the node for
                                      programs (the GFE's classification);
                                      may be NULL */
+  bool outbound;                  /* about a packet the node sends: shown
+                                     on that packet (its shown_step), not
+                                     on the frame being handled */
   bool aside;                     /* an observation at a hop the request
                                      passed already (a queue wait, on the
                                      way in or back): explained, but not a

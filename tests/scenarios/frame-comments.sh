@@ -4,7 +4,8 @@
 # to the internet gateway drops it). trace.pcapng gives that frame two
 # opt_comment options, in order, and the drop's comment opens with the
 # state and the cause, so Wireshark's Expert Information lists one
-# decision per line, uncut.
+# decision per line, uncut. A DNS server's answer is commented on the
+# answer's first frame.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 require_tshark
 
@@ -14,7 +15,7 @@ SEP=$(printf '\037')
 
 "$NETSIM" run "$SCENARIO" -o "$OUT" > "$TMP/run.out" 2> "$TMP/run.err" \
   || { diag_file "$TMP/run.err"; bail "scenario 05 did not run"; }
-plan 4
+plan 6
 
 ts -r "$OUT/trace.pcapng" -Y 'frame.comment contains "DROP "' \
    -T fields -E "occurrence=a" -E "aggregator=$SEP" -e frame.comment \
@@ -43,4 +44,11 @@ esac
 joined=$(ts_count "$OUT/trace.pcapng" 'frame.comment contains " | "') \
   || { diag_tshark_err; joined=-1; }
 check "no comment joins several decisions" [ "$joined" -eq 0 ]
+
+# The DNS server's answer is commented on the answer (issue 22, item 12),
+# the first frame of it, not on the query it received.
+expect_frames "the DNS_ANSWER comments sit on DNS responses" \
+  "$OUT/trace.pcapng" 'frame.comment contains "DNS_ANSWER at" && dns.flags.response == 1' -ge 1
+expect_frames "and never on a query" \
+  "$OUT/trace.pcapng" 'frame.comment contains "DNS_ANSWER at" && !(dns.flags.response == 1)' -eq 0
 finish

@@ -337,6 +337,40 @@ test_explain__comment_ends_with_the_subject (void **state)
   sim_explain_log_free (log);
 }
 
+/* An outbound step stays out of the frame's journal; journal_add puts it
+ * in another's (its packet's arrival), but not a released one. */
+static void
+test_explain__outbound_step_joins_a_later_journal (void **state)
+{
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain chain = { 0 };
+  SimExplainStep q = step_at (0, "DNS_ANSWER", "dns");
+  const uint32_t *ids;
+  uint32_t mark, n, id;
+
+  (void) state;
+  q.outbound = true;
+  mark = sim_explain_journal_begin (log);
+  id = sim_explain_append (log, &chain, &q);
+  sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 0);
+  sim_explain_journal_end (log, mark);
+  mark = sim_explain_journal_begin (log);
+  sim_explain_journal_add (log, id);
+  ids = sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 1);
+  assert_int_equal (ids[0], id);
+  sim_explain_journal_end (log, mark);
+  sim_explain_release (log, &chain);
+  mark = sim_explain_journal_begin (log);
+  sim_explain_journal_add (log, id);
+  sim_explain_journal_add (log, 0);
+  sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 0);
+  sim_explain_journal_end (log, mark);
+  sim_explain_log_free (log);
+}
+
 /* Id 0 means "none", an id past the end was never given and a released
  * id is no step: all are programming errors and abort. */
 static void
@@ -480,6 +514,7 @@ main (void)
     cmocka_unit_test (test_explain__format_table),
     cmocka_unit_test (test_explain__format_appends_the_given_step),
     cmocka_unit_test (test_explain__comment_ends_with_the_subject),
+    cmocka_unit_test (test_explain__outbound_step_joins_a_later_journal),
     cmocka_unit_test (test_explain__get_invalid_id_aborts),
     cmocka_unit_test (test_explain__release_reuses_slots),
     cmocka_unit_test (test_explain__journal_holds_watched_appends),
