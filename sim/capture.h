@@ -1,5 +1,6 @@
 /* Capture of every link crossing: a classic pcap per link that carried a
- * frame, written through libpcap (nanosecond timestamps, DLT_EN10MB) and one merged trace.pcapng
+ * frame, written through libpcap (nanosecond timestamps, DLT_EN10MB), with
+ * its frames' comments in pcap/comments.tsv, and one merged trace.pcapng
  * (sim/pcapng.h) with an interface description block per port named
  * "NODE/PORT" and comments on packets where a decision was taken. TLS
  * session secrets (SimTapClass.secrets) go into trace.pcapng as
@@ -29,6 +30,11 @@
 typedef struct SimCapture SimCapture;
 
 #define SIM_CAPTURE_KEYLOG_NAME "tls-keys.log"
+/* Beside the per-link files, the comments classic pcap cannot hold: one
+ * line "LINK.pcap<TAB>FRAME<TAB>COMMENT" per comment of a frame the link
+ * carried (FRAME counts from 1 in that file), after a header line; made
+ * at the first comment. */
+#define SIM_CAPTURE_COMMENTS_NAME "comments.tsv"
 
 GQuark sim_capture_error_quark (void);
 #define SIM_CAPTURE_ERROR (sim_capture_error_quark ())

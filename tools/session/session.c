@@ -21,6 +21,8 @@
                  "Wireshark shows the HTTP/1.1 inside"
 
 G_STATIC_ASSERT (sizeof CLOUDRUN_KEYLOG_NAME == sizeof SIM_CAPTURE_KEYLOG_NAME);
+G_STATIC_ASSERT (sizeof CLOUDRUN_COMMENTS_NAME
+                 == sizeof SIM_CAPTURE_COMMENTS_NAME);
 
 G_DEFINE_QUARK (cloudrun-session-error-quark, cloudrun_session_error)
 
