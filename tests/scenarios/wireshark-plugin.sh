@@ -122,7 +122,7 @@ else
   ok "a planted Lua error is caught"
 fi
 
-# 3: installed in the personal plugins folder (README.md) and named with
+# 3: installed in the personal plugins folder (docs/wireshark.md) and named with
 # -X as well, it still loads without error and dissects once.
 mkdir -p "$TMP/home/.local/lib/wireshark/plugins" || bail "mkdir failed"
 cp "$LUA" "$TMP/home/.local/lib/wireshark/plugins/" || bail "cp failed"
