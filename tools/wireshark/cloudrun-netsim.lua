@@ -31,10 +31,11 @@
 -- TARGET_TYPE_NOT_PERMITTED_FOR_VPC) a
 -- warning, the GFE's classification (internal/external) a note, and a
 -- decision resting on a documented assumption a note of the Assumption
--- group. A drop's or a refusal's text names its traffic and request, so
--- Expert Information gives each request a line of its own (it groups
--- items of equal text); a note names the traffic, and the
--- classification's reason is kept whole, parentheses and all.
+-- group. A drop's or a refusal's text names its traffic and request
+-- right after the node (Wireshark cuts long texts), so Expert
+-- Information gives each request a line of its own (it groups items of
+-- equal text); a note names the traffic, and the classification's reason
+-- is kept whole, parentheses and all.
 --
 -- The GFE writes a refusal with its cause as the state word
 -- ("INGRESS_DENIED at gfe (external): ..."); such a step gets the word as both
@@ -269,7 +270,8 @@ local function add_step (tree, text, n)
     end
   end
 
-  -- One expert item per part of the story this step tells. Who: a
+  -- One expert item per part of the story this step tells. Who comes
+  -- right after the node, before the why (Wireshark cuts a long text): a
   -- drop or a refusal names its request, a note its traffic.
   local head = decision .. " at " .. st.node
   local who = st.traffic and (" (traffic " .. st.traffic
@@ -277,20 +279,22 @@ local function add_step (tree, text, n)
                                   or "") .. ")") or ""
   local whose = st.traffic and (" (traffic " .. st.traffic .. ")") or ""
   if st.state == "DROP" or st.state == "ABORT" then
-    sub:add_proto_expert_info(ex.drop, head .. (st.rule and (": " .. st.rule) or "")
-                              .. (st.note and ("; " .. st.note) or "") .. who)
+    sub:add_proto_expert_info(ex.drop, head .. who
+                              .. (st.rule and (": " .. st.rule) or "")
+                              .. (st.note and ("; " .. st.note) or ""))
   elseif is_refusal(st.state) or is_refusal(st.cause) then
-    sub:add_proto_expert_info(ex.refused, head .. (st.rule and (": " .. st.rule) or "")
-                              .. who)
+    sub:add_proto_expert_info(ex.refused, head .. who
+                              .. (st.rule and (": " .. st.rule) or ""))
   end
   if st.class then
     sub:add_proto_expert_info(ex.classified, "classified " .. st.class
-                              .. " at " .. st.node
-                              .. (st.why and (": " .. st.why) or "") .. whose)
+                              .. " at " .. st.node .. whose
+                              .. (st.why and (": " .. st.why) or ""))
   end
   if st.assumption then
-    sub:add_proto_expert_info(ex.assumption, head .. " rests on [assumptions] "
-                              .. (st.assumption_key or "(unnamed)") .. whose)
+    sub:add_proto_expert_info(ex.assumption, head .. whose
+                              .. " rests on [assumptions] "
+                              .. (st.assumption_key or "(unnamed)"))
   end
   return st
 end
