@@ -41,6 +41,8 @@
 
 typedef struct {
   char *path;                   /* owned: DIR/pcap/LINK.pcap */
+  const char *name;             /* LINK.pcap, inside path */
+  uint64_t frames;              /* frames written to it */
   FILE *file;                   /* owned */
   char *buffer;                 /* owned: file's stdio buffer */
   pcap_t *dead;                 /* owned: the link type and precision */
@@ -170,6 +172,7 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
   CaptureWriterLink *cl;
   uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
   uint8_t record[PCAP_RECORD_HEADER + SIM_PACKET_SIZE];
+  uint64_t at = (uint64_t) (w->epoch_ns + t);
 
   g_assert (link_id < w->links->len);
   cl = g_ptr_array_index (w->links, link_id);
@@ -178,10 +181,11 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
   if (cl->file == NULL)
     return;
   w->pcap_bytes += PCAP_RECORD_HEADER + (uint64_t) caplen;
+  cl->frames++;
   if (ferror (cl->file))
     return;
-  put_host_u32 (record, (uint32_t) (int32_t) (t / SIM_S));
-  put_host_u32 (record + 4, (uint32_t) (int32_t) (t % SIM_S));
+  put_host_u32 (record, (uint32_t) (at / SIM_S));
+  put_host_u32 (record + 4, (uint32_t) (at % SIM_S));
   put_host_u32 (record + 8, caplen);
   put_host_u32 (record + 12, len);
   errno = 0;
@@ -196,6 +200,43 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
     writer_fail (w, cl->path, errno);
 }
 
+/* The comments of the frame just written to link_id's pcap, as lines of
+ * pcap/comments.tsv (opened with its header at the first). */
+static void
+writer_link_comments (CaptureWriter *w, uint32_t link_id,
+                      const char *comments, uint32_t n_comments)
+{
+  CaptureWriterLink *cl = g_ptr_array_index (w->links, link_id);
+  int n;
+
+  if (cl->file == NULL)
+    return;
+  if (w->comments_path == NULL)
+    {
+      w->comments_path = g_build_filename (w->pcap_dir,
+                                           SIM_CAPTURE_COMMENTS_NAME, NULL);
+      errno = 0;
+      w->comments_file = fopen (w->comments_path, "wb");
+      if (w->comments_file == NULL)
+        writer_fail (w, w->comments_path, errno);
+      else if ((n = fprintf (w->comments_file, "file\tframe\tcomment\n")) > 0)
+        w->pcap_bytes += (uint64_t) n;
+    }
+  if (w->comments_file == NULL)
+    return;
+  for (uint32_t i = 0; i < n_comments; i++)
+    {
+      errno = 0;
+      n = fprintf (w->comments_file, "%s\t%" G_GUINT64_FORMAT "\t%s\n",
+                   cl->name, cl->frames, comments);
+      if (n < 0)
+        writer_fail (w, w->comments_path, errno);
+      else
+        w->pcap_bytes += (uint64_t) n;
+      comments += strlen (comments) + 1;
+    }
+}
+
 static void
 writer_pcapng_frame (CaptureWriter *w, const CaptureRecFrame *f,
                      const uint8_t *frame, const char *comments)
@@ -206,7 +247,8 @@ writer_pcapng_frame (CaptureWriter *w, const CaptureRecFrame *f,
       g_ptr_array_add (w->comments, (gpointer) comments);
       comments += strlen (comments) + 1;
     }
-  if (!sim_pcapng_write_packet (&w->pcapng, f->if_id, (uint64_t) f->t,
+  if (!sim_pcapng_write_packet (&w->pcapng, f->if_id,
+                                (uint64_t) (w->epoch_ns + f->t),
                                 frame, MIN (f->len, CAPTURE_SNAPLEN), f->len,
                                 (const char *const *) w->comments->pdata,
                                 f->n_comments))
@@ -260,6 +302,7 @@ writer_record (CaptureWriter *w, const CaptureRec *rec)
         g_autofree char *name = g_strconcat (body, ".pcap", NULL);
 
         cl->path = g_build_filename (w->pcap_dir, name, NULL);
+        cl->name = cl->path + strlen (cl->path) - strlen (name);
         g_ptr_array_add (w->links, cl);
       }
       break;
@@ -269,7 +312,13 @@ writer_record (CaptureWriter *w, const CaptureRec *rec)
         const uint8_t *frame = (const uint8_t *) (f + 1);
 
         if (f->link_id != CAPTURE_NO_LINK)
-          writer_pcap_frame (w, f->link_id, f->t, frame, f->len);
+          {
+            writer_pcap_frame (w, f->link_id, f->t, frame, f->len);
+            if (f->n_comments > 0)
+              writer_link_comments (w, f->link_id,
+                                    (const char *) frame + f->len,
+                                    f->n_comments);
+          }
         if (f->if_id != CAPTURE_NO_INTERFACE)
           writer_pcapng_frame (w, f, frame,
                                (const char *) frame + f->len);
@@ -343,6 +392,11 @@ capture_writer_close (CaptureWriter *w)
         writer_fail (w, w->keylog_path, errno);
       w->keylog_file = NULL;
     }
+  if (w->comments_file)
+    {
+      writer_close_file (w, w->comments_file, w->comments_path);
+      w->comments_file = NULL;
+    }
 }
 
 void
@@ -354,5 +408,6 @@ capture_writer_clear (CaptureWriter *w)
   g_free (w->pcapng_path);
   g_free (w->pcapng_buffer);
   g_free (w->keylog_path);
+  g_free (w->comments_path);
   memset (w, 0, sizeof *w);
 }

@@ -34,7 +34,8 @@ typedef struct {
 #define CAPTURE_NO_INTERFACE UINT32_MAX
 
 /* Followed by len bytes of frame, then n_comments strings (comments_len
- * bytes with their NULs). */
+ * bytes with their NULs), for trace.pcapng and the link's comments.tsv
+ * lines. */
 typedef struct {
   CaptureRec head;
   uint32_t if_id;               /* trace.pcapng interface, or
@@ -60,8 +61,11 @@ typedef struct {
   SimPcapng pcapng;
   char *keylog_path;            /* owned: made at the first secret */
   FILE *keylog_file;            /* owned */
+  char *comments_path;          /* owned: made at the first link comment */
+  FILE *comments_file;          /* owned */
   uint64_t pcap_bytes;          /* bytes written to pcap/, headers too */
   GPtrArray *comments;          /* const char*, reused per frame */
+  int64_t epoch_ns;             /* added to every frame's time */
   const char *failed_path;      /* first failure: a path owned above */
   int failed_errno;             /* and its errno; 0 when none */
 } CaptureWriter;

@@ -165,6 +165,8 @@ sim_capture_open (SimWorld *world, const char *dir,
   capture->name = g_string_sized_new (64);
   w = &capture->writer;
   capture_writer_init (w);
+  g_assert (options->epoch_ns >= 0);
+  w->epoch_ns = options->epoch_ns;
   if ((options->per_link_pcap
        && !capture_writer_open_pcap_dir (w, dir, error))
       || (options->pcapng
@@ -203,8 +205,9 @@ capture_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
 }
 
 /* A frame record: to link_id's pcap unless CAPTURE_NO_LINK, and to
- * trace.pcapng on interface if_id, with steps[0 .. n_steps - 1] formatted
- * as its comments, one per step, when there is a trace.pcapng. */
+ * trace.pcapng on interface if_id when there is a trace.pcapng, with
+ * steps[0 .. n_steps - 1] formatted as its comments, one per step (for
+ * trace.pcapng and the link's lines of pcap/comments.tsv). */
 static void
 capture_put_frame (SimCapture *capture, uint32_t if_id, uint32_t link_id,
                    SimTime t, const uint8_t *data, uint32_t len,
@@ -217,19 +220,17 @@ capture_put_frame (SimCapture *capture, uint32_t if_id, uint32_t link_id,
 
   g_string_truncate (capture->scratch, 0);
   if (capture->pcapng)
-    {
-      f.if_id = if_id;
-      f.n_comments = n_steps;
-      for (uint32_t i = 0; i < n_steps; i++)
-        {
-          sim_explain_format (sim_world_explain (capture->world), steps[i],
-                              capture->scratch);
-          g_string_append_c (capture->scratch, '\0');
-        }
-      f.comments_len = (uint32_t) capture->scratch->len;
-    }
+    f.if_id = if_id;
   else if (link_id == CAPTURE_NO_LINK)
     return;
+  f.n_comments = n_steps;
+  for (uint32_t i = 0; i < n_steps; i++)
+    {
+      sim_explain_format_comment (sim_world_explain (capture->world),
+                                  steps[i], capture->scratch);
+      g_string_append_c (capture->scratch, '\0');
+    }
+  f.comments_len = (uint32_t) capture->scratch->len;
   size = round8 (sizeof f + len + f.comments_len);
   f.head.size = (uint32_t) size;
   p = capture_pipe_reserve (capture->pipe, size);

@@ -1,5 +1,6 @@
 /* Capture of every link crossing: a classic pcap per link that carried a
- * frame, written through libpcap (nanosecond timestamps, DLT_EN10MB) and one merged trace.pcapng
+ * frame, written through libpcap (nanosecond timestamps, DLT_EN10MB), with
+ * its frames' comments in pcap/comments.tsv, and one merged trace.pcapng
  * (sim/pcapng.h) with an interface description block per port named
  * "NODE/PORT" and comments on packets where a decision was taken. TLS
  * session secrets (SimTapClass.secrets) go into trace.pcapng as
@@ -29,6 +30,11 @@
 typedef struct SimCapture SimCapture;
 
 #define SIM_CAPTURE_KEYLOG_NAME "tls-keys.log"
+/* Beside the per-link files, the comments classic pcap cannot hold: one
+ * line "LINK.pcap<TAB>FRAME<TAB>COMMENT" per comment of a frame the link
+ * carried (FRAME counts from 1 in that file), after a header line; made
+ * at the first comment. */
+#define SIM_CAPTURE_COMMENTS_NAME "comments.tsv"
 
 GQuark sim_capture_error_quark (void);
 #define SIM_CAPTURE_ERROR (sim_capture_error_quark ())
@@ -46,6 +52,11 @@ typedef struct {
   bool synchronous;             /* write on the caller's thread, no writer
                                    thread: the same files, for tests that
                                    compare the two */
+  int64_t epoch_ns;             /* the files' timestamp of simulated time
+                                   0, in ns since 1970-01-01T00:00:00Z
+                                   (0: 1970); at most 2^32 s minus the
+                                   run, for the per-link files' 32-bit
+                                   seconds */
 } SimCaptureOptions;
 
 /* Opens the files in dir (which must exist; pcap/ is created when per-link

@@ -88,7 +88,7 @@ sim_explain_append (SimExplainLog *log, SimExplainChain *chain,
       id = ++log->n_steps;
     }
   *explain_slot (log, id) = copy;
-  if (log->watching)
+  if (log->watching && !copy.outbound)
     g_array_append_val (log->journal, id);
   if (chain->last)
     explain_slot (log, chain->last)->next = id;
@@ -153,6 +153,15 @@ sim_explain_journal_end (SimExplainLog *log, uint32_t mark)
     g_array_set_size (log->journal, 0);
   else
     g_assert (mark <= log->journal->len);
+}
+
+void
+sim_explain_journal_add (SimExplainLog *log, uint32_t id)
+{
+  if (log->watching == 0 || id == 0 || id > log->n_steps
+      || explain_slot (log, id)->state == NULL)
+    return;
+  g_array_append_val (log->journal, id);
 }
 
 const char *
@@ -257,4 +266,25 @@ sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
       g_string_append (out, sim_ipv4_to_string (s->dst_before, b));
       g_string_append_c (out, ']');
     }
+}
+
+void
+sim_explain_format_comment (const SimExplainLog *log, uint32_t id,
+                            GString *out)
+{
+  const SimExplainStep *s = sim_explain_get (log, id);
+  char n[16];
+
+  sim_explain_format (log, id, out);
+  if (s->subject == NULL)
+    return;
+  g_string_append (out, " (");
+  g_string_append (out, s->subject);
+  if (s->subject_request > 0)
+    {
+      g_string_append (out, ", request ");
+      g_snprintf (n, sizeof n, "%u", s->subject_request);
+      g_string_append (out, n);
+    }
+  g_string_append_c (out, ')');
 }

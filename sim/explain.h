@@ -41,6 +41,12 @@ typedef struct {
   uint64_t frame;               /* the trace frame that first showed it
                                    (1-based, as the capture numbers
                                    trace.pcapng); 0 none */
+  bool outbound;                /* about a packet the node sends (that
+                                   packet's shown_step), not the frame it
+                                   handles: kept out of the journal */
+  const char *subject;          /* whose step it is, e.g. "traffic alice"
+                                   (outlives the log); may be NULL */
+  uint32_t subject_request;     /* 1-based request of subject; 0 none */
 } SimExplainStep;
 
 typedef struct {
@@ -71,6 +77,10 @@ uint32_t sim_explain_journal_begin (SimExplainLog *log);
 const uint32_t *sim_explain_journal_since (const SimExplainLog *log,
                                            uint32_t mark, uint32_t *n);
 void sim_explain_journal_end (SimExplainLog *log, uint32_t mark);
+/* Adds an existing step to the journal while something watches (a
+ * packet's shown_step at its arrival); nothing when none does, or when id
+ * was released meanwhile. */
+void sim_explain_journal_add (SimExplainLog *log, uint32_t id);
 
 /* Interns a string for the log's lifetime (deduplicated). */
 const char *sim_explain_intern (SimExplainLog *log, const char *text);
@@ -83,5 +93,10 @@ uint32_t sim_explain_count (const SimExplainLog *log);
  * dst']" (" CAUSE" and " (tag)" only when given); with
  * only one address given, "[from src]" or "[to dst]". */
 void sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out);
+/* The capture's comment: sim_explain_format's line, then, when the step
+ * has a subject, " (SUBJECT, request N)" (", request N" when given), last,
+ * where no free text can follow it. */
+void sim_explain_format_comment (const SimExplainLog *log, uint32_t id,
+                                 GString *out);
 
 #endif

@@ -205,6 +205,10 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   log = sim_world_explain (world);
   frame = sim_world_next_trace_frame (world);
   mark = sim_explain_journal_begin (log);
+  /* What the sender said about the packet comes first, on its first
+   * arrival only. */
+  sim_explain_journal_add (log, packet->shown_step);
+  packet->shown_step = 0;
   if (tap)
     tap->klass->arrived (tap, rx, now, packet);
   rx->node->klass->receive (rx->node, rx, packet);

@@ -69,6 +69,7 @@ sim_packet_new (SimPacketPool *pool)
   p->request_id = 0;
   p->flow_tag = 0;
   p->origin = 0;
+  p->shown_step = 0;
   p->next = NULL;
   return p;
 }
@@ -85,6 +86,7 @@ sim_packet_copy (SimPacketPool *pool, const SimPacket *packet)
   p->request_id = packet->request_id;
   p->flow_tag = packet->flow_tag;
   p->origin = packet->origin;
+  p->shown_step = packet->shown_step;
   return p;
 }
 

@@ -33,6 +33,11 @@ struct SimPacket {
                                    unknown): the sending host's, or its
                                    TCP connection's (sim/tcp.h); kept as
                                    it is forwarded */
+  uint32_t shown_step;          /* an explanation step (sim/explain.h)
+                                   its sender took about it, such as a DNS
+                                   server's answer: shown with the steps of
+                                   its next arrival (sim/link.c), then
+                                   cleared; 0 none */
   SimPacket *next;              /* free list and queue link */
   uint8_t buf[SIM_PACKET_SIZE];
 };

@@ -171,6 +171,7 @@ sim_world_explain_drop (SimWorld *world, SimPort *tx, const SimPacket *packet,
   const uint32_t *steps;
   uint32_t n_steps;
 
+  sim_explain_journal_add (world->explain, packet->shown_step);
   if (world->drop_explain)
     world->drop_explain (world->drop_explain_user, tx, packet, why);
   steps = sim_explain_journal_since (world->explain, mark, &n_steps);

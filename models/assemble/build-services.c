@@ -422,7 +422,8 @@ build_traffic (Build *b)
         .serverless_header
           = t->token_header == CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,
         .first_request = cloudrun_ledger_add_traffic (&w->ledger,
-                                                      (uint32_t) t->count),
+                                                      (uint32_t) t->count,
+                                                      t->base.name),
       };
       g_assert (from != NULL);
       cloudrun_requester_add_traffic (from, p);

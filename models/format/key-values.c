@@ -277,6 +277,47 @@ parse_project_number (const CloudRunKey *key, const char *text, void *object,
   return TRUE;
 }
 
+/* The n digits at p, as a number. */
+static int
+digits_at (const char *p, int n)
+{
+  int v = 0;
+
+  for (int i = 0; i < n; i++)
+    v = v * 10 + (p[i] - '0');
+  return v;
+}
+
+/* Exactly YYYY-MM-DDTHH:MM:SSZ, a real calendar time (no leap second),
+ * within CLOUDRUN_TIMESTAMP_KEY_MAX. */
+static gboolean
+parse_timestamp (const CloudRunKey *key, const char *text, void *object,
+                 CloudRunProblem *problem)
+{
+  static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+  g_autoptr (GDateTime) t = NULL;
+  int64_t v;
+
+  if (strlen (text) != sizeof shape - 1)
+    return fail_expected (key, text, problem);
+  for (size_t i = 0; shape[i] != '\0'; i++)
+    if (shape[i] == 'd' ? !g_ascii_isdigit (text[i]) : text[i] != shape[i])
+      return fail_expected (key, text, problem);
+  /* GDateTime takes 60 seconds as the next minute: refused here. */
+  if (digits_at (text + 17, 2) > 59
+      || (t = g_date_time_new_utc (digits_at (text, 4), digits_at (text + 5, 2),
+                                   digits_at (text + 8, 2),
+                                   digits_at (text + 11, 2),
+                                   digits_at (text + 14, 2),
+                                   digits_at (text + 17, 2))) == NULL)
+    return fail_expected (key, text, problem);
+  v = g_date_time_to_unix (t);
+  if (v < 0 || v > CLOUDRUN_TIMESTAMP_KEY_MAX)
+    return fail_expected (key, text, problem);
+  *FIELD (int64_t, object, key) = v;
+  return TRUE;
+}
+
 static gboolean
 parse_name_list (const CloudRunKey *key, const char *text, void *object,
                  CloudRunProblem *problem)
@@ -349,6 +390,8 @@ cloudrun_key_parse (const CloudRunKey *key, const char *text, void *object,
       return parse_region (key, text, object, problem);
     case CLOUDRUN_KEY_PROJECT_NUMBER:
       return parse_project_number (key, text, object, problem);
+    case CLOUDRUN_KEY_TIMESTAMP:
+      return parse_timestamp (key, text, object, problem);
     default:
       return cloudrun_key_compound_parse (key, text, object, problem);
     }

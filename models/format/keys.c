@@ -297,6 +297,10 @@ cloudrun_key_expected (const CloudRunKey *key)
       return g_strdup (sim_units_expected (units_kind (key->type)));
     case CLOUDRUN_KEY_FRACTION:
       return g_strdup ("a number from 0 to 1, such as 0.9");
+    case CLOUDRUN_KEY_TIMESTAMP:
+      return g_strdup ("a UTC time YYYY-MM-DDTHH:MM:SSZ (RFC 3339) from "
+                       "1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z, such "
+                       "as 2026-01-01T00:00:00Z");
     case CLOUDRUN_KEY_ENUM: return g_strdup_printf ("one of %s", choices);
     case CLOUDRUN_KEY_ENUM_LIST:
       return g_strdup_printf ("a list of %s separated by ';'", choices);

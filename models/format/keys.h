@@ -24,6 +24,8 @@
  * times and a run's clock stay far inside SimTime, and a run's memory
  * that follows its duration stays small. */
 #define CLOUDRUN_TIME_KEY_MAX ((SimTime) 30 * 24 * 3600 * SIM_S)
+/* A timestamp key is at most 2099-12-31T23:59:59Z (in seconds). */
+#define CLOUDRUN_TIMESTAMP_KEY_MAX INT64_C (4102444799)
 
 typedef enum {
   CLOUDRUN_KIND_SCENARIO,
@@ -93,6 +95,11 @@ typedef enum {
   CLOUDRUN_KEY_API_LIST,        /* char ** (NULL-terminated), Google API
                                    service names NAME.googleapis.com,
                                    lower case */
+  CLOUDRUN_KEY_TIMESTAMP,       /* int64_t, seconds since
+                                   1970-01-01T00:00:00Z, written in RFC
+                                   3339 UTC as YYYY-MM-DDTHH:MM:SSZ, from
+                                   1970 to 2099 (classic pcap keeps 32-bit
+                                   seconds) */
 } CloudRunKeyType;
 
 /* CloudRunKey.flags. A key has a default_text, or one of REQUIRED,

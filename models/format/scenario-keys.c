@@ -88,6 +88,11 @@ static const CloudRunKey scenario_keys[] = {
        "Simulated time limit. The run ends as soon as every request has "
        "ended; requests still open at the limit are counted as `pending`, "
        "and `run` and `check` say so."),
+  KEY ("start-time", TIMESTAMP, CloudRunScenario, start_time,
+       "2026-01-01T00:00:00Z", 0,
+       "The wall-clock (UTC) time of the run's time 0: captures' absolute "
+       "timestamps start there (report times stay relative to it). A "
+       "fixed date, never the clock, so outputs stay byte-identical."),
 };
 
 static const CloudRunKey assumptions_keys[] = {

@@ -523,6 +523,9 @@ typedef struct {
   char *description;            /* description, or NULL */
   uint64_t seed;                /* seed of every random stream */
   SimTime duration;             /* simulated time limit */
+  int64_t start_time;           /* the wall time of simulated time 0, in
+                                   seconds since 1970 (UTC): captures'
+                                   absolute timestamps */
   CloudRunSpecAssumptions assumptions; /* [assumptions], defaults if absent */
   GPtrArray *projects;          /* CloudRunSpecProject *, file order, owned */
   GPtrArray *perimeters;        /* CloudRunSpecPerimeter * */

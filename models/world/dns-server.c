@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "sim/packet.h"
+#include "sim/wire.h"
+
 /* "public DNS: NAME -> ADDR (via CNAME)" or "...: NAME NXDOMAIN". */
 static const char *
 dns_server_describe (CloudRunWorld *world, const char *zone,
@@ -40,8 +43,10 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
   uint8_t buf[1024];
   size_t n;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS,
-                     .state = CLOUDRUN_STATE_DNS_ANSWER,
+                     .state = CLOUDRUN_STATE_DNS_ANSWER, .outbound = true,
                      .src = frame->src, .dst = frame->dst };
+  SimPacket *answer;
+  uint32_t step;
 
   if (!sim_dns_parse (frame->payload, frame->payload_len, &q) || q.response)
     return;
@@ -54,8 +59,9 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
   g_strlcpy (a.qname, q.qname, sizeof a.qname);
   a.qtype = q.qtype;
   s.rule = dns_server_describe (world, zone, &a);
-  cloudrun_request_step (&world->ledger, packet->request_id,
-                         &server->base.node, &s);
+  /* The answer's step goes on the answer's frame, not the query's. */
+  step = cloudrun_request_step (&world->ledger, packet->request_id,
+                                &server->base.node, &s);
   if (a.rcode == SIM_DNS_RCODE_NXDOMAIN)
     cloudrun_request_decide (&world->ledger, packet->request_id,
                              CLOUDRUN_VERDICT_DNS_FAILURE, CLOUDRUN_HOP_DNS,
@@ -63,8 +69,12 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
   n = sim_dns_write (&a, buf, sizeof buf);
   if (n == 0)
     return;
-  sim_host_send_udp (host, frame->dst, frame->src, SIM_DNS_PORT, frame->sport,
-                     buf, (uint32_t) n, packet->request_id);
+  answer = sim_packet_new (sim_world_pool (world->sim));
+  memcpy (sim_packet_append (answer, (uint32_t) n), buf, n);
+  sim_udp_push (answer, frame->dst, frame->src, SIM_DNS_PORT, frame->sport);
+  answer->request_id = packet->request_id;
+  answer->shown_step = step;
+  sim_host_output (host, answer, frame->dst, frame->src, SIM_IPPROTO_UDP);
 }
 
 static void

@@ -88,10 +88,15 @@ cloudrun_ledger_clear (CloudRunLedger *ledger)
 }
 
 uint32_t
-cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count)
+cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count,
+                             const char *name)
 {
   CloudRunTally t = { .count = count, .first_id = 1 };
   guint n = ledger->tallies->len;
+
+  if (name != NULL)
+    t.subject = sim_explain_internf (sim_world_explain (ledger->world),
+                                     "traffic %s", name);
 
   if (n > 0)
     {
@@ -327,6 +332,7 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
     .state = cloudrun_state_name (step->state), .code = (int) step->state,
     .cause = cloudrun_drop_cause_name (step->cause),
     .node = node->name, .tag = step->tag, .aside = step->aside,
+    .outbound = step->outbound,
     .rule = step->rule,
     .note = step->note, .src_before = step->src, .dst_before = step->dst,
     .src_after = step->src_after, .dst_after = step->dst_after,
@@ -334,6 +340,8 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
 
   if (!r)
     return 0;
+  s.subject = cloudrun_ledger_tally (ledger, r->traffic)->subject;
+  s.subject_request = r->index + 1;
   /* A retransmission meets the same decision: reuse the step. */
   for (uint32_t sid = r->chain.first; sid != 0;)
     {

@@ -55,6 +55,9 @@ typedef struct {
   const char *tag;                /* a static word after the node for
                                      programs (the GFE's classification);
                                      may be NULL */
+  bool outbound;                  /* about a packet the node sends: shown
+                                     on that packet (its shown_step), not
+                                     on the frame being handled */
   bool aside;                     /* an observation at a hop the request
                                      passed already (a queue wait, on the
                                      way in or back): explained, but not a
@@ -68,6 +71,9 @@ typedef struct {
 
 /* What one traffic's settled requests add up to. */
 typedef struct {
+  const char *subject;          /* "traffic NAME", interned in the explain
+                                   log: its steps' subject (frame
+                                   comments); NULL when unnamed */
   uint32_t first_id;            /* id of its request 0 */
   uint32_t count;               /* requests it plans */
   uint32_t started;             /* requests begun (they begin in order) */
@@ -113,7 +119,8 @@ void cloudrun_ledger_init (CloudRunLedger *ledger, SimWorld *world);
 void cloudrun_ledger_clear (CloudRunLedger *ledger);
 /* Plans a traffic of count requests; returns the id of its request 0.
  * Traffics are numbered in the order they are added, from 0. */
-uint32_t cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count);
+uint32_t cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count,
+                                      const char *name);
 /* Keeps request id to the end (explain shows it). Before the run. */
 void cloudrun_ledger_keep (CloudRunLedger *ledger, uint32_t id);
 /* Shows each settling request to fn, after the watchers before it; the

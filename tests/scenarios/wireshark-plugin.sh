@@ -53,7 +53,7 @@ for s in 01 05 06 12 24; do
     > "$TMP/run$s.out" 2> "$TMP/run$s.err" \
     || { diag_file "$TMP/run$s.err"; bail "scenario $s did not run"; }
 done
-plan 26
+plan 29
 
 # A configuration directory that holds only the profile.
 mkdir -p "$TMP/wsprof/profiles" || bail "mkdir failed"
@@ -122,7 +122,7 @@ else
   ok "a planted Lua error is caught"
 fi
 
-# 3: installed in the personal plugins folder (README.md) and named with
+# 3: installed in the personal plugins folder (docs/wireshark.md) and named with
 # -X as well, it still loads without error and dissects once.
 mkdir -p "$TMP/home/.local/lib/wireshark/plugins" || bail "mkdir failed"
 cp "$LUA" "$TMP/home/.local/lib/wireshark/plugins/" || bail "cp failed"
@@ -164,6 +164,21 @@ fi
 section "$TMP/expert12" Errors > "$TMP/errors12"
 check "12: no error in -z expert (a refusal is not a drop)" \
   test ! -s "$TMP/errors12"
+# Who (issue 22, item 8): each refused request has a line of its own in
+# -z expert (it groups items of equal text), naming traffic and request,
+# and the GFE's comment names them too (cloudrun.traffic, .request).
+n_ref=$(grep -c 'CLOUDRUN  INGRESS_DENIED at gfe (traffic alice-calls-backend, request [1-3]): service backend: ' \
+          "$TMP/warns12")
+n_one=$(grep -c '^ *1  *Security  *CLOUDRUN  INGRESS_DENIED' "$TMP/warns12")
+if [ "$n_ref" -eq 3 ] && [ "$n_one" -eq 3 ]; then
+  ok "12: -z expert gives each of the 3 refusals its own line, naming its traffic and request"
+else
+  not_ok "12: -z expert gives each of the 3 refusals its own line, naming its traffic and request"
+  diag_file "$TMP/warns12" 10
+fi
+expect_frames "12: the GFE's refusal comments name the traffic and request" \
+  "$T12" 'cloudrun.cause == "INGRESS_DENIED" && cloudrun.node == "gfe" && cloudrun.traffic == "alice-calls-backend" && cloudrun.request == 3 && frame.comment matches "^INGRESS_DENIED at gfe .*\\(traffic alice-calls-backend, request 3\\)$"' \
+  -ge 1
 
 # 8-9: scenario 05, the drop.
 T05=$TMP/out05/trace.pcapng
@@ -172,11 +187,13 @@ expect_frames "05: the drop is DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED at the VPC 
 tl -r "$T05" -q -z expert > "$TMP/expert05" 2> "$TMP/tshark.err" \
   || diag_tshark_err
 section "$TMP/expert05" Errors > "$TMP/errors05"
-if grep -q 'CLOUDRUN  DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED at vpc-default' \
-     "$TMP/errors05"; then
-  ok "05: -z expert lists the drop as an error"
+# One line per dropped request, named before the long why (item 8).
+n_drop=$(grep -c 'CLOUDRUN  DROP PRIVATE_GOOGLE_ACCESS_DISALLOWED at vpc-default (traffic call-backend, request [1-3]): ' \
+           "$TMP/errors05")
+if [ "$n_drop" -eq 3 ]; then
+  ok "05: -z expert lists the drop as an error, one line per request"
 else
-  not_ok "05: -z expert lists the drop as an error"
+  not_ok "05: -z expert lists the drop as an error, one line per request ($n_drop)"
   diag_file "$TMP/expert05" 30
 fi
 
@@ -248,6 +265,14 @@ if grep -q 'CLOUDRUN  classified internal at gfe' "$TMP/notes06"; then
 else
   not_ok "06: -z expert lists the classification as a note"
   diag_file "$TMP/expert06" 30
+fi
+# Why, whole (item 8): the reason's own parentheses do not end it.
+if grep -q "classified internal at gfe (traffic call-backend): its Geneve envelope names VPC network default (VNI $VNI) of project $PROJECT, the service's own project\$" \
+     "$TMP/notes06"; then
+  ok "06: the classification note keeps its reason whole and names the traffic"
+else
+  not_ok "06: the classification note keeps its reason whole and names the traffic"
+  diag_file "$TMP/notes06" 10
 fi
 
 # 17-18: the profile's columns.

@@ -460,11 +460,13 @@ test_capture__files_exist_after_run (void **state)
   g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
   g_autofree char *ab = g_build_filename (dir, "pcap", "ab.pcap", NULL);
   g_autofree char *ac = g_build_filename (dir, "pcap", LINK_AC ".pcap", NULL);
+  g_autofree char *tsv = g_build_filename (dir, "pcap",
+                                           SIM_CAPTURE_COMMENTS_NAME, NULL);
   GError *error = NULL;
   uint64_t written = 0;
   GStatBuf st;
   uint64_t on_disk = 0;
-  const char *paths[3];
+  const char *paths[4];
   Tiny t;
 
   (void) state;
@@ -475,6 +477,7 @@ test_capture__files_exist_after_run (void **state)
   paths[0] = png;
   paths[1] = ab;
   paths[2] = ac;
+  paths[3] = tsv;
   for (size_t i = 0; i < N_ELEMENTS (paths); i++)
     {
       if (g_stat (paths[i], &st) != 0)
@@ -482,7 +485,8 @@ test_capture__files_exist_after_run (void **state)
       assert_true (st.st_size > 24);
       on_disk += (uint64_t) st.st_size;
     }
-  /* Exactly those: one pcap per link, nothing for the spare port. */
+  /* Exactly those: one pcap per link and their comments, nothing for the
+   * spare port. */
   {
     g_autofree char *pcap_dir = g_build_filename (dir, "pcap", NULL);
     GDir *d = g_dir_open (pcap_dir, 0, NULL);
@@ -492,7 +496,7 @@ test_capture__files_exist_after_run (void **state)
     while (g_dir_read_name (d))
       n++;
     g_dir_close (d);
-    assert_int_equal (n, 2);
+    assert_int_equal (n, 3);
   }
   assert_int_equal (written, on_disk);
   tiny_clear (&t);
@@ -1035,8 +1039,9 @@ test_capture__writer_thread_writes_the_same_bytes (void **state)
   list_files (sync_dir, NULL, sync_files);
   list_files (thread_dir, NULL, thread_files);
   assert_int_equal (sync_files->len, thread_files->len);
-  /* trace.pcapng, tls-keys.log, the tiny world's 2 pcaps, 4 new links. */
-  assert_int_equal (sync_files->len, 8);
+  /* trace.pcapng, tls-keys.log, comments.tsv, the tiny world's 2 pcaps,
+   * 4 new links. */
+  assert_int_equal (sync_files->len, 9);
   for (guint i = 0; i < sync_files->len; i++)
     {
       const char *name = g_ptr_array_index (sync_files, i);

@@ -301,6 +301,76 @@ test_explain__format_appends_the_given_step (void **state)
   sim_explain_log_free (log);
 }
 
+/* The capture's comment puts the subject last; the report's line has
+ * none. */
+static void
+test_explain__comment_ends_with_the_subject (void **state)
+{
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain chain = { 0 };
+  SimExplainStep s = step_at (0, "INGRESS_DENIED", "gfe");
+  SimExplainStep t = step_at (1, "DELIVER", "svc");
+  GString *out = g_string_new (NULL);
+  uint32_t a, b;
+
+  (void) state;
+  s.tag = "external";
+  s.rule = "no";
+  s.src_before = 0x0a000001;
+  s.dst_before = 0x0a000002;
+  s.subject = "traffic alice";
+  s.subject_request = 12;
+  t.subject = "traffic bob";
+  a = sim_explain_append (log, &chain, &s);
+  b = sim_explain_append (log, &chain, &t);
+  sim_explain_format_comment (log, a, out);
+  assert_string_equal (out->str, "INGRESS_DENIED at gfe (external): no "
+                       "[10.0.0.1 -> 10.0.0.2] (traffic alice, request 12)");
+  g_string_truncate (out, 0);
+  sim_explain_format (log, a, out);
+  assert_string_equal (out->str, "INGRESS_DENIED at gfe (external): no "
+                       "[10.0.0.1 -> 10.0.0.2]");
+  g_string_truncate (out, 0);
+  sim_explain_format_comment (log, b, out);
+  assert_string_equal (out->str, "DELIVER at svc (traffic bob)");
+  g_string_free (out, TRUE);
+  sim_explain_log_free (log);
+}
+
+/* An outbound step stays out of the frame's journal; journal_add puts it
+ * in another's (its packet's arrival), but not a released one. */
+static void
+test_explain__outbound_step_joins_a_later_journal (void **state)
+{
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain chain = { 0 };
+  SimExplainStep q = step_at (0, "DNS_ANSWER", "dns");
+  const uint32_t *ids;
+  uint32_t mark, n, id;
+
+  (void) state;
+  q.outbound = true;
+  mark = sim_explain_journal_begin (log);
+  id = sim_explain_append (log, &chain, &q);
+  sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 0);
+  sim_explain_journal_end (log, mark);
+  mark = sim_explain_journal_begin (log);
+  sim_explain_journal_add (log, id);
+  ids = sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 1);
+  assert_int_equal (ids[0], id);
+  sim_explain_journal_end (log, mark);
+  sim_explain_release (log, &chain);
+  mark = sim_explain_journal_begin (log);
+  sim_explain_journal_add (log, id);
+  sim_explain_journal_add (log, 0);
+  sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 0);
+  sim_explain_journal_end (log, mark);
+  sim_explain_log_free (log);
+}
+
 /* Id 0 means "none", an id past the end was never given and a released
  * id is no step: all are programming errors and abort. */
 static void
@@ -443,6 +513,8 @@ main (void)
     cmocka_unit_test (test_explain__internf_formats_and_deduplicates),
     cmocka_unit_test (test_explain__format_table),
     cmocka_unit_test (test_explain__format_appends_the_given_step),
+    cmocka_unit_test (test_explain__comment_ends_with_the_subject),
+    cmocka_unit_test (test_explain__outbound_step_joins_a_later_journal),
     cmocka_unit_test (test_explain__get_invalid_id_aborts),
     cmocka_unit_test (test_explain__release_reuses_slots),
     cmocka_unit_test (test_explain__journal_holds_watched_appends),

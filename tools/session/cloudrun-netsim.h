@@ -52,6 +52,9 @@ typedef enum {
 #define CLOUDRUN_SWEEP_GROUP "sweep"
 /* The name of the TLS key log in pcap/. */
 #define CLOUDRUN_KEYLOG_NAME "tls-keys.log"
+/* The comments of the per-link files, in pcap/: "LINK.pcap<TAB>FRAME<TAB>
+ * COMMENT" lines after a header line. */
+#define CLOUDRUN_COMMENTS_NAME "comments.tsv"
 
 /* ---- Loading ---------------------------------------------------------- */
 

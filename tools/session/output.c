@@ -38,7 +38,8 @@ tools_output_is_capture_name (const char *name)
 {
   gsize len = strlen (name);
 
-  if (strcmp (name, SIM_CAPTURE_KEYLOG_NAME) == 0)
+  if (strcmp (name, SIM_CAPTURE_KEYLOG_NAME) == 0
+      || strcmp (name, SIM_CAPTURE_COMMENTS_NAME) == 0)
     return TRUE;
 
   if (len <= 5 || !g_str_has_suffix (name, ".pcap")
@@ -313,7 +314,7 @@ check_pcap_dir (ToolsOutput *out, GError **error)
         {
           close (fd);
           return refuse (error, path, "only the LINK.pcap files (and "
-                         "tls-keys.log) a run writes in pcap/", S_ISREG (st.st_mode)
+                         "tls-keys.log, comments.tsv) a run writes in pcap/", S_ISREG (st.st_mode)
                          ? "a file the run did not write" :
                          describe_mode (st.st_mode));
         }

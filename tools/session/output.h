@@ -8,7 +8,7 @@
  * What the run may touch in DIR is a fixed list of its own names (trace.pcapng,
  * report.txt, report.json, report.html, requests.jsonl, topology.dot,
  * topology.svg, summary.csv (a sweep's run, tools/cli/sweep.c) and pcap/
- * holding only NAME.pcap files and tls-keys.log). DIR itself is the user's
+ * holding only NAME.pcap files, tls-keys.log and comments.tsv). DIR itself is the user's
  * choice and may be a symbolic link; inside it no link is ever followed (every
  * call works relative to DIR's descriptor, with O_NOFOLLOW and
  * AT_SYMLINK_NOFOLLOW, like rsync and tar). Anything else where an output goes
@@ -59,7 +59,8 @@ void tools_output_abort (ToolsOutput *out);
 void tools_output_clear (ToolsOutput *out);
 /* TRUE for a name the capture gives a file in pcap/: a per-link file
  * [a-z0-9][a-z0-9._-]* ending in ".pcap" (link names are built from
- * scenario names), or the TLS key log tls-keys.log. */
+ * scenario names), the TLS key log tls-keys.log or the per-link files'
+ * comments, comments.tsv. */
 gboolean tools_output_is_capture_name (const char *name);
 
 #endif

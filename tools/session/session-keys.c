@@ -141,6 +141,16 @@ key_bounds (const Emit *e, const CloudRunKey *key)
       emit (e, key->type == CLOUDRUN_KEY_CIDR
                || (key->flags & CLOUDRUN_KEY_REQUIRED), "%s", "");
       break;
+    case CLOUDRUN_KEY_TIMESTAMP:
+      emit (e, FALSE, "1970-01-01T00:00:00Z");
+      emit (e, FALSE, "2099-12-31T23:59:59Z");
+      emit (e, TRUE, "2100-01-01T00:00:00Z");
+      emit (e, TRUE, "2026-02-29T00:00:00Z");
+      emit (e, TRUE, "2026-01-01T00:00:60Z");
+      emit (e, TRUE, "2026-01-01 00:00:00Z");
+      emit (e, TRUE, "2026-01-01T00:00:00+01:00");
+      emit (e, TRUE, "%s", "");
+      break;
     case CLOUDRUN_KEY_PROJECT_NUMBER:
       emit (e, FALSE, "000000000000");
       emit (e, FALSE, "999999999999");

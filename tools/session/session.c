@@ -21,6 +21,8 @@
                  "Wireshark shows the HTTP/1.1 inside"
 
 G_STATIC_ASSERT (sizeof CLOUDRUN_KEYLOG_NAME == sizeof SIM_CAPTURE_KEYLOG_NAME);
+G_STATIC_ASSERT (sizeof CLOUDRUN_COMMENTS_NAME
+                 == sizeof SIM_CAPTURE_COMMENTS_NAME);
 
 G_DEFINE_QUARK (cloudrun-session-error-quark, cloudrun_session_error)
 
@@ -354,7 +356,8 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
         "cloudrun-netsim " PACKAGE_VERSION, TLS_NOTE,
         /* Tests compare the files written with and without the capture's
          * writer thread (tests/scenarios/capture-thread.sh). */
-        g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0 };
+        g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0,
+        s->run.scenario->start_time * SIM_S };
 
       if (copt.per_link_pcap)
         run_raise_file_limit ();

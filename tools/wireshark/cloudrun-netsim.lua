@@ -10,10 +10,13 @@
 --   * the hop: the capture interface the frame was seen on
 --     (pcapng IDB name "NODE/PORT", frame.interface_name);
 --   * one subtree per decision, from the frame's pcapng comments (one
---     opt_comment per step, written by sim_explain_format in
---     sim/explain.c): "STATE[ CAUSE] at NODE[ (TAG)][: RULE][; NOTE][ [ADDRS]]",
+--     opt_comment per step, written by sim_explain_format_comment in
+--     sim/explain.c):
+--     "STATE[ CAUSE] at NODE[ (TAG)][: RULE][; NOTE][ [ADDRS]][ (traffic NAME, request N)]",
 --     split into cloudrun.state, .cause, .node, .rule, .note, the
---     addresses, the GFE's classification (cloudrun.class, read only from
+--     addresses, the request it belongs to (cloudrun.traffic and
+--     cloudrun.request, from the subject the simulator writes last), the
+--     GFE's classification (cloudrun.class, read only from
 --     the "(internal)"/"(external)" tag after the node, where no name or
 --     free text of a scenario can reach) and an
 --     assumption flag when the text cites "[assumptions]";
@@ -28,7 +31,11 @@
 -- TARGET_TYPE_NOT_PERMITTED_FOR_VPC) a
 -- warning, the GFE's classification (internal/external) a note, and a
 -- decision resting on a documented assumption a note of the Assumption
--- group.
+-- group. A drop's or a refusal's text names its traffic and request
+-- right after the node (Wireshark cuts long texts), so Expert
+-- Information gives each request a line of its own (it groups items of
+-- equal text); a note names the traffic, and the classification's reason
+-- is kept whole, parentheses and all.
 --
 -- The GFE writes a refusal with its cause as the state word
 -- ("INGRESS_DENIED at gfe (external): ..."); such a step gets the word as both
@@ -88,6 +95,8 @@ local pf = {
   rule = ProtoField.string("cloudrun.rule", "Rule"),
   note = ProtoField.string("cloudrun.note", "Note"),
   class = ProtoField.string("cloudrun.class", "GFE classification"),
+  traffic = ProtoField.string("cloudrun.traffic", "Traffic"),
+  request = ProtoField.uint32("cloudrun.request", "Request (of its traffic)"),
   assumption = ProtoField.bool("cloudrun.assumption",
                                "Rests on an assumption"),
   assumption_key = ProtoField.string("cloudrun.assumption.key",
@@ -145,9 +154,34 @@ local function parse_addrs (a)
   return false
 end
 
--- "STATE[ CAUSE] at NODE[ (TAG)][: RULE][; NOTE][ [ADDRS]]"
--- (sim_explain_format).
--- Returns a table, or nil when the text is not a simulator step.
+-- The reason after "classified CLASS: " in s, whole: up to a "; " or a
+-- ")" outside the parentheses it opens itself, or the end. Parentheses
+-- inside it ("(VNI 100) of project ..., the service's own project") stay.
+local function classified_why (s, class)
+  local _, e = s:find("classified " .. class .. ": ", 1, true)
+  if not e then return nil end
+  local depth, i = 0, e + 1
+  while i <= #s do
+    local c = s:sub(i, i)
+    if c == "(" then
+      depth = depth + 1
+    elseif c == ")" then
+      if depth == 0 then break end
+      depth = depth - 1
+    elseif c == ";" and depth == 0 and s:sub(i + 1, i + 1) == " " then
+      break
+    end
+    i = i + 1
+  end
+  local why = s:sub(e + 1, i - 1)
+  if why == "" then return nil end
+  return why
+end
+
+-- "STATE[ CAUSE] at NODE[ (TAG)][: RULE][; NOTE][ [ADDRS]][ (SUBJECT)]"
+-- (sim_explain_format_comment); SUBJECT is "traffic NAME, request N",
+-- always last. Returns a table, or nil when the text is not a simulator
+-- step.
 local function parse_step (text)
   local st = {}
   local rest
@@ -155,6 +189,15 @@ local function parse_step (text)
   if not st.state then
     st.state, rest = text:match("^([%u%d_]+) at (.*)$")
     if not st.state then return nil end
+  end
+  -- Scenario names match [a-z][a-z0-9-]*, and no free text of the
+  -- simulator ends a step with this: the subject is the program's.
+  local r, t, q = rest:match("^(.*) %(traffic (%l[%l%d%-]*), request (%d+)%)$")
+  if r then
+    rest, st.traffic, st.request = r, t, tonumber(q)
+  else
+    r, t = rest:match("^(.*) %(traffic (%l[%l%d%-]*)%)$")
+    if r then rest, st.traffic = r, t end
   end
   local body, addrs = rest:match("^(.*) %[([^%[%]]*)%]$")
   if body then
@@ -189,6 +232,7 @@ local function parse_step (text)
   end
   if st.tag == "internal" or st.tag == "external" then
     st.class = st.tag
+    st.why = classified_why(body, st.class)
   end
   if text:find("[assumptions]", 1, true) then
     st.assumption = true
@@ -213,6 +257,8 @@ local function add_step (tree, text, n)
   if st.rule then sub:add(pf.rule, st.rule) end
   if st.note then sub:add(pf.note, st.note) end
   if st.class then sub:add(pf.class, st.class) end
+  if st.traffic then sub:add(pf.traffic, st.traffic) end
+  if st.request then sub:add(pf.request, st.request) end
   if st.src then sub:add(pf.src, Address.ip(st.src)) end
   if st.dst then sub:add(pf.dst, Address.ip(st.dst)) end
   if st.src_after then sub:add(pf.src_after, Address.ip(st.src_after)) end
@@ -224,22 +270,30 @@ local function add_step (tree, text, n)
     end
   end
 
-  -- One expert item per part of the story this step tells.
+  -- One expert item per part of the story this step tells. Who comes
+  -- right after the node, before the why (Wireshark cuts a long text): a
+  -- drop or a refusal names its request, a note its traffic.
   local head = decision .. " at " .. st.node
+  local who = st.traffic and (" (traffic " .. st.traffic
+                              .. (st.request and (", request " .. st.request)
+                                  or "") .. ")") or ""
+  local whose = st.traffic and (" (traffic " .. st.traffic .. ")") or ""
   if st.state == "DROP" or st.state == "ABORT" then
-    sub:add_proto_expert_info(ex.drop, head .. (st.rule and (": " .. st.rule) or "")
+    sub:add_proto_expert_info(ex.drop, head .. who
+                              .. (st.rule and (": " .. st.rule) or "")
                               .. (st.note and ("; " .. st.note) or ""))
   elseif is_refusal(st.state) or is_refusal(st.cause) then
-    sub:add_proto_expert_info(ex.refused, head .. (st.rule and (": " .. st.rule) or ""))
+    sub:add_proto_expert_info(ex.refused, head .. who
+                              .. (st.rule and (": " .. st.rule) or ""))
   end
   if st.class then
-    local why = text:match("classified " .. st.class .. ": ([^;%)]*)")
     sub:add_proto_expert_info(ex.classified, "classified " .. st.class
-                              .. " at " .. st.node
-                              .. (why and (": " .. why) or ""))
+                              .. " at " .. st.node .. whose
+                              .. (st.why and (": " .. st.why) or ""))
   end
   if st.assumption then
-    sub:add_proto_expert_info(ex.assumption, head .. " rests on [assumptions] "
+    sub:add_proto_expert_info(ex.assumption, head .. whose
+                              .. " rests on [assumptions] "
                               .. (st.assumption_key or "(unnamed)"))
   end
   return st

@@ -38,6 +38,7 @@ static const char everything_head[] =
   "description = Line one\\nline two\n"
   "seed = 42\n"
   "duration = 2m\n"
+  "start-time = 2030-06-15T12:30:45Z\n"
   "\n"
   "[assumptions]\n"
   "connector-google-access = subnet-pga\n"
@@ -446,6 +447,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_string_equal (s->description, "Line one\nline two");
   assert_true (s->seed == 42);
   assert_true (s->duration == 120 * SIM_S);
+  assert_true (s->start_time == INT64_C (1907757045));
   assert_int_equal (a->connector_google_access,
                     CLOUDRUN_GOOGLE_ACCESS_SUBNET_PGA);
   assert_false (a->nat_enables_pga);
@@ -819,6 +821,7 @@ test_scenario__defaults (void **state)
   assert_null (s->description);
   assert_true (s->seed == 1);
   assert_true (s->duration == 60 * SIM_S);
+  assert_true (s->start_time == INT64_C (1767225600)); /* 2026-01-01 */
   assert_string_equal (a->base.group, "assumptions");
   assert_int_equal (a->connector_google_access,
                     CLOUDRUN_GOOGLE_ACCESS_IMPLICIT);
@@ -1139,6 +1142,22 @@ static const BadCase bad_cases[] = {
     "[scenario] duration: expected a time with a unit, such as 250ms or "
     "1.5s, at most 43200m (30 days), found '43201m'" },
   { "", { "scenario.duration=43200m" }, NULL },
+  /* Issue 22: start-time is RFC 3339 UTC, 1970 to 2099, a real date. */
+  { "", { "scenario.start-time=2099-12-31T23:59:59Z" }, NULL },
+  { "", { "scenario.start-time=1970-01-01T00:00:00Z" }, NULL },
+  { "", { "scenario.start-time=2100-01-01T00:00:00Z" },
+    "[scenario] start-time: expected a UTC time YYYY-MM-DDTHH:MM:SSZ (RFC "
+    "3339) from 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z, such as "
+    "2026-01-01T00:00:00Z, found '2100-01-01T00:00:00Z'" },
+  { "", { "scenario.start-time=2026-02-29T00:00:00Z" },
+    "found '2026-02-29T00:00:00Z'" },
+  { "", { "scenario.start-time=2028-02-29T12:00:00Z" }, NULL },
+  { "", { "scenario.start-time=2026-01-01T00:00:60Z" },
+    "[scenario] start-time: expected a UTC time" },
+  { "", { "scenario.start-time=2026-01-01T01:00:00+01:00" },
+    "[scenario] start-time: expected a UTC time" },
+  { "", { "scenario.start-time=2026-01-01" },
+    "[scenario] start-time: expected a UTC time" },
   { "", { "service s.cold-start=9223372036854775807ns" },
     "[service s] cold-start: expected a time with a unit, such as 250ms or "
     "1.5s, at most 43200m (30 days)" },

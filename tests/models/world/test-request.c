@@ -269,7 +269,7 @@ test_request__memory_follows_requests_in_flight (void **state)
   SimKernel *k = sim_world_kernel (tw->world->sim);
   Churn c = { tw, tiny_probe_new (tw, "n"), 0, 0, 0, 0 };
   const CloudRunTally *t;
-  uint32_t first = cloudrun_ledger_add_traffic (ledger, 1002);
+  uint32_t first = cloudrun_ledger_add_traffic (ledger, 1002, NULL);
 
   (void) state;
   assert_int_equal (first, 1);

@@ -48,7 +48,7 @@ tiny_world_new (uint32_t n_requests)
   cloudrun_ledger_init (&w->ledger, w->sim);
   /* One traffic of n requests, all live and kept: tests write them by
    * hand or through callers whose plans start at id 1. */
-  cloudrun_ledger_add_traffic (&w->ledger, n_requests);
+  cloudrun_ledger_add_traffic (&w->ledger, n_requests, NULL);
   for (uint32_t id = 1; id <= n_requests; id++)
     {
       cloudrun_ledger_keep (&w->ledger, id);
