@@ -120,7 +120,7 @@ cloudrun_session_write_reports (CloudRunSession *s, CloudRunOutputDir *dir,
       || !tools_output_write (out, "report.json", json, error)
       || !tools_output_write (out, "topology.dot", dot, error))
     return FALSE;
-  drawn = tools_graph_svg (dot, svg, &graph_error);
+  drawn = tools_graph_svg (dot, FALSE, svg, &graph_error);
   if (drawn && !tools_output_write (out, "topology.svg", svg, error))
     return FALSE;
   g_clear_pointer (&s->run.graph_warning, g_free);
