@@ -8,7 +8,8 @@
 #   text are fine);
 # - it is well-formed: xmllint's XML parser finds no error, and its HTML
 #   parser none but "Tag X invalid" for the SVG elements of the picture
-#   (libxml2's HTML parser does not know inline SVG);
+#   and HTML5's nav, details and summary (libxml2's HTML parser knows
+#   neither inline SVG nor them);
 # - it names every traffic and the cause of every first request that was
 #   refused or dropped (report.txt's "cause X"), and it highlights one
 #   deciding step per traffic.
@@ -23,6 +24,19 @@
 #   in Chromium's logging cannot make the check pass vacuously) and takes a
 #   1600 x 1200 screenshot, kept as report-tour.png in the build
 #   directory for people to look at.
+# The layout (issue 22, items 6 and 10):
+# - the tour's page has a table of contents, and each traffic is a
+#   closed <details> section, named in the contents, holding its own
+#   picture (ids prefixed, so that no id repeats) and its steps;
+# - the whole picture is inline at its natural size (dot's -Gsize=: scale
+#   1, not a projector's 22 inches, nor the page's width);
+# - scenario 34's load charts each span where their gauges move, not the
+#   run's minute: their captions say so, and the cold service's requests
+#   in flight fall in the right half of its chart, not at its left edge;
+# - in Chromium 1280 pixels wide, with every section open, nothing of the
+#   tour's, 12's, 34's or 37's page is wider than the window (no
+#   horizontal cut) and every text of every picture and chart is drawn
+#   at 12 pixels or more.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 TOUR=$top_srcdir/scenarios/00-tour.ini
@@ -33,7 +47,7 @@ for f in "$TOUR" "$PGA" "$IAM"; do
 done
 CHROMIUM=${CHROMIUM:-chromium}
 SHOT=$(pwd)/report-tour.png
-plan 22
+plan 26
 
 # run_to SCENARIO DIR [ARGS...]: a run with the captures off; bails when
 # it fails.
@@ -51,10 +65,10 @@ net_refs () {
 }
 
 # html_errors FILE: xmllint's HTML parser's errors, but for the SVG
-# elements it does not know.
+# and HTML5 elements it does not know.
 html_errors () {
   xmllint --html --noout "$1" 2>&1 | grep -E 'error' \
-    | grep -vE 'Tag (svg|g|path|polygon|polyline|ellipse|text|a|title|desc|defs|circle|rect|line|image|tspan|linearGradient|radialGradient|stop) invalid'
+    | grep -vE 'Tag (svg|g|path|polygon|polyline|ellipse|text|a|title|desc|defs|circle|rect|line|image|tspan|linearGradient|radialGradient|stop|nav|details|summary) invalid'
 }
 
 # well_formed DESC FILE: one TAP line.
@@ -124,6 +138,66 @@ else
   not_ok "the picture is inline SVG, without XML prolog or doctype"
 fi
 
+# 13b. A table of contents; a closed section per traffic with its picture.
+why=
+n_traffic=$(grep -c '^\[traffic ' "$TOUR")
+n_details=$(grep -o '<details class="traffic" id="traffic-[0-9]*">' "$T/report.html" | sort -u | wc -l)
+[ "$n_details" -eq "$n_traffic" ] \
+  || why="$n_details sections, $n_traffic traffics"
+grep -q '<nav class="toc">' "$T/report.html" || why="${why:+$why; }no contents"
+for id in $(grep -o '<details class="traffic" id="traffic-[0-9]*"' "$T/report.html" | sed 's/.*id="//; s/"//'); do
+  grep -q "<a href=\"#$id\"" "$T/report.html" \
+    || why="${why:+$why; }$id not in the contents"
+done
+if command -v dot > /dev/null 2>&1; then
+  n_paths=$(grep -c '<div class="path[a-z ]*">' "$T/report.html")
+  [ "$n_paths" -eq "$n_traffic" ] \
+    || why="${why:+$why; }$n_paths pictures of a traffic, $n_traffic traffics"
+  dup=$(grep -o ' id="[^"]*"' "$T/report.html" | sort | uniq -d | head -n 3)
+  [ -z "$dup" ] || why="${why:+$why; }ids repeat: $dup"
+fi
+if [ -z "$why" ]; then
+  ok "contents; a closed section per traffic, each with its picture"
+else
+  not_ok "contents; a closed section per traffic, each with its picture"
+  diag "$why"
+fi
+
+# 13c. The whole picture at its natural size: dot scales it by 1.
+if command -v dot > /dev/null 2>&1; then
+  scale=$(grep -o '<g id="all-graph0" class="graph" transform="scale([^)]*)' \
+            "$T/report.html" | sed 's/.*scale(//; s/)$//')
+  if [ "$scale" = "1 1" ]; then
+    ok "the whole picture is drawn at its natural size (scale $scale)"
+  else
+    not_ok "the whole picture is drawn at its natural size"
+    diag "dot's scale: ${scale:-none}"
+  fi
+else
+  skip "the whole picture is drawn at its natural size" "no Graphviz dot"
+fi
+
+# 13d. Scenario 34's charts span where their gauges move.
+S34=$top_srcdir/scenarios/34-burst-cold-warm-and-the-pending-queue.ini
+run_to "$S34" "$TMP/s34"
+why=
+charts=$(grep -c '<div class="load">' "$TMP/s34/report.html")
+zoomed=$(grep -c "of the run's 1m (where it moves)</text>" "$TMP/s34/report.html")
+[ "$charts" -gt 0 ] && [ "$zoomed" -eq "$charts" ] \
+  || why="$zoomed of $charts charts zoomed"
+# The cold service's first line: where its last step down is.
+fall=$(sed -n '/Service <b>cold</,/<\/div>/p' "$TMP/s34/report.html" \
+         | grep -m 1 '<polyline' | sed 's/.*points="//; s/".*//' \
+         | tr ' ' '\n' | awk -F, 'NR > 1 && $2 > y { x = $1 } { y = $2 } END { print x + 0 }')
+[ "${fall:-0}" -gt 463 ] \
+  || why="${why:+$why; }the cold service's requests fall at x ${fall:-none}, in the left half"
+if [ -z "$why" ]; then
+  ok "34: each load chart spans where it moves ($charts charts; the cold burst ends at x $fall of 70..856)"
+else
+  not_ok "34: each load chart spans where it moves"
+  diag "$why"
+fi
+
 # 14. Deterministic.
 run_to "$TOUR" "$TMP/again"
 check "the same run gives the same report.html" \
@@ -165,6 +239,7 @@ if ! command -v "$CHROMIUM" > /dev/null 2>&1; then
   not_ok "headless Chromium logs a console message of a page that has one"
   not_ok "headless Chromium loads the tour's report.html with no console message"
   not_ok "the screenshot is a 1600-pixel-wide PNG of a plausible size"
+  not_ok "1280 pixels wide: nothing wider than the window, pictures' text 12 px or more"
   finish
 fi
 
@@ -215,6 +290,41 @@ else
   diag "width '$width', $size bytes"
   diag_file "$TMP/chr.err" 10
 fi
+# At 1280 pixels, every section open: the page's width, and the smallest
+# text of its pictures and charts on screen ($TMP/measure: "scroll W
+# client W font F wide TAGS").
+measure () {
+  sed 's#</body>#<script>for (const d of document.querySelectorAll("details")) d.open = true; const W = document.documentElement.clientWidth; let f = 1000, wide = ""; for (const t of document.querySelectorAll("svg text")) f = Math.min(f, parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a); for (const e of document.querySelectorAll("body *")) if (e.getBoundingClientRect().right > W + 0.5 \&\& !e.closest("svg")) wide += " " + e.tagName; const p = document.createElement("pre"); p.id = "measure"; p.textContent = "scroll " + document.documentElement.scrollWidth + " client " + W + " font " + f.toFixed(1) + " wide" + wide; document.body.appendChild(p);</script></body>#' "$1" > "$1.measure.html"
+  timeout 180 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu \
+    --user-data-dir="$TMP/chromium" --no-first-run --window-size=1280,1000 \
+    --dump-dom "file://$1.measure.html" 2> "$TMP/chr.err" \
+    | sed -n 's/.*<pre id="measure">\([^<]*\)<.*/\1/p' > "$TMP/measure"
+}
+S12=$top_srcdir/scenarios/12-internet-client-refused-by-internal.ini
+S37=$top_srcdir/scenarios/37-connector-machine-types-under-load.ini
+run_to "$S12" "$TMP/s12"
+run_to "$S37" "$TMP/s37"
+why= seen=
+for d in "$T" "$TMP/s12" "$TMP/s34" "$TMP/s37"; do
+  measure "$d/report.html"
+  set -- $(cat "$TMP/measure")
+  if [ "${1:-}" != scroll ]; then
+    why="${why:+$why; }$(basename "$d"): no measure"
+    diag_file "$TMP/chr.err" 5
+    continue
+  fi
+  seen="${seen:+$seen, }$(basename "$d") $2/$4 px, text $6 px"
+  [ "$2" -le "$4" ] || why="${why:+$why; }$(basename "$d"): $2 px wide in $4:$(cut -d' ' -f7- "$TMP/measure" | tr ' ' '\n' | sort -u | tr '\n' ' ')"
+  awk "BEGIN { exit !($6 >= 11.95) }" \
+    || why="${why:+$why; }$(basename "$d"): text of $6 px in a picture"
+done
+if [ -z "$why" ]; then
+  ok "1280 pixels wide: nothing wider than the window, pictures' text 12 px or more ($seen)"
+else
+  not_ok "1280 pixels wide: nothing wider than the window, pictures' text 12 px or more"
+  diag "$why"
+fi
+
 # Every refusal's state is red: scenario 40's Cloud Tasks refusal
 # (TARGET_TYPE_NOT_PERMITTED_FOR_VPC) as much as the GFE's and IAM's.
 S40=$top_srcdir/scenarios/40-cloud-tasks-in-a-perimeter-needs-a-token.ini

@@ -64,6 +64,7 @@ typedef struct {
   gboolean cause;               /* one traffic and its cause */
   GString *names;               /* '\n' between */
   guint n_names;
+  char *why;                    /* the cause alone, or NULL */
 } PathEdge;
 
 #define PATH_NAMES_MAX 6        /* names on one edge; then "..." */
@@ -73,6 +74,7 @@ path_edge_free (gpointer data)
 {
   PathEdge *e = data;
   g_string_free (e->names, TRUE);
+  g_free (e->why);
   g_free (e);
 }
 
@@ -106,7 +108,10 @@ path_edge_add (GPtrArray *edges, int tail, int head, gboolean delivered,
     g_string_append (e->names, "\n...");
   e->n_names++;
   if (cause)
-    g_string_append_printf (e->names, "\n%s", cause);
+    {
+      g_string_append_printf (e->names, "\n%s", cause);
+      e->why = g_strdup (cause);
+    }
 }
 
 /* Why a request that was not delivered ended, in the ledger's words:
@@ -217,10 +222,11 @@ graph_box (GString *out, const GraphPicture *pic, int b, const gboolean *shown,
 }
 
 /* An edge drawn from the left column to the right (the arrow where it
- * belongs), so that every edge helps the layout. */
+ * belongs), so that every edge helps the layout; arrow: its head's shape
+ * (NULL: dot's own). */
 static void
 graph_edge (GString *out, const GraphPicture *pic, int tail, int head,
-            const char *attrs)
+            const char *attrs, const char *arrow)
 {
   const GraphNode *t = g_ptr_array_index (pic->nodes, tail);
   const GraphNode *h = g_ptr_array_index (pic->nodes, head);
@@ -230,7 +236,11 @@ graph_edge (GString *out, const GraphPicture *pic, int tail, int head,
   dot_id (out, back ? h->id : t->id);
   g_string_append (out, " -> ");
   dot_id (out, back ? t->id : h->id);
-  g_string_append_printf (out, " [%s%s];\n", attrs, back ? ", dir=back" : "");
+  g_string_append_printf (out, " [%s%s", attrs, back ? ", dir=back" : "");
+  if (arrow)
+    g_string_append_printf (out, ", %s=%s", back ? "arrowtail" : "arrowhead",
+                            arrow);
+  g_string_append (out, "];\n");
 }
 
 /* The columns in order, left to right: an invisible edge from each
@@ -270,8 +280,10 @@ static const char legend[] =
   "<TABLE BORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"1\">"
   "<TR><TD WIDTH=\"24\" HEIGHT=\"4\" BGCOLOR=\"forestgreen\"></TD>"
   "<TD ALIGN=\"LEFT\">a traffic, delivered</TD></TR>"
-  "<TR><TD WIDTH=\"24\" HEIGHT=\"4\" BGCOLOR=\"red3\"></TD>"
-  "<TD ALIGN=\"LEFT\">a traffic, refused or dropped</TD></TR>"
+  "<TR><TD><FONT COLOR=\"red3\"><B>- - -</B></FONT></TD>"
+  "<TD ALIGN=\"LEFT\">a traffic, refused or dropped (dashed)</TD></TR>"
+  "<TR><TD><FONT COLOR=\"red3\"><B>- -|</B></FONT></TD>"
+  "<TD ALIGN=\"LEFT\">where it ended: a bar</TD></TR>"
   "<TR><TD WIDTH=\"24\" HEIGHT=\"1\" BGCOLOR=\"gray60\"></TD>"
   "<TD ALIGN=\"LEFT\">a link no traffic took</TD></TR>"
   "<TR><TD BORDER=\"2\" COLOR=\"red3\"> </TD>"
@@ -283,11 +295,13 @@ static const char legend[] =
   "</TABLE>>];\n"
   "  }\n";
 
-void
-tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
-                         CloudRunWorld *world,
-                         const CloudRunTrafficSummary *summaries,
-                         const char *traffic)
+/* The picture of every traffic (traffic NULL) or of one; bare: without
+ * the title, the legend and the traffic's name on its edges (only the
+ * cause where it ended). */
+static void
+graph_dot (GString *out, const CloudRunScenario *sc, CloudRunWorld *world,
+           const CloudRunTrafficSummary *summaries, const char *traffic,
+           gboolean bare)
 {
   g_autoptr (GraphPicture) pic = graph_picture_new (sc, world);
   g_autoptr (GPtrArray) edges = g_ptr_array_new_with_free_func (
@@ -318,17 +332,22 @@ tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
   g_string_append (out, "digraph topology {\n  graph [rankdir=LR, "
                    "fontname=\"Helvetica\", fontsize=16, labelloc=t, "
                    "nodesep=0.1, ranksep=0.25, "
-                   "size=\"22,12.4\", label=");
-  dot_label (out, title);
+                   "size=\"22,12.4\"");
+  if (!bare)
+    {
+      g_string_append (out, ", label=");
+      dot_label (out, title);
+    }
   g_string_append (out, "];\n  node [shape=box, style=\"rounded,filled\", "
                    "fontname=\"Helvetica\", fontsize=10, margin=\"0.08,0.03\"];\n"
-                   "  edge [fontname=\"Helvetica\", fontsize=9, "
+                   "  edge [fontname=\"Helvetica\", fontsize=10, "
                    "arrowsize=0.6];\n");
   for (guint b = 0; b < pic->boxes->len; b++)
     if (used[b] && ((GraphBox *) g_ptr_array_index (pic->boxes, b))->parent
                      < 0)
       graph_box (out, pic, (int) b, shown, used, decided, 1);
-  g_string_append (out, legend);
+  if (!bare)
+    g_string_append (out, legend);
   graph_columns (out, pic, shown);
   for (guint i = 0; i < edges->len; i++)
     {
@@ -337,16 +356,19 @@ tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
       g_autoptr (GString) attrs = g_string_new (NULL);
 
       g_string_append_printf (attrs, "color=%s, fontcolor=%s, penwidth=2.2, "
-                              "tooltip=", color, color);
+                              "%stooltip=", color, color,
+                              e->delivered ? "" : "style=dashed, ");
       dot_label (attrs, e->names->str);
-      if (e->named)
+      if (e->named && (!bare || e->why))
         {
           g_string_append (attrs, ", label=");
-          dot_label (attrs, e->names->str);
+          dot_label (attrs, bare ? e->why : e->names->str);
         }
       if (e->cause)
-        g_string_append (attrs, ", fontname=\"Helvetica-Bold\"");
-      graph_edge (out, pic, e->tail, e->head, attrs->str);
+        g_string_append (attrs, ", fontname=\"Helvetica-Bold\", "
+                         "arrowsize=1.3");
+      graph_edge (out, pic, e->tail, e->head, attrs->str,
+                  e->cause ? "tee" : NULL);
       g_hash_table_add (taken, g_strdup_printf ("%d %d", MIN (e->tail, e->head),
                                                 MAX (e->tail, e->head)));
     }
@@ -356,9 +378,27 @@ tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
       int b = g_array_index (pic->links, int, i + 1);
       g_autofree char *key = g_strdup_printf ("%d %d", MIN (a, b), MAX (a, b));
       if (shown[a] && shown[b] && !g_hash_table_contains (taken, key))
-        graph_edge (out, pic, a, b, "dir=none, color=gray60");
+        graph_edge (out, pic, a, b, "dir=none, color=gray60", NULL);
     }
   g_string_append (out, "}\n");
+}
+
+void
+tools_graph_dot_traffic (GString *out, const CloudRunScenario *sc,
+                         CloudRunWorld *world,
+                         const CloudRunTrafficSummary *summaries,
+                         const char *traffic)
+{
+  graph_dot (out, sc, world, summaries, traffic, FALSE);
+}
+
+void
+tools_graph_dot_path (GString *out, const CloudRunScenario *sc,
+                      CloudRunWorld *world,
+                      const CloudRunTrafficSummary *summaries,
+                      const char *traffic)
+{
+  graph_dot (out, sc, world, summaries, traffic, TRUE);
 }
 
 void
@@ -410,10 +450,10 @@ graph_failure (GError **error, GSubprocess *proc, int err_fd,
 /* Starts dot -Tsvg with its stderr into a memory file (*err_fd, or -1
  * and stderr discarded where there is none). */
 static GSubprocess *
-graph_spawn (const char *path, int *err_fd, GError **error)
+graph_spawn (const char *path, gboolean natural, int *err_fd, GError **error)
 {
   g_autoptr (GSubprocessLauncher) launcher = NULL;
-  const char *argv[] = { path, "-Tsvg", NULL };
+  const char *argv[] = { path, "-Tsvg", natural ? "-Gsize=" : NULL, NULL };
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE
                            | G_SUBPROCESS_FLAGS_STDOUT_PIPE;
 
@@ -427,7 +467,8 @@ graph_spawn (const char *path, int *err_fd, GError **error)
 }
 
 gboolean
-tools_graph_svg (const GString *dot, GString *svg, GError **error)
+tools_graph_svg (const GString *dot, gboolean natural, GString *svg,
+                 GError **error)
 {
   g_autofree char *path = g_find_program_in_path ("dot");
   g_autoptr (GSubprocess) proc = NULL;
@@ -439,7 +480,7 @@ tools_graph_svg (const GString *dot, GString *svg, GError **error)
 
   if (!path)
     return FALSE;
-  proc = graph_spawn (path, &err_fd, &io_error);
+  proc = graph_spawn (path, natural, &err_fd, &io_error);
   if (!proc)
     {
       g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,

@@ -19,7 +19,7 @@ static const char style[] =
   ".lesson{font-size:25px;white-space:pre-line;max-width:64em;"
   "background:#f2f2f2;border-left:8px solid #333;padding:8px 16px}\n"
   ".meta{color:#333}\n"
-  "table{border-collapse:collapse;margin:8px 0;font-size:20px}\n"
+  "table{border-collapse:collapse;margin:8px 0;font-size:17px}\n"
   "th,td{border:2px solid #555;padding:4px 8px;text-align:left;"
   "vertical-align:top}\n"
   ".name,.hop{white-space:nowrap}\n"
@@ -37,10 +37,24 @@ static const char style[] =
   ".tag.good{background:#00661a}\n"
   ".tag.gone{background:#555}\n"
   ".caller{font-size:25px;margin:8px 0 4px}\n"
-  ".picture svg{width:100%;height:auto;max-height:90vh}\n"
+  ".picture,.path{overflow:auto;max-width:100%;max-height:88vh;"
+  "border:2px solid #ccc;margin:8px 0}\n"
+  ".picture svg,.path svg{display:block}\n"
+  ".picture.fit svg,.path.fit svg{max-width:100%;height:auto}\n"
+  "nav.toc{background:#f6f6f6;border:2px solid #ccc;padding:4px 16px;"
+  "margin:16px 0}\n"
+  "nav.toc ol{margin:4px 0}\n"
+  "nav.toc ol ol{columns:2;font-size:19px}\n"
+  "details.traffic{border:2px solid #888;border-radius:6px;"
+  "padding:4px 12px;margin:10px 0}\n"
+  "details.traffic summary{cursor:pointer}\n"
+  "table.steps td:nth-child(6),table.steps td:nth-child(7)"
+  "{overflow-wrap:anywhere;min-width:10em}\n"
+  "details.traffic summary h3{display:inline;margin:0}\n"
+  "details.traffic[open] summary{margin-bottom:8px}\n"
   ".note{background:#fff3cd;border-left:8px solid #a06000;padding:8px 16px}\n"
   "ul.files li{margin:2px 0}\n"
-  ".load svg{max-width:100%;height:auto}\n"
+  ".load svg{display:block;max-width:100%;height:auto}\n"
   ".load text{font-size:16px;fill:#111}\n"
   ".c0{color:#1f4fbf}.c1{color:#00661a}.c2{color:#a00000}"
   ".c3{color:#6a3d9a}\n"
@@ -196,33 +210,6 @@ html_verdicts (GString *out, const ToolsReport *rep)
   g_string_append (out, "</table>\n");
 }
 
-/* The SVG element of what dot wrote: from "<svg" on. */
-static void
-html_picture (GString *out, const GString *svg, const char *graph_note)
-{
-  const char *start = svg ? strstr (svg->str, "<svg") : NULL;
-
-  g_string_append (out, "<h2 id=\"picture\">The picture</h2>\n");
-  if (start)
-    {
-      g_string_append (out, "<div class=\"picture\">\n");
-      g_string_append (out, start);
-      g_string_append (out, "</div>\n");
-      return;
-    }
-  g_string_append (out, "<p class=\"note\">");
-  if (graph_note)
-    {
-      g_string_append (out, "Graphviz could not draw the picture: ");
-      esc (out, graph_note);
-    }
-  else
-    g_string_append (out, "No picture: Graphviz (<code>dot</code>) was not "
-                     "found.");
-  g_string_append (out, " <a href=\"topology.dot\">topology.dot</a> has it "
-                   "for <code>dot -Tsvg</code>.</p>\n");
-}
-
 static void
 html_addresses (GString *out, const SimExplainStep *s)
 {
@@ -310,7 +297,8 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
       return;
     }
   decided = deciding_step (log, r);
-  g_string_append (out, "<table>\n<tr><th>#</th><th>time</th><th>state</th>"
+  g_string_append (out, "<table class=\"steps\">\n<tr><th>#</th>"
+                   "<th>time</th><th>state</th>"
                    "<th>cause</th><th>node</th><th>rule</th><th>note</th>"
                    "<th>addresses</th><th>frame</th></tr>\n");
   for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
@@ -347,29 +335,54 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
   html_caller (out, r);
 }
 
+/* Each traffic's section, closed (a click opens it): its request, its
+ * own picture (paths: a GString of SVG per traffic, or NULL) and its
+ * first request's steps. */
 static void
-html_requests (GString *out, const ToolsReport *rep)
+html_requests (GString *out, const ToolsReport *rep, const GPtrArray *paths)
 {
   g_string_append (out, "<h2 id=\"requests\">Each traffic's first "
                    "request, step by step</h2>\n"
-                   "<p>The highlighted step (&#9654;) is the one "
-                   "that decided.</p>\n");
+                   "<p>Click a traffic to open it. The highlighted step "
+                   "(&#9654;) is the one that decided; in its picture a "
+                   "refused or dropped path is red and dashed, and ends "
+                   "in a bar at the hop that decided.</p>\n");
   for (guint t = 0; t < rep->world->n_plans; t++)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];
       const CloudRunTrafficPlan *p = &rep->world->plans[t];
+      g_autofree char *prefix = g_strdup_printf ("t%u-", t);
 
-      g_string_append_printf (out, "<h3 class=\"%s\">",
+      g_string_append_printf (out, "<details class=\"traffic\" "
+                              "id=\"traffic-%u\"><summary><h3 "
+                              "class=\"%s\">", t,
                               verdict_class (s->main_verdict));
       esc (out, s->name);
-      g_string_append (out, "</h3>\n<p><code>");
+      g_string_append (out, "</h3> ");
+      for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
+        if (s->verdicts[v])
+          g_string_append_printf (out, "<span class=\"tag %s\">%s %u"
+                                  "</span>", verdict_class (v),
+                                  cloudrun_verdict_name (v), s->verdicts[v]);
+      g_string_append (out, "</summary>\n<p><code>");
       esc (out, p->method);
       g_string_append_printf (out, " %s://", p->tls ? "https" : "http");
       esc (out, p->host);
       esc (out, p->path);
       g_string_append_printf (out, "</code>, %u request(s)</p>\n", s->count);
+      if (paths && t < paths->len
+          && strstr (((GString *) g_ptr_array_index (paths, t))->str, "<svg"))
+        {
+          g_string_append_printf (out, "<div class=\"path%s\">\n",
+                                  tools_report_html_svg_fits (
+                                    g_ptr_array_index (paths, t), HTML_PATH_PX)
+                                  ? " fit" : "");
+          tools_report_html_svg (out, g_ptr_array_index (paths, t), prefix);
+          g_string_append (out, "</div>\n");
+        }
       if (s->count)
         html_steps (out, rep->world, s->first);
+      g_string_append (out, "</details>\n");
     }
 }
 
@@ -472,8 +485,9 @@ html_outputs (GString *out, const char *const *outputs)
     }
   if (pcaps)
     {
-      g_string_append_printf (out, "<li>pcap/: one capture per link, for "
-                              "Wireshark's TCP analysis (%u files)\n"
+      g_string_append_printf (out, "<li><details><summary>pcap/: one "
+                              "capture per link, for Wireshark's TCP "
+                              "analysis (%u files)</summary>\n"
                               "<ul class=\"pcaps\">\n", pcaps);
       for (const char *const *n = outputs; *n; n++)
         if (g_str_has_prefix (*n, "pcap/"))
@@ -484,20 +498,25 @@ html_outputs (GString *out, const char *const *outputs)
             esc (out, *n + 5);
             g_string_append (out, "</a></li>\n");
           }
-      g_string_append (out, "</ul></li>\n");
+      g_string_append (out, "</ul></details></li>\n");
     }
   g_string_append (out, "</ul>\n");
 }
 
 void
 tools_report_html (GString *out, const ToolsReport *rep, const GString *svg,
-                   const char *graph_note, const char *const *outputs)
+                   const char *graph_note, const GPtrArray *paths,
+                   const char *const *outputs)
 {
+  g_autoptr (GString) load = g_string_new (NULL);
+
+  tools_report_html_series (load, rep->world->series);
   html_head (out, rep);
+  tools_report_html_toc (out, rep, load->len > 0);
   html_verdicts (out, rep);
-  html_picture (out, svg, graph_note);
-  tools_report_html_series (out, rep->world->series);
-  html_requests (out, rep);
+  tools_report_html_picture (out, svg, graph_note);
+  g_string_append_len (out, load->str, (gssize) load->len);
+  html_requests (out, rep, paths);
   html_expectations (out, rep);
   html_services (out, rep->scenario);
   html_outputs (out, outputs);
@@ -528,7 +547,7 @@ name_order (gconstpointer a, gconstpointer b)
 gboolean
 tools_report_html_write (ToolsOutput *out, const ToolsReport *rep,
                          const GString *svg, const char *graph_note,
-                         GError **error)
+                         const GPtrArray *paths, GError **error)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GString) html = g_string_new (NULL);
@@ -546,7 +565,7 @@ tools_report_html_write (ToolsOutput *out, const ToolsReport *rep,
   g_ptr_array_add (names, g_strdup ("report.html"));
   g_ptr_array_sort (names, name_order);
   g_ptr_array_add (names, NULL);
-  tools_report_html (html, rep, svg, graph_note,
+  tools_report_html (html, rep, svg, graph_note, paths,
                      (const char *const *) names->pdata);
   return tools_output_write (out, "report.html", html, error);
 }

@@ -3,7 +3,9 @@
  * with a gauge that changed after time 0 (models/world/series.h,
  * report.json's series), each line the largest value of each bucket;
  * inline SVG with integer coordinates, so the bytes do not depend on the
- * locale. */
+ * locale. Each chart's time axis spans the buckets where its gauges move
+ * (a tenth more each side), not the whole run: a burst in the first
+ * seconds of a minute is not a spike at the left edge. */
 #include "tools/report/report-html.h"
 
 #include <string.h>
@@ -14,7 +16,7 @@
 #define PLOT_W 900
 #define PLOT_H 230
 #define PLOT_LEFT 70            /* room for the counts */
-#define PLOT_RIGHT 24
+#define PLOT_RIGHT 44
 #define PLOT_TOP 14
 #define PLOT_BOTTOM 46          /* room for the times */
 
@@ -86,10 +88,62 @@ count_top (int64_t peak)
   return round_up (MAX (peak, 1), steps, G_N_ELEMENTS (steps));
 }
 
-static int
-plot_x (SimTime t, SimTime extent)
+/* The part of the run a chart shows: buckets [b0, b1), times [t0, t1). */
+typedef struct {
+  guint b0, b1;
+  SimTime t0, t1;
+} PlotSpan;
+
+/* Whether gauge g moves in bucket b: its largest value, or its value at
+ * the bucket's end, differs from its value as the bucket began (0 before
+ * the first). */
+static bool
+bucket_moves (const CloudRunGauge *g, guint b)
 {
-  return PLOT_LEFT + (int) ((double) t / (double) extent
+  int64_t before = b ? g->end[b - 1] : 0;
+
+  return g->max[b] != before || g->end[b] != before;
+}
+
+/* The span of the gauges in shown that moved: from their first moving
+ * bucket to their last, widened by a tenth (one bucket at least) each
+ * side, within the run. */
+static PlotSpan
+plot_span (const CloudRunSeries *s, const GPtrArray *shown)
+{
+  PlotSpan span = { s->n_buckets, 0, 0, 0 };
+  guint pad;
+
+  for (guint i = 0; i < shown->len; i++)
+    {
+      const CloudRunGauge *g = g_ptr_array_index (shown, i);
+      if (!cloudrun_gauge_moved (g))
+        continue;
+      for (guint b = 0; b < s->n_buckets; b++)
+        if (bucket_moves (g, b))
+          {
+            span.b0 = MIN (span.b0, b);
+            span.b1 = MAX (span.b1, b + 1);
+          }
+    }
+  if (span.b1 <= span.b0)
+    {
+      span.b0 = 0;
+      span.b1 = s->n_buckets;
+    }
+  pad = MAX (1u, (span.b1 - span.b0) / 10);
+  span.b0 = span.b0 > pad ? span.b0 - pad : 0;
+  span.b1 = MIN (s->n_buckets, span.b1 + pad);
+  span.t0 = (SimTime) span.b0 * s->period;
+  span.t1 = (SimTime) span.b1 * s->period;
+  return span;
+}
+
+static int
+plot_x (SimTime t, const PlotSpan *span)
+{
+  return PLOT_LEFT + (int) ((double) (t - span->t0)
+                            / (double) (span->t1 - span->t0)
                             * (PLOT_W - PLOT_LEFT - PLOT_RIGHT) + 0.5);
 }
 
@@ -101,13 +155,14 @@ plot_y (int64_t v, int64_t top)
   return PLOT_TOP + h - (int) ((double) v / (double) top * h + 0.5);
 }
 
-/* Grid, counts and times. */
+/* Grid, counts and times: a tick at each round time in the span. */
 static void
-plot_axes (GString *out, const CloudRunSeries *s, int64_t top)
+plot_axes (GString *out, const CloudRunSeries *s, const PlotSpan *span,
+           int64_t top)
 {
-  SimTime extent = (SimTime) s->n_buckets * s->period;
-  SimTime step = time_step (extent);
-  char t[32];
+  SimTime step = time_step (span->t1 - span->t0);
+  SimTime first = (span->t0 + step - 1) / step * step;
+  char t[32], from[32], to[32], all[32];
 
   g_string_append_printf (out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
                           "height=\"%d\" fill=\"#fafafa\" stroke=\"#555\"/>\n",
@@ -122,42 +177,56 @@ plot_axes (GString *out, const CloudRunSeries *s, int64_t top)
                             "</text>\n", PLOT_LEFT, plot_y (v, top),
                             PLOT_W - PLOT_RIGHT, plot_y (v, top),
                             PLOT_LEFT - 8, plot_y (v, top) + 5, v);
-  for (SimTime at = 0; at <= extent; at += step)
+  for (SimTime at = first; at <= span->t1; at += step)
     g_string_append_printf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
                             "y2=\"%d\" stroke=\"#555\"/>"
                             "<text x=\"%d\" y=\"%d\" "
                             "text-anchor=\"middle\">%s</text>\n",
-                            plot_x (at, extent), PLOT_H - PLOT_BOTTOM,
-                            plot_x (at, extent), PLOT_H - PLOT_BOTTOM + 6,
-                            plot_x (at, extent), PLOT_H - PLOT_BOTTOM + 24,
+                            plot_x (at, span), PLOT_H - PLOT_BOTTOM,
+                            plot_x (at, span), PLOT_H - PLOT_BOTTOM + 6,
+                            plot_x (at, span), PLOT_H - PLOT_BOTTOM + 24,
                             at ? sim_units_format_time (at, t) : "0");
+  if (span->b0 == 0 && span->b1 == s->n_buckets)
+    {
+      g_string_append_printf (out, "<text x=\"%d\" y=\"%d\" "
+                              "text-anchor=\"middle\">simulated time"
+                              "</text>\n",
+                              (PLOT_W + PLOT_LEFT - PLOT_RIGHT) / 2,
+                              PLOT_H - 4);
+      return;
+    }
   g_string_append_printf (out, "<text x=\"%d\" y=\"%d\" "
-                          "text-anchor=\"middle\">simulated time</text>\n",
-                          (PLOT_W + PLOT_LEFT - PLOT_RIGHT) / 2, PLOT_H - 4);
+                          "text-anchor=\"middle\">simulated time, %s to %s "
+                          "of the run's %s (where it moves)</text>\n",
+                          (PLOT_W + PLOT_LEFT - PLOT_RIGHT) / 2, PLOT_H - 4,
+                          span->t0 ? sim_units_format_time (span->t0, from)
+                                   : "0",
+                          sim_units_format_time (span->t1, to),
+                          sim_units_format_time (s->horizon, all));
 }
 
 /* A step line through the buckets' largest values. */
 static void
-plot_line (GString *out, const CloudRunSeries *s, const CloudRunGauge *g,
-           int64_t top, guint nth)
+plot_line (GString *out, const CloudRunSeries *s, const PlotSpan *span,
+           const CloudRunGauge *g, int64_t top, guint nth)
 {
-  SimTime extent = (SimTime) s->n_buckets * s->period;
   guint k = nth % G_N_ELEMENTS (plot_colours);
 
   g_string_append_printf (out, "<polyline fill=\"none\" stroke=\"%s\" "
                           "stroke-width=\"3\" stroke-dasharray=\"%s\" "
                           "points=\"%d,%d", plot_colours[k], plot_dashes[k],
-                          plot_x (0, extent), plot_y (g->max[0], top));
-  for (guint b = 1; b < s->n_buckets; b++)
+                          plot_x (span->t0, span),
+                          plot_y (g->max[span->b0], top));
+  for (guint b = span->b0 + 1; b < span->b1; b++)
     if (g->max[b] != g->max[b - 1])
       {
-        int x = plot_x ((SimTime) b * s->period, extent);
+        int x = plot_x ((SimTime) b * s->period, span);
         g_string_append_printf (out, " %d,%d %d,%d", x,
                                 plot_y (g->max[b - 1], top), x,
                                 plot_y (g->max[b], top));
       }
-  g_string_append_printf (out, " %d,%d\"/>\n", plot_x (extent, extent),
-                          plot_y (g->max[s->n_buckets - 1], top));
+  g_string_append_printf (out, " %d,%d\"/>\n", plot_x (span->t1, span),
+                          plot_y (g->max[span->b1 - 1], top));
 }
 
 static void
@@ -177,6 +246,7 @@ plot_group (GString *out, const CloudRunSeries *s, guint first)
   g_autoptr (GPtrArray) shown = g_ptr_array_new ();
   int64_t top = 0;
   bool moved = false;
+  PlotSpan span;
   char t[32];
 
   for (guint i = first; i < s->gauges->len; i++)
@@ -194,6 +264,7 @@ plot_group (GString *out, const CloudRunSeries *s, guint first)
   if (!moved)
     return;
   top = count_top (top);
+  span = plot_span (s, shown);
   g_string_append_printf (out, "<h3>%s <b>", kind_words (f->kind));
   esc_text (out, f->name);
   g_string_append (out, "</b></h3>\n<p class=\"legend\">");
@@ -220,9 +291,9 @@ plot_group (GString *out, const CloudRunSeries *s, guint first)
   g_string_append_printf (out, "%s ", kind_words (f->kind));
   esc_text (out, f->name);
   g_string_append (out, " over simulated time</title>\n");
-  plot_axes (out, s, top);
+  plot_axes (out, s, &span, top);
   for (guint i = 0; i < shown->len; i++)
-    plot_line (out, s, g_ptr_array_index (shown, i), top, i);
+    plot_line (out, s, &span, g_ptr_array_index (shown, i), top, i);
   g_string_append (out, "</svg></div>\n");
 }
 

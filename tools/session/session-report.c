@@ -53,7 +53,7 @@ cloudrun_session_render (CloudRunSession *s, CloudRunReport report,
       tools_report_json (out, &rep);
       return TRUE;
     case CLOUDRUN_REPORT_HTML:
-      tools_report_html (out, &rep, NULL, NULL, NULL);
+      tools_report_html (out, &rep, NULL, NULL, NULL, NULL);
       return TRUE;
     case CLOUDRUN_REPORT_DOT:
       tools_graph_dot (out, s->run.scenario, s->run.world, s->run.summaries);
@@ -98,6 +98,41 @@ cloudrun_session_render_file (CloudRunSession *s, CloudRunReport report,
   return TRUE;
 }
 
+static void
+string_free (gpointer text)
+{
+  g_string_free (text, TRUE);
+}
+
+/* report.html's pictures at their natural size: the whole one (dot: its
+ * dot text) into svg, and each traffic's own (report.html draws it beside
+ * its steps) into paths, a GString per traffic, empty when it made no
+ * request. One dot each: dot given several graphs at once lays them out
+ * differently from run to run. FALSE when dot drew none. */
+static gboolean
+session_pictures (const CloudRunSession *s, const GString *dot, GString *svg,
+                  GPtrArray *paths)
+{
+  const CloudRunWorld *w = s->run.world;
+
+  if (!tools_graph_svg (dot, TRUE, svg, NULL))
+    return FALSE;
+  for (guint t = 0; t < w->n_plans; t++)
+    {
+      g_autoptr (GString) one = g_string_new (NULL);
+      GString *drawn = g_string_new (NULL);
+
+      if (s->run.summaries[t].count)
+        {
+          tools_graph_dot_path (one, s->run.scenario, s->run.world,
+                                s->run.summaries, s->run.summaries[t].name);
+          tools_graph_svg (one, TRUE, drawn, NULL);
+        }
+      g_ptr_array_add (paths, drawn);
+    }
+  return TRUE;
+}
+
 gboolean
 cloudrun_session_write_reports (CloudRunSession *s, CloudRunOutputDir *dir,
                                 GError **error)
@@ -109,6 +144,7 @@ cloudrun_session_write_reports (CloudRunSession *s, CloudRunOutputDir *dir,
   g_autoptr (GString) dot = g_string_new (NULL);
   g_autoptr (GString) svg = g_string_new (NULL);
   g_autoptr (GError) graph_error = NULL;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (string_free);
   gboolean drawn;
 
   if (!session_finished (s, error))
@@ -120,14 +156,16 @@ cloudrun_session_write_reports (CloudRunSession *s, CloudRunOutputDir *dir,
       || !tools_output_write (out, "report.json", json, error)
       || !tools_output_write (out, "topology.dot", dot, error))
     return FALSE;
-  drawn = tools_graph_svg (dot, svg, &graph_error);
+  drawn = tools_graph_svg (dot, FALSE, svg, &graph_error);
   if (drawn && !tools_output_write (out, "topology.svg", svg, error))
     return FALSE;
   g_clear_pointer (&s->run.graph_warning, g_free);
   if (!drawn && graph_error)
     s->run.graph_warning = g_strdup (graph_error->message);
+  g_string_truncate (svg, 0);
+  drawn = drawn && session_pictures (s, dot, svg, paths);
   return tools_report_html_write (out, &rep, drawn ? svg : NULL,
-                                  s->run.graph_warning, error);
+                                  s->run.graph_warning, paths, error);
 }
 
 const char *
