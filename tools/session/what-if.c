@@ -321,9 +321,13 @@ void
 cloudrun_session_render_what_if (CloudRunSession *s, guint traffic,
                                  guint index, GString *out)
 {
-  static const char *const heads[] = {
-    "fixes (it is delivered):", NULL,
-    "not fixes (it still fails, differently):",
+  /* Group heads by rank (1 is shown under 0), for a request that failed
+   * and for one that was delivered (it has no fixes). */
+  static const char *const heads[2][3] = {
+    { "fixes (it is delivered):", NULL,
+      "not fixes (it still fails, differently):" },
+    { "changes (still delivered, differently):", NULL,
+      "changes (it is no longer delivered):" },
   };
   const ToolsRun *seen = &s->run;
   g_autoptr (GPtrArray) cands = g_ptr_array_new_with_free_func (
@@ -384,14 +388,12 @@ cloudrun_session_render_what_if (CloudRunSession *s, guint traffic,
 
         if (what_if_rank (f) != rank)
           continue;
-        /* A delivered request has no fixes: every change breaks it. */
         if (shown != (rank == 1 ? 0 : rank))
           {
             shown = rank == 1 ? 0 : rank;
-            g_string_append_printf (out, "%s\n",
-                                    was.outcome == CLOUDRUN_VERDICT_DELIVERED
-                                    ? "changes (it is no longer delivered):"
-                                    : heads[shown]);
+            g_string_append_printf (out, "%s\n", heads[was.outcome
+                                                        == CLOUDRUN_VERDICT_DELIVERED]
+                                                       [shown]);
           }
         g_string_append_printf (out, "  --set '%s'%*s -> ", f->set,
                                 (int) (width - strlen (f->set)), "");
