@@ -24,6 +24,7 @@ struct SimExplainLog {
   GArray *free_ids;             /* uint32_t: released step ids, a stack */
   GArray *journal;              /* uint32_t: ids appended while watched */
   uint32_t watching;            /* nesting depth of journal_begin */
+  GHashTable *deferred;         /* tag -> step id waiting for a frame */
   GStringChunk *strings;        /* interned text */
   GString *scratch;             /* reused by internf */
 };
@@ -36,6 +37,7 @@ sim_explain_log_new (void)
   log->pages = g_ptr_array_new_with_free_func (g_free);
   log->free_ids = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   log->journal = g_array_sized_new (FALSE, FALSE, sizeof (uint32_t), 64);
+  log->deferred = g_hash_table_new (g_direct_hash, g_direct_equal);
   log->strings = g_string_chunk_new (4096);
   log->scratch = g_string_new (NULL);
   return log;
@@ -60,6 +62,7 @@ sim_explain_log_free (SimExplainLog *log)
   g_ptr_array_free (log->pages, TRUE);
   g_array_free (log->free_ids, TRUE);
   g_array_free (log->journal, TRUE);
+  g_hash_table_destroy (log->deferred);
   g_string_chunk_free (log->strings);
   g_string_free (log->scratch, TRUE);
   g_free (log);
@@ -162,6 +165,45 @@ sim_explain_journal_add (SimExplainLog *log, uint32_t id)
       || explain_slot (log, id)->state == NULL)
     return;
   g_array_append_val (log->journal, id);
+}
+
+bool
+sim_explain_watching (const SimExplainLog *log)
+{
+  return log->watching > 0;
+}
+
+void
+sim_explain_defer (SimExplainLog *log, uint32_t tag, uint32_t step)
+{
+  g_assert (tag != 0 && step != 0);
+  if (!g_hash_table_contains (log->deferred, GUINT_TO_POINTER (tag)))
+    g_hash_table_insert (log->deferred, GUINT_TO_POINTER (tag),
+                         GUINT_TO_POINTER (step));
+}
+
+void
+sim_explain_claim (SimExplainLog *log, uint32_t tag)
+{
+  uint32_t step;
+
+  g_assert (log->watching > 0);
+  /* The per-frame cost is one size test while nothing waits. */
+  if (tag == 0 || g_hash_table_size (log->deferred) == 0)
+    return;
+  step = GPOINTER_TO_UINT (g_hash_table_lookup (log->deferred,
+                                                GUINT_TO_POINTER (tag)));
+  if (step == 0)
+    return;
+  g_hash_table_remove (log->deferred, GUINT_TO_POINTER (tag));
+  g_array_append_val (log->journal, step);
+}
+
+void
+sim_explain_undefer (SimExplainLog *log, uint32_t tag)
+{
+  if (g_hash_table_size (log->deferred) > 0)
+    g_hash_table_remove (log->deferred, GUINT_TO_POINTER (tag));
 }
 
 const char *

@@ -82,6 +82,19 @@ void sim_explain_journal_end (SimExplainLog *log, uint32_t mark);
  * was released meanwhile. */
 void sim_explain_journal_add (SimExplainLog *log, uint32_t id);
 
+/* True while a journal watch is open (a frame is being handled). */
+bool sim_explain_watching (const SimExplainLog *log);
+
+/* Deferral: a step taken while no frame was handled (a timer's decision)
+ * waits for the next frame that carries tag (a packet's request id): that
+ * frame shows it (stamped with its number, given to the tap). One step per
+ * tag; a later defer of the same tag keeps the first. claim, inside a
+ * watch, puts the step deferred to tag, if any, in the journal; undefer
+ * forgets it (its chain is being released). */
+void sim_explain_defer (SimExplainLog *log, uint32_t tag, uint32_t step);
+void sim_explain_claim (SimExplainLog *log, uint32_t tag);
+void sim_explain_undefer (SimExplainLog *log, uint32_t tag);
+
 /* Interns a string for the log's lifetime (deduplicated). */
 const char *sim_explain_intern (SimExplainLog *log, const char *text);
 const char *sim_explain_internf (SimExplainLog *log, const char *fmt, ...)

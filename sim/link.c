@@ -200,7 +200,8 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   d->counters.rx_packets++;
   d->counters.rx_bytes += packet->len;
   /* Every arrival is a frame of trace.pcapng, captured or not: the steps
-   * the node appended while it handled it are stamped with its number.
+   * the node appended while it handled it, and a step deferred to the
+   * frame's request (sim/explain.h), are stamped with its number.
    * The tap sees the frame as it arrived, then those steps. */
   log = sim_world_explain (world);
   frame = sim_world_next_trace_frame (world);
@@ -209,6 +210,7 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
    * arrival only. */
   sim_explain_journal_add (log, packet->shown_step);
   packet->shown_step = 0;
+  sim_explain_claim (log, packet->request_id);
   if (tap)
     tap->klass->arrived (tap, rx, now, packet);
   rx->node->klass->receive (rx->node, rx, packet);

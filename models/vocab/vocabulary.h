@@ -61,7 +61,8 @@
   X (CLOUD_NAT_PORTS_EXHAUSTED)                                            \
   X (LINK_QUEUE_FULL)                                                      \
   X (VPC_CONNECTOR_QUEUE_FULL)                                             \
-  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)
+  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)                                    \
+  X (NO_AVAILABLE_INSTANCE)
 
 #define CLOUDRUN_DROP_LIST(X)                                              \
   X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
@@ -132,7 +133,9 @@
   X (LINK_QUEUE_FULL, P) /* a link's queue */                              \
   X (VPC_CONNECTOR_QUEUE_FULL, P)                                          \
   /* Cloud Tasks' error code in a VPC-SC perimeter: */                     \
-  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC, P)
+  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC, P)                                 \
+  /* a 429: every instance the service may have is busy */                 \
+  X (NO_AVAILABLE_INSTANCE, P)
 
 /* What became of a request ([expect] outcome), after PENDING. */
 #define CLOUDRUN_VERDICT_LIST(X)                                           \

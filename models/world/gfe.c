@@ -347,7 +347,7 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
 
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node,
                          &step);
-  /* The simulator's own causes for a refusal (section 8); none for 429. */
+  /* The simulator's own causes for a refusal (section 8) and a 429. */
   cloudrun_request_decide (&world->ledger, s->request_id, verdict,
                            CLOUDRUN_HOP_GFE, &gfe->base.node, cause);
   gfe->refused++;
@@ -400,7 +400,7 @@ gfe_pending_due (SimKernel *kernel, void *target, void *arg, uint64_t seq)
       svc->pending.expired++;
       gfe_refuse (gfe, e.session, CLOUDRUN_VERDICT_UNAVAILABLE, 429,
                   e.no_addresses ? CLOUDRUN_DROP_NO_SERVERLESS_IP_RANGES
-                                 : CLOUDRUN_DROP_NONE,
+                                 : CLOUDRUN_DROP_NO_AVAILABLE_INSTANCE,
                   sim_explain_internf (log, "%s; it waited %s in the "
                                        "pending queue and no instance freed "
                                        "a slot", gfe_no_room (svc,

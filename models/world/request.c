@@ -165,6 +165,7 @@ ledger_free_lingering (CloudRunLedger *ledger)
       if (now - r->end < CLOUDRUN_LEDGER_LINGER)
         break;
       sim_explain_release (log, &r->chain);
+      sim_explain_undefer (log, id);
       g_hash_table_steal (ledger->live, GUINT_TO_POINTER (id));
       g_ptr_array_add (ledger->spare, r);
       ledger->linger_head++;
@@ -236,6 +237,8 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
                                      r->traffic);
 
   t->verdicts[r->outcome] += times;
+  g_assert (r->drop_cause < CLOUDRUN_N_DROP_CAUSES);
+  t->causes[r->outcome][r->drop_cause] += times;
   t->internal += r->classified == CLOUDRUN_CLASS_INTERNAL ? times : 0;
   t->external += r->classified == CLOUDRUN_CLASS_EXTERNAL ? times : 0;
   if (r->index < t->first[r->outcome].index)
@@ -338,12 +341,15 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
     .src_after = step->src_after, .dst_after = step->dst_after,
   };
 
+  SimExplainLog *log;
+  uint32_t sid;
+
   if (!r)
     return 0;
   s.subject = cloudrun_ledger_tally (ledger, r->traffic)->subject;
   s.subject_request = r->index + 1;
   /* A retransmission meets the same decision: reuse the step. */
-  for (uint32_t sid = r->chain.first; sid != 0;)
+  for (sid = r->chain.first; sid != 0;)
     {
       const SimExplainStep *old = sim_explain_get (sim_world_explain (ledger->world), sid);
       if (old->node == node->name && old->code == (int) step->state
@@ -353,7 +359,16 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
     }
   if (!step->aside)
     cloudrun_request_pass (r, step->hop);
-  return sim_explain_append (sim_world_explain (ledger->world), &r->chain, &s);
+  log = sim_world_explain (ledger->world);
+  sid = sim_explain_append (log, &r->chain, &s);
+  /* A decision no frame brought (a timer's: a 429 after the pending
+   * queue, the caller giving up) is shown by the request's next frame,
+   * the answer or the reset it sends. */
+  if (!sim_explain_watching (log)
+      && (step->state == CLOUDRUN_STATE_ABORT
+          || step->state == CLOUDRUN_STATE_DROP || step->cause))
+    sim_explain_defer (log, id, sid);
+  return sid;
 }
 
 void

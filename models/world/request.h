@@ -86,6 +86,8 @@ typedef struct {
     CloudRunHopKind decided_at; /* where it was decided */
     CloudRunDropCause cause;    /* its drop cause */
   } first[CLOUDRUN_N_VERDICTS];
+  /* settled requests per verdict and drop cause (NONE included) */
+  uint32_t causes[CLOUDRUN_N_VERDICTS][CLOUDRUN_N_DROP_CAUSES];
   SimHistogram latency;         /* of the requests with a response */
   SimTime last_end;             /* latest end of a finished request; 0 */
 } CloudRunTally;

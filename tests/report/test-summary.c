@@ -123,12 +123,74 @@ test_summary__main_verdict (void **state)
     }
 }
 
+/* The cause cell: every request not delivered is counted under its
+ * verdict's causes, the main verdict's first; a traffic whose requests all
+ * failed for one cause names it alone; all delivered gives NULL; a
+ * failure without a drop cause is said in words. */
+static void
+test_summary__causes_cell (void **state)
+{
+  g_autoptr (WorldFixture) wf = load_count (6);
+  g_autoptr (WorldFixture) one = load_count (2);
+  g_autoptr (WorldFixture) good = load_count (1);
+  g_autofree CloudRunTrafficSummary *sum = NULL, *sum1 = NULL, *sum2 = NULL;
+  g_autofree char *cell = NULL, *cell1 = NULL, *cell2 = NULL;
+
+  (void) state;
+  settle (wf, 0, CLOUDRUN_VERDICT_DELIVERED, CLOUDRUN_HOP_SERVICE,
+          CLOUDRUN_DROP_NONE, SIM_MS);
+  settle (wf, 1, CLOUDRUN_VERDICT_DELIVERED, CLOUDRUN_HOP_SERVICE,
+          CLOUDRUN_DROP_NONE, SIM_MS);
+  settle (wf, 2, CLOUDRUN_VERDICT_DELIVERED, CLOUDRUN_HOP_SERVICE,
+          CLOUDRUN_DROP_NONE, SIM_MS);
+  settle (wf, 3, CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_NAT,
+          CLOUDRUN_DROP_CLOUD_NAT_PORTS_EXHAUSTED, SIM_MS);
+  settle (wf, 4, CLOUDRUN_VERDICT_DROPPED, CLOUDRUN_HOP_VPC_ROUTER,
+          CLOUDRUN_DROP_NO_ROUTE, SIM_MS);
+  settle (wf, 5, CLOUDRUN_VERDICT_UNAVAILABLE, CLOUDRUN_HOP_GFE,
+          CLOUDRUN_DROP_NO_AVAILABLE_INSTANCE, SIM_MS);
+  sum = cloudrun_summary_new (wf->world);
+  cell = cloudrun_summary_causes (&sum[0]);
+  assert_string_equal (cell, "NO_ROUTE 1, CLOUD_NAT_PORTS_EXHAUSTED 1, "
+                             "NO_AVAILABLE_INSTANCE 1");
+
+  settle (one, 0, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, CLOUDRUN_HOP_GFE,
+          CLOUDRUN_DROP_INGRESS_DENIED, SIM_MS);
+  settle (one, 1, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, CLOUDRUN_HOP_GFE,
+          CLOUDRUN_DROP_INGRESS_DENIED, SIM_MS);
+  sum1 = cloudrun_summary_new (one->world);
+  cell1 = cloudrun_summary_causes (&sum1[0]);
+  assert_string_equal (cell1, "INGRESS_DENIED");
+
+  settle (good, 0, CLOUDRUN_VERDICT_DELIVERED, CLOUDRUN_HOP_SERVICE,
+          CLOUDRUN_DROP_NONE, SIM_MS);
+  sum2 = cloudrun_summary_new (good->world);
+  cell2 = cloudrun_summary_causes (&sum2[0]);
+  assert_null (cell2);
+
+  /* No hop gave the caller's timeout a cause: words say it. */
+  {
+    g_autoptr (WorldFixture) late = load_count (2);
+    g_autofree CloudRunTrafficSummary *sum3 = NULL;
+    g_autofree char *cell3 = NULL;
+
+    settle (late, 0, CLOUDRUN_VERDICT_TIMEOUT, CLOUDRUN_HOP_CLIENT,
+            CLOUDRUN_DROP_NONE, SIM_S);
+    settle (late, 1, CLOUDRUN_VERDICT_DELIVERED, CLOUDRUN_HOP_SERVICE,
+            CLOUDRUN_DROP_NONE, SIM_MS);
+    sum3 = cloudrun_summary_new (late->world);
+    cell3 = cloudrun_summary_causes (&sum3[0]);
+    assert_string_equal (cell3, "caller's timeout 1");
+  }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_summary__percentiles_are_nearest_rank),
     cmocka_unit_test (test_summary__main_verdict),
+    cmocka_unit_test (test_summary__causes_cell),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

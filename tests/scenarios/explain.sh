@@ -5,11 +5,18 @@
 # change the request's fate, each found by re-simulating (PGA on for the
 # subnet that dropped it; ingress = all for a refused internet client),
 # with the fate each gives; --no-what-if leaves that part out.
+# The changes are ranked (issue 22, item 9): fixes that deliver first,
+# then those that only change the failure; the ones that widen access say
+# so. Scenario 34's 429 gets a capacity number first (more instances,
+# found by trying the next values); an IAM 403 (14) lists a delivering fix
+# first and none that makes it worse among the fixes, the allUsers invoker
+# after the safe fix and marked; 02's and 12's ingress = all is marked as
+# opening the service to the internet.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 S12=$top_srcdir/scenarios/12-internet-client-refused-by-internal.ini
-plan 9
+plan 18
 
 "$NETSIM" explain "$S05" --traffic call-backend > "$TMP/05" 2> "$TMP/err"
 check "explain exits 0" [ $? -eq 0 ]
@@ -27,8 +34,8 @@ check "PGA on for the subnet makes it delivered and internal" [ $? -eq 0 ]
 grep -q "^    the caller: HTTP 404 after " "$TMP/12"
 check "a refused request: the caller got the 404, and when" [ $? -eq 0 ] \
   || diag_file "$TMP/12"
-grep -q "^  --set 'service backend.ingress=all' *-> delivered, HTTP 200, classified external$" "$TMP/12"
-check "ingress = all lets the internet client in (still external)" [ $? -eq 0 ]
+grep -q "^  --set 'service backend.ingress=all' *-> delivered, HTTP 200, classified external (widens access: opens the service to the internet)$" "$TMP/12"
+check "ingress = all lets the internet client in (still external), marked as opening it to the internet" [ $? -eq 0 ]
 
 "$NETSIM" explain "$S05" --traffic call-backend --no-what-if > "$TMP/no" 2>&1
 check "--no-what-if leaves the what-if part out" \
@@ -40,4 +47,55 @@ grep -q "^    the caller: no HTTP request; the product refused it before any pac
   && ! grep -q "gave up after" "$TMP/40"
 check "a task Cloud Tasks refuses: no request left, not 'gave up after 0ns'" [ $? -eq 0 ] \
   || diag_file "$TMP/40"
+
+# The ranked what-if: the first line after the header is a fix.
+first_fix () {
+  sed -n '/^what would change it/,$p' "$1" | sed -n 2,3p
+}
+S34=$top_srcdir/scenarios/34-burst-cold-warm-and-the-pending-queue.ini
+"$NETSIM" explain "$S34" --traffic burst-to-capped --request 41 \
+  > "$TMP/34" 2> "$TMP/err"
+first_fix "$TMP/34" > "$TMP/34.first"
+grep -q "^fixes (it is delivered):$" "$TMP/34.first" \
+  && grep -q "^  --set 'service capped.max-instances=[0-9]*' *-> delivered, HTTP 200" "$TMP/34.first"
+check "34's 429: the first suggestion is more instances, and it delivers" \
+  [ $? -eq 0 ] || diag_file "$TMP/34"
+grep -q "^not fixes (it still fails, differently):$" "$TMP/34" \
+  && sed -n '/^not fixes/,$p' "$TMP/34" | grep -q "ingress=internal'.*-> denied-by-ingress"
+check "34's 429: the changes to a 404 come after, as not fixes" [ $? -eq 0 ]
+grep -q "ABORT NO_AVAILABLE_INSTANCE at gfe (external): .* (trace.pcapng frame [0-9]*)$" "$TMP/34"
+check "34's 429: its ABORT names the cause and the frame" [ $? -eq 0 ]
+
+S36=$top_srcdir/scenarios/36-direct-vpc-subnet-runs-out.ini
+"$NETSIM" explain "$S36" --traffic burst-to-tiny --request 19 \
+  > "$TMP/36" 2> "$TMP/err"
+grep -q "^  --set 'subnet tiny.range=10.0.0.0/27' *-> delivered" "$TMP/36"
+check "36's 429: a subnet one prefix bit bigger delivers" [ $? -eq 0 ] \
+  || diag_file "$TMP/36"
+
+S35=$top_srcdir/scenarios/35-cloud-nat-ports-run-out.ini
+"$NETSIM" explain "$S35" --traffic app-burst --request 65 > "$TMP/35" 2>&1
+first_fix "$TMP/35" | grep -q "^  --set 'nat small-gw.min-ports-per-vm=128' *-> delivered, HTTP 200$"
+check "35's drop: twice the NAT ports per VM is the first fix" [ $? -eq 0 ] \
+  || diag_file "$TMP/35"
+
+S14=$top_srcdir/scenarios/14-iam-invoker-needs-id-token.ini
+"$NETSIM" explain "$S14" --traffic no-identity > "$TMP/14" 2> "$TMP/err"
+first_fix "$TMP/14" | grep -q "^  --set 'traffic no-identity.identity=id-token' *-> delivered, HTTP 200"
+check "14's IAM 403: the first suggestion is a fix that delivers (send an ID token)" \
+  [ $? -eq 0 ] || diag_file "$TMP/14"
+sed -n '/^fixes/,/^not fixes/p' "$TMP/14" | grep "^  --set" > "$TMP/14.fixes"
+check "14's IAM 403: nothing among the fixes fails" \
+  test "$(grep -vc -- "-> delivered" "$TMP/14.fixes")" -eq 0
+grep -q "^  --set 'service backend.invokers=allUsers' *-> delivered.* (widens access: lets anyone call it without an ID token)$" "$TMP/14.fixes" \
+  && [ "$(grep -n invokers "$TMP/14.fixes" | cut -d: -f1)" -gt 1 ]
+check "14's IAM 403: allUsers comes after the safe fix, marked as widening access" \
+  [ $? -eq 0 ] || diag_file "$TMP/14"
+
+S02=$top_srcdir/scenarios/02-default-egress-is-external.ini
+t02=$(sed -n 's/^\[traffic \(.*\)\]$/\1/p' "$S02" | head -n 1)
+"$NETSIM" explain "$S02" --traffic "$t02" > "$TMP/02" 2> "$TMP/err"
+grep -q "ingress=all' *-> delivered.* (widens access: opens the service to the internet)$" "$TMP/02"
+check "02's refusal: ingress = all is marked as opening the service to the internet" \
+  [ $? -eq 0 ] || diag_file "$TMP/02"
 finish

@@ -501,6 +501,48 @@ test_explain__journal_holds_watched_appends (void **state)
   sim_explain_log_free (log);
 }
 
+/* A step deferred to a tag outside any watch joins the journal of the
+ * first watch that claims that tag, once; a second defer of the tag keeps
+ * the first step; another tag claims nothing; an undeferred tag is never
+ * claimed. */
+static void
+test_explain__deferred_step_joins_the_claiming_frame (void **state)
+{
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain a = { 0 };
+  SimExplainStep s = step_at (1, "ABORT", "gfe");
+  const uint32_t *ids;
+  uint32_t mark, n, first, second;
+
+  (void) state;
+  assert_false (sim_explain_watching (log));
+  first = sim_explain_append (log, &a, &s);
+  second = sim_explain_append (log, &a, &s);
+  sim_explain_defer (log, 7, first);
+  sim_explain_defer (log, 7, second);           /* the first stays */
+  sim_explain_defer (log, 9, second);
+  sim_explain_undefer (log, 9);
+  mark = sim_explain_journal_begin (log);
+  assert_true (sim_explain_watching (log));
+  sim_explain_claim (log, 8);
+  sim_explain_claim (log, 9);
+  sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 0);
+  sim_explain_claim (log, 7);
+  ids = sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 1);
+  assert_int_equal (ids[0], first);
+  sim_explain_stamp_frame (log, ids, n, 42);
+  sim_explain_journal_end (log, mark);
+  assert_int_equal (sim_explain_get (log, first)->frame, 42);
+  mark = sim_explain_journal_begin (log);
+  sim_explain_claim (log, 7);                   /* claimed already */
+  sim_explain_journal_since (log, mark, &n);
+  assert_int_equal (n, 0);
+  sim_explain_journal_end (log, mark);
+  sim_explain_log_free (log);
+}
+
 int
 main (void)
 {
@@ -518,6 +560,7 @@ main (void)
     cmocka_unit_test (test_explain__get_invalid_id_aborts),
     cmocka_unit_test (test_explain__release_reuses_slots),
     cmocka_unit_test (test_explain__journal_holds_watched_appends),
+    cmocka_unit_test (test_explain__deferred_step_joins_the_claiming_frame),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

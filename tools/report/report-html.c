@@ -179,6 +179,7 @@ html_verdicts (GString *out, const ToolsReport *rep)
                         : s->internal ? "internal"
                         : s->external ? "external" : NULL;
       char p[3][32] = { "&#8211;", "&#8211;", "&#8211;" };
+      g_autofree char *causes = cloudrun_summary_causes (s);
 
       if (s->responses)
         {
@@ -200,8 +201,8 @@ html_verdicts (GString *out, const ToolsReport *rep)
       g_string_append (out, "</td><td class=\"hop\">");
       esc (out, s->count ? cloudrun_hop_name (s->decided_at) : NULL);
       g_string_append_printf (out, "</td><td class=\"%s\">",
-                              s->cause ? verdict_class (s->main_verdict) : "");
-      esc_word (out, s->cause ? cloudrun_drop_cause_name (s->cause) : NULL);
+                              causes ? "bad" : "");
+      esc_word (out, causes);
       g_string_append_printf (out, "</td><td class=\"num\">%s</td>"
                               "<td class=\"num\">%s</td>"
                               "<td class=\"num\">%s</td></tr>\n",

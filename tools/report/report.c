@@ -52,17 +52,21 @@ tools_report_table (GString *out, const ToolsReport *rep)
 {
   guint n = rep->world->n_plans;
   g_autofree char **outcomes = g_new0 (char *, n + 1);
-  int w = 7, wo = 7;            /* strlen ("traffic"), ("outcome") */
+  g_autofree char **causes = g_new0 (char *, n + 1);
+  int w = 7, wo = 7, wc = 32;   /* strlen ("traffic"), ("outcome"); cause */
 
   for (guint t = 0; t < n; t++)
     {
       outcomes[t] = table_outcomes (&rep->summaries[t]);
+      causes[t] = cloudrun_summary_causes (&rep->summaries[t]);
       w = MAX (w, (int) strlen (rep->summaries[t].name));
       wo = MAX (wo, (int) strlen (outcomes[t]));
+      wc = MAX (wc, causes[t] ? (int) strlen (causes[t]) : 0);
     }
-  g_string_append_printf (out, "%-*s %8s  %-*s %-10s %-12s %-32s %8s %8s\n",
+  g_string_append_printf (out, "%-*s %8s  %-*s %-10s %-12s %-*s %8s %8s\n",
                           w, "traffic", "requests", wo, "outcome",
-                          "classified", "decided at", "cause", "p50", "p99");
+                          "classified", "decided at", wc, "cause", "p50",
+                          "p99");
   for (guint t = 0; t < n; t++)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];
@@ -76,12 +80,12 @@ tools_report_table (GString *out, const ToolsReport *rep)
           tools_report_duration (s->p50, p50);
           tools_report_duration (s->p99, p99);
         }
-      g_string_append_printf (out, "%-*s %8u  %-*s %-10s %-12s %-32s %8s %8s\n",
+      g_string_append_printf (out, "%-*s %8u  %-*s %-10s %-12s %-*s %8s %8s\n",
                               w, s->name, s->count, wo, outcomes[t], cls,
-                              cloudrun_hop_name (s->decided_at),
-                              s->cause ? cloudrun_drop_cause_name (s->cause)
-                                       : "-", p50, p99);
+                              cloudrun_hop_name (s->decided_at), wc,
+                              causes[t] ? causes[t] : "-", p50, p99);
       g_free (outcomes[t]);
+      g_free (causes[t]);
     }
 }
 

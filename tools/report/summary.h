@@ -23,10 +23,20 @@ typedef struct {
                                    requests with a response; 0 if none */
   SimTime max;                  /* their largest latency, exact */
   SimTime last_end;             /* when its last finished request ended */
+  uint32_t causes[CLOUDRUN_N_VERDICTS][CLOUDRUN_N_DROP_CAUSES];
+                                /* requests per verdict and drop cause */
 } CloudRunTrafficSummary;
 
 /* Closes the ledger (the run is over) and fills one summary per traffic
  * plan (array of world->n_plans). */
 CloudRunTrafficSummary *cloudrun_summary_new (CloudRunWorld *world);
+
+/* The verdict table's cause cell (report.txt, the run's table,
+ * report.html): the cause of every request that was not delivered (words
+ * for one no hop gave a drop cause: "caller's timeout"). A traffic whose requests all failed for one cause gives it alone
+ * ("INGRESS_DENIED"); otherwise each cause with its count, in the order
+ * of the outcomes cell ("CLOUD_NAT_PORTS_EXHAUSTED 36"). NULL when every
+ * request was delivered (or never began). Free with g_free. */
+char *cloudrun_summary_causes (const CloudRunTrafficSummary *s);
 
 #endif
