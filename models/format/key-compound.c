@@ -16,9 +16,6 @@
 #include "sim/units.h"
 #include "sim/wire.h"
 
-#define FIELD(type, object, key) \
-  ((type *) G_STRUCT_MEMBER_P ((object), (key)->offset))
-
 char *
 cloudrun_key_compound_expected (CloudRunKeyType type)
 {

@@ -20,9 +20,6 @@
 
 #include <string.h>
 
-#define FIELD(type, object, key) \
-  ((type *) G_STRUCT_MEMBER_P ((object), (key)->offset))
-
 #define EMAIL_EXAMPLE "runner@my-project.iam.gserviceaccount.com"
 
 char *

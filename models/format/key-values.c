@@ -15,9 +15,6 @@
 #include "sim/units.h"
 #include "sim/wire.h"
 
-#define FIELD(type, object, key) \
-  ((type *) G_STRUCT_MEMBER_P ((object), (key)->offset))
-
 static gboolean
 fail_expected (const CloudRunKey *key, const char *text,
                CloudRunProblem *problem)

@@ -150,6 +150,12 @@ const CloudRunKindInfo *cloudrun_kind_lookup (const char *name);
 const CloudRunKey *cloudrun_kind_key (const CloudRunKindInfo *info,
                                       const char *key, guint *index);
 
+/* Appends the value of key in object (a loaded group's struct) as a file
+ * would write it, canonical form; FALSE for the types it does not print
+ * (lists other than CIDR lists, delays, rates, sizes, compound values). */
+gboolean cloudrun_key_format (const CloudRunKey *key, const void *object,
+                              GString *out);
+
 /* Documentation for `cloudrun-netsim keys [KIND]`: with kind NULL one line
  * per kind, otherwise every key of the kind with its type, default (or
  * "required"), allowed values and help. An unknown kind is an error

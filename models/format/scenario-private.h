@@ -200,4 +200,8 @@ gboolean cloudrun_check_address_reserved (const CloudRunScenario *scenario,
  * network subnet lists, URL targets). */
 void cloudrun_object_clear_derived (CloudRunSpecObject *object);
 
+/* The field a key table row describes in object. */
+#define FIELD(type, object, key) \
+  ((type *) G_STRUCT_MEMBER_P ((object), (key)->offset))
+
 #endif

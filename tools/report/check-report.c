@@ -4,15 +4,20 @@
  * The JUnit shape, as Jenkins' junit step and GitLab's
  * artifacts:reports:junit read it:
  *
- *   <testsuites name="cloudrun-netsim check" tests= failures= errors=>
- *     <testsuite name="FILE" tests= failures= errors= skipped="0">
- *       <testcase classname="FILE" name="[expect NAME] KEY"/>
- *       <testcase classname="FILE" name="[expect NAME] KEY">
+ *   <testsuites name="cloudrun-netsim check" tests= failures= errors= time=>
+ *     <testsuite name="FILE" tests= failures= errors= skipped="0" time=>
+ *       <properties><property name="program" value=.../>...</properties>
+ *       <testcase classname="CLASS" name="[expect NAME] KEY" time=/>
+ *       <testcase classname="CLASS" name="[expect NAME] KEY" time=>
  *         <failure message="expected X, found Y" type="expectation">...
- *       <testcase classname="FILE" name="load">      (did not load)
+ *       <testcase classname="CLASS" name="load" time=>  (did not load)
  *         <error message="MESSAGE" type="scenario">...
  *
- * No time or timestamp attributes: the same check writes the same bytes. */
+ * CLASS is FILE without ".ini", directories joined by '.' and other dots
+ * made '_': Jenkins splits a classname at its last dot into package and
+ * class, so "scenarios/03-x.ini" shows as class 03-x of package
+ * scenarios, not as class "ini". time is wall-clock seconds, the only
+ * bytes that differ from one check to the next. */
 #include "tools/report/check-report.h"
 
 #include <errno.h>
@@ -37,11 +42,13 @@ item_clear (gpointer data)
 
 ToolsCheckFile *
 tools_check_file_new (const char *path, const GArray *checks,
+                      const ToolsProvenance *provenance, double seconds,
                       const GError *error)
 {
   ToolsCheckFile *file = g_new0 (ToolsCheckFile, 1);
 
   file->path = g_strdup (path);
+  file->seconds = seconds;
   file->items = g_array_new (FALSE, TRUE, sizeof (ToolsCheckItem));
   g_array_set_clear_func (file->items, item_clear);
   if (error)
@@ -49,6 +56,8 @@ tools_check_file_new (const char *path, const GArray *checks,
       file->error = g_strdup (error->message);
       return file;
     }
+  if (provenance)
+    file->provenance = tools_provenance_copy (provenance);
   for (guint i = 0; checks && i < checks->len; i++)
     {
       const CloudRunCheckItem *c = &g_array_index (checks,
@@ -70,6 +79,7 @@ tools_check_file_free (ToolsCheckFile *file)
   g_free (file->path);
   g_free (file->error);
   g_array_unref (file->items);
+  tools_provenance_free (file->provenance);
   g_free (file);
 }
 
@@ -99,6 +109,25 @@ tap_text (GString *out, const char *text)
       g_string_append_c (out, *p);
 }
 
+/* "# FILE: PROGRAM, SHA-256 X, seed N (SOURCE), overrides: ...,
+ * assumptions: ..." */
+static void
+tap_provenance (GString *out, const ToolsCheckFile *file)
+{
+  const ToolsProvenance *p = file->provenance;
+  g_autofree char *overrides = tools_provenance_overrides (p);
+  g_autoptr (GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, "%s: %s, SHA-256 %s, seed %" G_GUINT64_FORMAT
+                          " (%s), overrides: %s, assumptions: ", file->path,
+                          p->program, p->sha256, p->seed, p->seed_source,
+                          overrides ? overrides : "none");
+  tools_provenance_assumptions (line, p);
+  g_string_append (out, "# ");
+  tap_text (out, line->str);
+  g_string_append_c (out, '\n');
+}
+
 void
 tools_check_report_tap (GString *out, const GPtrArray *files)
 {
@@ -123,6 +152,8 @@ tools_check_report_tap (GString *out, const GPtrArray *files)
           errors++;
           continue;
         }
+      if (file->provenance)
+        tap_provenance (out, file);
       if (file->items->len == 0)
         {
           g_string_append (out, "# ");
@@ -178,16 +209,51 @@ xml_text (GString *out, const char *text)
   g_string_append (out, escaped);
 }
 
-/* <testcase classname="FILE" name="NAME"> with an optional <failure> or
- * <error> (tag) whose message and text are message. */
-static void
-junit_case (GString *out, const char *path, const char *name,
-            const char *tag, const char *type, const char *message)
+/* Seconds as "1.234" whatever the locale. */
+static const char *
+junit_seconds (double seconds, char buf[G_ASCII_DTOSTR_BUF_SIZE])
 {
+  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.3f", seconds);
+}
+
+/* The classname of path's cases (see the top of this file). */
+static char *
+junit_classname (const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  GString *name = g_string_new (NULL);
+  guint n = g_strv_length (parts);
+
+  if (n && g_str_has_suffix (parts[n - 1], ".ini")
+      && strlen (parts[n - 1]) > strlen (".ini"))
+    parts[n - 1][strlen (parts[n - 1]) - strlen (".ini")] = '\0';
+  for (guint i = 0; i < n; i++)
+    {
+      if (!*parts[i] || strcmp (parts[i], ".") == 0
+          || strcmp (parts[i], "..") == 0)
+        continue;
+      if (name->len)
+        g_string_append_c (name, '.');
+      for (const char *p = parts[i]; *p; p++)
+        g_string_append_c (name, *p == '.' ? '_' : *p);
+    }
+  return g_string_free (name, FALSE);
+}
+
+/* <testcase classname="CLASS" name="NAME" time="T"> with an optional
+ * <failure> or <error> (tag) whose message and text are message. */
+static void
+junit_case (GString *out, const char *classname, const char *name,
+            double seconds, const char *tag, const char *type,
+            const char *message)
+{
+  char t[G_ASCII_DTOSTR_BUF_SIZE];
+
   g_string_append (out, "    <testcase classname=\"");
-  xml_text (out, path);
+  xml_text (out, classname);
   g_string_append (out, "\" name=\"");
   xml_text (out, name);
+  g_string_append_printf (out, "\" time=\"%s", junit_seconds (seconds, t));
   if (!tag)
     {
       g_string_append (out, "\"/>\n");
@@ -201,18 +267,51 @@ junit_case (GString *out, const char *path, const char *name,
 }
 
 static void
+junit_property (GString *out, const char *name, const char *value)
+{
+  g_string_append_printf (out, "      <property name=\"%s\" value=\"", name);
+  xml_text (out, value);
+  g_string_append (out, "\"/>\n");
+}
+
+/* How the file ran: program, file digest, seed, one "override" each,
+ * the assumptions in force. */
+static void
+junit_properties (GString *out, const ToolsProvenance *p)
+{
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, p->seed);
+  g_autoptr (GString) assumptions = g_string_new (NULL);
+
+  g_string_append (out, "    <properties>\n");
+  junit_property (out, "program", p->program);
+  junit_property (out, "scenario_sha256", p->sha256);
+  junit_property (out, "seed", seed);
+  junit_property (out, "seed_source", p->seed_source);
+  for (guint i = 0; i < p->overrides->len; i++)
+    junit_property (out, "override", p->overrides->pdata[i]);
+  tools_provenance_assumptions (assumptions, p);
+  junit_property (out, "assumptions", assumptions->str);
+  g_string_append (out, "    </properties>\n");
+}
+
+static void
 junit_suite (GString *out, const ToolsCheckFile *file)
 {
   guint failures = tools_check_file_failures (file);
+  guint cases = file->error ? 1 : file->items->len;
+  g_autofree char *classname = junit_classname (file->path);
+  char t[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append (out, "  <testsuite name=\"");
   xml_text (out, file->path);
   g_string_append_printf (out, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\""
-                          " skipped=\"0\">\n",
-                          file->error ? 1 : file->items->len, failures,
-                          file->error ? 1 : 0);
+                          " skipped=\"0\" time=\"%s\">\n", cases, failures,
+                          file->error ? 1 : 0, junit_seconds (file->seconds, t));
+  if (file->provenance)
+    junit_properties (out, file->provenance);
   if (file->error)
-    junit_case (out, file->path, "load", "error", "scenario", file->error);
+    junit_case (out, classname, "load", file->seconds, "error", "scenario",
+                file->error);
   for (guint i = 0; i < file->items->len; i++)
     {
       const ToolsCheckItem *it = &g_array_index (file->items, ToolsCheckItem,
@@ -221,8 +320,8 @@ junit_suite (GString *out, const ToolsCheckFile *file)
                                                it->key);
       g_autofree char *message = g_strdup_printf ("expected %s, found %s",
                                                   it->expected, it->found);
-      junit_case (out, file->path, name, it->pass ? NULL : "failure",
-                  "expectation", message);
+      junit_case (out, classname, name, file->seconds / cases,
+                  it->pass ? NULL : "failure", "expectation", message);
     }
   g_string_append (out, "  </testsuite>\n");
 }
@@ -231,18 +330,22 @@ void
 tools_check_report_junit (GString *out, const GPtrArray *files)
 {
   guint tests = 0, failures = 0, errors = 0;
+  double seconds = 0;
+  char t[G_ASCII_DTOSTR_BUF_SIZE];
 
   for (guint f = 0; f < files->len; f++)
     {
       const ToolsCheckFile *file = g_ptr_array_index (files, f);
+      seconds += file->seconds;
       tests += file->error ? 1 : file->items->len;
       failures += tools_check_file_failures (file);
       errors += file->error != NULL;
     }
   g_string_append_printf (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                           "<testsuites name=\"cloudrun-netsim check\" "
-                          "tests=\"%u\" failures=\"%u\" errors=\"%u\">\n",
-                          tests, failures, errors);
+                          "tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+                          "time=\"%s\">\n", tests, failures, errors,
+                          junit_seconds (seconds, t));
   for (guint f = 0; f < files->len; f++)
     junit_suite (out, g_ptr_array_index (files, f));
   g_string_append (out, "</testsuites>\n");

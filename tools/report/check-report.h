@@ -2,12 +2,17 @@
  * TAP version 13 (one test point per expectation item) and JUnit XML as
  * Jenkins and GitLab read it (one <testsuite> per scenario file, one
  * <testcase> per item, <failure> for a failing item, an <error> case for
- * a file that did not load). Both are deterministic: no times, no host
- * names, files and items in the order checked. Called by tools/cli/check.c. */
+ * a file that did not load). Each file's provenance goes with it (a TAP
+ * comment, JUnit properties). Files and items in the order checked, no
+ * host names; JUnit's time attributes (wall-clock seconds, each item
+ * its file's time shared evenly) are the only bytes that differ from
+ * one check to the next. Called by tools/cli/check.c. */
 #ifndef TOOLS_CHECK_REPORT_H
 #define TOOLS_CHECK_REPORT_H
 
 #include <glib.h>
+
+#include "tools/report/provenance.h"
 
 /* One expectation item, copied out of a run (CloudRunCheckItem points
  * into the scenario, which is freed before the report is written). */
@@ -25,12 +30,16 @@ typedef struct {
   char *path;                   /* as given on the command line */
   char *error;                  /* the load or run message, or NULL */
   GArray *items;                /* ToolsCheckItem, file order */
+  ToolsProvenance *provenance;  /* how it ran; NULL when it did not load */
+  double seconds;               /* wall-clock time from load to check */
 } ToolsCheckFile;
 
 /* A new result for path: with error NULL, items copied from checks (a
- * GArray of CloudRunCheckItem, may be NULL); otherwise a load failure. */
+ * GArray of CloudRunCheckItem, may be NULL) and provenance (copied, may
+ * be NULL); otherwise a load failure. seconds: how long it took. */
 ToolsCheckFile *tools_check_file_new (const char *path, const GArray *checks,
-                                      const GError *error);
+                                      const ToolsProvenance *provenance,
+                                      double seconds, const GError *error);
 void tools_check_file_free (ToolsCheckFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ToolsCheckFile, tools_check_file_free)
 /* Failing items of file (0 for a load failure). */
@@ -41,6 +50,8 @@ guint tools_check_file_failures (const ToolsCheckFile *file);
 void tools_check_report_lines (GString *out, const ToolsCheckFile *file,
                                gboolean quiet);
 /* TAP version 13 of files (ToolsCheckFile *) onto out: the plan first,
+ * a comment "# FILE: PROGRAM, SHA-256 ..., seed N (SOURCE), overrides:
+ * ..., assumptions: ..." before each file's points,
  * "ok N - FILE [expect NAME] KEY", "not ok N - ... # expected X, found
  * Y", a file that did not load "not ok N - FILE # load error: MESSAGE"
  * (the prefix keeps a file named skip.ini from reading as a SKIP

@@ -113,6 +113,70 @@ tools_report_html_toc (GString *out, const ToolsReport *rep, gboolean load)
                      "</li>\n");
   if (rep->scenario->services->len)
     g_string_append (out, "<li><a href=\"#services\">Services</a></li>\n");
-  g_string_append (out, "<li><a href=\"#outputs\">Outputs</a></li>\n"
-                   "</ol></nav>\n");
+  g_string_append (out, "<li><a href=\"#outputs\">Outputs</a></li>\n");
+  if (rep->provenance)
+    g_string_append (out, "<li><a href=\"#made\">How this report was "
+                     "made</a></li>\n");
+  g_string_append (out, "</ol></nav>\n");
+}
+
+void
+tools_report_html_overrides (GString *out, const ToolsProvenance *p)
+{
+  g_autofree char *overrides = p ? tools_provenance_overrides (p) : NULL;
+
+  if (!overrides)
+    return;
+  g_string_append (out, "<p class=\"note overrides\"><b>Not the file as "
+                   "written:</b> this run changed it with <code>");
+  esc (out, overrides);
+  g_string_append (out, "</code>. Every verdict and expectation below is "
+                   "the changed scenario's.</p>\n");
+}
+
+void
+tools_report_html_provenance (GString *out, const ToolsProvenance *p)
+{
+  g_autofree char *overrides = tools_provenance_overrides (p);
+
+  g_string_append (out, "<h2 id=\"made\">How this report was made</h2>\n"
+                   "<p>By ");
+  esc (out, p->program);
+  g_string_append (out, " from <code>");
+  esc (out, p->file);
+  g_string_append (out, "</code>, whose bytes have the SHA-256 <code "
+                   "class=\"digest\">");
+  esc (out, p->sha256);
+  g_string_append_printf (out, "</code>; seed %" G_GUINT64_FORMAT " (%s); ",
+                          p->seed, g_str_equal (p->seed_source, "--seed")
+                          ? "given by --seed"
+                          : g_str_equal (p->seed_source, "file")
+                          ? "the file's" : "the format's default");
+  if (overrides)
+    {
+      g_string_append (out, "overrides <code>");
+      esc (out, overrides);
+      g_string_append (out, "</code>.");
+    }
+  else
+    g_string_append (out, "no overrides: the file as written.");
+  g_string_append (out, "</p>\n<table class=\"assumptions\">\n<tr><th>"
+                   "assumption</th><th>in force</th><th>from</th></tr>\n");
+  for (guint i = 0; i < p->assumptions->len; i++)
+    {
+      const ToolsAssumption *a = &g_array_index (p->assumptions,
+                                                 ToolsAssumption, i);
+
+      g_string_append (out, "<tr><td class=\"name\">");
+      esc (out, a->key);
+      g_string_append (out, "</td><td><code>");
+      esc (out, a->value);
+      g_string_append_printf (out, "</code></td><td%s>%s</td></tr>\n",
+                              g_str_equal (a->source, "default")
+                              ? "" : " class=\"bad\"",
+                              g_str_equal (a->source, "default")
+                              ? "default" : g_str_equal (a->source, "file")
+                              ? "the file" : "--set");
+    }
+  g_string_append (out, "</table>\n");
 }

@@ -19,6 +19,8 @@ static const char style[] =
   ".lesson{font-size:25px;white-space:pre-line;max-width:64em;"
   "background:#f2f2f2;border-left:8px solid #333;padding:8px 16px}\n"
   ".meta{color:#333}\n"
+  "code.digest{overflow-wrap:anywhere}\n"
+  "table.assumptions td:nth-child(2){overflow-wrap:anywhere}\n"
   "table{border-collapse:collapse;margin:8px 0;font-size:17px}\n"
   "th,td{border:2px solid #555;padding:4px 8px;text-align:left;"
   "vertical-align:top}\n"
@@ -132,6 +134,8 @@ html_head (GString *out, const ToolsReport *rep)
 {
   const CloudRunScenario *sc = rep->scenario;
   guint failed = cloudrun_expect_failures (rep->checks);
+  g_autofree char *overrides = rep->provenance
+    ? tools_provenance_overrides (rep->provenance) : NULL;
   char d[32];
 
   g_string_append (out, "<!DOCTYPE html>\n"
@@ -139,6 +143,8 @@ html_head (GString *out, const ToolsReport *rep)
                    "lang=\"en\">\n"
                    "<head>\n<meta charset=\"utf-8\"/>\n<title>");
   esc (out, sc->title);
+  if (overrides)
+    g_string_append (out, " (changed by the command line)");
   g_string_append_printf (out, "</title>\n<style>\n%s</style>\n</head>\n"
                           "<body>\n<h1>", style);
   esc (out, sc->title);
@@ -149,6 +155,7 @@ html_head (GString *out, const ToolsReport *rep)
       esc (out, sc->description);
       g_string_append (out, "</p>\n");
     }
+  tools_report_html_overrides (out, rep->provenance);
   g_string_append (out, "<p class=\"meta\">Scenario <code>");
   esc (out, sc->path);
   g_string_append_printf (out, "</code>, seed %" G_GUINT64_FORMAT
@@ -157,8 +164,9 @@ html_head (GString *out, const ToolsReport *rep)
                           tools_report_duration (sc->duration, d), rep->events,
                           PACKAGE_VERSION);
   if (rep->checks->len)
-    g_string_append_printf (out, " Expectations: <span class=\"%s\">%u "
+    g_string_append_printf (out, " Expectations%s: <span class=\"%s\">%u "
                             "passed, %u failed</span>.",
+                            overrides ? " of the changed scenario" : "",
                             failed ? "bad" : "good",
                             rep->checks->len - failed, failed);
   g_string_append (out, "</p>\n");
@@ -521,6 +529,8 @@ tools_report_html (GString *out, const ToolsReport *rep, const GString *svg,
   html_expectations (out, rep);
   html_services (out, rep->scenario);
   html_outputs (out, outputs);
+  if (rep->provenance)
+    tools_report_html_provenance (out, rep->provenance);
   g_string_append (out, "</body>\n</html>\n");
 }
 

@@ -54,6 +54,13 @@ void tools_report_html_picture (GString *out, const GString *svg,
 void tools_report_html_toc (GString *out, const ToolsReport *report,
                             gboolean load);
 
+/* A warning under the title when the run changed the file (--set,
+ * --unset, --seed); nothing when p is NULL or the file ran as written. */
+void tools_report_html_overrides (GString *out, const ToolsProvenance *p);
+/* "How this report was made": program, file digest, seed, overrides and
+ * the assumptions in force. */
+void tools_report_html_provenance (GString *out, const ToolsProvenance *p);
+
 /* Formats the page, its outputs list being what out's staging directory
  * holds plus report.html, and writes it there as report.html. */
 gboolean tools_report_html_write (ToolsOutput *out, const ToolsReport *report,

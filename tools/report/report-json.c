@@ -251,6 +251,8 @@ json_scenario (JsonBuilder *b, const CloudRunScenario *sc)
   json_builder_begin_object (b);
   add_str (b, "file", sc->path);
   add_str (b, "title", sc->title);
+  if (sc->description)
+    add_str (b, "description", sc->description);
   /* A string: seeds go to 2^64-1, past the integers json-glib writes
    * (gint64) and those many readers keep exactly (doubles). */
   add_str (b, "seed", seed);
@@ -338,6 +340,11 @@ tools_report_json (GString *out, const ToolsReport *rep)
   add_str (b, "tool", "cloudrun-netsim");
   add_str (b, "version", PACKAGE_VERSION);
   json_scenario (b, rep->scenario);
+  if (rep->provenance)
+    {
+      json_builder_set_member_name (b, "provenance");
+      tools_provenance_json (b, rep->provenance);
+    }
   add_int (b, "events", (gint64) rep->events);
   add_int (b, "ended_ns", sim_world_now (rep->world->sim));
   add_int_or_null (b, "last_request_end_ns", last > 0, last);

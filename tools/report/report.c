@@ -254,6 +254,43 @@ text_drop (GString *out, const SimLink *link, unsigned dir,
                           c->drop_queue_packets, c->drop_queue_bytes);
 }
 
+/* text as lines of at most width columns (a longer word stands alone),
+ * each after indent; the file's own line breaks are kept. */
+static void
+append_wrapped (GString *out, const char *text, const char *indent,
+                guint width)
+{
+  g_auto (GStrv) paragraphs = g_strsplit (text, "\n", -1);
+
+  for (guint p = 0; paragraphs[p]; p++)
+    {
+      g_auto (GStrv) words = g_strsplit_set (paragraphs[p], " \t", -1);
+      guint col = 0;
+
+      g_string_append (out, indent);
+      for (guint w = 0; words[w]; w++)
+        {
+          gsize len = (gsize) g_utf8_strlen (words[w], -1);
+
+          if (len == 0)
+            continue;
+          if (col && col + 1 + len > width)
+            {
+              g_string_append_printf (out, "\n%s", indent);
+              col = 0;
+            }
+          else if (col)
+            {
+              g_string_append_c (out, ' ');
+              col++;
+            }
+          g_string_append (out, words[w]);
+          col += (guint) len;
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
 void
 tools_report_text (GString *out, const ToolsReport *rep)
 {
@@ -261,10 +298,15 @@ tools_report_text (GString *out, const ToolsReport *rep)
   char d[32];
 
   g_string_append_printf (out, "cloudrun-netsim %s report\n", PACKAGE_VERSION);
-  g_string_append_printf (out, "scenario: %s: %s\nseed: %" G_GUINT64_FORMAT
-                          ", duration: %s, events: %" G_GUINT64_FORMAT "\n\n",
-                          sc->path, sc->title, sc->seed,
+  g_string_append_printf (out, "scenario: %s: %s\n", sc->path, sc->title);
+  if (sc->description)
+    append_wrapped (out, sc->description, "  ", 76);
+  g_string_append_printf (out, "seed: %" G_GUINT64_FORMAT ", duration: %s, "
+                          "events: %" G_GUINT64_FORMAT "\n", sc->seed,
                           tools_report_duration (sc->duration, d), rep->events);
+  if (rep->provenance)
+    tools_provenance_text (out, rep->provenance);
+  g_string_append_c (out, '\n');
   report_text_services (out, sc);
   g_string_append_c (out, '\n');
   tools_report_table (out, rep);

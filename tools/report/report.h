@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "tools/report/expect.h"
+#include "tools/report/provenance.h"
 #include "models/format/scenario.h"
 #include "tools/report/summary.h"
 #include "models/world/world.h"
@@ -20,6 +21,7 @@ typedef struct {
   const CloudRunTrafficSummary *summaries; /* one per traffic */
   const GArray *checks;         /* CloudRunCheckItem */
   uint64_t events;              /* events fired */
+  const ToolsProvenance *provenance; /* how it was made; NULL: not said */
 } ToolsReport;
 
 /* A duration for people, three significant figures: "854ms", "1.05s",

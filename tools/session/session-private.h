@@ -9,6 +9,7 @@
 #include "models/world/world.h"
 #include "sim/capture.h"
 #include "tools/report/expect.h"
+#include "tools/report/provenance.h"
 #include "tools/report/summary.h"
 #include "tools/session/cloudrun-netsim.h"
 #include "tools/session/output.h"
@@ -27,6 +28,9 @@ typedef struct {
 struct CloudRunSession {
   ToolsRun run;
   GStrv sets, unsets;           /* the edits as loaded (what-if re-runs) */
+  ToolsProvenance *provenance;  /* how its outputs are made */
+  gint64 loaded_us;             /* monotonic clock at load (JUnit's time;
+                                   never read by the simulation) */
   gboolean has_seed;
   guint64 seed;
   char *text;                   /* the scenario text, for re-runs */

@@ -17,7 +17,7 @@ static ToolsReport
 session_report (const CloudRunSession *s)
 {
   return (ToolsReport) { s->run.scenario, s->run.world, s->run.summaries,
-                         s->run.checks, s->run.events };
+                         s->run.checks, s->run.events, s->provenance };
 }
 
 static gboolean
@@ -206,7 +206,10 @@ cloudrun_check_file_new (const char *path, const CloudRunSession *s,
 {
   CloudRunCheckFile *f = g_new0 (CloudRunCheckFile, 1);
 
-  f->file = tools_check_file_new (path, s ? s->run.checks : NULL, error);
+  f->file = tools_check_file_new (
+      path, s ? s->run.checks : NULL, s ? s->provenance : NULL,
+      s ? (double) (g_get_monotonic_time () - s->loaded_us) / G_USEC_PER_SEC
+        : 0, error);
   return f;
 }
 

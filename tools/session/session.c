@@ -113,6 +113,7 @@ cloudrun_session_load (const char *name, const char *text, gsize len,
   g_autoptr (CloudRunSession) s = g_new0 (CloudRunSession, 1);
   g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_free);
 
+  s->loaded_us = g_get_monotonic_time ();
   /* A copy with a NUL after it, for re-runs (what-if). */
   s->text = g_malloc (len + 1);
   memcpy (s->text, text, len);
@@ -138,6 +139,9 @@ cloudrun_session_load (const char *name, const char *text, gsize len,
       || !(s->run.world = cloudrun_world_build (s->run.scenario, error)))
     return NULL;
   cloudrun_expect_watch (s->run.scenario, s->run.world);
+  s->provenance = tools_provenance_new (
+      s->run.scenario, s->text, s->len, (const char *const *) s->sets,
+      (const char *const *) s->unsets, s->has_seed);
   return g_steal_pointer (&s);
 }
 
@@ -167,6 +171,7 @@ cloudrun_session_free (CloudRunSession *s)
     g_array_unref (s->run.checks);
   g_free (s->run.summaries);
   g_free (s->run.graph_warning);
+  tools_provenance_free (s->provenance);
   cloudrun_world_free (s->run.world);
   cloudrun_scenario_free (s->run.scenario);
   g_strfreev (s->sets);
@@ -350,15 +355,22 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
     }
   if (opt->capture != CLOUDRUN_CAPTURE_NONE)
     {
+      g_autoptr (GString) note = g_string_new (NULL);
       SimCaptureOptions copt = {
         opt->capture != CLOUDRUN_CAPTURE_LINKS,
         opt->capture != CLOUDRUN_CAPTURE_TRACE,
-        "cloudrun-netsim " PACKAGE_VERSION, TLS_NOTE,
+        "cloudrun-netsim " PACKAGE_VERSION, NULL,
         /* Tests compare the files written with and without the capture's
          * writer thread (tests/scenarios/capture-thread.sh). */
         g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0,
         s->run.scenario->start_time * SIM_S };
 
+      /* Capture File Properties shows how the file was made, then TLS. */
+      g_string_append_printf (note, "%s: %s\n", s->run.scenario->path,
+                              s->run.scenario->title);
+      tools_provenance_text (note, s->provenance);
+      g_string_append (note, TLS_NOTE);
+      copt.section_comment = note->str;
       if (copt.per_link_pcap)
         run_raise_file_limit ();
       s->capture = sim_capture_open (s->run.world->sim, dir->out.staging,

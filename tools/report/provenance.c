@@ -1,0 +1,237 @@
+/* How a run's outputs were made (see tools/report/provenance.h). */
+#include "tools/report/provenance.h"
+
+#include <string.h>
+
+#include "models/format/keys.h"
+
+/* Whether one of sets ("GROUP.KEY=VALUE") sets [assumptions] key. */
+static gboolean
+set_by_option (const char *const *sets, const char *key)
+{
+  for (guint i = 0; sets && sets[i]; i++)
+    {
+      const char *eq = strchr (sets[i], '=');
+      g_autofree char *target = NULL;
+
+      if (!eq)
+        continue;
+      target = g_strstrip (g_strndup (sets[i], (gsize) (eq - sets[i])));
+      if (g_str_has_prefix (target, "assumptions.")
+          && strcmp (target + strlen ("assumptions."), key) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+assumption_clear (gpointer data)
+{
+  ToolsAssumption *a = data;
+
+  g_free (a->key);
+  g_free (a->value);
+}
+
+static GArray *
+assumptions_new (void)
+{
+  GArray *list = g_array_new (FALSE, TRUE, sizeof (ToolsAssumption));
+
+  g_array_set_clear_func (list, assumption_clear);
+  return list;
+}
+
+static void
+add_assumption (GArray *list, const char *key, const char *value,
+                const char *source)
+{
+  ToolsAssumption a = { g_strdup (key), g_strdup (value), source };
+
+  g_array_append_val (list, a);
+}
+
+ToolsProvenance *
+tools_provenance_new (const CloudRunScenario *sc, const char *text, gsize len,
+                      const char *const *sets, const char *const *unsets,
+                      gboolean seed_given)
+{
+  const CloudRunKindInfo *info = cloudrun_kind_info (CLOUDRUN_KIND_ASSUMPTIONS);
+  const CloudRunSpecAssumptions *as = &sc->assumptions;
+  ToolsProvenance *p = g_new0 (ToolsProvenance, 1);
+
+  p->program = g_strdup ("cloudrun-netsim " PACKAGE_VERSION);
+  p->file = g_strdup (sc->path);
+  p->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                           (const guchar *) text, len);
+  p->seed = sc->seed;
+  p->seed_source = seed_given ? "--seed"
+    : cloudrun_object_has (&sc->base, "seed") ? "file" : "default";
+  p->overrides = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; sets && sets[i]; i++)
+    g_ptr_array_add (p->overrides, g_strconcat ("--set ", sets[i], NULL));
+  for (guint i = 0; unsets && unsets[i]; i++)
+    g_ptr_array_add (p->overrides, g_strconcat ("--unset ", unsets[i], NULL));
+  if (seed_given)
+    g_ptr_array_add (p->overrides,
+                     g_strdup_printf ("--seed %" G_GUINT64_FORMAT, sc->seed));
+  p->assumptions = assumptions_new ();
+  for (guint k = 0; k < info->n_keys; k++)
+    {
+      const CloudRunKey *key = &info->keys[k];
+      g_autoptr (GString) value = g_string_new (NULL);
+      const char *source = "default";
+
+      if (cloudrun_object_has (&as->base, key->name))
+        source = set_by_option (sets, key->name) ? "--set" : "file";
+      if (!cloudrun_key_format (key, as, value))
+        g_string_assign (value, "?");
+      else if (value->len == 0 || strcmp (value->str, "0s") == 0)
+        {
+          /* An optional key left unset: its help says what stands in. */
+          if ((key->flags & CLOUDRUN_KEY_OPTIONAL)
+              && strcmp (source, "default") == 0)
+            g_string_assign (value, "unset");
+        }
+      add_assumption (p->assumptions, key->name, value->str, source);
+    }
+  return p;
+}
+
+ToolsProvenance *
+tools_provenance_copy (const ToolsProvenance *p)
+{
+  ToolsProvenance *c = g_new0 (ToolsProvenance, 1);
+
+  c->program = g_strdup (p->program);
+  c->file = g_strdup (p->file);
+  c->sha256 = g_strdup (p->sha256);
+  c->seed = p->seed;
+  c->seed_source = p->seed_source;
+  c->overrides = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < p->overrides->len; i++)
+    g_ptr_array_add (c->overrides, g_strdup (p->overrides->pdata[i]));
+  c->assumptions = assumptions_new ();
+  for (guint i = 0; i < p->assumptions->len; i++)
+    {
+      const ToolsAssumption *a = &g_array_index (p->assumptions,
+                                                 ToolsAssumption, i);
+      add_assumption (c->assumptions, a->key, a->value, a->source);
+    }
+  return c;
+}
+
+void
+tools_provenance_free (ToolsProvenance *p)
+{
+  if (!p)
+    return;
+  g_free (p->program);
+  g_free (p->file);
+  g_free (p->sha256);
+  g_ptr_array_unref (p->overrides);
+  g_array_unref (p->assumptions);
+  g_free (p);
+}
+
+char *
+tools_provenance_overrides (const ToolsProvenance *p)
+{
+  GString *line;
+
+  if (p->overrides->len == 0)
+    return NULL;
+  line = g_string_new (NULL);
+  for (guint i = 0; i < p->overrides->len; i++)
+    {
+      const char *o = p->overrides->pdata[i];
+      const char *arg = strchr (o, ' ') + 1;
+      g_autofree char *quoted = NULL;
+
+      if (i)
+        g_string_append_c (line, ' ');
+      g_string_append_len (line, o, arg - o);
+      /* Quoted for a shell only when it needs it, as a user types it. */
+      if (strpbrk (arg, " \t'\"\\$`;&|<>()*?[]#~!{}") == NULL)
+        g_string_append (line, arg);
+      else
+        {
+          quoted = g_shell_quote (arg);
+          g_string_append (line, quoted);
+        }
+    }
+  return g_string_free (line, FALSE);
+}
+
+void
+tools_provenance_assumptions (GString *out, const ToolsProvenance *p)
+{
+  for (guint i = 0; i < p->assumptions->len; i++)
+    {
+      const ToolsAssumption *a = &g_array_index (p->assumptions,
+                                                 ToolsAssumption, i);
+
+      g_string_append_printf (out, "%s%s = %s", i ? ", " : "", a->key,
+                              a->value);
+      if (strcmp (a->source, "default") != 0)
+        g_string_append_printf (out, " (%s)", a->source);
+    }
+}
+
+void
+tools_provenance_text (GString *out, const ToolsProvenance *p)
+{
+  g_autofree char *overrides = tools_provenance_overrides (p);
+
+  g_string_append_printf (out, "made by: %s from the file's bytes with "
+                          "SHA-256 %s\n", p->program, p->sha256);
+  if (overrides)
+    g_string_append_printf (out, "overrides: %s (not the file as "
+                            "written)\n", overrides);
+  else
+    g_string_append (out, "overrides: none: the file as written\n");
+  g_string_append (out, "assumptions in force: ");
+  tools_provenance_assumptions (out, p);
+  g_string_append_c (out, '\n');
+}
+
+void
+tools_provenance_json (JsonBuilder *b, const ToolsProvenance *p)
+{
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, p->seed);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "program");
+  json_builder_add_string_value (b, p->program);
+  json_builder_set_member_name (b, "scenario_file");
+  json_builder_add_string_value (b, p->file);
+  json_builder_set_member_name (b, "scenario_sha256");
+  json_builder_add_string_value (b, p->sha256);
+  json_builder_set_member_name (b, "seed");
+  json_builder_add_string_value (b, seed);
+  json_builder_set_member_name (b, "seed_source");
+  json_builder_add_string_value (b, p->seed_source);
+  json_builder_set_member_name (b, "overrides");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < p->overrides->len; i++)
+    json_builder_add_string_value (b, p->overrides->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "assumptions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < p->assumptions->len; i++)
+    {
+      const ToolsAssumption *a = &g_array_index (p->assumptions,
+                                                 ToolsAssumption, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "key");
+      json_builder_add_string_value (b, a->key);
+      json_builder_set_member_name (b, "value");
+      json_builder_add_string_value (b, a->value);
+      json_builder_set_member_name (b, "source");
+      json_builder_add_string_value (b, a->source);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
