@@ -1,6 +1,8 @@
 /* Request records and their explanation steps (see models/world/request.h). */
 #include "models/world/request.h"
 
+#include <string.h>
+
 #include "sim/link.h"
 #include "sim/wire.h"
 #include "sim/world.h"
@@ -228,6 +230,61 @@ cloudrun_ledger_begin (CloudRunLedger *ledger, uint32_t id)
   return r;
 }
 
+uint32_t
+cloudrun_request_deciding_step (SimExplainLog *log, const CloudRunRequest *r)
+{
+  uint32_t found = 0;
+
+  if ((int) r->decided_at < 0 || !r->decided_node)
+    return 0;
+  for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
+    {
+      const char *node = sim_explain_get (log, id)->node;
+      if (node && strcmp (node, r->decided_node) == 0)
+        found = id;
+    }
+  return found;
+}
+
+/* A GFE step's rule and, from its note, the clause that says why it
+ * classified the request so ("classified external: it arrived from the
+ * internet: ..."), interned; the rule alone when the note has none. */
+static const char *
+why_classified (SimExplainLog *log, const SimExplainStep *step)
+{
+  const char *c = step->note, *end;
+
+  while (c && !g_str_has_prefix (c, "classified "))
+    if ((c = strstr (c, "; ")))
+      c += 2;
+  if (!c)
+    return step->rule;
+  end = strstr (c, "; ");
+  return sim_explain_internf (log, "%s; %.*s", step->rule,
+                              (int) (end ? end - c : (ptrdiff_t) strlen (c)),
+                              c);
+}
+
+const char *
+cloudrun_request_why (SimExplainLog *log, const CloudRunRequest *r,
+                      const char **node)
+{
+  uint32_t id = 0;
+  const SimExplainStep *step;
+
+  if (r->outcome == CLOUDRUN_VERDICT_DELIVERED && r->classified)
+    for (uint32_t s = r->chain.first; s; s = sim_explain_get (log, s)->next)
+      if (sim_explain_get (log, s)->tag && sim_explain_get (log, s)->rule)
+        id = s;
+  if (!id)
+    id = cloudrun_request_deciding_step (log, r);
+  step = id ? sim_explain_get (log, id) : NULL;
+  if (!step || !step->rule)
+    return NULL;
+  *node = step->node;
+  return step->tag && step->note ? why_classified (log, step) : step->rule;
+}
+
 /* Adds r (times requests like it) to its traffic's tally. */
 static void
 ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
@@ -246,6 +303,8 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
       t->first[r->outcome].index = r->index;
       t->first[r->outcome].decided_at = r->decided_at;
       t->first[r->outcome].cause = r->drop_cause;
+      t->first[r->outcome].why = cloudrun_request_why (
+          sim_world_explain (ledger->world), r, &t->first[r->outcome].node);
     }
   if (r->status > 0)
     {

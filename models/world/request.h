@@ -85,6 +85,8 @@ typedef struct {
                                    when none */
     CloudRunHopKind decided_at; /* where it was decided */
     CloudRunDropCause cause;    /* its drop cause */
+    const char *node, *why;     /* its cloudrun_request_why, interned in
+                                   the explain log; NULL when none */
   } first[CLOUDRUN_N_VERDICTS];
   /* settled requests per verdict and drop cause (NONE included) */
   uint32_t causes[CLOUDRUN_N_VERDICTS][CLOUDRUN_N_DROP_CAUSES];
@@ -123,6 +125,17 @@ void cloudrun_ledger_clear (CloudRunLedger *ledger);
  * Traffics are numbered in the order they are added, from 0. */
 uint32_t cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count,
                                       const char *name);
+/* The step of r that decided it: the last of its chain at the node that
+ * decided; 0 when none. */
+uint32_t cloudrun_request_deciding_step (SimExplainLog *log,
+                                         const CloudRunRequest *r);
+/* Why r ended as it did, in the words of its own steps: the rule of the
+ * step where the GFE classified it when it was delivered through the
+ * GFE, else of its deciding step; NULL when no step says. *node: that
+ * step's node. */
+const char *cloudrun_request_why (SimExplainLog *log,
+                                  const CloudRunRequest *r,
+                                  const char **node);
 /* Keeps request id to the end (explain shows it). Before the run. */
 void cloudrun_ledger_keep (CloudRunLedger *ledger, uint32_t id);
 /* Shows each settling request to fn, after the watchers before it; the

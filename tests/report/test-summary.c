@@ -184,6 +184,41 @@ test_summary__causes_cell (void **state)
   }
 }
 
+/* The why of a row comes from the packets' steps: an internet client's
+ * request to an internal service is refused at the GFE, which says it
+ * classified the request external because it came from the internet;
+ * with ingress = all it is delivered, and the why is still the GFE's
+ * classification, not the container's answer. */
+static void
+test_summary__why_is_the_deciding_step (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[service api]\nregion = us-central1\ningress = %s\n\n"
+    "[client alice]\n\n"
+    "[traffic t]\nfrom = alice\nurl = service:api\ncount = 2\n"
+    "interval = 100ms\n";
+
+  (void) state;
+  for (int all = 0; all < 2; all++)
+    {
+      g_autofree char *text = g_strdup_printf (ini, all ? "all" : "internal");
+      g_autoptr (WorldFixture) wf = world_fixture_load (text, NULL);
+      g_autofree CloudRunTrafficSummary *sum = NULL;
+
+      world_fixture_run (wf);
+      sum = cloudrun_summary_new (wf->world);
+      assert_non_null (sum[0].why);
+      assert_string_equal (sum[0].why_node, "gfe");
+      assert_non_null (strstr (sum[0].why, all
+                               ? "ingress = all admits"
+                               : "ingress = internal refuses"));
+      assert_non_null (strstr (sum[0].why, "; classified external: it "
+                                           "arrived from the internet"));
+      assert_null (strstr (sum[0].why, "to instance"));
+    }
+}
+
 int
 main (void)
 {
@@ -191,6 +226,7 @@ main (void)
     cmocka_unit_test (test_summary__percentiles_are_nearest_rank),
     cmocka_unit_test (test_summary__main_verdict),
     cmocka_unit_test (test_summary__causes_cell),
+    cmocka_unit_test (test_summary__why_is_the_deciding_step),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -27,6 +27,8 @@ static const char style[] =
   ".name,.hop{white-space:nowrap}\n"
   "th{background:#222;color:#fff}\n"
   "td.num{text-align:right;white-space:nowrap}\n"
+  "tr.why td{border-top:0;font-size:15px;color:#333;"
+  "overflow-wrap:anywhere}\n"
   "code,.mono{font-family:'DejaVu Sans Mono',monospace;font-size:0.92em}\n"
   ".bad{color:#a00000;font-weight:bold}\n"
   ".good{color:#00661a;font-weight:bold}\n"
@@ -215,6 +217,15 @@ html_verdicts (GString *out, const ToolsReport *rep)
                               "<td class=\"num\">%s</td>"
                               "<td class=\"num\">%s</td></tr>\n",
                               p[0], p[1], p[2]);
+      if (s->why)
+        {
+          g_string_append (out, "<tr class=\"why\"><td colspan=\"9\">Why: "
+                           "at <b>");
+          esc (out, s->why_node);
+          g_string_append (out, "</b>: ");
+          esc (out, s->why);
+          g_string_append (out, "</td></tr>\n");
+        }
     }
   g_string_append (out, "</table>\n");
 }
@@ -272,23 +283,6 @@ html_caller (GString *out, const CloudRunRequest *r)
   g_string_append (out, ").</p>\n");
 }
 
-/* The last step of r's chain at the node that decided; 0 when none. */
-static uint32_t
-deciding_step (SimExplainLog *log, const CloudRunRequest *r)
-{
-  uint32_t found = 0;
-
-  if ((int) r->decided_at < 0 || !r->decided_node)
-    return 0;
-  for (uint32_t id = r->chain.first; id; id = sim_explain_get (log, id)->next)
-    {
-      const char *node = sim_explain_get (log, id)->node;
-      if (node && strcmp (node, r->decided_node) == 0)
-        found = id;
-    }
-  return found;
-}
-
 static void
 html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
 {
@@ -305,7 +299,7 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
                        "first.</p>\n");
       return;
     }
-  decided = deciding_step (log, r);
+  decided = cloudrun_request_deciding_step (log, r);
   g_string_append (out, "<table class=\"steps\">\n<tr><th>#</th>"
                    "<th>time</th><th>state</th>"
                    "<th>cause</th><th>node</th><th>rule</th><th>note</th>"

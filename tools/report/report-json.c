@@ -156,6 +156,8 @@ json_traffic (JsonBuilder *b, const ToolsReport *rep, guint t)
                                        : NULL);
   add_str (b, "decided_at", hop_or_null (s->decided_at));
   add_str (b, "cause", cause_or_null (s->cause));
+  add_str (b, "why_node", s->why_node);
+  add_str (b, "why", s->why);
   add_int (b, "responses", s->responses);
   json_builder_set_member_name (b, "latency_ns");
   json_builder_begin_object (b);

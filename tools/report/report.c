@@ -90,6 +90,26 @@ tools_report_table (GString *out, const ToolsReport *rep)
 }
 
 void
+tools_report_whys (GString *out, const ToolsReport *rep)
+{
+  g_string_append (out, "\nwhy, row by row (the first request with the "
+                   "row's main outcome, in its own steps' words):\n");
+  for (guint t = 0; t < rep->world->n_plans; t++)
+    {
+      const CloudRunTrafficSummary *s = &rep->summaries[t];
+
+      g_string_append_printf (out, "  %s: ", s->name);
+      if (s->why)
+        g_string_append_printf (out, "at %s: %s\n", s->why_node, s->why);
+      else if (s->verdicts[CLOUDRUN_VERDICT_PENDING] == s->count)
+        g_string_append (out, "no request finished before the run's "
+                         "duration ended\n");
+      else
+        g_string_append (out, "no step says\n");
+    }
+}
+
+void
 tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
                     const char *indent)
 {
@@ -310,6 +330,7 @@ tools_report_text (GString *out, const ToolsReport *rep)
   report_text_services (out, sc);
   g_string_append_c (out, '\n');
   tools_report_table (out, rep);
+  tools_report_whys (out, rep);
   for (guint t = 0; t < rep->world->n_plans; t++)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];

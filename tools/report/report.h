@@ -29,6 +29,9 @@ typedef struct {
  * buf holds 32 bytes. */
 const char *tools_report_duration (SimTime t, char *buf);
 void tools_report_table (GString *out, const ToolsReport *report);
+/* Under the table in report.txt: for each row, why its main outcome
+ * happened, as the deciding step of its first such request says. */
+void tools_report_whys (GString *out, const ToolsReport *report);
 void tools_report_steps (GString *out, CloudRunWorld *world,
                          uint32_t request_id, const char *indent);
 void tools_report_text (GString *out, const ToolsReport *report);

@@ -35,6 +35,8 @@ cloudrun_summary_new (CloudRunWorld *world)
                            : CLOUDRUN_HOP_NONE;
       s->cause = best ? tally->first[s->main_verdict].cause
                       : CLOUDRUN_DROP_NONE;
+      s->why = best ? tally->first[s->main_verdict].why : NULL;
+      s->why_node = best ? tally->first[s->main_verdict].node : NULL;
       s->p50 = sim_histogram_percentile (&tally->latency, 50);
       s->p90 = sim_histogram_percentile (&tally->latency, 90);
       s->p99 = sim_histogram_percentile (&tally->latency, 99);

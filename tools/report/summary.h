@@ -19,6 +19,9 @@ typedef struct {
                                    with the main verdict */
   CloudRunDropCause cause;      /* that request's drop cause, or
                                    CLOUDRUN_DROP_NONE */
+  const char *why, *why_node;   /* that request's cloudrun_request_why and
+                                   its node (the explain log's); NULL when
+                                   no step says */
   SimTime p50, p90, p99, p999;  /* nearest-rank latency percentiles of the
                                    requests with a response; 0 if none */
   SimTime max;                  /* their largest latency, exact */
