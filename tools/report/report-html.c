@@ -27,7 +27,7 @@ static const char style[] =
   ".name,.hop{white-space:nowrap}\n"
   "th{background:#222;color:#fff}\n"
   "td.num{text-align:right;white-space:nowrap}\n"
-  "tr.why td{border-top:0;font-size:15px;color:#333;"
+  "tr.why td{border-top:0;font-size:17px;color:#333;"
   "overflow-wrap:anywhere}\n"
   "code,.mono{font-family:'DejaVu Sans Mono',monospace;font-size:0.92em}\n"
   ".bad{color:#a00000;font-weight:bold}\n"
