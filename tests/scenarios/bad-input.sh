@@ -27,12 +27,6 @@ done
 [ -f "$GOOD" ] || bail "no $GOOD"
 plan $((n + 16))
 
-# netsim ARGS...: runs the command; $TMP/out, $TMP/err, $status.
-netsim () {
-  "$NETSIM" "$@" > "$TMP/out" 2> "$TMP/err"
-  status=$?
-}
-
 # refused DESC WHAT... : one TAP line. Each WHAT is one of
 #   stderr:TEXT   stderr holds TEXT (fixed string)
 #   absent:PATH   PATH does not exist

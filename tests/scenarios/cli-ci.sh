@@ -24,33 +24,6 @@ COMMANDS="run check explain keys graph sweep import reach diff"
 [ -f "$S02" ] && [ -f "$S05" ] || bail "no scenarios 02 and 05 under $top_srcdir"
 plan 22
 
-# netsim ARGS...: runs the command; $TMP/out, $TMP/err, $status.
-netsim () {
-  "$NETSIM" "$@" > "$TMP/out" 2> "$TMP/err"
-  status=$?
-}
-
-# expect_status DESC N [FILE TEXT]...: one TAP line: the status is N and
-# each FILE (out or err) holds its TEXT (a fixed string).
-expect_status () {
-  e_desc=$1 e_want=$2
-  shift 2
-  e_why=
-  [ "$status" -eq "$e_want" ] || e_why="exit status $status, expected $e_want"
-  while [ $# -ge 2 ]; do
-    grep -qF -e "$2" "$TMP/$1" || e_why="${e_why:+$e_why; }$1 lacks '$2'"
-    shift 2
-  done
-  if [ -z "$e_why" ]; then
-    ok "$e_desc"
-  else
-    not_ok "$e_desc"
-    diag "$e_why"
-    diag_file "$TMP/err" 5
-    diag_file "$TMP/out" 5
-  fi
-}
-
 # ---- --set and --unset ----------------------------------------------
 
 netsim check "$S02"

@@ -21,30 +21,6 @@ OFF=$TMP/pga-off.ini
 sed 's/^private-google-access = true$/private-google-access = false/' "$S06" > "$OFF"
 grep -q '^private-google-access = false$' "$OFF" || bail "could not switch PGA off in a copy of 06"
 
-netsim () {
-  "$NETSIM" "$@" > "$TMP/out" 2> "$TMP/err"
-  status=$?
-}
-
-expect_status () {
-  e_desc=$1 e_want=$2
-  shift 2
-  e_why=
-  [ "$status" -eq "$e_want" ] || e_why="exit status $status, expected $e_want"
-  while [ $# -ge 2 ]; do
-    grep -qF -e "$2" "$TMP/$1" || e_why="${e_why:+$e_why; }$1 lacks '$2'"
-    shift 2
-  done
-  if [ -z "$e_why" ]; then
-    ok "$e_desc"
-  else
-    not_ok "$e_desc"
-    diag "$e_why"
-    diag_file "$TMP/err" 5
-    diag_file "$TMP/out" 5
-  fi
-}
-
 netsim diff "$S06" "$OFF" --jobs 1
 expect_status "PGA switched off: exit 1, the setting and the regressions with both steps" 1 \
   out "Settings changed: 1" \

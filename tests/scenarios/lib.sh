@@ -115,6 +115,34 @@ trap 'exit 130' INT TERM HUP PIPE
 [ -x "$NETSIM" ] || bail "NETSIM='$NETSIM' is not an executable (build first)"
 [ -d "$top_srcdir/scenarios" ] || bail "top_srcdir='$top_srcdir' has no scenarios/"
 
+# netsim ARGS...: runs the program; its output in $TMP/out and $TMP/err,
+# its exit status in $status.
+netsim () {
+  "$NETSIM" "$@" > "$TMP/out" 2> "$TMP/err"
+  status=$?
+}
+
+# expect_status DESC STATUS [out|err TEXT]...: ok when the last netsim
+# exited STATUS and each named stream holds its TEXT (a fixed string).
+expect_status () {
+  e_desc=$1 e_want=$2
+  shift 2
+  e_why=
+  [ "$status" -eq "$e_want" ] || e_why="exit status $status, expected $e_want"
+  while [ $# -ge 2 ]; do
+    grep -qF -e "$2" "$TMP/$1" || e_why="${e_why:+$e_why; }$1 lacks '$2'"
+    shift 2
+  done
+  if [ -z "$e_why" ]; then
+    ok "$e_desc"
+  else
+    not_ok "$e_desc"
+    diag "$e_why"
+    diag_file "$TMP/err" 5
+    diag_file "$TMP/out" 5
+  fi
+}
+
 require_tshark () {
   [ -n "$TSHARK" ] || skip_all "no tshark"
   [ -x "$TSHARK" ] || command -v "$TSHARK" >/dev/null 2>&1 \

@@ -31,30 +31,6 @@ S13=$top_srcdir/scenarios/13-external-alb-with-internal-and-cloud-lb.ini
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
 plan 31
 
-netsim () {
-  "$NETSIM" "$@" > "$TMP/out" 2> "$TMP/err"
-  status=$?
-}
-
-expect_status () {
-  e_desc=$1 e_want=$2
-  shift 2
-  e_why=
-  [ "$status" -eq "$e_want" ] || e_why="exit status $status, expected $e_want"
-  while [ $# -ge 2 ]; do
-    grep -qF -e "$2" "$TMP/$1" || e_why="${e_why:+$e_why; }$1 lacks '$2'"
-    shift 2
-  done
-  if [ -z "$e_why" ]; then
-    ok "$e_desc"
-  else
-    not_ok "$e_desc"
-    diag "$e_why"
-    diag_file "$TMP/err" 5
-    diag_file "$TMP/out" 5
-  fi
-}
-
 # ---- the tour's matrix against Google's documented behaviour ---------
 
 netsim reach "$S00" --format csv --jobs 1

@@ -32,32 +32,6 @@ COUNT="traffic call-backend.count"
 { cat "$S05"; printf '\n[sweep]\n%s = false;true\n%s = 2;3\nseeds = 2\n' \
   "$PGA" "$COUNT"; } > "$STUDY"
 
-# netsim ARGS...: runs the command; $TMP/out, $TMP/err, $status.
-netsim () {
-  "$NETSIM" "$@" > "$TMP/out" 2> "$TMP/err"
-  status=$?
-}
-
-# expect_status DESC N [FILE TEXT]...: as in cli-ci.sh.
-expect_status () {
-  e_desc=$1 e_want=$2
-  shift 2
-  e_why=
-  [ "$status" -eq "$e_want" ] || e_why="exit status $status, expected $e_want"
-  while [ $# -ge 2 ]; do
-    grep -qF -e "$2" "$TMP/$1" || e_why="${e_why:+$e_why; }$1 lacks '$2'"
-    shift 2
-  done
-  if [ -z "$e_why" ]; then
-    ok "$e_desc"
-  else
-    not_ok "$e_desc"
-    diag "$e_why"
-    diag_file "$TMP/err" 5
-    diag_file "$TMP/out" 5
-  fi
-}
-
 # ---- The loader and [sweep] ------------------------------------------
 
 netsim check "$STUDY"
