@@ -1,7 +1,7 @@
 /* A loaded value back as text, in the file's own syntax: what reports
  * print for the settings a run used (the assumptions in force). The
- * text parses to the same value; it is the canonical form ("60s" for
- * "1m"), not always the form the file wrote. */
+ * text parses to the same value; it is the shortest form ("1m" for
+ * "60s"), not always the form the file wrote. */
 #include "models/format/scenario-private.h"
 
 #include <inttypes.h>

@@ -246,31 +246,42 @@ cloudrun_request_deciding_step (SimExplainLog *log, const CloudRunRequest *r)
   return found;
 }
 
-/* A GFE step's rule and, from its note, the clause that says why it
- * classified the request so ("classified external: it arrived from the
- * internet: ..."), interned; the rule alone when the note has none. */
-static const char *
-why_classified (SimExplainLog *log, const SimExplainStep *step)
+/* Whether a note's clause only says what happens next (the instance a
+ * request is handed to) or which status a refusal answers: words the
+ * verdict table already has, left out of a why. */
+static gboolean
+clause_is_aside (const char *c)
 {
-  const char *c = step->note, *end;
+  return g_str_has_prefix (c, "to instance ") || g_str_has_prefix (c, "status ");
+}
 
-  while (c && !g_str_has_prefix (c, "classified "))
-    if ((c = strstr (c, "; ")))
-      c += 2;
-  if (!c)
-    return step->rule;
-  end = strstr (c, "; ");
-  return sim_explain_internf (log, "%s; %.*s", step->rule,
-                              (int) (end ? end - c : (ptrdiff_t) strlen (c)),
-                              c);
+/* A step's rule and its note's clauses but the asides: "firewall x
+ * (egress, priority 1000); denied", "...; classified external: it arrived
+ * from the internet: ...". */
+static void
+append_step (GString *out, const SimExplainStep *step)
+{
+  const char *c = step->note;
+
+  g_string_append (out, step->rule);
+  while (c && *c)
+    {
+      const char *end = strstr (c, "; ");
+      size_t len = end ? (size_t) (end - c) : strlen (c);
+
+      if (!clause_is_aside (c))
+        g_string_append_printf (out, "; %.*s", (int) len, c);
+      c = end ? end + 2 : NULL;
+    }
 }
 
 const char *
 cloudrun_request_why (SimExplainLog *log, const CloudRunRequest *r,
                       const char **node)
 {
-  uint32_t id = 0;
+  uint32_t id = 0, elsewhere = 0;
   const SimExplainStep *step;
+  g_autoptr (GString) why = g_string_new (NULL);
 
   if (r->outcome == CLOUDRUN_VERDICT_DELIVERED && r->classified)
     for (uint32_t s = r->chain.first; s; s = sim_explain_get (log, s)->next)
@@ -282,7 +293,27 @@ cloudrun_request_why (SimExplainLog *log, const CloudRunRequest *r,
   if (!step || !step->rule)
     return NULL;
   *node = step->node;
-  return step->tag && step->note ? why_classified (log, step) : step->rule;
+  /* A failure is named as explain names it: DROP FIREWALL_RULE: ... */
+  if (r->outcome != CLOUDRUN_VERDICT_DELIVERED)
+    g_string_append_printf (why, "%s%s%s: ", step->state,
+                            step->cause ? " " : "",
+                            step->cause ? step->cause : "");
+  append_step (why, step);
+  /* A caller that gave up: where the request was last seen. */
+  if (r->outcome == CLOUDRUN_VERDICT_TIMEOUT)
+    for (uint32_t s = r->chain.first; s; s = sim_explain_get (log, s)->next)
+      if (sim_explain_get (log, s)->node != step->node
+          && sim_explain_get (log, s)->rule)
+        elsewhere = s;
+  if (elsewhere)
+    {
+      const SimExplainStep *last = sim_explain_get (log, elsewhere);
+
+      g_string_append_printf (why, "; last seen at %s, %s: ", last->node,
+                              last->state);
+      append_step (why, last);
+    }
+  return sim_explain_intern (log, why->str);
 }
 
 /* Adds r (times requests like it) to its traffic's tally. */
@@ -303,6 +334,7 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
       t->first[r->outcome].index = r->index;
       t->first[r->outcome].decided_at = r->decided_at;
       t->first[r->outcome].cause = r->drop_cause;
+      t->first[r->outcome].node = NULL;
       t->first[r->outcome].why = cloudrun_request_why (
           sim_world_explain (ledger->world), r, &t->first[r->outcome].node);
     }

@@ -129,10 +129,12 @@ uint32_t cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count,
  * decided; 0 when none. */
 uint32_t cloudrun_request_deciding_step (SimExplainLog *log,
                                          const CloudRunRequest *r);
-/* Why r ended as it did, in the words of its own steps: the rule of the
- * step where the GFE classified it when it was delivered through the
- * GFE, else of its deciding step; NULL when no step says. *node: that
- * step's node. */
+/* Why r ended as it did, in the words of its own steps: the rule and
+ * note of the step where the GFE classified it when it was delivered
+ * through the GFE, else of its deciding step (less the clauses that only
+ * name the instance or the status); for a caller's timeout, also the
+ * last step at another node. Interned in log; NULL when no step says.
+ * *node: that step's node. */
 const char *cloudrun_request_why (SimExplainLog *log,
                                   const CloudRunRequest *r,
                                   const char **node);

@@ -23,16 +23,23 @@ static const char text[] = "[scenario]\nformat = 1\ntitle = t\nseed = 7\n\n"
   "e5629744fcd5c50e42e552ef6236dd2461c9f95d96df9b5c63dba34de8a7014d"
 
 static ToolsProvenance *
-provenance (const char *const *sets, const char *const *unsets,
-            gboolean seed_given)
+provenance_of (const char *path, const char *const *sets,
+               const char *const *unsets, gboolean seed_given)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CloudRunScenario) sc = cloudrun_scenario_load_full (
-      "dir.v2/s.ini", text, sizeof text - 1, sets, unsets, &error);
+      path, text, sizeof text - 1, sets, unsets, &error);
 
   assert_null (error);
   return tools_provenance_new (sc, text, sizeof text - 1, sets, unsets,
                                seed_given);
+}
+
+static ToolsProvenance *
+provenance (const char *const *sets, const char *const *unsets,
+            gboolean seed_given)
+{
+  return provenance_of ("dir.v2/s.ini", sets, unsets, seed_given);
 }
 
 static const ToolsAssumption *
@@ -75,7 +82,8 @@ test_provenance__as_written (void **state)
   assert_true (g_str_has_prefix (assumption (p, "private-ranges")->value,
                                  "10.0.0.0/8;172.16.0.0/12;"));
   tools_provenance_text (out, p);
-  assert_non_null (strstr (out->str, "SHA-256 " TEXT_SHA256 "\n"));
+  assert_non_null (strstr (out->str, "SHA-256 " TEXT_SHA256 ", seed 7 (the "
+                                     "file's)\n"));
   assert_non_null (strstr (out->str, "overrides: none: the file as "
                                      "written\n"));
   assert_non_null (strstr (out->str, "nat-enables-pga = false (file), "));
@@ -112,6 +120,25 @@ test_provenance__overrides (void **state)
   assert_string_equal (assumption (p, "ingress-denied-status")->value, "403");
   assert_string_equal (assumption (p, "nat-enables-pga")->value, "true");
   assert_string_equal (assumption (p, "nat-enables-pga")->source, "default");
+}
+
+/* A seed from --set scenario.seed is the --set's, not the file's; a
+ * path that is not UTF-8 becomes valid UTF-8 (U+FFFD), as JSON and
+ * pcapng need (the loader refuses such --set values). */
+static void
+test_provenance__seed_by_set_and_bad_bytes (void **state)
+{
+  const char *const sets[] = { "scenario.seed=99", NULL };
+  g_autoptr (ToolsProvenance) p = provenance_of ("bad\xff\xfe.ini", sets,
+                                                 NULL, FALSE);
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  (void) state;
+  assert_int_equal (p->seed, 99);
+  assert_string_equal (p->seed_source, "--set");
+  assert_string_equal (p->file, "bad\xef\xbf\xbd\xef\xbf\xbd.ini");
+  tools_provenance_text (out, p);
+  assert_non_null (strstr (out->str, ", seed 99 (given by --set)\n"));
 }
 
 /* A copy is deep: it outlives the original. */
@@ -279,17 +306,43 @@ test_tap__provenance_comment (void **state)
   assert_null (strstr (out->str, "# b.ini:"));
 }
 
+/* Control characters and bad bytes in a path: TAP keeps each line one
+ * line with no raw escape; JUnit stays XML 1.0 (no control character,
+ * valid UTF-8). */
+static void
+test_check_report__hostile_path (void **state)
+{
+  g_autoptr (ToolsProvenance) p = provenance (NULL, NULL, FALSE);
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) tools_check_file_free);
+  g_autoptr (GString) tap = g_string_new (NULL);
+  g_autoptr (GString) junit = g_string_new (NULL);
+
+  (void) state;
+  g_ptr_array_add (files, check_file ("x\x1b[31m\ty\xff\n.ini", p, TRUE));
+  tools_check_report_tap (tap, files);
+  tools_check_report_junit (junit, files);
+  assert_null (strchr (tap->str, '\x1b'));
+  assert_null (strchr (tap->str, '\t'));
+  assert_true (g_utf8_validate (tap->str, -1, NULL));
+  assert_non_null (strstr (tap->str, "\n# x?[31m y\xef\xbf\xbd .ini: "));
+  assert_null (strchr (junit->str, '\x1b'));
+  assert_true (g_utf8_validate (junit->str, -1, NULL));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_provenance__as_written),
     cmocka_unit_test (test_provenance__overrides),
+    cmocka_unit_test (test_provenance__seed_by_set_and_bad_bytes),
     cmocka_unit_test (test_provenance__copy),
     cmocka_unit_test (test_key_format__defaults_round_trip),
     cmocka_unit_test (test_key_format__every_choice),
     cmocka_unit_test (test_junit__properties_time_classname),
     cmocka_unit_test (test_tap__provenance_comment),
+    cmocka_unit_test (test_check_report__hostile_path),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -185,10 +185,11 @@ test_summary__causes_cell (void **state)
 }
 
 /* The why of a row comes from the packets' steps: an internet client's
- * request to an internal service is refused at the GFE, which says it
- * classified the request external because it came from the internet;
- * with ingress = all it is delivered, and the why is still the GFE's
- * classification, not the container's answer. */
+ * request to an internal service is refused at the GFE (named as explain
+ * names it, INGRESS_DENIED), which says it classified the request
+ * external because it came from the internet; with ingress = all it is
+ * delivered, and the why is still the GFE's classification, not the
+ * container's answer nor the instance it went to. */
 static void
 test_summary__why_is_the_deciding_step (void **state)
 {
@@ -210,9 +211,10 @@ test_summary__why_is_the_deciding_step (void **state)
       sum = cloudrun_summary_new (wf->world);
       assert_non_null (sum[0].why);
       assert_string_equal (sum[0].why_node, "gfe");
-      assert_non_null (strstr (sum[0].why, all
-                               ? "ingress = all admits"
-                               : "ingress = internal refuses"));
+      assert_true (g_str_has_prefix (sum[0].why, all
+                               ? "service api: ingress = all admits"
+                               : "INGRESS_DENIED: service api: ingress = "
+                                 "internal refuses"));
       assert_non_null (strstr (sum[0].why, "; classified external: it "
                                            "arrived from the internet"));
       assert_null (strstr (sum[0].why, "to instance"));

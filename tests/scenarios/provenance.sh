@@ -6,11 +6,17 @@
 #   the seed and its source, the overrides as typed, each assumption with
 #   its source; report.txt says the same; report.html warns under its
 #   title only when the command line changed the file; trace.pcapng's
-#   section comment carries it.
+#   section comment carries it, seed included; a seed from --set
+#   scenario.seed is the --set's.
+# - a scenario path with an escape sequence, a tab and bytes that are not
+#   UTF-8 leaves report.json JSON, report.html and JUnit XML, and TAP
+#   without raw escapes.
 # - a sweep's run-N/report.json holds that run's --set values.
 # - check --junit: properties with the digest and each override, time
 #   attributes, a classname without ".ini"; --tap: a comment per file.
-# - every row of report.txt's table has its why, from the run's steps.
+# - every row of report.txt's table has its why, from the run's steps: a
+#   refusal or drop named as explain names it, a timeout with where the
+#   request was last seen, a row still pending saying so.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 S02=$top_srcdir/scenarios/02-default-egress-is-external.ini
@@ -36,7 +42,7 @@ else
   not_ok "as written: report.json's provenance"
   diag "got  $got" "want $want"
 fi
-if grep -qx "made by: cloudrun-netsim .* SHA-256 $SUM" "$P/report.txt" \
+if grep -qx "made by: cloudrun-netsim .* SHA-256 $SUM, seed 2 (the file's)" "$P/report.txt" \
    && grep -qx "overrides: none: the file as written" "$P/report.txt" \
    && grep -q "^assumptions in force: connector-google-access = implicit, .*ingress-denied-status = 404, " "$P/report.txt"; then
   ok "as written: report.txt says program, digest, no overrides, the assumptions"
@@ -93,15 +99,73 @@ else
   skip "trace.pcapng's section comment" "no capinfos (Debian package wireshark-common)"
 fi
 
+if command -v capinfos > /dev/null 2>&1; then
+  capinfos -k "$P/trace.pcapng" > "$TMP/cap" 2>&1
+  if grep -q "SHA-256 $SUM, seed 2 (the file's)" "$TMP/cap"; then
+    ok "as written: trace.pcapng's comment names the seed and its source"
+  else
+    not_ok "as written: trace.pcapng's comment names the seed"
+    diag_file "$TMP/cap" 5
+  fi
+else
+  skip "as written: trace.pcapng's comment names the seed" "no capinfos"
+fi
+"$NETSIM" run "$S02" -q -o "$TMP/seedset" --capture none \
+  --set scenario.seed=99 > /dev/null 2>&1
+got="$(json "$TMP/seedset/report.json" 'd["provenance"]["seed"], d["provenance"]["seed_source"]')"
+if [ "$got" = "('99', '--set')" ]; then
+  ok "a seed from --set scenario.seed is the --set's, not the file's"
+else
+  not_ok "a seed from --set scenario.seed is the --set's"
+  diag "got $got"
+fi
+
+# A scenario path with an escape sequence, a tab and bytes that are not
+# UTF-8: report.json stays JSON, report.html and JUnit stay XML, TAP keeps
+# its comment on one line with no raw escape.
+BAD=$TMP/$(printf 'x\033[31m\tbad\377.ini')
+cp "$S02" "$BAD"
+"$NETSIM" run "$BAD" -q -o "$TMP/bad" --capture trace > /dev/null 2>&1
+if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/bad/report.json" 2>/dev/null \
+   && { ! command -v xmllint > /dev/null 2>&1 || xmllint --noout "$TMP/bad/report.html" 2>/dev/null; }; then
+  ok "a hostile path: report.json is JSON, report.html is XML"
+else
+  not_ok "a hostile path: report.json is JSON, report.html is XML"
+fi
+"$NETSIM" check --tap --junit "$TMP/bad.xml" "$BAD" > "$TMP/bad.tap" 2>&1
+if ! grep -q "$(printf '\033')" "$TMP/bad.tap" && [ "$(grep -c '^# ' "$TMP/bad.tap")" -eq 2 ] \
+   && { ! command -v xmllint > /dev/null 2>&1 || xmllint --noout "$TMP/bad.xml" 2>/dev/null; }; then
+  ok "a hostile path: TAP has no raw escape and one line per comment, JUnit is XML"
+else
+  not_ok "a hostile path: TAP and JUnit"
+  diag_file "$TMP/bad.tap" 4
+fi
+
 # ---- the why of each row ------------------------------------------------
 
-if grep -qx "  call-backend: at gfe: service backend: ingress = internal refuses this external request; classified external: it arrived from the internet: no Geneve envelope, no VPC identity" "$P/report.txt" \
+if grep -qx "  call-backend: at gfe: INGRESS_DENIED: service backend: ingress = internal refuses this external request; classified external: it arrived from the internet: no Geneve envelope, no VPC identity" "$P/report.txt" \
    && [ "$(json "$P/report.json" 'd["traffic"][0]["why_node"]')" = gfe ] \
-   && grep -q '<tr class="why"><td colspan="9">Why: at <b>gfe</b>: service backend: ingress = internal refuses' "$P/report.html"; then
+   && grep -q '<tr class="why"><td colspan="9">Why: at <b>gfe</b>: INGRESS_DENIED: service backend: ingress = internal refuses' "$P/report.html"; then
   ok "why: each row says, from its deciding step, why (report.txt, report.json, report.html)"
 else
   not_ok "why: each row says why"
   diag_file "$P/report.txt" 20
+fi
+S20=$top_srcdir/scenarios/20-egress-firewall-deny.ini
+S34=$top_srcdir/scenarios/34-burst-cold-warm-and-the-pending-queue.ini
+"$NETSIM" run "$S20" -q -o "$TMP/fw" --capture none > /dev/null 2>&1
+"$NETSIM" run "$S34" -q -o "$TMP/late" --capture none \
+  --set "service capped.service-time=30s" \
+  --set "traffic burst-to-capped.timeout=1s" > /dev/null 2>&1
+"$NETSIM" run "$S34" -q -o "$TMP/short" --capture none \
+  --set scenario.duration=1s > /dev/null 2>&1
+if grep -qx "  call-backend: at vpc-default: DROP FIREWALL_RULE: firewall deny-all-egress (egress, priority 1000)" "$TMP/fw/report.txt" \
+   && grep -q "^  burst-to-capped: at lab: ABORT: no response before the traffic's timeout; last seen at " "$TMP/late/report.txt" \
+   && grep -qx "  burst-to-capped: still pending when the run's duration ended: no verdict yet (a longer duration shows where they end)" "$TMP/short/report.txt"; then
+  ok "why: a drop names itself, a timeout says where the request was last seen, a pending row says so"
+else
+  not_ok "why: drops, timeouts and pending rows"
+  grep -h "^  \(call-backend\|burst-to-capped\): " "$TMP/fw/report.txt" "$TMP/late/report.txt" "$TMP/short/report.txt" | sed 's/^/# /'
 fi
 
 # ---- a sweep's runs -----------------------------------------------------

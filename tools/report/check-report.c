@@ -96,15 +96,20 @@ tools_check_file_failures (const ToolsCheckFile *file)
 /* ---- TAP ---------------------------------------------------------- */
 
 /* A TAP description or directive text on one line: '#' escaped (it
- * would start a directive), line breaks as spaces. */
+ * would start a directive), line breaks and tabs as spaces, other control
+ * characters as '?', invalid UTF-8 as U+FFFD. */
 static void
 tap_text (GString *out, const char *text)
 {
-  for (const char *p = text; *p; p++)
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  for (const char *p = valid; *p; p++)
     if (*p == '#' || *p == '\\')
       g_string_append_printf (out, "\\%c", *p);
-    else if (*p == '\n' || *p == '\r')
+    else if (*p == '\n' || *p == '\r' || *p == '\t')
       g_string_append_c (out, ' ');
+    else if ((guchar) *p < 0x20 || *p == 0x7f)
+      g_string_append_c (out, '?');
     else
       g_string_append_c (out, *p);
 }
@@ -193,17 +198,19 @@ tools_check_report_tap (GString *out, const GPtrArray *files)
 
 /* ---- JUnit XML ---------------------------------------------------- */
 
-/* text escaped for XML 1.0 attributes and content. g_markup_escape_text
+/* text escaped for XML 1.0 attributes and content, invalid UTF-8 as
+ * U+FFFD. g_markup_escape_text
  * turns control characters into character references that XML 1.0 does
  * not allow, so those (other than tab and line breaks) become '?'. */
 static void
 xml_text (GString *out, const char *text)
 {
-  g_autofree char *clean = g_strdup (text);
+  g_autofree char *clean = g_utf8_make_valid (text, -1);
   g_autofree char *escaped = NULL;
 
   for (char *p = clean; *p; p++)
-    if ((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+    if (((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+        || *p == 0x7f)
       *p = '?';
   escaped = g_markup_escape_text (clean, -1);
   g_string_append (out, escaped);

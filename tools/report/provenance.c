@@ -5,10 +5,13 @@
 
 #include "models/format/keys.h"
 
-/* Whether one of sets ("GROUP.KEY=VALUE") sets [assumptions] key. */
+/* Whether one of sets ("GROUP.KEY=VALUE") sets key of the singleton
+ * group (assumptions, scenario). */
 static gboolean
-set_by_option (const char *const *sets, const char *key)
+set_by_option (const char *const *sets, const char *group, const char *key)
 {
+  size_t group_len = strlen (group);
+
   for (guint i = 0; sets && sets[i]; i++)
     {
       const char *eq = strchr (sets[i], '=');
@@ -17,8 +20,9 @@ set_by_option (const char *const *sets, const char *key)
       if (!eq)
         continue;
       target = g_strstrip (g_strndup (sets[i], (gsize) (eq - sets[i])));
-      if (g_str_has_prefix (target, "assumptions.")
-          && strcmp (target + strlen ("assumptions."), key) == 0)
+      if (strncmp (target, group, group_len) == 0
+          && target[group_len] == '.'
+          && strcmp (target + group_len + 1, key) == 0)
         return TRUE;
     }
   return FALSE;
@@ -51,6 +55,14 @@ add_assumption (GArray *list, const char *key, const char *value,
   g_array_append_val (list, a);
 }
 
+static void
+add_override (GPtrArray *overrides, const char *option, const char *arg)
+{
+  g_autofree char *valid = g_utf8_make_valid (arg, -1);
+
+  g_ptr_array_add (overrides, g_strconcat (option, valid, NULL));
+}
+
 ToolsProvenance *
 tools_provenance_new (const CloudRunScenario *sc, const char *text, gsize len,
                       const char *const *sets, const char *const *unsets,
@@ -61,17 +73,19 @@ tools_provenance_new (const CloudRunScenario *sc, const char *text, gsize len,
   ToolsProvenance *p = g_new0 (ToolsProvenance, 1);
 
   p->program = g_strdup ("cloudrun-netsim " PACKAGE_VERSION);
-  p->file = g_strdup (sc->path);
+  /* Valid UTF-8 for report.json and pcapng (U+FFFD for a bad byte). */
+  p->file = g_utf8_make_valid (sc->path, -1);
   p->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
                                            (const guchar *) text, len);
   p->seed = sc->seed;
   p->seed_source = seed_given ? "--seed"
+    : set_by_option (sets, "scenario", "seed") ? "--set"
     : cloudrun_object_has (&sc->base, "seed") ? "file" : "default";
   p->overrides = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; sets && sets[i]; i++)
-    g_ptr_array_add (p->overrides, g_strconcat ("--set ", sets[i], NULL));
+    add_override (p->overrides, "--set ", sets[i]);
   for (guint i = 0; unsets && unsets[i]; i++)
-    g_ptr_array_add (p->overrides, g_strconcat ("--unset ", unsets[i], NULL));
+    add_override (p->overrides, "--unset ", unsets[i]);
   if (seed_given)
     g_ptr_array_add (p->overrides,
                      g_strdup_printf ("--seed %" G_GUINT64_FORMAT, sc->seed));
@@ -83,7 +97,8 @@ tools_provenance_new (const CloudRunScenario *sc, const char *text, gsize len,
       const char *source = "default";
 
       if (cloudrun_object_has (&as->base, key->name))
-        source = set_by_option (sets, key->name) ? "--set" : "file";
+        source = set_by_option (sets, "assumptions", key->name)
+                 ? "--set" : "file";
       if (!cloudrun_key_format (key, as, value))
         g_string_assign (value, "?");
       else if (value->len == 0 || strcmp (value->str, "0s") == 0)
@@ -132,6 +147,15 @@ tools_provenance_free (ToolsProvenance *p)
   g_ptr_array_unref (p->overrides);
   g_array_unref (p->assumptions);
   g_free (p);
+}
+
+const char *
+tools_provenance_seed_source (const ToolsProvenance *p)
+{
+  return g_str_equal (p->seed_source, "file") ? "the file's"
+         : g_str_equal (p->seed_source, "default") ? "the format's default"
+         : g_str_equal (p->seed_source, "--seed") ? "given by --seed"
+         : "given by --set";
 }
 
 char *
@@ -184,7 +208,9 @@ tools_provenance_text (GString *out, const ToolsProvenance *p)
   g_autofree char *overrides = tools_provenance_overrides (p);
 
   g_string_append_printf (out, "made by: %s from the file's bytes with "
-                          "SHA-256 %s\n", p->program, p->sha256);
+                          "SHA-256 %s, seed %" G_GUINT64_FORMAT " (%s)\n",
+                          p->program, p->sha256, p->seed,
+                          tools_provenance_seed_source (p));
   if (overrides)
     g_string_append_printf (out, "overrides: %s (not the file as "
                             "written)\n", overrides);

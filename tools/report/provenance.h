@@ -23,9 +23,11 @@ typedef struct {
   char *file;                   /* the scenario file as given */
   char *sha256;                 /* hex SHA-256 of its bytes */
   guint64 seed;
-  const char *seed_source;      /* "--seed", "file" or "default" */
-  GPtrArray *overrides;         /* char *: "--set GROUP.KEY=VALUE",
-                                   "--unset GROUP.KEY", "--seed N" */
+  const char *seed_source;      /* "--seed", "--set", "file" or
+                                   "default" */
+  GPtrArray *overrides;         /* char *: "--set GROUP.KEY=VALUE" in the
+                                   order given, then "--unset GROUP.KEY",
+                                   then "--seed N" */
   GArray *assumptions;          /* ToolsAssumption, in key table order */
 } ToolsProvenance;
 
@@ -40,6 +42,8 @@ ToolsProvenance *tools_provenance_copy (const ToolsProvenance *p);
 void tools_provenance_free (ToolsProvenance *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ToolsProvenance, tools_provenance_free)
 
+/* Where the seed came from, in words: "the file's", "given by --seed". */
+const char *tools_provenance_seed_source (const ToolsProvenance *p);
 /* The overrides on one line, each as typed ("--set 'service
  * backend.ingress=all'" quoted for a shell when needed), or NULL when the
  * file ran as written. Free with g_free. */
@@ -47,7 +51,7 @@ char *tools_provenance_overrides (const ToolsProvenance *p);
 /* The assumptions in force on one line: "key = value" each, a value not
  * the default followed by its source in parentheses. */
 void tools_provenance_assumptions (GString *out, const ToolsProvenance *p);
-/* report.txt's lines: program and digest, overrides, assumptions. */
+/* report.txt's lines: program, digest and seed, overrides, assumptions. */
 void tools_provenance_text (GString *out, const ToolsProvenance *p);
 /* report.json's "provenance" object (the member name is the caller's). */
 void tools_provenance_json (JsonBuilder *b, const ToolsProvenance *p);

@@ -7,14 +7,23 @@
 
 #include <string.h>
 
-/* Appends text escaped for HTML. */
-static void
-esc (GString *out, const char *text)
+void
+tools_report_html_escape (GString *out, const char *text)
 {
-  g_autofree char *e = g_markup_escape_text (text, -1);
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  g_autofree char *e = NULL;
 
+  /* XML 1.0 has no place for control characters, not even as
+   * references (g_markup_escape_text writes them as such). */
+  for (char *p = valid; *p; p++)
+    if (((guchar) *p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+        || *p == 0x7f)
+      *p = '?';
+  e = g_markup_escape_text (valid, -1);
   g_string_append (out, e);
 }
+
+#define esc tools_report_html_escape
 
 /* A traffic's class in the contents: as its verdict in the table. */
 static const char *
@@ -148,10 +157,7 @@ tools_report_html_provenance (GString *out, const ToolsProvenance *p)
                    "class=\"digest\">");
   esc (out, p->sha256);
   g_string_append_printf (out, "</code>; seed %" G_GUINT64_FORMAT " (%s); ",
-                          p->seed, g_str_equal (p->seed_source, "--seed")
-                          ? "given by --seed"
-                          : g_str_equal (p->seed_source, "file")
-                          ? "the file's" : "the format's default");
+                          p->seed, tools_provenance_seed_source (p));
   if (overrides)
     {
       g_string_append (out, "overrides <code>");

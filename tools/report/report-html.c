@@ -70,15 +70,12 @@ static const char style[] =
 static void
 esc (GString *out, const char *text)
 {
-  g_autofree char *e = NULL;
-
   if (!text || !*text)
     {
       g_string_append (out, "&#8211;");
       return;
     }
-  e = g_markup_escape_text (text, -1);
-  g_string_append (out, e);
+  tools_report_html_escape (out, text);
 }
 
 /* Appends a vocabulary word (DROP, PRIVATE_GOOGLE_ACCESS_DISALLOWED)
@@ -190,6 +187,7 @@ html_verdicts (GString *out, const ToolsReport *rep)
                         : s->external ? "external" : NULL;
       char p[3][32] = { "&#8211;", "&#8211;", "&#8211;" };
       g_autofree char *causes = cloudrun_summary_causes (s);
+      const char *node, *why;
 
       if (s->responses)
         {
@@ -217,13 +215,16 @@ html_verdicts (GString *out, const ToolsReport *rep)
                               "<td class=\"num\">%s</td>"
                               "<td class=\"num\">%s</td></tr>\n",
                               p[0], p[1], p[2]);
-      if (s->why)
+      if ((why = cloudrun_summary_why (s, &node)))
         {
-          g_string_append (out, "<tr class=\"why\"><td colspan=\"9\">Why: "
-                           "at <b>");
-          esc (out, s->why_node);
-          g_string_append (out, "</b>: ");
-          esc (out, s->why);
+          g_string_append (out, "<tr class=\"why\"><td colspan=\"9\">Why: ");
+          if (node)
+            {
+              g_string_append (out, "at <b>");
+              esc (out, node);
+              g_string_append (out, "</b>: ");
+            }
+          esc (out, why);
           g_string_append (out, "</td></tr>\n");
         }
     }

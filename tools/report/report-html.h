@@ -33,6 +33,10 @@ void tools_report_html (GString *out, const ToolsReport *report,
  * series. */
 void tools_report_html_series (GString *out, CloudRunSeries *series);
 
+/* Appends text escaped for the page (HTML and XML alike): invalid UTF-8
+ * as U+FFFD, control characters but tab and line breaks as '?'. */
+void tools_report_html_escape (GString *out, const char *text);
+
 /* The parts of the page in tools/report/report-html-parts.c. The SVG
  * element of what dot wrote (from "<svg" on), its ids prefixed with
  * prefix (each picture's are its own); FALSE when there is none. */

@@ -97,15 +97,12 @@ tools_report_whys (GString *out, const ToolsReport *rep)
   for (guint t = 0; t < rep->world->n_plans; t++)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];
+      const char *node, *why = cloudrun_summary_why (s, &node);
 
       g_string_append_printf (out, "  %s: ", s->name);
-      if (s->why)
-        g_string_append_printf (out, "at %s: %s\n", s->why_node, s->why);
-      else if (s->verdicts[CLOUDRUN_VERDICT_PENDING] == s->count)
-        g_string_append (out, "no request finished before the run's "
-                         "duration ended\n");
-      else
-        g_string_append (out, "no step says\n");
+      if (node)
+        g_string_append_printf (out, "at %s: ", node);
+      g_string_append_printf (out, "%s\n", why ? why : "no step says");
     }
 }
 

@@ -46,6 +46,18 @@ cloudrun_summary_new (CloudRunWorld *world)
   return all;
 }
 
+const char *
+cloudrun_summary_why (const CloudRunTrafficSummary *s, const char **node)
+{
+  *node = s->why ? s->why_node : NULL;
+  if (s->why)
+    return s->why;
+  if (s->count && s->main_verdict == CLOUDRUN_VERDICT_PENDING)
+    return "still pending when the run's duration ended: no verdict yet "
+           "(a longer duration shows where they end)";
+  return NULL;
+}
+
 /* What a request of verdict v that no hop gave a drop cause failed of,
  * in words; NULL for the verdicts that are no failure. */
 static const char *

@@ -34,6 +34,12 @@ typedef struct {
  * plan (array of world->n_plans). */
 CloudRunTrafficSummary *cloudrun_summary_new (CloudRunWorld *world);
 
+/* The why of s's row: its why (*node its node), or for a row most of
+ * whose requests were still pending when the run ended, words that say
+ * so (*node NULL); NULL when no step says. */
+const char *cloudrun_summary_why (const CloudRunTrafficSummary *s,
+                                  const char **node);
+
 /* The verdict table's cause cell (report.txt, the run's table,
  * report.html): the cause of every request that was not delivered (words
  * for one no hop gave a drop cause: "caller's timeout"). A traffic whose requests all failed for one cause gives it alone

@@ -366,10 +366,9 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
         s->run.scenario->start_time * SIM_S };
 
       /* Capture File Properties shows how the file was made, then TLS. */
-      g_string_append_printf (note, "%s: %s\n", s->run.scenario->path,
-                              s->run.scenario->title);
+      g_string_append_printf (note, "%s: %s\n" TLS_NOTE "\n",
+                              s->provenance->file, s->run.scenario->title);
       tools_provenance_text (note, s->provenance);
-      g_string_append (note, TLS_NOTE);
       copt.section_comment = note->str;
       if (copt.per_link_pcap)
         run_raise_file_limit ();
