@@ -47,6 +47,7 @@ typedef struct {
   char *buffer;                 /* owned: file's stdio buffer */
   pcap_t *dead;                 /* owned: the link type and precision */
   bool opened;                  /* its first frame came: file tried */
+  bool failed;                  /* a write failed: no more records */
 } CaptureWriterLink;
 
 static void
@@ -182,21 +183,25 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
     return;
   w->pcap_bytes += PCAP_RECORD_HEADER + (uint64_t) caplen;
   cl->frames++;
-  if (ferror (cl->file))
+  if (cl->failed)
     return;
   put_host_u32 (record, (uint32_t) (at / SIM_S));
   put_host_u32 (record + 4, (uint32_t) (at % SIM_S));
   put_host_u32 (record + 8, caplen);
   put_host_u32 (record + 12, len);
   errno = 0;
+  /* Only this thread touches the file: no stdio locking per record, and
+   * a short write is the error (ferror at close catches a late one). */
   if (caplen <= SIM_PACKET_SIZE)
     {
       memcpy (record + PCAP_RECORD_HEADER, frame, caplen);
-      fwrite (record, 1, PCAP_RECORD_HEADER + caplen, cl->file);
+      cl->failed = fwrite_unlocked (record, 1, PCAP_RECORD_HEADER + caplen,
+                                    cl->file) != PCAP_RECORD_HEADER + caplen;
     }
-  else if (fwrite (record, PCAP_RECORD_HEADER, 1, cl->file) == 1)
-    fwrite (frame, 1, caplen, cl->file);
-  if (ferror (cl->file))
+  else
+    cl->failed = fwrite_unlocked (record, PCAP_RECORD_HEADER, 1, cl->file) != 1
+                 || fwrite_unlocked (frame, 1, caplen, cl->file) != caplen;
+  if (cl->failed)
     writer_fail (w, cl->path, errno);
 }
 

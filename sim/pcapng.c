@@ -83,7 +83,8 @@ emit (SimPcapng *w, const void *data, size_t n)
   if (n == 0)
     return true;
   errno = 0;
-  if (fwrite (data, 1, n, w->out) != n)
+  /* One writer per stream (the capture's thread): no stdio locking. */
+  if (fwrite_unlocked (data, 1, n, w->out) != n)
     {
       w->error = errno != 0 ? errno : EIO;
       return false;
