@@ -354,7 +354,14 @@ static const char *const product_labels[] = {
   [CLOUDRUN_PRODUCT_CLOUD_SCHEDULER] = "Cloud Scheduler",
   [CLOUDRUN_PRODUCT_EVENTARC] = "Eventarc",
   [CLOUDRUN_PRODUCT_WORKFLOWS] = "Workflows",
+  [CLOUDRUN_PRODUCT_DIALOGFLOW_CX] = "Dialogflow CX",
+  [CLOUDRUN_PRODUCT_BIGQUERY] = "BigQuery",
+  [CLOUDRUN_PRODUCT_SYNTHETIC_MONITOR] = "Synthetic monitor",
+  [CLOUDRUN_PRODUCT_UPTIME_CHECK] = "Uptime check",
+  [CLOUDRUN_PRODUCT_FIREBASE_HOSTING] = "Firebase Hosting",
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (product_labels)
+                 == CLOUDRUN_PRODUCT_FIREBASE_HOSTING + 1);
 
 void
 build_google_callers (Build *b)
@@ -376,9 +383,13 @@ build_google_callers (Build *b)
         g->project->number, build_perimeter (b, g->project),
         g_array_new (FALSE, FALSE, sizeof (uint64_t)),
       };
+      /* Google's list of internal sources leaves Firebase Hosting out:
+       * its rewrites come from the internet. */
+      gboolean inside = g->product != CLOUDRUN_PRODUCT_FIREBASE_HOSTING;
       CloudRunProductCaller *gc = cloudrun_product_caller_new (
           b->world, g->base.name, addr, PUBLIC_RESOLVER,
-          build_fabric_addr (b), GFE_FABRIC, &id);
+          inside ? build_fabric_addr (b) : 0, GFE_FABRIC,
+          inside ? &id : NULL);
 
       gc->host.origin = cloudrun_region_origin (g->region);
       sim_link_new (b->world->sim,
@@ -387,8 +398,13 @@ build_google_callers (Build *b)
                     gc->host.default_port, &cloudrun_access_link, NULL);
       if (g->product == CLOUDRUN_PRODUCT_CLOUD_TASKS)
         cloudrun_product_caller_be_tasks (gc, build_perimeter (b, g->project));
-      build_gfe_fabric (b, gc->fabric, g->base.name);
-      cloudrun_gfe_add_network (b->gfe, &info);
+      if (inside)
+        {
+          build_gfe_fabric (b, gc->fabric, g->base.name);
+          cloudrun_gfe_add_network (b->gfe, &info);
+        }
+      else
+        g_array_unref (info.shared_with);
       g_hash_table_insert (b->callers, g->base.name, &gc->requester);
     }
 }

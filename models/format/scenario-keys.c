@@ -399,11 +399,17 @@ static const CloudRunKey client_keys[] = {
 
 static const char *const product_choices[] = {
   "pubsub-push", "cloud-tasks", "cloud-scheduler", "eventarc", "workflows",
-  NULL };
+  "dialogflow-cx", "bigquery", "synthetic-monitor", "uptime-check",
+  "firebase-hosting", NULL };
 
 static const CloudRunKey google_caller_keys[] = {
   KEY_ENUM ("product", ENUM, CloudRunSpecGoogleCaller, product, NULL, REQ,
-            product_choices, "The Google product that sends the requests."),
+            product_choices, "The Google product that sends the requests. "
+            "Those on Google's list of internal sources (all but "
+            "`firebase-hosting`) reach the GFE inside Google, named as "
+            "themselves: internal at the run.app URL from the service's "
+            "project or perimeter. A Firebase Hosting rewrite reaches it "
+            "from the internet: external."),
   KEY_REF ("project", NAME, CloudRunSpecGoogleCaller, project_name, project,
            PROJECT, NULL, DER, ONLY_PROJECT,
            "Project of the subscription, queue, job, trigger or workflow."),
@@ -600,7 +606,8 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("google-caller", GOOGLE_CALLER, FALSE, CloudRunSpecGoogleCaller,
         google_caller_keys, LIST (google_callers),
         "A Google product calling services: Pub/Sub push, Cloud Tasks, "
-        "Cloud Scheduler, Eventarc or Workflows."),
+        "Cloud Scheduler, Eventarc, Workflows, Dialogflow CX, BigQuery, a "
+        "synthetic monitor or uptime check, or Firebase Hosting."),
   KIND ("dns-zone", DNS_ZONE, FALSE, CloudRunSpecDnsZone, dns_zone_keys,
         LIST (dns_zones), "A Cloud DNS zone with its records."),
   KIND ("psc-endpoint", PSC_ENDPOINT, FALSE, CloudRunSpecPscEndpoint,

@@ -64,14 +64,17 @@ cloudrun_product_caller_new (CloudRunWorld *world, const char *name,
   SimPort *internet = sim_node_add_port (&gc->base.node, "internet");
 
   gc->base.world = world;
-  gc->fabric = sim_node_add_port (&gc->base.node, "fabric");
-  gc->fabric_addr = fabric_addr;
-  gc->gfe_fabric_addr = gfe_fabric_addr;
-  gc->identity = *identity;
   sim_host_init (&gc->host, &gc->base.node, addr, internet);
-  /* The run.app front ends are reached inside Google. */
-  sim_host_add_route (&gc->host, CLOUDRUN_GOOGLE_FRONT_ENDS,
-                      CLOUDRUN_GOOGLE_FRONT_ENDS_LEN, gc->fabric);
+  if (identity)
+    {
+      gc->fabric = sim_node_add_port (&gc->base.node, "fabric");
+      gc->fabric_addr = fabric_addr;
+      gc->gfe_fabric_addr = gfe_fabric_addr;
+      gc->identity = *identity;
+      /* The run.app front ends are reached inside Google. */
+      sim_host_add_route (&gc->host, CLOUDRUN_GOOGLE_FRONT_ENDS,
+                          CLOUDRUN_GOOGLE_FRONT_ENDS_LEN, gc->fabric);
+    }
   gc->host.output = caller_output;
   gc->host.output_user = gc;
   cloudrun_requester_init (&gc->requester, &gc->base.node, &gc->host,

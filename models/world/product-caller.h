@@ -1,11 +1,15 @@
 /* A Google product that calls a service by HTTP: Pub/Sub push, Cloud
- * Tasks, Cloud Scheduler, Eventarc, Workflows. It runs inside Google, so
+ * Tasks, Cloud Scheduler, Eventarc, Workflows, Dialogflow CX, BigQuery,
+ * synthetic monitors and uptime checks (Google's list of internal
+ * sources). It runs inside Google, so
  * a request to a Google front end (216.239.32.0/19) crosses Google's
  * fabric to the GFE in a Geneve envelope of type 4 naming the caller and
  * its project (models/world/fabric.h); the GFE counts it internal when
  * that project is the service's or shares its VPC-SC perimeter. Anything
  * else (a custom domain at an external ALB) goes out on the internet from
  * its address, as any client's request does, and is external there.
+ * A product not on that list (Firebase Hosting's rewrites) has no fabric
+ * port: its requests reach the GFE from the internet, external.
  * It resolves with public DNS and signs ID tokens as its service account
  * (identity = id-token).
  * Cloud Tasks in a perimeter restricting cloudtasks.googleapis.com sends
@@ -25,7 +29,7 @@
 typedef struct {
   CloudRunNode base;
   SimHost host;                 /* default port: the internet */
-  SimPort *fabric;              /* towards the GFE */
+  SimPort *fabric;              /* towards the GFE; NULL when outside */
   uint32_t fabric_addr, gfe_fabric_addr;  /* outer addresses */
   CloudRunFabricIdentity identity;        /* what its envelope says */
   CloudRunRequester requester;  /* its traffic */
@@ -34,7 +38,9 @@ typedef struct {
 } CloudRunProductCaller;
 
 /* A caller at addr (its address on the internet and inside its
- * envelopes) whose envelope carries identity (kind GOOGLE_PRODUCT). */
+ * envelopes) whose envelope carries identity (kind GOOGLE_PRODUCT);
+ * identity NULL: a product outside Google's list, with no fabric port,
+ * whose requests all go by the internet. */
 CloudRunProductCaller *cloudrun_product_caller_new (
   CloudRunWorld *world, const char *name, uint32_t addr, uint32_t resolver,
   uint32_t fabric_addr, uint32_t gfe_fabric_addr,

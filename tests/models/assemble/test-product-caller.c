@@ -3,7 +3,10 @@
  * project or VPC-SC perimeter is internal at the run.app URL; from another
  * project outside the perimeter it is external; at a custom domain behind
  * an external ALB it is the ALB's client, external; it signs ID tokens as
- * its service account.
+ * its service account. Every product on Google's list (Dialogflow CX,
+ * BigQuery, synthetic monitors and uptime checks too) is internal from
+ * the service's project; Firebase Hosting, not on it, is external even
+ * from there, coming from the internet.
  * https://cloud.google.com/run/docs/securing/ingress (internal sources) */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,6 +75,43 @@ test_product_caller__classified_by_project_and_url (void **state)
     }
 }
 
+static void
+test_product_caller__googles_list (void **state)
+{
+  static const struct {
+    const char *product, *verdict, *cls, *via;
+  } cases[] = {
+    { "dialogflow-cx", "delivered", "internal",
+      "google-product;dns;gfe;service" },
+    { "bigquery", "delivered", "internal", "google-product;dns;gfe;service" },
+    { "synthetic-monitor", "delivered", "internal",
+      "google-product;dns;gfe;service" },
+    { "uptime-check", "delivered", "internal",
+      "google-product;dns;gfe;service" },
+    { "firebase-hosting", "denied-by-ingress", "external",
+      "google-product;dns;internet;gfe" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strdup_printf (
+        WF_HEAD "[project shop]\n\n"
+        "[service backend]\nregion = asia-northeast1\ningress = internal\n\n"
+        "[google-caller p]\nproduct = %s\n\n"
+        "[traffic t]\nfrom = p\nurl = service:backend\n", cases[i].product);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+      g_autofree char *via = world_fixture_via (wf, "t", 0);
+
+      if (strcmp (world_fixture_verdict (wf, "t", 0), cases[i].verdict) != 0
+          || strcmp (world_fixture_class (wf, "t", 0), cases[i].cls) != 0
+          || strcmp (via, cases[i].via) != 0)
+        fail_msg ("%s: %s, %s, via %s", cases[i].product,
+                  world_fixture_verdict (wf, "t", 0),
+                  world_fixture_class (wf, "t", 0), via);
+    }
+}
+
 /* identity = id-token: the token names the product's service account
  * (default: its project's default compute account), and the service's
  * IAM decides on it. */
@@ -97,6 +137,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_product_caller__classified_by_project_and_url),
     cmocka_unit_test (test_product_caller__signs_as_its_service_account),
+    cmocka_unit_test (test_product_caller__googles_list),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
