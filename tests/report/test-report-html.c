@@ -91,7 +91,7 @@ page (WorldFixture *wf, const char *svg, const GPtrArray *paths)
   g_autoptr (GArray) checks = g_array_new (FALSE, TRUE,
                                            sizeof (CloudRunCheckItem));
   g_autofree CloudRunTrafficSummary *sum = cloudrun_summary_new (wf->world);
-  ToolsReport rep = { wf->scenario, wf->world, sum, checks, 0 };
+  ToolsReport rep = { wf->scenario, wf->world, sum, checks, 0, NULL };
 
   tools_report_html (out, &rep, picture, NULL, paths, NULL);
   return g_string_free (g_steal_pointer (&out), FALSE);
