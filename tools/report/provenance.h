@@ -8,7 +8,6 @@
 #define TOOLS_PROVENANCE_H
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "models/format/scenario.h"
 
@@ -53,7 +52,5 @@ char *tools_provenance_overrides (const ToolsProvenance *p);
 void tools_provenance_assumptions (GString *out, const ToolsProvenance *p);
 /* report.txt's lines: program, digest and seed, overrides, assumptions. */
 void tools_provenance_text (GString *out, const ToolsProvenance *p);
-/* report.json's "provenance" object (the member name is the caller's). */
-void tools_provenance_json (JsonBuilder *b, const ToolsProvenance *p);
 
 #endif

@@ -262,6 +262,41 @@ json_scenario (JsonBuilder *b, const CloudRunScenario *sc)
   json_builder_end_object (b);
 }
 
+/* "provenance": how the report was made (tools/report/provenance.h). */
+static void
+json_provenance (JsonBuilder *b, const ToolsProvenance *p)
+{
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, p->seed);
+
+  json_builder_set_member_name (b, "provenance");
+  json_builder_begin_object (b);
+  add_str (b, "program", p->program);
+  add_str (b, "scenario_file", p->file);
+  add_str (b, "scenario_sha256", p->sha256);
+  add_str (b, "seed", seed);
+  add_str (b, "seed_source", p->seed_source);
+  json_builder_set_member_name (b, "overrides");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < p->overrides->len; i++)
+    json_builder_add_string_value (b, p->overrides->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "assumptions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < p->assumptions->len; i++)
+    {
+      const ToolsAssumption *a = &g_array_index (p->assumptions,
+                                                 ToolsAssumption, i);
+
+      json_builder_begin_object (b);
+      add_str (b, "key", a->key);
+      add_str (b, "value", a->value);
+      add_str (b, "source", a->source);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 static void
 json_services (JsonBuilder *b, const CloudRunScenario *sc)
 {
@@ -343,10 +378,7 @@ tools_report_json (GString *out, const ToolsReport *rep)
   add_str (b, "version", PACKAGE_VERSION);
   json_scenario (b, rep->scenario);
   if (rep->provenance)
-    {
-      json_builder_set_member_name (b, "provenance");
-      tools_provenance_json (b, rep->provenance);
-    }
+    json_provenance (b, rep->provenance);
   add_int (b, "events", (gint64) rep->events);
   add_int (b, "ended_ns", sim_world_now (rep->world->sim));
   add_int_or_null (b, "last_request_end_ns", last > 0, last);
