@@ -21,6 +21,7 @@
 #define SIM_IPV4_HLEN 20u
 #define SIM_UDP_HLEN 8u
 #define SIM_TCP_HLEN 20u            /* without options */
+#define SIM_IPPROTO_ICMP 1u
 #define SIM_IPPROTO_TCP 6u
 #define SIM_IPPROTO_UDP 17u
 

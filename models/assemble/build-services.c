@@ -120,7 +120,11 @@ build_direct_vpc (Build *b, const CloudRunSpecService *s,
     build_vpc_source (CLOUDRUN_VPC_SOURCE_DIRECT_VPC, label, s->subnet,
                       build_nat_for (b, s->subnet, s->subnet->network,
                                      s->subnet->region));
-  SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
+  SimPort *rport;
+
+  src.tags = (const char *const *) s->network_tags;
+  src.service_account = s->service_account;
+  rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
 
   for (guint i = 0; i < n; i++)
     if (addrs[i])

@@ -255,6 +255,8 @@ build_vms (Build *b)
                                          subnet->region));
       SimPort *rport, *meta = sim_node_add_port (&ep->base.node, "metadata");
 
+      src.tags = (const char *const *) vm->network_tags;
+      src.service_account = vm->service_account;
       ep->host.origin = cloudrun_region_origin (subnet->region);
 
       if (vm->external_ip)
@@ -298,6 +300,13 @@ build_connectors (Build *b)
         build_vpc_source (CLOUDRUN_VPC_SOURCE_CONNECTOR, label, c->subnet,
                           build_nat_for (b, c->subnet, c->network,
                                          c->region));
+      /* Every connector's two network tags: the universal one and its own
+       * (vpc/docs/serverless-vpc-access, network tags). */
+      g_autofree char *own_tag = g_strdup_printf ("vpc-connector-%s-%s",
+                                                  c->region, c->base.name);
+      const char *tags[] = { "vpc-connector", own_tag, NULL };
+
+      src.tags = tags;
       SimLinkParams link = cloudrun_vpc_link;
       SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name,
                                                    &src);

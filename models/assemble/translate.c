@@ -43,6 +43,10 @@ build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
     .protocols = protocols,
     .n_protocols = fw->protocols->len,
     .priority = (uint32_t) fw->priority,
+    .target_tags = (const char *const *) fw->target_tags,
+    .target_accounts = (const char *const *) fw->target_service_accounts,
+    .source_tags = (const char *const *) fw->source_tags,
+    .source_accounts = (const char *const *) fw->source_service_accounts,
   };
 
   for (guint i = 0; i < fw->protocols->len; i++)
@@ -89,6 +93,11 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
         continue;
       VpcFirewallRule rule = build_firewall (fw, storage);
       g_array_append_val (storage->firewalls, rule);
+    }
+  for (guint i = 0; i < sc->connectors->len; i++)
+    {
+      const CloudRunSpecConnector *c = g_ptr_array_index (sc->connectors, i);
+      config->connector_rule |= c->network == n;
     }
   config->network = n->base.name;
   config->project_number = n->project->number;

@@ -1,6 +1,7 @@
 /* Parsers of the compound value types of the key tables: CIDR ranges and
  * lists, DNS and host names, Google API names (perimeter
- * restricted-services), HTTP methods, DNS records (dns-zone
+ * restricted-services), network tags (firewall targets and sources),
+ * HTTP methods, DNS records (dns-zone
  * records), URLs (traffic url), route next hops, firewall protocols and
  * NAT addresses-or-count. Syntax only: whether a name or host exists is
  * for models/format/scenario-check.c.
@@ -30,6 +31,11 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
     case CLOUDRUN_KEY_API_LIST:
       return g_strdup ("Google API names separated by ';', such as "
                        "run.googleapis.com;cloudtasks.googleapis.com");
+    case CLOUDRUN_KEY_TAG_LIST:
+      return g_strdup ("network tags separated by ';', such as "
+                       "web;vpc-connector (1 to 63 lower-case letters, "
+                       "digits and '-', starting with a letter and not "
+                       "ending with '-')");
     case CLOUDRUN_KEY_RECORDS:
       return g_strdup ("DNS records 'OWNER TYPE DATA' separated by ';' "
                        "(types A, AAAA, CNAME)");
@@ -580,6 +586,20 @@ parse_api_list (const CloudRunKey *key, const char *text, void *object,
   return cloudrun_parse_checked_list (key, text, object, problem, api_item);
 }
 
+/* ---- Network tags ------------------------------------------------- */
+
+/* A network tag as Compute Engine takes it (RFC 1035 label): 1 to 63
+ * characters of lower-case letters, digits and '-', first a letter, last
+ * not '-'. Upper case is refused as Google refuses it. */
+static gboolean
+tag_item (char *item)
+{
+  gsize n = strlen (item);
+
+  return n >= 1 && n <= 63 && g_ascii_islower (item[0]) && item[n - 1] != '-'
+         && strspn (item, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
 /* ---- Dispatch ----------------------------------------------------- */
 
 gboolean
@@ -612,8 +632,12 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
       return parse_nat_addresses (key, text, object, problem);
     case CLOUDRUN_KEY_API_LIST:
       return parse_api_list (key, text, object, problem);
+    case CLOUDRUN_KEY_TAG_LIST:
+      return cloudrun_parse_checked_list (key, text, object, problem,
+                                          tag_item);
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
+    case CLOUDRUN_KEY_EMAIL_LIST:
       return cloudrun_key_identity_parse (key, text, object, problem);
     default:
       g_assert_not_reached ();
@@ -637,11 +661,12 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
                                key)->addresses, g_array_unref);
       FIELD (CloudRunSpecNatAddresses, object, key)->count = 0;
       break;
-    case CLOUDRUN_KEY_API_LIST:
+    case CLOUDRUN_KEY_API_LIST: case CLOUDRUN_KEY_TAG_LIST:
       g_clear_pointer (FIELD (char **, object, key), g_strfreev);
       break;
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
+    case CLOUDRUN_KEY_EMAIL_LIST:
       cloudrun_key_identity_clear (key, object);
       break;
     default:

@@ -1,6 +1,7 @@
 /* Parsers of the identity value types of the key tables: email addresses
  * ([service] and [vm] service-account, [client] account), IAM principal
- * lists ([service] invokers) and token audiences ([traffic] audience,
+ * lists ([service] invokers), email lists ([firewall] target- and
+ * source-service-accounts) and token audiences ([traffic] audience,
  * [service] custom-audiences).
  * Syntax only: which caller sends what is for
  * models/format/scenario-check*.c.
@@ -29,6 +30,9 @@ cloudrun_key_identity_expected (CloudRunKeyType type)
     {
     case CLOUDRUN_KEY_EMAIL:
       return g_strdup ("an email address such as " EMAIL_EXAMPLE);
+    case CLOUDRUN_KEY_EMAIL_LIST:
+      return g_strdup ("email addresses separated by ';', such as "
+                       EMAIL_EXAMPLE);
     case CLOUDRUN_KEY_PRINCIPALS:
       return g_strdup ("principals separated by ';': allUsers, "
                        "allAuthenticatedUsers, serviceAccount:EMAIL or "
@@ -200,6 +204,18 @@ audience_item (char *item)
   return ok;
 }
 
+/* An email address of a list, lower-cased in place. */
+static gboolean
+email_item (char *item)
+{
+  g_autofree char *normal = normalize_email (item);
+
+  if (normal == NULL)
+    return FALSE;
+  memcpy (item, normal, strlen (normal));
+  return TRUE;
+}
+
 static gboolean
 parse_audience_list (const CloudRunKey *key, const char *text, void *object,
                      CloudRunProblem *problem)
@@ -223,6 +239,9 @@ cloudrun_key_identity_parse (const CloudRunKey *key, const char *text,
       return parse_audience (key, text, object, problem);
     case CLOUDRUN_KEY_AUDIENCE_LIST:
       return parse_audience_list (key, text, object, problem);
+    case CLOUDRUN_KEY_EMAIL_LIST:
+      return cloudrun_parse_checked_list (key, text, object, problem,
+                                          email_item);
     default:
       g_assert_not_reached ();
     }
@@ -233,7 +252,8 @@ cloudrun_key_identity_clear (const CloudRunKey *key, void *object)
 {
   if (key->type == CLOUDRUN_KEY_PRINCIPALS)
     g_clear_pointer (FIELD (GArray *, object, key), g_array_unref);
-  else if (key->type == CLOUDRUN_KEY_AUDIENCE_LIST)
+  else if (key->type == CLOUDRUN_KEY_AUDIENCE_LIST
+           || key->type == CLOUDRUN_KEY_EMAIL_LIST)
     g_clear_pointer (FIELD (char **, object, key), g_strfreev);
   else
     g_clear_pointer (FIELD (char *, object, key), g_free);

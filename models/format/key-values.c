@@ -342,18 +342,28 @@ cloudrun_parse_checked_list (const CloudRunKey *key, const char *text,
 }
 
 gboolean
+cloudrun_key_type_takes_empty (CloudRunKeyType type)
+{
+  switch (type)
+    {
+    case CLOUDRUN_KEY_STRING: case CLOUDRUN_KEY_NAME_LIST:
+    case CLOUDRUN_KEY_CIDR_LIST: case CLOUDRUN_KEY_AUDIENCE_LIST:
+    case CLOUDRUN_KEY_API_LIST: case CLOUDRUN_KEY_RECORDS:
+    case CLOUDRUN_KEY_TAG_LIST: case CLOUDRUN_KEY_EMAIL_LIST:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
 cloudrun_key_parse (const CloudRunKey *key, const char *text, void *object,
                     CloudRunProblem *problem)
 {
   cloudrun_key_clear (key, object);
   /* An empty list is a value, except where the key is required. */
   if (text[0] == '\0' && ((key->flags & CLOUDRUN_KEY_REQUIRED)
-                           || (key->type != CLOUDRUN_KEY_STRING
-                               && key->type != CLOUDRUN_KEY_NAME_LIST
-                               && key->type != CLOUDRUN_KEY_CIDR_LIST
-                               && key->type != CLOUDRUN_KEY_AUDIENCE_LIST
-                               && key->type != CLOUDRUN_KEY_API_LIST
-                               && key->type != CLOUDRUN_KEY_RECORDS)))
+                           || !cloudrun_key_type_takes_empty (key->type)))
     return fail_expected (key, text, problem);
   switch (key->type)
     {

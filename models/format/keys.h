@@ -95,6 +95,10 @@ typedef enum {
   CLOUDRUN_KEY_API_LIST,        /* char ** (NULL-terminated), Google API
                                    service names NAME.googleapis.com,
                                    lower case */
+  CLOUDRUN_KEY_TAG_LIST,        /* char ** (NULL-terminated), network tags
+                                   (RFC 1035 labels, lower case) */
+  CLOUDRUN_KEY_EMAIL_LIST,      /* char ** (NULL-terminated), email
+                                   addresses, lower case */
   CLOUDRUN_KEY_TIMESTAMP,       /* int64_t, seconds since
                                    1970-01-01T00:00:00Z, written in RFC
                                    3339 UTC as YYYY-MM-DDTHH:MM:SSZ, from
@@ -149,6 +153,10 @@ const CloudRunKindInfo *cloudrun_kind_lookup (const char *name);
  * NULL when the kind has no such key. */
 const CloudRunKey *cloudrun_kind_key (const CloudRunKindInfo *info,
                                       const char *key, guint *index);
+
+/* Whether an empty value is a value of type (an empty list or text)
+ * rather than a missing one; a required key is never empty. */
+gboolean cloudrun_key_type_takes_empty (CloudRunKeyType type);
 
 /* Appends the value of key in object (a loaded group's struct) as a file
  * would write it, canonical form; FALSE for the types it does not print

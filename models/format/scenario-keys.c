@@ -237,14 +237,41 @@ static const CloudRunKey firewall_keys[] = {
   KEY_ENUM ("action", ENUM, CloudRunSpecFirewall, action, NULL, REQ,
             vpc_firewall_action_words,
             "What the rule does to matching traffic."),
-  KEY ("ranges", CIDR_LIST, CloudRunSpecFirewall, ranges, NULL, REQ,
-       "Destinations for egress rules, sources for ingress rules."),
+  KEY_DERIVED ("ranges", CIDR_LIST, CloudRunSpecFirewall, ranges,
+               "0.0.0.0/0, unless source-tags or source-service-accounts "
+               "name the sources",
+               "Destinations for egress rules, sources for ingress rules. "
+               "An ingress rule with `source-tags` or "
+               "`source-service-accounts` matches a packet from these ranges "
+               "or from those instances."),
   KEY ("protocols", PROTOCOLS, CloudRunSpecFirewall, protocols, "all", 0,
        "Protocols and ports the rule matches, such as `tcp:443` or "
        "`udp:53-54`."),
   KEY_INT ("priority", CloudRunSpecFirewall, priority, "1000", 0, 0, 65535,
            "Lower wins; deny wins a tie. Implicit rules: allow all egress "
            "and deny all ingress at the lowest priority."),
+  KEY ("target-tags", TAG_LIST, CloudRunSpecFirewall, target_tags, "", 0,
+       "The rule applies only to instances with one of these network tags: "
+       "VMs (`[vm] network-tags`), connectors (each has `vpc-connector` and "
+       "`vpc-connector-REGION-NAME`) and, for egress rules, Direct VPC "
+       "revisions (`[service] network-tags`). Empty: every instance of the "
+       "network."),
+  KEY ("target-service-accounts", EMAIL_LIST, CloudRunSpecFirewall,
+       target_service_accounts, "", 0,
+       "The rule applies only to VMs running as one of these service "
+       "accounts. Not together with `target-tags`."),
+  KEY ("source-tags", TAG_LIST, CloudRunSpecFirewall, source_tags, "", 0,
+       "Ingress rules only: the rule also matches packets from the primary "
+       "address of a VM or connector of the network with one of these "
+       "tags. Direct VPC traffic never matches a source tag (Google: not "
+       "supported); when such a tag would have admitted it, the drop cause "
+       "is `INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS`. Not "
+       "with `target-service-accounts`."),
+  KEY ("source-service-accounts", EMAIL_LIST, CloudRunSpecFirewall,
+       source_service_accounts, "", 0,
+       "Ingress rules only: the rule also matches packets from VMs of the "
+       "network running as one of these service accounts. Not with "
+       "`source-tags` or `target-tags`."),
 };
 
 static const CloudRunKey nat_keys[] = {
@@ -340,6 +367,11 @@ static const CloudRunKey service_keys[] = {
             "What goes into the VPC: destinations in `[assumptions] "
             "private-ranges` only, or everything. Only with `vpc-access = "
             "connector` or `direct`."),
+  KEY ("network-tags", TAG_LIST, CloudRunSpecService, network_tags, "", 0,
+       "Network tags of the Direct VPC interface (gcloud `--network-tags`); "
+       "only with `vpc-access = direct`. Egress firewall rules' "
+       "`target-tags` match them; ingress rules' `source-tags` never do "
+       "(Google: not supported for Direct VPC egress)."),
   KEY_INT ("min-instances", CloudRunSpecService, min_instances, "0", 0, 0,
            1000, "Instances kept warm from time 0."),
   KEY_INT ("max-instances", CloudRunSpecService, max_instances, "100", 0, 1,
@@ -377,7 +409,11 @@ static const CloudRunKey vm_keys[] = {
   KEY_DERIVED ("service-account", EMAIL, CloudRunSpecVm, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com of the "
                "project of its subnet's network",
-               "Identity of the VM: the email its ID tokens name."),
+               "Identity of the VM: the email its ID tokens name, and what "
+               "firewall rules' service accounts match."),
+  KEY ("network-tags", TAG_LIST, CloudRunSpecVm, network_tags, "", 0,
+       "Network tags of the VM: firewall rules' `target-tags` and "
+       "`source-tags` match them."),
 };
 
 static const CloudRunKey client_keys[] = {

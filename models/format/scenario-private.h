@@ -181,6 +181,9 @@ char *cloudrun_default_service_account (const CloudRunSpecProject *project);
 /* VPC Service Controls (models/format/scenario-check-perimeter.c):
  * perimeter membership, the perimeter key, access levels. */
 gboolean cloudrun_check_perimeters (CloudRunCheck *check);
+/* Firewall rules and network tags (models/format/scenario-check-firewall.c):
+ * Google's refusals, the default of ranges. */
+gboolean cloudrun_check_firewalls (CloudRunCheck *check);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);

@@ -308,6 +308,14 @@ typedef struct {
   GArray *protocols;            /* of CloudRunSpecProtocol; one "all" entry by
                                    default */
   int64_t priority;             /* 0..65535, lower wins; deny wins a tie */
+  char **target_tags;           /* network tags of the instances it applies
+                                   to; empty: every instance */
+  char **target_service_accounts; /* service accounts of the VMs it applies
+                                   to; empty: every instance */
+  char **source_tags;           /* ingress: network tags of sources it also
+                                   matches */
+  char **source_service_accounts; /* ingress: service accounts of source
+                                   VMs it also matches */
 } CloudRunSpecFirewall;
 
 /* [nat NAME]: a Cloud NAT gateway. */
@@ -362,6 +370,8 @@ struct CloudRunSpecService {
   char *subnet_name;            /* subnet, as written, or NULL */
   CloudRunSpecSubnet *subnet;   /* vpc-access direct: the subnet */
   VpcEgress vpc_egress;         /* what enters the VPC */
+  char **network_tags;          /* vpc-access direct: the interface's network
+                                   tags (egress firewall targets) */
   int64_t min_instances;        /* instances kept warm */
   int64_t max_instances;        /* scale-out limit */
   int64_t concurrency;          /* requests per instance */
@@ -389,6 +399,8 @@ struct CloudRunSpecVm {
   char *service_account;        /* EMAIL its tokens name; default the
                                    default compute service account of its
                                    subnet's network's project */
+  char **network_tags;          /* its network tags (firewall targets and
+                                   sources) */
 };
 
 /* [client NAME]: a host on the internet. */
@@ -596,6 +608,12 @@ const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
 /* The VPC-SC perimeter project is in: its [perimeter] group's NAME, or
  * its perimeter key (an implicit perimeter); NULL when none. */
 const char *cloudrun_project_perimeter (const CloudRunSpecProject *project);
+/* Load warnings: what the scenario writes that cannot take effect (a
+ * firewall rule naming a tag or service account that nothing in its
+ * network has), one line each ("[firewall NAME] KEY: ..."), in file
+ * order; empty when none. The caller owns the array (strings freed with
+ * it). */
+GPtrArray *cloudrun_scenario_warnings (const CloudRunScenario *scenario);
 /* Whether project's perimeter restricts the API service (such as
  * "run.googleapis.com"); an implicit perimeter restricts Cloud Run only.
  * FALSE when the project is in no perimeter. */

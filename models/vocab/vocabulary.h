@@ -62,7 +62,8 @@
   X (LINK_QUEUE_FULL)                                                      \
   X (VPC_CONNECTOR_QUEUE_FULL)                                             \
   X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)                                    \
-  X (NO_AVAILABLE_INSTANCE)
+  X (NO_AVAILABLE_INSTANCE)                                                \
+  X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS)
 
 #define CLOUDRUN_DROP_LIST(X)                                              \
   X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
@@ -124,6 +125,7 @@
   X (LOAD_BALANCER_HAS_NO_PROXY_SUBNET, P)                                 \
   X (CLOUD_NAT_NO_ADDRESSES, O)                                            \
   X (ROUTING_LOOP, O)                                                      \
+  X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS, P)            \
   X (NO_SERVERLESS_IP_RANGES, P) /* Direct VPC's abort cause */            \
   /* the simulator's own: */                                               \
   X (INGRESS_DENIED, P)                                                    \

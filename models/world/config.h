@@ -62,6 +62,15 @@ typedef struct {
   const VpcProtocolMatch *protocols; /* at least one; protocol 0 = all */
   guint n_protocols;
   uint32_t priority;            /* 0..65535, lower wins; deny wins a tie */
+  /* NULL-terminated lists; NULL or empty when the rule does not use them
+   * (https://cloud.google.com/firewall/docs/firewalls, targets and
+   * sources). */
+  const char *const *target_tags;     /* instances with one of these tags */
+  const char *const *target_accounts; /* VMs running as one of these */
+  const char *const *source_tags;     /* ingress: also sources with one */
+  const char *const *source_accounts; /* ingress: also VMs running as one */
+  bool hidden;                  /* a rule Google adds and does not list
+                                   (Serverless VPC Access's) */
 } VpcFirewallRule;
 
 /* One custom static route of the network. */
@@ -99,6 +108,10 @@ typedef struct {
   guint n_routes;
   const VpcFirewallRule *firewalls; /* in file order (ties break by it) */
   guint n_firewalls;
+  bool connector_rule;          /* a connector serves the network: Serverless
+                                   VPC Access's implicit ingress rule (allow
+                                   from source tag vpc-connector, priority
+                                   1000) is in force */
   VpcConnectorGoogleAccess connector_google_access;
   bool nat_enables_pga;         /* Cloud NAT turns PGA on where it serves */
   bool psc_needs_pga;           /* a caller without an external address

@@ -7,6 +7,7 @@
 #include "models/world/vpc-router.h"
 
 #include "models/world/region-latency.h"
+#include "models/world/vpc-firewall.h"
 
 #include <string.h>
 
@@ -52,8 +53,7 @@ struct CloudRunVpcRouter {
   GPtrArray *route_info;        /* VpcRouteInfo*, owned */
   SimRouteTable *local;         /* value: SimPort* of the destination */
   GPtrArray *local_labels;      /* char*, by local route order, owned */
-  GPtrArray *egress_rules;      /* VpcFirewallRule*, priority order, owned */
-  GPtrArray *ingress_rules;     /* likewise */
+  CloudRunVpcFirewall *firewall; /* the network's rules */
   CloudRunSnat external;        /* VMs' external addresses, 1:1 */
   SimRouteTable *regions;       /* value: the range's region (interned in
                                    the explanation log) */
@@ -79,41 +79,6 @@ vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                      .src = f->src, .dst = f->dst };
 
   cloudrun_node_drop (&r->base, packet, explain ? &s : NULL);
-}
-
-static bool
-vpc_rule_matches (const VpcFirewallRule *fw, uint32_t addr, const SimFrame *f)
-{
-  bool in_range = false, proto_ok = false;
-
-  for (guint i = 0; i < fw->n_ranges && !in_range; i++)
-    in_range = vpc_cidr_contains (&fw->ranges[i], addr);
-  for (guint i = 0; i < fw->n_protocols && !proto_ok; i++)
-    {
-      const VpcProtocolMatch *p = &fw->protocols[i];
-      proto_ok = p->protocol == 0
-                 || (p->protocol == f->proto && f->dport >= p->port_min
-                     && f->dport <= p->port_max);
-    }
-  return in_range && proto_ok;
-}
-
-/* The deciding rule (NULL: the implied rule) and whether it allows. */
-static const VpcFirewallRule *
-vpc_firewall (GPtrArray *rules, uint32_t addr, const SimFrame *f, bool *allow,
-              bool implied_allow)
-{
-  for (guint i = 0; i < rules->len; i++)
-    {
-      const VpcFirewallRule *fw = g_ptr_array_index (rules, i);
-      if (vpc_rule_matches (fw, addr, f))
-        {
-          *allow = fw->action == VPC_FIREWALL_ALLOW;
-          return fw;
-        }
-    }
-  *allow = implied_allow;
-  return NULL;
 }
 
 /* Opens a connection: a TCP SYN, or any UDP datagram. */
@@ -180,6 +145,44 @@ vpc_psc_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
   return allowed;
 }
 
+/* The ingress rules for f from src (NULL: from outside the network) into
+ * VM dst; drops f and returns false when they deny it. */
+static bool
+vpc_ingress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
+                     const SimFrame *f, const CloudRunVpcSource *src,
+                     const CloudRunVpcSource *dst, bool explain)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  CloudRunFirewallVerdict v = cloudrun_vpc_firewall_ingress (r->firewall, f,
+                                                             src, dst);
+  const char *rule = !explain ? NULL
+                     : v.rule ? cloudrun_vpc_firewall_rule_text (v.rule, log)
+                              : "implied deny ingress rule";
+
+  if (explain)
+    vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_INGRESS_FIREWALL_RULE, rule,
+              v.allow ? "allowed" : "denied");
+  if (v.allow)
+    return true;
+  if (v.unsupported)
+    vpc_drop (r, packet, f, explain,
+              CLOUDRUN_DROP_INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS,
+              explain ? sim_explain_internf (
+                          log, "%s names %s among its sources by network "
+                          "tag or service account, which Direct VPC egress "
+                          "does not support in ingress rules "
+                          "(cloud.google.com/run/docs/configuring/"
+                          "vpc-direct-vpc): it does not match, and the "
+                          "%s decides",
+                          cloudrun_vpc_firewall_rule_text (v.unsupported,
+                                                           log),
+                          src->label, rule)
+                      : NULL);
+  else
+    vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
+  return false;
+}
+
 /* Delivers inside the network to whatever holds dst. */
 static void
 vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
@@ -209,28 +212,9 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                 CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED, note);
       return;
     }
-  if (dsrc && dsrc->kind == CLOUDRUN_VPC_SOURCE_VM && vpc_new_flow (f))
-    {
-      bool allow;
-      const VpcFirewallRule *fw = vpc_firewall (r->ingress_rules, f->src, f,
-                                                 &allow, false);
-      /* A connector brings implicit rules admitting its traffic. */
-      bool implicit = !fw && src && src->kind == CLOUDRUN_VPC_SOURCE_CONNECTOR;
-      const char *rule = !explain ? NULL
-                         : fw ? sim_explain_internf (log, "firewall %s "
-                                                     "(ingress, priority %u)",
-                                                     fw->name, fw->priority)
-                         : implicit ? "the connector's implicit ingress rule"
-                                    : "implied deny ingress rule";
-      if (explain)
-        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_INGRESS_FIREWALL_RULE,
-                  rule, allow || implicit ? "allowed" : "denied");
-      if (!allow && !implicit)
-        {
-          vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
-          return;
-        }
-    }
+  if (dsrc && dsrc->kind == CLOUDRUN_VPC_SOURCE_VM && vpc_new_flow (f)
+      && !vpc_ingress_allowed (r, packet, f, src, dsrc, explain))
+    return;
   if (explain)
     {
       const char *label = g_ptr_array_index (r->local_labels, dest->order);
@@ -503,18 +487,15 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
 
   if (vpc_new_flow (f))
     {
-      bool allow;
-      const VpcFirewallRule *fw = vpc_firewall (r->egress_rules, f->dst, f,
-                                                 &allow, true);
+      CloudRunFirewallVerdict v = cloudrun_vpc_firewall_egress (r->firewall,
+                                                                f, src);
       rule = !explain ? NULL
-             : fw ? sim_explain_internf (log, "firewall %s (egress, "
-                                         "priority %u)", fw->name,
-                                         fw->priority)
-             : "implied allow egress rule";
+             : v.rule ? cloudrun_vpc_firewall_rule_text (v.rule, log)
+                      : "implied allow egress rule";
       if (explain)
         vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_EGRESS_FIREWALL_RULE,
-                  rule, allow ? "allowed" : "denied");
-      if (!allow)
+                  rule, v.allow ? "allowed" : "denied");
+      if (!v.allow)
         {
           vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
           return;
@@ -629,8 +610,7 @@ vpc_clear (SimNode *self)
   g_ptr_array_free (r->local_labels, TRUE);
   g_ptr_array_free (r->sources, TRUE);
   g_ptr_array_free (r->psc_endpoints, TRUE);
-  g_ptr_array_free (r->egress_rules, TRUE);
-  g_ptr_array_free (r->ingress_rules, TRUE);
+  cloudrun_vpc_firewall_free (r->firewall);
   cloudrun_snat_clear (&r->external);
   g_free (r->network);
 }
@@ -663,59 +643,6 @@ vpc_add_route (CloudRunVpcRouter *r, uint32_t prefix, uint8_t len,
   info->next_hop = next_hop;
   g_ptr_array_add (r->route_info, info);
   sim_route_table_add (r->routes, prefix, len, priority, info);
-}
-
-/* Lower priority first; a deny before an allow of the same priority. */
-static gint
-vpc_rule_order (gconstpointer a, gconstpointer b)
-{
-  const VpcFirewallRule *x = *(VpcFirewallRule *const *) a;
-  const VpcFirewallRule *y = *(VpcFirewallRule *const *) b;
-  int px = x->action == VPC_FIREWALL_DENY ? 0 : 1;
-  int py = y->action == VPC_FIREWALL_DENY ? 0 : 1;
-
-  if (x->priority != y->priority)
-    return (x->priority > y->priority) - (x->priority < y->priority);
-  return (px > py) - (px < py);
-}
-
-static void
-vpc_rule_free (gpointer p)
-{
-  VpcFirewallRule *fw = p;
-
-  g_free ((char *) fw->name);
-  g_free ((VpcCidr *) fw->ranges);
-  g_free ((VpcProtocolMatch *) fw->protocols);
-  g_free (fw);
-}
-
-/* A copy of rule that the router owns. */
-static VpcFirewallRule *
-vpc_rule_copy (const VpcFirewallRule *rule)
-{
-  VpcFirewallRule *fw = g_memdup2 (rule, sizeof *rule);
-
-  fw->name = g_strdup (rule->name);
-  fw->ranges = g_memdup2 (rule->ranges, rule->n_ranges * sizeof *rule->ranges);
-  fw->protocols = g_memdup2 (rule->protocols,
-                             rule->n_protocols * sizeof *rule->protocols);
-  return fw;
-}
-
-static void
-vpc_load_rules (CloudRunVpcRouter *r, const VpcRouterConfig *config)
-{
-  for (guint i = 0; i < config->n_firewalls; i++)
-    {
-      const VpcFirewallRule *fw = &config->firewalls[i];
-      g_ptr_array_add (fw->direction == VPC_FIREWALL_EGRESS
-                       ? r->egress_rules : r->ingress_rules,
-                       vpc_rule_copy (fw));
-    }
-  /* g_ptr_array_sort is a stable merge sort: file order breaks full ties. */
-  g_ptr_array_sort (r->egress_rules, vpc_rule_order);
-  g_ptr_array_sort (r->ingress_rules, vpc_rule_order);
 }
 
 static void
@@ -756,6 +683,8 @@ vpc_source_free (gpointer p)
   g_free ((char *) src->label);
   g_free ((char *) src->subnet);
   g_free ((char *) src->nat);
+  g_strfreev ((char **) src->tags);
+  g_free ((char *) src->service_account);
   g_free (src);
 }
 
@@ -784,12 +713,12 @@ cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
   r->regions = sim_route_table_new ();
   r->nat_sources = sim_route_table_new ();
   r->local_labels = g_ptr_array_new_with_free_func (g_free);
-  r->egress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
-  r->ingress_rules = g_ptr_array_new_with_free_func (vpc_rule_free);
+  r->firewall = cloudrun_vpc_firewall_new (config->firewalls,
+                                           config->n_firewalls,
+                                           config->connector_rule);
   cloudrun_snat_init (&r->external, VPC_EXTERNAL_PORTS);
   r->google = cloudrun_vpc_router_attach (r, "google", NULL);
   r->internet = cloudrun_vpc_router_attach (r, "internet", NULL);
-  vpc_load_rules (r, config);
   vpc_load_routes (r, config);
   return r;
 }
@@ -809,6 +738,8 @@ cloudrun_vpc_router_attach (CloudRunVpcRouter *r, const char *port_name,
       copy->label = g_strdup (src->label);
       copy->subnet = g_strdup (src->subnet);
       copy->nat = g_strdup (src->nat);
+      copy->tags = (const char *const *) g_strdupv ((char **) src->tags);
+      copy->service_account = g_strdup (src->service_account);
     }
   g_ptr_array_add (r->sources, copy);
   g_ptr_array_add (r->psc_endpoints, NULL);

@@ -48,6 +48,11 @@ typedef struct {
   uint32_t external_addr;       /* a VM's external address, or 0 */
   const char *nat;              /* NAME of the Cloud NAT serving it, or
                                    NULL */
+  const char *const *tags;      /* its network tags, NULL-terminated, or
+                                   NULL: a connector's two, a VM's, a Direct
+                                   VPC revision's */
+  const char *service_account;  /* a VM's or Direct VPC revision's
+                                   identity, or NULL */
 } CloudRunVpcSource;
 
 /* Whether sources on a subnet, without an external address, reach Google

@@ -1,4 +1,5 @@
-/* What a run cannot do as written, said before and after it: traffic
+/* What a run cannot do as written, said before and after it: settings
+ * that load but cannot take effect (cloudrun_scenario_warnings), traffic
  * whose requests start after [scenario] duration ends the run (they will
  * be pending), or may still be open when it ends; after the run, how many
  * requests duration cut. Called by run and check (tools/cli/main.c,
@@ -20,6 +21,17 @@ plan_started_within (const CloudRunTrafficPlan *p, SimTime duration)
     return p->count;
   return MIN ((uint64_t) p->count,
               (uint64_t) ((duration - p->start) / pace) + 1);
+}
+
+void
+tools_run_warn_scenario (const ToolsRun *run, GString *out)
+{
+  g_autoptr (GPtrArray) lines = cloudrun_scenario_warnings (run->scenario);
+
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "cloudrun-netsim: warning: %s: %s\n",
+                            run->scenario->path,
+                            (const char *) lines->pdata[i]);
 }
 
 void

@@ -171,10 +171,7 @@ key_bounds (const Emit *e, const CloudRunKey *key)
       /* Names, addresses, URLs and the other compound values: empty,
        * long and malformed; a refusal must name the key. */
       emit (e, (key->flags & CLOUDRUN_KEY_REQUIRED)
-               || (key->type != CLOUDRUN_KEY_NAME_LIST
-                   && key->type != CLOUDRUN_KEY_AUDIENCE_LIST
-                   && key->type != CLOUDRUN_KEY_API_LIST
-                   && key->type != CLOUDRUN_KEY_RECORDS), "%s", "");
+               || !cloudrun_key_type_takes_empty (key->type), "%s", "");
       emit (e, FALSE, "%0*d", 300, 0);
       emit (e, FALSE, "Bad_Name%%");
       break;

@@ -48,6 +48,8 @@ struct CloudRunOutputDir {
 };
 
 /* tools/session/run-warnings.c */
+/* One warning line per setting that loads but cannot take effect. */
+void tools_run_warn_scenario (const ToolsRun *run, GString *out);
 void tools_run_warn_duration (const ToolsRun *run, GString *out);
 void tools_run_warn_pending (const ToolsRun *run, GString *out);
 

@@ -336,7 +336,10 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
   if (!opt || !dir)
     opt = &none;
   if (warnings)
-    tools_run_warn_duration (&s->run, warnings);
+    {
+      tools_run_warn_scenario (&s->run, warnings);
+      tools_run_warn_duration (&s->run, warnings);
+    }
   /* requests.jsonl is a report, not a capture: written whatever the
    * capture options say, as the requests settle. */
   if (s->keep_requests)

@@ -119,6 +119,21 @@ static const char everything_head[] =
   "action = allow\n"
   "ranges = 35.191.0.0/16;130.211.0.0/22\n"
   "\n"
+  "[firewall web-to-db]\n"
+  "network = shared\n"
+  "direction = ingress\n"
+  "action = allow\n"
+  "source-tags = web-tier\n"
+  "target-tags = db;cache\n"
+  "\n"
+  "[firewall sa-in]\n"
+  "network = shared\n"
+  "direction = ingress\n"
+  "action = allow\n"
+  "ranges = 10.0.0.0/8\n"
+  "source-service-accounts = Web@Host.iam.gserviceaccount.com\n"
+  "target-service-accounts = db@host.iam.gserviceaccount.com;\n"
+  "\n"
   "[nat gw]\n"
   "network = shared\n"
   "region = us-central1\n"
@@ -171,6 +186,7 @@ static const char everything_tail[] =
   "custom-audiences = https://api.example.com ; my-audience;\n"
   "vpc-access = direct\n"
   "subnet = run\n"
+  "network-tags = run-backend\n"
   "service-time = lognormal:20ms, 200ms\n"
   "\n"
   "[service defaults]\n"
@@ -182,9 +198,11 @@ static const char everything_tail[] =
   "address = 192.168.0.3\n"
   "external-ip = true\n"
   "service-account = web@host.iam.gserviceaccount.com\n"
+  "network-tags = web-tier\n"
   "\n"
   "[vm db]\n"
   "subnet = vms\n"
+  "network-tags = db\n"
   "\n"
   "[vm cache]\n"
   "subnet = vms\n"
@@ -476,6 +494,9 @@ test_scenario__network_side (void **state)
   CloudRunSpecRoute *igw = find (s, CLOUDRUN_KIND_ROUTE, "igw");
   CloudRunSpecFirewall *deny = find (s, CLOUDRUN_KIND_FIREWALL, "deny-web");
   CloudRunSpecFirewall *allow = find (s, CLOUDRUN_KIND_FIREWALL, "allow-in");
+  CloudRunSpecFirewall *by_tag = find (s, CLOUDRUN_KIND_FIREWALL,
+                                       "web-to-db");
+  CloudRunSpecFirewall *by_sa = find (s, CLOUDRUN_KIND_FIREWALL, "sa-in");
   CloudRunSpecProtocol *p;
   (void) state;
 
@@ -510,6 +531,19 @@ test_scenario__network_side (void **state)
   p = &g_array_index (deny->protocols, CloudRunSpecProtocol, 3);
   assert_int_equal (p->protocol, 1);
   assert_int_equal (allow->ranges->len, 2);
+  assert_null (allow->target_tags[0]);
+  assert_null (allow->source_service_accounts[0]);
+  /* Sources by tag alone: no ranges, not 0.0.0.0/0. */
+  assert_int_equal (by_tag->ranges->len, 0);
+  assert_string_equal (by_tag->source_tags[0], "web-tier");
+  assert_string_equal (by_tag->target_tags[1], "cache");
+  assert_null (by_tag->target_tags[2]);
+  assert_int_equal (by_sa->ranges->len, 1);
+  assert_string_equal (by_sa->source_service_accounts[0],
+                       "web@host.iam.gserviceaccount.com");
+  assert_string_equal (by_sa->target_service_accounts[0],
+                       "db@host.iam.gserviceaccount.com");
+  assert_null (by_sa->target_service_accounts[1]);
   assert_int_equal (allow->protocols->len, 1);
   assert_int_equal (g_array_index (allow->protocols, CloudRunSpecProtocol, 0)
                     .protocol, 0);
@@ -999,6 +1033,13 @@ static const char head[] =
   "[network n]\n[connector c]\nnetwork = n\nregion = us-central1\n" \
   "range = 10.8.0.0/28\n"
 
+#define FW_HEAD \
+  "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n" \
+  "action = deny\n"
+#define FW_IN \
+  "[network n]\n[firewall f]\nnetwork = n\ndirection = ingress\n" \
+  "action = allow\n"
+
 #define NAME63 \
   "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxy"
 
@@ -1007,6 +1048,48 @@ static const char head[] =
 #define LABEL63 LABEL61 "xy"
 
 static const BadCase bad_cases[] = {
+  /* Firewall targets and sources (firewall/docs/firewalls). */
+  { FW_HEAD "source-tags = web\n", { NULL },
+    "[firewall f] source-tags: expected sources by tag or service account "
+    "only on an ingress rule (an egress rule's sources are its targets), "
+    "found 'web' on an egress rule" },
+  { FW_HEAD "target-tags = db\ntarget-service-accounts = a@b.com\n",
+    { NULL }, "[firewall f] target-service-accounts: expected target-tags "
+    "or target-service-accounts, not both, found 'a@b.com' with "
+    "target-tags" },
+  { FW_IN "source-tags = web\nsource-service-accounts = a@b.com\n",
+    { NULL }, "[firewall f] source-service-accounts: expected source-tags "
+    "or source-service-accounts, not both" },
+  { FW_IN "target-tags = db\nsource-service-accounts = a@b.com\n",
+    { NULL }, "[firewall f] source-service-accounts: expected no source "
+    "service accounts in a rule that targets network tags" },
+  { FW_IN "target-service-accounts = a@b.com\nsource-tags = web\n",
+    { NULL }, "[firewall f] source-tags: expected no source tags in a rule "
+    "that targets service accounts" },
+  { FW_IN "ranges =\n", { NULL },
+    "[firewall f] ranges: expected at least one range (or, on an ingress "
+    "rule, source-tags or source-service-accounts), found nothing" },
+  { FW_IN "ranges =\nsource-tags = web\n", { NULL }, NULL },
+  { FW_IN "target-tags = Web\n", { NULL },
+    "[firewall f] target-tags: expected network tags separated by ';', "
+    "such as web;vpc-connector (1 to 63 lower-case letters, digits and "
+    "'-', starting with a letter and not ending with '-'), found 'Web'" },
+  { FW_IN "target-tags = 1db\n", { NULL }, "found '1db'" },
+  { FW_IN "target-tags = db-\n", { NULL }, "found 'db-'" },
+  { FW_IN "target-tags = " NAME63 "\n", { NULL }, NULL },
+  { FW_IN "target-tags = " NAME63 "z\n", { NULL }, "found 'abcdef" },
+  { FW_IN "source-service-accounts = not-an-email\n", { NULL },
+    "[firewall f] source-service-accounts: expected email addresses "
+    "separated by ';'" },
+  { "[network n]\n[subnet r]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\n[service t]\nregion = us-central1\n"
+    "network-tags = run\n", { NULL },
+    "[service t] network-tags: expected network tags only with vpc-access "
+    "= direct (a connector has its own tags), found 'run' with vpc-access "
+    "= none" },
+  { "[network n]\n[subnet r]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\n[vm v]\nsubnet = r\nnetwork-tags = a;b_c\n",
+    { NULL }, "[vm v] network-tags: expected network tags" },
   { "", { "service s.ingres=all" },
     "test.ini (--set): [service s] ingres: expected a key of [service NAME]"
     " (cloudrun-netsim keys service), found 'ingres'; did you mean "
@@ -1330,6 +1413,62 @@ test_scenario__bad_table (void **state)
     }
 }
 
+/* What loads but cannot take effect is a warning, one per tag or
+ * account that nothing in the rule's network has. */
+static void
+test_scenario__firewall_warnings (void **state)
+{
+  static const char text[] =
+    "[scenario]\nformat = 1\ntitle = t\n"
+    "[network n]\n[network m]\n"
+    "[subnet r]\nnetwork = n\nregion = us-central1\nrange = 10.0.0.0/24\n"
+    "[subnet q]\nnetwork = m\nregion = us-central1\nrange = 10.1.0.0/24\n"
+    "[vm db]\nsubnet = r\nnetwork-tags = db\n"
+    "service-account = db@p.iam.gserviceaccount.com\n"
+    "[vm other]\nsubnet = q\nnetwork-tags = web\n"
+    "[connector c]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.8.0.0/28\n"
+    "[service run]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = r\nnetwork-tags = run\n"
+    "[firewall ok]\nnetwork = n\ndirection = ingress\naction = allow\n"
+    "source-tags = vpc-connector;vpc-connector-us-central1-c\n"
+    "target-tags = db\n"
+    "[firewall typo]\nnetwork = n\ndirection = ingress\naction = allow\n"
+    "source-tags = web\ntarget-tags = db;dbs\n"
+    "[firewall direct]\nnetwork = n\ndirection = ingress\n"
+    "action = allow\nsource-tags = run\n"
+    "[firewall run-in]\nnetwork = n\ndirection = ingress\n"
+    "action = allow\ntarget-tags = run\n"
+    "[firewall run-out]\nnetwork = n\ndirection = egress\n"
+    "action = deny\ntarget-tags = run\n"
+    "[firewall sa]\nnetwork = n\ndirection = ingress\naction = allow\n"
+    "source-service-accounts = db@p.iam.gserviceaccount.com;"
+    "x@p.iam.gserviceaccount.com\n";
+  g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
+  g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
+  static const char *const want[] = {
+    "[firewall typo] target-tags: 'dbs' is the tag of no VM, connector or "
+    "Direct VPC revision of the rule's network",
+    /* web is a tag in another network only */
+    "[firewall typo] source-tags: 'web' is the tag of no VM",
+    "[firewall direct] source-tags: 'run' is only a Direct VPC revision's "
+    "tag, which ingress rules cannot match",
+    "[firewall run-in] target-tags: 'run' is only a Direct VPC revision's "
+    "tag, and Direct VPC takes no ingress",
+    "[firewall sa] source-service-accounts: 'x@p.iam.gserviceaccount.com' "
+    "is the service account of no VM of the rule's network",
+  };
+  (void) state;
+
+  for (guint i = 0; i < w->len; i++)
+    print_message ("%s\n", (const char *) w->pdata[i]);
+  assert_int_equal (w->len, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    if (!g_str_has_prefix (w->pdata[i], want[i]))
+      fail_msg ("warning %u: got '%s', want '%s...'", i,
+                (const char *) w->pdata[i], want[i]);
+}
+
 static void
 test_scenario__not_text (void **state)
 {
@@ -1560,6 +1699,7 @@ main (void)
     cmocka_unit_test (test_scenario__lookups),
     cmocka_unit_test (test_scenario__perimeters),
     cmocka_unit_test (test_scenario__bad_table),
+    cmocka_unit_test (test_scenario__firewall_warnings),
     cmocka_unit_test (test_scenario__not_text),
     cmocka_unit_test (test_scenario__bad_input_files),
     cmocka_unit_test (test_scenario__keys_describe),

@@ -597,7 +597,11 @@ router_source (RouterWorld *w, CloudRunVpcRouter *r, const char *name,
                CloudRunVpcSourceKind kind, uint32_t prefix, uint8_t len,
                TinyProbe **probe)
 {
-  CloudRunVpcSource src = { .kind = kind, .label = name };
+  static const char *const conn_tags[] = {
+    "vpc-connector", "vpc-connector-us-central1-conn", NULL };
+  CloudRunVpcSource src = {
+    .kind = kind, .label = name,
+    .tags = kind == CLOUDRUN_VPC_SOURCE_CONNECTOR ? conn_tags : NULL };
   SimPort *port = cloudrun_vpc_router_attach (r, name, &src);
 
   cloudrun_vpc_router_deliver (r, port, prefix, len, name);
@@ -606,13 +610,17 @@ router_source (RouterWorld *w, CloudRunVpcRouter *r, const char *name,
   return port;
 }
 
-/* Network net: a connector's /28, VMs db and app in 10.1.0.0/24, the
+/* Network net: a connector's /28 (with its two network tags, and so the
+ * hidden rule that admits them), VMs db and app in 10.1.0.0/24, the
  * firewall rules tw already holds. */
 static RouterWorld
 router_world (TinyWorld *tw, TinyRouterConfig *rc)
 {
   RouterWorld w = { tw, NULL, NULL, NULL };
-  CloudRunVpcRouter *r = cloudrun_vpc_router_new (tw->world, &rc->config);
+  CloudRunVpcRouter *r;
+
+  rc->config.connector_rule = true;
+  r = cloudrun_vpc_router_new (tw->world, &rc->config);
 
   cloudrun_vpc_router_add_local_range (r, CONN_BLOCK, 28, "connector conn");
   cloudrun_vpc_router_add_local_range (r, TW_IP (10, 1, 0, 0), 24,
@@ -654,8 +662,9 @@ test_vpc_router__connector_has_an_implicit_ingress_rule (void **state)
   const SimExplainStep *s;
 
   (void) state;
-  /* No ingress rule at all: the implied deny stops app, but the
-   * connector's own implicit rule admits its instances. */
+  /* No ingress rule at all: the implied deny stops app, but Serverless
+   * VPC Access's hidden rule admits the connector's instances by their
+   * tag. */
   tiny_probe_send_tcp (w.conn, 0, CONN_BLOCK + 2, 1024, DB, 5432, SIM_TCP_SYN,
                        64, 0, 1);
   tiny_probe_send_tcp (w.app, 0, APP, 40000, DB, 5432, SIM_TCP_SYN, 64, 0, 2);
@@ -663,7 +672,8 @@ test_vpc_router__connector_has_an_implicit_ingress_rule (void **state)
   assert_int_equal (tiny_probe_count (w.db), 1);
   assert_int_equal (tiny_probe_frame (w.db, 0)->f.src, CONN_BLOCK + 2);
   s = tiny_step (tw, 1, "APPLY_INGRESS_FIREWALL_RULE", "vpc-net");
-  assert_string_equal (s->rule, "the connector's implicit ingress rule");
+  assert_non_null (strstr (s->rule, "Serverless VPC Access's implicit "
+                                    "ingress rule"));
   assert_string_equal (s->note, "allowed");
   assert_int_equal (tiny_request (tw, 1)->outcome, CLOUDRUN_VERDICT_PENDING);
   assert_int_equal (tiny_request (tw, 2)->drop_cause,

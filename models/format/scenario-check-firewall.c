@@ -1,0 +1,234 @@
+/* Firewall rules at load: what Google refuses in a rule (sources on an
+ * egress rule, tags and service accounts mixed), the default of ranges,
+ * network tags only where they exist; and the warnings for what loads but
+ * cannot take effect: a tag or service account nothing in the rule's
+ * network has (https://cloud.google.com/firewall/docs/firewalls,
+ * "Filtering by service account versus network tag";
+ * run/docs/configuring/vpc-direct-vpc for Direct VPC's tags). */
+#include "models/format/scenario-private.h"
+
+#include <string.h>
+
+static gboolean
+has_items (char *const *list)
+{
+  return list != NULL && list[0] != NULL;
+}
+
+static gboolean
+fail_with (CloudRunCheck *c, CloudRunSpecFirewall *fw, const char *key,
+           const char *expected, const char *found_fmt, const char *arg)
+{
+  g_autofree char *found = g_strdup_printf (found_fmt, arg);
+
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, &fw->base,
+                              key, expected, found, NULL, NULL);
+}
+
+static gboolean
+check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
+{
+  gboolean sources = has_items (fw->source_tags)
+                     || has_items (fw->source_service_accounts);
+
+  if (fw->direction == VPC_FIREWALL_EGRESS && sources)
+    return fail_with (c, fw, has_items (fw->source_tags)
+                             ? "source-tags" : "source-service-accounts",
+                      "sources by tag or service account only on an ingress "
+                      "rule (an egress rule's sources are its targets)",
+                      "'%s' on an egress rule",
+                      has_items (fw->source_tags)
+                      ? fw->source_tags[0] : fw->source_service_accounts[0]);
+  if (has_items (fw->target_tags) && has_items (fw->target_service_accounts))
+    return fail_with (c, fw, "target-service-accounts",
+                      "target-tags or target-service-accounts, not both",
+                      "'%s' with target-tags",
+                      fw->target_service_accounts[0]);
+  if (has_items (fw->source_tags) && has_items (fw->source_service_accounts))
+    return fail_with (c, fw, "source-service-accounts",
+                      "source-tags or source-service-accounts, not both",
+                      "'%s' with source-tags",
+                      fw->source_service_accounts[0]);
+  if (has_items (fw->target_tags) && has_items (fw->source_service_accounts))
+    return fail_with (c, fw, "source-service-accounts",
+                      "no source service accounts in a rule that targets "
+                      "network tags (use source-tags)",
+                      "'%s' with target-tags",
+                      fw->source_service_accounts[0]);
+  if (has_items (fw->target_service_accounts) && has_items (fw->source_tags))
+    return fail_with (c, fw, "source-tags",
+                      "no source tags in a rule that targets service "
+                      "accounts (use source-service-accounts)",
+                      "'%s' with target-service-accounts",
+                      fw->source_tags[0]);
+  if (!cloudrun_object_has (&fw->base, "ranges"))
+    {
+      CloudRunSpecCidr all = { 0, 0 };
+      fw->ranges = g_array_new (FALSE, FALSE, sizeof (CloudRunSpecCidr));
+      if (!sources)
+        g_array_append_val (fw->ranges, all);
+    }
+  else if (fw->ranges->len == 0 && !sources)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &fw->base,
+                                "ranges", "at least one range (or, on an "
+                                "ingress rule, source-tags or "
+                                "source-service-accounts)", "nothing", NULL,
+                                NULL);
+  return TRUE;
+}
+
+static gboolean
+check_service_tags (CloudRunCheck *c, CloudRunSpecService *svc)
+{
+  if (has_items (svc->network_tags) && svc->vpc_access != VPC_ACCESS_DIRECT)
+    {
+      g_autofree char *found = g_strdup_printf (
+          "'%s' with vpc-access = %s", svc->network_tags[0],
+          cloudrun_enum_name (CLOUDRUN_KIND_SERVICE, "vpc-access",
+                              svc->vpc_access));
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &svc->base, "network-tags", "network tags "
+                                  "only with vpc-access = direct (a "
+                                  "connector has its own tags)", found,
+                                  NULL, NULL);
+    }
+  return TRUE;
+}
+
+gboolean
+cloudrun_check_firewalls (CloudRunCheck *c)
+{
+  for (guint i = 0; i < c->s->firewalls->len; i++)
+    if (!check_firewall (c, c->s->firewalls->pdata[i]))
+      return FALSE;
+  for (guint i = 0; i < c->s->services->len; i++)
+    if (!check_service_tags (c, c->s->services->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- Warnings ------------------------------------------------------ */
+
+static gboolean
+strv_has (char *const *list, const char *item)
+{
+  return list != NULL && g_strv_contains ((const char *const *) list, item);
+}
+
+/* Who in network carries tag: 'v' a VM, 'c' a connector, 'd' only
+ * Direct VPC revisions, 0 nothing. */
+static char
+tag_holder (const CloudRunScenario *s, const CloudRunSpecNetwork *net,
+            const char *tag)
+{
+  gboolean direct = FALSE;
+
+  for (guint i = 0; i < s->vms->len; i++)
+    {
+      const CloudRunSpecVm *vm = s->vms->pdata[i];
+      if (vm->subnet->network == net && strv_has (vm->network_tags, tag))
+        return 'v';
+    }
+  for (guint i = 0; i < s->connectors->len; i++)
+    {
+      const CloudRunSpecConnector *cn = s->connectors->pdata[i];
+      g_autofree char *own = g_strdup_printf ("vpc-connector-%s-%s",
+                                              cn->region, cn->base.name);
+      if (cn->network == net
+          && (strcmp (tag, "vpc-connector") == 0 || strcmp (tag, own) == 0))
+        return 'c';
+    }
+  for (guint i = 0; i < s->services->len; i++)
+    {
+      const CloudRunSpecService *svc = s->services->pdata[i];
+      direct |= svc->vpc_access == VPC_ACCESS_DIRECT
+                && svc->subnet->network == net
+                && strv_has (svc->network_tags, tag);
+    }
+  return direct ? 'd' : 0;
+}
+
+static gboolean
+vm_runs_as (const CloudRunScenario *s, const CloudRunSpecNetwork *net,
+            const char *account)
+{
+  for (guint i = 0; i < s->vms->len; i++)
+    {
+      const CloudRunSpecVm *vm = s->vms->pdata[i];
+      if (vm->subnet->network == net
+          && g_strcmp0 (vm->service_account, account) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+warn (GPtrArray *out, const CloudRunSpecFirewall *fw, const char *key,
+      const char *item, const char *why)
+{
+  g_ptr_array_add (out, g_strdup_printf ("[%s] %s: '%s' %s", fw->base.group,
+                                         key, item, why));
+}
+
+static void
+warn_tags (GPtrArray *out, const CloudRunScenario *s,
+           const CloudRunSpecFirewall *fw, gboolean source)
+{
+  char *const *tags = source ? fw->source_tags : fw->target_tags;
+  const char *key = source ? "source-tags" : "target-tags";
+  gboolean ingress = fw->direction == VPC_FIREWALL_INGRESS;
+
+  for (guint i = 0; tags && tags[i]; i++)
+    switch (tag_holder (s, fw->network, tags[i]))
+      {
+      case 0:
+        warn (out, fw, key, tags[i], "is the tag of no VM, connector or "
+              "Direct VPC revision of the rule's network: the rule never "
+              "matches it");
+        break;
+      case 'd':
+        if (source)
+          warn (out, fw, key, tags[i], "is only a Direct VPC revision's "
+                "tag, which ingress rules cannot match (Google: not "
+                "supported): its packets are judged as if the tag were "
+                "absent");
+        else if (ingress)
+          warn (out, fw, key, tags[i], "is only a Direct VPC revision's "
+                "tag, and Direct VPC takes no ingress: the rule applies to "
+                "nothing");
+        break;
+      default:
+        break;
+      }
+}
+
+static void
+warn_accounts (GPtrArray *out, const CloudRunScenario *s,
+               const CloudRunSpecFirewall *fw, gboolean source)
+{
+  char *const *accounts = source ? fw->source_service_accounts
+                                 : fw->target_service_accounts;
+
+  for (guint i = 0; accounts && accounts[i]; i++)
+    if (!vm_runs_as (s, fw->network, accounts[i]))
+      warn (out, fw, source ? "source-service-accounts"
+                            : "target-service-accounts", accounts[i],
+            "is the service account of no VM of the rule's network: the "
+            "rule never matches it");
+}
+
+GPtrArray *
+cloudrun_scenario_warnings (const CloudRunScenario *s)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < s->firewalls->len; i++)
+    {
+      const CloudRunSpecFirewall *fw = s->firewalls->pdata[i];
+      warn_tags (out, s, fw, FALSE);
+      warn_tags (out, s, fw, TRUE);
+      warn_accounts (out, s, fw, FALSE);
+      warn_accounts (out, s, fw, TRUE);
+    }
+  return out;
+}

@@ -1,0 +1,252 @@
+/* A network's firewall rules (see models/world/vpc-firewall.h). */
+#include "models/world/vpc-firewall.h"
+
+#include <string.h>
+
+/* Serverless VPC Access's hidden ingress rule: allow tcp, udp and icmp
+ * from the connectors' universal tag, priority 1000. */
+#define CONNECTOR_RULE_PRIORITY 1000u
+
+struct CloudRunVpcFirewall {
+  GPtrArray *egress;            /* VpcFirewallRule*, evaluation order */
+  GPtrArray *ingress;           /* likewise */
+};
+
+static const char *const connector_tags[] = { "vpc-connector", NULL };
+static const VpcProtocolMatch connector_protocols[] = {
+  { SIM_IPPROTO_TCP, 0, 65535 }, { SIM_IPPROTO_UDP, 0, 65535 },
+  { SIM_IPPROTO_ICMP, 0, 65535 },
+};
+static const VpcFirewallRule connector_rule = {
+  .name = "vpc-connector (implicit)",
+  .direction = VPC_FIREWALL_INGRESS,
+  .action = VPC_FIREWALL_ALLOW,
+  .protocols = connector_protocols,
+  .n_protocols = G_N_ELEMENTS (connector_protocols),
+  .priority = CONNECTOR_RULE_PRIORITY,
+  .source_tags = connector_tags,
+  .hidden = true,
+};
+
+/* ---- Lists of tags and accounts ------------------------------------ */
+
+static bool
+list_empty (const char *const *list)
+{
+  return list == NULL || list[0] == NULL;
+}
+
+static bool
+list_has (const char *const *list, const char *item)
+{
+  for (guint i = 0; item && list && list[i]; i++)
+    if (strcmp (list[i], item) == 0)
+      return true;
+  return false;
+}
+
+/* Whether the two lists share an item. */
+static bool
+lists_meet (const char *const *a, const char *const *b)
+{
+  for (guint i = 0; a && a[i]; i++)
+    if (list_has (b, a[i]))
+      return true;
+  return false;
+}
+
+/* ---- Matching ------------------------------------------------------ */
+
+/* Whether rule applies to instance inst. Target service accounts select
+ * VMs only: Google documents network tags, not identities, for
+ * connectors and Direct VPC (docs/networking.md, [assumption]). */
+static bool
+rule_targets (const VpcFirewallRule *rule, const CloudRunVpcSource *inst)
+{
+  if (!list_empty (rule->target_tags))
+    return inst && lists_meet (rule->target_tags, inst->tags);
+  if (!list_empty (rule->target_accounts))
+    return inst && inst->kind == CLOUDRUN_VPC_SOURCE_VM
+           && list_has (rule->target_accounts, inst->service_account);
+  return true;
+}
+
+static bool
+rule_protocols (const VpcFirewallRule *rule, const SimFrame *f)
+{
+  for (guint i = 0; i < rule->n_protocols; i++)
+    {
+      const VpcProtocolMatch *p = &rule->protocols[i];
+      if (p->protocol == 0
+          || (p->protocol == f->proto && f->dport >= p->port_min
+              && f->dport <= p->port_max))
+        return true;
+    }
+  return false;
+}
+
+/* Whether the packet's other end matches: addr (the destination of an
+ * egress packet, the source of an ingress one) in the rule's ranges, or,
+ * when identity counts, the source instance peer by its tags or its
+ * service account (a VM's only; a connector has no identity a rule can
+ * name [assumption]). */
+static bool
+rule_other_end (const VpcFirewallRule *rule, uint32_t addr,
+                const CloudRunVpcSource *peer, bool identity)
+{
+  for (guint i = 0; i < rule->n_ranges; i++)
+    if (vpc_cidr_contains (&rule->ranges[i], addr))
+      return true;
+  if (!peer || !identity)
+    return false;
+  if (lists_meet (rule->source_tags, peer->tags))
+    return true;
+  return peer->kind != CLOUDRUN_VPC_SOURCE_CONNECTOR
+         && list_has (rule->source_accounts, peer->service_account);
+}
+
+static CloudRunFirewallVerdict
+decide (GPtrArray *rules, const SimFrame *f, uint32_t addr,
+        const CloudRunVpcSource *target, const CloudRunVpcSource *peer,
+        bool identity, bool implied_allow)
+{
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const VpcFirewallRule *rule = g_ptr_array_index (rules, i);
+      if (rule_targets (rule, target) && rule_protocols (rule, f)
+          && rule_other_end (rule, addr, peer, identity))
+        return (CloudRunFirewallVerdict) {
+          rule, rule->action == VPC_FIREWALL_ALLOW, NULL };
+    }
+  return (CloudRunFirewallVerdict) { NULL, implied_allow, NULL };
+}
+
+CloudRunFirewallVerdict
+cloudrun_vpc_firewall_egress (const CloudRunVpcFirewall *fw,
+                              const SimFrame *f,
+                              const CloudRunVpcSource *src)
+{
+  return decide (fw->egress, f, f->dst, src, NULL, false, true);
+}
+
+CloudRunFirewallVerdict
+cloudrun_vpc_firewall_ingress (const CloudRunVpcFirewall *fw,
+                               const SimFrame *f,
+                               const CloudRunVpcSource *src,
+                               const CloudRunVpcSource *dst)
+{
+  bool direct = src && src->kind == CLOUDRUN_VPC_SOURCE_DIRECT_VPC;
+  CloudRunFirewallVerdict v = decide (fw->ingress, f, f->src, dst, src,
+                                      !direct, false);
+
+  if (direct && !v.allow)
+    {
+      CloudRunFirewallVerdict w = decide (fw->ingress, f, f->src, dst, src,
+                                          true, false);
+      if (w.allow)
+        v.unsupported = w.rule;
+    }
+  return v;
+}
+
+const char *
+cloudrun_vpc_firewall_rule_text (const VpcFirewallRule *rule,
+                                 SimExplainLog *log)
+{
+  const char *dir = rule->direction == VPC_FIREWALL_EGRESS ? "egress"
+                                                           : "ingress";
+
+  if (rule->hidden)
+    return sim_explain_internf (log, "Serverless VPC Access's implicit "
+                                "ingress rule (allow tcp, udp, icmp from "
+                                "source tag vpc-connector, priority %u)",
+                                rule->priority);
+  return sim_explain_internf (log, "firewall %s (%s, priority %u)",
+                              rule->name, dir, rule->priority);
+}
+
+/* ---- Life ---------------------------------------------------------- */
+
+/* Lower priority first; a deny before an allow of the same priority. */
+static gint
+rule_order (gconstpointer a, gconstpointer b)
+{
+  const VpcFirewallRule *x = *(VpcFirewallRule *const *) a;
+  const VpcFirewallRule *y = *(VpcFirewallRule *const *) b;
+  int px = x->action == VPC_FIREWALL_DENY ? 0 : 1;
+  int py = y->action == VPC_FIREWALL_DENY ? 0 : 1;
+
+  if (x->priority != y->priority)
+    return (x->priority > y->priority) - (x->priority < y->priority);
+  return (px > py) - (px < py);
+}
+
+static void
+rule_free (gpointer p)
+{
+  VpcFirewallRule *rule = p;
+
+  if (rule->hidden)
+    return;
+  g_free ((char *) rule->name);
+  g_free ((VpcCidr *) rule->ranges);
+  g_free ((VpcProtocolMatch *) rule->protocols);
+  g_strfreev ((char **) rule->target_tags);
+  g_strfreev ((char **) rule->target_accounts);
+  g_strfreev ((char **) rule->source_tags);
+  g_strfreev ((char **) rule->source_accounts);
+  g_free (rule);
+}
+
+static VpcFirewallRule *
+rule_copy (const VpcFirewallRule *rule)
+{
+  VpcFirewallRule *copy = g_memdup2 (rule, sizeof *rule);
+
+  copy->name = g_strdup (rule->name);
+  copy->ranges = g_memdup2 (rule->ranges,
+                            rule->n_ranges * sizeof *rule->ranges);
+  copy->protocols = g_memdup2 (rule->protocols,
+                               rule->n_protocols * sizeof *rule->protocols);
+  copy->target_tags = (const char *const *)
+                      g_strdupv ((char **) rule->target_tags);
+  copy->target_accounts = (const char *const *)
+                          g_strdupv ((char **) rule->target_accounts);
+  copy->source_tags = (const char *const *)
+                      g_strdupv ((char **) rule->source_tags);
+  copy->source_accounts = (const char *const *)
+                          g_strdupv ((char **) rule->source_accounts);
+  copy->hidden = false;
+  return copy;
+}
+
+CloudRunVpcFirewall *
+cloudrun_vpc_firewall_new (const VpcFirewallRule *rules, guint n_rules,
+                           bool with_connector_rule)
+{
+  CloudRunVpcFirewall *fw = g_new0 (CloudRunVpcFirewall, 1);
+
+  fw->egress = g_ptr_array_new_with_free_func (rule_free);
+  fw->ingress = g_ptr_array_new_with_free_func (rule_free);
+  for (guint i = 0; i < n_rules; i++)
+    g_ptr_array_add (rules[i].direction == VPC_FIREWALL_EGRESS
+                     ? fw->egress : fw->ingress, rule_copy (&rules[i]));
+  /* After the file's rules: at equal priority and action a listed rule
+   * names the decision. */
+  if (with_connector_rule)
+    g_ptr_array_add (fw->ingress, (gpointer) &connector_rule);
+  /* g_ptr_array_sort is a stable merge sort: file order breaks full ties. */
+  g_ptr_array_sort (fw->egress, rule_order);
+  g_ptr_array_sort (fw->ingress, rule_order);
+  return fw;
+}
+
+void
+cloudrun_vpc_firewall_free (CloudRunVpcFirewall *fw)
+{
+  if (!fw)
+    return;
+  g_ptr_array_unref (fw->egress);
+  g_ptr_array_unref (fw->ingress);
+  g_free (fw);
+}
