@@ -171,6 +171,11 @@ node_service (Picture *p, const CloudRunServiceNode *svc)
                             s->vpc_access == VPC_ACCESS_DIRECT
                               ? "" : s->connector->base.name,
                             vpc_egress_name (s->vpc_egress));
+  if (s->network_tags && s->network_tags[0])
+    {
+      g_autofree char *tags = g_strjoinv (", ", s->network_tags);
+      g_string_append_printf (l, "\ntags: %s", tags);
+    }
   return node_add (p, id, l->str, box_run (p, s->region, calling),
                    calling ? COL_CALLER : COL_CALLED, FILL_RUN);
 }
@@ -285,8 +290,11 @@ node_endpoint (Picture *p, const char *name)
     {
       addr = address_text (vm->address);
       id = g_strconcat ("VM ", name, NULL);
-      label = g_strdup_printf ("%s\n%s\n%s", id, addr, vm->external_ip
-                               ? "external IP" : "no external IP");
+      g_autofree char *tags = vm->network_tags && vm->network_tags[0]
+                              ? g_strjoinv (", ", vm->network_tags) : NULL;
+      label = g_strdup_printf ("%s\n%s\n%s%s%s", id, addr, vm->external_ip
+                               ? "external IP" : "no external IP",
+                               tags ? "\ntags: " : "", tags ? tags : "");
       return node_add (p, id, label,
                        box_region (p, vm->subnet->network, vm->subnet->region),
                        COL_CALLER, FILL_VPC);
