@@ -88,8 +88,9 @@ test_address_plan__required_list_not_empty (void **state)
   static const Case cases[] = {
     { "[firewall f]\nnetwork = n\ndirection = egress\naction = allow\n"
       "ranges =\n",
-      "test.ini: [firewall f] ranges: expected CIDR ranges separated by "
-      "';', such as 10.0.0.0/8;192.168.0.0/16, found nothing" },
+      "test.ini: [firewall f] ranges: expected at least one range (or, on "
+      "an ingress rule, source-tags or source-service-accounts), found "
+      "nothing" },
   };
   /* An optional list may be empty. */
   g_autoptr (CloudRunScenario) s = load_ok ("[dns-zone z]\n"
