@@ -47,6 +47,7 @@ build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
     .target_accounts = (const char *const *) fw->target_service_accounts,
     .source_tags = (const char *const *) fw->source_tags,
     .source_accounts = (const char *const *) fw->source_service_accounts,
+    .policy = fw->policy ? fw->policy->base.name : NULL,
   };
 
   for (guint i = 0; i < fw->protocols->len; i++)
@@ -59,6 +60,33 @@ build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
   g_ptr_array_add (storage->blocks, g_array_free (ranges, FALSE));
   g_ptr_array_add (storage->blocks, protocols);
   return rule;
+}
+
+/* Whether fw applies to network n, and from which stage: a rule of n, of
+ * a hierarchical policy above n's project, or of a network policy
+ * associated with n. */
+static gboolean
+build_firewall_stage (const CloudRunSpecFirewall *fw,
+                      const CloudRunSpecNetwork *n, VpcFirewallStage *stage)
+{
+  const CloudRunSpecFirewallPolicy *pol = fw->policy;
+
+  if (!pol)
+    {
+      *stage = VPC_FIREWALL_STAGE_VPC;
+      return fw->network == n;
+    }
+  if (pol->type == CLOUDRUN_FIREWALL_POLICY_HIERARCHICAL)
+    {
+      *stage = pol->level == CLOUDRUN_FIREWALL_POLICY_ORGANIZATION
+               ? VPC_FIREWALL_STAGE_ORGANIZATION : VPC_FIREWALL_STAGE_FOLDER;
+      return pol->projects != NULL
+             && g_ptr_array_find (pol->projects, n->project, NULL);
+    }
+  *stage = n->policies_first ? VPC_FIREWALL_STAGE_NETWORK_FIRST
+                             : VPC_FIREWALL_STAGE_NETWORK_LAST;
+  return pol->networks != NULL
+         && g_ptr_array_find (pol->networks, n, NULL);
 }
 
 void
@@ -89,9 +117,11 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
   for (guint i = 0; i < sc->firewalls->len; i++)
     {
       const CloudRunSpecFirewall *fw = g_ptr_array_index (sc->firewalls, i);
-      if (fw->network != n)
+      VpcFirewallStage stage;
+      if (!build_firewall_stage (fw, n, &stage))
         continue;
       VpcFirewallRule rule = build_firewall (fw, storage);
+      rule.stage = stage;
       g_array_append_val (storage->firewalls, rule);
     }
   for (guint i = 0; i < sc->connectors->len; i++)

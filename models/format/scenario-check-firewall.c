@@ -25,11 +25,58 @@ fail_with (CloudRunCheck *c, CloudRunSpecFirewall *fw, const char *key,
                               key, expected, found, NULL, NULL);
 }
 
+/* A rule of a firewall policy: Google's policy rules name no network
+ * tags, and their priorities are unique within the policy
+ * (firewall/docs/firewall-policies-rule-details). */
+static gboolean
+check_policy_rule (CloudRunCheck *c, CloudRunSpecFirewall *fw)
+{
+  if (has_items (fw->target_tags) || has_items (fw->source_tags))
+    return fail_with (c, fw, has_items (fw->target_tags) ? "target-tags"
+                                                         : "source-tags",
+                      "network tags only in VPC firewall rules (firewall "
+                      "policies select by secure tags, which are not "
+                      "modelled, or by service account)",
+                      "'%s' in a rule of a firewall policy",
+                      has_items (fw->target_tags) ? fw->target_tags[0]
+                                                  : fw->source_tags[0]);
+  for (guint i = 0; i < c->s->firewalls->len; i++)
+    {
+      const CloudRunSpecFirewall *other = c->s->firewalls->pdata[i];
+      if (other == fw)
+        break;
+      if (other->policy == fw->policy && other->priority == fw->priority)
+        {
+          g_autofree char *found = g_strdup_printf (
+              "'%" G_GINT64_FORMAT "', as [%s]", fw->priority,
+              other->base.group);
+          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                      &fw->base, "priority", "a priority no "
+                                      "other rule of the policy has", found,
+                                      NULL, NULL);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
 {
   gboolean sources = has_items (fw->source_tags)
                      || has_items (fw->source_service_accounts);
+
+  if ((fw->network == NULL) == (fw->policy == NULL))
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &fw->base, fw->policy ? "policy" : "network",
+                                "exactly one of network (a VPC firewall "
+                                "rule) and policy (a rule of a firewall "
+                                "policy)", fw->policy ? "both" : "neither",
+                                NULL, NULL);
+  if (fw->action == VPC_FIREWALL_GOTO_NEXT && !fw->policy)
+    return fail_with (c, fw, "action", "allow or deny (goto-next only in a "
+                      "rule of a firewall policy)", "'%s'", "goto-next");
+  if (fw->policy && !check_policy_rule (c, fw))
+    return FALSE;
 
   if (fw->direction == VPC_FIREWALL_EGRESS && sources)
     return fail_with (c, fw, has_items (fw->source_tags)
@@ -95,9 +142,53 @@ check_service_tags (CloudRunCheck *c, CloudRunSpecService *svc)
   return TRUE;
 }
 
+static gboolean
+check_policy (CloudRunCheck *c, CloudRunSpecFirewallPolicy *pol)
+{
+  gboolean hierarchical = pol->type == CLOUDRUN_FIREWALL_POLICY_HIERARCHICAL;
+  const char *key = NULL;
+
+  if (hierarchical && has_items (pol->network_names))
+    key = "networks";
+  else if (!hierarchical && pol->project_names != NULL)
+    key = "projects";
+  else if (!hierarchical && cloudrun_object_has (&pol->base, "level"))
+    key = "level";
+  if (key)
+    {
+      g_autofree char *found = g_strdup_printf ("%s with type = %s", key,
+                                                hierarchical ? "hierarchical"
+                                                             : "network");
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &pol->base, key, hierarchical
+                                  ? "projects and level (a hierarchical "
+                                    "policy is associated with a node "
+                                    "above projects, not with networks)"
+                                  : "networks (a network policy is "
+                                    "associated with networks)",
+                                  found, NULL, NULL);
+    }
+  if (!hierarchical && !has_items (pol->network_names))
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &pol->base,
+                                "networks", "the networks the policy is "
+                                "associated with", "nothing", NULL, NULL);
+  if (hierarchical && pol->project_names == NULL)
+    {
+      g_clear_pointer (&pol->projects, g_ptr_array_unref);
+      /* Not g_ptr_array_copy: it would copy the owner's free function. */
+      pol->projects = g_ptr_array_new ();
+      for (guint i = 0; i < c->s->projects->len; i++)
+        g_ptr_array_add (pol->projects, c->s->projects->pdata[i]);
+    }
+  return TRUE;
+}
+
 gboolean
 cloudrun_check_firewalls (CloudRunCheck *c)
 {
+  for (guint i = 0; i < c->s->firewall_policies->len; i++)
+    if (!check_policy (c, c->s->firewall_policies->pdata[i]))
+      return FALSE;
   for (guint i = 0; i < c->s->firewalls->len; i++)
     if (!check_firewall (c, c->s->firewalls->pdata[i]))
       return FALSE;
@@ -225,6 +316,8 @@ cloudrun_scenario_warnings (const CloudRunScenario *s)
   for (guint i = 0; i < s->firewalls->len; i++)
     {
       const CloudRunSpecFirewall *fw = s->firewalls->pdata[i];
+      if (fw->network == NULL)
+        continue;               /* a policy's rule: no tags */
       warn_tags (out, s, fw, FALSE);
       warn_tags (out, s, fw, TRUE);
       warn_accounts (out, s, fw, FALSE);

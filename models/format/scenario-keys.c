@@ -26,6 +26,12 @@ static const char *const purpose_choices[] = { "private", "proxy-only", NULL };
 static const char *const machine_choices[] = {
   "f1-micro", "e2-micro", "e2-standard-4", NULL };
 static const char *const visibility_choices[] = { "private", "public", NULL };
+static const char *const policy_type_choices[] = { "hierarchical", "network",
+                                                    NULL };
+static const char *const policy_level_choices[] = { "organization", "folder",
+                                                     NULL };
+static const char *const enforcement_choices[] = {
+  "after-classic-firewall", "before-classic-firewall", NULL };
 static const char *const pattern_choices[] = { "constant", "poisson", "burst",
                                                 NULL };
 static const char *const identity_choices[] = { "none", "id-token", NULL };
@@ -191,6 +197,11 @@ static const CloudRunKey network_keys[] = {
            shared_with, PROJECT, "", 0, NULL,
            "Service projects of a Shared VPC: their services may attach to "
            "this network."),
+  KEY_ENUM ("firewall-policy-enforcement-order", ENUM, CloudRunSpecNetwork,
+            policies_first, "after-classic-firewall", 0, enforcement_choices,
+            "Whether the network firewall policies associated with the "
+            "network are evaluated after its VPC firewall rules (Google's "
+            "default) or before them."),
 };
 
 static const CloudRunKey subnet_keys[] = {
@@ -231,12 +242,16 @@ static const CloudRunKey route_keys[] = {
 
 static const CloudRunKey firewall_keys[] = {
   KEY_REF ("network", NAME, CloudRunSpecFirewall, network_name, network,
-           NETWORK, NULL, REQ, NULL, "Network of the rule."),
+           NETWORK, NULL, OPT, NULL,
+           "Network of a VPC firewall rule; required unless `policy` is "
+           "written, and not with it."),
   KEY_ENUM ("direction", ENUM, CloudRunSpecFirewall, direction, NULL, REQ,
             vpc_firewall_direction_words, "Traffic the rule applies to."),
   KEY_ENUM ("action", ENUM, CloudRunSpecFirewall, action, NULL, REQ,
             vpc_firewall_action_words,
-            "What the rule does to matching traffic."),
+            "What the rule does to matching traffic. `goto-next` (firewall "
+            "policy rules only) hands the packet to the next stage of "
+            "evaluation."),
   KEY_DERIVED ("ranges", CIDR_LIST, CloudRunSpecFirewall, ranges,
                "0.0.0.0/0, unless source-tags or source-service-accounts "
                "name the sources",
@@ -272,6 +287,31 @@ static const CloudRunKey firewall_keys[] = {
        "Ingress rules only: the rule also matches packets from VMs of the "
        "network running as one of these service accounts. Not with "
        "`source-tags` or `target-tags`."),
+  KEY_REF ("policy", NAME, CloudRunSpecFirewall, policy_name, policy,
+           FIREWALL_POLICY, NULL, OPT, NULL,
+           "The `[firewall-policy]` this rule belongs to, instead of a "
+           "network. Its priority is unique within the policy; it cannot "
+           "name network tags (policies use secure tags)."),
+};
+
+static const CloudRunKey firewall_policy_keys[] = {
+  KEY_ENUM ("type", ENUM, CloudRunSpecFirewallPolicy, type, NULL, REQ,
+            policy_type_choices,
+            "`hierarchical`: associated with the organization or a folder, "
+            "so with every network of the projects under it; `network`: a "
+            "global network firewall policy associated with networks."),
+  KEY_ENUM ("level", ENUM, CloudRunSpecFirewallPolicy, level, "organization",
+            0, policy_level_choices,
+            "Hierarchical policies only: the organization's policy is "
+            "evaluated before a folder's."),
+  KEY_REF ("projects", NAME_LIST, CloudRunSpecFirewallPolicy, project_names,
+           projects, PROJECT, NULL, DER, "every project of the scenario",
+           "Hierarchical policies only: the projects under the node the "
+           "policy is associated with; it applies to their networks."),
+  KEY_REF ("networks", NAME_LIST, CloudRunSpecFirewallPolicy, network_names,
+           networks, NETWORK, "", 0, NULL,
+           "Network policies only, and required there: the networks the "
+           "policy is associated with."),
 };
 
 static const CloudRunKey nat_keys[] = {
@@ -628,7 +668,11 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("route", ROUTE, FALSE, CloudRunSpecRoute, route_keys, LIST (routes),
         "A custom static route."),
   KIND ("firewall", FIREWALL, FALSE, CloudRunSpecFirewall, firewall_keys,
-        LIST (firewalls), "A VPC firewall rule."),
+        LIST (firewalls), "A VPC firewall rule, or a rule of a firewall "
+                          "policy."),
+  KIND ("firewall-policy", FIREWALL_POLICY, FALSE, CloudRunSpecFirewallPolicy,
+        firewall_policy_keys, LIST (firewall_policies),
+        "A hierarchical or global network firewall policy."),
   KIND ("nat", NAT, FALSE, CloudRunSpecNat, nat_keys, LIST (nats),
         "A Cloud NAT gateway."),
   KIND ("connector", CONNECTOR, FALSE, CloudRunSpecConnector, connector_keys,

@@ -268,6 +268,8 @@ struct CloudRunSpecNetwork {
   CloudRunSpecProject *project; /* the host project */
   gboolean default_route;       /* 0.0.0.0/0 -> default-internet-gateway */
   char **shared_with_names;     /* shared-with, as written */
+  gboolean policies_first;      /* network firewall policies before its
+                                   VPC firewall rules */
   GPtrArray *shared_with;       /* CloudRunSpecProject *: Shared VPC service
                                    projects; not owning */
   GPtrArray *subnets;           /* CloudRunSpecSubnet * of this network in
@@ -296,11 +298,39 @@ typedef struct {
   int64_t priority;             /* 0..65535, lower wins */
 } CloudRunSpecRoute;
 
+/* What a [firewall-policy] is: associated with the organization or a
+ * folder above projects, or with networks. */
+typedef enum {
+  CLOUDRUN_FIREWALL_POLICY_HIERARCHICAL,
+  CLOUDRUN_FIREWALL_POLICY_NETWORK,
+} CloudRunFirewallPolicyType;
+
+typedef enum {
+  CLOUDRUN_FIREWALL_POLICY_ORGANIZATION,
+  CLOUDRUN_FIREWALL_POLICY_FOLDER,
+} CloudRunFirewallPolicyLevel;
+
+/* [firewall-policy NAME] */
+typedef struct {
+  CloudRunSpecObject base;
+  CloudRunFirewallPolicyType type;
+  CloudRunFirewallPolicyLevel level; /* hierarchical: where it is
+                                   associated */
+  char **project_names;         /* projects, as written; NULL if omitted */
+  GPtrArray *projects;          /* hierarchical: CloudRunSpecProject * under
+                                   its node; default every project */
+  char **network_names;         /* networks, as written */
+  GPtrArray *networks;          /* network: CloudRunSpecNetwork * it is
+                                   associated with */
+} CloudRunSpecFirewallPolicy;
+
 /* [firewall NAME] */
 typedef struct {
   CloudRunSpecObject base;
-  char *network_name;           /* network, as written */
-  CloudRunSpecNetwork *network; /* its network */
+  char *network_name;           /* network, as written; NULL with policy */
+  CloudRunSpecNetwork *network; /* its network (a VPC firewall rule) */
+  char *policy_name;            /* policy, as written, or NULL */
+  CloudRunSpecFirewallPolicy *policy; /* the policy it is a rule of */
   VpcFirewallDirection direction; /* egress or ingress */
   VpcFirewallAction action;     /* allow or deny */
   GArray *ranges;               /* of CloudRunSpecCidr: destinations (egress)
@@ -550,6 +580,7 @@ typedef struct {
   GPtrArray *subnets;           /* CloudRunSpecSubnet * */
   GPtrArray *routes;            /* CloudRunSpecRoute * */
   GPtrArray *firewalls;         /* CloudRunSpecFirewall * */
+  GPtrArray *firewall_policies; /* CloudRunSpecFirewallPolicy * */
   GPtrArray *nats;              /* CloudRunSpecNat * */
   GPtrArray *connectors;        /* CloudRunSpecConnector * */
   GPtrArray *services;          /* CloudRunSpecService * */

@@ -223,7 +223,8 @@
   X (INGRESS, "ingress")
 #define VPC_FIREWALL_ACTION_LIST(X)                                        \
   X (ALLOW, "allow")                                                       \
-  X (DENY, "deny")
+  X (DENY, "deny")                                                         \
+  X (GOTO_NEXT, "goto-next")    /* firewall policies only */
 
 /* A route's next hop ([route] next-hop): a word, or an address. */
 #define VPC_NEXT_HOP_LIST(X)                                               \

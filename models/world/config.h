@@ -51,7 +51,21 @@ typedef struct {
   uint16_t port_min, port_max;  /* tcp/udp ports; 0..65535 when none */
 } VpcProtocolMatch;
 
-/* One firewall rule of the network. */
+/* Who holds a firewall rule: the network itself, or a firewall policy.
+ * A packet meets them in the order organization, folder, network policies
+ * when the network puts them first, the network's VPC firewall rules,
+ * network policies otherwise (firewall/docs/firewall-policies-overview,
+ * evaluation order). VPC comes first here so that a zeroed rule is one
+ * of the network's. */
+typedef enum {
+  VPC_FIREWALL_STAGE_VPC,
+  VPC_FIREWALL_STAGE_ORGANIZATION,
+  VPC_FIREWALL_STAGE_FOLDER,
+  VPC_FIREWALL_STAGE_NETWORK_FIRST,
+  VPC_FIREWALL_STAGE_NETWORK_LAST,
+} VpcFirewallStage;
+
+/* One firewall rule of the network or of a policy that applies to it. */
 typedef struct {
   const char *name;             /* the rule's name, for explanations */
   VpcFirewallDirection direction;
@@ -71,6 +85,8 @@ typedef struct {
   const char *const *source_accounts; /* ingress: also VMs running as one */
   bool hidden;                  /* a rule Google adds and does not list
                                    (Serverless VPC Access's) */
+  VpcFirewallStage stage;       /* who holds it */
+  const char *policy;           /* the policy's NAME, or NULL */
 } VpcFirewallRule;
 
 /* One custom static route of the network. */

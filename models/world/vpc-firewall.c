@@ -110,15 +110,25 @@ decide (GPtrArray *rules, const SimFrame *f, uint32_t addr,
         const CloudRunVpcSource *target, const CloudRunVpcSource *peer,
         bool identity, bool implied_allow)
 {
+  const VpcFirewallRule *passed = NULL;
+
   for (guint i = 0; i < rules->len; i++)
     {
       const VpcFirewallRule *rule = g_ptr_array_index (rules, i);
-      if (rule_targets (rule, target) && rule_protocols (rule, f)
-          && rule_other_end (rule, addr, peer, identity))
+      if (!rule_targets (rule, target) || !rule_protocols (rule, f)
+          || !rule_other_end (rule, addr, peer, identity))
+        continue;
+      if (rule->action != VPC_FIREWALL_GOTO_NEXT)
         return (CloudRunFirewallVerdict) {
-          rule, rule->action == VPC_FIREWALL_ALLOW, NULL };
+          rule, rule->action == VPC_FIREWALL_ALLOW, NULL, passed };
+      passed = rule;
+      /* goto-next: the rest of this stage is skipped. */
+      while (i + 1 < rules->len
+             && ((const VpcFirewallRule *) g_ptr_array_index (rules, i + 1))
+                ->stage == rule->stage)
+        i++;
     }
-  return (CloudRunFirewallVerdict) { NULL, implied_allow, NULL };
+  return (CloudRunFirewallVerdict) { NULL, implied_allow, NULL, passed };
 }
 
 CloudRunFirewallVerdict
@@ -149,6 +159,15 @@ cloudrun_vpc_firewall_ingress (const CloudRunVpcFirewall *fw,
   return v;
 }
 
+static const char *const stage_words[] = {
+  [VPC_FIREWALL_STAGE_VPC] = "VPC firewall rules",
+  [VPC_FIREWALL_STAGE_ORGANIZATION] = "hierarchical, organization",
+  [VPC_FIREWALL_STAGE_FOLDER] = "hierarchical, folder",
+  [VPC_FIREWALL_STAGE_NETWORK_FIRST] = "network policy, before the VPC's "
+                                       "rules",
+  [VPC_FIREWALL_STAGE_NETWORK_LAST] = "network policy",
+};
+
 const char *
 cloudrun_vpc_firewall_rule_text (const VpcFirewallRule *rule,
                                  SimExplainLog *log)
@@ -161,13 +180,32 @@ cloudrun_vpc_firewall_rule_text (const VpcFirewallRule *rule,
                                 "ingress rule (allow tcp, udp, icmp from "
                                 "source tag vpc-connector, priority %u)",
                                 rule->priority);
+  if (rule->policy)
+    return sim_explain_internf (log, "firewall policy %s, rule %s (%s, %s, "
+                                "priority %u)", rule->policy, rule->name,
+                                stage_words[rule->stage], dir,
+                                rule->priority);
   return sim_explain_internf (log, "firewall %s (%s, priority %u)",
                               rule->name, dir, rule->priority);
 }
 
 /* ---- Life ---------------------------------------------------------- */
 
-/* Lower priority first; a deny before an allow of the same priority. */
+/* The place of a stage in evaluation order. */
+static int
+stage_rank (VpcFirewallStage stage)
+{
+  static const int rank[] = {
+    [VPC_FIREWALL_STAGE_ORGANIZATION] = 0, [VPC_FIREWALL_STAGE_FOLDER] = 1,
+    [VPC_FIREWALL_STAGE_NETWORK_FIRST] = 2, [VPC_FIREWALL_STAGE_VPC] = 3,
+    [VPC_FIREWALL_STAGE_NETWORK_LAST] = 4,
+  };
+
+  return rank[stage];
+}
+
+/* Stage by stage; in a stage, lower priority first, a deny before an
+ * allow of the same priority. */
 static gint
 rule_order (gconstpointer a, gconstpointer b)
 {
@@ -175,7 +213,10 @@ rule_order (gconstpointer a, gconstpointer b)
   const VpcFirewallRule *y = *(VpcFirewallRule *const *) b;
   int px = x->action == VPC_FIREWALL_DENY ? 0 : 1;
   int py = y->action == VPC_FIREWALL_DENY ? 0 : 1;
+  int sx = stage_rank (x->stage), sy = stage_rank (y->stage);
 
+  if (sx != sy)
+    return (sx > sy) - (sx < sy);
   if (x->priority != y->priority)
     return (x->priority > y->priority) - (x->priority < y->priority);
   return (px > py) - (px < py);
@@ -189,6 +230,7 @@ rule_free (gpointer p)
   if (rule->hidden)
     return;
   g_free ((char *) rule->name);
+  g_free ((char *) rule->policy);
   g_free ((VpcCidr *) rule->ranges);
   g_free ((VpcProtocolMatch *) rule->protocols);
   g_strfreev ((char **) rule->target_tags);
@@ -204,6 +246,7 @@ rule_copy (const VpcFirewallRule *rule)
   VpcFirewallRule *copy = g_memdup2 (rule, sizeof *rule);
 
   copy->name = g_strdup (rule->name);
+  copy->policy = g_strdup (rule->policy);
   copy->ranges = g_memdup2 (rule->ranges,
                             rule->n_ranges * sizeof *rule->ranges);
   copy->protocols = g_memdup2 (rule->protocols,

@@ -9,6 +9,13 @@
  * the lowest priority number first, deny before allow at equal priority;
  * when none matches, the implied rules allow egress and deny ingress.
  *
+ * Firewall policies come in stages around the network's own rules: an
+ * organization's hierarchical policy, a folder's, then the network
+ * policies and the VPC firewall rules in the order the network sets
+ * (after the VPC's rules by default); a matching allow or deny decides,
+ * goto-next (and no match) hands the packet to the next stage
+ * (firewall/docs/firewall-policies-overview, rule evaluation order).
+ *
  * Serverless VPC Access adds a hidden ingress rule to a network with a
  * connector: allow tcp, udp and icmp from source tag vpc-connector at
  * priority 1000 (run/docs/configuring/vpc-connectors, "Restrict connector
@@ -37,6 +44,8 @@ typedef struct {
                                    rule whose source tags or service
                                    accounts name the revision and would
                                    have admitted it; else NULL */
+  const VpcFirewallRule *passed; /* the last goto-next rule of a policy
+                                   that handed the packet on, or NULL */
 } CloudRunFirewallVerdict;
 
 /* The rules of a network (copied); with_connector_rule adds Serverless

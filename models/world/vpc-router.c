@@ -145,6 +145,20 @@ vpc_psc_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
   return allowed;
 }
 
+/* A firewall step's note: the verdict, and the policy rule that handed
+ * the packet on to the rule that decided, if one did. */
+static const char *
+vpc_firewall_note (SimExplainLog *log, const CloudRunFirewallVerdict *v)
+{
+  const char *verdict = v->allow ? "allowed" : "denied";
+
+  if (!v->passed)
+    return verdict;
+  return sim_explain_internf (log, "%s, after %s handed it on (goto-next)",
+                              verdict, cloudrun_vpc_firewall_rule_text (
+                                         v->passed, log));
+}
+
 /* The ingress rules for f from src (NULL: from outside the network) into
  * VM dst; drops f and returns false when they deny it. */
 static bool
@@ -161,7 +175,7 @@ vpc_ingress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
 
   if (explain)
     vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_INGRESS_FIREWALL_RULE, rule,
-              v.allow ? "allowed" : "denied");
+              vpc_firewall_note (log, &v));
   if (v.allow)
     return true;
   if (v.unsupported)
@@ -494,7 +508,7 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
                       : "implied allow egress rule";
       if (explain)
         vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_EGRESS_FIREWALL_RULE,
-                  rule, v.allow ? "allowed" : "denied");
+                  rule, vpc_firewall_note (log, &v));
       if (!v.allow)
         {
           vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);

@@ -62,6 +62,7 @@ static const char everything_head[] =
   "project = host\n"
   "default-route = false\n"
   "shared-with = app\n"
+  "firewall-policy-enforcement-order = before-classic-firewall\n"
   "\n"
   "[network other]\n"
   "project = app\n"
@@ -133,6 +134,31 @@ static const char everything_head[] =
   "ranges = 10.0.0.0/8\n"
   "source-service-accounts = Web@Host.iam.gserviceaccount.com\n"
   "target-service-accounts = db@host.iam.gserviceaccount.com;\n"
+  "\n"
+  "[firewall-policy org]\n"
+  "type = hierarchical\n"
+  "\n"
+  "[firewall-policy team]\n"
+  "type = hierarchical\n"
+  "level = folder\n"
+  "projects = app\n"
+  "\n"
+  "[firewall-policy net]\n"
+  "type = network\n"
+  "networks = shared;other\n"
+  "\n"
+  "[firewall org-next]\n"
+  "policy = org\n"
+  "direction = ingress\n"
+  "action = goto-next\n"
+  "ranges = 10.0.0.0/8\n"
+  "priority = 10\n"
+  "\n"
+  "[firewall org-deny]\n"
+  "policy = org\n"
+  "direction = ingress\n"
+  "action = deny\n"
+  "priority = 20\n"
   "\n"
   "[nat gw]\n"
   "network = shared\n"
@@ -506,6 +532,7 @@ test_scenario__network_side (void **state)
   assert_false (app->implicit);
   assert_ptr_equal (shared->project, host);
   assert_false (shared->default_route);
+  assert_true (shared->policies_first);
   assert_int_equal (shared->shared_with->len, 1);
   assert_ptr_equal (shared->shared_with->pdata[0], app);
   assert_int_equal (shared->subnets->len, 3);
@@ -545,6 +572,31 @@ test_scenario__network_side (void **state)
                        "db@host.iam.gserviceaccount.com");
   assert_null (by_sa->target_service_accounts[1]);
   assert_int_equal (allow->protocols->len, 1);
+  {
+    CloudRunSpecFirewallPolicy *org = find (s, CLOUDRUN_KIND_FIREWALL_POLICY,
+                                            "org");
+    CloudRunSpecFirewallPolicy *team = find (s, CLOUDRUN_KIND_FIREWALL_POLICY,
+                                             "team");
+    CloudRunSpecFirewallPolicy *net = find (s, CLOUDRUN_KIND_FIREWALL_POLICY,
+                                            "net");
+    CloudRunSpecFirewall *next = find (s, CLOUDRUN_KIND_FIREWALL, "org-next");
+    CloudRunSpecFirewall *odeny = find (s, CLOUDRUN_KIND_FIREWALL,
+                                        "org-deny");
+
+    assert_int_equal (org->type, CLOUDRUN_FIREWALL_POLICY_HIERARCHICAL);
+    assert_int_equal (org->level, CLOUDRUN_FIREWALL_POLICY_ORGANIZATION);
+    /* An organization's policy: every project by default. */
+    assert_int_equal (org->projects->len, s->projects->len);
+    assert_int_equal (team->level, CLOUDRUN_FIREWALL_POLICY_FOLDER);
+    assert_int_equal (team->projects->len, 1);
+    assert_ptr_equal (team->projects->pdata[0], app);
+    assert_int_equal (net->type, CLOUDRUN_FIREWALL_POLICY_NETWORK);
+    assert_int_equal (net->networks->len, 2);
+    assert_ptr_equal (next->policy, org);
+    assert_null (next->network);
+    assert_int_equal (next->action, VPC_FIREWALL_GOTO_NEXT);
+    assert_int_equal (odeny->ranges->len, 1);
+  }
   assert_int_equal (g_array_index (allow->protocols, CloudRunSpecProtocol, 0)
                     .protocol, 0);
 }
@@ -1048,6 +1100,47 @@ static const char head[] =
 #define LABEL63 LABEL61 "xy"
 
 static const BadCase bad_cases[] = {
+  /* Firewall policies (firewall/docs/firewall-policies-overview). */
+  { "[network n]\n[firewall-policy p]\ntype = hierarchical\n"
+    "[firewall f]\nnetwork = n\npolicy = p\ndirection = ingress\n"
+    "action = deny\n", { NULL },
+    "[firewall f] policy: expected exactly one of network (a VPC firewall "
+    "rule) and policy (a rule of a firewall policy), found both" },
+  { "[firewall f]\ndirection = ingress\naction = deny\n", { NULL },
+    "[firewall f] network: expected exactly one of network (a VPC firewall "
+    "rule) and policy (a rule of a firewall policy), found neither" },
+  { "[network n]\n[firewall f]\nnetwork = n\ndirection = ingress\n"
+    "action = goto-next\n", { NULL },
+    "[firewall f] action: expected allow or deny (goto-next only in a rule "
+    "of a firewall policy), found 'goto-next'" },
+  { "[firewall-policy p]\ntype = hierarchical\n[firewall f]\npolicy = p\n"
+    "direction = ingress\naction = deny\ntarget-tags = db\n", { NULL },
+    "[firewall f] target-tags: expected network tags only in VPC firewall "
+    "rules (firewall policies select by secure tags, which are not "
+    "modelled, or by service account), found 'db' in a rule of a firewall "
+    "policy" },
+  { "[firewall-policy p]\ntype = hierarchical\n[firewall f]\npolicy = p\n"
+    "direction = ingress\naction = deny\n[firewall g]\npolicy = p\n"
+    "direction = egress\naction = allow\n", { NULL },
+    "[firewall g] priority: expected a priority no other rule of the policy "
+    "has, found '1000', as [firewall f]" },
+  { "[network n]\n[firewall-policy p]\ntype = hierarchical\n"
+    "networks = n\n", { NULL },
+    "[firewall-policy p] networks: expected projects and level (a "
+    "hierarchical policy is associated with a node above projects, not "
+    "with networks), found networks with type = hierarchical" },
+  { "[firewall-policy p]\ntype = network\n", { NULL },
+    "[firewall-policy p] networks: expected the networks the policy is "
+    "associated with, found nothing" },
+  { "[network n]\n[firewall-policy p]\ntype = network\nnetworks = n\n"
+    "level = folder\n", { NULL },
+    "[firewall-policy p] level: expected networks (a network policy is "
+    "associated with networks), found level with type = network" },
+  { "[firewall-policy p]\ntype = global\n", { NULL },
+    "[firewall-policy p] type: expected one of hierarchical, network, found "
+    "'global'" },
+  { "[network n]\nfirewall-policy-enforcement-order = before\n", { NULL },
+    "expected one of after-classic-firewall, before-classic-firewall" },
   /* Firewall targets and sources (firewall/docs/firewalls). */
   { FW_HEAD "source-tags = web\n", { NULL },
     "[firewall f] source-tags: expected sources by tag or service account "

@@ -6,7 +6,9 @@
  * verdict naming the rule that would have admitted it; Serverless VPC
  * Access's hidden allow at priority 1000, which a user rule of lower
  * number overrides and one of higher number does not; priority order
- * and deny winning a tie. Frames are parsed headers only: the module
+ * and deny winning a tie; firewall policies in stages (organization,
+ * folder, network policies before or after the VPC's rules), goto-next
+ * and no match handing a packet to the next stage. Frames are parsed headers only: the module
  * reads addresses, protocol and port. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -350,6 +352,105 @@ test_vpc_firewall__protocols_and_ties (void **state)
   cloudrun_vpc_firewall_free (fw);
 }
 
+/* ---- Firewall policies -------------------------------------------- */
+
+static VpcFirewallRule
+policy_rule (const char *name, const char *policy, VpcFirewallStage stage,
+             VpcFirewallAction action, uint32_t priority)
+{
+  VpcFirewallRule r = rule (name, VPC_FIREWALL_INGRESS, action, priority);
+
+  r.policy = policy, r.stage = stage;
+  r.ranges = &everywhere, r.n_ranges = 1;
+  return r;
+}
+
+static void
+test_vpc_firewall__policy_stages (void **state)
+{
+  static const struct {
+    const char *label;
+    VpcFirewallStage net_stage; /* where the network policy sits */
+    bool org_goto_next;         /* the organization hands web on */
+    bool allow;
+    const char *decider;
+    const char *passed;         /* the goto-next rule, or NULL */
+  } cases[] = {
+    /* The organization's deny at 900 comes before a VPC allow at 10. */
+    { "organization first", VPC_FIREWALL_STAGE_NETWORK_LAST, false, false,
+      "org-deny", NULL },
+    /* goto-next skips the rest of the organization's rules, then the
+     * VPC's allow decides before the network policy (after, default). */
+    { "goto-next, VPC first", VPC_FIREWALL_STAGE_NETWORK_LAST, true, true,
+      "vpc-allow", "org-next" },
+    /* The network says before-classic-firewall: its policy's deny wins. */
+    { "network policy first", VPC_FIREWALL_STAGE_NETWORK_FIRST, true, false,
+      "net-deny", "org-next" },
+  };
+  SimFrame f = tcp (WEB, DB, 80);
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      VpcFirewallRule r[] = {
+        rule ("vpc-allow", VPC_FIREWALL_INGRESS, VPC_FIREWALL_ALLOW, 10),
+        policy_rule ("net-deny", "net", cases[i].net_stage,
+                     VPC_FIREWALL_DENY, 1),
+        policy_rule ("org-deny", "org", VPC_FIREWALL_STAGE_ORGANIZATION,
+                     VPC_FIREWALL_DENY, 900),
+        policy_rule ("org-next", "org", VPC_FIREWALL_STAGE_ORGANIZATION,
+                     cases[i].org_goto_next ? VPC_FIREWALL_GOTO_NEXT
+                                            : VPC_FIREWALL_DENY, 800),
+      };
+      CloudRunVpcFirewall *fw;
+      CloudRunFirewallVerdict v;
+
+      r[0].ranges = &everywhere, r[0].n_ranges = 1;
+      /* org-next only for db's service account; without goto-next it is
+       * a deny aimed elsewhere. */
+      r[3].target_accounts = cases[i].org_goto_next ? sa_db : sa_web;
+      fw = firewall (r, G_N_ELEMENTS (r), false);
+      v = cloudrun_vpc_firewall_ingress (fw, &f, &web, &db);
+      expect (v, cases[i].allow, cases[i].decider, cases[i].label);
+      if (cases[i].passed)
+        assert_string_equal (v.passed->name, cases[i].passed);
+      else
+        assert_null (v.passed);
+      cloudrun_vpc_firewall_free (fw);
+    }
+}
+
+static void
+test_vpc_firewall__policy_no_match_falls_through (void **state)
+{
+  /* A folder policy that matches nothing, then nothing at all: the
+   * implied rules decide, and the rule text names the policy. */
+  VpcFirewallRule r[] = {
+    policy_rule ("folder-deny-ssh", "folder", VPC_FIREWALL_STAGE_FOLDER,
+                 VPC_FIREWALL_DENY, 10),
+  };
+  static const VpcProtocolMatch ssh = { 6, 22, 22 };
+  SimExplainLog *log = sim_explain_log_new ();
+  CloudRunVpcFirewall *fw;
+  SimFrame http = tcp (WEB, DB, 80), shell = tcp (WEB, DB, 22);
+  CloudRunFirewallVerdict v;
+
+  (void) state;
+  r[0].protocols = &ssh;
+  fw = firewall (r, 1, false);
+  expect (cloudrun_vpc_firewall_ingress (fw, &http, &web, &db), false,
+          "(implied)", "ingress, no match");
+  expect (cloudrun_vpc_firewall_egress (fw, &http, &web), true, "(implied)",
+          "egress, no match");
+  v = cloudrun_vpc_firewall_ingress (fw, &shell, &web, &db);
+  expect (v, false, "folder-deny-ssh", "ssh");
+  assert_string_equal (cloudrun_vpc_firewall_rule_text (v.rule, log),
+                       "firewall policy folder, rule folder-deny-ssh "
+                       "(hierarchical, folder, ingress, priority 10)");
+  sim_explain_log_free (log);
+  cloudrun_vpc_firewall_free (fw);
+}
+
 int
 main (void)
 {
@@ -360,6 +461,8 @@ main (void)
     cmocka_unit_test (test_vpc_firewall__direct_vpc_identity_is_unsupported),
     cmocka_unit_test (test_vpc_firewall__connector_rule_at_priority_1000),
     cmocka_unit_test (test_vpc_firewall__protocols_and_ties),
+    cmocka_unit_test (test_vpc_firewall__policy_stages),
+    cmocka_unit_test (test_vpc_firewall__policy_no_match_falls_through),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

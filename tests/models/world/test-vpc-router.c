@@ -581,6 +581,74 @@ test_vpc_router__vm_to_vm_ingress (void **state)
     }
 }
 
+/* Firewall policies from the file: an organization's policy applies to
+ * the networks of every project, a folder's to those of its projects; a
+ * network policy to its networks, after the VPC's rules unless the
+ * network puts it first. */
+static void
+test_vpc_router__firewall_policies_from_the_file (void **state)
+{
+  static const char base[] =
+    WF_HEAD
+    "[project shop]\n[project other]\n\n"
+    "[network net]\nproject = shop\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[vm a]\nsubnet = vms\naddress = 10.1.0.5\n\n"
+    "[vm b]\nsubnet = vms\naddress = 10.1.0.6\n\n"
+    "[firewall allow-vms]\nnetwork = net\ndirection = ingress\n"
+    "action = allow\nranges = 10.1.0.0/24\n\n"
+    "[traffic a-to-b]\nfrom = a\nurl = http://10.1.0.6/\n\n";
+  static const struct {
+    const char *label;
+    const char *extra;
+    const char *verdict, *rule_word;
+  } cases[] = {
+    { "an organization's deny comes before the VPC's allow",
+      "[firewall-policy org]\ntype = hierarchical\n"
+      "[firewall org-deny]\npolicy = org\ndirection = ingress\n"
+      "action = deny\n",
+      "dropped", "policy org, rule org-deny" },
+    { "a folder policy over another project does not apply",
+      "[firewall-policy team]\ntype = hierarchical\nlevel = folder\n"
+      "projects = other\n"
+      "[firewall team-deny]\npolicy = team\ndirection = ingress\n"
+      "action = deny\n",
+      "delivered", "allow-vms" },
+    { "a network policy comes after the VPC's allow",
+      "[firewall-policy np]\ntype = network\nnetworks = net\n"
+      "[firewall np-deny]\npolicy = np\ndirection = ingress\n"
+      "action = deny\n",
+      "delivered", "allow-vms" },
+    { "unless the network puts it first",
+      "[firewall-policy np]\ntype = network\nnetworks = net\n"
+      "[firewall np-deny]\npolicy = np\ndirection = ingress\n"
+      "action = deny\n",
+      "dropped", "policy np, rule np-deny" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *const first[] = {
+        "network net.firewall-policy-enforcement-order="
+        "before-classic-firewall", NULL };
+      g_autofree char *ini = g_strconcat (base, cases[i].extra, NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (
+        ini, i == 3 ? first : NULL);
+      CloudRunRequest *r = world_fixture_request (wf, "a-to-b", 0);
+      const SimExplainStep *fw = world_fixture_step (
+        wf, r, "APPLY_INGRESS_FIREWALL_RULE", "vpc-net");
+
+      expect_verdict (wf, "a-to-b", cases[i].verdict,
+                      strcmp (cases[i].verdict, "dropped") == 0
+                      ? "FIREWALL_RULE" : "none", cases[i].label);
+      assert_non_null (fw);
+      if (!strstr (fw->rule, cases[i].rule_word))
+        fail_msg ("%s: ingress step says '%s'", cases[i].label, fw->rule);
+    }
+}
+
 /* ---- The router alone on a tiny world ----------------------------- */
 
 #define CONN_BLOCK TW_IP (10, 8, 0, 0)
@@ -853,6 +921,7 @@ main (void)
     cmocka_unit_test (
       test_vpc_router__nat_turns_pga_on_for_a_hidden_connector_subnet),
     cmocka_unit_test (test_vpc_router__vm_to_vm_ingress),
+    cmocka_unit_test (test_vpc_router__firewall_policies_from_the_file),
     cmocka_unit_test (test_vpc_router__decrements_ttl),
     cmocka_unit_test (test_vpc_router__connector_has_an_implicit_ingress_rule),
     cmocka_unit_test (test_vpc_router__ingress_priority_and_ties),
