@@ -420,6 +420,25 @@ test_vpc_firewall__policy_stages (void **state)
     }
 }
 
+/* The organization's policy before a folder's, whatever the priorities. */
+static void
+test_vpc_firewall__organization_before_folder (void **state)
+{
+  VpcFirewallRule r[] = {
+    policy_rule ("folder-deny", "folder", VPC_FIREWALL_STAGE_FOLDER,
+                 VPC_FIREWALL_DENY, 0),
+    policy_rule ("org-allow", "org", VPC_FIREWALL_STAGE_ORGANIZATION,
+                 VPC_FIREWALL_ALLOW, 65535),
+  };
+  CloudRunVpcFirewall *fw = firewall (r, G_N_ELEMENTS (r), false);
+  SimFrame f = tcp (WEB, DB, 80);
+
+  (void) state;
+  expect (cloudrun_vpc_firewall_ingress (fw, &f, &web, &db), true,
+          "org-allow", "organization first");
+  cloudrun_vpc_firewall_free (fw);
+}
+
 static void
 test_vpc_firewall__policy_no_match_falls_through (void **state)
 {
@@ -462,6 +481,7 @@ main (void)
     cmocka_unit_test (test_vpc_firewall__connector_rule_at_priority_1000),
     cmocka_unit_test (test_vpc_firewall__protocols_and_ties),
     cmocka_unit_test (test_vpc_firewall__policy_stages),
+    cmocka_unit_test (test_vpc_firewall__organization_before_folder),
     cmocka_unit_test (test_vpc_firewall__policy_no_match_falls_through),
   };
 
