@@ -72,6 +72,13 @@ void build_perimeters (Build *b);
 const CloudRunPerimeterPolicy *build_perimeter (
   Build *b, const CloudRunSpecProject *project);
 void build_networks (Build *b);
+/* Every range of network n with its region (subnets, connectors' hidden
+ * /28s), newly allocated: VpcRegionRange. */
+GArray *build_region_ranges (Build *b, const CloudRunSpecNetwork *n);
+/* The active VPC Network Peerings (models/assemble/build-peering.c): a link
+ * between the two routers, each side's ranges routed to the other. After
+ * build_networks. */
+void build_peerings (Build *b);
 void build_vms (Build *b);
 void build_connectors (Build *b);
 void build_psc_and_load_balancers (Build *b);

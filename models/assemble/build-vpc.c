@@ -348,7 +348,7 @@ build_psc (Build *b, const CloudRunSpecPscEndpoint *e)
 }
 
 /* Every subnet and connector range of network n with its region. */
-static GArray *
+GArray *
 build_region_ranges (Build *b, const CloudRunSpecNetwork *n)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (VpcRegionRange));

@@ -323,5 +323,6 @@ cloudrun_scenario_warnings (const CloudRunScenario *s)
       warn_accounts (out, s, fw, FALSE);
       warn_accounts (out, s, fw, TRUE);
     }
+  cloudrun_peering_warnings (s, out);
   return out;
 }

@@ -240,6 +240,16 @@ static const CloudRunKey route_keys[] = {
            "Among routes of equal prefix length the lower number wins."),
 };
 
+static const CloudRunKey peering_keys[] = {
+  KEY_REF ("network", NAME, CloudRunSpecPeering, network_name, network,
+           NETWORK, NULL, REQ, NULL, "Network of this side of the peering."),
+  KEY_REF ("peer-network", NAME, CloudRunSpecPeering, peer_name, peer,
+           NETWORK, NULL, REQ, NULL,
+           "The network it peers with. The peering is active, and the two "
+           "networks exchange their subnet routes, only when that network "
+           "has a `[peering]` back to this one."),
+};
+
 static const CloudRunKey firewall_keys[] = {
   KEY_REF ("network", NAME, CloudRunSpecFirewall, network_name, network,
            NETWORK, NULL, OPT, NULL,
@@ -667,6 +677,8 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         LIST (subnets), "A subnet of a network in a region."),
   KIND ("route", ROUTE, FALSE, CloudRunSpecRoute, route_keys, LIST (routes),
         "A custom static route."),
+  KIND ("peering", PEERING, FALSE, CloudRunSpecPeering, peering_keys,
+        LIST (peerings), "One side of a VPC Network Peering."),
   KIND ("firewall", FIREWALL, FALSE, CloudRunSpecFirewall, firewall_keys,
         LIST (firewalls), "A VPC firewall rule, or a rule of a firewall "
                           "policy."),

@@ -298,6 +298,15 @@ typedef struct {
   int64_t priority;             /* 0..65535, lower wins */
 } CloudRunSpecRoute;
 
+/* [peering NAME]: one side of a VPC Network Peering. */
+typedef struct {
+  CloudRunSpecObject base;
+  char *network_name;           /* network, as written */
+  CloudRunSpecNetwork *network; /* the network this side belongs to */
+  char *peer_name;              /* peer-network, as written */
+  CloudRunSpecNetwork *peer;    /* the network it peers with */
+} CloudRunSpecPeering;
+
 /* What a [firewall-policy] is: associated with the organization or a
  * folder above projects, or with networks. */
 typedef enum {
@@ -579,6 +588,7 @@ typedef struct {
   GPtrArray *networks;          /* CloudRunSpecNetwork * */
   GPtrArray *subnets;           /* CloudRunSpecSubnet * */
   GPtrArray *routes;            /* CloudRunSpecRoute * */
+  GPtrArray *peerings;          /* CloudRunSpecPeering * */
   GPtrArray *firewalls;         /* CloudRunSpecFirewall * */
   GPtrArray *firewall_policies; /* CloudRunSpecFirewallPolicy * */
   GPtrArray *nats;              /* CloudRunSpecNat * */
@@ -645,6 +655,11 @@ const char *cloudrun_project_perimeter (const CloudRunSpecProject *project);
  * order; empty when none. The caller owns the array (strings freed with
  * it). */
 GPtrArray *cloudrun_scenario_warnings (const CloudRunScenario *scenario);
+/* The [peering] from network to peer when both sides exist (the peering
+ * is ACTIVE), else NULL. */
+const CloudRunSpecPeering *cloudrun_peering_active (
+  const CloudRunScenario *scenario, const CloudRunSpecNetwork *network,
+  const CloudRunSpecNetwork *peer);
 /* Whether project's perimeter restricts the API service (such as
  * "run.googleapis.com"); an implicit perimeter restricts Cloud Run only.
  * FALSE when the project is in no perimeter. */

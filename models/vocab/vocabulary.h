@@ -63,7 +63,8 @@
   X (VPC_CONNECTOR_QUEUE_FULL)                                             \
   X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)                                    \
   X (NO_AVAILABLE_INSTANCE)                                                \
-  X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS)
+  X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS)              \
+  X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)
 
 #define CLOUDRUN_DROP_LIST(X)                                              \
   X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
@@ -113,7 +114,7 @@
   X (VPC_CONNECTOR_NOT_RUNNING, O)                                         \
   X (FORWARDING_RULE_REGION_MISMATCH, P)                                   \
   X (PSC_CONNECTION_NOT_ACCEPTED, O)                                       \
-  X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK, O)                         \
+  X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK, P)                         \
   X (PSC_NEG_PRODUCER_ENDPOINT_NO_GLOBAL_ACCESS, O)                        \
   X (PSC_NEG_PRODUCER_FORWARDING_RULE_MULTIPLE_PORTS, O)                   \
   X (CLOUD_SQL_PSC_NEG_UNSUPPORTED, O)                                     \

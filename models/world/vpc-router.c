@@ -24,12 +24,14 @@ typedef enum {
   ROUTE_GATEWAY,                /* default-internet-gateway */
   ROUTE_BLACKHOLE,
   ROUTE_NEXT_HOP_ADDRESS,
+  ROUTE_PEERING,                /* a peered network's subnet */
 } VpcRouteKind;
 
 typedef struct {
   VpcRouteKind kind;
   char *name;                   /* "subnet-route run-subnet", "route X" */
   uint32_t next_hop;            /* ROUTE_NEXT_HOP_ADDRESS */
+  SimPort *peer;                /* ROUTE_PEERING: the peered router */
 } VpcRouteInfo;
 
 struct CloudRunVpcRouter {
@@ -219,6 +221,19 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
          ? g_ptr_array_index (r->sources, port->index) : NULL;
   psc = port->index < r->psc_endpoints->len
         ? g_ptr_array_index (r->psc_endpoints, port->index) : NULL;
+  if (psc && src && src->kind == CLOUDRUN_VPC_SOURCE_PEER && vpc_new_flow (f))
+    {
+      vpc_drop (r, packet, f, explain,
+                CLOUDRUN_DROP_PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK,
+                explain ? sim_explain_internf (
+                            log, "PSC endpoint %s for Google APIs, from %s: "
+                            "an endpoint is not reachable from a peered "
+                            "network (cloud.google.com/vpc/docs/"
+                            "configure-private-service-connect-apis)", psc,
+                            src->label)
+                        : NULL);
+      return;
+    }
   if (psc && src && vpc_new_flow (f)
       && !vpc_psc_access (r, src, psc, explain ? &note : NULL))
     {
@@ -487,6 +502,31 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                     : NULL);
 }
 
+/* A packet from a peered network (its egress rules already applied
+ * there): delivered to this network's own ranges only, never on to the
+ * internet, a NAT or another peering (vpc/docs/vpc-peering: peering is
+ * not transitive, and a peer's default route is not shared). */
+static void
+vpc_from_peer (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
+               const CloudRunVpcSource *src, bool explain)
+{
+  const SimRoute *route = sim_route_table_lookup (r->routes, f->dst);
+
+  if (route && ((const VpcRouteInfo *) route->value)->kind == ROUTE_SUBNET)
+    {
+      vpc_deliver_local (r, packet, f, src, explain);
+      return;
+    }
+  vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+            explain ? sim_explain_internf (
+                        sim_world_explain (r->base.world->sim),
+                        "from %s to an address outside network %s: a "
+                        "peered network's traffic is delivered only to "
+                        "this network's own subnets (peering is not "
+                        "transitive)", src->label, r->network)
+                    : NULL);
+}
+
 /* A packet from a source in the network. */
 static void
 vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
@@ -499,6 +539,11 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
   const char *rule;
   char pfx[16];
 
+  if (src->kind == CLOUDRUN_VPC_SOURCE_PEER)
+    {
+      vpc_from_peer (r, packet, f, src, explain);
+      return;
+    }
   if (vpc_new_flow (f))
     {
       CloudRunFirewallVerdict v = cloudrun_vpc_firewall_egress (r->firewall,
@@ -544,6 +589,13 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
                                                "(its next hop no longer "
                                                "exists)", rule)
                         : NULL);
+      return;
+    case ROUTE_PEERING:
+      if (explain)
+        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, rule,
+                  "next hop NEXT_HOP_PEERING: to the peered network");
+      /* The peer's router adds the time between regions on delivery. */
+      sim_port_send (info->peer, packet);
       return;
     case ROUTE_NEXT_HOP_ADDRESS:
     default:
@@ -794,6 +846,28 @@ cloudrun_vpc_router_add_region (CloudRunVpcRouter *r, uint32_t prefix,
                        (void *) sim_explain_intern (sim_world_explain (
                                                       r->base.world->sim),
                                                     region));
+}
+
+SimPort *
+cloudrun_vpc_router_attach_peer (CloudRunVpcRouter *r, const char *port_name,
+                                 const char *label)
+{
+  CloudRunVpcSource src = { .kind = CLOUDRUN_VPC_SOURCE_PEER,
+                            .label = label };
+
+  return cloudrun_vpc_router_attach (r, port_name, &src);
+}
+
+void
+cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *r, SimPort *port,
+                                       uint32_t prefix, uint8_t len,
+                                       const char *label)
+{
+  vpc_add_route (r, prefix, len, 0, ROUTE_PEERING,
+                 g_strdup_printf ("peering subnet route (PEERING_SUBNET) of "
+                                  "%s", label), 0);
+  ((VpcRouteInfo *) g_ptr_array_index (r->route_info,
+                                       r->route_info->len - 1))->peer = port;
 }
 
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *r) { return r->google; }

@@ -36,6 +36,7 @@ typedef enum {
   CLOUDRUN_VPC_SOURCE_CONNECTOR,
   CLOUDRUN_VPC_SOURCE_DIRECT_VPC,
   CLOUDRUN_VPC_SOURCE_PROXY,    /* load balancer proxies */
+  CLOUDRUN_VPC_SOURCE_PEER,     /* a peered network's router */
 } CloudRunVpcSourceKind;
 
 /* What the router knows of the sources behind an attachment port. */
@@ -103,6 +104,18 @@ void cloudrun_vpc_router_add_local_range (CloudRunVpcRouter *router,
 void cloudrun_vpc_router_add_region (CloudRunVpcRouter *router,
                                      uint32_t prefix, uint8_t len,
                                      const char *region);
+/* A port to the router of a peered network (VPC Network Peering, active):
+ * what arrives there is delivered inside this network only (peering is
+ * not transitive), after the ingress rules; label names the peering for
+ * explanations ("peering a-to-b (network b)"). */
+SimPort *cloudrun_vpc_router_attach_peer (CloudRunVpcRouter *router,
+                                          const char *port_name,
+                                          const char *label);
+/* A peering subnet route: prefix/len, a subnet range of the peer behind
+ * port (from cloudrun_vpc_router_attach_peer); label names it. */
+void cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *router,
+                                            SimPort *port, uint32_t prefix,
+                                            uint8_t len, const char *label);
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *router);
 SimPort *cloudrun_vpc_router_internet_port (CloudRunVpcRouter *router);
 /* Sources in prefix/len reach the internet through the Cloud NAT behind

@@ -90,6 +90,14 @@ static const char everything_head[] =
   "region = europe-west1\n"
   "range = 192.168.0.0/29\n"
   "\n"
+  "[peering shared-other]\n"
+  "network = shared\n"
+  "peer-network = other\n"
+  "\n"
+  "[peering other-shared]\n"
+  "network = other\n"
+  "peer-network = shared\n"
+  "\n"
   "[route to-onprem]\n"
   "network = shared\n"
   "destination = 172.16.0.0/12\n"
@@ -1100,6 +1108,24 @@ static const char head[] =
 #define LABEL63 LABEL61 "xy"
 
 static const BadCase bad_cases[] = {
+  /* VPC Network Peering (vpc/docs/vpc-peering). */
+  { "[network n]\n[peering p]\nnetwork = n\npeer-network = n\n", { NULL },
+    "[peering p] peer-network: expected another network than the "
+    "peering's own, found 'n'" },
+  { "[network n]\n[network m]\n[peering p]\nnetwork = n\n"
+    "peer-network = m\n[peering q]\nnetwork = n\npeer-network = m\n",
+    { NULL }, "[peering q] peer-network: expected a network this network "
+    "does not already peer with, found 'm', as [peering p]" },
+  { "[network n]\n[network m]\n[subnet a]\nnetwork = n\n"
+    "region = us-central1\nrange = 10.0.0.0/16\n[subnet b]\nnetwork = m\n"
+    "region = us-central1\nrange = 10.0.5.0/24\n[peering p]\nnetwork = n\n"
+    "peer-network = m\n", { NULL },
+    "[peering p] peer-network: expected a network whose subnet ranges do "
+    "not overlap this network's (Google refuses the peering), found "
+    "[subnet a] 10.0.0.0/16 of network 'n' overlapping [subnet b] "
+    "10.0.5.0/24" },
+  { "[network n]\n[peering p]\nnetwork = n\npeer-network = x\n", { NULL },
+    "[peering p] peer-network: expected the name of a [network NAME]" },
   /* Firewall policies (firewall/docs/firewall-policies-overview). */
   { "[network n]\n[firewall-policy p]\ntype = hierarchical\n"
     "[firewall f]\nnetwork = n\npolicy = p\ndirection = ingress\n"
@@ -1536,7 +1562,8 @@ test_scenario__firewall_warnings (void **state)
     "action = deny\ntarget-tags = run\n"
     "[firewall sa]\nnetwork = n\ndirection = ingress\naction = allow\n"
     "source-service-accounts = db@p.iam.gserviceaccount.com;"
-    "x@p.iam.gserviceaccount.com\n";
+    "x@p.iam.gserviceaccount.com\n"
+    "[peering n-m]\nnetwork = n\npeer-network = m\n";
   g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
   g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
   static const char *const want[] = {
@@ -1550,6 +1577,8 @@ test_scenario__firewall_warnings (void **state)
     "tag, and Direct VPC takes no ingress",
     "[firewall sa] source-service-accounts: 'x@p.iam.gserviceaccount.com' "
     "is the service account of no VM of the rule's network",
+    "[peering n-m] peer-network: network 'm' has no [peering] back to 'n': "
+    "the peering is inactive",
   };
   (void) state;
 

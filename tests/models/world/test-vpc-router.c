@@ -649,6 +649,91 @@ test_vpc_router__firewall_policies_from_the_file (void **state)
     }
 }
 
+/* ---- VPC Network Peering ------------------------------------------ */
+
+/* Networks app (a Direct VPC caller) and data (VM db), and the peerings
+ * each case adds. */
+static const char peering_base[] =
+  WF_HEAD
+  "[project shop]\n\n"
+  "[network app]\n[subnet run]\nnetwork = app\nregion = us-central1\n"
+  "range = 10.0.0.0/24\n\n"
+  "[network data]\n[subnet dbs]\nnetwork = data\nregion = europe-west1\n"
+  "range = 10.20.0.0/24\n\n"
+  "[network legacy]\n[subnet old]\nnetwork = legacy\n"
+  "region = us-central1\nrange = 10.30.0.0/24\n\n"
+  "[vm db]\nsubnet = dbs\naddress = 10.20.0.5\n\n"
+  "[vm old]\nsubnet = old\naddress = 10.30.0.5\n\n"
+  "[firewall data-in]\nnetwork = data\ndirection = ingress\n"
+  "action = allow\nranges = 10.0.0.0/24\n\n"
+  "[firewall legacy-in]\nnetwork = legacy\ndirection = ingress\n"
+  "action = allow\nranges = 10.0.0.0/8\n\n"
+  "[psc-endpoint apis]\nnetwork = data\naddress = 10.20.0.100\n\n"
+  "[service caller]\nregion = us-central1\nvpc-access = direct\n"
+  "subnet = run\n\n"
+  "[traffic to-db]\nfrom = caller\nurl = http://10.20.0.5/\n\n";
+
+#define PEER(NAME, NET, PEER_NET) \
+  "[peering " NAME "]\nnetwork = " NET "\npeer-network = " PEER_NET "\n"
+
+static void
+test_vpc_router__peering (void **state)
+{
+  static const struct {
+    const char *label;
+    const char *extra;
+    const char *url;
+    const char *verdict, *cause;
+  } cases[] = {
+    { "both sides: the subnet routes cross",
+      PEER ("a", "app", "data") PEER ("b", "data", "app"),
+      "http://10.20.0.5/", "delivered", "none" },
+    { "one side only: inactive, no route",
+      PEER ("a", "app", "data"),
+      "http://10.20.0.5/", "dropped", "PRIVATE_TRAFFIC_TO_INTERNET" },
+    { "not transitive: app -> data -> legacy",
+      PEER ("a", "app", "data") PEER ("b", "data", "app")
+      PEER ("c", "data", "legacy") PEER ("d", "legacy", "data"),
+      "http://10.30.0.5/", "dropped", "PRIVATE_TRAFFIC_TO_INTERNET" },
+    { "the peer's ingress rules apply",
+      PEER ("a", "app", "data") PEER ("b", "data", "app")
+      "[firewall data-deny]\nnetwork = data\ndirection = ingress\n"
+      "action = deny\nranges = 10.0.0.0/24\npriority = 10\n",
+      "http://10.20.0.5/", "dropped", "FIREWALL_RULE" },
+    { "a PSC endpoint is not reachable from a peered network",
+      PEER ("a", "app", "data") PEER ("b", "data", "app"),
+      "https://10.20.0.100/", "dropped",
+      "PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *set = g_strconcat ("traffic to-db.url=",
+                                          cases[i].url, NULL);
+      const char *const overrides[] = { set, NULL };
+      g_autofree char *ini = g_strconcat (peering_base, cases[i].extra, NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides);
+
+      expect_verdict (wf, "to-db", cases[i].verdict, cases[i].cause,
+                      cases[i].label);
+      if (strcmp (cases[i].verdict, "delivered") == 0)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, "to-db", 0);
+          const SimExplainStep *route = world_fixture_step (
+            wf, r, "APPLY_ROUTE", "vpc-app");
+          assert_non_null (strstr (route->rule, "PEERING_SUBNET"));
+          /* The ingress rule is data's; the reply crossed back. */
+          assert_non_null (world_fixture_step (
+            wf, r, "APPLY_INGRESS_FIREWALL_RULE", "vpc-data"));
+          assert_int_equal (world_fixture_status (wf, "to-db", 0), 200);
+          /* us-central1 to europe-west1 and back: the delivering router
+           * adds the time between the regions each way. */
+          assert_true (world_fixture_latency (r) > 100 * SIM_MS);
+        }
+    }
+}
+
 /* ---- The router alone on a tiny world ----------------------------- */
 
 #define CONN_BLOCK TW_IP (10, 8, 0, 0)
@@ -658,6 +743,7 @@ test_vpc_router__firewall_policies_from_the_file (void **state)
 typedef struct {
   TinyWorld *tw;
   TinyProbe *conn, *db, *app;
+  CloudRunVpcRouter *router;
 } RouterWorld;
 
 static SimPort *
@@ -684,11 +770,12 @@ router_source (RouterWorld *w, CloudRunVpcRouter *r, const char *name,
 static RouterWorld
 router_world (TinyWorld *tw, TinyRouterConfig *rc)
 {
-  RouterWorld w = { tw, NULL, NULL, NULL };
+  RouterWorld w = { tw, NULL, NULL, NULL, NULL };
   CloudRunVpcRouter *r;
 
   rc->config.connector_rule = true;
   r = cloudrun_vpc_router_new (tw->world, &rc->config);
+  w.router = r;
 
   cloudrun_vpc_router_add_local_range (r, CONN_BLOCK, 28, "connector conn");
   cloudrun_vpc_router_add_local_range (r, TW_IP (10, 1, 0, 0), 24,
@@ -698,6 +785,37 @@ router_world (TinyWorld *tw, TinyRouterConfig *rc)
   router_source (&w, r, "vm-db", CLOUDRUN_VPC_SOURCE_VM, DB, 32, &w.db);
   router_source (&w, r, "vm-app", CLOUDRUN_VPC_SOURCE_VM, APP, 32, &w.app);
   return w;
+}
+
+/* What arrives from a peered network goes to this network's own ranges
+ * only: not on to the internet, a NAT or another peering. */
+static void
+test_vpc_router__peer_traffic_stays_inside (void **state)
+{
+  g_autoptr (TinyWorld) tw = tiny_world_new (2);
+  TinyRouterConfig *rc = tiny_router_config (tw, "net", 123456789012u);
+  RouterWorld w;
+  TinyProbe *peer;
+  SimPort *port;
+
+  (void) state;
+  tiny_router_firewall (tw, rc, "allow-all", VPC_FIREWALL_INGRESS,
+                        VPC_FIREWALL_ALLOW, 0, 0, 1000);
+  w = router_world (tw, rc);
+  port = cloudrun_vpc_router_attach_peer (w.router, "peering-p",
+                                          "peering p (network other)");
+  peer = tiny_probe_new (tw, "other-router");
+  tiny_link (tw, peer->port, port);
+  tiny_probe_send_tcp (peer, 0, TW_IP (10, 50, 0, 2), 40000, DB, 80,
+                       SIM_TCP_SYN, 64, 0, 1);
+  tiny_probe_send_tcp (peer, 0, TW_IP (10, 50, 0, 2), 40001,
+                       TW_IP (203, 0, 113, 9), 80, SIM_TCP_SYN, 64, 0, 2);
+  tiny_world_run (tw, SIM_MS);
+  assert_int_equal (tiny_probe_count (w.db), 1);
+  assert_int_equal (tiny_request (tw, 2)->drop_cause,
+                    CLOUDRUN_DROP_NO_ROUTE);
+  assert_non_null (strstr (tiny_step (tw, 2, "DROP", "vpc-net")->rule,
+                           "peering is not transitive"));
 }
 
 static void
@@ -922,6 +1040,8 @@ main (void)
       test_vpc_router__nat_turns_pga_on_for_a_hidden_connector_subnet),
     cmocka_unit_test (test_vpc_router__vm_to_vm_ingress),
     cmocka_unit_test (test_vpc_router__firewall_policies_from_the_file),
+    cmocka_unit_test (test_vpc_router__peering),
+    cmocka_unit_test (test_vpc_router__peer_traffic_stays_inside),
     cmocka_unit_test (test_vpc_router__decrements_ttl),
     cmocka_unit_test (test_vpc_router__connector_has_an_implicit_ingress_rule),
     cmocka_unit_test (test_vpc_router__ingress_priority_and_ties),

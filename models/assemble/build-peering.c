@@ -1,0 +1,63 @@
+/* VPC Network Peering (https://cloud.google.com/vpc/docs/vpc-peering):
+ * for each pair of networks whose [peering] groups both exist, a link
+ * between their routers named after the peering, and on each router a
+ * peering subnet route for every range of the other network (subnets,
+ * connectors' hidden /28s) with that range's region, so the delivering
+ * router adds the time between regions. Subnet routes are always
+ * exchanged; custom routes are not modelled. */
+#include "models/assemble/build-private.h"
+
+/* Routes every range of from's network on to's router, through port. */
+static void
+build_peer_routes (Build *b, BuildNetwork *to, SimPort *port,
+                   const CloudRunSpecNetwork *from, const char *peering)
+{
+  g_autoptr (GArray) ranges = build_region_ranges (b, from);
+
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const VpcRegionRange *r = &g_array_index (ranges, VpcRegionRange, i);
+      g_autofree char *label = g_strdup_printf (
+        "network %s (peering %s)", from->base.name, peering);
+      cloudrun_vpc_router_add_peering_route (to->router, port,
+                                             r->range.prefix, r->range.len,
+                                             label);
+      cloudrun_vpc_router_add_region (to->router, r->range.prefix,
+                                      r->range.len, r->region);
+    }
+}
+
+void
+build_peerings (Build *b)
+{
+  const CloudRunScenario *sc = b->sc;
+
+  for (guint i = 0; i < sc->peerings->len; i++)
+    {
+      const CloudRunSpecPeering *p = g_ptr_array_index (sc->peerings, i);
+      const CloudRunSpecPeering *back = cloudrun_peering_active (sc, p->peer,
+                                                                 p->network);
+      BuildNetwork *a = build_network (b, p->network);
+      BuildNetwork *z = build_network (b, p->peer);
+      g_autofree char *a_port = NULL, *z_port = NULL;
+      g_autofree char *a_label = NULL, *z_label = NULL;
+      SimPort *pa, *pz;
+      guint back_at;
+
+      /* One link per active pair, made at the pair's first side. */
+      if (!back || !g_ptr_array_find (sc->peerings, back, &back_at)
+          || back_at < i)
+        continue;
+      a_port = g_strdup_printf ("peering-%s", p->base.name);
+      z_port = g_strdup_printf ("peering-%s", back->base.name);
+      a_label = g_strdup_printf ("peering %s (network %s)", p->base.name,
+                                 p->peer->base.name);
+      z_label = g_strdup_printf ("peering %s (network %s)", back->base.name,
+                                 p->network->base.name);
+      pa = cloudrun_vpc_router_attach_peer (a->router, a_port, a_label);
+      pz = cloudrun_vpc_router_attach_peer (z->router, z_port, z_label);
+      sim_link_new (b->world->sim, pa, pz, &cloudrun_vpc_link, NULL);
+      build_peer_routes (b, a, pa, p->peer, p->base.name);
+      build_peer_routes (b, z, pz, p->network, back->base.name);
+    }
+}
