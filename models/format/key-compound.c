@@ -117,6 +117,23 @@ parse_cidr_list (const CloudRunKey *key, const char *text, void *object,
   return ranges != NULL;
 }
 
+/* An address alone is its /32; with a '/', a CIDR as above. */
+static gboolean
+parse_address_or_cidr (const CloudRunKey *key, const char *text,
+                       void *object, CloudRunProblem *problem)
+{
+  g_autofree char *expected = cloudrun_key_expected (key);
+  CloudRunSpecCidr *out = FIELD (CloudRunSpecCidr, object, key);
+  uint32_t addr;
+
+  if (strchr (text, '/') != NULL)
+    return parse_one_cidr (text, expected, out, problem);
+  if (!sim_ipv4_parse (text, &addr))
+    return cloudrun_problem_set (problem, expected, text);
+  *out = (CloudRunSpecCidr) { .prefix = addr, .len = 32 };
+  return TRUE;
+}
+
 /* ---- Names -------------------------------------------------------- */
 
 /* Lower-cased DNS name, with or without the final '.'; labels of 1..63
@@ -616,6 +633,8 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
                                                     key), problem);
     case CLOUDRUN_KEY_CIDR_LIST:
       return parse_cidr_list (key, text, object, problem);
+    case CLOUDRUN_KEY_ADDRESS_OR_CIDR:
+      return parse_address_or_cidr (key, text, object, problem);
     case CLOUDRUN_KEY_DNS_NAME: case CLOUDRUN_KEY_HOSTNAME:
     case CLOUDRUN_KEY_METHOD:
       return parse_name_type (key, text, object, problem);

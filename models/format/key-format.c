@@ -7,6 +7,7 @@
 #include <inttypes.h>
 
 #include "sim/units.h"
+#include "sim/wire.h"
 
 static void
 format_cidr (GString *out, const CloudRunSpecCidr *cidr)
@@ -64,6 +65,16 @@ cloudrun_key_format (const CloudRunKey *key, const void *object,
     case CLOUDRUN_KEY_CIDR:
       format_cidr (out, FIELD (const CloudRunSpecCidr, object, key));
       return TRUE;
+    case CLOUDRUN_KEY_ADDRESS_OR_CIDR:
+      {
+        const CloudRunSpecCidr *r = FIELD (const CloudRunSpecCidr, object,
+                                           key);
+        if (r->len == 32)
+          g_string_append (out, sim_ipv4_to_string (r->prefix, buf));
+        else
+          format_cidr (out, r);
+        return TRUE;
+      }
     case CLOUDRUN_KEY_CIDR_LIST:
       {
         const GArray *list = *FIELD (GArray *const, object, key);

@@ -311,6 +311,9 @@ cloudrun_key_expected (const CloudRunKey *key)
     case CLOUDRUN_KEY_CIDR_LIST:
       return g_strdup ("CIDR ranges separated by ';', such as "
                        "10.0.0.0/8;192.168.0.0/16");
+    case CLOUDRUN_KEY_ADDRESS_OR_CIDR:
+      return g_strdup ("an IPv4 address such as 35.192.0.10 or a CIDR range "
+                       "such as 10.8.0.0/28");
     case CLOUDRUN_KEY_REGION:
       return g_strdup ("a Google Cloud region such as us-central1");
     case CLOUDRUN_KEY_PROJECT_NUMBER:

@@ -75,6 +75,8 @@ typedef enum {
   CLOUDRUN_KEY_IPV4,            /* uint32_t, host order */
   CLOUDRUN_KEY_CIDR,            /* CloudRunSpecCidr */
   CLOUDRUN_KEY_CIDR_LIST,       /* GArray * of CloudRunSpecCidr */
+  CLOUDRUN_KEY_ADDRESS_OR_CIDR, /* CloudRunSpecCidr; an address alone is
+                                   its /32 */
   CLOUDRUN_KEY_REGION,          /* char *, a known Google Cloud region */
   CLOUDRUN_KEY_PROJECT_NUMBER,  /* uint64_t, written as 12 digits */
   CLOUDRUN_KEY_DNS_NAME,        /* char *, lower case, ending in '.' */

@@ -11,7 +11,9 @@
  *   or names a host the scenario knows (an IPv4 literal, a service host,
  *   a load balancer hostname, a DNS record owner, wildcards included);
  *   rate or interval, not both, one of them when count > 1;
- * - expect: a [traffic NAME] of the same NAME; ratio only with outcome.
+ * - expect: a [traffic NAME] of the same NAME; ratio only with outcome;
+ *   source-seen not on a traffic whose url names a service or a load
+ *   balancer (a Cloud Run container's source is the GFE).
  *
  * The address plan across groups is part 3 (models/format/
  * scenario-check-address.c), called from here after the VMs.
@@ -542,6 +544,30 @@ check_total_requests (CloudRunCheck *c)
   return TRUE;
 }
 
+/* The GFE terminates the caller's connection: a container's requests come
+ * from the GFE, and the simulated GFE adds no X-Forwarded-For. */
+static gboolean
+check_source_seen (CloudRunCheck *c, CloudRunSpecExpect *e)
+{
+  const CloudRunSpecUrl *url = &e->traffic->url;
+  g_autofree char *found = NULL;
+
+  if (url->host_kind != CLOUDRUN_URL_HOST_SERVICE
+      && url->host_kind != CLOUDRUN_URL_HOST_INTERNAL_ALB
+      && url->host_kind != CLOUDRUN_URL_HOST_EXTERNAL_ALB)
+    return TRUE;
+  found = g_strdup_printf ("[traffic %s] url = %s, a Cloud Run service",
+                           e->base.name, url->text);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, &e->base,
+                              "source-seen", "a traffic to a VM or a client",
+                              found, NULL, "a Cloud Run container sees the "
+                              "GFE as the source of every request, never the "
+                              "caller (Cloud Run names the caller in "
+                              "X-Forwarded-For, which the simulated GFE does "
+                              "not add); expect host-seen, outcome or via "
+                              "instead");
+}
+
 static gboolean
 check_expect (CloudRunCheck *c, CloudRunSpecExpect *e)
 {
@@ -561,6 +587,9 @@ check_expect (CloudRunCheck *c, CloudRunSpecExpect *e)
                                   suggestion, NULL);
     }
   e->traffic->expect = e;
+  if (cloudrun_object_has (&e->base, "source-seen")
+      && !check_source_seen (c, e))
+    return FALSE;
   if (cloudrun_object_has (&e->base, "ratio")
       && !cloudrun_object_has (&e->base, "outcome"))
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,

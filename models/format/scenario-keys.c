@@ -650,6 +650,14 @@ static const CloudRunKey expect_keys[] = {
   KEY ("latency-p50-above", TIME, CloudRunSpecExpect, latency_p50_above, NULL,
        OPT, "Median latency floor: the median is at least this long (a "
        "delay the path must pay, such as a backbone crossing)."),
+  KEY ("source-seen", ADDRESS_OR_CIDR, CloudRunSpecExpect, source_seen, NULL,
+       OPT, "The IP source address (or one inside the range) the request's "
+            "packets had when they reached their destination, a VM or a "
+            "client: after Cloud NAT, a connector or Direct VPC. Every request that reached it must show it."),
+  KEY ("host-seen", HOSTNAME, CloudRunSpecExpect, host_seen, NULL, OPT,
+       "The Host header the destination's HTTP server (a Cloud Run "
+       "container, a VM, a client) received. Every request that reached it "
+       "must show it."),
 };
 
 /* ---- Kinds -------------------------------------------------------- */

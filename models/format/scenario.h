@@ -568,6 +568,8 @@ struct CloudRunSpecExpect {
   SimTime latency_p90_below;    /* p90 latency bound */
   SimTime latency_p99_below;    /* p99 latency bound */
   SimTime latency_p50_above;    /* p50 latency floor */
+  CloudRunSpecCidr source_seen; /* the IP source the destination saw */
+  char *host_seen;              /* the Host header it saw, lower case */
 };
 
 /* The whole scenario; its first member is the [scenario] group. */

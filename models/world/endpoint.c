@@ -3,7 +3,7 @@
 
 static void
 endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
-                 const SimHttpRequest *req)
+                 uint32_t source, const SimHttpRequest *req)
 {
   CloudRunEndpoint *ep = user;
   CloudRunWorld *world = ep->base.world;
@@ -16,6 +16,7 @@ endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
   };
   (void) server;
   cloudrun_request_step (&world->ledger, request, &ep->base.node, &s);
+  cloudrun_request_seen (&world->ledger, request, ep->hop, source, req->host);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
                            ep->hop, &ep->base.node, CLOUDRUN_DROP_NONE);
 }

@@ -27,7 +27,8 @@ server_body_in (CloudRunProxySession *s)
   SimKernel *kernel = sim_world_kernel (s->proxy->host->node->world);
 
   if (server->served)
-    server->served (server, server->user, s->request_id, &s->request);
+    server->served (server, server->user, s->request_id, s->client_addr,
+                    &s->request);
   server->in_flight++;
   cloudrun_proxy_later (s, sim_kernel_now (kernel)
                            + sim_delay_draw (&server->service_time,

@@ -13,9 +13,10 @@
 typedef struct CloudRunHttpServer CloudRunHttpServer;
 
 /* Called when a whole request arrived (head and body), before the
- * service time (a model records its DELIVER step here). */
+ * service time (a model records its DELIVER step and what it saw here):
+ * source is the IP source its packets arrived with (the TCP peer). */
 typedef void (*CloudRunHttpServed) (CloudRunHttpServer *server, void *user,
-                                    uint32_t request_id,
+                                    uint32_t request_id, uint32_t source,
                                     const SimHttpRequest *request);
 
 struct CloudRunHttpServer {

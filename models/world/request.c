@@ -109,6 +109,8 @@ cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count,
   g_assert ((uint64_t) t.first_id + count <= UINT32_MAX);
   for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
     t.first[v].index = UINT32_MAX;
+  t.first_seen.index = UINT32_MAX;
+  t.first_seen.at = CLOUDRUN_HOP_NONE;
   sim_histogram_init (&t.latency);
   g_array_append_val (ledger->tallies, t);
   return t.first_id;
@@ -222,6 +224,7 @@ cloudrun_ledger_begin (CloudRunLedger *ledger, uint32_t id)
   *r = (CloudRunRequest) {
     .id = id, .traffic = traffic, .index = index,
     .start = sim_world_now (ledger->world), .decided_at = CLOUDRUN_HOP_NONE,
+    .seen_at = CLOUDRUN_HOP_NONE,
   };
   g_hash_table_insert (ledger->live, GUINT_TO_POINTER (id), r);
   t->started = MAX (t->started, index + 1);
@@ -338,6 +341,17 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
       t->first[r->outcome].why = cloudrun_request_why (
           sim_world_explain (ledger->world), r, &t->first[r->outcome].node);
     }
+  if (r->seen_at != CLOUDRUN_HOP_NONE)
+    {
+      t->seen += times;
+      if (r->index < t->first_seen.index)
+        {
+          t->first_seen.index = r->index;
+          t->first_seen.at = r->seen_at;
+          t->first_seen.src = r->seen_src;
+          t->first_seen.host = r->seen_host;
+        }
+    }
   if (r->status > 0)
     {
       t->responses += times;
@@ -399,6 +413,7 @@ cloudrun_ledger_close (CloudRunLedger *ledger)
       CloudRunRequest blank = {
         .id = tally->first_id + tally->started, .traffic = t,
         .index = tally->started, .decided_at = CLOUDRUN_HOP_NONE,
+        .seen_at = CLOUDRUN_HOP_NONE,
       };
       if (tally->started < tally->count)
         ledger_settle (ledger, &blank, tally->count - tally->started);
@@ -487,4 +502,17 @@ cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
 
   if (r && !r->finished && r->classified == CLOUDRUN_CLASS_NONE)
     r->classified = classified;
+}
+
+void
+cloudrun_request_seen (CloudRunLedger *ledger, uint32_t id,
+                       CloudRunHopKind hop, uint32_t src, const char *host)
+{
+  CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
+
+  if (!r || r->finished || r->seen_at != CLOUDRUN_HOP_NONE)
+    return;
+  r->seen_at = hop;
+  r->seen_src = src;
+  r->seen_host = sim_explain_intern (sim_world_explain (ledger->world), host);
 }

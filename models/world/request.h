@@ -42,6 +42,13 @@ typedef struct {
   uint8_t via[CLOUDRUN_MAX_VIA];  /* hop kinds passed, in order */
   uint8_t n_via;
   uint32_t retransmits;           /* segments the caller's TCP sent again */
+  /* What the destination's HTTP server took, from the packets (see
+   * cloudrun_request_seen): seen_at is NONE until it took the request. */
+  CloudRunHopKind seen_at;        /* service, vm or client */
+  uint32_t seen_src;              /* IP source of the request's packets as
+                                     they arrived there */
+  const char *seen_host;          /* its Host header, interned in the
+                                     explain log */
   SimExplainChain chain;          /* the steps */
 } CloudRunRequest;
 
@@ -90,6 +97,14 @@ typedef struct {
   } first[CLOUDRUN_N_VERDICTS];
   /* settled requests per verdict and drop cause (NONE included) */
   uint32_t causes[CLOUDRUN_N_VERDICTS][CLOUDRUN_N_DROP_CAUSES];
+  uint32_t seen;                /* settled requests their destination's
+                                   server took */
+  struct {
+    uint32_t index;             /* lowest index taken; UINT32_MAX none */
+    CloudRunHopKind at;         /* its seen_at, seen_src, seen_host */
+    uint32_t src;
+    const char *host;
+  } first_seen;
   SimHistogram latency;         /* of the requests with a response */
   SimTime last_end;             /* latest end of a finished request; 0 */
 } CloudRunTally;
@@ -175,5 +190,12 @@ void cloudrun_request_decide (CloudRunLedger *ledger, uint32_t id,
                               const SimNode *node, CloudRunDropCause cause);
 void cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
                                 CloudRunClass classified);
+/* The destination's HTTP server (hop: service, vm or client) took request
+ * id: src is the IP source its packets arrived with (the server's TCP
+ * peer), host the Host header it parsed. The first call counts (one
+ * server takes a request once); nothing once the caller has finished. */
+void cloudrun_request_seen (CloudRunLedger *ledger, uint32_t id,
+                            CloudRunHopKind hop, uint32_t src,
+                            const char *host);
 
 #endif

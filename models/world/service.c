@@ -9,7 +9,7 @@
 /* The instance's container got a whole request: it is delivered. */
 static void
 instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
-                 const SimHttpRequest *req)
+                 uint32_t source, const SimHttpRequest *req)
 {
   CloudRunInstance *inst = user;
   CloudRunWorld *world = inst->base.world;
@@ -22,6 +22,8 @@ instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
   };
   (void) server;
   cloudrun_request_step (&world->ledger, request, &inst->base.node, &s);
+  cloudrun_request_seen (&world->ledger, request, CLOUDRUN_HOP_SERVICE, source,
+                         req->host);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
                            CLOUDRUN_HOP_SERVICE, &inst->base.node, CLOUDRUN_DROP_NONE);
 }

@@ -4,8 +4,10 @@
  * pinned exactly: ratio (at least that fraction must meet the outcome),
  * via as an ordered subsequence (other hops may come between, order
  * matters), the latency bounds (strictly below a nearest-rank percentile
- * of the requests that got a response), and one item per key written.
- * A last test judges a real run. */
+ * of the requests that got a response), one item per key written, and
+ * the seen keys (judged over the requests that reached their
+ * destination's server; hosts without regard to case). Last tests judge
+ * real runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -464,7 +466,172 @@ test_expect__items_follow_file_order (void **state)
   assert_int_equal (cloudrun_expect_failures (items), 0);
 }
 
+/* ---- What the destination sees ------------------------------------ */
+
+/* Four requests of traffic t from alice to the client bob. */
+static WorldFixture *
+load_seen (const char *expect_keys)
+{
+  g_autofree char *ini = g_strconcat (
+    WF_HEAD
+    "[client alice]\n\n"
+    "[client bob]\naddress = 203.0.113.9\n\n"
+    "[traffic t]\nfrom = alice\nurl = http://203.0.113.9/\ncount = 4\n"
+    "interval = 100ms\n\n"
+    "[expect t]\n", expect_keys, NULL);
+
+  return world_fixture_load (ini, NULL);
+}
+
+/* Request index of t as a server took it. */
+static void
+ledger_seen (WorldFixture *wf, guint index, CloudRunHopKind at, uint32_t src,
+             const char *host)
+{
+  CloudRunRequest *r = world_fixture_request (wf, "t", index);
+
+  r->seen_at = at;
+  r->seen_src = src;
+  r->seen_host = host;
+}
+
+#define A4(a, b, c, d) \
+  ((uint32_t) (a) << 24 | (uint32_t) (b) << 16 | (uint32_t) (c) << 8 | (d))
+
+static void
+test_expect__source_seen_judges_the_requests_that_arrived (void **state)
+{
+  static const struct {
+    const char *keys;
+    uint32_t src[4];            /* 0: the request never reached bob */
+    CloudRunHopKind at;         /* where the others arrived */
+    gboolean pass;
+    uint32_t met, of;
+    const char *found;          /* prefix */
+  } cases[] = {
+    { "source-seen = 198.51.100.7\n",
+      { A4 (198, 51, 100, 7), A4 (198, 51, 100, 7), A4 (198, 51, 100, 7),
+        0 }, CLOUDRUN_HOP_CLIENT, TRUE, 3, 3,
+      "3 of 3 requests that reached the destination" },
+    { "source-seen = 198.51.100.7\n",
+      { A4 (198, 51, 100, 7), A4 (10, 8, 0, 3), A4 (198, 51, 100, 7),
+        A4 (198, 51, 100, 7) }, CLOUDRUN_HOP_CLIENT, FALSE, 3, 4,
+      "3 of 4 requests that reached the destination; request 2 saw "
+      "10.8.0.3 (client)" },
+    /* The destination's own address is not what it saw. */
+    { "source-seen = 203.0.113.9\n",
+      { A4 (198, 51, 100, 7), A4 (198, 51, 100, 7), A4 (198, 51, 100, 7),
+        A4 (198, 51, 100, 7) }, CLOUDRUN_HOP_CLIENT, FALSE, 0, 4,
+      "0 of 4 requests that reached the destination; request 1 saw "
+      "198.51.100.7 (client)" },
+    { "source-seen = 10.8.0.0/28\n",
+      { A4 (10, 8, 0, 2), A4 (10, 8, 0, 15), A4 (10, 8, 0, 3), 0 },
+      CLOUDRUN_HOP_VM, TRUE, 3, 3, "3 of 3" },
+    { "source-seen = 10.8.0.0/28\n",
+      { A4 (10, 8, 0, 2), A4 (10, 8, 0, 16), A4 (10, 8, 0, 3), 0 },
+      CLOUDRUN_HOP_VM, FALSE, 2, 3, "2 of 3" },
+    { "source-seen = 10.8.0.0/28\n", { 0, 0, 0, 0 }, CLOUDRUN_HOP_VM, FALSE,
+      0, 0, "none of 4 requests reached its destination's server" },
+    /* A container's source is the GFE: never the caller's. */
+    { "source-seen = 10.8.0.0/28\n",
+      { A4 (10, 8, 0, 2), A4 (10, 8, 0, 2), A4 (10, 8, 0, 2),
+        A4 (10, 8, 0, 2) }, CLOUDRUN_HOP_SERVICE, FALSE, 0, 4,
+      "0 of 4 requests that reached the destination; request 1 saw 10.8.0.2 "
+      "(service: a Cloud Run container sees the GFE" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = load_seen (cases[i].keys);
+      g_autoptr (GArray) items = NULL;
+      const CloudRunCheckItem *it;
+
+      ledger_all_delivered (wf);
+      for (guint k = 0; k < 4; k++)
+        if (cases[i].src[k] != 0)
+          ledger_seen (wf, k, cases[i].at, cases[i].src[k], "203.0.113.9");
+      items = evaluate (wf);
+      it = item_of (items, "source-seen");
+      if (it->pass != cases[i].pass || it->met != cases[i].met
+          || it->of != cases[i].of
+          || !g_str_has_prefix (it->found, cases[i].found))
+        fail_msg ("case %u: %s, %u of %u, found %s", i,
+                  it->pass ? "passes" : "fails", it->met, it->of, it->found);
+    }
+}
+
+static void
+test_expect__host_seen_ignores_case (void **state)
+{
+  static const struct {
+    const char *seen;           /* by request 3; the others saw it right */
+    gboolean pass;
+  } cases[] = {
+    { "shop.example.com", TRUE },
+    { "Shop.EXAMPLE.com", TRUE },
+    { "shop.example.org", FALSE },
+    { "shop.example.com.evil", FALSE },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WorldFixture) wf = load_seen ("host-seen = Shop.example.COM\n");
+      g_autoptr (GArray) items = NULL;
+      const CloudRunCheckItem *it;
+
+      ledger_all_delivered (wf);
+      for (guint k = 0; k < 4; k++)
+        ledger_seen (wf, k, CLOUDRUN_HOP_SERVICE, A4 (169, 254, 1, 1),
+                     k == 2 ? cases[i].seen : "shop.example.com");
+      items = evaluate (wf);
+      it = item_of (items, "host-seen");
+      assert_string_equal (it->expected, "shop.example.com");
+      if (it->pass != cases[i].pass)
+        fail_msg ("host %s: %s (found %s)", cases[i].seen,
+                  it->pass ? "passes" : "fails", it->found);
+    }
+}
+
 /* ---- A real run --------------------------------------------------- */
+
+static void
+test_expect__a_partner_sees_the_nat_address (void **state)
+{
+  /* A VM without an external address calls an internet host through
+   * Cloud NAT with a listed address: the host sees the NAT's address and
+   * the Host the VM wrote, not the VM's own address. */
+  static const char ini[] =
+    WF_HEAD
+    "[network n]\n\n"
+    "[subnet vms]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\n\n"
+    "[nat gw]\nnetwork = n\nregion = us-central1\n"
+    "addresses = 198.51.100.7\n\n"
+    "[vm app]\nsubnet = vms\naddress = 10.0.0.5\n\n"
+    "[client partner]\naddress = 203.0.113.80\n\n"
+    "[traffic right]\nfrom = app\nurl = http://203.0.113.80/hook\n"
+    "count = 2\ninterval = 100ms\n\n"
+    "[traffic wrong]\nfrom = app\nurl = http://203.0.113.80/hook\n\n"
+    "[expect right]\nsource-seen = 198.51.100.7\n"
+    "host-seen = 203.0.113.80\n\n"
+    "[expect wrong]\nsource-seen = 10.0.0.5\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  g_autoptr (GArray) items = evaluate (wf);
+  const CloudRunCheckItem *right, *wrong;
+
+  (void) state;
+  assert_int_equal (items->len, 3);
+  right = &g_array_index (items, CloudRunCheckItem, 0);
+  wrong = &g_array_index (items, CloudRunCheckItem, 2);
+  assert_true (right->pass);
+  assert_int_equal (right->met, 2);
+  assert_true (item_of (items, "host-seen")->pass);
+  assert_false (wrong->pass);
+  assert_string_equal (wrong->found, "0 of 1 requests that reached the "
+                       "destination; request 1 saw 198.51.100.7 (client)");
+}
 
 static void
 test_expect__judges_a_real_run (void **state)
@@ -521,6 +688,9 @@ main (void)
     cmocka_unit_test (test_expect__one_item_per_key),
     cmocka_unit_test (test_expect__request_keys_hold_for_every_request),
     cmocka_unit_test (test_expect__items_follow_file_order),
+    cmocka_unit_test (test_expect__source_seen_judges_the_requests_that_arrived),
+    cmocka_unit_test (test_expect__host_seen_ignores_case),
+    cmocka_unit_test (test_expect__a_partner_sees_the_nat_address),
     cmocka_unit_test (test_expect__judges_a_real_run),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -6,6 +6,7 @@
 
 #include "models/world/request.h"
 #include "sim/units.h"
+#include "sim/wire.h"
 
 typedef gboolean (*RequestTest) (const CloudRunRequest *r,
                                  const CloudRunSpecExpect *e);
@@ -52,6 +53,31 @@ test_via (const CloudRunRequest *r, const CloudRunSpecExpect *e)
   return k == e->via->len;
 }
 
+/* The seen keys judge the requests their destination's server took
+ * (seen_at set); the source only at a VM or a client, whose server is the
+ * far end of the caller's packets (a container's source is the GFE). */
+static gboolean
+test_source_seen (const CloudRunRequest *r, const CloudRunSpecExpect *e)
+{
+  return (r->seen_at == CLOUDRUN_HOP_VM || r->seen_at == CLOUDRUN_HOP_CLIENT)
+         && (r->seen_src & sim_cidr_mask (e->source_seen.len))
+            == e->source_seen.prefix;
+}
+
+/* Host names compare without regard to case (RFC 9110, 4.2.3). */
+static gboolean
+test_host_seen (const CloudRunRequest *r, const CloudRunSpecExpect *e)
+{
+  return r->seen_host != NULL
+         && g_ascii_strcasecmp (r->seen_host, e->host_seen) == 0;
+}
+
+static gboolean
+is_seen_key (const char *key)
+{
+  return strcmp (key, "source-seen") == 0 || strcmp (key, "host-seen") == 0;
+}
+
 /* What a request shows for a key, for the "found" text. */
 static char *
 request_shows (const CloudRunRequest *r, const char *key)
@@ -70,6 +96,18 @@ request_shows (const CloudRunRequest *r, const char *key)
                                    : "no drop");
   if (strcmp (key, "decided-at") == 0)
     return g_strdup (cloudrun_hop_name (r->decided_at));
+  if (strcmp (key, "source-seen") == 0)
+    {
+      char a[16];
+      return g_strdup_printf ("%s (%s%s)", sim_ipv4_to_string (r->seen_src,
+                                                                a),
+                              cloudrun_hop_name (r->seen_at),
+                              r->seen_at == CLOUDRUN_HOP_SERVICE
+                              ? ": a Cloud Run container sees the GFE, not "
+                                "the caller" : "");
+    }
+  if (strcmp (key, "host-seen") == 0)
+    return g_strdup (r->seen_host);
   s = g_string_new (NULL);
   for (uint8_t i = 0; i < r->n_via; i++)
     g_string_append_printf (s, "%s%s", i ? ";" : "",
@@ -84,6 +122,8 @@ typedef struct {
   RequestTest test;
   uint32_t traffic;             /* index of the expectation's traffic */
   uint32_t met;                 /* requests that meet it */
+  uint32_t reached;             /* seen keys: requests the destination's
+                                   server took (the others are not judged) */
   uint32_t miss_index;          /* lowest index that did not; UINT32_MAX */
   char *miss_shows;             /* what that one showed, owned */
 } ExpectCount;
@@ -102,6 +142,8 @@ static const struct {
   { "drop-cause", test_drop_cause },
   { "decided-at", test_decided_at },
   { "via", test_via },
+  { "source-seen", test_source_seen },
+  { "host-seen", test_host_seen },
 };
 
 static void
@@ -114,6 +156,12 @@ expect_settle (void *user, const CloudRunRequest *r, uint32_t times)
       ExpectCount *c = &g_array_index (w->counts, ExpectCount, i);
       if (c->traffic != r->traffic)
         continue;
+      if (is_seen_key (c->key))
+        {
+          if (r->seen_at == CLOUDRUN_HOP_NONE)
+            continue;
+          c->reached += times;
+        }
       if (c->test (r, c->e))
         c->met += times;
       else if (r->index < c->miss_index)
@@ -190,6 +238,28 @@ expect_count_of (CloudRunWorld *world, const CloudRunSpecExpect *e,
   g_assert_not_reached ();
 }
 
+/* Every request that reached its destination's server meets it, and one
+ * did. */
+static void
+check_seen (CloudRunCheckItem *item, const ExpectCount *c,
+            const CloudRunTrafficSummary *sum)
+{
+  item->pass = c->reached > 0 && c->met == c->reached;
+  item->met = c->met;
+  item->of = c->reached;
+  if (c->reached == 0)
+    item->found = g_strdup_printf ("none of %u requests reached its "
+                                   "destination's server", sum->count);
+  else if (c->miss_shows)
+    item->found = g_strdup_printf ("%u of %u requests that reached the "
+                                   "destination; request %u saw %s", c->met,
+                                   c->reached, c->miss_index + 1,
+                                   c->miss_shows);
+  else
+    item->found = g_strdup_printf ("%u of %u requests that reached the "
+                                   "destination", c->met, c->reached);
+}
+
 static void
 check_requests (GArray *items, CloudRunWorld *world,
                 const CloudRunTrafficSummary *sum, const CloudRunSpecExpect *e,
@@ -199,6 +269,12 @@ check_requests (GArray *items, CloudRunWorld *world,
                              .expected = expected };
   const ExpectCount *c = expect_count_of (world, e, key);
 
+  if (is_seen_key (key))
+    {
+      check_seen (&item, c, sum);
+      g_array_append_val (items, item);
+      return;
+    }
   item.pass = sum->count > 0 && c->met >= ceil (e->ratio * sum->count - 1e-9);
   item.met = c->met;
   item.of = sum->count;
@@ -261,6 +337,17 @@ expect_via (const CloudRunSpecExpect *e)
   return g_string_free (s, FALSE);
 }
 
+/* An address alone for a /32, else the range. */
+static char *
+expect_range (const CloudRunSpecCidr *r)
+{
+  char a[16];
+
+  sim_ipv4_to_string (r->prefix, a);
+  return r->len == 32 ? g_strdup (a) : g_strdup_printf ("%s/%u", a,
+                                                        (unsigned) r->len);
+}
+
 static void
 check_one (GArray *items, const CloudRunSpecExpect *e, CloudRunWorld *world,
            const CloudRunTrafficSummary *sum)
@@ -284,6 +371,12 @@ check_one (GArray *items, const CloudRunSpecExpect *e, CloudRunWorld *world,
                     expect_enum ("decided-at", e->decided_at));
   if (cloudrun_object_has (o, "via"))
     check_requests (items, world, sum, e, "via", expect_via (e));
+  if (cloudrun_object_has (o, "source-seen"))
+    check_requests (items, world, sum, e, "source-seen",
+                    expect_range (&e->source_seen));
+  if (cloudrun_object_has (o, "host-seen"))
+    check_requests (items, world, sum, e, "host-seen",
+                    g_strdup (e->host_seen));
   if (cloudrun_object_has (o, "latency-p50-below"))
     check_latency (items, sum, e, "latency-p50-below", e->latency_p50_below,
                    sum->p50, FALSE);

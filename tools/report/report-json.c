@@ -133,6 +133,27 @@ json_first_request (JsonBuilder *b, CloudRunWorld *world, uint32_t id)
   json_builder_end_object (b);
 }
 
+/* What the destination's server took: the first request that reached it
+ * ([expect] source-seen, host-seen); null when none did. */
+static void
+json_seen (JsonBuilder *b, const CloudRunTrafficSummary *s)
+{
+  char src[16];
+
+  json_builder_set_member_name (b, "seen");
+  if (s->seen == 0)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  json_builder_begin_object (b);
+  add_int (b, "requests", s->seen);
+  add_str (b, "at", cloudrun_hop_name (s->seen_at));
+  add_str (b, "source", sim_ipv4_to_string (s->seen_src, src));
+  add_str (b, "host", s->seen_host);
+  json_builder_end_object (b);
+}
+
 static void
 json_traffic (JsonBuilder *b, const ToolsReport *rep, guint t)
 {
@@ -168,6 +189,7 @@ json_traffic (JsonBuilder *b, const ToolsReport *rep, guint t)
   add_int_or_null (b, "max", lat, s->max);
   json_builder_end_object (b);
   add_int_or_null (b, "last_end_ns", s->last_end > 0, s->last_end);
+  json_seen (b, s);
   if (s->count)
     json_first_request (b, rep->world, s->first);
   else

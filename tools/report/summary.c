@@ -25,6 +25,10 @@ cloudrun_summary_new (CloudRunWorld *world)
       s->external = tally->external;
       s->responses = tally->responses;
       s->last_end = tally->last_end;
+      s->seen = tally->seen;
+      s->seen_at = tally->first_seen.at;
+      s->seen_src = tally->first_seen.src;
+      s->seen_host = tally->first_seen.host;
       for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
         if (s->verdicts[v] > best)
           {

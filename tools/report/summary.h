@@ -26,6 +26,11 @@ typedef struct {
                                    requests with a response; 0 if none */
   SimTime max;                  /* their largest latency, exact */
   SimTime last_end;             /* when its last finished request ended */
+  uint32_t seen;                /* requests their destination's server
+                                   took */
+  CloudRunHopKind seen_at;      /* the first of them (lowest index): where, */
+  uint32_t seen_src;            /* the IP source it arrived with */
+  const char *seen_host;        /* and its Host (the explain log's) */
   uint32_t causes[CLOUDRUN_N_VERDICTS][CLOUDRUN_N_DROP_CAUSES];
                                 /* requests per verdict and drop cause */
 } CloudRunTrafficSummary;

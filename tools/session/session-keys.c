@@ -141,6 +141,13 @@ key_bounds (const Emit *e, const CloudRunKey *key)
       emit (e, key->type == CLOUDRUN_KEY_CIDR
                || (key->flags & CLOUDRUN_KEY_REQUIRED), "%s", "");
       break;
+    case CLOUDRUN_KEY_ADDRESS_OR_CIDR:
+      emit (e, FALSE, "0.0.0.0/0");
+      emit (e, FALSE, "255.255.255.255");
+      emit (e, TRUE, "10.0.0.0/33");
+      emit (e, TRUE, "256.0.0.1");
+      emit (e, TRUE, "%s", "");
+      break;
     case CLOUDRUN_KEY_TIMESTAMP:
       emit (e, FALSE, "1970-01-01T00:00:00Z");
       emit (e, FALSE, "2099-12-31T23:59:59Z");

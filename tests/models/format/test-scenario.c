@@ -339,6 +339,13 @@ static const char everything_tail[] =
   "latency-p99-below = 1s\n"
   "latency-p50-above = 5ms\n"
   "\n"
+  "[expect to-vm]\n"
+  "source-seen = 203.0.113.0/24\n"
+  "host-seen = API.Example.com\n"
+  "\n"
+  "[expect to-wildcard]\n"
+  "source-seen = 10.8.0.2\n"
+  "\n"
   "[perimeter lab]\n"
   "projects = app\n"
   "restricted-services = Run.googleapis.com; cloudtasks.googleapis.com\n"
@@ -819,6 +826,14 @@ test_scenario__traffic_and_expect (void **state)
   assert_true (e->latency_p90_below == 200 * SIM_MS);
   assert_true (e->latency_p99_below == SIM_S);
   assert_true (e->latency_p50_above == 5 * SIM_MS);
+  /* What the destination sees: a range, an address alone as its /32, a
+   * host lower-cased. */
+  assert_int_equal (v->expect->source_seen.prefix, IP (203, 0, 113, 0));
+  assert_int_equal (v->expect->source_seen.len, 24);
+  assert_string_equal (v->expect->host_seen, "api.example.com");
+  assert_int_equal (w->expect->source_seen.prefix, IP (10, 8, 0, 2));
+  assert_int_equal (w->expect->source_seen.len, 32);
+  assert_false (cloudrun_object_has (&w->expect->base, "host-seen"));
   assert_string_equal (cloudrun_enum_name (CLOUDRUN_KIND_EXPECT,
                                            "drop-cause", e->drop_cause),
                        "IAM_DENIED");
@@ -1260,6 +1275,29 @@ static const BadCase bad_cases[] = {
     "ratio = 0.5\n", { NULL },
     "[expect t] ratio: expected ratio together with outcome, found ratio "
     "alone" },
+  /* Issue 23: what the destination sees. */
+  { "[client c]\naddress = 203.0.113.9\n[traffic t]\nfrom = c\n"
+    "url = http://203.0.113.9/\n[expect t]\nsource-seen = 10.8.0\n",
+    { NULL }, "test.ini: [expect t] source-seen: expected an IPv4 address "
+    "such as 35.192.0.10 or a CIDR range such as 10.8.0.0/28, found "
+    "'10.8.0'" },
+  { "[client c]\naddress = 203.0.113.9\n[traffic t]\nfrom = c\n"
+    "url = http://203.0.113.9/\n[expect t]\nsource-seen = 10.8.0.1/28\n",
+    { NULL }, "[expect t] source-seen: expected an IPv4 address such as "
+    "35.192.0.10 or a CIDR range such as 10.8.0.0/28, found '10.8.0.1/28'; "
+    "the address has bits set beyond the prefix length; did you mean "
+    "'10.8.0.0/28'?" },
+  { "[client c]\naddress = 203.0.113.9\n[traffic t]\nfrom = c\n"
+    "url = http://203.0.113.9/\n[expect t]\nhost-seen = a b\n",
+    { NULL }, "test.ini: [expect t] host-seen: expected a host name such as "
+    "api.example.com, found 'a b'" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"
+    "source-seen = 10.8.0.2\n", { NULL },
+    "test.ini: [expect t] source-seen: expected a traffic to a VM or a "
+    "client, found [traffic t] url = service:s, a Cloud Run service; a "
+    "Cloud Run container sees the GFE as the source" },
+  { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"
+    "host-seen = s-abc.a.run.app\n", { NULL }, NULL },
   { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"
     "ratio = 1.5\n", { NULL },
     "[expect t] ratio: expected a number from 0 to 1, such as 0.9, found "

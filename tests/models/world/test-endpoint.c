@@ -89,6 +89,10 @@ test_endpoint__vm_answers_and_decides_delivered (void **state)
   assert_non_null (s);
   assert_string_equal (s->rule, "VM db answers 200 to POST /orders");
   assert_int_equal (s->dst_before, DB);
+  /* What db's server took: app's address and the Host app wrote. */
+  assert_int_equal (r->seen_at, CLOUDRUN_HOP_VM);
+  assert_int_equal (r->seen_src, APP);
+  assert_string_equal (r->seen_host, "10.1.0.9");
   endpoint_world_free (w);
 }
 

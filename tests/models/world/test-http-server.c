@@ -28,6 +28,7 @@ typedef struct {
   CloudRunHttpServer http;
   uint32_t served_request;      /* what the served callback saw */
   char served_path[64];
+  uint32_t served_source;       /* the IP source it arrived with */
   SimTime served_at;
   SimLink *link;                /* to the client; direction 0 is its way */
   uint64_t bytes_in_at_served;  /* client bytes the link had carried */
@@ -35,13 +36,14 @@ typedef struct {
 
 static void
 server_served (CloudRunHttpServer *http, void *user, uint32_t request,
-               const SimHttpRequest *req)
+               uint32_t source, const SimHttpRequest *req)
 {
   ServerNode *s = user;
 
   (void) http;
   s->served_request = request;
   g_strlcpy (s->served_path, req->path, sizeof s->served_path);
+  s->served_source = source;
   s->served_at = sim_world_now (s->node.world);
   s->bytes_in_at_served = sim_link_counters (s->link, 0)->rx_bytes;
 }
@@ -153,6 +155,7 @@ test_http_server__served_sees_the_request_before_answering (void **state)
   (void) state;
   assert_int_equal (w->server->served_request, 1);
   assert_string_equal (w->server->served_path, "/item");
+  assert_int_equal (w->server->served_source, CLIENT);
   assert_true (r->end - w->server->served_at >= 50 * SIM_MS);
   http_world_free (w);
 }
