@@ -281,6 +281,47 @@ test_junit__properties_time_classname (void **state)
   assert_null (strstr (out->str, "classname=\"./"));
 }
 
+/* The load warnings travel with the provenance: report.txt's lines, a
+ * TAP comment and a JUnit property each; a copy keeps them; a scenario
+ * without any has none. */
+static void
+test_provenance__warnings (void **state)
+{
+  static const char one_sided[] =
+    "[scenario]\nformat = 1\ntitle = t\n"
+    "[network a]\n[network b]\n[peering a-b]\nnetwork = a\n"
+    "peer-network = b\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CloudRunScenario) sc = cloudrun_scenario_load (
+      "w.ini", one_sided, sizeof one_sided - 1, NULL, &error);
+  g_autoptr (ToolsProvenance) p = tools_provenance_new (
+      sc, one_sided, sizeof one_sided - 1, NULL, NULL, FALSE);
+  g_autoptr (ToolsProvenance) c = tools_provenance_copy (p);
+  g_autoptr (ToolsProvenance) none = provenance (NULL, NULL, FALSE);
+  g_autoptr (GString) txt = g_string_new (NULL);
+  g_autoptr (GString) tap = g_string_new (NULL);
+  g_autoptr (GString) junit = g_string_new (NULL);
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) tools_check_file_free);
+
+  (void) state;
+  assert_null (error);
+  assert_int_equal (p->warnings->len, 1);
+  assert_int_equal (c->warnings->len, 1);
+  assert_int_equal (none->warnings->len, 0);
+  assert_true (g_str_has_prefix (c->warnings->pdata[0],
+                                 "[peering a-b] peer-network: network 'b' "
+                                 "has no [peering] back to 'a'"));
+  tools_provenance_text (txt, p);
+  assert_non_null (strstr (txt->str, "\nwarning: [peering a-b] "));
+  g_ptr_array_add (files, check_file ("w.ini", p, TRUE));
+  tools_check_report_tap (tap, files);
+  assert_non_null (strstr (tap->str, "\n# w.ini: warning: [peering a-b] "));
+  tools_check_report_junit (junit, files);
+  assert_non_null (strstr (junit->str, "<property name=\"warning\" "
+                                       "value=\"[peering a-b] "));
+}
+
 /* TAP: one comment per file with its provenance, before its points; a
  * file that did not load has none. */
 static void
@@ -338,6 +379,7 @@ main (void)
     cmocka_unit_test (test_provenance__overrides),
     cmocka_unit_test (test_provenance__seed_by_set_and_bad_bytes),
     cmocka_unit_test (test_provenance__copy),
+    cmocka_unit_test (test_provenance__warnings),
     cmocka_unit_test (test_key_format__defaults_round_trip),
     cmocka_unit_test (test_key_format__every_choice),
     cmocka_unit_test (test_junit__properties_time_classname),

@@ -115,7 +115,7 @@ tap_text (GString *out, const char *text)
 }
 
 /* "# FILE: PROGRAM, SHA-256 X, seed N (SOURCE), overrides: ...,
- * assumptions: ..." */
+ * assumptions: ...", then "# FILE: warning: ..." per load warning. */
 static void
 tap_provenance (GString *out, const ToolsCheckFile *file)
 {
@@ -131,6 +131,12 @@ tap_provenance (GString *out, const ToolsCheckFile *file)
   g_string_append (out, "# ");
   tap_text (out, line->str);
   g_string_append_c (out, '\n');
+  for (guint i = 0; i < p->warnings->len; i++)
+    {
+      g_string_append_printf (out, "# %s: warning: ", file->path);
+      tap_text (out, p->warnings->pdata[i]);
+      g_string_append_c (out, '\n');
+    }
 }
 
 void
@@ -282,7 +288,7 @@ junit_property (GString *out, const char *name, const char *value)
 }
 
 /* How the file ran: program, file digest, seed, one "override" each,
- * the assumptions in force. */
+ * the assumptions in force, one "warning" each. */
 static void
 junit_properties (GString *out, const ToolsProvenance *p)
 {
@@ -298,6 +304,8 @@ junit_properties (GString *out, const ToolsProvenance *p)
     junit_property (out, "override", p->overrides->pdata[i]);
   tools_provenance_assumptions (assumptions, p);
   junit_property (out, "assumptions", assumptions->str);
+  for (guint i = 0; i < p->warnings->len; i++)
+    junit_property (out, "warning", p->warnings->pdata[i]);
   g_string_append (out, "    </properties>\n");
 }
 

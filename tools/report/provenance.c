@@ -110,6 +110,7 @@ tools_provenance_new (const CloudRunScenario *sc, const char *text, gsize len,
         }
       add_assumption (p->assumptions, key->name, value->str, source);
     }
+  p->warnings = cloudrun_scenario_warnings (sc);
   return p;
 }
 
@@ -133,6 +134,9 @@ tools_provenance_copy (const ToolsProvenance *p)
                                                  ToolsAssumption, i);
       add_assumption (c->assumptions, a->key, a->value, a->source);
     }
+  c->warnings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < p->warnings->len; i++)
+    g_ptr_array_add (c->warnings, g_strdup (p->warnings->pdata[i]));
   return c;
 }
 
@@ -146,6 +150,7 @@ tools_provenance_free (ToolsProvenance *p)
   g_free (p->sha256);
   g_ptr_array_unref (p->overrides);
   g_array_unref (p->assumptions);
+  g_ptr_array_unref (p->warnings);
   g_free (p);
 }
 
@@ -219,4 +224,7 @@ tools_provenance_text (GString *out, const ToolsProvenance *p)
   g_string_append (out, "assumptions in force: ");
   tools_provenance_assumptions (out, p);
   g_string_append_c (out, '\n');
+  for (guint i = 0; i < p->warnings->len; i++)
+    g_string_append_printf (out, "warning: %s\n",
+                            (const char *) p->warnings->pdata[i]);
 }

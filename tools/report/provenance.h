@@ -1,7 +1,8 @@
 /* How a run's outputs were made, for every report to record: the
  * program's version, the scenario file and the SHA-256 of its bytes, the
  * seed and where it came from, the command line's overrides (--set,
- * --unset, --seed) and every [assumptions] key in force with its source.
+ * --unset, --seed), every [assumptions] key in force with its source,
+ * and the load warnings (settings that cannot take effect).
  * Made by the door from a loaded session; a copy travels with check
  * results (the session may be gone when JUnit is written). */
 #ifndef TOOLS_PROVENANCE_H
@@ -28,6 +29,8 @@ typedef struct {
                                    order given, then "--unset GROUP.KEY",
                                    then "--seed N" */
   GArray *assumptions;          /* ToolsAssumption, in key table order */
+  GPtrArray *warnings;          /* char *: cloudrun_scenario_warnings, in
+                                   file order */
 } ToolsProvenance;
 
 /* From the loaded scenario sc, its text (len bytes) and the edits the
@@ -50,7 +53,8 @@ char *tools_provenance_overrides (const ToolsProvenance *p);
 /* The assumptions in force on one line: "key = value" each, a value not
  * the default followed by its source in parentheses. */
 void tools_provenance_assumptions (GString *out, const ToolsProvenance *p);
-/* report.txt's lines: program, digest and seed, overrides, assumptions. */
+/* report.txt's lines: program, digest and seed, overrides, assumptions,
+ * one line per load warning. */
 void tools_provenance_text (GString *out, const ToolsProvenance *p);
 
 #endif

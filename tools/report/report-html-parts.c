@@ -134,6 +134,18 @@ tools_report_html_overrides (GString *out, const ToolsProvenance *p)
 {
   g_autofree char *overrides = p ? tools_provenance_overrides (p) : NULL;
 
+  if (p && p->warnings->len)
+    {
+      g_string_append (out, "<div class=\"note overrides\"><b>Settings "
+                       "that cannot take effect:</b><ul>\n");
+      for (guint i = 0; i < p->warnings->len; i++)
+        {
+          g_string_append (out, "<li>");
+          esc (out, p->warnings->pdata[i]);
+          g_string_append (out, "</li>\n");
+        }
+      g_string_append (out, "</ul></div>\n");
+    }
   if (!overrides)
     return;
   g_string_append (out, "<p class=\"note overrides\"><b>Not the file as "

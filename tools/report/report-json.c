@@ -316,6 +316,11 @@ json_provenance (JsonBuilder *b, const ToolsProvenance *p)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < p->warnings->len; i++)
+    json_builder_add_string_value (b, p->warnings->pdata[i]);
+  json_builder_end_array (b);
   json_builder_end_object (b);
 }
 
