@@ -59,6 +59,32 @@ check_policy_rule (CloudRunCheck *c, CloudRunSpecFirewall *fw)
   return TRUE;
 }
 
+/* Pairs of keys Google refuses together in one rule ("Filtering by
+ * service account versus network tag"): the second is blamed. */
+static const struct {
+  size_t first, second;         /* offsets of two char ** lists */
+  const char *first_key, *second_key, *expected;
+} mixes[] = {
+  { G_STRUCT_OFFSET (CloudRunSpecFirewall, target_tags),
+    G_STRUCT_OFFSET (CloudRunSpecFirewall, target_service_accounts),
+    "target-tags", "target-service-accounts",
+    "target-tags or target-service-accounts, not both" },
+  { G_STRUCT_OFFSET (CloudRunSpecFirewall, source_tags),
+    G_STRUCT_OFFSET (CloudRunSpecFirewall, source_service_accounts),
+    "source-tags", "source-service-accounts",
+    "source-tags or source-service-accounts, not both" },
+  { G_STRUCT_OFFSET (CloudRunSpecFirewall, target_tags),
+    G_STRUCT_OFFSET (CloudRunSpecFirewall, source_service_accounts),
+    "target-tags", "source-service-accounts",
+    "no source service accounts in a rule that targets network tags (use "
+    "source-tags)" },
+  { G_STRUCT_OFFSET (CloudRunSpecFirewall, target_service_accounts),
+    G_STRUCT_OFFSET (CloudRunSpecFirewall, source_tags),
+    "target-service-accounts", "source-tags",
+    "no source tags in a rule that targets service accounts (use "
+    "source-service-accounts)" },
+};
+
 static gboolean
 check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
 {
@@ -86,28 +112,18 @@ check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
                       "'%s' on an egress rule",
                       has_items (fw->source_tags)
                       ? fw->source_tags[0] : fw->source_service_accounts[0]);
-  if (has_items (fw->target_tags) && has_items (fw->target_service_accounts))
-    return fail_with (c, fw, "target-service-accounts",
-                      "target-tags or target-service-accounts, not both",
-                      "'%s' with target-tags",
-                      fw->target_service_accounts[0]);
-  if (has_items (fw->source_tags) && has_items (fw->source_service_accounts))
-    return fail_with (c, fw, "source-service-accounts",
-                      "source-tags or source-service-accounts, not both",
-                      "'%s' with source-tags",
-                      fw->source_service_accounts[0]);
-  if (has_items (fw->target_tags) && has_items (fw->source_service_accounts))
-    return fail_with (c, fw, "source-service-accounts",
-                      "no source service accounts in a rule that targets "
-                      "network tags (use source-tags)",
-                      "'%s' with target-tags",
-                      fw->source_service_accounts[0]);
-  if (has_items (fw->target_service_accounts) && has_items (fw->source_tags))
-    return fail_with (c, fw, "source-tags",
-                      "no source tags in a rule that targets service "
-                      "accounts (use source-service-accounts)",
-                      "'%s' with target-service-accounts",
-                      fw->source_tags[0]);
+  for (guint i = 0; i < G_N_ELEMENTS (mixes); i++)
+    {
+      char *const *first = G_STRUCT_MEMBER (char **, fw, mixes[i].first);
+      char *const *second = G_STRUCT_MEMBER (char **, fw, mixes[i].second);
+      g_autofree char *found_fmt = NULL;
+
+      if (!has_items (first) || !has_items (second))
+        continue;
+      found_fmt = g_strdup_printf ("'%%s' with %s", mixes[i].first_key);
+      return fail_with (c, fw, mixes[i].second_key, mixes[i].expected,
+                        found_fmt, second[0]);
+    }
   if (!cloudrun_object_has (&fw->base, "ranges"))
     {
       CloudRunSpecCidr all = { 0, 0 };
