@@ -353,7 +353,8 @@ cloudrun_key_parse (const CloudRunKey *key, const char *text, void *object,
                                && key->type != CLOUDRUN_KEY_CIDR_LIST
                                && key->type != CLOUDRUN_KEY_AUDIENCE_LIST
                                && key->type != CLOUDRUN_KEY_API_LIST
-                               && key->type != CLOUDRUN_KEY_RECORDS)))
+                               && key->type != CLOUDRUN_KEY_RECORDS
+                               && key->type != CLOUDRUN_KEY_DNS_RULES)))
     return fail_expected (key, text, problem);
   switch (key->type)
     {

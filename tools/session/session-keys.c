@@ -174,7 +174,8 @@ key_bounds (const Emit *e, const CloudRunKey *key)
                || (key->type != CLOUDRUN_KEY_NAME_LIST
                    && key->type != CLOUDRUN_KEY_AUDIENCE_LIST
                    && key->type != CLOUDRUN_KEY_API_LIST
-                   && key->type != CLOUDRUN_KEY_RECORDS), "%s", "");
+                   && key->type != CLOUDRUN_KEY_RECORDS
+                   && key->type != CLOUDRUN_KEY_DNS_RULES), "%s", "");
       emit (e, FALSE, "%0*d", 300, 0);
       emit (e, FALSE, "Bad_Name%%");
       break;
