@@ -67,7 +67,18 @@ build_metadata_port (Build *b, BuildNetwork *net, const char *name,
   return cloudrun_dns_server_attach (*server, name, addr);
 }
 
-/* The network's view: its private zones, then public DNS. */
+/* Whether network is one of networks (CloudRunSpecNetwork *). */
+static bool
+build_bound (const GPtrArray *networks, const CloudRunSpecNetwork *network)
+{
+  for (guint k = 0; k < networks->len; k++)
+    if (g_ptr_array_index (networks, k) == network)
+      return true;
+  return false;
+}
+
+/* The network's view: the response policies bound to it, its private and
+ * peering zones, then public DNS. */
 static DnsView *
 build_view (Build *b, const CloudRunSpecNetwork *network)
 {
@@ -75,14 +86,21 @@ build_view (Build *b, const CloudRunSpecNetwork *network)
   DnsView *view = g_new0 (DnsView, 1);
 
   cloudrun_dns_view_init (view);
+  for (guint i = 0; i < b->sc->dns_response_policies->len; i++)
+    {
+      const CloudRunSpecDnsResponsePolicy *cp
+        = g_ptr_array_index (b->sc->dns_response_policies, i);
+      if (build_bound (cp->networks, network))
+        cloudrun_dns_view_add_policy (view, g_ptr_array_index (w->policies,
+                                                               i));
+    }
   for (guint i = 0; i < w->zones->len; i++)
     {
       DnsZone *z = g_ptr_array_index (w->zones, i);
       const CloudRunSpecDnsZone *cz = z->source;
-      if (cz && cz->visibility == CLOUDRUN_DNS_PRIVATE)
-        for (guint k = 0; k < cz->networks->len; k++)
-          if (g_ptr_array_index (cz->networks, k) == network)
-            cloudrun_dns_view_add (view, z);
+      if (cz && cz->visibility == CLOUDRUN_DNS_PRIVATE
+          && build_bound (cz->networks, network))
+        cloudrun_dns_view_add (view, z);
     }
   for (guint i = 0; i < w->public_view.zones->len; i++)
     cloudrun_dns_view_add (view, g_ptr_array_index (w->public_view.zones, i));
@@ -186,6 +204,14 @@ build_networks (Build *b)
                     &cloudrun_access_link, NULL);
       build_gfe_network (b, net);
       g_hash_table_insert (b->networks, (gpointer) n, net);
+    }
+  /* A peering zone answers from its producer network's view. */
+  for (guint i = 0; i < b->world->zones->len; i++)
+    {
+      DnsZone *z = g_ptr_array_index (b->world->zones, i);
+      const CloudRunSpecDnsZone *cz = z->source;
+      if (cz && cz->peer_network)
+        z->peer = build_network (b, cz->peer_network)->view;
     }
   for (guint i = 0; i < sc->nats->len; i++)
     {

@@ -46,12 +46,14 @@ const SimLinkParams cloudrun_vpc_link = {
   .queue_packets = BUILD_QUEUE_PACKETS,
 };
 
-/* A [dns-zone] as the resolver sees it. */
+/* A [dns-zone] as the resolver sees it (a peering zone's producer view
+ * is set once the networks are built). */
 static DnsZone *
 build_zone (const CloudRunSpecDnsZone *cz)
 {
   g_autofree char *label = g_strdup_printf ("%s zone %s",
-                                            cz->visibility == CLOUDRUN_DNS_PRIVATE
+                                            cz->peer_network ? "peering"
+                                            : cz->visibility == CLOUDRUN_DNS_PRIVATE
                                             ? "private" : "public",
                                             cz->base.name);
   DnsZone *z = cloudrun_dns_zone_new (cz->dns_name, label);
@@ -67,6 +69,28 @@ build_zone (const CloudRunSpecDnsZone *cz)
         cloudrun_dns_zone_add_cname (z, r->owner, r->data);
     }
   return z;
+}
+
+/* A [dns-response-policy] as the resolvers see it: one rule per name. */
+static DnsPolicy *
+build_policy (const CloudRunSpecDnsResponsePolicy *cp)
+{
+  g_autofree char *label = g_strdup_printf ("response policy %s",
+                                            cp->base.name);
+  DnsPolicy *p = cloudrun_dns_policy_new (label);
+
+  for (guint i = 0; i < cp->rules->len; i++)
+    {
+      const CloudRunSpecDnsRecord *r
+        = &g_array_index (cp->rules, CloudRunSpecDnsRecord, i);
+      cloudrun_dns_policy_add_rule (p, r->owner,
+                                    r->type == CLOUDRUN_DNS_PASSTHRU);
+      if (r->type == CLOUDRUN_DNS_A)
+        cloudrun_dns_policy_add_a (p, r->owner, r->address);
+      else if (r->type == CLOUDRUN_DNS_CNAME)
+        cloudrun_dns_policy_add_cname (p, r->owner, r->data);
+    }
+  return p;
 }
 
 /* Every zone; the public ones (Google's, the scenario's public zones, the
@@ -102,6 +126,10 @@ build_zones (Build *b)
       cloudrun_dns_view_add (&w->public_view, z);
     }
   cloudrun_dns_view_add (&w->public_view, google);
+  for (guint i = 0; i < sc->dns_response_policies->len; i++)
+    g_ptr_array_add (w->policies,
+                     build_policy (g_ptr_array_index (sc->dns_response_policies,
+                                                      i)));
 }
 
 /* Addresses that VMs, load balancers and PSC endpoints use, and A
@@ -187,6 +215,8 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
     (GDestroyNotify) cloudrun_service_free);
   w->zones = g_ptr_array_new_with_free_func (
     (GDestroyNotify) cloudrun_dns_zone_free);
+  w->policies = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) cloudrun_dns_policy_free);
   w->views = g_ptr_array_new_with_free_func (build_view_free);
   w->egress = g_ptr_array_new_with_free_func (g_free);
   w->ingress_denied_status = (int) sc->assumptions.ingress_denied_status;

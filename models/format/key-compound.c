@@ -39,6 +39,10 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
     case CLOUDRUN_KEY_RECORDS:
       return g_strdup ("DNS records 'OWNER TYPE DATA' separated by ';' "
                        "(types A, AAAA, CNAME)");
+    case CLOUDRUN_KEY_DNS_RULES:
+      return g_strdup ("response policy rules 'NAME TYPE DATA' (local "
+                       "data of types A, AAAA, CNAME) or 'NAME passthru', "
+                       "separated by ';'");
     case CLOUDRUN_KEY_URL:
       return g_strdup ("https://HOST[:PORT]/PATH, http://HOST[:PORT]/PATH "
                        "or service:NAME");
@@ -263,6 +267,37 @@ record_item (const char *item, void *out, const CloudRunKey *key,
   return parse_record (item, out, problem);
 }
 
+/* A response policy rule: "NAME passthru", or local data written as a
+ * record owned by NAME. */
+static gboolean
+rule_item (const char *item, void *out, const CloudRunKey *key,
+           const char *expected, CloudRunProblem *problem)
+{
+  CloudRunSpecDnsRecord *r = out;
+  g_auto (GStrv) raw = g_strsplit_set (item, " \t", -1);
+  const char *tok[3] = { NULL, NULL, NULL };
+  guint n = 0;
+
+  (void) key;
+  (void) expected;
+  for (guint i = 0; raw[i] != NULL; i++)
+    if (raw[i][0] != '\0' && n < 3)
+      tok[n++] = raw[i];
+  if (n != 2)
+    return parse_record (item, r, problem);
+  if (strcmp (tok[1], "passthru") != 0)
+    return cloudrun_problem_set (problem, "a rule 'NAME passthru' or 'NAME "
+                                 "TYPE DATA' such as 'api.run.app. "
+                                 "passthru' or '*.run.app. A "
+                                 "199.36.153.8'", item);
+  r->owner = normalize_dns_name (tok[0], TRUE, TRUE);
+  if (r->owner == NULL)
+    return cloudrun_problem_set (problem, "a rule name such as *.run.app. "
+                                 "or api.example.com.", tok[0]);
+  r->type = CLOUDRUN_DNS_PASSTHRU;
+  return TRUE;
+}
+
 static gboolean
 parse_records (const CloudRunKey *key, const char *text, void *object,
                CloudRunProblem *problem)
@@ -273,6 +308,18 @@ parse_records (const CloudRunKey *key, const char *text, void *object,
 
   *FIELD (GArray *, object, key) = records;
   return records != NULL;
+}
+
+static gboolean
+parse_rules (const CloudRunKey *key, const char *text, void *object,
+             CloudRunProblem *problem)
+{
+  GArray *rules = cloudrun_parse_list (text, key,
+                                       sizeof (CloudRunSpecDnsRecord),
+                                       rule_item, record_clear, problem);
+
+  *FIELD (GArray *, object, key) = rules;
+  return rules != NULL;
 }
 
 /* ---- URLs --------------------------------------------------------- */
@@ -640,6 +687,8 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
       return parse_name_type (key, text, object, problem);
     case CLOUDRUN_KEY_RECORDS:
       return parse_records (key, text, object, problem);
+    case CLOUDRUN_KEY_DNS_RULES:
+      return parse_rules (key, text, object, problem);
     case CLOUDRUN_KEY_URL: return parse_url (key, text, object, problem);
     case CLOUDRUN_KEY_NEXT_HOP:
       return parse_next_hop (key, text, object, problem);
@@ -669,7 +718,7 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
   switch (key->type)
     {
     case CLOUDRUN_KEY_CIDR_LIST: case CLOUDRUN_KEY_RECORDS:
-    case CLOUDRUN_KEY_PROTOCOLS:
+    case CLOUDRUN_KEY_DNS_RULES: case CLOUDRUN_KEY_PROTOCOLS:
       g_clear_pointer (FIELD (GArray *, object, key), g_array_unref);
       break;
     case CLOUDRUN_KEY_URL:

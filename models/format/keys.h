@@ -45,6 +45,7 @@ typedef enum {
   CLOUDRUN_KIND_CLIENT,
   CLOUDRUN_KIND_GOOGLE_CALLER,
   CLOUDRUN_KIND_DNS_ZONE,
+  CLOUDRUN_KIND_DNS_RESPONSE_POLICY,
   CLOUDRUN_KIND_PSC_ENDPOINT,
   CLOUDRUN_KIND_INTERNAL_ALB,
   CLOUDRUN_KIND_EXTERNAL_ALB,
@@ -83,6 +84,8 @@ typedef enum {
   CLOUDRUN_KEY_HOSTNAME,        /* char *, lower case, no final '.' */
   CLOUDRUN_KEY_METHOD,          /* char *, an HTTP method token */
   CLOUDRUN_KEY_RECORDS,         /* GArray * of CloudRunSpecDnsRecord */
+  CLOUDRUN_KEY_DNS_RULES,       /* GArray * of CloudRunSpecDnsRecord, type
+                                   CLOUDRUN_DNS_PASSTHRU too */
   CLOUDRUN_KEY_URL,             /* CloudRunSpecUrl */
   CLOUDRUN_KEY_NEXT_HOP,        /* CloudRunSpecNextHop */
   CLOUDRUN_KEY_PROTOCOLS,       /* GArray * of CloudRunSpecProtocol */

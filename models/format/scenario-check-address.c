@@ -256,22 +256,33 @@ check_written (CloudRunCheck *c, GArray *all)
 
 /* ---- What automatic addresses avoid ------------------------------- */
 
+/* Whether an A record of records (zone records or rules' local data)
+ * holds addr. */
+static gboolean
+records_hold (GArray *records, uint32_t addr)
+{
+  for (guint k = 0; records && k < records->len; k++)
+    {
+      const CloudRunSpecDnsRecord *r
+        = &g_array_index (records, CloudRunSpecDnsRecord, k);
+      if (r->type == CLOUDRUN_DNS_A && r->address == addr)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 cloudrun_scenario_address_in_records (const CloudRunScenario *s,
                                       uint32_t addr)
 {
   for (guint i = 0; i < s->dns_zones->len; i++)
-    {
-      GArray *records
-        = ((CloudRunSpecDnsZone *) s->dns_zones->pdata[i])->records;
-      for (guint k = 0; records && k < records->len; k++)
-        {
-          const CloudRunSpecDnsRecord *r
-            = &g_array_index (records, CloudRunSpecDnsRecord, k);
-          if (r->type == CLOUDRUN_DNS_A && r->address == addr)
-            return TRUE;
-        }
-    }
+    if (records_hold (((CloudRunSpecDnsZone *) s->dns_zones->pdata[i])
+                      ->records, addr))
+      return TRUE;
+  for (guint i = 0; i < s->dns_response_policies->len; i++)
+    if (records_hold (((CloudRunSpecDnsResponsePolicy *)
+                       s->dns_response_policies->pdata[i])->rules, addr))
+      return TRUE;
   return FALSE;
 }
 

@@ -5,11 +5,11 @@
  *   record holds; PSC endpoint and internal ALB addresses not
  *   shared with another resource of the network; an internal ALB address
  *   inside a private subnet of its network and region;
- * - dns-zone: records owned inside the zone; networks only when private;
  * - internal-alb: backend in the same region;
  * - traffic: from names one service, vm or client; url is service:NAME
  *   or names a host the scenario knows (an IPv4 literal, a service host,
- *   a load balancer hostname, a DNS record owner, wildcards included);
+ *   a load balancer hostname, a DNS record owner or response policy
+ *   rule name, wildcards included);
  *   rate or interval, not both, one of them when count > 1;
  * - expect: a [traffic NAME] of the same NAME; ratio only with outcome;
  *   source-seen not on a traffic whose url names a service or a load
@@ -139,47 +139,6 @@ assign_vm_address (CloudRunCheck *c, CloudRunSpecVm *vm)
 
 /* ---- DNS zones, load balancers ------------------------------------ */
 
-/* Whether owner (lower case, final '.') is name or below it. */
-static gboolean
-dns_owner_inside (const char *owner, const char *name)
-{
-  gsize o = strlen (owner), n = strlen (name);
-
-  if (strcmp (name, ".") == 0 || strcmp (owner, name) == 0)
-    return TRUE;
-  return o > n && owner[o - n - 1] == '.' && strcmp (owner + o - n, name) == 0;
-}
-
-static gboolean
-check_dns_zone (CloudRunCheck *c, CloudRunSpecDnsZone *zone)
-{
-  if (zone->visibility == CLOUDRUN_DNS_PUBLIC && zone->networks->len > 0)
-    {
-      g_autofree char *found = cloudrun_quote (zone->network_names[0]);
-      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                  &zone->base, "networks", "no networks "
-                                  "for a public zone", found, NULL, NULL);
-    }
-  /* Cloud DNS refuses a record outside the zone's name. */
-  for (guint i = 0; zone->records && i < zone->records->len; i++)
-    {
-      const char *owner = g_array_index (zone->records, CloudRunSpecDnsRecord,
-                                         i).owner;
-      if (!dns_owner_inside (owner, zone->dns_name))
-        {
-          g_autofree char *expected = g_strdup_printf (
-            "owner names inside %s", zone->dns_name);
-          g_autofree char *found = cloudrun_quote (owner);
-          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                      &zone->base, "records", expected, found,
-                                      NULL, "Cloud DNS refuses a record "
-                                      "outside its zone: give it a zone of "
-                                      "its own");
-        }
-    }
-  return TRUE;
-}
-
 static gboolean
 check_psc_endpoint (CloudRunCheck *c, CloudRunSpecPscEndpoint *e)
 {
@@ -281,6 +240,25 @@ owner_matches (const char *owner, const char *host)
   return o == h && strncmp (owner, host, h) == 0;
 }
 
+/* Whether a record (or a response policy rule with local data) of
+ * records names url's host; sets its host kind then. */
+static gboolean
+records_name (GArray *records, CloudRunSpecUrl *url)
+{
+  for (guint j = 0; records && j < records->len; j++)
+    {
+      const CloudRunSpecDnsRecord *r
+        = &g_array_index (records, CloudRunSpecDnsRecord, j);
+      if (r->type != CLOUDRUN_DNS_PASSTHRU
+          && owner_matches (r->owner, url->host))
+        {
+          url->host_kind = CLOUDRUN_URL_HOST_DNS_RECORD;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* What a URL host names; FALSE when nothing in the scenario. */
 static gboolean
 find_host (CloudRunCheck *c, CloudRunSpecUrl *url)
@@ -324,17 +302,13 @@ find_host (CloudRunCheck *c, CloudRunSpecUrl *url)
         }
     }
   for (guint i = 0; i < s->dns_zones->len; i++)
-    {
-      GArray *records
-        = ((CloudRunSpecDnsZone *) s->dns_zones->pdata[i])->records;
-      for (guint j = 0; j < records->len; j++)
-        if (owner_matches (g_array_index (records, CloudRunSpecDnsRecord,
-                                          j).owner, url->host))
-          {
-            url->host_kind = CLOUDRUN_URL_HOST_DNS_RECORD;
-            return TRUE;
-          }
-    }
+    if (records_name (((CloudRunSpecDnsZone *) s->dns_zones->pdata[i])
+                      ->records, url))
+      return TRUE;
+  for (guint i = 0; i < s->dns_response_policies->len; i++)
+    if (records_name (((CloudRunSpecDnsResponsePolicy *)
+                       s->dns_response_policies->pdata[i])->rules, url))
+      return TRUE;
   return FALSE;
 }
 
@@ -619,7 +593,8 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
   EACH (s->google_callers, fill_google_caller_identity);
   if (!cloudrun_check_addresses (c))
     return FALSE;
-  EACH (s->dns_zones, check_dns_zone);
+  if (!cloudrun_check_dns (c))
+    return FALSE;
   EACH (s->traffics, check_traffic);
   if (!check_total_requests (c))
     return FALSE;

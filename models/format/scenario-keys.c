@@ -6,7 +6,8 @@
  *
  * Reads every key of every group of docs/scenario-format.md: scenario,
  * assumptions, project, perimeter, network, subnet, route, firewall, nat, connector,
- * service, vm, client, dns-zone, psc-endpoint, internal-alb,
+ * service, vm, client, dns-zone, dns-response-policy, psc-endpoint,
+ * internal-alb,
  * external-alb, traffic, expect.
  *
  * Invariant: each choices array of this file follows the order of its C
@@ -521,6 +522,23 @@ static const CloudRunKey dns_zone_keys[] = {
   KEY ("records", RECORDS, CloudRunSpecDnsZone, records, "", 0,
        "Records `OWNER TYPE DATA` separated by `;`, of types `A`, `AAAA`, "
        "`CNAME`; an owner may start with the wildcard `*.`"),
+  KEY_REF ("peer-network", NAME, CloudRunSpecDnsZone, peer_network_name,
+           peer_network, NETWORK, NULL, OPT, NULL,
+           "Makes a private zone a peering zone: its names are resolved in "
+           "this producer network's view (its response policies, private "
+           "zones, then public DNS). No records."),
+};
+
+static const CloudRunKey dns_response_policy_keys[] = {
+  KEY_REF ("networks", NAME_LIST, CloudRunSpecDnsResponsePolicy,
+           network_names, networks, NETWORK, NULL, REQ, NULL,
+           "Networks the policy is bound to: their resolvers consult it "
+           "before any zone."),
+  KEY ("rules", DNS_RULES, CloudRunSpecDnsResponsePolicy, rules, "", 0,
+       "Rules separated by `;`: `NAME TYPE DATA` answers NAME with local "
+       "data (types `A`, `AAAA`, `CNAME`; one item per record), `NAME "
+       "passthru` sends NAME on to the zones; NAME may start with the "
+       "wildcard `*.`, and the most specific rule wins."),
 };
 
 static const CloudRunKey psc_endpoint_keys[] = {
@@ -710,6 +728,10 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         "synthetic monitor or uptime check, or Firebase Hosting."),
   KIND ("dns-zone", DNS_ZONE, FALSE, CloudRunSpecDnsZone, dns_zone_keys,
         LIST (dns_zones), "A Cloud DNS zone with its records."),
+  KIND ("dns-response-policy", DNS_RESPONSE_POLICY, FALSE,
+        CloudRunSpecDnsResponsePolicy, dns_response_policy_keys,
+        LIST (dns_response_policies), "A Cloud DNS response policy: rules "
+        "that answer before the zones."),
   KIND ("psc-endpoint", PSC_ENDPOINT, FALSE, CloudRunSpecPscEndpoint,
         psc_endpoint_keys, LIST (psc_endpoints),
         "A Private Service Connect endpoint for Google APIs."),

@@ -197,6 +197,9 @@ gboolean cloudrun_check_addresses (CloudRunCheck *check);
  * [google-caller] NAME is no node name the simulator makes, and no other
  * caller's. */
 gboolean cloudrun_check_caller_names (CloudRunCheck *check);
+/* Part 5 (models/format/scenario-check-dns.c): DNS zones, peering zones
+ * and response policies. */
+gboolean cloudrun_check_dns (CloudRunCheck *check);
 /* Whether a client, NAT or external ALB writes addr or an A record holds
  * it: what a VM's default address avoids beyond its own network's. */
 gboolean cloudrun_check_address_reserved (const CloudRunScenario *scenario,

@@ -73,11 +73,12 @@ typedef enum {
   CLOUDRUN_DNS_A,
   CLOUDRUN_DNS_AAAA,
   CLOUDRUN_DNS_CNAME,
+  CLOUDRUN_DNS_PASSTHRU,        /* a response policy rule without data */
 } CloudRunDnsType;
 
 typedef struct {
   char *owner;                  /* lower case, ends in '.'; may start "*." */
-  CloudRunDnsType type;         /* A, AAAA or CNAME */
+  CloudRunDnsType type;         /* A, AAAA or CNAME (PASSTHRU: rules) */
   char *data;                   /* as written; CNAME lower case with '.' */
   uint32_t address;             /* A: the address; 0 otherwise */
 } CloudRunSpecDnsRecord;
@@ -479,7 +480,20 @@ typedef struct {
                                    owning */
   GArray *records;              /* of CloudRunSpecDnsRecord, file order; every
                                    owner is inside dns_name */
+  char *peer_network_name;      /* a peering zone: the producer network, as
+                                   written; NULL */
+  CloudRunSpecNetwork *peer_network; /* its producer network, or NULL */
 } CloudRunSpecDnsZone;
+
+/* [dns-response-policy NAME]: a Cloud DNS response policy. */
+typedef struct {
+  CloudRunSpecObject base;
+  char **network_names;         /* networks, as written */
+  GPtrArray *networks;          /* CloudRunSpecNetwork *; not owning */
+  GArray *rules;                /* of CloudRunSpecDnsRecord, file order:
+                                   local data (A, AAAA, CNAME owned by the
+                                   rule's name) or PASSTHRU */
+} CloudRunSpecDnsResponsePolicy;
 
 /* [psc-endpoint NAME]: a Private Service Connect endpoint for Google
  * APIs. */
@@ -600,6 +614,7 @@ typedef struct {
   GPtrArray *clients;           /* CloudRunSpecClient * */
   GPtrArray *google_callers;    /* CloudRunSpecGoogleCaller * */
   GPtrArray *dns_zones;         /* CloudRunSpecDnsZone * */
+  GPtrArray *dns_response_policies; /* CloudRunSpecDnsResponsePolicy * */
   GPtrArray *psc_endpoints;     /* CloudRunSpecPscEndpoint * */
   GPtrArray *internal_albs;     /* CloudRunSpecInternalAlb * */
   GPtrArray *external_albs;     /* CloudRunSpecExternalAlb * */
@@ -673,7 +688,8 @@ gboolean cloudrun_project_restricts (const CloudRunSpecProject *project,
  * it: addresses the simulator picks by itself avoid these. */
 gboolean cloudrun_scenario_address_used (const CloudRunScenario *scenario,
                                          uint32_t addr);
-/* Whether an A record of the scenario's DNS zones holds addr. */
+/* Whether an A record of the scenario's DNS zones or response policies
+ * holds addr. */
 gboolean cloudrun_scenario_address_in_records (
   const CloudRunScenario *scenario, uint32_t addr);
 

@@ -12,16 +12,23 @@
 #include "sim/packet.h"
 #include "sim/wire.h"
 
-/* "public DNS: NAME -> ADDR (via CNAME)" or "...: NAME NXDOMAIN". */
+/* "public DNS: NAME -> ADDR (via CNAME)" or "...: NAME NXDOMAIN"; what
+ * answered may be a response policy's rule, or a zone reached through a
+ * peering zone or after a passthru rule. */
 static const char *
-dns_server_describe (CloudRunWorld *world, const char *zone,
+dns_server_describe (CloudRunWorld *world, const DnsSource *src,
                      const SimDnsMessage *a)
 {
   SimExplainLog *log = sim_world_explain (world->sim);
+  const char *zone = src->zone ? src->zone : "no zone";
   char ip[16];
 
-  if (!zone)
-    zone = "no zone";
+  if (src->peering || src->passthru)
+    zone = sim_explain_internf (log, "%s%s%s%s%s", zone,
+                                src->peering ? " through " : "",
+                                src->peering ? src->peering : "",
+                                src->passthru ? " after passthru by " : "",
+                                src->passthru ? src->passthru : "");
   if (a->rcode == SIM_DNS_RCODE_NXDOMAIN)
     return sim_explain_internf (log, "%s: %s NXDOMAIN", zone, a->qname);
   for (uint32_t i = 0; i < a->n_answers; i++)
@@ -39,7 +46,7 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
   CloudRunDnsServer *server = user;
   CloudRunWorld *world = server->base.world;
   SimDnsMessage q, a;
-  const char *zone;
+  DnsSource zone;
   uint8_t buf[1024];
   size_t n;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS,
@@ -51,14 +58,14 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
   if (!sim_dns_parse (frame->payload, frame->payload_len, &q) || q.response)
     return;
   memset (&a, 0, offsetof (SimDnsMessage, answers));  /* 8 KiB: header only */
-  cloudrun_dns_view_resolve (server->view, q.qname, &a, &zone);
+  cloudrun_dns_view_resolve_source (server->view, q.qname, &a, &zone);
   a.id = q.id;
   a.response = true;
   a.recursion_desired = q.recursion_desired;
   a.recursion_available = true;
   g_strlcpy (a.qname, q.qname, sizeof a.qname);
   a.qtype = q.qtype;
-  s.rule = dns_server_describe (world, zone, &a);
+  s.rule = dns_server_describe (world, &zone, &a);
   /* The answer's step goes on the answer's frame, not the query's. */
   step = cloudrun_request_step (&world->ledger, packet->request_id,
                                 &server->base.node, &s);

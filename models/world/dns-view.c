@@ -86,22 +86,116 @@ cloudrun_dns_zone_google_public (void)
   return zone;
 }
 
+/* The rule of policy for name (lower case, no final dot), made when
+ * missing. */
+static DnsRule *
+dns_policy_rule (DnsPolicy *policy, const char *name, bool passthru)
+{
+  DnsRule *rule;
+
+  for (guint i = 0; i < policy->rules->len; i++)
+    {
+      rule = g_ptr_array_index (policy->rules, i);
+      if (strcmp (rule->name, name) == 0)
+        return rule;
+    }
+  rule = g_new0 (DnsRule, 1);
+  rule->name = g_strdup (name);
+  rule->label = g_strdup_printf ("%s rule %s", policy->label, name);
+  rule->passthru = passthru;
+  rule->entries = g_array_new (FALSE, TRUE, sizeof (DnsEntry));
+  g_ptr_array_add (policy->rules, rule);
+  return rule;
+}
+
+static void
+dns_rule_free (gpointer p)
+{
+  DnsRule *rule = p;
+
+  for (guint i = 0; i < rule->entries->len; i++)
+    {
+      DnsEntry *e = &g_array_index (rule->entries, DnsEntry, i);
+      g_free (e->owner);
+      g_free (e->cname);
+    }
+  g_array_free (rule->entries, TRUE);
+  g_free (rule->name);
+  g_free (rule->label);
+  g_free (rule);
+}
+
+DnsPolicy *
+cloudrun_dns_policy_new (const char *label)
+{
+  DnsPolicy *policy = g_new0 (DnsPolicy, 1);
+
+  policy->label = g_strdup (label);
+  policy->rules = g_ptr_array_new_with_free_func (dns_rule_free);
+  return policy;
+}
+
+void
+cloudrun_dns_policy_free (DnsPolicy *policy)
+{
+  if (!policy)
+    return;
+  g_ptr_array_unref (policy->rules);
+  g_free (policy->label);
+  g_free (policy);
+}
+
+void
+cloudrun_dns_policy_add_a (DnsPolicy *policy, const char *name, uint32_t a)
+{
+  DnsEntry e = { dns_name_norm (name), SIM_DNS_TYPE_A, a, NULL };
+
+  g_array_append_val (dns_policy_rule (policy, e.owner, false)->entries, e);
+}
+
+void
+cloudrun_dns_policy_add_cname (DnsPolicy *policy, const char *name,
+                               const char *target)
+{
+  DnsEntry e = { dns_name_norm (name), SIM_DNS_TYPE_CNAME, 0,
+                 dns_name_norm (target) };
+
+  g_array_append_val (dns_policy_rule (policy, e.owner, false)->entries, e);
+}
+
+void
+cloudrun_dns_policy_add_rule (DnsPolicy *policy, const char *name,
+                              bool passthru)
+{
+  g_autofree char *n = dns_name_norm (name);
+
+  dns_policy_rule (policy, n, passthru);
+}
+
 void
 cloudrun_dns_view_init (DnsView *view)
 {
   view->zones = g_ptr_array_new ();
+  view->policies = g_ptr_array_new ();
 }
 
 void
 cloudrun_dns_view_clear (DnsView *view)
 {
   g_clear_pointer (&view->zones, g_ptr_array_unref);
+  g_clear_pointer (&view->policies, g_ptr_array_unref);
 }
 
 void
 cloudrun_dns_view_add (DnsView *view, DnsZone *zone)
 {
   g_ptr_array_add (view->zones, zone);
+}
+
+void
+cloudrun_dns_view_add_policy (DnsView *view, DnsPolicy *policy)
+{
+  g_ptr_array_add (view->policies, policy);
 }
 
 /* name is in zone when equal to its origin or below it. */
@@ -117,17 +211,61 @@ dns_in_zone (const char *name, const char *origin)
   return n > o && name[n - o - 1] == '.' && strcmp (name + n - o, origin) == 0;
 }
 
+/* How closely rule name r matches name: an exact name beats every
+ * wildcard, a wildcard "*.S" matches the names below S, a longer S
+ * first; -1 when it does not match. */
+static long
+dns_rule_rank (const char *r, const char *name)
+{
+  size_t n = strlen (name), s;
+
+  if (strcmp (r, name) == 0)
+    return (long) n + 1;
+  if (r[0] != '*' || r[1] != '.')
+    return -1;
+  s = strlen (r + 2);
+  if (n > s && name[n - s - 1] == '.' && strcmp (name + n - s, r + 2) == 0)
+    return (long) s;
+  return -1;
+}
+
+/* The most specific rule of the view's response policies for name
+ * (earlier policies win a tie), or NULL. */
+static const DnsRule *
+dns_view_rule (const DnsView *view, const char *name)
+{
+  const DnsRule *best = NULL;
+  long best_rank = -1;
+
+  for (guint i = 0; view->policies && i < view->policies->len; i++)
+    {
+      const DnsPolicy *p = g_ptr_array_index (view->policies, i);
+      for (guint k = 0; k < p->rules->len; k++)
+        {
+          const DnsRule *r = g_ptr_array_index (p->rules, k);
+          long rank = dns_rule_rank (r->name, name);
+          if (rank > best_rank)
+            {
+              best = r;
+              best_rank = rank;
+            }
+        }
+    }
+  return best;
+}
+
 /* The zone with the longest origin containing name (earlier zones win a
- * tie: private zones are added before public ones). */
+ * tie: private zones are added before public ones); peering zones are
+ * left out when not follow_peering. */
 static const DnsZone *
-dns_view_zone (const DnsView *view, const char *name)
+dns_view_zone (const DnsView *view, const char *name, bool follow_peering)
 {
   const DnsZone *best = NULL;
 
   for (guint i = 0; i < view->zones->len; i++)
     {
       const DnsZone *z = g_ptr_array_index (view->zones, i);
-      if (dns_in_zone (name, z->origin)
+      if ((follow_peering || !z->peer) && dns_in_zone (name, z->origin)
           && (!best || strlen (z->origin) > strlen (best->origin)))
         best = z;
     }
@@ -210,51 +348,100 @@ dns_answer_add (SimDnsMessage *m, const char *owner, const DnsEntry *e)
     g_strlcpy (r->cname, e->cname, sizeof r->cname);
 }
 
+/* Appends the records of entries owned by owner, named name; *cname is
+ * the owner's CNAME, if any. True when an A record was added. */
+static bool
+dns_answer_owner (SimDnsMessage *m, const char *name, const GArray *entries,
+                  const char *owner, const DnsEntry **cname)
+{
+  bool any = false;
+
+  *cname = NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const DnsEntry *e = &g_array_index (entries, DnsEntry, i);
+      if (e->owner != owner && strcmp (e->owner, owner) != 0)
+        continue;
+      if (e->type == SIM_DNS_TYPE_CNAME)
+        *cname = e;
+      else if (e->type == SIM_DNS_TYPE_A)
+        {
+          dns_answer_add (m, name, e);
+          any = true;
+        }
+    }
+  return any;
+}
+
+/* Resolves name (a buffer it rewrites along CNAMEs) in view, appending to
+ * m; *hops counts CNAME hops across peering. In a producer's view
+ * (peered) peering zones are not followed. */
+static void
+dns_resolve_in (const DnsView *view, char *name, SimDnsMessage *m,
+                DnsSource *src, int *hops, bool peered)
+{
+  for (; *hops <= CLOUDRUN_DNS_MAX_CNAMES; (*hops)++)
+    {
+      const DnsRule *rule = dns_view_rule (view, name);
+      const DnsZone *zone = NULL;
+      const DnsEntry *cname;
+      const char *owner;
+      bool any;
+
+      src->passthru = NULL;
+      if (rule && !rule->passthru)
+        {
+          src->zone = rule->label;
+          any = dns_answer_owner (m, name, rule->entries, rule->name, &cname);
+        }
+      else
+        {
+          if (rule)
+            src->passthru = rule->label;
+          zone = dns_view_zone (view, name, !peered);
+          if (zone)
+            src->zone = zone->label;
+          if (zone && zone->peer)
+            {
+              src->peering = zone->label;
+              dns_resolve_in (zone->peer, name, m, src, hops, true);
+              return;
+            }
+          if (!zone || !(owner = dns_zone_match (zone, name)))
+            {
+              m->rcode = SIM_DNS_RCODE_NXDOMAIN; /* of the last name (RFC 6604) */
+              return;
+            }
+          any = dns_answer_owner (m, name, zone->entries, owner, &cname);
+        }
+      m->rcode = SIM_DNS_RCODE_NOERROR;
+      if (any || !cname)
+        return;
+      dns_answer_add (m, name, cname);
+      g_strlcpy (name, cname->cname, SIM_DNS_NAME_MAX + 1);
+    }
+}
+
+void
+cloudrun_dns_view_resolve_source (const DnsView *view, const char *qname,
+                                  SimDnsMessage *m, DnsSource *src)
+{
+  char name[SIM_DNS_NAME_MAX + 1];
+  int hops = 0;
+
+  m->n_answers = 0;
+  m->rcode = SIM_DNS_RCODE_NXDOMAIN;
+  memset (src, 0, sizeof *src);
+  g_strlcpy (name, qname, sizeof name);
+  dns_resolve_in (view, name, m, src, &hops, false);
+}
+
 void
 cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
                            SimDnsMessage *m, const char **zone_label)
 {
-  char name[SIM_DNS_NAME_MAX + 1];
+  DnsSource src;
 
-  m->n_answers = 0;
-  m->rcode = SIM_DNS_RCODE_NXDOMAIN;
-  *zone_label = NULL;
-  g_strlcpy (name, qname, sizeof name);
-  for (int hops = 0; hops <= CLOUDRUN_DNS_MAX_CNAMES; hops++)
-    {
-      const DnsZone *zone = dns_view_zone (view, name);
-      const char *owner;
-      const DnsEntry *cname = NULL;
-      bool any = false;
-
-      if (zone)
-        *zone_label = zone->label;
-      if (!zone || !(owner = dns_zone_match (zone, name)))
-        {
-          m->rcode = SIM_DNS_RCODE_NXDOMAIN;   /* of the last name (RFC 6604) */
-          return;
-        }
-      for (guint i = 0; i < zone->entries->len; i++)
-        {
-          const DnsEntry *e = &g_array_index (zone->entries,
-                                                      DnsEntry, i);
-          if (e->owner != owner && strcmp (e->owner, owner) != 0)
-            continue;
-          if (e->type == SIM_DNS_TYPE_CNAME)
-            cname = e;
-          else if (e->type == SIM_DNS_TYPE_A)
-            {
-              dns_answer_add (m, name, e);
-              any = true;
-            }
-        }
-      if (any || !cname)
-        {
-          m->rcode = SIM_DNS_RCODE_NOERROR;
-          return;
-        }
-      dns_answer_add (m, name, cname);
-      m->rcode = SIM_DNS_RCODE_NOERROR;
-      g_strlcpy (name, cname->cname, sizeof name);
-    }
+  cloudrun_dns_view_resolve_source (view, qname, m, &src);
+  *zone_label = src.zone;
 }

@@ -1,9 +1,11 @@
-/* DNS name resolution as Cloud DNS does it for one view: zones (an origin
- * and records A and CNAME, with RFC 4592 wildcards), the longest-suffix
- * zone answers, CNAMEs are chased inside the view, a name under a zone
- * that has no record is NXDOMAIN. The public view holds the built-in
- * public names (docs/networking.md, "DNS") and the scenario's
- * public zones; a network's view puts its private zones first.
+/* DNS name resolution as Cloud DNS does it for one view: response
+ * policies first (the most specific rule answers with its local data, or
+ * passes the name on), then zones (an origin and records A and CNAME,
+ * with RFC 4592 wildcards): the longest-suffix zone answers, a peering
+ * zone by the producer network's view; CNAMEs are chased inside the view,
+ * a name under a zone that has no record is NXDOMAIN. The public view
+ * holds the built-in public names (docs/networking.md, "DNS") and the
+ * scenario's public zones; a network's view puts its private zones first.
  * https://cloud.google.com/dns/docs/vpc-name-res-order */
 #ifndef CLOUDRUN_DNS_VIEW_H
 #define CLOUDRUN_DNS_VIEW_H
@@ -20,17 +22,43 @@ typedef struct {
   char *cname;                  /* no final dot */
 } DnsEntry;
 
+typedef struct DnsView DnsView;
+
 typedef struct {
   char *origin;                 /* "run.app" (no final dot; "" is root) */
   char *label;                  /* for explanations: "public DNS", "private
                                    zone run-app" */
   GArray *entries;              /* DnsEntry */
   gconstpointer source;         /* the [dns-zone] it came from, or NULL */
+  const DnsView *peer;          /* a peering zone: the producer network's
+                                   view that answers its names; NULL */
 } DnsZone;
 
+/* A response policy rule: local data (entries owned by name) or, with
+ * passthru, none: the name goes on to the zones. */
 typedef struct {
+  char *name;                   /* lower case, no final dot; "*." prefix ok */
+  char *label;                  /* "response policy P rule NAME" */
+  bool passthru;
+  GArray *entries;              /* DnsEntry, owner == name */
+} DnsRule;
+
+typedef struct {
+  char *label;                  /* "response policy P" */
+  GPtrArray *rules;             /* DnsRule*, owned, one per name */
+} DnsPolicy;
+
+struct DnsView {
   GPtrArray *zones;             /* DnsZone*, not owned, in order */
-} DnsView;
+  GPtrArray *policies;          /* DnsPolicy*, not owned, in order */
+};
+
+/* What answered the last name of a chain, for explanations. */
+typedef struct {
+  const char *zone;             /* the zone or rule label, or NULL */
+  const char *passthru;         /* the passthru rule the name went by */
+  const char *peering;          /* the peering zone it went through */
+} DnsSource;
 
 DnsZone *cloudrun_dns_zone_new (const char *origin, const char *label);
 void cloudrun_dns_zone_free (DnsZone *zone);
@@ -42,9 +70,21 @@ void cloudrun_dns_zone_add_cname (DnsZone *zone, const char *owner,
  * private and restricted API VIPs). */
 DnsZone *cloudrun_dns_zone_google_public (void);
 
+DnsPolicy *cloudrun_dns_policy_new (const char *label);
+void cloudrun_dns_policy_free (DnsPolicy *policy);
+/* Local data of the rule for name (made at its first record). */
+void cloudrun_dns_policy_add_a (DnsPolicy *policy, const char *name,
+                                uint32_t a);
+void cloudrun_dns_policy_add_cname (DnsPolicy *policy, const char *name,
+                                    const char *target);
+/* The rule for name, with no local data yet (passthru: none ever). */
+void cloudrun_dns_policy_add_rule (DnsPolicy *policy, const char *name,
+                                   bool passthru);
+
 void cloudrun_dns_view_init (DnsView *view);
 void cloudrun_dns_view_clear (DnsView *view);
 void cloudrun_dns_view_add (DnsView *view, DnsZone *zone);
+void cloudrun_dns_view_add_policy (DnsView *view, DnsPolicy *policy);
 
 /* Resolves qname (type A) into an answer message (rcode and answers in
  * order, CNAMEs first); *zone_label names the zone that answered last (or
@@ -52,5 +92,12 @@ void cloudrun_dns_view_add (DnsView *view, DnsZone *zone);
 void cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
                                 SimDnsMessage *answer,
                                 const char **zone_label);
+/* The same, saying what answered the last name in *source. A peering
+ * zone's names are resolved in its producer's view, whose own peering
+ * zones are not followed (one hop). */
+void cloudrun_dns_view_resolve_source (const DnsView *view,
+                                       const char *qname,
+                                       SimDnsMessage *answer,
+                                       DnsSource *source);
 
 #endif

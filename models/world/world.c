@@ -34,6 +34,7 @@ cloudrun_world_free (CloudRunWorld *w)
   g_clear_pointer (&w->views, g_ptr_array_unref);
   cloudrun_dns_view_clear (&w->public_view);
   g_clear_pointer (&w->zones, g_ptr_array_unref);
+  g_clear_pointer (&w->policies, g_ptr_array_unref);
   g_clear_pointer (&w->egress, g_ptr_array_unref);
   g_clear_pointer (&w->ip_pools, g_ptr_array_unref);
   g_clear_pointer (&w->perimeters, g_ptr_array_unref);

@@ -24,6 +24,7 @@ typedef struct {
                                    lookups only, never iterated */
   GPtrArray *services;          /* CloudRunServiceNode*, not owned */
   GPtrArray *zones;             /* DnsZone*, owned */
+  GPtrArray *policies;          /* DnsPolicy*, owned: response policies */
   DnsView public_view;          /* what internet clients resolve with */
   GPtrArray *views;             /* DnsView* of the networks, owned */
   GPtrArray *egress;            /* CloudRunRevisionEgress*, owned */

@@ -254,6 +254,9 @@ node_private_dns (Picture *p, const CloudRunSpecNetwork *net)
         continue;
       any = TRUE;
       g_string_append_printf (l, "\n%s", z->dns_name);
+      if (z->peer_network)
+        g_string_append_printf (l, " \u2192 peering, %s's view",
+                                z->peer_network->base.name);
       if (z->records->len == 0)
         continue;
       r = &g_array_index (z->records, CloudRunSpecDnsRecord, 0);

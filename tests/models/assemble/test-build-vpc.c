@@ -2,7 +2,9 @@
  * networks, VMs, connectors, PSC endpoints) through small scenarios:
  * what each [connector] key turns into in the running world; one Cloud
  * NAT per region, each for its own region; automatic external addresses
- * that skip the scenario's.
+ * that skip the scenario's; a network's DNS view holds the response
+ * policies bound to it, and its peering zones answer from the producer
+ * network's view.
  * https://cloud.google.com/vpc/docs/serverless-vpc-access
  *
  * Probes: the connector's ARRIVE_AT_VPC_CONNECTOR steps (which instance
@@ -342,6 +344,56 @@ test_build_vpc__restricted_vip_serves_cloud_run (void **state)
                            "services VPC Service Controls supports"));
 }
 
+/* The resolver's DNS_ANSWER step of traffic name's first request. */
+static const char *
+dns_answer (WorldFixture *wf, const char *traffic, const char *node)
+{
+  CloudRunRequest *r = world_fixture_request (wf, traffic, 0);
+  const SimExplainStep *s = world_fixture_step (wf, r, "DNS_ANSWER", node);
+
+  assert_non_null (s);
+  return s->rule;
+}
+
+/* A response policy answers only in the networks it is bound to; a
+ * peering zone's names are answered by the producer network's zones. */
+static void
+test_build_vpc__dns_policies_and_peering_zones (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[network hub]\n\n"
+    "[network spoke]\n\n"
+    "[subnet hub-vms]\nnetwork = hub\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[subnet spoke-vms]\nnetwork = spoke\nregion = us-central1\n"
+    "range = 10.2.0.0/24\n\n"
+    "[vm db]\nsubnet = hub-vms\naddress = 10.1.0.9\n\n"
+    "[vm app]\nsubnet = spoke-vms\naddress = 10.2.0.5\n\n"
+    "[dns-zone corp]\ndns-name = corp.example.\nnetworks = hub\n"
+    "records = db.corp.example. A 10.1.0.9\n\n"
+    "[dns-zone corp-peer]\ndns-name = corp.example.\nnetworks = spoke\n"
+    "peer-network = hub\n\n"
+    "[dns-response-policy hub-only]\nnetworks = hub\n"
+    "rules = *.run.app. A 199.36.153.8\n\n"
+    "[service back]\nregion = us-central1\n\n"
+    "[traffic hub-run-app]\nfrom = db\nurl = service:back\n\n"
+    "[traffic spoke-run-app]\nfrom = app\nurl = service:back\n\n"
+    "[traffic spoke-corp]\nfrom = app\nurl = http://db.corp.example/\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  const char *hub = dns_answer (wf, "hub-run-app", "metadata-hub");
+  const char *spoke = dns_answer (wf, "spoke-run-app", "metadata-spoke");
+  const char *corp = dns_answer (wf, "spoke-corp", "metadata-spoke");
+
+  (void) state;
+  assert_true (g_str_has_prefix (hub, "response policy hub-only rule "
+                                 "*.run.app: "));
+  assert_non_null (strstr (hub, "-> 199.36.153.8"));
+  assert_true (g_str_has_prefix (spoke, "public DNS: "));
+  assert_string_equal (corp, "private zone corp through peering zone "
+                       "corp-peer: db.corp.example -> 10.1.0.9");
+}
+
 int
 main (void)
 {
@@ -355,6 +407,7 @@ main (void)
     cmocka_unit_test (test_build_vpc__automatic_addresses_skip_written),
     cmocka_unit_test (test_build_vpc__direct_vpc_skips_record_data),
     cmocka_unit_test (test_build_vpc__restricted_vip_serves_cloud_run),
+    cmocka_unit_test (test_build_vpc__dns_policies_and_peering_zones),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -353,14 +353,29 @@ static const char everything_tail[] =
   "access-level-identities = user:Ops@Example.com\n";
 
 /* The smallest scenario with one object of most kinds, all defaults. */
-/* everything_head and everything_tail together, made once. */
+/* The peering zone and response policy of everything. */
+static const char everything_dns[] =
+  "\n"
+  "[dns-zone corp]\n"
+  "dns-name = corp.example.\n"
+  "networks = other\n"
+  "peer-network = shared\n"
+  "\n"
+  "[dns-response-policy org]\n"
+  "networks = shared;other\n"
+  "rules = *.run.app. A 199.36.153.8; api.run.app.  passthru;"
+  "*.run.app. A 199.36.153.9; w.run.app. CNAME private.googleapis.com.\n";
+
+/* everything_head, everything_tail and everything_dns together, made
+ * once. */
 static const char *
 everything_text (void)
 {
   static char *text;
 
   if (!text)
-    text = g_strconcat (everything_head, everything_tail, NULL);
+    text = g_strconcat (everything_head, everything_tail, everything_dns,
+                        NULL);
   return text;
 }
 #define everything (everything_text ())
@@ -760,6 +775,34 @@ test_scenario__hosts_and_addresses (void **state)
   assert_ptr_equal (xlb->backend, find (s, CLOUDRUN_KIND_SERVICE,
                                         "frontend"));
   assert_int_equal (xlb->address, IP (34, 120, 0, 1));
+}
+
+static void
+test_scenario__peering_zone_and_response_policy (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunSpecDnsZone *corp = find (s, CLOUDRUN_KIND_DNS_ZONE, "corp");
+  CloudRunSpecDnsResponsePolicy *org
+    = find (s, CLOUDRUN_KIND_DNS_RESPONSE_POLICY, "org");
+  CloudRunSpecDnsZone *runapp = find (s, CLOUDRUN_KIND_DNS_ZONE, "runapp");
+  const CloudRunSpecDnsRecord *r;
+  (void) state;
+
+  assert_ptr_equal (corp->peer_network, find (s, CLOUDRUN_KIND_NETWORK,
+                                              "shared"));
+  assert_null (runapp->peer_network);
+  assert_int_equal (org->networks->len, 2);
+  assert_int_equal (org->rules->len, 4);
+  r = &g_array_index (org->rules, CloudRunSpecDnsRecord, 0);
+  assert_string_equal (r->owner, "*.run.app.");
+  assert_int_equal (r->type, CLOUDRUN_DNS_A);
+  assert_int_equal (r->address, IP (199, 36, 153, 8));
+  r = &g_array_index (org->rules, CloudRunSpecDnsRecord, 1);
+  assert_string_equal (r->owner, "api.run.app.");
+  assert_int_equal (r->type, CLOUDRUN_DNS_PASSTHRU);
+  r = &g_array_index (org->rules, CloudRunSpecDnsRecord, 3);
+  assert_int_equal (r->type, CLOUDRUN_DNS_CNAME);
+  assert_string_equal (r->data, "private.googleapis.com.");
 }
 
 static void
@@ -1312,6 +1355,35 @@ static const BadCase bad_cases[] = {
     "'MX'" },
   { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. a "
     "10.0.0.1\n", { NULL }, "found 'a'; did you mean 'A'?" },
+  /* Peering zones and response policies (issue 23). */
+  { "[network n]\n[network p]\n[dns-zone z]\ndns-name = example.com.\n"
+    "networks = n\npeer-network = p\nrecords = a.example.com. A 10.0.0.1\n",
+    { NULL }, "[dns-zone z] records: expected no records in a peering zone "
+    "(peer-network is set), found 'a.example.com.'" },
+  { "[network n]\n[dns-zone z]\ndns-name = example.com.\nnetworks = n\n"
+    "peer-network = n\n", { NULL }, "[dns-zone z] peer-network: expected "
+    "a network other than those the zone is bound to, found 'n'" },
+  { "[network n]\n[dns-zone z]\ndns-name = example.com.\nvisibility = "
+    "public\npeer-network = n\n", { NULL }, "[dns-zone z] peer-network: "
+    "expected a private zone (peering zones are private)" },
+  { "[network n]\n[dns-zone z]\ndns-name = example.com.\nnetworks = n\n"
+    "peer-network = nn\n", { NULL }, "[dns-zone z] peer-network:" },
+  { "[dns-response-policy r]\nrules = a.example. passthru\n", { NULL },
+    "[dns-response-policy r] networks:" },
+  { "[dns-response-policy r]\nnetworks = x\n", { NULL },
+    "[dns-response-policy r] networks:" },
+  { "[network n]\n[dns-response-policy r]\nnetworks = n\nrules = "
+    "a.example. MX mail\n", { NULL }, "[dns-response-policy r] rules: "
+    "expected a record type A, AAAA or CNAME, found 'MX'" },
+  { "[network n]\n[dns-response-policy r]\nnetworks = n\nrules = "
+    "a.example. bypass\n", { NULL }, "[dns-response-policy r] rules: "
+    "expected a rule 'NAME passthru' or 'NAME TYPE DATA'" },
+  { "[network n]\n[dns-response-policy r]\nnetworks = n\nrules = "
+    "a.example. A 10.0.0.1;a.example. passthru\n", { NULL },
+    "[dns-response-policy r] rules: expected one rule per name: local data "
+    "or passthru, found 'a.example.' twice, with passthru and local data" },
+  { "[network n]\n[dns-response-policy r]\nnetworks = n\nrules = "
+    "a.example. A 10.0.0.1;a.example. A 10.0.0.2\n", { NULL }, NULL },
   { "[project a]\n[project b]\nnumber = 538504492041\n"
     "[project c]\nnumber = 538504492041\n", { "service s.project=a" },
     "[project c] number: expected a project number no other project has" },
@@ -1852,6 +1924,7 @@ main (void)
     cmocka_unit_test (test_scenario__nat_and_connectors),
     cmocka_unit_test (test_scenario__services_and_urls),
     cmocka_unit_test (test_scenario__hosts_and_addresses),
+    cmocka_unit_test (test_scenario__peering_zone_and_response_policy),
     cmocka_unit_test (test_scenario__traffic_and_expect),
     cmocka_unit_test (test_scenario__defaults),
     cmocka_unit_test (test_scenario__overrides),

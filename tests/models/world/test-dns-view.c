@@ -6,7 +6,10 @@
  * zones of the view (a private zone into public DNS, a private zone into
  * another), a CNAME loop stops, an NXDOMAIN of a private zone never falls
  * through to public DNS, and the rcode is that of the last name of a
- * chain (RFC 6604). docs/networking.md, "DNS". */
+ * chain (RFC 6604). Response policies answer first, the most specific
+ * rule winning, and a passthru rule sends its name on to the zones; a
+ * peering zone answers from its producer's view (response policies and
+ * private zones, not its peering zones). docs/networking.md, "DNS". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +31,7 @@
 typedef struct {
   DnsView view;
   GPtrArray *zones;
+  GPtrArray *policies;
 } ViewFixture;
 
 static ViewFixture *
@@ -38,7 +42,19 @@ view_fixture_new (void)
   cloudrun_dns_view_init (&f->view);
   f->zones = g_ptr_array_new_with_free_func (
     (GDestroyNotify) cloudrun_dns_zone_free);
+  f->policies = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) cloudrun_dns_policy_free);
   return f;
+}
+
+static DnsPolicy *
+view_fixture_policy (ViewFixture *f, const char *label)
+{
+  DnsPolicy *p = cloudrun_dns_policy_new (label);
+
+  g_ptr_array_add (f->policies, p);
+  cloudrun_dns_view_add_policy (&f->view, p);
+  return p;
 }
 
 static DnsZone *
@@ -66,6 +82,7 @@ view_fixture_free (ViewFixture *f)
 {
   cloudrun_dns_view_clear (&f->view);
   g_ptr_array_unref (f->zones);
+  g_ptr_array_unref (f->policies);
   g_free (f);
 }
 
@@ -75,6 +92,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ViewFixture, view_fixture_free)
 typedef struct {
   SimDnsMessage m;
   const char *zone;
+  DnsSource src;
 } Answer;
 
 static void
@@ -83,7 +101,8 @@ resolve (const ViewFixture *f, const char *qname, Answer *a)
   memset (a, 0, sizeof *a);
   a->m.n_answers = 99;             /* must be reset by the resolver */
   a->m.rcode = 77;
-  cloudrun_dns_view_resolve (&f->view, qname, &a->m, &a->zone);
+  cloudrun_dns_view_resolve_source (&f->view, qname, &a->m, &a->src);
+  a->zone = a->src.zone;
 }
 
 /* The first A record of the answer, or 0. */
@@ -510,6 +529,195 @@ test_dns_view__rcode_is_the_last_name_of_the_chain (void **state)
     }
 }
 
+
+/* ---- Response policies -------------------------------------------- */
+
+static void
+test_dns_view__response_policy_answers_before_zones (void **state)
+{
+  /* vpc-name-res-order: response policies, then private zones. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *priv = view_fixture_zone (f, "run.app", "private zone run-app");
+  DnsPolicy *p = view_fixture_policy (f, "response policy org");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_zone_add_a (priv, "*.run.app", IP (10, 0, 0, 1));
+  cloudrun_dns_policy_add_a (p, "*.run.app.", IP (199, 36, 153, 8));
+  resolve (f, "svc-abc-an.a.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 1);
+  assert_int_equal (first_a (&a), IP (199, 36, 153, 8));
+  assert_string_equal (a.m.answers[0].name, "svc-abc-an.a.run.app");
+  assert_string_equal (a.zone, "response policy org rule *.run.app");
+  assert_null (a.src.passthru);
+  /* A name no rule matches goes on to the zones: the wildcard rule does
+   * not match run.app itself. */
+  cloudrun_dns_zone_add_a (priv, "run.app", IP (10, 0, 0, 2));
+  resolve (f, "run.app", &a);
+  assert_int_equal (first_a (&a), IP (10, 0, 0, 2));
+  assert_string_equal (a.zone, "private zone run-app");
+}
+
+static void
+test_dns_view__most_specific_rule_wins (void **state)
+{
+  static const struct {
+    const char *qname;
+    uint32_t a;
+  } cases[] = {
+    { "x.run.app", IP (1, 1, 1, 1) },
+    { "api.run.app", IP (2, 2, 2, 2) },        /* exact beats *.run.app */
+    { "x.api.run.app", IP (1, 1, 1, 1) },      /* an exact name only */
+    { "x.a.run.app", IP (3, 3, 3, 3) },        /* longer wildcard */
+    { "x.y.a.run.app", IP (3, 3, 3, 3) },
+    { "a.run.app", IP (1, 1, 1, 1) },
+  };
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsPolicy *first = view_fixture_policy (f, "response policy first");
+  DnsPolicy *second = view_fixture_policy (f, "response policy second");
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_policy_add_a (first, "*.run.app", IP (1, 1, 1, 1));
+  cloudrun_dns_policy_add_a (second, "*.a.run.app", IP (3, 3, 3, 3));
+  cloudrun_dns_policy_add_a (second, "api.run.app", IP (2, 2, 2, 2));
+  /* A tie goes to the earlier policy. */
+  cloudrun_dns_policy_add_a (second, "*.run.app", IP (9, 9, 9, 9));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Answer a;
+      resolve (f, cases[i].qname, &a);
+      if (first_a (&a) != cases[i].a)
+        fail_msg ("%s: %08x, expected %08x", cases[i].qname, first_a (&a),
+                  cases[i].a);
+    }
+}
+
+static void
+test_dns_view__passthru_goes_on_to_the_zones (void **state)
+{
+  /* A passthru rule beats the wildcard rule that would give local data,
+   * and the name resolves as if the policy did not exist: public DNS
+   * here, the private zone's NXDOMAIN there. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *corp = view_fixture_zone (f, "corp.example", "private zone corp");
+  DnsPolicy *p = view_fixture_policy (f, "response policy org");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_policy_add_a (p, "*.run.app", IP (199, 36, 153, 8));
+  cloudrun_dns_policy_add_rule (p, "reports.run.app.", true);
+  cloudrun_dns_policy_add_a (p, "*.corp.example", IP (10, 9, 9, 9));
+  cloudrun_dns_policy_add_rule (p, "gone.corp.example", true);
+  cloudrun_dns_zone_add_a (corp, "db.corp.example", IP (10, 1, 0, 5));
+  resolve (f, "reports.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (first_a (&a), IP (216, 239, 32, 53));
+  assert_string_equal (a.zone, "public DNS");
+  assert_string_equal (a.src.passthru,
+                       "response policy org rule reports.run.app");
+  resolve (f, "gone.corp.example", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NXDOMAIN);
+  assert_string_equal (a.zone, "private zone corp");
+  resolve (f, "db.corp.example", &a);
+  assert_int_equal (first_a (&a), IP (10, 9, 9, 9));
+}
+
+static void
+test_dns_view__local_data_cname_is_chased_in_the_view (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsPolicy *p = view_fixture_policy (f, "response policy org");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_policy_add_cname (p, "*.run.app", "restricted.googleapis.com.");
+  resolve (f, "svc.run.app", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_CNAME), 1);
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_A), 4);
+  assert_string_equal (a.m.answers[0].name, "svc.run.app");
+  assert_int_equal (first_a (&a), IP (199, 36, 153, 4));
+  assert_string_equal (a.zone, "public DNS");
+}
+
+/* ---- Peering zones ------------------------------------------------ */
+
+static void
+test_dns_view__peering_zone_answers_from_the_producer (void **state)
+{
+  g_autoptr (ViewFixture) prod = view_fixture_new ();
+  g_autoptr (ViewFixture) cons = view_fixture_new ();
+  DnsZone *corp = view_fixture_zone (prod, "corp.example",
+                                     "private zone corp");
+  DnsPolicy *p = view_fixture_policy (prod, "response policy hub");
+  DnsZone *ex = view_fixture_zone (cons, "example", "private zone ex");
+  DnsZone *peer = view_fixture_zone (cons, "corp.example",
+                                     "peering zone to-hub");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (prod);
+  view_fixture_public (cons);
+  peer->peer = &prod->view;
+  cloudrun_dns_zone_add_a (corp, "db.corp.example", IP (10, 1, 0, 5));
+  cloudrun_dns_zone_add_cname (corp, "www.corp.example", "db.corp.example");
+  cloudrun_dns_policy_add_a (p, "vip.corp.example", IP (10, 1, 0, 9));
+  cloudrun_dns_zone_add_a (ex, "*.example", IP (10, 0, 0, 1));
+  resolve (cons, "db.corp.example", &a);
+  assert_int_equal (first_a (&a), IP (10, 1, 0, 5));
+  assert_string_equal (a.zone, "private zone corp");
+  assert_string_equal (a.src.peering, "peering zone to-hub");
+  /* The producer's CNAMEs and response policies apply... */
+  resolve (cons, "www.corp.example", &a);
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_CNAME), 1);
+  assert_int_equal (first_a (&a), IP (10, 1, 0, 5));
+  resolve (cons, "vip.corp.example", &a);
+  assert_int_equal (first_a (&a), IP (10, 1, 0, 9));
+  assert_string_equal (a.zone, "response policy hub rule vip.corp.example");
+  /* ...its zone's NXDOMAIN does not fall back to the consumer's zone
+   * example (the peering zone is the longer suffix)... */
+  resolve (cons, "nope.corp.example", &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NXDOMAIN);
+  assert_string_equal (a.src.peering, "peering zone to-hub");
+  /* ...and the consumer's other names stay its own. */
+  resolve (cons, "app.example", &a);
+  assert_int_equal (first_a (&a), IP (10, 0, 0, 1));
+  assert_null (a.src.peering);
+}
+
+static void
+test_dns_view__peering_is_one_hop (void **state)
+{
+  /* The producer's own peering zone is not followed: its other zones
+   * (public DNS here) answer. */
+  g_autoptr (ViewFixture) third = view_fixture_new ();
+  g_autoptr (ViewFixture) prod = view_fixture_new ();
+  g_autoptr (ViewFixture) cons = view_fixture_new ();
+  DnsZone *far = view_fixture_zone (third, "run.app", "private zone far");
+  DnsZone *onward = view_fixture_zone (prod, "run.app",
+                                       "peering zone onward");
+  DnsZone *peer = view_fixture_zone (cons, "run.app", "peering zone hub");
+  Answer a;
+
+  (void) state;
+  view_fixture_public (prod);
+  view_fixture_public (cons);
+  cloudrun_dns_zone_add_a (far, "*.run.app", IP (10, 7, 7, 7));
+  onward->peer = &third->view;
+  peer->peer = &prod->view;
+  resolve (cons, "svc.run.app", &a);
+  assert_int_equal (first_a (&a), IP (216, 239, 32, 53));
+  assert_string_equal (a.zone, "public DNS");
+  /* The producer's own callers do follow it. */
+  resolve (prod, "svc.run.app", &a);
+  assert_int_equal (first_a (&a), IP (10, 7, 7, 7));
+}
+
 int
 main (void)
 {
@@ -531,6 +739,12 @@ main (void)
     cmocka_unit_test (test_dns_view__nxdomain_names_the_zone_that_said_it),
     cmocka_unit_test (test_dns_view__name_in_no_zone_is_nxdomain),
     cmocka_unit_test (test_dns_view__rcode_is_the_last_name_of_the_chain),
+    cmocka_unit_test (test_dns_view__response_policy_answers_before_zones),
+    cmocka_unit_test (test_dns_view__most_specific_rule_wins),
+    cmocka_unit_test (test_dns_view__passthru_goes_on_to_the_zones),
+    cmocka_unit_test (test_dns_view__local_data_cname_is_chased_in_the_view),
+    cmocka_unit_test (test_dns_view__peering_zone_answers_from_the_producer),
+    cmocka_unit_test (test_dns_view__peering_is_one_hop),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
