@@ -118,7 +118,7 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
     {
       const CloudRunSpecFirewall *fw = g_ptr_array_index (sc->firewalls, i);
       VpcFirewallStage stage;
-      if (!build_firewall_stage (fw, n, &stage))
+      if (fw->disabled || !build_firewall_stage (fw, n, &stage))
         continue;
       VpcFirewallRule rule = build_firewall (fw, storage);
       rule.stage = stage;

@@ -298,6 +298,9 @@ static const CloudRunKey firewall_keys[] = {
        "Ingress rules only: the rule also matches packets from VMs of the "
        "network running as one of these service accounts. Not with "
        "`source-tags` or `target-tags`."),
+  KEY ("disabled", BOOL, CloudRunSpecFirewall, disabled, "false", 0,
+       "`true`: the rule is not enforced, as if it did not exist (it "
+       "still loads and is checked)."),
   KEY_REF ("policy", NAME, CloudRunSpecFirewall, policy_name, policy,
            FIREWALL_POLICY, NULL, OPT, NULL,
            "The `[firewall-policy]` this rule belongs to, instead of a "

@@ -356,6 +356,7 @@ typedef struct {
                                    matches */
   char **source_service_accounts; /* ingress: service accounts of source
                                    VMs it also matches */
+  gboolean disabled;            /* not enforced: as if it did not exist */
 } CloudRunSpecFirewall;
 
 /* [nat NAME]: a Cloud NAT gateway. */

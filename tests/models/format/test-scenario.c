@@ -167,6 +167,7 @@ static const char everything_head[] =
   "direction = ingress\n"
   "action = deny\n"
   "priority = 20\n"
+  "disabled = true\n"
   "\n"
   "[nat gw]\n"
   "network = shared\n"
@@ -626,6 +627,8 @@ test_scenario__network_side (void **state)
     assert_null (next->network);
     assert_int_equal (next->action, VPC_FIREWALL_GOTO_NEXT);
     assert_int_equal (odeny->ranges->len, 1);
+    assert_true (odeny->disabled);
+    assert_false (next->disabled);
   }
   assert_int_equal (g_array_index (allow->protocols, CloudRunSpecProtocol, 0)
                     .protocol, 0);

@@ -544,6 +544,13 @@ test_vpc_router__vm_to_vm_ingress (void **state)
       "[firewall deny-a]\nnetwork = net\ndirection = ingress\n"
       "action = deny\nranges = 10.1.0.5/32\npriority = 100\n",
       "dropped", "FIREWALL_RULE", "deny-a" },
+    { "a disabled deny is not enforced",
+      "[firewall allow-internal]\nnetwork = net\ndirection = ingress\n"
+      "action = allow\nranges = 10.1.0.0/24\n\n"
+      "[firewall deny-a]\nnetwork = net\ndirection = ingress\n"
+      "action = deny\nranges = 10.1.0.5/32\npriority = 100\n"
+      "disabled = true\n",
+      "delivered", "none", "allow-internal" },
     { "an egress allow does not open ingress",
       "[firewall allow-out]\nnetwork = net\ndirection = egress\n"
       "action = allow\nranges = 10.1.0.0/24\n",
