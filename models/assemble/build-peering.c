@@ -4,7 +4,9 @@
  * peering subnet route for every range of the other network (subnets,
  * connectors' hidden /28s) with that range's region, so the delivering
  * router adds the time between regions. Subnet routes are always
- * exchanged; custom routes are not modelled. */
+ * exchanged; custom routes are not modelled. The ranges a network might
+ * expect to reach but cannot (a peer's peer; a peering created on one
+ * side only) are told to its router, for the explanation of the drop. */
 #include "models/assemble/build-private.h"
 
 /* Routes every range of from's network on to's router, through port. */
@@ -27,6 +29,53 @@ build_peer_routes (Build *b, BuildNetwork *to, SimPort *port,
     }
 }
 
+/* Tells to's router why from's ranges are out of reach. */
+static void
+build_unreachable (Build *b, const CloudRunSpecNetwork *to,
+                   const CloudRunSpecNetwork *from, const char *why)
+{
+  BuildNetwork *net = build_network (b, to);
+  g_autoptr (GArray) ranges = build_region_ranges (b, from);
+
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const VpcRegionRange *r = &g_array_index (ranges, VpcRegionRange, i);
+      cloudrun_vpc_router_add_unreachable (net->router, r->range.prefix,
+                                           r->range.len, why);
+    }
+}
+
+/* For each side: the peer's ranges when the peering is inactive, and the
+ * ranges of each of the peer's other peers (peering is not transitive). */
+static void
+build_out_of_reach (Build *b, const CloudRunSpecPeering *p)
+{
+  const CloudRunScenario *sc = b->sc;
+
+  if (!cloudrun_peering_active (sc, p->network, p->peer))
+    {
+      g_autofree char *why = g_strdup_printf (
+        "network %s: peering %s is inactive (%s has no peering back)",
+        p->peer->base.name, p->base.name, p->peer->base.name);
+      build_unreachable (b, p->network, p->peer, why);
+      return;
+    }
+  for (guint j = 0; j < sc->peerings->len; j++)
+    {
+      const CloudRunSpecPeering *q = g_ptr_array_index (sc->peerings, j);
+      g_autofree char *why = NULL;
+
+      if (q->network != p->peer || q->peer == p->network
+          || !cloudrun_peering_active (sc, q->network, q->peer)
+          || cloudrun_peering_active (sc, p->network, q->peer))
+        continue;
+      why = g_strdup_printf ("network %s is a peer of network %s, not of %s: "
+                             "peering is not transitive", q->peer->base.name,
+                             p->peer->base.name, p->network->base.name);
+      build_unreachable (b, p->network, q->peer, why);
+    }
+}
+
 void
 build_peerings (Build *b)
 {
@@ -44,6 +93,7 @@ build_peerings (Build *b)
       SimPort *pa, *pz;
       guint back_at;
 
+      build_out_of_reach (b, p);
       /* One link per active pair, made at the pair's first side. */
       if (!back || !g_ptr_array_find (sc->peerings, back, &back_at)
           || back_at < i)

@@ -59,6 +59,8 @@ struct CloudRunVpcRouter {
   CloudRunSnat external;        /* VMs' external addresses, 1:1 */
   SimRouteTable *regions;       /* value: the range's region (interned in
                                    the explanation log) */
+  SimRouteTable *unreachable;   /* value: why a range near this network is
+                                   not reachable (interned) */
 };
 
 static uint32_t
@@ -197,6 +199,15 @@ vpc_ingress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
   else
     vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
   return false;
+}
+
+/* "; why" when dst is in a range add_unreachable named, else "". */
+static const char *
+vpc_unreachable_note (const CloudRunVpcRouter *r, uint32_t dst)
+{
+  const SimRoute *near = sim_route_table_lookup (r->unreachable, dst);
+
+  return near ? near->value : "";
 }
 
 /* Delivers inside the network to whatever holds dst. */
@@ -470,7 +481,9 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                 explain ? sim_explain_internf (log, "%s; the destination is "
                                                "an internal address, which "
                                                "the internet gateway does "
-                                               "not deliver", route)
+                                               "not deliver%s",
+                                               route, vpc_unreachable_note (
+                                                        r, f->dst))
                         : NULL);
       return;
     }
@@ -564,10 +577,13 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
   if (!route)
     {
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
-                r->default_route
-                ? "no route matches the destination"
-                : "no route matches: the network's default route is "
-                  "removed (default-route = false)");
+                !explain ? NULL
+                : sim_explain_internf (log, "%s%s", r->default_route
+                                       ? "no route matches the destination"
+                                       : "no route matches: the network's "
+                                         "default route is removed "
+                                         "(default-route = false)",
+                                       vpc_unreachable_note (r, f->dst)));
       return;
     }
   info = route->value;
@@ -671,6 +687,7 @@ vpc_clear (SimNode *self)
   sim_route_table_free (r->routes);
   sim_route_table_free (r->local);
   sim_route_table_free (r->regions);
+  sim_route_table_free (r->unreachable);
   sim_route_table_free (r->nat_sources);
   g_ptr_array_free (r->route_info, TRUE);
   g_ptr_array_free (r->local_labels, TRUE);
@@ -777,6 +794,7 @@ cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
   r->route_info = g_ptr_array_new_with_free_func (vpc_route_info_free);
   r->local = sim_route_table_new ();
   r->regions = sim_route_table_new ();
+  r->unreachable = sim_route_table_new ();
   r->nat_sources = sim_route_table_new ();
   r->local_labels = g_ptr_array_new_with_free_func (g_free);
   r->firewall = cloudrun_vpc_firewall_new (config->firewalls,
@@ -868,6 +886,16 @@ cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *r, SimPort *port,
                                   "%s", label), 0);
   ((VpcRouteInfo *) g_ptr_array_index (r->route_info,
                                        r->route_info->len - 1))->peer = port;
+}
+
+void
+cloudrun_vpc_router_add_unreachable (CloudRunVpcRouter *r, uint32_t prefix,
+                                     uint8_t len, const char *why)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+
+  sim_route_table_add (r->unreachable, prefix, len, 0,
+                       (void *) sim_explain_internf (log, "; %s", why));
 }
 
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *r) { return r->google; }

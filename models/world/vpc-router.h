@@ -116,6 +116,13 @@ SimPort *cloudrun_vpc_router_attach_peer (CloudRunVpcRouter *router,
 void cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *router,
                                             SimPort *port, uint32_t prefix,
                                             uint8_t len, const char *label);
+/* Addresses prefix/len belong to a network this one is not peered with
+ * though it might seem so (a peer's peer, a peering created on one side
+ * only): why says which, for the explanation of a packet that finds no
+ * way there. */
+void cloudrun_vpc_router_add_unreachable (CloudRunVpcRouter *router,
+                                          uint32_t prefix, uint8_t len,
+                                          const char *why);
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *router);
 SimPort *cloudrun_vpc_router_internet_port (CloudRunVpcRouter *router);
 /* Sources in prefix/len reach the internet through the Cloud NAT behind

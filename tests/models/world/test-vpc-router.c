@@ -691,26 +691,30 @@ test_vpc_router__peering (void **state)
     const char *extra;
     const char *url;
     const char *verdict, *cause;
+    const char *why;            /* in the drop step, or NULL */
   } cases[] = {
     { "both sides: the subnet routes cross",
       PEER ("a", "app", "data") PEER ("b", "data", "app"),
-      "http://10.20.0.5/", "delivered", "none" },
+      "http://10.20.0.5/", "delivered", "none", NULL },
     { "one side only: inactive, no route",
       PEER ("a", "app", "data"),
-      "http://10.20.0.5/", "dropped", "PRIVATE_TRAFFIC_TO_INTERNET" },
+      "http://10.20.0.5/", "dropped", "PRIVATE_TRAFFIC_TO_INTERNET",
+      "network data: peering a is inactive (data has no peering back)" },
     { "not transitive: app -> data -> legacy",
       PEER ("a", "app", "data") PEER ("b", "data", "app")
       PEER ("c", "data", "legacy") PEER ("d", "legacy", "data"),
-      "http://10.30.0.5/", "dropped", "PRIVATE_TRAFFIC_TO_INTERNET" },
+      "http://10.30.0.5/", "dropped", "PRIVATE_TRAFFIC_TO_INTERNET",
+      "network legacy is a peer of network data, not of app: peering is "
+      "not transitive" },
     { "the peer's ingress rules apply",
       PEER ("a", "app", "data") PEER ("b", "data", "app")
       "[firewall data-deny]\nnetwork = data\ndirection = ingress\n"
       "action = deny\nranges = 10.0.0.0/24\npriority = 10\n",
-      "http://10.20.0.5/", "dropped", "FIREWALL_RULE" },
+      "http://10.20.0.5/", "dropped", "FIREWALL_RULE", NULL },
     { "a PSC endpoint is not reachable from a peered network",
       PEER ("a", "app", "data") PEER ("b", "data", "app"),
       "https://10.20.0.100/", "dropped",
-      "PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK" },
+      "PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK", NULL },
   };
 
   (void) state;
@@ -724,6 +728,14 @@ test_vpc_router__peering (void **state)
 
       expect_verdict (wf, "to-db", cases[i].verdict, cases[i].cause,
                       cases[i].label);
+      if (cases[i].why)
+        {
+          const SimExplainStep *drop = world_fixture_step (
+            wf, world_fixture_request (wf, "to-db", 0), "DROP", "vpc-app");
+          if (!drop || !strstr (drop->rule, cases[i].why))
+            fail_msg ("%s: drop step says '%s'", cases[i].label,
+                      drop ? drop->rule : "(none)");
+        }
       if (strcmp (cases[i].verdict, "delivered") == 0)
         {
           CloudRunRequest *r = world_fixture_request (wf, "to-db", 0);
