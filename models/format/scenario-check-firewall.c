@@ -324,11 +324,9 @@ warn_accounts (GPtrArray *out, const CloudRunScenario *s,
             "rule never matches it");
 }
 
-GPtrArray *
-cloudrun_scenario_warnings (const CloudRunScenario *s)
+void
+cloudrun_firewall_warnings (const CloudRunScenario *s, GPtrArray *out)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-
   for (guint i = 0; i < s->firewalls->len; i++)
     {
       const CloudRunSpecFirewall *fw = s->firewalls->pdata[i];
@@ -339,6 +337,4 @@ cloudrun_scenario_warnings (const CloudRunScenario *s)
       warn_accounts (out, s, fw, FALSE);
       warn_accounts (out, s, fw, TRUE);
     }
-  cloudrun_peering_warnings (s, out);
-  return out;
 }

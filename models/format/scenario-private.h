@@ -187,6 +187,9 @@ void cloudrun_peering_warnings (const CloudRunScenario *s, GPtrArray *out);
 /* Firewall rules and network tags (models/format/scenario-check-firewall.c):
  * Google's refusals, the default of ranges. */
 gboolean cloudrun_check_firewalls (CloudRunCheck *check);
+/* Appends a warning per firewall tag or service account that nothing in
+ * the rule's network has. */
+void cloudrun_firewall_warnings (const CloudRunScenario *s, GPtrArray *out);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);

@@ -669,7 +669,8 @@ const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
 const char *cloudrun_project_perimeter (const CloudRunSpecProject *project);
 /* Load warnings: what the scenario writes that cannot take effect (a
  * firewall rule naming a tag or service account that nothing in its
- * network has), one line each ("[firewall NAME] KEY: ..."), in file
+ * network has, a peering created on one side only), one line each
+ * ("[GROUP NAME] KEY: ..."): firewall rules, then peerings, each in file
  * order; empty when none. The caller owns the array (strings freed with
  * it). */
 GPtrArray *cloudrun_scenario_warnings (const CloudRunScenario *scenario);
