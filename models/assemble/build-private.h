@@ -50,6 +50,7 @@ typedef struct {
   GHashTable *taken;            /* addresses in use inside networks */
   unsigned next_fabric;         /* fabric addresses handed out */
   unsigned next_external;       /* external addresses tried */
+  unsigned next_site;           /* site public addresses tried */
   unsigned next_lb;             /* load balancer identities */
 } Build;
 
@@ -79,6 +80,12 @@ GArray *build_region_ranges (Build *b, const CloudRunSpecNetwork *n);
  * between the two routers, each side's ranges routed to the other. After
  * build_networks. */
 void build_peerings (Build *b);
+/* Cloud VPN and Interconnect links to on-premises sites
+ * (models/assemble/build-hybrid.c), after build_networks; and the public
+ * address a site's host reaches the internet from (198.51.100.200
+ * upwards, skipping every address the scenario uses). */
+void build_hybrid_links (Build *b);
+uint32_t build_site_addr (Build *b, const char *label, SimPort *port);
 void build_vms (Build *b);
 void build_connectors (Build *b);
 void build_psc_and_load_balancers (Build *b);

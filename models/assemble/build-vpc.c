@@ -190,6 +190,7 @@ build_networks (Build *b)
       net->network = n;
       net->vni = 100 + i;
       build_router_config (sc, n, &config, &storage);
+      config.on_premises = n->on_premises;
       config.vni = net->vni;
       config.fabric_addr = build_fabric_addr (b);
       config.gfe_fabric_addr = GFE_FABRIC;
@@ -285,8 +286,9 @@ build_vms (Build *b)
       src.service_account = vm->service_account;
       ep->host.origin = cloudrun_region_origin (subnet->region);
 
-      if (vm->external_ip)
-        src.external_addr = build_external_addr (
+      if (vm->external_ip || subnet->network->on_premises)
+        src.external_addr = (subnet->network->on_premises
+                             ? build_site_addr : build_external_addr) (
           b, label,
           sim_link_end (cloudrun_vpc_router_internet_port (net->router)->link,
                         1));

@@ -234,6 +234,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   build_core (&b);
   build_networks (&b);
   build_peerings (&b);
+  build_hybrid_links (&b);
   build_vms (&b);
   build_connectors (&b);
   build_psc_and_load_balancers (&b);

@@ -592,6 +592,8 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   EACH (s->nats, check_nat);
   EACH (s->connectors, check_connector);
   EACH (s->services, check_service);
+  if (!cloudrun_check_hybrid (&c))
+    return FALSE;
   if (!cloudrun_check_caller_names (&c))
     return FALSE;
   return cloudrun_check_traffic_part (&c);

@@ -31,6 +31,7 @@ static const char *const policy_type_choices[] = { "hierarchical", "network",
                                                     NULL };
 static const char *const policy_level_choices[] = { "organization", "folder",
                                                      NULL };
+static const char *const hybrid_choices[] = { "vpn", "interconnect", NULL };
 static const char *const enforcement_choices[] = {
   "after-classic-firewall", "before-classic-firewall", NULL };
 static const char *const pattern_choices[] = { "constant", "poisson", "burst",
@@ -203,6 +204,11 @@ static const CloudRunKey network_keys[] = {
             "Whether the network firewall policies associated with the "
             "network are evaluated after its VPC firewall rules (Google's "
             "default) or before them."),
+  KEY ("on-premises", BOOL, CloudRunSpecNetwork, on_premises, "false", 0,
+       "`true`: not a VPC network but a site outside Google Cloud reached "
+       "by a `[hybrid-link]`: its subnets are the site's ranges, its VMs "
+       "the site's hosts, which reach the internet (and Google's public "
+       "addresses) by the site's own connection."),
 };
 
 static const CloudRunKey subnet_keys[] = {
@@ -249,6 +255,25 @@ static const CloudRunKey peering_keys[] = {
            "The network it peers with. The peering is active, and the two "
            "networks exchange their subnet routes, only when that network "
            "has a `[peering]` back to this one."),
+};
+
+static const CloudRunKey hybrid_link_keys[] = {
+  KEY_REF ("network", NAME, CloudRunSpecHybridLink, network_name, network,
+           NETWORK, NULL, REQ, NULL, "The VPC network the site attaches to."),
+  KEY_REF ("site", NAME, CloudRunSpecHybridLink, site_name, site, NETWORK,
+           NULL, REQ, NULL, "The site: a network with `on-premises = true`."),
+  KEY ("region", REGION, CloudRunSpecHybridLink, region, NULL, REQ,
+       "Region of the Cloud Router, the tunnels or VLAN attachments."),
+  KEY_ENUM ("kind", ENUM, CloudRunSpecHybridLink, kind, "vpn", 0,
+            hybrid_choices, "HA VPN tunnels or Cloud Interconnect VLAN "
+                            "attachments."),
+  KEY ("latency", TIME, CloudRunSpecHybridLink, latency, "5ms", 0,
+       "One-way time across the link, between the site and the region."),
+  KEY ("advertised-ranges", CIDR_LIST, CloudRunSpecHybridLink,
+       advertised_ranges, "", 0,
+       "Custom advertisements of the Cloud Router besides the subnets of "
+       "its region (regional dynamic routing), such as 199.36.153.8/30 so "
+       "that the site reaches Google APIs privately."),
 };
 
 static const CloudRunKey firewall_keys[] = {
@@ -708,6 +733,9 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         "A custom static route."),
   KIND ("peering", PEERING, FALSE, CloudRunSpecPeering, peering_keys,
         LIST (peerings), "One side of a VPC Network Peering."),
+  KIND ("hybrid-link", HYBRID_LINK, FALSE, CloudRunSpecHybridLink,
+        hybrid_link_keys, LIST (hybrid_links),
+        "Cloud VPN or Cloud Interconnect to an on-premises site."),
   KIND ("firewall", FIREWALL, FALSE, CloudRunSpecFirewall, firewall_keys,
         LIST (firewalls), "A VPC firewall rule, or a rule of a firewall "
                           "policy."),

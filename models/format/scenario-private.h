@@ -181,6 +181,9 @@ char *cloudrun_default_service_account (const CloudRunSpecProject *project);
 /* VPC Service Controls (models/format/scenario-check-perimeter.c):
  * perimeter membership, the perimeter key, access levels. */
 gboolean cloudrun_check_perimeters (CloudRunCheck *check);
+/* Cloud VPN and Interconnect, on-premises sites
+ * (models/format/scenario-check-hybrid.c). */
+gboolean cloudrun_check_hybrid (CloudRunCheck *check);
 /* VPC Network Peering (models/format/scenario-check-peering.c). */
 gboolean cloudrun_check_peerings (CloudRunCheck *check);
 void cloudrun_peering_warnings (const CloudRunScenario *s, GPtrArray *out);

@@ -271,6 +271,9 @@ struct CloudRunSpecNetwork {
   char **shared_with_names;     /* shared-with, as written */
   gboolean policies_first;      /* network firewall policies before its
                                    VPC firewall rules */
+  gboolean on_premises;         /* a site outside Google Cloud: its subnets
+                                   are the site's ranges, its VMs the
+                                   site's hosts */
   GPtrArray *shared_with;       /* CloudRunSpecProject *: Shared VPC service
                                    projects; not owning */
   GPtrArray *subnets;           /* CloudRunSpecSubnet * of this network in
@@ -298,6 +301,27 @@ typedef struct {
   CloudRunSpecNextHop next_hop; /* gateway, blackhole or an address */
   int64_t priority;             /* 0..65535, lower wins */
 } CloudRunSpecRoute;
+
+/* How a [hybrid-link] reaches the site. */
+typedef enum {
+  CLOUDRUN_HYBRID_VPN,          /* HA VPN tunnels */
+  CLOUDRUN_HYBRID_INTERCONNECT, /* VLAN attachments */
+} CloudRunHybridKind;
+
+/* [hybrid-link NAME]: Cloud VPN or Cloud Interconnect between a VPC
+ * network and an on-premises site, with its Cloud Router. */
+typedef struct {
+  CloudRunSpecObject base;
+  char *network_name;           /* network, as written */
+  CloudRunSpecNetwork *network; /* the VPC network */
+  char *site_name;              /* site, as written */
+  CloudRunSpecNetwork *site;    /* the on-premises network */
+  char *region;                 /* the Cloud Router's region */
+  CloudRunHybridKind kind;      /* vpn or interconnect */
+  SimTime latency;              /* one way across the link */
+  GArray *advertised_ranges;    /* CloudRunSpecCidr: custom advertisements
+                                   beyond the region's subnets */
+} CloudRunSpecHybridLink;
 
 /* [peering NAME]: one side of a VPC Network Peering. */
 typedef struct {
@@ -606,6 +630,7 @@ typedef struct {
   GPtrArray *subnets;           /* CloudRunSpecSubnet * */
   GPtrArray *routes;            /* CloudRunSpecRoute * */
   GPtrArray *peerings;          /* CloudRunSpecPeering * */
+  GPtrArray *hybrid_links;      /* CloudRunSpecHybridLink * */
   GPtrArray *firewalls;         /* CloudRunSpecFirewall * */
   GPtrArray *firewall_policies; /* CloudRunSpecFirewallPolicy * */
   GPtrArray *nats;              /* CloudRunSpecNat * */

@@ -64,7 +64,8 @@
   X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)                                    \
   X (NO_AVAILABLE_INSTANCE)                                                \
   X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS)              \
-  X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)
+  X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)                            \
+  X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED)
 
 #define CLOUDRUN_DROP_LIST(X)                                              \
   X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
@@ -85,7 +86,7 @@
   X (VPN_TUNNEL_REMOTE_SELECTOR_MISMATCH, O)                               \
   X (PRIVATE_TRAFFIC_TO_INTERNET, P)                                       \
   X (PRIVATE_GOOGLE_ACCESS_DISALLOWED, P)                                  \
-  X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED, O)                  \
+  X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED, P)                  \
   X (NO_EXTERNAL_ADDRESS, P)                                               \
   X (UNKNOWN_INTERNAL_ADDRESS, O)                                          \
   X (FORWARDING_RULE_MISMATCH, O)                                          \

@@ -118,6 +118,11 @@ typedef struct {
   uint32_t fabric_addr;         /* its address on Google's fabric */
   uint32_t gfe_fabric_addr;     /* the GFE's address on the fabric */
   bool default_route;           /* 0.0.0.0/0 -> default-internet-gateway */
+  bool on_premises;             /* a site's router: no firewall rules, no
+                                   Private Google Access; public
+                                   destinations, Google's included, by the
+                                   site's internet connection; the node is
+                                   site-NAME */
   const VpcSubnetConfig *subnets;
   guint n_subnets;
   const VpcRouteConfig *routes; /* custom static routes */

@@ -1,9 +1,35 @@
 /* The internet router (see models/world/internet.h). It explains the route it
  * took for the first packet of each request's connection (the SYN) and
- * counts what it cannot route. */
+ * counts what it cannot route; a SYN it cannot route is a drop
+ * (NO_ROUTE) that says why. */
 #include "models/world/internet.h"
 
+#include "models/world/google.h"
 #include "sim/wire.h"
+
+/* A connection's first packet for an address the internet does not
+ * route: dropped, with the reason the address has none. */
+static void
+internet_no_route (CloudRunInternet *internet, SimPacket *packet,
+                   const SimFrame *f)
+{
+  char dst[16];
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_INTERNET, .state = CLOUDRUN_STATE_DROP,
+    .cause = CLOUDRUN_DROP_NO_ROUTE, .src = f->src, .dst = f->dst,
+    .rule = sim_explain_internf (
+      sim_world_explain (internet->base.world->sim),
+      "no internet route to %s%s", sim_ipv4_to_string (f->dst, dst),
+      cloudrun_google_vip (f->dst)
+      ? ": the Google API VIPs 199.36.153.8/30 and 199.36.153.4/30 are "
+        "routed only inside Google Cloud (and to on-premises sites that "
+        "advertise them across Cloud VPN or Interconnect)"
+      : cloudrun_private_address (f->dst)
+      ? ": an internal address is not routed on the internet" : ""),
+  };
+
+  cloudrun_node_drop (&internet->base, packet, &s);
+}
 
 static void
 internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
@@ -14,8 +40,15 @@ internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
   SimFrame f;
 
   (void) port;
-  if (!sim_frame_parse (packet->data, packet->len, &f) || !f.ip
-      || !(route = sim_route_table_lookup (internet->routes, f.dst))
+  if (sim_frame_parse (packet->data, packet->len, &f) && f.ip
+      && sim_frame_opens_tcp (&f)
+      && !sim_route_table_lookup (internet->routes, f.dst))
+    {
+      internet->no_route++;
+      internet_no_route (internet, packet, &f);
+      return;
+    }
+  if (!f.ip || !(route = sim_route_table_lookup (internet->routes, f.dst))
       || !sim_frame_decrement_ttl (packet->data, packet->len))
     {
       internet->no_route++;

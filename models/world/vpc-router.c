@@ -25,19 +25,22 @@ typedef enum {
   ROUTE_BLACKHOLE,
   ROUTE_NEXT_HOP_ADDRESS,
   ROUTE_PEERING,                /* a peered network's subnet */
+  ROUTE_TUNNEL,                 /* across Cloud VPN or Interconnect */
 } VpcRouteKind;
 
 typedef struct {
   VpcRouteKind kind;
   char *name;                   /* "subnet-route run-subnet", "route X" */
   uint32_t next_hop;            /* ROUTE_NEXT_HOP_ADDRESS */
-  SimPort *peer;                /* ROUTE_PEERING: the peered router */
+  SimPort *peer;                /* ROUTE_PEERING, ROUTE_TUNNEL: the port
+                                   to the other router */
 } VpcRouteInfo;
 
 struct CloudRunVpcRouter {
   CloudRunNode base;
   char *network;                /* the network's NAME, owned */
   bool default_route;           /* has 0.0.0.0/0 to the gateway */
+  bool on_premises;             /* a site's router */
   VpcConnectorGoogleAccess connector_google_access;
   bool nat_enables_pga;
   bool psc_needs_pga;           /* [assumptions] psc-google-access */
@@ -252,7 +255,8 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                 CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED, note);
       return;
     }
-  if (dsrc && dsrc->kind == CLOUDRUN_VPC_SOURCE_VM && vpc_new_flow (f)
+  if (dsrc && dsrc->kind == CLOUDRUN_VPC_SOURCE_VM && !r->on_premises
+      && vpc_new_flow (f)
       && !vpc_ingress_allowed (r, packet, f, src, dsrc, explain))
     return;
   if (explain)
@@ -285,6 +289,15 @@ vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
   const char *subnet = src->subnet ? src->subnet : "?";
   CloudRunSubnetPga pga;
 
+  if (src->kind == CLOUDRUN_VPC_SOURCE_TUNNEL)
+    {
+      if (why)
+        *why = sim_explain_internf (log, "Private Google Access for "
+                                    "on-premises hosts: %s reaches a Google "
+                                    "API VIP across the link; no subnet "
+                                    "setting applies", src->label);
+      return true;
+    }
   if (src->kind == CLOUDRUN_VPC_SOURCE_CONNECTOR && !src->subnet)
     {
       bool implicit = r->connector_google_access
@@ -452,12 +465,21 @@ vpc_to_internet (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       CloudRunStep s = {
         .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = CLOUDRUN_STATE_APPLY_ROUTE,
         .rule = route,
-        .note = sim_explain_internf (log, "%s has an external address %s: it "
-                                     "leaves by it to the internet (Private "
-                                     "Google Access does not apply)",
-                                     src->label,
-                                     sim_ipv4_to_string (src->external_addr,
-                                                         ext)),
+        .note = r->on_premises
+                ? sim_explain_internf (log, "by site %s's own internet "
+                                       "connection, from its public address "
+                                       "%s (Google's addresses too: only "
+                                       "routes across Cloud VPN or "
+                                       "Interconnect lead into Google "
+                                       "Cloud)", r->network,
+                                       sim_ipv4_to_string (src->external_addr,
+                                                           ext))
+                : sim_explain_internf (log, "%s has an external address %s: "
+                                       "it leaves by it to the internet "
+                                       "(Private Google Access does not "
+                                       "apply)", src->label,
+                                       sim_ipv4_to_string (src->external_addr,
+                                                           ext)),
         .src = f->src, .dst = f->dst, .src_after = src->external_addr,
       };
       cloudrun_request_step (&world->ledger, packet->request_id,
@@ -487,7 +509,7 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                         : NULL);
       return;
     }
-  if (cloudrun_google_destination (f->dst))
+  if (cloudrun_google_destination (f->dst) && !r->on_premises)
     {
       vpc_to_google (r, packet, f, src, in, route, explain);
       return;
@@ -540,6 +562,63 @@ vpc_from_peer (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                     : NULL);
 }
 
+/* A packet from the other end of Cloud VPN or Interconnect. A site's
+ * router delivers it to the site's ranges. A VPC router delivers it to
+ * the network's ranges (through their ingress rules), or, for a Google API
+ * VIP, to the GFE with the network's identity: Private Google Access for
+ * on-premises hosts needs no subnet setting, only the routes
+ * (vpc/docs/configure-private-google-access-hybrid); Google's public
+ * addresses are not reached through a tunnel. Nothing goes on to the
+ * internet or another link. */
+static void
+vpc_from_tunnel (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
+                 const SimFrame *f, const CloudRunVpcSource *src,
+                 bool explain)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  const SimRoute *route = sim_route_table_lookup (r->routes, f->dst);
+
+  if (route && ((const VpcRouteInfo *) route->value)->kind == ROUTE_SUBNET)
+    {
+      vpc_deliver_local (r, packet, f, src, explain);
+      return;
+    }
+  if (!r->on_premises && route && cloudrun_google_vip (f->dst)
+      && ((const VpcRouteInfo *) route->value)->kind == ROUTE_GATEWAY)
+    {
+      vpc_to_google (r, packet, f, src, in,
+                     explain ? sim_explain_internf (
+                                 log, "%s (a Google API VIP, from %s)",
+                                 ((const VpcRouteInfo *) route->value)->name,
+                                 src->label)
+                             : NULL, explain);
+      return;
+    }
+  if (!r->on_premises && cloudrun_google_destination (f->dst))
+    {
+      vpc_drop (r, packet, f, explain,
+                CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED,
+                explain ? sim_explain_internf (
+                            log, "from %s to a public Google address: "
+                            "on-premises hosts reach Google APIs privately "
+                            "only at the VIPs 199.36.153.8/30 and "
+                            "199.36.153.4/30 (cloud.google.com/vpc/docs/"
+                            "configure-private-google-access-hybrid)",
+                            src->label)
+                        : NULL);
+      return;
+    }
+  vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+            explain ? sim_explain_internf (
+                        log, "from %s to an address outside %s %s: what "
+                        "crosses the link is delivered to the %s's own "
+                        "ranges%s only", src->label,
+                        r->on_premises ? "site" : "network", r->network,
+                        r->on_premises ? "site" : "network",
+                        r->on_premises ? "" : " and the Google API VIPs")
+                    : NULL);
+}
+
 /* A packet from a source in the network. */
 static void
 vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
@@ -557,7 +636,12 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       vpc_from_peer (r, packet, f, src, explain);
       return;
     }
-  if (vpc_new_flow (f))
+  if (src->kind == CLOUDRUN_VPC_SOURCE_TUNNEL)
+    {
+      vpc_from_tunnel (r, in, packet, f, src, explain);
+      return;
+    }
+  if (vpc_new_flow (f) && !r->on_premises)
     {
       CloudRunFirewallVerdict v = cloudrun_vpc_firewall_egress (r->firewall,
                                                                 f, src);
@@ -611,6 +695,13 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
         vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, rule,
                   "next hop NEXT_HOP_PEERING: to the peered network");
       /* The peer's router adds the time between regions on delivery. */
+      sim_port_send (info->peer, packet);
+      return;
+    case ROUTE_TUNNEL:
+      if (explain)
+        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, rule, NULL);
+      /* The link holds the tunnel's time; the far router adds the time
+       * between regions on delivery. */
       sim_port_send (info->peer, packet);
       return;
     case ROUTE_NEXT_HOP_ADDRESS:
@@ -774,13 +865,16 @@ vpc_source_free (gpointer p)
 CloudRunVpcRouter *
 cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
 {
-  g_autofree char *name = g_strdup_printf ("vpc-%s", config->network);
+  g_autofree char *name = g_strdup_printf (config->on_premises ? "site-%s"
+                                                                : "vpc-%s",
+                                           config->network);
   CloudRunVpcRouter *r = (CloudRunVpcRouter *)
     sim_node_new (world->sim, &vpc_router_class, name);
 
   r->base.world = world;
   r->network = g_strdup (config->network);
   r->default_route = config->default_route;
+  r->on_premises = config->on_premises;
   r->connector_google_access = config->connector_google_access;
   r->nat_enables_pga = config->nat_enables_pga;
   r->psc_needs_pga = config->psc_needs_pga;
@@ -876,16 +970,42 @@ cloudrun_vpc_router_attach_peer (CloudRunVpcRouter *r, const char *port_name,
   return cloudrun_vpc_router_attach (r, port_name, &src);
 }
 
+SimPort *
+cloudrun_vpc_router_attach_tunnel (CloudRunVpcRouter *r,
+                                   const char *port_name, const char *label)
+{
+  CloudRunVpcSource src = { .kind = CLOUDRUN_VPC_SOURCE_TUNNEL,
+                            .label = label };
+
+  return cloudrun_vpc_router_attach (r, port_name, &src);
+}
+
+/* A route of kind to prefix/len through the link at port. */
+static void
+vpc_add_link_route (CloudRunVpcRouter *r, SimPort *port, uint32_t prefix,
+                    uint8_t len, VpcRouteKind kind, char *name)
+{
+  vpc_add_route (r, prefix, len, 0, kind, name, 0);
+  ((VpcRouteInfo *) g_ptr_array_index (r->route_info,
+                                       r->route_info->len - 1))->peer = port;
+}
+
 void
 cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *r, SimPort *port,
                                        uint32_t prefix, uint8_t len,
                                        const char *label)
 {
-  vpc_add_route (r, prefix, len, 0, ROUTE_PEERING,
-                 g_strdup_printf ("peering subnet route (PEERING_SUBNET) of "
-                                  "%s", label), 0);
-  ((VpcRouteInfo *) g_ptr_array_index (r->route_info,
-                                       r->route_info->len - 1))->peer = port;
+  vpc_add_link_route (r, port, prefix, len, ROUTE_PEERING,
+                      g_strdup_printf ("peering subnet route (PEERING_SUBNET)"
+                                       " of %s", label));
+}
+
+void
+cloudrun_vpc_router_add_tunnel_route (CloudRunVpcRouter *r, SimPort *port,
+                                      uint32_t prefix, uint8_t len,
+                                      const char *name)
+{
+  vpc_add_link_route (r, port, prefix, len, ROUTE_TUNNEL, g_strdup (name));
 }
 
 void

@@ -37,6 +37,8 @@ typedef enum {
   CLOUDRUN_VPC_SOURCE_DIRECT_VPC,
   CLOUDRUN_VPC_SOURCE_PROXY,    /* load balancer proxies */
   CLOUDRUN_VPC_SOURCE_PEER,     /* a peered network's router */
+  CLOUDRUN_VPC_SOURCE_TUNNEL,   /* the other end of Cloud VPN or
+                                   Interconnect (a site, or the VPC) */
 } CloudRunVpcSourceKind;
 
 /* What the router knows of the sources behind an attachment port. */
@@ -116,6 +118,20 @@ SimPort *cloudrun_vpc_router_attach_peer (CloudRunVpcRouter *router,
 void cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *router,
                                             SimPort *port, uint32_t prefix,
                                             uint8_t len, const char *label);
+/* A port to the other end of Cloud VPN or Cloud Interconnect: on a VPC
+ * router, what arrives there (from the site) is delivered to the
+ * network's own ranges, or carried to the GFE when it is for a Google API
+ * VIP (Private Google Access for on-premises hosts); on a site's router,
+ * delivered to the site's own ranges. */
+SimPort *cloudrun_vpc_router_attach_tunnel (CloudRunVpcRouter *router,
+                                            const char *port_name,
+                                            const char *label);
+/* A route over port (from cloudrun_vpc_router_attach_tunnel) to
+ * prefix/len; name is the route's whole text for explanations
+ * ("dynamic route ... next hop NEXT_HOP_VPN_TUNNEL"). */
+void cloudrun_vpc_router_add_tunnel_route (CloudRunVpcRouter *router,
+                                           SimPort *port, uint32_t prefix,
+                                           uint8_t len, const char *name);
 /* Addresses prefix/len belong to a network this one is not peered with
  * though it might seem so (a peer's peer, a peering created on one side
  * only): why says which, for the explanation of a packet that finds no

@@ -90,6 +90,23 @@ static const char everything_head[] =
   "region = europe-west1\n"
   "range = 192.168.0.0/29\n"
   "\n"
+  "[network dc]\n"
+  "project = host\n"
+  "on-premises = true\n"
+  "\n"
+  "[subnet dc-lan]\n"
+  "network = dc\n"
+  "region = us-central1\n"
+  "range = 172.20.0.0/24\n"
+  "\n"
+  "[hybrid-link dc-link]\n"
+  "network = shared\n"
+  "site = dc\n"
+  "region = us-central1\n"
+  "kind = interconnect\n"
+  "latency = 3ms\n"
+  "advertised-ranges = 199.36.153.8/30\n"
+  "\n"
   "[peering shared-other]\n"
   "network = shared\n"
   "peer-network = other\n"
@@ -564,6 +581,16 @@ test_scenario__network_side (void **state)
   assert_ptr_equal (shared->project, host);
   assert_false (shared->default_route);
   assert_true (shared->policies_first);
+  {
+    CloudRunSpecHybridLink *l = find (s, CLOUDRUN_KIND_HYBRID_LINK,
+                                      "dc-link");
+    assert_ptr_equal (l->network, shared);
+    assert_true (l->site->on_premises);
+    assert_false (shared->on_premises);
+    assert_int_equal (l->kind, CLOUDRUN_HYBRID_INTERCONNECT);
+    assert_true (l->latency == 3 * SIM_MS);
+    assert_int_equal (l->advertised_ranges->len, 1);
+  }
   assert_int_equal (shared->shared_with->len, 1);
   assert_ptr_equal (shared->shared_with->pdata[0], app);
   assert_int_equal (shared->subnets->len, 3);
@@ -1154,6 +1181,9 @@ static const char head[] =
   "[network n]\n[connector c]\nnetwork = n\nregion = us-central1\n" \
   "range = 10.8.0.0/28\n"
 
+#define SITE \
+  "[network n]\n[network dc]\non-premises = true\n[subnet lan]\n" \
+  "network = dc\nregion = us-central1\nrange = 192.168.0.0/16\n"
 #define FW_HEAD \
   "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n" \
   "action = deny\n"
@@ -1169,6 +1199,30 @@ static const char head[] =
 #define LABEL63 LABEL61 "xy"
 
 static const BadCase bad_cases[] = {
+  /* Cloud VPN and Interconnect, on-premises sites. */
+  { SITE "[hybrid-link l]\nnetwork = n\nsite = n\nregion = us-central1\n",
+    { NULL }, "[hybrid-link l] site: expected a network with on-premises = "
+    "true, found 'n', a VPC network" },
+  { SITE "[hybrid-link l]\nnetwork = dc\nsite = dc\nregion = us-central1\n",
+    { NULL }, "[hybrid-link l] network: expected a VPC network (Google Cloud "
+    "parts do not live on premises), found 'dc', an on-premises site" },
+  { SITE "[subnet b]\nnetwork = n\nregion = us-central1\n"
+    "range = 192.168.1.0/24\n"
+    "[hybrid-link l]\nnetwork = n\nsite = dc\nregion = us-central1\n",
+    { NULL }, "[hybrid-link l] site: expected a site whose ranges do not "
+    "overlap the network's subnets, found [subnet lan] 192.168.0.0/16 of "
+    "the site overlapping [subnet b] 192.168.1.0/24" },
+  { SITE "[firewall f]\nnetwork = dc\ndirection = ingress\naction = allow\n",
+    { NULL }, "[firewall f] network: expected a VPC network (Google Cloud "
+    "parts do not live on premises), found 'dc', an on-premises site" },
+  { SITE "[service t]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = lan\n", { NULL }, "[service t] subnet: expected a VPC "
+    "network" },
+  { SITE "[vm v]\nsubnet = lan\nexternal-ip = true\n", { NULL },
+    "[vm v] external-ip: expected a VPC network" },
+  { SITE "[hybrid-link l]\nnetwork = n\nsite = dc\nregion = us-central1\n"
+    "kind = cloud-vpn\n", { NULL },
+    "[hybrid-link l] kind: expected one of vpn, interconnect" },
   /* VPC Network Peering (vpc/docs/vpc-peering). */
   { "[network n]\n[peering p]\nnetwork = n\npeer-network = n\n", { NULL },
     "[peering p] peer-network: expected another network than the "

@@ -753,6 +753,110 @@ test_vpc_router__peering (void **state)
     }
 }
 
+/* ---- Cloud VPN and Interconnect ------------------------------------ */
+
+/* A VPC network prod with a VM db and an internal service api; a site
+ * office (on premises) with a host laptop whose DNS points run.app at
+ * private.googleapis.com; the link each case adds. */
+static const char hybrid_base[] =
+  WF_HEAD
+  "[project shop]\n\n"
+  "[network prod]\n[subnet vms]\nnetwork = prod\nregion = us-central1\n"
+  "range = 10.1.0.0/24\n\n"
+  "[vm db]\nsubnet = vms\naddress = 10.1.0.5\n\n"
+  "[network office]\non-premises = true\n"
+  "[subnet lan]\nnetwork = office\nregion = us-central1\n"
+  "range = 192.168.10.0/24\n\n"
+  "[vm laptop]\nsubnet = lan\naddress = 192.168.10.5\n\n"
+  "[dns-zone site-run]\ndns-name = run.app.\nnetworks = office\n"
+  "records = *.run.app. CNAME private.googleapis.com.\n\n"
+  "[dns-zone site-apis]\ndns-name = googleapis.com.\nnetworks = office\n"
+  "records = private.googleapis.com. A 199.36.153.8\n\n"
+  "[service api]\nregion = us-central1\ningress = internal\n"
+  "min-instances = 1\n\n"
+  "[traffic go]\nfrom = laptop\nurl = service:api\n\n";
+
+#define LINK(EXTRA) \
+  "[hybrid-link vpn]\nnetwork = prod\nsite = office\n" \
+  "region = us-central1\n" EXTRA
+
+static void
+test_vpc_router__hybrid_link (void **state)
+{
+  static const struct {
+    const char *label;
+    const char *extra;
+    const char *url;
+    const char *verdict, *cause, *decided;
+  } cases[] = {
+    { "the VIPs advertised: internal through the tunnel",
+      LINK ("advertised-ranges = 199.36.153.8/30\n"),
+      "service:api", "delivered", "none", "service" },
+    { "the VIPs not advertised: out by the site's internet, no route",
+      LINK (""), "service:api", "dropped", "NO_ROUTE", "internet" },
+    { "no link at all: the same",
+      "", "service:api", "dropped", "NO_ROUTE", "internet" },
+    { "a public Google address across the tunnel is refused",
+      LINK ("advertised-ranges = 199.36.153.8/30;216.239.32.0/19\n"),
+      "http://216.239.32.53/", "dropped",
+      "PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED", "vpc-router" },
+    { "a VM of the region's subnets: its ingress rules decide",
+      LINK (""), "http://10.1.0.5/", "dropped", "FIREWALL_RULE",
+      "vpc-router" },
+    { "and a rule for the site's range admits it",
+      LINK ("") "[firewall from-office]\nnetwork = prod\n"
+      "direction = ingress\naction = allow\nranges = 192.168.10.0/24\n",
+      "http://10.1.0.5/", "delivered", "none", "vm" },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *set = g_strconcat ("traffic go.url=", cases[i].url,
+                                          NULL);
+      const char *const overrides[] = { set, NULL };
+      g_autofree char *ini = g_strconcat (hybrid_base, cases[i].extra, NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides);
+
+      expect_verdict (wf, "go", cases[i].verdict, cases[i].cause,
+                      cases[i].label);
+      assert_string_equal (world_fixture_decided_at (wf, "go", 0),
+                           cases[i].decided);
+      if (i == 0)
+        {
+          CloudRunRequest *r = world_fixture_request (wf, "go", 0);
+          assert_non_null (strstr (world_fixture_step (
+                                     wf, r, "APPLY_ROUTE", "site-office")
+                                   ->rule, "custom route advertised"));
+          assert_string_equal (world_fixture_class (wf, "go", 0),
+                               "internal");
+        }
+    }
+}
+
+/* The other way: a VPC caller reaches a site host over the routes the
+ * Cloud Router learned; a site has no firewall rules of Google's. */
+static void
+test_vpc_router__hybrid_learned_routes (void **state)
+{
+  g_autofree char *ini = g_strconcat (
+    hybrid_base, LINK ("kind = interconnect\nlatency = 20ms\n"), NULL);
+  const char *const overrides[] = { "traffic go.from=db",
+                                    "traffic go.url=http://192.168.10.5/",
+                                    NULL };
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides);
+  CloudRunRequest *r;
+
+  (void) state;
+  expect_verdict (wf, "go", "delivered", "none", "learned routes");
+  r = world_fixture_request (wf, "go", 0);
+  assert_non_null (strstr (world_fixture_step (wf, r, "APPLY_ROUTE",
+                                               "vpc-prod")->rule,
+                           "NEXT_HOP_INTERCONNECT"));
+  /* Two round trips (SYN, then the request) across a 20 ms link. */
+  assert_true (world_fixture_latency (r) >= 80 * SIM_MS);
+}
+
 /* ---- The router alone on a tiny world ----------------------------- */
 
 #define CONN_BLOCK TW_IP (10, 8, 0, 0)
@@ -1061,6 +1165,8 @@ main (void)
     cmocka_unit_test (test_vpc_router__firewall_policies_from_the_file),
     cmocka_unit_test (test_vpc_router__peering),
     cmocka_unit_test (test_vpc_router__peer_traffic_stays_inside),
+    cmocka_unit_test (test_vpc_router__hybrid_link),
+    cmocka_unit_test (test_vpc_router__hybrid_learned_routes),
     cmocka_unit_test (test_vpc_router__decrements_ttl),
     cmocka_unit_test (test_vpc_router__connector_has_an_implicit_ingress_rule),
     cmocka_unit_test (test_vpc_router__ingress_priority_and_ties),
