@@ -577,20 +577,20 @@ vpc_from_tunnel (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
   const SimRoute *route = sim_route_table_lookup (r->routes, f->dst);
+  const VpcRouteInfo *info = route ? route->value : NULL;
 
-  if (route && ((const VpcRouteInfo *) route->value)->kind == ROUTE_SUBNET)
+  if (info && info->kind == ROUTE_SUBNET)
     {
       vpc_deliver_local (r, packet, f, src, explain);
       return;
     }
-  if (!r->on_premises && route && cloudrun_google_vip (f->dst)
-      && ((const VpcRouteInfo *) route->value)->kind == ROUTE_GATEWAY)
+  if (!r->on_premises && info && info->kind == ROUTE_GATEWAY
+      && cloudrun_google_vip (f->dst))
     {
       vpc_to_google (r, packet, f, src, in,
                      explain ? sim_explain_internf (
                                  log, "%s (a Google API VIP, from %s)",
-                                 ((const VpcRouteInfo *) route->value)->name,
-                                 src->label)
+                                 info->name, src->label)
                              : NULL, explain);
       return;
     }
