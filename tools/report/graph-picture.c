@@ -73,7 +73,9 @@ box_network (Picture *p, const CloudRunSpecNetwork *net)
     : g_strdup (pkey);
   int project = box_get (p, pkey, plabel, -1, "gray55");
   g_autofree char *key = g_strconcat ("network ", net->base.name, NULL);
-  g_autofree char *label = net->shared_with && net->shared_with->len
+  g_autofree char *label = net->on_premises
+    ? g_strdup_printf ("site %s (on premises)", net->base.name)
+    : net->shared_with && net->shared_with->len
     ? g_strdup_printf ("network %s (Shared VPC)", net->base.name)
     : g_strdup (key);
 
@@ -190,6 +192,8 @@ node_subnet (Picture *p, const CloudRunSpecSubnet *sub)
 
   if (sub->purpose == CLOUDRUN_SUBNET_PROXY_ONLY)
     pga = "proxy-only";
+  else if (sub->network->on_premises)
+    pga = "on premises";
   else
     switch (cloudrun_build_subnet_pga (p->sc, sub))
       {
@@ -216,7 +220,8 @@ static int
 node_router (Picture *p, const CloudRunSpecNetwork *net)
 {
   g_autofree char *id = g_strconcat ("router ", net->base.name, NULL);
-  g_autoptr (GString) l = g_string_new ("VPC router");
+  g_autoptr (GString) l = g_string_new (net->on_premises ? "site router"
+                                                         : "VPC router");
   guint routes = 0, rules = 0;
 
   for (guint i = 0; i < p->sc->routes->len; i++)
@@ -295,7 +300,9 @@ node_endpoint (Picture *p, const char *name)
       id = g_strconcat ("VM ", name, NULL);
       g_autofree char *tags = vm->network_tags && vm->network_tags[0]
                               ? g_strjoinv (", ", vm->network_tags) : NULL;
-      label = g_strdup_printf ("%s\n%s\n%s%s%s", id, addr, vm->external_ip
+      label = g_strdup_printf ("%s\n%s\n%s%s%s", id, addr,
+                               vm->subnet->network->on_premises
+                               ? "the site's internet" : vm->external_ip
                                ? "external IP" : "no external IP",
                                tags ? "\ntags: " : "", tags ? tags : "");
       return node_add (p, id, label,
@@ -326,7 +333,8 @@ node_of (Picture *p, SimNode *n)
       && ((CloudRunSpecService *) o)->subnet)
     return node_subnet (p, ((CloudRunSpecService *) o)->subnet);
   if (strcmp (k, "vpc-router") == 0
-      && (o = named (p, name, "vpc-", CLOUDRUN_KIND_NETWORK)))
+      && ((o = named (p, name, "vpc-", CLOUDRUN_KIND_NETWORK))
+          || (o = named (p, name, "site-", CLOUDRUN_KIND_NETWORK))))
     return node_router (p, o);
   if (strcmp (k, "dns-server") == 0 && strcmp (name, "public-dns") == 0)
     return node_add (p, "public DNS", "public DNS", box_named (p, "edge"),
