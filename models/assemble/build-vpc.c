@@ -282,6 +282,8 @@ build_vms (Build *b)
                                          subnet->region));
       SimPort *rport, *meta = sim_node_add_port (&ep->base.node, "metadata");
 
+      if (subnet->network->on_premises)
+        cloudrun_endpoint_on_premises (ep);
       src.tags = (const char *const *) vm->network_tags;
       src.service_account = vm->service_account;
       ep->host.origin = cloudrun_region_origin (subnet->region);

@@ -164,6 +164,7 @@
 #define CLOUDRUN_STATE_LIST(X)                                             \
   X (START_FROM_INTERNET)                                                  \
   X (START_FROM_INSTANCE)                                                  \
+  X (START_FROM_PRIVATE_NETWORK)                                           \
   X (START_FROM_CLOUD_RUN_REVISION)                                        \
   X (START_FROM_GOOGLE_SERVICE)                                            \
   X (DNS_ANSWER)                                                           \

@@ -78,3 +78,10 @@ cloudrun_endpoint_new (CloudRunWorld *world, const char *name,
     cloudrun_proxy_listen_tls (&ep->http.proxy, SIM_TLS_PORT);
   return ep;
 }
+
+void
+cloudrun_endpoint_on_premises (CloudRunEndpoint *ep)
+{
+  ep->kind = "on-premises host";
+  ep->requester.start_state = CLOUDRUN_STATE_START_FROM_PRIVATE_NETWORK;
+}

@@ -23,5 +23,9 @@ CloudRunEndpoint *cloudrun_endpoint_new (CloudRunWorld *world,
                                          const char *name, CloudRunHopKind hop,
                                          const char *port_name, uint32_t addr,
                                          uint32_t resolver);
+/* A VM endpoint that is a host of an on-premises site: its requests start
+ * from a private network (Connectivity Tests' START_FROM_PRIVATE_NETWORK)
+ * and it answers as an on-premises host. */
+void cloudrun_endpoint_on_premises (CloudRunEndpoint *ep);
 
 #endif
