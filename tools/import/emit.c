@@ -392,6 +392,16 @@ sort_unique (GPtrArray *a)
       i++;
 }
 
+/* "KEY = A;B" sorted, when items has some. */
+static void
+list_if (GString *out, const char *k, GPtrArray *items)
+{
+  if (!items || !items->len)
+    return;
+  sort_unique (items);
+  list_sorted (out, k, items);
+}
+
 static void
 write_project (Emit *e, GString *out, const char *project)
 {
@@ -477,8 +487,11 @@ write_res (Emit *e, GString *out, ImportRes *r)
                               "direction = %s\naction = %s\n", r->group,
                               group_of (e, IMPORT_NETWORK, r->network),
                               r->direction, r->action);
-      sort_unique (r->ranges);
-      list_sorted (out, "ranges", r->ranges);
+      if (r->ranges->len)
+        {
+          sort_unique (r->ranges);
+          list_sorted (out, "ranges", r->ranges);
+        }
       if (r->protocols && r->protocols->len)
         {
           sort_unique (r->protocols);
@@ -487,6 +500,10 @@ write_res (Emit *e, GString *out, ImportRes *r)
       if (r->priority >= 0)
         g_string_append_printf (out, "priority = %" G_GINT64_FORMAT "\n",
                                 r->priority);
+      list_if (out, "target-tags", r->tags);
+      list_if (out, "target-service-accounts", r->target_sas);
+      list_if (out, "source-tags", r->source_tags);
+      list_if (out, "source-service-accounts", r->source_sas);
       break;
     case IMPORT_NAT:
       g_string_append_printf (out, "[nat %s]\nnetwork = %s\nregion = %s\n",
@@ -573,6 +590,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
                                     group_of (e, IMPORT_SUBNET, r->subnet));
           if (r->egress)
             g_string_append_printf (out, "vpc-egress = %s\n", r->egress);
+          if (strcmp (r->vpc_access, "direct") == 0)
+            list_if (out, "network-tags", r->tags);
         }
       if (r->min_instances > 0)
         g_string_append_printf (out, "min-instances = %" G_GINT64_FORMAT "\n",
@@ -594,6 +613,7 @@ write_res (Emit *e, GString *out, ImportRes *r)
       if (r->service_account)
         g_string_append_printf (out, "service-account = %s\n",
                                 r->service_account);
+      list_if (out, "network-tags", r->tags);
       break;
     case IMPORT_ZONE:
       comment (out, "from ", r->origin);

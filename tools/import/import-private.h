@@ -125,6 +125,9 @@ struct ImportRes {
   char *service_account, *machine_type;
   char *dns_name, *visibility, *bundle, *type;
   GPtrArray *ranges, *protocols, *audiences, *members, *shared_with;
+  GPtrArray *tags;              /* VM, service: network tags; firewall:
+                                   target tags */
+  GPtrArray *target_sas, *source_tags, *source_sas; /* firewall */
   gint64 priority, min_instances, max_instances, concurrency;
   gint64 min_ports, tcp_time_wait, n_addresses;
   int pga, default_url, external_ip, default_route, invoker_iam_disabled;
@@ -210,6 +213,17 @@ gboolean import_set_token (ImportSrc *s, const char *rel, const char *v,
  * {proto_key, ports}) into r->protocols. */
 gboolean import_set_protocols (ImportSrc *s, JsonNode *root, const char *rel,
                                const char *proto_key, ImportRes *r);
+/* A VPC firewall rule's fields but its name and network (firewall.c;
+ * REST field names, or Terraform's when tf). */
+gboolean import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf,
+                               ImportRes *r);
+/* The network tags, or service account emails (lower-cased), of the
+ * array at rel into *field (left NULL when absent or empty); an error
+ * names the element that is not one. */
+gboolean import_set_tags (ImportSrc *s, JsonNode *root, const char *rel,
+                          GPtrArray **field);
+gboolean import_set_emails (ImportSrc *s, JsonNode *root, const char *rel,
+                            GPtrArray **field);
 /* Members of roles/run.invoker into r->members (others not modelled). */
 gboolean import_add_members (ImportSrc *s, const char *rel, GPtrArray *members,
                              ImportRes *r);

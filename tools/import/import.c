@@ -20,7 +20,8 @@ res_free (ImportRes *r)
   g_free (r->machine_type); g_free (r->dns_name); g_free (r->visibility);
   g_free (r->bundle); g_free (r->type); g_free (r->scheme);
   GPtrArray *lists[] = { r->ranges, r->protocols, r->audiences, r->members,
-                         r->shared_with };
+                         r->shared_with, r->tags, r->target_sas,
+                         r->source_tags, r->source_sas };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (lists[i])
       g_ptr_array_unref (lists[i]);
