@@ -166,7 +166,11 @@ network (ImportSrc *s, JsonNode *d, const char *project)
   if (!name)
     return FALSE;
   r = import_res_new (s, IMPORT_NETWORK, p, NULL, name);
-  (void) r;
+  if (!import_set_order (s, "networkFirewallPolicyEnforcementOrder",
+                         import_str (s, d,
+                                     "networkFirewallPolicyEnforcementOrder"),
+                         r))
+    return FALSE;
   peerings = import_arr (s, d, "peerings");
   if (peerings && json_array_get_length (peerings) > 0)
     import_not_modelled (s, "peerings: VPC Network Peering");
@@ -672,6 +676,8 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
     return firewall (s, d, project);
   if (strcmp (type, "route") == 0)
     return route (s, d, project);
+  if (strcmp (type, "firewall-policy") == 0)
+    return import_rest_policy (s, d, project);
   if (strcmp (type, "connector") == 0)
     return connector (s, d, project, region);
   if (strcmp (type, "managed-zone") == 0)

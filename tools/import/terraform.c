@@ -238,6 +238,9 @@ network (TfRes *t)
 
   if (import_bool (&t->src, t->v, "delete_default_routes_on_create") == 1)
     r->default_route = 0;
+  import_set_order (&t->src, "network_firewall_policy_enforcement_order",
+                    import_str (&t->src, t->v, "network_firewall_policy_"
+                                "enforcement_order"), r);
   return !import_failed (&t->src);
 }
 
@@ -690,6 +693,20 @@ resource (TfRes *t, const char *type)
   if (strcmp (type, "google_project_iam_member") == 0
       || strcmp (type, "google_project_iam_binding") == 0)
     return iam (t, NULL);
+  if (g_str_has_prefix (type, "google_compute_firewall_policy")
+      || g_str_has_prefix (type, "google_compute_network_firewall_policy"))
+    {
+      const char *what = g_str_has_suffix (type, "_rule") ? "rule"
+        : g_str_has_suffix (type, "_association") ? "association"
+        : strstr (type, "_network_") ? "network-policy" : "policy";
+      if (strcmp (what, "rule") && strcmp (what, "association")
+          && !g_str_has_suffix (type, "_policy"))
+        {
+          import_unknown_type (t->tf->s->model, type);
+          return TRUE;
+        }
+      return import_tf_policy (&t->src, t->v, what, tf_name (t), tf_get, t);
+    }
   if (strcmp (type, "google_compute_shared_vpc_service_project") == 0)
     return shared_vpc (t);
   if (strcmp (type, "google_access_context_manager_service_perimeter") == 0)
