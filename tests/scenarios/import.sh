@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 33
+plan 38
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -345,6 +345,59 @@ else
   diag_file "$TMP/lone.err"; diag_file "$TMP/lone.ini" 40
 fi
 
+# ---- firewall policies ----------------------------------------------------
+
+# The organization's policy hands the VMs' port 80 on (goto-next before its
+# deny), a folder's policy applies to the projects CAI puts under the
+# folder, and the network policy on shared-vpc refuses tools-vm the ILB.
+printf '\n[traffic tools-via-ilb]\nfrom = tools-vm\nurl = https://10.0.0.100/\n' >> "$TMP/traffic.ini"
+for form in cai tf; do
+  case $form in
+    cai) set -- "$FX/cai.json" "$FX/cai-firewall-policies.json" ;;
+    tf) set -- "$FX/terraform-state.json" "$FX/terraform-firewall-policies.json" ;;
+  esac
+  "$NETSIM" import "$@" > "$TMP/pol-$form.ini" 2> "$TMP/pol-$form.err"
+  p_status=$?
+  cat "$TMP/pol-$form.ini" "$TMP/traffic.ini" > "$TMP/pol-$form-t.ini"
+  if [ $p_status -eq 0 ] \
+     && groups "$TMP/pol-$form.ini" "firewall-policy org-guard" | grep -qx 'type = hierarchical' \
+     && groups "$TMP/pol-$form.ini" "firewall-policy vpc-policy" | grep -qx 'networks = shared-vpc' \
+     && groups "$TMP/pol-$form.ini" "firewall org-guard-200" | grep -qx 'action = goto-next' \
+     && groups "$TMP/pol-$form.ini" "firewall shop-folder-100" | grep -qx 'target-service-accounts = web@acme-shop.iam.gserviceaccount.com' \
+     && ! grep -q '^\[firewall org-guard-400\]' "$TMP/pol-$form.ini" \
+     && ! grep -q 'priority = 214748364' "$TMP/pol-$form.ini" \
+     && grep -q '^not modelled: .*901234567890-400: match.*src.*ecure.*ags: rule left out' "$TMP/pol-$form.err" \
+     && "$NETSIM" run -q --capture none -o "$TMP/out-pol-$form" "$TMP/pol-$form-t.ini" > /dev/null 2>&1 \
+     && verdicts "$TMP/out-pol-$form" > "$TMP/pol-$form.verdicts" \
+     && grep -qx 'tools-via-ilb dropped None None vpc-router FIREWALL_RULE firewall policy vpc-policy, rule deny-tools-to-ilb (network policy, egress, priority 1000)' "$TMP/pol-$form.verdicts" \
+     && grep -qx 'tools-to-batch delivered 200 None vm None' "$TMP/pol-$form.verdicts"; then
+    ok "$form: firewall policies imported (organization, folder, network; goto-next; Google's default rules and a secure-tag rule left out), and they decide"
+  else
+    not_ok "$form: firewall policies imported (organization, folder, network; goto-next; Google's default rules and a secure-tag rule left out), and they decide"
+    diag_file "$TMP/pol-$form.err"
+  fi
+done
+if groups "$TMP/pol-cai.ini" "firewall-policy shop-folder" | grep -qx 'projects = acme-shop' \
+   && groups "$TMP/pol-cai.ini" "firewall org-guard-500" | grep -qx 'ranges = 198.51.100.0/24' \
+   && grep -q '^not modelled: .*901234567890-500: match.destFqdns: rule narrowed to its ranges' "$TMP/pol-cai.err" \
+   && groups "$TMP/pol-tf.ini" "firewall-policy shop-folder" | grep -qx 'level = folder' \
+   && ! groups "$TMP/pol-tf.ini" "firewall-policy shop-folder" | grep -q '^projects' \
+   && grep -q '^not modelled: .*does not tell which projects folders/777000000000 holds: applied to every project' "$TMP/pol-tf.err"; then
+  ok "a folder's projects from CAI ancestors (Terraform: every project, said); an FQDN rule narrowed to its ranges"
+else
+  not_ok "a folder's projects from CAI ancestors (Terraform: every project, said); an FQDN rule narrowed to its ranges"
+fi
+cat > "$TMP/order.json" <<'J'
+[{"kind": "compute#network", "name": "edge", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/edge", "networkFirewallPolicyEnforcementOrder": "BEFORE_CLASSIC_FIREWALL"}]
+J
+if "$NETSIM" import "$TMP/order.json" > "$TMP/order.ini" 2> /dev/null \
+   && grep -qx 'firewall-policy-enforcement-order = before-classic-firewall' "$TMP/order.ini"; then
+  ok "a network's networkFirewallPolicyEnforcementOrder"
+else
+  not_ok "a network's networkFirewallPolicyEnforcementOrder"
+fi
+sed 's/BEFORE_CLASSIC_FIREWALL/FIRST/' "$TMP/order.json" > "$TMP/bad-order.json"
+
 # ---- hostile input ----------------------------------------------------------
 
 head -c 700 "$FX/terraform-plan.json" > "$TMP/truncated.json"
@@ -386,6 +439,7 @@ hostile "$TMP/empty.json" "found an empty file" "an empty file"
 hostile "$TMP/bad-egress.json" "bad-egress.json:19: \$.resource.data.template.vpcAccess.egress: expected ALL_TRAFFIC or PRIVATE_RANGES_ONLY" "an egress value that cannot be mapped"
 hostile "$TMP/bad-tag.json" "bad-tag.json:14: \$.resource.data.tags.items[0]: expected a network tag (1 to 63 lower-case letters, digits and '-', first a letter, not last a '-'), found 'Batch'" "a network tag Google would refuse (upper case)"
 hostile "$TMP/egress-sources.json" "egress-sources.json: \$[2].sourceTags: expected no sources on an egress rule" "source tags on an egress rule"
+hostile "$TMP/bad-order.json" "bad-order.json: \$[0].networkFirewallPolicyEnforcementOrder: expected AFTER_CLASSIC_FIREWALL or BEFORE_CLASSIC_FIREWALL, found 'FIRST'" "an enforcement order that cannot be mapped"
 hostile "$TMP/huge.json" "expected at most 256 MiB" "a file above 256 MiB"
 hostile "$TMP/no-such.json" "cannot read" "a missing file"
 finish
