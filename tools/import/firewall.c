@@ -134,14 +134,30 @@ read_scope (ImportSrc *s, JsonNode *d, const char *const keys[4],
   return TRUE;
 }
 
+guint
+import_rule_ranges (ImportSrc *s, JsonNode *d, const char *rkey,
+                    ImportRes *r)
+{
+  g_autoptr (GPtrArray) ranges = import_strs (s, d, rkey);
+
+  r->ranges = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; ranges && i < ranges->len; i++)
+    {
+      g_autofree char *at = g_strdup_printf ("%s[%u]", rkey, i);
+      char *c = NULL;
+      if (import_set_cidr (s, at, ranges->pdata[i], &c))
+        g_ptr_array_add (r->ranges, c);
+    }
+  return ranges ? ranges->len : 0;
+}
+
 gboolean
 import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
 {
   const FwKeys *k = tf ? &tf_keys : &rest_keys;
   const char *dir = import_str (s, d, "direction");
   JsonArray *allowed = import_arr (s, d, k->allowed);
-  g_autoptr (GPtrArray) ranges = NULL;
-  const char *rkey;
+  guint n;
 
   if (!dir || strcmp (dir, "INGRESS") == 0)
     r->direction = g_strdup ("ingress");
@@ -168,21 +184,13 @@ import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
     }
   if (import_failed (s) || !read_scope (s, d, k->scope, r))
     return FALSE;
-  rkey = strcmp (r->direction, "ingress") == 0 ? k->src : k->dst;
-  ranges = import_strs (s, d, rkey);
-  r->ranges = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; ranges && i < ranges->len; i++)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[%u]", rkey, i);
-      char *c = NULL;
-      if (import_set_cidr (s, at, ranges->pdata[i], &c))
-        g_ptr_array_add (r->ranges, c);
-    }
+  n = import_rule_ranges (s, d, strcmp (r->direction, "ingress") == 0
+                                ? k->src : k->dst, r);
   if (import_failed (s))
     return FALSE;
   /* No ranges: every source or destination, unless an ingress rule names
    * its sources by tag or service account (then those only). */
-  if ((!ranges || !ranges->len) && !r->source_tags && !r->source_sas)
+  if (!n && !r->source_tags && !r->source_sas)
     g_ptr_array_add (r->ranges, g_strdup ("0.0.0.0/0"));
   else if (!r->ranges->len && !r->source_tags && !r->source_sas)
     r->skip = TRUE;             /* IPv6 only, said above */

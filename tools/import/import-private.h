@@ -232,6 +232,10 @@ gboolean import_set_protocols (ImportSrc *s, JsonNode *root, const char *rel,
  * REST field names, or Terraform's when tf). */
 gboolean import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf,
                                ImportRes *r);
+/* The IPv4 ranges at rkey into r->ranges (IPv6 ones said as not
+ * modelled); returns how many ranges the input has. */
+guint import_rule_ranges (ImportSrc *s, JsonNode *d, const char *rkey,
+                          ImportRes *r);
 /* The network tags, or service account emails (lower-cased), of the
  * array at rel into *field (left NULL when absent or empty); an error
  * names the element that is not one. */

@@ -58,10 +58,9 @@ rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
   const RuleKeys *k = tf ? &tf_keys : &rest_keys;
   const char *dir = import_str (s, d, "direction");
   const char *action = import_str (s, d, "action");
-  g_autoptr (GPtrArray) ranges = NULL;
   gboolean others = FALSE;
-  const char *rkey;
   JsonArray *l4;
+  guint n;
 
   r->priority = import_int (s, d, "priority", G_MAXINT32);
   if (!action || (strcmp (action, "allow") && strcmp (action, "deny")
@@ -110,16 +109,8 @@ rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
     import_set_protocols (s, d, k->l4, k->proto, r);
   if (!import_set_emails (s, d, k->tsa, &r->target_sas))
     return FALSE;
-  rkey = strcmp (r->direction, "ingress") == 0 ? k->src : k->dst;
-  ranges = import_strs (s, d, rkey);
-  r->ranges = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; ranges && i < ranges->len; i++)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[%u]", rkey, i);
-      char *c = NULL;
-      if (import_set_cidr (s, at, ranges->pdata[i], &c))
-        g_ptr_array_add (r->ranges, c);
-    }
+  n = import_rule_ranges (s, d, strcmp (r->direction, "ingress") == 0
+                                ? k->src : k->dst, r);
   for (guint i = 0; i < G_N_ELEMENTS (k->sources); i++)
     if (has (s, d, k->sources[i]))
       {
@@ -130,7 +121,7 @@ rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
       }
   if (import_failed (s))
     return FALSE;
-  if (!r->ranges->len && (others || (ranges && ranges->len)))
+  if (!r->ranges->len && (others || n))
     r->skip = TRUE;             /* nothing modelled left to match */
   else if (!r->ranges->len)
     g_ptr_array_add (r->ranges, g_strdup ("0.0.0.0/0"));
