@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 29
+plan 38
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -60,18 +60,32 @@ url = https://34.120.10.20/
 [traffic browser-to-api]
 from = browser
 url = service:api
+
+[traffic vm-via-ilb]
+from = batch-vm
+url = https://10.0.0.100/
+
+[traffic tools-to-batch]
+from = tools-vm
+url = http://10.0.1.10/
+
+[traffic orders-to-batch]
+from = orders
+url = http://10.0.1.10/
 INI
 
 # verdicts DIR: one line per traffic of DIR/report.json: name, outcome,
-# status, classification, deciding hop, cause.
+# status, classification, deciding hop, cause (and the firewall rule
+# that decided).
 verdicts () {
   python3 - "$1/report.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 for t in d["traffic"]:
     f = t["first_request"]
-    print(t["name"], t["main_outcome"], f["status"], f["classified"],
-          t["decided_at"], t["cause"])
+    rule = t["why"].split(": ", 1)[1] if t["cause"] == "FIREWALL_RULE" else ""
+    print(" ".join(str(x) for x in (t["name"], t["main_outcome"], f["status"],
+          f["classified"], t["decided_at"], t["cause"], rule) if x != ""))
 PY
 }
 
@@ -108,10 +122,13 @@ web-to-orders dropped None None vpc-router PRIVATE_GOOGLE_ACCESS_DISALLOWED
 orders-via-ilb delivered 200 internal service None
 browser-via-alb delivered 200 external service None
 browser-to-api denied-by-ingress 404 external gfe INGRESS_DENIED
+vm-via-ilb dropped None None vpc-router FIREWALL_RULE firewall deny-batch-to-ilb (egress, priority 900)
+tools-to-batch delivered 200 None vm None
+orders-to-batch dropped None None vpc-router FIREWALL_RULE firewall deny-orders-to-vms (egress, priority 900)
 V
 for form in cai terraform gcloud; do
   if cmp -s "$TMP/want.verdicts" "$TMP/$form.verdicts"; then
-    ok "$form: the verdicts the world gives (connector subnet without PGA dropped before the PSC endpoint, Shared VPC ingress, Direct VPC and NAT internal, internal ALB internal, external ALB external)"
+    ok "$form: the verdicts the world gives (connector subnet without PGA dropped before the PSC endpoint, Shared VPC ingress, Direct VPC and NAT internal, internal ALB internal, external ALB external; firewall rules by network tag on VMs and a Direct VPC service, a rule with only source tags)"
   else
     not_ok "$form: the verdicts the world gives"
     diag_file "$TMP/$form.verdicts"
@@ -164,10 +181,37 @@ else
   not_ok "groups keep the resources' names, under a comment naming the resource; the Shared VPC is inferred; no traffic"
 fi
 
+# Network tags and service accounts: the rules keep their targets and
+# sources (a rule with only source tags has no ranges), VMs and Direct
+# VPC services (v2 and the v1 annotation) their tags.
+groups () {  # FILE GROUP: the keys of [GROUP], one a line
+  sed -n "/^\[$2\]\$/,/^\$/p" "$1"
+}
+tags_ok=1
+for form in cai terraform gcloud; do
+  f=$TMP/$form.ini
+  groups "$f" "firewall allow-tools-to-batch" > "$TMP/g1"
+  groups "$f" "firewall deny-tools-sa-8080" > "$TMP/g2"
+  { grep -qx 'target-tags = batch' "$TMP/g1" && grep -qx 'source-tags = tools' "$TMP/g1" \
+    && ! grep -q '^ranges' "$TMP/g1" \
+    && grep -qx 'target-service-accounts = batch@acme-host.iam.gserviceaccount.com' "$TMP/g2" \
+    && grep -qx 'source-service-accounts = tools@acme-host.iam.gserviceaccount.com' "$TMP/g2" \
+    && ! grep -q '^ranges' "$TMP/g2" \
+    && groups "$f" "firewall allow-iap-ssh" | grep -qx 'target-tags = ssh' \
+    && groups "$f" "vm batch-vm" | grep -qx 'network-tags = batch;ssh' \
+    && groups "$f" "vm batch-vm" | grep -qx 'service-account = batch@acme-host.iam.gserviceaccount.com' \
+    && groups "$f" "service orders" | grep -qx 'network-tags = orders-egress' \
+    && groups "$f" "service billing" | grep -qx 'network-tags = billing' \
+    && ! grep -q 'targetTags\|target_tags\|only source tags' "$TMP/$form.err"; } \
+    || { tags_ok=0; diag "$form: a tag or service account is missing"; }
+done
+[ $tags_ok -eq 1 ] && ok "CAI, Terraform and gcloud: firewall tags and service accounts, VM and Direct VPC network tags, imported" \
+  || not_ok "CAI, Terraform and gcloud: firewall tags and service accounts, VM and Direct VPC network tags, imported"
+
 # ---- not modelled -------------------------------------------------------
 
 nm_ok=1
-for what in "allow-iap-ssh: targetTags" "to-onprem: nextHopVpnTunnel" \
+for what in "to-onprem: nextHopVpnTunnel" \
             "resource type storage.googleapis.com/Bucket: 1 resource" \
             "invoker group:ops@acme.example"; do
   grep -q "^not modelled: .*$what" "$TMP/cai.err" || { nm_ok=0; diag "stderr lacks $what"; }
@@ -280,6 +324,80 @@ else
   diag_file "$TMP/tfv1.err"; diag_file "$TMP/tfv1.ini" 40
 fi
 
+# A Direct VPC service whose subnet the input lacks is written without
+# VPC access, and so without its interface's tags; service accounts are
+# lower-cased as the format writes them.
+cat > "$TMP/lone.json" <<'J'
+[
+ {"name": "projects/p1/locations/us-central1/services/lone", "template": {"vpcAccess": {"networkInterfaces": [{"network": "default", "subnetwork": "gone", "tags": ["lone"]}]}}},
+ {"kind": "compute#network", "name": "default", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default"},
+ {"kind": "compute#firewall", "name": "from-sa", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/firewalls/from-sa", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/default", "direction": "INGRESS", "allowed": [{"IPProtocol": "all"}], "sourceRanges": ["10.1.0.0/16"], "sourceServiceAccounts": ["Batch@P1.iam.gserviceaccount.com"]}
+]
+J
+if "$NETSIM" import "$TMP/lone.json" > "$TMP/lone.ini" 2> "$TMP/lone.err" \
+   && ! grep -q '^vpc-access\|^network-tags' "$TMP/lone.ini" \
+   && grep -q '^not modelled: .*subnet gone not in the input: written without VPC access' "$TMP/lone.err" \
+   && grep -qx 'source-service-accounts = batch@p1.iam.gserviceaccount.com' "$TMP/lone.ini" \
+   && grep -qx 'ranges = 10.1.0.0/16' "$TMP/lone.ini"; then
+  ok "a service left without VPC access keeps no network tags; emails lower-cased, ranges kept beside source service accounts"
+else
+  not_ok "a service left without VPC access keeps no network tags; emails lower-cased, ranges kept beside source service accounts"
+  diag_file "$TMP/lone.err"; diag_file "$TMP/lone.ini" 40
+fi
+
+# ---- firewall policies ----------------------------------------------------
+
+# The organization's policy hands the VMs' port 80 on (goto-next before its
+# deny), a folder's policy applies to the projects CAI puts under the
+# folder, and the network policy on shared-vpc refuses tools-vm the ILB.
+printf '\n[traffic tools-via-ilb]\nfrom = tools-vm\nurl = https://10.0.0.100/\n' >> "$TMP/traffic.ini"
+for form in cai tf; do
+  case $form in
+    cai) set -- "$FX/cai.json" "$FX/cai-firewall-policies.json" ;;
+    tf) set -- "$FX/terraform-state.json" "$FX/terraform-firewall-policies.json" ;;
+  esac
+  "$NETSIM" import "$@" > "$TMP/pol-$form.ini" 2> "$TMP/pol-$form.err"
+  p_status=$?
+  cat "$TMP/pol-$form.ini" "$TMP/traffic.ini" > "$TMP/pol-$form-t.ini"
+  if [ $p_status -eq 0 ] \
+     && groups "$TMP/pol-$form.ini" "firewall-policy org-guard" | grep -qx 'type = hierarchical' \
+     && groups "$TMP/pol-$form.ini" "firewall-policy vpc-policy" | grep -qx 'networks = shared-vpc' \
+     && groups "$TMP/pol-$form.ini" "firewall org-guard-200" | grep -qx 'action = goto-next' \
+     && groups "$TMP/pol-$form.ini" "firewall shop-folder-100" | grep -qx 'target-service-accounts = web@acme-shop.iam.gserviceaccount.com' \
+     && ! grep -q '^\[firewall org-guard-400\]' "$TMP/pol-$form.ini" \
+     && ! grep -q 'priority = 214748364' "$TMP/pol-$form.ini" \
+     && grep -q '^not modelled: .*901234567890-400: match.*src.*ecure.*ags: rule left out' "$TMP/pol-$form.err" \
+     && "$NETSIM" run -q --capture none -o "$TMP/out-pol-$form" "$TMP/pol-$form-t.ini" > /dev/null 2>&1 \
+     && verdicts "$TMP/out-pol-$form" > "$TMP/pol-$form.verdicts" \
+     && grep -qx 'tools-via-ilb dropped None None vpc-router FIREWALL_RULE firewall policy vpc-policy, rule deny-tools-to-ilb (network policy, egress, priority 1000)' "$TMP/pol-$form.verdicts" \
+     && grep -qx 'tools-to-batch delivered 200 None vm None' "$TMP/pol-$form.verdicts"; then
+    ok "$form: firewall policies imported (organization, folder, network; goto-next; Google's default rules and a secure-tag rule left out), and they decide"
+  else
+    not_ok "$form: firewall policies imported (organization, folder, network; goto-next; Google's default rules and a secure-tag rule left out), and they decide"
+    diag_file "$TMP/pol-$form.err"
+  fi
+done
+if groups "$TMP/pol-cai.ini" "firewall-policy shop-folder" | grep -qx 'projects = acme-shop' \
+   && groups "$TMP/pol-cai.ini" "firewall org-guard-500" | grep -qx 'ranges = 198.51.100.0/24' \
+   && grep -q '^not modelled: .*901234567890-500: match.destFqdns: rule narrowed to its ranges' "$TMP/pol-cai.err" \
+   && groups "$TMP/pol-tf.ini" "firewall-policy shop-folder" | grep -qx 'level = folder' \
+   && ! groups "$TMP/pol-tf.ini" "firewall-policy shop-folder" | grep -q '^projects' \
+   && grep -q '^not modelled: .*does not tell which projects folders/777000000000 holds: applied to every project' "$TMP/pol-tf.err"; then
+  ok "a folder's projects from CAI ancestors (Terraform: every project, said); an FQDN rule narrowed to its ranges"
+else
+  not_ok "a folder's projects from CAI ancestors (Terraform: every project, said); an FQDN rule narrowed to its ranges"
+fi
+cat > "$TMP/order.json" <<'J'
+[{"kind": "compute#network", "name": "edge", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/edge", "networkFirewallPolicyEnforcementOrder": "BEFORE_CLASSIC_FIREWALL"}]
+J
+if "$NETSIM" import "$TMP/order.json" > "$TMP/order.ini" 2> /dev/null \
+   && grep -qx 'firewall-policy-enforcement-order = before-classic-firewall' "$TMP/order.ini"; then
+  ok "a network's networkFirewallPolicyEnforcementOrder"
+else
+  not_ok "a network's networkFirewallPolicyEnforcementOrder"
+fi
+sed 's/BEFORE_CLASSIC_FIREWALL/FIRST/' "$TMP/order.json" > "$TMP/bad-order.json"
+
 # ---- hostile input ----------------------------------------------------------
 
 head -c 700 "$FX/terraform-plan.json" > "$TMP/truncated.json"
@@ -288,6 +406,15 @@ python3 -c "print('[' * 100 + ']' * 100)" > "$TMP/deep.json"
 printf '[{"kind": "compute#network", "name": "n\377"}]\n' > "$TMP/latin1.json"
 : > "$TMP/empty.json"
 sed 's/"ALL_TRAFFIC"/"SOMETIMES"/' "$FX/cai.json" > "$TMP/bad-egress.json"
+sed 's/"batch",/"Batch",/' "$FX/cai.json" > "$TMP/bad-tag.json"
+python3 - "$FX/gcloud-firewalls.json" "$TMP/egress-sources.json" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+for r in rules:
+    if r["name"] == "deny-batch-to-ilb":
+        r["sourceTags"] = ["tools"]
+json.dump(rules, open(sys.argv[2], "w"), indent=1)
+PY
 truncate -s 300M "$TMP/huge.json" 2>/dev/null || dd if=/dev/zero of="$TMP/huge.json" bs=1 count=0 seek=300M 2>/dev/null
 
 # hostile FILE TEXT DESC: exit 2, stderr names FILE and holds TEXT,
@@ -310,6 +437,9 @@ hostile "$TMP/deep.json" "at most 64 levels deep" "100-deep nesting"
 hostile "$TMP/latin1.json" "expected UTF-8 text, found byte 0xff" "non-UTF-8"
 hostile "$TMP/empty.json" "found an empty file" "an empty file"
 hostile "$TMP/bad-egress.json" "bad-egress.json:19: \$.resource.data.template.vpcAccess.egress: expected ALL_TRAFFIC or PRIVATE_RANGES_ONLY" "an egress value that cannot be mapped"
+hostile "$TMP/bad-tag.json" "bad-tag.json:14: \$.resource.data.tags.items[0]: expected a network tag (1 to 63 lower-case letters, digits and '-', first a letter, not last a '-'), found 'Batch'" "a network tag Google would refuse (upper case)"
+hostile "$TMP/egress-sources.json" "egress-sources.json: \$[2].sourceTags: expected no sources on an egress rule" "source tags on an egress rule"
+hostile "$TMP/bad-order.json" "bad-order.json: \$[0].networkFirewallPolicyEnforcementOrder: expected AFTER_CLASSIC_FIREWALL or BEFORE_CLASSIC_FIREWALL, found 'FIRST'" "an enforcement order that cannot be mapped"
 hostile "$TMP/huge.json" "expected at most 256 MiB" "a file above 256 MiB"
 hostile "$TMP/no-such.json" "cannot read" "a missing file"
 finish

@@ -33,6 +33,7 @@ static const struct { const char *asset, *type; } types[] = {
   { "compute.googleapis.com/RegionBackendService", "backend-service" },
   { "compute.googleapis.com/NetworkEndpointGroup", "neg" },
   { "compute.googleapis.com/RegionNetworkEndpointGroup", "neg" },
+  { "compute.googleapis.com/FirewallPolicy", "firewall-policy" },
 };
 
 const char *
@@ -112,6 +113,15 @@ import_cai_line (ImportSrc *s, JsonNode *line)
       if (a0 && g_str_has_prefix (a0, "projects/"))
         number = g_strdup (a0 + strlen ("projects/"));
       import_project_number (s->model, project, number);
+      if (project && !g_hash_table_contains (s->model->ancestors, project))
+        {
+          g_autoptr (GPtrArray) a = import_strs (s, line, "ancestors");
+          g_autoptr (GString) all = g_string_new (NULL);
+          for (guint i = 0; a && i < a->len; i++)
+            g_string_append_printf (all, "%s;", (char *) a->pdata[i]);
+          g_hash_table_insert (s->model->ancestors, g_strdup (project),
+                               g_strdup (all->str));
+        }
     }
   if (import_at (s, line, "iam_policy"))
     return below (s, "iam_policy", NULL, name,

@@ -179,8 +179,9 @@ resolve (Emit *e, ImportRes *r)
     case IMPORT_ROUTER:
       if (!r->network)
         {
-          if (r->kind != IMPORT_ROUTER)
-            r->skip = TRUE;
+          if (r->kind != IMPORT_ROUTER
+              && !(r->kind == IMPORT_FIREWALL && r->target))
+            r->skip = TRUE;     /* a policy's rule: resolve_policies */
           break;
         }
       t = network_for (e, r, r->network);
@@ -276,19 +277,20 @@ static char *
 candidate (const ImportRes *r, guint level)
 {
   g_autofree char *text = NULL;
+  const char *name = r->display ? r->display : r->name;
 
   if (r->kind == IMPORT_PROJECT
       && strspn (r->name, "0123456789") == strlen (r->name))
     text = g_strdup_printf ("project-%s", r->name);
   else if (level == 0 || (level == 1 && !r->project)
            || (level == 2 && !r->region))
-    text = g_strdup (r->name);
+    text = g_strdup (name);
   else if (level == 1 || (level == 3 && !r->region))
-    text = g_strdup_printf ("%s-%s", r->project, r->name);
+    text = g_strdup_printf ("%s-%s", r->project, name);
   else if (level == 2 || !r->project)
-    text = g_strdup_printf ("%s-%s", r->name, r->region);
+    text = g_strdup_printf ("%s-%s", name, r->region);
   else
-    text = g_strdup_printf ("%s-%s-%s", r->project, r->name, r->region);
+    text = g_strdup_printf ("%s-%s-%s", r->project, name, r->region);
   return valid_name (text);
 }
 
@@ -392,6 +394,16 @@ sort_unique (GPtrArray *a)
       i++;
 }
 
+/* "KEY = A;B" sorted, when items has some. */
+static void
+list_if (GString *out, const char *k, GPtrArray *items)
+{
+  if (!items || !items->len)
+    return;
+  sort_unique (items);
+  list_sorted (out, k, items);
+}
+
 static void
 write_project (Emit *e, GString *out, const char *project)
 {
@@ -434,6 +446,9 @@ write_res (Emit *e, GString *out, ImportRes *r)
                      : NULL);
       if (r->default_route == 0)
         g_string_append (out, "default-route = false\n");
+      if (r->order)
+        g_string_append_printf (out, "firewall-policy-enforcement-order = "
+                                "%s\n", r->order);
       if (r->shared_with && r->shared_with->len)
         {
           g_autoptr (GPtrArray) groups
@@ -473,12 +488,19 @@ write_res (Emit *e, GString *out, ImportRes *r)
                                 r->priority);
       break;
     case IMPORT_FIREWALL:
-      g_string_append_printf (out, "[firewall %s]\nnetwork = %s\n"
+      g_string_append_printf (out, "[firewall %s]\n%s = %s\n"
                               "direction = %s\naction = %s\n", r->group,
-                              group_of (e, IMPORT_NETWORK, r->network),
+                              r->network ? "network" : "policy",
+                              r->network ? group_of (e, IMPORT_NETWORK,
+                                                     r->network)
+                                         : group_of (e, IMPORT_POLICY,
+                                                     r->target),
                               r->direction, r->action);
-      sort_unique (r->ranges);
-      list_sorted (out, "ranges", r->ranges);
+      if (r->ranges->len)
+        {
+          sort_unique (r->ranges);
+          list_sorted (out, "ranges", r->ranges);
+        }
       if (r->protocols && r->protocols->len)
         {
           sort_unique (r->protocols);
@@ -487,6 +509,10 @@ write_res (Emit *e, GString *out, ImportRes *r)
       if (r->priority >= 0)
         g_string_append_printf (out, "priority = %" G_GINT64_FORMAT "\n",
                                 r->priority);
+      list_if (out, "target-tags", r->tags);
+      list_if (out, "target-service-accounts", r->target_sas);
+      list_if (out, "source-tags", r->source_tags);
+      list_if (out, "source-service-accounts", r->source_sas);
       break;
     case IMPORT_NAT:
       g_string_append_printf (out, "[nat %s]\nnetwork = %s\nregion = %s\n",
@@ -573,6 +599,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
                                     group_of (e, IMPORT_SUBNET, r->subnet));
           if (r->egress)
             g_string_append_printf (out, "vpc-egress = %s\n", r->egress);
+          if (strcmp (r->vpc_access, "direct") == 0)
+            list_if (out, "network-tags", r->tags);
         }
       if (r->min_instances > 0)
         g_string_append_printf (out, "min-instances = %" G_GINT64_FORMAT "\n",
@@ -594,6 +622,7 @@ write_res (Emit *e, GString *out, ImportRes *r)
       if (r->service_account)
         g_string_append_printf (out, "service-account = %s\n",
                                 r->service_account);
+      list_if (out, "network-tags", r->tags);
       break;
     case IMPORT_ZONE:
       comment (out, "from ", r->origin);
@@ -659,6 +688,28 @@ write_res (Emit *e, GString *out, ImportRes *r)
         {
           sort_unique (r->protocols);
           list_sorted (out, "access-level-identities", r->protocols);
+        }
+      break;
+    case IMPORT_POLICY:
+      g_string_append_printf (out, "[firewall-policy %s]\ntype = %s\n",
+                              r->group, r->type);
+      if (strcmp (r->type, "network") == 0 || r->visibility)
+        {
+          g_autoptr (GPtrArray) groups
+            = g_ptr_array_new_with_free_func (g_free);
+          gboolean nets = strcmp (r->type, "network") == 0;
+          if (!nets)
+            g_string_append (out, "level = folder\n");
+          for (guint i = 0; nets && i < r->refs->len; i++)
+            if ((g = group_of (e, IMPORT_NETWORK, r->refs->pdata[i])))
+              g_ptr_array_add (groups, g_strdup (g));
+          for (guint i = 0; !nets && r->shared_with
+                            && i < r->shared_with->len; i++)
+            if ((g = group_of (e, IMPORT_PROJECT, &(ImportRef) {
+                   r->shared_with->pdata[i], NULL,
+                   r->shared_with->pdata[i], NULL })))
+              g_ptr_array_add (groups, g_strdup (g));
+          list_if (out, nets ? "networks" : "projects", groups);
         }
       break;
     case IMPORT_PSC:
@@ -797,7 +848,7 @@ emitted (ImportKind k)
          || k == IMPORT_ROUTE || k == IMPORT_FIREWALL || k == IMPORT_NAT
          || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_VM
          || k == IMPORT_ZONE || k == IMPORT_PSC || k == IMPORT_LB
-         || k == IMPORT_PERIMETER;
+         || k == IMPORT_PERIMETER || k == IMPORT_POLICY;
 }
 
 /* A private range, which an access level may not admit in the format. */
@@ -1013,6 +1064,109 @@ resolve_vpc (Emit *e, ImportRes *r)
     }
 }
 
+/* Firewall policies: associations folded into their policies (the
+ * organization, folders, or networks), a policy associated with nothing
+ * left out with its rules. A folder's projects are those whose CAI
+ * ancestors name it; without ancestors in the input, every project. */
+static void
+resolve_policies (Emit *e)
+{
+  GPtrArray *res = e->m->res;
+
+  for (guint i = 0; i < res->len; i++)
+    {
+      ImportRes *a = res->pdata[i], *p;
+      if (a->kind != IMPORT_ASSOCIATION)
+        continue;
+      p = find (e, IMPORT_POLICY, a->target);
+      if (!p)
+        note (e, a, "firewall policy %s not in the input", a->target->text);
+      else if (strcmp (p->type, "network") == 0)
+        {
+          ImportRef *ref = import_ref_new (a->range, p->project, NULL);
+          ImportRes *n = find (e, IMPORT_NETWORK, ref);
+          if (!n)
+            {
+              note (e, a, "network %s not in the input", a->range);
+              import_ref_free (ref);
+            }
+          else
+            g_ptr_array_add (p->refs, ref);
+        }
+      else if (g_str_has_prefix (a->range, "organizations/"))
+        p->default_route = 1;   /* associated with the organization */
+      else if (g_str_has_prefix (a->range, "folders/"))
+        add_unique (&p->members, a->range);
+      else
+        note (e, a, "association with %s: not modelled", a->range);
+    }
+  for (guint i = 0; i < res->len; i++)
+    {
+      ImportRes *p = res->pdata[i];
+      if (p->kind != IMPORT_POLICY || p->skip)
+        continue;
+      if (strcmp (p->type, "network") == 0 ? !p->refs->len
+          : p->default_route != 1 && !p->members)
+        {
+          p->skip = TRUE;
+          note (e, p, "associated with nothing the input holds: left out");
+          continue;
+        }
+      if (strcmp (p->type, "network") == 0 || p->default_route == 1)
+        {
+          if (p->members)
+            note (e, p, "associated with the organization and folders: "
+                  "evaluated as the organization's");
+          continue;
+        }
+      p->visibility = g_strdup ("folder");
+      if (!g_hash_table_size (e->m->ancestors))
+        {
+          note (e, p, "the input does not tell which projects %s holds: "
+                "applied to every project", (char *) p->members->pdata[0]);
+          continue;
+        }
+      for (guint j = 0; j < res->len; j++)
+        {
+          ImportRes *pr = res->pdata[j];
+          const char *anc;
+          if (pr->kind != IMPORT_PROJECT || pr->skip)
+            continue;
+          anc = g_hash_table_lookup (e->m->ancestors, pr->name);
+          for (guint k = 0; anc && k < p->members->len; k++)
+            {
+              g_autofree char *f = g_strdup_printf ("%s;", (char *)
+                                                    p->members->pdata[k]);
+              if (strstr (anc, f))
+                add_unique (&p->shared_with, pr->name);
+            }
+        }
+      if (!p->shared_with)
+        {
+          p->skip = TRUE;
+          note (e, p, "no project of the input is under its folders: left "
+                "out");
+        }
+    }
+  for (guint i = 0; i < res->len; i++)
+    {
+      ImportRes *r = res->pdata[i], *p;
+      if (r->kind != IMPORT_FIREWALL || r->network || r->skip)
+        continue;
+      p = find (e, IMPORT_POLICY, r->target);
+      if (p && r->type)
+        r->display = g_strdup_printf ("%s-%" G_GINT64_FORMAT, p->display,
+                                      r->priority);
+      if (!p || p->skip)
+        {
+          r->skip = TRUE;
+          if (!p)
+            note (e, r, "firewall policy %s not in the input: rule left out",
+                  r->target->text);
+        }
+    }
+}
+
 /* The network a service's revision sends into, or NULL. */
 static ImportRes *
 service_network (Emit *e, ImportRes *r)
@@ -1193,7 +1347,7 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
       ImportRes *r = m->res->pdata[i];
       g_autofree char *k = NULL;
       if (r->kind == IMPORT_IAM || r->kind == IMPORT_RECORD
-          || r->kind == IMPORT_XPN)
+          || r->kind == IMPORT_XPN || r->kind == IMPORT_ASSOCIATION)
         continue;
       k = key (r->kind, r->project, r->region, r->name);
       if (g_hash_table_contains (e.exact, k))
@@ -1221,6 +1375,7 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
   n_res = m->res->len;
   for (guint i = 0; i < n_res; i++)
     resolve_vpc (&e, m->res->pdata[i]);
+  resolve_policies (&e);
   n_res = m->res->len;
   for (guint i = 0; i < n_res; i++)
     {

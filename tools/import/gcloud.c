@@ -11,6 +11,7 @@ static const struct { const char *key, *type; } kinds[] = {
   { "compute#subnetwork", "subnetwork" },
   { "compute#router", "router" },
   { "compute#firewall", "firewall" },
+  { "compute#firewallPolicy", "firewall-policy" },
   { "compute#route", "route" },
   { "compute#forwardingRule", "forwarding-rule" },
   { "compute#address", "address" },

@@ -94,6 +94,8 @@ typedef enum {
   IMPORT_NEG,                   /* a serverless network endpoint group */
   IMPORT_PERIMETER,             /* a VPC Service Controls perimeter */
   IMPORT_ACCESS_LEVEL,
+  IMPORT_POLICY,                /* a firewall policy */
+  IMPORT_ASSOCIATION,           /* a firewall policy's association */
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -125,10 +127,21 @@ struct ImportRes {
   char *service_account, *machine_type;
   char *dns_name, *visibility, *bundle, *type;
   GPtrArray *ranges, *protocols, *audiences, *members, *shared_with;
+  GPtrArray *tags;              /* VM, service: network tags; firewall:
+                                   target tags */
+  GPtrArray *target_sas, *source_tags, *source_sas; /* firewall */
+  char *display;                /* the group's name, when not name's (a
+                                   policy's short name; its unnamed rules'
+                                   SHORTNAME-PRIORITY) */
+  char *order;                  /* network: policy enforcement order */
   gint64 priority, min_instances, max_instances, concurrency;
   gint64 min_ports, tcp_time_wait, n_addresses;
   int pga, default_url, external_ip, default_route, invoker_iam_disabled;
   int global_access;            /* internal ALB: allowGlobalAccess */
+  /* A firewall policy: type hierarchical or network; refs its networks;
+   * default_route 1 when associated with the organization, members its
+   * folders, visibility "folder" and shared_with the projects under them
+   * when only folders; a rule's type "unnamed" (no ruleName). */
   char *scheme;                 /* load balancer: loadBalancingScheme */
   ImportRes *backend;           /* load balancer: the service, resolved */
 };
@@ -140,6 +153,8 @@ struct ImportModel {
   GHashTable *unknown;          /* resource type -> count, not modelled */
   guint n_read;                 /* resources read, modelled or not */
   gboolean has_iam;             /* some Cloud Run IAM policy was read */
+  GHashTable *ancestors;        /* project id -> its CAI ancestors,
+                                   "folders/1;organizations/2" */
 };
 
 ImportRes *import_res_new (ImportSrc *s, ImportKind kind,
@@ -198,6 +213,9 @@ gboolean import_set_ingress (ImportSrc *s, const char *rel, const char *v,
                              ImportRes *r);
 gboolean import_set_egress (ImportSrc *s, const char *rel, const char *v,
                             ImportRes *r);
+/* A network's networkFirewallPolicyEnforcementOrder into r->order. */
+gboolean import_set_order (ImportSrc *s, const char *rel, const char *v,
+                           ImportRes *r);
 /* A CIDR (the scenario takes IPv4 only: an IPv6 range is not modelled
  * and FALSE is returned without an error). */
 gboolean import_set_cidr (ImportSrc *s, const char *rel, const char *v,
@@ -210,6 +228,21 @@ gboolean import_set_token (ImportSrc *s, const char *rel, const char *v,
  * {proto_key, ports}) into r->protocols. */
 gboolean import_set_protocols (ImportSrc *s, JsonNode *root, const char *rel,
                                const char *proto_key, ImportRes *r);
+/* A VPC firewall rule's fields but its name and network (firewall.c;
+ * REST field names, or Terraform's when tf). */
+gboolean import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf,
+                               ImportRes *r);
+/* The IPv4 ranges at rkey into r->ranges (IPv6 ones said as not
+ * modelled); returns how many ranges the input has. */
+guint import_rule_ranges (ImportSrc *s, JsonNode *d, const char *rkey,
+                          ImportRes *r);
+/* The network tags, or service account emails (lower-cased), of the
+ * array at rel into *field (left NULL when absent or empty); an error
+ * names the element that is not one. */
+gboolean import_set_tags (ImportSrc *s, JsonNode *root, const char *rel,
+                          GPtrArray **field);
+gboolean import_set_emails (ImportSrc *s, JsonNode *root, const char *rel,
+                            GPtrArray **field);
 /* Members of roles/run.invoker into r->members (others not modelled). */
 gboolean import_add_members (ImportSrc *s, const char *rel, GPtrArray *members,
                              ImportRes *r);
@@ -250,6 +283,13 @@ gboolean import_lb_rule (ImportSrc *s, JsonNode *d, const char *project,
 gboolean import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
                          const char *project, const char *name, gboolean tf,
                          ImportGet get, gpointer user);
+/* Firewall policies (policy.c): a REST policy with its rules and
+ * associations; a Terraform policy, network policy, rule or association
+ * (what: "policy", "network-policy", "rule", "association"), names read
+ * with get. */
+gboolean import_rest_policy (ImportSrc *s, JsonNode *d, const char *project);
+gboolean import_tf_policy (ImportSrc *s, JsonNode *d, const char *what,
+                           const char *name, ImportGet get, gpointer user);
 /* VPC Service Controls (access.c): a service perimeter or an access
  * level, in REST (camelCase) or CAI export (snake_case) spelling, or
  * Terraform's (tf). */

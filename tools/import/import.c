@@ -19,8 +19,10 @@ res_free (ImportRes *r)
   g_free (r->egress); g_free (r->vpc_access); g_free (r->service_account);
   g_free (r->machine_type); g_free (r->dns_name); g_free (r->visibility);
   g_free (r->bundle); g_free (r->type); g_free (r->scheme);
+  g_free (r->display); g_free (r->order);
   GPtrArray *lists[] = { r->ranges, r->protocols, r->audiences, r->members,
-                         r->shared_with };
+                         r->shared_with, r->tags, r->target_sas,
+                         r->source_tags, r->source_sas };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (lists[i])
       g_ptr_array_unref (lists[i]);
@@ -37,6 +39,7 @@ import_files (const char *const *paths, guint n, GString *out,
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
     0, FALSE,
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
   };
   gboolean ok = TRUE;
 
@@ -77,5 +80,6 @@ import_files (const char *const *paths, guint n, GString *out,
   g_ptr_array_unref (m.not_modelled);
   g_hash_table_destroy (m.numbers);
   g_hash_table_destroy (m.unknown);
+  g_hash_table_destroy (m.ancestors);
   return ok;
 }

@@ -68,7 +68,7 @@ read_audiences (ImportSrc *s, const char *sa, const char *text, ImportRes *r)
 }
 
 /* run.googleapis.com/network-interfaces: a JSON list of {network,
- * subnetwork}; the first is Direct VPC's. */
+ * subnetwork, tags}; the first is Direct VPC's. */
 static gboolean
 read_interfaces (ImportSrc *s, const char *ta, const char *text,
                  ImportRes *r)
@@ -86,6 +86,7 @@ read_interfaces (ImportSrc *s, const char *ta, const char *text,
     {
       import_set_interface (r, import_str (&inner, n, "[0].network"),
                             import_str (&inner, n, "[0].subnetwork"));
+      import_set_tags (&inner, n, "[0].tags", &r->tags);
       if (json_array_get_length (a) > 1)
         import_not_modelled (s, "%s: interfaces after the first", at);
     }

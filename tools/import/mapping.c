@@ -227,3 +227,18 @@ import_name_project (const char *name)
   end = strchr (p, '/');
   return end ? g_strndup (p, (gsize) (end - p)) : g_strdup (p);
 }
+
+gboolean
+import_set_order (ImportSrc *s, const char *rel, const char *v, ImportRes *r)
+{
+  if (!v || !*v)
+    return TRUE;
+  if (strcmp (v, "AFTER_CLASSIC_FIREWALL") && strcmp (v,
+                                                   "BEFORE_CLASSIC_FIREWALL"))
+    return import_fail (s, rel, "expected AFTER_CLASSIC_FIREWALL or "
+                        "BEFORE_CLASSIC_FIREWALL, found '%s'", v);
+  g_free (r->order);
+  r->order = g_strdup (v[0] == 'A' ? "after-classic-firewall"
+                                   : "before-classic-firewall");
+  return TRUE;
+}

@@ -107,6 +107,8 @@ service_v2 (ImportSrc *s, JsonNode *d, const char *project,
                                            "networkInterfaces[0].network"),
                             import_str (s, d, "template.vpcAccess."
                                         "networkInterfaces[0].subnetwork"));
+      import_set_tags (s, d, "template.vpcAccess.networkInterfaces[0].tags",
+                       &r->tags);
       if (json_array_get_length (nis) > 1)
         import_not_modelled (s, "template.vpcAccess.networkInterfaces: "
                              "interfaces after the first");
@@ -164,7 +166,11 @@ network (ImportSrc *s, JsonNode *d, const char *project)
   if (!name)
     return FALSE;
   r = import_res_new (s, IMPORT_NETWORK, p, NULL, name);
-  (void) r;
+  if (!import_set_order (s, "networkFirewallPolicyEnforcementOrder",
+                         import_str (s, d,
+                                     "networkFirewallPolicyEnforcementOrder"),
+                         r))
+    return FALSE;
   peerings = import_arr (s, d, "peerings");
   if (peerings && json_array_get_length (peerings) > 0)
     import_not_modelled (s, "peerings: VPC Network Peering");
@@ -312,33 +318,12 @@ router (ImportSrc *s, JsonNode *d, const char *project, const char *region)
   return !import_failed (s);
 }
 
-/* Firewall fields shared with Terraform: the tags and service accounts
- * that narrow a rule, which the simulator does not model. */
-static void
-firewall_scope (ImportSrc *s, JsonNode *d, ImportRes *r,
-                const char *const keys[4])
-{
-  for (guint i = 0; i < 4; i++)
-    {
-      JsonArray *a = import_arr (s, d, keys[i]);
-      if (a && json_array_get_length (a) > 0)
-        import_not_modelled (s, "%s (the rule is applied to the whole "
-                             "network)", keys[i]);
-    }
-  (void) r;
-}
-
 static gboolean
 firewall (ImportSrc *s, JsonNode *d, const char *project)
 {
-  static const char *const scope[4] = { "targetTags", "targetServiceAccounts",
-                                        "sourceTags", "sourceServiceAccounts" };
   const char *name = need_name (s, d);
   const char *net = import_str (s, d, "network");
-  const char *dir = import_str (s, d, "direction");
   g_autofree char *p = compute_project (s, d, project);
-  g_autoptr (GPtrArray) ranges = NULL;
-  const char *rkey;
   ImportRes *r;
 
   if (!name)
@@ -348,68 +333,7 @@ firewall (ImportSrc *s, JsonNode *d, const char *project)
     return import_fail (s, "network", "expected the rule's network, found "
                         "nothing");
   r->network = import_ref_new (net, r->project, NULL);
-  if (!dir || strcmp (dir, "INGRESS") == 0)
-    r->direction = g_strdup ("ingress");
-  else if (strcmp (dir, "EGRESS") == 0)
-    r->direction = g_strdup ("egress");
-  else
-    return import_fail (s, "direction", "expected INGRESS or EGRESS, found "
-                        "'%s'", dir);
-  r->priority = import_int (s, d, "priority", 65535);
-  if (import_bool (s, d, "disabled") == 1)
-    {
-      r->skip = TRUE;
-      import_not_modelled (s, "disabled: a disabled rule is left out");
-    }
-  if (import_arr (s, d, "allowed")
-      && json_array_get_length (import_arr (s, d, "allowed")) > 0)
-    {
-      r->action = g_strdup ("allow");
-      import_set_protocols (s, d, "allowed", "IPProtocol", r);
-    }
-  else
-    {
-      r->action = g_strdup ("deny");
-      import_set_protocols (s, d, "denied", "IPProtocol", r);
-    }
-  firewall_scope (s, d, r, scope);
-  rkey = strcmp (r->direction, "ingress") == 0 ? "sourceRanges"
-                                               : "destinationRanges";
-  ranges = import_strs (s, d, rkey);
-  r->ranges = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; ranges && i < ranges->len; i++)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[%u]", rkey, i);
-      char *c = NULL;
-      if (import_set_cidr (s, at, ranges->pdata[i], &c))
-        g_ptr_array_add (r->ranges, c);
-    }
-  if (import_failed (s))
-    return FALSE;
-  if (!ranges || !ranges->len)
-    {
-      JsonArray *st = import_arr (s, d, "sourceTags");
-      JsonArray *ssa = import_arr (s, d, "sourceServiceAccounts");
-      if (strcmp (r->direction, "ingress") == 0
-          && ((st && json_array_get_length (st))
-              || (ssa && json_array_get_length (ssa))))
-        {
-          r->skip = TRUE;
-          import_not_modelled (s, "a rule with only source tags or "
-                               "service accounts is left out");
-        }
-      else
-        g_ptr_array_add (r->ranges, g_strdup ("0.0.0.0/0"));
-    }
-  else if (!r->ranges->len)
-    r->skip = TRUE;   /* IPv6 only, said above */
-  if (r->protocols && !r->protocols->len)
-    {
-      r->skip = TRUE;
-      import_not_modelled (s, "no protocol the simulator models: rule left "
-                           "out");
-    }
-  return !import_failed (s);
+  return import_firewall_rule (s, d, FALSE, r);
 }
 
 /* A route's next hop: default-internet-gateway, an IPv4 address, or
@@ -707,6 +631,7 @@ instance (ImportSrc *s, JsonNode *d, const char *project)
   import_set_token (s, "serviceAccounts[0].email",
                     import_str (s, d, "serviceAccounts[0].email"),
                     &r->service_account);
+  import_set_tags (s, d, "tags.items", &r->tags);
   if (nics && json_array_get_length (nics) > 1)
     import_not_modelled (s, "networkInterfaces: interfaces after the first");
   return !import_failed (s);
@@ -751,6 +676,8 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
     return firewall (s, d, project);
   if (strcmp (type, "route") == 0)
     return route (s, d, project);
+  if (strcmp (type, "firewall-policy") == 0)
+    return import_rest_policy (s, d, project);
   if (strcmp (type, "connector") == 0)
     return connector (s, d, project, region);
   if (strcmp (type, "managed-zone") == 0)

@@ -195,6 +195,8 @@ cloud_run_v2 (TfRes *t)
                                     "network_interfaces[0].network"),
                             str (t, "template[0].vpc_access[0]."
                                  "network_interfaces[0].subnetwork"));
+      import_set_tags (s, t->v, "template[0].vpc_access[0]."
+                       "network_interfaces[0].tags", &r->tags);
       if (json_array_get_length (nis) > 1)
         import_not_modelled (s, "network_interfaces: interfaces after the "
                              "first");
@@ -236,6 +238,9 @@ network (TfRes *t)
 
   if (import_bool (&t->src, t->v, "delete_default_routes_on_create") == 1)
     r->default_route = 0;
+  import_set_order (&t->src, "network_firewall_policy_enforcement_order",
+                    import_str (&t->src, t->v, "network_firewall_policy_"
+                                "enforcement_order"), r);
   return !import_failed (&t->src);
 }
 
@@ -333,75 +338,15 @@ router_nat (TfRes *t)
 static gboolean
 firewall (TfRes *t)
 {
-  static const char *const scope[4] = { "target_tags",
-                                        "target_service_accounts",
-                                        "source_tags",
-                                        "source_service_accounts" };
   ImportSrc *s = &t->src;
   ImportRes *r = res_new (t, IMPORT_FIREWALL, NULL);
   const char *net = str (t, "network");
-  const char *dir = import_str (s, t->v, "direction");
-  g_autoptr (GPtrArray) ranges = NULL;
-  JsonArray *allow = import_arr (s, t->v, "allow");
-  const char *rkey;
-  gboolean tags = FALSE;
 
   if (!net)
     return import_fail (s, "network", "expected the rule's network, found "
                         "nothing");
   r->network = import_ref_new (net, r->project, NULL);
-  if (!dir || strcmp (dir, "INGRESS") == 0)
-    r->direction = g_strdup ("ingress");
-  else if (strcmp (dir, "EGRESS") == 0)
-    r->direction = g_strdup ("egress");
-  else
-    return import_fail (s, "direction", "expected INGRESS or EGRESS, found "
-                        "'%s'", dir);
-  r->priority = import_int (s, t->v, "priority", 65535);
-  if (import_bool (s, t->v, "disabled") == 1)
-    {
-      r->skip = TRUE;
-      import_not_modelled (s, "disabled: a disabled rule is left out");
-    }
-  r->action = g_strdup (allow && json_array_get_length (allow)
-                        ? "allow" : "deny");
-  import_set_protocols (s, t->v, allow && json_array_get_length (allow)
-                        ? "allow" : "deny", "protocol", r);
-  for (guint i = 0; i < 4; i++)
-    {
-      JsonArray *a = import_arr (s, t->v, scope[i]);
-      if (a && json_array_get_length (a) > 0)
-        {
-          import_not_modelled (s, "%s (the rule is applied to the whole "
-                               "network)", scope[i]);
-          tags |= i >= 2;
-        }
-    }
-  rkey = strcmp (r->direction, "ingress") == 0 ? "source_ranges"
-                                               : "destination_ranges";
-  ranges = import_strs (s, t->v, rkey);
-  r->ranges = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; ranges && i < ranges->len; i++)
-    {
-      g_autofree char *at = g_strdup_printf ("%s[%u]", rkey, i);
-      char *c = NULL;
-      if (import_set_cidr (s, at, ranges->pdata[i], &c))
-        g_ptr_array_add (r->ranges, c);
-    }
-  if ((!ranges || !ranges->len) && tags
-      && strcmp (r->direction, "ingress") == 0)
-    {
-      r->skip = TRUE;
-      import_not_modelled (s, "a rule with only source tags or service "
-                           "accounts is left out");
-    }
-  else if (!ranges || !ranges->len)
-    g_ptr_array_add (r->ranges, g_strdup ("0.0.0.0/0"));
-  else if (!r->ranges->len)
-    r->skip = TRUE;
-  if (r->protocols && !r->protocols->len)
-    r->skip = TRUE;
-  return !import_failed (s);
+  return import_firewall_rule (s, t->v, TRUE, r);
 }
 
 static gboolean
@@ -618,6 +563,7 @@ instance (TfRes *t)
   import_set_token (s, "service_account[0].email",
                     import_str (s, t->v, "service_account[0].email"),
                     &r->service_account);
+  import_set_tags (s, t->v, "tags", &r->tags);
   if (nics && json_array_get_length (nics) > 1)
     import_not_modelled (s, "network_interface: interfaces after the first");
   return !import_failed (s);
@@ -747,6 +693,20 @@ resource (TfRes *t, const char *type)
   if (strcmp (type, "google_project_iam_member") == 0
       || strcmp (type, "google_project_iam_binding") == 0)
     return iam (t, NULL);
+  if (g_str_has_prefix (type, "google_compute_firewall_policy")
+      || g_str_has_prefix (type, "google_compute_network_firewall_policy"))
+    {
+      const char *what = g_str_has_suffix (type, "_rule") ? "rule"
+        : g_str_has_suffix (type, "_association") ? "association"
+        : strstr (type, "_network_") ? "network-policy" : "policy";
+      if (strcmp (what, "rule") && strcmp (what, "association")
+          && !g_str_has_suffix (type, "_policy"))
+        {
+          import_unknown_type (t->tf->s->model, type);
+          return TRUE;
+        }
+      return import_tf_policy (&t->src, t->v, what, tf_name (t), tf_get, t);
+    }
   if (strcmp (type, "google_compute_shared_vpc_service_project") == 0)
     return shared_vpc (t);
   if (strcmp (type, "google_access_context_manager_service_perimeter") == 0)
