@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 38
+plan 39
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -415,6 +415,26 @@ for r in rules:
         r["sourceTags"] = ["tools"]
 json.dump(rules, open(sys.argv[2], "w"), indent=1)
 PY
+# A disabled rule is imported disabled: it loads, is not enforced, and
+# is not listed as left out.
+python3 - "$FX/gcloud-firewalls.json" "$TMP/rule-off.json" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+for r in rules:
+    if r["name"] == "deny-batch-to-ilb":
+        r["disabled"] = True
+json.dump(rules, open(sys.argv[2], "w"), indent=1)
+PY
+if "$NETSIM" import "$TMP/rule-off.json" > "$TMP/rule-off.ini" 2> "$TMP/rule-off.err" \
+   && awk '/^\[firewall deny-batch-to-ilb\]/{on=1; next} /^\[/{on=0} on' \
+        "$TMP/rule-off.ini" | grep -qx 'disabled = true' \
+   && ! grep -q 'disabled' "$TMP/rule-off.err" \
+   && [ "$(grep -c '^disabled = true' "$TMP/rule-off.ini")" = 1 ]; then
+  ok "a disabled firewall rule is imported with disabled = true, and only it"
+else
+  not_ok "a disabled firewall rule is imported with disabled = true, and only it"
+  diag_file "$TMP/rule-off.err" 5
+fi
 truncate -s 300M "$TMP/huge.json" 2>/dev/null || dd if=/dev/zero of="$TMP/huge.json" bs=1 count=0 seek=300M 2>/dev/null
 
 # hostile FILE TEXT DESC: exit 2, stderr names FILE and holds TEXT,

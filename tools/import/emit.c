@@ -513,6 +513,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
       list_if (out, "target-service-accounts", r->target_sas);
       list_if (out, "source-tags", r->source_tags);
       list_if (out, "source-service-accounts", r->source_sas);
+      if (r->disabled)
+        g_string_append (out, "disabled = true\n");
       break;
     case IMPORT_NAT:
       g_string_append_printf (out, "[nat %s]\nnetwork = %s\nregion = %s\n",

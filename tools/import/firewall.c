@@ -167,11 +167,7 @@ import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
     return import_fail (s, "direction", "expected INGRESS or EGRESS, found "
                         "'%s'", dir);
   r->priority = import_int (s, d, "priority", 65535);
-  if (import_bool (s, d, "disabled") == 1)
-    {
-      r->skip = TRUE;
-      import_not_modelled (s, "disabled: a disabled rule is left out");
-    }
+  r->disabled = import_bool (s, d, "disabled") == 1;
   if (allowed && json_array_get_length (allowed) > 0)
     {
       r->action = g_strdup ("allow");

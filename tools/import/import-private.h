@@ -113,6 +113,7 @@ struct ImportRes {
   char *origin;                 /* "FILE:LINE NAME", for the comment */
   char *group;                  /* the scenario NAME, when emitted */
   gboolean skip;                /* not emitted (said in not_modelled) */
+  gboolean disabled;            /* a firewall rule not enforced */
 
   ImportRef *network, *subnet, *connector, *target; /* may be NULL */
   GPtrArray *refs;              /* ImportRef*: zone networks, NAT subnets */

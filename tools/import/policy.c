@@ -92,11 +92,7 @@ rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
       r->skip = TRUE;
       return !import_failed (s);
     }
-  if (import_bool (s, d, "disabled") == 1)
-    {
-      import_not_modelled (s, "%s: disabled: rule left out", r->name);
-      r->skip = TRUE;
-    }
+  r->disabled = import_bool (s, d, "disabled") == 1;
   for (guint i = 0; i < G_N_ELEMENTS (k->targets); i++)
     if (has (s, d, k->targets[i]))
       {
