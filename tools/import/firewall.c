@@ -152,13 +152,8 @@ import_rule_ranges (ImportSrc *s, JsonNode *d, const char *rkey,
 }
 
 gboolean
-import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
+import_set_direction (ImportSrc *s, const char *dir, ImportRes *r)
 {
-  const FwKeys *k = tf ? &tf_keys : &rest_keys;
-  const char *dir = import_str (s, d, "direction");
-  JsonArray *allowed = import_arr (s, d, k->allowed);
-  guint n;
-
   if (!dir || strcmp (dir, "INGRESS") == 0)
     r->direction = g_strdup ("ingress");
   else if (strcmp (dir, "EGRESS") == 0)
@@ -166,6 +161,19 @@ import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
   else
     return import_fail (s, "direction", "expected INGRESS or EGRESS, found "
                         "'%s'", dir);
+  return TRUE;
+}
+
+gboolean
+import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
+{
+  const FwKeys *k = tf ? &tf_keys : &rest_keys;
+  const char *dir = import_str (s, d, "direction");
+  JsonArray *allowed = import_arr (s, d, k->allowed);
+  guint n;
+
+  if (!import_set_direction (s, dir, r))
+    return FALSE;
   r->priority = import_int (s, d, "priority", 65535);
   r->disabled = import_bool (s, d, "disabled") == 1;
   if (allowed && json_array_get_length (allowed) > 0)

@@ -229,6 +229,9 @@ gboolean import_set_token (ImportSrc *s, const char *rel, const char *v,
  * {proto_key, ports}) into r->protocols. */
 gboolean import_set_protocols (ImportSrc *s, JsonNode *root, const char *rel,
                                const char *proto_key, ImportRes *r);
+/* A rule's direction from INGRESS (or none) or EGRESS into r; an import
+ * error naming the field otherwise (firewall.c). */
+gboolean import_set_direction (ImportSrc *s, const char *dir, ImportRes *r);
 /* A VPC firewall rule's fields but its name and network (firewall.c;
  * REST field names, or Terraform's when tf). */
 gboolean import_firewall_rule (ImportSrc *s, JsonNode *d, gboolean tf,

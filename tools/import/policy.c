@@ -75,13 +75,8 @@ rule (ImportSrc *s, JsonNode *d, gboolean tf, ImportRes *r)
     }
   r->action = g_strdup (strcmp (action, "goto_next") == 0 ? "goto-next"
                         : action);
-  if (!dir || strcmp (dir, "INGRESS") == 0)
-    r->direction = g_strdup ("ingress");
-  else if (strcmp (dir, "EGRESS") == 0)
-    r->direction = g_strdup ("egress");
-  else
-    return import_fail (s, "direction", "expected INGRESS or EGRESS, found "
-                        "'%s'", dir);
+  if (!import_set_direction (s, dir, r))
+    return FALSE;
   /* Google's own rules at the lowest priorities hand everything on (what
    * no rule does too); another rule there is beyond the format's bound. */
   if (r->priority > 65535)
