@@ -330,17 +330,34 @@ cloudrun_key_expected (const CloudRunKey *key)
 
 /* ---- Documentation ------------------------------------------------ */
 
+/* "[KIND]" or "[KIND NAME]", newly allocated. */
+static char *
+kind_header (const CloudRunKindInfo *info)
+{
+  return g_strdup_printf (info->singleton ? "[%s]" : "[%s NAME]",
+                          info->name);
+}
+
 static void
 describe_kinds (GString *out)
 {
+  int width = 0;
+
   g_string_append (out, "Scenario groups, format 1 (cloudrun-netsim keys "
                         "KIND shows the keys of one):\n\n");
+  /* One column for the headers, as wide as the widest. */
+  for (int k = 0; k < CLOUDRUN_KIND_COUNT; k++)
+    {
+      g_autofree char *header = kind_header (cloudrun_kind_info (
+                                               (CloudRunKind) k));
+      width = MAX (width, (int) strlen (header));
+    }
   for (int k = 0; k < CLOUDRUN_KIND_COUNT; k++)
     {
       const CloudRunKindInfo *info = cloudrun_kind_info ((CloudRunKind) k);
-      g_autofree char *header = g_strdup_printf (
-          info->singleton ? "[%s]" : "[%s NAME]", info->name);
-      g_string_append_printf (out, "  %-22s %s\n", header, info->summary);
+      g_autofree char *header = kind_header (info);
+      g_string_append_printf (out, "  %-*s %s\n", width, header,
+                              info->summary);
     }
 }
 

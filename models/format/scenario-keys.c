@@ -726,7 +726,8 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         LIST (perimeters), "A VPC Service Controls perimeter: projects, "
         "restricted services, access levels."),
   KIND ("network", NETWORK, FALSE, CloudRunSpecNetwork, network_keys,
-        LIST (networks), "A VPC network."),
+        LIST (networks), "A VPC network, or an on-premises site "
+                         "(on-premises = true)."),
   KIND ("subnet", SUBNET, FALSE, CloudRunSpecSubnet, subnet_keys,
         LIST (subnets), "A subnet of a network in a region."),
   KIND ("route", ROUTE, FALSE, CloudRunSpecRoute, route_keys, LIST (routes),
