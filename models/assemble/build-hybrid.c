@@ -43,14 +43,15 @@ static void
 build_learned (const CloudRunSpecHybridLink *l, BuildNetwork *vpc,
                SimPort *port)
 {
+  g_autofree char *name = g_strdup_printf (
+    "dynamic route (DYNAMIC) learned by the Cloud Router of %s from site %s, "
+    "next hop %s %s", l->base.name, l->site->base.name, hop_word (l),
+    l->base.name);
+  g_autofree char *label = g_strdup_printf ("site %s", l->site->base.name);
+
   for (guint i = 0; i < l->site->subnets->len; i++)
     {
       const CloudRunSpecSubnet *s = g_ptr_array_index (l->site->subnets, i);
-      g_autofree char *name = g_strdup_printf (
-        "dynamic route (DYNAMIC) learned by the Cloud Router of %s from site "
-        "%s, next hop %s %s", l->base.name, l->site->base.name,
-        hop_word (l), l->base.name);
-      g_autofree char *label = g_strdup_printf ("site %s", l->site->base.name);
 
       cloudrun_vpc_router_add_tunnel_route (vpc->router, port, s->range.prefix,
                                             s->range.len, name);
@@ -69,6 +70,7 @@ build_advertised (Build *b, const CloudRunSpecHybridLink *l,
   g_autofree char *name = g_strdup_printf (
     "route advertised by the Cloud Router of %s (network %s), across the %s",
     l->base.name, l->network->base.name, link_word (l));
+  g_autofree char *custom = g_strdup_printf ("custom %s", name);
   g_autoptr (GArray) ranges = build_region_ranges (b, l->network);
 
   for (guint i = 0; i < ranges->len; i++)
@@ -84,7 +86,6 @@ build_advertised (Build *b, const CloudRunSpecHybridLink *l,
     {
       const CloudRunSpecCidr *c = &g_array_index (l->advertised_ranges,
                                                   CloudRunSpecCidr, i);
-      g_autofree char *custom = g_strdup_printf ("custom %s", name);
       cloudrun_vpc_router_add_tunnel_route (site->router, port, c->prefix,
                                             c->len, custom);
     }

@@ -15,12 +15,12 @@ build_peer_routes (Build *b, BuildNetwork *to, SimPort *port,
                    const CloudRunSpecNetwork *from, const char *peering)
 {
   g_autoptr (GArray) ranges = build_region_ranges (b, from);
+  g_autofree char *label = g_strdup_printf ("network %s (peering %s)",
+                                            from->base.name, peering);
 
   for (guint i = 0; i < ranges->len; i++)
     {
       const VpcRegionRange *r = &g_array_index (ranges, VpcRegionRange, i);
-      g_autofree char *label = g_strdup_printf (
-        "network %s (peering %s)", from->base.name, peering);
       cloudrun_vpc_router_add_peering_route (to->router, port,
                                              r->range.prefix, r->range.len,
                                              label);

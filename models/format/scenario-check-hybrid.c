@@ -86,6 +86,8 @@ check_not_on_site (CloudRunCheck *c)
 static gboolean
 check_link (CloudRunCheck *c, CloudRunSpecHybridLink *l)
 {
+  const CloudRunSpecSubnet *x, *y;
+
   if (l->network->on_premises)
     return fail_on_site (c, &l->base, "network", l->network_name);
   if (!l->site->on_premises)
@@ -96,25 +98,18 @@ check_link (CloudRunCheck *c, CloudRunSpecHybridLink *l)
                                   &l->base, "site", "a network with "
                                   "on-premises = true", found, NULL, NULL);
     }
-  for (guint i = 0; i < l->network->subnets->len; i++)
-    for (guint j = 0; j < l->site->subnets->len; j++)
-      {
-        const CloudRunSpecSubnet *x = l->network->subnets->pdata[i];
-        const CloudRunSpecSubnet *y = l->site->subnets->pdata[j];
-        if (cloudrun_cidr_overlap (&x->range, &y->range))
-          {
-            g_autofree char *a = cloudrun_cidr_text (&x->range);
-            g_autofree char *b = cloudrun_cidr_text (&y->range);
-            g_autofree char *found = g_strdup_printf (
-                "[subnet %s] %s of the site overlapping [subnet %s] %s",
-                y->base.name, b, x->base.name, a);
-            return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                        &l->base, "site", "a site whose "
-                                        "ranges do not overlap the "
-                                        "network's subnets", found, NULL,
-                                        NULL);
-          }
-      }
+  if (cloudrun_subnets_overlap (l->network, l->site, &x, &y))
+    {
+      g_autofree char *a = cloudrun_cidr_text (&x->range);
+      g_autofree char *b = cloudrun_cidr_text (&y->range);
+      g_autofree char *found = g_strdup_printf (
+          "[subnet %s] %s of the site overlapping [subnet %s] %s",
+          y->base.name, b, x->base.name, a);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &l->base, "site", "a site whose ranges do "
+                                  "not overlap the network's subnets", found,
+                                  NULL, NULL);
+    }
   return TRUE;
 }
 

@@ -25,10 +25,11 @@ cloudrun_peering_active (const CloudRunScenario *s,
   return there && back ? there : NULL;
 }
 
-/* The first pair of overlapping subnets of a and b, through *x and *y. */
-static gboolean
-subnets_overlap (const CloudRunSpecNetwork *a, const CloudRunSpecNetwork *b,
-                 const CloudRunSpecSubnet **x, const CloudRunSpecSubnet **y)
+gboolean
+cloudrun_subnets_overlap (const CloudRunSpecNetwork *a,
+                          const CloudRunSpecNetwork *b,
+                          const CloudRunSpecSubnet **x,
+                          const CloudRunSpecSubnet **y)
 {
   for (guint i = 0; i < a->subnets->len; i++)
     for (guint j = 0; j < b->subnets->len; j++)
@@ -70,7 +71,7 @@ check_peering (CloudRunCheck *c, CloudRunSpecPeering *p)
                                       "with", found, NULL, NULL);
         }
     }
-  if (subnets_overlap (p->network, p->peer, &x, &y))
+  if (cloudrun_subnets_overlap (p->network, p->peer, &x, &y))
     {
       g_autofree char *a = cloudrun_cidr_text (&x->range);
       g_autofree char *b = cloudrun_cidr_text (&y->range);

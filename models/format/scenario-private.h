@@ -186,6 +186,12 @@ gboolean cloudrun_check_perimeters (CloudRunCheck *check);
 gboolean cloudrun_check_hybrid (CloudRunCheck *check);
 /* VPC Network Peering (models/format/scenario-check-peering.c). */
 gboolean cloudrun_check_peerings (CloudRunCheck *check);
+/* The first pair of overlapping subnets of networks a and b, through *x
+ * (a's) and *y (b's); FALSE when none overlap. */
+gboolean cloudrun_subnets_overlap (const CloudRunSpecNetwork *a,
+                                   const CloudRunSpecNetwork *b,
+                                   const CloudRunSpecSubnet **x,
+                                   const CloudRunSpecSubnet **y);
 void cloudrun_peering_warnings (const CloudRunScenario *s, GPtrArray *out);
 /* Firewall rules and network tags (models/format/scenario-check-firewall.c):
  * Google's refusals, the default of ranges. */

@@ -19,10 +19,10 @@
 
 /* A member holding a string; NULL becomes null. Text from outside (the
  * scenario path) may not be UTF-8: invalid bytes become U+FFFD. */
+/* value as a JSON string (invalid UTF-8 replaced by U+FFFD), or null. */
 static void
-add_str (JsonBuilder *b, const char *name, const char *value)
+add_value (JsonBuilder *b, const char *value)
 {
-  json_builder_set_member_name (b, name);
   if (!value)
     json_builder_add_null_value (b);
   else if (g_utf8_validate (value, -1, NULL))
@@ -32,6 +32,24 @@ add_str (JsonBuilder *b, const char *name, const char *value)
       g_autofree char *valid = g_utf8_make_valid (value, -1);
       json_builder_add_string_value (b, valid);
     }
+}
+
+static void
+add_str (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  add_value (b, value);
+}
+
+/* A member holding the strings of list (char *) as an array. */
+static void
+add_str_array (JsonBuilder *b, const char *name, const GPtrArray *list)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len; i++)
+    add_value (b, list->pdata[i]);
+  json_builder_end_array (b);
 }
 
 static void
@@ -297,11 +315,7 @@ json_provenance (JsonBuilder *b, const ToolsProvenance *p)
   add_str (b, "scenario_sha256", p->sha256);
   add_str (b, "seed", seed);
   add_str (b, "seed_source", p->seed_source);
-  json_builder_set_member_name (b, "overrides");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < p->overrides->len; i++)
-    json_builder_add_string_value (b, p->overrides->pdata[i]);
-  json_builder_end_array (b);
+  add_str_array (b, "overrides", p->overrides);
   json_builder_set_member_name (b, "assumptions");
   json_builder_begin_array (b);
   for (guint i = 0; i < p->assumptions->len; i++)
@@ -316,11 +330,7 @@ json_provenance (JsonBuilder *b, const ToolsProvenance *p)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "warnings");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < p->warnings->len; i++)
-    json_builder_add_string_value (b, p->warnings->pdata[i]);
-  json_builder_end_array (b);
+  add_str_array (b, "warnings", p->warnings);
   json_builder_end_object (b);
 }
 
