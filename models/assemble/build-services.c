@@ -276,6 +276,22 @@ build_direct_pools (Build *b, GPtrArray *svcs)
     }
 }
 
+/* The custom domains mapped to s, NULL-terminated (strings borrowed). */
+static GPtrArray *
+build_domains (const CloudRunScenario *sc, const CloudRunSpecService *s)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < sc->domain_mappings->len; i++)
+    {
+      const CloudRunSpecDomainMapping *m = sc->domain_mappings->pdata[i];
+      if (m->service == s)
+        g_ptr_array_add (out, m->domain);
+    }
+  g_ptr_array_add (out, NULL);
+  return out;
+}
+
 void
 build_services (Build *b)
 {
@@ -286,6 +302,7 @@ build_services (Build *b)
       const CloudRunSpecService *s = g_ptr_array_index (b->sc->services, i);
       const CloudRunSpecNetwork *network = build_service_network (s);
       g_autoptr (GArray) invokers = build_invokers (s->invokers);
+      g_autoptr (GPtrArray) domains = build_domains (b->sc, s);
       CloudRunServiceNode config = {
         .name = s->base.name, .project = s->project->base.name,
         .project_number = s->project->number,
@@ -297,6 +314,7 @@ build_services (Build *b)
         .n_invokers = invokers->len,
         .service_account = s->service_account,
         .custom_audiences = (const char *const *) s->custom_audiences,
+        .domains = (const char *const *) domains->pdata,
         .concurrency = (uint32_t) s->concurrency,
         .min_instances = (uint32_t) s->min_instances,
         .max_instances = (uint32_t) s->max_instances,

@@ -21,6 +21,8 @@
 #include "models/world/service.h"
 #include "sim/wire.h"
 
+#include <string.h>
+
 #define BUILD_QUEUE_PACKETS 1000u     /* every link's queue, per direction */
 #define BUILD_GBPS 1000000000u
 
@@ -93,6 +95,24 @@ build_policy (const CloudRunSpecDnsResponsePolicy *cp)
   return p;
 }
 
+/* The records Cloud Run asks a mapped domain's owner to publish
+ * (run/docs/mapping-custom-domains): A records at a domain of two labels,
+ * a CNAME to ghs.googlehosted.com at a subdomain. */
+static DnsZone *
+build_mapping_zone (const CloudRunSpecDomainMapping *m)
+{
+  g_autofree char *label = g_strdup_printf ("public DNS of domain mapping %s",
+                                            m->base.name);
+  DnsZone *z = cloudrun_dns_zone_new (m->domain, label);
+
+  if (strchr (m->domain, '.') == strrchr (m->domain, '.'))
+    for (unsigned i = 0; i < CLOUDRUN_N_RUN_APP_FRONT_ENDS; i++)
+      cloudrun_dns_zone_add_a (z, m->domain, cloudrun_mapping_front_ends[i]);
+  else
+    cloudrun_dns_zone_add_cname (z, m->domain, CLOUDRUN_MAPPING_CNAME);
+  return z;
+}
+
 /* Every zone; the public ones (Google's, the scenario's public zones, the
  * external load balancers' hostnames) make the public view. */
 static void
@@ -124,6 +144,16 @@ build_zones (Build *b)
       cloudrun_dns_zone_add_a (z, alb->hostname, alb->address);
       g_ptr_array_add (w->zones, z);
       cloudrun_dns_view_add (&w->public_view, z);
+    }
+  for (guint i = 0; i < sc->domain_mappings->len; i++)
+    {
+      const CloudRunSpecDomainMapping *m = sc->domain_mappings->pdata[i];
+      if (m->public_dns)
+        {
+          DnsZone *z = build_mapping_zone (m);
+          g_ptr_array_add (w->zones, z);
+          cloudrun_dns_view_add (&w->public_view, z);
+        }
     }
   cloudrun_dns_view_add (&w->public_view, google);
   for (guint i = 0; i < sc->dns_response_policies->len; i++)
@@ -180,9 +210,11 @@ build_core (Build *b)
   b->gfe = cloudrun_gfe_new (w, cloudrun_run_app_front_ends,
                              CLOUDRUN_N_RUN_APP_FRONT_ENDS, GFE_SERVING,
                              GFE_FABRIC);
-  /* The GFE also answers on the VIPs of both googleapis.com names. */
+  /* The GFE also answers on the VIPs of both googleapis.com names, and
+   * at the addresses of mapped domains. */
   for (uint32_t i = 0; i < 4; i++)
     {
+      sim_host_add_address (&b->gfe->host, cloudrun_mapping_front_ends[i]);
       sim_host_add_address (&b->gfe->host, CLOUDRUN_PRIVATE_VIPS + i);
       sim_host_add_address (&b->gfe->host, CLOUDRUN_RESTRICTED_VIPS + i);
     }

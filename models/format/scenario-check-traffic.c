@@ -8,12 +8,14 @@
  * - internal-alb: backend in the same region;
  * - traffic: from names one service, vm or client; url is service:NAME
  *   or names a host the scenario knows (an IPv4 literal, a service host,
- *   a load balancer hostname, a DNS record owner or response policy
+ *   a load balancer hostname, a mapped custom domain, a DNS record owner
+ *   or response policy
  *   rule name, wildcards included);
  *   rate or interval, not both, one of them when count > 1;
  * - expect: a [traffic NAME] of the same NAME; ratio only with outcome;
- *   source-seen not on a traffic whose url names a service or a load
- *   balancer (a Cloud Run container's source is the GFE).
+ *   source-seen not on a traffic whose url names a service, a mapped
+ *   domain or a load balancer (a Cloud Run container's source is the
+ *   GFE).
  *
  * The address plan across groups is part 3 (models/format/
  * scenario-check-address.c), called from here after the VMs.
@@ -301,6 +303,16 @@ find_host (CloudRunCheck *c, CloudRunSpecUrl *url)
           return TRUE;
         }
     }
+  for (guint i = 0; i < s->domain_mappings->len; i++)
+    {
+      CloudRunSpecDomainMapping *m = s->domain_mappings->pdata[i];
+      if (strcmp (m->domain, url->host) == 0)
+        {
+          url->host_kind = CLOUDRUN_URL_HOST_DOMAIN_MAPPING;
+          url->target = m;
+          return TRUE;
+        }
+    }
   for (guint i = 0; i < s->dns_zones->len; i++)
     if (records_name (((CloudRunSpecDnsZone *) s->dns_zones->pdata[i])
                       ->records, url))
@@ -528,7 +540,8 @@ check_source_seen (CloudRunCheck *c, CloudRunSpecExpect *e)
 
   if (url->host_kind != CLOUDRUN_URL_HOST_SERVICE
       && url->host_kind != CLOUDRUN_URL_HOST_INTERNAL_ALB
-      && url->host_kind != CLOUDRUN_URL_HOST_EXTERNAL_ALB)
+      && url->host_kind != CLOUDRUN_URL_HOST_EXTERNAL_ALB
+      && url->host_kind != CLOUDRUN_URL_HOST_DOMAIN_MAPPING)
     return TRUE;
   found = g_strdup_printf ("[traffic %s] url = %s, a Cloud Run service",
                            e->base.name, url->text);

@@ -594,7 +594,8 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   EACH (s->services, check_service);
   if (!cloudrun_check_hybrid (&c))
     return FALSE;
-  if (!cloudrun_check_caller_names (&c))
+  if (!cloudrun_check_caller_names (&c)
+      || !cloudrun_check_domain_mappings (&c))
     return FALSE;
   return cloudrun_check_traffic_part (&c);
 }

@@ -8,7 +8,7 @@
  * assumptions, project, perimeter, network, subnet, route, firewall, nat, connector,
  * service, vm, client, dns-zone, dns-response-policy, psc-endpoint,
  * internal-alb,
- * external-alb, traffic, expect.
+ * external-alb, domain-mapping, traffic, expect.
  *
  * Invariant: each choices array of this file follows the order of its C
  * enum in models/format/scenario.h (checked by the static asserts at the
@@ -608,6 +608,21 @@ static const CloudRunKey external_alb_keys[] = {
        "Custom host name callers may use; it resolves in public DNS."),
 };
 
+static const CloudRunKey domain_mapping_keys[] = {
+  KEY ("domain", HOSTNAME, CloudRunSpecDomainMapping, domain, NULL, REQ,
+       "The custom domain (a domain verified by the project, or a subdomain "
+       "of one) the service answers at; one mapping per domain, not a "
+       "run.app name."),
+  KEY_REF ("service", NAME, CloudRunSpecDomainMapping, service_name, service,
+           SERVICE, NULL, REQ, NULL, "The service the domain maps to."),
+  KEY ("public-dns", BOOL, CloudRunSpecDomainMapping, public_dns, "true", 0,
+       "`true`: public DNS holds the records Cloud Run asks for: for a "
+       "domain of two labels the A records 216.239.32.21, 216.239.34.21, "
+       "216.239.36.21 and 216.239.38.21, for a subdomain a CNAME to "
+       "ghs.googlehosted.com. `false`: none; the domain resolves only where "
+       "a `[dns-zone]` puts it."),
+};
+
 static const CloudRunKey traffic_keys[] = {
   { .name = "from", .type = CLOUDRUN_KEY_CALLER, .flags = REQ,
     .offset = offsetof (CloudRunSpecTraffic, from_name),
@@ -773,6 +788,9 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("external-alb", EXTERNAL_ALB, FALSE, CloudRunSpecExternalAlb,
         external_alb_keys, LIST (external_albs),
         "An external Application Load Balancer in front of a service."),
+  KIND ("domain-mapping", DOMAIN_MAPPING, FALSE, CloudRunSpecDomainMapping,
+        domain_mapping_keys, LIST (domain_mappings),
+        "A Cloud Run domain mapping: a custom domain of a service."),
   KIND ("traffic", TRAFFIC, FALSE, CloudRunSpecTraffic, traffic_keys,
         LIST (traffics), "Synthetic requests from a caller to a URL."),
   KIND ("expect", EXPECT, FALSE, CloudRunSpecExpect, expect_keys,

@@ -199,6 +199,13 @@ gboolean cloudrun_check_firewalls (CloudRunCheck *check);
 /* Appends a warning per firewall tag or service account that nothing in
  * the rule's network has. */
 void cloudrun_firewall_warnings (const CloudRunScenario *s, GPtrArray *out);
+/* Domain mappings (models/format/scenario-check-domain.c): Google's
+ * names, one mapping per domain, no load balancer's hostname. */
+gboolean cloudrun_check_domain_mappings (CloudRunCheck *check);
+/* Appends a warning per mapping of a service in a region without domain
+ * mappings. */
+void cloudrun_domain_mapping_warnings (const CloudRunScenario *s,
+                                       GPtrArray *out);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);

@@ -96,6 +96,7 @@ typedef enum {
   CLOUDRUN_URL_HOST_INTERNAL_ALB, /* an internal ALB's hostname */
   CLOUDRUN_URL_HOST_EXTERNAL_ALB, /* an external ALB's hostname */
   CLOUDRUN_URL_HOST_DNS_RECORD,   /* an owner name of a dns-zone record */
+  CLOUDRUN_URL_HOST_DOMAIN_MAPPING, /* a domain mapping's custom domain */
 } CloudRunUrlHostKind;
 
 typedef struct {
@@ -554,6 +555,16 @@ typedef struct {
   char *hostname;               /* custom host, or NULL */
 } CloudRunSpecExternalAlb;
 
+/* [domain-mapping NAME]: a Cloud Run domain mapping, a custom domain the
+ * GFE serves the service at. */
+typedef struct {
+  CloudRunSpecObject base;
+  char *domain;                 /* the custom domain, lower case */
+  char *service_name;           /* service, as written */
+  CloudRunSpecService *service; /* the service it maps to */
+  gboolean public_dns;          /* public DNS holds Cloud Run's records */
+} CloudRunSpecDomainMapping;
+
 /* Who sends a traffic: a service, a VM or an internet client. */
 typedef struct {
   CloudRunKind kind;            /* SERVICE, VM or CLIENT */
@@ -644,6 +655,7 @@ typedef struct {
   GPtrArray *psc_endpoints;     /* CloudRunSpecPscEndpoint * */
   GPtrArray *internal_albs;     /* CloudRunSpecInternalAlb * */
   GPtrArray *external_albs;     /* CloudRunSpecExternalAlb * */
+  GPtrArray *domain_mappings;   /* CloudRunSpecDomainMapping * */
   GPtrArray *traffics;          /* CloudRunSpecTraffic * */
   GPtrArray *expects;           /* CloudRunSpecExpect * */
   GHashTable *names[CLOUDRUN_KIND_COUNT]; /* per kind: NAME -> object;
@@ -694,8 +706,9 @@ const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
 const char *cloudrun_project_perimeter (const CloudRunSpecProject *project);
 /* Load warnings: what the scenario writes that cannot take effect (a
  * firewall rule naming a tag or service account that nothing in its
- * network has, a peering created on one side only), one line each
- * ("[GROUP NAME] KEY: ..."): firewall rules, then peerings, each in file
+ * network has, a peering created on one side only, a domain mapping in a
+ * region without them), one line each ("[GROUP NAME] KEY: ..."):
+ * firewall rules, then peerings, then domain mappings, each in file
  * order; empty when none. The caller owns the array (strings freed with
  * it). */
 GPtrArray *cloudrun_scenario_warnings (const CloudRunScenario *scenario);

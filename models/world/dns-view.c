@@ -75,7 +75,12 @@ cloudrun_dns_zone_google_public (void)
   DnsZone *zone = cloudrun_dns_zone_new ("", "public DNS");
 
   for (unsigned i = 0; i < CLOUDRUN_N_RUN_APP_FRONT_ENDS; i++)
-    cloudrun_dns_zone_add_a (zone, "*.run.app", cloudrun_run_app_front_ends[i]);
+    {
+      cloudrun_dns_zone_add_a (zone, "*.run.app",
+                               cloudrun_run_app_front_ends[i]);
+      cloudrun_dns_zone_add_a (zone, CLOUDRUN_MAPPING_CNAME,
+                               cloudrun_mapping_front_ends[i]);
+    }
   for (unsigned i = 0; i < 4; i++)
     {
       cloudrun_dns_zone_add_a (zone, "private.googleapis.com",

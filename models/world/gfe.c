@@ -187,6 +187,13 @@ gfe_via_load_balancer (CloudRunGfe *gfe, const CloudRunProxySession *s)
                   || flow->identity.kind == CLOUDRUN_FABRIC_EXTERNAL_ALB);
 }
 
+/* Whether host is a run.app host (else a mapped custom domain). */
+static bool
+gfe_run_app (const char *host)
+{
+  return g_str_has_suffix (host, ".run.app");
+}
+
 /* Internal or external, from the envelope the request's SYN carried
  * (docs/networking.md, "Ingress at the Google Front End"). */
 static CloudRunClass
@@ -219,11 +226,23 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
       return CLOUDRUN_CLASS_EXTERNAL;
     }
   net = gfe_network (gfe, flow->identity.vni);
+  if (flow->identity.kind == CLOUDRUN_FABRIC_GOOGLE_PRODUCT
+      && !gfe_run_app (s->request.host))
+    {
+      *why = sim_explain_internf (log, "its Geneve envelope (type 4) names "
+                                  "a Google product, but it called the "
+                                  "custom domain %s: Google products are "
+                                  "internal only at the run.app URL, not "
+                                  "at a custom domain "
+                                  "(run/docs/securing/ingress)",
+                                  s->request.host);
+      return CLOUDRUN_CLASS_EXTERNAL;
+    }
   if (flow->identity.kind == CLOUDRUN_FABRIC_GOOGLE_PRODUCT)
     {
       /* Google products of the same project or perimeter are internal,
-       * at the run.app URL (the only host the GFE serves here; through an
-       * external ALB they arrive as its clients instead). */
+       * at the run.app URL (through an external ALB they arrive as its
+       * clients instead). */
       if (flow->identity.project_number == svc->project_number)
         {
           *why = sim_explain_internf (log, "its Geneve envelope (type 4) "
@@ -542,6 +561,10 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
     why = sim_explain_internf (log, "%s; its serverless NEG sends it to "
                                "service %s whatever its Host (%s)", why,
                                svc->name, s->request.host);
+  else if (!gfe_run_app (s->request.host))
+    why = sim_explain_internf (log, "%s; Host %s is a domain mapping of "
+                               "service %s", why, s->request.host,
+                               svc->name);
   cloudrun_request_classify (&world->ledger, s->request_id, cls);
   ingress = gfe_ingress_name (svc->ingress);
   sc = gfe_perimeter (gfe, s, svc, &sc_why);
@@ -566,7 +589,7 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   /* default-url = false exists to force traffic through a load balancer,
    * whose serverless NEG still reaches the service whatever Host its
    * client sent (a run.app host included). */
-  if (!svc->default_url && g_str_has_suffix (s->request.host, ".run.app")
+  if (!svc->default_url && gfe_run_app (s->request.host)
       && !gfe_via_load_balancer (gfe, s))
     {
       gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_INGRESS, 404,

@@ -9,6 +9,10 @@ const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS] = {
   0xd8ef2035u, 0xd8ef2235u, 0xd8ef2435u, 0xd8ef2635u,
 };
 
+const uint32_t cloudrun_mapping_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS] = {
+  0xd8ef2015u, 0xd8ef2215u, 0xd8ef2415u, 0xd8ef2615u,
+};
+
 bool
 cloudrun_google_vip (uint32_t dst)
 {

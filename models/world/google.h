@@ -1,6 +1,6 @@
 /* Google's public addresses that the simulator knows, in one place
  * (docs/networking.md, "Inside the VPC", "DNS"): the front ends that serve
- * run.app, and the Private Google Access VIPs of private.googleapis.com and
+ * run.app and mapped custom domains, and the Private Google Access VIPs of private.googleapis.com and
  * restricted.googleapis.com. Public DNS answers with them, the GFE listens
  * on them, and a VPC router treats them as Google destinations. */
 #ifndef CLOUDRUN_GOOGLE_H
@@ -21,6 +21,13 @@
 
 /* 216.239.32.53, .34.53, .36.53, .38.53: public DNS's run.app answers. */
 extern const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS];
+
+/* 216.239.32.21, .34.21, .36.21, .38.21: the A records Cloud Run asks a
+ * mapped domain of two labels to hold; public DNS also answers
+ * ghs.googlehosted.com, the CNAME target of a mapped subdomain, with them
+ * (run/docs/mapping-custom-domains). */
+extern const uint32_t cloudrun_mapping_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS];
+#define CLOUDRUN_MAPPING_CNAME "ghs.googlehosted.com"
 
 /* A run.app front end or a Private Google Access VIP. */
 bool cloudrun_google_destination (uint32_t dst);

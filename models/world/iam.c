@@ -66,6 +66,16 @@ iam_audience_kind (const CloudRunServiceNode *svc, const char *aud)
   return NULL;
 }
 
+/* Whether aud is https://DOMAIN of a domain mapped to svc. */
+static bool
+iam_mapped_domain (const CloudRunServiceNode *svc, const char *aud)
+{
+  for (guint i = 0; svc->domains && svc->domains[i]; i++)
+    if (iam_audience_is (aud, "https://", svc->domains[i]))
+      return true;
+  return false;
+}
+
 /* "https://a.example;https://b.example", cut to fit out; "none". */
 static const char *
 iam_custom_text (const CloudRunServiceNode *svc, char *out, size_t cap)
@@ -119,9 +129,13 @@ iam_read_token (const CloudRunServiceNode *svc, const char *token,
       iam_refuse (out, 401, sim_explain_internf (
           log, "service %s: 401, the ID token's audience (aud) %s is not "
           "the service's URL https://%s or https://%s, nor one of its "
-          "custom-audiences (%s), with or without a final '/'", svc->name,
+          "custom-audiences (%s), with or without a final '/'%s", svc->name,
           claims->aud, svc->hash_host, svc->number_host,
-          iam_custom_text (svc, custom, sizeof custom)));
+          iam_custom_text (svc, custom, sizeof custom),
+          iam_mapped_domain (svc, claims->aud)
+          ? "; a mapped custom domain is no audience by itself: Google "
+            "asks for it in custom-audiences "
+            "(run/docs/configuring/custom-audiences)" : ""));
       return false;
     }
   return true;

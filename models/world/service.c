@@ -247,6 +247,7 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   svc->service_account = g_strdup (config->service_account);
   svc->custom_audiences = (const char *const *)
     g_strdupv ((char **) config->custom_audiences);
+  svc->domains = (const char *const *) g_strdupv ((char **) config->domains);
   g_assert (config->n_invokers > 0);
   svc->invokers = service_copy_invokers (config->invokers,
                                          config->n_invokers);
@@ -269,6 +270,8 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
     cloudrun_service_add_instance (svc);
   g_hash_table_insert (world->hosts, svc->hash_host, svc);
   g_hash_table_insert (world->hosts, svc->number_host, svc);
+  for (guint i = 0; svc->domains && svc->domains[i]; i++)
+    g_hash_table_insert (world->hosts, (char *) svc->domains[i], svc);
   g_ptr_array_add (world->services, svc);
   return svc;
 }
@@ -292,6 +295,7 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   g_free (svc->number_host);
   g_free ((char *) svc->service_account);
   g_strfreev ((char **) svc->custom_audiences);
+  g_strfreev ((char **) svc->domains);
   for (guint i = 0; i < svc->n_invokers; i++)
     g_free ((char *) svc->invokers[i].email);
   g_free ((IamPrincipal *) svc->invokers);

@@ -92,6 +92,10 @@ struct CloudRunServiceNode {
                                    its URLs, NULL-terminated (NULL: none);
                                    in a config the caller's, in the record
                                    an owned copy */
+  const char *const *domains;   /* custom domains mapped to it, NULL-
+                                   terminated (NULL: none); in a config
+                                   the caller's, in the record an owned
+                                   copy; the GFE serves it at each */
   uint32_t concurrency;
   uint32_t min_instances, max_instances;
   SimTime cold_start;

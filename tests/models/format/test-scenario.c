@@ -308,6 +308,11 @@ static const char everything_tail[] =
   "backend = frontend\n"
   "hostname = shop.example.com\n"
   "\n"
+  "[domain-mapping api]\n"
+  "domain = api.example.com\n"
+  "service = backend\n"
+  "public-dns = false\n"
+  "\n"
   "[traffic to-backend]\n"
   "from = frontend\n"
   "url = service:backend\n"
@@ -1199,6 +1204,30 @@ static const char head[] =
 #define LABEL63 LABEL61 "xy"
 
 static const BadCase bad_cases[] = {
+  /* Domain mappings (run/docs/mapping-custom-domains). */
+  { "[domain-mapping d]\ndomain = x.run.app\nservice = s\n", { NULL },
+    "[domain-mapping d] domain: expected a domain the project has verified "
+    "(Google's own names cannot be mapped), found 'x.run.app', a name under "
+    "run.app" },
+  { "[domain-mapping d]\ndomain = googleapis.com\nservice = s\n", { NULL },
+    "found 'googleapis.com', a name under googleapis.com" },
+  { "[domain-mapping d]\ndomain = a.example.com\nservice = s\n"
+    "[domain-mapping e]\ndomain = A.example.com\nservice = s\n", { NULL },
+    "[domain-mapping e] domain: expected a domain no other mapping holds (a "
+    "domain maps to one service), found 'a.example.com', already mapped by "
+    "[domain-mapping d]" },
+  { "[external-alb lb]\naddress = 198.51.100.9\nbackend = s\n"
+    "hostname = a.example.com\n"
+    "[domain-mapping d]\ndomain = a.example.com\nservice = s\n", { NULL },
+    "[domain-mapping d] domain: expected a domain no load balancer answers "
+    "at, found 'a.example.com', the hostname of [external-alb lb]" },
+  { "[domain-mapping d]\ndomain = a.example.com\nservice = t\n", { NULL },
+    "[domain-mapping d] service: expected the name of a [service NAME] "
+    "group" },
+  { "[domain-mapping d]\nservice = s\n", { NULL },
+    "[domain-mapping d] domain: " },
+  { "[domain-mapping d]\ndomain = a.example.com\nservice = s\n"
+    "public-dns = maybe\n", { NULL }, "[domain-mapping d] public-dns: " },
   /* Cloud VPN and Interconnect, on-premises sites. */
   { SITE "[hybrid-link l]\nnetwork = n\nsite = n\nregion = us-central1\n",
     { NULL }, "[hybrid-link l] site: expected a network with on-premises = "
@@ -1730,7 +1759,10 @@ test_scenario__firewall_warnings (void **state)
     "[firewall sa]\nnetwork = n\ndirection = ingress\naction = allow\n"
     "source-service-accounts = db@p.iam.gserviceaccount.com;"
     "x@p.iam.gserviceaccount.com\n"
-    "[peering n-m]\nnetwork = n\npeer-network = m\n";
+    "[peering n-m]\nnetwork = n\npeer-network = m\n"
+    "[service far]\nregion = us-west2\n"
+    "[domain-mapping far-domain]\ndomain = far.example.com\nservice = far\n"
+    "[domain-mapping run-domain]\ndomain = example.com\nservice = run\n";
   g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
   g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
   static const char *const want[] = {
@@ -1746,6 +1778,8 @@ test_scenario__firewall_warnings (void **state)
     "is the service account of no VM of the rule's network",
     "[peering n-m] peer-network: network 'm' has no [peering] back to 'n': "
     "the peering is inactive",
+    "[domain-mapping far-domain] service: service far is in us-west2, where "
+    "Cloud Run offers no domain mappings",
   };
   (void) state;
 

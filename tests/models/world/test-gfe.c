@@ -81,6 +81,10 @@ expect_served (WorldFixture *wf)
   "[service backend]\nproject = " project "\nregion = us-central1\n" \
   "ingress = internal\n" extra "\n"
 
+#define MAPPED \
+  "[domain-mapping api]\ndomain = api.example.com\n" \
+  "service = backend\n\n"
+
 #define VM_CALLS \
   "[vm caller]\nsubnet = vms\n\n" \
   "[traffic call]\nfrom = caller\nurl = service:backend\n"
@@ -150,6 +154,35 @@ static const struct {
     "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
     BACKEND ("shop", "") VM_CALLS,
     "internal" },
+  /* A domain mapping is the same door (run/docs/securing/ingress). */
+  { "an internet client at a mapped custom domain",
+    WF_HEAD
+    "[project shop]\n\n" BACKEND ("shop", "") MAPPED
+    "[client alice]\n\n"
+    "[traffic call]\nfrom = alice\nurl = https://api.example.com/\n",
+    "external" },
+  { "a VPC network of the service's project at a mapped custom domain",
+    WF_HEAD
+    "[project shop]\n\n"
+    "[network net]\nproject = shop\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\nprivate-google-access = true\n\n"
+    BACKEND ("shop", "") MAPPED
+    "[vm caller]\nsubnet = vms\n\n"
+    "[traffic call]\nfrom = caller\nurl = https://api.example.com/\n",
+    "internal" },
+  { "a Google product of the service's project at the run.app URL",
+    WF_HEAD
+    "[project shop]\n\n" BACKEND ("shop", "") MAPPED
+    "[google-caller push]\nproduct = pubsub-push\n\n"
+    "[traffic call]\nfrom = push\nurl = service:backend\n",
+    "internal" },
+  { "a Google product of the service's project at a mapped custom domain",
+    WF_HEAD
+    "[project shop]\n\n" BACKEND ("shop", "") MAPPED
+    "[google-caller push]\nproduct = pubsub-push\n\n"
+    "[traffic call]\nfrom = push\nurl = https://api.example.com/\n",
+    "external" },
 };
 
 static void
@@ -589,6 +622,52 @@ test_gfe__default_url_false_keeps_load_balancers (void **state)
   assert_int_equal (world_fixture_status (wf, "direct", 0), 404);
 }
 
+/* A domain mapping keeps answering with default-url = false; its host is
+ * what the container sees; its URL is no audience until written in
+ * custom-audiences (run/docs/configuring/custom-audiences). Public DNS
+ * answers a subdomain through ghs.googlehosted.com. */
+static void
+test_gfe__domain_mapping_is_its_own_door (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[service backend]\nregion = us-central1\ndefault-url = false\n"
+    "invokers = user:alice@example.com\n\n"
+    MAPPED
+    "[client alice]\naccount = alice@example.com\n\n"
+    "[traffic call]\nfrom = alice\nurl = https://api.example.com/\n\n"
+    "[traffic token]\nfrom = alice\nurl = https://api.example.com/\n"
+    "identity = id-token\n\n"
+    "[traffic run-app]\nfrom = alice\nurl = service:backend\n"
+    "identity = id-token\n\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  g_autoptr (WorldFixture) aud = world_fixture_new (
+    ini, (const char *const[]) {
+      "service backend.custom-audiences=https://api.example.com", NULL });
+  CloudRunRequest *r = world_fixture_request (wf, "token", 0);
+  const SimExplainStep *dns = world_fixture_step (wf, r, "DNS_ANSWER", NULL);
+  const SimExplainStep *iam = world_fixture_step (wf, r, "IAM_DENIED", "gfe");
+
+  (void) state;
+  /* No token: IAM, not the missing default URL, refuses it. */
+  assert_string_equal (world_fixture_verdict (wf, "call", 0),
+                       "denied-by-iam");
+  assert_int_equal (world_fixture_status (wf, "call", 0), 403);
+  assert_int_equal (world_fixture_status (wf, "token", 0), 401);
+  assert_non_null (dns);
+  assert_non_null (strstr (dns->rule, "api.example.com -> 216.239.32.21 "
+                                      "(through CNAME)"));
+  assert_non_null (iam);
+  assert_non_null (strstr (iam->rule, "a mapped custom domain is no "
+                                      "audience by itself"));
+  assert_string_equal (world_fixture_verdict (wf, "run-app", 0),
+                       "denied-by-ingress");
+  assert_int_equal (world_fixture_status (wf, "run-app", 0), 404);
+  assert_string_equal (world_fixture_verdict (aud, "token", 0), "delivered");
+  assert_string_equal (world_fixture_request (aud, "token", 0)->seen_host,
+                       "api.example.com");
+}
+
 /* ---- IAM: who holds the invoker role ---------------------------------
  * The caller is a service (robot@shop.iam.gserviceaccount.com, or the
  * project's default compute account) or a client with an account; the
@@ -812,6 +891,7 @@ main (void)
     cmocka_unit_test (test_gfe__iam_after_ingress),
     cmocka_unit_test (test_gfe__vpc_sc_refuses_outside_the_perimeter),
     cmocka_unit_test (test_gfe__default_url_false_keeps_load_balancers),
+    cmocka_unit_test (test_gfe__domain_mapping_is_its_own_door),
     cmocka_unit_test (test_gfe__fabric_connection_is_answered_over_the_fabric),
     cmocka_unit_test (test_gfe__internet_connection_forgets_an_earlier_identity),
     cmocka_unit_test (test_gfe__each_connection_keeps_its_own_identity),
