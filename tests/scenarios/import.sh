@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 39
+plan 41
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -397,6 +397,66 @@ else
   not_ok "a network's networkFirewallPolicyEnforcementOrder"
 fi
 sed 's/BEFORE_CLASSIC_FIREWALL/FIRST/' "$TMP/order.json" > "$TMP/bad-order.json"
+
+# ---- domain mappings --------------------------------------------------------
+# A Cloud Run domain mapping (Admin API v1; CAI asset, gcloud beta run
+# domain-mappings list --format json, Terraform's
+# google_cloud_run_domain_mapping) becomes [domain-mapping] naming the
+# service; with a public zone of the input holding the domain, the zone's
+# records answer it (public-dns = false).
+python3 - "$FX" "$TMP" <<'PY'
+import json, sys
+fx, tmp = sys.argv[1], sys.argv[2]
+dm = {"apiVersion": "domains.cloudrun.com/v1", "kind": "DomainMapping",
+      "metadata": {"name": "api.acme.example", "namespace": "210987654321",
+                   "labels": {"cloud.googleapis.com/location": "asia-northeast1"}},
+      "spec": {"routeName": "api", "certificateMode": "AUTOMATIC"},
+      "status": {"resourceRecords": [{"name": "api", "type": "CNAME",
+                                      "rrdata": "ghs.googlehosted.com."}]}}
+with open(tmp + "/dm-cai.json", "w") as out:
+    out.write(open(fx + "/cai.json").read())
+    out.write(json.dumps({"name": "//run.googleapis.com/projects/acme-shop/locations/asia-northeast1/domainmappings/api.acme.example",
+                          "asset_type": "run.googleapis.com/DomainMapping",
+                          "resource": {"version": "v1", "data": dm,
+                                       "location": "asia-northeast1"}}) + "\n")
+json.dump([dm], open(tmp + "/dm-gcloud.json", "w"))
+json.dump([{"kind": "dns#managedZone", "name": "acme-public",
+            "dnsName": "acme.example.", "visibility": "public"}],
+          open(tmp + "/dm-zone.json", "w"))
+st = json.load(open(fx + "/terraform-state.json"))
+st["values"]["root_module"]["resources"].append({
+    "address": "google_cloud_run_domain_mapping.api", "mode": "managed",
+    "type": "google_cloud_run_domain_mapping", "name": "api",
+    "values": {"name": "api.acme.example", "location": "asia-northeast1",
+               "project": "acme-shop",
+               "metadata": [{"namespace": "acme-shop"}],
+               "spec": [{"route_name": "api", "certificate_mode": "AUTOMATIC"}]}})
+json.dump(st, open(tmp + "/dm-tf.json", "w"))
+PY
+dm_ok=1
+"$NETSIM" import -q "$TMP/dm-cai.json" > "$TMP/dm-cai.ini" 2>> "$TMP/dm.err" || dm_ok=0
+"$NETSIM" import -q "$TMP/dm-tf.json" > "$TMP/dm-tf.ini" 2>> "$TMP/dm.err" || dm_ok=0
+"$NETSIM" import -q "$FX/gcloud-run-v2.json" "$TMP/dm-gcloud.json" > "$TMP/dm-gcloud.ini" 2>> "$TMP/dm.err" || dm_ok=0
+for form in cai tf gcloud; do
+  g=$(awk '/^\[domain-mapping /{on=1} /^$/{on=0} on' "$TMP/dm-$form.ini")
+  printf '%s\n' "$g" | grep -qx 'domain = api.acme.example' \
+    && printf '%s\n' "$g" | grep -qx 'service = api' \
+    && ! printf '%s\n' "$g" | grep -q 'public-dns' || { dm_ok=0; diag "$form: $g"; }
+done
+if [ $dm_ok = 1 ]; then
+  ok "a domain mapping imports from CAI, Terraform and gcloud as [domain-mapping] of its service"
+else
+  not_ok "a domain mapping imports from CAI, Terraform and gcloud as [domain-mapping] of its service"
+  diag_file "$TMP/dm.err" 5
+fi
+if "$NETSIM" import -q "$FX/gcloud-run-v2.json" "$TMP/dm-gcloud.json" "$TMP/dm-zone.json" \
+     > "$TMP/dm-zone.ini" 2> "$TMP/dm-zone.err" \
+   && awk '/^\[domain-mapping /{on=1} /^$/{on=0} on' "$TMP/dm-zone.ini" | grep -qx 'public-dns = false'; then
+  ok "a domain held by a public zone of the input is imported with public-dns = false"
+else
+  not_ok "a domain held by a public zone of the input is imported with public-dns = false"
+  diag_file "$TMP/dm-zone.err" 5
+fi
 
 # ---- hostile input ----------------------------------------------------------
 

@@ -8,6 +8,7 @@
 
 static const struct { const char *asset, *type; } types[] = {
   { "run.googleapis.com/Service", "run-service" },
+  { "run.googleapis.com/DomainMapping", "domain-mapping" },
   { "compute.googleapis.com/Network", "network" },
   { "compute.googleapis.com/Subnetwork", "subnetwork" },
   { "compute.googleapis.com/Router", "router" },

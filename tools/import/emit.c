@@ -52,8 +52,17 @@ index_res (Emit *e, ImportRes *r)
   g_ptr_array_add (list, r);
 }
 
+/* Whether a project is written as its number (one the input did not
+ * map to an id may be any project of the input). */
+static gboolean
+project_number (const char *project)
+{
+  return strspn (project, "0123456789") == strlen (project);
+}
+
 /* The resource of kind a reference names: by project, region and name,
- * else the only one of that name (in that region for regional kinds). */
+ * else the only one of that name (in that region for regional kinds; in
+ * that project unless one side is a number the input did not map). */
 static ImportRes *
 find (Emit *e, ImportKind k, const ImportRef *ref)
 {
@@ -71,7 +80,8 @@ find (Emit *e, ImportKind k, const ImportRef *ref)
   for (guint i = 0; list && i < list->len; i++)
     {
       ImportRes *c = list->pdata[i];
-      if (ref->project && c->project && strcmp (ref->project, c->project))
+      if (ref->project && c->project && strcmp (ref->project, c->project)
+          && project_number (ref->project) == project_number (c->project))
         continue;
       if (regional (k) && ref->region && c->region
           && strcmp (ref->region, c->region))
@@ -664,6 +674,13 @@ write_res (Emit *e, GString *out, ImportRes *r)
                                 "backend = %s\n", r->group, r->range,
                                 r->backend->group);
       break;
+    case IMPORT_DOMAIN:
+      g_string_append_printf (out, "[domain-mapping %s]\ndomain = %s\n"
+                              "service = %s\n", r->group, r->name,
+                              r->backend->group);
+      if (!r->public_dns)
+        g_string_append (out, "public-dns = false\n");
+      break;
     case IMPORT_PERIMETER:
       g_string_append_printf (out, "[perimeter %s]\n", r->group);
       {
@@ -850,7 +867,7 @@ emitted (ImportKind k)
          || k == IMPORT_ROUTE || k == IMPORT_FIREWALL || k == IMPORT_NAT
          || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_VM
          || k == IMPORT_ZONE || k == IMPORT_PSC || k == IMPORT_LB
-         || k == IMPORT_PERIMETER || k == IMPORT_POLICY;
+         || k == IMPORT_PERIMETER || k == IMPORT_POLICY || k == IMPORT_DOMAIN;
 }
 
 /* A private range, which an access level may not admit in the format. */
@@ -982,6 +999,37 @@ resolve_lb (Emit *e, ImportRes *r)
   return TRUE;
 }
 
+/* A domain mapping's service; whether a public zone of the input holds
+ * the domain (then that zone's records answer it, not Cloud Run's). */
+static void
+resolve_domain (Emit *e, ImportRes *r)
+{
+  ImportRes *svc = find (e, IMPORT_SERVICE, r->target);
+
+  if (!svc || svc->skip)
+    {
+      r->skip = TRUE;
+      note (e, r, "service %s not in the input: domain mapping left out",
+            r->target ? r->target->text : "?");
+      return;
+    }
+  r->backend = svc;
+  r->public_dns = 1;
+  for (guint i = 0; i < e->m->res->len; i++)
+    {
+      const ImportRes *z = e->m->res->pdata[i];
+      g_autofree char *host = NULL;
+      if (z->kind != IMPORT_ZONE || z->skip || !z->dns_name
+          || g_strcmp0 (z->visibility, "public") != 0)
+        continue;
+      host = g_strdup_printf ("%s.", r->name);
+      if (g_str_has_suffix (host, z->dns_name)
+          && (strlen (host) == strlen (z->dns_name)
+              || host[strlen (host) - strlen (z->dns_name) - 1] == '.'))
+        r->public_dns = 0;
+    }
+}
+
 static void
 resolve_vpc (Emit *e, ImportRes *r)
 {
@@ -1051,6 +1099,9 @@ resolve_vpc (Emit *e, ImportRes *r)
       break;
     case IMPORT_PERIMETER:
       resolve_perimeter (e, r);
+      break;
+    case IMPORT_DOMAIN:
+      resolve_domain (e, r);
       break;
     case IMPORT_VM:
       t = find (e, IMPORT_SUBNET, r->subnet);

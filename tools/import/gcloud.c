@@ -43,6 +43,7 @@ static const struct { const char *key, *type; } segments[] = {
   { "/instances/", "instance" },
   { "/connectors/", "connector" },
   { "/services/", "run-service" },
+  { "/domainmappings/", "domain-mapping" },
   { "/managedZones/", "managed-zone" },
   { "/servicePerimeters/", "perimeter" },
   { "/accessLevels/", "access-level" },
@@ -76,6 +77,8 @@ import_rest_guess (JsonNode *node)
           return kinds[i].type;
       if (strcmp (kind, "Service") == 0)
         return "run-service";
+      if (strcmp (kind, "DomainMapping") == 0)
+        return "domain-mapping";
       if (strchr (kind, '#'))
         return kind;
     }

@@ -96,6 +96,8 @@ typedef enum {
   IMPORT_ACCESS_LEVEL,
   IMPORT_POLICY,                /* a firewall policy */
   IMPORT_ASSOCIATION,           /* a firewall policy's association */
+  IMPORT_DOMAIN,                /* a Cloud Run domain mapping: name the
+                                   domain, target the service */
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -139,6 +141,8 @@ struct ImportRes {
   gint64 min_ports, tcp_time_wait, n_addresses;
   int pga, default_url, external_ip, default_route, invoker_iam_disabled;
   int global_access;            /* internal ALB: allowGlobalAccess */
+  int public_dns;               /* domain mapping: 0 when a public zone of
+                                   the input holds the domain's records */
   /* A firewall policy: type hierarchical or network; refs its networks;
    * default_route 1 when associated with the organization, members its
    * folders, visibility "folder" and shared_with the projects under them

@@ -155,6 +155,33 @@ service_v1 (ImportSrc *s, JsonNode *d, const char *project,
   return !import_failed (s);
 }
 
+/* A domain mapping (Cloud Run Admin API v1, domains.cloudrun.com/v1):
+ * metadata.name the domain, spec.routeName the service. */
+static gboolean
+domain_mapping (ImportSrc *s, JsonNode *d, const char *project,
+                const char *region)
+{
+  const char *name = import_str (s, d, "metadata.name");
+  const char *ns = import_str (s, d, "metadata.namespace");
+  const char *route = import_str (s, d, "spec.routeName");
+  JsonObject *labels = import_obj (s, d, "metadata.labels");
+  const char *loc;
+  ImportRes *r;
+
+  if (import_failed (s))
+    return FALSE;
+  if (!name || !route)
+    return import_fail (s, name ? "spec.routeName" : "metadata.name",
+                        "expected the %s, found nothing",
+                        name ? "service it maps to" : "mapped domain");
+  loc = import_member_str (s, labels, "metadata.labels",
+                           "cloud.googleapis.com/location");
+  r = import_res_new (s, IMPORT_DOMAIN, ns ? ns : project,
+                      loc ? loc : region, name);
+  r->target = import_ref_new (route, r->project, r->region);
+  return !import_failed (s);
+}
+
 static gboolean
 network (ImportSrc *s, JsonNode *d, const char *project)
 {
@@ -666,6 +693,8 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
     return import_at (s, d, "apiVersion") || import_at (s, d, "spec")
            ? service_v1 (s, d, project, region)
            : service_v2 (s, d, project, region);
+  if (strcmp (type, "domain-mapping") == 0)
+    return domain_mapping (s, d, project, region);
   if (strcmp (type, "network") == 0)
     return network (s, d, project);
   if (strcmp (type, "subnetwork") == 0)

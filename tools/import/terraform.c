@@ -398,6 +398,26 @@ route (TfRes *t)
 }
 
 static gboolean
+domain_mapping (TfRes *t)
+{
+  ImportSrc *s = &t->src;
+  const char *ns = import_str (s, t->v, "metadata[0].namespace");
+  const char *route = str (t, "spec[0].route_name");
+  const char *name = str (t, "name");
+  ImportRes *r;
+
+  if (!name || !route)
+    return import_fail (s, name ? "spec[0].route_name" : "name",
+                        "expected the %s, found nothing",
+                        name ? "service it maps to" : "mapped domain");
+  r = import_res_new (s, IMPORT_DOMAIN, ns && *ns ? ns
+                      : import_str (s, t->v, "project"),
+                      import_str (s, t->v, "location"), name);
+  r->target = import_ref_new (route, r->project, r->region);
+  return !import_failed (s);
+}
+
+static gboolean
 connector (TfRes *t)
 {
   ImportSrc *s = &t->src;
@@ -646,6 +666,8 @@ resource (TfRes *t, const char *type)
     return cloud_run_v2 (t);
   if (strcmp (type, "google_cloud_run_service") == 0)
     return cloud_run_v1 (t);
+  if (strcmp (type, "google_cloud_run_domain_mapping") == 0)
+    return domain_mapping (t);
   if (strcmp (type, "google_compute_network") == 0)
     return network (t);
   if (strcmp (type, "google_compute_subnetwork") == 0)
