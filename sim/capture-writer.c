@@ -32,7 +32,6 @@
 #include "sim/capture.h"
 #include "sim/packet.h"
 
-#define CAPTURE_SNAPLEN 65535u
 #define LINKTYPE_ETHERNET 1     /* pcapng link type of DLT_EN10MB */
 /* stdio buffers: a write to the kernel per this many bytes. */
 #define PCAPNG_BUFFER ((size_t) 1 << 20)
@@ -75,6 +74,7 @@ capture_writer_init (CaptureWriter *w)
   memset (w, 0, sizeof *w);
   w->links = g_ptr_array_new_with_free_func (writer_link_free);
   w->comments = g_ptr_array_new ();
+  w->snaplen = SIM_CAPTURE_SNAPLEN_MAX;
 }
 
 bool
@@ -138,7 +138,7 @@ writer_link_open (CaptureWriter *w, CaptureWriterLink *cl)
   cl->buffer = g_malloc (LINK_BUFFER);
   setvbuf (cl->file, cl->buffer, _IOFBF, LINK_BUFFER);
   cl->dead = pcap_open_dead_with_tstamp_precision (
-    DLT_EN10MB, CAPTURE_SNAPLEN, PCAP_TSTAMP_PRECISION_NANO);
+    DLT_EN10MB, (int) w->snaplen, PCAP_TSTAMP_PRECISION_NANO);
   if (cl->dead == NULL)
     {
       writer_fail (w, cl->path, ENOMEM);
@@ -165,13 +165,13 @@ put_host_u32 (uint8_t *p, uint32_t v)
 }
 
 /* One pcap record, as pcap_dump() writes it for a
- * PCAP_TSTAMP_PRECISION_NANO pcap_t: tv_usec holds nanoseconds. */
+ * PCAP_TSTAMP_PRECISION_NANO pcap_t: tv_usec holds nanoseconds; caplen
+ * bytes of frame were kept of len. */
 static void
 writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
-                   const uint8_t *frame, uint32_t len)
+                   const uint8_t *frame, uint32_t caplen, uint32_t len)
 {
   CaptureWriterLink *cl;
-  uint32_t caplen = MIN (len, CAPTURE_SNAPLEN);
   uint8_t record[PCAP_RECORD_HEADER + SIM_PACKET_SIZE];
   uint64_t at = (uint64_t) (w->epoch_ns + t);
 
@@ -254,7 +254,7 @@ writer_pcapng_frame (CaptureWriter *w, const CaptureRecFrame *f,
     }
   if (!sim_pcapng_write_packet (&w->pcapng, f->if_id,
                                 (uint64_t) (w->epoch_ns + f->t),
-                                frame, MIN (f->len, CAPTURE_SNAPLEN), f->len,
+                                frame, f->caplen, f->len,
                                 (const char *const *) w->comments->pdata,
                                 f->n_comments))
     writer_fail (w, w->pcapng_path, w->pcapng.error);
@@ -296,7 +296,7 @@ writer_record (CaptureWriter *w, const CaptureRec *rec)
     {
     case CAPTURE_REC_INTERFACE:
       sim_pcapng_write_interface (&w->pcapng, LINKTYPE_ETHERNET,
-                                  CAPTURE_SNAPLEN, body,
+                                  w->snaplen, body,
                                   body + strlen (body) + 1);
       if (w->pcapng.error != 0)
         writer_fail (w, w->pcapng_path, w->pcapng.error);
@@ -318,15 +318,16 @@ writer_record (CaptureWriter *w, const CaptureRec *rec)
 
         if (f->link_id != CAPTURE_NO_LINK)
           {
-            writer_pcap_frame (w, f->link_id, f->t, frame, f->len);
+            writer_pcap_frame (w, f->link_id, f->t, frame, f->caplen,
+                               f->len);
             if (f->n_comments > 0)
               writer_link_comments (w, f->link_id,
-                                    (const char *) frame + f->len,
+                                    (const char *) frame + f->caplen,
                                     f->n_comments);
           }
         if (f->if_id != CAPTURE_NO_INTERFACE)
           writer_pcapng_frame (w, f, frame,
-                               (const char *) frame + f->len);
+                               (const char *) frame + f->caplen);
       }
       break;
     case CAPTURE_REC_SECRETS:

@@ -33,9 +33,9 @@ typedef struct {
 #define CAPTURE_NO_LINK UINT32_MAX
 #define CAPTURE_NO_INTERFACE UINT32_MAX
 
-/* Followed by len bytes of frame, then n_comments strings (comments_len
- * bytes with their NULs), for trace.pcapng and the link's comments.tsv
- * lines. */
+/* Followed by caplen bytes of frame (its first ones: len was on the
+ * wire), then n_comments strings (comments_len bytes with their NULs),
+ * for trace.pcapng and the link's comments.tsv lines. */
 typedef struct {
   CaptureRec head;
   uint32_t if_id;               /* trace.pcapng interface, or
@@ -45,7 +45,8 @@ typedef struct {
   uint32_t len;
   uint32_t n_comments;
   uint32_t comments_len;
-  uint32_t reserved;
+  uint32_t caplen;              /* bytes kept: at most len and the
+                                   writer's snaplen */
 } CaptureRecFrame;
 
 /* CAPTURE_REC_INTERFACE: a name and a description string follow the
@@ -66,6 +67,8 @@ typedef struct {
   uint64_t pcap_bytes;          /* bytes written to pcap/, headers too */
   GPtrArray *comments;          /* const char*, reused per frame */
   int64_t epoch_ns;             /* added to every frame's time */
+  uint32_t snaplen;             /* the files' snapshot length: no frame
+                                   keeps more bytes */
   const char *failed_path;      /* first failure: a path owned above */
   int failed_errno;             /* and its errno; 0 when none */
 } CaptureWriter;

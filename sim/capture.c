@@ -28,6 +28,7 @@
  *   pipe. */
 #include "sim/capture.h"
 
+#include <pcap/pcap.h>
 #include <string.h>
 
 #include "sim/capture-pipe.h"
@@ -43,9 +44,11 @@ static void capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
                              const SimPacket *packet, const uint32_t *steps,
                              uint32_t n_steps);
 static void capture_secrets (SimTap *tap, const char *keylog_line);
+static bool capture_keeps (SimTap *tap, const SimPacket *packet);
 
 static const SimTapClass capture_tap_class = {
   .link_added = capture_link_added,
+  .keeps = capture_keeps,
   .arrived = capture_arrived,
   .handled = capture_handled,
   .dropped = capture_dropped,
@@ -67,8 +70,12 @@ struct SimCapture {
   GString *name;                /* reused for interface names */
   guint n_links_open;           /* links given a link record */
   guint n_ifaces_written;       /* interfaces given an IDB record */
-  uint32_t frame_len;           /* bytes in frame */
-  uint8_t frame[SIM_PACKET_SIZE]; /* the frame being handled, as it came */
+  bool filtered;                /* filter holds a compiled program */
+  struct bpf_program filter;    /* the capture filter, when filtered */
+  uint32_t snaplen;             /* bytes kept of a frame */
+  uint32_t frame_len;           /* bytes of the frame on the wire */
+  uint8_t frame[SIM_PACKET_SIZE]; /* the frame being handled, as it came
+                                   (its first snaplen bytes) */
 };
 
 static size_t
@@ -142,10 +149,44 @@ capture_add_ports (SimCapture *capture)
 static void
 capture_free (SimCapture *capture)
 {
+  if (capture->filtered)
+    pcap_freecode (&capture->filter);
   capture_writer_clear (&capture->writer);
   g_string_free (capture->scratch, TRUE);
   g_string_free (capture->name, TRUE);
   g_free (capture);
+}
+
+/* Compiles filter into *program for Ethernet frames (libpcap's BPF
+ * compiler, on a handle that captures nothing). */
+static bool
+capture_compile (const char *filter, struct bpf_program *program,
+                 GError **error)
+{
+  pcap_t *dead = pcap_open_dead (DLT_EN10MB, (int) SIM_CAPTURE_SNAPLEN_MAX);
+  bool ok;
+
+  if (dead == NULL)
+    g_error ("pcap_open_dead failed");
+  ok = pcap_compile (dead, program, filter, 1, PCAP_NETMASK_UNKNOWN) == 0;
+  if (!ok)
+    g_set_error (error, SIM_CAPTURE_ERROR, SIM_CAPTURE_ERROR_FILTER,
+                 "capture filter '%s': %s", filter, pcap_geterr (dead));
+  pcap_close (dead);
+  return ok;
+}
+
+bool
+sim_capture_check_filter (const char *filter, GError **error)
+{
+  struct bpf_program program;
+
+  if (filter == NULL || *filter == '\0')
+    return true;
+  if (!capture_compile (filter, &program, error))
+    return false;
+  pcap_freecode (&program);
+  return true;
 }
 
 SimCapture *
@@ -156,6 +197,10 @@ sim_capture_open (SimWorld *world, const char *dir,
   CaptureWriter *w;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (options->snaplen == 0
+                        || (options->snaplen >= SIM_CAPTURE_SNAPLEN_MIN
+                            && options->snaplen <= SIM_CAPTURE_SNAPLEN_MAX),
+                        NULL);
   capture = g_new0 (SimCapture, 1);
   capture->tap.klass = &capture_tap_class;
   capture->world = world;
@@ -165,6 +210,19 @@ sim_capture_open (SimWorld *world, const char *dir,
   capture->name = g_string_sized_new (64);
   w = &capture->writer;
   capture_writer_init (w);
+  if (options->snaplen)
+    w->snaplen = options->snaplen;
+  capture->snaplen = w->snaplen;
+  if (options->filter && *options->filter)
+    {
+      capture->filtered = capture_compile (options->filter, &capture->filter,
+                                           error);
+      if (!capture->filtered)
+        {
+          capture_free (capture);
+          return NULL;
+        }
+    }
   g_assert (options->epoch_ns >= 0);
   w->epoch_ns = options->epoch_ns;
   if ((options->per_link_pcap
@@ -191,6 +249,18 @@ capture_link_added (SimTap *tap, SimLink *link)
   capture_add_ports ((SimCapture *) tap);
 }
 
+/* Tap: whether the capture filter matches the frame as it is now (the
+ * whole frame, whatever the snapshot length). */
+static bool
+capture_keeps (SimTap *tap, const SimPacket *packet)
+{
+  SimCapture *capture = (SimCapture *) tap;
+  struct pcap_pkthdr h = { .caplen = packet->len, .len = packet->len };
+
+  return !capture->filtered
+         || pcap_offline_filter (&capture->filter, &h, packet->data) != 0;
+}
+
 /* Tap: keeps the frame as it arrived; the node may change or release it. */
 static void
 capture_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
@@ -200,7 +270,7 @@ capture_arrived (SimTap *tap, SimPort *rx, SimTime t, const SimPacket *packet)
   (void) rx;
   (void) t;
   g_assert (packet->len <= sizeof capture->frame);
-  memcpy (capture->frame, packet->data, packet->len);
+  memcpy (capture->frame, packet->data, MIN (packet->len, capture->snaplen));
   capture->frame_len = packet->len;
 }
 
@@ -214,7 +284,7 @@ capture_put_frame (SimCapture *capture, uint32_t if_id, uint32_t link_id,
                    const uint32_t *steps, uint32_t n_steps)
 {
   CaptureRecFrame f = { { CAPTURE_REC_FRAME, 0 }, CAPTURE_NO_INTERFACE,
-                        link_id, t, len, 0, 0, 0 };
+                        link_id, t, len, 0, 0, MIN (len, capture->snaplen) };
   size_t size;
   uint8_t *p;
 
@@ -231,14 +301,14 @@ capture_put_frame (SimCapture *capture, uint32_t if_id, uint32_t link_id,
       g_string_append_c (capture->scratch, '\0');
     }
   f.comments_len = (uint32_t) capture->scratch->len;
-  size = round8 (sizeof f + len + f.comments_len);
+  size = round8 (sizeof f + f.caplen + f.comments_len);
   f.head.size = (uint32_t) size;
   p = capture_pipe_reserve (capture->pipe, size);
   memcpy (p, &f, sizeof f);
-  memcpy (p + sizeof f, data, len);
-  memcpy (p + sizeof f + len, capture->scratch->str, f.comments_len);
-  memset (p + sizeof f + len + f.comments_len, 0,
-          size - sizeof f - len - f.comments_len);
+  memcpy (p + sizeof f, data, f.caplen);
+  memcpy (p + sizeof f + f.caplen, capture->scratch->str, f.comments_len);
+  memset (p + sizeof f + f.caplen + f.comments_len, 0,
+          size - sizeof f - f.caplen - f.comments_len);
   capture_pipe_commit (capture->pipe, size);
 }
 

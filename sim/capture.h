@@ -35,6 +35,11 @@ typedef struct SimCapture SimCapture;
  * carried (FRAME counts from 1 in that file), after a header line; made
  * at the first comment. */
 #define SIM_CAPTURE_COMMENTS_NAME "comments.tsv"
+/* The files' snapshot length: frames are at most this long, and
+ * SimCaptureOptions.snaplen may lower it (not below an Ethernet
+ * header). */
+#define SIM_CAPTURE_SNAPLEN_MAX 65535u
+#define SIM_CAPTURE_SNAPLEN_MIN 14u
 
 GQuark sim_capture_error_quark (void);
 #define SIM_CAPTURE_ERROR (sim_capture_error_quark ())
@@ -42,6 +47,7 @@ enum
 {
   SIM_CAPTURE_ERROR_OPEN,       /* a file or directory could not be made */
   SIM_CAPTURE_ERROR_WRITE,      /* a write, flush or close failed */
+  SIM_CAPTURE_ERROR_FILTER,     /* the capture filter does not compile */
 };
 
 typedef struct {
@@ -57,14 +63,27 @@ typedef struct {
                                    (0: 1970); at most 2^32 s minus the
                                    run, for the per-link files' 32-bit
                                    seconds */
+  const char *filter;           /* a capture filter in tcpdump's syntax
+                                   (pcap-filter(7)), compiled by libpcap
+                                   for Ethernet: only the frames it
+                                   matches are frames of the files (and
+                                   get trace frame numbers); NULL or ""
+                                   keeps every frame */
+  uint32_t snaplen;             /* bytes kept of each frame, from
+                                   SIM_CAPTURE_SNAPLEN_MIN up; 0: all */
 } SimCaptureOptions;
 
 /* Opens the files in dir (which must exist; pcap/ is created when per-link
  * files are asked for) for every port and link the world has now; writes
- * the pcapng header blocks. */
+ * the pcapng header blocks. A filter that does not compile is
+ * SIM_CAPTURE_ERROR_FILTER with libpcap's message, before any file is
+ * made. */
 SimCapture *sim_capture_open (SimWorld *world, const char *dir,
                               const SimCaptureOptions *options,
                               GError **error);
+/* Whether filter (NULL or "": none) compiles; false with
+ * SIM_CAPTURE_ERROR_FILTER and libpcap's message. */
+bool sim_capture_check_filter (const char *filter, GError **error);
 /* The capture's tap, to register with sim_world_set_tap(); borrowed, as
  * long as the capture is open. As a tap it picks up the interfaces and
  * links added to the world since open (interface blocks, per-link files;

@@ -199,12 +199,16 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   packet->next = NULL;
   d->counters.rx_packets++;
   d->counters.rx_bytes += packet->len;
-  /* Every arrival is a frame of trace.pcapng, captured or not: the steps
-   * the node appended while it handled it, and a step deferred to the
-   * frame's request (sim/explain.h), are stamped with its number.
-   * The tap sees the frame as it arrived, then those steps. */
+  /* Every arrival is a frame of trace.pcapng, captured or not (unless
+   * the capture's filter leaves it out): the steps the node appended
+   * while it handled it, and a step deferred to the frame's request
+   * (sim/explain.h), are stamped with its number. The tap sees the frame
+   * as it arrived, then those steps. */
   log = sim_world_explain (world);
-  frame = sim_world_next_trace_frame (world);
+  if (tap && !sim_tap_keeps (tap, packet))
+    tap = NULL;
+  frame = tap || !sim_world_tap (world) ? sim_world_next_trace_frame (world)
+                                        : 0;
   mark = sim_explain_journal_begin (log);
   /* What the sender said about the packet comes first, on its first
    * arrival only. */
@@ -215,7 +219,8 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
     tap->klass->arrived (tap, rx, now, packet);
   rx->node->klass->receive (rx->node, rx, packet);
   steps = sim_explain_journal_since (log, mark, &n_steps);
-  sim_explain_stamp_frame (log, steps, n_steps, frame);
+  if (frame)
+    sim_explain_stamp_frame (log, steps, n_steps, frame);
   if (tap)
     tap->klass->handled (tap, rx, now, steps, n_steps);
   sim_explain_journal_end (log, mark);

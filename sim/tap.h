@@ -11,6 +11,7 @@
 #ifndef SIM_TAP_H
 #define SIM_TAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/packet.h"
@@ -37,6 +38,12 @@ typedef struct {
   void (*dropped) (SimTap *tap, SimPort *tx, SimTime t,
                    const SimPacket *packet, const uint32_t *steps,
                    uint32_t n_steps);
+  /* Whether the tap records this frame (a capture filter). A frame it
+   * does not keep is no frame of trace.pcapng: it gets no frame number,
+   * and arrived, handled and dropped do not see it. Called before
+   * arrived, on the per-packet path. Optional: without it every frame
+   * is kept. */
+  bool (*keeps) (SimTap *tap, const SimPacket *packet);
   /* A protocol picked session secrets before its first frame: one line
    * of an NSS key log ("CLIENT_RANDOM <hex> <hex>\n", sim/tls.h),
    * borrowed. Optional. */
@@ -47,5 +54,12 @@ typedef struct {
 struct SimTap {
   const SimTapClass *klass;     /* static, not owned */
 };
+
+/* Whether tap (NULL: none) records packet. */
+static inline bool
+sim_tap_keeps (SimTap *tap, const SimPacket *packet)
+{
+  return tap && (!tap->klass->keeps || tap->klass->keeps (tap, packet));
+}
 
 #endif

@@ -170,16 +170,19 @@ sim_world_explain_drop (SimWorld *world, SimPort *tx, const SimPacket *packet,
   uint32_t mark = sim_explain_journal_begin (world->explain);
   const uint32_t *steps;
   uint32_t n_steps;
+  bool keep;
 
   sim_explain_journal_add (world->explain, packet->shown_step);
   if (world->drop_explain)
     world->drop_explain (world->drop_explain_user, tx, packet, why);
   steps = sim_explain_journal_since (world->explain, mark, &n_steps);
-  /* The capture shows such a frame only with its explanation. */
-  if (n_steps > 0)
+  keep = !world->tap || sim_tap_keeps (world->tap, packet);
+  /* The capture shows such a frame only with its explanation, and only
+   * when its filter keeps it. */
+  if (n_steps > 0 && keep)
     sim_explain_stamp_frame (world->explain, steps, n_steps,
                              sim_world_next_trace_frame (world));
-  if (world->tap && world->tap->klass->dropped)
+  if (keep && world->tap && world->tap->klass->dropped)
     world->tap->klass->dropped (world->tap, tx,
                                 sim_kernel_now (world->kernel), packet,
                                 steps, n_steps);

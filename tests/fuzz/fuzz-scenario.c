@@ -100,7 +100,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   GError *error = NULL;
   g_autoptr (CloudRunSession) s = NULL;
   g_autoptr (CloudRunOutputDir) dir = NULL;
-  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, FALSE };
+  CloudRunOutputOptions opt = { .capture = CLOUDRUN_CAPTURE_ALL };
   CloudRunProgress p;
   g_autoptr (GString) out = g_string_new (NULL);
   gboolean kept;

@@ -835,6 +835,116 @@ test_capture__link_files_at_first_frame (void **state)
  * with a GError naming the path; nothing is left attached to the world.
  * (A merely missing DIR is created by g_mkdir_with_parents when per-link
  * pcaps are on, so it is not a failure case.) */
+/* A capture filter (libpcap's BPF compiler) keeps only the frames it
+ * matches: they are the files' frames and the only ones numbered, so the
+ * steps a node took on a kept frame name its number in the filtered
+ * trace; a link none of whose frames matched leaves no file. */
+static void
+test_capture__filter_keeps_matching_frames_only (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+  g_autofree char *ab = g_build_filename (dir, "pcap", "ab.pcap", NULL);
+  g_autofree char *ac = g_build_filename (dir, "pcap", LINK_AC ".pcap", NULL);
+  SimCaptureOptions opt = both;
+  GError *error = NULL;
+  GArray *big = g_array_new (FALSE, FALSE, sizeof (Got));
+  Pcapng r;
+  Tiny t;
+
+  (void) state;
+  opt.filter = "udp and len > 500";
+  tiny_init (&t);
+  assert_true (run_captured (&t, dir, &opt, NULL, &error));
+  for (guint i = 0; i < received->len; i++)
+    if (g_bytes_get_size (g_array_index (received, Got, i).bytes) > 500)
+      g_array_append_val (big, g_array_index (received, Got, i));
+  assert_int_equal (big->len, 2);       /* 1442 bytes a -> b, and back */
+  check_pcap_file (png, big);
+  check_pcap_file (ab, big);
+  assert_false (g_file_test (ac, G_FILE_TEST_EXISTS));
+  pcapng_read (png, &r);
+  assert_int_equal (r.packets->len, 2);
+  assert_string_equal (g_ptr_array_index (r.comments, 0), t.comment);
+  pcapng_clear (&r);
+  /* b's decisions were shown first by the first frame kept. */
+  assert_int_equal (sim_explain_get (sim_world_explain (t.world), 1)->frame,
+                    1);
+  g_array_free (big, TRUE);
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
+/* A filter libpcap cannot compile fails open with its message, and no
+ * file is made. */
+static void
+test_capture__bad_filter_fails_open (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+  SimCaptureOptions opt = both;
+  GError *error = NULL;
+  Tiny t;
+
+  (void) state;
+  opt.filter = "tcp port 99999";
+  assert_false (sim_capture_check_filter (opt.filter, &error));
+  g_clear_error (&error);
+  assert_true (sim_capture_check_filter ("tcp port 443", NULL));
+  tiny_init (&t);
+  assert_null (sim_capture_open (t.world, dir, &opt, &error));
+  assert_true (g_error_matches (error, SIM_CAPTURE_ERROR,
+                                SIM_CAPTURE_ERROR_FILTER));
+  assert_non_null (strstr (error->message, "tcp port 99999"));
+  assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_error_free (error);
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
+/* A snapshot length keeps each frame's first bytes and its length on the
+ * wire, in both file kinds, and is the files' snapshot length. */
+static void
+test_capture__snaplen_cuts_frames (void **state)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "trace.pcapng", NULL);
+  g_autofree char *ab = g_build_filename (dir, "pcap", "ab.pcap", NULL);
+  const char *paths[] = { png, ab };
+  SimCaptureOptions opt = both;
+  GError *error = NULL;
+  Tiny t;
+
+  (void) state;
+  opt.snaplen = 64;
+  tiny_init (&t);
+  assert_true (run_captured (&t, dir, &opt, NULL, &error));
+  for (size_t i = 0; i < N_ELEMENTS (paths); i++)
+    {
+      char errbuf[PCAP_ERRBUF_SIZE];
+      pcap_t *p = pcap_open_offline (paths[i], errbuf);
+      struct pcap_pkthdr *h;
+      const u_char *data;
+      guint n = 0, cut = 0;
+
+      assert_non_null (p);
+      assert_int_equal (pcap_snapshot (p), 64);
+      while (pcap_next_ex (p, &h, &data) == 1)
+        {
+          assert_int_equal (h->caplen, MIN (h->len, 64u));
+          cut += h->len > 64;
+          n++;
+        }
+      /* Every frame is there; a -> b's 142- and 1442-byte ones (and
+       * their echoes) were cut. */
+      assert_int_equal (n, i == 0 ? received->len : link_rx (t.ab));
+      assert_true (cut >= 4);
+      pcap_close (p);
+    }
+  tiny_clear (&t);
+  rm_rf (dir);
+}
+
 static void
 test_capture__open_failure_names_the_path (void **state)
 {
@@ -1099,6 +1209,9 @@ main (void)
     cmocka_unit_test (test_capture__options_choose_files),
     cmocka_unit_test (test_capture__secrets_in_pcapng_and_key_log),
     cmocka_unit_test (test_capture__write_failure_names_the_path),
+    cmocka_unit_test (test_capture__filter_keeps_matching_frames_only),
+    cmocka_unit_test (test_capture__bad_filter_fails_open),
+    cmocka_unit_test (test_capture__snaplen_cuts_frames),
     cmocka_unit_test (test_capture__open_failure_names_the_path),
     cmocka_unit_test (test_capture__link_files_at_first_frame),
     cmocka_unit_test (test_capture__writer_thread_writes_the_same_bytes),

@@ -129,7 +129,8 @@ static gboolean
 bench_run_session (CloudRunSession *s, CloudRunOutputDir *dir, BenchRun *out,
                    GError **error)
 {
-  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, TRUE };
+  CloudRunOutputOptions opt = { .capture = CLOUDRUN_CAPTURE_ALL,
+                                .no_requests = TRUE };
   CloudRunProgress p;
   double t0, c0, s0;
 

@@ -187,6 +187,24 @@ tools_cli_capture (const char *command, const char *capture,
   return TRUE;
 }
 
+gboolean
+tools_cli_snaplen (const char *command, const char *text,
+                   CloudRunOutputOptions *options)
+{
+  guint64 v;
+
+  if (strspn (text, "0123456789") != strlen (text)
+      || !g_ascii_string_to_unsigned (text, 10, 14, 65535, &v, NULL))
+    {
+      fprintf (stderr, "cloudrun-netsim %s: --snaplen: expected a whole "
+               "number of bytes from 14 (an Ethernet header) to 65535, "
+               "found '%s'\n", command, text);
+      return FALSE;
+    }
+  options->snaplen = (guint) v;
+  return TRUE;
+}
+
 char *
 tools_cli_default_out_dir (const char *path)
 {

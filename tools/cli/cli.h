@@ -49,6 +49,10 @@ gboolean tools_cli_edits (const char *command, const ToolsCliEdits *edits,
 void tools_cli_edits_clear (ToolsCliEdits *edits);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolsCliEdits, tools_cli_edits_clear)
 
+/* --snaplen N (14 to 65535) into options; FALSE after printing the
+ * error. */
+gboolean tools_cli_snaplen (const char *command, const char *text,
+                            CloudRunOutputOptions *options);
 /* --capture WHAT and --max-output SIZE (either may be NULL) into options
  * and max_output (CLOUDRUN_OUTPUT_MAX_DEFAULT when not given); FALSE
  * after printing the error. */

@@ -65,6 +65,8 @@ tools_cmd_run (int argc, char **argv)
   g_autofree char *capture = NULL;
   g_autofree char *max_output = NULL;
   gboolean no_requests = FALSE;
+  g_autofree char *capture_filter = NULL;
+  g_autofree char *snaplen = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
       "Write outputs into DIR (default out/SCENARIO)", "DIR" },
@@ -79,10 +81,15 @@ tools_cmd_run (int argc, char **argv)
       "Refuse a capture estimated past SIZE (default 2GiB)", "SIZE" },
     { "no-requests", 0, 0, G_OPTION_ARG_NONE, &no_requests,
       "Do not write requests.jsonl (one line per request)", NULL },
+    { "capture-filter", 0, 0, G_OPTION_ARG_STRING, &capture_filter,
+      "Capture only the frames EXPR matches (tcpdump's filter syntax, "
+      "pcap-filter(7)): 'tcp port 443 and host 10.0.0.2'", "EXPR" },
+    { "snaplen", 0, 0, G_OPTION_ARG_STRING, &snaplen,
+      "Keep at most N bytes of each captured frame (14 to 65535)", "N" },
     { NULL },
   };
   CloudRunEdits ed;
-  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, FALSE };
+  CloudRunOutputOptions opt = { .capture = CLOUDRUN_CAPTURE_ALL };
   guint64 limit;
   g_autoptr (CloudRunSession) s = NULL;
   GError *error = NULL;
@@ -99,9 +106,18 @@ tools_cmd_run (int argc, char **argv)
       return TOOLS_EXIT_USAGE;
     }
   opt.no_requests = no_requests;
+  opt.capture_filter = capture_filter;
   if (!tools_cli_edits ("run", &edits, &ed)
       || !tools_cli_capture ("run", capture, max_output, &opt, &limit))
     return TOOLS_EXIT_USAGE;
+  if (snaplen && !tools_cli_snaplen ("run", snaplen, &opt))
+    return TOOLS_EXIT_USAGE;
+  if (!cloudrun_output_options_check (&opt, &error))
+    {
+      fprintf (stderr, "cloudrun-netsim run: %s\n", error->message);
+      g_error_free (error);
+      return TOOLS_EXIT_USAGE;
+    }
   if (!out_dir)
     out_dir = tools_cli_default_out_dir (argv[1]);
   tools_interrupt_install ();

@@ -123,7 +123,7 @@ run_one (const ToolsSweep *sw, guint n, const char *dir,
 {
   g_autofree char *name = g_strdup_printf ("run-%u", n);
   g_autofree char *run_dir = g_build_filename (dir, name, NULL);
-  CloudRunOutputOptions opt = { CLOUDRUN_CAPTURE_ALL, FALSE };
+  CloudRunOutputOptions opt = { .capture = CLOUDRUN_CAPTURE_ALL };
   g_autoptr (CloudRunSession) s = NULL;
   GError *error = NULL;
   guint64 max_output;
@@ -343,7 +343,7 @@ tools_cmd_sweep (int argc, char **argv)
       "Refuse a run's capture estimated past SIZE (default 2GiB)", "SIZE" },
     { NULL },
   };
-  CloudRunOutputOptions base = { CLOUDRUN_CAPTURE_NONE, FALSE };
+  CloudRunOutputOptions base = { .capture = CLOUDRUN_CAPTURE_NONE };
   guint64 max_bytes;
   g_autoptr (CloudRunSession) loaded = NULL;
   g_auto (ToolsSweep) sw = { 0 };

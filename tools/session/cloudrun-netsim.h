@@ -120,7 +120,17 @@ typedef enum {
 typedef struct {
   CloudRunCapture capture;
   gboolean no_requests;         /* no requests.jsonl */
+  const char *capture_filter;   /* --capture-filter: tcpdump's filter
+                                   syntax; only matching frames are
+                                   captured (and numbered); NULL: all */
+  guint snaplen;                /* --snaplen: bytes kept per frame, 14
+                                   to 65535; 0: whole frames */
 } CloudRunOutputOptions;
+
+/* Whether options' capture_filter compiles and snaplen is 0 or 14 to
+ * 65535; FALSE with CLOUDRUN_SESSION_ERROR_USAGE saying which and why. */
+gboolean cloudrun_output_options_check (const CloudRunOutputOptions *options,
+                                        GError **error);
 
 /* An output directory written all at once (tools/session/output.h says
  * how): files go to a locked staging directory and move into place at
@@ -149,8 +159,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CloudRunOutputDir, cloudrun_output_dir_free)
 /* About how many bytes the captures of options would take: per request
  * its bodies (request-size, and the largest response-size a service
  * answers with) plus 3000 bytes of DNS, handshake, headers and close, 5%
- * of segment headers, over CLOUDRUN_ESTIMATE_LINKS links, once per file
- * kind written. */
+ * of segment headers (at most sixteen frames and one per 1460 bytes of
+ * snaplen bytes each, with a snaplen), over CLOUDRUN_ESTIMATE_LINKS
+ * links, once per file kind written; 0 with a capture filter, whose
+ * share cannot be told before the run. */
 guint64 cloudrun_session_output_estimate (const CloudRunSession *s,
                                           const CloudRunOutputOptions *options);
 

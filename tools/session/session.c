@@ -273,6 +273,34 @@ cloudrun_session_service (const CloudRunSession *s, guint i, const char **name,
 
 /* ---- Outputs -------------------------------------------------------- */
 
+gboolean
+cloudrun_output_options_check (const CloudRunOutputOptions *options,
+                               GError **error)
+{
+  GError *why = NULL;
+
+  if (options->snaplen != 0
+      && (options->snaplen < SIM_CAPTURE_SNAPLEN_MIN
+          || options->snaplen > SIM_CAPTURE_SNAPLEN_MAX))
+    {
+      g_set_error (error, CLOUDRUN_SESSION_ERROR, CLOUDRUN_SESSION_ERROR_USAGE,
+                   "--snaplen: expected %u (an Ethernet header) to %u bytes, "
+                   "found %u", SIM_CAPTURE_SNAPLEN_MIN,
+                   SIM_CAPTURE_SNAPLEN_MAX, options->snaplen);
+      return FALSE;
+    }
+  if (!sim_capture_check_filter (options->capture_filter, &why))
+    {
+      g_set_error (error, CLOUDRUN_SESSION_ERROR, CLOUDRUN_SESSION_ERROR_USAGE,
+                   "--capture-filter: expected a filter in tcpdump's syntax "
+                   "(pcap-filter(7)), such as 'tcp port 443 and host "
+                   "10.0.0.2'; %s", why->message);
+      g_error_free (why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 guint64
 cloudrun_session_output_estimate (const CloudRunSession *s,
                                   const CloudRunOutputOptions *opt)
@@ -283,6 +311,10 @@ cloudrun_session_output_estimate (const CloudRunSession *s,
   guint64 response = 1024, total = 0;   /* VMs and clients answer 1 KiB */
   unsigned kinds = !opt ? 0 : (opt->capture == CLOUDRUN_CAPTURE_ALL) ? 2
                    : (opt->capture == CLOUDRUN_CAPTURE_NONE) ? 0 : 1;
+
+  /* What a capture filter keeps cannot be told before the run. */
+  if (opt && opt->capture_filter && *opt->capture_filter)
+    return 0;
 
   for (guint i = 0; i < services->len; i++)
     response = MAX (response, ((const CloudRunSpecService *)
@@ -300,6 +332,9 @@ cloudrun_session_output_estimate (const CloudRunSession *s,
         n = MIN (n, (double) ((run->scenario->duration - p->start) / pace)
                     + 1.0);
       per = ((double) p->request_size + (double) response) * 1.05 + 3000.0;
+      /* About one frame per 1460 bytes and sixteen more, each cut. */
+      if (opt && opt->snaplen)
+        per = MIN (per, (per / 1460.0 + 16.0) * opt->snaplen);
       bytes = per * n * CLOUDRUN_ESTIMATE_LINKS * kinds;
       total = bytes >= (double) (G_MAXUINT64 - total) ? G_MAXUINT64
               : total + (guint64) bytes;
@@ -329,7 +364,8 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
                         const CloudRunOutputOptions *opt, GString *warnings,
                         GError **error)
 {
-  CloudRunOutputOptions none = { CLOUDRUN_CAPTURE_NONE, TRUE };
+  CloudRunOutputOptions none = { .capture = CLOUDRUN_CAPTURE_NONE,
+                                 .no_requests = TRUE };
 
   g_return_val_if_fail (!s->started, FALSE);
   s->started = TRUE;
@@ -366,12 +402,20 @@ cloudrun_session_start (CloudRunSession *s, CloudRunOutputDir *dir,
         /* Tests compare the files written with and without the capture's
          * writer thread (tests/scenarios/capture-thread.sh). */
         g_strcmp0 (g_getenv ("CLOUDRUN_NETSIM_CAPTURE_WRITER"), "sync") == 0,
-        s->run.scenario->start_time * SIM_S };
+        s->run.scenario->start_time * SIM_S, opt->capture_filter,
+        opt->snaplen };
 
       /* Capture File Properties shows how the file was made, then TLS. */
       g_string_append_printf (note, "%s: %s\n" TLS_NOTE "\n",
                               s->provenance->file, s->run.scenario->title);
       tools_provenance_text (note, s->provenance);
+      if (opt->capture_filter && *opt->capture_filter)
+        g_string_append_printf (note, "capture filter: %s (only the frames "
+                                "it matches are here, and numbered)\n",
+                                opt->capture_filter);
+      if (opt->snaplen)
+        g_string_append_printf (note, "snapshot length: %u bytes\n",
+                                opt->snaplen);
       copt.section_comment = note->str;
       if (copt.per_link_pcap)
         run_raise_file_limit ();
