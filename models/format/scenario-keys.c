@@ -484,8 +484,8 @@ static const CloudRunKey revision_keys[] = {
   KEY_REF ("service", NAME, CloudRunSpecRevision, service_name, service,
            SERVICE, NULL, REQ, NULL, "The service the revision belongs to. "
            "NAME must start with the service's NAME and a hyphen "
-           "(`shop-canary` for service `shop`), as Google's revision names "
-           "do."),
+           "(`shop-canary` for service `shop`), as gcloud names revisions "
+           "(SERVICE-SUFFIX)."),
   KEY_INT ("percent", CloudRunSpecRevision, percent, NULL, REQ, 0, 100,
            "Share of the requests to the service's URLs (and to "
            "`service:NAME`) it serves; the revisions of a service sum to "
