@@ -47,18 +47,24 @@ table_outcomes (const CloudRunTrafficSummary *s)
   return g_string_free (o, FALSE);
 }
 
-/* Under the table, for the traffics that met [revision] groups: which
- * revisions the GFE sent their requests to, and how many. */
+/* After the table and a blank line (the table's rows end there), for
+ * the traffics that met [revision] groups: which revisions the GFE sent
+ * their requests to, and how many. */
 static void
 table_served (GString *out, const ToolsReport *rep)
 {
+  bool first = true;
+
   for (guint t = 0; t < rep->world->n_plans; t++)
     {
       const CloudRunTrafficSummary *s = &rep->summaries[t];
 
       if (!s->served)
         continue;
-      g_string_append_printf (out, "  %s: revisions", s->name);
+      if (first)
+        g_string_append_c (out, '\n');
+      first = false;
+      g_string_append_printf (out, "%s: revisions", s->name);
       for (guint i = 0; i < s->served->len; i++)
         {
           const CloudRunServed *one = &g_array_index (s->served,
