@@ -1306,6 +1306,10 @@ static const BadCase bad_cases[] = {
   { REV ("s-a", "100") "tag = " LABEL61 "\n", { NULL },
     "[revision s-a] tag: expected a tag of at most 46 characters together "
     "with the service NAME (the tag URL's first label), found '" },
+  /* 46 + 1 = 47: one too many. */
+  { REV ("s-a", "100")
+    "tag = abcdefghijklmnopqrstuvwxyz0123456789abcdefghij\n", { NULL },
+    "(47 characters with service 's')" },
   /* 45 + 1 = 46: the longest tag service s takes. */
   { REV ("s-a", "100") "tag = abcdefghijklmnopqrstuvwxyz0123456789abcdefghi\n",
     { NULL }, NULL },

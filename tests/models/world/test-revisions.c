@@ -194,11 +194,11 @@ test_revisions__tagged_revision_keeps_its_share (void **state)
     "[revision s-a]\nservice = s\npercent = 0\n\n"
     "[revision s-b]\nservice = s\npercent = 100\ntag = beta\n\n"
     "[client alice]\n\n";
-  g_autofree char *ini = split_ini (head, "service:s", 100);
+  g_autofree char *ini = split_ini (head, "service:s", 1000);
   g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
 
   (void) state;
-  assert_int_equal (tally_of (wf, 0, "s-b"), 100);
+  assert_int_equal (tally_of (wf, 0, "s-b"), 1000);
   assert_int_equal (revision_served (wf, "s-a"), 0);
 }
 
