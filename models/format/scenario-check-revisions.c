@@ -164,7 +164,8 @@ check_split (CloudRunCheck *c, const CloudRunSpecService *svc)
     return TRUE;
   {
     g_autofree char *expected = g_strdup_printf (
-        "percents of service '%s''s revisions that sum to 100", svc->base.name);
+        "percents summing to 100 over the revisions of service '%s'",
+        svc->base.name);
     g_autofree char *found = g_strdup_printf ("%" G_GINT64_FORMAT " (%s)", sum,
                                               parts->str);
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,

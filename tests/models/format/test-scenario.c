@@ -1287,8 +1287,8 @@ static const char head[] =
 static const BadCase bad_cases[] = {
   /* Revisions, traffic splits and tags (issue 24). */
   { REV ("s-a", "90") REV ("s-b", "5"), { NULL },
-    "test.ini: [revision s-b] percent: expected percents of service 's''s "
-    "revisions that sum to 100, found 95 (s-a 90, s-b 5)" },
+    "test.ini: [revision s-b] percent: expected percents summing to 100 "
+    "over the revisions of service 's', found 95 (s-a 90, s-b 5)" },
   { REV ("s-a", "101"), { NULL }, "[revision s-a] percent: expected a whole "
     "number from 0 to 100" },
   { REV ("s-a", "100") REV ("s-b", "0") "tag = Beta\n", { NULL },
