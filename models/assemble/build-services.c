@@ -292,6 +292,41 @@ build_domains (const CloudRunScenario *sc, const CloudRunSpecService *s)
   return out;
 }
 
+/* The service's record, or with [revision] groups one per revision, each
+ * config's revision-level settings its own; returns the lead (the first
+ * revision), whose first instance sends the service's own traffic. */
+static CloudRunServiceNode *
+build_revisions (Build *b, const CloudRunSpecService *s,
+                 CloudRunServiceNode *config)
+{
+  CloudRunServiceNode *lead = NULL;
+
+  if (s->revisions->len == 0)
+    return cloudrun_service_new (b->world, config);
+  for (guint i = 0; i < s->revisions->len; i++)
+    {
+      const CloudRunSpecRevision *r = g_ptr_array_index (s->revisions, i);
+      CloudRunServiceNode *rev;
+
+      config->revision = r->base.name;
+      config->percent = (uint32_t) r->percent;
+      config->tag_hash_host = r->tag_hash_host;
+      config->tag_number_host = r->tag_number_host;
+      config->min_instances = (uint32_t) r->min_instances;
+      config->max_instances = (uint32_t) r->max_instances;
+      config->concurrency = (uint32_t) r->concurrency;
+      config->cold_start = r->cold_start;
+      config->service_time = r->service_time;
+      config->response_size = r->response_size;
+      config->base_addr = r->serving_base;
+      config->lead = lead;
+      rev = cloudrun_service_new (b->world, config);
+      if (!lead)
+        lead = rev;
+    }
+  return lead;
+}
+
 void
 build_services (Build *b)
 {
@@ -326,7 +361,7 @@ build_services (Build *b)
         .base_addr = s->serving_base,
         .attach = build_attach_instance, .attach_user = b->gfe,
       };
-      CloudRunServiceNode *svc = cloudrun_service_new (b->world, &config);
+      CloudRunServiceNode *svc = build_revisions (b, s, &config);
 
       g_ptr_array_add (svcs, svc);
       if (build_is_caller (b, s))

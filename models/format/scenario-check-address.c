@@ -347,8 +347,28 @@ assign_client_addresses (CloudRunCheck *c)
 #define SERVING_LAST_24 254u
 #define SERVING_HOST_FIRST 10u    /* an instance range starts at .10 */
 
-/* Each service's serving_base: the next /24s of 169.254.0.0/16 that hold
- * its max-instances from .10, none crossing the metadata server's. */
+/* The next /24s of 169.254.0.0/16 (from *next) that hold max instances
+ * from .10, none crossing the metadata server's: the first address. */
+static gboolean
+take_serving (CloudRunCheck *c, uint32_t *next, int64_t max,
+              const CloudRunSpecObject *o, uint32_t *base)
+{
+  uint32_t n = (uint32_t) (max + SERVING_HOST_FIRST + 255) / 256;
+
+  if (*next <= SERVING_METADATA_24 && *next + n > SERVING_METADATA_24)
+    *next = SERVING_METADATA_24 + 1;
+  if (*next + n - 1 > SERVING_LAST_24)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, o,
+                                "max-instances", "instance addresses left in "
+                                "169.254.0.0/16 (253 /24s for all services' "
+                                "instances: 63 services of 1000, 253 of up "
+                                "to 246)", "none left", NULL, NULL);
+  *base = SERVING_NET | *next << 8 | SERVING_HOST_FIRST;
+  *next += n;
+  return TRUE;
+}
+
+/* Each service's serving_base, or with revisions each revision's. */
 static gboolean
 assign_serving_addresses (CloudRunCheck *c)
 {
@@ -357,20 +377,17 @@ assign_serving_addresses (CloudRunCheck *c)
   for (guint i = 0; i < c->s->services->len; i++)
     {
       CloudRunSpecService *svc = c->s->services->pdata[i];
-      uint32_t n = (uint32_t) (svc->max_instances + SERVING_HOST_FIRST
-                               + 255) / 256;
-      if (next <= SERVING_METADATA_24 && next + n > SERVING_METADATA_24)
-        next = SERVING_METADATA_24 + 1;
-      if (next + n - 1 > SERVING_LAST_24)
-        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                    &svc->base, "max-instances",
-                                    "instance addresses left in "
-                                    "169.254.0.0/16 (253 /24s for all "
-                                    "services' instances: 63 services of "
-                                    "1000, 253 of up to 246)",
-                                    "none left", NULL, NULL);
-      svc->serving_base = SERVING_NET | next << 8 | SERVING_HOST_FIRST;
-      next += n;
+      if (svc->revisions->len == 0
+          && !take_serving (c, &next, svc->max_instances, &svc->base,
+                            &svc->serving_base))
+        return FALSE;
+      for (guint k = 0; k < svc->revisions->len; k++)
+        {
+          CloudRunSpecRevision *r = svc->revisions->pdata[k];
+          if (!take_serving (c, &next, r->max_instances, &r->base,
+                             &r->serving_base))
+            return FALSE;
+        }
     }
   return TRUE;
 }

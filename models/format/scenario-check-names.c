@@ -7,7 +7,8 @@
  * with a prefix (vpc-NETWORK, metadata-NETWORK, connector-NAME,
  * direct-vpc-SERVICE, nat-NAME, psc-NAME, ilb-NAME, alb-NAME), and a
  * service's instances SERVICE-1 .. SERVICE-MAX as its autoscaler starts
- * them, perhaps late in a run. A caller whose NAME is one of those would
+ * them, perhaps late in a run (a service with [revision] groups:
+ * REVISION-1 .. REVISION-MAX instead). A caller whose NAME is one of those would
  * meet its namesake in the world; it is refused here, at load, naming
  * the group and the node it would meet. Called from
  * cloudrun_scenario_check after the services are checked. */
@@ -35,21 +36,21 @@ static const struct {
   { "alb-", CLOUDRUN_KIND_EXTERNAL_ALB },
 };
 
-/* Whether name is one of service's instance nodes, SERVICE-N with N from
- * 1 to its max-instances. */
+/* Whether name is one of the instance nodes OWNER-N with N from 1 to
+ * max (a service's, or a revision's). */
 static gboolean
-names_an_instance (const char *name, const CloudRunSpecService *svc)
+names_an_instance (const char *name, const char *owner, int64_t max)
 {
-  size_t len = strlen (svc->base.name);
+  size_t len = strlen (owner);
   const char *digits = name + len + 1;
   char *end;
   unsigned long n;
 
-  if (strncmp (name, svc->base.name, len) != 0 || name[len] != '-'
+  if (strncmp (name, owner, len) != 0 || name[len] != '-'
       || digits[0] < '1' || digits[0] > '9')
     return FALSE;
   n = strtoul (digits, &end, 10);
-  return *end == '\0' && n >= 1 && (int64_t) n <= svc->max_instances;
+  return *end == '\0' && n >= 1 && (int64_t) n <= max;
 }
 
 /* The node a caller named name would meet, or NULL. */
@@ -77,10 +78,18 @@ node_taken (const CloudRunScenario *s, const char *name)
   for (guint i = 0; i < s->services->len; i++)
     {
       const CloudRunSpecService *svc = s->services->pdata[i];
-      if (names_an_instance (name, svc))
+      if (names_an_instance (name, svc->base.name, svc->max_instances))
         return g_strdup_printf ("an instance of %s (1 to max-instances "
                                 "%" G_GINT64_FORMAT ")", svc->base.group,
                                 svc->max_instances);
+    }
+  for (guint i = 0; i < s->revisions->len; i++)
+    {
+      const CloudRunSpecRevision *r = s->revisions->pdata[i];
+      if (names_an_instance (name, r->base.name, r->max_instances))
+        return g_strdup_printf ("an instance of %s (1 to max-instances "
+                                "%" G_GINT64_FORMAT ")", r->base.group,
+                                r->max_instances);
     }
   return NULL;
 }

@@ -12,7 +12,8 @@
  *   or response policy
  *   rule name, wildcards included);
  *   rate or interval, not both, one of them when count > 1;
- * - expect: a [traffic NAME] of the same NAME; ratio only with outcome;
+ * - expect: a [traffic NAME] of the same NAME; ratio only with outcome
+ *   or revision; revision of the service the traffic calls;
  *   source-seen not on a traffic whose url names a service, a mapped
  *   domain or a load balancer (a Cloud Run container's source is the
  *   GFE).
@@ -280,6 +281,17 @@ find_host (CloudRunCheck *c, CloudRunSpecUrl *url)
         {
           url->host_kind = CLOUDRUN_URL_HOST_SERVICE;
           url->target = svc;
+          return TRUE;
+        }
+    }
+  for (guint i = 0; i < s->revisions->len; i++)
+    {
+      CloudRunSpecRevision *r = s->revisions->pdata[i];
+      if (r->tag != NULL && (strcmp (url->host, r->tag_hash_host) == 0
+                             || strcmp (url->host, r->tag_number_host) == 0))
+        {
+          url->host_kind = CLOUDRUN_URL_HOST_SERVICE;
+          url->target = r->service;
           return TRUE;
         }
     }
@@ -555,6 +567,27 @@ check_source_seen (CloudRunCheck *c, CloudRunSpecExpect *e)
                               "instead");
 }
 
+/* A revision of the service the traffic's URL names (a load balancer's
+ * NEG may lead anywhere: not judged here). */
+static gboolean
+check_expect_revision (CloudRunCheck *c, CloudRunSpecExpect *e)
+{
+  const CloudRunSpecUrl *url = &e->traffic->url;
+  const CloudRunSpecService *svc = url->target;
+  g_autofree char *expected = NULL, *found = NULL;
+
+  if (url->host_kind != CLOUDRUN_URL_HOST_SERVICE
+      || e->revision->service == svc)
+    return TRUE;
+  expected = g_strdup_printf ("a revision of service '%s', which [traffic "
+                              "%s] calls", svc->base.name, e->base.name);
+  found = g_strdup_printf ("'%s', a revision of service '%s'",
+                           e->revision->base.name,
+                           e->revision->service->base.name);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, &e->base,
+                              "revision", expected, found, NULL, NULL);
+}
+
 static gboolean
 check_expect (CloudRunCheck *c, CloudRunSpecExpect *e)
 {
@@ -578,11 +611,13 @@ check_expect (CloudRunCheck *c, CloudRunSpecExpect *e)
       && !check_source_seen (c, e))
     return FALSE;
   if (cloudrun_object_has (&e->base, "ratio")
-      && !cloudrun_object_has (&e->base, "outcome"))
+      && !cloudrun_object_has (&e->base, "outcome")
+      && !cloudrun_object_has (&e->base, "revision"))
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                                 &e->base, "ratio", "ratio together with "
-                                "outcome", "ratio alone", NULL, NULL);
-  return TRUE;
+                                "outcome or revision", "ratio alone", NULL,
+                                NULL);
+  return e->revision == NULL || check_expect_revision (c, e);
 }
 
 /* ---- Entry -------------------------------------------------------- */

@@ -566,6 +566,13 @@ cloudrun_object_clear_derived (CloudRunSpecObject *o)
       g_clear_pointer (&svc->number_host, g_free);
       g_clear_pointer (&svc->url, g_free);
       g_clear_pointer (&svc->number_url, g_free);
+      g_clear_pointer (&svc->revisions, g_ptr_array_unref);
+    }
+  if (o->kind == CLOUDRUN_KIND_REVISION)
+    {
+      CloudRunSpecRevision *r = (CloudRunSpecRevision *) o;
+      g_clear_pointer (&r->tag_hash_host, g_free);
+      g_clear_pointer (&r->tag_number_host, g_free);
     }
 }
 
@@ -592,7 +599,7 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   EACH (s->nats, check_nat);
   EACH (s->connectors, check_connector);
   EACH (s->services, check_service);
-  if (!cloudrun_check_hybrid (&c))
+  if (!cloudrun_check_revisions (&c) || !cloudrun_check_hybrid (&c))
     return FALSE;
   if (!cloudrun_check_caller_names (&c)
       || !cloudrun_check_domain_mappings (&c))

@@ -473,6 +473,53 @@ static const CloudRunKey service_keys[] = {
             CLOUDRUN_BODY_MAX, "Response body size."),
 };
 
+/* A revision's key that takes the service's value when unset. */
+#define KEY_REV(NAME, TYPE, F, HELP)                                       \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .flags = DER,               \
+    .offset = offsetof (CloudRunSpecRevision, F),                          \
+    .default_note = "the service's", .help = HELP }
+#define SERVICE_S "the service's"
+
+static const CloudRunKey revision_keys[] = {
+  KEY_REF ("service", NAME, CloudRunSpecRevision, service_name, service,
+           SERVICE, NULL, REQ, NULL, "The service the revision belongs to. "
+           "NAME must start with the service's NAME and a hyphen "
+           "(`shop-canary` for service `shop`), as gcloud names revisions "
+           "(SERVICE-SUFFIX)."),
+  KEY_INT ("percent", CloudRunSpecRevision, percent, NULL, REQ, 0, 100,
+           "Share of the requests to the service's URLs (and to "
+           "`service:NAME`) it serves; the revisions of a service sum to "
+           "100. At 0 it is reached only at its tag URL."),
+  KEY ("tag", STRING, CloudRunSpecRevision, tag, NULL, OPT,
+       "Traffic tag: the revision also answers at "
+       "`https://TAG---NAME-HASH-REGIONCODE.a.run.app` and "
+       "`https://TAG---NAME-PROJECTNUMBER.REGION.run.app`, which reach it "
+       "alone. Lowercase letters, digits and hyphens, starting with a "
+       "letter, not ending with a hyphen, no `---`; tag and service NAME "
+       "together at most 46 characters; one tag per revision, unique in "
+       "the service."),
+  { .name = "min-instances", .type = CLOUDRUN_KEY_INT, .flags = DER,
+    .offset = offsetof (CloudRunSpecRevision, min_instances), .min = 0,
+    .max = 1000, .default_note = SERVICE_S,
+    .help = "Instances of this revision kept warm from time 0." },
+  { .name = "max-instances", .type = CLOUDRUN_KEY_INT, .flags = DER,
+    .offset = offsetof (CloudRunSpecRevision, max_instances), .min = 1,
+    .max = 1000, .default_note = SERVICE_S,
+    .help = "Scale-out limit of this revision's own instances." },
+  { .name = "concurrency", .type = CLOUDRUN_KEY_INT, .flags = DER,
+    .offset = offsetof (CloudRunSpecRevision, concurrency), .min = 1,
+    .max = 1000, .default_note = SERVICE_S,
+    .help = "Requests one instance of the revision serves at once." },
+  KEY_REV ("cold-start", TIME, cold_start,
+           "Delay before a new instance of the revision serves."),
+  KEY_REV ("service-time", DELAY, service_time,
+           "Time to answer one request, as `[service] service-time`."),
+  { .name = "response-size", .type = CLOUDRUN_KEY_SIZE, .flags = DER,
+    .offset = offsetof (CloudRunSpecRevision, response_size),
+    .max = CLOUDRUN_BODY_MAX, .default_note = SERVICE_S,
+    .help = "Response body size of the revision's answers." },
+};
+
 static const CloudRunKey vm_keys[] = {
   KEY_REF ("subnet", NAME, CloudRunSpecVm, subnet_name, subnet, SUBNET, NULL,
            REQ, NULL, "Subnet of the VM's interface (a private subnet)."),
@@ -698,7 +745,12 @@ static const CloudRunKey expect_keys[] = {
   { .name = "ratio", .type = CLOUDRUN_KEY_FRACTION, .default_text = "1",
     .offset = offsetof (CloudRunSpecExpect, ratio),
     .help = "An item holds when at least this fraction of the traffic's "
-            "requests meets it. Only together with `outcome`." },
+            "requests meets it. Only together with `outcome` or "
+            "`revision`." },
+  KEY_REF ("revision", NAME, CloudRunSpecExpect, revision_name, revision,
+           REVISION, NULL, OPT, NULL,
+           "The `[revision NAME]` the GFE sent every request (or `ratio` of "
+           "them) to: a revision of the service the traffic's URL names."),
   KEY ("latency-p50-below", TIME, CloudRunSpecExpect, latency_p50_below, NULL,
        OPT, "The median latency of the requests that got a response is below "
             "this."),
@@ -764,6 +816,9 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         LIST (connectors), "A Serverless VPC Access connector."),
   KIND ("service", SERVICE, FALSE, CloudRunSpecService, service_keys,
         LIST (services), "A Cloud Run service."),
+  KIND ("revision", REVISION, FALSE, CloudRunSpecRevision, revision_keys,
+        LIST (revisions), "A revision of a service: its share of the "
+                          "service's traffic and its tag."),
   KIND ("vm", VM, FALSE, CloudRunSpecVm, vm_keys, LIST (vms),
         "A Compute Engine VM that calls and answers HTTP on port 80."),
   KIND ("client", CLIENT, FALSE, CloudRunSpecClient, client_keys,

@@ -184,6 +184,9 @@ gboolean cloudrun_check_perimeters (CloudRunCheck *check);
 /* Cloud VPN and Interconnect, on-premises sites
  * (models/format/scenario-check-hybrid.c). */
 gboolean cloudrun_check_hybrid (CloudRunCheck *check);
+/* Revisions, traffic splits and tags
+ * (models/format/scenario-check-revisions.c). */
+gboolean cloudrun_check_revisions (CloudRunCheck *check);
 /* VPC Network Peering (models/format/scenario-check-peering.c). */
 gboolean cloudrun_check_peerings (CloudRunCheck *check);
 /* The first pair of overlapping subnets of networks a and b, through *x

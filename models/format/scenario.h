@@ -92,7 +92,8 @@ typedef enum {
  * simulation itself resolves the host through DNS. */
 typedef enum {
   CLOUDRUN_URL_HOST_ADDRESS,      /* an IPv4 literal */
-  CLOUDRUN_URL_HOST_SERVICE,      /* one of a service's two run.app hosts */
+  CLOUDRUN_URL_HOST_SERVICE,      /* one of a service's two run.app hosts,
+                                     or a tag's two */
   CLOUDRUN_URL_HOST_INTERNAL_ALB, /* an internal ALB's hostname */
   CLOUDRUN_URL_HOST_EXTERNAL_ALB, /* an external ALB's hostname */
   CLOUDRUN_URL_HOST_DNS_RECORD,   /* an owner name of a dns-zone record */
@@ -451,8 +452,41 @@ struct CloudRunSpecService {
   char *number_url;             /* "https://" number_host */
   uint32_t serving_base;        /* its first instance's serving address
                                    (169.254.0.0/16, see
-                                   scenario-check-address.c) */
+                                   scenario-check-address.c); unused when
+                                   it has revisions */
+  GPtrArray *revisions;         /* CloudRunSpecRevision * naming it, in file
+                                   order, not owning; empty: none (its own
+                                   settings are its only revision) */
 };
+
+/* The longest traffic tag plus service NAME: TAG---NAME-HASH-CODE fits
+ * one DNS label of 63 (gcloud: "Combined traffic tag and service name
+ * cannot exceed 46 characters"). */
+#define CLOUDRUN_TAG_AND_SERVICE_MAX 46
+
+/* [revision NAME]: one revision of a service, its share of the traffic
+ * to the service's URLs and its traffic tag. The keys it leaves out
+ * take the service's values. */
+typedef struct {
+  CloudRunSpecObject base;
+  char *service_name;           /* service, as written */
+  CloudRunSpecService *service; /* the service it belongs to */
+  int64_t percent;              /* share of the service URLs' requests,
+                                   0..100; a service's revisions sum to
+                                   100 */
+  char *tag;                    /* traffic tag, or NULL */
+  int64_t min_instances;        /* these six: the service's when unset */
+  int64_t max_instances;
+  int64_t concurrency;
+  SimTime cold_start;
+  SimDelay service_time;
+  uint64_t response_size;
+  char *tag_hash_host;          /* TAG---NAME-HASH-CODE.a.run.app; NULL
+                                   without a tag */
+  char *tag_number_host;        /* TAG---NAME-PROJECTNUMBER.REGION.run.app;
+                                   NULL without a tag */
+  uint32_t serving_base;        /* its first instance's serving address */
+} CloudRunSpecRevision;
 
 /* [vm NAME]: a Compute Engine VM. */
 struct CloudRunSpecVm {
@@ -620,6 +654,9 @@ struct CloudRunSpecExpect {
   SimTime latency_p50_above;    /* p50 latency floor */
   CloudRunSpecCidr source_seen; /* the IP source the destination saw */
   char *host_seen;              /* the Host header it saw, lower case */
+  char *revision_name;          /* revision, as written, or NULL */
+  CloudRunSpecRevision *revision; /* the revision every request (or ratio
+                                   of them) was sent to */
 };
 
 /* The whole scenario; its first member is the [scenario] group. */
@@ -647,6 +684,7 @@ typedef struct {
   GPtrArray *nats;              /* CloudRunSpecNat * */
   GPtrArray *connectors;        /* CloudRunSpecConnector * */
   GPtrArray *services;          /* CloudRunSpecService * */
+  GPtrArray *revisions;         /* CloudRunSpecRevision * */
   GPtrArray *vms;               /* CloudRunSpecVm * */
   GPtrArray *clients;           /* CloudRunSpecClient * */
   GPtrArray *google_callers;    /* CloudRunSpecGoogleCaller * */

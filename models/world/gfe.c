@@ -504,6 +504,9 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
       return;
     }
   s->slot = inst;
+  if (svc->revision)
+    cloudrun_request_served_by (&world->ledger, s->request_id,
+                                svc->revision);
   step.rule = sim_explain_internf (log, "service %s: ingress = %s admits "
                                    "%s requests", svc->name,
                                    gfe_ingress_name (svc->ingress),
@@ -531,6 +534,29 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node, &step);
   cloudrun_proxy_forward (s, gfe->serving_addr, inst->host.addrs[0], 80,
                           inst->ready_at);
+}
+
+/* The revision that takes an admitted request (models/world/service.h):
+ * at a tag URL the tagged one alone, else one drawn by the split
+ * (run/docs/rollouts-rollbacks-traffic-migration); *why says which. */
+static CloudRunServiceNode *
+gfe_revision (CloudRunGfe *gfe, const CloudRunProxySession *s,
+              CloudRunServiceNode *svc, const char **why)
+{
+  SimExplainLog *log = sim_world_explain (gfe->base.world->sim);
+  bool tagged;
+  CloudRunServiceNode *rev = cloudrun_service_pick_revision (
+    svc, s->request.host, &tagged);
+
+  if (rev->revision)
+    *why = sim_explain_internf (log, tagged
+                                ? "%s; revision %s: its tag URL reaches it "
+                                  "alone, whatever its share (%u%%)"
+                                : "%s; revision %s: the traffic split gives "
+                                  "it %u%% of the service's requests, drawn "
+                                  "per request", *why, rev->revision,
+                                rev->percent);
+  return rev;
 }
 
 static void
@@ -630,6 +656,7 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
     }
   if (iam.note)
     why = sim_explain_internf (log, "%s; %s", why, iam.note);
+  svc = gfe_revision (gfe, s, svc, &why);
   gfe_forward (gfe, s, svc, cls, why);
 }
 

@@ -53,13 +53,25 @@ iam_audience_is (const char *aud, const char *prefix, const char *want)
 }
 
 /* The audience as the service accepts it: "URL" for one of its run.app
- * URLs, "custom" for one of its custom audiences; NULL: refused. */
+ * URLs, "tag URL" for one of its revisions' tag URLs, "custom" for one
+ * of its custom audiences; NULL: refused. */
 static const char *
 iam_audience_kind (const CloudRunServiceNode *svc, const char *aud)
 {
+  const GPtrArray *revs = svc->lead ? svc->lead->revisions : NULL;
+
   if (iam_audience_is (aud, "https://", svc->hash_host)
       || iam_audience_is (aud, "https://", svc->number_host))
     return "URL";
+  /* A tag URL is one of the service's run.app URLs too. */
+  for (guint i = 0; revs && i < revs->len; i++)
+    {
+      const CloudRunServiceNode *r = g_ptr_array_index (revs, i);
+      if (r->tag_hash_host
+          && (iam_audience_is (aud, "https://", r->tag_hash_host)
+              || iam_audience_is (aud, "https://", r->tag_number_host)))
+        return "tag URL";
+    }
   for (guint i = 0; svc->custom_audiences && svc->custom_audiences[i]; i++)
     if (iam_audience_is (aud, NULL, svc->custom_audiences[i]))
       return "custom";
@@ -189,7 +201,9 @@ cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
                              "%s) holds the invoker role (invokers = %s)",
                              kind, claims.email, claims.aud,
                              g_str_equal (aud_kind, "custom")
-                             ? ", a custom audience" : "",
+                             ? ", a custom audience"
+                             : g_str_equal (aud_kind, "tag URL")
+                             ? ", a tag URL" : "",
                              g_str_equal (field, CLOUDRUN_ID_TOKEN_FIELD)
                              ? "" : ", in X-Serverless-Authorization",
                              invokers) };

@@ -71,8 +71,12 @@ cloudrun_ledger_clear (CloudRunLedger *ledger)
   if (!ledger->tallies)
     return;
   for (guint t = 0; t < ledger->tallies->len; t++)
-    sim_histogram_clear (&g_array_index (ledger->tallies, CloudRunTally,
-                                         t).latency);
+    {
+      CloudRunTally *tally = &g_array_index (ledger->tallies, CloudRunTally,
+                                             t);
+      sim_histogram_clear (&tally->latency);
+      g_clear_pointer (&tally->served, g_array_unref);
+    }
   g_hash_table_destroy (ledger->live);
   g_ptr_array_free (ledger->spare, TRUE);
   g_array_free (ledger->lingering, TRUE);
@@ -319,6 +323,23 @@ cloudrun_request_why (SimExplainLog *log, const CloudRunRequest *r,
   return sim_explain_intern (log, why->str);
 }
 
+/* Counts times requests sent to revision (few per traffic: a walk). */
+static void
+tally_served (CloudRunTally *t, const char *revision, uint32_t times)
+{
+  CloudRunServed one = { revision, times };
+
+  if (!t->served)
+    t->served = g_array_new (FALSE, FALSE, sizeof (CloudRunServed));
+  for (guint i = 0; i < t->served->len; i++)
+    if (g_array_index (t->served, CloudRunServed, i).revision == revision)
+      {
+        g_array_index (t->served, CloudRunServed, i).count += times;
+        return;
+      }
+  g_array_append_val (t->served, one);
+}
+
 /* Adds r (times requests like it) to its traffic's tally. */
 static void
 ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
@@ -352,6 +373,8 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
           t->first_seen.host = r->seen_host;
         }
     }
+  if (r->revision)
+    tally_served (t, r->revision, times);
   if (r->status > 0)
     {
       t->responses += times;
@@ -502,6 +525,16 @@ cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
 
   if (r && !r->finished && r->classified == CLOUDRUN_CLASS_NONE)
     r->classified = classified;
+}
+
+void
+cloudrun_request_served_by (CloudRunLedger *ledger, uint32_t id,
+                            const char *revision)
+{
+  CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
+
+  if (r && !r->finished)
+    r->revision = revision;
 }
 
 void

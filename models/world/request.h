@@ -49,6 +49,10 @@ typedef struct {
                                      they arrived there */
   const char *seen_host;          /* its Host header, interned in the
                                      explain log */
+  const char *revision;           /* the [revision NAME] the GFE sent it
+                                     to (owned by the service record);
+                                     NULL: none, or a service without
+                                     [revision] groups */
   SimExplainChain chain;          /* the steps */
 } CloudRunRequest;
 
@@ -75,6 +79,12 @@ typedef struct {
 
 /* How long a finished request's record stays for its late frames. */
 #define CLOUDRUN_LEDGER_LINGER (10 * SIM_S)
+
+/* A revision that served some of a traffic's requests. */
+typedef struct {
+  const char *revision;         /* its NAME (the service record's) */
+  uint32_t count;               /* settled requests sent to it */
+} CloudRunServed;
 
 /* What one traffic's settled requests add up to. */
 typedef struct {
@@ -105,6 +115,9 @@ typedef struct {
     uint32_t src;
     const char *host;
   } first_seen;
+  GArray *served;               /* CloudRunServed, in the order first met:
+                                   the revisions its requests were sent to;
+                                   NULL until one was */
   SimHistogram latency;         /* of the requests with a response */
   SimTime last_end;             /* latest end of a finished request; 0 */
 } CloudRunTally;
@@ -190,6 +203,10 @@ void cloudrun_request_decide (CloudRunLedger *ledger, uint32_t id,
                               const SimNode *node, CloudRunDropCause cause);
 void cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
                                 CloudRunClass classified);
+/* The GFE sent request id to an instance of revision (a NAME that lives
+ * as long as the world). */
+void cloudrun_request_served_by (CloudRunLedger *ledger, uint32_t id,
+                                 const char *revision);
 /* The destination's HTTP server (hop: service, vm or client) took request
  * id: src is the IP source its packets arrived with (the server's TCP
  * peer), host the Host header it parsed. The first call counts (one

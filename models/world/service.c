@@ -186,7 +186,9 @@ cloudrun_service_add_instance (CloudRunServiceNode *svc)
 {
   CloudRunWorld *world = svc->world;
   uint32_t i = svc->instances->len;
-  g_autofree char *name = g_strdup_printf ("%s-%u", svc->name, i + 1);
+  g_autofree char *name = g_strdup_printf ("%s-%u", svc->revision
+                                                    ? svc->revision
+                                                    : svc->name, i + 1);
   CloudRunInstance *inst = (CloudRunInstance *)
     sim_node_new (world->sim, &instance_class, name);
   SimPort *port = sim_node_add_port (&inst->base.node, "eth0");
@@ -232,6 +234,81 @@ service_copy_invokers (const IamPrincipal *from, guint n)
   return to;
 }
 
+/* Its load over time, under the revision's NAME when it has one. */
+static void
+service_gauges (CloudRunServiceNode *svc)
+{
+  CloudRunWorld *world = svc->world;
+  const char *name = svc->revision ? svc->revision : svc->name;
+
+  svc->in_flight_gauge = cloudrun_world_gauge (world, "service", name,
+                                               "in_flight");
+  svc->instances_gauge = cloudrun_world_gauge (world, "service", name,
+                                               "instances");
+  cloudrun_pending_record (&svc->pending,
+                           cloudrun_world_gauge (world, "service", name,
+                                                 "queue"), world->sim);
+}
+
+/* Registers svc's hosts: a lead owns the service's URL hosts and mapped
+ * domains (and with revisions the split's stream), any revision its tag
+ * hosts. */
+static void
+service_join (CloudRunServiceNode *svc, CloudRunServiceNode *lead)
+{
+  GHashTable *hosts = svc->world->hosts;
+
+  svc->lead = lead ? lead : svc;
+  svc->revisions = NULL;
+  if (!lead)
+    {
+      g_hash_table_insert (hosts, svc->hash_host, svc);
+      g_hash_table_insert (hosts, svc->number_host, svc);
+      for (guint i = 0; svc->domains && svc->domains[i]; i++)
+        g_hash_table_insert (hosts, (char *) svc->domains[i], svc);
+      if (svc->revision)
+        {
+          svc->revisions = g_ptr_array_new ();
+          sim_rng_init (&svc->split_rng, sim_world_seed (svc->world->sim),
+                        svc->name, "traffic-split");
+        }
+    }
+  if (svc->lead->revisions)
+    g_ptr_array_add (svc->lead->revisions, svc);
+  if (svc->tag_hash_host)
+    {
+      g_hash_table_insert (hosts, svc->tag_hash_host, svc);
+      g_hash_table_insert (hosts, svc->tag_number_host, svc);
+    }
+}
+
+CloudRunServiceNode *
+cloudrun_service_pick_revision (CloudRunServiceNode *svc, const char *host,
+                                bool *tagged)
+{
+  CloudRunServiceNode *lead = svc->lead;
+  uint32_t draw, sum = 0;
+
+  *tagged = false;
+  if (!lead->revisions)
+    return svc;
+  if (svc->tag_hash_host && (strcmp (host, svc->tag_hash_host) == 0
+                             || strcmp (host, svc->tag_number_host) == 0))
+    {
+      *tagged = true;
+      return svc;
+    }
+  draw = sim_rng_below (&lead->split_rng, 100);
+  for (guint i = 0; i < lead->revisions->len; i++)
+    {
+      CloudRunServiceNode *r = g_ptr_array_index (lead->revisions, i);
+      sum += r->percent;
+      if (draw < sum)
+        return r;
+    }
+  g_assert_not_reached ();
+}
+
 CloudRunServiceNode *
 cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
 {
@@ -240,6 +317,9 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   *svc = *config;
   svc->world = world;
   svc->name = g_strdup (config->name);
+  svc->revision = g_strdup (config->revision);
+  svc->tag_hash_host = g_strdup (config->tag_hash_host);
+  svc->tag_number_host = g_strdup (config->tag_number_host);
   svc->project = g_strdup (config->project);
   svc->region = g_strdup (config->region);
   svc->hash_host = g_strdup (config->hash_host);
@@ -259,19 +339,10 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   cloudrun_pending_init (&svc->pending, config->pending_wait
                          ? config->pending_wait
                          : cloudrun_pending_documented_wait (svc->cold_start));
-  svc->in_flight_gauge = cloudrun_world_gauge (world, "service", svc->name,
-                                               "in_flight");
-  svc->instances_gauge = cloudrun_world_gauge (world, "service", svc->name,
-                                               "instances");
-  cloudrun_pending_record (&svc->pending,
-                           cloudrun_world_gauge (world, "service", svc->name,
-                                                 "queue"), world->sim);
+  service_gauges (svc);
   for (uint32_t i = 0; i < MAX (1u, svc->min_instances); i++)
     cloudrun_service_add_instance (svc);
-  g_hash_table_insert (world->hosts, svc->hash_host, svc);
-  g_hash_table_insert (world->hosts, svc->number_host, svc);
-  for (guint i = 0; svc->domains && svc->domains[i]; i++)
-    g_hash_table_insert (world->hosts, (char *) svc->domains[i], svc);
+  service_join (svc, config->lead);
   g_ptr_array_add (world->services, svc);
   return svc;
 }
@@ -289,6 +360,11 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   cloudrun_pending_clear (&svc->pending);
   g_clear_pointer (&svc->ip_blocks, g_array_unref);
   g_free (svc->name);
+  g_free (svc->revision);
+  g_free (svc->tag_hash_host);
+  g_free (svc->tag_number_host);
+  if (svc->revisions)
+    g_ptr_array_free (svc->revisions, TRUE);
   g_free (svc->project);
   g_free (svc->region);
   g_free (svc->hash_host);

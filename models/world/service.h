@@ -17,6 +17,7 @@
 #include "models/world/perimeter.h"
 #include "models/world/requester.h"
 #include "models/world/world.h"
+#include "sim/rng.h"
 
 
 typedef struct {
@@ -73,6 +74,22 @@ typedef void (*CloudRunInstanceAttach) (CloudRunInstance *instance,
 struct CloudRunServiceNode {
   CloudRunWorld *world;         /* set by cloudrun_service_new */
   char *name;                   /* the service NAME */
+  /* Revisions (run/docs/rollouts-rollbacks-traffic-migration): a service
+   * with [revision] groups is one record per revision, each with its own
+   * instances (REVISION-1 ...), autoscaler and pending queue; the first,
+   * its lead, owns the service's URL hosts and the split. */
+  char *revision;               /* the revision NAME; NULL: the service's
+                                   only, implicit revision */
+  uint32_t percent;             /* its share of the service URLs' requests */
+  char *tag_hash_host;          /* TAG---hash_host, or NULL: no tag */
+  char *tag_number_host;        /* TAG---number_host, or NULL */
+  CloudRunServiceNode *lead;    /* in a config: the lead of the service's
+                                   revisions, NULL for the lead itself; in
+                                   the record: the lead (itself for it) */
+  GPtrArray *revisions;         /* lead of a service with revisions: its
+                                   records in file order (itself first);
+                                   NULL otherwise */
+  SimRng split_rng;             /* lead: the GFE's draws for the split */
   char *project;                /* its project NAME */
   uint64_t project_number;
   const CloudRunPerimeterPolicy *perimeter; /* its project's VPC-SC
@@ -137,7 +154,9 @@ struct CloudRunServiceNode {
 /* Makes the service record from config (name, settings, base_addr,
  * attach) and its max(1, min-instances) first instance nodes, each
  * resolving names through the metadata server at 169.254.169.254, and
- * registers both URL hosts. More instances are made as load asks. */
+ * registers both URL hosts (a revision with config->lead set: only its
+ * tag hosts, and it joins its lead's revisions). More instances are made
+ * as load asks. */
 CloudRunServiceNode *cloudrun_service_new (CloudRunWorld *world,
                                            const CloudRunServiceNode *config);
 CloudRunInstance *cloudrun_service_add_instance (CloudRunServiceNode *svc);
@@ -161,5 +180,13 @@ void cloudrun_service_hold_block (CloudRunServiceNode *svc, uint32_t usable);
 CloudRunInstance *cloudrun_service_acquire (CloudRunServiceNode *service,
                                             SimTime now, bool *cold);
 void cloudrun_service_release (CloudRunInstance *instance);
+/* The revision that serves a request for host to the service whose
+ * record lookup found: at a tag host the tagged revision alone; at the
+ * service's URL hosts (and through a serverless NEG, which names them)
+ * one revision drawn by percent from the lead's stream. *tagged says
+ * which. Without revisions, svc itself. */
+CloudRunServiceNode *cloudrun_service_pick_revision (CloudRunServiceNode *svc,
+                                                     const char *host,
+                                                     bool *tagged);
 
 #endif

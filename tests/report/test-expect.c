@@ -172,6 +172,62 @@ test_expect__ratio (void **state)
     }
 }
 
+/* ---- revision ----------------------------------------------------- */
+
+/* revision = api-a holds when at least ratio of the requests were sent
+ * to it; one sent elsewhere, or to no revision, counts against it. */
+static void
+test_expect__revision (void **state)
+{
+  static const struct {
+    const char *ratio;          /* NULL: not written (1) */
+    guint to_a;                 /* of 4, the others to api-b or none */
+    gboolean none;              /* the others to no revision */
+    gboolean pass;
+  } cases[] = {
+    { NULL, 4, FALSE, TRUE },
+    { NULL, 3, FALSE, FALSE },
+    { "0.75", 3, FALSE, TRUE },
+    { "0.75", 2, FALSE, FALSE },
+    { "0.5", 2, TRUE, TRUE },
+    { "0.5", 1, TRUE, FALSE },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ini = g_strconcat (
+        WF_HEAD
+        "[service api]\nregion = us-central1\n\n"
+        "[revision api-a]\nservice = api\npercent = 50\n\n"
+        "[revision api-b]\nservice = api\npercent = 50\n\n"
+        "[client alice]\n\n"
+        "[traffic t]\nfrom = alice\nurl = service:api\ncount = 4\n"
+        "interval = 100ms\n\n"
+        "[expect t]\nrevision = api-a\n",
+        cases[i].ratio ? "ratio = " : "", cases[i].ratio ? cases[i].ratio : "",
+        "\n", NULL);
+      g_autoptr (WorldFixture) wf = world_fixture_load (ini, NULL);
+      g_autoptr (GArray) items = NULL;
+      const CloudRunCheckItem *it;
+
+      ledger_all_delivered (wf);
+      for (guint k = 0; k < 4; k++)
+        world_fixture_request (wf, "t", k)->revision
+          = k < cases[i].to_a ? "api-a" : cases[i].none ? NULL : "api-b";
+      items = evaluate (wf);
+      it = item_of (items, "revision");
+      if (it->pass != cases[i].pass)
+        fail_msg ("case %u: %s (found: %s)", i,
+                  it->pass ? "passes" : "fails", it->found);
+      assert_string_equal (it->expected, "api-a");
+      if (cases[i].to_a < 4)
+        assert_non_null (strstr (it->found, cases[i].none
+                                            ? "shows no revision"
+                                            : "shows api-b"));
+    }
+}
+
 /* ---- via ---------------------------------------------------------- */
 
 static void
@@ -690,6 +746,7 @@ main (void)
     cmocka_unit_test (test_expect__items_follow_file_order),
     cmocka_unit_test (test_expect__source_seen_judges_the_requests_that_arrived),
     cmocka_unit_test (test_expect__host_seen_ignores_case),
+    cmocka_unit_test (test_expect__revision),
     cmocka_unit_test (test_expect__a_partner_sees_the_nat_address),
     cmocka_unit_test (test_expect__judges_a_real_run),
   };

@@ -76,6 +76,7 @@ want = {t["name"]: t for t in rep["traffic"]}
 seen = collections.defaultdict(collections.Counter)
 index = collections.defaultdict(set)
 ids = set()
+served = collections.defaultdict(collections.Counter)
 n = 0
 lines = 0
 for line in open(sys.argv[2], encoding="utf-8"):
@@ -83,8 +84,11 @@ for line in open(sys.argv[2], encoding="utf-8"):
     r = json.loads(line)
     times = r.get("never_begun", 1)
     n += times
-    assert list(r) == KEYS + (["never_begun"] if "never_begun" in r else []), \
+    assert list(r) == KEYS + (["revision"] if "revision" in r else []) \
+        + (["never_begun"] if "never_begun" in r else []), \
         "line %d: keys %s" % (lines, list(r))
+    if "revision" in r:
+        served[r["traffic"]][r["revision"]] += 1
     assert r["traffic"] in want, "line %d: traffic %r" % (n, r["traffic"])
     assert r["id"] not in ids, "line %d: id %d twice" % (n, r["id"])
     ids.update(range(r["id"], r["id"] + times))
@@ -98,6 +102,9 @@ for name, t in want.items():
     assert dict(seen[name]) == counts, \
         "%s: requests.jsonl counts %s, report.json %s" % (
             name, dict(seen[name]), counts)
+    assert dict(served[name]) == t.get("revisions", {}), \
+        "%s: requests.jsonl revisions %s, report.json %s" % (
+            name, dict(served[name]), t.get("revisions"))
     assert index[name] == set(range(1, t["requests"] + 1)), \
         "%s: indexes are not 1..%d" % (name, t["requests"])
 total = sum(t["requests"] for t in rep["traffic"])

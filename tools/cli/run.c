@@ -18,6 +18,21 @@ static const char examples[] =
   "      --set " PGA " -o out/05-with-pga\n"
   "  cloudrun-netsim run " S00 " --capture none --quiet";
 
+/* A revision under its service, as report.txt lists it. */
+static void
+print_revision (const CloudRunSession *s, guint service, guint k)
+{
+  const char *name, *tag, *host, *number_host;
+  guint percent;
+
+  cloudrun_session_revision (s, service, k, &name, &percent, &tag, &host,
+                             &number_host);
+  printf ("  revision %s: %u%%", name, percent);
+  if (tag)
+    printf (", tag %s: https://%s  https://%s", tag, host, number_host);
+  printf ("\n");
+}
+
 static void
 print_outputs (const CloudRunSession *s, const CloudRunOutputOptions *opt,
                const char *dir)
@@ -34,6 +49,8 @@ print_outputs (const CloudRunSession *s, const CloudRunOutputOptions *opt,
       const char *name, *url, *number_url;
       cloudrun_session_service (s, i, &name, &url, &number_url);
       printf ("service %s: %s  %s\n", name, url, number_url);
+      for (guint k = 0; k < cloudrun_session_n_revisions (s, i); k++)
+        print_revision (s, i, k);
     }
   printf ("\noutputs in %s/: %sreport.html, report.txt, report.json, "
           "%stopology.dot (.svg with Graphviz)\n", dir, captures[opt->capture],

@@ -73,6 +73,13 @@ test_host_seen (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 }
 
 static gboolean
+test_revision (const CloudRunRequest *r, const CloudRunSpecExpect *e)
+{
+  return r->revision != NULL
+         && strcmp (r->revision, e->revision->base.name) == 0;
+}
+
+static gboolean
 is_seen_key (const char *key)
 {
   return strcmp (key, "source-seen") == 0 || strcmp (key, "host-seen") == 0;
@@ -108,6 +115,9 @@ request_shows (const CloudRunRequest *r, const char *key)
     }
   if (strcmp (key, "host-seen") == 0)
     return g_strdup (r->seen_host);
+  if (strcmp (key, "revision") == 0)
+    return g_strdup (r->revision ? r->revision
+                                 : "no revision (never sent to one)");
   s = g_string_new (NULL);
   for (uint8_t i = 0; i < r->n_via; i++)
     g_string_append_printf (s, "%s%s", i ? ";" : "",
@@ -144,6 +154,7 @@ static const struct {
   { "via", test_via },
   { "source-seen", test_source_seen },
   { "host-seen", test_host_seen },
+  { "revision", test_revision },
 };
 
 static void
@@ -377,6 +388,9 @@ check_one (GArray *items, const CloudRunSpecExpect *e, CloudRunWorld *world,
   if (cloudrun_object_has (o, "host-seen"))
     check_requests (items, world, sum, e, "host-seen",
                     g_strdup (e->host_seen));
+  if (cloudrun_object_has (o, "revision"))
+    check_requests (items, world, sum, e, "revision",
+                    g_strdup (e->revision_name));
   if (cloudrun_object_has (o, "latency-p50-below"))
     check_latency (items, sum, e, "latency-p50-below", e->latency_p50_below,
                    sum->p50, FALSE);

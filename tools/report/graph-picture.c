@@ -152,10 +152,20 @@ node_service (Picture *p, const CloudRunServiceNode *svc)
   gboolean calling = g_hash_table_contains (p->callers, svc->name);
   g_autofree char *id = g_strconcat ("service ", svc->name, NULL);
   g_autoptr (GString) l = g_string_new (svc->name);
-  guint n = svc->instances->len;
+  const GPtrArray *revs = svc->lead ? svc->lead->revisions : NULL;
+  guint n = revs ? 0 : svc->instances->len;
 
+  /* With revisions: every revision's instances, and their shares. */
+  for (guint i = 0; revs && i < revs->len; i++)
+    n += ((const CloudRunServiceNode *) revs->pdata[i])->instances->len;
   if (n > 1)
     g_string_append_printf (l, " \u00d7%u", n);
+  for (guint i = 0; revs && i < revs->len; i++)
+    {
+      const CloudRunServiceNode *r = revs->pdata[i];
+      g_string_append_printf (l, "%s %s %u%%", i ? "," : "\nrevisions",
+                              r->revision, r->percent);
+    }
   if (!s)
     return node_add (p, id, l->str, box_run (p, svc->region, calling),
                      calling ? COL_CALLER : COL_CALLED, FILL_RUN);

@@ -139,6 +139,8 @@ json_first_request (JsonBuilder *b, CloudRunWorld *world, uint32_t id)
   add_str (b, "decided_at", hop_or_null (r->decided_at));
   add_str (b, "decided_node", (int) r->decided_at >= 0 ? r->decided_node
                                                        : NULL);
+  if (r->revision)
+    add_str (b, "revision", r->revision);
   add_int (b, "start_ns", r->start);
   add_int_or_null (b, "end_ns", r->finished, r->end);
   add_int_or_null (b, "latency_ns", r->status > 0, r->end - r->start);
@@ -169,6 +171,24 @@ json_seen (JsonBuilder *b, const CloudRunTrafficSummary *s)
   add_str (b, "at", cloudrun_hop_name (s->seen_at));
   add_str (b, "source", sim_ipv4_to_string (s->seen_src, src));
   add_str (b, "host", s->seen_host);
+  json_builder_end_object (b);
+}
+
+/* "revisions": requests per revision the GFE sent them to, only for a
+ * traffic that met a service with [revision] groups. */
+static void
+json_served (JsonBuilder *b, const CloudRunTrafficSummary *s)
+{
+  if (!s->served)
+    return;
+  json_builder_set_member_name (b, "revisions");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < s->served->len; i++)
+    {
+      const CloudRunServed *one = &g_array_index (s->served, CloudRunServed,
+                                                  i);
+      add_int (b, one->revision, one->count);
+    }
   json_builder_end_object (b);
 }
 
@@ -208,6 +228,7 @@ json_traffic (JsonBuilder *b, const ToolsReport *rep, guint t)
   json_builder_end_object (b);
   add_int_or_null (b, "last_end_ns", s->last_end > 0, s->last_end);
   json_seen (b, s);
+  json_served (b, s);
   if (s->count)
     json_first_request (b, rep->world, s->first);
   else

@@ -47,6 +47,35 @@ table_outcomes (const CloudRunTrafficSummary *s)
   return g_string_free (o, FALSE);
 }
 
+/* After the table and a blank line (the table's rows end there), for
+ * the traffics that met [revision] groups: which revisions the GFE sent
+ * their requests to, and how many. */
+static void
+table_served (GString *out, const ToolsReport *rep)
+{
+  bool first = true;
+
+  for (guint t = 0; t < rep->world->n_plans; t++)
+    {
+      const CloudRunTrafficSummary *s = &rep->summaries[t];
+
+      if (!s->served)
+        continue;
+      if (first)
+        g_string_append_c (out, '\n');
+      first = false;
+      g_string_append_printf (out, "%s: revisions", s->name);
+      for (guint i = 0; i < s->served->len; i++)
+        {
+          const CloudRunServed *one = &g_array_index (s->served,
+                                                      CloudRunServed, i);
+          g_string_append_printf (out, "%s %s %u", i ? "," : "",
+                                  one->revision, one->count);
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
 void
 tools_report_table (GString *out, const ToolsReport *rep)
 {
@@ -87,6 +116,7 @@ tools_report_table (GString *out, const ToolsReport *rep)
       g_free (outcomes[t]);
       g_free (causes[t]);
     }
+  table_served (out, rep);
 }
 
 void
@@ -190,6 +220,17 @@ report_text_services (GString *out, const CloudRunScenario *sc)
       const CloudRunSpecService *s = g_ptr_array_index (sc->services, i);
       g_string_append_printf (out, "service %s: https://%s  https://%s\n",
                               s->base.name, s->hash_host, s->number_host);
+      for (guint k = 0; k < s->revisions->len; k++)
+        {
+          const CloudRunSpecRevision *r = g_ptr_array_index (s->revisions, k);
+          g_string_append_printf (out, "  revision %s: %" G_GINT64_FORMAT
+                                  "%%", r->base.name, r->percent);
+          if (r->tag)
+            g_string_append_printf (out, ", tag %s: https://%s  https://%s",
+                                    r->tag, r->tag_hash_host,
+                                    r->tag_number_host);
+          g_string_append_c (out, '\n');
+        }
     }
 }
 

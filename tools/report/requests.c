@@ -70,6 +70,9 @@ request_object (const CloudRunWorld *world, const CloudRunRequest *r,
   for (uint8_t i = 0; i < r->n_via; i++)
     json_array_add_string_element (via, cloudrun_hop_name (r->via[i]));
   json_object_set_array_member (o, "via", via);
+  /* Only where a service has revisions: older lines stay as they were. */
+  if (begun && r->revision)
+    json_object_set_string_member (o, "revision", r->revision);
   return o;
 }
 

@@ -9,8 +9,9 @@
  * traffic order, one line for its run of requests never begun: the first
  * of them, with never_begun = how many. Each line holds traffic, index
  * (1-based), id, start_ns, end_ns, outcome, status, classified, cause,
- * decided_at, decided_node, latency_ns and via (and never_begun on that
- * last kind of line); an absent value is null (docs/outputs.md). */
+ * decided_at, decided_node, latency_ns and via, then revision for a
+ * request the GFE sent to a [revision] (absent otherwise), and never_begun
+ * on that last kind of line; an absent value is null (docs/outputs.md). */
 #ifndef TOOLS_REQUESTS_H
 #define TOOLS_REQUESTS_H
 

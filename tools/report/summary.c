@@ -29,6 +29,7 @@ cloudrun_summary_new (CloudRunWorld *world)
       s->seen_at = tally->first_seen.at;
       s->seen_src = tally->first_seen.src;
       s->seen_host = tally->first_seen.host;
+      s->served = tally->served;
       for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)
         if (s->verdicts[v] > best)
           {

@@ -31,6 +31,9 @@ typedef struct {
   CloudRunHopKind seen_at;      /* the first of them (lowest index): where, */
   uint32_t seen_src;            /* the IP source it arrived with */
   const char *seen_host;        /* and its Host (the explain log's) */
+  const GArray *served;         /* CloudRunServed: requests per [revision]
+                                   the GFE sent them to (the ledger's);
+                                   NULL: none */
   uint32_t causes[CLOUDRUN_N_VERDICTS][CLOUDRUN_N_DROP_CAUSES];
                                 /* requests per verdict and drop cause */
 } CloudRunTrafficSummary;

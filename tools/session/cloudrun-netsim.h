@@ -106,6 +106,15 @@ guint cloudrun_session_n_services (const CloudRunSession *s);
 void cloudrun_session_service (const CloudRunSession *s, guint service,
                                const char **name, const char **url,
                                const char **number_url);
+/* The [revision] groups of a service, in file order (0: none): NAME, its
+ * percent, and its tag with the two hosts of its tag URLs (all three NULL
+ * without a tag). */
+guint cloudrun_session_n_revisions (const CloudRunSession *s, guint service);
+void cloudrun_session_revision (const CloudRunSession *s, guint service,
+                                guint revision, const char **name,
+                                guint *percent, const char **tag,
+                                const char **tag_host,
+                                const char **tag_number_host);
 
 /* ---- Outputs ---------------------------------------------------------- */
 

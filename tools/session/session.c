@@ -271,6 +271,31 @@ cloudrun_session_service (const CloudRunSession *s, guint i, const char **name,
   *number_url = svc->number_url;
 }
 
+guint
+cloudrun_session_n_revisions (const CloudRunSession *s, guint i)
+{
+  const CloudRunSpecService *svc = g_ptr_array_index (s->run.scenario->services,
+                                                      i);
+
+  return svc->revisions->len;
+}
+
+void
+cloudrun_session_revision (const CloudRunSession *s, guint i, guint k,
+                           const char **name, guint *percent, const char **tag,
+                           const char **tag_host, const char **tag_number_host)
+{
+  const CloudRunSpecService *svc = g_ptr_array_index (s->run.scenario->services,
+                                                      i);
+  const CloudRunSpecRevision *r = g_ptr_array_index (svc->revisions, k);
+
+  *name = r->base.name;
+  *percent = (guint) r->percent;
+  *tag = r->tag;
+  *tag_host = r->tag_hash_host;
+  *tag_number_host = r->tag_number_host;
+}
+
 /* ---- Outputs -------------------------------------------------------- */
 
 gboolean

@@ -245,6 +245,21 @@ static const char everything_tail[] =
   "project = host\n"
   "region = europe-west1\n"
   "\n"
+  "[revision defaults-blue]\n"
+  "service = defaults\n"
+  "percent = 100\n"
+  "tag = blue-2\n"
+  "min-instances = 1\n"
+  "max-instances = 5\n"
+  "concurrency = 10\n"
+  "cold-start = 2s\n"
+  "service-time = 20ms\n"
+  "response-size = 2KiB\n"
+  "\n"
+  "[revision defaults-green]\n"
+  "service = defaults\n"
+  "percent = 0\n"
+  "\n"
   "[vm web]\n"
   "subnet = vms\n"
   "address = 192.168.0.3\n"
@@ -361,6 +376,9 @@ static const char everything_tail[] =
   "latency-p90-below = 200ms\n"
   "latency-p99-below = 1s\n"
   "latency-p50-above = 5ms\n"
+  "\n"
+  "[expect to-defaults]\n"
+  "revision = defaults-blue\n"
   "\n"
   "[expect to-vm]\n"
   "source-seen = 203.0.113.0/24\n"
@@ -840,6 +858,70 @@ test_scenario__peering_zone_and_response_policy (void **state)
   assert_string_equal (r->data, "private.googleapis.com.");
 }
 
+/* Revisions: the keys they leave out take the service's values, the
+ * tags get their two hosts, each revision its own serving addresses, and
+ * a traffic may call a tag URL. */
+static void
+test_scenario__revisions (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  const CloudRunSpecService *svc = find (s, CLOUDRUN_KIND_SERVICE,
+                                         "defaults");
+  const CloudRunSpecRevision *blue = find (s, CLOUDRUN_KIND_REVISION,
+                                           "defaults-blue");
+  const CloudRunSpecRevision *green = find (s, CLOUDRUN_KIND_REVISION,
+                                            "defaults-green");
+  static const char tagged[] =
+    "[scenario]\nformat = 1\ntitle = t\n"
+    "[service s]\nregion = us-central1\n"
+    "[revision s-a]\nservice = s\npercent = 100\n"
+    "[revision s-b]\nservice = s\npercent = 0\ntag = beta\n"
+    "[client c]\n"
+    "[traffic t]\nfrom = c\nurl = https://beta---s-%s-uc.a.run.app/\n"
+    "[traffic u]\nfrom = c\nurl = https://beta---s-%s.us-central1.run.app/\n";
+  char hash[CLOUDRUN_SERVICE_HASH_LEN + 1], number[16];
+  g_autofree char *text = NULL;
+  g_autoptr (CloudRunScenario) t = NULL;
+  const CloudRunSpecTraffic *tt, *tu;
+  (void) state;
+
+  assert_int_equal (svc->revisions->len, 2);
+  assert_ptr_equal (svc->revisions->pdata[0], blue);
+  assert_ptr_equal (blue->service, svc);
+  assert_int_equal (blue->percent, 100);
+  assert_string_equal (blue->tag, "blue-2");
+  assert_true (blue->cold_start == 2 * SIM_S);
+  assert_int_equal (blue->concurrency, 10);
+  assert_true (blue->response_size == 2048);
+  assert_null (green->tag);
+  assert_null (green->tag_hash_host);
+  /* Left out: the service's. */
+  assert_int_equal (green->max_instances, svc->max_instances);
+  assert_int_equal (green->concurrency, svc->concurrency);
+  assert_true (green->cold_start == svc->cold_start);
+  assert_true (green->response_size == svc->response_size);
+  assert_true (green->service_time.a == svc->service_time.a);
+  g_autofree char *want_hash = g_strconcat ("blue-2---", svc->hash_host,
+                                            NULL);
+  g_autofree char *want_number = g_strconcat ("blue-2---", svc->number_host,
+                                              NULL);
+  assert_string_equal (blue->tag_hash_host, want_hash);
+  assert_string_equal (blue->tag_number_host, want_number);
+  assert_true (blue->serving_base != green->serving_base);
+
+  /* Both forms: the hash, and the project number of project default. */
+  cloudrun_service_hash ("default", "s", hash);
+  g_snprintf (number, sizeof number, "%012" G_GUINT64_FORMAT,
+              cloudrun_project_number_default ("default"));
+  text = g_strdup_printf (tagged, hash, number);
+  t = load_ok (text, NULL);
+  tt = find (t, CLOUDRUN_KIND_TRAFFIC, "t");
+  tu = find (t, CLOUDRUN_KIND_TRAFFIC, "u");
+  assert_int_equal (tt->url.host_kind, CLOUDRUN_URL_HOST_SERVICE);
+  assert_ptr_equal (tt->url.target, find (t, CLOUDRUN_KIND_SERVICE, "s"));
+  assert_int_equal (tu->url.host_kind, CLOUDRUN_URL_HOST_SERVICE);
+}
+
 static void
 test_scenario__traffic_and_expect (void **state)
 {
@@ -879,7 +961,9 @@ test_scenario__traffic_and_expect (void **state)
   assert_ptr_equal (d->url.target, find (s, CLOUDRUN_KIND_SERVICE,
                                          "defaults"));
   assert_true (d->gap == 100 * SIM_MS);
-  assert_null (d->expect);
+  assert_non_null (d->expect);
+  assert_ptr_equal (d->expect->revision, find (s, CLOUDRUN_KIND_REVISION,
+                                               "defaults-blue"));
   assert_int_equal (v->from.kind, CLOUDRUN_KIND_CLIENT);
   assert_int_equal (v->url.scheme, CLOUDRUN_URL_HTTP);
   assert_int_equal (v->url.host_kind, CLOUDRUN_URL_HOST_ADDRESS);
@@ -1203,6 +1287,8 @@ static const char head[] =
   "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvw"
 #define LABEL63 LABEL61 "xy"
 
+#define REV(NAME, PCT) "[revision " NAME "]\nservice = s\npercent = " PCT "\n"
+
 static const BadCase bad_cases[] = {
   /* Domain mappings (run/docs/mapping-custom-domains). */
   { "[domain-mapping d]\ndomain = x.run.app\nservice = s\n", { NULL },
@@ -1228,6 +1314,66 @@ static const BadCase bad_cases[] = {
     "[domain-mapping d] domain: " },
   { "[domain-mapping d]\ndomain = a.example.com\nservice = s\n"
     "public-dns = maybe\n", { NULL }, "[domain-mapping d] public-dns: " },
+  /* Revisions, traffic splits and tags (issue 24). */
+  { REV ("s-a", "90") REV ("s-b", "5"), { NULL },
+    "test.ini: [revision s-b] percent: expected percents summing to 100 "
+    "over the revisions of service 's', found 95 (s-a 90, s-b 5)" },
+  { REV ("s-a", "101"), { NULL }, "[revision s-a] percent: expected a whole "
+    "number from 0 to 100" },
+  { REV ("s-a", "100") REV ("s-b", "0") "tag = Beta\n", { NULL },
+    "[revision s-b] tag: expected a tag: lowercase letters, digits and "
+    "hyphens, starting with a letter, found 'Beta'; it must start with a "
+    "lowercase letter" },
+  { REV ("s-a", "100") "tag = 1st\n", { NULL },
+    "[revision s-a] tag: expected a tag" },
+  { REV ("s-a", "100") "tag = beta-\n", { NULL },
+    "found 'beta-'; it must not end with a hyphen" },
+  { REV ("s-a", "100") "tag = a---b\n", { NULL },
+    "found 'a---b'; '---' separates the tag from the service in its URL" },
+  { REV ("s-a", "100") "tag = b_c\n", { NULL },
+    "found 'b_c'; only lowercase letters, digits and hyphens" },
+  { REV ("s-a", "100") "tag = " LABEL61 "\n", { NULL },
+    "[revision s-a] tag: expected a tag of at most 46 characters together "
+    "with the service NAME (the tag URL's first label), found '" },
+  /* 46 + 1 = 47: one too many. */
+  { REV ("s-a", "100")
+    "tag = abcdefghijklmnopqrstuvwxyz0123456789abcdefghij\n", { NULL },
+    "(47 characters with service 's')" },
+  /* 45 + 1 = 46: the longest tag service s takes. */
+  { REV ("s-a", "100") "tag = abcdefghijklmnopqrstuvwxyz0123456789abcdefghi\n",
+    { NULL }, NULL },
+  { REV ("s-a", "50") "tag = x\n" REV ("s-b", "50") "tag = x\n", { NULL },
+    "[revision s-b] tag: expected a tag no other revision of the service "
+    "has, found 'x', the tag of revision s-a too" },
+  { "[revision t-a]\nservice = s\npercent = 100\n", { NULL },
+    "[revision t-a] service: expected a service whose NAME and '-' start "
+    "the revision's NAME (such as s-canary), found 's' for revision 't-a'" },
+  { "[revision s-]\nservice = s\npercent = 100\n", { NULL },
+    "[revision s-] service: expected a service whose NAME" },
+  { "[service s-a]\nregion = us-central1\n" REV ("s-a", "100"), { NULL },
+    "[revision s-a]: expected a revision NAME no service has" },
+  { REV ("s-a", "100") "min-instances = 3\nmax-instances = 2\n", { NULL },
+    "[revision s-a] min-instances: expected at most max-instances, "
+    "found '3'" },
+  { "[revision s-a]\nservice = s\n", { NULL },
+    "[revision s-a] percent" },
+  { "[revision s-a]\npercent = 100\n", { NULL }, "[revision s-a] service" },
+  { REV ("s-a", "100") "[client c]\n[traffic t]\nfrom = c\n"
+    "url = service:s\n[expect t]\nrevision = s-b\n", { NULL },
+    "[expect t] revision: expected the name of a [revision NAME] group, "
+    "found 's-b'; did you mean 's-a'?" },
+  { REV ("s-a", "100") "[service u]\nregion = us-central1\n"
+    "[client c]\n[traffic t]\nfrom = c\nurl = service:u\n[expect t]\n"
+    "revision = s-a\n", { NULL },
+    "[expect t] revision: expected a revision of service 'u', which "
+    "[traffic t] calls, found 's-a', a revision of service 's'" },
+  /* A revision's ratio needs no outcome. */
+  { REV ("s-a", "100") "[client c]\n[traffic t]\nfrom = c\n"
+    "url = service:s\n[expect t]\nrevision = s-a\nratio = 0.5\n",
+    { NULL }, NULL },
+  /* A caller named after a revision's instance. */
+  { REV ("s-a", "100") "[client s-a-1]\n", { NULL },
+    "found 's-a-1', the name of an instance of revision s-a" },
   /* Cloud VPN and Interconnect, on-premises sites. */
   { SITE "[hybrid-link l]\nnetwork = n\nsite = n\nregion = us-central1\n",
     { NULL }, "[hybrid-link l] site: expected a network with on-premises = "
@@ -1402,7 +1548,8 @@ static const BadCase bad_cases[] = {
     { NULL }, "[traffic t] rate: expected a rate above 0" },
   { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"
     "ratio = 0.5\n", { NULL },
-    "[expect t] ratio: expected ratio together with outcome, found ratio "
+    "[expect t] ratio: expected ratio together with outcome or revision, "
+    "found ratio "
     "alone" },
   /* Issue 23: what the destination sees. */
   { "[client c]\naddress = 203.0.113.9\n[traffic t]\nfrom = c\n"
@@ -2017,6 +2164,7 @@ main (void)
     cmocka_unit_test (test_scenario__hosts_and_addresses),
     cmocka_unit_test (test_scenario__peering_zone_and_response_policy),
     cmocka_unit_test (test_scenario__traffic_and_expect),
+    cmocka_unit_test (test_scenario__revisions),
     cmocka_unit_test (test_scenario__defaults),
     cmocka_unit_test (test_scenario__overrides),
     cmocka_unit_test (test_scenario__unsets),
