@@ -199,6 +199,12 @@ gboolean cloudrun_check_firewalls (CloudRunCheck *check);
 /* Appends a warning per firewall tag or service account that nothing in
  * the rule's network has. */
 void cloudrun_firewall_warnings (const CloudRunScenario *s, GPtrArray *out);
+/* Cloud Armor security policies and rules
+ * (models/format/scenario-check-armor.c). */
+gboolean cloudrun_check_security_policies (CloudRunCheck *check);
+/* Appends a warning per security policy no external ALB uses. */
+void cloudrun_security_policy_warnings (const CloudRunScenario *s,
+                                        GPtrArray *out);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);
