@@ -130,10 +130,13 @@ test_security_policy__header_present_or_equal (void **state)
   CloudRunSecurityPolicyConfig c = { "edge", ARMOR_ACTION_ALLOW, rules, 1 };
   static const char other[] =
     "GET / HTTP/1.1\r\nHost: a\r\nx-canary: no\r\n\r\n";
+  static const char same_length[] =
+    "GET / HTTP/1.1\r\nHost: a\r\nx-canary: yep\r\n\r\n";
   (void) state;
 
   assert_int_equal (decide (&c, 1, NULL, HEAD).status, 404);
   assert_int_equal (decide (&c, 1, NULL, other).status, 0);
+  assert_int_equal (decide (&c, 1, NULL, same_length).status, 0);
   assert_int_equal (decide (&c, 1, NULL, BARE).status, 0);
   /* Present with any value, an empty one included; the name is matched
    * whatever its case. */
