@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 39
+plan 40
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -386,6 +386,17 @@ if groups "$TMP/pol-cai.ini" "firewall-policy shop-folder" | grep -qx 'projects 
   ok "a folder's projects from CAI ancestors (Terraform: every project, said); an FQDN rule narrowed to its ranges"
 else
   not_ok "a folder's projects from CAI ancestors (Terraform: every project, said); an FQDN rule narrowed to its ranges"
+fi
+# Cloud Armor is not imported yet: a backend service's policy is said.
+cat > "$TMP/armor.json" <<'J'
+[{"kind": "compute#backendService", "name": "web-backend", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/backendServices/web-backend", "loadBalancingScheme": "EXTERNAL_MANAGED", "securityPolicy": "https://www.googleapis.com/compute/v1/projects/p1/global/securityPolicies/edge", "backends": []}]
+J
+if "$NETSIM" import "$TMP/armor.json" > /dev/null 2> "$TMP/armor.err" \
+   && grep -q '^not modelled: .*web-backend: securityPolicy (Cloud Armor): not imported' "$TMP/armor.err"; then
+  ok "a backend service's Cloud Armor policy is listed as not imported"
+else
+  not_ok "a backend service's Cloud Armor policy is listed as not imported"
+  diag_file "$TMP/armor.err"
 fi
 cat > "$TMP/order.json" <<'J'
 [{"kind": "compute#network", "name": "edge", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/edge", "networkFirewallPolicyEnforcementOrder": "BEFORE_CLASSIC_FIREWALL"}]
