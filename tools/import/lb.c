@@ -88,14 +88,10 @@ import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
           }
         if (r->refs->len > 1)
           import_not_modelled (s, "backends after the first");
-        /* Cloud Armor is modelled ([security-policy]) but not imported
-         * yet: say so rather than drop the policy silently. */
-        if (get (user, tf ? "security_policy" : "securityPolicy"))
-          import_not_modelled (s, "%s (Cloud Armor): not imported; write "
-                               "its [security-policy] and [security-rule] "
-                               "groups and the [external-alb] "
-                               "security-policy key by hand",
-                               tf ? "security_policy" : "securityPolicy");
+        /* Its Cloud Armor policy, for the external ALB in front. */
+        r->armor_ref = ref_of (get (user, tf ? "security_policy"
+                                             : "securityPolicy"),
+                               r->project, NULL);
       }
       break;
     case IMPORT_NEG:
