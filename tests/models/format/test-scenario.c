@@ -1343,7 +1343,9 @@ static const BadCase bad_cases[] = {
     "[external-alb x] security-policy: expected the name of a "
     "[security-policy NAME] group, found 'q'" },
   { "[network n]\n[internal-alb i]\nsecurity-policy = p\n", { NULL },
-    "[internal-alb i] security-policy" },
+    "[internal-alb i] security-policy: expected a key of [internal-alb "
+    "NAME] (cloudrun-netsim keys internal-alb); a Cloud Armor "
+    "security-policy attaches to an [external-alb] only" },
   /* Firewall policies (firewall/docs/firewall-policies-overview). */
   { "[network n]\n[firewall-policy p]\ntype = hierarchical\n"
     "[firewall f]\nnetwork = n\npolicy = p\ndirection = ingress\n"
