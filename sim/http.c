@@ -452,3 +452,24 @@ sim_http_parse_response (const uint8_t *data, size_t len,
     return -1;
   return block;
 }
+
+bool
+sim_http_find_field (const uint8_t *head, size_t len, const char *name,
+                     const uint8_t **value, size_t *value_len)
+{
+  size_t pos = 0;
+  SimHttpSpan line, n, v;
+
+  /* The request or status line first, then one field a line up to the
+   * blank line; a line that is no field is skipped. */
+  if (!next_line (head, len, &pos, &line))
+    return false;
+  while (next_line (head, len, &pos, &line) && line.n > 0)
+    if (sim_http_split_field (line, &n, &v) && sim_http_span_ieq (n, name))
+      {
+        *value = v.p;
+        *value_len = v.n;
+        return true;
+      }
+  return false;
+}

@@ -4,6 +4,7 @@
 #ifndef SIM_HTTP_H
 #define SIM_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,5 +36,12 @@ int sim_http_parse_request (const uint8_t *data, size_t len,
                             SimHttpRequest *out);
 int sim_http_parse_response (const uint8_t *data, size_t len,
                              SimHttpResponse *out);
+
+/* The value of the first header field named name (lower case; matched
+ * ignoring ASCII case) in the head head[0, len), whitespace around it
+ * left out: *value points into head (not NUL-terminated). False when no
+ * such field. */
+bool sim_http_find_field (const uint8_t *head, size_t len, const char *name,
+                          const uint8_t **value, size_t *value_len);
 
 #endif

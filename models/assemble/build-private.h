@@ -11,6 +11,7 @@
 #include "models/world/google.h"
 #include "models/world/internet.h"
 #include "models/world/nat.h"
+#include "models/world/security-policy.h"
 #include "models/world/vpc-router.h"
 
 #define METADATA_ADDR CLOUDRUN_METADATA_ADDR
@@ -89,6 +90,18 @@ uint32_t build_site_addr (Build *b, const char *label, SimPort *port);
 void build_vms (Build *b);
 void build_connectors (Build *b);
 void build_psc_and_load_balancers (Build *b);
+/* An external ALB's Cloud Armor policy p (NULL: none) and the clients'
+ * geolocation, as world configs (models/assemble/build-armor.c); the
+ * arrays live until build_armor_clear. */
+typedef struct {
+  CloudRunSecurityPolicyConfig policy;
+  GArray *rules;                /* CloudRunSecurityRuleConfig */
+  GPtrArray *ranges;            /* GArray of VpcCidr per rule */
+  GArray *geo;                  /* CloudRunGeoRange */
+} BuildArmor;
+void build_armor_init (BuildArmor *a, const CloudRunScenario *sc,
+                       const CloudRunSpecSecurityPolicy *p);
+void build_armor_clear (BuildArmor *a);
 void build_services (Build *b);
 void build_clients (Build *b);
 void build_google_callers (Build *b);

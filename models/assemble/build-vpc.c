@@ -495,9 +495,18 @@ build_external_alb (Build *b, const CloudRunSpecExternalAlb *alb)
     .fabric_addr = build_fabric_addr (b), .gfe_fabric_addr = GFE_FABRIC,
   };
   CloudRunLoadBalancer *lb;
+  BuildArmor armor;
 
   cfg.label = sim_explain_intern (sim_world_explain (b->world->sim), label);
+  build_armor_init (&armor, b->sc, alb->security_policy);
+  if (alb->security_policy)
+    {
+      cfg.security_policy = &armor.policy;
+      cfg.geo = (const CloudRunGeoRange *) (void *) armor.geo->data;
+      cfg.n_geo = armor.geo->len;
+    }
   lb = cloudrun_load_balancer_new (b->world, &cfg);
+  build_armor_clear (&armor);
   sim_link_new (b->world->sim, lb->front,
                 cloudrun_internet_attach (b->internet, name, alb->address, 32,
                                           label),

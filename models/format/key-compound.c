@@ -1,6 +1,7 @@
 /* Parsers of the compound value types of the key tables: CIDR ranges and
  * lists, DNS and host names, Google API names (perimeter
  * restricted-services), network tags (firewall targets and sources),
+ * region codes (Cloud Armor rules, client countries),
  * HTTP methods, DNS records (dns-zone
  * records), URLs (traffic url), route next hops, firewall protocols and
  * NAT addresses-or-count. Syntax only: whether a name or host exists is
@@ -31,6 +32,12 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
     case CLOUDRUN_KEY_API_LIST:
       return g_strdup ("Google API names separated by ';', such as "
                        "run.googleapis.com;cloudtasks.googleapis.com");
+    case CLOUDRUN_KEY_REGION_CODE:
+      return g_strdup ("a region code of two upper-case letters (ISO "
+                       "3166-1 alpha-2), such as FR");
+    case CLOUDRUN_KEY_REGION_CODE_LIST:
+      return g_strdup ("region codes of two upper-case letters (ISO 3166-1 "
+                       "alpha-2) separated by ';', such as FR;BE");
     case CLOUDRUN_KEY_TAG_LIST:
       return g_strdup ("network tags separated by ';', such as "
                        "web;vpc-connector (1 to 63 lower-case letters, "
@@ -664,6 +671,29 @@ tag_item (char *item)
          && strspn (item, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
+/* ---- Region codes ------------------------------------------------- */
+
+/* Cloud Armor's origin.region_code: an ISO 3166-1 alpha-2 code, two
+ * upper-case letters (the shape only; no list of assigned codes). */
+static gboolean
+region_code_item (char *item)
+{
+  return strlen (item) == 2 && g_ascii_isupper (item[0])
+         && g_ascii_isupper (item[1]);
+}
+
+static gboolean
+parse_region_code (const CloudRunKey *key, const char *text, void *object,
+                   CloudRunProblem *problem)
+{
+  g_autofree char *item = g_strstrip (g_strdup (text));
+
+  if (!region_code_item (item))
+    return fail_expected (key, text, problem);
+  *FIELD (char *, object, key) = g_steal_pointer (&item);
+  return TRUE;
+}
+
 /* ---- Dispatch ----------------------------------------------------- */
 
 gboolean
@@ -703,6 +733,11 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
     case CLOUDRUN_KEY_TAG_LIST:
       return cloudrun_parse_checked_list (key, text, object, problem,
                                           tag_item);
+    case CLOUDRUN_KEY_REGION_CODE:
+      return parse_region_code (key, text, object, problem);
+    case CLOUDRUN_KEY_REGION_CODE_LIST:
+      return cloudrun_parse_checked_list (key, text, object, problem,
+                                          region_code_item);
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
     case CLOUDRUN_KEY_EMAIL_LIST:
@@ -730,7 +765,11 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
       FIELD (CloudRunSpecNatAddresses, object, key)->count = 0;
       break;
     case CLOUDRUN_KEY_API_LIST: case CLOUDRUN_KEY_TAG_LIST:
+    case CLOUDRUN_KEY_REGION_CODE_LIST:
       g_clear_pointer (FIELD (char **, object, key), g_strfreev);
+      break;
+    case CLOUDRUN_KEY_REGION_CODE:
+      g_clear_pointer (FIELD (char *, object, key), g_free);
       break;
     case CLOUDRUN_KEY_EMAIL: case CLOUDRUN_KEY_PRINCIPALS:
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:

@@ -28,6 +28,7 @@ cloudrun_key_format (const CloudRunKey *key, const void *object,
     case CLOUDRUN_KEY_STRING: case CLOUDRUN_KEY_NAME:
     case CLOUDRUN_KEY_REGION: case CLOUDRUN_KEY_DNS_NAME:
     case CLOUDRUN_KEY_HOSTNAME: case CLOUDRUN_KEY_METHOD:
+    case CLOUDRUN_KEY_REGION_CODE:
       {
         const char *text = *FIELD (char *const, object, key);
 

@@ -52,6 +52,8 @@ typedef enum {
   CLOUDRUN_KIND_INTERNAL_ALB,
   CLOUDRUN_KIND_EXTERNAL_ALB,
   CLOUDRUN_KIND_DOMAIN_MAPPING,
+  CLOUDRUN_KIND_SECURITY_POLICY,
+  CLOUDRUN_KIND_SECURITY_RULE,
   CLOUDRUN_KIND_TRAFFIC,
   CLOUDRUN_KIND_EXPECT,
   CLOUDRUN_KIND_COUNT
@@ -109,6 +111,9 @@ typedef enum {
                                    (RFC 1035 labels, lower case) */
   CLOUDRUN_KEY_EMAIL_LIST,      /* char ** (NULL-terminated), email
                                    addresses, lower case */
+  CLOUDRUN_KEY_REGION_CODE,     /* char *, two upper-case letters (ISO
+                                   3166-1 alpha-2), "FR" */
+  CLOUDRUN_KEY_REGION_CODE_LIST, /* char ** (NULL-terminated), such codes */
   CLOUDRUN_KEY_TIMESTAMP,       /* int64_t, seconds since
                                    1970-01-01T00:00:00Z, written in RFC
                                    3339 UTC as YYYY-MM-DDTHH:MM:SSZ, from

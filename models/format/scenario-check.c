@@ -594,7 +594,8 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   if (!resolve_references (&c) || !check_projects (&c)
       || !cloudrun_check_perimeters (&c) || !check_networks_and_subnets (&c))
     return FALSE;
-  if (!cloudrun_check_peerings (&c) || !cloudrun_check_firewalls (&c))
+  if (!cloudrun_check_peerings (&c) || !cloudrun_check_firewalls (&c)
+      || !cloudrun_check_security_policies (&c))
     return FALSE;
   EACH (s->nats, check_nat);
   EACH (s->connectors, check_connector);

@@ -8,7 +8,8 @@
  * assumptions, project, perimeter, network, subnet, route, firewall, nat, connector,
  * service, vm, client, dns-zone, dns-response-policy, psc-endpoint,
  * internal-alb,
- * external-alb, domain-mapping, traffic, expect.
+ * external-alb, domain-mapping, security-policy, security-rule, traffic,
+ * expect.
  *
  * Invariant: each choices array of this file follows the order of its C
  * enum in models/format/scenario.h (checked by the static asserts at the
@@ -557,6 +558,11 @@ static const CloudRunKey client_keys[] = {
        "requests there and carries them over Google's backbone to the "
        "service's region (the inter-region table). Default: the region of "
        "each service it calls (no backbone delay)."),
+  KEY ("country", REGION_CODE, CloudRunSpecClient, country, NULL, OPT,
+       "Where geolocation places the client's address, as a region code "
+       "(ISO 3166-1 alpha-2, such as FR): what a Cloud Armor rule's "
+       "`region-codes` read as origin.region_code. Default: none known, "
+       "which matches no `region-codes`."),
 };
 
 static const char *const product_choices[] = {
@@ -653,6 +659,46 @@ static const CloudRunKey external_alb_keys[] = {
            SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG."),
   KEY ("hostname", HOSTNAME, CloudRunSpecExternalAlb, hostname, NULL, OPT,
        "Custom host name callers may use; it resolves in public DNS."),
+  KEY_REF ("security-policy", NAME, CloudRunSpecExternalAlb,
+           security_policy_name, security_policy, SECURITY_POLICY, NULL, OPT,
+           NULL,
+           "Cloud Armor backend security policy of its backend service: "
+           "the load balancer decides each request by its rules before "
+           "forwarding it, and answers a deny itself."),
+};
+
+static const CloudRunKey security_policy_keys[] = {
+  KEY_ENUM ("default-action", ENUM, CloudRunSpecSecurityPolicy,
+            default_action, "allow", 0, armor_action_words,
+            "What the default rule (priority 2147483647, matching every "
+            "request) does when no `[security-rule]` of the policy "
+            "matches: `allow`, or deny with status 403, 404 or 502."),
+};
+
+static const CloudRunKey security_rule_keys[] = {
+  KEY_REF ("policy", NAME, CloudRunSpecSecurityRule, policy_name, policy,
+           SECURITY_POLICY, NULL, REQ, NULL,
+           "The `[security-policy]` this rule belongs to."),
+  KEY_INT ("priority", CloudRunSpecSecurityRule, priority, NULL, REQ, 0,
+           2147483646,
+           "Lower is read first; the first rule that matches decides. "
+           "Unique within the policy (2147483647 is the default rule's)."),
+  KEY_ENUM ("action", ENUM, CloudRunSpecSecurityRule, action, NULL, REQ,
+            armor_action_words,
+            "What the rule does to a request it matches: `allow`, or deny "
+            "with status 403, 404 or 502, answered by the load balancer."),
+  KEY ("source-ranges", CIDR_LIST, CloudRunSpecSecurityRule, source_ranges,
+       NULL, OPT,
+       "The rule matches requests whose source (the client address the "
+       "load balancer's proxy saw) is in one of these ranges; at most 10."),
+  KEY ("region-codes", REGION_CODE_LIST, CloudRunSpecSecurityRule,
+       region_codes, NULL, OPT,
+       "The rule matches requests whose source address geolocation places "
+       "in one of these regions (`[client] country`); an address of no "
+       "known region matches none."),
+  KEY ("header", STRING, CloudRunSpecSecurityRule, header, NULL, OPT,
+       "`NAME`: the rule matches requests carrying that header field; "
+       "`NAME:VALUE`: whose first such field has exactly that value."),
 };
 
 static const CloudRunKey domain_mapping_keys[] = {
@@ -846,6 +892,13 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("domain-mapping", DOMAIN_MAPPING, FALSE, CloudRunSpecDomainMapping,
         domain_mapping_keys, LIST (domain_mappings),
         "A Cloud Run domain mapping: a custom domain of a service."),
+  KIND ("security-policy", SECURITY_POLICY, FALSE,
+        CloudRunSpecSecurityPolicy, security_policy_keys,
+        LIST (security_policies),
+        "A Cloud Armor backend security policy: its default rule."),
+  KIND ("security-rule", SECURITY_RULE, FALSE, CloudRunSpecSecurityRule,
+        security_rule_keys, LIST (security_rules),
+        "A rule of a Cloud Armor security policy."),
   KIND ("traffic", TRAFFIC, FALSE, CloudRunSpecTraffic, traffic_keys,
         LIST (traffics), "Synthetic requests from a caller to a URL."),
   KIND ("expect", EXPECT, FALSE, CloudRunSpecExpect, expect_keys,

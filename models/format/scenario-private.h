@@ -209,6 +209,12 @@ gboolean cloudrun_check_domain_mappings (CloudRunCheck *check);
  * mappings. */
 void cloudrun_domain_mapping_warnings (const CloudRunScenario *s,
                                        GPtrArray *out);
+/* Cloud Armor security policies and rules
+ * (models/format/scenario-check-armor.c). */
+gboolean cloudrun_check_security_policies (CloudRunCheck *check);
+/* Appends a warning per security policy no external ALB uses. */
+void cloudrun_security_policy_warnings (const CloudRunScenario *s,
+                                        GPtrArray *out);
 /* Part 2 (models/format/scenario-check-traffic.c): addresses, DNS zones, load
  * balancers, traffic and expectations. */
 gboolean cloudrun_check_traffic_part (CloudRunCheck *check);

@@ -1,7 +1,8 @@
 /* Load warnings (see cloudrun_scenario_warnings in
  * models/format/scenario.h): each part of the format that can load a
  * setting that cannot take effect says so here: firewall rules, then
- * peerings, then domain mappings, each in file order. */
+ * peerings, then domain mappings, then security policies, each in file
+ * order. */
 #include "models/format/scenario-private.h"
 
 GPtrArray *
@@ -12,5 +13,6 @@ cloudrun_scenario_warnings (const CloudRunScenario *s)
   cloudrun_firewall_warnings (s, out);
   cloudrun_peering_warnings (s, out);
   cloudrun_domain_mapping_warnings (s, out);
+  cloudrun_security_policy_warnings (s, out);
   return out;
 }

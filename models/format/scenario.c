@@ -210,9 +210,13 @@ fill_key (CloudRunLoader *ld, CloudRunScanGroup *g,
     {
       g_autofree const char **names = g_new0 (const char *, info->n_keys + 1);
       g_autofree char *expected = g_strdup_printf (
-          info->singleton ? "a key of [%s] (cloudrun-netsim keys %s)"
-                          : "a key of [%s NAME] (cloudrun-netsim keys %s)",
-          info->name, info->name);
+          info->singleton ? "a key of [%s] (cloudrun-netsim keys %s)%s"
+                          : "a key of [%s NAME] (cloudrun-netsim keys %s)%s",
+          info->name, info->name,
+          /* Cloud Armor's backend policies: external ALBs only. */
+          strcmp (k->name, "security-policy") == 0
+          ? "; a Cloud Armor security-policy attaches to an [external-alb] "
+            "only" : "");
       g_autofree char *found = cloudrun_quote (k->name);
       for (guint i = 0; i < info->n_keys; i++)
         names[i] = info->keys[i].name;

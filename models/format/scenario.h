@@ -514,6 +514,8 @@ struct CloudRunSpecClient {
                                    the client */
   char *location;               /* the region it is in or near, or NULL:
                                    wherever each target service is */
+  char *country;                /* the region code geolocation gives its
+                                   address ("FR"), or NULL: none known */
 };
 
 /* [google-caller NAME]: a Google product that calls services (Pub/Sub
@@ -580,6 +582,29 @@ typedef struct {
   gboolean global_access;       /* clients of every region may use it */
 } CloudRunSpecInternalAlb;
 
+/* [security-policy NAME]: a Cloud Armor backend security policy; its
+ * rules are the [security-rule] groups that name it. */
+typedef struct {
+  CloudRunSpecObject base;
+  ArmorAction default_action;   /* the default rule's action */
+} CloudRunSpecSecurityPolicy;
+
+/* [security-rule NAME]: a rule of a security policy. A request matches
+ * it when every condition it writes holds; it writes at least one. */
+typedef struct {
+  CloudRunSpecObject base;
+  char *policy_name;            /* policy, as written */
+  CloudRunSpecSecurityPolicy *policy; /* the policy it is a rule of */
+  int64_t priority;             /* 0..2147483646, unique in the policy */
+  ArmorAction action;           /* allow or deny-STATUS */
+  GArray *source_ranges;        /* of CloudRunSpecCidr (at most 10); NULL
+                                   when not written */
+  char **region_codes;          /* ISO 3166-1 alpha-2; NULL when not
+                                   written */
+  char *header;                 /* "name" (present) or "name:value"
+                                   (equal); NULL when not written */
+} CloudRunSpecSecurityRule;
+
 /* [external-alb NAME]: an external Application Load Balancer. */
 typedef struct {
   CloudRunSpecObject base;
@@ -587,6 +612,9 @@ typedef struct {
   char *backend_name;           /* backend, as written */
   CloudRunSpecService *backend; /* the service behind it */
   char *hostname;               /* custom host, or NULL */
+  char *security_policy_name;   /* security-policy, as written, or NULL */
+  CloudRunSpecSecurityPolicy *security_policy; /* its backend service's
+                                   Cloud Armor policy, or NULL */
 } CloudRunSpecExternalAlb;
 
 /* [domain-mapping NAME]: a Cloud Run domain mapping, a custom domain the
@@ -694,6 +722,8 @@ typedef struct {
   GPtrArray *internal_albs;     /* CloudRunSpecInternalAlb * */
   GPtrArray *external_albs;     /* CloudRunSpecExternalAlb * */
   GPtrArray *domain_mappings;   /* CloudRunSpecDomainMapping * */
+  GPtrArray *security_policies; /* CloudRunSpecSecurityPolicy * */
+  GPtrArray *security_rules;    /* CloudRunSpecSecurityRule * */
   GPtrArray *traffics;          /* CloudRunSpecTraffic * */
   GPtrArray *expects;           /* CloudRunSpecExpect * */
   GHashTable *names[CLOUDRUN_KIND_COUNT]; /* per kind: NAME -> object;
@@ -745,9 +775,10 @@ const char *cloudrun_project_perimeter (const CloudRunSpecProject *project);
 /* Load warnings: what the scenario writes that cannot take effect (a
  * firewall rule naming a tag or service account that nothing in its
  * network has, a peering created on one side only, a domain mapping in a
- * region without them), one line each ("[GROUP NAME] KEY: ..."):
- * firewall rules, then peerings, then domain mappings, each in file
- * order; empty when none. The caller owns the array (strings freed with
+ * region without them, a security policy no load balancer uses), one
+ * line each ("[GROUP NAME] KEY: ..."): firewall rules, then peerings,
+ * then domain mappings, then security policies, each in file order;
+ * empty when none. The caller owns the array (strings freed with
  * it). */
 GPtrArray *cloudrun_scenario_warnings (const CloudRunScenario *scenario);
 /* The [peering] from network to peer when both sides exist (the peering

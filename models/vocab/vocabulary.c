@@ -34,6 +34,7 @@ const char *const vpc_firewall_direction_words[] = {
 const char *const vpc_firewall_action_words[] = {
   VPC_FIREWALL_ACTION_LIST (WORD) NULL };
 const char *const vpc_next_hop_words[] = { VPC_NEXT_HOP_LIST (WORD) NULL };
+const char *const armor_action_words[] = { ARMOR_ACTION_LIST (WORD) NULL };
 
 /* A table holds its list and a NULL: hop kinds count from 0, the lists
  * after a NONE or PENDING value from 1. */
@@ -98,6 +99,8 @@ cloudrun_refusal_state (CloudRunDropCause cause)
     case CLOUDRUN_DROP_VPC_SC_DENIED: return CLOUDRUN_STATE_VPC_SC_DENIED;
     case CLOUDRUN_DROP_TARGET_TYPE_NOT_PERMITTED_FOR_VPC:
       return CLOUDRUN_STATE_TARGET_TYPE_NOT_PERMITTED_FOR_VPC;
+    case CLOUDRUN_DROP_SECURITY_POLICY_DENIED:
+      return CLOUDRUN_STATE_SECURITY_POLICY_DENIED;
     default: g_assert_not_reached ();
     }
 }
@@ -140,4 +143,10 @@ const char *
 iam_principal_kind_name (IamPrincipalKind kind)
 {
   return NAME_OF (iam_principal_kind_words, kind);
+}
+
+const char *
+armor_action_name (ArmorAction action)
+{
+  return NAME_OF (armor_action_words, action);
 }

@@ -65,7 +65,8 @@
   X (NO_AVAILABLE_INSTANCE)                                                \
   X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS)              \
   X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)                            \
-  X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED)
+  X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED)                      \
+  X (SECURITY_POLICY_DENIED)
 
 #define CLOUDRUN_DROP_LIST(X)                                              \
   X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
@@ -139,7 +140,9 @@
   /* Cloud Tasks' error code in a VPC-SC perimeter: */                     \
   X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC, P)                                 \
   /* a 429: every instance the service may have is busy */                 \
-  X (NO_AVAILABLE_INSTANCE, P)
+  X (NO_AVAILABLE_INSTANCE, P)                                             \
+  /* a Cloud Armor rule of the load balancer's security policy denied */   \
+  X (SECURITY_POLICY_DENIED, P)
 
 /* What became of a request ([expect] outcome), after PENDING. */
 #define CLOUDRUN_VERDICT_LIST(X)                                           \
@@ -147,6 +150,7 @@
   X (DENIED_BY_INGRESS, "denied-by-ingress")                               \
   X (DENIED_BY_IAM, "denied-by-iam")                                       \
   X (DENIED_BY_VPC_SC, "denied-by-vpc-sc")                                 \
+  X (DENIED_BY_SECURITY_POLICY, "denied-by-security-policy")               \
   X (DROPPED, "dropped")                                                   \
   X (DNS_FAILURE, "dns-failure")                                           \
   X (UNAVAILABLE, "unavailable")                                           \
@@ -185,7 +189,8 @@
   X (INGRESS_DENIED)                                                       \
   X (IAM_DENIED)                                                           \
   X (VPC_SC_DENIED)                                                        \
-  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)
+  X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)                                    \
+  X (SECURITY_POLICY_DENIED)
 
 /* ---- Settings ----------------------------------------------------- */
 
@@ -233,6 +238,15 @@
 #define VPC_NEXT_HOP_LIST(X)                                               \
   X (GATEWAY, "default-internet-gateway")                                  \
   X (BLACKHOLE, "blackhole")
+
+/* What a Cloud Armor security policy rule does to a request it matches
+ * ([security-policy] default-action, [security-rule] action): allow, or
+ * deny with one of the statuses Google allows. */
+#define ARMOR_ACTION_LIST(X)                                               \
+  X (ALLOW, "allow")                                                       \
+  X (DENY_403, "deny-403")                                                 \
+  X (DENY_404, "deny-404")                                                 \
+  X (DENY_502, "deny-502")
 
 /* ---- The enums ---------------------------------------------------- */
 
@@ -303,6 +317,9 @@ typedef enum {
   VPC_NEXT_HOP_ADDRESS,         /* an address, written as one */
 } VpcNextHopKind;
 
+#define ARMOR_ACTION_(ID, WORD) ARMOR_ACTION_##ID,
+typedef enum { ARMOR_ACTION_LIST (ARMOR_ACTION_) } ArmorAction;
+
 /* ---- Words -------------------------------------------------------- */
 
 /* The listed values' words, NULL-terminated (see the top). */
@@ -320,6 +337,7 @@ extern const char *const iam_principal_kind_words[];
 extern const char *const vpc_firewall_direction_words[];
 extern const char *const vpc_firewall_action_words[];
 extern const char *const vpc_next_hop_words[];
+extern const char *const armor_action_words[];
 
 /* "dns", "vpc-router", ...; "none" for CLOUDRUN_HOP_NONE. */
 const char *cloudrun_hop_name (CloudRunHopKind hop);
@@ -332,7 +350,8 @@ const char *cloudrun_class_name (CloudRunClass classified);
 /* "DROP", "APPLY_ROUTE", ...; NULL for CLOUDRUN_STATE_NONE. */
 const char *cloudrun_state_name (CloudRunState state);
 /* The state of a refusal for cause: INGRESS_DENIED, IAM_DENIED,
- * VPC_SC_DENIED or TARGET_TYPE_NOT_PERMITTED_FOR_VPC. */
+ * VPC_SC_DENIED, TARGET_TYPE_NOT_PERMITTED_FOR_VPC or
+ * SECURITY_POLICY_DENIED. */
 CloudRunState cloudrun_refusal_state (CloudRunDropCause cause);
 
 const char *vpc_access_name (VpcAccess access);   /* "connector", ... */
@@ -341,5 +360,7 @@ const char *gfe_ingress_name (GfeIngress ingress); /* "internal", ... */
 const char *vpc_psc_bundle_name (VpcPscBundle bundle); /* "all-apis", ... */
 /* "allUsers", "allAuthenticatedUsers", "serviceAccount", "user". */
 const char *iam_principal_kind_name (IamPrincipalKind kind);
+/* "allow", "deny-403", "deny-404", "deny-502". */
+const char *armor_action_name (ArmorAction action);
 
 #endif

@@ -40,6 +40,52 @@ lb_forward_head (CloudRunLoadBalancer *lb, CloudRunProxySession *s)
   g_byte_array_append (s->rx, out->data, (guint) (n + body));
 }
 
+/* Cloud Armor: the load balancer's security policy reads the request as
+ * it arrived (TCP peer, its region code, the header fields) before it
+ * goes on. A deny is answered here with the rule's status; true then.
+ * An allow adds its reason to *why. */
+static bool
+lb_armor_denies (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
+                 const char **why)
+{
+  CloudRunWorld *world = lb->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  const char *code;
+  CloudRunSecurityVerdict v;
+  CloudRunStep step = {
+    .hop = lb->hop, .state = CLOUDRUN_STATE_SECURITY_POLICY_DENIED,
+    .src = s->client_addr, .dst = s->local_addr,
+  };
+
+  if (!lb->armor)
+    return false;
+  code = cloudrun_geo_region_code ((const CloudRunGeoRange *) (void *)
+                                   lb->geo->data, lb->geo->len,
+                                   s->client_addr);
+  cloudrun_security_policy_evaluate (lb->armor, s->client_addr, code,
+                                     s->rx->data, (size_t) s->header_len, &v);
+  step.rule = cloudrun_security_verdict_text (lb->armor, &v, s->client_addr,
+                                              code, log);
+  if (v.status == 0)
+    {
+      *why = sim_explain_internf (log, "%s; %s", *why, step.rule);
+      return false;
+    }
+  step.note = sim_explain_internf (log, "%s answers %d itself: Cloud Armor "
+                                   "decides at Google's edge, before the "
+                                   "request reaches the serverless NEG, "
+                                   "ingress or IAM", lb->label, v.status);
+  cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node,
+                         &step);
+  cloudrun_request_decide (&world->ledger, s->request_id,
+                           CLOUDRUN_VERDICT_DENIED_BY_SECURITY_POLICY,
+                           lb->hop, &lb->base.node,
+                           CLOUDRUN_DROP_SECURITY_POLICY_DENIED);
+  lb->armor_denied++;
+  cloudrun_proxy_answer (s, v.status);
+  return true;
+}
+
 static void
 lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 {
@@ -60,6 +106,8 @@ lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   };
 
   (void) proxy;
+  if (lb_armor_denies (lb, s, &step.note))
+    return;
   cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, &step);
   lb_forward_head (lb, s);
   cloudrun_proxy_forward (s, lb->proxy_addr, lb->gfe_addr, 80,
@@ -169,6 +217,11 @@ lb_clear (SimNode *self)
     g_free ((char *) g_array_index (lb->client_ranges, VpcRegionRange,
                                     i).region);
   g_clear_pointer (&lb->client_ranges, g_array_unref);
+  for (guint i = 0; lb->geo && i < lb->geo->len; i++)
+    g_free ((char *) g_array_index (lb->geo, CloudRunGeoRange,
+                                    i).region_code);
+  g_clear_pointer (&lb->geo, g_array_unref);
+  g_clear_pointer (&lb->armor, cloudrun_security_policy_free);
   g_free (lb->region);
 }
 
@@ -200,6 +253,15 @@ cloudrun_load_balancer_new (CloudRunWorld *world,
       VpcRegionRange r = { c->client_ranges[i].range,
                            g_strdup (c->client_ranges[i].region) };
       g_array_append_val (lb->client_ranges, r);
+    }
+  if (c->security_policy)
+    lb->armor = cloudrun_security_policy_new (c->security_policy);
+  lb->geo = g_array_new (FALSE, FALSE, sizeof (CloudRunGeoRange));
+  for (guint i = 0; i < c->n_geo; i++)
+    {
+      CloudRunGeoRange g = { c->geo[i].range,
+                             g_strdup (c->geo[i].region_code) };
+      g_array_append_val (lb->geo, g);
     }
   lb->proxy_addr = c->proxy_addr ? c->proxy_addr : c->address;
   lb->gfe_addr = c->gfe_addr;

@@ -15,13 +15,18 @@
  * https://cloud.google.com/load-balancing/docs/https (headers),
  * https://cloud.google.com/load-balancing/docs/l7-internal,
  * https://cloud.google.com/load-balancing/docs/negs/serverless-neg-concepts
+ * An external ALB may hold a Cloud Armor backend security policy
+ * (models/world/security-policy.h): it decides each request from its TCP
+ * peer, that address's region code and the request's header fields
+ * before the request goes on; a deny is answered by the load balancer.
  * Scenario keys read: [internal-alb] network, region, address, backend,
- * hostname; [external-alb] address, backend, hostname. */
+ * hostname; [external-alb] address, backend, hostname, security-policy. */
 #ifndef CLOUDRUN_LOAD_BALANCER_H
 #define CLOUDRUN_LOAD_BALANCER_H
 
 #include "models/world/fabric.h"
 #include "models/world/proxy.h"
+#include "models/world/security-policy.h"
 #include "models/world/world.h"
 
 /* The Via entry Google's Application Load Balancers add. */
@@ -47,6 +52,11 @@ typedef struct {
   uint32_t gfe_addr;            /* the front end it proxies to */
   CloudRunFabricIdentity identity;
   uint32_t fabric_addr, gfe_fabric_addr;
+  CloudRunSecurityPolicy *armor; /* its backend security policy, owned;
+                                   NULL: none */
+  GArray *geo;                  /* CloudRunGeoRange (codes owned): the
+                                   region codes of sources */
+  uint64_t armor_denied;        /* requests its policy denied */
 } CloudRunLoadBalancer;
 
 typedef struct {
@@ -66,6 +76,10 @@ typedef struct {
                                    and their regions (copied) */
   guint n_client_ranges;
   uint32_t gfe_addr, fabric_addr, gfe_fabric_addr;
+  const CloudRunSecurityPolicyConfig *security_policy; /* external: its
+                                   Cloud Armor policy (copied); NULL none */
+  const CloudRunGeoRange *geo;  /* where sources are (copied) */
+  guint n_geo;
 } CloudRunLoadBalancerConfig;
 
 CloudRunLoadBalancer *cloudrun_load_balancer_new (

@@ -387,6 +387,63 @@ if groups "$TMP/pol-cai.ini" "firewall-policy shop-folder" | grep -qx 'projects 
 else
   not_ok "a folder's projects from CAI ancestors (Terraform: every project, said); an FQDN rule narrowed to its ranges"
 fi
+# Cloud Armor: a backend service's security policy, read from CAI and
+# from Terraform, becomes [security-policy] and [security-rule] groups the
+# external ALB names; what the format cannot say is listed, and the
+# policy decides.
+cat > "$TMP/armor-traffic.ini" <<'INI'
+
+[client office]
+address = 198.51.100.7
+
+[client paris]
+address = 203.0.113.80
+country = FR
+
+[client anyone]
+address = 192.0.2.99
+
+[traffic office-via-armor]
+from = office
+url = https://34.120.10.30/
+
+[traffic paris-via-armor]
+from = paris
+url = https://34.120.10.30/
+
+[traffic anyone-via-armor]
+from = anyone
+url = https://34.120.10.30/
+INI
+for form in cai tf; do
+  case $form in
+    cai) set -- "$FX/cai.json" "$FX/cai-cloud-armor.json" ;;
+    tf) set -- "$FX/terraform-state.json" "$FX/terraform-cloud-armor.json" ;;
+  esac
+  "$NETSIM" import "$@" > "$TMP/armor-$form.ini" 2> "$TMP/armor-$form.err"
+  a_status=$?
+  cat "$TMP/armor-$form.ini" "$TMP/armor-traffic.ini" > "$TMP/armor-$form-t.ini"
+  if [ $a_status -eq 0 ] \
+     && groups "$TMP/armor-$form.ini" "external-alb armor-lb" | grep -qx 'security-policy = edge' \
+     && groups "$TMP/armor-$form.ini" "security-policy edge" | grep -qx 'default-action = deny-403' \
+     && groups "$TMP/armor-$form.ini" "security-rule edge-2000" | grep -qx 'region-codes = BE;FR' \
+     && groups "$TMP/armor-$form.ini" "security-rule edge-3000" | grep -qx 'header = authorization' \
+     && groups "$TMP/armor-$form.ini" "security-rule edge-3000" | grep -qx 'source-ranges = 203.0.113.0/24' \
+     && ! grep -q '^\[security-rule edge-4000\]' "$TMP/armor-$form.ini" \
+     && grep -q '^not modelled: .*edge.*: rule 4000: action throttle' "$TMP/armor-$form.err" \
+     && grep -q "^not modelled: .*edge.*: rule 5000: match request.path" "$TMP/armor-$form.err" \
+     && "$NETSIM" run -q --capture none -o "$TMP/out-armor-$form" "$TMP/armor-$form-t.ini" > /dev/null 2>&1 \
+     && verdicts "$TMP/out-armor-$form" > "$TMP/armor-$form.verdicts" \
+     && grep -qx 'office-via-armor delivered 200 external service None' "$TMP/armor-$form.verdicts" \
+     && grep -qx 'paris-via-armor denied-by-security-policy 404 None external-alb SECURITY_POLICY_DENIED' "$TMP/armor-$form.verdicts" \
+     && grep -qx 'anyone-via-armor denied-by-security-policy 403 None external-alb SECURITY_POLICY_DENIED' "$TMP/armor-$form.verdicts"; then
+    ok "$form: a Cloud Armor policy imported (ranges, region codes, a header; throttle and other expressions listed), and it decides"
+  else
+    not_ok "$form: a Cloud Armor policy imported (ranges, region codes, a header; throttle and other expressions listed), and it decides"
+    diag_file "$TMP/armor-$form.err"
+    [ -f "$TMP/armor-$form.verdicts" ] && diag_file "$TMP/armor-$form.verdicts"
+  fi
+done
 cat > "$TMP/order.json" <<'J'
 [{"kind": "compute#network", "name": "edge", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/edge", "networkFirewallPolicyEnforcementOrder": "BEFORE_CLASSIC_FIREWALL"}]
 J

@@ -101,7 +101,7 @@ expect_status "--jobs 2 --quiet: one line says how many runs failed their expect
   err "summary.csv says where): that is why the exit status is 1"
 CSV=$TMP/j2/summary.csv
 head -1 "$CSV" > "$TMP/header"
-echo "run,seed,$PGA,$COUNT,traffic,requests,delivered,denied-by-ingress,denied-by-iam,denied-by-vpc-sc,dropped,dns-failure,unavailable,timeout,pending,internal,external,decided_at,cause,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,failed_expectations" > "$TMP/want-header"
+echo "run,seed,$PGA,$COUNT,traffic,requests,delivered,denied-by-ingress,denied-by-iam,denied-by-vpc-sc,denied-by-security-policy,dropped,dns-failure,unavailable,timeout,pending,internal,external,decided_at,cause,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,failed_expectations" > "$TMP/want-header"
 if cmp -s "$TMP/header" "$TMP/want-header" && [ "$(wc -l < "$CSV")" -eq 9 ]
 then
   ok "summary.csv: the header, then 8 rows"
@@ -111,11 +111,11 @@ else
 fi
 # Rows of PGA off: every request dropped at the VPC router; on: delivered,
 # classified internal, with latencies, 4 expectation items failed.
-awk -F, 'NR > 1 && $3 == "false" && !($6 == $4 && $11 == $4 && $7 == 0 \
-           && $18 == "vpc-router" && $19 == "PRIVATE_GOOGLE_ACCESS_DISALLOWED" \
-           && $20 == "" && $25 == 0) { print "bad: " $0 }
-         NR > 1 && $3 == "true" && !($6 == $4 && $7 == $4 && $11 == 0 \
-           && $16 == $4 && $19 == "" && $20 > 0 && $24 >= $20 && $25 > 0) \
+awk -F, 'NR > 1 && $3 == "false" && !($6 == $4 && $12 == $4 && $7 == 0 \
+           && $19 == "vpc-router" && $20 == "PRIVATE_GOOGLE_ACCESS_DISALLOWED" \
+           && $21 == "" && $26 == 0) { print "bad: " $0 }
+         NR > 1 && $3 == "true" && !($6 == $4 && $7 == $4 && $12 == 0 \
+           && $17 == $4 && $20 == "" && $21 > 0 && $25 >= $21 && $26 > 0) \
            { print "bad: " $0 }
          NR > 1 { print "row " $1 " " $2 " " $3 " " $4 " " $5 }' "$CSV" \
   > "$TMP/rows"

@@ -22,6 +22,8 @@
 # - 24: the perimeter's refusals are warnings too (VPC_SC_DENIED); with a
 #   perimeter named "x classified internal" they are still external (the
 #   class is read from the GFE's tag, not from free text).
+# - 50: Cloud Armor's denials at the external ALB are warnings too
+#   (SECURITY_POLICY_DENIED), one per request, naming the policy's rule.
 # - 06: every frame that carries the option of class 0xfff0 gets the
 #   decoded identity: kind "VPC", the project number the service URL
 #   names (backend-NUMBER.REGION.run.app), the VNI the router's comment
@@ -46,14 +48,14 @@ PROFILE=$top_srcdir/tools/wireshark/profile
 "$TSHARK" -v 2>/dev/null | grep -q 'with Lua' || skip_all "tshark without Lua"
 
 # 01's responses span several TCP segments (64 KiB bodies).
-for s in 01 05 06 12 24; do
+for s in 01 05 06 12 24 50; do
   set --
   [ "$s" != 01 ] || set -- --set 'service hello.response-size=64KiB'
   "$NETSIM" run "$top_srcdir"/scenarios/$s-*.ini -o "$TMP/out$s" "$@" \
     > "$TMP/run$s.out" 2> "$TMP/run$s.err" \
     || { diag_file "$TMP/run$s.err"; bail "scenario $s did not run"; }
 done
-plan 29
+plan 30
 
 # A configuration directory that holds only the profile.
 mkdir -p "$TMP/wsprof/profiles" || bail "mkdir failed"
@@ -231,6 +233,22 @@ if [ "${n_ext:-0}" -ge 2 ] && [ "${n_int:-1}" -eq 0 ]; then
 else
   not_ok "24, a perimeter named 'x classified internal': its refusals still read external"
   diag "external ${n_ext:-?}, internal ${n_int:-?}"
+fi
+
+# 10c: scenario 50, Cloud Armor at the external ALB.
+tl -r "$TMP/out50/trace.pcapng" -q -z expert > "$TMP/expert50" \
+  2> "$TMP/tshark.err" || diag_tshark_err
+section "$TMP/expert50" Warns > "$TMP/warns50"
+n_frames=$(ts_count "$TMP/out50/trace.pcapng" \
+             'cloudrun.cause == "SECURITY_POLICY_DENIED" && cloudrun.node == "alb-shop-lb"') \
+  || diag_tshark_err
+n=$(awk '/CLOUDRUN  SECURITY_POLICY_DENIED at alb-shop-lb .*default rule/ { n += $1 }
+         END { print n + 0 }' "$TMP/warns50")
+if [ "$n" -eq 3 ] && [ "${n_frames:-0}" -eq 3 ]; then
+  ok "50: the 3 Cloud Armor denials are warnings naming the default rule"
+else
+  not_ok "50: the Cloud Armor denials are warnings ($n of ${n_frames:-?})"
+  diag_file "$TMP/expert50" 30
 fi
 
 # 11-16: scenario 06, the Geneve identity and the classification.

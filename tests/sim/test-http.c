@@ -433,6 +433,34 @@ test_http__writers_refuse_fields_that_break_framing (void **state)
   assert_int_equal (sim_http_write_response (buf, sizeof buf, &ok, ""), 0);
 }
 
+/* sim_http_find_field: the first field of a name, whatever its case,
+ * its value without the spaces around it; never the request line, never
+ * past the blank line. */
+static void
+test_http__find_field (void **state)
+{
+  static const char head[] =
+    "GET /x-canary:no HTTP/1.1\r\nHost: a\r\nX-Canary:  yes \r\n"
+    "x-canary: second\r\nEmpty:\r\n\r\nAfter: body\r\n";
+  const uint8_t *v;
+  size_t n;
+  (void) state;
+
+  assert_true (sim_http_find_field ((const uint8_t *) head, strlen (head),
+                                    "x-canary", &v, &n));
+  assert_int_equal (n, 3);
+  assert_memory_equal (v, "yes", 3);
+  assert_true (sim_http_find_field ((const uint8_t *) head, strlen (head),
+                                    "empty", &v, &n));
+  assert_int_equal (n, 0);
+  assert_false (sim_http_find_field ((const uint8_t *) head, strlen (head),
+                                     "after", &v, &n));
+  assert_false (sim_http_find_field ((const uint8_t *) head, strlen (head),
+                                     "get /x-canary", &v, &n));
+  assert_false (sim_http_find_field ((const uint8_t *) head, strlen (head),
+                                     "x-can", &v, &n));
+}
+
 int
 main (void)
 {
@@ -451,6 +479,7 @@ main (void)
     cmocka_unit_test (test_http__long_reason_is_cut_to_fit),
     cmocka_unit_test (test_http__writers_refuse_short_buffers),
     cmocka_unit_test (test_http__writers_refuse_fields_that_break_framing),
+    cmocka_unit_test (test_http__find_field),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -35,6 +35,7 @@ static const struct { const char *asset, *type; } types[] = {
   { "compute.googleapis.com/NetworkEndpointGroup", "neg" },
   { "compute.googleapis.com/RegionNetworkEndpointGroup", "neg" },
   { "compute.googleapis.com/FirewallPolicy", "firewall-policy" },
+  { "compute.googleapis.com/SecurityPolicy", "security-policy" },
 };
 
 const char *

@@ -670,9 +670,14 @@ write_res (Emit *e, GString *out, ImportRes *r)
             g_string_append (out, "global-access = true\n");
         }
       else
-        g_string_append_printf (out, "[external-alb %s]\naddress = %s\n"
-                                "backend = %s\n", r->group, r->range,
-                                r->backend->group);
+        {
+          g_string_append_printf (out, "[external-alb %s]\naddress = %s\n"
+                                  "backend = %s\n", r->group, r->range,
+                                  r->backend->group);
+          if (r->armor && !r->armor->skip)
+            g_string_append_printf (out, "security-policy = %s\n",
+                                    r->armor->group);
+        }
       break;
     case IMPORT_DOMAIN:
       g_string_append_printf (out, "[domain-mapping %s]\ndomain = %s\n"
@@ -730,6 +735,21 @@ write_res (Emit *e, GString *out, ImportRes *r)
               g_ptr_array_add (groups, g_strdup (g));
           list_if (out, nets ? "networks" : "projects", groups);
         }
+      break;
+    case IMPORT_ARMOR:
+      g_string_append_printf (out, "[security-policy %s]\n"
+                              "default-action = %s\n", r->group, r->action);
+      break;
+    case IMPORT_ARMOR_RULE:
+      g_string_append_printf (out, "[security-rule %s]\npolicy = %s\n"
+                              "priority = %" G_GINT64_FORMAT "\n"
+                              "action = %s\n", r->group,
+                              group_of (e, IMPORT_ARMOR, r->target),
+                              r->priority, r->action);
+      list_if (out, "source-ranges", r->ranges);
+      list_if (out, "region-codes", r->codes);
+      if (r->header)
+        g_string_append_printf (out, "header = %s\n", r->header);
       break;
     case IMPORT_PSC:
       g_string_append_printf (out, "[psc-endpoint %s]\nnetwork = %s\n"
@@ -867,7 +887,8 @@ emitted (ImportKind k)
          || k == IMPORT_ROUTE || k == IMPORT_FIREWALL || k == IMPORT_NAT
          || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_VM
          || k == IMPORT_ZONE || k == IMPORT_PSC || k == IMPORT_LB
-         || k == IMPORT_PERIMETER || k == IMPORT_POLICY || k == IMPORT_DOMAIN;
+         || k == IMPORT_PERIMETER || k == IMPORT_POLICY || k == IMPORT_DOMAIN
+         || k == IMPORT_ARMOR || k == IMPORT_ARMOR_RULE;
 }
 
 /* A private range, which an access level may not admit in the format. */
@@ -971,6 +992,13 @@ resolve_lb (Emit *e, ImportRes *r)
       return FALSE;
     }
   r->backend = svc;
+  if (be->armor_ref && internal)
+    note (e, r, "security policy %s: a regional internal ALB's policy is "
+          "not modelled", be->armor_ref->text);
+  else if (be->armor_ref
+           && !(r->armor = find (e, IMPORT_ARMOR, be->armor_ref)))
+    note (e, r, "security policy %s not in the input: the load balancer "
+          "is written without it", be->armor_ref->text);
   if (!r->range)
     {
       ImportRes *a = find (e, IMPORT_ADDRESS, r->connector);
@@ -1096,6 +1124,21 @@ resolve_vpc (Emit *e, ImportRes *r)
     case IMPORT_LB:
       if (!resolve_lb (e, r))
         r->skip = TRUE;
+      break;
+    case IMPORT_ARMOR_RULE:
+      t = find (e, IMPORT_ARMOR, r->target);
+      if (!r->skip && (!t || t->skip))
+        {
+          r->skip = TRUE;
+          note (e, r, "security policy %s not in the input: rule left out",
+                r->target->text);
+        }
+      else if (!r->skip && r->ranges && r->ranges->len > 10)
+        {
+          r->skip = TRUE;
+          note (e, r, "%u source ranges (the format takes 10 a rule, as "
+                "Google does): rule left out", r->ranges->len);
+        }
       break;
     case IMPORT_PERIMETER:
       resolve_perimeter (e, r);

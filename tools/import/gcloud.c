@@ -23,6 +23,7 @@ static const struct { const char *key, *type; } kinds[] = {
   { "compute#targetHttpsProxy", "target-proxy" },
   { "compute#urlMap", "url-map" },
   { "compute#backendService", "backend-service" },
+  { "compute#securityPolicy", "security-policy" },
   { "compute#networkEndpointGroup", "neg" },
 };
 
@@ -33,6 +34,7 @@ static const struct { const char *key, *type; } segments[] = {
   { "/targetHttpsProxies/", "target-proxy" },
   { "/urlMaps/", "url-map" },
   { "/backendServices/", "backend-service" },
+  { "/securityPolicies/", "security-policy" },
   { "/networkEndpointGroups/", "neg" },
   { "/networks/", "network" },
   { "/routers/", "router" },

@@ -98,6 +98,8 @@ typedef enum {
   IMPORT_ASSOCIATION,           /* a firewall policy's association */
   IMPORT_DOMAIN,                /* a Cloud Run domain mapping: name the
                                    domain, target the service */
+  IMPORT_ARMOR,                 /* a Cloud Armor security policy */
+  IMPORT_ARMOR_RULE,            /* one of its rules */
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -149,6 +151,13 @@ struct ImportRes {
    * when only folders; a rule's type "unnamed" (no ruleName). */
   char *scheme;                 /* load balancer: loadBalancingScheme */
   ImportRes *backend;           /* load balancer: the service, resolved */
+  /* Cloud Armor: a backend service's policy (armor_ref), the external
+   * ALB's once resolved (armor); a policy's default action is action, a
+   * rule's policy target, its source ranges ranges, and: */
+  ImportRef *armor_ref;
+  ImportRes *armor;
+  GPtrArray *codes;             /* rule: region codes */
+  char *header;                 /* rule: NAME or NAME:VALUE */
 };
 
 struct ImportModel {
@@ -298,6 +307,10 @@ gboolean import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
 gboolean import_rest_policy (ImportSrc *s, JsonNode *d, const char *project);
 gboolean import_tf_policy (ImportSrc *s, JsonNode *d, const char *what,
                            const char *name, ImportGet get, gpointer user);
+/* Cloud Armor (armor.c): a security policy and its rules, REST field
+ * names, or Terraform's when tf. */
+gboolean import_armor (ImportSrc *s, JsonNode *d, const char *project,
+                       const char *name, gboolean tf);
 /* VPC Service Controls (access.c): a service perimeter or an access
  * level, in REST (camelCase) or CAI export (snake_case) spelling, or
  * Terraform's (tf). */

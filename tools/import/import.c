@@ -11,6 +11,8 @@ res_free (ImportRes *r)
   import_ref_free (r->subnet);
   import_ref_free (r->connector);
   import_ref_free (r->target);
+  import_ref_free (r->armor_ref);
+  g_free (r->header);
   g_ptr_array_unref (r->refs);
   g_free (r->project); g_free (r->region); g_free (r->name);
   g_free (r->origin); g_free (r->group);
@@ -22,7 +24,7 @@ res_free (ImportRes *r)
   g_free (r->display); g_free (r->order);
   GPtrArray *lists[] = { r->ranges, r->protocols, r->audiences, r->members,
                          r->shared_with, r->tags, r->target_sas,
-                         r->source_tags, r->source_sas };
+                         r->source_tags, r->source_sas, r->codes };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (lists[i])
       g_ptr_array_unref (lists[i]);

@@ -88,6 +88,10 @@ import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
           }
         if (r->refs->len > 1)
           import_not_modelled (s, "backends after the first");
+        /* Its Cloud Armor policy, for the external ALB in front. */
+        r->armor_ref = ref_of (get (user, tf ? "security_policy"
+                                             : "securityPolicy"),
+                               r->project, NULL);
       }
       break;
     case IMPORT_NEG:

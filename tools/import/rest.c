@@ -566,6 +566,24 @@ lb_part (ImportSrc *s, ImportKind kind, JsonNode *d, const char *project)
   return import_lb_part (s, kind, d, p, name, FALSE, rest_get, &g);
 }
 
+/* A Cloud Armor security policy (armor.c); a regional one is left out. */
+static gboolean
+security_policy (ImportSrc *s, JsonNode *d, const char *project)
+{
+  const char *name = need_name (s, d);
+  const char *region = import_str (s, d, "region");
+  g_autofree char *p = compute_project (s, d, project);
+
+  if (!name)
+    return FALSE;
+  if (region)
+    {
+      import_not_modelled (s, "a regional security policy: left out");
+      return !import_failed (s);
+    }
+  return import_armor (s, d, p, name, FALSE);
+}
+
 static gboolean
 forwarding_rule (ImportSrc *s, JsonNode *d, const char *project)
 {
@@ -707,6 +725,8 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
     return route (s, d, project);
   if (strcmp (type, "firewall-policy") == 0)
     return import_rest_policy (s, d, project);
+  if (strcmp (type, "security-policy") == 0)
+    return security_policy (s, d, project);
   if (strcmp (type, "connector") == 0)
     return connector (s, d, project, region);
   if (strcmp (type, "managed-zone") == 0)

@@ -701,6 +701,9 @@ resource (TfRes *t, const char *type)
     return lb_part (t, IMPORT_BACKEND);
   if (strcmp (type, "google_compute_region_network_endpoint_group") == 0)
     return lb_part (t, IMPORT_NEG);
+  if (strcmp (type, "google_compute_security_policy") == 0)
+    return import_armor (&t->src, t->v, import_str (&t->src, t->v, "project"),
+                         tf_name (t), TRUE);
   if (strcmp (type, "google_compute_global_address") == 0
       || strcmp (type, "google_compute_address") == 0)
     return address (t);

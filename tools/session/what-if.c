@@ -3,7 +3,8 @@
  * (the simulator can re-run the world, so it need not guess). Candidates
  * are the other values of every true/false and one-of key of the groups a
  * user sets up (services, subnets, routes, firewalls, NAT, connectors, VMs,
- * DNS zones, PSC endpoints, load balancers) and of the traffic explained,
+ * DNS zones, PSC endpoints, load balancers, Cloud Armor policies and
+ * rules) and of the traffic explained,
  * and a service's invokers opened to allUsers; for a capacity failure
  * (unavailable, a timeout, a port or address or queue shortage) also the
  * capacity numbers, each tried at its next values (twice the instances,
@@ -29,6 +30,7 @@ static const CloudRunKind what_if_kinds[] = {
   CLOUDRUN_KIND_FIREWALL, CLOUDRUN_KIND_NAT, CLOUDRUN_KIND_CONNECTOR,
   CLOUDRUN_KIND_VM, CLOUDRUN_KIND_DNS_ZONE, CLOUDRUN_KIND_PSC_ENDPOINT,
   CLOUDRUN_KIND_INTERNAL_ALB, CLOUDRUN_KIND_EXTERNAL_ALB,
+  CLOUDRUN_KIND_SECURITY_POLICY, CLOUDRUN_KIND_SECURITY_RULE,
   CLOUDRUN_KIND_TRAFFIC,
 };
 
@@ -160,6 +162,11 @@ what_if_widens (CloudRunKind kind, const char *key, const char *was,
   if (kind == CLOUDRUN_KIND_FIREWALL && g_str_equal (key, "action")
       && g_str_equal (value, "allow"))
     return "lets through what the rule denied";
+  if ((kind == CLOUDRUN_KIND_SECURITY_RULE && g_str_equal (key, "action"))
+      || (kind == CLOUDRUN_KIND_SECURITY_POLICY
+          && g_str_equal (key, "default-action")))
+    return g_str_equal (value, "allow")
+           ? "lets through what the Cloud Armor rule denied" : NULL;
   if (kind == CLOUDRUN_KIND_VM && g_str_equal (key, "external-ip")
       && g_str_equal (value, "true"))
     return "gives the VM an address on the internet";

@@ -278,6 +278,7 @@ static const char everything_tail[] =
   "address = 203.0.113.10\n"
   "account = dev@example.com\n"
   "location = europe-west1\n"
+  "country = FR\n"
   "\n"
   "[client phone]\n"
   "\n"
@@ -322,6 +323,24 @@ static const char everything_tail[] =
   "address = 34.120.0.1\n"
   "backend = frontend\n"
   "hostname = shop.example.com\n"
+  "security-policy = edge\n"
+  "\n"
+  "[security-policy edge]\n"
+  "default-action = deny-502\n"
+  "\n"
+  "[security-rule office]\n"
+  "policy = edge\n"
+  "priority = 2147483646\n"
+  "action = allow\n"
+  "source-ranges = 198.51.100.0/24;192.0.2.0/28\n"
+  "region-codes = FR;BE\n"
+  "header = X-Office:yes\n"
+  "\n"
+  "[security-rule canary]\n"
+  "policy = edge\n"
+  "priority = 0\n"
+  "action = deny-404\n"
+  "header = x-canary\n"
   "\n"
   "[domain-mapping api]\n"
   "domain = api.example.com\n"
@@ -830,6 +849,41 @@ test_scenario__hosts_and_addresses (void **state)
   assert_int_equal (xlb->address, IP (34, 120, 0, 1));
 }
 
+/* Cloud Armor: the policy, its rules, the ALB that uses it, a client's
+ * country. */
+static void
+test_scenario__security_policy (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunSpecExternalAlb *xlb = find (s, CLOUDRUN_KIND_EXTERNAL_ALB, "xlb");
+  CloudRunSpecSecurityPolicy *edge = find (s, CLOUDRUN_KIND_SECURITY_POLICY,
+                                           "edge");
+  CloudRunSpecSecurityRule *office = find (s, CLOUDRUN_KIND_SECURITY_RULE,
+                                           "office");
+  CloudRunSpecSecurityRule *canary = find (s, CLOUDRUN_KIND_SECURITY_RULE,
+                                           "canary");
+  CloudRunSpecClient *laptop = find (s, CLOUDRUN_KIND_CLIENT, "laptop");
+  CloudRunSpecClient *phone = find (s, CLOUDRUN_KIND_CLIENT, "phone");
+  (void) state;
+
+  assert_ptr_equal (xlb->security_policy, edge);
+  assert_int_equal (edge->default_action, ARMOR_ACTION_DENY_502);
+  assert_ptr_equal (office->policy, edge);
+  assert_int_equal (office->priority, 2147483646);
+  assert_int_equal (office->action, ARMOR_ACTION_ALLOW);
+  assert_int_equal (office->source_ranges->len, 2);
+  assert_cidr (&g_array_index (office->source_ranges, CloudRunSpecCidr, 1),
+               IP (192, 0, 2, 0), 28);
+  assert_string_equal (office->region_codes[1], "BE");
+  assert_null (office->region_codes[2]);
+  assert_string_equal (office->header, "X-Office:yes");
+  assert_int_equal (canary->action, ARMOR_ACTION_DENY_404);
+  assert_null (canary->source_ranges);
+  assert_null (canary->region_codes);
+  assert_string_equal (laptop->country, "FR");
+  assert_null (phone->country);
+}
+
 static void
 test_scenario__peering_zone_and_response_policy (void **state)
 {
@@ -1280,6 +1334,9 @@ static const char head[] =
   "[network n]\n[firewall f]\nnetwork = n\ndirection = ingress\n" \
   "action = allow\n"
 
+#define ARMOR \
+  "[security-policy p]\n"
+
 #define NAME63 \
   "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxy"
 
@@ -1416,6 +1473,54 @@ static const BadCase bad_cases[] = {
     "10.0.5.0/24" },
   { "[network n]\n[peering p]\nnetwork = n\npeer-network = x\n", { NULL },
     "[peering p] peer-network: expected the name of a [network NAME]" },
+  /* Cloud Armor (armor/docs/security-policy-overview). */
+  { ARMOR "[security-rule r]\npolicy = nope\npriority = 1\n"
+    "action = allow\nsource-ranges = 10.0.0.0/8\n", { NULL },
+    "[security-rule r] policy: expected the name of a [security-policy "
+    "NAME] group, found 'nope'" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 1\naction = allow\n"
+    "source-ranges = 10.0.0.0/8\n[security-rule q]\npolicy = p\n"
+    "priority = 1\naction = deny-403\nregion-codes = FR\n", { NULL },
+    "[security-rule q] priority: expected a priority no other rule of the "
+    "policy has, found '1', as [security-rule r]" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 2147483647\n"
+    "action = allow\nsource-ranges = 10.0.0.0/8\n", { NULL },
+    "[security-rule r] priority: expected a whole number from 0 to "
+    "2147483646" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 1\naction = allow\n"
+    "source-ranges = 10.0.0.1/8\n", { NULL },
+    "[security-rule r] source-ranges: expected CIDR ranges" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 1\naction = allow\n"
+    "source-ranges = 10.0.0.0/24;10.0.1.0/24;10.0.2.0/24;10.0.3.0/24;"
+    "10.0.4.0/24;10.0.5.0/24;10.0.6.0/24;10.0.7.0/24;10.0.8.0/24;"
+    "10.0.9.0/24;10.0.10.0/24\n", { NULL },
+    "[security-rule r] source-ranges: expected at most 10 ranges in one "
+    "rule (Google's limit; write another rule for more), found 11 ranges" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 1\naction = allow\n"
+    "region-codes = fr\n", { NULL },
+    "[security-rule r] region-codes: expected region codes of two "
+    "upper-case letters (ISO 3166-1 alpha-2) separated by ';', such as "
+    "FR;BE, found 'fr'" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 1\naction = deny\n"
+    "region-codes = FR\n", { NULL },
+    "[security-rule r] action: expected one of allow, deny-403, deny-404, "
+    "deny-502, found 'deny'" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 1\naction = allow\n",
+    { NULL }, "[security-rule r] source-ranges: expected at least one "
+    "condition: source-ranges, region-codes or header" },
+  { ARMOR "[security-rule r]\npolicy = p\npriority = 1\naction = allow\n"
+    "header = x canary:1\n", { NULL },
+    "[security-rule r] header: expected NAME or NAME:VALUE" },
+  { ARMOR "[client c]\ncountry = France\n", { NULL },
+    "[client c] country: expected a region code of two upper-case letters" },
+  { ARMOR "[external-alb x]\naddress = 34.120.0.1\nbackend = s\n"
+    "security-policy = q\n", { NULL },
+    "[external-alb x] security-policy: expected the name of a "
+    "[security-policy NAME] group, found 'q'" },
+  { "[network n]\n[internal-alb i]\nsecurity-policy = p\n", { NULL },
+    "[internal-alb i] security-policy: expected a key of [internal-alb "
+    "NAME] (cloudrun-netsim keys internal-alb); a Cloud Armor "
+    "security-policy attaches to an [external-alb] only" },
   /* Firewall policies (firewall/docs/firewall-policies-overview). */
   { "[network n]\n[firewall-policy p]\ntype = hierarchical\n"
     "[firewall f]\nnetwork = n\npolicy = p\ndirection = ingress\n"
@@ -1909,7 +2014,8 @@ test_scenario__firewall_warnings (void **state)
     "[peering n-m]\nnetwork = n\npeer-network = m\n"
     "[service far]\nregion = us-west2\n"
     "[domain-mapping far-domain]\ndomain = far.example.com\nservice = far\n"
-    "[domain-mapping run-domain]\ndomain = example.com\nservice = run\n";
+    "[domain-mapping run-domain]\ndomain = example.com\nservice = run\n"
+    "[security-policy unused]\n";
   g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
   g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
   static const char *const want[] = {
@@ -1927,6 +2033,8 @@ test_scenario__firewall_warnings (void **state)
     "the peering is inactive",
     "[domain-mapping far-domain] service: service far is in us-west2, where "
     "Cloud Run offers no domain mappings",
+    "[security-policy unused]: no [external-alb] names it in "
+    "security-policy: it decides no request",
   };
   (void) state;
 
@@ -2163,6 +2271,7 @@ main (void)
     cmocka_unit_test (test_scenario__services_and_urls),
     cmocka_unit_test (test_scenario__hosts_and_addresses),
     cmocka_unit_test (test_scenario__peering_zone_and_response_policy),
+    cmocka_unit_test (test_scenario__security_policy),
     cmocka_unit_test (test_scenario__traffic_and_expect),
     cmocka_unit_test (test_scenario__revisions),
     cmocka_unit_test (test_scenario__defaults),

@@ -189,6 +189,77 @@ test_load_balancer__external_alb_and_ingress (void **state)
     }
 }
 
+/* Cloud Armor: the external ALB's policy decides from what arrived (the
+ * client address, its country, a header) before the GFE; a deny is its
+ * own answer with the rule's status, and nothing reaches the GFE or the
+ * service for it; an allow goes on as without a policy. */
+static void
+test_load_balancer__security_policy_decides_before_the_gfe (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[service backend]\nregion = us-central1\n"
+    "ingress = internal-and-cloud-load-balancing\n\n"
+    "[external-alb shop-lb]\naddress = 192.0.2.20\nbackend = backend\n"
+    "hostname = shop.example.com\nsecurity-policy = edge\n\n"
+    "[security-policy edge]\ndefault-action = deny-502\n\n"
+    "[security-rule office]\npolicy = edge\npriority = 100\n"
+    "action = allow\nsource-ranges = 198.51.100.0/24\n\n"
+    "[security-rule no-tokens]\npolicy = edge\npriority = 10\n"
+    "action = deny-404\nheader = authorization\n\n"
+    "[security-rule france]\npolicy = edge\npriority = 200\n"
+    "action = deny-403\nregion-codes = FR\n\n"
+    "[client office]\naddress = 198.51.100.9\n\n"
+    "[client paris]\naddress = 203.0.113.50\ncountry = FR\n\n"
+    "[client elsewhere]\naddress = 203.0.113.51\ncountry = DE\n\n"
+    "[traffic office]\nfrom = office\nurl = https://shop.example.com/\n\n"
+    "[traffic office-token]\nfrom = office\n"
+    "url = https://shop.example.com/\nidentity = id-token\n\n"
+    "[traffic paris]\nfrom = paris\nurl = https://shop.example.com/\n\n"
+    "[traffic elsewhere]\nfrom = elsewhere\n"
+    "url = http://192.0.2.20/\n";
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  static const struct {
+    const char *traffic, *verdict;
+    int status;
+    const char *rule;           /* in the deciding step's rule */
+  } cases[] = {
+    { "office", "delivered", 200, NULL },
+    { "office-token", "denied-by-security-policy", 404,
+      "rule no-tokens (priority 10) matched has(request.headers"
+      "['authorization']): deny-404" },
+    { "paris", "denied-by-security-policy", 403,
+      "rule france (priority 200) matched origin.region_code 'FR'" },
+    { "elsewhere", "denied-by-security-policy", 502,
+      "no rule matched origin.ip 203.0.113.51 (region code DE), so the "
+      "default rule (priority 2147483647) decides: deny-502" },
+  };
+  (void) state;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, cases[i].traffic, 0);
+      const SimExplainStep *st;
+      bool ok = cases[i].rule == NULL;
+
+      expect_verdict (wf, cases[i].traffic, 0, cases[i].traffic,
+                      cases[i].verdict, ok ? "external" : "-",
+                      ok ? "none" : "SECURITY_POLICY_DENIED");
+      assert_int_equal (world_fixture_status (wf, cases[i].traffic, 0),
+                        cases[i].status);
+      assert_string_equal (world_fixture_decided_at (wf, cases[i].traffic, 0),
+                           ok ? "service" : "external-alb");
+      assert_int_equal (world_fixture_passed (r, CLOUDRUN_HOP_GFE), ok);
+      st = world_fixture_step (wf, r, "SECURITY_POLICY_DENIED",
+                               "alb-shop-lb");
+      assert_true ((st != NULL) == !ok);
+      if (st && !strstr (st->rule, cases[i].rule))
+        fail_msg ("%s: rule '%s', want '%s'", cases[i].traffic, st->rule,
+                  cases[i].rule);
+    }
+  assert_int_equal (world_fixture_served (wf, "backend"), 1);
+}
+
 /* ---- PSC endpoint ------------------------------------------------- */
 
 static void
@@ -399,6 +470,8 @@ main (void)
     cmocka_unit_test (
       test_load_balancer__internal_alb_region_and_global_access),
     cmocka_unit_test (test_load_balancer__external_alb_and_ingress),
+    cmocka_unit_test (
+      test_load_balancer__security_policy_decides_before_the_gfe),
     cmocka_unit_test (test_load_balancer__psc_endpoint_is_internal),
     cmocka_unit_test (test_load_balancer__external_alb_forwards_headers),
     cmocka_unit_test (test_load_balancer__internal_alb_forwards_headers),
