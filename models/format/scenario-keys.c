@@ -426,6 +426,16 @@ static const CloudRunKey service_keys[] = {
        "run.app URLs (gcloud --add-custom-audiences), such as the URL "
        "callers use through a load balancer; each matches with or without "
        "a final '/'."),
+  KEY ("iap", BOOL, CloudRunSpecService, iap, "false", 0,
+       "`true`: Identity-Aware Proxy on the service (every path, run.app "
+       "URLs and load balancers): after ingress it refuses callers not in "
+       "`iap-access`, then calls IAM as its service agent "
+       "service-PROJECTNUMBER@gcp-sa-iap.iam.gserviceaccount.com, which "
+       "`invokers` must hold."),
+  KEY ("iap-access", PRINCIPALS, CloudRunSpecService, iap_access, NULL, OPT,
+       "Who holds roles/iap.httpsResourceAccessor (IAP-secured Web App "
+       "User), as `invokers` writes principals; only with `iap = true`; "
+       "nobody by default."),
   KEY_DERIVED ("service-account", EMAIL, CloudRunSpecService, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com, the "
                "project's default compute service account",
@@ -606,6 +616,13 @@ static const CloudRunKey external_alb_keys[] = {
            SERVICE, NULL, REQ, NULL, "Service behind the serverless NEG."),
   KEY ("hostname", HOSTNAME, CloudRunSpecExternalAlb, hostname, NULL, OPT,
        "Custom host name callers may use; it resolves in public DNS."),
+  KEY ("iap", BOOL, CloudRunSpecExternalAlb, iap, "false", 0,
+       "`true`: Identity-Aware Proxy on its backend service: it refuses "
+       "callers not in `iap-access` before proxying, then calls the "
+       "service as its service agent, which the service's `invokers` must "
+       "hold. Not with `iap = true` on the backend service itself."),
+  KEY ("iap-access", PRINCIPALS, CloudRunSpecExternalAlb, iap_access, NULL,
+       OPT, "As [service] `iap-access`; only with `iap = true`."),
 };
 
 static const CloudRunKey traffic_keys[] = {

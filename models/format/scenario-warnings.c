@@ -1,7 +1,7 @@
 /* Load warnings (see cloudrun_scenario_warnings in
  * models/format/scenario.h): each part of the format that can load a
  * setting that cannot take effect says so here: firewall rules, then
- * peerings, each in file order. */
+ * peerings, then Identity-Aware Proxy, each in file order. */
 #include "models/format/scenario-private.h"
 
 GPtrArray *
@@ -11,5 +11,6 @@ cloudrun_scenario_warnings (const CloudRunScenario *s)
 
   cloudrun_firewall_warnings (s, out);
   cloudrun_peering_warnings (s, out);
+  cloudrun_iap_warnings (s, out);
   return out;
 }

@@ -426,6 +426,10 @@ struct CloudRunSpecService {
   char **custom_audiences;      /* audiences its IAM check accepts besides
                                    its URLs (NULL-terminated, may be
                                    empty) */
+  gboolean iap;                 /* Identity-Aware Proxy on the service */
+  GArray *iap_access;           /* CloudRunSpecPrincipal holding
+                                   roles/iap.httpsResourceAccessor, or
+                                   NULL (nobody) */
   char *service_account;        /* EMAIL its instances' tokens name;
                                    default PROJECTNUMBER-compute@
                                    developer.gserviceaccount.com */
@@ -552,6 +556,9 @@ typedef struct {
   char *backend_name;           /* backend, as written */
   CloudRunSpecService *backend; /* the service behind it */
   char *hostname;               /* custom host, or NULL */
+  gboolean iap;                 /* Identity-Aware Proxy on its backend
+                                   service */
+  GArray *iap_access;           /* as [service] iap-access */
 } CloudRunSpecExternalAlb;
 
 /* Who sends a traffic: a service, a VM or an internet client. */

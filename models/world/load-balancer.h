@@ -16,11 +16,14 @@
  * https://cloud.google.com/load-balancing/docs/l7-internal,
  * https://cloud.google.com/load-balancing/docs/negs/serverless-neg-concepts
  * Scenario keys read: [internal-alb] network, region, address, backend,
- * hostname; [external-alb] address, backend, hostname. */
+ * hostname; [external-alb] address, backend, hostname, iap, iap-access
+ * (IAP on the backend service, models/world/iap.h: asked before the
+ * request is proxied). */
 #ifndef CLOUDRUN_LOAD_BALANCER_H
 #define CLOUDRUN_LOAD_BALANCER_H
 
 #include "models/world/fabric.h"
+#include "models/world/iap.h"
 #include "models/world/proxy.h"
 #include "models/world/world.h"
 
@@ -47,6 +50,7 @@ typedef struct {
   uint32_t gfe_addr;            /* the front end it proxies to */
   CloudRunFabricIdentity identity;
   uint32_t fabric_addr, gfe_fabric_addr;
+  CloudRunIap iap;              /* IAP on its backend service */
 } CloudRunLoadBalancer;
 
 typedef struct {
@@ -66,6 +70,7 @@ typedef struct {
                                    and their regions (copied) */
   guint n_client_ranges;
   uint32_t gfe_addr, fabric_addr, gfe_fabric_addr;
+  CloudRunIapConfig iap;        /* external: IAP on its backend service */
 } CloudRunLoadBalancerConfig;
 
 CloudRunLoadBalancer *cloudrun_load_balancer_new (

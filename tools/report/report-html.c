@@ -120,7 +120,7 @@ state_class (const SimExplainStep *s)
       return "good";
     case CLOUDRUN_STATE_DROP: case CLOUDRUN_STATE_ABORT:
     case CLOUDRUN_STATE_INGRESS_DENIED: case CLOUDRUN_STATE_IAM_DENIED:
-    case CLOUDRUN_STATE_VPC_SC_DENIED:
+    case CLOUDRUN_STATE_VPC_SC_DENIED: case CLOUDRUN_STATE_IAP_DENIED:
     case CLOUDRUN_STATE_TARGET_TYPE_NOT_PERMITTED_FOR_VPC:
       return "bad";
     default:

@@ -75,7 +75,8 @@ summary_uncaused (int v)
     case CLOUDRUN_VERDICT_DROPPED: return "dropped";
     case CLOUDRUN_VERDICT_DENIED_BY_INGRESS:
     case CLOUDRUN_VERDICT_DENIED_BY_IAM:
-    case CLOUDRUN_VERDICT_DENIED_BY_VPC_SC: return "refused";
+    case CLOUDRUN_VERDICT_DENIED_BY_VPC_SC:
+    case CLOUDRUN_VERDICT_DENIED_BY_IAP: return "refused";
     default: return NULL;
     }
 }

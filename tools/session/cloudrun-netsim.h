@@ -254,7 +254,7 @@ void cloudrun_session_render_what_if (CloudRunSession *s, guint traffic,
 /* ---- One traffic's figures (after finish) ----------------------------- */
 
 /* The outcomes a request can have, in report order. */
-#define CLOUDRUN_N_OUTCOMES 9
+#define CLOUDRUN_N_OUTCOMES 10
 const char *cloudrun_outcome_name (guint outcome);
 
 typedef struct {

@@ -236,6 +236,8 @@ static const char everything_tail[] =
   "invokers = serviceAccount:front@app.iam.gserviceaccount.com; "
   "user:dev@example.com ;allAuthenticatedUsers;public\n"
   "custom-audiences = https://api.example.com ; my-audience;\n"
+  "iap = true\n"
+  "iap-access = user:Dev@example.com;serviceAccount:ci@app.iam.gserviceaccount.com\n"
   "vpc-access = direct\n"
   "subnet = run\n"
   "network-tags = run-backend\n"
@@ -307,6 +309,8 @@ static const char everything_tail[] =
   "address = 34.120.0.1\n"
   "backend = frontend\n"
   "hostname = shop.example.com\n"
+  "iap = true\n"
+  "iap-access = allAuthenticatedUsers\n"
   "\n"
   "[traffic to-backend]\n"
   "from = frontend\n"
@@ -952,6 +956,16 @@ test_scenario__identity (void **state)
       else
         assert_null (p->email);
     }
+  /* IAP: on, with its access list parsed as invokers are; off and
+   * nobody by default. */
+  assert_true (be->iap);
+  assert_int_equal (be->iap_access->len, 2);
+  assert_string_equal (g_array_index (be->iap_access, CloudRunSpecPrincipal,
+                                      0).email, "dev@example.com");
+  assert_int_equal (g_array_index (be->iap_access, CloudRunSpecPrincipal,
+                                   1).kind, IAM_PRINCIPAL_SERVICE_ACCOUNT);
+  assert_false (df->iap);
+  assert_null (df->iap_access);
   /* Defaults: allUsers, and the project's default compute account. */
   assert_int_equal (df->invokers->len, 1);
   assert_int_equal (g_array_index (df->invokers, CloudRunSpecPrincipal,
