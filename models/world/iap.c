@@ -22,8 +22,8 @@ cloudrun_iap_init (CloudRunIap *iap, const CloudRunIapConfig *c)
     iap->access[i] = (IamPrincipal) { c->access[i].kind,
                                       g_strdup (c->access[i].email) };
   g_snprintf (iap->agent, sizeof iap->agent,
-              "service-%" G_GUINT64_FORMAT "@gcp-sa-iap.iam.gserviceaccount.com",
-              c->project_number);
+              "service-%" G_GUINT64_FORMAT
+              "@gcp-sa-iap.iam.gserviceaccount.com", c->project_number);
   iap->resource = g_strdup (c->resource);
 }
 

@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 39
+plan 40
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -303,6 +303,22 @@ if "$NETSIM" import "$TMP/iam.json" > "$TMP/iam.ini" 2> "$TMP/iam.err" \
 else
   not_ok "an IAM policy whose only invoker is a group: nobody may invoke (denied-by-iam), the group listed"
   diag_file "$TMP/iam.err"; diag_file "$TMP/iam.ini" 40
+fi
+
+# A service with IAP on (Cloud Run v2 iapEnabled): iap = true, and the
+# IAP access list is not imported, so IAP lets nobody pass until written.
+cat > "$TMP/iap.json" <<'J'
+{"name": "//run.googleapis.com/projects/solo-1/locations/europe-west1/services/desk", "asset_type": "run.googleapis.com/Service", "resource": {"data": {"name": "projects/solo-1/locations/europe-west1/services/desk", "ingress": "INGRESS_TRAFFIC_ALL", "iapEnabled": true}}}
+J
+if "$NETSIM" import "$TMP/iap.json" > "$TMP/iap.ini" 2> "$TMP/iap.err" \
+   && grep -qx 'iap = true' "$TMP/iap.ini" \
+   && printf '\n[client c]\n\n[traffic c-to-desk]\nfrom = c\nurl = service:desk\nidentity = id-token\n' >> "$TMP/iap.ini" \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-iap" "$TMP/iap.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-iap" | grep -q '^c-to-desk denied-by-iap 403 '; then
+  ok "a service with iapEnabled: iap = true, nobody in iap-access (denied-by-iap)"
+else
+  not_ok "a service with iapEnabled: iap = true, nobody in iap-access (denied-by-iap)"
+  diag_file "$TMP/iap.err"; diag_file "$TMP/iap.ini" 40
 fi
 
 # Terraform's v1 service carries the Knative annotations CAI and gcloud

@@ -586,6 +586,11 @@ write_res (Emit *e, GString *out, ImportRes *r)
           sort_unique (r->audiences);
           list_sorted (out, "custom-audiences", r->audiences);
         }
+      if (r->iap == 1)
+        g_string_append (out, "# iap-access: who holds "
+                         "roles/iap.httpsResourceAccessor is not imported;\n"
+                         "# until it is written, IAP lets nobody pass.\n"
+                         "iap = true\n");
       if (r->service_account)
         g_string_append_printf (out, "service-account = %s\n",
                                 r->service_account);

@@ -138,6 +138,7 @@ struct ImportRes {
   gint64 priority, min_instances, max_instances, concurrency;
   gint64 min_ports, tcp_time_wait, n_addresses;
   int pga, default_url, external_ip, default_route, invoker_iam_disabled;
+  int iap;                      /* service: iapEnabled (1), -1 unknown */
   int global_access;            /* internal ALB: allowGlobalAccess */
   /* A firewall policy: type hierarchical or network; refs its networks;
    * default_route 1 when associated with the organization, members its
