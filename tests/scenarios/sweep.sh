@@ -111,11 +111,11 @@ else
 fi
 # Rows of PGA off: every request dropped at the VPC router; on: delivered,
 # classified internal, with latencies, 4 expectation items failed.
-awk -F, 'NR > 1 && $3 == "false" && !($6 == $4 && $11 == $4 && $7 == 0 \
-           && $18 == "vpc-router" && $19 == "PRIVATE_GOOGLE_ACCESS_DISALLOWED" \
-           && $20 == "" && $25 == 0) { print "bad: " $0 }
-         NR > 1 && $3 == "true" && !($6 == $4 && $7 == $4 && $11 == 0 \
-           && $16 == $4 && $19 == "" && $20 > 0 && $24 >= $20 && $25 > 0) \
+awk -F, 'NR > 1 && $3 == "false" && !($6 == $4 && $12 == $4 && $7 == 0 \
+           && $19 == "vpc-router" && $20 == "PRIVATE_GOOGLE_ACCESS_DISALLOWED" \
+           && $21 == "" && $26 == 0) { print "bad: " $0 }
+         NR > 1 && $3 == "true" && !($6 == $4 && $7 == $4 && $12 == 0 \
+           && $17 == $4 && $20 == "" && $21 > 0 && $25 >= $21 && $26 > 0) \
            { print "bad: " $0 }
          NR > 1 { print "row " $1 " " $2 " " $3 " " $4 " " $5 }' "$CSV" \
   > "$TMP/rows"
