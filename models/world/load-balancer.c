@@ -14,8 +14,7 @@
  * X-Forwarded-For (client, forwarding rule), Via and X-Forwarded-Proto
  * (sim/http-forward.h), and extra (IAP's credentials) when not NULL. */
 static void
-lb_forward_head (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
-                 const char *extra)
+lb_forward_head (CloudRunProxySession *s, const char *extra)
 {
   char client[16], rule[16], xff[40];
   SimHttpForward fw = {
@@ -23,7 +22,6 @@ lb_forward_head (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
     .proto = s->local_port == SIM_TLS_PORT ? "https" : "http",
   };
 
-  (void) lb;
   g_snprintf (xff, sizeof xff, "%s,%s",
               sim_ipv4_to_string (s->client_addr, client),
               sim_ipv4_to_string (s->local_addr, rule));
@@ -110,7 +108,7 @@ lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   if (lb->iap.enabled && !(extra = lb_iap (lb, s, creds, sizeof creds)))
     return;
   cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, &step);
-  lb_forward_head (lb, s, extra);
+  lb_forward_head (s, extra);
   cloudrun_proxy_forward (s, lb->proxy_addr, lb->gfe_addr, 80,
                           sim_world_now (world->sim));
 }

@@ -1715,6 +1715,28 @@ test_scenario__bad_table (void **state)
 
 /* What loads but cannot take effect is a warning, one per tag or
  * account that nothing in the rule's network has. */
+/* Identity-Aware Proxy on with nobody in iap-access loads, and says that
+ * nobody passes; with someone in it, nothing is said. */
+static void
+test_scenario__iap_warnings (void **state)
+{
+  static const char text[] =
+    "[scenario]\nformat = 1\ntitle = t\n"
+    "[service shut]\nregion = us-central1\niap = true\n"
+    "[service open]\nregion = us-central1\niap = true\n"
+    "iap-access = user:a@example.com\n"
+    "[external-alb lb]\naddress = 192.0.2.20\nbackend = open\n"
+    "iap = false\n";
+  g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
+  g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
+
+  (void) state;
+  assert_int_equal (w->len, 1);
+  assert_string_equal (w->pdata[0], "[service shut] iap: Identity-Aware "
+                       "Proxy is on but iap-access names nobody: every "
+                       "request is refused (denied-by-iap)");
+}
+
 static void
 test_scenario__firewall_warnings (void **state)
 {
@@ -2004,6 +2026,7 @@ main (void)
     cmocka_unit_test (test_scenario__perimeters),
     cmocka_unit_test (test_scenario__bad_table),
     cmocka_unit_test (test_scenario__firewall_warnings),
+    cmocka_unit_test (test_scenario__iap_warnings),
     cmocka_unit_test (test_scenario__not_text),
     cmocka_unit_test (test_scenario__bad_input_files),
     cmocka_unit_test (test_scenario__keys_describe),
