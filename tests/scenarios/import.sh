@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 40
+plan 41
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -319,6 +319,29 @@ if "$NETSIM" import "$TMP/iap.json" > "$TMP/iap.ini" 2> "$TMP/iap.err" \
 else
   not_ok "a service with iapEnabled: iap = true, nobody in iap-access (denied-by-iap)"
   diag_file "$TMP/iap.err"; diag_file "$TMP/iap.ini" 40
+fi
+
+# IAP on the backend services (iap.enabled): on the external ALB's, iap =
+# true in its group; on the internal ALB's, said as not modelled.
+mkdir -p "$TMP/iap-lb"
+cp "$FX"/gcloud-*.json "$TMP/iap-lb/"
+python3 - "$FX/gcloud-load-balancer-parts.json" "$TMP/iap-lb/gcloud-load-balancer-parts.json" <<'PY'
+import json, sys
+parts = json.load(open(sys.argv[1]))
+for p in parts:
+    if p.get("kind") == "compute#backendService":
+        p["iap"] = {"enabled": True}
+json.dump(parts, open(sys.argv[2], "w"), indent=1)
+PY
+if "$NETSIM" import "$TMP"/iap-lb/gcloud-*.json > "$TMP/iap-lb.ini" 2> "$TMP/iap-lb.err" \
+   && awk '/^\[external-alb /{on=1; next} /^\[/{on=0} on' "$TMP/iap-lb.ini" \
+        | grep -qx 'iap = true' \
+   && [ "$(grep -c '^iap = true' "$TMP/iap-lb.ini")" = 1 ] \
+   && grep -q '^not modelled: .*IAP on the backend service of an internal load balancer' "$TMP/iap-lb.err"; then
+  ok "backend services with iap.enabled: iap = true on the external ALB, the internal one's said"
+else
+  not_ok "backend services with iap.enabled: iap = true on the external ALB, the internal one's said"
+  diag_file "$TMP/iap-lb.err"; diag_file "$TMP/iap-lb.ini" 60
 fi
 
 # Terraform's v1 service carries the Knative annotations CAI and gcloud

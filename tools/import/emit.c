@@ -665,9 +665,16 @@ write_res (Emit *e, GString *out, ImportRes *r)
             g_string_append (out, "global-access = true\n");
         }
       else
-        g_string_append_printf (out, "[external-alb %s]\naddress = %s\n"
-                                "backend = %s\n", r->group, r->range,
-                                r->backend->group);
+        {
+          g_string_append_printf (out, "[external-alb %s]\naddress = %s\n"
+                                  "backend = %s\n", r->group, r->range,
+                                  r->backend->group);
+          if (r->iap == 1)
+            g_string_append (out, "# iap-access: who holds "
+                             "roles/iap.httpsResourceAccessor is not "
+                             "imported;\n# until it is written, IAP lets "
+                             "nobody pass.\niap = true\n");
+        }
       break;
     case IMPORT_PERIMETER:
       g_string_append_printf (out, "[perimeter %s]\n", r->group);
@@ -959,6 +966,14 @@ resolve_lb (Emit *e, ImportRes *r)
       return FALSE;
     }
   r->backend = svc;
+  r->iap = be->iap;
+  if (r->iap == 1 && (internal || svc->iap == 1))
+    {
+      note (e, r, "IAP on the backend service %s", internal
+            ? "of an internal load balancer" : "and on its Cloud Run service "
+            "too (Google allows one of the two; the service's is kept)");
+      r->iap = -1;
+    }
   if (!r->range)
     {
       ImportRes *a = find (e, IMPORT_ADDRESS, r->connector);

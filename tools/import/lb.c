@@ -88,6 +88,7 @@ import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
           }
         if (r->refs->len > 1)
           import_not_modelled (s, "backends after the first");
+        r->iap = import_bool (s, d, tf ? "iap[0].enabled" : "iap.enabled");
       }
       break;
     case IMPORT_NEG:
