@@ -82,6 +82,15 @@ connection_names (SimHttpSpan value, SimHttpSpan *names, size_t *n)
 }
 
 static bool
+named_in (SimHttpSpan name, const char *const *list)
+{
+  for (size_t i = 0; list && list[i]; i++)
+    if (sim_http_span_ieq (name, list[i]))
+      return true;
+  return false;
+}
+
+static bool
 named_by_connection (SimHttpSpan name, const SimHttpSpan *names, size_t n)
 {
   for (size_t i = 0; i < n; i++)
@@ -140,6 +149,7 @@ sim_http_forward_request (const uint8_t *head, size_t len, uint8_t *out,
     {
       if (sim_http_is_hop_by_hop ((const char *) name.p, name.n)
           || named_by_connection (name, names, n_names)
+          || named_in (name, fw->drop)
           || (fw->xff_append && sim_http_span_ieq (name, "x-forwarded-for"))
           || (fw->via && sim_http_span_ieq (name, "via"))
           || (fw->proto && sim_http_span_ieq (name, "x-forwarded-proto")))
@@ -158,6 +168,8 @@ sim_http_forward_request (const uint8_t *head, size_t len, uint8_t *out,
       sim_http_write_str (&w, fw->proto);
       sim_http_write_str (&w, "\r\n");
     }
+  if (fw->extra)
+    sim_http_write_str (&w, fw->extra);
   sim_http_write_str (&w, "\r\n");
   return w.ok ? w.len : 0;
 }

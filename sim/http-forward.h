@@ -16,10 +16,12 @@
  *   X-Forwarded-For: OLD,APPEND\r\n     (OLD: the values received, if any)
  *   Via: OLD, VIA\r\n
  *   X-Forwarded-Proto: PROTO\r\n        (replaces one received)
+ *   EXTRA                               (the proxy's own lines, if any)
  *   \r\n
  *
- * Called by the load balancers (models/world/load-balancer.c). Nothing
- * here allocates. */
+ * Called by the load balancers (models/world/load-balancer.c) and, to
+ * put Identity-Aware Proxy's credentials in, the GFE
+ * (models/world/proxy.c). Nothing here allocates. */
 #ifndef SIM_HTTP_FORWARD_H
 #define SIM_HTTP_FORWARD_H
 
@@ -31,6 +33,10 @@ typedef struct {
   const char *xff_append;       /* appended to X-Forwarded-For, or NULL */
   const char *via;              /* this proxy's Via entry, or NULL */
   const char *proto;            /* X-Forwarded-Proto value, or NULL */
+  const char *const *drop;      /* more field names left behind (any
+                                   case), NULL-terminated; or NULL */
+  const char *extra;            /* whole lines "Name: value\r\n" the proxy
+                                   adds last, or NULL */
 } SimHttpForward;
 
 /* Writes the forwarded form of the request head head[0, len) (a whole

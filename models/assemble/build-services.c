@@ -338,6 +338,10 @@ build_services (Build *b)
       const CloudRunSpecNetwork *network = build_service_network (s);
       g_autoptr (GArray) invokers = build_invokers (s->invokers);
       g_autoptr (GPtrArray) domains = build_domains (b->sc, s);
+      g_autoptr (GArray) iap_access = build_invokers (s->iap_access);
+      g_autofree char *iap_resource = g_strdup_printf (
+        "/projects/%" G_GUINT64_FORMAT "/locations/%s/services/%s",
+        s->project->number, s->region, s->base.name);
       CloudRunServiceNode config = {
         .name = s->base.name, .project = s->project->base.name,
         .project_number = s->project->number,
@@ -350,6 +354,12 @@ build_services (Build *b)
         .service_account = s->service_account,
         .custom_audiences = (const char *const *) s->custom_audiences,
         .domains = (const char *const *) domains->pdata,
+        .iap_config = {
+          .enabled = s->iap,
+          .access = (const IamPrincipal *) (gpointer) iap_access->data,
+          .n_access = iap_access->len,
+          .project_number = s->project->number, .resource = iap_resource,
+        },
         .concurrency = (uint32_t) s->concurrency,
         .min_instances = (uint32_t) s->min_instances,
         .max_instances = (uint32_t) s->max_instances,

@@ -485,6 +485,10 @@ build_external_alb (Build *b, const CloudRunSpecExternalAlb *alb)
 {
   g_autofree char *name = g_strdup_printf ("alb-%s", alb->base.name);
   g_autofree char *label = g_strdup_printf ("external ALB %s", alb->base.name);
+  g_autoptr (GArray) iap_access = build_invokers (alb->iap_access);
+  g_autofree char *iap_resource = g_strdup_printf (
+    "/projects/%" G_GUINT64_FORMAT "/global/backendServices/%s",
+    alb->backend->project->number, alb->base.name);
   CloudRunLoadBalancerConfig cfg = {
     .name = name, .hop = CLOUDRUN_HOP_EXTERNAL_ALB,
     .kind = CLOUDRUN_FABRIC_EXTERNAL_ALB, .vni = 0x800000u + ++b->next_lb,
@@ -493,6 +497,13 @@ build_external_alb (Build *b, const CloudRunSpecExternalAlb *alb)
     .backend = alb->backend->base.name,
     .backend_host = alb->backend->hash_host, .gfe_addr = GFE_FRONT_END,
     .fabric_addr = build_fabric_addr (b), .gfe_fabric_addr = GFE_FABRIC,
+    .iap = {
+      .enabled = alb->iap,
+      .access = (const IamPrincipal *) (gpointer) iap_access->data,
+      .n_access = iap_access->len,
+      .project_number = alb->backend->project->number,
+      .resource = iap_resource,
+    },
   };
   CloudRunLoadBalancer *lb;
   BuildArmor armor;

@@ -171,10 +171,10 @@ build_vpc_source (CloudRunVpcSourceKind kind, const char *label,
 GArray *
 build_invokers (const GArray *principals)
 {
-  GArray *out = g_array_sized_new (FALSE, TRUE, sizeof (IamPrincipal),
-                                   principals->len);
+  guint n = principals ? principals->len : 0;
+  GArray *out = g_array_sized_new (FALSE, TRUE, sizeof (IamPrincipal), n);
 
-  for (guint i = 0; i < principals->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       const CloudRunSpecPrincipal *p
         = &g_array_index (principals, CloudRunSpecPrincipal, i);

@@ -16,8 +16,9 @@
 /* Throughput of one connector instance of the machine type, bits/s. */
 uint64_t build_connector_rate (CloudRunMachineType type);
 
-/* A new GArray of IamPrincipal for [service] invokers (a GArray of
- * CloudRunSpecPrincipal); emails point into the scenario. */
+/* A new GArray of IamPrincipal for [service] invokers or iap-access (a
+ * GArray of CloudRunSpecPrincipal, or NULL: empty); emails point into the
+ * scenario. */
 GArray *build_invokers (const GArray *principals);
 /* The account whose ID tokens a caller sends: a service's or VM's
  * service-account, a client's account (NULL when it has none). */

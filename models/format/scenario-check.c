@@ -600,7 +600,8 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   EACH (s->nats, check_nat);
   EACH (s->connectors, check_connector);
   EACH (s->services, check_service);
-  if (!cloudrun_check_revisions (&c) || !cloudrun_check_hybrid (&c))
+  if (!cloudrun_check_revisions (&c) || !cloudrun_check_iap (&c)
+      || !cloudrun_check_hybrid (&c))
     return FALSE;
   if (!cloudrun_check_caller_names (&c)
       || !cloudrun_check_domain_mappings (&c))

@@ -427,6 +427,16 @@ static const CloudRunKey service_keys[] = {
        "run.app URLs (gcloud --add-custom-audiences), such as the URL "
        "callers use through a load balancer; each matches with or without "
        "a final '/'."),
+  KEY ("iap", BOOL, CloudRunSpecService, iap, "false", 0,
+       "`true`: Identity-Aware Proxy on the service (every path, run.app "
+       "URLs and load balancers): after ingress it refuses callers not in "
+       "`iap-access`, then calls IAM as its service agent "
+       "service-PROJECTNUMBER@gcp-sa-iap.iam.gserviceaccount.com, which "
+       "`invokers` must hold."),
+  KEY ("iap-access", PRINCIPALS, CloudRunSpecService, iap_access, NULL, OPT,
+       "Who holds roles/iap.httpsResourceAccessor (IAP-secured Web App "
+       "User), as `invokers` writes principals; only with `iap = true`; "
+       "nobody by default."),
   KEY_DERIVED ("service-account", EMAIL, CloudRunSpecService, service_account,
                "PROJECTNUMBER-compute@developer.gserviceaccount.com, the "
                "project's default compute service account",
@@ -665,6 +675,13 @@ static const CloudRunKey external_alb_keys[] = {
            "Cloud Armor backend security policy of its backend service: "
            "the load balancer decides each request by its rules before "
            "forwarding it, and answers a deny itself."),
+  KEY ("iap", BOOL, CloudRunSpecExternalAlb, iap, "false", 0,
+       "`true`: Identity-Aware Proxy on its backend service: it refuses "
+       "callers not in `iap-access` before proxying, then calls the "
+       "service as its service agent, which the service's `invokers` must "
+       "hold. Not with `iap = true` on the backend service itself."),
+  KEY ("iap-access", PRINCIPALS, CloudRunSpecExternalAlb, iap_access, NULL,
+       OPT, "As [service] `iap-access`; only with `iap = true`."),
 };
 
 static const CloudRunKey security_policy_keys[] = {

@@ -189,6 +189,9 @@ gboolean cloudrun_check_hybrid (CloudRunCheck *check);
 gboolean cloudrun_check_revisions (CloudRunCheck *check);
 /* VPC Network Peering (models/format/scenario-check-peering.c). */
 gboolean cloudrun_check_peerings (CloudRunCheck *check);
+/* models/format/scenario-check-iap.c */
+gboolean cloudrun_check_iap (CloudRunCheck *check);
+void cloudrun_iap_warnings (const CloudRunScenario *s, GPtrArray *out);
 /* The first pair of overlapping subnets of networks a and b, through *x
  * (a's) and *y (b's); FALSE when none overlap. */
 gboolean cloudrun_subnets_overlap (const CloudRunSpecNetwork *a,

@@ -1,8 +1,8 @@
 /* Load warnings (see cloudrun_scenario_warnings in
  * models/format/scenario.h): each part of the format that can load a
  * setting that cannot take effect says so here: firewall rules, then
- * peerings, then domain mappings, then security policies, each in file
- * order. */
+ * peerings, then domain mappings, then security policies, then
+ * Identity-Aware Proxy, each in file order. */
 #include "models/format/scenario-private.h"
 
 GPtrArray *
@@ -14,5 +14,6 @@ cloudrun_scenario_warnings (const CloudRunScenario *s)
   cloudrun_peering_warnings (s, out);
   cloudrun_domain_mapping_warnings (s, out);
   cloudrun_security_policy_warnings (s, out);
+  cloudrun_iap_warnings (s, out);
   return out;
 }

@@ -428,6 +428,10 @@ struct CloudRunSpecService {
   char **custom_audiences;      /* audiences its IAM check accepts besides
                                    its URLs (NULL-terminated, may be
                                    empty) */
+  gboolean iap;                 /* Identity-Aware Proxy on the service */
+  GArray *iap_access;           /* CloudRunSpecPrincipal holding
+                                   roles/iap.httpsResourceAccessor, or
+                                   NULL (nobody) */
   char *service_account;        /* EMAIL its instances' tokens name;
                                    default PROJECTNUMBER-compute@
                                    developer.gserviceaccount.com */
@@ -615,6 +619,9 @@ typedef struct {
   char *security_policy_name;   /* security-policy, as written, or NULL */
   CloudRunSpecSecurityPolicy *security_policy; /* its backend service's
                                    Cloud Armor policy, or NULL */
+  gboolean iap;                 /* Identity-Aware Proxy on its backend
+                                   service */
+  GArray *iap_access;           /* as [service] iap-access */
 } CloudRunSpecExternalAlb;
 
 /* [domain-mapping NAME]: a Cloud Run domain mapping, a custom domain the

@@ -66,7 +66,8 @@
   X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS)              \
   X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)                            \
   X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED)                      \
-  X (SECURITY_POLICY_DENIED)
+  X (SECURITY_POLICY_DENIED)                                               \
+  X (IAP_DENIED)
 
 #define CLOUDRUN_DROP_LIST(X)                                              \
   X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
@@ -134,6 +135,7 @@
   X (INGRESS_DENIED, P)                                                    \
   X (IAM_DENIED, P)                                                        \
   X (VPC_SC_DENIED, P)                                                     \
+  X (IAP_DENIED, P) /* Identity-Aware Proxy refused the caller */          \
   X (CLOUD_NAT_PORTS_EXHAUSTED, P)                                         \
   X (LINK_QUEUE_FULL, P) /* a link's queue */                              \
   X (VPC_CONNECTOR_QUEUE_FULL, P)                                          \
@@ -151,6 +153,7 @@
   X (DENIED_BY_IAM, "denied-by-iam")                                       \
   X (DENIED_BY_VPC_SC, "denied-by-vpc-sc")                                 \
   X (DENIED_BY_SECURITY_POLICY, "denied-by-security-policy")               \
+  X (DENIED_BY_IAP, "denied-by-iap")                                       \
   X (DROPPED, "dropped")                                                   \
   X (DNS_FAILURE, "dns-failure")                                           \
   X (UNAVAILABLE, "unavailable")                                           \
@@ -190,7 +193,11 @@
   X (IAM_DENIED)                                                           \
   X (VPC_SC_DENIED)                                                        \
   X (TARGET_TYPE_NOT_PERMITTED_FOR_VPC)                                    \
-  X (SECURITY_POLICY_DENIED)
+  X (SECURITY_POLICY_DENIED)                                               \
+  /* the simulator's own: Identity-Aware Proxy let the caller pass, or    \
+   * refused it */                                                         \
+  X (APPLY_IAP)                                                            \
+  X (IAP_DENIED)
 
 /* ---- Settings ----------------------------------------------------- */
 
@@ -350,8 +357,8 @@ const char *cloudrun_class_name (CloudRunClass classified);
 /* "DROP", "APPLY_ROUTE", ...; NULL for CLOUDRUN_STATE_NONE. */
 const char *cloudrun_state_name (CloudRunState state);
 /* The state of a refusal for cause: INGRESS_DENIED, IAM_DENIED,
- * VPC_SC_DENIED, TARGET_TYPE_NOT_PERMITTED_FOR_VPC or
- * SECURITY_POLICY_DENIED. */
+ * VPC_SC_DENIED, TARGET_TYPE_NOT_PERMITTED_FOR_VPC,
+ * SECURITY_POLICY_DENIED or IAP_DENIED. */
 CloudRunState cloudrun_refusal_state (CloudRunDropCause cause);
 
 const char *vpc_access_name (VpcAccess access);   /* "connector", ... */

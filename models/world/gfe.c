@@ -7,6 +7,7 @@
 
 #include "models/world/google.h"
 #include "models/world/iam.h"
+#include "models/world/iap.h"
 #include "models/world/id-token.h"
 #include "models/world/region-latency.h"
 #include "sim/wire.h"
@@ -559,6 +560,54 @@ gfe_revision (CloudRunGfe *gfe, const CloudRunProxySession *s,
   return rev;
 }
 
+/* IAP on the service (models/world/iap.h), after ingress and before IAM:
+ * a refusal answers (false); a pass is its own step, and the request
+ * goes on with IAP's credentials in place of the caller's, so that IAM
+ * decides for IAP's service agent. note says what ingress made of it. */
+static bool
+gfe_iap (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunServiceNode *svc,
+         const char *note)
+{
+  CloudRunWorld *world = gfe->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  SimTime now = sim_world_now (world->sim);
+  char creds[CLOUDRUN_IAP_CREDENTIALS_MAX], aud[300];
+  SimHttpForward fw = { .drop = cloudrun_iap_replaced_fields, .extra = creds };
+  CloudRunIapDecision d;
+  CloudRunStep step = {
+    .hop = CLOUDRUN_HOP_GFE, .state = CLOUDRUN_STATE_APPLY_IAP,
+    .src = s->client_addr, .dst = s->local_addr,
+  };
+
+  cloudrun_iap_check (&svc->iap, sim_explain_internf (log, "service %s",
+                                                      svc->name),
+                      s->rx->data, (size_t) s->header_len, s->request.host,
+                      now, log, &d);
+  if (!d.admitted)
+    {
+      gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAP, d.status,
+                  CLOUDRUN_DROP_IAP_DENIED, d.rule, note);
+      return false;
+    }
+  g_snprintf (aud, sizeof aud, "https://%s", svc->hash_host);
+  if (cloudrun_iap_credentials (&svc->iap, &d, aud, now, creds,
+                                sizeof creds) == 0)
+    g_assert_not_reached ();
+  cloudrun_proxy_rewrite_head (s, &fw);
+  step.rule = d.rule;
+  step.note = sim_explain_internf (
+      log, "IAP checks first, then calls Cloud Run's IAM check with its "
+      "own identity: it puts its service agent's ID token (audience %s) "
+      "in X-Serverless-Authorization%s "
+      "(run/docs/securing/identity-aware-proxy-cloud-run, "
+      "iap/docs/enabling-cloud-run)", aud,
+      d.email[0] ? " and the caller's identity in X-Goog-IAP-JWT-Assertion"
+                 : "");
+  cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node,
+                         &step);
+  return true;
+}
+
 static void
 gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 {
@@ -643,6 +692,11 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
                                        world->ingress_denied_status));
       return;
     }
+  if (svc->iap.enabled
+      && !gfe_iap (gfe, s, svc, sim_explain_internf (
+                       log, "ingress = %s admitted it (classified %s: %s)",
+                       ingress, cloudrun_class_name (cls), why)))
+    return;
   cloudrun_iam_check (svc, s->rx->data, (size_t) s->header_len,
                       sim_world_now (world->sim), log, &iam);
   if (!iam.admitted)
@@ -650,8 +704,15 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
       gfe_refuse (gfe, s, CLOUDRUN_VERDICT_DENIED_BY_IAM, iam.status,
                   CLOUDRUN_DROP_IAM_DENIED, iam.rule,
                   sim_explain_internf (log, "ingress = %s admitted it "
-                                       "(classified %s: %s)", ingress,
-                                       cloudrun_class_name (cls), why));
+                                       "(classified %s: %s)%s%s%s", ingress,
+                                       cloudrun_class_name (cls), why,
+                                       svc->iap.enabled ? "; IAP let it "
+                                       "pass and called IAM as its service "
+                                       "agent " : "",
+                                       svc->iap.enabled ? svc->iap.agent : "",
+                                       svc->iap.enabled ? ", which needs the "
+                                       "Invoker role (iap/docs/enabling-"
+                                       "cloud-run)" : ""));
       return;
     }
   if (iam.note)

@@ -2,7 +2,9 @@
  * 443, sim/tls.h) on the run.app front end addresses (and the Private Google Access VIPs and PSC endpoint
  * addresses), reads the Host header, finds the service, classifies the
  * request internal or external from what its packets carried, applies the
- * service's ingress setting, then IAM, and either proxies the request to
+ * service's ingress setting, then Identity-Aware Proxy when the service
+ * has it (models/world/iap.h: what passes goes on with IAP's service
+ * agent's credentials), then IAM, and either proxies the request to
  * an instance or answers the refusal itself: the container never sees a
  * refused request.
  *
@@ -23,8 +25,8 @@
  * handshake's SYN and SYN-ACK (the front end's connections into the
  * region are kept open, so a request pays one backbone round trip).
  * https://cloud.google.com/run/docs/securing/ingress
- * Scenario keys read: [service] ingress, default-url, invokers (through
- * the service record); [project] perimeter, [perimeter NAME] (through
+ * Scenario keys read: [service] ingress, default-url, invokers, iap,
+ * iap-access (through the service record); [project] perimeter, [perimeter NAME] (through
  * models/world/perimeter.h); [network] shared-with;
  * [assumptions] ingress-denied-status. */
 #ifndef CLOUDRUN_GFE_H

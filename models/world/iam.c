@@ -5,25 +5,49 @@
 
 #include "models/world/id-token.h"
 
-static bool
-iam_has (const CloudRunServiceNode *svc, IamPrincipalKind kind,
-         const char *email)
+bool
+cloudrun_iam_list_has (const IamPrincipal *list, guint n, IamPrincipalKind kind,
+                       const char *email)
 {
-  for (guint i = 0; i < svc->n_invokers; i++)
-    if (svc->invokers[i].kind == kind
-        && (!email || g_ascii_strcasecmp (svc->invokers[i].email, email) == 0))
+  for (guint i = 0; i < n; i++)
+    if (list[i].kind == kind
+        && (!email || g_ascii_strcasecmp (list[i].email, email) == 0))
       return true;
   return false;
 }
 
+IamPrincipalKind
+cloudrun_iam_kind_of (const char *email)
+{
+  return g_str_has_suffix (email, ".gserviceaccount.com")
+         ? IAM_PRINCIPAL_SERVICE_ACCOUNT : IAM_PRINCIPAL_USER;
+}
+
+bool
+cloudrun_iam_list_admits (const IamPrincipal *list, guint n, const char *email)
+{
+  return cloudrun_iam_list_has (list, n, IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS,
+                                NULL)
+         || cloudrun_iam_list_has (list, n, cloudrun_iam_kind_of (email),
+                                   email);
+}
+
+static bool
+iam_has (const CloudRunServiceNode *svc, IamPrincipalKind kind,
+         const char *email)
+{
+  return cloudrun_iam_list_has (svc->invokers, svc->n_invokers, kind, email);
+}
+
 /* "serviceAccount:a@x;allAuthenticatedUsers", cut to fit out. */
-static const char *
-iam_invokers_text (const CloudRunServiceNode *svc, char *out, size_t cap)
+const char *
+cloudrun_iam_list_text (const IamPrincipal *list, guint n, char *out,
+                        size_t cap)
 {
   out[0] = '\0';
-  for (guint i = 0; i < svc->n_invokers; i++)
+  for (guint i = 0; i < n; i++)
     {
-      const IamPrincipal *p = &svc->invokers[i];
+      const IamPrincipal *p = &list[i];
       if (i > 0)
         g_strlcat (out, ";", cap);
       g_strlcat (out, iam_principal_kind_name (p->kind), cap);
@@ -36,10 +60,14 @@ iam_invokers_text (const CloudRunServiceNode *svc, char *out, size_t cap)
   return out;
 }
 
-/* Whether aud, less one final '/', is want, less one final '/' (prefix
- * written before want when not NULL). */
-static bool
-iam_audience_is (const char *aud, const char *prefix, const char *want)
+static const char *
+iam_invokers_text (const CloudRunServiceNode *svc, char *out, size_t cap)
+{
+  return cloudrun_iam_list_text (svc->invokers, svc->n_invokers, out, cap);
+}
+
+bool
+cloudrun_iam_audience_is (const char *aud, const char *prefix, const char *want)
 {
   size_t n = strlen (aud), p = prefix ? strlen (prefix) : 0;
   size_t w = strlen (want);
@@ -60,20 +88,21 @@ iam_audience_kind (const CloudRunServiceNode *svc, const char *aud)
 {
   const GPtrArray *revs = svc->lead ? svc->lead->revisions : NULL;
 
-  if (iam_audience_is (aud, "https://", svc->hash_host)
-      || iam_audience_is (aud, "https://", svc->number_host))
+  if (cloudrun_iam_audience_is (aud, "https://", svc->hash_host)
+      || cloudrun_iam_audience_is (aud, "https://", svc->number_host))
     return "URL";
   /* A tag URL is one of the service's run.app URLs too. */
   for (guint i = 0; revs && i < revs->len; i++)
     {
       const CloudRunServiceNode *r = g_ptr_array_index (revs, i);
       if (r->tag_hash_host
-          && (iam_audience_is (aud, "https://", r->tag_hash_host)
-              || iam_audience_is (aud, "https://", r->tag_number_host)))
+          && (cloudrun_iam_audience_is (aud, "https://", r->tag_hash_host)
+              || cloudrun_iam_audience_is (aud, "https://",
+                                           r->tag_number_host)))
         return "tag URL";
     }
   for (guint i = 0; svc->custom_audiences && svc->custom_audiences[i]; i++)
-    if (iam_audience_is (aud, NULL, svc->custom_audiences[i]))
+    if (cloudrun_iam_audience_is (aud, NULL, svc->custom_audiences[i]))
       return "custom";
   return NULL;
 }
@@ -83,7 +112,7 @@ static bool
 iam_mapped_domain (const CloudRunServiceNode *svc, const char *aud)
 {
   for (guint i = 0; svc->domains && svc->domains[i]; i++)
-    if (iam_audience_is (aud, "https://", svc->domains[i]))
+    if (cloudrun_iam_audience_is (aud, "https://", svc->domains[i]))
       return true;
   return false;
 }
@@ -187,12 +216,8 @@ cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
     }
   if (!iam_read_token (svc, token, token_len, now, log, &claims, out))
     return;
-  kind = g_str_has_suffix (claims.email, ".gserviceaccount.com")
-         ? "serviceAccount" : "user";
-  if (iam_has (svc, IAM_PRINCIPAL_ALL_AUTHENTICATED_USERS, NULL)
-      || iam_has (svc, g_str_equal (kind, "user") ? IAM_PRINCIPAL_USER
-                                                  : IAM_PRINCIPAL_SERVICE_ACCOUNT,
-                  claims.email))
+  kind = iam_principal_kind_name (cloudrun_iam_kind_of (claims.email));
+  if (cloudrun_iam_list_admits (svc->invokers, svc->n_invokers, claims.email))
     {
       aud_kind = iam_audience_kind (svc, claims.aud);
       *out = (CloudRunIamDecision) {

@@ -42,4 +42,22 @@ void cloudrun_iam_check (const CloudRunServiceNode *svc, const uint8_t *head,
                          size_t len, SimTime now, SimExplainLog *log,
                          CloudRunIamDecision *out);
 
+/* Helpers IAP (models/world/iap.c) shares. */
+/* Whether list[0, n) holds kind (and email, any case, when not NULL). */
+bool cloudrun_iam_list_has (const IamPrincipal *list, guint n,
+                            IamPrincipalKind kind, const char *email);
+/* Whether list[0, n) grants the holder of a valid ID token for email:
+ * allAuthenticatedUsers, or its own principal. */
+bool cloudrun_iam_list_admits (const IamPrincipal *list, guint n,
+                               const char *email);
+/* SERVICE_ACCOUNT for an email ending .gserviceaccount.com, else USER. */
+IamPrincipalKind cloudrun_iam_kind_of (const char *email);
+/* "serviceAccount:a@x;allAuthenticatedUsers" into out (cut to cap). */
+const char *cloudrun_iam_list_text (const IamPrincipal *list, guint n,
+                                    char *out, size_t cap);
+/* Whether aud, less one final '/', is want, less one final '/' (prefix
+ * written before want when not NULL). */
+bool cloudrun_iam_audience_is (const char *aud, const char *prefix,
+                               const char *want);
+
 #endif

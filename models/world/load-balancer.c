@@ -8,36 +8,79 @@
 #include "sim/wire.h"
 
 
-/* Room the proxy's own fields take in the forwarded head. */
-#define LB_ADDED_FIELDS 160u
-
 /* The request goes on with the caller's own fields, Host included (the
  * serverless NEG, not the Host, names the service: the GFE reads it from
  * the envelope), less the hop-by-hop ones, plus the load balancer's
  * X-Forwarded-For (client, forwarding rule), Via and X-Forwarded-Proto
- * (sim/http-forward.h). */
+ * (sim/http-forward.h), and extra (IAP's credentials) when not NULL. */
 static void
-lb_forward_head (CloudRunLoadBalancer *lb, CloudRunProxySession *s)
+lb_forward_head (CloudRunProxySession *s, const char *extra)
 {
-  GByteArray *out = lb->proxy.scratch;
-  guint head = (guint) s->header_len, body = s->rx->len - head;
   char client[16], rule[16], xff[40];
   SimHttpForward fw = {
     .xff_append = xff, .via = CLOUDRUN_LB_VIA,
     .proto = s->local_port == SIM_TLS_PORT ? "https" : "http",
   };
-  size_t n;
 
   g_snprintf (xff, sizeof xff, "%s,%s",
               sim_ipv4_to_string (s->client_addr, client),
               sim_ipv4_to_string (s->local_addr, rule));
-  g_byte_array_set_size (out, head + LB_ADDED_FIELDS + body);
-  n = sim_http_forward_request (s->rx->data, head, out->data,
-                                head + LB_ADDED_FIELDS, &fw);
-  g_assert (n > 0);
-  memcpy (out->data + n, s->rx->data + head, body);
-  g_byte_array_set_size (s->rx, 0);
-  g_byte_array_append (s->rx, out->data, (guint) (n + body));
+  if (extra)
+    {
+      fw.drop = cloudrun_iap_replaced_fields;
+      fw.extra = extra;
+    }
+  cloudrun_proxy_rewrite_head (s, &fw);
+}
+
+/* IAP on the backend service (models/world/iap.h): a refusal answers
+ * (NULL); a pass is its own step and gives the lines IAP adds, written
+ * into creds. */
+static const char *
+lb_iap (CloudRunLoadBalancer *lb, CloudRunProxySession *s, char *creds,
+        size_t cap)
+{
+  CloudRunWorld *world = lb->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  SimTime now = sim_world_now (world->sim);
+  char aud[300];
+  CloudRunIapDecision d;
+  CloudRunStep step = {
+    .hop = lb->hop, .state = CLOUDRUN_STATE_APPLY_IAP,
+    .src = s->client_addr, .dst = s->local_addr,
+  };
+
+  cloudrun_iap_check (&lb->iap, sim_explain_internf (log, "backend service "
+                                                     "%s of the %s",
+                                                     lb->backend, lb->label),
+                      s->rx->data, (size_t) s->header_len, s->request.host,
+                      now, log, &d);
+  step.rule = d.rule;
+  if (!d.admitted)
+    {
+      step.state = CLOUDRUN_STATE_IAP_DENIED;
+      step.note = "IAP on a load balancer's backend service answers "
+                  "before the request reaches Cloud Run "
+                  "(iap/docs/enabling-cloud-run)";
+      cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node,
+                             &step);
+      cloudrun_request_decide (&world->ledger, s->request_id,
+                               CLOUDRUN_VERDICT_DENIED_BY_IAP, lb->hop,
+                               &lb->base.node, CLOUDRUN_DROP_IAP_DENIED);
+      cloudrun_proxy_answer (s, d.status);
+      return NULL;
+    }
+  g_snprintf (aud, sizeof aud, "https://%s", lb->backend_host);
+  if (cloudrun_iap_credentials (&lb->iap, &d, aud, now, creds, cap) == 0)
+    g_assert_not_reached ();
+  step.note = sim_explain_internf (
+      log, "IAP calls Cloud Run with its service agent's ID token "
+      "(audience %s) in X-Serverless-Authorization%s; that agent needs "
+      "the Invoker role on the service (iap/docs/enabling-cloud-run)", aud,
+      d.email[0] ? " and the caller's identity in X-Goog-IAP-JWT-Assertion"
+                 : "");
+  cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, &step);
+  return creds;
 }
 
 /* Cloud Armor: the load balancer's security policy reads the request as
@@ -89,6 +132,8 @@ lb_armor_denies (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
 static void
 lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 {
+  char creds[CLOUDRUN_IAP_CREDENTIALS_MAX];
+  const char *extra = NULL;
   CloudRunLoadBalancer *lb = user;
   CloudRunWorld *world = lb->base.world;
   SimExplainLog *log = sim_world_explain (world->sim);
@@ -106,10 +151,12 @@ lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   };
 
   (void) proxy;
-  if (lb_armor_denies (lb, s, &step.note))
+  if (lb_armor_denies (lb, s, &step.note)
+      || (lb->iap.enabled
+          && !(extra = lb_iap (lb, s, creds, sizeof creds))))
     return;
   cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, &step);
-  lb_forward_head (lb, s);
+  lb_forward_head (s, extra);
   cloudrun_proxy_forward (s, lb->proxy_addr, lb->gfe_addr, 80,
                           sim_world_now (world->sim));
 }
@@ -223,6 +270,7 @@ lb_clear (SimNode *self)
   g_clear_pointer (&lb->geo, g_array_unref);
   g_clear_pointer (&lb->armor, cloudrun_security_policy_free);
   g_free (lb->region);
+  cloudrun_iap_clear (&lb->iap);
 }
 
 static const SimNodeClass lb_class = {
@@ -269,6 +317,7 @@ cloudrun_load_balancer_new (CloudRunWorld *world,
                                             c->project_number };
   lb->fabric_addr = c->fabric_addr;
   lb->gfe_fabric_addr = c->gfe_fabric_addr;
+  cloudrun_iap_init (&lb->iap, &c->iap);
   lb->front = sim_node_add_port (&lb->base.node, "front");
   lb->google = sim_node_add_port (&lb->base.node, "google");
   sim_host_init (&lb->host, &lb->base.node, c->address, lb->front);

@@ -20,11 +20,14 @@
  * peer, that address's region code and the request's header fields
  * before the request goes on; a deny is answered by the load balancer.
  * Scenario keys read: [internal-alb] network, region, address, backend,
- * hostname; [external-alb] address, backend, hostname, security-policy. */
+ * hostname; [external-alb] address, backend, hostname, security-policy,
+ * iap, iap-access (Cloud Armor first, then IAP on the backend service,
+ * models/world/iap.h: both asked before the request is proxied). */
 #ifndef CLOUDRUN_LOAD_BALANCER_H
 #define CLOUDRUN_LOAD_BALANCER_H
 
 #include "models/world/fabric.h"
+#include "models/world/iap.h"
 #include "models/world/proxy.h"
 #include "models/world/security-policy.h"
 #include "models/world/world.h"
@@ -57,6 +60,7 @@ typedef struct {
   GArray *geo;                  /* CloudRunGeoRange (codes owned): the
                                    region codes of sources */
   uint64_t armor_denied;        /* requests its policy denied */
+  CloudRunIap iap;              /* IAP on its backend service */
 } CloudRunLoadBalancer;
 
 typedef struct {
@@ -80,6 +84,7 @@ typedef struct {
                                    Cloud Armor policy (copied); NULL none */
   const CloudRunGeoRange *geo;  /* where sources are (copied) */
   guint n_geo;
+  CloudRunIapConfig iap;        /* external: IAP on its backend service */
 } CloudRunLoadBalancerConfig;
 
 CloudRunLoadBalancer *cloudrun_load_balancer_new (

@@ -223,6 +223,27 @@ cloudrun_proxy_later (CloudRunProxySession *s, SimTime at,
                                     proxy_later_fire, s, NULL, 0);
 }
 
+/* Room for the proxy's own fields besides fw->extra. */
+#define PROXY_ADDED_FIELDS 160u
+
+void
+cloudrun_proxy_rewrite_head (CloudRunProxySession *s, const SimHttpForward *fw)
+{
+  GByteArray *out = s->proxy->scratch;
+  guint head = (guint) s->header_len, body = s->rx->len - head;
+  guint cap = head + PROXY_ADDED_FIELDS
+              + (fw->extra ? (guint) strlen (fw->extra) : 0u);
+  size_t n;
+
+  g_byte_array_set_size (out, cap + body);
+  n = sim_http_forward_request (s->rx->data, head, out->data, cap, fw);
+  g_assert (n > 0);
+  memcpy (out->data + n, s->rx->data + head, body);
+  g_byte_array_set_size (s->rx, 0);
+  g_byte_array_append (s->rx, out->data, (guint) (n + body));
+  s->header_len = (int) n;
+}
+
 void
 cloudrun_proxy_forward (CloudRunProxySession *s, uint32_t src, uint32_t dst,
                         uint16_t port, SimTime at)

@@ -16,6 +16,7 @@
 #include "sim/body.h"
 #include "sim/host.h"
 #include "sim/http.h"
+#include "sim/http-forward.h"
 #include "sim/tcp.h"
 #include "sim/tls.h"
 
@@ -100,6 +101,11 @@ void cloudrun_proxy_later (CloudRunProxySession *s, SimTime at,
                            CloudRunProxyLaterFn fn);
 /* Answers status with a small HTML body and closes. */
 void cloudrun_proxy_answer (CloudRunProxySession *s, int status);
+/* Rewrites the request head in s->rx as a forwarding proxy does
+ * (sim/http-forward.h), before forward; s->header_len follows. The body
+ * bytes already read stay behind it. */
+void cloudrun_proxy_rewrite_head (CloudRunProxySession *s,
+                                  const SimHttpForward *fw);
 /* Connects src -> dst:port at time at (>= now) and sends the request. */
 void cloudrun_proxy_forward (CloudRunProxySession *s, uint32_t src,
                              uint32_t dst, uint16_t port, SimTime at);

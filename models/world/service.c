@@ -331,6 +331,8 @@ cloudrun_service_new (CloudRunWorld *world, const CloudRunServiceNode *config)
   g_assert (config->n_invokers > 0);
   svc->invokers = service_copy_invokers (config->invokers,
                                          config->n_invokers);
+  cloudrun_iap_init (&svc->iap, &config->iap_config);
+  svc->iap_config = (CloudRunIapConfig) { 0 };
   svc->instances = g_ptr_array_new ();
   heap_init (&svc->slots, CLOUDRUN_HEAP_SLOTS);
   heap_init (&svc->stopped, CLOUDRUN_HEAP_STOPPED);
@@ -375,6 +377,7 @@ cloudrun_service_free (CloudRunServiceNode *svc)
   for (guint i = 0; i < svc->n_invokers; i++)
     g_free ((char *) svc->invokers[i].email);
   g_free ((IamPrincipal *) svc->invokers);
+  cloudrun_iap_clear (&svc->iap);
   g_free (svc);
 }
 

@@ -6,13 +6,15 @@
  * instance-idle-timeout (15 min: Google keeps idle instances "up to 15
  * minutes") retires: its next request starts it cold again.
  * Scenario keys read: [service] project, region, ingress, default-url,
- * invokers, custom-audiences, service-account, min-instances,
+ * invokers, custom-audiences, iap, iap-access (models/world/iap.h),
+ * service-account, min-instances,
  * max-instances, concurrency, cold-start, service-time, response-size.
  * https://cloud.google.com/run/docs/about-instance-autoscaling */
 #ifndef CLOUDRUN_SERVICE_H
 #define CLOUDRUN_SERVICE_H
 
 #include "models/world/http-server.h"
+#include "models/world/iap.h"
 #include "models/world/pending.h"
 #include "models/world/perimeter.h"
 #include "models/world/requester.h"
@@ -113,6 +115,8 @@ struct CloudRunServiceNode {
                                    terminated (NULL: none); in a config
                                    the caller's, in the record an owned
                                    copy; the GFE serves it at each */
+  CloudRunIapConfig iap_config; /* IAP on the service: in a config only */
+  CloudRunIap iap;              /* in the record: built from iap_config */
   uint32_t concurrency;
   uint32_t min_instances, max_instances;
   SimTime cold_start;

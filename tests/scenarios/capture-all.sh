@@ -77,7 +77,8 @@ for f in $files; do
   missing=""
   for pair in "delivered:DELIVER at" "dropped:DROP " \
               "denied-by-ingress:INGRESS_DENIED at" "denied-by-iam:IAM_DENIED at" \
-              "denied-by-security-policy:SECURITY_POLICY_DENIED at"; do
+              "denied-by-security-policy:SECURITY_POLICY_DENIED at" \
+              "denied-by-iap:IAP_DENIED at"; do
     verdict=${pair%%:*} word=${pair#*:}
     grep -q "\"$verdict\" *: *[1-9]" "$out/report.json" || continue
     c=$(ts_count "$out/trace.pcapng" "frame.comment contains \"$word\"") \

@@ -305,6 +305,45 @@ else
   diag_file "$TMP/iam.err"; diag_file "$TMP/iam.ini" 40
 fi
 
+# A service with IAP on (Cloud Run v2 iapEnabled): iap = true, and the
+# IAP access list is not imported, so IAP lets nobody pass until written.
+cat > "$TMP/iap.json" <<'J'
+{"name": "//run.googleapis.com/projects/solo-1/locations/europe-west1/services/desk", "asset_type": "run.googleapis.com/Service", "resource": {"data": {"name": "projects/solo-1/locations/europe-west1/services/desk", "ingress": "INGRESS_TRAFFIC_ALL", "iapEnabled": true}}}
+J
+if "$NETSIM" import "$TMP/iap.json" > "$TMP/iap.ini" 2> "$TMP/iap.err" \
+   && grep -qx 'iap = true' "$TMP/iap.ini" \
+   && printf '\n[client c]\n\n[traffic c-to-desk]\nfrom = c\nurl = service:desk\nidentity = id-token\n' >> "$TMP/iap.ini" \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-iap" "$TMP/iap.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-iap" | grep -q '^c-to-desk denied-by-iap 403 '; then
+  ok "a service with iapEnabled: iap = true, nobody in iap-access (denied-by-iap)"
+else
+  not_ok "a service with iapEnabled: iap = true, nobody in iap-access (denied-by-iap)"
+  diag_file "$TMP/iap.err"; diag_file "$TMP/iap.ini" 40
+fi
+
+# IAP on the backend services (iap.enabled): on the external ALB's, iap =
+# true in its group; on the internal ALB's, said as not modelled.
+mkdir -p "$TMP/iap-lb"
+cp "$FX"/gcloud-*.json "$TMP/iap-lb/"
+python3 - "$FX/gcloud-load-balancer-parts.json" "$TMP/iap-lb/gcloud-load-balancer-parts.json" <<'PY'
+import json, sys
+parts = json.load(open(sys.argv[1]))
+for p in parts:
+    if p.get("kind") == "compute#backendService":
+        p["iap"] = {"enabled": True}
+json.dump(parts, open(sys.argv[2], "w"), indent=1)
+PY
+if "$NETSIM" import "$TMP"/iap-lb/gcloud-*.json > "$TMP/iap-lb.ini" 2> "$TMP/iap-lb.err" \
+   && awk '/^\[external-alb /{on=1; next} /^\[/{on=0} on' "$TMP/iap-lb.ini" \
+        | grep -qx 'iap = true' \
+   && [ "$(grep -c '^iap = true' "$TMP/iap-lb.ini")" = 1 ] \
+   && grep -q '^not modelled: .*IAP on the backend service of an internal load balancer' "$TMP/iap-lb.err"; then
+  ok "backend services with iap.enabled: iap = true on the external ALB, the internal one's said"
+else
+  not_ok "backend services with iap.enabled: iap = true on the external ALB, the internal one's said"
+  diag_file "$TMP/iap-lb.err"; diag_file "$TMP/iap-lb.ini" 60
+fi
+
 # Terraform's v1 service carries the Knative annotations CAI and gcloud
 # carry, read by the same code: custom audiences, and a second network
 # interface said as not modelled.

@@ -101,7 +101,7 @@ expect_status "--jobs 2 --quiet: one line says how many runs failed their expect
   err "summary.csv says where): that is why the exit status is 1"
 CSV=$TMP/j2/summary.csv
 head -1 "$CSV" > "$TMP/header"
-echo "run,seed,$PGA,$COUNT,traffic,requests,delivered,denied-by-ingress,denied-by-iam,denied-by-vpc-sc,denied-by-security-policy,dropped,dns-failure,unavailable,timeout,pending,internal,external,decided_at,cause,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,failed_expectations" > "$TMP/want-header"
+echo "run,seed,$PGA,$COUNT,traffic,requests,delivered,denied-by-ingress,denied-by-iam,denied-by-vpc-sc,denied-by-security-policy,denied-by-iap,dropped,dns-failure,unavailable,timeout,pending,internal,external,decided_at,cause,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,failed_expectations" > "$TMP/want-header"
 if cmp -s "$TMP/header" "$TMP/want-header" && [ "$(wc -l < "$CSV")" -eq 9 ]
 then
   ok "summary.csv: the header, then 8 rows"

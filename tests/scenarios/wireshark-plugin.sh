@@ -19,6 +19,8 @@
 # - 05: the drop is cloudrun.state DROP, cause
 #   PRIVATE_GOOGLE_ACCESS_DISALLOWED, at the VPC router, and an error
 #   in -z expert.
+# - 51: Identity-Aware Proxy's refusals are warnings too (IAP_DENIED), its
+#   passes APPLY_IAP steps.
 # - 24: the perimeter's refusals are warnings too (VPC_SC_DENIED); with a
 #   perimeter named "x classified internal" they are still external (the
 #   class is read from the GFE's tag, not from free text).
@@ -213,6 +215,24 @@ if [ "$n" -ge 2 ] && [ "$n" -eq "${n_frames:-0}" ]; then
 else
   not_ok "24: the VPC Service Controls refusals are warnings ($n of ${n_frames:-?})"
   diag_file "$TMP/expert24" 30
+fi
+
+# 10c: scenario 51, Identity-Aware Proxy: its refusals are warnings too
+# (IAP_DENIED, 9 requests), and what it lets pass is a step APPLY_IAP.
+"$NETSIM" run "$top_srcdir"/scenarios/51-*.ini -o "$TMP/out51" \
+  > "$TMP/run51.out" 2> "$TMP/run51.err" || diag_file "$TMP/run51.err"
+tl -r "$TMP/out51/trace.pcapng" -q -z expert > "$TMP/expert51" \
+  2> "$TMP/tshark.err" || diag_tshark_err
+section "$TMP/expert51" Warns > "$TMP/warns51"
+n=$(awk '/CLOUDRUN  IAP_DENIED at gfe/ { n += $1 } END { print n + 0 }' \
+      "$TMP/warns51")
+n_pass=$(ts_count "$TMP/out51/trace.pcapng" 'cloudrun.state == "APPLY_IAP"') \
+  || diag_tshark_err
+if [ "$n" -eq 9 ] && [ "${n_pass:-0}" -eq 6 ]; then
+  ok "51: the 9 IAP refusals are warnings; the 6 passes are APPLY_IAP steps"
+else
+  not_ok "51: the IAP refusals are warnings ($n of 9), passes APPLY_IAP (${n_pass:-?} of 6)"
+  diag_file "$TMP/expert51" 30
 fi
 
 # 10b: free text cannot fool it (issue 27): a perimeter named "x classified

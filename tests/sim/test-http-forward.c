@@ -19,8 +19,9 @@
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof (a)[0])
 
-static const SimHttpForward LB = { "203.0.113.10,192.0.2.20", "1.1 google",
-                                   "https" };
+static const SimHttpForward LB = {
+  .xff_append = "203.0.113.10,192.0.2.20", .via = "1.1 google",
+  .proto = "https" };
 
 static const struct {
   const char *label;
@@ -82,7 +83,7 @@ test_http_forward__nothing_added_when_not_asked (void **state)
                            "Connection: close\r\n\r\n";
   static const char want[] = "GET / HTTP/1.1\r\nHost: h\r\nVia: 1.0 a\r\n"
                              "\r\n";
-  SimHttpForward none = { NULL, NULL, NULL };
+  SimHttpForward none = { .xff_append = NULL };
   uint8_t out[256];
   size_t n = sim_http_forward_request ((const uint8_t *) in, strlen (in),
                                        out, sizeof out, &none);
@@ -90,6 +91,34 @@ test_http_forward__nothing_added_when_not_asked (void **state)
   (void) state;
   assert_int_equal (n, strlen (want));
   assert_memory_equal (out, want, n);
+}
+
+/* An identity-aware proxy's own credentials: the fields it replaces
+ * stay behind whatever their case, its lines come last. */
+static void
+test_http_forward__drop_and_extra (void **state)
+{
+  static const char *const drop[] = { "x-serverless-authorization",
+                                      "x-goog-iap-jwt-assertion", NULL };
+  static const char in[] =
+    "GET / HTTP/1.1\r\nHost: h\r\nX-Serverless-Authorization: Bearer u\r\n"
+    "Authorization: Bearer u\r\nx-goog-iap-jwt-assertion: forged\r\n\r\n";
+  static const char want[] =
+    "GET / HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer u\r\n"
+    "X-Serverless-Authorization: Bearer agent\r\n\r\n";
+  SimHttpForward fw = { .drop = drop,
+                        .extra = "X-Serverless-Authorization: Bearer agent\r\n" };
+  uint8_t out[256];
+  size_t n = sim_http_forward_request ((const uint8_t *) in, strlen (in),
+                                       out, sizeof out, &fw);
+
+  (void) state;
+  assert_int_equal (n, strlen (want));
+  assert_memory_equal (out, want, n);
+  /* No room for the extra lines: nothing written. */
+  assert_int_equal (sim_http_forward_request ((const uint8_t *) in,
+                                              strlen (in), out,
+                                              strlen (want) - 1, &fw), 0);
 }
 
 static void
@@ -136,6 +165,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_http_forward__cases),
     cmocka_unit_test (test_http_forward__nothing_added_when_not_asked),
+    cmocka_unit_test (test_http_forward__drop_and_extra),
     cmocka_unit_test (test_http_forward__short_buffer_and_bad_head),
     cmocka_unit_test (test_http_forward__hop_by_hop_names),
   };

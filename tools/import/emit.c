@@ -596,6 +596,11 @@ write_res (Emit *e, GString *out, ImportRes *r)
           sort_unique (r->audiences);
           list_sorted (out, "custom-audiences", r->audiences);
         }
+      if (r->iap == 1)
+        g_string_append (out, "# iap-access: who holds "
+                         "roles/iap.httpsResourceAccessor is not imported;\n"
+                         "# until it is written, IAP lets nobody pass.\n"
+                         "iap = true\n");
       if (r->service_account)
         g_string_append_printf (out, "service-account = %s\n",
                                 r->service_account);
@@ -677,6 +682,11 @@ write_res (Emit *e, GString *out, ImportRes *r)
           if (r->armor && !r->armor->skip)
             g_string_append_printf (out, "security-policy = %s\n",
                                     r->armor->group);
+          if (r->iap == 1)
+            g_string_append (out, "# iap-access: who holds "
+                             "roles/iap.httpsResourceAccessor is not "
+                             "imported;\n# until it is written, IAP lets "
+                             "nobody pass.\niap = true\n");
         }
       break;
     case IMPORT_DOMAIN:
@@ -999,6 +1009,14 @@ resolve_lb (Emit *e, ImportRes *r)
            && !(r->armor = find (e, IMPORT_ARMOR, be->armor_ref)))
     note (e, r, "security policy %s not in the input: the load balancer "
           "is written without it", be->armor_ref->text);
+  r->iap = be->iap;
+  if (r->iap == 1 && (internal || svc->iap == 1))
+    {
+      note (e, r, "IAP on the backend service %s", internal
+            ? "of an internal load balancer" : "and on its Cloud Run service "
+            "too (Google allows one of the two; the service's is kept)");
+      r->iap = -1;
+    }
   if (!r->range)
     {
       ImportRes *a = find (e, IMPORT_ADDRESS, r->connector);

@@ -142,6 +142,7 @@ struct ImportRes {
   gint64 priority, min_instances, max_instances, concurrency;
   gint64 min_ports, tcp_time_wait, n_addresses;
   int pga, default_url, external_ip, default_route, invoker_iam_disabled;
+  int iap;                      /* service: iapEnabled (1), -1 unknown */
   int global_access;            /* internal ALB: allowGlobalAccess */
   int public_dns;               /* domain mapping: 0 when a public zone of
                                    the input holds the domain's records */

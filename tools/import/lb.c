@@ -92,6 +92,7 @@ import_lb_part (ImportSrc *s, ImportKind kind, JsonNode *d,
         r->armor_ref = ref_of (get (user, tf ? "security_policy"
                                              : "securityPolicy"),
                                r->project, NULL);
+        r->iap = import_bool (s, d, tf ? "iap[0].enabled" : "iap.enabled");
       }
       break;
     case IMPORT_NEG:

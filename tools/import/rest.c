@@ -81,6 +81,7 @@ service_v2 (ImportSrc *s, JsonNode *d, const char *project,
   if (import_bool (s, d, "defaultUriDisabled") == 1)
     r->default_url = 0;
   r->invoker_iam_disabled = import_bool (s, d, "invokerIamDisabled");
+  r->iap = import_bool (s, d, "iapEnabled");
   r->audiences = import_strs (s, d, "customAudiences");
   import_set_token (s, "template.serviceAccount",
                     import_str (s, d, "template.serviceAccount"),

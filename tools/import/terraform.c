@@ -171,6 +171,7 @@ cloud_run_v2 (TfRes *t)
   if (import_bool (s, t->v, "default_uri_disabled") == 1)
     r->default_url = 0;
   r->invoker_iam_disabled = import_bool (s, t->v, "invoker_iam_disabled");
+  r->iap = import_bool (s, t->v, "iap_enabled");
   r->audiences = import_strs (s, t->v, "custom_audiences");
   import_set_token (s, "template[0].service_account",
                     import_str (s, t->v, "template[0].service_account"),

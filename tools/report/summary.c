@@ -78,6 +78,7 @@ summary_uncaused (int v)
     case CLOUDRUN_VERDICT_DENIED_BY_IAM:
     case CLOUDRUN_VERDICT_DENIED_BY_VPC_SC:
     case CLOUDRUN_VERDICT_DENIED_BY_SECURITY_POLICY: return "refused";
+    case CLOUDRUN_VERDICT_DENIED_BY_IAP: return "refused";
     default: return NULL;
     }
 }

@@ -275,7 +275,7 @@ void cloudrun_session_render_what_if (CloudRunSession *s, guint traffic,
 /* ---- One traffic's figures (after finish) ----------------------------- */
 
 /* The outcomes a request can have, in report order. */
-#define CLOUDRUN_N_OUTCOMES 10
+#define CLOUDRUN_N_OUTCOMES 11
 const char *cloudrun_outcome_name (guint outcome);
 
 typedef struct {

@@ -28,7 +28,7 @@
 --
 -- Expert items tell the story in Analyze > Expert Information: a DROP,
 -- an ABORT or an NXDOMAIN answer is an error, a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*,
--- SECURITY_POLICY_DENIED, TARGET_TYPE_NOT_PERMITTED_FOR_VPC) a
+-- SECURITY_POLICY_DENIED, IAP_DENIED, TARGET_TYPE_NOT_PERMITTED_FOR_VPC) a
 -- warning, the GFE's classification (internal/external) a note, and a
 -- decision resting on a documented assumption a note of the Assumption
 -- group. A drop's or a refusal's text names its traffic and request
@@ -80,6 +80,8 @@ local refusals = {
   IAM_DENIED = true,
   -- a Cloud Armor rule at an external ALB
   SECURITY_POLICY_DENIED = true,
+  -- Identity-Aware Proxy (at the GFE, or at an external ALB's proxy).
+  IAP_DENIED = true,
   -- Cloud Tasks in a perimeter: the task fails before a packet leaves,
   -- so only a frame comment quoting the word can carry it.
   TARGET_TYPE_NOT_PERMITTED_FOR_VPC = true,

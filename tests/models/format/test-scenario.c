@@ -236,6 +236,8 @@ static const char everything_tail[] =
   "invokers = serviceAccount:front@app.iam.gserviceaccount.com; "
   "user:dev@example.com ;allAuthenticatedUsers;public\n"
   "custom-audiences = https://api.example.com ; my-audience;\n"
+  "iap = true\n"
+  "iap-access = user:Dev@example.com;serviceAccount:ci@app.iam.gserviceaccount.com\n"
   "vpc-access = direct\n"
   "subnet = run\n"
   "network-tags = run-backend\n"
@@ -324,6 +326,8 @@ static const char everything_tail[] =
   "backend = frontend\n"
   "hostname = shop.example.com\n"
   "security-policy = edge\n"
+  "iap = true\n"
+  "iap-access = allAuthenticatedUsers\n"
   "\n"
   "[security-policy edge]\n"
   "default-action = deny-502\n"
@@ -341,11 +345,6 @@ static const char everything_tail[] =
   "priority = 0\n"
   "action = deny-404\n"
   "header = x-canary\n"
-  "\n"
-  "[domain-mapping api]\n"
-  "domain = api.example.com\n"
-  "service = backend\n"
-  "public-dns = false\n"
   "\n"
   "[traffic to-backend]\n"
   "from = frontend\n"
@@ -404,13 +403,21 @@ static const char everything_tail[] =
   "host-seen = API.Example.com\n"
   "\n"
   "[expect to-wildcard]\n"
-  "source-seen = 10.8.0.2\n"
+  "source-seen = 10.8.0.2\n";
+
+/* The perimeter and domain mapping of everything. */
+static const char everything_domain[] =
   "\n"
   "[perimeter lab]\n"
   "projects = app\n"
   "restricted-services = Run.googleapis.com; cloudtasks.googleapis.com\n"
   "access-level-ranges = 203.0.113.0/24\n"
-  "access-level-identities = user:Ops@Example.com\n";
+  "access-level-identities = user:Ops@Example.com\n"
+  "\n"
+  "[domain-mapping api]\n"
+  "domain = api.example.com\n"
+  "service = backend\n"
+  "public-dns = false\n";
 
 /* The smallest scenario with one object of most kinds, all defaults. */
 /* The peering zone and response policy of everything. */
@@ -435,7 +442,7 @@ everything_text (void)
 
   if (!text)
     text = g_strconcat (everything_head, everything_tail, everything_dns,
-                        NULL);
+                        everything_domain, NULL);
   return text;
 }
 #define everything (everything_text ())
@@ -1095,6 +1102,16 @@ test_scenario__identity (void **state)
       else
         assert_null (p->email);
     }
+  /* IAP: on, with its access list parsed as invokers are; off and
+   * nobody by default. */
+  assert_true (be->iap);
+  assert_int_equal (be->iap_access->len, 2);
+  assert_string_equal (g_array_index (be->iap_access, CloudRunSpecPrincipal,
+                                      0).email, "dev@example.com");
+  assert_int_equal (g_array_index (be->iap_access, CloudRunSpecPrincipal,
+                                   1).kind, IAM_PRINCIPAL_SERVICE_ACCOUNT);
+  assert_false (df->iap);
+  assert_null (df->iap_access);
   /* Defaults: allUsers, and the project's default compute account. */
   assert_int_equal (df->invokers->len, 1);
   assert_int_equal (g_array_index (df->invokers, CloudRunSpecPrincipal,
@@ -1982,6 +1999,28 @@ test_scenario__bad_table (void **state)
 
 /* What loads but cannot take effect is a warning, one per tag or
  * account that nothing in the rule's network has. */
+/* Identity-Aware Proxy on with nobody in iap-access loads, and says that
+ * nobody passes; with someone in it, nothing is said. */
+static void
+test_scenario__iap_warnings (void **state)
+{
+  static const char text[] =
+    "[scenario]\nformat = 1\ntitle = t\n"
+    "[service shut]\nregion = us-central1\niap = true\n"
+    "[service open]\nregion = us-central1\niap = true\n"
+    "iap-access = user:a@example.com\n"
+    "[external-alb lb]\naddress = 192.0.2.20\nbackend = open\n"
+    "iap = false\n";
+  g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
+  g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
+
+  (void) state;
+  assert_int_equal (w->len, 1);
+  assert_string_equal (w->pdata[0], "[service shut] iap: Identity-Aware "
+                       "Proxy is on but iap-access names nobody: every "
+                       "request is refused (denied-by-iap)");
+}
+
 static void
 test_scenario__firewall_warnings (void **state)
 {
@@ -2281,6 +2320,7 @@ main (void)
     cmocka_unit_test (test_scenario__perimeters),
     cmocka_unit_test (test_scenario__bad_table),
     cmocka_unit_test (test_scenario__firewall_warnings),
+    cmocka_unit_test (test_scenario__iap_warnings),
     cmocka_unit_test (test_scenario__not_text),
     cmocka_unit_test (test_scenario__bad_input_files),
     cmocka_unit_test (test_scenario__keys_describe),
