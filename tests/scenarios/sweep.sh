@@ -111,11 +111,11 @@ else
 fi
 # Rows of PGA off: every request dropped at the VPC router; on: delivered,
 # classified internal, with latencies, 4 expectation items failed.
-awk -F, 'NR > 1 && $3 == "false" && !($6 == $4 && $12 == $4 && $7 == 0 \
-           && $19 == "vpc-router" && $20 == "PRIVATE_GOOGLE_ACCESS_DISALLOWED" \
-           && $21 == "" && $26 == 0) { print "bad: " $0 }
-         NR > 1 && $3 == "true" && !($6 == $4 && $7 == $4 && $12 == 0 \
-           && $17 == $4 && $20 == "" && $21 > 0 && $25 >= $21 && $26 > 0) \
+awk -F, 'NR > 1 && $3 == "false" && !($6 == $4 && $13 == $4 && $7 == 0 \
+           && $20 == "vpc-router" && $21 == "PRIVATE_GOOGLE_ACCESS_DISALLOWED" \
+           && $22 == "" && $27 == 0) { print "bad: " $0 }
+         NR > 1 && $3 == "true" && !($6 == $4 && $7 == $4 && $13 == 0 \
+           && $18 == $4 && $21 == "" && $22 > 0 && $26 >= $22 && $27 > 0) \
            { print "bad: " $0 }
          NR > 1 { print "row " $1 " " $2 " " $3 " " $4 " " $5 }' "$CSV" \
   > "$TMP/rows"
