@@ -43,6 +43,8 @@ static const struct { const char *key, *type; } segments[] = {
   { "/instances/", "instance" },
   { "/connectors/", "connector" },
   { "/services/", "run-service" },
+  { "/jobs/", "run-job" },
+  { "/workerPools/", "run-worker-pool" },
   { "/managedZones/", "managed-zone" },
   { "/servicePerimeters/", "perimeter" },
   { "/accessLevels/", "access-level" },
@@ -76,6 +78,8 @@ import_rest_guess (JsonNode *node)
           return kinds[i].type;
       if (strcmp (kind, "Service") == 0)
         return "run-service";
+      if (strcmp (kind, "Job") == 0)
+        return "run-job";
       if (strchr (kind, '#'))
         return kind;
     }
