@@ -1300,6 +1300,22 @@ static const BadCase bad_cases[] = {
     "them), found '3' with tasks = 2" },
   { JOB_HEAD "[job j]\nregion = us-central1\ntasks = 3\nparallelism = 3\n",
     { NULL }, NULL },
+  { "[job j]\nregion = us-central1\ntasks = 2\n[vm job-j-task-1]\n"
+    "subnet = sn\n" JOB_HEAD, { NULL },
+    "[vm job-j-task-1]: expected a NAME that no node of the simulator has, "
+    "found 'job-j-task-1', the name of a task of [job j]" },
+  { "[job j]\nregion = us-central1\ntasks = 2\n[vm job-j-task-2]\n"
+    "subnet = sn\n" JOB_HEAD, { NULL }, NULL },
+  { "[worker-pool w]\nregion = us-central1\n"
+    "[vm direct-vpc-worker-pool-w]\nsubnet = sn\n" JOB_HEAD, { NULL },
+    "[vm direct-vpc-worker-pool-w]: expected a NAME that no node of the "
+    "simulator has, found 'direct-vpc-worker-pool-w', the name of the node "
+    "of worker-pool w" },
+  { "[job j]\nregion = us-central1\ntasks = 2\n[service job-j-task]\n"
+    "region = us-central1\n", { NULL },
+    "[service job-j-task]: expected a NAME that no node of the simulator "
+    "has, found 'job-j-task', whose instances job-j-task-1 ... are named as "
+    "the tasks of [job j]" },
   { JOB_HEAD "[job j]\nregion = us-central1\nvpc-access = connector\n"
     "connector = c\n",
     { NULL }, "[job j] connector: expected a connector in us-central1 (the "
