@@ -1,6 +1,8 @@
 /* The builder: services (their instances behind the GFE and, for a service
  * that sends traffic, its egress: metadata resolver, default internet
- * egress, connector or Direct VPC), internet clients and the traffic. */
+ * egress, connector or Direct VPC, wired by build_caller_path and
+ * build_caller_instance, which jobs and worker pools share:
+ * models/assemble/build-workers.c), internet clients and the traffic. */
 #include "models/assemble/build-private.h"
 
 #include "models/world/connector.h"
