@@ -486,6 +486,8 @@ build_traffic (Build *b)
       };
       if (g_hash_table_contains (b->workers, t->from.object))
         {
+          cloudrun_ledger_split_traffic (&w->ledger,
+                                         cloudrun_traffic_senders (t));
           build_worker_plans (b, t, p, w->worker_plans + used);
           used += cloudrun_traffic_senders (t);
           continue;

@@ -38,7 +38,8 @@ build_worker_free (gpointer worker)
   g_free (bw);
 }
 
-/* W of the worker: the latest end of a traffic it sends. */
+/* W of the worker: the latest end of a traffic it sends (saturating: 10
+ * million requests 30 days apart pass what SimTime holds). */
 static SimTime
 build_wave_time (Build *b, const CloudRunSpecWorker *wk)
 {
@@ -48,9 +49,21 @@ build_wave_time (Build *b, const CloudRunSpecWorker *wk)
     {
       const CloudRunSpecTraffic *t = g_ptr_array_index (b->sc->traffics, i);
       if (t->from.object == &wk->base)
-        w = MAX (w, t->start + (t->count - 1) * t->gap + t->timeout);
+        w = MAX (w, sim_time_add_sat (
+                      sim_time_add_sat (t->start,
+                                        sim_time_mul_sat (t->gap,
+                                                          (uint64_t) t->count
+                                                          - 1)),
+                      t->timeout));
     }
   return w;
+}
+
+/* When instance i's wave begins: i / per_wave waves of W. */
+static SimTime
+build_wave_start (const BuildWorker *bw, guint i)
+{
+  return sim_time_mul_sat (bw->wave, i / bw->per_wave);
 }
 
 static void
@@ -84,8 +97,7 @@ build_worker (Build *b, const CloudRunSpecWorker *wk)
                                    job ? "job task" : "worker pool instance");
       ep->host.origin = cloudrun_region_origin (wk->region);
       build_caller_instance (b, &path, &ep->base.node, &ep->host, NULL,
-                             addrs[i], job,
-                             (SimTime) (i / bw->per_wave) * bw->wave);
+                             addrs[i], job, build_wave_start (bw, i));
       g_ptr_array_add (bw->instances, ep);
     }
   g_hash_table_insert (b->workers, (gpointer) wk, bw);
@@ -118,7 +130,8 @@ build_worker_plans (Build *b, const CloudRunSpecTraffic *t,
       plans[i] = *whole;
       plans[i].count = (uint32_t) t->count;
       plans[i].first_request = whole->first_request + i * plans[i].count;
-      plans[i].start = whole->start + (SimTime) (i / bw->per_wave) * bw->wave;
+      plans[i].start = sim_time_add_sat (whole->start,
+                                         build_wave_start (bw, i));
       cloudrun_requester_add_traffic (&ep->requester, &plans[i]);
     }
 }

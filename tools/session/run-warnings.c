@@ -32,7 +32,9 @@ plan_started_within (const CloudRunTrafficPlan *p, SimTime duration)
   if (p->senders <= 1)
     return started_within (p->start, p->count, pace, duration);
   for (uint32_t i = 0; i < p->senders; i++)
-    n += started_within (p->start + (SimTime) (i / p->per_wave) * p->wave,
+    n += started_within (sim_time_add_sat (
+                           p->start, sim_time_mul_sat (p->wave,
+                                                       i / p->per_wave)),
                          p->count / p->senders, pace, duration);
   return n;
 }
@@ -69,7 +71,9 @@ tools_run_warn_duration (const ToolsRun *run, GString *out)
       last_start = p->senders <= 1
         ? sim_time_add_sat (p->start, sim_time_mul_sat (pace, p->count - 1))
         : sim_time_add_sat (
-            p->start + (SimTime) ((p->senders - 1) / p->per_wave) * p->wave,
+            sim_time_add_sat (p->start,
+                              sim_time_mul_sat (p->wave, (p->senders - 1)
+                                                         / p->per_wave)),
             sim_time_mul_sat (pace, p->count / p->senders - 1));
       end = sim_time_add_sat (last_start, p->timeout);
       if (end <= duration)
