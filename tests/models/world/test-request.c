@@ -325,8 +325,9 @@ split_settled (void *user, const CloudRunRequest *r, uint32_t times)
 
 /* A traffic of 6 sent by 3 senders (a job's tasks), 2 each: sender k's
  * ids are first + 2k and first + 2k + 1, each sender begins its own in
- * order but the senders interleave. Cut after the first of each: 3
- * begun, 3 never begun, the lowest of those index 1 (not 5). */
+ * order but the senders interleave. Cut after both of sender 0's and the
+ * first of the others: 4 begun, 2 never begun, the lowest of those
+ * index 3 (not 5, the old "in order" rule's, nor sender 0's block). */
 static void
 test_request__split_traffic_counts_what_each_sender_began (void **state)
 {
@@ -342,12 +343,13 @@ test_request__split_traffic_counts_what_each_sender_began (void **state)
   cloudrun_ledger_begin (ledger, first + 4);
   cloudrun_ledger_begin (ledger, first + 2);
   cloudrun_ledger_begin (ledger, first);
+  cloudrun_ledger_begin (ledger, first + 1);
   cloudrun_ledger_close (ledger);
   t = cloudrun_ledger_tally (ledger, ledger->tallies->len - 1);
-  assert_int_equal (t->started, 3);
+  assert_int_equal (t->started, 4);
   assert_int_equal (t->verdicts[CLOUDRUN_VERDICT_PENDING], 6);
-  assert_int_equal (seen[0], 1);
-  assert_int_equal (seen[1], 3);
+  assert_int_equal (seen[0], 3);
+  assert_int_equal (seen[1], 2);
 }
 
 int
