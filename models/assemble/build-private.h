@@ -4,6 +4,8 @@
 
 #include "models/assemble/build.h"
 #include "models/assemble/translate.h"
+#include "models/world/connector.h"
+#include "models/world/direct-vpc.h"
 #include "models/world/dns-server.h"
 #include "models/world/egress.h"
 #include "models/world/endpoint.h"
@@ -48,6 +50,8 @@ typedef struct {
   GHashTable *networks;         /* CloudRunSpecNetwork* -> BuildNetwork* */
   GHashTable *callers;          /* caller NAME -> CloudRunRequester* */
   GHashTable *connectors;       /* CloudRunSpecConnector* -> node */
+  GHashTable *workers;          /* CloudRunSpecWorker* -> BuildWorker*,
+                                   owned (models/assemble/build-workers.c) */
   GHashTable *taken;            /* addresses in use inside networks */
   unsigned next_fabric;         /* fabric addresses handed out */
   unsigned next_external;       /* external addresses tried */
@@ -56,6 +60,41 @@ typedef struct {
 } Build;
 
 BuildNetwork *build_network (Build *b, const CloudRunSpecNetwork *network);
+
+/* A Cloud Run workload that sends requests, as its instances' egress is
+ * wired: a service's revision, a job, a worker pool. */
+typedef struct {
+  const char *kind;             /* "service", "job", "worker pool" */
+  const char *name;             /* its NAME */
+  const char *node;             /* stem of its Direct VPC node's name: a
+                                   service's NAME, "job-NAME", ... */
+  const CloudRunSpecWorkload *w;
+} BuildWorkload;
+
+/* The hops a workload's instances leave by. */
+typedef struct {
+  BuildNetwork *net;            /* the VPC it enters, or NULL */
+  CloudRunRevisionEgress *cfg;  /* its egress settings (the world's) */
+  CloudRunServerlessEgress *egress; /* the default internet egress */
+  CloudRunDirectVpc *direct;    /* vpc-access direct, else NULL */
+  CloudRunConnectorNode *conn;  /* vpc-access connector, else NULL */
+} BuildCallerPath;
+
+/* The egress of workload wl for its first n instances
+ * (models/assemble/build-services.c): with Direct VPC, each gets an
+ * address of the subnet's free /28 blocks in addrs (0: none left); svc,
+ * a service, counts the blocks as held (NULL: a job or worker pool). */
+void build_caller_path (Build *b, const BuildWorkload *wl, uint32_t n,
+                        uint32_t *addrs, CloudRunServiceNode *svc,
+                        BuildCallerPath *out);
+/* Wires one instance (node with stack host) to p: a metadata resolver
+ * port, the default egress on a new port out_name (NULL: the host's
+ * first port), the VPC side with Direct VPC address addr, and the egress
+ * routes; cold: its Direct VPC way starts cold at cold_at. */
+void build_caller_instance (Build *b, const BuildCallerPath *p,
+                            SimNode *node, SimHost *host,
+                            const char *out_name, uint32_t addr, bool cold,
+                            SimTime cold_at);
 uint32_t build_fabric_addr (Build *b);
 SimPort *build_gfe_fabric (Build *b, SimPort *peer, const char *name);
 /* A port of the network's metadata resolver for a caller at addr. */
@@ -103,6 +142,16 @@ void build_armor_init (BuildArmor *a, const CloudRunScenario *sc,
                        const CloudRunSpecSecurityPolicy *p);
 void build_armor_clear (BuildArmor *a);
 void build_services (Build *b);
+/* Jobs' tasks and worker pools' instances (models/assemble/
+ * build-workers.c), after the services' callers, before their address
+ * pools; their requesters in Build.workers for build_traffic. */
+void build_workers (Build *b);
+void build_worker_free (gpointer worker);
+/* The plans of a [traffic] from a job or worker pool: one per instance,
+ * from plans (room for each). */
+void build_worker_plans (Build *b, const CloudRunSpecTraffic *t,
+                         const CloudRunTrafficPlan *whole,
+                         CloudRunTrafficPlan *plans);
 void build_clients (Build *b);
 void build_google_callers (Build *b);
 void build_traffic (Build *b);

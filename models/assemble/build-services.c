@@ -1,6 +1,8 @@
 /* The builder: services (their instances behind the GFE and, for a service
  * that sends traffic, its egress: metadata resolver, default internet
- * egress, connector or Direct VPC), internet clients and the traffic. */
+ * egress, connector or Direct VPC, wired by build_caller_path and
+ * build_caller_instance, which jobs and worker pools share:
+ * models/assemble/build-workers.c), internet clients and the traffic. */
 #include "models/assemble/build-private.h"
 
 #include "models/world/connector.h"
@@ -27,8 +29,9 @@ build_is_caller (Build *b, const CloudRunSpecService *s)
 /* Direct VPC addresses: the subnet's /28 blocks that no other resource
  * uses are held until they cover direct-vpc-ip-factor addresses per
  * instance; each instance takes the next usable address of the held
- * blocks. Instances beyond what the held blocks cover get 0. svc counts
- * the blocks as its own (models/world/service.h, address pools). */
+ * blocks. Instances beyond what the held blocks cover get 0. svc (NULL:
+ * a job or worker pool) counts the blocks as its own
+ * (models/world/service.h, address pools). */
 static void
 build_direct_addresses (Build *b, const CloudRunSpecSubnet *subnet, uint32_t n,
                         uint32_t *out, CloudRunServiceNode *svc)
@@ -59,7 +62,8 @@ build_direct_addresses (Build *b, const CloudRunSpecSubnet *subnet, uint32_t n,
               && (given + 1) * factor <= held)
             out[given++] = a;
         }
-      cloudrun_service_hold_block (svc, usable);
+      if (svc)
+        cloudrun_service_hold_block (svc, usable);
     }
 }
 
@@ -80,50 +84,52 @@ build_egress (Build *b)
 }
 
 static CloudRunRevisionEgress *
-build_egress_config (Build *b, const CloudRunSpecService *s)
+build_egress_config (Build *b, const BuildWorkload *wl)
 {
   CloudRunRevisionEgress *cfg = g_new0 (CloudRunRevisionEgress, 1);
 
-  cfg->service = s->base.name;
-  cfg->access = s->vpc_access;
-  cfg->egress = s->vpc_egress;
+  cfg->kind = wl->kind;
+  cfg->service = wl->name;
+  cfg->access = wl->w->vpc_access;
+  cfg->egress = wl->w->vpc_egress;
   cfg->private_ranges = b->world->private_ranges;
   g_ptr_array_add (b->world->egress, cfg);
   return cfg;
 }
 
 static const CloudRunSpecNetwork *
-build_service_network (const CloudRunSpecService *s)
+build_service_network (const CloudRunSpecWorkload *w)
 {
-  if (s->vpc_access == VPC_ACCESS_CONNECTOR)
-    return s->connector->network;
-  if (s->vpc_access == VPC_ACCESS_DIRECT)
-    return s->subnet->network;
+  if (w->vpc_access == VPC_ACCESS_CONNECTOR)
+    return w->connector->network;
+  if (w->vpc_access == VPC_ACCESS_DIRECT)
+    return w->subnet->network;
   return NULL;
 }
 
-/* The VPC side of a Direct VPC revision: a node, and a router port whose
+/* The VPC side of a Direct VPC workload: a node, and a router port whose
  * sources are the instances' subnet addresses. */
 static CloudRunDirectVpc *
-build_direct_vpc (Build *b, const CloudRunSpecService *s,
+build_direct_vpc (Build *b, const BuildWorkload *wl,
                   const CloudRunRevisionEgress *cfg, const uint32_t *addrs,
                   guint n)
 {
-  BuildNetwork *net = build_network (b, s->subnet->network);
-  CloudRunDirectVpc *d = cloudrun_direct_vpc_new (b->world, s->base.name, cfg);
+  const CloudRunSpecWorkload *w = wl->w;
+  BuildNetwork *net = build_network (b, w->subnet->network);
+  CloudRunDirectVpc *d = cloudrun_direct_vpc_new (b->world, wl->node, cfg);
 
   d->start_delay = b->sc->assumptions.direct_vpc_start_delay;
-  g_autofree char *label = g_strdup_printf ("Direct VPC of service %s",
-                                            s->base.name);
-  g_autofree char *port_name = g_strdup_printf ("direct-%s", s->base.name);
+  g_autofree char *label = g_strdup_printf ("Direct VPC of %s %s", wl->kind,
+                                            wl->name);
+  g_autofree char *port_name = g_strdup_printf ("direct-%s", wl->node);
   CloudRunVpcSource src =
-    build_vpc_source (CLOUDRUN_VPC_SOURCE_DIRECT_VPC, label, s->subnet,
-                      build_nat_for (b, s->subnet, s->subnet->network,
-                                     s->subnet->region));
+    build_vpc_source (CLOUDRUN_VPC_SOURCE_DIRECT_VPC, label, w->subnet,
+                      build_nat_for (b, w->subnet, w->subnet->network,
+                                     w->subnet->region));
   SimPort *rport;
 
-  src.tags = (const char *const *) s->network_tags;
-  src.service_account = s->service_account;
+  src.tags = (const char *const *) w->network_tags;
+  src.service_account = w->service_account;
   rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
 
   for (guint i = 0; i < n; i++)
@@ -133,67 +139,89 @@ build_direct_vpc (Build *b, const CloudRunSpecService *s,
   return d;
 }
 
+void
+build_caller_path (Build *b, const BuildWorkload *wl, uint32_t n,
+                   uint32_t *addrs, CloudRunServiceNode *svc,
+                   BuildCallerPath *out)
+{
+  const CloudRunSpecNetwork *network = build_service_network (wl->w);
+
+  out->net = network ? build_network (b, network) : NULL;
+  out->cfg = build_egress_config (b, wl);
+  out->egress = build_egress (b);
+  out->direct = NULL;
+  out->conn = NULL;
+  memset (addrs, 0, n * sizeof *addrs);
+  if (wl->w->vpc_access == VPC_ACCESS_DIRECT)
+    {
+      build_direct_addresses (b, wl->w->subnet, n, addrs, svc);
+      out->direct = build_direct_vpc (b, wl, out->cfg, addrs, n);
+    }
+  else if (wl->w->vpc_access == VPC_ACCESS_CONNECTOR)
+    out->conn = g_hash_table_lookup (b->connectors, wl->w->connector);
+}
+
+void
+build_caller_instance (Build *b, const BuildCallerPath *p, SimNode *node,
+                       SimHost *host, const char *out_name, uint32_t addr,
+                       bool cold, SimTime cold_at)
+{
+  SimPort *meta = sim_node_add_port (node, "metadata");
+  SimPort *out = out_name ? sim_node_add_port (node, out_name)
+                          : host->default_port;
+  SimPort *vpc = NULL;
+
+  sim_link_new (b->world->sim, meta,
+                build_metadata_port (b, p->net, node->name, host->addrs[0]),
+                &cloudrun_serving_link, NULL);
+  sim_link_new (b->world->sim, out,
+                cloudrun_serverless_egress_attach (p->egress, node->name,
+                                                   p->cfg, host),
+                &cloudrun_serving_link, NULL);
+  if (p->direct || p->conn)
+    {
+      SimPort *side;
+
+      vpc = sim_node_add_port (node, "vpc");
+      side = p->direct ? cloudrun_direct_vpc_attach (p->direct, node->name,
+                                                     addr, host)
+                       : cloudrun_connector_attach (p->conn, node->name,
+                                                    p->cfg, host);
+      sim_link_new (b->world->sim, vpc, side,
+                    p->direct ? &cloudrun_direct_vpc_link
+                              : &cloudrun_serving_link, NULL);
+      if (p->direct && cold)
+        cloudrun_direct_vpc_cold_start (p->direct, side, cold_at);
+    }
+  if (p->direct && addr)
+    {
+      sim_host_add_address (host, addr);
+      sim_host_set_port_source (host, vpc, addr);
+    }
+  cloudrun_egress_configure (host, p->cfg, out, vpc);
+  sim_host_add_route (host, METADATA_ADDR, 32, meta);
+}
+
 /* A calling service's instances get their egress: a metadata resolver,
  * the default internet egress, and the connector or Direct VPC. */
 static void
 build_caller (Build *b, const CloudRunSpecService *s, CloudRunServiceNode *svc)
 {
-  const CloudRunSpecNetwork *network = build_service_network (s);
-  BuildNetwork *net = network ? build_network (b, network) : NULL;
-  CloudRunRevisionEgress *cfg = build_egress_config (b, s);
-  CloudRunServerlessEgress *egress = build_egress (b);
+  BuildWorkload wl = { "service", s->base.name, s->base.name, &s->workload };
   g_autofree uint32_t *addrs = g_new0 (uint32_t, svc->instances->len);
-  CloudRunDirectVpc *direct = NULL;
-  CloudRunConnectorNode *conn = NULL;
+  BuildCallerPath path;
 
-  if (s->vpc_access == VPC_ACCESS_DIRECT)
-    {
-      build_direct_addresses (b, s->subnet, svc->instances->len, addrs, svc);
-      direct = build_direct_vpc (b, s, cfg, addrs, svc->instances->len);
-    }
-  else if (s->vpc_access == VPC_ACCESS_CONNECTOR)
-    conn = g_hash_table_lookup (b->connectors, s->connector);
+  build_caller_path (b, &wl, svc->instances->len, addrs, svc, &path);
   for (guint i = 0; i < svc->instances->len; i++)
     {
       CloudRunInstance *inst = g_ptr_array_index (svc->instances, i);
-      SimNode *node = &inst->base.node;
-      SimHost *host = &inst->host;
-      SimPort *meta = sim_node_add_port (node, "metadata");
-      SimPort *out = sim_node_add_port (node, "egress");
-      SimPort *vpc = NULL;
 
-      sim_link_new (b->world->sim, meta,
-                    build_metadata_port (b, net, node->name, host->addrs[0]),
-                    &cloudrun_serving_link, NULL);
-      sim_link_new (b->world->sim, out,
-                    cloudrun_serverless_egress_attach (egress, node->name, cfg,
-                                                       host),
-                    &cloudrun_serving_link, NULL);
-      if (direct || conn)
-        {
-          SimPort *side;
-
-          vpc = sim_node_add_port (node, "vpc");
-          side = direct ? cloudrun_direct_vpc_attach (direct, node->name,
-                                                      addrs[i], host)
-                        : cloudrun_connector_attach (conn, node->name, cfg,
-                                                     host);
-          sim_link_new (b->world->sim, vpc, side,
-                        direct ? &cloudrun_direct_vpc_link
-                               : &cloudrun_serving_link, NULL);
-          /* The caller's first instance, unless warm before the run
-           * (min-instances), starts cold at 0 (build_services). */
-          if (direct && i == 0 && !inst->started)
-            cloudrun_direct_vpc_cold_start (direct, side, 0);
-        }
-      if (direct && addrs[i])
-        {
-          sim_host_add_address (host, addrs[i]);
-          sim_host_set_port_source (host, vpc, addrs[i]);
-        }
-      cloudrun_egress_configure (host, cfg, out, vpc);
-      sim_host_add_route (host, METADATA_ADDR, 32, meta);
-      sim_host_add_route (host, GFE_SERVING, 32, host->default_port);
+      /* The caller's first instance, unless warm before the run
+       * (min-instances), starts cold at 0 (build_services). */
+      build_caller_instance (b, &path, &inst->base.node, &inst->host,
+                             "egress", addrs[i], i == 0 && !inst->started, 0);
+      sim_host_add_route (&inst->host, GFE_SERVING, 32,
+                          inst->host.default_port);
     }
 }
 
@@ -335,7 +363,8 @@ build_services (Build *b)
   for (guint i = 0; i < b->sc->services->len; i++)
     {
       const CloudRunSpecService *s = g_ptr_array_index (b->sc->services, i);
-      const CloudRunSpecNetwork *network = build_service_network (s);
+      const CloudRunSpecNetwork *network
+        = build_service_network (&s->workload);
       g_autoptr (GArray) invokers = build_invokers (s->invokers);
       g_autoptr (GPtrArray) domains = build_domains (b->sc, s);
       g_autoptr (GArray) iap_access = build_invokers (s->iap_access);
@@ -383,6 +412,8 @@ build_services (Build *b)
           g_hash_table_insert (b->callers, s->base.name, &first->requester);
         }
     }
+  /* Jobs' and worker pools' blocks before the services' scaling pools. */
+  build_workers (b);
   build_direct_pools (b, svcs);
 }
 
@@ -480,22 +511,31 @@ void
 build_traffic (Build *b)
 {
   CloudRunWorld *w = b->world;
+  guint n_worker = 0, used = 0;
 
   w->n_plans = b->sc->traffics->len;
   w->plans = g_new0 (CloudRunTrafficPlan, MAX (1u, w->n_plans));
   for (guint i = 0; i < b->sc->traffics->len; i++)
     {
       const CloudRunSpecTraffic *t = g_ptr_array_index (b->sc->traffics, i);
+      if (g_hash_table_contains (b->workers, t->from.object))
+        n_worker += cloudrun_traffic_senders (t);
+    }
+  w->worker_plans = g_new0 (CloudRunTrafficPlan, MAX (1u, n_worker));
+  for (guint i = 0; i < b->sc->traffics->len; i++)
+    {
+      const CloudRunSpecTraffic *t = g_ptr_array_index (b->sc->traffics, i);
       CloudRunTrafficPlan *p = &w->plans[i];
-      CloudRunRequester *from = g_hash_table_lookup (b->callers,
-                                                     t->from.object->name);
+      CloudRunRequester *from;
+      uint32_t total = (uint32_t) t->count * cloudrun_traffic_senders (t);
+
       *p = (CloudRunTrafficPlan) {
         .traffic = i, .name = t->base.name, .host = t->url.host,
         .host_addr = t->url.host_kind == CLOUDRUN_URL_HOST_ADDRESS
                      ? t->url.address : 0,
         .port = t->url.port, .tls = t->url.scheme == CLOUDRUN_URL_HTTPS,
         .path = t->url.path, .method = t->method,
-        .request_size = t->request_size, .count = (uint32_t) t->count,
+        .request_size = t->request_size, .count = total,
         .interval = t->gap, .mean_interval = t->gap,
         .poisson = t->pattern == CLOUDRUN_PATTERN_POISSON, .start = t->start,
         .timeout = t->timeout,
@@ -504,10 +544,18 @@ build_traffic (Build *b)
         .audience = t->audience,
         .serverless_header
           = t->token_header == CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,
-        .first_request = cloudrun_ledger_add_traffic (&w->ledger,
-                                                      (uint32_t) t->count,
+        .first_request = cloudrun_ledger_add_traffic (&w->ledger, total,
                                                       t->base.name),
       };
+      if (g_hash_table_contains (b->workers, t->from.object))
+        {
+          cloudrun_ledger_split_traffic (&w->ledger,
+                                         cloudrun_traffic_senders (t));
+          build_worker_plans (b, t, p, w->worker_plans + used);
+          used += cloudrun_traffic_senders (t);
+          continue;
+        }
+      from = g_hash_table_lookup (b->callers, t->from.object->name);
       g_assert (from != NULL);
       cloudrun_requester_add_traffic (from, p);
     }

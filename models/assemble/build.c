@@ -258,6 +258,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   b.networks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   b.callers = g_hash_table_new (g_str_hash, g_str_equal);
   b.connectors = g_hash_table_new (NULL, NULL);
+  b.workers = g_hash_table_new_full (NULL, NULL, NULL, build_worker_free);
   b.taken = g_hash_table_new (NULL, NULL);
   build_taken_addresses (&b);
 
@@ -278,6 +279,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   g_hash_table_destroy (b.networks);
   g_hash_table_destroy (b.callers);
   g_hash_table_destroy (b.connectors);
+  g_hash_table_destroy (b.workers);
   g_hash_table_destroy (b.taken);
   return w;
 }

@@ -190,6 +190,8 @@ build_caller_account (const CloudRunSpecCaller *caller)
   switch (caller->kind)
     {
     case CLOUDRUN_KIND_SERVICE: return caller->service->service_account;
+    case CLOUDRUN_KIND_JOB:
+    case CLOUDRUN_KIND_WORKER_POOL: return caller->worker->service_account;
     case CLOUDRUN_KIND_VM: return caller->vm->service_account;
     case CLOUDRUN_KIND_CLIENT: return caller->client->account;
     case CLOUDRUN_KIND_GOOGLE_CALLER:

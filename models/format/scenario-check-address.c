@@ -347,48 +347,74 @@ assign_client_addresses (CloudRunCheck *c)
 #define SERVING_LAST_24 254u
 #define SERVING_HOST_FIRST 10u    /* an instance range starts at .10 */
 
-/* The next /24s of 169.254.0.0/16 (from *next) that hold max instances
- * from .10, none crossing the metadata server's: the first address. */
-static gboolean
-take_serving (CloudRunCheck *c, uint32_t *next, int64_t max,
-              const CloudRunSpecObject *o, uint32_t *base)
+/* The first address of the next n /24s of 169.254.0.0/16 from *next
+ * (none crossing the metadata server's), or 0 when none are left. */
+static uint32_t
+take_serving_24s (uint32_t *next, uint32_t n)
 {
-  uint32_t n = (uint32_t) (max + SERVING_HOST_FIRST + 255) / 256;
+  uint32_t first;
 
   if (*next <= SERVING_METADATA_24 && *next + n > SERVING_METADATA_24)
     *next = SERVING_METADATA_24 + 1;
   if (*next + n - 1 > SERVING_LAST_24)
-    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, o,
-                                "max-instances", "instance addresses left in "
-                                "169.254.0.0/16 (253 /24s for all services' "
-                                "instances: 63 services of 1000, 253 of up "
-                                "to 246)", "none left", NULL, NULL);
-  *base = SERVING_NET | *next << 8 | SERVING_HOST_FIRST;
+    return 0;
+  first = SERVING_NET | *next << 8 | SERVING_HOST_FIRST;
   *next += n;
-  return TRUE;
+  return first;
 }
 
-/* Each service's serving_base, or with revisions each revision's. */
+static gboolean
+fail_serving (CloudRunCheck *c, CloudRunSpecObject *o, const char *key)
+{
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, o, key,
+                              "instance addresses left in "
+                              "169.254.0.0/16 (253 /24s for all "
+                              "services' instances: 63 services of "
+                              "1000, 253 of up to 246)",
+                              "none left", NULL, NULL);
+}
+
+/* Each service's serving_base (with revisions each revision's): the next
+ * /24s of 169.254.0.0/16 that hold its max-instances from .10, none
+ * crossing the metadata server's; then each job's and worker pool's
+ * sandbox_base, the same way for its tasks or instances. */
 static gboolean
 assign_serving_addresses (CloudRunCheck *c)
 {
   uint32_t next = 1;
+  GPtrArray *workers[] = { c->s->jobs, c->s->worker_pools };
 
   for (guint i = 0; i < c->s->services->len; i++)
     {
       CloudRunSpecService *svc = c->s->services->pdata[i];
-      if (svc->revisions->len == 0
-          && !take_serving (c, &next, svc->max_instances, &svc->base,
-                            &svc->serving_base))
-        return FALSE;
+      if (svc->revisions->len == 0)
+        {
+          uint32_t n = (uint32_t) (svc->max_instances + SERVING_HOST_FIRST
+                                   + 255) / 256;
+          svc->serving_base = take_serving_24s (&next, n);
+          if (!svc->serving_base)
+            return fail_serving (c, &svc->base, "max-instances");
+        }
       for (guint k = 0; k < svc->revisions->len; k++)
         {
           CloudRunSpecRevision *r = svc->revisions->pdata[k];
-          if (!take_serving (c, &next, r->max_instances, &r->base,
-                             &r->serving_base))
-            return FALSE;
+          uint32_t n = (uint32_t) (r->max_instances + SERVING_HOST_FIRST
+                                   + 255) / 256;
+          r->serving_base = take_serving_24s (&next, n);
+          if (!r->serving_base)
+            return fail_serving (c, &r->base, "max-instances");
         }
     }
+  for (guint k = 0; k < G_N_ELEMENTS (workers); k++)
+    for (guint i = 0; i < workers[k]->len; i++)
+      {
+        CloudRunSpecWorker *wk = workers[k]->pdata[i];
+        uint32_t n = (uint32_t) (wk->instances + SERVING_HOST_FIRST
+                                 + 255) / 256;
+        wk->sandbox_base = take_serving_24s (&next, n);
+        if (!wk->sandbox_base)
+          return fail_serving (c, &wk->base, k == 0 ? "tasks" : "instances");
+      }
   return TRUE;
 }
 

@@ -5,10 +5,12 @@
  * NAME. The builder (models/assemble/) names every other node itself: the
  * built-in ones (internet, gfe, public-dns, run-egress), one per resource
  * with a prefix (vpc-NETWORK, metadata-NETWORK, connector-NAME,
- * direct-vpc-SERVICE, nat-NAME, psc-NAME, ilb-NAME, alb-NAME), and a
- * service's instances SERVICE-1 .. SERVICE-MAX as its autoscaler starts
- * them, perhaps late in a run (a service with [revision] groups:
- * REVISION-1 .. REVISION-MAX instead). A caller whose NAME is one of those would
+ * direct-vpc-SERVICE, direct-vpc-job-NAME, direct-vpc-worker-pool-NAME,
+ * nat-NAME, psc-NAME, ilb-NAME, alb-NAME), a service's instances
+ * SERVICE-1 .. SERVICE-MAX as its autoscaler starts them, perhaps late in
+ * a run (a service with [revision] groups: REVISION-1 .. REVISION-MAX
+ * instead), and a job's tasks job-NAME-task-0 .. and a worker pool's
+ * instances worker-pool-NAME-instance-0 ... A caller whose NAME is one of those would
  * meet its namesake in the world; it is refused here, at load, naming
  * the group and the node it would meet. Called from
  * cloudrun_scenario_check after the services are checked. */
@@ -30,6 +32,8 @@ static const struct {
   { "metadata-", CLOUDRUN_KIND_NETWORK },
   { "connector-", CLOUDRUN_KIND_CONNECTOR },
   { "direct-vpc-", CLOUDRUN_KIND_SERVICE },
+  { "direct-vpc-job-", CLOUDRUN_KIND_JOB },
+  { "direct-vpc-worker-pool-", CLOUDRUN_KIND_WORKER_POOL },
   { "nat-", CLOUDRUN_KIND_NAT },
   { "psc-", CLOUDRUN_KIND_PSC_ENDPOINT },
   { "ilb-", CLOUDRUN_KIND_INTERNAL_ALB },
@@ -51,6 +55,34 @@ names_an_instance (const char *name, const char *owner, int64_t max)
     return FALSE;
   n = strtoul (digits, &end, 10);
   return *end == '\0' && n >= 1 && (int64_t) n <= max;
+}
+
+/* The job or worker pool one of whose nodes (STEM-K, K from 0 below its
+ * instances; STEM job-NAME-task or worker-pool-NAME-instance) is named
+ * name, or NULL. */
+static const CloudRunSpecWorker *
+worker_node (const CloudRunScenario *s, const char *name)
+{
+  GPtrArray *lists[] = { s->jobs, s->worker_pools };
+
+  for (guint k = 0; k < G_N_ELEMENTS (lists); k++)
+    for (guint i = 0; i < lists[k]->len; i++)
+      {
+        const CloudRunSpecWorker *w = lists[k]->pdata[i];
+        g_autofree char *stem = g_strdup_printf (
+          k == 0 ? "job-%s-task-" : "worker-pool-%s-instance-", w->base.name);
+        size_t len = strlen (stem);
+        char *end;
+        unsigned long n;
+
+        if (strncmp (name, stem, len) != 0 || name[len] < '0'
+            || name[len] > '9' || (name[len] == '0' && name[len + 1]))
+          continue;
+        n = strtoul (name + len, &end, 10);
+        if (*end == '\0' && (int64_t) n < w->instances)
+          return w;
+      }
+  return NULL;
 }
 
 /* The node a caller named name would meet, or NULL. */
@@ -91,6 +123,12 @@ node_taken (const CloudRunScenario *s, const char *name)
                                 "%" G_GINT64_FORMAT ")", r->base.group,
                                 r->max_instances);
     }
+  {
+    const CloudRunSpecWorker *w = worker_node (s, name);
+    if (w)
+      return g_strdup_printf ("a %s of [%s]", w->base.kind == CLOUDRUN_KIND_JOB
+                              ? "task" : "instance", w->base.group);
+  }
   return NULL;
 }
 
@@ -129,6 +167,38 @@ earlier_caller (const CloudRunScenario *s, guint kind, const char *name)
   return NULL;
 }
 
+/* A service named as a job's or worker pool's node stem (job-NAME-task)
+ * would name its instances STEM-1 ... as the job's tasks. */
+static gboolean
+check_worker_stems (CloudRunCheck *c)
+{
+  GPtrArray *lists[] = { c->s->jobs, c->s->worker_pools };
+
+  for (guint k = 0; k < G_N_ELEMENTS (lists); k++)
+    for (guint i = 0; i < lists[k]->len; i++)
+      {
+        const CloudRunSpecWorker *w = lists[k]->pdata[i];
+        g_autofree char *stem = g_strdup_printf (
+          k == 0 ? "job-%s-task" : "worker-pool-%s-instance", w->base.name);
+        const CloudRunSpecService *svc = cloudrun_scenario_find (
+          c->s, CLOUDRUN_KIND_SERVICE, stem);
+        g_autofree char *found = NULL;
+
+        if (!svc || w->instances < 2)
+          continue;
+        found = g_strdup_printf ("'%s', whose instances %s-1 ... are named "
+                                 "as the %s of [%s]", stem, stem,
+                                 k == 0 ? "tasks" : "instances",
+                                 w->base.group);
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
+                                    &svc->base, NULL, "a NAME that no node "
+                                    "of the simulator has", found, NULL,
+                                    "rename the group (see "
+                                    "docs/scenario-format.md, Names)");
+      }
+  return TRUE;
+}
+
 gboolean
 cloudrun_check_caller_names (CloudRunCheck *c)
 {
@@ -153,5 +223,5 @@ cloudrun_check_caller_names (CloudRunCheck *c)
                                       "[google-caller]", found, NULL, NULL);
         }
     }
-  return TRUE;
+  return check_worker_stems (c);
 }

@@ -6,7 +6,8 @@
  *   shared with another resource of the network; an internal ALB address
  *   inside a private subnet of its network and region;
  * - internal-alb: backend in the same region;
- * - traffic: from names one service, vm or client; url is service:NAME
+ * - traffic: from names one service, job, worker pool, vm, client or
+ *   Google product; url is service:NAME
  *   or names a host the scenario knows (an IPv4 literal, a service host,
  *   a load balancer hostname, a mapped custom domain, a DNS record owner
  *   or response policy
@@ -190,8 +191,8 @@ static gboolean
 resolve_caller (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   static const CloudRunKind kinds[] = {
-    CLOUDRUN_KIND_SERVICE, CLOUDRUN_KIND_VM, CLOUDRUN_KIND_CLIENT,
-    CLOUDRUN_KIND_GOOGLE_CALLER };
+    CLOUDRUN_KIND_SERVICE, CLOUDRUN_KIND_JOB, CLOUDRUN_KIND_WORKER_POOL,
+    CLOUDRUN_KIND_VM, CLOUDRUN_KIND_CLIENT, CLOUDRUN_KIND_GOOGLE_CALLER };
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
   g_autofree char *found = cloudrun_quote (t->from_name);
 
@@ -212,8 +213,8 @@ resolve_caller (CloudRunCheck *c, CloudRunSpecTraffic *t)
               cloudrun_kind_info (kinds[i])->name);
           return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                                       &t->base, "from", "a name that one "
-                                      "service, vm, client or google-caller "
-                                      "has", both,
+                                      "service, job, worker-pool, vm, client "
+                                      "or google-caller has", both,
                                       NULL, "rename one of them");
         }
       t->from.kind = kinds[i];
@@ -224,8 +225,9 @@ resolve_caller (CloudRunCheck *c, CloudRunSpecTraffic *t)
   g_ptr_array_add (names, NULL);
   return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_REFERENCE, &t->base,
                               "from", "the name of a [service NAME], "
-                              "[vm NAME], [client NAME] or "
-                              "[google-caller NAME] group", found,
+                              "[job NAME], [worker-pool NAME], [vm NAME], "
+                              "[client NAME] or [google-caller NAME] "
+                              "group", found,
                               cloudrun_suggest (t->from_name, (const char *
                                                 const *) names->pdata),
                               NULL);
@@ -525,15 +527,19 @@ check_total_requests (CloudRunCheck *c)
   for (guint i = 0; i < c->s->traffics->len; i++)
     {
       CloudRunSpecTraffic *t = c->s->traffics->pdata[i];
-      total += (uint64_t) t->count;
+      total += (uint64_t) t->count * cloudrun_traffic_senders (t);
       if (total > CLOUDRUN_MAX_REQUESTS)
         {
           g_autofree char *expected = g_strdup_printf (
             "at most %u requests in all [traffic] groups together",
             CLOUDRUN_MAX_REQUESTS);
+          guint n = cloudrun_traffic_senders (t);
+          g_autofree char *each = n > 1
+              ? g_strdup_printf (" from each of %u instances", n)
+              : g_strdup ("");
           g_autofree char *found = g_strdup_printf (
-            "%" G_GINT64_FORMAT ", which brings the total to %"
-            G_GUINT64_FORMAT, t->count, total);
+            "%" G_GINT64_FORMAT "%s, which brings the total to %"
+            G_GUINT64_FORMAT, t->count, each, total);
           return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
                                       &t->base, "count", expected, found,
                                       NULL, NULL);

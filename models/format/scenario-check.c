@@ -8,9 +8,10 @@
  * - a Cloud NAT serves subnets of its region, each served by one NAT;
  * - a connector has exactly one of range (a /28 outside the network's
  *   subnets) and subnet (an unused private /28 subnet in its region);
- * - a service uses a connector only with vpc-access = connector (same
- *   region) and a subnet only with vpc-access = direct (same region), and
- *   the VPC is its project's or shared with it.
+ * - a service, job or worker pool uses a connector only with vpc-access =
+ *   connector (same region; never a worker pool) and a subnet only with
+ *   vpc-access = direct (same region), and the VPC is its project's or
+ *   shared with it; a job's parallelism is at most its tasks.
  * Addresses, DNS records, load balancers, traffic and expectations are
  * checked in models/format/scenario-check-traffic.c.
  *
@@ -434,93 +435,138 @@ check_connector (CloudRunCheck *c, CloudRunSpecConnector *cn)
   return TRUE;
 }
 
-/* ---- Services ----------------------------------------------------- */
+/* ---- Services, jobs and worker pools: their shared keys ------------ */
 
 static gboolean
-fail_vpc_key (CloudRunCheck *c, CloudRunSpecService *svc, const char *key,
+fail_vpc_key (CloudRunCheck *c, CloudRunSpecObject *o,
+              const CloudRunSpecWorkload *w, const char *key,
               const char *expected, const char *written)
 {
-  const char *access = vpc_access_name (svc->vpc_access);
+  const char *access = vpc_access_name (w->vpc_access);
   g_autofree char *found = written
       ? g_strdup_printf ("'%s' with vpc-access = %s", written, access)
       : g_strdup_printf ("nothing with vpc-access = %s", access);
 
-  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                              &svc->base, key, expected, found, NULL, NULL);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, o, key,
+                              expected, found, NULL, NULL);
 }
 
 static gboolean
-check_service_vpc_keys (CloudRunCheck *c, CloudRunSpecService *svc)
+check_vpc_keys (CloudRunCheck *c, CloudRunSpecObject *o,
+                const CloudRunSpecWorkload *w)
 {
-  VpcAccess a = svc->vpc_access;
+  VpcAccess a = w->vpc_access;
 
-  if (svc->connector_name != NULL && a != VPC_ACCESS_CONNECTOR)
-    return fail_vpc_key (c, svc, "connector", "a connector only with "
-                         "vpc-access = connector", svc->connector_name);
-  if (svc->subnet_name != NULL && a != VPC_ACCESS_DIRECT)
-    return fail_vpc_key (c, svc, "subnet", "a subnet only with vpc-access "
-                         "= direct", svc->subnet_name);
-  if (a == VPC_ACCESS_CONNECTOR && svc->connector == NULL)
-    return fail_vpc_key (c, svc, "connector", "the name of a [connector "
+  if (w->connector_name != NULL && a != VPC_ACCESS_CONNECTOR)
+    return fail_vpc_key (c, o, w, "connector", "a connector only with "
+                         "vpc-access = connector", w->connector_name);
+  if (w->subnet_name != NULL && a != VPC_ACCESS_DIRECT)
+    return fail_vpc_key (c, o, w, "subnet", "a subnet only with vpc-access "
+                         "= direct", w->subnet_name);
+  if (a == VPC_ACCESS_CONNECTOR && w->connector == NULL)
+    return fail_vpc_key (c, o, w, "connector", "the name of a [connector "
                          "NAME] group", NULL);
-  if (a == VPC_ACCESS_DIRECT && svc->subnet == NULL)
-    return fail_vpc_key (c, svc, "subnet", "the name of a [subnet NAME] "
+  if (a == VPC_ACCESS_DIRECT && w->subnet == NULL)
+    return fail_vpc_key (c, o, w, "subnet", "the name of a [subnet NAME] "
                          "group for Direct VPC egress", NULL);
-  if (a == VPC_ACCESS_NONE
-      && cloudrun_object_has (&svc->base, "vpc-egress"))
-    return fail_vpc_key (c, svc, "vpc-egress", "vpc-egress only with "
+  if (a == VPC_ACCESS_NONE && cloudrun_object_has (o, "vpc-egress"))
+    return fail_vpc_key (c, o, w, "vpc-egress", "vpc-egress only with "
                          "vpc-access = connector or direct",
-                         vpc_egress_name (svc->vpc_egress));
+                         vpc_egress_name (w->vpc_egress));
   return TRUE;
 }
 
-/* The connector or subnet: same region, a network of the service's
- * project or shared with it. */
+/* The connector or subnet: same region, a network of the workload's
+ * project or shared with it. who names its kind ("service"). */
 static gboolean
-check_service_attachment (CloudRunCheck *c, CloudRunSpecService *svc)
+check_attachment (CloudRunCheck *c, CloudRunSpecObject *o,
+                  const CloudRunSpecWorkload *w, const char *who)
 {
-  const char *key = svc->connector ? "connector" : "subnet";
-  const char *region = svc->connector ? svc->connector->region
-                                      : svc->subnet->region;
-  CloudRunSpecNetwork *net = svc->connector ? svc->connector->network
-                                        : svc->subnet->network;
-  const char *name = svc->connector ? svc->connector->base.name
-                                    : svc->subnet->base.name;
+  const char *key = w->connector ? "connector" : "subnet";
+  const char *region = w->connector ? w->connector->region
+                                    : w->subnet->region;
+  CloudRunSpecNetwork *net = w->connector ? w->connector->network
+                                          : w->subnet->network;
+  const char *name = w->connector ? w->connector->base.name
+                                  : w->subnet->base.name;
   g_autofree char *expected = NULL, *found = NULL;
 
-  if (strcmp (region, svc->region) != 0)
+  if (strcmp (region, w->region) != 0)
     {
-      expected = g_strdup_printf ("a %s in %s (the service's region)", key,
-                                  svc->region);
+      expected = g_strdup_printf ("a %s in %s (the %s's region)", key,
+                                  w->region, who);
       found = g_strdup_printf ("'%s' in %s", name, region);
     }
-  else if (!cloudrun_network_usable_by (net, svc->project))
+  else if (!cloudrun_network_usable_by (net, w->project))
     {
       expected = g_strdup_printf ("a %s in a network of project '%s' or "
                                   "shared with it", key,
-                                  svc->project->base.name);
+                                  w->project->base.name);
       found = g_strdup_printf ("'%s' (network '%s' of project '%s')", name,
                                net->base.name, net->project->base.name);
     }
-  else if (svc->subnet != NULL
-           && svc->subnet->purpose != CLOUDRUN_SUBNET_PRIVATE)
+  else if (w->subnet != NULL && w->subnet->purpose != CLOUDRUN_SUBNET_PRIVATE)
     {
       expected = g_strdup ("a private subnet");
       found = g_strdup_printf ("'%s' (proxy-only)", name);
     }
   else
     return TRUE;
-  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                              &svc->base, key, expected, found, NULL, NULL);
+  return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, o, key,
+                              expected, found, NULL, NULL);
+}
+
+/* The keys every workload shares: VPC access and its attachment; fills
+ * the default service account. */
+static gboolean
+check_workload (CloudRunCheck *c, CloudRunSpecObject *o,
+                CloudRunSpecWorkload *w, const char *who)
+{
+  if (!check_vpc_keys (c, o, w))
+    return FALSE;
+  if ((w->connector != NULL || w->subnet != NULL)
+      && !check_attachment (c, o, w, who))
+    return FALSE;
+  if (w->service_account == NULL)
+    w->service_account = cloudrun_default_service_account (w->project);
+  return TRUE;
+}
+
+/* ---- Jobs and worker pools ---------------------------------------- */
+
+/* Worker pools have no connector: gcloud run worker-pools deploy takes
+ * --network, --subnet, --network-tags and --vpc-egress but no
+ * --vpc-connector (run/docs/configuring/vpc-direct-vpc). */
+static gboolean
+check_worker (CloudRunCheck *c, CloudRunSpecWorker *wk)
+{
+  bool job = wk->base.kind == CLOUDRUN_KIND_JOB;
+
+  if (!job && wk->vpc_access == VPC_ACCESS_CONNECTOR)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &wk->base,
+                                "vpc-access", "none or direct (a worker "
+                                "pool reaches a VPC through Direct VPC "
+                                "egress only, no connector)", "'connector'",
+                                NULL, NULL);
+  if (!check_workload (c, &wk->base, &wk->workload,
+                       job ? "job" : "worker pool"))
+    return FALSE;
+  if (job && wk->parallelism > wk->instances)
+    {
+      g_autofree char *found = g_strdup_printf (
+        "'%" G_GINT64_FORMAT "' with tasks = %" G_GINT64_FORMAT,
+        wk->parallelism, wk->instances);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &wk->base, "parallelism", "at most tasks "
+                                  "(or 0: all of them)", found, NULL, NULL);
+    }
+  return TRUE;
 }
 
 static gboolean
 check_service (CloudRunCheck *c, CloudRunSpecService *svc)
 {
-  if (!check_service_vpc_keys (c, svc))
-    return FALSE;
-  if ((svc->connector != NULL || svc->subnet != NULL)
-      && !check_service_attachment (c, svc))
+  if (!check_workload (c, &svc->base, &svc->workload, "service"))
     return FALSE;
   if (svc->min_instances > svc->max_instances)
     {
@@ -530,8 +576,6 @@ check_service (CloudRunCheck *c, CloudRunSpecService *svc)
                                   &svc->base, "min-instances", "at most "
                                   "max-instances", found, NULL, NULL);
     }
-  if (svc->service_account == NULL)
-    svc->service_account = cloudrun_default_service_account (svc->project);
   svc->hash_host = cloudrun_service_hash_host (svc->project->base.name,
                                                svc->base.name, svc->region);
   svc->number_host = cloudrun_service_number_host (svc->project->number,
@@ -600,6 +644,8 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   EACH (s->nats, check_nat);
   EACH (s->connectors, check_connector);
   EACH (s->services, check_service);
+  EACH (s->jobs, check_worker);
+  EACH (s->worker_pools, check_worker);
   if (!cloudrun_check_revisions (&c) || !cloudrun_check_iap (&c)
       || !cloudrun_check_hybrid (&c))
     return FALSE;

@@ -6,7 +6,7 @@
  *
  * Reads every key of every group of docs/scenario-format.md: scenario,
  * assumptions, project, perimeter, network, subnet, route, firewall, nat, connector,
- * service, vm, client, dns-zone, dns-response-policy, psc-endpoint,
+ * service, job, worker-pool, vm, client, dns-zone, dns-response-policy, psc-endpoint,
  * internal-alb,
  * external-alb, domain-mapping, security-policy, security-rule, traffic,
  * expect.
@@ -406,11 +406,48 @@ static const CloudRunKey connector_keys[] = {
                "[networking.md](networking.md#capacity-and-timing))."),
 };
 
+/* The rows a service, a job and a worker pool share (their structs begin
+ * with CLOUDRUN_SPEC_WORKLOAD_FIELDS): where it runs, then who it is and
+ * how it reaches a VPC (a worker pool has no connector). WHO names the
+ * kind in the help ("service"), SELF what runs ("revision"). */
+#define WORKLOAD_PLACE_KEYS(S, WHO)                                        \
+  KEY_REF ("project", NAME, S, project_name, project, PROJECT, NULL, DER,  \
+           ONLY_PROJECT, "Project of the " WHO "."),                       \
+  KEY ("region", REGION, S, region, NULL, REQ, "Region of the " WHO ".")
+#define WORKLOAD_EGRESS_KEYS(S, WHO, SELF)                                 \
+  WORKLOAD_ACCESS_KEYS (S, SELF),                                          \
+  WORKLOAD_CONNECTOR_KEY (S, WHO),                                         \
+  WORKLOAD_DIRECT_KEYS (S, WHO)
+#define WORKLOAD_ACCESS_KEYS(S, SELF)                                      \
+  KEY_DERIVED ("service-account", EMAIL, S, service_account,               \
+               "PROJECTNUMBER-compute@developer.gserviceaccount.com, the " \
+               "project's default compute service account",                \
+               "Identity of the " SELF ": the email its ID tokens name."), \
+  KEY_ENUM ("vpc-access", ENUM, S, vpc_access, "none", 0,                  \
+            vpc_access_words, "How the " SELF " reaches a VPC.")
+#define WORKLOAD_CONNECTOR_KEY(S, WHO)                                     \
+  KEY_REF ("connector", NAME, S, connector_name, connector, CONNECTOR,     \
+           NULL, OPT, NULL, "The connector; only with, and required by, "  \
+                            "`vpc-access = connector`; same region as "    \
+                            "the " WHO ".")
+#define WORKLOAD_DIRECT_KEYS(S, WHO)                                       \
+  KEY_REF ("subnet", NAME, S, subnet_name, subnet, SUBNET, NULL, OPT,      \
+           NULL, "The subnet for Direct VPC egress; only with, and "       \
+                 "required by, `vpc-access = direct`; a private subnet "   \
+                 "in the " WHO "'s region."),                              \
+  KEY_ENUM ("vpc-egress", ENUM, S, vpc_egress, "private-ranges-only", 0,   \
+            vpc_egress_words,                                              \
+            "What goes into the VPC: destinations in `[assumptions] "      \
+            "private-ranges` only, or everything. Only with `vpc-access = " \
+            "connector` or `direct`."),                                    \
+  KEY ("network-tags", TAG_LIST, S, network_tags, "", 0,                   \
+       "Network tags of the Direct VPC interface (gcloud `--network-tags`); " \
+       "only with `vpc-access = direct`. Egress firewall rules' "          \
+       "`target-tags` match them; ingress rules' `source-tags` never do "  \
+       "(Google: not supported for Direct VPC egress).")
+
 static const CloudRunKey service_keys[] = {
-  KEY_REF ("project", NAME, CloudRunSpecService, project_name, project,
-           PROJECT, NULL, DER, ONLY_PROJECT, "Project of the service."),
-  KEY ("region", REGION, CloudRunSpecService, region, NULL, REQ,
-       "Region of the service."),
+  WORKLOAD_PLACE_KEYS (CloudRunSpecService, "service"),
   KEY_ENUM ("ingress", ENUM, CloudRunSpecService, ingress, "all", 0,
             gfe_ingress_words, "Which requests the GFE lets in."),
   KEY ("default-url", BOOL, CloudRunSpecService, default_url, "true", 0,
@@ -437,31 +474,7 @@ static const CloudRunKey service_keys[] = {
        "Who holds roles/iap.httpsResourceAccessor (IAP-secured Web App "
        "User), as `invokers` writes principals; only with `iap = true`; "
        "nobody by default."),
-  KEY_DERIVED ("service-account", EMAIL, CloudRunSpecService, service_account,
-               "PROJECTNUMBER-compute@developer.gserviceaccount.com, the "
-               "project's default compute service account",
-               "Identity of the revision: the email its ID tokens name."),
-  KEY_ENUM ("vpc-access", ENUM, CloudRunSpecService, vpc_access, "none", 0,
-            vpc_access_words, "How the revision reaches a VPC."),
-  KEY_REF ("connector", NAME, CloudRunSpecService, connector_name, connector,
-           CONNECTOR, NULL, OPT, NULL, "The connector; only with, and "
-                                       "required by, `vpc-access = "
-                                       "connector`; same region as the "
-                                       "service."),
-  KEY_REF ("subnet", NAME, CloudRunSpecService, subnet_name, subnet, SUBNET,
-           NULL, OPT, NULL, "The subnet for Direct VPC egress; only with, "
-                            "and required by, `vpc-access = direct`; a "
-                            "private subnet in the service's region."),
-  KEY_ENUM ("vpc-egress", ENUM, CloudRunSpecService, vpc_egress,
-            "private-ranges-only", 0, vpc_egress_words,
-            "What goes into the VPC: destinations in `[assumptions] "
-            "private-ranges` only, or everything. Only with `vpc-access = "
-            "connector` or `direct`."),
-  KEY ("network-tags", TAG_LIST, CloudRunSpecService, network_tags, "", 0,
-       "Network tags of the Direct VPC interface (gcloud `--network-tags`); "
-       "only with `vpc-access = direct`. Egress firewall rules' "
-       "`target-tags` match them; ingress rules' `source-tags` never do "
-       "(Google: not supported for Direct VPC egress)."),
+  WORKLOAD_EGRESS_KEYS (CloudRunSpecService, "service", "revision"),
   KEY_INT ("min-instances", CloudRunSpecService, min_instances, "0", 0, 0,
            1000, "Instances kept warm from time 0."),
   KEY_INT ("max-instances", CloudRunSpecService, max_instances, "100", 0, 1,
@@ -529,6 +542,29 @@ static const CloudRunKey revision_keys[] = {
     .offset = offsetof (CloudRunSpecRevision, response_size),
     .max = CLOUDRUN_BODY_MAX, .default_note = SERVICE_S,
     .help = "Response body size of the revision's answers." },
+};
+
+/* A job and a worker pool: the shared rows, then how many instances. */
+static const CloudRunKey job_keys[] = {
+  WORKLOAD_PLACE_KEYS (CloudRunSpecWorker, "job"),
+  WORKLOAD_EGRESS_KEYS (CloudRunSpecWorker, "job", "job"),
+  KEY_INT ("tasks", CloudRunSpecWorker, instances, "1", 0, 1, 1000,
+           "Tasks of one execution, each an instance of its own that sends "
+           "the traffic from the job (its own Direct VPC address, its own "
+           "source ports)."),
+  KEY_INT ("parallelism", CloudRunSpecWorker, parallelism, "0", 0, 0, 1000,
+           "Tasks running at once, at most `tasks`; 0: all of them. The "
+           "tasks start in waves of this many (see "
+           "[networking.md](networking.md#jobs-and-worker-pools))."),
+};
+
+static const CloudRunKey worker_pool_keys[] = {
+  WORKLOAD_PLACE_KEYS (CloudRunSpecWorker, "worker pool"),
+  WORKLOAD_ACCESS_KEYS (CloudRunSpecWorker, "worker pool"),
+  WORKLOAD_DIRECT_KEYS (CloudRunSpecWorker, "worker pool"),
+  KEY_INT ("instances", CloudRunSpecWorker, instances, "1", 0, 1, 1000,
+           "Instances (manual scaling), all running from time 0; each "
+           "sends the traffic from the worker pool."),
 };
 
 static const CloudRunKey vm_keys[] = {
@@ -737,7 +773,9 @@ static const CloudRunKey traffic_keys[] = {
   { .name = "from", .type = CLOUDRUN_KEY_CALLER, .flags = REQ,
     .offset = offsetof (CloudRunSpecTraffic, from_name),
     .ref_offset = offsetof (CloudRunSpecTraffic, from),
-    .help = "The caller. A service's traffic is sent by its first instance. "
+    .help = "The caller. A service's traffic is sent by its first instance, "
+            "a job's or worker pool's by each of its instances (`count` "
+            "each). "
             "The name must belong to only one of these kinds." },
   KEY ("url", URL, CloudRunSpecTraffic, url, NULL, REQ,
        "What to call: `https://HOST[:PORT]/PATH`, `http://HOST[:PORT]/PATH` "
@@ -882,6 +920,12 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("revision", REVISION, FALSE, CloudRunSpecRevision, revision_keys,
         LIST (revisions), "A revision of a service: its share of the "
                           "service's traffic and its tag."),
+  KIND ("job", JOB, FALSE, CloudRunSpecWorker, job_keys, LIST (jobs),
+        "A Cloud Run job: tasks that call services, no ingress."),
+  KIND ("worker-pool", WORKER_POOL, FALSE, CloudRunSpecWorker,
+        worker_pool_keys, LIST (worker_pools),
+        "A Cloud Run worker pool: instances that call services, no "
+        "ingress."),
   KIND ("vm", VM, FALSE, CloudRunSpecVm, vm_keys, LIST (vms),
         "A Compute Engine VM that calls and answers HTTP on port 80."),
   KIND ("client", CLIENT, FALSE, CloudRunSpecClient, client_keys,

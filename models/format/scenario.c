@@ -364,3 +364,12 @@ cloudrun_object_has (const CloudRunSpecObject *object, const char *key)
     return FALSE;
   return (object->set >> index) & 1;
 }
+
+guint
+cloudrun_traffic_senders (const CloudRunSpecTraffic *t)
+{
+  if (t->from.kind == CLOUDRUN_KIND_JOB
+      || t->from.kind == CLOUDRUN_KIND_WORKER_POOL)
+    return (guint) t->from.worker->instances;
+  return 1;
+}

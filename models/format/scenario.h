@@ -415,12 +415,40 @@ struct CloudRunSpecConnector {
   CloudRunSpecCidr block;       /* the /28 in use: range or subnet's */
 };
 
+/* What every Cloud Run workload that sends requests has, a service, a job
+ * or a worker pool: its place, its identity and its egress. The three
+ * structs begin with these fields (CLOUDRUN_SPEC_WORKLOAD_FIELDS) inside
+ * a union with a CloudRunSpecWorkload, so that one key table row, one
+ * check and one builder serve them all. */
+#define CLOUDRUN_SPEC_WORKLOAD_FIELDS                                      \
+  char *project_name;           /* project, as written; NULL if omitted */ \
+  CloudRunSpecProject *project; /* its project */                          \
+  char *region;                 /* its region */                           \
+  char *service_account;        /* EMAIL its instances' tokens name;       \
+                                   default PROJECTNUMBER-compute@          \
+                                   developer.gserviceaccount.com */        \
+  VpcAccess vpc_access;         /* none, connector or direct */            \
+  char *connector_name;         /* connector, as written, or NULL */       \
+  CloudRunSpecConnector *connector; /* vpc-access connector: the           \
+                                   connector */                            \
+  char *subnet_name;            /* subnet, as written, or NULL */          \
+  CloudRunSpecSubnet *subnet;   /* vpc-access direct: the subnet */        \
+  VpcEgress vpc_egress;         /* what enters the VPC */                  \
+  char **network_tags;          /* vpc-access direct: the interface's      \
+                                   network tags (egress firewall           \
+                                   targets) */
+
+typedef struct {
+  CLOUDRUN_SPEC_WORKLOAD_FIELDS
+} CloudRunSpecWorkload;
+
 /* [service NAME]: a Cloud Run service. */
 struct CloudRunSpecService {
   CloudRunSpecObject base;
-  char *project_name;           /* project, as written; NULL if omitted */
-  CloudRunSpecProject *project; /* its project */
-  char *region;                 /* its region */
+  union {
+    CloudRunSpecWorkload workload; /* the fields below, as one */
+    struct { CLOUDRUN_SPEC_WORKLOAD_FIELDS };
+  };
   GfeIngress ingress;           /* who may reach it (decided at the GFE) */
   gboolean default_url;         /* the run.app hosts answer */
   GArray *invokers;             /* CloudRunSpecPrincipal, file order (at
@@ -432,17 +460,6 @@ struct CloudRunSpecService {
   GArray *iap_access;           /* CloudRunSpecPrincipal holding
                                    roles/iap.httpsResourceAccessor, or
                                    NULL (nobody) */
-  char *service_account;        /* EMAIL its instances' tokens name;
-                                   default PROJECTNUMBER-compute@
-                                   developer.gserviceaccount.com */
-  VpcAccess vpc_access;         /* none, connector or direct */
-  char *connector_name;         /* connector, as written, or NULL */
-  CloudRunSpecConnector *connector; /* vpc-access connector: the connector */
-  char *subnet_name;            /* subnet, as written, or NULL */
-  CloudRunSpecSubnet *subnet;   /* vpc-access direct: the subnet */
-  VpcEgress vpc_egress;         /* what enters the VPC */
-  char **network_tags;          /* vpc-access direct: the interface's network
-                                   tags (egress firewall targets) */
   int64_t min_instances;        /* instances kept warm */
   int64_t max_instances;        /* scale-out limit */
   int64_t concurrency;          /* requests per instance */
@@ -491,6 +508,26 @@ typedef struct {
                                    NULL without a tag */
   uint32_t serving_base;        /* its first instance's serving address */
 } CloudRunSpecRevision;
+
+/* [job NAME] and [worker-pool NAME]: Cloud Run workloads without an
+ * ingress that call services, a job's tasks or a worker pool's
+ * instances, each from its own instance (docs/networking.md, "Jobs and
+ * worker pools"). */
+typedef struct {
+  CloudRunSpecObject base;      /* kind JOB or WORKER_POOL */
+  union {
+    CloudRunSpecWorkload workload; /* the fields below, as one */
+    struct { CLOUDRUN_SPEC_WORKLOAD_FIELDS };
+  };
+  int64_t instances;            /* a job's tasks, a worker pool's
+                                   instances */
+  int64_t parallelism;          /* job: tasks running at once; 0: all of
+                                   them. Worker pool: 0 */
+  uint32_t sandbox_base;        /* its first instance's address in Cloud
+                                   Run's sandbox (169.254.0.0/16, after
+                                   the services', see
+                                   scenario-check-address.c) */
+} CloudRunSpecWorker;
 
 /* [vm NAME]: a Compute Engine VM. */
 struct CloudRunSpecVm {
@@ -634,15 +671,18 @@ typedef struct {
   gboolean public_dns;          /* public DNS holds Cloud Run's records */
 } CloudRunSpecDomainMapping;
 
-/* Who sends a traffic: a service, a VM or an internet client. */
+/* Who sends a traffic: a service, a job, a worker pool, a VM, an internet
+ * client or a Google product. */
 typedef struct {
-  CloudRunKind kind;            /* SERVICE, VM or CLIENT */
+  CloudRunKind kind;            /* SERVICE, JOB, WORKER_POOL, VM, CLIENT or
+                                   GOOGLE_CALLER */
   union {
     CloudRunSpecObject *object; /* any of the three */
     CloudRunSpecService *service; /* kind SERVICE */
     CloudRunSpecVm *vm;         /* kind VM */
     CloudRunSpecClient *client; /* kind CLIENT */
     CloudRunSpecGoogleCaller *google_caller; /* kind GOOGLE_CALLER */
+    CloudRunSpecWorker *worker; /* kind JOB or WORKER_POOL */
   };
 } CloudRunSpecCaller;
 
@@ -720,6 +760,8 @@ typedef struct {
   GPtrArray *connectors;        /* CloudRunSpecConnector * */
   GPtrArray *services;          /* CloudRunSpecService * */
   GPtrArray *revisions;         /* CloudRunSpecRevision * */
+  GPtrArray *jobs;              /* CloudRunSpecWorker *, kind JOB */
+  GPtrArray *worker_pools;      /* CloudRunSpecWorker *, kind WORKER_POOL */
   GPtrArray *vms;               /* CloudRunSpecVm * */
   GPtrArray *clients;           /* CloudRunSpecClient * */
   GPtrArray *google_callers;    /* CloudRunSpecGoogleCaller * */
@@ -772,6 +814,9 @@ gpointer cloudrun_scenario_find (const CloudRunScenario *scenario,
 /* Whether key was written for object (in the file or by --set). */
 gboolean cloudrun_object_has (const CloudRunSpecObject *object,
                               const char *key);
+/* How many instances send each of t's count requests: a job's tasks, a
+ * worker pool's instances; 1 for every other caller. */
+guint cloudrun_traffic_senders (const CloudRunSpecTraffic *t);
 /* The text of an ENUM value: cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
  * "ingress", s->ingress) is "internal". NULL when out of range. */
 const char *cloudrun_enum_name (CloudRunKind kind, const char *key,

@@ -34,7 +34,9 @@
   X (SERVICE, "service")                                                   \
   X (VM, "vm")                                                             \
   X (CLIENT, "client")                                                     \
-  X (GOOGLE_PRODUCT, "google-product") /* Pub/Sub push, Cloud Tasks, ... */
+  X (GOOGLE_PRODUCT, "google-product") /* Pub/Sub push, Cloud Tasks, ... */ \
+  X (JOB, "job")                /* a Cloud Run job's task */               \
+  X (WORKER_POOL, "worker-pool") /* a Cloud Run worker pool's instance */
 
 /* Why a request was dropped, aborted or refused. The word is the ID.
  *

@@ -1,6 +1,7 @@
-/* Direct VPC egress of one service: its instances' network interfaces in
- * a subnet, each with its own subnet address (no SNAT), reserved in /28
- * blocks for bursts (about direct-vpc-ip-factor addresses per instance).
+/* Direct VPC egress of one service, job or worker pool: its instances'
+ * (or tasks') network interfaces in a subnet, each with its own subnet
+ * address (no SNAT), reserved in /28 blocks for bursts (about
+ * direct-vpc-ip-factor addresses per instance).
  * VPC resources cannot open connections to the instances: a packet from
  * the VPC that is not a reply is dropped. When the subnet has no block
  * left an instance gets no address and its egress into the VPC aborts
@@ -12,8 +13,8 @@
  * (each packet once: a retransmission of a held segment is dropped as a
  * duplicate) and lets it go, in order, when the way is up.
  * https://cloud.google.com/run/docs/configuring/vpc-direct-vpc
- * Scenario keys read: [service] subnet; [assumptions] direct-vpc-ip-factor,
- * direct-vpc-start-delay. */
+ * Scenario keys read: [service], [job], [worker-pool] subnet; [assumptions]
+ * direct-vpc-ip-factor, direct-vpc-start-delay. */
 #ifndef CLOUDRUN_DIRECT_VPC_H
 #define CLOUDRUN_DIRECT_VPC_H
 

@@ -39,26 +39,27 @@ cloudrun_egress_why (const CloudRunEgressSide *side, uint32_t dst,
 
   sim_ipv4_to_string (dst, d);
   if (cfg->access == VPC_ACCESS_NONE)
-    return sim_explain_internf (log, "service %s: vpc-access = none, so every "
+    return sim_explain_internf (log, "%s %s: vpc-access = none, so every "
                                 "destination leaves by the default internet "
-                                "egress", cfg->service);
+                                "egress", cfg->kind, cfg->service);
   if (cfg->egress == VPC_EGRESS_ALL_TRAFFIC)
-    return sim_explain_internf (log, "service %s: vpc-egress = all-traffic "
-                                "sends %s into the VPC", cfg->service, d);
+    return sim_explain_internf (log, "%s %s: vpc-egress = all-traffic "
+                                "sends %s into the VPC", cfg->kind,
+                                cfg->service, d);
   /* private-ranges-only routes the private ranges, and only them, by
    * prefix (cloudrun_egress_configure): the rest takes 0.0.0.0/0. */
   if (route && route->len > 0)
-    return sim_explain_internf (log, "service %s: vpc-egress = "
+    return sim_explain_internf (log, "%s %s: vpc-egress = "
                                 "private-ranges-only, and %s is in the private "
                                 "range %s/%u, so it enters the VPC",
-                                cfg->service, d,
+                                cfg->kind, cfg->service, d,
                                 sim_ipv4_to_string (route->prefix, p),
                                 route->len);
-  return sim_explain_internf (log, "service %s: vpc-egress = "
+  return sim_explain_internf (log, "%s %s: vpc-egress = "
                               "private-ranges-only, and %s is in no private "
                               "range ([assumptions] private-ranges), so it "
                               "leaves by the default internet egress",
-                              cfg->service, d);
+                              cfg->kind, cfg->service, d);
 }
 
 /* A private destination on the way to the internet: dropped, with the

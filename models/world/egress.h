@@ -7,7 +7,8 @@
  * SERVERLESS_EXTERNAL_CONNECTION). The hop is external by nature: nothing
  * it sends carries a VPC identity.
  * https://cloud.google.com/run/docs/configuring/vpc-direct-vpc
- * Scenario keys read: [service] vpc-access, vpc-egress; [assumptions]
+ * Scenario keys read: [service], [job], [worker-pool] vpc-access,
+ * vpc-egress; [assumptions]
  * private-ranges. */
 #ifndef CLOUDRUN_EGRESS_H
 #define CLOUDRUN_EGRESS_H
@@ -20,7 +21,9 @@
 /* A revision's egress settings, as its instances and the egress hops see
  * them (the hops only quote them in explanations). */
 typedef struct {
-  const char *service;          /* service NAME */
+  const char *kind;             /* what sends: "service", "job", "worker
+                                   pool" */
+  const char *service;          /* its NAME */
   VpcAccess access;
   VpcEgress egress;
   const GArray *private_ranges; /* VpcCidr, not owned (the world's) */

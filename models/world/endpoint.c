@@ -85,3 +85,13 @@ cloudrun_endpoint_on_premises (CloudRunEndpoint *ep)
   ep->kind = "on-premises host";
   ep->requester.start_state = CLOUDRUN_STATE_START_FROM_PRIVATE_NETWORK;
 }
+
+void
+cloudrun_endpoint_cloud_run (CloudRunEndpoint *ep, CloudRunHopKind hop,
+                             const char *kind)
+{
+  ep->hop = hop;
+  ep->kind = kind;
+  ep->requester.hop = hop;
+  ep->requester.start_state = CLOUDRUN_STATE_START_FROM_CLOUD_RUN_REVISION;
+}

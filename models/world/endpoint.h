@@ -1,6 +1,8 @@
 /* A host that sends [traffic] requests and answers HTTP on port 80 (an
- * internet client also https on 443): an internet client (public DNS) or a Compute Engine VM (the metadata
- * server's resolver for its network's view, at 169.254.169.254).
+ * internet client also https on 443): an internet client (public DNS), a
+ * Compute Engine VM (the metadata server's resolver for its network's
+ * view, at 169.254.169.254), or a Cloud Run job's task or worker pool's
+ * instance (the same resolver, no ingress).
  * Scenario keys read: [client] address; [vm] subnet, address, external-ip
  * (the VM's external address is the VPC router's business). */
 #ifndef CLOUDRUN_ENDPOINT_H
@@ -27,5 +29,11 @@ CloudRunEndpoint *cloudrun_endpoint_new (CloudRunWorld *world,
  * from a private network (Connectivity Tests' START_FROM_PRIVATE_NETWORK)
  * and it answers as an on-premises host. */
 void cloudrun_endpoint_on_premises (CloudRunEndpoint *ep);
+/* An endpoint that is a Cloud Run job's task or worker pool's instance
+ * (hop JOB or WORKER_POOL, kind "job task", ...): its requests start
+ * from Cloud Run (START_FROM_CLOUD_RUN_REVISION), its egress wired as a
+ * service instance's; nothing reaches its HTTP server (no ingress). */
+void cloudrun_endpoint_cloud_run (CloudRunEndpoint *ep, CloudRunHopKind hop,
+                                  const char *kind);
 
 #endif

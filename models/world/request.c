@@ -76,6 +76,7 @@ cloudrun_ledger_clear (CloudRunLedger *ledger)
                                              t);
       sim_histogram_clear (&tally->latency);
       g_clear_pointer (&tally->served, g_array_unref);
+      g_free (tally->sender_started);
     }
   g_hash_table_destroy (ledger->live);
   g_ptr_array_free (ledger->spare, TRUE);
@@ -97,7 +98,7 @@ uint32_t
 cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count,
                              const char *name)
 {
-  CloudRunTally t = { .count = count, .first_id = 1 };
+  CloudRunTally t = { .count = count, .first_id = 1, .senders = 1 };
   guint n = ledger->tallies->len;
 
   if (name != NULL)
@@ -204,6 +205,56 @@ ledger_traffic_of (const CloudRunLedger *ledger, uint32_t id)
   return lo;
 }
 
+void
+cloudrun_ledger_split_traffic (CloudRunLedger *ledger, uint32_t senders)
+{
+  CloudRunTally *t;
+
+  g_assert (ledger->tallies->len > 0 && senders > 0);
+  t = &g_array_index (ledger->tallies, CloudRunTally,
+                      ledger->tallies->len - 1);
+  g_assert (t->count % senders == 0 && t->started == 0);
+  if (senders == 1)
+    return;
+  t->senders = senders;
+  t->sender_started = g_new0 (uint32_t, senders);
+}
+
+/* Counts index of t as begun. */
+static void
+tally_begin (CloudRunTally *t, uint32_t index)
+{
+  uint32_t per, *s;
+
+  if (t->senders <= 1)
+    {
+      t->started = MAX (t->started, index + 1);
+      return;
+    }
+  per = t->count / t->senders;
+  s = &t->sender_started[index / per];
+  if (index % per + 1 > *s)
+    {
+      t->started += index % per + 1 - *s;
+      *s = index % per + 1;
+    }
+}
+
+/* The lowest index of t no request has begun at (count when all have). */
+static uint32_t
+tally_first_unbegun (const CloudRunTally *t)
+{
+  uint32_t per, first = t->count;
+
+  if (t->senders <= 1)
+    return t->started;
+  per = t->count / t->senders;
+  for (uint32_t k = 0; k < t->senders; k++)
+    if (t->sender_started[k] < per)
+      first = MIN (first, k * per + t->sender_started[k]);
+  return first;
+}
+
 CloudRunRequest *
 cloudrun_ledger_begin (CloudRunLedger *ledger, uint32_t id)
 {
@@ -231,7 +282,7 @@ cloudrun_ledger_begin (CloudRunLedger *ledger, uint32_t id)
     .seen_at = CLOUDRUN_HOP_NONE,
   };
   g_hash_table_insert (ledger->live, GUINT_TO_POINTER (id), r);
-  t->started = MAX (t->started, index + 1);
+  tally_begin (t, index);
   if (++ledger->in_flight > ledger->peak_in_flight)
     ledger->peak_in_flight = ledger->in_flight;
   return r;
@@ -433,9 +484,10 @@ cloudrun_ledger_close (CloudRunLedger *ledger)
   for (guint t = 0; t < ledger->tallies->len; t++)
     {
       const CloudRunTally *tally = cloudrun_ledger_tally (ledger, t);
+      uint32_t first = tally_first_unbegun (tally);
       CloudRunRequest blank = {
-        .id = tally->first_id + tally->started, .traffic = t,
-        .index = tally->started, .decided_at = CLOUDRUN_HOP_NONE,
+        .id = tally->first_id + first, .traffic = t,
+        .index = first, .decided_at = CLOUDRUN_HOP_NONE,
         .seen_at = CLOUDRUN_HOP_NONE,
       };
       if (tally->started < tally->count)

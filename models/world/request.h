@@ -93,7 +93,13 @@ typedef struct {
                                    comments); NULL when unnamed */
   uint32_t first_id;            /* id of its request 0 */
   uint32_t count;               /* requests it plans */
-  uint32_t started;             /* requests begun (they begin in order) */
+  uint32_t started;             /* requests begun (each sender begins its
+                                   own in order) */
+  uint32_t senders;             /* instances sending count / senders each
+                                   (a job's tasks); 1 otherwise */
+  uint32_t *sender_started;     /* senders > 1: requests begun per sender,
+                                   sender k's ids from first_id + k x
+                                   count / senders; owned; else NULL */
   uint32_t verdicts[CLOUDRUN_N_VERDICTS]; /* settled requests per verdict */
   uint32_t internal, external;  /* the GFE's classifications */
   uint32_t responses;           /* requests that got an HTTP status */
@@ -153,6 +159,10 @@ void cloudrun_ledger_clear (CloudRunLedger *ledger);
  * Traffics are numbered in the order they are added, from 0. */
 uint32_t cloudrun_ledger_add_traffic (CloudRunLedger *ledger, uint32_t count,
                                       const char *name);
+/* The last traffic added is sent by senders instances (a job's tasks), a
+ * block of count / senders ids each, which each begins in order while the
+ * blocks interleave in time. Before the run. */
+void cloudrun_ledger_split_traffic (CloudRunLedger *ledger, uint32_t senders);
 /* The step of r that decided it: the last of its chain at the node that
  * decided; 0 when none. */
 uint32_t cloudrun_request_deciding_step (SimExplainLog *log,

@@ -43,6 +43,12 @@ typedef struct {
   bool serverless_header;       /* id_token: sent in X-Serverless-
                                    Authorization, not Authorization */
   uint32_t first_request;       /* id of its first request in the ledger */
+  uint32_t senders;             /* a job's or worker pool's whole plan:
+                                   its instances, each sending count /
+                                   senders from a plan of its own; 0 or 1
+                                   otherwise */
+  uint32_t per_wave;            /* senders > 1: instances starting together */
+  SimTime wave;                 /* senders > 1: time between their waves */
 } CloudRunTrafficPlan;
 
 typedef struct CloudRunCall CloudRunCall;

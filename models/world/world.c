@@ -29,6 +29,7 @@ cloudrun_world_free (CloudRunWorld *w)
   sim_world_free (w->sim);
   cloudrun_ledger_clear (&w->ledger);
   g_free (w->plans);
+  g_free (w->worker_plans);
   g_clear_pointer (&w->hosts, g_hash_table_destroy);
   g_clear_pointer (&w->services, g_ptr_array_unref);
   g_clear_pointer (&w->views, g_ptr_array_unref);

@@ -20,6 +20,9 @@ typedef struct {
   CloudRunLedger ledger;        /* every request of the run */
   CloudRunTrafficPlan *plans;   /* one per [traffic], owned */
   guint n_plans;
+  CloudRunTrafficPlan *worker_plans; /* a traffic from a job or worker
+                                   pool: one plan per task or instance,
+                                   owned */
   GHashTable *hosts;            /* URL host -> CloudRunServiceNode*;
                                    lookups only, never iterated */
   GPtrArray *services;          /* CloudRunServiceNode*, not owned */

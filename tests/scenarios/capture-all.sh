@@ -75,13 +75,20 @@ for f in $files; do
     fi
   fi
   missing=""
-  for pair in "delivered:DELIVER at" "dropped:DROP " \
+  # A drop is a DROP step, or an ABORT one (Connectivity Tests' state for
+  # a packet that cannot go on, such as NO_SERVERLESS_IP_RANGES).
+  for pair in "delivered:DELIVER at" "dropped:DROP |ABORT " \
               "denied-by-ingress:INGRESS_DENIED at" "denied-by-iam:IAM_DENIED at" \
               "denied-by-security-policy:SECURITY_POLICY_DENIED at" \
               "denied-by-iap:IAP_DENIED at"; do
-    verdict=${pair%%:*} word=${pair#*:}
+    verdict=${pair%%:*} words=${pair#*:} filter=""
     grep -q "\"$verdict\" *: *[1-9]" "$out/report.json" || continue
-    c=$(ts_count "$out/trace.pcapng" "frame.comment contains \"$word\"") \
+    while [ -n "$words" ]; do
+      word=${words%%|*}
+      [ "$word" = "$words" ] && words="" || words=${words#*|}
+      filter="${filter:+$filter || }frame.comment contains \"$word\""
+    done
+    c=$(ts_count "$out/trace.pcapng" "$filter") \
       || { diag_tshark_err; c=0; }
     [ "$c" -gt 0 ] || missing="$missing $verdict"
   done

@@ -593,6 +593,54 @@ else
 fi
 truncate -s 300M "$TMP/huge.json" 2>/dev/null || dd if=/dev/zero of="$TMP/huge.json" bs=1 count=0 seek=300M 2>/dev/null
 
+# Jobs and worker pools (run.googleapis.com/Job in its v2 and v1 shapes,
+# run.googleapis.com/WorkerPool; google_cloud_run_v2_job and
+# google_cloud_run_v2_worker_pool): both forms give the same groups (tasks,
+# parallelism, instances, VPC access; a worker pool's connector left out
+# with a note), and the traffic of a job through Direct VPC is internal
+# while a worker pool without VPC access is external.
+cat > "$TMP/jobs-traffic.ini" <<'INI'
+
+[traffic nightly]
+from = nightly
+url = service:api
+timeout = 2s
+
+[expect nightly]
+outcome = delivered
+classified-as = internal
+via = job;dns;direct-vpc;vpc-router;gfe;service
+
+[traffic consumers]
+from = consumers
+url = service:api
+timeout = 2s
+
+[expect consumers]
+outcome = denied-by-ingress
+classified-as = external
+INI
+for form in cai terraform; do
+  "$NETSIM" import "$FX/$form-jobs.json" > "$TMP/$form-jobs.ini" 2> "$TMP/$form-jobs.err"
+  j_status=$?
+  cat "$TMP/$form-jobs.ini" "$TMP/jobs-traffic.ini" > "$TMP/$form-jobs-run.ini"
+  if [ $j_status -eq 0 ] && grep -qx '\[job nightly\]' "$TMP/$form-jobs.ini" \
+     && grep -qx 'tasks = 4' "$TMP/$form-jobs.ini" \
+     && grep -qx 'parallelism = 2' "$TMP/$form-jobs.ini" \
+     && grep -qx 'network-tags = batch' "$TMP/$form-jobs.ini" \
+     && grep -qx 'connector = batch-conn' "$TMP/$form-jobs.ini" \
+     && grep -qx '\[worker-pool tagged\]' "$TMP/$form-jobs.ini" \
+     && grep -qx 'instances = 3' "$TMP/$form-jobs.ini" \
+     && grep -q 'old.style: a worker pool with a connector' "$TMP/$form-jobs.err" \
+     && "$NETSIM" check "$TMP/$form-jobs-run.ini" > "$TMP/$form-jobs.check" 2>&1; then
+    ok "$form: jobs and worker pools import, and their traffic is classified by its path"
+  else
+    not_ok "$form: jobs and worker pools import, and their traffic is classified by its path"
+    diag "status $j_status"; diag_file "$TMP/$form-jobs.err" 5
+    diag_file "$TMP/$form-jobs.check" 10
+  fi
+done
+
 # hostile FILE TEXT DESC: exit 2, stderr names FILE and holds TEXT,
 # nothing on stdout, -o's old file left as it was.
 hostile () {

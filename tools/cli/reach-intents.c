@@ -182,7 +182,8 @@ parse_line (Intent *in, char **w, const ReachMatrix *m, const char *file,
         {
           g_autofree char *near = suggest (in->name, names);
           return fail (error, file, in->line, "no caller named '%s' (a "
-                       "[service], [vm], [client] or [google-caller])%s",
+                       "[service], [job], [worker-pool], [vm], [client] or "
+                       "[google-caller])%s",
                        in->name, near);
         }
     }

@@ -9,7 +9,8 @@
 #define REACH_INTERNET_CLIENT "internet-user"
 
 static const char *const caller_kinds[] = { "service", "vm", "client",
-                                            "google-caller" };
+                                            "google-caller", "job",
+                                            "worker-pool" };
 
 void
 reach_pair_free (ReachPair *p)
@@ -194,7 +195,7 @@ plan_callers (ReachMatrix *m, GKeyFile *kf, char **groups, const char *only,
 
         if (!group_is (*g, caller_kinds[k], &name))
           continue;
-        if (k == 0 || k == 3)
+        if (k == 0 || k >= 3)   /* service, google-caller, job, pool */
           project = project_of (kf, *g, only);
         else if (k == 1)
           {

@@ -12,8 +12,9 @@
 
 #define S00 "scenarios/00-tour.ini"
 static const char examples[] =
-  "Callers: each [service], [vm], [client] and [google-caller], and a\n"
-  "client on the internet (internet-user) when there is no [client].\n"
+  "Callers: each [service], [job], [worker-pool], [vm], [client] and\n"
+  "[google-caller], and a client on the internet (internet-user) when\n"
+  "there is no [client].\n"
   "Ways in: each service's run.app URL, and each load balancer whose\n"
   "backend it is. Each pair is one world: the scenario without its\n"
   "[traffic], [expect] and [sweep] groups, plus one [traffic reach].\n"

@@ -9,6 +9,8 @@
 static const struct { const char *asset, *type; } types[] = {
   { "run.googleapis.com/Service", "run-service" },
   { "run.googleapis.com/DomainMapping", "domain-mapping" },
+  { "run.googleapis.com/Job", "run-job" },
+  { "run.googleapis.com/WorkerPool", "run-worker-pool" },
   { "compute.googleapis.com/Network", "network" },
   { "compute.googleapis.com/Subnetwork", "subnetwork" },
   { "compute.googleapis.com/Router", "router" },

@@ -17,8 +17,8 @@ static gboolean
 regional (ImportKind k)
 {
   return k == IMPORT_SUBNET || k == IMPORT_ROUTER || k == IMPORT_NAT
-         || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_VM
-         || k == IMPORT_ADDRESS;
+         || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_JOB
+         || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ADDRESS;
 }
 
 typedef struct {
@@ -414,6 +414,30 @@ list_if (GString *out, const char *k, GPtrArray *items)
   list_sorted (out, k, items);
 }
 
+/* What a service, job and worker pool write alike: service account and
+ * VPC access. */
+static void
+write_workload (Emit *e, GString *out, ImportRes *r)
+{
+  if (r->service_account)
+    g_string_append_printf (out, "service-account = %s\n",
+                            r->service_account);
+  if (r->vpc_access)
+    {
+      g_string_append_printf (out, "vpc-access = %s\n", r->vpc_access);
+      if (r->connector)
+        g_string_append_printf (out, "connector = %s\n",
+                                group_of (e, IMPORT_CONNECTOR, r->connector));
+      else
+        g_string_append_printf (out, "subnet = %s\n",
+                                group_of (e, IMPORT_SUBNET, r->subnet));
+      if (r->egress)
+        g_string_append_printf (out, "vpc-egress = %s\n", r->egress);
+      if (strcmp (r->vpc_access, "direct") == 0)
+        list_if (out, "network-tags", r->tags);
+    }
+}
+
 static void
 write_project (Emit *e, GString *out, const char *project)
 {
@@ -601,24 +625,7 @@ write_res (Emit *e, GString *out, ImportRes *r)
                          "roles/iap.httpsResourceAccessor is not imported;\n"
                          "# until it is written, IAP lets nobody pass.\n"
                          "iap = true\n");
-      if (r->service_account)
-        g_string_append_printf (out, "service-account = %s\n",
-                                r->service_account);
-      if (r->vpc_access)
-        {
-          g_string_append_printf (out, "vpc-access = %s\n", r->vpc_access);
-          if (r->connector)
-            g_string_append_printf (out, "connector = %s\n",
-                                    group_of (e, IMPORT_CONNECTOR,
-                                              r->connector));
-          else
-            g_string_append_printf (out, "subnet = %s\n",
-                                    group_of (e, IMPORT_SUBNET, r->subnet));
-          if (r->egress)
-            g_string_append_printf (out, "vpc-egress = %s\n", r->egress);
-          if (strcmp (r->vpc_access, "direct") == 0)
-            list_if (out, "network-tags", r->tags);
-        }
+      write_workload (e, out, r);
       if (r->min_instances > 0)
         g_string_append_printf (out, "min-instances = %" G_GINT64_FORMAT "\n",
                                 r->min_instances);
@@ -628,6 +635,23 @@ write_res (Emit *e, GString *out, ImportRes *r)
       if (r->concurrency > 0)
         g_string_append_printf (out, "concurrency = %" G_GINT64_FORMAT "\n",
                                 r->concurrency);
+      break;
+    case IMPORT_JOB:
+    case IMPORT_WORKER_POOL:
+      g_string_append_printf (out, "[%s %s]\n", r->kind == IMPORT_JOB
+                              ? "job" : "worker-pool", r->group);
+      write_project (e, out, r->project ? group_of (e, IMPORT_PROJECT,
+                     &(ImportRef) { r->project, NULL, r->project, NULL })
+                     : NULL);
+      g_string_append_printf (out, "region = %s\n", r->region);
+      write_workload (e, out, r);
+      if (r->tasks > 0)
+        g_string_append_printf (out, "%s = %" G_GINT64_FORMAT "\n",
+                                r->kind == IMPORT_JOB ? "tasks" : "instances",
+                                r->tasks);
+      if (r->kind == IMPORT_JOB && r->parallelism > 0)
+        g_string_append_printf (out, "parallelism = %" G_GINT64_FORMAT "\n",
+                                r->parallelism);
       break;
     case IMPORT_VM:
       g_string_append_printf (out, "[vm %s]\nsubnet = %s\n", r->group,
@@ -822,6 +846,7 @@ drop_unknown_regions (Emit *e)
       ImportRes *r = e->m->res->pdata[i];
       gboolean regional_kind = r->kind == IMPORT_SUBNET || r->kind == IMPORT_NAT
         || r->kind == IMPORT_CONNECTOR || r->kind == IMPORT_SERVICE
+        || r->kind == IMPORT_JOB || r->kind == IMPORT_WORKER_POOL
         || r->kind == IMPORT_VM || r->kind == IMPORT_LB;
 
       if (regional_kind && !r->skip && r->region
@@ -874,7 +899,8 @@ fill_projects (Emit *e)
       if (!only)
         {
           if (!r->project && g_hash_table_size (seen) > 1
-              && (r->kind == IMPORT_NETWORK || r->kind == IMPORT_SERVICE))
+              && (r->kind == IMPORT_NETWORK || r->kind == IMPORT_SERVICE
+                  || r->kind == IMPORT_JOB || r->kind == IMPORT_WORKER_POOL))
             {
               r->project = g_strdup ("default");
               note (e, r, "no project: put in a project named default");
@@ -895,10 +921,11 @@ emitted (ImportKind k)
 {
   return k == IMPORT_PROJECT || k == IMPORT_NETWORK || k == IMPORT_SUBNET
          || k == IMPORT_ROUTE || k == IMPORT_FIREWALL || k == IMPORT_NAT
-         || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_VM
-         || k == IMPORT_ZONE || k == IMPORT_PSC || k == IMPORT_LB
-         || k == IMPORT_PERIMETER || k == IMPORT_POLICY || k == IMPORT_DOMAIN
-         || k == IMPORT_ARMOR || k == IMPORT_ARMOR_RULE;
+         || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_JOB
+         || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ZONE
+         || k == IMPORT_PSC || k == IMPORT_LB || k == IMPORT_PERIMETER
+         || k == IMPORT_POLICY || k == IMPORT_DOMAIN || k == IMPORT_ARMOR
+         || k == IMPORT_ARMOR_RULE;
 }
 
 /* A private range, which an access level may not admit in the format. */
@@ -1502,6 +1529,22 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
           clamp (&e, r, &r->max_instances, 1000, "max instances");
           clamp (&e, r, &r->min_instances, 1000, "min instances");
           clamp (&e, r, &r->concurrency, 1000, "concurrency");
+          break;
+        case IMPORT_WORKER_POOL:
+          if (r->vpc_access && strcmp (r->vpc_access, "connector") == 0)
+            {
+              note (&e, r, "a worker pool with a connector (the simulator's "
+                    "worker pools use Direct VPC only): written without VPC "
+                    "access");
+              g_clear_pointer (&r->vpc_access, g_free);
+            }
+          /* fall through */
+        case IMPORT_JOB:
+          net = service_network (&e, r);
+          share (net, r->project);
+          clamp (&e, r, &r->tasks, 1000, r->kind == IMPORT_JOB
+                 ? "task count" : "instance count");
+          clamp (&e, r, &r->parallelism, MAX (r->tasks, 1), "parallelism");
           break;
         case IMPORT_ZONE:
           for (guint j = 0; j < r->refs->len;)

@@ -46,6 +46,8 @@ static const struct { const char *key, *type; } segments[] = {
   { "/connectors/", "connector" },
   { "/services/", "run-service" },
   { "/domainmappings/", "domain-mapping" },
+  { "/jobs/", "run-job" },
+  { "/workerPools/", "run-worker-pool" },
   { "/managedZones/", "managed-zone" },
   { "/servicePerimeters/", "perimeter" },
   { "/accessLevels/", "access-level" },
@@ -81,6 +83,8 @@ import_rest_guess (JsonNode *node)
         return "run-service";
       if (strcmp (kind, "DomainMapping") == 0)
         return "domain-mapping";
+      if (strcmp (kind, "Job") == 0)
+        return "run-job";
       if (strchr (kind, '#'))
         return kind;
     }

@@ -80,6 +80,8 @@ typedef enum {
   IMPORT_NAT,
   IMPORT_CONNECTOR,
   IMPORT_SERVICE,
+  IMPORT_JOB,                   /* a Cloud Run job */
+  IMPORT_WORKER_POOL,           /* a Cloud Run worker pool */
   IMPORT_VM,
   IMPORT_ZONE,
   IMPORT_RECORD,
@@ -140,6 +142,8 @@ struct ImportRes {
                                    SHORTNAME-PRIORITY) */
   char *order;                  /* network: policy enforcement order */
   gint64 priority, min_instances, max_instances, concurrency;
+  gint64 tasks, parallelism;    /* job: task count and parallelism; worker
+                                   pool: tasks is its instance count */
   gint64 min_ports, tcp_time_wait, n_addresses;
   int pga, default_url, external_ip, default_route, invoker_iam_disabled;
   int iap;                      /* service: iapEnabled (1), -1 unknown */

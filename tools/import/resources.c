@@ -35,6 +35,7 @@ import_res_new (ImportSrc *s, ImportKind kind, const char *project,
     r->origin = g_strdup_printf ("%s %s", s->file, origin);
   r->priority = r->min_instances = r->max_instances = r->concurrency = -1;
   r->min_ports = r->tcp_time_wait = r->n_addresses = -1;
+  r->tasks = r->parallelism = -1;
   r->pga = r->default_url = r->external_ip = r->default_route = -1;
   r->invoker_iam_disabled = -1;
   r->iap = -1;

@@ -54,38 +54,90 @@ need_name (ImportSrc *s, JsonNode *d)
   return name;
 }
 
+/* The name's region: projects/P/locations/REGION/KIND/NAME. */
+static char *
+name_location (const char *full)
+{
+  g_auto (GStrv) parts = g_strsplit (full, "/", -1);
+
+  for (guint i = 0; parts[i]; i++)
+    if (strcmp (parts[i], "locations") == 0 && parts[i + 1])
+      return g_strdup (parts[i + 1]);
+  return NULL;
+}
+
+/* A v2 revision or task template at prefix ("template" for a service or
+ * worker pool, "template.template" for a job): its service account and
+ * VPC access (connector, or the first Direct VPC interface, and egress). */
+static void
+template_v2 (ImportSrc *s, JsonNode *d, const char *prefix, ImportRes *r)
+{
+  g_autofree char *sa = g_strconcat (prefix, ".serviceAccount", NULL);
+  g_autofree char *conn = g_strconcat (prefix, ".vpcAccess.connector", NULL);
+  g_autofree char *nis_at = g_strconcat (prefix,
+                                         ".vpcAccess.networkInterfaces", NULL);
+  g_autofree char *net = g_strconcat (nis_at, "[0].network", NULL);
+  g_autofree char *sub = g_strconcat (nis_at, "[0].subnetwork", NULL);
+  g_autofree char *tags = g_strconcat (nis_at, "[0].tags", NULL);
+  g_autofree char *egress = g_strconcat (prefix, ".vpcAccess.egress", NULL);
+  const char *connector = import_str (s, d, conn);
+  JsonArray *nis = import_arr (s, d, nis_at);
+
+  import_set_token (s, sa, import_str (s, d, sa), &r->service_account);
+  if (connector && *connector)
+    {
+      r->vpc_access = g_strdup ("connector");
+      r->connector = import_ref_new (connector, r->project, r->region);
+    }
+  else if (nis && json_array_get_length (nis) > 0)
+    {
+      import_set_interface (r, import_str (s, d, net), import_str (s, d, sub));
+      import_set_tags (s, d, tags, &r->tags);
+      if (json_array_get_length (nis) > 1)
+        import_not_modelled (s, "%s: interfaces after the first", nis_at);
+    }
+  if (r->vpc_access)
+    import_set_egress (s, egress, import_str (s, d, egress), r);
+}
+
+/* A v2 resource of kind named projects/P/locations/REGION/.../NAME. */
+static ImportRes *
+res_v2 (ImportSrc *s, JsonNode *d, ImportKind kind, const char *what,
+        const char *project, const char *region)
+{
+  const char *full = need_name (s, d);
+  g_autofree char *p = NULL, *loc = NULL;
+  ImportRes *r;
+
+  if (!full)
+    return NULL;
+  p = import_name_project (full);
+  loc = name_location (full);
+  r = import_res_new (s, kind, p ? p : project, loc ? loc : region,
+                      last (full));
+  if (!r->region)
+    {
+      import_fail (s, "name", "expected projects/P/locations/REGION/"
+                   "%s/NAME, found '%s'", what, full);
+      return NULL;
+    }
+  return r;
+}
+
 static gboolean
 service_v2 (ImportSrc *s, JsonNode *d, const char *project,
             const char *region)
 {
-  const char *full = need_name (s, d);
-  g_autofree char *p = NULL, *loc = NULL;
-  g_auto (GStrv) parts = NULL;
-  ImportRes *r;
-  JsonArray *nis;
-  const char *connector;
+  ImportRes *r = res_v2 (s, d, IMPORT_SERVICE, "services", project, region);
 
-  if (!full)
+  if (!r)
     return FALSE;
-  p = import_name_project (full);
-  parts = g_strsplit (full, "/", -1);
-  for (guint i = 0; parts[i]; i++)
-    if (strcmp (parts[i], "locations") == 0 && parts[i + 1])
-      loc = g_strdup (parts[i + 1]);
-  r = import_res_new (s, IMPORT_SERVICE, p ? p : project, loc ? loc : region,
-                      last (full));
-  if (!r->region)
-    return import_fail (s, "name", "expected projects/P/locations/REGION/"
-                        "services/NAME, found '%s'", full);
   import_set_ingress (s, "ingress", import_str (s, d, "ingress"), r);
   if (import_bool (s, d, "defaultUriDisabled") == 1)
     r->default_url = 0;
   r->invoker_iam_disabled = import_bool (s, d, "invokerIamDisabled");
   r->iap = import_bool (s, d, "iapEnabled");
   r->audiences = import_strs (s, d, "customAudiences");
-  import_set_token (s, "template.serviceAccount",
-                    import_str (s, d, "template.serviceAccount"),
-                    &r->service_account);
   r->min_instances = import_int (s, d, "template.scaling.minInstanceCount",
                                  G_MAXINT32);
   if (r->min_instances < 0)
@@ -95,28 +147,76 @@ service_v2 (ImportSrc *s, JsonNode *d, const char *project,
                                  G_MAXINT32);
   r->concurrency = import_int (s, d, "template.maxInstanceRequestConcurrency",
                                G_MAXINT32);
-  connector = import_str (s, d, "template.vpcAccess.connector");
-  nis = import_arr (s, d, "template.vpcAccess.networkInterfaces");
-  if (connector && *connector)
-    {
-      r->vpc_access = g_strdup ("connector");
-      r->connector = import_ref_new (connector, r->project, r->region);
-    }
-  else if (nis && json_array_get_length (nis) > 0)
-    {
-      import_set_interface (r, import_str (s, d, "template.vpcAccess."
-                                           "networkInterfaces[0].network"),
-                            import_str (s, d, "template.vpcAccess."
-                                        "networkInterfaces[0].subnetwork"));
-      import_set_tags (s, d, "template.vpcAccess.networkInterfaces[0].tags",
-                       &r->tags);
-      if (json_array_get_length (nis) > 1)
-        import_not_modelled (s, "template.vpcAccess.networkInterfaces: "
-                             "interfaces after the first");
-    }
-  if (r->vpc_access)
-    import_set_egress (s, "template.vpcAccess.egress",
-                       import_str (s, d, "template.vpcAccess.egress"), r);
+  template_v2 (s, d, "template", r);
+  return !import_failed (s);
+}
+
+/* A Cloud Run job (v2): its execution template's task count and
+ * parallelism, its task template's identity and VPC access. */
+static gboolean
+job_v2 (ImportSrc *s, JsonNode *d, const char *project, const char *region)
+{
+  ImportRes *r = res_v2 (s, d, IMPORT_JOB, "jobs", project, region);
+
+  if (!r)
+    return FALSE;
+  r->tasks = import_int (s, d, "template.taskCount", G_MAXINT32);
+  r->parallelism = import_int (s, d, "template.parallelism", G_MAXINT32);
+  template_v2 (s, d, "template.template", r);
+  return !import_failed (s);
+}
+
+/* A Cloud Run job in the v1 (Knative) shape Cloud Asset Inventory and
+ * gcloud give: the execution template's annotations (VPC access), task
+ * count and parallelism, the task template's service account. */
+static gboolean
+job_v1 (ImportSrc *s, JsonNode *d, const char *project, const char *region)
+{
+  const char *name = import_str (s, d, "metadata.name");
+  const char *ns = import_str (s, d, "metadata.namespace");
+  JsonObject *labels = import_obj (s, d, "metadata.labels");
+  JsonObject *ann = import_obj (s, d, "metadata.annotations");
+  JsonObject *tann = import_obj (s, d, "spec.template.metadata.annotations");
+  const char *sa = "metadata.annotations",
+             *ta = "spec.template.metadata.annotations",
+             *acct = "spec.template.spec.template.spec.serviceAccountName";
+  const char *loc;
+  ImportRes *r;
+
+  if (import_failed (s))
+    return FALSE;
+  if (!name)
+    return import_fail (s, "metadata.name", "expected the job's name, found "
+                        "nothing");
+  loc = import_member_str (s, labels, "metadata.labels",
+                           "cloud.googleapis.com/location");
+  r = import_res_new (s, IMPORT_JOB, ns ? ns : project, loc ? loc : region,
+                      name);
+  if (!r->region)
+    return import_fail (s, "metadata.labels", "expected the label "
+                        "cloud.googleapis.com/location, found nothing");
+  if (!import_knative_annotations (s, ann, sa, tann, ta, r))
+    return FALSE;
+  import_set_token (s, acct, import_str (s, d, acct), &r->service_account);
+  r->tasks = import_int (s, d, "spec.template.spec.taskCount", G_MAXINT32);
+  r->parallelism = import_int (s, d, "spec.template.spec.parallelism",
+                               G_MAXINT32);
+  return !import_failed (s);
+}
+
+/* A Cloud Run worker pool (v2): its manual instance count, its revision
+ * template's identity and VPC access. */
+static gboolean
+worker_pool_v2 (ImportSrc *s, JsonNode *d, const char *project,
+                const char *region)
+{
+  ImportRes *r = res_v2 (s, d, IMPORT_WORKER_POOL, "workerPools", project,
+                         region);
+
+  if (!r)
+    return FALSE;
+  r->tasks = import_int (s, d, "scaling.manualInstanceCount", G_MAXINT32);
+  template_v2 (s, d, "template", r);
   return !import_failed (s);
 }
 
@@ -714,6 +814,12 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
            : service_v2 (s, d, project, region);
   if (strcmp (type, "domain-mapping") == 0)
     return domain_mapping (s, d, project, region);
+  if (strcmp (type, "run-job") == 0)
+    return import_at (s, d, "apiVersion") || import_at (s, d, "spec")
+           ? job_v1 (s, d, project, region)
+           : job_v2 (s, d, project, region);
+  if (strcmp (type, "run-worker-pool") == 0)
+    return worker_pool_v2 (s, d, project, region);
   if (strcmp (type, "network") == 0)
     return network (s, d, project);
   if (strcmp (type, "subnetwork") == 0)

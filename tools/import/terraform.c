@@ -155,14 +155,48 @@ res_new (TfRes *t, ImportKind kind, const char *region)
                          region, name);
 }
 
+/* A v2 revision or task template at at ("template[0]" for a service or
+ * worker pool, "template[0].template[0]" for a job): its service account
+ * and VPC access (connector, or the first Direct VPC interface, and
+ * egress). */
+static void
+template_v2 (TfRes *t, const char *at, ImportRes *r)
+{
+  ImportSrc *s = &t->src;
+  g_autofree char *sa = g_strconcat (at, ".service_account", NULL);
+  g_autofree char *vpc = g_strconcat (at, ".vpc_access[0]", NULL);
+  g_autofree char *conn = g_strconcat (vpc, ".connector", NULL);
+  g_autofree char *nis_at = g_strconcat (vpc, ".network_interfaces", NULL);
+  g_autofree char *net = g_strconcat (nis_at, "[0].network", NULL);
+  g_autofree char *sub = g_strconcat (nis_at, "[0].subnetwork", NULL);
+  g_autofree char *tags = g_strconcat (nis_at, "[0].tags", NULL);
+  g_autofree char *egress = g_strconcat (vpc, ".egress", NULL);
+  JsonArray *nis = import_arr (s, t->v, nis_at);
+  const char *connector = str (t, conn);
+
+  import_set_token (s, sa, import_str (s, t->v, sa), &r->service_account);
+  if (connector && *connector)
+    {
+      r->vpc_access = g_strdup ("connector");
+      r->connector = import_ref_new (connector, r->project, r->region);
+    }
+  else if (nis && json_array_get_length (nis) > 0)
+    {
+      import_set_interface (r, str (t, net), str (t, sub));
+      import_set_tags (s, t->v, tags, &r->tags);
+      if (json_array_get_length (nis) > 1)
+        import_not_modelled (s, "network_interfaces: interfaces after the "
+                             "first");
+    }
+  if (r->vpc_access)
+    import_set_egress (s, egress, import_str (s, t->v, egress), r);
+}
+
 static gboolean
 cloud_run_v2 (TfRes *t)
 {
   ImportSrc *s = &t->src;
   ImportRes *r = res_new (t, IMPORT_SERVICE, import_str (s, t->v, "location"));
-  JsonArray *nis = import_arr (s, t->v, "template[0].vpc_access[0]."
-                               "network_interfaces");
-  const char *connector = str (t, "template[0].vpc_access[0].connector");
 
   if (!r->region)
     return import_fail (s, "location", "expected the service's region, "
@@ -173,9 +207,6 @@ cloud_run_v2 (TfRes *t)
   r->invoker_iam_disabled = import_bool (s, t->v, "invoker_iam_disabled");
   r->iap = import_bool (s, t->v, "iap_enabled");
   r->audiences = import_strs (s, t->v, "custom_audiences");
-  import_set_token (s, "template[0].service_account",
-                    import_str (s, t->v, "template[0].service_account"),
-                    &r->service_account);
   r->min_instances = import_int (s, t->v, "template[0].scaling[0]."
                                  "min_instance_count", G_MAXINT32);
   if (r->min_instances <= 0)
@@ -185,27 +216,43 @@ cloud_run_v2 (TfRes *t)
                                  "max_instance_count", G_MAXINT32);
   r->concurrency = import_int (s, t->v, "template[0]."
                                "max_instance_request_concurrency", G_MAXINT32);
-  if (connector && *connector)
-    {
-      r->vpc_access = g_strdup ("connector");
-      r->connector = import_ref_new (connector, r->project, r->region);
-    }
-  else if (nis && json_array_get_length (nis) > 0)
-    {
-      import_set_interface (r, str (t, "template[0].vpc_access[0]."
-                                    "network_interfaces[0].network"),
-                            str (t, "template[0].vpc_access[0]."
-                                 "network_interfaces[0].subnetwork"));
-      import_set_tags (s, t->v, "template[0].vpc_access[0]."
-                       "network_interfaces[0].tags", &r->tags);
-      if (json_array_get_length (nis) > 1)
-        import_not_modelled (s, "network_interfaces: interfaces after the "
-                             "first");
-    }
-  if (r->vpc_access)
-    import_set_egress (s, "template[0].vpc_access[0].egress",
-                       import_str (s, t->v, "template[0].vpc_access[0].egress"),
-                       r);
+  template_v2 (t, "template[0]", r);
+  return !import_failed (s);
+}
+
+/* google_cloud_run_v2_job: template[0] is the execution template (task
+ * count, parallelism), template[0].template[0] the task template. */
+static gboolean
+cloud_run_job (TfRes *t)
+{
+  ImportSrc *s = &t->src;
+  ImportRes *r = res_new (t, IMPORT_JOB, import_str (s, t->v, "location"));
+
+  if (!r->region)
+    return import_fail (s, "location", "expected the job's region, found "
+                        "nothing");
+  r->tasks = import_int (s, t->v, "template[0].task_count", G_MAXINT32);
+  r->parallelism = import_int (s, t->v, "template[0].parallelism",
+                               G_MAXINT32);
+  template_v2 (t, "template[0].template[0]", r);
+  return !import_failed (s);
+}
+
+/* google_cloud_run_v2_worker_pool: scaling[0].manual_instance_count and
+ * its revision template. */
+static gboolean
+cloud_run_worker_pool (TfRes *t)
+{
+  ImportSrc *s = &t->src;
+  ImportRes *r = res_new (t, IMPORT_WORKER_POOL,
+                          import_str (s, t->v, "location"));
+
+  if (!r->region)
+    return import_fail (s, "location", "expected the worker pool's region, "
+                        "found nothing");
+  r->tasks = import_int (s, t->v, "scaling[0].manual_instance_count",
+                         G_MAXINT32);
+  template_v2 (t, "template[0]", r);
   return !import_failed (s);
 }
 
@@ -669,6 +716,10 @@ resource (TfRes *t, const char *type)
     return cloud_run_v1 (t);
   if (strcmp (type, "google_cloud_run_domain_mapping") == 0)
     return domain_mapping (t);
+  if (strcmp (type, "google_cloud_run_v2_job") == 0)
+    return cloud_run_job (t);
+  if (strcmp (type, "google_cloud_run_v2_worker_pool") == 0)
+    return cloud_run_worker_pool (t);
   if (strcmp (type, "google_compute_network") == 0)
     return network (t);
   if (strcmp (type, "google_compute_subnetwork") == 0)

@@ -294,9 +294,61 @@ named (Picture *p, const char *name, const char *prefix, CloudRunKind kind)
   return cloudrun_scenario_find (p->sc, kind, name + strlen (prefix));
 }
 
+/* The job or worker pool whose task or instance is named name
+ * (job-NAME-task-K, worker-pool-NAME-instance-K), or NULL. */
+static const CloudRunSpecWorker *
+worker_of (Picture *p, const char *name)
+{
+  GPtrArray *lists[] = { p->sc->jobs, p->sc->worker_pools };
+
+  for (guint k = 0; k < G_N_ELEMENTS (lists); k++)
+    for (guint i = 0; i < lists[k]->len; i++)
+      {
+        const CloudRunSpecWorker *w = lists[k]->pdata[i];
+        g_autofree char *stem = g_strdup_printf (
+          k == 0 ? "job-%s-task-" : "worker-pool-%s-instance-",
+          w->base.name);
+        if (g_str_has_prefix (name, stem))
+          return w;
+      }
+  return NULL;
+}
+
+/* One drawn node per job or worker pool, in Cloud Run's calling box. */
+static int
+node_worker (Picture *p, const CloudRunSpecWorker *w)
+{
+  bool job = w->base.kind == CLOUDRUN_KIND_JOB;
+  g_autofree char *id = g_strconcat (job ? "job " : "worker pool ",
+                                     w->base.name, NULL);
+  g_autoptr (GString) l = g_string_new (id);
+
+  if (job)
+    g_string_append_printf (l, "\n%" G_GINT64_FORMAT " tasks, %s%"
+                            G_GINT64_FORMAT " at once", w->instances,
+                            w->parallelism ? "" : "all ",
+                            w->parallelism ? w->parallelism : w->instances);
+  else
+    g_string_append_printf (l, " \u00d7%" G_GINT64_FORMAT, w->instances);
+  if (p->projects)
+    g_string_append_printf (l, "\nproject %s", w->project->base.name);
+  if (w->vpc_access == VPC_ACCESS_NONE)
+    g_string_append (l, "\nno VPC access");
+  else
+    g_string_append_printf (l, "\n%s%s, %s",
+                            w->vpc_access == VPC_ACCESS_DIRECT
+                              ? "Direct VPC" : "connector ",
+                            w->vpc_access == VPC_ACCESS_DIRECT
+                              ? "" : w->connector->base.name,
+                            vpc_egress_name (w->vpc_egress));
+  return node_add (p, id, l->str, box_run (p, w->region, TRUE), COL_CALLER,
+                   FILL_RUN);
+}
+
 static int
 node_endpoint (Picture *p, const char *name)
 {
+  const CloudRunSpecWorker *w = worker_of (p, name);
   const CloudRunSpecVm *vm = cloudrun_scenario_find (p->sc, CLOUDRUN_KIND_VM,
                                                      name);
   const CloudRunSpecClient *c = cloudrun_scenario_find (p->sc,
@@ -304,6 +356,8 @@ node_endpoint (Picture *p, const char *name)
                                                         name);
   g_autofree char *id = NULL, *label = NULL, *addr = NULL;
 
+  if (w)
+    return node_worker (p, w);
   if (vm)
     {
       addr = address_text (vm->address);
@@ -342,6 +396,11 @@ node_of (Picture *p, SimNode *n)
       && (o = named (p, name, "direct-vpc-", CLOUDRUN_KIND_SERVICE))
       && ((CloudRunSpecService *) o)->subnet)
     return node_subnet (p, ((CloudRunSpecService *) o)->subnet);
+  if (strcmp (k, "direct-vpc") == 0
+      && ((o = named (p, name, "direct-vpc-job-", CLOUDRUN_KIND_JOB))
+          || (o = named (p, name, "direct-vpc-worker-pool-",
+                         CLOUDRUN_KIND_WORKER_POOL))))
+    return node_subnet (p, ((CloudRunSpecWorker *) o)->subnet);
   if (strcmp (k, "vpc-router") == 0
       && ((o = named (p, name, "vpc-", CLOUDRUN_KIND_NETWORK))
           || (o = named (p, name, "site-", CLOUDRUN_KIND_NETWORK))))

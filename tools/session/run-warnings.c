@@ -8,19 +8,35 @@
 
 #include "sim/units.h"
 
-/* How many of p's requests start at or before duration (constant pace;
- * the mean pace for poisson). */
+/* How many of count requests from start start at or before duration
+ * (constant pace; the mean pace for poisson). */
+static uint64_t
+started_within (SimTime start, uint32_t count, SimTime pace,
+                SimTime duration)
+{
+  if (start > duration)
+    return 0;
+  if (pace <= 0)
+    return count;
+  return MIN ((uint64_t) count, (uint64_t) ((duration - start) / pace) + 1);
+}
+
+/* The same for p; a job's or worker pool's plan counts each of its
+ * instances from its wave's start. */
 static uint64_t
 plan_started_within (const CloudRunTrafficPlan *p, SimTime duration)
 {
   SimTime pace = p->poisson ? p->mean_interval : p->interval;
+  uint64_t n = 0;
 
-  if (p->start > duration)
-    return 0;
-  if (pace <= 0)
-    return p->count;
-  return MIN ((uint64_t) p->count,
-              (uint64_t) ((duration - p->start) / pace) + 1);
+  if (p->senders <= 1)
+    return started_within (p->start, p->count, pace, duration);
+  for (uint32_t i = 0; i < p->senders; i++)
+    n += started_within (sim_time_add_sat (
+                           p->start, sim_time_mul_sat (p->wave,
+                                                       i / p->per_wave)),
+                         p->count / p->senders, pace, duration);
+  return n;
 }
 
 void
@@ -50,9 +66,15 @@ tools_run_warn_duration (const ToolsRun *run, GString *out)
 
       if (p->count == 0)
         continue;
-      /* Saturating: count times interval may pass what SimTime holds. */
-      last_start = sim_time_add_sat (p->start,
-                                     sim_time_mul_sat (pace, p->count - 1));
+      /* Saturating: count times interval may pass what SimTime holds.
+       * A job's last wave starts its instances' requests last. */
+      last_start = p->senders <= 1
+        ? sim_time_add_sat (p->start, sim_time_mul_sat (pace, p->count - 1))
+        : sim_time_add_sat (
+            sim_time_add_sat (p->start,
+                              sim_time_mul_sat (p->wave, (p->senders - 1)
+                                                         / p->per_wave)),
+            sim_time_mul_sat (pace, p->count / p->senders - 1));
       end = sim_time_add_sat (last_start, p->timeout);
       if (end <= duration)
         continue;

@@ -433,8 +433,51 @@ static const char everything_dns[] =
   "rules = *.run.app. A 199.36.153.8; api.run.app.  passthru;"
   "*.run.app. A 199.36.153.9; w.run.app. CNAME private.googleapis.com.\n";
 
-/* everything_head, everything_tail and everything_dns together, made
- * once. */
+static const char everything_workers[] =
+  "\n"
+  "[job nightly]\n"
+  "project = app\n"
+  "region = us-central1\n"
+  "service-account = Batch@App.iam.gserviceaccount.com\n"
+  "vpc-access = direct\n"
+  "subnet = run\n"
+  "vpc-egress = all-traffic\n"
+  "network-tags = batch\n"
+  "tasks = 6\n"
+  "parallelism = 3\n"
+  "\n"
+  "[job via-connector]\n"
+  "project = app\n"
+  "region = us-central1\n"
+  "vpc-access = connector\n"
+  "connector = conn\n"
+  "\n"
+  "[worker-pool consumers]\n"
+  "project = host\n"
+  "region = europe-west1\n"
+  "instances = 3\n"
+  "\n"
+  "[worker-pool tagged]\n"
+  "project = app\n"
+  "region = us-central1\n"
+  "service-account = pool@app.iam.gserviceaccount.com\n"
+  "vpc-access = direct\n"
+  "subnet = run\n"
+  "vpc-egress = private-ranges-only\n"
+  "network-tags = pool\n"
+  "\n"
+  "[traffic from-job]\n"
+  "from = nightly\n"
+  "url = service:backend\n"
+  "count = 4\n"
+  "interval = 10ms\n"
+  "\n"
+  "[traffic from-pool]\n"
+  "from = consumers\n"
+  "url = service:backend\n";
+
+/* everything_head, everything_tail, everything_dns, everything_domain
+ * and everything_workers together, made once. */
 static const char *
 everything_text (void)
 {
@@ -442,7 +485,7 @@ everything_text (void)
 
   if (!text)
     text = g_strconcat (everything_head, everything_tail, everything_dns,
-                        everything_domain, NULL);
+                        everything_domain, everything_workers, NULL);
   return text;
 }
 #define everything (everything_text ())
@@ -748,6 +791,53 @@ test_scenario__nat_and_connectors (void **state)
                                           "shared"));
   assert_cidr (&conn2->block, IP (10, 2, 0, 0), 28);
   assert_int_equal (conn2->machine_type, CLOUDRUN_MACHINE_E2_MICRO);
+}
+
+/* A job's and a worker pool's keys fill the same fields as a service's,
+ * with the same defaults; their traffic is sent by every instance. */
+static void
+test_scenario__jobs_and_worker_pools (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunSpecWorker *job = find (s, CLOUDRUN_KIND_JOB, "nightly");
+  CloudRunSpecWorker *via = find (s, CLOUDRUN_KIND_JOB, "via-connector");
+  CloudRunSpecWorker *pool = find (s, CLOUDRUN_KIND_WORKER_POOL,
+                                   "consumers");
+  CloudRunSpecTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "from-job");
+  CloudRunSpecTraffic *tp = find (s, CLOUDRUN_KIND_TRAFFIC, "from-pool");
+  (void) state;
+
+  assert_int_equal (s->jobs->len, 2);
+  assert_int_equal (s->worker_pools->len, 2);
+  assert_ptr_equal (job->project, find (s, CLOUDRUN_KIND_PROJECT, "app"));
+  assert_string_equal (job->region, "us-central1");
+  assert_string_equal (job->service_account,
+                       "batch@app.iam.gserviceaccount.com");
+  assert_int_equal (job->vpc_access, VPC_ACCESS_DIRECT);
+  assert_ptr_equal (job->subnet, find (s, CLOUDRUN_KIND_SUBNET, "run"));
+  assert_int_equal (job->vpc_egress, VPC_EGRESS_ALL_TRAFFIC);
+  assert_string_equal (job->network_tags[0], "batch");
+  assert_int_equal (job->instances, 6);
+  assert_int_equal (job->parallelism, 3);
+  assert_ptr_equal (via->connector, find (s, CLOUDRUN_KIND_CONNECTOR,
+                                          "conn"));
+  assert_int_equal (via->vpc_egress, VPC_EGRESS_PRIVATE_RANGES_ONLY);
+  assert_int_equal (via->instances, 1);
+  assert_int_equal (via->parallelism, 0);
+  /* The service's defaults: its project's compute account, no VPC. */
+  assert_string_equal (pool->service_account,
+                       "123456789012-compute@developer.gserviceaccount.com");
+  assert_int_equal (pool->vpc_access, VPC_ACCESS_NONE);
+  assert_int_equal (pool->instances, 3);
+  assert_int_equal (t->from.kind, CLOUDRUN_KIND_JOB);
+  assert_ptr_equal (t->from.worker, job);
+  assert_int_equal (cloudrun_traffic_senders (t), 6);
+  assert_int_equal (tp->from.kind, CLOUDRUN_KIND_WORKER_POOL);
+  assert_int_equal (cloudrun_traffic_senders (tp), 3);
+  /* Sandbox addresses after every service's, apart from each other. */
+  assert_true (job->sandbox_base > 0xa9fe0000u);
+  assert_true (pool->sandbox_base > via->sandbox_base);
+  assert_true (via->sandbox_base > job->sandbox_base);
 }
 
 static void
@@ -1363,6 +1453,11 @@ static const char head[] =
 
 #define REV(NAME, PCT) "[revision " NAME "]\nservice = s\npercent = " PCT "\n"
 
+#define JOB_HEAD \
+  "[network n]\n[subnet sn]\nnetwork = n\nregion = us-central1\n" \
+  "range = 10.0.0.0/24\n[connector c]\nnetwork = n\n" \
+  "region = europe-west1\nrange = 10.8.0.0/28\n"
+
 static const BadCase bad_cases[] = {
   /* Domain mappings (run/docs/mapping-custom-domains). */
   { "[domain-mapping d]\ndomain = x.run.app\nservice = s\n", { NULL },
@@ -1448,6 +1543,67 @@ static const BadCase bad_cases[] = {
   /* A caller named after a revision's instance. */
   { REV ("s-a", "100") "[client s-a-1]\n", { NULL },
     "found 's-a-1', the name of an instance of revision s-a" },
+  /* Jobs and worker pools: the service's checks, and their own. */
+  { JOB_HEAD "[job j]\nregion = us-central1\ntasks = 2\nparallelism = 3\n",
+    { NULL }, "[job j] parallelism: expected at most tasks (or 0: all of "
+    "them), found '3' with tasks = 2" },
+  { JOB_HEAD "[job j]\nregion = us-central1\ntasks = 3\nparallelism = 3\n",
+    { NULL }, NULL },
+  { "[job j]\nregion = us-central1\ntasks = 2\n[vm job-j-task-1]\n"
+    "subnet = sn\n" JOB_HEAD, { NULL },
+    "[vm job-j-task-1]: expected a NAME that no node of the simulator has, "
+    "found 'job-j-task-1', the name of a task of [job j]" },
+  { "[job j]\nregion = us-central1\ntasks = 2\n[vm job-j-task-2]\n"
+    "subnet = sn\n" JOB_HEAD, { NULL }, NULL },
+  { "[worker-pool w]\nregion = us-central1\n"
+    "[vm direct-vpc-worker-pool-w]\nsubnet = sn\n" JOB_HEAD, { NULL },
+    "[vm direct-vpc-worker-pool-w]: expected a NAME that no node of the "
+    "simulator has, found 'direct-vpc-worker-pool-w', the name of the node "
+    "of worker-pool w" },
+  { "[job j]\nregion = us-central1\ntasks = 2\n[service job-j-task]\n"
+    "region = us-central1\n", { NULL },
+    "[service job-j-task]: expected a NAME that no node of the simulator "
+    "has, found 'job-j-task', whose instances job-j-task-1 ... are named as "
+    "the tasks of [job j]" },
+  { JOB_HEAD "[job j]\nregion = us-central1\nvpc-access = connector\n"
+    "connector = c\n",
+    { NULL }, "[job j] connector: expected a connector in us-central1 (the "
+    "job's region), found 'c' in europe-west1" },
+  { JOB_HEAD "[job j]\nregion = us-central1\nsubnet = sn\n",
+    { NULL }, "[job j] subnet: expected a subnet only with vpc-access = "
+    "direct, found 'sn' with vpc-access = none" },
+  { JOB_HEAD "[worker-pool w]\nregion = europe-west1\n"
+    "connector = c\n",
+    { NULL }, "[worker-pool w] connector: expected a key of [worker-pool "
+    "NAME]" },
+  { JOB_HEAD "[worker-pool w]\nregion = europe-west1\n"
+    "vpc-access = connector\n",
+    { NULL }, "[worker-pool w] vpc-access: expected none or direct (a "
+    "worker pool reaches a VPC through Direct VPC egress only, no "
+    "connector), found 'connector'" },
+  { JOB_HEAD "[worker-pool w]\nregion = europe-west1\nvpc-access = direct\n"
+    "subnet = sn\n",
+    { NULL }, "[worker-pool w] subnet: expected a subnet in europe-west1 (the "
+    "worker pool's region), found 'sn' in us-central1" },
+  { "[job j]\nregion = us-central1\ntasks = 0\n", { NULL },
+    "[job j] tasks: expected" },
+  { "[worker-pool w]\nregion = us-central1\ninstances = 1001\n", { NULL },
+    "[worker-pool w] instances: expected" },
+  { "[job j]\nregion = us-central1\n[traffic t]\nfrom = jj\n"
+    "url = service:s\n", { NULL },
+    "[traffic t] from: expected the name of a [service NAME], [job NAME], "
+    "[worker-pool NAME], [vm NAME], [client NAME] or [google-caller NAME] "
+    "group, found 'jj'; did you mean 'j'?" },
+  { "[job s]\nregion = us-central1\n[traffic t]\nfrom = s\n"
+    "url = service:s\n", { NULL },
+    "[traffic t] from: expected a name that one service, job, worker-pool, "
+    "vm, client or google-caller has, found 's', which is both a service "
+    "and a job" },
+  { "[job j]\nregion = us-central1\ntasks = 1000\n[traffic t]\nfrom = j\n"
+    "url = service:s\ncount = 200000\nrate = 1000/s\n", { NULL },
+    "[traffic t] count: expected at most 100000000 requests in all "
+    "[traffic] groups together, found 200000 from each of 1000 instances, "
+    "which brings the total to 200000000" },
   /* Cloud VPN and Interconnect, on-premises sites. */
   { SITE "[hybrid-link l]\nnetwork = n\nsite = n\nregion = us-central1\n",
     { NULL }, "[hybrid-link l] site: expected a network with on-premises = "
@@ -1664,8 +1820,9 @@ static const BadCase bad_cases[] = {
     "[traffic t] url: expected the host of a service, load balancer, VM "
     "address or DNS record, found 's'" },
   { "[client s]\n[traffic t]\nfrom = s\nurl = service:s\n", { NULL },
-    "[traffic t] from: expected a name that one service, vm, client or "
-    "google-caller has, found 's', which is both a service and a client; rename one of them" },
+    "[traffic t] from: expected a name that one service, job, worker-pool, "
+    "vm, client or google-caller has, found 's', which is both a service "
+    "and a client; rename one of them" },
   { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\nrate = 0/s\n",
     { NULL }, "[traffic t] rate: expected a rate above 0" },
   { "[client c]\n[traffic t]\nfrom = c\nurl = service:s\n[expect t]\n"
@@ -2308,6 +2465,7 @@ main (void)
     cmocka_unit_test (test_scenario__network_side),
     cmocka_unit_test (test_scenario__nat_and_connectors),
     cmocka_unit_test (test_scenario__services_and_urls),
+    cmocka_unit_test (test_scenario__jobs_and_worker_pools),
     cmocka_unit_test (test_scenario__hosts_and_addresses),
     cmocka_unit_test (test_scenario__peering_zone_and_response_policy),
     cmocka_unit_test (test_scenario__security_policy),

@@ -310,6 +310,48 @@ test_request__memory_follows_requests_in_flight (void **state)
   assert_null (cloudrun_ledger_get (ledger, 1001));
 }
 
+/* Records the last settle of several requests at once (the never begun). */
+static void
+split_settled (void *user, const CloudRunRequest *r, uint32_t times)
+{
+  uint32_t *seen = user;
+
+  if (times > 1)
+    {
+      seen[0] = r->index;
+      seen[1] = times;
+    }
+}
+
+/* A traffic of 6 sent by 3 senders (a job's tasks), 2 each: sender k's
+ * ids are first + 2k and first + 2k + 1, each sender begins its own in
+ * order but the senders interleave. Cut after both of sender 0's and the
+ * first of the others: 4 begun, 2 never begun, the lowest of those
+ * index 3 (not 5, the old "in order" rule's, nor sender 0's block). */
+static void
+test_request__split_traffic_counts_what_each_sender_began (void **state)
+{
+  g_autoptr (TinyWorld) tw = tiny_world_new (0);
+  CloudRunLedger *ledger = &tw->world->ledger;
+  uint32_t first = cloudrun_ledger_add_traffic (ledger, 6, NULL);
+  uint32_t seen[2] = { 0, 0 };
+  const CloudRunTally *t;
+
+  (void) state;
+  cloudrun_ledger_split_traffic (ledger, 3);
+  cloudrun_ledger_watch (ledger, split_settled, seen, NULL);
+  cloudrun_ledger_begin (ledger, first + 4);
+  cloudrun_ledger_begin (ledger, first + 2);
+  cloudrun_ledger_begin (ledger, first);
+  cloudrun_ledger_begin (ledger, first + 1);
+  cloudrun_ledger_close (ledger);
+  t = cloudrun_ledger_tally (ledger, ledger->tallies->len - 1);
+  assert_int_equal (t->started, 4);
+  assert_int_equal (t->verdicts[CLOUDRUN_VERDICT_PENDING], 6);
+  assert_int_equal (seen[0], 3);
+  assert_int_equal (seen[1], 2);
+}
+
 int
 main (void)
 {
@@ -322,6 +364,8 @@ main (void)
     cmocka_unit_test (test_request__first_classification_sticks),
     cmocka_unit_test (test_request__names_as_reports_print_them),
     cmocka_unit_test (test_request__memory_follows_requests_in_flight),
+    cmocka_unit_test (
+      test_request__split_traffic_counts_what_each_sender_began),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

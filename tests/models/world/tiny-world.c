@@ -368,6 +368,7 @@ tiny_egress_config (TinyWorld *tw, const char *service, VpcAccess access)
   g_array_append_vals (ranges, rfc1918, G_N_ELEMENTS (rfc1918));
   tiny_own (tw, ranges, (GDestroyNotify) g_array_unref);
   cfg->private_ranges = ranges;
+  cfg->kind = "service";
   cfg->service = name;
   cfg->access = access;
   cfg->egress = VPC_EGRESS_ALL_TRAFFIC;
