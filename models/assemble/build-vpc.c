@@ -504,6 +504,7 @@ build_external_alb (Build *b, const CloudRunSpecExternalAlb *alb)
       .project_number = alb->backend->project->number,
       .resource = iap_resource,
     },
+    .iap_first = alb->kind == CLOUDRUN_ALB_CLASSIC,
   };
   CloudRunLoadBalancer *lb;
   BuildArmor armor;

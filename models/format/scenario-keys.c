@@ -33,6 +33,7 @@ static const char *const policy_type_choices[] = { "hierarchical", "network",
 static const char *const policy_level_choices[] = { "organization", "folder",
                                                      NULL };
 static const char *const hybrid_choices[] = { "vpn", "interconnect", NULL };
+static const char *const alb_kind_choices[] = { "global", "classic", NULL };
 static const char *const enforcement_choices[] = {
   "after-classic-firewall", "before-classic-firewall", NULL };
 static const char *const pattern_choices[] = { "constant", "poisson", "burst",
@@ -718,6 +719,11 @@ static const CloudRunKey external_alb_keys[] = {
        "hold. Not with `iap = true` on the backend service itself."),
   KEY ("iap-access", PRINCIPALS, CloudRunSpecExternalAlb, iap_access, NULL,
        OPT, "As [service] `iap-access`; only with `iap = true`."),
+  KEY_ENUM ("kind", ENUM, CloudRunSpecExternalAlb, kind, "global", 0,
+            alb_kind_choices,
+            "`global`: a global external Application Load Balancer, whose "
+            "Cloud Armor policy decides before IAP; `classic`: a classic "
+            "Application Load Balancer, where IAP decides first."),
 };
 
 static const CloudRunKey security_policy_keys[] = {
@@ -974,6 +980,9 @@ G_STATIC_ASSERT (G_N_ELEMENTS (machine_choices) - 1
 G_STATIC_ASSERT (G_N_ELEMENTS (service_keys) <= 64);
 G_STATIC_ASSERT (G_N_ELEMENTS (token_header_choices) - 1
                  == CLOUDRUN_TOKEN_HEADER_X_SERVERLESS + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (alb_kind_choices) - 1
+                 == CLOUDRUN_ALB_CLASSIC + 1);
+G_STATIC_ASSERT (sizeof (CloudRunAlbKind) == sizeof (int));
 
 const CloudRunKindInfo *
 cloudrun_kind_info (CloudRunKind kind)

@@ -310,6 +310,12 @@ typedef enum {
   CLOUDRUN_HYBRID_INTERCONNECT, /* VLAN attachments */
 } CloudRunHybridKind;
 
+/* [external-alb] kind: which external Application Load Balancer. */
+typedef enum {
+  CLOUDRUN_ALB_GLOBAL,          /* global external: Cloud Armor, then IAP */
+  CLOUDRUN_ALB_CLASSIC,         /* classic: IAP, then Cloud Armor */
+} CloudRunAlbKind;
+
 /* [hybrid-link NAME]: Cloud VPN or Cloud Interconnect between a VPC
  * network and an on-premises site, with its Cloud Router. */
 typedef struct {
@@ -659,6 +665,7 @@ typedef struct {
   gboolean iap;                 /* Identity-Aware Proxy on its backend
                                    service */
   GArray *iap_access;           /* as [service] iap-access */
+  CloudRunAlbKind kind;         /* global external or classic */
 } CloudRunSpecExternalAlb;
 
 /* [domain-mapping NAME]: a Cloud Run domain mapping, a custom domain the

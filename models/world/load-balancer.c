@@ -129,6 +129,15 @@ lb_armor_denies (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
   return true;
 }
 
+/* Whether IAP, when on, refused the request; *extra: the lines it adds
+ * to one it lets through. */
+static bool
+lb_iap_refuses (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
+                char *creds, size_t cap, const char **extra)
+{
+  return lb->iap.enabled && !(*extra = lb_iap (lb, s, creds, cap));
+}
+
 static void
 lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
 {
@@ -151,9 +160,13 @@ lb_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
   };
 
   (void) proxy;
-  if (lb_armor_denies (lb, s, &step.note)
-      || (lb->iap.enabled
-          && !(extra = lb_iap (lb, s, creds, sizeof creds))))
+  /* A global external ALB asks Cloud Armor, then IAP; a classic one
+   * IAP first (armor/docs/integrating-cloud-armor). */
+  if (lb->iap_first
+      ? lb_iap_refuses (lb, s, creds, sizeof creds, &extra)
+        || lb_armor_denies (lb, s, &step.note)
+      : lb_armor_denies (lb, s, &step.note)
+        || lb_iap_refuses (lb, s, creds, sizeof creds, &extra))
     return;
   cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, &step);
   lb_forward_head (s, extra);
@@ -318,6 +331,7 @@ cloudrun_load_balancer_new (CloudRunWorld *world,
   lb->fabric_addr = c->fabric_addr;
   lb->gfe_fabric_addr = c->gfe_fabric_addr;
   cloudrun_iap_init (&lb->iap, &c->iap);
+  lb->iap_first = c->iap_first;
   lb->front = sim_node_add_port (&lb->base.node, "front");
   lb->google = sim_node_add_port (&lb->base.node, "google");
   sim_host_init (&lb->host, &lb->base.node, c->address, lb->front);

@@ -61,6 +61,7 @@ typedef struct {
                                    region codes of sources */
   uint64_t armor_denied;        /* requests its policy denied */
   CloudRunIap iap;              /* IAP on its backend service */
+  bool iap_first;               /* a classic ALB: IAP before Cloud Armor */
 } CloudRunLoadBalancer;
 
 typedef struct {
@@ -85,6 +86,8 @@ typedef struct {
   const CloudRunGeoRange *geo;  /* where sources are (copied) */
   guint n_geo;
   CloudRunIapConfig iap;        /* external: IAP on its backend service */
+  bool iap_first;               /* external, classic: IAP decides before
+                                   Cloud Armor; otherwise after */
 } CloudRunLoadBalancerConfig;
 
 CloudRunLoadBalancer *cloudrun_load_balancer_new (

@@ -328,6 +328,7 @@ static const char everything_tail[] =
   "security-policy = edge\n"
   "iap = true\n"
   "iap-access = allAuthenticatedUsers\n"
+  "kind = classic\n"
   "\n"
   "[security-policy edge]\n"
   "default-action = deny-502\n"

@@ -330,6 +330,54 @@ test_iap__on_the_load_balancer (void **state)
                        "denied-by-iam");
 }
 
+/* Cloud Armor and IAP on one external ALB: a global external ALB asks
+ * Cloud Armor first, a classic one IAP first
+ * (armor/docs/integrating-cloud-armor). A caller without a token whom
+ * the policy denies is refused by whichever comes first. */
+#define ARMOR_AND_IAP(kind) \
+  WF_HEAD "[project shop]\nnumber = 123456789012\n\n" \
+  "[service web]\nregion = europe-west1\n" \
+  "invokers = serviceAccount:" AGENT "\n\n" \
+  "[external-alb lb]\naddress = 192.0.2.20\nbackend = web\n" \
+  "iap = true\niap-access = user:" ALICE "\n" \
+  "security-policy = edge\nkind = " kind "\n\n" \
+  "[security-policy edge]\ndefault-action = deny-404\n\n" \
+  "[security-rule office]\npolicy = edge\npriority = 10\n" \
+  "action = allow\nsource-ranges = 198.51.100.0/24\n\n" \
+  "[client me]\naddress = 203.0.113.10\n\n" \
+  "[client office]\naddress = 198.51.100.7\naccount = " ALICE "\n\n" \
+  "[traffic call]\nfrom = me\nurl = http://192.0.2.20/\n\n" \
+  "[traffic staff]\nfrom = office\nurl = http://192.0.2.20/\n" \
+  "identity = id-token\n"
+
+static void
+test_iap__order_with_cloud_armor (void **state)
+{
+  g_autoptr (WorldFixture) global = world_fixture_new (
+    ARMOR_AND_IAP ("global"), NULL);
+  g_autoptr (WorldFixture) classic = world_fixture_new (
+    ARMOR_AND_IAP ("classic"), NULL);
+
+  (void) state;
+  assert_string_equal (world_fixture_verdict (global, "call", 0),
+                       "denied-by-security-policy");
+  assert_int_equal (world_fixture_status (global, "call", 0), 404);
+  assert_null (world_fixture_step (global,
+                                   world_fixture_request (global, "call", 0),
+                                   "IAP_DENIED", NULL));
+  assert_string_equal (world_fixture_verdict (classic, "call", 0),
+                       "denied-by-iap");
+  assert_int_equal (world_fixture_status (classic, "call", 0), 302);
+  assert_null (world_fixture_step (classic,
+                                   world_fixture_request (classic, "call", 0),
+                                   "SECURITY_POLICY_DENIED", NULL));
+  /* Past both, either way. */
+  assert_string_equal (world_fixture_verdict (global, "staff", 0),
+                       "delivered");
+  assert_string_equal (world_fixture_verdict (classic, "staff", 0),
+                       "delivered");
+}
+
 /* Pub/Sub push presents its own token (authenticated push): IAP takes
  * it as any caller's; unauthenticated push has none to show. */
 static void
@@ -373,6 +421,7 @@ main (void)
     cmocka_unit_test (test_iap__iam_sees_the_service_agent),
     cmocka_unit_test (test_iap__the_users_invoker_role_does_not_count),
     cmocka_unit_test (test_iap__on_the_load_balancer),
+    cmocka_unit_test (test_iap__order_with_cloud_armor),
     cmocka_unit_test (test_iap__a_google_product_needs_iap_access),
   };
 
