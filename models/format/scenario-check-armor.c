@@ -42,27 +42,6 @@ header_valid (const char *h)
   return m == 0 || (colon[1] != ' ' && colon[m] != ' ');
 }
 
-static gboolean
-check_priority (CloudRunCheck *c, const CloudRunSpecSecurityRule *r)
-{
-  for (guint i = 0; i < c->s->security_rules->len; i++)
-    {
-      const CloudRunSpecSecurityRule *other = c->s->security_rules->pdata[i];
-      if (other == r)
-        break;
-      if (other->policy == r->policy && other->priority == r->priority)
-        {
-          g_autofree char *found = g_strdup_printf (
-              "'%" G_GINT64_FORMAT "', as [%s]", r->priority,
-              other->base.group);
-          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                      &r->base, "priority", "a priority no "
-                                      "other rule of the policy has", found,
-                                      NULL, NULL);
-        }
-    }
-  return TRUE;
-}
 
 static gboolean
 check_rule (CloudRunCheck *c, const CloudRunSpecSecurityRule *r)
@@ -98,7 +77,10 @@ check_rule (CloudRunCheck *c, const CloudRunSpecSecurityRule *r)
                                   "header field name such as x-canary, "
                                   "VALUE printable text", found, NULL, NULL);
     }
-  return check_priority (c, r);
+  return cloudrun_check_unique_priority (
+      c, c->s->security_rules, &r->base,
+      G_STRUCT_OFFSET (CloudRunSpecSecurityRule, policy),
+      G_STRUCT_OFFSET (CloudRunSpecSecurityRule, priority));
 }
 
 gboolean

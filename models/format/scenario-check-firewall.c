@@ -40,23 +40,10 @@ check_policy_rule (CloudRunCheck *c, CloudRunSpecFirewall *fw)
                       "'%s' in a rule of a firewall policy",
                       has_items (fw->target_tags) ? fw->target_tags[0]
                                                   : fw->source_tags[0]);
-  for (guint i = 0; i < c->s->firewalls->len; i++)
-    {
-      const CloudRunSpecFirewall *other = c->s->firewalls->pdata[i];
-      if (other == fw)
-        break;
-      if (other->policy == fw->policy && other->priority == fw->priority)
-        {
-          g_autofree char *found = g_strdup_printf (
-              "'%" G_GINT64_FORMAT "', as [%s]", fw->priority,
-              other->base.group);
-          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                      &fw->base, "priority", "a priority no "
-                                      "other rule of the policy has", found,
-                                      NULL, NULL);
-        }
-    }
-  return TRUE;
+  return cloudrun_check_unique_priority (
+      c, c->s->firewalls, &fw->base,
+      G_STRUCT_OFFSET (CloudRunSpecFirewall, policy),
+      G_STRUCT_OFFSET (CloudRunSpecFirewall, priority));
 }
 
 /* Pairs of keys Google refuses together in one rule ("Filtering by

@@ -620,6 +620,33 @@ cloudrun_object_clear_derived (CloudRunSpecObject *o)
     }
 }
 
+gboolean
+cloudrun_check_unique_priority (CloudRunCheck *c, const GPtrArray *list,
+                                const CloudRunSpecObject *rule,
+                                gsize policy_off, gsize priority_off)
+{
+  gconstpointer policy = G_STRUCT_MEMBER (gconstpointer, rule, policy_off);
+  int64_t priority = G_STRUCT_MEMBER (int64_t, rule, priority_off);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const CloudRunSpecObject *other = list->pdata[i];
+      if (other == rule)
+        break;
+      if (G_STRUCT_MEMBER (gconstpointer, other, policy_off) == policy
+          && G_STRUCT_MEMBER (int64_t, other, priority_off) == priority)
+        {
+          g_autofree char *found = g_strdup_printf (
+              "'%" G_GINT64_FORMAT "', as [%s]", priority, other->group);
+          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                      rule, "priority", "a priority no "
+                                      "other rule of the policy has", found,
+                                      NULL, NULL);
+        }
+    }
+  return TRUE;
+}
+
 #define EACH(list, fn)                                   \
   for (guint i_ = 0; i_ < (list)->len; i_++)             \
     if (!fn (&c, (list)->pdata[i_]))                     \

@@ -168,6 +168,13 @@ gboolean cloudrun_check_fail_ref (CloudRunCheck *check,
 /* NAMEs of the objects of kind, NULL-terminated; free the array only. */
 const char **cloudrun_check_names (const CloudRunScenario *s,
                                    CloudRunKind kind);
+/* Whether rule (an object of list, whose fields at policy_off and
+ * priority_off are its policy pointer and int64 priority) has a priority
+ * no earlier rule of the same policy has; the error names that rule. */
+gboolean cloudrun_check_unique_priority (CloudRunCheck *check,
+                                         const GPtrArray *list,
+                                         const CloudRunSpecObject *rule,
+                                         gsize policy_off, gsize priority_off);
 /* "10.0.0.0/24", newly allocated. */
 char *cloudrun_cidr_text (const CloudRunSpecCidr *cidr);
 gboolean cloudrun_cidr_overlap (const CloudRunSpecCidr *a,

@@ -166,36 +166,54 @@ job_v2 (ImportSrc *s, JsonNode *d, const char *project, const char *region)
   return !import_failed (s);
 }
 
+/* The resource of kind a Knative (v1) object names: metadata.name, in
+ * the project its namespace names (else project) and the region its
+ * label cloud.googleapis.com/location names (else region); NULL after
+ * an error saying what (the service's, the job's) is missing. */
+static ImportRes *
+knative_res (ImportSrc *s, JsonNode *d, ImportKind kind, const char *what,
+             const char *project, const char *region)
+{
+  const char *name = import_str (s, d, "metadata.name");
+  const char *ns = import_str (s, d, "metadata.namespace");
+  JsonObject *labels = import_obj (s, d, "metadata.labels");
+  const char *loc;
+  ImportRes *r;
+
+  if (import_failed (s))
+    return NULL;
+  if (!name)
+    {
+      import_fail (s, "metadata.name", "expected the %s name, found "
+                   "nothing", what);
+      return NULL;
+    }
+  loc = import_member_str (s, labels, "metadata.labels",
+                           "cloud.googleapis.com/location");
+  r = import_res_new (s, kind, ns ? ns : project, loc ? loc : region, name);
+  if (!r->region)
+    {
+      import_fail (s, "metadata.labels", "expected the label "
+                   "cloud.googleapis.com/location, found nothing");
+      return NULL;
+    }
+  return r;
+}
+
 /* A Cloud Run job in the v1 (Knative) shape Cloud Asset Inventory and
  * gcloud give: the execution template's annotations (VPC access), task
  * count and parallelism, the task template's service account. */
 static gboolean
 job_v1 (ImportSrc *s, JsonNode *d, const char *project, const char *region)
 {
-  const char *name = import_str (s, d, "metadata.name");
-  const char *ns = import_str (s, d, "metadata.namespace");
-  JsonObject *labels = import_obj (s, d, "metadata.labels");
   JsonObject *ann = import_obj (s, d, "metadata.annotations");
   JsonObject *tann = import_obj (s, d, "spec.template.metadata.annotations");
   const char *sa = "metadata.annotations",
              *ta = "spec.template.metadata.annotations",
              *acct = "spec.template.spec.template.spec.serviceAccountName";
-  const char *loc;
-  ImportRes *r;
+  ImportRes *r = knative_res (s, d, IMPORT_JOB, "job's", project, region);
 
-  if (import_failed (s))
-    return FALSE;
-  if (!name)
-    return import_fail (s, "metadata.name", "expected the job's name, found "
-                        "nothing");
-  loc = import_member_str (s, labels, "metadata.labels",
-                           "cloud.googleapis.com/location");
-  r = import_res_new (s, IMPORT_JOB, ns ? ns : project, loc ? loc : region,
-                      name);
-  if (!r->region)
-    return import_fail (s, "metadata.labels", "expected the label "
-                        "cloud.googleapis.com/location, found nothing");
-  if (!import_knative_annotations (s, ann, sa, tann, ta, r))
+  if (!r || !import_knative_annotations (s, ann, sa, tann, ta, r))
     return FALSE;
   import_set_token (s, acct, import_str (s, d, acct), &r->service_account);
   r->tasks = import_int (s, d, "spec.template.spec.taskCount", G_MAXINT32);
@@ -224,29 +242,14 @@ static gboolean
 service_v1 (ImportSrc *s, JsonNode *d, const char *project,
             const char *region)
 {
-  const char *name = import_str (s, d, "metadata.name");
-  const char *ns = import_str (s, d, "metadata.namespace");
-  JsonObject *labels = import_obj (s, d, "metadata.labels");
   JsonObject *ann = import_obj (s, d, "metadata.annotations");
   JsonObject *tann = import_obj (s, d, "spec.template.metadata.annotations");
   const char *sa = "metadata.annotations",
              *ta = "spec.template.metadata.annotations";
-  const char *loc;
-  ImportRes *r;
+  ImportRes *r = knative_res (s, d, IMPORT_SERVICE, "service's", project,
+                              region);
 
-  if (import_failed (s))
-    return FALSE;
-  if (!name)
-    return import_fail (s, "metadata.name", "expected the service's name, "
-                        "found nothing");
-  loc = import_member_str (s, labels, "metadata.labels",
-                           "cloud.googleapis.com/location");
-  r = import_res_new (s, IMPORT_SERVICE, ns ? ns : project,
-                      loc ? loc : region, name);
-  if (!r->region)
-    return import_fail (s, "metadata.labels", "expected the label "
-                        "cloud.googleapis.com/location, found nothing");
-  if (!import_knative_annotations (s, ann, sa, tann, ta, r))
+  if (!r || !import_knative_annotations (s, ann, sa, tann, ta, r))
     return FALSE;
   import_set_token (s, "spec.template.spec.serviceAccountName",
                     import_str (s, d, "spec.template.spec.serviceAccountName"),
