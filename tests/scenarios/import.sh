@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 41
+plan 47
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'

@@ -57,7 +57,7 @@ for s in 01 05 06 12 24 50; do
     > "$TMP/run$s.out" 2> "$TMP/run$s.err" \
     || { diag_file "$TMP/run$s.err"; bail "scenario $s did not run"; }
 done
-plan 30
+plan 31
 
 # A configuration directory that holds only the profile.
 mkdir -p "$TMP/wsprof/profiles" || bail "mkdir failed"
