@@ -14,8 +14,11 @@ session_maybe_done (CloudRunProxySession *s)
 {
   CloudRunProxy *proxy = s->proxy;
 
-  if (s->client || s->upstream || sim_timer_pending (&s->pending))
+  /* Once: a client's reset aborts the upstream, whose close ends the
+   * session before the client's close returns here. */
+  if (s->idle || s->client || s->upstream || sim_timer_pending (&s->pending))
     return;
+  s->idle = true;
   if (proxy->done)
     proxy->done (proxy, proxy->user, s);
   s->slot = NULL;
@@ -398,6 +401,7 @@ proxy_accept (SimTcpConn *conn, void *user)
       g_ptr_array_add (proxy->sessions, s);
     }
   s->client = conn;
+  s->idle = false;
   s->upstream = NULL;
   g_byte_array_set_size (s->rx, 0);
   s->header_len = 0;

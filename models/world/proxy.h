@@ -36,6 +36,7 @@ struct CloudRunProxySession {
   SimHttpRequest request;       /* parsed head */
   int header_len;
   bool decided;                 /* the head was read and handed over */
+  bool idle;                    /* done: back in the proxy's free list */
   bool forwarding;              /* body bytes go upstream */
   bool upstream_open;           /* upstream connected: rx was sent */
   uint64_t body_left;           /* request body bytes still to come */

@@ -175,6 +175,35 @@ test_workers__a_small_subnet_runs_out (void **state)
                     8);
 }
 
+/* Callers that give up while the service still works: each task resets
+ * its connection at its timeout while the GFE's upstream to the instance
+ * is open. The GFE's proxy session ends once (the client's reset aborts
+ * the upstream, whose close used to end it a second time, so two later
+ * connections shared one session and its TLS state). */
+static void
+test_workers__callers_giving_up_end_each_session_once (void **state)
+{
+  g_autofree char *ini = g_strdup_printf (
+    WF_HEAD
+    "[network vpc]\n"
+    "[subnet run]\nnetwork = vpc\nregion = europe-west1\n"
+    "range = 10.0.0.0/24\nprivate-google-access = true\n"
+    "[service backend]\nregion = europe-west1\ningress = internal\n"
+    "service-time = 43200m\n"
+    "[job j]\nregion = europe-west1\nvpc-access = direct\nsubnet = run\n"
+    "vpc-egress = all-traffic\ntasks = 4\nparallelism = 2\n"
+    "[worker-pool p]\nregion = europe-west1\ninstances = 2\n"
+    "[traffic t]\nfrom = j\nurl = service:backend\ncount = 2\n"
+    "interval = 100ms\ntimeout = 2s\n"
+    "[traffic u]\nfrom = p\nurl = service:backend\ntimeout = 2s\n");
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+  (void) state;
+
+  assert_int_equal (world_fixture_count_verdict (wf, "t",
+                                                 CLOUDRUN_VERDICT_TIMEOUT),
+                    8);
+}
+
 int
 main (void)
 {
@@ -185,6 +214,7 @@ main (void)
     cmocka_unit_test (test_workers__worker_pool_without_vpc_is_external),
     cmocka_unit_test (test_workers__job_through_a_connector),
     cmocka_unit_test (test_workers__a_small_subnet_runs_out),
+    cmocka_unit_test (test_workers__callers_giving_up_end_each_session_once),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
