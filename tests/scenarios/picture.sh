@@ -27,7 +27,7 @@
 
 TOUR=$top_srcdir/scenarios/00-tour.ini
 [ -f "$TOUR" ] || bail "no $TOUR"
-plan 12
+plan 13
 
 have_dot=
 command -v dot > /dev/null 2>&1 && have_dot=1
@@ -77,6 +77,16 @@ if grep -Eq '^  ("service backend" -> "connector|"connector [^"]*" -> "service b
   grep -E '"service backend"' "$TMP/s37.dot" | diag_file /dev/stdin
 else
   ok "37: no edge from the backend back into a connector"
+fi
+
+# 2c. A service's box names its mapped custom domains (scenario 54).
+"$NETSIM" graph "$top_srcdir"/scenarios/54-*.ini > "$TMP/s54.dot" 2> "$TMP/err" \
+  || bail "graph of scenario 54 failed"
+if grep -q '^ *"service api" \[label="api\\ningress: internal\\ndomain api.example.com\\n' "$TMP/s54.dot"; then
+  ok "54: the service's box names its custom domain"
+else
+  not_ok "54: the service's box names its custom domain"
+  grep '"service api"' "$TMP/s54.dot" | diag_file /dev/stdin
 fi
 
 # 3. No label that says a thing twice, in any scenario's picture.

@@ -174,6 +174,8 @@ node_service (Picture *p, const CloudRunServiceNode *svc)
   g_string_append_printf (l, "\ningress: %s", gfe_ingress_name (s->ingress));
   if (!s->default_url)
     g_string_append (l, "\nrun.app URLs off");
+  for (guint i = 0; svc->domains && svc->domains[i]; i++)
+    g_string_append_printf (l, "\ndomain %s", svc->domains[i]);
   if (s->vpc_access == VPC_ACCESS_NONE)
     g_string_append (l, "\nno VPC access");
   else
