@@ -46,13 +46,15 @@ static void capture_dropped (SimTap *tap, SimPort *tx_port, SimTime t,
 static void capture_secrets (SimTap *tap, const char *keylog_line);
 static bool capture_keeps (SimTap *tap, const SimPacket *packet);
 
-static const SimTapClass capture_tap_class = {
-  .link_added = capture_link_added,
-  .keeps = capture_keeps,
-  .arrived = capture_arrived,
-  .handled = capture_handled,
-  .dropped = capture_dropped,
-  .secrets = capture_secrets,
+#define CAPTURE_TAP_CLASS                                                  \
+  .link_added = capture_link_added, .arrived = capture_arrived,            \
+  .handled = capture_handled, .dropped = capture_dropped,                  \
+  .secrets = capture_secrets
+
+/* Without a filter the links ask nothing per frame. */
+static const SimTapClass capture_tap_class = { CAPTURE_TAP_CLASS };
+static const SimTapClass capture_filter_tap_class = {
+  CAPTURE_TAP_CLASS, .keeps = capture_keeps,
 };
 
 /* The error domain declared in sim/capture.h. */
@@ -222,6 +224,7 @@ sim_capture_open (SimWorld *world, const char *dir,
           capture_free (capture);
           return NULL;
         }
+      capture->tap.klass = &capture_filter_tap_class;
     }
   g_assert (options->epoch_ns >= 0);
   w->epoch_ns = options->epoch_ns;
@@ -249,16 +252,15 @@ capture_link_added (SimTap *tap, SimLink *link)
   capture_add_ports ((SimCapture *) tap);
 }
 
-/* Tap: whether the capture filter matches the frame as it is now (the
- * whole frame, whatever the snapshot length). */
+/* Tap (with a filter only): whether the capture filter matches the frame
+ * as it is now (the whole frame, whatever the snapshot length). */
 static bool
 capture_keeps (SimTap *tap, const SimPacket *packet)
 {
   SimCapture *capture = (SimCapture *) tap;
   struct pcap_pkthdr h = { .caplen = packet->len, .len = packet->len };
 
-  return !capture->filtered
-         || pcap_offline_filter (&capture->filter, &h, packet->data) != 0;
+  return pcap_offline_filter (&capture->filter, &h, packet->data) != 0;
 }
 
 /* Tap: keeps the frame as it arrived; the node may change or release it. */

@@ -190,6 +190,7 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   const uint32_t *steps;
   uint32_t mark, n_steps;
   uint64_t frame;
+  bool kept;
 
   (void) arg;
   g_assert (packet != NULL);
@@ -205,10 +206,10 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
    * (sim/explain.h), are stamped with its number. The tap sees the frame
    * as it arrived, then those steps. */
   log = sim_world_explain (world);
-  if (tap && !sim_tap_keeps (tap, packet))
+  kept = !tap || sim_tap_keeps (tap, packet);
+  if (!kept)
     tap = NULL;
-  frame = tap || !sim_world_tap (world) ? sim_world_next_trace_frame (world)
-                                        : 0;
+  frame = kept ? sim_world_next_trace_frame (world) : 0;
   mark = sim_explain_journal_begin (log);
   /* What the sender said about the packet comes first, on its first
    * arrival only. */

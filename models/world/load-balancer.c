@@ -33,6 +33,21 @@ lb_forward_head (CloudRunProxySession *s, const char *extra)
   cloudrun_proxy_rewrite_head (s, &fw);
 }
 
+/* The load balancer answers status itself: step (its state and rule
+ * set) is the request's decision. */
+static void
+lb_refuse (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
+           const CloudRunStep *step, CloudRunVerdict verdict,
+           CloudRunDropCause cause, int status)
+{
+  CloudRunWorld *world = lb->base.world;
+
+  cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node, step);
+  cloudrun_request_decide (&world->ledger, s->request_id, verdict, lb->hop,
+                           &lb->base.node, cause);
+  cloudrun_proxy_answer (s, status);
+}
+
 /* IAP on the backend service (models/world/iap.h): a refusal answers
  * (NULL); a pass is its own step and gives the lines IAP adds, written
  * into creds. */
@@ -62,12 +77,8 @@ lb_iap (CloudRunLoadBalancer *lb, CloudRunProxySession *s, char *creds,
       step.note = "IAP on a load balancer's backend service answers "
                   "before the request reaches Cloud Run "
                   "(iap/docs/enabling-cloud-run)";
-      cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node,
-                             &step);
-      cloudrun_request_decide (&world->ledger, s->request_id,
-                               CLOUDRUN_VERDICT_DENIED_BY_IAP, lb->hop,
-                               &lb->base.node, CLOUDRUN_DROP_IAP_DENIED);
-      cloudrun_proxy_answer (s, d.status);
+      lb_refuse (lb, s, &step, CLOUDRUN_VERDICT_DENIED_BY_IAP,
+                 CLOUDRUN_DROP_IAP_DENIED, d.status);
       return NULL;
     }
   g_snprintf (aud, sizeof aud, "https://%s", lb->backend_host);
@@ -118,14 +129,9 @@ lb_armor_denies (CloudRunLoadBalancer *lb, CloudRunProxySession *s,
                                    "decides at Google's edge, before the "
                                    "request reaches the serverless NEG, "
                                    "ingress or IAM", lb->label, v.status);
-  cloudrun_request_step (&world->ledger, s->request_id, &lb->base.node,
-                         &step);
-  cloudrun_request_decide (&world->ledger, s->request_id,
-                           CLOUDRUN_VERDICT_DENIED_BY_SECURITY_POLICY,
-                           lb->hop, &lb->base.node,
-                           CLOUDRUN_DROP_SECURITY_POLICY_DENIED);
   lb->armor_denied++;
-  cloudrun_proxy_answer (s, v.status);
+  lb_refuse (lb, s, &step, CLOUDRUN_VERDICT_DENIED_BY_SECURITY_POLICY,
+             CLOUDRUN_DROP_SECURITY_POLICY_DENIED, v.status);
   return true;
 }
 
