@@ -4,7 +4,9 @@
  * peering subnet route for every range of the other network (subnets,
  * connectors' hidden /28s) with that range's region, so the delivering
  * router adds the time between regions. Subnet routes are always
- * exchanged; custom routes are not modelled. The ranges a network might
+ * exchanged; custom routes (static ones not to the internet gateway,
+ * dynamic ones learned from sites) when one side exports and the other
+ * imports (vpc/docs/vpc-peering, route exchange options). The ranges a network might
  * expect to reach but cannot (a peer's peer; a peering created on one
  * side only) are told to its router, for the explanation of the drop. */
 #include "models/assemble/build-private.h"
@@ -26,6 +28,52 @@ build_peer_routes (Build *b, BuildNetwork *to, SimPort *port,
                                              label);
       cloudrun_vpc_router_add_region (to->router, r->range.prefix,
                                       r->range.len, r->region);
+    }
+}
+
+void
+build_import_custom_routes (Build *b, CloudRunVpcRouter *to, SimPort *port,
+                            const CloudRunSpecNetwork *from,
+                            const char *peering)
+{
+  const CloudRunScenario *sc = b->sc;
+
+  for (guint i = 0; i < sc->routes->len; i++)
+    {
+      const CloudRunSpecRoute *r = g_ptr_array_index (sc->routes, i);
+      g_autofree char *name = NULL;
+
+      if (r->network != from || r->next_hop.kind == VPC_NEXT_HOP_GATEWAY)
+        continue;
+      name = g_strdup_printf ("peering static route (PEERING_STATIC) %s of "
+                              "network %s, imported over peering %s, next "
+                              "hop NEXT_HOP_PEERING", r->base.name,
+                              from->base.name, peering);
+      cloudrun_vpc_router_add_imported_route (to, port, r->destination.prefix,
+                                              r->destination.len, name);
+    }
+  for (guint i = 0; i < sc->hybrid_links->len; i++)
+    {
+      const CloudRunSpecHybridLink *l = g_ptr_array_index (sc->hybrid_links,
+                                                           i);
+      g_autofree char *name = NULL;
+
+      if (l->network != from)
+        continue;
+      name = g_strdup_printf ("peering dynamic route (PEERING_DYNAMIC) to "
+                              "site %s, learned by the Cloud Router of %s "
+                              "in network %s, imported over peering %s, "
+                              "next hop NEXT_HOP_PEERING", l->site->base.name,
+                              l->base.name, from->base.name, peering);
+      for (guint j = 0; j < l->site->subnets->len; j++)
+        {
+          const CloudRunSpecSubnet *sn = g_ptr_array_index (l->site->subnets,
+                                                            j);
+          cloudrun_vpc_router_add_imported_route (to, port, sn->range.prefix,
+                                                  sn->range.len, name);
+          cloudrun_vpc_router_add_region (to, sn->range.prefix, sn->range.len,
+                                          l->region);
+        }
     }
 }
 
@@ -91,6 +139,7 @@ build_peerings (Build *b)
       g_autofree char *a_port = NULL, *z_port = NULL;
       g_autofree char *a_label = NULL, *z_label = NULL;
       SimPort *pa, *pz;
+      bool a_exports, z_exports;
       guint back_at;
 
       build_out_of_reach (b, p);
@@ -104,10 +153,19 @@ build_peerings (Build *b)
                                  p->peer->base.name);
       z_label = g_strdup_printf ("peering %s (network %s)", back->base.name,
                                  p->network->base.name);
-      pa = cloudrun_vpc_router_attach_peer (a->router, a_port, a_label);
-      pz = cloudrun_vpc_router_attach_peer (z->router, z_port, z_label);
+      a_exports = p->export_custom_routes && back->import_custom_routes;
+      z_exports = back->export_custom_routes && p->import_custom_routes;
+      pa = cloudrun_vpc_router_attach_peer (a->router, a_port, a_label,
+                                            a_exports);
+      pz = cloudrun_vpc_router_attach_peer (z->router, z_port, z_label,
+                                            z_exports);
       sim_link_new (b->world->sim, pa, pz, &cloudrun_vpc_link, NULL);
       build_peer_routes (b, a, pa, p->peer, p->base.name);
       build_peer_routes (b, z, pz, p->network, back->base.name);
+      if (a_exports)
+        build_import_custom_routes (b, z->router, pz, p->network,
+                                    back->base.name);
+      if (z_exports)
+        build_import_custom_routes (b, a->router, pa, p->peer, p->base.name);
     }
 }

@@ -116,6 +116,17 @@ void build_networks (Build *b);
 /* Every range of network n with its region (subnets, connectors' hidden
  * /28s), newly allocated: VpcRegionRange. */
 GArray *build_region_ranges (Build *b, const CloudRunSpecNetwork *n);
+/* Routes on to the custom routes of network from (static routes not to
+ * the internet gateway, dynamic routes learned from its sites) as
+ * imported peering routes through port (models/assemble/build-peering.c);
+ * peering names the peering in their text. */
+void build_import_custom_routes (Build *b, CloudRunVpcRouter *to,
+                                 SimPort *port,
+                                 const CloudRunSpecNetwork *from,
+                                 const char *peering);
+/* The producer networks of private services access and their managed
+ * instances (models/assemble/build-managed.c), after the peerings. */
+void build_private_access (Build *b);
 /* The active VPC Network Peerings (models/assemble/build-peering.c): a link
  * between the two routers, each side's ranges routed to the other. After
  * build_networks. */

@@ -534,6 +534,7 @@ build_traffic (Build *b)
         .host_addr = t->url.host_kind == CLOUDRUN_URL_HOST_ADDRESS
                      ? t->url.address : 0,
         .port = t->url.port, .tls = t->url.scheme == CLOUDRUN_URL_HTTPS,
+        .connect_only = t->url.scheme == CLOUDRUN_URL_TCP,
         .path = t->url.path, .method = t->method,
         .request_size = t->request_size, .count = total,
         .interval = t->gap, .mean_interval = t->gap,

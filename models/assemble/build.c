@@ -268,6 +268,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   build_networks (&b);
   build_peerings (&b);
   build_hybrid_links (&b);
+  build_private_access (&b);
   build_vms (&b);
   build_connectors (&b);
   build_psc_and_load_balancers (&b);

@@ -51,7 +51,8 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
                        "data of types A, AAAA, CNAME) or 'NAME passthru', "
                        "separated by ';'");
     case CLOUDRUN_KEY_URL:
-      return g_strdup ("https://HOST[:PORT]/PATH, http://HOST[:PORT]/PATH "
+      return g_strdup ("https://HOST[:PORT]/PATH, http://HOST[:PORT]/PATH, "
+                       "tcp://HOST:PORT "
                        "or service:NAME");
     case CLOUDRUN_KEY_NEXT_HOP:
       return g_strdup ("default-internet-gateway, blackhole or an IPv4 "
@@ -421,6 +422,11 @@ parse_url_text (const char *text, CloudRunSpecUrl *url,
       url->scheme = CLOUDRUN_URL_HTTP;
       rest = text + 7;
     }
+  else if (g_ascii_strncasecmp (text, "tcp://", 6) == 0)
+    {
+      url->scheme = CLOUDRUN_URL_TCP;
+      rest = text + 6;
+    }
   else
     return FALSE;
   if (strpbrk (text, " \t@") != NULL)
@@ -429,6 +435,9 @@ parse_url_text (const char *text, CloudRunSpecUrl *url,
   authority = g_strndup (rest, (gsize) (end - rest));
   if (!parse_authority (authority, url, problem))
     return FALSE;
+  if (url->scheme == CLOUDRUN_URL_TCP && (*end || !strchr (authority, ':')))
+    return cloudrun_problem_set (problem, "tcp://HOST:PORT, with a port and "
+                                 "no path", text);
   url->path = url_path_encode (end, problem);
   return url->path != NULL;
 }

@@ -505,11 +505,47 @@ fill_google_caller_identity (CloudRunCheck *c, CloudRunSpecGoogleCaller *gc)
   return TRUE;
 }
 
+/* A tcp:// traffic opens a connection and closes it: keys of what an
+ * HTTP request sends have nothing to act on. */
+static gboolean
+check_tcp (CloudRunCheck *c, CloudRunSpecTraffic *t)
+{
+  static const char *const http_only[] = {
+    "method", "request-size", "identity", "audience", "token-header" };
+
+  if (t->url.scheme != CLOUDRUN_URL_TCP)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (http_only); i++)
+    if (cloudrun_object_has (&t->base, http_only[i]))
+      {
+        g_autofree char *found = g_strdup_printf ("it, with url = %s",
+                                                  t->url.text);
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &t->base, http_only[i], "no HTTP keys "
+                                    "on a tcp:// traffic (a connection "
+                                    "check sends no request)", found, NULL,
+                                    NULL);
+      }
+  if (t->url.host_kind == CLOUDRUN_URL_HOST_SERVICE
+      || t->url.host_kind == CLOUDRUN_URL_HOST_INTERNAL_ALB
+      || t->url.host_kind == CLOUDRUN_URL_HOST_EXTERNAL_ALB
+      || t->url.host_kind == CLOUDRUN_URL_HOST_DOMAIN_MAPPING)
+    {
+      g_autofree char *found = cloudrun_quote (t->url.text);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &t->base, "url", "tcp:// to an address or "
+                                  "DNS record (a Cloud Run service or load "
+                                  "balancer takes https or http)", found,
+                                  NULL, NULL);
+    }
+  return TRUE;
+}
+
 static gboolean
 check_traffic (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   if (!resolve_caller (c, t) || !check_url (c, t) || !check_pacing (c, t)
-      || !check_identity (c, t))
+      || !check_identity (c, t) || !check_tcp (c, t))
     return FALSE;
   if (t->timeout <= 0)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &t->base,
@@ -613,6 +649,17 @@ check_expect (CloudRunCheck *c, CloudRunSpecExpect *e)
                                   suggestion, NULL);
     }
   e->traffic->expect = e;
+  if (e->traffic->url.scheme == CLOUDRUN_URL_TCP)
+    for (guint i = 0; i < 2; i++)
+      {
+        const char *key = i ? "host-seen" : "status";
+        if (cloudrun_object_has (&e->base, key))
+          return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                      &e->base, key, "no HTTP items for a "
+                                      "tcp:// traffic (a connection check "
+                                      "gets no response and sends no Host)",
+                                      key, NULL, NULL);
+      }
   if (cloudrun_object_has (&e->base, "source-seen")
       && !check_source_seen (c, e))
     return FALSE;

@@ -674,7 +674,7 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
   EACH (s->jobs, check_worker);
   EACH (s->worker_pools, check_worker);
   if (!cloudrun_check_revisions (&c) || !cloudrun_check_iap (&c)
-      || !cloudrun_check_hybrid (&c))
+      || !cloudrun_check_hybrid (&c) || !cloudrun_check_managed (&c))
     return FALSE;
   if (!cloudrun_check_caller_names (&c)
       || !cloudrun_check_domain_mappings (&c))

@@ -33,6 +33,10 @@ static const char *const policy_type_choices[] = { "hierarchical", "network",
 static const char *const policy_level_choices[] = { "organization", "folder",
                                                      NULL };
 static const char *const hybrid_choices[] = { "vpn", "interconnect", NULL };
+/* In CloudRunManagedProduct's order. */
+static const char *const managed_product_choices[] = {
+  "cloud-sql-postgres", "cloud-sql-mysql", "cloud-sql-sqlserver",
+  "memorystore-redis", "alloydb", NULL };
 static const char *const alb_kind_choices[] = { "global", "classic", NULL };
 static const char *const enforcement_choices[] = {
   "after-classic-firewall", "before-classic-firewall", NULL };
@@ -257,6 +261,64 @@ static const CloudRunKey peering_keys[] = {
            "The network it peers with. The peering is active, and the two "
            "networks exchange their subnet routes, only when that network "
            "has a `[peering]` back to this one."),
+  KEY ("export-custom-routes", BOOL, CloudRunSpecPeering,
+       export_custom_routes, "false", 0,
+       "Offer this network's custom routes to the peer: static routes "
+       "whose next hop is not the default internet gateway, and dynamic "
+       "routes learned from `[hybrid-link]` sites. The peer uses them only "
+       "when its side imports."),
+  KEY ("import-custom-routes", BOOL, CloudRunSpecPeering,
+       import_custom_routes, "false", 0,
+       "Use the custom routes the peer exports, as peering routes "
+       "(`PEERING_STATIC`, `PEERING_DYNAMIC`) whose next hop is the peer."),
+};
+
+static const CloudRunKey private_access_keys[] = {
+  KEY_REF ("network", NAME, CloudRunSpecPrivateAccess, network_name, network,
+           NETWORK, NULL, REQ, NULL,
+           "The consumer VPC network the private connection belongs to."),
+  KEY ("ranges", CIDR_LIST, CloudRunSpecPrivateAccess, ranges, NULL, REQ,
+       "Allocated ranges (purpose VPC_PEERING), each /8 to /24, overlapping "
+       "no subnet of the network: the producer network carves the subnets "
+       "of its instances from them."),
+  KEY ("export-custom-routes", BOOL, CloudRunSpecPrivateAccess,
+       export_custom_routes, "false", 0,
+       "The consumer network exports its custom routes (static ones not to "
+       "the internet gateway, dynamic ones from `[hybrid-link]` sites) to "
+       "the producer network, which imports them: what an on-premises host "
+       "needs to reach an instance."),
+  KEY ("import-custom-routes", BOOL, CloudRunSpecPrivateAccess,
+       import_custom_routes, "false", 0,
+       "The consumer imports the producer's custom routes. The producer "
+       "network has none, so this changes nothing; it loads so that an "
+       "imported configuration keeps its setting."),
+};
+
+static const CloudRunKey managed_instance_keys[] = {
+  KEY_ENUM ("product", ENUM, CloudRunSpecManagedInstance, product, NULL, REQ,
+            managed_product_choices,
+            "What the instance is, which sets the ports it accepts TCP "
+            "connections on: Cloud SQL for PostgreSQL 5432, MySQL 3306, SQL "
+            "Server 1433 (each also 3307, the Cloud SQL Auth Proxy's), "
+            "Memorystore for Redis 6379, AlloyDB 5432."),
+  KEY_REF ("private-services-access", NAME, CloudRunSpecManagedInstance,
+           access_name, access, PRIVATE_ACCESS, NULL, OPT,
+           "the scenario's only `[private-services-access]`",
+           "The private connection whose allocated ranges hold the "
+           "instance's address."),
+  KEY ("region", REGION, CloudRunSpecManagedInstance, region, NULL, REQ,
+       "Region of the instance."),
+  KEY_DERIVED ("address", IPV4, CloudRunSpecManagedInstance, address,
+               "the first usable address of the next free producer subnet",
+               "Private address of the instance, inside an allocated range. "
+               "Each instance has a producer subnet of its own, a /24 (a /29 "
+               "for Memorystore) of the ranges: the one holding `address`, "
+               "or the next free one."),
+  KEY ("authorized-networks", CIDR_LIST, CloudRunSpecManagedInstance,
+       authorized_networks, "", 0,
+       "Cloud SQL only: the source ranges outside RFC 1918 that may connect "
+       "to the private address (a Direct VPC subnet in 100.64.0.0/10, say). "
+       "RFC 1918 sources never need listing."),
 };
 
 static const CloudRunKey hybrid_link_keys[] = {
@@ -911,6 +973,14 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("hybrid-link", HYBRID_LINK, FALSE, CloudRunSpecHybridLink,
         hybrid_link_keys, LIST (hybrid_links),
         "Cloud VPN or Cloud Interconnect to an on-premises site."),
+  KIND ("private-services-access", PRIVATE_ACCESS, FALSE,
+        CloudRunSpecPrivateAccess, private_access_keys,
+        LIST (private_accesses), "The private connection (private services "
+        "access) of a network to Google's managed service producers."),
+  KIND ("managed-instance", MANAGED_INSTANCE, FALSE,
+        CloudRunSpecManagedInstance, managed_instance_keys,
+        LIST (managed_instances), "A Cloud SQL, Memorystore for Redis or "
+        "AlloyDB instance at a private address."),
   KIND ("firewall", FIREWALL, FALSE, CloudRunSpecFirewall, firewall_keys,
         LIST (firewalls), "A VPC firewall rule, or a rule of a firewall "
                           "policy."),

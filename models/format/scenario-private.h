@@ -191,6 +191,9 @@ gboolean cloudrun_check_perimeters (CloudRunCheck *check);
 /* Cloud VPN and Interconnect, on-premises sites
  * (models/format/scenario-check-hybrid.c). */
 gboolean cloudrun_check_hybrid (CloudRunCheck *check);
+/* Private services access and managed instances
+ * (models/format/scenario-check-managed.c). */
+gboolean cloudrun_check_managed (CloudRunCheck *check);
 /* Revisions, traffic splits and tags
  * (models/format/scenario-check-revisions.c). */
 gboolean cloudrun_check_revisions (CloudRunCheck *check);

@@ -86,6 +86,7 @@ typedef struct {
 typedef enum {
   CLOUDRUN_URL_HTTPS,
   CLOUDRUN_URL_HTTP,
+  CLOUDRUN_URL_TCP,             /* a connection only: no bytes sent */
 } CloudRunUrlScheme;
 
 /* What a URL's host names, found at load time for reports; the
@@ -338,7 +339,45 @@ typedef struct {
   CloudRunSpecNetwork *network; /* the network this side belongs to */
   char *peer_name;              /* peer-network, as written */
   CloudRunSpecNetwork *peer;    /* the network it peers with */
+  gboolean export_custom_routes;/* this side offers its custom routes */
+  gboolean import_custom_routes;/* this side takes the peer's offered */
 } CloudRunSpecPeering;
+
+/* [private-services-access NAME]: the private connection between a VPC
+ * network and the service producer network of Google's managed services
+ * (a VPC Network Peering over allocated ranges). */
+typedef struct {
+  CloudRunSpecObject base;
+  char *network_name;           /* network, as written */
+  CloudRunSpecNetwork *network; /* the consumer network */
+  GArray *ranges;               /* CloudRunSpecCidr: allocated ranges */
+  gboolean export_custom_routes;/* the consumer's custom routes reach the
+                                   producer network */
+  gboolean import_custom_routes;/* unused by the producer (it exports
+                                   none); kept as written */
+} CloudRunSpecPrivateAccess;
+
+/* [managed-instance] product. */
+typedef enum {
+  CLOUDRUN_PRODUCT_CLOUD_SQL_POSTGRES,
+  CLOUDRUN_PRODUCT_CLOUD_SQL_MYSQL,
+  CLOUDRUN_PRODUCT_CLOUD_SQL_SQLSERVER,
+  CLOUDRUN_PRODUCT_MEMORYSTORE_REDIS,
+  CLOUDRUN_PRODUCT_ALLOYDB,
+} CloudRunManagedProduct;
+
+/* [managed-instance NAME]: a Cloud SQL, Memorystore for Redis or AlloyDB
+ * instance at a private address of a private services access range. */
+typedef struct {
+  CloudRunSpecObject base;
+  CloudRunManagedProduct product;
+  char *access_name;            /* private-services-access, as written */
+  CloudRunSpecPrivateAccess *access; /* its private connection */
+  char *region;                 /* a known region */
+  uint32_t address;             /* its private address (0: allocated) */
+  CloudRunSpecCidr subnet;      /* the producer subnet holding it */
+  GArray *authorized_networks;  /* CloudRunSpecCidr (Cloud SQL only) */
+} CloudRunSpecManagedInstance;
 
 /* What a [firewall-policy] is: associated with the organization or a
  * folder above projects, or with networks. */
@@ -761,6 +800,8 @@ typedef struct {
   GPtrArray *routes;            /* CloudRunSpecRoute * */
   GPtrArray *peerings;          /* CloudRunSpecPeering * */
   GPtrArray *hybrid_links;      /* CloudRunSpecHybridLink * */
+  GPtrArray *private_accesses;  /* CloudRunSpecPrivateAccess * */
+  GPtrArray *managed_instances; /* CloudRunSpecManagedInstance * */
   GPtrArray *firewalls;         /* CloudRunSpecFirewall * */
   GPtrArray *firewall_policies; /* CloudRunSpecFirewallPolicy * */
   GPtrArray *nats;              /* CloudRunSpecNat * */
@@ -845,6 +886,8 @@ GPtrArray *cloudrun_scenario_warnings (const CloudRunScenario *scenario);
 const CloudRunSpecPeering *cloudrun_peering_active (
   const CloudRunScenario *scenario, const CloudRunSpecNetwork *network,
   const CloudRunSpecNetwork *peer);
+/* Whether product is a Cloud SQL engine (it has authorized networks). */
+gboolean cloudrun_product_is_cloud_sql (CloudRunManagedProduct product);
 /* Whether project's perimeter restricts the API service (such as
  * "run.googleapis.com"); an implicit perimeter restricts Cloud Run only.
  * FALSE when the project is in no perimeter. */

@@ -36,7 +36,8 @@
   X (CLIENT, "client")                                                     \
   X (GOOGLE_PRODUCT, "google-product") /* Pub/Sub push, Cloud Tasks, ... */ \
   X (JOB, "job")                /* a Cloud Run job's task */               \
-  X (WORKER_POOL, "worker-pool") /* a Cloud Run worker pool's instance */
+  X (WORKER_POOL, "worker-pool") /* a Cloud Run worker pool's instance */ \
+  X (MANAGED_INSTANCE, "managed-instance") /* Cloud SQL, Memorystore, ... */
 
 /* Why a request was dropped, aborted or refused. The word is the ID.
  *
@@ -69,7 +70,12 @@
   X (PSC_ENDPOINT_ACCESSED_FROM_PEERED_NETWORK)                            \
   X (PRIVATE_GOOGLE_ACCESS_VIA_VPN_TUNNEL_UNSUPPORTED)                      \
   X (SECURITY_POLICY_DENIED)                                               \
-  X (IAP_DENIED)
+  X (IAP_DENIED)                                                           \
+  X (CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS)                               \
+  X (DROPPED_INSIDE_CLOUD_SQL_SERVICE)                                     \
+  X (DROPPED_INSIDE_GOOGLE_MANAGED_SERVICE)                                \
+  X (REDIS_INSTANCE_UNSUPPORTED_PORT)                                      \
+  X (REDIS_INSTANCE_CONNECTING_FROM_PUPI_ADDRESS)
 
 #define CLOUDRUN_DROP_LIST(X)                                              \
   X (UNKNOWN_EXTERNAL_ADDRESS, O)                                          \
@@ -101,9 +107,9 @@
   X (CLOUD_SQL_INSTANCE_NOT_RUNNING, O)                                    \
   X (TRAFFIC_TYPE_BLOCKED, O)                                              \
   X (GKE_MASTER_UNAUTHORIZED_ACCESS, O)                                    \
-  X (CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS, O)                            \
+  X (CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS, P)                            \
   X (DROPPED_INSIDE_GKE_SERVICE, O)                                        \
-  X (DROPPED_INSIDE_CLOUD_SQL_SERVICE, O)                                  \
+  X (DROPPED_INSIDE_CLOUD_SQL_SERVICE, P)                                  \
   X (GOOGLE_MANAGED_SERVICE_NO_PEERING, O)                                 \
   X (GOOGLE_MANAGED_SERVICE_NO_PSC_ENDPOINT, O)                            \
   X (GKE_PSC_ENDPOINT_MISSING, O)                                          \
@@ -131,6 +137,10 @@
   X (LOAD_BALANCER_HAS_NO_PROXY_SUBNET, P)                                 \
   X (CLOUD_NAT_NO_ADDRESSES, O)                                            \
   X (ROUTING_LOOP, O)                                                      \
+  X (DROPPED_INSIDE_GOOGLE_MANAGED_SERVICE, P)                             \
+  X (DROPPED_INSIDE_REDIS_INSTANCE_SERVICE, O)                             \
+  X (REDIS_INSTANCE_UNSUPPORTED_PORT, P)                                   \
+  X (REDIS_INSTANCE_CONNECTING_FROM_PUPI_ADDRESS, P)                       \
   X (INGRESS_FIREWALL_TAGS_UNSUPPORTED_BY_DIRECT_VPC_EGRESS, P)            \
   X (NO_SERVERLESS_IP_RANGES, P) /* Direct VPC's abort cause */            \
   /* the simulator's own: */                                               \

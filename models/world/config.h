@@ -169,4 +169,24 @@ typedef struct {
   uint64_t project_number;      /* its network's host project */
 } VpcPscConfig;
 
+/* What a managed instance is, as its node judges connections. */
+typedef enum {
+  VPC_MANAGED_CLOUD_SQL,        /* RFC 1918 sources, or authorized ones */
+  VPC_MANAGED_REDIS,            /* no privately used public sources */
+  VPC_MANAGED_ALLOYDB,
+} VpcManagedKind;
+
+/* A Cloud SQL, Memorystore for Redis or AlloyDB instance reached over
+ * private services access. */
+typedef struct {
+  const char *name;             /* the node is managed-NAME */
+  const char *product;          /* "Cloud SQL for PostgreSQL", ... */
+  VpcManagedKind kind;
+  uint32_t address;             /* its private address */
+  const uint16_t *ports;        /* the ports it accepts */
+  guint n_ports;
+  const VpcCidr *authorized;    /* Cloud SQL: authorized networks */
+  guint n_authorized;
+} VpcManagedConfig;
+
 #endif

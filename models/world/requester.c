@@ -179,6 +179,13 @@ call_on_connected (SimTcpConn *conn, void *user)
   SimHttpRequest req = { .content_length = plan->request_size };
   size_t n;
 
+  if (plan->connect_only)
+    {
+      cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DELIVERED,
+                            "TCP connection established (tcp://: nothing "
+                            "is sent; the caller closes)");
+      return;
+    }
   g_strlcpy (req.method, plan->method, sizeof req.method);
   g_strlcpy (req.path, plan->path, sizeof req.path);
   g_strlcpy (req.host, plan->host, sizeof req.host);
@@ -468,10 +475,14 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
   call->body = 0;
   g_byte_array_set_size (call->rx, 0);
   cloudrun_ledger_begin (caller->ledger, (uint32_t) request);
-  step.rule = sim_explain_internf (sim_world_explain (caller->node->world),
-                                   "%s %s://%s%s (traffic %s)", plan->method,
-                                   plan->tls ? "https" : "http", plan->host,
-                                   plan->path, plan->name);
+  step.rule = plan->connect_only
+    ? sim_explain_internf (sim_world_explain (caller->node->world),
+                           "connect tcp://%s:%u (traffic %s)", plan->host,
+                           plan->port, plan->name)
+    : sim_explain_internf (sim_world_explain (caller->node->world),
+                           "%s %s://%s%s (traffic %s)", plan->method,
+                           plan->tls ? "https" : "http", plan->host,
+                           plan->path, plan->name);
   step.src = caller->host->addrs[0];
   cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
   call->deadline = sim_kernel_schedule_in (k, plan->timeout, call_deadline,

@@ -2,7 +2,8 @@
  * internet client, a VM, a Cloud Run instance). For each request of its
  * traffic it resolves the URL host with a real DNS query to its resolver,
  * opens TCP to the first address of the answer (with TLS for https),
- * sends one HTTP/1.1 request and reads the response (Content-Length),
+ * sends one HTTP/1.1 request and reads the response (Content-Length), or
+ * for tcp:// only opens the connection and closes it,
  * then records the status and latency it saw. It decides only what it alone can see: a DNS answer
  * that never came, a timeout, an unusable answer. Everything else is
  * decided by the hops on the path (models/world/request.h).
@@ -27,6 +28,7 @@ typedef struct {
   uint32_t host_addr;           /* the host when it is a literal; else 0 */
   uint16_t port;                /* the URL's port */
   bool tls;                     /* https: TLS (sim/tls.h), SNI = host */
+  bool connect_only;            /* tcp://: the connection, nothing sent */
   const char *path;
   const char *method;
   uint64_t request_size;        /* body bytes */

@@ -537,6 +537,37 @@ vpc_to_gateway (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                     : NULL);
 }
 
+/* A custom route's next hop (rule is the route's text): across Cloud VPN
+ * or Interconnect, or a drop for a blackhole or a forwarding instance. */
+static void
+vpc_follow_custom (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
+                   const VpcRouteInfo *info, const char *rule, bool explain)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+
+  if (info->kind == ROUTE_TUNNEL)
+    {
+      if (explain)
+        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, rule, NULL);
+      /* The link holds the tunnel's time; the far router adds the time
+       * between regions on delivery. */
+      sim_port_send (info->peer, packet);
+      return;
+    }
+  if (info->kind == ROUTE_BLACKHOLE)
+    vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_ROUTE_BLACKHOLE,
+              explain ? sim_explain_internf (log, "%s: next hop blackhole "
+                                             "(its next hop no longer "
+                                             "exists)", rule)
+                      : NULL);
+  else
+    vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+              explain ? sim_explain_internf (log, "%s: a next-hop "
+                                             "instance that forwards is "
+                                             "not simulated", rule)
+                      : NULL);
+}
+
 /* A packet from a peered network (its egress rules already applied
  * there): delivered to this network's own ranges only, never on to the
  * internet, a NAT or another peering (vpc/docs/vpc-peering: peering is
@@ -545,20 +576,38 @@ static void
 vpc_from_peer (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                const CloudRunVpcSource *src, bool explain)
 {
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
   const SimRoute *route = sim_route_table_lookup (r->routes, f->dst);
+  const VpcRouteInfo *info = route ? route->value : NULL;
 
-  if (route && ((const VpcRouteInfo *) route->value)->kind == ROUTE_SUBNET)
+  if (info && info->kind == ROUTE_SUBNET)
     {
       vpc_deliver_local (r, packet, f, src, explain);
       return;
     }
+  /* A custom route exported to a peer that imports it carries the peer's
+   * packets on (vpc/docs/vpc-peering, importing and exporting routes). */
+  if (info && src->custom_routes
+      && (info->kind == ROUTE_TUNNEL || info->kind == ROUTE_BLACKHOLE
+          || info->kind == ROUTE_NEXT_HOP_ADDRESS))
+    {
+      vpc_follow_custom (r, packet, f, info,
+                         explain ? sim_explain_internf (log, "%s, exported "
+                                                        "to %s", info->name,
+                                                        src->label)
+                                 : NULL, explain);
+      return;
+    }
   vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
             explain ? sim_explain_internf (
-                        sim_world_explain (r->base.world->sim),
-                        "from %s to an address outside network %s: a "
+                        log, "from %s to an address outside network %s: a "
                         "peered network's traffic is delivered only to "
                         "this network's own subnets (peering is not "
-                        "transitive)", src->label, r->network)
+                        "transitive)%s", src->label, r->network,
+                        info && info->kind == ROUTE_TUNNEL
+                        ? ", and this network's dynamic routes are not "
+                          "exported to that peer, or it does not import "
+                          "them" : "")
                     : NULL);
 }
 
@@ -582,6 +631,18 @@ vpc_from_tunnel (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
   if (info && info->kind == ROUTE_SUBNET)
     {
       vpc_deliver_local (r, packet, f, src, explain);
+      return;
+    }
+  /* A peered network's subnet is reached from the site, as from the
+   * network's own sources (the site must have the range advertised). */
+  if (!r->on_premises && info && info->kind == ROUTE_PEERING)
+    {
+      if (explain)
+        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE,
+                  sim_explain_internf (log, "%s, from %s", info->name,
+                                       src->label),
+                  "next hop NEXT_HOP_PEERING: to the peered network");
+      sim_port_send (info->peer, packet);
       return;
     }
   if (!r->on_premises && info && info->kind == ROUTE_GATEWAY
@@ -683,13 +744,6 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
     case ROUTE_GATEWAY:
       vpc_to_gateway (r, packet, f, src, in, rule, explain);
       return;
-    case ROUTE_BLACKHOLE:
-      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_ROUTE_BLACKHOLE,
-                explain ? sim_explain_internf (log, "%s: next hop blackhole "
-                                               "(its next hop no longer "
-                                               "exists)", rule)
-                        : NULL);
-      return;
     case ROUTE_PEERING:
       if (explain)
         vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, rule,
@@ -697,20 +751,11 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       /* The peer's router adds the time between regions on delivery. */
       sim_port_send (info->peer, packet);
       return;
+    case ROUTE_BLACKHOLE:
     case ROUTE_TUNNEL:
-      if (explain)
-        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, rule, NULL);
-      /* The link holds the tunnel's time; the far router adds the time
-       * between regions on delivery. */
-      sim_port_send (info->peer, packet);
-      return;
     case ROUTE_NEXT_HOP_ADDRESS:
     default:
-      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
-                explain ? sim_explain_internf (log, "%s: a next-hop "
-                                               "instance that forwards is "
-                                               "not simulated", rule)
-                        : NULL);
+      vpc_follow_custom (r, packet, f, info, rule, explain);
       return;
     }
 }
@@ -962,10 +1007,10 @@ cloudrun_vpc_router_add_region (CloudRunVpcRouter *r, uint32_t prefix,
 
 SimPort *
 cloudrun_vpc_router_attach_peer (CloudRunVpcRouter *r, const char *port_name,
-                                 const char *label)
+                                 const char *label, bool custom_routes)
 {
   CloudRunVpcSource src = { .kind = CLOUDRUN_VPC_SOURCE_PEER,
-                            .label = label };
+                            .label = label, .custom_routes = custom_routes };
 
   return cloudrun_vpc_router_attach (r, port_name, &src);
 }
@@ -998,6 +1043,14 @@ cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *r, SimPort *port,
   vpc_add_link_route (r, port, prefix, len, ROUTE_PEERING,
                       g_strdup_printf ("peering subnet route (PEERING_SUBNET)"
                                        " of %s", label));
+}
+
+void
+cloudrun_vpc_router_add_imported_route (CloudRunVpcRouter *r, SimPort *port,
+                                        uint32_t prefix, uint8_t len,
+                                        const char *name)
+{
+  vpc_add_link_route (r, port, prefix, len, ROUTE_PEERING, g_strdup (name));
 }
 
 void

@@ -56,6 +56,9 @@ typedef struct {
                                    VPC revision's */
   const char *service_account;  /* a VM's or Direct VPC revision's
                                    identity, or NULL */
+  bool custom_routes;           /* a peer that imports the custom routes
+                                   this network exports: its packets may
+                                   follow them */
 } CloudRunVpcSource;
 
 /* Whether sources on a subnet, without an external address, reach Google
@@ -108,20 +111,29 @@ void cloudrun_vpc_router_add_region (CloudRunVpcRouter *router,
                                      const char *region);
 /* A port to the router of a peered network (VPC Network Peering, active):
  * what arrives there is delivered inside this network only (peering is
- * not transitive), after the ingress rules; label names the peering for
+ * not transitive), after the ingress rules, or, when the peer imports the
+ * custom routes this network exports (custom_routes), also along them
+ * (across Cloud VPN or Interconnect); label names the peering for
  * explanations ("peering a-to-b (network b)"). */
 SimPort *cloudrun_vpc_router_attach_peer (CloudRunVpcRouter *router,
                                           const char *port_name,
-                                          const char *label);
+                                          const char *label,
+                                          bool custom_routes);
 /* A peering subnet route: prefix/len, a subnet range of the peer behind
  * port (from cloudrun_vpc_router_attach_peer); label names it. */
 void cloudrun_vpc_router_add_peering_route (CloudRunVpcRouter *router,
                                             SimPort *port, uint32_t prefix,
                                             uint8_t len, const char *label);
+/* A custom route the peer behind port exports and this network imports
+ * (PEERING_STATIC, PEERING_DYNAMIC); name is its whole text. */
+void cloudrun_vpc_router_add_imported_route (CloudRunVpcRouter *router,
+                                             SimPort *port, uint32_t prefix,
+                                             uint8_t len, const char *name);
 /* A port to the other end of Cloud VPN or Cloud Interconnect: on a VPC
  * router, what arrives there (from the site) is delivered to the
- * network's own ranges, or carried to the GFE when it is for a Google API
- * VIP (Private Google Access for on-premises hosts); on a site's router,
+ * network's own ranges or along a peering subnet route to a peer's, or
+ * carried to the GFE when it is for a Google API VIP (Private Google
+ * Access for on-premises hosts); on a site's router,
  * delivered to the site's own ranges. */
 SimPort *cloudrun_vpc_router_attach_tunnel (CloudRunVpcRouter *router,
                                             const char *port_name,

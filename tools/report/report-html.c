@@ -270,6 +270,11 @@ html_caller (GString *out, const CloudRunRequest *r)
     g_string_append_printf (out, "<span class=\"%s\">HTTP %d</span> after %s",
                             r->status < 400 ? "good" : "bad", r->status,
                             tools_report_duration (r->end - r->start, t));
+  else if (r->outcome == CLOUDRUN_VERDICT_DELIVERED)
+    g_string_append_printf (out, "<span class=\"good\">TCP connection "
+                            "established</span> after %s; nothing sent "
+                            "(tcp://)",
+                            tools_report_duration (r->end - r->start, t));
   else if (r->decided_at == CLOUDRUN_HOP_GOOGLE_PRODUCT)
     g_string_append (out, "<span class=\"bad\">no HTTP request</span>: the "
                      "product refused it before any packet left");

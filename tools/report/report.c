@@ -185,6 +185,11 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
     g_string_append_printf (out, "%s    the caller: HTTP %d after %s\n",
                             indent, r->status,
                             tools_report_duration (r->end - r->start, t));
+  else if (r->outcome == CLOUDRUN_VERDICT_DELIVERED)
+    g_string_append_printf (out, "%s    the caller: TCP connection "
+                            "established after %s; nothing sent (tcp://)\n",
+                            indent,
+                            tools_report_duration (r->end - r->start, t));
   else if (r->decided_at == CLOUDRUN_HOP_GOOGLE_PRODUCT)
     g_string_append_printf (out, "%s    the caller: no HTTP request; the "
                             "product refused it before any packet left\n",

@@ -926,7 +926,7 @@ test_vpc_router__peer_traffic_stays_inside (void **state)
                         VPC_FIREWALL_ALLOW, 0, 0, 1000);
   w = router_world (tw, rc);
   port = cloudrun_vpc_router_attach_peer (w.router, "peering-p",
-                                          "peering p (network other)");
+                                          "peering p (network other)", false);
   peer = tiny_probe_new (tw, "other-router");
   tiny_link (tw, peer->port, port);
   tiny_probe_send_tcp (peer, 0, TW_IP (10, 50, 0, 2), 40000, DB, 80,
