@@ -93,6 +93,39 @@ build_unreachable (Build *b, const CloudRunSpecNetwork *to,
     }
 }
 
+/* Tells to's router why the sites behind from's network (side of the
+ * peering from there to to's network is there; back, to's side) are out of
+ * reach: their dynamic routes are not exchanged. */
+static void
+build_sites_out_of_reach (Build *b, BuildNetwork *to,
+                          const CloudRunSpecPeering *there,
+                          const CloudRunSpecPeering *back)
+{
+  for (guint i = 0; i < b->sc->hybrid_links->len; i++)
+    {
+      const CloudRunSpecHybridLink *l = g_ptr_array_index (b->sc->hybrid_links,
+                                                           i);
+      g_autofree char *why = NULL;
+
+      if (l->network != there->network)
+        continue;
+      why = g_strdup_printf (
+        "site %s is behind network %s's Cloud Router, whose dynamic routes "
+        "reach network %s only with export-custom-routes on [peering %s] "
+        "and import-custom-routes on [peering %s]: the %s is off",
+        l->site->base.name, there->network->base.name,
+        back->network->base.name, there->base.name, back->base.name,
+        there->export_custom_routes ? "import" : "export");
+      for (guint j = 0; j < l->site->subnets->len; j++)
+        {
+          const CloudRunSpecSubnet *sn = g_ptr_array_index (l->site->subnets,
+                                                            j);
+          cloudrun_vpc_router_add_unreachable (to->router, sn->range.prefix,
+                                               sn->range.len, why);
+        }
+    }
+}
+
 /* For each side: the peer's ranges when the peering is inactive, and the
  * ranges of each of the peer's other peers (peering is not transitive). */
 static void
@@ -165,7 +198,11 @@ build_peerings (Build *b)
       if (a_exports)
         build_import_custom_routes (b, z->router, pz, p->network,
                                     back->base.name);
+      else
+        build_sites_out_of_reach (b, z, p, back);
       if (z_exports)
         build_import_custom_routes (b, a->router, pa, p->peer, p->base.name);
+      else
+        build_sites_out_of_reach (b, a, back, p);
     }
 }

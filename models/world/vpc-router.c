@@ -721,9 +721,17 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
   route = sim_route_table_lookup (r->routes, f->dst);
   if (!route)
     {
+      /* A connection's answer lost on its way back is told too. */
+      bool answer = f->proto == SIM_IPPROTO_TCP
+                    && (f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK))
+                       == (SIM_TCP_SYN | SIM_TCP_ACK);
+      explain = explain || answer;
       vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
                 !explain ? NULL
-                : sim_explain_internf (log, "%s%s", r->default_route
+                : sim_explain_internf (log, "%s%s%s", answer
+                                       ? "the answer (SYN-ACK) finds no "
+                                         "route back: " : "",
+                                       r->default_route
                                        ? "no route matches the destination"
                                        : "no route matches: the network's "
                                          "default route is removed "
