@@ -846,9 +846,10 @@ static const CloudRunKey traffic_keys[] = {
             "each). "
             "The name must belong to only one of these kinds." },
   KEY ("url", URL, CloudRunSpecTraffic, url, NULL, REQ,
-       "What to call: `https://HOST[:PORT]/PATH`, `http://HOST[:PORT]/PATH` "
-       "or `service:NAME` (below); https is TLS on port 443 (keys in the "
-       "capture), http is clear on 80."),
+       "What to call: `https://HOST[:PORT]/PATH`, `http://HOST[:PORT]/PATH`, "
+       "`tcp://HOST:PORT` or `service:NAME` (below); https is TLS on port "
+       "443 (keys in the capture), http is clear on 80, tcp opens a "
+       "connection and closes it (a connection check)."),
   KEY_INT ("count", CloudRunSpecTraffic, count, "1", 0, 1, 10000000,
            "Number of requests; all [traffic] groups together may have at "
            "most 100000000."),
