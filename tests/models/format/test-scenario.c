@@ -110,10 +110,12 @@ static const char everything_head[] =
   "[peering shared-other]\n"
   "network = shared\n"
   "peer-network = other\n"
+  "export-custom-routes = true\n"
   "\n"
   "[peering other-shared]\n"
   "network = other\n"
   "peer-network = shared\n"
+  "import-custom-routes = true\n"
   "\n"
   "[route to-onprem]\n"
   "network = shared\n"
@@ -477,8 +479,32 @@ static const char everything_workers[] =
   "from = consumers\n"
   "url = service:backend\n";
 
-/* everything_head, everything_tail, everything_dns, everything_domain
- * and everything_workers together, made once. */
+/* The private services access of everything. */
+static const char everything_managed[] =
+  "\n"
+  "[private-services-access psa]\n"
+  "network = shared\n"
+  "ranges = 10.200.0.0/16;10.201.0.0/24\n"
+  "export-custom-routes = true\n"
+  "import-custom-routes = false\n"
+  "\n"
+  "[managed-instance sql]\n"
+  "product = cloud-sql-mysql\n"
+  "private-services-access = psa\n"
+  "region = us-central1\n"
+  "address = 10.200.5.7\n"
+  "authorized-networks = 100.64.0.0/10\n"
+  "\n"
+  "[managed-instance redis]\n"
+  "product = memorystore-redis\n"
+  "region = us-central1\n"
+  "\n"
+  "[traffic to-sql]\n"
+  "from = web\n"
+  "url = tcp://10.200.5.7:3306\n";
+
+/* everything_head, everything_tail, everything_dns, everything_domain,
+ * everything_workers and everything_managed together, made once. */
 static const char *
 everything_text (void)
 {
@@ -486,7 +512,8 @@ everything_text (void)
 
   if (!text)
     text = g_strconcat (everything_head, everything_tail, everything_dns,
-                        everything_domain, everything_workers, NULL);
+                        everything_domain, everything_workers,
+                        everything_managed, NULL);
   return text;
 }
 #define everything (everything_text ())
@@ -983,6 +1010,41 @@ test_scenario__security_policy (void **state)
 }
 
 static void
+test_scenario__private_services_access (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunSpecPrivateAccess *a = find (s, CLOUDRUN_KIND_PRIVATE_ACCESS, "psa");
+  CloudRunSpecManagedInstance *sql = find (s, CLOUDRUN_KIND_MANAGED_INSTANCE,
+                                           "sql");
+  CloudRunSpecManagedInstance *redis = find (s,
+                                             CLOUDRUN_KIND_MANAGED_INSTANCE,
+                                             "redis");
+  CloudRunSpecPeering *so = find (s, CLOUDRUN_KIND_PEERING, "shared-other");
+  CloudRunSpecPeering *os = find (s, CLOUDRUN_KIND_PEERING, "other-shared");
+  CloudRunSpecTraffic *t = find (s, CLOUDRUN_KIND_TRAFFIC, "to-sql");
+  (void) state;
+
+  assert_true (so->export_custom_routes);
+  assert_false (so->import_custom_routes);
+  assert_true (os->import_custom_routes);
+  assert_false (os->export_custom_routes);
+  assert_true (a->export_custom_routes);
+  assert_int_equal (a->ranges->len, 2);
+  assert_ptr_equal (sql->access, a);
+  assert_int_equal (sql->product, CLOUDRUN_PRODUCT_CLOUD_SQL_MYSQL);
+  assert_int_equal (sql->address, IP (10, 200, 5, 7));
+  assert_cidr (&sql->subnet, IP (10, 200, 5, 0), 24);
+  assert_int_equal (sql->authorized_networks->len, 1);
+  /* The only connection by default; the first free /29 of the ranges. */
+  assert_ptr_equal (redis->access, a);
+  assert_cidr (&redis->subnet, IP (10, 200, 0, 0), 29);
+  assert_int_equal (redis->address, IP (10, 200, 0, 1));
+  assert_int_equal (t->url.scheme, CLOUDRUN_URL_TCP);
+  assert_int_equal (t->url.port, 3306);
+  assert_int_equal (t->url.host_kind, CLOUDRUN_URL_HOST_ADDRESS);
+}
+
+static void
 test_scenario__peering_zone_and_response_policy (void **state)
 {
   g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
@@ -1435,6 +1497,9 @@ static const char head[] =
 #define SITE \
   "[network n]\n[network dc]\non-premises = true\n[subnet lan]\n" \
   "network = dc\nregion = us-central1\nrange = 192.168.0.0/16\n"
+#define PSA \
+  "[network n]\n[private-services-access p]\nnetwork = n\n" \
+  "ranges = 10.50.0.0/16\n"
 #define FW_HEAD \
   "[network n]\n[firewall f]\nnetwork = n\ndirection = egress\n" \
   "action = deny\n"
@@ -1629,6 +1694,79 @@ static const BadCase bad_cases[] = {
   { SITE "[hybrid-link l]\nnetwork = n\nsite = dc\nregion = us-central1\n"
     "kind = cloud-vpn\n", { NULL },
     "[hybrid-link l] kind: expected one of vpn, interconnect" },
+  /* Private services access and managed instances. */
+  { PSA "[private-services-access q]\nnetwork = n\nranges = 10.60.0.0/16\n",
+    { NULL }, "[private-services-access q] network: expected a network "
+    "with no other private connection" },
+  { "[network n]\n[subnet a]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.50.1.0/24\n[private-services-access p]\nnetwork = n\n"
+    "ranges = 10.50.0.0/16\n", { NULL },
+    "[private-services-access p] ranges: expected ranges that overlap no "
+    "subnet of the network or of its peers (the producer network is peered "
+    "with it), found '10.50.0.0/16', overlapping [subnet a] 10.50.1.0/24 "
+    "of network 'n'" },
+  { "[network n]\n[private-services-access p]\nnetwork = n\n"
+    "ranges = 10.50.0.0/25\n", { NULL },
+    "[private-services-access p] ranges: expected allocated ranges of /8 to "
+    "/24" },
+  { "[network n]\n[private-services-access p]\nnetwork = n\n"
+    "ranges = 10.50.0.0/16;10.50.7.0/24\n", { NULL },
+    "found '10.50.7.0/24', overlapping another of them" },
+  { SITE "[private-services-access p]\nnetwork = dc\n"
+    "ranges = 10.50.0.0/16\n", { NULL },
+    "[private-services-access p] network: expected a VPC network, found "
+    "'dc', an on-premises site" },
+  { "[managed-instance m]\nproduct = alloydb\nregion = us-central1\n",
+    { NULL }, "[managed-instance m] private-services-access: expected the "
+    "[private-services-access] whose ranges hold the instance, found no "
+    "[private-services-access] group" },
+  { PSA "[managed-instance m]\nproduct = alloydb\nregion = us-central1\n"
+    "address = 10.51.0.9\n", { NULL },
+    "[managed-instance m] address: expected a usable address of the private "
+    "connection's ranges, in a producer subnet (a /24, a /29 for "
+    "Memorystore) no earlier instance has, found '10.51.0.9', outside the "
+    "ranges of [private-services-access p]" },
+  { PSA "[managed-instance m]\nproduct = alloydb\nregion = us-central1\n"
+    "[managed-instance k]\nproduct = cloud-sql-postgres\n"
+    "region = us-central1\naddress = 10.50.0.20\n", { NULL },
+    "found '10.50.0.20', in the producer subnet of an earlier instance" },
+  { PSA "[managed-instance m]\nproduct = alloydb\nregion = us-central1\n"
+    "address = 10.50.3.0\n", { NULL },
+    "found '10.50.3.0', the first or last address of its subnet" },
+  { PSA "[managed-instance m]\nproduct = memorystore-redis\n"
+    "region = us-central1\nauthorized-networks = 100.64.0.0/10\n",
+    { NULL }, "[managed-instance m] authorized-networks: expected no "
+    "authorized networks: only Cloud SQL has them for its private address" },
+  { "[network n]\n[private-services-access p]\nnetwork = n\n"
+    "ranges = 10.50.0.0/24\n[managed-instance m]\nproduct = alloydb\n"
+    "region = us-central1\n[managed-instance k]\nproduct = alloydb\n"
+    "region = us-central1\n", { NULL },
+    "[managed-instance k] private-services-access: expected a private "
+    "connection with room for the instance's producer subnet, found no free "
+    "/24 left in the ranges of [private-services-access p]" },
+  { PSA "[managed-instance m]\nproduct = mongodb\nregion = us-central1\n",
+    { NULL }, "[managed-instance m] product: expected one of "
+    "cloud-sql-postgres, cloud-sql-mysql" },
+  /* tcp:// traffic. */
+  { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5\n", { NULL },
+    "expected tcp://HOST:PORT, with a port and no path" },
+  { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5:5432/db\n", { NULL },
+    "expected tcp://HOST:PORT, with a port and no path" },
+  { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5:5432\nmethod = POST\n",
+    { NULL }, "[traffic t] method: expected no HTTP keys on a tcp:// "
+    "traffic (a connection check sends no request)" },
+  { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5:5432\n"
+    "identity = id-token\n", { NULL }, "[traffic t] identity: expected no "
+    "HTTP keys on a tcp:// traffic" },
+  { "[service b]\nregion = us-central1\n[traffic t]\nfrom = s\n"
+    "url = tcp://b-b6dns7ot01-uc.a.run.app:443\n", { NULL },
+    "[traffic t] url: expected tcp:// to an address or DNS record" },
+  { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5:5432\n[expect t]\n"
+    "status = 200\n", { NULL }, "[expect t] status: expected no HTTP items "
+    "for a tcp:// traffic" },
+  { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5:5432\n[expect t]\n"
+    "host-seen = x.example\n", { NULL }, "[expect t] host-seen: expected no "
+    "HTTP items for a tcp:// traffic" },
   /* VPC Network Peering (vpc/docs/vpc-peering). */
   { "[network n]\n[peering p]\nnetwork = n\npeer-network = n\n", { NULL },
     "[peering p] peer-network: expected another network than the "
@@ -1954,7 +2092,7 @@ static const BadCase bad_cases[] = {
   { "[client c]\n[traffic t]\nfrom = c\n"
     "url = https://me@api.example.com/\n", { NULL },
     "[traffic t] url: expected https://HOST[:PORT]/PATH, "
-    "http://HOST[:PORT]/PATH or service:NAME, found "
+    "http://HOST[:PORT]/PATH, tcp://HOST:PORT or service:NAME, found "
     "'https://me@api.example.com/'" },
   /* Issue 20: a size key takes its bound itself, not a byte more. */
   { "", { "service s.response-size=1GiB" }, NULL },
@@ -2469,6 +2607,7 @@ main (void)
     cmocka_unit_test (test_scenario__jobs_and_worker_pools),
     cmocka_unit_test (test_scenario__hosts_and_addresses),
     cmocka_unit_test (test_scenario__peering_zone_and_response_policy),
+    cmocka_unit_test (test_scenario__private_services_access),
     cmocka_unit_test (test_scenario__security_policy),
     cmocka_unit_test (test_scenario__traffic_and_expect),
     cmocka_unit_test (test_scenario__revisions),
