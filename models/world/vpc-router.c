@@ -580,7 +580,7 @@ vpc_from_peer (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   const SimRoute *route = sim_route_table_lookup (r->routes, f->dst);
   const VpcRouteInfo *info = route ? route->value : NULL;
 
-  if (info && info->kind == ROUTE_SUBNET)
+  if (info && info->kind == ROUTE_SUBNET) /* the network's own ranges */
     {
       vpc_deliver_local (r, packet, f, src, explain);
       return;
