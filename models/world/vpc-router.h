@@ -56,6 +56,10 @@ typedef struct {
                                    VPC revision's */
   const char *service_account;  /* a VM's or Direct VPC revision's
                                    identity, or NULL */
+  const char *region;           /* its region (a subnet's, a connector's),
+                                   or NULL: not regional */
+  const char *const *secure_tags; /* a VM's secure tags, NULL-terminated,
+                                   or NULL */
 } CloudRunVpcSource;
 
 /* Whether sources on a subnet, without an external address, reach Google
