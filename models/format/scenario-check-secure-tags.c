@@ -10,6 +10,7 @@
  * Called by models/format/scenario-check-firewall.c. */
 #include "models/format/scenario-private.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 /* Google: at most 10 secure tags per network interface. */
@@ -21,13 +22,20 @@ tag_at (const GPtrArray *tags, guint i)
   return g_ptr_array_index (tags, i);
 }
 
+static gboolean fail_tag (CloudRunCheck *c, const CloudRunSpecObject *o,
+                          const char *key, const char *expected,
+                          const char *found_fmt, ...) G_GNUC_PRINTF (5, 6);
+
 static gboolean
 fail_tag (CloudRunCheck *c, const CloudRunSpecObject *o, const char *key,
-          const char *expected, const char *found_fmt, const char *a,
-          const char *b)
+          const char *expected, const char *found_fmt, ...)
 {
-  g_autofree char *found = g_strdup_printf (found_fmt, a, b);
+  g_autofree char *found = NULL;
+  va_list ap;
 
+  va_start (ap, found_fmt);
+  found = g_strdup_vprintf (found_fmt, ap);
+  va_end (ap);
   return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT, o, key,
                               expected, found, NULL, NULL);
 }
@@ -45,12 +53,12 @@ check_rule_list (CloudRunCheck *c, const CloudRunSpecFirewall *fw,
     return fail_tag (c, &fw->base, key, "secure tags only in a rule of a "
                      "firewall policy (VPC firewall rules select by network "
                      "tag or service account)", "'%s' in a VPC firewall "
-                     "rule%s", tag_at (tags, 0)->base.name, "");
+                     "rule", tag_at (tags, 0)->base.name);
   if (source && fw->direction == VPC_FIREWALL_EGRESS)
     return fail_tag (c, &fw->base, key, "source secure tags only on an "
                      "ingress rule (an egress rule's sources are its "
-                     "targets)", "'%s' on an egress rule%s",
-                     tag_at (tags, 0)->base.name, "");
+                     "targets)", "'%s' on an egress rule",
+                     tag_at (tags, 0)->base.name);
   if (pol->type == CLOUDRUN_FIREWALL_POLICY_HIERARCHICAL)
     return TRUE;
   for (guint i = 0; i < tags->len; i++)
@@ -113,8 +121,8 @@ cloudrun_check_secure_tag_bindings (CloudRunCheck *c)
                          "the Resource Manager tags of a Cloud Run "
                          "workload: cloud.google.com/run/docs/configuring/"
                          "vpc-direct-vpc; use network-tags with vpc-access "
-                         "= direct for egress rules)", "'%s'%s",
-                         tag_at (svc->secure_tags, 0)->base.name, "");
+                         "= direct for egress rules)", "'%s'",
+                         tag_at (svc->secure_tags, 0)->base.name);
     }
   return TRUE;
 }
