@@ -109,6 +109,14 @@ check_vm (CloudRunCheck *c, const CloudRunSpecVm *vm)
 gboolean
 cloudrun_check_secure_tag_bindings (CloudRunCheck *c)
 {
+  for (guint i = 0; i < c->s->secure_tags->len; i++)
+    {
+      const CloudRunSpecSecureTag *tag = c->s->secure_tags->pdata[i];
+      if (tag->network->on_premises)
+        return fail_tag (c, &tag->base, "network", "a VPC network (a "
+                         "tag's purpose data names a VPC network)",
+                         "%s, an on-premises site", tag->network->base.name);
+    }
   for (guint i = 0; i < c->s->vms->len; i++)
     if (!check_vm (c, c->s->vms->pdata[i]))
       return FALSE;

@@ -1808,6 +1808,9 @@ static const BadCase bad_cases[] = {
     "subnet = s\nsecure-tags = t;t;t;t;t;t;t;t;t;t;t\n", { NULL },
     "[vm v] secure-tags: expected at most 10 secure tags on a network "
     "interface, found 11 tags" },
+  { "[network dc]\non-premises = true\n[secure-tag t]\nnetwork = dc\n",
+    { NULL }, "[secure-tag t] network: expected a VPC network (a tag's "
+    "purpose data names a VPC network), found dc, an on-premises site" },
   { "[network n]\n[secure-tag t]\nnetwork = n\n[service tagged]\n"
     "region = us-central1\nsecure-tags = t\n", { NULL },
     "[service tagged] secure-tags: expected no secure tags on a Cloud Run "
