@@ -286,6 +286,7 @@ build_vms (Build *b)
         cloudrun_endpoint_on_premises (ep);
       src.tags = (const char *const *) vm->network_tags;
       src.service_account = vm->service_account;
+      src.secure_tags = (const char *const *) vm->secure_tag_names;
       ep->host.origin = cloudrun_region_origin (subnet->region);
 
       if (vm->external_ip || subnet->network->on_premises)
@@ -337,6 +338,7 @@ build_connectors (Build *b)
       const char *tags[] = { "vpc-connector", own_tag, NULL };
 
       src.tags = tags;
+      src.region = c->region;
       SimLinkParams link = cloudrun_vpc_link;
       SimPort *rport = cloudrun_vpc_router_attach (net->router, port_name,
                                                    &src);

@@ -48,6 +48,9 @@ build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
     .source_tags = (const char *const *) fw->source_tags,
     .source_accounts = (const char *const *) fw->source_service_accounts,
     .policy = fw->policy ? fw->policy->base.name : NULL,
+    .region = fw->policy ? fw->policy->region : NULL,
+    .target_secure_tags = (const char *const *) fw->target_secure_tag_names,
+    .source_secure_tags = (const char *const *) fw->source_secure_tag_names,
   };
 
   for (guint i = 0; i < fw->protocols->len; i++)
@@ -63,8 +66,9 @@ build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
 }
 
 /* Whether fw applies to network n, and from which stage: a rule of n, of
- * a hierarchical policy above n's project, or of a network policy
- * associated with n. */
+ * a hierarchical policy above n's project, or of a global or regional
+ * network policy associated with n (the regional one right after the
+ * global ones: firewall/docs/firewall-policies-rule-eval-order). */
 static gboolean
 build_firewall_stage (const CloudRunSpecFirewall *fw,
                       const CloudRunSpecNetwork *n, VpcFirewallStage *stage)
@@ -83,8 +87,12 @@ build_firewall_stage (const CloudRunSpecFirewall *fw,
       return pol->projects != NULL
              && g_ptr_array_find (pol->projects, n->project, NULL);
     }
-  *stage = n->policies_first ? VPC_FIREWALL_STAGE_NETWORK_FIRST
-                             : VPC_FIREWALL_STAGE_NETWORK_LAST;
+  if (pol->type == CLOUDRUN_FIREWALL_POLICY_REGIONAL)
+    *stage = n->policies_first ? VPC_FIREWALL_STAGE_REGIONAL_FIRST
+                               : VPC_FIREWALL_STAGE_REGIONAL_LAST;
+  else
+    *stage = n->policies_first ? VPC_FIREWALL_STAGE_NETWORK_FIRST
+                               : VPC_FIREWALL_STAGE_NETWORK_LAST;
   return pol->networks != NULL
          && g_ptr_array_find (pol->networks, n, NULL);
 }
@@ -164,6 +172,7 @@ build_vpc_source (CloudRunVpcSourceKind kind, const char *label,
     .kind = kind, .label = label,
     .subnet = subnet ? subnet->base.name : NULL,
     .subnet_pga = subnet && subnet->private_google_access,
+    .region = subnet ? subnet->region : NULL,
     .nat = nat ? nat->base.name : NULL,
   };
 }

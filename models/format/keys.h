@@ -60,6 +60,7 @@ typedef enum {
   CLOUDRUN_KIND_SECURITY_RULE,
   CLOUDRUN_KIND_TRAFFIC,
   CLOUDRUN_KIND_EXPECT,
+  CLOUDRUN_KIND_SECURE_TAG,     /* documented after [firewall-policy] */
   CLOUDRUN_KIND_COUNT
 } CloudRunKind;
 

@@ -35,8 +35,8 @@ check_policy_rule (CloudRunCheck *c, CloudRunSpecFirewall *fw)
     return fail_with (c, fw, has_items (fw->target_tags) ? "target-tags"
                                                          : "source-tags",
                       "network tags only in VPC firewall rules (firewall "
-                      "policies select by secure tags, which are not "
-                      "modelled, or by service account)",
+                      "policies select by secure tags or by service "
+                      "account)",
                       "'%s' in a rule of a firewall policy",
                       has_items (fw->target_tags) ? fw->target_tags[0]
                                                   : fw->source_tags[0]);
@@ -70,13 +70,20 @@ static const struct {
     "target-service-accounts", "source-tags",
     "no source tags in a rule that targets service accounts (use "
     "source-service-accounts)" },
+  /* A policy rule's targets are secure tags or service accounts
+   * (firewall/docs/firewall-policies-rule-details, targets). */
+  { G_STRUCT_OFFSET (CloudRunSpecFirewall, target_service_accounts),
+    G_STRUCT_OFFSET (CloudRunSpecFirewall, target_secure_tag_names),
+    "target-service-accounts", "target-secure-tags",
+    "target-secure-tags or target-service-accounts, not both" },
 };
 
 static gboolean
 check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
 {
   gboolean sources = has_items (fw->source_tags)
-                     || has_items (fw->source_service_accounts);
+                     || has_items (fw->source_service_accounts)
+                     || has_items (fw->source_secure_tag_names);
 
   if ((fw->network == NULL) == (fw->policy == NULL))
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
@@ -89,6 +96,8 @@ check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
     return fail_with (c, fw, "action", "allow or deny (goto-next only in a "
                       "rule of a firewall policy)", "'%s'", "goto-next");
   if (fw->policy && !check_policy_rule (c, fw))
+    return FALSE;
+  if (!cloudrun_check_rule_secure_tags (c, fw))
     return FALSE;
 
   if (fw->direction == VPC_FIREWALL_EGRESS && sources)
@@ -145,6 +154,48 @@ check_service_tags (CloudRunCheck *c, CloudRunSpecService *svc)
   return TRUE;
 }
 
+/* A regional network policy: a region, and no other regional policy of
+ * that region on any of its networks (firewall/docs/
+ * regional-firewall-policies: one per network and region). */
+static gboolean
+check_regional (CloudRunCheck *c, CloudRunSpecFirewallPolicy *pol)
+{
+  if (pol->type != CLOUDRUN_FIREWALL_POLICY_REGIONAL)
+    return pol->region == NULL
+           || cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                   &pol->base, "region", "a region only "
+                                   "with type = regional", pol->region,
+                                   NULL, NULL);
+  if (pol->region == NULL)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &pol->base,
+                                "region", "the region of the regional "
+                                "policy", "nothing", NULL, NULL);
+  for (guint i = 0; i < c->s->firewall_policies->len; i++)
+    {
+      const CloudRunSpecFirewallPolicy *q = c->s->firewall_policies->pdata[i];
+      if (q == pol)
+        break;
+      if (q->type != CLOUDRUN_FIREWALL_POLICY_REGIONAL
+          || strcmp (q->region, pol->region) != 0)
+        continue;
+      for (guint j = 0; pol->networks && j < pol->networks->len; j++)
+        if (q->networks && g_ptr_array_find (q->networks,
+                                             pol->networks->pdata[j], NULL))
+          {
+            g_autofree char *found = g_strdup_printf (
+                "[%s] on network %s in %s too", q->base.group,
+                ((CloudRunSpecNetwork *) pol->networks->pdata[j])->base.name,
+                pol->region);
+            return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                        &pol->base, "networks", "at most "
+                                        "one regional network firewall "
+                                        "policy per network and region",
+                                        found, NULL, NULL);
+          }
+    }
+  return TRUE;
+}
+
 static gboolean
 check_policy (CloudRunCheck *c, CloudRunSpecFirewallPolicy *pol)
 {
@@ -159,9 +210,9 @@ check_policy (CloudRunCheck *c, CloudRunSpecFirewallPolicy *pol)
     key = "level";
   if (key)
     {
-      g_autofree char *found = g_strdup_printf ("%s with type = %s", key,
-                                                hierarchical ? "hierarchical"
-                                                             : "network");
+      g_autofree char *found = g_strdup_printf (
+          "%s with type = %s", key, cloudrun_enum_name (
+              CLOUDRUN_KIND_FIREWALL_POLICY, "type", pol->type));
       return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                                   &pol->base, key, hierarchical
                                   ? "projects and level (a hierarchical "
@@ -175,6 +226,8 @@ check_policy (CloudRunCheck *c, CloudRunSpecFirewallPolicy *pol)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &pol->base,
                                 "networks", "the networks the policy is "
                                 "associated with", "nothing", NULL, NULL);
+  if (!check_regional (c, pol))
+    return FALSE;
   if (hierarchical && pol->project_names == NULL)
     {
       g_clear_pointer (&pol->projects, g_ptr_array_unref);
@@ -198,7 +251,7 @@ cloudrun_check_firewalls (CloudRunCheck *c)
   for (guint i = 0; i < c->s->services->len; i++)
     if (!check_service_tags (c, c->s->services->pdata[i]))
       return FALSE;
-  return TRUE;
+  return cloudrun_check_secure_tag_bindings (c);
 }
 
 /* ---- Warnings ------------------------------------------------------ */
@@ -318,7 +371,11 @@ cloudrun_firewall_warnings (const CloudRunScenario *s, GPtrArray *out)
     {
       const CloudRunSpecFirewall *fw = s->firewalls->pdata[i];
       if (fw->network == NULL)
-        continue;               /* a policy's rule: no tags */
+        {
+          /* a policy's rule: secure tags, no network tags */
+          cloudrun_secure_tag_warnings (s, fw, out);
+          continue;
+        }
       warn_tags (out, s, fw, FALSE);
       warn_tags (out, s, fw, TRUE);
       warn_accounts (out, s, fw, FALSE);

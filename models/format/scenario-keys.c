@@ -29,7 +29,7 @@ static const char *const machine_choices[] = {
   "f1-micro", "e2-micro", "e2-standard-4", NULL };
 static const char *const visibility_choices[] = { "private", "public", NULL };
 static const char *const policy_type_choices[] = { "hierarchical", "network",
-                                                    NULL };
+                                                    "regional", NULL };
 static const char *const policy_level_choices[] = { "organization", "folder",
                                                      NULL };
 static const char *const hybrid_choices[] = { "vpn", "interconnect", NULL };
@@ -395,6 +395,28 @@ static const CloudRunKey firewall_keys[] = {
            "The `[firewall-policy]` this rule belongs to, instead of a "
            "network. Its priority is unique within the policy; it cannot "
            "name network tags (policies use secure tags)."),
+  KEY_REF ("target-secure-tags", NAME_LIST, CloudRunSpecFirewall,
+           target_secure_tag_names, target_secure_tags, SECURE_TAG, "", 0,
+           NULL,
+           "Rules of a firewall policy only: the rule applies only to VMs "
+           "bound to one of these `[secure-tag]`s (`[vm] secure-tags`). In "
+           "a network or regional policy each tag's network is one the "
+           "policy is associated with. Not with `target-service-accounts`."),
+  KEY_REF ("source-secure-tags", NAME_LIST, CloudRunSpecFirewall,
+           source_secure_tag_names, source_secure_tags, SECURE_TAG, "", 0,
+           NULL,
+           "Ingress rules of a firewall policy only: the rule also matches "
+           "packets from the primary address of a VM bound to one of these "
+           "`[secure-tag]`s. In a network or regional policy each tag's "
+           "network is one the policy is associated with."),
+};
+
+static const CloudRunKey secure_tag_keys[] = {
+  KEY_REF ("network", NAME, CloudRunSpecSecureTag, network_name, network,
+           NETWORK, NULL, REQ, NULL,
+           "The network of the tag key's purpose data (`purpose = "
+           "GCE_FIREWALL`, `purpose-data = network=...`): the tag binds "
+           "only to VMs of that network."),
 };
 
 static const CloudRunKey firewall_policy_keys[] = {
@@ -402,7 +424,10 @@ static const CloudRunKey firewall_policy_keys[] = {
             policy_type_choices,
             "`hierarchical`: associated with the organization or a folder, "
             "so with every network of the projects under it; `network`: a "
-            "global network firewall policy associated with networks."),
+            "global network firewall policy associated with networks; "
+            "`regional`: a regional network firewall policy associated with "
+            "networks, whose rules apply to their instances in its `region` "
+            "only, evaluated right after the global network policies."),
   KEY_ENUM ("level", ENUM, CloudRunSpecFirewallPolicy, level, "organization",
             0, policy_level_choices,
             "Hierarchical policies only: the organization's policy is "
@@ -413,8 +438,12 @@ static const CloudRunKey firewall_policy_keys[] = {
            "policy is associated with; it applies to their networks."),
   KEY_REF ("networks", NAME_LIST, CloudRunSpecFirewallPolicy, network_names,
            networks, NETWORK, "", 0, NULL,
-           "Network policies only, and required there: the networks the "
-           "policy is associated with."),
+           "Network and regional policies only, and required there: the "
+           "networks the policy is associated with."),
+  KEY ("region", REGION, CloudRunSpecFirewallPolicy, region, NULL, OPT,
+       "Regional policies only, and required there: the region whose VMs, "
+       "connectors and Direct VPC revisions its rules apply to. A network "
+       "has at most one regional policy per region."),
 };
 
 static const CloudRunKey nat_keys[] = {
@@ -558,6 +587,11 @@ static const CloudRunKey service_keys[] = {
        "draw below 0 counts as 0). Example: `lognormal:20ms,200ms`."),
   KEY_SIZE ("response-size", CloudRunSpecService, response_size, "1KiB",
             CLOUDRUN_BODY_MAX, "Response body size."),
+  KEY_REF ("secure-tags", NAME_LIST, CloudRunSpecService, secure_tag_names,
+           secure_tags, SECURE_TAG, "", 0, NULL,
+           "Refused: firewall rules cannot use the Resource Manager tags of "
+           "a Cloud Run workload (run/docs/configuring/vpc-direct-vpc, "
+           "limitations), so no `[secure-tag]` binds to a service."),
 };
 
 /* A revision's key that takes the service's value when unset. */
@@ -650,6 +684,11 @@ static const CloudRunKey vm_keys[] = {
   KEY ("network-tags", TAG_LIST, CloudRunSpecVm, network_tags, "", 0,
        "Network tags of the VM: firewall rules' `target-tags` and "
        "`source-tags` match them."),
+  KEY_REF ("secure-tags", NAME_LIST, CloudRunSpecVm, secure_tag_names,
+           secure_tags, SECURE_TAG, "", 0, NULL,
+           "`[secure-tag]`s bound to the VM, each of the VM's network: "
+           "firewall policy rules' `target-secure-tags` and "
+           "`source-secure-tags` match them."),
 };
 
 static const CloudRunKey client_keys[] = {
@@ -987,7 +1026,8 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
                           "policy."),
   KIND ("firewall-policy", FIREWALL_POLICY, FALSE, CloudRunSpecFirewallPolicy,
         firewall_policy_keys, LIST (firewall_policies),
-        "A hierarchical or global network firewall policy."),
+        "A hierarchical, global network or regional network firewall "
+        "policy."),
   KIND ("nat", NAT, FALSE, CloudRunSpecNat, nat_keys, LIST (nats),
         "A Cloud NAT gateway."),
   KIND ("connector", CONNECTOR, FALSE, CloudRunSpecConnector, connector_keys,
@@ -1041,6 +1081,9 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
         LIST (traffics), "Synthetic requests from a caller to a URL."),
   KIND ("expect", EXPECT, FALSE, CloudRunSpecExpect, expect_keys,
         LIST (expects), "Pass/fail items for the traffic of the same NAME."),
+  KIND ("secure-tag", SECURE_TAG, FALSE, CloudRunSpecSecureTag,
+        secure_tag_keys, LIST (secure_tags),
+        "A secure tag for firewall policy rules, for one network."),
 };
 
 /* Enum fields are written through int *. */

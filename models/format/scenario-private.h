@@ -212,6 +212,16 @@ void cloudrun_peering_warnings (const CloudRunScenario *s, GPtrArray *out);
 /* Firewall rules and network tags (models/format/scenario-check-firewall.c):
  * Google's refusals, the default of ranges. */
 gboolean cloudrun_check_firewalls (CloudRunCheck *check);
+/* models/format/scenario-check-secure-tags.c: a rule's secure tags (policy
+ * rules only, sources on ingress only, of the policy's networks), and
+ * the tags bound to VMs (of the VM's network) and services (refused). */
+gboolean cloudrun_check_rule_secure_tags (CloudRunCheck *check,
+                                          CloudRunSpecFirewall *fw);
+gboolean cloudrun_check_secure_tag_bindings (CloudRunCheck *check);
+/* Warnings for fw's secure tags that no VM it could see is bound to. */
+void cloudrun_secure_tag_warnings (const CloudRunScenario *s,
+                                   const CloudRunSpecFirewall *fw,
+                                   GPtrArray *out);
 /* Appends a warning per firewall tag or service account that nothing in
  * the rule's network has. */
 void cloudrun_firewall_warnings (const CloudRunScenario *s, GPtrArray *out);

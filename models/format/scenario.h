@@ -384,6 +384,7 @@ typedef struct {
 typedef enum {
   CLOUDRUN_FIREWALL_POLICY_HIERARCHICAL,
   CLOUDRUN_FIREWALL_POLICY_NETWORK,
+  CLOUDRUN_FIREWALL_POLICY_REGIONAL, /* a regional network policy */
 } CloudRunFirewallPolicyType;
 
 typedef enum {
@@ -403,6 +404,8 @@ typedef struct {
   char **network_names;         /* networks, as written */
   GPtrArray *networks;          /* network: CloudRunSpecNetwork * it is
                                    associated with */
+  char *region;                 /* regional: the region its rules apply
+                                   in; else NULL */
 } CloudRunSpecFirewallPolicy;
 
 /* [firewall NAME] */
@@ -428,7 +431,24 @@ typedef struct {
   char **source_service_accounts; /* ingress: service accounts of source
                                    VMs it also matches */
   gboolean disabled;            /* not enforced: as if it did not exist */
+  char **target_secure_tag_names; /* policy rules: target-secure-tags, as
+                                   written; NULL if omitted */
+  GPtrArray *target_secure_tags; /* CloudRunSpecSecureTag *: the VMs bound
+                                   to one are its targets */
+  char **source_secure_tag_names; /* ingress policy rules:
+                                   source-secure-tags, as written */
+  GPtrArray *source_secure_tags; /* CloudRunSpecSecureTag *: it also
+                                   matches packets from VMs bound to one */
 } CloudRunSpecFirewall;
+
+/* [secure-tag NAME]: a secure tag value, a Resource Manager tag whose key
+ * has the firewall purpose (GCE_FIREWALL) and names one network as its
+ * purpose data (firewall/docs/tags-firewalls-overview). */
+typedef struct {
+  CloudRunSpecObject base;
+  char *network_name;           /* network, as written */
+  CloudRunSpecNetwork *network; /* the network of its purpose data */
+} CloudRunSpecSecureTag;
 
 /* [nat NAME]: a Cloud NAT gateway. */
 typedef struct {
@@ -523,6 +543,9 @@ struct CloudRunSpecService {
   GPtrArray *revisions;         /* CloudRunSpecRevision * naming it, in file
                                    order, not owning; empty: none (its own
                                    settings are its only revision) */
+  char **secure_tag_names;      /* secure-tags, as written: refused (Cloud
+                                   Run's tags are not for firewalls) */
+  GPtrArray *secure_tags;       /* resolved, unused */
 };
 
 /* The longest traffic tag plus service NAME: TAG---NAME-HASH-CODE fits
@@ -587,6 +610,9 @@ struct CloudRunSpecVm {
                                    subnet's network's project */
   char **network_tags;          /* its network tags (firewall targets and
                                    sources) */
+  char **secure_tag_names;      /* secure-tags, as written; NULL if
+                                   omitted */
+  GPtrArray *secure_tags;       /* CloudRunSpecSecureTag * bound to it */
 };
 
 /* [client NAME]: a host on the internet. */
@@ -823,6 +849,7 @@ typedef struct {
   GPtrArray *security_rules;    /* CloudRunSpecSecurityRule * */
   GPtrArray *traffics;          /* CloudRunSpecTraffic * */
   GPtrArray *expects;           /* CloudRunSpecExpect * */
+  GPtrArray *secure_tags;       /* CloudRunSpecSecureTag * */
   GHashTable *names[CLOUDRUN_KIND_COUNT]; /* per kind: NAME -> object;
                                    load-time lookups only */
 } CloudRunScenario;

@@ -63,6 +63,10 @@ typedef enum {
   VPC_FIREWALL_STAGE_FOLDER,
   VPC_FIREWALL_STAGE_NETWORK_FIRST,
   VPC_FIREWALL_STAGE_NETWORK_LAST,
+  /* A regional network policy, right after the global network policies
+   * (firewall/docs/firewall-policies-rule-eval-order). */
+  VPC_FIREWALL_STAGE_REGIONAL_FIRST,
+  VPC_FIREWALL_STAGE_REGIONAL_LAST,
 } VpcFirewallStage;
 
 /* One firewall rule of the network or of a policy that applies to it. */
@@ -87,6 +91,15 @@ typedef struct {
                                    (Serverless VPC Access's) */
   VpcFirewallStage stage;       /* who holds it */
   const char *policy;           /* the policy's NAME, or NULL */
+  const char *region;           /* a regional network policy's region: the
+                                   rule applies to instances there only;
+                                   NULL: every region */
+  /* Secure tags (Resource Manager tag values with the firewall purpose),
+   * NULL-terminated or NULL; policy rules only
+   * (firewall/docs/tags-firewalls-overview). */
+  const char *const *target_secure_tags; /* VMs bound to one of these */
+  const char *const *source_secure_tags; /* ingress: also VMs bound to
+                                   one */
 } VpcFirewallRule;
 
 /* One custom static route of the network. */

@@ -63,12 +63,22 @@ lists_meet (const char *const *a, const char *const *b)
 static bool
 rule_targets (const VpcFirewallRule *rule, const CloudRunVpcSource *inst)
 {
+  if (!list_empty (rule->target_secure_tags))
+    return inst && lists_meet (rule->target_secure_tags, inst->secure_tags);
   if (!list_empty (rule->target_tags))
     return inst && lists_meet (rule->target_tags, inst->tags);
   if (!list_empty (rule->target_accounts))
     return inst && inst->kind == CLOUDRUN_VPC_SOURCE_VM
            && list_has (rule->target_accounts, inst->service_account);
   return true;
+}
+
+/* A regional network policy's rules: instances of its region only. */
+static bool
+rule_in_region (const VpcFirewallRule *rule, const CloudRunVpcSource *inst)
+{
+  return !rule->region
+         || (inst && g_strcmp0 (inst->region, rule->region) == 0);
 }
 
 static bool
@@ -99,7 +109,8 @@ rule_other_end (const VpcFirewallRule *rule, uint32_t addr,
       return true;
   if (!peer || !identity)
     return false;
-  if (lists_meet (rule->source_tags, peer->tags))
+  if (lists_meet (rule->source_tags, peer->tags)
+      || lists_meet (rule->source_secure_tags, peer->secure_tags))
     return true;
   return peer->kind != CLOUDRUN_VPC_SOURCE_CONNECTOR
          && list_has (rule->source_accounts, peer->service_account);
@@ -110,7 +121,7 @@ decide (GPtrArray *rules, const SimFrame *f, uint32_t addr,
         const CloudRunVpcSource *target, const CloudRunVpcSource *peer,
         bool identity, bool implied_allow)
 {
-  const VpcFirewallRule *passed = NULL;
+  const VpcFirewallRule *passed = NULL, *elsewhere = NULL;
 
   for (guint i = 0; i < rules->len; i++)
     {
@@ -118,9 +129,15 @@ decide (GPtrArray *rules, const SimFrame *f, uint32_t addr,
       if (!rule_targets (rule, target) || !rule_protocols (rule, f)
           || !rule_other_end (rule, addr, peer, identity))
         continue;
+      if (!rule_in_region (rule, target))
+        {
+          elsewhere = elsewhere ? elsewhere : rule;
+          continue;
+        }
       if (rule->action != VPC_FIREWALL_GOTO_NEXT)
         return (CloudRunFirewallVerdict) {
-          rule, rule->action == VPC_FIREWALL_ALLOW, NULL, passed };
+          rule, rule->action == VPC_FIREWALL_ALLOW, NULL, passed,
+          elsewhere };
       passed = rule;
       /* goto-next: the rest of this stage is skipped. */
       while (i + 1 < rules->len
@@ -128,7 +145,8 @@ decide (GPtrArray *rules, const SimFrame *f, uint32_t addr,
                 ->stage == rule->stage)
         i++;
     }
-  return (CloudRunFirewallVerdict) { NULL, implied_allow, NULL, passed };
+  return (CloudRunFirewallVerdict) { NULL, implied_allow, NULL, passed,
+                                     elsewhere };
 }
 
 CloudRunFirewallVerdict
@@ -166,7 +184,27 @@ static const char *const stage_words[] = {
   [VPC_FIREWALL_STAGE_NETWORK_FIRST] = "network policy, before the VPC's "
                                        "rules",
   [VPC_FIREWALL_STAGE_NETWORK_LAST] = "network policy",
+  [VPC_FIREWALL_STAGE_REGIONAL_FIRST] = "regional network policy, before "
+                                        "the VPC's rules",
+  [VPC_FIREWALL_STAGE_REGIONAL_LAST] = "regional network policy",
 };
+
+const char *
+cloudrun_vpc_firewall_rule_cite (const VpcFirewallRule *rule)
+{
+  if (!rule)
+    return NULL;
+  if (!list_empty (rule->target_secure_tags)
+      || !list_empty (rule->source_secure_tags))
+    return "its secure tags select the VMs bound to them "
+           "(cloud.google.com/firewall/docs/tags-firewalls-overview)";
+  if (rule->region)
+    return "a regional network firewall policy applies to instances in "
+           "its region only, after the global network policies "
+           "(cloud.google.com/firewall/docs/regional-firewall-policies, "
+           "firewall/docs/firewall-policies-rule-eval-order)";
+  return NULL;
+}
 
 const char *
 cloudrun_vpc_firewall_rule_text (const VpcFirewallRule *rule,
@@ -179,6 +217,13 @@ cloudrun_vpc_firewall_rule_text (const VpcFirewallRule *rule,
     return sim_explain_internf (log, "Serverless VPC Access's implicit "
                                 "ingress rule (allow tcp, udp, icmp from "
                                 "source tag vpc-connector, priority %u)",
+                                rule->priority);
+  if (rule->policy && rule->region)
+    return sim_explain_internf (log, "firewall policy %s, rule %s (regional "
+                                "network policy of %s%s, %s, priority %u)",
+                                rule->policy, rule->name, rule->region,
+                                rule->stage == VPC_FIREWALL_STAGE_REGIONAL_FIRST
+                                ? ", before the VPC's rules" : "", dir,
                                 rule->priority);
   if (rule->policy)
     return sim_explain_internf (log, "firewall policy %s, rule %s (%s, %s, "
@@ -197,8 +242,10 @@ stage_rank (VpcFirewallStage stage)
 {
   static const int rank[] = {
     [VPC_FIREWALL_STAGE_ORGANIZATION] = 0, [VPC_FIREWALL_STAGE_FOLDER] = 1,
-    [VPC_FIREWALL_STAGE_NETWORK_FIRST] = 2, [VPC_FIREWALL_STAGE_VPC] = 3,
-    [VPC_FIREWALL_STAGE_NETWORK_LAST] = 4,
+    [VPC_FIREWALL_STAGE_NETWORK_FIRST] = 2,
+    [VPC_FIREWALL_STAGE_REGIONAL_FIRST] = 3, [VPC_FIREWALL_STAGE_VPC] = 4,
+    [VPC_FIREWALL_STAGE_NETWORK_LAST] = 5,
+    [VPC_FIREWALL_STAGE_REGIONAL_LAST] = 6,
   };
 
   return rank[stage];
@@ -237,6 +284,9 @@ rule_free (gpointer p)
   g_strfreev ((char **) rule->target_accounts);
   g_strfreev ((char **) rule->source_tags);
   g_strfreev ((char **) rule->source_accounts);
+  g_free ((char *) rule->region);
+  g_strfreev ((char **) rule->target_secure_tags);
+  g_strfreev ((char **) rule->source_secure_tags);
   g_free (rule);
 }
 
@@ -259,6 +309,11 @@ rule_copy (const VpcFirewallRule *rule)
                       g_strdupv ((char **) rule->source_tags);
   copy->source_accounts = (const char *const *)
                           g_strdupv ((char **) rule->source_accounts);
+  copy->region = g_strdup (rule->region);
+  copy->target_secure_tags = (const char *const *)
+                             g_strdupv ((char **) rule->target_secure_tags);
+  copy->source_secure_tags = (const char *const *)
+                             g_strdupv ((char **) rule->source_secure_tags);
   copy->hidden = false;
   return copy;
 }

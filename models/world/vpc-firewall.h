@@ -15,6 +15,12 @@
  * (after the VPC's rules by default); a matching allow or deny decides,
  * goto-next (and no match) hands the packet to the next stage
  * (firewall/docs/firewall-policies-overview, rule evaluation order).
+ * A regional network policy's rules come right after the global network
+ * policies' and apply to instances in the policy's region only; rules of
+ * policies may select VMs by secure tag, as targets and, on ingress, as
+ * sources (firewall/docs/firewall-policies-rule-eval-order,
+ * firewall/docs/regional-firewall-policies,
+ * firewall/docs/tags-firewalls-overview).
  *
  * Serverless VPC Access adds a hidden ingress rule to a network with a
  * connector: allow tcp, udp and icmp from source tag vpc-connector at
@@ -46,6 +52,10 @@ typedef struct {
                                    have admitted it; else NULL */
   const VpcFirewallRule *passed; /* the last goto-next rule of a policy
                                    that handed the packet on, or NULL */
+  const VpcFirewallRule *elsewhere; /* the first rule of a regional policy
+                                   that matched the packet before the
+                                   decision but applies in another region
+                                   than the instance's, or NULL */
 } CloudRunFirewallVerdict;
 
 /* The rules of a network (copied); with_connector_rule adds Serverless
@@ -66,6 +76,11 @@ cloudrun_vpc_firewall_ingress (const CloudRunVpcFirewall *fw,
                                const SimFrame *f,
                                const CloudRunVpcSource *src,
                                const CloudRunVpcSource *dst);
+
+/* What a note adds about rule, citing Google's page: for a rule of a
+ * regional network policy or one that selects by secure tag; else NULL
+ * (a static string). */
+const char *cloudrun_vpc_firewall_rule_cite (const VpcFirewallRule *rule);
 
 /* How explanations name rule: "firewall NAME (ingress, priority N)", or
  * the implicit connector rule's words. */

@@ -152,18 +152,37 @@ vpc_psc_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
   return allowed;
 }
 
-/* A firewall step's note: the verdict, and the policy rule that handed
- * the packet on to the rule that decided, if one did. */
+/* A firewall step's note: the verdict, the policy rule that handed the
+ * packet on to the rule that decided, if one did, what Google's page
+ * says of a regional or secure-tag rule among them, and a regional rule
+ * that matched but applies in another region than region (the
+ * instance's). */
 static const char *
-vpc_firewall_note (SimExplainLog *log, const CloudRunFirewallVerdict *v)
+vpc_firewall_note (SimExplainLog *log, const CloudRunFirewallVerdict *v,
+                   const char *region)
 {
-  const char *verdict = v->allow ? "allowed" : "denied";
+  const char *note = v->allow ? "allowed" : "denied";
+  const char *cite = cloudrun_vpc_firewall_rule_cite (v->rule);
 
-  if (!v->passed)
-    return verdict;
-  return sim_explain_internf (log, "%s, after %s handed it on (goto-next)",
-                              verdict, cloudrun_vpc_firewall_rule_text (
-                                         v->passed, log));
+  if (!cite)
+    cite = cloudrun_vpc_firewall_rule_cite (v->passed);
+  if (v->passed)
+    note = sim_explain_internf (log, "%s, after %s handed it on "
+                                "(goto-next)", note,
+                                cloudrun_vpc_firewall_rule_text (v->passed,
+                                                                 log));
+  if (cite)
+    note = sim_explain_internf (log, "%s; %s", note, cite);
+  if (!v->elsewhere)
+    return note;
+  return sim_explain_internf (log, "%s; %s would have matched, but its "
+                              "policy applies in %s only, not to an "
+                              "instance of %s (cloud.google.com/firewall/"
+                              "docs/regional-firewall-policies)", note,
+                              cloudrun_vpc_firewall_rule_text (v->elsewhere,
+                                                               log),
+                              v->elsewhere->region,
+                              region ? region : "no region");
 }
 
 /* The ingress rules for f from src (NULL: from outside the network) into
@@ -182,7 +201,7 @@ vpc_ingress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
 
   if (explain)
     vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_INGRESS_FIREWALL_RULE, rule,
-              vpc_firewall_note (log, &v));
+              vpc_firewall_note (log, &v, dst ? dst->region : NULL));
   if (v.allow)
     return true;
   if (v.unsupported)
@@ -711,7 +730,7 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
                       : "implied allow egress rule";
       if (explain)
         vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_EGRESS_FIREWALL_RULE,
-                  rule, vpc_firewall_note (log, &v));
+                  rule, vpc_firewall_note (log, &v, src->region));
       if (!v.allow)
         {
           vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
@@ -912,6 +931,8 @@ vpc_source_free (gpointer p)
   g_free ((char *) src->nat);
   g_strfreev ((char **) src->tags);
   g_free ((char *) src->service_account);
+  g_free ((char *) src->region);
+  g_strfreev ((char **) src->secure_tags);
   g_free (src);
 }
 
@@ -971,6 +992,9 @@ cloudrun_vpc_router_attach (CloudRunVpcRouter *r, const char *port_name,
       copy->nat = g_strdup (src->nat);
       copy->tags = (const char *const *) g_strdupv ((char **) src->tags);
       copy->service_account = g_strdup (src->service_account);
+      copy->region = g_strdup (src->region);
+      copy->secure_tags = (const char *const *)
+                          g_strdupv ((char **) src->secure_tags);
     }
   g_ptr_array_add (r->sources, copy);
   g_ptr_array_add (r->psc_endpoints, NULL);

@@ -59,6 +59,10 @@ typedef struct {
   bool custom_routes;           /* a peer that imports the custom routes
                                    this network exports: its packets may
                                    follow them */
+  const char *region;           /* its region (a subnet's, a connector's),
+                                   or NULL: not regional */
+  const char *const *secure_tags; /* a VM's secure tags, NULL-terminated,
+                                   or NULL */
 } CloudRunVpcSource;
 
 /* Whether sources on a subnet, without an external address, reach Google

@@ -401,6 +401,11 @@ for form in cai tf; do
   if [ $p_status -eq 0 ] \
      && groups "$TMP/pol-$form.ini" "firewall-policy org-guard" | grep -qx 'type = hierarchical' \
      && groups "$TMP/pol-$form.ini" "firewall-policy vpc-policy" | grep -qx 'networks = shared-vpc' \
+     && groups "$TMP/pol-$form.ini" "firewall-policy eu-guard" | grep -qx 'type = regional' \
+     && groups "$TMP/pol-$form.ini" "firewall-policy eu-guard" | grep -qx 'region = europe-west1' \
+     && groups "$TMP/pol-$form.ini" "firewall-policy eu-guard" | grep -qx 'networks = shared-vpc' \
+     && groups "$TMP/pol-$form.ini" "firewall eu-deny-all" | grep -qx 'policy = eu-guard' \
+     && grep -q '^not modelled: .*eu-guard-200: .*arget.*ecure.*ags: rule left out' "$TMP/pol-$form.err" \
      && groups "$TMP/pol-$form.ini" "firewall org-guard-200" | grep -qx 'action = goto-next' \
      && groups "$TMP/pol-$form.ini" "firewall shop-folder-100" | grep -qx 'target-service-accounts = web@acme-shop.iam.gserviceaccount.com' \
      && ! grep -q '^\[firewall org-guard-400\]' "$TMP/pol-$form.ini" \
@@ -410,9 +415,9 @@ for form in cai tf; do
      && verdicts "$TMP/out-pol-$form" > "$TMP/pol-$form.verdicts" \
      && grep -qx 'tools-via-ilb dropped None None vpc-router FIREWALL_RULE firewall policy vpc-policy, rule deny-tools-to-ilb (network policy, egress, priority 1000)' "$TMP/pol-$form.verdicts" \
      && grep -qx 'tools-to-batch delivered 200 None vm None' "$TMP/pol-$form.verdicts"; then
-    ok "$form: firewall policies imported (organization, folder, network; goto-next; Google's default rules and a secure-tag rule left out), and they decide"
+    ok "$form: firewall policies imported (organization, folder, network, regional; goto-next; Google's default rules and secure-tag rules left out), and they decide (the regional deny of europe-west1 spares asia-northeast1's VMs)"
   else
-    not_ok "$form: firewall policies imported (organization, folder, network; goto-next; Google's default rules and a secure-tag rule left out), and they decide"
+    not_ok "$form: firewall policies imported (organization, folder, network, regional; goto-next; Google's default rules and secure-tag rules left out), and they decide (the regional deny of europe-west1 spares asia-northeast1's VMs)"
     diag_file "$TMP/pol-$form.err"
   fi
 done

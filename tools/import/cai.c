@@ -37,6 +37,7 @@ static const struct { const char *asset, *type; } types[] = {
   { "compute.googleapis.com/NetworkEndpointGroup", "neg" },
   { "compute.googleapis.com/RegionNetworkEndpointGroup", "neg" },
   { "compute.googleapis.com/FirewallPolicy", "firewall-policy" },
+  { "compute.googleapis.com/RegionNetworkFirewallPolicy", "firewall-policy" },
   { "compute.googleapis.com/SecurityPolicy", "security-policy" },
 };
 

@@ -93,6 +93,15 @@ find (Emit *e, ImportKind k, const ImportRef *ref)
   return only;
 }
 
+/* Whether policy p (IMPORT_POLICY) is associated with networks: a global
+ * or regional network policy. */
+static gboolean
+on_networks (const ImportRes *p)
+{
+  return strcmp (p->type, "network") == 0
+         || strcmp (p->type, "regional") == 0;
+}
+
 static void
 note (Emit *e, ImportRes *r, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
@@ -751,11 +760,13 @@ write_res (Emit *e, GString *out, ImportRes *r)
     case IMPORT_POLICY:
       g_string_append_printf (out, "[firewall-policy %s]\ntype = %s\n",
                               r->group, r->type);
-      if (strcmp (r->type, "network") == 0 || r->visibility)
+      if (strcmp (r->type, "regional") == 0)
+        g_string_append_printf (out, "region = %s\n", r->region);
+      if (on_networks (r) || r->visibility)
         {
           g_autoptr (GPtrArray) groups
             = g_ptr_array_new_with_free_func (g_free);
-          gboolean nets = strcmp (r->type, "network") == 0;
+          gboolean nets = on_networks (r);
           if (!nets)
             g_string_append (out, "level = folder\n");
           for (guint i = 0; nets && i < r->refs->len; i++)
@@ -1222,7 +1233,7 @@ resolve_policies (Emit *e)
       p = find (e, IMPORT_POLICY, a->target);
       if (!p)
         note (e, a, "firewall policy %s not in the input", a->target->text);
-      else if (strcmp (p->type, "network") == 0)
+      else if (on_networks (p))
         {
           ImportRef *ref = import_ref_new (a->range, p->project, NULL);
           ImportRes *n = find (e, IMPORT_NETWORK, ref);
@@ -1246,14 +1257,14 @@ resolve_policies (Emit *e)
       ImportRes *p = res->pdata[i];
       if (p->kind != IMPORT_POLICY || p->skip)
         continue;
-      if (strcmp (p->type, "network") == 0 ? !p->refs->len
+      if (on_networks (p) ? !p->refs->len
           : p->default_route != 1 && !p->members)
         {
           p->skip = TRUE;
           note (e, p, "associated with nothing the input holds: left out");
           continue;
         }
-      if (strcmp (p->type, "network") == 0 || p->default_route == 1)
+      if (on_networks (p) || p->default_route == 1)
         {
           if (p->members)
             note (e, p, "associated with the organization and folders: "

@@ -150,7 +150,8 @@ struct ImportRes {
   int global_access;            /* internal ALB: allowGlobalAccess */
   int public_dns;               /* domain mapping: 0 when a public zone of
                                    the input holds the domain's records */
-  /* A firewall policy: type hierarchical or network; refs its networks;
+  /* A firewall policy: type hierarchical, network or regional (with its
+   * region); refs its networks;
    * default_route 1 when associated with the organization, members its
    * folders, visibility "folder" and shared_with the projects under them
    * when only folders; a rule's type "unnamed" (no ruleName). */

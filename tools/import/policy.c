@@ -1,8 +1,10 @@
 /* Firewall policies: hierarchical ones (parent organizations/N or
- * folders/N) and global network ones, their rules and associations, as
- * REST (CAI's compute.googleapis.com/FirewallPolicy, gcloud) embeds them
- * in the policy and as Terraform's google_compute_[network_]firewall_
- * policy[_rule|_association] resources write them. A rule is an
+ * folders/N), global and regional network ones, their rules and
+ * associations, as REST (CAI's compute.googleapis.com/FirewallPolicy and
+ * RegionNetworkFirewallPolicy, gcloud) embeds them in the policy and as
+ * Terraform's google_compute_[region_][network_]firewall_policy[_rule|
+ * _association] resources write them. Secure tags in rules are not
+ * imported (the rule is left out or narrowed to its ranges, and said). A rule is an
  * IMPORT_FIREWALL whose target is its policy; an association an
  * IMPORT_ASSOCIATION (emit.c folds them into the policies). */
 #include "tools/import/import-private.h"
@@ -167,17 +169,18 @@ add_association (ImportSrc *s, const char *project, const char *policy,
 }
 
 /* The policy itself: hierarchical when its parent is an organization or
- * folder, a network policy otherwise. */
+ * folder, a regional network policy when it has a region, a global
+ * network policy otherwise. */
 static ImportRes *
 policy_new (ImportSrc *s, const char *project, const char *name,
-            const char *short_name, const char *parent)
+            const char *short_name, const char *parent, const char *region)
 {
   gboolean h = parent && (g_str_has_prefix (parent, "organizations/")
                           || g_str_has_prefix (parent, "folders/"));
-  ImportRes *r = import_res_new (s, IMPORT_POLICY, h ? NULL : project, NULL,
-                                 name);
+  ImportRes *r = import_res_new (s, IMPORT_POLICY, h ? NULL : project,
+                                 h ? NULL : region, name);
 
-  r->type = g_strdup (h ? "hierarchical" : "network");
+  r->type = g_strdup (h ? "hierarchical" : region ? "regional" : "network");
   r->display = g_strdup (short_name && *short_name ? short_name : name);
   return r;
 }
@@ -191,19 +194,20 @@ import_rest_policy (ImportSrc *s, JsonNode *d, const char *project)
   JsonArray *rules = import_arr (s, d, "rules");
   JsonArray *assocs = import_arr (s, d, "associations");
   ImportRes *r;
+  ImportRef *where;
 
   if (import_failed (s))
     return FALSE;
   if (!name)
     return import_fail (s, "name", "expected the policy's name, found "
                         "nothing");
-  if (link && strstr (link, "/regions/"))
-    {
-      import_not_modelled (s, "a regional network firewall policy: left out");
-      return TRUE;
-    }
+  /* A regional network policy's self link names its region. */
+  where = link && strstr (link, "/regions/") ? import_ref_new (link, NULL,
+                                                                NULL)
+                                             : NULL;
   r = policy_new (s, p ? p : project, name, import_str (s, d, "shortName"),
-                  import_str (s, d, "parent"));
+                  import_str (s, d, "parent"), where ? where->region : NULL);
+  import_ref_free (where);
   for (guint i = 0; rules && i < json_array_get_length (rules); i++)
     {
       g_autofree char *at = g_strdup_printf ("rules[%u]", i);
@@ -237,10 +241,16 @@ import_tf_policy (ImportSrc *s, JsonNode *d, const char *what,
   const char *project = import_str (s, d, "project");
   const char *policy = get (user, "firewall_policy");
 
-  if (strcmp (what, "policy") == 0 || strcmp (what, "network-policy") == 0)
+  if (strcmp (what, "policy") == 0 || strcmp (what, "network-policy") == 0
+      || strcmp (what, "regional-policy") == 0)
     {
+      const char *region = import_str (s, d, "region");
+      if (strcmp (what, "regional-policy") == 0 && !region)
+        return import_fail (s, "region", "expected the regional policy's "
+                            "region, found nothing");
       policy_new (s, project, name, import_str (s, d, "short_name"),
-                  strcmp (what, "policy") == 0 ? "organizations/" : "");
+                  strcmp (what, "policy") == 0 ? "organizations/" : "",
+                  strcmp (what, "regional-policy") == 0 ? region : NULL);
       return !import_failed (s);
     }
   if (!policy)

@@ -771,10 +771,13 @@ resource (TfRes *t, const char *type)
       || strcmp (type, "google_project_iam_binding") == 0)
     return iam (t, NULL);
   if (g_str_has_prefix (type, "google_compute_firewall_policy")
-      || g_str_has_prefix (type, "google_compute_network_firewall_policy"))
+      || g_str_has_prefix (type, "google_compute_network_firewall_policy")
+      || g_str_has_prefix (type,
+                           "google_compute_region_network_firewall_policy"))
     {
       const char *what = g_str_has_suffix (type, "_rule") ? "rule"
         : g_str_has_suffix (type, "_association") ? "association"
+        : strstr (type, "_region_") ? "regional-policy"
         : strstr (type, "_network_") ? "network-policy" : "policy";
       if (strcmp (what, "rule") && strcmp (what, "association")
           && !g_str_has_suffix (type, "_policy"))

@@ -188,6 +188,22 @@ static const char everything_head[] =
   "priority = 20\n"
   "disabled = true\n"
   "\n"
+  "[secure-tag web-tag]\n"
+  "network = other\n"
+  "\n"
+  "[firewall-policy west]\n"
+  "type = regional\n"
+  "region = europe-west1\n"
+  "networks = other\n"
+  "\n"
+  "[firewall west-web]\n"
+  "policy = west\n"
+  "direction = ingress\n"
+  "action = allow\n"
+  "target-secure-tags = web-tag\n"
+  "source-secure-tags = web-tag\n"
+  "priority = 10\n"
+  "\n"
   "[nat gw]\n"
   "network = shared\n"
   "region = us-central1\n"
@@ -248,6 +264,7 @@ static const char everything_tail[] =
   "[service defaults]\n"
   "project = host\n"
   "region = europe-west1\n"
+  "secure-tags =\n"
   "\n"
   "[revision defaults-blue]\n"
   "service = defaults\n"
@@ -270,6 +287,7 @@ static const char everything_tail[] =
   "external-ip = true\n"
   "service-account = web@host.iam.gserviceaccount.com\n"
   "network-tags = web-tier\n"
+  "secure-tags = web-tag\n"
   "\n"
   "[vm db]\n"
   "subnet = vms\n"
@@ -1849,9 +1867,8 @@ static const BadCase bad_cases[] = {
   { "[firewall-policy p]\ntype = hierarchical\n[firewall f]\npolicy = p\n"
     "direction = ingress\naction = deny\ntarget-tags = db\n", { NULL },
     "[firewall f] target-tags: expected network tags only in VPC firewall "
-    "rules (firewall policies select by secure tags, which are not "
-    "modelled, or by service account), found 'db' in a rule of a firewall "
-    "policy" },
+    "rules (firewall policies select by secure tags or by service "
+    "account), found 'db' in a rule of a firewall policy" },
   { "[firewall-policy p]\ntype = hierarchical\n[firewall f]\npolicy = p\n"
     "direction = ingress\naction = deny\n[firewall g]\npolicy = p\n"
     "direction = egress\naction = allow\n", { NULL },
@@ -1870,8 +1887,75 @@ static const BadCase bad_cases[] = {
     "[firewall-policy p] level: expected networks (a network policy is "
     "associated with networks), found level with type = network" },
   { "[firewall-policy p]\ntype = global\n", { NULL },
-    "[firewall-policy p] type: expected one of hierarchical, network, found "
-    "'global'" },
+    "[firewall-policy p] type: expected one of hierarchical, network, "
+    "regional, found 'global'" },
+  /* Regional network policies and secure tags
+   * (firewall/docs/regional-firewall-policies,
+   * firewall/docs/tags-firewalls-overview). */
+  { "[network n]\n[firewall-policy p]\ntype = regional\nnetworks = n\n",
+    { NULL }, "[firewall-policy p] region: expected the region of the "
+    "regional policy, found nothing" },
+  { "[network n]\n[firewall-policy p]\ntype = network\nnetworks = n\n"
+    "region = us-central1\n", { NULL },
+    "[firewall-policy p] region: expected a region only with type = "
+    "regional, found us-central1" },
+  { "[network n]\n[firewall-policy p]\ntype = regional\nnetworks = n\n"
+    "region = us-central1\nlevel = folder\n", { NULL },
+    "[firewall-policy p] level: expected networks (a network policy is "
+    "associated with networks), found level with type = regional" },
+  { "[network n]\n[network m]\n[firewall-policy p]\ntype = regional\n"
+    "networks = n\nregion = us-central1\n[firewall-policy q]\n"
+    "type = regional\nnetworks = m;n\nregion = us-central1\n", { NULL },
+    "[firewall-policy q] networks: expected at most one regional network "
+    "firewall policy per network and region, found [firewall-policy p] on "
+    "network n in us-central1 too" },
+  { "[network n]\n[secure-tag t]\nnetwork = n\n[firewall f]\nnetwork = n\n"
+    "direction = ingress\naction = allow\ntarget-secure-tags = t\n", { NULL },
+    "[firewall f] target-secure-tags: expected secure tags only in a rule "
+    "of a firewall policy (VPC firewall rules select by network tag or "
+    "service account), found 't' in a VPC firewall rule" },
+  { "[network n]\n[secure-tag t]\nnetwork = n\n[firewall-policy p]\n"
+    "type = network\nnetworks = n\n[firewall f]\npolicy = p\n"
+    "direction = egress\naction = allow\nsource-secure-tags = t\n", { NULL },
+    "[firewall f] source-secure-tags: expected source secure tags only on "
+    "an ingress rule (an egress rule's sources are its targets), found 't' "
+    "on an egress rule" },
+  { "[network n]\n[network m]\n[secure-tag t]\nnetwork = m\n"
+    "[firewall-policy p]\ntype = regional\nregion = us-central1\n"
+    "networks = n\n[firewall f]\npolicy = p\ndirection = ingress\n"
+    "action = allow\ntarget-secure-tags = t\n", { NULL },
+    "[firewall f] target-secure-tags: expected secure tags of a network the "
+    "policy is associated with (a tag's purpose data names its network), "
+    "found 't' of network m" },
+  { "[network n]\n[secure-tag t]\nnetwork = n\n[firewall-policy p]\n"
+    "type = network\nnetworks = n\n[firewall f]\npolicy = p\n"
+    "direction = ingress\naction = allow\n"
+    "target-service-accounts = a@b.iam.gserviceaccount.com\n"
+    "target-secure-tags = t\n", { NULL },
+    "[firewall f] target-secure-tags: expected target-secure-tags or "
+    "target-service-accounts, not both, found 't' with "
+    "target-service-accounts" },
+  { "[network n]\n[network m]\n[subnet s]\nnetwork = n\n"
+    "region = us-central1\nrange = 10.0.0.0/24\n[secure-tag t]\n"
+    "network = m\n[vm v]\nsubnet = s\nsecure-tags = t\n", { NULL },
+    "[vm v] secure-tags: expected secure tags of the VM's network (a tag "
+    "binds to an interface in the network of its purpose data), found 't' "
+    "of network m" },
+  { "[network n]\n[subnet s]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\n[secure-tag t]\nnetwork = n\n[vm v]\n"
+    "subnet = s\nsecure-tags = t;t;t;t;t;t;t;t;t;t;t\n", { NULL },
+    "[vm v] secure-tags: expected at most 10 secure tags on a network "
+    "interface, found 11 tags" },
+  { "[network dc]\non-premises = true\n[secure-tag t]\nnetwork = dc\n",
+    { NULL }, "[secure-tag t] network: expected a VPC network (a tag's "
+    "purpose data names a VPC network), found dc, an on-premises site" },
+  { "[network n]\n[secure-tag t]\nnetwork = n\n[service tagged]\n"
+    "region = us-central1\nsecure-tags = t\n", { NULL },
+    "[service tagged] secure-tags: expected no secure tags on a Cloud Run "
+    "service (firewall rules cannot use the Resource Manager tags of a "
+    "Cloud Run workload: cloud.google.com/run/docs/configuring/"
+    "vpc-direct-vpc; use network-tags with vpc-access = direct for egress "
+    "rules), found 't'" },
   { "[network n]\nfirewall-policy-enforcement-order = before\n", { NULL },
     "expected one of after-classic-firewall, before-classic-firewall" },
   /* Firewall targets and sources (firewall/docs/firewalls). */
@@ -2382,6 +2466,38 @@ test_scenario__firewall_warnings (void **state)
                 (const char *) w->pdata[i], want[i]);
 }
 
+/* A policy rule's secure tag that no VM is bound to (or, as a target of
+ * a regional policy, none in its region) is a warning; a tag bound to a
+ * VM that a rule can see says nothing. */
+static void
+test_scenario__secure_tag_warnings (void **state)
+{
+  static const char text[] =
+    "[scenario]\nformat = 1\ntitle = t\n"
+    "[network n]\n"
+    "[subnet east]\nnetwork = n\nregion = us-east1\nrange = 10.0.0.0/24\n"
+    "[secure-tag app]\nnetwork = n\n[secure-tag idle]\nnetwork = n\n"
+    "[vm v]\nsubnet = east\nsecure-tags = app\n"
+    "[firewall-policy g]\ntype = network\nnetworks = n\n"
+    "[firewall g-in]\npolicy = g\ndirection = ingress\naction = allow\n"
+    "target-secure-tags = app;idle\n"
+    "[firewall-policy west]\ntype = regional\nregion = us-west1\n"
+    "networks = n\n"
+    "[firewall west-in]\npolicy = west\ndirection = ingress\n"
+    "action = allow\ntarget-secure-tags = app\nsource-secure-tags = app\n";
+  g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
+  g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
+
+  (void) state;
+  assert_int_equal (w->len, 2);
+  assert_string_equal (w->pdata[0], "[firewall g-in] target-secure-tags: "
+                       "'idle' is bound to no VM: the rule never matches "
+                       "it");
+  assert_string_equal (w->pdata[1], "[firewall west-in] target-secure-tags: "
+                       "'app' is bound to no VM in us-west1, the region of "
+                       "[firewall-policy west]: the rule never matches it");
+}
+
 static void
 test_scenario__not_text (void **state)
 {
@@ -2618,6 +2734,7 @@ main (void)
     cmocka_unit_test (test_scenario__perimeters),
     cmocka_unit_test (test_scenario__bad_table),
     cmocka_unit_test (test_scenario__firewall_warnings),
+    cmocka_unit_test (test_scenario__secure_tag_warnings),
     cmocka_unit_test (test_scenario__iap_warnings),
     cmocka_unit_test (test_scenario__not_text),
     cmocka_unit_test (test_scenario__bad_input_files),

@@ -8,7 +8,9 @@
  * number overrides and one of higher number does not; priority order
  * and deny winning a tie; firewall policies in stages (organization,
  * folder, network policies before or after the VPC's rules), goto-next
- * and no match handing a packet to the next stage. Frames are parsed headers only: the module
+ * and no match handing a packet to the next stage; regional network
+ * policies (their region's instances only, after the global ones) and
+ * secure tags as targets and sources. Frames are parsed headers only: the module
  * reads addresses, protocol and port. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -470,6 +472,143 @@ test_vpc_firewall__policy_no_match_falls_through (void **state)
   cloudrun_vpc_firewall_free (fw);
 }
 
+/* ---- Regional network policies and secure tags --------------------- */
+
+static const char *const st_app[] = { "app", NULL };
+
+/* db in us-central1, its twin in us-east1; web in us-central1 bound to
+ * secure tag app; Direct VPC in us-central1 (no secure tags). */
+static const CloudRunVpcSource db_central = {
+  .kind = CLOUDRUN_VPC_SOURCE_VM, .label = "vm db", .tags = db_tags,
+  .service_account = DB_SA, .region = "us-central1" };
+static const CloudRunVpcSource db_east = {
+  .kind = CLOUDRUN_VPC_SOURCE_VM, .label = "vm db2", .tags = db_tags,
+  .service_account = DB_SA, .region = "us-east1" };
+static const CloudRunVpcSource web_app = {
+  .kind = CLOUDRUN_VPC_SOURCE_VM, .label = "vm web", .tags = web_tags,
+  .service_account = WEB_SA, .region = "us-central1",
+  .secure_tags = st_app };
+static const CloudRunVpcSource run_central = {
+  .kind = CLOUDRUN_VPC_SOURCE_DIRECT_VPC, .label = "Direct VPC of run",
+  .tags = run_tags, .service_account = RUN_SA, .region = "us-central1" };
+
+static VpcFirewallRule
+regional_rule (const char *name, VpcFirewallStage stage,
+               VpcFirewallAction action, uint32_t priority)
+{
+  VpcFirewallRule r = policy_rule (name, "central", stage, action, priority);
+
+  r.region = "us-central1";
+  return r;
+}
+
+/* A regional policy's rule applies to the instances of its region only;
+ * elsewhere the next stage decides, and the verdict names the rule that
+ * matched but did not apply. Before the VPC's rules or after them, as
+ * the network says. */
+static void
+test_vpc_firewall__regional_policy_in_its_region_only (void **state)
+{
+  static const VpcFirewallStage stages[] = {
+    VPC_FIREWALL_STAGE_REGIONAL_FIRST, VPC_FIREWALL_STAGE_REGIONAL_LAST };
+  SimFrame f = tcp (WEB, DB, 80);
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
+    {
+      bool first = stages[i] == VPC_FIREWALL_STAGE_REGIONAL_FIRST;
+      VpcFirewallRule r[] = {
+        rule ("vpc-allow", VPC_FIREWALL_INGRESS, VPC_FIREWALL_ALLOW, 1000),
+        regional_rule ("central-deny", stages[i], VPC_FIREWALL_DENY, 0),
+      };
+      CloudRunVpcFirewall *fw;
+      CloudRunFirewallVerdict v;
+
+      r[0].ranges = &everywhere, r[0].n_ranges = 1;
+      fw = firewall (r, G_N_ELEMENTS (r), false);
+      v = cloudrun_vpc_firewall_ingress (fw, &f, &web, &db_central);
+      expect (v, !first, first ? "central-deny" : "vpc-allow",
+              "in the region");
+      assert_null (v.elsewhere);
+      v = cloudrun_vpc_firewall_ingress (fw, &f, &web, &db_east);
+      expect (v, true, "vpc-allow", "another region");
+      if (first)
+        assert_string_equal (v.elsewhere->name, "central-deny");
+      /* No region known (a source the rules cannot target): not its. */
+      v = cloudrun_vpc_firewall_egress (fw, &f, NULL);
+      expect (v, true, "(implied)", "no region");
+      cloudrun_vpc_firewall_free (fw);
+    }
+}
+
+/* The global network policy before the regional one, both after the
+ * VPC's rules by default (firewall-policies-rule-eval-order). */
+static void
+test_vpc_firewall__global_before_regional (void **state)
+{
+  VpcFirewallRule r[] = {
+    regional_rule ("central-deny", VPC_FIREWALL_STAGE_REGIONAL_LAST,
+                   VPC_FIREWALL_DENY, 0),
+    policy_rule ("global-allow", "global", VPC_FIREWALL_STAGE_NETWORK_LAST,
+                 VPC_FIREWALL_ALLOW, 65535),
+    regional_rule ("central-first", VPC_FIREWALL_STAGE_REGIONAL_FIRST,
+                   VPC_FIREWALL_ALLOW, 5),
+    rule ("vpc-deny", VPC_FIREWALL_INGRESS, VPC_FIREWALL_DENY, 0),
+    policy_rule ("global-first", "global", VPC_FIREWALL_STAGE_NETWORK_FIRST,
+                 VPC_FIREWALL_DENY, 9),
+  };
+  SimFrame f = tcp (WEB, DB, 80);
+  CloudRunVpcFirewall *fw;
+
+  (void) state;
+  r[3].ranges = &everywhere, r[3].n_ranges = 1;
+  /* The global policy's allow before the regional policy's deny. */
+  fw = firewall (r, 2, false);
+  expect (cloudrun_vpc_firewall_ingress (fw, &f, &web, &db_central), true,
+          "global-allow", "global first");
+  cloudrun_vpc_firewall_free (fw);
+  /* before-classic-firewall: global, regional, then the VPC's rules. */
+  fw = firewall (r + 2, 2, false);
+  expect (cloudrun_vpc_firewall_ingress (fw, &f, &web, &db_central), true,
+          "central-first", "regional before the VPC's rules");
+  cloudrun_vpc_firewall_free (fw);
+  fw = firewall (r + 2, 3, false);
+  expect (cloudrun_vpc_firewall_ingress (fw, &f, &web, &db_central), false,
+          "global-first", "global before regional");
+  cloudrun_vpc_firewall_free (fw);
+}
+
+/* Secure tags: targets the VMs bound to them; as ingress sources, also
+ * packets from such VMs, whatever their address; Direct VPC carries
+ * none. */
+static void
+test_vpc_firewall__secure_tags (void **state)
+{
+  VpcFirewallRule r[] = {
+    policy_rule ("to-app", "global", VPC_FIREWALL_STAGE_NETWORK_LAST,
+                 VPC_FIREWALL_ALLOW, 10),
+    policy_rule ("from-app", "global", VPC_FIREWALL_STAGE_NETWORK_LAST,
+                 VPC_FIREWALL_ALLOW, 20),
+  };
+  SimFrame f = tcp (WEB, DB, 80), g = tcp (RUN, DB, 80);
+  CloudRunVpcFirewall *fw;
+
+  (void) state;
+  r[0].target_secure_tags = st_app;
+  r[1].source_secure_tags = st_app;
+  r[1].ranges = NULL, r[1].n_ranges = 0;
+  fw = firewall (r, G_N_ELEMENTS (r), false);
+  expect (cloudrun_vpc_firewall_ingress (fw, &g, &run_central, &web_app),
+          true, "to-app", "target bound to the tag");
+  expect (cloudrun_vpc_firewall_ingress (fw, &f, &web_app, &db_central),
+          true, "from-app", "source bound to the tag");
+  expect (cloudrun_vpc_firewall_ingress (fw, &g, &run_central, &db_central),
+          false, "(implied)", "Direct VPC carries no secure tag");
+  expect (cloudrun_vpc_firewall_ingress (fw, &f, &web, &db_central), false,
+          "(implied)", "untagged VM");
+  cloudrun_vpc_firewall_free (fw);
+}
+
 int
 main (void)
 {
@@ -483,6 +622,9 @@ main (void)
     cmocka_unit_test (test_vpc_firewall__policy_stages),
     cmocka_unit_test (test_vpc_firewall__organization_before_folder),
     cmocka_unit_test (test_vpc_firewall__policy_no_match_falls_through),
+    cmocka_unit_test (test_vpc_firewall__regional_policy_in_its_region_only),
+    cmocka_unit_test (test_vpc_firewall__global_before_regional),
+    cmocka_unit_test (test_vpc_firewall__secure_tags),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

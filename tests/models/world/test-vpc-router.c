@@ -656,6 +656,71 @@ test_vpc_router__firewall_policies_from_the_file (void **state)
     }
 }
 
+/* A regional policy from the file applies to its region's VMs only; the
+ * step of a VM elsewhere names it as a rule that did not apply. A
+ * global rule by secure tag admits the tagged VM first. */
+static void
+test_vpc_router__regional_policy_and_secure_tags (void **state)
+{
+  static const char ini[] =
+    WF_HEAD
+    "[project shop]\n\n"
+    "[network net]\nproject = shop\n"
+    "firewall-policy-enforcement-order = before-classic-firewall\n\n"
+    "[subnet central]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[subnet east]\nnetwork = net\nregion = us-east1\n"
+    "range = 10.2.0.0/24\n\n"
+    "[secure-tag app]\nnetwork = net\n\n"
+    "[vm a]\nsubnet = central\naddress = 10.1.0.5\n\n"
+    "[vm b]\nsubnet = central\naddress = 10.1.0.6\n\n"
+    "[vm t]\nsubnet = central\naddress = 10.1.0.7\nsecure-tags = app\n\n"
+    "[vm e]\nsubnet = east\naddress = 10.2.0.6\n\n"
+    "[firewall allow-all]\nnetwork = net\ndirection = ingress\n"
+    "action = allow\nranges = 10.0.0.0/8\n\n"
+    "[firewall-policy global]\ntype = network\nnetworks = net\n"
+    "[firewall global-app]\npolicy = global\ndirection = ingress\n"
+    "action = allow\ntarget-secure-tags = app\nranges = 10.1.0.5/32\n\n"
+    "[firewall-policy central]\ntype = regional\nregion = us-central1\n"
+    "networks = net\n"
+    "[firewall central-deny]\npolicy = central\ndirection = ingress\n"
+    "action = deny\nranges = 10.1.0.5/32\n\n"
+    "[traffic a-to-b]\nfrom = a\nurl = http://10.1.0.6/\n\n"
+    "[traffic a-to-e]\nfrom = a\nurl = http://10.2.0.6/\n\n"
+    "[traffic a-to-t]\nfrom = a\nurl = http://10.1.0.7/\n\n";
+  static const struct {
+    const char *traffic, *verdict, *cause, *rule_word, *note_word;
+  } cases[] = {
+    { "a-to-b", "dropped", "FIREWALL_RULE",
+      "rule central-deny (regional network policy of us-central1",
+      "regional-firewall-policies" },
+    { "a-to-e", "delivered", "none", "firewall allow-all",
+      "central-deny (regional network policy of us-central1, before the "
+      "VPC's rules, ingress, priority 1000) would have matched, but its "
+      "policy applies in us-central1 only, not to an instance of "
+      "us-east1" },
+    { "a-to-t", "delivered", "none", "rule global-app",
+      "tags-firewalls-overview" },
+  };
+  g_autoptr (WorldFixture) wf = world_fixture_new (ini, NULL);
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CloudRunRequest *r = world_fixture_request (wf, cases[i].traffic, 0);
+      const SimExplainStep *fw = world_fixture_step (
+        wf, r, "APPLY_INGRESS_FIREWALL_RULE", "vpc-net");
+
+      expect_verdict (wf, cases[i].traffic, cases[i].verdict, cases[i].cause,
+                      cases[i].traffic);
+      assert_non_null (fw);
+      if (!strstr (fw->rule, cases[i].rule_word)
+          || !strstr (fw->note, cases[i].note_word))
+        fail_msg ("%s: ingress step says '%s' / '%s'", cases[i].traffic,
+                  fw->rule, fw->note);
+    }
+}
+
 /* ---- VPC Network Peering ------------------------------------------ */
 
 /* Networks app (a Direct VPC caller) and data (VM db), and the peerings
@@ -1163,6 +1228,7 @@ main (void)
       test_vpc_router__nat_turns_pga_on_for_a_hidden_connector_subnet),
     cmocka_unit_test (test_vpc_router__vm_to_vm_ingress),
     cmocka_unit_test (test_vpc_router__firewall_policies_from_the_file),
+    cmocka_unit_test (test_vpc_router__regional_policy_and_secure_tags),
     cmocka_unit_test (test_vpc_router__peering),
     cmocka_unit_test (test_vpc_router__peer_traffic_stays_inside),
     cmocka_unit_test (test_vpc_router__hybrid_link),
