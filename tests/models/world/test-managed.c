@@ -93,7 +93,7 @@ test_managed__who_reaches_an_instance (void **state)
 {
   static const struct {
     const char *label;
-    const char *sets[4];
+    const char *sets[5];
     const char *verdict, *cause, *decided;
     const char *node, *why;     /* a step that must say why */
   } cases[] = {
@@ -186,7 +186,9 @@ static const char hub_base[] =
   "[hybrid-link vpn]\nnetwork = hub\nsite = office\nregion = us-central1\n"
   "advertised-ranges = 10.20.0.0/24\n"
   "[route sink]\nnetwork = hub\ndestination = 172.16.0.0/12\n"
-  "next-hop = blackhole\n\n"
+  "next-hop = blackhole\n"
+  "[route partner]\nnetwork = hub\ndestination = 203.0.113.0/24\n"
+  "next-hop = default-internet-gateway\n\n"
   "[service orders]\nregion = us-central1\nvpc-access = direct\n"
   "subnet = s\n\n"
   "[traffic go]\nfrom = orders\nurl = http://192.168.10.5/\ntimeout = 2s\n";
@@ -196,7 +198,7 @@ test_managed__custom_routes_over_peering (void **state)
 {
   static const struct {
     const char *label;
-    const char *sets[4];
+    const char *sets[5];
     const char *verdict, *cause, *decided;
     const char *node, *why;
   } cases[] = {
@@ -216,6 +218,12 @@ test_managed__custom_routes_over_peering (void **state)
         "traffic go.url=http://172.16.0.9/" },
       "dropped", "ROUTE_BLACKHOLE", "vpc-router", "vpc-hub",
       "exported to peering hs" },
+    { "a static route to the internet gateway is never exported",
+      { "peering hs.export-custom-routes=true",
+        "peering sh.import-custom-routes=true",
+        "service orders.vpc-egress=all-traffic",
+        "traffic go.url=http://203.0.113.10/" },
+      "dropped", "NO_EXTERNAL_ADDRESS", "vpc-router", "vpc-spoke", NULL },
   };
 
   (void) state;

@@ -1006,6 +1006,40 @@ test_vpc_router__peer_traffic_stays_inside (void **state)
                            "peering is not transitive"));
 }
 
+/* A peer's packet for a site follows the tunnel route only when this
+ * network exports its custom routes to that peer. */
+static void
+test_vpc_router__peer_follows_exported_routes_only (void **state)
+{
+  for (int exports = 0; exports < 2; exports++)
+    {
+      g_autoptr (TinyWorld) tw = tiny_world_new (2);
+      TinyRouterConfig *rc = tiny_router_config (tw, "net", 123456789012u);
+      RouterWorld w = router_world (tw, rc);
+      SimPort *port = cloudrun_vpc_router_attach_peer (
+        w.router, "peering-p", "peering p (network other)", exports);
+      SimPort *link = cloudrun_vpc_router_attach_tunnel (w.router, "link-v",
+                                                         "site office");
+      TinyProbe *peer = tiny_probe_new (tw, "other-router");
+      TinyProbe *site = tiny_probe_new (tw, "site-router");
+
+      (void) state;
+      cloudrun_vpc_router_add_tunnel_route (w.router, link,
+                                            TW_IP (192, 168, 10, 0), 24,
+                                            "dynamic route to site office");
+      tiny_link (tw, peer->port, port);
+      tiny_link (tw, site->port, link);
+      tiny_probe_send_tcp (peer, 0, TW_IP (10, 50, 0, 2), 40000,
+                           TW_IP (192, 168, 10, 5), 80, SIM_TCP_SYN, 64, 0,
+                           1);
+      tiny_world_run (tw, SIM_MS);
+      assert_int_equal (tiny_probe_count (site), exports ? 1 : 0);
+      if (!exports)
+        assert_int_equal (tiny_request (tw, 1)->drop_cause,
+                          CLOUDRUN_DROP_NO_ROUTE);
+    }
+}
+
 static void
 test_vpc_router__decrements_ttl (void **state)
 {
@@ -1231,6 +1265,7 @@ main (void)
     cmocka_unit_test (test_vpc_router__regional_policy_and_secure_tags),
     cmocka_unit_test (test_vpc_router__peering),
     cmocka_unit_test (test_vpc_router__peer_traffic_stays_inside),
+    cmocka_unit_test (test_vpc_router__peer_follows_exported_routes_only),
     cmocka_unit_test (test_vpc_router__hybrid_link),
     cmocka_unit_test (test_vpc_router__hybrid_learned_routes),
     cmocka_unit_test (test_vpc_router__decrements_ttl),
