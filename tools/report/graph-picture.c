@@ -111,6 +111,21 @@ box_run (Picture *p, const char *region, gboolean calling)
   return box_get (p, key, label, -1, "royalblue");
 }
 
+/* The service producer network of a consumer network's private
+ * services access, inside Google's edge. */
+static int
+box_producer (Picture *p, const CloudRunSpecNetwork *consumer)
+{
+  g_autofree char *key = g_strconcat ("producer ", consumer->base.name,
+                                      NULL);
+  g_autofree char *label = g_strdup_printf (
+    "service producer network (private services access of %s)",
+    consumer->base.name);
+
+  return box_get (p, key, label, box_get (p, "edge", "Google's edge", -1,
+                                          "darkgoldenrod"), "goldenrod");
+}
+
 static int
 box_named (Picture *p, const char *key)
 {
@@ -462,6 +477,22 @@ node_of (Picture *p, SimNode *n)
         vpc_psc_bundle_name (e->bundle));
       return node_add (p, id, label, box_network (p, e->network), COL_ROUTER,
                        FILL_VPC);
+    }
+  if (strcmp (k, "vpc-router") == 0
+      && (o = named (p, name, "vpc-servicenetworking-",
+                     CLOUDRUN_KIND_NETWORK)))
+    return node_add (p, name, "producer network\nservicenetworking",
+                     box_producer (p, o), COL_ROUTER, FILL_GOOGLE);
+  if ((o = named (p, name, "managed-", CLOUDRUN_KIND_MANAGED_INSTANCE)))
+    {
+      const CloudRunSpecManagedInstance *m = o;
+      g_autofree char *addr = address_text (m->address);
+      g_autofree char *label = g_strdup_printf (
+        "%s %s\n%s", cloudrun_enum_name (CLOUDRUN_KIND_MANAGED_INSTANCE,
+                                          "product", m->product),
+        m->base.name, addr);
+      return node_add (p, name, label, box_producer (p, m->access->network),
+                       COL_SUBNET, FILL_GOOGLE);
     }
   if ((o = named (p, name, "nat-", CLOUDRUN_KIND_NAT)))
     {
