@@ -48,6 +48,8 @@ static const char managed_base[] =
   "[vm laptop]\nsubnet = lan\naddress = 192.168.10.5\n"
   "[hybrid-link vpn]\nnetwork = app\nsite = office\nregion = us-central1\n"
   "advertised-ranges = 10.100.0.0/16\n\n"
+  "[firewall no-db]\nnetwork = app\ndirection = egress\naction = allow\n"
+  "ranges = 10.100.0.0/16\nprotocols = tcp:5432\n\n"
   "[service api]\nregion = us-central1\nvpc-access = direct\nsubnet = run\n"
   "[service batch]\nregion = us-central1\nvpc-access = direct\n"
   "subnet = cgnat\n"
@@ -130,6 +132,10 @@ test_managed__who_reaches_an_instance (void **state)
     { "the office, custom routes not exported: the answer has no way back",
       { "traffic go.from=laptop" }, "dropped", "NO_ROUTE", "vpc-router",
       "vpc-servicenetworking-app", "export-custom-routes" },
+    { "an egress deny in the consumer network stops it",
+      { "traffic go.url=tcp://10.100.0.5:5432",
+        "firewall no-db.action=deny" },
+      "dropped", "FIREWALL_RULE", "vpc-router", "vpc-app", "no-db" },
     { "the office, custom routes exported",
       { "traffic go.from=laptop",
         "private-services-access psa.export-custom-routes=true" },
