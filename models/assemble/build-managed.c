@@ -25,9 +25,7 @@ static const char *const product_names[] = {
 static guint
 product_ports (CloudRunManagedProduct product, uint16_t ports[2])
 {
-  static const uint16_t engine[] = { 5432, 3306, 1433, 6379, 5432 };
-
-  ports[0] = engine[product];
+  ports[0] = cloudrun_product_port (product);
   ports[1] = 3307;
   return cloudrun_product_is_cloud_sql (product) ? 2 : 1;
 }

@@ -19,6 +19,14 @@ producer_subnet_len (CloudRunManagedProduct product)
   return product == CLOUDRUN_PRODUCT_MEMORYSTORE_REDIS ? 29 : 24;
 }
 
+uint16_t
+cloudrun_product_port (CloudRunManagedProduct product)
+{
+  static const uint16_t engine[] = { 5432, 3306, 1433, 6379, 5432 };
+
+  return engine[product];
+}
+
 gboolean
 cloudrun_product_is_cloud_sql (CloudRunManagedProduct product)
 {

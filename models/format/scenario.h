@@ -913,6 +913,9 @@ GPtrArray *cloudrun_scenario_warnings (const CloudRunScenario *scenario);
 const CloudRunSpecPeering *cloudrun_peering_active (
   const CloudRunScenario *scenario, const CloudRunSpecNetwork *network,
   const CloudRunSpecNetwork *peer);
+/* The port of product's engine: PostgreSQL 5432, MySQL 3306, SQL Server
+ * 1433, Redis 6379, AlloyDB 5432. */
+uint16_t cloudrun_product_port (CloudRunManagedProduct product);
 /* Whether product is a Cloud SQL engine (it has authorized networks). */
 gboolean cloudrun_product_is_cloud_sql (CloudRunManagedProduct product);
 /* Whether project's perimeter restricts the API service (such as

@@ -10,7 +10,11 @@
 #   internal with it; the internal ALB is internal; a caller outside the
 #   ALB's network cannot resolve its hostname. Scenario 13: an external
 #   ALB passes internal-and-cloud-load-balancing where run.app is refused.
-#   A scenario without [client] gets the internet client.
+#   A scenario without [client] gets the internet client. Scenario 55:
+#   each managed instance is a column (a tcp:// connection check to its
+#   engine's port): reached from its own network, not from a peer's
+#   connector nor a non-RFC 1918 subnet (Cloud SQL); intents name an
+#   instance, and "every service" leaves instances out.
 # - Every --format parses: JSON (python3, and docs/reach-schema.json when
 #   the jsonschema module is there), CSV (9 columns every row), JUnit
 #   (well-formed XML), markdown (one row per caller).
@@ -29,7 +33,7 @@ S02=$top_srcdir/scenarios/02-default-egress-is-external.ini
 S13=$top_srcdir/scenarios/13-external-alb-with-internal-and-cloud-lb.ini
 [ -f "$S00" ] && [ -f "$S02" ] && [ -f "$S13" ] || bail "no scenarios 00, 02, 13"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 31
+plan 35
 
 # ---- the tour's matrix against Google's documented behaviour ---------
 
@@ -63,6 +67,19 @@ expect_status "scenario 13: the external ALB passes where run.app is refused" 0 
 netsim reach "$S02" --jobs 1
 expect_status "a scenario without [client] gets the internet client" 0 \
   out "internet-user (client)"
+
+S55=$top_srcdir/scenarios/55-cloud-sql-over-private-services-access.ini
+netsim reach "$S55" --jobs 1 --format csv
+cp "$TMP/tour.csv" "$TMP/tour-00.csv"
+cp "$TMP/out" "$TMP/tour.csv"
+cell api orders-db "tcp 5432" "delivered,,,,managed-instance"
+cell batch orders-db "tcp 5432" "dropped,,,CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS,managed-instance"
+cell report cache "tcp 6379" "dropped,,,PRIVATE_TRAFFIC_TO_INTERNET,vpc-router"
+cp "$TMP/tour-00.csv" "$TMP/tour.csv"
+printf 'batch must not reach orders-db\nevery caller in project shop reaches every service\n' > "$TMP/psa.intents"
+netsim reach "$S55" --jobs 1 --intents "$TMP/psa.intents"
+expect_status "intents name a managed instance; every service leaves instances out" 0 \
+  out "psa.intents:1: holds"
 
 # ---- formats -----------------------------------------------------------
 

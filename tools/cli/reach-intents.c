@@ -8,7 +8,8 @@
  *            by at least one way in)
  *            must not reach | must not call | cannot reach | cannot call
  *            (delivered by none)
- *   SERVICE  a service's NAME | every service
+ *   SERVICE  a service's or managed instance's NAME | every service
+ *            (the services: managed instances are named one by one)
  *
  * "#" starts a comment line; blank lines are skipped. With "every", a
  * service is not its own caller. */
@@ -340,6 +341,7 @@ reach_intents_check (const ReachIntents *intents, const ReachMatrix *m,
               guint show = i * nt + j;
 
               if ((in->service && strcmp (t->service, in->service) != 0)
+                  || (!in->service && reach_target_is_tcp (t))
                   || (last && strcmp (last, t->service) == 0))
                 continue;
               last = t->service;

@@ -40,6 +40,12 @@ caller_free (gpointer data)
   g_free (c);
 }
 
+gboolean
+reach_target_is_tcp (const ReachTarget *t)
+{
+  return g_str_has_prefix (t->url, "tcp://");
+}
+
 static void
 target_free (gpointer data)
 {
@@ -274,6 +280,22 @@ plan_targets (ReachMatrix *m, GKeyFile *kf, char **groups)
     }
 }
 
+/* Each managed instance's way in: a connection check to its private
+ * address and its engine's port (way "tcp PORT"). */
+static void
+plan_managed_targets (ReachMatrix *m, const CloudRunSession *s)
+{
+  for (guint i = 0; i < cloudrun_session_n_managed (s); i++)
+    {
+      const char *name;
+      g_autofree char *url = NULL, *way = NULL;
+
+      cloudrun_session_managed (s, i, &name, &url);
+      way = g_strdup_printf ("tcp %s", strrchr (url, ':') + 1);
+      reach_matrix_add_target (m, name, way, url);
+    }
+}
+
 ReachPlan *
 reach_plan_new (const char *path, const ReachOptions *options,
                 GError **error)
@@ -288,6 +310,7 @@ reach_plan_new (const char *path, const ReachOptions *options,
   gsize len = 0;
   guint projects = 0;
   GError *local = NULL;
+  g_autoptr (CloudRunSession) probe = NULL;
 
   plan->options = *options;
   plan->matrix = reach_matrix_new ();
@@ -303,8 +326,6 @@ reach_plan_new (const char *path, const ReachOptions *options,
   /* The door reads the file first: its messages for a file that is not
    * a scenario (too big, not a regular file, a syntax error). */
   {
-    g_autoptr (CloudRunSession) probe = NULL;
-
     if (!g_file_get_contents (path, &text, &len, &local))
       {
         g_set_error (error, CLOUDRUN_SESSION_ERROR,
@@ -345,6 +366,7 @@ reach_plan_new (const char *path, const ReachOptions *options,
   groups = g_key_file_get_groups (kf, NULL);
   plan_callers (plan->matrix, kf, groups, only, base);
   plan_targets (plan->matrix, kf, groups);
+  plan_managed_targets (plan->matrix, probe);
   if ((guint64) plan->matrix->callers->len * plan->matrix->targets->len
       > REACH_MAX_PAIRS)
     {
@@ -396,7 +418,7 @@ reach_plan_pair_text (const ReachPlan *plan, guint index, gsize *len)
                           plan->options.count);
   if (plan->options.count > 1)
     g_string_append (s, "interval = 100ms\n");
-  if (plan->options.id_token)
+  if (plan->options.id_token && !reach_target_is_tcp (t))
     g_string_append (s, "identity = id-token\n");
   *len = s->len;
   return g_string_free (s, FALSE);

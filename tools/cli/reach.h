@@ -22,12 +22,17 @@ typedef struct {
   char *project;                /* its project, or NULL (a client) */
 } ReachCaller;
 
-/* A way into a service: its run.app URL or a load balancer in front. */
+/* A way into a service (its run.app URL or a load balancer in front),
+ * or into a managed instance (a connection check to its port). */
 typedef struct {
-  char *service;
-  char *way;                    /* "run.app", "internal-alb NAME", ... */
+  char *service;                /* the service's or instance's NAME */
+  char *way;                    /* "run.app", "internal-alb NAME", ...,
+                                   "tcp PORT" */
   char *url;
 } ReachTarget;
+
+/* Whether t is a managed instance's way in (a tcp:// URL). */
+gboolean reach_target_is_tcp (const ReachTarget *t);
 
 /* One cell: caller from against target to, as simulated. */
 typedef struct {

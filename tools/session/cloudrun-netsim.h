@@ -106,6 +106,12 @@ guint cloudrun_session_n_services (const CloudRunSession *s);
 void cloudrun_session_service (const CloudRunSession *s, guint service,
                                const char **name, const char **url,
                                const char **number_url);
+/* The [managed-instance] groups, in file order: NAME, and the
+ * tcp://ADDRESS:PORT a connection check calls (its engine's port;
+ * newly allocated). */
+guint cloudrun_session_n_managed (const CloudRunSession *s);
+void cloudrun_session_managed (const CloudRunSession *s, guint instance,
+                               const char **name, char **url);
 /* The [revision] groups of a service, in file order (0: none): NAME, its
  * percent, and its tag with the two hosts of its tag URLs (all three NULL
  * without a tag). */

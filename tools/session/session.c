@@ -272,6 +272,26 @@ cloudrun_session_service (const CloudRunSession *s, guint i, const char **name,
 }
 
 guint
+cloudrun_session_n_managed (const CloudRunSession *s)
+{
+  return s->run.scenario->managed_instances->len;
+}
+
+void
+cloudrun_session_managed (const CloudRunSession *s, guint i,
+                          const char **name, char **url)
+{
+  const CloudRunSpecManagedInstance *m
+    = g_ptr_array_index (s->run.scenario->managed_instances, i);
+  char addr[16];
+
+  *name = m->base.name;
+  *url = g_strdup_printf ("tcp://%s:%u", sim_ipv4_to_string (m->address,
+                                                             addr),
+                          cloudrun_product_port (m->product));
+}
+
+guint
 cloudrun_session_n_revisions (const CloudRunSession *s, guint i)
 {
   const CloudRunSpecService *svc = g_ptr_array_index (s->run.scenario->services,
