@@ -33,7 +33,7 @@ S02=$top_srcdir/scenarios/02-default-egress-is-external.ini
 S13=$top_srcdir/scenarios/13-external-alb-with-internal-and-cloud-lb.ini
 [ -f "$S00" ] && [ -f "$S02" ] && [ -f "$S13" ] || bail "no scenarios 00, 02, 13"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 35
+plan 36
 
 # ---- the tour's matrix against Google's documented behaviour ---------
 
@@ -76,6 +76,18 @@ cell api orders-db "tcp 5432" "delivered,,,,managed-instance"
 cell batch orders-db "tcp 5432" "dropped,,,CLOUD_SQL_INSTANCE_UNAUTHORIZED_ACCESS,managed-instance"
 cell report cache "tcp 6379" "dropped,,,PRIVATE_TRAFFIC_TO_INTERNET,vpc-router"
 cp "$TMP/tour-00.csv" "$TMP/tour.csv"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+  netsim reach "$S55" --jobs 1 --format json
+  if python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+       "$TMP/out" "$top_srcdir/docs/reach-schema.json" 2> "$TMP/schema.err"; then
+    ok "scenario 55's matrix follows docs/reach-schema.json"
+  else
+    not_ok "scenario 55's matrix follows docs/reach-schema.json"
+    diag "$(tail -n 3 "$TMP/schema.err")"
+  fi
+else
+  skip "scenario 55's matrix follows docs/reach-schema.json" "no jsonschema"
+fi
 printf 'batch must not reach orders-db\nevery caller in project shop reaches every service\n' > "$TMP/psa.intents"
 netsim reach "$S55" --jobs 1 --intents "$TMP/psa.intents"
 expect_status "intents name a managed instance; every service leaves instances out" 0 \
