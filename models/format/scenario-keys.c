@@ -974,8 +974,9 @@ static const CloudRunKey expect_keys[] = {
        "delay the path must pay, such as a backbone crossing)."),
   KEY ("source-seen", ADDRESS_OR_CIDR, CloudRunSpecExpect, source_seen, NULL,
        OPT, "The IP source address (or one inside the range) the request's "
-            "packets had when they reached their destination, a VM or a "
-            "client: after Cloud NAT, a connector or Direct VPC. Every request that reached it must show it."),
+            "packets had when they reached their destination, a VM, a "
+            "client or a managed instance: after Cloud NAT, a connector or "
+            "Direct VPC. Every request that reached it must show it."),
   KEY ("host-seen", HOSTNAME, CloudRunSpecExpect, host_seen, NULL, OPT,
        "The Host header the destination's HTTP server (a Cloud Run "
        "container, a VM, a client) received. Every request that reached it "

@@ -588,6 +588,10 @@ test_expect__source_seen_judges_the_requests_that_arrived (void **state)
       CLOUDRUN_HOP_VM, FALSE, 2, 3, "2 of 3" },
     { "source-seen = 10.8.0.0/28\n", { 0, 0, 0, 0 }, CLOUDRUN_HOP_VM, FALSE,
       0, 0, "none of 4 requests reached its destination's server" },
+    /* A managed instance took the connection from the caller itself. */
+    { "source-seen = 100.64.0.0/24\n",
+      { A4 (100, 64, 0, 2), A4 (100, 64, 0, 3), 0, 0 },
+      CLOUDRUN_HOP_MANAGED_INSTANCE, TRUE, 2, 2, "2 of 2" },
     /* A container's source is the GFE: never the caller's. */
     { "source-seen = 10.8.0.0/28\n",
       { A4 (10, 8, 0, 2), A4 (10, 8, 0, 2), A4 (10, 8, 0, 2),

@@ -54,12 +54,14 @@ test_via (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 }
 
 /* The seen keys judge the requests their destination's server took
- * (seen_at set); the source only at a VM or a client, whose server is the
- * far end of the caller's packets (a container's source is the GFE). */
+ * (seen_at set); the source only at a VM, a client or a managed instance,
+ * whose server is the far end of the caller's packets (a container's
+ * source is the GFE). */
 static gboolean
 test_source_seen (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
-  return (r->seen_at == CLOUDRUN_HOP_VM || r->seen_at == CLOUDRUN_HOP_CLIENT)
+  return (r->seen_at == CLOUDRUN_HOP_VM || r->seen_at == CLOUDRUN_HOP_CLIENT
+          || r->seen_at == CLOUDRUN_HOP_MANAGED_INSTANCE)
          && (r->seen_src & sim_cidr_mask (e->source_seen.len))
             == e->source_seen.prefix;
 }
