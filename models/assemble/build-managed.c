@@ -159,35 +159,6 @@ build_consumer_routes (Build *b, const CloudRunSpecPrivateAccess *a,
     }
 }
 
-/* Tells the producer router why the consumer's sites are out of reach. */
-static void
-build_sites_unexported (Build *b, const CloudRunSpecPrivateAccess *a,
-                        CloudRunVpcRouter *producer)
-{
-  for (guint i = 0; i < b->sc->hybrid_links->len; i++)
-    {
-      const CloudRunSpecHybridLink *l = g_ptr_array_index (b->sc->hybrid_links,
-                                                           i);
-      g_autofree char *why = NULL;
-
-      if (l->network != a->network)
-        continue;
-      why = g_strdup_printf ("the dynamic routes to site %s reach the "
-                             "service producer network only when network "
-                             "%s exports its custom routes "
-                             "([private-services-access %s] "
-                             "export-custom-routes)", l->site->base.name,
-                             a->network->base.name, a->base.name);
-      for (guint j = 0; j < l->site->subnets->len; j++)
-        {
-          const CloudRunSpecSubnet *sn = g_ptr_array_index (l->site->subnets,
-                                                            j);
-          cloudrun_vpc_router_add_unreachable (producer, sn->range.prefix,
-                                               sn->range.len, why);
-        }
-    }
-}
-
 void
 build_private_access (Build *b)
 {
@@ -237,6 +208,12 @@ build_private_access (Build *b)
         build_import_custom_routes (b, producer, pp, a->network,
                                     PEERING_NAME);
       else
-        build_sites_unexported (b, a, producer);
+        {
+          g_autofree char *why = g_strdup_printf (
+            " is reached by the service producer network only when network "
+            "%s exports its custom routes ([private-services-access %s] "
+            "export-custom-routes)", a->network->base.name, a->base.name);
+          build_sites_unreachable (b, a->network, producer, why);
+        }
     }
 }

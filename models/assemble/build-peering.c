@@ -93,37 +93,45 @@ build_unreachable (Build *b, const CloudRunSpecNetwork *to,
     }
 }
 
-/* Tells to's router why the sites behind from's network (side of the
- * peering from there to to's network is there; back, to's side) are out of
- * reach: their dynamic routes are not exchanged. */
-static void
-build_sites_out_of_reach (Build *b, BuildNetwork *to,
-                          const CloudRunSpecPeering *there,
-                          const CloudRunSpecPeering *back)
+void
+build_sites_unreachable (Build *b, const CloudRunSpecNetwork *network,
+                         CloudRunVpcRouter *to, const char *why)
 {
   for (guint i = 0; i < b->sc->hybrid_links->len; i++)
     {
       const CloudRunSpecHybridLink *l = g_ptr_array_index (b->sc->hybrid_links,
                                                            i);
-      g_autofree char *why = NULL;
+      g_autofree char *text = NULL;
 
-      if (l->network != there->network)
+      if (l->network != network)
         continue;
-      why = g_strdup_printf (
-        "site %s is behind network %s's Cloud Router, whose dynamic routes "
-        "reach network %s only with export-custom-routes on [peering %s] "
-        "and import-custom-routes on [peering %s]: the %s is off",
-        l->site->base.name, there->network->base.name,
-        back->network->base.name, there->base.name, back->base.name,
-        there->export_custom_routes ? "import" : "export");
+      text = g_strdup_printf ("site %s%s", l->site->base.name, why);
       for (guint j = 0; j < l->site->subnets->len; j++)
         {
           const CloudRunSpecSubnet *sn = g_ptr_array_index (l->site->subnets,
                                                             j);
-          cloudrun_vpc_router_add_unreachable (to->router, sn->range.prefix,
-                                               sn->range.len, why);
+          cloudrun_vpc_router_add_unreachable (to, sn->range.prefix,
+                                               sn->range.len, text);
         }
     }
+}
+
+/* Tells to's router why the sites behind the network of there (the
+ * peering's side there; back, to's side) are out of reach: their dynamic
+ * routes are not exchanged. */
+static void
+build_sites_out_of_reach (Build *b, BuildNetwork *to,
+                          const CloudRunSpecPeering *there,
+                          const CloudRunSpecPeering *back)
+{
+  g_autofree char *why = g_strdup_printf (
+    " is behind network %s's Cloud Router, whose dynamic routes reach "
+    "network %s only with export-custom-routes on [peering %s] and "
+    "import-custom-routes on [peering %s]: the %s is off",
+    there->network->base.name, back->network->base.name, there->base.name,
+    back->base.name, there->export_custom_routes ? "import" : "export");
+
+  build_sites_unreachable (b, there->network, to->router, why);
 }
 
 /* For each side: the peer's ranges when the peering is inactive, and the

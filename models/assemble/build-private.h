@@ -124,6 +124,11 @@ void build_import_custom_routes (Build *b, CloudRunVpcRouter *to,
                                  SimPort *port,
                                  const CloudRunSpecNetwork *from,
                                  const char *peering);
+/* Tells to's router that the ranges of the sites behind network's Cloud
+ * Routers are out of its reach, why saying why after "site NAME"
+ * (models/assemble/build-peering.c). */
+void build_sites_unreachable (Build *b, const CloudRunSpecNetwork *network,
+                              CloudRunVpcRouter *to, const char *why);
 /* The producer networks of private services access and their managed
  * instances (models/assemble/build-managed.c), after the peerings. */
 void build_private_access (Build *b);
