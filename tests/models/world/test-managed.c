@@ -59,6 +59,43 @@ static const char managed_base[] =
   "connector = lc\n\n"
   "[traffic go]\nfrom = api\nurl = tcp://10.100.0.5:5432\ntimeout = 2s\n";
 
+/* One case: base with sets (--set), the verdict, cause and deciding hop
+ * kind it must come to, and a step at node whose rule says why (DELIVER
+ * for a delivered request, else DROP). */
+typedef struct {
+  const char *label;
+  const char *sets[5];
+  const char *verdict, *cause, *decided;
+  const char *node, *why;
+} ManagedCase;
+
+static void expect_case (WorldFixture *wf, const char *label,
+                         const char *verdict, const char *cause,
+                         const char *decided);
+static void expect_step (WorldFixture *wf, const char *state,
+                         const char *node, const char *why);
+
+/* Runs each case; the first case's world goes to first (NULL: dropped). */
+static void
+run_cases (const char *base, const ManagedCase *cases, guint n,
+           WorldFixture **first)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      WorldFixture *wf = world_fixture_new (base, cases[i].sets);
+
+      expect_case (wf, cases[i].label, cases[i].verdict, cases[i].cause,
+                   cases[i].decided);
+      if (cases[i].why)
+        expect_step (wf, strcmp (cases[i].verdict, "delivered") == 0
+                         ? "DELIVER" : "DROP", cases[i].node, cases[i].why);
+      if (i == 0 && first)
+        *first = wf;
+      else
+        world_fixture_free (wf);
+    }
+}
+
 static void
 expect_case (WorldFixture *wf, const char *label, const char *verdict,
              const char *cause, const char *decided)
@@ -93,12 +130,7 @@ expect_step (WorldFixture *wf, const char *state, const char *node,
 static void
 test_managed__who_reaches_an_instance (void **state)
 {
-  static const struct {
-    const char *label;
-    const char *sets[5];
-    const char *verdict, *cause, *decided;
-    const char *node, *why;     /* a step that must say why */
-  } cases[] = {
+  static const ManagedCase cases[] = {
     { "Direct VPC from RFC 1918: Cloud SQL takes it", { NULL },
       "delivered", "none", "managed-instance", "managed-db",
       "accepts a connection on TCP port 5432 from 10.0.0.2" },
@@ -143,17 +175,7 @@ test_managed__who_reaches_an_instance (void **state)
   };
 
   (void) state;
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr (WorldFixture) wf = world_fixture_new (managed_base,
-                                                       cases[i].sets);
-
-      expect_case (wf, cases[i].label, cases[i].verdict, cases[i].cause,
-                   cases[i].decided);
-      if (cases[i].why)
-        expect_step (wf, strcmp (cases[i].verdict, "delivered") == 0
-                         ? "DELIVER" : "DROP", cases[i].node, cases[i].why);
-    }
+  run_cases (managed_base, cases, G_N_ELEMENTS (cases), NULL);
 }
 
 /* The consumer reaches the producer subnet by a peering subnet route;
@@ -202,12 +224,7 @@ static const char hub_base[] =
 static void
 test_managed__custom_routes_over_peering (void **state)
 {
-  static const struct {
-    const char *label;
-    const char *sets[5];
-    const char *verdict, *cause, *decided;
-    const char *node, *why;
-  } cases[] = {
+  static const ManagedCase cases[] = {
     { "exported and imported: the spoke reaches the office",
       { "peering hs.export-custom-routes=true",
         "peering sh.import-custom-routes=true" },
@@ -232,23 +249,14 @@ test_managed__custom_routes_over_peering (void **state)
       "dropped", "NO_EXTERNAL_ADDRESS", "vpc-router", "vpc-spoke", NULL },
   };
 
-  (void) state;
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr (WorldFixture) wf = world_fixture_new (hub_base,
-                                                       cases[i].sets);
+  g_autoptr (WorldFixture) wf = NULL;
 
-      expect_case (wf, cases[i].label, cases[i].verdict, cases[i].cause,
-                   cases[i].decided);
-      if (cases[i].why)
-        expect_step (wf, "DROP", cases[i].node, cases[i].why);
-      if (i == 0)
-        {
-          expect_step (wf, "APPLY_ROUTE", "vpc-spoke", "PEERING_DYNAMIC");
-          expect_step (wf, "APPLY_ROUTE", "vpc-hub", "exported to peering");
-          assert_int_equal (world_fixture_status (wf, "go", 0), 200);
-        }
-    }
+  (void) state;
+  run_cases (hub_base, cases, G_N_ELEMENTS (cases), &wf);
+  /* The first case, delivered: the spoke's imported route, the hub's. */
+  expect_step (wf, "APPLY_ROUTE", "vpc-spoke", "PEERING_DYNAMIC");
+  expect_step (wf, "APPLY_ROUTE", "vpc-hub", "exported to peering");
+  assert_int_equal (world_fixture_status (wf, "go", 0), 200);
 }
 
 int
