@@ -104,12 +104,22 @@ static void
 sim_host_udp_input (SimHost *host, const SimFrame *frame,
                     const SimPacket *packet)
 {
+  unsigned any = host->n_udp;
+
+  /* A port bound by number first, then port 0 (every other port). */
   for (unsigned i = 0; i < host->n_udp; i++)
-    if (host->udp[i].port == frame->dport || host->udp[i].port == 0)
+    if (host->udp[i].port == frame->dport)
       {
         host->udp[i].fn (host, host->udp[i].user, frame, packet);
         return;
       }
+    else if (host->udp[i].port == 0 && any == host->n_udp)
+      any = i;
+  if (any < host->n_udp)
+    {
+      host->udp[any].fn (host, host->udp[any].user, frame, packet);
+      return;
+    }
   host->rx_unmatched++;
 }
 

@@ -92,7 +92,7 @@ bool sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
  * in packet and sends it on the routed port; takes ownership. */
 SimSendResult sim_host_output (SimHost *host, SimPacket *packet, uint32_t src,
                                uint32_t dst, uint8_t proto);
-/* Port 0 binds every port not bound before it (bind it last). */
+/* Port 0 binds every port not bound by number (in any order). */
 void sim_host_bind_udp (SimHost *host, uint16_t port, SimUdpHandler fn,
                         void *user);
 /* Sends one datagram; request_id goes into the metadata. */

@@ -548,6 +548,10 @@ struct CloudRunSpecVm {
                                    subnet's network's project */
   char **network_tags;          /* its network tags (firewall targets and
                                    sources) */
+  gboolean dns_server;          /* answers DNS on UDP 53 from its
+                                   network's view */
+  uint32_t resolver;            /* where it sends its DNS queries; 0: the
+                                   metadata server (169.254.169.254) */
 };
 
 /* [client NAME]: a host on the internet. */
@@ -592,7 +596,20 @@ typedef struct {
   char *peer_network_name;      /* a peering zone: the producer network, as
                                    written; NULL */
   CloudRunSpecNetwork *peer_network; /* its producer network, or NULL */
+  GArray *forward_to;           /* a forwarding zone: uint32_t target name
+                                   servers; NULL or empty: none */
 } CloudRunSpecDnsZone;
+
+/* [dns-server-policy NAME]: a Cloud DNS server policy. */
+typedef struct {
+  CloudRunSpecObject base;
+  char **network_names;         /* networks, as written */
+  GPtrArray *networks;          /* CloudRunSpecNetwork *; not owning */
+  GArray *alternative;          /* uint32_t alternative name servers
+                                   (outbound forwarding); empty: none */
+  gboolean inbound;             /* an inbound forwarder address in each
+                                   subnet of its networks */
+} CloudRunSpecDnsServerPolicy;
 
 /* [dns-response-policy NAME]: a Cloud DNS response policy. */
 typedef struct {
@@ -782,6 +799,7 @@ typedef struct {
   GPtrArray *security_rules;    /* CloudRunSpecSecurityRule * */
   GPtrArray *traffics;          /* CloudRunSpecTraffic * */
   GPtrArray *expects;           /* CloudRunSpecExpect * */
+  GPtrArray *dns_server_policies; /* CloudRunSpecDnsServerPolicy * */
   GHashTable *names[CLOUDRUN_KIND_COUNT]; /* per kind: NAME -> object;
                                    load-time lookups only */
 } CloudRunScenario;
