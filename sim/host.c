@@ -161,8 +161,15 @@ SimSendResult
 sim_host_output (SimHost *host, SimPacket *packet, uint32_t src, uint32_t dst,
                  uint8_t proto)
 {
+  return sim_host_output_on (host, sim_host_route (host, dst), packet, src,
+                             dst, proto);
+}
+
+SimSendResult
+sim_host_output_on (SimHost *host, SimPort *port, SimPacket *packet,
+                    uint32_t src, uint32_t dst, uint8_t proto)
+{
   static const uint8_t zero_mac[6];
-  SimPort *port = sim_host_route (host, dst);
 
   if (!packet->origin)
     packet->origin = host->origin;

@@ -56,12 +56,13 @@ dns_server_describe (SimExplainLog *log, const DnsSource *src,
 }
 
 /* Sends answer a (id, question already set) from src:53 to dst:dport as
- * node's dns step with rule and note; NXDOMAIN and SERVFAIL decide the
- * request (dns-failure). */
+ * node's dns step with rule and note, on port out (NULL: routed);
+ * NXDOMAIN and SERVFAIL decide the request (dns-failure). */
 static void
-dns_send_answer (CloudRunNode *node, SimHost *host, SimDnsMessage *a,
-                 uint32_t src, uint32_t dst, uint16_t dport,
-                 uint32_t request, const char *rule, const char *note)
+dns_send_answer_on (CloudRunNode *node, SimHost *host, SimPort *out,
+                    SimDnsMessage *a, uint32_t src, uint32_t dst,
+                    uint16_t dport, uint32_t request, const char *rule,
+                    const char *note)
 {
   CloudRunWorld *world = node->world;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS,
@@ -88,7 +89,26 @@ dns_send_answer (CloudRunNode *node, SimHost *host, SimDnsMessage *a,
   sim_udp_push (answer, src, dst, SIM_DNS_PORT, dport);
   answer->request_id = request;
   answer->shown_step = step;
-  sim_host_output (host, answer, src, dst, SIM_IPPROTO_UDP);
+  sim_host_output_on (host, out ? out : sim_host_route (host, dst), answer,
+                      src, dst, SIM_IPPROTO_UDP);
+}
+
+static void
+dns_send_answer (CloudRunNode *node, SimHost *host, SimDnsMessage *a,
+                 uint32_t src, uint32_t dst, uint16_t dport,
+                 uint32_t request, const char *rule, const char *note)
+{
+  dns_send_answer_on (node, host, NULL, a, src, dst, dport, request, rule,
+                      note);
+}
+
+/* The port an answer from src leaves by: a query to an address of the
+ * network (an inbound forwarder's) came through the router and is
+ * answered that way; NULL: routed to the caller. */
+static SimPort *
+dns_server_out (const CloudRunDnsServer *server, uint32_t src)
+{
+  return server->vpc && src != server->host.addrs[0] ? server->vpc : NULL;
 }
 
 /* The header and question of the answer to q. */
@@ -143,14 +163,15 @@ dns_forward_timeout (SimKernel *k, void *target, void *arg, uint64_t slot)
   a.rcode = SIM_DNS_RCODE_SERVFAIL;
   g_strlcpy (a.qname, f->qname, sizeof a.qname);
   a.qtype = SIM_DNS_TYPE_A;
-  dns_send_answer (&server->base, &server->host, &a, f->asked, f->caller,
-                   f->caller_port, f->request,
-                   sim_explain_internf (log, "%s: no answer from %s within "
-                                        "%u s: %s SERVFAIL", f->label,
-                                        sim_ipv4_to_string (f->target, ip),
-                                        (unsigned) (CLOUDRUN_DNS_FORWARD_TIMEOUT
-                                                    / SIM_S), f->qname),
-                   forward_page);
+  dns_send_answer_on (&server->base, &server->host,
+                      dns_server_out (server, f->asked), &a, f->asked,
+                      f->caller, f->caller_port, f->request,
+                      sim_explain_internf (
+                        log, "%s: no answer from %s within %u s: %s SERVFAIL",
+                        f->label, sim_ipv4_to_string (f->target, ip),
+                        (unsigned) (CLOUDRUN_DNS_FORWARD_TIMEOUT / SIM_S),
+                        f->qname),
+                      forward_page);
 }
 
 static void
@@ -175,11 +196,13 @@ dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
       SimDnsMessage a;
       dns_answer_init (&a, q);
       a.rcode = SIM_DNS_RCODE_SERVFAIL;
-      dns_send_answer (&server->base, &server->host, &a, frame->dst,
-                       frame->src, frame->sport, packet->request_id,
-                       sim_explain_internf (log, "%s: too many queries "
-                                            "waiting: %s SERVFAIL", label,
-                                            q->qname), NULL);
+      dns_send_answer_on (&server->base, &server->host,
+                          dns_server_out (server, frame->dst), &a,
+                          frame->dst, frame->src, frame->sport,
+                          packet->request_id,
+                          sim_explain_internf (log, "%s: too many queries "
+                                               "waiting: %s SERVFAIL", label,
+                                               q->qname), NULL);
       return;
     }
   slot--;
@@ -214,8 +237,8 @@ dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
                 (uint16_t) (FORWARD_PORT_BASE + slot), SIM_DNS_PORT);
   p->request_id = packet->request_id;
   p->shown_step = step;
-  sim_host_output (&server->host, p, server->forward_addr, target,
-                   SIM_IPPROTO_UDP);
+  sim_host_output_on (&server->host, server->vpc, p, server->forward_addr,
+                      target, SIM_IPPROTO_UDP);
   f->timer = sim_kernel_schedule_in (sim_world_kernel (world->sim),
                                      CLOUDRUN_DNS_FORWARD_TIMEOUT,
                                      dns_forward_timeout, server, NULL, slot);
@@ -248,9 +271,9 @@ dns_server_on_answer (SimHost *host, void *user, const SimFrame *frame,
   a.id = f->caller_id;
   src.zone = sim_explain_internf (log, "%s, answered by %s", f->label,
                                   sim_ipv4_to_string (f->target, ip));
-  dns_send_answer (&server->base, host, &a, f->asked, f->caller,
-                   f->caller_port, f->request,
-                   dns_server_describe (log, &src, &a), forward_page);
+  dns_send_answer_on (&server->base, host, dns_server_out (server, f->asked),
+                      &a, f->asked, f->caller, f->caller_port, f->request,
+                      dns_server_describe (log, &src, &a), forward_page);
 }
 
 static void
@@ -289,9 +312,10 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
                    zone.forward->label);
       return;
     }
-  dns_send_answer (&server->base, host, &a, frame->dst, frame->src,
-                   frame->sport, packet->request_id,
-                   dns_server_describe (log, &zone, &a), note);
+  dns_send_answer_on (&server->base, host, dns_server_out (server, frame->dst),
+                      &a, frame->dst, frame->src, frame->sport,
+                      packet->request_id, dns_server_describe (log, &zone, &a),
+                      note);
 }
 
 static void
@@ -349,7 +373,6 @@ cloudrun_dns_server_forwarder (CloudRunDnsServer *server, SimPort *port,
   server->vpc = port;
   server->forward_addr = forward_addr;
   sim_host_add_address (&server->host, forward_addr);
-  sim_host_add_route (&server->host, 0, 0, port);
   sim_host_bind_udp (&server->host, 0, dns_server_on_answer, server);
 }
 

@@ -51,8 +51,8 @@ SimPort *cloudrun_dns_server_attach (CloudRunDnsServer *server,
                                      uint32_t caller_addr);
 /* port (one of the server's) leads to the network's router: queries
  * sent on to forwarding zones' targets and alternative name servers
- * leave by it from forward_addr (35.199.192.0/19), and every address
- * that is not a caller's is reached through it. */
+ * leave by it from forward_addr (35.199.192.0/19), and so do the
+ * answers to queries that came by it (to an inbound address). */
 void cloudrun_dns_server_forwarder (CloudRunDnsServer *server, SimPort *port,
                                     uint32_t forward_addr);
 /* An inbound forwarder address (an inbound server policy, named by
