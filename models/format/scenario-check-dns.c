@@ -75,7 +75,7 @@ check_forwarding_zone (CloudRunCheck *c, CloudRunSpecDnsZone *zone)
                                 &zone->base, "forward-to", "a zone that "
                                 "is not also a peering zone",
                                 "'peer-network' set too", NULL, NULL);
-  if (zone->records->len > 0)
+  if (zone->records->len != 0)
     {
       g_autofree char *found = cloudrun_quote (
         g_array_index (zone->records, CloudRunSpecDnsRecord, 0).owner);

@@ -48,6 +48,8 @@ fwd_world (void)
 
   w->tw = tiny_world_new (4);
   cloudrun_dns_zone_add_a (corp, "db.corp.internal", DB);
+  cloudrun_dns_zone_add_cname (corp, "alias.corp.internal",
+                               "web.lab.internal");
   cloudrun_dns_zone_add_forward (lab, TARGET);
   g_ptr_array_add (w->tw->world->zones, corp);
   g_ptr_array_add (w->tw->world->zones, lab);
@@ -248,6 +250,27 @@ test_dns_forward__only_the_target_answers (void **state)
   fwd_world_free (w);
 }
 
+/* Only the question itself is forwarded: a CNAME that leads under the
+ * forwarding zone gets SERVFAIL at once, and nothing is sent on. */
+static void
+test_dns_forward__cname_into_the_zone_is_servfail (void **state)
+{
+  FwdWorld *w = fwd_world ();
+  SimDnsMessage *m = g_new0 (SimDnsMessage, 1);
+
+  (void) state;
+  ask (w->vm, 0, VM, RESOLVER, 4, "alias.corp.internal", 1);
+  tiny_world_run (w->tw, SIM_MS);
+  assert_int_equal (tiny_probe_count (w->router), 0);
+  assert_int_equal (tiny_probe_count (w->vm), 1);
+  message_of (w->vm, 0, m);
+  assert_int_equal (m->rcode, SIM_DNS_RCODE_SERVFAIL);
+  assert_int_equal (tiny_request (w->tw, 1)->outcome,
+                    CLOUDRUN_VERDICT_DNS_FAILURE);
+  g_free (m);
+  fwd_world_free (w);
+}
+
 /* An outbound server policy's alternative name server gets every query
  * first, even a name of a private zone. */
 static void
@@ -320,6 +343,7 @@ main (void)
     cmocka_unit_test (test_dns_forward__zone_asks_its_target),
     cmocka_unit_test (test_dns_forward__no_answer_is_servfail),
     cmocka_unit_test (test_dns_forward__only_the_target_answers),
+    cmocka_unit_test (test_dns_forward__cname_into_the_zone_is_servfail),
     cmocka_unit_test (test_dns_forward__outbound_policy_before_private_zones),
     cmocka_unit_test (test_dns_forward__inbound_address_answers),
   };
