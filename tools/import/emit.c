@@ -686,6 +686,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
           sort_unique (r->ranges);
           list_sorted (out, "records", r->ranges);
         }
+      if (r->forward && r->forward->len)
+        list_sorted (out, "forward-to", r->forward);
       break;
     case IMPORT_LB:
       if (strcmp (r->scheme, "INTERNAL_MANAGED") == 0)

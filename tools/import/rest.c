@@ -588,11 +588,24 @@ managed_zone (ImportSrc *s, JsonNode *d, const char *project)
     return import_fail (s, "visibility", "expected private or public, found "
                         "'%s'", vis);
   r->visibility = g_strdup (vis ? vis : "public");
-  if (import_obj (s, d, "forwardingConfig")
-      || import_obj (s, d, "peeringConfig"))
+  if (import_obj (s, d, "forwardingConfig"))
     {
-      import_not_modelled (s, "forwardingConfig/peeringConfig: a forwarding "
-                           "or peering zone is left out");
+      JsonArray *t = import_arr (s, d, "forwardingConfig.targetNameServers");
+      r->forward = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; t && i < json_array_get_length (t); i++)
+        {
+          g_autofree char *at = g_strdup_printf (
+            "forwardingConfig.targetNameServers[%u].ipv4Address", i);
+          if (!import_forward_target (s, at, import_str (s, d, at),
+                                      r->forward))
+            return FALSE;
+        }
+    }
+  if (import_obj (s, d, "peeringConfig")
+      || (r->forward && r->forward->len == 0))
+    {
+      import_not_modelled (s, "peeringConfig, or a forwarding zone without "
+                           "an IPv4 target: the zone is left out");
       r->skip = TRUE;
     }
   nets = import_arr (s, d, "privateVisibilityConfig.networks");

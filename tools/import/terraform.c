@@ -517,11 +517,24 @@ managed_zone (TfRes *t)
     return import_fail (s, "visibility", "expected private or public, found "
                         "'%s'", vis);
   r->visibility = g_strdup (vis ? vis : "public");
-  if ((fwd && json_array_get_length (fwd))
-      || (peer && json_array_get_length (peer)))
+  if (fwd && json_array_get_length (fwd))
     {
-      import_not_modelled (s, "forwarding_config/peering_config: a forwarding "
-                           "or peering zone is left out");
+      JsonArray *targets = import_arr (s, t->v, "forwarding_config[0]."
+                                       "target_name_servers");
+      r->forward = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; targets && i < json_array_get_length (targets); i++)
+        {
+          g_autofree char *at = g_strdup_printf (
+            "forwarding_config[0].target_name_servers[%u].ipv4_address", i);
+          if (!import_forward_target (s, at, str (t, at), r->forward))
+            return FALSE;
+        }
+    }
+  if ((peer && json_array_get_length (peer))
+      || (r->forward && r->forward->len == 0))
+    {
+      import_not_modelled (s, "peering_config, or a forwarding zone without "
+                           "an IPv4 target: the zone is left out");
       r->skip = TRUE;
     }
   for (guint i = 0; nets && i < json_array_get_length (nets); i++)
