@@ -102,6 +102,7 @@ typedef enum {
                                    domain, target the service */
   IMPORT_ARMOR,                 /* a Cloud Armor security policy */
   IMPORT_ARMOR_RULE,            /* one of its rules */
+  IMPORT_DNS_POLICY,            /* a Cloud DNS server policy */
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -164,7 +165,10 @@ struct ImportRes {
   GPtrArray *codes;             /* rule: region codes */
   char *header;                 /* rule: NAME or NAME:VALUE */
   GPtrArray *forward;           /* zone: a forwarding zone's target
-                                   addresses (char*), or NULL */
+                                   addresses (char*), or NULL; DNS
+                                   policy: its alternative name servers */
+  int inbound;                  /* DNS policy: enableInboundForwarding
+                                   (1), -1 unknown */
 };
 
 struct ImportModel {
