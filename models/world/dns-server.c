@@ -138,12 +138,6 @@ cloudrun_dns_answer (CloudRunNode *node, SimHost *host, const DnsView *view,
                                         &zone, &a), note);
 }
 
-/* Sends q on to target for the caller of frame; label names why. When
- * every slot is taken, the caller gets SERVFAIL at once. */
-static void dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
-                         const SimFrame *frame, const SimPacket *packet,
-                         uint32_t target, const char *label);
-
 static void
 dns_forward_timeout (SimKernel *k, void *target, void *arg, uint64_t slot)
 {
@@ -174,24 +168,65 @@ dns_forward_timeout (SimKernel *k, void *target, void *arg, uint64_t slot)
                       forward_page);
 }
 
+/* Sends forward f (its slot), the question of q, from the forwarder
+ * address to its target through the router, as the request's
+ * DNS_FORWARD step. */
+static void
+dns_forward_send (CloudRunDnsServer *server, CloudRunDnsForward *f,
+                  uint32_t slot, const SimDnsMessage *q)
+{
+  CloudRunWorld *world = server->base.world;
+  SimExplainLog *log = sim_world_explain (world->sim);
+  char ip[16], from[16];
+  CloudRunStep s = {
+    .hop = CLOUDRUN_HOP_DNS, .state = CLOUDRUN_STATE_DNS_FORWARD,
+    .outbound = true, .src = server->forward_addr, .dst = f->target,
+    .rule = sim_explain_internf (log, "%s: %s asked of %s from %s", f->label,
+                                 q->qname, sim_ipv4_to_string (f->target, ip),
+                                 sim_ipv4_to_string (server->forward_addr,
+                                                     from)),
+    .note = forward_page,
+  };
+  SimDnsMessage out;
+  uint8_t buf[512];
+  SimPacket *p;
+  size_t n;
+
+  memset (&out, 0, offsetof (SimDnsMessage, answers));
+  out.id = f->id;
+  out.recursion_desired = true;
+  out.qtype = q->qtype;
+  g_strlcpy (out.qname, q->qname, sizeof out.qname);
+  n = sim_dns_write (&out, buf, sizeof buf);
+  g_assert (n > 0);
+  p = sim_packet_new (sim_world_pool (world->sim));
+  memcpy (sim_packet_append (p, (uint32_t) n), buf, n);
+  sim_udp_push (p, server->forward_addr, f->target,
+                (uint16_t) (FORWARD_PORT_BASE + slot), SIM_DNS_PORT);
+  p->request_id = f->request;
+  p->shown_step = cloudrun_request_step (&world->ledger, f->request,
+                                         &server->base.node, &s);
+  sim_host_output_on (&server->host, server->vpc, p, server->forward_addr,
+                      f->target, SIM_IPPROTO_UDP);
+  f->timer = sim_kernel_schedule_in (sim_world_kernel (world->sim),
+                                     CLOUDRUN_DNS_FORWARD_TIMEOUT,
+                                     dns_forward_timeout, server, NULL, slot);
+}
+
+/* Sends q on to target for the caller of frame; label names why. When
+ * every slot is taken, the caller gets SERVFAIL at once. */
 static void
 dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
              const SimFrame *frame, const SimPacket *packet, uint32_t target,
              const char *label)
 {
-  CloudRunWorld *world = server->base.world;
-  SimExplainLog *log = sim_world_explain (world->sim);
-  CloudRunDnsForward *f = NULL;
-  SimDnsMessage out;
-  uint8_t buf[512];
-  char ip[16], from[16];
+  SimExplainLog *log = sim_world_explain (server->base.world->sim);
+  CloudRunDnsForward *f;
   uint32_t slot = 0;
-  size_t n;
 
-  for (; slot < CLOUDRUN_DNS_FORWARDS && !f; slot++)
-    if (!server->forwards[slot].used)
-      f = &server->forwards[slot];
-  if (!f)
+  while (slot < CLOUDRUN_DNS_FORWARDS && server->forwards[slot].used)
+    slot++;
+  if (slot == CLOUDRUN_DNS_FORWARDS)
     {
       SimDnsMessage a;
       dns_answer_init (&a, q);
@@ -205,7 +240,7 @@ dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
                                                q->qname), NULL);
       return;
     }
-  slot--;
+  f = &server->forwards[slot];
   *f = (CloudRunDnsForward) {
     .used = true, .id = (uint16_t) (0x5000u + server->next_id++),
     .caller_id = q->id, .caller_port = frame->sport, .caller = frame->src,
@@ -213,35 +248,7 @@ dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
     .label = label,
   };
   g_strlcpy (f->qname, q->qname, sizeof f->qname);
-  memset (&out, 0, offsetof (SimDnsMessage, answers));
-  out.id = f->id;
-  out.recursion_desired = true;
-  out.qtype = q->qtype;
-  g_strlcpy (out.qname, q->qname, sizeof out.qname);
-  n = sim_dns_write (&out, buf, sizeof buf);
-  g_assert (n > 0);
-  CloudRunStep s = {
-    .hop = CLOUDRUN_HOP_DNS, .state = CLOUDRUN_STATE_DNS_FORWARD,
-    .outbound = true, .src = server->forward_addr, .dst = target,
-    .rule = sim_explain_internf (log, "%s: %s asked of %s from %s", label,
-                                 q->qname, sim_ipv4_to_string (target, ip),
-                                 sim_ipv4_to_string (server->forward_addr,
-                                                     from)),
-    .note = forward_page,
-  };
-  uint32_t step = cloudrun_request_step (&world->ledger, packet->request_id,
-                                         &server->base.node, &s);
-  SimPacket *p = sim_packet_new (sim_world_pool (world->sim));
-  memcpy (sim_packet_append (p, (uint32_t) n), buf, n);
-  sim_udp_push (p, server->forward_addr, target,
-                (uint16_t) (FORWARD_PORT_BASE + slot), SIM_DNS_PORT);
-  p->request_id = packet->request_id;
-  p->shown_step = step;
-  sim_host_output_on (&server->host, server->vpc, p, server->forward_addr,
-                      target, SIM_IPPROTO_UDP);
-  f->timer = sim_kernel_schedule_in (sim_world_kernel (world->sim),
-                                     CLOUDRUN_DNS_FORWARD_TIMEOUT,
-                                     dns_forward_timeout, server, NULL, slot);
+  dns_forward_send (server, f, slot, q);
 }
 
 /* A target's answer to a forwarded query: relayed to the caller. */
