@@ -11,7 +11,9 @@
  * server policy's addresses arrive through the router too.
  * https://cloud.google.com/dns/docs/vpc-name-res-order,
  * https://cloud.google.com/dns/docs/zones/forwarding-zones,
- * https://cloud.google.com/dns/docs/server-policies-overview */
+ * https://cloud.google.com/dns/docs/server-policies-overview
+ * Scenario keys behind it (models/assemble/build-dns.c): [dns-zone]
+ * forward-to, [dns-server-policy] alternative-name-servers and inbound. */
 #include "models/world/dns-server.h"
 
 #include <stddef.h>

@@ -4,7 +4,8 @@
  * view, at 169.254.169.254), or a Cloud Run job's task or worker pool's
  * instance (the same resolver, no ingress).
  * Scenario keys read: [client] address; [vm] subnet, address, external-ip
- * (the VM's external address is the VPC router's business). */
+ * (the VM's external address is the VPC router's business), resolver,
+ * dns-server (it answers DNS from its network's view). */
 #ifndef CLOUDRUN_ENDPOINT_H
 #define CLOUDRUN_ENDPOINT_H
 
