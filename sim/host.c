@@ -104,12 +104,22 @@ static void
 sim_host_udp_input (SimHost *host, const SimFrame *frame,
                     const SimPacket *packet)
 {
+  unsigned any = host->n_udp;
+
+  /* A port bound by number first, then port 0 (every other port). */
   for (unsigned i = 0; i < host->n_udp; i++)
-    if (host->udp[i].port == frame->dport || host->udp[i].port == 0)
+    if (host->udp[i].port == frame->dport)
       {
         host->udp[i].fn (host, host->udp[i].user, frame, packet);
         return;
       }
+    else if (host->udp[i].port == 0 && any == host->n_udp)
+      any = i;
+  if (any < host->n_udp)
+    {
+      host->udp[any].fn (host, host->udp[any].user, frame, packet);
+      return;
+    }
   host->rx_unmatched++;
 }
 
@@ -151,8 +161,15 @@ SimSendResult
 sim_host_output (SimHost *host, SimPacket *packet, uint32_t src, uint32_t dst,
                  uint8_t proto)
 {
+  return sim_host_output_on (host, sim_host_route (host, dst), packet, src,
+                             dst, proto);
+}
+
+SimSendResult
+sim_host_output_on (SimHost *host, SimPort *port, SimPacket *packet,
+                    uint32_t src, uint32_t dst, uint8_t proto)
+{
   static const uint8_t zero_mac[6];
-  SimPort *port = sim_host_route (host, dst);
 
   if (!packet->origin)
     packet->origin = host->origin;

@@ -92,7 +92,12 @@ bool sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
  * in packet and sends it on the routed port; takes ownership. */
 SimSendResult sim_host_output (SimHost *host, SimPacket *packet, uint32_t src,
                                uint32_t dst, uint8_t proto);
-/* Port 0 binds every port not bound before it (bind it last). */
+/* The same on a port the caller chose (a node with several ways out
+ * that picks by more than the destination). */
+SimSendResult sim_host_output_on (SimHost *host, SimPort *port,
+                                  SimPacket *packet, uint32_t src,
+                                  uint32_t dst, uint8_t proto);
+/* Port 0 binds every port not bound by number (in any order). */
 void sim_host_bind_udp (SimHost *host, uint16_t port, SimUdpHandler fn,
                         void *user);
 /* Sends one datagram; request_id goes into the metadata. */

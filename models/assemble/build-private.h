@@ -40,6 +40,13 @@ typedef struct {
   CloudRunDnsServer *metadata;  /* made at the first caller */
 } BuildNetwork;
 
+/* An inbound server policy's address in a subnet (build-dns.c). */
+typedef struct {
+  const CloudRunSpecNetwork *network;
+  uint32_t addr;
+  const char *label;            /* the policy's NAME */
+} BuildInbound;
+
 typedef struct {
   CloudRunWorld *world;
   const CloudRunScenario *sc;
@@ -57,6 +64,7 @@ typedef struct {
   unsigned next_external;       /* external addresses tried */
   unsigned next_site;           /* site public addresses tried */
   unsigned next_lb;             /* load balancer identities */
+  GArray *inbound;              /* BuildInbound, owned */
 } Build;
 
 BuildNetwork *build_network (Build *b, const CloudRunSpecNetwork *network);
@@ -143,6 +151,12 @@ void build_peerings (Build *b);
 void build_hybrid_links (Build *b);
 uint32_t build_site_addr (Build *b, const char *label, SimPort *port);
 void build_vms (Build *b);
+/* Cloud DNS forwarding (models/assemble/build-dns.c): the inbound
+ * forwarder addresses, after the taken addresses and before anything
+ * that picks free ones; then, once every caller has its resolver, each
+ * forwarding network's resolver joined to its router. */
+void build_dns_inbound_addresses (Build *b);
+void build_dns_forwarding (Build *b);
 void build_connectors (Build *b);
 void build_psc_and_load_balancers (Build *b);
 /* An external ALB's Cloud Armor policy p (NULL: none) and the clients'

@@ -273,7 +273,10 @@ build_vms (Build *b)
       BuildNetwork *net = build_network (b, subnet->network);
       CloudRunEndpoint *ep = cloudrun_endpoint_new (b->world, vm->base.name,
                                                     CLOUDRUN_HOP_VM, "nic0",
-                                                    vm->address, METADATA_ADDR);
+                                                    vm->address,
+                                                    vm->resolver
+                                                    ? vm->resolver
+                                                    : METADATA_ADDR);
       g_autofree char *label = g_strdup_printf ("vm %s", vm->base.name);
       g_autofree char *port_name = g_strdup_printf ("vm-%s", vm->base.name);
       CloudRunVpcSource src =
@@ -284,6 +287,8 @@ build_vms (Build *b)
 
       if (subnet->network->on_premises)
         cloudrun_endpoint_on_premises (ep);
+      if (vm->dns_server)
+        cloudrun_endpoint_serve_dns (ep, net->view);
       src.tags = (const char *const *) vm->network_tags;
       src.service_account = vm->service_account;
       src.secure_tags = (const char *const *) vm->secure_tag_names;

@@ -55,12 +55,18 @@ build_zone (const CloudRunSpecDnsZone *cz)
 {
   g_autofree char *label = g_strdup_printf ("%s zone %s",
                                             cz->peer_network ? "peering"
+                                            : cz->forward_to
+                                              && cz->forward_to->len
+                                            ? "forwarding"
                                             : cz->visibility == CLOUDRUN_DNS_PRIVATE
                                             ? "private" : "public",
                                             cz->base.name);
   DnsZone *z = cloudrun_dns_zone_new (cz->dns_name, label);
 
   z->source = cz;
+  for (guint i = 0; cz->forward_to && i < cz->forward_to->len; i++)
+    cloudrun_dns_zone_add_forward (z, g_array_index (cz->forward_to,
+                                                     uint32_t, i));
   for (guint i = 0; i < cz->records->len; i++)
     {
       const CloudRunSpecDnsRecord *r
@@ -261,6 +267,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   b.workers = g_hash_table_new_full (NULL, NULL, NULL, build_worker_free);
   b.taken = g_hash_table_new (NULL, NULL);
   build_taken_addresses (&b);
+  build_dns_inbound_addresses (&b);
 
   build_perimeters (&b);
   build_zones (&b);
@@ -275,6 +282,7 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   build_services (&b);
   build_clients (&b);
   build_google_callers (&b);
+  build_dns_forwarding (&b);
   build_traffic (&b);
 
   g_hash_table_destroy (b.networks);
@@ -282,5 +290,6 @@ cloudrun_world_build (const CloudRunScenario *sc, GError **error)
   g_hash_table_destroy (b.connectors);
   g_hash_table_destroy (b.workers);
   g_hash_table_destroy (b.taken);
+  g_array_unref (b.inbound);
   return w;
 }

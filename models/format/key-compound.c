@@ -46,6 +46,9 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
     case CLOUDRUN_KEY_RECORDS:
       return g_strdup ("DNS records 'OWNER TYPE DATA' separated by ';' "
                        "(types A, AAAA, CNAME)");
+    case CLOUDRUN_KEY_ADDRESS_LIST:
+      return g_strdup ("IPv4 addresses separated by ';', such as "
+                       "192.168.10.53;192.168.20.53");
     case CLOUDRUN_KEY_DNS_RULES:
       return g_strdup ("response policy rules 'NAME TYPE DATA' (local "
                        "data of types A, AAAA, CNAME) or 'NAME passthru', "
@@ -719,6 +722,10 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
                                                     key), problem);
     case CLOUDRUN_KEY_CIDR_LIST:
       return parse_cidr_list (key, text, object, problem);
+    case CLOUDRUN_KEY_ADDRESS_LIST:
+      return (*FIELD (GArray *, object, key)
+              = cloudrun_parse_list (text, key, sizeof (uint32_t),
+                                     address_item, NULL, problem)) != NULL;
     case CLOUDRUN_KEY_ADDRESS_OR_CIDR:
       return parse_address_or_cidr (key, text, object, problem);
     case CLOUDRUN_KEY_DNS_NAME: case CLOUDRUN_KEY_HOSTNAME:
@@ -763,6 +770,7 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
     {
     case CLOUDRUN_KEY_CIDR_LIST: case CLOUDRUN_KEY_RECORDS:
     case CLOUDRUN_KEY_DNS_RULES: case CLOUDRUN_KEY_PROTOCOLS:
+    case CLOUDRUN_KEY_ADDRESS_LIST:
       g_clear_pointer (FIELD (GArray *, object, key), g_array_unref);
       break;
     case CLOUDRUN_KEY_URL:

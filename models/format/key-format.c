@@ -76,6 +76,19 @@ cloudrun_key_format (const CloudRunKey *key, const void *object,
           format_cidr (out, r);
         return TRUE;
       }
+    case CLOUDRUN_KEY_ADDRESS_LIST:
+      {
+        const GArray *list = *FIELD (GArray *const, object, key);
+
+        for (guint i = 0; list && i < list->len; i++)
+          {
+            if (i)
+              g_string_append_c (out, ';');
+            g_string_append (out, sim_ipv4_to_string (
+                                    g_array_index (list, uint32_t, i), buf));
+          }
+        return TRUE;
+      }
     case CLOUDRUN_KEY_CIDR_LIST:
       {
         const GArray *list = *FIELD (GArray *const, object, key);

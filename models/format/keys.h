@@ -61,6 +61,7 @@ typedef enum {
   CLOUDRUN_KIND_TRAFFIC,
   CLOUDRUN_KIND_EXPECT,
   CLOUDRUN_KIND_SECURE_TAG,     /* documented after [firewall-policy] */
+  CLOUDRUN_KIND_DNS_SERVER_POLICY,
   CLOUDRUN_KIND_COUNT
 } CloudRunKind;
 
@@ -124,6 +125,7 @@ typedef enum {
                                    3339 UTC as YYYY-MM-DDTHH:MM:SSZ, from
                                    1970 to 2099 (classic pcap keeps 32-bit
                                    seconds) */
+  CLOUDRUN_KEY_ADDRESS_LIST,    /* GArray * of uint32_t, IPv4 addresses */
 } CloudRunKeyType;
 
 /* CloudRunKey.flags. A key has a default_text, or one of REQUIRED,

@@ -689,6 +689,15 @@ static const CloudRunKey vm_keys[] = {
            "`[secure-tag]`s bound to the VM, each of the VM's network: "
            "firewall policy rules' `target-secure-tags` and "
            "`source-secure-tags` match them."),
+  KEY ("dns-server", BOOL, CloudRunSpecVm, dns_server, "false", 0,
+       "The VM is a DNS server: it answers A queries on UDP port 53 from "
+       "its network's view (an on-premises site's: the private zones bound "
+       "to the site), such as the target of a forwarding zone."),
+  KEY ("resolver", IPV4, CloudRunSpecVm, resolver, NULL, OPT,
+       "Address the VM sends its DNS queries to, through its network: a "
+       "DNS server VM, or an inbound server policy's address in a VPC "
+       "subnet (for a site's host). Default: the metadata server "
+       "169.254.169.254, which answers in the network's view."),
 };
 
 static const CloudRunKey client_keys[] = {
@@ -756,6 +765,30 @@ static const CloudRunKey dns_zone_keys[] = {
            "Makes a private zone a peering zone: its names are resolved in "
            "this producer network's view (its response policies, private "
            "zones, then public DNS). No records."),
+  KEY ("forward-to", ADDRESS_LIST, CloudRunSpecDnsZone, forward_to, "", 0,
+       "Makes a private zone a forwarding zone: the network's resolver "
+       "sends the queries for its names to the first of these name "
+       "servers, from 35.199.192.0/19 through the network (to a VM of "
+       "the network, or across a `[hybrid-link]` to a site's host), and "
+       "relays the answer; no answer in 1 s: SERVFAIL. No records."),
+};
+
+static const CloudRunKey dns_server_policy_keys[] = {
+  KEY_REF ("networks", NAME_LIST, CloudRunSpecDnsServerPolicy,
+           network_names, networks, NETWORK, NULL, REQ, NULL,
+           "VPC networks the policy is bound to (at most one policy per "
+           "network)."),
+  KEY ("alternative-name-servers", ADDRESS_LIST, CloudRunSpecDnsServerPolicy,
+       alternative, "", 0,
+       "Outbound forwarding: the network's resolver sends every query to "
+       "the first of these name servers (as a forwarding zone does), "
+       "before its response policies and zones."),
+  KEY ("inbound", BOOL, CloudRunSpecDnsServerPolicy, inbound, "false", 0,
+       "Inbound forwarding: the network's resolver takes queries at an "
+       "address in each subnet (the first usable address from the "
+       "subnet's third that nothing else uses) and answers them in the "
+       "network's view; a site's host reaches it across a "
+       "`[hybrid-link]` with `resolver`."),
 };
 
 static const CloudRunKey dns_response_policy_keys[] = {
@@ -1085,6 +1118,10 @@ static const CloudRunKindInfo kinds[CLOUDRUN_KIND_COUNT] = {
   KIND ("secure-tag", SECURE_TAG, FALSE, CloudRunSpecSecureTag,
         secure_tag_keys, LIST (secure_tags),
         "A secure tag for firewall policy rules, for one network."),
+  KIND ("dns-server-policy", DNS_SERVER_POLICY, FALSE,
+        CloudRunSpecDnsServerPolicy, dns_server_policy_keys,
+        LIST (dns_server_policies), "A Cloud DNS server policy: inbound "
+        "forwarding, alternative name servers."),
 };
 
 /* Enum fields are written through int *. */

@@ -613,6 +613,10 @@ struct CloudRunSpecVm {
   char **secure_tag_names;      /* secure-tags, as written; NULL if
                                    omitted */
   GPtrArray *secure_tags;       /* CloudRunSpecSecureTag * bound to it */
+  gboolean dns_server;          /* answers DNS on UDP 53 from its
+                                   network's view */
+  uint32_t resolver;            /* where it sends its DNS queries; 0: the
+                                   metadata server (169.254.169.254) */
 };
 
 /* [client NAME]: a host on the internet. */
@@ -657,7 +661,20 @@ typedef struct {
   char *peer_network_name;      /* a peering zone: the producer network, as
                                    written; NULL */
   CloudRunSpecNetwork *peer_network; /* its producer network, or NULL */
+  GArray *forward_to;           /* a forwarding zone: uint32_t target name
+                                   servers; NULL or empty: none */
 } CloudRunSpecDnsZone;
+
+/* [dns-server-policy NAME]: a Cloud DNS server policy. */
+typedef struct {
+  CloudRunSpecObject base;
+  char **network_names;         /* networks, as written */
+  GPtrArray *networks;          /* CloudRunSpecNetwork *; not owning */
+  GArray *alternative;          /* uint32_t alternative name servers
+                                   (outbound forwarding); empty: none */
+  gboolean inbound;             /* an inbound forwarder address in each
+                                   subnet of its networks */
+} CloudRunSpecDnsServerPolicy;
 
 /* [dns-response-policy NAME]: a Cloud DNS response policy. */
 typedef struct {
@@ -850,6 +867,7 @@ typedef struct {
   GPtrArray *traffics;          /* CloudRunSpecTraffic * */
   GPtrArray *expects;           /* CloudRunSpecExpect * */
   GPtrArray *secure_tags;       /* CloudRunSpecSecureTag * */
+  GPtrArray *dns_server_policies; /* CloudRunSpecDnsServerPolicy * */
   GHashTable *names[CLOUDRUN_KIND_COUNT]; /* per kind: NAME -> object;
                                    load-time lookups only */
 } CloudRunScenario;

@@ -209,7 +209,10 @@
   /* the simulator's own: Identity-Aware Proxy let the caller pass, or    \
    * refused it */                                                         \
   X (APPLY_IAP)                                                            \
-  X (IAP_DENIED)
+  X (IAP_DENIED)                                                           \
+  /* a resolver sends the query on to another name server (a forwarding  \
+   * zone, an outbound server policy) */                                   \
+  X (DNS_FORWARD)
 
 /* ---- Settings ----------------------------------------------------- */
 

@@ -36,6 +36,8 @@ cloudrun_dns_zone_free (DnsZone *zone)
       g_free (e->cname);
     }
   g_array_free (zone->entries, TRUE);
+  if (zone->forward)
+    g_array_free (zone->forward, TRUE);
   g_free (zone->origin);
   g_free (zone->label);
   g_free (zone);
@@ -67,6 +69,14 @@ cloudrun_dns_zone_add_cname (DnsZone *zone, const char *owner,
                          dns_name_norm (target) };
 
   g_array_append_val (zone->entries, e);
+}
+
+void
+cloudrun_dns_zone_add_forward (DnsZone *zone, uint32_t target)
+{
+  if (!zone->forward)
+    zone->forward = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  g_array_append_val (zone->forward, target);
 }
 
 DnsZone *
@@ -189,6 +199,9 @@ cloudrun_dns_view_clear (DnsView *view)
 {
   g_clear_pointer (&view->zones, g_ptr_array_unref);
   g_clear_pointer (&view->policies, g_ptr_array_unref);
+  if (view->alternative)
+    g_array_free (view->alternative, TRUE);
+  view->alternative = NULL;
 }
 
 void
@@ -410,6 +423,14 @@ dns_resolve_in (const DnsView *view, char *name, SimDnsMessage *m,
             {
               src->peering = zone->label;
               dns_resolve_in (zone->peer, name, m, src, hops, true);
+              return;
+            }
+          if (zone && zone->forward)
+            {
+              /* Only the question itself is forwarded (our choice). */
+              m->rcode = SIM_DNS_RCODE_SERVFAIL;
+              if (*hops == 0 && !peered)
+                src->forward = zone;
               return;
             }
           if (!zone || !(owner = dns_zone_match (zone, name)))

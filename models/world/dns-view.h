@@ -32,6 +32,8 @@ typedef struct {
   gconstpointer source;         /* the [dns-zone] it came from, or NULL */
   const DnsView *peer;          /* a peering zone: the producer network's
                                    view that answers its names; NULL */
+  GArray *forward;              /* a forwarding zone: uint32_t target name
+                                   servers, in order; NULL */
 } DnsZone;
 
 /* A response policy rule: local data (entries owned by name) or, with
@@ -51,6 +53,10 @@ typedef struct {
 struct DnsView {
   GPtrArray *zones;             /* DnsZone*, not owned, in order */
   GPtrArray *policies;          /* DnsPolicy*, not owned, in order */
+  GArray *alternative;          /* an outbound server policy's alternative
+                                   name servers (uint32_t), owned: every
+                                   query goes there first; NULL: none */
+  const char *alternative_label; /* "outbound server policy P"; not owned */
 };
 
 /* What answered the last name of a chain, for explanations. */
@@ -58,6 +64,8 @@ typedef struct {
   const char *zone;             /* the zone or rule label, or NULL */
   const char *passthru;         /* the passthru rule the name went by */
   const char *peering;          /* the peering zone it went through */
+  const DnsZone *forward;       /* a forwarding zone that holds the name:
+                                   the resolver asks its targets; NULL */
 } DnsSource;
 
 DnsZone *cloudrun_dns_zone_new (const char *origin, const char *label);
@@ -66,6 +74,8 @@ void cloudrun_dns_zone_add_a (DnsZone *zone, const char *owner,
                               uint32_t a);
 void cloudrun_dns_zone_add_cname (DnsZone *zone, const char *owner,
                                   const char *target);
+/* Makes zone a forwarding zone: its names are asked of target. */
+void cloudrun_dns_zone_add_forward (DnsZone *zone, uint32_t target);
 /* The zone of public names Google answers (run.app front ends, the
  * private and restricted API VIPs). */
 DnsZone *cloudrun_dns_zone_google_public (void);
@@ -94,7 +104,9 @@ void cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
                                 const char **zone_label);
 /* The same, saying what answered the last name in *source. A peering
  * zone's names are resolved in its producer's view, whose own peering
- * zones are not followed (one hop). */
+ * zones are not followed (one hop). A forwarding zone holding qname
+ * itself sets source->forward (rcode SERVFAIL until its targets answer);
+ * one reached through a CNAME or a peering zone answers SERVFAIL. */
 void cloudrun_dns_view_resolve_source (const DnsView *view,
                                        const char *qname,
                                        SimDnsMessage *answer,

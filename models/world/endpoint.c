@@ -1,6 +1,8 @@
 /* Internet clients and VMs (see models/world/endpoint.h). */
 #include "models/world/endpoint.h"
 
+#include "models/world/dns-server.h"
+
 static void
 endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
                  uint32_t source, const SimHttpRequest *req)
@@ -94,4 +96,27 @@ cloudrun_endpoint_cloud_run (CloudRunEndpoint *ep, CloudRunHopKind hop,
   ep->kind = kind;
   ep->requester.hop = hop;
   ep->requester.start_state = CLOUDRUN_STATE_START_FROM_CLOUD_RUN_REVISION;
+}
+
+static void
+endpoint_on_dns (SimHost *host, void *user, const SimFrame *frame,
+                 const SimPacket *packet)
+{
+  CloudRunEndpoint *ep = user;
+  SimDnsMessage q;
+
+  if (!sim_dns_parse (frame->payload, frame->payload_len, &q) || q.response)
+    return;
+  cloudrun_dns_answer (&ep->base, host, ep->dns, &q, frame, packet,
+                       sim_explain_internf (
+                         sim_world_explain (ep->base.world->sim),
+                         "%s %s serves DNS from its network's view",
+                         ep->kind, ep->base.node.name));
+}
+
+void
+cloudrun_endpoint_serve_dns (CloudRunEndpoint *ep, const DnsView *view)
+{
+  ep->dns = view;
+  sim_host_bind_udp (&ep->host, SIM_DNS_PORT, endpoint_on_dns, ep);
 }

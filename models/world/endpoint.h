@@ -4,7 +4,8 @@
  * view, at 169.254.169.254), or a Cloud Run job's task or worker pool's
  * instance (the same resolver, no ingress).
  * Scenario keys read: [client] address; [vm] subnet, address, external-ip
- * (the VM's external address is the VPC router's business). */
+ * (the VM's external address is the VPC router's business), resolver,
+ * dns-server (it answers DNS from its network's view). */
 #ifndef CLOUDRUN_ENDPOINT_H
 #define CLOUDRUN_ENDPOINT_H
 
@@ -19,6 +20,7 @@ typedef struct {
   CloudRunHttpServer http;      /* answers 200 on port 80 (and 443) */
   CloudRunHopKind hop;          /* client or vm */
   const char *kind;             /* "internet host", "VM" */
+  const DnsView *dns;           /* a DNS server VM's view, or NULL */
 } CloudRunEndpoint;
 
 CloudRunEndpoint *cloudrun_endpoint_new (CloudRunWorld *world,
@@ -35,5 +37,8 @@ void cloudrun_endpoint_on_premises (CloudRunEndpoint *ep);
  * service instance's; nothing reaches its HTTP server (no ingress). */
 void cloudrun_endpoint_cloud_run (CloudRunEndpoint *ep, CloudRunHopKind hop,
                                   const char *kind);
+/* A VM that is a DNS server: it answers A queries on UDP port 53 from
+ * view (its network's), without forwarding. */
+void cloudrun_endpoint_serve_dns (CloudRunEndpoint *ep, const DnsView *view);
 
 #endif

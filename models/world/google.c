@@ -44,3 +44,9 @@ cloudrun_private_address (uint32_t dst)
       return true;
   return false;
 }
+
+bool
+cloudrun_dns_forwarder (uint32_t addr)
+{
+  return (addr & 0xffffe000u) == CLOUDRUN_DNS_FORWARDERS;
+}

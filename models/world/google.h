@@ -15,6 +15,10 @@
 #define CLOUDRUN_RESTRICTED_VIPS 0xc7249904u      /* 199.36.153.4/30 */
 #define CLOUDRUN_VIPS_LEN 30u
 #define CLOUDRUN_N_RUN_APP_FRONT_ENDS 4u
+#define CLOUDRUN_DNS_FORWARDERS 0x23c7c000u      /* 35.199.192.0/19:
+                                                     Cloud DNS forwarding
+                                                     sources */
+#define CLOUDRUN_DNS_FORWARDERS_LEN 19u
 #define CLOUDRUN_METADATA_ADDR 0xa9fea9feu        /* 169.254.169.254: the
                                                      metadata server and
                                                      its DNS resolver */
@@ -36,5 +40,7 @@ bool cloudrun_google_vip (uint32_t dst);
 /* An internal address (RFC 1918, RFC 6598) that no internet gateway
  * delivers. */
 bool cloudrun_private_address (uint32_t dst);
+/* In 35.199.192.0/19, where Cloud DNS sends forwarded queries from. */
+bool cloudrun_dns_forwarder (uint32_t addr);
 
 #endif

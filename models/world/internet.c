@@ -1,7 +1,8 @@
 /* The internet router (see models/world/internet.h). It explains the route it
  * took for the first packet of each request's connection (the SYN) and
- * counts what it cannot route; a SYN it cannot route is a drop
- * (NO_ROUTE) that says why. */
+ * counts what it cannot route; a SYN or a UDP datagram (a DNS answer
+ * to Cloud DNS's forwarders) it cannot route is a drop (NO_ROUTE) that
+ * says why. */
 #include "models/world/internet.h"
 
 #include "models/world/google.h"
@@ -25,7 +26,13 @@ internet_no_route (CloudRunInternet *internet, SimPacket *packet,
         "routed only inside Google Cloud (and to on-premises sites that "
         "advertise them across Cloud VPN or Interconnect)"
       : cloudrun_private_address (f->dst)
-      ? ": an internal address is not routed on the internet" : ""),
+      ? ": an internal address is not routed on the internet"
+      : cloudrun_dns_forwarder (f->dst)
+      ? ": Cloud DNS sends forwarded queries from 35.199.192.0/19, which "
+        "is routed only inside Google Cloud; a site must route it back "
+        "across Cloud VPN or Interconnect, which needs the Cloud Router to "
+        "advertise it (cloud.google.com/dns/docs/zones/forwarding-zones)"
+      : ""),
   };
 
   cloudrun_node_drop (&internet->base, packet, &s);
@@ -41,7 +48,7 @@ internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
 
   (void) port;
   if (sim_frame_parse (packet->data, packet->len, &f) && f.ip
-      && sim_frame_opens_tcp (&f)
+      && (sim_frame_opens_tcp (&f) || f.proto == SIM_IPPROTO_UDP)
       && !sim_route_table_lookup (internet->routes, f.dst))
     {
       internet->no_route++;

@@ -705,7 +705,9 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
                  const SimFrame *f, const CloudRunVpcSource *src)
 {
   SimExplainLog *log = sim_world_explain (r->base.world->sim);
-  bool explain = sim_frame_opens_tcp (f);
+  /* A DNS datagram is a request's step too (a forwarded query, its
+   * answer, an inbound query). */
+  bool explain = sim_frame_opens_tcp (f) || cloudrun_dns_datagram (f);
   const SimRoute *route;
   const VpcRouteInfo *info;
   const char *rule;

@@ -39,6 +39,8 @@ typedef enum {
   CLOUDRUN_VPC_SOURCE_PEER,     /* a peered network's router */
   CLOUDRUN_VPC_SOURCE_TUNNEL,   /* the other end of Cloud VPN or
                                    Interconnect (a site, or the VPC) */
+  CLOUDRUN_VPC_SOURCE_CLOUD_DNS, /* the network's resolver: forwarded
+                                   queries, inbound forwarding */
 } CloudRunVpcSourceKind;
 
 /* What the router knows of the sources behind an attachment port. */

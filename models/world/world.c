@@ -56,3 +56,10 @@ cloudrun_world_gauge (CloudRunWorld *w, const char *kind, const char *name,
 {
   return cloudrun_series_gauge (w->series, kind, name, metric);
 }
+
+bool
+cloudrun_dns_datagram (const SimFrame *f)
+{
+  return f->proto == SIM_IPPROTO_UDP
+         && (f->dport == SIM_DNS_PORT || f->sport == SIM_DNS_PORT);
+}

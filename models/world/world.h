@@ -54,6 +54,9 @@ void cloudrun_node_drop (CloudRunNode *node, SimPacket *packet,
                          const CloudRunStep *step);
 
 void cloudrun_world_free (CloudRunWorld *world);
+/* A UDP datagram to or from port 53: nodes that explain a connection's
+ * first packet explain each of these too. */
+bool cloudrun_dns_datagram (const SimFrame *f);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CloudRunWorld, cloudrun_world_free)
 
 /* The world's gauge (kind, name, metric) of its series (see

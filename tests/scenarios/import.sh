@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 47
+plan 49
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -643,6 +643,29 @@ for form in cai terraform; do
     not_ok "$form: jobs and worker pools import, and their traffic is classified by its path"
     diag "status $j_status"; diag_file "$TMP/$form-jobs.err" 5
     diag_file "$TMP/$form-jobs.check" 10
+  fi
+done
+
+# A forwarding zone's IPv4 targets become forward-to, in order (an IPv6
+# target is listed as not modelled), a DNS server policy a
+# [dns-server-policy], and the scenario loads.
+for form in gcloud terraform; do
+  "$NETSIM" import "$FX/dns-forwarding-$form.json" > "$TMP/fwd-$form.ini" 2> "$TMP/fwd-$form.err"
+  fwd_status=$?
+  case $form in
+    gcloud) want="forward-to = 192.168.10.53"
+            alt="alternative-name-servers = 192.168.10.53" ;;
+    terraform) want="forward-to = 192.168.10.53;192.168.20.53"
+               alt="[dns-server-policy prod-dns]" ;;
+  esac
+  if [ $fwd_status -eq 0 ] && grep -qxF "$want" "$TMP/fwd-$form.ini" \
+     && grep -qxF "$alt" "$TMP/fwd-$form.ini" \
+     && grep -qxF "inbound = true" "$TMP/fwd-$form.ini" \
+     && "$NETSIM" check "$TMP/fwd-$form.ini" > /dev/null 2>&1; then
+    ok "$form: a forwarding zone's targets become forward-to, a DNS policy a [dns-server-policy]"
+  else
+    not_ok "$form: a forwarding zone's targets become forward-to, a DNS policy a [dns-server-policy]"
+    diag "status $fwd_status"; diag_file "$TMP/fwd-$form.ini" 40; diag_file "$TMP/fwd-$form.err" 5
   fi
 done
 

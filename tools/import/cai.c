@@ -19,6 +19,7 @@ static const struct { const char *asset, *type; } types[] = {
   { "vpcaccess.googleapis.com/Connector", "connector" },
   { "dns.googleapis.com/ManagedZone", "managed-zone" },
   { "dns.googleapis.com/ResourceRecordSet", "rrset" },
+  { "dns.googleapis.com/Policy", "dns-policy" },
   { "compute.googleapis.com/ForwardingRule", "forwarding-rule" },
   { "compute.googleapis.com/GlobalForwardingRule", "forwarding-rule" },
   { "compute.googleapis.com/Address", "address" },

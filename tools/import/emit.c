@@ -695,6 +695,8 @@ write_res (Emit *e, GString *out, ImportRes *r)
           sort_unique (r->ranges);
           list_sorted (out, "records", r->ranges);
         }
+      if (r->forward && r->forward->len)
+        list_sorted (out, "forward-to", r->forward);
       break;
     case IMPORT_LB:
       if (strcmp (r->scheme, "INTERNAL_MANAGED") == 0)
@@ -795,6 +797,21 @@ write_res (Emit *e, GString *out, ImportRes *r)
       list_if (out, "region-codes", r->codes);
       if (r->header)
         g_string_append_printf (out, "header = %s\n", r->header);
+      break;
+    case IMPORT_DNS_POLICY:
+      g_string_append_printf (out, "[dns-server-policy %s]\n", r->group);
+      {
+        g_autoptr (GPtrArray) nets = g_ptr_array_new_with_free_func (g_free);
+        for (guint i = 0; i < r->refs->len; i++)
+          if ((g = group_of (e, IMPORT_NETWORK, r->refs->pdata[i])))
+            g_ptr_array_add (nets, g_strdup (g));
+        sort_unique (nets);
+        list_sorted (out, "networks", nets);
+      }
+      if (r->forward->len)
+        list_sorted (out, "alternative-name-servers", r->forward);
+      if (r->inbound == 1)
+        g_string_append (out, "inbound = true\n");
       break;
     case IMPORT_PSC:
       g_string_append_printf (out, "[psc-endpoint %s]\nnetwork = %s\n"
@@ -936,7 +953,7 @@ emitted (ImportKind k)
          || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ZONE
          || k == IMPORT_PSC || k == IMPORT_LB || k == IMPORT_PERIMETER
          || k == IMPORT_POLICY || k == IMPORT_DOMAIN || k == IMPORT_ARMOR
-         || k == IMPORT_ARMOR_RULE;
+         || k == IMPORT_ARMOR_RULE || k == IMPORT_DNS_POLICY;
 }
 
 /* A private range, which an access level may not admit in the format. */
@@ -1558,6 +1575,7 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
           clamp (&e, r, &r->parallelism, MAX (r->tasks, 1), "parallelism");
           break;
         case IMPORT_ZONE:
+        case IMPORT_DNS_POLICY:
           for (guint j = 0; j < r->refs->len;)
             if (!find (&e, IMPORT_NETWORK, r->refs->pdata[j]))
               {
@@ -1567,6 +1585,12 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
               }
             else
               j++;
+          if (r->kind == IMPORT_DNS_POLICY && r->refs->len == 0)
+            {
+              r->skip = TRUE;
+              note (&e, r, "no network of the input: DNS server policy "
+                    "left out");
+            }
           break;
         case IMPORT_RECORD:
           t = zone_for (&e, r);

@@ -19,6 +19,7 @@ static const struct { const char *key, *type; } kinds[] = {
   { "compute#project", "project" },
   { "dns#managedZone", "managed-zone" },
   { "dns#resourceRecordSet", "rrset" },
+  { "dns#policy", "dns-policy" },
   { "compute#targetHttpProxy", "target-proxy" },
   { "compute#targetHttpsProxy", "target-proxy" },
   { "compute#urlMap", "url-map" },

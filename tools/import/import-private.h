@@ -102,6 +102,7 @@ typedef enum {
                                    domain, target the service */
   IMPORT_ARMOR,                 /* a Cloud Armor security policy */
   IMPORT_ARMOR_RULE,            /* one of its rules */
+  IMPORT_DNS_POLICY,            /* a Cloud DNS server policy */
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -164,6 +165,11 @@ struct ImportRes {
   ImportRes *armor;
   GPtrArray *codes;             /* rule: region codes */
   char *header;                 /* rule: NAME or NAME:VALUE */
+  GPtrArray *forward;           /* zone: a forwarding zone's target
+                                   addresses (char*), or NULL; DNS
+                                   policy: its alternative name servers */
+  int inbound;                  /* DNS policy: enableInboundForwarding
+                                   (1), -1 unknown */
 };
 
 struct ImportModel {
@@ -242,6 +248,11 @@ gboolean import_set_cidr (ImportSrc *s, const char *rel, const char *v,
                           char **field);
 gboolean import_set_ipv4 (ImportSrc *s, const char *rel, const char *v,
                           char **field);
+/* A forwarding zone's target at rel: its IPv4 address v appended to
+ * targets; an IPv6 target (v NULL) is said to be not modelled. FALSE on
+ * a bad address. */
+gboolean import_forward_target (ImportSrc *s, const char *rel,
+                                const char *v, GPtrArray *targets);
 gboolean import_set_token (ImportSrc *s, const char *rel, const char *v,
                            char **field);
 /* The rules of a firewall's allowed/denied list (array at rel, entries

@@ -24,7 +24,8 @@ res_free (ImportRes *r)
   g_free (r->display); g_free (r->order);
   GPtrArray *lists[] = { r->ranges, r->protocols, r->audiences, r->members,
                          r->shared_with, r->tags, r->target_sas,
-                         r->source_tags, r->source_sas, r->codes };
+                         r->source_tags, r->source_sas, r->codes,
+                         r->forward };
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     if (lists[i])
       g_ptr_array_unref (lists[i]);

@@ -80,6 +80,24 @@ import_set_cidr (ImportSrc *s, const char *rel, const char *v, char **field)
 }
 
 gboolean
+import_forward_target (ImportSrc *s, const char *rel, const char *v,
+                       GPtrArray *targets)
+{
+  char *addr = NULL;
+
+  if (!v)
+    {
+      g_autofree char *p = import_path (s, rel);
+      import_not_modelled (s, "%s: a target that is not an IPv4 address", p);
+      return TRUE;
+    }
+  if (!import_set_ipv4 (s, rel, v, &addr))
+    return FALSE;
+  g_ptr_array_add (targets, addr);
+  return TRUE;
+}
+
+gboolean
 import_set_ipv4 (ImportSrc *s, const char *rel, const char *v, char **field)
 {
   if (!v)

@@ -588,11 +588,24 @@ managed_zone (ImportSrc *s, JsonNode *d, const char *project)
     return import_fail (s, "visibility", "expected private or public, found "
                         "'%s'", vis);
   r->visibility = g_strdup (vis ? vis : "public");
-  if (import_obj (s, d, "forwardingConfig")
-      || import_obj (s, d, "peeringConfig"))
+  if (import_obj (s, d, "forwardingConfig"))
     {
-      import_not_modelled (s, "forwardingConfig/peeringConfig: a forwarding "
-                           "or peering zone is left out");
+      JsonArray *t = import_arr (s, d, "forwardingConfig.targetNameServers");
+      r->forward = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; t && i < json_array_get_length (t); i++)
+        {
+          g_autofree char *at = g_strdup_printf (
+            "forwardingConfig.targetNameServers[%u].ipv4Address", i);
+          if (!import_forward_target (s, at, import_str (s, d, at),
+                                      r->forward))
+            return FALSE;
+        }
+    }
+  if (import_obj (s, d, "peeringConfig")
+      || (r->forward && r->forward->len == 0))
+    {
+      import_not_modelled (s, "peeringConfig, or a forwarding zone without "
+                           "an IPv4 target: the zone is left out");
       r->skip = TRUE;
     }
   nets = import_arr (s, d, "privateVisibilityConfig.networks");
@@ -600,6 +613,39 @@ managed_zone (ImportSrc *s, JsonNode *d, const char *project)
     {
       g_autofree char *at = g_strdup_printf ("privateVisibilityConfig."
                                              "networks[%u].networkUrl", i);
+      const char *url = import_str (s, d, at);
+      if (url)
+        g_ptr_array_add (r->refs, import_ref_new (url, r->project, NULL));
+    }
+  return !import_failed (s);
+}
+
+/* A Cloud DNS server policy: its networks, inbound forwarding and
+ * alternative name servers (IPv4 ones). */
+static gboolean
+dns_policy (ImportSrc *s, JsonNode *d, const char *project)
+{
+  const char *name = need_name (s, d);
+  JsonArray *nets = import_arr (s, d, "networks");
+  JsonArray *alt = import_arr (s, d, "alternativeNameServerConfig."
+                               "targetNameServers");
+  ImportRes *r;
+
+  if (!name)
+    return FALSE;
+  r = import_res_new (s, IMPORT_DNS_POLICY, project, NULL, name);
+  r->inbound = import_bool (s, d, "enableInboundForwarding");
+  r->forward = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; alt && i < json_array_get_length (alt); i++)
+    {
+      g_autofree char *at = g_strdup_printf (
+        "alternativeNameServerConfig.targetNameServers[%u].ipv4Address", i);
+      if (!import_forward_target (s, at, import_str (s, d, at), r->forward))
+        return FALSE;
+    }
+  for (guint i = 0; nets && i < json_array_get_length (nets); i++)
+    {
+      g_autofree char *at = g_strdup_printf ("networks[%u].networkUrl", i);
       const char *url = import_str (s, d, at);
       if (url)
         g_ptr_array_add (r->refs, import_ref_new (url, r->project, NULL));
@@ -841,6 +887,8 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
     return connector (s, d, project, region);
   if (strcmp (type, "managed-zone") == 0)
     return managed_zone (s, d, project);
+  if (strcmp (type, "dns-policy") == 0)
+    return dns_policy (s, d, project);
   if (strcmp (type, "rrset") == 0)
     return import_rrset (s, d, project, NULL, rrkeys);
   if (strcmp (type, "forwarding-rule") == 0)

@@ -517,17 +517,60 @@ managed_zone (TfRes *t)
     return import_fail (s, "visibility", "expected private or public, found "
                         "'%s'", vis);
   r->visibility = g_strdup (vis ? vis : "public");
-  if ((fwd && json_array_get_length (fwd))
-      || (peer && json_array_get_length (peer)))
+  if (fwd && json_array_get_length (fwd))
     {
-      import_not_modelled (s, "forwarding_config/peering_config: a forwarding "
-                           "or peering zone is left out");
+      JsonArray *targets = import_arr (s, t->v, "forwarding_config[0]."
+                                       "target_name_servers");
+      r->forward = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; targets && i < json_array_get_length (targets); i++)
+        {
+          g_autofree char *at = g_strdup_printf (
+            "forwarding_config[0].target_name_servers[%u].ipv4_address", i);
+          if (!import_forward_target (s, at, str (t, at), r->forward))
+            return FALSE;
+        }
+    }
+  if ((peer && json_array_get_length (peer))
+      || (r->forward && r->forward->len == 0))
+    {
+      import_not_modelled (s, "peering_config, or a forwarding zone without "
+                           "an IPv4 target: the zone is left out");
       r->skip = TRUE;
     }
   for (guint i = 0; nets && i < json_array_get_length (nets); i++)
     {
       g_autofree char *at = g_strdup_printf ("private_visibility_config[0]."
                                              "networks[%u].network_url", i);
+      const char *url = str (t, at);
+      if (url)
+        g_ptr_array_add (r->refs, import_ref_new (url, r->project, NULL));
+    }
+  return !import_failed (s);
+}
+
+/* google_dns_policy: as the REST reader's dns_policy. */
+static gboolean
+dns_policy (TfRes *t)
+{
+  ImportSrc *s = &t->src;
+  ImportRes *r = res_new (t, IMPORT_DNS_POLICY, NULL);
+  JsonArray *nets = import_arr (s, t->v, "networks");
+  JsonArray *alt = import_arr (s, t->v, "alternative_name_server_config[0]."
+                               "target_name_servers");
+
+  r->inbound = import_bool (s, t->v, "enable_inbound_forwarding");
+  r->forward = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; alt && i < json_array_get_length (alt); i++)
+    {
+      g_autofree char *at = g_strdup_printf (
+        "alternative_name_server_config[0].target_name_servers[%u]."
+        "ipv4_address", i);
+      if (!import_forward_target (s, at, str (t, at), r->forward))
+        return FALSE;
+    }
+  for (guint i = 0; nets && i < json_array_get_length (nets); i++)
+    {
+      g_autofree char *at = g_strdup_printf ("networks[%u].network_url", i);
       const char *url = str (t, at);
       if (url)
         g_ptr_array_add (r->refs, import_ref_new (url, r->project, NULL));
@@ -736,6 +779,8 @@ resource (TfRes *t, const char *type)
     return connector (t);
   if (strcmp (type, "google_dns_managed_zone") == 0)
     return managed_zone (t);
+  if (strcmp (type, "google_dns_policy") == 0)
+    return dns_policy (t);
   if (strcmp (type, "google_dns_record_set") == 0)
     return record_set (t);
   if (strcmp (type, "google_compute_global_forwarding_rule") == 0

@@ -289,6 +289,14 @@ node_private_dns (Picture *p, const CloudRunSpecNetwork *net)
       if (z->peer_network)
         g_string_append_printf (l, " \u2192 peering, %s's view",
                                 z->peer_network->base.name);
+      if (z->forward_to && z->forward_to->len)
+        {
+          char ip[16];
+          g_string_append_printf (l, " \u2192 forwarded to %s",
+                                  sim_ipv4_to_string (
+                                    g_array_index (z->forward_to, uint32_t, 0),
+                                    ip));
+        }
       if (z->records->len == 0)
         continue;
       r = &g_array_index (z->records, CloudRunSpecDnsRecord, 0);

@@ -141,6 +141,13 @@ key_bounds (const Emit *e, const CloudRunKey *key)
       emit (e, key->type == CLOUDRUN_KEY_CIDR
                || (key->flags & CLOUDRUN_KEY_REQUIRED), "%s", "");
       break;
+    case CLOUDRUN_KEY_ADDRESS_LIST:
+      emit (e, FALSE, "10.0.0.2");
+      emit (e, FALSE, "10.0.0.2;192.168.0.53");
+      emit (e, TRUE, "10.0.0.0/24");
+      emit (e, TRUE, "256.0.0.1");
+      emit (e, key->flags & CLOUDRUN_KEY_REQUIRED, "%s", "");
+      break;
     case CLOUDRUN_KEY_ADDRESS_OR_CIDR:
       emit (e, FALSE, "0.0.0.0/0");
       emit (e, FALSE, "255.255.255.255");

@@ -175,8 +175,19 @@ what_if_widens (CloudRunKind kind, const char *key, const char *was,
   return NULL;
 }
 
-/* The other values of obj's true/false and one-of keys, and for a
- * service not open to allUsers, invokers = allUsers. */
+/* Making a VM a DNS server changes nothing unless something already
+ * asks it (a forwarding target, a resolver), and then the scenario has
+ * it on: not a candidate. */
+static gboolean
+what_if_pointless (CloudRunKind kind, const char *key, const char *value)
+{
+  return kind == CLOUDRUN_KIND_VM && g_str_equal (key, "dns-server")
+         && g_str_equal (value, "true");
+}
+
+/* The other values of obj's true/false and one-of keys (but the
+ * pointless ones), and for a service not open to allUsers, invokers =
+ * allUsers. */
 static void
 what_if_flips (const CloudRunKindInfo *info, const CloudRunSpecObject *obj,
                GPtrArray *cands)
@@ -189,7 +200,11 @@ what_if_flips (const CloudRunKindInfo *info, const CloudRunSpecObject *obj,
       if (key->type == CLOUDRUN_KEY_BOOL)
         {
           const char *value = *(const gboolean *) at ? "false" : "true";
-          WhatIfCandidate *c = what_if_candidate_add (
+          WhatIfCandidate *c;
+
+          if (what_if_pointless (info->kind, key->name, value))
+            continue;
+          c = what_if_candidate_add (
             cands, what_if_widens (info->kind, key->name, NULL, value));
           g_ptr_array_add (c->rungs, g_strdup_printf (
             "%s %s.%s=%s", info->name, obj->name, key->name, value));

@@ -452,7 +452,23 @@ static const char everything_dns[] =
   "[dns-response-policy org]\n"
   "networks = shared;other\n"
   "rules = *.run.app. A 199.36.153.8; api.run.app.  passthru;"
-  "*.run.app. A 199.36.153.9; w.run.app. CNAME private.googleapis.com.\n";
+  "*.run.app. A 199.36.153.9; w.run.app. CNAME private.googleapis.com.\n"
+  "\n"
+  "[dns-zone lab]\n"
+  "dns-name = lab.example.\n"
+  "networks = shared\n"
+  "forward-to = 192.168.0.5; 10.9.0.53\n"
+  "\n"
+  "[vm ns]\n"
+  "subnet = vms\n"
+  "address = 192.168.0.5\n"
+  "dns-server = true\n"
+  "resolver = 192.168.0.3\n"
+  "\n"
+  "[dns-server-policy shared-dns]\n"
+  "networks = shared\n"
+  "alternative-name-servers = 192.168.0.5\n"
+  "inbound = true\n";
 
 static const char everything_workers[] =
   "\n"
@@ -1088,6 +1104,35 @@ test_scenario__peering_zone_and_response_policy (void **state)
   r = &g_array_index (org->rules, CloudRunSpecDnsRecord, 3);
   assert_int_equal (r->type, CLOUDRUN_DNS_CNAME);
   assert_string_equal (r->data, "private.googleapis.com.");
+}
+
+/* Forwarding zones, DNS server VMs and server policies (issue 23). */
+static void
+test_scenario__dns_forwarding (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load_ok (everything, NULL);
+  CloudRunSpecDnsZone *lab = find (s, CLOUDRUN_KIND_DNS_ZONE, "lab");
+  CloudRunSpecDnsZone *corp = find (s, CLOUDRUN_KIND_DNS_ZONE, "corp");
+  CloudRunSpecVm *ns = find (s, CLOUDRUN_KIND_VM, "ns");
+  CloudRunSpecVm *web = find (s, CLOUDRUN_KIND_VM, "web");
+  CloudRunSpecDnsServerPolicy *p
+    = find (s, CLOUDRUN_KIND_DNS_SERVER_POLICY, "shared-dns");
+  (void) state;
+
+  assert_int_equal (lab->forward_to->len, 2);
+  assert_int_equal (g_array_index (lab->forward_to, uint32_t, 0),
+                    IP (192, 168, 0, 5));
+  assert_int_equal (g_array_index (lab->forward_to, uint32_t, 1),
+                    IP (10, 9, 0, 53));
+  assert_int_equal (corp->forward_to->len, 0);
+  assert_true (ns->dns_server);
+  assert_int_equal (ns->resolver, IP (192, 168, 0, 3));
+  assert_false (web->dns_server);
+  assert_int_equal (web->resolver, 0);
+  assert_ptr_equal (g_ptr_array_index (p->networks, 0),
+                    find (s, CLOUDRUN_KIND_NETWORK, "shared"));
+  assert_int_equal (p->alternative->len, 1);
+  assert_true (p->inbound);
 }
 
 /* Revisions: the keys they leave out take the service's values, the
@@ -2105,6 +2150,41 @@ static const BadCase bad_cases[] = {
     "peer-network = nn\n", { NULL }, "[dns-zone z] peer-network:" },
   { "[dns-response-policy r]\nrules = a.example. passthru\n", { NULL },
     "[dns-response-policy r] networks:" },
+  /* Forwarding zones and server policies (issue 23 item 3). */
+  { "[network n]\n[dns-zone z]\ndns-name = example.com.\nvisibility = "
+    "public\nforward-to = 10.0.0.53\n", { NULL }, "[dns-zone z] "
+    "forward-to: expected a private zone (forwarding zones are private), "
+    "found 'visibility = public'" },
+  { "[network n]\n[dns-zone z]\ndns-name = example.com.\nnetworks = n\n"
+    "forward-to = 10.0.0.53\nrecords = a.example.com. A 10.0.0.1\n",
+    { NULL }, "[dns-zone z] records: expected no records in a forwarding "
+    "zone (forward-to is set), found 'a.example.com.'" },
+  { "[network n]\n[network p]\n[dns-zone z]\ndns-name = example.com.\n"
+    "networks = n\npeer-network = p\nforward-to = 10.0.0.53\n", { NULL },
+    "[dns-zone z] forward-to: expected a zone that is not also a peering "
+    "zone, found 'peer-network' set too" },
+  { "[network n]\n[dns-zone z]\ndns-name = example.com.\nnetworks = n\n"
+    "forward-to = 10.0.0.0/24\n", { NULL }, "[dns-zone z] forward-to: "
+    "expected IPv4 addresses separated by ';', such as "
+    "192.168.10.53;192.168.20.53, found '10.0.0.0/24'" },
+  { "[network site]\non-premises = true\n[dns-server-policy p]\n"
+    "networks = site\ninbound = true\n", { NULL },
+    "[dns-server-policy p] networks: expected VPC networks (a site's DNS "
+    "is its own hosts'), found 'site', an on-premises site" },
+  { "[network n]\n[dns-server-policy p]\nnetworks = n\ninbound = true\n"
+    "[dns-server-policy q]\nnetworks = n\n", { NULL },
+    "[dns-server-policy q] networks: expected networks without another "
+    "server policy (one per network), found 'n', bound to "
+    "[dns-server-policy p] already" },
+  { "[dns-server-policy p]\ninbound = true\n", { NULL },
+    "[dns-server-policy p] networks:" },
+  { "[network n]\n[dns-server-policy p]\nnetworks = n\n"
+    "alternative-name-servers = ns1\n", { NULL },
+    "[dns-server-policy p] alternative-name-servers: expected IPv4 "
+    "addresses separated by ';'" },
+  { "[network n]\n[subnet s]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\n[vm v]\nsubnet = s\nresolver = 10.0.0\n",
+    { NULL }, "[vm v] resolver: expected an IPv4 address" },
   { "[dns-response-policy r]\nnetworks = x\n", { NULL },
     "[dns-response-policy r] networks:" },
   { "[network n]\n[dns-response-policy r]\nnetworks = n\nrules = "
@@ -2724,6 +2804,7 @@ main (void)
     cmocka_unit_test (test_scenario__hosts_and_addresses),
     cmocka_unit_test (test_scenario__peering_zone_and_response_policy),
     cmocka_unit_test (test_scenario__private_services_access),
+    cmocka_unit_test (test_scenario__dns_forwarding),
     cmocka_unit_test (test_scenario__security_policy),
     cmocka_unit_test (test_scenario__traffic_and_expect),
     cmocka_unit_test (test_scenario__revisions),

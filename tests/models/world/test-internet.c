@@ -129,6 +129,31 @@ test_internet__explains_the_syn_only (void **state)
   tiny_world_free (n.tw);
 }
 
+/* A datagram nothing routes (a site's DNS answer to Cloud DNS's
+ * forwarders, 35.199.192.0/19) is a drop that says why. */
+static void
+test_internet__unroutable_datagram_is_explained (void **state)
+{
+  NetWorld n = net_world ();
+  static const uint8_t payload[4] = { 1, 2, 3, 4 };
+  const SimExplainStep *s;
+
+  (void) state;
+  tiny_probe_send_udp (n.client, 0, CLIENT, 53, TW_IP (35, 199, 192, 1),
+                       40000, payload, sizeof payload, 1);
+  tiny_world_run (n.tw, SIM_MS);
+  assert_int_equal (n.net->no_route, 1);
+  s = tiny_step (n.tw, 1, "DROP", "internet");
+  assert_non_null (s);
+  assert_string_equal (s->cause, "NO_ROUTE");
+  assert_non_null (strstr (s->rule, "no internet route to 35.199.192.1: "
+                                    "Cloud DNS sends forwarded queries "
+                                    "from 35.199.192.0/19"));
+  assert_int_equal (tiny_request (n.tw, 1)->outcome,
+                    CLOUDRUN_VERDICT_DROPPED);
+  tiny_world_free (n.tw);
+}
+
 int
 main (void)
 {
@@ -137,6 +162,7 @@ main (void)
     cmocka_unit_test (test_internet__longest_prefix_wins),
     cmocka_unit_test (test_internet__no_route_and_expired_ttl_are_counted),
     cmocka_unit_test (test_internet__explains_the_syn_only),
+    cmocka_unit_test (test_internet__unroutable_datagram_is_explained),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
