@@ -18,7 +18,8 @@ regional (ImportKind k)
 {
   return k == IMPORT_SUBNET || k == IMPORT_ROUTER || k == IMPORT_NAT
          || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_JOB
-         || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ADDRESS;
+         || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ADDRESS
+         || k == IMPORT_MANAGED || k == IMPORT_CLUSTER;
 }
 
 typedef struct {
@@ -227,6 +228,20 @@ resolve (Emit *e, ImportRes *r)
               note (e, r, "address %s not known: endpoint left out",
                     r->target ? r->target->text : "?");
             }
+        }
+      break;
+    case IMPORT_PEERING:
+      if (r->type)
+        {
+          r->skip = TRUE;       /* private services access's, or routes */
+          break;
+        }
+      network_for (e, r, r->network);
+      if (!find (e, IMPORT_NETWORK, r->target))
+        {
+          r->skip = TRUE;
+          note (e, r, "peer network %s is not in the input: peering left "
+                "out", r->target->text);
         }
       break;
     default:
@@ -445,6 +460,16 @@ write_workload (Emit *e, GString *out, ImportRes *r)
       if (strcmp (r->vpc_access, "direct") == 0)
         list_if (out, "network-tags", r->tags);
     }
+}
+
+/* A peering's or private connection's custom route exchange. */
+static void
+write_routes (GString *out, const ImportRes *r)
+{
+  if (r->export_routes == 1)
+    g_string_append (out, "export-custom-routes = true\n");
+  if (r->import_routes == 1)
+    g_string_append (out, "import-custom-routes = true\n");
 }
 
 static void
@@ -796,6 +821,29 @@ write_res (Emit *e, GString *out, ImportRes *r)
       if (r->header)
         g_string_append_printf (out, "header = %s\n", r->header);
       break;
+    case IMPORT_PEERING:
+      g_string_append_printf (out, "[peering %s]\nnetwork = %s\n"
+                              "peer-network = %s\n", r->group,
+                              group_of (e, IMPORT_NETWORK, r->network),
+                              group_of (e, IMPORT_NETWORK, r->target));
+      write_routes (out, r);
+      break;
+    case IMPORT_PSA:
+      g_string_append_printf (out, "[private-services-access %s]\n"
+                              "network = %s\n", r->group,
+                              group_of (e, IMPORT_NETWORK, r->network));
+      list_if (out, "ranges", r->ranges);
+      write_routes (out, r);
+      break;
+    case IMPORT_MANAGED:
+      g_string_append_printf (out, "[managed-instance %s]\nproduct = %s\n"
+                              "private-services-access = %s\n"
+                              "region = %s\naddress = %s\n", r->group,
+                              r->type, r->backend->group, r->region,
+                              r->range);
+      if (g_str_has_prefix (r->type, "cloud-sql-"))
+        list_if (out, "authorized-networks", r->ranges);
+      break;
     case IMPORT_PSC:
       g_string_append_printf (out, "[psc-endpoint %s]\nnetwork = %s\n"
                               "address = %s\nbundle = %s\n", r->group,
@@ -858,7 +906,8 @@ drop_unknown_regions (Emit *e)
       gboolean regional_kind = r->kind == IMPORT_SUBNET || r->kind == IMPORT_NAT
         || r->kind == IMPORT_CONNECTOR || r->kind == IMPORT_SERVICE
         || r->kind == IMPORT_JOB || r->kind == IMPORT_WORKER_POOL
-        || r->kind == IMPORT_VM || r->kind == IMPORT_LB;
+        || r->kind == IMPORT_VM || r->kind == IMPORT_LB
+        || r->kind == IMPORT_MANAGED;
 
       if (regional_kind && !r->skip && r->region
           && !g_hash_table_contains (regions, r->region))
@@ -936,7 +985,8 @@ emitted (ImportKind k)
          || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ZONE
          || k == IMPORT_PSC || k == IMPORT_LB || k == IMPORT_PERIMETER
          || k == IMPORT_POLICY || k == IMPORT_DOMAIN || k == IMPORT_ARMOR
-         || k == IMPORT_ARMOR_RULE;
+         || k == IMPORT_ARMOR_RULE || k == IMPORT_PEERING || k == IMPORT_PSA
+         || k == IMPORT_MANAGED;
 }
 
 /* A private range, which an access level may not admit in the format. */
@@ -956,6 +1006,276 @@ private_range (const char *cidr)
 }
 
 static void add_project (Emit *e, const char *project);
+
+/* ---- Private services access ------------------------------------------ */
+
+/* The private connection of network n, made for from when missing and
+ * make is set. */
+static ImportRes *
+psa_of (Emit *e, ImportRes *n, ImportRes *from, gboolean make)
+{
+  ImportRef ref = { n->project, NULL, n->name, n->name };
+  ImportRes *p = find (e, IMPORT_PSA, &ref);
+  ImportSrc s = { "", 0, NULL, NULL, e->m, NULL };
+
+  if (p || !make)
+    return p;
+  s.origin = from->origin;
+  p = import_res_new (&s, IMPORT_PSA, n->project, NULL, n->name);
+  g_free (p->origin);
+  p->origin = g_strdup (from->origin);
+  p->network = import_ref_new (n->name, n->project, NULL);
+  index_res (e, p);
+  return p;
+}
+
+/* A managed instance's network: its own, or its AlloyDB cluster's. */
+static ImportRes *
+managed_network (Emit *e, ImportRes *r)
+{
+  ImportRes *c;
+
+  if (r->target)
+    {
+      c = find (e, IMPORT_CLUSTER, r->target);
+      return c && c->network ? find (e, IMPORT_NETWORK, c->network) : NULL;
+    }
+  return find (e, IMPORT_NETWORK, r->network);
+}
+
+static gboolean
+has_member (GPtrArray *list, const char *v)
+{
+  for (guint i = 0; list && i < list->len; i++)
+    if (strcmp (list->pdata[i], v) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* One [private-services-access] per network with a Service Networking
+ * connection or peering (or, failing both, with managed instances and
+ * VPC_PEERING ranges); its ranges from the ranges it reserves; each
+ * managed instance's connection into backend. */
+static void
+resolve_psa (Emit *e)
+{
+  GPtrArray *res = e->m->res;
+  guint n_res = res->len, n_psa = 0;
+  ImportRes *only = NULL;
+
+  for (guint i = 0; i < n_res; i++)
+    {
+      ImportRes *r = res->pdata[i], *n, *p;
+      ImportRef ref;
+      if (r->kind == IMPORT_PSA && !r->skip)
+        {
+          n = network_for (e, r, r->network);
+          g_free (r->project);
+          r->project = g_strdup (n->project);
+        }
+      if (r->kind == IMPORT_PEERING && r->type && (n = find (e, IMPORT_NETWORK,
+                                                             r->network)))
+        {
+          if (strcmp (r->type, "servicenetworking") == 0)
+            p = psa_of (e, n, r, TRUE);
+          else
+            {
+              /* A Terraform routes config: onto its peering. */
+              g_autofree char *id = g_strndup (r->name, strcspn (r->name,
+                                                                 "#"));
+              ref = (ImportRef) { r->project, NULL, id, id };
+              p = find (e, IMPORT_PEERING, &ref);
+            }
+          if (p && r->export_routes >= 0)
+            p->export_routes = r->export_routes;
+          if (p && r->import_routes >= 0)
+            p->import_routes = r->import_routes;
+        }
+    }
+  for (guint i = 0; i < n_res; i++)
+    {
+      ImportRes *r = res->pdata[i], *n;
+      gboolean ranges = FALSE;
+      if (r->kind != IMPORT_MANAGED || r->skip
+          || !(n = managed_network (e, r)) || psa_of (e, n, r, FALSE))
+        continue;
+      for (guint j = 0; j < n_res; j++)
+        {
+          ImportRes *a = res->pdata[j];
+          ranges |= a->kind == IMPORT_ADDRESS && a->purpose
+                    && strcmp (a->purpose, "VPC_PEERING") == 0
+                    && find (e, IMPORT_NETWORK, a->network) == n;
+        }
+      if (ranges)
+        note (e, psa_of (e, n, r, TRUE), "no Service Networking connection "
+              "of network %s in the input: its VPC_PEERING ranges taken as "
+              "allocated", n->name);
+    }
+  for (guint i = 0; i < res->len; i++)
+    {
+      ImportRes *p = res->pdata[i], *n;
+      if (p->kind != IMPORT_PSA || p->skip)
+        continue;
+      n = find (e, IMPORT_NETWORK, p->network);
+      for (guint j = 0; j < res->len; j++)
+        {
+          ImportRes *a = res->pdata[j];
+          if (a->kind != IMPORT_ADDRESS || !a->purpose
+              || strcmp (a->purpose, "VPC_PEERING") != 0
+              || find (e, IMPORT_NETWORK, a->network) != n
+              || (p->members && !has_member (p->members, a->name)))
+            continue;
+          if (!a->range || a->prefix_len < 8 || a->prefix_len > 24)
+            {
+              note (e, a, "an allocated range without an address and a "
+                    "prefix length of /8 to /24: left out");
+              continue;
+            }
+          if (!p->ranges)
+            p->ranges = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (p->ranges, g_strdup_printf (
+            "%s/%" G_GINT64_FORMAT, a->range, a->prefix_len));
+        }
+      if (!p->ranges)
+        {
+          p->skip = TRUE;
+          note (e, p, "no allocated range of it in the input: private "
+                "services access left out");
+          continue;
+        }
+      n_psa++;
+      only = p;
+    }
+  for (guint i = 0; i < res->len; i++)
+    {
+      ImportRes *r = res->pdata[i], *n;
+      if (r->kind != IMPORT_MANAGED || r->skip)
+        continue;
+      n = managed_network (e, r);
+      /* An AlloyDB instance whose cluster is not in the input: the only
+       * connection. */
+      r->backend = n ? psa_of (e, n, r, FALSE)
+                   : r->target && !find (e, IMPORT_CLUSTER, r->target)
+                     && n_psa == 1 ? only : NULL;
+      if (!r->backend || r->backend->skip)
+        {
+          r->skip = TRUE;
+          note (e, r, "no private services access of its network in the "
+                "input: left out");
+        }
+    }
+}
+
+/* An IPv4 address or CIDR as a number and prefix length. */
+static gboolean
+parse_v4 (const char *text, guint32 *addr, guint *len)
+{
+  guint a, b, c, d, l = 32;
+  int n = sscanf (text, "%u.%u.%u.%u/%u", &a, &b, &c, &d, &l);
+
+  if (n < 4 || a > 255 || b > 255 || c > 255 || d > 255 || l > 32)
+    return FALSE;
+  *addr = (a << 24) | (b << 16) | (c << 8) | d;
+  *len = l;
+  return TRUE;
+}
+
+static guint32
+mask (guint len)
+{
+  return len ? 0xffffffffu << (32 - len) : 0;
+}
+
+/* Whether the producer subnet sub/len overlaps one of taken (pairs of
+ * prefix and length). */
+static gboolean
+subnet_taken (GArray *taken, guint32 sub, guint len)
+{
+  for (guint i = 0; i + 1 < taken->len; i += 2)
+    {
+      guint32 o = g_array_index (taken, guint32, i);
+      guint m = MIN (len, g_array_index (taken, guint32, i + 1));
+      if ((o & mask (m)) == (sub & mask (m)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Each managed instance of p (sorted in the order written) keeps its
+ * address when it is usable in a producer subnet of its own (a /24, a
+ * /29 for Memorystore) inside p's ranges; the others get the first
+ * address of the next free producer subnet, written and said. */
+static void
+place_instances (Emit *e, GPtrArray *sorted, ImportRes *p)
+{
+  g_autoptr (GArray) taken = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < sorted->len; i++)
+      {
+        ImportRes *r = sorted->pdata[i];
+        guint len, alen = 0;
+        guint32 addr = 0, sub = 0;
+        gboolean ok = FALSE;
+
+        if (r->kind != IMPORT_MANAGED || r->backend != p
+            || (pass == 0) != (r->range != NULL))
+          continue;
+        len = strcmp (r->type, "memorystore-redis") == 0 ? 29 : 24;
+        if (pass == 0 && parse_v4 (r->range, &addr, &alen))
+          {
+            sub = addr & mask (len);
+            for (guint j = 0; j < p->ranges->len && !ok; j++)
+              {
+                guint32 rp;
+                guint rl;
+                ok = parse_v4 (p->ranges->pdata[j], &rp, &rl) && rl <= len
+                     && (sub & mask (rl)) == rp;
+              }
+            ok = ok && !subnet_taken (taken, sub, len) && addr != sub
+                 && addr != (sub | ~mask (len));
+            if (ok)
+              {
+                guint32 l32 = len;
+                g_array_append_val (taken, sub);
+                g_array_append_val (taken, l32);
+                continue;
+              }
+          }
+        for (guint j = 0; j < p->ranges->len && !ok; j++)
+          {
+            guint32 rp;
+            guint rl;
+            if (!parse_v4 (p->ranges->pdata[j], &rp, &rl) || rl > len)
+              continue;
+            for (guint64 k = 0; k < ((guint64) 1 << (len - rl)) && !ok; k++)
+              {
+                sub = rp + (guint32) (k << (32 - len));
+                ok = !subnet_taken (taken, sub, len);
+              }
+          }
+        if (!ok)
+          {
+            r->skip = TRUE;
+            note (e, r, "no free producer subnet left in the ranges of "
+                  "[private-services-access %s]: left out", p->group);
+            continue;
+          }
+        {
+          guint32 l32 = len, a1 = sub + 1;
+          g_autofree char *was = r->range;
+          g_array_append_val (taken, sub);
+          g_array_append_val (taken, l32);
+          r->range = g_strdup_printf ("%u.%u.%u.%u", a1 >> 24,
+                                      (a1 >> 16) & 255, (a1 >> 8) & 255,
+                                      a1 & 255);
+          note (e, r, "address %s%s: %s written (the first address of the "
+                "next free producer subnet)", was ? was : "not in the input",
+                was ? " is outside the allocated ranges or shares a "
+                "producer subnet" : "", r->range);
+        }
+      }
+}
 
 /* A perimeter's projects (by number, as VPC-SC names them) as project
  * ids into shared_with, and its access levels' public ranges and
@@ -1528,6 +1848,7 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
   for (guint i = 0; i < n_res; i++)
     resolve_vpc (&e, m->res->pdata[i]);
   resolve_policies (&e);
+  resolve_psa (&e);
   n_res = m->res->len;
   for (guint i = 0; i < n_res; i++)
     {
@@ -1694,6 +2015,9 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
         }
     }
   g_ptr_array_sort (sorted, cmp_group);
+  for (guint i = 0; i < sorted->len; i++)
+    if (((ImportRes *) sorted->pdata[i])->kind == IMPORT_PSA)
+      place_instances (&e, sorted, sorted->pdata[i]);
   if (no_iam->len)
     g_ptr_array_add (m->not_modelled, g_strdup_printf (
       "%u service%s without an IAM policy in the input: invokers left to "
