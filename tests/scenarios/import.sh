@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 47
+plan 52
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -557,6 +557,143 @@ if "$NETSIM" import -q "$FX/gcloud-run-v2.json" "$TMP/dm-gcloud.json" "$TMP/dm-z
 else
   not_ok "a domain held by a public zone of the input is imported with public-dns = false"
   diag_file "$TMP/dm-zone.err" 5
+fi
+
+# ---- peering, private services access, managed instances ------------------
+# shared-vpc peers with legacy-vpc (both sides in the input, custom routes
+# one way) and with a partner's network the input lacks; its private
+# services access (Service Networking's peering exporting custom routes,
+# a /16 VPC_PEERING range) holds a Cloud SQL instance with a private IP
+# and authorized networks, a Memorystore instance in PRIVATE_SERVICE_ACCESS
+# mode and an AlloyDB instance; a public-IP-only and a PSC-only Cloud SQL
+# instance, a DIRECT_PEERING Redis instance and a Redis cluster are left
+# out, said. The same world as a CAI export (with cai.json, whose
+# shared-vpc the fixture's replaces), gcloud outputs and a Terraform state.
+grep -v '"//compute.googleapis.com/projects/acme-host/global/networks/shared-vpc"' \
+  "$FX/cai.json" > "$TMP/psa-base.json"
+psa_groups () {  # FILE: the peering, private services access and managed groups
+  awk '/^\[(peering|private-services-access|managed-instance) /{on=1} /^$/{on=0} on' "$1"
+}
+psa_ok=1
+"$NETSIM" import "$TMP/psa-base.json" "$FX/psa-cai.json" > "$TMP/psa-cai.ini" 2> "$TMP/psa-cai.err" || psa_ok=0
+"$NETSIM" import "$FX/terraform-state.json" "$FX/psa-terraform.json" > "$TMP/psa-tf.ini" 2> "$TMP/psa-tf.err" || psa_ok=0
+"$NETSIM" import "$FX"/gcloud-*.json "$FX"/psa-gcloud-*.json > "$TMP/psa-gcloud.ini" 2> "$TMP/psa-gcloud.err" || psa_ok=0
+psa_groups "$TMP/psa-cai.ini" > "$TMP/psa-cai.groups"
+cat > "$TMP/psa-want.groups" <<'G'
+[peering legacy-to-shared]
+network = legacy-vpc
+peer-network = shared-vpc
+export-custom-routes = true
+[peering shared-to-legacy]
+network = shared-vpc
+peer-network = legacy-vpc
+import-custom-routes = true
+[private-services-access shared-vpc]
+network = shared-vpc
+ranges = 10.100.0.0/16
+export-custom-routes = true
+[managed-instance analytics-primary]
+product = alloydb
+private-services-access = shared-vpc
+region = asia-northeast1
+address = 10.100.2.2
+[managed-instance cache]
+product = memorystore-redis
+private-services-access = shared-vpc
+region = asia-northeast1
+address = 10.100.1.4
+[managed-instance orders-db]
+product = cloud-sql-postgres
+private-services-access = shared-vpc
+region = asia-northeast1
+address = 10.100.0.3
+authorized-networks = 100.64.0.0/20;203.0.113.0/24
+G
+if [ $psa_ok = 1 ] && cmp -s "$TMP/psa-want.groups" "$TMP/psa-cai.groups" \
+   && ! grep -q 'servicenetworking-googleapis-com\|partner' "$TMP/psa-cai.groups"; then
+  ok "cai: each network's peering side, one private services access per network (Service Networking's peering not written as a peering), Cloud SQL, Memorystore and AlloyDB instances"
+else
+  not_ok "cai: each network's peering side, one private services access per network (Service Networking's peering not written as a peering), Cloud SQL, Memorystore and AlloyDB instances"
+  diag_file "$TMP/psa-cai.err" 5; diag_file "$TMP/psa-cai.groups" 40
+fi
+if [ $psa_ok = 1 ] && psa_groups "$TMP/psa-tf.ini" | cmp -s "$TMP/psa-want.groups" - \
+   && psa_groups "$TMP/psa-gcloud.ini" | cmp -s "$TMP/psa-want.groups" -; then
+  ok "terraform (network peerings, a routes config, the Service Networking connection) and gcloud (vpc-peerings list, sql/redis/alloydb lists) give the same groups"
+else
+  not_ok "terraform (network peerings, a routes config, the Service Networking connection) and gcloud (vpc-peerings list, sql/redis/alloydb lists) give the same groups"
+  diag_file "$TMP/psa-tf.err" 5; diag_file "$TMP/psa-gcloud.err" 5
+fi
+notes_ok=1
+for form in cai tf gcloud; do
+  e=$TMP/psa-$form.err
+  grep -q '^not modelled: .*reports.*public IP only.*left out' "$e" \
+    && grep -q '^not modelled: .*ledger.*Private Service Connect only.*left out' "$e" \
+    && grep -q '^not modelled: .*sessions.*DIRECT_PEERING.*left out' "$e" \
+    && grep -q '^not modelled: .*partner-vpc is not in the input: peering left out' "$e" \
+    && grep -q '^not modelled: .*orders.*ipv4_\{0,1\}[eE]nabled: its public IP address is not modelled' "$e" \
+    || { notes_ok=0; diag "$form"; diag_file "$e" 12; }
+  [ $form = gcloud ] || grep -q '^not modelled: .*hot.*Redis Cluster.*left out' "$e" || notes_ok=0
+done
+if [ $notes_ok = 1 ]; then
+  ok "public-IP-only and PSC-only Cloud SQL, DIRECT_PEERING Redis, a Redis cluster and a peering to a network not in the input are left out, said"
+else
+  not_ok "public-IP-only and PSC-only Cloud SQL, DIRECT_PEERING Redis, a Redis cluster and a peering to a network not in the input are left out, said"
+fi
+cat > "$TMP/psa-traffic.ini" <<'INI'
+
+[traffic orders-to-sql]
+from = orders
+url = tcp://10.100.0.3:5432
+
+[traffic orders-to-cache]
+from = orders
+url = tcp://10.100.1.4:6379
+
+[traffic orders-to-alloydb]
+from = orders
+url = tcp://10.100.2.2:5432
+
+[traffic legacy-to-sql]
+from = legacy-vm
+url = tcp://10.100.0.3:5432
+INI
+cat "$TMP/psa-cai.ini" "$TMP/psa-traffic.ini" > "$TMP/psa-cai-t.ini"
+if "$NETSIM" check "$TMP/psa-cai-t.ini" > /dev/null 2>&1 \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-psa" "$TMP/psa-cai-t.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-psa" > "$TMP/psa.verdicts" \
+   && grep -qx 'orders-to-sql delivered None None managed-instance None' "$TMP/psa.verdicts" \
+   && grep -qx 'orders-to-cache delivered None None managed-instance None' "$TMP/psa.verdicts" \
+   && grep -qx 'orders-to-alloydb delivered None None managed-instance None' "$TMP/psa.verdicts" \
+   && grep -q '^legacy-to-sql dropped ' "$TMP/psa.verdicts"; then
+  ok "the imported world checks and runs: Direct VPC reaches the three instances; the peered legacy network does not (peering is not transitive)"
+else
+  not_ok "the imported world checks and runs: Direct VPC reaches the three instances; the peered legacy network does not (peering is not transitive)"
+  [ -f "$TMP/psa.verdicts" ] && diag_file "$TMP/psa.verdicts"
+fi
+# Without Service Networking's connection or peering, the VPC_PEERING
+# ranges of the network an instance names are taken as allocated (said);
+# an address outside them is replaced by the next free producer subnet's
+# first address (said); without any range the instance is left out.
+python3 - "$FX" "$TMP" <<'PY'
+import json, sys
+fx, tmp = sys.argv[1], sys.argv[2]
+sql = json.load(open(fx + "/psa-gcloud-sql.json"))
+sql[0]["ipAddresses"][1]["ipAddress"] = "10.99.0.3"
+json.dump(sql, open(tmp + "/psa-moved-sql.json", "w"))
+PY
+if "$NETSIM" import "$FX/gcloud-networks.json" "$FX/psa-gcloud-addresses.json" \
+     "$TMP/psa-moved-sql.json" > "$TMP/psa-fb.ini" 2> "$TMP/psa-fb.err" \
+   && groups "$TMP/psa-fb.ini" "private-services-access shared-vpc" | grep -qx 'ranges = 10.100.0.0/16' \
+   && groups "$TMP/psa-fb.ini" "managed-instance orders-db" | grep -qx 'address = 10.100.0.1' \
+   && grep -q '^not modelled: .*no Service Networking connection of network shared-vpc in the input' "$TMP/psa-fb.err" \
+   && grep -q '^not modelled: .*orders-db: address 10.99.0.3 is outside the allocated ranges.*10.100.0.1 written' "$TMP/psa-fb.err" \
+   && "$NETSIM" import "$FX/gcloud-networks.json" "$FX/psa-gcloud-sql.json" > "$TMP/psa-none.ini" 2> "$TMP/psa-none.err" \
+   && ! grep -q '^\[managed-instance' "$TMP/psa-none.ini" \
+   && grep -q '^not modelled: .*orders-db: no private services access of its network in the input: left out' "$TMP/psa-none.err"; then
+  ok "private services access inferred from VPC_PEERING ranges, said; an address outside them replaced, said; no range: instance left out, said"
+else
+  not_ok "private services access inferred from VPC_PEERING ranges, said; an address outside them replaced, said; no range: instance left out, said"
+  diag_file "$TMP/psa-fb.err" 8; diag_file "$TMP/psa-none.err" 8
 fi
 
 # ---- hostile input ----------------------------------------------------------
