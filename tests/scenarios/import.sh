@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 52
+plan 54
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -696,6 +696,59 @@ else
   diag_file "$TMP/psa-fb.err" 8; diag_file "$TMP/psa-none.err" 8
 fi
 
+# Placement and products: instances are placed in the order written; a
+# Memorystore instance has a /29 of its own (two in one /24 both keep
+# their addresses), a Cloud SQL instance in an earlier instance's /24 is
+# moved to the next free one (said); MySQL and SQL Server versions map
+# to their products. A Terraform routes config changes the peering it
+# names.
+python3 - "$FX" "$TMP" <<'PY'
+import copy, json, sys
+fx, tmp = sys.argv[1], sys.argv[2]
+sql = json.load(open(fx + "/psa-gcloud-sql.json"))
+orders = sql[0]
+inv = copy.deepcopy(orders)
+inv.update(name="inventory-db", databaseVersion="MYSQL_8_0")
+inv["ipAddresses"] = [{"type": "PRIVATE", "ipAddress": "10.100.0.5"}]
+ledger = copy.deepcopy(orders)
+ledger.update(name="ledger-db", databaseVersion="SQLSERVER_2022_STANDARD")
+ledger["ipAddresses"] = [{"type": "PRIVATE", "ipAddress": "10.100.3.9"}]
+json.dump([orders, inv, ledger], open(tmp + "/psa-place-sql.json", "w"))
+redis = json.load(open(fx + "/psa-gcloud-redis.json"))
+cache2 = copy.deepcopy(redis[0])
+cache2["name"] = cache2["name"].replace("/cache", "/cache2")
+cache2["host"] = "10.100.1.12"
+json.dump([redis[0], cache2], open(tmp + "/psa-place-redis.json", "w"))
+bad = copy.deepcopy(orders)
+bad["databaseVersion"] = "ORACLE_19"
+json.dump([bad], open(tmp + "/psa-bad-version.json", "w"))
+st = json.load(open(fx + "/psa-terraform.json"))
+st["values"]["root_module"]["resources"].append({
+    "address": "google_compute_network_peering_routes_config.legacy", "mode": "managed",
+    "type": "google_compute_network_peering_routes_config", "name": "legacy",
+    "values": {"project": "acme-host", "peering": "legacy-to-shared", "network": "legacy-vpc",
+               "export_custom_routes": False, "import_custom_routes": True}})
+json.dump(st, open(tmp + "/psa-routes-tf.json", "w"))
+PY
+if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$FX/psa-gcloud-addresses.json" \
+     "$FX/psa-gcloud-vpc-peerings.json" "$TMP/psa-place-sql.json" \
+     "$TMP/psa-place-redis.json" > "$TMP/psa-place.ini" 2> "$TMP/psa-place.err" \
+   && groups "$TMP/psa-place.ini" "managed-instance cache" | grep -qx 'address = 10.100.1.4' \
+   && groups "$TMP/psa-place.ini" "managed-instance cache2" | grep -qx 'address = 10.100.1.12' \
+   && groups "$TMP/psa-place.ini" "managed-instance inventory-db" | grep -qx 'address = 10.100.0.5' \
+   && groups "$TMP/psa-place.ini" "managed-instance inventory-db" | grep -qx 'product = cloud-sql-mysql' \
+   && groups "$TMP/psa-place.ini" "managed-instance ledger-db" | grep -qx 'product = cloud-sql-sqlserver' \
+   && groups "$TMP/psa-place.ini" "managed-instance orders-db" | grep -qx 'address = 10.100.2.1' \
+   && grep -q '^not modelled: .*orders-db: address 10.100.0.3 .*shares a producer subnet: 10.100.2.1 written' "$TMP/psa-place.err" \
+   && "$NETSIM" import -q "$FX/terraform-state.json" "$TMP/psa-routes-tf.json" > "$TMP/psa-routes.ini" 2> /dev/null \
+   && groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -qx 'import-custom-routes = true' \
+   && ! groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -q 'export-custom-routes'; then
+  ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; a Terraform routes config onto its peering"
+else
+  not_ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; a Terraform routes config onto its peering"
+  diag_file "$TMP/psa-place.err" 8; diag_file "$TMP/psa-place.ini" 10
+fi
+
 # ---- hostile input ----------------------------------------------------------
 
 head -c 700 "$FX/terraform-plan.json" > "$TMP/truncated.json"
@@ -806,6 +859,7 @@ hostile "$TMP/bad-egress.json" "bad-egress.json:19: \$.resource.data.template.vp
 hostile "$TMP/bad-tag.json" "bad-tag.json:14: \$.resource.data.tags.items[0]: expected a network tag (1 to 63 lower-case letters, digits and '-', first a letter, not last a '-'), found 'Batch'" "a network tag Google would refuse (upper case)"
 hostile "$TMP/egress-sources.json" "egress-sources.json: \$[2].sourceTags: expected no sources on an egress rule" "source tags on an egress rule"
 hostile "$TMP/bad-order.json" "bad-order.json: \$[0].networkFirewallPolicyEnforcementOrder: expected AFTER_CLASSIC_FIREWALL or BEFORE_CLASSIC_FIREWALL, found 'FIRST'" "an enforcement order that cannot be mapped"
+hostile "$TMP/psa-bad-version.json" "psa-bad-version.json: \$[0].databaseVersion: expected POSTGRES_*, MYSQL_* or SQLSERVER_*, found 'ORACLE_19'" "a Cloud SQL version that is no product of the format"
 hostile "$TMP/huge.json" "expected at most 256 MiB" "a file above 256 MiB"
 hostile "$TMP/no-such.json" "cannot read" "a missing file"
 finish
