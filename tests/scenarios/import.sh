@@ -700,8 +700,8 @@ fi
 # Memorystore instance has a /29 of its own (two in one /24 both keep
 # their addresses), a Cloud SQL instance in an earlier instance's /24 is
 # moved to the next free one (said); MySQL and SQL Server versions map
-# to their products. A Terraform routes config changes the peering it
-# names.
+# to their products; a VPC_PEERING range the connection does not reserve
+# is not its. A Terraform routes config changes the peering it names.
 python3 - "$FX" "$TMP" <<'PY'
 import copy, json, sys
 fx, tmp = sys.argv[1], sys.argv[2]
@@ -722,6 +722,11 @@ json.dump([redis[0], cache2], open(tmp + "/psa-place-redis.json", "w"))
 bad = copy.deepcopy(orders)
 bad["databaseVersion"] = "ORACLE_19"
 json.dump([bad], open(tmp + "/psa-bad-version.json", "w"))
+addrs = json.load(open(fx + "/psa-gcloud-addresses.json"))
+other = copy.deepcopy(addrs[0])
+other.update(name="filestore-range", address="10.101.0.0", prefixLength=24)
+other["selfLink"] = other["selfLink"].replace("google-managed-services-shared-vpc", "filestore-range")
+json.dump(addrs + [other], open(tmp + "/psa-place-addresses.json", "w"))
 st = json.load(open(fx + "/psa-terraform.json"))
 st["values"]["root_module"]["resources"].append({
     "address": "google_compute_network_peering_routes_config.legacy", "mode": "managed",
@@ -730,9 +735,10 @@ st["values"]["root_module"]["resources"].append({
                "export_custom_routes": False, "import_custom_routes": True}})
 json.dump(st, open(tmp + "/psa-routes-tf.json", "w"))
 PY
-if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$FX/psa-gcloud-addresses.json" \
+if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$TMP/psa-place-addresses.json" \
      "$FX/psa-gcloud-vpc-peerings.json" "$TMP/psa-place-sql.json" \
      "$TMP/psa-place-redis.json" > "$TMP/psa-place.ini" 2> "$TMP/psa-place.err" \
+   && groups "$TMP/psa-place.ini" "private-services-access shared-vpc" | grep -qx 'ranges = 10.100.0.0/16' \
    && groups "$TMP/psa-place.ini" "managed-instance cache" | grep -qx 'address = 10.100.1.4' \
    && groups "$TMP/psa-place.ini" "managed-instance cache2" | grep -qx 'address = 10.100.1.12' \
    && groups "$TMP/psa-place.ini" "managed-instance inventory-db" | grep -qx 'address = 10.100.0.5' \
