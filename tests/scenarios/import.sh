@@ -701,7 +701,7 @@ fi
 # their addresses), a Cloud SQL instance in an earlier instance's /24 is
 # moved to the next free one (said); MySQL and SQL Server versions map
 # to their products; a VPC_PEERING range the connection does not reserve
-# is not its. A Terraform routes config changes the peering it names.
+# is not its, one overlapping a subnet of the network is left out (said). A Terraform routes config changes the peering it names.
 python3 - "$FX" "$TMP" <<'PY'
 import copy, json, sys
 fx, tmp = sys.argv[1], sys.argv[2]
@@ -726,7 +726,13 @@ addrs = json.load(open(fx + "/psa-gcloud-addresses.json"))
 other = copy.deepcopy(addrs[0])
 other.update(name="filestore-range", address="10.101.0.0", prefixLength=24)
 other["selfLink"] = other["selfLink"].replace("google-managed-services-shared-vpc", "filestore-range")
-json.dump(addrs + [other], open(tmp + "/psa-place-addresses.json", "w"))
+clash = copy.deepcopy(addrs[0])
+clash.update(name="clash-range", address="10.0.1.0", prefixLength=24)
+clash["selfLink"] = clash["selfLink"].replace("google-managed-services-shared-vpc", "clash-range")
+json.dump(addrs + [other, clash], open(tmp + "/psa-place-addresses.json", "w"))
+conn = json.load(open(fx + "/psa-gcloud-vpc-peerings.json"))
+conn[0]["reservedPeeringRanges"].append("clash-range")
+json.dump(conn, open(tmp + "/psa-place-peerings.json", "w"))
 st = json.load(open(fx + "/psa-terraform.json"))
 st["values"]["root_module"]["resources"].append({
     "address": "google_compute_network_peering_routes_config.legacy", "mode": "managed",
@@ -736,7 +742,7 @@ st["values"]["root_module"]["resources"].append({
 json.dump(st, open(tmp + "/psa-routes-tf.json", "w"))
 PY
 if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$TMP/psa-place-addresses.json" \
-     "$FX/psa-gcloud-vpc-peerings.json" "$TMP/psa-place-sql.json" \
+     "$TMP/psa-place-peerings.json" "$FX/gcloud-subnets.json" "$TMP/psa-place-sql.json" \
      "$TMP/psa-place-redis.json" > "$TMP/psa-place.ini" 2> "$TMP/psa-place.err" \
    && groups "$TMP/psa-place.ini" "private-services-access shared-vpc" | grep -qx 'ranges = 10.100.0.0/16' \
    && groups "$TMP/psa-place.ini" "managed-instance cache" | grep -qx 'address = 10.100.1.4' \
@@ -746,12 +752,13 @@ if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$TMP/psa-place-addresses.jso
    && groups "$TMP/psa-place.ini" "managed-instance ledger-db" | grep -qx 'product = cloud-sql-sqlserver' \
    && groups "$TMP/psa-place.ini" "managed-instance orders-db" | grep -qx 'address = 10.100.2.1' \
    && grep -q '^not modelled: .*orders-db: address 10.100.0.3 .*shares a producer subnet: 10.100.2.1 written' "$TMP/psa-place.err" \
+   && grep -q '^not modelled: .*clash-range: allocated range 10.0.1.0/24 overlaps subnet vm-subnet (10.0.1.0/24) of the network or of a peer: left out' "$TMP/psa-place.err" \
    && "$NETSIM" import -q "$FX/terraform-state.json" "$TMP/psa-routes-tf.json" > "$TMP/psa-routes.ini" 2> /dev/null \
    && groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -qx 'import-custom-routes = true' \
    && ! groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -q 'export-custom-routes'; then
-  ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; a Terraform routes config onto its peering"
+  ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; unreserved and overlapping ranges not taken; a Terraform routes config onto its peering"
 else
-  not_ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; a Terraform routes config onto its peering"
+  not_ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; unreserved and overlapping ranges not taken; a Terraform routes config onto its peering"
   diag_file "$TMP/psa-place.err" 8; diag_file "$TMP/psa-place.ini" 10
 fi
 
