@@ -701,7 +701,9 @@ fi
 # their addresses), a Cloud SQL instance in an earlier instance's /24 is
 # moved to the next free one (said); MySQL and SQL Server versions map
 # to their products; a VPC_PEERING range the connection does not reserve
-# is not its, one overlapping a subnet of the network is left out (said). A Terraform routes config changes the peering it names.
+# is not its, one overlapping a subnet of the network is left out (said);
+# an AlloyDB instance whose cluster the input lacks takes the only
+# connection. A Terraform routes config changes the peering it names.
 python3 - "$FX" "$TMP" <<'PY'
 import copy, json, sys
 fx, tmp = sys.argv[1], sys.argv[2]
@@ -733,6 +735,8 @@ json.dump(addrs + [other, clash], open(tmp + "/psa-place-addresses.json", "w"))
 conn = json.load(open(fx + "/psa-gcloud-vpc-peerings.json"))
 conn[0]["reservedPeeringRanges"].append("clash-range")
 json.dump(conn, open(tmp + "/psa-place-peerings.json", "w"))
+alloy = json.load(open(fx + "/psa-gcloud-alloydb.json"))
+json.dump([alloy[1]], open(tmp + "/psa-alloy-only.json", "w"))
 st = json.load(open(fx + "/psa-terraform.json"))
 st["values"]["root_module"]["resources"].append({
     "address": "google_compute_network_peering_routes_config.legacy", "mode": "managed",
@@ -755,7 +759,10 @@ if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$TMP/psa-place-addresses.jso
    && grep -q '^not modelled: .*clash-range: allocated range 10.0.1.0/24 overlaps subnet vm-subnet (10.0.1.0/24) of the network or of a peer: left out' "$TMP/psa-place.err" \
    && "$NETSIM" import -q "$FX/terraform-state.json" "$TMP/psa-routes-tf.json" > "$TMP/psa-routes.ini" 2> /dev/null \
    && groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -qx 'import-custom-routes = true' \
-   && ! groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -q 'export-custom-routes'; then
+   && ! groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -q 'export-custom-routes' \
+   && "$NETSIM" import -q "$FX/psa-gcloud-networks.json" "$FX/psa-gcloud-addresses.json" \
+        "$FX/psa-gcloud-vpc-peerings.json" "$TMP/psa-alloy-only.json" > "$TMP/psa-alloy.ini" 2> /dev/null \
+   && groups "$TMP/psa-alloy.ini" "managed-instance analytics-primary" | grep -qx 'private-services-access = shared-vpc'; then
   ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; unreserved and overlapping ranges not taken; a Terraform routes config onto its peering"
 else
   not_ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; unreserved and overlapping ranges not taken; a Terraform routes config onto its peering"
