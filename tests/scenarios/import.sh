@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 54
+plan 55
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -767,6 +767,27 @@ if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$TMP/psa-place-addresses.jso
 else
   not_ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; unreserved and overlapping ranges not taken; a Terraform routes config onto its peering"
   diag_file "$TMP/psa-place.err" 8; diag_file "$TMP/psa-place.ini" 10
+fi
+
+# Hub and spoke: two spokes' peerings share a name in one project and are
+# qualified by their network.
+cat > "$TMP/psa-hub.json" <<'J'
+[{"kind": "compute#network", "name": "hub", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/hub",
+  "peerings": [{"name": "to-spoke-a", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-a", "state": "ACTIVE", "exportCustomRoutes": true},
+               {"name": "to-spoke-b", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-b", "state": "ACTIVE", "exportCustomRoutes": true}]},
+ {"kind": "compute#network", "name": "spoke-a", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-a",
+  "peerings": [{"name": "to-hub", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/hub", "state": "ACTIVE", "importCustomRoutes": true}]},
+ {"kind": "compute#network", "name": "spoke-b", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-b",
+  "peerings": [{"name": "to-hub", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/hub", "state": "ACTIVE", "importCustomRoutes": true}]}]
+J
+if "$NETSIM" import -q "$TMP/psa-hub.json" > "$TMP/psa-hub.ini" 2> /dev/null \
+   && groups "$TMP/psa-hub.ini" "peering to-hub-spoke-a" | grep -qx 'network = spoke-a' \
+   && groups "$TMP/psa-hub.ini" "peering to-hub-spoke-b" | grep -qx 'import-custom-routes = true' \
+   && groups "$TMP/psa-hub.ini" "peering to-spoke-b" | grep -qx 'peer-network = spoke-b'; then
+  ok "two peerings of one name in one project are qualified by their network"
+else
+  not_ok "two peerings of one name in one project are qualified by their network"
+  diag_file "$TMP/psa-hub.ini" 30
 fi
 
 # ---- hostile input ----------------------------------------------------------

@@ -337,25 +337,28 @@ cmp_group (gconstpointer a, gconstpointer b)
 }
 
 /* Candidate level: 0 the name, 1 PROJECT-NAME, 2 NAME-REGION (one
- * project's auto-mode subnets), 3 PROJECT-NAME-REGION. */
+ * project's auto-mode subnets; a peering's network stands for its
+ * region), 3 PROJECT-NAME-REGION. */
 static char *
 candidate (const ImportRes *r, guint level)
 {
   g_autofree char *text = NULL;
   const char *name = r->display ? r->display : r->name;
+  const char *region = r->kind == IMPORT_PEERING && r->network
+                       ? r->network->name : r->region;
 
   if (r->kind == IMPORT_PROJECT
       && strspn (r->name, "0123456789") == strlen (r->name))
     text = g_strdup_printf ("project-%s", r->name);
   else if (level == 0 || (level == 1 && !r->project)
-           || (level == 2 && !r->region))
+           || (level == 2 && !region))
     text = g_strdup (name);
-  else if (level == 1 || (level == 3 && !r->region))
+  else if (level == 1 || (level == 3 && !region))
     text = g_strdup_printf ("%s-%s", r->project, name);
   else if (level == 2 || !r->project)
-    text = g_strdup_printf ("%s-%s", name, r->region);
+    text = g_strdup_printf ("%s-%s", name, region);
   else
-    text = g_strdup_printf ("%s-%s-%s", r->project, name, r->region);
+    text = g_strdup_printf ("%s-%s-%s", r->project, name, region);
   return valid_name (text);
 }
 
