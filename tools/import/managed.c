@@ -172,38 +172,78 @@ authorized (ImportSrc *s, JsonNode *d, const char *arr, const char *key,
     }
 }
 
-/* Cloud SQL (sqladmin DatabaseInstance). */
+/* Where a Cloud SQL instance's fields are: the REST names, or
+ * Terraform's. */
+typedef struct {
+  const char *version, *ipc, *net, *pub, *psc, *auth;
+} SqlKeys;
+
+static const SqlKeys rest_sql = { "databaseVersion",
+                                  "settings.ipConfiguration",
+                                  "privateNetwork", "ipv4Enabled",
+                                  "pscConfig.pscEnabled",
+                                  "authorizedNetworks" };
+static const SqlKeys tf_sql_keys = { "database_version",
+                                     "settings[0].ip_configuration[0]",
+                                     "private_network", "ipv4_enabled",
+                                     "psc_config[0].psc_enabled",
+                                     "authorized_networks" };
+
+/* A Cloud SQL instance named name (its private network read with get
+ * when given): the managed instance, or NULL (an error, or left out and
+ * said). */
+static ImportRes *
+sql_common (ImportSrc *s, JsonNode *d, const SqlKeys *k, const char *project,
+            const char *region, const char *name, ImportGet get,
+            gpointer user)
+{
+  g_autofree char *netk = g_strconcat (k->ipc, ".", k->net, NULL);
+  g_autofree char *pub = g_strconcat (k->ipc, ".", k->pub, NULL);
+  g_autofree char *psck = g_strconcat (k->ipc, ".", k->psc, NULL);
+  g_autofree char *authk = g_strconcat (k->ipc, ".", k->auth, NULL);
+  const char *version = import_str (s, d, k->version);
+  const char *product = sql_product (version);
+  ImportRes *r;
+
+  if (import_failed (s))
+    return NULL;
+  if (!name)
+    {
+      import_fail (s, "name", "expected the instance's name, found nothing");
+      return NULL;
+    }
+  if (!product)
+    {
+      import_fail (s, k->version, "expected POSTGRES_*, MYSQL_* or "
+                   "SQLSERVER_*, found '%s'", version ? version : "nothing");
+      return NULL;
+    }
+  r = managed_new (s, product, project, region, name,
+                   get ? get (user, netk) : import_str (s, d, netk),
+                   import_bool (s, d, psck) == 1);
+  if (!r)
+    return NULL;
+  authorized (s, d, authk, "value", r);
+  if (import_bool (s, d, pub) == 1)
+    import_not_modelled (s, "%s: its public IP address is not modelled",
+                         pub);
+  return r;
+}
+
+/* Cloud SQL (sqladmin DatabaseInstance): the private address is the
+ * ipAddresses[] entry of type PRIVATE. */
 static gboolean
 sql_instance (ImportSrc *s, JsonNode *d, const char *project,
               const char *region)
 {
-  const char *name = import_str (s, d, "name");
-  const char *version = import_str (s, d, "databaseVersion");
   const char *reg = import_str (s, d, "region");
   const char *p = import_str (s, d, "project");
-  const char *ipc = "settings.ipConfiguration";
-  g_autofree char *netk = g_strconcat (ipc, ".privateNetwork", NULL);
-  g_autofree char *pub = g_strconcat (ipc, ".ipv4Enabled", NULL);
-  g_autofree char *psck = g_strconcat (ipc, ".pscConfig.pscEnabled", NULL);
-  g_autofree char *authk = g_strconcat (ipc, ".authorizedNetworks", NULL);
-  const char *product = sql_product (version);
   JsonArray *ips = import_arr (s, d, "ipAddresses");
-  ImportRes *r;
+  ImportRes *r = sql_common (s, d, &rest_sql, p ? p : project,
+                             reg ? reg : region, import_str (s, d, "name"),
+                             NULL, NULL);
 
-  if (import_failed (s))
-    return FALSE;
-  if (!name)
-    return import_fail (s, "name", "expected the instance's name, found "
-                        "nothing");
-  if (!product)
-    return import_fail (s, "databaseVersion", "expected POSTGRES_*, "
-                        "MYSQL_* or SQLSERVER_*, found '%s'",
-                        version ? version : "nothing");
-  r = managed_new (s, product, p ? p : project, reg ? reg : region, name,
-                   import_str (s, d, netk), import_bool (s, d, psck) == 1);
-  if (!r)
-    return !import_failed (s);
-  for (guint i = 0; ips && i < json_array_get_length (ips); i++)
+  for (guint i = 0; r && ips && i < json_array_get_length (ips); i++)
     {
       g_autofree char *tk = g_strdup_printf ("ipAddresses[%u].type", i);
       g_autofree char *ak = g_strdup_printf ("ipAddresses[%u].ipAddress", i);
@@ -211,10 +251,6 @@ sql_instance (ImportSrc *s, JsonNode *d, const char *project,
       if (type && strcmp (type, "PRIVATE") == 0)
         import_set_ipv4 (s, ak, import_str (s, d, ak), &r->range);
     }
-  authorized (s, d, authk, "value", r);
-  if (import_bool (s, d, pub) == 1)
-    import_not_modelled (s, "%s: its public IP address is not modelled",
-                         pub);
   return !import_failed (s);
 }
 
@@ -393,14 +429,96 @@ tf_peering (ImportSrc *s, JsonNode *d, const char *name, ImportGet get,
   return !import_failed (s);
 }
 
+/* google_sql_database_instance: private_ip_address. */
+static gboolean
+tf_sql (ImportSrc *s, JsonNode *d, const char *name, ImportGet get,
+        gpointer user)
+{
+  ImportRes *r = sql_common (s, d, &tf_sql_keys,
+                             import_str (s, d, "project"),
+                             import_str (s, d, "region"), name, get, user);
+
+  if (r)
+    import_set_ipv4 (s, "private_ip_address",
+                     import_str (s, d, "private_ip_address"), &r->range);
+  return !import_failed (s);
+}
+
+/* google_redis_instance: PRIVATE_SERVICE_ACCESS mode only. */
+static gboolean
+tf_redis (ImportSrc *s, JsonNode *d, const char *name, ImportGet get,
+          gpointer user)
+{
+  const char *mode = import_str (s, d, "connect_mode");
+  ImportRes *r;
+
+  if (!mode || strcmp (mode, "PRIVATE_SERVICE_ACCESS") != 0)
+    {
+      import_not_modelled (s, "connect_mode %s (a peering of its own to "
+                           "Google's network): left out",
+                           mode ? mode : "DIRECT_PEERING");
+      return !import_failed (s);
+    }
+  r = managed_new (s, "memorystore-redis", import_str (s, d, "project"),
+                   import_str (s, d, "region"), name,
+                   get (user, "authorized_network"), FALSE);
+  if (r)
+    import_set_ipv4 (s, "host", import_str (s, d, "host"), &r->range);
+  return !import_failed (s);
+}
+
+/* google_alloydb_cluster: its name (or one made of location and
+ * cluster_id) and network_config's network. */
+static gboolean
+tf_alloydb_cluster (ImportSrc *s, JsonNode *d, ImportGet get, gpointer user)
+{
+  const char *project = import_str (s, d, "project");
+  const char *loc = import_str (s, d, "location");
+  const char *full = import_str (s, d, "name");
+  const char *net = get (user, "network_config[0].network");
+  g_autofree char *made = NULL;
+
+  if (!full || !strchr (full, '/'))
+    full = made = g_strdup_printf ("projects/%s/locations/%s/clusters/%s",
+                                   project ? project : "-", loc,
+                                   import_str (s, d, "cluster_id"));
+  if (!net)
+    net = get (user, "network");
+  return alloydb_cluster (s, d, project, loc, full, net,
+                          import_bool (s, d, "psc_config[0].psc_enabled")
+                          == 1);
+}
+
+/* google_alloydb_instance: its name, or its cluster's and instance_id. */
+static gboolean
+tf_alloydb_instance (ImportSrc *s, JsonNode *d, ImportGet get,
+                     gpointer user)
+{
+  const char *cluster = get (user, "cluster");
+  const char *full = import_str (s, d, "name");
+  const char *id = import_str (s, d, "instance_id");
+  g_autofree char *made = NULL, *cl = NULL;
+
+  if (cluster && !strchr (cluster, '/'))
+    cluster = NULL;             /* a plan's reference: only its name */
+  if ((!full || !strchr (full, '/')) && cluster && id)
+    full = made = g_strdup_printf ("%s/instances/%s", cluster, id);
+  if (!full || !strchr (full, '/'))
+    {
+      import_not_modelled (s, "cluster: its cluster's name is not known (a "
+                           "plan's reference): left out");
+      return !import_failed (s);
+    }
+  cl = cluster ? g_strdup (cluster) : cluster_of (full);
+  return alloydb_instance (s, import_str (s, d, "project"), NULL, full, cl,
+                           import_str (s, d, "ip_address"), FALSE);
+}
+
 gboolean
 import_tf_managed (ImportSrc *s, const char *type, JsonNode *d,
                    const char *name, ImportGet get, gpointer user,
                    gboolean *done)
 {
-  const char *project = import_str (s, d, "project");
-  const char *ipc = "settings[0].ip_configuration[0]";
-
   *done = TRUE;
   if (strcmp (type, "google_compute_network_peering") == 0)
     return tf_peering (s, d, name, get, user, FALSE);
@@ -411,58 +529,14 @@ import_tf_managed (ImportSrc *s, const char *type, JsonNode *d,
       g_autoptr (GPtrArray) ranges = import_strs (s, d,
                                                   "reserved_peering_ranges");
       return !import_failed (s)
-             && connection (s, d, project, get (user, "network"),
+             && connection (s, d, import_str (s, d, "project"),
+                            get (user, "network"),
                             import_str (s, d, "service"), ranges);
     }
   if (strcmp (type, "google_sql_database_instance") == 0)
-    {
-      g_autofree char *netk = g_strconcat (ipc, ".private_network", NULL);
-      g_autofree char *pub = g_strconcat (ipc, ".ipv4_enabled", NULL);
-      g_autofree char *psck = g_strconcat (ipc, ".psc_config[0].psc_enabled",
-                                           NULL);
-      g_autofree char *authk = g_strconcat (ipc, ".authorized_networks",
-                                            NULL);
-      const char *version = import_str (s, d, "database_version");
-      const char *product = sql_product (version);
-      ImportRes *r;
-
-      if (import_failed (s))
-        return FALSE;
-      if (!product)
-        return import_fail (s, "database_version", "expected POSTGRES_*, "
-                            "MYSQL_* or SQLSERVER_*, found '%s'",
-                            version ? version : "nothing");
-      r = managed_new (s, product, project, import_str (s, d, "region"),
-                       name, get (user, netk), import_bool (s, d, psck) == 1);
-      if (!r)
-        return !import_failed (s);
-      import_set_ipv4 (s, "private_ip_address",
-                       import_str (s, d, "private_ip_address"), &r->range);
-      authorized (s, d, authk, "value", r);
-      if (import_bool (s, d, pub) == 1)
-        import_not_modelled (s, "%s: its public IP address is not "
-                             "modelled", pub);
-      return !import_failed (s);
-    }
+    return tf_sql (s, d, name, get, user);
   if (strcmp (type, "google_redis_instance") == 0)
-    {
-      const char *mode = import_str (s, d, "connect_mode");
-      ImportRes *r;
-
-      if (!mode || strcmp (mode, "PRIVATE_SERVICE_ACCESS") != 0)
-        {
-          import_not_modelled (s, "connect_mode %s (a peering of its own "
-                               "to Google's network): left out",
-                               mode ? mode : "DIRECT_PEERING");
-          return !import_failed (s);
-        }
-      r = managed_new (s, "memorystore-redis", project,
-                       import_str (s, d, "region"), name,
-                       get (user, "authorized_network"), FALSE);
-      if (r)
-        import_set_ipv4 (s, "host", import_str (s, d, "host"), &r->range);
-      return !import_failed (s);
-    }
+    return tf_redis (s, d, name, get, user);
   if (strcmp (type, "google_redis_cluster") == 0)
     {
       import_not_modelled (s, "a Memorystore for Redis Cluster (reached "
@@ -470,47 +544,9 @@ import_tf_managed (ImportSrc *s, const char *type, JsonNode *d,
       return TRUE;
     }
   if (strcmp (type, "google_alloydb_cluster") == 0)
-    {
-      const char *full = import_str (s, d, "name");
-      g_autofree char *made = NULL;
-      const char *net = get (user, "network_config[0].network");
-
-      if (!full || !strchr (full, '/'))
-        full = made = g_strdup_printf ("projects/%s/locations/%s/clusters/%s",
-                                       project ? project : "-",
-                                       import_str (s, d, "location"),
-                                       import_str (s, d, "cluster_id"));
-      if (!net)
-        net = get (user, "network");
-      return alloydb_cluster (s, d, project, import_str (s, d, "location"),
-                              full, net,
-                              import_bool (s, d, "psc_config[0].psc_enabled")
-                              == 1);
-    }
+    return tf_alloydb_cluster (s, d, get, user);
   if (strcmp (type, "google_alloydb_instance") == 0)
-    {
-      const char *cluster = get (user, "cluster");
-      const char *full = import_str (s, d, "name");
-      const char *id = import_str (s, d, "instance_id");
-      g_autofree char *made = NULL;
-      g_autofree char *cl = NULL;
-
-      if (cluster && !strchr (cluster, '/'))
-        cluster = NULL;         /* a plan's reference: only its name */
-      if ((!full || !strchr (full, '/')) && cluster && id)
-        full = made = g_strdup_printf ("%s/instances/%s", cluster, id);
-      if (!full || !strchr (full, '/'))
-        {
-          import_not_modelled (s, "cluster: its cluster's name is not known "
-                               "(a plan's reference): left out");
-          return !import_failed (s);
-        }
-      cl = cluster ? g_strdup (cluster) : cluster_of (full);
-      return alloydb_instance (s, project, NULL, full, cl,
-                               import_str (s, d, "ip_address"),
-                               import_bool (s, d, "psc_instance_config[0]."
-                                            "psc_enabled") == 1);
-    }
+    return tf_alloydb_instance (s, d, get, user);
   *done = FALSE;
   return TRUE;
 }
