@@ -22,7 +22,7 @@
 FX=$top_srcdir/tests/import
 [ -f "$FX/cai.json" ] || bail "no fixtures under $FX"
 command -v python3 >/dev/null 2>&1 || skip_all "no python3"
-plan 49
+plan 57
 
 # The traffic every form is run with.
 cat > "$TMP/traffic.ini" <<'INI'
@@ -559,6 +559,237 @@ else
   diag_file "$TMP/dm-zone.err" 5
 fi
 
+# ---- peering, private services access, managed instances ------------------
+# shared-vpc peers with legacy-vpc (both sides in the input, custom routes
+# one way) and with a partner's network the input lacks; its private
+# services access (Service Networking's peering exporting custom routes,
+# a /16 VPC_PEERING range) holds a Cloud SQL instance with a private IP
+# and authorized networks, a Memorystore instance in PRIVATE_SERVICE_ACCESS
+# mode and an AlloyDB instance; a public-IP-only and a PSC-only Cloud SQL
+# instance, a DIRECT_PEERING Redis instance and a Redis cluster are left
+# out, said. The same world as a CAI export (with cai.json, whose
+# shared-vpc the fixture's replaces), gcloud outputs and a Terraform state.
+grep -v '"//compute.googleapis.com/projects/acme-host/global/networks/shared-vpc"' \
+  "$FX/cai.json" > "$TMP/psa-base.json"
+psa_groups () {  # FILE: the peering, private services access and managed groups
+  awk '/^\[(peering|private-services-access|managed-instance) /{on=1} /^$/{on=0} on' "$1"
+}
+psa_ok=1
+"$NETSIM" import "$TMP/psa-base.json" "$FX/psa-cai.json" > "$TMP/psa-cai.ini" 2> "$TMP/psa-cai.err" || psa_ok=0
+"$NETSIM" import "$FX/terraform-state.json" "$FX/psa-terraform.json" > "$TMP/psa-tf.ini" 2> "$TMP/psa-tf.err" || psa_ok=0
+"$NETSIM" import "$FX"/gcloud-*.json "$FX"/psa-gcloud-*.json > "$TMP/psa-gcloud.ini" 2> "$TMP/psa-gcloud.err" || psa_ok=0
+psa_groups "$TMP/psa-cai.ini" > "$TMP/psa-cai.groups"
+cat > "$TMP/psa-want.groups" <<'G'
+[peering legacy-to-shared]
+network = legacy-vpc
+peer-network = shared-vpc
+export-custom-routes = true
+[peering shared-to-legacy]
+network = shared-vpc
+peer-network = legacy-vpc
+import-custom-routes = true
+[private-services-access shared-vpc]
+network = shared-vpc
+ranges = 10.100.0.0/16
+export-custom-routes = true
+[managed-instance analytics-primary]
+product = alloydb
+private-services-access = shared-vpc
+region = asia-northeast1
+address = 10.100.2.2
+[managed-instance cache]
+product = memorystore-redis
+private-services-access = shared-vpc
+region = asia-northeast1
+address = 10.100.1.4
+[managed-instance orders-db]
+product = cloud-sql-postgres
+private-services-access = shared-vpc
+region = asia-northeast1
+address = 10.100.0.3
+authorized-networks = 100.64.0.0/20;203.0.113.0/24
+G
+if [ $psa_ok = 1 ] && cmp -s "$TMP/psa-want.groups" "$TMP/psa-cai.groups" \
+   && ! grep -q 'servicenetworking-googleapis-com\|partner' "$TMP/psa-cai.groups"; then
+  ok "cai: each network's peering side, one private services access per network (Service Networking's peering not written as a peering), Cloud SQL, Memorystore and AlloyDB instances"
+else
+  not_ok "cai: each network's peering side, one private services access per network (Service Networking's peering not written as a peering), Cloud SQL, Memorystore and AlloyDB instances"
+  diag_file "$TMP/psa-cai.err" 5; diag_file "$TMP/psa-cai.groups" 40
+fi
+if [ $psa_ok = 1 ] && psa_groups "$TMP/psa-tf.ini" | cmp -s "$TMP/psa-want.groups" - \
+   && psa_groups "$TMP/psa-gcloud.ini" | cmp -s "$TMP/psa-want.groups" -; then
+  ok "terraform (network peerings, a routes config, the Service Networking connection) and gcloud (vpc-peerings list, sql/redis/alloydb lists) give the same groups"
+else
+  not_ok "terraform (network peerings, a routes config, the Service Networking connection) and gcloud (vpc-peerings list, sql/redis/alloydb lists) give the same groups"
+  diag_file "$TMP/psa-tf.err" 5; diag_file "$TMP/psa-gcloud.err" 5
+fi
+notes_ok=1
+for form in cai tf gcloud; do
+  e=$TMP/psa-$form.err
+  grep -q '^not modelled: .*reports.*public IP only.*left out' "$e" \
+    && grep -q '^not modelled: .*ledger.*Private Service Connect only.*left out' "$e" \
+    && grep -q '^not modelled: .*sessions.*DIRECT_PEERING.*left out' "$e" \
+    && grep -q '^not modelled: .*partner-vpc is not in the input: peering left out' "$e" \
+    && grep -q '^not modelled: .*orders.*ipv4_\{0,1\}[eE]nabled: its public IP address is not modelled' "$e" \
+    || { notes_ok=0; diag "$form"; diag_file "$e" 12; }
+  [ $form = gcloud ] || grep -q '^not modelled: .*hot.*Redis Cluster.*left out' "$e" || notes_ok=0
+done
+if [ $notes_ok = 1 ]; then
+  ok "public-IP-only and PSC-only Cloud SQL, DIRECT_PEERING Redis, a Redis cluster and a peering to a network not in the input are left out, said"
+else
+  not_ok "public-IP-only and PSC-only Cloud SQL, DIRECT_PEERING Redis, a Redis cluster and a peering to a network not in the input are left out, said"
+fi
+cat > "$TMP/psa-traffic.ini" <<'INI'
+
+[traffic orders-to-sql]
+from = orders
+url = tcp://10.100.0.3:5432
+
+[traffic orders-to-cache]
+from = orders
+url = tcp://10.100.1.4:6379
+
+[traffic orders-to-alloydb]
+from = orders
+url = tcp://10.100.2.2:5432
+
+[traffic legacy-to-sql]
+from = legacy-vm
+url = tcp://10.100.0.3:5432
+INI
+cat "$TMP/psa-cai.ini" "$TMP/psa-traffic.ini" > "$TMP/psa-cai-t.ini"
+if "$NETSIM" check "$TMP/psa-cai-t.ini" > /dev/null 2>&1 \
+   && "$NETSIM" run -q --capture none -o "$TMP/out-psa" "$TMP/psa-cai-t.ini" > /dev/null 2>&1 \
+   && verdicts "$TMP/out-psa" > "$TMP/psa.verdicts" \
+   && grep -qx 'orders-to-sql delivered None None managed-instance None' "$TMP/psa.verdicts" \
+   && grep -qx 'orders-to-cache delivered None None managed-instance None' "$TMP/psa.verdicts" \
+   && grep -qx 'orders-to-alloydb delivered None None managed-instance None' "$TMP/psa.verdicts" \
+   && grep -q '^legacy-to-sql dropped ' "$TMP/psa.verdicts"; then
+  ok "the imported world checks and runs: Direct VPC reaches the three instances; the peered legacy network does not (peering is not transitive)"
+else
+  not_ok "the imported world checks and runs: Direct VPC reaches the three instances; the peered legacy network does not (peering is not transitive)"
+  [ -f "$TMP/psa.verdicts" ] && diag_file "$TMP/psa.verdicts"
+fi
+# Without Service Networking's connection or peering, the VPC_PEERING
+# ranges of the network an instance names are taken as allocated (said);
+# an address outside them is replaced by the next free producer subnet's
+# first address (said); without any range the instance is left out.
+python3 - "$FX" "$TMP" <<'PY'
+import json, sys
+fx, tmp = sys.argv[1], sys.argv[2]
+sql = json.load(open(fx + "/psa-gcloud-sql.json"))
+sql[0]["ipAddresses"][1]["ipAddress"] = "10.99.0.3"
+json.dump(sql, open(tmp + "/psa-moved-sql.json", "w"))
+PY
+if "$NETSIM" import "$FX/gcloud-networks.json" "$FX/psa-gcloud-addresses.json" \
+     "$TMP/psa-moved-sql.json" > "$TMP/psa-fb.ini" 2> "$TMP/psa-fb.err" \
+   && groups "$TMP/psa-fb.ini" "private-services-access shared-vpc" | grep -qx 'ranges = 10.100.0.0/16' \
+   && groups "$TMP/psa-fb.ini" "managed-instance orders-db" | grep -qx 'address = 10.100.0.1' \
+   && grep -q '^not modelled: .*no Service Networking connection of network shared-vpc in the input' "$TMP/psa-fb.err" \
+   && grep -q '^not modelled: .*orders-db: address 10.99.0.3 is outside the allocated ranges.*10.100.0.1 written' "$TMP/psa-fb.err" \
+   && "$NETSIM" import "$FX/gcloud-networks.json" "$FX/psa-gcloud-sql.json" > "$TMP/psa-none.ini" 2> "$TMP/psa-none.err" \
+   && ! grep -q '^\[managed-instance' "$TMP/psa-none.ini" \
+   && grep -q '^not modelled: .*orders-db: no private services access of its network in the input: left out' "$TMP/psa-none.err"; then
+  ok "private services access inferred from VPC_PEERING ranges, said; an address outside them replaced, said; no range: instance left out, said"
+else
+  not_ok "private services access inferred from VPC_PEERING ranges, said; an address outside them replaced, said; no range: instance left out, said"
+  diag_file "$TMP/psa-fb.err" 8; diag_file "$TMP/psa-none.err" 8
+fi
+
+# Placement and products: instances are placed in the order written; a
+# Memorystore instance has a /29 of its own (two in one /24 both keep
+# their addresses), a Cloud SQL instance in an earlier instance's /24 is
+# moved to the next free one (said); MySQL and SQL Server versions map
+# to their products; a VPC_PEERING range the connection does not reserve
+# is not its, one overlapping a subnet of the network is left out (said);
+# an AlloyDB instance whose cluster the input lacks takes the only
+# connection. A Terraform routes config changes the peering it names.
+python3 - "$FX" "$TMP" <<'PY'
+import copy, json, sys
+fx, tmp = sys.argv[1], sys.argv[2]
+sql = json.load(open(fx + "/psa-gcloud-sql.json"))
+orders = sql[0]
+inv = copy.deepcopy(orders)
+inv.update(name="inventory-db", databaseVersion="MYSQL_8_0")
+inv["ipAddresses"] = [{"type": "PRIVATE", "ipAddress": "10.100.0.5"}]
+ledger = copy.deepcopy(orders)
+ledger.update(name="ledger-db", databaseVersion="SQLSERVER_2022_STANDARD")
+ledger["ipAddresses"] = [{"type": "PRIVATE", "ipAddress": "10.100.3.9"}]
+json.dump([orders, inv, ledger], open(tmp + "/psa-place-sql.json", "w"))
+redis = json.load(open(fx + "/psa-gcloud-redis.json"))
+cache2 = copy.deepcopy(redis[0])
+cache2["name"] = cache2["name"].replace("/cache", "/cache2")
+cache2["host"] = "10.100.1.12"
+json.dump([redis[0], cache2], open(tmp + "/psa-place-redis.json", "w"))
+bad = copy.deepcopy(orders)
+bad["databaseVersion"] = "ORACLE_19"
+json.dump([bad], open(tmp + "/psa-bad-version.json", "w"))
+addrs = json.load(open(fx + "/psa-gcloud-addresses.json"))
+other = copy.deepcopy(addrs[0])
+other.update(name="filestore-range", address="10.101.0.0", prefixLength=24)
+other["selfLink"] = other["selfLink"].replace("google-managed-services-shared-vpc", "filestore-range")
+clash = copy.deepcopy(addrs[0])
+clash.update(name="clash-range", address="10.0.1.0", prefixLength=24)
+clash["selfLink"] = clash["selfLink"].replace("google-managed-services-shared-vpc", "clash-range")
+json.dump(addrs + [other, clash], open(tmp + "/psa-place-addresses.json", "w"))
+conn = json.load(open(fx + "/psa-gcloud-vpc-peerings.json"))
+conn[0]["reservedPeeringRanges"].append("clash-range")
+json.dump(conn, open(tmp + "/psa-place-peerings.json", "w"))
+alloy = json.load(open(fx + "/psa-gcloud-alloydb.json"))
+json.dump([alloy[1]], open(tmp + "/psa-alloy-only.json", "w"))
+st = json.load(open(fx + "/psa-terraform.json"))
+st["values"]["root_module"]["resources"].append({
+    "address": "google_compute_network_peering_routes_config.legacy", "mode": "managed",
+    "type": "google_compute_network_peering_routes_config", "name": "legacy",
+    "values": {"project": "acme-host", "peering": "legacy-to-shared", "network": "legacy-vpc",
+               "export_custom_routes": False, "import_custom_routes": True}})
+json.dump(st, open(tmp + "/psa-routes-tf.json", "w"))
+PY
+if "$NETSIM" import "$FX/psa-gcloud-networks.json" "$TMP/psa-place-addresses.json" \
+     "$TMP/psa-place-peerings.json" "$FX/gcloud-subnets.json" "$TMP/psa-place-sql.json" \
+     "$TMP/psa-place-redis.json" > "$TMP/psa-place.ini" 2> "$TMP/psa-place.err" \
+   && groups "$TMP/psa-place.ini" "private-services-access shared-vpc" | grep -qx 'ranges = 10.100.0.0/16' \
+   && groups "$TMP/psa-place.ini" "managed-instance cache" | grep -qx 'address = 10.100.1.4' \
+   && groups "$TMP/psa-place.ini" "managed-instance cache2" | grep -qx 'address = 10.100.1.12' \
+   && groups "$TMP/psa-place.ini" "managed-instance inventory-db" | grep -qx 'address = 10.100.0.5' \
+   && groups "$TMP/psa-place.ini" "managed-instance inventory-db" | grep -qx 'product = cloud-sql-mysql' \
+   && groups "$TMP/psa-place.ini" "managed-instance ledger-db" | grep -qx 'product = cloud-sql-sqlserver' \
+   && groups "$TMP/psa-place.ini" "managed-instance orders-db" | grep -qx 'address = 10.100.2.1' \
+   && grep -q '^not modelled: .*orders-db: address 10.100.0.3 .*shares a producer subnet: 10.100.2.1 written' "$TMP/psa-place.err" \
+   && grep -q '^not modelled: .*clash-range: allocated range 10.0.1.0/24 overlaps subnet vm-subnet (10.0.1.0/24) of the network or of a peer: left out' "$TMP/psa-place.err" \
+   && "$NETSIM" import -q "$FX/terraform-state.json" "$TMP/psa-routes-tf.json" > "$TMP/psa-routes.ini" 2> /dev/null \
+   && groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -qx 'import-custom-routes = true' \
+   && ! groups "$TMP/psa-routes.ini" "peering legacy-to-shared" | grep -q 'export-custom-routes' \
+   && "$NETSIM" import -q "$FX/psa-gcloud-networks.json" "$FX/psa-gcloud-addresses.json" \
+        "$FX/psa-gcloud-vpc-peerings.json" "$TMP/psa-alloy-only.json" > "$TMP/psa-alloy.ini" 2> /dev/null \
+   && groups "$TMP/psa-alloy.ini" "managed-instance analytics-primary" | grep -qx 'private-services-access = shared-vpc'; then
+  ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; unreserved and overlapping ranges not taken; a Terraform routes config onto its peering"
+else
+  not_ok "managed instances placed as the loader places them (a /29 for Memorystore, a shared /24 moved, said); MySQL and SQL Server products; unreserved and overlapping ranges not taken; a Terraform routes config onto its peering"
+  diag_file "$TMP/psa-place.err" 8; diag_file "$TMP/psa-place.ini" 10
+fi
+
+# Hub and spoke: two spokes' peerings share a name in one project and are
+# qualified by their network.
+cat > "$TMP/psa-hub.json" <<'J'
+[{"kind": "compute#network", "name": "hub", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/hub",
+  "peerings": [{"name": "to-spoke-a", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-a", "state": "ACTIVE", "exportCustomRoutes": true},
+               {"name": "to-spoke-b", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-b", "state": "ACTIVE", "exportCustomRoutes": true}]},
+ {"kind": "compute#network", "name": "spoke-a", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-a",
+  "peerings": [{"name": "to-hub", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/hub", "state": "ACTIVE", "importCustomRoutes": true}]},
+ {"kind": "compute#network", "name": "spoke-b", "selfLink": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/spoke-b",
+  "peerings": [{"name": "to-hub", "network": "https://www.googleapis.com/compute/v1/projects/p1/global/networks/hub", "state": "ACTIVE", "importCustomRoutes": true}]}]
+J
+if "$NETSIM" import -q "$TMP/psa-hub.json" > "$TMP/psa-hub.ini" 2> /dev/null \
+   && groups "$TMP/psa-hub.ini" "peering to-hub-spoke-a" | grep -qx 'network = spoke-a' \
+   && groups "$TMP/psa-hub.ini" "peering to-hub-spoke-b" | grep -qx 'import-custom-routes = true' \
+   && groups "$TMP/psa-hub.ini" "peering to-spoke-b" | grep -qx 'peer-network = spoke-b'; then
+  ok "two peerings of one name in one project are qualified by their network"
+else
+  not_ok "two peerings of one name in one project are qualified by their network"
+  diag_file "$TMP/psa-hub.ini" 30
+fi
+
 # ---- hostile input ----------------------------------------------------------
 
 head -c 700 "$FX/terraform-plan.json" > "$TMP/truncated.json"
@@ -692,6 +923,7 @@ hostile "$TMP/bad-egress.json" "bad-egress.json:19: \$.resource.data.template.vp
 hostile "$TMP/bad-tag.json" "bad-tag.json:14: \$.resource.data.tags.items[0]: expected a network tag (1 to 63 lower-case letters, digits and '-', first a letter, not last a '-'), found 'Batch'" "a network tag Google would refuse (upper case)"
 hostile "$TMP/egress-sources.json" "egress-sources.json: \$[2].sourceTags: expected no sources on an egress rule" "source tags on an egress rule"
 hostile "$TMP/bad-order.json" "bad-order.json: \$[0].networkFirewallPolicyEnforcementOrder: expected AFTER_CLASSIC_FIREWALL or BEFORE_CLASSIC_FIREWALL, found 'FIRST'" "an enforcement order that cannot be mapped"
+hostile "$TMP/psa-bad-version.json" "psa-bad-version.json: \$[0].databaseVersion: expected POSTGRES_*, MYSQL_* or SQLSERVER_*, found 'ORACLE_19'" "a Cloud SQL version that is no product of the format"
 hostile "$TMP/huge.json" "expected at most 256 MiB" "a file above 256 MiB"
 hostile "$TMP/no-such.json" "cannot read" "a missing file"
 finish

@@ -40,6 +40,11 @@ static const struct { const char *asset, *type; } types[] = {
   { "compute.googleapis.com/FirewallPolicy", "firewall-policy" },
   { "compute.googleapis.com/RegionNetworkFirewallPolicy", "firewall-policy" },
   { "compute.googleapis.com/SecurityPolicy", "security-policy" },
+  { "sqladmin.googleapis.com/Instance", "sql-instance" },
+  { "redis.googleapis.com/Instance", "redis-instance" },
+  { "redis.googleapis.com/Cluster", "redis-cluster" },
+  { "alloydb.googleapis.com/Instance", "alloydb-instance" },
+  { "alloydb.googleapis.com/Cluster", "alloydb-cluster" },
 };
 
 const char *

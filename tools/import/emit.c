@@ -4,7 +4,7 @@
  * qualified only on collision), and the groups written sorted by name,
  * each under a comment naming the resource it came from. Deterministic:
  * the same input gives the same bytes. */
-#include "tools/import/import-private.h"
+#include "tools/import/emit-private.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,16 +18,10 @@ regional (ImportKind k)
 {
   return k == IMPORT_SUBNET || k == IMPORT_ROUTER || k == IMPORT_NAT
          || k == IMPORT_CONNECTOR || k == IMPORT_SERVICE || k == IMPORT_JOB
-         || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ADDRESS;
+         || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ADDRESS
+         || k == IMPORT_MANAGED || k == IMPORT_CLUSTER;
 }
 
-typedef struct {
-  ImportModel *m;
-  GHashTable *exact;            /* "kind|project|region|name" -> res */
-  GHashTable *by_name;          /* "kind|name" -> GPtrArray of res */
-  GHashTable *routes_seen;      /* network res -> 1: a REST route names it */
-  gboolean multi_project;
-} Emit;
 
 static char *
 key (ImportKind k, const char *project, const char *region, const char *name)
@@ -103,19 +97,39 @@ on_networks (const ImportRes *p)
 }
 
 static void
+vnote (Emit *e, ImportRes *r, const char *format, va_list ap)
+  G_GNUC_PRINTF (3, 0);
+
+static void
+vnote (Emit *e, ImportRes *r, const char *format, va_list ap)
+{
+  g_autofree char *what = g_strdup_vprintf (format, ap);
+
+  g_ptr_array_add (e->m->not_modelled, g_strdup_printf ("%s: %s", r->origin,
+                                                        what));
+}
+
+static void
 note (Emit *e, ImportRes *r, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
 static void
 note (Emit *e, ImportRes *r, const char *format, ...)
 {
   va_list ap;
-  g_autofree char *what = NULL;
 
   va_start (ap, format);
-  what = g_strdup_vprintf (format, ap);
+  vnote (e, r, format, ap);
   va_end (ap);
-  g_ptr_array_add (e->m->not_modelled, g_strdup_printf ("%s: %s", r->origin,
-                                                        what));
+}
+
+void
+import_emit_note (Emit *e, ImportRes *r, const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  vnote (e, r, format, ap);
+  va_end (ap);
 }
 
 static void
@@ -175,6 +189,24 @@ network_for (Emit *e, ImportRes *from, const ImportRef *ref)
   return n;
 }
 
+ImportRes *
+import_emit_find (Emit *e, ImportKind k, const ImportRef *ref)
+{
+  return find (e, k, ref);
+}
+
+ImportRes *
+import_emit_network_for (Emit *e, ImportRes *from, const ImportRef *ref)
+{
+  return network_for (e, from, ref);
+}
+
+void
+import_emit_index (Emit *e, ImportRes *r)
+{
+  index_res (e, r);
+}
+
 static void
 share (ImportRes *net, const char *project)
 {
@@ -227,6 +259,20 @@ resolve (Emit *e, ImportRes *r)
               note (e, r, "address %s not known: endpoint left out",
                     r->target ? r->target->text : "?");
             }
+        }
+      break;
+    case IMPORT_PEERING:
+      if (r->type)
+        {
+          r->skip = TRUE;       /* private services access's, or routes */
+          break;
+        }
+      network_for (e, r, r->network);
+      if (!find (e, IMPORT_NETWORK, r->target))
+        {
+          r->skip = TRUE;
+          note (e, r, "peer network %s is not in the input: peering left "
+                "out", r->target->text);
         }
       break;
     default:
@@ -291,25 +337,28 @@ cmp_group (gconstpointer a, gconstpointer b)
 }
 
 /* Candidate level: 0 the name, 1 PROJECT-NAME, 2 NAME-REGION (one
- * project's auto-mode subnets), 3 PROJECT-NAME-REGION. */
+ * project's auto-mode subnets; a peering's network stands for its
+ * region), 3 PROJECT-NAME-REGION. */
 static char *
 candidate (const ImportRes *r, guint level)
 {
   g_autofree char *text = NULL;
   const char *name = r->display ? r->display : r->name;
+  const char *region = r->kind == IMPORT_PEERING && r->network
+                       ? r->network->name : r->region;
 
   if (r->kind == IMPORT_PROJECT
       && strspn (r->name, "0123456789") == strlen (r->name))
     text = g_strdup_printf ("project-%s", r->name);
   else if (level == 0 || (level == 1 && !r->project)
-           || (level == 2 && !r->region))
+           || (level == 2 && !region))
     text = g_strdup (name);
-  else if (level == 1 || (level == 3 && !r->region))
+  else if (level == 1 || (level == 3 && !region))
     text = g_strdup_printf ("%s-%s", r->project, name);
   else if (level == 2 || !r->project)
-    text = g_strdup_printf ("%s-%s", name, r->region);
+    text = g_strdup_printf ("%s-%s", name, region);
   else
-    text = g_strdup_printf ("%s-%s-%s", r->project, name, r->region);
+    text = g_strdup_printf ("%s-%s-%s", r->project, name, region);
   return valid_name (text);
 }
 
@@ -445,6 +494,16 @@ write_workload (Emit *e, GString *out, ImportRes *r)
       if (strcmp (r->vpc_access, "direct") == 0)
         list_if (out, "network-tags", r->tags);
     }
+}
+
+/* A peering's or private connection's custom route exchange. */
+static void
+write_routes (GString *out, const ImportRes *r)
+{
+  if (r->export_routes == 1)
+    g_string_append (out, "export-custom-routes = true\n");
+  if (r->import_routes == 1)
+    g_string_append (out, "import-custom-routes = true\n");
 }
 
 static void
@@ -813,6 +872,29 @@ write_res (Emit *e, GString *out, ImportRes *r)
       if (r->inbound == 1)
         g_string_append (out, "inbound = true\n");
       break;
+    case IMPORT_PEERING:
+      g_string_append_printf (out, "[peering %s]\nnetwork = %s\n"
+                              "peer-network = %s\n", r->group,
+                              group_of (e, IMPORT_NETWORK, r->network),
+                              group_of (e, IMPORT_NETWORK, r->target));
+      write_routes (out, r);
+      break;
+    case IMPORT_PSA:
+      g_string_append_printf (out, "[private-services-access %s]\n"
+                              "network = %s\n", r->group,
+                              group_of (e, IMPORT_NETWORK, r->network));
+      list_if (out, "ranges", r->ranges);
+      write_routes (out, r);
+      break;
+    case IMPORT_MANAGED:
+      g_string_append_printf (out, "[managed-instance %s]\nproduct = %s\n"
+                              "private-services-access = %s\n"
+                              "region = %s\naddress = %s\n", r->group,
+                              r->type, r->backend->group, r->region,
+                              r->range);
+      if (g_str_has_prefix (r->type, "cloud-sql-"))
+        list_if (out, "authorized-networks", r->ranges);
+      break;
     case IMPORT_PSC:
       g_string_append_printf (out, "[psc-endpoint %s]\nnetwork = %s\n"
                               "address = %s\nbundle = %s\n", r->group,
@@ -875,7 +957,8 @@ drop_unknown_regions (Emit *e)
       gboolean regional_kind = r->kind == IMPORT_SUBNET || r->kind == IMPORT_NAT
         || r->kind == IMPORT_CONNECTOR || r->kind == IMPORT_SERVICE
         || r->kind == IMPORT_JOB || r->kind == IMPORT_WORKER_POOL
-        || r->kind == IMPORT_VM || r->kind == IMPORT_LB;
+        || r->kind == IMPORT_VM || r->kind == IMPORT_LB
+        || r->kind == IMPORT_MANAGED;
 
       if (regional_kind && !r->skip && r->region
           && !g_hash_table_contains (regions, r->region))
@@ -953,7 +1036,8 @@ emitted (ImportKind k)
          || k == IMPORT_WORKER_POOL || k == IMPORT_VM || k == IMPORT_ZONE
          || k == IMPORT_PSC || k == IMPORT_LB || k == IMPORT_PERIMETER
          || k == IMPORT_POLICY || k == IMPORT_DOMAIN || k == IMPORT_ARMOR
-         || k == IMPORT_ARMOR_RULE || k == IMPORT_DNS_POLICY;
+         || k == IMPORT_ARMOR_RULE || k == IMPORT_DNS_POLICY
+         || k == IMPORT_PEERING || k == IMPORT_PSA || k == IMPORT_MANAGED;
 }
 
 /* A private range, which an access level may not admit in the format. */
@@ -1545,6 +1629,7 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
   for (guint i = 0; i < n_res; i++)
     resolve_vpc (&e, m->res->pdata[i]);
   resolve_policies (&e);
+  import_emit_psa (&e);
   n_res = m->res->len;
   for (guint i = 0; i < n_res; i++)
     {
@@ -1718,6 +1803,9 @@ import_emit (ImportModel *m, const char *const *paths, guint n, GString *out,
         }
     }
   g_ptr_array_sort (sorted, cmp_group);
+  for (guint i = 0; i < sorted->len; i++)
+    if (((ImportRes *) sorted->pdata[i])->kind == IMPORT_PSA)
+      import_emit_place (&e, sorted, sorted->pdata[i]);
   if (no_iam->len)
     g_ptr_array_add (m->not_modelled, g_strdup_printf (
       "%u service%s without an IAM policy in the input: invokers left to "

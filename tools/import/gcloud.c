@@ -26,6 +26,7 @@ static const struct { const char *key, *type; } kinds[] = {
   { "compute#backendService", "backend-service" },
   { "compute#securityPolicy", "security-policy" },
   { "compute#networkEndpointGroup", "neg" },
+  { "sql#instance", "sql-instance" },
 };
 
 /* Path segments of a selfLink or name and the types they name. */
@@ -94,6 +95,19 @@ import_rest_guess (JsonNode *node)
   if (json_object_has_member (o, "projectId")
       && json_object_has_member (o, "projectNumber"))
     return "project";
+  if (json_object_has_member (o, "reservedPeeringRanges"))
+    return "service-connection";
+  link = member_string (o, "name");
+  if (link && strstr (link, "/locations/") && strstr (link, "/clusters/"))
+    return strstr (link, "/instances/") ? "alloydb-instance"
+           : json_object_has_member (o, "shardCount") ? "redis-cluster"
+           : json_object_has_member (o, "networkConfig")
+             || json_object_has_member (o, "clusterType")
+           ? "alloydb-cluster" : NULL;
+  if (link && strstr (link, "/locations/") && strstr (link, "/instances/")
+      && (json_object_has_member (o, "redisVersion")
+          || json_object_has_member (o, "connectMode")))
+    return "redis-instance";
   link = member_string (o, "selfLink");
   if (!link)
     link = member_string (o, "name");

@@ -103,6 +103,22 @@ typedef enum {
   IMPORT_ARMOR,                 /* a Cloud Armor security policy */
   IMPORT_ARMOR_RULE,            /* one of its rules */
   IMPORT_DNS_POLICY,            /* a Cloud DNS server policy */
+  IMPORT_PEERING,               /* one side of a VPC Network Peering:
+                                   network, target the peer network,
+                                   display its name, name NETWORK/NAME;
+                                   type "servicenetworking" for private
+                                   services access's, "routes" for a
+                                   Terraform routes config */
+  IMPORT_PSA,                   /* a private services access connection:
+                                   network, members its reserved ranges'
+                                   names (NULL: every VPC_PEERING range
+                                   of the network) */
+  IMPORT_MANAGED,               /* a Cloud SQL, Memorystore or AlloyDB
+                                   instance: type its product, range its
+                                   address, network its private network
+                                   (AlloyDB: target its cluster), ranges
+                                   its authorized networks */
+  IMPORT_CLUSTER,               /* an AlloyDB cluster: its network */
   IMPORT_N_KINDS
 } ImportKind;
 
@@ -170,6 +186,8 @@ struct ImportRes {
                                    policy: its alternative name servers */
   int inbound;                  /* DNS policy: enableInboundForwarding
                                    (1), -1 unknown */
+  int export_routes, import_routes; /* peering: custom routes, -1 unsaid */
+  gint64 prefix_len;            /* address: prefixLength, -1 unsaid */
 };
 
 struct ImportModel {
@@ -328,6 +346,19 @@ gboolean import_tf_policy (ImportSrc *s, JsonNode *d, const char *what,
  * names, or Terraform's when tf. */
 gboolean import_armor (ImportSrc *s, JsonNode *d, const char *project,
                        const char *name, gboolean tf);
+/* VPC Network Peering, private services access and managed instances
+ * (managed.c): a REST network's peerings[]; REST objects of type
+ * "service-connection", "sql-instance", "redis-instance",
+ * "redis-cluster", "alloydb-instance", "alloydb-cluster"; Terraform
+ * resources of type (google_compute_network_peering...), names read
+ * with get. FALSE after an error; FALSE from import_tf_managed without
+ * an error: not a type it reads. */
+gboolean import_peerings (ImportSrc *s, JsonNode *d, ImportRes *network);
+gboolean import_rest_managed (ImportSrc *s, const char *type, JsonNode *d,
+                              const char *project, const char *region);
+gboolean import_tf_managed (ImportSrc *s, const char *type, JsonNode *d,
+                            const char *name, ImportGet get, gpointer user,
+                            gboolean *done);
 /* VPC Service Controls (access.c): a service perimeter or an access
  * level, in REST (camelCase) or CAI export (snake_case) spelling, or
  * Terraform's (tf). */

@@ -39,6 +39,8 @@ import_res_new (ImportSrc *s, ImportKind kind, const char *project,
   r->pga = r->default_url = r->external_ip = r->default_route = -1;
   r->invoker_iam_disabled = -1;
   r->iap = -1;
+  r->export_routes = r->import_routes = -1;
+  r->prefix_len = -1;
   r->refs = g_ptr_array_new_with_free_func ((GDestroyNotify) import_ref_free);
   g_ptr_array_add (s->model->res, r);
   return r;

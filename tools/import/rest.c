@@ -291,7 +291,6 @@ network (ImportSrc *s, JsonNode *d, const char *project)
 {
   const char *name = need_name (s, d);
   g_autofree char *p = compute_project (s, d, project);
-  JsonArray *peerings;
   ImportRes *r;
 
   if (!name)
@@ -302,10 +301,7 @@ network (ImportSrc *s, JsonNode *d, const char *project)
                                      "networkFirewallPolicyEnforcementOrder"),
                          r))
     return FALSE;
-  peerings = import_arr (s, d, "peerings");
-  if (peerings && json_array_get_length (peerings) > 0)
-    import_not_modelled (s, "peerings: VPC Network Peering");
-  return !import_failed (s);
+  return import_peerings (s, d, r);
 }
 
 /* A subnetwork's purpose: private, proxy-only, or NULL (not modelled). */
@@ -787,9 +783,14 @@ address (ImportSrc *s, JsonNode *d, const char *project, const char *region)
   if (!name)
     return FALSE;
   r = import_res_new (s, IMPORT_ADDRESS, p, reg ? last (reg) : NULL, name);
-  r->skip = TRUE;               /* only read by the PSC endpoints */
+  r->skip = TRUE;       /* read by PSC endpoints and private connections */
   (void) region;
   import_set_ipv4 (s, "address", import_str (s, d, "address"), &r->range);
+  import_set_token (s, "purpose", import_str (s, d, "purpose"), &r->purpose);
+  r->prefix_len = import_int (s, d, "prefixLength", 32);
+  if (import_str (s, d, "network"))
+    r->network = import_ref_new (import_str (s, d, "network"), r->project,
+                                 NULL);
   return !import_failed (s);
 }
 
@@ -907,6 +908,10 @@ import_rest (ImportSrc *s, const char *type, JsonNode *d,
     return lb_part (s, IMPORT_BACKEND, d, project);
   if (strcmp (type, "neg") == 0)
     return lb_part (s, IMPORT_NEG, d, project);
+  if (strcmp (type, "service-connection") == 0
+      || g_str_has_prefix (type, "sql-") || g_str_has_prefix (type, "redis-")
+      || g_str_has_prefix (type, "alloydb-"))
+    return import_rest_managed (s, type, d, project, region);
   import_unknown_type (s->model, type);
   return TRUE;
 }

@@ -639,10 +639,16 @@ address (TfRes *t)
 {
   ImportRes *r = res_new (t, IMPORT_ADDRESS,
                           import_str (&t->src, t->v, "region"));
+  const char *net = str (t, "network");
 
   r->skip = TRUE;
   import_set_ipv4 (&t->src, "address", import_str (&t->src, t->v, "address"),
                    &r->range);
+  import_set_token (&t->src, "purpose", import_str (&t->src, t->v, "purpose"),
+                    &r->purpose);
+  r->prefix_len = import_int (&t->src, t->v, "prefix_length", 32);
+  if (net)
+    r->network = import_ref_new (net, r->project, NULL);
   return !import_failed (&t->src);
 }
 
@@ -834,6 +840,13 @@ resource (TfRes *t, const char *type)
     }
   if (strcmp (type, "google_compute_shared_vpc_service_project") == 0)
     return shared_vpc (t);
+  {
+    gboolean done;
+    gboolean ok = import_tf_managed (&t->src, type, t->v, tf_name (t),
+                                     tf_get, t, &done);
+    if (done)
+      return ok;
+  }
   if (strcmp (type, "google_access_context_manager_service_perimeter") == 0)
     {
       t->tf->s->model->n_read--;
