@@ -426,7 +426,9 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
     }
   if (r->revision)
     tally_served (t, r->revision, times);
-  if (r->status > 0)
+  /* A response; for tcp://, the connection the destination took. */
+  if (r->status > 0
+      || (r->finished && r->outcome == CLOUDRUN_VERDICT_DELIVERED))
     {
       t->responses += times;
       sim_histogram_add (&t->latency, r->end - r->start, times);

@@ -83,6 +83,7 @@ tools_report_table (GString *out, const ToolsReport *rep)
   g_autofree char **outcomes = g_new0 (char *, n + 1);
   g_autofree char **causes = g_new0 (char *, n + 1);
   int w = 7, wo = 7, wc = 32;   /* strlen ("traffic"), ("outcome"); cause */
+  int wd = 12;                  /* strlen ("external-alb"): decided at */
 
   for (guint t = 0; t < n; t++)
     {
@@ -91,10 +92,12 @@ tools_report_table (GString *out, const ToolsReport *rep)
       w = MAX (w, (int) strlen (rep->summaries[t].name));
       wo = MAX (wo, (int) strlen (outcomes[t]));
       wc = MAX (wc, causes[t] ? (int) strlen (causes[t]) : 0);
+      wd = MAX (wd, (int) strlen (cloudrun_hop_name (
+                                    rep->summaries[t].decided_at)));
     }
-  g_string_append_printf (out, "%-*s %8s  %-*s %-10s %-12s %-*s %8s %8s\n",
+  g_string_append_printf (out, "%-*s %8s  %-*s %-10s %-*s %-*s %8s %8s\n",
                           w, "traffic", "requests", wo, "outcome",
-                          "classified", "decided at", wc, "cause", "p50",
+                          "classified", wd, "decided at", wc, "cause", "p50",
                           "p99");
   for (guint t = 0; t < n; t++)
     {
@@ -109,9 +112,9 @@ tools_report_table (GString *out, const ToolsReport *rep)
           tools_report_duration (s->p50, p50);
           tools_report_duration (s->p99, p99);
         }
-      g_string_append_printf (out, "%-*s %8u  %-*s %-10s %-12s %-*s %8s %8s\n",
+      g_string_append_printf (out, "%-*s %8u  %-*s %-10s %-*s %-*s %8s %8s\n",
                               w, s->name, s->count, wo, outcomes[t], cls,
-                              cloudrun_hop_name (s->decided_at), wc,
+                              wd, cloudrun_hop_name (s->decided_at), wc,
                               causes[t] ? causes[t] : "-", p50, p99);
       g_free (outcomes[t]);
       g_free (causes[t]);

@@ -191,6 +191,9 @@ test_managed__route_and_source_seen (void **state)
   assert_int_equal (r->seen_at, CLOUDRUN_HOP_MANAGED_INSTANCE);
   assert_int_equal (r->seen_src, WF_IP (10, 0, 0, 2));
   assert_int_equal (r->status, 0);
+  /* The connection taken is the request's answer: its latency counts. */
+  assert_int_equal (cloudrun_ledger_tally (&wf->world->ledger, 0)->responses,
+                    1);
 }
 
 /* ---- Custom routes over VPC Network Peering ------------------------ */
