@@ -9,8 +9,9 @@
  *   lands before the frames recorded after it, as if written at once.
  * - Per-link files are opened at the link's first frame, in stream
  *   order. libpcap writes each file's header (pcap_dump_fopen on our own
- *   FILE*, with a large buffer of ours); the records after it are
- *   written here, the bytes pcap_dump() would write: struct
+ *   FILE*, unbuffered); the records after it are made here in one block
+ *   buffer per file (sim/block-out.h), written when full and at close,
+ *   the bytes pcap_dump() would write: struct
  *   pcap_sf_pkthdr (32-bit seconds, nanoseconds, caplen, len; host byte
  *   order) and the data, nothing once the stream has an error.
  * - Errors are sticky: the first (a path and an errno) is kept for close;
@@ -30,10 +31,9 @@
 #include <string.h>
 
 #include "sim/capture.h"
-#include "sim/packet.h"
 
 #define LINKTYPE_ETHERNET 1     /* pcapng link type of DLT_EN10MB */
-/* stdio buffers: a write to the kernel per this many bytes. */
+/* Block buffers: a write to the kernel per this many bytes. */
 #define PCAPNG_BUFFER ((size_t) 1 << 20)
 #define LINK_BUFFER ((size_t) 64 << 10)
 #define PCAP_RECORD_HEADER 16   /* sizeof (struct pcap_sf_pkthdr) */
@@ -43,7 +43,7 @@ typedef struct {
   const char *name;             /* LINK.pcap, inside path */
   uint64_t frames;              /* frames written to it */
   FILE *file;                   /* owned */
-  char *buffer;                 /* owned: file's stdio buffer */
+  SimBlockOut out;              /* file's records, written in blocks */
   pcap_t *dead;                 /* owned: the link type and precision */
   bool opened;                  /* its first frame came: file tried */
   bool failed;                  /* a write failed: no more records */
@@ -64,7 +64,7 @@ writer_link_free (gpointer data)
   CaptureWriterLink *cl = data;
 
   g_free (cl->path);
-  g_free (cl->buffer);
+  sim_block_out_clear (&cl->out);
   g_free (cl);
 }
 
@@ -111,10 +111,8 @@ capture_writer_open_pcapng (CaptureWriter *w, const char *dir,
                    "%s: open failed: %s", w->pcapng_path, g_strerror (err));
       return false;
     }
-  /* glibc ignores the size unless given the buffer. */
-  w->pcapng_buffer = g_malloc (PCAPNG_BUFFER);
-  setvbuf (w->pcapng_file, w->pcapng_buffer, _IOFBF, PCAPNG_BUFFER);
-  sim_pcapng_init (&w->pcapng, w->pcapng_file);
+  sim_block_out_init (&w->pcapng_block, w->pcapng_file, PCAPNG_BUFFER);
+  sim_pcapng_init_block (&w->pcapng, &w->pcapng_block);
   sim_pcapng_write_section (&w->pcapng, "simulated", "cloudrun-netsim",
                             application, section_comment);
   return true;
@@ -135,8 +133,7 @@ writer_link_open (CaptureWriter *w, CaptureWriterLink *cl)
       writer_fail (w, cl->path, errno);
       return;
     }
-  cl->buffer = g_malloc (LINK_BUFFER);
-  setvbuf (cl->file, cl->buffer, _IOFBF, LINK_BUFFER);
+  sim_block_out_init (&cl->out, cl->file, LINK_BUFFER);
   cl->dead = pcap_open_dead_with_tstamp_precision (
     DLT_EN10MB, (int) w->snaplen, PCAP_TSTAMP_PRECISION_NANO);
   if (cl->dead == NULL)
@@ -172,7 +169,7 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
                    const uint8_t *frame, uint32_t caplen, uint32_t len)
 {
   CaptureWriterLink *cl;
-  uint8_t record[PCAP_RECORD_HEADER + SIM_PACKET_SIZE];
+  uint8_t *record, header[PCAP_RECORD_HEADER];
   uint64_t at = (uint64_t) (w->epoch_ns + t);
 
   g_assert (link_id < w->links->len);
@@ -185,24 +182,29 @@ writer_pcap_frame (CaptureWriter *w, uint32_t link_id, SimTime t,
   cl->frames++;
   if (cl->failed)
     return;
+  /* Made in place in the file's block; a failed block write is the
+   * error (ferror at close catches a late one). */
+  record = PCAP_RECORD_HEADER + caplen <= LINK_BUFFER
+           ? sim_block_out_reserve (&cl->out, PCAP_RECORD_HEADER + caplen)
+           : header;
+  if (record == NULL)
+    {
+      cl->failed = true;
+      writer_fail (w, cl->path, cl->out.error);
+      return;
+    }
   put_host_u32 (record, (uint32_t) (at / SIM_S));
   put_host_u32 (record + 4, (uint32_t) (at % SIM_S));
   put_host_u32 (record + 8, caplen);
   put_host_u32 (record + 12, len);
-  errno = 0;
-  /* Only this thread touches the file: no stdio locking per record, and
-   * a short write is the error (ferror at close catches a late one). */
-  if (caplen <= SIM_PACKET_SIZE)
+  if (record != header)
+    memcpy (record + PCAP_RECORD_HEADER, frame, caplen);
+  else if (!sim_block_out_write (&cl->out, header, sizeof header)
+           || !sim_block_out_write (&cl->out, frame, caplen))
     {
-      memcpy (record + PCAP_RECORD_HEADER, frame, caplen);
-      cl->failed = fwrite_unlocked (record, 1, PCAP_RECORD_HEADER + caplen,
-                                    cl->file) != PCAP_RECORD_HEADER + caplen;
+      cl->failed = true;
+      writer_fail (w, cl->path, cl->out.error);
     }
-  else
-    cl->failed = fwrite_unlocked (record, PCAP_RECORD_HEADER, 1, cl->file) != 1
-                 || fwrite_unlocked (frame, 1, caplen, cl->file) != caplen;
-  if (cl->failed)
-    writer_fail (w, cl->path, errno);
 }
 
 /* The comments of the frame just written to link_id's pcap, as lines of
@@ -377,6 +379,8 @@ capture_writer_close (CaptureWriter *w)
     {
       CaptureWriterLink *cl = g_ptr_array_index (w->links, i);
 
+      if (cl->file && !sim_block_out_flush (&cl->out))
+        writer_fail (w, cl->path, cl->out.error);
       if (cl->file)
         writer_close_file (w, cl->file, cl->path);
       cl->file = NULL;
@@ -388,6 +392,8 @@ capture_writer_close (CaptureWriter *w)
     {
       if (w->pcapng.error != 0)
         writer_fail (w, w->pcapng_path, w->pcapng.error);
+      if (!sim_block_out_flush (&w->pcapng_block))
+        writer_fail (w, w->pcapng_path, w->pcapng_block.error);
       writer_close_file (w, w->pcapng_file, w->pcapng_path);
       w->pcapng_file = NULL;
     }
@@ -412,7 +418,7 @@ capture_writer_clear (CaptureWriter *w)
   g_ptr_array_free (w->comments, TRUE);
   g_free (w->pcap_dir);
   g_free (w->pcapng_path);
-  g_free (w->pcapng_buffer);
+  sim_block_out_clear (&w->pcapng_block);
   g_free (w->keylog_path);
   g_free (w->comments_path);
   memset (w, 0, sizeof *w);

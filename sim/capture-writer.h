@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/block-out.h"
 #include "sim/pcapng.h"
 #include "sim/time.h"
 
@@ -58,7 +59,7 @@ typedef struct {
   char *pcap_dir;               /* owned; NULL: no per-link files */
   char *pcapng_path;            /* owned; NULL: no trace.pcapng */
   FILE *pcapng_file;            /* owned */
-  char *pcapng_buffer;          /* owned: its stdio buffer */
+  SimBlockOut pcapng_block;     /* its bytes, written in blocks */
   SimPcapng pcapng;
   char *keylog_path;            /* owned: made at the first secret */
   FILE *keylog_file;            /* owned */

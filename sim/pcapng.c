@@ -82,6 +82,16 @@ emit (SimPcapng *w, const void *data, size_t n)
     return false;
   if (n == 0)
     return true;
+  if (w->block)
+    {
+      if (!sim_block_out_write (w->block, data, n))
+        {
+          w->error = w->block->error;
+          return false;
+        }
+      w->bytes += n;
+      return true;
+    }
   errno = 0;
   /* One writer per stream (the capture's thread): no stdio locking. */
   if (fwrite_unlocked (data, 1, n, w->out) != n)
@@ -150,6 +160,13 @@ sim_pcapng_init (SimPcapng *w, FILE *out)
   g_assert (out != NULL);
   memset (w, 0, sizeof *w);
   w->out = out;
+}
+
+void
+sim_pcapng_init_block (SimPcapng *w, SimBlockOut *block)
+{
+  sim_pcapng_init (w, block->file);
+  w->block = block;
 }
 
 /* Section Header Block:
@@ -263,17 +280,28 @@ put_u32 (uint8_t *p, uint32_t v)
   p[3] = (uint8_t) (v >> 24);
 }
 
-/* The common case, a block that fits EPB_FAST_MAX, in one write: the
- * same bytes as the field-by-field path below. */
+/* The common case, a block that fits EPB_FAST_MAX, made in place (in
+ * the caller's block when there is one) and written at once: the same
+ * bytes as the field-by-field path below. */
 static bool
 write_whole_epb (SimPcapng *w, uint32_t if_id, uint64_t timestamp_ns,
                  const uint8_t *data, uint32_t caplen, uint32_t origlen,
                  const char *const *comments, uint32_t n_comments,
                  uint32_t total)
 {
-  uint8_t block[EPB_FAST_MAX];
+  uint8_t stack[EPB_FAST_MAX];
+  uint8_t *block = stack;
   uint32_t at;
 
+  if (w->block && w->error == 0)
+    {
+      block = sim_block_out_reserve (w->block, total);
+      if (block == NULL)
+        {
+          w->error = w->block->error;
+          return false;
+        }
+    }
   put_u32 (block, BT_EPB);
   put_u32 (block + 4, total);
   put_u32 (block + 8, if_id);
@@ -303,7 +331,10 @@ write_whole_epb (SimPcapng *w, uint32_t if_id, uint64_t timestamp_ns,
     }
   g_assert (at + 4 == total);
   put_u32 (block + at, total);
-  return emit (w, block, total);
+  if (block == stack)
+    return emit (w, block, total);
+  w->bytes += total;
+  return true;
 }
 
 bool
@@ -360,5 +391,6 @@ sim_pcapng_write_secrets (SimPcapng *w, uint32_t secrets_type,
 bool
 sim_pcapng_failed (const SimPcapng *w)
 {
-  return w->error != 0 || ferror (w->out);
+  return w->error != 0 || (w->block && w->block->error != 0)
+         || ferror (w->out);
 }

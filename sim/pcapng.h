@@ -4,7 +4,8 @@
  * opt_comment options, one per comment, and decryption secrets blocks.
  * Little-endian on every host, so files are byte-identical everywhere.
  *
- * Writes go to a FILE* the caller opened and closes; the first failure is
+ * Writes go to a FILE* the caller opened and closes, or into the
+ * caller's block (sim/block-out.h) in front of it; the first failure is
  * sticky and reported by sim_pcapng_failed(). */
 #ifndef SIM_PCAPNG_H
 #define SIM_PCAPNG_H
@@ -13,14 +14,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/block-out.h"
+
 typedef struct {
   FILE *out;                    /* not owned */
+  SimBlockOut *block;           /* not owned; when set, writes go there */
   uint32_t n_interfaces;
   uint64_t bytes;               /* bytes written so far */
   int error;                    /* errno of the first failure; 0 none */
 } SimPcapng;
 
 void sim_pcapng_init (SimPcapng *w, FILE *out);
+/* The same, writing into block (whose FILE is out); the caller flushes
+ * it. */
+void sim_pcapng_init_block (SimPcapng *w, SimBlockOut *block);
 /* SHB with shb_hardware, shb_os, shb_userappl (NULL to omit) and comment. */
 bool sim_pcapng_write_section (SimPcapng *w, const char *hardware,
                                const char *os, const char *application,

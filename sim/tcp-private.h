@@ -4,6 +4,7 @@
 #define SIM_TCP_PRIVATE_H
 
 #include "sim/tcp.h"
+#include "sim/tcp-table.h"
 
 #define SEQ_LT(a, b) ((int32_t) ((a) - (b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t) ((a) - (b)) <= 0)
@@ -18,11 +19,6 @@ typedef enum {
   TCP_SYN_SENT, TCP_SYN_RCVD, TCP_ESTABLISHED, TCP_DONE,
 } SimTcpState;
 
-typedef struct {
-  uint32_t laddr, raddr;
-  uint16_t lport, rport;
-} SimTcpKey;
-
 /* The send buffer: a ring of cap bytes (a power of two) holding len bytes
  * from head; the first is the byte at data_start. It grows only when a
  * sender writes past sim_tcp_send_space, and is kept with the record. */
@@ -32,7 +28,7 @@ typedef struct {
 } SimTcpRing;
 
 struct SimTcpConn {
-  SimTcpKey key;                /* hash key; first so &conn->key == conn */
+  SimTcpKey key;                /* its key in SimTcp.conns */
   SimTcp *tcp;                  /* owner */
   SimTcpState state;
   uint32_t iss, snd_una, snd_nxt, data_start;
@@ -62,11 +58,11 @@ struct SimTcpConn {
 
 struct SimTcp {
   SimHost *host;
-  GHashTable *conns;            /* SimTcpKey* -> SimTcpConn*; lookup only */
-  GHashTable *toward;           /* SimTcpKey* with lport 0 (owned) -> the
-                                   number of connections connect opened
-                                   toward that address and port; lookup
-                                   only */
+  SimTcpTable conns;            /* SimTcpKey -> SimTcpConn* */
+  SimTcpTable toward;           /* SimTcpKey with lport 0 -> SimTcpToward*
+                                   (owned): the number of connections
+                                   connect opened toward that address and
+                                   port */
   SimTcpConn *free_list;
   struct {
     uint16_t port;

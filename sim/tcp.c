@@ -1,6 +1,6 @@
 /* TCP for SimHost (see sim/tcp.h for what it does and does not do).
  * Connections are found by (local addr, remote addr, local port, remote
- * port) in a hash table used for lookup only, never iterated, and come
+ * port) in an open-addressing table (sim/tcp-table.h), and come
  * from a free list with their send buffers kept, so a steady stream of
  * connections allocates nothing. Invariants: snd_una <= snd_nxt (mod 2^32);
  * sndbuf holds the bytes from data_start, which is snd_una unless our SYN
@@ -9,31 +9,14 @@
 
 #include <string.h>
 
-static guint
-sim_tcp_key_hash (gconstpointer p)
-{
-  const SimTcpKey *k = p;
-  uint64_t h = ((uint64_t) k->laddr << 32 | k->raddr) * 0x9e3779b97f4a7c15u;
-
-  h ^= ((uint64_t) k->lport << 16 | k->rport) * 0xc2b2ae3d27d4eb4fu;
-  return (guint) (h ^ (h >> 32));
-}
-
-static gboolean
-sim_tcp_key_equal (gconstpointer a, gconstpointer b)
-{
-  return memcmp (a, b, sizeof (SimTcpKey)) == 0;
-}
-
 SimTcp *
 sim_tcp_new (SimHost *host)
 {
   SimTcp *tcp = g_new0 (SimTcp, 1);
 
   tcp->host = host;
-  tcp->conns = g_hash_table_new (sim_tcp_key_hash, sim_tcp_key_equal);
-  tcp->toward = g_hash_table_new_full (sim_tcp_key_hash, sim_tcp_key_equal,
-                                       NULL, g_free);
+  sim_tcp_table_init (&tcp->conns);
+  sim_tcp_table_init (&tcp->toward);
   return tcp;
 }
 
@@ -47,23 +30,22 @@ sim_tcp_conn_destroy (SimTcpConn *conn)
 void
 sim_tcp_free (SimTcp *tcp)
 {
-  GHashTableIter iter;
-  gpointer value;
-
   if (!tcp)
     return;
   /* Teardown only: order does not matter here. */
-  g_hash_table_iter_init (&iter, tcp->conns);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    sim_tcp_conn_destroy (value);
+  for (uint32_t i = 0; i <= tcp->conns.mask; i++)
+    if (tcp->conns.slots[i].value)
+      sim_tcp_conn_destroy (tcp->conns.slots[i].value);
+  for (uint32_t i = 0; i <= tcp->toward.mask; i++)
+    g_free (tcp->toward.slots[i].value);
   while (tcp->free_list)
     {
       SimTcpConn *next = tcp->free_list->next_free;
       sim_tcp_conn_destroy (tcp->free_list);
       tcp->free_list = next;
     }
-  g_hash_table_destroy (tcp->conns);
-  g_hash_table_destroy (tcp->toward);
+  sim_tcp_table_clear (&tcp->conns);
+  sim_tcp_table_clear (&tcp->toward);
   g_free (tcp);
 }
 
@@ -86,7 +68,7 @@ static uint32_t
 sim_tcp_count_toward (SimTcp *tcp, const SimTcpKey *key, int delta)
 {
   SimTcpKey dest = { key->laddr, key->raddr, 0, key->rport };
-  SimTcpToward *t = g_hash_table_lookup (tcp->toward, &dest);
+  SimTcpToward *t = sim_tcp_table_lookup (&tcp->toward, &dest);
 
   if (delta == 0)
     return t ? t->n : 0;
@@ -94,7 +76,7 @@ sim_tcp_count_toward (SimTcp *tcp, const SimTcpKey *key, int delta)
     {
       t = g_new0 (SimTcpToward, 1);
       t->key = dest;
-      g_hash_table_insert (tcp->toward, &t->key, t);
+      sim_tcp_table_insert (&tcp->toward, &t->key, t);
     }
   g_assert (delta > 0 || t->n > 0);
   t->n = (uint32_t) ((int64_t) t->n + delta);
@@ -129,7 +111,7 @@ sim_tcp_conn_alloc (SimTcp *tcp, const SimTcpKey *key)
   conn->snd_una = conn->iss;
   conn->snd_nxt = conn->iss + 1;
   conn->data_start = conn->iss + 1;
-  g_hash_table_insert (tcp->conns, &conn->key, conn);
+  sim_tcp_table_insert (&tcp->conns, &conn->key, conn);
   return conn;
 }
 
@@ -147,7 +129,7 @@ sim_tcp_finish (SimTcpConn *conn, SimTcpCloseReason reason)
   sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->rto_timer);
   sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->deadline_timer);
   sim_kernel_cancel (sim_tcp_kernel (tcp), &conn->persist_timer);
-  g_hash_table_remove (tcp->conns, &conn->key);
+  sim_tcp_table_remove (&tcp->conns, &conn->key);
   if (conn->outbound)
     sim_tcp_count_toward (tcp, &conn->key, -1);
   if (conn->cb.closed)
@@ -209,7 +191,7 @@ sim_tcp_connect_from (SimHost *host, uint16_t origin, uint32_t src,
         return NULL;            /* every port toward dst:dport is taken */
       key.lport = sim_host_ephemeral_port (host);
     }
-  while (g_hash_table_contains (host->tcp->conns, &key));
+  while (sim_tcp_table_lookup (&host->tcp->conns, &key));
   conn = sim_tcp_conn_alloc (host->tcp, &key);
   conn->outbound = true;
   sim_tcp_count_toward (host->tcp, &key, 1);
@@ -413,7 +395,7 @@ sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id,
                uint32_t flow_tag, uint16_t origin)
 {
   SimTcpKey key = { f->dst, f->src, f->dport, f->sport };
-  SimTcpConn *conn = g_hash_table_lookup (tcp->conns, &key);
+  SimTcpConn *conn = sim_tcp_table_lookup (&tcp->conns, &key);
 
   if (!conn)
     {
