@@ -27,7 +27,7 @@
 --     endian. Wireshark 4.0 shows that option as "Unknown Option Data".
 --
 -- Expert items tell the story in Analyze > Expert Information: a DROP,
--- an ABORT or an NXDOMAIN answer is an error, a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*,
+-- an ABORT or an NXDOMAIN or SERVFAIL answer is an error, a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*,
 -- SECURITY_POLICY_DENIED, IAP_DENIED, TARGET_TYPE_NOT_PERMITTED_FOR_VPC) a
 -- warning, the GFE's classification (internal/external) a note, and a
 -- decision resting on a documented assumption a note of the Assumption
@@ -283,7 +283,8 @@ local function add_step (tree, text, n)
                                   or "") .. ")") or ""
   local whose = st.traffic and (" (traffic " .. st.traffic .. ")") or ""
   if st.state == "DROP" or st.state == "ABORT"
-     or (st.state == "DNS_ANSWER" and (st.rule or ""):find(" NXDOMAIN$")) then
+     or (st.state == "DNS_ANSWER" and ((st.rule or ""):find(" NXDOMAIN$")
+                                       or (st.rule or ""):find(" SERVFAIL$"))) then
     sub:add_proto_expert_info(ex.drop, head .. who
                               .. (st.rule and (": " .. st.rule) or "")
                               .. (st.note and ("; " .. st.note) or ""))
