@@ -198,8 +198,10 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
                             "product refused it before any packet left\n",
                             indent);
   else
-    g_string_append_printf (out, "%s    the caller: no HTTP answer; it gave "
-                            "up after %s\n", indent,
+    g_string_append_printf (out, "%s    the caller: no %s; it gave up "
+                            "after %s\n", indent,
+                            world->plans[r->traffic].connect_only
+                            ? "connection" : "HTTP answer",
                             tools_report_duration (r->end - r->start, t));
   if (r->finished && r->retransmits)
     g_string_append_printf (out, "%s    its TCP sent %u segment(s) again on "
