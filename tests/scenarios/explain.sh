@@ -11,12 +11,13 @@
 # found by trying the next values); an IAM 403 (14) lists a delivering fix
 # first and none that makes it worse among the fixes, the allUsers invoker
 # after the safe fix and marked; 02's and 12's ingress = all is marked as
-# opening the service to the internet.
+# opening the service to the internet. A tcp:// check (scenario 55) says
+# the connection was established, or that none came.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 S12=$top_srcdir/scenarios/12-internet-client-refused-by-internal.ini
-plan 18
+plan 20
 
 "$NETSIM" explain "$S05" --traffic call-backend > "$TMP/05" 2> "$TMP/err"
 check "explain exits 0" [ $? -eq 0 ]
@@ -29,6 +30,16 @@ grep -q "^what would change it, one setting at a time ([0-9]* re-simulated):" "$
 check "the what-if part says how many changes were re-simulated" [ $? -eq 0 ]
 grep -q "^  --set 'subnet run-subnet.private-google-access=true' *-> delivered, HTTP 200, classified internal$" "$TMP/05"
 check "PGA on for the subnet makes it delivered and internal" [ $? -eq 0 ]
+
+S55=$top_srcdir/scenarios/55-cloud-sql-over-private-services-access.ini
+"$NETSIM" explain "$S55" --traffic api-to-db --no-what-if > "$TMP/55" 2> "$TMP/err"
+grep -q "^    the caller: TCP connection established after [0-9.]*us; nothing sent (tcp://)$" "$TMP/55"
+check "a tcp:// check taken: the caller's connection was established, and when" [ $? -eq 0 ] \
+  || diag_file "$TMP/55"
+"$NETSIM" explain "$S55" --traffic report-to-db --no-what-if > "$TMP/55" 2> "$TMP/err"
+grep -q "^    the caller: no connection; it gave up after 3.00s$" "$TMP/55"
+check "a tcp:// check dropped: the caller got no connection" [ $? -eq 0 ] \
+  || diag_file "$TMP/55"
 
 "$NETSIM" explain "$S12" --traffic alice-calls-backend > "$TMP/12" 2> "$TMP/err"
 grep -q "^    the caller: HTTP 404 after " "$TMP/12"
