@@ -258,7 +258,7 @@ html_addresses (GString *out, const SimExplainStep *s)
 
 /* What the caller of r lived through. */
 static void
-html_caller (GString *out, const CloudRunRequest *r)
+html_caller (GString *out, const CloudRunRequest *r, bool connect_only)
 {
   char t[32];
 
@@ -270,7 +270,7 @@ html_caller (GString *out, const CloudRunRequest *r)
     g_string_append_printf (out, "<span class=\"%s\">HTTP %d</span> after %s",
                             r->status < 400 ? "good" : "bad", r->status,
                             tools_report_duration (r->end - r->start, t));
-  else if (r->outcome == CLOUDRUN_VERDICT_DELIVERED)
+  else if (connect_only && r->outcome == CLOUDRUN_VERDICT_DELIVERED)
     g_string_append_printf (out, "<span class=\"good\">TCP connection "
                             "established</span> after %s; nothing sent "
                             "(tcp://)",
@@ -279,8 +279,9 @@ html_caller (GString *out, const CloudRunRequest *r)
     g_string_append (out, "<span class=\"bad\">no HTTP request</span>: the "
                      "product refused it before any packet left");
   else
-    g_string_append_printf (out, "<span class=\"bad\">no HTTP answer</span>; "
+    g_string_append_printf (out, "<span class=\"bad\">no %s</span>; "
                             "it gave up after %s",
+                            connect_only ? "connection" : "HTTP answer",
                             tools_report_duration (r->end - r->start, t));
   g_string_append_printf (out, " (verdict <span class=\"%s\">%s</span>",
                           verdict_class (r->outcome),
@@ -343,7 +344,7 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
       g_string_append (out, "</td></tr>\n");
     }
   g_string_append (out, "</table>\n");
-  html_caller (out, r);
+  html_caller (out, r, world->plans[r->traffic].connect_only);
 }
 
 /* Each traffic's section, closed (a click opens it): its request, its

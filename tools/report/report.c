@@ -188,7 +188,8 @@ tools_report_steps (GString *out, CloudRunWorld *world, uint32_t request_id,
     g_string_append_printf (out, "%s    the caller: HTTP %d after %s\n",
                             indent, r->status,
                             tools_report_duration (r->end - r->start, t));
-  else if (r->outcome == CLOUDRUN_VERDICT_DELIVERED)
+  else if (world->plans[r->traffic].connect_only
+           && r->outcome == CLOUDRUN_VERDICT_DELIVERED)
     g_string_append_printf (out, "%s    the caller: TCP connection "
                             "established after %s; nothing sent (tcp://)\n",
                             indent,
