@@ -116,6 +116,7 @@ build_hybrid_links (Build *b)
       SimLinkParams params = cloudrun_vpc_link;
 
       params.delay = l->latency;
+      params.rate_bps = l->bandwidth;
       sim_link_new (b->world->sim, pv, ps, &params, NULL);
       build_learned (l, vpc, pv);
       build_advertised (b, l, site, ps);

@@ -88,6 +88,15 @@ check_link (CloudRunCheck *c, CloudRunSpecHybridLink *l)
 {
   const CloudRunSpecSubnet *x, *y;
 
+  if (l->bandwidth == 0 || l->bandwidth > 100 * (uint64_t) 1000000000)
+    {
+      g_autofree char *found = g_strdup_printf ("%" G_GUINT64_FORMAT " bps",
+                                                l->bandwidth);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &l->base,
+                                  "bandwidth", "a bandwidth above 0 and at "
+                                  "most 100Gbps", found, NULL, NULL);
+    }
+
   if (l->network->on_premises)
     return fail_on_site (c, &l->base, "network", l->network_name);
   if (!l->site->on_premises)

@@ -333,6 +333,11 @@ static const CloudRunKey hybrid_link_keys[] = {
                             "attachments."),
   KEY ("latency", TIME, CloudRunSpecHybridLink, latency, "5ms", 0,
        "One-way time across the link, between the site and the region."),
+  KEY ("bandwidth", BANDWIDTH, CloudRunSpecHybridLink, bandwidth, "10Gbps",
+       0, "Rate of the link each way, frames queued behind it (1000 "
+          "packets at most): an HA VPN tunnel carries up to 3 Gbps "
+          "(250,000 packets a second), a VLAN attachment its capacity "
+          "(50 Mbps to 50 Gbps)."),
   KEY ("advertised-ranges", CIDR_LIST, CloudRunSpecHybridLink,
        advertised_ranges, "", 0,
        "Custom advertisements of the Cloud Router besides the subnets of "

@@ -328,6 +328,7 @@ typedef struct {
   char *region;                 /* the Cloud Router's region */
   CloudRunHybridKind kind;      /* vpn or interconnect */
   SimTime latency;              /* one way across the link */
+  uint64_t bandwidth;           /* bits per second, each way */
   GArray *advertised_ranges;    /* CloudRunSpecCidr: custom advertisements
                                    beyond the region's subnets */
 } CloudRunSpecHybridLink;

@@ -105,6 +105,7 @@ static const char everything_head[] =
   "region = us-central1\n"
   "kind = interconnect\n"
   "latency = 3ms\n"
+  "bandwidth = 2Gbps\n"
   "advertised-ranges = 199.36.153.8/30\n"
   "\n"
   "[peering shared-other]\n"
@@ -743,6 +744,7 @@ test_scenario__network_side (void **state)
     assert_false (shared->on_premises);
     assert_int_equal (l->kind, CLOUDRUN_HYBRID_INTERCONNECT);
     assert_true (l->latency == 3 * SIM_MS);
+    assert_true (l->bandwidth == 2000000000u);
     assert_int_equal (l->advertised_ranges->len, 1);
   }
   assert_int_equal (shared->shared_with->len, 1);
@@ -1734,6 +1736,12 @@ static const BadCase bad_cases[] = {
     "[traffic] groups together, found 200000 from each of 1000 instances, "
     "which brings the total to 200000000" },
   /* Cloud VPN and Interconnect, on-premises sites. */
+  { SITE "[hybrid-link l]\nnetwork = n\nsite = dc\nregion = us-central1\n"
+    "bandwidth = 0Gbps\n", { NULL }, "[hybrid-link l] bandwidth: expected a "
+    "bandwidth above 0 and at most 100Gbps, found 0 bps" },
+  { SITE "[hybrid-link l]\nnetwork = n\nsite = dc\nregion = us-central1\n"
+    "bandwidth = 101Gbps\n", { NULL }, "[hybrid-link l] bandwidth: expected "
+    "a bandwidth above 0 and at most 100Gbps" },
   { SITE "[hybrid-link l]\nnetwork = n\nsite = n\nregion = us-central1\n",
     { NULL }, "[hybrid-link l] site: expected a network with on-premises = "
     "true, found 'n', a VPC network" },

@@ -922,6 +922,33 @@ test_vpc_router__hybrid_learned_routes (void **state)
   assert_true (world_fixture_latency (r) >= 80 * SIM_MS);
 }
 
+/* The link's bandwidth paces what crosses it: 250 KB of request body
+ * over 2 Mbps take a second, over the default 10 Gbps a millisecond. */
+static void
+test_vpc_router__hybrid_link_bandwidth (void **state)
+{
+  for (int slow = 0; slow < 2; slow++)
+    {
+      g_autofree char *ini = g_strconcat (
+        hybrid_base, LINK ("latency = 1ms\n"),
+        slow ? "bandwidth = 2Mbps\n" : "", NULL);
+      const char *const overrides[] = { "traffic go.from=db",
+                                        "traffic go.url=http://192.168.10.5/",
+                                        "traffic go.request-size=250000B",
+                                        NULL };
+      g_autoptr (WorldFixture) wf = world_fixture_new (ini, overrides);
+      SimTime took;
+
+      (void) state;
+      expect_verdict (wf, "go", "delivered", "none", "paced by the link");
+      took = world_fixture_latency (world_fixture_request (wf, "go", 0));
+      if (slow)
+        assert_true (took >= SIM_S);
+      else
+        assert_true (took < 100 * SIM_MS);
+    }
+}
+
 /* ---- The router alone on a tiny world ----------------------------- */
 
 #define CONN_BLOCK TW_IP (10, 8, 0, 0)
@@ -1268,6 +1295,7 @@ main (void)
     cmocka_unit_test (test_vpc_router__peer_follows_exported_routes_only),
     cmocka_unit_test (test_vpc_router__hybrid_link),
     cmocka_unit_test (test_vpc_router__hybrid_learned_routes),
+    cmocka_unit_test (test_vpc_router__hybrid_link_bandwidth),
     cmocka_unit_test (test_vpc_router__decrements_ttl),
     cmocka_unit_test (test_vpc_router__connector_has_an_implicit_ingress_rule),
     cmocka_unit_test (test_vpc_router__ingress_priority_and_ties),
