@@ -472,6 +472,22 @@ list_if (GString *out, const char *k, GPtrArray *items)
   list_sorted (out, k, items);
 }
 
+/* "KEY = A;B": the groups of kind that refs (ImportRef *) name, sorted,
+ * each once; "KEY =" when none resolves. */
+static void
+list_refs (Emit *e, GString *out, const char *k, ImportKind kind,
+           GPtrArray *refs)
+{
+  g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func (g_free);
+  const char *g;
+
+  for (guint i = 0; i < refs->len; i++)
+    if ((g = group_of (e, kind, refs->pdata[i])))
+      g_ptr_array_add (groups, g_strdup (g));
+  sort_unique (groups);
+  list_sorted (out, k, groups);
+}
+
 /* What a service, job and worker pool write alike: service account and
  * VPC access. */
 static void
@@ -624,14 +640,7 @@ write_res (Emit *e, GString *out, ImportRes *r)
                               group_of (e, IMPORT_NETWORK, r->network),
                               r->region);
       if (r->refs->len)
-        {
-          g_autoptr (GPtrArray) subs = g_ptr_array_new_with_free_func (g_free);
-          for (guint i = 0; i < r->refs->len; i++)
-            if ((g = group_of (e, IMPORT_SUBNET, r->refs->pdata[i])))
-              g_ptr_array_add (subs, g_strdup (g));
-          sort_unique (subs);
-          list_sorted (out, "subnets", subs);
-        }
+        list_refs (e, out, "subnets", IMPORT_SUBNET, r->refs);
       if (r->n_addresses > 0)
         g_string_append_printf (out, "addresses = %" G_GINT64_FORMAT "\n",
                                 r->n_addresses);
@@ -741,14 +750,7 @@ write_res (Emit *e, GString *out, ImportRes *r)
                               "visibility = %s\n", r->group, r->dns_name,
                               r->visibility);
       if (strcmp (r->visibility, "private") == 0)
-        {
-          g_autoptr (GPtrArray) nets = g_ptr_array_new_with_free_func (g_free);
-          for (guint i = 0; i < r->refs->len; i++)
-            if ((g = group_of (e, IMPORT_NETWORK, r->refs->pdata[i])))
-              g_ptr_array_add (nets, g_strdup (g));
-          sort_unique (nets);
-          list_sorted (out, "networks", nets);
-        }
+        list_refs (e, out, "networks", IMPORT_NETWORK, r->refs);
       if (r->ranges && r->ranges->len)
         {
           sort_unique (r->ranges);
@@ -859,14 +861,7 @@ write_res (Emit *e, GString *out, ImportRes *r)
       break;
     case IMPORT_DNS_POLICY:
       g_string_append_printf (out, "[dns-server-policy %s]\n", r->group);
-      {
-        g_autoptr (GPtrArray) nets = g_ptr_array_new_with_free_func (g_free);
-        for (guint i = 0; i < r->refs->len; i++)
-          if ((g = group_of (e, IMPORT_NETWORK, r->refs->pdata[i])))
-            g_ptr_array_add (nets, g_strdup (g));
-        sort_unique (nets);
-        list_sorted (out, "networks", nets);
-      }
+      list_refs (e, out, "networks", IMPORT_NETWORK, r->refs);
       if (r->forward->len)
         list_sorted (out, "alternative-name-servers", r->forward);
       if (r->inbound == 1)
