@@ -159,6 +159,20 @@ node_add (Picture *p, const char *id, const char *label, int box, int column,
 
 /* A service's one node: its name with its instance count, its ingress and
  * how it reaches a VPC. */
+/* A workload's way into the VPC, a line of its label. */
+static void
+label_vpc_access (GString *l, VpcAccess access,
+                  const CloudRunSpecConnector *connector, VpcEgress egress)
+{
+  if (access == VPC_ACCESS_NONE)
+    g_string_append (l, "\nno VPC access");
+  else if (access == VPC_ACCESS_DIRECT)
+    g_string_append_printf (l, "\nDirect VPC, %s", vpc_egress_name (egress));
+  else
+    g_string_append_printf (l, "\nconnector %s, %s", connector->base.name,
+                            vpc_egress_name (egress));
+}
+
 static int
 node_service (Picture *p, const CloudRunServiceNode *svc)
 {
@@ -191,15 +205,7 @@ node_service (Picture *p, const CloudRunServiceNode *svc)
     g_string_append (l, "\nrun.app URLs off");
   for (guint i = 0; svc->domains && svc->domains[i]; i++)
     g_string_append_printf (l, "\ndomain %s", svc->domains[i]);
-  if (s->vpc_access == VPC_ACCESS_NONE)
-    g_string_append (l, "\nno VPC access");
-  else
-    g_string_append_printf (l, "\n%s%s, %s",
-                            s->vpc_access == VPC_ACCESS_DIRECT
-                              ? "Direct VPC" : "connector ",
-                            s->vpc_access == VPC_ACCESS_DIRECT
-                              ? "" : s->connector->base.name,
-                            vpc_egress_name (s->vpc_egress));
+  label_vpc_access (l, s->vpc_access, s->connector, s->vpc_egress);
   if (s->network_tags && s->network_tags[0])
     {
       g_autofree char *tags = g_strjoinv (", ", s->network_tags);
@@ -357,15 +363,7 @@ node_worker (Picture *p, const CloudRunSpecWorker *w)
     g_string_append_printf (l, " \u00d7%" G_GINT64_FORMAT, w->instances);
   if (p->projects)
     g_string_append_printf (l, "\nproject %s", w->project->base.name);
-  if (w->vpc_access == VPC_ACCESS_NONE)
-    g_string_append (l, "\nno VPC access");
-  else
-    g_string_append_printf (l, "\n%s%s, %s",
-                            w->vpc_access == VPC_ACCESS_DIRECT
-                              ? "Direct VPC" : "connector ",
-                            w->vpc_access == VPC_ACCESS_DIRECT
-                              ? "" : w->connector->base.name,
-                            vpc_egress_name (w->vpc_egress));
+  label_vpc_access (l, w->vpc_access, w->connector, w->vpc_egress);
   return node_add (p, id, l->str, box_run (p, w->region, TRUE), COL_CALLER,
                    FILL_RUN);
 }
