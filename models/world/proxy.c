@@ -27,6 +27,20 @@ session_maybe_done (CloudRunProxySession *s)
 
 static const SimTcpCallbacks detached_tcp = { 0 };
 
+/* Ready to read a request: nothing of one read, none going upstream. */
+static void
+session_clear_request (CloudRunProxySession *s)
+{
+  s->upstream = NULL;
+  g_byte_array_set_size (s->rx, 0);
+  s->header_len = 0;
+  s->decided = s->forwarding = s->upstream_open = s->responding = false;
+  s->keep_alive = s->relay_head_done = false;
+  s->body_left = 0;
+  s->body_done = NULL;
+  s->slot = s->queue = NULL;
+}
+
 /* The response is written whole: on a persistent connection the session
  * reads the next request (the owner's per-request state released as at
  * the end of a session, a finishing upstream left to close by itself);
@@ -48,16 +62,9 @@ response_sent (CloudRunProxySession *s)
       sim_tcp_conn_set_callbacks (s->upstream, &detached_tcp, NULL);
       sim_tcp_close (s->upstream);  /* one request an upstream connection */
     }
-  s->upstream = NULL;
   if (proxy->done)
     proxy->done (proxy, proxy->user, s);
-  s->slot = s->queue = NULL;
-  g_byte_array_set_size (s->rx, 0);
-  s->header_len = 0;
-  s->decided = s->forwarding = s->upstream_open = s->responding = false;
-  s->keep_alive = s->relay_head_done = false;
-  s->body_left = 0;
-  s->body_done = NULL;
+  session_clear_request (s);
 }
 
 void
@@ -502,14 +509,7 @@ proxy_accept (SimTcpConn *conn, void *user)
     }
   s->client = conn;
   s->idle = false;
-  s->upstream = NULL;
-  g_byte_array_set_size (s->rx, 0);
-  s->header_len = 0;
-  s->decided = s->forwarding = s->upstream_open = s->responding = false;
-  s->keep_alive = s->relay_head_done = false;
-  s->body_left = 0;
-  s->body_done = NULL;
-  s->slot = s->queue = NULL;
+  session_clear_request (s);
   s->pending = (SimTimer) { 0 };
   s->later = NULL;
   s->request_id = sim_tcp_conn_request (conn);

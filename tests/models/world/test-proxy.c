@@ -113,14 +113,15 @@ typedef struct {
 static const char *const paths[] = { "/refuse", "/pass", "/late", "/late" };
 #define POST_SIZE (1024u * 1024u)
 
+/* front, client and site on an internet router; no traffic yet. */
 static ProxyWorld *
-proxy_world (void)
+proxy_world_new (uint32_t requests)
 {
   ProxyWorld *w = g_new0 (ProxyWorld, 1);
   CloudRunInternet *net;
   SimPort *port;
 
-  w->tw = tiny_world_new (4);
+  w->tw = tiny_world_new (requests);
   net = cloudrun_internet_new (w->tw->world);
   w->front = (FrontNode *) sim_node_new (w->tw->world->sim, &front_class,
                                          "front");
@@ -138,6 +139,15 @@ proxy_world (void)
                                    "eth0", SITE, 0);
   tiny_link (w->tw, w->site->host.default_port,
              cloudrun_internet_attach (net, "site", SITE, 32, "site"));
+  return w;
+}
+
+/* One request of each path, a second apart. */
+static ProxyWorld *
+proxy_world (void)
+{
+  ProxyWorld *w = proxy_world_new (4);
+
   for (guint i = 0; i < 4; i++)
     {
       w->plans[i] = (CloudRunTrafficPlan) {
@@ -250,28 +260,8 @@ test_proxy__holds_a_window_not_the_body (void **state)
 static ProxyWorld *
 keep_alive_world (const char *path, uint32_t count)
 {
-  ProxyWorld *w = g_new0 (ProxyWorld, 1);
-  CloudRunInternet *net;
-  SimPort *port;
+  ProxyWorld *w = proxy_world_new (count);
 
-  w->tw = tiny_world_new (count);
-  net = cloudrun_internet_new (w->tw->world);
-  w->front = (FrontNode *) sim_node_new (w->tw->world->sim, &front_class,
-                                         "front");
-  port = sim_node_add_port (&w->front->node, "eth0");
-  sim_host_init (&w->front->host, &w->front->node, FRONT, port);
-  cloudrun_proxy_init (&w->front->proxy, &w->front->host, 80, front_request,
-                       front_done, w->front);
-  tiny_link (w->tw, port, cloudrun_internet_attach (net, "front", FRONT, 32,
-                                                    "front"));
-  w->client = cloudrun_endpoint_new (w->tw->world, "client",
-                                     CLOUDRUN_HOP_CLIENT, "eth0", CLIENT, 0);
-  tiny_link (w->tw, w->client->host.default_port,
-             cloudrun_internet_attach (net, "client", CLIENT, 32, "client"));
-  w->site = cloudrun_endpoint_new (w->tw->world, "site", CLOUDRUN_HOP_CLIENT,
-                                   "eth0", SITE, 0);
-  tiny_link (w->tw, w->site->host.default_port,
-             cloudrun_internet_attach (net, "site", SITE, 32, "site"));
   w->plans[0] = (CloudRunTrafficPlan) {
     .name = path, .host = "198.51.100.1", .host_addr = FRONT, .port = 80,
     .path = path, .method = "GET", .count = count, .interval = SIM_S,
