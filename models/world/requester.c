@@ -201,8 +201,7 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
     call->body += len;
   if (call->body >= call->response.content_length)
     {
-      call->reusable = call->plan->reuse && call->response.keep_alive
-                       && call->body == call->response.content_length;
+      call->reusable = call->plan->reuse && call->response.keep_alive;
       cloudrun_call_finish (call, call->response.status,
                           call->response.status >= 500
                           || call->response.status == 429

@@ -262,6 +262,8 @@ keep_alive_world (const char *path, uint32_t count)
 {
   ProxyWorld *w = proxy_world_new (count);
 
+  /* A response of many segments: its end is found by its length. */
+  w->site->http.response_size = 100000;
   w->plans[0] = (CloudRunTrafficPlan) {
     .name = path, .host = "198.51.100.1", .host_addr = FRONT, .port = 80,
     .path = path, .method = "GET", .count = count, .interval = SIM_S,
