@@ -201,6 +201,8 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
     call->body += len;
   if (call->body >= call->response.content_length)
     {
+      /* The plan's word too: a server that kept every connection would
+       * not make a `new` caller keep it (ours keep only when asked). */
       call->reusable = call->plan->reuse && call->response.keep_alive;
       cloudrun_call_finish (call, call->response.status,
                           call->response.status >= 500
