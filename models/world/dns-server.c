@@ -1,5 +1,6 @@
-/* A DNS resolver node answering A queries on UDP port 53 from one view
- * (models/world/dns-view.h) with real DNS messages. The internet's public
+/* A DNS resolver node answering queries on UDP port 53 from one view
+ * (models/world/dns-view.h) with real DNS messages: A and AAAA records,
+ * CNAME chains, NODATA for a type a name lacks. The internet's public
  * resolver is one; the metadata server's resolver for VPC callers is
  * another. It records the answer as the request's dns step; an NXDOMAIN
  * decides the request (dns-failure).
@@ -29,15 +30,17 @@ static const char forward_page[] =
   "query from 35.199.192.0/19 through the network; the target must have a "
   "route back to that range";
 
-/* "public DNS: NAME -> ADDR (via CNAME)" or "...: NAME NXDOMAIN"; what
- * answered may be a response policy's rule, or a zone reached through a
- * peering zone or after a passthru rule. */
+/* "public DNS: NAME -> ADDR (through CNAME)" or "...: NAME NXDOMAIN";
+ * an AAAA question's answer reads "NAME AAAA -> ADDR6", its NODATA "NAME
+ * has no AAAA record (NODATA)". What answered may be a response policy's
+ * rule, or a zone reached through a peering zone or after a passthru
+ * rule. */
 static const char *
 dns_server_describe (SimExplainLog *log, const DnsSource *src,
                      const SimDnsMessage *a)
 {
   const char *zone = src->zone ? src->zone : "no zone";
-  char ip[16];
+  char ip[SIM_DNS_AAAA_STRLEN];
 
   if (src->peering || src->passthru)
     zone = sim_explain_internf (log, "%s%s%s%s%s", zone,
@@ -49,6 +52,17 @@ dns_server_describe (SimExplainLog *log, const DnsSource *src,
     return sim_explain_internf (log, "%s: %s NXDOMAIN", zone, a->qname);
   if (a->rcode == SIM_DNS_RCODE_SERVFAIL)
     return sim_explain_internf (log, "%s: %s SERVFAIL", zone, a->qname);
+  if (a->qtype == SIM_DNS_TYPE_AAAA)
+    {
+      for (uint32_t i = 0; i < a->n_answers; i++)
+        if (a->answers[i].type == SIM_DNS_TYPE_AAAA)
+          return sim_explain_internf (
+            log, "%s: %s AAAA -> %s%s", zone, a->qname,
+            sim_dns_aaaa_to_string (a->answers[i].aaaa, ip),
+            i > 0 ? " (through CNAME)" : "");
+      return sim_explain_internf (log, "%s: %s has no AAAA record (NODATA)",
+                                  zone, a->qname);
+    }
   for (uint32_t i = 0; i < a->n_answers; i++)
     if (a->answers[i].type == SIM_DNS_TYPE_A)
       return sim_explain_internf (log, "%s: %s -> %s%s", zone, a->qname,
@@ -133,7 +147,7 @@ cloudrun_dns_answer (CloudRunNode *node, SimHost *host, const DnsView *view,
   DnsSource zone;
 
   dns_answer_init (&a, q);      /* then rcode and answers from the view */
-  cloudrun_dns_view_resolve_source (view, q->qname, &a, &zone);
+  cloudrun_dns_view_resolve_source (view, q->qname, q->qtype, &a, &zone);
   dns_send_answer (node, host, &a, frame->dst, frame->src, frame->sport,
                    packet->request_id,
                    dns_server_describe (sim_world_explain (node->world->sim),
@@ -158,7 +172,7 @@ dns_forward_timeout (SimKernel *k, void *target, void *arg, uint64_t slot)
   a.recursion_desired = true;
   a.rcode = SIM_DNS_RCODE_SERVFAIL;
   g_strlcpy (a.qname, f->qname, sizeof a.qname);
-  a.qtype = SIM_DNS_TYPE_A;
+  a.qtype = f->qtype;
   dns_send_answer_on (&server->base, &server->host,
                       dns_server_out (server, f->asked), &a, f->asked,
                       f->caller, f->caller_port, f->request,
@@ -249,6 +263,7 @@ dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
     .asked = frame->dst, .target = target, .request = packet->request_id,
     .label = label,
   };
+  f->qtype = q->qtype;
   g_strlcpy (f->qname, q->qname, sizeof f->qname);
   dns_forward_send (server, f, slot, q);
 }
@@ -313,7 +328,7 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
       return;
     }
   dns_answer_init (&a, &q);     /* then rcode and answers from the view */
-  cloudrun_dns_view_resolve_source (view, q.qname, &a, &zone);
+  cloudrun_dns_view_resolve_source (view, q.qname, q.qtype, &a, &zone);
   if (server->vpc && zone.forward)
     {
       dns_forward (server, &q, frame, packet,
