@@ -996,6 +996,10 @@ test_scenario__hosts_and_addresses (void **state)
   r = &g_array_index (runapp->records, CloudRunSpecDnsRecord, 1);
   assert_int_equal (r->type, CLOUDRUN_DNS_AAAA);
   assert_string_equal (r->data, "2001:db8::1");
+  assert_int_equal (r->address6[0], 0x20);
+  assert_int_equal (r->address6[3], 0xb8);
+  assert_int_equal (r->address6[14], 0);
+  assert_int_equal (r->address6[15], 1);
   assert_int_equal (pub->visibility, CLOUDRUN_DNS_PUBLIC);
   assert_int_equal (pub->networks->len, 0);
   assert_int_equal (g_array_index (pub->records, CloudRunSpecDnsRecord, 0)
