@@ -30,17 +30,34 @@ static const char forward_page[] =
   "query from 35.199.192.0/19 through the network; the target must have a "
   "route back to that range";
 
-/* "public DNS: NAME -> ADDR (through CNAME)" or "...: NAME NXDOMAIN";
- * an AAAA question's answer reads "NAME AAAA -> ADDR6", its NODATA "NAME
- * has no AAAA record (NODATA)". What answered may be a response policy's
- * rule, or a zone reached through a peering zone or after a passthru
- * rule. */
+/* The record type's name for explanations: "A", "AAAA", "CNAME", or
+ * "type N" (in buf). */
+static const char *
+dns_type_word (uint16_t type, char *buf, size_t size)
+{
+  if (type == SIM_DNS_TYPE_A)
+    return "A";
+  if (type == SIM_DNS_TYPE_AAAA)
+    return "AAAA";
+  if (type == SIM_DNS_TYPE_CNAME)
+    return "CNAME";
+  g_snprintf (buf, size, "type %u", type);
+  return buf;
+}
+
+/* "public DNS: NAME -> ADDR (through CNAME)" for an A question, "...: NAME
+ * AAAA -> ADDR6" for another type, "...: NAME NXDOMAIN", or "...: NAME has
+ * no AAAA record (NODATA)" when no record of the type asked came. What
+ * answered may be a response policy's rule, or a zone reached through a
+ * peering zone or after a passthru rule. */
 static const char *
 dns_server_describe (SimExplainLog *log, const DnsSource *src,
                      const SimDnsMessage *a)
 {
   const char *zone = src->zone ? src->zone : "no zone";
-  char ip[SIM_DNS_AAAA_STRLEN];
+  char data[SIM_DNS_NAME_MAX + 1], word[16];
+  const char *type = dns_type_word (a->qtype, word, sizeof word);
+  bool is_a = a->qtype == SIM_DNS_TYPE_A;
 
   if (src->peering || src->passthru)
     zone = sim_explain_internf (log, "%s%s%s%s%s", zone,
@@ -52,23 +69,23 @@ dns_server_describe (SimExplainLog *log, const DnsSource *src,
     return sim_explain_internf (log, "%s: %s NXDOMAIN", zone, a->qname);
   if (a->rcode == SIM_DNS_RCODE_SERVFAIL)
     return sim_explain_internf (log, "%s: %s SERVFAIL", zone, a->qname);
-  if (a->qtype == SIM_DNS_TYPE_AAAA)
-    {
-      for (uint32_t i = 0; i < a->n_answers; i++)
-        if (a->answers[i].type == SIM_DNS_TYPE_AAAA)
-          return sim_explain_internf (
-            log, "%s: %s AAAA -> %s%s", zone, a->qname,
-            sim_dns_aaaa_to_string (a->answers[i].aaaa, ip),
-            i > 0 ? " (through CNAME)" : "");
-      return sim_explain_internf (log, "%s: %s has no AAAA record (NODATA)",
-                                  zone, a->qname);
-    }
   for (uint32_t i = 0; i < a->n_answers; i++)
-    if (a->answers[i].type == SIM_DNS_TYPE_A)
-      return sim_explain_internf (log, "%s: %s -> %s%s", zone, a->qname,
-                                  sim_ipv4_to_string (a->answers[i].a, ip),
+    {
+      const SimDnsRecord *r = &a->answers[i];
+      if (r->type != a->qtype)
+        continue;
+      if (is_a)
+        sim_ipv4_to_string (r->a, data);
+      else if (r->type == SIM_DNS_TYPE_AAAA)
+        sim_dns_aaaa_to_string (r->aaaa, data);
+      else
+        g_strlcpy (data, r->cname, sizeof data);
+      return sim_explain_internf (log, "%s: %s%s%s -> %s%s", zone, a->qname,
+                                  is_a ? "" : " ", is_a ? "" : type, data,
                                   i > 0 ? " (through CNAME)" : "");
-  return sim_explain_internf (log, "%s: %s has no address", zone, a->qname);
+    }
+  return sim_explain_internf (log, "%s: %s has no %s record (NODATA)", zone,
+                              a->qname, type);
 }
 
 /* Sends answer a (id, question already set) from src:53 to dst:dport as

@@ -254,7 +254,8 @@ test_dns_server__aaaa_answer_and_nodata (void **state)
   assert_int_equal (a->rcode, SIM_DNS_RCODE_NOERROR);
   assert_int_equal (a->n_answers, 0);
   assert_string_equal (tiny_step (w->tw, 3, "DNS_ANSWER", NULL)->rule,
-                       "private zone corp: v6.corp.internal has no address");
+                       "private zone corp: v6.corp.internal has no A record "
+                       "(NODATA)");
   assert_int_equal (tiny_request (w->tw, 3)->outcome,
                     CLOUDRUN_VERDICT_PENDING);
   g_free (a);
