@@ -2147,6 +2147,14 @@ static const BadCase bad_cases[] = {
     "'MX'" },
   { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. a "
     "10.0.0.1\n", { NULL }, "found 'a'; did you mean 'A'?" },
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. AAAA "
+    "2001:db8::zz\n", { NULL }, "[dns-zone z] records: expected an IPv6 "
+    "address for an AAAA record, found '2001:db8::zz'" },
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. AAAA "
+    "10.0.0.1\n", { NULL }, "expected an IPv6 address for an AAAA record" },
+  /* A zone index loaded before AAAA was answered, and still does. */
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. AAAA "
+    "fe80::1%eth0\n", { NULL }, NULL },
   /* Peering zones and response policies (issue 23). */
   { "[network n]\n[network p]\n[dns-zone z]\ndns-name = example.com.\n"
     "networks = n\npeer-network = p\nrecords = a.example.com. A 10.0.0.1\n",
