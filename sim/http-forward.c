@@ -58,29 +58,6 @@ next_field (const uint8_t *d, size_t end, size_t *pos, SimHttpSpan *line,
   return sim_http_split_field (*line, name, value);
 }
 
-/* Splits a Connection value's comma-separated names into names (at most
- * FORWARD_CONNECTION_NAMES in all, counting *n already there). */
-static void
-connection_names (SimHttpSpan value, SimHttpSpan *names, size_t *n)
-{
-  size_t i = 0;
-
-  while (i < value.n && *n < FORWARD_CONNECTION_NAMES)
-    {
-      size_t start, stop;
-      while (i < value.n && (value.p[i] == ',' || value.p[i] == ' '
-                             || value.p[i] == '\t'))
-        i++;
-      start = i;
-      while (i < value.n && value.p[i] != ',' && value.p[i] != ' '
-             && value.p[i] != '\t')
-        i++;
-      stop = i;
-      if (stop > start)
-        names[(*n)++] = (SimHttpSpan) { value.p + start, stop - start };
-    }
-}
-
 static bool
 named_in (SimHttpSpan name, const char *const *list)
 {
@@ -142,7 +119,8 @@ sim_http_forward_request (const uint8_t *head, size_t len, uint8_t *out,
   pos = first;
   while (next_field (head, len, &pos, &line, &name, &value))
     if (sim_http_span_ieq (name, "connection"))
-      connection_names (value, names, &n_names);
+      sim_http_connection_names (value, names, &n_names,
+                                 FORWARD_CONNECTION_NAMES);
   sim_http_write_bytes (&w, head, first);
   pos = first;
   while (next_field (head, len, &pos, &line, &name, &value))

@@ -30,5 +30,9 @@ bool sim_http_span_ieq (SimHttpSpan s, const char *lit);
  * optional whitespace around the value); false on anything else. */
 bool sim_http_split_field (SimHttpSpan line, SimHttpSpan *name,
                            SimHttpSpan *value);
+/* Splits a Connection value's comma-separated names into names, at most
+ * cap in all counting *n already there. */
+void sim_http_connection_names (SimHttpSpan value, SimHttpSpan *names,
+                                size_t *n, size_t cap);
 
 #endif

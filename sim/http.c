@@ -8,7 +8,12 @@
  *   Host: HOST\r\n                     Content-Type: T\r\n  (if T != NULL)
  *   User-Agent: cloudrun-netsim\r\n    Content-Length: N\r\n
  *   Content-Length: N\r\n              Connection: close\r\n
- *   \r\n                               \r\n
+ *   [Connection: keep-alive\r\n]       \r\n
+ *   \r\n
+ *
+ * A request written with keep_alive asks for a persistent connection;
+ * a response written with keep_alive says Connection: keep-alive instead
+ * of close.
  *
  * Invariants:
  * - Writers never write a field that would change the message's framing
@@ -106,7 +111,8 @@ sim_http_write_request (uint8_t *out, size_t cap, const SimHttpRequest *req)
   sim_http_write_str (&w, req->host);
   sim_http_write_str (&w, "\r\nUser-Agent: cloudrun-netsim\r\nContent-Length: ");
   w_u64 (&w, req->content_length);
-  sim_http_write_str (&w, "\r\n\r\n");
+  sim_http_write_str (&w, req->keep_alive ? "\r\nConnection: keep-alive"
+                                           "\r\n\r\n" : "\r\n\r\n");
   return w.ok ? w.len : 0;
 }
 
@@ -135,8 +141,32 @@ sim_http_write_response (uint8_t *out, size_t cap,
     }
   sim_http_write_str (&w, "\r\nContent-Length: ");
   w_u64 (&w, resp->content_length);
-  sim_http_write_str (&w, "\r\nConnection: close\r\n\r\n");
+  sim_http_write_str (&w, resp->keep_alive
+                          ? "\r\nConnection: keep-alive\r\n\r\n"
+                          : "\r\nConnection: close\r\n\r\n");
   return w.ok ? w.len : 0;
+}
+
+void
+sim_http_connection_names (SimHttpSpan value, SimHttpSpan *names, size_t *n,
+                           size_t cap)
+{
+  size_t i = 0;
+
+  while (i < value.n && *n < cap)
+    {
+      size_t start, stop;
+      while (i < value.n && (value.p[i] == ',' || value.p[i] == ' '
+                             || value.p[i] == '\t'))
+        i++;
+      start = i;
+      while (i < value.n && value.p[i] != ',' && value.p[i] != ' '
+             && value.p[i] != '\t')
+        i++;
+      stop = i;
+      if (stop > start)
+        names[(*n)++] = (SimHttpSpan) { value.p + start, stop - start };
+    }
 }
 
 /* "Unknown" for a status without a registered phrase here. */
@@ -308,15 +338,32 @@ host_strip_port (SimHttpSpan value, SimHttpSpan *host)
   return colon > 0;
 }
 
+#define HTTP_CONNECTION_NAMES 16u /* names of Connection fields read */
+
+/* Whether a Connection field of the head named name. */
+static bool
+connection_says (const SimHttpSpan *names, size_t n, const char *name)
+{
+  for (size_t i = 0; i < n; i++)
+    if (sim_http_span_ieq (names[i], name))
+      return true;
+  return false;
+}
+
 /* Reads header lines from pos to end (the final empty line excluded).
  * Content-Length goes to *length (0 when absent; repeated with another
  * value is an error); Host goes to host when host is not NULL (repeated
- * is an error). *have_host tells whether it was seen. */
+ * is an error). *have_host tells whether it was seen. The names of the
+ * Connection fields (the first HTTP_CONNECTION_NAMES) set *keep_alive
+ * and *close. */
 static bool
 parse_fields (const uint8_t *d, size_t pos, size_t end, uint64_t *length,
-              char *host, size_t host_cap, bool *have_host)
+              char *host, size_t host_cap, bool *have_host,
+              bool *keep_alive, bool *close)
 {
   bool have_length = false;
+  SimHttpSpan names[HTTP_CONNECTION_NAMES];
+  size_t n_names = 0;
 
   *length = 0;
   *have_host = false;
@@ -342,7 +389,12 @@ parse_fields (const uint8_t *d, size_t pos, size_t end, uint64_t *length,
             return false;
           *have_host = true;
         }
+      else if (sim_http_span_ieq (name, "connection"))
+        sim_http_connection_names (value, names, &n_names,
+                                   HTTP_CONNECTION_NAMES);
     }
+  *keep_alive = connection_says (names, n_names, "keep-alive");
+  *close = connection_says (names, n_names, "close");
   return true;
 }
 
@@ -399,7 +451,7 @@ sim_http_parse_request (const uint8_t *data, size_t len, SimHttpRequest *out)
   int block = block_length (data, len);
   size_t pos = 0, end;
   SimHttpSpan line, part[3];
-  bool have_host;
+  bool have_host, close;
 
   memset (out, 0, sizeof *out);
   if (block <= 0)
@@ -419,8 +471,10 @@ sim_http_parse_request (const uint8_t *data, size_t len, SimHttpRequest *out)
       || !span_copy (part[1], out->path, sizeof out->path))
     return -1;
   if (!parse_fields (data, pos, end, &out->content_length, out->host,
-                     sizeof out->host, &have_host) || !have_host)
+                     sizeof out->host, &have_host, &out->keep_alive, &close)
+      || !have_host)
     return -1;
+  out->keep_alive = out->keep_alive && !close;
   return block;
 }
 
@@ -433,7 +487,7 @@ sim_http_parse_response (const uint8_t *data, size_t len,
   int block = block_length (data, len);
   size_t pos = 0, end;
   SimHttpSpan line, part[3];
-  bool have_host;
+  bool have_host, keep_alive, close;
 
   memset (out, 0, sizeof *out);
   if (block <= 0)
@@ -448,8 +502,9 @@ sim_http_parse_response (const uint8_t *data, size_t len,
     part[2].n = sizeof out->reason - 1;
   span_copy (part[2], out->reason, sizeof out->reason);
   if (!parse_fields (data, pos, end, &out->content_length, NULL, 0,
-                     &have_host))
+                     &have_host, &keep_alive, &close))
     return -1;
+  out->keep_alive = !close;
   return block;
 }
 

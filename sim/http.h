@@ -13,12 +13,18 @@ typedef struct {
   char path[256];
   char host[256];               /* Host header, without port */
   uint64_t content_length;
+  bool keep_alive;              /* Connection: keep-alive (written when
+                                   set; parsed from the field's names) */
 } SimHttpRequest;
 
 typedef struct {
   int status;
   char reason[64];
   uint64_t content_length;
+  bool keep_alive;              /* written: Connection: keep-alive instead
+                                   of close; parsed: the response does not
+                                   say Connection: close (HTTP/1.1's
+                                   persistence) */
 } SimHttpResponse;
 
 /* Each writer returns the header block length, or 0 when cap is short. */

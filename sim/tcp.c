@@ -407,6 +407,10 @@ sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id,
       return;
     }
   conn->busy++;
+  /* A persistent connection carries one request after another: what the
+   * connection sends from now on serves the request whose bytes came. */
+  if (f->payload_len > 0 && request_id != 0)
+    conn->request_id = request_id;
   if (f->tcp.flags & SIM_TCP_RST)
     sim_tcp_finish (conn, SIM_TCP_CLOSED_RESET);
   else if (!sim_tcp_handshake (tcp, conn, f) && !conn->dead)

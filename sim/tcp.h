@@ -100,6 +100,7 @@ void sim_tcp_close (SimTcpConn *conn);
 /* Sends RST and frees the connection (closed() is called with ABORTED). */
 void sim_tcp_abort (SimTcpConn *conn);
 
+/* The request the connection's packets serve from now on. */
 void sim_tcp_conn_set_request (SimTcpConn *conn, uint32_t request_id);
 /* The flow_tag of the packet that opened the connection (0 none). */
 uint32_t sim_tcp_conn_flow_tag (const SimTcpConn *conn);
@@ -118,7 +119,9 @@ uint32_t sim_tcp_conn_retransmits (const SimTcpConn *conn);
 SimTcp *sim_tcp_new (SimHost *host);
 void sim_tcp_free (SimTcp *tcp);
 /* request_id, flow_tag, origin: the arriving packet's; a new connection
- * takes them (see SimPacket.flow_tag and .origin). */
+ * takes them (see SimPacket.flow_tag and .origin), and a segment with
+ * data moves the connection to its request (a persistent connection
+ * serves one request after another). */
 void sim_tcp_input (SimTcp *tcp, const SimFrame *frame, uint32_t request_id,
                     uint32_t flow_tag, uint16_t origin);
 

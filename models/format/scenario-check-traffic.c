@@ -511,7 +511,8 @@ static gboolean
 check_tcp (CloudRunCheck *c, CloudRunSpecTraffic *t)
 {
   static const char *const http_only[] = {
-    "method", "request-size", "identity", "audience", "token-header" };
+    "method", "request-size", "identity", "audience", "token-header",
+    "connections" };
 
   if (t->url.scheme != CLOUDRUN_URL_TCP)
     return TRUE;

@@ -45,6 +45,7 @@ static const char *const pattern_choices[] = { "constant", "poisson", "burst",
 static const char *const identity_choices[] = { "none", "id-token", NULL };
 static const char *const token_header_choices[] = {
   "authorization", "x-serverless-authorization", NULL };
+static const char *const connections_choices[] = { "new", "reuse", NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 
@@ -965,6 +966,16 @@ static const CloudRunKey traffic_keys[] = {
             "Authorization: Bearer, or X-Serverless-Authorization: Bearer, "
             "which Cloud Run's IAM check reads first and which leaves "
             "Authorization to the application."),
+  KEY_ENUM ("connections", ENUM, CloudRunSpecTraffic, connections, "new", 0,
+            connections_choices,
+            "`new`: every request opens its own connection (TCP, and TLS "
+            "for https) and closes it. `reuse`: HTTP keep-alive, as real "
+            "clients pool connections: the request asks `Connection: "
+            "keep-alive`, and the next request of the traffic from the same "
+            "caller goes on a connection kept idle (no DNS query, no "
+            "handshake); one request at a time a connection, a new one "
+            "when none is idle, an idle one closed after 90 s. Not on a "
+            "tcp:// traffic."),
 };
 
 static const CloudRunKey expect_keys[] = {

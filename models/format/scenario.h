@@ -191,6 +191,12 @@ typedef enum {
   CLOUDRUN_TOKEN_HEADER_X_SERVERLESS,  /* X-Serverless-Authorization */
 } CloudRunTokenHeader;
 
+/* Whether a traffic's requests open connections of their own. */
+typedef enum {
+  CLOUDRUN_CONNECTIONS_NEW,     /* one connection a request */
+  CLOUDRUN_CONNECTIONS_REUSE,   /* HTTP keep-alive: kept for the next */
+} CloudRunConnections;
+
 /* ---- Objects ------------------------------------------------------ */
 
 /* The head of every group's struct. */
@@ -798,6 +804,7 @@ struct CloudRunSpecTraffic {
   char *audience;               /* aud of its ID tokens; default
                                    "https://" url.host */
   CloudRunTokenHeader token_header; /* where its ID tokens go */
+  CloudRunConnections connections; /* new, or reuse (keep-alive) */
   CloudRunSpecExpect *expect;   /* [expect NAME] of the same NAME, or NULL */
 };
 

@@ -212,7 +212,9 @@
   X (IAP_DENIED)                                                           \
   /* a resolver sends the query on to another name server (a forwarding  \
    * zone, an outbound server policy) */                                   \
-  X (DNS_FORWARD)
+  X (DNS_FORWARD)                                                          \
+  /* a request sent on a connection an earlier one opened (keep-alive) */ \
+  X (REUSE_CONNECTION)
 
 /* ---- Settings ----------------------------------------------------- */
 

@@ -19,10 +19,52 @@ session_maybe_done (CloudRunProxySession *s)
   if (s->idle || s->client || s->upstream || sim_timer_pending (&s->pending))
     return;
   s->idle = true;
-  if (proxy->done)
+  if (proxy->done && s->decided)   /* a kept connection's last is done */
     proxy->done (proxy, proxy->user, s);
   s->slot = NULL;
   g_ptr_array_add (proxy->idle, s);
+}
+
+static const SimTcpCallbacks detached_tcp = { 0 };
+
+/* Ready to read a request: nothing of one read, none going upstream. */
+static void
+session_clear_request (CloudRunProxySession *s)
+{
+  s->upstream = NULL;
+  g_byte_array_set_size (s->rx, 0);
+  s->header_len = 0;
+  s->decided = s->forwarding = s->upstream_open = s->responding = false;
+  s->keep_alive = s->relay_head_done = false;
+  s->body_left = 0;
+  s->body_done = NULL;
+  s->slot = s->queue = NULL;
+}
+
+/* The response is written whole: on a persistent connection the session
+ * reads the next request (the owner's per-request state released as at
+ * the end of a session, a finishing upstream left to close by itself);
+ * otherwise the proxy closes, as it announced. */
+static void
+response_sent (CloudRunProxySession *s)
+{
+  CloudRunProxy *proxy = s->proxy;
+
+  if (!s->client)
+    return;
+  if (!s->keep_alive)
+    {
+      sim_tls_conn_close (s->tls, s->client);
+      return;
+    }
+  if (s->upstream)
+    {
+      sim_tcp_conn_set_callbacks (s->upstream, &detached_tcp, NULL);
+      sim_tcp_close (s->upstream);  /* one request an upstream connection */
+    }
+  if (proxy->done)
+    proxy->done (proxy, proxy->user, s);
+  session_clear_request (s);
 }
 
 void
@@ -31,7 +73,8 @@ cloudrun_proxy_respond (CloudRunProxySession *s, int status,
                         uint32_t body_len)
 {
   GByteArray *out = s->proxy->scratch;
-  SimHttpResponse resp = { .status = status, .content_length = body_len };
+  SimHttpResponse resp = { .status = status, .content_length = body_len,
+                           .keep_alive = s->keep_alive };
   size_t n;
 
   if (!s->client)
@@ -43,7 +86,7 @@ cloudrun_proxy_respond (CloudRunProxySession *s, int status,
   /* Head and body in one send: a small answer is one segment. */
   memcpy (out->data + n, body, body_len);
   sim_tls_conn_send (s->tls, s->client, out->data, (uint32_t) (n + body_len));
-  sim_tls_conn_close (s->tls, s->client);
+  response_sent (s);
 }
 
 void
@@ -51,7 +94,8 @@ cloudrun_proxy_respond_pattern (CloudRunProxySession *s, int status,
                                 const char *content_type,
                                 const char *pattern, uint64_t size)
 {
-  SimHttpResponse resp = { .status = status, .content_length = size };
+  SimHttpResponse resp = { .status = status, .content_length = size,
+                           .keep_alive = s->keep_alive };
   uint8_t head[512];
   size_t n;
 
@@ -65,7 +109,7 @@ cloudrun_proxy_respond_pattern (CloudRunProxySession *s, int status,
   sim_body_init (&s->response, pattern, size);
   s->responding = !sim_body_pump (&s->response, s->tls, s->client);
   if (!s->responding)
-    sim_tls_conn_close (s->tls, s->client);
+    response_sent (s);
 }
 
 void
@@ -122,13 +166,70 @@ upstream_connected (SimTcpConn *conn, void *user)
   g_byte_array_set_size (s->rx, 0);
 }
 
+/* Keep-alive toward the client: the response is framed by its
+ * Content-Length, so its end is known without the upstream's FIN; a
+ * Connection value in its head (the upstream's own: close, or keep-alive
+ * when it was asked) is rewritten to keep-alive, and the head is held
+ * until whole. A head that does not parse is relayed as it is and the
+ * connection closes after it, as without keep-alive. */
+static void
+relay_head (CloudRunProxySession *s, const uint8_t *data, uint32_t len)
+{
+  GByteArray *rx = s->rx;
+  SimHttpResponse resp;
+  const uint8_t *value;
+  size_t value_len, at;
+  int head;
+
+  g_byte_array_append (rx, data, len);
+  head = sim_http_parse_response (rx->data, rx->len, &resp);
+  if (head == 0)
+    return;
+  s->relay_head_done = true;
+  if (head < 0)
+    {
+      s->keep_alive = false;
+      sim_tls_conn_send (s->tls, s->client, rx->data, rx->len);
+      g_byte_array_set_size (rx, 0);
+      return;
+    }
+  s->relay_left = resp.content_length
+                  - MIN (resp.content_length, rx->len - (guint) head);
+  if (sim_http_find_field (rx->data, (size_t) head, "connection", &value,
+                           &value_len))
+    {
+      at = (size_t) (value - rx->data);
+      sim_tls_conn_queue (s->tls, s->client, rx->data, (uint32_t) at);
+      sim_tls_conn_queue (s->tls, s->client, (const uint8_t *) "keep-alive",
+                          10);
+      sim_tls_conn_send (s->tls, s->client, rx->data + at + value_len,
+                         (uint32_t) (rx->len - at - value_len));
+    }
+  else
+    sim_tls_conn_send (s->tls, s->client, rx->data, rx->len);
+  g_byte_array_set_size (rx, 0);
+  if (s->relay_left == 0)
+    response_sent (s);
+}
+
 static void
 upstream_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
 {
   CloudRunProxySession *s = user;
 
   (void) conn;
-  if (s->client)
+  if (!s->client)
+    return;
+  if (s->keep_alive && !s->relay_head_done)
+    relay_head (s, data, len);
+  else if (s->keep_alive)
+    {
+      sim_tls_conn_send (s->tls, s->client, data, len);
+      s->relay_left -= MIN (s->relay_left, len);
+      if (s->relay_left == 0)
+        response_sent (s);
+    }
+  else
     sim_tls_conn_send (s->tls, s->client, data, len);
 }
 
@@ -150,8 +251,10 @@ upstream_peer_closed (SimTcpConn *conn, void *user)
 
   s->forwarding = s->upstream_open = false;  /* the rest is not relayed */
   sim_tcp_close (conn);
-  if (s->client)
-    sim_tls_conn_close (s->tls, s->client);
+  /* Before the whole response (a kept connection's ends on its length):
+   * the client learns it by the close, whatever it asked. */
+  s->keep_alive = false;
+  response_sent (s);
 }
 
 static void
@@ -278,12 +381,15 @@ body_complete (CloudRunProxySession *s)
 }
 
 /* Reads the head; once whole, hands it to the owner. Bytes past the
- * body are not read: one request per connection. */
+ * body are not read: a client asks the next request of a persistent
+ * connection only once it has the whole response. */
 static void
 client_head (CloudRunProxySession *s, const uint8_t *data, uint32_t len)
 {
   uint64_t have;
 
+  if (s->rx->len == 0)          /* the first bytes of a request */
+    s->request_id = sim_tcp_conn_request (s->client);
   g_byte_array_append (s->rx, data, len);
   s->header_len = sim_http_parse_request (s->rx->data, s->rx->len,
                                           &s->request);
@@ -296,6 +402,7 @@ client_head (CloudRunProxySession *s, const uint8_t *data, uint32_t len)
   if (s->header_len == 0)
     return;
   s->decided = true;
+  s->keep_alive = s->request.keep_alive;
   have = s->rx->len - (guint) s->header_len;
   if (have > s->request.content_length)
     {
@@ -349,7 +456,7 @@ client_writable (SimTcpConn *conn, void *user)
   if (s->responding && sim_body_pump (&s->response, s->tls, conn))
     {
       s->responding = false;
-      sim_tls_conn_close (s->tls, conn);
+      response_sent (s);
     }
   if (s->upstream)
     sim_tcp_window_update (s->upstream);
@@ -402,13 +509,7 @@ proxy_accept (SimTcpConn *conn, void *user)
     }
   s->client = conn;
   s->idle = false;
-  s->upstream = NULL;
-  g_byte_array_set_size (s->rx, 0);
-  s->header_len = 0;
-  s->decided = s->forwarding = s->upstream_open = s->responding = false;
-  s->body_left = 0;
-  s->body_done = NULL;
-  s->slot = s->queue = NULL;
+  session_clear_request (s);
   s->pending = (SimTimer) { 0 };
   s->later = NULL;
   s->request_id = sim_tcp_conn_request (conn);

@@ -43,6 +43,12 @@ struct CloudRunProxySession {
   CloudRunProxyLaterFn body_done;  /* run once the body is in, or NULL */
   SimBody response;             /* a streamed answer's body */
   bool responding;              /* response is being written */
+  bool keep_alive;              /* the request asked Connection:
+                                   keep-alive: answered so, and the
+                                   connection kept for the next one */
+  bool relay_head_done;         /* keep_alive: the upstream's response
+                                   head was rewritten and sent on */
+  uint64_t relay_left;          /* then: its body bytes still to relay */
   uint32_t request_id;
   uint32_t client_addr, local_addr;  /* the caller and the address it hit */
   uint16_t client_port, local_port;
@@ -59,7 +65,8 @@ struct CloudRunProxySession {
  * calls answer, respond, forward or after_body. */
 typedef void (*CloudRunProxyRequestFn) (CloudRunProxy *proxy, void *user,
                                         CloudRunProxySession *s);
-/* The session is over (both connections closed): release s->slot. */
+/* The request is over (both connections closed, or on a persistent
+ * connection its response written): release s->slot and s->queue. */
 typedef void (*CloudRunProxyDoneFn) (CloudRunProxy *proxy, void *user,
                                      CloudRunProxySession *s);
 
@@ -84,8 +91,9 @@ void cloudrun_proxy_init (CloudRunProxy *proxy, SimHost *host, uint16_t port,
 void cloudrun_proxy_listen_tls (CloudRunProxy *proxy, uint16_t port);
 void cloudrun_proxy_clear (CloudRunProxy *proxy);
 
-/* Answers with status, content type and body, and closes. Nothing when
- * the caller has gone. */
+/* Answers with status, content type and body, and closes (on a
+ * persistent connection: waits for the next request). Nothing when the
+ * caller has gone. */
 void cloudrun_proxy_respond (CloudRunProxySession *s, int status,
                              const char *content_type, const uint8_t *body,
                              uint32_t body_len);

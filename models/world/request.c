@@ -508,6 +508,16 @@ cloudrun_request_pass (CloudRunRequest *r, CloudRunHopKind hop)
     r->via[r->n_via++] = hop;
 }
 
+void
+cloudrun_request_pass_path (CloudRunLedger *ledger, uint32_t id,
+                            const uint8_t *via, uint8_t n_via)
+{
+  CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
+
+  for (uint8_t i = 0; r && i < n_via; i++)
+    cloudrun_request_pass (r, (CloudRunHopKind) via[i]);
+}
+
 uint32_t
 cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
                        const SimNode *node, const CloudRunStep *step)

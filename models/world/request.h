@@ -205,6 +205,11 @@ const CloudRunTally *cloudrun_ledger_tally (const CloudRunLedger *ledger,
  * step id, to put on the packet that carries the decision. */
 uint32_t cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
                                 const SimNode *node, const CloudRunStep *step);
+/* Records hops the request passes without steps of its own: the path of
+ * a kept connection it is sent on (via of the request that opened it,
+ * as far as the handshake went). */
+void cloudrun_request_pass_path (CloudRunLedger *ledger, uint32_t id,
+                                 const uint8_t *via, uint8_t n_via);
 /* Records a hop's decision. A later decision replaces an earlier one (a
  * SYN dropped once may get through on its retransmission); nothing is
  * recorded once the caller has finished with the request. */

@@ -16,6 +16,10 @@
 #include "sim/tls.h"
 
 #define CLOUDRUN_DNS_TIMEOUT (2 * SIM_S)
+/* How long a kept connection waits for the next request before the
+ * caller closes it: Go's net/http default (IdleConnTimeout), well under
+ * the 600 s a Google front end keeps an idle connection. */
+#define CLOUDRUN_IDLE_TIMEOUT (90 * SIM_S)
 /* Room for the request's header block: the written head (at most 1024)
  * and an Authorization or X-Serverless-Authorization line. */
 #define REQUESTER_HEAD_MAX (1024 + CLOUDRUN_ID_TOKEN_MAX + 48)
@@ -31,6 +35,7 @@
 struct CloudRunCall {
   CloudRunRequester *caller;
   uint32_t slot;                /* index in caller->calls */
+  CloudRunPlanCursor *cursor;   /* the traffic it serves */
   const CloudRunTrafficPlan *plan;
   uint32_t request;             /* ledger id; 0 when idle */
   uint16_t dns_id;              /* id of the pending query */
@@ -45,10 +50,20 @@ struct CloudRunCall {
   SimHttpResponse response;
   uint64_t body;                /* body bytes received */
   SimBody request_body;         /* made as the send buffer makes room */
+  bool reusable;                /* conn is idle between whole exchanges
+                                   and both ends keep it (keep-alive) */
+  bool kept;                    /* parked in cursor->idle */
+  uint32_t opened_by;           /* the request that opened conn (its
+                                   number in its traffic, from 1) */
+  uint8_t path[CLOUDRUN_MAX_VIA]; /* that request's via once connected:
+                                   the hops conn's packets pass */
+  uint8_t n_path;
+  SimTimer idle_timer;          /* kept: when the caller closes it */
 };
 
 static void cloudrun_call_release_if_idle (CloudRunCall *call);
 static void call_dns_release (CloudRunCall *call);
+static void call_park (CloudRunCall *call);
 
 static CloudRunRequest *
 call_request (CloudRunCall *call)
@@ -97,9 +112,57 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
   call->dns_pending = false;
   call_dns_release (call);
-  if (call->conn)
+  if (call->conn && call->reusable)
+    call_park (call);
+  else if (call->conn)
     sim_tls_conn_close (call->tls, call->conn);
   cloudrun_call_release_if_idle (call);
+}
+
+/* ---- Kept connections (connections = reuse) ------------------------ */
+
+/* Takes call out of its traffic's idle connections. */
+static void
+call_unpark (CloudRunCall *call)
+{
+  GPtrArray *idle = call->cursor->idle;
+
+  if (!call->kept)
+    return;
+  call->kept = false;
+  sim_kernel_cancel (caller_kernel (call->caller), &call->idle_timer);
+  g_ptr_array_remove_fast (idle, call);
+}
+
+static void
+call_idle_timeout (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  CloudRunCall *call = target;
+
+  (void) k; (void) arg; (void) u;
+  call_unpark (call);
+  call->reusable = false;
+  if (call->conn)
+    sim_tls_conn_close (call->tls, call->conn);
+}
+
+/* The exchange is over and both ends keep the connection: it waits for
+ * the traffic's next request, closed after CLOUDRUN_IDLE_TIMEOUT, or at
+ * once when the traffic has sent its last (the program is done). */
+static void
+call_park (CloudRunCall *call)
+{
+  if (call->cursor->next >= call->plan->count)
+    {
+      call->reusable = false;
+      sim_tls_conn_close (call->tls, call->conn);
+      return;
+    }
+  call->kept = true;
+  g_ptr_array_add (call->cursor->idle, call);
+  call->idle_timer = sim_kernel_schedule_in (caller_kernel (call->caller),
+                                             CLOUDRUN_IDLE_TIMEOUT,
+                                             call_idle_timeout, call, NULL, 0);
 }
 
 static void
@@ -137,12 +200,16 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
   else
     call->body += len;
   if (call->body >= call->response.content_length)
-    cloudrun_call_finish (call, call->response.status,
+    {
+      call->reusable = call->plan->reuse && call->response.keep_alive
+                       && call->body == call->response.content_length;
+      cloudrun_call_finish (call, call->response.status,
                           call->response.status >= 500
                           || call->response.status == 429
                           ? CLOUDRUN_VERDICT_UNAVAILABLE
                           : CLOUDRUN_VERDICT_DELIVERED,
                           "response received; no hop on the path decided");
+    }
 }
 
 /* identity = id-token: an Authorization (or X-Serverless-Authorization)
@@ -170,15 +237,17 @@ requester_add_token (uint8_t *head, size_t n,
   return n + line;
 }
 
+/* Sends the request on conn (new, or kept from an earlier one). */
 static void
-call_on_connected (SimTcpConn *conn, void *user)
+call_send (CloudRunCall *call, SimTcpConn *conn)
 {
-  CloudRunCall *call = user;
   const CloudRunTrafficPlan *plan = call->plan;
   uint8_t *head = call->caller->scratch->data;
-  SimHttpRequest req = { .content_length = plan->request_size };
+  SimHttpRequest req = { .content_length = plan->request_size,
+                         .keep_alive = plan->reuse };
   size_t n;
 
+  call->reusable = false;
   if (plan->connect_only)
     {
       cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DELIVERED,
@@ -201,6 +270,18 @@ call_on_connected (SimTcpConn *conn, void *user)
 }
 
 static void
+call_on_connected (SimTcpConn *conn, void *user)
+{
+  CloudRunCall *call = user;
+  CloudRunRequest *r = call_request (call);
+
+  call->opened_by = r->index + 1;
+  memcpy (call->path, r->via, r->n_via);
+  call->n_path = r->n_via;
+  call_send (call, conn);
+}
+
+static void
 call_on_writable (SimTcpConn *conn, void *user)
 {
   CloudRunCall *call = user;
@@ -214,7 +295,13 @@ call_on_peer_closed (SimTcpConn *conn, void *user)
 {
   CloudRunCall *call = user;
 
-  (void) conn;
+  if (call->kept)
+    {
+      call_unpark (call);       /* the server closed it while it waited */
+      call->reusable = false;
+      sim_tls_conn_close (call->tls, conn);
+      return;
+    }
   if (!call->finished)
     cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
                           "connection closed before a whole response");
@@ -227,6 +314,8 @@ call_on_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
 
   (void) conn;
   call->conn = NULL;
+  call->reusable = false;
+  call_unpark (call);
   if (!call->finished)
     {
       if (reason == SIM_TCP_CLOSED_TIMEOUT)
@@ -458,15 +547,44 @@ caller_take_call (CloudRunRequester *caller)
   return call;
 }
 
+/* The request goes on a kept connection: said in its explanation, with
+ * the request that opened it (whose steps show the path). */
 static void
-call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
+call_reuse (CloudRunCall *call)
 {
-  CloudRunRequester *caller = target;
-  const CloudRunTrafficPlan *plan = arg;
-  CloudRunCall *call = caller_take_call (caller);
+  CloudRunRequester *caller = call->caller;
+  CloudRunStep step = {
+    .hop = caller->hop, .state = CLOUDRUN_STATE_REUSE_CONNECTION,
+    .src = sim_tcp_conn_local_addr (call->conn),
+    .dst = sim_tcp_conn_remote_addr (call->conn),
+    .rule = sim_explain_internf (
+      sim_world_explain (caller->node->world),
+      "sent on the connection request %u opened (HTTP keep-alive: no DNS "
+      "query, TCP or TLS handshake; its path is that request's)",
+      call->opened_by),
+  };
+
+  sim_tcp_conn_set_request (call->conn, call->request);
+  cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
+  cloudrun_request_pass_path (caller->ledger, call->request, call->path,
+                              call->n_path);
+  call_send (call, call->conn);
+}
+
+static void
+call_begin (CloudRunPlanCursor *cursor, uint64_t request)
+{
+  CloudRunRequester *caller = cursor->requester;
+  SimKernel *k = caller_kernel (caller);
+  const CloudRunTrafficPlan *plan = cursor->plan;
+  CloudRunCall *call = cursor->idle->len > 0
+                       ? g_ptr_array_index (cursor->idle, cursor->idle->len - 1)
+                       : caller_take_call (caller);
   CloudRunStep step = { .hop = caller->hop, .state = caller->start_state };
   CloudRunRefusal refusal;
 
+  call_unpark (call);
+  call->cursor = cursor;
   call->plan = plan;
   call->request = (uint32_t) request;
   call->dns_tries = 0;
@@ -499,7 +617,9 @@ call_begin (SimKernel *k, void *target, void *arg, uint64_t request)
       cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_PENDING, NULL);
       return;
     }
-  if (plan->host_addr)
+  if (call->conn)
+    call_reuse (call);
+  else if (plan->host_addr)
     cloudrun_call_connect (call, plan->host_addr);
   else
     cloudrun_call_query (call);
@@ -545,6 +665,13 @@ cloudrun_requester_clear (CloudRunRequester *caller)
   g_ptr_array_free (caller->plans, TRUE);
   g_array_free (caller->free_calls, TRUE);
   g_byte_array_free (caller->scratch, TRUE);
+  for (guint p = 0; p < caller->cursors->len; p++)
+    {
+      CloudRunPlanCursor *c = &g_array_index (caller->cursors,
+                                              CloudRunPlanCursor, p);
+      if (c->idle)
+        g_ptr_array_free (c->idle, TRUE);
+    }
   g_array_free (caller->cursors, TRUE);
   g_hash_table_destroy (caller->dns_ports);
   if (caller->dns_free.n)
@@ -568,9 +695,13 @@ plan_tick (SimKernel *k, void *target, void *arg, uint64_t u)
   const CloudRunTrafficPlan *plan = c->plan;
 
   (void) arg; (void) u;
-  call_begin (k, c->requester, (void *) plan, plan->first_request + c->next);
+  call_begin (c, plan->first_request + c->next);
   if (++c->next >= plan->count)
-    return;
+    {
+      while (c->idle->len > 0)  /* no request will take them */
+        call_idle_timeout (k, g_ptr_array_index (c->idle, 0), NULL, 0);
+      return;
+    }
   c->at += plan->poisson ? sim_rng_exponential (&c->rng, plan->mean_interval)
                          : plan->interval;
   sim_kernel_schedule (k, c->at, plan_tick, c, NULL, 0);
@@ -590,6 +721,8 @@ cloudrun_requester_start (CloudRunRequester *caller)
                                               CloudRunPlanCursor, p);
       c->requester = caller;
       c->plan = g_ptr_array_index (caller->plans, p);
+      if (!c->idle)
+        c->idle = g_ptr_array_new ();
       c->next = 0;
       c->at = c->plan->start;
       /* One stream per traffic: adding one never moves another's draws. */

@@ -3,6 +3,8 @@
  * traffic it resolves the URL host with a real DNS query to its resolver,
  * opens TCP to the first address of the answer (with TLS for https),
  * sends one HTTP/1.1 request and reads the response (Content-Length), or
+ * with connections = reuse sends it on a connection an earlier request of
+ * the traffic kept (keep-alive; no DNS query then), or
  * for tcp:// only opens the connection and closes it,
  * then records the status and latency it saw. It decides only what it alone can see: a DNS answer
  * that never came, a timeout, an unusable answer. Everything else is
@@ -29,6 +31,9 @@ typedef struct {
   uint16_t port;                /* the URL's port */
   bool tls;                     /* https: TLS (sim/tls.h), SNI = host */
   bool connect_only;            /* tcp://: the connection, nothing sent */
+  bool reuse;                   /* connections = reuse: HTTP keep-alive,
+                                   a connection kept for the next request
+                                   of the traffic */
   const char *path;
   const char *method;
   uint64_t request_size;        /* body bytes */
@@ -77,6 +82,8 @@ typedef struct {
   uint32_t next;                /* index of the next request */
   SimTime at;                   /* its start time */
   SimRng rng;                   /* the traffic's own stream (poisson) */
+  GPtrArray *idle;              /* CloudRunCall* with a kept connection,
+                                   the last kept last (reused first) */
 } CloudRunPlanCursor;
 
 struct CloudRunRequester {

@@ -145,6 +145,59 @@ test_http__response_round_trips (void **state)
     }
 }
 
+/* Keep-alive: written on request, read from the Connection field's
+ * names (any case, among others); close wins; a response keeps the
+ * connection unless it says close. */
+static void
+test_http__keep_alive (void **state)
+{
+  static const char req_head[] = "GET / HTTP/1.1\r\nHost: a\r\n";
+  static const struct {
+    const char *fields;
+    bool request_keeps, response_keeps;
+  } cases[] = {
+    { "", false, true },
+    { "Connection: keep-alive\r\n", true, true },
+    { "Connection: Upgrade,  Keep-Alive\r\n", true, true },
+    { "Connection: close\r\n", false, false },
+    { "Connection: keep-alive\r\nConnection: close\r\n", false, false },
+    { "Connection: upgrade\r\n", false, true },
+    { "Keep-Alive: timeout=5\r\n", false, true },
+  };
+  SimHttpRequest req = { .method = "GET", .path = "/", .host = "a",
+                         .keep_alive = true }, rin;
+  SimHttpResponse resp = { .status = 200, .keep_alive = true }, rout;
+  uint8_t buf[512];
+  char q[256], a[256];
+  size_t n;
+
+  (void) state;
+  n = sim_http_write_request (buf, sizeof buf - 1, &req);
+  assert_true (n > 0);
+  buf[n] = 0;
+  assert_non_null (strstr ((const char *) buf, "Content-Length: 0\r\n"
+                           "Connection: keep-alive\r\n\r\n"));
+  assert_int_equal (sim_http_parse_request (buf, n, &rin), (int) n);
+  assert_true (rin.keep_alive);
+  n = sim_http_write_response (buf, sizeof buf - 1, &resp, NULL);
+  buf[n] = 0;
+  assert_non_null (strstr ((const char *) buf,
+                           "\r\nConnection: keep-alive\r\n\r\n"));
+  assert_null (strstr ((const char *) buf, "close"));
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      snprintf (q, sizeof q, "%s%s\r\n", req_head, cases[i].fields);
+      snprintf (a, sizeof a, "HTTP/1.1 200 OK\r\n%s\r\n",
+                cases[i].fields);
+      assert_true (sim_http_parse_request ((const uint8_t *) q, strlen (q),
+                                           &rin) > 0);
+      assert_true (rin.keep_alive == cases[i].request_keeps);
+      assert_true (sim_http_parse_response ((const uint8_t *) a, strlen (a),
+                                            &rout) > 0);
+      assert_true (rout.keep_alive == cases[i].response_keeps);
+    }
+}
+
 static void
 test_http__reason_phrases (void **state)
 {
@@ -469,6 +522,7 @@ main (void)
     cmocka_unit_test (test_http__write_response_exact_bytes),
     cmocka_unit_test (test_http__request_round_trips),
     cmocka_unit_test (test_http__response_round_trips),
+    cmocka_unit_test (test_http__keep_alive),
     cmocka_unit_test (test_http__reason_phrases),
     cmocka_unit_test (test_http__parse_request_accepts_variants),
     cmocka_unit_test (test_http__parse_request_rejects_malformed),

@@ -381,6 +381,7 @@ static const char everything_tail[] =
   "identity = id-token\n"
   "audience = https://wrong.example.com/x\n"
   "token-header = x-serverless-authorization\n"
+  "connections = reuse\n"
   "\n"
   "[traffic to-defaults]\n"
   "from = db\n"
@@ -1360,6 +1361,8 @@ test_scenario__identity (void **state)
   /* token-header as written; Authorization by default. */
   assert_int_equal (t->token_header, CLOUDRUN_TOKEN_HEADER_X_SERVERLESS);
   assert_int_equal (d->token_header, CLOUDRUN_TOKEN_HEADER_AUTHORIZATION);
+  assert_int_equal (t->connections, CLOUDRUN_CONNECTIONS_REUSE);
+  assert_int_equal (d->connections, CLOUDRUN_CONNECTIONS_NEW);
   assert_string_equal (laptop->location, "europe-west1");
   assert_null (phone->location);
   assert_string_equal (((const CloudRunSpecGoogleCaller *)
@@ -1833,6 +1836,12 @@ static const BadCase bad_cases[] = {
   { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5:5432\n"
     "identity = id-token\n", { NULL }, "[traffic t] identity: expected no "
     "HTTP keys on a tcp:// traffic" },
+  { "[traffic t]\nfrom = s\nurl = tcp://10.0.0.5:5432\n"
+    "connections = reuse\n", { NULL }, "[traffic t] connections: expected "
+    "no HTTP keys on a tcp:// traffic" },
+  { "[traffic t]\nfrom = s\nurl = http://10.0.0.5/\n"
+    "connections = keep-alive\n", { NULL }, "[traffic t] connections: "
+    "expected one of new, reuse" },
   { "[service b]\nregion = us-central1\n[traffic t]\nfrom = s\n"
     "url = tcp://b-b6dns7ot01-uc.a.run.app:443\n", { NULL },
     "[traffic t] url: expected tcp:// to an address or DNS record" },

@@ -113,14 +113,15 @@ typedef struct {
 static const char *const paths[] = { "/refuse", "/pass", "/late", "/late" };
 #define POST_SIZE (1024u * 1024u)
 
+/* front, client and site on an internet router; no traffic yet. */
 static ProxyWorld *
-proxy_world (void)
+proxy_world_new (uint32_t requests)
 {
   ProxyWorld *w = g_new0 (ProxyWorld, 1);
   CloudRunInternet *net;
   SimPort *port;
 
-  w->tw = tiny_world_new (4);
+  w->tw = tiny_world_new (requests);
   net = cloudrun_internet_new (w->tw->world);
   w->front = (FrontNode *) sim_node_new (w->tw->world->sim, &front_class,
                                          "front");
@@ -138,6 +139,15 @@ proxy_world (void)
                                    "eth0", SITE, 0);
   tiny_link (w->tw, w->site->host.default_port,
              cloudrun_internet_attach (net, "site", SITE, 32, "site"));
+  return w;
+}
+
+/* One request of each path, a second apart. */
+static ProxyWorld *
+proxy_world (void)
+{
+  ProxyWorld *w = proxy_world_new (4);
+
   for (guint i = 0; i < 4; i++)
     {
       w->plans[i] = (CloudRunTrafficPlan) {
@@ -245,6 +255,67 @@ test_proxy__holds_a_window_not_the_body (void **state)
   proxy_world_free (w);
 }
 
+/* connections = reuse: a client sends count requests of path one after
+ * another on one kept connection to the front. */
+static ProxyWorld *
+keep_alive_world (const char *path, uint32_t count)
+{
+  ProxyWorld *w = proxy_world_new (count);
+
+  w->plans[0] = (CloudRunTrafficPlan) {
+    .name = path, .host = "198.51.100.1", .host_addr = FRONT, .port = 80,
+    .path = path, .method = "GET", .count = count, .interval = SIM_S,
+    .timeout = 10 * SIM_S, .first_request = 1, .reuse = true,
+  };
+  cloudrun_requester_add_traffic (&w->client->requester, &w->plans[0]);
+  tiny_world_run (w->tw, 30 * SIM_S);
+  return w;
+}
+
+/* Relayed responses end by their length, not the upstream's close: each
+ * request is answered on the one client connection, the upstream opened
+ * anew for each; done once per request; the connection closed at the
+ * end (the session back in the pool). */
+static void
+test_proxy__keep_alive_relays_one_request_after_another (void **state)
+{
+  ProxyWorld *w = keep_alive_world ("/pass", 3);
+
+  (void) state;
+  for (uint32_t id = 1; id <= 3; id++)
+    {
+      assert_int_equal (tiny_request (w->tw, id)->status, 200);
+      assert_non_null (tiny_step (w->tw, id, "DELIVER", "site"));
+    }
+  assert_null (tiny_step (w->tw, 1, "REUSE_CONNECTION", "client"));
+  assert_non_null (tiny_step (w->tw, 2, "REUSE_CONNECTION", "client"));
+  assert_non_null (tiny_step (w->tw, 3, "REUSE_CONNECTION", "client"));
+  assert_int_equal (w->front->proxy.sessions->len, 1);
+  assert_int_equal (w->front->proxy.forwarded, 3);
+  assert_int_equal (w->site->http.requests, 3);
+  assert_int_equal (w->front->done, 3);
+  assert_int_equal (w->front->last_request, 3);
+  assert_int_equal (w->front->proxy.idle->len, 1);
+  assert_int_equal (w->site->http.in_flight, 0);
+  proxy_world_free (w);
+}
+
+/* The front's own answers keep the connection too. */
+static void
+test_proxy__keep_alive_answers_by_itself (void **state)
+{
+  ProxyWorld *w = keep_alive_world ("/refuse", 2);
+
+  (void) state;
+  assert_int_equal (tiny_request (w->tw, 1)->status, 403);
+  assert_int_equal (tiny_request (w->tw, 2)->status, 403);
+  assert_non_null (tiny_step (w->tw, 2, "REUSE_CONNECTION", "client"));
+  assert_int_equal (w->front->proxy.sessions->len, 1);
+  assert_int_equal (w->front->proxy.answered, 2);
+  assert_int_equal (w->front->done, 2);
+  proxy_world_free (w);
+}
+
 int
 main (void)
 {
@@ -254,6 +325,8 @@ main (void)
     cmocka_unit_test (test_proxy__forwards_later_when_asked),
     cmocka_unit_test (test_proxy__every_session_ends),
     cmocka_unit_test (test_proxy__holds_a_window_not_the_body),
+    cmocka_unit_test (test_proxy__keep_alive_relays_one_request_after_another),
+    cmocka_unit_test (test_proxy__keep_alive_answers_by_itself),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@ typedef struct {
   TinyWorld *tw;
   DnsView view;
   CloudRunTrafficPlan plan;
-  CloudRunEndpoint *client;
+  CloudRunEndpoint *client, *site_server; /* site_server: NULL if probed */
   CloudRunInternet *net;
   TinyProbe *resolver, *site;   /* NULL when a real node stands there */
 } CallWorld;
@@ -76,9 +76,9 @@ call_world (const char *host, uint32_t count, bool probe_resolver,
     tiny_link (w->tw, (w->site = tiny_probe_new (w->tw, "site"))->port, port);
   else
     tiny_link (w->tw, port,
-               cloudrun_endpoint_new (w->tw->world, "site",
-                                      CLOUDRUN_HOP_CLIENT, "eth0", SITE,
-                                      RESOLVER)->host.default_port);
+               (w->site_server = cloudrun_endpoint_new (
+                  w->tw->world, "site", CLOUDRUN_HOP_CLIENT, "eth0", SITE,
+                  RESOLVER))->host.default_port);
   return w;
 }
 
@@ -272,6 +272,79 @@ test_requester__silent_server_times_out (void **state)
   call_world_free (w);
 }
 
+static bool
+passed (const CloudRunRequest *r, CloudRunHopKind hop)
+{
+  for (uint8_t i = 0; i < r->n_via; i++)
+    if (r->via[i] == hop)
+      return true;
+  return false;
+}
+
+/* connections = reuse: the first request resolves and connects; the
+ * next ones go on its connection (no DNS query, no new connection at the
+ * site), passing the path it took; the traffic's end closes it. */
+static void
+test_requester__reuse_sends_on_the_kept_connection (void **state)
+{
+  CallWorld *w = call_world ("site.example", 3, false, false);
+
+  (void) state;
+  w->plan.reuse = true;
+  tiny_world_run (w->tw, 30 * SIM_S);
+  for (uint32_t id = 1; id <= 3; id++)
+    {
+      CloudRunRequest *r = tiny_request (w->tw, id);
+      assert_int_equal (r->status, 200);
+      assert_true (passed (r, CLOUDRUN_HOP_INTERNET));
+      assert_non_null (tiny_step (w->tw, id, "DELIVER", "site"));
+      assert_true ((tiny_step (w->tw, id, "DNS_ANSWER", "dns") != NULL)
+                   == (id == 1));
+      assert_true ((tiny_step (w->tw, id, "REUSE_CONNECTION", "client")
+                    != NULL) == (id > 1));
+    }
+  assert_non_null (strstr (tiny_step (w->tw, 3, "REUSE_CONNECTION",
+                                      "client")->rule, "request 1 opened"));
+  assert_int_equal (w->site_server->http.proxy.sessions->len, 1);
+  assert_int_equal (w->site_server->http.proxy.idle->len, 1);
+  assert_true (sim_world_now (w->tw->world->sim) < 2 * SIM_S);
+  call_world_free (w);
+}
+
+/* The default opens a connection per request. */
+static void
+test_requester__new_connections_by_default (void **state)
+{
+  CallWorld *w = call_world ("site.example", 2, false, false);
+
+  (void) state;
+  tiny_world_run (w->tw, 30 * SIM_S);
+  assert_non_null (tiny_step (w->tw, 2, "DNS_ANSWER", "dns"));
+  assert_null (tiny_step (w->tw, 2, "REUSE_CONNECTION", NULL));
+  call_world_free (w);
+}
+
+/* A kept connection waits 90 s for the next request, then is closed. */
+static void
+test_requester__kept_connection_idles_out_after_90_s (void **state)
+{
+  for (int late = 0; late <= 1; late++)
+    {
+      CallWorld *w = call_world ("site.example", 2, false, false);
+
+      w->plan.reuse = true;
+      w->plan.interval = late ? 91 * SIM_S : 89 * SIM_S;
+      tiny_world_run (w->tw, 300 * SIM_S);
+      assert_int_equal (tiny_request (w->tw, 2)->status, 200);
+      assert_true ((tiny_step (w->tw, 2, "REUSE_CONNECTION", "client")
+                    != NULL) == !late);
+      assert_true ((tiny_step (w->tw, 2, "DNS_ANSWER", "dns") != NULL)
+                   == late);
+      call_world_free (w);
+    }
+  (void) state;
+}
+
 int
 main (void)
 {
@@ -282,6 +355,9 @@ main (void)
     cmocka_unit_test (test_requester__timeout_after_the_answer_is_a_timeout),
     cmocka_unit_test (test_requester__literal_address_skips_dns),
     cmocka_unit_test (test_requester__silent_server_times_out),
+    cmocka_unit_test (test_requester__reuse_sends_on_the_kept_connection),
+    cmocka_unit_test (test_requester__new_connections_by_default),
+    cmocka_unit_test (test_requester__kept_connection_idles_out_after_90_s),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
