@@ -1,5 +1,5 @@
-/* DNS messages (RFC 1035): one question and A/CNAME answers, written
- * uncompressed, parsed with compression pointers.
+/* DNS messages (RFC 1035): one question and A, AAAA (RFC 3596) and
+ * CNAME answers, written uncompressed, parsed with compression pointers.
  *
  * Callers: the resolver models write responses and callers' stub
  * resolvers write queries; both parse what arrives in a UDP payload.
@@ -14,8 +14,11 @@
  *   pointer must point before the labels read since the last jump (and
  *   past the header), so pointer chains end; hops are also bounded.
  * - Nothing here allocates: these run once per packet. */
+#define _POSIX_C_SOURCE 200809L /* inet_ntop, inet_pton */
+
 #include "sim/dns.h"
 
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -134,7 +137,8 @@ w_name (DnsWriter *w, const char *name)
  * +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
  * Question: QNAME, QTYPE, QCLASS = IN.
  * Answer:   NAME, TYPE, CLASS = IN, TTL (32 bits), RDLENGTH, RDATA
- *           (A: 4 address bytes; CNAME: the target name, uncompressed).
+ *           (A: 4 address bytes; AAAA: 16 address bytes, RFC 3596;
+ *           CNAME: the target name, uncompressed).
  * Opcode is QUERY (0); TC and Z are 0. */
 size_t
 sim_dns_write (const SimDnsMessage *msg, uint8_t *out, size_t cap)
@@ -169,6 +173,8 @@ sim_dns_write (const SimDnsMessage *msg, uint8_t *out, size_t cap)
       w_u16 (&w, 0);            /* RDLENGTH, filled in below */
       if (r->type == SIM_DNS_TYPE_A)
         w_u32 (&w, r->a);
+      else if (r->type == SIM_DNS_TYPE_AAAA)
+        w_bytes (&w, r->aaaa, sizeof r->aaaa);
       else if (r->type == SIM_DNS_TYPE_CNAME)
         w_name (&w, r->cname);
       else
@@ -238,8 +244,8 @@ read_name (const uint8_t *msg, size_t len, size_t *pos, char *out)
   return true;
 }
 
-/* Reads one resource record at *pos. Answers of class IN and type A or
- * CNAME are appended to out->answers; anything else is skipped. */
+/* Reads one resource record at *pos. Answers of class IN and type A,
+ * AAAA or CNAME are appended to out->answers; anything else is skipped. */
 static bool
 read_record (const uint8_t *msg, size_t len, size_t *pos, bool answer,
              SimDnsMessage *out)
@@ -259,7 +265,8 @@ read_record (const uint8_t *msg, size_t len, size_t *pos, bool answer,
     return false;
   *pos = rdata + rdlength;
   if (!answer || klass != SIM_DNS_CLASS_IN
-      || (type != SIM_DNS_TYPE_A && type != SIM_DNS_TYPE_CNAME))
+      || (type != SIM_DNS_TYPE_A && type != SIM_DNS_TYPE_AAAA
+          && type != SIM_DNS_TYPE_CNAME))
     return true;
   if (out->n_answers == SIM_DNS_MAX_ANSWERS)
     return false;
@@ -268,12 +275,20 @@ read_record (const uint8_t *msg, size_t len, size_t *pos, bool answer,
   r->type = type;
   r->a = 0;
   r->cname[0] = '\0';
+  memset (r->aaaa, 0, sizeof r->aaaa);
   r->ttl = (uint32_t) get16 (msg + rdata - 6) << 16 | get16 (msg + rdata - 4);
   if (type == SIM_DNS_TYPE_A)
     {
       if (rdlength != 4)
         return false;
       r->a = (uint32_t) get16 (msg + rdata) << 16 | get16 (msg + rdata + 2);
+      return true;
+    }
+  if (type == SIM_DNS_TYPE_AAAA)
+    {
+      if (rdlength != sizeof r->aaaa)
+        return false;
+      memcpy (r->aaaa, msg + rdata, sizeof r->aaaa);
       return true;
     }
   /* CNAME: the name must fill the RDATA exactly. */
@@ -283,7 +298,7 @@ read_record (const uint8_t *msg, size_t len, size_t *pos, bool answer,
 
 /* False when: shorter than a header, opcode not QUERY, QDCOUNT not 1, a
  * name or record runs past the end or is malformed, more than
- * SIM_DNS_MAX_ANSWERS A/CNAME answers, or bytes follow the last record.
+ * SIM_DNS_MAX_ANSWERS A/AAAA/CNAME answers, or bytes follow the last record.
  * Authority and additional records are validated and skipped. */
 bool
 sim_dns_parse (const uint8_t *data, size_t len, SimDnsMessage *out)
@@ -316,4 +331,21 @@ sim_dns_parse (const uint8_t *data, size_t len, SimDnsMessage *out)
     if (!read_record (data, len, &pos, i < get16 (data + 6), out))
       return false;
   return pos == len;
+}
+
+/* ---- AAAA addresses as text ------------------------------------- */
+
+const char *
+sim_dns_aaaa_to_string (const uint8_t aaaa[16], char *out)
+{
+  /* glibc's inet_ntop writes RFC 5952's form; it cannot fail here. */
+  if (!inet_ntop (AF_INET6, aaaa, out, SIM_DNS_AAAA_STRLEN))
+    out[0] = '\0';
+  return out;
+}
+
+bool
+sim_dns_aaaa_parse (const char *text, uint8_t aaaa[16])
+{
+  return inet_pton (AF_INET6, text, aaaa) == 1;
 }

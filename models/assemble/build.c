@@ -73,6 +73,8 @@ build_zone (const CloudRunSpecDnsZone *cz)
         = &g_array_index (cz->records, CloudRunSpecDnsRecord, i);
       if (r->type == CLOUDRUN_DNS_A)
         cloudrun_dns_zone_add_a (z, r->owner, r->address);
+      else if (r->type == CLOUDRUN_DNS_AAAA)
+        cloudrun_dns_zone_add_aaaa (z, r->owner, r->address6);
       else if (r->type == CLOUDRUN_DNS_CNAME)
         cloudrun_dns_zone_add_cname (z, r->owner, r->data);
     }
@@ -95,6 +97,8 @@ build_policy (const CloudRunSpecDnsResponsePolicy *cp)
                                     r->type == CLOUDRUN_DNS_PASSTHRU);
       if (r->type == CLOUDRUN_DNS_A)
         cloudrun_dns_policy_add_a (p, r->owner, r->address);
+      else if (r->type == CLOUDRUN_DNS_AAAA)
+        cloudrun_dns_policy_add_aaaa (p, r->owner, r->address6);
       else if (r->type == CLOUDRUN_DNS_CNAME)
         cloudrun_dns_policy_add_cname (p, r->owner, r->data);
     }
@@ -102,8 +106,8 @@ build_policy (const CloudRunSpecDnsResponsePolicy *cp)
 }
 
 /* The records Cloud Run asks a mapped domain's owner to publish
- * (run/docs/mapping-custom-domains): A records at a domain of two labels,
- * a CNAME to ghs.googlehosted.com at a subdomain. */
+ * (run/docs/mapping-custom-domains): A and AAAA records at a domain of two
+ * labels, a CNAME to ghs.googlehosted.com at a subdomain. */
 static DnsZone *
 build_mapping_zone (const CloudRunSpecDomainMapping *m)
 {
@@ -113,7 +117,11 @@ build_mapping_zone (const CloudRunSpecDomainMapping *m)
 
   if (strchr (m->domain, '.') == strrchr (m->domain, '.'))
     for (unsigned i = 0; i < CLOUDRUN_N_RUN_APP_FRONT_ENDS; i++)
-      cloudrun_dns_zone_add_a (z, m->domain, cloudrun_mapping_front_ends[i]);
+      {
+        cloudrun_dns_zone_add_a (z, m->domain, cloudrun_mapping_front_ends[i]);
+        cloudrun_dns_zone_add_aaaa (z, m->domain,
+                                    cloudrun_mapping_front_ends6[i]);
+      }
   else
     cloudrun_dns_zone_add_cname (z, m->domain, CLOUDRUN_MAPPING_CNAME);
   return z;

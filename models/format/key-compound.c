@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "sim/dns.h"
 #include "sim/http.h"
 
 #include "sim/units.h"
@@ -216,6 +217,14 @@ record_clear (gpointer data)
   "'*.run.app. CNAME private.googleapis.com.'"
 
 static gboolean
+aaaa_parse_unscoped (const char *data, uint8_t address6[16])
+{
+  g_autofree char *address = g_strndup (data, strcspn (data, "%"));
+
+  return sim_dns_aaaa_parse (address, address6);
+}
+
+static gboolean
 parse_record_data (CloudRunSpecDnsRecord *r, const char *data,
                    CloudRunProblem *problem)
 {
@@ -228,7 +237,10 @@ parse_record_data (CloudRunSpecDnsRecord *r, const char *data,
       r->data = g_strdup (data);
       return TRUE;
     case CLOUDRUN_DNS_AAAA:
-      if (strchr (data, ':') == NULL || !g_hostname_is_ip_address (data))
+      /* As loaded before AAAA was answered: a zone index ("%eth0") is
+       * accepted, and left out of the address. */
+      if (strchr (data, ':') == NULL || !g_hostname_is_ip_address (data)
+          || !aaaa_parse_unscoped (data, r->address6))
         return cloudrun_problem_set (problem, "an IPv6 address for an AAAA "
                                      "record", data);
       r->data = g_strdup (data);

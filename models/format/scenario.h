@@ -81,6 +81,7 @@ typedef struct {
   CloudRunDnsType type;         /* A, AAAA or CNAME (PASSTHRU: rules) */
   char *data;                   /* as written; CNAME lower case with '.' */
   uint32_t address;             /* A: the address; 0 otherwise */
+  uint8_t address6[16];         /* AAAA: the address, network order */
 } CloudRunSpecDnsRecord;
 
 typedef enum {

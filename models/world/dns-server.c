@@ -1,5 +1,6 @@
-/* A DNS resolver node answering A queries on UDP port 53 from one view
- * (models/world/dns-view.h) with real DNS messages. The internet's public
+/* A DNS resolver node answering queries on UDP port 53 from one view
+ * (models/world/dns-view.h) with real DNS messages: A and AAAA records,
+ * CNAME chains, NODATA for a type a name lacks. The internet's public
  * resolver is one; the metadata server's resolver for VPC callers is
  * another. It records the answer as the request's dns step; an NXDOMAIN
  * decides the request (dns-failure).
@@ -29,7 +30,24 @@ static const char forward_page[] =
   "query from 35.199.192.0/19 through the network; the target must have a "
   "route back to that range";
 
-/* "public DNS: NAME -> ADDR (via CNAME)" or "...: NAME NXDOMAIN"; what
+/* The record type's name for explanations: "A", "AAAA", "CNAME", or
+ * "type N" (in buf). */
+static const char *
+dns_type_word (uint16_t type, char *buf, size_t size)
+{
+  if (type == SIM_DNS_TYPE_A)
+    return "A";
+  if (type == SIM_DNS_TYPE_AAAA)
+    return "AAAA";
+  if (type == SIM_DNS_TYPE_CNAME)
+    return "CNAME";
+  g_snprintf (buf, size, "type %u", type);
+  return buf;
+}
+
+/* "public DNS: NAME -> ADDR (through CNAME)" for an A question, "...: NAME
+ * AAAA -> ADDR6" for another type, "...: NAME NXDOMAIN", or "...: NAME has
+ * no AAAA record (NODATA)" when no record of the type asked came. What
  * answered may be a response policy's rule, or a zone reached through a
  * peering zone or after a passthru rule. */
 static const char *
@@ -37,7 +55,9 @@ dns_server_describe (SimExplainLog *log, const DnsSource *src,
                      const SimDnsMessage *a)
 {
   const char *zone = src->zone ? src->zone : "no zone";
-  char ip[16];
+  char data[SIM_DNS_NAME_MAX + 1], word[16];
+  const char *type = dns_type_word (a->qtype, word, sizeof word);
+  bool is_a = a->qtype == SIM_DNS_TYPE_A;
 
   if (src->peering || src->passthru)
     zone = sim_explain_internf (log, "%s%s%s%s%s", zone,
@@ -50,11 +70,22 @@ dns_server_describe (SimExplainLog *log, const DnsSource *src,
   if (a->rcode == SIM_DNS_RCODE_SERVFAIL)
     return sim_explain_internf (log, "%s: %s SERVFAIL", zone, a->qname);
   for (uint32_t i = 0; i < a->n_answers; i++)
-    if (a->answers[i].type == SIM_DNS_TYPE_A)
-      return sim_explain_internf (log, "%s: %s -> %s%s", zone, a->qname,
-                                  sim_ipv4_to_string (a->answers[i].a, ip),
+    {
+      const SimDnsRecord *r = &a->answers[i];
+      if (r->type != a->qtype)
+        continue;
+      if (is_a)
+        sim_ipv4_to_string (r->a, data);
+      else if (r->type == SIM_DNS_TYPE_AAAA)
+        sim_dns_aaaa_to_string (r->aaaa, data);
+      else
+        g_strlcpy (data, r->cname, sizeof data);
+      return sim_explain_internf (log, "%s: %s%s%s -> %s%s", zone, a->qname,
+                                  is_a ? "" : " ", is_a ? "" : type, data,
                                   i > 0 ? " (through CNAME)" : "");
-  return sim_explain_internf (log, "%s: %s has no address", zone, a->qname);
+    }
+  return sim_explain_internf (log, "%s: %s has no %s record (NODATA)", zone,
+                              a->qname, type);
 }
 
 /* Sends answer a (id, question already set) from src:53 to dst:dport as
@@ -133,7 +164,7 @@ cloudrun_dns_answer (CloudRunNode *node, SimHost *host, const DnsView *view,
   DnsSource zone;
 
   dns_answer_init (&a, q);      /* then rcode and answers from the view */
-  cloudrun_dns_view_resolve_source (view, q->qname, &a, &zone);
+  cloudrun_dns_view_resolve_source (view, q->qname, q->qtype, &a, &zone);
   dns_send_answer (node, host, &a, frame->dst, frame->src, frame->sport,
                    packet->request_id,
                    dns_server_describe (sim_world_explain (node->world->sim),
@@ -158,7 +189,7 @@ dns_forward_timeout (SimKernel *k, void *target, void *arg, uint64_t slot)
   a.recursion_desired = true;
   a.rcode = SIM_DNS_RCODE_SERVFAIL;
   g_strlcpy (a.qname, f->qname, sizeof a.qname);
-  a.qtype = SIM_DNS_TYPE_A;
+  a.qtype = f->qtype;
   dns_send_answer_on (&server->base, &server->host,
                       dns_server_out (server, f->asked), &a, f->asked,
                       f->caller, f->caller_port, f->request,
@@ -249,6 +280,7 @@ dns_forward (CloudRunDnsServer *server, const SimDnsMessage *q,
     .asked = frame->dst, .target = target, .request = packet->request_id,
     .label = label,
   };
+  f->qtype = q->qtype;
   g_strlcpy (f->qname, q->qname, sizeof f->qname);
   dns_forward_send (server, f, slot, q);
 }
@@ -313,7 +345,7 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
       return;
     }
   dns_answer_init (&a, &q);     /* then rcode and answers from the view */
-  cloudrun_dns_view_resolve_source (view, q.qname, &a, &zone);
+  cloudrun_dns_view_resolve_source (view, q.qname, q.qtype, &a, &zone);
   if (server->vpc && zone.forward)
     {
       dns_forward (server, &q, frame, packet,

@@ -24,6 +24,7 @@ typedef struct {
   const char *label;            /* what sent it on: the forwarding zone's
                                    or the server policy's label */
   char qname[SIM_DNS_NAME_MAX + 1];
+  uint16_t qtype;               /* of the caller's question, A or AAAA */
   SimTimer timer;
 } CloudRunDnsForward;
 

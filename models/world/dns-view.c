@@ -56,8 +56,20 @@ dns_name_norm (const char *name)
 void
 cloudrun_dns_zone_add_a (DnsZone *zone, const char *owner, uint32_t a)
 {
-  DnsEntry e = { dns_name_norm (owner), SIM_DNS_TYPE_A, a, NULL };
+  DnsEntry e = { .owner = dns_name_norm (owner), .type = SIM_DNS_TYPE_A,
+                 .a = a };
 
+  g_array_append_val (zone->entries, e);
+}
+
+void
+cloudrun_dns_zone_add_aaaa (DnsZone *zone, const char *owner,
+                            const uint8_t aaaa[16])
+{
+  DnsEntry e = { .owner = dns_name_norm (owner),
+                 .type = SIM_DNS_TYPE_AAAA };
+
+  memcpy (e.aaaa, aaaa, sizeof e.aaaa);
   g_array_append_val (zone->entries, e);
 }
 
@@ -65,8 +77,9 @@ void
 cloudrun_dns_zone_add_cname (DnsZone *zone, const char *owner,
                              const char *target)
 {
-  DnsEntry e = { dns_name_norm (owner), SIM_DNS_TYPE_CNAME, 0,
-                         dns_name_norm (target) };
+  DnsEntry e = { .owner = dns_name_norm (owner),
+                 .type = SIM_DNS_TYPE_CNAME,
+                 .cname = dns_name_norm (target) };
 
   g_array_append_val (zone->entries, e);
 }
@@ -90,6 +103,10 @@ cloudrun_dns_zone_google_public (void)
                                cloudrun_run_app_front_ends[i]);
       cloudrun_dns_zone_add_a (zone, CLOUDRUN_MAPPING_CNAME,
                                cloudrun_mapping_front_ends[i]);
+      cloudrun_dns_zone_add_aaaa (zone, "*.run.app",
+                                  cloudrun_run_app_front_ends6[i]);
+      cloudrun_dns_zone_add_aaaa (zone, CLOUDRUN_MAPPING_CNAME,
+                                  cloudrun_mapping_front_ends6[i]);
     }
   for (unsigned i = 0; i < 4; i++)
     {
@@ -98,6 +115,10 @@ cloudrun_dns_zone_google_public (void)
       cloudrun_dns_zone_add_a (zone, "restricted.googleapis.com",
                                CLOUDRUN_RESTRICTED_VIPS + i);
     }
+  cloudrun_dns_zone_add_aaaa (zone, "private.googleapis.com",
+                              cloudrun_private_vip6);
+  cloudrun_dns_zone_add_aaaa (zone, "restricted.googleapis.com",
+                              cloudrun_restricted_vip6);
   return zone;
 }
 
@@ -163,8 +184,19 @@ cloudrun_dns_policy_free (DnsPolicy *policy)
 void
 cloudrun_dns_policy_add_a (DnsPolicy *policy, const char *name, uint32_t a)
 {
-  DnsEntry e = { dns_name_norm (name), SIM_DNS_TYPE_A, a, NULL };
+  DnsEntry e = { .owner = dns_name_norm (name), .type = SIM_DNS_TYPE_A,
+                 .a = a };
 
+  g_array_append_val (dns_policy_rule (policy, e.owner, false)->entries, e);
+}
+
+void
+cloudrun_dns_policy_add_aaaa (DnsPolicy *policy, const char *name,
+                              const uint8_t aaaa[16])
+{
+  DnsEntry e = { .owner = dns_name_norm (name), .type = SIM_DNS_TYPE_AAAA };
+
+  memcpy (e.aaaa, aaaa, sizeof e.aaaa);
   g_array_append_val (dns_policy_rule (policy, e.owner, false)->entries, e);
 }
 
@@ -172,8 +204,8 @@ void
 cloudrun_dns_policy_add_cname (DnsPolicy *policy, const char *name,
                                const char *target)
 {
-  DnsEntry e = { dns_name_norm (name), SIM_DNS_TYPE_CNAME, 0,
-                 dns_name_norm (target) };
+  DnsEntry e = { .owner = dns_name_norm (name), .type = SIM_DNS_TYPE_CNAME,
+                 .cname = dns_name_norm (target) };
 
   g_array_append_val (dns_policy_rule (policy, e.owner, false)->entries, e);
 }
@@ -362,15 +394,19 @@ dns_answer_add (SimDnsMessage *m, const char *owner, const DnsEntry *e)
   r->type = e->type;
   r->ttl = CLOUDRUN_DNS_TTL;
   r->a = e->a;
+  memcpy (r->aaaa, e->aaaa, sizeof r->aaaa);
   if (e->cname)
     g_strlcpy (r->cname, e->cname, sizeof r->cname);
 }
 
-/* Appends the records of entries owned by owner, named name; *cname is
- * the owner's CNAME, if any. True when an A record was added. */
+/* Appends the records of type qtype among entries owned by owner, named
+ * name; *cname is the owner's CNAME, if any (NULL when the question is
+ * for the CNAME itself: it is an answer, not followed). True when a
+ * record was added. */
 static bool
-dns_answer_owner (SimDnsMessage *m, const char *name, const GArray *entries,
-                  const char *owner, const DnsEntry **cname)
+dns_answer_owner (SimDnsMessage *m, const char *name, uint16_t qtype,
+                  const GArray *entries, const char *owner,
+                  const DnsEntry **cname)
 {
   bool any = false;
 
@@ -380,13 +416,13 @@ dns_answer_owner (SimDnsMessage *m, const char *name, const GArray *entries,
       const DnsEntry *e = &g_array_index (entries, DnsEntry, i);
       if (e->owner != owner && strcmp (e->owner, owner) != 0)
         continue;
-      if (e->type == SIM_DNS_TYPE_CNAME)
-        *cname = e;
-      else if (e->type == SIM_DNS_TYPE_A)
+      if (e->type == qtype)
         {
           dns_answer_add (m, name, e);
           any = true;
         }
+      else if (e->type == SIM_DNS_TYPE_CNAME)
+        *cname = e;
     }
   return any;
 }
@@ -395,8 +431,8 @@ dns_answer_owner (SimDnsMessage *m, const char *name, const GArray *entries,
  * m; *hops counts CNAME hops across peering. In a producer's view
  * (peered) peering zones are not followed. */
 static void
-dns_resolve_in (const DnsView *view, char *name, SimDnsMessage *m,
-                DnsSource *src, int *hops, bool peered)
+dns_resolve_in (const DnsView *view, char *name, uint16_t qtype,
+                SimDnsMessage *m, DnsSource *src, int *hops, bool peered)
 {
   for (; *hops <= CLOUDRUN_DNS_MAX_CNAMES; (*hops)++)
     {
@@ -410,7 +446,8 @@ dns_resolve_in (const DnsView *view, char *name, SimDnsMessage *m,
       if (rule && !rule->passthru)
         {
           src->zone = rule->label;
-          any = dns_answer_owner (m, name, rule->entries, rule->name, &cname);
+          any = dns_answer_owner (m, name, qtype, rule->entries, rule->name,
+                                  &cname);
         }
       else
         {
@@ -422,7 +459,7 @@ dns_resolve_in (const DnsView *view, char *name, SimDnsMessage *m,
           if (zone && zone->peer)
             {
               src->peering = zone->label;
-              dns_resolve_in (zone->peer, name, m, src, hops, true);
+              dns_resolve_in (zone->peer, name, qtype, m, src, hops, true);
               return;
             }
           if (zone && zone->forward)
@@ -438,8 +475,11 @@ dns_resolve_in (const DnsView *view, char *name, SimDnsMessage *m,
               m->rcode = SIM_DNS_RCODE_NXDOMAIN; /* of the last name (RFC 6604) */
               return;
             }
-          any = dns_answer_owner (m, name, zone->entries, owner, &cname);
+          any = dns_answer_owner (m, name, qtype, zone->entries, owner,
+                                  &cname);
         }
+      /* The name exists: with no record of qtype and no CNAME to follow,
+       * the answer is NODATA, NOERROR with no answer (RFC 2308). */
       m->rcode = SIM_DNS_RCODE_NOERROR;
       if (any || !cname)
         return;
@@ -450,7 +490,8 @@ dns_resolve_in (const DnsView *view, char *name, SimDnsMessage *m,
 
 void
 cloudrun_dns_view_resolve_source (const DnsView *view, const char *qname,
-                                  SimDnsMessage *m, DnsSource *src)
+                                  uint16_t qtype, SimDnsMessage *m,
+                                  DnsSource *src)
 {
   char name[SIM_DNS_NAME_MAX + 1];
   int hops = 0;
@@ -459,15 +500,16 @@ cloudrun_dns_view_resolve_source (const DnsView *view, const char *qname,
   m->rcode = SIM_DNS_RCODE_NXDOMAIN;
   memset (src, 0, sizeof *src);
   g_strlcpy (name, qname, sizeof name);
-  dns_resolve_in (view, name, m, src, &hops, false);
+  dns_resolve_in (view, name, qtype, m, src, &hops, false);
 }
 
 void
 cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
-                           SimDnsMessage *m, const char **zone_label)
+                           uint16_t qtype, SimDnsMessage *m,
+                           const char **zone_label)
 {
   DnsSource src;
 
-  cloudrun_dns_view_resolve_source (view, qname, m, &src);
+  cloudrun_dns_view_resolve_source (view, qname, qtype, m, &src);
   *zone_label = src.zone;
 }

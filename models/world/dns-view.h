@@ -1,9 +1,11 @@
 /* DNS name resolution as Cloud DNS does it for one view: response
  * policies first (the most specific rule answers with its local data, or
- * passes the name on), then zones (an origin and records A and CNAME,
- * with RFC 4592 wildcards): the longest-suffix zone answers, a peering
- * zone by the producer network's view; CNAMEs are chased inside the view,
- * a name under a zone that has no record is NXDOMAIN. The public view
+ * passes the name on), then zones (an origin and records A, AAAA and
+ * CNAME, with RFC 4592 wildcards): the longest-suffix zone answers, a
+ * peering zone by the producer network's view; CNAMEs are chased inside
+ * the view, a name under a zone that has no record is NXDOMAIN, a name
+ * that has records but none of the type asked is NODATA (NOERROR, no
+ * answer; RFC 2308). The public view
  * holds the built-in public names (docs/networking.md, "DNS") and the
  * scenario's public zones; a network's view puts its private zones first.
  * https://cloud.google.com/dns/docs/vpc-name-res-order */
@@ -17,9 +19,10 @@
 
 typedef struct {
   char *owner;                  /* lower case, no final dot; "*." prefix ok */
-  uint16_t type;                /* SIM_DNS_TYPE_A or SIM_DNS_TYPE_CNAME */
+  uint16_t type;                /* SIM_DNS_TYPE_A, _AAAA or _CNAME */
   uint32_t a;
   char *cname;                  /* no final dot */
+  uint8_t aaaa[16];             /* network order */
 } DnsEntry;
 
 typedef struct DnsView DnsView;
@@ -72,12 +75,14 @@ DnsZone *cloudrun_dns_zone_new (const char *origin, const char *label);
 void cloudrun_dns_zone_free (DnsZone *zone);
 void cloudrun_dns_zone_add_a (DnsZone *zone, const char *owner,
                               uint32_t a);
+void cloudrun_dns_zone_add_aaaa (DnsZone *zone, const char *owner,
+                                 const uint8_t aaaa[16]);
 void cloudrun_dns_zone_add_cname (DnsZone *zone, const char *owner,
                                   const char *target);
 /* Makes zone a forwarding zone: its names are asked of target. */
 void cloudrun_dns_zone_add_forward (DnsZone *zone, uint32_t target);
 /* The zone of public names Google answers (run.app front ends, the
- * private and restricted API VIPs). */
+ * private and restricted API VIPs), A and AAAA. */
 DnsZone *cloudrun_dns_zone_google_public (void);
 
 DnsPolicy *cloudrun_dns_policy_new (const char *label);
@@ -85,6 +90,8 @@ void cloudrun_dns_policy_free (DnsPolicy *policy);
 /* Local data of the rule for name (made at its first record). */
 void cloudrun_dns_policy_add_a (DnsPolicy *policy, const char *name,
                                 uint32_t a);
+void cloudrun_dns_policy_add_aaaa (DnsPolicy *policy, const char *name,
+                                   const uint8_t aaaa[16]);
 void cloudrun_dns_policy_add_cname (DnsPolicy *policy, const char *name,
                                     const char *target);
 /* The rule for name, with no local data yet (passthru: none ever). */
@@ -96,11 +103,12 @@ void cloudrun_dns_view_clear (DnsView *view);
 void cloudrun_dns_view_add (DnsView *view, DnsZone *zone);
 void cloudrun_dns_view_add_policy (DnsView *view, DnsPolicy *policy);
 
-/* Resolves qname (type A) into an answer message (rcode and answers in
- * order, CNAMEs first); *zone_label names the zone that answered last (or
- * NULL). At most 8 CNAME hops. */
+/* Resolves qname for records of qtype (A, AAAA; a CNAME question gets
+ * the CNAME itself, any other type NODATA) into an answer message (rcode
+ * and answers in order, CNAMEs first); *zone_label names the zone that
+ * answered last (or NULL). At most 8 CNAME hops. */
 void cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
-                                SimDnsMessage *answer,
+                                uint16_t qtype, SimDnsMessage *answer,
                                 const char **zone_label);
 /* The same, saying what answered the last name in *source. A peering
  * zone's names are resolved in its producer's view, whose own peering
@@ -108,7 +116,7 @@ void cloudrun_dns_view_resolve (const DnsView *view, const char *qname,
  * itself sets source->forward (rcode SERVFAIL until its targets answer);
  * one reached through a CNAME or a peering zone answers SERVFAIL. */
 void cloudrun_dns_view_resolve_source (const DnsView *view,
-                                       const char *qname,
+                                       const char *qname, uint16_t qtype,
                                        SimDnsMessage *answer,
                                        DnsSource *source);
 

@@ -13,6 +13,29 @@ const uint32_t cloudrun_mapping_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS] = {
   0xd8ef2015u, 0xd8ef2215u, 0xd8ef2415u, 0xd8ef2615u,
 };
 
+#define FRONT_END6(n, low) \
+  { 0x20, 0x01, 0x48, 0x60, 0x48, 0x02, 0x00, n, [15] = low }
+
+const uint8_t
+  cloudrun_run_app_front_ends6[CLOUDRUN_N_RUN_APP_FRONT_ENDS][16] = {
+  FRONT_END6 (0x32, 0x35), FRONT_END6 (0x34, 0x35),
+  FRONT_END6 (0x36, 0x35), FRONT_END6 (0x38, 0x35),
+};
+
+const uint8_t
+  cloudrun_mapping_front_ends6[CLOUDRUN_N_RUN_APP_FRONT_ENDS][16] = {
+  FRONT_END6 (0x32, 0x15), FRONT_END6 (0x34, 0x15),
+  FRONT_END6 (0x36, 0x15), FRONT_END6 (0x38, 0x15),
+};
+
+const uint8_t cloudrun_private_vip6[16] = {
+  0x26, 0x00, 0x2d, 0x00, 0x00, 0x02, 0x20, 0x00,
+};
+
+const uint8_t cloudrun_restricted_vip6[16] = {
+  0x26, 0x00, 0x2d, 0x00, 0x00, 0x02, 0x10, 0x00,
+};
+
 bool
 cloudrun_google_vip (uint32_t dst)
 {

@@ -33,6 +33,24 @@ extern const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS]
 extern const uint32_t cloudrun_mapping_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS];
 #define CLOUDRUN_MAPPING_CNAME "ghs.googlehosted.com"
 
+/* The IPv6 addresses public DNS answers AAAA queries with (network
+ * order; no caller asks yet). run.app: 2001:4860:4802:32::35, :34::35,
+ * :36::35, :38::35 [assumption: the IPv4 answers' pattern in Google's
+ * IPv6 front-end range]. */
+extern const uint8_t
+  cloudrun_run_app_front_ends6[CLOUDRUN_N_RUN_APP_FRONT_ENDS][16];
+/* 2001:4860:4802:32::15, :34::15, :36::15, :38::15: the AAAA records
+ * Cloud Run asks a mapped domain of two labels to hold, also public
+ * DNS's AAAA answer for ghs.googlehosted.com. */
+extern const uint8_t
+  cloudrun_mapping_front_ends6[CLOUDRUN_N_RUN_APP_FRONT_ENDS][16];
+/* 2600:2d00:2:2000:: and 2600:2d00:2:1000::, the first addresses of
+ * private.googleapis.com's and restricted.googleapis.com's IPv6 ranges
+ * (2600:2d00:2:2000::/64, 2600:2d00:2:1000::/64; vpc/docs/
+ * configure-private-google-access): public DNS's AAAA answers. */
+extern const uint8_t cloudrun_private_vip6[16];
+extern const uint8_t cloudrun_restricted_vip6[16];
+
 /* A run.app front end or a Private Google Access VIP. */
 bool cloudrun_google_destination (uint32_t dst);
 /* One of the VIPs of private.googleapis.com or restricted.googleapis.com. */

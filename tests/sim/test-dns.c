@@ -7,7 +7,11 @@
  * (port 53) in a pcap and read back with tshark 4.0.17 -V: a standard
  * query, a response "A api.example.internal CNAME lb.example.internal
  * CNAME vip.example.internal A 10.10.0.5" and a "No such name" response,
- * with correct checksums and no malformed or expert warnings. */
+ * with correct checksums and no malformed or expert warnings. So were
+ * two AAAA messages (RFC 3596), in UDP frames beside their queries: a
+ * response "AAAA api.example.internal CNAME vip.example.internal AAAA
+ * 2600:2d00:2:2000::" and a NODATA response (no error, no answer) to
+ * "AAAA db.example.internal". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,8 +58,35 @@ static const uint8_t DNS_NXDOMAIN[] = {
   0x01, 0x00, 0x01,
 };
 
+static const uint8_t DNS_AAAA_CNAME[] = {
+  0x44, 0x44, 0x81, 0x80, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+  0x03, 0x61, 0x70, 0x69, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65,
+  0x08, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x00, 0x00, 0x1c,
+  0x00, 0x01, 0x03, 0x61, 0x70, 0x69, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70,
+  0x6c, 0x65, 0x08, 0x69, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x00,
+  0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x16, 0x03, 0x76,
+  0x69, 0x70, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x08, 0x69,
+  0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x00, 0x03, 0x76, 0x69, 0x70,
+  0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x08, 0x69, 0x6e, 0x74,
+  0x65, 0x72, 0x6e, 0x61, 0x6c, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00,
+  0x01, 0x2c, 0x00, 0x10, 0x26, 0x00, 0x2d, 0x00, 0x00, 0x02, 0x20, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static const uint8_t DNS_AAAA_NODATA[] = {
+  0x45, 0x45, 0x81, 0x80, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  0x02, 0x64, 0x62, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x08,
+  0x69, 0x6e, 0x74, 0x65, 0x72, 0x6e, 0x61, 0x6c, 0x00, 0x00, 0x1c, 0x00,
+  0x01,
+};
+
+/* 2600:2d00:2:2000::, the first address of private.googleapis.com's
+ * IPv6 range. */
+static const uint8_t V6_PRIVATE[16] = { 0x26, 0x00, 0x2d, 0x00, 0x00, 0x02,
+                                        0x20, 0x00 };
+
 /* Hand-written, compressed: www.example.com (question, mixed case) CNAME
- * cdn.example.com (a pointer into the question), an AAAA answer to skip,
+ * cdn.example.com (a pointer into the question), an AAAA answer,
  * and an A answer whose owner is a pointer into the CNAME's RDATA. */
 static const uint8_t COMPRESSED[] = {
   0x12, 0x34, 0x81, 0x80, 0x00, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00,
@@ -65,7 +96,7 @@ static const uint8_t COMPRESSED[] = {
   /* 33: CNAME, owner -> 12, target "cdn" + pointer -> 16 */
   0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x06,
   /* 45: */ 0x03, 'c', 'd', 'n', 0xc0, 0x10,
-  /* 51: AAAA, owner -> 45, skipped */
+  /* 51: AAAA, owner -> 45 */
   0xc0, 0x2d, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x10,
   0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
   /* 79: A, owner -> 45 */
@@ -116,6 +147,7 @@ assert_messages_equal (const SimDnsMessage *a, const SimDnsMessage *b)
       assert_int_equal (a->answers[i].ttl, b->answers[i].ttl);
       assert_int_equal (a->answers[i].a, b->answers[i].a);
       assert_string_equal (a->answers[i].cname, b->answers[i].cname);
+      assert_memory_equal (a->answers[i].aaaa, b->answers[i].aaaa, 16);
     }
 }
 
@@ -146,11 +178,12 @@ test_dns__write_matches_verified_messages (void **state)
 static void
 test_dns__round_trips (void **state)
 {
-  SimDnsMessage cases[7];
+  SimDnsMessage cases[8];
   (void) state;
   memset (cases, 0, sizeof cases);
   /* A query; the CNAME chain; NXDOMAIN, authoritative; the root name;
-   * the most answers; SERVFAIL with an AAAA question; rcode 9. */
+   * the most answers; SERVFAIL with an AAAA question; rcode 9; A and
+   * AAAA answers mixed. */
   cases[0] = (SimDnsMessage) { .id = 1, .recursion_desired = true,
                                .qname = "svc.a.run.app", .qtype = 1 };
   cases[1] = cname_chain_message ();
@@ -178,6 +211,17 @@ test_dns__round_trips (void **state)
   cases[6] = (SimDnsMessage) { .id = 6, .response = true,
                                .rcode = 9, /* NOTAUTH: all four bits */
                                .qname = "zone.example", .qtype = 6 };
+  cases[7] = (SimDnsMessage) { .id = 7, .response = true, .qname = "v6.x",
+                               .qtype = 255, .n_answers = 3 };
+  for (uint32_t i = 0; i < 3; i++)
+    {
+      strcpy (cases[7].answers[i].name, "v6.x");
+      cases[7].answers[i].type = i == 1 ? SIM_DNS_TYPE_A : SIM_DNS_TYPE_AAAA;
+      cases[7].answers[i].ttl = i;
+    }
+  cases[7].answers[1].a = IP4 (10, 0, 0, 1);
+  memset (cases[7].answers[0].aaaa, 0xff, 16);
+  memcpy (cases[7].answers[2].aaaa, V6_PRIVATE, 16);
   for (size_t i = 0; i < N_ELEMENTS (cases); i++)
     {
       uint8_t buf[1024];
@@ -232,15 +276,22 @@ test_dns__parse_follows_compression_pointers (void **state)
   assert_int_equal (m.id, 0x1234);
   assert_true (m.response);
   assert_string_equal (m.qname, "www.example.com");
-  assert_int_equal (m.n_answers, 2);   /* the AAAA was skipped */
+  assert_int_equal (m.n_answers, 3);
   assert_string_equal (m.answers[0].name, "www.example.com");
   assert_int_equal (m.answers[0].type, SIM_DNS_TYPE_CNAME);
   assert_int_equal (m.answers[0].ttl, 3600);
   assert_string_equal (m.answers[0].cname, "cdn.example.com");
   assert_string_equal (m.answers[1].name, "cdn.example.com");
-  assert_int_equal (m.answers[1].type, SIM_DNS_TYPE_A);
+  assert_int_equal (m.answers[1].type, SIM_DNS_TYPE_AAAA);
   assert_int_equal (m.answers[1].ttl, 60);
-  assert_int_equal (m.answers[1].a, IP4 (93, 184, 216, 34));
+  assert_int_equal (m.answers[1].aaaa[0], 0x20);
+  assert_int_equal (m.answers[1].aaaa[3], 0xb8);
+  assert_int_equal (m.answers[1].aaaa[15], 0x01);
+  assert_int_equal (m.answers[1].a, 0);
+  assert_string_equal (m.answers[2].name, "cdn.example.com");
+  assert_int_equal (m.answers[2].type, SIM_DNS_TYPE_A);
+  assert_int_equal (m.answers[2].ttl, 60);
+  assert_int_equal (m.answers[2].a, IP4 (93, 184, 216, 34));
 }
 
 static void
@@ -590,7 +641,7 @@ test_dns__write_refuses_what_it_cannot_write (void **state)
     }
   {
     SimDnsMessage m = base;
-    m.answers[2].type = SIM_DNS_TYPE_AAAA;
+    m.answers[2].type = 16;   /* TXT: not a type it writes */
     assert_int_equal (sim_dns_write (&m, buf, sizeof buf), 0);
     m = base;
     m.n_answers = SIM_DNS_MAX_ANSWERS + 1;
@@ -618,6 +669,101 @@ test_dns__write_refuses_short_buffers (void **state)
                     sizeof DNS_CNAME_CHAIN);
 }
 
+static SimDnsMessage
+aaaa_cname_message (void)
+{
+  SimDnsMessage m = { .id = 0x4444, .response = true,
+                      .recursion_desired = true, .recursion_available = true,
+                      .qname = "api.example.internal",
+                      .qtype = SIM_DNS_TYPE_AAAA, .n_answers = 2 };
+
+  strcpy (m.answers[0].name, "api.example.internal");
+  m.answers[0].type = SIM_DNS_TYPE_CNAME;
+  m.answers[0].ttl = 300;
+  strcpy (m.answers[0].cname, "vip.example.internal");
+  strcpy (m.answers[1].name, "vip.example.internal");
+  m.answers[1].type = SIM_DNS_TYPE_AAAA;
+  m.answers[1].ttl = 300;
+  memcpy (m.answers[1].aaaa, V6_PRIVATE, 16);
+  return m;
+}
+
+static void
+test_dns__aaaa_matches_verified_messages (void **state)
+{
+  SimDnsMessage m = aaaa_cname_message (), out;
+  SimDnsMessage nodata = { .id = 0x4545, .response = true,
+                           .recursion_desired = true,
+                           .recursion_available = true,
+                           .qname = "db.example.internal",
+                           .qtype = SIM_DNS_TYPE_AAAA };
+  uint8_t buf[512];
+  (void) state;
+  assert_int_equal (sim_dns_write (&m, buf, sizeof buf),
+                    sizeof DNS_AAAA_CNAME);
+  assert_memory_equal (buf, DNS_AAAA_CNAME, sizeof DNS_AAAA_CNAME);
+  assert_true (sim_dns_parse (DNS_AAAA_CNAME, sizeof DNS_AAAA_CNAME, &out));
+  assert_messages_equal (&out, &m);
+  assert_int_equal (sim_dns_write (&nodata, buf, sizeof buf),
+                    sizeof DNS_AAAA_NODATA);
+  assert_memory_equal (buf, DNS_AAAA_NODATA, sizeof DNS_AAAA_NODATA);
+  assert_true (sim_dns_parse (DNS_AAAA_NODATA, sizeof DNS_AAAA_NODATA, &out));
+  assert_int_equal (out.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (out.n_answers, 0);
+  assert_int_equal (out.qtype, SIM_DNS_TYPE_AAAA);
+}
+
+static void
+test_dns__aaaa_rdata_must_be_sixteen_bytes (void **state)
+{
+  /* The AAAA record's RDLENGTH is at 122 (its RDATA at 124, the last 16
+   * bytes): 4 (an A's length) or 17 is malformed, even with the bytes
+   * there. */
+  uint8_t buf[sizeof DNS_AAAA_CNAME + 1];
+  SimDnsMessage out;
+  (void) state;
+  memcpy (buf, DNS_AAAA_CNAME, sizeof DNS_AAAA_CNAME);
+  assert_int_equal (buf[123], 16);
+  buf[123] = 4;
+  assert_false (sim_dns_parse (buf, sizeof DNS_AAAA_CNAME - 12, &out));
+  buf[123] = 17;
+  buf[sizeof DNS_AAAA_CNAME] = 0;
+  assert_false (sim_dns_parse (buf, sizeof buf, &out));
+}
+
+static void
+test_dns__aaaa_text (void **state)
+{
+  static const struct {
+    const char *text;
+    uint8_t bytes[16];
+  } cases[] = {
+    { "2600:2d00:2:2000::", { 0x26, 0x00, 0x2d, 0x00, 0x00, 0x02,
+                              0x20, 0x00 } },
+    { "2001:4860:4802:32::35", { 0x20, 0x01, 0x48, 0x60, 0x48, 0x02,
+                                 0x00, 0x32, 0, 0, 0, 0, 0, 0, 0, 0x35 } },
+    { "::1", { [15] = 1 } },
+    { "::", { 0 } },
+  };
+  static const char *bad[] = { "", "1.2.3.4", "2600::2d00::1", "fe80::1%eth0",
+                               "2600:2d00:2:2000::/64", "g::1" };
+  char text[SIM_DNS_AAAA_STRLEN];
+  uint8_t b[16];
+  (void) state;
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      assert_true (sim_dns_aaaa_parse (cases[i].text, b));
+      assert_memory_equal (b, cases[i].bytes, 16);
+      assert_string_equal (sim_dns_aaaa_to_string (b, text), cases[i].text);
+    }
+  /* Upper case and uncompressed zeros read the same; text is RFC 5952's. */
+  assert_true (sim_dns_aaaa_parse ("2600:2D00:0002:2000:0:0:0:0", b));
+  assert_string_equal (sim_dns_aaaa_to_string (b, text), "2600:2d00:2:2000::");
+  for (size_t i = 0; i < N_ELEMENTS (bad); i++)
+    if (sim_dns_aaaa_parse (bad[i], b))
+      fail_msg ("\"%s\" read as an IPv6 address", bad[i]);
+}
+
 int
 main (void)
 {
@@ -638,6 +784,9 @@ main (void)
     cmocka_unit_test (test_dns__write_checks_names),
     cmocka_unit_test (test_dns__write_refuses_what_it_cannot_write),
     cmocka_unit_test (test_dns__write_refuses_short_buffers),
+    cmocka_unit_test (test_dns__aaaa_matches_verified_messages),
+    cmocka_unit_test (test_dns__aaaa_rdata_must_be_sixteen_bytes),
+    cmocka_unit_test (test_dns__aaaa_text),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

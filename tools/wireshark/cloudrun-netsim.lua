@@ -27,7 +27,9 @@
 --     endian. Wireshark 4.0 shows that option as "Unknown Option Data".
 --
 -- Expert items tell the story in Analyze > Expert Information: a DROP,
--- an ABORT or an NXDOMAIN or SERVFAIL answer is an error, a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*,
+-- an ABORT or an NXDOMAIN or SERVFAIL answer is an error (a NODATA answer,
+-- "has no A record (NODATA)", is not: the caller that finds no address
+-- aborts), a refusal (INGRESS_DENIED, IAM_DENIED, VPC_SC_*,
 -- SECURITY_POLICY_DENIED, IAP_DENIED, TARGET_TYPE_NOT_PERMITTED_FOR_VPC) a
 -- warning, the GFE's classification (internal/external) a note, and a
 -- decision resting on a documented assumption a note of the Assumption

@@ -7,8 +7,11 @@
  * https://cloud.google.com/dns/docs/server-policies-overview,
  * https://cloud.google.com/dns/docs/zones/forwarding-zones
  *
+ * AAAA records of zones, response policies and public zones reach the
+ * views the resolvers answer from.
+ *
  * Probes: the ledger (verdict, deciding node), the steps (the DNS server
- * VM's answer, the router's ingress rule). */
+ * VM's answer, the router's ingress rule), the views' answers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,8 @@
 
 #include <string.h>
 
+#include "models/world/dns-view.h"
+#include "sim/dns.h"
 #include "tests/models/world/world-fixture.h"
 
 /* VM client resolves db.corp.example, which only the private zone corp
@@ -132,6 +137,68 @@ test_build_dns__inbound_address_is_the_first_free (void **state)
   assert_non_null (strstr (s->note, "inbound server policy in"));
 }
 
+/* The text of the first AAAA answer to an AAAA question of qname in
+ * view, or "none" (NODATA; rcode must be NOERROR). */
+static const char *
+first_aaaa (const DnsView *view, const char *qname, char *text)
+{
+  g_autofree SimDnsMessage *m = g_new0 (SimDnsMessage, 1);
+  DnsSource src;
+
+  cloudrun_dns_view_resolve_source (view, qname, SIM_DNS_TYPE_AAAA, m, &src);
+  if (m->rcode != SIM_DNS_RCODE_NOERROR)
+    fail_msg ("%s: rcode %u from %s", qname, m->rcode,
+              src.zone ? src.zone : "no zone");
+  for (uint32_t i = 0; i < m->n_answers; i++)
+    if (m->answers[i].type == SIM_DNS_TYPE_AAAA)
+      return sim_dns_aaaa_to_string (m->answers[i].aaaa, text);
+  return "none";
+}
+
+/* [dns-zone] records and [dns-response-policy] rules of type AAAA are
+ * answered in the network's view; a public zone's in the public view. */
+static void
+test_build_dns__aaaa_records_reach_the_views (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_load (
+    WF_HEAD
+    "[network net]\n\n"
+    "[subnet vms]\nnetwork = net\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n\n"
+    "[vm a]\nsubnet = vms\naddress = 10.1.0.2\n\n"
+    "[dns-zone corp]\ndns-name = corp.example.\nnetworks = net\n"
+    "records = db.corp.example. A 10.1.0.9;v4.corp.example. A 10.1.0.4;"
+    "db.corp.example. AAAA FD20:0:0:0:0:0:0:9;"
+    "www.corp.example. CNAME db.corp.example.\n\n"
+    "[dns-zone apis]\ndns-name = googleapis.com.\nnetworks = net\n"
+    "records = *.googleapis.com. CNAME private.googleapis.com.;"
+    "private.googleapis.com. AAAA 2600:2d00:0002:2000::\n\n"
+    "[dns-response-policy org]\nnetworks = net\n"
+    "rules = vip.corp.example. AAAA fd20::99\n\n"
+    "[dns-zone pub]\ndns-name = example.com.\nvisibility = public\n"
+    "records = www.example.com. AAAA 2001:db8::5\n\n"
+    "[traffic t]\nfrom = a\nurl = http://db.corp.example/\ncount = 1\n",
+    NULL);
+  const DnsView *net;
+  char text[SIM_DNS_AAAA_STRLEN];
+  (void) state;
+
+  assert_int_equal (wf->world->views->len, 1);
+  net = g_ptr_array_index (wf->world->views, 0);
+  assert_string_equal (first_aaaa (net, "db.corp.example", text), "fd20::9");
+  assert_string_equal (first_aaaa (net, "www.corp.example", text), "fd20::9");
+  assert_string_equal (first_aaaa (net, "v4.corp.example", text), "none");
+  assert_string_equal (first_aaaa (net, "vip.corp.example", text),
+                       "fd20::99");
+  assert_string_equal (first_aaaa (net, "storage.googleapis.com", text),
+                       "2600:2d00:2:2000::");
+  assert_string_equal (first_aaaa (&wf->world->public_view,
+                                   "www.example.com", text), "2001:db8::5");
+  /* Public DNS's own: the run.app front ends. */
+  assert_string_equal (first_aaaa (&wf->world->public_view, "x.a.run.app",
+                                   text), "2001:4860:4802:32::35");
+}
+
 int
 main (void)
 {
@@ -139,6 +206,7 @@ main (void)
     cmocka_unit_test (test_build_dns__forwarded_query_needs_an_ingress_rule),
     cmocka_unit_test (test_build_dns__outbound_policy_reaches_a_vm_name_server),
     cmocka_unit_test (test_build_dns__inbound_address_is_the_first_free),
+    cmocka_unit_test (test_build_dns__aaaa_records_reach_the_views),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

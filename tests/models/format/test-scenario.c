@@ -997,6 +997,10 @@ test_scenario__hosts_and_addresses (void **state)
   r = &g_array_index (runapp->records, CloudRunSpecDnsRecord, 1);
   assert_int_equal (r->type, CLOUDRUN_DNS_AAAA);
   assert_string_equal (r->data, "2001:db8::1");
+  assert_int_equal (r->address6[0], 0x20);
+  assert_int_equal (r->address6[3], 0xb8);
+  assert_int_equal (r->address6[14], 0);
+  assert_int_equal (r->address6[15], 1);
   assert_int_equal (pub->visibility, CLOUDRUN_DNS_PUBLIC);
   assert_int_equal (pub->networks->len, 0);
   assert_int_equal (g_array_index (pub->records, CloudRunSpecDnsRecord, 0)
@@ -2152,6 +2156,14 @@ static const BadCase bad_cases[] = {
     "'MX'" },
   { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. a "
     "10.0.0.1\n", { NULL }, "found 'a'; did you mean 'A'?" },
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. AAAA "
+    "2001:db8::zz\n", { NULL }, "[dns-zone z] records: expected an IPv6 "
+    "address for an AAAA record, found '2001:db8::zz'" },
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. AAAA "
+    "10.0.0.1\n", { NULL }, "expected an IPv6 address for an AAAA record" },
+  /* A zone index loaded before AAAA was answered, and still does. */
+  { "[dns-zone z]\ndns-name = example.com.\nrecords = a.example.com. AAAA "
+    "fe80::1%eth0\n", { NULL }, NULL },
   /* Peering zones and response policies (issue 23). */
   { "[network n]\n[network p]\n[dns-zone z]\ndns-name = example.com.\n"
     "networks = n\npeer-network = p\nrecords = a.example.com. A 10.0.0.1\n",

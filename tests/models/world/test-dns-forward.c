@@ -91,17 +91,24 @@ send_dns (TinyProbe *p, SimTime at, uint32_t src, uint16_t sport,
 }
 
 static void
-ask (TinyProbe *p, SimTime at, uint32_t src, uint32_t dst, uint16_t id,
-     const char *name, uint32_t request)
+ask_type (TinyProbe *p, SimTime at, uint32_t src, uint32_t dst, uint16_t id,
+          const char *name, uint16_t qtype, uint32_t request)
 {
   SimDnsMessage *q = g_new0 (SimDnsMessage, 1);
 
   q->id = id;
   q->recursion_desired = true;
-  q->qtype = SIM_DNS_TYPE_A;
+  q->qtype = qtype;
   g_strlcpy (q->qname, name, sizeof q->qname);
   send_dns (p, at, src, 50000, dst, SIM_DNS_PORT, q, request);
   g_free (q);
+}
+
+static void
+ask (TinyProbe *p, SimTime at, uint32_t src, uint32_t dst, uint16_t id,
+     const char *name, uint32_t request)
+{
+  ask_type (p, at, src, dst, id, name, SIM_DNS_TYPE_A, request);
 }
 
 /* Message i the probe received, parsed. */
@@ -336,6 +343,68 @@ test_dns_forward__inbound_address_answers (void **state)
   fwd_world_free (w);
 }
 
+/* An AAAA question goes to the target as AAAA, and the target's answer
+ * (a CNAME, then an AAAA record) reaches the caller unchanged; with no
+ * answer, the SERVFAIL still names the AAAA question. */
+static void
+test_dns_forward__aaaa_goes_through_unchanged (void **state)
+{
+  FwdWorld *w = fwd_world ();
+  SimDnsMessage *m = g_new0 (SimDnsMessage, 1);
+  const TinyFrame *f;
+  char text[SIM_DNS_AAAA_STRLEN];
+
+  (void) state;
+  ask_type (w->vm, 0, VM, RESOLVER, 7, "web.lab.internal", SIM_DNS_TYPE_AAAA,
+            1);
+  tiny_world_run (w->tw, SIM_MS);
+  assert_int_equal (tiny_probe_count (w->router), 1);
+  message_of (w->router, 0, m);
+  assert_int_equal (m->qtype, SIM_DNS_TYPE_AAAA);
+  /* The target answers: web CNAME www, www AAAA fd20::7. */
+  f = tiny_probe_frame (w->router, 0);
+  m->response = true;
+  m->recursion_available = true;
+  m->n_answers = 2;
+  g_strlcpy (m->answers[0].name, "web.lab.internal", SIM_DNS_NAME_MAX + 1);
+  m->answers[0].type = SIM_DNS_TYPE_CNAME;
+  m->answers[0].ttl = 60;
+  g_strlcpy (m->answers[0].cname, "www.lab.internal", SIM_DNS_NAME_MAX + 1);
+  g_strlcpy (m->answers[1].name, "www.lab.internal", SIM_DNS_NAME_MAX + 1);
+  m->answers[1].type = SIM_DNS_TYPE_AAAA;
+  m->answers[1].ttl = 60;
+  assert_true (sim_dns_aaaa_parse ("fd20::7", m->answers[1].aaaa));
+  send_dns (w->router, 2 * SIM_MS, f->f.dst, SIM_DNS_PORT, f->f.src,
+            f->f.sport, m, f->request_id);
+  tiny_world_run (w->tw, 3 * SIM_MS);
+  assert_int_equal (tiny_probe_count (w->vm), 1);
+  memset (m, 0, sizeof *m);
+  message_of (w->vm, 0, m);
+  assert_int_equal (m->id, 7);
+  assert_int_equal (m->qtype, SIM_DNS_TYPE_AAAA);
+  assert_int_equal (m->rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (m->n_answers, 2);
+  assert_int_equal (m->answers[0].type, SIM_DNS_TYPE_CNAME);
+  assert_string_equal (m->answers[0].cname, "www.lab.internal");
+  assert_int_equal (m->answers[1].type, SIM_DNS_TYPE_AAAA);
+  assert_string_equal (sim_dns_aaaa_to_string (m->answers[1].aaaa, text),
+                       "fd20::7");
+  assert_string_equal (tiny_step (w->tw, 1, "DNS_ANSWER", "metadata")->rule,
+                       "forwarding zone lab, answered by 10.2.0.53: "
+                       "web.lab.internal AAAA -> fd20::7 (through CNAME)");
+  /* No answer to the next one: SERVFAIL to the AAAA question. */
+  ask_type (w->vm, 4 * SIM_MS, VM, RESOLVER, 8, "web.lab.internal",
+            SIM_DNS_TYPE_AAAA, 2);
+  tiny_world_run (w->tw, 5 * SIM_MS + CLOUDRUN_DNS_FORWARD_TIMEOUT);
+  assert_int_equal (tiny_probe_count (w->vm), 2);
+  message_of (w->vm, 1, m);
+  assert_int_equal (m->id, 8);
+  assert_int_equal (m->rcode, SIM_DNS_RCODE_SERVFAIL);
+  assert_int_equal (m->qtype, SIM_DNS_TYPE_AAAA);
+  g_free (m);
+  fwd_world_free (w);
+}
+
 int
 main (void)
 {
@@ -346,6 +415,7 @@ main (void)
     cmocka_unit_test (test_dns_forward__cname_into_the_zone_is_servfail),
     cmocka_unit_test (test_dns_forward__outbound_policy_before_private_zones),
     cmocka_unit_test (test_dns_forward__inbound_address_answers),
+    cmocka_unit_test (test_dns_forward__aaaa_goes_through_unchanged),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * https://cloud.google.com/dns/docs/vpc-name-res-order
  *
  * Probes: the answers each caller received (id, rcode, addresses, ports),
- * the DNS_ANSWER step, the verdict an NXDOMAIN decides. */
+ * the DNS_ANSWER step, the verdict an NXDOMAIN decides; AAAA answers and
+ * NODATA, which decides nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,9 @@
 #define OTHER TW_IP (10, 1, 0, 6)
 #define DB TW_IP (10, 1, 0, 9)
 
+/* fd20::9 */
+static const uint8_t DB6[16] = { 0xfd, 0x20, [15] = 9 };
+
 typedef struct {
   TinyWorld *tw;
   DnsView view;
@@ -39,6 +43,7 @@ dns_world (void)
   w->tw = tiny_world_new (4);
   cloudrun_dns_zone_add_a (zone, "db.corp.internal", DB);
   cloudrun_dns_zone_add_cname (zone, "www.corp.internal", "db.corp.internal");
+  cloudrun_dns_zone_add_aaaa (zone, "v6.corp.internal", DB6);
   g_ptr_array_add (w->tw->world->zones, zone);
   cloudrun_dns_view_init (&w->view);
   cloudrun_dns_view_add (&w->view, zone);
@@ -61,8 +66,8 @@ dns_world_free (DnsWorld *w)
 }
 
 static void
-ask (TinyProbe *p, SimTime at, uint32_t src, uint16_t sport, uint16_t id,
-     const char *name, uint32_t request)
+ask_type (TinyProbe *p, SimTime at, uint32_t src, uint16_t sport,
+          uint16_t id, const char *name, uint16_t qtype, uint32_t request)
 {
   SimDnsMessage q;
   uint8_t buf[512];
@@ -71,12 +76,19 @@ ask (TinyProbe *p, SimTime at, uint32_t src, uint16_t sport, uint16_t id,
   memset (&q, 0, sizeof q);
   q.id = id;
   q.recursion_desired = true;
-  q.qtype = SIM_DNS_TYPE_A;
+  q.qtype = qtype;
   g_strlcpy (q.qname, name, sizeof q.qname);
   n = sim_dns_write (&q, buf, sizeof buf);
   assert_true (n > 0);
   tiny_probe_send_udp (p, at, src, sport, RESOLVER, SIM_DNS_PORT, buf,
                        (uint32_t) n, request);
+}
+
+static void
+ask (TinyProbe *p, SimTime at, uint32_t src, uint16_t sport, uint16_t id,
+     const char *name, uint32_t request)
+{
+  ask_type (p, at, src, sport, id, name, SIM_DNS_TYPE_A, request);
 }
 
 static void
@@ -203,6 +215,53 @@ test_dns_server__ignores_what_is_not_a_query (void **state)
   dns_world_free (w);
 }
 
+static void
+test_dns_server__aaaa_answer_and_nodata (void **state)
+{
+  /* v6.corp.internal has an AAAA record, db.corp.internal only an A: the
+   * AAAA question of db is NODATA, which fails nothing here (the caller
+   * decides what no address means), unlike NXDOMAIN. */
+  DnsWorld *w = dns_world ();
+  SimDnsMessage *a = g_new0 (SimDnsMessage, 1);
+
+  (void) state;
+  ask_type (w->vm, 0, VM, 50000, 21, "v6.corp.internal", SIM_DNS_TYPE_AAAA,
+            1);
+  ask_type (w->vm, SIM_MS, VM, 50001, 22, "db.corp.internal",
+            SIM_DNS_TYPE_AAAA, 2);
+  ask_type (w->vm, 2 * SIM_MS, VM, 50002, 23, "v6.corp.internal",
+            SIM_DNS_TYPE_A, 3);
+  tiny_world_run (w->tw, 3 * SIM_MS);
+  assert_int_equal (tiny_probe_count (w->vm), 3);
+  answer_of (w->vm, 0, a);
+  assert_int_equal (a->id, 21);
+  assert_int_equal (a->qtype, SIM_DNS_TYPE_AAAA);
+  assert_int_equal (a->n_answers, 1);
+  assert_int_equal (a->answers[0].type, SIM_DNS_TYPE_AAAA);
+  assert_memory_equal (a->answers[0].aaaa, DB6, 16);
+  assert_string_equal (tiny_step (w->tw, 1, "DNS_ANSWER", NULL)->rule,
+                       "private zone corp: v6.corp.internal AAAA -> fd20::9");
+  answer_of (w->vm, 1, a);
+  assert_int_equal (a->rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a->n_answers, 0);
+  assert_string_equal (tiny_step (w->tw, 2, "DNS_ANSWER", NULL)->rule,
+                       "private zone corp: db.corp.internal has no AAAA "
+                       "record (NODATA)");
+  assert_int_equal (tiny_request (w->tw, 2)->outcome,
+                    CLOUDRUN_VERDICT_PENDING);
+  /* The A question of the AAAA-only name: NODATA as well. */
+  answer_of (w->vm, 2, a);
+  assert_int_equal (a->rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a->n_answers, 0);
+  assert_string_equal (tiny_step (w->tw, 3, "DNS_ANSWER", NULL)->rule,
+                       "private zone corp: v6.corp.internal has no A record "
+                       "(NODATA)");
+  assert_int_equal (tiny_request (w->tw, 3)->outcome,
+                    CLOUDRUN_VERDICT_PENDING);
+  g_free (a);
+  dns_world_free (w);
+}
+
 int
 main (void)
 {
@@ -212,6 +271,7 @@ main (void)
     cmocka_unit_test (test_dns_server__nxdomain_decides_dns_failure),
     cmocka_unit_test (test_dns_server__answers_each_caller_on_its_port),
     cmocka_unit_test (test_dns_server__ignores_what_is_not_a_query),
+    cmocka_unit_test (test_dns_server__aaaa_answer_and_nodata),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

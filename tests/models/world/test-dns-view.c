@@ -9,7 +9,11 @@
  * chain (RFC 6604). Response policies answer first, the most specific
  * rule winning, and a passthru rule sends its name on to the zones; a
  * peering zone answers from its producer's view (response policies and
- * private zones, not its peering zones). docs/networking.md, "DNS". */
+ * private zones, not its peering zones). A question of type AAAA gets
+ * the AAAA records (through the same CNAME chains), a name that exists
+ * without records of the type asked is NODATA (NOERROR, no answer;
+ * RFC 2308), a CNAME question gets the CNAME itself. docs/networking.md,
+ * "DNS". */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -96,13 +100,37 @@ typedef struct {
 } Answer;
 
 static void
-resolve (const ViewFixture *f, const char *qname, Answer *a)
+resolve_type (const ViewFixture *f, const char *qname, uint16_t qtype,
+              Answer *a)
 {
   memset (a, 0, sizeof *a);
   a->m.n_answers = 99;             /* must be reset by the resolver */
   a->m.rcode = 77;
-  cloudrun_dns_view_resolve_source (&f->view, qname, &a->m, &a->src);
+  cloudrun_dns_view_resolve_source (&f->view, qname, qtype, &a->m, &a->src);
   a->zone = a->src.zone;
+}
+
+static void
+resolve (const ViewFixture *f, const char *qname, Answer *a)
+{
+  resolve_type (f, qname, SIM_DNS_TYPE_A, a);
+}
+
+/* The text of the AAAA answer i (which must be one). */
+static const char *
+aaaa_text (const Answer *a, uint32_t i, char *text)
+{
+  assert_true (i < a->m.n_answers);
+  assert_int_equal (a->m.answers[i].type, SIM_DNS_TYPE_AAAA);
+  return sim_dns_aaaa_to_string (a->m.answers[i].aaaa, text);
+}
+
+/* The 16 bytes of the IPv6 address text. */
+static const uint8_t *
+v6 (const char *text, uint8_t *out)
+{
+  assert_true (sim_dns_aaaa_parse (text, out));
+  return out;
 }
 
 /* The first A record of the answer, or 0. */
@@ -718,6 +746,194 @@ test_dns_view__peering_is_one_hop (void **state)
   assert_int_equal (first_a (&a), IP (10, 7, 7, 7));
 }
 
+/* ---- Record types: AAAA, NODATA, CNAME questions ------------------- */
+
+static void
+test_dns_view__aaaa_question_gets_aaaa_records (void **state)
+{
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "corp.example", "private zone corp");
+  char text[SIM_DNS_AAAA_STRLEN];
+  uint8_t b[16];
+  Answer a;
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "db.corp.example", IP (10, 1, 0, 5));
+  cloudrun_dns_zone_add_aaaa (z, "db.corp.example", v6 ("fd20::5", b));
+  cloudrun_dns_zone_add_aaaa (z, "db.corp.example", v6 ("fd20::6", b));
+  resolve_type (f, "db.corp.example", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 2);
+  assert_string_equal (aaaa_text (&a, 0, text), "fd20::5");
+  assert_string_equal (aaaa_text (&a, 1, text), "fd20::6");
+  assert_string_equal (a.m.answers[0].name, "db.corp.example");
+  assert_string_equal (a.zone, "private zone corp");
+  /* The A question of the same name gets the A record only. */
+  resolve (f, "db.corp.example", &a);
+  assert_int_equal (a.m.n_answers, 1);
+  assert_int_equal (first_a (&a), IP (10, 1, 0, 5));
+}
+
+static void
+test_dns_view__name_without_the_type_is_nodata (void **state)
+{
+  /* RFC 2308: the name exists, the type does not: NOERROR, no answer.
+   * Only a name that does not exist is NXDOMAIN. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "corp.example", "private zone corp");
+  static const struct {
+    const char *qname;
+    uint16_t qtype;
+    uint8_t rcode;
+  } cases[] = {
+    { "v4.corp.example", SIM_DNS_TYPE_AAAA, SIM_DNS_RCODE_NOERROR },
+    { "v6.corp.example", SIM_DNS_TYPE_A, SIM_DNS_RCODE_NOERROR },
+    { "v4.corp.example", 15 /* MX */, SIM_DNS_RCODE_NOERROR },
+    { "v4.corp.example", 16 /* TXT */, SIM_DNS_RCODE_NOERROR },
+    { "app.w.corp.example", SIM_DNS_TYPE_AAAA, SIM_DNS_RCODE_NOERROR },
+    { "nope.corp.example", SIM_DNS_TYPE_AAAA, SIM_DNS_RCODE_NXDOMAIN },
+    { "nope.corp.example", 15, SIM_DNS_RCODE_NXDOMAIN },
+  };
+  uint8_t b[16];
+
+  (void) state;
+  cloudrun_dns_zone_add_a (z, "v4.corp.example", IP (10, 1, 0, 4));
+  cloudrun_dns_zone_add_aaaa (z, "v6.corp.example", v6 ("fd20::6", b));
+  cloudrun_dns_zone_add_a (z, "*.w.corp.example", IP (10, 1, 0, 7));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Answer a;
+
+      resolve_type (f, cases[i].qname, cases[i].qtype, &a);
+      if (a.m.rcode != cases[i].rcode || a.m.n_answers != 0)
+        fail_msg ("%s type %u: rcode %u with %u answers, expected rcode %u "
+                  "and none", cases[i].qname, cases[i].qtype, a.m.rcode,
+                  a.m.n_answers, cases[i].rcode);
+      assert_string_equal (a.zone, "private zone corp");
+    }
+}
+
+static void
+test_dns_view__aaaa_follows_the_cname_chain (void **state)
+{
+  /* The run.app recipe for IPv6: *.run.app CNAME private.googleapis.com
+   * in a private zone, and a googleapis.com zone the user wrote with the
+   * VIP's IPv6 address. The chain ends where a name has AAAA records. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *run = view_fixture_zone (f, "run.app", "private zone run-app");
+  DnsZone *apis = view_fixture_zone (f, "googleapis.com",
+                                     "private zone googleapis");
+  char text[SIM_DNS_AAAA_STRLEN];
+  uint8_t b[16];
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_zone_add_cname (run, "*.run.app", "private.googleapis.com");
+  cloudrun_dns_zone_add_a (apis, "private.googleapis.com",
+                           IP (199, 36, 153, 8));
+  cloudrun_dns_zone_add_aaaa (apis, "private.googleapis.com",
+                              v6 ("2600:2d00:2:2000::", b));
+  cloudrun_dns_zone_add_cname (apis, "*.googleapis.com",
+                               "private.googleapis.com");
+  resolve_type (f, "svc-abc-uc.a.run.app", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 2);
+  assert_int_equal (a.m.answers[0].type, SIM_DNS_TYPE_CNAME);
+  assert_string_equal (a.m.answers[0].name, "svc-abc-uc.a.run.app");
+  assert_string_equal (a.m.answers[1].name, "private.googleapis.com");
+  assert_string_equal (aaaa_text (&a, 1, text), "2600:2d00:2:2000::");
+  assert_string_equal (a.zone, "private zone googleapis");
+  /* Two hops: storage.googleapis.com -> private -> its AAAA. */
+  resolve_type (f, "storage.googleapis.com", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_CNAME), 1);
+  assert_string_equal (aaaa_text (&a, 1, text), "2600:2d00:2:2000::");
+  /* A chain whose last name has no AAAA is NODATA after the CNAMEs. */
+  cloudrun_dns_zone_add_cname (apis, "v4only.googleapis.com",
+                               "restricted.googleapis.com");
+  cloudrun_dns_zone_add_a (apis, "restricted.googleapis.com",
+                           IP (199, 36, 153, 4));
+  resolve_type (f, "v4only.googleapis.com", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 1);
+  assert_int_equal (a.m.answers[0].type, SIM_DNS_TYPE_CNAME);
+}
+
+static void
+test_dns_view__cname_question_gets_the_cname (void **state)
+{
+  /* A question of type CNAME is answered by the CNAME, not chased. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsZone *z = view_fixture_zone (f, "example", "zone example");
+  Answer a;
+
+  (void) state;
+  cloudrun_dns_zone_add_cname (z, "a.example", "b.example");
+  cloudrun_dns_zone_add_a (z, "b.example", IP (10, 9, 8, 7));
+  resolve_type (f, "a.example", SIM_DNS_TYPE_CNAME, &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 1);
+  assert_int_equal (a.m.answers[0].type, SIM_DNS_TYPE_CNAME);
+  assert_string_equal (a.m.answers[0].cname, "b.example");
+}
+
+static void
+test_dns_view__public_dns_answers_aaaa (void **state)
+{
+  /* docs/networking.md, "DNS": run.app, ghs.googlehosted.com and the
+   * VIPs' names have AAAA records in public DNS. */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  char text[SIM_DNS_AAAA_STRLEN];
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  resolve_type (f, "svc-abc-uc.a.run.app", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.n_answers, 4);
+  assert_string_equal (aaaa_text (&a, 0, text), "2001:4860:4802:32::35");
+  assert_string_equal (aaaa_text (&a, 3, text), "2001:4860:4802:38::35");
+  resolve_type (f, "ghs.googlehosted.com", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.n_answers, 4);
+  assert_string_equal (aaaa_text (&a, 1, text), "2001:4860:4802:34::15");
+  resolve_type (f, "private.googleapis.com", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.n_answers, 1);
+  assert_string_equal (aaaa_text (&a, 0, text), "2600:2d00:2:2000::");
+  resolve_type (f, "restricted.googleapis.com", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.n_answers, 1);
+  assert_string_equal (aaaa_text (&a, 0, text), "2600:2d00:2:1000::");
+  /* The A answers are what they were. */
+  resolve (f, "svc-abc-uc.a.run.app", &a);
+  assert_int_equal (a.m.n_answers, 4);
+  assert_int_equal (count_type (&a, SIM_DNS_TYPE_A), 4);
+}
+
+static void
+test_dns_view__response_policy_local_data_aaaa (void **state)
+{
+  /* Local data holds AAAA too; a rule with only A data is NODATA for
+   * AAAA (it still overrides the zones). */
+  g_autoptr (ViewFixture) f = view_fixture_new ();
+  DnsPolicy *p = view_fixture_policy (f, "response policy org");
+  char text[SIM_DNS_AAAA_STRLEN];
+  uint8_t b[16];
+  Answer a;
+
+  (void) state;
+  view_fixture_public (f);
+  cloudrun_dns_policy_add_aaaa (p, "private.googleapis.com",
+                                v6 ("2600:2d00:2:2000::1", b));
+  cloudrun_dns_policy_add_a (p, "*.run.app", IP (199, 36, 153, 8));
+  resolve_type (f, "private.googleapis.com", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.n_answers, 1);
+  assert_string_equal (aaaa_text (&a, 0, text), "2600:2d00:2:2000::1");
+  assert_string_equal (a.zone,
+                       "response policy org rule private.googleapis.com");
+  resolve_type (f, "svc.run.app", SIM_DNS_TYPE_AAAA, &a);
+  assert_int_equal (a.m.rcode, SIM_DNS_RCODE_NOERROR);
+  assert_int_equal (a.m.n_answers, 0);
+  assert_string_equal (a.zone, "response policy org rule *.run.app");
+}
+
 int
 main (void)
 {
@@ -745,6 +961,12 @@ main (void)
     cmocka_unit_test (test_dns_view__local_data_cname_is_chased_in_the_view),
     cmocka_unit_test (test_dns_view__peering_zone_answers_from_the_producer),
     cmocka_unit_test (test_dns_view__peering_is_one_hop),
+    cmocka_unit_test (test_dns_view__aaaa_question_gets_aaaa_records),
+    cmocka_unit_test (test_dns_view__name_without_the_type_is_nodata),
+    cmocka_unit_test (test_dns_view__aaaa_follows_the_cname_chain),
+    cmocka_unit_test (test_dns_view__cname_question_gets_the_cname),
+    cmocka_unit_test (test_dns_view__public_dns_answers_aaaa),
+    cmocka_unit_test (test_dns_view__response_policy_local_data_aaaa),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
