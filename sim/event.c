@@ -248,8 +248,8 @@ front_push (SimKernel *kernel, SimQueueEntry entry)
 
 /* Removes and returns the top entry; the front is not empty. Fetches
  * ahead for the firings after it: the new top's target and arg (its
- * record is in cache: it was a child of the old top, fetched here at the
- * last pop, or was scheduled since) and the place it names to fetch
+ * record is mostly in cache: it was a child of the old top, fetched here
+ * at the last pop, or was scheduled since) and the place it names to fetch
  * (sim_kernel_schedule_fetch), and the records of the top's
  * children, one of which fires next but one. The next event then finds
  * what it reads first in cache, as a link's arrival its frame
