@@ -48,8 +48,9 @@
  * the front doubles when full and keeps its size, and bucket chunks come
  * from a pool that keeps its peak. Moves and comparisons read only the
  * inline entries (the record's seq only between equal times). Records
- * are fetched ahead: all of a bucket's when it becomes the front, and the
- * next top's at each pop. */
+ * are fetched ahead: all of a bucket's when it becomes the front, and
+ * the top's children's at each pop, when the new top's target and arg
+ * are fetched too, a firing before they are read. */
 #include "sim/event.h"
 
 #include <glib.h>
@@ -87,7 +88,11 @@ struct SimEvent {
   void *arg;                    /* caller's pointer, not owned */
   uint64_t u;                   /* caller's small value */
   uint64_t seq;                 /* seq while scheduled; 0 when free */
-  SimEvent *next_free;          /* free-list link, valid while free */
+  union {
+    SimEvent *next_free;        /* free-list link, valid while free */
+    const void *fetch;          /* while queued: its 64 bytes are
+                                   fetched ahead; NULL none */
+  };
   bool cancelled;               /* skip when popped */
 };
 G_STATIC_ASSERT (sizeof (SimEvent) == 64);
@@ -241,18 +246,34 @@ front_push (SimKernel *kernel, SimQueueEntry entry)
   heap_sift_up (kernel->front, kernel->front_len++, entry);
 }
 
-/* Removes and returns the top entry; the front is not empty. Starts
- * fetching the new top's record, which the next firing will read. */
+/* Removes and returns the top entry; the front is not empty. Fetches
+ * ahead for the firings after it: the new top's target and arg (its
+ * record is mostly in cache: it was a child of the old top, fetched here
+ * at the last pop, or was scheduled since) and the place it names to fetch
+ * (sim_kernel_schedule_fetch), and the records of the top's
+ * children, one of which fires next but one. The next event then finds
+ * what it reads first in cache, as a link's arrival its frame
+ * (sim/link.c). (Written inline: GCC drops a call to a helper that only
+ * prefetches.) */
 static inline SimQueueEntry
 front_pop (SimKernel *kernel)
 {
   SimQueueEntry top = kernel->front[0];
   SimQueueEntry last = kernel->front[--kernel->front_len];
+  const SimQueueEntry *front = kernel->front;
 
   if (kernel->front_len > 0)
     {
       heap_sift_down (kernel->front, kernel->front_len, 0, last);
-      __builtin_prefetch (kernel->front[0].ev);
+      __builtin_prefetch (front[0].ev->target);
+      __builtin_prefetch (front[0].ev->arg);
+      if (front[0].ev->fetch)
+        {
+          __builtin_prefetch (front[0].ev->fetch);
+          __builtin_prefetch ((const char *) front[0].ev->fetch + 63);
+        }
+      for (size_t i = 1; i <= SIM_EVENT_ARITY && i < kernel->front_len; i++)
+        __builtin_prefetch (front[i].ev);
     }
   return top;
 }
@@ -505,6 +526,9 @@ record_take (SimKernel *kernel)
     records_grow (kernel);
   ev = kernel->free_list;
   kernel->free_list = ev->next_free;
+  /* The next take reads and writes it: a record released when a
+   * cancelled entry was skipped has long left the cache. */
+  __builtin_prefetch (kernel->free_list, 1);
   return ev;
 }
 
@@ -562,8 +586,9 @@ sim_kernel_foreach_pending (SimKernel *kernel, SimEventFn fn,
 /* ---- scheduling ------------------------------------------------------ */
 
 SimTimer
-sim_kernel_schedule (SimKernel *kernel, SimTime at, SimEventFn fn,
-                     void *target, void *arg, uint64_t u)
+sim_kernel_schedule_fetch (SimKernel *kernel, SimTime at, SimEventFn fn,
+                           void *target, void *arg, uint64_t u,
+                           const void *fetch)
 {
   SimEvent *ev;
 
@@ -575,9 +600,17 @@ sim_kernel_schedule (SimKernel *kernel, SimTime at, SimEventFn fn,
   ev->arg = arg;
   ev->u = u;
   ev->seq = kernel->next_seq++;
+  ev->fetch = fetch;
   ev->cancelled = false;
   queue_push (kernel, (SimQueueEntry) { .time = at, .ev = ev });
   return (SimTimer) { .event = ev, .seq = ev->seq };
+}
+
+SimTimer
+sim_kernel_schedule (SimKernel *kernel, SimTime at, SimEventFn fn,
+                     void *target, void *arg, uint64_t u)
+{
+  return sim_kernel_schedule_fetch (kernel, at, fn, target, arg, u, NULL);
 }
 
 SimTimer

@@ -20,7 +20,10 @@ typedef struct SimKernel SimKernel;
 typedef struct SimEvent SimEvent;
 
 /* An event's action. target/arg are the caller's pointers, u a small value
- * (a direction, an index); the kernel owns none of them. */
+ * (a direction, an index); the kernel owns none of them. It fetches what
+ * target and arg point at (their first cache line) into cache while the
+ * event before fires, so an action should get there what it reads first
+ * (a link's arrival: the link and the frame). */
 typedef void (*SimEventFn) (SimKernel *kernel, void *target, void *arg,
                             uint64_t u);
 
@@ -39,6 +42,12 @@ void sim_kernel_free (SimKernel *kernel);
 /* Schedules fn at absolute time at (>= now; g_assert'ed). */
 SimTimer sim_kernel_schedule (SimKernel *kernel, SimTime at, SimEventFn fn,
                               void *target, void *arg, uint64_t u);
+/* The same, naming one more place the action reads first, such as a
+ * frame's headers (NULL: none): the 64 bytes from fetch are fetched
+ * ahead as well. */
+SimTimer sim_kernel_schedule_fetch (SimKernel *kernel, SimTime at,
+                                    SimEventFn fn, void *target, void *arg,
+                                    uint64_t u, const void *fetch);
 /* Schedules fn after delay (>= 0). */
 SimTimer sim_kernel_schedule_in (SimKernel *kernel, SimTime delay,
                                  SimEventFn fn, void *target, void *arg,

@@ -142,6 +142,16 @@ sim_link_serialization (uint64_t rate_bps, uint32_t bytes)
   return ns > (LinkU128) SIM_TIME_MAX ? SIM_TIME_MAX : (SimTime) ns;
 }
 
+/* The ring slot i places after the head (i <= ring_cap): a subtraction,
+ * not a division, on every send. */
+static inline uint32_t
+sim_link_dir_slot (const SimLinkDir *d, uint32_t i)
+{
+  uint32_t slot = d->ring_head + i;
+
+  return slot >= d->ring_cap ? slot - d->ring_cap : slot;
+}
+
 /* Retires frames whose serialization finished by now. */
 static void
 sim_link_dir_retire (SimLinkDir *d, SimTime now)
@@ -150,7 +160,7 @@ sim_link_dir_retire (SimLinkDir *d, SimTime now)
     {
       d->queued_bytes -= d->sizes[d->ring_head];
       d->queued_packets--;
-      d->ring_head = (d->ring_head + 1) % d->ring_cap;
+      d->ring_head = sim_link_dir_slot (d, 1);
     }
 }
 
@@ -164,7 +174,7 @@ sim_link_dir_grow (SimLinkDir *d)
 
   for (uint32_t i = 0; i < d->queued_packets; i++)
     {
-      uint32_t j = (d->ring_head + i) % d->ring_cap;
+      uint32_t j = sim_link_dir_slot (d, i);
       finish[i] = d->finish[j];
       sizes[i] = d->sizes[j];
     }
@@ -192,8 +202,7 @@ sim_link_arrive (SimKernel *kernel, void *target, void *arg, uint64_t dir)
   uint64_t frame;
   bool kept;
 
-  (void) arg;
-  g_assert (packet != NULL);
+  g_assert (packet != NULL && packet == arg);
   d->flight_head = packet->next;
   if (!d->flight_head)
     d->flight_tail = NULL;
@@ -236,6 +245,7 @@ sim_port_send (SimPort *port, SimPacket *packet)
   SimLinkDir *d;
   SimTime now = sim_kernel_now (kernel), start, finish;
   bool full_packets, full_bytes;
+  uint32_t slot;
 
   if (!link)
     {
@@ -269,8 +279,9 @@ sim_port_send (SimPort *port, SimPacket *packet)
   start = d->busy_until > now ? d->busy_until : now;
   finish = start + sim_link_serialization (link->params.rate_bps, packet->len);
   d->busy_until = finish;
-  d->finish[(d->ring_head + d->queued_packets) % d->ring_cap] = finish;
-  d->sizes[(d->ring_head + d->queued_packets) % d->ring_cap] = packet->len;
+  slot = sim_link_dir_slot (d, d->queued_packets);
+  d->finish[slot] = finish;
+  d->sizes[slot] = packet->len;
   d->queued_packets++;
   d->queued_bytes += packet->len;
   d->counters.tx_packets++;
@@ -282,7 +293,11 @@ sim_port_send (SimPort *port, SimPacket *packet)
   else
     d->flight_head = packet;
   d->flight_tail = packet;
-  sim_kernel_schedule (kernel, finish + link->params.delay, sim_link_arrive,
-                       link, NULL, port->dir);
+  /* The packet as arg and its headers are for the kernel to fetch ahead
+   * (sim/event.h): the arrival takes the head of the flight list, which
+   * is it, and the node parses the headers first. */
+  sim_kernel_schedule_fetch (kernel, finish + link->params.delay,
+                             sim_link_arrive, link, packet, port->dir,
+                             packet->data);
   return SIM_SEND_OK;
 }

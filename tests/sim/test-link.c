@@ -457,6 +457,52 @@ test_link__queue_frees_when_serialization_ends (void **state)
   pair_clear (&pair);
 }
 
+/* A queue of 3 frames fed one frame every 5 ms while each takes 8 ms to
+ * serialize: its ring of finish times wraps again and again, from every
+ * slot, and each send is accepted or dropped, and each frame arrives,
+ * exactly as a plain FIFO of finish times says. */
+static void
+test_link__queue_ring_wraps_exactly (void **state)
+{
+  SimLinkParams lp = { .delay = 5 * SIM_MS, .rate_bps = 1000000,
+                       .queue_packets = 3 };
+  SimTime ser = sim_link_serialization (1000000, 1000);
+  SimTime fifo[64], busy = 0;
+  size_t head = 0, tail = 0, accepted = 0;
+  SendJob jobs[60];
+  Pair pair;
+
+  (void) state;
+  pair_init (&pair, &lp);
+  for (uint32_t k = 0; k < G_N_ELEMENTS (jobs); k++)
+    jobs[k] = (SendJob) { sim_node_port (&pair.a->node, 0),
+                          (SimTime) k * 5 * SIM_MS, 1000, k, 0, 0 };
+  schedule_jobs (pair.world, jobs, G_N_ELEMENTS (jobs));
+  sim_world_run (pair.world, SIM_TIME_MAX);
+  for (uint32_t k = 0; k < G_N_ELEMENTS (jobs); k++)
+    {
+      SimTime now = jobs[k].at;
+
+      while (head < tail && fifo[head] <= now)
+        head++;
+      if (tail - head == lp.queue_packets)
+        {
+          assert_int_equal (jobs[k].result, SIM_SEND_DROP_QUEUE);
+          continue;
+        }
+      assert_int_equal (jobs[k].result, SIM_SEND_OK);
+      busy = MAX (busy, now) + ser;
+      fifo[tail++] = busy;
+      assert_int_equal (arrival (pair.b, (guint) accepted)->tag, k);
+      assert_int_equal (arrival (pair.b, (guint) accepted)->time,
+                        busy + lp.delay);
+      accepted++;
+    }
+  assert_int_equal (pair.b->log->len, accepted);
+  assert_true (accepted > 30 && accepted < G_N_ELEMENTS (jobs));
+  pair_clear (&pair);
+}
+
 /* A drop explainer that appends one step per dropped frame, and a tap
  * that records what dropped() was given. */
 typedef struct {
@@ -986,6 +1032,7 @@ main (void)
     cmocka_unit_test (test_link__frames_arrive_in_sending_order),
     cmocka_unit_test (test_link__queue_limits_drop_and_count),
     cmocka_unit_test (test_link__queue_frees_when_serialization_ends),
+    cmocka_unit_test (test_link__queue_ring_wraps_exactly),
     cmocka_unit_test (test_link__queue_drop_is_explained_and_shown),
     cmocka_unit_test (test_link__unlimited_queue_keeps_every_frame),
     cmocka_unit_test (test_link__byte_limited_queue_grows_and_keeps_count),

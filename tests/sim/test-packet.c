@@ -1,5 +1,6 @@
 /* Tests for sim/packet.c: the pool recycles packets without allocating,
- * keeps honest counters, hands out clean metadata, and the byte
+ * cuts new ones side by side from aligned slabs, keeps honest counters,
+ * hands out clean metadata, and the byte
  * operations move data within the buffer and refuse to leave it. */
 #define _POSIX_C_SOURCE 200809L /* fork, waitpid, dup2 */
 
@@ -100,6 +101,33 @@ test_packet__pool_grows_to_working_set_only (void **state)
         sim_packet_release (pool, held[i]);
       assert_int_equal (sim_packet_pool_in_use (pool), 0);
     }
+  assert_int_equal (sim_packet_pool_allocated (pool), N_ELEMENTS (held));
+  sim_packet_pool_free (pool);
+}
+
+/* Fresh packets are cut side by side from slabs aligned to 2 MiB (huge
+ * pages): a run's packets in flight share few pages. */
+static void
+test_packet__fresh_packets_share_aligned_slabs (void **state)
+{
+  SimPacketPool *pool = sim_packet_pool_new ();
+  static SimPacket *held[3000];
+  size_t adjacent = 0, aligned = 0;
+  (void) state;
+  for (size_t i = 0; i < N_ELEMENTS (held); i++)
+    held[i] = sim_packet_new (pool);
+  for (size_t i = 0; i < N_ELEMENTS (held); i++)
+    {
+      adjacent += i > 0 && held[i] == held[i - 1] + 1;
+      aligned += (uintptr_t) held[i] % ((uintptr_t) 2 << 20) == 0;
+    }
+  assert_ptr_equal ((uintptr_t) held[0] % ((uintptr_t) 2 << 20), 0);
+  /* Two slab boundaries at most among 3000 packets of 2 KiB. */
+  assert_true (adjacent >= N_ELEMENTS (held) - 3);
+  /* Each packet that does not follow the one before starts a slab. */
+  assert_int_equal (aligned, N_ELEMENTS (held) - adjacent);
+  for (size_t i = 0; i < N_ELEMENTS (held); i++)
+    sim_packet_release (pool, held[i]);
   assert_int_equal (sim_packet_pool_allocated (pool), N_ELEMENTS (held));
   sim_packet_pool_free (pool);
 }
@@ -282,6 +310,7 @@ main (void)
     cmocka_unit_test (test_packet__new_has_headroom_and_no_data),
     cmocka_unit_test (test_packet__recycled_packet_comes_back_clean),
     cmocka_unit_test (test_packet__pool_grows_to_working_set_only),
+    cmocka_unit_test (test_packet__fresh_packets_share_aligned_slabs),
     cmocka_unit_test (test_packet__counters_follow_new_copy_release),
     cmocka_unit_test (test_packet__byte_operations_move_data),
     cmocka_unit_test (test_packet__copy_keeps_bytes_offset_and_metadata),
