@@ -107,10 +107,11 @@ uint32_t sim_ipv6_flow_label (const SimIp6 *src, const SimIp6 *dst,
  * the next header and ttl the hop limit; src, dst, ip_id and ip_total
  * are 0: the addresses are read with sim_frame_src6/dst6. */
 typedef struct {
-  uint16_t ethertype;
   const uint8_t *ip;            /* IPv4 header; NULL if not IPv4 */
   const uint8_t *ip6;           /* IPv6 header; NULL if not IPv6 */
   uint32_t src, dst;
+  uint16_t ethertype;           /* (after the pointers: 80 bytes in all,
+                                   as small as before ip6 came) */
   uint8_t proto, ttl;
   uint16_t ip_id;
   uint16_t ip_total;            /* IPv4 total length */
