@@ -146,9 +146,7 @@ sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
       sim_packet_release (sim_world_pool (host->node->world), packet);
       return false;
     }
-  if (frame->proto == SIM_IPPROTO_TCP && !frame->ip)
-    host->rx_unmatched++;       /* no TCP over IPv6 yet */
-  else if (frame->proto == SIM_IPPROTO_TCP)
+  if (frame->proto == SIM_IPPROTO_TCP)
     sim_tcp_input (host->tcp, frame, packet->request_id, packet->flow_tag,
                    packet->origin);
   else if (frame->proto == SIM_IPPROTO_UDP)

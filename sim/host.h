@@ -9,8 +9,7 @@
  * sends UDP over IPv6 (sim_host_send_udp6) and delivers IPv6 datagrams for
  * its addresses to the bound ports like IPv4 ones; a UDP handler that may
  * see IPv6 tells the families apart by frame->ip6 (frame->src and ->dst
- * are 0 there). TCP is IPv4 only: a TCP segment over IPv6 is counted in
- * rx_unmatched. */
+ * are 0 there). TCP runs over both (sim_tcp_connect6). */
 #ifndef SIM_HOST_H
 #define SIM_HOST_H
 

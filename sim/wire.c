@@ -440,8 +440,8 @@ checksums_ok6 (const SimFrame *frame)
 
   if (l4 == NULL)
     return true;
-  if (frame->proto == SIM_IPPROTO_UDP && get16 (l4 + 6) == 0)
-    return false;
+  if (frame->proto == SIM_IPPROTO_UDP && (l4[6] | l4[7]) == 0)
+    return false;               /* mandatory over IPv6 */
   src = sim_frame_src6 (frame);
   dst = sim_frame_dst6 (frame);
   seglen = (uint32_t) (frame->payload - l4) + frame->payload_len;

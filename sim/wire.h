@@ -10,7 +10,10 @@
  * computes the one hosts use), UDP and TCP right after it with the RFC 8200
  * section 8.1 pseudo-header checksum. No extension headers and no
  * fragmentation: a sender whose packet exceeds the link MTU has its own
- * problem to solve (path MTU discovery), as with IPv4 and DF. The parser
+ * problem to solve (path MTU discovery), as with IPv4 and DF. Google's
+ * VPC networks carry 1460-byte packets by default and 1300 to 8896 when
+ * set (cloud.google.com/vpc/docs/mtu), all above IPv6's 1280-byte
+ * minimum link MTU (RFC 8200 section 5). The parser
  * takes the first next header as the upper layer: a frame with extension
  * headers parses with no L4 view, its payload the IPv6 payload. NAT
  * rewrites are IPv4 only (no NAT64 yet).

@@ -3,7 +3,9 @@
  * to a dual-stack server and whose eth1 leads to a sink, which an IPv6
  * route chooses. UDP over IPv6 reaches the bound port with its addresses,
  * payload and request id, and the answer comes back; a datagram for an
- * address the host lacks is refused; TCP over IPv6 is not taken (yet).
+ * address the host lacks is refused. TCP connects over IPv6, carries
+ * data in 1440-byte segments both ways and closes; a port without a
+ * listener resets.
  * Captured, every frame reads back in tshark with good UDP and TCP
  * checksums and no expert warning, in the per-link pcaps and the pcapng
  * (skipped without tshark). */
@@ -23,6 +25,7 @@
 #include "sim/capture.h"
 #include "sim/host.h"
 #include "sim/link.h"
+#include "sim/tcp.h"
 
 #define REQUEST_ID 42u
 #define UDP_PORT 9999u  /* no dissector of its own: plain UDP */
@@ -251,60 +254,176 @@ test_host6__second_address (void **state)
   sim_world_free (t.world);
 }
 
-/* ---- TCP segments over IPv6, built by hand ---------------------------- */
+/* ---- TCP over IPv6 ---------------------------------------------------- */
 
-/* A handshake and one request (client seq 1000, server seq 5000): the
- * hosts do not take TCP over IPv6, so each counts it unmatched. */
+#define REQUEST_LEN 3000u       /* three segments: 1440, 1440, 120 */
+
+/* One end of a connection: the client sends REQUEST_LEN bytes once
+ * connected; the server answers "ok" and closes when it has them all;
+ * the client closes when the server has. */
 typedef struct {
-  HostNode *from, *to;
-  SimTcpHeader h;
-  const char *payload;
-} TcpSend;
+  bool server;
+  SimTcpConn *conn;
+  GByteArray *got;
+  uint32_t largest;             /* the largest data() chunk: a segment */
+  bool connected, closed;
+  SimTcpCloseReason reason;
+  SimIp6 local, remote;
+  bool ipv6;
+} End;
+
+static uint8_t request[REQUEST_LEN];
 
 static void
-tcp_fire (SimKernel *k, void *target, void *arg, uint64_t u)
+end_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
 {
-  TcpSend *s = target;
-  SimPacket *p = sim_packet_new (sim_world_pool (s->from->node.world));
-  uint32_t n = s->payload ? (uint32_t) strlen (s->payload) : 0;
+  End *e = user;
+
+  g_byte_array_append (e->got, data, len);
+  e->largest = MAX (e->largest, len);
+  if (e->server && e->got->len == REQUEST_LEN)
+    {
+      sim_tcp_send (conn, (const uint8_t *) "ok", 2);
+      sim_tcp_close (conn);
+    }
+}
+
+static void
+end_peer_closed (SimTcpConn *conn, void *user)
+{
+  (void) user;
+  sim_tcp_close (conn);
+}
+
+static void
+end_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
+{
+  End *e = user;
+
+  (void) conn;
+  e->closed = true;
+  e->reason = reason;
+}
+
+static void
+end_opened (End *e, SimTcpConn *conn)
+{
+  e->conn = conn;
+  e->connected = true;
+  e->ipv6 = sim_tcp_conn_ipv6 (conn, &e->local, &e->remote);
+  if (!e->server)
+    sim_tcp_send (conn, request, REQUEST_LEN);
+}
+
+static void
+end_connected (SimTcpConn *conn, void *user)
+{
+  end_opened (user, conn);
+}
+
+static const SimTcpCallbacks end_callbacks = {
+  end_connected, end_data, end_peer_closed, end_closed, NULL, NULL,
+};
+
+static void
+end_accept (SimTcpConn *conn, void *user)
+{
+  sim_tcp_conn_set_callbacks (conn, &end_callbacks, user);
+  end_opened (user, conn);
+}
+
+typedef struct {
+  HostNode *client, *server;
+  uint16_t port;
+  End *end;
+} Dial;
+
+static void
+dial_fire (SimKernel *k, void *target, void *arg, uint64_t u)
+{
+  Dial *d = target;
 
   (void) k; (void) arg; (void) u;
-  memcpy (sim_packet_append (p, n), s->payload ? s->payload : "", n);
-  sim_tcp6_push (p, &s->from->host.addrs6[0], &s->to->host.addrs6[0], &s->h);
-  sim_host_output6 (&s->from->host, p, &s->from->host.addrs6[0],
-                    &s->to->host.addrs6[0], SIM_IPPROTO_TCP);
+  for (uint32_t i = 0; i < REQUEST_LEN; i++)
+    request[i] = (uint8_t) (i * 7u + 3u);
+  assert_non_null (sim_tcp_connect6 (&d->client->host, 0, NULL,
+                                     &d->server->host.addrs6[0], d->port,
+                                     5 * SIM_S, &end_callbacks, d->end,
+                                     REQUEST_ID));
 }
 
 static void
-schedule_tcp (Tiny *t, TcpSend sends[3])
+schedule_dial (Tiny *t, Dial *d, End ends[2], uint16_t port)
 {
-  sends[0] = (TcpSend) { t->client, t->server,
-                         { 40001, 80, 1000, 0, SIM_TCP_SYN, 65535, 1440 },
-                         NULL };
-  sends[1] = (TcpSend) { t->server, t->client,
-                         { 80, 40001, 5000, 1001, SIM_TCP_SYN | SIM_TCP_ACK,
-                           65535, 1440 }, NULL };
-  sends[2] = (TcpSend) { t->client, t->server,
-                         { 40001, 80, 1001, 5001, SIM_TCP_ACK | SIM_TCP_PSH,
-                           65535, 0 }, "GET / HTTP/1.1\r\n\r\n" };
-  for (int i = 0; i < 3; i++)
-    sim_kernel_schedule (sim_world_kernel (t->world), (SimTime) (i + 2) * SIM_MS,
-                         tcp_fire, &sends[i], NULL, 0);
+  ends[0] = (End) { .server = false, .got = g_byte_array_new () };
+  ends[1] = (End) { .server = true, .got = g_byte_array_new () };
+  sim_tcp_listen (&t->server->host, 80, end_accept, &ends[1]);
+  *d = (Dial) { t->client, t->server, port, &ends[0] };
+  sim_kernel_schedule (sim_world_kernel (t->world), 2 * SIM_MS, dial_fire, d,
+                       NULL, 0);
 }
 
 static void
-test_host6__tcp_is_not_taken_yet (void **state)
+ends_clear (End ends[2])
 {
+  g_byte_array_free (ends[0].got, TRUE);
+  g_byte_array_free (ends[1].got, TRUE);
+}
+
+/* A whole exchange over IPv6: handshake, the request in MSS-sized
+ * segments (1440 over IPv6), the answer, both FINs. */
+static void
+test_host6__tcp_connects_and_carries_data (void **state)
+{
+  SimIp6 c = ip6 ("2600:2d00:2:2000::2"), srv = ip6 ("2600:2d00:2:2000::9");
+  End ends[2];
+  Dial d;
   Tiny t;
-  TcpSend sends[3];
 
   (void) state;
   tiny_init (&t);
-  schedule_tcp (&t, sends);
+  schedule_dial (&t, &d, ends, 80);
   sim_world_run (t.world, SIM_TIME_MAX);
-  assert_int_equal (t.server->host.rx_unmatched, 2);
-  assert_int_equal (t.client->host.rx_unmatched, 1);
-  assert_int_equal (t.server->refused, 0);
+  assert_true (ends[0].connected);
+  assert_true (ends[1].connected);
+  assert_true (ends[0].ipv6);
+  assert_true (ends[1].ipv6);
+  assert_true (sim_ipv6_equal (&ends[0].local, &c));
+  assert_true (sim_ipv6_equal (&ends[0].remote, &srv));
+  assert_true (sim_ipv6_equal (&ends[1].local, &srv));
+  assert_true (sim_ipv6_equal (&ends[1].remote, &c));
+  assert_int_equal (ends[1].got->len, REQUEST_LEN);
+  assert_memory_equal (ends[1].got->data, request, REQUEST_LEN);
+  assert_int_equal (ends[1].largest, SIM_TCP_MSS6);
+  assert_int_equal (ends[0].got->len, 2);
+  assert_memory_equal (ends[0].got->data, "ok", 2);
+  assert_true (ends[0].closed);
+  assert_true (ends[1].closed);
+  assert_int_equal (ends[0].reason, SIM_TCP_CLOSED_OK);
+  assert_int_equal (ends[1].reason, SIM_TCP_CLOSED_OK);
+  assert_int_equal (t.server->host.rx_unmatched, 0);
+  assert_int_equal (t.client->host.rx_unmatched, 0);
+  ends_clear (ends);
+  sim_world_free (t.world);
+}
+
+/* No listener on the port: the server resets, over IPv6. */
+static void
+test_host6__tcp_reset_without_listener (void **state)
+{
+  End ends[2];
+  Dial d;
+  Tiny t;
+
+  (void) state;
+  tiny_init (&t);
+  schedule_dial (&t, &d, ends, 81);
+  sim_world_run (t.world, SIM_TIME_MAX);
+  assert_false (ends[0].connected);
+  assert_true (ends[0].closed);
+  assert_int_equal (ends[0].reason, SIM_TCP_CLOSED_RESET);
+  assert_false (ends[1].connected);
+  ends_clear (ends);
   sim_world_free (t.world);
 }
 
@@ -354,6 +473,29 @@ tshark_fields (const char *tshark, const char *file, const char *filter)
   return out;
 }
 
+/* Every frame is IPv6 from one of the two hosts with a good checksum:
+ * the UDP question and answer, then the connection's segments (at least
+ * the handshake, three request segments, the answer and both FINs). */
+static void
+check_fields (const char *all)
+{
+  g_auto (GStrv) lines = g_strsplit (all, "\n", -1);
+  guint n = g_strv_length (lines);
+
+  assert_true (n >= 2 + 9 + 1);
+  assert_string_equal (lines[n - 1], "");
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      const char *want = i < 2 ? "\t1\t" : "\t\t1";
+      const char *tab = strchr (lines[i], '\t');
+
+      assert_non_null (tab);
+      assert_string_equal (tab, want);
+      assert_true (g_str_has_prefix (lines[i], "2600:2d00:2:2000::2\t")
+                   || g_str_has_prefix (lines[i], "2600:2d00:2:2000::9\t"));
+    }
+}
+
 static void
 test_host6__capture_reads_clean_in_tshark (void **state)
 {
@@ -366,18 +508,11 @@ test_host6__capture_reads_clean_in_tshark (void **state)
   };
   static const char *files[] = { "trace.pcapng", "pcap/cs.pcap",
                                  "pcap/cz.pcap" };
-  static const char *want[] = {
-    /* trace.pcapng: every arrival; cs.pcap: the client-server link */
-    "2600:2d00:2:2000::2\t1\t\n"        /* UDP question */
-    "2600:2d00:2:2000::9\t1\t\n"        /* UDP answer */
-    "2600:2d00:2:2000::2\t\t1\n"        /* SYN */
-    "2600:2d00:2:2000::9\t\t1\n"        /* SYN-ACK */
-    "2600:2d00:2:2000::2\t\t1\n",       /* request */
-  };
   GError *error = NULL;
   g_autofree char *dir = NULL;
   SimCapture *capture;
-  TcpSend sends[3];
+  End ends[2];
+  Dial d;
   UdpSend s;
   Tiny t;
 
@@ -390,7 +525,7 @@ test_host6__capture_reads_clean_in_tshark (void **state)
   s = (UdpSend) { &t.client->host, ip6 ("2600:2d00:2:2000::9"), "q" };
   sim_kernel_schedule (sim_world_kernel (t.world), SIM_MS, udp_fire, &s,
                        NULL, 0);
-  schedule_tcp (&t, sends);
+  schedule_dial (&t, &d, ends, 80);
   capture = sim_capture_open (t.world, dir, &options, &error);
   assert_non_null (capture);
   sim_world_set_tap (t.world, sim_capture_tap (capture));
@@ -411,8 +546,10 @@ test_host6__capture_reads_clean_in_tshark (void **state)
       warnings = tshark_fields (tshark, path,
                                 "_ws.expert.severity >= warning");
       assert_string_equal (warnings, "");
-      assert_string_equal (all, want[0]);
+      check_fields (all);
     }
+  assert_true (ends[0].closed && ends[0].reason == SIM_TCP_CLOSED_OK);
+  ends_clear (ends);
   sim_world_free (t.world);
   rm_rf (dir);
 }
@@ -425,7 +562,8 @@ main (void)
     cmocka_unit_test (test_host6__routes_choose_the_port),
     cmocka_unit_test (test_host6__refuses_other_addresses),
     cmocka_unit_test (test_host6__second_address),
-    cmocka_unit_test (test_host6__tcp_is_not_taken_yet),
+    cmocka_unit_test (test_host6__tcp_connects_and_carries_data),
+    cmocka_unit_test (test_host6__tcp_reset_without_listener),
     cmocka_unit_test (test_host6__capture_reads_clean_in_tshark),
   };
 
