@@ -333,7 +333,8 @@ end_accept (SimTcpConn *conn, void *user)
 }
 
 typedef struct {
-  HostNode *client, *server;
+  HostNode *client;
+  SimIp6 dst;
   uint16_t port;
   End *end;
 } Dial;
@@ -346,8 +347,8 @@ dial_fire (SimKernel *k, void *target, void *arg, uint64_t u)
   (void) k; (void) arg; (void) u;
   for (uint32_t i = 0; i < REQUEST_LEN; i++)
     request[i] = (uint8_t) (i * 7u + 3u);
-  assert_non_null (sim_tcp_connect6 (&d->client->host, 0, NULL,
-                                     &d->server->host.addrs6[0], d->port,
+  assert_non_null (sim_tcp_connect6 (&d->client->host, 0, NULL, &d->dst,
+                                     d->port,
                                      5 * SIM_S, &end_callbacks, d->end,
                                      REQUEST_ID));
 }
@@ -358,7 +359,7 @@ schedule_dial (Tiny *t, Dial *d, End ends[2], uint16_t port)
   ends[0] = (End) { .server = false, .got = g_byte_array_new () };
   ends[1] = (End) { .server = true, .got = g_byte_array_new () };
   sim_tcp_listen (&t->server->host, 80, end_accept, &ends[1]);
-  *d = (Dial) { t->client, t->server, port, &ends[0] };
+  *d = (Dial) { t->client, t->server->host.addrs6[0], port, &ends[0] };
   sim_kernel_schedule (sim_world_kernel (t->world), 2 * SIM_MS, dial_fire, d,
                        NULL, 0);
 }
@@ -404,6 +405,61 @@ test_host6__tcp_connects_and_carries_data (void **state)
   assert_int_equal (t.server->host.rx_unmatched, 0);
   assert_int_equal (t.client->host.rx_unmatched, 0);
   ends_clear (ends);
+  sim_world_free (t.world);
+}
+
+/* Connections to two addresses of one host from one client: the server
+ * answers each from the address it was asked at. */
+typedef struct {
+  End ends[2];
+  unsigned n;
+} Accepted;
+
+static void
+accept_next (SimTcpConn *conn, void *user)
+{
+  Accepted *a = user;
+  End *e;
+
+  assert_true (a->n < 2);
+  e = &a->ends[a->n++];
+  sim_tcp_conn_set_callbacks (conn, &end_callbacks, e);
+  end_opened (e, conn);
+}
+
+static void
+test_host6__tcp_to_two_addresses_of_one_host (void **state)
+{
+  SimIp6 srv = ip6 ("2600:2d00:2:2000::9"), srv2 = ip6 ("2600:2d00:2:2000::99");
+  Accepted acc = { 0 };
+  End clients[2];
+  Dial d[2];
+  Tiny t;
+
+  (void) state;
+  tiny_init (&t);
+  sim_host_add_address6 (&t.server->host, &srv2);
+  sim_tcp_listen (&t.server->host, 80, accept_next, &acc);
+  for (int i = 0; i < 2; i++)
+    {
+      clients[i] = (End) { .server = false, .got = g_byte_array_new () };
+      acc.ends[i] = (End) { .server = true, .got = g_byte_array_new () };
+      d[i] = (Dial) { t.client, i ? srv2 : srv, 80, &clients[i] };
+      sim_kernel_schedule (sim_world_kernel (t.world), (SimTime) (i + 1) * SIM_MS,
+                           dial_fire, &d[i], NULL, 0);
+    }
+  sim_world_run (t.world, SIM_TIME_MAX);
+  assert_int_equal (acc.n, 2);
+  for (int i = 0; i < 2; i++)
+    {
+      assert_int_equal (clients[i].got->len, 2);
+      assert_int_equal (clients[i].reason, SIM_TCP_CLOSED_OK);
+      assert_true (sim_ipv6_equal (&clients[i].remote, i ? &srv2 : &srv));
+      assert_true (sim_ipv6_equal (&acc.ends[i].local, i ? &srv2 : &srv));
+      assert_int_equal (acc.ends[i].got->len, REQUEST_LEN);
+      g_byte_array_free (clients[i].got, TRUE);
+      g_byte_array_free (acc.ends[i].got, TRUE);
+    }
   sim_world_free (t.world);
 }
 
@@ -564,6 +620,7 @@ main (void)
     cmocka_unit_test (test_host6__second_address),
     cmocka_unit_test (test_host6__tcp_connects_and_carries_data),
     cmocka_unit_test (test_host6__tcp_reset_without_listener),
+    cmocka_unit_test (test_host6__tcp_to_two_addresses_of_one_host),
     cmocka_unit_test (test_host6__capture_reads_clean_in_tshark),
   };
 
