@@ -130,7 +130,8 @@ sim_route6_table_add (SimRoute6Table *table, const SimIp6 *prefix,
   g_assert (len <= 128);
   g_assert (table->routes->len < UINT32_MAX);
   key_prefix (prefix, len, &key);
-  g_assert (key.hi == half_of (prefix->b) && key.lo == half_of (prefix->b + 8));
+  g_assert (key.hi == half_of (prefix->b)
+            && key.lo == half_of (prefix->b + 8)); /* host bits zero */
 
   route.prefix = *prefix;
   route.len = len;

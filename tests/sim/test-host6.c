@@ -430,7 +430,8 @@ accept_next (SimTcpConn *conn, void *user)
 static void
 test_host6__tcp_to_two_addresses_of_one_host (void **state)
 {
-  SimIp6 srv = ip6 ("2600:2d00:2:2000::9"), srv2 = ip6 ("2600:2d00:2:2000::99");
+  SimIp6 srv = ip6 ("2600:2d00:2:2000::9");
+  SimIp6 srv2 = ip6 ("2600:2d00:2:2000::99");
   Accepted acc = { 0 };
   End clients[2];
   Dial d[2];
@@ -445,8 +446,9 @@ test_host6__tcp_to_two_addresses_of_one_host (void **state)
       clients[i] = (End) { .server = false, .got = g_byte_array_new () };
       acc.ends[i] = (End) { .server = true, .got = g_byte_array_new () };
       d[i] = (Dial) { t.client, i ? srv2 : srv, 80, &clients[i] };
-      sim_kernel_schedule (sim_world_kernel (t.world), (SimTime) (i + 1) * SIM_MS,
-                           dial_fire, &d[i], NULL, 0);
+      sim_kernel_schedule (sim_world_kernel (t.world),
+                           (SimTime) (i + 1) * SIM_MS, dial_fire, &d[i],
+                           NULL, 0);
     }
   sim_world_run (t.world, SIM_TIME_MAX);
   assert_int_equal (acc.n, 2);
