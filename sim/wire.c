@@ -473,14 +473,14 @@ sim_frame_checksums_ok (const SimFrame *frame)
 
 /* ---- Rewrites ----------------------------------------------------- */
 
-/* The frame must parse as Ethernet/IPv4/TCP|UDP (g_assert'ed): callers
- * rewrite only frames they have parsed. */
+/* The frame must parse as Ethernet/IPv4/TCP|UDP (g_assert'ed; an IPv6
+ * frame is refused so): callers rewrite only frames they have parsed. */
 void
 sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src, uint16_t sport,
                    uint32_t dst, uint16_t dport)
 {
   SimFrame f;
-  bool ok = sim_frame_parse (frame, len, &f) && f.l4 != NULL;
+  bool ok = sim_frame_parse (frame, len, &f) && f.ip && f.l4 != NULL;
   uint8_t *ip = frame + SIM_ETH_HLEN;
   uint8_t *l4;
   uint32_t coff;

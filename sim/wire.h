@@ -138,7 +138,8 @@ SimIp6 sim_frame_dst6 (const SimFrame *frame);
 bool sim_frame_opens_tcp (const SimFrame *frame);
 
 /* In-place rewrites for NAT/SNAT: update addresses and/or ports of an
- * Ethernet/IPv4/TCP|UDP frame and fix the IPv4 and L4 checksums. */
+ * Ethernet/IPv4/TCP|UDP frame and fix the IPv4 and L4 checksums. IPv4
+ * only (g_assert'ed): there is no NAT64 yet. */
 void sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src,
                         uint16_t sport, uint32_t dst, uint16_t dport);
 /* Decrements the IPv4 TTL and fixes the header checksum, or the IPv6 hop
