@@ -1,6 +1,7 @@
 /* IPv4 end host: address ownership, port choice by route, demultiplexing
- * to TCP and UDP, and framing of outgoing segments. Per packet it only
- * parses, looks up and prepends; nothing is allocated. */
+ * to TCP and UDP, and framing of outgoing segments; IPv6 framing and UDP
+ * delivery beside it (its addresses and routes: sim/host6.c). Per packet
+ * it only parses, looks up and prepends; nothing is allocated. */
 #include "sim/host.h"
 
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "sim/tcp.h"
 
 #define SIM_HOST_TTL 64u
+#define SIM_HOST_HOP_LIMIT 64u
 
 void
 sim_host_init (SimHost *host, SimNode *node, uint32_t addr,
@@ -32,6 +34,8 @@ sim_host_clear (SimHost *host)
   if (host->routes)
     sim_route_table_free (host->routes);
   host->routes = NULL;
+  sim_route6_table_free (host->routes6);
+  host->routes6 = NULL;
 }
 
 void
@@ -123,12 +127,21 @@ sim_host_udp_input (SimHost *host, const SimFrame *frame,
   host->rx_unmatched++;
 }
 
+static bool
+host_has_dst6 (const SimHost *host, const SimFrame *frame)
+{
+  SimIp6 dst = sim_frame_dst6 (frame);
+
+  return sim_host_has_address6 (host, &dst);
+}
+
 bool
 sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
                         const SimFrame *frame)
 {
   (void) port;
-  if (!frame->ip || !sim_host_has_address (host, frame->dst))
+  if (frame->ip ? !sim_host_has_address (host, frame->dst)
+                : !frame->ip6 || !host_has_dst6 (host, frame))
     {
       sim_packet_release (sim_world_pool (host->node->world), packet);
       return false;
@@ -165,6 +178,15 @@ sim_host_output (SimHost *host, SimPacket *packet, uint32_t src, uint32_t dst,
                              dst, proto);
 }
 
+/* The frame is whole: the output override, or the port. */
+static SimSendResult
+host_send (SimHost *host, SimPort *port, SimPacket *packet)
+{
+  if (host->output)
+    return host->output (host, host->output_user, port, packet);
+  return sim_port_send (port, packet);
+}
+
 SimSendResult
 sim_host_output_on (SimHost *host, SimPort *port, SimPacket *packet,
                     uint32_t src, uint32_t dst, uint8_t proto)
@@ -176,9 +198,38 @@ sim_host_output_on (SimHost *host, SimPort *port, SimPacket *packet,
   sim_ipv4_push (packet, src, dst, proto, SIM_HOST_TTL, host->ip_id++);
   /* The link writes the real addresses (point to point). */
   sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV4);
-  if (host->output)
-    return host->output (host, host->output_user, port, packet);
-  return sim_port_send (port, packet);
+  return host_send (host, port, packet);
+}
+
+SimSendResult
+sim_host_output6 (SimHost *host, SimPacket *packet, const SimIp6 *src,
+                  const SimIp6 *dst, uint8_t proto)
+{
+  return sim_host_output6_on (host, sim_host_route6 (host, dst), packet, src,
+                              dst, proto);
+}
+
+/* The flow label hashes the ports the segment starts with (TCP, UDP). */
+SimSendResult
+sim_host_output6_on (SimHost *host, SimPort *port, SimPacket *packet,
+                     const SimIp6 *src, const SimIp6 *dst, uint8_t proto)
+{
+  static const uint8_t zero_mac[6];
+  const uint8_t *l4 = packet->data;
+  uint16_t sport = 0, dport = 0;
+
+  if ((proto == SIM_IPPROTO_TCP || proto == SIM_IPPROTO_UDP)
+      && packet->len >= 4)
+    {
+      sport = (uint16_t) (l4[0] << 8 | l4[1]);
+      dport = (uint16_t) (l4[2] << 8 | l4[3]);
+    }
+  if (!packet->origin)
+    packet->origin = host->origin;
+  sim_ipv6_push (packet, src, dst, proto, SIM_HOST_HOP_LIMIT,
+                 sim_ipv6_flow_label (src, dst, proto, sport, dport));
+  sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV6);
+  return host_send (host, port, packet);
 }
 
 void
@@ -204,6 +255,20 @@ sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst, uint16_t sport,
   sim_udp_push (packet, src, dst, sport, dport);
   packet->request_id = request_id;
   return sim_host_output (host, packet, src, dst, SIM_IPPROTO_UDP);
+}
+
+SimSendResult
+sim_host_send_udp6 (SimHost *host, const SimIp6 *src, const SimIp6 *dst,
+                    uint16_t sport, uint16_t dport, const uint8_t *payload,
+                    uint32_t len, uint32_t request_id)
+{
+  SimPacket *packet = sim_packet_new (sim_world_pool (host->node->world));
+  SimIp6 from = src ? *src : sim_host_source6_for (host, dst);
+
+  memcpy (sim_packet_append (packet, len), payload, len);
+  sim_udp6_push (packet, &from, dst, sport, dport);
+  packet->request_id = request_id;
+  return sim_host_output6 (host, packet, &from, dst, SIM_IPPROTO_UDP);
 }
 
 uint16_t

@@ -3,7 +3,13 @@
  * A node that terminates traffic (a client, a resolver, a front end, an
  * instance) embeds a SimHost and calls sim_host_receive() from its receive
  * function; everything addressed to one of its addresses is demultiplexed
- * here. Packets built by the host carry real Ethernet/IPv4/L4 bytes. */
+ * here. Packets built by the host carry real Ethernet/IPv4/L4 bytes.
+ *
+ * A host may also hold IPv6 addresses (dual stack) and IPv6 routes: it
+ * sends UDP over IPv6 (sim_host_send_udp6) and delivers IPv6 datagrams for
+ * its addresses to the bound ports like IPv4 ones; a UDP handler that may
+ * see IPv6 tells the families apart by frame->ip6 (frame->src and ->dst
+ * are 0 there). TCP runs over both (sim_tcp_connect6). */
 #ifndef SIM_HOST_H
 #define SIM_HOST_H
 
@@ -13,6 +19,7 @@
 #include "sim/node.h"
 #include "sim/rng.h"
 #include "sim/route.h"
+#include "sim/route6.h"
 #include "sim/wire.h"
 
 typedef struct SimHost SimHost;
@@ -33,6 +40,7 @@ typedef SimSendResult (*SimHostOutputFn) (SimHost *host, void *user,
 
 #define SIM_HOST_MAX_ADDRS 32u
 #define SIM_HOST_MAX_UDP 4u
+#define SIM_HOST_MAX_ADDRS6 8u
 
 struct SimHost {
   SimNode *node;                /* the embedding node */
@@ -40,6 +48,11 @@ struct SimHost {
   unsigned n_addrs;
   SimPort *default_port;        /* where packets go without a route */
   SimRouteTable *routes;        /* optional: value is the SimPort* */
+  SimIp6 addrs6[SIM_HOST_MAX_ADDRS6]; /* IPv6 addresses it answers; [0]
+                                   is the source it sends from */
+  unsigned n_addrs6;
+  SimRoute6Table *routes6;      /* optional IPv6 routes: value is the
+                                   SimPort*; default_port without one */
   struct {
     SimPort *port;
     uint32_t addr;
@@ -80,9 +93,21 @@ SimPort *sim_host_route (const SimHost *host, uint32_t dst);
 const SimRoute *sim_host_route_taken (const SimHost *host, uint32_t dst);
 uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
 
+/* IPv6 (set-up and routing as for IPv4; sim/route6.h). */
+void sim_host_add_address6 (SimHost *host, const SimIp6 *addr);
+bool sim_host_has_address6 (const SimHost *host, const SimIp6 *addr);
+void sim_host_add_route6 (SimHost *host, const SimIp6 *prefix, uint8_t len,
+                          SimPort *port);
+SimPort *sim_host_route6 (const SimHost *host, const SimIp6 *dst);
+/* The route that decides it, or NULL: dst leaves by default_port. */
+const SimRoute6 *sim_host_route6_taken (const SimHost *host,
+                                        const SimIp6 *dst);
+/* The source for dst: the first IPv6 address (g_assert'ed: one exists). */
+SimIp6 sim_host_source6_for (const SimHost *host, const SimIp6 *dst);
+
 /* Receiving: always takes ownership of packet. Returns false when it was
- * not IPv4 for one of the host's addresses (the packet is released and
- * nothing else happens), true when the host's stack consumed it. */
+ * not IPv4 or IPv6 for one of the host's addresses (the packet is released
+ * and nothing else happens), true when the host's stack consumed it. */
 bool sim_host_receive (SimHost *host, SimPort *port, SimPacket *packet);
 /* The same for a packet its caller has parsed already (frame, its view). */
 bool sim_host_receive_frame (SimHost *host, SimPort *port, SimPacket *packet,
@@ -97,6 +122,15 @@ SimSendResult sim_host_output (SimHost *host, SimPacket *packet, uint32_t src,
 SimSendResult sim_host_output_on (SimHost *host, SimPort *port,
                                   SimPacket *packet, uint32_t src,
                                   uint32_t dst, uint8_t proto);
+/* IPv6 output: prepends IPv6 (hop limit 64, the flow's label from
+ * sim_ipv6_flow_label) and Ethernet in front of the L4 segment already in
+ * packet; takes ownership. */
+SimSendResult sim_host_output6 (SimHost *host, SimPacket *packet,
+                                const SimIp6 *src, const SimIp6 *dst,
+                                uint8_t proto);
+SimSendResult sim_host_output6_on (SimHost *host, SimPort *port,
+                                   SimPacket *packet, const SimIp6 *src,
+                                   const SimIp6 *dst, uint8_t proto);
 /* Port 0 binds every port not bound by number (in any order). */
 void sim_host_bind_udp (SimHost *host, uint16_t port, SimUdpHandler fn,
                         void *user);
@@ -105,6 +139,11 @@ SimSendResult sim_host_send_udp (SimHost *host, uint32_t src, uint32_t dst,
                                  uint16_t sport, uint16_t dport,
                                  const uint8_t *payload, uint32_t len,
                                  uint32_t request_id);
+/* One datagram over IPv6; src NULL: sim_host_source6_for (dst). */
+SimSendResult sim_host_send_udp6 (SimHost *host, const SimIp6 *src,
+                                  const SimIp6 *dst, uint16_t sport,
+                                  uint16_t dport, const uint8_t *payload,
+                                  uint32_t len, uint32_t request_id);
 /* The next ephemeral port (49152..65535, wrapping). */
 uint16_t sim_host_ephemeral_port (SimHost *host);
 

@@ -64,6 +64,9 @@ struct SimTcp {
                                    connect opened toward that address and
                                    port */
   SimTcpConn *free_list;
+  GArray *pairs6;               /* SimTcpPair6, owned: the IPv6 address
+                                   pairs keys name (pair6 - 1); a pair is
+                                   added at its first segment and kept */
   struct {
     uint16_t port;
     SimTcpAcceptFn fn;
@@ -72,8 +75,45 @@ struct SimTcp {
   unsigned n_listeners;
 };
 
+/* An IPv6 connection's addresses. */
+typedef struct {
+  SimIp6 local, remote;
+} SimTcpPair6;
+
 SimKernel *sim_tcp_kernel (SimTcp *tcp);
 void sim_tcp_finish (SimTcpConn *conn, SimTcpCloseReason reason);
+
+/* sim/tcp6.c */
+/* The pair's key number (index + 1), added when new. */
+uint32_t sim_tcp_pair6 (SimTcp *tcp, const SimIp6 *local,
+                        const SimIp6 *remote);
+const SimTcpPair6 *sim_tcp_pair6_get (const SimTcp *tcp, uint32_t pair6);
+/* Pushes the TCP header and sends over IPv6 by key's pair; takes packet. */
+void sim_tcp_send6 (SimTcp *tcp, const SimTcpKey *key, SimPacket *packet,
+                    const SimTcpHeader *h);
+
+/* Pushes the TCP header in front of the payload in packet and sends it
+ * from key's local to its remote address; takes packet. */
+static inline void
+sim_tcp_segment_out (SimTcp *tcp, const SimTcpKey *key, SimPacket *packet,
+                     const SimTcpHeader *h)
+{
+  if (key->pair6)
+    {
+      sim_tcp_send6 (tcp, key, packet, h);
+      return;
+    }
+  sim_tcp_push (packet, key->laddr, key->raddr, h);
+  sim_host_output (tcp->host, packet, key->laddr, key->raddr,
+                   SIM_IPPROTO_TCP);
+}
+
+/* The MSS a connection starts from and offers. */
+static inline uint16_t
+sim_tcp_own_mss (const SimTcpKey *key)
+{
+  return key->pair6 ? SIM_TCP_MSS6 : SIM_TCP_MSS;
+}
 
 /* sim/tcp-send.c */
 void sim_tcp_ring_init (SimTcpRing *ring);

@@ -108,15 +108,13 @@ sim_tcp_emit (SimTcpConn *conn, uint8_t flags, uint32_t seq,
       conn->last_ack_sent = conn->rcv_nxt;
     }
   if (flags & SIM_TCP_SYN)
-    h.mss = SIM_TCP_MSS;
+    h.mss = sim_tcp_own_mss (&conn->key);
   if (len)
     ring_read (&conn->sndbuf, offset, sim_packet_append (packet, len), len);
-  sim_tcp_push (packet, conn->key.laddr, conn->key.raddr, &h);
   packet->request_id = conn->request_id;
   packet->flow_tag = conn->flow_tag;
   packet->origin = conn->origin;
-  sim_host_output (host, packet, conn->key.laddr, conn->key.raddr,
-                   SIM_IPPROTO_TCP);
+  sim_tcp_segment_out (conn->tcp, &conn->key, packet, &h);
 }
 
 static void sim_tcp_rto_fire (SimKernel *k, void *target, void *arg,

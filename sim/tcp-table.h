@@ -13,8 +13,11 @@
 #include <stdint.h>
 
 typedef struct {
-  uint32_t laddr, raddr;
+  uint32_t laddr, raddr;        /* IPv4; 0 for IPv6 */
   uint16_t lport, rport;
+  uint32_t pair6;               /* 0: IPv4; else IPv6, the index + 1 of
+                                   the (local, remote) address pair in
+                                   its SimTcp (sim/tcp-private.h) */
 } SimTcpKey;
 
 typedef struct {

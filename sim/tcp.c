@@ -1,6 +1,7 @@
 /* TCP for SimHost (see sim/tcp.h for what it does and does not do).
  * Connections are found by (local addr, remote addr, local port, remote
- * port) in an open-addressing table (sim/tcp-table.h), and come
+ * port, and for IPv6 the address pair's number: sim/tcp6.c) in an
+ * open-addressing table (sim/tcp-table.h), and come
  * from a free list with their send buffers kept, so a steady stream of
  * connections allocates nothing. Invariants: snd_una <= snd_nxt (mod 2^32);
  * sndbuf holds the bytes from data_start, which is snd_una unless our SYN
@@ -46,6 +47,8 @@ sim_tcp_free (SimTcp *tcp)
     }
   sim_tcp_table_clear (&tcp->conns);
   sim_tcp_table_clear (&tcp->toward);
+  if (tcp->pairs6)
+    g_array_unref (tcp->pairs6);
   g_free (tcp);
 }
 
@@ -67,7 +70,7 @@ typedef struct {
 static uint32_t
 sim_tcp_count_toward (SimTcp *tcp, const SimTcpKey *key, int delta)
 {
-  SimTcpKey dest = { key->laddr, key->raddr, 0, key->rport };
+  SimTcpKey dest = { key->laddr, key->raddr, 0, key->rport, key->pair6 };
   SimTcpToward *t = sim_tcp_table_lookup (&tcp->toward, &dest);
 
   if (delta == 0)
@@ -104,7 +107,7 @@ sim_tcp_conn_alloc (SimTcp *tcp, const SimTcpKey *key)
   conn->sndbuf = ring;
   conn->key = *key;
   conn->tcp = tcp;
-  conn->mss = SIM_TCP_MSS;
+  conn->mss = sim_tcp_own_mss (key);
   conn->peer_wnd = SIM_TCP_WINDOW;
   conn->rto = SIM_TCP_RTO_INITIAL;
   conn->iss = sim_rng_u32 (&tcp->host->rng);
@@ -161,23 +164,14 @@ sim_tcp_deadline_fire (SimKernel *k, void *target, void *arg, uint64_t u)
     sim_tcp_finish (conn, SIM_TCP_CLOSED_TIMEOUT);
 }
 
-SimTcpConn *
-sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst, uint16_t dport,
-                 SimTime connect_timeout, const SimTcpCallbacks *callbacks,
-                 void *user, uint32_t request_id)
+/* Opens a connection with key's addresses and remote port, from the next
+ * free ephemeral port. */
+static SimTcpConn *
+sim_tcp_connect_key (SimHost *host, uint16_t origin, SimTcpKey key,
+                     SimTime connect_timeout,
+                     const SimTcpCallbacks *callbacks, void *user,
+                     uint32_t request_id)
 {
-  return sim_tcp_connect_from (host, 0, src, dst, dport, connect_timeout,
-                               callbacks, user, request_id);
-}
-
-SimTcpConn *
-sim_tcp_connect_from (SimHost *host, uint16_t origin, uint32_t src,
-                      uint32_t dst, uint16_t dport, SimTime connect_timeout,
-                      const SimTcpCallbacks *callbacks, void *user,
-                      uint32_t request_id)
-{
-  SimTcpKey key = { src ? src : sim_host_source_for (host, dst), dst, 0,
-                    dport };
   SimTcpConn *conn;
   uint32_t tries = 0;
 
@@ -205,6 +199,41 @@ sim_tcp_connect_from (SimHost *host, uint16_t origin, uint32_t src,
                             sim_tcp_deadline_fire, conn, NULL, 0);
   sim_tcp_send_syn (conn);
   return conn;
+}
+
+SimTcpConn *
+sim_tcp_connect (SimHost *host, uint32_t src, uint32_t dst, uint16_t dport,
+                 SimTime connect_timeout, const SimTcpCallbacks *callbacks,
+                 void *user, uint32_t request_id)
+{
+  return sim_tcp_connect_from (host, 0, src, dst, dport, connect_timeout,
+                               callbacks, user, request_id);
+}
+
+SimTcpConn *
+sim_tcp_connect_from (SimHost *host, uint16_t origin, uint32_t src,
+                      uint32_t dst, uint16_t dport, SimTime connect_timeout,
+                      const SimTcpCallbacks *callbacks, void *user,
+                      uint32_t request_id)
+{
+  SimTcpKey key = { src ? src : sim_host_source_for (host, dst), dst, 0,
+                    dport, 0 };
+
+  return sim_tcp_connect_key (host, origin, key, connect_timeout, callbacks,
+                              user, request_id);
+}
+
+SimTcpConn *
+sim_tcp_connect6 (SimHost *host, uint16_t origin, const SimIp6 *src,
+                  const SimIp6 *dst, uint16_t dport, SimTime connect_timeout,
+                  const SimTcpCallbacks *callbacks, void *user,
+                  uint32_t request_id)
+{
+  SimIp6 from = src ? *src : sim_host_source6_for (host, dst);
+  SimTcpKey key = { 0, 0, 0, dport, sim_tcp_pair6 (host->tcp, &from, dst) };
+
+  return sim_tcp_connect_key (host, origin, key, connect_timeout, callbacks,
+                              user, request_id);
 }
 
 void
@@ -238,9 +267,25 @@ uint16_t sim_tcp_conn_local_port (const SimTcpConn *c) { return c->key.lport; }
 uint16_t sim_tcp_conn_remote_port (const SimTcpConn *c) { return c->key.rport; }
 uint32_t sim_tcp_conn_retransmits (const SimTcpConn *c) { return c->retransmits; }
 
+bool
+sim_tcp_conn_ipv6 (const SimTcpConn *conn, SimIp6 *local, SimIp6 *remote)
+{
+  const SimTcpPair6 *pair;
+
+  if (!conn->key.pair6)
+    return false;
+  pair = sim_tcp_pair6_get (conn->tcp, conn->key.pair6);
+  if (local)
+    *local = pair->local;
+  if (remote)
+    *remote = pair->remote;
+  return true;
+}
+
 /* Replies to a segment that belongs to no connection (RFC 793 reset). */
 static void
-sim_tcp_reset_unknown (SimTcp *tcp, const SimFrame *f, uint32_t flow_tag)
+sim_tcp_reset_unknown (SimTcp *tcp, const SimFrame *f, const SimTcpKey *key,
+                       uint32_t flow_tag)
 {
   SimHost *host = tcp->host;
   SimPacket *packet;
@@ -261,8 +306,7 @@ sim_tcp_reset_unknown (SimTcp *tcp, const SimFrame *f, uint32_t flow_tag)
     }
   packet = sim_packet_new (sim_world_pool (host->node->world));
   packet->flow_tag = flow_tag;
-  sim_tcp_push (packet, f->dst, f->src, &h);
-  sim_host_output (host, packet, f->dst, f->src, SIM_IPPROTO_TCP);
+  sim_tcp_segment_out (tcp, key, packet, &h);
 }
 
 static void
@@ -285,7 +329,7 @@ sim_tcp_accept_syn (SimTcp *tcp, const SimFrame *f, const SimTcpKey *key,
         sim_tcp_send_syn (conn);
         return;
       }
-  sim_tcp_reset_unknown (tcp, f, flow_tag);
+  sim_tcp_reset_unknown (tcp, f, key, flow_tag);
 }
 
 /* Handshake states; returns true when the segment needs no more work. */
@@ -394,16 +438,23 @@ void
 sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id,
                uint32_t flow_tag, uint16_t origin)
 {
-  SimTcpKey key = { f->dst, f->src, f->dport, f->sport };
-  SimTcpConn *conn = sim_tcp_table_lookup (&tcp->conns, &key);
+  SimTcpKey key = { f->dst, f->src, f->dport, f->sport, 0 };
+  SimTcpConn *conn;
 
+  if (f->ip == NULL)            /* IPv6: the host took nothing else */
+    {
+      SimIp6 local = sim_frame_dst6 (f), remote = sim_frame_src6 (f);
+
+      key.pair6 = sim_tcp_pair6 (tcp, &local, &remote);
+    }
+  conn = sim_tcp_table_lookup (&tcp->conns, &key);
   if (!conn)
     {
       if ((f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK | SIM_TCP_RST))
           == SIM_TCP_SYN)
         sim_tcp_accept_syn (tcp, f, &key, request_id, flow_tag, origin);
       else
-        sim_tcp_reset_unknown (tcp, f, flow_tag);
+        sim_tcp_reset_unknown (tcp, f, &key, flow_tag);
       return;
     }
   conn->busy++;

@@ -1,4 +1,5 @@
-/* A small, honest TCP for SimHost: three-way handshake with the MSS
+/* A small, honest TCP for SimHost, over IPv4 or IPv6 (sim_tcp_connect6;
+ * a listener takes both): three-way handshake with the MSS
  * option, sequence and acknowledgement numbers, MSS-sized segments, a
  * bounded flight, cumulative ACKs (piggy-backed on data the application
  * sends from its callback), FIN close from either side, and retransmission
@@ -28,6 +29,8 @@
 #include "sim/host.h"
 
 #define SIM_TCP_MSS 1460u
+#define SIM_TCP_MSS6 1440u      /* the same frames over IPv6: its header
+                                   is 20 bytes longer than IPv4's */
 #define SIM_TCP_WINDOW 65535u
 #define SIM_TCP_SNDBUF 65536u   /* a power of two */
 
@@ -77,6 +80,14 @@ SimTcpConn *sim_tcp_connect_from (SimHost *host, uint16_t origin,
                                   SimTime connect_timeout,
                                   const SimTcpCallbacks *callbacks,
                                   void *user, uint32_t request_id);
+/* The same over IPv6 from src (NULL: sim_host_source6_for) to dst. The
+ * connection's segments carry MSS SIM_TCP_MSS6. */
+SimTcpConn *sim_tcp_connect6 (SimHost *host, uint16_t origin,
+                              const SimIp6 *src, const SimIp6 *dst,
+                              uint16_t dport, SimTime connect_timeout,
+                              const SimTcpCallbacks *callbacks, void *user,
+                              uint32_t request_id);
+/* A listener takes connections over either family. */
 void sim_tcp_listen (SimHost *host, uint16_t port, SimTcpAcceptFn accept,
                      void *user);
 void sim_tcp_conn_set_callbacks (SimTcpConn *conn,
@@ -109,11 +120,15 @@ uint32_t sim_tcp_conn_flow_tag (const SimTcpConn *conn);
  * a connection's replies keep the place its opener set out from. */
 uint16_t sim_tcp_conn_origin (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_request (const SimTcpConn *conn);
+/* IPv4 addresses (0 for an IPv6 connection). */
 uint32_t sim_tcp_conn_local_addr (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_remote_addr (const SimTcpConn *conn);
 uint16_t sim_tcp_conn_local_port (const SimTcpConn *conn);
 uint16_t sim_tcp_conn_remote_port (const SimTcpConn *conn);
 uint32_t sim_tcp_conn_retransmits (const SimTcpConn *conn);
+/* True for an IPv6 connection, with its addresses (either may be NULL). */
+bool sim_tcp_conn_ipv6 (const SimTcpConn *conn, SimIp6 *local,
+                        SimIp6 *remote);
 
 /* Internal to sim/host.c. */
 SimTcp *sim_tcp_new (SimHost *host);

@@ -1,6 +1,8 @@
 /* Wire formats: Internet checksums (RFC 1071), writers for Ethernet II,
  * IPv4 (RFC 791), UDP (RFC 768) and TCP (RFC 9293) headers, the one frame
- * parser, NAT rewrites and TTL decrement, and IPv4/CIDR text forms.
+ * parser (IPv4 first, then IPv6: RFC 8200), NAT rewrites and TTL or hop
+ * limit decrement, and IPv4/CIDR text forms. The IPv6 writers are in
+ * sim/wire6.c.
  *
  * Callers: every node that builds, reads or forwards a frame; the capture
  * code and tests read frames back with sim_frame_parse().
@@ -251,9 +253,20 @@ sim_tcp_push (SimPacket *packet, uint32_t src, uint32_t dst,
 
 /* ---- Parser ------------------------------------------------------- */
 
+/* The L4 parsers are inlined into both IP parsers, so the IPv4 path
+ * costs what it cost before IPv6 shared them; parse_ipv6 stays out of
+ * line for the same reason. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__ ((always_inline))
+#define NOINLINE __attribute__ ((noinline))
+#else
+#define ALWAYS_INLINE inline
+#define NOINLINE
+#endif
+
 /* Walks the option list of a TCP header; false when an option's length
  * is malformed. Fills *mss from a well-formed MSS option. */
-static bool
+static ALWAYS_INLINE bool
 parse_tcp_options (const uint8_t *o, uint32_t n, uint16_t *mss)
 {
   uint32_t i = 0;
@@ -285,7 +298,7 @@ parse_tcp_options (const uint8_t *o, uint32_t n, uint16_t *mss)
   return true;
 }
 
-static bool
+static ALWAYS_INLINE bool
 parse_tcp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
 {
   uint32_t doff;
@@ -312,8 +325,8 @@ parse_tcp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
   return true;
 }
 
-/* The UDP length must match the IPv4 payload length exactly. */
-static bool
+/* The UDP length must match the IP payload length exactly. */
+static ALWAYS_INLINE bool
 parse_udp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
 {
   if (l4len < SIM_UDP_HLEN || get16 (l4 + 4) != l4len)
@@ -361,9 +374,41 @@ parse_ipv4 (const uint8_t *ip, uint32_t avail, SimFrame *out)
     }
 }
 
-/* A frame that is not IPv4 parses with ip == NULL. Trailing bytes past
- * the IPv4 total length (Ethernet padding) are not part of the payload.
- * On false, *out holds no meaningful data. */
+/* ip points at avail bytes after the Ethernet header; the payload length
+ * must fit in them. The next header is taken as the upper layer: no
+ * extension headers are walked (nothing here sends them), so a frame
+ * with one has no L4 view. Jumbograms (payload length 0) are not taken
+ * apart either. */
+static NOINLINE bool
+parse_ipv6 (const uint8_t *ip, uint32_t avail, SimFrame *out)
+{
+  uint32_t plen;
+
+  if (avail < SIM_IPV6_HLEN || ip[0] >> 4 != 6)
+    return false;
+  plen = get16 (ip + 4);
+  if (plen > avail - SIM_IPV6_HLEN)
+    return false;
+  out->ip6 = ip;
+  out->proto = ip[6];
+  out->ttl = ip[7];
+  switch (out->proto)
+    {
+    case SIM_IPPROTO_TCP:
+      return parse_tcp (ip + SIM_IPV6_HLEN, plen, out);
+    case SIM_IPPROTO_UDP:
+      return parse_udp (ip + SIM_IPV6_HLEN, plen, out);
+    default:
+      out->payload = ip + SIM_IPV6_HLEN;
+      out->payload_len = plen;
+      return true;
+    }
+}
+
+/* A frame that is neither IPv4 nor IPv6 parses with ip and ip6 NULL.
+ * Trailing bytes past the IP length (Ethernet padding) are not part of
+ * the payload. IPv4 is tried first: it is nearly every frame. On false,
+ * *out holds no meaningful data. */
 bool
 sim_frame_parse (const uint8_t *data, uint32_t len, SimFrame *out)
 {
@@ -371,14 +416,13 @@ sim_frame_parse (const uint8_t *data, uint32_t len, SimFrame *out)
   if (len < SIM_ETH_HLEN)
     return false;
   out->ethertype = get16 (data + 12);
-  if (out->ethertype != SIM_ETHERTYPE_IPV4)
-    return true;
-  return parse_ipv4 (data + SIM_ETH_HLEN, len - SIM_ETH_HLEN, out);
+  if (out->ethertype == SIM_ETHERTYPE_IPV4)
+    return parse_ipv4 (data + SIM_ETH_HLEN, len - SIM_ETH_HLEN, out);
+  if (out->ethertype == SIM_ETHERTYPE_IPV6)
+    return parse_ipv6 (data + SIM_ETH_HLEN, len - SIM_ETH_HLEN, out);
+  return true;
 }
 
-/* True when the IPv4 header checksum and the UDP/TCP checksum verify. A
- * UDP checksum of 0 (none sent) verifies; a non-IPv4 frame has nothing
- * to verify. */
 bool
 sim_frame_opens_tcp (const SimFrame *f)
 {
@@ -386,6 +430,27 @@ sim_frame_opens_tcp (const SimFrame *f)
          && (f->tcp.flags & (SIM_TCP_SYN | SIM_TCP_ACK)) == SIM_TCP_SYN;
 }
 
+/* IPv6 has no header checksum; its UDP checksum is mandatory. */
+static bool
+checksums_ok6 (const SimFrame *frame)
+{
+  const uint8_t *l4 = frame->l4;
+  SimIp6 src, dst;
+  uint32_t seglen;
+
+  if (l4 == NULL)
+    return true;
+  if (frame->proto == SIM_IPPROTO_UDP && (l4[6] | l4[7]) == 0)
+    return false;               /* mandatory over IPv6 */
+  src = sim_frame_src6 (frame);
+  dst = sim_frame_dst6 (frame);
+  seglen = (uint32_t) (frame->payload - l4) + frame->payload_len;
+  return sim_checksum_l4_v6 (&src, &dst, frame->proto, l4, seglen) == 0;
+}
+
+/* True when the IPv4 header checksum and the UDP/TCP checksum verify. A
+ * UDP checksum of 0 (none sent) verifies over IPv4, not over IPv6; a
+ * frame that is neither has nothing to verify. */
 bool
 sim_frame_checksums_ok (const SimFrame *frame)
 {
@@ -393,7 +458,7 @@ sim_frame_checksums_ok (const SimFrame *frame)
   const uint8_t *l4 = frame->l4;
 
   if (frame->ip == NULL)
-    return true;
+    return frame->ip6 == NULL || checksums_ok6 (frame);
   ihl = (uint32_t) (frame->ip[0] & 0x0f) * 4;
   if (sim_checksum_fold (sim_checksum_add (0, frame->ip, ihl)) != 0)
     return false;
@@ -408,14 +473,14 @@ sim_frame_checksums_ok (const SimFrame *frame)
 
 /* ---- Rewrites ----------------------------------------------------- */
 
-/* The frame must parse as Ethernet/IPv4/TCP|UDP (g_assert'ed): callers
- * rewrite only frames they have parsed. */
+/* The frame must parse as Ethernet/IPv4/TCP|UDP (g_assert'ed; an IPv6
+ * frame is refused so): callers rewrite only frames they have parsed. */
 void
 sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src, uint16_t sport,
                    uint32_t dst, uint16_t dport)
 {
   SimFrame f;
-  bool ok = sim_frame_parse (frame, len, &f) && f.l4 != NULL;
+  bool ok = sim_frame_parse (frame, len, &f) && f.ip && f.l4 != NULL;
   uint8_t *ip = frame + SIM_ETH_HLEN;
   uint8_t *l4;
   uint32_t coff;
@@ -447,9 +512,9 @@ sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src, uint16_t sport,
   put16 (l4 + 2, dport);
 }
 
-/* False, and the frame unchanged, when it is not a valid IPv4 frame or
- * its TTL is already 0; false after decrementing when the TTL reached 0
- * (the caller drops it). */
+/* False, and the frame unchanged, when it is not a valid IPv4 or IPv6
+ * frame or its TTL (hop limit) is already 0; false after decrementing
+ * when it reached 0 (the caller drops it). */
 bool
 sim_frame_decrement_ttl (uint8_t *frame, uint32_t len)
 {
@@ -457,8 +522,14 @@ sim_frame_decrement_ttl (uint8_t *frame, uint32_t len)
   uint8_t *ip = frame + SIM_ETH_HLEN;
   uint16_t old;
 
-  if (!sim_frame_parse (frame, len, &f) || f.ip == NULL || f.ttl == 0)
+  if (!sim_frame_parse (frame, len, &f) || f.ttl == 0)
     return false;
+  if (f.ip == NULL)             /* IPv6: no IP at all has ttl 0 */
+    {
+      g_assert (f.ip6 != NULL);
+      ip[7]--;
+      return ip[7] != 0;
+    }
   old = get16 (ip + 8);         /* TTL and protocol share a word */
   ip[8]--;
   put16 (ip + 10, checksum_replace16 (get16 (ip + 10), old, get16 (ip + 8)));

@@ -1,8 +1,22 @@
 /* Wire formats: writers that prepend a header in front of the packet's
  * current data (so a frame is built from the payload outwards), and one
- * parser that reads a whole Ethernet/IPv4/UDP|TCP frame into a view.
- * Addresses and ports are host byte order in every API here; the bytes on
- * the wire are network order.
+ * parser that reads a whole Ethernet/IPv4|IPv6/UDP|TCP frame into a view.
+ * IPv4 addresses and ports are host byte order in every API here; IPv6
+ * addresses are SimIp6 (sim/ipv6.h, network order); the bytes on the wire
+ * are network order.
+ *
+ * IPv6 (RFC 8200), written by sim/wire6.c: a fixed 40-byte header with
+ * traffic class 0 and the flow label the caller gives (sim_ipv6_flow_label
+ * computes the one hosts use), UDP and TCP right after it with the RFC 8200
+ * section 8.1 pseudo-header checksum. No extension headers and no
+ * fragmentation: a sender whose packet exceeds the link MTU has its own
+ * problem to solve (path MTU discovery), as with IPv4 and DF. Google's
+ * VPC networks carry 1460-byte packets by default and 1300 to 8896 when
+ * set (cloud.google.com/vpc/docs/mtu), all above IPv6's 1280-byte
+ * minimum link MTU (RFC 8200 section 5). The parser
+ * takes the first next header as the upper layer: a frame with extension
+ * headers parses with no L4 view, its payload the IPv6 payload. NAT
+ * rewrites are IPv4 only (no NAT64 yet).
  *
  * Protocol bodies (DNS, HTTP) live in sim/dns.h and sim/http.h; the Geneve
  * envelope in sim/geneve.h. */
@@ -13,12 +27,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/ipv6.h"
 #include "sim/packet.h"
 
 #define SIM_ETH_HLEN 14u
 #define SIM_ETHERTYPE_IPV4 0x0800u
 #define SIM_ETHERTYPE_TEB 0x6558u  /* transparent Ethernet bridging */
+#define SIM_ETHERTYPE_IPV6 0x86DDu
 #define SIM_IPV4_HLEN 20u
+#define SIM_IPV6_HLEN 40u
 #define SIM_UDP_HLEN 8u
 #define SIM_TCP_HLEN 20u            /* without options */
 #define SIM_IPPROTO_ICMP 1u
@@ -61,11 +78,43 @@ typedef struct {
 void sim_tcp_push (SimPacket *packet, uint32_t src, uint32_t dst,
                    const SimTcpHeader *h);
 
-/* A parsed Ethernet/IPv4 frame. Pointers point into the frame. */
+/* IPv6 writers (sim/wire6.c). */
+/* Checksum of an L4 segment with the IPv6 pseudo header (RFC 8200 8.1:
+ * source, destination, 32-bit upper-layer length, 3 zero bytes, next
+ * header). */
+uint16_t sim_checksum_l4_v6 (const SimIp6 *src, const SimIp6 *dst,
+                             uint8_t next_header, const void *segment,
+                             size_t len);
+/* Payload length from the current packet length; traffic class 0; only
+ * the low 20 bits of flow_label are used. */
+void sim_ipv6_push (SimPacket *packet, const SimIp6 *src, const SimIp6 *dst,
+                    uint8_t next_header, uint8_t hop_limit,
+                    uint32_t flow_label);
+/* UDP over IPv6: the checksum is mandatory (RFC 8200 8.1), so a computed
+ * 0 goes out as 0xffff. */
+void sim_udp6_push (SimPacket *packet, const SimIp6 *src, const SimIp6 *dst,
+                    uint16_t sport, uint16_t dport);
+void sim_tcp6_push (SimPacket *packet, const SimIp6 *src, const SimIp6 *dst,
+                    const SimTcpHeader *h);
+/* The flow label a host puts on a flow's packets (RFC 6437 section 3: a
+ * stateless hash of the 5-tuple): FNV-1a over source, destination, next
+ * header and both ports, folded to 20 bits; never 0 (unlabelled). The
+ * same for every packet of one direction of a flow, and free of any
+ * secret or seed, so runs repeat. */
+uint32_t sim_ipv6_flow_label (const SimIp6 *src, const SimIp6 *dst,
+                              uint8_t next_header, uint16_t sport,
+                              uint16_t dport);
+
+/* A parsed Ethernet/IPv4 or Ethernet/IPv6 frame. Pointers point into the
+ * frame. For IPv6, ip is NULL (so IPv4-only code passes it by), proto is
+ * the next header and ttl the hop limit; src, dst, ip_id and ip_total
+ * are 0: the addresses are read with sim_frame_src6/dst6. */
 typedef struct {
-  uint16_t ethertype;
   const uint8_t *ip;            /* IPv4 header; NULL if not IPv4 */
+  const uint8_t *ip6;           /* IPv6 header; NULL if not IPv6 */
   uint32_t src, dst;
+  uint16_t ethertype;           /* (after the pointers: 80 bytes in all,
+                                   as small as before ip6 came) */
   uint8_t proto, ttl;
   uint16_t ip_id;
   uint16_t ip_total;            /* IPv4 total length */
@@ -79,15 +128,22 @@ typedef struct {
 /* False when the frame is truncated or inconsistent (lengths, header
  * lengths); checksums are not verified here (see sim_frame_checksums_ok). */
 bool sim_frame_parse (const uint8_t *data, uint32_t len, SimFrame *out);
+/* IPv4: the header and L4 checksums; IPv6: the L4 checksum, where a UDP
+ * checksum of 0 fails (RFC 8200 8.1: receivers discard it). */
 bool sim_frame_checksums_ok (const SimFrame *frame);
+/* The source and destination of an IPv6 frame (ip6 not NULL). */
+SimIp6 sim_frame_src6 (const SimFrame *frame);
+SimIp6 sim_frame_dst6 (const SimFrame *frame);
 /* A TCP SYN without ACK: the packet that opens a connection. */
 bool sim_frame_opens_tcp (const SimFrame *frame);
 
 /* In-place rewrites for NAT/SNAT: update addresses and/or ports of an
- * Ethernet/IPv4/TCP|UDP frame and fix the IPv4 and L4 checksums. */
+ * Ethernet/IPv4/TCP|UDP frame and fix the IPv4 and L4 checksums. IPv4
+ * only (g_assert'ed): there is no NAT64 yet. */
 void sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src,
                         uint16_t sport, uint32_t dst, uint16_t dport);
-/* Decrements the TTL and fixes the header checksum; false when it hit 0. */
+/* Decrements the IPv4 TTL and fixes the header checksum, or the IPv6 hop
+ * limit (no header checksum there); false when it hit 0. */
 bool sim_frame_decrement_ttl (uint8_t *frame, uint32_t len);
 
 /* Dotted quad into buf (at least 16 bytes); returns buf. */

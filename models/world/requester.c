@@ -125,13 +125,11 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
 static void
 call_unpark (CloudRunCall *call)
 {
-  GPtrArray *idle = call->cursor->idle;
-
   if (!call->kept)
-    return;
+    return;                     /* (a new call has no cursor yet) */
   call->kept = false;
   sim_kernel_cancel (caller_kernel (call->caller), &call->idle_timer);
-  g_ptr_array_remove_fast (idle, call);
+  g_ptr_array_remove_fast (call->cursor->idle, call);
 }
 
 static void

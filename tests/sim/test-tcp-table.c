@@ -19,7 +19,8 @@ key_of (uint32_t i)
 {
   /* Few addresses and ports: many keys share most of their bits. */
   return (SimTcpKey) { 0x0a000001u + i % 3, 0x0a000101u + i % 7,
-                       (uint16_t) (32768 + i / 21), (uint16_t) (443 + i % 2) };
+                       (uint16_t) (32768 + i / 21), (uint16_t) (443 + i % 2),
+                       0 };
 }
 
 /* Every key's value is what the reference says, and len counts them. */
@@ -86,11 +87,46 @@ test_tcp_table__matches_reference (void **state)
   sim_tcp_table_clear (&t);
 }
 
+/* IPv6 keys differ from each other and from IPv4 keys by their pair
+ * number alone (sim/tcp6.c: their addresses are 0): enough of them that
+ * their probe runs meet, each is found with its own value, and removing
+ * one leaves the others. */
+#define PAIRS 1000
+
+static void
+test_tcp_table__pair6_tells_keys_apart (void **state)
+{
+  static int values[PAIRS];
+  SimTcpTable t;
+
+  (void) state;
+  sim_tcp_table_init (&t);
+  for (uint32_t i = 0; i < PAIRS; i++)
+    {
+      SimTcpKey k = { 0, 0, 49152, 80, i };
+
+      assert_null (sim_tcp_table_lookup (&t, &k));
+      sim_tcp_table_insert (&t, &k, &values[i]);
+    }
+  assert_int_equal (t.len, PAIRS);
+  sim_tcp_table_remove (&t, &(SimTcpKey) { 0, 0, 49152, 80, 2 });
+  for (uint32_t i = 0; i < PAIRS; i++)
+    {
+      SimTcpKey k = { 0, 0, 49152, 80, i };
+
+      assert_ptr_equal (sim_tcp_table_lookup (&t, &k),
+                        i == 2 ? NULL : &values[i]);
+    }
+  assert_int_equal (t.len, PAIRS - 1);
+  sim_tcp_table_clear (&t);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_tcp_table__matches_reference),
+    cmocka_unit_test (test_tcp_table__pair6_tells_keys_apart),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
