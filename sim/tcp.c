@@ -381,7 +381,8 @@ sim_tcp_handshake (SimTcp *tcp, SimTcpConn *conn, const SimFrame *f)
 }
 
 static void
-sim_tcp_established_input (SimTcpConn *conn, const SimFrame *f)
+sim_tcp_established_input (SimTcpConn *conn, const SimFrame *f,
+                           uint32_t request_id)
 {
   uint8_t fl = f->tcp.flags;
   bool unaccepted = false;      /* out of order or duplicate: dup ACK */
@@ -399,6 +400,11 @@ sim_tcp_established_input (SimTcpConn *conn, const SimFrame *f)
       if (f->tcp.seq == conn->rcv_nxt && !conn->peer_fin)
         {
           conn->rcv_nxt += f->payload_len;
+          /* A persistent connection carries one request after another:
+           * what it sends from now on serves the request whose new bytes
+           * came (a stale copy of older ones moves nothing). */
+          if (request_id != 0)
+            conn->request_id = request_id;
           if (conn->cb.data)
             conn->cb.data (conn, conn->user, f->payload, f->payload_len);
           if (conn->dead)
@@ -458,13 +464,9 @@ sim_tcp_input (SimTcp *tcp, const SimFrame *f, uint32_t request_id,
       return;
     }
   conn->busy++;
-  /* A persistent connection carries one request after another: what the
-   * connection sends from now on serves the request whose bytes came. */
-  if (f->payload_len > 0 && request_id != 0)
-    conn->request_id = request_id;
   if (f->tcp.flags & SIM_TCP_RST)
     sim_tcp_finish (conn, SIM_TCP_CLOSED_RESET);
   else if (!sim_tcp_handshake (tcp, conn, f) && !conn->dead)
-    sim_tcp_established_input (conn, f);
+    sim_tcp_established_input (conn, f, request_id);
   sim_tcp_release_if_dead (conn);
 }

@@ -134,9 +134,9 @@ bool sim_tcp_conn_ipv6 (const SimTcpConn *conn, SimIp6 *local,
 SimTcp *sim_tcp_new (SimHost *host);
 void sim_tcp_free (SimTcp *tcp);
 /* request_id, flow_tag, origin: the arriving packet's; a new connection
- * takes them (see SimPacket.flow_tag and .origin), and a segment with
- * data moves the connection to its request (a persistent connection
- * serves one request after another). */
+ * takes them (see SimPacket.flow_tag and .origin), and a segment with new
+ * data in order moves the connection to its request (a persistent
+ * connection serves one request after another). */
 void sim_tcp_input (SimTcp *tcp, const SimFrame *frame, uint32_t request_id,
                     uint32_t flow_tag, uint16_t origin);
 

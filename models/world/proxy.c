@@ -41,6 +41,17 @@ session_clear_request (CloudRunProxySession *s)
   s->slot = s->queue = NULL;
 }
 
+/* Whether the connection is kept after the response whose head is being
+ * written: asked for, the request read whole (after an early answer the
+ * rest of its body must not be taken for a request: the proxy closes, as
+ * without keep-alive), and the caller's side still open. */
+static bool
+session_decide_keep (CloudRunProxySession *s)
+{
+  s->keep_alive = s->keep_alive && s->body_left == 0 && !s->client_fin;
+  return s->keep_alive;
+}
+
 /* The response is written whole: on a persistent connection the session
  * reads the next request (the owner's per-request state released as at
  * the end of a session, a finishing upstream left to close by itself);
@@ -52,7 +63,7 @@ response_sent (CloudRunProxySession *s)
 
   if (!s->client)
     return;
-  if (!s->keep_alive)
+  if (!s->keep_alive || s->client_fin)
     {
       sim_tls_conn_close (s->tls, s->client);
       return;
@@ -73,12 +84,12 @@ cloudrun_proxy_respond (CloudRunProxySession *s, int status,
                         uint32_t body_len)
 {
   GByteArray *out = s->proxy->scratch;
-  SimHttpResponse resp = { .status = status, .content_length = body_len,
-                           .keep_alive = s->keep_alive };
+  SimHttpResponse resp = { .status = status, .content_length = body_len };
   size_t n;
 
   if (!s->client)
     return;
+  resp.keep_alive = session_decide_keep (s);
   g_strlcpy (resp.reason, sim_http_reason (status), sizeof resp.reason);
   g_byte_array_set_size (out, 512 + body_len);
   n = sim_http_write_response (out->data, 512, &resp, content_type);
@@ -169,15 +180,17 @@ upstream_connected (SimTcpConn *conn, void *user)
 /* Keep-alive toward the client: the response is framed by its
  * Content-Length, so its end is known without the upstream's FIN; a
  * Connection value in its head (the upstream's own: close, or keep-alive
- * when it was asked) is rewritten to keep-alive, and the head is held
- * until whole. A head that does not parse is relayed as it is and the
- * connection closes after it, as without keep-alive. */
+ * when it was asked) is rewritten to what the proxy does (keep-alive, or
+ * close after an early answer), and the head is held until whole. A head
+ * that does not parse is relayed as it is and the connection closes
+ * after it, as without keep-alive. */
 static void
 relay_head (CloudRunProxySession *s, const uint8_t *data, uint32_t len)
 {
   GByteArray *rx = s->rx;
   SimHttpResponse resp;
   const uint8_t *value;
+  const char *mine;
   size_t value_len, at;
   int head;
 
@@ -195,13 +208,14 @@ relay_head (CloudRunProxySession *s, const uint8_t *data, uint32_t len)
     }
   s->relay_left = resp.content_length
                   - MIN (resp.content_length, rx->len - (guint) head);
+  mine = session_decide_keep (s) ? "keep-alive" : "close";
   if (sim_http_find_field (rx->data, (size_t) head, "connection", &value,
                            &value_len))
     {
       at = (size_t) (value - rx->data);
       sim_tls_conn_queue (s->tls, s->client, rx->data, (uint32_t) at);
-      sim_tls_conn_queue (s->tls, s->client, (const uint8_t *) "keep-alive",
-                          10);
+      sim_tls_conn_queue (s->tls, s->client, (const uint8_t *) mine,
+                          (uint32_t) strlen (mine));
       sim_tls_conn_send (s->tls, s->client, rx->data + at + value_len,
                          (uint32_t) (rx->len - at - value_len));
     }
@@ -467,6 +481,7 @@ client_peer_closed (SimTcpConn *conn, void *user)
 {
   CloudRunProxySession *s = user;
 
+  s->client_fin = true;         /* a kept connection closes after this */
   if (!s->decided)
     sim_tls_conn_close (s->tls, conn);
 }
@@ -509,6 +524,7 @@ proxy_accept (SimTcpConn *conn, void *user)
     }
   s->client = conn;
   s->idle = false;
+  s->client_fin = false;
   session_clear_request (s);
   s->pending = (SimTimer) { 0 };
   s->later = NULL;

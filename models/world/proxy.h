@@ -49,6 +49,7 @@ struct CloudRunProxySession {
   bool relay_head_done;         /* keep_alive: the upstream's response
                                    head was rewritten and sent on */
   uint64_t relay_left;          /* then: its body bytes still to relay */
+  bool client_fin;              /* the caller closed its side */
   uint32_t request_id;
   uint32_t client_addr, local_addr;  /* the caller and the address it hit */
   uint16_t client_port, local_port;

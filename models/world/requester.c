@@ -59,6 +59,8 @@ struct CloudRunCall {
                                    the hops conn's packets pass */
   uint8_t n_path;
   SimTimer idle_timer;          /* kept: when the caller closes it */
+  uint32_t retx_base;           /* conn's retransmissions before this
+                                   request was sent on it */
 };
 
 static void cloudrun_call_release_if_idle (CloudRunCall *call);
@@ -91,7 +93,7 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   r->end = sim_world_now (caller->node->world);
   r->status = status;
   if (call->conn)
-    r->retransmits = sim_tcp_conn_retransmits (call->conn);
+    r->retransmits = sim_tcp_conn_retransmits (call->conn) - call->retx_base;
   /* The caller decides when no hop did, and also when a request the
    * service answered never reached it whole (timed out, or cut): what the
    * caller lived through is the outcome. */
@@ -121,27 +123,39 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
 
 /* ---- Kept connections (connections = reuse) ------------------------ */
 
-/* Takes call out of its traffic's idle connections. */
+/* Takes call out of its traffic's idle connections, keeping their order
+ * (the last kept is the next taken). */
 static void
 call_unpark (CloudRunCall *call)
 {
+  GPtrArray *idle;
+
   if (!call->kept)
     return;                     /* (a new call has no cursor yet) */
+  idle = call->cursor->idle;
   call->kept = false;
   sim_kernel_cancel (caller_kernel (call->caller), &call->idle_timer);
-  g_ptr_array_remove_fast (call->cursor->idle, call);
+  if (g_ptr_array_index (idle, idle->len - 1) == call)
+    g_ptr_array_set_size (idle, (gint) idle->len - 1);
+  else
+    g_ptr_array_remove (idle, call);
+}
+
+/* The caller closes a connection it keeps or was about to keep. */
+static void
+call_drop_kept (CloudRunCall *call)
+{
+  call_unpark (call);
+  call->reusable = false;
+  if (call->conn)
+    sim_tls_conn_close (call->tls, call->conn);
 }
 
 static void
 call_idle_timeout (SimKernel *k, void *target, void *arg, uint64_t u)
 {
-  CloudRunCall *call = target;
-
   (void) k; (void) arg; (void) u;
-  call_unpark (call);
-  call->reusable = false;
-  if (call->conn)
-    sim_tls_conn_close (call->tls, call->conn);
+  call_drop_kept (target);
 }
 
 /* The exchange is over and both ends keep the connection: it waits for
@@ -152,8 +166,7 @@ call_park (CloudRunCall *call)
 {
   if (call->cursor->next >= call->plan->count)
     {
-      call->reusable = false;
-      sim_tls_conn_close (call->tls, call->conn);
+      call_drop_kept (call);
       return;
     }
   call->kept = true;
@@ -178,6 +191,11 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
   CloudRunCall *call = user;
 
   (void) conn;
+  if (call->kept)
+    {
+      call_drop_kept (call);    /* bytes nobody asked for: not reusable */
+      return;
+    }
   if (call->finished)
     return;
   if (call->header_len == 0)
@@ -201,7 +219,8 @@ call_on_data (SimTcpConn *conn, void *user, const uint8_t *data, uint32_t len)
     {
       /* The plan's word too: a server that kept every connection would
        * not make a `new` caller keep it (ours keep only when asked). */
-      call->reusable = call->plan->reuse && call->response.keep_alive;
+      call->reusable = call->plan->reuse && call->response.keep_alive
+                       && call->request_body.sent >= call->request_body.size;
       cloudrun_call_finish (call, call->response.status,
                           call->response.status >= 500
                           || call->response.status == 429
@@ -247,6 +266,7 @@ call_send (CloudRunCall *call, SimTcpConn *conn)
   size_t n;
 
   call->reusable = false;
+  call->retx_base = sim_tcp_conn_retransmits (conn);
   if (plan->connect_only)
     {
       cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DELIVERED,
@@ -275,8 +295,10 @@ call_on_connected (SimTcpConn *conn, void *user)
   CloudRunRequest *r = call_request (call);
 
   call->opened_by = r->index + 1;
-  memcpy (call->path, r->via, r->n_via);
-  call->n_path = r->n_via;
+  call->n_path = 0;
+  for (uint8_t i = 0; i < r->n_via; i++)  /* the DNS query is not conn's */
+    if (r->via[i] != CLOUDRUN_HOP_DNS)
+      call->path[call->n_path++] = r->via[i];
   call_send (call, conn);
 }
 
@@ -294,11 +316,10 @@ call_on_peer_closed (SimTcpConn *conn, void *user)
 {
   CloudRunCall *call = user;
 
+  (void) conn;
   if (call->kept)
     {
-      call_unpark (call);       /* the server closed it while it waited */
-      call->reusable = false;
-      sim_tls_conn_close (call->tls, conn);
+      call_drop_kept (call);    /* the server closed it while it waited */
       return;
     }
   if (!call->finished)

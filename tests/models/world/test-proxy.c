@@ -258,7 +258,7 @@ test_proxy__holds_a_window_not_the_body (void **state)
 /* connections = reuse: a client sends count requests of path one after
  * another on one kept connection to the front. */
 static ProxyWorld *
-keep_alive_world (const char *path, uint32_t count)
+keep_alive_world (const char *path, uint32_t count, uint64_t body)
 {
   ProxyWorld *w = proxy_world_new (count);
 
@@ -266,8 +266,9 @@ keep_alive_world (const char *path, uint32_t count)
   w->site->http.response_size = 100000;
   w->plans[0] = (CloudRunTrafficPlan) {
     .name = path, .host = "198.51.100.1", .host_addr = FRONT, .port = 80,
-    .path = path, .method = "GET", .count = count, .interval = SIM_S,
+    .path = path, .count = count, .interval = SIM_S,
     .timeout = 10 * SIM_S, .first_request = 1, .reuse = true,
+    .method = body ? "POST" : "GET", .request_size = body,
   };
   cloudrun_requester_add_traffic (&w->client->requester, &w->plans[0]);
   tiny_world_run (w->tw, 30 * SIM_S);
@@ -281,7 +282,7 @@ keep_alive_world (const char *path, uint32_t count)
 static void
 test_proxy__keep_alive_relays_one_request_after_another (void **state)
 {
-  ProxyWorld *w = keep_alive_world ("/pass", 3);
+  ProxyWorld *w = keep_alive_world ("/pass", 3, 0);
 
   (void) state;
   for (uint32_t id = 1; id <= 3; id++)
@@ -306,13 +307,30 @@ test_proxy__keep_alive_relays_one_request_after_another (void **state)
 static void
 test_proxy__keep_alive_answers_by_itself (void **state)
 {
-  ProxyWorld *w = keep_alive_world ("/refuse", 2);
+  ProxyWorld *w = keep_alive_world ("/refuse", 2, 0);
 
   (void) state;
   assert_int_equal (tiny_request (w->tw, 1)->status, 403);
   assert_int_equal (tiny_request (w->tw, 2)->status, 403);
   assert_non_null (tiny_step (w->tw, 2, "REUSE_CONNECTION", "client"));
   assert_int_equal (w->front->proxy.sessions->len, 1);
+  assert_int_equal (w->front->proxy.answered, 2);
+  assert_int_equal (w->front->done, 2);
+  proxy_world_free (w);
+}
+
+/* An answer before the request's body is in: the rest of the body must
+ * not be read as a request, so the front says close and closes, and the
+ * next request opens a connection of its own. */
+static void
+test_proxy__early_answer_closes_a_kept_connection (void **state)
+{
+  ProxyWorld *w = keep_alive_world ("/refuse", 2, 200000);
+
+  (void) state;
+  for (uint32_t id = 1; id <= 2; id++)
+    assert_int_equal (tiny_request (w->tw, id)->status, 403);
+  assert_null (tiny_step (w->tw, 2, "REUSE_CONNECTION", NULL));
   assert_int_equal (w->front->proxy.answered, 2);
   assert_int_equal (w->front->done, 2);
   proxy_world_free (w);
@@ -329,6 +347,7 @@ main (void)
     cmocka_unit_test (test_proxy__holds_a_window_not_the_body),
     cmocka_unit_test (test_proxy__keep_alive_relays_one_request_after_another),
     cmocka_unit_test (test_proxy__keep_alive_answers_by_itself),
+    cmocka_unit_test (test_proxy__early_answer_closes_a_kept_connection),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -297,6 +297,7 @@ test_requester__reuse_sends_on_the_kept_connection (void **state)
       CloudRunRequest *r = tiny_request (w->tw, id);
       assert_int_equal (r->status, 200);
       assert_true (passed (r, CLOUDRUN_HOP_INTERNET));
+      assert_true (passed (r, CLOUDRUN_HOP_DNS) == (id == 1));
       assert_non_null (tiny_step (w->tw, id, "DELIVER", "site"));
       assert_true ((tiny_step (w->tw, id, "DNS_ANSWER", "dns") != NULL)
                    == (id == 1));
