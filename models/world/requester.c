@@ -266,7 +266,6 @@ call_send (CloudRunCall *call, SimTcpConn *conn)
   size_t n;
 
   call->reusable = false;
-  call->retx_base = sim_tcp_conn_retransmits (conn);
   if (plan->connect_only)
     {
       cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DELIVERED,
@@ -364,6 +363,7 @@ cloudrun_call_connect (CloudRunCall *call, uint32_t addr)
   SimTime left = call->plan->timeout - (sim_world_now (caller->node->world)
                                         - r->start);
 
+  call->retx_base = 0;          /* a new connection: all its own */
   if (call->plan->tls)
     call->conn = sim_tls_connect (call->tls, caller->host, 0, addr,
                                   call->plan->port, left > 0 ? left : 1,
@@ -585,6 +585,7 @@ call_reuse (CloudRunCall *call)
   };
 
   sim_tcp_conn_set_request (call->conn, call->request);
+  call->retx_base = sim_tcp_conn_retransmits (call->conn);
   cloudrun_request_step (caller->ledger, call->request, caller->node, &step);
   cloudrun_request_pass_path (caller->ledger, call->request, call->path,
                               call->n_path);

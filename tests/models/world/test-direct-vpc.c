@@ -227,9 +227,12 @@ test_direct_vpc__cold_caller_pays_the_start_delay (void **state)
   assert_int_equal (first->outcome, CLOUDRUN_VERDICT_DELIVERED);
   assert_true (world_fixture_latency (first) >= 4 * SIM_S);
   assert_true (world_fixture_latency (first) < 4 * SIM_S + 100 * SIM_MS);
+  /* Its SYN went again at 1 s and 3 s (the caller counts them). */
+  assert_int_equal (first->retransmits, 2);
   /* Its later connections, and a caller warm before the run, do not. */
   assert_int_equal (later->outcome, CLOUDRUN_VERDICT_DELIVERED);
   assert_true (world_fixture_latency (later) < 100 * SIM_MS);
+  assert_int_equal (later->retransmits, 0);
   assert_int_equal (w->outcome, CLOUDRUN_VERDICT_DELIVERED);
   assert_true (world_fixture_latency (w) < 100 * SIM_MS);
 }
