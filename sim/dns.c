@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "sim/bytes.h"
+
 #define DNS_HLEN 12u
 #define DNS_LABEL_MAX 63u
 #define DNS_WIRE_NAME_MAX 255u
@@ -31,12 +33,6 @@
 #define DNS_FLAG_AA 0x0400u
 #define DNS_FLAG_RD 0x0100u
 #define DNS_FLAG_RA 0x0080u
-
-static inline uint16_t
-get16 (const uint8_t *p)
-{
-  return (uint16_t) (p[0] << 8 | p[1]);
-}
 
 static bool
 label_char_ok (uint8_t c)
@@ -257,9 +253,9 @@ read_record (const uint8_t *msg, size_t len, size_t *pos, bool answer,
 
   if (!read_name (msg, len, pos, owner) || len - *pos < 10)
     return false;
-  type = get16 (msg + *pos);
-  klass = get16 (msg + *pos + 2);
-  rdlength = get16 (msg + *pos + 8);
+  type = sim_get16 (msg + *pos);
+  klass = sim_get16 (msg + *pos + 2);
+  rdlength = sim_get16 (msg + *pos + 8);
   rdata = *pos + 10;
   if (rdlength > len - rdata)
     return false;
@@ -276,12 +272,12 @@ read_record (const uint8_t *msg, size_t len, size_t *pos, bool answer,
   r->a = 0;
   r->cname[0] = '\0';
   memset (r->aaaa, 0, sizeof r->aaaa);
-  r->ttl = (uint32_t) get16 (msg + rdata - 6) << 16 | get16 (msg + rdata - 4);
+  r->ttl = (uint32_t) sim_get16 (msg + rdata - 6) << 16 | sim_get16 (msg + rdata - 4);
   if (type == SIM_DNS_TYPE_A)
     {
       if (rdlength != 4)
         return false;
-      r->a = (uint32_t) get16 (msg + rdata) << 16 | get16 (msg + rdata + 2);
+      r->a = (uint32_t) sim_get16 (msg + rdata) << 16 | sim_get16 (msg + rdata + 2);
       return true;
     }
   if (type == SIM_DNS_TYPE_AAAA)
@@ -312,10 +308,10 @@ sim_dns_parse (const uint8_t *data, size_t len, SimDnsMessage *out)
   memset (out, 0, offsetof (SimDnsMessage, answers));
   if (len < DNS_HLEN)
     return false;
-  flags = get16 (data + 2);
-  if ((flags >> 11 & 0x0f) != 0 || get16 (data + 4) != 1)
+  flags = sim_get16 (data + 2);
+  if ((flags >> 11 & 0x0f) != 0 || sim_get16 (data + 4) != 1)
     return false;
-  out->id = get16 (data);
+  out->id = sim_get16 (data);
   out->response = flags & DNS_FLAG_QR;
   out->authoritative = flags & DNS_FLAG_AA;
   out->recursion_desired = flags & DNS_FLAG_RD;
@@ -323,12 +319,12 @@ sim_dns_parse (const uint8_t *data, size_t len, SimDnsMessage *out)
   out->rcode = flags & 0x0f;
   if (!read_name (data, len, &pos, out->qname) || len - pos < 4)
     return false;
-  out->qtype = get16 (data + pos);
+  out->qtype = sim_get16 (data + pos);
   pos += 4;                     /* QTYPE, QCLASS */
-  records = (uint32_t) get16 (data + 6) + get16 (data + 8)
-            + get16 (data + 10);
+  records = (uint32_t) sim_get16 (data + 6) + sim_get16 (data + 8)
+            + sim_get16 (data + 10);
   for (uint32_t i = 0; i < records; i++)
-    if (!read_record (data, len, &pos, i < get16 (data + 6), out))
+    if (!read_record (data, len, &pos, i < sim_get16 (data + 6), out))
       return false;
   return pos == len;
 }

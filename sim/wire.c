@@ -23,32 +23,7 @@
 
 #include <glib.h>
 
-static inline uint16_t
-get16 (const uint8_t *p)
-{
-  return (uint16_t) (p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-get32 (const uint8_t *p)
-{
-  return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16
-         | (uint32_t) p[2] << 8 | p[3];
-}
-
-static inline void
-put16 (uint8_t *p, uint16_t v)
-{
-  p[0] = (uint8_t) (v >> 8);
-  p[1] = (uint8_t) v;
-}
-
-static inline void
-put32 (uint8_t *p, uint32_t v)
-{
-  put16 (p, (uint16_t) (v >> 16));
-  put16 (p + 2, (uint16_t) v);
-}
+#include "sim/bytes.h"
 
 /* ---- Checksums ---------------------------------------------------- */
 
@@ -82,7 +57,7 @@ sim_checksum_add (uint32_t sum, const void *data, size_t len)
       acc += GUINT32_FROM_BE (w);
     }
   for (; i + 1 < len; i += 2)
-    acc += get16 (p + i);
+    acc += sim_get16 (p + i);
   if (i < len)
     acc += (uint32_t) p[i] << 8;
   while (acc >> 16)
@@ -107,11 +82,11 @@ sim_checksum_l4 (uint32_t src, uint32_t dst, uint8_t proto,
   uint8_t pseudo[12];
 
   g_assert_cmpuint (len, <=, 0xffff);
-  put32 (pseudo, src);
-  put32 (pseudo + 4, dst);
+  sim_put32 (pseudo, src);
+  sim_put32 (pseudo + 4, dst);
   pseudo[8] = 0;
   pseudo[9] = proto;
-  put16 (pseudo + 10, (uint16_t) len);
+  sim_put16 (pseudo + 10, (uint16_t) len);
   return sim_checksum_fold (
       sim_checksum_add (sim_checksum_add (0, pseudo, sizeof pseudo),
                         segment, len));
@@ -151,7 +126,7 @@ sim_eth_push (SimPacket *packet, const uint8_t dst[6], const uint8_t src[6],
 
   memcpy (h, dst, 6);
   memcpy (h + 6, src, 6);
-  put16 (h + 12, ethertype);
+  sim_put16 (h + 12, ethertype);
 }
 
 /*  0                   1                   2                   3
@@ -175,15 +150,15 @@ sim_ipv4_push (SimPacket *packet, uint32_t src, uint32_t dst, uint8_t proto,
   h = sim_packet_prepend (packet, SIM_IPV4_HLEN);
   h[0] = 0x45;
   h[1] = 0;
-  put16 (h + 2, (uint16_t) total);
-  put16 (h + 4, id);
-  put16 (h + 6, 0x4000);
+  sim_put16 (h + 2, (uint16_t) total);
+  sim_put16 (h + 4, id);
+  sim_put16 (h + 6, 0x4000);
   h[8] = ttl;
   h[9] = proto;
-  put16 (h + 10, 0);
-  put32 (h + 12, src);
-  put32 (h + 16, dst);
-  put16 (h + 10, sim_checksum_fold (sim_checksum_add (0, h, SIM_IPV4_HLEN)));
+  sim_put16 (h + 10, 0);
+  sim_put32 (h + 12, src);
+  sim_put32 (h + 16, dst);
+  sim_put16 (h + 10, sim_checksum_fold (sim_checksum_add (0, h, SIM_IPV4_HLEN)));
 }
 
 /*  0                   1                   2                   3
@@ -203,12 +178,12 @@ sim_udp_push (SimPacket *packet, uint32_t src, uint32_t dst, uint16_t sport,
 
   g_assert_cmpuint (len, <=, 0xffff);
   h = sim_packet_prepend (packet, SIM_UDP_HLEN);
-  put16 (h, sport);
-  put16 (h + 2, dport);
-  put16 (h + 4, (uint16_t) len);
-  put16 (h + 6, 0);
+  sim_put16 (h, sport);
+  sim_put16 (h + 2, dport);
+  sim_put16 (h + 4, (uint16_t) len);
+  sim_put16 (h + 6, 0);
   check = sim_checksum_l4 (src, dst, SIM_IPPROTO_UDP, h, len);
-  put16 (h + 6, check ? check : 0xffff);
+  sim_put16 (h + 6, check ? check : 0xffff);
 }
 
 /*  0                   1                   2                   3
@@ -233,22 +208,22 @@ sim_tcp_push (SimPacket *packet, uint32_t src, uint32_t dst,
 
   g_assert_cmpuint (len, <=, 0xffff);
   t = sim_packet_prepend (packet, hlen);
-  put16 (t, h->sport);
-  put16 (t + 2, h->dport);
-  put32 (t + 4, h->seq);
-  put32 (t + 8, h->ack);
+  sim_put16 (t, h->sport);
+  sim_put16 (t + 2, h->dport);
+  sim_put32 (t + 4, h->seq);
+  sim_put32 (t + 8, h->ack);
   t[12] = (uint8_t) (hlen / 4 << 4);
   t[13] = h->flags;
-  put16 (t + 14, h->window);
-  put16 (t + 16, 0);
-  put16 (t + 18, 0);
+  sim_put16 (t + 14, h->window);
+  sim_put16 (t + 16, 0);
+  sim_put16 (t + 18, 0);
   if (h->mss)
     {
       t[20] = 2;
       t[21] = 4;
-      put16 (t + 22, h->mss);
+      sim_put16 (t + 22, h->mss);
     }
-  put16 (t + 16, sim_checksum_l4 (src, dst, SIM_IPPROTO_TCP, t, len));
+  sim_put16 (t + 16, sim_checksum_l4 (src, dst, SIM_IPPROTO_TCP, t, len));
 }
 
 /* ---- Parser ------------------------------------------------------- */
@@ -291,7 +266,7 @@ parse_tcp_options (const uint8_t *o, uint32_t n, uint16_t *mss)
         {
           if (olen != 4)
             return false;
-          *mss = get16 (o + i + 2);
+          *mss = sim_get16 (o + i + 2);
         }
       i += olen;
     }
@@ -308,12 +283,12 @@ parse_tcp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
   doff = (uint32_t) (l4[12] >> 4) * 4;
   if (doff < SIM_TCP_HLEN || doff > l4len)
     return false;
-  out->tcp.sport = get16 (l4);
-  out->tcp.dport = get16 (l4 + 2);
-  out->tcp.seq = get32 (l4 + 4);
-  out->tcp.ack = get32 (l4 + 8);
+  out->tcp.sport = sim_get16 (l4);
+  out->tcp.dport = sim_get16 (l4 + 2);
+  out->tcp.seq = sim_get32 (l4 + 4);
+  out->tcp.ack = sim_get32 (l4 + 8);
   out->tcp.flags = l4[13];
-  out->tcp.window = get16 (l4 + 14);
+  out->tcp.window = sim_get16 (l4 + 14);
   if (!parse_tcp_options (l4 + SIM_TCP_HLEN, doff - SIM_TCP_HLEN,
                           &out->tcp.mss))
     return false;
@@ -329,10 +304,10 @@ parse_tcp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
 static ALWAYS_INLINE bool
 parse_udp (const uint8_t *l4, uint32_t l4len, SimFrame *out)
 {
-  if (l4len < SIM_UDP_HLEN || get16 (l4 + 4) != l4len)
+  if (l4len < SIM_UDP_HLEN || sim_get16 (l4 + 4) != l4len)
     return false;
-  out->sport = get16 (l4);
-  out->dport = get16 (l4 + 2);
+  out->sport = sim_get16 (l4);
+  out->dport = sim_get16 (l4 + 2);
   out->l4 = l4;
   out->payload = l4 + SIM_UDP_HLEN;
   out->payload_len = l4len - SIM_UDP_HLEN;
@@ -349,18 +324,18 @@ parse_ipv4 (const uint8_t *ip, uint32_t avail, SimFrame *out)
   if (avail < SIM_IPV4_HLEN || ip[0] >> 4 != 4)
     return false;
   ihl = (uint32_t) (ip[0] & 0x0f) * 4;
-  total = get16 (ip + 2);
+  total = sim_get16 (ip + 2);
   if (ihl < SIM_IPV4_HLEN || total < ihl || total > avail)
     return false;
-  if (get16 (ip + 6) & 0x3fff)  /* MF or a fragment offset */
+  if (sim_get16 (ip + 6) & 0x3fff)  /* MF or a fragment offset */
     return false;
   out->ip = ip;
   out->ip_total = (uint16_t) total;
-  out->ip_id = get16 (ip + 4);
+  out->ip_id = sim_get16 (ip + 4);
   out->ttl = ip[8];
   out->proto = ip[9];
-  out->src = get32 (ip + 12);
-  out->dst = get32 (ip + 16);
+  out->src = sim_get32 (ip + 12);
+  out->dst = sim_get32 (ip + 16);
   switch (out->proto)
     {
     case SIM_IPPROTO_TCP:
@@ -386,7 +361,7 @@ parse_ipv6 (const uint8_t *ip, uint32_t avail, SimFrame *out)
 
   if (avail < SIM_IPV6_HLEN || ip[0] >> 4 != 6)
     return false;
-  plen = get16 (ip + 4);
+  plen = sim_get16 (ip + 4);
   if (plen > avail - SIM_IPV6_HLEN)
     return false;
   out->ip6 = ip;
@@ -415,7 +390,7 @@ sim_frame_parse (const uint8_t *data, uint32_t len, SimFrame *out)
   memset (out, 0, sizeof *out);
   if (len < SIM_ETH_HLEN)
     return false;
-  out->ethertype = get16 (data + 12);
+  out->ethertype = sim_get16 (data + 12);
   if (out->ethertype == SIM_ETHERTYPE_IPV4)
     return parse_ipv4 (data + SIM_ETH_HLEN, len - SIM_ETH_HLEN, out);
   if (out->ethertype == SIM_ETHERTYPE_IPV6)
@@ -464,7 +439,7 @@ sim_frame_checksums_ok (const SimFrame *frame)
     return false;
   if (l4 == NULL)
     return true;
-  if (frame->proto == SIM_IPPROTO_UDP && get16 (l4 + 6) == 0)
+  if (frame->proto == SIM_IPPROTO_UDP && sim_get16 (l4 + 6) == 0)
     return true;
   seglen = (uint32_t) (frame->payload - l4) + frame->payload_len;
   return sim_checksum_l4 (frame->src, frame->dst, frame->proto, l4,
@@ -490,14 +465,14 @@ sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src, uint16_t sport,
   if (!ok)                      /* when built with G_DISABLE_ASSERT */
     return;
   l4 = frame + (f.l4 - frame);
-  check = get16 (ip + 10);
+  check = sim_get16 (ip + 10);
   check = checksum_replace32 (check, f.src, src);
-  put16 (ip + 10, checksum_replace32 (check, f.dst, dst));
-  put32 (ip + 12, src);
-  put32 (ip + 16, dst);
+  sim_put16 (ip + 10, checksum_replace32 (check, f.dst, dst));
+  sim_put32 (ip + 12, src);
+  sim_put32 (ip + 16, dst);
 
   coff = f.proto == SIM_IPPROTO_TCP ? 16 : 6;
-  check = get16 (l4 + coff);
+  check = sim_get16 (l4 + coff);
   if (f.proto == SIM_IPPROTO_TCP || check != 0)
     {
       check = checksum_replace32 (check, f.src, src);
@@ -506,10 +481,10 @@ sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src, uint16_t sport,
       check = checksum_replace16 (check, f.dport, dport);
       if (f.proto == SIM_IPPROTO_UDP && check == 0)
         check = 0xffff;
-      put16 (l4 + coff, check);
+      sim_put16 (l4 + coff, check);
     }
-  put16 (l4, sport);
-  put16 (l4 + 2, dport);
+  sim_put16 (l4, sport);
+  sim_put16 (l4 + 2, dport);
 }
 
 /* False, and the frame unchanged, when it is not a valid IPv4 or IPv6
@@ -530,9 +505,9 @@ sim_frame_decrement_ttl (uint8_t *frame, uint32_t len)
       ip[7]--;
       return ip[7] != 0;
     }
-  old = get16 (ip + 8);         /* TTL and protocol share a word */
+  old = sim_get16 (ip + 8);         /* TTL and protocol share a word */
   ip[8]--;
-  put16 (ip + 10, checksum_replace16 (get16 (ip + 10), old, get16 (ip + 8)));
+  sim_put16 (ip + 10, checksum_replace16 (sim_get16 (ip + 10), old, sim_get16 (ip + 8)));
   return ip[8] != 0;
 }
 

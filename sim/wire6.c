@@ -14,19 +14,7 @@
 
 #include <glib.h>
 
-static inline void
-put16 (uint8_t *p, uint16_t v)
-{
-  p[0] = (uint8_t) (v >> 8);
-  p[1] = (uint8_t) v;
-}
-
-static inline void
-put32 (uint8_t *p, uint32_t v)
-{
-  put16 (p, (uint16_t) (v >> 16));
-  put16 (p + 2, (uint16_t) v);
-}
+#include "sim/bytes.h"
 
 uint16_t
 sim_checksum_l4_v6 (const SimIp6 *src, const SimIp6 *dst,
@@ -37,7 +25,7 @@ sim_checksum_l4_v6 (const SimIp6 *src, const SimIp6 *dst,
   g_assert_cmpuint (len, <=, 0xffff);
   memcpy (pseudo, src->b, 16);
   memcpy (pseudo + 16, dst->b, 16);
-  put32 (pseudo + 32, (uint32_t) len);
+  sim_put32 (pseudo + 32, (uint32_t) len);
   pseudo[36] = pseudo[37] = pseudo[38] = 0;
   pseudo[39] = next_header;
   return sim_checksum_fold (
@@ -63,8 +51,8 @@ sim_ipv6_push (SimPacket *packet, const SimIp6 *src, const SimIp6 *dst,
 
   g_assert_cmpuint (plen, <=, 0xffff);
   h = sim_packet_prepend (packet, SIM_IPV6_HLEN);
-  put32 (h, 6u << 28 | (flow_label & 0xfffffu));
-  put16 (h + 4, (uint16_t) plen);
+  sim_put32 (h, 6u << 28 | (flow_label & 0xfffffu));
+  sim_put16 (h + 4, (uint16_t) plen);
   h[6] = next_header;
   h[7] = hop_limit;
   memcpy (h + 8, src->b, 16);
@@ -82,9 +70,9 @@ sim_udp6_push (SimPacket *packet, const SimIp6 *src, const SimIp6 *dst,
 
   sim_udp_push (packet, 0, 0, sport, dport);
   h = packet->data;
-  put16 (h + 6, 0);
+  sim_put16 (h + 6, 0);
   check = sim_checksum_l4_v6 (src, dst, SIM_IPPROTO_UDP, h, packet->len);
-  put16 (h + 6, check ? check : 0xffff);
+  sim_put16 (h + 6, check ? check : 0xffff);
 }
 
 void
@@ -95,8 +83,8 @@ sim_tcp6_push (SimPacket *packet, const SimIp6 *src, const SimIp6 *dst,
 
   sim_tcp_push (packet, 0, 0, h);
   t = packet->data;
-  put16 (t + 16, 0);
-  put16 (t + 16, sim_checksum_l4_v6 (src, dst, SIM_IPPROTO_TCP, t,
+  sim_put16 (t + 16, 0);
+  sim_put16 (t + 16, sim_checksum_l4_v6 (src, dst, SIM_IPPROTO_TCP, t,
                                      packet->len));
 }
 
@@ -112,30 +100,33 @@ sim_ipv6_flow_label (const SimIp6 *src, const SimIp6 *dst,
   memcpy (tuple, src->b, 16);
   memcpy (tuple + 16, dst->b, 16);
   tuple[32] = next_header;
-  put16 (tuple + 33, sport);
-  put16 (tuple + 35, dport);
+  sim_put16 (tuple + 33, sport);
+  sim_put16 (tuple + 35, dport);
   for (size_t i = 0; i < sizeof tuple; i++)
     h = (h ^ tuple[i]) * 16777619u;
   h = (h ^ h >> 20) & 0xfffffu;
   return h ? h : 1;
 }
 
-SimIp6
-sim_frame_src6 (const SimFrame *frame)
+/* The IPv6 address at offset in the frame's IPv6 header. */
+static SimIp6
+frame_addr6 (const SimFrame *frame, size_t offset)
 {
   SimIp6 a;
 
   g_assert (frame->ip6 != NULL);
-  memcpy (a.b, frame->ip6 + 8, 16);
+  memcpy (a.b, frame->ip6 + offset, 16);
   return a;
+}
+
+SimIp6
+sim_frame_src6 (const SimFrame *frame)
+{
+  return frame_addr6 (frame, 8);
 }
 
 SimIp6
 sim_frame_dst6 (const SimFrame *frame)
 {
-  SimIp6 a;
-
-  g_assert (frame->ip6 != NULL);
-  memcpy (a.b, frame->ip6 + 24, 16);
-  return a;
+  return frame_addr6 (frame, 24);
 }
