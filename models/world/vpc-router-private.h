@@ -65,6 +65,7 @@ struct CloudRunVpcRouter {
   GPtrArray *local6_labels;     /* char*, by local6 route order, owned */
   SimRoute6Table *external6;    /* the external IPv6 /64s of the network's
                                    subnets; value unused */
+  SimRoute6Table *regions6;     /* value: the range's region (interned) */
 };
 
 /* An explanation step of the router about f; returns its index. */
