@@ -183,7 +183,7 @@ static void
 test_vpc_router6__vm_to_vm_delivered (void **state)
 {
   VpcCidr6 ula = { { { 0xfd, 0x20 } }, 20 };
-  g_autoptr (TinyWorld) tw = tiny_world_new (1);
+  g_autoptr (TinyWorld) tw = tiny_world_new (2);
   TinyRouterConfig *rc = tiny_router_config (tw, "net", PROJECT);
   World6 w;
   const TinyFrame *f;
@@ -194,7 +194,12 @@ test_vpc_router6__vm_to_vm_delivered (void **state)
              1000);
   w = world6 (tw, rc, false);
   send_tcp6 (w.app, 0, &app6, 40000, &db6, 80, SIM_TCP_SYN, 1);
+  /* The rule of IPv6 ranges does nothing to IPv4. */
+  tiny_probe_send_tcp (w.app, 0, TW_IP (10, 1, 0, 2), 40001,
+                       TW_IP (10, 1, 0, 3), 80, SIM_TCP_SYN, 64, 0, 2);
   tiny_world_run (tw, SIM_MS);
+  assert_drop (tw, 2, CLOUDRUN_DROP_FIREWALL_RULE,
+               "implied deny ingress rule");
   assert_int_equal (tiny_probe_count (w.db), 1);
   f = tiny_probe_frame (w.db, 0);
   assert_non_null (f->f.ip6);
