@@ -139,6 +139,13 @@ typedef enum {
   CLOUDRUN_GOOGLE_ACCESS_SUBNET_PGA,
 } CloudRunConnectorGoogleAccess;
 
+/* [assumptions] ipv6-internal: whether a request over IPv6 from a VPC
+ * can be internal. */
+typedef enum {
+  CLOUDRUN_IPV6_INTERNAL_LIKE_IPV4,
+  CLOUDRUN_IPV6_INTERNAL_EXTERNAL,
+} CloudRunIpv6Internal;
+
 typedef enum {
   CLOUDRUN_SUBNET_PRIVATE,
   CLOUDRUN_SUBNET_PROXY_ONLY,
@@ -241,6 +248,8 @@ typedef struct {
                                    wait this long after its cold start */
   GArray *private_ranges;       /* of CloudRunSpecCidr: what private-ranges-
                                    only sends into the VPC */
+  CloudRunIpv6Internal ipv6_internal; /* how the GFE classifies a request
+                                   over IPv6 from a VPC */
 } CloudRunSpecAssumptions;
 
 /* [project NAME] */
