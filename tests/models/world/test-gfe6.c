@@ -9,7 +9,7 @@
  * The world is a scenario's (a service, a network of its project) with a
  * caller of the test's own beside it: a node with one IPv6 address that
  * opens one HTTP connection at the start, linked straight to the GFE (the
- * internet router of the scenario carries no IPv6), its frames bare or in
+ * internet router of the scenario carries no IPv6) or to a server, its frames bare or in
  * a Geneve envelope of ours as a VPC router sends them. Probes: the
  * ledger (status, classification), the GFE's steps and their text, the
  * captures through tshark (skipped without it). */
@@ -25,6 +25,7 @@
 
 #include <glib/gstdio.h>
 
+#include "models/world/endpoint.h"
 #include "models/world/gfe.h"
 #include "models/world/google.h"
 #include "sim/capture.h"
@@ -189,10 +190,23 @@ gfe_vni (const CloudRunGfe *gfe, const char *name)
   return 0;
 }
 
+/* A port of host's node named name, where host sends the /64 of
+ * caller. */
+static SimPort *
+route_back (SimHost *host, const SimIp6 *caller, const char *name)
+{
+  SimIp6 net = sim_ipv6_masked (caller, 64);
+  SimPort *port = sim_node_add_port (host->node, name);
+
+  sim_host_add_route6 (host, &net, 64, port);
+  return port;
+}
+
 /* A caller from CALLER6 to dst (Host: [service backend]'s run.app host),
- * from the internet or, with vpc, over the fabric from network net. */
+ * linked to the GFE: from the internet or, with vpc, over the fabric from
+ * network net; or, with server, bare to that host instead. */
 static Caller6 *
-caller_new (WorldFixture *wf, const SimIp6 *dst, bool vpc)
+caller_new (WorldFixture *wf, const SimIp6 *dst, bool vpc, SimHost *server)
 {
   CloudRunGfe *gfe = (CloudRunGfe *) world_fixture_node (wf, "gfe");
   CloudRunWorld *w = wf->world;
@@ -210,7 +224,9 @@ caller_new (WorldFixture *wf, const SimIp6 *dst, bool vpc)
   sim_host_add_address6 (&c->host, &self);
   c->host.output = caller_output;
   c->host.output_user = c;
-  if (vpc)
+  if (server)
+    gfe_port = route_back (server, &self, "v6");
+  else if (vpc)
     {
       c->wrap = true;
       c->id = (CloudRunFabricIdentity) { CLOUDRUN_FABRIC_VPC,
@@ -221,15 +237,9 @@ caller_new (WorldFixture *wf, const SimIp6 *dst, bool vpc)
       gfe_port = cloudrun_gfe_add_fabric_port (gfe, "vpc-net6");
     }
   else
-    {
-      /* An internet port of its own: the GFE sends the caller's /64
-       * there. */
-      SimIp6 net = sim_ipv6_masked (&self, 64);
-      gfe_port = sim_node_add_port (&gfe->base.node, "internet6");
-      sim_host_add_route6 (&gfe->host, &net, 64, gfe_port);
-    }
-  sim_link_new (w->sim, c->port, gfe_port, &(SimLinkParams) { 10 * SIM_US, 0, 0, 0 },
-                NULL);
+    gfe_port = route_back (&gfe->host, &self, "internet6");
+  sim_link_new (w->sim, c->port, gfe_port,
+                &(SimLinkParams) { 10 * SIM_US, 0, 0, 0 }, NULL);
   return c;
 }
 
@@ -306,7 +316,7 @@ test_gfe6__internet_client_is_served_and_external (void **state)
 {
   g_autoptr (WorldFixture) wf = world_fixture_load (SCENARIO ("all"), NULL);
   SimIp6 fe = ip6_bytes (cloudrun_run_app_front_ends6[0]);
-  Caller6 *c = caller_new (wf, &fe, false);
+  Caller6 *c = caller_new (wf, &fe, false, NULL);
   const CloudRunRequest *r;
   g_autofree char *text = NULL;
 
@@ -330,7 +340,7 @@ test_gfe6__restricted_vip6_is_restricted (void **state)
 {
   g_autoptr (WorldFixture) wf = world_fixture_load (SCENARIO ("all"), NULL);
   SimIp6 vip = ip6_bytes (cloudrun_restricted_vip6);
-  Caller6 *c = caller_new (wf, &vip, false);
+  Caller6 *c = caller_new (wf, &vip, false, NULL);
   const CloudRunRequest *r;
   g_autofree char *text = NULL;
 
@@ -434,7 +444,7 @@ test_gfe6__vpc_request_follows_ipv6_internal (void **state)
       g_autoptr (WorldFixture) wf = world_fixture_load (SCENARIO ("internal"),
                                                         cases[i].overrides);
       SimIp6 fe = ip6_bytes (cloudrun_run_app_front_ends6[1]);
-      Caller6 *c = caller_new (wf, &fe, true);
+      Caller6 *c = caller_new (wf, &fe, true, NULL);
       g_autofree char *dir = g_dir_make_tmp ("test-gfe6-XXXXXX", NULL);
       const CloudRunRequest *r;
       g_autofree char *text = NULL;
@@ -453,6 +463,44 @@ test_gfe6__vpc_request_follows_ipv6_internal (void **state)
     }
 }
 
+/* ---- Servers take IPv6 callers ------------------------------------- */
+
+/* An internet host's server with an IPv6 address answers a caller over
+ * IPv6: it saw the caller's IPv6 source (what source-seen reports), and
+ * its DELIVER step shows the address the request was sent to. */
+static void
+test_gfe6__a_server_sees_an_ipv6_caller (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_load (
+    SCENARIO ("all") "\n[client alice]\n", NULL);
+  CloudRunEndpoint *alice = (CloudRunEndpoint *) world_fixture_node (wf,
+                                                                     "alice");
+  SimIp6 addr = ip6 ("2001:db8:2::7"), self = ip6 (CALLER6);
+  Caller6 *c;
+  const CloudRunRequest *r;
+  const SimExplainStep *deliver;
+  SimExplainLog *log = sim_world_explain (wf->world->sim);
+  char text[SIM_IPV6_STRLEN];
+
+  (void) state;
+  sim_host_add_address6 (&alice->host, &addr);
+  c = caller_new (wf, &addr, false, &alice->host);
+  run (wf, NULL);
+  r = cloudrun_ledger_get (&wf->world->ledger, c->request_id);
+  assert_int_equal (r->status, 200);
+  assert_int_equal (r->seen_at, CLOUDRUN_HOP_CLIENT);
+  assert_non_null (r->seen_src6);
+  assert_true (sim_ipv6_equal (r->seen_src6, &self));
+  assert_int_equal (r->seen_src, 0);
+  deliver = world_fixture_step (wf, r, "DELIVER", "alice");
+  assert_non_null (deliver);
+  assert_int_equal (deliver->v6, SIM_EXPLAIN_V6_DST_BEFORE);
+  assert_string_equal (sim_explain_addr_text (log, deliver,
+                                              deliver->dst_before,
+                                              SIM_EXPLAIN_V6_DST_BEFORE,
+                                              text), "2001:db8:2::7");
+}
+
 int
 main (void)
 {
@@ -460,6 +508,7 @@ main (void)
     cmocka_unit_test (test_gfe6__internet_client_is_served_and_external),
     cmocka_unit_test (test_gfe6__restricted_vip6_is_restricted),
     cmocka_unit_test (test_gfe6__vpc_request_follows_ipv6_internal),
+    cmocka_unit_test (test_gfe6__a_server_sees_an_ipv6_caller),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
