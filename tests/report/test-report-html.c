@@ -14,6 +14,7 @@
 
 #include "models/world/series.h"
 #include "tools/report/report-html.h"
+#include "tools/report/report.h"
 #include "tests/models/world/world-fixture.h"
 
 /* Occurrences of needle in text. */
@@ -171,6 +172,21 @@ test_html__ipv6_addresses_of_a_step (void **state)
   if (!strstr (html, "2001:db8::5 &#8594; 2001:4860:4802:32::35<br/>"
                      "&#8658; 169.254.0.1 &#8594; 2001:4860:4802:32::35"))
     fail_msg ("no IPv6 addresses in the page");
+  /* report.json's step (tools/report/report-json.c) says the same. */
+  {
+    g_autofree CloudRunTrafficSummary *sum = cloudrun_summary_new (wf->world);
+    g_autoptr (GArray) checks = g_array_new (FALSE, TRUE,
+                                             sizeof (CloudRunCheckItem));
+    ToolsReport rep = { wf->scenario, wf->world, sum, checks, 0, NULL };
+    g_autoptr (GString) json = g_string_new (NULL);
+
+    tools_report_json (json, &rep);
+    if (!strstr (json->str, "\"src\" : \"2001:db8::5\",\n"
+                 "            \"dst\" : \"2001:4860:4802:32::35\",\n"
+                 "            \"src_after\" : \"169.254.0.1\",\n"
+                 "            \"dst_after\" : null"))
+      fail_msg ("no IPv6 addresses in report.json:\n%s", json->str);
+  }
 }
 
 /* The whole picture fits the page when 0.9 of its natural width does
