@@ -1,7 +1,7 @@
 /* Explanation log: steps in pages of EXPLAIN_PAGE, chained per request by
- * step ids,
- * and an interned string store. Models append as packets pass; report
- * writers and the capture read. A released chain's slots are reused (last
+ * step ids, an interned string store, and interned IPv6 addresses (a
+ * step holds their numbers: 4 bytes a field, as for IPv4). Models append
+ * as packets pass; report writers and the capture read. A released chain's slots are reused (last
  * released, first reused), so the array follows the steps alive, not the
  * run's length. Invariant: a step id is index + 1 and stays valid until
  * its chain is released. */
