@@ -519,6 +519,20 @@ cloudrun_request_pass_path (CloudRunLedger *ledger, uint32_t id,
     cloudrun_request_pass (r, (CloudRunHopKind) via[i]);
 }
 
+void
+cloudrun_step_frame_addresses (CloudRunStep *step, const SimFrame *f,
+                               SimIp6 six[2])
+{
+  step->src = f->src;
+  step->dst = f->dst;
+  if (!f->ip6)
+    return;
+  six[0] = sim_frame_src6 (f);
+  six[1] = sim_frame_dst6 (f);
+  step->src6 = &six[0];
+  step->dst6 = &six[1];
+}
+
 /* The step's IPv6 addresses, interned, in place of their IPv4 fields. */
 static void
 step_addresses6 (SimExplainLog *log, const CloudRunStep *step,

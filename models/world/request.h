@@ -24,6 +24,7 @@
 #include "sim/histogram.h"
 #include "models/world/config.h"
 #include "sim/node.h"
+#include "sim/wire.h"
 
 #define CLOUDRUN_MAX_VIA 24u
 
@@ -81,6 +82,12 @@ typedef struct {
    * field above (borrowed for the call; the log keeps a copy). */
   const SimIp6 *src6, *dst6, *src6_after, *dst6_after;
 } CloudRunStep;
+
+/* Sets step's addresses (src, dst) to f's: its IPv4 ones, or for an IPv6
+ * frame its IPv6 ones, copied into six[0] and six[1] (which must live
+ * until cloudrun_request_step has taken the step). */
+void cloudrun_step_frame_addresses (CloudRunStep *step, const SimFrame *f,
+                                    SimIp6 six[2]);
 
 /* How long a finished request's record stays for its late frames. */
 #define CLOUDRUN_LEDGER_LINGER (10 * SIM_S)
