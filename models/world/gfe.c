@@ -24,8 +24,6 @@ typedef struct {
   uint32_t outer_peer;          /* outer source of its envelope */
 } CloudRunGfeFlow;
 
-/* The googleapis.com VIPs' IPv6 ranges are /64s (models/world/google.h). */
-#define GFE_VIPS6_LEN 64u
 
 /* A session's IPv6 address field for a step, NULL over IPv4 (the step
  * then shows the IPv4 one). */
@@ -536,7 +534,7 @@ gfe_restricted_vip (const CloudRunProxySession *s)
     return (s->local_addr & sim_cidr_mask (CLOUDRUN_VIPS_LEN))
            == CLOUDRUN_RESTRICTED_VIPS;
   memcpy (vip6.b, cloudrun_restricted_vip6, sizeof vip6.b);
-  return sim_ipv6_in_prefix (&s->local6, &vip6, GFE_VIPS6_LEN);
+  return sim_ipv6_in_prefix (&s->local6, &vip6, CLOUDRUN_VIPS6_LEN);
 }
 
 /* Ingress and IAM passed: to an instance, after its cold start if any. */

@@ -80,9 +80,11 @@ static const SimIp6 ula6 = { { 0xfc } };
 bool
 cloudrun_google_vip6 (const SimIp6 *dst)
 {
-  return sim_ipv6_in_prefix (dst, (const SimIp6 *) cloudrun_private_vip6, 64)
+  return sim_ipv6_in_prefix (dst, (const SimIp6 *) cloudrun_private_vip6,
+                             CLOUDRUN_VIPS6_LEN)
          || sim_ipv6_in_prefix (dst,
-                                (const SimIp6 *) cloudrun_restricted_vip6, 64);
+                                (const SimIp6 *) cloudrun_restricted_vip6,
+                                CLOUDRUN_VIPS6_LEN);
 }
 
 bool

@@ -48,8 +48,9 @@ extern const uint8_t
   cloudrun_mapping_front_ends6[CLOUDRUN_N_RUN_APP_FRONT_ENDS][16];
 /* 2600:2d00:2:2000:: and 2600:2d00:2:1000::, the first addresses of
  * private.googleapis.com's and restricted.googleapis.com's IPv6 ranges
- * (2600:2d00:2:2000::/64, 2600:2d00:2:1000::/64; vpc/docs/
+ * (2600:2d00:2:2000::/56, 2600:2d00:2:1000::/56; vpc/docs/
  * configure-private-google-access): public DNS's AAAA answers. */
+#define CLOUDRUN_VIPS6_LEN 56u
 extern const uint8_t cloudrun_private_vip6[16];
 extern const uint8_t cloudrun_restricted_vip6[16];
 
@@ -59,9 +60,9 @@ bool cloudrun_google_destination (uint32_t dst);
 bool cloudrun_google_vip (uint32_t dst);
 /* IPv6: a front end of 2001:4860:4802::/48 (the range the AAAA answers
  * above sit in; not all of 2001:4860::/32, which holds Google Public DNS
- * too), or an address of the VIPs' /64s. */
+ * too), or an address of the VIPs' /56s. */
 bool cloudrun_google_destination6 (const SimIp6 *dst);
-/* In private.googleapis.com's or restricted.googleapis.com's IPv6 /64. */
+/* In private.googleapis.com's or restricted.googleapis.com's IPv6 /56. */
 bool cloudrun_google_vip6 (const SimIp6 *dst);
 /* A unique local address (fc00::/7, RFC 4193): Google's internal IPv6
  * ranges (fd20::/20) are of them, and no internet gateway delivers one. */

@@ -9,7 +9,7 @@
  * A packet of a new connection passes the egress rules first, then the
  * longest prefix decides: a subnet route delivers inside the network
  * (through the ingress rules to a VM); the gateway takes a Google
- * destination (the front ends' IPv6 range, the VIPs' /64s) over the
+ * destination (the front ends' IPv6 range, the VIPs' /56s) over the
  * fabric to the GFE when the source is an internal IPv6 address of a
  * subnet with Private Google Access (vpc/docs/private-google-access:
  * PGA covers a VM interface's internal IPv6 address) or an external IPv6

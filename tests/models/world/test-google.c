@@ -2,7 +2,7 @@
  * knows, docs/networking.md, "Inside the VPC", "DNS"): which destinations a
  * VPC router treats as Google front ends (Private Google Access applies)
  * and the run.app front ends public DNS answers with; the same for IPv6
- * (front ends, the VIPs' /64s, unique local addresses). */
+ * (front ends, the VIPs' /56s, unique local addresses). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,7 +75,10 @@ test_google__destinations6 (void **state)
     { "2600:2d00:2:2000::", true, true, false },     /* private VIPs */
     { "2600:2d00:2:2000:ffff::1", true, true, false },
     { "2600:2d00:2:1000::5", true, true, false },    /* restricted */
-    { "2600:2d00:2:2001::", false, false, false },   /* past the /64 */
+    { "2600:2d00:2:2001::", true, true, false },     /* in the /56 */
+    { "2600:2d00:2:20ff:ffff::1", true, true, false },
+    { "2600:2d00:2:2100::", false, false, false },   /* past the /56 */
+    { "2600:2d00:2:10ff::1", true, true, false },    /* restricted /56 */
     { "2600:2d00:2:3000::", false, false, false },
     { "fd20:0:1::1:0:0", false, false, true },       /* Google's ULA */
     { "fc00::1", false, false, true },               /* fc00::/7 */
