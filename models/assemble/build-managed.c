@@ -67,8 +67,8 @@ build_producer_router (Build *b, const CloudRunSpecPrivateAccess *a,
     {
       const CloudRunSpecManagedInstance *m
         = g_ptr_array_index (b->sc->managed_instances, i);
-      VpcSubnetConfig sn = { m->base.name, { m->subnet.prefix,
-                                             m->subnet.len } };
+      VpcSubnetConfig sn = { .name = m->base.name,
+                             .range = { m->subnet.prefix, m->subnet.len } };
       if (m->access == a)
         g_array_append_val (subnets, sn);
     }

@@ -108,16 +108,19 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
   for (guint i = 0; i < n->subnets->len; i++)
     {
       const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
-      VpcSubnetConfig v = { s->base.name, { s->range.prefix, s->range.len } };
+      VpcSubnetConfig v = { .name = s->base.name,
+                            .range = { s->range.prefix, s->range.len } };
       g_array_append_val (storage->subnets, v);
     }
   for (guint i = 0; i < sc->routes->len; i++)
     {
       const CloudRunSpecRoute *rt = g_ptr_array_index (sc->routes, i);
       VpcRouteConfig v = {
-        rt->base.name, { rt->destination.prefix, rt->destination.len },
-        rt->next_hop.kind, rt->next_hop.address,
-        (uint32_t) rt->priority,
+        .name = rt->base.name,
+        .destination = { rt->destination.prefix, rt->destination.len },
+        .next_hop = rt->next_hop.kind,
+        .next_hop_address = rt->next_hop.address,
+        .priority = (uint32_t) rt->priority,
       };
       if (rt->network == n)
         g_array_append_val (storage->routes, v);

@@ -35,6 +35,11 @@ const char *const vpc_firewall_action_words[] = {
   VPC_FIREWALL_ACTION_LIST (WORD) NULL };
 const char *const vpc_next_hop_words[] = { VPC_NEXT_HOP_LIST (WORD) NULL };
 const char *const armor_action_words[] = { ARMOR_ACTION_LIST (WORD) NULL };
+const char *const vpc_stack_words[] = { VPC_STACK_LIST (WORD) NULL };
+const char *const vpc_ipv6_access_words[] = {
+  VPC_IPV6_ACCESS_LIST (WORD) NULL };
+const char *const cloudrun_address_selection_words[] = {
+  CLOUDRUN_ADDRESS_SELECTION_LIST (WORD) NULL };
 
 /* A table holds its list and a NULL: hop kinds count from 0, the lists
  * after a NONE or PENDING value from 1. */
@@ -150,4 +155,22 @@ const char *
 armor_action_name (ArmorAction action)
 {
   return NAME_OF (armor_action_words, action);
+}
+
+const char *
+vpc_stack_name (VpcStackType stack)
+{
+  return NAME_OF (vpc_stack_words, stack);
+}
+
+const char *
+vpc_ipv6_access_name (VpcIpv6Access access)
+{
+  return NAME_OF (vpc_ipv6_access_words, access);
+}
+
+const char *
+cloudrun_address_selection_name (CloudRunAddressSelection sel)
+{
+  return NAME_OF (cloudrun_address_selection_words, sel);
 }

@@ -263,6 +263,27 @@
   X (GATEWAY, "default-internet-gateway")                                  \
   X (BLACKHOLE, "blackhole")
 
+/* A subnet's IP stack type ([subnet] stack-type): Google's IPV4_ONLY,
+ * IPV4_IPV6 and IPV6_ONLY, lower-cased (vpc/docs/subnets, types of
+ * subnets). */
+#define VPC_STACK_LIST(X)                                                  \
+  X (IPV4_ONLY, "ipv4-only")                                               \
+  X (IPV4_IPV6, "ipv4-ipv6")    /* dual-stack */                           \
+  X (IPV6_ONLY, "ipv6-only")
+
+/* Where a subnet's IPv6 range comes from ([subnet] ipv6-access-type):
+ * the network's internal ULA range, or Google's external addresses. */
+#define VPC_IPV6_ACCESS_LIST(X)                                            \
+  X (INTERNAL, "internal")                                                 \
+  X (EXTERNAL, "external")
+
+/* How a caller orders and tries a name's addresses ([traffic]
+ * address-selection): one after another in getaddrinfo's order, or
+ * Happy Eyeballs (RFC 8305). */
+#define CLOUDRUN_ADDRESS_SELECTION_LIST(X)                                 \
+  X (GETADDRINFO, "getaddrinfo")                                           \
+  X (HAPPY_EYEBALLS, "happy-eyeballs")
+
 /* What a Cloud Armor security policy rule does to a request it matches
  * ([security-policy] default-action, [security-rule] action): allow, or
  * deny with one of the statuses Google allows. */
@@ -341,6 +362,17 @@ typedef enum {
   VPC_NEXT_HOP_ADDRESS,         /* an address, written as one */
 } VpcNextHopKind;
 
+#define VPC_STACK_(ID, WORD) VPC_STACK_##ID,
+typedef enum { VPC_STACK_LIST (VPC_STACK_) } VpcStackType;
+
+#define VPC_IPV6_ACCESS_(ID, WORD) VPC_IPV6_ACCESS_##ID,
+typedef enum { VPC_IPV6_ACCESS_LIST (VPC_IPV6_ACCESS_) } VpcIpv6Access;
+
+#define CLOUDRUN_ADDRESS_SELECTION_(ID, WORD) CLOUDRUN_ADDRESS_SELECTION_##ID,
+typedef enum {
+  CLOUDRUN_ADDRESS_SELECTION_LIST (CLOUDRUN_ADDRESS_SELECTION_)
+} CloudRunAddressSelection;
+
 #define ARMOR_ACTION_(ID, WORD) ARMOR_ACTION_##ID,
 typedef enum { ARMOR_ACTION_LIST (ARMOR_ACTION_) } ArmorAction;
 
@@ -362,6 +394,9 @@ extern const char *const vpc_firewall_direction_words[];
 extern const char *const vpc_firewall_action_words[];
 extern const char *const vpc_next_hop_words[];
 extern const char *const armor_action_words[];
+extern const char *const vpc_stack_words[];
+extern const char *const vpc_ipv6_access_words[];
+extern const char *const cloudrun_address_selection_words[];
 
 /* "dns", "vpc-router", ...; "none" for CLOUDRUN_HOP_NONE. */
 const char *cloudrun_hop_name (CloudRunHopKind hop);
@@ -384,6 +419,12 @@ const char *gfe_ingress_name (GfeIngress ingress); /* "internal", ... */
 const char *vpc_psc_bundle_name (VpcPscBundle bundle); /* "all-apis", ... */
 /* "allUsers", "allAuthenticatedUsers", "serviceAccount", "user". */
 const char *iam_principal_kind_name (IamPrincipalKind kind);
+/* "ipv4-only", "ipv4-ipv6", "ipv6-only". */
+const char *vpc_stack_name (VpcStackType stack);
+/* "internal", "external". */
+const char *vpc_ipv6_access_name (VpcIpv6Access access);
+/* "getaddrinfo", "happy-eyeballs". */
+const char *cloudrun_address_selection_name (CloudRunAddressSelection sel);
 /* "allow", "deny-403", "deny-404", "deny-502". */
 const char *armor_action_name (ArmorAction action);
 

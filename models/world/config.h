@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "models/vocab/vocabulary.h"
+#include "sim/ipv6.h"
 #include "sim/time.h"
 
 /* ---- Addresses ---------------------------------------------------- */
@@ -34,6 +35,16 @@ typedef struct {
 
 /* Whether addr is inside c. */
 bool vpc_cidr_contains (const VpcCidr *c, uint32_t addr);
+
+/* An IPv6 range: a subnet's /64, a network's internal /48, a route's or
+ * a firewall rule's range. */
+typedef struct {
+  SimIp6 prefix;                /* host bits zero */
+  uint8_t len;                  /* 0..128 */
+} VpcCidr6;
+
+/* Whether addr is inside c. */
+bool vpc_cidr6_contains (const VpcCidr6 *c, const SimIp6 *addr);
 
 /* ---- The GFE's view of a service ------------------------------------ */
 
@@ -100,6 +111,11 @@ typedef struct {
   const char *const *target_secure_tags; /* VMs bound to one of these */
   const char *const *source_secure_tags; /* ingress: also VMs bound to
                                    one */
+  /* IPv6 destinations (egress) or sources (ingress). A rule holds one
+   * family: ranges or ranges6 (firewall/docs/firewalls); a rule with
+   * neither matches IPv4 packets only, as Google's 0.0.0.0/0 default. */
+  const VpcCidr6 *ranges6;
+  guint n_ranges6;
 } VpcFirewallRule;
 
 /* One custom static route of the network. */
@@ -109,12 +125,20 @@ typedef struct {
   VpcNextHopKind next_hop;
   uint32_t next_hop_address;    /* VPC_NEXT_HOP_ADDRESS: the address */
   uint32_t priority;            /* 0..65535, lower wins */
+  bool v6;                      /* an IPv6 route: destination6 holds its
+                                   range, destination is unused */
+  VpcCidr6 destination6;
 } VpcRouteConfig;
 
 /* One subnet of the network: a subnet route. */
 typedef struct {
   const char *name;
-  VpcCidr range;                /* primary range */
+  VpcCidr range;                /* primary range (unused for
+                                   IPV6_ONLY) */
+  VpcStackType stack;           /* zero: IPV4_ONLY */
+  VpcIpv6Access ipv6_access;    /* unless IPV4_ONLY: where ipv6_range
+                                   comes from */
+  VpcCidr6 ipv6_range;          /* unless IPV4_ONLY: its /64 */
 } VpcSubnetConfig;
 
 /* How a connector on its own hidden /28 reaches Google front ends. */
@@ -151,6 +175,7 @@ typedef struct {
   bool psc_needs_pga;           /* a caller without an external address
                                    uses a PSC endpoint for Google APIs only
                                    with Private Google Access */
+  VpcCidr6 internal_ipv6_range; /* the network's ULA /48; len 0: none */
 } VpcRouterConfig;
 
 /* ---- Hops with a name and a few numbers ----------------------------- */
