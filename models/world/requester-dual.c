@@ -97,7 +97,8 @@ cloudrun_call_dual_query (CloudRunCall *call)
       call->want_a = call->want_aaaa = true;
       call->n_dests = call->n_tried = 0;
       call->nxdomain = call->connecting = call->racing = false;
-      call->timed_out = false;
+      call->timed_out = call->told = false;
+      call->winner = 0;
     }
   /* glibc sends A, then AAAA; RFC 8305 section 3 asks AAAA first. */
   if (dual_happy (call) && call->want_aaaa)
@@ -209,39 +210,60 @@ dual_sort (CloudRunCall *call, unsigned from, int v6_first)
                      : v6_first > 0);
 }
 
-/* The order, with the rule that put the first address first. */
+/* The story starts with the order; why holds the rule that put the
+ * first address first. */
 static void
-dual_order_step (CloudRunCall *call)
+dual_order (CloudRunCall *call)
 {
-  char list[CLOUDRUN_CALL_MAX_ADDRS * (SIM_IPV6_STRLEN + 2)] = "";
   char a[SIM_IPV6_STRLEN];
-  const char *why = NULL;
 
+  g_strlcpy (call->story, dual_happy (call)
+             ? "happy-eyeballs (RFC 8305): RFC 6724's order with the "
+               "families taking turns, a new attempt every 250 ms until one "
+               "connects: "
+             : "getaddrinfo order (RFC 6724, default policy table), tried "
+               "one after another: ", sizeof call->story);
   for (unsigned i = 0; i < call->n_dests; i++)
     {
       if (i)
-        g_strlcat (list, ", ", sizeof list);
-      g_strlcat (list, dual_text (&call->dests[i].addr, a), sizeof list);
+        g_strlcat (call->story, ", ", sizeof call->story);
+      g_strlcat (call->story, dual_text (&call->dests[i].addr, a),
+                 sizeof call->story);
     }
+  call->why = NULL;
+  call->told = false;
   if (call->n_dests > 1)
     {
       SimAddrselDest x = call->dests[0], y = call->dests[1];
       bool first;
       unsigned rule = sim_addrsel_compare (&x, &y, &first);
 
-      why = first ? dual_rule_words (call, &x, &y, rule)
-                  : dual_rule_words (call, &y, &x, rule);
+      call->why = first ? dual_rule_words (call, &x, &y, rule)
+                        : dual_rule_words (call, &y, &x, rule);
     }
-  dual_step (call, NULL,
-             sim_explain_internf (dual_log (call), dual_happy (call)
-                                  ? "happy-eyeballs (RFC 8305): RFC 6724's "
-                                    "order with the families taking turns: "
-                                    "%s; a new attempt every 250 ms until "
-                                    "one connects"
-                                  : "getaddrinfo order (RFC 6724, default "
-                                    "policy table): %s; tried one after "
-                                    "another", list),
-             why);
+}
+
+/* One more thing an attempt met, after the order. */
+static void
+dual_story (CloudRunCall *call, const char *fmt, const SimIp6 *addr,
+            const char *tail)
+{
+  char a[SIM_IPV6_STRLEN], item[SIM_IPV6_STRLEN + 160];
+
+  g_snprintf (item, sizeof item, fmt, dual_text (addr, a), tail);
+  g_strlcat (call->story, "; ", sizeof call->story);
+  g_strlcat (call->story, item, sizeof call->story);
+}
+
+void
+cloudrun_call_dual_tell (CloudRunCall *call)
+{
+  if (!call->connecting || call->told)
+    return;
+  call->told = true;
+  dual_step (call, call->winner ? &call->dests[call->winner - 1] : NULL,
+             sim_explain_internf (dual_log (call), "%s", call->story),
+             call->why);
 }
 
 /* ---- Attempts ------------------------------------------------------- */
@@ -284,7 +306,7 @@ dual_timer (SimKernel *k, void *target, void *arg, uint64_t u)
     {
       call->connecting = true;  /* the resolution delay is over */
       dual_sort (call, 0, -1);
-      dual_order_step (call);
+      dual_order (call);
     }
   dual_next (call);
 }
@@ -299,7 +321,6 @@ dual_connect (CloudRunCall *call, CloudRunAttempt *a, unsigned idx)
   SimTime left = plan->timeout - (sim_world_now (caller->node->world)
                                   - cloudrun_call_request (call)->start);
   SimTime limit = left > 0 ? left : 1;
-  char text[SIM_IPV6_STRLEN];
   uint32_t v4, src4;
 
   if (!dual_happy (call) && limit > LINUX_SYN_GIVE_UP)
@@ -327,14 +348,11 @@ dual_connect (CloudRunCall *call, CloudRunAttempt *a, unsigned idx)
   if (!a->conn)
     return false;
   call->racing = true;
-  dual_step (call, d,
-             sim_explain_internf (dual_log (call), "connect to %s port %u "
-                                  "(address %u of %u)",
-                                  dual_text (&d->addr, text), plan->port,
-                                  idx + 1, call->n_dests),
-             idx > 0 && dual_happy (call) && dual_open (call) > 1
-             ? "RFC 8305 section 5: the earlier attempts have no answer "
-               "yet; they go on" : NULL);
+  if (idx > 0)
+    dual_story (call, "then %s%s", &d->addr,
+                dual_happy (call) && dual_open (call) > 1
+                ? " (the earlier attempts have no answer yet; they go on)"
+                : "");
   return true;
 }
 
@@ -381,7 +399,7 @@ dual_begin (CloudRunCall *call)
     }
   call->connecting = true;
   dual_sort (call, 0, -1);
-  dual_order_step (call);
+  dual_order (call);
   dual_next (call);
 }
 
@@ -423,6 +441,12 @@ cloudrun_call_dual_answer (CloudRunCall *call, const SimDnsMessage *m)
       const SimAddrselDest *last = &call->dests[call->n_tried
                                                 ? call->n_tried - 1 : 0];
 
+      if (call->n_dests > before)
+        g_strlcat (call->story, aaaa ? "; the AAAA answer came later, its "
+                                       "addresses join the untried"
+                                     : "; the A answer came later, its "
+                                       "addresses join the untried",
+                   sizeof call->story);
       if (call->n_dests > before)
         dual_sort (call, call->n_tried,
                    call->n_tried == 0
@@ -467,7 +491,6 @@ bool
 cloudrun_call_attempt_connected (CloudRunCall *call, SimTcpConn *conn)
 {
   CloudRunAttempt *win = NULL;
-  char text[SIM_IPV6_STRLEN];
   unsigned reset = 0;
   SimTls *tls;
 
@@ -495,15 +518,11 @@ cloudrun_call_attempt_connected (CloudRunCall *call, SimTcpConn *conn)
         reset++;
       }
   call->aborting = false;
-  if (reset)
-    dual_step (call, &call->dests[win->dest],
-               sim_explain_internf (dual_log (call), "%s connected first: "
-                                    "its connection carries the request; "
-                                    "the %u other attempt(s) are reset "
-                                    "(RFC 8305 section 5)",
-                                    dual_text (&call->dests[win->dest].addr,
-                                               text), reset),
-               NULL);
+  call->winner = (uint8_t) (win->dest + 1);
+  dual_story (call, "%s connected%s", &call->dests[win->dest].addr,
+              reset ? ", the other attempts are reset (RFC 8305 section 5)"
+                    : "");
+  cloudrun_call_dual_tell (call);
   return true;
 }
 
@@ -512,7 +531,6 @@ cloudrun_call_attempt_closed (CloudRunCall *call, SimTcpConn *conn,
                               SimTcpCloseReason reason)
 {
   CloudRunAttempt *a = NULL;
-  char text[SIM_IPV6_STRLEN];
   bool timeout = reason == SIM_TCP_CLOSED_TIMEOUT;
 
   if (call->aborting)
@@ -526,15 +544,8 @@ cloudrun_call_attempt_closed (CloudRunCall *call, SimTcpConn *conn,
   call->timed_out = timeout;
   if (call->finished)
     return true;
-  dual_step (call, &call->dests[a->dest],
-             sim_explain_internf (dual_log (call), "the connection to %s "
-                                  "failed (%s)%s",
-                                  dual_text (&call->dests[a->dest].addr, text),
-                                  timeout ? "no SYN-ACK" : "connection reset",
-                                  call->n_tried < call->n_dests
-                                  ? ": the next address is tried at once"
-                                  : ""),
-             NULL);
+  dual_story (call, "%s failed (%s)", &call->dests[a->dest].addr,
+              timeout ? "no SYN-ACK" : "connection reset");
   dual_next (call);
   return true;
 }

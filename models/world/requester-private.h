@@ -18,6 +18,8 @@
 /* Connection attempts open at once (Happy Eyeballs races; getaddrinfo's
  * order has one). */
 #define CLOUDRUN_CALL_MAX_ATTEMPTS 4u
+/* Room for the addresses' order and what each attempt met. */
+#define CLOUDRUN_CALL_STORY_MAX 1024u
 
 /* One connection attempt of a dual-stack caller. */
 typedef struct {
@@ -73,6 +75,13 @@ struct CloudRunCall {
                                    then the next attempt's start */
   bool timed_out;               /* the last failed attempt had no
                                    SYN-ACK (else it was reset) */
+  char story[CLOUDRUN_CALL_STORY_MAX]; /* the order and the attempts, told
+                                   in one CHOOSE_ADDRESS step (a request
+                                   keeps one step per node and state) */
+  const char *why;              /* the RFC 6724 rule behind the order */
+  bool told;                    /* the step is in the explanation */
+  uint8_t winner;               /* 1 + the index in dests of the attempt
+                                   that connected; 0: none */
 };
 
 /* requester.c */
@@ -104,6 +113,8 @@ bool cloudrun_call_attempt_connected (CloudRunCall *call, SimTcpConn *conn);
  * the call fails when none is left (true). False: conn is no attempt's. */
 bool cloudrun_call_attempt_closed (CloudRunCall *call, SimTcpConn *conn,
                                    SimTcpCloseReason reason);
+/* The CHOOSE_ADDRESS step, once, before the call's outcome. */
+void cloudrun_call_dual_tell (CloudRunCall *call);
 /* Resets every open attempt and stops the attempt timer. */
 void cloudrun_call_attempts_drop (CloudRunCall *call);
 /* Frees the attempts' SimTls objects. */

@@ -67,6 +67,8 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   /* The caller decides when no hop did, and also when a request the
    * service answered never reached it whole (timed out, or cut): what the
    * caller lived through is the outcome. */
+  if (call->dual)
+    cloudrun_call_dual_tell (call);
   if ((r->outcome == CLOUDRUN_VERDICT_PENDING
        && seen != CLOUDRUN_VERDICT_PENDING)
       || (r->outcome == CLOUDRUN_VERDICT_DELIVERED
