@@ -536,6 +536,7 @@ build_traffic (Build *b)
         .port = t->url.port, .tls = t->url.scheme == CLOUDRUN_URL_HTTPS,
         .connect_only = t->url.scheme == CLOUDRUN_URL_TCP,
         .reuse = t->connections == CLOUDRUN_CONNECTIONS_REUSE,
+        .selection = t->address_selection,
         .path = t->url.path, .method = t->method,
         .request_size = t->request_size, .count = total,
         .interval = t->gap, .mean_interval = t->gap,

@@ -382,6 +382,7 @@ static const char everything_tail[] =
   "audience = https://wrong.example.com/x\n"
   "token-header = x-serverless-authorization\n"
   "connections = reuse\n"
+  "address-selection = happy-eyeballs\n"
   "\n"
   "[traffic to-defaults]\n"
   "from = db\n"
@@ -1363,6 +1364,10 @@ test_scenario__identity (void **state)
   assert_int_equal (d->token_header, CLOUDRUN_TOKEN_HEADER_AUTHORIZATION);
   assert_int_equal (t->connections, CLOUDRUN_CONNECTIONS_REUSE);
   assert_int_equal (d->connections, CLOUDRUN_CONNECTIONS_NEW);
+  assert_int_equal (t->address_selection,
+                    CLOUDRUN_ADDRESS_SELECTION_HAPPY_EYEBALLS);
+  assert_int_equal (d->address_selection,
+                    CLOUDRUN_ADDRESS_SELECTION_GETADDRINFO);
   assert_string_equal (laptop->location, "europe-west1");
   assert_null (phone->location);
   assert_string_equal (((const CloudRunSpecGoogleCaller *)
@@ -1842,6 +1847,10 @@ static const BadCase bad_cases[] = {
   { "[traffic t]\nfrom = s\nurl = http://10.0.0.5/\n"
     "connections = keep-alive\n", { NULL }, "[traffic t] connections: "
     "expected one of new, reuse" },
+  { "[traffic t]\nfrom = s\nurl = http://10.0.0.5/\n"
+    "address-selection = rfc6724\n", { NULL }, "[traffic t] "
+    "address-selection: expected one of getaddrinfo, happy-eyeballs, found "
+    "'rfc6724'" },
   { "[service b]\nregion = us-central1\n[traffic t]\nfrom = s\n"
     "url = tcp://b-b6dns7ot01-uc.a.run.app:443\n", { NULL },
     "[traffic t] url: expected tcp:// to an address or DNS record" },
