@@ -43,14 +43,17 @@ build_import_custom_routes (Build *b, CloudRunVpcRouter *to, SimPort *port,
       const CloudRunSpecRoute *r = g_ptr_array_index (sc->routes, i);
       g_autofree char *name = NULL;
 
-      if (r->network != from || r->next_hop.kind == VPC_NEXT_HOP_GATEWAY)
+      /* IPv6 routes are not exchanged over peering here (not built). */
+      if (r->network != from || r->next_hop.kind == VPC_NEXT_HOP_GATEWAY
+          || r->destination.v6)
         continue;
       name = g_strdup_printf ("peering static route (PEERING_STATIC) %s of "
                               "network %s, imported over peering %s, next "
                               "hop NEXT_HOP_PEERING", r->base.name,
                               from->base.name, peering);
-      cloudrun_vpc_router_add_imported_route (to, port, r->destination.prefix,
-                                              r->destination.len, name);
+      cloudrun_vpc_router_add_imported_route (to, port,
+                                              r->destination.cidr.prefix,
+                                              r->destination.cidr.len, name);
     }
   for (guint i = 0; i < sc->hybrid_links->len; i++)
     {

@@ -117,7 +117,11 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
       const CloudRunSpecRoute *rt = g_ptr_array_index (sc->routes, i);
       VpcRouteConfig v = {
         .name = rt->base.name,
-        .destination = { rt->destination.prefix, rt->destination.len },
+        .destination = { rt->destination.cidr.prefix,
+                         rt->destination.cidr.len },
+        .v6 = rt->destination.v6,
+        .destination6 = { rt->destination.cidr6.prefix,
+                          rt->destination.cidr6.len },
         .next_hop = rt->next_hop.kind,
         .next_hop_address = rt->next_hop.address,
         .priority = (uint32_t) rt->priority,

@@ -72,6 +72,10 @@ cloudrun_key_compound_expected (CloudRunKeyType type)
                        "lognormal:MEDIAN,P99 (P99 above MEDIAN above 0s) or "
                        "normal:MEAN,SD; each time at most 43200m (30 "
                        "days)");
+    case CLOUDRUN_KEY_IPV6: case CLOUDRUN_KEY_CIDR6:
+    case CLOUDRUN_KEY_CIDR6_OR_AUTO: case CLOUDRUN_KEY_CIDR_ANY:
+    case CLOUDRUN_KEY_CIDR_LIST_ANY:
+      return cloudrun_key_ipv6_expected (type);
     default:
       return cloudrun_key_identity_expected (type);
     }
@@ -88,9 +92,9 @@ fail_expected (const CloudRunKey *key, const char *text,
 /* ---- Ranges ------------------------------------------------------- */
 
 /* One CIDR; on "10.0.0.1/24" suggests the range with host bits cleared. */
-static gboolean
-parse_one_cidr (const char *text, const char *expected, CloudRunSpecCidr *out,
-                CloudRunProblem *problem)
+gboolean
+cloudrun_parse_cidr (const char *text, const char *expected,
+                     CloudRunSpecCidr *out, CloudRunProblem *problem)
 {
   g_auto (GStrv) parts = NULL;
   uint32_t addr;
@@ -119,7 +123,7 @@ cidr_item (const char *item, void *out, const CloudRunKey *key,
            const char *expected, CloudRunProblem *problem)
 {
   (void) key;
-  return parse_one_cidr (item, expected, out, problem);
+  return cloudrun_parse_cidr (item, expected, out, problem);
 }
 
 static gboolean
@@ -143,7 +147,7 @@ parse_address_or_cidr (const CloudRunKey *key, const char *text,
   uint32_t addr;
 
   if (strchr (text, '/') != NULL)
-    return parse_one_cidr (text, expected, out, problem);
+    return cloudrun_parse_cidr (text, expected, out, problem);
   if (!sim_ipv4_parse (text, &addr))
     return cloudrun_problem_set (problem, expected, text);
   *out = (CloudRunSpecCidr) { .prefix = addr, .len = 32 };
@@ -730,7 +734,7 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
     {
     case CLOUDRUN_KEY_CIDR:
       expected = cloudrun_key_expected (key);
-      return parse_one_cidr (text, expected, FIELD (CloudRunSpecCidr, object,
+      return cloudrun_parse_cidr (text, expected, FIELD (CloudRunSpecCidr, object,
                                                     key), problem);
     case CLOUDRUN_KEY_CIDR_LIST:
       return parse_cidr_list (key, text, object, problem);
@@ -770,6 +774,10 @@ cloudrun_key_compound_parse (const CloudRunKey *key, const char *text,
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
     case CLOUDRUN_KEY_EMAIL_LIST:
       return cloudrun_key_identity_parse (key, text, object, problem);
+    case CLOUDRUN_KEY_IPV6: case CLOUDRUN_KEY_CIDR6:
+    case CLOUDRUN_KEY_CIDR6_OR_AUTO: case CLOUDRUN_KEY_CIDR_ANY:
+    case CLOUDRUN_KEY_CIDR_LIST_ANY:
+      return cloudrun_key_ipv6_parse (key, text, object, problem);
     default:
       g_assert_not_reached ();
     }
@@ -804,6 +812,9 @@ cloudrun_key_compound_clear (const CloudRunKey *key, void *object)
     case CLOUDRUN_KEY_AUDIENCE: case CLOUDRUN_KEY_AUDIENCE_LIST:
     case CLOUDRUN_KEY_EMAIL_LIST:
       cloudrun_key_identity_clear (key, object);
+      break;
+    case CLOUDRUN_KEY_CIDR_LIST_ANY:
+      cloudrun_key_ipv6_clear (key, object);
       break;
     default:
       break;

@@ -102,6 +102,6 @@ cloudrun_key_format (const CloudRunKey *key, const void *object,
         return TRUE;
       }
     default:
-      return FALSE;
+      return cloudrun_key_ipv6_format (key, object, out);
     }
 }

@@ -351,7 +351,7 @@ cloudrun_key_type_takes_empty (CloudRunKeyType type)
     case CLOUDRUN_KEY_API_LIST: case CLOUDRUN_KEY_RECORDS:
     case CLOUDRUN_KEY_TAG_LIST: case CLOUDRUN_KEY_EMAIL_LIST:
     case CLOUDRUN_KEY_DNS_RULES: case CLOUDRUN_KEY_REGION_CODE_LIST:
-    case CLOUDRUN_KEY_ADDRESS_LIST:
+    case CLOUDRUN_KEY_ADDRESS_LIST: case CLOUDRUN_KEY_CIDR_LIST_ANY:
       return TRUE;
     default:
       return FALSE;

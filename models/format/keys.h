@@ -126,6 +126,16 @@ typedef enum {
                                    1970 to 2099 (classic pcap keeps 32-bit
                                    seconds) */
   CLOUDRUN_KEY_ADDRESS_LIST,    /* GArray * of uint32_t, IPv4 addresses */
+  CLOUDRUN_KEY_IPV6,            /* SimIp6 */
+  CLOUDRUN_KEY_CIDR6,           /* CloudRunSpecCidr6 */
+  CLOUDRUN_KEY_CIDR6_OR_AUTO,   /* CloudRunSpecCidr6, or the word "auto":
+                                   then the gboolean at ref_offset is set
+                                   and the range is derived */
+  CLOUDRUN_KEY_CIDR_ANY,        /* CloudRunSpecCidrAny: an IPv4 or an IPv6
+                                   range */
+  CLOUDRUN_KEY_CIDR_LIST_ANY,   /* GArray * of CloudRunSpecCidr, and of
+                                   CloudRunSpecCidr6 at ref_offset: ranges
+                                   of one family */
 } CloudRunKeyType;
 
 /* CloudRunKey.flags. A key has a default_text, or one of REQUIRED,

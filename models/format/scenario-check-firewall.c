@@ -120,6 +120,8 @@ check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
       return fail_with (c, fw, mixes[i].second_key, mixes[i].expected,
                         found_fmt, second[0]);
     }
+  if (fw->ranges6 == NULL)
+    fw->ranges6 = g_array_new (FALSE, FALSE, sizeof (CloudRunSpecCidr6));
   if (!cloudrun_object_has (&fw->base, "ranges"))
     {
       CloudRunSpecCidr all = { 0, 0 };
@@ -127,7 +129,7 @@ check_firewall (CloudRunCheck *c, CloudRunSpecFirewall *fw)
       if (!sources)
         g_array_append_val (fw->ranges, all);
     }
-  else if (fw->ranges->len == 0 && !sources)
+  else if (fw->ranges->len == 0 && fw->ranges6->len == 0 && !sources)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE, &fw->base,
                                 "ranges", "at least one range (or, on an "
                                 "ingress rule, source-tags or "

@@ -663,7 +663,8 @@ cloudrun_scenario_check (CloudRunScenario *s, const CloudRunLoadContext *ctx,
                                 "duration", "a time above 0s", "'0s'", NULL,
                                 NULL);
   if (!resolve_references (&c) || !check_projects (&c)
-      || !cloudrun_check_perimeters (&c) || !check_networks_and_subnets (&c))
+      || !cloudrun_check_perimeters (&c) || !check_networks_and_subnets (&c)
+      || !cloudrun_check_ipv6 (&c))
     return FALSE;
   if (!cloudrun_check_peerings (&c) || !cloudrun_check_firewalls (&c)
       || !cloudrun_check_security_policies (&c))

@@ -46,6 +46,8 @@ static const char *const identity_choices[] = { "none", "id-token", NULL };
 static const char *const token_header_choices[] = {
   "authorization", "x-serverless-authorization", NULL };
 static const char *const connections_choices[] = { "new", "reuse", NULL };
+static const char *const run_external_ipv6_choices[] = { "refused", "allowed",
+                                                          NULL };
 
 /* ---- Row builders ------------------------------------------------- */
 
@@ -75,6 +77,12 @@ static const char *const connections_choices[] = { "new", "reuse", NULL };
     .flags = FLAGS, .offset = offsetof (S, F),                             \
     .ref_offset = offsetof (S, RF),                                        \
     .ref_kind = CLOUDRUN_KIND_##KIND, .default_note = NOTE, .help = HELP }
+/* A value in two fields: F, and RF that the type names (CIDR6_OR_AUTO's
+ * flag, CIDR_LIST_ANY's IPv6 list). */
+#define KEY_PAIR(NAME, TYPE, S, F, RF, DEFAULT, FLAGS, NOTE, HELP)        \
+  { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .default_text = DEFAULT,    \
+    .flags = FLAGS, .offset = offsetof (S, F),                             \
+    .ref_offset = offsetof (S, RF), .default_note = NOTE, .help = HELP }
 #define KEY_DERIVED(NAME, TYPE, S, F, NOTE, HELP)                          \
   { .name = NAME, .type = CLOUDRUN_KEY_##TYPE, .flags = CLOUDRUN_KEY_DERIVED, \
     .offset = offsetof (S, F), .default_note = NOTE, .help = HELP }
@@ -161,6 +169,13 @@ static const CloudRunKey assumptions_keys[] = {
        "199.36.153.4/30;199.36.153.8/30", 0,
        "Destinations that `vpc-egress = private-ranges-only` sends into the "
        "VPC."),
+  KEY_ENUM ("run-external-ipv6", ENUM, CloudRunSpecAssumptions,
+            run_external_ipv6, "refused", 0, run_external_ipv6_choices,
+            "Whether a Cloud Run service, job or worker pool on a subnet "
+            "with an external IPv6 range sends IPv6 through it. Google's "
+            "dual-stack page names internal IPv6 subnets only, while some "
+            "versions let external ones be used: `refused` sends IPv4 only "
+            "(with a load warning), `allowed` both families."),
 };
 
 static const CloudRunKey project_keys[] = {
@@ -216,6 +231,14 @@ static const CloudRunKey network_keys[] = {
        "by a `[hybrid-link]`: its subnets are the site's ranges, its VMs "
        "the site's hosts, which reach the internet (and Google's public "
        "addresses) by the site's own connection."),
+  KEY_PAIR ("internal-ipv6-range", CIDR6_OR_AUTO, CloudRunSpecNetwork,
+            internal_ipv6_range, internal_ipv6_auto, NULL, OPT, NULL,
+            "The network's internal IPv6 range: a /48 inside Google's ULA "
+            "range fd20::/20 that no other network of the scenario has, or "
+            "`auto` for the first free fd20:0:N::/48 (N from 1, in file "
+            "order). Its subnets with `ipv6-access-type = internal` take "
+            "their /64s from it. Absent: the network has no internal IPv6 "
+            "range."),
 };
 
 static const CloudRunKey subnet_keys[] = {
@@ -235,13 +258,35 @@ static const CloudRunKey subnet_keys[] = {
             "`proxy-only`: the subnet of Envoy proxies that an internal ALB "
             "needs in its region. VMs, connectors, Direct VPC and load "
             "balancer addresses use `private` subnets."),
+  KEY_ENUM ("stack-type", ENUM, CloudRunSpecSubnet, stack_type, "ipv4-only",
+            0, vpc_stack_words,
+            "The subnet's IP families (Google's IPV4_ONLY, IPV4_IPV6, "
+            "IPV6_ONLY): `ipv4-ipv6` (dual-stack) gives it an IPv6 /64 as "
+            "well, and each VM on it an IPv6 address. `ipv6-only` loads but "
+            "is refused: the simulator needs every subnet's IPv4 range."),
+  KEY_ENUM ("ipv6-access-type", ENUM, CloudRunSpecSubnet, ipv6_access_type,
+            NULL, OPT, vpc_ipv6_access_words,
+            "Required unless `stack-type = ipv4-only`, and only then: "
+            "`internal` takes the /64 from the network's "
+            "`internal-ipv6-range` (ULA addresses, reachable inside the "
+            "VPC only), `external` from Google's public IPv6 addresses "
+            "(reachable from the internet)."),
+  KEY_DERIVED ("ipv6-range", CIDR6, CloudRunSpecSubnet, ipv6_range,
+               "internal: the next free /64 of the network's "
+               "internal-ipv6-range; external: the next free /64 of "
+               "2600:1900:4000::/44",
+               "The subnet's IPv6 /64 (not with `stack-type = ipv4-only`): "
+               "inside the network's internal range for `internal`, a "
+               "global unicast range (2000::/3) for `external`; it may not "
+               "overlap another subnet's."),
 };
 
 static const CloudRunKey route_keys[] = {
   KEY_REF ("network", NAME, CloudRunSpecRoute, network_name, network, NETWORK,
            NULL, REQ, NULL, "Network of the route."),
-  KEY ("destination", CIDR, CloudRunSpecRoute, destination, NULL, REQ,
-       "Destination range."),
+  KEY ("destination", CIDR_ANY, CloudRunSpecRoute, destination, NULL, REQ,
+       "Destination range, IPv4 or IPv6 (such as `::/0`). An IPv6 route's "
+       "next hop is `default-internet-gateway` or `blackhole`."),
   KEY ("next-hop", NEXT_HOP, CloudRunSpecRoute, next_hop, NULL, REQ,
        "Where matching packets go. `blackhole` drops them "
        "(`ROUTE_BLACKHOLE`); nobody creates a blackhole route: a route "
@@ -358,13 +403,15 @@ static const CloudRunKey firewall_keys[] = {
             "What the rule does to matching traffic. `goto-next` (firewall "
             "policy rules only) hands the packet to the next stage of "
             "evaluation."),
-  KEY_DERIVED ("ranges", CIDR_LIST, CloudRunSpecFirewall, ranges,
-               "0.0.0.0/0, unless source-tags or source-service-accounts "
-               "name the sources",
-               "Destinations for egress rules, sources for ingress rules. "
-               "An ingress rule with `source-tags` or "
-               "`source-service-accounts` matches a packet from these ranges "
-               "or from those instances."),
+  KEY_PAIR ("ranges", CIDR_LIST_ANY, CloudRunSpecFirewall, ranges, ranges6,
+            NULL, DER, "0.0.0.0/0, unless source-tags or "
+            "source-service-accounts name the sources",
+            "Destinations for egress rules, sources for ingress rules. "
+            "An ingress rule with `source-tags` or "
+            "`source-service-accounts` matches a packet from these ranges "
+            "or from those instances. A rule holds IPv4 ranges or IPv6 "
+            "ranges, not both; the default is IPv4 only, so IPv6 packets "
+            "need a rule of their own (such as `::/0`)."),
   KEY ("protocols", PROTOCOLS, CloudRunSpecFirewall, protocols, "all", 0,
        "Protocols and ports the rule matches, such as `tcp:443` or "
        "`udp:53-54`."),
@@ -677,6 +724,12 @@ static const CloudRunKey vm_keys[] = {
                "the next free usable address of the subnet",
                "Internal address: a usable address of the subnet, used by "
                "nothing else in the network."),
+  KEY_DERIVED ("ipv6-address", IPV6, CloudRunSpecVm, ipv6_address,
+               "the first address of the subnet's next free /96",
+               "On a subnet with an IPv6 range only: the VM interface's IPv6 "
+               "address. Google gives each interface a /96 of the subnet's "
+               "/64; the address is inside the subnet's /64 and in no other "
+               "VM's /96."),
   KEY ("external-ip", BOOL, CloudRunSpecVm, external_ip, "false", 0,
        "Give the VM an external address (automatic, see "
        "[Addresses](#addresses)): its internet-bound traffic leaves by it; "
@@ -1163,6 +1216,10 @@ G_STATIC_ASSERT (G_N_ELEMENTS (token_header_choices) - 1
 G_STATIC_ASSERT (G_N_ELEMENTS (alb_kind_choices) - 1
                  == CLOUDRUN_ALB_CLASSIC + 1);
 G_STATIC_ASSERT (sizeof (CloudRunAlbKind) == sizeof (int));
+G_STATIC_ASSERT (sizeof (VpcStackType) == sizeof (int));
+G_STATIC_ASSERT (sizeof (VpcIpv6Access) == sizeof (int));
+G_STATIC_ASSERT (G_N_ELEMENTS (run_external_ipv6_choices) - 1
+                 == CLOUDRUN_RUN_EXTERNAL_IPV6_ALLOWED + 1);
 
 const CloudRunKindInfo *
 cloudrun_kind_info (CloudRunKind kind)

@@ -57,6 +57,20 @@ gboolean cloudrun_key_compound_parse (const CloudRunKey *key,
                                       CloudRunProblem *problem);
 void cloudrun_key_compound_clear (const CloudRunKey *key, void *object);
 char *cloudrun_key_compound_expected (CloudRunKeyType type);
+/* One IPv4 CIDR ("10.0.0.1/24" gets a suggestion); problem's expected is
+ * expected. */
+gboolean cloudrun_parse_cidr (const char *text, const char *expected,
+                              CloudRunSpecCidr *out,
+                              CloudRunProblem *problem);
+
+/* The IPv6 types (models/format/key-ipv6.c): IPV6, CIDR6, CIDR6_OR_AUTO,
+ * CIDR_ANY, CIDR_LIST_ANY. Same contracts. */
+gboolean cloudrun_key_ipv6_parse (const CloudRunKey *key, const char *text,
+                                  void *object, CloudRunProblem *problem);
+void cloudrun_key_ipv6_clear (const CloudRunKey *key, void *object);
+char *cloudrun_key_ipv6_expected (CloudRunKeyType type);
+gboolean cloudrun_key_ipv6_format (const CloudRunKey *key,
+                                   const void *object, GString *out);
 
 /* The identity types (models/format/key-identity.c): EMAIL, PRINCIPALS,
  * AUDIENCE. Same contracts. */
@@ -177,6 +191,10 @@ gboolean cloudrun_check_unique_priority (CloudRunCheck *check,
                                          gsize policy_off, gsize priority_off);
 /* "10.0.0.0/24", newly allocated. */
 char *cloudrun_cidr_text (const CloudRunSpecCidr *cidr);
+/* "fd20:0:1::/64", newly allocated; whether two IPv6 ranges overlap. */
+char *cloudrun_cidr6_text (const CloudRunSpecCidr6 *cidr);
+gboolean cloudrun_cidr6_overlap (const CloudRunSpecCidr6 *a,
+                                 const CloudRunSpecCidr6 *b);
 gboolean cloudrun_cidr_overlap (const CloudRunSpecCidr *a,
                                 const CloudRunSpecCidr *b);
 /* Whether project may attach to network: its own or shared with it. */
@@ -191,6 +209,11 @@ gboolean cloudrun_check_perimeters (CloudRunCheck *check);
 /* Cloud VPN and Interconnect, on-premises sites
  * (models/format/scenario-check-hybrid.c). */
 gboolean cloudrun_check_hybrid (CloudRunCheck *check);
+/* IPv6 ranges of networks and subnets, IPv6 routes and VMs' IPv6
+ * addresses (models/format/scenario-check-ipv6.c); and the warning of a
+ * Cloud Run workload on an external-IPv6 subnet. */
+gboolean cloudrun_check_ipv6 (CloudRunCheck *check);
+void cloudrun_ipv6_warnings (const CloudRunScenario *s, GPtrArray *out);
 /* Private services access and managed instances
  * (models/format/scenario-check-managed.c). */
 gboolean cloudrun_check_managed (CloudRunCheck *check);

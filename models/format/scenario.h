@@ -28,6 +28,7 @@
 #include "models/format/keys.h"
 #include "models/vocab/vocabulary.h"
 #include "sim/delay.h"
+#include "sim/ipv6.h"
 #include "sim/time.h"
 
 #define CLOUDRUN_SCENARIO_ERROR (cloudrun_scenario_error_quark ())
@@ -68,6 +69,18 @@ typedef struct {
   uint32_t prefix;              /* host order, host bits zero */
   uint8_t len;                  /* 0..32 */
 } CloudRunSpecCidr;
+
+typedef struct {
+  SimIp6 prefix;                /* network order, host bits zero */
+  uint8_t len;                  /* 0..128 */
+} CloudRunSpecCidr6;
+
+/* A range of either family ([route] destination). */
+typedef struct {
+  gboolean v6;                  /* which of the two holds it */
+  CloudRunSpecCidr cidr;        /* !v6 */
+  CloudRunSpecCidr6 cidr6;      /* v6 */
+} CloudRunSpecCidrAny;
 
 typedef enum {
   CLOUDRUN_DNS_A,
@@ -138,6 +151,13 @@ typedef enum {
   CLOUDRUN_GOOGLE_ACCESS_IMPLICIT,
   CLOUDRUN_GOOGLE_ACCESS_SUBNET_PGA,
 } CloudRunConnectorGoogleAccess;
+
+/* [assumptions] run-external-ipv6: whether Cloud Run sends IPv6 through
+ * a subnet with an external IPv6 range. */
+typedef enum {
+  CLOUDRUN_RUN_EXTERNAL_IPV6_REFUSED, /* IPv4 only, with a warning */
+  CLOUDRUN_RUN_EXTERNAL_IPV6_ALLOWED,
+} CloudRunRunExternalIpv6;
 
 typedef enum {
   CLOUDRUN_SUBNET_PRIVATE,
@@ -241,6 +261,8 @@ typedef struct {
                                    wait this long after its cold start */
   GArray *private_ranges;       /* of CloudRunSpecCidr: what private-ranges-
                                    only sends into the VPC */
+  CloudRunRunExternalIpv6 run_external_ipv6; /* Cloud Run on an external-
+                                   IPv6 subnet: IPv6 too, or IPv4 only */
 } CloudRunSpecAssumptions;
 
 /* [project NAME] */
@@ -288,6 +310,10 @@ struct CloudRunSpecNetwork {
                                    projects; not owning */
   GPtrArray *subnets;           /* CloudRunSpecSubnet * of this network in
                                    file order; not owning */
+  CloudRunSpecCidr6 internal_ipv6_range; /* its ULA /48 inside fd20::/20;
+                                   len 0: none */
+  gboolean internal_ipv6_auto;  /* written as `auto`: the range is the
+                                   first free fd20:0:N::/48 */
 };
 
 /* [subnet NAME] */
@@ -300,6 +326,11 @@ struct CloudRunSpecSubnet {
   gboolean private_google_access; /* PGA flag as written (NAT may add it,
                                    see assumptions.nat_enables_pga) */
   CloudRunSubnetPurpose purpose;/* private or proxy-only */
+  VpcStackType stack_type;      /* ipv4-only, ipv4-ipv6 or ipv6-only */
+  VpcIpv6Access ipv6_access_type; /* unless ipv4-only: internal or
+                                   external */
+  CloudRunSpecCidr6 ipv6_range; /* unless ipv4-only: its /64, written or
+                                   the next free one */
 };
 
 /* [route NAME]: a custom static route. */
@@ -307,7 +338,7 @@ typedef struct {
   CloudRunSpecObject base;
   char *network_name;           /* network, as written */
   CloudRunSpecNetwork *network; /* its network */
-  CloudRunSpecCidr destination; /* destination range */
+  CloudRunSpecCidrAny destination; /* destination range, IPv4 or IPv6 */
   CloudRunSpecNextHop next_hop; /* gateway, blackhole or an address */
   int64_t priority;             /* 0..65535, lower wins */
 } CloudRunSpecRoute;
@@ -427,6 +458,8 @@ typedef struct {
   VpcFirewallAction action;     /* allow or deny */
   GArray *ranges;               /* of CloudRunSpecCidr: destinations (egress)
                                    or sources (ingress) */
+  GArray *ranges6;              /* of CloudRunSpecCidr6: IPv6 ones (a rule
+                                   holds one family); NULL or empty */
   GArray *protocols;            /* of CloudRunSpecProtocol; one "all" entry by
                                    default */
   int64_t priority;             /* 0..65535, lower wins; deny wins a tie */
@@ -612,6 +645,9 @@ struct CloudRunSpecVm {
   CloudRunSpecSubnet *subnet;   /* its subnet */
   uint32_t address;             /* internal address; default the next free
                                    usable address of the subnet */
+  SimIp6 ipv6_address;          /* on a subnet with an IPv6 range: its
+                                   address there (the first of its /96);
+                                   zero otherwise */
   gboolean external_ip;         /* has an external address */
   char *service_account;        /* EMAIL its tokens name; default the
                                    default compute service account of its

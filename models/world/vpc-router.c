@@ -911,6 +911,8 @@ vpc_load_routes (CloudRunVpcRouter *r, const VpcRouterConfig *config)
   for (guint i = 0; i < config->n_routes; i++)
     {
       const VpcRouteConfig *rt = &config->routes[i];
+      if (rt->v6)
+        continue;               /* not an IPv4 route */
       vpc_add_route (r, rt->destination.prefix, rt->destination.len,
                      rt->priority, kinds[rt->next_hop],
                      g_strdup_printf ("route %s", rt->name),

@@ -51,6 +51,7 @@ static const char everything_head[] =
   "connector-start-time = 5s\n"
   "direct-vpc-start-delay = 45s\n"
   "private-ranges = 10.0.0.0/8; 192.168.0.0/16;\n"
+  "run-external-ipv6 = allowed\n"
   "\n"
   "[project host]\n"
   "number = 123456789012\n"
@@ -66,6 +67,7 @@ static const char everything_head[] =
   "\n"
   "[network other]\n"
   "project = app\n"
+  "internal-ipv6-range = auto\n"
   "\n"
   "[subnet run]\n"
   "network = shared\n"
@@ -89,6 +91,9 @@ static const char everything_head[] =
   "network = other\n"
   "region = europe-west1\n"
   "range = 192.168.0.0/29\n"
+  "stack-type = ipv4-ipv6\n"
+  "ipv6-access-type = internal\n"
+  "ipv6-range = fd20:0:1:7::/64\n"
   "\n"
   "[network dc]\n"
   "project = host\n"
@@ -285,6 +290,7 @@ static const char everything_tail[] =
   "[vm web]\n"
   "subnet = vms\n"
   "address = 192.168.0.3\n"
+  "ipv6-address = fd20:0:1:7:0:5::\n"
   "external-ip = true\n"
   "service-account = web@host.iam.gserviceaccount.com\n"
   "network-tags = web-tier\n"
@@ -759,7 +765,8 @@ test_scenario__network_side (void **state)
   assert_int_equal (onprem->next_hop.kind, VPC_NEXT_HOP_ADDRESS);
   assert_int_equal (onprem->next_hop.address, IP (10, 0, 0, 9));
   assert_int_equal (onprem->priority, 900);
-  assert_cidr (&onprem->destination, IP (172, 16, 0, 0), 12);
+  assert_false (onprem->destination.v6);
+  assert_cidr (&onprem->destination.cidr, IP (172, 16, 0, 0), 12);
   assert_int_equal (sink->next_hop.kind, VPC_NEXT_HOP_BLACKHOLE);
   assert_int_equal (sink->priority, 1000);
   assert_int_equal (igw->next_hop.kind,
