@@ -8,13 +8,15 @@
 
 #include <glib.h>
 
-/* RFC 6724 section 2.1, the default policy table. */
-static const struct {
+typedef struct {
   uint8_t prefix[16];
   uint8_t len;
   uint8_t precedence;
   uint8_t label;
-} policy[] = {
+} PolicyRow;
+
+/* RFC 6724 section 2.1, the default policy table; ::/0 second. */
+static const PolicyRow rfc6724[] = {
   { { [15] = 1 }, 128, 50, 0 },                           /* ::1/128 */
   { { 0 }, 0, 40, 1 },                                    /* ::/0 */
   { { [10] = 0xff, [11] = 0xff }, 96, 35, 4 },            /* ::ffff:0:0/96 */
@@ -26,22 +28,40 @@ static const struct {
   { { 0x3f, 0xfe }, 16, 1, 12 },                          /* 3ffe::/16 */
 };
 
-/* The longest policy prefix addr matches (::/0 matches every one). */
-static unsigned
-policy_entry (const SimIp6 *addr)
+/* glibc's getaddrinfo without /etc/gai.conf: RFC 3484's precedences
+ * (IPv4-mapped 10 under ::/0's 40, so unique local addresses rank as
+ * global IPv6) with its own labels (fc00::/7 6, 2001::/32 7). Rows
+ * without a precedence of their own take ::/0's. */
+static const PolicyRow glibc[] = {
+  { { [15] = 1 }, 128, 50, 0 },                           /* ::1/128 */
+  { { 0 }, 0, 40, 1 },                                    /* ::/0 */
+  { { [10] = 0xff, [11] = 0xff }, 96, 10, 4 },            /* ::ffff:0:0/96 */
+  { { 0x20, 0x02 }, 16, 30, 2 },                          /* 2002::/16 */
+  { { 0x20, 0x01 }, 32, 40, 7 },                          /* 2001::/32 */
+  { { 0xfc }, 7, 40, 6 },                                 /* fc00::/7 */
+  { { 0 }, 96, 20, 3 },                                   /* ::/96 */
+  { { 0xfe, 0xc0 }, 10, 40, 5 },                          /* fec0::/10 */
+};
+
+/* The longest row of table addr matches (::/0 matches every one). */
+static const PolicyRow *
+policy_row (SimAddrselTable table, const SimIp6 *addr)
 {
+  const PolicyRow *rows = table == SIM_ADDRSEL_GLIBC ? glibc : rfc6724;
+  unsigned n = table == SIM_ADDRSEL_GLIBC ? G_N_ELEMENTS (glibc)
+                                          : G_N_ELEMENTS (rfc6724);
   unsigned best = 1;
 
-  for (unsigned i = 0; i < G_N_ELEMENTS (policy); i++)
+  for (unsigned i = 0; i < n; i++)
     {
       SimIp6 p;
 
-      memcpy (p.b, policy[i].prefix, sizeof p.b);
-      if (sim_ipv6_in_prefix (addr, &p, policy[i].len)
-          && policy[i].len > policy[best].len)
+      memcpy (p.b, rows[i].prefix, sizeof p.b);
+      if (sim_ipv6_in_prefix (addr, &p, rows[i].len)
+          && rows[i].len > rows[best].len)
         best = i;
     }
-  return best;
+  return &rows[best];
 }
 
 SimIp6
@@ -70,15 +90,15 @@ sim_addrsel_is_mapped (const SimIp6 *addr, uint32_t *ipv4)
 }
 
 unsigned
-sim_addrsel_precedence (const SimIp6 *addr)
+sim_addrsel_precedence (SimAddrselTable table, const SimIp6 *addr)
 {
-  return policy[policy_entry (addr)].precedence;
+  return policy_row (table, addr)->precedence;
 }
 
 unsigned
-sim_addrsel_label (const SimIp6 *addr)
+sim_addrsel_label (SimAddrselTable table, const SimIp6 *addr)
 {
-  return policy[policy_entry (addr)].label;
+  return policy_row (table, addr)->label;
 }
 
 /* Section 3.2: IPv4 loopback and auto-configuration addresses are
@@ -129,7 +149,8 @@ sim_addrsel_common_prefix (const SimIp6 *a, const SimIp6 *b)
 /* Whether source a beats source b for dst (section 5 rules 1, 2, 6, 8);
  * ties keep the first. */
 static bool
-source_better (const SimIp6 *a, const SimIp6 *b, const SimIp6 *dst)
+source_better (SimAddrselTable t, const SimIp6 *a, const SimIp6 *b,
+               const SimIp6 *dst)
 {
   unsigned sa = sim_addrsel_scope (a), sb = sim_addrsel_scope (b);
   unsigned sd = sim_addrsel_scope (dst);
@@ -140,8 +161,8 @@ source_better (const SimIp6 *a, const SimIp6 *b, const SimIp6 *dst)
     return sim_ipv6_equal (a, dst);
   if (sa != sb)
     return sa < sb ? sa >= sd : sb < sd;
-  la = sim_addrsel_label (a) == sim_addrsel_label (dst);
-  lb = sim_addrsel_label (b) == sim_addrsel_label (dst);
+  la = sim_addrsel_label (t, a) == sim_addrsel_label (t, dst);
+  lb = sim_addrsel_label (t, b) == sim_addrsel_label (t, dst);
   if (la != lb)
     return la;
   ca = sim_addrsel_common_prefix (a, dst);
@@ -161,7 +182,8 @@ sim_addrsel_source (SimAddrselDest *d, const SimAddrselSources *srcs)
 
       if (sim_addrsel_is_mapped (s, NULL) != mapped)
         continue;
-      if (!d->usable || source_better (s, &d->source, &d->addr))
+      if (!d->usable
+          || source_better (srcs->table, s, &d->source, &d->addr))
         d->source = *s;
       d->usable = true;
     }
@@ -178,8 +200,8 @@ rule_differs (bool pa, bool pb, bool *a_first)
 }
 
 unsigned
-sim_addrsel_compare (const SimAddrselDest *a, const SimAddrselDest *b,
-                     bool *a_first)
+sim_addrsel_compare (SimAddrselTable t, const SimAddrselDest *a,
+                     const SimAddrselDest *b, bool *a_first)
 {
   unsigned pa, pb, sa, sb;
 
@@ -193,13 +215,13 @@ sim_addrsel_compare (const SimAddrselDest *a, const SimAddrselDest *b,
   if (rule_differs (sa == sim_addrsel_scope (&a->source),
                     sb == sim_addrsel_scope (&b->source), a_first))
     return 2;
-  if (rule_differs (sim_addrsel_label (&a->addr)
-                    == sim_addrsel_label (&a->source),
-                    sim_addrsel_label (&b->addr)
-                    == sim_addrsel_label (&b->source), a_first))
+  if (rule_differs (sim_addrsel_label (t, &a->addr)
+                    == sim_addrsel_label (t, &a->source),
+                    sim_addrsel_label (t, &b->addr)
+                    == sim_addrsel_label (t, &b->source), a_first))
     return 5;
-  pa = sim_addrsel_precedence (&a->addr);
-  pb = sim_addrsel_precedence (&b->addr);
+  pa = sim_addrsel_precedence (t, &a->addr);
+  pb = sim_addrsel_precedence (t, &b->addr);
   if (pa != pb)
     {
       *a_first = pa > pb;
@@ -239,7 +261,9 @@ sim_addrsel_sort (SimAddrselDest *dests, unsigned n,
       unsigned j = i;
       bool first;
 
-      while (j > 0 && sim_addrsel_compare (&d, &dests[j - 1], &first) < 10
+      while (j > 0
+             && sim_addrsel_compare (srcs->table, &d, &dests[j - 1], &first)
+                < 10
              && first)
         {
           dests[j] = dests[j - 1];
@@ -252,7 +276,8 @@ sim_addrsel_sort (SimAddrselDest *dests, unsigned n,
       bool first;
 
       dests[i].rule = i + 1 < n
-        ? (uint8_t) sim_addrsel_compare (&dests[i], &dests[i + 1], &first)
+        ? (uint8_t) sim_addrsel_compare (srcs->table, &dests[i],
+                                         &dests[i + 1], &first)
         : 0;
     }
 }

@@ -47,6 +47,14 @@ dual_happy (const CloudRunCall *call)
   return call->plan->selection == CLOUDRUN_ADDRESS_SELECTION_HAPPY_EYEBALLS;
 }
 
+/* getaddrinfo sorts by glibc's built-in table; Happy Eyeballs (RFC 8305
+ * section 4) by RFC 6724's. */
+static SimAddrselTable
+dual_table (const CloudRunCall *call)
+{
+  return dual_happy (call) ? SIM_ADDRSEL_RFC6724 : SIM_ADDRSEL_GLIBC;
+}
+
 /* An address as people write it: IPv4-mapped ones as a dotted quad. */
 static const char *
 dual_text (const SimIp6 *a, char buf[SIM_IPV6_STRLEN])
@@ -117,6 +125,7 @@ dual_rule_words (CloudRunCall *call, const SimAddrselDest *a,
                  const SimAddrselDest *b, unsigned rule)
 {
   SimExplainLog *log = dual_log (call);
+  SimAddrselTable t = dual_table (call);
   char x[SIM_IPV6_STRLEN], y[SIM_IPV6_STRLEN];
   char xs[SIM_IPV6_STRLEN], ys[SIM_IPV6_STRLEN];
 
@@ -140,14 +149,14 @@ dual_rule_words (CloudRunCall *call, const SimAddrselDest *a,
       return sim_explain_internf (log, "RFC 6724 rule 5 (matching label): "
                                   "source %s has label %u, destination %s "
                                   "label %u; %s has its source's label %u",
-                                  ys, sim_addrsel_label (&b->source), y,
-                                  sim_addrsel_label (&b->addr), x,
-                                  sim_addrsel_label (&a->addr));
+                                  ys, sim_addrsel_label (t, &b->source), y,
+                                  sim_addrsel_label (t, &b->addr), x,
+                                  sim_addrsel_label (t, &a->addr));
     case 6:
       return sim_explain_internf (log, "RFC 6724 rule 6 (higher "
                                   "precedence): %s has precedence %u, %s %u",
-                                  x, sim_addrsel_precedence (&a->addr), y,
-                                  sim_addrsel_precedence (&b->addr));
+                                  x, sim_addrsel_precedence (t, &a->addr), y,
+                                  sim_addrsel_precedence (t, &b->addr));
     case 8:
       return sim_explain_internf (log, "RFC 6724 rule 8 (smaller scope): %s "
                                   "has scope %u, %s %u", x,
@@ -196,7 +205,7 @@ dual_sort (CloudRunCall *call, unsigned from, int v6_first)
 {
   const SimHost *host = call->caller->host;
   SimIp6 srcs[SIM_HOST_MAX_ADDRS + SIM_HOST_MAX_ADDRS6];
-  SimAddrselSources s = { srcs, 0 };
+  SimAddrselSources s = { srcs, 0, dual_table (call) };
 
   for (unsigned i = 0; i < host->n_addrs; i++)
     srcs[s.n++] = sim_addrsel_mapped (host->addrs[i]);
@@ -221,8 +230,9 @@ dual_order (CloudRunCall *call)
              ? "happy-eyeballs (RFC 8305): RFC 6724's order with the "
                "families taking turns, a new attempt every 250 ms until one "
                "connects: "
-             : "getaddrinfo order (RFC 6724, default policy table), tried "
-               "one after another: ", sizeof call->story);
+             : "getaddrinfo order (RFC 6724's rules, glibc's default "
+               "policy table), tried one after another: ",
+             sizeof call->story);
   for (unsigned i = 0; i < call->n_dests; i++)
     {
       if (i)
@@ -236,7 +246,18 @@ dual_order (CloudRunCall *call)
     {
       SimAddrselDest x = call->dests[0], y = call->dests[1];
       bool first;
-      unsigned rule = sim_addrsel_compare (&x, &y, &first);
+      unsigned rule;
+
+      /* The first address of the other family says most: why one family
+       * goes first. */
+      for (unsigned i = 1; i < call->n_dests; i++)
+        if (sim_addrsel_is_mapped (&call->dests[i].addr, NULL)
+            != sim_addrsel_is_mapped (&x.addr, NULL))
+          {
+            y = call->dests[i];
+            break;
+          }
+      rule = sim_addrsel_compare (dual_table (call), &x, &y, &first);
 
       call->why = first ? dual_rule_words (call, &x, &y, rule)
                         : dual_rule_words (call, &y, &x, rule);

@@ -3,7 +3,7 @@
  * smaller scope), the policy table's labels and precedences, the
  * ULA-source cases a Google Cloud dual-stack VM or Direct VPC instance
  * meets (a global IPv6 destination after IPv4 by rule 5; a ULA one
- * after it too, by rule 6's precedences), rule 1 (no IPv6 source), rule 9 and rule 10's stability. */
+ * after it too under RFC 6724's precedences, before it under glibc's), rule 1 (no IPv6 source), rule 9 and rule 10's stability. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +32,7 @@ addr_of (const char *text)
 
 typedef struct {
   const char *name;
+  SimAddrselTable table;
   const char *sources[4];
   const char *dests[4];
   const char *want[4];          /* destinations in the sorted order */
@@ -41,50 +42,77 @@ typedef struct {
 
 static const SortCase cases[] = {
   { "10.2: prefer matching scope (IPv6 global source)",
+    SIM_ADDRSEL_RFC6724,
     { "2001:db8:1::2", "fe80::1", "169.254.13.78" },
     { "2001:db8:1::1", "198.51.100.121" },
     { "2001:db8:1::1", "198.51.100.121" },
     { "2001:db8:1::2", "169.254.13.78" }, 2 },
   { "10.2: prefer matching scope (IPv6 link-local source only)",
+    SIM_ADDRSEL_RFC6724,
     { "fe80::1", "198.51.100.117" },
     { "2001:db8:1::1", "198.51.100.121" },
     { "198.51.100.121", "2001:db8:1::1" },
     { "198.51.100.117", "fe80::1" }, 2 },
   { "10.2: prefer higher precedence",
+    SIM_ADDRSEL_RFC6724,
     { "2001:db8:1::2", "fe80::1", "10.1.2.4" },
     { "10.1.2.3", "2001:db8:1::1" },
     { "2001:db8:1::1", "10.1.2.3" },
     { "2001:db8:1::2", "10.1.2.4" }, 6 },
   { "10.2: prefer smaller scope",
+    SIM_ADDRSEL_RFC6724,
     { "2001:db8:1::2", "fe80::2" },
     { "2001:db8:1::1", "fe80::1" },
     { "fe80::1", "2001:db8:1::1" },
     { "fe80::2", "2001:db8:1::2" }, 8 },
   { "ULA source: IPv4 before a global IPv6 destination (rule 5)",
+    SIM_ADDRSEL_RFC6724,
     { "10.8.0.2", "fd20:0:1:0:0:1::" },
     { "2600:1901:0:38d7::", "34.143.72.2" },
     { "34.143.72.2", "2600:1901:0:38d7::" },
     { "10.8.0.2", "fd20:0:1:0:0:1::" }, 5 },
   { "ULA source: IPv4 before a ULA destination too (rule 6: 35 over 3)",
+    SIM_ADDRSEL_RFC6724,
     { "10.8.0.2", "fd20:0:1:0:0:1::" },
     { "fd20:0:1:0:0:2::", "10.8.0.9" },
     { "10.8.0.9", "fd20:0:1:0:0:2::" },
     { "10.8.0.2", "fd20:0:1:0:0:1::" }, 6 },
   { "no IPv6 source: IPv6 destinations last (rule 1)",
+    SIM_ADDRSEL_RFC6724,
     { "10.8.0.2" },
     { "2600:1901:0:38d7::", "34.143.72.2" },
     { "34.143.72.2", "2600:1901:0:38d7::" },
     { "10.8.0.2", NULL }, 1 },
   { "rule 9: the longer common prefix with its source",
+    SIM_ADDRSEL_RFC6724,
     { "2001:db8:1::2", "2001:db8:2::2" },
     { "2001:db8:3::1", "2001:db8:1::1" },
     { "2001:db8:1::1", "2001:db8:3::1" },
     { "2001:db8:1::2", "2001:db8:2::2" }, 9 },
   { "rule 10: equal addresses keep the answer's order",
+    SIM_ADDRSEL_RFC6724,
     { "10.8.0.2" },
     { "34.143.72.2", "34.143.72.1", "34.143.72.3" },
     { "34.143.72.2", "34.143.72.1", "34.143.72.3" },
     { "10.8.0.2", "10.8.0.2", "10.8.0.2" }, 10 },
+  { "glibc: ULA source, a ULA destination before IPv4 (rule 6: 40 over 10)",
+    SIM_ADDRSEL_GLIBC,
+    { "10.8.0.2", "fd20:0:1:0:0:1::" },
+    { "10.8.0.9", "fd20:0:1:0:0:2::" },
+    { "fd20:0:1:0:0:2::", "10.8.0.9" },
+    { "fd20:0:1:0:0:1::", "10.8.0.2" }, 6 },
+  { "glibc: ULA source, IPv4 before a global IPv6 destination (rule 5)",
+    SIM_ADDRSEL_GLIBC,
+    { "10.8.0.2", "fd20:0:1:0:0:1::" },
+    { "2600:1901:0:38d7::", "34.143.72.2" },
+    { "34.143.72.2", "2600:1901:0:38d7::" },
+    { "10.8.0.2", "fd20:0:1:0:0:1::" }, 5 },
+  { "glibc: 10.2's precedence example holds too",
+    SIM_ADDRSEL_GLIBC,
+    { "2001:db8:1::2", "fe80::1", "10.1.2.4" },
+    { "10.1.2.3", "2001:db8:1::1" },
+    { "2001:db8:1::1", "10.1.2.3" },
+    { "2001:db8:1::2", "10.1.2.4" }, 6 },
 };
 
 static unsigned
@@ -106,7 +134,7 @@ test_addrsel__sort_cases (void **state)
       const SortCase *k = &cases[c];
       SimIp6 srcs[4];
       SimAddrselDest d[4];
-      SimAddrselSources s = { srcs, count (k->sources) };
+      SimAddrselSources s = { srcs, count (k->sources), k->table };
       unsigned n = count (k->dests);
 
       for (unsigned i = 0; i < s.n; i++)
@@ -145,22 +173,23 @@ test_addrsel__policy_table (void **state)
   static const struct {
     const char *addr;
     unsigned precedence, label, scope;
+    unsigned glibc_precedence, glibc_label;
   } rows[] = {
-    { "::1", 50, 0, 2 },
-    { "2600:1901::1", 40, 1, 14 },
-    { "10.0.0.1", 35, 4, 14 },
-    { "127.0.0.1", 35, 4, 2 },
-    { "169.254.1.1", 35, 4, 2 },
-    { "2002:c633:6401::1", 30, 2, 14 },
-    { "2001:0:1::1", 5, 5, 14 },
-    { "2001:db8::1", 40, 1, 14 },
-    { "fd20::1", 3, 13, 14 },
-    { "fc00::1", 3, 13, 14 },
-    { "::10.0.0.1", 1, 3, 14 },
-    { "fec0::1", 1, 11, 5 },
-    { "3ffe::1", 1, 12, 14 },
-    { "fe80::1", 40, 1, 2 },
-    { "ff05::1", 40, 1, 5 },
+    { "::1", 50, 0, 2, 50, 0 },
+    { "2600:1901::1", 40, 1, 14, 40, 1 },
+    { "10.0.0.1", 35, 4, 14, 10, 4 },
+    { "127.0.0.1", 35, 4, 2, 10, 4 },
+    { "169.254.1.1", 35, 4, 2, 10, 4 },
+    { "2002:c633:6401::1", 30, 2, 14, 30, 2 },
+    { "2001:0:1::1", 5, 5, 14, 40, 7 },
+    { "2001:db8::1", 40, 1, 14, 40, 1 },
+    { "fd20::1", 3, 13, 14, 40, 6 },
+    { "fc00::1", 3, 13, 14, 40, 6 },
+    { "::10.0.0.1", 1, 3, 14, 20, 3 },
+    { "fec0::1", 1, 11, 5, 40, 5 },
+    { "3ffe::1", 1, 12, 14, 40, 1 },
+    { "fe80::1", 40, 1, 2, 40, 1 },
+    { "ff05::1", 40, 1, 5, 40, 1 },
   };
 
   (void) state;
@@ -168,11 +197,19 @@ test_addrsel__policy_table (void **state)
     {
       SimIp6 a = addr_of (rows[i].addr);
 
-      if (sim_addrsel_precedence (&a) != rows[i].precedence
-          || sim_addrsel_label (&a) != rows[i].label
-          || sim_addrsel_scope (&a) != rows[i].scope)
-        fail_msg ("%s: %u/%u/%u", rows[i].addr, sim_addrsel_precedence (&a),
-                  sim_addrsel_label (&a), sim_addrsel_scope (&a));
+      if (sim_addrsel_precedence (SIM_ADDRSEL_RFC6724, &a)
+          != rows[i].precedence
+          || sim_addrsel_label (SIM_ADDRSEL_RFC6724, &a) != rows[i].label
+          || sim_addrsel_scope (&a) != rows[i].scope
+          || sim_addrsel_precedence (SIM_ADDRSEL_GLIBC, &a)
+             != rows[i].glibc_precedence
+          || sim_addrsel_label (SIM_ADDRSEL_GLIBC, &a) != rows[i].glibc_label)
+        fail_msg ("%s: %u/%u/%u glibc %u/%u", rows[i].addr,
+                  sim_addrsel_precedence (SIM_ADDRSEL_RFC6724, &a),
+                  sim_addrsel_label (SIM_ADDRSEL_RFC6724, &a),
+                  sim_addrsel_scope (&a),
+                  sim_addrsel_precedence (SIM_ADDRSEL_GLIBC, &a),
+                  sim_addrsel_label (SIM_ADDRSEL_GLIBC, &a));
     }
 }
 

@@ -55,13 +55,13 @@ ip6 (const char *text)
 /* client6: the client's IPv6 address (NULL: IPv4 only). https: port 443
  * with TLS, else http on 80. */
 static DualWorld *
-dual_world (const char *client6, Behind behind, bool probe_resolver,
-            bool https, CloudRunAddressSelection sel)
+dual_world_at (const char *client6, const char *site6_text, Behind behind,
+               bool probe_resolver, bool https, CloudRunAddressSelection sel)
 {
   DualWorld *w = g_new0 (DualWorld, 1);
   DnsZone *zone = cloudrun_dns_zone_new ("example", "public DNS");
   CloudRunInternet *net;
-  SimIp6 site6 = ip6 (SITE6), any = { { 0 } };
+  SimIp6 site6 = ip6 (site6_text), any = { { 0 } };
   SimPort *port, *v6;
 
   w->tw = tiny_world_new (1);
@@ -120,6 +120,14 @@ dual_world (const char *client6, Behind behind, bool probe_resolver,
       tiny_link (w->tw, v6, p);
     }
   return w;
+}
+
+/* The same with site's IPv6 address SITE6. */
+static DualWorld *
+dual_world (const char *client6, Behind behind, bool probe_resolver,
+            bool https, CloudRunAddressSelection sel)
+{
+  return dual_world_at (client6, SITE6, behind, probe_resolver, https, sel);
 }
 
 static void
@@ -194,9 +202,48 @@ test_dual__ula_host_prefers_ipv4_for_a_global_address (void **state)
   assert_non_null (s);
   assert_non_null (strstr (s->rule, "203.0.113.10, 2001:db8:1::10"));
   assert_non_null (strstr (s->note, "rule 5"));
-  assert_non_null (strstr (s->note, "source fd20:0:1::10 has label 13, "
+  assert_non_null (strstr (s->note, "source fd20:0:1::10 has label 6, "
                                     "destination 2001:db8:1::10 label 1"));
   dual_world_free (w);
+}
+
+/* A unique local destination: glibc's table ranks it over IPv4 (40 over
+ * 10); happy eyeballs connects on the AAAA answer before A is in (RFC
+ * 8305 section 3), whatever RFC 6724's table would say of the order. */
+static void
+test_dual__ula_destination_by_each_table (void **state)
+{
+  static const struct {
+    CloudRunAddressSelection sel;
+    uint32_t seen;              /* the source the site saw: 0 over IPv6 */
+    const char *order;
+  } cases[] = {
+    { CLOUDRUN_ADDRESS_SELECTION_GETADDRINFO, 0,
+      "fd20:0:2::10, 203.0.113.10" },
+    { CLOUDRUN_ADDRESS_SELECTION_HAPPY_EYEBALLS, 0,
+      "connects: fd20:0:2::10; the A answer came later" },
+  };
+
+  (void) state;
+  for (unsigned i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      DualWorld *w = dual_world_at ("fd20:0:1::10", "fd20:0:2::10",
+                                    BEHIND_SITE, false, false, cases[i].sel);
+      CloudRunRequest *r;
+      const SimExplainStep *s;
+
+      tiny_world_run (w->tw, 30 * SIM_S);
+      r = tiny_request (w->tw, 1);
+      assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+      assert_int_equal (r->seen_src, cases[i].seen);
+      s = tiny_step (w->tw, 1, "CHOOSE_ADDRESS", "client");
+      assert_non_null (strstr (s->rule, cases[i].order));
+      if (i == 0)
+        assert_non_null (strstr (s->note, "rule 6 (higher precedence): "
+                                          "fd20:0:2::10 has precedence 40, "
+                                          "203.0.113.10 10"));
+      dual_world_free (w);
+    }
 }
 
 static void
@@ -307,6 +354,7 @@ main (void)
     cmocka_unit_test (test_dual__aaaa_asked_only_with_an_ipv6_address),
     cmocka_unit_test (test_dual__happy_eyeballs_asks_aaaa_first),
     cmocka_unit_test (test_dual__ula_host_prefers_ipv4_for_a_global_address),
+    cmocka_unit_test (test_dual__ula_destination_by_each_table),
     cmocka_unit_test (test_dual__global_host_prefers_ipv6),
     cmocka_unit_test (test_dual__next_address_after_a_reset),
     cmocka_unit_test (test_dual__happy_eyeballs_ipv4_wins_after_250_ms),
