@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "models/world/direct-vpc.h"
+#include "models/world/service.h"
 #include "sim/wire.h"
 #include "tests/models/world/tiny-world.h"
+#include "tests/models/world/world-fixture.h"
 
 #define INST TW_IP (10, 0, 0, 18)
 #define INST6 "fd20:0:0:1::18"          /* of the subnet's /64 */
@@ -213,6 +215,66 @@ test_direct_vpc6__internet_egress_drops_ipv6 (void **state)
   tiny_world_free (tw);
 }
 
+/* A Direct VPC caller (all-traffic, PGA) on a dual-stack subnet, and an
+ * internal backend; access: the subnet's ipv6-access-type. */
+#define DUAL_SCENARIO(ACCESS) WF_HEAD \
+  "[project shop]\n\n[network default]\ninternal-ipv6-range = auto\n\n" \
+  "[subnet run]\nnetwork = default\nregion = europe-west1\n" \
+  "range = 10.0.0.0/24\nprivate-google-access = true\n" \
+  "stack-type = ipv4-ipv6\nipv6-access-type = " ACCESS "\n\n" \
+  "[service backend]\nregion = europe-west1\ningress = internal\n" \
+  "min-instances = 1\n\n" \
+  "[service caller]\nregion = europe-west1\nvpc-access = direct\n" \
+  "subnet = run\nvpc-egress = all-traffic\nmin-instances = 1\n\n" \
+  "[traffic call]\nfrom = caller\nurl = service:backend\n"
+
+/* The caller's first instance's stack. */
+static const SimHost *
+caller_host (WorldFixture *wf)
+{
+  CloudRunServiceNode *svc = world_fixture_service (wf, "caller");
+  const CloudRunInstance *inst = g_ptr_array_index (svc->instances, 0);
+
+  return &inst->host;
+}
+
+static void
+test_direct_vpc6__dual_stack_instance_gets_an_ipv6_address (void **state)
+{
+  static const char *const allowed[] = {
+    "assumptions.run-external-ipv6=allowed", NULL };
+  g_autoptr (WorldFixture) internal = world_fixture_new (
+    DUAL_SCENARIO ("internal"), NULL);
+  g_autoptr (WorldFixture) refused = world_fixture_new (
+    DUAL_SCENARIO ("external"), NULL);
+  g_autoptr (WorldFixture) external = world_fixture_new (
+    DUAL_SCENARIO ("external"), allowed);
+  const SimHost *h = caller_host (internal);
+  CloudRunRequest *r = world_fixture_request (internal, "call", 0);
+  char text[SIM_IPV6_STRLEN];
+  const SimExplainStep *s;
+
+  (void) state;
+  /* The subnet's /64, the /96 ffff:ffff, the IPv4 address below. */
+  assert_int_equal (h->n_addrs6, 1);
+  sim_ipv6_to_string (&h->addrs6[0], text);
+  assert_non_null (strstr (text, ":ffff:ffff:a00:"));
+  assert_int_equal (h->addrs6[0].b[0], 0xfd);
+  assert_int_equal (h->addrs6[0].b[15], h->addrs[1] & 0xff);
+  /* It asks AAAA and orders: IPv4 first for the GFE's global IPv6
+   * addresses (rule 5), so the request goes as it always did. */
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+  s = world_fixture_step (internal, r, "CHOOSE_ADDRESS", NULL);
+  assert_non_null (s);
+  assert_non_null (strstr (s->note, "rule 5"));
+  /* External IPv6: refused by default (IPv4 only), used when allowed. */
+  assert_int_equal (caller_host (refused)->n_addrs6, 0);
+  assert_null (world_fixture_step (refused,
+                                   world_fixture_request (refused, "call", 0),
+                                   "CHOOSE_ADDRESS", NULL));
+  assert_int_equal (caller_host (external)->n_addrs6, 1);
+}
+
 int
 main (void)
 {
@@ -223,6 +285,8 @@ main (void)
     cmocka_unit_test (
       test_direct_vpc6__instance_routes_follow_the_egress_setting),
     cmocka_unit_test (test_direct_vpc6__internet_egress_drops_ipv6),
+    cmocka_unit_test (
+      test_direct_vpc6__dual_stack_instance_gets_an_ipv6_address),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
