@@ -275,6 +275,23 @@ test_direct_vpc6__dual_stack_instance_gets_an_ipv6_address (void **state)
   assert_int_equal (caller_host (external)->n_addrs6, 1);
 }
 
+static void
+test_direct_vpc6__address_selection_reaches_the_caller (void **state)
+{
+  static const char *const happy[] = {
+    "traffic call.address-selection=happy-eyeballs", NULL };
+  g_autoptr (WorldFixture) wf = world_fixture_new (
+    DUAL_SCENARIO ("internal"), happy);
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+  const SimExplainStep *s = world_fixture_step (wf, r, "CHOOSE_ADDRESS",
+                                                NULL);
+
+  (void) state;
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+  assert_non_null (s);
+  assert_true (g_str_has_prefix (s->rule, "happy-eyeballs (RFC 8305)"));
+}
+
 int
 main (void)
 {
@@ -287,6 +304,7 @@ main (void)
     cmocka_unit_test (test_direct_vpc6__internet_egress_drops_ipv6),
     cmocka_unit_test (
       test_direct_vpc6__dual_stack_instance_gets_an_ipv6_address),
+    cmocka_unit_test (test_direct_vpc6__address_selection_reaches_the_caller),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
