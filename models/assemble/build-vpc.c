@@ -302,6 +302,14 @@ build_vms (Build *b)
                         1));
       rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
       cloudrun_vpc_router_deliver (net->router, rport, vm->address, 32, label);
+      /* On a dual-stack subnet the interface has its IPv6 address too
+       * (its /96's first); the VM's servers listen on both families. */
+      if (subnet->stack_type != VPC_STACK_IPV4_ONLY)
+        {
+          sim_host_add_address6 (&ep->host, &vm->ipv6_address);
+          cloudrun_vpc_router_deliver6 (net->router, rport,
+                                        &vm->ipv6_address, 128, label);
+        }
       sim_link_new (b->world->sim, ep->host.default_port, rport,
                     &cloudrun_vpc_link, NULL);
       sim_host_add_route (&ep->host, METADATA_ADDR, 32, meta);

@@ -29,10 +29,18 @@ build_cidrs (const GArray *cidrs)
   return out;
 }
 
+VpcCidr6
+build_cidr6 (const CloudRunSpecCidr6 *c)
+{
+  return (VpcCidr6) { c->prefix, c->len };
+}
+
 static VpcFirewallRule
 build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
 {
   GArray *ranges = build_cidrs (fw->ranges);
+  guint n6 = fw->ranges6 ? fw->ranges6->len : 0;
+  VpcCidr6 *ranges6 = g_new (VpcCidr6, n6);
   VpcProtocolMatch *protocols = g_new (VpcProtocolMatch, fw->protocols->len);
   VpcFirewallRule rule = {
     .name = fw->base.name,
@@ -51,8 +59,13 @@ build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
     .region = fw->policy ? fw->policy->region : NULL,
     .target_secure_tags = (const char *const *) fw->target_secure_tag_names,
     .source_secure_tags = (const char *const *) fw->source_secure_tag_names,
+    .ranges6 = ranges6,
+    .n_ranges6 = n6,
   };
 
+  for (guint i = 0; i < n6; i++)
+    ranges6[i] = build_cidr6 (&g_array_index (fw->ranges6, CloudRunSpecCidr6,
+                                              i));
   for (guint i = 0; i < fw->protocols->len; i++)
     {
       const CloudRunSpecProtocol *p = &g_array_index (fw->protocols,
@@ -62,6 +75,7 @@ build_firewall (const CloudRunSpecFirewall *fw, BuildRouterStorage *storage)
     }
   g_ptr_array_add (storage->blocks, g_array_free (ranges, FALSE));
   g_ptr_array_add (storage->blocks, protocols);
+  g_ptr_array_add (storage->blocks, ranges6);
   return rule;
 }
 
@@ -109,7 +123,10 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
     {
       const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
       VpcSubnetConfig v = { .name = s->base.name,
-                            .range = { s->range.prefix, s->range.len } };
+                            .range = { s->range.prefix, s->range.len },
+                            .stack = s->stack_type,
+                            .ipv6_access = s->ipv6_access_type,
+                            .ipv6_range = build_cidr6 (&s->ipv6_range) };
       g_array_append_val (storage->subnets, v);
     }
   for (guint i = 0; i < sc->routes->len; i++)
@@ -120,8 +137,7 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
         .destination = { rt->destination.cidr.prefix,
                          rt->destination.cidr.len },
         .v6 = rt->destination.v6,
-        .destination6 = { rt->destination.cidr6.prefix,
-                          rt->destination.cidr6.len },
+        .destination6 = build_cidr6 (&rt->destination.cidr6),
         .next_hop = rt->next_hop.kind,
         .next_hop_address = rt->next_hop.address,
         .priority = (uint32_t) rt->priority,
@@ -147,6 +163,7 @@ build_router_config (const CloudRunScenario *sc, const CloudRunSpecNetwork *n,
   config->network = n->base.name;
   config->project_number = n->project->number;
   config->default_route = n->default_route;
+  config->internal_ipv6_range = build_cidr6 (&n->internal_ipv6_range);
   config->subnets = (const VpcSubnetConfig *) (void *) storage->subnets->data;
   config->n_subnets = storage->subnets->len;
   config->routes = (const VpcRouteConfig *) (void *) storage->routes->data;

@@ -26,6 +26,8 @@ const char *build_caller_account (const CloudRunSpecCaller *caller);
 
 /* A new GArray of VpcCidr holding cidrs (a GArray of CloudRunSpecCidr). */
 GArray *build_cidrs (const GArray *cidrs);
+/* A scenario IPv6 range as the world's. */
+VpcCidr6 build_cidr6 (const CloudRunSpecCidr6 *c);
 
 /* The router configuration of network: its subnets, routes and firewall
  * rules in file order, and the assumptions that change routing. The

@@ -461,7 +461,8 @@ warn_workload (const CloudRunScenario *s, const CloudRunSpecObject *o,
   if (w->vpc_access != VPC_ACCESS_DIRECT || sn == NULL
       || sn->stack_type == VPC_STACK_IPV4_ONLY
       || sn->ipv6_access_type != VPC_IPV6_ACCESS_EXTERNAL
-      || s->assumptions.run_external_ipv6 == CLOUDRUN_RUN_EXTERNAL_IPV6_ALLOWED)
+      || s->assumptions.run_external_ipv6
+         == CLOUDRUN_RUN_EXTERNAL_IPV6_ALLOWED)
     return;
   g_ptr_array_add (out, g_strdup_printf (
     "[%s] subnet: [%s] has an external IPv6 range, and Cloud Run sends "

@@ -10,6 +10,19 @@
 /* Outer UDP source ports carry flow entropy from the dynamic range. */
 #define FABRIC_ENTROPY_BASE 49152u
 
+/* An IPv6 inner frame's source, folded to 32 bits for the entropy (an
+ * IPv6 frame's src field is 0). */
+static uint32_t
+fabric_fold6 (const SimFrame *inner)
+{
+  SimIp6 src = sim_frame_src6 (inner);
+  uint32_t fold = 0;
+
+  for (int i = 0; i < 16; i++)
+    fold ^= (uint32_t) src.b[i] << (8 * (3 - i % 4));
+  return fold;
+}
+
 void
 cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
                       uint32_t outer_dst, const CloudRunFabricIdentity *id)
@@ -25,7 +38,9 @@ cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
     g.opt_data[i] = (uint8_t) (id->project_number >> (56 - 8 * i));
   /* The outer source port carries flow entropy, as Geneve asks. */
   if (sim_frame_parse (packet->data, packet->len, &inner))
-    entropy |= (uint16_t) ((inner.sport ^ inner.dport ^ inner.src) & 0x3fff);
+    entropy |= (uint16_t) ((inner.sport ^ inner.dport
+                            ^ (inner.ip6 ? fabric_fold6 (&inner)
+                                         : inner.src)) & 0x3fff);
   sim_geneve_push (packet, &g);
   sim_udp_push (packet, outer_src, outer_dst, entropy, SIM_GENEVE_PORT);
   sim_ipv4_push (packet, outer_src, outer_dst, SIM_IPPROTO_UDP, FABRIC_TTL, 0);

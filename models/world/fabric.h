@@ -36,7 +36,10 @@ typedef struct {
 } CloudRunFabricIdentity;
 
 /* Wraps the whole inner Ethernet frame in packet: Geneve, then outer UDP,
- * IPv4 (outer_src -> outer_dst) and Ethernet. */
+ * IPv4 (outer_src -> outer_dst) and Ethernet. The fabric's outer header
+ * is IPv4 always (Google's fabric addresses); the inner frame may be
+ * IPv6 (Geneve protocol type 0x6558, then Ethernet type 0x86dd), whose
+ * source address then feeds the outer source port's entropy. */
 void cloudrun_fabric_wrap (SimPacket *packet, uint32_t outer_src,
                            uint32_t outer_dst,
                            const CloudRunFabricIdentity *identity);

@@ -73,3 +73,27 @@ cloudrun_dns_forwarder (uint32_t addr)
 {
   return (addr & 0xffffe000u) == CLOUDRUN_DNS_FORWARDERS;
 }
+
+static const SimIp6 front_ends6 = { { 0x20, 0x01, 0x48, 0x60, 0x48, 0x02 } };
+static const SimIp6 ula6 = { { 0xfc } };
+
+bool
+cloudrun_google_vip6 (const SimIp6 *dst)
+{
+  return sim_ipv6_in_prefix (dst, (const SimIp6 *) cloudrun_private_vip6, 64)
+         || sim_ipv6_in_prefix (dst,
+                                (const SimIp6 *) cloudrun_restricted_vip6, 64);
+}
+
+bool
+cloudrun_google_destination6 (const SimIp6 *dst)
+{
+  return sim_ipv6_in_prefix (dst, &front_ends6, 48)
+         || cloudrun_google_vip6 (dst);
+}
+
+bool
+cloudrun_private_address6 (const SimIp6 *dst)
+{
+  return sim_ipv6_in_prefix (dst, &ula6, 7);
+}

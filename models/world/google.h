@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/ipv6.h"
+
 #define CLOUDRUN_GOOGLE_FRONT_ENDS 0xd8ef2000u    /* 216.239.32.0/19 */
 #define CLOUDRUN_GOOGLE_FRONT_ENDS_LEN 19u
 #define CLOUDRUN_PRIVATE_VIPS 0xc7249908u         /* 199.36.153.8/30 */
@@ -55,6 +57,15 @@ extern const uint8_t cloudrun_restricted_vip6[16];
 bool cloudrun_google_destination (uint32_t dst);
 /* One of the VIPs of private.googleapis.com or restricted.googleapis.com. */
 bool cloudrun_google_vip (uint32_t dst);
+/* IPv6: a front end of 2001:4860:4802::/48 (the range the AAAA answers
+ * above sit in; not all of 2001:4860::/32, which holds Google Public DNS
+ * too), or an address of the VIPs' /64s. */
+bool cloudrun_google_destination6 (const SimIp6 *dst);
+/* In private.googleapis.com's or restricted.googleapis.com's IPv6 /64. */
+bool cloudrun_google_vip6 (const SimIp6 *dst);
+/* A unique local address (fc00::/7, RFC 4193): Google's internal IPv6
+ * ranges (fd20::/20) are of them, and no internet gateway delivers one. */
+bool cloudrun_private_address6 (const SimIp6 *dst);
 /* An internal address (RFC 1918, RFC 6598) that no internet gateway
  * delivers. */
 bool cloudrun_private_address (uint32_t dst);

@@ -95,19 +95,39 @@ rule_protocols (const VpcFirewallRule *rule, const SimFrame *f)
   return false;
 }
 
-/* Whether the packet's other end matches: addr (the destination of an
- * egress packet, the source of an ingress one) in the rule's ranges, or,
- * when identity counts, the source instance peer by its tags or its
- * service account (a VM's only; a connector has no identity a rule can
- * name [assumption]). */
+/* Whether the packet's other end (the destination of an egress packet,
+ * the source of an ingress one) is in the rule's ranges of the packet's
+ * family: a rule holds IPv4 ranges or IPv6 ones, and the other family's
+ * packets pass it by (firewall/docs/firewalls). */
 static bool
-rule_other_end (const VpcFirewallRule *rule, uint32_t addr,
+rule_ranges (const VpcFirewallRule *rule, const SimFrame *f, bool egress)
+{
+  if (f->ip6)
+    {
+      SimIp6 addr = egress ? sim_frame_dst6 (f) : sim_frame_src6 (f);
+      for (guint i = 0; i < rule->n_ranges6; i++)
+        if (vpc_cidr6_contains (&rule->ranges6[i], &addr))
+          return true;
+      return false;
+    }
+  for (guint i = 0; i < rule->n_ranges; i++)
+    if (vpc_cidr_contains (&rule->ranges[i], egress ? f->dst : f->src))
+      return true;
+  return false;
+}
+
+/* Whether the packet's other end matches: by the rule's ranges, or, when
+ * identity counts, the source instance peer by its tags or its service
+ * account (a VM's only; a connector has no identity a rule can name
+ * [assumption]). Identities stand for an instance's primary internal
+ * IPv4 address: an IPv6 packet matches by range only [assumption]. */
+static bool
+rule_other_end (const VpcFirewallRule *rule, const SimFrame *f, bool egress,
                 const CloudRunVpcSource *peer, bool identity)
 {
-  for (guint i = 0; i < rule->n_ranges; i++)
-    if (vpc_cidr_contains (&rule->ranges[i], addr))
-      return true;
-  if (!peer || !identity)
+  if (rule_ranges (rule, f, egress))
+    return true;
+  if (!peer || !identity || f->ip6)
     return false;
   if (lists_meet (rule->source_tags, peer->tags)
       || lists_meet (rule->source_secure_tags, peer->secure_tags))
@@ -117,7 +137,7 @@ rule_other_end (const VpcFirewallRule *rule, uint32_t addr,
 }
 
 static CloudRunFirewallVerdict
-decide (GPtrArray *rules, const SimFrame *f, uint32_t addr,
+decide (GPtrArray *rules, const SimFrame *f, bool egress,
         const CloudRunVpcSource *target, const CloudRunVpcSource *peer,
         bool identity, bool implied_allow)
 {
@@ -127,7 +147,7 @@ decide (GPtrArray *rules, const SimFrame *f, uint32_t addr,
     {
       const VpcFirewallRule *rule = g_ptr_array_index (rules, i);
       if (!rule_targets (rule, target) || !rule_protocols (rule, f)
-          || !rule_other_end (rule, addr, peer, identity))
+          || !rule_other_end (rule, f, egress, peer, identity))
         continue;
       if (!rule_in_region (rule, target))
         {
@@ -154,7 +174,7 @@ cloudrun_vpc_firewall_egress (const CloudRunVpcFirewall *fw,
                               const SimFrame *f,
                               const CloudRunVpcSource *src)
 {
-  return decide (fw->egress, f, f->dst, src, NULL, false, true);
+  return decide (fw->egress, f, true, src, NULL, false, true);
 }
 
 CloudRunFirewallVerdict
@@ -164,12 +184,12 @@ cloudrun_vpc_firewall_ingress (const CloudRunVpcFirewall *fw,
                                const CloudRunVpcSource *dst)
 {
   bool direct = src && src->kind == CLOUDRUN_VPC_SOURCE_DIRECT_VPC;
-  CloudRunFirewallVerdict v = decide (fw->ingress, f, f->src, dst, src,
+  CloudRunFirewallVerdict v = decide (fw->ingress, f, false, dst, src,
                                       !direct, false);
 
   if (direct && !v.allow)
     {
-      CloudRunFirewallVerdict w = decide (fw->ingress, f, f->src, dst, src,
+      CloudRunFirewallVerdict w = decide (fw->ingress, f, false, dst, src,
                                           true, false);
       if (w.allow)
         v.unsupported = w.rule;
@@ -279,6 +299,7 @@ rule_free (gpointer p)
   g_free ((char *) rule->name);
   g_free ((char *) rule->policy);
   g_free ((VpcCidr *) rule->ranges);
+  g_free ((VpcCidr6 *) rule->ranges6);
   g_free ((VpcProtocolMatch *) rule->protocols);
   g_strfreev ((char **) rule->target_tags);
   g_strfreev ((char **) rule->target_accounts);
@@ -299,6 +320,8 @@ rule_copy (const VpcFirewallRule *rule)
   copy->policy = g_strdup (rule->policy);
   copy->ranges = g_memdup2 (rule->ranges,
                             rule->n_ranges * sizeof *rule->ranges);
+  copy->ranges6 = g_memdup2 (rule->ranges6,
+                             rule->n_ranges6 * sizeof *rule->ranges6);
   copy->protocols = g_memdup2 (rule->protocols,
                                rule->n_protocols * sizeof *rule->protocols);
   copy->target_tags = (const char *const *)

@@ -4,7 +4,7 @@
  * are written then only: `explain` says so, and text is NULL otherwise.
  * Stateful firewall semantics are approximated: rules are checked on
  * packets that open a connection. */
-#include "models/world/vpc-router.h"
+#include "models/world/vpc-router-private.h"
 
 #include "models/world/region-latency.h"
 #include "models/world/vpc-firewall.h"
@@ -14,59 +14,10 @@
 #include "models/world/google.h"
 #include "sim/wire.h"
 
-/* The priority Google Cloud gives a network's default route. */
-#define VPC_DEFAULT_ROUTE_PRIORITY 1000u
 /* Ports of a VM's external address open to translated flows. */
 #define VPC_EXTERNAL_PORTS 64000u
 
-typedef enum {
-  ROUTE_SUBNET,                 /* deliver inside the network */
-  ROUTE_GATEWAY,                /* default-internet-gateway */
-  ROUTE_BLACKHOLE,
-  ROUTE_NEXT_HOP_ADDRESS,
-  ROUTE_PEERING,                /* a peered network's subnet */
-  ROUTE_TUNNEL,                 /* across Cloud VPN or Interconnect */
-} VpcRouteKind;
-
-typedef struct {
-  VpcRouteKind kind;
-  char *name;                   /* "subnet-route run-subnet", "route X" */
-  uint32_t next_hop;            /* ROUTE_NEXT_HOP_ADDRESS */
-  SimPort *peer;                /* ROUTE_PEERING, ROUTE_TUNNEL: the port
-                                   to the other router */
-} VpcRouteInfo;
-
-struct CloudRunVpcRouter {
-  CloudRunNode base;
-  char *network;                /* the network's NAME, owned */
-  bool default_route;           /* has 0.0.0.0/0 to the gateway */
-  bool on_premises;             /* a site's router */
-  VpcConnectorGoogleAccess connector_google_access;
-  bool nat_enables_pga;
-  bool psc_needs_pga;           /* [assumptions] psc-google-access */
-  uint32_t vni;
-  uint64_t project_number;
-  uint32_t fabric_addr, gfe_fabric_addr;
-  SimPort *google;              /* fabric to the GFE */
-  SimPort *internet;            /* external addresses of VMs */
-  SimRouteTable *nat_sources;   /* source range -> SimPort* to the Cloud
-                                   NAT serving it (one per region) */
-  GPtrArray *sources;           /* CloudRunVpcSource* by port index */
-  GPtrArray *psc_endpoints;     /* char* NAME of the PSC endpoint behind a
-                                   port, by port index, or NULL; owned */
-  SimRouteTable *routes;        /* value: VpcRouteInfo* */
-  GPtrArray *route_info;        /* VpcRouteInfo*, owned */
-  SimRouteTable *local;         /* value: SimPort* of the destination */
-  GPtrArray *local_labels;      /* char*, by local route order, owned */
-  CloudRunVpcFirewall *firewall; /* the network's rules */
-  CloudRunSnat external;        /* VMs' external addresses, 1:1 */
-  SimRouteTable *regions;       /* value: the range's region (interned in
-                                   the explanation log) */
-  SimRouteTable *unreachable;   /* value: why a range near this network is
-                                   not reachable (interned) */
-};
-
-static uint32_t
+uint32_t
 vpc_step (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
           CloudRunState state, const char *rule, const char *note)
 {
@@ -77,7 +28,7 @@ vpc_step (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                 &r->base.node, &s);
 }
 
-static void
+void
 vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
           bool explain, CloudRunDropCause cause, const char *rule)
 {
@@ -89,7 +40,7 @@ vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
 }
 
 /* Opens a connection: a TCP SYN, or any UDP datagram. */
-static bool
+bool
 vpc_new_flow (const SimFrame *f)
 {
   return f->proto == SIM_IPPROTO_UDP
@@ -106,10 +57,6 @@ vpc_region_delay (const CloudRunVpcRouter *r, const SimFrame *f)
 
   return a && b ? cloudrun_region_one_way (a->value, b->value) : 0;
 }
-
-static bool vpc_private_google_access (CloudRunVpcRouter *r,
-                                       const CloudRunVpcSource *src,
-                                       const char **why);
 
 /* May src use the PSC endpoint for Google APIs named endpoint? Google's
  * endpoint page: a VM without an external address must be on a subnet
@@ -157,7 +104,7 @@ vpc_psc_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
  * says of a regional or secure-tag rule among them, and a regional rule
  * that matched but applies in another region than region (the
  * instance's). */
-static const char *
+const char *
 vpc_firewall_note (SimExplainLog *log, const CloudRunFirewallVerdict *v,
                    const char *region)
 {
@@ -185,9 +132,7 @@ vpc_firewall_note (SimExplainLog *log, const CloudRunFirewallVerdict *v,
                               region ? region : "no region");
 }
 
-/* The ingress rules for f from src (NULL: from outside the network) into
- * VM dst; drops f and returns false when they deny it. */
-static bool
+bool
 vpc_ingress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
                      const SimFrame *f, const CloudRunVpcSource *src,
                      const CloudRunVpcSource *dst, bool explain)
@@ -300,7 +245,7 @@ cloudrun_subnet_pga (bool subnet_pga, bool nat_serves, bool nat_enables_pga)
 
 /* May this source reach Google front ends without an external address?
  * why, when given, says which rule or assumption decided. */
-static bool
+bool
 vpc_private_google_access (CloudRunVpcRouter *r, const CloudRunVpcSource *src,
                            const char **why)
 {
@@ -802,10 +747,15 @@ vpc_receive (SimNode *self, SimPort *port, SimPacket *packet)
       sim_packet_release (sim_world_pool (self->world), packet);
       return;
     }
-  if (!sim_frame_parse (packet->data, packet->len, &f) || !f.ip
+  if (!sim_frame_parse (packet->data, packet->len, &f) || !(f.ip || f.ip6)
       || !sim_frame_decrement_ttl (packet->data, packet->len))
     {
       sim_packet_release (sim_world_pool (self->world), packet);
+      return;
+    }
+  if (f.ip6)
+    {
+      cloudrun_vpc_router6_receive (r, port, packet, &f);
       return;
     }
   if (port == r->google)
@@ -860,6 +810,7 @@ vpc_clear (SimNode *self)
   g_ptr_array_free (r->psc_endpoints, TRUE);
   cloudrun_vpc_firewall_free (r->firewall);
   cloudrun_snat_clear (&r->external);
+  cloudrun_vpc_router6_clear (r);
   g_free (r->network);
 }
 
@@ -879,10 +830,9 @@ vpc_route_info_free (gpointer p)
   g_free (info);
 }
 
-static void
-vpc_add_route (CloudRunVpcRouter *r, uint32_t prefix, uint8_t len,
-               uint32_t priority, VpcRouteKind kind, char *name,
-               uint32_t next_hop)
+VpcRouteInfo *
+vpc_add_route_info (CloudRunVpcRouter *r, VpcRouteKind kind,
+                             char *name, uint32_t next_hop)
 {
   VpcRouteInfo *info = g_new0 (VpcRouteInfo, 1);
 
@@ -890,7 +840,16 @@ vpc_add_route (CloudRunVpcRouter *r, uint32_t prefix, uint8_t len,
   info->name = name;
   info->next_hop = next_hop;
   g_ptr_array_add (r->route_info, info);
-  sim_route_table_add (r->routes, prefix, len, priority, info);
+  return info;
+}
+
+static void
+vpc_add_route (CloudRunVpcRouter *r, uint32_t prefix, uint8_t len,
+               uint32_t priority, VpcRouteKind kind, char *name,
+               uint32_t next_hop)
+{
+  sim_route_table_add (r->routes, prefix, len, priority,
+                       vpc_add_route_info (r, kind, name, next_hop));
 }
 
 static void
@@ -905,6 +864,8 @@ vpc_load_routes (CloudRunVpcRouter *r, const VpcRouterConfig *config)
   for (guint i = 0; i < config->n_subnets; i++)
     {
       const VpcSubnetConfig *s = &config->subnets[i];
+      if (s->stack == VPC_STACK_IPV6_ONLY)
+        continue;               /* no IPv4 range */
       vpc_add_route (r, s->range.prefix, s->range.len, 0, ROUTE_SUBNET,
                      g_strdup_printf ("subnet route of %s", s->name), 0);
     }
@@ -976,6 +937,7 @@ cloudrun_vpc_router_new (CloudRunWorld *world, const VpcRouterConfig *config)
   r->google = cloudrun_vpc_router_attach (r, "google", NULL);
   r->internet = cloudrun_vpc_router_attach (r, "internet", NULL);
   vpc_load_routes (r, config);
+  cloudrun_vpc_router6_init (r, config);
   return r;
 }
 
@@ -1105,6 +1067,13 @@ cloudrun_vpc_router_add_unreachable (CloudRunVpcRouter *r, uint32_t prefix,
 
   sim_route_table_add (r->unreachable, prefix, len, 0,
                        (void *) sim_explain_internf (log, "; %s", why));
+}
+
+const CloudRunVpcSource *
+vpc_source (const CloudRunVpcRouter *r, const SimPort *port)
+{
+  return port->index < r->sources->len
+         ? g_ptr_array_index (r->sources, port->index) : NULL;
 }
 
 SimPort *cloudrun_vpc_router_google_port (CloudRunVpcRouter *r) { return r->google; }

@@ -14,13 +14,17 @@
  * otherwise PRIVATE_GOOGLE_ACCESS_DISALLOWED), other public destinations
  * out by a VM's external address or else to the Cloud NAT that serves
  * the packet's source range (otherwise NO_EXTERNAL_ADDRESS); no route
- * drops (NO_ROUTE).
+ * drops (NO_ROUTE). IPv6 packets follow the same rules per family
+ * (models/world/vpc-router6.c): the subnets' IPv6 /64s, IPv6 routes, ::/0,
+ * firewall rules of IPv6 ranges; an internal (ULA) source reaches Google
+ * by Private Google Access and nothing else public.
  * https://cloud.google.com/vpc/docs/routes,
  * https://cloud.google.com/vpc/docs/private-google-access,
  * https://cloud.google.com/firewall/docs/firewalls
  * Configured by VpcRouterConfig (models/world/config.h), from the
  * scenario keys: [network] default-route; [subnet] range,
- * private-google-access; [route] *; [firewall] *; [assumptions]
+ * private-google-access, stack-type, ipv6-access-type, ipv6-range;
+ * [route] *; [firewall] *; [assumptions]
  * connector-google-access, nat-enables-pga, psc-google-access. */
 #ifndef CLOUDRUN_VPC_ROUTER_H
 #define CLOUDRUN_VPC_ROUTER_H
@@ -104,6 +108,11 @@ SimPort *cloudrun_vpc_router_attach_psc (CloudRunVpcRouter *router,
 void cloudrun_vpc_router_deliver (CloudRunVpcRouter *router, SimPort *port,
                                   uint32_t prefix, uint8_t len,
                                   const char *label);
+/* IPv6 addresses prefix/len are behind port (a VM's address, a Direct VPC
+ * instance's). */
+void cloudrun_vpc_router_deliver6 (CloudRunVpcRouter *router, SimPort *port,
+                                   const SimIp6 *prefix, uint8_t len,
+                                   const char *label);
 /* A range of the network (a hidden connector subnet, a proxy-only
  * subnet) that gets a subnet route like the subnets do. */
 void cloudrun_vpc_router_add_local_range (CloudRunVpcRouter *router,

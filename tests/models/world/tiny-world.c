@@ -211,6 +211,14 @@ tiny_probe_send_udp (TinyProbe *p, SimTime at, uint32_t src, uint16_t sport,
 }
 
 void
+tiny_probe_send_packet (TinyProbe *p, SimTime at, SimPacket *packet,
+                        uint32_t request_id)
+{
+  packet->request_id = request_id;
+  probe_schedule (p, at, packet);
+}
+
+void
 tiny_probe_send_wrapped_tcp (TinyProbe *p, SimTime at, uint32_t src,
                              uint16_t sport, uint32_t dst, uint16_t dport,
                              uint8_t flags, uint32_t outer_src,

@@ -91,6 +91,10 @@ void tiny_probe_send_wrapped_tcp (TinyProbe *p, SimTime at, uint32_t src,
                                   uint16_t dport, uint8_t flags,
                                   uint32_t outer_src, uint32_t outer_dst,
                                   const CloudRunFabricIdentity *id);
+/* Sends at time `at` a whole frame the test built (Ethernet first: an
+ * IPv6 one, say), marked as request request_id; takes packet. */
+void tiny_probe_send_packet (TinyProbe *p, SimTime at, SimPacket *packet,
+                             uint32_t request_id);
 guint tiny_probe_count (const TinyProbe *p);
 /* Frame i (0-based) the probe received; fails the test when missing. */
 const TinyFrame *tiny_probe_frame (const TinyProbe *p, guint i);
