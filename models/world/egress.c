@@ -125,7 +125,7 @@ static void
 egress_drop_ipv6 (CloudRunServerlessEgress *eg, const CloudRunEgressSide *side,
                   SimPacket *packet, const SimFrame *f)
 {
-  SimIp6 dst = sim_frame_dst6 (f);
+  SimIp6 dst = sim_frame_dst6 (f), six[2];
   CloudRunStep s = {
     .hop = CLOUDRUN_HOP_EGRESS, .state = CLOUDRUN_STATE_DROP,
     .cause = CLOUDRUN_DROP_NO_ROUTE,
@@ -134,6 +134,8 @@ egress_drop_ipv6 (CloudRunServerlessEgress *eg, const CloudRunEgressSide *side,
     .note = EGRESS_DUAL_STACK_PAGE,
   };
   bool opens = sim_frame_opens_tcp (f);
+
+  cloudrun_step_frame_addresses (&s, f, six);
 
   if (opens)
     s.note = sim_explain_internf (sim_world_explain (eg->base.world->sim),

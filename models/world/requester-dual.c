@@ -68,8 +68,8 @@ dual_text (const SimIp6 *a, char buf[SIM_IPV6_STRLEN])
   return sim_ipv6_to_string (a, buf);
 }
 
-/* A step of the call's explanation at the caller (IPv4 addresses in the
- * step's fields; an IPv6 one leaves them 0). */
+/* A step of the call's explanation at the caller, with d's addresses
+ * (its source and it) when d is not NULL. */
 static void
 dual_step (CloudRunCall *call, const SimAddrselDest *d, const char *rule,
            const char *note)
@@ -84,6 +84,11 @@ dual_step (CloudRunCall *call, const SimAddrselDest *d, const char *rule,
     {
       s.dst = v4;
       sim_addrsel_is_mapped (&d->source, &s.src);
+    }
+  else if (d)
+    {
+      s.src6 = &d->source;
+      s.dst6 = &d->addr;
     }
   cloudrun_request_step (caller->ledger, call->request, caller->node, &s);
 }

@@ -110,6 +110,19 @@ test_direct_vpc6__ipv6_syn_reaches_the_vpc_with_its_address (void **state)
   assert_non_null (strstr (s->rule, "all-traffic sends fd20:0:0:2::9 into "
                                     "the VPC"));
   assert_non_null (strstr (s->note, "own IPv6 address"));
+  /* The step shows the IPv6 pair. */
+  {
+    SimExplainLog *log = sim_world_explain (w.tw->world->sim);
+    char buf[SIM_IPV6_STRLEN];
+
+    assert_true (s->v6 & SIM_EXPLAIN_V6_SRC_BEFORE);
+    assert_string_equal (sim_explain_addr_text (log, s, s->src_before,
+                                                SIM_EXPLAIN_V6_SRC_BEFORE,
+                                                buf), INST6);
+    assert_string_equal (sim_explain_addr_text (log, s, s->dst_before,
+                                                SIM_EXPLAIN_V6_DST_BEFORE,
+                                                buf), DB6);
+  }
   tiny_world_free (w.tw);
 }
 
@@ -212,6 +225,7 @@ test_direct_vpc6__internet_egress_drops_ipv6 (void **state)
   assert_non_null (strstr (s->rule, "IPv4 only"));
   assert_non_null (strstr (s->note, "2600:1901::1 is no unique local "
                                     "address"));
+  assert_true (s->v6 & SIM_EXPLAIN_V6_DST_BEFORE);
   tiny_world_free (tw);
 }
 
