@@ -582,12 +582,15 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
   step_addresses6 (log, step, &s);
   s.subject = cloudrun_ledger_tally (ledger, r->traffic)->subject;
   s.subject_request = r->index + 1;
-  /* A retransmission meets the same decision: reuse the step. */
+  /* A retransmission meets the same decision: reuse the step. A
+   * dual-stack caller's A and AAAA answers are two decisions (their
+   * interned texts differ); a retransmitted query's answer is not. */
   for (sid = r->chain.first; sid != 0;)
     {
       const SimExplainStep *old = sim_explain_get (sim_world_explain (ledger->world), sid);
       if (old->node == node->name && old->code == (int) step->state
-          && g_strcmp0 (old->cause, s.cause) == 0)
+          && g_strcmp0 (old->cause, s.cause) == 0
+          && (step->state != CLOUDRUN_STATE_DNS_ANSWER || old->rule == s.rule))
         return sid;
       sid = old->next;
     }

@@ -350,6 +350,15 @@ test_direct_vpc6__service_reaches_a_vm_over_ipv6 (void **state)
                                     "fd20:0:1::1:0:0 connected"));
   s = world_fixture_step (both, r, "APPLY_INGRESS_FIREWALL_RULE", NULL);
   assert_non_null (strstr (s->rule, "allow-v6"));
+  /* Two questions, two answers in the explanation: A, then AAAA. */
+  assert_int_equal (world_fixture_count_steps (both, r, "DNS_ANSWER", NULL),
+                    2);
+  {
+    g_autofree char *text = world_fixture_steps_text (both, r);
+    assert_non_null (strstr (text, "db.internal.example -> 10.0.0.5"));
+    assert_non_null (strstr (text, "db.internal.example AAAA -> "
+                                   "fd20:0:1::1:0:0"));
+  }
   /* The firewall forgets IPv6: the SYN is dropped without a word, and
    * getaddrinfo waits on it until the request's timeout. */
   r = world_fixture_request (forgot, "call", 0);
