@@ -16,7 +16,8 @@
  * minimum link MTU (RFC 8200 section 5). The parser
  * takes the first next header as the upper layer: a frame with extension
  * headers parses with no L4 view, its payload the IPv6 payload. NAT
- * rewrites are IPv4 only (no NAT64 yet).
+ * rewrites are IPv4 only; translation between the families is
+ * sim/nat64.h's.
  *
  * Protocol bodies (DNS, HTTP) live in sim/dns.h and sim/http.h; the Geneve
  * envelope in sim/geneve.h. */
@@ -139,7 +140,7 @@ bool sim_frame_opens_tcp (const SimFrame *frame);
 
 /* In-place rewrites for NAT/SNAT: update addresses and/or ports of an
  * Ethernet/IPv4/TCP|UDP frame and fix the IPv4 and L4 checksums. IPv4
- * only (g_assert'ed): there is no NAT64 yet. */
+ * only (g_assert'ed): sim/nat64.h translates between families. */
 void sim_frame_rewrite (uint8_t *frame, uint32_t len, uint32_t src,
                         uint16_t sport, uint32_t dst, uint16_t dport);
 /* Decrements the IPv4 TTL and fixes the header checksum, or the IPv6 hop
