@@ -841,6 +841,8 @@ struct CloudRunSpecTraffic {
                                    "https://" url.host */
   CloudRunTokenHeader token_header; /* where its ID tokens go */
   CloudRunConnections connections; /* new, or reuse (keep-alive) */
+  CloudRunAddressSelection address_selection; /* a dual-stack caller's
+                                   way through the name's addresses */
   CloudRunSpecExpect *expect;   /* [expect NAME] of the same NAME, or NULL */
 };
 
