@@ -504,6 +504,8 @@ typedef struct {
   CloudRunSpecNatAddresses addresses; /* public addresses, or their count */
   int64_t min_ports_per_vm;     /* ports reserved per VM */
   SimTime tcp_time_wait_timeout; /* a closed TCP flow holds its port */
+  gboolean nat64;               /* translates its ipv6-only subnets'
+                                   packets to 64:ff9b::/96 into IPv4 */
 } CloudRunSpecNat;
 
 /* [connector NAME]: a Serverless VPC Access connector. */
@@ -718,6 +720,8 @@ typedef struct {
                                    (outbound forwarding); empty: none */
   gboolean inbound;             /* an inbound forwarder address in each
                                    subnet of its networks */
+  gboolean dns64;               /* AAAA synthesized from A for IPv6-only
+                                   VMs (Google's dns64Config) */
 } CloudRunSpecDnsServerPolicy;
 
 /* [dns-response-policy NAME]: a Cloud DNS response policy. */
