@@ -281,3 +281,23 @@ sim_addrsel_sort (SimAddrselDest *dests, unsigned n,
         : 0;
     }
 }
+
+void
+sim_addrsel_interleave (SimAddrselDest *dests, unsigned n, bool v6_first)
+{
+  SimAddrselDest v6[SIM_ADDRSEL_MAX], v4[SIM_ADDRSEL_MAX];
+  unsigned n6 = 0, n4 = 0, i6 = 0, i4 = 0;
+  bool six = v6_first;
+
+  g_assert (n <= SIM_ADDRSEL_MAX);
+  for (unsigned i = 0; i < n; i++)
+    if (sim_addrsel_is_mapped (&dests[i].addr, NULL))
+      v4[n4++] = dests[i];
+    else
+      v6[n6++] = dests[i];
+  for (unsigned i = 0; i < n; i++, six = !six)
+    if ((six && i6 < n6) || i4 >= n4)
+      dests[i] = v6[i6++];
+    else
+      dests[i] = v4[i4++];
+}

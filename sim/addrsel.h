@@ -27,6 +27,9 @@
 
 #include "sim/ipv6.h"
 
+/* The most addresses sim_addrsel_interleave takes. */
+#define SIM_ADDRSEL_MAX 32u
+
 /* RFC 4007 scope values used by the rules. */
 #define SIM_ADDRSEL_SCOPE_LINK 2u
 #define SIM_ADDRSEL_SCOPE_SITE 5u
@@ -78,5 +81,11 @@ unsigned sim_addrsel_compare (SimAddrselTable table, const SimAddrselDest *a,
  * dest's rule saying why it precedes the next. */
 void sim_addrsel_sort (SimAddrselDest *dests, unsigned n,
                        const SimAddrselSources *srcs);
+
+/* RFC 8305 section 4 (Happy Eyeballs): dests[0..n), sorted, with the
+ * families taking turns, IPv6 first when v6_first; each family keeps its
+ * order, and the longer one's rest goes last. */
+void sim_addrsel_interleave (SimAddrselDest *dests, unsigned n,
+                             bool v6_first);
 
 #endif

@@ -163,7 +163,16 @@ build_direct_vpc (Build *b, const BuildWorkload *wl,
 
   for (guint i = 0; i < n; i++)
     if (addrs[i])
-      cloudrun_vpc_router_deliver (net->router, rport, addrs[i], 32, label);
+      {
+        cloudrun_vpc_router_deliver (net->router, rport, addrs[i], 32, label);
+        if (cfg->subnet6.len)
+          {
+            SimIp6 a6 = build_direct_address6 (&cfg->subnet6, addrs[i]);
+
+            cloudrun_vpc_router_deliver6 (net->router, rport, &a6, 128,
+                                          label);
+          }
+      }
   sim_link_new (b->world->sim, d->vpc, rport, &cloudrun_vpc_link, NULL);
   return d;
 }

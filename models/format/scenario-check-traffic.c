@@ -721,14 +721,13 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
 
 /* ---- Warnings ----------------------------------------------------- */
 
-/* Whether the caller's host has an IPv6 address to ask AAAA with: a
- * Direct VPC workload on a dual-stack subnet whose IPv6 it uses (internal,
- * or external when run-external-ipv6 = allowed), or a VM with an IPv6
- * address. */
-static gboolean
-traffic_caller_dual (const CloudRunScenario *s, const CloudRunSpecCaller *c)
+/* External IPv6 counts when run-external-ipv6 = allowed. */
+gboolean
+cloudrun_traffic_caller_dual (const CloudRunScenario *s,
+                              const CloudRunSpecTraffic *t)
 {
   static const SimIp6 none;
+  const CloudRunSpecCaller *c = &t->from;
   const CloudRunSpecWorkload *w = NULL;
 
   if (c->kind == CLOUDRUN_KIND_VM)
@@ -752,7 +751,7 @@ cloudrun_traffic_warnings (const CloudRunScenario *s, GPtrArray *out)
       const CloudRunSpecTraffic *t = s->traffics->pdata[i];
 
       if (!cloudrun_object_has (&t->base, "address-selection")
-          || traffic_caller_dual (s, &t->from))
+          || cloudrun_traffic_caller_dual (s, t))
         continue;
       g_ptr_array_add (out, g_strdup_printf (
         "[%s] address-selection: its caller %s has no IPv6 address (only a "

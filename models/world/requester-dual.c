@@ -28,6 +28,8 @@
  * 1 + 2 + 4 + 8 + 16 + 32 + 64 s. */
 #define LINUX_SYN_GIVE_UP (127 * SIM_S)
 
+G_STATIC_ASSERT (CLOUDRUN_CALL_MAX_ADDRS <= SIM_ADDRSEL_MAX);
+
 static void dual_next (CloudRunCall *call);
 
 static SimKernel *
@@ -181,27 +183,6 @@ dual_rule_words (CloudRunCall *call, const SimAddrselDest *a,
     }
 }
 
-/* RFC 8305 section 4: the sorted dests[from..n) with the families taking
- * turns, v6_first saying which starts. */
-static void
-dual_interleave (CloudRunCall *call, unsigned from, bool v6_first)
-{
-  SimAddrselDest v6[CLOUDRUN_CALL_MAX_ADDRS], v4[CLOUDRUN_CALL_MAX_ADDRS];
-  unsigned n6 = 0, n4 = 0, i6 = 0, i4 = 0;
-  bool six = v6_first;
-
-  for (unsigned i = from; i < call->n_dests; i++)
-    if (sim_addrsel_is_mapped (&call->dests[i].addr, NULL))
-      v4[n4++] = call->dests[i];
-    else
-      v6[n6++] = call->dests[i];
-  for (unsigned i = from; i < call->n_dests; i++, six = !six)
-    if ((six && i6 < n6) || i4 >= n4)
-      call->dests[i] = v6[i6++];
-    else
-      call->dests[i] = v4[i4++];
-}
-
 /* Orders the untried addresses dests[from..n): RFC 6724, then for
  * Happy Eyeballs the families interleaved, v6_first starting. */
 static void
@@ -217,10 +198,11 @@ dual_sort (CloudRunCall *call, unsigned from, int v6_first)
     srcs[s.n++] = host->addrs6[i];
   sim_addrsel_sort (call->dests + from, call->n_dests - from, &s);
   if (dual_happy (call) && from < call->n_dests)
-    dual_interleave (call, from,
-                     v6_first < 0
-                     ? !sim_addrsel_is_mapped (&call->dests[from].addr, NULL)
-                     : v6_first > 0);
+    sim_addrsel_interleave (call->dests + from, call->n_dests - from,
+                            v6_first < 0
+                            ? !sim_addrsel_is_mapped (&call->dests[from].addr,
+                                                      NULL)
+                            : v6_first > 0);
 }
 
 /* The story starts with the order; why holds the rule that put the

@@ -616,6 +616,7 @@ call_begin (CloudRunPlanCursor *cursor, uint64_t request)
   call->dns_tries = 0;
   call->dns_pending = call->finished = false;
   call->dual = cloudrun_call_host_dual (caller->host);
+  call->connecting = call->told = false;  /* no order told yet */
   call->header_len = 0;
   call->body = 0;
   g_byte_array_set_size (call->rx, 0);

@@ -14,8 +14,8 @@
  *
  * Scenario keys read (through CloudRunTrafficPlan): [traffic] url, count,
  * rate, interval, pattern, start, method, request-size, timeout,
- * identity, audience, token-header, address-selection; the caller's service-account (or
- * client account). */
+ * identity, audience, token-header, address-selection; the caller's
+ * service-account (or client account). */
 #ifndef CLOUDRUN_REQUESTER_H
 #define CLOUDRUN_REQUESTER_H
 

@@ -226,6 +226,37 @@ test_addrsel__mapped_round_trip (void **state)
   assert_int_equal (sim_addrsel_common_prefix (&v6, &v6), 64);
 }
 
+static void
+test_addrsel__interleave_takes_turns (void **state)
+{
+  static const char *const in[] = { "2001:db8::1", "2001:db8::2",
+                                     "2001:db8::3", "10.0.0.1", "10.0.0.2" };
+  static const char *const want6[] = { "2001:db8::1", "10.0.0.1",
+                                       "2001:db8::2", "10.0.0.2",
+                                       "2001:db8::3" };
+  static const char *const want4[] = { "10.0.0.1", "2001:db8::1",
+                                       "10.0.0.2", "2001:db8::2",
+                                       "2001:db8::3" };
+  SimAddrselDest d[5];
+
+  (void) state;
+  for (int first6 = 0; first6 < 2; first6++)
+    {
+      memset (d, 0, sizeof d);
+      for (unsigned i = 0; i < 5; i++)
+        d[i].addr = addr_of (in[i]);
+      sim_addrsel_interleave (d, 5, first6);
+      for (unsigned i = 0; i < 5; i++)
+        {
+          SimIp6 w = addr_of (first6 ? want6[i] : want4[i]);
+
+          if (!sim_ipv6_equal (&d[i].addr, &w))
+            fail_msg ("v6_first %d: position %u is not %s", first6, i,
+                      first6 ? want6[i] : want4[i]);
+        }
+    }
+}
+
 int
 main (void)
 {
@@ -233,6 +264,7 @@ main (void)
     cmocka_unit_test (test_addrsel__sort_cases),
     cmocka_unit_test (test_addrsel__policy_table),
     cmocka_unit_test (test_addrsel__mapped_round_trip),
+    cmocka_unit_test (test_addrsel__interleave_takes_turns),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -292,6 +292,65 @@ test_direct_vpc6__address_selection_reaches_the_caller (void **state)
   assert_true (g_str_has_prefix (s->rule, "happy-eyeballs (RFC 8305)"));
 }
 
+/* A dual-stack Direct VPC service calls a dual-stack VM by a name with A
+ * and AAAA records; ingress allowed for IPv4, and for IPv6 unless
+ * FORGET (then only the IPv4 rule: the firewall forgets IPv6). */
+#define VM_SCENARIO(V6RULE) WF_HEAD \
+  "[project shop]\n\n[network default]\n" \
+  "internal-ipv6-range = fd20:0:1::/48\n\n" \
+  "[subnet run]\nnetwork = default\nregion = europe-west1\n" \
+  "range = 10.0.0.0/24\nstack-type = ipv4-ipv6\n" \
+  "ipv6-access-type = internal\n\n" \
+  "[vm db]\nsubnet = run\naddress = 10.0.0.5\n\n" \
+  "[firewall allow-v4]\nnetwork = default\ndirection = ingress\n" \
+  "action = allow\nranges = 10.0.0.0/8\nprotocols = tcp:80\n\n" \
+  V6RULE \
+  "[dns-zone internal]\ndns-name = internal.example.\n" \
+  "networks = default\nrecords = db.internal.example. A 10.0.0.5;" \
+  "db.internal.example. AAAA fd20:0:1:0:0:1::\n\n" \
+  "[service caller]\nregion = europe-west1\nvpc-access = direct\n" \
+  "subnet = run\nvpc-egress = all-traffic\nmin-instances = 1\n\n" \
+  "[traffic call]\nfrom = caller\nurl = http://db.internal.example/\n"
+#define V6_ALLOWED \
+  "[firewall allow-v6]\nnetwork = default\ndirection = ingress\n" \
+  "action = allow\nranges = fd20::/20\nprotocols = tcp:80\n\n"
+
+static void
+test_direct_vpc6__service_reaches_a_vm_over_ipv6 (void **state)
+{
+  static const char *const happy[] = {
+    "traffic call.address-selection=happy-eyeballs", NULL };
+  g_autoptr (WorldFixture) both = world_fixture_new (VM_SCENARIO (V6_ALLOWED),
+                                                     NULL);
+  g_autoptr (WorldFixture) forgot = world_fixture_new (VM_SCENARIO (""),
+                                                       NULL);
+  g_autoptr (WorldFixture) raced = world_fixture_new (VM_SCENARIO (""),
+                                                      happy);
+  CloudRunRequest *r = world_fixture_request (both, "call", 0);
+  const SimExplainStep *s;
+
+  (void) state;
+  /* glibc's table: the VM's unique local address before its IPv4 one,
+   * through Direct VPC and the router's IPv6 path, allowed by allow-v6. */
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+  s = world_fixture_step (both, r, "CHOOSE_ADDRESS", NULL);
+  assert_non_null (strstr (s->rule, "fd20:0:1::1:0:0, 10.0.0.5; "
+                                    "fd20:0:1::1:0:0 connected"));
+  s = world_fixture_step (both, r, "APPLY_INGRESS_FIREWALL_RULE", NULL);
+  assert_non_null (strstr (s->rule, "allow-v6"));
+  /* The firewall forgets IPv6: the SYN is dropped without a word, and
+   * getaddrinfo waits on it until the request's timeout. */
+  r = world_fixture_request (forgot, "call", 0);
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DROPPED);
+  /* Happy Eyeballs: IPv4 250 ms later carries the request. */
+  r = world_fixture_request (raced, "call", 0);
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+  assert_true (world_fixture_latency (r) >= 250 * SIM_MS);
+  s = world_fixture_step (raced, r, "CHOOSE_ADDRESS", NULL);
+  assert_non_null (strstr (s->rule, "10.0.0.5 connected, the other "
+                                    "attempts are reset"));
+}
+
 int
 main (void)
 {
@@ -305,6 +364,7 @@ main (void)
     cmocka_unit_test (
       test_direct_vpc6__dual_stack_instance_gets_an_ipv6_address),
     cmocka_unit_test (test_direct_vpc6__address_selection_reaches_the_caller),
+    cmocka_unit_test (test_direct_vpc6__service_reaches_a_vm_over_ipv6),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

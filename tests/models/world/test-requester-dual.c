@@ -331,6 +331,69 @@ test_dual__happy_eyeballs_ipv4_wins_after_250_ms (void **state)
   dual_world_free (w);
 }
 
+/* The probe resolver answers query i (as received) with one record of
+ * its type at time at. */
+static void
+answer_query (DualWorld *w, guint i, SimTime at)
+{
+  const TinyFrame *f = tiny_probe_frame (w->resolver, i);
+  g_autofree SimDnsMessage *m = g_new0 (SimDnsMessage, 1);
+  SimIp6 site6 = ip6 (SITE6);
+  uint8_t buf[512];
+  size_t n;
+
+  assert_true (sim_dns_parse (f->f.payload, f->f.payload_len, m));
+  m->response = true;
+  m->n_answers = 1;
+  g_strlcpy (m->answers[0].name, m->qname, sizeof m->answers[0].name);
+  m->answers[0].type = m->qtype;
+  m->answers[0].ttl = 60;
+  m->answers[0].a = SITE;
+  memcpy (m->answers[0].aaaa, site6.b, 16);
+  n = sim_dns_write (m, buf, sizeof buf);
+  assert_true (n > 0);
+  tiny_probe_send_udp (w->resolver, at, RESOLVER, SIM_DNS_PORT, CLIENT,
+                       f->f.sport, buf, (uint32_t) n, 1);
+}
+
+/* RFC 8305 section 3: an A answer first waits 50 ms for AAAA; an AAAA
+ * answer within them joins the sort (IPv6 first for a global host), one
+ * after them finds IPv4 connected already. */
+static void
+test_dual__happy_eyeballs_resolution_delay (void **state)
+{
+  static const struct {
+    SimTime aaaa_at;
+    uint32_t seen;
+    const char *order;
+  } cases[] = {
+    { 30 * SIM_MS, 0, "connects: 2001:db8:1::10, 203.0.113.10; "
+                      "2001:db8:1::10 connected" },
+    { 80 * SIM_MS, CLIENT, "connects: 203.0.113.10; 203.0.113.10 "
+                           "connected" },
+  };
+
+  (void) state;
+  for (unsigned c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      DualWorld *w = dual_world ("2001:db8::10", BEHIND_SITE, true, false,
+                                 CLOUDRUN_ADDRESS_SELECTION_HAPPY_EYEBALLS);
+      CloudRunRequest *r;
+
+      tiny_world_run (w->tw, SIM_MS);
+      assert_int_equal (query_type (w, 1), SIM_DNS_TYPE_A);
+      answer_query (w, 1, 2 * SIM_MS);             /* A first */
+      answer_query (w, 0, cases[c].aaaa_at);
+      tiny_world_run (w->tw, 30 * SIM_S);
+      r = tiny_request (w->tw, 1);
+      assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+      assert_int_equal (r->seen_src, cases[c].seen);
+      assert_non_null (strstr (tiny_step (w->tw, 1, "CHOOSE_ADDRESS",
+                                          "client")->rule, cases[c].order));
+      dual_world_free (w);
+    }
+}
+
 static void
 test_dual__getaddrinfo_waits_on_the_blackhole (void **state)
 {
@@ -358,6 +421,7 @@ main (void)
     cmocka_unit_test (test_dual__global_host_prefers_ipv6),
     cmocka_unit_test (test_dual__next_address_after_a_reset),
     cmocka_unit_test (test_dual__happy_eyeballs_ipv4_wins_after_250_ms),
+    cmocka_unit_test (test_dual__happy_eyeballs_resolution_delay),
     cmocka_unit_test (test_dual__getaddrinfo_waits_on_the_blackhole),
   };
 
