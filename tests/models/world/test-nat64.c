@@ -41,7 +41,9 @@ static const char base[] =
   "[client partner]\naddress = 203.0.113.10\n\n"
   "[dns-zone partner]\ndns-name = partner.example.\nvisibility = public\n"
   "records = api.partner.example. A 203.0.113.10;"
-  "db.partner.example. A 10.1.0.5\n\n";
+  "db.partner.example. A 10.1.0.5;"
+  "both.partner.example. A 203.0.113.10;"
+  "both.partner.example. AAAA 2001:db8::5\n\n";
 
 static const char nat64[] =
   "[nat gw]\nnetwork = net\nregion = us-central1\n"
@@ -219,6 +221,25 @@ test_nat64__without_dns64_nodata (void **state)
   assert_int_equal (world_fixture_packets (wf, "vpc-net", "nat-gw"), 0);
 }
 
+/* A name with an AAAA record keeps it under DNS64 (and the ULA source
+ * has no way to a public IPv6 address: no NAT66). */
+static void
+test_nat64__aaaa_is_kept (void **state)
+{
+  g_autofree char *extra = g_strconcat (nat64, dns64, NULL);
+  g_autoptr (Frames) fr = NULL;
+  g_autoptr (WorldFixture) wf = run64 (extra,
+                                       "http://both.partner.example/", &fr);
+  SimIp6 got = { { 0 } }, want = ip6 ("2001:db8::5");
+  (void) state;
+
+  assert_int_equal (vm_aaaa (fr, &got), 1);
+  assert_true (sim_ipv6_equal (&got, &want));
+  assert_null (strstr (step_rule (wf, "DNS_ANSWER", "metadata-net"),
+                       "DNS64"));
+  expect (wf, "dropped", "NO_EXTERNAL_ADDRESS", "vpc-router");
+}
+
 /* The VM asks AAAA only, and over IPv6: nothing it sends or receives is
  * IPv4. */
 static void
@@ -389,6 +410,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_nat64__dns64_synthesizes_from_a),
     cmocka_unit_test (test_nat64__without_dns64_nodata),
+    cmocka_unit_test (test_nat64__aaaa_is_kept),
     cmocka_unit_test (test_nat64__vm_speaks_ipv6_only),
     cmocka_unit_test (test_nat64__translates_both_ways),
     cmocka_unit_test (test_nat64__no_nat64_no_way_out),
