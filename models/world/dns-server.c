@@ -10,11 +10,16 @@
  * 35.199.192.0/19 and the target's answer is relayed to the caller; no
  * answer in CLOUDRUN_DNS_FORWARD_TIMEOUT: SERVFAIL. Queries to an inbound
  * server policy's addresses arrive through the router too.
+ * A query over IPv6 (an IPv6-only VM's, to fd20:ce::254) is answered
+ * over IPv6 from the view, with DNS64 under a DNS64 server policy: a
+ * name with A records and no AAAA gets AAAA records under 64:ff9b::/96
+ * (https://cloud.google.com/dns/docs/configure-dns64).
  * https://cloud.google.com/dns/docs/vpc-name-res-order,
  * https://cloud.google.com/dns/docs/zones/forwarding-zones,
  * https://cloud.google.com/dns/docs/server-policies-overview
  * Scenario keys behind it (models/assemble/build-dns.c): [dns-zone]
- * forward-to, [dns-server-policy] alternative-name-servers and inbound. */
+ * forward-to, [dns-server-policy] alternative-name-servers, inbound and
+ * dns64. */
 #include "models/world/dns-server.h"
 
 #include <stddef.h>
