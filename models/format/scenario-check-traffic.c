@@ -721,6 +721,16 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
 
 /* ---- Warnings ----------------------------------------------------- */
 
+gboolean
+cloudrun_network_has_ipv6_only (const CloudRunSpecNetwork *n)
+{
+  for (guint i = 0; i < n->subnets->len; i++)
+    if (((const CloudRunSpecSubnet *) n->subnets->pdata[i])->stack_type
+        == VPC_STACK_IPV6_ONLY)
+      return TRUE;
+  return FALSE;
+}
+
 /* External IPv6 counts when run-external-ipv6 = allowed. */
 gboolean
 cloudrun_traffic_caller_dual (const CloudRunScenario *s,

@@ -966,6 +966,9 @@ guint cloudrun_traffic_senders (const CloudRunSpecTraffic *t);
  * subnet whose IPv6 it uses, or a VM with an IPv6 address. */
 gboolean cloudrun_traffic_caller_dual (const CloudRunScenario *s,
                                        const CloudRunSpecTraffic *t);
+/* Whether network n has an ipv6-only subnet (whose VMs DNS64 and NAT64
+ * serve). */
+gboolean cloudrun_network_has_ipv6_only (const CloudRunSpecNetwork *n);
 /* The text of an ENUM value: cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
  * "ingress", s->ingress) is "internal". NULL when out of range. */
 const char *cloudrun_enum_name (CloudRunKind kind, const char *key,
