@@ -478,6 +478,13 @@ build_router_regions (Build *b, const CloudRunSpecNetwork *n,
       cloudrun_vpc_router_add_region (router, r->range.prefix, r->range.len,
                                       r->region);
     }
+  for (guint i = 0; i < n->subnets->len; i++)
+    {
+      const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
+      if (s->stack_type != VPC_STACK_IPV4_ONLY)
+        cloudrun_vpc_router_add_region6 (router, &s->ipv6_range.prefix,
+                                         s->ipv6_range.len, s->region);
+    }
 }
 
 static const CloudRunSpecSubnet *

@@ -67,6 +67,7 @@ struct CloudRunVpcRouter {
                                    subnets; value unused */
   SimRoute6Table *nat64_sources; /* an ipv6-only subnet's /64 -> SimPort*
                                    to the Cloud NAT with NAT64 serving it */
+  SimRoute6Table *regions6;     /* value: the range's region (interned) */
 };
 
 /* An explanation step of the router about f; returns its index. */

@@ -195,8 +195,7 @@ vpc_deliver_local (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
       return;
     }
   port = dest->value;
-  dsrc = port->index < r->sources->len
-         ? g_ptr_array_index (r->sources, port->index) : NULL;
+  dsrc = vpc_source (r, port);
   psc = port->index < r->psc_endpoints->len
         ? g_ptr_array_index (r->psc_endpoints, port->index) : NULL;
   if (psc && src && src->kind == CLOUDRUN_VPC_SOURCE_PEER && vpc_new_flow (f))
@@ -740,6 +739,7 @@ vpc_receive (SimNode *self, SimPort *port, SimPacket *packet)
   CloudRunVpcRouter *r = (CloudRunVpcRouter *) self;
   CloudRunFabricIdentity id;
   CloudRunSnatEntry *e;
+  const CloudRunVpcSource *src;
   SimFrame f;
 
   if (port == r->google && !cloudrun_fabric_unwrap (packet, &id))
@@ -783,11 +783,9 @@ vpc_receive (SimNode *self, SimPort *port, SimPacket *packet)
       sim_port_send (port, packet);
       return;
     }
-  if (port->index < r->sources->len && g_ptr_array_index (r->sources,
-                                                          port->index))
+  if ((src = vpc_source (r, port)) != NULL)
     {
-      vpc_from_source (r, port, packet, &f,
-                       g_ptr_array_index (r->sources, port->index));
+      vpc_from_source (r, port, packet, &f, src);
       return;
     }
   /* From a destination-only attachment (a reply): deliver inside. */

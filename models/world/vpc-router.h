@@ -124,6 +124,10 @@ void cloudrun_vpc_router_add_local_range (CloudRunVpcRouter *router,
 void cloudrun_vpc_router_add_region (CloudRunVpcRouter *router,
                                      uint32_t prefix, uint8_t len,
                                      const char *region);
+/* The same for an IPv6 range (a subnet's /64). */
+void cloudrun_vpc_router_add_region6 (CloudRunVpcRouter *router,
+                                      const SimIp6 *prefix, uint8_t len,
+                                      const char *region);
 /* A port to the router of a peered network (VPC Network Peering, active):
  * what arrives there is delivered inside this network only (peering is
  * not transitive), after the ingress rules, or, when the peer imports the

@@ -23,6 +23,7 @@
 #include "models/world/vpc-router-private.h"
 
 #include "models/world/google.h"
+#include "models/world/region-latency.h"
 #include "sim/nat64.h"
 #include "sim/wire.h"
 
@@ -45,6 +46,18 @@ static bool
 external6 (const CloudRunVpcRouter *r, const SimIp6 *addr)
 {
   return sim_route6_table_lookup (r->external6, addr) != NULL;
+}
+
+/* The one-way time between the regions of f's source and destination
+ * (0 inside one region, or when either is not a range of the network). */
+static SimTime
+region_delay6 (const CloudRunVpcRouter *r, const SimFrame *f)
+{
+  SimIp6 src = sim_frame_src6 (f), dst = sim_frame_dst6 (f);
+  const SimRoute6 *a = sim_route6_table_lookup (r->regions6, &src);
+  const SimRoute6 *b = sim_route6_table_lookup (r->regions6, &dst);
+
+  return a && b ? cloudrun_region_one_way (a->value, b->value) : 0;
 }
 
 /* Delivers inside the network to whatever holds f's destination: through
@@ -74,7 +87,7 @@ deliver6 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                    (const char *) g_ptr_array_index (
                                      r->local6_labels, dest->order)),
               NULL);
-  sim_port_send (dest->value, packet);
+  cloudrun_send_after (dest->value, packet, region_delay6 (r, f));
 }
 
 /* A Google destination: to the GFE over the fabric with the network's
@@ -319,6 +332,16 @@ cloudrun_vpc_router6_receive (CloudRunVpcRouter *r, SimPort *port,
 }
 
 void
+cloudrun_vpc_router_add_region6 (CloudRunVpcRouter *r, const SimIp6 *prefix,
+                                 uint8_t len, const char *region)
+{
+  sim_route6_table_add (r->regions6, prefix, len, 0,
+                        (void *) sim_explain_intern (sim_world_explain (
+                                                       r->base.world->sim),
+                                                     region));
+}
+
+void
 cloudrun_vpc_router_deliver6 (CloudRunVpcRouter *r, SimPort *port,
                               const SimIp6 *prefix, uint8_t len,
                               const char *label)
@@ -354,6 +377,7 @@ cloudrun_vpc_router6_init (CloudRunVpcRouter *r,
   r->local6_labels = g_ptr_array_new_with_free_func (g_free);
   r->external6 = sim_route6_table_new ();
   r->nat64_sources = sim_route6_table_new ();
+  r->regions6 = sim_route6_table_new ();
   for (guint i = 0; i < config->n_subnets; i++)
     {
       const VpcSubnetConfig *s = &config->subnets[i];
@@ -387,5 +411,6 @@ cloudrun_vpc_router6_clear (CloudRunVpcRouter *r)
   sim_route6_table_free (r->local6);
   sim_route6_table_free (r->external6);
   sim_route6_table_free (r->nat64_sources);
+  sim_route6_table_free (r->regions6);
   g_ptr_array_free (r->local6_labels, TRUE);
 }

@@ -13,7 +13,8 @@
  * the IPv6 source) and is refused without PGA; an internal (ULA) source
  * has no way to a public non-Google IPv6 address (no NAT66) while an
  * external one leaves as it is; a ULA destination beyond the network is
- * private traffic; no ::/0 is NO_ROUTE, a blackhole IPv6 route drops. */
+ * private traffic; no ::/0 is NO_ROUTE, a blackhole IPv6 route drops;
+ * between two regions' /64s a packet takes the regions' one-way time. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include <string.h>
 
 #include "models/world/google.h"
+#include "models/world/region-latency.h"
 #include "models/world/vpc-router.h"
 #include "sim/geneve.h"
 #include "tests/models/world/tiny-world.h"
@@ -181,7 +183,7 @@ static void
 test_vpc_router6__vm_to_vm_delivered (void **state)
 {
   VpcCidr6 ula = { { { 0xfd, 0x20 } }, 20 };
-  g_autoptr (TinyWorld) tw = tiny_world_new (1);
+  g_autoptr (TinyWorld) tw = tiny_world_new (2);
   TinyRouterConfig *rc = tiny_router_config (tw, "net", PROJECT);
   World6 w;
   const TinyFrame *f;
@@ -192,7 +194,12 @@ test_vpc_router6__vm_to_vm_delivered (void **state)
              1000);
   w = world6 (tw, rc, false);
   send_tcp6 (w.app, 0, &app6, 40000, &db6, 80, SIM_TCP_SYN, 1);
+  /* The rule of IPv6 ranges does nothing to IPv4. */
+  tiny_probe_send_tcp (w.app, 0, TW_IP (10, 1, 0, 2), 40001,
+                       TW_IP (10, 1, 0, 3), 80, SIM_TCP_SYN, 64, 0, 2);
   tiny_world_run (tw, SIM_MS);
+  assert_drop (tw, 2, CLOUDRUN_DROP_FIREWALL_RULE,
+               "implied deny ingress rule");
   assert_int_equal (tiny_probe_count (w.db), 1);
   f = tiny_probe_frame (w.db, 0);
   assert_non_null (f->f.ip6);
@@ -402,6 +409,35 @@ test_vpc_router6__from_the_internet (void **state)
                "implied deny ingress rule");
 }
 
+/* Between the /64s of two regions a packet takes the regions' one-way
+ * time, as IPv4 does. */
+static void
+test_vpc_router6__regions (void **state)
+{
+  VpcCidr6 any = { { { 0 } }, 0 };
+  g_autoptr (TinyWorld) tw = tiny_world_new (2);
+  TinyRouterConfig *rc = tiny_router_config (tw, "net", PROJECT);
+  World6 w;
+  SimTime near, far;
+
+  (void) state;
+  firewall6 (rc, "allow-all-v6", VPC_FIREWALL_INGRESS, VPC_FIREWALL_ALLOW,
+             &any, 1000);
+  w = world6 (tw, rc, true);
+  cloudrun_vpc_router_add_region6 (w.router, &internal64, 64, "us-central1");
+  cloudrun_vpc_router_add_region6 (w.router, &external64, 64,
+                                   "europe-west1");
+  send_tcp6 (w.app, 0, &app6, 40000, &db6, 80, SIM_TCP_SYN, 1);
+  send_tcp6 (w.ext, 0, &ext6, 40000, &db6, 80, SIM_TCP_SYN, 2);
+  tiny_world_run (tw, SIM_S);
+  assert_int_equal (tiny_probe_count (w.db), 2);
+  near = tiny_probe_frame (w.db, 0)->at;
+  far = tiny_probe_frame (w.db, 1)->at;
+  assert_true (cloudrun_region_one_way ("us-central1", "europe-west1") > 0);
+  assert_int_equal (far - near,
+                    cloudrun_region_one_way ("us-central1", "europe-west1"));
+}
+
 int
 main (void)
 {
@@ -413,6 +449,7 @@ main (void)
     cmocka_unit_test (test_vpc_router6__ula_destination_is_private),
     cmocka_unit_test (test_vpc_router6__routes),
     cmocka_unit_test (test_vpc_router6__from_the_internet),
+    cmocka_unit_test (test_vpc_router6__regions),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
