@@ -647,6 +647,11 @@ call_begin (CloudRunPlanCursor *cursor, uint64_t request)
     }
   if (call->conn)
     call_reuse (call);
+  else if (plan->host_addr && caller->host->n_addrs == 0)
+    cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
+                          "the host has no IPv4 address: connecting to an "
+                          "IPv4 address fails at once (ENETUNREACH), no "
+                          "packet sent");
   else if (plan->host_addr)
     cloudrun_call_connect (call, plan->host_addr);
   else

@@ -376,6 +376,22 @@ test_nat64__internal_ipv4_not_reachable (void **state)
   assert_int_equal (world_fixture_packets (wf, "vpc-net", "nat-gw"), 0);
 }
 
+/* An IPv4 literal from a host without IPv4: connect fails at once. */
+static void
+test_nat64__ipv4_literal_fails_at_the_vm (void **state)
+{
+  g_autofree char *extra = g_strconcat (nat64, dns64, NULL);
+  g_autoptr (Frames) fr = NULL;
+  g_autoptr (WorldFixture) wf = run64 (extra, "http://203.0.113.10/", &fr);
+  g_autofree char *steps = world_fixture_steps_text (
+    wf, world_fixture_request (wf, "out", 0));
+  (void) state;
+
+  expect (wf, "unavailable", "none", "vm");
+  assert_non_null (strstr (steps, "the host has no IPv4 address"));
+  assert_int_equal (world_fixture_packets (wf, "only6", "vpc-net"), 0);
+}
+
 /* A dual-stack VM asks over IPv4: DNS64 does not apply to it. */
 static void
 test_nat64__dual_stack_vm_gets_no_synthesis (void **state)
@@ -415,6 +431,7 @@ main (void)
     cmocka_unit_test (test_nat64__translates_both_ways),
     cmocka_unit_test (test_nat64__no_nat64_no_way_out),
     cmocka_unit_test (test_nat64__internal_ipv4_not_reachable),
+    cmocka_unit_test (test_nat64__ipv4_literal_fails_at_the_vm),
     cmocka_unit_test (test_nat64__dual_stack_vm_gets_no_synthesis),
   };
 
