@@ -1,7 +1,7 @@
 /* Explanation log: steps in pages of EXPLAIN_PAGE, chained per request by
- * step ids,
- * and an interned string store. Models append as packets pass; report
- * writers and the capture read. A released chain's slots are reused (last
+ * step ids, an interned string store, and interned IPv6 addresses (a
+ * step holds their numbers: 4 bytes a field, as for IPv4). Models append
+ * as packets pass; report writers and the capture read. A released chain's slots are reused (last
  * released, first reused), so the array follows the steps alive, not the
  * run's length. Invariant: a step id is index + 1 and stays valid until
  * its chain is released. */
@@ -26,8 +26,29 @@ struct SimExplainLog {
   uint32_t watching;            /* nesting depth of journal_begin */
   GHashTable *deferred;         /* tag -> step id waiting for a frame */
   GStringChunk *strings;        /* interned text */
+  GPtrArray *addrs6;            /* SimIp6*, owned: interned IPv6
+                                   addresses, number n at n - 1 */
+  GHashTable *addr6_numbers;    /* SimIp6* (addrs6's) -> number */
   GString *scratch;             /* reused by internf */
 };
+
+/* FNV-1a over the 16 bytes (looked up, never walked). */
+static guint
+explain_addr6_hash (gconstpointer p)
+{
+  const SimIp6 *a = p;
+  guint h = 2166136261u;
+
+  for (unsigned i = 0; i < 16; i++)
+    h = (h ^ a->b[i]) * 16777619u;
+  return h;
+}
+
+static gboolean
+explain_addr6_equal (gconstpointer a, gconstpointer b)
+{
+  return sim_ipv6_equal (a, b);
+}
 
 SimExplainLog *
 sim_explain_log_new (void)
@@ -40,6 +61,9 @@ sim_explain_log_new (void)
   log->deferred = g_hash_table_new (g_direct_hash, g_direct_equal);
   log->strings = g_string_chunk_new (4096);
   log->scratch = g_string_new (NULL);
+  log->addrs6 = g_ptr_array_new_with_free_func (g_free);
+  log->addr6_numbers = g_hash_table_new (explain_addr6_hash,
+                                         explain_addr6_equal);
   return log;
 }
 
@@ -65,6 +89,8 @@ sim_explain_log_free (SimExplainLog *log)
   g_hash_table_destroy (log->deferred);
   g_string_chunk_free (log->strings);
   g_string_free (log->scratch, TRUE);
+  g_hash_table_destroy (log->addr6_numbers);
+  g_ptr_array_free (log->addrs6, TRUE);
   g_free (log);
 }
 
@@ -231,6 +257,40 @@ sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
   return g_string_chunk_insert_const (log->strings, log->scratch->str);
 }
 
+uint32_t
+sim_explain_intern6 (SimExplainLog *log, const SimIp6 *addr)
+{
+  SimIp6 *copy;
+  uint32_t n;
+
+  if (!addr)
+    return 0;
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (log->addr6_numbers, addr));
+  if (n != 0)
+    return n;
+  copy = g_memdup2 (addr, sizeof *addr);
+  g_ptr_array_add (log->addrs6, copy);
+  n = log->addrs6->len;
+  g_hash_table_insert (log->addr6_numbers, copy, GUINT_TO_POINTER (n));
+  return n;
+}
+
+const SimIp6 *
+sim_explain_addr6 (const SimExplainLog *log, uint32_t n)
+{
+  g_assert (n >= 1 && n <= log->addrs6->len);
+  return g_ptr_array_index (log->addrs6, n - 1);
+}
+
+char *
+sim_explain_addr_text (const SimExplainLog *log, const SimExplainStep *s,
+                       uint32_t addr, uint8_t bit, char *buf)
+{
+  if (s->v6 & bit)
+    return sim_ipv6_to_string (sim_explain_addr6 (log, addr), buf);
+  return sim_ipv4_to_string (addr, buf);
+}
+
 const SimExplainStep *
 sim_explain_get (const SimExplainLog *log, uint32_t id)
 {
@@ -252,8 +312,10 @@ void
 sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
 {
   const SimExplainStep *s = sim_explain_get (log, id);
-  char a[16], b[16];
+  char a[SIM_IPV6_STRLEN], b[SIM_IPV6_STRLEN];
 
+#define ADDR(field, bit, buf) \
+  sim_explain_addr_text (log, s, s->field, SIM_EXPLAIN_V6_##bit, buf)
   /* Plain appends, no printf: this runs for every captured decision. */
   g_string_append (out, s->state);
   if (s->cause)
@@ -282,32 +344,35 @@ sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out)
   if (s->src_before && s->dst_before)
     {
       g_string_append (out, " [");
-      g_string_append (out, sim_ipv4_to_string (s->src_before, a));
+      g_string_append (out, ADDR (src_before, SRC_BEFORE, a));
       g_string_append (out, " -> ");
-      g_string_append (out, sim_ipv4_to_string (s->dst_before, b));
+      g_string_append (out, ADDR (dst_before, DST_BEFORE, b));
       if (s->src_after || s->dst_after)
         {
           g_string_append (out, " => ");
-          g_string_append (out, sim_ipv4_to_string (s->src_after ? s->src_after
-                                                                  : s->src_before, a));
+          g_string_append (out, s->src_after ? ADDR (src_after, SRC_AFTER, a)
+                                             : ADDR (src_before, SRC_BEFORE,
+                                                     a));
           g_string_append (out, " -> ");
-          g_string_append (out, sim_ipv4_to_string (s->dst_after ? s->dst_after
-                                                                  : s->dst_before, b));
+          g_string_append (out, s->dst_after ? ADDR (dst_after, DST_AFTER, b)
+                                             : ADDR (dst_before, DST_BEFORE,
+                                                     b));
         }
       g_string_append_c (out, ']');
     }
   else if (s->src_before)
     {
       g_string_append (out, " [from ");
-      g_string_append (out, sim_ipv4_to_string (s->src_before, a));
+      g_string_append (out, ADDR (src_before, SRC_BEFORE, a));
       g_string_append_c (out, ']');
     }
   else if (s->dst_before)
     {
       g_string_append (out, " [to ");
-      g_string_append (out, sim_ipv4_to_string (s->dst_before, b));
+      g_string_append (out, ADDR (dst_before, DST_BEFORE, b));
       g_string_append_c (out, ']');
     }
+#undef ADDR
 }
 
 void

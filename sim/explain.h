@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sim/ipv6.h"
 #include "sim/time.h"
 
 typedef struct SimExplainLog SimExplainLog;
@@ -33,6 +34,11 @@ typedef struct {
   bool aside;                   /* an observation at a node the chain
                                    passed already: whoever draws the path
                                    skips it */
+  uint8_t v6;                   /* SIM_EXPLAIN_V6_* bits: which address
+                                   fields below hold an IPv6 address's
+                                   number in the log (sim_explain_addr6)
+                                   instead of an IPv4 address; 0 for an
+                                   IPv4 step */
   const char *rule;             /* interned or static; may be NULL */
   const char *note;             /* interned or static; may be NULL */
   uint32_t src_before, dst_before;  /* 0 = not given */
@@ -48,6 +54,12 @@ typedef struct {
                                    (outlives the log); may be NULL */
   uint32_t subject_request;     /* 1-based request of subject; 0 none */
 } SimExplainStep;
+
+/* Bits of SimExplainStep.v6, one per address field. */
+#define SIM_EXPLAIN_V6_SRC_BEFORE 1u
+#define SIM_EXPLAIN_V6_DST_BEFORE 2u
+#define SIM_EXPLAIN_V6_SRC_AFTER 4u
+#define SIM_EXPLAIN_V6_DST_AFTER 8u
 
 typedef struct {
   uint32_t first, last;         /* step ids; 0 when empty */
@@ -99,12 +111,25 @@ void sim_explain_undefer (SimExplainLog *log, uint32_t tag);
 const char *sim_explain_intern (SimExplainLog *log, const char *text);
 const char *sim_explain_internf (SimExplainLog *log, const char *fmt, ...)
   G_GNUC_PRINTF (2, 3);
+/* Interns an IPv6 address for the log's lifetime (deduplicated): its
+ * number, never 0, to put in an address field whose SIM_EXPLAIN_V6_* bit
+ * is set. NULL gives 0 (not given). */
+uint32_t sim_explain_intern6 (SimExplainLog *log, const SimIp6 *addr);
+/* The address number n (from sim_explain_intern6) stands for. */
+const SimIp6 *sim_explain_addr6 (const SimExplainLog *log, uint32_t n);
+/* The text of an address field of s (bit: its SIM_EXPLAIN_V6_* bit):
+ * dotted quad, or RFC 5952 text for IPv6; buf holds SIM_IPV6_STRLEN
+ * bytes. Returns buf. */
+char *sim_explain_addr_text (const SimExplainLog *log,
+                             const SimExplainStep *s, uint32_t addr,
+                             uint8_t bit, char *buf);
 const SimExplainStep *sim_explain_get (const SimExplainLog *log, uint32_t id);
 /* Steps alive (appended and not released). */
 uint32_t sim_explain_count (const SimExplainLog *log);
 /* One line: "STATE CAUSE at node (tag): rule; note [src -> dst => src' ->
  * dst']" (" CAUSE" and " (tag)" only when given); with
- * only one address given, "[from src]" or "[to dst]". */
+ * only one address given, "[from src]" or "[to dst]". IPv6 addresses in
+ * RFC 5952 text. */
 void sim_explain_format (const SimExplainLog *log, uint32_t id, GString *out);
 /* The capture's comment: sim_explain_format's line, then, when the step
  * has a subject, " (SUBJECT, request N)" (", request N" when given), last,

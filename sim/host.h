@@ -40,7 +40,7 @@ typedef SimSendResult (*SimHostOutputFn) (SimHost *host, void *user,
 
 #define SIM_HOST_MAX_ADDRS 32u
 #define SIM_HOST_MAX_UDP 4u
-#define SIM_HOST_MAX_ADDRS6 8u
+#define SIM_HOST_MAX_ADDRS6 12u  /* the GFE holds ten (google.h) */
 
 struct SimHost {
   SimNode *node;                /* the embedding node */

@@ -224,6 +224,8 @@ build_core (Build *b)
   b->gfe = cloudrun_gfe_new (w, cloudrun_run_app_front_ends,
                              CLOUDRUN_N_RUN_APP_FRONT_ENDS, GFE_SERVING,
                              GFE_FABRIC);
+  b->gfe->ipv6_external = b->sc->assumptions.ipv6_internal
+                          == CLOUDRUN_IPV6_INTERNAL_EXTERNAL;
   /* The GFE also answers on the VIPs of both googleapis.com names, and
    * at the addresses of mapped domains. */
   for (uint32_t i = 0; i < 4; i++)

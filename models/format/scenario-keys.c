@@ -24,6 +24,8 @@
 
 static const char *const google_access_choices[] = {
   "implicit", "subnet-pga", NULL };
+static const char *const ipv6_internal_choices[] = { "like-ipv4", "external",
+                                                     NULL };
 static const char *const purpose_choices[] = { "private", "proxy-only", NULL };
 static const char *const machine_choices[] = {
   "f1-micro", "e2-micro", "e2-standard-4", NULL };
@@ -176,6 +178,12 @@ static const CloudRunKey assumptions_keys[] = {
             "dual-stack page names internal IPv6 subnets only, while some "
             "versions let external ones be used: `refused` sends IPv4 only "
             "(with a load warning), `allowed` both families."),
+  KEY_ENUM ("ipv6-internal", ENUM, CloudRunSpecAssumptions, ipv6_internal,
+            "like-ipv4", 0, ipv6_internal_choices,
+            "How the GFE classifies a request that reaches it over IPv6 in "
+            "a VPC network's envelope: `like-ipv4` by the same rules as "
+            "over IPv4, `external` never internal. Google's ingress page "
+            "does not say whether IPv6 differs."),
 };
 
 static const CloudRunKey project_keys[] = {

@@ -158,6 +158,12 @@ typedef enum {
   CLOUDRUN_RUN_EXTERNAL_IPV6_REFUSED, /* IPv4 only, with a warning */
   CLOUDRUN_RUN_EXTERNAL_IPV6_ALLOWED,
 } CloudRunRunExternalIpv6;
+/* [assumptions] ipv6-internal: whether a request over IPv6 from a VPC
+ * can be internal. */
+typedef enum {
+  CLOUDRUN_IPV6_INTERNAL_LIKE_IPV4,
+  CLOUDRUN_IPV6_INTERNAL_EXTERNAL,
+} CloudRunIpv6Internal;
 
 typedef enum {
   CLOUDRUN_SUBNET_PRIVATE,
@@ -263,6 +269,8 @@ typedef struct {
                                    only sends into the VPC */
   CloudRunRunExternalIpv6 run_external_ipv6; /* Cloud Run on an external-
                                    IPv6 subnet: IPv6 too, or IPv4 only */
+  CloudRunIpv6Internal ipv6_internal; /* how the GFE classifies a request
+                                   over IPv6 from a VPC */
 } CloudRunSpecAssumptions;
 
 /* [project NAME] */

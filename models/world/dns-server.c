@@ -95,18 +95,19 @@ dns_server_describe (SimExplainLog *log, const DnsSource *src,
 }
 
 /* The answer a (id, question already set) as node's dns step with rule
- * and note (src and dst: the step's IPv4 addresses, 0 over IPv6), in a
+ * and note (from src to dst, or over IPv6 src6 to dst6), in a
  * packet of its bytes, not yet with UDP; NULL when it does not fit.
  * NXDOMAIN and SERVFAIL decide the request (dns-failure). */
 static SimPacket *
 dns_answer_packet (CloudRunNode *node, SimDnsMessage *a, uint32_t src,
-                   uint32_t dst, uint32_t request, const char *rule,
-                   const char *note)
+                   uint32_t dst, const SimIp6 *src6, const SimIp6 *dst6,
+                   uint32_t request, const char *rule, const char *note)
 {
   CloudRunWorld *world = node->world;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS,
                      .state = CLOUDRUN_STATE_DNS_ANSWER, .outbound = true,
-                     .rule = rule, .note = note, .src = dst, .dst = src };
+                     .rule = rule, .note = note, .src = dst, .dst = src,
+                     .src6 = dst6, .dst6 = src6 };
   uint8_t buf[1024];
   SimPacket *answer;
   uint32_t step;
@@ -138,8 +139,8 @@ dns_send_answer_on (CloudRunNode *node, SimHost *host, SimPort *out,
                     uint16_t dport, uint32_t request, const char *rule,
                     const char *note)
 {
-  SimPacket *answer = dns_answer_packet (node, a, src, dst, request, rule,
-                                         note);
+  SimPacket *answer = dns_answer_packet (node, a, src, dst, NULL, NULL,
+                                         request, rule, note);
 
   if (!answer)
     return;
@@ -417,8 +418,8 @@ dns_server_on_query6 (CloudRunDnsServer *server, SimHost *host,
     note = dns64_page;
   else
     rule = dns_server_describe (log, &zone, &a);
-  answer = dns_answer_packet (&server->base, &a, 0, 0, packet->request_id,
-                              rule, note);
+  answer = dns_answer_packet (&server->base, &a, 0, 0, &src, &dst,
+                              packet->request_id, rule, note);
   if (!answer)
     return;
   sim_udp6_push (answer, &src, &dst, SIM_DNS_PORT, frame->sport);

@@ -3,22 +3,29 @@
 
 #include "models/world/dns-server.h"
 
+/* A whole request arrived, over IPv4 or IPv6 (the address it was sent
+ * to, of that family, is the step's). */
 static void
-endpoint_served (CloudRunHttpServer *server, void *user, uint32_t request,
-                 uint32_t source, const SimHttpRequest *req)
+endpoint_served (CloudRunHttpServer *server, void *user,
+                 const CloudRunProxySession *session)
 {
   CloudRunEndpoint *ep = user;
   CloudRunWorld *world = ep->base.world;
+  const SimHttpRequest *req = &session->request;
+  uint32_t request = session->request_id;
   CloudRunStep s = {
     .hop = ep->hop, .state = CLOUDRUN_STATE_DELIVER,
     .rule = sim_explain_internf (sim_world_explain (world->sim),
                                  "%s %s answers 200 to %s %s", ep->kind,
                                  ep->base.node.name, req->method, req->path),
     .dst = ep->host.addrs[0],
+    .dst6 = session->v6 ? &session->local6 : NULL,
   };
   (void) server;
   cloudrun_request_step (&world->ledger, request, &ep->base.node, &s);
-  cloudrun_request_seen (&world->ledger, request, ep->hop, source, req->host);
+  cloudrun_request_seen (&world->ledger, request, ep->hop,
+                         session->client_addr,
+                         session->v6 ? &session->client6 : NULL, req->host);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
                            ep->hop, &ep->base.node, CLOUDRUN_DROP_NONE);
 }

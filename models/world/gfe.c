@@ -24,6 +24,13 @@ typedef struct {
   uint32_t outer_peer;          /* outer source of its envelope */
 } CloudRunGfeFlow;
 
+/* The googleapis.com VIPs' IPv6 ranges are /64s (models/world/google.h). */
+#define GFE_VIPS6_LEN 64u
+
+/* A session's IPv6 address field for a step, NULL over IPv4 (the step
+ * then shows the IPv4 one). */
+#define GFE_ADDR6(s, field) ((s)->v6 ? &(s)->field : NULL)
+
 static const CloudRunGfeNetwork *
 gfe_network (const CloudRunGfe *gfe, uint32_t vni)
 {
@@ -324,6 +331,41 @@ gfe_classify (CloudRunGfe *gfe, const CloudRunProxySession *s,
   return CLOUDRUN_CLASS_EXTERNAL;
 }
 
+/* A request over IPv6 in a fabric envelope (a VPC network's): Google's
+ * ingress page names the internal sources without a word on the address
+ * family, so [assumptions] ipv6-internal decides whether one the IPv4
+ * rules make internal stays so (like-ipv4) or is external (external);
+ * docs/networking.md, "Classification over IPv6". From the internet it is
+ * external either way. */
+static CloudRunClass
+gfe_over_ipv6 (CloudRunGfe *gfe, const CloudRunProxySession *s,
+               CloudRunClass cls, const char **why)
+{
+  SimExplainLog *log = sim_world_explain (gfe->base.world->sim);
+  char src[SIM_IPV6_STRLEN];
+
+  if (!s->v6 || !gfe_flow (gfe, s) || cls != CLOUDRUN_CLASS_INTERNAL)
+    return cls;
+  sim_ipv6_to_string (&s->client6, src);
+  if (!gfe->ipv6_external)
+    {
+      *why = sim_explain_internf (log, "%s; it came over IPv6 (from %s), "
+                                  "which changes nothing: [assumptions] "
+                                  "ipv6-internal = like-ipv4 applies the "
+                                  "IPv4 rules, as Google's ingress page "
+                                  "does not say whether IPv6 differs",
+                                  *why, src);
+      return cls;
+    }
+  *why = sim_explain_internf (log, "it came over IPv6 (from %s): "
+                              "[assumptions] ipv6-internal = external "
+                              "counts no request over IPv6 internal, where "
+                              "over IPv4 it would be (%s); Google's ingress "
+                              "page does not say whether IPv6 differs",
+                              src, *why);
+  return CLOUDRUN_CLASS_EXTERNAL;
+}
+
 static bool
 gfe_ingress_admits (GfeIngress ingress, CloudRunClass cls,
                     bool via_external_lb)
@@ -363,6 +405,7 @@ gfe_refuse (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunVerdict verdict,
                                                      : CLOUDRUN_DROP_NONE,
     .rule = rule, .note = note,
     .src = s->client_addr, .dst = s->local_addr,
+    .src6 = GFE_ADDR6 (s, client6), .dst6 = GFE_ADDR6 (s, local6),
   };
 
   cloudrun_request_step (&world->ledger, s->request_id, &gfe->base.node,
@@ -454,6 +497,7 @@ gfe_queue (CloudRunGfe *gfe, CloudRunProxySession *s,
                                  gfe_time (svc->pending.max_wait, wait)),
     .note = "the simulator's own step: Connectivity Tests has none for it",
     .src = s->client_addr, .dst = s->local_addr,
+    .src6 = GFE_ADDR6 (s, client6), .dst6 = GFE_ADDR6 (s, local6),
   };
 
   gfe->queued++;
@@ -482,6 +526,19 @@ gfe_serve_pending (CloudRunGfe *gfe, CloudRunServiceNode *svc)
     }
 }
 
+/* Whether s hit restricted.googleapis.com (either family). */
+static bool
+gfe_restricted_vip (const CloudRunProxySession *s)
+{
+  SimIp6 vip6;
+
+  if (!s->v6)
+    return (s->local_addr & sim_cidr_mask (CLOUDRUN_VIPS_LEN))
+           == CLOUDRUN_RESTRICTED_VIPS;
+  memcpy (vip6.b, cloudrun_restricted_vip6, sizeof vip6.b);
+  return sim_ipv6_in_prefix (&s->local6, &vip6, GFE_VIPS6_LEN);
+}
+
 /* Ingress and IAM passed: to an instance, after its cold start if any. */
 static void
 gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
@@ -497,6 +554,7 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
     .hop = CLOUDRUN_HOP_GFE, .state = CLOUDRUN_STATE_PROXY_CONNECTION,
     .tag = cloudrun_class_name (cls),
     .src = s->client_addr, .dst = s->local_addr,
+    .src6 = GFE_ADDR6 (s, client6), .dst6 = GFE_ADDR6 (s, local6),
   };
 
   if (!inst)
@@ -521,9 +579,7 @@ gfe_forward (CloudRunGfe *gfe, CloudRunProxySession *s,
                                      "[assumptions] instance-idle-timeout "
                                      "idle)"
                                    : " (cold start)",
-                                   (s->local_addr
-                                    & sim_cidr_mask (CLOUDRUN_VIPS_LEN))
-                                   == CLOUDRUN_RESTRICTED_VIPS
+                                   gfe_restricted_vip (s)
                                    ? "; restricted.googleapis.com serves "
                                      "only services VPC Service Controls "
                                      "supports, and Cloud Run is one" : "");
@@ -577,6 +633,7 @@ gfe_iap (CloudRunGfe *gfe, CloudRunProxySession *s, CloudRunServiceNode *svc,
   CloudRunStep step = {
     .hop = CLOUDRUN_HOP_GFE, .state = CLOUDRUN_STATE_APPLY_IAP,
     .src = s->client_addr, .dst = s->local_addr,
+    .src6 = GFE_ADDR6 (s, client6), .dst6 = GFE_ADDR6 (s, local6),
   };
 
   cloudrun_iap_check (&svc->iap, sim_explain_internf (log, "service %s",
@@ -631,7 +688,8 @@ gfe_request (CloudRunProxy *proxy, void *user, CloudRunProxySession *s)
                                        s->request.host), NULL);
       return;
     }
-  cls = gfe_classify (gfe, s, svc, &via_elb, &why);
+  cls = gfe_over_ipv6 (gfe, s, gfe_classify (gfe, s, svc, &via_elb, &why),
+                       &why);
   if (neg)
     why = sim_explain_internf (log, "%s; its serverless NEG sends it to "
                                "service %s whatever its Host (%s)", why,
@@ -872,6 +930,27 @@ gfe_mark_port (CloudRunGfe *gfe, SimPort *port, gboolean fabric)
   g_array_index (gfe->fabric, gboolean, port->index) = fabric;
 }
 
+/* The IPv6 addresses public DNS answers AAAA with (models/world/google.h):
+ * the front ends of run.app and of mapped domains, and the first
+ * addresses of both googleapis.com VIP ranges. */
+static void
+gfe_add_addresses6 (CloudRunGfe *gfe)
+{
+  SimIp6 a;
+
+  for (unsigned i = 0; i < CLOUDRUN_N_RUN_APP_FRONT_ENDS; i++)
+    {
+      memcpy (a.b, cloudrun_run_app_front_ends6[i], sizeof a.b);
+      sim_host_add_address6 (&gfe->host, &a);
+      memcpy (a.b, cloudrun_mapping_front_ends6[i], sizeof a.b);
+      sim_host_add_address6 (&gfe->host, &a);
+    }
+  memcpy (a.b, cloudrun_private_vip6, sizeof a.b);
+  sim_host_add_address6 (&gfe->host, &a);
+  memcpy (a.b, cloudrun_restricted_vip6, sizeof a.b);
+  sim_host_add_address6 (&gfe->host, &a);
+}
+
 CloudRunGfe *
 cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
                   unsigned n_front_ends, uint32_t serving_addr,
@@ -894,6 +973,7 @@ cloudrun_gfe_new (CloudRunWorld *world, const uint32_t *front_ends,
   for (unsigned i = 1; i < n_front_ends; i++)
     sim_host_add_address (&gfe->host, front_ends[i]);
   sim_host_add_address (&gfe->host, serving_addr);
+  gfe_add_addresses6 (gfe);
   gfe->host.output = gfe_output;
   gfe->host.output_user = gfe;
   cloudrun_proxy_init (&gfe->proxy, &gfe->host, 80, gfe_request, gfe_done, gfe);

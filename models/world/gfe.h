@@ -17,6 +17,11 @@
  * Host its client used: the GFE finds the service from the load
  * balancer's serverless NEG instead.
  *
+ * It listens on the IPv6 front ends and VIPs too (google.h): a request
+ * over IPv6, from the internet or in a VPC's envelope, is served the same
+ * way and answered over IPv6; [assumptions] ipv6-internal says whether
+ * one from a VPC can be internal.
+ *
  * Geography: one GFE node stands for Google's front ends everywhere. A
  * request is met near where it set out from (its SYN's SimPacket.origin,
  * models/world/region-latency.h) and crosses Google's backbone to its
@@ -28,7 +33,7 @@
  * Scenario keys read: [service] ingress, default-url, invokers, iap,
  * iap-access (through the service record); [project] perimeter, [perimeter NAME] (through
  * models/world/perimeter.h); [network] shared-with;
- * [assumptions] ingress-denied-status. */
+ * [assumptions] ingress-denied-status, ipv6-internal. */
 #ifndef CLOUDRUN_GFE_H
 #define CLOUDRUN_GFE_H
 
@@ -71,6 +76,9 @@ typedef struct {
   GArray *fabric;               /* gboolean by port index: a fabric port */
   GPtrArray *port_region;       /* by port index: the region of the
                                    instance behind it, or NULL */
+  bool ipv6_external;           /* [assumptions] ipv6-internal =
+                                   external: a request over IPv6 is never
+                                   internal */
   uint64_t refused;             /* requests answered by the GFE itself */
   uint64_t queued;              /* requests that waited for a slot */
 } CloudRunGfe;

@@ -27,8 +27,7 @@ server_body_in (CloudRunProxySession *s)
   SimKernel *kernel = sim_world_kernel (s->proxy->host->node->world);
 
   if (server->served)
-    server->served (server, server->user, s->request_id, s->client_addr,
-                    &s->request);
+    server->served (server, server->user, s);
   server->in_flight++;
   cloudrun_proxy_later (s, sim_kernel_now (kernel)
                            + sim_delay_draw (&server->service_time,

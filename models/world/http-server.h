@@ -14,10 +14,11 @@ typedef struct CloudRunHttpServer CloudRunHttpServer;
 
 /* Called when a whole request arrived (head and body), before the
  * service time (a model records its DELIVER step and what it saw here):
- * source is the IP source its packets arrived with (the TCP peer). */
+ * s is its session, whose client_addr (or client6 when v6: servers take
+ * IPv6 callers too) is the IP source its packets arrived with (the TCP
+ * peer), local_addr (local6) the address they were sent to. */
 typedef void (*CloudRunHttpServed) (CloudRunHttpServer *server, void *user,
-                                    uint32_t request_id, uint32_t source,
-                                    const SimHttpRequest *request);
+                                    const CloudRunProxySession *s);
 
 struct CloudRunHttpServer {
   CloudRunProxy proxy;          /* the connections and their requests */

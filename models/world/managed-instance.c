@@ -109,7 +109,7 @@ managed_judge (CloudRunManagedInstance *m, SimPacket *packet,
   cloudrun_request_step (&world->ledger, packet->request_id, &m->base.node,
                          &s);
   cloudrun_request_seen (&world->ledger, packet->request_id,
-                         CLOUDRUN_HOP_MANAGED_INSTANCE, f->src, NULL);
+                         CLOUDRUN_HOP_MANAGED_INSTANCE, f->src, NULL, NULL);
   cloudrun_request_decide (&world->ledger, packet->request_id,
                            CLOUDRUN_VERDICT_DELIVERED,
                            CLOUDRUN_HOP_MANAGED_INSTANCE, &m->base.node,

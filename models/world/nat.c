@@ -62,6 +62,7 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
   if (created && syn && from6)
     {
       char a[16], six[SIM_IPV6_STRLEN], d[16];
+      SimIp6 to6 = sim_nat64_embed (&sim_nat64_well_known_prefix, f->dst);
       s.rule = sim_explain_internf (log, "Cloud NAT %s (NAT64) translates "
                                     "[%s]:%u to %s:%u toward %s, the IPv4 "
                                     "address inside 64:ff9b::/96", n->name,
@@ -71,7 +72,10 @@ nat_outbound (CloudRunNatNode *n, SimPacket *packet, const SimFrame *f)
                                     e->nat_port,
                                     sim_ipv4_to_string (f->dst, d));
       s.note = nat64_page;
+      s.src6 = from6;
+      s.dst6 = &to6;
       s.src_after = e->nat_addr;
+      s.dst_after = f->dst;
       cloudrun_request_step (&world->ledger, packet->request_id,
                              &n->base.node, &s);
     }

@@ -533,6 +533,8 @@ proxy_accept (SimTcpConn *conn, void *user)
   s->client_port = sim_tcp_conn_remote_port (conn);
   s->local_addr = sim_tcp_conn_local_addr (conn);
   s->local_port = sim_tcp_conn_local_port (conn);
+  s->client6 = s->local6 = (SimIp6) { { 0 } };
+  s->v6 = sim_tcp_conn_ipv6 (conn, &s->local6, &s->client6);
   sim_tcp_conn_set_callbacks (conn, &client_tcp, s);
   return s;
 }

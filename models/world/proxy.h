@@ -51,8 +51,11 @@ struct CloudRunProxySession {
   uint64_t relay_left;          /* then: its body bytes still to relay */
   bool client_fin;              /* the caller closed its side */
   uint32_t request_id;
-  uint32_t client_addr, local_addr;  /* the caller and the address it hit */
+  uint32_t client_addr, local_addr;  /* the caller and the address it hit
+                                        (IPv4; 0 over IPv6) */
   uint16_t client_port, local_port;
+  bool v6;                      /* the caller came over IPv6: */
+  SimIp6 client6, local6;       /* its addresses then (zero over IPv4) */
   void *slot;                   /* the owner's per-request state */
   void *queue;                  /* the owner's: what it waits in, if any */
   uint64_t queue_seq;           /* and its place there */

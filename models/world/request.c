@@ -421,6 +421,7 @@ ledger_settle (CloudRunLedger *ledger, const CloudRunRequest *r,
           t->first_seen.index = r->index;
           t->first_seen.at = r->seen_at;
           t->first_seen.src = r->seen_src;
+          t->first_seen.src6 = r->seen_src6;
           t->first_seen.host = r->seen_host;
         }
     }
@@ -518,6 +519,44 @@ cloudrun_request_pass_path (CloudRunLedger *ledger, uint32_t id,
     cloudrun_request_pass (r, (CloudRunHopKind) via[i]);
 }
 
+void
+cloudrun_step_frame_addresses (CloudRunStep *step, const SimFrame *f,
+                               SimIp6 six[2])
+{
+  step->src = f->src;
+  step->dst = f->dst;
+  if (!f->ip6)
+    return;
+  six[0] = sim_frame_src6 (f);
+  six[1] = sim_frame_dst6 (f);
+  step->src6 = &six[0];
+  step->dst6 = &six[1];
+}
+
+/* The step's IPv6 addresses, interned, in place of their IPv4 fields. */
+static void
+step_addresses6 (SimExplainLog *log, const CloudRunStep *step,
+                 SimExplainStep *s)
+{
+  const struct {
+    const SimIp6 *addr;
+    uint32_t *field;
+    uint8_t bit;
+  } six[] = {
+    { step->src6, &s->src_before, SIM_EXPLAIN_V6_SRC_BEFORE },
+    { step->dst6, &s->dst_before, SIM_EXPLAIN_V6_DST_BEFORE },
+    { step->src6_after, &s->src_after, SIM_EXPLAIN_V6_SRC_AFTER },
+    { step->dst6_after, &s->dst_after, SIM_EXPLAIN_V6_DST_AFTER },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (six); i++)
+    if (six[i].addr)
+      {
+        *six[i].field = sim_explain_intern6 (log, six[i].addr);
+        s->v6 |= six[i].bit;
+      }
+}
+
 uint32_t
 cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
                        const SimNode *node, const CloudRunStep *step)
@@ -539,6 +578,8 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
 
   if (!r)
     return 0;
+  log = sim_world_explain (ledger->world);
+  step_addresses6 (log, step, &s);
   s.subject = cloudrun_ledger_tally (ledger, r->traffic)->subject;
   s.subject_request = r->index + 1;
   /* A retransmission meets the same decision: reuse the step. */
@@ -552,7 +593,6 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
     }
   if (!step->aside)
     cloudrun_request_pass (r, step->hop);
-  log = sim_world_explain (ledger->world);
   sid = sim_explain_append (log, &r->chain, &s);
   /* A decision no frame brought (a timer's: a 429 after the pending
    * queue, the caller giving up) is shown by the request's next frame,
@@ -603,13 +643,19 @@ cloudrun_request_served_by (CloudRunLedger *ledger, uint32_t id,
 
 void
 cloudrun_request_seen (CloudRunLedger *ledger, uint32_t id,
-                       CloudRunHopKind hop, uint32_t src, const char *host)
+                       CloudRunHopKind hop, uint32_t src,
+                       const SimIp6 *src6, const char *host)
 {
   CloudRunRequest *r = cloudrun_ledger_get (ledger, id);
 
   if (!r || r->finished || r->seen_at != CLOUDRUN_HOP_NONE)
     return;
   r->seen_at = hop;
-  r->seen_src = src;
+  r->seen_src = src6 ? 0 : src;
+  if (src6)
+    {
+      SimExplainLog *log = sim_world_explain (ledger->world);
+      r->seen_src6 = sim_explain_addr6 (log, sim_explain_intern6 (log, src6));
+    }
   r->seen_host = sim_explain_intern (sim_world_explain (ledger->world), host);
 }

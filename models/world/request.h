@@ -24,6 +24,7 @@
 #include "sim/histogram.h"
 #include "models/world/config.h"
 #include "sim/node.h"
+#include "sim/wire.h"
 
 #define CLOUDRUN_MAX_VIA 24u
 
@@ -46,7 +47,9 @@ typedef struct {
    * cloudrun_request_seen): seen_at is NONE until it took the request. */
   CloudRunHopKind seen_at;        /* service, vm or client */
   uint32_t seen_src;              /* IP source of the request's packets as
-                                     they arrived there */
+                                     they arrived there (0 over IPv6) */
+  const SimIp6 *seen_src6;        /* over IPv6: that source (interned in
+                                     the explain log); NULL over IPv4 */
   const char *seen_host;          /* its Host header, interned in the
                                      explain log */
   const char *revision;           /* the [revision NAME] the GFE sent it
@@ -75,7 +78,16 @@ typedef struct {
                                      hop of its path (via) */
   uint32_t src, dst;              /* addresses as the packet arrived */
   uint32_t src_after, dst_after;  /* after translation; 0 unchanged */
+  /* IPv6 addresses: each, when not NULL, stands in place of its IPv4
+   * field above (borrowed for the call; the log keeps a copy). */
+  const SimIp6 *src6, *dst6, *src6_after, *dst6_after;
 } CloudRunStep;
+
+/* Sets step's addresses (src, dst) to f's: its IPv4 ones, or for an IPv6
+ * frame its IPv6 ones, copied into six[0] and six[1] (which must live
+ * until cloudrun_request_step has taken the step). */
+void cloudrun_step_frame_addresses (CloudRunStep *step, const SimFrame *f,
+                                    SimIp6 six[2]);
 
 /* How long a finished request's record stays for its late frames. */
 #define CLOUDRUN_LEDGER_LINGER (10 * SIM_S)
@@ -117,8 +129,10 @@ typedef struct {
                                    server took */
   struct {
     uint32_t index;             /* lowest index taken; UINT32_MAX none */
-    CloudRunHopKind at;         /* its seen_at, seen_src, seen_host */
+    CloudRunHopKind at;         /* its seen_at, seen_src, seen_src6,
+                                   seen_host */
     uint32_t src;
+    const SimIp6 *src6;
     const char *host;
   } first_seen;
   GArray *served;               /* CloudRunServed, in the order first met:
@@ -223,11 +237,12 @@ void cloudrun_request_classify (CloudRunLedger *ledger, uint32_t id,
 void cloudrun_request_served_by (CloudRunLedger *ledger, uint32_t id,
                                  const char *revision);
 /* The destination's HTTP server (hop: service, vm or client) took request
- * id: src is the IP source its packets arrived with (the server's TCP
- * peer), host the Host header it parsed. The first call counts (one
- * server takes a request once); nothing once the caller has finished. */
+ * id: src (IPv4) or src6 (IPv6, when not NULL) is the IP source its
+ * packets arrived with (the server's TCP peer), host the Host header it
+ * parsed. The first call counts (one server takes a request once);
+ * nothing once the caller has finished. */
 void cloudrun_request_seen (CloudRunLedger *ledger, uint32_t id,
                             CloudRunHopKind hop, uint32_t src,
-                            const char *host);
+                            const SimIp6 *src6, const char *host);
 
 #endif

@@ -8,10 +8,12 @@
 
 /* The instance's container got a whole request: it is delivered. */
 static void
-instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
-                 uint32_t source, const SimHttpRequest *req)
+instance_served (CloudRunHttpServer *server, void *user,
+                 const CloudRunProxySession *session)
 {
   CloudRunInstance *inst = user;
+  const SimHttpRequest *req = &session->request;
+  uint32_t request = session->request_id;
   CloudRunWorld *world = inst->base.world;
   CloudRunStep s = {
     .hop = CLOUDRUN_HOP_SERVICE, .state = CLOUDRUN_STATE_DELIVER,
@@ -22,8 +24,9 @@ instance_served (CloudRunHttpServer *server, void *user, uint32_t request,
   };
   (void) server;
   cloudrun_request_step (&world->ledger, request, &inst->base.node, &s);
-  cloudrun_request_seen (&world->ledger, request, CLOUDRUN_HOP_SERVICE, source,
-                         req->host);
+  cloudrun_request_seen (&world->ledger, request, CLOUDRUN_HOP_SERVICE,
+                         session->client_addr,
+                         session->v6 ? &session->client6 : NULL, req->host);
   cloudrun_request_decide (&world->ledger, request, CLOUDRUN_VERDICT_DELIVERED,
                            CLOUDRUN_HOP_SERVICE, &inst->base.node, CLOUDRUN_DROP_NONE);
 }

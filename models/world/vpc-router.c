@@ -23,7 +23,10 @@ vpc_step (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
 {
   CloudRunWorld *world = r->base.world;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER, .state = state,
-                     .rule = rule, .note = note, .src = f->src, .dst = f->dst };
+                     .rule = rule, .note = note };
+  SimIp6 six[2];
+
+  cloudrun_step_frame_addresses (&s, f, six);
   return cloudrun_request_step (&world->ledger, packet->request_id,
                                 &r->base.node, &s);
 }
@@ -33,9 +36,10 @@ vpc_drop (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
           bool explain, CloudRunDropCause cause, const char *rule)
 {
   CloudRunStep s = { .hop = CLOUDRUN_HOP_VPC_ROUTER,
-                     .state = CLOUDRUN_STATE_DROP, .cause = cause, .rule = rule,
-                     .src = f->src, .dst = f->dst };
+                     .state = CLOUDRUN_STATE_DROP, .cause = cause, .rule = rule };
+  SimIp6 six[2];
 
+  cloudrun_step_frame_addresses (&s, f, six);
   cloudrun_node_drop (&r->base, packet, explain ? &s : NULL);
 }
 

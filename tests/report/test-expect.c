@@ -621,6 +621,35 @@ test_expect__source_seen_judges_the_requests_that_arrived (void **state)
     }
 }
 
+/* A server that took the requests over IPv6 saw an IPv6 source: no IPv4
+ * range holds it, not even the widest, and the text names it in RFC 5952
+ * form. */
+static void
+test_expect__source_seen_ipv4_ranges_hold_no_ipv6_source (void **state)
+{
+  g_autoptr (WorldFixture) wf = load_seen ("source-seen = 0.0.0.0/1\n");
+  SimExplainLog *log = sim_world_explain (wf->world->sim);
+  g_autoptr (GArray) items = NULL;
+  const CloudRunCheckItem *it;
+  SimIp6 six;
+
+  (void) state;
+  assert_true (sim_ipv6_parse ("2001:DB8:0::5", &six));
+  ledger_all_delivered (wf);
+  for (guint k = 0; k < 4; k++)
+    {
+      ledger_seen (wf, k, CLOUDRUN_HOP_CLIENT, 0, "203.0.113.9");
+      world_fixture_request (wf, "t", k)->seen_src6
+        = sim_explain_addr6 (log, sim_explain_intern6 (log, &six));
+    }
+  items = evaluate (wf);
+  it = item_of (items, "source-seen");
+  assert_false (it->pass);
+  assert_int_equal (it->met, 0);
+  if (!strstr (it->found, "request 1 saw 2001:db8::5 (client)"))
+    fail_msg ("found %s", it->found);
+}
+
 static void
 test_expect__host_seen_ignores_case (void **state)
 {
@@ -749,6 +778,7 @@ main (void)
     cmocka_unit_test (test_expect__request_keys_hold_for_every_request),
     cmocka_unit_test (test_expect__items_follow_file_order),
     cmocka_unit_test (test_expect__source_seen_judges_the_requests_that_arrived),
+    cmocka_unit_test (test_expect__source_seen_ipv4_ranges_hold_no_ipv6_source),
     cmocka_unit_test (test_expect__host_seen_ignores_case),
     cmocka_unit_test (test_expect__revision),
     cmocka_unit_test (test_expect__a_partner_sees_the_nat_address),

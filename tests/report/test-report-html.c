@@ -14,6 +14,7 @@
 
 #include "models/world/series.h"
 #include "tools/report/report-html.h"
+#include "tools/report/report.h"
 #include "tests/models/world/world-fixture.h"
 
 /* Occurrences of needle in text. */
@@ -145,6 +146,49 @@ test_html__a_section_per_traffic (void **state)
   assert_null (strstr (without, "class=\"path"));
 }
 
+/* A step's IPv6 addresses are shown in RFC 5952 text, beside IPv4 ones
+ * of the same step (the GFE's: the caller's IPv6 pair, then its own
+ * IPv4 source; an address not translated shows as it arrived). */
+static void
+test_html__ipv6_addresses_of_a_step (void **state)
+{
+  g_autoptr (WorldFixture) wf = world_fixture_new (TWO_TRAFFICS, NULL);
+  CloudRunRequest *r = world_fixture_request (wf, "first", 0);
+  SimIp6 src, dst;
+  CloudRunStep step = {
+    /* A state the GFE took no step in yet (one again would be reused). */
+    .hop = CLOUDRUN_HOP_GFE, .state = CLOUDRUN_STATE_PENDING_QUEUE,
+    .rule = "over IPv6", .aside = true, .src6 = &src, .dst6 = &dst,
+    .src_after = 0xa9fe0001u,
+  };
+  g_autofree char *html = NULL;
+
+  (void) state;
+  assert_true (sim_ipv6_parse ("2001:DB8:0:0::5", &src));
+  assert_true (sim_ipv6_parse ("2001:4860:4802:32::35", &dst));
+  cloudrun_request_step (&wf->world->ledger, r->id,
+                         world_fixture_node (wf, "gfe"), &step);
+  html = page (wf, NULL, NULL);
+  if (!strstr (html, "2001:db8::5 &#8594; 2001:4860:4802:32::35<br/>"
+                     "&#8658; 169.254.0.1 &#8594; 2001:4860:4802:32::35"))
+    fail_msg ("no IPv6 addresses in the page");
+  /* report.json's step (tools/report/report-json.c) says the same. */
+  {
+    g_autofree CloudRunTrafficSummary *sum = cloudrun_summary_new (wf->world);
+    g_autoptr (GArray) checks = g_array_new (FALSE, TRUE,
+                                             sizeof (CloudRunCheckItem));
+    ToolsReport rep = { wf->scenario, wf->world, sum, checks, 0, NULL };
+    g_autoptr (GString) json = g_string_new (NULL);
+
+    tools_report_json (json, &rep);
+    if (!strstr (json->str, "\"src\" : \"2001:db8::5\",\n"
+                 "            \"dst\" : \"2001:4860:4802:32::35\",\n"
+                 "            \"src_after\" : \"169.254.0.1\",\n"
+                 "            \"dst_after\" : null"))
+      fail_msg ("no IPv6 addresses in report.json:\n%s", json->str);
+  }
+}
+
 /* The whole picture fits the page when 0.9 of its natural width does
  * (1197 pixels at a window of 1280): 897pt (1196 x 0.9 = 1076 pixels) and
  * 997pt (1196 pixels) fit, 998pt does not and scrolls. */
@@ -179,6 +223,7 @@ main (void)
     cmocka_unit_test (test_series__chart_spans_where_it_moves),
     cmocka_unit_test (test_series__whole_run_when_it_moves_throughout),
     cmocka_unit_test (test_html__a_section_per_traffic),
+    cmocka_unit_test (test_html__ipv6_addresses_of_a_step),
     cmocka_unit_test (
       test_html__the_whole_picture_fits_when_its_text_stays_readable),
   };

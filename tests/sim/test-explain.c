@@ -279,6 +279,74 @@ test_explain__format_table (void **state)
   sim_explain_log_free (log);
 }
 
+/* IPv6 addresses: interned once each, numbers in the fields whose bit is
+ * set, printed in RFC 5952 text; a step may mix the families (the GFE's:
+ * a caller's IPv6 pair, then its own IPv4 pair towards the instance). */
+static void
+test_explain__ipv6_addresses_in_rfc5952_text (void **state)
+{
+  static const struct {
+    const char *src, *dst, *src_after;  /* IPv6 text or NULL */
+    uint32_t dst_after;                 /* IPv4, 0 none */
+    const char *expected;
+  } cases[] = {
+    { "2001:db8:0:0:0:0:0:5", "2001:4860:4802:32:0:0:0:35", NULL, 0,
+      "DROP at gfe [2001:db8::5 -> 2001:4860:4802:32::35]" },
+    { "2001:db8::5", "2001:4860:4802:32::35", NULL, IP (169, 254, 1, 10),
+      "DROP at gfe [2001:db8::5 -> 2001:4860:4802:32::35 => "
+      "2001:db8::5 -> 169.254.1.10]" },
+    { "FD20:0:1:0::2", NULL, "2600:2d00:2:2000::", 0,
+      "DROP at gfe [from fd20:0:1::2]" },
+    { NULL, "2600:2D00:2:1000::", NULL, 0,
+      "DROP at gfe [to 2600:2d00:2:1000::]" },
+  };
+  SimExplainLog *log = sim_explain_log_new ();
+  SimExplainChain chain = { 0 };
+  GString *out = g_string_new (NULL);
+  SimIp6 a, b;
+
+  (void) state;
+  assert_true (sim_ipv6_parse ("2001:db8::5", &a));
+  assert_true (sim_ipv6_parse ("2001:db8::6", &b));
+  assert_int_equal (sim_explain_intern6 (log, NULL), 0);
+  assert_int_equal (sim_explain_intern6 (log, &a), 1);
+  assert_int_equal (sim_explain_intern6 (log, &b), 2);
+  assert_int_equal (sim_explain_intern6 (log, &a), 1);
+  assert_true (sim_ipv6_equal (sim_explain_addr6 (log, 2), &b));
+  for (size_t i = 0; i < N_ELEMENTS (cases); i++)
+    {
+      SimExplainStep s = step_at (0, "DROP", "gfe");
+      SimIp6 x;
+      uint32_t id;
+
+      if (cases[i].src && sim_ipv6_parse (cases[i].src, &x))
+        {
+          s.src_before = sim_explain_intern6 (log, &x);
+          s.v6 |= SIM_EXPLAIN_V6_SRC_BEFORE;
+        }
+      if (cases[i].dst && sim_ipv6_parse (cases[i].dst, &x))
+        {
+          s.dst_before = sim_explain_intern6 (log, &x);
+          s.v6 |= SIM_EXPLAIN_V6_DST_BEFORE;
+        }
+      if (cases[i].src_after && sim_ipv6_parse (cases[i].src_after, &x))
+        {
+          s.src_after = sim_explain_intern6 (log, &x);
+          s.v6 |= SIM_EXPLAIN_V6_SRC_AFTER;
+        }
+      s.dst_after = cases[i].dst_after;
+      id = sim_explain_append (log, &chain, &s);
+      assert_int_equal (sim_explain_get (log, id)->v6, s.v6);
+      g_string_truncate (out, 0);
+      sim_explain_format (log, id, out);
+      if (strcmp (out->str, cases[i].expected) != 0)
+        fail_msg ("case %zu: \"%s\", expected \"%s\"", i, out->str,
+                  cases[i].expected);
+    }
+  g_string_free (out, TRUE);
+  sim_explain_log_free (log);
+}
+
 /* Format appends (report.txt prefixes a step number) and reads the step
  * by id, not the last one appended. */
 static void
@@ -554,6 +622,7 @@ main (void)
     cmocka_unit_test (test_explain__intern_deduplicates),
     cmocka_unit_test (test_explain__internf_formats_and_deduplicates),
     cmocka_unit_test (test_explain__format_table),
+    cmocka_unit_test (test_explain__ipv6_addresses_in_rfc5952_text),
     cmocka_unit_test (test_explain__format_appends_the_given_step),
     cmocka_unit_test (test_explain__comment_ends_with_the_subject),
     cmocka_unit_test (test_explain__outbound_step_joins_a_later_journal),

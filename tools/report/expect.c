@@ -62,6 +62,7 @@ test_source_seen (const CloudRunRequest *r, const CloudRunSpecExpect *e)
 {
   return (r->seen_at == CLOUDRUN_HOP_VM || r->seen_at == CLOUDRUN_HOP_CLIENT
           || r->seen_at == CLOUDRUN_HOP_MANAGED_INSTANCE)
+         && r->seen_src6 == NULL      /* an IPv4 range holds no IPv6 source */
          && (r->seen_src & sim_cidr_mask (e->source_seen.len))
             == e->source_seen.prefix;
 }
@@ -107,9 +108,10 @@ request_shows (const CloudRunRequest *r, const char *key)
     return g_strdup (cloudrun_hop_name (r->decided_at));
   if (strcmp (key, "source-seen") == 0)
     {
-      char a[16];
-      return g_strdup_printf ("%s (%s%s)", sim_ipv4_to_string (r->seen_src,
-                                                                a),
+      char a[SIM_IPV6_STRLEN];
+      return g_strdup_printf ("%s (%s%s)", r->seen_src6
+                              ? sim_ipv6_to_string (r->seen_src6, a)
+                              : sim_ipv4_to_string (r->seen_src, a),
                               cloudrun_hop_name (r->seen_at),
                               r->seen_at == CLOUDRUN_HOP_SERVICE
                               ? ": a Cloud Run container sees the GFE, not "

@@ -234,26 +234,32 @@ html_verdicts (GString *out, const ToolsReport *rep)
 }
 
 static void
-html_addresses (GString *out, const SimExplainStep *s)
+html_addresses (GString *out, const SimExplainLog *log,
+                const SimExplainStep *s)
 {
-  char a[16], b[16];
-  uint32_t src = s->src_after ? s->src_after : s->src_before;
-  uint32_t dst = s->dst_after ? s->dst_after : s->dst_before;
+  char a[SIM_IPV6_STRLEN], b[SIM_IPV6_STRLEN];
+  bool src_after = s->src_after != 0, dst_after = s->dst_after != 0;
+  uint32_t src = src_after ? s->src_after : s->src_before;
+  uint32_t dst = dst_after ? s->dst_after : s->dst_before;
 
+#define ADDR(field, bit, buf) \
+  sim_explain_addr_text (log, s, field, SIM_EXPLAIN_V6_##bit, buf)
   if (s->src_before && s->dst_before)
     g_string_append_printf (out, "%s &#8594; %s",
-                            sim_ipv4_to_string (s->src_before, a),
-                            sim_ipv4_to_string (s->dst_before, b));
+                            ADDR (s->src_before, SRC_BEFORE, a),
+                            ADDR (s->dst_before, DST_BEFORE, b));
   else if (s->src_before)
     g_string_append_printf (out, "from %s",
-                            sim_ipv4_to_string (s->src_before, a));
+                            ADDR (s->src_before, SRC_BEFORE, a));
   else if (s->dst_before)
-    g_string_append_printf (out, "to %s",
-                            sim_ipv4_to_string (s->dst_before, b));
-  if ((s->src_after || s->dst_after) && src && dst)
+    g_string_append_printf (out, "to %s", ADDR (s->dst_before, DST_BEFORE, b));
+  if ((src_after || dst_after) && src && dst)
     g_string_append_printf (out, "<br/>&#8658; %s &#8594; %s",
-                            sim_ipv4_to_string (src, a),
-                            sim_ipv4_to_string (dst, b));
+                            src_after ? ADDR (src, SRC_AFTER, a)
+                                      : ADDR (src, SRC_BEFORE, a),
+                            dst_after ? ADDR (dst, DST_AFTER, b)
+                                      : ADDR (dst, DST_BEFORE, b));
+#undef ADDR
 }
 
 /* What the caller of r lived through. */
@@ -337,7 +343,7 @@ html_steps (GString *out, CloudRunWorld *world, uint32_t request_id)
       g_string_append (out, "</td><td>");
       esc (out, s->note);
       g_string_append (out, "</td><td class=\"mono\">");
-      html_addresses (out, s);
+      html_addresses (out, log, s);
       g_string_append (out, "</td><td class=\"num\">");
       if (s->frame)                 /* trace.pcapng's frame number */
         g_string_append_printf (out, "%" G_GUINT64_FORMAT, s->frame);

@@ -70,12 +70,15 @@ add_int_or_null (JsonBuilder *b, const char *name, gboolean has, gint64 value)
     json_builder_add_null_value (b);
 }
 
+/* An address field of step s (bit: its SIM_EXPLAIN_V6_* bit), or null. */
 static void
-add_addr (JsonBuilder *b, const char *name, uint32_t addr)
+add_addr (JsonBuilder *b, const char *name, const SimExplainLog *log,
+          const SimExplainStep *s, uint32_t addr, uint8_t bit)
 {
-  char ip[16];
+  char ip[SIM_IPV6_STRLEN];
 
-  add_str (b, name, addr ? sim_ipv4_to_string (addr, ip) : NULL);
+  add_str (b, name, addr ? sim_explain_addr_text (log, s, addr, bit, ip)
+                         : NULL);
 }
 
 static const char *
@@ -109,10 +112,12 @@ json_steps (JsonBuilder *b, CloudRunWorld *world, const CloudRunRequest *r)
       add_str (b, "node", s->node);
       add_str (b, "rule", s->rule);
       add_str (b, "note", s->note);
-      add_addr (b, "src", s->src_before);
-      add_addr (b, "dst", s->dst_before);
-      add_addr (b, "src_after", s->src_after);
-      add_addr (b, "dst_after", s->dst_after);
+      add_addr (b, "src", log, s, s->src_before, SIM_EXPLAIN_V6_SRC_BEFORE);
+      add_addr (b, "dst", log, s, s->dst_before, SIM_EXPLAIN_V6_DST_BEFORE);
+      add_addr (b, "src_after", log, s, s->src_after,
+                SIM_EXPLAIN_V6_SRC_AFTER);
+      add_addr (b, "dst_after", log, s, s->dst_after,
+                SIM_EXPLAIN_V6_DST_AFTER);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -158,7 +163,7 @@ json_first_request (JsonBuilder *b, CloudRunWorld *world, uint32_t id)
 static void
 json_seen (JsonBuilder *b, const CloudRunTrafficSummary *s)
 {
-  char src[16];
+  char src[SIM_IPV6_STRLEN];
 
   json_builder_set_member_name (b, "seen");
   if (s->seen == 0)
@@ -169,7 +174,8 @@ json_seen (JsonBuilder *b, const CloudRunTrafficSummary *s)
   json_builder_begin_object (b);
   add_int (b, "requests", s->seen);
   add_str (b, "at", cloudrun_hop_name (s->seen_at));
-  add_str (b, "source", sim_ipv4_to_string (s->seen_src, src));
+  add_str (b, "source", s->seen_src6 ? sim_ipv6_to_string (s->seen_src6, src)
+                                     : sim_ipv4_to_string (s->seen_src, src));
   add_str (b, "host", s->seen_host);
   json_builder_end_object (b);
 }

@@ -28,6 +28,7 @@ cloudrun_summary_new (CloudRunWorld *world)
       s->seen = tally->seen;
       s->seen_at = tally->first_seen.at;
       s->seen_src = tally->first_seen.src;
+      s->seen_src6 = tally->first_seen.src6;
       s->seen_host = tally->first_seen.host;
       s->served = tally->served;
       for (int v = 0; v < CLOUDRUN_N_VERDICTS; v++)

@@ -29,7 +29,9 @@ typedef struct {
   uint32_t seen;                /* requests their destination's server
                                    took */
   CloudRunHopKind seen_at;      /* the first of them (lowest index): where, */
-  uint32_t seen_src;            /* the IP source it arrived with */
+  uint32_t seen_src;            /* the IP source it arrived with, */
+  const SimIp6 *seen_src6;      /* or over IPv6 this one (the explain
+                                   log's; NULL over IPv4) */
   const char *seen_host;        /* and its Host (the explain log's) */
   const GArray *served;         /* CloudRunServed: requests per [revision]
                                    the GFE sent them to (the ledger's);

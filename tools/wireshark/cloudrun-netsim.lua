@@ -111,6 +111,12 @@ local pf = {
   dst = ProtoField.ipv4("cloudrun.dst", "Destination"),
   src_after = ProtoField.ipv4("cloudrun.src_after", "Source after"),
   dst_after = ProtoField.ipv4("cloudrun.dst_after", "Destination after"),
+  -- The same when the address is IPv6 (RFC 5952 text in the comment).
+  src6 = ProtoField.ipv6("cloudrun.src6", "Source (IPv6)"),
+  dst6 = ProtoField.ipv6("cloudrun.dst6", "Destination (IPv6)"),
+  src_after6 = ProtoField.ipv6("cloudrun.src_after6", "Source after (IPv6)"),
+  dst_after6 = ProtoField.ipv6("cloudrun.dst_after6",
+                               "Destination after (IPv6)"),
   geneve = ProtoField.bytes("cloudrun.geneve", "Fabric identity (Geneve option)"),
   geneve_class = ProtoField.uint16("cloudrun.geneve.class", "Option class",
                                    base.HEX),
@@ -142,22 +148,49 @@ local function is_refusal (word)
   return word ~= nil and (refusals[word] or word:find("^VPC_SC") ~= nil)
 end
 
-local IP = "%d+%.%d+%.%d+%.%d+"
+-- An address: a dotted quad, or IPv6 text (hex digits and colons, with
+-- at least one colon; a dotted quad may end it, as in ::ffff:a.b.c.d).
+local IP = "[%x:%.]+"
+
+local function is_addr (a)
+  return a ~= nil and (a:find("^%d+%.%d+%.%d+%.%d+$") ~= nil
+                       or (a:find(":", 1, true) ~= nil
+                           and a:find("^[%x:%.]+$") ~= nil))
+end
+
+local function all_addrs (...)
+  for i = 1, select("#", ...) do
+    local a = select(i, ...)
+    if a ~= nil and not is_addr(a) then return false end
+  end
+  return true
+end
 
 -- The trailing "[...]" of a step: "A -> B", "A -> B => C -> D",
--- "from A" or "to B". Returns src, dst, src', dst' (some nil), or false
--- when the text is none of these (then it stays part of the note).
+-- "from A" or "to B", each address IPv4 or IPv6. Returns src, dst,
+-- src', dst' (some nil), or false when the text is none of these (then
+-- it stays part of the note).
 local function parse_addrs (a)
   local s, d, s2, d2 = a:match("^(" .. IP .. ") %-> (" .. IP .. ") => ("
                                .. IP .. ") %-> (" .. IP .. ")$")
-  if s then return s, d, s2, d2 end
+  if s and all_addrs(s, d, s2, d2) then return s, d, s2, d2 end
   s, d = a:match("^(" .. IP .. ") %-> (" .. IP .. ")$")
-  if s then return s, d end
+  if s and all_addrs(s, d) then return s, d end
   s = a:match("^from (" .. IP .. ")$")
-  if s then return s end
+  if s and is_addr(s) then return s end
   d = a:match("^to (" .. IP .. ")$")
-  if d then return nil, d end
+  if d and is_addr(d) then return nil, d end
   return false
+end
+
+-- An address item: the IPv4 field, or its IPv6 twin for IPv6 text.
+local function add_addr (sub, f4, f6, a)
+  if a == nil then return end
+  if a:find(":", 1, true) then
+    sub:add(f6, Address.ipv6(a))
+  else
+    sub:add(f4, Address.ip(a))
+  end
 end
 
 -- The reason after "classified CLASS: " in s, whole: up to a "; " or a
@@ -265,10 +298,10 @@ local function add_step (tree, text, n)
   if st.class then sub:add(pf.class, st.class) end
   if st.traffic then sub:add(pf.traffic, st.traffic) end
   if st.request then sub:add(pf.request, st.request) end
-  if st.src then sub:add(pf.src, Address.ip(st.src)) end
-  if st.dst then sub:add(pf.dst, Address.ip(st.dst)) end
-  if st.src_after then sub:add(pf.src_after, Address.ip(st.src_after)) end
-  if st.dst_after then sub:add(pf.dst_after, Address.ip(st.dst_after)) end
+  add_addr(sub, pf.src, pf.src6, st.src)
+  add_addr(sub, pf.dst, pf.dst6, st.dst)
+  add_addr(sub, pf.src_after, pf.src_after6, st.src_after)
+  add_addr(sub, pf.dst_after, pf.dst_after6, st.dst_after)
   if st.assumption then
     sub:add(pf.assumption, true)
     if st.assumption_key then

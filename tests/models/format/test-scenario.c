@@ -50,6 +50,7 @@ static const char everything_head[] =
   "instance-idle-timeout = 1m\n"
   "connector-start-time = 5s\n"
   "direct-vpc-start-delay = 45s\n"
+  "ipv6-internal = external\n"
   "private-ranges = 10.0.0.0/8; 192.168.0.0/16;\n"
   "run-external-ipv6 = allowed\n"
   "\n"
@@ -715,6 +716,7 @@ test_scenario__scenario_and_assumptions (void **state)
   assert_true (a->instance_idle_timeout == 60 * SIM_S);
   assert_true (a->connector_start_time == 5 * SIM_S);
   assert_true (a->direct_vpc_start_delay == 45 * SIM_S);
+  assert_int_equal (a->ipv6_internal, CLOUDRUN_IPV6_INTERNAL_EXTERNAL);
   assert_int_equal (a->private_ranges->len, 2);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 1),
                IP (192, 168, 0, 0), 16);
@@ -1413,6 +1415,7 @@ test_scenario__defaults (void **state)
   assert_true (a->instance_idle_timeout == 15 * 60 * SIM_S);
   assert_true (a->connector_start_time == 60 * SIM_S);
   assert_true (a->direct_vpc_start_delay == 0);
+  assert_int_equal (a->ipv6_internal, CLOUDRUN_IPV6_INTERNAL_LIKE_IPV4);
   assert_int_equal (a->private_ranges->len, 7);
   assert_cidr (&g_array_index (a->private_ranges, CloudRunSpecCidr, 4),
                IP (240, 0, 0, 0), 4);

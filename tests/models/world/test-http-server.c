@@ -35,9 +35,11 @@ typedef struct {
 } ServerNode;
 
 static void
-server_served (CloudRunHttpServer *http, void *user, uint32_t request,
-               uint32_t source, const SimHttpRequest *req)
+server_served (CloudRunHttpServer *http, void *user,
+               const CloudRunProxySession *session)
 {
+  uint32_t request = session->request_id, source = session->client_addr;
+  const SimHttpRequest *req = &session->request;
   ServerNode *s = user;
 
   (void) http;

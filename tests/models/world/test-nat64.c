@@ -281,10 +281,14 @@ test_nat64__translates_both_ways (void **state)
   expect (wf, "delivered", "none", "client");
   assert_non_null (nat);
   assert_int_equal (nat->src_after, NAT_ADDR);
-  assert_int_equal (nat->dst_before, PARTNER);
+  assert_int_equal (nat->dst_after, PARTNER);  /* before: IPv6 */
   assert_non_null (strstr (step_rule (wf, "NAT", "nat-gw"),
                            "Cloud NAT gw (NAT64) translates ["));
   assert_non_null (strstr (steps, "through the NAT64 of Cloud NAT gw"));
+  /* The NAT64 step's addresses: IPv6 before, IPv4 after. */
+  if (!strstr (steps, "[fd20:0:1::1:0:0 -> " SYNTH " => 198.51.100.77 -> "
+               "203.0.113.10]"))
+    fail_msg ("%s", steps);
   /* The partner sees IPv4 from the NAT's address. */
   for (guint i = 0; i < fr->frames[2]->len; i++)
     {

@@ -211,9 +211,18 @@ test_vpc_router6__vm_to_vm_delivered (void **state)
                                       "vpc-net")->rule, "allow-ula"));
   assert_non_null (strstr (tiny_step (tw, 1, "APPLY_ROUTE", "vpc-net")->rule,
                            "subnet route: vm db"));
-  /* The step's IPv4 address fields stay 0 for IPv6. */
-  assert_int_equal (tiny_step (tw, 1, "APPLY_ROUTE", "vpc-net")->src_before,
-                    0);
+  /* The step holds the packet's IPv6 addresses (sim/explain.h). */
+  {
+    const SimExplainStep *route = tiny_step (tw, 1, "APPLY_ROUTE", "vpc-net");
+    SimExplainLog *log = sim_world_explain (tw->world->sim);
+
+    assert_int_equal (route->v6, SIM_EXPLAIN_V6_SRC_BEFORE
+                                 | SIM_EXPLAIN_V6_DST_BEFORE);
+    assert_true (sim_ipv6_equal (sim_explain_addr6 (log, route->src_before),
+                                 &app6));
+    assert_true (sim_ipv6_equal (sim_explain_addr6 (log, route->dst_before),
+                                 &db6));
+  }
 }
 
 /* The lesson: an ingress rule of IPv4 ranges (0.0.0.0/0 here) admits
