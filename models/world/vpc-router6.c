@@ -3,8 +3,9 @@
  *
  * Routes: a subnet route for each subnet's IPv6 /64, the network's
  * custom IPv6 routes, and ::/0 to the default internet gateway when the
- * network keeps its default route and has an IPv6 subnet (Google adds it
- * with the first dual-stack subnet: vpc/docs/routes, IPv6 default route).
+ * network keeps its default route and has an IPv6 subnet (vpc/docs/routes
+ * lists an IPv6 system-generated default route; when it appears is
+ * simplified to this [assumption]).
  * A packet of a new connection passes the egress rules first, then the
  * longest prefix decides: a subnet route delivers inside the network
  * (through the ingress rules to a VM); the gateway takes a Google

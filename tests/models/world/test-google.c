@@ -1,7 +1,8 @@
 /* Tests for models/world/google.c (Google's addresses the simulator
  * knows, docs/networking.md, "Inside the VPC", "DNS"): which destinations a
  * VPC router treats as Google front ends (Private Google Access applies)
- * and the run.app front ends public DNS answers with. */
+ * and the run.app front ends public DNS answers with; the same for IPv6
+ * (front ends, the VIPs' /64s, unique local addresses). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,12 +61,49 @@ test_google__run_app_front_ends (void **state)
     }
 }
 
+static void
+test_google__destinations6 (void **state)
+{
+  static const struct {
+    const char *addr;
+    bool google, vip, private6;
+  } cases[] = {
+    { "2001:4860:4802:32::35", true, false, false }, /* run.app AAAA */
+    { "2001:4860:4802:ffff::1", true, false, false },
+    { "2001:4860:4803::1", false, false, false },    /* past the /48 */
+    { "2001:4860:4860::8888", false, false, false }, /* Public DNS */
+    { "2600:2d00:2:2000::", true, true, false },     /* private VIPs */
+    { "2600:2d00:2:2000:ffff::1", true, true, false },
+    { "2600:2d00:2:1000::5", true, true, false },    /* restricted */
+    { "2600:2d00:2:2001::", false, false, false },   /* past the /64 */
+    { "2600:2d00:2:3000::", false, false, false },
+    { "fd20:0:1::1:0:0", false, false, true },       /* Google's ULA */
+    { "fc00::1", false, false, true },               /* fc00::/7 */
+    { "fdff:ffff::1", false, false, true },
+    { "fe80::1", false, false, false },              /* link-local */
+    { "2606:4700::1111", false, false, false },
+  };
+
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SimIp6 a;
+      assert_true (sim_ipv6_parse (cases[i].addr, &a));
+      if (cloudrun_google_destination6 (&a) != cases[i].google
+          || cloudrun_google_vip6 (&a) != cases[i].vip
+          || cloudrun_private_address6 (&a) != cases[i].private6)
+        fail_msg ("%s: expected google %d, vip %d, private %d", cases[i].addr,
+                  cases[i].google, cases[i].vip, cases[i].private6);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_google__destinations),
     cmocka_unit_test (test_google__run_app_front_ends),
+    cmocka_unit_test (test_google__destinations6),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
