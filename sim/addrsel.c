@@ -187,6 +187,7 @@ sim_addrsel_source (SimAddrselDest *d, const SimAddrselSources *srcs)
         d->source = *s;
       d->usable = true;
     }
+  d->usable &= !d->unreachable;
 }
 
 /* A rule that prefers whichever side has the property alone. */

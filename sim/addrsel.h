@@ -7,8 +7,8 @@
  * IPv4 addresses take part as IPv4-mapped IPv6 addresses
  * (::ffff:a.b.c.d), as the RFC says.
  *
- * Rules kept (section 6): 1 avoid unusable destinations (no source of
- * that family), 2 prefer matching scope, 5 prefer matching label, 6
+ * Rules kept (section 6): 1 avoid unusable destinations (known
+ * unreachable, or no source of that family), 2 prefer matching scope, 5 prefer matching label, 6
  * prefer higher precedence, 8 prefer smaller scope, 9 longest matching
  * prefix (IPv6 destinations only, as glibc does; a source's prefix is
  * taken as /64), 10 otherwise keep the order. Rules 3, 4 and 7 need an
@@ -44,7 +44,10 @@ typedef enum {
 /* One destination address and what the sort learnt about it. */
 typedef struct {
   SimIp6 addr;                  /* IPv6, or IPv4-mapped */
-  bool usable;                  /* a source of its family exists */
+  bool unreachable;             /* set by the caller: known unreachable
+                                   (no route), so unusable (rule 1) */
+  bool usable;                  /* reachable, and a source of its family
+                                   exists */
   SimIp6 source;                /* Source(D) when usable */
   uint8_t rule;                 /* set by sim_addrsel_sort: the rule that
                                    put it ahead of the next one (1..10; 0

@@ -348,9 +348,12 @@ build_vms (Build *b)
       if (v6only)
         {
           /* An IPv6-only VM has no IPv4 address; it asks its metadata
-           * server at fd20:ce::254 over IPv6. */
+           * server at fd20:ce::254 over IPv6, and sends everything else
+           * to its network (its default IPv6 route). */
+          static const SimIp6 any;
           sim_host_drop_ipv4 (&ep->host);
           sim_host_add_route6 (&ep->host, &metadata6, 128, meta);
+          sim_host_add_route6 (&ep->host, &any, 0, ep->host.default_port);
           ep->requester.resolver6 = metadata6;
           sim_link_new (b->world->sim, meta,
                         build_metadata_port6 (b, net, vm->base.name,

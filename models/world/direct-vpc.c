@@ -179,6 +179,7 @@ direct_outbound6 (CloudRunDirectVpc *d, const SimPort *port,
                 ? "the instance's own IPv6 address of the subnet's range is "
                   "the source (internal IPv6 of a dual-stack subnet)"
                 : direct_waited (d, since),
+        .src6 = &src, .dst6 = &dst,
       };
       cloudrun_request_step (&world->ledger, packet->request_id,
                              &d->base.node, &s);

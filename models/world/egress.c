@@ -6,16 +6,12 @@
 /* Each instance gets this many ports of the pool address. */
 #define EGRESS_PORTS_PER_INSTANCE 2048u
 
-/* Where the IPv6 words cite Google: internal IPv6 goes into the VPC with
- * Direct VPC egress; nothing says Cloud Run's internet egress carries
- * IPv6. */
-#define EGRESS_DUAL_STACK_PAGE \
-  "https://cloud.google.com/run/docs/configuring/vpc-dual-stack-subnet"
-
-/* The IPv6 routes of a Direct VPC instance with IPv6 addresses. */
+/* The IPv6 routes of a Direct VPC instance with IPv6 addresses; with
+ * private-ranges-only no IPv6 default route (the internet egress carries
+ * IPv4 only). */
 static void
 egress_configure6 (SimHost *host, const CloudRunRevisionEgress *cfg,
-                   SimPort *egress_port, SimPort *vpc_port)
+                   SimPort *vpc_port)
 {
   static const SimIp6 any = { { 0 } }, ula = { { 0xfc } };
 
@@ -26,7 +22,6 @@ egress_configure6 (SimHost *host, const CloudRunRevisionEgress *cfg,
       sim_host_add_route6 (host, &any, 0, vpc_port);
       return;
     }
-  sim_host_add_route6 (host, &any, 0, egress_port);
   sim_host_add_route6 (host, &ula, 7, vpc_port);
   if (cfg->subnet6.len)
     sim_host_add_route6 (host, &cfg->subnet6.prefix, cfg->subnet6.len,
@@ -37,7 +32,7 @@ void
 cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
                            SimPort *egress_port, SimPort *vpc_port)
 {
-  egress_configure6 (host, cfg, egress_port, vpc_port);
+  egress_configure6 (host, cfg, vpc_port);
   if (cfg->access == VPC_ACCESS_NONE || !vpc_port)
     {
       sim_host_add_route (host, 0, 0, egress_port);
@@ -114,34 +109,8 @@ cloudrun_egress_why6 (const CloudRunEgressSide *side, const SimIp6 *dst,
                                 route->len);
   return sim_explain_internf (log, "%s %s: vpc-egress = "
                               "private-ranges-only, and %s is no unique "
-                              "local address: it takes ::/0 to the default "
-                              "internet egress", cfg->kind, cfg->service, d);
-}
-
-/* An IPv6 packet at the default internet egress: it carries IPv4 only
- * (Google documents IPv6 from Cloud Run as internal traffic into a VPC,
- * never out of the internet egress). Dropped, explained on a SYN. */
-static void
-egress_drop_ipv6 (CloudRunServerlessEgress *eg, const CloudRunEgressSide *side,
-                  SimPacket *packet, const SimFrame *f)
-{
-  SimIp6 dst = sim_frame_dst6 (f);
-  CloudRunStep s = {
-    .hop = CLOUDRUN_HOP_EGRESS, .state = CLOUDRUN_STATE_DROP,
-    .cause = CLOUDRUN_DROP_NO_ROUTE,
-    .rule = "Cloud Run's default internet egress carries IPv4 only: no "
-            "route for an IPv6 destination outside the VPC",
-    .note = EGRESS_DUAL_STACK_PAGE,
-  };
-  bool opens = sim_frame_opens_tcp (f);
-
-  if (opens)
-    s.note = sim_explain_internf (sim_world_explain (eg->base.world->sim),
-                                  "%s; %s", cloudrun_egress_why6 (
-                                    side, &dst,
-                                    sim_world_explain (eg->base.world->sim)),
-                                  EGRESS_DUAL_STACK_PAGE);
-  cloudrun_node_drop (&eg->base, packet, opens ? &s : NULL);
+                              "local address: no IPv6 route", cfg->kind,
+                              cfg->service, d);
 }
 
 /* A private destination on the way to the internet: dropped, with the
@@ -215,16 +184,9 @@ egress_receive (SimNode *self, SimPort *port, SimPacket *packet)
   CloudRunSnatEntry *e;
   SimFrame f;
 
-  if (!sim_frame_parse (packet->data, packet->len, &f)
-      || !(f.ip || (f.ip6 && port != eg->internet)) || !f.l4)
+  if (!sim_frame_parse (packet->data, packet->len, &f) || !f.ip || !f.l4)
     {
       sim_packet_release (sim_world_pool (self->world), packet);
-      return;
-    }
-  if (f.ip6)
-    {
-      egress_drop_ipv6 (eg, &g_array_index (eg->attached, CloudRunEgressSide,
-                                            port->index), packet, &f);
       return;
     }
   if (port != eg->internet)

@@ -38,8 +38,9 @@ typedef struct {
  * everything to vpc_port. A host with IPv6 addresses (Direct VPC on a
  * dual-stack subnet) gets IPv6 routes the same way: all-traffic ::/0
  * into the VPC; private-ranges-only the unique local range fc00::/7 and
- * the subnet's own range into the VPC, and ::/0 to egress_port, whose
- * internet egress carries IPv4 only (it drops the packet, NO_ROUTE). */
+ * the subnet's own range into the VPC, and no IPv6 default route (the
+ * internet egress carries IPv4 only): another IPv6 destination is
+ * unreachable for the instance. */
 void cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
                                 SimPort *egress_port, SimPort *vpc_port);
 /* An instance on a port of an egress hop (the default internet egress,

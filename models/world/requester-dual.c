@@ -30,6 +30,13 @@
 
 G_STATIC_ASSERT (CLOUDRUN_CALL_MAX_ADDRS <= SIM_ADDRSEL_MAX);
 
+/* How the last attempt failed (CloudRunCall.failed). */
+typedef enum {
+  DUAL_FAILED_RESET,            /* RST */
+  DUAL_FAILED_TIMEOUT,          /* no SYN-ACK */
+  DUAL_FAILED_UNREACHABLE,      /* no route: never sent */
+} DualFailure;
+
 static void dual_next (CloudRunCall *call);
 
 static SimKernel *
@@ -69,8 +76,8 @@ dual_text (const SimIp6 *a, char buf[SIM_IPV6_STRLEN])
   return sim_ipv6_to_string (a, buf);
 }
 
-/* A step of the call's explanation at the caller (IPv4 addresses in the
- * step's fields; an IPv6 one leaves them 0). */
+/* A step of the call's explanation at the caller, with d's addresses
+ * (its source and it) when d is not NULL. */
 static void
 dual_step (CloudRunCall *call, const SimAddrselDest *d, const char *rule,
            const char *note)
@@ -85,6 +92,11 @@ dual_step (CloudRunCall *call, const SimAddrselDest *d, const char *rule,
     {
       s.dst = v4;
       sim_addrsel_is_mapped (&d->source, &s.src);
+    }
+  else if (d)
+    {
+      s.src6 = &d->source;
+      s.dst6 = &d->addr;
     }
   cloudrun_request_step (caller->ledger, call->request, caller->node, &s);
 }
@@ -111,7 +123,8 @@ cloudrun_call_dual_query (CloudRunCall *call)
       call->answered = false;
       call->n_dests = call->n_tried = 0;
       call->nxdomain = call->connecting = call->racing = false;
-      call->timed_out = call->told = false;
+      call->failed = DUAL_FAILED_RESET;
+      call->told = false;
       call->winner = 0;
     }
   /* glibc sends A, then AAAA; RFC 8305 section 3 asks AAAA first. */
@@ -137,6 +150,10 @@ dual_rule_words (CloudRunCall *call, const SimAddrselDest *a,
 
   dual_text (&a->addr, x);
   dual_text (&b->addr, y);
+  if (rule == 1 && b->unreachable)
+    return sim_explain_internf (log, "RFC 6724 rule 1 (avoid unusable "
+                                "destinations): the host has no route to "
+                                "%s", y);
   if (rule == 1)
     return sim_explain_internf (log, "RFC 6724 rule 1 (avoid unusable "
                                 "destinations): the host has no source "
@@ -196,6 +213,17 @@ dual_sort (CloudRunCall *call, unsigned from, int v6_first)
     srcs[s.n++] = sim_addrsel_mapped (host->addrs[i]);
   for (unsigned i = 0; i < host->n_addrs6; i++)
     srcs[s.n++] = host->addrs6[i];
+  /* RFC 6724 rule 1 knows unreachable destinations (glibc asks the
+   * kernel for a route): a host with IPv6 routes and none for an address
+   * cannot send there (one without any sends all by its first port). */
+  for (unsigned i = from; i < call->n_dests; i++)
+    {
+      SimAddrselDest *d = &call->dests[i];
+
+      d->unreachable = !sim_addrsel_is_mapped (&d->addr, NULL)
+                       && host->routes6
+                       && !sim_host_route6_taken (host, &d->addr);
+    }
   sim_addrsel_sort (call->dests + from, call->n_dests - from, &s);
   if (dual_happy (call) && from < call->n_dests)
     sim_addrsel_interleave (call->dests + from, call->n_dests - from,
@@ -292,13 +320,17 @@ dual_settle (CloudRunCall *call)
 {
   if (dual_open (call) || call->n_tried < call->n_dests || call->dns_pending)
     return;
-  if (call->timed_out)
+  if (call->failed == DUAL_FAILED_TIMEOUT)
     cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_TIMEOUT,
-                          "TCP connection timed out (no SYN-ACK) at every "
-                          "address");
+                          "TCP connection timed out (no SYN-ACK) at the "
+                          "last address tried");
+  else if (call->failed == DUAL_FAILED_UNREACHABLE)
+    cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
+                          "no route to the last address (network "
+                          "unreachable)");
   else
     cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
-                          "connection reset at every address");
+                          "connection reset at the last address tried");
 }
 
 static void
@@ -378,7 +410,16 @@ dual_next (CloudRunCall *call)
       if (!a)
         return;                 /* a failure frees one */
       idx = call->n_tried++;
-      if (!call->dests[idx].usable || !dual_connect (call, a, idx))
+      if (!call->dests[idx].usable)
+        {
+          /* connect() fails at once: network unreachable. */
+          call->failed = DUAL_FAILED_UNREACHABLE;
+          dual_story (call, "%s unusable%s", &call->dests[idx].addr,
+                      call->dests[idx].unreachable
+                      ? " (no route: network unreachable)" : "");
+          continue;
+        }
+      if (!dual_connect (call, a, idx))
         continue;
       if (dual_happy (call))
         {
@@ -549,7 +590,7 @@ cloudrun_call_attempt_closed (CloudRunCall *call, SimTcpConn *conn,
   if (!a)
     return false;
   a->conn = NULL;
-  call->timed_out = timeout;
+  call->failed = timeout ? DUAL_FAILED_TIMEOUT : DUAL_FAILED_RESET;
   if (call->finished)
     return true;
   dual_story (call, "%s failed (%s)", &call->dests[a->dest].addr,

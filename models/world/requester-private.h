@@ -74,8 +74,8 @@ struct CloudRunCall {
   CloudRunAttempt attempts[CLOUDRUN_CALL_MAX_ATTEMPTS];
   SimTimer attempt_timer;       /* happy eyeballs: the resolution delay,
                                    then the next attempt's start */
-  bool timed_out;               /* the last failed attempt had no
-                                   SYN-ACK (else it was reset) */
+  uint8_t failed;               /* how the last attempt failed: a
+                                   DualFailure of requester-dual.c */
   char story[CLOUDRUN_CALL_STORY_MAX]; /* the order and the attempts, told
                                    in one CHOOSE_ADDRESS step (a request
                                    keeps one step per node and state) */

@@ -226,6 +226,27 @@ test_addrsel__mapped_round_trip (void **state)
   assert_int_equal (sim_addrsel_common_prefix (&v6, &v6), 64);
 }
 
+/* A destination the caller knows unreachable (no route) is unusable:
+ * last by rule 1, though a global source would put it first. */
+static void
+test_addrsel__unreachable_goes_last (void **state)
+{
+  SimIp6 srcs[2] = { addr_of ("2001:db8:1::2"), addr_of ("10.1.2.4") };
+  SimAddrselSources s = { srcs, 2, SIM_ADDRSEL_GLIBC };
+  SimAddrselDest d[2];
+  SimIp6 v4 = addr_of ("10.1.2.3");
+
+  (void) state;
+  memset (d, 0, sizeof d);
+  d[0].addr = addr_of ("2001:db8:1::1");
+  d[0].unreachable = true;
+  d[1].addr = v4;
+  sim_addrsel_sort (d, 2, &s);
+  assert_true (sim_ipv6_equal (&d[0].addr, &v4));
+  assert_int_equal (d[0].rule, 1);
+  assert_false (d[1].usable);
+}
+
 static void
 test_addrsel__interleave_takes_turns (void **state)
 {
@@ -264,6 +285,7 @@ main (void)
     cmocka_unit_test (test_addrsel__sort_cases),
     cmocka_unit_test (test_addrsel__policy_table),
     cmocka_unit_test (test_addrsel__mapped_round_trip),
+    cmocka_unit_test (test_addrsel__unreachable_goes_last),
     cmocka_unit_test (test_addrsel__interleave_takes_turns),
   };
 

@@ -1,12 +1,12 @@
 /* Tests for IPv6 through Direct VPC egress (models/world/direct-vpc.c)
  * and a dual-stack instance's egress routes (models/world/egress.c) on a
  * tiny world: probes "inst" (an instance with an IPv4 and an IPv6
- * address of a dual-stack subnet) and "vpc" (the VPC router side); the
- * default internet egress with a probe instance.
+ * address of a dual-stack subnet) and "vpc" (the VPC router side);
+ * whole scenarios through the world fixture.
  * https://cloud.google.com/run/docs/configuring/vpc-dual-stack-subnet
  *
  * Probes: the frames each side received, the DIRECT_VPC_EGRESS_CONNECTION
- * and DROP steps, the routes a host got. */
+ * and CHOOSE_ADDRESS steps, the routes a host got. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -110,6 +110,19 @@ test_direct_vpc6__ipv6_syn_reaches_the_vpc_with_its_address (void **state)
   assert_non_null (strstr (s->rule, "all-traffic sends fd20:0:0:2::9 into "
                                     "the VPC"));
   assert_non_null (strstr (s->note, "own IPv6 address"));
+  /* The step shows the IPv6 pair. */
+  {
+    SimExplainLog *log = sim_world_explain (w.tw->world->sim);
+    char buf[SIM_IPV6_STRLEN];
+
+    assert_true (s->v6 & SIM_EXPLAIN_V6_SRC_BEFORE);
+    assert_string_equal (sim_explain_addr_text (log, s, s->src_before,
+                                                SIM_EXPLAIN_V6_SRC_BEFORE,
+                                                buf), INST6);
+    assert_string_equal (sim_explain_addr_text (log, s, s->dst_before,
+                                                SIM_EXPLAIN_V6_DST_BEFORE,
+                                                buf), DB6);
+  }
   tiny_world_free (w.tw);
 }
 
@@ -173,45 +186,20 @@ test_direct_vpc6__instance_routes_follow_the_egress_setting (void **state)
   cloudrun_egress_configure (&all, cfg, egress, vpc);
   assert_ptr_equal (route6_for (&all, "2600:1901::1"), vpc);
   assert_ptr_equal (route6_for (&all, DB6), vpc);
-  /* private-ranges-only: unique local addresses into the VPC, the rest
-   * to the default internet egress (which drops IPv6). */
+  /* private-ranges-only: unique local addresses into the VPC, and no
+   * IPv6 route for the rest (the internet egress carries IPv4 only). */
   cfg->egress = VPC_EGRESS_PRIVATE_RANGES_ONLY;
   cloudrun_egress_configure (&pro, cfg, egress, vpc);
   assert_ptr_equal (route6_for (&pro, DB6), vpc);
   assert_ptr_equal (route6_for (&pro, "fc00::1"), vpc);
-  assert_ptr_equal (route6_for (&pro, "2600:1901::1"), egress);
+  {
+    SimIp6 global = ip6 ("2600:1901::1");
+
+    assert_null (sim_host_route6_taken (&pro, &global));
+  }
   sim_host_clear (&h4);
   sim_host_clear (&all);
   sim_host_clear (&pro);
-  tiny_world_free (tw);
-}
-
-static void
-test_direct_vpc6__internet_egress_drops_ipv6 (void **state)
-{
-  TinyWorld *tw = tiny_world_new (1);
-  CloudRunRevisionEgress *cfg = tiny_egress_config (tw, "front",
-                                                    VPC_ACCESS_DIRECT);
-  CloudRunServerlessEgress *eg = cloudrun_serverless_egress_new (
-    tw->world, TW_IP (34, 0, 0, 1));
-  TinyProbe *inst = tiny_probe_new (tw, "inst");
-  TinyProbe *net = tiny_probe_new (tw, "internet");
-  const SimExplainStep *s;
-
-  (void) state;
-  cfg->egress = VPC_EGRESS_PRIVATE_RANGES_ONLY;
-  tiny_link (tw, inst->port,
-             cloudrun_serverless_egress_attach (eg, "inst-0", cfg, NULL));
-  tiny_link (tw, eg->internet, net->port);
-  send_tcp6 (tw, inst, 0, INST6, 40000, "2600:1901::1", 443, SIM_TCP_SYN);
-  tiny_world_run (tw, SIM_MS);
-  assert_int_equal (tiny_probe_count (net), 0);
-  s = tiny_step (tw, 1, "DROP", "run-egress");
-  assert_non_null (s);
-  assert_string_equal (s->cause, "NO_ROUTE");
-  assert_non_null (strstr (s->rule, "IPv4 only"));
-  assert_non_null (strstr (s->note, "2600:1901::1 is no unique local "
-                                    "address"));
   tiny_world_free (tw);
 }
 
@@ -273,6 +261,30 @@ test_direct_vpc6__dual_stack_instance_gets_an_ipv6_address (void **state)
                                    world_fixture_request (refused, "call", 0),
                                    "CHOOSE_ADDRESS", NULL));
   assert_int_equal (caller_host (external)->n_addrs6, 1);
+}
+
+/* private-ranges-only: no IPv6 route to the GFE's global addresses, so
+ * they are unusable (RFC 6724 rule 1); happy eyeballs, which goes on the
+ * AAAA answer, finds none it can try and connects on the A answer. */
+static void
+test_direct_vpc6__no_ipv6_route_outside_private_ranges (void **state)
+{
+  static const char *const set[] = {
+    "service caller.vpc-egress=private-ranges-only",
+    "traffic call.address-selection=happy-eyeballs", NULL };
+  g_autoptr (WorldFixture) wf = world_fixture_new (
+    DUAL_SCENARIO ("internal"), set);
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+  const SimExplainStep *s = world_fixture_step (wf, r, "CHOOSE_ADDRESS",
+                                                NULL);
+
+  (void) state;
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DENIED_BY_INGRESS);
+  assert_non_null (s);
+  assert_non_null (strstr (s->rule, "unusable (no route: network "
+                                    "unreachable)"));
+  assert_non_null (strstr (s->rule, "the A answer came later"));
+  assert_non_null (strstr (s->rule, "216.239.32.53 connected"));
 }
 
 static void
@@ -360,9 +372,9 @@ main (void)
     cmocka_unit_test (test_direct_vpc6__only_replies_come_back),
     cmocka_unit_test (
       test_direct_vpc6__instance_routes_follow_the_egress_setting),
-    cmocka_unit_test (test_direct_vpc6__internet_egress_drops_ipv6),
     cmocka_unit_test (
       test_direct_vpc6__dual_stack_instance_gets_an_ipv6_address),
+    cmocka_unit_test (test_direct_vpc6__no_ipv6_route_outside_private_ranges),
     cmocka_unit_test (test_direct_vpc6__address_selection_reaches_the_caller),
     cmocka_unit_test (test_direct_vpc6__service_reaches_a_vm_over_ipv6),
   };

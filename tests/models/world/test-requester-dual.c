@@ -267,6 +267,18 @@ test_dual__global_host_prefers_ipv6 (void **state)
                     1);
   assert_non_null (strstr (s->rule, "203.0.113.10; 2001:db8:1::10 "
                                     "connected"));
+  /* The step's addresses: the winner's source and address, IPv6. */
+  {
+    SimExplainLog *log = sim_world_explain (w->tw->world->sim);
+    char buf[SIM_IPV6_STRLEN];
+
+    assert_string_equal (sim_explain_addr_text (log, s, s->dst_before,
+                                                SIM_EXPLAIN_V6_DST_BEFORE,
+                                                buf), SITE6);
+    assert_string_equal (sim_explain_addr_text (log, s, s->src_before,
+                                                SIM_EXPLAIN_V6_SRC_BEFORE,
+                                                buf), "2001:db8::10");
+  }
   dual_world_free (w);
 }
 
