@@ -95,6 +95,9 @@ uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
 
 /* IPv6 (set-up and routing as for IPv4; sim/route6.h). */
 void sim_host_add_address6 (SimHost *host, const SimIp6 *addr);
+/* The host gives up its IPv4 addresses (an IPv6-only interface): it
+ * receives no IPv4 and a caller on it sees none. */
+void sim_host_drop_ipv4 (SimHost *host);
 bool sim_host_has_address6 (const SimHost *host, const SimIp6 *addr);
 void sim_host_add_route6 (SimHost *host, const SimIp6 *prefix, uint8_t len,
                           SimPort *port);

@@ -10,6 +10,13 @@ sim_host_add_address6 (SimHost *host, const SimIp6 *addr)
     host->addrs6[host->n_addrs6++] = *addr;
 }
 
+void
+sim_host_drop_ipv4 (SimHost *host)
+{
+  host->n_addrs = 0;
+  host->addrs[0] = 0;
+}
+
 bool
 sim_host_has_address6 (const SimHost *host, const SimIp6 *addr)
 {

@@ -61,7 +61,8 @@ build_dns_inbound_addresses (Build *b)
                                                     - 3);
       BuildInbound in = { s->network, 0, NULL };
 
-      if (!p || !p->inbound || s->purpose != CLOUDRUN_SUBNET_PRIVATE)
+      if (!p || !p->inbound || s->purpose != CLOUDRUN_SUBNET_PRIVATE
+          || s->stack_type == VPC_STACK_IPV6_ONLY)
         continue;
       for (uint32_t a = s->range.prefix + 2; a <= last && !in.addr; a++)
         if (!cloudrun_scenario_address_used (b->sc, a)
@@ -92,6 +93,9 @@ build_dns_forwarding (Build *b)
                                                network->base.name);
       SimPort *port, *rport;
 
+      if (p && p->dns64)
+        net->view->dns64_label = sim_explain_internf (
+          log, "DNS64 server policy %s", p->base.name);
       if (network->on_premises || !dns_forwards (b, network))
         continue;
       if (!net->metadata)

@@ -67,6 +67,26 @@ build_metadata_port (Build *b, BuildNetwork *net, const char *name,
   return cloudrun_dns_server_attach (*server, name, addr);
 }
 
+/* The same for an IPv6-only VM at addr: the server answers on
+ * CLOUDRUN_METADATA_ADDR6 over IPv6. */
+static SimPort *
+build_metadata_port6 (Build *b, BuildNetwork *net, const char *name,
+                      const SimIp6 *addr)
+{
+  SimIp6 md6;
+
+  sim_ipv6_parse (CLOUDRUN_METADATA_ADDR6, &md6);
+  if (!net->metadata)
+    {
+      g_autofree char *node = g_strdup_printf ("metadata-%s",
+                                               net->network->base.name);
+      net->metadata = cloudrun_dns_server_new (b->world, node, METADATA_ADDR,
+                                               net->view, name);
+      return cloudrun_dns_server_attach6 (net->metadata, NULL, &md6, addr);
+    }
+  return cloudrun_dns_server_attach6 (net->metadata, name, &md6, addr);
+}
+
 /* Whether network is one of networks (CloudRunSpecNetwork *). */
 static bool
 build_bound (const GPtrArray *networks, const CloudRunSpecNetwork *network)
@@ -151,14 +171,21 @@ build_nat (Build *b, BuildNetwork *net, const CloudRunSpecNat *nat)
   for (unsigned i = 0; i < nat->addresses.addresses->len && i < n; i++)
     cloudrun_internet_add_route (b->internet, inet, addrs[i], 32, label);
   VpcNatConfig config = { nat->base.name, (uint32_t) nat->min_ports_per_vm,
-                          nat->tcp_time_wait_timeout };
+                          nat->tcp_time_wait_timeout, nat->nat64 };
   node = cloudrun_nat_new (b->world, &config, addrs, n);
   router_port = cloudrun_vpc_router_attach (net->router, port_name, NULL);
   for (guint i = 0; i < nat->subnets->len; i++)
     {
       const CloudRunSpecSubnet *sn = g_ptr_array_index (nat->subnets, i);
-      cloudrun_vpc_router_add_nat (net->router, router_port, sn->range.prefix,
-                                   sn->range.len);
+      if (sn->stack_type != VPC_STACK_IPV6_ONLY)
+        cloudrun_vpc_router_add_nat (net->router, router_port,
+                                     sn->range.prefix, sn->range.len);
+      else if (nat->nat64)
+        {
+          SimIp6 prefix = build_cidr6 (&sn->ipv6_range).prefix;
+          cloudrun_vpc_router_add_nat64 (net->router, router_port, &prefix,
+                                         64);
+        }
     }
   for (guint i = 0; i < b->sc->connectors->len; i++)
     {
@@ -284,6 +311,10 @@ build_vms (Build *b)
                           build_nat_for (b, subnet, subnet->network,
                                          subnet->region));
       SimPort *rport, *meta = sim_node_add_port (&ep->base.node, "metadata");
+      bool v6only = subnet->stack_type == VPC_STACK_IPV6_ONLY;
+      SimIp6 metadata6;
+
+      sim_ipv6_parse (CLOUDRUN_METADATA_ADDR6, &metadata6);
 
       if (subnet->network->on_premises)
         cloudrun_endpoint_on_premises (ep);
@@ -301,7 +332,9 @@ build_vms (Build *b)
           sim_link_end (cloudrun_vpc_router_internet_port (net->router)->link,
                         1));
       rport = cloudrun_vpc_router_attach (net->router, port_name, &src);
-      cloudrun_vpc_router_deliver (net->router, rport, vm->address, 32, label);
+      if (!v6only)
+        cloudrun_vpc_router_deliver (net->router, rport, vm->address, 32,
+                                     label);
       /* On a dual-stack subnet the interface has its IPv6 address too
        * (its /96's first); the VM's servers listen on both families. */
       if (subnet->stack_type != VPC_STACK_IPV4_ONLY)
@@ -312,10 +345,29 @@ build_vms (Build *b)
         }
       sim_link_new (b->world->sim, ep->host.default_port, rport,
                     &cloudrun_vpc_link, NULL);
-      sim_host_add_route (&ep->host, METADATA_ADDR, 32, meta);
-      sim_link_new (b->world->sim, meta,
-                    build_metadata_port (b, net, vm->base.name, vm->address),
-                    &cloudrun_serving_link, NULL);
+      if (v6only)
+        {
+          /* An IPv6-only VM has no IPv4 address; it asks its metadata
+           * server at fd20:ce::254 over IPv6, and sends everything else
+           * to its network (its default IPv6 route). */
+          static const SimIp6 any;
+          sim_host_drop_ipv4 (&ep->host);
+          sim_host_add_route6 (&ep->host, &metadata6, 128, meta);
+          sim_host_add_route6 (&ep->host, &any, 0, ep->host.default_port);
+          ep->requester.resolver6 = metadata6;
+          sim_link_new (b->world->sim, meta,
+                        build_metadata_port6 (b, net, vm->base.name,
+                                              &vm->ipv6_address),
+                        &cloudrun_serving_link, NULL);
+        }
+      else
+        {
+          sim_host_add_route (&ep->host, METADATA_ADDR, 32, meta);
+          sim_link_new (b->world->sim, meta,
+                        build_metadata_port (b, net, vm->base.name,
+                                             vm->address),
+                        &cloudrun_serving_link, NULL);
+        }
       g_hash_table_insert (b->callers, vm->base.name, &ep->requester);
     }
 }
@@ -402,7 +454,8 @@ build_region_ranges (Build *b, const CloudRunSpecNetwork *n)
     {
       const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
       VpcRegionRange r = { { s->range.prefix, s->range.len }, s->region };
-      g_array_append_val (out, r);
+      if (s->stack_type != VPC_STACK_IPV6_ONLY)  /* no IPv4 range */
+        g_array_append_val (out, r);
     }
   for (guint i = 0; i < b->sc->connectors->len; i++)
     {

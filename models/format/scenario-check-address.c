@@ -220,7 +220,8 @@ check_internal (CloudRunCheck *c, const Written *w)
   for (guint i = 0; what == NULL && i < w->net->subnets->len; i++)
     {
       const CloudRunSpecSubnet *sn = w->net->subnets->pdata[i];
-      if ((w->addr & sim_cidr_mask (sn->range.len)) == sn->range.prefix)
+      if (sn->stack_type != VPC_STACK_IPV6_ONLY
+          && (w->addr & sim_cidr_mask (sn->range.len)) == sn->range.prefix)
         what = sn->base.name;
     }
   if (what != NULL)

@@ -5,8 +5,9 @@
  *   from 1, networks in file order;
  * - a subnet's stack-type: ipv4-ipv6 needs ipv6-access-type (internal
  *   needs the network's internal range), ipv4-only takes neither it nor
- *   ipv6-range, ipv6-only is refused (not simulated), and no dual-stack
- *   subnet on an on-premises site;
+ *   ipv6-range, ipv6-only is checked as ipv4-ipv6 (it has no IPv4
+ *   range: scenario-check.c), and no dual-stack subnet on an
+ *   on-premises site;
  * - a subnet's ipv6-range is a /64 (inside the network's /48 when
  *   internal, global unicast 2000::/3 outside Google's VIPs' and front
  *   ends' when external) overlapping no other subnet's; by default the
@@ -245,7 +246,7 @@ check_dual_stack (CloudRunCheck *c, CloudRunSpecSubnet *sn)
   if (!cloudrun_object_has (&sn->base, "ipv6-access-type"))
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_KEY, &sn->base,
                                 "ipv6-access-type", "internal or external "
-                                "with stack-type = ipv4-ipv6", "nothing",
+                                "unless stack-type = ipv4-only", "nothing",
                                 NULL, NULL);
   if (internal && n->internal_ipv6_range.len == 0)
     {
@@ -303,13 +304,7 @@ check_subnets (CloudRunCheck *c)
         {
         case VPC_STACK_IPV4_ONLY: ok = check_ipv4_only (c, sn); break;
         case VPC_STACK_IPV4_IPV6: ok = check_dual_stack (c, sn); break;
-        case VPC_STACK_IPV6_ONLY:
-          ok = cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_VALUE,
-                                    &sn->base, "stack-type", "ipv4-only or "
-                                    "ipv4-ipv6 (IPv6-only subnets, and the "
-                                    "NAT64 they need, are not simulated)",
-                                    "'ipv6-only'", NULL, NULL);
-          break;
+        case VPC_STACK_IPV6_ONLY: ok = check_dual_stack (c, sn); break;
         }
       if (!ok)
         return FALSE;

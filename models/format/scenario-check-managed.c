@@ -43,6 +43,7 @@ overlapping_subnet (const CloudRunScenario *s, const CloudRunSpecNetwork *n,
     {
       const CloudRunSpecSubnet *sn = s->subnets->pdata[i];
       if ((sn->network == n || cloudrun_peering_active (s, n, sn->network))
+          && sn->stack_type != VPC_STACK_IPV6_ONLY
           && cloudrun_cidr_overlap (&sn->range, r))
         return sn;
     }

@@ -36,7 +36,9 @@ cloudrun_subnets_overlap (const CloudRunSpecNetwork *a,
       {
         *x = a->subnets->pdata[i];
         *y = b->subnets->pdata[j];
-        if (cloudrun_cidr_overlap (&(*x)->range, &(*y)->range))
+        if ((*x)->stack_type != VPC_STACK_IPV6_ONLY
+            && (*y)->stack_type != VPC_STACK_IPV6_ONLY
+            && cloudrun_cidr_overlap (&(*x)->range, &(*y)->range))
           return TRUE;
       }
   return FALSE;

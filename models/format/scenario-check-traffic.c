@@ -104,6 +104,18 @@ check_vm_address (CloudRunCheck *c, CloudRunSpecVm *vm)
     return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
                                 &vm->base, "subnet", "a private subnet",
                                 "a proxy-only subnet", NULL, NULL);
+  if (vm->subnet->stack_type == VPC_STACK_IPV6_ONLY && vm->external_ip)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &vm->base, "external-ip", "false on an "
+                                "ipv6-only subnet (no IPv4 interface)",
+                                "true", NULL, NULL);
+  if (vm->subnet->stack_type == VPC_STACK_IPV6_ONLY
+      && cloudrun_object_has (&vm->base, "address"))
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                &vm->base, "address", "no IPv4 address on "
+                                "an ipv6-only subnet (the VM has only its "
+                                "IPv6 address)", address_found (vm->address),
+                                NULL, NULL);
   if (!cloudrun_object_has (&vm->base, "address"))
     return TRUE;
   subnet_usable (vm->subnet, &first, &last);
@@ -126,8 +138,9 @@ assign_vm_address (CloudRunCheck *c, CloudRunSpecVm *vm)
 {
   uint32_t first, last;
 
-  if (cloudrun_object_has (&vm->base, "address"))
-    return TRUE;
+  if (cloudrun_object_has (&vm->base, "address")
+      || vm->subnet->stack_type == VPC_STACK_IPV6_ONLY)
+    return TRUE;                /* an IPv6-only VM keeps address 0 */
   subnet_usable (vm->subnet, &first, &last);
   for (uint32_t a = first; a <= last; a++)
     if (address_holder (c, vm->subnet->network, a, vm) == NULL
@@ -169,6 +182,8 @@ check_internal_alb (CloudRunCheck *c, CloudRunSpecInternalAlb *alb)
     {
       CloudRunSpecSubnet *sn = subnets->pdata[i];
       uint32_t first, last;
+      if (sn->stack_type == VPC_STACK_IPV6_ONLY)
+        continue;               /* no IPv4 range: no load balancer */
       subnet_usable (sn, &first, &last);
       if (sn->purpose == CLOUDRUN_SUBNET_PRIVATE
           && strcmp (sn->region, alb->region) == 0
@@ -705,6 +720,16 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
 }
 
 /* ---- Warnings ----------------------------------------------------- */
+
+gboolean
+cloudrun_network_has_ipv6_only (const CloudRunSpecNetwork *n)
+{
+  for (guint i = 0; i < n->subnets->len; i++)
+    if (((const CloudRunSpecSubnet *) n->subnets->pdata[i])->stack_type
+        == VPC_STACK_IPV6_ONLY)
+      return TRUE;
+  return FALSE;
+}
 
 /* External IPv6 counts when run-external-ipv6 = allowed. */
 gboolean

@@ -207,7 +207,24 @@ check_subnet (CloudRunCheck *c, CloudRunSpecSubnet *sn)
 {
   GPtrArray *same = sn->network->subnets;
   g_autofree char *text = cloudrun_cidr_text (&sn->range);
+  gboolean has = cloudrun_object_has (&sn->base, "range");
 
+  if (sn->stack_type == VPC_STACK_IPV6_ONLY)
+    {
+      g_autofree char *found = cloudrun_quote (text);
+      if (has)
+        return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                    &sn->base, "range", "no IPv4 range with "
+                                    "stack-type = ipv6-only", found, NULL,
+                                    NULL);
+      g_ptr_array_add (same, sn);
+      return TRUE;
+    }
+  if (!has)
+    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_KEY, &sn->base,
+                                "range", "an IPv4 CIDR range (required "
+                                "unless stack-type = ipv6-only)", "nothing",
+                                NULL, NULL);
   if (sn->range.len > 29 || sn->range.len < 4)
     {
       g_autofree char *found = cloudrun_quote (text);
@@ -220,7 +237,8 @@ check_subnet (CloudRunCheck *c, CloudRunSpecSubnet *sn)
     {
       CloudRunSpecSubnet *other = same->pdata[j];
       g_autofree char *found = NULL, *expected = NULL, *other_text = NULL;
-      if (!cloudrun_cidr_overlap (&sn->range, &other->range))
+      if (other->stack_type == VPC_STACK_IPV6_ONLY
+          || !cloudrun_cidr_overlap (&sn->range, &other->range))
         continue;
       other_text = cloudrun_cidr_text (&other->range);
       expected = g_strdup_printf ("a range that overlaps no other subnet of "
@@ -352,7 +370,8 @@ check_connector_range (CloudRunCheck *c, CloudRunSpecConnector *cn)
     {
       CloudRunSpecSubnet *sn = subnets->pdata[i];
       g_autofree char *expected = NULL, *found = NULL, *other = NULL;
-      if (!cloudrun_cidr_overlap (&cn->range, &sn->range))
+      if (sn->stack_type == VPC_STACK_IPV6_ONLY
+          || !cloudrun_cidr_overlap (&cn->range, &sn->range))
         continue;
       other = cloudrun_cidr_text (&sn->range);
       expected = g_strdup_printf ("a /28 outside the subnets of network "
@@ -509,6 +528,14 @@ check_attachment (CloudRunCheck *c, CloudRunSpecObject *o,
     {
       expected = g_strdup ("a private subnet");
       found = g_strdup_printf ("'%s' (proxy-only)", name);
+    }
+  else if (w->subnet != NULL && w->subnet->stack_type == VPC_STACK_IPV6_ONLY)
+    {
+      /* run/docs/configuring/vpc-dual-stack-subnet: IPv4-only and
+       * dual-stack subnets; NAT64 is not supported for Cloud Run. */
+      expected = g_strdup ("an ipv4-only or ipv4-ipv6 subnet (Cloud Run "
+                           "sends IPv4 and needs the subnet's IPv4 range)");
+      found = g_strdup_printf ("'%s' (ipv6-only)", name);
     }
   else
     return TRUE;

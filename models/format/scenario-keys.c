@@ -254,10 +254,11 @@ static const CloudRunKey subnet_keys[] = {
            NULL, REQ, NULL, "Network of the subnet."),
   KEY ("region", REGION, CloudRunSpecSubnet, region, NULL, REQ,
        "Region of the subnet."),
-  KEY ("range", CIDR, CloudRunSpecSubnet, range, NULL, REQ,
-       "Primary range; the first two and last two addresses are reserved. It "
-       "may not overlap another subnet (or a connector range) of the same "
-       "network."),
+  KEY ("range", CIDR, CloudRunSpecSubnet, range, NULL, OPT,
+       "Primary IPv4 range; the first two and last two addresses are "
+       "reserved. It may not overlap another subnet (or a connector range) "
+       "of the same network. Required, except with `stack-type = "
+       "ipv6-only`, which takes none."),
   KEY ("private-google-access", BOOL, CloudRunSpecSubnet,
        private_google_access, "false", 0,
        "Private Google Access for Google-bound traffic from this subnet."),
@@ -270,8 +271,10 @@ static const CloudRunKey subnet_keys[] = {
             0, vpc_stack_words,
             "The subnet's IP families (Google's IPV4_ONLY, IPV4_IPV6, "
             "IPV6_ONLY): `ipv4-ipv6` (dual-stack) gives it an IPv6 /64 as "
-            "well, and each VM on it an IPv6 address. `ipv6-only` loads but "
-            "is refused: the simulator needs every subnet's IPv4 range."),
+            "well, and each VM on it an IPv6 address. `ipv6-only` has no "
+            "IPv4 `range`: its VMs have only their IPv6 address (they reach "
+            "IPv4 internet hosts through DNS64 and Cloud NAT's NAT64); "
+            "Cloud Run, connectors and load balancers refuse it."),
   KEY_ENUM ("ipv6-access-type", ENUM, CloudRunSpecSubnet, ipv6_access_type,
             NULL, OPT, vpc_ipv6_access_words,
             "Required unless `stack-type = ipv4-only`, and only then: "
@@ -534,6 +537,12 @@ static const CloudRunKey nat_keys[] = {
                   "may use it (Cloud NAT's TCP TIME_WAIT timeout); a burst "
                   "of short connections to one host can run a VM's block of "
                   "ports out."),
+  KEY ("nat64", BOOL, CloudRunSpecNat, nat64, "false", 0,
+       "NAT64 (Google's `sourceSubnetworkIpRangesToNat64 = "
+       "ALL_IPV6_SUBNETWORKS`): the gateway also translates the IPv6 "
+       "packets of its `ipv6-only` subnets' VMs to 64:ff9b::/96 into IPv4 "
+       "from its addresses, and the replies back. Without it such a packet "
+       "has no way out."),
 };
 
 static const CloudRunKey connector_keys[] = {
@@ -856,6 +865,12 @@ static const CloudRunKey dns_server_policy_keys[] = {
        "subnet's third that nothing else uses) and answers them in the "
        "network's view; a site's host reaches it across a "
        "`[hybrid-link]` with `resolver`."),
+  KEY ("dns64", BOOL, CloudRunSpecDnsServerPolicy, dns64, "false", 0,
+       "DNS64 (Google's `dns64Config`): an AAAA query from an IPv6-only "
+       "VM (one that asks over IPv6) for a name with no AAAA record gets "
+       "AAAA records synthesized from its A records under 64:ff9b::/96. "
+       "Dual-stack and IPv4-only VMs, Cloud Run and queries to inbound "
+       "addresses are answered as without it."),
 };
 
 static const CloudRunKey dns_response_policy_keys[] = {

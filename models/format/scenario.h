@@ -512,6 +512,8 @@ typedef struct {
   CloudRunSpecNatAddresses addresses; /* public addresses, or their count */
   int64_t min_ports_per_vm;     /* ports reserved per VM */
   SimTime tcp_time_wait_timeout; /* a closed TCP flow holds its port */
+  gboolean nat64;               /* translates its ipv6-only subnets'
+                                   packets to 64:ff9b::/96 into IPv4 */
 } CloudRunSpecNat;
 
 /* [connector NAME]: a Serverless VPC Access connector. */
@@ -726,6 +728,8 @@ typedef struct {
                                    (outbound forwarding); empty: none */
   gboolean inbound;             /* an inbound forwarder address in each
                                    subnet of its networks */
+  gboolean dns64;               /* AAAA synthesized from A for IPv6-only
+                                   VMs (Google's dns64Config) */
 } CloudRunSpecDnsServerPolicy;
 
 /* [dns-response-policy NAME]: a Cloud DNS response policy. */
@@ -970,6 +974,9 @@ guint cloudrun_traffic_senders (const CloudRunSpecTraffic *t);
  * subnet whose IPv6 it uses, or a VM with an IPv6 address. */
 gboolean cloudrun_traffic_caller_dual (const CloudRunScenario *s,
                                        const CloudRunSpecTraffic *t);
+/* Whether network n has an ipv6-only subnet (whose VMs DNS64 and NAT64
+ * serve). */
+gboolean cloudrun_network_has_ipv6_only (const CloudRunSpecNetwork *n);
 /* The text of an ENUM value: cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
  * "ingress", s->ingress) is "internal". NULL when out of range. */
 const char *cloudrun_enum_name (CloudRunKind kind, const char *key,

@@ -195,6 +195,8 @@ typedef struct {
   const char *name;             /* the node is nat-NAME */
   uint32_t min_ports_per_vm;    /* ports reserved per VM (1..64512) */
   SimTime tcp_time_wait;        /* a closed flow's port is held this long */
+  bool nat64;                   /* translates IPv6 to 64:ff9b::/96 into
+                                   IPv4 (its ipv6-only subnets) */
 } VpcNatConfig;
 
 /* A Private Service Connect endpoint for Google APIs. */

@@ -10,16 +10,22 @@
  * 35.199.192.0/19 and the target's answer is relayed to the caller; no
  * answer in CLOUDRUN_DNS_FORWARD_TIMEOUT: SERVFAIL. Queries to an inbound
  * server policy's addresses arrive through the router too.
+ * A query over IPv6 (an IPv6-only VM's, to fd20:ce::254) is answered
+ * over IPv6 from the view, with DNS64 under a DNS64 server policy: a
+ * name with A records and no AAAA gets AAAA records under 64:ff9b::/96
+ * (https://cloud.google.com/dns/docs/configure-dns64).
  * https://cloud.google.com/dns/docs/vpc-name-res-order,
  * https://cloud.google.com/dns/docs/zones/forwarding-zones,
  * https://cloud.google.com/dns/docs/server-policies-overview
  * Scenario keys behind it (models/assemble/build-dns.c): [dns-zone]
- * forward-to, [dns-server-policy] alternative-name-servers and inbound. */
+ * forward-to, [dns-server-policy] alternative-name-servers, inbound and
+ * dns64. */
 #include "models/world/dns-server.h"
 
 #include <stddef.h>
 #include <string.h>
 
+#include "sim/nat64.h"
 #include "sim/packet.h"
 #include "sim/wire.h"
 
@@ -88,19 +94,20 @@ dns_server_describe (SimExplainLog *log, const DnsSource *src,
                               a->qname, type);
 }
 
-/* Sends answer a (id, question already set) from src:53 to dst:dport as
- * node's dns step with rule and note, on port out (NULL: routed);
+/* The answer a (id, question already set) as node's dns step with rule
+ * and note (from src to dst, or over IPv6 src6 to dst6), in a
+ * packet of its bytes, not yet with UDP; NULL when it does not fit.
  * NXDOMAIN and SERVFAIL decide the request (dns-failure). */
-static void
-dns_send_answer_on (CloudRunNode *node, SimHost *host, SimPort *out,
-                    SimDnsMessage *a, uint32_t src, uint32_t dst,
-                    uint16_t dport, uint32_t request, const char *rule,
-                    const char *note)
+static SimPacket *
+dns_answer_packet (CloudRunNode *node, SimDnsMessage *a, uint32_t src,
+                   uint32_t dst, const SimIp6 *src6, const SimIp6 *dst6,
+                   uint32_t request, const char *rule, const char *note)
 {
   CloudRunWorld *world = node->world;
   CloudRunStep s = { .hop = CLOUDRUN_HOP_DNS,
                      .state = CLOUDRUN_STATE_DNS_ANSWER, .outbound = true,
-                     .rule = rule, .note = note, .src = dst, .dst = src };
+                     .rule = rule, .note = note, .src = dst, .dst = src,
+                     .src6 = dst6, .dst6 = src6 };
   uint8_t buf[1024];
   SimPacket *answer;
   uint32_t step;
@@ -116,12 +123,28 @@ dns_send_answer_on (CloudRunNode *node, SimHost *host, SimPort *out,
                              &node->node, CLOUDRUN_DROP_NONE);
   n = sim_dns_write (a, buf, sizeof buf);
   if (n == 0)
-    return;
+    return NULL;
   answer = sim_packet_new (sim_world_pool (world->sim));
   memcpy (sim_packet_append (answer, (uint32_t) n), buf, n);
-  sim_udp_push (answer, src, dst, SIM_DNS_PORT, dport);
   answer->request_id = request;
   answer->shown_step = step;
+  return answer;
+}
+
+/* Sends answer a from src:53 to dst:dport (dns_answer_packet) on port
+ * out (NULL: routed). */
+static void
+dns_send_answer_on (CloudRunNode *node, SimHost *host, SimPort *out,
+                    SimDnsMessage *a, uint32_t src, uint32_t dst,
+                    uint16_t dport, uint32_t request, const char *rule,
+                    const char *note)
+{
+  SimPacket *answer = dns_answer_packet (node, a, src, dst, NULL, NULL,
+                                         request, rule, note);
+
+  if (!answer)
+    return;
+  sim_udp_push (answer, src, dst, SIM_DNS_PORT, dport);
   sim_host_output_on (host, out ? out : sim_host_route (host, dst), answer,
                       src, dst, SIM_IPPROTO_UDP);
 }
@@ -317,6 +340,92 @@ dns_server_on_answer (SimHost *host, void *user, const SimFrame *frame,
                       dns_server_describe (log, &src, &a), forward_page);
 }
 
+static const char dns64_page[] =
+  "cloud.google.com/dns/docs/configure-dns64: under a DNS64 server policy "
+  "a name without AAAA records gets AAAA records made from its A records "
+  "under 64:ff9b::/96, for IPv6-only VMs only (here: the query came over "
+  "IPv6, as only a VM without IPv4 asks)";
+
+/* DNS64: a is the view's answer to an AAAA question; when the name has
+ * no AAAA record but A records, a becomes their AAAA records under
+ * 64:ff9b::/96 (RFC 6052; the CNAMEs on the way kept). Returns the rule
+ * text, or NULL when nothing was synthesized. */
+static const char *
+dns64_synthesize (const DnsView *view, SimExplainLog *log, SimDnsMessage *a)
+{
+  SimDnsMessage four;
+  DnsSource zone;
+  char six[SIM_IPV6_STRLEN], v4[16];
+  uint32_t first = 0;
+
+  if (a->rcode != SIM_DNS_RCODE_NOERROR || a->qtype != SIM_DNS_TYPE_AAAA)
+    return NULL;
+  for (uint32_t i = 0; i < a->n_answers; i++)
+    if (a->answers[i].type == SIM_DNS_TYPE_AAAA)
+      return NULL;
+  dns_answer_init (&four, a);
+  four.qtype = SIM_DNS_TYPE_A;
+  cloudrun_dns_view_resolve_source (view, a->qname, SIM_DNS_TYPE_A, &four,
+                                    &zone);
+  for (uint32_t i = 0; i < four.n_answers && !first; i++)
+    if (four.answers[i].type == SIM_DNS_TYPE_A)
+      first = four.answers[i].a;
+  if (four.rcode != SIM_DNS_RCODE_NOERROR || !first)
+    return NULL;
+  a->n_answers = four.n_answers;
+  for (uint32_t i = 0; i < four.n_answers; i++)
+    {
+      SimDnsRecord *r = &a->answers[i];
+      *r = four.answers[i];
+      if (r->type == SIM_DNS_TYPE_A)
+        {
+          SimIp6 s = sim_nat64_embed (&sim_nat64_well_known_prefix, r->a);
+          memcpy (r->aaaa, s.b, sizeof r->aaaa);
+          r->type = SIM_DNS_TYPE_AAAA;
+        }
+    }
+  {
+    SimIp6 s = sim_nat64_embed (&sim_nat64_well_known_prefix, first);
+    return sim_explain_internf (log, "%s: %s has no AAAA: DNS64 synthesizes "
+                                "%s from A %s (%s)", view->dns64_label,
+                                a->qname, sim_ipv6_to_string (&s, six),
+                                sim_ipv4_to_string (first, v4),
+                                zone.zone ? zone.zone : "no zone");
+  }
+}
+
+/* A query over IPv6 (an IPv6-only VM's, to its metadata server's IPv6
+ * address): answered from the view, with DNS64 when the network has a
+ * DNS64 server policy. Forwarding is not simulated for such queries. */
+static void
+dns_server_on_query6 (CloudRunDnsServer *server, SimHost *host,
+                      const SimFrame *frame, const SimPacket *packet,
+                      const SimDnsMessage *q)
+{
+  SimExplainLog *log = sim_world_explain (server->base.world->sim);
+  SimIp6 src = sim_frame_dst6 (frame), dst = sim_frame_src6 (frame);
+  const char *rule = NULL, *note = NULL;
+  SimPacket *answer;
+  SimDnsMessage a;
+  DnsSource zone;
+
+  dns_answer_init (&a, q);
+  cloudrun_dns_view_resolve_source (server->view, q->qname, q->qtype, &a,
+                                    &zone);
+  if (server->view->dns64_label)
+    rule = dns64_synthesize (server->view, log, &a);
+  if (rule)
+    note = dns64_page;
+  else
+    rule = dns_server_describe (log, &zone, &a);
+  answer = dns_answer_packet (&server->base, &a, 0, 0, &src, &dst,
+                              packet->request_id, rule, note);
+  if (!answer)
+    return;
+  sim_udp6_push (answer, &src, &dst, SIM_DNS_PORT, frame->sport);
+  sim_host_output6 (host, answer, &src, &dst, SIM_IPPROTO_UDP);
+}
+
 static void
 dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
                      const SimPacket *packet)
@@ -330,6 +439,11 @@ dns_server_on_query (SimHost *host, void *user, const SimFrame *frame,
 
   if (!sim_dns_parse (frame->payload, frame->payload_len, &q) || q.response)
     return;
+  if (frame->ip6)
+    {
+      dns_server_on_query6 (server, host, frame, packet, &q);
+      return;
+    }
   if (server->inbound_label && frame->dst != host->addrs[0])
     note = sim_explain_internf (log, "%s: a query to the network's inbound "
                                 "forwarder address is answered in the "
@@ -403,6 +517,19 @@ cloudrun_dns_server_attach (CloudRunDnsServer *server, const char *port_name,
   SimPort *port = sim_node_add_port (&server->base.node, port_name);
 
   sim_host_add_route (&server->host, caller_addr, 32, port);
+  return port;
+}
+
+SimPort *
+cloudrun_dns_server_attach6 (CloudRunDnsServer *server, const char *port_name,
+                             const SimIp6 *addr, const SimIp6 *caller_addr)
+{
+  SimPort *port = port_name ? sim_node_add_port (&server->base.node,
+                                                 port_name)
+                            : server->host.default_port;
+
+  sim_host_add_address6 (&server->host, addr);
+  sim_host_add_route6 (&server->host, caller_addr, 128, port);
   return port;
 }
 

@@ -50,6 +50,13 @@ CloudRunDnsServer *cloudrun_dns_server_new (CloudRunWorld *world,
 SimPort *cloudrun_dns_server_attach (CloudRunDnsServer *server,
                                      const char *port_name,
                                      uint32_t caller_addr);
+/* The server answers on addr over IPv6 too (sim_host_add_address6);
+ * the caller at caller_addr (IPv6) is reached by a new port named
+ * port_name (NULL: the first port), which is returned. */
+SimPort *cloudrun_dns_server_attach6 (CloudRunDnsServer *server,
+                                      const char *port_name,
+                                      const SimIp6 *addr,
+                                      const SimIp6 *caller_addr);
 /* port (one of the server's) leads to the network's router: queries
  * sent on to forwarding zones' targets and alternative name servers
  * leave by it from forward_addr (35.199.192.0/19), and so do the

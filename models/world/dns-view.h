@@ -60,6 +60,9 @@ struct DnsView {
                                    name servers (uint32_t), owned: every
                                    query goes there first; NULL: none */
   const char *alternative_label; /* "outbound server policy P"; not owned */
+  const char *dns64_label;      /* "DNS64 server policy P": the network's
+                                   resolver synthesizes AAAA from A for
+                                   queries over IPv6; NULL: none */
 };
 
 /* What answered the last name of a chain, for explanations. */

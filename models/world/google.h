@@ -24,6 +24,10 @@
 #define CLOUDRUN_METADATA_ADDR 0xa9fea9feu        /* 169.254.169.254: the
                                                      metadata server and
                                                      its DNS resolver */
+/* The metadata server (and resolver) of an IPv6-only VM: the address
+ * public code names as Google Cloud's IPv6 metadata server (Google's
+ * own page not found; docs/networking.md, IPv6-only VMs). */
+#define CLOUDRUN_METADATA_ADDR6 "fd20:ce::254"
 
 /* 216.239.32.53, .34.53, .36.53, .38.53: public DNS's run.app answers. */
 extern const uint32_t cloudrun_run_app_front_ends[CLOUDRUN_N_RUN_APP_FRONT_ENDS];

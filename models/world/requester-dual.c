@@ -3,7 +3,8 @@
  *
  * A caller whose host has an IPv6 address other than loopback and
  * link-local asks AAAA as well as A (glibc's getaddrinfo with
- * AI_ADDRCONFIG sends both queries from one socket), keeps both answers'
+ * AI_ADDRCONFIG sends both queries from one socket; a host without IPv4,
+ * an IPv6-only VM, asks AAAA only, over IPv6), keeps both answers'
  * addresses (a NODATA answer adds none), orders them by RFC 6724
  * (sim/addrsel.h) and connects:
  *  - getaddrinfo: one address after another, the next when a connection
@@ -116,7 +117,10 @@ cloudrun_call_dual_query (CloudRunCall *call)
     {
       call->dns_id6 = (uint16_t) sim_rng_below (&call->caller->dns_rng,
                                                 65536);
-      call->want_a = call->want_aaaa = true;
+      /* AI_ADDRCONFIG: no A query from a host without IPv4. */
+      call->want_a = call->caller->host->n_addrs > 0;
+      call->want_aaaa = true;
+      call->answered = false;
       call->n_dests = call->n_tried = 0;
       call->nxdomain = call->connecting = call->racing = false;
       call->failed = DUAL_FAILED_RESET;
@@ -460,6 +464,7 @@ cloudrun_call_dual_answer (CloudRunCall *call, const SimDnsMessage *m)
   else
     return;
   *(aaaa ? &call->want_aaaa : &call->want_a) = false;
+  call->answered = true;
   call->nxdomain |= m->rcode == SIM_DNS_RCODE_NXDOMAIN;
   for (uint32_t i = 0; i < m->n_answers; i++)
     {
@@ -516,7 +521,7 @@ cloudrun_call_dual_answer (CloudRunCall *call, const SimDnsMessage *m)
 bool
 cloudrun_call_dual_dns_timeout (CloudRunCall *call)
 {
-  bool answered = !call->want_a || !call->want_aaaa;
+  bool answered = call->answered;
 
   cloudrun_call_dns_done (call);
   call->want_a = call->want_aaaa = false;

@@ -62,6 +62,7 @@ struct CloudRunCall {
                                    address: AAAA is asked too */
   uint16_t dns_id6;             /* the AAAA query's id */
   bool want_a, want_aaaa;       /* answers still awaited */
+  bool answered;                /* an answer came (A or AAAA) */
   bool nxdomain;                /* an answer said NXDOMAIN */
   bool connecting;              /* the addresses are sorted, attempts
                                    began */

@@ -453,8 +453,13 @@ cloudrun_call_send_query (CloudRunCall *call, uint16_t qtype, uint16_t id)
   g_strlcpy (q.qname, call->plan->host, sizeof q.qname);
   n = sim_dns_write (&q, buf, sizeof buf);
   g_assert (n > 0);
-  sim_host_send_udp (caller->host, 0, caller->resolver, call->dns_port,
-                     SIM_DNS_PORT, buf, (uint32_t) n, call->request);
+  if (caller->host->n_addrs == 0)    /* IPv6-only: asks over IPv6 */
+    sim_host_send_udp6 (caller->host, NULL, &caller->resolver6,
+                        call->dns_port, SIM_DNS_PORT, buf, (uint32_t) n,
+                        call->request);
+  else
+    sim_host_send_udp (caller->host, 0, caller->resolver, call->dns_port,
+                       SIM_DNS_PORT, buf, (uint32_t) n, call->request);
 }
 
 /* Sends the query; a retry resends the same id from the same port, as a
@@ -642,6 +647,11 @@ call_begin (CloudRunPlanCursor *cursor, uint64_t request)
     }
   if (call->conn)
     call_reuse (call);
+  else if (plan->host_addr && caller->host->n_addrs == 0)
+    cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
+                          "the host has no IPv4 address: connecting to an "
+                          "IPv4 address fails at once (ENETUNREACH), no "
+                          "packet sent");
   else if (plan->host_addr)
     cloudrun_call_connect (call, plan->host_addr);
   else

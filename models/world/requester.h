@@ -97,6 +97,9 @@ struct CloudRunRequester {
   CloudRunHopKind hop;              /* client, vm or service */
   CloudRunState start_state;    /* START_FROM_INTERNET, ... */
   uint32_t resolver;            /* DNS server address */
+  SimIp6 resolver6;             /* for a host without IPv4: where it asks
+                                   over IPv6 (an IPv6-only VM's metadata
+                                   server, fd20:ce::254) */
   GPtrArray *plans;             /* CloudRunTrafficPlan*, not owned */
   GPtrArray *calls;             /* CloudRunCall*, owned */
   SimRng dns_rng;               /* DNS query ids and source ports */

@@ -65,6 +65,8 @@ struct CloudRunVpcRouter {
   GPtrArray *local6_labels;     /* char*, by local6 route order, owned */
   SimRoute6Table *external6;    /* the external IPv6 /64s of the network's
                                    subnets; value unused */
+  SimRoute6Table *nat64_sources; /* an ipv6-only subnet's /64 -> SimPort*
+                                   to the Cloud NAT with NAT64 serving it */
   SimRoute6Table *regions6;     /* value: the range's region (interned) */
 };
 

@@ -176,6 +176,11 @@ SimPort *cloudrun_vpc_router_internet_port (CloudRunVpcRouter *router);
  * port (a network has one per region, each for its region's subnets). */
 void cloudrun_vpc_router_add_nat (CloudRunVpcRouter *router, SimPort *port,
                                   uint32_t prefix, uint8_t len);
+/* The Cloud NAT with NAT64 behind port serves the IPv6 sources in
+ * prefix/len (an ipv6-only subnet's /64): their packets to 64:ff9b::/96
+ * go there (models/world/vpc-router6.c). */
+void cloudrun_vpc_router_add_nat64 (CloudRunVpcRouter *router, SimPort *port,
+                                    const SimIp6 *prefix, uint8_t len);
 uint32_t cloudrun_vpc_router_vni (const CloudRunVpcRouter *router);
 
 #endif

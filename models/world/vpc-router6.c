@@ -25,6 +25,7 @@
 
 #include "models/world/google.h"
 #include "models/world/region-latency.h"
+#include "sim/nat64.h"
 #include "sim/wire.h"
 
 /* "route NAME (PREFIX/LEN, priority N)" of the route that matched. */
@@ -136,6 +137,58 @@ to_google6 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   sim_port_send (r->google, packet);
 }
 
+/* A destination in 64:ff9b::/96 (DNS64's answers): to the Cloud NAT
+ * whose NAT64 serves the source's subnet, when the IPv4 address inside
+ * is on the internet (vpc/docs/ipv6-to-ipv4-overview: NAT64 reaches IPv4
+ * destinations on the internet, not in VPC networks or on-premises). */
+static void
+to_nat64 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
+          const CloudRunVpcSource *src, const char *route, bool explain)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  SimIp6 dst = sim_frame_dst6 (f), from = sim_frame_src6 (f);
+  const SimRoute6 *nat = sim_route6_table_lookup (r->nat64_sources, &from);
+  char v4text[16];
+  uint32_t v4 = 0;
+
+  sim_nat64_extract (&sim_nat64_well_known_prefix, &dst, &v4);
+  if (cloudrun_private_address (v4)
+      || sim_route_table_lookup (r->local, v4) != NULL)
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_ROUTE,
+                explain ? sim_explain_internf (
+                            log, "%s; 64:ff9b::/96 carries %s, an internal "
+                            "IPv4 address: NAT64 reaches IPv4 destinations "
+                            "on the internet only, not in VPC networks or "
+                            "on-premises (cloud.google.com/vpc/docs/"
+                            "ipv6-to-ipv4-overview)", route,
+                            sim_ipv4_to_string (v4, v4text))
+                        : NULL);
+      return;
+    }
+  if (!nat)
+    {
+      vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_NO_EXTERNAL_ADDRESS,
+                explain ? sim_explain_internf (
+                            log, "%s; %s sends to 64:ff9b::/96 (IPv4 %s) "
+                            "and no Cloud NAT with NAT64 serves its subnet: "
+                            "an internal IPv6 source has no way to an IPv4 "
+                            "destination (cloud.google.com/vpc/docs/"
+                            "ipv6-to-ipv4-overview)", route, src->label,
+                            sim_ipv4_to_string (v4, v4text))
+                        : NULL);
+      return;
+    }
+  if (explain)
+    vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, route,
+              sim_explain_internf (log, "64:ff9b::/96 (IPv4 %s) from an "
+                                   "IPv6-only subnet: to the internet "
+                                   "through the NAT64 of Cloud NAT %s",
+                                   sim_ipv4_to_string (v4, v4text),
+                                   src->nat ? src->nat : "?"));
+  sim_port_send (nat->value, packet);
+}
+
 /* The default internet gateway for IPv6. */
 static void
 to_gateway6 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
@@ -160,6 +213,11 @@ to_gateway6 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   if (cloudrun_google_destination6 (&dst))
     {
       to_google6 (r, packet, f, src, route, explain);
+      return;
+    }
+  if (sim_ipv6_in_prefix (&dst, &sim_nat64_well_known_prefix, 96))
+    {
+      to_nat64 (r, packet, f, src, route, explain);
       return;
     }
   if (!external6 (r, &from))
@@ -293,6 +351,13 @@ cloudrun_vpc_router_deliver6 (CloudRunVpcRouter *r, SimPort *port,
   g_ptr_array_add (r->local6_labels, g_strdup (label));
 }
 
+void
+cloudrun_vpc_router_add_nat64 (CloudRunVpcRouter *r, SimPort *port,
+                               const SimIp6 *prefix, uint8_t len)
+{
+  sim_route6_table_add (r->nat64_sources, prefix, len, 0, port);
+}
+
 static void
 add_route6 (CloudRunVpcRouter *r, const VpcCidr6 *c, uint32_t priority,
             VpcRouteKind kind, char *name)
@@ -312,6 +377,7 @@ cloudrun_vpc_router6_init (CloudRunVpcRouter *r,
   r->local6 = sim_route6_table_new ();
   r->local6_labels = g_ptr_array_new_with_free_func (g_free);
   r->external6 = sim_route6_table_new ();
+  r->nat64_sources = sim_route6_table_new ();
   r->regions6 = sim_route6_table_new ();
   for (guint i = 0; i < config->n_subnets; i++)
     {
@@ -345,6 +411,7 @@ cloudrun_vpc_router6_clear (CloudRunVpcRouter *r)
   sim_route6_table_free (r->routes6);
   sim_route6_table_free (r->local6);
   sim_route6_table_free (r->external6);
+  sim_route6_table_free (r->nat64_sources);
   sim_route6_table_free (r->regions6);
   g_ptr_array_free (r->local6_labels, TRUE);
 }

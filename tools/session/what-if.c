@@ -178,7 +178,8 @@ what_if_widens (CloudRunKind kind, const char *key, const char *was,
 /* Making a VM a DNS server changes nothing unless something already
  * asks it (a forwarding target, a resolver), and then the scenario has
  * it on; a traffic's address-selection changes nothing for a caller
- * without an IPv6 address (it asks A alone): not candidates. */
+ * without an IPv6 address (it asks A alone), and DNS64 and NAT64
+ * nothing in a network without an ipv6-only subnet: not candidates. */
 static gboolean
 what_if_pointless (const CloudRunScenario *sc, CloudRunKind kind,
                    const CloudRunSpecObject *obj, const char *key,
@@ -187,6 +188,18 @@ what_if_pointless (const CloudRunScenario *sc, CloudRunKind kind,
   if (kind == CLOUDRUN_KIND_TRAFFIC && g_str_equal (key, "address-selection"))
     return !cloudrun_traffic_caller_dual (sc,
                                           (const CloudRunSpecTraffic *) obj);
+  if (kind == CLOUDRUN_KIND_NAT && g_str_equal (key, "nat64"))
+    return !cloudrun_network_has_ipv6_only (
+      ((const CloudRunSpecNat *) obj)->network);
+  if (kind == CLOUDRUN_KIND_DNS_SERVER_POLICY && g_str_equal (key, "dns64"))
+    {
+      const GPtrArray *nets = ((const CloudRunSpecDnsServerPolicy *) obj)
+                                ->networks;
+      for (guint i = 0; i < nets->len; i++)
+        if (cloudrun_network_has_ipv6_only (nets->pdata[i]))
+          return FALSE;
+      return TRUE;
+    }
   return kind == CLOUDRUN_KIND_VM && g_str_equal (key, "dns-server")
          && g_str_equal (value, "true");
 }

@@ -287,12 +287,11 @@ static const struct {
     "[subnet c-v4] ipv6-range: expected no ipv6-range with stack-type = "
     "ipv4-only, found 'fd20:0:1:3::/64'" },
   { { "subnet c-v4.stack-type=ipv4-ipv6" },
-    "[subnet c-v4] ipv6-access-type: expected internal or external with "
-    "stack-type = ipv4-ipv6, found nothing" },
+    "[subnet c-v4] ipv6-access-type: expected internal or external "
+    "unless stack-type = ipv4-only, found nothing" },
   { { "subnet a-int.stack-type=ipv6-only" },
-    "[subnet a-int] stack-type: expected ipv4-only or ipv4-ipv6 (IPv6-only "
-    "subnets, and the NAT64 they need, are not simulated), found "
-    "'ipv6-only'" },
+    "[subnet a-int] range: expected no IPv4 range with stack-type = "
+    "ipv6-only, found '10.0.0.0/24'" },
   { { "subnet a-int.stack-type=dual" },
     "[subnet a-int] stack-type: expected one of ipv4-only, ipv4-ipv6, "
     "ipv6-only, found 'dual'" },
@@ -351,6 +350,94 @@ test_scenario_ipv6__bad_input (void **state)
     }
 }
 
+/* An IPv6-only subnet: no IPv4 range; its VM has only its IPv6 address;
+ * DNS64 and NAT64 read. */
+static const char ipv6_only[] =
+  "[scenario]\nformat = 1\ntitle = t\n"
+  "[network a]\ninternal-ipv6-range = auto\n"
+  "[subnet v6]\nnetwork = a\nregion = us-central1\n"
+  "stack-type = ipv6-only\nipv6-access-type = internal\n"
+  "[subnet v4]\nnetwork = a\nregion = us-central1\nrange = 10.0.0.0/24\n"
+  "[vm only6]\nsubnet = v6\n"
+  "[vm four]\nsubnet = v4\n"
+  "[nat gw]\nnetwork = a\nregion = us-central1\nnat64 = true\n"
+  "[dns-server-policy p]\nnetworks = a\ndns64 = true\n";
+
+static void
+test_scenario_ipv6__ipv6_only (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load (ipv6_only, NULL, NULL);
+  const CloudRunSpecSubnet *v6 = find (s, CLOUDRUN_KIND_SUBNET, "v6");
+  const CloudRunSpecVm *only6 = find (s, CLOUDRUN_KIND_VM, "only6");
+  const CloudRunSpecVm *four = find (s, CLOUDRUN_KIND_VM, "four");
+  const CloudRunSpecNat *gw = find (s, CLOUDRUN_KIND_NAT, "gw");
+  const CloudRunSpecDnsServerPolicy *p
+    = find (s, CLOUDRUN_KIND_DNS_SERVER_POLICY, "p");
+  char buf[SIM_IPV6_STRLEN];
+  (void) state;
+
+  assert_int_equal (v6->stack_type, VPC_STACK_IPV6_ONLY);
+  assert_int_equal (v6->range.len, 0);
+  assert_cidr6 (&v6->ipv6_range, "fd20:0:1::/64");
+  assert_int_equal (only6->address, 0);
+  assert_string_equal (sim_ipv6_to_string (&only6->ipv6_address, buf),
+                       "fd20:0:1::1:0:0");
+  /* The IPv4 subnet's first usable address: the ipv6-only subnet's
+   * empty range takes none. */
+  assert_int_equal (four->address, 0x0a000002u);
+  assert_true (gw->nat64);
+  assert_true (p->dns64);
+}
+
+static const struct {
+  const char *text;
+  const char *want;
+} bad_ipv6_only[] = {
+  { "[subnet v4b]\nnetwork = a\nregion = us-central1\n",
+    "[subnet v4b] range: expected an IPv4 CIDR range (required unless "
+    "stack-type = ipv6-only), found nothing" },
+  { "[vm x]\nsubnet = v6\naddress = 10.0.0.9\n",
+    "[vm x] address: expected no IPv4 address on an ipv6-only subnet (the "
+    "VM has only its IPv6 address), found '10.0.0.9'" },
+  { "[vm x]\nsubnet = v6\nexternal-ip = true\n",
+    "[vm x] external-ip: expected false on an ipv6-only subnet" },
+  { "[service s]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = v6\n",
+    "[service s] subnet: expected an ipv4-only or ipv4-ipv6 subnet (Cloud "
+    "Run sends IPv4 and needs the subnet's IPv4 range), found 'v6' "
+    "(ipv6-only)" },
+  { "[connector c]\nregion = us-central1\nsubnet = v6\n",
+    "[connector c] subnet: expected a private /28 subnet" },
+  { "[subnet v6b]\nnetwork = a\nregion = us-central1\n"
+    "stack-type = ipv6-only\n",
+    "[subnet v6b] ipv6-access-type: expected internal or external unless "
+    "stack-type = ipv4-only, found nothing" },
+  { "[nat gw2]\nnetwork = a\nregion = europe-west1\nnat64 = maybe\n",
+    "[nat gw2] nat64: expected" },
+  { "[dns-server-policy q]\nnetworks = a\ndns64 = 1x\n",
+    "[dns-server-policy q] dns64: expected" },
+};
+
+static void
+test_scenario_ipv6__ipv6_only_bad_input (void **state)
+{
+  (void) state;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_ipv6_only); i++)
+    {
+      g_autofree char *text = g_strconcat (ipv6_only, bad_ipv6_only[i].text,
+                                           NULL);
+      g_autofree char *message = NULL;
+      g_autoptr (CloudRunScenario) s = load (text, NULL, &message);
+
+      if (s != NULL)
+        fail_msg ("%s: loaded", bad_ipv6_only[i].text);
+      if (strstr (message, bad_ipv6_only[i].want) == NULL)
+        fail_msg ("%s:\n  got:  %s\n  want: %s", bad_ipv6_only[i].text,
+                  message, bad_ipv6_only[i].want);
+    }
+}
+
 static void
 test_scenario_ipv6__on_premises (void **state)
 {
@@ -384,6 +471,8 @@ main (void)
     cmocka_unit_test (test_scenario_ipv6__format_back),
     cmocka_unit_test (test_scenario_ipv6__external_warning),
     cmocka_unit_test (test_scenario_ipv6__bad_input),
+    cmocka_unit_test (test_scenario_ipv6__ipv6_only),
+    cmocka_unit_test (test_scenario_ipv6__ipv6_only_bad_input),
     cmocka_unit_test (test_scenario_ipv6__on_premises),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -222,6 +222,7 @@ static const char everything_head[] =
   "[nat gw2]\n"
   "network = other\n"
   "region = europe-west1\n"
+  "nat64 = true\n"
   "\n"
   ;
 static const char everything_tail[] =
@@ -478,7 +479,8 @@ static const char everything_dns[] =
   "[dns-server-policy shared-dns]\n"
   "networks = shared\n"
   "alternative-name-servers = 192.168.0.5\n"
-  "inbound = true\n";
+  "inbound = true\n"
+  "dns64 = true\n";
 
 static const char everything_workers[] =
   "\n"
