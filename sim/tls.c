@@ -583,12 +583,10 @@ sim_tls_keylog_line (const uint8_t client_random[SIM_TLS_RANDOM_LEN],
   *p = '\0';
 }
 
-SimTcpConn *
-sim_tls_connect (SimTls *tls, SimHost *host, uint32_t src, uint32_t dst,
-                 uint16_t dport, SimTime connect_timeout,
-                 const char *server_name, SimRng *rng,
-                 const SimTcpCallbacks *callbacks, void *user,
-                 uint32_t request_id)
+/* A client's start: its random and master secret, told to the tap. */
+static void
+tls_client_start (SimTls *tls, SimHost *host, const char *server_name,
+                  SimRng *rng, const SimTcpCallbacks *callbacks, void *user)
 {
   SimTap *tap = sim_world_tap (host->node->world);
 
@@ -605,10 +603,35 @@ sim_tls_connect (SimTls *tls, SimHost *host, uint32_t src, uint32_t dst,
       sim_tls_keylog_line (tls->client_random, tls->master, line);
       tap->klass->secrets (tap, line);
     }
+}
+
+SimTcpConn *
+sim_tls_connect (SimTls *tls, SimHost *host, uint32_t src, uint32_t dst,
+                 uint16_t dport, SimTime connect_timeout,
+                 const char *server_name, SimRng *rng,
+                 const SimTcpCallbacks *callbacks, void *user,
+                 uint32_t request_id)
+{
+  tls_client_start (tls, host, server_name, rng, callbacks, user);
   tls->conn = sim_tcp_connect (host, src, dst, dport, connect_timeout,
                                &tls_tcp, tls, request_id);
   if (tls->conn == NULL)
     tls_reset (tls, true, NULL, NULL, NULL);   /* free for another try */
+  return tls->conn;
+}
+
+SimTcpConn *
+sim_tls_connect6 (SimTls *tls, SimHost *host, const SimIp6 *src,
+                  const SimIp6 *dst, uint16_t dport, SimTime connect_timeout,
+                  const char *server_name, SimRng *rng,
+                  const SimTcpCallbacks *callbacks, void *user,
+                  uint32_t request_id)
+{
+  tls_client_start (tls, host, server_name, rng, callbacks, user);
+  tls->conn = sim_tcp_connect6 (host, 0, src, dst, dport, connect_timeout,
+                                &tls_tcp, tls, request_id);
+  if (tls->conn == NULL)
+    tls_reset (tls, true, NULL, NULL, NULL);
   return tls->conn;
 }
 

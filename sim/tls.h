@@ -58,6 +58,13 @@ SimTcpConn *sim_tls_connect (SimTls *tls, SimHost *host, uint32_t src,
                              SimTime connect_timeout, const char *server_name,
                              SimRng *rng, const SimTcpCallbacks *callbacks,
                              void *user, uint32_t request_id);
+/* The same over IPv6 (sim_tcp_connect6; src NULL: the host's choice). */
+SimTcpConn *sim_tls_connect6 (SimTls *tls, SimHost *host, const SimIp6 *src,
+                              const SimIp6 *dst, uint16_t dport,
+                              SimTime connect_timeout,
+                              const char *server_name, SimRng *rng,
+                              const SimTcpCallbacks *callbacks, void *user,
+                              uint32_t request_id);
 /* A server on an accepted connection; rng gives its random. */
 void sim_tls_accept (SimTls *tls, SimTcpConn *conn, SimRng *rng,
                      const SimTcpCallbacks *callbacks, void *user);

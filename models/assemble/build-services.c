@@ -107,6 +107,35 @@ build_service_network (const CloudRunSpecWorkload *w)
   return NULL;
 }
 
+/* Whether a Direct VPC workload's instances use the subnet's IPv6: a
+ * dual-stack subnet with internal IPv6 (Google's dual-stack page), or an
+ * external one when [assumptions] run-external-ipv6 = allowed. */
+static bool
+build_direct_ipv6 (Build *b, const CloudRunSpecSubnet *sn)
+{
+  return sn->stack_type == VPC_STACK_IPV4_IPV6
+         && (sn->ipv6_access_type == VPC_IPV6_ACCESS_INTERNAL
+             || b->sc->assumptions.run_external_ipv6
+                == CLOUDRUN_RUN_EXTERNAL_IPV6_ALLOWED);
+}
+
+/* A Direct VPC instance's IPv6 address: Google documents none of how it
+ * picks it, so the model takes the subnet's /64, the /96 ffff:ffff (VMs
+ * count theirs from 1 up) and the instance's IPv4 address as the last 32
+ * bits: deterministic, and one per IPv4 address. */
+static SimIp6
+build_direct_address6 (const VpcCidr6 *subnet6, uint32_t addr)
+{
+  SimIp6 a = subnet6->prefix;
+
+  memset (a.b + 8, 0xff, 4);
+  a.b[12] = (uint8_t) (addr >> 24);
+  a.b[13] = (uint8_t) (addr >> 16);
+  a.b[14] = (uint8_t) (addr >> 8);
+  a.b[15] = (uint8_t) addr;
+  return a;
+}
+
 /* The VPC side of a Direct VPC workload: a node, and a router port whose
  * sources are the instances' subnet addresses. */
 static CloudRunDirectVpc *
@@ -134,7 +163,16 @@ build_direct_vpc (Build *b, const BuildWorkload *wl,
 
   for (guint i = 0; i < n; i++)
     if (addrs[i])
-      cloudrun_vpc_router_deliver (net->router, rport, addrs[i], 32, label);
+      {
+        cloudrun_vpc_router_deliver (net->router, rport, addrs[i], 32, label);
+        if (cfg->subnet6.len)
+          {
+            SimIp6 a6 = build_direct_address6 (&cfg->subnet6, addrs[i]);
+
+            cloudrun_vpc_router_deliver6 (net->router, rport, &a6, 128,
+                                          label);
+          }
+      }
   sim_link_new (b->world->sim, d->vpc, rport, &cloudrun_vpc_link, NULL);
   return d;
 }
@@ -155,6 +193,9 @@ build_caller_path (Build *b, const BuildWorkload *wl, uint32_t n,
   if (wl->w->vpc_access == VPC_ACCESS_DIRECT)
     {
       build_direct_addresses (b, wl->w->subnet, n, addrs, svc);
+      if (build_direct_ipv6 (b, wl->w->subnet))
+        out->cfg->subnet6 = (VpcCidr6) {
+          wl->w->subnet->ipv6_range.prefix, wl->w->subnet->ipv6_range.len };
       out->direct = build_direct_vpc (b, wl, out->cfg, addrs, n);
     }
   else if (wl->w->vpc_access == VPC_ACCESS_CONNECTOR)
@@ -192,6 +233,13 @@ build_caller_instance (Build *b, const BuildCallerPath *p, SimNode *node,
                               : &cloudrun_serving_link, NULL);
       if (p->direct && cold)
         cloudrun_direct_vpc_cold_start (p->direct, side, cold_at);
+      if (p->direct && addr && p->cfg->subnet6.len)
+        {
+          SimIp6 a6 = build_direct_address6 (&p->cfg->subnet6, addr);
+
+          sim_host_add_address6 (host, &a6);
+          cloudrun_direct_vpc_attach6 (p->direct, side, &a6);
+        }
     }
   if (p->direct && addr)
     {
@@ -536,6 +584,7 @@ build_traffic (Build *b)
         .port = t->url.port, .tls = t->url.scheme == CLOUDRUN_URL_HTTPS,
         .connect_only = t->url.scheme == CLOUDRUN_URL_TCP,
         .reuse = t->connections == CLOUDRUN_CONNECTIONS_REUSE,
+        .selection = t->address_selection,
         .path = t->url.path, .method = t->method,
         .request_size = t->request_size, .count = total,
         .interval = t->gap, .mean_interval = t->gap,

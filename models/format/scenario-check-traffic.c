@@ -703,3 +703,45 @@ cloudrun_check_traffic_part (CloudRunCheck *c)
   EACH (s->expects, check_expect);
   return TRUE;
 }
+
+/* ---- Warnings ----------------------------------------------------- */
+
+/* External IPv6 counts when run-external-ipv6 = allowed. */
+gboolean
+cloudrun_traffic_caller_dual (const CloudRunScenario *s,
+                              const CloudRunSpecTraffic *t)
+{
+  static const SimIp6 none;
+  const CloudRunSpecCaller *c = &t->from;
+  const CloudRunSpecWorkload *w = NULL;
+
+  if (c->kind == CLOUDRUN_KIND_VM)
+    return !sim_ipv6_equal (&c->vm->ipv6_address, &none);
+  if (c->kind == CLOUDRUN_KIND_SERVICE)
+    w = &c->service->workload;
+  else if (c->kind == CLOUDRUN_KIND_JOB || c->kind == CLOUDRUN_KIND_WORKER_POOL)
+    w = &c->worker->workload;
+  return w && w->vpc_access == VPC_ACCESS_DIRECT && w->subnet
+         && w->subnet->stack_type == VPC_STACK_IPV4_IPV6
+         && (w->subnet->ipv6_access_type == VPC_IPV6_ACCESS_INTERNAL
+             || s->assumptions.run_external_ipv6
+                == CLOUDRUN_RUN_EXTERNAL_IPV6_ALLOWED);
+}
+
+void
+cloudrun_traffic_warnings (const CloudRunScenario *s, GPtrArray *out)
+{
+  for (guint i = 0; i < s->traffics->len; i++)
+    {
+      const CloudRunSpecTraffic *t = s->traffics->pdata[i];
+
+      if (!cloudrun_object_has (&t->base, "address-selection")
+          || cloudrun_traffic_caller_dual (s, t))
+        continue;
+      g_ptr_array_add (out, g_strdup_printf (
+        "[%s] address-selection: its caller %s has no IPv6 address (only a "
+        "Direct VPC workload on a dual-stack subnet, or a VM with an IPv6 "
+        "address, has one): it asks A alone, and the key changes nothing",
+        t->base.group, t->from_name));
+    }
+}

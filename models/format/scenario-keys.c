@@ -1037,6 +1037,19 @@ static const CloudRunKey traffic_keys[] = {
             "handshake); one request at a time a connection, a new one "
             "when none is idle, an idle one closed after 90 s. Not on a "
             "tcp:// traffic."),
+  KEY_ENUM ("address-selection", ENUM, CloudRunSpecTraffic,
+            address_selection, "getaddrinfo", 0,
+            cloudrun_address_selection_words,
+            "How a caller whose host has an IPv6 address (a Direct VPC "
+            "instance on a dual-stack subnet) goes through the name's "
+            "addresses: it asks AAAA as well as A and orders the answers "
+            "by RFC 6724's rules. `getaddrinfo` (glibc's built-in policy "
+            "table): one address after another, the next when a connection "
+            "is reset or gets no SYN-ACK. "
+            "`happy-eyeballs` (RFC 8305): AAAA asked first, the families "
+            "taking turns, a new attempt every 250 ms, the first to "
+            "connect wins. A caller with IPv4 only asks A alone either "
+            "way."),
 };
 
 static const CloudRunKey expect_keys[] = {

@@ -214,6 +214,9 @@ gboolean cloudrun_check_hybrid (CloudRunCheck *check);
  * Cloud Run workload on an external-IPv6 subnet. */
 gboolean cloudrun_check_ipv6 (CloudRunCheck *check);
 void cloudrun_ipv6_warnings (const CloudRunScenario *s, GPtrArray *out);
+/* [traffic] address-selection written for a caller with IPv4 only
+ * (models/format/scenario-check-traffic.c). */
+void cloudrun_traffic_warnings (const CloudRunScenario *s, GPtrArray *out);
 /* Private services access and managed instances
  * (models/format/scenario-check-managed.c). */
 gboolean cloudrun_check_managed (CloudRunCheck *check);

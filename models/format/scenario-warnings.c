@@ -2,7 +2,7 @@
  * models/format/scenario.h): each part of the format that can load a
  * setting that cannot take effect says so here: firewall rules, then
  * peerings, then domain mappings, then security policies, then
- * Identity-Aware Proxy, then IPv6, each in file order. */
+ * Identity-Aware Proxy, then IPv6, then traffic, each in file order. */
 #include "models/format/scenario-private.h"
 
 GPtrArray *
@@ -16,5 +16,6 @@ cloudrun_scenario_warnings (const CloudRunScenario *s)
   cloudrun_security_policy_warnings (s, out);
   cloudrun_iap_warnings (s, out);
   cloudrun_ipv6_warnings (s, out);
+  cloudrun_traffic_warnings (s, out);
   return out;
 }

@@ -849,6 +849,8 @@ struct CloudRunSpecTraffic {
                                    "https://" url.host */
   CloudRunTokenHeader token_header; /* where its ID tokens go */
   CloudRunConnections connections; /* new, or reuse (keep-alive) */
+  CloudRunAddressSelection address_selection; /* a dual-stack caller's
+                                   way through the name's addresses */
   CloudRunSpecExpect *expect;   /* [expect NAME] of the same NAME, or NULL */
 };
 
@@ -963,6 +965,11 @@ gboolean cloudrun_object_has (const CloudRunSpecObject *object,
 /* How many instances send each of t's count requests: a job's tasks, a
  * worker pool's instances; 1 for every other caller. */
 guint cloudrun_traffic_senders (const CloudRunSpecTraffic *t);
+/* Whether t's caller has an IPv6 address, so that it asks AAAA and its
+ * address-selection matters: a Direct VPC workload on a dual-stack
+ * subnet whose IPv6 it uses, or a VM with an IPv6 address. */
+gboolean cloudrun_traffic_caller_dual (const CloudRunScenario *s,
+                                       const CloudRunSpecTraffic *t);
 /* The text of an ENUM value: cloudrun_enum_name (CLOUDRUN_KIND_SERVICE,
  * "ingress", s->ingress) is "internal". NULL when out of range. */
 const char *cloudrun_enum_name (CloudRunKind kind, const char *key,

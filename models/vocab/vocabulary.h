@@ -214,7 +214,10 @@
    * zone, an outbound server policy) */                                   \
   X (DNS_FORWARD)                                                          \
   /* a request sent on a connection an earlier one opened (keep-alive) */ \
-  X (REUSE_CONNECTION)
+  X (REUSE_CONNECTION)                                                     \
+  /* a dual-stack caller orders a name's addresses (RFC 6724) and tries   \
+   * them (getaddrinfo's order, or Happy Eyeballs) */                      \
+  X (CHOOSE_ADDRESS)
 
 /* ---- Settings ----------------------------------------------------- */
 

@@ -4,6 +4,8 @@
  * opened. */
 #include "models/world/direct-vpc.h"
 
+#include <string.h>
+
 #include "sim/units.h"
 #include "sim/wire.h"
 
@@ -38,6 +40,57 @@ held_equal (gconstpointer x, gconstpointer y)
   return a->src == b->src && a->dst == b->dst && a->sport == b->sport
          && a->dport == b->dport && a->proto == b->proto && a->seq == b->seq
          && a->flags == b->flags && a->len == b->len;
+}
+
+/* An IPv6 flow key: local and remote address and port. */
+typedef struct {
+  SimIp6 local, remote;
+  uint16_t lport, rport;
+} DirectFlow6;
+
+static DirectFlow6
+direct_flow6_key (const SimIp6 *laddr, uint16_t lport, const SimIp6 *raddr,
+                  uint16_t rport)
+{
+  DirectFlow6 k;
+
+  memset (&k, 0, sizeof k);     /* no padding bytes left unset */
+  k.local = *laddr;
+  k.remote = *raddr;
+  k.lport = lport;
+  k.rport = rport;
+  return k;
+}
+
+/* FNV-1a over the key's bytes. */
+static guint
+flow6_hash (gconstpointer p)
+{
+  const uint8_t *b = p;
+  uint32_t h = 2166136261u;
+
+  for (size_t i = 0; i < sizeof (DirectFlow6); i++)
+    h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+static gboolean
+flow6_equal (gconstpointer a, gconstpointer b)
+{
+  return memcmp (a, b, sizeof (DirectFlow6)) == 0;
+}
+
+/* 32 bits that stand for a frame's source or destination in held-packet
+ * keys: the IPv4 address, or an IPv6 one's hash. */
+static uint32_t
+direct_addr_key (const SimFrame *f, bool src)
+{
+  SimIp6 a;
+
+  if (!f->ip6)
+    return src ? f->src : f->dst;
+  a = src ? sim_frame_src6 (f) : sim_frame_dst6 (f);
+  return flow6_hash (&a);
 }
 
 /* A flow key: local addr/port and remote addr/port packed. */
@@ -97,6 +150,62 @@ direct_waited (CloudRunDirectVpc *d, SimTime since)
                               sim_units_format_time (d->start_delay, delay));
 }
 
+/* An IPv6 packet of an instance into the VPC (since as below). */
+static void
+direct_outbound6 (CloudRunDirectVpc *d, const SimPort *port,
+                  SimPacket *packet, const SimFrame *f, SimTime since)
+{
+  CloudRunWorld *world = d->base.world;
+  SimIp6 src = sim_frame_src6 (f), dst = sim_frame_dst6 (f);
+  DirectFlow6 key = direct_flow6_key (&src, f->sport, &dst, f->dport);
+
+  if (!d->instances6 || !sim_route6_table_lookup (d->instances6, &src))
+    {
+      sim_packet_release (sim_world_pool (world->sim), packet);
+      return;                   /* not an address Google gave it */
+    }
+  if (!g_hash_table_contains (d->flows6, &key))
+    g_hash_table_add (d->flows6, g_memdup2 (&key, sizeof key));
+  if (sim_frame_opens_tcp (f))
+    {
+      CloudRunStep s = {
+        .hop = CLOUDRUN_HOP_DIRECT_VPC,
+        .state = CLOUDRUN_STATE_DIRECT_VPC_EGRESS_CONNECTION,
+        .rule = cloudrun_egress_why6 (&g_array_index (d->sides,
+                                                      CloudRunEgressSide,
+                                                      port->index),
+                                      &dst, sim_world_explain (world->sim)),
+        .note = since < 0
+                ? "the instance's own IPv6 address of the subnet's range is "
+                  "the source (internal IPv6 of a dual-stack subnet)"
+                : direct_waited (d, since),
+        .src6 = &src, .dst6 = &dst,
+      };
+      cloudrun_request_step (&world->ledger, packet->request_id,
+                             &d->base.node, &s);
+    }
+  sim_port_send (d->vpc, packet);
+}
+
+/* An IPv6 packet from the VPC: a reply to an instance's flow, or
+ * dropped. */
+static void
+direct_inbound6 (CloudRunDirectVpc *d, SimPacket *packet, const SimFrame *f)
+{
+  SimIp6 src = sim_frame_src6 (f), dst = sim_frame_dst6 (f);
+  DirectFlow6 key = direct_flow6_key (&dst, f->dport, &src, f->sport);
+  const SimRoute6 *to = d->instances6
+                        ? sim_route6_table_lookup (d->instances6, &dst)
+                        : NULL;
+
+  if (!to || !g_hash_table_contains (d->flows6, &key))
+    {
+      sim_packet_release (sim_world_pool (d->base.world->sim), packet);
+      return;
+    }
+  sim_port_send (to->value, packet);
+}
+
 /* since: when the packet arrived, if it waited for the start-up; else -1. */
 static void
 direct_outbound (CloudRunDirectVpc *d, const SimPort *port, SimPacket *packet,
@@ -105,6 +214,11 @@ direct_outbound (CloudRunDirectVpc *d, const SimPort *port, SimPacket *packet,
   CloudRunWorld *world = d->base.world;
   uint64_t key[2];
 
+  if (f->ip6)
+    {
+      direct_outbound6 (d, port, packet, f, since);
+      return;
+    }
   if (!sim_route_table_lookup (d->instances, f->src))
     {
       /* The instance got no address: the subnet had no /28 block left. */
@@ -195,7 +309,8 @@ direct_hold (CloudRunDirectVpc *d, SimPort *port, SimPacket *packet,
                ? g_array_index (d->up_at, SimTime, port->index) : 0;
   bool tcp = f->proto == SIM_IPPROTO_TCP;
   DirectHeld h = {
-    packet, port, now, f->src, f->dst, tcp ? f->tcp.seq : 0, f->sport,
+    packet, port, now, direct_addr_key (f, true), direct_addr_key (f, false),
+    tcp ? f->tcp.seq : 0, f->sport,
     f->dport, (uint16_t) f->payload_len, f->proto, tcp ? f->tcp.flags : 0,
   };
   DirectHeld *held;
@@ -237,6 +352,11 @@ direct_receive (SimNode *self, SimPort *port, SimPacket *packet)
         direct_outbound (d, port, packet, &f, -1);
       return;
     }
+  if (f.ip6)
+    {
+      direct_inbound6 (d, packet, &f);
+      return;
+    }
   direct_flow_key (f.dst, f.dport, f.src, f.sport, key);
   to = sim_route_table_lookup (d->instances, f.dst);
   if (!to || !g_hash_table_contains (d->flows, key))
@@ -255,8 +375,11 @@ direct_clear (SimNode *self)
   gpointer packet;
 
   sim_route_table_free (d->instances);
+  if (d->instances6)
+    sim_route6_table_free (d->instances6);
   g_array_free (d->sides, TRUE);
   g_hash_table_destroy (d->flows);
+  g_hash_table_destroy (d->flows6);
   g_hash_table_iter_init (&it, d->held);
   while (g_hash_table_iter_next (&it, &packet, NULL))
     sim_packet_release (sim_world_pool (self->world), packet);
@@ -287,6 +410,7 @@ cloudrun_direct_vpc_new (CloudRunWorld *world, const char *service,
   d->sides = g_array_new (FALSE, TRUE, sizeof (CloudRunEgressSide));
   g_array_set_size (d->sides, 1);         /* port 0: the VPC */
   d->flows = g_hash_table_new_full (flow_hash, flow_equal, g_free, NULL);
+  d->flows6 = g_hash_table_new_full (flow6_hash, flow6_equal, g_free, NULL);
   d->up_at = g_array_new (FALSE, TRUE, sizeof (SimTime));
   d->held = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                    g_free);
@@ -307,6 +431,15 @@ cloudrun_direct_vpc_attach (CloudRunDirectVpc *d, const char *port_name,
   if (addr)
     sim_route_table_add (d->instances, addr, 32, 0, port);
   return port;
+}
+
+void
+cloudrun_direct_vpc_attach6 (CloudRunDirectVpc *d, SimPort *port,
+                             const SimIp6 *addr)
+{
+  if (!d->instances6)
+    d->instances6 = sim_route6_table_new ();
+  sim_route6_table_add (d->instances6, addr, 128, 0, port);
 }
 
 void

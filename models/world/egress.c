@@ -6,10 +6,33 @@
 /* Each instance gets this many ports of the pool address. */
 #define EGRESS_PORTS_PER_INSTANCE 2048u
 
+/* The IPv6 routes of a Direct VPC instance with IPv6 addresses; with
+ * private-ranges-only no IPv6 default route (the internet egress carries
+ * IPv4 only). */
+static void
+egress_configure6 (SimHost *host, const CloudRunRevisionEgress *cfg,
+                   SimPort *vpc_port)
+{
+  static const SimIp6 any = { { 0 } }, ula = { { 0xfc } };
+
+  if (host->n_addrs6 == 0 || cfg->access != VPC_ACCESS_DIRECT || !vpc_port)
+    return;
+  if (cfg->egress == VPC_EGRESS_ALL_TRAFFIC)
+    {
+      sim_host_add_route6 (host, &any, 0, vpc_port);
+      return;
+    }
+  sim_host_add_route6 (host, &ula, 7, vpc_port);
+  if (cfg->subnet6.len)
+    sim_host_add_route6 (host, &cfg->subnet6.prefix, cfg->subnet6.len,
+                         vpc_port);
+}
+
 void
 cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
                            SimPort *egress_port, SimPort *vpc_port)
 {
+  egress_configure6 (host, cfg, vpc_port);
   if (cfg->access == VPC_ACCESS_NONE || !vpc_port)
     {
       sim_host_add_route (host, 0, 0, egress_port);
@@ -60,6 +83,34 @@ cloudrun_egress_why (const CloudRunEgressSide *side, uint32_t dst,
                               "range ([assumptions] private-ranges), so it "
                               "leaves by the default internet egress",
                               cfg->kind, cfg->service, d);
+}
+
+const char *
+cloudrun_egress_why6 (const CloudRunEgressSide *side, const SimIp6 *dst,
+                      SimExplainLog *log)
+{
+  const CloudRunRevisionEgress *cfg = side->cfg;
+  const SimRoute6 *route = side->host
+                           ? sim_host_route6_taken (side->host, dst) : NULL;
+  char d[SIM_IPV6_STRLEN], p[SIM_IPV6_STRLEN];
+
+  sim_ipv6_to_string (dst, d);
+  if (cfg->egress == VPC_EGRESS_ALL_TRAFFIC)
+    return sim_explain_internf (log, "%s %s: vpc-egress = all-traffic "
+                                "sends %s into the VPC (::/0)", cfg->kind,
+                                cfg->service, d);
+  if (route && route->len > 0)
+    return sim_explain_internf (log, "%s %s: vpc-egress = "
+                                "private-ranges-only, and %s is in %s/%u "
+                                "(unique local addresses, or the subnet's "
+                                "own range), so it enters the VPC",
+                                cfg->kind, cfg->service, d,
+                                sim_ipv6_to_string (&route->prefix, p),
+                                route->len);
+  return sim_explain_internf (log, "%s %s: vpc-egress = "
+                              "private-ranges-only, and %s is no unique "
+                              "local address: no IPv6 route", cfg->kind,
+                              cfg->service, d);
 }
 
 /* A private destination on the way to the internet: dropped, with the

@@ -27,12 +27,20 @@ typedef struct {
   VpcAccess access;
   VpcEgress egress;
   const GArray *private_ranges; /* VpcCidr, not owned (the world's) */
+  VpcCidr6 subnet6;             /* Direct VPC on a subnet whose IPv6 the
+                                   instances use: its range; len 0: none
+                                   (the instances have IPv4 only) */
 } CloudRunRevisionEgress;
 
 /* Installs the egress routes on an instance's host: with no VPC access
  * everything goes to egress_port; private-ranges-only sends the private
  * ranges to vpc_port and the rest to egress_port; all-traffic sends
- * everything to vpc_port. */
+ * everything to vpc_port. A host with IPv6 addresses (Direct VPC on a
+ * dual-stack subnet) gets IPv6 routes the same way: all-traffic ::/0
+ * into the VPC; private-ranges-only the unique local range fc00::/7 and
+ * the subnet's own range into the VPC, and no IPv6 default route (the
+ * internet egress carries IPv4 only): another IPv6 destination is
+ * unreachable for the instance. */
 void cloudrun_egress_configure (SimHost *host, const CloudRunRevisionEgress *cfg,
                                 SimPort *egress_port, SimPort *vpc_port);
 /* An instance on a port of an egress hop (the default internet egress,
@@ -48,6 +56,9 @@ typedef struct {
  * (sim_host_route_taken), never a second look at the ranges. */
 const char *cloudrun_egress_why (const CloudRunEgressSide *side,
                                  uint32_t dst, SimExplainLog *log);
+/* The same for an IPv6 destination (sim_host_route6_taken). */
+const char *cloudrun_egress_why6 (const CloudRunEgressSide *side,
+                                  const SimIp6 *dst, SimExplainLog *log);
 
 typedef struct {
   CloudRunNode base;

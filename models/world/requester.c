@@ -3,7 +3,7 @@
  * requests allocates nothing. A DNS query's id and source port are drawn
  * from the caller's own random stream, as a stub resolver does; its answer
  * is found by port and checked by id. */
-#include "models/world/requester.h"
+#include "models/world/requester-private.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -32,43 +32,13 @@
  * draws each time. */
 #define DNS_PORT_TRIES 32
 
-struct CloudRunCall {
-  CloudRunRequester *caller;
-  uint32_t slot;                /* index in caller->calls */
-  CloudRunPlanCursor *cursor;   /* the traffic it serves */
-  const CloudRunTrafficPlan *plan;
-  uint32_t request;             /* ledger id; 0 when idle */
-  uint16_t dns_id;              /* id of the pending query */
-  uint16_t dns_port;            /* its source port (0: none held) */
-  int dns_tries;
-  bool dns_pending, finished;
-  SimTimer dns_timer, deadline;
-  SimTcpConn *conn;             /* NULL when none is open */
-  SimTls *tls;                  /* carries conn when the plan is https */
-  GByteArray *rx;               /* response bytes until the headers end */
-  int header_len;               /* 0 until the headers are complete */
-  SimHttpResponse response;
-  uint64_t body;                /* body bytes received */
-  SimBody request_body;         /* made as the send buffer makes room */
-  bool reusable;                /* conn is idle between whole exchanges
-                                   and both ends keep it (keep-alive) */
-  bool kept;                    /* parked in cursor->idle */
-  uint32_t opened_by;           /* the request that opened conn (its
-                                   number in its traffic, from 1) */
-  uint8_t path[CLOUDRUN_MAX_VIA]; /* that request's via once connected:
-                                   the hops conn's packets pass */
-  uint8_t n_path;
-  SimTimer idle_timer;          /* kept: when the caller closes it */
-  uint32_t retx_base;           /* conn's retransmissions before this
-                                   request was sent on it */
-};
 
 static void cloudrun_call_release_if_idle (CloudRunCall *call);
 static void call_dns_release (CloudRunCall *call);
 static void call_park (CloudRunCall *call);
 
-static CloudRunRequest *
-call_request (CloudRunCall *call)
+CloudRunRequest *
+cloudrun_call_request (CloudRunCall *call)
 {
   return cloudrun_ledger_get (call->caller->ledger, call->request);
 }
@@ -80,12 +50,12 @@ caller_kernel (CloudRunRequester *caller)
 }
 
 /* The caller's own verdicts: what only the caller can see. */
-static void
+void
 cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
                       const char *why)
 {
   CloudRunRequester *caller = call->caller;
-  CloudRunRequest *r = call_request (call);
+  CloudRunRequest *r = cloudrun_call_request (call);
 
   if (call->finished)
     return;
@@ -97,6 +67,8 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   /* The caller decides when no hop did, and also when a request the
    * service answered never reached it whole (timed out, or cut): what the
    * caller lived through is the outcome. */
+  if (call->dual)
+    cloudrun_call_dual_tell (call);
   if ((r->outcome == CLOUDRUN_VERDICT_PENDING
        && seen != CLOUDRUN_VERDICT_PENDING)
       || (r->outcome == CLOUDRUN_VERDICT_DELIVERED
@@ -114,6 +86,7 @@ cloudrun_call_finish (CloudRunCall *call, int status, CloudRunVerdict seen,
   sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
   call->dns_pending = false;
   call_dns_release (call);
+  cloudrun_call_attempts_drop (call);
   if (call->conn && call->reusable)
     call_park (call);
   else if (call->conn)
@@ -291,8 +264,10 @@ static void
 call_on_connected (SimTcpConn *conn, void *user)
 {
   CloudRunCall *call = user;
-  CloudRunRequest *r = call_request (call);
+  CloudRunRequest *r = cloudrun_call_request (call);
 
+  if (call->racing && !cloudrun_call_attempt_connected (call, conn))
+    return;
   call->opened_by = r->index + 1;
   call->n_path = 0;
   for (uint8_t i = 0; i < r->n_via; i++)  /* the DNS query is not conn's */
@@ -331,7 +306,8 @@ call_on_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
 {
   CloudRunCall *call = user;
 
-  (void) conn;
+  if (cloudrun_call_attempt_closed (call, conn, reason))
+    return;
   call->conn = NULL;
   call->reusable = false;
   call_unpark (call);
@@ -347,7 +323,7 @@ call_on_closed (SimTcpConn *conn, void *user, SimTcpCloseReason reason)
   cloudrun_call_release_if_idle (call);
 }
 
-static const SimTcpCallbacks call_tcp = {
+const SimTcpCallbacks cloudrun_call_tcp = {
   .connected = call_on_connected,
   .data = call_on_data,
   .peer_closed = call_on_peer_closed,
@@ -359,7 +335,7 @@ static void
 cloudrun_call_connect (CloudRunCall *call, uint32_t addr)
 {
   CloudRunRequester *caller = call->caller;
-  CloudRunRequest *r = call_request (call);
+  CloudRunRequest *r = cloudrun_call_request (call);
   SimTime left = call->plan->timeout - (sim_world_now (caller->node->world)
                                         - r->start);
 
@@ -368,10 +344,10 @@ cloudrun_call_connect (CloudRunCall *call, uint32_t addr)
     call->conn = sim_tls_connect (call->tls, caller->host, 0, addr,
                                   call->plan->port, left > 0 ? left : 1,
                                   call->plan->host, &caller->tls_rng,
-                                  &call_tcp, call, call->request);
+                                  &cloudrun_call_tcp, call, call->request);
   else
     call->conn = sim_tcp_connect (caller->host, 0, addr, call->plan->port,
-                                  left > 0 ? left : 1, &call_tcp, call,
+                                  left > 0 ? left : 1, &cloudrun_call_tcp, call,
                                   call->request);
   if (call->conn == NULL)
     cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_UNAVAILABLE,
@@ -390,9 +366,10 @@ call_dns_timeout (SimKernel *k, void *target, void *arg, uint64_t u)
   (void) k; (void) arg; (void) u;
   if (!call->dns_pending || call->finished)
     return;
-  if (call->dns_tries < CLOUDRUN_DNS_TRIES)
+  if (call->dns_tries < CLOUDRUN_DNS_TRIES
+      && !(call->dual && call->connecting))
     cloudrun_call_query (call);
-  else
+  else if (!call->dual || !cloudrun_call_dual_dns_timeout (call))
     cloudrun_call_finish (call, 0, CLOUDRUN_VERDICT_DNS_FAILURE,
                           "no DNS answer after two tries");
 }
@@ -460,6 +437,26 @@ call_dns_draw (CloudRunCall *call)
   return true;
 }
 
+void
+cloudrun_call_send_query (CloudRunCall *call, uint16_t qtype, uint16_t id)
+{
+  CloudRunRequester *caller = call->caller;
+  SimDnsMessage q;
+  uint8_t buf[512];
+  size_t n;
+
+  memset (&q, 0, offsetof (SimDnsMessage, answers));  /* no answers */
+  q.id = id;
+  q.recursion_desired = true;
+  q.qtype = qtype;
+
+  g_strlcpy (q.qname, call->plan->host, sizeof q.qname);
+  n = sim_dns_write (&q, buf, sizeof buf);
+  g_assert (n > 0);
+  sim_host_send_udp (caller->host, 0, caller->resolver, call->dns_port,
+                     SIM_DNS_PORT, buf, (uint32_t) n, call->request);
+}
+
 /* Sends the query; a retry resends the same id from the same port, as a
  * stub resolver does, so the capture shows it as the retransmission it
  * is. */
@@ -467,9 +464,6 @@ static void
 cloudrun_call_query (CloudRunCall *call)
 {
   CloudRunRequester *caller = call->caller;
-  SimDnsMessage q;
-  uint8_t buf[512];
-  size_t n;
 
   if (call->dns_port == 0 && !call_dns_draw (call))
     {
@@ -477,21 +471,23 @@ cloudrun_call_query (CloudRunCall *call)
                             "no free UDP source port for the DNS query");
       return;
     }
-  memset (&q, 0, offsetof (SimDnsMessage, answers));  /* no answers */
-  q.id = call->dns_id;
-  q.recursion_desired = true;
-  q.qtype = SIM_DNS_TYPE_A;
-
-  g_strlcpy (q.qname, call->plan->host, sizeof q.qname);
-  n = sim_dns_write (&q, buf, sizeof buf);
-  g_assert (n > 0);
   call->dns_pending = true;
   call->dns_tries++;
-  sim_host_send_udp (caller->host, 0, caller->resolver, call->dns_port,
-                     SIM_DNS_PORT, buf, (uint32_t) n, call->request);
+  if (call->dual)
+    cloudrun_call_dual_query (call);
+  else
+    cloudrun_call_send_query (call, SIM_DNS_TYPE_A, call->dns_id);
   call->dns_timer = sim_kernel_schedule_in (caller_kernel (caller),
                                             CLOUDRUN_DNS_TIMEOUT,
                                             call_dns_timeout, call, NULL, 0);
+}
+
+void
+cloudrun_call_dns_done (CloudRunCall *call)
+{
+  call->dns_pending = false;
+  call_dns_release (call);
+  sim_kernel_cancel (caller_kernel (call->caller), &call->dns_timer);
 }
 
 /* A DNS answer: to the port of a pending query, with its id. */
@@ -511,12 +507,16 @@ caller_on_udp (SimHost *host, void *user, const SimFrame *frame,
     return;
   call = g_hash_table_lookup (caller->dns_ports,
                               GUINT_TO_POINTER (frame->dport));
-  if (call == NULL || !call->dns_pending || call->finished
-      || m.id != call->dns_id)
+  if (call == NULL || !call->dns_pending || call->finished)
     return;
-  call->dns_pending = false;
-  call_dns_release (call);
-  sim_kernel_cancel (caller_kernel (caller), &call->dns_timer);
+  if (call->dual)
+    {
+      cloudrun_call_dual_answer (call, &m);
+      return;
+    }
+  if (m.id != call->dns_id)
+    return;
+  cloudrun_call_dns_done (call);
   for (uint32_t i = 0; i < m.n_answers; i++)
     if (m.answers[i].type == SIM_DNS_TYPE_A)
       {
@@ -610,6 +610,8 @@ call_begin (CloudRunPlanCursor *cursor, uint64_t request)
   call->request = (uint32_t) request;
   call->dns_tries = 0;
   call->dns_pending = call->finished = false;
+  call->dual = cloudrun_call_host_dual (caller->host);
+  call->connecting = call->told = false;  /* no order told yet */
   call->header_len = 0;
   call->body = 0;
   g_byte_array_set_size (call->rx, 0);
@@ -680,6 +682,7 @@ cloudrun_requester_clear (CloudRunRequester *caller)
       CloudRunCall *call = g_ptr_array_index (caller->calls, i);
       g_byte_array_free (call->rx, TRUE);
       sim_tls_free (call->tls);
+      cloudrun_call_attempts_free (call);
       g_free (call);
     }
   g_ptr_array_free (caller->calls, TRUE);

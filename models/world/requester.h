@@ -2,6 +2,8 @@
  * internet client, a VM, a Cloud Run instance). For each request of its
  * traffic it resolves the URL host with a real DNS query to its resolver,
  * opens TCP to the first address of the answer (with TLS for https),
+ * or, when its host has an IPv6 address, asks AAAA too and tries the
+ * addresses in RFC 6724's order (models/world/requester-dual.c),
  * sends one HTTP/1.1 request and reads the response (Content-Length), or
  * with connections = reuse sends it on a connection an earlier request of
  * the traffic kept (keep-alive; no DNS query then), or
@@ -12,8 +14,8 @@
  *
  * Scenario keys read (through CloudRunTrafficPlan): [traffic] url, count,
  * rate, interval, pattern, start, method, request-size, timeout,
- * identity, audience, token-header; the caller's service-account (or
- * client account). */
+ * identity, audience, token-header, address-selection; the caller's
+ * service-account (or client account). */
 #ifndef CLOUDRUN_REQUESTER_H
 #define CLOUDRUN_REQUESTER_H
 
@@ -56,6 +58,8 @@ typedef struct {
                                    otherwise */
   uint32_t per_wave;            /* senders > 1: instances starting together */
   SimTime wave;                 /* senders > 1: time between their waves */
+  CloudRunAddressSelection selection; /* a dual-stack caller's way through
+                                   a name's addresses (zero: getaddrinfo) */
 } CloudRunTrafficPlan;
 
 typedef struct CloudRunCall CloudRunCall;

@@ -92,11 +92,12 @@ for f in $files; do
       || { diag_tshark_err; c=0; }
     [ "$c" -gt 0 ] || missing="$missing $verdict"
   done
-  # Every IPv4, TCP and UDP checksum verified, and good (status 1).
+  # Every IPv4, TCP and UDP checksum verified, and good (status 1); a
+  # frame with no IPv4 header (IPv6) has none of its own to check.
   frames=$(ts_count "$out/trace.pcapng" "frame") || frames=-1
   good=$(ts -r "$out/trace.pcapng" -o ip.check_checksum:TRUE \
            -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-           -Y "ip.checksum.status == 1 && (tcp.checksum.status == 1 || udp.checksum.status == 1)" \
+           -Y "(ip.checksum.status == 1 || !ip) && (tcp.checksum.status == 1 || udp.checksum.status == 1)" \
            -T fields -e frame.number 2>"$TMP/tshark.err" | grep -c .)
   bad=$(ts -r "$out/trace.pcapng" -o ip.check_checksum:TRUE \
           -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \

@@ -12,12 +12,15 @@
 # first and none that makes it worse among the fixes, the allUsers invoker
 # after the safe fix and marked; 02's and 12's ingress = all is marked as
 # opening the service to the internet. A tcp:// check (scenario 55) says
-# the connection was established, or that none came.
+# the connection was established, or that none came. A traffic's
+# address-selection is tried only for a caller with an IPv6 address: the
+# dual-stack caller whose IPv6 SYN the firewall drops is fixed by
+# happy-eyeballs; 05's IPv4-only caller is never offered it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/scenarios/lib.sh"
 
 S05=$top_srcdir/scenarios/05-direct-vpc-all-traffic-without-pga-is-dropped.ini
 S12=$top_srcdir/scenarios/12-internet-client-refused-by-internal.ini
-plan 20
+plan 22
 
 "$NETSIM" explain "$S05" --traffic call-backend > "$TMP/05" 2> "$TMP/err"
 check "explain exits 0" [ $? -eq 0 ]
@@ -109,4 +112,45 @@ t02=$(sed -n 's/^\[traffic \(.*\)\]$/\1/p' "$S02" | head -n 1)
 grep -q "ingress=all' *-> delivered.* (widens access: opens the service to the internet)$" "$TMP/02"
 check "02's refusal: ingress = all is marked as opening the service to the internet" \
   [ $? -eq 0 ] || diag_file "$TMP/02"
+
+cat > "$TMP/forgot.ini" <<'EOF'
+[scenario]
+format = 1
+title = The firewall allows IPv4 and forgets IPv6
+[network default]
+internal-ipv6-range = fd20:0:1::/48
+[subnet run]
+network = default
+region = europe-west1
+range = 10.0.0.0/24
+stack-type = ipv4-ipv6
+ipv6-access-type = internal
+[vm db]
+subnet = run
+address = 10.0.0.5
+[firewall allow-v4]
+network = default
+direction = ingress
+action = allow
+ranges = 10.0.0.0/8
+protocols = tcp:80
+[dns-zone internal]
+dns-name = internal.example.
+networks = default
+records = db.internal.example. A 10.0.0.5;db.internal.example. AAAA fd20:0:1:0:0:1::
+[service caller]
+region = europe-west1
+vpc-access = direct
+subnet = run
+vpc-egress = all-traffic
+[traffic call]
+from = caller
+url = http://db.internal.example/
+EOF
+"$NETSIM" explain "$TMP/forgot.ini" --traffic call > "$TMP/forgot" 2> "$TMP/err"
+grep -q "^  --set 'traffic call.address-selection=happy-eyeballs' *-> delivered" "$TMP/forgot"
+check "a dual-stack caller whose IPv6 SYN is dropped: happy-eyeballs is a fix" \
+  [ $? -eq 0 ] || diag_file "$TMP/forgot"
+grep -q "address-selection" "$TMP/05"
+check "05's IPv4-only caller: address-selection is not tried" [ $? -ne 0 ]
 finish

@@ -177,10 +177,16 @@ what_if_widens (CloudRunKind kind, const char *key, const char *was,
 
 /* Making a VM a DNS server changes nothing unless something already
  * asks it (a forwarding target, a resolver), and then the scenario has
- * it on: not a candidate. */
+ * it on; a traffic's address-selection changes nothing for a caller
+ * without an IPv6 address (it asks A alone): not candidates. */
 static gboolean
-what_if_pointless (CloudRunKind kind, const char *key, const char *value)
+what_if_pointless (const CloudRunScenario *sc, CloudRunKind kind,
+                   const CloudRunSpecObject *obj, const char *key,
+                   const char *value)
 {
+  if (kind == CLOUDRUN_KIND_TRAFFIC && g_str_equal (key, "address-selection"))
+    return !cloudrun_traffic_caller_dual (sc,
+                                          (const CloudRunSpecTraffic *) obj);
   return kind == CLOUDRUN_KIND_VM && g_str_equal (key, "dns-server")
          && g_str_equal (value, "true");
 }
@@ -189,8 +195,8 @@ what_if_pointless (CloudRunKind kind, const char *key, const char *value)
  * pointless ones), and for a service not open to allUsers, invokers =
  * allUsers. */
 static void
-what_if_flips (const CloudRunKindInfo *info, const CloudRunSpecObject *obj,
-               GPtrArray *cands)
+what_if_flips (const CloudRunScenario *sc, const CloudRunKindInfo *info,
+               const CloudRunSpecObject *obj, GPtrArray *cands)
 {
   for (guint k = 0; k < info->n_keys; k++)
     {
@@ -202,7 +208,7 @@ what_if_flips (const CloudRunKindInfo *info, const CloudRunSpecObject *obj,
           const char *value = *(const gboolean *) at ? "false" : "true";
           WhatIfCandidate *c;
 
-          if (what_if_pointless (info->kind, key->name, value))
+          if (what_if_pointless (sc, info->kind, obj, key->name, value))
             continue;
           c = what_if_candidate_add (
             cands, what_if_widens (info->kind, key->name, NULL, value));
@@ -212,7 +218,9 @@ what_if_flips (const CloudRunKindInfo *info, const CloudRunSpecObject *obj,
       else if (key->type == CLOUDRUN_KEY_ENUM)
         {
           for (int v = 0; key->choices[v]; v++)
-            if (v != *(const int *) at)
+            if (v != *(const int *) at
+                && !what_if_pointless (sc, info->kind, obj, key->name,
+                                       key->choices[v]))
               {
                 WhatIfCandidate *c = what_if_candidate_add (
                   cands, what_if_widens (info->kind, key->name,
@@ -375,7 +383,7 @@ cloudrun_session_render_what_if (CloudRunSession *s, guint traffic,
           if (what_if_kinds[i] == CLOUDRUN_KIND_TRAFFIC
               && g_strcmp0 (obj->name, plan->name) != 0)
             continue;
-          what_if_flips (info, obj, cands);
+          what_if_flips (seen->scenario, info, obj, cands);
           if (capacity)
             what_if_numbers_of (info, obj, cands);
         }

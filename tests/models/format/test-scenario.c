@@ -389,6 +389,7 @@ static const char everything_tail[] =
   "audience = https://wrong.example.com/x\n"
   "token-header = x-serverless-authorization\n"
   "connections = reuse\n"
+  "address-selection = happy-eyeballs\n"
   "\n"
   "[traffic to-defaults]\n"
   "from = db\n"
@@ -1372,6 +1373,10 @@ test_scenario__identity (void **state)
   assert_int_equal (d->token_header, CLOUDRUN_TOKEN_HEADER_AUTHORIZATION);
   assert_int_equal (t->connections, CLOUDRUN_CONNECTIONS_REUSE);
   assert_int_equal (d->connections, CLOUDRUN_CONNECTIONS_NEW);
+  assert_int_equal (t->address_selection,
+                    CLOUDRUN_ADDRESS_SELECTION_HAPPY_EYEBALLS);
+  assert_int_equal (d->address_selection,
+                    CLOUDRUN_ADDRESS_SELECTION_GETADDRINFO);
   assert_string_equal (laptop->location, "europe-west1");
   assert_null (phone->location);
   assert_string_equal (((const CloudRunSpecGoogleCaller *)
@@ -1852,6 +1857,10 @@ static const BadCase bad_cases[] = {
   { "[traffic t]\nfrom = s\nurl = http://10.0.0.5/\n"
     "connections = keep-alive\n", { NULL }, "[traffic t] connections: "
     "expected one of new, reuse" },
+  { "[traffic t]\nfrom = s\nurl = http://10.0.0.5/\n"
+    "address-selection = rfc6724\n", { NULL }, "[traffic t] "
+    "address-selection: expected one of getaddrinfo, happy-eyeballs, found "
+    "'rfc6724'" },
   { "[service b]\nregion = us-central1\n[traffic t]\nfrom = s\n"
     "url = tcp://b-b6dns7ot01-uc.a.run.app:443\n", { NULL },
     "[traffic t] url: expected tcp:// to an address or DNS record" },
@@ -2585,6 +2594,46 @@ test_scenario__firewall_warnings (void **state)
                 (const char *) w->pdata[i], want[i]);
 }
 
+/* address-selection on a caller with IPv4 only is a warning; on a
+ * Direct VPC service of a dual-stack subnet it says nothing. */
+static void
+test_scenario__address_selection_warning (void **state)
+{
+  static const char text[] =
+    "[scenario]\nformat = 1\ntitle = t\n"
+    "[network n]\ninternal-ipv6-range = auto\n"
+    "[subnet dual]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.0.0.0/24\nstack-type = ipv4-ipv6\n"
+    "ipv6-access-type = internal\n"
+    "[subnet v4]\nnetwork = n\nregion = us-central1\n"
+    "range = 10.1.0.0/24\n"
+    "[service d]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = dual\n"
+    "[service f]\nregion = us-central1\nvpc-access = direct\n"
+    "subnet = v4\n"
+    "[client c]\n"
+    "[traffic from-dual]\nfrom = d\nurl = service:f\n"
+    "address-selection = happy-eyeballs\n"
+    "[traffic from-v4]\nfrom = f\nurl = service:d\n"
+    "address-selection = happy-eyeballs\n"
+    "[traffic from-client]\nfrom = c\nurl = service:d\n"
+    "address-selection = getaddrinfo\n"
+    "[traffic unwritten]\nfrom = c\nurl = service:d\n";
+  g_autoptr (CloudRunScenario) s = load_ok (text, NULL);
+  g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
+
+  (void) state;
+  for (guint i = 0; i < w->len; i++)
+    print_message ("%s\n", (const char *) w->pdata[i]);
+  assert_int_equal (w->len, 2);
+  assert_true (g_str_has_prefix (w->pdata[0], "[traffic from-v4] "
+                                 "address-selection: its caller f has no "
+                                 "IPv6 address"));
+  assert_true (g_str_has_prefix (w->pdata[1], "[traffic from-client] "
+                                 "address-selection: its caller c has no "
+                                 "IPv6 address"));
+}
+
 /* A policy rule's secure tag that no VM is bound to (or, as a target of
  * a regional policy, none in its region) is a warning; a tag bound to a
  * VM that a rule can see says nothing. */
@@ -2854,6 +2903,7 @@ main (void)
     cmocka_unit_test (test_scenario__perimeters),
     cmocka_unit_test (test_scenario__bad_table),
     cmocka_unit_test (test_scenario__firewall_warnings),
+    cmocka_unit_test (test_scenario__address_selection_warning),
     cmocka_unit_test (test_scenario__secure_tag_warnings),
     cmocka_unit_test (test_scenario__iap_warnings),
     cmocka_unit_test (test_scenario__not_text),
