@@ -40,7 +40,7 @@ holder (const CloudRunScenario *s, guint client, const CloudRunSpecCidr6 *a)
           && sn->ipv6_access_type == VPC_IPV6_ACCESS_EXTERNAL
           && cloudrun_object_has (&sn->base, "ipv6-range")
           && cloudrun_cidr6_overlap (a, &sn->ipv6_range))
-        return g_strdup_printf ("in the external IPv6 range of %s",
+        return g_strdup_printf ("in the external IPv6 range of [%s]",
                                 sn->base.group);
     }
   for (guint i = 0; i < client; i++)
@@ -48,7 +48,7 @@ holder (const CloudRunScenario *s, guint client, const CloudRunSpecCidr6 *a)
       const CloudRunSpecClient *o = s->clients->pdata[i];
       if (cloudrun_object_has (&o->base, "ipv6-address")
           && sim_ipv6_equal (&o->ipv6_address, &a->prefix))
-        return g_strdup_printf ("%s's too", o->base.group);
+        return g_strdup_printf ("[%s] holds it too", o->base.group);
     }
   return NULL;
 }
