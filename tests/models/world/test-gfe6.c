@@ -9,7 +9,7 @@
  * The world is a scenario's (a service, a network of its project) with a
  * caller of the test's own beside it: a node with one IPv6 address that
  * opens one HTTP connection at the start, linked straight to the GFE (the
- * internet router of the scenario carries no IPv6) or to a server, its frames bare or in
+ * test case, not the internet router: test-internet6 goes through that) or to a server, its frames bare or in
  * a Geneve envelope of ours as a VPC router sends them. Probes: the
  * ledger (status, classification), the GFE's steps and their text, the
  * captures through tshark (skipped without it). */
