@@ -121,14 +121,16 @@ internet_receive (SimNode *self, SimPort *port, SimPacket *packet)
   CloudRunInternet *internet = (CloudRunInternet *) self;
   const SimRoute *route;
   SimFrame f;
+  bool parsed = sim_frame_parse (packet->data, packet->len, &f);
 
   (void) port;
-  if (sim_frame_parse (packet->data, packet->len, &f) && f.ip6)
+  if (parsed && f.ip6)
     {
       internet_receive6 (internet, packet, &f);
       return;
     }
-  if (f.ip && (sim_frame_opens_tcp (&f) || f.proto == SIM_IPPROTO_UDP)
+  if (parsed && f.ip
+      && (sim_frame_opens_tcp (&f) || f.proto == SIM_IPPROTO_UDP)
       && !sim_route_table_lookup (internet->routes, f.dst))
     {
       internet->no_route++;
