@@ -477,12 +477,21 @@ build_clients (Build *b)
                                                     PUBLIC_RESOLVER);
       g_autofree char *label = g_strdup_printf ("the client %s", c->base.name);
 
+      SimPort *port = cloudrun_internet_attach (b->internet, c->base.name,
+                                                c->address, 32, label);
+
       /* Where it is; none: wherever its target is (no backbone). */
       ep->host.origin = cloudrun_region_origin (c->location);
-      sim_link_new (b->world->sim,
-                    cloudrun_internet_attach (b->internet, c->base.name,
-                                              c->address, 32, label),
-                    ep->host.default_port, &cloudrun_access_link, NULL);
+      /* A dual-stack client: its IPv6 address makes its requester ask
+       * AAAA too (AI_ADDRCONFIG); the internet routes it back here. */
+      if (cloudrun_object_has (&c->base, "ipv6-address"))
+        {
+          sim_host_add_address6 (&ep->host, &c->ipv6_address);
+          cloudrun_internet_add_route6 (b->internet, port, &c->ipv6_address,
+                                        128, label);
+        }
+      sim_link_new (b->world->sim, port, ep->host.default_port,
+                    &cloudrun_access_link, NULL);
       g_hash_table_insert (b->callers, c->base.name, &ep->requester);
     }
 }

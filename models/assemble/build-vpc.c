@@ -201,6 +201,27 @@ build_nat (Build *b, BuildNetwork *net, const CloudRunSpecNat *nat)
                 NULL);
 }
 
+/* The internet routes each external IPv6 /64 of network n's dual-stack
+ * subnets to the network's router (port inet), as it routes VMs'
+ * external IPv4 addresses. */
+static void
+build_external_ranges6 (Build *b, const CloudRunSpecNetwork *n, SimPort *inet)
+{
+  for (guint i = 0; i < n->subnets->len; i++)
+    {
+      const CloudRunSpecSubnet *s = g_ptr_array_index (n->subnets, i);
+      g_autofree char *label = NULL;
+
+      if (s->stack_type == VPC_STACK_IPV4_ONLY
+          || s->ipv6_access_type != VPC_IPV6_ACCESS_EXTERNAL)
+        continue;
+      label = g_strdup_printf ("the external IPv6 range of subnet %s "
+                               "(network %s)", s->base.name, n->base.name);
+      cloudrun_internet_add_route6 (b->internet, inet, &s->ipv6_range.prefix,
+                                    s->ipv6_range.len, label);
+    }
+}
+
 void
 build_networks (Build *b)
 {
@@ -213,6 +234,7 @@ build_networks (Build *b)
       g_autofree char *gname = g_strdup_printf ("vpc-%s", n->base.name);
       VpcRouterConfig config = { 0 };
       BuildRouterStorage storage;
+      SimPort *inet;
 
       net->network = n;
       net->vni = 100 + i;
@@ -226,10 +248,11 @@ build_networks (Build *b)
       build_router_regions (b, n, net->router);
       net->view = build_view (b, n);
       build_gfe_fabric (b, cloudrun_vpc_router_google_port (net->router), gname);
+      inet = cloudrun_internet_port (b->internet, gname);
       sim_link_new (b->world->sim,
-                    cloudrun_vpc_router_internet_port (net->router),
-                    cloudrun_internet_port (b->internet, gname),
+                    cloudrun_vpc_router_internet_port (net->router), inet,
                     &cloudrun_access_link, NULL);
+      build_external_ranges6 (b, n, inet);
       build_gfe_network (b, net);
       g_hash_table_insert (b->networks, (gpointer) n, net);
     }

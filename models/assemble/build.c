@@ -212,6 +212,7 @@ build_core (Build *b)
 {
   CloudRunWorld *w = b->world;
   CloudRunDnsServer *dns;
+  SimPort *gfe_port;
 
   b->internet = cloudrun_internet_new (w);
   dns = cloudrun_dns_server_new (w, "public-dns", PUBLIC_RESOLVER,
@@ -234,12 +235,18 @@ build_core (Build *b)
       sim_host_add_address (&b->gfe->host, CLOUDRUN_PRIVATE_VIPS + i);
       sim_host_add_address (&b->gfe->host, CLOUDRUN_RESTRICTED_VIPS + i);
     }
-  sim_link_new (w->sim,
-                cloudrun_internet_attach (b->internet, "gfe",
-                                          CLOUDRUN_GOOGLE_FRONT_ENDS,
-                                          CLOUDRUN_GOOGLE_FRONT_ENDS_LEN,
-                                          "the Google front ends (gfe)"),
-                b->gfe->internet, &cloudrun_google_link, NULL);
+  gfe_port = cloudrun_internet_attach (b->internet, "gfe",
+                                       CLOUDRUN_GOOGLE_FRONT_ENDS,
+                                       CLOUDRUN_GOOGLE_FRONT_ENDS_LEN,
+                                       "the Google front ends (gfe)");
+  /* Its IPv6 front ends too; the VIPs' IPv6 /56s, like their IPv4
+   * ranges, are routed only inside Google Cloud. */
+  cloudrun_internet_add_route6 (b->internet, gfe_port,
+                                &cloudrun_google_front_ends6,
+                                CLOUDRUN_GOOGLE_FRONT_ENDS6_LEN,
+                                "the Google front ends (gfe)");
+  sim_link_new (w->sim, gfe_port, b->gfe->internet, &cloudrun_google_link,
+                NULL);
 }
 
 static void

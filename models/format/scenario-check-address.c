@@ -424,6 +424,7 @@ cloudrun_check_addresses (CloudRunCheck *c)
 {
   g_autoptr (GArray) all = written_addresses (c->s);
 
-  return check_written (c, all) && assign_client_addresses (c)
+  return check_written (c, all) && cloudrun_check_client_addresses6 (c)
+         && assign_client_addresses (c)
          && assign_serving_addresses (c);
 }

@@ -782,6 +782,11 @@ static const CloudRunKey client_keys[] = {
                "group writes and no A record holds",
                "Public address of the host; anywhere outside Google's "
                "ranges, written once in the scenario."),
+  KEY ("ipv6-address", IPV6, CloudRunSpecClient, ipv6_address, NULL, OPT,
+       "A public IPv6 address too (a global unicast address, 2000::/3, "
+       "outside Google's ranges, written once): the client is dual-stack, "
+       "asks AAAA as well as A and connects over IPv6 where RFC 6724 "
+       "prefers it (a public IPv6 destination). Default: none, IPv4 only."),
   KEY_DERIVED ("account", EMAIL, CloudRunSpecClient, account,
                "NAME@example.com, a Google user named after the client",
                "Google account (user or service account) whose ID token the "

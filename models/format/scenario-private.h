@@ -270,6 +270,8 @@ gboolean cloudrun_check_traffic_part (CloudRunCheck *check);
 /* Part 3 (models/format/scenario-check-address.c): written addresses
  * (Google's refused, each written once), then default client addresses. */
 gboolean cloudrun_check_addresses (CloudRunCheck *check);
+/* [client] ipv6-address (scenario-check-client6.c). */
+gboolean cloudrun_check_client_addresses6 (CloudRunCheck *check);
 /* Part 4 (models/format/scenario-check-names.c): a [vm], [client] or
  * [google-caller] NAME is no node name the simulator makes, and no other
  * caller's. */

@@ -679,6 +679,8 @@ struct CloudRunSpecClient {
   uint32_t address;             /* public address; default the next one
                                    of 203.0.113.0/24 from .10 that no
                                    group writes and no A record holds */
+  SimIp6 ipv6_address;          /* a global unicast address (2000::/3),
+                                   or all zeros: none (IPv4 only) */
   char *account;                /* EMAIL whose ID token it sends; default
                                    NAME@example.com, a user named after
                                    the client */

@@ -74,7 +74,9 @@ cloudrun_dns_forwarder (uint32_t addr)
   return (addr & 0xffffe000u) == CLOUDRUN_DNS_FORWARDERS;
 }
 
-static const SimIp6 front_ends6 = { { 0x20, 0x01, 0x48, 0x60, 0x48, 0x02 } };
+const SimIp6 cloudrun_google_front_ends6 = {
+  { 0x20, 0x01, 0x48, 0x60, 0x48, 0x02 }
+};
 static const SimIp6 ula6 = { { 0xfc } };
 
 bool
@@ -90,7 +92,8 @@ cloudrun_google_vip6 (const SimIp6 *dst)
 bool
 cloudrun_google_destination6 (const SimIp6 *dst)
 {
-  return sim_ipv6_in_prefix (dst, &front_ends6, 48)
+  return sim_ipv6_in_prefix (dst, &cloudrun_google_front_ends6,
+                             CLOUDRUN_GOOGLE_FRONT_ENDS6_LEN)
          || cloudrun_google_vip6 (dst);
 }
 

@@ -62,6 +62,10 @@ extern const uint8_t cloudrun_restricted_vip6[16];
 bool cloudrun_google_destination (uint32_t dst);
 /* One of the VIPs of private.googleapis.com or restricted.googleapis.com. */
 bool cloudrun_google_vip (uint32_t dst);
+/* 2001:4860:4802::/48: Google's IPv6 front ends as the simulator routes
+ * them (the internet's route to the GFE). */
+extern const SimIp6 cloudrun_google_front_ends6;
+#define CLOUDRUN_GOOGLE_FRONT_ENDS6_LEN 48u
 /* IPv6: a front end of 2001:4860:4802::/48 (the range the AAAA answers
  * above sit in; not all of 2001:4860::/32, which holds Google Public DNS
  * too), or an address of the VIPs' /56s. */

@@ -307,12 +307,15 @@ static const char everything_tail[] =
   "\n"
   "[client laptop]\n"
   "address = 203.0.113.10\n"
+  "ipv6-address = 2001:db8:7::10\n"
   "account = dev@example.com\n"
   "location = europe-west1\n"
   "country = FR\n"
   "\n"
   "[client phone]\n"
-  "\n"
+  "\n";
+
+static const char everything_callers[] =
   "[google-caller push]\n"
   "product = pubsub-push\n"
   "project = app\n"
@@ -549,15 +552,17 @@ static const char everything_managed[] =
   "from = web\n"
   "url = tcp://10.200.5.7:3306\n";
 
-/* everything_head, everything_tail, everything_dns, everything_domain,
- * everything_workers and everything_managed together, made once. */
+/* everything_head, everything_tail, everything_callers, everything_dns,
+ * everything_domain, everything_workers and everything_managed together,
+ * made once. */
 static const char *
 everything_text (void)
 {
   static char *text;
 
   if (!text)
-    text = g_strconcat (everything_head, everything_tail, everything_dns,
+    text = g_strconcat (everything_head, everything_tail, everything_callers,
+                        everything_dns,
                         everything_domain, everything_workers,
                         everything_managed, NULL);
   return text;

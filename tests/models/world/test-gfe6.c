@@ -8,9 +8,10 @@
  *
  * The world is a scenario's (a service, a network of its project) with a
  * caller of the test's own beside it: a node with one IPv6 address that
- * opens one HTTP connection at the start, linked straight to the GFE (the
- * internet router of the scenario carries no IPv6) or to a server, its frames bare or in
- * a Geneve envelope of ours as a VPC router sends them. Probes: the
+ * opens one HTTP connection at the start, linked straight to the GFE (not
+ * through the internet router: test-internet6 goes through it) or to a
+ * server, its frames bare or in a Geneve envelope of ours as a VPC router
+ * sends them. Probes: the
  * ledger (status, classification), the GFE's steps and their text, the
  * captures through tshark (skipped without it). */
 #include <setjmp.h>

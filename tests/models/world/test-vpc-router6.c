@@ -154,17 +154,7 @@ static void
 send_tcp6 (TinyProbe *p, SimTime at, const SimIp6 *src, uint16_t sport,
            const SimIp6 *dst, uint16_t dport, uint8_t flags, uint32_t id)
 {
-  static const uint8_t zero_mac[6];
-  SimPacket *packet = sim_packet_new (sim_world_pool (p->node.world));
-  SimTcpHeader h = { .sport = sport, .dport = dport, .seq = 1000,
-                     .flags = flags, .window = 65535, .mss = 1440 };
-
-  sim_tcp6_push (packet, src, dst, &h);
-  sim_ipv6_push (packet, src, dst, SIM_IPPROTO_TCP, 64,
-                 sim_ipv6_flow_label (src, dst, SIM_IPPROTO_TCP, sport,
-                                      dport));
-  sim_eth_push (packet, zero_mac, zero_mac, SIM_ETHERTYPE_IPV6);
-  tiny_probe_send_packet (p, at, packet, id);
+  tiny_probe_send_tcp6 (p, at, src, sport, dst, dport, flags, 64, id);
 }
 
 static void

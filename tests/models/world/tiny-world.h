@@ -95,6 +95,12 @@ void tiny_probe_send_wrapped_tcp (TinyProbe *p, SimTime at, uint32_t src,
  * IPv6 one, say), marked as request request_id; takes packet. */
 void tiny_probe_send_packet (TinyProbe *p, SimTime at, SimPacket *packet,
                              uint32_t request_id);
+/* An IPv6 TCP segment (no payload, MSS 1440) with flags and hop_limit
+ * from src to dst, marked as request request_id. */
+void tiny_probe_send_tcp6 (TinyProbe *p, SimTime at, const SimIp6 *src,
+                           uint16_t sport, const SimIp6 *dst,
+                           uint16_t dport, uint8_t flags, uint8_t hop_limit,
+                           uint32_t request_id);
 guint tiny_probe_count (const TinyProbe *p);
 /* Frame i (0-based) the probe received; fails the test when missing. */
 const TinyFrame *tiny_probe_frame (const TinyProbe *p, guint i);
