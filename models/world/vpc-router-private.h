@@ -89,6 +89,11 @@ const char *vpc_firewall_note (SimExplainLog *log,
 bool vpc_private_google_access (CloudRunVpcRouter *r,
                                          const CloudRunVpcSource *src,
                                          const char **why);
+/* The egress rules for f from src; drops f and returns false when they
+ * deny it. */
+bool vpc_egress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
+                         const SimFrame *f, const CloudRunVpcSource *src,
+                         bool explain);
 /* The ingress rules for f from src (NULL: from outside the network) into
  * VM dst; drops f and returns false when they deny it. */
 bool vpc_ingress_allowed (CloudRunVpcRouter *r, SimPacket *packet,

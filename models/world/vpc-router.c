@@ -137,6 +137,27 @@ vpc_firewall_note (SimExplainLog *log, const CloudRunFirewallVerdict *v,
 }
 
 bool
+vpc_egress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
+                    const SimFrame *f, const CloudRunVpcSource *src,
+                    bool explain)
+{
+  SimExplainLog *log = sim_world_explain (r->base.world->sim);
+  CloudRunFirewallVerdict v = cloudrun_vpc_firewall_egress (r->firewall, f,
+                                                            src);
+  const char *rule = !explain ? NULL
+                     : v.rule ? cloudrun_vpc_firewall_rule_text (v.rule, log)
+                              : "implied allow egress rule";
+
+  if (explain)
+    vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_EGRESS_FIREWALL_RULE, rule,
+              vpc_firewall_note (log, &v, src->region));
+  if (v.allow)
+    return true;
+  vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
+  return false;
+}
+
+bool
 vpc_ingress_allowed (CloudRunVpcRouter *r, SimPacket *packet,
                      const SimFrame *f, const CloudRunVpcSource *src,
                      const CloudRunVpcSource *dst, bool explain)
@@ -671,22 +692,9 @@ vpc_from_source (CloudRunVpcRouter *r, SimPort *in, SimPacket *packet,
       vpc_from_tunnel (r, in, packet, f, src, explain);
       return;
     }
-  if (vpc_new_flow (f) && !r->on_premises)
-    {
-      CloudRunFirewallVerdict v = cloudrun_vpc_firewall_egress (r->firewall,
-                                                                f, src);
-      rule = !explain ? NULL
-             : v.rule ? cloudrun_vpc_firewall_rule_text (v.rule, log)
-                      : "implied allow egress rule";
-      if (explain)
-        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_EGRESS_FIREWALL_RULE,
-                  rule, vpc_firewall_note (log, &v, src->region));
-      if (!v.allow)
-        {
-          vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
-          return;
-        }
-    }
+  if (vpc_new_flow (f) && !r->on_premises
+      && !vpc_egress_allowed (r, packet, f, src, explain))
+    return;
   route = sim_route_table_lookup (r->routes, f->dst);
   if (!route)
     {

@@ -266,22 +266,8 @@ from_source6 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                         : NULL);
       return;
     }
-  if (vpc_new_flow (f))
-    {
-      CloudRunFirewallVerdict v = cloudrun_vpc_firewall_egress (r->firewall,
-                                                                f, src);
-      rule = !explain ? NULL
-             : v.rule ? cloudrun_vpc_firewall_rule_text (v.rule, log)
-                      : "implied allow egress rule";
-      if (explain)
-        vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_EGRESS_FIREWALL_RULE,
-                  rule, vpc_firewall_note (log, &v, src->region));
-      if (!v.allow)
-        {
-          vpc_drop (r, packet, f, explain, CLOUDRUN_DROP_FIREWALL_RULE, rule);
-          return;
-        }
-    }
+  if (vpc_new_flow (f) && !vpc_egress_allowed (r, packet, f, src, explain))
+    return;
   route = sim_route6_table_lookup (r->routes6, &dst);
   if (!route)
     {
