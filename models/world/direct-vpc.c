@@ -62,16 +62,22 @@ direct_flow6_key (const SimIp6 *laddr, uint16_t lport, const SimIp6 *raddr,
   return k;
 }
 
-/* FNV-1a over the key's bytes. */
-static guint
-flow6_hash (gconstpointer p)
+/* FNV-1a over n bytes. */
+static uint32_t
+fnv1a (const void *p, size_t n)
 {
   const uint8_t *b = p;
   uint32_t h = 2166136261u;
 
-  for (size_t i = 0; i < sizeof (DirectFlow6); i++)
+  for (size_t i = 0; i < n; i++)
     h = (h ^ b[i]) * 16777619u;
   return h;
+}
+
+static guint
+flow6_hash (gconstpointer p)
+{
+  return fnv1a (p, sizeof (DirectFlow6));
 }
 
 static gboolean
@@ -81,7 +87,9 @@ flow6_equal (gconstpointer a, gconstpointer b)
 }
 
 /* 32 bits that stand for a frame's source or destination in held-packet
- * keys: the IPv4 address, or an IPv6 one's hash. */
+ * keys: the IPv4 address, or an IPv6 one's hash (of its 16 bytes; two
+ * addresses of one instance's held packets that share it are a 2^-32
+ * chance). */
 static uint32_t
 direct_addr_key (const SimFrame *f, bool src)
 {
@@ -90,7 +98,7 @@ direct_addr_key (const SimFrame *f, bool src)
   if (!f->ip6)
     return src ? f->src : f->dst;
   a = src ? sim_frame_src6 (f) : sim_frame_dst6 (f);
-  return flow6_hash (&a);
+  return fnv1a (a.b, sizeof a.b);
 }
 
 /* A flow key: local addr/port and remote addr/port packed. */

@@ -557,6 +557,18 @@ step_addresses6 (SimExplainLog *log, const CloudRunStep *step,
       }
 }
 
+/* Whether two steps name the same destination: the same address of the
+ * same family, or either names none. */
+static bool
+step_same_destination (const SimExplainStep *a, const SimExplainStep *b)
+{
+  if (a->dst_before == 0 || b->dst_before == 0)
+    return true;
+  return a->dst_before == b->dst_before
+         && (a->v6 & SIM_EXPLAIN_V6_DST_BEFORE)
+            == (b->v6 & SIM_EXPLAIN_V6_DST_BEFORE);
+}
+
 uint32_t
 cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
                        const SimNode *node, const CloudRunStep *step)
@@ -584,13 +596,16 @@ cloudrun_request_step (CloudRunLedger *ledger, uint32_t id,
   s.subject_request = r->index + 1;
   /* A retransmission meets the same decision: reuse the step. A
    * dual-stack caller's A and AAAA answers are two decisions (their
-   * interned texts differ); a retransmitted query's answer is not. */
+   * interned texts differ), and so are its attempts to two addresses
+   * (the destinations differ); a retransmitted query's answer, or a
+   * segment sent again, is not. */
   for (sid = r->chain.first; sid != 0;)
     {
       const SimExplainStep *old = sim_explain_get (sim_world_explain (ledger->world), sid);
       if (old->node == node->name && old->code == (int) step->state
           && g_strcmp0 (old->cause, s.cause) == 0
-          && (step->state != CLOUDRUN_STATE_DNS_ANSWER || old->rule == s.rule))
+          && (step->state != CLOUDRUN_STATE_DNS_ANSWER || old->rule == s.rule)
+          && step_same_destination (old, &s))
         return sid;
       sid = old->next;
     }

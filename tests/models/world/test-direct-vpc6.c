@@ -370,6 +370,11 @@ test_direct_vpc6__service_reaches_a_vm_over_ipv6 (void **state)
   s = world_fixture_step (raced, r, "CHOOSE_ADDRESS", NULL);
   assert_non_null (strstr (s->rule, "10.0.0.5 connected, the other "
                                     "attempts are reset"));
+  /* Each attempt's decisions are steps of their own: the IPv6 one's
+   * implied deny, then the IPv4 one's allow. */
+  assert_int_equal (world_fixture_count_steps (raced, r,
+                                               "APPLY_INGRESS_FIREWALL_RULE",
+                                               NULL), 2);
 }
 
 int
