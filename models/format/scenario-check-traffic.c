@@ -111,11 +111,13 @@ check_vm_address (CloudRunCheck *c, CloudRunSpecVm *vm)
                                 "true", NULL, NULL);
   if (vm->subnet->stack_type == VPC_STACK_IPV6_ONLY
       && cloudrun_object_has (&vm->base, "address"))
-    return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
-                                &vm->base, "address", "no IPv4 address on "
-                                "an ipv6-only subnet (the VM has only its "
-                                "IPv6 address)", address_found (vm->address),
-                                NULL, NULL);
+    {
+      found = address_found (vm->address);
+      return cloudrun_check_fail (c, CLOUDRUN_SCENARIO_ERROR_CONFLICT,
+                                  &vm->base, "address", "no IPv4 address on "
+                                  "an ipv6-only subnet (the VM has only its "
+                                  "IPv6 address)", found, NULL, NULL);
+    }
   if (!cloudrun_object_has (&vm->base, "address"))
     return TRUE;
   subnet_usable (vm->subnet, &first, &last);

@@ -8,7 +8,9 @@
 #   - the verdict table's row (report.txt, the run's stdout) names its
 #     cause (or, without a drop cause, says it in words), also in a mixed
 #     row ("delivered 40/50, unavailable 10": NO_AVAILABLE_INSTANCE 10);
-#   - explain's deciding step (its last) has a trace.pcapng frame number,
+#   - explain's deciding step (its last at the node the verdict line names:
+#     a dual-stack caller's CHOOSE_ADDRESS may follow it) has a
+#     trace.pcapng frame number,
 #     except a Google product's refusal, which no packet left: explain
 #     says so;
 #   - that frame's comment is the step (tshark);
@@ -77,7 +79,11 @@ walk () {
     esac
     "$NETSIM" explain "$file" --traffic "$traffic" --request "$index" \
       --no-what-if "$@" > "$TMP/explain" 2> "$TMP/err"
-    step=$(grep '^ *[0-9][0-9]*\. ' "$TMP/explain" | tail -n 1)
+    node=$(sed -n 's/^    verdict: .*, decided at [^ ]* (\([^)]*\))$/\1/p' \
+      "$TMP/explain")
+    step=$(grep '^ *[0-9][0-9]*\. ' "$TMP/explain" \
+      | grep " at $node[ :]" | tail -n 1)
+    [ -n "$step" ] || step=$(grep '^ *[0-9][0-9]*\. ' "$TMP/explain" | tail -n 1)
     frame=$(echo "$step" | sed -n 's/.*(trace\.pcapng frame \([0-9]*\))$/\1/p')
     if [ "$hop" = google-product ]; then
       grep -q "^    the caller: no HTTP request; the product refused it before any packet left$" "$TMP/explain"
