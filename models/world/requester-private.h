@@ -15,9 +15,10 @@
 
 /* Addresses a dual-stack caller keeps from its two answers. */
 #define CLOUDRUN_CALL_MAX_ADDRS 16u
-/* Connection attempts open at once (Happy Eyeballs races; getaddrinfo's
- * order has one). */
-#define CLOUDRUN_CALL_MAX_ATTEMPTS 4u
+/* Connection attempts open at once (Happy Eyeballs races, and RFC 8305
+ * caps them at no number: every address may be tried while the others
+ * still wait; getaddrinfo's order has one). */
+#define CLOUDRUN_CALL_MAX_ATTEMPTS CLOUDRUN_CALL_MAX_ADDRS
 /* Room for the addresses' order and what each attempt met. */
 #define CLOUDRUN_CALL_STORY_MAX 1024u
 

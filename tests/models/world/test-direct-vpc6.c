@@ -377,6 +377,28 @@ test_direct_vpc6__service_reaches_a_vm_over_ipv6 (void **state)
                                                NULL), 2);
 }
 
+/* RFC 8305 caps the attempts at no number: with five silent addresses
+ * before the one that answers, the sixth attempt starts 1.25 s in. */
+static void
+test_direct_vpc6__happy_eyeballs_tries_every_address (void **state)
+{
+  static const char *const many[] = {
+    "traffic call.address-selection=happy-eyeballs",
+    "traffic call.timeout=5s",
+    "dns-zone internal.records=db.internal.example. A 10.0.0.50;"
+    "db.internal.example. A 10.0.0.51;db.internal.example. A 10.0.0.5;"
+    "db.internal.example. AAAA fd20:0:1::50;"
+    "db.internal.example. AAAA fd20:0:1::51;"
+    "db.internal.example. AAAA fd20:0:1::52", NULL };
+  g_autoptr (WorldFixture) wf = world_fixture_new (VM_SCENARIO (""), many);
+  CloudRunRequest *r = world_fixture_request (wf, "call", 0);
+
+  (void) state;
+  assert_int_equal (r->outcome, CLOUDRUN_VERDICT_DELIVERED);
+  assert_true (world_fixture_latency (r) >= 1250 * SIM_MS);
+  assert_true (world_fixture_latency (r) < 1300 * SIM_MS);
+}
+
 int
 main (void)
 {
@@ -391,6 +413,7 @@ main (void)
     cmocka_unit_test (test_direct_vpc6__no_ipv6_route_outside_private_ranges),
     cmocka_unit_test (test_direct_vpc6__address_selection_reaches_the_caller),
     cmocka_unit_test (test_direct_vpc6__service_reaches_a_vm_over_ipv6),
+    cmocka_unit_test (test_direct_vpc6__happy_eyeballs_tries_every_address),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
