@@ -457,9 +457,12 @@ cloudrun_call_dual_answer (CloudRunCall *call, const SimDnsMessage *m)
   unsigned before = call->n_dests;
   bool aaaa;
 
-  if (m->id == call->dns_id && call->want_a)
+  /* By id and question, as a stub checks both: the two queries' ids may
+   * be equal (each is drawn alone). */
+  if (m->id == call->dns_id && call->want_a && m->qtype == SIM_DNS_TYPE_A)
     aaaa = false;
-  else if (m->id == call->dns_id6 && call->want_aaaa)
+  else if (m->id == call->dns_id6 && call->want_aaaa
+           && m->qtype == SIM_DNS_TYPE_AAAA)
     aaaa = true;
   else
     return;

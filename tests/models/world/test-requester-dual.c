@@ -344,17 +344,22 @@ test_dual__happy_eyeballs_ipv4_wins_after_250_ms (void **state)
 }
 
 /* The probe resolver answers query i (as received) with one record of
- * its type at time at. */
+ * its type at time at, under the id of query id_of (i itself, or another
+ * to stand for two queries whose ids were drawn equal). */
 static void
-answer_query (DualWorld *w, guint i, SimTime at)
+answer_query_as (DualWorld *w, guint i, guint id_of, SimTime at)
 {
   const TinyFrame *f = tiny_probe_frame (w->resolver, i);
+  const TinyFrame *g = tiny_probe_frame (w->resolver, id_of);
   g_autofree SimDnsMessage *m = g_new0 (SimDnsMessage, 1);
+  g_autofree SimDnsMessage *other = g_new0 (SimDnsMessage, 1);
   SimIp6 site6 = ip6 (SITE6);
   uint8_t buf[512];
   size_t n;
 
   assert_true (sim_dns_parse (f->f.payload, f->f.payload_len, m));
+  assert_true (sim_dns_parse (g->f.payload, g->f.payload_len, other));
+  m->id = other->id;
   m->response = true;
   m->n_answers = 1;
   g_strlcpy (m->answers[0].name, m->qname, sizeof m->answers[0].name);
@@ -366,6 +371,36 @@ answer_query (DualWorld *w, guint i, SimTime at)
   assert_true (n > 0);
   tiny_probe_send_udp (w->resolver, at, RESOLVER, SIM_DNS_PORT, CLIENT,
                        f->f.sport, buf, (uint32_t) n, 1);
+}
+
+static void
+answer_query (DualWorld *w, guint i, SimTime at)
+{
+  answer_query_as (w, i, i, at);
+}
+
+/* An answer is the A answer only if its question asks A: an AAAA answer
+ * under the A query's id (their ids drawn equal) does not stand for it. */
+static void
+test_dual__answers_matched_by_question_too (void **state)
+{
+  DualWorld *w = dual_world ("2001:db8::10", BEHIND_SITE, true, false,
+                             CLOUDRUN_ADDRESS_SELECTION_HAPPY_EYEBALLS);
+
+  (void) state;
+  tiny_world_run (w->tw, SIM_MS);
+  assert_int_equal (query_type (w, 0), SIM_DNS_TYPE_AAAA);
+  assert_int_equal (query_type (w, 1), SIM_DNS_TYPE_A);
+  answer_query_as (w, 0, 1, 2 * SIM_MS);   /* AAAA under A's id */
+  answer_query (w, 1, 3 * SIM_MS);          /* the A answer */
+  answer_query (w, 0, 4 * SIM_MS);          /* the AAAA answer */
+  tiny_world_run (w->tw, 30 * SIM_S);
+  assert_int_equal (tiny_request (w->tw, 1)->outcome,
+                    CLOUDRUN_VERDICT_DELIVERED);
+  assert_non_null (strstr (tiny_step (w->tw, 1, "CHOOSE_ADDRESS",
+                                      "client")->rule,
+                           "connects: 2001:db8:1::10, 203.0.113.10"));
+  dual_world_free (w);
 }
 
 /* RFC 8305 section 3: an A answer first waits 50 ms for AAAA; an AAAA
@@ -432,6 +467,7 @@ main (void)
     cmocka_unit_test (test_dual__ula_destination_by_each_table),
     cmocka_unit_test (test_dual__global_host_prefers_ipv6),
     cmocka_unit_test (test_dual__next_address_after_a_reset),
+    cmocka_unit_test (test_dual__answers_matched_by_question_too),
     cmocka_unit_test (test_dual__happy_eyeballs_ipv4_wins_after_250_ms),
     cmocka_unit_test (test_dual__happy_eyeballs_resolution_delay),
     cmocka_unit_test (test_dual__getaddrinfo_waits_on_the_blackhole),
