@@ -744,6 +744,8 @@ cloudrun_traffic_caller_dual (const CloudRunScenario *s,
 
   if (c->kind == CLOUDRUN_KIND_VM)
     return !sim_ipv6_equal (&c->vm->ipv6_address, &none);
+  if (c->kind == CLOUDRUN_KIND_CLIENT)
+    return !sim_ipv6_equal (&c->client->ipv6_address, &none);
   if (c->kind == CLOUDRUN_KIND_SERVICE)
     w = &c->service->workload;
   else if (c->kind == CLOUDRUN_KIND_JOB || c->kind == CLOUDRUN_KIND_WORKER_POOL)
@@ -767,8 +769,9 @@ cloudrun_traffic_warnings (const CloudRunScenario *s, GPtrArray *out)
         continue;
       g_ptr_array_add (out, g_strdup_printf (
         "[%s] address-selection: its caller %s has no IPv6 address (only a "
-        "Direct VPC workload on a dual-stack subnet, or a VM with an IPv6 "
-        "address, has one): it asks A alone, and the key changes nothing",
+        "Direct VPC workload on a dual-stack subnet, a VM or a client with "
+        "an IPv6 address has one): it asks A alone, and the key changes "
+        "nothing",
         t->base.group, t->from_name));
     }
 }

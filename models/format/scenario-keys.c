@@ -1061,7 +1061,8 @@ static const CloudRunKey traffic_keys[] = {
             address_selection, "getaddrinfo", 0,
             cloudrun_address_selection_words,
             "How a caller whose host has an IPv6 address (a Direct VPC "
-            "instance on a dual-stack subnet) goes through the name's "
+            "instance on a dual-stack subnet, a VM or a client with an "
+            "IPv6 address) goes through the name's "
             "addresses: it asks AAAA as well as A and orders the answers "
             "by RFC 6724's rules. `getaddrinfo` (glibc's built-in policy "
             "table): one address after another, the next when a connection "

@@ -29,7 +29,15 @@ static const char clients[] =
   "region = us-central1\n"
   "[client alice]\n"
   "ipv6-address = 2001:db8::10\n"
-  "[client bob]\n";
+  "[client bob]\n"
+  "[traffic alice-calls]\n"
+  "from = alice\n"
+  "url = service:s\n"
+  "address-selection = happy-eyeballs\n"
+  "[traffic bob-calls]\n"
+  "from = bob\n"
+  "url = service:s\n"
+  "address-selection = happy-eyeballs\n";
 
 static CloudRunScenario *
 load (const char *const *overrides, char **message)
@@ -102,6 +110,28 @@ static const struct {
     "[client bob] ipv6-address: expected an IPv6 address such as" },
 };
 
+/* address-selection on a dual-stack client's traffic is no warning; on
+ * an IPv4-only client's it is. */
+static void
+test_scenario_client6__address_selection_warning (void **state)
+{
+  g_autoptr (CloudRunScenario) s = load (NULL, NULL);
+  g_autoptr (GPtrArray) w = cloudrun_scenario_warnings (s);
+  guint about_alice = 0, about_bob = 0;
+
+  (void) state;
+  for (guint i = 0; i < w->len; i++)
+    {
+      const char *text = w->pdata[i];
+      about_alice += strstr (text, "[traffic alice-calls] address-selection")
+                     != NULL;
+      about_bob += strstr (text, "[traffic bob-calls] address-selection")
+                   != NULL;
+    }
+  assert_int_equal (about_alice, 0);
+  assert_int_equal (about_bob, 1);
+}
+
 static void
 test_scenario_client6__bad_input (void **state)
 {
@@ -126,6 +156,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_scenario_client6__loads_and_formats_back),
+    cmocka_unit_test (test_scenario_client6__address_selection_warning),
     cmocka_unit_test (test_scenario_client6__bad_input),
   };
 
