@@ -41,6 +41,7 @@ typedef SimSendResult (*SimHostOutputFn) (SimHost *host, void *user,
 #define SIM_HOST_MAX_ADDRS 32u
 #define SIM_HOST_MAX_UDP 4u
 #define SIM_HOST_MAX_ADDRS6 12u  /* the GFE holds ten (google.h) */
+#define SIM_HOST_MAX_PREFIXES6 2u /* the GFE: the two VIPs' ranges */
 
 struct SimHost {
   SimNode *node;                /* the embedding node */
@@ -51,6 +52,12 @@ struct SimHost {
   SimIp6 addrs6[SIM_HOST_MAX_ADDRS6]; /* IPv6 addresses it answers; [0]
                                    is the source it sends from */
   unsigned n_addrs6;
+  struct {
+    SimIp6 prefix;
+    uint8_t len;
+  } prefixes6[SIM_HOST_MAX_PREFIXES6]; /* whole ranges it answers as its
+                                   own (Linux's "AnyIP" local routes) */
+  unsigned n_prefixes6;
   SimRoute6Table *routes6;      /* optional IPv6 routes: value is the
                                    SimPort*; default_port without one */
   struct {
@@ -95,6 +102,11 @@ uint32_t sim_host_source_for (const SimHost *host, uint32_t dst);
 
 /* IPv6 (set-up and routing as for IPv4; sim/route6.h). */
 void sim_host_add_address6 (SimHost *host, const SimIp6 *addr);
+/* Every address of prefix/len is the host's too (it answers a
+ * connection to any of them from that address); it never sends from
+ * one unasked. */
+void sim_host_add_prefix6 (SimHost *host, const SimIp6 *prefix,
+                           uint8_t len);
 /* The host gives up its IPv4 addresses (an IPv6-only interface): it
  * receives no IPv4 and a caller on it sees none. */
 void sim_host_drop_ipv4 (SimHost *host);

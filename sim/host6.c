@@ -17,11 +17,23 @@ sim_host_drop_ipv4 (SimHost *host)
   host->addrs[0] = 0;
 }
 
+void
+sim_host_add_prefix6 (SimHost *host, const SimIp6 *prefix, uint8_t len)
+{
+  g_assert (host->n_prefixes6 < SIM_HOST_MAX_PREFIXES6);
+  host->prefixes6[host->n_prefixes6].prefix = sim_ipv6_masked (prefix, len);
+  host->prefixes6[host->n_prefixes6++].len = len;
+}
+
 bool
 sim_host_has_address6 (const SimHost *host, const SimIp6 *addr)
 {
   for (unsigned i = 0; i < host->n_addrs6; i++)
     if (sim_ipv6_equal (&host->addrs6[i], addr))
+      return true;
+  for (unsigned i = 0; i < host->n_prefixes6; i++)
+    if (sim_ipv6_in_prefix (addr, &host->prefixes6[i].prefix,
+                            host->prefixes6[i].len))
       return true;
   return false;
 }

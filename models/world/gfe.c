@@ -929,8 +929,9 @@ gfe_mark_port (CloudRunGfe *gfe, SimPort *port, gboolean fabric)
 }
 
 /* The IPv6 addresses public DNS answers AAAA with (models/world/google.h):
- * the front ends of run.app and of mapped domains, and the first
- * addresses of both googleapis.com VIP ranges. */
+ * the front ends of run.app and of mapped domains; and both googleapis.com
+ * VIP ranges whole, as the routers send them (a private zone may name any
+ * address of a /56, as one names any of a /30's four over IPv4). */
 static void
 gfe_add_addresses6 (CloudRunGfe *gfe)
 {
@@ -945,8 +946,10 @@ gfe_add_addresses6 (CloudRunGfe *gfe)
     }
   memcpy (a.b, cloudrun_private_vip6, sizeof a.b);
   sim_host_add_address6 (&gfe->host, &a);
+  sim_host_add_prefix6 (&gfe->host, &a, CLOUDRUN_VIPS6_LEN);
   memcpy (a.b, cloudrun_restricted_vip6, sizeof a.b);
   sim_host_add_address6 (&gfe->host, &a);
+  sim_host_add_prefix6 (&gfe->host, &a, CLOUDRUN_VIPS6_LEN);
 }
 
 CloudRunGfe *

@@ -111,7 +111,14 @@ to_google6 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
                                         "Google Access (cloud.google.com/"
                                         "vpc/docs/private-google-access)")
                   : NULL;
-  else if (!vpc_private_google_access (r, src, explain ? &why : NULL))
+  else if (vpc_private_google_access (r, src, explain ? &why : NULL))
+    why = explain ? sim_explain_internf (log, "%s; Private Google Access "
+                                         "covers a VM interface's internal "
+                                         "IPv6 address (cloud.google.com/"
+                                         "vpc/docs/configure-private-google-"
+                                         "access)", why)
+                  : NULL;
+  else
     {
       vpc_drop (r, packet, f, explain,
                 CLOUDRUN_DROP_PRIVATE_GOOGLE_ACCESS_DISALLOWED,
@@ -124,11 +131,8 @@ to_google6 (CloudRunVpcRouter *r, SimPacket *packet, const SimFrame *f,
   if (explain)
     vpc_step (r, packet, f, CLOUDRUN_STATE_APPLY_ROUTE, route,
               sim_explain_internf (log, "destination is a Google front end "
-                                   "over IPv6 (GOOGLE_API); %s; Private "
-                                   "Google Access covers a VM interface's "
-                                   "internal IPv6 address (cloud.google.com/"
-                                   "vpc/docs/configure-private-google-"
-                                   "access): carried to the GFE with this "
+                                   "over IPv6 (GOOGLE_API); %s: carried "
+                                   "to the GFE with this "
                                    "network's identity (Geneve VNI %u, "
                                    "project %" G_GUINT64_FORMAT ", the "
                                    "inner frame IPv6)", why, r->vni,

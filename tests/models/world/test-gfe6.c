@@ -335,23 +335,34 @@ test_gfe6__internet_client_is_served_and_external (void **state)
   expect_in (text, "classified external: it arrived from the internet");
 }
 
-/* The restricted VIP's IPv6 address is restricted.googleapis.com too. */
+/* The restricted VIP's IPv6 range is restricted.googleapis.com too, any
+ * address of its /56 (the GFE answers the range whole). */
 static void
 test_gfe6__restricted_vip6_is_restricted (void **state)
 {
-  g_autoptr (WorldFixture) wf = world_fixture_load (SCENARIO ("all"), NULL);
-  SimIp6 vip = ip6_bytes (cloudrun_restricted_vip6);
-  Caller6 *c = caller_new (wf, &vip, false, NULL);
-  const CloudRunRequest *r;
-  g_autofree char *text = NULL;
+  static const char *const vips[] = { "2600:2d00:2:1000::",
+                                       "2600:2d00:2:10ff::7" };
 
   (void) state;
-  run (wf, NULL);
-  r = cloudrun_ledger_get (&wf->world->ledger, c->request_id);
-  assert_int_equal (r->status, 200);
-  text = gfe_step_text (wf, r, "PROXY_CONNECTION");
-  expect_in (text, "-> 2600:2d00:2:1000:: =>");
-  expect_in (text, "restricted.googleapis.com serves only");
+  for (unsigned i = 0; i < G_N_ELEMENTS (vips); i++)
+    {
+      g_autoptr (WorldFixture) wf = world_fixture_load (SCENARIO ("all"),
+                                                        NULL);
+      SimIp6 vip;
+      Caller6 *c;
+      const CloudRunRequest *r;
+      g_autofree char *text = NULL, *want = NULL;
+
+      assert_true (sim_ipv6_parse (vips[i], &vip));
+      c = caller_new (wf, &vip, false, NULL);
+      run (wf, NULL);
+      r = cloudrun_ledger_get (&wf->world->ledger, c->request_id);
+      assert_int_equal (r->status, 200);
+      text = gfe_step_text (wf, r, "PROXY_CONNECTION");
+      want = g_strdup_printf ("-> %s =>", vips[i]);
+      expect_in (text, want);
+      expect_in (text, "restricted.googleapis.com serves only");
+    }
 }
 
 /* ---- From a VPC network, in an envelope ---------------------------- */
