@@ -557,16 +557,23 @@ step_addresses6 (SimExplainLog *log, const CloudRunStep *step,
       }
 }
 
-/* Whether two steps name the same destination: the same address of the
- * same family, or either names none. */
+/* Whether two steps may be one decision by their destinations: either
+ * names none, or both name the same IPv6 address, or both IPv4 ones. A
+ * dual-stack caller's attempts over the two families, or to two IPv6
+ * addresses, are told apart; two IPv4 destinations stay one step, as
+ * every IPv4 explanation has always been written (a caller's second A
+ * address is the one case that folds). */
 static bool
 step_same_destination (const SimExplainStep *a, const SimExplainStep *b)
 {
+  bool a6 = a->v6 & SIM_EXPLAIN_V6_DST_BEFORE;
+  bool b6 = b->v6 & SIM_EXPLAIN_V6_DST_BEFORE;
+
   if (a->dst_before == 0 || b->dst_before == 0)
     return true;
-  return a->dst_before == b->dst_before
-         && (a->v6 & SIM_EXPLAIN_V6_DST_BEFORE)
-            == (b->v6 & SIM_EXPLAIN_V6_DST_BEFORE);
+  if (a6 || b6)
+    return a6 == b6 && a->dst_before == b->dst_before;
+  return true;
 }
 
 uint32_t
